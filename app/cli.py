@@ -1,0 +1,188 @@
+"""The command line: a thin layer over the services. `chanjiao` with no arguments starts the GUI
+(see ui/launcher.py, the installed entry point, which hands every other command to `run`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from app import APP_TITLE, __version__
+from app.errors import AppError, ImportFileError
+
+log = logging.getLogger(__name__)
+
+
+def _db_parent() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据目录下的 chanjiao.db；或环境变量 CHANJIAO_DB）")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    db = _db_parent()
+    parser = argparse.ArgumentParser(prog="chanjiao", description=f"{APP_TITLE}（不带参数运行即打开图形界面）", parents=[db])
+    parser.add_argument("--version", action="version", version=f"chanjiao {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    sub.add_parser("init", parents=[db], help="创建或升级数据库")
+    sub.add_parser("gui", parents=[db], help="打开图形界面")
+
+    demo = sub.add_parser("demo", parents=[db], help="向空数据库填入演示数据")
+    demo.add_argument("--size", choices=["small", "large"], default="small", help="small≈300家企业；large=100000家")
+    demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子得到相同数据）")
+
+    imp = sub.add_parser("import", parents=[db], help="从 Excel 导入")
+    imp.add_argument("table", choices=["enterprises"])
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
+    exp = sub.add_parser("export", parents=[db], help="导出为 Excel")
+    exp.add_argument("table", choices=["enterprises"])
+    exp.add_argument("file", type=Path)
+
+    tpl = sub.add_parser("template", help="生成空白导入模板")
+    tpl.add_argument("table", choices=["enterprises"])
+    tpl.add_argument("file", type=Path)
+
+    sub.add_parser("selftest", help="检查本机安装是否完整（无界面）")
+    return parser
+
+
+def _open(args: argparse.Namespace):
+    from app.db.engine import open_database
+    from app.paths import resolve_db_path
+
+    return open_database(resolve_db_path(args.db))
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db = _open(args)
+    from app.db.migrate import current_revision
+
+    print(f"数据库已就绪：{db.path}（结构版本 {current_revision(db.engine)}）")
+    db.close()
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo import fill_demo
+
+    db = _open(args)
+    try:
+        with db.session() as s:
+            counts = fill_demo(s, size=args.size, seed=args.seed, progress=_print_progress)
+        print()
+        print("已填入演示数据：" + "，".join(f"{k} {v} 条" for k, v in counts.items()))
+    finally:
+        db.close()
+    return 0
+
+
+def _print_progress(fraction: float, message: str = "") -> None:
+    if sys.stderr.isatty():
+        print(f"\r{message} {fraction:6.1%}", end="", file=sys.stderr, flush=True)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.io.enterprises_xlsx import import_enterprises, read_enterprises
+
+    db = _open(args)
+    try:
+        with db.session() as s:
+            preview = read_enterprises(s, args.file)
+            imported = 0 if args.dry_run else import_enterprises(s, preview).count
+    finally:
+        db.close()
+    errors = [{"row": e.row, "column": e.column, "message": e.message} for e in preview.errors]
+    warnings = [{"row": e.row, "column": e.column, "message": e.message} for e in preview.warnings]
+    if args.json:
+        out = {
+            "file": str(args.file),
+            "header_row": preview.header_row,
+            "valid": len(preview.valid_rows),
+            "imported": imported,
+            "rejected": len(preview.rejected_rows),
+            "errors": errors,
+            "warnings": warnings,
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    else:
+        for e in errors:
+            print(f"第{e['row']}行 [{e['column']}]：{e['message']}")
+        for w in warnings:
+            print(f"第{w['row']}行 [{w['column']}]（提示）：{w['message']}")
+        verb = "可导入" if args.dry_run else "已导入"
+        print(f"{verb} {len(preview.valid_rows) if args.dry_run else imported} 条，拒绝 {len(preview.rejected_rows)} 行。")
+    return 1 if preview.rejected_rows else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.io.enterprises_xlsx import export_enterprises
+
+    db = _open(args)
+    try:
+        with db.reader() as s:
+            n = export_enterprises(s, args.file)
+    finally:
+        db.close()
+    print(f"已导出 {n} 家企业到 {args.file}")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from app.io.enterprises_xlsx import write_template
+
+    write_template(args.file)
+    print(f"已生成导入模板：{args.file}")
+    return 0
+
+
+def cmd_selftest(args: argparse.Namespace) -> int:
+    from app.selftest import run_core_checks
+
+    failures = run_core_checks(print)
+    return 1 if failures else 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init,
+    "demo": cmd_demo,
+    "import": cmd_import,
+    "export": cmd_export,
+    "template": cmd_template,
+    "selftest": cmd_selftest,
+}
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run one command; return the exit code. 2 = unusable input or database."""
+    from app.logs import setup_logging
+
+    setup_logging()
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except ImportFileError as e:
+        print(f"错误：{e.message}", file=sys.stderr)
+        return 2
+    except AppError as e:
+        log.error("%s %s", e.message, e.detail)
+        print(f"错误：{e.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Core-only entry point (no GUI): `python -m app`."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] == "gui":
+        print("图形界面请运行 chanjiao（或 chanjiao-gui）", file=sys.stderr)
+        return 2
+    return run(argv)

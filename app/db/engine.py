@@ -1,0 +1,175 @@
+"""Opening a database: checks, engine setup (the only SQLite-specific code), backups and migrations."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+import app.db.audit  # noqa: F401  (registers the audit listener)
+from app.errors import DatabaseError, DatabaseLocked, DatabaseReadOnly, NotADatabase
+
+log = logging.getLogger(__name__)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def database_url(path: Path) -> URL:
+    """The one place a database URL is made, so a server database can be configured later."""
+    return URL.create("sqlite+pysqlite", database=str(path))
+
+
+def attachments_dir_for(db_path: Path) -> Path:
+    return db_path.with_name(db_path.stem + "_附件")
+
+
+def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def check_file(path: Path) -> None:
+    """Refuse, with a message of its own, a file that is not a database or cannot be written."""
+    folder = path.parent
+    if path.exists():
+        if path.is_dir():
+            raise NotADatabase(f"“{path}”是一个文件夹，不是数据库文件。")
+        try:
+            with path.open("rb") as f:
+                head = f.read(16)
+        except PermissionError as e:
+            raise DatabaseReadOnly(f"没有权限读取数据库文件“{path}”。", str(e)) from e
+        if head and head != SQLITE_HEADER:
+            raise NotADatabase(
+                f"“{path.name}”不是本软件的数据库文件（可能选错了文件，或文件已损坏）。请选择 .db 数据库文件。"
+            )
+        if not os.access(path, os.W_OK):
+            raise DatabaseReadOnly(
+                f"数据库文件“{path}”是只读的，无法保存修改。请在文件属性中取消“只读”，"
+                "或把它复制到可写的文件夹（不要直接在U盘写保护或光盘上打开）。"
+            )
+    else:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise DatabaseReadOnly(f"无法创建数据文件夹“{folder}”：{e.strerror or e}", str(e)) from e
+    if not os.access(folder, os.W_OK):
+        raise DatabaseReadOnly(
+            f"数据库所在文件夹“{folder}”不可写（数据库需要在旁边写日志文件）。请把数据库放到可写的文件夹。"
+        )
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(database_url(path), connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def probe_lock(engine: Engine, path: Path) -> None:
+    """Fail fast with a clear message if another program holds a write lock on the file."""
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA busy_timeout=1500")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.exec_driver_sql("ROLLBACK")
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    except OperationalError as e:
+        msg = str(e.orig) if e.orig else str(e)
+        if "locked" in msg or "busy" in msg:
+            raise DatabaseLocked(
+                f"数据库“{path.name}”正被另一个程序使用（可能是本软件的另一个窗口，或同步盘/杀毒软件）。"
+                "请关闭其他程序后重试。",
+                msg,
+            ) from e
+        if "readonly" in msg or "read-only" in msg:
+            raise DatabaseReadOnly(f"数据库“{path.name}”无法写入：{msg}", msg) from e
+        if "not a database" in msg or "malformed" in msg:
+            raise NotADatabase(f"“{path.name}”已损坏或不是数据库文件。", msg) from e
+        raise DatabaseError(f"无法打开数据库“{path.name}”：{msg}", msg) from e
+
+
+def backup_copy(path: Path, label: str) -> Path:
+    """Copy a live database with SQLite's backup API to a timestamped file beside it."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.{label}-{stamp}.db")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.stem}.{label}-{stamp}-{n}.db")
+    tmp = target.with_name(target.name + ".tmp")
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.replace(tmp, target)
+    return target
+
+
+@dataclass
+class Database:
+    path: Path
+    engine: Engine
+    factory: sessionmaker[Session]
+
+    @property
+    def attachments_dir(self) -> Path:
+        return attachments_dir_for(self.path)
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any exception."""
+        with self.factory() as s, s.begin():
+            yield s
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Session]:
+        """A read-only session (no commit)."""
+        with self.factory() as s:
+            yield s
+            s.rollback()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) and upgrade a database. Raises a DatabaseError subclass with a
+    Chinese message for every way the file can be unusable."""
+    from app.db import migrate as migrations
+
+    path = Path(path)
+    check_file(path)
+    engine = make_engine(path)
+    try:
+        probe_lock(engine, path)
+        if migrate:
+            migrations.upgrade(engine, path)
+        else:
+            migrations.check_not_newer(engine, path)
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception:
+        engine.dispose()
+        raise
+    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))

@@ -1,0 +1,43 @@
+"""Money is integer 分 (fen) everywhere. Parse what people type or Excel holds; format ¥1,234.50."""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+
+def parse_money(value: object) -> int:
+    """Return fen. Accepts 1234.5, "1,234.50", "¥1234.50", "1234元", "-12.3", Excel's 1234.4999999.
+
+    Raises ValueError with a Chinese message for anything else.
+    """
+    if value is None or isinstance(value, bool):
+        raise ValueError("金额为空")
+    if isinstance(value, int):
+        return value * 100
+    if isinstance(value, float):
+        # Excel stores 1234.5 as a binary float; round to the nearest fen through its shortest repr.
+        dec = Decimal(repr(value))
+    else:
+        text = str(value).strip().replace("，", ",").replace("．", ".")
+        text = re.sub(r"^[¥￥]|^RMB|元$|圆$", "", text, flags=re.IGNORECASE).strip()
+        text = text.replace(",", "").replace(" ", "")
+        if text.startswith("(") and text.endswith(")"):  # accounting negative
+            text = "-" + text[1:-1]
+        if not re.fullmatch(r"[+-]?\d+(\.\d*)?|[+-]?\.\d+", text):
+            raise ValueError(f"无法识别的金额“{value}”")
+        try:
+            dec = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(f"无法识别的金额“{value}”") from None
+    return int((dec * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def format_money(fen: int, *, symbol: bool = True) -> str:
+    sign = "-" if fen < 0 else ""
+    yuan, cents = divmod(abs(fen), 100)
+    return f"{sign}{'¥' if symbol else ''}{yuan:,}.{cents:02d}"
+
+
+def fen_to_yuan(fen: int) -> Decimal:
+    return Decimal(fen) / 100

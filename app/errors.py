@@ -1,0 +1,63 @@
+"""Typed errors. `message` is short Chinese text for the user; `detail` goes to the log only."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    def __init__(self, message: str, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(AppError):
+    """Bad input in one field of one record."""
+
+    def __init__(self, field: str, message: str, *, warning_only: bool = False) -> None:
+        super().__init__(message)
+        self.field = field
+        self.warning_only = warning_only
+
+
+class ValidationErrors(AppError):
+    """Several field errors found at once (a form shows each next to its field)."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        super().__init__("；".join(e.message for e in errors))
+        self.errors = errors
+
+
+class Cancelled(AppError):
+    def __init__(self) -> None:
+        super().__init__("操作已取消")
+
+
+class NotFound(AppError):
+    pass
+
+
+class DatabaseError(AppError):
+    """The database file cannot be used; the message says why and what to do."""
+
+
+class DatabaseReadOnly(DatabaseError):
+    pass
+
+
+class DatabaseLocked(DatabaseError):
+    pass
+
+
+class NotADatabase(DatabaseError):
+    pass
+
+
+class DatabaseTooNew(DatabaseError):
+    pass
+
+
+class ImportFileError(AppError):
+    """An import file that cannot be used at all (not xlsx, encrypted, no header)."""

@@ -1,0 +1,119 @@
+"""College settings: school, college, 专业群 and their 专业. Stored in the database (they travel with it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Major, MajorGroup, Setting
+from app.domain.names import clean_text
+from app.errors import ValidationError, ValidationErrors
+
+
+@dataclass(frozen=True)
+class MajorGroupInfo:
+    name: str
+    majors: tuple[str, ...]
+    id: str | None = None
+
+
+@dataclass(frozen=True)
+class CollegeProfile:
+    school: str
+    college: str
+    groups: tuple[MajorGroupInfo, ...] = ()
+
+    @property
+    def majors(self) -> tuple[str, ...]:
+        return tuple(m for g in self.groups for m in g.majors)
+
+
+def _get(s: Session, key: str) -> str:
+    row = s.get(Setting, key)
+    return row.value if row else ""
+
+
+def _set(s: Session, key: str, value: str) -> None:
+    row = s.get(Setting, key)
+    if row is None:
+        s.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+
+
+def is_configured(s: Session) -> bool:
+    return bool(_get(s, "college"))
+
+
+def get_profile(s: Session) -> CollegeProfile:
+    groups = s.scalars(
+        select(MajorGroup).where(MajorGroup.deleted_at.is_(None)).order_by(MajorGroup.sort_order)
+    ).all()
+    return CollegeProfile(
+        school=_get(s, "school"),
+        college=_get(s, "college"),
+        groups=tuple(
+            MajorGroupInfo(g.name, tuple(m.name for m in g.majors if m.deleted_at is None), g.id) for g in groups
+        ),
+    )
+
+
+def save_profile(s: Session, profile: CollegeProfile) -> None:
+    school, college = clean_text(profile.school), clean_text(profile.college)
+    errors = []
+    if not school:
+        errors.append(ValidationError("school", "请填写学校名称"))
+    if not college:
+        errors.append(ValidationError("college", "请填写二级学院名称"))
+    seen: set[str] = set()
+    for g in profile.groups:
+        if not clean_text(g.name):
+            errors.append(ValidationError("groups", "专业群名称不能为空"))
+        for m in g.majors:
+            name = clean_text(m)
+            if name in seen:
+                errors.append(ValidationError("groups", f"专业“{name}”重复出现"))
+            seen.add(name)
+    if errors:
+        raise ValidationErrors(errors)
+    _set(s, "school", school)
+    _set(s, "college", college)
+    _save_groups(s, profile.groups)
+
+
+def _save_groups(s: Session, groups: tuple[MajorGroupInfo, ...]) -> None:
+    """Keep ids of groups and majors that survive (later records link to them); soft-delete the rest."""
+    from app.services.common import now
+
+    existing = {g.id: g for g in s.scalars(select(MajorGroup).where(MajorGroup.deleted_at.is_(None)))}
+    majors_by_name = {m.name: m for m in s.scalars(select(Major).where(Major.deleted_at.is_(None)))}
+    kept_groups: set[str] = set()
+    kept_majors: set[str] = set()
+    for order, info in enumerate(groups):
+        group = existing.get(info.id) if info.id else None
+        if group is None:
+            group = MajorGroup(name=clean_text(info.name), sort_order=order)
+            s.add(group)
+            s.flush()
+        group.name, group.sort_order = clean_text(info.name), order
+        kept_groups.add(group.id)
+        for m_order, raw in enumerate(info.majors):
+            name = clean_text(raw)
+            if not name:
+                continue
+            major = majors_by_name.get(name)
+            if major is None:
+                major = Major(name=name)
+                s.add(major)
+            major.group_id, major.sort_order = group.id, m_order
+            s.flush()
+            kept_majors.add(major.id)
+    stamp = now()
+    for g in existing.values():
+        if g.id not in kept_groups:
+            g.deleted_at = stamp
+    for m in majors_by_name.values():
+        if m.id not in kept_majors:
+            m.deleted_at = stamp
