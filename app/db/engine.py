@@ -75,7 +75,11 @@ def check_file(path: Path) -> None:
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(database_url(path), connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+    # The GUI reads on its own thread and writes on one worker thread; each connection is used by one
+    # thread at a time through the pool, so sqlite3's same-thread check is relaxed.
+    engine = create_engine(
+        database_url(path), connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine

@@ -67,7 +67,9 @@ def add_attachment(s: Session, owner_type: str, owner_id: str, src: Path, kind: 
         _store(attachments_dir(s), src, sha)
     except PermissionError as e:
         raise AppError(f"无法读取文件“{src.name}”：没有权限或文件正被其他程序占用", str(e)) from e
-    row = Attachment(owner_type=owner_type, owner_id=owner_id, sha256=sha, original_name=src.name, size=size, kind=kind)
+    row = Attachment(
+        owner_type=owner_type, owner_id=owner_id, sha256=sha, original_name=src.name, size=size, kind=kind
+    )
     s.add(row)
     s.flush()
     return Changes("attachment", (row.id,))
@@ -76,7 +78,11 @@ def add_attachment(s: Session, owner_type: str, owner_id: str, src: Path, kind: 
 def list_attachments(s: Session, owner_type: str, owner_id: str) -> list[AttachmentInfo]:
     rows = s.scalars(
         select(Attachment)
-        .where(Attachment.owner_type == owner_type, Attachment.owner_id == owner_id, Attachment.deleted_at.is_(None))
+        .where(
+            Attachment.owner_type == owner_type,
+            Attachment.owner_id == owner_id,
+            Attachment.deleted_at.is_(None),
+        )
         .order_by(Attachment.created_at)
     )
     return [AttachmentInfo(a.id, a.original_name, a.size, a.kind, a.sha256, a.created_at) for a in rows]
@@ -135,3 +141,19 @@ def _remove_files_after_commit(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _keep_files_after_rollback(session: Session) -> None:
     session.info.pop(_FILES_TO_REMOVE, None)
+
+
+def copy_for_viewing(s: Session, attachment_id: str, folder: Path) -> Path:
+    """A copy of the attachment under its original (Windows-safe) name, so the OS opens it with the
+    right program; stored files are named by hash and have no extension."""
+    from app.fsutil import safe_filename
+
+    row = s.get(Attachment, attachment_id)
+    if row is None:
+        raise NotFound("附件记录不存在")
+    src = attachment_file(s, attachment_id)
+    target = folder / row.id[:8] / safe_filename(row.original_name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.exists() or target.stat().st_size != row.size:
+        shutil.copyfile(src, target)
+    return target

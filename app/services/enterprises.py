@@ -193,7 +193,9 @@ def check_enterprise(s: Session, data: EnterpriseData, *, exclude_id: str | None
             )
         ).first()
         if same:
-            warnings.append(ValidationError("name", f"已有名称相同的企业“{same}”，请确认不是同一家", warning_only=True))
+            warnings.append(
+                ValidationError("name", f"已有名称相同的企业“{same}”，请确认不是同一家", warning_only=True)
+            )
     return Check(tuple(errors), tuple(warnings))
 
 
@@ -308,7 +310,9 @@ def delete_enterprises(s: Session, ids: Sequence[str]) -> Changes:
 
 def restore_enterprises(s: Session, ids: Sequence[str]) -> Changes:
     done = []
-    for ent in s.scalars(select(Enterprise).where(Enterprise.id.in_(ids), Enterprise.deleted_at.is_not(None))):
+    for ent in s.scalars(
+        select(Enterprise).where(Enterprise.id.in_(ids), Enterprise.deleted_at.is_not(None))
+    ):
         ent.deleted_at = None
         done.append(ent.id)
     return Changes("enterprise", tuple(done))
@@ -319,7 +323,9 @@ def purge_enterprises(s: Session, ids: Sequence[str]) -> Changes:
     from app.services.attachments import purge_owner_attachments
 
     done = []
-    for ent in s.scalars(select(Enterprise).where(Enterprise.id.in_(ids), Enterprise.deleted_at.is_not(None))):
+    for ent in s.scalars(
+        select(Enterprise).where(Enterprise.id.in_(ids), Enterprise.deleted_at.is_not(None))
+    ):
         purge_owner_attachments(s, "enterprise", ent.id)
         s.delete(ent)
         done.append(ent.id)
@@ -377,7 +383,9 @@ def _filtered(q: EnterpriseQuery) -> Select:
         stmt = stmt.where(Enterprise.region == q.region)
     if q.category:
         stmt = stmt.where(
-            exists().where(EnterpriseCategory.enterprise_id == Enterprise.id, EnterpriseCategory.category == q.category)
+            exists().where(
+                EnterpriseCategory.enterprise_id == Enterprise.id, EnterpriseCategory.category == q.category
+            )
         )
     return stmt
 
@@ -438,9 +446,44 @@ def facets(s: Session) -> Facets:
 
 def existing_keys(s: Session) -> tuple[dict[str, str], dict[str, str]]:
     """{uscc: name} over all enterprises (incl. 回收站) and {name_key: name} over live ones — for imports."""
-    codes = {u: n for u, n in s.execute(select(Enterprise.uscc, Enterprise.name).where(Enterprise.uscc != ""))}
+    codes = {
+        u: n for u, n in s.execute(select(Enterprise.uscc, Enterprise.name).where(Enterprise.uscc != ""))
+    }
     names = {
         k: n
-        for k, n in s.execute(select(Enterprise.name_key, Enterprise.name).where(Enterprise.deleted_at.is_(None)))
+        for k, n in s.execute(
+            select(Enterprise.name_key, Enterprise.name).where(Enterprise.deleted_at.is_(None))
+        )
     }
     return codes, names
+
+
+@dataclass(frozen=True)
+class Overview:
+    total: int
+    by_status: dict[str, int]
+    by_category: dict[str, int]
+    recent: tuple[tuple[str, str, dt.datetime], ...]  # (id, name, updated_at)
+
+
+def overview(s: Session, recent: int = 8) -> Overview:
+    """Figures for the 工作台 page."""
+    live = Enterprise.deleted_at.is_(None)
+    by_status = dict(
+        s.execute(select(Enterprise.status, func.count()).where(live).group_by(Enterprise.status)).all()
+    )
+    by_category = dict(
+        s.execute(
+            select(EnterpriseCategory.category, func.count())
+            .join(Enterprise, Enterprise.id == EnterpriseCategory.enterprise_id)
+            .where(live)
+            .group_by(EnterpriseCategory.category)
+        ).all()
+    )
+    rows = s.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.updated_at)
+        .where(live)
+        .order_by(Enterprise.updated_at.desc())
+        .limit(recent)
+    ).all()
+    return Overview(sum(by_status.values()), by_status, by_category, tuple((r[0], r[1], r[2]) for r in rows))

@@ -1,0 +1,90 @@
+"""Starting the GUI: the QApplication, Chinese translations, opening the database with a clear message
+for every way it can fail, the first-run questions, and the main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
+
+from app import APP_NAME, APP_TITLE
+from app.db.engine import Database, open_database
+from app.errors import DatabaseError
+from ui.errors import install_excepthook
+from ui.ops import DbContext, set_context
+
+log = logging.getLogger(__name__)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
+    QCoreApplication.setOrganizationName(APP_NAME)
+    QCoreApplication.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_TITLE)
+    QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    translator = QTranslator(app)
+    if translator.load(
+        QLocale(QLocale.Language.Chinese, QLocale.Country.China),
+        "qtbase",
+        "_",
+        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
+    ):
+        app.installTranslator(translator)
+    if sys.platform == "win32":
+        app.setFont(QFont("Microsoft YaHei UI", 9))
+    return app
+
+
+def open_or_ask(path: Path) -> Database | None:
+    """Open the database; on failure explain why and offer another file. None = the user gave up."""
+    while True:
+        try:
+            return open_database(path)
+        except DatabaseError as e:
+            log.warning("cannot open database %s: %s %s", path, e.message, e.detail)
+            box = QMessageBox(QMessageBox.Icon.Warning, "无法打开数据库", e.message)
+            other = box.addButton("选择其他数据库文件…", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("重试", QMessageBox.ButtonRole.ResetRole)
+            quit_button = box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is quit_button:
+                return None
+            if box.clickedButton() is other:
+                chosen, _ = QFileDialog.getOpenFileName(
+                    None, "选择数据库文件", str(path.parent), "数据库 (*.db);;所有文件 (*)"
+                )
+                if not chosen:
+                    return None
+                path = Path(chosen)
+
+
+def run_gui(db_path: Path) -> int:
+    from app.logs import setup_logging
+    from app.services.settings import is_configured
+
+    setup_logging()
+    app = make_application()
+    install_excepthook()
+    database = open_or_ask(db_path)
+    if database is None:
+        return 1
+    ctx = DbContext(database)
+    set_context(ctx)
+    with database.reader() as s:
+        configured = is_configured(s)
+    if not configured:
+        from ui.dialogs.profile_dialog import ProfileDialog
+
+        ProfileDialog(first_run=True).exec()
+    from ui.main_window import MainWindow
+
+    window = MainWindow()
+    window.show()
+    code = app.exec()
+    ctx.close()
+    set_context(None)
+    return code

@@ -1,0 +1,56 @@
+"""Entry points. `chanjiao` with no command (or `gui`) opens the window; `selftest` checks the core and
+the GUI; every other command is the core CLI (app/cli.py). Qt is imported only when needed, so the
+CLI works on machines without a display."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from app.cli import build_parser, run
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(argv)
+    if args.command in (None, "gui"):
+        return gui(args.db)
+    if args.command == "selftest":
+        return selftest()
+    return run(argv)
+
+
+def gui(db: str | None = None) -> int:
+    from app.paths import resolve_db_path
+    from ui.app import run_gui
+
+    return run_gui(resolve_db_path(db))
+
+
+def gui_main() -> None:
+    """`chanjiao-gui`: a GUI script (no console window on Windows)."""
+    args = sys.argv[1:]
+    db = args[args.index("--db") + 1] if "--db" in args[:-1] else None
+    sys.exit(gui(db))
+
+
+def selftest() -> int:
+    from app.selftest import run_core_checks
+
+    from app.logs import setup_logging
+
+    setup_logging()
+    failures = run_core_checks(print)
+    try:
+        from ui.selftest import run_gui_checks
+
+        failures += run_gui_checks(print)
+    except Exception as e:  # Qt missing or broken: that is what a selftest is for
+        print(f"✗ 图形界面：{type(e).__name__}: {e}")
+        failures.append("图形界面")
+    print("自检通过" if not failures else f"自检失败：{'、'.join(failures)}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""The main window: navigation on the left, one page at a time, menus with shortcuts."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings, QSize, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from app import APP_TITLE, __version__
+from ui.ops import context
+from ui.pages.dashboard import DashboardPage
+from ui.pages.enterprises import EnterprisesPage
+from ui.pages.settings import SettingsPage
+from ui.pages.trash import TrashPage
+
+
+class MainWindow(QMainWindow):
+    def __init__(self) -> None:
+        super().__init__()
+        db = context().database
+        self.setWindowTitle(f"{APP_TITLE} — {db.path.name}")
+        self.resize(1280, 800)
+        self.dashboard = DashboardPage()
+        self.enterprises = EnterprisesPage()
+        self.trash = TrashPage()
+        self.settings_page = SettingsPage()
+        self.pages = [self.dashboard, self.enterprises, self.trash, self.settings_page]
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(150)
+        self.nav.setIconSize(QSize(18, 18))
+        self.nav.setStyleSheet(
+            "QListWidget{background:#f3f5f8;border:none;border-right:1px solid #dcdfe6;font-size:11pt;}"
+            "QListWidget::item{padding:10px 14px;}"
+            "QListWidget::item:selected{background:#dbe8f7;color:#1f4e79;}"
+        )
+        self.stack = QStackedWidget()
+        for i, page in enumerate(self.pages):
+            item = QListWidgetItem(page.title)
+            item.setToolTip(f"{page.title}（Ctrl+{i + 1}）")
+            self.nav.addItem(item)
+            self.stack.addWidget(page)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        central = QWidget()
+        lay = QHBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.nav)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.dashboard.open_enterprise.connect(self.open_enterprise)
+
+        self.db_label = QLabel(f"数据库：{db.path}")
+        self.db_label.setToolTip("当前打开的数据库文件（启动时可用 --db 指定其他文件）")
+        self.statusBar().addPermanentWidget(self.db_label)
+        self._build_menus()
+        self._restore()
+        self.nav.setCurrentRow(1)
+
+    def _build_menus(self) -> None:
+        file_menu = self.menuBar().addMenu("文件(&F)")
+        self._action(
+            file_menu, "从 Excel 导入企业…", "Ctrl+I", lambda: self._goto(self.enterprises).import_excel()
+        )
+        self._action(
+            file_menu, "导出企业到 Excel…", "Ctrl+E", lambda: self._goto(self.enterprises).export_excel()
+        )
+        self._action(file_menu, "下载企业导入模板…", "", lambda: self._goto(self.enterprises).save_template())
+        file_menu.addSeparator()
+        self._action(file_menu, "退出", QKeySequence.StandardKey.Quit, self.close)
+        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        self._action(edit_menu, "新建企业…", "Ctrl+N", lambda: self._goto(self.enterprises).new_enterprise())
+        self._action(
+            edit_menu,
+            "查找",
+            QKeySequence.StandardKey.Find,
+            lambda: self._goto(self.enterprises)._focus_search(),
+        )
+        go_menu = self.menuBar().addMenu("转到(&G)")
+        for i, page in enumerate(self.pages):
+            self._action(go_menu, page.title, f"Ctrl+{i + 1}", lambda _c=False, p=page: self._goto(p))
+        help_menu = self.menuBar().addMenu("帮助(&H)")
+        self._action(help_menu, "关于", "", self.about)
+
+    def _action(self, menu, text: str, shortcut, slot) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _goto(self, page: QWidget) -> QWidget:
+        self.nav.setCurrentRow(self.pages.index(page))
+        return page
+
+    @Slot(str)
+    def open_enterprise(self, enterprise_id: str) -> None:
+        from ui.dialogs.enterprise_dialog import EnterpriseDialog
+
+        self._goto(self.enterprises)
+        EnterpriseDialog(self, enterprise_id).exec()
+
+    @Slot()
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "关于",
+            f"<b>{APP_TITLE}</b> {__version__}<br>二级学院产教融合、校企合作档案管理。<br>"
+            f"数据保存在本机：{context().database.path}",
+        )
+
+    def _restore(self) -> None:
+        s = QSettings()
+        geometry = s.value("main/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        self.enterprises.restore_state(s)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        s = QSettings()
+        s.setValue("main/geometry", self.saveGeometry())
+        self.enterprises.save_state(s)
+        context().wait()
+        super().closeEvent(event)

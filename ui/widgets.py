@@ -1,0 +1,98 @@
+"""Small reusable widgets: the undo bar, the empty-state panel, a debounced search box."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+
+class UndoBar(QFrame):
+    """Non-modal “已删除 N 条 — 撤销” bar; hides itself after a while."""
+
+    undo_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("undoBar")
+        self.setStyleSheet("#undoBar{background:#fff4ce;border:1px solid #e6c86e;border-radius:4px;}")
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(10, 4, 6, 4)
+        self.label = QLabel()
+        self.button = QPushButton("撤销")
+        self.button.setShortcut("Ctrl+Z")
+        self.button.setToolTip("撤销刚才的删除（Ctrl+Z）")
+        self.button.clicked.connect(self._undo)
+        close = QPushButton("✕")
+        close.setFlat(True)
+        close.setFixedWidth(28)
+        close.clicked.connect(self.hide)
+        lay.addWidget(self.label, 1)
+        lay.addWidget(self.button)
+        lay.addWidget(close)
+        self._timer = QTimer(self, singleShot=True, interval=15000)
+        self._timer.timeout.connect(self.hide)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+        self._timer.start()
+
+    def _undo(self) -> None:
+        self.hide()
+        self.undo_clicked.emit()
+
+
+class EmptyState(QWidget):
+    """A friendly panel shown instead of an empty table, with the next useful actions."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.addStretch(1)
+        self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
+        self.title.setStyleSheet("font-size:16pt;color:#444;")
+        self.hint = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
+        self.hint.setStyleSheet("color:#777;")
+        lay.addWidget(self.title)
+        lay.addWidget(self.hint)
+        self.buttons = QHBoxLayout()
+        row = QWidget()
+        row.setLayout(self.buttons)
+        lay.addWidget(row)
+        lay.addStretch(2)
+
+    def configure(self, title: str, hint: str, actions: list[tuple[str, Callable[[], None]]]) -> None:
+        self.title.setText(title)
+        self.hint.setText(hint)
+        while self.buttons.count():
+            item = self.buttons.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.buttons.addStretch(1)
+        for text, cb in actions:
+            b = QPushButton(text)
+            b.clicked.connect(cb)
+            self.buttons.addWidget(b)
+        self.buttons.addStretch(1)
+
+
+class SearchBox(QLineEdit):
+    """Emits `search(text)` 250 ms after the user stops typing (and at once on Enter)."""
+
+    search = Signal(str)
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self._timer = QTimer(self, singleShot=True, interval=250)
+        self._timer.timeout.connect(self._fire)
+        self.textChanged.connect(lambda _t: self._timer.start())
+        self.returnPressed.connect(self._fire)
+
+    def _fire(self) -> None:
+        self._timer.stop()
+        self.search.emit(self.text())
