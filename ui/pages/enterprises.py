@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, Slot
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -79,6 +79,7 @@ class EnterprisesPage(QWidget):
     """The partner-enterprise archive."""
 
     title = "合作企业档案"
+    loaded = Signal(int)  # number of rows shown, after every (re)load
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -241,6 +242,7 @@ class EnterprisesPage(QWidget):
         self._pending_select = None
         self._select_ids(wanted)
         self._update_buttons()
+        self.loaded.emit(len(ids))
 
     def _show_empty_state(self, ids: list[str], total: int) -> None:
         if ids:

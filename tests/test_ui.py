@@ -1,0 +1,245 @@
+"""The GUI over a real database, driven with pytest-qt (text set with setText: keyClicks with Chinese
+text trips a Qt assertion)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from app.domain.codes import uscc_check_char
+from app.services import enterprises as svc
+from app.services import settings as settings_svc
+from ui.ops import DbContext, set_context
+
+
+def code(n: int) -> str:
+    body = f"91430100{n:09d}"
+    return body + uscc_check_char(body)
+
+
+@pytest.fixture
+def ctx(db, qapp):
+    with db.session() as s:
+        settings_svc.save_profile(
+            s,
+            settings_svc.CollegeProfile(
+                "测试学校", "机电工程学院", (settings_svc.MajorGroupInfo("智能制造", ("机电一体化技术",)),)
+            ),
+        )
+    context = DbContext(db)
+    set_context(context)
+    yield context
+    context.wait()
+    set_context(None)
+
+
+@pytest.fixture
+def page(ctx, qtbot):
+    from ui.pages.enterprises import EnterprisesPage
+
+    p = EnterprisesPage()
+    qtbot.addWidget(p)
+    ctx.wait()
+    qtbot.waitUntil(lambda: p.count_label.text() != "")
+    return p
+
+
+def add(db, name: str, n: int, **kw) -> str:
+    with db.session() as s:
+        return svc.create_enterprise(s, svc.EnterpriseData(name=name, uscc=code(n), **kw)).ids[0]
+
+
+def test_empty_page_offers_next_steps(page):
+    assert page.stack.currentWidget() is page.empty
+    assert "还没有合作企业" in page.empty.title.text()
+
+
+def test_create_enterprise_through_form(page, qtbot, db):
+    from ui.dialogs.enterprise_dialog import EnterpriseDialog
+
+    dlg = EnterpriseDialog(page)
+    qtbot.addWidget(dlg)
+    dlg.name.setText("湖南湘江智能装备有限公司")
+    dlg.uscc.setText(code(7).lower())
+    dlg.category_boxes["链主企业"].setChecked(True)
+    dlg._add_contact(svc.ContactData(name="李四", phone="13800001111"))
+    with qtbot.waitSignal(dlg.accepted, timeout=5000):
+        dlg.save()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    row = page.model.row_at(0)
+    assert row.name == "湖南湘江智能装备有限公司"
+    assert row.uscc == code(7)
+    assert row.categories == "链主企业"
+    assert row.contact_phone == "13800001111"
+    assert page.stack.currentWidget() is page.table
+
+
+def test_bad_code_shows_message_and_saves_nothing(page, qtbot, db):
+    from ui.dialogs.enterprise_dialog import EnterpriseDialog
+
+    dlg = EnterpriseDialog(page)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.name.setText("某某公司")
+    dlg.uscc.setText("91430100MA4L1GXJ2")  # 17 characters
+    dlg.save()
+    assert dlg.errors["uscc"].isVisible()
+    assert "18位" in dlg.errors["uscc"].text()
+    assert dlg.result() == 0
+    with db.reader() as s:
+        assert svc.count_enterprises(s) == 0
+
+
+def test_failed_check_char_needs_confirmation(page, qtbot, db):
+    from ui.dialogs.enterprise_dialog import EnterpriseDialog
+
+    good = code(3)
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+    dlg = EnterpriseDialog(page)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.name.setText("老代码企业")
+    dlg.uscc.setText(wrong)
+    assert dlg.uscc_confirmed.isVisible()
+    assert "校验位" in dlg.errors["uscc"].text()
+    dlg.save()
+    assert dlg.result() == 0
+    dlg.uscc_confirmed.setChecked(True)
+    with qtbot.waitSignal(dlg.accepted, timeout=5000):
+        dlg.save()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    index = page.model.index(0, 2)
+    assert "已核对" in page.model.data(index)
+
+
+def test_search_narrows_list(ctx, qtbot, db):
+    from ui.pages.enterprises import EnterprisesPage
+
+    add(db, "湖南湘江新区发展集团有限公司", 1)
+    add(db, "三一重工股份有限公司", 2, contacts=(svc.ContactData("王五", phone="13912345678"),))
+    add(db, "中联重科股份有限公司", 3)
+    p = EnterprisesPage()
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: p.model.rowCount() == 3, timeout=5000)
+    for text, expected in (
+        ("hnxj", "湖南湘江新区发展集团有限公司"),
+        ("王五", "三一重工股份有限公司"),
+        ("重科", "中联重科股份有限公司"),
+    ):
+        with qtbot.waitSignal(p.loaded, timeout=5000):
+            p.search.setText(text)
+            p.search.returnPressed.emit()
+        assert p.model.rowCount() == 1
+        assert p.model.row_at(0).name == expected
+    with qtbot.waitSignal(p.loaded, timeout=5000):
+        p.search.setText("没有这家企业")
+        p.search.returnPressed.emit()
+    assert p.model.rowCount() == 0
+    assert p.stack.currentWidget() is p.empty
+    assert "没有符合条件" in p.empty.title.text()
+
+
+def test_filter_and_sort(ctx, qtbot, db):
+    from ui.pages.enterprises import EnterprisesPage
+
+    add(db, "甲公司", 1, status="合作中")
+    add(db, "乙公司", 2, status="意向")
+    p = EnterprisesPage()
+    qtbot.addWidget(p)
+    qtbot.waitUntil(lambda: p.model.rowCount() == 2, timeout=5000)
+    p.status_box.setCurrentIndex(p.status_box.findData("意向"))
+    qtbot.waitUntil(lambda: p.model.rowCount() == 1, timeout=5000)
+    assert p.model.row_at(0).name == "乙公司"
+    p.clear_filters()
+    qtbot.waitUntil(lambda: p.model.rowCount() == 2, timeout=5000)
+    first = p.model.row_at(0).name
+    p._header_clicked(0)  # same column again: descending
+    qtbot.waitUntil(lambda: p.model.row_at(0).name != first, timeout=5000)
+
+
+def test_delete_goes_to_trash_and_undo_restores(ctx, qtbot, db, monkeypatch):
+    from ui.pages.enterprises import EnterprisesPage
+
+    add(db, "甲公司", 1)
+    p = EnterprisesPage()
+    qtbot.addWidget(p)
+    p.show()
+    qtbot.waitUntil(lambda: p.model.rowCount() == 1, timeout=5000)
+    p.table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    p.delete_selected()
+    qtbot.waitUntil(lambda: p.model.rowCount() == 0, timeout=5000)
+    assert p.undo_bar.isVisible()
+    with db.reader() as s:
+        assert len(svc.enterprise_ids(s, svc.EnterpriseQuery(deleted=True))) == 1
+    p.undo_bar.button.click()
+    qtbot.waitUntil(lambda: p.model.rowCount() == 1, timeout=5000)
+
+
+def test_lazy_model_fetches_pages_not_everything(ctx, qtbot, db):
+    from ui.models.lazy_table import PAGE
+    from ui.pages.enterprises import EnterpriseTableModel
+
+    with db.session() as s:
+        for i in range(PAGE * 3):
+            s.add(
+                __import__("app.db.models", fromlist=["Enterprise"]).Enterprise(
+                    name=f"企业{i:04d}", name_key=f"企业{i:04d}"
+                )
+            )
+    model = EnterpriseTableModel()
+    with db.reader() as s:
+        model.set_ids(svc.enterprise_ids(s))
+    assert model.rowCount() == PAGE * 3
+    model.data(model.index(0, 0))
+    model.data(model.index(10, 0))
+    assert model.fetch_count == 1
+    model.data(model.index(PAGE * 3 - 1, 0))
+    assert model.fetch_count == 2
+
+
+def test_main_window_opens_every_page(ctx, qtbot):
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    for i, page in enumerate(w.pages):
+        w.nav.setCurrentRow(i)
+        assert w.stack.currentWidget() is page
+    assert str(ctx.database.path) in w.db_label.text()
+
+
+def test_profile_dialog_saves_groups(ctx, qtbot, db):
+    from ui.dialogs.profile_dialog import ProfileDialog
+
+    dlg = ProfileDialog()
+    qtbot.addWidget(dlg)
+    dlg.school.setText("湖南某职业技术学院")
+    dlg.groups.item(0, 1).setText("机电一体化技术、工业机器人技术，智能控制技术")
+    with qtbot.waitSignal(dlg.accepted, timeout=5000):
+        dlg.save()
+    with db.reader() as s:
+        p = settings_svc.get_profile(s)
+    assert p.school == "湖南某职业技术学院"
+    assert p.groups[0].majors == ("机电一体化技术", "工业机器人技术", "智能控制技术")
+
+
+def test_selftest_subprocess_exits_zero(tmp_path: Path):
+    """The whole app in a fresh process: builds the window offscreen, opens every page, exits 0 (a crash at
+    interpreter exit — e.g. PySide6's none_dealloc abort — would show as 134)."""
+    env = {**__import__("os").environ, "CHANJIAO_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "ui.launcher", "selftest"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "自检通过" in proc.stdout
