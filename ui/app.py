@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app import APP_NAME, APP_TITLE
@@ -36,7 +36,16 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         app.installTranslator(translator)
     if sys.platform == "win32":
         app.setFont(QFont("Microsoft YaHei UI", 9))
+    app.setWindowIcon(app_icon())
     return app
+
+
+def app_icon() -> QIcon:
+    from resources import resource_bytes
+
+    pixmap = QPixmap()
+    pixmap.loadFromData(resource_bytes("icons", "app.svg"), "SVG")
+    return QIcon(pixmap)
 
 
 def open_or_ask(path: Path) -> Database | None:
