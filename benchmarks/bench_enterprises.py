@@ -1,0 +1,162 @@
+"""Enterprise page on 100,000 enterprises: open + first rows, scrolling, search — as ratios against bare
+sqlite3 doing the same reads in the same run.
+
+    python benchmarks/bench_enterprises.py [--db PATH] [--size large|small]
+
+Builds the demo database first unless --db points at one that has enterprises already.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.db.engine import open_database  # noqa: E402
+from app.demo import fill_demo  # noqa: E402
+from app.services import enterprises as svc  # noqa: E402
+
+VISIBLE = 40  # rows a maximised window shows
+
+
+def best(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def bare_open(path: Path) -> Callable[[], object]:
+    def run() -> object:
+        con = sqlite3.connect(str(path))
+        ids = [
+            r[0]
+            for r in con.execute(
+                "SELECT id FROM enterprise WHERE deleted_at IS NULL ORDER BY pinyin_full, id"
+            )
+        ]
+        first = ids[:VISIBLE]
+        marks = ",".join("?" * len(first))
+        rows = con.execute(f"SELECT * FROM enterprise WHERE id IN ({marks})", first).fetchall()
+        con.close()
+        return rows
+
+    return run
+
+
+def bare_search(path: Path, term: str) -> Callable[[], object]:
+    def run() -> object:
+        con = sqlite3.connect(str(path))
+        like = f"%{term}%"
+        rows = con.execute(
+            "SELECT id FROM enterprise WHERE deleted_at IS NULL AND (name LIKE ? OR short_name LIKE ?) ORDER BY pinyin_full",
+            (like, like),
+        ).fetchall()
+        con.close()
+        return rows
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--size", default="large", choices=["small", "large"])
+    args = parser.parse_args()
+    path = args.db or Path(tempfile.mkdtemp()) / "bench.db"
+    os.environ.setdefault("CHANJIAO_HOME", str(path.parent / "home"))
+    db = open_database(path)
+    with db.reader() as s:
+        n = svc.count_enterprises(s)
+    if n == 0:
+        t = time.perf_counter()
+        with db.session() as s:
+            fill_demo(s, size=args.size, seed=1)
+        print(f"demo database built in {time.perf_counter() - t:.1f} s")
+    with db.reader() as s:
+        n = svc.count_enterprises(s)
+    print(f"enterprises: {n}   database: {path.stat().st_size / 1e6:.1f} MB")
+
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import make_application
+    from ui.ops import DbContext, set_context
+
+    make_application()
+    ctx = DbContext(db)
+    set_context(ctx)
+    from ui.pages.enterprises import EnterprisesPage
+
+    page = EnterprisesPage()
+    page.resize(1280, 800)
+    page.show()
+    ctx.wait()
+    QApplication.processEvents()
+
+    def open_page() -> None:
+        p = EnterprisesPage()
+        p.resize(1280, 800)
+        p.reload_now()
+        for r in range(VISIBLE):
+            for c in range(p.model.columnCount()):
+                p.model.data(p.model.index(r, c))
+        p.show()
+        QApplication.processEvents()
+        p.close()
+        ctx.wait()
+        p.deleteLater()
+
+    def scroll() -> None:
+        m = page.model
+        m.set_ids(m.ids())
+        step = max(1, m.rowCount() // 50)
+        for r in range(0, m.rowCount(), step):
+            m.data(m.index(r, 0))
+
+    floor_open = best(bare_open(path))
+    t_open = best(open_page)
+    term = "湘江"
+    floor_search = best(bare_search(path, term))
+
+    def search() -> None:
+        with db.reader() as s:
+            svc.enterprise_ids(s, svc.EnterpriseQuery(text=term))
+
+    t_search = best(search)
+
+    def search_pinyin() -> None:
+        with db.reader() as s:
+            svc.enterprise_ids(s, svc.EnterpriseQuery(text="hnxj"))
+
+    t_pinyin = best(search_pinyin)
+    t_scroll = best(scroll, 3)
+    with db.reader() as s:
+        hits = len(svc.enterprise_ids(s, svc.EnterpriseQuery(text=term)))
+
+    print()
+    print(f"{'measure':42} {'time':>9} {'floor':>9} {'ratio':>7}")
+    rows = [
+        (f"open page + first {VISIBLE} rows (bare: ids + rows)", t_open, floor_open),
+        (f"search '{term}' ({hits} hits; bare: LIKE on names)", t_search, floor_search),
+        ("search 'hnxj' pinyin (bare: LIKE on names)", t_pinyin, floor_search),
+        ("jump to 50 places while scrolling", t_scroll, floor_open),
+    ]
+    for name, t, f in rows:
+        print(f"{name:42} {t * 1000:8.1f}ms {f * 1000:8.1f}ms {t / f:6.2f}x")
+    page.close()
+    ctx.close()
+    print(f"(best of 5 runs; Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version})")
+
+
+if __name__ == "__main__":
+    main()
