@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QUrl
+from PySide6.QtCore import QElapsedTimer, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
@@ -13,17 +13,18 @@ from app.errors import Cancelled
 from app.services.enterprises import EnterpriseQuery
 from ui.errors import show_error
 from ui.ops import ReadOp
+from ui.settings import ui_settings
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
 
 def last_folder(key: str) -> str:
-    folder = QSettings().value(f"folders/{key}", "")
+    folder = ui_settings().value(f"folders/{key}", "")
     return str(folder) if folder and Path(str(folder)).is_dir() else str(Path.home())
 
 
 def remember_folder(key: str, path: str) -> None:
-    QSettings().setValue(f"folders/{key}", str(Path(path).parent))
+    ui_settings().setValue(f"folders/{key}", str(Path(path).parent))
 
 
 def ask_open(parent: QWidget, title: str, key: str, filter_: str = XLSX_FILTER) -> Path | None:

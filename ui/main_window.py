@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, QSize, Slot
+from PySide6.QtCore import QSize, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -21,6 +21,7 @@ from ui.pages.dashboard import DashboardPage
 from ui.pages.enterprises import EnterprisesPage
 from ui.pages.settings import SettingsPage
 from ui.pages.trash import TrashPage
+from ui.settings import ui_settings
 
 
 class MainWindow(QMainWindow):
@@ -120,14 +121,14 @@ class MainWindow(QMainWindow):
         )
 
     def _restore(self) -> None:
-        s = QSettings()
+        s = ui_settings()
         geometry = s.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.enterprises.restore_state(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        s = QSettings()
+        s = ui_settings()
         s.setValue("main/geometry", self.saveGeometry())
         self.enterprises.save_state(s)
         context().wait()

@@ -9,7 +9,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QSettings, Qt, QUrl, Slot
+from PySide6.QtCore import QDate, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +46,7 @@ from app.services.history import record_history
 from ui.errors import show_error
 from ui.files import last_folder, remember_folder
 from ui.ops import WriteOp, read_now
+from ui.settings import ui_settings
 
 ERROR_STYLE = "color:#c42b1c;"
 CONTACT_FIELDS = ("name", "title", "phone", "email", "note")
@@ -86,7 +87,7 @@ class EnterpriseDialog(QDialog):
         self._build()
         if enterprise_id:
             self._load(read_now(lambda s: svc.get_enterprise(s, enterprise_id)))
-        geometry = QSettings().value("dialogs/enterprise")
+        geometry = ui_settings().value("dialogs/enterprise")
         if geometry is not None:
             self.restoreGeometry(geometry)
 
@@ -424,7 +425,7 @@ class EnterpriseDialog(QDialog):
 
     def _saved(self, changes: Changes) -> None:
         self.saved_id = changes.ids[0]
-        QSettings().setValue("dialogs/enterprise", self.saveGeometry())
+        ui_settings().setValue("dialogs/enterprise", self.saveGeometry())
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -433,7 +434,7 @@ class EnterpriseDialog(QDialog):
         show_error(self, exc, "保存失败")
 
     def reject(self) -> None:
-        QSettings().setValue("dialogs/enterprise", self.saveGeometry())
+        ui_settings().setValue("dialogs/enterprise", self.saveGeometry())
         super().reject()
 
     # ------------------------------------------------------------ attachments

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -54,8 +55,9 @@ class DashboardPage(QWidget):
             cards.addWidget(card)
         lay.addLayout(cards)
         lower = QHBoxLayout()
-        left = QVBoxLayout()
-        left.addWidget(QLabel("企业类别（H第八条(一)）"))
+        left_box = QGroupBox("企业类别（H第八条(一)）")
+        left_box.setMaximumWidth(320)
+        left = QVBoxLayout(left_box)
         self.categories = QGridLayout()
         self.category_labels = {}
         for i, c in enumerate(ENTERPRISE_CATEGORIES):
@@ -67,13 +69,13 @@ class DashboardPage(QWidget):
             self.category_labels[c] = value
         left.addLayout(self.categories)
         left.addStretch(1)
-        lower.addLayout(left, 1)
-        right = QVBoxLayout()
-        right.addWidget(QLabel("最近修改的企业（双击打开）"))
+        lower.addWidget(left_box)
+        right_box = QGroupBox("最近修改的企业（双击打开）")
+        right = QVBoxLayout(right_box)
         self.recent = QListWidget()
         self.recent.itemDoubleClicked.connect(self._open)
         right.addWidget(self.recent)
-        lower.addLayout(right, 2)
+        lower.addWidget(right_box, 1)
         lay.addLayout(lower, 1)
         context().changes_applied.connect(self._on_changes)
         self.reload()
