@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import math
 import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
@@ -16,14 +18,21 @@ def parse_money(value: object) -> int:
     if isinstance(value, int):
         return value * 100
     if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"无法识别的金额“{value}”")
         # Excel stores 1234.5 as a binary float; round to the nearest fen through its shortest repr.
         dec = Decimal(repr(value))
     else:
-        text = str(value).strip().replace("，", ",").replace("．", ".")
+        # NFKC: full-width digits, ，．－ and ￥ as typed with a Chinese input method
+        text = unicodedata.normalize("NFKC", str(value)).strip()
+        sign = ""
+        if text[:1] in ("+", "-"):  # "-¥1,234.50" as format_money writes it
+            sign, text = text[0], text[1:].lstrip()
         text = re.sub(r"^[¥￥]|^RMB|元$|圆$", "", text, flags=re.IGNORECASE).strip()
         text = text.replace(",", "").replace(" ", "")
         if text.startswith("(") and text.endswith(")"):  # accounting negative
             text = "-" + text[1:-1]
+        text = sign + text
         if not re.fullmatch(r"[+-]?\d+(\.\d*)?|[+-]?\.\d+", text):
             raise ValueError(f"无法识别的金额“{value}”")
         try:
