@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import MANYTOONE, Session
 
 from app.db.base import RecordMixin, new_id
 from app.db.models import AuditLog
@@ -31,15 +31,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _collections(obj: RecordMixin) -> dict[str, str]:
+    """Child rows that are values of the record (企业类别): {relationship: the attribute naming each}."""
+    return getattr(obj, "__audit_collections__", {})
+
+
 def _row(obj: RecordMixin) -> dict[str, Any]:
     masked = getattr(obj, "__audit_masked__", frozenset())
+    mapper = inspect(obj).mapper
     out = {}
-    for attr in inspect(obj).mapper.column_attrs:
+    for attr in mapper.column_attrs:
         key = attr.key
         if key in SKIPPED or key == "id":
             continue
         value = getattr(obj, key)
         out[key] = "***" if key in masked and value else _plain(value)
+    for rel in mapper.relationships:  # a foreign key is set only during the flush: take it from the parent
+        target = getattr(obj, rel.key) if rel.direction is MANYTOONE else None
+        for local, remote in rel.local_remote_pairs if target is not None else ():
+            if out.get(local.key) is None:
+                out[local.key] = getattr(target, remote.key)
+    for rel, field in _collections(obj).items():
+        out[rel] = sorted(getattr(x, field) for x in getattr(obj, rel))
     return out
 
 
@@ -61,6 +74,12 @@ def _diff(obj: RecordMixin) -> dict[str, list[Any]]:
             changes[attr.key] = ["***", "***"]
         else:
             changes[attr.key] = [_plain(old), _plain(new)]
+    for rel, field in _collections(obj).items():
+        hist = state.attrs[rel].history
+        old = sorted(getattr(x, field) for x in (*hist.unchanged, *hist.deleted))
+        new = sorted(getattr(x, field) for x in (*hist.unchanged, *hist.added))
+        if old != new:
+            changes[rel] = [old, new]
     return changes
 
 
@@ -78,13 +97,16 @@ def _log(session: Session, obj: RecordMixin, action: str, changes: dict | None) 
 
 @event.listens_for(Session, "before_flush")
 def _audit_before_flush(session: Session, flush_context: object, instances: object) -> None:
-    for obj in list(session.new):
-        if isinstance(obj, RecordMixin):
-            if obj.id is None:
-                obj.id = new_id()
-            _log(session, obj, "insert", _row(obj))
+    new = [obj for obj in session.new if isinstance(obj, RecordMixin)]
+    for obj in new:  # ids first: a child's audit row names its parent's id
+        if obj.id is None:
+            obj.id = new_id()
+    for obj in new:
+        _log(session, obj, "insert", _row(obj))
     for obj in list(session.dirty):
-        if not isinstance(obj, RecordMixin) or not session.is_modified(obj, include_collections=False):
+        if not isinstance(obj, RecordMixin):
+            continue
+        if not session.is_modified(obj, include_collections=bool(_collections(obj))):
             continue
         changes = _diff(obj)
         if not changes:

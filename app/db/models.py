@@ -48,6 +48,7 @@ class Major(RecordMixin, Base):
 
 class Enterprise(RecordMixin, Base):
     __tablename__ = "enterprise"
+    __audit_collections__ = {"categories": "category"}  # audited as a list of names with the enterprise
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(String(200), index=True)
     uscc: Mapped[str] = mapped_column(String(18), default="", index=True)
