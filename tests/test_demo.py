@@ -1,0 +1,240 @@
+"""Demo data: plausible, valid, deterministic; the bulk path stores what the services would store."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+import app.demo as demo
+from app.db.engine import Database, open_database
+from app.db.models import ENTERPRISE_CATEGORIES, AuditLog, Contact, Enterprise, EnterpriseCategory
+from app.demo import fill_demo
+from app.domain.codes import check_uscc
+from app.domain.names import name_key, pinyin_keys
+from app.errors import AppError, Cancelled
+from app.services.enterprises import (
+    EnterpriseData,
+    EnterpriseQuery,
+    create_enterprise,
+    delete_enterprises,
+    enterprise_ids,
+)
+from app.services.settings import get_profile
+
+MOBILE = re.compile(r"1(3\d|5[0-35-9]|8\d|9[13589])\d{8}")
+
+
+@pytest.fixture(scope="module")
+def small_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    database = open_database(tmp_path_factory.mktemp("demo") / "demo.db")
+    with database.session() as s:
+        counts = fill_demo(s, size="small", seed=1)
+    database.counts = counts  # type: ignore[attr-defined]
+    yield database
+    database.close()
+
+
+def _names_and_codes(database: Database) -> list[tuple[str, str]]:
+    with database.reader() as s:
+        return sorted(tuple(r) for r in s.execute(select(Enterprise.name, Enterprise.uscc)))
+
+
+def test_small_fill_counts_and_profile(small_db: Database) -> None:
+    with small_db.reader() as s:
+        n = s.scalar(select(func.count()).select_from(Enterprise))
+        contacts = s.scalar(select(func.count()).select_from(Contact))
+        profile = get_profile(s)
+    assert small_db.counts["合作企业"] == n == 300  # type: ignore[attr-defined]
+    assert small_db.counts["联系人"] == contacts  # type: ignore[attr-defined]
+    assert 300 <= contacts <= 900
+    assert profile.school and profile.college == "机电工程学院"
+    assert 2 <= len(profile.groups) <= 3
+    assert all(2 <= len(g.majors) <= 4 for g in profile.groups)
+
+
+def test_small_fill_codes_valid_and_unique(small_db: Database) -> None:
+    rows = _names_and_codes(small_db)
+    codes = [code for _, code in rows]
+    assert all(check_uscc(c).ok for c in codes)
+    assert all(c.startswith("9143") for c in codes)  # 法人企业, 湖南省
+    assert len(set(codes)) == len(codes)
+    assert len({name_key(n) for n, _ in rows}) == len(rows)
+    assert all(n.endswith("公司") for n, _ in rows)
+
+
+def test_small_fill_is_plausible(small_db: Database) -> None:
+    with small_db.reader() as s:
+        ents = s.scalars(select(Enterprise)).all()
+        statuses = Counter(e.status for e in ents)
+        assert statuses.most_common(1)[0][0] == "合作中"
+        assert {"意向", "暂停", "已解除"} <= set(statuses)
+        for e in ents:
+            if e.status == "已解除":
+                assert e.status_reason and e.status_date and e.status_date >= e.cooperation_start
+            assert e.short_name and e.industry and e.region and e.address.startswith("湖南省")
+            assert 1 <= len(e.contacts) <= 3
+            assert len(e.categories) <= 2
+            assert all(c.category in ENTERPRISE_CATEGORIES for c in e.categories)
+            for c in e.contacts:
+                assert 2 <= len(c.name) <= 4 and c.title
+                assert MOBILE.fullmatch(c.phone), c.phone
+                assert re.fullmatch(r"[a-z0-9]+@[a-z0-9.]+\.[a-z]+", c.email), c.email
+        # search works on demo data: the first enterprise is found by its pinyin initials
+        sample = ents[0]
+        initials = sample.pinyin_initials.split(" ")[0]
+        assert sample.id in enterprise_ids(s, EnterpriseQuery(text=initials))
+
+
+def test_same_seed_same_data(small_db: Database, tmp_path: Path) -> None:
+    other = open_database(tmp_path / "other.db")
+    try:
+        with other.session() as s:
+            fill_demo(s, size="small", seed=1)
+        assert _names_and_codes(other) == _names_and_codes(small_db)
+    finally:
+        other.close()
+    third = open_database(tmp_path / "third.db")
+    try:
+        with third.session() as s:
+            fill_demo(s, size="small", seed=2)
+        assert _names_and_codes(third) != _names_and_codes(small_db)
+    finally:
+        third.close()
+
+
+def test_refuses_a_database_with_enterprises(db: Database) -> None:
+    with db.session() as s:
+        ids = create_enterprise(s, EnterpriseData(name="湖南某某科技有限公司")).ids
+        delete_enterprises(s, ids)  # even one in the 回收站 counts
+    with pytest.raises(AppError, match="已有企业"), db.session() as s:
+        fill_demo(s)
+
+
+def test_unknown_size_refused(db: Database) -> None:
+    with pytest.raises(AppError, match="small 或 large"), db.session() as s:
+        fill_demo(s, size="huge")
+
+
+def test_keeps_a_configured_profile(db: Database) -> None:
+    from app.services.settings import CollegeProfile, save_profile
+
+    with db.session() as s:
+        save_profile(s, CollegeProfile("某某学院", "智能制造学院"))
+    with db.session() as s:
+        counts = fill_demo(s)
+        assert get_profile(s).college == "智能制造学院"
+    assert "专业群" not in counts
+
+
+def test_progress_and_cancel_small(db: Database) -> None:
+    seen: list[float] = []
+    cancel = threading.Event()
+
+    def progress(fraction: float, message: str = "") -> None:
+        seen.append(fraction)
+        if fraction > 0.1:
+            cancel.set()
+
+    with pytest.raises(Cancelled), db.session() as s:
+        fill_demo(s, progress=progress, cancel=cancel)
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Enterprise)) == 0
+        assert s.scalar(select(func.count()).select_from(AuditLog)) == 0
+    assert seen and seen == sorted(seen)
+
+
+@pytest.fixture
+def small_large(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bulk path, at a size a test can afford."""
+    monkeypatch.setitem(demo.SIZES, "large", 2500)
+    monkeypatch.setattr(demo, "CHUNK", 1000)
+
+
+def test_bulk_fill(db: Database, small_large: None) -> None:
+    seen: list[tuple[float, str]] = []
+    with db.session() as s:
+        counts = fill_demo(s, size="large", progress=lambda f, m="": seen.append((f, m)))
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Enterprise)) == counts["合作企业"] == 2500
+        assert s.scalar(select(func.count()).select_from(Contact)) == counts["联系人"]
+        assert s.scalar(select(func.count()).select_from(EnterpriseCategory)) == counts["企业类别"]
+        audit = Counter(tuple(r) for r in s.execute(select(AuditLog.table_name, AuditLog.action)))
+        assert audit[("enterprise", "insert")] == 2500
+        assert audit[("contact", "insert")] == counts["联系人"]
+        codes = s.scalars(select(Enterprise.uscc)).all()
+        assert len(set(codes)) == 2500 and all(check_uscc(c).ok for c in codes)
+        e = s.scalars(select(Enterprise).limit(1)).one()
+        assert e.created_at.tzinfo is not None and e.deleted_at is None
+    assert [f for f, _ in seen][-1] == 1.0
+    assert [round(f, 2) for f, _ in seen[:3]] == [0.4, 0.8, 1.0]
+
+
+def test_bulk_cancel_leaves_nothing(db: Database, small_large: None) -> None:
+    cancel = threading.Event()
+    with pytest.raises(Cancelled), db.session() as s:
+        fill_demo(s, size="large", progress=lambda f, m="": cancel.set(), cancel=cancel)
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Enterprise)) == 0
+        assert s.scalar(select(func.count()).select_from(Contact)) == 0
+
+
+ENTERPRISE_COLUMNS = (
+    "name", "name_key", "uscc", "uscc_confirmed", "short_name", "industry", "region", "address", "scale",
+    "status", "status_reason", "status_date", "cooperation_start", "website", "note",
+    "pinyin_initials", "pinyin_full",
+)  # fmt: skip
+
+
+def _snapshot(database: Database) -> dict[str, tuple]:
+    with database.reader() as s:
+        out = {}
+        for e in s.scalars(select(Enterprise)):
+            out[e.uscc] = (
+                tuple(getattr(e, c) for c in ENTERPRISE_COLUMNS),
+                tuple((c.name, c.title, c.phone, c.email, c.note, c.sort_order) for c in e.contacts),
+                tuple(sorted(c.category for c in e.categories)),
+            )
+        audit = {}
+        for a in s.scalars(select(AuditLog).where(AuditLog.table_name == "enterprise")):
+            uscc = s.get(Enterprise, a.record_id).uscc
+            audit[uscc] = (a.action, a.changes)
+        return {"rows": out, "audit": audit}  # type: ignore[return-value]
+
+
+def test_bulk_rows_equal_service_rows(tmp_path: Path) -> None:
+    """What the bulk path writes is exactly what create_enterprise writes for the same data."""
+    n = 400
+    via_service, via_bulk = open_database(tmp_path / "service.db"), open_database(tmp_path / "bulk.db")
+    try:
+        with via_service.session() as s:
+            demo._write_with_services(s, demo._Generator(7), n, demo._noop, None)
+        with via_bulk.session() as s:
+            demo._write_bulk(s, demo._Generator(7), n, demo._noop, None)
+        a, b = _snapshot(via_service), _snapshot(via_bulk)
+        assert len(a["rows"]) == n
+        assert a["rows"] == b["rows"]
+        assert a["audit"] == b["audit"]
+    finally:
+        via_service.close()
+        via_bulk.close()
+
+
+def test_cached_pinyin_equals_pinyin_keys() -> None:
+    gen = demo._Generator(3)
+    cached = demo._Pinyin()
+    texts = [t for d in gen.take(3000) for t in (d.name, d.short_name)]
+    texts += [
+        "长沙",
+        "长沙市长沙县",
+        "重庆重工",
+        "株洲中联重工股份有限公司",
+        "ABC（长沙）智能 有限公司",
+        "银行行长",
+    ]
+    for text in texts:
+        assert cached.keys(text) == pinyin_keys(text), text
