@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+PROBE_TIMEOUT_MS = 1500
 
 
 def database_url(path: Path) -> URL:
@@ -37,8 +38,11 @@ def attachments_dir_for(db_path: Path) -> Path:
 def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    # Switching a rollback-journal file to WAL needs a lock: wait no longer than probe_lock does, so a
+    # file another program holds fails fast with DatabaseLocked instead of hanging for BUSY_TIMEOUT_MS.
+    cur.execute(f"PRAGMA busy_timeout={PROBE_TIMEOUT_MS}")
     cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
@@ -89,7 +93,7 @@ def probe_lock(engine: Engine, path: Path) -> None:
     """Fail fast with a clear message if another program holds a write lock on the file."""
     try:
         with engine.connect() as conn:
-            conn.exec_driver_sql("PRAGMA busy_timeout=1500")
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={PROBE_TIMEOUT_MS}")
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             conn.exec_driver_sql("ROLLBACK")
             conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
