@@ -1,0 +1,265 @@
+"""Headless self-test of an installation (`chanjiao selftest`): database, services, Excel, Word,
+pinyin and the bundled resources, all in a temporary folder. The GUI part lives in ui/.
+
+Each check reports "✓ 名称（详情）" or "✗ 名称：原因"; run_core_checks returns the names of the failed checks
+(the caller prints the verdict: ui/launcher.py adds the GUI checks first)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import logging
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from app.errors import AppError
+
+log = logging.getLogger(__name__)
+
+Report = Callable[[str], None]
+
+
+class CheckFailed(Exception):
+    """A check found a problem; its text is the reason shown."""
+
+
+SAMPLE_NAME = "湖南自检智能装备有限公司"
+SAMPLE_USCC_BODY = "91430104MA4L00001"
+
+
+def run_core_checks(report: Report) -> list[str]:
+    """Run every check in a temporary folder (with a Chinese name, like many users' folders)."""
+    failures: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="chanjiao-selftest-", ignore_cleanup_errors=True) as tmp:
+        work = Path(tmp) / "自检 数据"
+        work.mkdir()
+        for name, check in CHECKS:
+            try:
+                detail = check(work)
+            except Exception as e:  # a check must never stop the others
+                log.warning("selftest %s failed", name, exc_info=True)
+                failures.append(name)
+                _say(report, f"✗ {name}：{_reason(e)}")
+            else:
+                _say(report, f"✓ {name}" + (f"（{detail}）" if detail else ""))
+    return failures
+
+
+def _reason(e: Exception) -> str:
+    if isinstance(e, AppError):
+        return e.message
+    if isinstance(e, CheckFailed):
+        return str(e)
+    return f"{type(e).__name__}: {e}"
+
+
+def _say(report: Report, line: str) -> None:
+    try:
+        report(line)
+    except UnicodeEncodeError:  # a console that cannot show ✓/✗ (output redirected in a GBK code page)
+        report(line.replace("✓", "[OK]").replace("✗", "[失败]").encode("gbk", "replace").decode("gbk"))
+
+
+def _sample_enterprise():
+    from app.domain.codes import uscc_check_char
+    from app.services.enterprises import ContactData, EnterpriseData
+
+    return EnterpriseData(
+        name=SAMPLE_NAME,
+        uscc=SAMPLE_USCC_BODY + uscc_check_char(SAMPLE_USCC_BODY),
+        short_name="自检智能",
+        industry="智能制造",
+        region="长沙市岳麓区",
+        scale="中型",
+        categories=("校友企业",),
+        status="合作中",
+        cooperation_start=dt.date(2020, 9, 1),
+        contacts=(ContactData(name="张自检", title="人力资源部经理", phone="13800000000"),),
+    )
+
+
+# ---------------------------------------------------------------- the checks
+
+
+def check_database(work: Path) -> str:
+    from app.db.engine import open_database
+    from app.db.migrate import current_revision, head_revision
+
+    path = work / "自检.db"
+    db = open_database(path)
+    try:
+        revision = current_revision(db.engine)
+        if revision != head_revision():
+            raise CheckFailed(f"迁移后结构版本为 {revision}，应为 {head_revision()}")
+        with db.engine.connect() as conn:
+            if conn.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
+                raise CheckFailed("新建的数据库未通过完整性检查")
+            if conn.exec_driver_sql("PRAGMA foreign_keys").scalar() != 1:
+                raise CheckFailed("外键约束未开启")
+    finally:
+        db.close()
+    open_database(path).close()  # reopening an up-to-date database must be a no-op
+    return f"结构版本 {revision}"
+
+
+def check_enterprises(work: Path) -> str:
+    from app.db.engine import open_database
+    from app.services.enterprises import EnterpriseQuery, create_enterprise, enterprise_ids, get_enterprise
+
+    data = _sample_enterprise()
+    db = open_database(work / "企业.db")
+    try:
+        with db.session() as s:
+            eid = create_enterprise(s, data).ids[0]
+        with db.reader() as s:
+            back = get_enterprise(s, eid)
+            found = enterprise_ids(s, EnterpriseQuery(text="hnzj"))
+    finally:
+        db.close()
+    got = (back.name, back.uscc, back.categories, back.cooperation_start, [c.name for c in back.contacts])
+    want = (data.name, data.uscc, data.categories, data.cooperation_start, [c.name for c in data.contacts])
+    if got != want:
+        raise CheckFailed(f"读回的企业与写入的不同：{got} ≠ {want}")
+    if found != [eid]:
+        raise CheckFailed("按拼音首字母“hnzj”检索不到刚写入的企业")
+    return ""
+
+
+def check_pinyin(work: Path) -> str:
+    from app.domain.names import pinyin_keys
+
+    keys = pinyin_keys.__wrapped__("湖南湘江")
+    if keys != ("hnxj", "hunanxiangjiang"):
+        raise CheckFailed(f"“湖南湘江”的拼音为 {keys}")
+    import pypinyin
+
+    return f"pypinyin {getattr(pypinyin, '__version__', '')}".strip()
+
+
+def check_excel(work: Path) -> str:
+    try:
+        xlsx = importlib.import_module("app.io.enterprises_xlsx")
+    except ModuleNotFoundError as e:
+        if e.name not in ("app.io", "app.io.enterprises_xlsx"):
+            raise
+        return _check_openpyxl(work) + "；导入导出模块尚未提供"
+    from openpyxl import load_workbook
+
+    from app.db.engine import open_database
+    from app.services.enterprises import create_enterprise
+
+    template = work / "导入模板.xlsx"
+    xlsx.write_template(template)
+    load_workbook(template, read_only=True).close()
+    exported = work / "导出.xlsx"
+    source = open_database(work / "导出源.db")
+    try:
+        with source.session() as s:
+            create_enterprise(s, _sample_enterprise())
+        with source.reader() as s:
+            n = xlsx.export_enterprises(s, exported)
+    finally:
+        source.close()
+    if n != 1:
+        raise CheckFailed(f"导出了 {n} 家企业，应为 1 家")
+    target = open_database(work / "导入目标.db")
+    try:
+        with target.reader() as s:
+            preview = xlsx.read_enterprises(s, exported)
+    finally:
+        target.close()
+    if len(preview.valid_rows) != 1 or preview.rejected_rows:
+        reasons = "；".join(e.message for e in preview.errors)[:200]
+        raise CheckFailed(
+            f"读回导出文件：可导入 {len(preview.valid_rows)} 行、拒绝 {len(preview.rejected_rows)} 行 {reasons}"
+        )
+    row = preview.valid_rows[0].data
+    if row is None or row.name != SAMPLE_NAME:
+        raise CheckFailed("读回的企业名称与导出的不同")
+    return "模板、导出、读回"
+
+
+def _check_openpyxl(work: Path) -> str:
+    from openpyxl import Workbook, load_workbook
+
+    path = work / "自检.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["企业名称", "统一社会信用代码", "合作开始日期"])
+    ws.append([SAMPLE_NAME, "91430104MA4L00001X", dt.date(2020, 9, 1)])
+    wb.save(path)
+    back = load_workbook(path, read_only=True)
+    try:
+        rows = [tuple(c for c in r) for r in back.active.iter_rows(values_only=True)]
+    finally:
+        back.close()
+    if rows[1][0] != SAMPLE_NAME or rows[1][2].date() != dt.date(2020, 9, 1):
+        raise CheckFailed(f"Excel 读回的内容不同：{rows[1]}")
+    return "openpyxl 读写"
+
+
+def check_word(work: Path) -> str:
+    import docx
+
+    path = work / "自检.docx"
+    document = docx.Document()
+    document.add_heading("产教融合工作台自检", level=1)
+    document.add_paragraph(f"{SAMPLE_NAME}：合作中")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "企业名称", SAMPLE_NAME
+    document.save(str(path))
+    back = docx.Document(str(path))
+    texts = [p.text for p in back.paragraphs]
+    if f"{SAMPLE_NAME}：合作中" not in texts or back.tables[0].cell(0, 1).text != SAMPLE_NAME:
+        raise CheckFailed("Word 文档读回的内容不同")
+    return "python-docx"
+
+
+def check_resources(work: Path) -> str:
+    from importlib.resources import files
+
+    try:
+        package = importlib.import_module("resources")
+    except ModuleNotFoundError:
+        raise CheckFailed("找不到资源包 resources（安装不完整）") from None
+    if getattr(package, "__file__", None) is None:
+        raise CheckFailed("resources 缺少 __init__.py（不是常规包，打包后可能找不到资源文件）")
+    root = files("resources")
+    names = sorted(entry.name for entry in root.iterdir() if not entry.name.startswith(("__", ".")))
+    if not names:
+        raise CheckFailed("资源包 resources 是空的")
+    count = sum(1 for _ in _walk(root))
+    return f"{count} 个文件：{'、'.join(names)}"
+
+
+def _walk(node):  # Traversable has no rglob
+    for entry in node.iterdir():
+        if entry.is_dir():
+            yield from _walk(entry)
+        elif not entry.name.endswith((".pyc", ".py")):
+            yield entry
+
+
+def check_data_folder(work: Path) -> str:
+    from app.paths import home_dir
+
+    home = home_dir()
+    existing = home
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not os.access(existing, os.W_OK):
+        raise CheckFailed(f"数据文件夹“{existing}”不可写")
+    return str(home)
+
+
+CHECKS: tuple[tuple[str, Callable[[Path], str]], ...] = (
+    ("数据库迁移", check_database),
+    ("企业档案读写", check_enterprises),
+    ("拼音检索", check_pinyin),
+    ("Excel 导入导出", check_excel),
+    ("Word 文档", check_word),
+    ("资源文件", check_resources),
+    ("数据文件夹", check_data_folder),
+)
