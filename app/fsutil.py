@@ -6,6 +6,7 @@ import contextlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,23 +40,49 @@ def safe_filename(name: str, *, max_length: int = 120, default: str = "未命名
     return f"{stem}.{ext}" if ext else stem
 
 
+# Windows refuses to replace a file another process holds open. Antivirus scanners and Explorer's preview
+# let go within a moment, so the replace is retried for this long; Excel or WPS keeping it open does not.
+REPLACE_RETRY_SECONDS = 2.0
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside `target`; on success it replaces `target`, on failure it is removed.
+    """Yield a temporary path beside `target`; when the block ends without an error it replaces `target`,
+    otherwise it is removed. The one way the app writes a file the user keeps (exports, documents, packages,
+    backups): a crash or a full disk never leaves a half-written file under the final name.
 
-    A crash or a full disk never leaves a half-written file under the final name."""
+    Write the temporary path and close every handle on it inside the block (Windows cannot rename an
+    open file). A target held open by another program is retried for REPLACE_RETRY_SECONDS, then reported
+    as an AppError that says so."""
     target = Path(target)
+    if target.is_dir():
+        raise AppError(f"“{target}”是一个文件夹，请另选文件名。")
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(tmp_name)
     try:
         yield tmp
-        try:
-            os.replace(tmp, target)
-        except PermissionError as e:
-            raise AppError(
-                f"文件“{target.name}”正被其他程序打开（如 Excel/WPS），请关闭后重试。", str(e)
-            ) from e
+        replace_with_retry(tmp, target)
     finally:
-        tmp.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # never hide the error that brought us here
+            tmp.unlink(missing_ok=True)
+
+
+def replace_with_retry(src: Path, target: Path, *, seconds: float | None = None) -> None:
+    """os.replace, retried while Windows says the target is in use (PermissionError)."""
+    deadline = time.monotonic() + (REPLACE_RETRY_SECONDS if seconds is None else seconds)
+    delay = 0.05
+    while True:
+        try:
+            os.replace(src, target)
+            return
+        except PermissionError as e:
+            if time.monotonic() + delay > deadline:
+                if target.exists() and not os.access(target, os.W_OK):
+                    raise AppError(f"文件“{target.name}”是只读的，无法覆盖。请另选文件名。", str(e)) from e
+                raise AppError(
+                    f"文件“{target.name}”正被其他程序打开（如 Excel/WPS），请关闭后重试。", str(e)
+                ) from e
+            time.sleep(delay)
+            delay = min(delay * 2, 0.4)

@@ -1,4 +1,8 @@
-"""Shared fixtures. Qt runs offscreen; every test gets its own CHANJIAO_HOME and a real SQLite file."""
+"""Shared fixtures. Qt runs offscreen; every test gets its own CHANJIAO_HOME and a real SQLite file.
+
+Tests that use Qt (a module importing PySide6, pytestqt or ui, or a test using qtbot/qapp) get the `qt`
+marker here. Where PySide6 cannot load (Windows Python under Wine: tests/windows/run_wine.sh), such modules
+are not even imported, so the core tests run there alone."""
 
 from __future__ import annotations
 
@@ -6,11 +10,58 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import functools  # noqa: E402
+import re  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
 from app.db.engine import Database, open_database  # noqa: E402
+
+_USES_QT = re.compile(r"^[ \t]*(?:from|import)[ \t]+(?:PySide6|pytestqt|ui)\b", re.M)
+_QT_FIXTURES = {"qtbot", "qapp", "qtmodeltester"}
+_left_out: list[str] = []
+
+
+def _qt_loads() -> bool:
+    try:
+        import PySide6.QtCore  # noqa: F401
+    except Exception:  # not installed, or cannot load (Qt for Windows under Wine lacks icuuc.dll)
+        return False
+    return True
+
+
+HAS_QT = _qt_loads()
+
+
+@functools.cache
+def _uses_qt(path: Path) -> bool:
+    return bool(_USES_QT.search(path.read_text(encoding="utf-8")))
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    if not HAS_QT and collection_path.suffix == ".py" and collection_path.name.startswith("test_"):
+        if _uses_qt(collection_path):
+            _left_out.append(collection_path.name)
+            return True
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not qt"` deselects
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _QT_FIXTURES & set(getattr(item, "fixturenames", ())) or _uses_qt(Path(item.path)):
+            item.add_marker(pytest.mark.qt)
+
+
+def pytest_report_collectionfinish(
+    config: pytest.Config, start_path: Path, items: list[pytest.Item]
+) -> list[str]:
+    if not _left_out:
+        return []
+    return [
+        f"PySide6 cannot load here: left out {len(_left_out)} Qt test modules ({', '.join(sorted(_left_out))})"
+    ]
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,8 @@ from app.services import enterprises as svc
 from app.services import settings as settings_svc
 from ui.ops import DbContext, set_context
 
+pytestmark = pytest.mark.qt
+
 
 def code(n: int) -> str:
     body = f"91430100{n:09d}"

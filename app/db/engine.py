@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 import app.db.audit  # noqa: F401  (registers the audit listener)
 from app.errors import DatabaseError, DatabaseLocked, DatabaseReadOnly, NotADatabase
+from app.fsutil import atomic_path
 
 log = logging.getLogger(__name__)
 
@@ -120,17 +121,16 @@ def backup_copy(path: Path, label: str) -> Path:
     while target.exists():
         n += 1
         target = path.with_name(f"{path.stem}.{label}-{stamp}-{n}.db")
-    tmp = target.with_name(target.name + ".tmp")
-    src = sqlite3.connect(str(path))
-    try:
-        dst = sqlite3.connect(str(tmp))
+    with atomic_path(target) as tmp:
+        src = sqlite3.connect(str(path))
         try:
-            src.backup(dst)
+            dst = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    os.replace(tmp, target)
+            src.close()
     return target
 
 

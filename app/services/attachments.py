@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Attachment
 from app.errors import AppError, NotFound
+from app.fsutil import atomic_path, safe_filename
 from app.services.common import Changes, attachments_dir, now
 
 CHUNK = 1 << 20
@@ -48,13 +48,10 @@ def _store(folder: Path, src: Path, sha: str) -> None:
     target = stored_path(folder, sha)
     if target.exists():
         return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(target.name + ".part")
-    shutil.copyfile(src, tmp)
-    if sha256_of(tmp) != sha:  # the source changed while we copied it
-        tmp.unlink(missing_ok=True)
-        raise AppError(f"复制附件“{src.name}”时文件发生了变化，请关闭正在编辑它的程序后重试")
-    os.replace(tmp, target)
+    with atomic_path(target) as tmp:
+        shutil.copyfile(src, tmp)
+        if sha256_of(tmp) != sha:  # the source changed while we copied it
+            raise AppError(f"复制附件“{src.name}”时文件发生了变化，请关闭正在编辑它的程序后重试")
 
 
 def add_attachment(s: Session, owner_type: str, owner_id: str, src: Path, kind: str = "") -> Changes:
@@ -146,14 +143,12 @@ def _keep_files_after_rollback(session: Session) -> None:
 def copy_for_viewing(s: Session, attachment_id: str, folder: Path) -> Path:
     """A copy of the attachment under its original (Windows-safe) name, so the OS opens it with the
     right program; stored files are named by hash and have no extension."""
-    from app.fsutil import safe_filename
-
     row = s.get(Attachment, attachment_id)
     if row is None:
         raise NotFound("附件记录不存在")
     src = attachment_file(s, attachment_id)
     target = folder / row.id[:8] / safe_filename(row.original_name)
-    target.parent.mkdir(parents=True, exist_ok=True)
     if not target.exists() or target.stat().st_size != row.size:
-        shutil.copyfile(src, target)
+        with atomic_path(target) as tmp:  # the old copy may still be open in the viewer
+            shutil.copyfile(src, tmp)
     return target

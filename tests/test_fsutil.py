@@ -1,0 +1,127 @@
+"""Safe file names and atomic saves. The tests that hold a file open bite on Windows (and under Wine, see
+tests/windows/run_wine.sh); on Linux the lock is simulated."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from app import fsutil
+from app.errors import AppError
+from app.fsutil import atomic_path, safe_filename
+
+on_windows = pytest.mark.skipif(sys.platform != "win32", reason="Windows file locking")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("合作协议.docx", "合作协议.docx"),
+        ("CON.docx", "_CON.docx"),
+        ("con", "_con"),
+        ("Nul.tar.gz", "_Nul.tar.gz"),
+        ("COM1.xlsx", "_COM1.xlsx"),
+        ("LPT9", "_LPT9"),
+        ("CONSOLE.docx", "CONSOLE.docx"),
+        ('长沙/某某:公司*?"<>|.xlsx', "长沙_某某_公司______.xlsx"),
+        ("名单. ", "名单"),
+        ("   ", "未命名"),
+        ("...", "未命名"),
+        ("a\tb\x00c.txt", "a_b_c.txt"),
+    ],
+)
+def test_safe_filename(name: str, expected: str) -> None:
+    assert safe_filename(name) == expected
+
+
+def test_safe_filename_keeps_extension_when_cut() -> None:
+    name = safe_filename("湖南" * 200 + ".docx", max_length=50)
+    assert len(name) == 50
+    assert name.endswith(".docx")
+
+
+def test_safe_filename_can_be_created(tmp_path: Path) -> None:
+    for raw in ["CON.docx", "aux", "a:b.xlsx", "末尾点.", "COM3.zip", "x" * 300 + ".txt"]:
+        path = tmp_path / safe_filename(raw)
+        path.write_text("内容", encoding="utf-8")
+        assert path.read_text(encoding="utf-8") == "内容"
+
+
+def test_atomic_path_replaces_target(tmp_path: Path) -> None:
+    target = tmp_path / "导出" / "名单.xlsx"
+    with atomic_path(target) as tmp:
+        assert tmp.parent == target.parent and tmp != target
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new"
+    assert os.listdir(target.parent) == ["名单.xlsx"]
+
+
+def test_atomic_path_failure_keeps_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "名单.xlsx"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise RuntimeError("disk full")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["名单.xlsx"]
+
+
+def test_atomic_path_refuses_a_folder(tmp_path: Path) -> None:
+    with pytest.raises(AppError, match="文件夹"), atomic_path(tmp_path):
+        pass
+
+
+def test_replace_retries_while_target_is_busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_replace, calls = os.replace, []
+
+    def busy_twice(src, dst):
+        calls.append(dst)
+        if len(calls) <= 2:
+            raise PermissionError(32, "The process cannot access the file")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(fsutil.os, "replace", busy_twice)
+    target = tmp_path / "名单.xlsx"
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new" and len(calls) == 3
+
+
+def test_replace_gives_up_with_a_clear_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def always_busy(src, dst):
+        raise PermissionError(32, "The process cannot access the file")
+
+    monkeypatch.setattr(fsutil.os, "replace", always_busy)
+    monkeypatch.setattr(fsutil, "REPLACE_RETRY_SECONDS", 0.2)
+    target = tmp_path / "名单.xlsx"
+    target.write_bytes(b"old")
+    with pytest.raises(AppError, match="正被其他程序打开"), atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["名单.xlsx"]
+
+
+@on_windows
+def test_target_open_in_another_program(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fsutil, "REPLACE_RETRY_SECONDS", 0.3)
+    target = tmp_path / "名单.xlsx"
+    target.write_bytes(b"old")
+    with target.open("rb"), pytest.raises(AppError, match="正被其他程序打开"), atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"old"
+    assert os.listdir(tmp_path) == ["名单.xlsx"]
+
+
+@on_windows
+def test_target_released_while_retrying(tmp_path: Path) -> None:
+    target = tmp_path / "名单.xlsx"
+    target.write_bytes(b"old")
+    holder = target.open("rb")
+    threading.Timer(0.3, holder.close).start()
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(b"new")
+    assert target.read_bytes() == b"new"

@@ -1,0 +1,148 @@
+"""CLI smoke on Windows: every command as its own `python -m app` process, on a Chinese-named folder under
+C:\\, with Chinese file names. Run by tests/windows/run_wine.sh under Windows Python (works on real Windows too:
+`python tests\\windows\\smoke.py` with the project and its dependencies importable).
+
+To cover a new command, add a step to `steps()`: `run(...)` checks the exit code and the files it must write.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(os.environ.get("SystemDrive", "C:") + "\\") / "产教融合 冒烟测试"
+DATA = ROOT / "数据（2026）"
+DB = DATA / "学院.db"
+FAILURES: list[str] = []
+SKIPPED: list[str] = []
+
+
+def app(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m app ARGS` as a new process, like a user's shortcut or script would."""
+    cmd = [sys.executable, "-m", "app", *map(str, args)]
+    return subprocess.run(cmd, capture_output=True, text=True, env=env, errors="replace")
+
+
+def run(
+    title: str,
+    *args: str | Path,
+    rc: int | set[int] = 0,
+    makes: tuple[Path, ...] = (),
+    needs: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str] | None:
+    """One step: run, then check the exit code and that each file in `makes` was written (new or newer)
+    and is not empty. `needs` names a module the command imports; while it is not written yet, the step is
+    skipped loudly."""
+    if needs and importlib.util.find_spec(needs) is None:
+        SKIPPED.append(f"{title}（{needs} 尚不存在）")
+        print(f"SKIP {title}: {needs} does not exist yet")
+        return None
+    before = {f: f.stat().st_mtime_ns if f.exists() else None for f in makes}
+    time.sleep(0.02)  # mtimes must be able to differ
+    t = time.perf_counter()
+    proc = app(*args, env=env)
+    ok_rc = {rc} if isinstance(rc, int) else rc
+    problems = [] if proc.returncode in ok_rc else [f"exit code {proc.returncode}, expected {rc}"]
+    for f, mtime in before.items():
+        if not (f.is_file() and f.stat().st_size > 0):
+            problems.append(f"missing {f}")
+        elif f.stat().st_mtime_ns == mtime:
+            problems.append(f"not rewritten: {f}")
+    status = "FAIL" if problems else "ok  "
+    print(f"{status} {title} ({time.perf_counter() - t:.1f}s): chanjiao {' '.join(map(str, args))}")
+    if problems:
+        FAILURES.append(title)
+        for p in problems:
+            print(f"     {p}")
+        for line in (proc.stdout + proc.stderr).strip().splitlines()[-25:]:
+            print(f"     | {line}")
+    return proc
+
+
+def check(title: str, ok: bool, detail: str = "") -> None:
+    print(f"{'ok  ' if ok else 'FAIL'} {title}{'' if ok else ': ' + detail}")
+    if not ok:
+        FAILURES.append(title)
+
+
+def is_xlsx(path: Path) -> bool:
+    return path.is_file() and zipfile.is_zipfile(path)
+
+
+def steps() -> None:
+    run("version", "--version")
+    run("help (GBK console)", "--help")
+    run("init under a Chinese folder", "init", "--db", DB, makes=(DB,))
+    run("init again (already up to date)", "init", "--db", DB)
+    default_db_in_localappdata()
+    run("demo data", "demo", "--db", DB, needs="app.demo")
+
+    xlsx = "app.io.enterprises_xlsx"
+    template = DATA / "企业导入模板.xlsx"
+    run("import template", "template", "enterprises", template, makes=(template,), needs=xlsx)
+    exported = DATA / "导出" / "合作企业档案（全部）.xlsx"
+    exported.parent.mkdir()
+    run("export", "export", "enterprises", "--db", DB, exported, makes=(exported,), needs=xlsx)
+    check("export is an .xlsx", not exported.exists() or is_xlsx(exported), str(exported))
+    if exported.exists():
+        roundtrip_import(exported)
+        export_onto_open_file(exported)
+
+
+def default_db_in_localappdata() -> None:
+    """No --db and no CHANJIAO_HOME: the database goes to %LOCALAPPDATA%\\chanjiao."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CHANJIAO_HOME", "CHANJIAO_DB")}
+    expected = Path(os.environ["LOCALAPPDATA"]) / "chanjiao" / "chanjiao.db"
+    shutil.rmtree(expected.parent, ignore_errors=True)
+    run("init default database (%LOCALAPPDATA%)", "init", env=env, makes=(expected,))
+
+
+def roundtrip_import(exported: Path) -> None:
+    fresh = DATA / "导入测试" / "新学院.db"
+    run("init second database", "init", "--db", fresh, makes=(fresh,))
+    cmd = ("import", "enterprises", "--db", fresh, exported, "--json")
+    dry = run("import --dry-run", *cmd, "--dry-run", rc={0, 1})
+    proc = run("import the export", *cmd)
+    if proc is not None and dry is not None and proc.returncode == 0:
+        try:
+            imported, valid = json.loads(proc.stdout)["imported"], json.loads(dry.stdout)["valid"]
+        except (ValueError, KeyError) as e:
+            check("import --json output", False, repr(e))
+        else:
+            check(f"import count ({imported} = {valid} valid in the dry run)", imported == valid > 0)
+
+
+def export_onto_open_file(exported: Path) -> None:
+    """Windows cannot replace a file another process holds open (Excel, WPS, antivirus, Explorer preview)."""
+    cmd = ("export", "enterprises", "--db", DB, exported)
+    with exported.open("rb"):
+        run("export onto a file open elsewhere: clear error", *cmd, rc=2)
+    holder = exported.open("rb")
+    threading.Timer(0.5, holder.close).start()  # closed while the export retries
+    run("export onto a file released after 0.5 s", *cmd, makes=(exported,))
+
+
+def main() -> int:
+    shutil.rmtree(ROOT, ignore_errors=True)
+    DATA.mkdir(parents=True)
+    t = time.perf_counter()
+    steps()
+    print(f"smoke: {len(FAILURES)} failed, {len(SKIPPED)} skipped, in {time.perf_counter() - t:.0f}s")
+    for s in SKIPPED:
+        print(f"  skipped: {s}")
+    for f in FAILURES:
+        print(f"  FAILED: {f}")
+    return 1 if FAILURES else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
