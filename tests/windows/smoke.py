@@ -31,6 +31,13 @@ def app(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Comp
     return subprocess.run(cmd, capture_output=True, text=True, env=env, errors="replace")
 
 
+def _exists(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # its package is missing too
+        return False
+
+
 def run(
     title: str,
     *args: str | Path,
@@ -42,7 +49,7 @@ def run(
     """One step: run, then check the exit code and that each file in `makes` was written (new or newer)
     and is not empty. `needs` names a module the command imports; while it is not written yet, the step is
     skipped loudly."""
-    if needs and importlib.util.find_spec(needs) is None:
+    if needs and not _exists(needs):
         SKIPPED.append(f"{title}（{needs} 尚不存在）")
         print(f"SKIP {title}: {needs} does not exist yet")
         return None
