@@ -18,13 +18,19 @@ log = logging.getLogger(__name__)
 
 def _db_parent() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
-    p.add_argument("--db", metavar="PATH", help="数据库文件（默认：用户数据目录下的 chanjiao.db；或环境变量 CHANJIAO_DB）")
+    p.add_argument(
+        "--db",
+        metavar="PATH",
+        help="数据库文件（默认：用户数据目录下的 chanjiao.db；或环境变量 CHANJIAO_DB）",
+    )
     return p
 
 
 def build_parser() -> argparse.ArgumentParser:
     db = _db_parent()
-    parser = argparse.ArgumentParser(prog="chanjiao", description=f"{APP_TITLE}（不带参数运行即打开图形界面）", parents=[db])
+    parser = argparse.ArgumentParser(
+        prog="chanjiao", description=f"{APP_TITLE}（不带参数运行即打开图形界面）", parents=[db]
+    )
     parser.add_argument("--version", action="version", version=f"chanjiao {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
@@ -32,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("gui", parents=[db], help="打开图形界面")
 
     demo = sub.add_parser("demo", parents=[db], help="向空数据库填入演示数据")
-    demo.add_argument("--size", choices=["small", "large"], default="small", help="small≈300家企业；large=100000家")
+    demo.add_argument(
+        "--size", choices=["small", "large"], default="small", help="small≈300家企业；large=100000家"
+    )
     demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子得到相同数据）")
 
     imp = sub.add_parser("import", parents=[db], help="从 Excel 导入")
@@ -117,7 +125,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         for w in warnings:
             print(f"第{w['row']}行 [{w['column']}]（提示）：{w['message']}")
         verb = "可导入" if args.dry_run else "已导入"
-        print(f"{verb} {len(preview.valid_rows) if args.dry_run else imported} 条，拒绝 {len(preview.rejected_rows)} 行。")
+        print(
+            f"{verb} {len(preview.valid_rows) if args.dry_run else imported} 条，拒绝 {len(preview.rejected_rows)} 行。"
+        )
     return 1 if preview.rejected_rows else 0
 
 
@@ -146,6 +156,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     from app.selftest import run_core_checks
 
     failures = run_core_checks(print)
+    print("自检通过" if not failures else f"自检失败：{'、'.join(failures)}")
     return 1 if failures else 0
 
 
@@ -159,10 +170,20 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def setup_console() -> None:
+    """Printing never fails: a redirected console on Chinese Windows encodes in GBK, which lacks some
+    characters (rare 汉字 in names); those are replaced rather than raising UnicodeEncodeError."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command; return the exit code. 2 = unusable input or database."""
     from app.logs import setup_logging
 
+    setup_console()
     setup_logging()
     args = build_parser().parse_args(argv)
     try:

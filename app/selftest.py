@@ -1,7 +1,7 @@
 """Headless self-test of an installation (`chanjiao selftest`): database, services, Excel, Word,
 pinyin and the bundled resources, all in a temporary folder. The GUI part lives in ui/.
 
-Each check reports "✓ 名称（详情）" or "✗ 名称：原因"; run_core_checks returns the names of the failed checks
+Each check reports "√ 名称（详情）" or "× 名称：原因"; run_core_checks returns the names of the failed checks
 (the caller prints the verdict: ui/launcher.py adds the GUI checks first)."""
 
 from __future__ import annotations
@@ -41,9 +41,9 @@ def run_core_checks(report: Report) -> list[str]:
             except Exception as e:  # a check must never stop the others
                 log.warning("selftest %s failed", name, exc_info=True)
                 failures.append(name)
-                _say(report, f"✗ {name}：{_reason(e)}")
+                _say(report, f"× {name}：{_reason(e)}")
             else:
-                _say(report, f"✓ {name}" + (f"（{detail}）" if detail else ""))
+                _say(report, f"√ {name}" + (f"（{detail}）" if detail else ""))
     return failures
 
 
@@ -58,8 +58,8 @@ def _reason(e: Exception) -> str:
 def _say(report: Report, line: str) -> None:
     try:
         report(line)
-    except UnicodeEncodeError:  # a console that cannot show ✓/✗ (output redirected in a GBK code page)
-        report(line.replace("✓", "[OK]").replace("✗", "[失败]").encode("gbk", "replace").decode("gbk"))
+    except UnicodeEncodeError:  # a console that cannot show √/× (output redirected in a GBK code page)
+        report(line.replace("√", "[OK]").replace("×", "[失败]").encode("gbk", "replace").decode("gbk"))
 
 
 def _sample_enterprise():

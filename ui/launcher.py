@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from app.cli import build_parser, run
+    from app.cli import build_parser, run, setup_console
 
+    setup_console()
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
@@ -35,9 +36,8 @@ def gui_main() -> None:
 
 
 def selftest() -> int:
-    from app.selftest import run_core_checks
-
     from app.logs import setup_logging
+    from app.selftest import run_core_checks
 
     setup_logging()
     failures = run_core_checks(print)
@@ -46,7 +46,7 @@ def selftest() -> int:
 
         failures += run_gui_checks(print)
     except Exception as e:  # Qt missing or broken: that is what a selftest is for
-        print(f"✗ 图形界面：{type(e).__name__}: {e}")
+        print(f"× 图形界面：{type(e).__name__}: {e}")
         failures.append("图形界面")
     print("自检通过" if not failures else f"自检失败：{'、'.join(failures)}")
     return 1 if failures else 0

@@ -41,9 +41,9 @@ def run_gui_checks(report: Callable[[str], None]) -> list[str]:
                     QApplication.processEvents()
                     if window.stack.currentWidget() is not page:
                         raise RuntimeError("页面未切换")
-                    report(f"✓ 页面：{page.title}")
+                    report(f"√ 页面：{page.title}")
                 except Exception as e:
-                    report(f"✗ 页面 {page.title}：{e}")
+                    report(f"× 页面 {page.title}：{e}")
                     failures.append(f"页面 {page.title}")
             window.close()
             window.deleteLater()

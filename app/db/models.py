@@ -75,7 +75,9 @@ class Enterprise(RecordMixin, Base):
 
 class EnterpriseCategory(Base):
     __tablename__ = "enterprise_category"
-    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(
+        ForeignKey("enterprise.id", ondelete="CASCADE"), primary_key=True
+    )
     category: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
@@ -89,6 +91,8 @@ class Contact(RecordMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     enterprise: Mapped[Enterprise] = relationship(back_populates="contacts")
+
+    __audit_masked__ = frozenset({"phone"})  # personal data: the audit trail notes the change, not the number
 
 
 Index("ix_contact_name", Contact.name)

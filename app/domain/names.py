@@ -31,6 +31,8 @@ def pinyin_keys(text: str) -> tuple[str, str]:
         return "", ""
     full = lazy_pinyin(text, errors=lambda s: list(s.lower()))
     initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=lambda s: list(s.lower()))
+
     def join(parts: list[str]) -> str:
         return re.sub(r"[^0-9a-z]", "", "".join(parts).lower())
+
     return join(initials), join(full)

@@ -10,7 +10,13 @@ from sqlalchemy.orm import Session
 
 from app.db.models import AuditLog
 
-ACTIONS = {"insert": "新建", "update": "修改", "delete": "删除到回收站", "restore": "恢复", "purge": "彻底删除"}
+ACTIONS = {
+    "insert": "新建",
+    "update": "修改",
+    "delete": "删除到回收站",
+    "restore": "恢复",
+    "purge": "彻底删除",
+}
 
 
 @dataclass(frozen=True)

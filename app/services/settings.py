@@ -55,7 +55,8 @@ def get_profile(s: Session) -> CollegeProfile:
         school=_get(s, "school"),
         college=_get(s, "college"),
         groups=tuple(
-            MajorGroupInfo(g.name, tuple(m.name for m in g.majors if m.deleted_at is None), g.id) for g in groups
+            MajorGroupInfo(g.name, tuple(m.name for m in g.majors if m.deleted_at is None), g.id)
+            for g in groups
         ),
     )
 

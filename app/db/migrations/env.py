@@ -2,8 +2,8 @@
 
 from alembic import context
 
-from app.db.base import Base
 from app.db import models  # noqa: F401  (registers the tables)
+from app.db.base import Base
 
 config = context.config
 connection = config.attributes.get("connection")
