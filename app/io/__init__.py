@@ -1,0 +1,1 @@
+"""Import and export: Excel files in and out of the database."""
