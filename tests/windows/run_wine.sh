@@ -124,11 +124,14 @@ EOF
 
 # --- running python.exe ----------------------------------------------------------------------------------------
 # Chinese Windows: zh_CN.UTF-8 makes Wine's ANSI code page 936. The Linux-side variables of the app (set by CI
-# for the Linux run) must not leak into the Windows process.
+# for the Linux run) must not leak into the Windows process; nor PYTHONDONTWRITEBYTECODE, which the embeddable
+# Python still honours: without .pyc files every process under Wine imports several times slower.
+# Wine needs stdin and both outputs to be usable handles (a closed stdin, or stdout and stderr going to two
+# files, makes python.exe die in init_sys_streams): stdin is /dev/null, the outputs go to one pipe.
 win_python() {
   env -u CHANJIAO_HOME -u CHANJIAO_DB -u QT_QPA_PLATFORM -u PYTHONPATH -u PYTHONHOME -u VIRTUAL_ENV \
-    LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 WINEPREFIX="$PREFIX" WINEARCH=win64 WINEDEBUG=-all \
-    WINEDLLOVERRIDES="mscoree=;mshtml=" wine "$WIN_PY/python.exe" "$@"
+    -u PYTHONDONTWRITEBYTECODE LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 WINEPREFIX="$PREFIX" WINEARCH=win64 \
+    WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml=" wine "$WIN_PY/python.exe" "$@" </dev/null
 }
 # Its output is GBK, as on a Chinese console; shown here as UTF-8. Returns python.exe's exit code.
 win_run() {
