@@ -84,7 +84,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     try:
         with db.session() as s:
             counts = fill_demo(s, size=args.size, seed=args.seed, progress=_print_progress)
-        print()
+        _end_progress()
         print("已填入演示数据：" + "，".join(f"{k} {v} 条" for k, v in counts.items()))
     finally:
         db.close()
@@ -92,8 +92,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def _print_progress(fraction: float, message: str = "") -> None:
+    """Progress on an interactive terminal only (stderr), so --json output stays clean."""
     if sys.stderr.isatty():
-        print(f"\r{message} {fraction:6.1%}", end="", file=sys.stderr, flush=True)
+        print(f"\r{message} {fraction:6.1%}   ", end="", file=sys.stderr, flush=True)
+
+
+def _end_progress() -> None:
+    if sys.stderr.isatty():
+        print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -102,8 +108,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         with db.session() as s:
-            preview = read_enterprises(s, args.file)
-            imported = 0 if args.dry_run else import_enterprises(s, preview).count
+            preview = read_enterprises(s, args.file, progress=_print_progress)
+            imported = 0 if args.dry_run else import_enterprises(s, preview, progress=_print_progress).count
+        _end_progress()
     finally:
         db.close()
     errors = [{"row": e.row, "column": e.column, "message": e.message} for e in preview.errors]
@@ -137,7 +144,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     db = _open(args)
     try:
         with db.reader() as s:
-            n = export_enterprises(s, args.file)
+            n = export_enterprises(s, args.file, progress=_print_progress)
+        _end_progress()
     finally:
         db.close()
     print(f"已导出 {n} 家企业到 {args.file}")

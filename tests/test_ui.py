@@ -245,3 +245,70 @@ def test_selftest_subprocess_exits_zero(tmp_path: Path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "自检通过" in proc.stdout
+
+
+def _roster(path: Path) -> Path:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["合作企业名单"])
+    ws.append(["单位名称", "统一社会信用代码", "联系人", "手机"])
+    ws.append(["湖南甲科技有限公司", code(11), "赵六", 13900001111])
+    ws.append(["湖南乙制造有限公司", code(12), "钱七", "13900002222"])
+    ws.append(["湖南丙物流有限公司", "12345", "孙八", ""])
+    ws.append(["合计", "3家"])
+    wb.save(path)
+    return path
+
+
+def test_import_preview_then_import_valid_rows(ctx, qtbot, db, tmp_path, monkeypatch):
+    from app.io.enterprises_xlsx import read_enterprises
+    from ui.dialogs.import_dialog import ImportDialog
+
+    path = _roster(tmp_path / "名单.xlsx")
+    with db.reader() as s:
+        preview = read_enterprises(s, path)
+    dlg = ImportDialog(None, path, preview)
+    qtbot.addWidget(dlg)
+    assert dlg.import_button.text() == "导入 2 条有效记录"
+    assert dlg.only_problems.isChecked()
+    assert dlg.model.rowCount() == 1  # only the rejected row is shown first
+    problem = dlg.model.data(dlg.model.index(0, dlg.model.columnCount() - 1))
+    assert "18位" in problem
+    assert dlg.model.data(dlg.model.index(0, 0)) == "5"  # Excel row number
+    dlg.only_problems.setChecked(False)
+    assert dlg.model.rowCount() == 3
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+    with qtbot.waitSignal(dlg.accepted, timeout=10000):
+        dlg.import_button.click()
+    with db.reader() as s:
+        names = {r.name for r in svc.enterprise_rows(s, svc.enterprise_ids(s)).values()}
+    assert names == {"湖南甲科技有限公司", "湖南乙制造有限公司"}
+
+
+def test_write_op_outlives_its_closed_window(ctx, qtbot, db):
+    """A dialog closed while its save runs: the write still commits and is announced; no callback runs on
+    the deleted widget and nothing crashes."""
+    import shiboken6
+    from PySide6.QtWidgets import QWidget
+
+    from ui.ops import WriteOp
+
+    widget = QWidget()
+    called = []
+
+    def work(s):
+        import time
+
+        time.sleep(0.2)
+        return svc.create_enterprise(s, svc.EnterpriseData(name="关窗后保存的企业"))
+
+    WriteOp(widget, work).success(called.append).run()
+    shiboken6.delete(widget)
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000) as blocker:
+        pass
+    assert blocker.args[0].table == "enterprise"
+    assert called == []
+    with db.reader() as s:
+        assert svc.count_enterprises(s) == 1

@@ -8,12 +8,14 @@ and, for writes, its own transaction. Results come back on the GUI thread throug
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+import shiboken6
+from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
@@ -24,15 +26,54 @@ log = logging.getLogger(__name__)
 
 
 class DbContext(QObject):
-    """The open database, the single worker, and the change bus views listen to."""
+    """The open database, the single worker, and the change bus views listen to.
+
+    Jobs report back through this long-lived object (it lives on the GUI thread as long as the database
+    is open), never through a per-op object that a closed dialog may already have deleted."""
 
     changes_applied = Signal(object)  # Changes
+    _job_finished = Signal(int, object, bool)  # token, result or exception, ok
+    _job_progress = Signal(int, float, str)
 
     def __init__(self, database: Database) -> None:
         super().__init__()
         self.database = database
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(1)
+        self._ops: dict[int, _Op] = {}
+        self._next = itertools.count(1)
+        self._job_finished.connect(self._finished)
+        self._job_progress.connect(self._progressed)
+
+    def submit(self, op: _Op, fn: Callable[[Callable[[float, str], None]], Any]) -> None:
+        """Run fn(report) on the worker; its result or exception comes back to op.finish."""
+        token = next(self._next)
+        self._ops[token] = op
+
+        def report(fraction: float, message: str = "") -> None:
+            self._job_progress.emit(token, fraction, message)
+
+        def job() -> None:
+            try:
+                result = fn(report)
+            except BaseException as e:  # reported on the GUI thread
+                self._job_finished.emit(token, e, False)
+            else:
+                self._job_finished.emit(token, result, True)
+
+        self.pool.start(job)
+
+    @Slot(int, object, bool)
+    def _finished(self, token: int, payload: Any, ok: bool) -> None:
+        op = self._ops.pop(token, None)
+        if op is not None:
+            op.finish(payload, ok)
+
+    @Slot(int, float, str)
+    def _progressed(self, token: int, fraction: float, message: str) -> None:
+        op = self._ops.get(token)
+        if op is not None:
+            op.progressed(fraction, message)
 
     def wait(self, msecs: int = 30000) -> bool:
         return self.pool.waitForDone(msecs)
@@ -56,43 +97,21 @@ def context() -> DbContext:
     return _context
 
 
-class _Relay(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-    progressed = Signal(float, str)
+class _Op:
+    """Base of ReadOp/WriteOp: a service call and its callbacks on behalf of a widget.
 
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], relay: _Relay) -> None:
-        super().__init__()
-        self.fn = fn
-        self.relay = relay
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except BaseException as e:  # reported on the GUI thread
-            self.relay.failed.emit(e)
-        else:
-            self.relay.done.emit(result)
-
-
-class _Op(QObject):
-    """Base of ReadOp/WriteOp. Keeps itself alive (parented) until its callbacks ran."""
+    A plain Python object, not a QObject: nothing Qt-owned is created per job, so no Qt object is ever
+    deleted from the worker thread. Callbacks are skipped if the widget was closed meanwhile."""
 
     write = False
 
     def __init__(self, parent: QWidget | QObject | None, fn: Callable[..., Any]) -> None:
-        super().__init__(parent)
+        self._parent = parent
         self._fn = fn
         self._on_success: Callable[[Any], None] | None = None
         self._on_failure: Callable[[BaseException], None] | None = None
         self._on_progress: Callable[[float, str], None] | None = None
         self.cancel_event = threading.Event()
-        self._relay = _Relay()
-        self._relay.done.connect(self._done)
-        self._relay.failed.connect(self._failed)
-        self._relay.progressed.connect(self._progressed)
 
     def success(self, cb: Callable[[Any], None]) -> _Op:
         self._on_success = cb
@@ -107,50 +126,40 @@ class _Op(QObject):
         self._on_progress = cb
         return self
 
-    def report(self, fraction: float, message: str = "") -> None:
-        self._relay.progressed.emit(fraction, message)
-
     def run(self) -> _Op:
         ctx = context()
+        fn, write, cancel = self._fn, self.write, self.cancel_event
+        progress = self._on_progress is not None
 
-        def job() -> Any:
-            with ctx.database.session() if self.write else ctx.database.reader() as s:
-                return self._call(s)
+        def job(report: Callable[[float, str], None]) -> Any:  # runs on the worker: touches no widget
+            with ctx.database.session() if write else ctx.database.reader() as s:
+                return fn(s, report, cancel) if progress else fn(s)
 
-        ctx.pool.start(_Job(job, self._relay))
+        ctx.submit(self, job)
         return self
 
-    def _call(self, s: Session) -> Any:
-        if self._on_progress is not None:
-            return self._fn(s, self.report, self.cancel_event)
-        return self._fn(s)
+    def alive(self) -> bool:
+        return self._parent is None or shiboken6.isValid(self._parent)
 
-    @Slot(object)
-    def _done(self, result: Any) -> None:
-        try:
-            if self.write and isinstance(result, Changes):
-                context().changes_applied.emit(result)
+    def finish(self, payload: Any, ok: bool) -> None:
+        if ok and self.write and isinstance(payload, Changes):
+            context().changes_applied.emit(payload)  # committed: every view hears of it
+        if not self.alive():
+            if not ok:
+                log.error("job failed after its window closed", exc_info=payload)
+            return
+        if ok:
             if self._on_success:
-                self._on_success(result)
-        finally:
-            self.deleteLater()
+                self._on_success(payload)
+        elif self._on_failure:
+            self._on_failure(payload)
+        else:
+            from ui.errors import show_error
 
-    @Slot(object)
-    def _failed(self, exc: BaseException) -> None:
-        try:
-            if self._on_failure:
-                self._on_failure(exc)
-            else:
-                from ui.errors import show_error
+            show_error(self._parent if isinstance(self._parent, QWidget) else None, payload)
 
-                parent = self.parent()
-                show_error(parent if isinstance(parent, QWidget) else None, exc)
-        finally:
-            self.deleteLater()
-
-    @Slot(float, str)
-    def _progressed(self, fraction: float, message: str) -> None:
-        if self._on_progress:
+    def progressed(self, fraction: float, message: str) -> None:
+        if self._on_progress and self.alive():
             self._on_progress(fraction, message)
 
 

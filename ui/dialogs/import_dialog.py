@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from app.io.enterprises_xlsx import ImportPreview, ImportRow, import_enterprises, read_enterprises
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import Cancelled
+from app.io.enterprises_xlsx import ImportPreview, ImportRow, import_enterprises, read_enterprises
 from app.services.common import Changes
 from ui.errors import show_error
 from ui.files import Progress, ask_open
@@ -136,18 +136,26 @@ class ImportDialog(QDialog):
     def do_import(self) -> None:
         self.import_button.setEnabled(False)
         preview = self.preview
-        WriteOp(self, lambda s: import_enterprises(s, preview)).success(self._done).failure(
-            self._failed
-        ).run()
+        self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} 家企业…")
+        cancel = self._progress.cancel
+        op = WriteOp(
+            self, lambda s, report, _c: import_enterprises(s, preview, progress=report, cancel=cancel)
+        )
+        op.with_progress(self._progress.update).success(self._done).failure(self._failed).run()
 
     def _done(self, changes: Changes) -> None:
+        self._progress.close()
         self.imported = changes
         QMessageBox.information(self, "导入完成", f"已导入 {changes.count} 家企业。")
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
+        self._progress.close()
         self.import_button.setEnabled(True)
-        show_error(self, exc, "导入失败，数据库未做任何修改")
+        if isinstance(exc, Cancelled):
+            QMessageBox.information(self, "已取消", "导入已取消，数据库未做任何修改。")
+        else:
+            show_error(self, exc, "导入失败，数据库未做任何修改")
 
     @classmethod
     def choose_and_run(cls, parent: QWidget) -> None:
