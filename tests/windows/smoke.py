@@ -91,6 +91,9 @@ def steps() -> None:
     run("init under a Chinese folder", "init", "--db", DB, makes=(DB,))
     run("init again (already up to date)", "init", "--db", DB)
     default_db_in_localappdata()
+    rare = ROOT / "𠮷野家·Café" / "学院.db"  # 𠮷 and é are not in GBK: printed as "?", never a crash
+    run("init in a folder named outside GBK", "init", "--db", rare, makes=(rare,))
+    run("selftest (core, no GUI)", "selftest", needs="app.selftest")
     run("demo data", "demo", "--db", DB, needs="app.demo")
 
     xlsx = "app.io.enterprises_xlsx"
@@ -139,6 +142,7 @@ def export_onto_open_file(exported: Path) -> None:
 
 
 def main() -> int:
+    sys.stdout.reconfigure(errors="replace")  # GBK when piped, as the app's own console (app.cli)
     shutil.rmtree(ROOT, ignore_errors=True)
     DATA.mkdir(parents=True)
     t = time.perf_counter()
