@@ -1,5 +1,6 @@
-"""Rules that keep the core working on Chinese Windows (GBK default encoding, open files cannot be
-replaced), checked on the source of app/ so that a slip fails on Linux too, not only under Wine."""
+"""Rules that keep the app working on Chinese Windows (GBK default encoding, open files cannot be
+replaced), checked on the source of app/ and ui/ so that a slip fails on Linux too, not only under Wine
+(tests/windows/run_wine.sh, which cannot run ui/)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-APP = Path(__file__).resolve().parent.parent / "app"
-SOURCES = sorted(p for p in APP.rglob("*.py") if "versions" not in p.parts)
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted(p for d in ("app", "ui") for p in (ROOT / d).rglob("*.py") if "versions" not in p.parts)
 # The one module allowed to rename files: everything else saves through app.fsutil.atomic_path.
 RENAMERS = {("os", "replace"), ("os", "rename"), ("os", "renames"), ("shutil", "move")}
 TEXT_IO = {"read_text", "write_text"}
@@ -23,7 +24,7 @@ def _calls(path: Path):
 
 
 def _where(path: Path, node: ast.AST) -> str:
-    return f"{path.relative_to(APP.parent).as_posix()}:{node.lineno}"
+    return f"{path.relative_to(ROOT).as_posix()}:{node.lineno}"
 
 
 def _mode(call: ast.Call, position: int) -> str | None:
@@ -41,7 +42,7 @@ def _has_encoding(call: ast.Call) -> bool:
     return any(kw.arg in ("encoding", None) for kw in call.keywords)
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(APP).as_posix())
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_text_files_have_an_explicit_encoding(path: Path) -> None:
     """On Chinese Windows the default is GBK: a file written on one machine must read back on another."""
     bad = []
@@ -61,10 +62,10 @@ def test_text_files_have_an_explicit_encoding(path: Path) -> None:
     assert not bad, "text file opened without encoding=: " + ", ".join(bad)
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(APP).as_posix())
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_files_are_replaced_only_by_atomic_path(path: Path) -> None:
     """Windows refuses to replace a file that is open elsewhere; atomic_path retries and explains."""
-    if path == APP / "fsutil.py":
+    if path == ROOT / "app" / "fsutil.py":
         return
     bad = []
     for call in _calls(path):
@@ -78,7 +79,7 @@ def test_files_are_replaced_only_by_atomic_path(path: Path) -> None:
     assert not bad, "use app.fsutil.atomic_path instead of: " + ", ".join(bad)
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(APP).as_posix())
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(ROOT).as_posix())
 def test_paths_are_not_joined_as_strings(path: Path) -> None:
     """`folder + "/" + name` breaks on drive letters and backslashes: use pathlib's `/`."""
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
