@@ -42,7 +42,7 @@ from app.domain.codes import USCC_CHECK_FAILED_MESSAGE, check_uscc
 from app.services import attachments as att
 from app.services import enterprises as svc
 from app.services.common import Changes
-from app.services.history import record_history
+from app.services.history import enterprise_history
 from ui.errors import show_error
 from ui.files import last_folder, remember_folder
 from ui.ops import WriteOp, read_now
@@ -286,10 +286,11 @@ class EnterpriseDialog(QDialog):
         for c in d.contacts:
             self._add_contact(c)
         self._load_attachments()
-        for h in read_now(lambda s: record_history(s, d.id)):
-            fields = "、".join(sorted(h.changes)) if h.action == "修改" else ""
+        for h in read_now(lambda s: enterprise_history(s, d.id)):
             when = h.at.astimezone().strftime("%Y-%m-%d %H:%M")
-            self.history.addItem(f"{when}  {h.os_user}  {h.action}  {fields}")
+            item = QListWidgetItem(f"{when}   {h.os_user}   {h.summary}")
+            item.setToolTip(h.summary)
+            self.history.addItem(item)
 
     def _load_attachments(self) -> None:
         self.attachments.clear()

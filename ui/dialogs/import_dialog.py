@@ -111,10 +111,9 @@ class ImportDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 50)
-        self.table.setColumnWidth(1, 60)
-        for c in range(2, self.model.columnCount() - 1):
-            self.table.setColumnWidth(c, 120)
+        self.table.resizeColumnsToContents()  # samples the first rows only
+        for c in range(self.model.columnCount() - 1):
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c) + 8, 260))
         lay.addWidget(self.table, 1)
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton(

@@ -77,8 +77,11 @@ class LazyTableModel(QAbstractTableModel):
         col = self.columns[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return (col.fmt or default_fmt)(getattr(row, col.key))
-        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip:
-            return col.tooltip(row)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if col.tooltip:
+                return col.tooltip(row)
+            text = (col.fmt or default_fmt)(getattr(row, col.key))
+            return text if len(text) > 8 else None  # long texts may be cut off in the cell
         if role == Qt.ItemDataRole.ForegroundRole and col.foreground:
             return col.foreground(row)
         if role == Qt.ItemDataRole.UserRole:
