@@ -7,7 +7,14 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import (
+    QCoreApplication,
+    QLibraryInfo,
+    QLocale,
+    QtMsgType,
+    QTranslator,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
@@ -20,7 +27,14 @@ from ui.ops import DbContext, set_context
 log = logging.getLogger(__name__)
 
 
+def _qt_message(mode: QtMsgType, context: object, message: str) -> None:
+    """Qt's own warnings go to the log file, not to a console the user never sees."""
+    level = logging.DEBUG if mode == QtMsgType.QtDebugMsg else logging.WARNING
+    logging.getLogger("qt").log(level, "%s", message)
+
+
 def make_application(argv: list[str] | None = None) -> QApplication:
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(argv or [sys.argv[0]])
     QCoreApplication.setOrganizationName(APP_NAME)
     QCoreApplication.setApplicationName(APP_NAME)
