@@ -312,3 +312,47 @@ def test_write_op_outlives_its_closed_window(ctx, qtbot, db):
     assert called == []
     with db.reader() as s:
         assert svc.count_enterprises(s) == 1
+
+
+def test_uncaught_exception_is_logged_and_shown(qapp, monkeypatch, tmp_path):
+    import logging
+    import sys
+
+    from ui import errors
+
+    shown = []
+    monkeypatch.setattr(errors, "show_error", lambda parent, exc, title="操作失败": shown.append(exc))
+    records = []
+    handler = logging.Handler()
+    handler.emit = records.append
+    logging.getLogger("ui.errors").addHandler(handler)
+    old = sys.excepthook
+    try:
+        errors.install_excepthook()
+        try:
+            raise RuntimeError("意外的错误")
+        except RuntimeError as e:
+            sys.excepthook(type(e), e, e.__traceback__)
+    finally:
+        sys.excepthook = old
+        logging.getLogger("ui.errors").removeHandler(handler)
+    assert [str(e) for e in shown] == ["意外的错误"]
+    assert records and records[0].exc_info[0] is RuntimeError
+
+
+def test_unusable_database_gets_its_own_message(qapp, monkeypatch, tmp_path):
+    from ui.app import open_or_ask
+
+    not_db = tmp_path / "学院.db"
+    not_db.write_text("这不是数据库", encoding="utf-8")
+    seen = []
+
+    def answer(box):
+        seen.append(box.text())
+        next(b for b in box.buttons() if b.text() == "退出").click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    assert open_or_ask(not_db) is None
+    assert "不是本软件的数据库文件" in seen[0]
+    assert not_db.read_text(encoding="utf-8") == "这不是数据库"  # untouched
