@@ -60,6 +60,13 @@ COLUMNS = [
 ]
 
 
+def _ids_and_total(s, q: svc.EnterpriseQuery) -> tuple[list[str], int]:
+    """Runs on the database worker: the ids to show and the size of the whole archive."""
+    ids = svc.enterprise_ids(s, q)
+    filtered = q != svc.EnterpriseQuery(sort=q.sort, descending=q.descending)
+    return ids, svc.count_enterprises(s) if filtered else len(ids)
+
+
 class EnterpriseTableModel(LazyTableModel):
     def __init__(self) -> None:
         super().__init__(COLUMNS, lambda ids: read_now(lambda s: svc.enterprise_rows(s, ids)))
@@ -218,15 +225,12 @@ class EnterprisesPage(QWidget):
     def reload(self) -> None:
         """Run the id query on the worker; the view keeps its rows until the answer arrives."""
         q = self.query()
-
-        ReadOp(self, lambda s: (svc.enterprise_ids(s, q), svc.count_enterprises(s))).success(
-            self._loaded
-        ).run()
+        ReadOp(self, lambda s: _ids_and_total(s, q)).success(self._loaded).run()
 
     def reload_now(self) -> None:
-        """Synchronous variant (first show, tests, benchmarks)."""
+        """Synchronous variant (tests)."""
         q = self.query()
-        self._loaded(read_now(lambda s: (svc.enterprise_ids(s, q), svc.count_enterprises(s))))
+        self._loaded(read_now(lambda s: _ids_and_total(s, q)))
 
     def _loaded(self, result: tuple[list[str], int]) -> None:
         ids, total = result
