@@ -21,7 +21,8 @@ PY_VERSION="3.13"
 PY_TAG="${PY_VERSION/./}"
 WIN_PY="$CACHE/python"      # python.exe and the standard library
 WIN_SITE="$CACHE/site"      # Windows wheels of the project's dependencies
-PREFIX="$CACHE/prefix"      # the Wine prefix (its C: drive is $PREFIX/drive_c)
+PREFIX="$CACHE/prefix-zh"   # the Wine prefix (its C: drive is $PREFIX/drive_c)
+WIN_USER="张三"              # a Chinese user name, so %USERPROFILE%, %TEMP% and %LOCALAPPDATA% are Chinese paths
 T0=$SECONDS
 
 say() { printf '== [wine %3ds] %s\n' "$((SECONDS - T0))" "$*"; }
@@ -123,14 +124,16 @@ EOF
 }
 
 # --- running python.exe ----------------------------------------------------------------------------------------
-# Chinese Windows: zh_CN.UTF-8 makes Wine's ANSI code page 936. The Linux-side variables of the app (set by CI
+# Chinese Windows: zh_CN.UTF-8 makes Wine's ANSI code page 936; Wine names the Windows user after $USER (so
+# every test's tmp_path is under C:\users\张三\Temp). The Linux-side variables of the app (set by CI
 # for the Linux run) must not leak into the Windows process; nor PYTHONDONTWRITEBYTECODE, which the embeddable
 # Python still honours: without .pyc files every process under Wine imports several times slower.
 # Wine needs stdin and both outputs to be usable handles (a closed stdin, or stdout and stderr going to two
 # files, makes python.exe die in init_sys_streams): stdin is /dev/null, the outputs go to one pipe.
 win_python() {
   env -u CHANJIAO_HOME -u CHANJIAO_DB -u QT_QPA_PLATFORM -u PYTHONPATH -u PYTHONHOME -u VIRTUAL_ENV \
-    -u PYTHONDONTWRITEBYTECODE LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 WINEPREFIX="$PREFIX" WINEARCH=win64 \
+    -u PYTHONDONTWRITEBYTECODE USER="$WIN_USER" LOGNAME="$WIN_USER" LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 \
+    WINEPREFIX="$PREFIX" WINEARCH=win64 \
     WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml=" wine "$WIN_PY/python.exe" "$@" </dev/null
 }
 # Its output is GBK, as on a Chinese console; shown here as UTF-8. Returns python.exe's exit code.
