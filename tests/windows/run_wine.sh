@@ -90,12 +90,18 @@ EOF
 # Windows path of a Linux path (Wine maps / to Z:).
 winpath() { local p; p="$(cd "$1" && pwd)"; printf 'Z:%s' "${p//\//\\}"; }
 
-write_pth() {
-  # The ._pth file is sys.path (the embeddable Python ignores PYTHONPATH): stdlib, its own folder, the Windows
-  # wheels, this checkout, and `import site`.
-  local pth="$WIN_PY/python$PY_TAG._pth" want
-  want="$(printf 'python%s.zip\r\n.\r\n..\\site\r\n%s\r\nimport site\r\n' "$PY_TAG" "$(winpath "$REPO")")"
-  [ -f "$pth" ] && [ "$(cat "$pth")" = "$want" ] || printf '%s' "$want" >"$pth"
+# Each checkout gets its own python folder (hard links to the pristine one) with its own ._pth file, which is
+# sys.path (the embeddable Python ignores PYTHONPATH): stdlib, its own folder, the Windows wheels, this
+# checkout, and `import site`. So runs from two checkouts at once do not test each other's code.
+setup_run_python() {
+  RUN_PY="$CACHE/run/$(printf '%s' "$REPO" | sha256sum | cut -c1-12)"
+  if [ ! -f "$RUN_PY/.version" ] || ! cmp -s "$RUN_PY/.version" "$WIN_PY/.version"; then
+    rm -rf "$RUN_PY" && mkdir -p "$CACHE/run"
+    cp -al "$WIN_PY" "$RUN_PY" 2>/dev/null || cp -a "$WIN_PY" "$RUN_PY"
+  fi
+  local pth="$RUN_PY/python$PY_TAG._pth"
+  rm -f "$pth"  # a hard link to the pristine file: replace it, never write through it
+  printf 'python%s.zip\r\n.\r\n..\\..\\site\r\n%s\r\nimport site\r\n' "$PY_TAG" "$(winpath "$REPO")" >"$pth"
 }
 
 # --- Windows wheels of the dependencies (from pyproject.toml, without Qt) --------------------------------------
@@ -134,7 +140,7 @@ win_python() {
   env -u CHANJIAO_HOME -u CHANJIAO_DB -u QT_QPA_PLATFORM -u PYTHONPATH -u PYTHONHOME -u VIRTUAL_ENV \
     -u PYTHONDONTWRITEBYTECODE USER="$WIN_USER" LOGNAME="$WIN_USER" LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 \
     WINEPREFIX="$PREFIX" WINEARCH=win64 \
-    WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml=" wine "$WIN_PY/python.exe" "$@" </dev/null
+    WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml=" wine "$RUN_PY/python.exe" "$@" </dev/null
 }
 # Its output is GBK, as on a Chinese console; shown here as UTF-8. Returns python.exe's exit code.
 win_run() {
@@ -150,7 +156,9 @@ ensure_prefix() {
   say "creating the Wine prefix (first time only)"
 }
 
-stop_wineserver() { WINEPREFIX="$PREFIX" wineserver -k >/dev/null 2>&1 || true; }
+# Wait for this prefix's wineserver to go (it lingers ~3 s): nothing of Wine outlives the run. Not `-k`: a run
+# from another checkout may be using the same prefix.
+stop_wineserver() { WINEPREFIX="$PREFIX" wineserver -w >/dev/null 2>&1 || true; }
 
 main() {
   ensure_system
@@ -158,7 +166,7 @@ main() {
     die "needs a Linux Python with pip: activate a virtual environment or set CHANJIAO_HOST_PYTHON"
   ensure_python
   ensure_packages
-  write_pth
+  setup_run_python
   ensure_prefix
   trap stop_wineserver EXIT
   local status=0

@@ -18,7 +18,8 @@ import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(os.environ.get("SystemDrive", "C:") + "\\") / "产教融合 冒烟测试"
+# One folder per run (runs from two checkouts may share a Wine prefix); removed when the smoke passes.
+ROOT = Path(os.environ.get("SystemDrive", "C:") + "\\") / f"产教融合 冒烟测试 {os.getpid()}"
 DATA = ROOT / "数据（2026）"
 DB = DATA / "学院.db"
 FAILURES: list[str] = []
@@ -148,6 +149,10 @@ def main() -> int:
     t = time.perf_counter()
     steps()
     print(f"smoke: {len(FAILURES)} failed, {len(SKIPPED)} skipped, in {time.perf_counter() - t:.0f}s")
+    if not FAILURES:
+        shutil.rmtree(ROOT, ignore_errors=True)
+    else:
+        print(f"  files left in {ROOT}")
     for s in SKIPPED:
         print(f"  skipped: {s}")
     for f in FAILURES:
