@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted(p for d in ("app", "ui") for p in (ROOT / d).rglob("*.py") if "versions" not in p.parts)
 # The one module allowed to rename files: everything else saves through app.fsutil.atomic_path.
 RENAMERS = {("os", "replace"), ("os", "rename"), ("os", "renames"), ("shutil", "move")}
-TEXT_IO = {"read_text", "write_text"}
+TEXT_IO = {"read_text", "write_text", "TextIOWrapper"}
+TEXT_HANDLERS = {"FileHandler", "RotatingFileHandler", "TimedRotatingFileHandler", "WatchedFileHandler"}
 
 
 def _calls(path: Path):
@@ -38,6 +39,10 @@ def _mode(call: ast.Call, position: int) -> str | None:
     return "r"
 
 
+def _name(func: ast.expr) -> str:
+    return func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+
+
 def _has_encoding(call: ast.Call) -> bool:
     return any(kw.arg in ("encoding", None) for kw in call.keywords)
 
@@ -53,7 +58,7 @@ def test_text_files_have_an_explicit_encoding(path: Path) -> None:
         elif isinstance(f, ast.Attribute) and f.attr == "open":  # Path.open(mode), io.open(path, mode)
             is_io = isinstance(f.value, ast.Name) and f.value.id in ("io", "codecs")
             mode = _mode(call, 1 if is_io else 0)
-        elif isinstance(f, ast.Attribute) and f.attr in TEXT_IO:
+        elif _name(f) in TEXT_IO or _name(f).endswith(tuple(TEXT_HANDLERS)):
             mode = "t"
         else:
             continue
