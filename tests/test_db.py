@@ -221,6 +221,18 @@ def test_read_only_folder(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         open_database(db_path)
 
 
+def test_folder_that_refuses_new_files(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows: os.access(folder, W_OK) is always true (C:\\Program Files without admin rights)."""
+    open_database(db_path).close()
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Access is denied")
+
+    monkeypatch.setattr(engine_module.tempfile, "TemporaryFile", refuse)
+    with pytest.raises(DatabaseReadOnly, match="不可写"):
+        open_database(db_path)
+
+
 def _lock(path: Path) -> sqlite3.Connection:
     con = sqlite3.connect(path, isolation_level=None, timeout=0)
     con.execute("BEGIN EXCLUSIVE")

@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sqlite3
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +50,19 @@ def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None
     cur.close()
 
 
+def folder_writable(folder: Path) -> bool:
+    """On Windows os.access says nothing about folders (it reads only a file's read-only attribute), so a
+    folder such as C:\\Program Files passes it: create a temporary file there to know."""
+    if not os.access(folder, os.W_OK):
+        return False
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError:
+        return False
+    return True
+
+
 def check_file(path: Path) -> None:
     """Refuse, with a message of its own, a file that is not a database or cannot be written."""
     folder = path.parent
@@ -74,7 +88,7 @@ def check_file(path: Path) -> None:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise DatabaseReadOnly(f"无法创建数据文件夹“{folder}”：{e.strerror or e}", str(e)) from e
-    if not os.access(folder, os.W_OK):
+    if not folder_writable(folder):
         raise DatabaseReadOnly(
             f"数据库所在文件夹“{folder}”不可写（数据库需要在旁边写日志文件）。请把数据库放到可写的文件夹。"
         )
