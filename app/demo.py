@@ -1,43 +1,33 @@
 """演示数据: a plausible, deterministic partner archive for a 机电工程学院 of a Hunan vocational college.
 
 `fill_demo(s, size="small")` writes ≈300 enterprises through the services (validation, audit listener);
-`size="large"` writes exactly 100,000 with Core bulk inserts that fill the same columns the service fills
-(name_key, pinyin keys) and one audit row per inserted record, like the ORM path. Names and codes depend
-only on the seed; ids are fresh UUIDs. The caller owns the transaction: a cancel leaves nothing written.
+`size="large"` writes exactly 100,000 with the service's bulk writer add_enterprises (same columns, one
+audit row per inserted record; the generator makes valid, normalised records with unique names and codes).
+Names and codes depend only on the seed; ids are fresh UUIDs. The caller owns the transaction: a cancel
+leaves nothing written.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import random
 import re
 import threading
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.audit import SKIPPED, os_user
-from app.db.base import new_id, utcnow
-from app.db.models import AuditLog, Contact, Enterprise, EnterpriseCategory
+from app.db.models import Enterprise
 from app.domain.codes import USCC_ALPHABET, uscc_check_char
 from app.domain.names import name_key, pinyin_keys
-from app.errors import AppError, Cancelled
-from app.services.enterprises import ContactData, EnterpriseData, create_enterprise
+from app.errors import AppError
+from app.progress import Progress, noop_progress, tick
+from app.services.enterprises import ContactData, EnterpriseData, add_enterprises, create_enterprise
 from app.services.settings import CollegeProfile, MajorGroupInfo, is_configured, save_profile
-
-try:  # pypinyin's own segmenter: lets us cache pinyin per segment and still match pinyin_keys exactly
-    from pypinyin.seg.simpleseg import seg as _pinyin_seg
-except ImportError:  # pragma: no cover - a pypinyin without it: compute every name in full
-    _pinyin_seg = None
-
-Progress = Callable[[float, str], None]
 
 SIZES = {"small": 300, "large": 100_000}
 CHUNK = 2000
-BULK_CACHE_KIB = 65536
 
 DEMO_PROFILE = CollegeProfile(
     school="湖南湘麓职业技术学院",
@@ -207,42 +197,11 @@ FIRST_DAY, LAST_DAY = dt.date(2015, 1, 1), dt.date(2026, 10, 31)
 ORG_CODE_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)  # GB 11714 (组织机构代码)
 
 
-def _noop(fraction: float, message: str = "") -> None:
-    pass
-
-
-class _Pinyin:
-    """pinyin_keys(text), exactly, at a fraction of its cost for many similar names.
-
-    pypinyin segments a text and converts each segment on its own, so the keys of a text are the
-    concatenation of the keys of its segments; segments repeat (湖南, 有限公司…) and are cached. A segment
-    that pypinyin would split again if given alone is not cached: that text is computed in full."""
-
-    def __init__(self) -> None:
-        self._segments: dict[str, tuple[str, str] | None] = {}
-
-    def keys(self, text: str) -> tuple[str, str]:
-        if not text or _pinyin_seg is None:
-            return pinyin_keys(text)
-        initials, full = [], []
-        for segment in _pinyin_seg(text):
-            if segment not in self._segments:
-                alone = _pinyin_seg(segment) == [segment]
-                self._segments[segment] = pinyin_keys.__wrapped__(segment) if alone else None
-            hit = self._segments[segment]
-            if hit is None:
-                return pinyin_keys.__wrapped__(text)
-            initials.append(hit[0])
-            full.append(hit[1])
-        return "".join(initials), "".join(full)
-
-
 class _Generator:
     """Enterprises one after another from one random.Random: the same seed gives the same list."""
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.pinyin = _Pinyin()
         self.names: set[str] = set()
         self.codes: set[str] = set()
         self.regions = [(r, d.split()) for r in REGIONS for d in r[4]]
@@ -269,7 +228,7 @@ class _Generator:
         if status in ("暂停", "已解除"):
             reason = rng.choice(END_REASONS if status == "已解除" else PAUSE_REASONS)
             when = self._date(start + dt.timedelta(days=180), LAST_DAY)
-        domain = self.pinyin.keys(short)[0] + rng.choice((".com", ".com.cn", ".cn"))
+        domain = pinyin_keys(short)[0] + rng.choice((".com", ".com.cn", ".cn"))
         street = rng.choice(streets.split("/"))
         return EnterpriseData(
             name=name,
@@ -372,7 +331,7 @@ def fill_demo(
         raise AppError(f"演示数据规模应为 small 或 large，而不是“{size}”")
     if s.scalar(select(func.count()).select_from(Enterprise)):
         raise AppError("数据库中已有企业数据。演示数据只能填入空数据库，请新建一个数据库后再填入。")
-    progress = progress or _noop
+    progress = progress or noop_progress
     counts: dict[str, int] = {}
     if not is_configured(s):
         save_profile(s, DEMO_PROFILE)
@@ -383,15 +342,9 @@ def fill_demo(
     if size == "small":
         counts.update(_write_with_services(s, records, n, progress, cancel))
     else:
-        with _big_cache(s):
-            counts.update(_write_bulk(s, records, n, progress, cancel))
+        counts.update(_write_bulk(s, records, n, progress, cancel))
     progress(1.0, "演示数据已生成")
     return counts
-
-
-def _check_cancel(cancel: threading.Event | None) -> None:
-    if cancel is not None and cancel.is_set():
-        raise Cancelled()
 
 
 def _write_with_services(
@@ -399,102 +352,23 @@ def _write_with_services(
 ) -> dict[str, int]:
     contacts = 0
     for i, data in enumerate(records.take(n)):
-        _check_cancel(cancel)
+        if i % 20 == 0:
+            tick(progress, cancel, i / n, f"正在生成合作企业 {i}/{n}")
         create_enterprise(s, data)
         contacts += len(data.contacts)
-        if i % 20 == 0:
-            progress(i / n, f"正在生成合作企业 {i}/{n}")
     return {"合作企业": n, "联系人": contacts}
-
-
-@contextlib.contextmanager
-def _big_cache(s: Session) -> Iterator[None]:
-    """A larger SQLite page cache while bulk inserting (random UUID keys touch pages all over the indexes)."""
-    conn = s.connection()
-    if conn.dialect.name != "sqlite":
-        yield
-        return
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
-
-
-def _audit_keys(model: type) -> list[str]:
-    return [a.key for a in inspect(model).column_attrs if a.key not in SKIPPED and a.key != "id"]
-
-
-def _plain(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, dt.date) else value
 
 
 def _write_bulk(
     s: Session, records: _Generator, n: int, progress: Progress, cancel: threading.Event | None
 ) -> dict[str, int]:
-    """Core bulk inserts of what create_enterprise would store, with one audit row per inserted record."""
     counts = {"合作企业": 0, "联系人": 0, "企业类别": 0}
-    ent_keys, contact_keys = _audit_keys(Enterprise), _audit_keys(Contact)
-    user = os_user()
-    done = 0
-    while done < n:
-        _check_cancel(cancel)
-        stamp = utcnow()
-        ents: list[dict[str, Any]] = []
-        contacts: list[dict[str, Any]] = []
-        cats: list[dict[str, Any]] = []
-        audit: list[dict[str, Any]] = []
-        for data in records.take(min(CHUNK, n - done)):
-            ent = _enterprise_row(records.pinyin, data, stamp)
-            ents.append(ent)
-            cats += [{"enterprise_id": ent["id"], "category": c} for c in data.categories]
-            audit.append(_audit_row("enterprise", ent, ent_keys, user, stamp))
-            audit[-1]["changes"]["categories"] = sorted(data.categories)  # as app.db.audit logs them
-            for order, c in enumerate(data.contacts):
-                row = {
-                    "id": new_id(), "enterprise_id": ent["id"], "name": c.name, "title": c.title,
-                    "phone": c.phone, "email": c.email, "note": c.note, "sort_order": order,
-                    "created_at": stamp, "updated_at": stamp, "deleted_at": None,
-                }  # fmt: skip
-                contacts.append(row)
-                audit.append(_audit_row("contact", row, contact_keys, user, stamp))
-        s.execute(insert(Enterprise.__table__), ents)
-        s.execute(insert(Contact.__table__), contacts)
-        if cats:
-            s.execute(insert(EnterpriseCategory.__table__), cats)
-        s.execute(insert(AuditLog.__table__), audit)
-        done += len(ents)
-        counts["合作企业"] += len(ents)
-        counts["联系人"] += len(contacts)
-        counts["企业类别"] += len(cats)
-        progress(done / n, f"正在写入合作企业 {done}/{n}")
+    while counts["合作企业"] < n:
+        datas = list(records.take(min(CHUNK, n - counts["合作企业"])))
+        add_enterprises(s, datas, cancel=cancel)
+        counts["合作企业"] += len(datas)
+        counts["联系人"] += sum(len(d.contacts) for d in datas)
+        counts["企业类别"] += sum(len(d.categories) for d in datas)
+        done = counts["合作企业"]
+        tick(progress, cancel, done / n, f"正在写入合作企业 {done}/{n}")
     return counts
-
-
-def _enterprise_row(pinyin: _Pinyin, d: EnterpriseData, stamp: dt.datetime) -> dict[str, Any]:
-    """The columns app.services.enterprises._apply fills, for data that is already normalised."""
-    initials, full = pinyin.keys(d.name)
-    short_initials, short_full = pinyin.keys(d.short_name)
-    return {
-        "id": new_id(), "created_at": stamp, "updated_at": stamp, "deleted_at": None,
-        "name": d.name, "name_key": name_key(d.name), "uscc": d.uscc, "uscc_confirmed": False,
-        "short_name": d.short_name, "industry": d.industry, "region": d.region, "address": d.address,
-        "scale": d.scale, "status": d.status, "status_reason": d.status_reason, "status_date": d.status_date,
-        "cooperation_start": d.cooperation_start, "website": d.website, "note": d.note,
-        "pinyin_initials": f"{initials} {short_initials}".strip(), "pinyin_full": f"{full} {short_full}".strip(),
-    }  # fmt: skip
-
-
-def _audit_row(
-    table: str, row: dict[str, Any], keys: list[str], user: str, stamp: dt.datetime
-) -> dict[str, Any]:
-    return {
-        "id": new_id(),
-        "at": stamp,
-        "os_user": user,
-        "table_name": table,
-        "record_id": row["id"],
-        "action": "insert",
-        "changes": {k: _plain(row[k]) for k in keys},
-    }

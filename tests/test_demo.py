@@ -1,4 +1,4 @@
-"""Demo data: plausible, valid, deterministic; the bulk path stores what the services would store."""
+"""Demo data: plausible, valid, deterministic, small (through the services) or large (their bulk writer)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from app.db.engine import Database, open_database
 from app.db.models import ENTERPRISE_CATEGORIES, AuditLog, Contact, Enterprise, EnterpriseCategory
 from app.demo import fill_demo
 from app.domain.codes import check_uscc
-from app.domain.names import name_key, pinyin_keys
+from app.domain.names import name_key
 from app.errors import AppError, Cancelled
 from app.services.enterprises import (
     EnterpriseData,
@@ -181,60 +181,3 @@ def test_bulk_cancel_leaves_nothing(db: Database, small_large: None) -> None:
     with db.reader() as s:
         assert s.scalar(select(func.count()).select_from(Enterprise)) == 0
         assert s.scalar(select(func.count()).select_from(Contact)) == 0
-
-
-ENTERPRISE_COLUMNS = (
-    "name", "name_key", "uscc", "uscc_confirmed", "short_name", "industry", "region", "address", "scale",
-    "status", "status_reason", "status_date", "cooperation_start", "website", "note",
-    "pinyin_initials", "pinyin_full",
-)  # fmt: skip
-
-
-def _snapshot(database: Database) -> dict[str, tuple]:
-    with database.reader() as s:
-        out = {}
-        for e in s.scalars(select(Enterprise)):
-            out[e.uscc] = (
-                tuple(getattr(e, c) for c in ENTERPRISE_COLUMNS),
-                tuple((c.name, c.title, c.phone, c.email, c.note, c.sort_order) for c in e.contacts),
-                tuple(sorted(c.category for c in e.categories)),
-            )
-        audit = {}
-        for a in s.scalars(select(AuditLog).where(AuditLog.table_name == "enterprise")):
-            uscc = s.get(Enterprise, a.record_id).uscc
-            audit[uscc] = (a.action, a.changes)
-        return {"rows": out, "audit": audit}  # type: ignore[return-value]
-
-
-def test_bulk_rows_equal_service_rows(tmp_path: Path) -> None:
-    """What the bulk path writes is exactly what create_enterprise writes for the same data."""
-    n = 400
-    via_service, via_bulk = open_database(tmp_path / "service.db"), open_database(tmp_path / "bulk.db")
-    try:
-        with via_service.session() as s:
-            demo._write_with_services(s, demo._Generator(7), n, demo._noop, None)
-        with via_bulk.session() as s:
-            demo._write_bulk(s, demo._Generator(7), n, demo._noop, None)
-        a, b = _snapshot(via_service), _snapshot(via_bulk)
-        assert len(a["rows"]) == n
-        assert a["rows"] == b["rows"]
-        assert a["audit"] == b["audit"]
-    finally:
-        via_service.close()
-        via_bulk.close()
-
-
-def test_cached_pinyin_equals_pinyin_keys() -> None:
-    gen = demo._Generator(3)
-    cached = demo._Pinyin()
-    texts = [t for d in gen.take(3000) for t in (d.name, d.short_name)]
-    texts += [
-        "长沙",
-        "长沙市长沙县",
-        "重庆重工",
-        "株洲中联重工股份有限公司",
-        "ABC（长沙）智能 有限公司",
-        "银行行长",
-    ]
-    for text in texts:
-        assert cached.keys(text) == pinyin_keys(text), text

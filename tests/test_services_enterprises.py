@@ -3,29 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from app.db.engine import Database
-from app.db.models import AuditLog, Contact, Enterprise
+from app.db.engine import Database, open_database
+from app.db.models import AuditLog, Contact, Enterprise, EnterpriseCategory
+from app.demo import _Generator
 from app.domain.codes import uscc_check_char
-from app.errors import NotFound, ValidationErrors
+from app.errors import Cancelled, NotFound, ValidationErrors
 from app.services.attachments import add_attachment, list_attachments, stored_path
 from app.services.enterprises import (
     ContactData,
     EnterpriseData,
     EnterpriseQuery,
+    KnownEnterprises,
+    add_enterprises,
     check_enterprise,
+    check_fields,
     count_enterprises,
     create_enterprise,
     delete_enterprises,
     enterprise_ids,
     enterprise_rows,
-    existing_keys,
     facets,
     get_enterprise,
+    normalized,
     purge_enterprises,
     restore_enterprises,
     update_enterprise,
@@ -240,6 +245,58 @@ def test_forbidden_characters_refused_even_when_confirmed(db: Database, raw: str
     assert "不允许的字符" in errors_of(exc)["uscc"]
 
 
+FIELD_CASES = [
+    EnterpriseData(name=""),
+    EnterpriseData(name="长" * 201),
+    EnterpriseData(name="甲", uscc="123"),
+    EnterpriseData(name="甲", uscc=XJ_CODE[:10] + "O" + XJ_CODE[11:]),
+    EnterpriseData(name="甲", status="合作过", scale="超大", categories=("独角兽", "上市公司")),
+    EnterpriseData(name="甲", status="已解除"),
+    EnterpriseData(
+        name="甲", contacts=(ContactData(name="", phone="139"), ContactData(name="乙", phone="x"))
+    ),
+    EnterpriseData(name=" 甲 ", uscc=XJ_CODE.lower(), status=" 合作中 ", categories=("校友企业", "校友企业")),
+]
+
+
+@pytest.mark.parametrize("data", FIELD_CASES)
+def test_check_enterprise_on_an_empty_database_is_check_fields(db: Database, data: EnterpriseData) -> None:
+    with db.reader() as s:
+        service = [(e.field, e.message) for e in check_enterprise(s, data).errors]
+    assert [(e.field, e.message) for e in check_fields(normalized(data))] == service
+
+
+def test_contact_errors_say_which_contact_and_part() -> None:
+    d = normalized(FIELD_CASES[6])
+    assert [(e.field, e.number, e.part) for e in check_fields(d)] == [  # type: ignore[attr-defined]
+        ("contacts", 1, "name"),
+        ("contacts", 2, "phone"),
+    ]
+
+
+def test_full_lookup_and_one_record_lookup_agree(db: Database) -> None:
+    eid = create(db, XJ)
+    gone = create(db, EnterpriseData(name="湖南已删科技有限公司", uscc=code("91430100MA4Q00011")))
+    with db.session() as s:
+        delete_enterprises(s, [gone])
+    candidates = [
+        EnterpriseData(name="长沙另一家公司", uscc=XJ_CODE),
+        EnterpriseData(name="湖南已删科技有限公司", uscc=code("91430100MA4Q00011")),
+        EnterpriseData(name="湖南湘江智能装备有限公司"),
+        EnterpriseData(name="毫不相干的公司", uscc=code("91430100MA4Q00012")),
+    ]
+    with db.reader() as s:
+        everything = KnownEnterprises.load(s)
+        for d in map(normalized, candidates):
+            one = KnownEnterprises.load(s, like=d)
+            for ask in (KnownEnterprises.code_clash, KnownEnterprises.same_name):
+                a, b = ask(everything, d), ask(one, d)
+                assert (a and a.message) == (b and b.message), d
+        assert KnownEnterprises.load(s, like=normalized(XJ), exclude_id=eid) == KnownEnterprises({}, {})
+    assert "回收站" in everything.code_clash(normalized(candidates[1])).message  # type: ignore[union-attr]
+    assert everything.same_name(normalized(candidates[1])) is None  # deleted names do not warn
+
+
 # ---------------------------------------------------------------- status
 
 
@@ -362,14 +419,14 @@ def test_rows_facets_and_keys(db: Database, listed: dict[str, str]) -> None:
     with db.reader() as s:
         rows = enterprise_rows(s, list(listed.values()))
         f = facets(s)
-        codes, names = existing_keys(s)
+        known = KnownEnterprises.load(s)
     xj = rows[listed["xj"]]
     assert (xj.contact_name, xj.contact_phone) == ("欧阳明", "13973112345")
     assert set(xj.categories.split("、")) == {"行业龙头企业", "校友企业"}
     assert rows[listed["yy"]].contact_name == ""
     assert f.industries == tuple(sorted({"智能制造", "轨道交通装备", "食品加工"}))
     assert "株洲市天元区" in f.regions
-    assert codes[XJ_CODE] == XJ.name and names["湖南湘江智能装备有限公司"] == XJ.name
+    assert known.codes[XJ_CODE] == (XJ.name, False) and known.names["湖南湘江智能装备有限公司"] == XJ.name
 
 
 # ---------------------------------------------------------------- 回收站
@@ -565,3 +622,109 @@ def test_contact_insert_audit_names_its_enterprise(db: Database) -> None:
         contact_id = get_enterprise(s, eid).contacts[0].id
     (action, changes), *_ = _audit(db, contact_id)
     assert action == "insert" and changes["enterprise_id"] == eid and changes["name"] == "欧阳明"
+
+
+# ---------------------------------------------------------------- bulk writer
+
+STORED_COLUMNS = (
+    "name", "name_key", "uscc", "uscc_confirmed", "short_name", "industry", "region", "address", "scale",
+    "status", "status_reason", "status_date", "cooperation_start", "website", "note",
+    "pinyin_initials", "pinyin_full", "deleted_at",
+)  # fmt: skip
+
+BAD_CHECK = code("91430100MA4Q00021")[:17] + ("0" if code("91430100MA4Q00021")[17] != "0" else "1")
+EDGE_CASES = [
+    XJ,
+    EnterpriseData(name="老代码公司", uscc=BAD_CHECK, uscc_confirmed=True, short_name="老代码"),
+    EnterpriseData(name="新代码公司", uscc=code("91430100MA4Q00022"), uscc_confirmed=True),
+    EnterpriseData(name="解除无日期公司", status="已解除", status_reason="企业注销"),
+    EnterpriseData(
+        name=" ＡＢＣ（长沙）智能 有限公司 ",
+        short_name="ABC智能",
+        status="暂停",
+        status_reason="重组",
+        status_date=dt.date(2024, 6, 30),
+        categories=("上市公司", "校友企业", "上市公司"),
+        contacts=(ContactData(name=""), ContactData(name=" 王五 ", phone="0731-88880000", note="  周一到  ")),
+    ),
+    EnterpriseData(name="无联系人公司"),
+]
+
+
+def _snapshot(database: Database) -> tuple[dict, list]:
+    """Everything stored, keyed by enterprise name (ids and timestamps differ between two databases)."""
+    with database.reader() as s:
+        ents = {e.id: e for e in s.scalars(select(Enterprise))}
+        contacts = {c.id: c for c in s.scalars(select(Contact))}
+        rows = {
+            e.name: (
+                tuple(getattr(e, c) for c in STORED_COLUMNS),
+                tuple((c.name, c.title, c.phone, c.email, c.note, c.sort_order) for c in e.contacts),
+                tuple(sorted(c.category for c in e.categories)),
+            )
+            for e in ents.values()
+        }
+        audit = []
+        for a in s.scalars(select(AuditLog)):
+            changes = dict(a.changes or {})
+            if a.table_name == "contact":
+                c = contacts[a.record_id]
+                key: tuple = ("contact", ents[changes.pop("enterprise_id")].name, c.sort_order)
+            else:
+                key = (a.table_name, ents[a.record_id].name)
+            audit.append((key, a.action, a.os_user, changes))
+        return rows, sorted(audit, key=repr)
+
+
+def test_add_enterprises_stores_what_create_enterprise_stores(tmp_path: Path) -> None:
+    datas = EDGE_CASES + list(_Generator(7).take(300))
+    via_service, via_bulk = open_database(tmp_path / "service.db"), open_database(tmp_path / "bulk.db")
+    try:
+        with via_service.session() as s:
+            for d in datas:
+                create_enterprise(s, d)
+        with via_bulk.session() as s:
+            changes = add_enterprises(s, [normalized(d) for d in datas])
+        assert changes.table == "enterprise" and changes.count == len(datas)
+        (rows_a, audit_a), (rows_b, audit_b) = _snapshot(via_service), _snapshot(via_bulk)
+        assert len(rows_a) == len(datas)
+        assert rows_a == rows_b
+        assert audit_a == audit_b
+        assert any(changes.get("phone") == "***" for _, _, _, changes in audit_b)  # phones masked
+    finally:
+        via_service.close()
+        via_bulk.close()
+
+
+def test_add_enterprises_in_chunks_with_progress(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.services.enterprises as svc
+
+    monkeypatch.setattr(svc, "BULK_CHUNK", 150)
+    datas = list(_Generator(5).take(450))
+    seen: list[float] = []
+    with db.session() as s:
+        changes = add_enterprises(s, datas, progress=lambda f, m: seen.append(f))
+    with db.reader() as s:
+        assert set(s.scalars(select(Enterprise.id))) == set(changes.ids) and changes.count == 450
+        assert s.scalar(select(func.count()).select_from(Contact)) == sum(len(d.contacts) for d in datas)
+        assert s.scalar(select(func.count()).select_from(EnterpriseCategory)) == sum(
+            len(d.categories) for d in datas
+        )
+    assert [round(f, 2) for f in seen] == [0.0, 0.44, 0.89, 1.0]
+
+
+def test_add_enterprises_cancel_leaves_nothing(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.services.enterprises as svc
+
+    monkeypatch.setattr(svc, "BULK_CHUNK", 100)  # some chunks are written before the cancel
+    cancel = threading.Event()
+
+    def progress(fraction: float, message: str) -> None:
+        if fraction > 0.4:  # at record 200; the next check, at record 400, stops it
+            cancel.set()
+
+    with pytest.raises(Cancelled), db.session() as s:
+        add_enterprises(s, list(_Generator(5).take(450)), progress=progress, cancel=cancel)
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Enterprise)) == 0
+        assert s.scalar(select(func.count()).select_from(AuditLog)) == 0

@@ -23,22 +23,15 @@ from app.db.engine import Database
 from app.db.models import AuditLog, Contact, Enterprise
 from app.domain.codes import uscc_check_char
 from app.errors import AppError, Cancelled, ImportFileError
-from app.io.enterprises_xlsx import (
-    SAME_NAME_MESSAGE,
-    check_fields,
-    code_clash_message,
-    import_enterprises,
-    read_enterprises,
-)
+from app.io.enterprises_xlsx import import_enterprises, read_enterprises
 from app.io.xlsx import cell_bool, cell_date, cell_text, find_header, header_key, open_workbook
+from app.services import enterprises as svc
 from app.services.enterprises import (
     ContactData,
     EnterpriseData,
-    check_enterprise,
     create_enterprise,
     delete_enterprises,
     get_enterprise,
-    normalized,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -388,49 +381,6 @@ def test_duplicates_within_the_file_and_against_the_database(db: Database, tmp_p
     assert [r.row for r in p.valid_rows] == [4, 6, 8]
 
 
-# ---------------------------------------------------------------- the rules stay the service's
-
-
-PARITY_CASES = [
-    EnterpriseData(name=""),
-    EnterpriseData(name="长" * 201),
-    EnterpriseData(name="甲", uscc="123"),
-    EnterpriseData(name="甲", uscc=code(20)[:10] + "O" + code(20)[11:]),
-    EnterpriseData(name="甲", uscc=bad_check(21)),
-    EnterpriseData(name="甲", uscc=bad_check(21), uscc_confirmed=True),
-    EnterpriseData(name="甲", status="合作过"),
-    EnterpriseData(name="甲", status="已解除"),
-    EnterpriseData(name="甲", status="已解除", status_reason="企业注销"),
-    EnterpriseData(name="甲", scale="超大", categories=("独角兽", "上市公司")),
-    EnterpriseData(
-        name="甲", contacts=(ContactData(name="", phone="139"), ContactData(name="乙", phone="x"))
-    ),
-    EnterpriseData(
-        name=" 甲 ", uscc=code(22).lower(), status=" 合作中 ", categories=("校友企业", "校友企业")
-    ),
-]
-
-
-@pytest.mark.parametrize("data", PARITY_CASES)
-def test_check_fields_equals_check_enterprise(db: Database, data: EnterpriseData) -> None:
-    with db.reader() as s:
-        service = [(e.field, e.message) for e in check_enterprise(s, data).errors]
-    assert [(e.field, e.message) for e in check_fields(normalized(data))] == service
-
-
-def test_database_messages_equal_the_service(db: Database) -> None:
-    add(db, "湖南已有科技有限公司", code(30))
-    gone = add(db, "湖南已删科技有限公司", code(31))
-    with db.session() as s:
-        delete_enterprises(s, [gone])
-    with db.reader() as s:
-        live = check_enterprise(s, EnterpriseData(name="湖南已有科技有限公司", uscc=code(30)))
-        deleted = check_enterprise(s, EnterpriseData(name="x", uscc=code(31)))
-    assert live.errors[0].message == code_clash_message("湖南已有科技有限公司", False)
-    assert deleted.errors[0].message == code_clash_message("湖南已删科技有限公司", True)
-    assert live.warnings[0].message == SAME_NAME_MESSAGE.format("湖南已有科技有限公司")
-
-
 # ---------------------------------------------------------------- hostile files
 
 
@@ -581,16 +531,16 @@ def test_import_writes_every_valid_row_with_audit(db: Database, tmp_path: Path) 
 def test_import_is_all_or_nothing(db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     p = read(db, _sample_file(tmp_path))
     calls = []
-    real = ex._apply
+    real = svc._stored
 
-    def failing(s: object, ent: object, d: object) -> None:
+    def failing(d: EnterpriseData) -> object:
         calls.append(1)
         if len(calls) == 3:
             raise RuntimeError("disk full")
-        real(s, ent, d)  # type: ignore[arg-type]
+        return real(d)
 
-    monkeypatch.setattr(ex, "_apply", failing)
-    monkeypatch.setattr(ex, "BATCH", 2)  # rows 1–2 are flushed before the failure
+    monkeypatch.setattr(svc, "_stored", failing)
+    monkeypatch.setattr(svc, "BULK_CHUNK", 2)  # rows 1–2 are written before the failure
     with pytest.raises(RuntimeError), db.session() as s:
         import_enterprises(s, p)
     assert counts(db) == (0, 0)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-from functools import lru_cache
+from collections.abc import Iterable, Mapping
+from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -36,16 +37,20 @@ def _collections(obj: RecordMixin) -> dict[str, str]:
     return getattr(obj, "__audit_collections__", {})
 
 
+@cache
+def _audited(model: type) -> tuple[str, ...]:
+    """The columns an insert logs: all but the id and the derived / bookkeeping ones (SKIPPED)."""
+    return tuple(a.key for a in inspect(model).column_attrs if a.key not in SKIPPED and a.key != "id")
+
+
+def _logged(model: type, values: Mapping[str, Any]) -> dict[str, Any]:
+    masked = getattr(model, "__audit_masked__", frozenset())
+    return {k: "***" if k in masked and values[k] else _plain(values[k]) for k in _audited(model)}
+
+
 def _row(obj: RecordMixin) -> dict[str, Any]:
-    masked = getattr(obj, "__audit_masked__", frozenset())
     mapper = inspect(obj).mapper
-    out = {}
-    for attr in mapper.column_attrs:
-        key = attr.key
-        if key in SKIPPED or key == "id":
-            continue
-        value = getattr(obj, key)
-        out[key] = "***" if key in masked and value else _plain(value)
+    out = _logged(type(obj), {k: getattr(obj, k) for k in _audited(type(obj))})
     for rel in mapper.relationships:  # a foreign key is set only during the flush: take it from the parent
         target = getattr(obj, rel.key) if rel.direction is MANYTOONE else None
         for local, remote in rel.local_remote_pairs if target is not None else ():
@@ -54,6 +59,30 @@ def _row(obj: RecordMixin) -> dict[str, Any]:
     for rel, field in _collections(obj).items():
         out[rel] = sorted(getattr(x, field) for x in getattr(obj, rel))
     return out
+
+
+def insert_entry(
+    model: type[RecordMixin],
+    values: Mapping[str, Any],
+    *,
+    at: dt.datetime,
+    collections: Mapping[str, Iterable[str]] | None = None,
+) -> dict[str, Any]:
+    """The audit_log row (column values) the hook below writes when a `model` record with these column
+    `values` (id included) is inserted — for Core bulk inserts, which the hook does not see.
+    `collections`: the record's value collections (企业类别) as {relationship: names}."""
+    changes = _logged(model, values)
+    for rel, names in (collections or {}).items():
+        changes[rel] = sorted(names)
+    return {
+        "id": new_id(),
+        "at": at,
+        "os_user": os_user(),
+        "table_name": model.__tablename__,
+        "record_id": values["id"],
+        "action": "insert",
+        "changes": changes,
+    }
 
 
 def _diff(obj: RecordMixin) -> dict[str, list[Any]]:

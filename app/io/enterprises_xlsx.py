@@ -33,12 +33,11 @@ from app.db.models import (
     Enterprise,
     EnterpriseCategory,
 )
-from app.domain.codes import USCC_CHECK_FAILED_MESSAGE, check_uscc
+from app.domain.codes import check_uscc
 from app.domain.names import clean_text, name_key
-from app.errors import AppError, ImportFileError, ValidationError
+from app.errors import AppError, ImportFileError
 from app.io.xlsx import (
     DATE_FORMAT,
-    Progress,
     bulk_gc,
     cell_bool,
     cell_date,
@@ -47,25 +46,25 @@ from app.io.xlsx import (
     discard_workbook,
     find_sheet,
     lost_digits,
-    noop_progress,
     open_workbook,
     save_workbook_atomic,
     set_widths,
     sheet_rows,
     style_header,
-    tick,
     write_cell,
     write_table,
 )
+from app.progress import Progress, noop_progress, tick
 from app.services.common import Changes
 from app.services.enterprises import (
-    PHONE_RE,
     ContactData,
+    ContactError,
     EnterpriseData,
     EnterpriseQuery,
-    _apply,
+    KnownEnterprises,
+    add_enterprises,
+    check_fields,
     enterprise_ids,
-    existing_keys,
     normalized,
 )
 
@@ -97,7 +96,6 @@ DATE_FIELDS = ("status_date", "cooperation_start")
 FREE_TEXT_FIELDS = ("status_reason", "note", "other_contacts")
 MAX_ROWS = 100_000
 BATCH = 500
-SAME_NAME_MESSAGE = "已有名称相同的企业“{}”，请确认不是同一家"
 
 
 # ---------------------------------------------------------------- preview
@@ -143,75 +141,13 @@ class ImportPreview:
         return tuple(w for r in self.rows for w in r.warnings)
 
 
-# ---------------------------------------------------------------- field rules
-# check_fields() holds exactly the database-free rules of services.enterprises.check_enterprise (a parity
-# test keeps them equal) so 20,000 rows are checked without 40,000 queries. It belongs in the service.
-
-
-def contact_problems(contacts: Sequence[ContactData]) -> list[tuple[int, str, str]]:
-    """(1-based contact number, "name" | "phone", message) for normalised contacts."""
-    out = []
-    for i, c in enumerate(contacts, start=1):
-        if not c.name:
-            out.append((i, "name", f"第{i}个联系人缺少姓名"))
-        if c.phone and not PHONE_RE.fullmatch(c.phone):
-            out.append((i, "phone", f"联系人“{c.name}”的电话“{c.phone}”格式不对"))
-    return out
-
-
-def check_fields(d: EnterpriseData) -> list[ValidationError]:
-    """The rules of check_enterprise that need no database, on normalised data."""
-    errors: list[ValidationError] = []
-    if not d.name:
-        errors.append(ValidationError("name", "企业名称不能为空"))
-    elif len(d.name) > 200:
-        errors.append(ValidationError("name", "企业名称过长（最多200字）"))
-    if d.uscc:
-        res = check_uscc(d.uscc)
-        if res.error:
-            errors.append(ValidationError("uscc", res.error))
-        elif res.check_failed and not d.uscc_confirmed:
-            errors.append(ValidationError("uscc", USCC_CHECK_FAILED_MESSAGE))
-    if d.status not in ENTERPRISE_STATUSES:
-        errors.append(ValidationError("status", f"合作状态应为：{'、'.join(ENTERPRISE_STATUSES)}"))
-    elif d.status == "已解除" and not d.status_reason:
-        errors.append(ValidationError("status_reason", "解除合作须填写原因（H第二十三条）"))
-    if d.scale and d.scale not in ENTERPRISE_SCALES:
-        errors.append(ValidationError("scale", f"企业规模应为：{'、'.join(ENTERPRISE_SCALES)}"))
-    for c in d.categories:
-        if c not in ENTERPRISE_CATEGORIES:
-            errors.append(ValidationError("categories", f"未知的企业类别“{c}”"))
-    errors += [ValidationError("contacts", msg) for _, _, msg in contact_problems(d.contacts)]
-    return errors
-
-
-def code_clash_message(name: str, deleted: bool) -> str:
-    where = "（在回收站中，可先恢复）" if deleted else ""
-    return f"统一社会信用代码与已有企业“{name}”{where}重复"
-
-
-def existing_codes(s: Session) -> dict[str, tuple[str, bool]]:
-    """{uscc: (name, in 回收站)} over all enterprises; a live one wins over a deleted one."""
-    rows = s.execute(
-        select(Enterprise.uscc, Enterprise.name, Enterprise.deleted_at.is_not(None)).where(
-            Enterprise.uscc != ""
-        )
-    )
-    out: dict[str, tuple[str, bool]] = {}
-    for code, name, deleted in rows:
-        if code not in out or out[code][1]:
-            out[code] = (name, bool(deleted))
-    return out
-
-
 # ---------------------------------------------------------------- reading one row
 
 
 @dataclass
 class _Context:
     header_texts: dict[str, str]  # field → header as written
-    codes: dict[str, tuple[str, bool]]
-    names: dict[str, str]
+    known: KnownEnterprises
     seen_codes: dict[str, int] = field(default_factory=dict)
     seen_names: dict[str, int] = field(default_factory=dict)
 
@@ -292,23 +228,22 @@ def _parse(
     return data, problems
 
 
-def _contact_column(number: int, kind: str, has_first: bool, ctx: _Context) -> str:
-    if number == 1 and has_first:
-        return ctx.column("contact_name" if kind == "name" else "contact_phone")
+def _contact_column(e: ContactError, has_first: bool, ctx: _Context) -> str:
+    if e.number == 1 and has_first:
+        return ctx.column("contact_name" if e.part == "name" else "contact_phone")
     return ctx.column("other_contacts")
 
 
 def _rule_errors(d: EnterpriseData, has_first: bool, skip: set[str], ctx: _Context) -> list[tuple[str, str]]:
     out = []
     for e in check_fields(d):
-        if e.field == "contacts" or e.field in skip:  # contacts below; skip: already reported as unreadable
-            continue
-        message = e.message
-        if e.field == "categories":
-            message += f"（可填：{'、'.join(ENTERPRISE_CATEGORIES)}）"
-        out.append((ctx.column(e.field), message))
-    for number, kind, message in contact_problems(d.contacts):
-        out.append((_contact_column(number, kind, has_first, ctx), message))
+        if isinstance(e, ContactError):
+            out.append((_contact_column(e, has_first, ctx), e.message))
+        elif e.field not in skip:  # skip: already reported as unreadable
+            message = e.message
+            if e.field == "categories":
+                message += f"（可填：{'、'.join(ENTERPRISE_CATEGORIES)}）"
+            out.append((ctx.column(e.field), message))
     return out
 
 
@@ -317,19 +252,17 @@ def _file_and_db_checks(row: int, d: EnterpriseData, ctx: _Context) -> tuple[lis
     errors: list[tuple[str, str]] = []
     warnings: list[tuple[str, str]] = []
     key = name_key(d.name)
-    res = check_uscc(d.uscc)
-    code_ok = bool(d.uscc) and not res.error
-    usable = code_ok and (not res.check_failed or d.uscc_confirmed)  # as check_enterprise: only then a clash
+    code_ok = bool(d.uscc) and not check_uscc(d.uscc).error
     if code_ok and d.uscc in ctx.seen_codes:
         errors.append((ctx.column("uscc"), f"与第{ctx.seen_codes[d.uscc]}行重复（统一社会信用代码相同）"))
     elif not d.uscc and key and key in ctx.seen_names:
         errors.append((ctx.column("name"), f"与第{ctx.seen_names[key]}行重复（企业名称相同）"))
     elif key and key in ctx.seen_names:
         warnings.append((ctx.column("name"), f"与第{ctx.seen_names[key]}行企业名称相同，请确认不是同一家"))
-    if usable and d.uscc in ctx.codes:
-        errors.append((ctx.column("uscc"), code_clash_message(*ctx.codes[d.uscc])))
-    if key and key in ctx.names:
-        warnings.append((ctx.column("name"), SAME_NAME_MESSAGE.format(ctx.names[key])))
+    if clash := ctx.known.code_clash(d):
+        errors.append((ctx.column("uscc"), clash.message))
+    if same := ctx.known.same_name(d):
+        warnings.append((ctx.column("name"), same.message))
     if code_ok:
         ctx.seen_codes.setdefault(d.uscc, row)
     if key:
@@ -399,8 +332,7 @@ def _read_sheet(
     ws, header = find_sheet(wb, FIELDS, REQUIRED, file_name=path.name)
     ctx = _Context(
         header_texts={f: header.texts[c] for c, f in header.fields.items()},
-        codes=existing_codes(s),
-        names=existing_keys(s)[1],
+        known=KnownEnterprises.load(s),
     )
     total = max(sheet_rows(ws) - header.row, 1)
     rows: list[ImportRow] = []
@@ -416,14 +348,12 @@ def _read_sheet(
 
 def _recheck(s: Session, rows: Sequence[ImportRow]) -> None:
     """The database may have changed since the preview: check the rules and codes once more."""
-    codes = existing_codes(s)
+    known = KnownEnterprises.load(s)
     problems = []
     for r in rows:
         assert r.data is not None
-        messages = [e.message for e in check_fields(r.data)]
-        if r.data.uscc in codes:
-            messages.append(code_clash_message(*codes[r.data.uscc]))
-        problems += [f"第{r.row}行：{m}" for m in messages]
+        found = [*check_fields(r.data), known.code_clash(r.data)]
+        problems += [f"第{r.row}行：{e.message}" for e in found if e is not None]
     if problems:
         more = f"等{len(problems)}处问题" if len(problems) > 3 else ""
         raise AppError(
@@ -438,26 +368,14 @@ def import_enterprises(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
 ) -> Changes:
-    """Write every valid row in the caller's transaction (all or nothing: on any error the caller rolls back).
-    Inserts are audited by the before_flush hook."""
-    report = progress or noop_progress
+    """Write every valid row in the caller's transaction (all or nothing: on any error the caller rolls back),
+    each record audited. The rows are checked once more first (add_enterprises itself checks nothing)."""
     rows = preview.valid_rows
     _recheck(s, rows)
-    added: list[Enterprise] = []
     with bulk_gc():
-        for i, r in enumerate(rows):
-            if i % 200 == 0:
-                tick(report, cancel, i / max(len(rows), 1), f"正在导入第{i + 1}/{len(rows)}家企业…")
-            ent = Enterprise()
-            _apply(s, ent, normalized(r.data))  # type: ignore[arg-type]
-            s.add(ent)
-            added.append(ent)
-            if len(added) % BATCH == 0:
-                s.flush()
-        s.flush()
-    report(1.0, f"已导入 {len(added)} 家企业")
+        added = add_enterprises(s, [r.data for r in rows if r.data], progress=progress, cancel=cancel)
     warnings = tuple(f"第{r.row}行：{w.message}" for r in rows for w in r.warnings)
-    return Changes("enterprise", tuple(e.id for e in added), warnings)
+    return Changes("enterprise", added.ids, warnings)
 
 
 # ---------------------------------------------------------------- export

@@ -13,12 +13,11 @@ import gc
 import io
 import itertools
 import re
-import threading
 import unicodedata
 import warnings
 import weakref
 import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -30,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from app.domain.names import clean_text
-from app.errors import AppError, Cancelled, ImportFileError
+from app.errors import AppError, ImportFileError
 from app.fsutil import atomic_path
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -45,19 +44,6 @@ EXCEL_TEXT_LIMIT = 32767
 DATE_FORMAT = "yyyy-mm-dd"
 LAST_SERIAL = 73050  # 2099-12-31
 _RISKY_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-Progress = Callable[[float, str], None]  # (fraction 0–1, message)
-
-
-def noop_progress(fraction: float, message: str = "") -> None:
-    pass
-
-
-def tick(progress: Progress, cancel: threading.Event | None, fraction: float, message: str) -> None:
-    """Report progress; raise Cancelled if the user asked to stop. Call it every ~200 rows."""
-    if cancel is not None and cancel.is_set():
-        raise Cancelled()
-    progress(min(max(fraction, 0.0), 1.0), message)
 
 
 @contextlib.contextmanager
