@@ -27,7 +27,7 @@ def os_user() -> str:
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.date):  # datetime too (a subclass)
         return value.isoformat()
     return value
 
