@@ -106,7 +106,8 @@ def check_database(work: Path) -> str:
 
 def check_enterprises(work: Path) -> str:
     from app.db.engine import open_database
-    from app.services.enterprises import EnterpriseQuery, create_enterprise, enterprise_ids, get_enterprise
+    from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
+    from app.services.enterprises import create_enterprise, get_enterprise
 
     data = _sample_enterprise()
     db = open_database(work / "企业.db")

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.db.engine import open_database  # noqa: E402
 from app.demo import fill_demo  # noqa: E402
-from app.services import enterprises as svc  # noqa: E402
+from app.services import enterprise_list as listing  # noqa: E402
 from ui.models.lazy_table import PAGE  # noqa: E402
 
 VISIBLE = 40  # rows a maximised window shows
@@ -79,14 +79,14 @@ def main() -> None:
     os.environ.setdefault("CHANJIAO_HOME", str(path.parent / "home"))
     db = open_database(path)
     with db.reader() as s:
-        n = svc.count_enterprises(s)
+        n = listing.count_enterprises(s)
     if n == 0:
         t = time.perf_counter()
         with db.session() as s:
             fill_demo(s, size=args.size, seed=1)
         print(f"demo database built in {time.perf_counter() - t:.1f} s")
     with db.reader() as s:
-        n = svc.count_enterprises(s)
+        n = listing.count_enterprises(s)
     print(f"enterprises: {n}   database: {path.stat().st_size / 1e6:.1f} MB")
 
     from PySide6.QtWidgets import QApplication
@@ -145,19 +145,19 @@ def main() -> None:
 
     def search() -> None:
         with db.reader() as s:
-            svc.enterprise_ids(s, svc.EnterpriseQuery(text=term))
+            listing.enterprise_ids(s, listing.EnterpriseQuery(text=term))
 
     t_search = best(search)
 
     def search_pinyin() -> None:
         with db.reader() as s:
-            svc.enterprise_ids(s, svc.EnterpriseQuery(text="hnxj"))
+            listing.enterprise_ids(s, listing.EnterpriseQuery(text="hnxj"))
 
     t_pinyin = best(search_pinyin)
     t_scroll = best(scroll, 3)
     floor_scroll = best(bare_scroll, 3)
     with db.reader() as s:
-        hits = len(svc.enterprise_ids(s, svc.EnterpriseQuery(text=term)))
+        hits = len(listing.enterprise_ids(s, listing.EnterpriseQuery(text=term)))
 
     print()
     print(f"{'measure':46} {'time':>9} {'floor':>9} {'ratio':>7}")

@@ -101,14 +101,14 @@ def test_backup_copy_is_a_valid_database_with_the_same_rows(db: Database) -> Non
 
 
 def test_older_revision_is_backed_up_then_upgraded(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A database one revision behind the app: simulate a newer app whose head is '0002' and whose
-    migration 0001→0002 changes nothing."""
+    """A database one revision behind the app: simulate a newer app whose head is '9999' and whose
+    migration to it changes nothing (tests/test_old_databases.py upgrades real old files)."""
     db = open_database(db_path)
     add_enterprises(db, "湖南甲公司")
     db.close()
     calls: list[str] = []
     real_upgrade = command.upgrade
-    monkeypatch.setattr(migrate, "head_revision", lambda: "0002")
+    monkeypatch.setattr(migrate, "head_revision", lambda: "9999")
     monkeypatch.setattr(
         migrate.command, "upgrade", lambda cfg, rev: calls.append(rev) or real_upgrade(cfg, rev)
     )

@@ -17,13 +17,8 @@ from app.demo import fill_demo
 from app.domain.codes import check_uscc
 from app.domain.names import name_key
 from app.errors import AppError, Cancelled
-from app.services.enterprises import (
-    EnterpriseData,
-    EnterpriseQuery,
-    create_enterprise,
-    delete_enterprises,
-    enterprise_ids,
-)
+from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
+from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
 from app.services.settings import get_profile
 
 MOBILE = re.compile(r"1(3\d|5[0-35-9]|8\d|9[13589])\d{8}")

@@ -15,20 +15,22 @@ from app.demo import _Generator
 from app.domain.codes import uscc_check_char
 from app.errors import Cancelled, NotFound, ValidationErrors
 from app.services.attachments import add_attachment, list_attachments, stored_path
+from app.services.enterprise_list import (
+    EnterpriseQuery,
+    count_enterprises,
+    enterprise_ids,
+    enterprise_rows,
+    facets,
+)
 from app.services.enterprises import (
     ContactData,
     EnterpriseData,
-    EnterpriseQuery,
     KnownEnterprises,
     add_enterprises,
     check_enterprise,
     check_fields,
-    count_enterprises,
     create_enterprise,
     delete_enterprises,
-    enterprise_ids,
-    enterprise_rows,
-    facets,
     get_enterprise,
     normalized,
     purge_enterprises,

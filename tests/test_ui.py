@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from app.domain.codes import uscc_check_char
+from app.services import enterprise_list as listing
 from app.services import enterprises as svc
 from app.services import settings as settings_svc
 from ui.ops import DbContext, set_context
@@ -93,7 +94,7 @@ def test_bad_code_shows_message_and_saves_nothing(page, qtbot, db):
     assert "18位" in dlg.errors["uscc"].text()
     assert dlg.result() == 0
     with db.reader() as s:
-        assert svc.count_enterprises(s) == 0
+        assert listing.count_enterprises(s) == 0
 
 
 def test_failed_check_char_needs_confirmation(page, qtbot, db):
@@ -177,7 +178,7 @@ def test_delete_goes_to_trash_and_undo_restores(ctx, qtbot, db, monkeypatch):
     qtbot.waitUntil(lambda: p.model.rowCount() == 0, timeout=5000)
     assert p.undo_bar.isVisible()
     with db.reader() as s:
-        assert len(svc.enterprise_ids(s, svc.EnterpriseQuery(deleted=True))) == 1
+        assert len(listing.enterprise_ids(s, listing.EnterpriseQuery(deleted=True))) == 1
     p.undo_bar.button.click()
     qtbot.waitUntil(lambda: p.model.rowCount() == 1, timeout=5000)
 
@@ -195,7 +196,7 @@ def test_lazy_model_fetches_pages_not_everything(ctx, qtbot, db):
             )
     model = EnterpriseTableModel()
     with db.reader() as s:
-        model.set_ids(svc.enterprise_ids(s))
+        model.set_ids(listing.enterprise_ids(s))
     assert model.rowCount() == PAGE * 3
     model.data(model.index(0, 0))
     model.data(model.index(10, 0))
@@ -283,7 +284,7 @@ def test_import_preview_then_import_valid_rows(ctx, qtbot, db, tmp_path, monkeyp
     with qtbot.waitSignal(dlg.accepted, timeout=10000):
         dlg.import_button.click()
     with db.reader() as s:
-        names = {r.name for r in svc.enterprise_rows(s, svc.enterprise_ids(s)).values()}
+        names = {r.name for r in listing.enterprise_rows(s, listing.enterprise_ids(s)).values()}
     assert names == {"湖南甲科技有限公司", "湖南乙制造有限公司"}
 
 
@@ -311,7 +312,7 @@ def test_write_op_outlives_its_closed_window(ctx, qtbot, db):
     assert blocker.args[0].table == "enterprise"
     assert called == []
     with db.reader() as s:
-        assert svc.count_enterprises(s) == 1
+        assert listing.count_enterprises(s) == 1
 
 
 def test_uncaught_exception_is_logged_and_shown(qapp, monkeypatch, tmp_path):

@@ -26,13 +26,12 @@ from app.io.enterprises_xlsx import (
     write_template,
 )
 from app.io.xlsx import discard_workbook, display_width, save_workbook_atomic, write_cell
+from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
 from app.services.enterprises import (
     ContactData,
     EnterpriseData,
-    EnterpriseQuery,
     create_enterprise,
     delete_enterprises,
-    enterprise_ids,
     get_enterprise,
     normalized,
 )

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from app.errors import Cancelled
-from app.services.enterprises import EnterpriseQuery
+from app.services.enterprise_list import EnterpriseQuery
 from ui.errors import show_error
 from ui.ops import ReadOp
 from ui.settings import ui_settings

@@ -52,4 +52,6 @@ class RecordMixin:
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
-    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None, index=True)
+    # No index: nearly every row is NULL, and with such an index SQLite picks it over the useful ones
+    # (a page of contacts by enterprise_id took 50 ms instead of 2 ms on 170k contacts).
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)

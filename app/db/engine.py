@@ -179,6 +179,13 @@ class Database:
             s.rollback()
 
     def close(self) -> None:
+        if self.engine.dialect.name == "sqlite":
+            try:  # keeps the query planner's statistics current (SQLite's advice for long-lived apps)
+                with self.engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA analysis_limit=1000")
+                    conn.exec_driver_sql("PRAGMA optimize")
+            except Exception:  # closing must not fail: the data is already committed
+                log.debug("PRAGMA optimize failed", exc_info=True)
         self.engine.dispose()
 
 

@@ -56,15 +56,14 @@ from app.io.xlsx import (
 )
 from app.progress import Progress, noop_progress, tick
 from app.services.common import Changes
+from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
 from app.services.enterprises import (
     ContactData,
     ContactError,
     EnterpriseData,
-    EnterpriseQuery,
     KnownEnterprises,
     add_enterprises,
     check_fields,
-    enterprise_ids,
     normalized,
 )
 

@@ -1,4 +1,4 @@
-"""合作企业档案: validation, create / update / bulk insert, lazy listing with search and filters, soft delete."""
+"""合作企业档案: validation, create / update / bulk insert, soft delete. Listing: enterprise_list.py."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, exists, func, insert, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from app.db.audit import insert_entry
 from app.db.base import new_id, utcnow
@@ -75,50 +75,9 @@ class EnterpriseDetail(EnterpriseData):
 
 
 @dataclass(frozen=True)
-class EnterpriseRow:
-    """One line of the enterprise list."""
-
-    id: str
-    name: str
-    short_name: str
-    uscc: str
-    uscc_confirmed: bool
-    industry: str
-    region: str
-    scale: str
-    status: str
-    categories: str
-    cooperation_start: dt.date | None
-    contact_name: str
-    contact_phone: str
-    updated_at: dt.datetime
-
-
-@dataclass(frozen=True)
 class Check:
     errors: tuple[ValidationError, ...] = ()
     warnings: tuple[ValidationError, ...] = ()
-
-
-@dataclass(frozen=True)
-class EnterpriseQuery:
-    text: str = ""
-    status: str = ""
-    category: str = ""
-    industry: str = ""
-    region: str = ""
-    sort: str = "name"
-    descending: bool = False
-    deleted: bool = False  # True lists the 回收站
-
-
-@dataclass(frozen=True)
-class Facets:
-    industries: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
-    statuses: tuple[str, ...] = ENTERPRISE_STATUSES
-    categories: tuple[str, ...] = ENTERPRISE_CATEGORIES
-    scales: tuple[str, ...] = field(default=ENTERPRISE_SCALES)
 
 
 # ---------------------------------------------------------------- validation
@@ -476,146 +435,3 @@ def purge_enterprises(s: Session, ids: Sequence[str]) -> Changes:
         s.delete(ent)
         done.append(ent.id)
     return Changes("enterprise", tuple(done))
-
-
-# ---------------------------------------------------------------- listing
-
-SORT_COLUMNS = {
-    "name": Enterprise.pinyin_full,
-    "uscc": Enterprise.uscc,
-    "industry": Enterprise.industry,
-    "region": Enterprise.region,
-    "scale": Enterprise.scale,
-    "status": Enterprise.status,
-    "cooperation_start": Enterprise.cooperation_start,
-    "updated_at": Enterprise.updated_at,
-    "deleted_at": Enterprise.deleted_at,
-}
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _filtered(q: EnterpriseQuery) -> Select:
-    stmt = select(Enterprise.id)
-    stmt = stmt.where(Enterprise.deleted_at.is_not(None) if q.deleted else Enterprise.deleted_at.is_(None))
-    for term in clean_text(q.text).split(" "):
-        if not term:
-            continue
-        pattern = _like(term)
-        lower = _like(term.lower())
-        conds = [
-            Enterprise.name.like(pattern, escape="\\"),
-            Enterprise.short_name.like(pattern, escape="\\"),
-            Enterprise.uscc.like(_like(term.upper()), escape="\\"),
-            exists().where(
-                Contact.enterprise_id == Enterprise.id,
-                or_(Contact.name.like(pattern, escape="\\"), Contact.phone.like(pattern, escape="\\")),
-            ),
-        ]
-        if term.isascii() and term.isalpha():
-            conds += [
-                Enterprise.pinyin_initials.like(lower, escape="\\"),
-                Enterprise.pinyin_full.like(lower, escape="\\"),
-            ]
-        stmt = stmt.where(or_(*conds))
-    if q.status:
-        stmt = stmt.where(Enterprise.status == q.status)
-    if q.industry:
-        stmt = stmt.where(Enterprise.industry == q.industry)
-    if q.region:
-        stmt = stmt.where(Enterprise.region == q.region)
-    if q.category:
-        stmt = stmt.where(
-            exists().where(
-                EnterpriseCategory.enterprise_id == Enterprise.id, EnterpriseCategory.category == q.category
-            )
-        )
-    return stmt
-
-
-def enterprise_ids(s: Session, q: EnterpriseQuery = EnterpriseQuery()) -> list[str]:
-    """All matching ids in display order (cheap even for 100k rows); rows are fetched on demand."""
-    col = SORT_COLUMNS.get(q.sort, Enterprise.pinyin_full)
-    order = [col.desc() if q.descending else col.asc(), Enterprise.id]
-    return list(s.scalars(_filtered(q).order_by(*order)))
-
-
-def count_enterprises(s: Session, q: EnterpriseQuery = EnterpriseQuery()) -> int:
-    return s.scalar(select(func.count()).select_from(_filtered(q).subquery())) or 0
-
-
-def enterprise_rows(s: Session, ids: Sequence[str]) -> dict[str, EnterpriseRow]:
-    """Rows for one page of the list, in one query (plus one for contacts and one for categories)."""
-    if not ids:
-        return {}
-    ents = s.scalars(
-        select(Enterprise)
-        .where(Enterprise.id.in_(ids))
-        .options(selectinload(Enterprise.contacts), selectinload(Enterprise.categories))
-    ).all()
-    out = {}
-    for e in ents:
-        first = e.contacts[0] if e.contacts else None
-        out[e.id] = EnterpriseRow(
-            id=e.id,
-            name=e.name,
-            short_name=e.short_name,
-            uscc=e.uscc,
-            uscc_confirmed=e.uscc_confirmed,
-            industry=e.industry,
-            region=e.region,
-            scale=e.scale,
-            status=e.status,
-            categories="、".join(c.category for c in e.categories),
-            cooperation_start=e.cooperation_start,
-            contact_name=first.name if first else "",
-            contact_phone=first.phone if first else "",
-            updated_at=e.updated_at,
-        )
-    return out
-
-
-def facets(s: Session) -> Facets:
-    """Values offered in the filter drop-downs."""
-
-    def distinct(col: object) -> tuple[str, ...]:
-        rows = s.scalars(
-            select(col).where(Enterprise.deleted_at.is_(None), col != "").distinct().order_by(col)  # type: ignore[arg-type]
-        )
-        return tuple(rows)
-
-    return Facets(industries=distinct(Enterprise.industry), regions=distinct(Enterprise.region))
-
-
-@dataclass(frozen=True)
-class Overview:
-    total: int
-    by_status: dict[str, int]
-    by_category: dict[str, int]
-    recent: tuple[tuple[str, str, dt.datetime], ...]  # (id, name, updated_at)
-
-
-def overview(s: Session, recent: int = 8) -> Overview:
-    """Figures for the 工作台 page."""
-    live = Enterprise.deleted_at.is_(None)
-    by_status = dict(
-        s.execute(select(Enterprise.status, func.count()).where(live).group_by(Enterprise.status)).all()
-    )
-    by_category = dict(
-        s.execute(
-            select(EnterpriseCategory.category, func.count())
-            .join(Enterprise, Enterprise.id == EnterpriseCategory.enterprise_id)
-            .where(live)
-            .group_by(EnterpriseCategory.category)
-        ).all()
-    )
-    rows = s.execute(
-        select(Enterprise.id, Enterprise.name, Enterprise.updated_at)
-        .where(live)
-        .order_by(Enterprise.updated_at.desc())
-        .limit(recent)
-    ).all()
-    return Overview(sum(by_status.values()), by_status, by_category, tuple((r[0], r[1], r[2]) for r in rows))

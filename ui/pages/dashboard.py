@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db.models import ENTERPRISE_CATEGORIES, ENTERPRISE_STATUSES
-from app.services import enterprises as svc
+from app.services import enterprise_list as listing
 from app.services import settings as settings_svc
 from app.services.common import Changes
 from ui.ops import ReadOp, context
@@ -81,7 +81,7 @@ class DashboardPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        ReadOp(self, lambda s: (svc.overview(s), settings_svc.get_profile(s))).success(self._loaded).run()
+        ReadOp(self, lambda s: (listing.overview(s), settings_svc.get_profile(s))).success(self._loaded).run()
 
     def _loaded(self, result) -> None:
         ov, profile = result

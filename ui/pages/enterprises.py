@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import enterprise_list as listing
 from app.services import enterprises as svc
 from app.services.common import Changes
 from ui.models.lazy_table import Column, LazyTableModel
@@ -34,11 +35,11 @@ STATUS_COLORS = {
 }
 
 
-def _uscc_text(row: svc.EnterpriseRow) -> str:
+def _uscc_text(row: listing.EnterpriseRow) -> str:
     return f"{row.uscc}（已核对）" if row.uscc_confirmed else row.uscc
 
 
-def _uscc_tip(row: svc.EnterpriseRow) -> str | None:
+def _uscc_tip(row: listing.EnterpriseRow) -> str | None:
     if row.uscc_confirmed:
         return "该代码校验位不符，但已对照营业执照核对确认"
     return None
@@ -60,16 +61,15 @@ COLUMNS = [
 ]
 
 
-def _ids_and_total(s, q: svc.EnterpriseQuery) -> tuple[list[str], int]:
+def _ids_and_total(s, q: listing.EnterpriseQuery) -> tuple[list[str], int]:
     """Runs on the database worker: the ids to show and the size of the whole archive."""
-    ids = svc.enterprise_ids(s, q)
-    filtered = q != svc.EnterpriseQuery(sort=q.sort, descending=q.descending)
-    return ids, svc.count_enterprises(s) if filtered else len(ids)
+    ids = listing.enterprise_ids(s, q)
+    return ids, listing.count_enterprises(s) if q.filtered else len(ids)
 
 
 class EnterpriseTableModel(LazyTableModel):
     def __init__(self) -> None:
-        super().__init__(COLUMNS, lambda ids: read_now(lambda s: svc.enterprise_rows(s, ids)))
+        super().__init__(COLUMNS, lambda ids: read_now(lambda s: listing.enterprise_rows(s, ids)))
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
         if (
@@ -112,8 +112,8 @@ class EnterprisesPage(QWidget):
         self.search = SearchBox("搜索名称、简称、拼音首字母（如 hnxj）、信用代码、联系人或电话  Ctrl+F")
         self.search.search.connect(lambda _t: self.reload())
         bar.addWidget(self.search, 3)
-        self.status_box = self._combo("全部状态", svc.Facets().statuses)
-        self.category_box = self._combo("全部类别", svc.Facets().categories)
+        self.status_box = self._combo("全部状态", listing.Facets().statuses)
+        self.category_box = self._combo("全部类别", listing.Facets().categories)
         self.industry_box = self._combo("全部行业", ())
         self.region_box = self._combo("全部地区", ())
         for box in (self.status_box, self.category_box, self.industry_box, self.region_box):
@@ -207,8 +207,8 @@ class EnterprisesPage(QWidget):
 
     # ------------------------------------------------------------ querying
 
-    def query(self) -> svc.EnterpriseQuery:
-        return svc.EnterpriseQuery(
+    def query(self) -> listing.EnterpriseQuery:
+        return listing.EnterpriseQuery(
             text=self.search.text(),
             status=self.status_box.currentData() or "",
             category=self.category_box.currentData() or "",
@@ -219,8 +219,7 @@ class EnterprisesPage(QWidget):
         )
 
     def has_filter(self) -> bool:
-        q = self.query()
-        return bool(q.text.strip() or q.status or q.category or q.industry or q.region)
+        return self.query().filtered
 
     def reload(self) -> None:
         """Run the id query on the worker; the view keeps its rows until the answer arrives."""
@@ -279,7 +278,7 @@ class EnterprisesPage(QWidget):
         self.reload()
 
     def refresh_facets(self) -> None:
-        f = read_now(svc.facets)
+        f = read_now(listing.facets)
         for box, values in ((self.industry_box, f.industries), (self.region_box, f.regions)):
             current = box.currentData()
             box.blockSignals(True)

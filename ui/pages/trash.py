@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.services import enterprise_list as listing
 from app.services import enterprises as svc
 from app.services.common import Changes
 from ui.models.lazy_table import Column, LazyTableModel
@@ -32,7 +33,7 @@ class TrashPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.model = LazyTableModel(COLUMNS, lambda ids: read_now(lambda s: svc.enterprise_rows(s, ids)))
+        self.model = LazyTableModel(COLUMNS, lambda ids: read_now(lambda s: listing.enterprise_rows(s, ids)))
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 8)
         heading = QLabel(self.title)
@@ -66,8 +67,8 @@ class TrashPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        q = svc.EnterpriseQuery(deleted=True, sort="deleted_at", descending=True)
-        ReadOp(self, lambda s: svc.enterprise_ids(s, q)).success(self._loaded).run()
+        q = listing.EnterpriseQuery(deleted=True, sort="deleted_at", descending=True)
+        ReadOp(self, lambda s: listing.enterprise_ids(s, q)).success(self._loaded).run()
 
     def _loaded(self, ids: list[str]) -> None:
         self.model.set_ids(ids)
