@@ -357,3 +357,26 @@ def test_unusable_database_gets_its_own_message(qapp, monkeypatch, tmp_path):
     assert open_or_ask(not_db) is None
     assert "不是本软件的数据库文件" in seen[0]
     assert not_db.read_text(encoding="utf-8") == "这不是数据库"  # untouched
+
+
+def test_trash_restores_and_purges(ctx, qtbot, db, monkeypatch):
+    from ui.pages.trash import TrashPage
+
+    keep, gone = add(db, "恢复的公司", 21), add(db, "彻底删除的公司", 22)
+    with db.session() as s:
+        svc.delete_enterprises(s, [keep, gone])
+    page = TrashPage()
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+    page.table.selectRow(page.model.row_of(keep))
+    page.restore_selected()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.table.selectRow(0)
+    page.purge_selected()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    assert "空" in page.count_label.text()
+    with db.reader() as s:
+        assert listing.enterprise_ids(s) == [keep]
+        assert listing.count_enterprises(s, listing.EnterpriseQuery(deleted=True)) == 0

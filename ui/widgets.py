@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 class UndoBar(QFrame):
@@ -96,3 +105,10 @@ class SearchBox(QLineEdit):
     def _fire(self) -> None:
         self._timer.stop()
         self.search.emit(self.text())
+
+
+def confirm(parent: QWidget, title: str, text: str, *, destructive: bool = False) -> bool:
+    """Ask before an action; “否” is the default so Enter never destroys anything by accident."""
+    ask = QMessageBox.warning if destructive else QMessageBox.question
+    buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+    return ask(parent, title, text, buttons, QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes

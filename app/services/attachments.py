@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Attachment
 from app.errors import AppError, NotFound
 from app.fsutil import atomic_path, safe_filename
-from app.services.common import Changes, attachments_dir, now
+from app.services.common import Changes, attachments_dir, soft_delete
 
 CHUNK = 1 << 20
 
@@ -98,12 +98,7 @@ def attachment_file(s: Session, attachment_id: str) -> Path:
 
 def remove_attachments(s: Session, ids: list[str]) -> Changes:
     """Soft delete; the bytes stay until purged and unused."""
-    stamp = now()
-    done = []
-    for row in s.scalars(select(Attachment).where(Attachment.id.in_(ids), Attachment.deleted_at.is_(None))):
-        row.deleted_at = stamp
-        done.append(row.id)
-    return Changes("attachment", tuple(done))
+    return soft_delete(s, Attachment, ids)
 
 
 def purge_owner_attachments(s: Session, owner_type: str, owner_id: str) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.engine import attachments_dir_for
@@ -32,3 +34,20 @@ def attachments_dir(s: Session) -> Path:
     """The managed attachments folder that belongs to the session's database file."""
     database = s.get_bind().url.database
     return attachments_dir_for(Path(database or "."))
+
+
+def soft_delete(s: Session, model: type, ids: Sequence[str]) -> Changes:
+    """Move live records to the 回收站 (restorable); returns the ids actually moved."""
+    stamp = now()
+    rows = s.scalars(select(model).where(model.id.in_(ids), model.deleted_at.is_(None))).all()
+    for row in rows:
+        row.deleted_at = stamp
+    return Changes(model.__tablename__, tuple(r.id for r in rows))
+
+
+def restore(s: Session, model: type, ids: Sequence[str]) -> Changes:
+    """Bring records back from the 回收站."""
+    rows = s.scalars(select(model).where(model.id.in_(ids), model.deleted_at.is_not(None))).all()
+    for row in rows:
+        row.deleted_at = None
+    return Changes(model.__tablename__, tuple(r.id for r in rows))

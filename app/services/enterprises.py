@@ -28,7 +28,7 @@ from app.domain.codes import USCC_CHECK_FAILED_MESSAGE, check_uscc
 from app.domain.names import clean_text, name_key, pinyin_keys
 from app.errors import NotFound, ValidationError, ValidationErrors
 from app.progress import Progress, noop_progress, tick
-from app.services.common import Changes, now
+from app.services.common import Changes, restore, soft_delete
 
 PHONE_RE = re.compile(r"[0-9+\-() 转#,，/、]{3,40}")
 BULK_CHUNK = 2000  # records per Core insert in add_enterprises
@@ -405,22 +405,11 @@ def get_enterprise(s: Session, enterprise_id: str) -> EnterpriseDetail:
 
 def delete_enterprises(s: Session, ids: Sequence[str]) -> Changes:
     """Soft delete: to the 回收站, restorable."""
-    stamp = now()
-    done = []
-    for ent in s.scalars(select(Enterprise).where(Enterprise.id.in_(ids), Enterprise.deleted_at.is_(None))):
-        ent.deleted_at = stamp
-        done.append(ent.id)
-    return Changes("enterprise", tuple(done))
+    return soft_delete(s, Enterprise, ids)
 
 
 def restore_enterprises(s: Session, ids: Sequence[str]) -> Changes:
-    done = []
-    for ent in s.scalars(
-        select(Enterprise).where(Enterprise.id.in_(ids), Enterprise.deleted_at.is_not(None))
-    ):
-        ent.deleted_at = None
-        done.append(ent.id)
-    return Changes("enterprise", tuple(done))
+    return restore(s, Enterprise, ids)
 
 
 def purge_enterprises(s: Session, ids: Sequence[str]) -> Changes:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView
 
 PAGE = 200
 
@@ -125,6 +126,11 @@ class LazyTableModel(QAbstractTableModel):
         wanted = [i for i in self._ids[start : start + PAGE] if i not in self._rows]
         self.fetch_count += 1
         self._rows.update(self._fetch(wanted))
+
+    def selected_ids(self, view: QAbstractItemView) -> list[str]:
+        """Ids of the rows selected in a view over this model, in display order."""
+        rows = sorted({i.row() for i in view.selectionModel().selectedRows()})
+        return [i for i in (self.id_at(r) for r in rows) if i]
 
     def mark_stale(self, ids: Sequence[str]) -> None:
         """Drop cached rows touched by an op and tell the view to repaint them."""

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -25,7 +24,7 @@ from app.services import enterprises as svc
 from app.services.common import Changes
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import ReadOp, WriteOp, context, read_now
-from ui.widgets import EmptyState, SearchBox, UndoBar
+from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
 
 STATUS_COLORS = {
     "合作中": None,
@@ -306,8 +305,7 @@ class EnterprisesPage(QWidget):
     # ------------------------------------------------------------ selection
 
     def selected_ids(self) -> list[str]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [i for i in (self.model.id_at(r) for r in rows) if i]
+        return self.model.selected_ids(self.table)
 
     def _select_ids(self, ids: Sequence[str]) -> None:
         sel = self.table.selectionModel()
@@ -354,14 +352,8 @@ class EnterprisesPage(QWidget):
             return
         names = [self.model.row_at(self.model.row_of(i)).name for i in ids[:5]]
         more = f" 等 {len(ids)} 家" if len(ids) > 5 else ""
-        answer = QMessageBox.question(
-            self,
-            "删除企业",
-            f"确定删除 {'、'.join(names)}{more}？\n\n删除的企业会移到“回收站”，可随时恢复。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        text = f"确定删除 {'、'.join(names)}{more}？\n\n删除的企业会移到“回收站”，可随时恢复。"
+        if not confirm(self, "删除企业", text):
             return
         WriteOp(self, lambda s: svc.delete_enterprises(s, ids)).success(self._deleted).run()
 

@@ -7,7 +7,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -19,6 +18,7 @@ from app.services import enterprises as svc
 from app.services.common import Changes
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import ReadOp, WriteOp, context, read_now
+from ui.widgets import confirm
 
 COLUMNS = [
     Column("name", "企业名称", None, 300),
@@ -75,8 +75,7 @@ class TrashPage(QWidget):
         self.count_label.setText(f"回收站中有 {len(ids)} 家企业" if ids else "回收站是空的")
 
     def selected_ids(self) -> list[str]:
-        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
-        return [i for i in (self.model.id_at(r) for r in rows) if i]
+        return self.model.selected_ids(self.table)
 
     @Slot()
     def restore_selected(self) -> None:
@@ -89,14 +88,9 @@ class TrashPage(QWidget):
         ids = self.selected_ids()
         if not ids:
             return
-        answer = QMessageBox.warning(
-            self,
-            "彻底删除",
-            f"确定彻底删除所选 {len(ids)} 家企业？此操作不能撤销。",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+        if confirm(
+            self, "彻底删除", f"确定彻底删除所选 {len(ids)} 家企业？此操作不能撤销。", destructive=True
+        ):
             WriteOp(self, lambda s: svc.purge_enterprises(s, ids)).run()
 
     @Slot(object)
