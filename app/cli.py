@@ -206,6 +206,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+    except Exception:  # a bug: the user gets a short message, the log gets the traceback
+        from app.logs import log_file
+
+        log.exception("command %s failed", args.command)
+        print(f"错误：程序遇到了意外的问题，操作未完成。详细信息已写入日志：{log_file()}", file=sys.stderr)
+        return 3
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -376,3 +376,21 @@ def test_cli_export_and_template(tmp_path: Path) -> None:
     done = run_cli(tmp_path, "template", "enterprises", str(template))
     assert done.returncode == 0, done.stderr
     assert tuple(c.value for c in load_workbook(template).active[2]) == HEADERS
+
+
+def test_export_and_template_print_on_a4_landscape(db: Database, tmp_path: Path) -> None:
+    """Printed from Excel/WPS: A4 landscape, readable width (a wide sheet spreads over a few pages with its
+    first column repeated), header rows on every page, page numbers in the footer."""
+    fill(db, EnterpriseData(name="湖南打印测试有限公司", uscc=code(77)))
+    export(db, tmp_path / "e.xlsx")
+    write_template(tmp_path / "t.xlsx")
+    for name, titles in (("e.xlsx", "$1:$1"), ("t.xlsx", "$1:$2")):
+        ws = load_workbook(tmp_path / name).active
+        assert ws.page_setup.orientation == "landscape"
+        assert str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert int(ws.page_setup.fitToHeight) == 0
+        assert ws.print_title_rows == titles
+        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
+    ws = load_workbook(tmp_path / "e.xlsx").active
+    assert int(ws.page_setup.fitToWidth) >= 2 and ws.print_title_cols == "$A:$A"

@@ -48,6 +48,7 @@ from app.io.xlsx import (
     lost_digits,
     open_workbook,
     save_workbook_atomic,
+    set_print_layout,
     set_widths,
     sheet_rows,
     style_header,
@@ -552,4 +553,6 @@ def write_template(path: Path) -> None:
     ):
         ws.column_dimensions[get_column_letter(col[f])].number_format = fmt  # applies to what the user types
     ws.row_dimensions[1].height = 24
+    ws.freeze_panes = "A3"
+    set_print_layout(ws, header_rows="1:2")
     save_workbook_atomic(wb, Path(path))

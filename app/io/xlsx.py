@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import io
 import itertools
+import math
 import re
 import unicodedata
 import warnings
@@ -27,6 +28,7 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
+from openpyxl.worksheet.worksheet import Worksheet
 
 from app.domain.names import clean_text
 from app.errors import AppError, ImportFileError
@@ -509,8 +511,11 @@ def write_table(
     rows, bold frozen header, autofilter, formula-safe text, dates as dates. Returns the number of rows."""
     it = iter(rows)
     first = list(itertools.islice(it, sample))
-    set_widths(ws, column_widths([headers, *first]))
+    widths = column_widths([headers, *first])
+    set_widths(ws, widths)
     ws.freeze_panes = "A2"
+    # Before the first row: a write-only sheet writes its head then.
+    set_print_layout(ws, header_rows="1:1", pages_wide=math.ceil(sum(widths) / PRINT_WIDTH))
     ws.append([_header_cell(ws, h) for h in headers])
     count = 0
     for row in itertools.chain(first, it):
@@ -518,6 +523,27 @@ def write_table(
         count += 1
     ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{count + 1}"
     return count
+
+
+PRINT_WIDTH = 160  # column-width units that stay readable across one landscape A4 page
+
+
+def set_print_layout(ws: Any, *, header_rows: str, landscape: bool = True, pages_wide: int = 1) -> None:
+    """Prints as a secretary expects: A4, landscape, the columns fitted to `pages_wide` pages (a wide
+    table spreads over several readable pages rather than shrinking to an unreadable one, and then its first
+    column repeats on each), the header row(s) repeated on every page, 第 N 页 / 共 M 页 in the footer."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = (
+        Worksheet.ORIENTATION_LANDSCAPE if landscape else Worksheet.ORIENTATION_PORTRAIT
+    )
+    ws.page_setup.fitToWidth = max(1, pages_wide)
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = header_rows
+    if pages_wide > 1:
+        ws.print_title_cols = "A:A"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.oddFooter.center.text = "第 &P 页 / 共 &N 页"
 
 
 # ---------------------------------------------------------------- saving
