@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import sys
@@ -58,10 +59,18 @@ def build_parser() -> argparse.ArgumentParser:
     tpl.add_argument("file", type=Path)
 
     sub.add_parser("selftest", help="检查本机安装是否完整（无界面）")
+    for module in AREA_COMMANDS:
+        COMMANDS.update(importlib.import_module(module).register(sub, db))
     return parser
 
 
-def _open(args: argparse.Namespace):
+# Each area adds its own top-level commands in a module of app/commands/ with
+# `register(sub, db_parent) -> {command: handler}`; list the module here.
+AREA_COMMANDS: tuple[str, ...] = ()
+
+
+def open_db(args: argparse.Namespace):
+    """The database the command names (--db, CHANJIAO_DB, or the default), opened and upgraded."""
     from app.db.engine import open_database
     from app.paths import resolve_db_path
 
@@ -69,7 +78,7 @@ def _open(args: argparse.Namespace):
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    db = _open(args)
+    db = open_db(args)
     from app.db.migrate import current_revision
 
     print(f"数据库已就绪：{db.path}（结构版本 {current_revision(db.engine)}）")
@@ -80,7 +89,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.demo import fill_demo
 
-    db = _open(args)
+    db = open_db(args)
     try:
         with db.session() as s:
             counts = fill_demo(s, size=args.size, seed=args.seed, progress=_print_progress)
@@ -105,7 +114,7 @@ def _end_progress() -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from app.io.enterprises_xlsx import import_enterprises, read_enterprises
 
-    db = _open(args)
+    db = open_db(args)
     try:
         with db.session() as s:
             preview = read_enterprises(s, args.file, progress=_print_progress)
@@ -141,7 +150,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from app.io.enterprises_xlsx import export_enterprises
 
-    db = _open(args)
+    db = open_db(args)
     try:
         with db.reader() as s:
             n = export_enterprises(s, args.file, progress=_print_progress)

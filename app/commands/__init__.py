@@ -1,0 +1,1 @@
+"""Top-level CLI commands of each area (see AREA_COMMANDS in app/cli.py)."""
