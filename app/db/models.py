@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, RecordMixin, UTCDateTime, new_id, utcnow
@@ -123,3 +123,199 @@ class AuditLog(Base):
     record_id: Mapped[str] = mapped_column(String(36), index=True)
     action: Mapped[str] = mapped_column(String(16))  # insert / update / delete / restore / purge
     changes: Mapped[dict | None] = mapped_column(JSON)
+
+
+# ---------------------------------------------------------------- agreements, projects, meetings, visits
+
+AGREEMENT_KINDS = (
+    "框架协议",
+    "订单培养",
+    "现代学徒制",
+    "实训基地共建",
+    "产业学院共建",
+    "技术服务",
+    "横向课题",
+    "培训服务",
+    "其他",
+)
+AGREEMENT_STATUSES = ("草稿", "学院审核", "学校审定", "生效", "到期", "终止")  # H第四条(三)
+TIERS = ("foundation", "deepening", "integration")  # H第九条
+TIER_LABELS = {"foundation": "基础层", "deepening": "深化层", "integration": "融合层"}
+
+
+class Agreement(RecordMixin, Base):
+    """合作协议. `status` is the stored one; a 生效 agreement past `ends_on` shows as 到期 (services)."""
+
+    __tablename__ = "agreement"
+    __audit_collections__ = {"enterprise_links": "enterprise_id"}
+    number: Mapped[str] = mapped_column(String(50), default="", index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(10), default="草稿", index=True)
+    termination_reason: Mapped[str] = mapped_column(Text, default="")
+    has_revenue_clause: Mapped[bool] = mapped_column(Boolean, default=False)  # 收益分配, H第十六条(一)
+    revenue_clause: Mapped[str] = mapped_column(Text, default="")
+    has_asset_clause: Mapped[bool] = mapped_column(Boolean, default=False)  # 资产归属与处置, H第十六条
+    asset_clause: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    enterprise_links: Mapped[list[AgreementEnterprise]] = relationship(
+        order_by="AgreementEnterprise.sort_order", cascade="all, delete-orphan"
+    )
+    transitions: Mapped[list[AgreementTransition]] = relationship(
+        order_by="AgreementTransition.at", cascade="all, delete-orphan"
+    )
+
+
+class AgreementEnterprise(Base):
+    __tablename__ = "agreement_enterprise"
+    agreement_id: Mapped[str] = mapped_column(
+        ForeignKey("agreement.id", ondelete="CASCADE"), primary_key=True
+    )
+    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id"), primary_key=True, index=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AgreementTransition(RecordMixin, Base):
+    """One step of an agreement's lifecycle: who moved it from which status to which, when, and why."""
+
+    __tablename__ = "agreement_transition"
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("agreement.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str] = mapped_column(String(10))
+    to_status: Mapped[str] = mapped_column(String(10))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    os_user: Mapped[str] = mapped_column(String(100), default="")
+    remark: Mapped[str] = mapped_column(Text, default="")
+
+
+class Project(RecordMixin, Base):
+    """产教融合项目 / 平台 with its tier (H第九条) and leader (H第十条(四))."""
+
+    __tablename__ = "project"
+    __audit_collections__ = {
+        "enterprise_links": "enterprise_id",
+        "agreement_links": "agreement_id",
+        "major_links": "major_id",
+    }
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    tier: Mapped[str] = mapped_column(String(12), index=True)
+    leader: Mapped[str] = mapped_column(String(50), default="")
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    responsibles: Mapped[list[ProjectResponsible]] = relationship(
+        order_by="ProjectResponsible.sort_order", cascade="all, delete-orphan"
+    )
+    kpis: Mapped[list[ProjectKPI]] = relationship(
+        order_by="ProjectKPI.sort_order", cascade="all, delete-orphan"
+    )
+    enterprise_links: Mapped[list[ProjectEnterprise]] = relationship(cascade="all, delete-orphan")
+    agreement_links: Mapped[list[ProjectAgreement]] = relationship(cascade="all, delete-orphan")
+    major_links: Mapped[list[ProjectMajor]] = relationship(cascade="all, delete-orphan")
+
+
+class ProjectEnterprise(Base):
+    __tablename__ = "project_enterprise"
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id"), primary_key=True, index=True)
+
+
+class ProjectAgreement(Base):
+    __tablename__ = "project_agreement"
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(ForeignKey("agreement.id"), primary_key=True, index=True)
+
+
+class ProjectMajor(Base):
+    __tablename__ = "project_major"
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), primary_key=True)
+    major_id: Mapped[str] = mapped_column(ForeignKey("major.id"), primary_key=True, index=True)
+
+
+class ProjectResponsible(RecordMixin, Base):
+    """各环节责任人: the part of the project and the person answering for it."""
+
+    __tablename__ = "project_responsible"
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    part: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(50))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProjectKPI(RecordMixin, Base):
+    """关键指标 (H第十条(三)): target and actual in the KPI's unit, for a period (e.g. 2025-2026学年)."""
+
+    __tablename__ = "project_kpi"
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    target: Mapped[float] = mapped_column(Float, default=0)
+    actual: Mapped[float | None] = mapped_column(Float)
+    period: Mapped[str] = mapped_column(String(30), default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Meeting(RecordMixin, Base):
+    """项目协调会议 (H第十条(一)) with its decisions and action items."""
+
+    __tablename__ = "meeting"
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[str] = mapped_column(Text, default="")
+    decisions: Mapped[str] = mapped_column(Text, default="")
+    action_items: Mapped[list[ActionItem]] = relationship(
+        order_by="ActionItem.sort_order", cascade="all, delete-orphan"
+    )
+
+
+class ActionItem(RecordMixin, Base):
+    __tablename__ = "action_item"
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(50), default="")
+    due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=False)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OperationReport(RecordMixin, Base):
+    """运行报告 of a project for one semester (H第十条(五)); `semester` like 2025-2026-1."""
+
+    __tablename__ = "operation_report"
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    semester: Mapped[str] = mapped_column(String(11))
+    submitted_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Visit(RecordMixin, Base):
+    """企业走访 / 访企拓岗 (H第十七条); average pay in fen."""
+
+    __tablename__ = "visit"
+    __audit_collections__ = {"enterprise_links": "enterprise_id"}
+    visited_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    leader: Mapped[str] = mapped_column(String(50), default="")
+    participants: Mapped[str] = mapped_column(Text, default="")
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    findings: Mapped[str] = mapped_column(Text, default="")
+    positions_offered: Mapped[int] = mapped_column(Integer, default=0)
+    average_pay_fen: Mapped[int | None] = mapped_column(Integer)
+    follow_up: Mapped[str] = mapped_column(Text, default="")
+    enterprise_links: Mapped[list[VisitEnterprise]] = relationship(
+        order_by="VisitEnterprise.sort_order", cascade="all, delete-orphan"
+    )
+
+
+class VisitEnterprise(Base):
+    __tablename__ = "visit_enterprise"
+    visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True)
+    enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id"), primary_key=True, index=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
