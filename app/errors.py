@@ -59,5 +59,9 @@ class DatabaseTooNew(DatabaseError):
     pass
 
 
+class DatabaseCorrupt(DatabaseError):
+    """The file is a database but fails SQLite's quick_check (power cut, failing disk, a sync tool)."""
+
+
 class ImportFileError(AppError):
     """An import file that cannot be used at all (not xlsx, encrypted, no header)."""

@@ -15,18 +15,17 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 import app.db.engine as engine_module
+from app.backup import KIND_MIGRATION, auto_backup, backups_dir_for
 from app.db import migrate
 from app.db.base import Base
-from app.db.engine import Database, backup_copy, open_database
+from app.db.engine import Database, open_database
 from app.db.models import Contact, Enterprise
 from app.errors import DatabaseLocked, DatabaseReadOnly, DatabaseTooNew, NotADatabase
 from app.services.enterprises import EnterpriseData, create_enterprise
 
-BACKUP_GLOB = "*升级前备份*"
-
 
 def backups(path: Path) -> list[Path]:
-    return sorted(path.parent.glob(BACKUP_GLOB))
+    return sorted(backups_dir_for(path).glob("*-升级前.db"))
 
 
 def add_enterprises(db: Database, *names: str) -> None:
@@ -86,18 +85,18 @@ def test_reopening_is_a_no_op(db_path: Path) -> None:
 
 def test_backup_copy_is_a_valid_database_with_the_same_rows(db: Database) -> None:
     add_enterprises(db, "湖南甲公司", "长沙乙公司")
-    copy = backup_copy(db.path, "升级前备份")
-    assert copy.parent == db.path.parent and "升级前备份" in copy.name and copy.suffix == ".db"
-    assert copy.name.startswith(db.path.stem + ".")
+    copy = auto_backup(db.path, KIND_MIGRATION)
+    assert copy.parent == db.path.parent / "chanjiao_备份" and copy.name.endswith("-升级前.db")
+    assert copy.name.startswith(db.path.stem + "-")
     con = sqlite3.connect(copy)
     try:
         assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         con.close()
     assert enterprise_names(copy) == ["湖南甲公司", "长沙乙公司"]
-    second = backup_copy(db.path, "升级前备份")  # same second: a second name, never an overwrite
+    second = auto_backup(db.path, KIND_MIGRATION)  # same second: a second name, never an overwrite
     assert second != copy and second.exists() and copy.exists()
-    assert not list(db.path.parent.glob("*.tmp"))
+    assert not list(copy.parent.glob("*.tmp"))
 
 
 def test_older_revision_is_backed_up_then_upgraded(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect
 
+from app.backup import backups_dir_for
 from app.db.engine import open_database
 from app.db.migrate import current_revision, head_revision
 from app.services import settings
@@ -37,7 +38,7 @@ def test_old_database_upgrades_and_keeps_its_records(fixture: Path, tmp_path: Pa
         assert "ix_contact_deleted_at" not in indexes
     finally:
         db.close()
-    backups = list(path.parent.glob("chanjiao.升级前备份-*.db"))
+    backups = list(backups_dir_for(path).glob("chanjiao-*-升级前.db"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as con:  # the copy is the old database, whole
         assert con.execute("select count(*) from enterprise").fetchone()[0] == 3

@@ -1,9 +1,9 @@
-"""Opening a database: checks, engine setup (the only SQLite-specific code), backups and migrations."""
+"""Opening a database: checks (file, lock, integrity), engine setup (the only SQLite-specific code) and
+migrations (which back up first through app/backup.py)."""
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import json
 import logging
 import os
@@ -15,12 +15,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import app.db.audit  # noqa: F401  (registers the audit listener)
-from app.errors import DatabaseError, DatabaseLocked, DatabaseReadOnly, NotADatabase
-from app.fsutil import atomic_path
+from app.errors import DatabaseCorrupt, DatabaseError, DatabaseLocked, DatabaseReadOnly, NotADatabase
 
 log = logging.getLogger(__name__)
 
@@ -119,7 +119,7 @@ def probe_lock(engine: Engine, path: Path) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             conn.exec_driver_sql("ROLLBACK")
             conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    except OperationalError as e:
+    except SADatabaseError as e:  # OperationalError, or sqlite3.DatabaseError for a damaged file
         msg = str(e.orig) if e.orig else str(e)
         if "locked" in msg or "busy" in msg:
             raise DatabaseLocked(
@@ -129,30 +129,31 @@ def probe_lock(engine: Engine, path: Path) -> None:
             ) from e
         if "readonly" in msg or "read-only" in msg:
             raise DatabaseReadOnly(f"数据库“{path.name}”无法写入：{msg}", msg) from e
-        if "not a database" in msg or "malformed" in msg:
-            raise NotADatabase(f"“{path.name}”已损坏或不是数据库文件。", msg) from e
+        if "not a database" in msg or "malformed" in msg:  # the header was right (check_file): damaged
+            raise DatabaseCorrupt(
+                f"数据库“{path.name}”已损坏，无法打开。请从最近的完好备份恢复（原文件会被另存，不会删除）。",
+                msg,
+            ) from e
         raise DatabaseError(f"无法打开数据库“{path.name}”：{msg}", msg) from e
 
 
-def backup_copy(path: Path, label: str) -> Path:
-    """Copy a live database with SQLite's backup API to a timestamped file beside it."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.{label}-{stamp}.db")
-    n = 1
-    while target.exists():
-        n += 1
-        target = path.with_name(f"{path.stem}.{label}-{stamp}-{n}.db")
-    with atomic_path(target) as tmp:
-        src = sqlite3.connect(str(path))
-        try:
-            dst = sqlite3.connect(str(tmp))
-            try:
-                src.backup(dst)
-            finally:
-                dst.close()
-        finally:
-            src.close()
-    return target
+def check_integrity(engine: Engine, path: Path) -> None:
+    """SQLite's quick_check (a few hundred ms on 100k enterprises): a damaged file is refused at once, with a
+    plain message, before a migration or the user's next edits make it worse."""
+    try:
+        with engine.connect() as conn:
+            rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+    except OperationalError as e:
+        rows = [(str(e.orig or e),)]
+    except Exception as e:  # sqlite3.DatabaseError: "database disk image is malformed"
+        rows = [(str(e),)]
+    result = "; ".join(str(r[0]) for r in rows[:5])
+    if result != "ok":
+        raise DatabaseCorrupt(
+            f"数据库“{path.name}”已损坏（完整性检查未通过），可能是上次断电、强行关机、U盘被拔出或磁盘故障造成的。"
+            "为避免进一步损坏，软件没有打开它。请从最近的完好备份恢复（原文件会被另存，不会删除）。",
+            result,
+        )
 
 
 @dataclass
@@ -199,6 +200,7 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
     engine = make_engine(path)
     try:
         probe_lock(engine, path)
+        check_integrity(engine, path)
         if migrate:
             migrations.upgrade(engine, path)
         else:

@@ -1,4 +1,4 @@
-"""Alembic, run from code: upgrade on open (after a backup copy), refuse databases newer than the app."""
+"""Alembic, run from code: upgrade on open (after a backup, app/backup.py), refuse databases newer than the app."""
 
 from __future__ import annotations
 
@@ -32,6 +32,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def known_revision(revision: str) -> bool:
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except Exception:
+        return False
+
+
 def check_not_newer(engine: Engine, path: Path) -> str | None:
     current = current_revision(engine)
     if current is None:
@@ -56,9 +63,9 @@ def upgrade(engine: Engine, path: Path) -> None:
         return
     has_tables = bool(inspect(engine).get_table_names())
     if has_tables:
-        from app.db.engine import backup_copy
+        from app.backup import KIND_MIGRATION, auto_backup
 
-        copy = backup_copy(path, "升级前备份")
+        copy = auto_backup(path, KIND_MIGRATION)
         log.info("backup before migration: %s", copy.name)
     cfg = alembic_config()
     with engine.begin() as conn:

@@ -1,0 +1,483 @@
+"""Backups and restore: the one mechanism for every copy of the database the app makes.
+
+- Every copy is made with SQLite's backup API (consistent even while the app writes), written to a temporary
+  name, checked with `PRAGMA quick_check`, and only then renamed to its final name (fsutil.atomic_path).
+- Automatic backups live in the folder `<库名>_备份` beside the database (like `<库名>_附件`): one on the first
+  start of each day (`daily_backup`, called by the GUI and CLI after opening), one before every migration and
+  one before every restore. They hold the database only: attachments are stored by content and never
+  rewritten, so the folder beside the database keeps them. Old automatic backups are thinned as Anki does:
+  everything from the last 24 hours, then the newest of each of the last 7 days, 4 weeks and 12 months.
+- A manual backup (立即备份, `chanjiao backup --out`) is ONE .zip file holding the database, the attachments
+  folder and a small `backup.json` (date, counts, versions): a USB stick carries it as one unit, and
+  `restore_backup` takes it back whole (attachments are merged in: they are named by their SHA-256).
+- `restore_backup` checks the backup, backs up the current database first, then replaces it. The caller closes
+  every engine on the database before (Windows cannot replace an open file) and reopens it after: the GUI
+  closes its Database, restores, and reopens on the restored file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import logging
+import re
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.errors import AppError, DatabaseCorrupt
+from app.fsutil import atomic_path
+
+log = logging.getLogger(__name__)
+
+DAILY, WEEKLY, MONTHLY = 7, 4, 12
+KIND_DAILY, KIND_MIGRATION, KIND_RESTORE, KIND_MANUAL = "每日", "升级前", "恢复前", "手动"
+MANIFEST = "backup.json"
+# What a backup's list entry shows: table -> label (tables missing from an old copy are skipped).
+COUNTED = {"enterprise": "企业", "contact": "联系人", "attachment": "附件"}
+_NAME = re.compile(r"-(\d{8}-\d{6})(?:-\d+)?-([^-.]+)\.(db|zip)$")
+_STAMP = "%Y%m%d-%H%M%S"
+
+
+def backups_dir_for(db_path: Path) -> Path:
+    return Path(db_path).with_name(Path(db_path).stem + "_备份")
+
+
+# ---------------------------------------------------------------- checking and copying
+
+
+def quick_check(path: Path) -> str | None:
+    """None if SQLite's quick_check passes on the file, else what it found (opened read-only)."""
+    try:
+        con = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        return str(e)
+    try:
+        return _check(con)
+    finally:
+        con.close()
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(Path(path).resolve().as_posix(), safe="/:")
+
+
+def copy_database(src: Path, target: Path) -> Path:
+    """Copy a (possibly live) database with the backup API to a temporary name, quick_check it, rename.
+    The copy is switched to a rollback journal, so it is one self-contained file (no -wal beside it)."""
+    with atomic_path(target) as tmp:
+        try:
+            source = sqlite3.connect(str(src))
+            try:
+                dest = sqlite3.connect(str(tmp))
+                try:
+                    source.backup(dest, pages=4096)
+                    dest.execute("PRAGMA journal_mode=DELETE")
+                    problem = _check(dest)
+                finally:
+                    dest.close()
+            finally:
+                source.close()
+        except sqlite3.DatabaseError as e:  # "database disk image is malformed" while copying
+            problem = str(e)
+        finally:
+            for suffix in ("-wal", "-shm", "-journal"):
+                Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        if problem:
+            raise DatabaseCorrupt(
+                f"数据库“{Path(src).name}”已损坏，无法备份（完整性检查未通过）。请从以前的备份恢复。", problem
+            )
+    return target
+
+
+def _check(con: sqlite3.Connection) -> str | None:
+    try:
+        rows = con.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as e:
+        return str(e)
+    result = "; ".join(str(r[0]) for r in rows[:5])
+    return None if result == "ok" else result
+
+
+def _unique(folder: Path, stem: str, when: dt.datetime, kind: str, suffix: str) -> Path:
+    stamp = when.strftime(_STAMP)
+    target = folder / f"{stem}-{stamp}-{kind}{suffix}"
+    n = 1
+    while target.exists():
+        n += 1
+        target = folder / f"{stem}-{stamp}-{n}-{kind}{suffix}"
+    return target
+
+
+def auto_backup(db_path: Path, kind: str, now: dt.datetime | None = None, *, thinning: bool = True) -> Path:
+    """A database-only copy into the backups folder, then thinning of the old ones."""
+    db_path = Path(db_path)
+    folder = backups_dir_for(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    now = now or dt.datetime.now()
+    target = copy_database(db_path, _unique(folder, db_path.stem, now, kind, ".db"))
+    log.info("backup (%s): %s", kind, target.name)
+    if thinning:
+        thin(db_path, now)
+    return target
+
+
+def daily_backup(db_path: Path, now: dt.datetime | None = None) -> Path | None:
+    """On the first start of a day: a backup, unless one from today is already there. None = nothing to do."""
+    db_path = Path(db_path)
+    now = now or dt.datetime.now()
+    if not db_path.exists() or db_path.stat().st_size == 0:
+        return None
+    if any(created.date() == now.date() for created, _ in _entries(db_path)):
+        return None
+    return auto_backup(db_path, KIND_DAILY, now)
+
+
+# ---------------------------------------------------------------- manual backups (one zip)
+
+
+def make_backup(db_path: Path, target: Path | None = None, *, now: dt.datetime | None = None) -> Path:
+    """A manual backup: one .zip with the database, the attachments folder and backup.json. Without a target
+    it goes to the backups folder. Returns the zip's path."""
+    from app.db.engine import attachments_dir_for
+
+    db_path = Path(db_path)
+    now = now or dt.datetime.now()
+    if target is None:
+        folder = backups_dir_for(db_path)
+        folder.mkdir(parents=True, exist_ok=True)
+        target = _unique(folder, db_path.stem, now, KIND_MANUAL, ".zip")
+    target = Path(target)
+    if target.suffix.lower() != ".zip":
+        target = target.with_name(target.name + ".zip")
+    with _scratch(target.parent) as scratch:
+        copy = copy_database(db_path, scratch / db_path.name)
+        manifest = {
+            "created": now.isoformat(timespec="seconds"),
+            "database": db_path.name,
+            "counts": record_counts(copy),
+            "schema": _revision(copy),
+            "app_version": _app_version(),
+        }
+        attachments = attachments_dir_for(db_path)
+        with atomic_path(target) as tmp:
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+                z.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+                z.write(copy, db_path.name)
+                for f in sorted(attachments.rglob("*")) if attachments.is_dir() else ():
+                    if f.is_file() and not f.name.endswith(".tmp"):
+                        arc = f"{attachments.name}/{f.relative_to(attachments).as_posix()}"
+                        z.write(f, arc, compress_type=zipfile.ZIP_STORED)  # PDFs, images: already packed
+            with zipfile.ZipFile(tmp) as z:
+                bad = z.testzip()
+            if bad:
+                raise AppError(f"备份文件写入后校验失败（{bad}），请换一个位置重试。")
+    log.info("manual backup: %s", target)
+    return target
+
+
+@contextlib.contextmanager
+def _scratch(near: Path) -> Iterator[Path]:
+    """A temporary folder; beside `near` when possible (same disk), else the system's."""
+    try:
+        near.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=".chanjiao-", dir=near))
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="chanjiao-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _zip_database_name(z: zipfile.ZipFile) -> str:
+    names = [n for n in z.namelist() if "/" not in n and n.lower().endswith(".db")]
+    if len(names) != 1:
+        raise AppError("这个压缩文件不是本软件的备份（里面没有唯一的数据库文件）。")
+    return names[0]
+
+
+# ---------------------------------------------------------------- listing
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created: dt.datetime
+    size: int
+    kind: str
+    counts: dict[str, int] = field(default_factory=dict)
+    readable: bool = True
+
+    def describe_counts(self) -> str:
+        if not self.readable:
+            return "（无法读取）"
+        return "，".join(f"{COUNTED.get(k, k)} {v}" for k, v in self.counts.items())
+
+
+def _parse(path: Path) -> tuple[dt.datetime, str] | None:
+    m = _NAME.search(path.name)
+    if not m:
+        return None
+    try:
+        return dt.datetime.strptime(m.group(1), _STAMP), m.group(2)
+    except ValueError:
+        return None
+
+
+def _entries(db_path: Path) -> list[tuple[dt.datetime, Path]]:
+    folder = backups_dir_for(db_path)
+    if not folder.is_dir():
+        return []
+    out = []
+    for p in folder.iterdir():
+        parsed = _parse(p) if p.is_file() and p.name.startswith(Path(db_path).stem + "-") else None
+        if parsed:
+            out.append((parsed[0], p))
+    return sorted(out, reverse=True)
+
+
+def list_backups(db_path: Path, *, counts: bool = True) -> list[BackupInfo]:
+    """The backups in the database's backups folder, newest first."""
+    out = []
+    for created, path in _entries(db_path):
+        kind = _parse(path)[1]  # type: ignore[index]
+        out.append(describe_backup(path, created, kind) if counts else BackupInfo(path, created, 0, kind))
+    return out
+
+
+def describe_backup(path: Path, created: dt.datetime | None = None, kind: str = "") -> BackupInfo:
+    """Date, size and record counts of one backup file (.db or .zip), read without changing it."""
+    path = Path(path)
+    if created is None:
+        parsed = _parse(path)
+        created, kind = parsed if parsed else (dt.datetime.fromtimestamp(path.stat().st_mtime), "")
+    size = path.stat().st_size
+    try:
+        if path.suffix.lower() == ".zip":
+            with zipfile.ZipFile(path) as z:
+                manifest = json.loads(z.read(MANIFEST).decode("utf-8"))
+            found = dict(manifest.get("counts", {}))
+            with contextlib.suppress(ValueError, TypeError):
+                created = dt.datetime.fromisoformat(manifest["created"])
+        else:
+            found = record_counts(path)
+    except Exception:
+        log.warning("cannot read backup %s", path.name, exc_info=True)
+        return BackupInfo(path, created, size, kind or KIND_MANUAL, {}, readable=False)
+    return BackupInfo(path, created, size, kind or KIND_MANUAL, found)
+
+
+def record_counts(path: Path) -> dict[str, int]:
+    """Live (not deleted) records per table in a database file, opened read-only."""
+    con = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        out = {}
+        for table in COUNTED:
+            if table in tables:
+                cols = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+                where = " WHERE deleted_at IS NULL" if "deleted_at" in cols else ""
+                out[table] = con.execute(f"SELECT count(*) FROM {table}{where}").fetchone()[0]
+        return out
+    finally:
+        con.close()
+
+
+def _revision(path: Path) -> str | None:
+    con = sqlite3.connect(f"file:{_uri_path(path)}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    except (sqlite3.Error, TypeError):
+        return None
+    finally:
+        con.close()
+
+
+def _app_version() -> str:
+    from app import __version__
+
+    return __version__
+
+
+def newest_good_backup(db_path: Path) -> Path | None:
+    """The newest backup in the backups folder that passes quick_check (for a database found damaged)."""
+    for _created, path in _entries(db_path):
+        try:
+            with _database_of(path) as copy:
+                if quick_check(copy) is None:
+                    return path
+        except Exception:
+            log.warning("backup %s unusable", path.name, exc_info=True)
+    return None
+
+
+# ---------------------------------------------------------------- thinning
+
+
+def to_delete(
+    backups: Iterable[tuple[dt.datetime, Path]],
+    now: dt.datetime,
+    *,
+    daily: int = DAILY,
+    weekly: int = WEEKLY,
+    monthly: int = MONTHLY,
+) -> list[Path]:
+    """Which backups to delete (pure). Kept: all from the last 24 hours, then, newest first, the newest of each
+    of `daily` days, then of `weekly` ISO weeks, then of `monthly` months not already covered."""
+    days: set[dt.date] = set()  # covered by a kept backup
+    weeks: set[tuple[int, int]] = set()
+    months: set[tuple[int, int]] = set()
+    room = {"day": daily, "week": weekly, "month": monthly}
+    out = []
+    for created, path in sorted(backups, key=lambda b: b[0], reverse=True):
+        day, week, month = created.date(), tuple(created.isocalendar()[:2]), (created.year, created.month)
+        if created > now - dt.timedelta(days=1):
+            tier = None
+        elif day not in days and room["day"]:
+            tier = "day"
+        elif week not in weeks and day not in days and room["week"]:
+            tier = "week"
+        elif month not in months and week not in weeks and day not in days and room["month"]:
+            tier = "month"
+        else:
+            out.append(path)
+            continue
+        if tier:
+            room[tier] -= 1
+        days.add(day)
+        weeks.add(week)
+        months.add(month)
+    return out
+
+
+def thin(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
+    """Delete the backups to_delete names; returns them. A file that cannot be deleted is left for next time."""
+    gone = []
+    for path in to_delete(_entries(db_path), now or dt.datetime.now()):
+        try:
+            path.unlink()
+            gone.append(path)
+        except OSError:
+            log.warning("cannot delete old backup %s", path.name, exc_info=True)
+    return gone
+
+
+# ---------------------------------------------------------------- restore
+
+
+@contextlib.contextmanager
+def _database_of(backup: Path) -> Iterator[Path]:
+    """The database file of a backup: the .db itself, or extracted from a .zip into a temporary folder."""
+    backup = Path(backup)
+    if backup.suffix.lower() != ".zip":
+        yield backup
+        return
+    with zipfile.ZipFile(backup) as z, _scratch(Path(tempfile.gettempdir())) as scratch:
+        name = _zip_database_name(z)
+        target = scratch / "backup.db"
+        with z.open(name) as src, target.open("wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+        yield target
+
+
+def check_backup(backup: Path) -> None:
+    """Refuse a backup that is damaged or made by a newer version of the app."""
+    from app.db import migrate
+
+    backup = Path(backup)
+    if not backup.is_file():
+        raise AppError(f"找不到备份文件“{backup}”。")
+    try:
+        with _database_of(backup) as copy:
+            problem = quick_check(copy)
+            revision = _revision(copy)
+    except zipfile.BadZipFile as e:
+        raise AppError(f"“{backup.name}”不是有效的备份文件（压缩包已损坏）。", str(e)) from e
+    if problem:
+        raise DatabaseCorrupt(f"备份“{backup.name}”已损坏（完整性检查未通过），不能用来恢复。", problem)
+    if revision is not None and not migrate.known_revision(revision):
+        raise AppError(
+            f"备份“{backup.name}”由更新版本的软件创建（结构版本 {revision}），请先升级软件再恢复。"
+        )
+
+
+def restore_backup(db_path: Path, backup: Path, *, now: dt.datetime | None = None) -> Path | None:
+    """Replace the database with a backup (.db or manual .zip). Close every engine on db_path first.
+    The current database is backed up first (a damaged one is moved into the backups folder as it is).
+    Returns that backup of the current database (None if there was none)."""
+    from app.db.engine import attachments_dir_for
+
+    db_path, backup = Path(db_path), Path(backup)
+    check_backup(backup)
+    now = now or dt.datetime.now()
+    before = _set_aside(db_path, now) if db_path.exists() and db_path.stat().st_size else None
+    with _database_of(backup) as copy:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        copy_database(copy, db_path)
+    if backup.suffix.lower() == ".zip":
+        _merge_attachments(backup, attachments_dir_for(db_path))
+    thin(db_path, now)
+    log.info("restored %s from %s (before: %s)", db_path.name, backup.name, before and before.name)
+    return before
+
+
+def _set_aside(db_path: Path, now: dt.datetime) -> Path:
+    _checkpoint(db_path)
+    try:
+        return auto_backup(db_path, KIND_RESTORE, now, thinning=False)  # never thin the one being restored
+    except DatabaseCorrupt:  # keep the damaged file as it is: someone may still rescue rows from it
+        folder = backups_dir_for(db_path)
+        target = _unique(folder, db_path.stem, now, "损坏", ".db")
+        with atomic_path(target) as tmp:
+            shutil.copyfile(db_path, tmp)
+        return target
+
+
+def _checkpoint(db_path: Path) -> None:
+    """Fold the WAL into the file so nothing is left in db-wal when the file is replaced."""
+    with contextlib.suppress(sqlite3.Error):
+        con = sqlite3.connect(str(db_path))
+        try:
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            con.close()
+
+
+def _merge_attachments(backup: Path, folder: Path) -> int:
+    """Copy the backup's attachment files that are missing (names are content hashes: never overwritten)."""
+    added = 0
+    with zipfile.ZipFile(backup) as z:
+        db_name = _zip_database_name(z)
+        prefix = f"{Path(db_name).stem}_附件/"  # a zip member name, always with /
+        for info in z.infolist():
+            if info.is_dir() or not info.filename.startswith(prefix):
+                continue
+            rel = info.filename[len(prefix) :]
+            if not rel or ".." in rel.split("/"):
+                continue
+            target = folder.joinpath(*rel.split("/"))
+            if target.exists():
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(target) as tmp, z.open(info) as src, tmp.open("wb") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            added += 1
+    return added
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"

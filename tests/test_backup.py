@@ -1,0 +1,277 @@
+"""Backups and restore (app/backup.py): thinning on injected dates, consistent copies during writes, the
+restore round trip, manual zips with attachments, and a damaged database refused on open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import text
+
+from app import backup
+from app.backup import (
+    BackupInfo,
+    backups_dir_for,
+    daily_backup,
+    list_backups,
+    make_backup,
+    newest_good_backup,
+    quick_check,
+    record_counts,
+    restore_backup,
+    to_delete,
+)
+from app.db.engine import Database, open_database
+from app.errors import AppError, DatabaseCorrupt
+from app.services.enterprises import EnterpriseData, add_enterprises, create_enterprise
+
+NOW = dt.datetime(2026, 11, 23, 9, 30)
+
+
+def add(db: Database, *names: str) -> None:
+    with db.session() as s:
+        for name in names:
+            create_enterprise(s, EnterpriseData(name=name))
+
+
+def names(path: Path) -> list[str]:
+    con = sqlite3.connect(path)
+    try:
+        return sorted(r[0] for r in con.execute("SELECT name FROM enterprise"))
+    finally:
+        con.close()
+
+
+# ---------------------------------------------------------------- thinning (pure)
+
+
+def dated(*moments: dt.datetime) -> list[tuple[dt.datetime, Path]]:
+    return [(m, Path(m.strftime("%Y%m%d-%H%M%S"))) for m in moments]
+
+
+def test_one_backup_a_day_for_two_years_keeps_7_daily_4_weekly_12_monthly() -> None:
+    days = dated(*(NOW - dt.timedelta(days=i, hours=1) for i in range(1, 731)))
+    gone = set(to_delete(days, NOW))
+    kept = sorted((m for m, p in days if p not in gone), reverse=True)
+    assert kept[:7] == [NOW - dt.timedelta(days=i, hours=1) for i in range(1, 8)]  # the last 7 days
+    assert len(kept) == 7 + 4 + 12
+    weekly = kept[7:11]
+    assert len({m.isocalendar()[:2] for m in weekly}) == 4
+    assert all(m.isocalendar()[:2] not in {k.isocalendar()[:2] for k in kept[:7]} for m in weekly)
+    monthly = kept[11:]
+    assert len({(m.year, m.month) for m in monthly}) == 12
+    assert NOW - dt.timedelta(days=450) < kept[-1] < NOW - dt.timedelta(days=300)  # about a year back
+
+
+def test_everything_from_the_last_24_hours_is_kept() -> None:
+    recent = dated(*(NOW - dt.timedelta(minutes=5 * i) for i in range(200)))
+    assert to_delete(recent, NOW) == []
+
+
+def test_several_backups_on_one_old_day_keep_the_newest() -> None:
+    day = NOW - dt.timedelta(days=3)
+    three = dated(day.replace(hour=8), day.replace(hour=12), day.replace(hour=17))
+    assert to_delete(three, NOW) == [three[1][1], three[0][1]]
+
+
+@pytest.mark.parametrize(("daily", "weekly", "monthly"), [(0, 0, 0), (1, 0, 0), (7, 4, 12), (3, 1, 2)])
+def test_limits_are_respected(daily: int, weekly: int, monthly: int) -> None:
+    days = dated(*(NOW - dt.timedelta(days=i, hours=2) for i in range(1, 800)))
+    gone = to_delete(days, NOW, daily=daily, weekly=weekly, monthly=monthly)
+    assert len(days) - len(gone) == daily + weekly + monthly
+
+
+moments = st.lists(
+    st.datetimes(min_value=dt.datetime(2024, 1, 1), max_value=NOW), unique=True, max_size=120
+).map(lambda ms: dated(*ms))
+
+
+@settings(max_examples=200, deadline=None)
+@given(moments)
+def test_thinning_properties(backups: list[tuple[dt.datetime, Path]]) -> None:
+    gone = set(to_delete(backups, NOW))
+    kept = [(m, p) for m, p in backups if p not in gone]
+    assert gone <= {p for _, p in backups}
+    recent = [m for m, _ in backups if m > NOW - dt.timedelta(days=1)]
+    assert len(kept) <= len(recent) + 7 + 4 + 12
+    if backups:  # the newest is always kept
+        assert max(backups)[1] not in gone
+    days = {m.date() for m, _ in backups}
+    for day in sorted(days, reverse=True)[:7]:  # each of the 7 newest days keeps a backup
+        assert any(m.date() == day for m, _ in kept)
+    assert set(to_delete(kept, NOW)) == set()  # thinning twice changes nothing
+
+
+# ---------------------------------------------------------------- copies
+
+
+def test_daily_backup_once_a_day_then_thinned(db: Database) -> None:
+    add(db, "湖南甲公司")
+    first = daily_backup(db.path, NOW)
+    assert first is not None and first.parent == backups_dir_for(db.path)
+    assert first.name.endswith("-每日.db") and names(first) == ["湖南甲公司"]
+    assert daily_backup(db.path, NOW + dt.timedelta(hours=5)) is None
+    for i in range(1, 40):
+        daily_backup(db.path, NOW + dt.timedelta(days=i))
+    infos = list_backups(db.path)
+    assert 7 <= len(infos) <= 7 + 4 + 12
+    assert infos[0].created == NOW + dt.timedelta(days=39)
+    assert infos[0].counts == {"enterprise": 1, "contact": 0, "attachment": 0}
+    assert not list(backups_dir_for(db.path).glob("*.tmp"))
+
+
+def test_daily_backup_skips_a_missing_database(tmp_path: Path) -> None:
+    assert daily_backup(tmp_path / "none.db", NOW) is None
+
+
+def test_backup_during_writes_is_consistent(db: Database) -> None:
+    """A thread commits batches of 50 enterprises while backups are taken: each copy passes integrity_check
+    and holds whole batches only."""
+    stop = threading.Event()
+
+    def writer() -> None:
+        n = 0
+        while not stop.is_set():
+            with db.session() as s:
+                add_enterprises(s, [EnterpriseData(name=f"并发写入公司{n}-{i}") for i in range(50)])
+            n += 1
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    copies = []
+    try:
+        for i in range(8):
+            copies.append(backup.auto_backup(db.path, backup.KIND_DAILY, NOW + dt.timedelta(seconds=i)))
+    finally:
+        stop.set()
+        thread.join()
+    for copy in copies:
+        con = sqlite3.connect(copy)
+        try:
+            assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            assert con.execute("SELECT count(*) FROM enterprise").fetchone()[0] % 50 == 0
+        finally:
+            con.close()
+    assert record_counts(copies[-1])["enterprise"] >= record_counts(copies[0])["enterprise"]
+
+
+def test_restore_round_trip(db_path: Path) -> None:
+    db = open_database(db_path)
+    add(db, "湖南甲公司", "长沙乙公司")
+    saved = backup.auto_backup(db.path, backup.KIND_DAILY, NOW)
+    before_counts = record_counts(db_path)
+    add(db, "后来加的公司")
+    db.close()
+    before = restore_backup(db_path, saved, now=NOW + dt.timedelta(hours=1))
+    assert before is not None and before.name.endswith("-恢复前.db")
+    assert names(before) == ["后来加的公司", "湖南甲公司", "长沙乙公司"]  # nothing lost by restoring
+    assert record_counts(db_path) == before_counts
+    db = open_database(db_path)  # opens, passes quick_check, no migration needed
+    db.close()
+    assert names(db_path) == ["湖南甲公司", "长沙乙公司"]
+
+
+def test_manual_zip_holds_database_and_attachments_and_restores_whole(db: Database, tmp_path: Path) -> None:
+    from app.services.attachments import add_attachment
+
+    add(db, "湖南甲公司")
+    src = tmp_path / "营业执照.pdf"
+    src.write_bytes(b"%PDF-1.4 test")
+    with db.session() as s:
+        eid = s.execute(text("SELECT id FROM enterprise")).scalar()
+        add_attachment(s, "enterprise", eid, src)
+    usb = tmp_path / "U盘"
+    out = make_backup(db.path, usb / "产教融合备份")
+    assert out.suffix == ".zip" and out.exists()
+    with zipfile.ZipFile(out) as z:
+        members = z.namelist()
+    assert "chanjiao.db" in members and "backup.json" in members
+    assert any(m.startswith("chanjiao_附件/") for m in members)
+    info = backup.describe_backup(out)
+    assert info.counts == {"enterprise": 1, "contact": 0, "attachment": 1}
+    db.close()
+    # another computer: an empty data folder
+    other = tmp_path / "其他电脑" / "chanjiao.db"
+    restore_backup(other, out)
+    assert names(other) == ["湖南甲公司"]
+    stored = [p for p in (other.parent / "chanjiao_附件").rglob("*") if p.is_file()]
+    assert [p.read_bytes() for p in stored] == [b"%PDF-1.4 test"]
+
+
+def test_manual_backup_without_target_goes_to_the_backups_folder(db: Database) -> None:
+    out = make_backup(db.path, now=NOW)
+    assert out.parent == backups_dir_for(db.path) and out.name.endswith("-手动.zip")
+    (listed,) = list_backups(db.path)
+    assert isinstance(listed, BackupInfo) and listed.kind == "手动" and listed.size == out.stat().st_size
+
+
+# ---------------------------------------------------------------- damage
+
+
+def corrupt(path: Path) -> None:
+    """Garbage over pages 2.. of the file (page 1, the header and schema, stays)."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big") or 65536
+    for offset in range(page, len(data), page):
+        data[offset : offset + 64] = b"\xde\xad\xbe\xef" * 16
+    path.write_bytes(bytes(data))
+
+
+def filled(db_path: Path) -> Path:
+    db = open_database(db_path)
+    with db.session() as s:
+        add_enterprises(s, [EnterpriseData(name=f"公司{i}") for i in range(300)])
+    db.close()
+    return db_path
+
+
+def test_damaged_database_is_refused_on_open_with_a_plain_message(db_path: Path) -> None:
+    corrupt(filled(db_path))
+    assert quick_check(db_path) is not None
+    with pytest.raises(DatabaseCorrupt) as exc:
+        open_database(db_path)
+    assert "已损坏" in exc.value.message and "备份" in exc.value.message
+
+
+def test_damaged_backup_is_refused_and_newest_good_one_found(db_path: Path) -> None:
+    filled(db_path)
+    good = backup.auto_backup(db_path, backup.KIND_DAILY, NOW - dt.timedelta(days=1))
+    bad = backup.auto_backup(db_path, backup.KIND_DAILY, NOW)
+    corrupt(bad)
+    with pytest.raises(DatabaseCorrupt, match="备份"):
+        restore_backup(db_path, bad)
+    assert newest_good_backup(db_path) == good
+
+
+def test_damaged_database_restored_from_newest_good_backup(db_path: Path) -> None:
+    filled(db_path)
+    good = backup.auto_backup(db_path, backup.KIND_DAILY, NOW - dt.timedelta(days=1))
+    corrupt(db_path)
+    kept = restore_backup(db_path, newest_good_backup(db_path), now=NOW)
+    assert kept is not None and "损坏" in kept.name  # the damaged file is kept as it was
+    db = open_database(db_path)
+    db.close()
+    assert record_counts(db_path)["enterprise"] == 300
+    assert good.exists()
+
+
+def test_copying_a_damaged_database_fails_and_leaves_nothing(db_path: Path) -> None:
+    corrupt(filled(db_path))
+    with pytest.raises(DatabaseCorrupt):
+        backup.auto_backup(db_path, backup.KIND_DAILY, NOW)
+    assert [p.name for p in backups_dir_for(db_path).iterdir()] == []
+
+
+def test_restore_refuses_what_is_not_a_backup(db: Database, tmp_path: Path) -> None:
+    junk = tmp_path / "x.zip"
+    junk.write_bytes(b"not a zip")
+    with pytest.raises(AppError):
+        restore_backup(db.path, junk)
+    with pytest.raises(AppError, match="找不到"):
+        restore_backup(db.path, tmp_path / "missing.db")
