@@ -140,6 +140,15 @@ def daily_backup(db_path: Path, now: dt.datetime | None = None) -> Path | None:
     return auto_backup(db_path, KIND_DAILY, now)
 
 
+def daily_backup_quietly(db_path: Path, now: dt.datetime | None = None) -> Path | None:
+    """daily_backup for callers that must go on regardless (opening the app): a failure is only logged."""
+    try:
+        return daily_backup(db_path, now)
+    except Exception:  # a full disk or a damaged copy must not stop the user from working
+        log.warning("daily backup of %s failed", Path(db_path).name, exc_info=True)
+        return None
+
+
 # ---------------------------------------------------------------- manual backups (one zip)
 
 

@@ -66,15 +66,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Each area adds its own top-level commands in a module of app/commands/ with
 # `register(sub, db_parent) -> {command: handler}`; list the module here.
-AREA_COMMANDS: tuple[str, ...] = ()
+AREA_COMMANDS: tuple[str, ...] = ("app.commands.backup",)
 
 
 def open_db(args: argparse.Namespace):
     """The database the command names (--db, CHANJIAO_DB, or the default), opened and upgraded."""
+    from app.backup import daily_backup_quietly
     from app.db.engine import open_database
     from app.paths import resolve_db_path
 
-    return open_database(resolve_db_path(args.db))
+    db = open_database(resolve_db_path(args.db))
+    daily_backup_quietly(db.path)
+    return db
 
 
 def cmd_init(args: argparse.Namespace) -> int:
