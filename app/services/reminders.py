@@ -1,0 +1,177 @@
+"""Reminders (提醒) for the 工作台 and `chanjiao reminders`: a registry of rules, each a function
+`(session, today) -> list[Reminder]`. A new rule (the compliance checks) is one function decorated with
+@rule; callers use reminders(s, today) and never change.
+
+Rules here:
+- agreements 生效 ending within 30 days (agreement_expiring_30) or within 31–90 days (agreement_expiring_90),
+  the end day counted in (an agreement ending today is still in force: 30-day reminder); H第十条;
+- agreements past their end still stored as 生效 (agreement_past_end): confirm 到期 or renew;
+- action items not done after their due date (action_item_overdue); due today is not overdue yet;
+- projects without a leader (project_no_leader), H第十条(四);
+- a missing 运行报告 for each past semester of a project's period (operation_report_missing), H第十条(五);
+  semesters as in app/domain/semesters.py (1: 9月1日–1月31日, 2: 2月1日–7月31日); a project without a start
+  date is not asked for reports; due = the semester's last day;
+- active partners (合作中) not visited in the last 365 days (partner_not_visited), H第十七条; due = the last
+  visit (or the cooperation start) + 365 days, none if neither is known.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import ActionItem, Agreement, Enterprise, Meeting, OperationReport, Project
+from app.domain.semesters import past_semesters, semester_bounds
+from app.services.visits import last_visits
+
+
+@dataclass(frozen=True)
+class Reminder:
+    kind: str
+    record_type: str  # agreement / action_item / project / enterprise
+    record_id: str
+    title: str
+    due: dt.date | None
+    message: str
+    source: str = ""  # the rule's basis, e.g. H第十条
+
+
+Rule = Callable[[Session, dt.date], list[Reminder]]
+RULES: list[Rule] = []
+
+
+def rule(fn: Rule) -> Rule:
+    """Register a reminder rule."""
+    RULES.append(fn)
+    return fn
+
+
+def reminders(s: Session, today: dt.date | None = None, rules: list[Rule] | None = None) -> list[Reminder]:
+    """Every rule's reminders, by due date (those without one last), then kind and title."""
+    today = today or dt.date.today()
+    out = [r for fn in (RULES if rules is None else rules) for r in fn(s, today)]
+    out.sort(key=lambda r: (r.due is None, r.due or dt.date.min, r.kind, r.title, r.record_id))
+    return out
+
+
+def _agreement_title(number: str, title: str) -> str:
+    return f"{title}（{number}）" if number else title
+
+
+@rule
+def agreements_ending(s: Session, today: dt.date) -> list[Reminder]:
+    rows = s.execute(
+        select(Agreement.id, Agreement.number, Agreement.title, Agreement.ends_on).where(
+            Agreement.deleted_at.is_(None),
+            Agreement.status == "生效",
+            Agreement.ends_on.is_not(None),
+            Agreement.ends_on <= today + dt.timedelta(days=90),
+        )
+    )
+    out = []
+    for aid, number, title, ends_on in rows:
+        left = (ends_on - today).days
+        name = _agreement_title(number, title)
+        if left < 0:
+            kind, message = "agreement_past_end", f"协议已于{ends_on}到期，状态仍为生效：请续签或确认到期"
+        else:
+            kind = "agreement_expiring_30" if left <= 30 else "agreement_expiring_90"
+            when = "今天到期" if left == 0 else f"还有{left}天到期（{ends_on}）"
+            message = f"协议{when}，请及早商议续签"
+        out.append(Reminder(kind, "agreement", aid, name, ends_on, message, "H第十条"))
+    return out
+
+
+@rule
+def overdue_action_items(s: Session, today: dt.date) -> list[Reminder]:
+    rows = s.execute(
+        select(ActionItem.id, ActionItem.description, ActionItem.owner, ActionItem.due_on, Project.name)
+        .join(Meeting, Meeting.id == ActionItem.meeting_id)
+        .join(Project, Project.id == Meeting.project_id)
+        .where(
+            ActionItem.deleted_at.is_(None),
+            Meeting.deleted_at.is_(None),
+            Project.deleted_at.is_(None),
+            ActionItem.done.is_(False),
+            ActionItem.due_on < today,
+        )
+    )
+    return [
+        Reminder(
+            "action_item_overdue",
+            "action_item",
+            iid,
+            f"{project}：{description[:40]}",
+            due,
+            f"会议待办事项已逾期{(today - due).days}天" + (f"（责任人：{owner}）" if owner else ""),
+            "H第十条(一)",
+        )
+        for iid, description, owner, due, project in rows
+    ]
+
+
+@rule
+def projects_without_leader(s: Session, today: dt.date) -> list[Reminder]:
+    rows = s.execute(
+        select(Project.id, Project.name).where(Project.deleted_at.is_(None), Project.leader == "")
+    )
+    return [
+        Reminder("project_no_leader", "project", pid, name, None, "项目尚未指定负责人", "H第十条(四)")
+        for pid, name in rows
+    ]
+
+
+@rule
+def missing_operation_reports(s: Session, today: dt.date) -> list[Reminder]:
+    submitted = {
+        (pid, semester)
+        for pid, semester in s.execute(
+            select(OperationReport.project_id, OperationReport.semester).where(
+                OperationReport.deleted_at.is_(None)
+            )
+        )
+    }
+    out = []
+    for pid, name, starts_on, ends_on in s.execute(
+        select(Project.id, Project.name, Project.starts_on, Project.ends_on).where(
+            Project.deleted_at.is_(None), Project.starts_on.is_not(None)
+        )
+    ):
+        for semester in past_semesters(starts_on, today, ends_on):
+            if (pid, semester) not in submitted:
+                out.append(
+                    Reminder(
+                        "operation_report_missing",
+                        "project",
+                        pid,
+                        name,
+                        semester_bounds(semester)[1],
+                        f"缺少{semester}学期的运行报告（报发展规划处）",
+                        "H第十条(五)",
+                    )
+                )
+    return out
+
+
+@rule
+def partners_not_visited(s: Session, today: dt.date) -> list[Reminder]:
+    last = last_visits(s)
+    since = today - dt.timedelta(days=365)
+    out = []
+    for eid, name, start in s.execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.cooperation_start).where(
+            Enterprise.deleted_at.is_(None), Enterprise.status == "合作中"
+        )
+    ):
+        visited = last.get(eid)
+        if visited is not None and visited > since:
+            continue
+        base = visited or start
+        message = f"上次走访：{visited}，已超过一年" if visited else "合作中的企业尚无走访记录"
+        due = base + dt.timedelta(days=365) if base else None
+        out.append(Reminder("partner_not_visited", "enterprise", eid, name, due, message, "H第十七条"))
+    return out

@@ -1,0 +1,196 @@
+"""Reminders on fixed dates (the clock is injected): boundaries of each rule, the registry, the CLI."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.db.engine import Database
+from app.services import reminders as rem
+from app.services.agreements import AgreementData, create_agreement, delete_agreements, transition_agreement
+from app.services.enterprises import EnterpriseData, create_enterprise
+from app.services.meetings import ActionItemData, MeetingData, create_meeting, record_operation_report
+from app.services.projects import ProjectData, create_project
+from app.services.reminders import Reminder, reminders
+from app.services.visits import VisitData, create_visit
+
+TODAY = dt.date(2026, 11, 23)
+DAY = dt.timedelta(days=1)
+
+
+def kinds(found: list[Reminder], kind: str) -> list[str]:
+    return [r.title for r in found if r.kind == kind]
+
+
+@pytest.fixture
+def enterprise(db: Database) -> str:
+    with db.session() as s:
+        return create_enterprise(s, EnterpriseData(name="湖南甲智能有限公司", status="意向")).ids[0]
+
+
+def agreement(db: Database, eid: str, title: str, ends_on: dt.date | None, status: str = "生效") -> str:
+    with db.session() as s:
+        return create_agreement(
+            s,
+            AgreementData(
+                title=title,
+                kind="框架协议",
+                enterprise_ids=(eid,),
+                number=title,
+                signed_on=dt.date(2024, 1, 1),
+                starts_on=dt.date(2024, 1, 1),
+                ends_on=ends_on,
+                status=status,
+            ),
+        ).ids[0]
+
+
+def test_agreement_boundaries(db: Database, enterprise: str) -> None:
+    for days in (91, 90, 31, 30, 0, -1):
+        agreement(db, enterprise, f"协议{days}", TODAY + days * DAY)
+    agreement(db, enterprise, "长期协议", None)
+    agreement(db, enterprise, "草稿协议", TODAY + 10 * DAY, status="草稿")
+    gone = agreement(db, enterprise, "已删除", TODAY + 10 * DAY)
+    ended = agreement(db, enterprise, "已终止", TODAY + 10 * DAY)
+    with db.session() as s:
+        delete_agreements(s, [gone])
+        transition_agreement(s, ended, "终止", reason="企业注销")
+    with db.reader() as s:
+        found = reminders(s, TODAY)
+    assert kinds(found, "agreement_expiring_90") == ["协议31（协议31）", "协议90（协议90）"]
+    assert kinds(found, "agreement_expiring_30") == ["协议0（协议0）", "协议30（协议30）"]
+    assert kinds(found, "agreement_past_end") == ["协议-1（协议-1）"]
+    past = next(r for r in found if r.kind == "agreement_past_end")
+    assert past.due == TODAY - DAY and past.record_type == "agreement" and "仍为生效" in past.message
+    today_one = next(r for r in found if r.title.startswith("协议0"))
+    assert "今天到期" in today_one.message and today_one.source == "H第十条"
+    assert [r.due for r in found] == sorted(r.due for r in found)  # by due date
+
+
+def test_overdue_action_items_and_leaderless_projects(db: Database, enterprise: str) -> None:
+    with db.session() as s:
+        pid = create_project(
+            s, ProjectData(name="订单班", kind="订单培养", leader="", enterprise_ids=(enterprise,))
+        ).ids[0]
+        create_meeting(
+            s,
+            MeetingData(
+                pid,
+                dt.date(2026, 10, 1),
+                action_items=(
+                    ActionItemData("昨天到期", "李芳", TODAY - DAY),
+                    ActionItemData("今天到期", "李芳", TODAY),
+                    ActionItemData("已完成", "李芳", TODAY - 10 * DAY, done=True, done_on=TODAY - 11 * DAY),
+                    ActionItemData("无期限"),
+                ),
+            ),
+        )
+        create_project(s, ProjectData(name="有负责人", kind="现代学徒制", leader="王建国"))
+    with db.reader() as s:
+        found = reminders(s, TODAY)
+    assert kinds(found, "action_item_overdue") == ["订单班：昨天到期"]
+    item = next(r for r in found if r.kind == "action_item_overdue")
+    assert item.message == "会议待办事项已逾期1天（责任人：李芳）" and item.due == TODAY - DAY
+    leaderless = [r for r in found if r.kind == "project_no_leader"]
+    assert [(r.record_id, r.due) for r in leaderless] == [(pid, None)]
+    assert found[-1].due is None  # undated ones last
+
+
+def test_missing_operation_reports(db: Database) -> None:
+    with db.session() as s:
+        pid = create_project(
+            s, ProjectData(name="学徒制", kind="现代学徒制", leader="王", starts_on=dt.date(2025, 9, 1))
+        ).ids[0]
+        create_project(s, ProjectData(name="无开始日期", kind="现代学徒制", leader="王"))
+        record_operation_report(s, pid, "2025-2026-1", dt.date(2026, 1, 20))
+    with db.reader() as s:
+        on_last_day = reminders(s, dt.date(2026, 7, 31))
+        after = reminders(s, dt.date(2026, 8, 1))
+    assert kinds(on_last_day, "operation_report_missing") == []
+    missing = [r for r in after if r.kind == "operation_report_missing"]
+    assert [(r.record_id, r.due) for r in missing] == [(pid, dt.date(2026, 7, 31))]
+    assert "2025-2026-2" in missing[0].message
+
+
+def test_partners_not_visited(db: Database) -> None:
+    with db.session() as s:
+        ids = {
+            name: create_enterprise(
+                s, EnterpriseData(name=name, status=status, cooperation_start=dt.date(2020, 1, 1))
+            ).ids[0]
+            for name, status in (
+                ("湖南一年前走访有限公司", "合作中"),
+                ("湖南昨天满一年有限公司", "合作中"),
+                ("湖南从未走访有限公司", "合作中"),
+                ("湖南意向企业有限公司", "意向"),
+            )
+        }
+        create_visit(s, VisitData(TODAY - 364 * DAY, (ids["湖南一年前走访有限公司"],), "张院长"), today=TODAY)
+        create_visit(s, VisitData(TODAY - 365 * DAY, (ids["湖南昨天满一年有限公司"],), "张院长"), today=TODAY)
+    with db.reader() as s:
+        found = [r for r in reminders(s, TODAY) if r.kind == "partner_not_visited"]
+    assert [(r.title, r.due) for r in found] == [
+        ("湖南从未走访有限公司", dt.date(2020, 12, 31)),
+        ("湖南昨天满一年有限公司", TODAY),
+    ]
+    assert found[0].message == "合作中的企业尚无走访记录" and found[0].source == "H第十七条"
+
+
+def test_registry_takes_new_rules(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(rem, "RULES", list(rem.RULES))
+
+    @rem.rule
+    def always(s: object, today: dt.date) -> list[Reminder]:
+        return [Reminder("test", "project", "x", "新规则", today, "来自新规则")]
+
+    with db.reader() as s:
+        assert [r.kind for r in reminders(s, TODAY)] == ["test"]
+        assert reminders(s, TODAY, rules=[]) == []
+
+
+def test_cli_reminders_json(db: Database, db_path: Path, enterprise: str) -> None:
+    aid = agreement(db, enterprise, "快到期", TODAY + 20 * DAY)
+    db.close()
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "reminders",
+            "--db",
+            str(db_path),
+            "--today",
+            TODAY.isoformat(),
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    items = json.loads(out.stdout)
+    assert items == [
+        {
+            "kind": "agreement_expiring_30",
+            "record_type": "agreement",
+            "record_id": aid,
+            "title": "快到期（快到期）",
+            "due": (TODAY + 20 * DAY).isoformat(),
+            "message": f"协议还有20天到期（{TODAY + 20 * DAY}），请及早商议续签",
+            "source": "H第十条",
+        }
+    ]
+    text = subprocess.run(
+        [sys.executable, "-m", "app", "reminders", "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+    )
+    assert text.returncode == 0 and "条提醒" in text.stdout
