@@ -54,6 +54,7 @@ server:/export /mnt/nfs nfs4 rw 0 0
 """
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="/proc/mounts: Linux; Windows asks GetDriveTypeW")
 @pytest.mark.parametrize(
     ("path", "remote"),
     [
@@ -66,6 +67,10 @@ server:/export /mnt/nfs nfs4 rw 0 0
 )
 def test_network_mounts(path: str, remote: bool) -> None:
     assert network_drive(Path(path), mounts=MOUNTS) is remote
+
+
+def test_local_drive_is_not_network(tmp_path: Path) -> None:
+    assert not network_drive(tmp_path / "chanjiao.db")
 
 
 def test_unc_paths_are_network() -> None:

@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app import APP_NAME, APP_TITLE
 from app.db.engine import Database, open_database
-from app.errors import DatabaseError
+from app.errors import DatabaseCorrupt, DatabaseError
+from app.instance import NETWORK_WARNING, InstanceLock, network_drive
 from ui.errors import install_excepthook
 from ui.ops import DbContext, set_context
 
@@ -62,27 +63,63 @@ def app_icon() -> QIcon:
     return QIcon(pixmap)
 
 
+_lock: InstanceLock | None = None  # held while the window has the database open
+
+
 def open_or_ask(path: Path) -> Database | None:
-    """Open the database; on failure explain why and offer another file. None = the user gave up."""
+    """Open the database; on failure explain why and offer another file (and, for a damaged one, the newest
+    good backup). Refuses a database another window of the app has open. None = the user gave up."""
     while True:
         try:
-            return open_database(path)
+            return _open_locked(path)
         except DatabaseError as e:
             log.warning("cannot open database %s: %s %s", path, e.message, e.detail)
             box = QMessageBox(QMessageBox.Icon.Warning, "无法打开数据库", e.message)
+            restore = None
+            if isinstance(e, DatabaseCorrupt):
+                restore = box.addButton("恢复最近的完好备份…", QMessageBox.ButtonRole.AcceptRole)
             other = box.addButton("选择其他数据库文件…", QMessageBox.ButtonRole.AcceptRole)
             box.addButton("重试", QMessageBox.ButtonRole.ResetRole)
             quit_button = box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
             box.exec()
             if box.clickedButton() is quit_button:
+                release_lock()
                 return None
-            if box.clickedButton() is other:
+            if restore is not None and box.clickedButton() is restore:
+                from ui.backup import offer_good_backup
+
+                offer_good_backup(path)
+            elif box.clickedButton() is other:
                 chosen, _ = QFileDialog.getOpenFileName(
                     None, "选择数据库文件", str(path.parent), "数据库 (*.db);;所有文件 (*)"
                 )
                 if not chosen:
+                    release_lock()
                     return None
                 path = Path(chosen)
+
+
+def _open_locked(path: Path) -> Database:
+    """The instance lock first (a second window is refused before it touches the file), then the database;
+    the lock stays held while the database is open (released with release_lock)."""
+    global _lock
+    if _lock is None or _lock.db_path != path:
+        release_lock()
+        _lock = InstanceLock(path).acquire()
+    return open_database(path)
+
+
+def release_lock() -> None:
+    global _lock
+    if _lock is not None:
+        _lock.release()
+        _lock = None
+
+
+def warn_if_network_drive(path: Path) -> None:
+    if network_drive(path):
+        log.warning("database on a network drive: %s", path)
+        QMessageBox.warning(None, "数据库在网络驱动器上", NETWORK_WARNING + f"\n\n{path}")
 
 
 def run_gui(db_path: Path) -> int:
@@ -95,8 +132,12 @@ def run_gui(db_path: Path) -> int:
     database = open_or_ask(db_path)
     if database is None:
         return 1
+    warn_if_network_drive(database.path)
     ctx = DbContext(database)
     set_context(ctx)
+    from ui.backup import start_daily_backup
+
+    start_daily_backup()
     with database.reader() as s:
         configured = is_configured(s)
     if not configured:
@@ -110,4 +151,5 @@ def run_gui(db_path: Path) -> int:
     code = app.exec()
     ctx.close()
     set_context(None)
+    release_lock()
     return code

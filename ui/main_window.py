@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+import html
+
+from PySide6.QtCore import QSize, Qt, QUrl, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -16,12 +18,41 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_TITLE, __version__
+from app.logs import log_file
 from ui.ops import context
 from ui.pages.dashboard import DashboardPage
 from ui.pages.enterprises import EnterprisesPage
 from ui.pages.settings import SettingsPage
 from ui.pages.trash import TrashPage
 from ui.settings import ui_settings
+
+
+def about_text() -> str:
+    """帮助 → 关于: what technical support asks for first."""
+    import platform
+
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+
+    from app.backup import human_size
+    from app.db.migrate import current_revision
+
+    db = context().database
+    try:
+        schema = current_revision(db.engine) or "（空）"
+    except Exception:  # the About box never fails
+        schema = "（无法读取）"
+    size = sum(p.stat().st_size for p in (db.path, db.path.with_name(db.path.name + "-wal")) if p.exists())
+    rows = [
+        ("软件版本", __version__),
+        ("数据库结构版本", schema),
+        ("数据库文件", f"{db.path}（{human_size(size)}）"),
+        ("Python", f"{platform.python_version()}（{platform.system()} {platform.release()}）"),
+        ("Qt", f"{qVersion()}（PySide6 {pyside_version}）"),
+        ("日志文件", str(log_file())),
+    ]
+    table = "".join(f"<tr><td>{k}：</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
+    return f"<b>{APP_TITLE}</b><br>二级学院产教融合、校企合作档案管理。<br><br><table>{table}</table>"
 
 
 class MainWindow(QMainWindow):
@@ -112,13 +143,14 @@ class MainWindow(QMainWindow):
         EnterpriseDialog(self, enterprise_id).exec()
 
     @Slot()
-    def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "关于",
-            f"<b>{APP_TITLE}</b> {__version__}<br>二级学院产教融合、校企合作档案管理。<br>"
-            f"数据保存在本机：{context().database.path}",
-        )
+    def about(self) -> QMessageBox:
+        box = QMessageBox(QMessageBox.Icon.Information, "关于", about_text(), parent=self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        logs = box.addButton("打开日志文件夹", QMessageBox.ButtonRole.ActionRole)
+        logs.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent))))
+        box.addButton("关闭", QMessageBox.ButtonRole.AcceptRole)
+        box.show()  # not modal: the details can be copied while the window stays usable
+        return box
 
     def _restore(self) -> None:
         s = ui_settings()

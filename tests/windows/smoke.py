@@ -96,6 +96,7 @@ def steps() -> None:
     run("init in a folder named outside GBK", "init", "--db", rare, makes=(rare,))
     run("selftest (core, no GUI)", "selftest", needs="app.selftest")
     run("demo data", "demo", "--db", DB, needs="app.demo")
+    backup_and_restore()
 
     xlsx = "app.io.enterprises_xlsx"
     template = DATA / "企业导入模板.xlsx"
@@ -107,6 +108,16 @@ def steps() -> None:
     if exported.exists():
         roundtrip_import(exported)
         export_onto_open_file(exported)
+
+
+def backup_and_restore() -> None:
+    """Backup to a Chinese-named folder (a USB stick), list, restore it over the database (Windows replaces
+    the file only when nothing holds it open)."""
+    zipped = DATA / "U盘 备份" / "产教融合备份.zip"
+    run("backup --out", "backup", "--db", DB, "--out", zipped, makes=(zipped,), needs="app.backup")
+    run("backup --list --json", "backup", "--list", "--json", "--db", DB, needs="app.backup")
+    run("restore without --yes", "restore", zipped, "--db", DB, rc=1, needs="app.backup")
+    run("restore --yes", "restore", zipped, "--yes", "--db", DB, makes=(DB,), needs="app.backup")
 
 
 def default_db_in_localappdata() -> None:

@@ -1,4 +1,4 @@
-"""设置: the college profile, and where the data lives."""
+"""设置: the college profile, where the data lives, and 备份与恢复 (ui/backup.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from app import __version__
 from app.logs import log_file
 from app.services import settings as svc
 from app.services.common import Changes
+from ui.backup import BackupSection
 from ui.ops import ReadOp, context
 
 
@@ -54,7 +55,8 @@ class SettingsPage(QWidget):
         form.addRow("", buttons)
         form.addRow("软件版本：", QLabel(__version__))
         lay.addWidget(data)
-        lay.addStretch(1)
+        self.backups = BackupSection()
+        lay.addWidget(self.backups, 1)
         context().changes_applied.connect(self._on_changes)
         self.reload()
 

@@ -1,0 +1,260 @@
+"""备份与恢复 in the GUI: the section of the 设置 page, the day's automatic backup on the worker, restoring
+(close the database, replace the file, reopen, rebuild the main window) and the offer to restore the newest
+good backup when the database is found damaged on start."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import backup
+from app.db.engine import open_database
+from ui.errors import show_error
+from ui.files import ask_open, ask_save
+from ui.ops import ReadOp, context
+from ui.widgets import confirm
+
+log = logging.getLogger(__name__)
+
+ZIP_FILTER = "备份文件 (*.zip)"
+RESTORE_FILTER = "备份文件 (*.zip *.db);;所有文件 (*)"
+
+
+def start_daily_backup() -> None:
+    """The day's first backup, on the database worker: the window is not held up."""
+    path = context().database.path
+    ReadOp(None, lambda _s: backup.daily_backup_quietly(path)).run()
+
+
+class BackupSection(QGroupBox):
+    """立即备份…, the list of backups beside the database, 恢复所选…, 从文件恢复…."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("备份与恢复", parent)
+        lay = QVBoxLayout(self)
+        db_path = context().database.path
+        folder = backup.backups_dir_for(db_path)
+        intro = QLabel(
+            "每天第一次启动、数据库升级前和恢复前，软件会自动把数据库备份到下面的文件夹（保留最近 7 天、"
+            f"4 周和 12 个月各一份）：<br>{folder}<br>“立即备份”把数据库和附件一起保存为一个 .zip 文件，"
+            "可以存到U盘或其他电脑。"
+        )
+        intro.setWordWrap(True)
+        intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(intro)
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["备份时间", "类型", "大小", "记录数"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setMinimumHeight(160)
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        lay.addWidget(self.table)
+        self.empty = QLabel("还没有备份。")
+        self.empty.setStyleSheet("color:#777;")
+        lay.addWidget(self.empty)
+        buttons = QHBoxLayout()
+        self.backup_button = QPushButton("立即备份…")
+        self.backup_button.clicked.connect(self.backup_now)
+        self.restore_button = QPushButton("恢复所选…")
+        self.restore_button.setEnabled(False)
+        self.restore_button.clicked.connect(self.restore_selected)
+        from_file = QPushButton("从文件恢复…")
+        from_file.clicked.connect(self.restore_from_file)
+        open_folder = QPushButton("打开备份文件夹")
+        open_folder.clicked.connect(lambda: _open_folder(folder))
+        for b in (self.backup_button, self.restore_button, from_file, open_folder):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        lay.addLayout(buttons)
+        self.infos: list[backup.BackupInfo] = []
+        self.reload()
+
+    def reload(self) -> None:
+        path = context().database.path
+        ReadOp(self, lambda _s: backup.list_backups(path)).success(self._listed).run()
+
+    def _listed(self, infos: list[backup.BackupInfo]) -> None:
+        self.infos = infos
+        self.table.setRowCount(len(infos))
+        for row, info in enumerate(infos):
+            cells = (
+                f"{info.created:%Y-%m-%d %H:%M}",
+                info.kind,
+                backup.human_size(info.size),
+                info.describe_counts(),
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(str(info.path))
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        self.empty.setVisible(not infos)
+        self._selection_changed()
+
+    @Slot()
+    def _selection_changed(self) -> None:
+        self.restore_button.setEnabled(self.selected() is not None)
+
+    def selected(self) -> backup.BackupInfo | None:
+        rows = {i.row() for i in self.table.selectedIndexes()}
+        return self.infos[rows.pop()] if len(rows) == 1 else None
+
+    @Slot()
+    def backup_now(self) -> None:
+        name = f"产教融合备份-{dt.date.today():%Y%m%d}.zip"
+        target = ask_save(self, "立即备份（数据库和附件）", "backup", name, ZIP_FILTER)
+        if target is None:
+            return
+        db_path = context().database.path
+        self.backup_button.setEnabled(False)
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        op = ReadOp(self, lambda _s: backup.describe_backup(backup.make_backup(db_path, target)))
+        op.success(self._backed_up).failure(self._backup_failed).run()
+
+    def _backed_up(self, info: backup.BackupInfo) -> None:
+        self._done()
+        QMessageBox.information(
+            self,
+            "备份完成",
+            f"已备份到：\n{info.path}\n\n大小 {backup.human_size(info.size)}；{info.describe_counts()}。\n"
+            "需要时，用“从文件恢复…”选择这个文件即可恢复。",
+        )
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self._done()
+        show_error(self, exc, "备份失败")
+
+    def _done(self) -> None:
+        QGuiApplication.restoreOverrideCursor()
+        self.backup_button.setEnabled(True)
+        self.reload()
+
+    @Slot()
+    def restore_selected(self) -> None:
+        info = self.selected()
+        if info is not None:
+            ask_and_restore(self, info)
+
+    @Slot()
+    def restore_from_file(self) -> None:
+        path = ask_open(self, "选择要恢复的备份文件", "backup", RESTORE_FILTER)
+        if path is None:
+            return
+        try:
+            backup.check_backup(path)
+            info = backup.describe_backup(path)
+        except Exception as e:
+            show_error(self, e, "不能用这个文件恢复")
+            return
+        ask_and_restore(self, info)
+
+
+def _open_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def ask_and_restore(parent: QWidget, info: backup.BackupInfo) -> None:
+    ctx = context()
+    ctx.wait()
+    now_counts = backup.describe_backup(ctx.database.path).describe_counts()
+    text = (
+        f"将把数据库恢复为 {info.created:%Y-%m-%d %H:%M} 的备份（{info.describe_counts()}）。\n\n"
+        f"现在的数据（{now_counts}）会先自动备份到备份文件夹（类型“恢复前”），"
+        "如果恢复错了，可以再从那份备份恢复回来。\n\n恢复后软件会重新打开数据库。继续吗？"
+    )
+    if confirm(parent, "恢复备份", text, destructive=True):
+        restore_and_reopen(parent, info.path)
+
+
+def restore_and_reopen(parent: QWidget, source: Path) -> QWidget | None:
+    """Close the database (Windows cannot replace an open file), restore, reopen, rebuild the main window.
+    Returns the new main window (None if the database could not be reopened)."""
+    from ui.main_window import MainWindow
+
+    ctx = context()
+    ctx.wait()
+    old_window = parent.window()
+    path = ctx.database.path
+    ctx.database.close()
+    restored = False
+    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        backup.restore_backup(path, source)
+        restored = True
+    except Exception as e:
+        QGuiApplication.restoreOverrideCursor()
+        show_error(parent, e, "恢复失败（数据库没有改变）")
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+    try:
+        ctx.database = open_database(path)
+    except Exception as e:
+        QGuiApplication.restoreOverrideCursor()
+        show_error(None, e, "无法重新打开数据库")
+        QApplication.quit()
+        return None
+    QGuiApplication.restoreOverrideCursor()
+    if not restored:
+        return old_window
+    window = MainWindow()
+    if old_window is not None and isinstance(old_window, MainWindow):
+        window.setGeometry(old_window.geometry())
+        old_window.close()
+        old_window.deleteLater()
+    window.show()
+    window.nav.setCurrentRow(window.pages.index(window.settings_page))
+    QMessageBox.information(window, "恢复完成", f"已恢复，现在打开的是恢复后的数据：\n{path}")
+    return window
+
+
+def offer_good_backup(path: Path) -> bool:
+    """The database is damaged: restore the newest backup that passes quick_check, if the user agrees.
+    True = restored (open again)."""
+    good = backup.newest_good_backup(path)
+    if good is None:
+        ask = QMessageBox.question(
+            None,
+            "没有可用的自动备份",
+            f"在“{backup.backups_dir_for(path)}”中没有找到完好的备份。\n\n"
+            "如果U盘或其他地方有“立即备份”保存的备份文件（.zip），现在选择它吗？",
+        )
+        if ask != QMessageBox.StandardButton.Yes:
+            return False
+        chosen = ask_open(None, "选择备份文件", "backup", RESTORE_FILTER)
+        if chosen is None:
+            return False
+        good = chosen
+    info = backup.describe_backup(good)
+    text = (
+        f"找到最近的完好备份：{info.created:%Y-%m-%d %H:%M}（{info.describe_counts()}）。\n\n"
+        "恢复后，这次备份之后录入的内容需要重新录入。损坏的数据库文件会原样另存到备份文件夹，不会删除。\n\n"
+        "现在恢复吗？"
+    )
+    if not confirm(None, "恢复最近的完好备份", text, destructive=True):
+        return False
+    try:
+        backup.restore_backup(path, good)
+    except Exception as e:
+        show_error(None, e, "恢复失败")
+        return False
+    return True
