@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise
+from app.demo_cooperation import fill_cooperation
 from app.domain.codes import USCC_ALPHABET, uscc_check_char
 from app.domain.names import name_key, pinyin_keys
 from app.errors import AppError
@@ -325,8 +326,10 @@ def fill_demo(
     seed: int = 1,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, int]:
-    """Fill an empty database with demo data; return {Chinese table label: rows written}."""
+    """Fill an empty database with demo data; return {Chinese table label: rows written}. Agreements,
+    projects, meetings and visits (app/demo_cooperation.py) are dated relative to `today`."""
     if size not in SIZES:
         raise AppError(f"演示数据规模应为 small 或 large，而不是“{size}”")
     if s.scalar(select(func.count()).select_from(Enterprise)):
@@ -341,6 +344,11 @@ def fill_demo(
     n = SIZES[size]
     if size == "small":
         counts.update(_write_with_services(s, records, n, progress, cancel))
+        counts.update(
+            fill_cooperation(
+                s, seed=seed, today=today or dt.date.today(), agreements=40, progress=progress, cancel=cancel
+            )
+        )
     else:
         counts.update(_write_bulk(s, records, n, progress, cancel))
     progress(1.0, "演示数据已生成")

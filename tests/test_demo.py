@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import threading
 from collections import Counter
@@ -19,8 +20,11 @@ from app.domain.names import name_key
 from app.errors import AppError, Cancelled
 from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
+from app.services.projects import tier_counts
+from app.services.reminders import reminders
 from app.services.settings import get_profile
 
+DEMO_TODAY = dt.date(2026, 11, 23)
 MOBILE = re.compile(r"1(3\d|5[0-35-9]|8\d|9[13589])\d{8}")
 
 
@@ -28,7 +32,7 @@ MOBILE = re.compile(r"1(3\d|5[0-35-9]|8\d|9[13589])\d{8}")
 def small_db(tmp_path_factory: pytest.TempPathFactory) -> Database:
     database = open_database(tmp_path_factory.mktemp("demo") / "demo.db")
     with database.session() as s:
-        counts = fill_demo(s, size="small", seed=1)
+        counts = fill_demo(s, size="small", seed=1, today=DEMO_TODAY)
     database.counts = counts  # type: ignore[attr-defined]
     yield database
     database.close()
@@ -50,6 +54,25 @@ def test_small_fill_counts_and_profile(small_db: Database) -> None:
     assert profile.school and profile.college == "机电工程学院"
     assert 2 <= len(profile.groups) <= 3
     assert all(2 <= len(g.majors) <= 4 for g in profile.groups)
+
+
+def test_small_fill_cooperation_triggers_every_reminder(small_db: Database) -> None:
+    counts = small_db.counts  # type: ignore[attr-defined]
+    assert counts["合作协议"] == 40 and counts["产教融合项目"] == 12 and counts["协调会议"] == 24
+    assert counts["企业走访"] > 50
+    with small_db.reader() as s:
+        found = Counter(r.kind for r in reminders(s, DEMO_TODAY))
+        tiers = tier_counts(s)
+    assert set(found) == {
+        "agreement_expiring_30",
+        "agreement_expiring_90",
+        "agreement_past_end",
+        "action_item_overdue",
+        "project_no_leader",
+        "operation_report_missing",
+        "partner_not_visited",
+    }
+    assert all(tiers.values()) and sum(tiers.values()) == 12
 
 
 def test_small_fill_codes_valid_and_unique(small_db: Database) -> None:
