@@ -1,23 +1,41 @@
 """Where the app keeps its files. The one module that knows about appdirs.
 
 Order: an environment override first (CHANJIAO_HOME for everything, CHANJIAO_DB for the database),
-then appdirs' per-user default (on Windows: %LOCALAPPDATA%\\chanjiao).
+then portable mode, then appdirs' per-user default (on Windows: %LOCALAPPDATA%\\chanjiao).
+
+Portable mode (a USB stick carried to enterprise visits): when a file `portable.txt` stands next to the
+executable of the installed (frozen) app, the database, its backups and attachments, the logs and the window
+settings all live in `data/` beside it. A run from source is never portable (sys.executable is then Python's).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import appdirs
 
 from app import APP_NAME
 
+PORTABLE_MARKER = "portable.txt"
+
+
+def portable_dir() -> Path | None:
+    """`data/` beside the frozen executable when portable.txt stands there; None otherwise."""
+    if not getattr(sys, "frozen", False):
+        return None
+    exe_dir = Path(sys.executable).resolve().parent
+    return exe_dir / "data" if (exe_dir / PORTABLE_MARKER).is_file() else None
+
 
 def home_dir() -> Path:
     override = os.environ.get("CHANJIAO_HOME")
     if override:
         return Path(override)
+    portable = portable_dir()
+    if portable is not None:
+        return portable
     return Path(appdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
@@ -25,6 +43,9 @@ def log_dir() -> Path:
     override = os.environ.get("CHANJIAO_HOME")
     if override:
         return Path(override) / "logs"
+    portable = portable_dir()
+    if portable is not None:
+        return portable / "logs"
     return Path(appdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
