@@ -351,6 +351,19 @@ def fill_demo(
         )
     else:
         counts.update(_write_bulk(s, records, n, progress, cancel))
+        counts.update(
+            fill_cooperation(
+                s,
+                seed=seed,
+                today=today or dt.date.today(),
+                agreements=n // 5,
+                progress=progress,
+                cancel=cancel,
+                bulk=True,
+                at=1.0,
+                max_visits=3000,
+            )
+        )
     progress(1.0, "演示数据已生成")
     return counts
 

@@ -11,11 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import random
 import threading
+from collections.abc import Callable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Enterprise, Major
+from app.db.audit import insert_entry, os_user
+from app.db.base import new_id, utcnow
+from app.db.models import Agreement, AgreementEnterprise, AgreementTransition, AuditLog, Enterprise, Major
 from app.domain.semesters import past_semesters, semester_bounds
 from app.progress import Progress, tick
 from app.services.agreements import AgreementData, create_agreement, transition_agreement
@@ -44,6 +48,9 @@ PROJECTS = (
     ("横向课题", "foundation", "{s}生产线改造横向课题", "到账经费/万元/30"),
     ("培训服务", "foundation", "{s}员工技能提升培训", "培训人天/人天/1500 职业技能等级证书/人/120"),
 )
+BULK_CHUNK = 2000
+AGREEMENT_COPIED = "number title kind signed_on starts_on ends_on revenue_clause asset_clause note".split()
+PLACED = (12, 25, 45, 80, -20)  # the first agreements end in N days: <30, <30, <90, <90, past end still 生效
 AGREEMENT_KINDS = (  # weights of the kinds among demo agreements
     ("框架协议", 30),
     ("订单培养", 15),
@@ -55,6 +62,8 @@ AGREEMENT_KINDS = (  # weights of the kinds among demo agreements
     ("培训服务", 10),
     ("其他", 2),
 )
+KINDS = tuple(k for k, _ in AGREEMENT_KINDS)
+KIND_WEIGHTS = tuple(w for _, w in AGREEMENT_KINDS)
 PURPOSES = (
     "访企拓岗，了解用人需求",
     "洽谈订单班合作",
@@ -90,48 +99,104 @@ class _Cooperation:
     # ------------------------------------------------------------ agreements
 
     def agreements_(self, n: int) -> int:
-        """n agreements; the first few are placed to trigger each agreement reminder."""
-        placed = (12, 25, 45, 80, -20)  # days to the end: <30, <30, <90, <90, past end still 生效
-        kinds = [k for k, _ in AGREEMENT_KINDS]
-        weights = [w for _, w in AGREEMENT_KINDS]
+        """n agreements through the services, moved along their lifecycle."""
         for i in range(n):
-            rng = self.rng
-            eid, short = self.partners[i % len(self.partners)]
-            others = [self.partners[(i * 7 + 3) % len(self.partners)]] if rng.random() < 0.15 else []
-            kind = rng.choices(kinds, weights)[0]
-            if i < len(placed):
-                ends = self.today + dt.timedelta(days=placed[i])
-                starts = ends - dt.timedelta(days=3 * 365 - 1)
-            else:
-                starts = self.day(rng.randint(30, 6 * 365))
-                ends = starts + dt.timedelta(days=rng.choice((1, 2, 3, 5)) * 365 - 1)
-            signed = starts - dt.timedelta(days=rng.randint(0, 20))
-            status = "草稿" if i >= len(placed) and rng.random() < 0.08 else "生效"
-            data = AgreementData(
-                title=f"{short}{'校企合作' if kind == '框架协议' else ''}{kind}协议",
-                kind=kind,
-                enterprise_ids=(eid, *(o[0] for o in others if o[0] != eid)),
-                number=f"JDXY-{signed.year}-{i + 1:03d}",
-                signed_on=signed,
-                starts_on=starts,
-                ends_on=ends,
-                revenue_clause=CLAUSE_REVENUE if kind in ("技术服务", "产业学院共建", "横向课题") else "",
-                asset_clause=CLAUSE_ASSET if kind in ("实训基地共建", "产业学院共建") else "",
-                status=status,
-            )
+            data = self._agreement(i)
             aid = create_agreement(self.s, data).ids[0]
-            self.agreements.append((aid, eid))
-            self._move(aid, status, ends, i)
+            self.agreements.append((aid, data.enterprise_ids[0]))
+            for to, remark in self._steps(i, data):
+                reason = remark if to == "终止" else ""
+                transition_agreement(self.s, aid, to, remark=remark, reason=reason, today=self.today)
         return n
 
-    def _move(self, aid: str, status: str, ends: dt.date, i: int) -> None:
-        if status == "草稿":
-            for step in ("学院审核", "学校审定")[: i % 3]:
-                transition_agreement(self.s, aid, step, remark="提交审核" if step == "学院审核" else "")
-        elif i >= 5 and ends < self.today and self.rng.random() < 0.7:
-            transition_agreement(self.s, aid, "到期", remark="到期未续签", today=self.today)
-        elif i >= 5 and self.rng.random() < 0.04:
-            transition_agreement(self.s, aid, "终止", reason="企业经营调整，双方协商提前终止合作")
+    def _agreement(self, i: int) -> AgreementData:
+        """The i-th agreement; the first few are placed to trigger each agreement reminder."""
+        rng = self.rng
+        eid, short = self.partners[i % len(self.partners)]
+        others = [self.partners[(i * 7 + 3) % len(self.partners)]] if rng.random() < 0.15 else []
+        kind = rng.choices(KINDS, KIND_WEIGHTS)[0]
+        if i < len(PLACED):
+            ends = self.today + dt.timedelta(days=PLACED[i])
+            starts = ends - dt.timedelta(days=3 * 365 - 1)
+        else:
+            starts = self.day(rng.randint(30, 6 * 365))
+            ends = starts + dt.timedelta(days=rng.choice((1, 2, 3, 5)) * 365 - 1)
+        signed = starts - dt.timedelta(days=rng.randint(0, 20))
+        return AgreementData(
+            title=f"{short}{'校企合作' if kind == '框架协议' else ''}{kind}协议",
+            kind=kind,
+            enterprise_ids=(eid, *(o[0] for o in others if o[0] != eid)),
+            number=f"JDXY-{signed.year}-{i + 1:03d}",
+            signed_on=signed,
+            starts_on=starts,
+            ends_on=ends,
+            revenue_clause=CLAUSE_REVENUE if kind in ("技术服务", "产业学院共建", "横向课题") else "",
+            asset_clause=CLAUSE_ASSET if kind in ("实训基地共建", "产业学院共建") else "",
+            status="草稿" if i >= len(PLACED) and rng.random() < 0.08 else "生效",
+        )
+
+    def _steps(self, i: int, d: AgreementData) -> list[tuple[str, str]]:
+        """The lifecycle moves after creation: (to status, remark or reason)."""
+        if d.status == "草稿":
+            return [("学院审核", "提交审核"), ("学校审定", "")][: i % 3]
+        if i >= len(PLACED) and d.ends_on and d.ends_on < self.today and self.rng.random() < 0.7:
+            return [("到期", "到期未续签")]
+        if i >= len(PLACED) and self.rng.random() < 0.04:
+            return [("终止", "企业经营调整，双方协商提前终止合作")]
+        return []
+
+    def _stamps(self, i: int, d: AgreementData) -> list[tuple[str, str, str]]:
+        """(from, to, remark) of each lifecycle stamp, creation included."""
+        out = [("", d.status, "新建" if d.status == "草稿" else "补录已签订的协议")]
+        for to, remark in self._steps(i, d):
+            out.append((out[-1][1], to, remark))
+        return out
+
+    def bulk_agreements(self, n: int, report: Callable[[int], None]) -> int:
+        """The same agreements as agreements_, in their final status, by Core inserts in chunks: each with
+        its enterprise links, its lifecycle stamps and one audit row per inserted record."""
+        user = os_user()
+        for first in range(0, n, BULK_CHUNK):
+            report(first)
+            stamp = utcnow()
+            when = {"created_at": stamp, "updated_at": stamp, "deleted_at": None}
+            rows: dict[type, list[dict[str, Any]]] = {
+                Agreement: [], AgreementEnterprise: [], AgreementTransition: [], AuditLog: []
+            }  # fmt: skip
+            for i in range(first, min(first + BULK_CHUNK, n)):
+                d = self._agreement(i)
+                steps = self._stamps(i, d)
+                final = steps[-1][1]
+                cols = {
+                    "id": new_id(),
+                    **{k: getattr(d, k) for k in AGREEMENT_COPIED},
+                    "has_revenue_clause": bool(d.revenue_clause),
+                    "has_asset_clause": bool(d.asset_clause),
+                    "status": final,
+                    "termination_reason": steps[-1][2] if final == "终止" else "",
+                    **when,
+                }
+                rows[Agreement].append(cols)
+                rows[AuditLog].append(
+                    insert_entry(
+                        Agreement, cols, at=stamp, collections={"enterprise_links": d.enterprise_ids}
+                    )
+                )
+                rows[AgreementEnterprise] += [
+                    {"agreement_id": cols["id"], "enterprise_id": e, "sort_order": k}
+                    for k, e in enumerate(d.enterprise_ids)
+                ]
+                for before, to, remark in steps:
+                    step = {"id": new_id(), "agreement_id": cols["id"], "from_status": before, "to_status": to,
+                            "at": stamp, "os_user": user, "remark": remark, **when}  # fmt: skip
+                    rows[AgreementTransition].append(step)
+                    rows[AuditLog].append(insert_entry(AgreementTransition, step, at=stamp))
+                self.agreements.append((cols["id"], d.enterprise_ids[0]))
+            for model, values in rows.items():
+                if values:
+                    self.s.execute(insert(model.__table__), values)
+        report(n)
+        return n
 
     # ------------------------------------------------------------ projects
 
@@ -219,9 +284,12 @@ class _Cooperation:
 
     # ------------------------------------------------------------ visits
 
-    def visits(self) -> int:
-        """About 80% of active partners visited within the last year; the rest are reminders."""
-        visited = [p for k, p in enumerate(self.partners) if k % 5 != 4]
+    def visits(self, limit: int | None = None) -> int:
+        """About 80% of active partners visited within the last year (at most `limit` visits of two
+        enterprises each); the rest are reminders."""
+        visited = [p for k, p in enumerate(self.partners) if k % 5 != 4][
+            : None if limit is None else 2 * limit
+        ]
         n = 0
         for start in range(0, len(visited), 2):
             group = visited[start : start + 2]
@@ -254,15 +322,26 @@ def fill_cooperation(
     agreements: int,
     progress: Progress,
     cancel: threading.Event | None,
+    bulk: bool = False,
+    at: float = 0.95,
+    max_visits: int | None = None,
 ) -> dict[str, int]:
-    """Agreements, projects, meetings and visits over the enterprises already written."""
+    """Agreements, projects, meetings and visits over the enterprises already written. `bulk`: agreements
+    by Core inserts (the large demo); `at`: the progress fraction this part starts from."""
     work = _Cooperation(s, random.Random(seed * 7919), today)
     if not work.partners:
         return {}
-    tick(progress, cancel, 0.95, "正在生成合作协议")
-    counts = {"合作协议": work.agreements_(agreements)}
-    tick(progress, cancel, 0.97, "正在生成产教融合项目")
+    tick(progress, cancel, at, "正在生成合作协议")
+    if bulk:
+        counts = {
+            "合作协议": work.bulk_agreements(
+                agreements, lambda i: tick(progress, cancel, at, f"正在写入合作协议 {i}/{agreements}")
+            )
+        }
+    else:
+        counts = {"合作协议": work.agreements_(agreements)}
+    tick(progress, cancel, at + 0.02, "正在生成产教融合项目")
     counts["产教融合项目"], counts["协调会议"] = work.projects()
-    tick(progress, cancel, 0.98, "正在生成企业走访记录")
-    counts["企业走访"] = work.visits()
+    tick(progress, cancel, at + 0.03, "正在生成企业走访记录")
+    counts["企业走访"] = work.visits(max_visits)
     return counts

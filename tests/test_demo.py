@@ -13,11 +13,21 @@ from sqlalchemy import func, select
 
 import app.demo as demo
 from app.db.engine import Database, open_database
-from app.db.models import ENTERPRISE_CATEGORIES, AuditLog, Contact, Enterprise, EnterpriseCategory
+from app.db.models import (
+    ENTERPRISE_CATEGORIES,
+    Agreement,
+    AgreementTransition,
+    AuditLog,
+    Contact,
+    Enterprise,
+    EnterpriseCategory,
+)
 from app.demo import fill_demo
 from app.domain.codes import check_uscc
 from app.domain.names import name_key
 from app.errors import AppError, Cancelled
+from app.services.agreement_list import AgreementQuery, agreement_ids
+from app.services.agreements import get_agreement
 from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
 from app.services.projects import tier_counts
@@ -190,6 +200,26 @@ def test_bulk_fill(db: Database, small_large: None) -> None:
         assert e.created_at.tzinfo is not None and e.deleted_at is None
     assert [f for f, _ in seen][-1] == 1.0
     assert [round(f, 2) for f, _ in seen[:3]] == [0.4, 0.8, 1.0]
+
+
+def test_bulk_fill_agreements_as_the_service_stores_them(db: Database, small_large: None) -> None:
+    with db.session() as s:
+        counts = fill_demo(s, size="large", today=DEMO_TODAY)
+    assert counts["合作协议"] == 500 and counts["产教融合项目"] == 12
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Agreement)) == 500
+        audit = Counter(tuple(r) for r in s.execute(select(AuditLog.table_name, AuditLog.action)))
+        steps = s.scalar(select(func.count()).select_from(AgreementTransition))
+        assert audit[("agreement", "insert")] == 500 and audit[("agreement_transition", "insert")] == steps
+        ids = agreement_ids(s, AgreementQuery(status="终止"), today=DEMO_TODAY)
+        assert ids, "some terminated agreements"
+        detail = get_agreement(s, ids[0], today=DEMO_TODAY)
+        assert detail.termination_reason and [t.to_status for t in detail.transitions] == ["生效", "终止"]
+        assert detail.enterprise_names and all(detail.enterprise_names)
+        logged = s.scalars(select(AuditLog.changes).where(AuditLog.record_id == ids[0])).one()
+        assert logged["status"] == "终止" and logged["enterprise_links"] == sorted(detail.enterprise_ids)
+        found = Counter(r.kind for r in reminders(s, DEMO_TODAY))
+    assert found["agreement_expiring_30"] and found["agreement_expiring_90"] and found["agreement_past_end"]
 
 
 def test_bulk_cancel_leaves_nothing(db: Database, small_large: None) -> None:
