@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from app.db.engine import Database
+from app.db.engine import Database, open_database
 from app.db.models import AuditLog
 from app.errors import AppError, ValidationError, ValidationErrors
 from app.services.agreement_list import (
@@ -34,7 +35,9 @@ from app.services.agreements import (
     transition_agreement,
     update_agreement,
 )
-from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
+from app.services.enterprise_list import enterprise_ids
+from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises, purge_enterprises
+from app.services.reminders import reminders
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -315,3 +318,33 @@ def test_detail_is_frozen(db: Database, ents: tuple[str, str]) -> None:
         d = get_agreement(s, aid)
     with pytest.raises(dataclasses.FrozenInstanceError):
         d.title = "x"  # type: ignore[misc]
+
+
+def test_an_enterprise_named_by_an_agreement_is_not_purged(db: Database, ents: tuple[str, str]) -> None:
+    create(db, data(ents[:1]))
+    with db.session() as s:
+        delete_enterprises(s, list(ents))
+    with (
+        pytest.raises(AppError, match="企业“湖南湘江智能装备有限公司”仍被1份协议引用，不能彻底删除"),
+        db.session() as s,
+    ):
+        purge_enterprises(s, list(ents))
+    with db.session() as s:  # the other one goes
+        assert purge_enterprises(s, [ents[1]]).ids == (ents[1],)
+
+
+def test_an_upgraded_old_database_takes_agreements(tmp_path: Path) -> None:
+    path = tmp_path / "旧库" / "chanjiao.db"
+    path.parent.mkdir()
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "schema_0001.db", path)
+    old = open_database(path)
+    try:
+        with old.session() as s:
+            eid = enterprise_ids(s)[0]
+            aid = create_agreement(s, data((eid,), status="生效", ends_on=TODAY + dt.timedelta(days=10))).ids[
+                0
+            ]
+        with old.reader() as s:
+            assert [r.record_id for r in reminders(s, TODAY) if r.kind == "agreement_expiring_30"] == [aid]
+    finally:
+        old.close()

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from app.db.audit import insert_entry
@@ -19,14 +19,17 @@ from app.db.models import (
     ENTERPRISE_CATEGORIES,
     ENTERPRISE_SCALES,
     ENTERPRISE_STATUSES,
+    AgreementEnterprise,
     AuditLog,
     Contact,
     Enterprise,
     EnterpriseCategory,
+    ProjectEnterprise,
+    VisitEnterprise,
 )
 from app.domain.codes import USCC_CHECK_FAILED_MESSAGE, check_uscc
 from app.domain.names import clean_text, name_key, pinyin_keys
-from app.errors import NotFound, ValidationError, ValidationErrors
+from app.errors import AppError, NotFound, ValidationError, ValidationErrors
 from app.progress import Progress, noop_progress, tick
 from app.services.common import Changes, restore, soft_delete
 
@@ -412,10 +415,32 @@ def restore_enterprises(s: Session, ids: Sequence[str]) -> Changes:
     return restore(s, Enterprise, ids)
 
 
+def _refuse_linked(s: Session, ids: Sequence[str]) -> None:
+    """An enterprise that agreements, projects or visits name stays (in the 回收站): purging it would
+    silently take it out of those records."""
+    for link, label in (
+        (AgreementEnterprise, "份协议"),
+        (ProjectEnterprise, "个项目"),
+        (VisitEnterprise, "条走访记录"),
+    ):
+        row = s.execute(
+            select(Enterprise.name, func.count())
+            .join(link, link.enterprise_id == Enterprise.id)
+            .where(Enterprise.id.in_(ids), Enterprise.deleted_at.is_not(None))
+            .group_by(Enterprise.id)
+            .limit(1)
+        ).first()
+        if row:
+            raise AppError(
+                f"企业“{row[0]}”仍被{row[1]}{label}引用，不能彻底删除（可留在回收站中，或先修改这些记录）"
+            )
+
+
 def purge_enterprises(s: Session, ids: Sequence[str]) -> Changes:
     """Delete for good (only from the 回收站), with the enterprise's attachment records."""
     from app.services.attachments import purge_owner_attachments
 
+    _refuse_linked(s, ids)
     done = []
     for ent in s.scalars(
         select(Enterprise).where(Enterprise.id.in_(ids), Enterprise.deleted_at.is_not(None))
