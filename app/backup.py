@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 DAILY, WEEKLY, MONTHLY = 7, 4, 12
 KIND_DAILY, KIND_MIGRATION, KIND_RESTORE, KIND_MANUAL = "每日", "升级前", "恢复前", "手动"
+AUTOMATIC = {KIND_DAILY, KIND_MIGRATION, KIND_RESTORE}  # thinned; 手动 and 损坏 files are kept
 MANIFEST = "backup.json"
 # What a backup's list entry shows: table -> label (tables missing from an old copy are skipped).
 COUNTED = {"enterprise": "企业", "contact": "联系人", "attachment": "附件"}
@@ -177,7 +178,8 @@ def make_backup(db_path: Path, target: Path | None = None, *, now: dt.datetime |
         }
         attachments = attachments_dir_for(db_path)
         with atomic_path(target) as tmp:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as z:
+            # level 1: half the time of the default for 10% more size (355 MB database: 7 s, 122 MB)
+            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, allowZip64=True, compresslevel=1) as z:
                 z.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
                 z.write(copy, db_path.name)
                 for f in sorted(attachments.rglob("*")) if attachments.is_dir() else ():
@@ -368,9 +370,11 @@ def to_delete(
 
 
 def thin(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
-    """Delete the backups to_delete names; returns them. A file that cannot be deleted is left for next time."""
+    """Delete the automatic backups to_delete names; returns them. Manual backups and set-aside damaged files
+    are never deleted. A file that cannot be deleted is left for next time."""
+    automatic = [(created, p) for created, p in _entries(db_path) if _parse(p)[1] in AUTOMATIC]  # type: ignore[index]
     gone = []
-    for path in to_delete(_entries(db_path), now or dt.datetime.now()):
+    for path in to_delete(automatic, now or dt.datetime.now()):
         try:
             path.unlink()
             gone.append(path)
@@ -399,6 +403,13 @@ def _database_of(backup: Path) -> Iterator[Path]:
 
 def check_backup(backup: Path) -> None:
     """Refuse a backup that is damaged or made by a newer version of the app."""
+    with _checked(backup):
+        pass
+
+
+@contextlib.contextmanager
+def _checked(backup: Path) -> Iterator[Path]:
+    """The backup's database file (extracted once from a zip), after the checks of check_backup."""
     from app.db import migrate
 
     backup = Path(backup)
@@ -407,15 +418,18 @@ def check_backup(backup: Path) -> None:
     try:
         with _database_of(backup) as copy:
             problem = quick_check(copy)
+            if problem:
+                raise DatabaseCorrupt(
+                    f"备份“{backup.name}”已损坏（完整性检查未通过），不能用来恢复。", problem
+                )
             revision = _revision(copy)
+            if revision is not None and not migrate.known_revision(revision):
+                raise AppError(
+                    f"备份“{backup.name}”由更新版本的软件创建（结构版本 {revision}），请先升级软件再恢复。"
+                )
+            yield copy
     except zipfile.BadZipFile as e:
         raise AppError(f"“{backup.name}”不是有效的备份文件（压缩包已损坏）。", str(e)) from e
-    if problem:
-        raise DatabaseCorrupt(f"备份“{backup.name}”已损坏（完整性检查未通过），不能用来恢复。", problem)
-    if revision is not None and not migrate.known_revision(revision):
-        raise AppError(
-            f"备份“{backup.name}”由更新版本的软件创建（结构版本 {revision}），请先升级软件再恢复。"
-        )
 
 
 def restore_backup(db_path: Path, backup: Path, *, now: dt.datetime | None = None) -> Path | None:
@@ -425,10 +439,9 @@ def restore_backup(db_path: Path, backup: Path, *, now: dt.datetime | None = Non
     from app.db.engine import attachments_dir_for
 
     db_path, backup = Path(db_path), Path(backup)
-    check_backup(backup)
     now = now or dt.datetime.now()
-    before = _set_aside(db_path, now) if db_path.exists() and db_path.stat().st_size else None
-    with _database_of(backup) as copy:
+    with _checked(backup) as copy:
+        before = _set_aside(db_path, now) if db_path.exists() and db_path.stat().st_size else None
         for suffix in ("-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)
         copy_database(copy, db_path)

@@ -126,6 +126,18 @@ def test_daily_backup_once_a_day_then_thinned(db: Database) -> None:
     assert not list(backups_dir_for(db.path).glob("*.tmp"))
 
 
+def test_thinning_never_deletes_manual_backups_or_damaged_files(db: Database) -> None:
+    old = NOW - dt.timedelta(days=400)
+    manual = make_backup(db.path, now=old)
+    damaged = backups_dir_for(db.path) / f"chanjiao-{old:%Y%m%d-%H%M%S}-损坏.db"
+    damaged.write_bytes(b"x")
+    for i in range(60):
+        backup.auto_backup(db.path, backup.KIND_DAILY, old + dt.timedelta(days=i, hours=1))
+    backup.thin(db.path, NOW)
+    assert manual.exists() and damaged.exists()
+    assert len(list(backups_dir_for(db.path).glob("*-每日.db"))) <= 12
+
+
 def test_daily_backup_skips_a_missing_database(tmp_path: Path) -> None:
     assert daily_backup(tmp_path / "none.db", NOW) is None
 
