@@ -194,3 +194,27 @@ def test_cli_reminders_json(db: Database, db_path: Path, enterprise: str) -> Non
         timeout=60,
     )
     assert text.returncode == 0 and "条提醒" in text.stdout
+
+
+def test_dashboard_figures(db: Database) -> None:
+    from app.services.dashboard import dashboard
+
+    with db.session() as s:
+        active = [
+            create_enterprise(s, EnterpriseData(name=f"湖南合作{i}有限公司", status="合作中")).ids[0]
+            for i in range(3)
+        ]
+        create_enterprise(s, EnterpriseData(name="湖南意向有限公司", status="意向"))
+        create_project(
+            s, ProjectData(name="订单班", kind="订单培养", leader="王", enterprise_ids=(active[0],))
+        )
+        create_project(
+            s, ProjectData(name="产业学院", kind="现代产业学院", leader="王", enterprise_ids=active[:2])
+        )
+    agreement(db, active[2], "快到期", TODAY + 5 * DAY)
+    with db.reader() as s:
+        d = dashboard(s, TODAY)
+    assert d.partners_by_tier == {"foundation": 0, "deepening": 0, "integration": 2, "none": 1}
+    assert d.projects_by_tier == {"foundation": 1, "deepening": 0, "integration": 1}
+    assert d.agreements_by_status["生效"] == 1 and sum(d.agreements_by_status.values()) == 1
+    assert "agreement_expiring_30" in {r.kind for r in d.reminders}

@@ -1,0 +1,42 @@
+"""Figures for the 工作台 (home page): active partners by their highest project tier, agreements by status,
+projects by tier, and the reminders. Reads only; `today` is injected like everywhere dates matter."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import TIERS, Enterprise
+from app.services.agreement_list import status_counts
+from app.services.projects import enterprise_highest_tiers, tier_counts
+from app.services.reminders import Reminder, reminders
+
+NO_TIER = "none"  # an active partner without a project yet
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    partners_by_tier: dict[str, int]  # foundation / deepening / integration / none, for 合作中 enterprises
+    agreements_by_status: dict[str, int]  # effective status
+    projects_by_tier: dict[str, int]
+    reminders: tuple[Reminder, ...]
+
+
+def dashboard(s: Session, today: dt.date | None = None) -> Dashboard:
+    today = today or dt.date.today()
+    active = s.scalars(
+        select(Enterprise.id).where(Enterprise.deleted_at.is_(None), Enterprise.status == "合作中")
+    )
+    best = enterprise_highest_tiers(s)
+    partners = dict.fromkeys((*TIERS, NO_TIER), 0)
+    for eid in active:
+        partners[best.get(eid, NO_TIER)] += 1
+    return Dashboard(
+        partners_by_tier=partners,
+        agreements_by_status=status_counts(s, today=today),
+        projects_by_tier=tier_counts(s),
+        reminders=tuple(reminders(s, today)),
+    )
