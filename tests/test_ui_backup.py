@@ -86,6 +86,7 @@ def test_restore_round_trip_reopens_on_the_restored_data(ctx, db, qtbot, monkeyp
     monkeypatch.setattr(ui_backup, "confirm", lambda _p, _t, text, **k: asked.append(text) or True)
     section.restore_selected()
     assert "企业 2" in asked[0] and "企业 3" in asked[0] and "恢复前" in asked[0]
+    qtbot.waitUntil(lambda: any("已恢复" in t for t in quiet), timeout=10000)
     assert context().database is not db  # closed and reopened
     assert record_counts(context().database.path)["enterprise"] == 2
     new = next(w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible())
@@ -185,3 +186,23 @@ def test_backup_section_renders(ctx, db, qtbot):
     qtbot.waitUntil(lambda: page.backups.table.rowCount() == 1, timeout=5000)
     shot = page.grab()
     assert not shot.isNull() and shot.width() >= 1000
+
+
+def test_failed_restore_reopens_the_unchanged_database(ctx, db, qtbot, tmp_path, monkeypatch):
+    from ui import backup as ui_backup
+    from ui.main_window import MainWindow
+
+    add(db, "湖南甲公司")
+    junk = tmp_path / "坏的备份.zip"
+    junk.write_bytes(b"not a zip")
+    shown: list[BaseException] = []
+    monkeypatch.setattr(ui_backup, "show_error", lambda _p, exc, _t="": shown.append(exc))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    ui_backup.restore_and_reopen(window.settings_page, junk)
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    assert "不是有效的备份文件" in str(shown[0])
+    assert context().database is not db and window.isVisible()
+    assert record_counts(context().database.path)["enterprise"] == 1
+    context().database.close()

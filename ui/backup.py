@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMessageBox,
+    QProgressDialog,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -28,7 +29,7 @@ from app import backup
 from app.db.engine import open_database
 from ui.errors import show_error
 from ui.files import ask_open, ask_save
-from ui.ops import ReadOp, context
+from ui.ops import TaskOp, context
 from ui.widgets import confirm
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ RESTORE_FILTER = "备份文件 (*.zip *.db);;所有文件 (*)"
 def start_daily_backup() -> None:
     """The day's first backup, on the database worker: the window is not held up."""
     path = context().database.path
-    ReadOp(None, lambda _s: backup.daily_backup_quietly(path)).run()
+    TaskOp(None, lambda: backup.daily_backup_quietly(path)).run()
 
 
 class BackupSection(QGroupBox):
@@ -91,7 +92,7 @@ class BackupSection(QGroupBox):
 
     def reload(self) -> None:
         path = context().database.path
-        ReadOp(self, lambda _s: backup.list_backups(path)).success(self._listed).run()
+        TaskOp(self, lambda: backup.list_backups(path)).success(self._listed).run()
 
     def _listed(self, infos: list[backup.BackupInfo]) -> None:
         self.infos = infos
@@ -128,7 +129,7 @@ class BackupSection(QGroupBox):
         db_path = context().database.path
         self.backup_button.setEnabled(False)
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        op = ReadOp(self, lambda _s: backup.describe_backup(backup.make_backup(db_path, target)))
+        op = TaskOp(self, lambda: backup.describe_backup(backup.make_backup(db_path, target)))
         op.success(self._backed_up).failure(self._backup_failed).run()
 
     def _backed_up(self, info: backup.BackupInfo) -> None:
@@ -187,44 +188,64 @@ def ask_and_restore(parent: QWidget, info: backup.BackupInfo) -> None:
         restore_and_reopen(parent, info.path)
 
 
-def restore_and_reopen(parent: QWidget, source: Path) -> QWidget | None:
-    """Close the database (Windows cannot replace an open file), restore, reopen, rebuild the main window.
-    Returns the new main window (None if the database could not be reopened)."""
-    from ui.main_window import MainWindow
-
+def restore_and_reopen(parent: QWidget, source: Path) -> None:
+    """Close the database (Windows cannot replace an open file), restore on the worker behind a busy dialog,
+    reopen, and rebuild the main window on the restored data (see _reopen)."""
     ctx = context()
     ctx.wait()
-    old_window = parent.window()
+    window = parent.window()
     path = ctx.database.path
     ctx.database.close()
-    restored = False
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        backup.restore_backup(path, source)
-        restored = True
-    except Exception as e:
-        QGuiApplication.restoreOverrideCursor()
-        show_error(parent, e, "恢复失败（数据库没有改变）")
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    try:
-        ctx.database = open_database(path)
-    except Exception as e:
-        QGuiApplication.restoreOverrideCursor()
-        show_error(None, e, "无法重新打开数据库")
-        QApplication.quit()
-        return None
-    QGuiApplication.restoreOverrideCursor()
-    if not restored:
-        return old_window
-    window = MainWindow()
-    if old_window is not None and isinstance(old_window, MainWindow):
-        window.setGeometry(old_window.geometry())
-        old_window.close()
-        old_window.deleteLater()
-    window.show()
-    window.nav.setCurrentRow(window.pages.index(window.settings_page))
-    QMessageBox.information(window, "恢复完成", f"已恢复，现在打开的是恢复后的数据：\n{path}")
-    return window
+    busy = QProgressDialog("正在恢复备份，请稍候…", "", 0, 0, window)
+    busy.setWindowTitle("恢复备份")
+    busy.setCancelButton(None)
+    busy.setWindowModality(Qt.WindowModality.ApplicationModal)
+    busy.setMinimumDuration(0)
+    busy.show()
+    reopen = _Reopen(window, path, busy)
+    TaskOp(window, lambda: backup.restore_backup(path, source)).success(reopen.restored).failure(
+        reopen.failed
+    ).run()
+
+
+class _Reopen:
+    """After the restore job: reopen the database and, if it was replaced, a new main window over it."""
+
+    def __init__(self, window: QWidget, path: Path, busy: QProgressDialog) -> None:
+        self.window, self.path, self.busy = window, path, busy
+
+    def restored(self, _before: Path | None) -> None:
+        if self._open():
+            self._new_window()
+
+    def failed(self, exc: BaseException) -> None:
+        self.busy.close()
+        show_error(self.window, exc, "恢复失败（数据库没有改变）")
+        self._open()
+
+    def _open(self) -> bool:
+        self.busy.close()
+        try:
+            context().database = open_database(self.path)
+        except Exception as e:
+            show_error(None, e, "无法重新打开数据库")
+            QApplication.quit()
+            return False
+        return True
+
+    def _new_window(self) -> None:
+        from ui.main_window import MainWindow
+
+        window = MainWindow()
+        old = self.window
+        if isinstance(old, MainWindow):
+            window.setGeometry(old.geometry())
+        window.show()
+        if isinstance(old, MainWindow):
+            old.close()
+            old.deleteLater()
+        window.nav.setCurrentRow(window.pages.index(window.settings_page))
+        QMessageBox.information(window, "恢复完成", f"已恢复，现在打开的是恢复后的数据：\n{self.path}")
 
 
 def offer_good_backup(path: Path) -> bool:

@@ -173,6 +173,16 @@ class WriteOp(_Op):
     write = True
 
 
+class TaskOp(_Op):
+    """A job on the database worker that opens no session (copying backup files, a restore after the
+    database was closed): fn() with no argument. Queued behind the database jobs, so it never overlaps them."""
+
+    def run(self) -> _Op:
+        fn = self._fn
+        context().submit(self, lambda _report: fn())
+        return self
+
+
 def read_now(fn: Callable[[Session], Any]) -> Any:
     """A short read on the GUI thread (a page of rows, a detail record): WAL lets it run beside the worker."""
     with context().database.reader() as s:
