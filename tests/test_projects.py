@@ -9,7 +9,13 @@ from sqlalchemy import select
 
 from app.db.engine import Database
 from app.db.models import AuditLog, Major, ProjectResponsible
-from app.domain.semesters import past_semesters, semester_bounds, semester_of
+from app.domain.semesters import (
+    DEFAULT_CALENDAR,
+    SemesterCalendar,
+    past_semesters,
+    semester_bounds,
+    semester_of,
+)
 from app.errors import ValidationError, ValidationErrors
 from app.services.agreements import AgreementData, create_agreement
 from app.services.enterprises import EnterpriseData, create_enterprise
@@ -41,7 +47,13 @@ from app.services.projects import (
     tier_is_chosen,
     update_project,
 )
-from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
+from app.services.settings import (
+    CollegeProfile,
+    MajorGroupInfo,
+    get_semester_calendar,
+    save_profile,
+    save_semester_calendar,
+)
 from app.services.visits import VisitData, create_visit, get_visit, last_visits, visit_ids, visit_rows
 
 
@@ -300,3 +312,43 @@ def test_visits(db: Database, world: dict[str, str]) -> None:
         inserted["enterprise_links"] == sorted((world["e1"], world["e2"]))
         and inserted["positions_offered"] == 12
     )
+
+
+def test_semester_calendar() -> None:
+    cal = SemesterCalendar.parse("08-25,02-20,07-10")
+    assert cal.text() == "08-25,02-20,07-10"
+    assert semester_bounds("2025-2026-1", cal) == (dt.date(2025, 8, 25), dt.date(2026, 2, 19))
+    assert semester_bounds("2025-2026-2", cal) == (dt.date(2026, 2, 20), dt.date(2026, 7, 10))
+    assert (
+        semester_of(dt.date(2026, 7, 11), cal) is None
+        and semester_of(dt.date(2026, 8, 25), cal) == "2026-2027-1"
+    )
+    for bad, message in (
+        ("09-01,02-29,07-31", "2月29日"),
+        ("09-01,08-01,07-31", "顺序不对"),
+        ("9月1日", "格式不对"),
+        ("09-01,02-01", "格式不对"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            SemesterCalendar.parse(bad)
+
+
+def test_semester_calendar_in_settings_moves_report_reminders(db: Database) -> None:
+    from app.services.reminders import reminders
+
+    with db.session() as s:
+        assert get_semester_calendar(s) == DEFAULT_CALENDAR
+        create_project(
+            s, ProjectData(name="学徒制", kind="现代学徒制", leader="王", starts_on=dt.date(2026, 3, 1))
+        )
+        with pytest.raises(ValidationError, match="顺序不对"):
+            save_semester_calendar(s, SemesterCalendar((9, 1), (8, 1), (7, 31)))
+    day = dt.date(2026, 7, 20)  # semester 2 is over by the custom calendar, not by the default one
+    with db.reader() as s:
+        assert not [r for r in reminders(s, day) if r.kind == "operation_report_missing"]
+    with db.session() as s:
+        save_semester_calendar(s, SemesterCalendar((8, 25), (2, 20), (7, 10)))
+    with db.reader() as s:
+        assert get_semester_calendar(s).second_end == (7, 10)
+        due = [r.due for r in reminders(s, day) if r.kind == "operation_report_missing"]
+    assert due == [dt.date(2026, 7, 10)]

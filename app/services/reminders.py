@@ -9,7 +9,8 @@ Rules here:
 - action items not done after their due date (action_item_overdue); due today is not overdue yet;
 - projects without a leader (project_no_leader), H第十条(四);
 - a missing 运行报告 for each past semester of a project's period (operation_report_missing), H第十条(五);
-  semesters as in app/domain/semesters.py (1: 9月1日–1月31日, 2: 2月1日–7月31日); a project without a start
+  semesters from the college's calendar in 设置 (app/domain/semesters.py; default 1: 9月1日–1月31日,
+  2: 2月1日–7月31日); a project without a start
   date is not asked for reports; due = the semester's last day;
 - active partners (合作中) not visited in the last 365 days (partner_not_visited), H第十七条; due = the last
   visit (or the cooperation start) + 365 days, none if neither is known.
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import ActionItem, Agreement, Enterprise, Meeting, OperationReport, Project
 from app.domain.semesters import past_semesters, semester_bounds
+from app.services.settings import get_semester_calendar
 from app.services.visits import last_visits
 
 
@@ -135,13 +137,14 @@ def missing_operation_reports(s: Session, today: dt.date) -> list[Reminder]:
             )
         )
     }
+    cal = get_semester_calendar(s)
     out = []
     for pid, name, starts_on, ends_on in s.execute(
         select(Project.id, Project.name, Project.starts_on, Project.ends_on).where(
             Project.deleted_at.is_(None), Project.starts_on.is_not(None)
         )
     ):
-        for semester in past_semesters(starts_on, today, ends_on):
+        for semester in past_semesters(starts_on, today, ends_on, cal):
             if (pid, semester) not in submitted:
                 out.append(
                     Reminder(
@@ -149,7 +152,7 @@ def missing_operation_reports(s: Session, today: dt.date) -> list[Reminder]:
                         "project",
                         pid,
                         name,
-                        semester_bounds(semester)[1],
+                        semester_bounds(semester, cal)[1],
                         f"缺少{semester}学期的运行报告（报发展规划处）",
                         "H第十条(五)",
                     )

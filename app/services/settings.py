@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Major, MajorGroup, Setting
 from app.domain.names import clean_text
+from app.domain.semesters import DEFAULT_CALENDAR, SemesterCalendar
 from app.errors import ValidationError, ValidationErrors
 
 
@@ -118,3 +119,20 @@ def _save_groups(s: Session, groups: tuple[MajorGroupInfo, ...]) -> None:
     for m in majors_by_name.values():
         if m.id not in kept_majors:
             m.deleted_at = stamp
+
+
+SEMESTER_KEY = "semester_calendar"
+
+
+def get_semester_calendar(s: Session) -> SemesterCalendar:
+    """The college's semester calendar (the default one if none is set or the stored one is unusable)."""
+    try:
+        return SemesterCalendar.parse(_get(s, SEMESTER_KEY)) if _get(s, SEMESTER_KEY) else DEFAULT_CALENDAR
+    except ValueError:
+        return DEFAULT_CALENDAR
+
+
+def save_semester_calendar(s: Session, cal: SemesterCalendar) -> None:
+    if problem := cal.problem():
+        raise ValidationError("semester_calendar", problem)
+    _set(s, SEMESTER_KEY, cal.text())
