@@ -206,3 +206,21 @@ def test_failed_restore_reopens_the_unchanged_database(ctx, db, qtbot, tmp_path,
     assert context().database is not db and window.isVisible()
     assert record_counts(context().database.path)["enterprise"] == 1
     context().database.close()
+
+
+def test_unexpected_error_offers_to_copy_the_details(qapp, monkeypatch):
+    from PySide6.QtGui import QGuiApplication
+
+    from ui.errors import show_error
+
+    def answer(box):
+        next(b for b in box.buttons() if b.text() == "复制详细信息").click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    try:
+        raise RuntimeError("意外的错误")
+    except RuntimeError as e:
+        show_error(None, e)
+    copied = QGuiApplication.clipboard().text()
+    assert "RuntimeError: 意外的错误" in copied and "Traceback" in copied

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QProgressDialog,
@@ -66,7 +67,10 @@ class BackupSection(QGroupBox):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        for col in range(3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumHeight(160)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         lay.addWidget(self.table)
@@ -108,7 +112,6 @@ class BackupSection(QGroupBox):
                 item = QTableWidgetItem(text)
                 item.setToolTip(str(info.path))
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
         self.empty.setVisible(not infos)
         self._selection_changed()
 

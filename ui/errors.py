@@ -8,6 +8,7 @@ import sys
 import traceback
 from types import TracebackType
 
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import AppError, ValidationErrors
@@ -33,6 +34,12 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作�
         box.setText("操作失败：程序遇到了意外的问题。您的数据没有丢失，本次操作未保存。")
         box.setInformativeText("如问题反复出现，请把“详细信息”复制给技术支持。日志已写入日志文件夹。")
         box.setDetailedText(details)
+        copy = box.addButton("复制详细信息", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Ok)
+        box.exec()
+        if box.clickedButton() is copy:
+            QGuiApplication.clipboard().setText(details)
+        return
     box.exec()
 
 
