@@ -348,3 +348,16 @@ def test_an_upgraded_old_database_takes_agreements(tmp_path: Path) -> None:
             assert [r.record_id for r in reminders(s, TODAY) if r.kind == "agreement_expiring_30"] == [aid]
     finally:
         old.close()
+
+
+def test_signed_scan_attaches_to_an_agreement(db: Database, ents: tuple[str, str], tmp_path: Path) -> None:
+    from app.services.attachments import add_attachment, list_attachments
+
+    scan = tmp_path / "协议扫描件.pdf"
+    scan.write_bytes(b"%PDF-1.4 signed")
+    aid = create(db, data(ents))
+    with db.session() as s:
+        add_attachment(s, "agreement", aid, scan, kind="签字盖章扫描件")
+    with db.reader() as s:
+        [info] = list_attachments(s, "agreement", aid)
+    assert info.original_name == "协议扫描件.pdf"

@@ -18,7 +18,7 @@ from app.domain.semesters import (
 )
 from app.errors import ValidationError, ValidationErrors
 from app.services.agreements import AgreementData, create_agreement
-from app.services.enterprises import EnterpriseData, create_enterprise
+from app.services.enterprises import EnterpriseData, create_enterprise, get_enterprise
 from app.services.meetings import (
     ActionItemData,
     MeetingData,
@@ -352,3 +352,28 @@ def test_semester_calendar_in_settings_moves_report_reminders(db: Database) -> N
         assert get_semester_calendar(s).second_end == (7, 10)
         due = [r.due for r in reminders(s, day) if r.kind == "operation_report_missing"]
     assert due == [dt.date(2026, 7, 10)]
+
+
+def test_quick_visit_with_new_enterprise_names(db: Database, world: dict[str, str]) -> None:
+    from app.services.enterprise_list import EnterpriseQuery, count_enterprises
+    from app.services.visits import QUICK_NOTE, create_quick_visit
+
+    today = dt.date(2026, 11, 23)
+    with db.session() as s:
+        changes = create_quick_visit(
+            s,
+            VisitData(today, (world["e1"],), "张院长", purpose="访企拓岗"),
+            ["湖南新访科技有限公司", " 湖南乙汽车有限公司 ", ""],  # a new name and one already in the archive
+            today=today,
+        )
+        assert changes.warnings == ("已新增企业“湖南新访科技有限公司”，请稍后在合作企业档案中补全信息",)
+        v = get_visit(s, changes.ids[0])
+        assert v.enterprise_names == ("湖南甲智能有限公司", "湖南新访科技有限公司", "湖南乙汽车有限公司")
+        new = get_enterprise(s, v.enterprise_ids[1])
+        assert new.status == "意向" and new.note == QUICK_NOTE
+    with db.session() as s:  # a visit that fails leaves no new enterprise
+        with pytest.raises(ValidationErrors, match="带队领导"):
+            create_quick_visit(s, VisitData(today, (), ""), ["湖南不该留下有限公司"], today=today)
+        assert count_enterprises(s, EnterpriseQuery(text="不该留下")) == 0
+        with pytest.raises(ValidationErrors, match="企业名称“.*”"):
+            create_quick_visit(s, VisitData(today, (), "张院长"), ["很长" * 120], today=today)

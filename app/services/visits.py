@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise, Visit, VisitEnterprise
-from app.domain.names import clean_text
+from app.domain.names import clean_text, name_key
 from app.errors import NotFound, ValidationError, ValidationErrors
 from app.services.common import Changes, restore, soft_delete
+from app.services.enterprises import EnterpriseData, check_fields, create_enterprise, normalized
 
 
 @dataclass(frozen=True)
@@ -189,3 +190,38 @@ def last_visits(s: Session) -> dict[str, dt.date]:
             .group_by(VisitEnterprise.enterprise_id)
         ).all()
     )
+
+
+QUICK_NOTE = "走访时新增，待在合作企业档案中补全信息"
+
+
+def create_quick_visit(
+    s: Session, data: VisitData, new_names: Sequence[str] = (), *, today: dt.date | None = None
+) -> Changes:
+    """A visit entered on the spot, with enterprises typed by name that are not picked from the archive: a
+    live enterprise with the same name (after name_key) is used, any other name becomes a new enterprise
+    (意向, noted “走访时新增”) to complete later. All or nothing: a visit that fails validation leaves no new
+    enterprise behind. The warnings name the enterprises created."""
+    names = list(dict.fromkeys(clean_text(n) for n in new_names if clean_text(n)))
+    for name in names:
+        if errors := check_fields(normalized(EnterpriseData(name=name))):
+            raise ValidationErrors([ValidationError("new_names", f"企业名称“{name}”：{errors[0].message}")])
+    existing = dict(
+        s.execute(
+            select(Enterprise.name_key, Enterprise.id).where(
+                Enterprise.deleted_at.is_(None), Enterprise.name_key.in_([name_key(n) for n in names])
+            )
+        ).all()
+    )
+    created: list[str] = []
+    with s.begin_nested():
+        ids = list(data.enterprise_ids)
+        for name in names:
+            eid = existing.get(name_key(name))
+            if eid is None:
+                eid = create_enterprise(s, EnterpriseData(name=name, note=QUICK_NOTE)).ids[0]
+                created.append(name)
+            ids.append(eid)
+        changes = create_visit(s, replace(data, enterprise_ids=tuple(ids)), today=today)
+    warnings = tuple(f"已新增企业“{n}”，请稍后在合作企业档案中补全信息" for n in created)
+    return Changes("visit", changes.ids, warnings)
