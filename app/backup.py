@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import json
 import logging
 import re
@@ -30,7 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.errors import AppError, DatabaseCorrupt
+from app.errors import AppError, BackupFailed, DatabaseCorrupt
 from app.fsutil import atomic_path
 
 log = logging.getLogger(__name__)
@@ -117,13 +118,30 @@ def _unique(folder: Path, stem: str, when: dt.datetime, kind: str, suffix: str) 
     return target
 
 
+@contextlib.contextmanager
+def _writing(where: Path) -> Iterator[None]:
+    """OS and SQLite write failures as BackupFailed with a message a secretary can act on."""
+    try:
+        yield
+    except (OSError, sqlite3.OperationalError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        full = getattr(e, "errno", None) == errno.ENOSPC or "full" in str(e)
+        hint = (
+            "磁盘空间不足，请清理磁盘或换一个位置。"
+            if full
+            else "请确认该位置可以写入（U盘未写保护、未被拔出）。"
+        )
+        raise BackupFailed(f"无法写入备份“{where}”：{hint}", reason) from e
+
+
 def auto_backup(db_path: Path, kind: str, now: dt.datetime | None = None, *, thinning: bool = True) -> Path:
     """A database-only copy into the backups folder, then thinning of the old ones."""
     db_path = Path(db_path)
     folder = backups_dir_for(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
     now = now or dt.datetime.now()
-    target = copy_database(db_path, _unique(folder, db_path.stem, now, kind, ".db"))
+    with _writing(folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        target = copy_database(db_path, _unique(folder, db_path.stem, now, kind, ".db"))
     log.info("backup (%s): %s", kind, target.name)
     if thinning:
         thin(db_path, now)
@@ -156,9 +174,13 @@ def daily_backup_quietly(db_path: Path, now: dt.datetime | None = None) -> Path 
 def make_backup(db_path: Path, target: Path | None = None, *, now: dt.datetime | None = None) -> Path:
     """A manual backup: one .zip with the database, the attachments folder and backup.json. Without a target
     it goes to the backups folder. Returns the zip's path."""
+    with _writing(Path(target) if target else backups_dir_for(db_path)):
+        return _make_backup(Path(db_path), target, now)
+
+
+def _make_backup(db_path: Path, target: Path | None, now: dt.datetime | None) -> Path:
     from app.db.engine import attachments_dir_for
 
-    db_path = Path(db_path)
     now = now or dt.datetime.now()
     if target is None:
         folder = backups_dir_for(db_path)

@@ -59,6 +59,11 @@ class DatabaseTooNew(DatabaseError):
     pass
 
 
+class BackupFailed(DatabaseError):
+    """A backup could not be written (full disk, write-protected USB stick, folder not writable). Before a
+    migration this stops the upgrade: the database is not changed without a backup."""
+
+
 class DatabaseCorrupt(DatabaseError):
     """The file is a database but fails SQLite's quick_check (power cut, failing disk, a sync tool)."""
 

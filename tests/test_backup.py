@@ -28,7 +28,7 @@ from app.backup import (
     to_delete,
 )
 from app.db.engine import Database, open_database
-from app.errors import AppError, DatabaseCorrupt
+from app.errors import AppError, BackupFailed, DatabaseCorrupt
 from app.services.enterprises import EnterpriseData, add_enterprises, create_enterprise
 
 NOW = dt.datetime(2026, 11, 23, 9, 30)
@@ -278,6 +278,23 @@ def test_copying_a_damaged_database_fails_and_leaves_nothing(db_path: Path) -> N
     with pytest.raises(DatabaseCorrupt):
         backup.auto_backup(db_path, backup.KIND_DAILY, NOW)
     assert [p.name for p in backups_dir_for(db_path).iterdir()] == []
+
+
+def test_unwritable_place_gives_a_plain_message(db: Database, tmp_path: Path) -> None:
+    blocker = tmp_path / "不是文件夹"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(BackupFailed) as exc:
+        make_backup(db.path, blocker / "备份.zip")
+    assert "无法写入备份" in exc.value.message and "U盘" in exc.value.message
+
+
+def test_full_disk_gives_a_plain_message(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    def full(*_a: object, **_k: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup, "copy_database", full)
+    with pytest.raises(BackupFailed, match="磁盘空间不足"):
+        backup.auto_backup(db.path, backup.KIND_DAILY)
 
 
 def test_restore_refuses_what_is_not_a_backup(db: Database, tmp_path: Path) -> None:
