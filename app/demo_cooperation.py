@@ -62,6 +62,7 @@ AGREEMENT_KINDS = (  # weights of the kinds among demo agreements
     ("培训服务", 10),
     ("其他", 2),
 )
+TITLES = {"框架协议": "{s}校企合作框架协议", "其他": "{s}合作协议"}
 KINDS = tuple(k for k, _ in AGREEMENT_KINDS)
 KIND_WEIGHTS = tuple(w for _, w in AGREEMENT_KINDS)
 PURPOSES = (
@@ -123,7 +124,7 @@ class _Cooperation:
             ends = starts + dt.timedelta(days=rng.choice((1, 2, 3, 5)) * 365 - 1)
         signed = starts - dt.timedelta(days=rng.randint(0, 20))
         return AgreementData(
-            title=f"{short}{'校企合作' if kind == '框架协议' else ''}{kind}协议",
+            title=TITLES.get(kind, "{s}{k}合作协议").format(s=short, k=kind),
             kind=kind,
             enterprise_ids=(eid, *(o[0] for o in others if o[0] != eid)),
             number=f"JDXY-{signed.year}-{i + 1:03d}",

@@ -83,6 +83,9 @@ def test_small_fill_cooperation_triggers_every_reminder(small_db: Database) -> N
         "partner_not_visited",
     }
     assert all(tiers.values()) and sum(tiers.values()) == 12
+    with small_db.reader() as s:
+        titles = s.scalars(select(Agreement.title)).all()
+    assert all(t.endswith("协议") and "协议协议" not in t for t in titles)
 
 
 def test_small_fill_codes_valid_and_unique(small_db: Database) -> None:
