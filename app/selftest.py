@@ -128,6 +128,30 @@ def check_enterprises(work: Path) -> str:
     return ""
 
 
+def check_backup(work: Path) -> str:
+    """A manual backup (zip) restored into another folder gives the same records; the instance lock works."""
+    from app.backup import make_backup, record_counts, restore_backup
+    from app.db.engine import open_database
+    from app.instance import InstanceLock
+    from app.services.enterprises import create_enterprise
+
+    path = work / "备份自检" / "学院.db"
+    db = open_database(path)
+    try:
+        with db.session() as s:
+            create_enterprise(s, _sample_enterprise())
+    finally:
+        db.close()
+    zipped = make_backup(path, work / "U盘" / "备份.zip")
+    copy = work / "恢复自检" / "学院.db"
+    with InstanceLock(copy):
+        restore_backup(copy, zipped)
+    if record_counts(copy) != record_counts(path):
+        raise CheckFailed(f"恢复后的记录数不同：{record_counts(copy)} ≠ {record_counts(path)}")
+    open_database(copy).close()
+    return f"{zipped.stat().st_size // 1024} KB"
+
+
 def check_pinyin(work: Path) -> str:
     from app.domain.names import pinyin_keys
 
@@ -258,6 +282,7 @@ def check_data_folder(work: Path) -> str:
 CHECKS: tuple[tuple[str, Callable[[Path], str]], ...] = (
     ("数据库迁移", check_database),
     ("企业档案读写", check_enterprises),
+    ("备份与恢复", check_backup),
     ("拼音检索", check_pinyin),
     ("Excel 导入导出", check_excel),
     ("Word 文档", check_word),
