@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -224,3 +225,16 @@ def test_unexpected_error_offers_to_copy_the_details(qapp, monkeypatch):
         show_error(None, e)
     copied = QGuiApplication.clipboard().text()
     assert "RuntimeError: 意外的错误" in copied and "Traceback" in copied
+
+
+def test_database_on_a_network_drive_gets_a_warning(qapp, monkeypatch, tmp_path):
+    from ui import app as ui_app
+
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: warned.append(text))
+    monkeypatch.setattr(ui_app, "network_drive", lambda _p: False)
+    ui_app.warn_if_network_drive(tmp_path / "a.db")
+    assert warned == []
+    monkeypatch.setattr(ui_app, "network_drive", lambda _p: True)
+    ui_app.warn_if_network_drive(Path(r"\\server\share\chanjiao.db"))
+    assert "网络" in warned[0] and "本机硬盘" in warned[0]
