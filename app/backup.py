@@ -41,7 +41,14 @@ KIND_DAILY, KIND_MIGRATION, KIND_RESTORE, KIND_MANUAL = "每日", "升级前", "
 AUTOMATIC = {KIND_DAILY, KIND_MIGRATION, KIND_RESTORE}  # thinned; 手动 and 损坏 files are kept
 MANIFEST = "backup.json"
 # What a backup's list entry shows: table -> label (tables missing from an old copy are skipped).
-COUNTED = {"enterprise": "企业", "contact": "联系人", "attachment": "附件"}
+COUNTED = {
+    "enterprise": "企业",
+    "contact": "联系人",
+    "agreement": "协议",
+    "project": "项目",
+    "visit": "走访",
+    "attachment": "附件",
+}
 _NAME = re.compile(r"-(\d{8}-\d{6})(?:-\d+)?-([^-.]+)\.(db|zip)$")
 _STAMP = "%Y%m%d-%H%M%S"
 

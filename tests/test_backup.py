@@ -122,7 +122,14 @@ def test_daily_backup_once_a_day_then_thinned(db: Database) -> None:
     infos = list_backups(db.path)
     assert 7 <= len(infos) <= 7 + 4 + 12
     assert infos[0].created == NOW + dt.timedelta(days=39)
-    assert infos[0].counts == {"enterprise": 1, "contact": 0, "attachment": 0}
+    assert infos[0].counts == {
+        "enterprise": 1,
+        "contact": 0,
+        "agreement": 0,
+        "project": 0,
+        "visit": 0,
+        "attachment": 0,
+    }
     assert not list(backups_dir_for(db.path).glob("*.tmp"))
 
 
@@ -206,7 +213,7 @@ def test_manual_zip_holds_database_and_attachments_and_restores_whole(db: Databa
     assert "chanjiao.db" in members and "backup.json" in members
     assert any(m.startswith("chanjiao_附件/") for m in members)
     info = backup.describe_backup(out)
-    assert info.counts == {"enterprise": 1, "contact": 0, "attachment": 1}
+    assert info.counts["enterprise"] == 1 and info.counts["attachment"] == 1
     db.close()
     # another computer: an empty data folder
     other = tmp_path / "其他电脑" / "chanjiao.db"
