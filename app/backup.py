@@ -308,11 +308,23 @@ def describe_backup(path: Path, created: dt.datetime | None = None, kind: str = 
             with contextlib.suppress(ValueError, TypeError):
                 created = dt.datetime.fromisoformat(manifest["created"])
         else:
-            found = record_counts(path)
+            found = _cached_counts(path)
     except Exception:
         log.warning("cannot read backup %s", path.name, exc_info=True)
         return BackupInfo(path, created, size, kind or KIND_MANUAL, {}, readable=False)
     return BackupInfo(path, created, size, kind or KIND_MANUAL, found)
+
+
+_counts_cache: dict[tuple[str, int, int], dict[str, int]] = {}
+
+
+def _cached_counts(path: Path) -> dict[str, int]:
+    """record_counts of a backup file, remembered while the file is unchanged (0.4 s each on 100k records)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    if key not in _counts_cache:
+        _counts_cache[key] = record_counts(path)
+    return dict(_counts_cache[key])
 
 
 def record_counts(path: Path) -> dict[str, int]:

@@ -81,6 +81,8 @@ def test_restore_round_trip_reopens_on_the_restored_data(ctx, db, qtbot, monkeyp
     qtbot.addWidget(window)
     window.show()
     section = window.settings_page.backups
+    assert section.infos == [] and not section._loaded  # listed only when shown
+    window.nav.setCurrentRow(window.pages.index(window.settings_page))
     qtbot.waitUntil(lambda: section.table.rowCount() == 1, timeout=5000)
     section.table.selectRow(0)
     asked: list[str] = []

@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -92,7 +92,15 @@ class BackupSection(QGroupBox):
         buttons.addStretch(1)
         lay.addLayout(buttons)
         self.infos: list[backup.BackupInfo] = []
-        self.reload()
+        self._loaded = False
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        """Listed when first shown, not when the window is built: counting the records of 20 backups of a
+        100k database takes seconds, and the worker is needed for the first page of the archive."""
+        super().showEvent(event)
+        if not self._loaded:
+            self._loaded = True
+            self.reload()
 
     def reload(self) -> None:
         path = context().database.path
