@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QCoreApplication,
     QLibraryInfo,
     QLocale,
+    QTimer,
     QtMsgType,
     QTranslator,
     qInstallMessageHandler,
@@ -63,6 +64,7 @@ def app_icon() -> QIcon:
     return QIcon(pixmap)
 
 
+DAILY_BACKUP_DELAY_MS = 3000
 _lock: InstanceLock | None = None  # held while the window has the database open
 
 
@@ -137,7 +139,8 @@ def run_gui(db_path: Path) -> int:
     set_context(ctx)
     from ui.backup import start_daily_backup
 
-    start_daily_backup()
+    # after the first page has loaded (the copy of a 100k database holds the worker for ~1.5 s)
+    QTimer.singleShot(DAILY_BACKUP_DELAY_MS, start_daily_backup)
     with database.reader() as s:
         configured = is_configured(s)
     if not configured:
