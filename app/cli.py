@@ -137,7 +137,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             "errors": errors,
             "warnings": warnings,
         }
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print_json(out)
     else:
         for e in errors:
             print(f"第{e['row']}行 [{e['column']}]：{e['message']}")
@@ -188,6 +188,14 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "template": cmd_template,
     "selftest": cmd_selftest,
 }
+
+
+def print_json(value: object) -> None:
+    """--json output is UTF-8 whatever the console's code page (JSON is UTF-8 by its standard; a script
+    reading it on Chinese Windows must not get GBK). A Windows console takes UTF-8 bytes too."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write((json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    sys.stdout.buffer.flush()
 
 
 def setup_console() -> None:

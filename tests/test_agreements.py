@@ -7,7 +7,6 @@ import datetime as dt
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -38,6 +37,7 @@ from app.services.agreements import (
 from app.services.enterprise_list import enterprise_ids
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises, purge_enterprises
 from app.services.reminders import reminders
+from tests.cli_run import run_cli
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -286,9 +286,7 @@ def test_update_changes_enterprises(db: Database, ents: tuple[str, str]) -> None
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args], capture_output=True, text=True, encoding="utf-8", timeout=60
-    )
+    return run_cli(*args)
 
 
 def test_cli_agreements_list_json(db: Database, db_path: Path, ents: tuple[str, str]) -> None:

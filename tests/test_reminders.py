@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from app.services.meetings import ActionItemData, MeetingData, create_meeting, r
 from app.services.projects import ProjectData, create_project
 from app.services.reminders import Reminder, reminders
 from app.services.visits import VisitData, create_visit
+from tests.cli_run import run_cli
 
 TODAY = dt.date(2026, 11, 23)
 DAY = dt.timedelta(days=1)
@@ -156,23 +155,7 @@ def test_registry_takes_new_rules(db: Database, monkeypatch: pytest.MonkeyPatch)
 def test_cli_reminders_json(db: Database, db_path: Path, enterprise: str) -> None:
     aid = agreement(db, enterprise, "快到期", TODAY + 20 * DAY)
     db.close()
-    out = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "app",
-            "reminders",
-            "--db",
-            str(db_path),
-            "--today",
-            TODAY.isoformat(),
-            "--json",
-        ],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
+    out = run_cli("reminders", "--db", str(db_path), "--today", TODAY.isoformat(), "--json")
     assert out.returncode == 0, out.stderr
     items = json.loads(out.stdout)
     assert items == [
@@ -186,13 +169,7 @@ def test_cli_reminders_json(db: Database, db_path: Path, enterprise: str) -> Non
             "source": "H第十条",
         }
     ]
-    text = subprocess.run(
-        [sys.executable, "-m", "app", "reminders", "--db", str(db_path)],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=60,
-    )
+    text = run_cli("reminders", "--db", str(db_path))
     assert text.returncode == 0 and "条提醒" in text.stdout
 
 

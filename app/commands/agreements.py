@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 from collections.abc import Callable
+
+from app.cli import print_json
 
 
 def _date(text: str) -> dt.date:
@@ -60,7 +61,7 @@ def cmd_agreements(args: argparse.Namespace) -> int:
     if args.json:
         fields = "id number title kind enterprises signed_on starts_on ends_on status days_left".split()
         out = [{f: _json_value(getattr(r, f)) for f in fields} for r in items]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print_json(out)
         return 0
     for r in items:
         left = f"（剩{r.days_left}天）" if r.days_left is not None else ""
@@ -84,7 +85,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     if args.json:
         fields = "kind record_type record_id title due message source".split()
         out = [{f: _json_value(getattr(r, f)) for f in fields} for r in found]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print_json(out)
         return 0
     for r in found:
         print(f"{r.due or '—'}\t{r.title}\t{r.message}")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from pathlib import Path
+
+from app.cli import print_json
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -62,7 +63,7 @@ def _list(path: Path, as_json: bool) -> int:
             }
             for i in infos
         ]
-        print(json.dumps(out, ensure_ascii=False, indent=2))
+        print_json(out)
         return 0
     if not infos:
         print(f"还没有备份（备份文件夹：{backup.backups_dir_for(path)}）")
