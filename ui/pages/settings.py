@@ -35,7 +35,10 @@ class SettingsPage(QWidget):
         form.addRow("专业群与专业：", self.groups)
         edit = QPushButton("修改…")
         edit.clicked.connect(self.edit_profile)
-        form.addRow("", edit)
+        row = QHBoxLayout()
+        row.addWidget(edit)
+        row.addStretch(1)
+        form.addRow("", row)
         lay.addWidget(college)
 
         data = QGroupBox("数据")
