@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.db.models import AGREEMENT_STATUSES, Agreement, AgreementEnterprise, Enterprise
 from app.domain.names import clean_text
 from app.services.agreements import effective_status
+from app.services.common import like_pattern
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _filtered(q: AgreementQuery, today: dt.date):
     )
     for term in clean_text(q.text).split(" "):
         if term:
-            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            pattern = like_pattern(term)
             by_enterprise = (
                 select(AgreementEnterprise.agreement_id)
                 .join(Enterprise, Enterprise.id == AgreementEnterprise.enterprise_id)

@@ -29,8 +29,8 @@ from app.db.models import (
     Enterprise,
 )
 from app.domain.names import clean_text
-from app.errors import AppError, NotFound, ValidationError, ValidationErrors
-from app.services.common import Changes, now, restore, soft_delete
+from app.errors import AppError, ValidationError, ValidationErrors
+from app.services.common import Changes, get_or_raise, now, restore, soft_delete
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "草稿": ("学院审核",),
@@ -281,10 +281,7 @@ def restore_agreements(s: Session, ids: Sequence[str]) -> Changes:
 
 
 def _get(s: Session, agreement_id: str) -> Agreement:
-    a = s.get(Agreement, agreement_id)
-    if a is None:
-        raise NotFound("找不到该协议（可能已被彻底删除）")
-    return a
+    return get_or_raise(s, Agreement, agreement_id, "协议")
 
 
 def get_agreement(s: Session, agreement_id: str, *, today: dt.date | None = None) -> AgreementDetail:

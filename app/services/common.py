@@ -51,3 +51,19 @@ def restore(s: Session, model: type, ids: Sequence[str]) -> Changes:
     for row in rows:
         row.deleted_at = None
     return Changes(model.__tablename__, tuple(r.id for r in rows))
+
+
+def get_or_raise(s: Session, model: type, record_id: str, what: str):
+    """The record, or NotFound saying which kind of record is gone (it may have been purged meanwhile)."""
+    from app.errors import NotFound
+
+    row = s.get(model, record_id)
+    if row is None:
+        raise NotFound(f"找不到该{what}（可能已被彻底删除）")
+    return row
+
+
+def like_pattern(term: str) -> str:
+    """A LIKE pattern that finds `term` anywhere, with % and _ taken literally (use escape="\\")."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -19,6 +19,7 @@ from app.db.models import (
     EnterpriseCategory,
 )
 from app.domain.names import clean_text
+from app.services.common import like_pattern
 
 
 @dataclass(frozen=True)
@@ -79,16 +80,11 @@ SORT_COLUMNS = {
 }
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _term_condition(term: str):
     """One search word: name, short name, code, pinyin (Latin letters), or a contact's name or phone.
 
     Contacts are matched by one scan of the contact table (an IN subquery), not a lookup per enterprise."""
-    pattern = _like(term)
+    pattern = like_pattern(term)
     contacts = select(Contact.enterprise_id).where(
         Contact.deleted_at.is_(None),
         or_(Contact.name.like(pattern, escape="\\"), Contact.phone.like(pattern, escape="\\")),
@@ -96,11 +92,11 @@ def _term_condition(term: str):
     conds = [
         Enterprise.name.like(pattern, escape="\\"),
         Enterprise.short_name.like(pattern, escape="\\"),
-        Enterprise.uscc.like(_like(term.upper()), escape="\\"),
+        Enterprise.uscc.like(like_pattern(term.upper()), escape="\\"),
         Enterprise.id.in_(contacts),
     ]
     if term.isascii() and term.isalpha():
-        lower = _like(term.lower())
+        lower = like_pattern(term.lower())
         conds += [
             Enterprise.pinyin_initials.like(lower, escape="\\"),
             Enterprise.pinyin_full.like(lower, escape="\\"),

@@ -29,9 +29,9 @@ from app.db.models import (
 )
 from app.domain.codes import USCC_CHECK_FAILED_MESSAGE, check_uscc
 from app.domain.names import clean_text, name_key, pinyin_keys
-from app.errors import AppError, NotFound, ValidationError, ValidationErrors
+from app.errors import AppError, ValidationError, ValidationErrors
 from app.progress import Progress, noop_progress, tick
-from app.services.common import Changes, restore, soft_delete
+from app.services.common import Changes, get_or_raise, restore, soft_delete
 
 PHONE_RE = re.compile(r"[0-9+\-() 转#,，/、]{3,40}")
 BULK_CHUNK = 2000  # records per Core insert in add_enterprises
@@ -375,10 +375,7 @@ class _Batch:
 
 
 def _get(s: Session, enterprise_id: str) -> Enterprise:
-    ent = s.get(Enterprise, enterprise_id)
-    if ent is None:
-        raise NotFound("找不到该企业（可能已被彻底删除）")
-    return ent
+    return get_or_raise(s, Enterprise, enterprise_id, "企业")
 
 
 def get_enterprise(s: Session, enterprise_id: str) -> EnterpriseDetail:

@@ -13,7 +13,7 @@ from app.db.models import ActionItem, Meeting, OperationReport, Project
 from app.domain.names import clean_text
 from app.domain.semesters import semester_bounds
 from app.errors import NotFound, ValidationError, ValidationErrors
-from app.services.common import Changes, restore, soft_delete
+from app.services.common import Changes, get_or_raise, restore, soft_delete
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,7 @@ def complete_action_item(s: Session, item_id: str, done_on: dt.date | None = Non
 
 
 def _get(s: Session, meeting_id: str) -> Meeting:
-    m = s.get(Meeting, meeting_id)
-    if m is None:
-        raise NotFound("找不到该会议记录")
-    return m
+    return get_or_raise(s, Meeting, meeting_id, "会议记录")
 
 
 def get_meeting(s: Session, meeting_id: str) -> MeetingDetail:

@@ -26,8 +26,8 @@ from app.db.models import (
     ProjectResponsible,
 )
 from app.domain.names import clean_text
-from app.errors import NotFound, ValidationError, ValidationErrors
-from app.services.common import Changes, restore, soft_delete
+from app.errors import ValidationError, ValidationErrors
+from app.services.common import Changes, get_or_raise, like_pattern, restore, soft_delete
 
 TIER_BY_KIND = {  # H第九条
     "岗位实习": "foundation",
@@ -248,10 +248,7 @@ def restore_projects(s: Session, ids: Sequence[str]) -> Changes:
 
 
 def _get(s: Session, project_id: str) -> Project:
-    p = s.get(Project, project_id)
-    if p is None:
-        raise NotFound("找不到该项目（可能已被彻底删除）")
-    return p
+    return get_or_raise(s, Project, project_id, "项目")
 
 
 def get_project(s: Session, project_id: str) -> ProjectDetail:
@@ -307,7 +304,7 @@ def project_ids(s: Session, q: ProjectQuery = ProjectQuery()) -> list[str]:
     )
     for term in clean_text(q.text).split(" "):
         if term:
-            pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            pattern = like_pattern(term)
             by_enterprise = (
                 select(ProjectEnterprise.project_id)
                 .join(Enterprise, Enterprise.id == ProjectEnterprise.enterprise_id)

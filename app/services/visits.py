@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise, Visit, VisitEnterprise
 from app.domain.names import clean_text, name_key
-from app.errors import NotFound, ValidationError, ValidationErrors
-from app.services.common import Changes, restore, soft_delete
+from app.errors import ValidationError, ValidationErrors
+from app.services.common import Changes, get_or_raise, restore, soft_delete
 from app.services.enterprises import EnterpriseData, check_fields, create_enterprise, normalized
 
 
@@ -105,10 +105,7 @@ def restore_visits(s: Session, ids: Sequence[str]) -> Changes:
 
 
 def _get(s: Session, visit_id: str) -> Visit:
-    v = s.get(Visit, visit_id)
-    if v is None:
-        raise NotFound("找不到该走访记录")
-    return v
+    return get_or_raise(s, Visit, visit_id, "走访记录")
 
 
 def get_visit(s: Session, visit_id: str) -> VisitDetail:
