@@ -14,7 +14,6 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from app.db.engine import Database, open_database
-from app.domain.codes import uscc_check_char
 from app.errors import AppError, Cancelled
 from app.io.enterprises_xlsx import (
     HEADERS,
@@ -35,18 +34,10 @@ from app.services.enterprises import (
     get_enterprise,
     normalized,
 )
+from tests.codes import failed_check, valid_uscc
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def code(n: int) -> str:
-    body = f"91430100MA4L{n:04d}J"
-    return body + uscc_check_char(body)
-
-
-def failed_check(n: int) -> str:
-    good = code(n)
-    return good[:17] + ("0" if good[17] != "0" else "1")
+code = valid_uscc
 
 
 FULL = EnterpriseData(

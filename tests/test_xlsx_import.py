@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 import app.io.enterprises_xlsx as ex
 from app.db.engine import Database
 from app.db.models import AuditLog, Contact, Enterprise
-from app.domain.codes import uscc_check_char
 from app.errors import AppError, Cancelled, ImportFileError
 from app.io.enterprises_xlsx import import_enterprises, read_enterprises
 from app.io.xlsx import cell_bool, cell_date, cell_text, find_header, header_key, open_workbook
@@ -33,19 +32,11 @@ from app.services.enterprises import (
     delete_enterprises,
     get_enterprise,
 )
+from tests.codes import failed_check as bad_check
+from tests.codes import valid_uscc
 
 REPO = Path(__file__).resolve().parents[1]
-
-
-def code(n: int) -> str:
-    """A valid 统一社会信用代码, different for each n."""
-    body = f"91430100MA4L{n:04d}J"
-    return body + uscc_check_char(body)
-
-
-def bad_check(n: int) -> str:
-    good = code(n)
-    return good[:17] + ("0" if good[17] != "0" else "1")
+code = valid_uscc
 
 
 HEAD = ["企业名称", "统一社会信用代码", "合作状态", "联系人", "联系电话"]

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.db.models import AGREEMENT_STATUSES, Agreement, AgreementEnterprise, Enterprise
 from app.domain.names import clean_text
 from app.services.agreements import effective_status
-from app.services.common import like_pattern
+from app.services.common import in_view, like_pattern
 
 
 @dataclass(frozen=True)
@@ -59,9 +59,7 @@ def _status_condition(status: str, today: dt.date):
 
 
 def _filtered(q: AgreementQuery, today: dt.date):
-    stmt = select(Agreement.id).where(
-        Agreement.deleted_at.is_not(None) if q.deleted else Agreement.deleted_at.is_(None)
-    )
+    stmt = select(Agreement.id).where(in_view(Agreement, q.deleted))
     for term in clean_text(q.text).split(" "):
         if term:
             pattern = like_pattern(term)

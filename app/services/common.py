@@ -67,3 +67,8 @@ def like_pattern(term: str) -> str:
     """A LIKE pattern that finds `term` anywhere, with % and _ taken literally (use escape="\\")."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def in_view(model: type, deleted: bool):
+    """The condition for a list: live records, or with deleted=True those in the 回收站."""
+    return model.deleted_at.is_not(None) if deleted else model.deleted_at.is_(None)

@@ -19,7 +19,7 @@ from app.db.models import (
     EnterpriseCategory,
 )
 from app.domain.names import clean_text
-from app.services.common import like_pattern
+from app.services.common import in_view, like_pattern
 
 
 @dataclass(frozen=True)
@@ -106,7 +106,7 @@ def _term_condition(term: str):
 
 def _filtered(q: EnterpriseQuery) -> Select:
     stmt = select(Enterprise.id)
-    stmt = stmt.where(Enterprise.deleted_at.is_not(None) if q.deleted else Enterprise.deleted_at.is_(None))
+    stmt = stmt.where(in_view(Enterprise, q.deleted))
     for term in clean_text(q.text).split(" "):
         if term:
             stmt = stmt.where(_term_condition(term))

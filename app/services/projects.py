@@ -27,7 +27,7 @@ from app.db.models import (
 )
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, like_pattern, restore, soft_delete
+from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
 
 TIER_BY_KIND = {  # H第九条
     "岗位实习": "foundation",
@@ -299,9 +299,7 @@ class ProjectRow:
 
 def project_ids(s: Session, q: ProjectQuery = ProjectQuery()) -> list[str]:
     """Matching ids grouped by tier (基础层, 深化层, 融合层), then by name."""
-    stmt = select(Project.id).where(
-        Project.deleted_at.is_not(None) if q.deleted else Project.deleted_at.is_(None)
-    )
+    stmt = select(Project.id).where(in_view(Project, q.deleted))
     for term in clean_text(q.text).split(" "):
         if term:
             pattern = like_pattern(term)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Enterprise, Visit, VisitEnterprise
 from app.domain.names import clean_text, name_key
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, restore, soft_delete
+from app.services.common import Changes, get_or_raise, in_view, restore, soft_delete
 from app.services.enterprises import EnterpriseData, check_fields, create_enterprise, normalized
 
 
@@ -141,7 +141,7 @@ class VisitRow:
 
 def visit_ids(s: Session, *, enterprise_id: str = "", deleted: bool = False) -> list[str]:
     """Visits newest first, optionally those to one enterprise."""
-    stmt = select(Visit.id).where(Visit.deleted_at.is_not(None) if deleted else Visit.deleted_at.is_(None))
+    stmt = select(Visit.id).where(in_view(Visit, deleted))
     if enterprise_id:
         stmt = stmt.where(
             Visit.id.in_(
