@@ -1,11 +1,13 @@
-"""Small reusable widgets: the undo bar, the empty-state panel, a debounced search box."""
+"""Small reusable widgets: the undo bar, the empty-state panel, a debounced search box, an optional date."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
+    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -112,3 +114,24 @@ def confirm(parent: QWidget, title: str, text: str, *, destructive: bool = False
     ask = QMessageBox.warning if destructive else QMessageBox.question
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     return ask(parent, title, text, buttons, QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
+
+
+class OptionalDate(QDateEdit):
+    """A date edit that can be empty (shows 未填写)."""
+
+    EMPTY = QDate(1900, 1, 1)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setCalendarPopup(True)
+        self.setDisplayFormat("yyyy-MM-dd")
+        self.setMinimumDate(self.EMPTY)
+        self.setSpecialValueText("未填写")
+        self.setDate(self.EMPTY)
+
+    def value(self) -> dt.date | None:
+        d = self.date()
+        return None if d == self.EMPTY else dt.date(d.year(), d.month(), d.day())
+
+    def set_value(self, value: dt.date | None) -> None:
+        self.setDate(QDate(value.year, value.month, value.day) if value else self.EMPTY)

@@ -9,13 +9,12 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QUrl, Slot
+from PySide6.QtCore import Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -47,31 +46,11 @@ from ui.errors import show_error
 from ui.files import last_folder, remember_folder
 from ui.ops import WriteOp, read_now
 from ui.settings import ui_settings
+from ui.widgets import OptionalDate
 
 ERROR_STYLE = "color:#c42b1c;"
 CONTACT_FIELDS = ("name", "title", "phone", "email", "note")
 CONTACT_HEADERS = ("姓名", "职务", "联系电话", "邮箱", "备注")
-
-
-class OptionalDate(QDateEdit):
-    """A date edit that can be empty (shows 未填写)."""
-
-    EMPTY = QDate(1900, 1, 1)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.setMinimumDate(self.EMPTY)
-        self.setSpecialValueText("未填写")
-        self.setDate(self.EMPTY)
-
-    def value(self) -> dt.date | None:
-        d = self.date()
-        return None if d == self.EMPTY else dt.date(d.year(), d.month(), d.day())
-
-    def set_value(self, value: dt.date | None) -> None:
-        self.setDate(QDate(value.year, value.month, value.day) if value else self.EMPTY)
 
 
 class EnterpriseDialog(QDialog):
