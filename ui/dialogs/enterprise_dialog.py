@@ -6,18 +6,14 @@ removed in the dialog are written together."""
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
-from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -38,12 +34,11 @@ from PySide6.QtWidgets import (
 
 from app.db.models import ENTERPRISE_CATEGORIES, ENTERPRISE_SCALES, ENTERPRISE_STATUSES
 from app.domain.codes import USCC_CHECK_FAILED_MESSAGE, check_uscc
-from app.services import attachments as att
 from app.services import enterprises as svc
 from app.services.common import Changes
 from app.services.history import enterprise_history
+from ui.attachments_panel import AttachmentsPanel
 from ui.errors import show_error
-from ui.files import last_folder, remember_folder
 from ui.ops import WriteOp, read_now
 from ui.settings import ui_settings
 from ui.widgets import OptionalDate
@@ -58,8 +53,6 @@ class EnterpriseDialog(QDialog):
         super().__init__(parent)
         self.enterprise_id = enterprise_id
         self.saved_id: str | None = None
-        self._pending_files: list[Path] = []
-        self._removed_attachments: list[str] = []
         self._saving = False
         self.setWindowTitle("编辑企业" if enterprise_id else "新建企业")
         self.setMinimumSize(720, 560)
@@ -217,27 +210,11 @@ class EnterpriseDialog(QDialog):
         return page
 
     def _attachments_tab(self) -> QWidget:
-        page = QWidget()
-        v = QVBoxLayout(page)
-        v.addWidget(
-            QLabel("营业执照扫描件、合作洽谈材料等。文件会复制到数据库旁的附件文件夹，原文件可随意移动。")
+        self.attachments = AttachmentsPanel(
+            "enterprise",
+            "营业执照扫描件、合作洽谈材料等。文件会复制到数据库旁的附件文件夹，原文件可随意移动。",
         )
-        self.attachments = QListWidget()
-        self.attachments.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.attachments.itemDoubleClicked.connect(lambda _i: self._open_attachment())
-        v.addWidget(self.attachments, 1)
-        row = QHBoxLayout()
-        for text, slot in (
-            ("添加文件…", self._add_files),
-            ("打开", self._open_attachment),
-            ("移除", self._remove_files),
-        ):
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            row.addWidget(b)
-        row.addStretch(1)
-        v.addLayout(row)
-        return page
+        return self.attachments
 
     def _history_tab(self) -> QWidget:
         self.history = QListWidget()
@@ -264,27 +241,12 @@ class EnterpriseDialog(QDialog):
         self.note.setPlainText(d.note)
         for c in d.contacts:
             self._add_contact(c)
-        self._load_attachments()
+        self.attachments.load(d.id)
         for h in read_now(lambda s: enterprise_history(s, d.id)):
             when = h.at.astimezone().strftime("%Y-%m-%d %H:%M")
             item = QListWidgetItem(f"{when}   {h.os_user}   {h.summary}")
             item.setToolTip(h.summary)
             self.history.addItem(item)
-
-    def _load_attachments(self) -> None:
-        self.attachments.clear()
-        if self.enterprise_id:
-            for a in read_now(lambda s: att.list_attachments(s, "enterprise", self.enterprise_id)):
-                if a.id in self._removed_attachments:
-                    continue
-                item = QListWidgetItem(f"{a.original_name}    ({_size(a.size)})")
-                item.setData(Qt.ItemDataRole.UserRole, a.id)
-                self.attachments.addItem(item)
-        for p in self._pending_files:
-            item = QListWidgetItem(f"{p.name}    （保存后添加）")
-            item.setData(Qt.ItemDataRole.UserRole, str(p))
-            item.setData(Qt.ItemDataRole.UserRole + 1, "pending")
-            self.attachments.addItem(item)
 
     def _add_contact(self, c: svc.ContactData) -> None:
         r = self.contacts.rowCount()
@@ -391,14 +353,11 @@ class EnterpriseDialog(QDialog):
         self.message.clear()
         self._saving = True
         self.save_button.setEnabled(False)
-        eid, files, removed = self.enterprise_id, list(self._pending_files), list(self._removed_attachments)
+        eid, attach = self.enterprise_id, self.attachments.work()
 
         def work(s) -> Changes:
             changes = svc.update_enterprise(s, eid, data) if eid else svc.create_enterprise(s, data)
-            for f in files:
-                att.add_attachment(s, "enterprise", changes.ids[0], f)
-            if removed:
-                att.remove_attachments(s, removed)
+            attach(s, changes.ids[0])
             return changes
 
         WriteOp(self, work).success(self._saved).failure(self._failed).run()
@@ -416,50 +375,3 @@ class EnterpriseDialog(QDialog):
     def reject(self) -> None:
         ui_settings().setValue("dialogs/enterprise", self.saveGeometry())
         super().reject()
-
-    # ------------------------------------------------------------ attachments
-
-    @Slot()
-    def _add_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "选择附件", last_folder("attachments"), "所有文件 (*)")
-        if not paths:
-            return
-        remember_folder("attachments", paths[0])
-        self._pending_files += [Path(p) for p in paths]
-        self._load_attachments()
-
-    @Slot()
-    def _remove_files(self) -> None:
-        for item in self.attachments.selectedItems():
-            value = item.data(Qt.ItemDataRole.UserRole)
-            if item.data(Qt.ItemDataRole.UserRole + 1) == "pending":
-                self._pending_files = [p for p in self._pending_files if str(p) != value]
-            else:
-                self._removed_attachments.append(value)
-        self._load_attachments()
-
-    @Slot()
-    def _open_attachment(self) -> None:
-        items = self.attachments.selectedItems()
-        if not items:
-            return
-        item = items[0]
-        value = item.data(Qt.ItemDataRole.UserRole)
-        try:
-            if item.data(Qt.ItemDataRole.UserRole + 1) == "pending":
-                path = Path(value)
-            else:
-                folder = Path(tempfile.gettempdir()) / "chanjiao-附件查看"
-                path = read_now(lambda s: att.copy_for_viewing(s, value, folder))
-        except Exception as e:  # missing file etc.: tell the user
-            show_error(self, e, "无法打开附件")
-            return
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def _size(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024:
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TB"

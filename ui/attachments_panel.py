@@ -1,0 +1,163 @@
+"""The 附件 tab of a record's form: the files on record, plus files added or removed in the dialog.
+
+Nothing is written while the dialog is open: the dialog's save WriteOp calls `apply(s, owner_id)` so the
+record and its attachments are saved in one transaction."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.backup import human_size
+from app.services import attachments as att
+from ui.errors import show_error
+from ui.files import last_folder, remember_folder
+from ui.ops import read_now
+
+PENDING = Qt.ItemDataRole.UserRole + 1
+
+
+class AttachmentsPanel(QWidget):
+    """List / add / open / remove the attachments of one record (`owner_type`, e.g. "enterprise")."""
+
+    changed = Signal()  # a file was added or removed in the dialog (not yet saved)
+
+    def __init__(self, owner_type: str, hint: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.owner_type = owner_type
+        self.owner_id: str | None = None
+        self.pending_files: list[Path] = []
+        self.removed_ids: list[str] = []
+        v = QVBoxLayout(self)
+        text = hint or "文件会复制到数据库旁的附件文件夹，原文件可随意移动。"
+        label = QLabel(text, wordWrap=True)
+        label.setStyleSheet("color:#555;")
+        v.addWidget(label)
+        self.list = QListWidget()
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.itemDoubleClicked.connect(lambda _i: self.open_selected())
+        v.addWidget(self.list, 1)
+        row = QHBoxLayout()
+        self.add_button = QPushButton("添加文件…")
+        self.add_button.clicked.connect(self.ask_add)
+        self.open_button = QPushButton("打开")
+        self.open_button.clicked.connect(self.open_selected)
+        self.remove_button = QPushButton("移除")
+        self.remove_button.clicked.connect(self.remove_selected)
+        for b in (self.add_button, self.open_button, self.remove_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        v.addLayout(row)
+        self.list.itemSelectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    # ------------------------------------------------------------ state
+
+    def load(self, owner_id: str | None) -> None:
+        """Show the attachments of a saved record (None: a new record, only pending files)."""
+        self.owner_id = owner_id
+        self.refresh()
+
+    def has_changes(self) -> bool:
+        return bool(self.pending_files or self.removed_ids)
+
+    def refresh(self) -> None:
+        self.list.clear()
+        if self.owner_id:
+            owner_type, owner_id = self.owner_type, self.owner_id
+            for a in read_now(lambda s: att.list_attachments(s, owner_type, owner_id)):
+                if a.id in self.removed_ids:
+                    continue
+                item = QListWidgetItem(f"{a.original_name}    ({human_size(a.size)})")
+                item.setData(Qt.ItemDataRole.UserRole, a.id)
+                self.list.addItem(item)
+        for p in self.pending_files:
+            item = QListWidgetItem(f"{p.name}    （保存后添加）")
+            item.setData(Qt.ItemDataRole.UserRole, str(p))
+            item.setData(PENDING, True)
+            self.list.addItem(item)
+        self._update_buttons()
+
+    def apply(self, s: Session, owner_id: str) -> None:
+        """Write the pending adds and removals (inside the dialog's save WriteOp, on the worker)."""
+        self.work()(s, owner_id)
+
+    def work(self):
+        """A snapshot of the pending changes as a function of (session, owner id): safe to run on the worker
+        even if the dialog is closed meanwhile."""
+        owner_type, files, removed = self.owner_type, list(self.pending_files), list(self.removed_ids)
+
+        def apply(s: Session, owner_id: str) -> None:
+            for f in files:
+                att.add_attachment(s, owner_type, owner_id, f)
+            if removed:
+                att.remove_attachments(s, removed)
+
+        return apply
+
+    # ------------------------------------------------------------ actions
+
+    def add_files(self, paths: list[Path]) -> None:
+        self.pending_files += [Path(p) for p in paths]
+        self.refresh()
+        self.changed.emit()
+
+    @Slot()
+    def ask_add(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "选择附件", last_folder("attachments"), "所有文件 (*)")
+        if not paths:
+            return
+        remember_folder("attachments", paths[0])
+        self.add_files([Path(p) for p in paths])
+
+    @Slot()
+    def remove_selected(self) -> None:
+        items = self.list.selectedItems()
+        if not items:
+            return
+        for item in items:
+            value = item.data(Qt.ItemDataRole.UserRole)
+            if item.data(PENDING):
+                self.pending_files = [p for p in self.pending_files if str(p) != value]
+            else:
+                self.removed_ids.append(value)
+        self.refresh()
+        self.changed.emit()
+
+    @Slot()
+    def open_selected(self) -> None:
+        items = self.list.selectedItems()
+        if not items:
+            return
+        item = items[0]
+        value = item.data(Qt.ItemDataRole.UserRole)
+        try:
+            if item.data(PENDING):
+                path = Path(value)
+            else:
+                folder = Path(tempfile.gettempdir()) / "chanjiao-附件查看"
+                path = read_now(lambda s: att.copy_for_viewing(s, value, folder))
+        except Exception as e:  # missing file etc.: tell the user
+            show_error(self, e, "无法打开附件")
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def _update_buttons(self) -> None:
+        selected = bool(self.list.selectedItems())
+        self.open_button.setEnabled(selected)
+        self.remove_button.setEnabled(selected)
