@@ -377,3 +377,57 @@ def test_quick_visit_with_new_enterprise_names(db: Database, world: dict[str, st
         assert count_enterprises(s, EnterpriseQuery(text="不该留下")) == 0
         with pytest.raises(ValidationErrors, match="企业名称“.*”"):
             create_quick_visit(s, VisitData(today, (), "张院长"), ["很长" * 120], today=today)
+
+
+def test_list_figures_kpis_reports_and_overdue_items(db: Database, world: dict[str, str], tmp_path) -> None:
+    from app.services.attachments import add_attachment
+    from app.services.meetings import missing_report_counts, overdue_item_counts, report_schedule
+    from app.services.projects import kpi_summaries
+
+    today = dt.date(2026, 11, 23)
+    kpis = (KPIData("订单班学生", 40, "人", 40), KPIData("共建课程", 4, "门", 1), KPIData("教材", 2, "种"))
+    with db.session() as s:
+        pid = create_project(s, project(world, kpis=kpis)).ids[0]  # starts 2025-09-01
+        bare = create_project(s, project(world, name="无指标项目", kpis=(), starts_on=None)).ids[0]
+        rid = record_operation_report(s, pid, "2025-2026-2", dt.date(2026, 7, 20)).ids[0]
+        report_file = tmp_path / "运行报告.pdf"
+        report_file.write_bytes(b"%PDF")
+        add_attachment(s, "operation_report", rid, report_file)
+        create_meeting(
+            s,
+            MeetingData(
+                pid,
+                dt.date(2026, 9, 1),
+                action_items=(
+                    ActionItemData("逾期", due_on=dt.date(2026, 10, 1)),
+                    ActionItemData("已完成", due_on=dt.date(2026, 10, 1), done=True),
+                    ActionItemData("未到期", due_on=dt.date(2026, 12, 1)),
+                ),
+            ),
+        )
+    with db.reader() as s:
+        summary = kpi_summaries(s, [pid, bare])
+        assert bare not in summary
+        assert (summary[pid].met, summary[pid].total, summary[pid].text) == (1, 3, "1/3 达标")
+        assert summary[pid].average == pytest.approx((1 + 0.25) / 2)
+        assert missing_report_counts(s, [pid, bare], today) == {pid: 1}  # 2025-2026-1
+        assert overdue_item_counts(s, [pid, bare], today) == {pid: 1}
+        schedule = report_schedule(s, pid, today)
+        assert [(r.semester, r.past, r.missing, r.files) for r in schedule] == [
+            ("2025-2026-1", True, True, ()),
+            ("2025-2026-2", True, False, ("运行报告.pdf",)),
+            ("2026-2027-1", False, False, ()),  # the current one: not due yet
+        ]
+        assert report_schedule(s, bare, today) == []
+
+
+def test_form_choices(db: Database, world: dict[str, str]) -> None:
+    from app.services.projects import agreement_choices, chosen_labels, enterprise_choices, major_choices
+
+    with db.reader() as s:
+        assert [c.label for c in major_choices(s)] == ["机电一体化技术"]
+        assert [c.id for c in enterprise_choices(s, "hnjzn")] == [world["e1"]]  # pinyin initials
+        assert len(enterprise_choices(s, "", limit=1)) == 1
+        assert [c.label for c in agreement_choices(s, "订单")] == ["订单班协议"]
+        labels = chosen_labels(s, [world["e2"]], [world["agreement"]])
+        assert labels == {world["e2"]: "湖南乙汽车有限公司", world["agreement"]: "订单班协议"}

@@ -6,14 +6,16 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import ActionItem, Meeting, OperationReport, Project
 from app.domain.names import clean_text
-from app.domain.semesters import semester_bounds
+from app.domain.semesters import past_semesters, semester_bounds, semester_of
 from app.errors import NotFound, ValidationError, ValidationErrors
+from app.services.attachments import list_attachments
 from app.services.common import Changes, get_or_raise, restore, soft_delete
+from app.services.settings import get_semester_calendar
 
 
 @dataclass(frozen=True)
@@ -194,3 +196,91 @@ def operation_reports(s: Session, project_id: str) -> list[ReportInfo]:
 
 def delete_operation_reports(s: Session, ids: Sequence[str]) -> Changes:
     return soft_delete(s, OperationReport, ids)
+
+
+@dataclass(frozen=True)
+class SemesterReport:
+    """One semester of a project's period and its report: `past` semesters without one are missing
+    (a reminder); the current one may be reported already."""
+
+    semester: str
+    last_day: dt.date
+    past: bool
+    report: ReportInfo | None
+    files: tuple[str, ...] = ()  # names of the report's attached files
+
+    @property
+    def missing(self) -> bool:
+        return self.past and self.report is None
+
+
+def report_schedule(s: Session, project_id: str, today: dt.date | None = None) -> list[SemesterReport]:
+    """The semesters a project owes reports for (its past semesters and the current one, per the college's
+    calendar), oldest first, with any reports recorded for other semesters too. None without a start date."""
+    today = today or dt.date.today()
+    p = get_or_raise(s, Project, project_id, "项目")
+    cal = get_semester_calendar(s)
+    reports = {r.semester: r for r in operation_reports(s, project_id)}
+    semesters: list[str] = []
+    if p.starts_on:
+        semesters = past_semesters(p.starts_on, today, p.ends_on, cal)
+        current = semester_of(today, cal)
+        if current and _overlaps(semester_bounds(current, cal), p.starts_on, p.ends_on):
+            semesters.append(current)
+    out = []
+    for code in sorted(set(semesters) | set(reports)):
+        last = semester_bounds(code, cal)[1]
+        report = reports.get(code)
+        files = (
+            tuple(a.original_name for a in list_attachments(s, "operation_report", report.id))
+            if report
+            else ()
+        )
+        out.append(SemesterReport(code, last, last < today, report, files))
+    return out
+
+
+def _overlaps(bounds: tuple[dt.date, dt.date], starts_on: dt.date, ends_on: dt.date | None) -> bool:
+    return bounds[1] >= starts_on and (ends_on is None or bounds[0] <= ends_on)
+
+
+def missing_report_counts(s: Session, ids: Sequence[str], today: dt.date | None = None) -> dict[str, int]:
+    """{project id: past semesters without a 运行报告} for the projects given (0s left out)."""
+    today = today or dt.date.today()
+    cal = get_semester_calendar(s)
+    ids = list(ids)
+    submitted = set(
+        s.execute(
+            select(OperationReport.project_id, OperationReport.semester).where(
+                OperationReport.project_id.in_(ids), OperationReport.deleted_at.is_(None)
+            )
+        ).all()
+    )
+    out = {}
+    for pid, starts_on, ends_on in s.execute(
+        select(Project.id, Project.starts_on, Project.ends_on).where(
+            Project.id.in_(ids), Project.starts_on.is_not(None)
+        )
+    ):
+        n = sum(1 for code in past_semesters(starts_on, today, ends_on, cal) if (pid, code) not in submitted)
+        if n:
+            out[pid] = n
+    return out
+
+
+def overdue_item_counts(s: Session, ids: Sequence[str], today: dt.date | None = None) -> dict[str, int]:
+    """{project id: open action items past their due date} over the projects' live meetings (0s left out)."""
+    today = today or dt.date.today()
+    rows = s.execute(
+        select(Meeting.project_id, func.count())
+        .join(ActionItem, ActionItem.meeting_id == Meeting.id)
+        .where(
+            Meeting.project_id.in_(list(ids)),
+            Meeting.deleted_at.is_(None),
+            ActionItem.deleted_at.is_(None),
+            ActionItem.done.is_(False),
+            ActionItem.due_on < today,
+        )
+        .group_by(Meeting.project_id)
+    )
+    return {pid: n for pid, n in rows}
