@@ -359,3 +359,27 @@ def test_signed_scan_attaches_to_an_agreement(db: Database, ents: tuple[str, str
     with db.reader() as s:
         [info] = list_attachments(s, "agreement", aid)
     assert info.original_name == "协议扫描件.pdf"
+
+
+def test_history_names_fields_enterprises_and_files(
+    db: Database, ents: tuple[str, str], tmp_path: Path
+) -> None:
+    from app.services.agreements import agreement_history
+    from app.services.attachments import add_attachment
+
+    scan = tmp_path / "签字扫描件.pdf"
+    scan.write_bytes(b"%PDF-1.4")
+    with db.session() as s:
+        aid = create_agreement(s, data(ents[:1])).ids[0]
+    with db.session() as s:
+        update_agreement(s, aid, data(ents, title="校企合作框架协议（修订）"))
+        add_attachment(s, "agreement", aid, scan)
+    with db.session() as s:
+        transition_agreement(s, aid, "学院审核")
+    with db.reader() as s:
+        text = "\n".join(h.summary for h in agreement_history(s, aid))
+    assert "新建协议" in text
+    assert "协议名称：校企合作框架协议 → 校企合作框架协议(修订)" in text
+    assert "合作企业：湖南湘江智能装备有限公司 → 湖南湘江智能装备有限公司、株洲恒信电气有限公司" in text
+    assert "添加附件“签字扫描件.pdf”" in text
+    assert "状态：草稿 → 学院审核" in text

@@ -26,11 +26,14 @@ from app.db.models import (
     Agreement,
     AgreementEnterprise,
     AgreementTransition,
+    Attachment,
+    AuditLog,
     Enterprise,
 )
 from app.domain.names import clean_text
 from app.errors import AppError, ValidationError, ValidationErrors
 from app.services.common import Changes, get_or_raise, now, restore, soft_delete
+from app.services.history import ACTIONS, HistoryEntry
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
     "草稿": ("学院审核",),
@@ -312,3 +315,79 @@ def get_agreement(s: Session, agreement_id: str, *, today: dt.date | None = None
         allowed=allowed_transitions(a.status),
         deleted=a.deleted_at is not None,
     )
+
+
+# ---------------------------------------------------------------- history (the form's 修改记录 tab)
+
+HISTORY_FIELDS = {
+    "number": "协议编号",
+    "title": "协议名称",
+    "kind": "协议类型",
+    "signed_on": "签订日期",
+    "starts_on": "开始日期",
+    "ends_on": "结束日期",
+    "status": "状态",
+    "termination_reason": "终止原因",
+    "has_revenue_clause": "收益分配条款",
+    "revenue_clause": "收益分配条款内容",
+    "has_asset_clause": "资产归属与处置条款",
+    "asset_clause": "资产归属与处置条款内容",
+    "note": "备注",
+    "enterprise_links": "合作企业",
+}
+
+
+def _shown(v: object, names: dict[str, str]) -> str:
+    if v is None or v == "" or v == []:
+        return "（空）"
+    if isinstance(v, bool):
+        return "有" if v else "无"
+    if isinstance(v, list):
+        return "、".join(names.get(str(x), str(x)) for x in v)
+    text = str(v)
+    return text if len(text) <= 30 else text[:30] + "…"
+
+
+def _agreement_summary(row: AuditLog, names: dict[str, str]) -> str:
+    changes = row.changes or {}
+    if row.action != "update":
+        return f"{ACTIONS.get(row.action, row.action)}协议"
+    parts = [
+        f"{label}：{_shown(changes[key][0], names)} → {_shown(changes[key][1], names)}"
+        for key, label in HISTORY_FIELDS.items()
+        if key in changes
+    ]
+    return "修改 " + "；".join(parts) if parts else "修改协议"
+
+
+def agreement_history(s: Session, agreement_id: str) -> list[HistoryEntry]:
+    """Changes of an agreement and of its attachments, newest first, in Chinese."""
+    files = dict(
+        s.execute(
+            select(Attachment.id, Attachment.original_name).where(
+                Attachment.owner_type == "agreement", Attachment.owner_id == agreement_id
+            )
+        ).all()
+    )
+    rows = list(
+        s.scalars(
+            select(AuditLog)
+            .where(AuditLog.record_id.in_([agreement_id, *files]))
+            .order_by(AuditLog.at.desc())
+        )
+    )
+    eids: set[str] = set()
+    for r in rows:
+        links = (r.changes or {}).get("enterprise_links")
+        if links:
+            eids.update(links if r.action != "update" else [*links[0], *links[1]])
+    names = dict(s.execute(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(eids))).all())
+    out = []
+    for r in rows:
+        if r.record_id == agreement_id:
+            summary = _agreement_summary(r, names)
+        else:
+            verb = {"insert": "添加", "delete": "移除"}.get(r.action, ACTIONS.get(r.action, r.action))
+            summary = f"{verb}附件“{files.get(r.record_id, '')}”"
+        out.append(HistoryEntry(r.at, r.os_user, ACTIONS.get(r.action, r.action), summary))
+    return out
