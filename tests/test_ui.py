@@ -376,7 +376,7 @@ def test_trash_restores_and_purges(ctx, qtbot, db, monkeypatch):
     page.table.selectRow(0)
     page.purge_selected()
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
-    assert "空" in page.count_label.text()
+    assert "回收站中没有企业" in page.count_label.text()
     with db.reader() as s:
         assert listing.enterprise_ids(s) == [keep]
         assert listing.count_enterprises(s, listing.EnterpriseQuery(deleted=True)) == 0

@@ -1,0 +1,222 @@
+"""回收站 across record types: what is deleted, restore, and 彻底删除 (purge).
+
+Each record type that can be soft-deleted registers a `TrashKind`: how to list its deleted records and how
+to purge one. The 回收站 page and any later area use `KINDS`; a new area adds one `register(...)` and never
+touches the page. Purging refuses a record that another record still points to (the message names it),
+and removes the record's attachments with it (the bytes only when no other record uses them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db.models import (
+    TIER_LABELS,
+    Agreement,
+    Enterprise,
+    Meeting,
+    OperationReport,
+    Project,
+    ProjectAgreement,
+    Visit,
+    VisitEnterprise,
+)
+from app.errors import AppError
+from app.services.attachments import purge_owner_attachments
+from app.services.common import Changes, restore
+
+
+@dataclass(frozen=True)
+class TrashRow:
+    id: str
+    title: str
+    detail: str
+    deleted_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class TrashKind:
+    key: str  # the table name, as in Changes.table
+    label: str  # 企业
+    unit: str  # 家
+    model: type
+    rows: Callable[[Session], list[TrashRow]]  # deleted records, latest deleted first
+    purge_one: Callable[[Session, object], None]  # the ORM row, deleted_at set; raises AppError to refuse
+
+
+KINDS: dict[str, TrashKind] = {}
+
+
+def register(kind: TrashKind) -> TrashKind:
+    KINDS[kind.key] = kind
+    return kind
+
+
+def kind_of(key: str) -> TrashKind:
+    try:
+        return KINDS[key]
+    except KeyError:
+        raise AppError(f"回收站中没有“{key}”这类记录") from None
+
+
+def trash_rows(s: Session, key: str) -> list[TrashRow]:
+    return kind_of(key).rows(s)
+
+
+def trash_counts(s: Session) -> dict[str, int]:
+    """Deleted records per kind (for the 回收站's type chooser)."""
+    out = {}
+    for key, kind in KINDS.items():
+        m = kind.model
+        out[key] = s.scalar(select(func.count()).select_from(m).where(m.deleted_at.is_not(None))) or 0
+    return out
+
+
+def restore_items(s: Session, key: str, ids: Sequence[str]) -> Changes:
+    return restore(s, kind_of(key).model, ids)
+
+
+def purge_items(s: Session, key: str, ids: Sequence[str]) -> Changes:
+    """Delete for good, only records already in the 回收站; all or nothing."""
+    kind = kind_of(key)
+    m = kind.model
+    done = []
+    for row in s.scalars(select(m).where(m.id.in_(list(ids)), m.deleted_at.is_not(None))):
+        kind.purge_one(s, row)
+        done.append(row.id)
+    s.flush()
+    return Changes(kind.key, tuple(done))
+
+
+def _deleted(model: type, *columns):
+    return (
+        select(model.id, model.deleted_at, *columns)
+        .where(model.deleted_at.is_not(None))
+        .order_by(model.deleted_at.desc(), model.id)
+    )
+
+
+# ------------------------------------------------------------------ enterprises
+
+
+def _enterprise_rows(s: Session) -> list[TrashRow]:
+    return [
+        TrashRow(r.id, r.name, f"{r.uscc}  {r.status}".strip(), r.deleted_at)
+        for r in s.execute(_deleted(Enterprise, Enterprise.name, Enterprise.uscc, Enterprise.status))
+    ]
+
+
+def _purge_enterprise(s: Session, ent: Enterprise) -> None:
+    from app.services.enterprises import purge_enterprises
+
+    purge_enterprises(s, [ent.id])
+
+
+register(TrashKind("enterprise", "企业", "家", Enterprise, _enterprise_rows, _purge_enterprise))
+
+
+# ------------------------------------------------------------------ agreements
+
+
+def _agreement_rows(s: Session) -> list[TrashRow]:
+    return [
+        TrashRow(r.id, f"{r.number} {r.title}".strip(), r.kind, r.deleted_at)
+        for r in s.execute(_deleted(Agreement, Agreement.number, Agreement.title, Agreement.kind))
+    ]
+
+
+def _purge_agreement(s: Session, a: Agreement) -> None:
+    project = s.scalar(
+        select(Project.name)
+        .join(ProjectAgreement, ProjectAgreement.project_id == Project.id)
+        .where(ProjectAgreement.agreement_id == a.id)
+        .limit(1)
+    )
+    if project is not None:
+        raise AppError(
+            f"协议“{a.title}”仍被项目“{project}”引用，不能彻底删除（可留在回收站中，或先在项目中取消关联）"
+        )
+    purge_owner_attachments(s, "agreement", a.id)
+    s.delete(a)
+
+
+register(TrashKind("agreement", "合作协议", "份", Agreement, _agreement_rows, _purge_agreement))
+
+
+# ------------------------------------------------------------------ projects (with their meetings and reports)
+
+
+def _project_rows(s: Session) -> list[TrashRow]:
+    return [
+        TrashRow(r.id, r.name, f"{TIER_LABELS.get(r.tier, r.tier)} · {r.kind}", r.deleted_at)
+        for r in s.execute(_deleted(Project, Project.name, Project.tier, Project.kind))
+    ]
+
+
+def _purge_project(s: Session, p: Project) -> None:
+    for m in s.scalars(select(Meeting).where(Meeting.project_id == p.id)):
+        _purge_meeting(s, m)
+    for r in s.scalars(select(OperationReport).where(OperationReport.project_id == p.id)):
+        purge_owner_attachments(s, "operation_report", r.id)
+        s.delete(r)
+    purge_owner_attachments(s, "project", p.id)
+    s.flush()
+    s.delete(p)
+
+
+register(TrashKind("project", "项目与平台", "个", Project, _project_rows, _purge_project))
+
+
+# ------------------------------------------------------------------ meetings
+
+
+def _meeting_rows(s: Session) -> list[TrashRow]:
+    stmt = _deleted(Meeting, Meeting.held_on, Meeting.place, Project.name.label("project")).join(
+        Project, Project.id == Meeting.project_id
+    )
+    return [
+        TrashRow(r.id, f"{r.held_on:%Y-%m-%d} {r.project} 协调会议", r.place, r.deleted_at)
+        for r in s.execute(stmt)
+    ]
+
+
+def _purge_meeting(s: Session, m: Meeting) -> None:
+    purge_owner_attachments(s, "meeting", m.id)
+    s.delete(m)
+
+
+register(TrashKind("meeting", "协调会议", "次", Meeting, _meeting_rows, _purge_meeting))
+
+
+# ------------------------------------------------------------------ visits
+
+
+def _visit_rows(s: Session) -> list[TrashRow]:
+    rows = s.execute(_deleted(Visit, Visit.visited_on, Visit.leader)).all()
+    names: dict[str, list[str]] = {}
+    for vid, name in s.execute(
+        select(VisitEnterprise.visit_id, Enterprise.name)
+        .join(Enterprise, Enterprise.id == VisitEnterprise.enterprise_id)
+        .where(VisitEnterprise.visit_id.in_([r.id for r in rows]))
+        .order_by(VisitEnterprise.visit_id, VisitEnterprise.sort_order)
+    ):
+        names.setdefault(vid, []).append(name)
+    return [
+        TrashRow(
+            r.id, f"{r.visited_on:%Y-%m-%d} 走访 {'、'.join(names.get(r.id, ()))}", r.leader, r.deleted_at
+        )
+        for r in rows
+    ]
+
+
+def _purge_visit(s: Session, v: Visit) -> None:
+    purge_owner_attachments(s, "visit", v.id)
+    s.delete(v)
+
+
+register(TrashKind("visit", "企业走访", "条", Visit, _visit_rows, _purge_visit))
