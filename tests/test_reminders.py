@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.db.engine import Database
+from app.db.models import Enterprise
 from app.services import reminders as rem
 from app.services.agreements import AgreementData, create_agreement, delete_agreements, transition_agreement
 from app.services.enterprises import EnterpriseData, create_enterprise
@@ -61,14 +62,14 @@ def test_agreement_boundaries(db: Database, enterprise: str) -> None:
         transition_agreement(s, ended, "终止", reason="企业注销")
     with db.reader() as s:
         found = reminders(s, TODAY)
-    assert kinds(found, "agreement_expiring_90") == ["协议31（协议31）", "协议90（协议90）"]
-    assert kinds(found, "agreement_expiring_30") == ["协议0（协议0）", "协议30（协议30）"]
+    assert kinds(found, "agreement_expiring_90") == ["协议90（协议90）", "协议31（协议31）"]
+    assert kinds(found, "agreement_expiring_30") == ["协议30（协议30）", "协议0（协议0）"]
     assert kinds(found, "agreement_past_end") == ["协议-1（协议-1）"]
     past = next(r for r in found if r.kind == "agreement_past_end")
     assert past.due == TODAY - DAY and past.record_type == "agreement" and "仍为生效" in past.message
     today_one = next(r for r in found if r.title.startswith("协议0"))
     assert "今天到期" in today_one.message and today_one.source == "H第十条"
-    assert [r.due for r in found] == sorted(r.due for r in found)  # by due date
+    assert [r.due for r in found] == sorted((r.due for r in found), reverse=True)  # newest deadline first
 
 
 def test_overdue_action_items_and_leaderless_projects(db: Database, enterprise: str) -> None:
@@ -134,10 +135,10 @@ def test_partners_not_visited(db: Database) -> None:
     with db.reader() as s:
         found = [r for r in reminders(s, TODAY) if r.kind == "partner_not_visited"]
     assert [(r.title, r.due) for r in found] == [
-        ("湖南从未走访有限公司", dt.date(2020, 12, 31)),
         ("湖南昨天满一年有限公司", TODAY),
+        ("湖南从未走访有限公司", dt.date(2020, 12, 31)),
     ]
-    assert found[0].message == "合作中的企业尚无走访记录" and found[0].source == "H第十七条"
+    assert found[1].message == "合作中的企业尚无走访记录" and found[1].source == "H第十七条"
 
 
 def test_registry_takes_new_rules(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,3 +196,32 @@ def test_dashboard_figures(db: Database) -> None:
     assert d.projects_by_tier == {"foundation": 1, "deepening": 0, "integration": 1}
     assert d.agreements_by_status["生效"] == 1 and sum(d.agreements_by_status.values()) == 1
     assert "agreement_expiring_30" in {r.kind for r in d.reminders}
+
+
+def test_each_reminder_leads_to_its_record(db: Database, enterprise: str) -> None:
+    agreement(db, enterprise, "将到期", TODAY + 10 * DAY)
+    with db.session() as s:
+        pid = create_project(
+            s, ProjectData(name="无人负责", kind="订单培养", starts_on=dt.date(2025, 9, 1))
+        ).ids[0]
+        create_meeting(
+            s,
+            MeetingData(pid, dt.date(2026, 10, 1), action_items=(ActionItemData("逾期", "李", TODAY - DAY),)),
+        )
+        s.get(Enterprise, enterprise).status = "合作中"
+    with db.reader() as s:
+        found = reminders(s, TODAY)
+        targets = {r.kind: rem.target_of(s, r) for r in found}
+    assert {r.kind for r in found} == {
+        "agreement_expiring_30",
+        "action_item_overdue",
+        "project_no_leader",
+        "operation_report_missing",
+        "partner_not_visited",
+    }
+    assert targets["action_item_overdue"] == rem.Target("project", pid, "meetings")
+    assert targets["operation_report_missing"] == rem.Target("project", pid, "reports")
+    assert targets["project_no_leader"] == rem.Target("project", pid, "")
+    assert targets["partner_not_visited"] == rem.Target("enterprise", enterprise, "")
+    assert targets["agreement_expiring_30"].record_type == "agreement"
+    assert all(rem.kind_label(r.kind) != r.kind for r in found)  # every built-in kind has a Chinese label

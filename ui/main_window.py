@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.nav)
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.dashboard.open_enterprise.connect(self.open_enterprise)
+        self.dashboard.open_record.connect(self.open_record)
 
         self.db_label = QLabel(f"数据库：{db.path}")
         self.db_label.setToolTip("当前打开的数据库文件（启动时可用 --db 指定其他文件）")
@@ -134,6 +134,12 @@ class MainWindow(QMainWindow):
     def _goto(self, page: QWidget) -> QWidget:
         self.nav.setCurrentRow(self.pages.index(page))
         return page
+
+    @Slot(str, str, str)
+    def open_record(self, record_type: str, record_id: str, tab: str = "") -> None:
+        """Open a record from anywhere (a reminder on the 工作台): its page, then its form on the tab."""
+        if record_type == "enterprise":
+            self.open_enterprise(record_id)
 
     @Slot(str)
     def open_enterprise(self, enterprise_id: str) -> None:

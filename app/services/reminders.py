@@ -42,6 +42,46 @@ class Reminder:
     source: str = ""  # the rule's basis, e.g. H第十条
 
 
+# What the 工作台 shows for each kind; a new rule adds its label here.
+KIND_LABELS = {
+    "agreement_expiring_30": "协议30天内到期",
+    "agreement_expiring_90": "协议90天内到期",
+    "agreement_past_end": "协议已过期仍为生效",
+    "action_item_overdue": "会议待办逾期",
+    "project_no_leader": "项目无负责人",
+    "operation_report_missing": "缺运行报告",
+    "partner_not_visited": "一年未走访",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a reminder leads: the record to open (agreement / project / enterprise) and the tab in it."""
+
+    record_type: str
+    record_id: str
+    tab: str = ""
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind, kind)
+
+
+def target_of(s: Session, r: Reminder) -> Target:
+    """The record a click on the reminder opens: an action item opens its project on the 协调会议 tab, a
+    missing report the project on the 运行报告 tab."""
+    if r.record_type == "action_item":
+        project_id = s.scalar(
+            select(Meeting.project_id)
+            .join(ActionItem, ActionItem.meeting_id == Meeting.id)
+            .where(ActionItem.id == r.record_id)
+        )
+        return Target("project", project_id or "", "meetings")
+    if r.kind == "operation_report_missing":
+        return Target("project", r.record_id, "reports")
+    return Target(r.record_type, r.record_id)
+
+
 Rule = Callable[[Session, dt.date], list[Reminder]]
 RULES: list[Rule] = []
 
@@ -53,10 +93,11 @@ def rule(fn: Rule) -> Rule:
 
 
 def reminders(s: Session, today: dt.date | None = None, rules: list[Rule] | None = None) -> list[Reminder]:
-    """Every rule's reminders, by due date (those without one last), then kind and title."""
+    """Every rule's reminders, newest deadlines first (what is coming up and what just passed before what
+    has been overdue for years), those without a deadline last; then kind and title."""
     today = today or dt.date.today()
     out = [r for fn in (RULES if rules is None else rules) for r in fn(s, today)]
-    out.sort(key=lambda r: (r.due is None, r.due or dt.date.min, r.kind, r.title, r.record_id))
+    out.sort(key=lambda r: (r.due is None, -(r.due or dt.date.min).toordinal(), r.kind, r.title, r.record_id))
     return out
 
 

@@ -1,111 +1,284 @@
-"""工作台: the college at a glance. Later areas add their reminders here."""
+"""工作台: the college at a glance — partners by tier, agreements by status, projects — and the reminders of
+every registered rule (app/services/reminders.py), each one click (double-click or Enter) from its record.
+A new rule shows here without any change to this page."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QFrame,
+    QAbstractItemView,
+    QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QStackedWidget,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from app.db.models import ENTERPRISE_CATEGORIES, ENTERPRISE_STATUSES
-from app.services import enterprise_list as listing
+from app.db.models import AGREEMENT_STATUSES, TIER_LABELS, TIERS
+from app.services import dashboard as svc
 from app.services import settings as settings_svc
 from app.services.common import Changes
-from ui.ops import ReadOp, context
+from app.services.reminders import Reminder, kind_label, target_of
+from ui.ops import ReadOp, context, read_now
+from ui.widgets import EmptyState
+
+Index = QModelIndex | QPersistentModelIndex
+OVERDUE = QColor("#c42b1c")
+SOON = QColor("#b26a00")
+TIER_ORDER = tuple(reversed(TIERS))  # 融合层 first: the point is to move partners up
 
 
-class _Card(QFrame):
-    def __init__(self, title: str) -> None:
+def _due_text(r: Reminder, today: dt.date) -> str:
+    if r.due is None:
+        return ""
+    days = (r.due - today).days
+    if days < 0:
+        return f"{r.due}（逾期{-days}天）"
+    if days == 0:
+        return f"{r.due}（今天）"
+    return f"{r.due}（还有{days}天）"
+
+
+class ReminderModel(QAbstractTableModel):
+    """The reminders in memory (a few thousand at most on a large archive): due, kind, record, message."""
+
+    HEADERS = ("期限", "类型", "记录", "说明", "依据")
+
+    def __init__(self) -> None:
         super().__init__()
-        self.setObjectName("card")
-        self.setStyleSheet("#card{background:white;border:1px solid #dcdfe6;border-radius:6px;}")
-        v = QVBoxLayout(self)
-        self.value = QLabel("–")
-        self.value.setStyleSheet("font-size:22pt;font-weight:bold;color:#1f4e79;")
-        label = QLabel(title)
-        label.setStyleSheet("color:#555;")
-        v.addWidget(self.value)
-        v.addWidget(label)
+        self.items: list[Reminder] = []
+        self.today = dt.date.today()
+
+    def set_items(self, items: list[Reminder], today: dt.date) -> None:
+        self.beginResetModel()
+        self.items, self.today = list(items), today
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        r = self.items[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (_due_text(r, self.today), kind_label(r.kind), r.title, r.message, r.source)[col]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{r.title}\n{r.message}" + (f"\n依据：{r.source}" if r.source else "") + "\n双击打开"
+        if role == Qt.ItemDataRole.ForegroundRole and col == 0 and r.due is not None:
+            days = (r.due - self.today).days
+            return OVERDUE if days < 0 else SOON if days <= 30 else None
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        keys = (
+            lambda r: r.due or dt.date.min,
+            lambda r: kind_label(r.kind),
+            lambda r: r.title,
+            lambda r: r.message,
+            lambda r: r.source,
+        )
+        self.layoutAboutToBeChanged.emit()
+        self.items.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+
+class _Figures(QGroupBox):
+    """A titled box of label → number rows."""
+
+    def __init__(self, title: str, rows: list[tuple[str, str, str]]) -> None:  # key, label, tooltip
+        super().__init__(title)
+        grid = QGridLayout(self)
+        grid.setHorizontalSpacing(18)
+        self.values: dict[str, QLabel] = {}
+        for i, (key, label, tip) in enumerate(rows):
+            name = QLabel(label)
+            value = QLabel("–")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            value.setStyleSheet("font-size:13pt;font-weight:bold;color:#1f4e79;")
+            if tip:
+                name.setToolTip(tip)
+                value.setToolTip(tip)
+            grid.addWidget(name, i, 0)
+            grid.addWidget(value, i, 1)
+            self.values[key] = value
+        grid.setRowStretch(len(rows), 1)
+
+    def set(self, key: str, n: int) -> None:
+        self.values[key].setText(str(n))
 
 
 class DashboardPage(QWidget):
     title = "工作台"
-    open_enterprise = Signal(str)
+    open_record = Signal(str, str, str)  # record type (enterprise / agreement / project), id, tab
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._all: list[Reminder] = []
+        self._today = dt.date.today()
+        self._stale = False
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         self.heading = QLabel(self.title)
         self.heading.setStyleSheet("font-size:15pt;font-weight:bold;")
         lay.addWidget(self.heading)
-        cards = QHBoxLayout()
-        self.cards = {"total": _Card("合作企业（家）")}
-        for status in ENTERPRISE_STATUSES:
-            self.cards[status] = _Card(status)
-        for card in self.cards.values():
-            cards.addWidget(card)
-        lay.addLayout(cards)
-        lower = QHBoxLayout()
-        left_box = QGroupBox("企业类别（H第八条(一)）")
-        left_box.setMaximumWidth(320)
-        left = QVBoxLayout(left_box)
-        self.categories = QGridLayout()
-        self.category_labels = {}
-        for i, c in enumerate(ENTERPRISE_CATEGORIES):
-            name = QLabel(c)
-            value = QLabel("0")
-            value.setAlignment(Qt.AlignmentFlag.AlignRight)
-            self.categories.addWidget(name, i, 0)
-            self.categories.addWidget(value, i, 1)
-            self.category_labels[c] = value
-        left.addLayout(self.categories)
-        left.addStretch(1)
-        lower.addWidget(left_box)
-        right_box = QGroupBox("最近修改的企业（双击打开）")
-        right = QVBoxLayout(right_box)
-        self.recent = QListWidget()
-        self.recent.itemDoubleClicked.connect(self._open)
-        right.addWidget(self.recent)
-        lower.addWidget(right_box, 1)
-        lay.addLayout(lower, 1)
+
+        figures = QHBoxLayout()
+        self.partners = _Figures(
+            "合作中的企业（按最高合作层级）",
+            [
+                *((t, TIER_LABELS[t], "该企业参与的项目中层级最高者（H第九条）") for t in TIER_ORDER),
+                (svc.NO_TIER, "尚无项目", "合作中但尚未参与任何项目的企业：可考虑共建项目，提升合作层级"),
+                ("total", "合计", ""),
+            ],
+        )
+        self.agreements = _Figures(
+            "合作协议（按状态）",
+            [
+                (st, st, "到期：终止日期已过（自动显示）") if st == "到期" else (st, st, "")
+                for st in AGREEMENT_STATUSES
+            ],
+        )
+        self.projects = _Figures(
+            "产教融合项目（按层级）",
+            [*((t, TIER_LABELS[t], "") for t in TIER_ORDER), ("total", "合计", "")],
+        )
+        for box in (self.partners, self.agreements, self.projects):
+            figures.addWidget(box, 1)
+        lay.addLayout(figures)
+
+        head = QHBoxLayout()
+        self.reminder_title = QLabel("提醒")
+        self.reminder_title.setStyleSheet("font-size:12pt;font-weight:bold;")
+        head.addWidget(self.reminder_title)
+        head.addStretch(1)
+        head.addWidget(QLabel("类型："))
+        self.kind_box = QComboBox()
+        self.kind_box.setMinimumWidth(200)
+        self.kind_box.setToolTip("只看某一类提醒")
+        self.kind_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        head.addWidget(self.kind_box)
+        lay.addLayout(head)
+
+        self.model = ReminderModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicatorShown(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        self.table.setAlternatingRowColors(True)
+        header = self.table.horizontalHeader()
+        for i, w in enumerate((170, 130, 280, 360)):
+            self.table.setColumnWidth(i, w)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.doubleClicked.connect(self._open_index)
+        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            QShortcut(
+                QKeySequence(key), self.table, self.open_current, context=Qt.ShortcutContext.WidgetShortcut
+            )
+        self.empty = EmptyState()
+        self.empty.configure(
+            "没有需要处理的提醒",
+            "协议即将到期、会议待办逾期、项目缺运行报告、合作企业一年未走访等情况会在这里提醒。",
+            [],
+        )
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        lay.addWidget(self.stack, 1)
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
-    def reload(self) -> None:
-        ReadOp(self, lambda s: (listing.overview(s), settings_svc.get_profile(s))).success(self._loaded).run()
+    # ------------------------------------------------------------ data
+
+    def reload(self, today: dt.date | None = None) -> None:
+        self._stale = False
+        ReadOp(self, lambda s: (svc.dashboard(s, today), settings_svc.get_profile(s), today)).success(
+            self._loaded
+        ).run()
 
     def _loaded(self, result) -> None:
-        ov, profile = result
+        d, profile, today = result
         college = f"{profile.school} {profile.college}".strip()
         self.heading.setText(f"工作台 — {college}" if college else "工作台")
-        self.cards["total"].value.setText(str(ov.total))
-        for status in ENTERPRISE_STATUSES:
-            self.cards[status].value.setText(str(ov.by_status.get(status, 0)))
-        for c, label in self.category_labels.items():
-            label.setText(str(ov.by_category.get(c, 0)))
-        self.recent.clear()
-        for eid, name, at in ov.recent:
-            item = QListWidgetItem(f"{at.astimezone():%Y-%m-%d %H:%M}   {name}")
-            item.setData(Qt.ItemDataRole.UserRole, eid)
-            self.recent.addItem(item)
-        if not ov.recent:
-            self.recent.addItem("还没有企业。到“合作企业档案”新建或从 Excel 导入。")
+        for key, n in d.partners_by_tier.items():
+            self.partners.set(key, n)
+        self.partners.set("total", sum(d.partners_by_tier.values()))
+        for st in AGREEMENT_STATUSES:
+            self.agreements.set(st, d.agreements_by_status.get(st, 0))
+        for t in TIERS:
+            self.projects.set(t, d.projects_by_tier.get(t, 0))
+        self.projects.set("total", sum(d.projects_by_tier.values()))
+        self._all = list(d.reminders)
+        self._today = today or dt.date.today()
+        counts: dict[str, int] = {}
+        for r in self._all:
+            counts[r.kind] = counts.get(r.kind, 0) + 1
+        current = self.kind_box.currentData()
+        self.kind_box.blockSignals(True)
+        self.kind_box.clear()
+        self.kind_box.addItem(f"全部（{len(self._all)}）", "")
+        for kind, n in sorted(counts.items(), key=lambda kv: kind_label(kv[0])):
+            self.kind_box.addItem(f"{kind_label(kind)}（{n}）", kind)
+        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(current)))
+        self.kind_box.blockSignals(False)
+        self._apply_filter()
 
-    @Slot(QListWidgetItem)
-    def _open(self, item: QListWidgetItem) -> None:
-        eid = item.data(Qt.ItemDataRole.UserRole)
-        if eid:
-            self.open_enterprise.emit(eid)
+    def _apply_filter(self) -> None:
+        kind = self.kind_box.currentData() or ""
+        shown = [r for r in self._all if not kind or r.kind == kind]
+        self.model.set_items(shown, self._today)
+        overdue = sum(1 for r in self._all if r.due is not None and r.due < self.model.today)
+        self.reminder_title.setText(
+            f"提醒（{len(self._all)} 条，其中已逾期 {overdue} 条）" if self._all else "提醒"
+        )
+        self.stack.setCurrentWidget(self.table if self._all else self.empty)
+
+    # ------------------------------------------------------------ opening a record
+
+    @Slot()
+    def open_current(self) -> None:
+        self._open_index(self.table.currentIndex())
+
+    @Slot(QModelIndex)
+    def _open_index(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            return
+        reminder = self.model.items[index.row()]
+        target = read_now(lambda s: target_of(s, reminder))
+        if target.record_id:
+            self.open_record.emit(target.record_type, target.record_id, target.tab)
 
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
-        self.reload()
+        # The rules read the whole database: recompute now only if the page is on screen, else when shown.
+        self._stale = True
+        if self.isVisible():
+            self.reload()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
