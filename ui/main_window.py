@@ -24,6 +24,7 @@ from ui.pages.dashboard import DashboardPage
 from ui.pages.enterprises import EnterprisesPage
 from ui.pages.settings import SettingsPage
 from ui.pages.trash import TrashPage
+from ui.pages.visits import VisitsPage
 from ui.settings import ui_settings
 
 
@@ -63,9 +64,10 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.dashboard = DashboardPage()
         self.enterprises = EnterprisesPage()
+        self.visits = VisitsPage()
         self.trash = TrashPage()
         self.settings_page = SettingsPage()
-        self.pages = [self.dashboard, self.enterprises, self.trash, self.settings_page]
+        self.pages = [self.dashboard, self.enterprises, self.visits, self.trash, self.settings_page]
 
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
@@ -110,7 +112,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("编辑(&E)")
-        self._action(edit_menu, "新建企业…", "Ctrl+N", lambda: self._goto(self.enterprises).new_enterprise())
+        # Ctrl+N belongs to the page on screen (新建企业 / 记录走访 …): each page's button holds it.
+        self._action(edit_menu, "新建企业…", "", lambda: self._goto(self.enterprises).new_enterprise())
+        self._action(edit_menu, "记录企业走访…", "Ctrl+Shift+N", self.quick_visit)
         self._action(
             edit_menu,
             "查找",
@@ -141,6 +145,14 @@ class MainWindow(QMainWindow):
         if record_type == "enterprise":
             self.open_enterprise(record_id)
 
+    @Slot()
+    def quick_visit(self) -> None:
+        """记录企业走访 from anywhere; from the enterprise page with the selected enterprise filled in."""
+        chosen = ()
+        if self.stack.currentWidget() is self.enterprises:
+            chosen = tuple(self.enterprises.selected_ids()[:1])
+        self.visits.new_record(chosen)
+
     @Slot(str)
     def open_enterprise(self, enterprise_id: str) -> None:
         from ui.dialogs.enterprise_dialog import EnterpriseDialog
@@ -164,10 +176,12 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         self.enterprises.restore_state(s)
+        self.visits.restore_state(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = ui_settings()
         s.setValue("main/geometry", self.saveGeometry())
         self.enterprises.save_state(s)
+        self.visits.save_state(s)
         context().wait()
         super().closeEvent(event)

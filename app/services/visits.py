@@ -7,13 +7,13 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise, Visit, VisitEnterprise
 from app.domain.names import clean_text, name_key
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, in_view, restore, soft_delete
+from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
 from app.services.enterprises import EnterpriseData, check_fields, create_enterprise, normalized
 
 
@@ -139,8 +139,11 @@ class VisitRow:
     average_pay_fen: int | None
 
 
-def visit_ids(s: Session, *, enterprise_id: str = "", deleted: bool = False) -> list[str]:
-    """Visits newest first, optionally those to one enterprise."""
+def visit_ids(
+    s: Session, *, enterprise_id: str = "", text: str = "", year: int | None = None, deleted: bool = False
+) -> list[str]:
+    """Visits newest first; optionally those to one enterprise, those whose enterprise, leader, participants,
+    purpose or findings contain `text`, or those in one calendar year."""
     stmt = select(Visit.id).where(in_view(Visit, deleted))
     if enterprise_id:
         stmt = stmt.where(
@@ -148,7 +151,36 @@ def visit_ids(s: Session, *, enterprise_id: str = "", deleted: bool = False) -> 
                 select(VisitEnterprise.visit_id).where(VisitEnterprise.enterprise_id == enterprise_id)
             )
         )
+    if term := text.strip():
+        pattern = like_pattern(term)
+        stmt = stmt.where(
+            or_(
+                *(
+                    col.like(pattern, escape="\\")
+                    for col in (Visit.leader, Visit.participants, Visit.purpose, Visit.findings)
+                ),
+                Visit.id.in_(
+                    select(VisitEnterprise.visit_id)
+                    .join(Enterprise, Enterprise.id == VisitEnterprise.enterprise_id)
+                    .where(
+                        or_(
+                            Enterprise.name.like(pattern, escape="\\"),
+                            Enterprise.pinyin_initials.like(pattern.lower(), escape="\\"),
+                        )
+                    )
+                ),
+            )
+        )
+    if year is not None:
+        stmt = stmt.where(Visit.visited_on.between(dt.date(year, 1, 1), dt.date(year, 12, 31)))
     return list(s.scalars(stmt.order_by(Visit.visited_on.desc(), Visit.id)))
+
+
+def visit_years(s: Session) -> list[int]:
+    """Years that have live visits, latest first (the page's year filter)."""
+    days = s.scalars(select(func.min(Visit.visited_on)).where(Visit.deleted_at.is_(None))).first()
+    last = s.scalars(select(func.max(Visit.visited_on)).where(Visit.deleted_at.is_(None))).first()
+    return list(range(last.year, days.year - 1, -1)) if days and last else []
 
 
 def visit_rows(s: Session, ids: Sequence[str]) -> dict[str, VisitRow]:

@@ -1,0 +1,195 @@
+"""企业走访 in the GUI: quick entry by keyboard with new enterprises by name, the draft kept across closing,
+validation, the visits page (search, delete + undo), and 记录走访 from the enterprise page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QMessageBox
+
+from app.services import enterprises as esvc
+from app.services import visits as svc
+from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
+from ui.ops import DbContext, set_context
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture
+def ctx(db, qapp):
+    context = DbContext(db)
+    set_context(context)
+    yield context
+    context.wait()
+    set_context(None)
+
+
+@pytest.fixture
+def known(db) -> str:
+    with db.session() as s:
+        return esvc.create_enterprise(
+            s, esvc.EnterpriseData(name="湖南湘江智能装备有限公司", status="合作中")
+        ).ids[0]
+
+
+@pytest.fixture(autouse=True)
+def no_draft():
+    from ui.dialogs.visit_dialog import clear_draft
+
+    clear_draft()
+    yield
+    clear_draft()
+
+
+@pytest.fixture
+def infos(monkeypatch) -> list[str]:
+    seen: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: seen.append(text))
+    return seen
+
+
+def dialog(qtbot, **kw):
+    from ui.dialogs.visit_dialog import VisitDialog
+
+    d = VisitDialog(None, **kw)
+    qtbot.addWidget(d)
+    d.show()
+    d.activateWindow()  # shortcuts go to the active window
+    qtbot.waitUntil(d.isActiveWindow, timeout=3000)
+    return d
+
+
+def enter_name(d, text: str) -> None:
+    d.enterprises.line.setText(text)
+    d.enterprises.line.returnPressed.emit()
+
+
+def test_quick_entry_with_a_new_enterprise_by_name(ctx, qtbot, db, known, infos):
+    d = dialog(qtbot)
+    assert d.enterprises.line.hasFocus() or d.focusWidget() is d.enterprises.line
+    d.enterprises._matches = {"湖南湘江智能装备有限公司": known}
+    d.enterprises._picked("湖南湘江智能装备有限公司")  # chosen from the completer
+    enter_name(d, "长沙新认识科技有限公司")  # not in the archive: typed and Enter
+    assert d.enterprises.chosen() == ((known,), ("长沙新认识科技有限公司",))
+    assert "新增企业" in d.enterprises.list.item(1).text()
+    d.leader.setText("张院长")
+    d.positions.setValue(12)
+    d.pay.setText("4,500")
+    d.findings.setPlainText("企业明年需要20名<机电>学生 & 实训设备")
+    qtbot.keyClick(d, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: d.saved_id is not None, timeout=5000)
+    assert any("长沙新认识科技有限公司" in text for text in infos)
+    with db.reader() as s:
+        v = svc.get_visit(s, d.saved_id)
+        assert v.enterprise_names == ("湖南湘江智能装备有限公司", "长沙新认识科技有限公司")
+        assert (v.leader, v.positions_offered, v.average_pay_fen) == ("张院长", 12, 450000)
+        assert v.findings == "企业明年需要20名<机电>学生 & 实训设备"
+        new = esvc.get_enterprise(s, v.enterprise_ids[1])
+        assert new.status == "意向" and "走访时新增" in new.note
+
+
+def test_validation_names_the_fields_and_saves_nothing(ctx, qtbot, db):
+    d = dialog(qtbot)
+    d.save()
+    assert d.errors["enterprise_ids"].isVisible() and "至少选择一家" in d.errors["enterprise_ids"].text()
+    assert "带队领导" in d.errors["leader"].text()
+    d.pay.setText("四千五")
+    enter_name(d, "某公司")
+    d.leader.setText("张院长")
+    d.save()
+    assert "平均月薪" in d.errors["positions_offered"].text()
+    ctx.wait()
+    with db.reader() as s:
+        assert svc.visit_ids(s) == [] and enterprise_ids(s, EnterpriseQuery()) == []
+
+
+def test_draft_survives_closing_and_is_cleared_by_saving(ctx, qtbot, db, infos):
+    d = dialog(qtbot)
+    enter_name(d, "湖南草稿企业有限公司")
+    d.leader.setText("李书记")
+    d.findings.setPlainText("路上记的一半")
+    d.reject()  # Esc: nothing is lost
+    again = dialog(qtbot)
+    assert again.draft_bar.isVisible()
+    assert again.leader.text() == "李书记" and again.findings.toPlainText() == "路上记的一半"
+    assert again.enterprises.chosen() == ((), ("湖南草稿企业有限公司",))
+    again.save()
+    qtbot.waitUntil(lambda: again.saved_id is not None, timeout=5000)
+    third = dialog(qtbot)
+    assert not third.draft_bar.isVisible() and third.leader.text() == ""
+
+
+def test_draft_is_written_while_typing(ctx, qtbot):
+    """A crash or a closed laptop lid loses nothing: the draft is on disk shortly after each change."""
+    from ui.dialogs.visit_dialog import load_draft
+
+    d = dialog(qtbot)
+    d.leader.setText("王院长")
+    qtbot.waitUntil(lambda: (load_draft() or {}).get("leader") == "王院长", timeout=3000)
+    d.discard_draft()
+    assert load_draft() is None and d.leader.text() == ""
+
+
+def test_editing_an_existing_visit(ctx, qtbot, db, known):
+    with db.session() as s:
+        vid = svc.create_visit(
+            s, svc.VisitData(dt.date(2026, 3, 5), (known,), "张院长", purpose="访企拓岗")
+        ).ids[0]
+    d = dialog(qtbot, visit_id=vid)
+    assert d.visited_on.date() == QDate(2026, 3, 5) and d.purpose.toPlainText() == "访企拓岗"
+    d.positions.setValue(5)
+    d.save()
+    qtbot.waitUntil(lambda: d.saved_id is not None, timeout=5000)
+    with db.reader() as s:
+        assert svc.get_visit(s, vid).positions_offered == 5
+
+
+def test_page_lists_searches_deletes_and_undoes(ctx, qtbot, db, known):
+    from ui.pages.visits import VisitsPage
+
+    with db.session() as s:
+        svc.create_visit(s, svc.VisitData(dt.date(2025, 6, 1), (known,), "张院长", purpose="回访实习学生"))
+        svc.create_visit(s, svc.VisitData(dt.date(2026, 4, 2), (known,), "李书记", purpose="洽谈订单班"))
+    page = VisitsPage()
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+    assert page.model.row_at(0).visited_on == dt.date(2026, 4, 2)  # newest first
+    assert page.year_box.count() == 3  # 全部, 2026, 2025
+    page.search.setText("hnxj")  # pinyin initials of the enterprise
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+    page.search.setText("订单班")
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    page.table.selectRow(0)
+    page.delete_selected()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    assert page.undo_bar.isVisible()
+    page.undo_bar.button.click()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+
+
+def test_quick_visit_from_the_enterprise_page_fills_the_enterprise(ctx, qtbot, db, known, monkeypatch):
+    from ui.dialogs.visit_dialog import VisitDialog
+    from ui.main_window import MainWindow
+
+    opened = []
+    monkeypatch.setattr(VisitDialog, "exec", lambda self: opened.append(self.enterprises.chosen()) or 0)
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w._goto(w.enterprises)
+    qtbot.waitUntil(lambda: w.enterprises.model.rowCount() == 1, timeout=5000)
+    w.enterprises.table.selectRow(0)
+    qtbot.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert opened == [((known,), ())]
+    w._goto(w.visits)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=3000)
+    qtbot.keyClick(w.visits.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Ctrl+N on the page
+    qtbot.waitUntil(lambda: len(opened) == 2, timeout=3000)  # a button's shortcut clicks it animated
+    assert opened[-1] == ((), ())
+    w.close()

@@ -1,0 +1,462 @@
+"""企业走访 quick entry: made for typing during or right after a visit, keyboard only.
+
+- Tab moves through the fields in order; in 走访企业 type a name or pinyin initials (hnxj), pick with ↓ and
+  Enter, or just type a new name and press Enter: it becomes a new enterprise (意向) when the visit is saved,
+  to be completed later in the archive. Delete removes the selected enterprise from the list.
+- Ctrl+S (or Ctrl+Enter) saves; Esc closes.
+- A new visit is kept as a draft in the user's settings on every change: closing the dialog or the app, or
+  a crash, loses nothing; the next 记录走访 offers it back. Saving or 放弃草稿 clears it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import format_money, parse_money
+from app.errors import AppError
+from app.services import visits as svc
+from app.services.common import Changes
+from app.services.projects import chosen_labels, enterprise_choices
+from ui.errors import show_error
+from ui.ops import WriteOp, read_now
+from ui.settings import ui_settings
+
+DRAFT_KEY = "visits/draft"
+ERROR_STYLE = "color:#c42b1c;"
+
+
+def load_draft() -> dict[str, Any] | None:
+    raw = ui_settings().value(DRAFT_KEY)
+    if not raw:
+        return None
+    try:
+        draft = json.loads(str(raw))
+    except ValueError:
+        return None
+    return draft if isinstance(draft, dict) else None
+
+
+def clear_draft() -> None:
+    s = ui_settings()
+    s.remove(DRAFT_KEY)
+    s.sync()
+
+
+class EnterpriseEntry(QWidget):
+    """Chosen enterprises: a line with completion over the archive, and the list of those chosen. A name
+    not picked from the archive is kept as a name (a new enterprise on saving)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        v = QVBoxLayout(self)
+        v.setContentsMargins(0, 0, 0, 0)
+        self.line = QLineEdit()
+        self.line.setPlaceholderText("输入企业名称或拼音首字母，↓ 选择，回车加入；档案中没有的名称回车即新增")
+        self._matches: dict[str, str] = {}  # label -> id, for the current suggestions
+        self._suggestions = QStringListModel(self)
+        self.completer = QCompleter(self._suggestions, self)
+        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer.setMaxVisibleItems(12)
+        self.completer.activated.connect(self._picked)
+        self.line.setCompleter(self.completer)
+        self._timer = QTimer(self, singleShot=True, interval=200)
+        self._timer.timeout.connect(self._suggest)
+        self.line.textEdited.connect(lambda _t: self._timer.start())
+        self.line.returnPressed.connect(self._enter)
+        v.addWidget(self.line)
+        self.list = QListWidget()
+        self.list.setMaximumHeight(90)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setToolTip("Delete 键移除所选企业")
+        QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
+        v.addWidget(self.list)
+
+    # chosen items: UserRole = enterprise id, or "" for a new name
+    def add(self, name: str, enterprise_id: str = "") -> None:
+        name = name.strip()
+        if not name:
+            return
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            if item.data(Qt.ItemDataRole.UserRole + 1) == name:
+                return
+        item = QListWidgetItem(name if enterprise_id else f"{name}（新增企业，保存时建档）")
+        item.setData(Qt.ItemDataRole.UserRole, enterprise_id)
+        item.setData(Qt.ItemDataRole.UserRole + 1, name)
+        if not enterprise_id:
+            item.setForeground(Qt.GlobalColor.darkBlue)
+            item.setToolTip("档案中没有这家企业：保存走访时以“意向”状态新增，之后到合作企业档案中补全信息")
+        self.list.addItem(item)
+        self.changed()
+
+    def changed(self) -> None:  # replaced by the dialog
+        pass
+
+    def chosen(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(ids picked from the archive, new names typed)."""
+        ids, names = [], []
+        for i in range(self.list.count()):
+            item = self.list.item(i)
+            eid = item.data(Qt.ItemDataRole.UserRole)
+            (ids if eid else names).append(eid or item.data(Qt.ItemDataRole.UserRole + 1))
+        return tuple(ids), tuple(names)
+
+    def items(self) -> list[tuple[str, str]]:
+        return [
+            (
+                self.list.item(i).data(Qt.ItemDataRole.UserRole + 1),
+                self.list.item(i).data(Qt.ItemDataRole.UserRole),
+            )
+            for i in range(self.list.count())
+        ]
+
+    @Slot()
+    def remove_selected(self) -> None:
+        for item in self.list.selectedItems():
+            self.list.takeItem(self.list.row(item))
+        self.changed()
+
+    @Slot()
+    def _suggest(self) -> None:
+        text = self.line.text().strip()
+        if not text:
+            return
+        choices = read_now(lambda s: enterprise_choices(s, text, limit=12))
+        self._matches = {c.label: c.id for c in choices}
+        self._suggestions.setStringList(list(self._matches))
+        if choices and self.line.hasFocus():
+            self.completer.complete()
+
+    @Slot(str)
+    def _picked(self, label: str) -> None:
+        self.add(label, self._matches.get(label, ""))
+        QTimer.singleShot(0, self.line.clear)
+
+    @Slot()
+    def _enter(self) -> None:
+        if self.completer.popup().isVisible():
+            return  # the completer's own activation adds it
+        text = self.line.text().strip()
+        if text:
+            self.add(text, self._matches.get(text, ""))
+            self.line.clear()
+
+
+class VisitDialog(QDialog):
+    def __init__(
+        self, parent: QWidget | None = None, visit_id: str | None = None, enterprise_ids: tuple[str, ...] = ()
+    ) -> None:
+        super().__init__(parent)
+        self.visit_id = visit_id
+        self.saved_id: str | None = None
+        self.saved_changes: Changes | None = None
+        self._saving = False
+        self._dirty = False
+        self._loading = True
+        self.setWindowTitle("修改走访记录" if visit_id else "记录企业走访")
+        self.resize(640, 680)
+        geometry = ui_settings().value("dialogs/visit")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        lay = QVBoxLayout(self)
+        self.draft_bar = QWidget()
+        bar = QHBoxLayout(self.draft_bar)
+        bar.setContentsMargins(8, 4, 8, 4)
+        self.draft_bar.setStyleSheet("background:#fff4ce;")
+        self.draft_label = QLabel()
+        bar.addWidget(self.draft_label, 1)
+        discard = QPushButton("放弃草稿")
+        discard.clicked.connect(self.discard_draft)
+        bar.addWidget(discard)
+        self.draft_bar.hide()
+        lay.addWidget(self.draft_bar)
+
+        form = QFormLayout()
+        self.errors: dict[str, QLabel] = {}
+        self.visited_on = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
+        self.visited_on.setMaximumDate(QDate.currentDate())
+        self.visited_on.setDate(QDate.currentDate())
+        self._row(form, "走访日期*", self.visited_on, "visited_on")
+        self.enterprises = EnterpriseEntry()
+        self._row(form, "走访企业*", self.enterprises, "enterprise_ids")
+        self.errors["new_names"] = self.errors["enterprise_ids"]
+        self.leader = QLineEdit(placeholderText="带队的院领导（H第十七条）")
+        self._row(form, "带队领导*", self.leader, "leader")
+        self.participants = QLineEdit(placeholderText="参加走访的教师，用顿号分隔")
+        self._row(form, "参加人员", self.participants, "participants")
+        self.purpose = QPlainTextEdit(placeholderText="如：访企拓岗、洽谈订单班、回访实习学生")
+        self._row(form, "走访目的", self.purpose, "purpose")
+        self.findings = QPlainTextEdit(placeholderText="企业需求、用人计划、对学生的评价……")
+        self._row(form, "走访发现", self.findings, "findings")
+        jobs = QHBoxLayout()
+        self.positions = QSpinBox(maximum=100000, suffix=" 个")
+        self.positions.setToolTip("企业可提供的岗位数（访企拓岗）")
+        self.pay = QLineEdit(placeholderText="如 4500 或 4,500.00")
+        self.pay.setToolTip("平均月薪（元）")
+        jobs.addWidget(self.positions)
+        jobs.addWidget(QLabel("平均月薪（元）"))
+        jobs.addWidget(self.pay, 1)
+        holder = QWidget()
+        holder.setLayout(jobs)
+        jobs.setContentsMargins(0, 0, 0, 0)
+        self._row(form, "可提供岗位", holder, "positions_offered")
+        self.errors["average_pay_fen"] = self.errors["positions_offered"]
+        self.follow_up = QPlainTextEdit(placeholderText="后续跟进事项：谁、做什么、何时")
+        self._row(form, "后续跟进", self.follow_up, "follow_up")
+        for edit in (self.purpose, self.findings, self.follow_up):
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(70)
+        lay.addLayout(form, 1)
+
+        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
+        lay.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("保存（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        for seq in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(seq), self, self.save)
+
+        self._draft_timer = QTimer(self, singleShot=True, interval=500)
+        self._draft_timer.timeout.connect(self.keep_draft)
+        self.enterprises.changed = self._changed  # type: ignore[method-assign]
+        for w in (self.leader, self.participants, self.pay):
+            w.textChanged.connect(self._changed)
+        for w in (self.purpose, self.findings, self.follow_up):
+            w.textChanged.connect(self._changed)
+        self.visited_on.dateChanged.connect(self._changed)
+        self.positions.valueChanged.connect(self._changed)
+
+        if visit_id:
+            self._load(read_now(lambda s: svc.get_visit(s, visit_id)))
+        else:
+            draft = load_draft()
+            if draft:
+                self._restore(draft)
+                when = draft.get("saved_at", "")
+                self.draft_label.setText(f"已恢复上次未保存的走访草稿（{when}）。保存后草稿清除。")
+                self.draft_bar.show()
+            if enterprise_ids:
+                names = read_now(lambda s: chosen_labels(s, enterprise_ids, ()))
+                for eid in enterprise_ids:
+                    if eid in names:
+                        self.enterprises.add(names[eid], eid)
+        self._loading = False
+        self._dirty = self.draft_bar.isVisible()  # a restored draft stays a draft until saved or discarded
+        (self.enterprises.line if not visit_id else self.leader).setFocus()
+
+    def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(2)
+        v.addWidget(widget)
+        error = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
+        error.hide()
+        v.addWidget(error)
+        self.errors[field] = error
+        form.addRow(label, box)
+
+    # ------------------------------------------------------------ state and draft
+
+    def _load(self, v: svc.VisitDetail) -> None:
+        self.visited_on.setDate(QDate(v.visited_on.year, v.visited_on.month, v.visited_on.day))
+        for eid, name in zip(v.enterprise_ids, v.enterprise_names, strict=True):
+            self.enterprises.add(name, eid)
+        self.leader.setText(v.leader)
+        self.participants.setText(v.participants)
+        self.purpose.setPlainText(v.purpose)
+        self.findings.setPlainText(v.findings)
+        self.positions.setValue(v.positions_offered)
+        self.pay.setText(
+            format_money(v.average_pay_fen, symbol=False) if v.average_pay_fen is not None else ""
+        )
+        self.follow_up.setPlainText(v.follow_up)
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "visited_on": self.visited_on.date().toString("yyyy-MM-dd"),
+            "enterprises": self.enterprises.items(),
+            "leader": self.leader.text(),
+            "participants": self.participants.text(),
+            "purpose": self.purpose.toPlainText(),
+            "findings": self.findings.toPlainText(),
+            "positions": self.positions.value(),
+            "pay": self.pay.text(),
+            "follow_up": self.follow_up.toPlainText(),
+        }
+
+    def _restore(self, d: dict[str, Any]) -> None:
+        day = QDate.fromString(str(d.get("visited_on", "")), "yyyy-MM-dd")
+        if day.isValid():
+            self.visited_on.setDate(day)
+        for item in d.get("enterprises", []):
+            if isinstance(item, list | tuple) and len(item) == 2:
+                self.enterprises.add(str(item[0]), str(item[1] or ""))
+        self.leader.setText(str(d.get("leader", "")))
+        self.participants.setText(str(d.get("participants", "")))
+        self.purpose.setPlainText(str(d.get("purpose", "")))
+        self.findings.setPlainText(str(d.get("findings", "")))
+        self.positions.setValue(int(d.get("positions", 0) or 0))
+        self.pay.setText(str(d.get("pay", "")))
+        self.follow_up.setPlainText(str(d.get("follow_up", "")))
+
+    @Slot()
+    def _changed(self) -> None:
+        if self._loading:
+            return
+        self._dirty = True
+        if not self.visit_id:
+            self._draft_timer.start()
+
+    @Slot()
+    def keep_draft(self) -> None:
+        """Write the unsaved new visit to the user's settings (survives closing the app or a crash)."""
+        if self.visit_id or self.saved_id or not self._dirty:
+            return
+        state = self.state()
+        state["saved_at"] = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+        s = ui_settings()
+        s.setValue(DRAFT_KEY, json.dumps(state, ensure_ascii=False))
+        s.sync()
+
+    @Slot()
+    def discard_draft(self) -> None:
+        clear_draft()
+        self._loading = True
+        self._restore(
+            {"visited_on": QDate.currentDate().toString("yyyy-MM-dd"), "enterprises": [], "positions": 0}
+        )
+        self.enterprises.list.clear()
+        self._loading = False
+        self._dirty = False
+        self.draft_bar.hide()
+
+    # ------------------------------------------------------------ saving
+
+    def data(self) -> tuple[svc.VisitData, tuple[str, ...]]:
+        d = self.visited_on.date()
+        ids, names = self.enterprises.chosen()
+        pay_text = self.pay.text().strip()
+        pay = parse_money(pay_text) if pay_text else None
+        return (
+            svc.VisitData(
+                visited_on=dt.date(d.year(), d.month(), d.day()),
+                enterprise_ids=ids,
+                leader=self.leader.text(),
+                participants=self.participants.text(),
+                purpose=self.purpose.toPlainText(),
+                findings=self.findings.toPlainText(),
+                positions_offered=self.positions.value(),
+                average_pay_fen=pay,
+                follow_up=self.follow_up.toPlainText(),
+            ),
+            names,
+        )
+
+    def _set_error(self, field: str, text: str) -> None:
+        label = self.errors.get(field)
+        if label is not None:
+            label.setText(text)
+            label.setVisible(bool(text))
+
+    @Slot()
+    def save(self) -> None:
+        if self._saving:
+            return
+        for label in self.errors.values():
+            label.hide()
+        try:
+            data, names = self.data()
+        except (AppError, ValueError) as e:
+            self._set_error("positions_offered", f"平均月薪：{e}")
+            self.pay.setFocus()
+            return
+        errors = read_now(lambda s: svc.check_visit(s, data))
+        if names:  # new enterprises are checked when they are created
+            errors = [e for e in errors if e.field != "enterprise_ids"]
+        if errors:
+            for e in errors:
+                self._set_error(e.field, e.message)
+            self.message.setText(f"有 {len(errors)} 处需要修改，见红字提示。")
+            return
+        self.message.clear()
+        self._saving = True
+        self.save_button.setEnabled(False)
+        vid = self.visit_id
+
+        def work(s) -> Changes:
+            if vid:
+                if names:
+                    raise AppError("修改走访记录时请从档案中选择企业（新企业请先在合作企业档案中新建）")
+                return svc.update_visit(s, vid, data)
+            return svc.create_quick_visit(s, data, names)
+
+        WriteOp(self, work).success(self._saved).failure(self._failed).run()
+
+    def _saved(self, changes: Changes) -> None:
+        self.saved_id = changes.ids[0]
+        self.saved_changes = changes
+        if not self.visit_id:
+            clear_draft()
+        self._dirty = False
+        ui_settings().setValue("dialogs/visit", self.saveGeometry())
+        if changes.warnings:
+            QMessageBox.information(self, "已保存", "\n".join(changes.warnings))
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        from app.errors import ValidationErrors
+
+        if isinstance(exc, ValidationErrors):
+            for e in exc.errors:
+                self._set_error(e.field, e.message)
+            self.message.setText(f"有 {len(exc.errors)} 处需要修改，见红字提示。")
+            return
+        show_error(self, exc, "保存失败")
+
+    def reject(self) -> None:
+        if self._dirty and self.visit_id:
+            answer = QMessageBox.question(self, "放弃修改", "修改尚未保存，确定关闭吗？")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        if self._dirty and not self.visit_id:
+            self._draft_timer.stop()
+            self.keep_draft()  # closing keeps the draft; 放弃草稿 throws it away
+        ui_settings().setValue("dialogs/visit", self.saveGeometry())
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._dirty and not self.visit_id:
+            self._draft_timer.stop()
+            self.keep_draft()
+        super().closeEvent(event)
