@@ -11,6 +11,7 @@ from app.db.models import Major, MajorGroup, Setting
 from app.domain.names import clean_text
 from app.domain.semesters import DEFAULT_CALENDAR, SemesterCalendar
 from app.errors import ValidationError, ValidationErrors
+from app.services.common import Changes, now
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,6 @@ def save_profile(s: Session, profile: CollegeProfile) -> None:
 
 def _save_groups(s: Session, groups: tuple[MajorGroupInfo, ...]) -> None:
     """Keep ids of groups and majors that survive (later records link to them); soft-delete the rest."""
-    from app.services.common import now
-
     existing = {g.id: g for g in s.scalars(select(MajorGroup).where(MajorGroup.deleted_at.is_(None)))}
     majors_by_name = {m.name: m for m in s.scalars(select(Major).where(Major.deleted_at.is_(None)))}
     kept_groups: set[str] = set()
@@ -132,7 +131,8 @@ def get_semester_calendar(s: Session) -> SemesterCalendar:
         return DEFAULT_CALENDAR
 
 
-def save_semester_calendar(s: Session, cal: SemesterCalendar) -> None:
+def save_semester_calendar(s: Session, cal: SemesterCalendar) -> Changes:
     if problem := cal.problem():
         raise ValidationError("semester_calendar", problem)
     _set(s, SEMESTER_KEY, cal.text())
+    return Changes("settings")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app import __version__
+from app.domain.semesters import SemesterCalendar
 from app.logs import log_file
 from app.services import settings as svc
 from app.services.common import Changes
@@ -41,6 +44,20 @@ class SettingsPage(QWidget):
         form.addRow("", row)
         lay.addWidget(college)
 
+        semesters = QGroupBox("学期日历")
+        form = QFormLayout(semesters)
+        self.calendar = QLabel()
+        self.calendar.setToolTip("运行报告按学期提交（H第十条(五)），学期的起止日期以此为准")
+        edit_calendar = QPushButton("修改…")
+        edit_calendar.clicked.connect(self.edit_calendar)
+        row = QHBoxLayout()
+        row.addWidget(self.calendar)
+        row.addSpacing(12)
+        row.addWidget(edit_calendar)
+        row.addStretch(1)
+        form.addRow("学期：", row)
+        lay.addWidget(semesters)
+
         data = QGroupBox("数据")
         form = QFormLayout(data)
         db = context().database
@@ -64,9 +81,15 @@ class SettingsPage(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        ReadOp(self, svc.get_profile).success(self._loaded).run()
+        ReadOp(self, lambda s: (svc.get_profile(s), svc.get_semester_calendar(s))).success(self._loaded).run()
 
-    def _loaded(self, p: svc.CollegeProfile) -> None:
+    def _loaded(self, result: tuple[svc.CollegeProfile, SemesterCalendar]) -> None:
+        p, cal = result
+        (m1, d1), (m2, d2), (m3, d3) = cal.first_start, cal.second_start, cal.second_end
+        end1 = dt.date(2001, m2, d2) - dt.timedelta(days=1)
+        self.calendar.setText(
+            f"第一学期 {m1}月{d1}日 – 次年{end1.month}月{end1.day}日；第二学期 {m2}月{d2}日 – {m3}月{d3}日"
+        )
         self.school.setText(p.school or "（未填写）")
         self.college.setText(p.college or "（未填写）")
         self.groups.setText(
@@ -78,6 +101,12 @@ class SettingsPage(QWidget):
         from ui.dialogs.profile_dialog import ProfileDialog
 
         ProfileDialog(self).exec()
+
+    @Slot()
+    def edit_calendar(self) -> None:
+        from ui.dialogs.semester_dialog import SemesterDialog
+
+        SemesterDialog(self).exec()
 
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
