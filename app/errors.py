@@ -70,3 +70,8 @@ class DatabaseCorrupt(DatabaseError):
 
 class ImportFileError(AppError):
     """An import file that cannot be used at all (not xlsx, encrypted, no header)."""
+
+
+class DocumentTemplateError(AppError):
+    """A Word template that cannot be used: not a .docx, too large, a broken or unknown placeholder, or code
+    the sandbox refuses. The message names the file and the placeholder."""

@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -99,6 +100,7 @@ def steps() -> None:
     run("selftest (core, no GUI)", "selftest", needs="app.selftest")
     run("demo data", "demo", "--db", DB, needs="app.demo")
     backup_and_restore()
+    word_documents()
 
     xlsx = "app.io.enterprises_xlsx"
     template = DATA / "企业导入模板.xlsx"
@@ -110,6 +112,37 @@ def steps() -> None:
     if exported.exists():
         roundtrip_import(exported)
         export_onto_open_file(exported)
+
+
+def word_documents() -> None:
+    """`docs`: a built-in template saved to a Chinese path, then a draft agreement (with that template) and a
+    运行报告 from the demo data; a file that is not .docx as the template is refused (exit 2)."""
+    folder, needs = DATA / "Word 文档", "app.docs.cooperation"
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / "协议模板（可编辑）.docx"
+    run("docs template", "docs", "template", "agreement", "--out", template, makes=(template,), needs=needs)
+    ids = {}
+    if DB.exists():
+        with sqlite3.connect(
+            DB
+        ) as con:  # the CLI lists agreements but not projects: ids straight from the file
+            for table in ("agreement", "project"):
+                row = con.execute(f"SELECT id FROM {table} WHERE deleted_at IS NULL LIMIT 1").fetchone()
+                ids[table] = row[0] if row else None
+    if not ids.get("agreement") or not ids.get("project"):
+        check("demo data has an agreement and a project", False, str(ids))
+        return
+    draft = folder / "合作协议草稿.docx"
+    args = ("--db", DB, "--template", template, "--out", draft)
+    run("docs agreement", "docs", "agreement", ids["agreement"], *args, makes=(draft,), needs=needs)
+    report = folder / "运行报告 2025-2026-1.docx"
+    args = ("--semester", "2025-2026-1", "--db", DB, "--out", report)
+    run("docs report", "docs", "report", ids["project"], *args, makes=(report,), needs=needs)
+    fake = folder / "不是模板.docx"
+    fake.write_text("不是 Word 文件", encoding="utf-8")
+    args = ("--db", DB, "--template", fake, "--out", folder / "不应生成.docx")
+    run("docs agreement with a bad template", "docs", "agreement", ids["agreement"], *args, rc=2, needs=needs)
+    check("a refused template writes nothing", not (folder / "不应生成.docx").exists())
 
 
 def backup_and_restore() -> None:

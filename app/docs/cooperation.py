@@ -1,0 +1,318 @@
+"""The cooperation documents: a draft 合作协议 and a project's 运行报告 (H第十条(五)) for one semester.
+
+Each is a built-in template in resources/templates/ (made by tools/make_templates.py) that the user may save,
+edit in Word and pass back. The context is plain dicts and lists of text (dates written 2025年9月1日),
+so a template needs nothing but `{{ … }}` and the docxtpl loops; PLACEHOLDERS lists every field for the
+帮助 text and docs/templates.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Agreement, Major
+from app.docs.render import render_docx
+from app.domain.semesters import semester_bounds
+from app.errors import ValidationError
+from app.fsutil import atomic_path
+from app.services.agreements import get_agreement
+from app.services.enterprises import EnterpriseDetail, get_enterprise
+from app.services.meetings import project_meetings
+from app.services.projects import get_project
+from app.services.settings import get_profile, get_semester_calendar
+
+KINDS = {"agreement": "合作协议草稿", "report": "项目运行报告"}
+TEMPLATE_FILES = {"agreement": "agreement.docx", "report": "project_report.docx"}
+BLANK_DATE = "    年  月  日"
+PARTY_LABELS = "乙丙丁戊己庚辛壬癸"
+
+_COMMON = (
+    ("school", "学校名称（设置）"),
+    ("college", "二级学院名称（设置）"),
+    ("party_a", "学校名称 + 二级学院名称（协议中的甲方）"),
+    ("today", "生成日期，如 2025年9月1日"),
+)
+_ENTERPRISE = (
+    ("label", "乙方、丙方……（仅协议）"),
+    ("name", "企业名称"),
+    ("uscc", "统一社会信用代码"),
+    ("address", "地址"),
+    ("contact", "第一位联系人"),
+    ("phone", "联系人电话"),
+)
+PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
+    "agreement": (
+        *_COMMON,
+        ("agreement.number", "协议编号（未编号为空）"),
+        ("agreement.title", "协议名称"),
+        ("agreement.kind", "协议类型，如 订单培养"),
+        ("agreement.status", "状态，如 草稿"),
+        ("agreement.signed_on", "签订日期（未填为空白“  年  月  日”）"),
+        ("agreement.starts_on", "开始日期"),
+        ("agreement.ends_on", "结束日期"),
+        ("agreement.term", "合作期限，如 2025年9月1日至2028年8月31日"),
+        ("agreement.has_revenue_clause", "是否有收益分配条款（用于 {%p if %}）"),
+        ("agreement.revenue_clause", "收益分配条款内容"),
+        ("agreement.has_asset_clause", "是否有资产归属与处置条款"),
+        ("agreement.asset_clause", "资产归属与处置条款内容"),
+        ("agreement.note", "备注"),
+        ("parties", "乙方等企业列表：{%p for p in parties %} … {{ p.name }} … {%p endfor %}"),
+        *((f"p.{key}", f"（循环中）{label}") for key, label in _ENTERPRISE),
+        ("party_names", "全部企业名称，以顿号分隔"),
+        ("party_side", "企业一方的称呼：乙方，或 乙方、丙方"),
+        ("party_intro", "（以下简称“乙方”），或（以下分别简称“乙方”“丙方”）"),
+    ),
+    "report": (
+        *_COMMON,
+        ("semester", "学期代码，如 2025-2026-1"),
+        ("semester_name", "学期名称，如 2025—2026学年第一学期"),
+        ("semester_start", "学期第一天"),
+        ("semester_end", "学期最后一天"),
+        ("project.name", "项目名称"),
+        ("project.kind", "项目类型"),
+        ("project.tier", "合作层次，如 深化层"),
+        ("project.leader", "项目负责人"),
+        ("project.period", "项目周期，如 2025年9月1日至2027年8月31日"),
+        ("project.majors", "面向专业，以顿号分隔"),
+        ("project.note", "备注"),
+        ("responsibles", "各环节责任人列表：r.part 负责环节、r.name 姓名"),
+        ("enterprises", "合作企业列表：e.name、e.uscc、e.address、e.contact、e.phone"),
+        ("enterprise_names", "全部合作企业名称，以顿号分隔"),
+        ("agreements", "关联协议列表：a.number、a.title、a.status"),
+        ("kpis", "关键指标列表：k.index 序号、k.name、k.unit、k.target、k.actual、k.progress、k.period"),
+        (
+            "meetings",
+            "本学期协调会议列表（按日期）：m.index、m.date、m.place、m.attendees、m.minutes、m.decisions",
+        ),
+        ("m.action_items", "会议的待办事项列表：i.description、i.owner、i.due、i.status"),
+        ("meeting_count", "本学期会议次数"),
+        ("open_items", "本学期会议中尚未完成的待办事项数"),
+    ),
+}
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML (\t \n \r are)
+
+
+def cn_date(day: dt.date | None, blank: str = BLANK_DATE) -> str:
+    return f"{day.year}年{day.month}月{day.day}日" if day else blank
+
+
+def _text(value: object) -> str:
+    """Text for a document: characters XML forbids removed (\\n becomes a line break in Word)."""
+    return _CONTROL.sub("", "" if value is None else str(value)).replace("\r\n", "\n")
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+
+
+def _period(start: dt.date | None, end: dt.date | None) -> str:
+    if start and end:
+        return f"{cn_date(start)}至{cn_date(end)}"
+    if start:
+        return f"自{cn_date(start)}起（未约定结束日期）"
+    if end:
+        return f"至{cn_date(end)}"
+    return "未填写"
+
+
+def _enterprise(e: EnterpriseDetail) -> dict[str, str]:
+    contact = e.contacts[0] if e.contacts else None
+    return {
+        "name": _text(e.name),
+        "uscc": _text(e.uscc),
+        "address": _text(e.address),
+        "contact": _text(contact.name if contact else ""),
+        "phone": _text(contact.phone if contact else ""),
+    }
+
+
+def _common(s: Session, today: dt.date | None) -> dict[str, Any]:
+    profile = get_profile(s)
+    school, college = _text(profile.school), _text(profile.college)
+    return {
+        "school": school,
+        "college": college,
+        "party_a": f"{school}{college}",
+        "today": cn_date(today or dt.date.today()),
+    }
+
+
+def agreement_context(s: Session, agreement_id: str, *, today: dt.date | None = None) -> dict[str, Any]:
+    a = get_agreement(s, agreement_id, today=today)
+    parties = []
+    for i, eid in enumerate(a.enterprise_ids):
+        label = f"{PARTY_LABELS[i]}方" if i < len(PARTY_LABELS) else f"第{i + 2}方"
+        parties.append({"label": label, **_enterprise(get_enterprise(s, eid))})
+    quoted = "".join(f"“{p['label']}”" for p in parties)
+    return {
+        **_common(s, today),
+        "agreement": {
+            "number": _text(a.number),
+            "title": _text(a.title),
+            "kind": _text(a.kind),
+            "status": _text(a.effective_status or a.status),
+            "signed_on": cn_date(a.signed_on),
+            "starts_on": cn_date(a.starts_on),
+            "ends_on": cn_date(a.ends_on),
+            "term": _period(a.starts_on, a.ends_on) if a.starts_on or a.ends_on else "双方另行约定",
+            "has_revenue_clause": a.has_revenue_clause,
+            "revenue_clause": _text(a.revenue_clause),
+            "has_asset_clause": a.has_asset_clause,
+            "asset_clause": _text(a.asset_clause),
+            "note": _text(a.note),
+        },
+        "parties": parties,
+        "party_names": "、".join(p["name"] for p in parties),
+        "party_side": "、".join(p["label"] for p in parties) or "乙方",
+        "party_intro": f"（以下分别简称{quoted}）" if len(parties) > 1 else "（以下简称“乙方”）",
+    }
+
+
+def semester_name(code: str) -> str:
+    first, second, term = code.split("-")
+    return f"{first}—{second}学年第{'一' if term == '1' else '二'}学期"
+
+
+def project_report_context(
+    s: Session, project_id: str, semester: str, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """The report for one semester: only meetings held within it (the college's semester calendar)."""
+    semester = (semester or "").strip()
+    try:
+        start, end = semester_bounds(semester, get_semester_calendar(s))
+    except ValueError as e:
+        raise ValidationError("semester", str(e)) from e
+    p = get_project(s, project_id)
+    majors = s.scalars(select(Major.name).where(Major.id.in_(p.major_ids)).order_by(Major.sort_order)).all()
+    agreements = s.execute(
+        select(Agreement.number, Agreement.title, Agreement.status).where(Agreement.id.in_(p.agreement_ids))
+    ).all()
+    # a project's enterprises have no order of their own: by name, as the project list shows them
+    enterprises = sorted(
+        (_enterprise(get_enterprise(s, eid)) for eid in p.enterprise_ids), key=lambda e: e["name"]
+    )
+    meetings = sorted(
+        (m for m in project_meetings(s, project_id) if m.held_on and start <= m.held_on <= end),
+        key=lambda m: m.held_on,
+    )
+    return {
+        **_common(s, today),
+        "semester": semester,
+        "semester_name": semester_name(semester),
+        "semester_start": cn_date(start),
+        "semester_end": cn_date(end),
+        "project": {
+            "name": _text(p.name),
+            "kind": _text(p.kind),
+            "tier": _text(p.tier_label),
+            "leader": _text(p.leader) or "未指定",
+            "period": _period(p.starts_on, p.ends_on),
+            "majors": "、".join(_text(m) for m in majors),
+            "note": _text(p.note),
+        },
+        "responsibles": [{"part": _text(r.part), "name": _text(r.name)} for r in p.responsibles],
+        "enterprises": enterprises,
+        "enterprise_names": "、".join(e["name"] for e in enterprises),
+        "agreements": [
+            {"number": _text(n) or "（未编号）", "title": _text(t), "status": _text(st)}
+            for n, t, st in agreements
+        ],
+        "kpis": [
+            {
+                "index": str(i),
+                "name": _text(k.name),
+                "unit": _text(k.unit),
+                "target": _number(k.target),
+                "actual": _number(k.actual),
+                "progress": "—" if k.progress is None else f"{k.progress:.0%}",
+                "period": _text(k.period),
+            }
+            for i, k in enumerate(p.kpis, start=1)
+        ],
+        "meetings": [
+            {
+                "index": str(i),
+                "date": cn_date(m.held_on),
+                "place": _text(m.place),
+                "attendees": _text(m.attendees),
+                "minutes": _text(m.minutes),
+                "decisions": _text(m.decisions) or "（无）",
+                "action_items": [
+                    {
+                        "description": _text(a.description),
+                        "owner": _text(a.owner) or "未指定",
+                        "due": cn_date(a.due_on, "未定"),
+                        "status": f"已完成（{cn_date(a.done_on, '')}）" if a.done else "未完成",
+                    }
+                    for a in m.action_items
+                ],
+            }
+            for i, m in enumerate(meetings, start=1)
+        ],
+        "meeting_count": str(len(meetings)),
+        "open_items": str(sum(not a.done for m in meetings for a in m.action_items)),
+    }
+
+
+# ---------------------------------------------------------------- writing the documents
+
+
+def builtin_template(kind: str) -> bytes:
+    """The built-in template of a document kind ("agreement" or "report")."""
+    from resources import resource_bytes
+
+    if kind not in TEMPLATE_FILES:
+        raise ValidationError("kind", f"文档类型应为：{'、'.join(TEMPLATE_FILES)}")
+    return resource_bytes("templates", TEMPLATE_FILES[kind])
+
+
+def save_builtin_template(kind: str, out: Path) -> Path:
+    """Save the built-in template so the user can edit it in Word and pass it back as `template`."""
+    data = builtin_template(kind)
+    with atomic_path(Path(out)) as tmp:
+        tmp.write_bytes(data)
+    return Path(out)
+
+
+def _render(kind: str, context: dict[str, Any], out: Path, template: Path | None) -> Path:
+    if template is None:
+        return render_docx(builtin_template(kind), context, out, name=f"内置{KINDS[kind]}模板")
+    return render_docx(Path(template), context, out, name=Path(template).name)
+
+
+def write_agreement_document(
+    s: Session, agreement_id: str, out: Path, template: Path | None = None, *, today: dt.date | None = None
+) -> Path:
+    """The draft agreement as a Word document at `out` (written atomically); returns `out`."""
+    return _render("agreement", agreement_context(s, agreement_id, today=today), out, template)
+
+
+def write_project_report(
+    s: Session,
+    project_id: str,
+    semester: str,
+    out: Path,
+    template: Path | None = None,
+    *,
+    today: dt.date | None = None,
+) -> Path:
+    """The project's 运行报告 for `semester` (like 2025-2026-1) as a Word document at `out`."""
+    return _render("report", project_report_context(s, project_id, semester, today=today), out, template)
+
+
+def default_file_name(kind: str, title: str, semester: str = "") -> str:
+    """A file name to offer in a save dialog, e.g. 运行报告_智能制造产业学院_2025-2026-1.docx."""
+    from app.fsutil import safe_filename
+
+    stem = "合作协议草稿" if kind == "agreement" else "运行报告"
+    parts = [stem, title, semester] if semester else [stem, title]
+    return safe_filename("_".join(p for p in parts if p) + ".docx")

@@ -1,0 +1,298 @@
+"""Fill a Word template (.docx with Jinja placeholders, docxtpl) and write the result atomically.
+
+The template is treated as hostile: users edit it in Word and pass it around. Before docxtpl opens it, the
+file must be a real .docx (a zip with word/document.xml) of a reasonable size. It is rendered in Jinja's
+immutable sandbox, so `{{ ''.__class__.__mro__ }}` and the like are refused; dicts in the context behave as
+records (`agreement.items` is a missing field, not the dict method); `*`, `**` and `range` are bounded.
+StrictUndefined makes a misspelt placeholder an error. autoescape keeps & < > in values valid XML.
+
+Every failure is a DocumentTemplateError whose Chinese message names the file and the placeholder.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx import Document
+from docx.oxml.ns import qn
+from docxtpl import DocxTemplate
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from app.errors import AppError, DocumentTemplateError
+from app.fsutil import atomic_path
+
+log = logging.getLogger(__name__)
+
+MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # the .docx file itself
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all its parts, uncompressed
+MAX_PARTS = 2000
+MAX_SEQUENCE = 100_000  # longest string or list a template may build with * or range()
+
+TemplateSource = Path | bytes
+HELP = "可用的占位符见《Word 模板占位符说明》（或运行 chanjiao docs fields）。"
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    intercepted_binops = frozenset({"*", "**"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, Mapping) and not attribute.startswith("_"):  # a record: fields, not dict methods
+            if attribute in obj:
+                return obj[attribute]
+            return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        if isinstance(obj, Mapping) and isinstance(argument, str):
+            return self.getattr(obj, argument)
+        return super().getitem(obj, argument)
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
+            raise SecurityError("exponent too large")
+        if operator == "*":
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
+                    raise SecurityError("sequence too long")
+        return super().call_binop(context, operator, left, right)
+
+
+def _bounded_range(*args: int) -> range:
+    r = range(*args)
+    if len(r) > MAX_SEQUENCE:
+        raise SecurityError("range too long")
+    return r
+
+
+def sandbox() -> jinja2.Environment:
+    """The Jinja environment every template is rendered in."""
+    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
+    env.globals["range"] = _bounded_range
+    return env
+
+
+# ---------------------------------------------------------------- the template file
+
+
+def template_bytes(source: TemplateSource, name: str) -> bytes:
+    """The template's bytes, checked to be a usable .docx; DocumentTemplateError (naming it) otherwise."""
+    if isinstance(source, bytes):
+        data = source
+    else:
+        path = Path(source)
+        try:
+            if path.stat().st_size > MAX_TEMPLATE_BYTES:
+                raise DocumentTemplateError(f"模板“{name}”过大（超过20 MB），不像是 Word 模板，已拒绝。")
+            data = path.read_bytes()
+        except FileNotFoundError as e:
+            raise DocumentTemplateError(f"找不到模板文件“{path}”。", str(e)) from e
+        except IsADirectoryError as e:
+            raise DocumentTemplateError(f"“{path}”是一个文件夹，不是模板文件。", str(e)) from e
+        except OSError as e:
+            raise DocumentTemplateError(f"无法读取模板文件“{name}”：{e.strerror or e}", str(e)) from e
+    check_docx(data, name)
+    return data
+
+
+def check_docx(data: bytes, name: str) -> None:
+    """A .docx of reasonable size: a zip holding word/document.xml, not a zip bomb."""
+    if len(data) > MAX_TEMPLATE_BYTES:
+        raise DocumentTemplateError(f"模板“{name}”过大（超过20 MB），不像是 Word 模板，已拒绝。")
+    if data[:4] == b"\xd0\xcf\x11\xe0":  # OLE: Word 97-2003 .doc, or an encrypted .docx
+        raise DocumentTemplateError(
+            f"模板“{name}”是旧版 .doc 格式或已加密。请在 Word 中取消密码并“另存为” .docx 格式后再用。"
+        )
+    not_docx = f"模板“{name}”不是 Word 文档（.docx）。请在 Word 中“另存为” .docx 格式后再用。"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as e:
+        raise DocumentTemplateError(not_docx, repr(e)) from e
+    names = {i.filename for i in infos}
+    if "word/document.xml" not in names or "[Content_Types].xml" not in names:
+        raise DocumentTemplateError(not_docx, f"parts: {sorted(names)[:20]}")
+    unpacked = sum(i.file_size for i in infos)
+    if len(infos) > MAX_PARTS or unpacked > MAX_UNPACKED_BYTES:
+        raise DocumentTemplateError(
+            f"模板“{name}”解压后过大（{len(infos)}个部件，{unpacked // 1024 // 1024} MB），"
+            "不像是正常的 Word 模板，已拒绝。",
+            f"{len(infos)} parts, {unpacked} bytes unpacked",
+        )
+
+
+def _open(data: bytes, name: str) -> DocxTemplate:
+    tpl = DocxTemplate(io.BytesIO(data))
+    try:
+        tpl.init_docx()
+    except Exception as e:  # python-docx on a damaged package: KeyError, ValueError, lxml errors…
+        raise DocumentTemplateError(
+            f"模板“{name}”已损坏或不是 Word 文档，无法打开。请在 Word 中打开并“另存为” .docx 后再用。",
+            repr(e),
+        ) from e
+    return tpl
+
+
+# ---------------------------------------------------------------- rendering
+
+
+def render_docx(source: TemplateSource, context: Mapping[str, Any], out: Path, *, name: str = "") -> Path:
+    """Fill the template with `context` and write `out` (temporary file, then rename: a failure leaves
+    nothing under `out` and an existing `out` unchanged). `name` is how messages call the template."""
+    name = name or (Path(source).name if not isinstance(source, bytes) else "模板")
+    data = template_bytes(source, name)
+    tpl = _open(data, name)
+    try:
+        tpl.render(dict(context), jinja_env=sandbox(), autoescape=True)
+    except Exception as e:  # anything a template's expressions can raise is the template's problem
+        raise explain(e, data, name) from e
+    out = Path(out)
+    with atomic_path(out) as tmp:
+        tpl.save(tmp)
+        try:
+            Document(str(tmp))  # a result Word could not open is never kept
+        except Exception as e:
+            raise DocumentTemplateError(
+                f"用模板“{name}”生成的文档无效（模板中可能有不配对的循环或表格占位符），未保存。", repr(e)
+            ) from e
+    return out
+
+
+def explain(e: BaseException, data: bytes, name: str) -> AppError:
+    """A Chinese message for a rendering failure, naming the placeholder at fault where it can be found."""
+    tags = template_tags(data)
+    detail = f"{type(e).__name__}: {e}"
+    if isinstance(e, SecurityError):
+        tag = _tag_naming(tags, _quoted(str(e))) or _tag_naming(tags, "__")
+        if not tag and "range" in str(e):
+            tag = _tag_naming(tags, "range")
+        elif not tag:
+            tag = next((t for t in tags if "*" in t), "")
+        where = f"占位符“{tag}”" if tag else "占位符"
+        return DocumentTemplateError(
+            f"模板“{name}”的{where}包含不允许的代码，已拒绝生成。模板只能引用数据字段，不能运行程序。", detail
+        )
+    if isinstance(e, jinja2.UndefinedError):
+        field = _quoted(str(e))
+        tag = _tag_naming(tags, field)
+        where = f"占位符“{tag}”" if tag else "占位符"
+        return DocumentTemplateError(f"模板“{name}”的{where}引用了不存在的字段“{field}”。{HELP}", detail)
+    if isinstance(e, jinja2.TemplateSyntaxError):
+        return DocumentTemplateError(f"模板“{name}”{_syntax_problem(data, tags, e)}", detail)
+    log.info("template %s failed: %s", name, detail)
+    return DocumentTemplateError(
+        f"模板“{name}”中的占位符无法计算（{type(e).__name__}），请检查模板。", detail
+    )
+
+
+def _quoted(message: str) -> str:
+    """The name in "'nosuch' is undefined" / "has no attribute 'nosuch'" / "attribute '__class__' of …"."""
+    m = re.search(r"attribute '([^']*)'", message) or re.search(r"'([^']*)' is undefined", message)
+    return m[1] if m else ""
+
+
+def _tag_naming(tags: list[str], word: str) -> str:
+    if not word:
+        return ""
+    pattern = re.compile(rf"(?<![\w]){re.escape(word)}(?![\w])" if word[0].isalnum() else re.escape(word))
+    return next((t for t in tags if pattern.search(t)), "")
+
+
+def _paragraph_texts(data: bytes) -> Iterator[str]:
+    """The text of every paragraph of every XML part (body, tables, headers, footers, footnotes)."""
+    doc = Document(io.BytesIO(data))
+    for part in doc.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is None:
+            continue
+        for p in element.iter(qn("w:p")):
+            yield "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_DOCXTPL_PREFIX = re.compile(r"^\{([{%])(?:p|tr|tc|r|s)\s+")  # {%p for … %}, {%tr endfor %}, {{r x }}
+_DOCXTPL_CELL = re.compile(r"^\{%\s*(?:colspan|cellbg)\b")  # table-cell tags docxtpl removes before Jinja
+
+
+def template_tags(data: bytes) -> list[str]:
+    """Every placeholder and tag ({{ … }}, {% … %}) in the template, in document order."""
+    return [m[0] for text in _paragraph_texts(data) for m in _TAG.finditer(text)]
+
+
+def _unclosed(text: str) -> str:
+    """A "{{" or "{%" in a paragraph with no closing brace after it (shown up to 40 characters)."""
+    for m in re.finditer(r"\{\{|\{%", text):
+        closing = "}}" if m[0] == "{{" else "%}"
+        rest = text[m.start() :]
+        end = rest.find(closing)
+        if end < 0 or "{{" in rest[2:end] or "{%" in rest[2:end]:
+            return rest[:40]
+    return ""
+
+
+_JINJA_HINTS = (
+    ("unexpected end of template", "缺少结束标记（如 {%p endfor %} 或 {%p endif %}）"),
+    ("encountered unknown tag 'end", "有多余的或不配对的结束标记"),
+    ("encountered unknown tag", "使用了不支持的标记"),
+    ("no filter named", "使用了不存在的过滤器"),
+    ("no test named", "使用了不存在的判断"),
+    ("expected token 'end of print statement'", "写法不对（占位符中间可能多了空格或符号）"),
+)
+
+
+def _syntax_problem(data: bytes, tags: list[str], e: jinja2.TemplateSyntaxError) -> str:
+    for text in _paragraph_texts(data):
+        if fragment := _unclosed(text):
+            closing = "}}" if fragment.startswith("{{") else "%}"
+            return f"中的占位符“{fragment.strip()}”缺少结尾的“{closing}”，请在 Word 中补全。"
+    env = sandbox()
+    plain = [_plain(t) for t in tags]
+    for tag in tags:  # each {{ }} alone
+        if tag.startswith("{{"):
+            try:
+                env.from_string(_plain(tag))
+            except jinja2.TemplateSyntaxError as inner:
+                return f"中的占位符“{tag}”{_hint(inner)}。"
+    try:  # the block structure: one tag per line, so the error's line is the tag's index
+        env.from_string("\n".join(plain))
+    except jinja2.TemplateSyntaxError as inner:
+        if "end of template" in (inner.message or "").lower() and (opened := _unmatched_open(tags)):
+            return f"中的标记“{opened}”没有对应的结束标记（如 {{%p endfor %}} 或 {{%p endif %}}）。"
+        line = inner.lineno or 0
+        if 1 <= line <= len(tags):
+            return f"中的标记“{tags[line - 1]}”附近{_hint(inner)}。"
+    return f"中有写法错误的占位符（{_hint(e)}）。"
+
+
+def _unmatched_open(tags: list[str]) -> str:
+    """The innermost {% for %} / {% if %} / … left open at the end of the template."""
+    stack: list[str] = []
+    for tag in tags:
+        words = _plain(tag)[2:].strip("-+ ").split()
+        if tag.startswith("{%") and words:
+            if words[0] in ("for", "if", "macro", "call", "filter", "with", "block", "set") and (
+                words[0] != "set" or "=" not in tag
+            ):
+                stack.append(tag)
+            elif words[0].startswith("end") and stack:
+                stack.pop()
+    return stack[-1] if stack else ""
+
+
+def _plain(tag: str) -> str:
+    """The tag as Jinja sees it after docxtpl's own preprocessing."""
+    if _DOCXTPL_CELL.match(tag):
+        return ""
+    return _DOCXTPL_PREFIX.sub(lambda m: "{" + m[1] + " ", tag)
+
+
+def _hint(e: jinja2.TemplateSyntaxError) -> str:
+    message = (e.message or "").lower()
+    return next((hint for key, hint in _JINJA_HINTS if key in message), "写法不对")

@@ -1,0 +1,418 @@
+"""Build the built-in Word templates in resources/templates/ with python-docx, so they are reproducible:
+
+    python tools/make_templates.py
+
+agreement.docx (合作协议草稿) and project_report.docx (项目运行报告) are A4 documents laid out like Chinese
+official papers: title 宋体 小二 bold centred, body 仿宋 四号 with a 2-character first-line indent, headings
+黑体. Placeholders are docxtpl's ({{ … }}, {%p for … %}, {%tr for … %}); app/docs/cooperation.py
+PLACEHOLDERS lists the fields and docs/templates.md explains them to users.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT, WD_TABLE_DIRECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+OUT = Path(__file__).resolve().parent.parent / "resources" / "templates"
+
+SONG, FANGSONG, HEI, KAI = "宋体", "仿宋", "黑体", "楷体"
+XIAO_ER, SAN, SI, XIAO_SI, WU = Pt(18), Pt(16), Pt(14), Pt(12), Pt(10.5)
+LATIN = "Times New Roman"
+
+
+def set_font(target, east_asia: str, size: Pt | None = None, bold: bool | None = None) -> None:
+    """Font of a style or run: Latin text in Times New Roman, Chinese in `east_asia` (w:eastAsia)."""
+    target.font.name = LATIN
+    if size is not None:
+        target.font.size = size
+    if bold is not None:
+        target.font.bold = bold
+    rpr = target.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), LATIN)
+    fonts.set(qn("w:eastAsia"), east_asia)
+
+
+def new_document(title: str) -> Document:
+    doc = Document()
+    doc.core_properties.title = title
+    doc.core_properties.author = "产教融合工作台"
+    doc.core_properties.comments = ""
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)  # GB/T 9704 公文 margins
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    normal = doc.styles["Normal"]
+    set_font(normal, FANGSONG, SI)
+    fmt = normal.paragraph_format
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28)
+    fmt.space_before = fmt.space_after = Pt(0)
+    for name in ("Table Grid",):
+        set_font(doc.styles[name], FANGSONG, XIAO_SI)
+    _page_number_footer(section)
+    return doc
+
+
+def _page_number_footer(section) -> None:
+    """— 1 — centred at the foot of each page."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.add_run("— ")
+    run = p.add_run()
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._r.append(el)
+    p.add_run(" —")
+    for r in p.runs:
+        set_font(r, SONG, XIAO_SI)
+
+
+def title(doc, text: str, size: Pt = XIAO_ER) -> None:
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    p.paragraph_format.line_spacing = Pt(30)
+    p.paragraph_format.space_after = Pt(6)
+    set_font(p.add_run(text), SONG, size, bold=True)
+
+
+def centered(doc, text: str, font: str = KAI, size: Pt = SAN) -> None:
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    set_font(p.add_run(text), font, size)
+
+
+def right(doc, text: str) -> None:
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    set_font(p.add_run(text), FANGSONG, SI)
+
+
+def body(doc, text: str, indent: bool = True, bold_lead: str = ""):
+    """A body paragraph (仿宋 四号), first line indented by two characters."""
+    p = doc.add_paragraph()
+    if indent:
+        p.paragraph_format.first_line_indent = Pt(28)
+        ind = p._p.get_or_add_pPr().get_or_add_ind()
+        ind.set(qn("w:firstLineChars"), "200")
+    if bold_lead:
+        set_font(p.add_run(bold_lead), FANGSONG, SI, bold=True)
+    if text:
+        set_font(p.add_run(text), FANGSONG, SI)
+    return p
+
+
+def tag(doc, text: str) -> None:
+    """A docxtpl paragraph tag ({%p … %}): the whole paragraph disappears from the result."""
+    p = doc.add_paragraph()
+    set_font(p.add_run(text), FANGSONG, SI)
+
+
+def heading(doc, text: str, font: str = HEI) -> None:
+    p = doc.add_paragraph()
+    p.paragraph_format.first_line_indent = Pt(28)
+    p.paragraph_format.keep_with_next = True
+    p.paragraph_format.space_before = Pt(6)
+    p._p.get_or_add_pPr().get_or_add_ind().set(qn("w:firstLineChars"), "200")
+    set_font(p.add_run(text), font, SI)
+
+
+def cell_text(cell, text: str, *, bold: bool = False, center: bool = False, size: Pt = XIAO_SI) -> None:
+    p = cell.paragraphs[0]
+    p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    p.paragraph_format.first_line_indent = Pt(0)
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    set_font(p.add_run(text), FANGSONG if not bold else HEI, size, bold=False)
+    cell.vertical_alignment = 1  # centre
+
+
+def table(doc, rows: int, widths: list[float]):
+    t = doc.add_table(rows=rows, cols=len(widths))
+    t.style = doc.styles["Table Grid"]
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.table_direction = WD_TABLE_DIRECTION.LTR
+    t.autofit = False
+    for col, w in zip(t._tbl.tblGrid.gridCol_lst, widths, strict=True):
+        col.w = Cm(w)  # LibreOffice and WPS lay out by the grid, Word by the cells: set both
+    for row in t.rows:
+        for cell, w in zip(row.cells, widths, strict=True):
+            cell.width = Cm(w)
+    return t
+
+
+def keep_together(t, header: bool = True, with_next: bool = True) -> None:
+    """Rows never split across pages; the table stays on one page with what follows it where it fits; the
+    header row repeats on each page."""
+    for i, row in enumerate(t.rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.append(OxmlElement("w:cantSplit"))
+        if header and i == 0:
+            tr_pr.append(OxmlElement("w:tblHeader"))
+        for cell in row.cells if with_next else ():
+            for p in cell.paragraphs:
+                p.paragraph_format.keep_with_next = True
+
+
+def row_height(row, cm: float) -> None:
+    row.height = Cm(cm)
+
+
+# ---------------------------------------------------------------- 合作协议草稿
+
+
+def agreement() -> Document:
+    doc = new_document("合作协议")
+    right(doc, "协议编号：{{ agreement.number }}")
+    doc.add_paragraph()
+    title(doc, "{{ agreement.title }}")
+    centered(doc, "（{{ agreement.kind }}）")
+    doc.add_paragraph()
+    body(doc, "{{ party_a }}", indent=False, bold_lead="甲方：")
+    tag(doc, "{%p for p in parties %}")
+    body(doc, "{{ p.name }}", indent=False, bold_lead="{{ p.label }}：")
+    body(doc, "统一社会信用代码：{{ p.uscc }}", indent=False)
+    body(doc, "地址：{{ p.address }}", indent=False)
+    tag(doc, "{%p endfor %}")
+    doc.add_paragraph()
+    body(
+        doc,
+        "为贯彻落实国家深化产教融合、校企合作的有关要求，推动教育链、人才链与产业链、创新链有机衔接，"
+        "甲方与{{ party_names }}{{ party_intro }}本着“平等自愿、优势互补、互惠互利、共同发展”的原则，"
+        "经友好协商，就开展{{ agreement.kind }}合作达成如下协议，共同遵守。",
+    )
+    clauses = [
+        (
+            "第一条  合作内容",
+            [
+                "双方围绕“{{ agreement.title }}”开展合作，具体合作内容、工作计划和责任分工由双方在本协议附件中约定。",
+            ],
+        ),
+        (
+            "第二条  合作期限",
+            [
+                "本协议合作期限为{{ agreement.term }}。期满前三个月，双方可协商续签；任何一方不再续签的，"
+                "应提前书面通知对方。",
+            ],
+        ),
+        (
+            "第三条  甲方的权利与义务",
+            [
+                "（一）根据合作需要，安排专业教师、学生参与合作项目，做好教学组织与学生管理工作；",
+                "（二）为乙方员工培训、技术研发等提供场地、师资等方面的支持；",
+                "（三）按照学校有关规定，对合作项目的实施情况进行检查和评估。",
+            ],
+        ),
+        (
+            "第四条  {{ party_side }}的权利与义务",
+            [
+                "（一）按约定提供实践教学岗位、兼职教师、设备设施等合作资源；",
+                "（二）参与人才培养方案制定、课程开发和教学评价；",
+                "（三）保障参与合作的学生和教师的人身安全与合法权益，不得安排学生从事与协议约定无关的工作。",
+            ],
+        ),
+    ]
+    for head, paras in clauses:
+        heading(doc, head)
+        for text in paras:
+            body(doc, text)
+    heading(doc, "第五条  收益分配")
+    tag(doc, "{%p if agreement.has_revenue_clause %}")
+    body(doc, "{{ agreement.revenue_clause }}")
+    tag(doc, "{%p else %}")
+    body(
+        doc,
+        "本合作不以营利为目的。合作中如产生经营性收益，双方应另行签订补充协议，约定收益分配的比例、方式和期限。",
+    )
+    tag(doc, "{%p endif %}")
+    heading(doc, "第六条  资产归属与处置")
+    tag(doc, "{%p if agreement.has_asset_clause %}")
+    body(doc, "{{ agreement.asset_clause }}")
+    tag(doc, "{%p else %}")
+    body(
+        doc,
+        "合作中双方投入的设备、设施等资产，其所有权归投入方所有。合作终止时，由双方共同清点，"
+        "按清算、移交或折价补偿等方式处置，并形成书面记录。",
+    )
+    tag(doc, "{%p endif %}")
+    for head, text in (
+        (
+            "第七条  知识产权与保密",
+            "合作中形成的知识产权归属由双方另行约定；双方对合作中知悉的对方商业秘密和个人信息负有保密义务。",
+        ),
+        ("第八条  违约责任", "任何一方违反本协议约定，给对方造成损失的，应承担相应的违约责任。"),
+        (
+            "第九条  争议解决",
+            "因本协议发生的争议，双方应友好协商解决；协商不成的，可向甲方所在地人民法院提起诉讼。",
+        ),
+        (
+            "第十条  其他",
+            "本协议未尽事宜，由双方协商签订补充协议，补充协议与本协议具有同等效力。"
+            "本协议自各方签字盖章之日起生效，一式若干份，各方各执两份，具有同等法律效力。",
+        ),
+    ):
+        heading(doc, head)
+        body(doc, text)
+    tag(doc, "{%p if agreement.note %}")
+    body(doc, "{{ agreement.note }}", bold_lead="备注：")
+    tag(doc, "{%p endif %}")
+    end = body(doc, "（以下无正文）", indent=False)
+    end.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    end.paragraph_format.keep_with_next = True
+    doc.add_paragraph().paragraph_format.keep_with_next = True
+    rows = [
+        ("签约方", "单位名称（盖章）", "法定代表人或授权代表（签字）", "日期"),
+        ("甲方", "{{ party_a }}", "", "{{ agreement.signed_on }}"),
+        ("{%tr for p in parties %}", "", "", ""),
+        ("{{ p.label }}", "{{ p.name }}", "", "{{ agreement.signed_on }}"),
+        ("{%tr endfor %}", "", "", ""),
+    ]
+    t = table(doc, len(rows), [1.6, 6.2, 4.4, 3.4])
+    for i, (row, texts) in enumerate(zip(t.rows, rows, strict=True)):
+        for cell, text in zip(row.cells, texts, strict=True):
+            cell_text(
+                cell,
+                text,
+                bold=i == 0,
+                center=text not in ("{{ party_a }}", "{{ p.name }}"),
+            )
+        if i in (1, 3):
+            row_height(row, 1.8)
+    keep_together(t)
+    return doc
+
+
+# ---------------------------------------------------------------- 项目运行报告
+
+
+def report() -> Document:
+    doc = new_document("项目运行报告")
+    doc.add_paragraph()
+    title(doc, "{{ project.name }}")
+    title(doc, "运行报告")
+    centered(doc, "（{{ semester_name }}）")
+    centered(doc, "{{ party_a }}", font=FANGSONG, size=SI)
+    doc.add_paragraph()
+
+    heading(doc, "一、项目基本情况")
+    info = [
+        ("项目名称", "{{ project.name }}"),
+        ("项目类型", "{{ project.kind }}"),
+        ("合作层次", "{{ project.tier }}"),
+        ("项目负责人", "{{ project.leader }}"),
+        ("项目周期", "{{ project.period }}"),
+        ("报告期", "{{ semester_name }}（{{ semester_start }}至{{ semester_end }}）"),
+        ("合作企业", "{{ enterprise_names }}"),
+        ("面向专业", "{{ project.majors }}"),
+    ]
+    t = table(doc, len(info), [3.4, 12.2])
+    for row, (label, value) in zip(t.rows, info, strict=True):
+        cell_text(row.cells[0], label, bold=True, center=True)
+        cell_text(row.cells[1], value)
+        row_height(row, 0.9)
+    tag(doc, "{%p if responsibles %}")
+    body(doc, "各环节责任人：", indent=True)
+    tag(doc, "{%p for r in responsibles %}")
+    body(doc, "{{ r.part }}：{{ r.name }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "二、合作企业与协议")
+    tag(doc, "{%p for e in enterprises %}")
+    body(doc, "{{ loop.index }}. {{ e.name }}（统一社会信用代码：{{ e.uscc }}）")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p for a in agreements %}")
+    body(doc, "关联协议：{{ a.title }}（编号：{{ a.number }}，状态：{{ a.status }}）")
+    tag(doc, "{%p endfor %}")
+
+    heading(doc, "三、关键指标完成情况")
+    tag(doc, "{%p if kpis %}")
+    k = table(doc, 4, [1.4, 5.6, 1.8, 2.2, 2.2, 2.4])
+    for cell, text in zip(
+        k.rows[0].cells, ("序号", "指标", "单位", "目标值", "完成值", "完成率"), strict=True
+    ):
+        cell_text(cell, text, bold=True, center=True)
+    cell_text(k.rows[1].cells[0], "{%tr for k in kpis %}")
+    values = (
+        "{{ k.index }}",
+        "{{ k.name }}",
+        "{{ k.unit }}",
+        "{{ k.target }}",
+        "{{ k.actual }}",
+        "{{ k.progress }}",
+    )
+    for cell, text in zip(k.rows[2].cells, values, strict=True):
+        cell_text(cell, text, center=text != "{{ k.name }}")
+    cell_text(k.rows[3].cells[0], "{%tr endfor %}")
+    keep_together(k, with_next=False)
+    tag(doc, "{%p else %}")
+    body(doc, "本项目尚未设置关键指标。")
+    tag(doc, "{%p endif %}")
+
+    heading(doc, "四、协调会议与议定事项")
+    body(
+        doc,
+        "本学期共召开项目协调会议{{ meeting_count }}次，会议议定的待办事项中尚有{{ open_items }}项未完成。",
+    )
+    tag(doc, "{%p for m in meetings %}")
+    heading(doc, "（{{ m.index }}）{{ m.date }}  {{ m.place }}", font=KAI)
+    body(doc, "{{ m.attendees }}", bold_lead="参会人员：")
+    body(doc, "{{ m.decisions }}", bold_lead="议定事项：")
+    tag(doc, "{%p if m.action_items %}")
+    body(doc, "", bold_lead="待办事项：")
+    tag(doc, "{%p for i in m.action_items %}")
+    body(
+        doc,
+        "{{ loop.index }}. {{ i.description }}（责任人：{{ i.owner }}；完成期限：{{ i.due }}；{{ i.status }}）",
+    )
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    for head, hint in (
+        (
+            "五、主要成效",
+            "（请填写：本学期项目在人才培养、师资建设、社会服务等方面取得的主要成效和典型案例。）",
+        ),
+        ("六、存在问题与改进措施", "（请填写：项目运行中存在的主要问题、原因分析及改进措施。）"),
+        ("七、下学期工作计划", "（请填写：下学期的工作目标、主要任务和时间安排。）"),
+    ):
+        heading(doc, head)
+        body(doc, hint)
+        doc.add_paragraph()
+
+    doc.add_paragraph()
+    for text in ("项目负责人（签字）：", "{{ college }}（盖章）", "{{ today }}"):
+        p = body(doc, text, indent=False)
+        p.paragraph_format.left_indent = Cm(8.5)
+        p.paragraph_format.keep_with_next = True
+    return doc
+
+
+def main() -> int:
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name, build in (("agreement.docx", agreement), ("project_report.docx", report)):
+        build().save(OUT / name)
+        print(f"wrote {OUT / name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
