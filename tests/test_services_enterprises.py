@@ -730,3 +730,24 @@ def test_add_enterprises_cancel_leaves_nothing(db: Database, monkeypatch: pytest
     with db.reader() as s:
         assert s.scalar(select(func.count()).select_from(Enterprise)) == 0
         assert s.scalar(select(func.count()).select_from(AuditLog)) == 0
+
+
+def test_list_rows_show_the_highest_tier_of_live_projects(db: Database) -> None:
+    from app.services.projects import ProjectData, create_project, delete_projects
+
+    with db.session() as s:
+        a = create_enterprise(s, EnterpriseData(name="湖南甲智能有限公司")).ids[0]
+        b = create_enterprise(s, EnterpriseData(name="湖南乙电气有限公司")).ids[0]
+        c = create_enterprise(s, EnterpriseData(name="湖南丙科技有限公司")).ids[0]
+        create_project(s, ProjectData(name="订单班", kind="订单培养", leader="王", enterprise_ids=(a, b)))
+        top = create_project(
+            s, ProjectData(name="产业学院", kind="现代产业学院", leader="王", enterprise_ids=(a,))
+        ).ids[0]
+        create_project(s, ProjectData(name="学徒制", kind="现代学徒制", leader="王", enterprise_ids=(b,)))
+    with db.reader() as s:
+        rows = enterprise_rows(s, [a, b, c])
+        assert (rows[a].tier, rows[b].tier, rows[c].tier) == ("融合层", "深化层", "")
+    with db.session() as s:
+        delete_projects(s, [top])
+    with db.reader() as s:
+        assert enterprise_rows(s, [a])[a].tier == "基础层"

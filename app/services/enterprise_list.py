@@ -14,6 +14,7 @@ from app.db.models import (
     ENTERPRISE_CATEGORIES,
     ENTERPRISE_SCALES,
     ENTERPRISE_STATUSES,
+    TIER_LABELS,
     Contact,
     Enterprise,
     EnterpriseCategory,
@@ -56,6 +57,7 @@ class EnterpriseRow:
     contact_name: str
     contact_phone: str
     updated_at: dt.datetime
+    tier: str = ""  # the highest tier of its live projects (基础层 / 深化层 / 融合层), "" if none
 
 
 @dataclass(frozen=True)
@@ -169,6 +171,9 @@ def enterprise_rows(s: Session, ids: Sequence[str]) -> dict[str, EnterpriseRow]:
         )
     ):
         categories.setdefault(eid, []).append(category)
+    from app.services.projects import enterprise_highest_tiers  # projects lists enterprises: import late
+
+    tiers = enterprise_highest_tiers(s, ids)
     out = {}
     for r in s.execute(select(*ROW_COLUMNS).where(Enterprise.id.in_(ids))):
         name, phone = contacts.get(r.id, ("", ""))
@@ -188,6 +193,7 @@ def enterprise_rows(s: Session, ids: Sequence[str]) -> dict[str, EnterpriseRow]:
             contact_name=name,
             contact_phone=phone,
             updated_at=r.updated_at,
+            tier=TIER_LABELS.get(tiers.get(r.id, ""), ""),
         )
     return out
 

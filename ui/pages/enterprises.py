@@ -34,6 +34,9 @@ STATUS_COLORS = {
 }
 
 
+TIER_COLORS = {"融合层": QColor("#1e7b34"), "深化层": QColor("#1f6fb2"), "基础层": None}
+
+
 def _uscc_text(row: listing.EnterpriseRow) -> str:
     return f"{row.uscc}（已核对）" if row.uscc_confirmed else row.uscc
 
@@ -49,6 +52,14 @@ COLUMNS = [
     Column("short_name", "简称", None, 90),
     Column("uscc", "统一社会信用代码", "uscc", 180, tooltip=_uscc_tip),  # text: see EnterpriseTableModel
     Column("status", "合作状态", "status", 70, foreground=lambda r: STATUS_COLORS.get(r.status)),
+    Column(
+        "tier",
+        "合作层级",
+        None,
+        70,
+        tooltip=lambda r: f"参与的项目中最高为{r.tier}（H第九条）" if r.tier else "尚未参与任何项目",
+        foreground=lambda r: TIER_COLORS.get(r.tier),
+    ),
     Column("industry", "所属行业", "industry", 110),
     Column("region", "所在地区", "region", 90),
     Column("scale", "规模", "scale", 50),
