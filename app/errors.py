@@ -64,6 +64,14 @@ class BackupFailed(DatabaseError):
     migration this stops the upgrade: the database is not changed without a backup."""
 
 
+class DiskFull(DatabaseError):
+    """The disk (or USB stick) holding the database is full: the change was rolled back."""
+
+
+class DatabaseGone(DatabaseError):
+    """The database file was moved, deleted or its drive removed while the app had it open."""
+
+
 class DatabaseCorrupt(DatabaseError):
     """The file is a database but fails SQLite's quick_check (power cut, failing disk, a sync tool)."""
 

@@ -20,7 +20,15 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import app.db.audit  # noqa: F401  (registers the audit listener)
-from app.errors import DatabaseCorrupt, DatabaseError, DatabaseLocked, DatabaseReadOnly, NotADatabase
+from app.errors import (
+    DatabaseCorrupt,
+    DatabaseError,
+    DatabaseGone,
+    DatabaseLocked,
+    DatabaseReadOnly,
+    DiskFull,
+    NotADatabase,
+)
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +164,38 @@ def check_integrity(engine: Engine, path: Path) -> None:
         )
 
 
+NOT_SAVED = "刚才的操作没有保存（已撤销），已保存的数据不受影响。"
+
+
+def runtime_error(path: Path, e: OperationalError) -> DatabaseError:
+    """A failure of the database while the app runs, in plain Chinese: what happened, that the action was
+    not saved, and what to do. Anything unrecognised stays a DatabaseError with SQLite's text."""
+    msg = str(e.orig) if e.orig else str(e)
+    low = msg.lower()
+    if "disk is full" in low or "database or disk is full" in low:
+        return DiskFull(
+            f"磁盘空间已满，无法写入数据库“{path.name}”。{NOT_SAVED}请清理磁盘（或换到空间充足的位置）后重试。",
+            msg,
+        )
+    if "readonly" in low or "read-only" in low:
+        return DatabaseReadOnly(
+            f"数据库文件“{path.name}”变成了只读，无法保存修改。{NOT_SAVED}"
+            "请检查文件属性中的“只读”、U盘的写保护开关或文件夹权限，然后重试。",
+            msg,
+        )
+    if "disk i/o error" in low or "unable to open database file" in low:
+        return DatabaseGone(
+            f"无法读写数据库文件“{path}”（文件可能被移动、删除，或所在的U盘、网络盘已断开）。{NOT_SAVED}"
+            "请把文件放回原处（或重新插入U盘）后重启本软件。",
+            msg,
+        )
+    if "locked" in low or "busy" in low:
+        return DatabaseLocked(
+            f"数据库“{path.name}”正被其他程序占用（同步盘、杀毒软件或备份软件）。{NOT_SAVED}请稍后重试。", msg
+        )
+    return DatabaseError(f"数据库出错：{msg}。{NOT_SAVED}", msg)
+
+
 @dataclass
 class Database:
     path: Path
@@ -166,21 +206,39 @@ class Database:
     def attachments_dir(self) -> Path:
         return attachments_dir_for(self.path)
 
+    def check_present(self) -> None:
+        """The file is still where it was opened. On Linux and macOS a file deleted or moved while open
+        stays writable through the open connections, and everything written after would vanish with the
+        process: refuse to write instead."""
+        if self.engine.dialect.name == "sqlite" and not self.path.exists():
+            raise DatabaseGone(
+                f"数据库文件“{self.path}”已不在原处（被移动、删除或改名，或所在的U盘已拔出）。{NOT_SAVED}"
+                "请把文件放回原处（或重新插入U盘）后重启本软件。"
+            )
+
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any exception."""
-        with self.factory() as s, s.begin():
-            yield s
+        """One transaction: committed when the block ends, rolled back on any exception. Database failures
+        (full disk, read-only or vanished file) come out as DatabaseError subclasses with a Chinese message."""
+        self.check_present()
+        try:
+            with self.factory() as s, s.begin():
+                yield s
+        except OperationalError as e:  # not IntegrityError & co.: those are the code's mistakes
+            raise runtime_error(self.path, e) from e
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Session]:
         """A read-only session (no commit)."""
-        with self.factory() as s:
-            yield s
-            s.rollback()
+        try:
+            with self.factory() as s:
+                yield s
+                s.rollback()
+        except OperationalError as e:  # not IntegrityError & co.: those are the code's mistakes
+            raise runtime_error(self.path, e) from e
 
     def close(self) -> None:
-        if self.engine.dialect.name == "sqlite":
+        if self.engine.dialect.name == "sqlite" and self.path.exists():  # never recreate a vanished file
             try:  # keeps the query planner's statistics current (SQLite's advice for long-lived apps)
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA analysis_limit=1000")
