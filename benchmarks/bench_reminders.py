@@ -1,0 +1,133 @@
+"""Reminders and the 工作台 figures over the large demo database (100,000 enterprises, 20,000 agreements), as
+ratios against bare sqlite3 running the same rules' reads (the rows each rule looks at, fetched) in the same run.
+
+    python benchmarks/bench_reminders.py [--db PATH] [--size large|small]
+
+Builds the demo database first unless --db points at one that has enterprises already.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sqlite3
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from app.db.engine import open_database  # noqa: E402
+from app.demo import fill_demo  # noqa: E402
+from app.services import enterprise_list as listing  # noqa: E402
+from app.services.dashboard import dashboard  # noqa: E402
+from app.services.reminders import reminders  # noqa: E402
+
+
+def best(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def bare_rules(path: Path, today: dt.date) -> Callable[[], int]:
+    """The reads the rules make, as plain SQL: what any implementation has to fetch."""
+    horizon = (today + dt.timedelta(days=90)).isoformat()
+    sqls = [
+        (
+            "SELECT id, number, title, ends_on FROM agreement WHERE deleted_at IS NULL AND status = '生效' "
+            "AND ends_on IS NOT NULL AND ends_on <= ?",
+            (horizon,),
+        ),
+        (
+            "SELECT a.id, a.description, a.owner, a.due_on, p.name FROM action_item a "
+            "JOIN meeting m ON m.id = a.meeting_id JOIN project p ON p.id = m.project_id "
+            "WHERE a.deleted_at IS NULL AND m.deleted_at IS NULL AND p.deleted_at IS NULL AND a.done = 0 "
+            "AND a.due_on < ?",
+            (today.isoformat(),),
+        ),
+        ("SELECT id, name FROM project WHERE deleted_at IS NULL AND leader = ''", ()),
+        ("SELECT project_id, semester FROM operation_report WHERE deleted_at IS NULL", ()),
+        (
+            "SELECT id, name, starts_on, ends_on FROM project WHERE deleted_at IS NULL AND starts_on IS NOT NULL",
+            (),
+        ),
+        (
+            "SELECT ve.enterprise_id, max(v.visited_on) FROM visit_enterprise ve JOIN visit v ON v.id = ve.visit_id "
+            "WHERE v.deleted_at IS NULL GROUP BY ve.enterprise_id",
+            (),
+        ),
+        (
+            "SELECT id, name, cooperation_start FROM enterprise WHERE deleted_at IS NULL AND status = '合作中'",
+            (),
+        ),
+    ]
+
+    def run() -> int:
+        con = sqlite3.connect(str(path))
+        n = sum(len(con.execute(sql, params).fetchall()) for sql, params in sqls)
+        con.close()
+        return n
+
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path)
+    parser.add_argument("--size", default="large", choices=["small", "large"])
+    args = parser.parse_args()
+    path = args.db or Path(tempfile.mkdtemp()) / "bench.db"
+    os.environ.setdefault("CHANJIAO_HOME", str(path.parent / "home"))
+    db = open_database(path)
+    with db.reader() as s:
+        n = listing.count_enterprises(s)
+    if n == 0:
+        t = time.perf_counter()
+        with db.session() as s:
+            fill_demo(s, size=args.size, seed=1)
+        print(f"demo database built in {time.perf_counter() - t:.1f} s")
+    con = sqlite3.connect(str(path))
+    counts = {
+        table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 (fixed names)
+        for table in ("enterprise", "agreement", "project", "meeting", "action_item", "visit")
+    }
+    con.close()
+    print("rows: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print(f"database: {path.stat().st_size / 1e6:.1f} MB")
+
+    today = dt.date.today()
+
+    def service() -> int:
+        with db.reader() as s:
+            return len(reminders(s, today))
+
+    def board() -> int:
+        with db.reader() as s:
+            return len(dashboard(s, today).reminders)
+
+    found = service()
+    floor = best(bare_rules(path, today))
+    t_rem = best(service)
+    t_board = best(board)
+    print()
+    print(f"{'measure':52} {'time':>9} {'floor':>9} {'ratio':>7}")
+    for name, t in (
+        (f"reminders, all rules ({found} found)", t_rem),
+        ("工作台: figures + reminders", t_board),
+    ):
+        print(f"{name:52} {t * 1000:8.1f}ms {floor * 1000:8.1f}ms {t / floor:6.2f}x")
+    print(
+        f"(floor: bare sqlite3 fetching the rows the rules read; best of 5; SQLite {sqlite3.sqlite_version})"
+    )
+    db.close()
+
+
+if __name__ == "__main__":
+    main()
