@@ -72,7 +72,7 @@ def rec(db: Database) -> dict[str, str]:
                 starts_on=dt.date(2025, 9, 1),
                 ends_on=dt.date(2028, 8, 31),
                 has_revenue_clause=True,
-                revenue_clause="培训收益按甲乙 6:4 分配 & 每学期结算",
+                revenue_clause="培训收益按甲乙 6:4 分配 & 每学期结算\r\n  收益分配方案报学校审定后执行。",
                 note="控制字符\x01已去掉",
             ),
         ).ids[0]
@@ -140,14 +140,22 @@ def test_agreement_document_is_filled(db: Database, rec: dict[str, str], tmp_pat
     assert "协议编号：JD-2025-007" in lines
     assert "本协议合作期限为2025年9月1日至2028年8月31日" in body
     assert "（以下分别简称“乙方”“丙方”）" in body
-    assert "培训收益按甲乙 6:4 分配 & 每学期结算" in lines
+    i = lines.index("培训收益按甲乙 6:4 分配 & 每学期结算")
+    assert lines[i + 1] == "收益分配方案报学校审定后执行。"
+    assert "各方围绕“订单培养合作协议 & <试点>”开展合作" in body  # three parties: 各方, not 双方
     assert "本合作不以营利为目的" not in body  # the clause given replaces the default text
-    assert "合作中双方投入的设备" in body  # no asset clause: the default text
-    assert "备注：控制字符已去掉" in lines
+    assert "合作中各方投入的设备" in body  # no asset clause: the default text
+    assert "控制字符\x01已去掉" not in body  # the internal 备注 is not part of the agreement text
+    assert agreement_context_note(db, rec) == "控制字符已去掉"  # characters XML forbids are removed
     assert "甲方|湖南湘江职业技术学院智能制造学院||    年  月  日" in lines  # unsigned: blank date
     assert f"乙方|{ODD_NAME}||    年  月  日" in lines
     assert "丙方|株洲恒信电气有限公司||    年  月  日" in lines
     assert "{{" not in body and "{%" not in body
+
+
+def agreement_context_note(db: Database, rec: dict[str, str]) -> str:
+    with db.reader() as s:
+        return agreement_context(s, rec["agreement"])["agreement"]["note"]
 
 
 def test_report_has_this_semesters_data_only(db: Database, rec: dict[str, str], tmp_path: Path) -> None:
@@ -165,7 +173,8 @@ def test_report_has_this_semesters_data_only(db: Database, rec: dict[str, str], 
     assert "2|共同开发课程|门|3|—|—" in lines
     assert "本学期共召开项目协调会议1次，会议议定的待办事项中尚有1项未完成。" in lines
     assert "（1）2025年10月15日  学院会议室" in lines
-    assert "议定事项：确定订单班名单\n启动课程开发" in lines  # a line break in Word
+    i = lines.index("议定事项：确定订单班名单")
+    assert lines[i + 1] == "启动课程开发"  # each line of a multi-line value is a paragraph
     assert "1. 提交订单班名单（责任人：王芳；完成期限：2025年11月1日；未完成）" in lines
     assert "关联协议：订单培养合作协议 & <试点>（编号：JD-2025-007，状态：草稿）" in lines
     assert "第二学期的决定" not in body

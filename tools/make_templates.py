@@ -202,13 +202,13 @@ def agreement() -> Document:
         (
             "第一条  合作内容",
             [
-                "双方围绕“{{ agreement.title }}”开展合作，具体合作内容、工作计划和责任分工由双方在本协议附件中约定。",
+                "{{ sides }}围绕“{{ agreement.title }}”开展合作，具体合作内容、工作计划和责任分工由{{ sides }}在本协议附件中约定。",
             ],
         ),
         (
             "第二条  合作期限",
             [
-                "本协议合作期限为{{ agreement.term }}。期满前三个月，双方可协商续签；任何一方不再续签的，"
+                "本协议合作期限为{{ agreement.term }}。期满前三个月，{{ sides }}可协商续签；任何一方不再续签的，"
                 "应提前书面通知对方。",
             ],
         ),
@@ -216,7 +216,7 @@ def agreement() -> Document:
             "第三条  甲方的权利与义务",
             [
                 "（一）根据合作需要，安排专业教师、学生参与合作项目，做好教学组织与学生管理工作；",
-                "（二）为乙方员工培训、技术研发等提供场地、师资等方面的支持；",
+                "（二）为{{ party_side }}员工培训、技术研发等提供场地、师资等方面的支持；",
                 "（三）按照学校有关规定，对合作项目的实施情况进行检查和评估。",
             ],
         ),
@@ -239,7 +239,7 @@ def agreement() -> Document:
     tag(doc, "{%p else %}")
     body(
         doc,
-        "本合作不以营利为目的。合作中如产生经营性收益，双方应另行签订补充协议，约定收益分配的比例、方式和期限。",
+        "本合作不以营利为目的。合作中如产生经营性收益，{{ sides }}应另行签订补充协议，约定收益分配的比例、方式和期限。",
     )
     tag(doc, "{%p endif %}")
     heading(doc, "第六条  资产归属与处置")
@@ -248,31 +248,28 @@ def agreement() -> Document:
     tag(doc, "{%p else %}")
     body(
         doc,
-        "合作中双方投入的设备、设施等资产，其所有权归投入方所有。合作终止时，由双方共同清点，"
+        "合作中{{ sides }}投入的设备、设施等资产，其所有权归投入方所有。合作终止时，由{{ sides }}共同清点，"
         "按清算、移交或折价补偿等方式处置，并形成书面记录。",
     )
     tag(doc, "{%p endif %}")
     for head, text in (
         (
             "第七条  知识产权与保密",
-            "合作中形成的知识产权归属由双方另行约定；双方对合作中知悉的对方商业秘密和个人信息负有保密义务。",
+            "合作中形成的知识产权归属由{{ sides }}另行约定；{{ sides }}对合作中知悉的商业秘密和个人信息负有保密义务。",
         ),
         ("第八条  违约责任", "任何一方违反本协议约定，给对方造成损失的，应承担相应的违约责任。"),
         (
             "第九条  争议解决",
-            "因本协议发生的争议，双方应友好协商解决；协商不成的，可向甲方所在地人民法院提起诉讼。",
+            "因本协议发生的争议，{{ sides }}应友好协商解决；协商不成的，可向甲方所在地人民法院提起诉讼。",
         ),
         (
             "第十条  其他",
-            "本协议未尽事宜，由双方协商签订补充协议，补充协议与本协议具有同等效力。"
+            "本协议未尽事宜，由{{ sides }}协商签订补充协议，补充协议与本协议具有同等效力。"
             "本协议自各方签字盖章之日起生效，一式若干份，各方各执两份，具有同等法律效力。",
         ),
     ):
         heading(doc, head)
         body(doc, text)
-    tag(doc, "{%p if agreement.note %}")
-    body(doc, "{{ agreement.note }}", bold_lead="备注：")
-    tag(doc, "{%p endif %}")
     end = body(doc, "（以下无正文）", indent=False)
     end.alignment = WD_ALIGN_PARAGRAPH.CENTER
     end.paragraph_format.keep_with_next = True
@@ -284,7 +281,7 @@ def agreement() -> Document:
         ("{{ p.label }}", "{{ p.name }}", "", "{{ agreement.signed_on }}"),
         ("{%tr endfor %}", "", "", ""),
     ]
-    t = table(doc, len(rows), [1.6, 6.2, 4.4, 3.4])
+    t = table(doc, len(rows), [1.9, 5.3, 3.8, 4.6])
     for i, (row, texts) in enumerate(zip(t.rows, rows, strict=True)):
         for cell, text in zip(row.cells, texts, strict=True):
             cell_text(
@@ -360,6 +357,8 @@ def report() -> Document:
     )
     for cell, text in zip(k.rows[2].cells, values, strict=True):
         cell_text(cell, text, center=text != "{{ k.name }}")
+    row_height(k.rows[0], 0.9)
+    row_height(k.rows[2], 0.9)
     cell_text(k.rows[3].cells[0], "{%tr endfor %}")
     keep_together(k, with_next=False)
     tag(doc, "{%p else %}")

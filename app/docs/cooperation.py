@@ -67,6 +67,7 @@ PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("party_names", "全部企业名称，以顿号分隔"),
         ("party_side", "企业一方的称呼：乙方，或 乙方、丙方"),
         ("party_intro", "（以下简称“乙方”），或（以下分别简称“乙方”“丙方”）"),
+        ("sides", "“双方”，三方及以上的协议为“各方”"),
     ),
     "report": (
         *_COMMON,
@@ -104,8 +105,10 @@ def cn_date(day: dt.date | None, blank: str = BLANK_DATE) -> str:
 
 
 def _text(value: object) -> str:
-    """Text for a document: characters XML forbids removed (\\n becomes a line break in Word)."""
-    return _CONTROL.sub("", "" if value is None else str(value)).replace("\r\n", "\n")
+    """Text for a document: characters XML forbids removed; each line of a multi-line value becomes a
+    paragraph of its own in Word, formatted (indented) like the placeholder's ("\\a" to docxtpl)."""
+    text = _CONTROL.sub("", "" if value is None else str(value))
+    return "\a".join(line.strip() for line in text.strip().splitlines())
 
 
 def _number(value: float | None) -> str:
@@ -173,6 +176,7 @@ def agreement_context(s: Session, agreement_id: str, *, today: dt.date | None = 
         "parties": parties,
         "party_names": "、".join(p["name"] for p in parties),
         "party_side": "、".join(p["label"] for p in parties) or "乙方",
+        "sides": "双方" if len(parties) <= 1 else "各方",
         "party_intro": f"（以下分别简称{quoted}）" if len(parties) > 1 else "（以下简称“乙方”）",
     }
 
