@@ -240,3 +240,18 @@ def test_database_on_a_network_drive_gets_a_warning(qapp, monkeypatch, tmp_path)
     monkeypatch.setattr(ui_app, "network_drive", lambda _p: True)
     ui_app.warn_if_network_drive(Path(r"\\server\share\chanjiao.db"))
     assert "网络" in warned[0] and "本机硬盘" in warned[0]
+
+
+def test_second_start_hands_over_to_the_running_window(qapp, db_path, monkeypatch):
+    """The running copy answered (tests/test_single_instance.py checks the socket exchange between two
+    processes): the second start shows no message and leaves."""
+    from ui import app as ui_app
+
+    open_database(db_path).close()
+    asked: list[Path] = []
+    monkeypatch.setattr(ui_app, "ask_running_copy_to_show", lambda p: asked.append(p) or True)
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: pytest.fail(f"unexpected message: {box.text()}"))
+    with InstanceLock(db_path):  # the first window
+        assert ui_app.open_or_ask(db_path) is None
+    assert asked == [db_path]
+    ui_app.release_lock()

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 from app import APP_NAME, APP_TITLE
 from app.db.engine import Database, open_database
 from app.errors import DatabaseCorrupt, DatabaseError
-from app.instance import NETWORK_WARNING, InstanceLock, network_drive
+from app.instance import NETWORK_WARNING, DatabaseInUse, InstanceLock, network_drive
 from ui.errors import install_excepthook
 from ui.ops import DbContext, set_context
+from ui.single_instance import ActivationServer, ask_running_copy_to_show, bring_to_front
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def app_icon() -> QIcon:
 
 DAILY_BACKUP_DELAY_MS = 3000
 _lock: InstanceLock | None = None  # held while the window has the database open
+handed_over = False  # this start found the database open in a running copy and brought that one forward
 
 
 def open_or_ask(path: Path) -> Database | None:
@@ -76,6 +78,11 @@ def open_or_ask(path: Path) -> Database | None:
             return _open_locked(path)
         except DatabaseError as e:
             log.warning("cannot open database %s: %s %s", path, e.message, e.detail)
+            if isinstance(e, DatabaseInUse) and ask_running_copy_to_show(path):
+                log.info("database already open in a running copy: brought it to the front")
+                global handed_over
+                handed_over = True
+                return None
             box = QMessageBox(QMessageBox.Icon.Warning, "无法打开数据库", e.message)
             restore = None
             if isinstance(e, DatabaseCorrupt):
@@ -133,7 +140,7 @@ def run_gui(db_path: Path) -> int:
     install_excepthook()
     database = open_or_ask(db_path)
     if database is None:
-        return 1
+        return 0 if handed_over else 1
     warn_if_network_drive(database.path)
     ctx = DbContext(database)
     set_context(ctx)
@@ -151,7 +158,11 @@ def run_gui(db_path: Path) -> int:
 
     window = MainWindow()
     window.show()
+    server = ActivationServer(database.path)  # a second start on this database brings this window forward
+    server.show_requested.connect(lambda: bring_to_front(window))
+    server.listen()
     code = app.exec()
+    server.close()
     ctx.close()
     set_context(None)
     release_lock()
