@@ -223,6 +223,29 @@ def test_manual_zip_holds_database_and_attachments_and_restores_whole(db: Databa
     assert [p.read_bytes() for p in stored] == [b"%PDF-1.4 test"]
 
 
+def test_manual_backup_reports_progress_and_cancel_leaves_nothing(db: Database, tmp_path: Path) -> None:
+    with db.session() as s:
+        add_enterprises(
+            s, [EnterpriseData(name=f"湖南测试{i:05d}有限公司", note="备注" * 300) for i in range(3000)]
+        )
+    seen: list[float] = []
+    usb = tmp_path / "U盘"
+    out = make_backup(db.path, usb / "备份.zip", progress=lambda f, _m: seen.append(f))
+    assert seen == sorted(seen) and seen[0] < 0.4 < seen[-1] <= 1.0 and len(seen) > 5
+    assert zipfile.ZipFile(out).testzip() is None
+    before = out.read_bytes()
+    cancel = threading.Event()
+
+    def stop_while_zipping(fraction: float, _message: str) -> None:
+        if fraction > 0.5:
+            cancel.set()
+
+    with pytest.raises(AppError, match="已取消"):
+        make_backup(db.path, out, progress=stop_while_zipping, cancel=cancel)
+    assert out.read_bytes() == before  # the older backup of that name is untouched
+    assert sorted(p.name for p in usb.iterdir()) == ["备份.zip"]  # no temporary file left
+
+
 def test_manual_backup_without_target_goes_to_the_backups_folder(db: Database) -> None:
     out = make_backup(db.path, now=NOW)
     assert out.parent == backups_dir_for(db.path) and out.name.endswith("-手动.zip")

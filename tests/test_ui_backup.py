@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from app import backup
 from app.backup import record_counts
@@ -68,6 +68,32 @@ def test_backup_now_writes_one_zip_and_lists_it(ctx, db, qtbot, tmp_path, monkey
     assert not section.restore_button.isEnabled()
     section.table.selectRow(0)
     assert section.restore_button.isEnabled()
+
+
+def test_backup_now_can_be_cancelled(ctx, db, qtbot, tmp_path, monkeypatch, quiet):
+    import threading
+
+    from ui import backup as ui_backup
+    from ui.ops import TaskOp
+    from ui.pages.settings import SettingsPage
+
+    add(db, "湖南甲公司")
+    page = SettingsPage()
+    qtbot.addWidget(page)
+    ctx.wait()
+    target = tmp_path / "U盘" / "产教融合备份.zip"
+    monkeypatch.setattr(ui_backup, "ask_save", lambda *a, **k: target)
+    errors: list[BaseException] = []
+    monkeypatch.setattr(ui_backup, "show_error", lambda _p, exc, *a: errors.append(exc))
+    release = threading.Event()
+    TaskOp(None, lambda: release.wait(10)).run()  # the worker is busy: the backup waits in the queue
+    page.backups.backup_button.click()
+    dialog = page.backups._progress.dialog
+    next(b for b in dialog.findChildren(QPushButton) if b.text() == "取消").click()  # the user presses 取消
+    release.set()
+    qtbot.waitUntil(lambda: page.backups.backup_button.isEnabled(), timeout=10000)
+    assert not target.exists() and not quiet and not errors  # nothing written, nothing to report
+    assert not target.parent.exists() or not list(target.parent.iterdir())
 
 
 def test_restore_round_trip_reopens_on_the_restored_data(ctx, db, qtbot, monkeypatch, quiet):

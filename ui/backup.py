@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QShowEvent
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -28,8 +28,9 @@ from PySide6.QtWidgets import (
 
 from app import backup
 from app.db.engine import open_database
+from app.errors import Cancelled
 from ui.errors import show_error
-from ui.files import ask_open, ask_save
+from ui.files import Progress, ask_open, ask_save
 from ui.ops import TaskOp, context
 from ui.widgets import confirm
 
@@ -139,9 +140,15 @@ class BackupSection(QGroupBox):
             return
         db_path = context().database.path
         self.backup_button.setEnabled(False)
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        op = TaskOp(self, lambda: backup.describe_backup(backup.make_backup(db_path, target)))
-        op.success(self._backed_up).failure(self._backup_failed).run()
+        self._progress = progress = Progress(self, "正在备份数据库和附件…")
+        op = TaskOp(
+            self,
+            lambda report, cancel: backup.describe_backup(
+                backup.make_backup(db_path, target, progress=report, cancel=cancel)
+            ),
+        )
+        progress.dialog.canceled.connect(op.cancel_event.set)
+        op.with_progress(progress.update).success(self._backed_up).failure(self._backup_failed).run()
 
     def _backed_up(self, info: backup.BackupInfo) -> None:
         self._done()
@@ -154,10 +161,11 @@ class BackupSection(QGroupBox):
 
     def _backup_failed(self, exc: BaseException) -> None:
         self._done()
-        show_error(self, exc, "备份失败")
+        if not isinstance(exc, Cancelled):
+            show_error(self, exc, "备份失败")
 
     def _done(self) -> None:
-        QGuiApplication.restoreOverrideCursor()
+        self._progress.close()
         self.backup_button.setEnabled(True)
         self.reload()
 

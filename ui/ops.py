@@ -122,7 +122,7 @@ class _Op:
         return self
 
     def with_progress(self, cb: Callable[[float, str], None]) -> _Op:
-        """fn is then called as fn(session, progress, cancel_event)."""
+        """fn is then called as fn(session, progress, cancel_event) (a TaskOp's as fn(progress, cancel_event))."""
         self._on_progress = cb
         return self
 
@@ -178,8 +178,11 @@ class TaskOp(_Op):
     database was closed): fn() with no argument. Queued behind the database jobs, so it never overlaps them."""
 
     def run(self) -> _Op:
-        fn = self._fn
-        context().submit(self, lambda _report: fn())
+        fn, cancel = self._fn, self.cancel_event
+        if self._on_progress is not None:
+            context().submit(self, lambda report: fn(report, cancel))
+        else:
+            context().submit(self, lambda _report: fn())
         return self
 
 
