@@ -231,7 +231,8 @@ class VisitDialog(QDialog):
         for edit in (self.purpose, self.findings, self.follow_up):
             edit.setTabChangesFocus(True)
             edit.setMaximumHeight(70)
-        lay.addLayout(form, 1)
+        lay.addLayout(form)
+        lay.addStretch(1)
 
         self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
         lay.addWidget(self.message)
