@@ -43,14 +43,15 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_TITLE)
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    # Qt's own texts (the buttons of standard dialogs, context menus) in Chinese: qtbase_zh_CN.qm from Qt's
+    # translations folder, which the installer bundle keeps (installer/chanjiao.spec).
+    translations = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     translator = QTranslator(app)
-    if translator.load(
-        QLocale(QLocale.Language.Chinese, QLocale.Country.China),
-        "qtbase",
-        "_",
-        QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath),
-    ):
+    if translator.load(QLocale(QLocale.Language.Chinese, QLocale.Country.China), "qtbase", "_", translations):
         app.installTranslator(translator)
+        log.info("Qt translation loaded: %s", translator.filePath())
+    else:
+        log.warning("Qt's Chinese translation (qtbase_zh_CN.qm) not found in %s", translations)
     if sys.platform == "win32":
         app.setFont(QFont("Microsoft YaHei UI", 9))
     app.setWindowIcon(app_icon())
