@@ -111,7 +111,7 @@ def render_icon(target: Path) -> Path | None:
 
 def run_pyinstaller(clean: bool) -> None:
     env = dict(os.environ)
-    icon = render_icon(WORK / "chanjiao.ico")
+    icon = render_icon(WORK / "chanjiao.ico") if sys.platform == "win32" else None  # only Windows uses it
     if icon is not None:
         env["CHANJIAO_ICON"] = str(icon)
     command = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN"]
@@ -155,7 +155,7 @@ def run_frozen_checks(version: str) -> bool:
             print(f"× 打包后的自检失败（退出码 {result.returncode}）")
             return False
         log_text = "".join(p.read_text(encoding="utf-8", errors="replace") for p in Path(home).rglob("*.log"))
-        if "qtbase_zh_CN.qm) not found" in log_text:
+        if "qtbase_zh_CN.qm" not in log_text or "qtbase_zh_CN.qm) not found" in log_text:
             print("× 打包后的程序找不到 Qt 的中文翻译 qtbase_zh_CN.qm")
             return False
     return True
