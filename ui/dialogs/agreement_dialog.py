@@ -1,0 +1,657 @@
+"""The agreement form: basic data with inline validation and the enterprise picker, the lifecycle
+(草稿 → 学院审核 → 学校审定 → 生效 → 到期 | 终止) with its stamped history, attachments, change history.
+
+Saving is one WriteOp (the agreement and the attachments added or removed). A status change on a saved
+agreement is one WriteOp too; if the form has unsaved edits they are saved in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db.models import AGREEMENT_KINDS
+from app.errors import ValidationError, ValidationErrors
+from app.services import agreements as svc
+from app.services import enterprise_list as elist
+from app.services.common import Changes
+from ui.attachments_panel import AttachmentsPanel
+from ui.errors import show_error
+from ui.ops import WriteOp, read_now
+from ui.settings import ui_settings
+from ui.widgets import OptionalDate, SearchBox, confirm
+
+ERROR_STYLE = "color:#c42b1c;"
+STATUS_COLORS = {
+    "草稿": "#1f6fb2",
+    "学院审核": "#b26a00",
+    "学校审定": "#b26a00",
+    "生效": "#1e7b34",
+    "到期": "#888888",
+    "终止": "#888888",
+}
+TRANSITION_TEXT = {  # the button that moves an agreement to this status, in the order shown
+    "学院审核": "提交学院审核",
+    "学校审定": "学院审核通过，报学校审定",
+    "生效": "审定通过，协议生效",
+    "到期": "确认到期",
+    "终止": "终止协议…",
+    "草稿": "退回草稿",
+}
+BASIC_FIELDS = ("number", "title", "kind", "enterprise_ids", "signed_on", "starts_on", "ends_on", "status")
+PICKER_LIMIT = 30
+
+
+def offered_transitions(stored: str, effective: str) -> tuple[str, ...]:
+    """Legal next statuses; 到期 only once the end date has passed (earlier the service refuses it)."""
+    return tuple(t for t in svc.allowed_transitions(stored) if t != "到期" or effective == "到期")
+
+
+def status_color(status: str) -> QColor | None:
+    color = STATUS_COLORS.get(status)
+    return QColor(color) if color else None
+
+
+# ---------------------------------------------------------------- the transition remark / reason
+
+
+class TransitionDialog(QDialog):
+    """Asks for the remark of a status change; 终止 needs a reason (OK stays disabled without one)."""
+
+    def __init__(self, parent: QWidget | None, from_status: str, to_status: str) -> None:
+        super().__init__(parent)
+        self.to_status = to_status
+        self.setWindowTitle("终止协议" if to_status == "终止" else "变更协议状态")
+        self.setMinimumWidth(420)
+        lay = QVBoxLayout(self)
+        lay.addWidget(QLabel(f"协议状态将由“{from_status}”变为“{to_status}”。", wordWrap=True))
+        needed = to_status == "终止"
+        lay.addWidget(QLabel("终止原因 *（必填，H第二十三条）" if needed else "备注（可不填）"))
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText(
+            "如：企业经营困难，双方协商一致提前终止" if needed else "如：学院党政联席会议审议通过"
+        )
+        self.text.setMaximumHeight(90)
+        lay.addWidget(self.text)
+        self.error = QLabel("请填写终止原因", wordWrap=True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setVisible(False)
+        lay.addWidget(self.error)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("终止协议" if needed else "确定")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.text.textChanged.connect(self._check)
+        self._check()
+
+    def value(self) -> str:
+        return self.text.toPlainText().strip()
+
+    @Slot()
+    def _check(self) -> None:
+        self.ok_button.setEnabled(self.to_status != "终止" or bool(self.value()))
+
+    def accept(self) -> None:
+        if self.to_status == "终止" and not self.value():
+            self.error.setVisible(True)
+            return
+        super().accept()
+
+
+def ask_transition(parent: QWidget | None, from_status: str, to_status: str) -> str | None:
+    """The remark (or 终止 reason) for a status change; None if the user cancelled."""
+    dlg = TransitionDialog(parent, from_status, to_status)
+    return dlg.value() if dlg.exec() else None
+
+
+def transition_work(agreement_id: str, to_status: str, text: str):
+    """The service call for a status change: `text` is the reason for 终止, else the remark."""
+    if to_status == "终止":
+        return lambda s: svc.transition_agreement(s, agreement_id, to_status, reason=text)
+    return lambda s: svc.transition_agreement(s, agreement_id, to_status, remark=text)
+
+
+# ---------------------------------------------------------------- the enterprise picker
+
+
+class EnterprisePicker(QWidget):
+    """The chosen enterprises (in order) and a search over all live enterprises (name, short name, pinyin
+    initials, code) to add more."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.chosen = QListWidget()
+        self.chosen.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.chosen.setMaximumHeight(92)
+        self.chosen.setToolTip("第一家为主要合作企业")
+        self.search = SearchBox("搜索企业名称或拼音首字母，如 hnxj")
+        self.search.search.connect(self._search)
+        self.results = QListWidget()
+        self.results.setMaximumHeight(92)
+        self.results.itemDoubleClicked.connect(lambda _i: self.add_selected())
+        self.results.setToolTip("双击或点“添加”加入合作企业")
+        self.add_button = QPushButton("添加 →")
+        self.add_button.clicked.connect(self.add_selected)
+        self.remove_button = QPushButton("移除")
+        self.remove_button.clicked.connect(self.remove_selected)
+        grid.addWidget(self.search, 0, 0)
+        grid.addWidget(QLabel("已选企业（第一家为主要合作企业）"), 0, 2)
+        grid.addWidget(self.results, 1, 0)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        grid.addLayout(buttons, 1, 1)
+        grid.addWidget(self.chosen, 1, 2)
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(2, 1)
+        self.search.returnPressed.connect(self._add_single_result)
+
+    def ids(self) -> tuple[str, ...]:
+        return tuple(self.chosen.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.chosen.count()))
+
+    def names(self) -> list[str]:
+        return [self.chosen.item(i).text() for i in range(self.chosen.count())]
+
+    def set_enterprises(self, ids: tuple[str, ...], names: tuple[str, ...] | None = None) -> None:
+        self.chosen.clear()
+        if names is None:
+            rows = read_now(lambda s: elist.enterprise_rows(s, ids))
+            names = tuple(rows[i].name if i in rows else "（已删除的企业）" for i in ids)
+        for eid, name in zip(ids, names, strict=True):
+            self.add_enterprise(eid, name)
+
+    def add_enterprise(self, enterprise_id: str, name: str) -> None:
+        if enterprise_id in self.ids():
+            return
+        item = QListWidgetItem(name)
+        item.setData(Qt.ItemDataRole.UserRole, enterprise_id)
+        self.chosen.addItem(item)
+
+    def search_now(self, text: str) -> None:
+        self.search.setText(text)
+        self._search(text)
+
+    @Slot(str)
+    def _search(self, text: str) -> None:
+        self.results.clear()
+        if not text.strip():
+            return
+
+        def find(s):
+            ids = elist.enterprise_ids(s, elist.EnterpriseQuery(text=text))
+            rows = elist.enterprise_rows(s, ids[:PICKER_LIMIT])
+            return len(ids), [rows[i] for i in ids[:PICKER_LIMIT] if i in rows]
+
+        total, rows = read_now(find)
+        for r in rows:
+            item = QListWidgetItem(r.name)
+            item.setData(Qt.ItemDataRole.UserRole, r.id)
+            item.setToolTip("、".join(x for x in (r.short_name, r.region, r.status) if x))
+            self.results.addItem(item)
+        if total > PICKER_LIMIT:
+            more = QListWidgetItem(f"……另有 {total - PICKER_LIMIT} 家，请输入更多文字")
+            more.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.results.addItem(more)
+        elif not rows:
+            none = QListWidgetItem("没有找到企业（先在“合作企业档案”中新建）")
+            none.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.results.addItem(none)
+        self.results.setCurrentRow(0)
+
+    @Slot()
+    def add_selected(self) -> None:
+        for item in self.results.selectedItems() or (
+            [self.results.currentItem()] if self.results.currentItem() else []
+        ):
+            if item.data(Qt.ItemDataRole.UserRole):
+                self.add_enterprise(item.data(Qt.ItemDataRole.UserRole), item.text())
+
+    @Slot()
+    def _add_single_result(self) -> None:
+        if self.results.count() == 1:
+            self.results.setCurrentRow(0)
+            self.add_selected()
+
+    @Slot()
+    def remove_selected(self) -> None:
+        for item in self.chosen.selectedItems():
+            self.chosen.takeItem(self.chosen.row(item))
+
+
+# ---------------------------------------------------------------- the form
+
+
+class AgreementDialog(QDialog):
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        agreement_id: str | None = None,
+        enterprise_ids: tuple[str, ...] | list[str] = (),
+    ) -> None:
+        super().__init__(parent)
+        self.agreement_id = agreement_id
+        self.saved_id: str | None = None
+        self.detail: svc.AgreementDetail | None = None
+        self._saving = False
+        self.transition_buttons: dict[str, QPushButton] = {}
+        self.setWindowTitle("编辑合作协议" if agreement_id else "新建合作协议")
+        self.setMinimumSize(780, 620)
+        self._build()
+        if agreement_id:
+            self._load(read_now(lambda s: svc.get_agreement(s, agreement_id)))
+        else:
+            self.picker.set_enterprises(tuple(enterprise_ids))
+            self.attachments.load(None)
+            self._show_status()
+        self._baseline = self.data()
+        geometry = ui_settings().value("dialogs/agreement")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+
+    # ------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._basic_tab(), "基本信息")
+        self.tabs.addTab(self._status_tab(), "状态与流转")
+        self.attachments = AttachmentsPanel(
+            "agreement", "签字盖章的协议扫描件、审核意见、会议纪要等。文件会复制到数据库旁的附件文件夹。"
+        )
+        self.tabs.addTab(self.attachments, "附件")
+        self.history = QListWidget()
+        if self.agreement_id:
+            self.tabs.addTab(self.history, "修改记录")
+        lay.addWidget(self.tabs, 1)
+        self.message = QLabel(wordWrap=True)
+        self.message.setStyleSheet(ERROR_STYLE)
+        lay.addWidget(self.message)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("保存")
+        self.save_button.setShortcut("Ctrl+S")
+        self.save_button.setToolTip("保存（Ctrl+S）")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def _error_label(self, field: str) -> QLabel:
+        label = QLabel(wordWrap=True)
+        label.setStyleSheet(ERROR_STYLE)
+        label.hide()
+        self.errors[field] = label
+        return label
+
+    def _with_error(self, field: str, widget: QWidget) -> QWidget:
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(2)
+        v.addWidget(widget)
+        v.addWidget(self._error_label(field))
+        return box
+
+    def _basic_tab(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.errors: dict[str, QLabel] = {}
+
+        self.number = QLineEdit(placeholderText="如 JD-2026-001（生效前须填写）")
+        self.number.setMaxLength(50)
+        self.kind = QComboBox()
+        for k in AGREEMENT_KINDS:
+            self.kind.addItem(k, k)
+        top = QGridLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self._with_error("number", self.number), 0, 0)
+        top.addWidget(QLabel("协议类型 *"), 0, 1, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(self._with_error("kind", self.kind), 0, 2)
+        top.setColumnStretch(0, 2)
+        top.setColumnStretch(2, 1)
+        form.addRow("协议编号", top)
+
+        self.title = QLineEdit(placeholderText="如 湖南湘江智能装备有限公司校企合作框架协议")
+        self.title.setMaxLength(200)
+        form.addRow("协议名称 *", self._with_error("title", self.title))
+
+        self.picker = EnterprisePicker()
+        form.addRow("合作企业 *", self._with_error("enterprise_ids", self.picker))
+
+        self.signed_on, self.starts_on, self.ends_on = OptionalDate(), OptionalDate(), OptionalDate()
+        dates = QGridLayout()
+        dates.setContentsMargins(0, 0, 0, 0)
+        for col, (text, field, widget) in enumerate(
+            (
+                ("签订", "signed_on", self.signed_on),
+                ("开始", "starts_on", self.starts_on),
+                ("结束", "ends_on", self.ends_on),
+            )
+        ):
+            dates.addWidget(QLabel(text), 0, col * 2)
+            dates.addWidget(widget, 0, col * 2 + 1)
+            dates.addWidget(self._error_label(field), 1, col * 2, 1, 2)
+            dates.setColumnStretch(col * 2 + 1, 1)
+        self.ends_on.setToolTip("结束日期为协议有效的最后一天；次日起显示为“到期”。不填则长期有效。")
+        form.addRow("日期", dates)
+
+        self.revenue_box = QCheckBox("含收益分配条款")
+        self.revenue_box.setToolTip("合作产生收益的，协议应明确收益分配（H第十六条(一)）")
+        self.revenue_text = QPlainTextEdit(
+            placeholderText="条款原文或要点，如：技术服务收益扣除成本后按4:6分配"
+        )
+        self.asset_box = QCheckBox("含资产归属与处置条款")
+        self.asset_box.setToolTip("有资产投入的，协议应明确资产归属、管理与处置（H第十六条）")
+        self.asset_text = QPlainTextEdit(
+            placeholderText="条款原文或要点，如：设备所有权归企业，合作终止后清算或移交"
+        )
+        clauses = QGridLayout()
+        clauses.setContentsMargins(0, 0, 0, 0)
+        for row, (box, text) in enumerate(
+            ((self.revenue_box, self.revenue_text), (self.asset_box, self.asset_text))
+        ):
+            text.setMaximumHeight(54)
+            box.toggled.connect(text.setEnabled)
+            text.setEnabled(False)
+            clauses.addWidget(box, row, 0, Qt.AlignmentFlag.AlignTop)
+            clauses.addWidget(text, row, 1)
+        clauses.setColumnStretch(1, 1)
+        form.addRow("条款", clauses)
+
+        self.note = QPlainTextEdit()
+        self.note.setMaximumHeight(54)
+        form.addRow("备注", self.note)
+
+        self.entered_signed = QCheckBox("补录已签订的协议（保存后直接为“生效”，须填编号、签订和开始日期）")
+        self.entered_signed.setVisible(self.agreement_id is None)
+        if self.agreement_id is None:
+            form.addRow("", self._with_error("status", self.entered_signed))
+        return page
+
+    def _status_tab(self) -> QWidget:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        head = QHBoxLayout()
+        head.addWidget(QLabel("当前状态"))
+        self.status_label = QLabel()
+        self.status_label.setStyleSheet("font-size:20pt;font-weight:bold;")
+        head.addWidget(self.status_label)
+        head.addStretch(1)
+        v.addLayout(head)
+        self.status_hint = QLabel(wordWrap=True)
+        self.status_hint.setStyleSheet("color:#555;")
+        v.addWidget(self.status_hint)
+        row = QHBoxLayout()
+        self._status_buttons: dict[str, QPushButton] = {}
+        for to in TRANSITION_TEXT:
+            b = QPushButton(TRANSITION_TEXT[to])
+            b.clicked.connect(lambda _c=False, to=to: self.change_status(to))
+            b.hide()
+            row.addWidget(b)
+            self._status_buttons[to] = b
+        row.addStretch(1)
+        v.addLayout(row)
+        v.addWidget(QLabel("流转记录"))
+        self.transitions = QTableWidget(0, 5)
+        self.transitions.setHorizontalHeaderLabels(("时间", "原状态", "新状态", "操作人", "备注 / 原因"))
+        self.transitions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.transitions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.transitions.verticalHeader().setVisible(False)
+        header = self.transitions.horizontalHeader()
+        for col, width in enumerate((130, 80, 80, 90)):
+            self.transitions.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        v.addWidget(self.transitions, 1)
+        v.addWidget(
+            QLabel(
+                "流程：草稿 → 学院审核 → 学校审定（H第四条(三)）→ 生效 → 到期 或 终止。审核中可退回草稿。",
+                wordWrap=True,
+                styleSheet="color:#777;",
+            )
+        )
+        return page
+
+    # ------------------------------------------------------------ loading
+
+    def _load(self, d: svc.AgreementDetail) -> None:
+        self.detail = d
+        self.number.setText(d.number)
+        self.title.setText(d.title)
+        self.kind.setCurrentIndex(max(0, self.kind.findData(d.kind)))
+        self.picker.set_enterprises(d.enterprise_ids, d.enterprise_names)
+        self.signed_on.set_value(d.signed_on)
+        self.starts_on.set_value(d.starts_on)
+        self.ends_on.set_value(d.ends_on)
+        self.revenue_box.setChecked(d.has_revenue_clause)
+        self.revenue_text.setPlainText(d.revenue_clause)
+        self.asset_box.setChecked(d.has_asset_clause)
+        self.asset_text.setPlainText(d.asset_clause)
+        self.note.setPlainText(d.note)
+        self.attachments.load(d.id)
+        self._show_status()
+        self.history.clear()
+        for h in read_now(lambda s: svc.agreement_history(s, d.id)):
+            when = h.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            item = QListWidgetItem(f"{when}   {h.os_user}   {h.summary}")
+            item.setToolTip(h.summary)
+            self.history.addItem(item)
+
+    def _show_status(self) -> None:
+        d = self.detail
+        self.transition_buttons = {}
+        for b in self._status_buttons.values():
+            b.hide()
+        if d is None:
+            self.status_label.setText("草稿（未保存）")
+            self.status_label.setStyleSheet(f"font-size:20pt;font-weight:bold;color:{STATUS_COLORS['草稿']};")
+            self.status_hint.setText(
+                "保存后可提交学院审核。已签订的纸质协议可在“基本信息”中勾选补录，直接保存为生效。"
+            )
+            return
+        status = d.effective_status
+        self.status_label.setText(status)
+        self.status_label.setStyleSheet(
+            f"font-size:20pt;font-weight:bold;color:{STATUS_COLORS.get(status, '#333')};"
+        )
+        hints = []
+        if status == "到期" and d.status == "生效":
+            hints.append(f"结束日期 {d.ends_on} 已过，自动显示为“到期”；可点“确认到期”记录下来。")
+        elif status == "生效" and d.ends_on:
+            days = (d.ends_on - dt.date.today()).days
+            hints.append(f"有效期至 {d.ends_on}，还剩 {days} 天。")
+        if d.status == "终止":
+            hints.append(f"终止原因：{d.termination_reason}")
+        if d.deleted:
+            hints.append("该协议在回收站中，恢复后才能变更状态。")
+        offered = () if d.deleted else offered_transitions(d.status, status)
+        if not offered and not d.deleted:
+            hints.append("已是最终状态，不能再变更。")
+        self.status_hint.setText("  ".join(hints))
+        self.status_hint.setVisible(bool(hints))
+        for to in offered:
+            self._status_buttons[to].show()
+            self.transition_buttons[to] = self._status_buttons[to]
+        self.transitions.setRowCount(0)
+        for t in reversed(d.transitions):
+            r = self.transitions.rowCount()
+            self.transitions.insertRow(r)
+            when = t.at.astimezone().strftime("%Y-%m-%d %H:%M")
+            for col, text in enumerate((when, t.from_status or "（新建）", t.to_status, t.os_user, t.remark)):
+                item = QTableWidgetItem(text)
+                if col == 4 and text:
+                    item.setToolTip(text)
+                if col == 2:
+                    item.setForeground(status_color(text) or QColor("#333"))
+                self.transitions.setItem(r, col, item)
+
+    # ------------------------------------------------------------ the data
+
+    def data(self) -> svc.AgreementData:
+        return svc.AgreementData(
+            title=self.title.text(),
+            kind=self.kind.currentData() or "",
+            enterprise_ids=self.picker.ids(),
+            number=self.number.text(),
+            signed_on=self.signed_on.value(),
+            starts_on=self.starts_on.value(),
+            ends_on=self.ends_on.value(),
+            has_revenue_clause=self.revenue_box.isChecked(),
+            revenue_clause=self.revenue_text.toPlainText() if self.revenue_box.isChecked() else "",
+            has_asset_clause=self.asset_box.isChecked(),
+            asset_clause=self.asset_text.toPlainText() if self.asset_box.isChecked() else "",
+            note=self.note.toPlainText(),
+            status="生效" if self.agreement_id is None and self.entered_signed.isChecked() else "草稿",
+        )
+
+    def forget_changes(self) -> None:
+        """Close without asking about unsaved changes (they are dropped)."""
+        self._baseline = self.data()
+        self.attachments.pending_files.clear()
+        self.attachments.removed_ids.clear()
+
+    def is_dirty(self) -> bool:
+        return self.data() != self._baseline or self.attachments.has_changes()
+
+    def _set_error(self, field: str, text: str) -> None:
+        label = self.errors.get(field)
+        if label is not None:
+            label.setText(text)
+            label.setVisible(bool(text))
+
+    def show_errors(self, errors: list[ValidationError]) -> None:
+        for field in self.errors:
+            self._set_error(field, "")
+        shown = [e for e in errors if e.field in self.errors]
+        for e in shown:
+            self._set_error(e.field, e.message)
+        others = [e.message for e in errors if e.field not in self.errors]
+        if shown and shown[0].field in BASIC_FIELDS:
+            self.tabs.setCurrentIndex(0)
+        text = f"有 {len(errors)} 处需要修改" + ("，见红字提示。" if shown else "：")
+        self.message.setText(text + "；".join(others))
+
+    def _check(self) -> bool:
+        data, aid = self.data(), self.agreement_id
+        errors = read_now(lambda s: svc.check_agreement(s, data, exclude_id=aid))
+        if errors:
+            self.show_errors(errors)
+            return False
+        self.show_errors([])
+        self.message.clear()
+        return True
+
+    # ------------------------------------------------------------ saving
+
+    @Slot()
+    def save(self) -> None:
+        if self._saving or not self._check():
+            return
+        self._busy(True)
+        data, aid, attach = self.data(), self.agreement_id, self.attachments.work()
+
+        def work(s) -> Changes:
+            changes = svc.update_agreement(s, aid, data) if aid else svc.create_agreement(s, data)
+            attach(s, changes.ids[0])
+            return changes
+
+        WriteOp(self, work).success(self._saved).failure(self._failed).run()
+
+    def _busy(self, busy: bool) -> None:
+        self._saving = busy
+        self.save_button.setEnabled(not busy)
+        for b in self.transition_buttons.values():
+            b.setEnabled(not busy)
+
+    def _saved(self, changes: Changes) -> None:
+        self.saved_id = changes.ids[0]
+        ui_settings().setValue("dialogs/agreement", self.saveGeometry())
+        self._baseline = self.data()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._busy(False)
+        if isinstance(exc, ValidationErrors):
+            self.show_errors(exc.errors)
+        elif isinstance(exc, ValidationError):
+            self.show_errors([exc])
+        else:
+            show_error(self, exc, "保存失败")
+
+    # ------------------------------------------------------------ status changes
+
+    def change_status(self, to_status: str) -> None:
+        """Ask for the remark (the reason for 终止) and move the saved agreement; unsaved edits of the form
+        are saved in the same transaction."""
+        if self._saving or self.detail is None:
+            return
+        dirty = self.is_dirty()
+        if dirty and not self._check():
+            return
+        text = ask_transition(self, self.detail.effective_status, to_status)
+        if text is None:
+            return
+        self._busy(True)
+        aid, data, attach = self.detail.id, self.data(), self.attachments.work()
+        move = transition_work(aid, to_status, text)
+
+        def work(s) -> Changes:
+            if dirty:
+                svc.update_agreement(s, aid, data)
+                attach(s, aid)
+            return move(s)
+
+        WriteOp(self, work).success(self._transitioned).failure(self._failed).run()
+
+    def _transitioned(self, changes: Changes) -> None:
+        self._busy(False)
+        self.saved_id = changes.ids[0]
+        self.message.clear()
+        self._load(read_now(lambda s: svc.get_agreement(s, changes.ids[0])))
+        self.forget_changes()  # saved with the status change
+
+    # ------------------------------------------------------------ closing
+
+    def reject(self) -> None:
+        if (
+            not self._saving
+            and self.is_dirty()
+            and not confirm(self, "放弃修改", "有未保存的修改。确定放弃这些修改并关闭吗？", destructive=True)
+        ):
+            return
+        ui_settings().setValue("dialogs/agreement", self.saveGeometry())
+        super().reject()
