@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -152,12 +153,12 @@ class EnterprisePicker(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         self.chosen = QListWidget()
         self.chosen.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.chosen.setMaximumHeight(92)
+        self.chosen.setFixedHeight(104)
         self.chosen.setToolTip("第一家为主要合作企业")
         self.search = SearchBox("搜索企业名称或拼音首字母，如 hnxj")
         self.search.search.connect(self._search)
         self.results = QListWidget()
-        self.results.setMaximumHeight(92)
+        self.results.setFixedHeight(104)
         self.results.itemDoubleClicked.connect(lambda _i: self.add_selected())
         self.results.setToolTip("双击或点“添加”加入合作企业")
         self.add_button = QPushButton("添加 →")
@@ -171,10 +172,12 @@ class EnterprisePicker(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        grid.addLayout(buttons, 1, 1)
+        grid.addLayout(buttons, 1, 1, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.chosen, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(2, 1)
+        grid.setVerticalSpacing(4)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.search.returnPressed.connect(self._add_single_result)
 
     def ids(self) -> tuple[str, ...]:
@@ -327,7 +330,10 @@ class AgreementDialog(QDialog):
 
     def _basic_tab(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.errors: dict[str, QLabel] = {}
 
@@ -450,6 +456,7 @@ class AgreementDialog(QDialog):
 
     def _load(self, d: svc.AgreementDetail) -> None:
         self.detail = d
+        self.setWindowTitle(f"合作协议 — {d.title}")
         self.number.setText(d.number)
         self.title.setText(d.title)
         self.kind.setCurrentIndex(max(0, self.kind.findData(d.kind)))
@@ -622,7 +629,7 @@ class AgreementDialog(QDialog):
         dirty = self.is_dirty()
         if dirty and not self._check():
             return
-        text = ask_transition(self, self.detail.effective_status, to_status)
+        text = ask_transition(self, self.detail.status, to_status)
         if text is None:
             return
         self._busy(True)

@@ -323,7 +323,7 @@ class AgreementsPage(QWidget):
         for to, b in self._status_buttons.items():
             b.setVisible(to in offered)
             if row and to in offered:
-                b.setToolTip(f"把所选协议的状态由“{row.status}”变为“{to}”")
+                b.setToolTip(f"把所选协议的状态由“{row.stored_status}”变为“{to}”")
 
     # ------------------------------------------------------------ actions
 
@@ -356,7 +356,7 @@ class AgreementsPage(QWidget):
         row = self.selected_row()
         if row is None or to_status not in offered_transitions(row.stored_status, row.status):
             return
-        text = ask_transition(self, row.status, to_status)
+        text = ask_transition(self, row.stored_status, to_status)
         if text is not None:
             WriteOp(self, transition_work(row.id, to_status, text)).run()
 
