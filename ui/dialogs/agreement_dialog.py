@@ -293,7 +293,8 @@ class AgreementDialog(QDialog):
             "agreement", "签字盖章的协议扫描件、审核意见、会议纪要等。文件会复制到数据库旁的附件文件夹。"
         )
         self.tabs.addTab(self.attachments, "附件")
-        self.history = QListWidget()
+        self.history = QListWidget(wordWrap=True)
+        self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if self.agreement_id:
             self.tabs.addTab(self.history, "修改记录")
         lay.addWidget(self.tabs, 1)

@@ -56,16 +56,16 @@ def _status_tip(row: listing.AgreementRow) -> str | None:
     return None
 
 
-COLUMNS = [
+COLUMNS = [  # status first after the title: it is what the list is read for, and never scrolled away
     Column("number", "协议编号", "number", 110),
-    Column("title", "协议名称", "title", 260),
+    Column("title", "协议名称", "title", 230),
+    Column("status", "状态", "status", 64, tooltip=_status_tip, foreground=lambda r: status_color(r.status)),
+    Column("days_left", "剩余", None, 76, fmt=_days_text, foreground=_days_color),
     Column("kind", "协议类型", "kind", 90),
     Column("enterprises", "合作企业", None, 220),
-    Column("signed_on", "签订日期", "signed_on", 90),
     Column("starts_on", "开始日期", "starts_on", 90),
     Column("ends_on", "结束日期", "ends_on", 90),
-    Column("status", "状态", "status", 70, tooltip=_status_tip, foreground=lambda r: status_color(r.status)),
-    Column("days_left", "剩余", None, 80, fmt=_days_text, foreground=_days_color),
+    Column("signed_on", "签订日期", "signed_on", 90),
     Column("updated_at", "最后修改", "updated_at", 130),
 ]
 
