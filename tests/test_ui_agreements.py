@@ -329,3 +329,40 @@ def test_new_agreement_with_enterprises_and_entered_as_signed(ctx, qtbot, db, en
         dlg.save()
     with db.reader() as s:
         assert svc.get_agreement(s, dlg.saved_id).status == "生效"
+
+
+def test_open_and_new_agreement_entry_points(ctx, qtbot, db, ents, monkeypatch):
+    from ui.dialogs.agreement_dialog import AgreementDialog
+
+    aid = add(db, ents, title="工作台提醒的协议")
+    p = page_with_rows(qtbot, 1)
+    opened = []
+
+    def fake_exec(dlg):
+        opened.append((dlg.agreement_id, dlg.title.text(), dlg.picker.names()))
+        dlg.forget_changes()
+        return 0
+
+    monkeypatch.setattr(AgreementDialog, "exec", fake_exec)
+    p.search.setText("没有这份")
+    p.reload()
+    qtbot.waitUntil(lambda: p.model.rowCount() == 0, timeout=5000)
+    p.open_agreement(aid)  # a filter hiding it is cleared
+    assert opened[-1][:2] == (aid, "工作台提醒的协议")
+    qtbot.waitUntil(lambda: p.selected_ids() == [aid], timeout=5000)
+    p.new_agreement(enterprise_ids=ents)
+    assert opened[-1] == (None, "", ["湖南湘江智能装备有限公司", "株洲恒信电气有限公司"])
+    p.new_action.trigger()  # Ctrl+N
+    assert opened[-1] == (None, "", [])
+
+
+def test_header_state_round_trip(ctx, qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    p = page_with_rows(qtbot, 0)
+    settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
+    p.table.setColumnWidth(1, 333)
+    p.save_state(settings)
+    q = page_with_rows(qtbot, 0)
+    q.restore_state(settings)
+    assert q.table.columnWidth(1) == 333
