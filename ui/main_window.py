@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 from app import APP_TITLE, __version__
 from app.logs import log_file
 from ui.ops import context
+from ui.pages.agreements import AgreementsPage
 from ui.pages.dashboard import DashboardPage
 from ui.pages.enterprises import EnterprisesPage
+from ui.pages.projects import ProjectsPage
 from ui.pages.settings import SettingsPage
 from ui.pages.trash import TrashPage
 from ui.pages.visits import VisitsPage
@@ -64,10 +66,20 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.dashboard = DashboardPage()
         self.enterprises = EnterprisesPage()
+        self.agreements = AgreementsPage()
+        self.projects = ProjectsPage()
         self.visits = VisitsPage()
         self.trash = TrashPage()
         self.settings_page = SettingsPage()
-        self.pages = [self.dashboard, self.enterprises, self.visits, self.trash, self.settings_page]
+        self.pages = [
+            self.dashboard,
+            self.enterprises,
+            self.agreements,
+            self.projects,
+            self.visits,
+            self.trash,
+            self.settings_page,
+        ]
 
         self.nav = QListWidget()
         self.nav.setFixedWidth(150)
@@ -114,6 +126,8 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("编辑(&E)")
         # Ctrl+N belongs to the page on screen (新建企业 / 记录走访 …): each page's button holds it.
         self._action(edit_menu, "新建企业…", "", lambda: self._goto(self.enterprises).new_enterprise())
+        self._action(edit_menu, "新建合作协议…", "", lambda: self._goto(self.agreements).new_agreement())
+        self._action(edit_menu, "新建项目…", "", lambda: self._goto(self.projects).new_project())
         self._action(edit_menu, "记录企业走访…", "Ctrl+Shift+N", self.quick_visit)
         self._action(
             edit_menu,
@@ -144,6 +158,12 @@ class MainWindow(QMainWindow):
         """Open a record from anywhere (a reminder on the 工作台): its page, then its form on the tab."""
         if record_type == "enterprise":
             self.open_enterprise(record_id)
+        elif record_type == "agreement":
+            self._goto(self.agreements).open_agreement(record_id)
+        elif record_type == "project":
+            self._goto(self.projects).open_project(record_id, tab)
+        elif record_type == "visit":
+            self._goto(self.visits).edit_visit(record_id)
 
     @Slot()
     def quick_visit(self) -> None:
@@ -177,11 +197,15 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         self.enterprises.restore_state(s)
         self.visits.restore_state(s)
+        self.projects.restore_state(s)
+        self.agreements.restore_state(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = ui_settings()
         s.setValue("main/geometry", self.saveGeometry())
         self.enterprises.save_state(s)
         self.visits.save_state(s)
+        self.projects.save_state(s)
+        self.agreements.save_state(s)
         context().wait()
         super().closeEvent(event)

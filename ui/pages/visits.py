@@ -141,11 +141,14 @@ class VisitsPage(QWidget):
 
     @Slot()
     def edit_selected(self) -> None:
-        from ui.dialogs.visit_dialog import VisitDialog
-
         ids = self.selected_ids()
         if ids:
-            VisitDialog(self.window(), ids[0]).exec()
+            self.edit_visit(ids[0])
+
+    def edit_visit(self, visit_id: str) -> None:
+        from ui.dialogs.visit_dialog import VisitDialog
+
+        VisitDialog(self.window(), visit_id).exec()
 
     @Slot()
     def delete_selected(self) -> None:

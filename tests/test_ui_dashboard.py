@@ -1,0 +1,129 @@
+"""工作台 in the GUI: the figures, the reminders of every rule, and each reminder one click from its record
+(the right form, on the right tab)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.services.agreements import AgreementData, create_agreement
+from app.services.enterprises import EnterpriseData, create_enterprise
+from app.services.meetings import ActionItemData, MeetingData, create_meeting
+from app.services.projects import ProjectData, create_project
+from ui.ops import DbContext, set_context
+
+pytestmark = pytest.mark.qt
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def ctx(db, qapp):
+    context = DbContext(db)
+    set_context(context)
+    yield context
+    context.wait()
+    set_context(None)
+
+
+@pytest.fixture
+def records(db) -> dict[str, str]:
+    with db.session() as s:
+        ent = create_enterprise(s, EnterpriseData(name="湖南湘江智能装备有限公司", status="合作中")).ids[0]
+        agr = create_agreement(
+            s,
+            AgreementData(
+                title="订单培养协议",
+                kind="订单培养",
+                enterprise_ids=(ent,),
+                number="JD-1",
+                signed_on=TODAY - dt.timedelta(days=700),
+                starts_on=TODAY - dt.timedelta(days=700),
+                ends_on=TODAY + dt.timedelta(days=20),
+                status="生效",
+            ),
+        ).ids[0]
+        prj = create_project(
+            s,
+            ProjectData(
+                name="订单班",
+                kind="订单培养",
+                starts_on=TODAY - dt.timedelta(days=500),
+                enterprise_ids=(ent,),
+            ),
+        ).ids[0]
+        create_meeting(
+            s,
+            MeetingData(
+                prj,
+                TODAY - dt.timedelta(days=30),
+                action_items=(ActionItemData("修订人才培养方案", "李芳", TODAY - dt.timedelta(days=3)),),
+            ),
+        )
+    return {"enterprise": ent, "agreement": agr, "project": prj}
+
+
+def test_figures_and_reminders_open_their_records(ctx, qtbot, db, records, monkeypatch):
+    from ui.dialogs.agreement_dialog import AgreementDialog
+    from ui.dialogs.enterprise_dialog import EnterpriseDialog
+    from ui.dialogs.project_dialog import ProjectDialog
+    from ui.main_window import MainWindow
+
+    opened: list[tuple[str, str, str]] = []
+    monkeypatch.setattr(
+        AgreementDialog, "exec", lambda d: opened.append(("agreement", d.agreement_id, "")) or 0
+    )
+    monkeypatch.setattr(
+        ProjectDialog,
+        "exec",
+        lambda d: opened.append(("project", d.project_id, d.tabs.tabText(d.tabs.currentIndex()))) or 0,
+    )
+    monkeypatch.setattr(
+        EnterpriseDialog, "exec", lambda d: opened.append(("enterprise", d.enterprise_id, "")) or 0
+    )
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    page = w.dashboard
+    w._goto(page)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
+    assert page.partners.values["foundation"].text() == "1"  # the partner's highest tier
+    assert page.agreements.values["生效"].text() == "1" and page.projects.values["total"].text() == "1"
+    kinds = {r.kind: i for i, r in enumerate(page.model.items)}
+    assert {
+        "agreement_expiring_30",
+        "action_item_overdue",
+        "project_no_leader",
+        "operation_report_missing",
+        "partner_not_visited",
+    } <= set(kinds)
+    dues = [r.due for r in page.model.items if r.due is not None]
+    assert dues == sorted(dues, reverse=True) and page.model.items[-1].due is None  # newest deadlines first
+    for kind in (
+        "agreement_expiring_30",
+        "action_item_overdue",
+        "operation_report_missing",
+        "partner_not_visited",
+    ):
+        page.table.selectRow(kinds[kind])
+        page.open_current()
+    assert opened == [
+        ("agreement", records["agreement"], ""),
+        ("project", records["project"], "协调会议"),
+        ("project", records["project"], "运行报告"),
+        ("enterprise", records["enterprise"], ""),
+    ]
+    # the kind filter narrows the list; a new rule needs no change to the page
+    page.kind_box.setCurrentIndex(page.kind_box.findData("action_item_overdue"))
+    assert page.model.rowCount() == 1 and "会议待办逾期" in page.model.data(page.model.index(0, 1))
+    w.close()
+
+
+def test_empty_database_explains_the_reminders(ctx, qtbot):
+    from ui.pages.dashboard import DashboardPage
+
+    page = DashboardPage()
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.partners.values["total"].text() == "0", timeout=5000)
+    assert page.stack.currentWidget() is page.empty
