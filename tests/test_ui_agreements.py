@@ -366,3 +366,21 @@ def test_header_state_round_trip(ctx, qtbot, tmp_path):
     q = page_with_rows(qtbot, 0)
     q.restore_state(settings)
     assert q.table.columnWidth(1) == 333
+
+
+def test_picker_by_keyboard_never_saves_the_form(ctx, qtbot, db, ents):
+    from PySide6.QtCore import Qt
+
+    dlg = dialog(qtbot)
+    dlg.picker.search.setFocus()
+    dlg.picker.search.setText("hnxj")
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Return)  # one match: added at once
+    assert dlg.picker.names() == ["湖南湘江智能装备有限公司"]
+    dlg.picker.search.setText("有限公司")
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Return)  # two matches: choose with ↓ and Enter
+    assert dlg.picker.results.count() == 2 and len(dlg.picker.names()) == 1
+    qtbot.keyClick(dlg.picker.search, Qt.Key.Key_Down)
+    dlg.picker.results.setCurrentRow(1)
+    qtbot.keyClick(dlg.picker.results, Qt.Key.Key_Return)
+    assert dlg.picker.names() == ["湖南湘江智能装备有限公司", "株洲恒信电气有限公司"]
+    assert dlg.isVisible() and dlg.saved_id is None

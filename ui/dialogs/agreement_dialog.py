@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -178,7 +178,33 @@ class EnterprisePicker(QWidget):
         grid.setColumnStretch(2, 1)
         grid.setVerticalSpacing(4)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.search.returnPressed.connect(self._add_single_result)
+        for widget in (self.search, self.results, self.chosen):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
+        """Keyboard use: ↓ from the search box into the results, Enter adds (and never saves the form),
+        Delete removes from the chosen ones."""
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        key = event.key()
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if watched is self.search and enter:
+            self._search_and_add()
+        elif watched is self.search and key == Qt.Key.Key_Down:
+            self._focus_results()
+        elif watched is self.results and enter:
+            self.add_selected()
+        elif watched is self.chosen and key == Qt.Key.Key_Delete:
+            self.remove_selected()
+        else:
+            return False
+        return True
+
+    @Slot()
+    def _focus_results(self) -> None:
+        if self.results.count():
+            self.results.setFocus()
+            self.results.setCurrentRow(max(0, self.results.currentRow()))
 
     def ids(self) -> tuple[str, ...]:
         return tuple(self.chosen.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.chosen.count()))
@@ -241,8 +267,10 @@ class EnterprisePicker(QWidget):
                 self.add_enterprise(item.data(Qt.ItemDataRole.UserRole), item.text())
 
     @Slot()
-    def _add_single_result(self) -> None:
-        if self.results.count() == 1:
+    def _search_and_add(self) -> None:
+        """Enter in the search box: search now; a single match is added at once."""
+        self._search(self.search.text())
+        if self.results.count() == 1 and self.results.item(0).data(Qt.ItemDataRole.UserRole):
             self.results.setCurrentRow(0)
             self.add_selected()
 
