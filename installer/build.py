@@ -162,18 +162,19 @@ def run_frozen_checks(version: str) -> bool:
 
 
 def find_iscc() -> str | None:
+    """Inno Setup's command-line compiler: on PATH, else in the usual install folders."""
     found = shutil.which("ISCC") or shutil.which("iscc")
     if found:
         return found
-    for base in (
-        os.environ.get("ProgramFiles(x86)"),
-        os.environ.get("ProgramFiles"),
-        os.environ.get("LOCALAPPDATA"),
-    ):
+    for variable in ("ProgramFiles(x86)", "ProgramFiles", "LOCALAPPDATA"):
+        base = os.environ.get(variable)
         if base:
-            for sub in ("Inno Setup 6", "Programs/Inno Setup 6"):
-                candidate = Path(base) / sub / "ISCC.exe"
-                if candidate.is_file():
+            for pattern in (
+                "Inno Setup 6/ISCC.exe",
+                "Inno Setup */ISCC.exe",
+                "Programs/Inno Setup */ISCC.exe",
+            ):
+                for candidate in sorted(Path(base).glob(pattern)):
                     return str(candidate)
     return None
 
@@ -184,7 +185,9 @@ def run_inno(version: str) -> Path | None:
         return None
     iscc = find_iscc()
     if iscc is None:
-        print("× 找不到 Inno Setup 6 的 ISCC.exe：请安装 Inno Setup 6（如 choco install innosetup）")
+        print(
+            "× 找不到 Inno Setup 的 ISCC.exe：请安装 Inno Setup 6（如 choco install innosetup），或把它的文件夹加入 PATH"
+        )
         return None
     command = [iscc, f"/DAppVersion={version}", f"/O{DIST}", str(ISS)]
     print("==", " ".join(command), flush=True)

@@ -49,7 +49,8 @@ Compression=lzma2/max
 SolidCompression=yes
 WizardStyle=modern
 ShowLanguageDialog=no
-#ifexist "..\build\pyinstaller\chanjiao.ico"
+; build.py draws resources\icons\app.svg into this .ico before running PyInstaller.
+#if FileExists(AddBackslash(SourcePath) + "..\build\pyinstaller\chanjiao.ico")
 SetupIconFile=..\build\pyinstaller\chanjiao.ico
 #endif
 
