@@ -282,6 +282,7 @@ def test_attachments_added_and_removed_with_the_save(ctx, qtbot, db, ents, tmp_p
     dlg = dialog(qtbot, aid)
     dlg.attachments.add_files([scan])
     assert dlg.attachments.list.count() == 1
+    assert dlg.tabs.tabText(2) == "附件（1）"
     assert dlg.is_dirty()
     with qtbot.waitSignal(dlg.accepted, timeout=5000):
         dlg.save()

@@ -180,6 +180,8 @@ class EnterprisePicker(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         for widget in (self.search, self.results, self.chosen):
             widget.installEventFilter(self)
+        self.results.setWordWrap(True)
+        self._search("")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         """Keyboard use: ↓ from the search box into the results, Enter adds (and never saves the form),
@@ -235,6 +237,7 @@ class EnterprisePicker(QWidget):
     def _search(self, text: str) -> None:
         self.results.clear()
         if not text.strip():
+            self._note("在上面输入企业名称、简称或拼音首字母，匹配的企业显示在这里")
             return
 
         def find(s):
@@ -249,14 +252,15 @@ class EnterprisePicker(QWidget):
             item.setToolTip("、".join(x for x in (r.short_name, r.region, r.status) if x))
             self.results.addItem(item)
         if total > PICKER_LIMIT:
-            more = QListWidgetItem(f"……另有 {total - PICKER_LIMIT} 家，请输入更多文字")
-            more.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.results.addItem(more)
+            self._note(f"……另有 {total - PICKER_LIMIT} 家，请输入更多文字")
         elif not rows:
-            none = QListWidgetItem("没有找到企业（先在“合作企业档案”中新建）")
-            none.setFlags(Qt.ItemFlag.NoItemFlags)
-            self.results.addItem(none)
+            self._note("没有找到企业（先在“合作企业档案”中新建）")
         self.results.setCurrentRow(0)
+
+    def _note(self, text: str) -> None:
+        item = QListWidgetItem(text)
+        item.setFlags(Qt.ItemFlag.NoItemFlags)
+        self.results.addItem(item)
 
     @Slot()
     def add_selected(self) -> None:
@@ -321,6 +325,7 @@ class AgreementDialog(QDialog):
             "agreement", "签字盖章的协议扫描件、审核意见、会议纪要等。文件会复制到数据库旁的附件文件夹。"
         )
         self.tabs.addTab(self.attachments, "附件")
+        self.attachments.changed.connect(self._count_files)
         self.history = QListWidget(wordWrap=True)
         self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         if self.agreement_id:
@@ -499,6 +504,7 @@ class AgreementDialog(QDialog):
         self.asset_text.setPlainText(d.asset_clause)
         self.note.setPlainText(d.note)
         self.attachments.load(d.id)
+        self._count_files()
         self._show_status()
         self.history.clear()
         for h in read_now(lambda s: svc.agreement_history(s, d.id)):
@@ -506,6 +512,11 @@ class AgreementDialog(QDialog):
             item = QListWidgetItem(f"{when}   {h.os_user}   {h.summary}")
             item.setToolTip(h.summary)
             self.history.addItem(item)
+
+    @Slot()
+    def _count_files(self) -> None:
+        n = self.attachments.list.count()
+        self.tabs.setTabText(self.tabs.indexOf(self.attachments), f"附件（{n}）" if n else "附件")
 
     def _show_status(self) -> None:
         d = self.detail
