@@ -72,6 +72,10 @@ class EnterpriseDialog(QDialog):
         self.tabs.addTab(self._contacts_tab(), "联系人")
         self.tabs.addTab(self._attachments_tab(), "附件")
         if self.enterprise_id:
+            from ui.cooperation_panel import CooperationPanel
+
+            self.cooperation = CooperationPanel(self.enterprise_id)
+            self.tabs.addTab(self.cooperation, "合作情况")
             self.tabs.addTab(self._history_tab(), "修改记录")
         lay.addWidget(self.tabs, 1)
         self.message = QLabel(wordWrap=True)
