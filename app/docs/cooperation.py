@@ -97,6 +97,14 @@ PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
     ),
 }
 
+
+def placeholders(kind: str) -> tuple[tuple[str, str], ...]:
+    """(placeholder, meaning) pairs a template of this kind ("agreement" or "report") may use, for a 帮助 text."""
+    if kind not in PLACEHOLDERS:
+        raise ValidationError("kind", f"文档类型应为：{'、'.join(PLACEHOLDERS)}")
+    return PLACEHOLDERS[kind]
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML (\t \n \r are)
 
 
