@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPainter
-from PySide6.QtWidgets import (
-    QApplication,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionProgressBar,
-    QStyleOptionViewItem,
-)
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QColor, QPainter, QPalette
+from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 10  # a float 0–1+ (actual / target), or None for plain text
+TIER_COLORS = {"integration": "#6b3fa0", "deepening": "#1f6fb2", "foundation": "#2e7d32"}  # 融合/深化/基础层
+TRACK = QColor("#e3e3e3")
+DONE = QColor("#2e7d32")  # reached the target
+ON_WAY = QColor("#1f6fb2")
+BEHIND = QColor("#d9822b")  # under half way
+
+
+def progress_color(value: float) -> QColor:
+    return DONE if value >= 1 else ON_WAY if value >= 0.5 else BEHIND
 
 
 class ProgressDelegate(QStyledItemDelegate):
-    """Paints a progress bar for cells whose PROGRESS_ROLE holds a number; the bar is full at 100% and the
-    text says the real figure (120% stays 120%). Other cells paint as usual."""
+    """Cells whose PROGRESS_ROLE holds a number get a small bar (full at 100%, coloured by how far along)
+    and their text beside it, which says the real figure (120% stays 120%). Other cells paint as usual."""
+
+    BAR_WIDTH = 56
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -26,16 +31,27 @@ class ProgressDelegate(QStyledItemDelegate):
         if value is None:
             super().paint(painter, option, index)
             return
-        if option.state & QStyle.StateFlag.State_Selected:
-            painter.fillRect(option.rect, option.palette.highlight())
-        bar = QStyleOptionProgressBar()
-        bar.rect = option.rect.adjusted(3, 4, -3, -4)
-        bar.minimum, bar.maximum = 0, 100
-        bar.progress = max(0, min(100, round(float(value) * 100)))
-        text = index.data(Qt.ItemDataRole.DisplayRole)
-        bar.text = str(text) if text else f"{float(value):.0%}"
-        bar.textVisible = True
-        bar.textAlignment = Qt.AlignmentFlag.AlignCenter
-        bar.state = option.state | QStyle.StateFlag.State_Horizontal
-        style = option.widget.style() if option.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text, opt.text = opt.text, ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)  # background
+        rect = opt.rect.adjusted(4, 0, -4, 0)
+        width = min(self.BAR_WIDTH, rect.width() // 2)
+        bar = QRect(rect.left(), rect.center().y() - 4, width, 9)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(TRACK)
+        painter.drawRoundedRect(bar, 3, 3)
+        filled = round(width * max(0.0, min(1.0, float(value))))
+        if filled:
+            painter.setBrush(progress_color(float(value)))
+            painter.drawRoundedRect(QRect(bar.left(), bar.top(), filled, bar.height()), 3, 3)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(opt.palette.color(role))
+        text_rect = rect.adjusted(width + 6, 0, 0, 0)
+        align = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        painter.drawText(text_rect, align, text or f"{float(value):.0%}")
+        painter.restore()

@@ -44,7 +44,7 @@ from app.services import attachments as att
 from app.services import meetings as msvc
 from app.services import projects as svc
 from app.services.common import Changes
-from ui.delegates import PROGRESS_ROLE, ProgressDelegate
+from ui.delegates import PROGRESS_ROLE, TIER_COLORS, ProgressDelegate
 from ui.errors import show_error
 from ui.ops import WriteOp, context, read_now
 from ui.settings import ui_settings
@@ -281,6 +281,7 @@ class ProjectDialog(QDialog):
         row.addWidget(QLabel("合作层次"))
         row.addWidget(self.tier_box)
         row.addWidget(self.tier_label)
+        row.addSpacing(10)
         row.addWidget(self.tier_hint, 1)
         form.addRow("项目类型 *", self._with_error("kind", row))
         self.errors["tier"] = self.errors["kind"]  # the tier's message shows under the type
@@ -599,7 +600,10 @@ class ProjectDialog(QDialog):
             self.tier_hint.setText("H第九条未规定该类型的层次，请按合作深度选择")
         else:
             tier = svc.tier_for(kind)
-            self.tier_label.setText(f"<b>{TIER_LABELS[tier]}</b>")
+            self.tier_label.setText(TIER_LABELS[tier])
+            self.tier_label.setStyleSheet(
+                f"color:white;background:{TIER_COLORS[tier]};border-radius:3px;padding:2px 8px;font-weight:bold;"
+            )
             self.tier_hint.setText(f"H第九条：{kind}属{TIER_LABELS[tier]}")
 
     def tier(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtCore import QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -23,23 +23,26 @@ from PySide6.QtWidgets import (
 )
 
 from app.db.models import TIER_LABELS, TIERS
+from app.domain.names import pinyin_keys
 from app.services import meetings as msvc
 from app.services import projects as svc
 from app.services.common import Changes
-from ui.delegates import PROGRESS_ROLE, ProgressDelegate
+from ui.delegates import PROGRESS_ROLE, TIER_COLORS, ProgressDelegate
 from ui.ops import ReadOp, WriteOp, context, read_now
 from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
 
 HEADERS = ("项目名称", "类型", "层次", "负责人", "合作企业", "起止时间", "指标完成", "提醒")
 WIDTHS = (260, 100, 60, 70, 220, 170, 130, 150)
 NAME, KIND, TIER, LEADER, ENTERPRISES, PERIOD, KPI, ALERTS = range(len(HEADERS))
+ROW_HEIGHT = 26
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 RED = QColor("#c42b1c")
-TIER_COLORS = {
-    "integration": QColor("#6b3fa0"),
-    "deepening": QColor("#1f6fb2"),
-    "foundation": QColor("#2e7d32"),
+TIER_KINDS = {
+    tier: "H第九条："
+    + "、".join(k for k, t in svc.TIER_BY_KIND.items() if t == tier)
+    + "，及选定此层次的项目"
+    for tier in TIERS
 }
 TABLES = ("project", "meeting", "action_item", "operation_report", "enterprise", "agreement", "settings")
 
@@ -235,13 +238,14 @@ class ProjectsPage(QWidget):
         self.loaded.emit(n)
 
     def _add_group(self, tier: str, rows: list, kpis: dict, missing: dict, overdue: dict) -> None:
-        head = QTreeWidgetItem([f"{TIER_LABELS[tier]}（{len(rows)}）"])
+        head = QTreeWidgetItem([f"{TIER_LABELS[tier]}（{len(rows)}）    {TIER_KINDS[tier]}"])
         head.setFirstColumnSpanned(True)
         font = QFont(self.tree.font())
         font.setBold(True)
         head.setFont(NAME, font)
-        head.setForeground(NAME, TIER_COLORS[tier])
+        head.setForeground(NAME, QColor(TIER_COLORS[tier]))
         head.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        head.setSizeHint(NAME, QSize(0, ROW_HEIGHT + 2))
         head.setData(NAME, SORT_ROLE, tier)
         self.tree.addTopLevelItem(head)
         head.setFirstColumnSpanned(True)
@@ -269,8 +273,11 @@ class ProjectsPage(QWidget):
             "；".join(alerts),
         )
         item = _Item([*texts])
+        item.setSizeHint(NAME, QSize(0, ROW_HEIGHT))
         item.setData(NAME, ID_ROLE, r.id)
-        item.setForeground(TIER, TIER_COLORS.get(r.tier, QColor("#333")))
+        for col in (NAME, KIND, LEADER, ENTERPRISES):  # Chinese sorts by pinyin, as Excel does
+            item.setData(col, SORT_ROLE, pinyin_keys(texts[col])[1])
+        item.setForeground(TIER, QColor(TIER_COLORS.get(r.tier, "#333333")))
         item.setData(TIER, SORT_ROLE, TIERS.index(r.tier) if r.tier in TIERS else -1)
         item.setData(PERIOD, SORT_ROLE, (r.starts_on or dt.date.min).isoformat())
         if summary:
@@ -330,7 +337,7 @@ class ProjectsPage(QWidget):
     def group_titles(self) -> list[str]:
         """The tier headers shown (grouped view), e.g. ["融合层（2）", "深化层（0）", "基础层（1）"]."""
         return [
-            self.tree.topLevelItem(i).text(NAME)
+            self.tree.topLevelItem(i).text(NAME).split()[0]
             for i in range(self.tree.topLevelItemCount())
             if not self.tree.topLevelItem(i).data(NAME, ID_ROLE)
         ]
@@ -338,7 +345,7 @@ class ProjectsPage(QWidget):
     def group_of(self, project_id: str) -> str:
         for item in self._items():
             if item.data(NAME, ID_ROLE) == project_id:
-                return item.parent().text(NAME) if item.parent() else ""
+                return item.parent().text(NAME).split()[0] if item.parent() else ""
         return ""
 
     def item_of(self, project_id: str) -> QTreeWidgetItem | None:
