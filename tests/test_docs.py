@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import json
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from sqlalchemy import select
 
 from app.db.engine import Database
 from app.db.models import Major
+from app.docs import render
 from app.docs.cooperation import (
     PLACEHOLDERS,
     agreement_context,
@@ -261,6 +263,10 @@ def test_builtin_templates_saved_for_editing_and_used_back(
         "{{ ''.__class__.__mro__[1].__subclasses__() }}",
         "{% for i in range(10**9) %}{% endfor %}",
         "{{ 'x' * 100000000 }}",
+        "{{ 'x'.ljust(100000000) }}",
+        "{{ '{:>999999999}'.format(1) }}",
+        "{{ '%0999999999d' % 1 }}",
+        "{{ ('a' * 5000).replace('a', 'b' * 5000) }}",
     ],
 )
 def test_sandbox_refuses_code(db: Database, rec: dict[str, str], tmp_path: Path, placeholder: str) -> None:
@@ -271,6 +277,32 @@ def test_sandbox_refuses_code(db: Database, rec: dict[str, str], tmp_path: Path,
     assert "不允许" in e.value.message and "自定义模板.docx" in e.value.message
     assert re.match(r"\{[{%].*?[}%]\}", placeholder)[0] in e.value.message  # its (first) tag is named
     assert not out.exists()
+
+
+def test_endless_template_is_stopped(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(render, "RENDER_SECONDS", 0.5)
+    loops = "".join(f"{{% for x{i} in n %}}" for i in range(9)) + "{% endfor %}" * 9  # 10**9 rounds
+    template = make_template(tmp_path, "{{ title }}", loops)
+    with pytest.raises(DocumentTemplateError, match="超过1秒仍未完成|超过0秒仍未完成"):
+        render_docx(template, {"title": "t", "n": list(range(10))}, tmp_path / "out.docx")
+    assert not (tmp_path / "out.docx").exists()
+    # a document done in time leaves no stop pending for later work in this thread
+    render_docx(make_template(tmp_path, "{{ title }}", name="ok.docx"), {"title": "t"}, tmp_path / "ok.docx")
+    deadline = time.monotonic() + 1.0
+    while time.monotonic() < deadline:
+        sum(range(1000))
+    assert texts(tmp_path / "ok.docx")[0] == "t"
+
+
+def test_common_filters_still_work(tmp_path: Path) -> None:
+    template = make_template(
+        tmp_path,
+        "{{ a.title|upper }}；{{ parties|map(attribute='name')|join('、') }}；{{ a.number|default('无', true) }}",
+        "{% for i in range(3) %}{{ loop.index }}{% endfor %}；{{ parties|length }}；{{ a.title|replace('x', 'y') }}",
+    )
+    ctx = {"a": {"title": "x&<>", "number": ""}, "parties": [{"name": "甲&乙"}, {"name": "丙"}]}
+    render_docx(template, ctx, tmp_path / "out.docx")
+    assert texts(tmp_path / "out.docx")[:2] == ["X&<>；甲&乙、丙；无", "123；2；y&<>"]
 
 
 def test_unknown_placeholder_is_named(db: Database, rec: dict[str, str], tmp_path: Path) -> None:

@@ -3,17 +3,22 @@
 The template is treated as hostile: users edit it in Word and pass it around. Before docxtpl opens it, the
 file must be a real .docx (a zip with word/document.xml) of a reasonable size. It is rendered in Jinja's
 immutable sandbox, so `{{ ''.__class__.__mro__ }}` and the like are refused; dicts in the context behave as
-records (`agreement.items` is a missing field, not the dict method); `*`, `**` and `range` are bounded.
-StrictUndefined makes a misspelt placeholder an error. autoescape keeps & < > in values valid XML.
+records (`agreement.items` is a missing field, not the dict method). Jinja's sandbox does not guard against
+resource exhaustion, so what a template can build is bounded (`*`, `**`, `%`, range(), big numbers passed to
+methods and filters, str.format, padding filters) and a render still running after RENDER_SECONDS is
+stopped. StrictUndefined makes a misspelt placeholder an error. autoescape keeps & < > in values valid XML.
 
 Every failure is a DocumentTemplateError whose Chinese message names the file and the placeholder.
 """
 
 from __future__ import annotations
 
+import ctypes
+import functools
 import io
 import logging
 import re
+import threading
 import zipfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -34,20 +39,53 @@ log = logging.getLogger(__name__)
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # the .docx file itself
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all its parts, uncompressed
 MAX_PARTS = 2000
-MAX_SEQUENCE = 100_000  # longest string or list a template may build with * or range()
+MAX_BUILT = 10_000  # items and characters a template may build with *, range() and padding, per document
+RENDER_SECONDS = 30.0  # a template still rendering after this is stopped (nested loops over and over)
 
 TemplateSource = Path | bytes
 HELP = "可用的占位符见《Word 模板占位符说明》（或运行 chanjiao docs fields）。"
 
 
 class _Sandbox(ImmutableSandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+    """Jinja's immutable sandbox, plus: dicts are records; what a template builds is bounded. Jinja's own
+    sandbox stops code, not resource exhaustion; `*`, `**`, range(), big numbers passed to methods and
+    filters (ljust, center, …) and str.format are limited here, endless loops by render_docx's deadline."""
+
+    intercepted_binops = frozenset({"*", "**", "%"})
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.built = 0
+        self.globals["range"] = self._range
+        self.filters = {
+            name: self._checked(f) for name, f in self.filters.items() if name not in _UNSAFE_FILTERS
+        }
+
+    def _spend(self, n: int) -> None:
+        self.built += max(n, 0)
+        if self.built > MAX_BUILT:
+            raise SecurityError(f"template builds more than {MAX_BUILT} items")
+
+    def _range(self, *args: int) -> range:
+        r = range(*args)
+        self._spend(len(r))
+        return r
+
+    def _checked(self, f: Any) -> Any:
+        @functools.wraps(f)  # keeps @pass_context / @pass_environment
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            _small_numbers(args, kwargs)
+            return f(*args, **kwargs)
+
+        return checked
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, Mapping) and not attribute.startswith("_"):  # a record: fields, not dict methods
             if attribute in obj:
                 return obj[attribute]
             return self.undefined(obj=obj, name=attribute)
+        if isinstance(obj, str) and attribute in ("format", "format_map"):  # '{:>999999999}'.format(1)
+            return self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
@@ -55,28 +93,80 @@ class _Sandbox(ImmutableSandboxedEnvironment):
             return self.getattr(obj, argument)
         return super().getitem(obj, argument)
 
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
+        _small_numbers(args, kwargs)
+        if getattr(__obj, "__name__", "") == "replace" and isinstance(getattr(__obj, "__self__", None), str):
+            _spend_replace(__self, __obj.__self__, *args[:2])
+        return super().call(__context, __obj, *args, **kwargs)
+
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
             raise SecurityError("exponent too large")
+        if operator == "%" and isinstance(left, str):
+            raise SecurityError("string formatting with %")
         if operator == "*":
             for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > MAX_SEQUENCE:
-                    raise SecurityError("sequence too long")
+                if isinstance(seq, str | list | tuple) and isinstance(n, int):
+                    self._spend(len(seq) * n)
         return super().call_binop(context, operator, left, right)
 
 
-def _bounded_range(*args: int) -> range:
-    r = range(*args)
-    if len(r) > MAX_SEQUENCE:
-        raise SecurityError("range too long")
-    return r
+# padding and formatting filters a document template has no use for (and each can build a huge string)
+_UNSAFE_FILTERS = {"center", "indent", "wordwrap", "format", "filesizeformat", "pprint", "urlize", "xmlattr"}
+
+
+def _small_numbers(args: tuple, kwargs: dict) -> None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_BUILT:
+            raise SecurityError(f"number {value} too large")
+
+
+def _spend_replace(env: _Sandbox, text: str, old: Any = "", new: Any = "") -> None:
+    if isinstance(old, str) and isinstance(new, str) and len(new) > len(old):
+        env._spend((text.count(old) if old else len(text) + 1) * (len(new) - len(old)))
 
 
 def sandbox() -> jinja2.Environment:
-    """The Jinja environment every template is rendered in."""
-    env = _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
-    env.globals["range"] = _bounded_range
-    return env
+    """A fresh Jinja environment for one document (its build budget counts for that document only)."""
+    return _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
+
+
+class _TooSlow(BaseException):
+    """Raised inside the rendering thread by _Deadline (BaseException: no `except Exception` in Jinja or
+    docxtpl swallows it)."""
+
+
+class _Deadline:
+    """Stop the current thread's work after `seconds` by raising _TooSlow in it (CPython's
+    PyThreadState_SetAsyncExc: delivered between bytecodes, so a loop in a template stops)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.thread = threading.get_ident()
+        self.lock = threading.Lock()
+        self.active, self.fired = True, False
+        self.timer = threading.Timer(seconds, self._fire)
+        self.timer.daemon = True
+
+    def _fire(self) -> None:
+        with self.lock:
+            if self.active:
+                self.fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(
+                    ctypes.c_ulong(self.thread), ctypes.py_object(_TooSlow)
+                )
+
+    def __enter__(self) -> _Deadline:
+        self.timer.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self.timer.cancel()
+        with self.lock:
+            self.active = False
+        if self.fired:  # not delivered yet (the thread was in C code): clear it and raise it here instead
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
+            if kind is None:
+                raise _TooSlow
 
 
 # ---------------------------------------------------------------- the template file
@@ -150,7 +240,13 @@ def render_docx(source: TemplateSource, context: Mapping[str, Any], out: Path, *
     data = template_bytes(source, name)
     tpl = _open(data, name)
     try:
-        tpl.render(dict(context), jinja_env=sandbox(), autoescape=True)
+        with _Deadline(RENDER_SECONDS):
+            tpl.render(dict(context), jinja_env=sandbox(), autoescape=True)
+    except _TooSlow:
+        raise DocumentTemplateError(
+            f"模板“{name}”生成超过{RENDER_SECONDS:.0f}秒仍未完成（可能有循环嵌套过深），已停止。",
+            "render timed out",
+        ) from None
     except Exception as e:  # anything a template's expressions can raise is the template's problem
         raise explain(e, data, name) from e
     out = Path(out)
@@ -171,10 +267,11 @@ def explain(e: BaseException, data: bytes, name: str) -> AppError:
     detail = f"{type(e).__name__}: {e}"
     if isinstance(e, SecurityError):
         tag = _tag_naming(tags, _quoted(str(e))) or _tag_naming(tags, "__")
-        if not tag and "range" in str(e):
-            tag = _tag_naming(tags, "range")
-        elif not tag:
-            tag = next((t for t in tags if "*" in t), "")
+        if not tag and (number := re.search(r"number (-?\d+)", str(e))):
+            tag = next((t for t in tags if number[1] in t), "")
+        if not tag:  # what builds big strings or numbers
+            risky = re.compile(r"\*|%|replace|range|just|zfill|\d{5,}")
+            tag = next((t for t in tags if risky.search(t[2:-2])), "")
         where = f"占位符“{tag}”" if tag else "占位符"
         return DocumentTemplateError(
             f"模板“{name}”的{where}包含不允许的代码，已拒绝生成。模板只能引用数据字段，不能运行程序。", detail
