@@ -242,6 +242,51 @@ def check_word(work: Path) -> str:
     return "python-docx"
 
 
+def check_word_templates(work: Path) -> str:
+    """The built-in templates render in the sandbox (docxtpl, Jinja2 and the templates are in the install)."""
+    import datetime as dt
+
+    import docx
+
+    from app.db.engine import open_database
+    from app.docs.cooperation import write_agreement_document, write_project_report
+    from app.services.agreements import AgreementData, create_agreement
+    from app.services.enterprises import create_enterprise
+    from app.services.projects import KPIData, ProjectData, create_project
+
+    db = open_database(work / "文档.db")
+    try:
+        with db.session() as s:
+            eid = create_enterprise(s, _sample_enterprise()).ids[0]
+            aid = create_agreement(
+                s, AgreementData(title="校企合作框架协议", kind="框架协议", enterprise_ids=(eid,))
+            ).ids[0]
+            pid = create_project(
+                s,
+                ProjectData(
+                    name="自检订单班",
+                    kind="订单培养",
+                    leader="自检",
+                    starts_on=dt.date(2025, 9, 1),
+                    enterprise_ids=(eid,),
+                    kpis=(KPIData("订单班学生人数", 40, "人", 38, "2025-2026学年"),),
+                ),
+            ).ids[0]
+        with db.reader() as s:
+            agreement = write_agreement_document(s, aid, work / "协议草稿.docx")
+            report = write_project_report(s, pid, "2025-2026-1", work / "运行报告.docx")
+    finally:
+        db.close()
+    for path, want in ((agreement, SAMPLE_NAME), (report, "订单班学生人数")):
+        document = docx.Document(str(path))
+        texts = [p.text for p in document.paragraphs] + [
+            c.text for table in document.tables for row in table.rows for c in row.cells
+        ]
+        if not any(want in text for text in texts):
+            raise CheckFailed(f"{path.name} 中没有“{want}”")
+    return "协议草稿、运行报告"
+
+
 def check_resources(work: Path) -> str:
     from importlib.resources import files
 
@@ -286,6 +331,7 @@ CHECKS: tuple[tuple[str, Callable[[Path], str]], ...] = (
     ("拼音检索", check_pinyin),
     ("Excel 导入导出", check_excel),
     ("Word 文档", check_word),
+    ("Word 模板", check_word_templates),
     ("资源文件", check_resources),
     ("数据文件夹", check_data_folder),
 )
