@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Iterator
@@ -63,10 +64,33 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        _usual_mode(tmp, target)
         replace_with_retry(tmp, target)
     finally:
         with contextlib.suppress(OSError):  # never hide the error that brought us here
             tmp.unlink(missing_ok=True)
+
+
+def _usual_mode(tmp: Path, target: Path) -> None:
+    """mkstemp makes the file private (0600); give it the mode of the file it replaces, or the mode a new
+    file gets from the user's umask — what saving from any other program would give (POSIX only)."""
+    if os.name != "posix" or not tmp.exists():
+        return
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else 0o666 & ~_umask()
+        os.chmod(tmp, mode)
+    except OSError:  # keep the private mode rather than fail the save
+        pass
+
+
+def _umask() -> int:
+    try:  # Linux tells it without changing it (os.umask would, for a moment, for every thread)
+        for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    return 0o022
 
 
 def replace_with_retry(src: Path, target: Path, *, seconds: float | None = None) -> None:

@@ -4,6 +4,7 @@ tests/windows/run_wine.sh); on Linux the lock is simulated."""
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import threading
 from pathlib import Path
@@ -125,3 +126,15 @@ def test_target_released_while_retrying(tmp_path: Path) -> None:
     with atomic_path(target) as tmp:
         tmp.write_bytes(b"new")
     assert target.read_bytes() == b"new"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_written_files_get_the_usual_mode_not_mkstemps_private_one(tmp_path: Path) -> None:
+    new = tmp_path / "导出.xlsx"
+    with atomic_path(new) as tmp:
+        tmp.write_bytes(b"x")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o666 & ~fsutil._umask()
+    os.chmod(new, 0o640)
+    with atomic_path(new) as tmp:  # replacing keeps the mode the user gave the file
+        tmp.write_bytes(b"y")
+    assert stat.S_IMODE(new.stat().st_mode) == 0o640
