@@ -86,7 +86,7 @@ def test_tab_in_the_enterprise_form_opens_records_and_records_a_visit(
         monkeypatch.setattr(AgreementDialog, "exec", lambda d: opened.append(d.agreement_id) or 0)
 
         def visit(d: VisitDialog) -> int:
-            opened.append(str(d.enterprises.chosen()))
+            opened.append(str((d.enterprises.ids(), d.enterprises.new_names())))
             d.leader.setText("王院长")
             d.save()
             qtbot.waitUntil(lambda: d.saved_id is not None, timeout=5000)

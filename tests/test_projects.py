@@ -419,15 +419,3 @@ def test_list_figures_kpis_reports_and_overdue_items(db: Database, world: dict[s
             ("2026-2027-1", False, False, ()),  # the current one: not due yet
         ]
         assert report_schedule(s, bare, today) == []
-
-
-def test_form_choices(db: Database, world: dict[str, str]) -> None:
-    from app.services.projects import agreement_choices, chosen_labels, enterprise_choices, major_choices
-
-    with db.reader() as s:
-        assert [c.label for c in major_choices(s)] == ["机电一体化技术"]
-        assert [c.id for c in enterprise_choices(s, "hnjzn")] == [world["e1"]]  # pinyin initials
-        assert len(enterprise_choices(s, "", limit=1)) == 1
-        assert [c.label for c in agreement_choices(s, "订单")] == ["订单班协议"]
-        labels = chosen_labels(s, [world["e2"]], [world["agreement"]])
-        assert labels == {world["e2"]: "湖南乙汽车有限公司", world["agreement"]: "订单班协议"}

@@ -159,7 +159,7 @@ def test_effect_needs_number_shown_inline(ctx, qtbot, db, ents, monkeypatch):
 
 def test_terminate_needs_a_reason(ctx, qtbot, db, ents, monkeypatch):
     from ui.dialogs import agreement_dialog
-    from ui.dialogs.agreement_dialog import TransitionDialog
+    from ui.dialogs.agreement_transition import TransitionDialog
 
     ask = TransitionDialog(None, "生效", "终止")
     qtbot.addWidget(ask)

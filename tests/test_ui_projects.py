@@ -159,9 +159,9 @@ def test_kpis_progress_in_form_and_list(page, qtbot, db):
 
     dlg = dialog(page, qtbot)
     dlg.name.setText("订单班")
-    dlg.add_kpi(svc.KPIData("订单班学生", 40, "人", 30, "2025-2026学年"))
-    dlg.add_kpi(svc.KPIData("共建课程", 2, "门", 2))
-    assert dlg.kpi_progress(0) == pytest.approx(0.75)
+    dlg.kpis.add_kpi(svc.KPIData("订单班学生", 40, "人", 30, "2025-2026学年"))
+    dlg.kpis.add_kpi(svc.KPIData("共建课程", 2, "门", 2))
+    assert dlg.kpis.progress(0) == pytest.approx(0.75)
     assert dlg.kpis.item(0, 5).data(PROGRESS_ROLE) == pytest.approx(0.75)
     assert dlg.kpis.item(0, 5).text() == "75%"
     dlg.kpis.item(0, 3).setText("40")  # typed: progress follows
@@ -186,11 +186,11 @@ def test_links_people_and_unsaved_changes(page, qtbot, db, monkeypatch):
         eid = esvc.create_enterprise(s, esvc.EnterpriseData(name="湖南湘江智能装备有限公司")).ids[0]
     dlg = dialog(page, qtbot)
     dlg.name.setText("订单班")
-    choices = dlg.enterprises._search("hnxj")  # pinyin initials
+    choices = dlg.enterprises.search_now("hnxj")  # pinyin initials
     assert [c.id for c in choices] == [eid]
     dlg.enterprises.add(choices)
     dlg.majors.item(1).setCheckState(Qt.CheckState.Checked)
-    dlg.add_responsible(svc.ResponsibleData("学生管理", "李芳"))
+    dlg.people.add_responsible(svc.ResponsibleData("学生管理", "李芳"))
     save(dlg, qtbot)
     with db.reader() as s:
         p = svc.get_project(s, dlg.saved_id)
@@ -278,26 +278,26 @@ def test_operation_reports_tab_marks_missing_semester(page, qtbot, db, tmp_path)
         msvc.record_operation_report(s, pid, semesters[0], TODAY)
     dlg = dialog(page, qtbot, pid, tab="reports")
     assert dlg.tabs.currentIndex() == 4
-    rows = {dlg.reports.item(r, 0).text(): r for r in range(dlg.reports.rowCount())}
-    assert dlg.reports.item(rows[semesters[0]], 2).text().startswith("已提交")
+    rows = {dlg.reports.table.item(r, 0).text(): r for r in range(dlg.reports.table.rowCount())}
+    assert dlg.reports.table.item(rows[semesters[0]], 2).text().startswith("已提交")
     missing = rows[semesters[1]]
-    assert dlg.reports.item(missing, 2).text() == "缺"
-    assert dlg.reports.item(missing, 2).foreground().color().name() == "#c42b1c"
+    assert dlg.reports.table.item(missing, 2).text() == "缺"
+    assert dlg.reports.table.item(missing, 2).foreground().color().name() == "#c42b1c"
     assert dlg.missing_reports() == semesters[1:]
     page.reload()
     qtbot.waitUntil(lambda: f"缺 {len(semesters) - 1} 份运行报告" in alerts(page, pid), timeout=5000)
 
-    from ui.dialogs.project_dialog import ReportDialog
+    from ui.dialogs.project_reports import ReportDialog
 
     report = tmp_path / "运行报告.docx"
     report.write_bytes(b"docx")
-    rd = ReportDialog(dlg, pid, [r.semester for r in dlg.schedule], semesters[1])
+    rd = ReportDialog(dlg, pid, [r.semester for r in dlg.reports.schedule], semesters[1])
     qtbot.addWidget(rd)
     rd.set_file(report)
     with qtbot.waitSignal(rd.accepted, timeout=5000):
         rd.save()
     qtbot.waitUntil(lambda: semesters[1] not in dlg.missing_reports(), timeout=5000)
-    assert dlg.reports.item(missing, 3).text() == "运行报告.docx"
+    assert dlg.reports.table.item(missing, 3).text() == "运行报告.docx"
 
 
 def test_delete_and_undo(page, qtbot, db, monkeypatch):

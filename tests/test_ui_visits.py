@@ -62,18 +62,23 @@ def dialog(qtbot, **kw):
 
 
 def enter_name(d, text: str) -> None:
-    d.enterprises.line.setText(text)
-    d.enterprises.line.returnPressed.emit()
+    d.enterprises.search.setText(text)
+    d.enterprises.enter()  # what Enter in the search box does
+
+
+def chosen(d) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(ids picked from the archive, new names typed)."""
+    return d.enterprises.ids(), d.enterprises.new_names()
 
 
 def test_quick_entry_with_a_new_enterprise_by_name(ctx, qtbot, db, known, infos):
     d = dialog(qtbot)
-    assert d.enterprises.line.hasFocus() or d.focusWidget() is d.enterprises.line
-    d.enterprises._matches = {"湖南湘江智能装备有限公司": known}
-    d.enterprises._picked("湖南湘江智能装备有限公司")  # chosen from the completer
+    assert d.enterprises.search.hasFocus() or d.focusWidget() is d.enterprises.search
+    assert [c.id for c in d.enterprises.search_now("hnxj")] == [known]
+    d.enterprises.add_selected()  # chosen from the results
     enter_name(d, "长沙新认识科技有限公司")  # not in the archive: typed and Enter
-    assert d.enterprises.chosen() == ((known,), ("长沙新认识科技有限公司",))
-    assert "新增企业" in d.enterprises.list.item(1).text()
+    assert chosen(d) == ((known,), ("长沙新认识科技有限公司",))
+    assert "新增企业" in d.enterprises.chosen.item(1).text()
     d.leader.setText("张院长")
     d.positions.setValue(12)
     d.pay.setText("4,500")
@@ -114,7 +119,7 @@ def test_draft_survives_closing_and_is_cleared_by_saving(ctx, qtbot, db, infos):
     again = dialog(qtbot)
     assert again.draft_bar.isVisible()
     assert again.leader.text() == "李书记" and again.findings.toPlainText() == "路上记的一半"
-    assert again.enterprises.chosen() == ((), ("湖南草稿企业有限公司",))
+    assert chosen(again) == ((), ("湖南草稿企业有限公司",))
     again.save()
     qtbot.waitUntil(lambda: again.saved_id is not None, timeout=5000)
     third = dialog(qtbot)
@@ -146,9 +151,13 @@ def test_editing_an_existing_visit(ctx, qtbot, db, known):
         assert svc.get_visit(s, vid).positions_offered == 5
 
 
-def test_page_lists_searches_deletes_and_undoes(ctx, qtbot, db, known):
+def test_page_lists_searches_deletes_and_undoes(ctx, qtbot, db, known, monkeypatch):
     from ui.pages.visits import VisitsPage
 
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or QMessageBox.StandardButton.Yes
+    )
     with db.session() as s:
         svc.create_visit(s, svc.VisitData(dt.date(2025, 6, 1), (known,), "张院长", purpose="回访实习学生"))
         svc.create_visit(s, svc.VisitData(dt.date(2026, 4, 2), (known,), "李书记", purpose="洽谈订单班"))
@@ -166,6 +175,7 @@ def test_page_lists_searches_deletes_and_undoes(ctx, qtbot, db, known):
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
     page.table.selectRow(0)
     page.delete_selected()
+    assert "2026-04-02" in asked[0] and "回收站" in asked[0]
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
     assert page.undo_bar.isVisible()
     page.undo_bar.button.click()
@@ -177,7 +187,7 @@ def test_quick_visit_from_the_enterprise_page_fills_the_enterprise(ctx, qtbot, d
     from ui.main_window import MainWindow
 
     opened = []
-    monkeypatch.setattr(VisitDialog, "exec", lambda self: opened.append(self.enterprises.chosen()) or 0)
+    monkeypatch.setattr(VisitDialog, "exec", lambda self: opened.append(chosen(self)) or 0)
     w = MainWindow()
     qtbot.addWidget(w)
     w.show()

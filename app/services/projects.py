@@ -18,7 +18,6 @@ from app.db.models import (
     Agreement,
     Enterprise,
     Major,
-    MajorGroup,
     Project,
     ProjectAgreement,
     ProjectEnterprise,
@@ -28,9 +27,7 @@ from app.db.models import (
 )
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
-from app.services.agreement_list import AgreementQuery, agreement_ids
 from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
-from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
 
 TIER_BY_KIND = {  # H第九条
     "岗位实习": "foundation",
@@ -421,66 +418,3 @@ def kpi_summaries(s: Session, ids: Sequence[str]) -> dict[str, KPISummary]:
             average=sum(known) / len(known) if known else None,
         )
     return out
-
-
-# ---------------------------------------------------------------- choices for the project form
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    label: str
-
-
-def major_choices(s: Session) -> list[Choice]:
-    """The college's live majors, in the order of 设置 (专业群, then 专业)."""
-    rows = s.execute(
-        select(Major.id, Major.name)
-        .outerjoin(MajorGroup, MajorGroup.id == Major.group_id)
-        .where(Major.deleted_at.is_(None))
-        .order_by(MajorGroup.sort_order, Major.sort_order, Major.name)
-    )
-    return [Choice(i, name) for i, name in rows]
-
-
-def enterprise_choices(s: Session, text: str = "", limit: int = 50) -> list[Choice]:
-    """Live enterprises matching a search (name, short name, pinyin initials, code…), at most `limit`."""
-    ids = enterprise_ids(s, EnterpriseQuery(text=text))[:limit]
-    return _ordered(
-        ids, dict(s.execute(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))).all())
-    )
-
-
-def agreement_choices(s: Session, text: str = "", limit: int = 50) -> list[Choice]:
-    """Live agreements matching a search (title, number, enterprise), at most `limit`, latest end first."""
-    ids = agreement_ids(s, AgreementQuery(text=text, sort="ends_on", descending=True))[:limit]
-    return _ordered(ids, _agreement_labels(s, ids))
-
-
-def chosen_labels(s: Session, enterprises: Sequence[str], agreements: Sequence[str]) -> dict[str, str]:
-    """{id: label} for enterprises and agreements already linked (in the 回收站 too, marked as such)."""
-    labels = {
-        i: name + ("（已删除）" if deleted else "")
-        for i, name, deleted in s.execute(
-            select(Enterprise.id, Enterprise.name, Enterprise.deleted_at.is_not(None)).where(
-                Enterprise.id.in_(list(enterprises))
-            )
-        )
-    }
-    labels.update(_agreement_labels(s, agreements))
-    return labels
-
-
-def _agreement_labels(s: Session, ids: Sequence[str]) -> dict[str, str]:
-    out = {}
-    for i, number, title, deleted in s.execute(
-        select(Agreement.id, Agreement.number, Agreement.title, Agreement.deleted_at.is_not(None)).where(
-            Agreement.id.in_(list(ids))
-        )
-    ):
-        out[i] = (f"{title}（{number}）" if number else title) + ("（已删除）" if deleted else "")
-    return out
-
-
-def _ordered(ids: Sequence[str], labels: dict[str, str]) -> list[Choice]:
-    return [Choice(i, labels[i]) for i in ids if i in labels]

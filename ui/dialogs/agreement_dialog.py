@@ -7,8 +7,10 @@ agreement is one WriteOp too; if the form has unsaved edits they are saved in th
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,264 +26,102 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from app.db.models import AGREEMENT_KINDS
+from app.docs import cooperation as docs
 from app.errors import ValidationError, ValidationErrors
 from app.services import agreements as svc
-from app.services import enterprise_list as elist
+from app.services.choices import Choice, chosen_labels
 from app.services.common import Changes
+from ui import files
 from ui.attachments_panel import AttachmentsPanel
+from ui.dialogs.agreement_transition import (  # noqa: F401 (the agreements page imports them from here)
+    STATUS_COLORS,
+    TRANSITION_TEXT,
+    ask_transition,
+    offered_transitions,
+    status_color,
+    transition_work,
+)
 from ui.errors import show_error
-from ui.ops import WriteOp, read_now
+from ui.ops import ReadOp, WriteOp, read_now
+from ui.pickers import RecordPicker, enterprise_search
 from ui.settings import ui_settings
-from ui.widgets import OptionalDate, SearchBox, confirm
+from ui.widgets import OptionalDate, confirm
 
 ERROR_STYLE = "color:#c42b1c;"
-STATUS_COLORS = {
-    "草稿": "#1f6fb2",
-    "学院审核": "#b26a00",
-    "学校审定": "#b26a00",
-    "生效": "#1e7b34",
-    "到期": "#888888",
-    "终止": "#888888",
-}
-TRANSITION_TEXT = {  # the button that moves an agreement to this status, in the order shown
-    "学院审核": "提交学院审核",
-    "学校审定": "学院审核通过，报学校审定",
-    "生效": "审定通过，协议生效",
-    "到期": "确认到期",
-    "终止": "终止协议…",
-    "草稿": "退回草稿",
-}
 BASIC_FIELDS = ("number", "title", "kind", "enterprise_ids", "signed_on", "starts_on", "ends_on", "status")
-PICKER_LIMIT = 30
 
 
-def offered_transitions(stored: str, effective: str) -> tuple[str, ...]:
-    """Legal next statuses; 到期 only once the end date has passed (earlier the service refuses it)."""
-    return tuple(t for t in svc.allowed_transitions(stored) if t != "到期" or effective == "到期")
+WORD_FILTER = "Word 文档 (*.docx)"
 
 
-def status_color(status: str) -> QColor | None:
-    color = STATUS_COLORS.get(status)
-    return QColor(color) if color else None
+# ---------------------------------------------------------------- Word documents (also the project reports tab)
 
 
-# ---------------------------------------------------------------- the transition remark / reason
+def document_menu(parent: QWidget, kind: str, generate: Callable[[Path | None], None]) -> QMenu:
+    """生成 with the built-in template or a custom .docx, and 另存内置模板 to edit it in Word."""
+    menu = QMenu(parent)
+    menu.addAction("用内置模板生成…", lambda: generate(None))
+    menu.addAction("用自定义模板生成…", lambda: _generate_custom(parent, generate))
+    menu.addSeparator()
+    menu.addAction("另存内置模板（在 Word 中修改）…", lambda: save_builtin_template(parent, kind))
+    return menu
 
 
-class TransitionDialog(QDialog):
-    """Asks for the remark of a status change; 终止 needs a reason (OK stays disabled without one)."""
-
-    def __init__(self, parent: QWidget | None, from_status: str, to_status: str) -> None:
-        super().__init__(parent)
-        self.to_status = to_status
-        self.setWindowTitle("终止协议" if to_status == "终止" else "变更协议状态")
-        self.setMinimumWidth(420)
-        lay = QVBoxLayout(self)
-        lay.addWidget(QLabel(f"协议状态将由“{from_status}”变为“{to_status}”。", wordWrap=True))
-        needed = to_status == "终止"
-        lay.addWidget(QLabel("终止原因 *（必填，H第二十三条）" if needed else "备注（可不填）"))
-        self.text = QPlainTextEdit()
-        self.text.setPlaceholderText(
-            "如：企业经营困难，双方协商一致提前终止" if needed else "如：学院党政联席会议审议通过"
-        )
-        self.text.setMaximumHeight(90)
-        lay.addWidget(self.text)
-        self.error = QLabel("请填写终止原因", wordWrap=True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setVisible(False)
-        lay.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("终止协议" if needed else "确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        self.text.textChanged.connect(self._check)
-        self._check()
-
-    def value(self) -> str:
-        return self.text.toPlainText().strip()
-
-    @Slot()
-    def _check(self) -> None:
-        self.ok_button.setEnabled(self.to_status != "终止" or bool(self.value()))
-
-    def accept(self) -> None:
-        if self.to_status == "终止" and not self.value():
-            self.error.setVisible(True)
-            return
-        super().accept()
+def ask_template(parent: QWidget) -> Path | None:
+    return files.ask_open(parent, "选择 Word 模板（.docx）", "docs", WORD_FILTER)
 
 
-def ask_transition(parent: QWidget | None, from_status: str, to_status: str) -> str | None:
-    """The remark (or 终止 reason) for a status change; None if the user cancelled."""
-    dlg = TransitionDialog(parent, from_status, to_status)
-    return dlg.value() if dlg.exec() else None
+def _generate_custom(parent: QWidget, generate: Callable[[Path | None], None]) -> None:
+    template = ask_template(parent)
+    if template is not None:
+        generate(template)
 
 
-def transition_work(agreement_id: str, to_status: str, text: str):
-    """The service call for a status change: `text` is the reason for 终止, else the remark."""
-    if to_status == "终止":
-        return lambda s: svc.transition_agreement(s, agreement_id, to_status, reason=text)
-    return lambda s: svc.transition_agreement(s, agreement_id, to_status, remark=text)
+def ask_document_path(parent: QWidget, kind: str, title: str, semester: str = "") -> Path | None:
+    name = docs.default_file_name(kind, title, semester)
+    path = files.ask_save(parent, f"保存{docs.KINDS[kind]}", "docs", name, WORD_FILTER)
+    if path is not None and path.suffix.lower() != ".docx":
+        path = path.with_name(path.name + ".docx")
+    return path
 
 
-# ---------------------------------------------------------------- the enterprise picker
+def write_document(parent: QWidget, work: Callable[..., Path], what: str) -> None:
+    """Write a document on the database worker (it only reads), then offer to open it."""
+
+    def done(path: Path) -> None:
+        files.offer_open(parent, path, f"{what}已生成：\n{path}")
+
+    def failed(exc: BaseException) -> None:
+        show_error(parent, exc, f"生成{what}失败")
+
+    ReadOp(parent, work).success(done).failure(failed).run()
 
 
-class EnterprisePicker(QWidget):
-    """The chosen enterprises (in order) and a search over all live enterprises (name, short name, pinyin
-    initials, code) to add more."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.chosen = QListWidget()
-        self.chosen.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.chosen.setFixedHeight(104)
-        self.chosen.setToolTip("第一家为主要合作企业")
-        self.search = SearchBox("搜索企业名称或拼音首字母，如 hnxj")
-        self.search.search.connect(self._search)
-        self.results = QListWidget()
-        self.results.setFixedHeight(104)
-        self.results.itemDoubleClicked.connect(lambda _i: self.add_selected())
-        self.results.setToolTip("双击或点“添加”加入合作企业")
-        self.add_button = QPushButton("添加 →")
-        self.add_button.clicked.connect(self.add_selected)
-        self.remove_button = QPushButton("移除")
-        self.remove_button.clicked.connect(self.remove_selected)
-        grid.addWidget(self.search, 0, 0)
-        grid.addWidget(QLabel("已选企业（第一家为主要合作企业）"), 0, 2)
-        grid.addWidget(self.results, 1, 0)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.remove_button)
-        buttons.addStretch(1)
-        grid.addLayout(buttons, 1, 1, Qt.AlignmentFlag.AlignTop)
-        grid.addWidget(self.chosen, 1, 2)
-        grid.setColumnStretch(0, 1)
-        grid.setColumnStretch(2, 1)
-        grid.setVerticalSpacing(4)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        for widget in (self.search, self.results, self.chosen):
-            widget.installEventFilter(self)
-        self.results.setWordWrap(True)
-        self._search("")
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
-        """Keyboard use: ↓ from the search box into the results, Enter adds (and never saves the form),
-        Delete removes from the chosen ones."""
-        if event.type() != QEvent.Type.KeyPress:
-            return False
-        key = event.key()
-        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        if watched is self.search and enter:
-            self._search_and_add()
-        elif watched is self.search and key == Qt.Key.Key_Down:
-            self._focus_results()
-        elif watched is self.results and enter:
-            self.add_selected()
-        elif watched is self.chosen and key == Qt.Key.Key_Delete:
-            self.remove_selected()
-        else:
-            return False
-        return True
-
-    @Slot()
-    def _focus_results(self) -> None:
-        if self.results.count():
-            self.results.setFocus()
-            self.results.setCurrentRow(max(0, self.results.currentRow()))
-
-    def ids(self) -> tuple[str, ...]:
-        return tuple(self.chosen.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.chosen.count()))
-
-    def names(self) -> list[str]:
-        return [self.chosen.item(i).text() for i in range(self.chosen.count())]
-
-    def set_enterprises(self, ids: tuple[str, ...], names: tuple[str, ...] | None = None) -> None:
-        self.chosen.clear()
-        if names is None:
-            rows = read_now(lambda s: elist.enterprise_rows(s, ids))
-            names = tuple(rows[i].name if i in rows else "（已删除的企业）" for i in ids)
-        for eid, name in zip(ids, names, strict=True):
-            self.add_enterprise(eid, name)
-
-    def add_enterprise(self, enterprise_id: str, name: str) -> None:
-        if enterprise_id in self.ids():
-            return
-        item = QListWidgetItem(name)
-        item.setData(Qt.ItemDataRole.UserRole, enterprise_id)
-        self.chosen.addItem(item)
-
-    def search_now(self, text: str) -> None:
-        self.search.setText(text)
-        self._search(text)
-
-    @Slot(str)
-    def _search(self, text: str) -> None:
-        self.results.clear()
-        if not text.strip():
-            self._note("在上面输入企业名称、简称或拼音首字母，匹配的企业显示在这里")
-            return
-
-        def find(s):
-            ids = elist.enterprise_ids(s, elist.EnterpriseQuery(text=text))
-            rows = elist.enterprise_rows(s, ids[:PICKER_LIMIT])
-            return len(ids), [rows[i] for i in ids[:PICKER_LIMIT] if i in rows]
-
-        total, rows = read_now(find)
-        for r in rows:
-            item = QListWidgetItem(r.name)
-            item.setData(Qt.ItemDataRole.UserRole, r.id)
-            item.setToolTip("、".join(x for x in (r.short_name, r.region, r.status) if x))
-            self.results.addItem(item)
-        if total > PICKER_LIMIT:
-            self._note(f"……另有 {total - PICKER_LIMIT} 家，请输入更多文字")
-        elif not rows:
-            self._note("没有找到企业（先在“合作企业档案”中新建）")
-        self.results.setCurrentRow(0)
-
-    def _note(self, text: str) -> None:
-        item = QListWidgetItem(text)
-        item.setFlags(Qt.ItemFlag.NoItemFlags)
-        self.results.addItem(item)
-
-    @Slot()
-    def add_selected(self) -> None:
-        for item in self.results.selectedItems() or (
-            [self.results.currentItem()] if self.results.currentItem() else []
-        ):
-            if item.data(Qt.ItemDataRole.UserRole):
-                self.add_enterprise(item.data(Qt.ItemDataRole.UserRole), item.text())
-
-    @Slot()
-    def _search_and_add(self) -> None:
-        """Enter in the search box: search now; a single match is added at once."""
-        self._search(self.search.text())
-        if self.results.count() == 1 and self.results.item(0).data(Qt.ItemDataRole.UserRole):
-            self.results.setCurrentRow(0)
-            self.add_selected()
-
-    @Slot()
-    def remove_selected(self) -> None:
-        for item in self.chosen.selectedItems():
-            self.chosen.takeItem(self.chosen.row(item))
+def save_builtin_template(parent: QWidget, kind: str) -> None:
+    name = f"{docs.KINDS[kind]}模板.docx"
+    path = files.ask_save(parent, "另存内置模板", "docs", name, WORD_FILTER)
+    if path is None:
+        return
+    try:
+        docs.save_builtin_template(kind, path)
+    except Exception as e:  # shown to the user, never lost
+        show_error(parent, e, "保存模板失败")
+        return
+    files.offer_open(
+        parent, path, f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“用自定义模板生成…”生成文档。"
+    )
 
 
 # ---------------------------------------------------------------- the form
@@ -299,6 +139,7 @@ class AgreementDialog(QDialog):
         self.saved_id: str | None = None
         self.detail: svc.AgreementDetail | None = None
         self._saving = False
+        self._then: Callable[[], None] | None = None
         self.transition_buttons: dict[str, QPushButton] = {}
         self.setWindowTitle("编辑合作协议" if agreement_id else "新建合作协议")
         self.setMinimumSize(780, 620)
@@ -306,7 +147,8 @@ class AgreementDialog(QDialog):
         if agreement_id:
             self._load(read_now(lambda s: svc.get_agreement(s, agreement_id)))
         else:
-            self.picker.set_enterprises(tuple(enterprise_ids))
+            labels = read_now(lambda s: chosen_labels(s, tuple(enterprise_ids), ()))
+            self.picker.set_chosen(Choice(i, labels.get(i, "（已删除的企业）")) for i in enterprise_ids)
             self.attachments.load(None)
             self._show_status()
         self._baseline = self.data()
@@ -334,6 +176,17 @@ class AgreementDialog(QDialog):
         self.message = QLabel(wordWrap=True)
         self.message.setStyleSheet(ERROR_STYLE)
         lay.addWidget(self.message)
+        bottom = QHBoxLayout()
+        self.document_button = QToolButton()
+        self.document_button.setText("生成协议草稿 ▾")
+        self.document_button.setToolTip("按协议内容生成 Word 协议草稿（未保存的修改先保存）")
+        self.document_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.document_button.setStyleSheet(
+            "QToolButton{padding:4px 10px;} QToolButton::menu-indicator{image:none;}"
+        )
+        self.document_button.setMenu(document_menu(self, "agreement", self.generate_document))
+        bottom.addWidget(self.document_button)
+        bottom.addStretch(1)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )
@@ -344,7 +197,8 @@ class AgreementDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        bottom.addWidget(buttons)
+        lay.addLayout(bottom)
 
     def _error_label(self, field: str) -> QLabel:
         label = QLabel(wordWrap=True)
@@ -389,7 +243,11 @@ class AgreementDialog(QDialog):
         self.title.setMaxLength(200)
         form.addRow("协议名称 *", self._with_error("title", self.title))
 
-        self.picker = EnterprisePicker()
+        self.picker = RecordPicker(
+            enterprise_search,
+            chosen_title="已选企业（第一家为主要合作企业）",
+            placeholder="搜索企业名称或拼音首字母，如 hnxj",
+        )
         form.addRow("合作企业 *", self._with_error("enterprise_ids", self.picker))
 
         self.signed_on, self.starts_on, self.ends_on = OptionalDate(), OptionalDate(), OptionalDate()
@@ -494,7 +352,9 @@ class AgreementDialog(QDialog):
         self.number.setText(d.number)
         self.title.setText(d.title)
         self.kind.setCurrentIndex(max(0, self.kind.findData(d.kind)))
-        self.picker.set_enterprises(d.enterprise_ids, d.enterprise_names)
+        self.picker.set_chosen(
+            Choice(i, n) for i, n in zip(d.enterprise_ids, d.enterprise_names, strict=True)
+        )
         self.signed_on.set_value(d.signed_on)
         self.starts_on.set_value(d.starts_on)
         self.ends_on.set_value(d.ends_on)
@@ -625,9 +485,11 @@ class AgreementDialog(QDialog):
     # ------------------------------------------------------------ saving
 
     @Slot()
-    def save(self) -> None:
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Save and close; with `then`, save, stay open on the saved agreement and call it."""
         if self._saving or not self._check():
             return
+        self._then = then
         self._busy(True)
         data, aid, attach = self.data(), self.agreement_id, self.attachments.work()
 
@@ -646,6 +508,14 @@ class AgreementDialog(QDialog):
 
     def _saved(self, changes: Changes) -> None:
         self.saved_id = changes.ids[0]
+        if self._then is not None:
+            self._busy(False)
+            self.agreement_id = self.saved_id
+            self.entered_signed.hide()
+            self._load(read_now(lambda s: svc.get_agreement(s, changes.ids[0])))
+            self.forget_changes()
+            self._then()
+            return
         ui_settings().setValue("dialogs/agreement", self.saveGeometry())
         self._baseline = self.data()
         self.accept()
@@ -690,6 +560,28 @@ class AgreementDialog(QDialog):
         self.message.clear()
         self._load(read_now(lambda s: svc.get_agreement(s, changes.ids[0])))
         self.forget_changes()  # saved with the status change
+
+    # ------------------------------------------------------------ the Word draft
+
+    def generate_document(self, template: Path | None = None) -> None:
+        """Write the draft agreement; unsaved changes (or a new agreement) are saved first."""
+        if self._saving:
+            return
+        if self.agreement_id is None and not confirm(
+            self, "生成协议草稿", "新协议需要先保存才能生成草稿。现在保存吗？"
+        ):
+            return
+        out = ask_document_path(self, "agreement", self.title.text().strip() or "合作协议")
+        if out is None:
+            return
+        if self.agreement_id is None or self.is_dirty():
+            self.save(then=lambda: self._write_document(out, template))
+        else:
+            self._write_document(out, template)
+
+    def _write_document(self, out: Path, template: Path | None) -> None:
+        aid = self.agreement_id or ""
+        write_document(self, lambda s: docs.write_agreement_document(s, aid, out, template), "协议草稿")
 
     # ------------------------------------------------------------ closing
 

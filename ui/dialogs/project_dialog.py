@@ -8,8 +8,6 @@ their own WriteOp, so they need a saved project: for a new one the tabs say so a
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QColor
@@ -19,12 +17,11 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QGridLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -40,20 +37,22 @@ from PySide6.QtWidgets import (
 
 from app.db.models import TIER_LABELS, TIERS
 from app.errors import ValidationError, ValidationErrors
-from app.services import attachments as att
 from app.services import meetings as msvc
 from app.services import projects as svc
+from app.services.choices import Choice, chosen_labels, major_choices
 from app.services.common import Changes
-from ui.delegates import PROGRESS_ROLE, TIER_COLORS, ProgressDelegate
+from ui.delegates import TIER_COLORS
+from ui.dialogs.project_reports import ReportsTab
+from ui.dialogs.project_tables import KpiTable, PeopleTable, table_tab
 from ui.errors import show_error
 from ui.ops import WriteOp, context, read_now
+from ui.pickers import RecordPicker, agreement_search, enterprise_search
 from ui.settings import ui_settings
-from ui.widgets import OptionalDate, SearchBox, confirm
+from ui.widgets import OptionalDate, confirm
 
 ERROR_STYLE = "color:#c42b1c;"
 HINT_STYLE = "color:#666;"
 RED = QColor("#c42b1c")
-GREY = QColor("#777777")
 TAB_KEYS = {
     "basic": 0,
     "基本信息": 0,
@@ -67,119 +66,6 @@ TAB_KEYS = {
     "运行报告": 4,
 }
 FIELD_TABS = {"responsibles": 1, "kpis": 2}
-KPI_HEADERS = ("指标名称", "单位", "目标值", "完成值", "统计期间", "完成度")
-KPI_FIELDS = ("name", "unit", "target", "actual", "period")
-PROGRESS_COL = 5
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-class ChooseDialog(QDialog):
-    """Pick records from a search (name, short name, pinyin initials…): tick the ones to add."""
-
-    def __init__(self, parent: QWidget, title: str, search: Callable[[str], list[svc.Choice]]) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(title)
-        self.resize(480, 460)
-        self._search = search
-        lay = QVBoxLayout(self)
-        self.box = SearchBox("输入名称、简称或拼音首字母（如 hnxj）搜索")
-        self.box.search.connect(self.refresh)
-        lay.addWidget(self.box)
-        self.results = QListWidget()
-        self.results.itemDoubleClicked.connect(self._toggle)
-        lay.addWidget(self.results, 1)
-        self.hint = QLabel("最多显示 50 条，请输入关键词缩小范围。勾选后点“添加”。")
-        self.hint.setStyleSheet(HINT_STYLE)
-        lay.addWidget(self.hint)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("添加")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        self._checked: dict[str, svc.Choice] = {}
-        self.refresh("")
-
-    @Slot(str)
-    def refresh(self, text: str) -> None:
-        self._remember()
-        self.results.clear()
-        for c in self._search(text):
-            item = QListWidgetItem(c.label)
-            item.setData(Qt.ItemDataRole.UserRole, c)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if c.id in self._checked else Qt.CheckState.Unchecked)
-            self.results.addItem(item)
-
-    def _toggle(self, item: QListWidgetItem) -> None:
-        checked = item.checkState() == Qt.CheckState.Checked
-        item.setCheckState(Qt.CheckState.Unchecked if checked else Qt.CheckState.Checked)
-
-    def _remember(self) -> None:
-        for i in range(self.results.count()):
-            item = self.results.item(i)
-            c = item.data(Qt.ItemDataRole.UserRole)
-            if item.checkState() == Qt.CheckState.Checked:
-                self._checked[c.id] = c
-            else:
-                self._checked.pop(c.id, None)
-
-    def chosen(self) -> list[svc.Choice]:
-        self._remember()
-        return list(self._checked.values())
-
-
-class ChoiceList(QWidget):
-    """The records linked to the project, with 添加… (a search) and 移除."""
-
-    def __init__(self, title: str, search: Callable[[str], list[svc.Choice]]) -> None:
-        super().__init__()
-        self._title, self._search = title, search
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.list = QListWidget()
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        lay.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        add = QPushButton("添加…")
-        add.clicked.connect(self.choose)
-        remove = QPushButton("移除")
-        remove.clicked.connect(self.remove_selected)
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch(1)
-        lay.addLayout(row)
-
-    def ids(self) -> tuple[str, ...]:
-        return tuple(self.list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.list.count()))
-
-    def add(self, choices: list[svc.Choice]) -> None:
-        have = set(self.ids())
-        for c in choices:
-            if c.id not in have:
-                item = QListWidgetItem(c.label)
-                item.setData(Qt.ItemDataRole.UserRole, c.id)
-                item.setToolTip(c.label)
-                self.list.addItem(item)
-                have.add(c.id)
-
-    @Slot()
-    def choose(self) -> None:
-        dlg = ChooseDialog(self, f"添加{self._title}", self._search)
-        if dlg.exec():
-            self.add(dlg.chosen())
-
-    @Slot()
-    def remove_selected(self) -> None:
-        for item in self.list.selectedItems():
-            self.list.takeItem(self.list.row(item))
 
 
 class ProjectDialog(QDialog):
@@ -298,30 +184,31 @@ class ProjectDialog(QDialog):
         period.addWidget(self.ends_on)
         form.addRow("负责人", self._with_error("ends_on", period))
         self.errors["starts_on"] = self.errors["ends_on"]
+        self.enterprises = RecordPicker(
+            enterprise_search,
+            chosen_title="已选合作企业",
+            placeholder="搜索企业名称、简称或拼音首字母，如 hnxj",
+        )
+        form.addRow("合作企业", self._with_error("enterprise_ids", self.enterprises))
+        self.agreements = RecordPicker(
+            agreement_search, chosen_title="已选关联协议", placeholder="搜索协议名称、编号或企业"
+        )
+        form.addRow("关联协议", self._with_error("agreement_ids", self.agreements))
+        self.majors = QListWidget()
+        self.majors.setFlow(QListView.Flow.LeftToRight)
+        self.majors.setWrapping(True)
+        self.majors.setResizeMode(QListView.ResizeMode.Adjust)
+        self.majors.setSpacing(2)
+        self.majors.setFixedHeight(60)
+        self.majors.setToolTip("勾选项目面向的专业（专业在“设置”中维护）")
+        for choice in read_now(major_choices):
+            self._add_major(choice.id, choice.label)
+        form.addRow("面向专业", self._with_error("major_ids", self.majors))
         self.note = QPlainTextEdit()
-        self.note.setMaximumHeight(56)
+        self.note.setMaximumHeight(48)
         form.addRow("备注", self.note)
         outer.addLayout(form)
-
-        links = QGridLayout()
-        self.enterprises = ChoiceList("合作企业", lambda t: read_now(lambda s: svc.enterprise_choices(s, t)))
-        self.agreements = ChoiceList("合作协议", lambda t: read_now(lambda s: svc.agreement_choices(s, t)))
-        self.majors = QListWidget()
-        for col, (title, widget, field) in enumerate(
-            (
-                ("合作企业", self.enterprises, "enterprise_ids"),
-                ("关联协议", self.agreements, "agreement_ids"),
-                ("面向专业", self.majors, "major_ids"),
-            )
-        ):
-            group = QGroupBox(title)
-            v = QVBoxLayout(group)
-            v.addWidget(widget, 1)
-            v.addWidget(self._error_label(field))
-            links.addWidget(group, 0, col)
-        for choice in read_now(svc.major_choices):
-            self._add_major(choice.id, choice.label)
-        outer.addLayout(links, 1)
+        outer.addStretch(1)
         return page
 
     def _add_major(self, major_id: str, label: str, checked: bool = False) -> None:
@@ -331,57 +218,27 @@ class ProjectDialog(QDialog):
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
         self.majors.addItem(item)
 
-    def _table_tab(
-        self, table: QTableWidget, field: str, hint: str, buttons: list[tuple[str, Callable[[], None]]]
-    ) -> QWidget:
-        page = QWidget()
-        v = QVBoxLayout(page)
-        label = QLabel(hint, wordWrap=True)
-        label.setStyleSheet(HINT_STYLE)
-        v.addWidget(label)
-        table.verticalHeader().setVisible(False)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        v.addWidget(table, 1)
-        v.addWidget(self._error_label(field))
-        row = QHBoxLayout()
-        for text, slot in buttons:
-            b = QPushButton(text)
-            b.clicked.connect(slot)
-            row.addWidget(b)
-        row.addStretch(1)
-        v.addLayout(row)
-        return page
-
     def _people_tab(self) -> QWidget:
-        self.people = QTableWidget(0, 2)
-        self.people.setHorizontalHeaderLabels(("负责环节", "责任人"))
-        self.people.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        return self._table_tab(
+        self.people = PeopleTable()
+        return table_tab(
             self.people,
-            "responsibles",
+            self._error_label("responsibles"),
             "项目实行负责人制，各环节明确责任人（H第十条(四)），如 学生管理、企业对接、经费与资产、教学实施。",
             [
-                ("添加责任人", lambda: self.add_responsible(svc.ResponsibleData("", ""), edit=True)),
-                ("删除所选", lambda: self._remove_rows(self.people)),
+                ("添加责任人", lambda: self.people.add_responsible(svc.ResponsibleData("", ""), edit=True)),
+                ("删除所选", self.people.remove_selected),
             ],
         )
 
     def _kpi_tab(self) -> QWidget:
-        self.kpis = QTableWidget(0, len(KPI_HEADERS))
-        self.kpis.setHorizontalHeaderLabels(KPI_HEADERS)
-        header = self.kpis.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 60), (2, 80), (3, 80), (4, 120), (5, 150)):
-            self.kpis.setColumnWidth(col, width)
-        self.kpis.setItemDelegateForColumn(PROGRESS_COL, ProgressDelegate(self.kpis))
-        self.kpis.itemChanged.connect(self._kpi_changed)
-        return self._table_tab(
+        self.kpis = KpiTable()
+        return table_tab(
             self.kpis,
-            "kpis",
+            self._error_label("kpis"),
             "关键考核指标（H第十条(三)）：目标值与完成值用同一单位，完成度 = 完成值 ÷ 目标值。",
             [
-                ("添加指标", lambda: self.add_kpi(svc.KPIData("", 0), edit=True)),
-                ("删除所选", lambda: self._remove_rows(self.kpis)),
+                ("添加指标", lambda: self.kpis.add_kpi(svc.KPIData("", 0), edit=True)),
+                ("删除所选", self.kpis.remove_selected),
             ],
         )
 
@@ -453,29 +310,8 @@ class ProjectDialog(QDialog):
         return page
 
     def _reports_tab(self) -> QWidget:
-        page = QWidget()
-        v = QVBoxLayout(page)
-        self.reports_hint = QLabel(wordWrap=True)
-        self.reports_hint.setStyleSheet(HINT_STYLE)
-        v.addWidget(self.reports_hint)
-        self.reports = QTableWidget(0, 5)
-        self.reports.setHorizontalHeaderLabels(("学期", "学期结束", "状态", "报告文件", "备注"))
-        self.reports.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.reports.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.reports.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.reports.verticalHeader().setVisible(False)
-        for col, width in ((0, 110), (1, 90), (2, 150), (3, 200)):
-            self.reports.setColumnWidth(col, width)
-        self.reports.horizontalHeader().setStretchLastSection(True)
-        self.reports.doubleClicked.connect(lambda _i: self.record_report())
-        v.addWidget(self.reports, 1)
-        row = QHBoxLayout()
-        b = QPushButton("登记报告…")
-        b.clicked.connect(self.record_report)
-        row.addWidget(b)
-        row.addStretch(1)
-        v.addLayout(row)
-        return page
+        self.reports = ReportsTab(lambda: self.name.text().strip() or "项目")
+        return self.reports
 
     # ------------------------------------------------------------ loading
 
@@ -488,12 +324,12 @@ class ProjectDialog(QDialog):
         self.ends_on.set_value(d.ends_on)
         self.note.setPlainText(d.note)
         for r in d.responsibles:
-            self.add_responsible(r)
+            self.people.add_responsible(r)
         for k in d.kpis:
-            self.add_kpi(k)
-        labels = read_now(lambda s: svc.chosen_labels(s, d.enterprise_ids, d.agreement_ids))
-        self.enterprises.add([svc.Choice(i, labels.get(i, "（已删除）")) for i in d.enterprise_ids])
-        self.agreements.add([svc.Choice(i, labels.get(i, "（已删除）")) for i in d.agreement_ids])
+            self.kpis.add_kpi(k)
+        labels = read_now(lambda s: chosen_labels(s, d.enterprise_ids, d.agreement_ids))
+        self.enterprises.set_chosen(Choice(i, labels.get(i, "（已删除）")) for i in d.enterprise_ids)
+        self.agreements.set_chosen(Choice(i, labels.get(i, "（已删除）")) for i in d.agreement_ids)
         listed = set()
         for i in range(self.majors.count()):
             item = self.majors.item(i)
@@ -514,79 +350,6 @@ class ProjectDialog(QDialog):
         if saved:
             self.load_meetings()
             self.load_reports()
-
-    def add_responsible(self, r: svc.ResponsibleData, edit: bool = False) -> None:
-        row = self.people.rowCount()
-        self.people.insertRow(row)
-        self.people.setItem(row, 0, QTableWidgetItem(r.part))
-        self.people.setItem(row, 1, QTableWidgetItem(r.name))
-        if edit:
-            self.people.setCurrentCell(row, 0)
-            self.people.editItem(self.people.item(row, 0))
-
-    def add_kpi(self, k: svc.KPIData, edit: bool = False) -> None:
-        self.kpis.blockSignals(True)
-        row = self.kpis.rowCount()
-        self.kpis.insertRow(row)
-        values = (k.name, k.unit, _number(k.target) if k.name else "", _number(k.actual), k.period)
-        for col, value in enumerate(values):
-            item = QTableWidgetItem(value)
-            if col in (2, 3):
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.kpis.setItem(row, col, item)
-        self.kpis.item(row, 0).setData(Qt.ItemDataRole.UserRole, k.id)
-        progress = QTableWidgetItem()
-        progress.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-        self.kpis.setItem(row, PROGRESS_COL, progress)
-        self.kpis.blockSignals(False)
-        self._update_progress(row)
-        if edit:
-            self.kpis.setCurrentCell(row, 0)
-            self.kpis.editItem(self.kpis.item(row, 0))
-
-    def _remove_rows(self, table: QTableWidget) -> None:
-        for r in sorted({i.row() for i in table.selectedIndexes()}, reverse=True):
-            table.removeRow(r)
-
-    # ------------------------------------------------------------ KPIs
-
-    def _kpi_values(self, row: int) -> tuple[float | None, float | None, list[str]]:
-        """(target, actual, problems) of a KPI row as typed."""
-        out: list[float | None] = []
-        problems = []
-        for col, label in ((2, "目标值"), (3, "完成值")):
-            text = (self.kpis.item(row, col).text() if self.kpis.item(row, col) else "").strip()
-            try:
-                out.append(float(text.replace(",", "")) if text else None)
-            except ValueError:
-                out.append(None)
-                problems.append(f"第{row + 1}项指标的{label}“{text}”不是数字")
-        if out[0] is None and not problems:
-            problems.append(f"第{row + 1}项指标缺少目标值")
-        return out[0], out[1], problems
-
-    def kpi_progress(self, row: int) -> float | None:
-        target, actual, _ = self._kpi_values(row)
-        return svc.KPIData("", target or 0, actual=actual).progress
-
-    @Slot(QTableWidgetItem)
-    def _kpi_changed(self, item: QTableWidgetItem) -> None:
-        if item.column() in (2, 3):
-            self._update_progress(item.row())
-
-    def _update_progress(self, row: int) -> None:
-        cell = self.kpis.item(row, PROGRESS_COL)
-        if cell is None:
-            return
-        value = self.kpi_progress(row)
-        unit = self.kpis.item(row, 1).text() if self.kpis.item(row, 1) else ""
-        self.kpis.blockSignals(True)
-        cell.setData(PROGRESS_ROLE, value)
-        cell.setText(f"{value:.0%}" if value is not None else "未填完成值")
-        target, actual, _ = self._kpi_values(row)
-        if value is not None:
-            cell.setToolTip(f"完成 {_number(actual)}{unit} / 目标 {_number(target)}{unit}")
-        self.kpis.blockSignals(False)
 
     # ------------------------------------------------------------ tier
 
@@ -614,23 +377,6 @@ class ProjectDialog(QDialog):
     # ------------------------------------------------------------ saving
 
     def data(self) -> svc.ProjectData:
-        def text(table: QTableWidget, r: int, c: int) -> str:
-            item = table.item(r, c)
-            return item.text() if item else ""
-
-        kpis = []
-        for r in range(self.kpis.rowCount()):
-            target, actual, _ = self._kpi_values(r)
-            kpis.append(
-                svc.KPIData(
-                    name=text(self.kpis, r, 0),
-                    target=target if target is not None else 0,
-                    unit=text(self.kpis, r, 1),
-                    actual=actual,
-                    period=text(self.kpis, r, 4),
-                    id=self.kpis.item(r, 0).data(Qt.ItemDataRole.UserRole) if self.kpis.item(r, 0) else None,
-                )
-            )
         kind = self.kind.currentData() or ""
         majors = (self.majors.item(i) for i in range(self.majors.count()))
         return svc.ProjectData(
@@ -640,11 +386,8 @@ class ProjectDialog(QDialog):
             leader=self.leader.text(),
             starts_on=self.starts_on.value(),
             ends_on=self.ends_on.value(),
-            responsibles=tuple(
-                svc.ResponsibleData(text(self.people, r, 0), text(self.people, r, 1))
-                for r in range(self.people.rowCount())
-            ),
-            kpis=tuple(kpis),
+            responsibles=self.people.responsibles(),
+            kpis=self.kpis.kpis(),
             enterprise_ids=self.enterprises.ids(),
             agreement_ids=self.agreements.ids(),
             major_ids=tuple(
@@ -654,9 +397,7 @@ class ProjectDialog(QDialog):
         )
 
     def _check(self, data: svc.ProjectData) -> list[ValidationError]:
-        errors = [
-            ValidationError("kpis", p) for r in range(self.kpis.rowCount()) for p in self._kpi_values(r)[2]
-        ]
+        errors = [ValidationError("kpis", p) for p in self.kpis.problems()]
         return errors + read_now(lambda s: svc.check_project(s, data))
 
     def show_errors(self, errors: list[ValidationError]) -> None:
@@ -847,58 +588,10 @@ class ProjectDialog(QDialog):
     # ------------------------------------------------------------ reports
 
     def load_reports(self) -> None:
-        pid = self.project_id
-        schedule = read_now(lambda s: msvc.report_schedule(s, pid, self.today)) if pid else []
-        self.schedule = schedule
-        self.reports.setRowCount(0)
-        missing = 0
-        for rep in schedule:
-            r = self.reports.rowCount()
-            self.reports.insertRow(r)
-            if rep.report:
-                when = rep.report.submitted_on.isoformat() if rep.report.submitted_on else "日期未填"
-                status = f"已提交 {when}"
-            elif rep.past:
-                status = "缺"
-                missing += 1
-            else:
-                status = "本学期，未到期"
-            values = (
-                rep.semester,
-                rep.last_day.isoformat(),
-                status,
-                "、".join(rep.files),
-                rep.report.note if rep.report else "",
-            )
-            for col, value in enumerate(values):
-                cell = QTableWidgetItem(value)
-                cell.setToolTip(value if len(value) > 12 else "")
-                if rep.missing:
-                    cell.setForeground(RED)
-                elif not rep.report:
-                    cell.setForeground(GREY)
-                self.reports.setItem(r, col, cell)
-            self.reports.item(r, 0).setData(Qt.ItemDataRole.UserRole, rep.semester)
-        if not self.starts_on.value() and not schedule:
-            hint = "填写并保存项目开始日期后，这里按学期列出应交的运行报告（H第十条(五)）。"
-        else:
-            hint = "每学期向发展规划处提交一份运行报告（H第十条(五)）；学期按“设置”中的学期日历划分。"
-            if missing:
-                hint += f" 已过去的学期中有 {missing} 份报告未登记（红色）。"
-        self.reports_hint.setText(hint)
+        self.reports.load(self.project_id, has_start=self.starts_on.value() is not None)
 
     def missing_reports(self) -> list[str]:
-        return [r.semester for r in getattr(self, "schedule", []) if r.missing]
-
-    @Slot()
-    def record_report(self) -> None:
-        if not self.project_id:
-            return
-        rows = {i.row() for i in self.reports.selectedIndexes()}
-        semester = self.reports.item(rows.pop(), 0).data(Qt.ItemDataRole.UserRole) if rows else ""
-        if not semester:
-            semester = next(iter(self.missing_reports()), "")
-        ReportDialog(self, self.project_id, [r.semester for r in self.schedule], semester).exec()
+        return self.reports.missing_reports()
 
     # ------------------------------------------------------------ changes
 
@@ -910,76 +603,3 @@ class ProjectDialog(QDialog):
             self.load_meetings()
         elif changes.table in ("operation_report", "attachment", "settings"):
             self.load_reports()
-
-
-class ReportDialog(QDialog):
-    """登记运行报告: semester, date submitted, a note and the report file; one WriteOp."""
-
-    def __init__(self, parent: QWidget, project_id: str, semesters: list[str], semester: str = "") -> None:
-        super().__init__(parent)
-        self.setWindowTitle("登记运行报告")
-        self.project_id = project_id
-        self.file: Path | None = None
-        form = QFormLayout(self)
-        self.semester = QComboBox()
-        self.semester.setEditable(True)
-        self.semester.addItems(semesters)
-        if semester:
-            self.semester.setCurrentText(semester)
-        form.addRow("学期 *", self.semester)
-        self.submitted_on = OptionalDate()
-        self.submitted_on.set_value(dt.date.today())
-        form.addRow("提交日期", self.submitted_on)
-        self.note = QLineEdit(placeholderText="如 已报发展规划处")
-        form.addRow("备注", self.note)
-        file_row = QHBoxLayout()
-        self.file_label = QLabel("未选择")
-        self.file_label.setStyleSheet(HINT_STYLE)
-        pick = QPushButton("选择文件…")
-        pick.clicked.connect(self._pick)
-        file_row.addWidget(self.file_label, 1)
-        file_row.addWidget(pick)
-        form.addRow("报告文件", file_row)
-        self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("登记")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(440)
-
-    @Slot()
-    def _pick(self) -> None:
-        from ui.files import ask_open
-
-        path = ask_open(self, "选择运行报告文件", "attachments", "所有文件 (*)")
-        if path is not None:
-            self.set_file(path)
-
-    def set_file(self, path: Path) -> None:
-        self.file = path
-        self.file_label.setText(path.name)
-
-    @Slot()
-    def save(self) -> None:
-        pid, semester = self.project_id, self.semester.currentText().strip()
-        submitted, note, file = self.submitted_on.value(), self.note.text(), self.file
-
-        def work(s) -> Changes:
-            changes = msvc.record_operation_report(s, pid, semester, submitted, note)
-            if file is not None:
-                att.add_attachment(s, "operation_report", changes.ids[0], file, kind="运行报告")
-            return changes
-
-        WriteOp(self, work).success(lambda _c: self.accept()).failure(self._failed).run()
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationErrors):
-            self.error.setText("；".join(e.message for e in exc.errors))
-        else:
-            show_error(self, exc, "登记失败")

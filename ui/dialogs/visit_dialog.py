@@ -1,8 +1,8 @@
 """企业走访 quick entry: made for typing during or right after a visit, keyboard only.
 
-- Tab moves through the fields in order; in 走访企业 type a name or pinyin initials (hnxj), pick with ↓ and
-  Enter, or just type a new name and press Enter: it becomes a new enterprise (意向) when the visit is saved,
-  to be completed later in the archive. Delete removes the selected enterprise from the list.
+- Tab moves through the fields in order; in 走访企业 (a RecordPicker) type a name or pinyin initials (hnxj),
+  pick with ↓ and Enter, or just type a new name and press Enter: it becomes a new enterprise (意向) when the
+  visit is saved, to be completed later in the archive. Delete removes the selected enterprise from the list.
 - Ctrl+S (or Ctrl+Enter) saves; Esc closes.
 - A new visit is kept as a draft in the user's settings on every change: closing the dialog or the app, or
   a crash, loses nothing; the next 记录走访 offers it back. Saving or 放弃草稿 clears it.
@@ -14,11 +14,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, QTimer, Slot
+from PySide6.QtCore import QDate, QTimer, Slot
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -26,8 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -39,10 +35,11 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_money, parse_money
 from app.errors import AppError
 from app.services import visits as svc
+from app.services.choices import Choice, chosen_labels
 from app.services.common import Changes
-from app.services.projects import chosen_labels, enterprise_choices
 from ui.errors import show_error
 from ui.ops import WriteOp, read_now
+from ui.pickers import RecordPicker, enterprise_search
 from ui.settings import ui_settings
 
 DRAFT_KEY = "visits/draft"
@@ -64,107 +61,6 @@ def clear_draft() -> None:
     s = ui_settings()
     s.remove(DRAFT_KEY)
     s.sync()
-
-
-class EnterpriseEntry(QWidget):
-    """Chosen enterprises: a line with completion over the archive, and the list of those chosen. A name
-    not picked from the archive is kept as a name (a new enterprise on saving)."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        v = QVBoxLayout(self)
-        v.setContentsMargins(0, 0, 0, 0)
-        self.line = QLineEdit()
-        self.line.setPlaceholderText("输入企业名称或拼音首字母，↓ 选择，回车加入；档案中没有的名称回车即新增")
-        self._matches: dict[str, str] = {}  # label -> id, for the current suggestions
-        self._suggestions = QStringListModel(self)
-        self.completer = QCompleter(self._suggestions, self)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.setMaxVisibleItems(12)
-        self.completer.activated.connect(self._picked)
-        self.line.setCompleter(self.completer)
-        self._timer = QTimer(self, singleShot=True, interval=200)
-        self._timer.timeout.connect(self._suggest)
-        self.line.textEdited.connect(lambda _t: self._timer.start())
-        self.line.returnPressed.connect(self._enter)
-        v.addWidget(self.line)
-        self.list = QListWidget()
-        self.list.setMaximumHeight(90)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setToolTip("Delete 键移除所选企业")
-        QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected)
-        v.addWidget(self.list)
-
-    # chosen items: UserRole = enterprise id, or "" for a new name
-    def add(self, name: str, enterprise_id: str = "") -> None:
-        name = name.strip()
-        if not name:
-            return
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            if item.data(Qt.ItemDataRole.UserRole + 1) == name:
-                return
-        item = QListWidgetItem(name if enterprise_id else f"{name}（新增企业，保存时建档）")
-        item.setData(Qt.ItemDataRole.UserRole, enterprise_id)
-        item.setData(Qt.ItemDataRole.UserRole + 1, name)
-        if not enterprise_id:
-            item.setForeground(Qt.GlobalColor.darkBlue)
-            item.setToolTip("档案中没有这家企业：保存走访时以“意向”状态新增，之后到合作企业档案中补全信息")
-        self.list.addItem(item)
-        self.changed()
-
-    def changed(self) -> None:  # replaced by the dialog
-        pass
-
-    def chosen(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """(ids picked from the archive, new names typed)."""
-        ids, names = [], []
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            eid = item.data(Qt.ItemDataRole.UserRole)
-            (ids if eid else names).append(eid or item.data(Qt.ItemDataRole.UserRole + 1))
-        return tuple(ids), tuple(names)
-
-    def items(self) -> list[tuple[str, str]]:
-        return [
-            (
-                self.list.item(i).data(Qt.ItemDataRole.UserRole + 1),
-                self.list.item(i).data(Qt.ItemDataRole.UserRole),
-            )
-            for i in range(self.list.count())
-        ]
-
-    @Slot()
-    def remove_selected(self) -> None:
-        for item in self.list.selectedItems():
-            self.list.takeItem(self.list.row(item))
-        self.changed()
-
-    @Slot()
-    def _suggest(self) -> None:
-        text = self.line.text().strip()
-        if not text:
-            return
-        choices = read_now(lambda s: enterprise_choices(s, text, limit=12))
-        self._matches = {c.label: c.id for c in choices}
-        self._suggestions.setStringList(list(self._matches))
-        if choices and self.line.hasFocus():
-            self.completer.complete()
-
-    @Slot(str)
-    def _picked(self, label: str) -> None:
-        self.add(label, self._matches.get(label, ""))
-        QTimer.singleShot(0, self.line.clear)
-
-    @Slot()
-    def _enter(self) -> None:
-        if self.completer.popup().isVisible():
-            return  # the completer's own activation adds it
-        text = self.line.text().strip()
-        if text:
-            self.add(text, self._matches.get(text, ""))
-            self.line.clear()
 
 
 class VisitDialog(QDialog):
@@ -202,7 +98,13 @@ class VisitDialog(QDialog):
         self.visited_on.setMaximumDate(QDate.currentDate())
         self.visited_on.setDate(QDate.currentDate())
         self._row(form, "走访日期*", self.visited_on, "visited_on")
-        self.enterprises = EnterpriseEntry()
+        self.enterprises = RecordPicker(
+            enterprise_search,
+            chosen_title="走访的企业",
+            placeholder="企业名称或拼音首字母，↓ 选择，回车加入；档案中没有的回车即新增",
+            allow_new=True,
+            new_hint="（新增企业，保存时建档）",
+        )
         self._row(form, "走访企业*", self.enterprises, "enterprise_ids")
         self.errors["new_names"] = self.errors["enterprise_ids"]
         self.leader = QLineEdit(placeholderText="带队的院领导（H第十七条）")
@@ -247,7 +149,7 @@ class VisitDialog(QDialog):
 
         self._draft_timer = QTimer(self, singleShot=True, interval=500)
         self._draft_timer.timeout.connect(self.keep_draft)
-        self.enterprises.changed = self._changed  # type: ignore[method-assign]
+        self.enterprises.changed.connect(self._changed)
         for w in (self.leader, self.participants, self.pay):
             w.textChanged.connect(self._changed)
         for w in (self.purpose, self.findings, self.follow_up):
@@ -266,12 +168,10 @@ class VisitDialog(QDialog):
                 self.draft_bar.show()
             if enterprise_ids:
                 names = read_now(lambda s: chosen_labels(s, enterprise_ids, ()))
-                for eid in enterprise_ids:
-                    if eid in names:
-                        self.enterprises.add(names[eid], eid)
+                self.enterprises.add(Choice(eid, names[eid]) for eid in enterprise_ids if eid in names)
         self._loading = False
         self._dirty = self.draft_bar.isVisible()  # a restored draft stays a draft until saved or discarded
-        (self.enterprises.line if not visit_id else self.leader).setFocus()
+        (self.enterprises.search if not visit_id else self.leader).setFocus()
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
         box = QWidget()
@@ -289,8 +189,9 @@ class VisitDialog(QDialog):
 
     def _load(self, v: svc.VisitDetail) -> None:
         self.visited_on.setDate(QDate(v.visited_on.year, v.visited_on.month, v.visited_on.day))
-        for eid, name in zip(v.enterprise_ids, v.enterprise_names, strict=True):
-            self.enterprises.add(name, eid)
+        self.enterprises.set_chosen(
+            Choice(eid, name) for eid, name in zip(v.enterprise_ids, v.enterprise_names, strict=True)
+        )
         self.leader.setText(v.leader)
         self.participants.setText(v.participants)
         self.purpose.setPlainText(v.purpose)
@@ -304,7 +205,7 @@ class VisitDialog(QDialog):
     def state(self) -> dict[str, Any]:
         return {
             "visited_on": self.visited_on.date().toString("yyyy-MM-dd"),
-            "enterprises": self.enterprises.items(),
+            "enterprises": [(c.label, c.id) for c in self.enterprises.choices()],  # names and ids
             "leader": self.leader.text(),
             "participants": self.participants.text(),
             "purpose": self.purpose.toPlainText(),
@@ -318,9 +219,11 @@ class VisitDialog(QDialog):
         day = QDate.fromString(str(d.get("visited_on", "")), "yyyy-MM-dd")
         if day.isValid():
             self.visited_on.setDate(day)
-        for item in d.get("enterprises", []):
-            if isinstance(item, list | tuple) and len(item) == 2:
-                self.enterprises.add(str(item[0]), str(item[1] or ""))
+        self.enterprises.add(
+            Choice(str(item[1] or ""), str(item[0]), new=not item[1])
+            for item in d.get("enterprises", [])
+            if isinstance(item, list | tuple) and len(item) == 2
+        )
         self.leader.setText(str(d.get("leader", "")))
         self.participants.setText(str(d.get("participants", "")))
         self.purpose.setPlainText(str(d.get("purpose", "")))
@@ -355,7 +258,7 @@ class VisitDialog(QDialog):
         self._restore(
             {"visited_on": QDate.currentDate().toString("yyyy-MM-dd"), "enterprises": [], "positions": 0}
         )
-        self.enterprises.list.clear()
+        self.enterprises.set_chosen([])
         self._loading = False
         self._dirty = False
         self.draft_bar.hide()
@@ -364,7 +267,7 @@ class VisitDialog(QDialog):
 
     def data(self) -> tuple[svc.VisitData, tuple[str, ...]]:
         d = self.visited_on.date()
-        ids, names = self.enterprises.chosen()
+        ids, names = self.enterprises.ids(), self.enterprises.new_names()
         pay_text = self.pay.text().strip()
         pay = parse_money(pay_text) if pay_text else None
         return (

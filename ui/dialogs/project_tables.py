@@ -1,0 +1,182 @@
+"""The editable tables of the project form: responsible people (H第十条(四)) and KPIs (H第十条(三)) with their
+progress bar, and the tab that holds such a table with its hint, error line and buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services import projects as svc
+from ui.delegates import PROGRESS_ROLE, ProgressDelegate
+
+HINT_STYLE = "color:#666;"
+KPI_HEADERS = ("指标名称", "单位", "目标值", "完成值", "统计期间", "完成度")
+PROGRESS_COL = 5
+
+
+def number_text(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def table_tab(
+    table: QTableWidget, error: QLabel, hint: str, buttons: list[tuple[str, Callable[[], None]]]
+) -> QWidget:
+    """A tab with a hint above the table, the table's error line and its buttons below."""
+    page = QWidget()
+    v = QVBoxLayout(page)
+    label = QLabel(hint, wordWrap=True)
+    label.setStyleSheet(HINT_STYLE)
+    v.addWidget(label)
+    table.verticalHeader().setVisible(False)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    v.addWidget(table, 1)
+    v.addWidget(error)
+    row = QHBoxLayout()
+    for text, slot in buttons:
+        b = QPushButton(text)
+        b.clicked.connect(slot)
+        row.addWidget(b)
+    row.addStretch(1)
+    v.addLayout(row)
+    return page
+
+
+def _text(table: QTableWidget, r: int, c: int) -> str:
+    item = table.item(r, c)
+    return item.text() if item else ""
+
+
+class EditableTable(QTableWidget):
+    def remove_selected(self) -> None:
+        for r in sorted({i.row() for i in self.selectedIndexes()}, reverse=True):
+            self.removeRow(r)
+
+    def _edit_row(self, row: int) -> None:
+        self.setCurrentCell(row, 0)
+        self.editItem(self.item(row, 0))
+
+
+class PeopleTable(EditableTable):
+    """负责环节 and 责任人, one row each."""
+
+    def __init__(self) -> None:
+        super().__init__(0, 2)
+        self.setHorizontalHeaderLabels(("负责环节", "责任人"))
+        self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+
+    def add_responsible(self, r: svc.ResponsibleData, edit: bool = False) -> None:
+        row = self.rowCount()
+        self.insertRow(row)
+        self.setItem(row, 0, QTableWidgetItem(r.part))
+        self.setItem(row, 1, QTableWidgetItem(r.name))
+        if edit:
+            self._edit_row(row)
+
+    def responsibles(self) -> tuple[svc.ResponsibleData, ...]:
+        return tuple(
+            svc.ResponsibleData(_text(self, r, 0), _text(self, r, 1)) for r in range(self.rowCount())
+        )
+
+
+class KpiTable(EditableTable):
+    """The KPIs as typed, with the progress (完成值 ÷ 目标值) drawn as a bar that follows the typing."""
+
+    def __init__(self) -> None:
+        super().__init__(0, len(KPI_HEADERS))
+        self.setHorizontalHeaderLabels(KPI_HEADERS)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((1, 60), (2, 80), (3, 80), (4, 120), (5, 150)):
+            self.setColumnWidth(col, width)
+        self.setItemDelegateForColumn(PROGRESS_COL, ProgressDelegate(self))
+        self.itemChanged.connect(self._changed)
+
+    def add_kpi(self, k: svc.KPIData, edit: bool = False) -> None:
+        self.blockSignals(True)
+        row = self.rowCount()
+        self.insertRow(row)
+        values = (k.name, k.unit, number_text(k.target) if k.name else "", number_text(k.actual), k.period)
+        for col, value in enumerate(values):
+            item = QTableWidgetItem(value)
+            if col in (2, 3):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.setItem(row, col, item)
+        self.item(row, 0).setData(Qt.ItemDataRole.UserRole, k.id)
+        progress = QTableWidgetItem()
+        progress.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+        self.setItem(row, PROGRESS_COL, progress)
+        self.blockSignals(False)
+        self._update_progress(row)
+        if edit:
+            self._edit_row(row)
+
+    def values(self, row: int) -> tuple[float | None, float | None, list[str]]:
+        """(target, actual, problems) of a KPI row as typed."""
+        out: list[float | None] = []
+        problems = []
+        for col, label in ((2, "目标值"), (3, "完成值")):
+            text = _text(self, row, col).strip()
+            try:
+                out.append(float(text.replace(",", "")) if text else None)
+            except ValueError:
+                out.append(None)
+                problems.append(f"第{row + 1}项指标的{label}“{text}”不是数字")
+        if out[0] is None and not problems:
+            problems.append(f"第{row + 1}项指标缺少目标值")
+        return out[0], out[1], problems
+
+    def problems(self) -> list[str]:
+        return [p for r in range(self.rowCount()) for p in self.values(r)[2]]
+
+    def progress(self, row: int) -> float | None:
+        target, actual, _ = self.values(row)
+        return svc.KPIData("", target or 0, actual=actual).progress
+
+    def kpis(self) -> tuple[svc.KPIData, ...]:
+        out = []
+        for r in range(self.rowCount()):
+            target, actual, _ = self.values(r)
+            first = self.item(r, 0)
+            out.append(
+                svc.KPIData(
+                    name=_text(self, r, 0),
+                    target=target if target is not None else 0,
+                    unit=_text(self, r, 1),
+                    actual=actual,
+                    period=_text(self, r, 4),
+                    id=first.data(Qt.ItemDataRole.UserRole) if first else None,
+                )
+            )
+        return tuple(out)
+
+    @Slot(QTableWidgetItem)
+    def _changed(self, item: QTableWidgetItem) -> None:
+        if item.column() in (2, 3):
+            self._update_progress(item.row())
+
+    def _update_progress(self, row: int) -> None:
+        cell = self.item(row, PROGRESS_COL)
+        if cell is None:
+            return
+        value = self.progress(row)
+        unit = _text(self, row, 1)
+        self.blockSignals(True)
+        cell.setData(PROGRESS_ROLE, value)
+        cell.setText(f"{value:.0%}" if value is not None else "未填完成值")
+        target, actual, _ = self.values(row)
+        if value is not None:
+            cell.setToolTip(f"完成 {number_text(actual)}{unit} / 目标 {number_text(target)}{unit}")
+        self.blockSignals(False)
