@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -43,7 +42,7 @@ from app.services.choices import Choice, chosen_labels, major_choices
 from app.services.common import Changes
 from ui.delegates import TIER_COLORS
 from ui.dialogs.project_reports import ReportsTab
-from ui.dialogs.project_tables import KpiTable, PeopleTable, table_tab
+from ui.dialogs.project_tables import KpiTable, PeopleTable, saved_only, table_tab
 from ui.errors import show_error
 from ui.ops import WriteOp, context, read_now
 from ui.pickers import RecordPicker, agreement_search, enterprise_search
@@ -106,8 +105,11 @@ class ProjectDialog(QDialog):
         self.tabs.addTab(self._basic_tab(), "基本信息")
         self.tabs.addTab(self._people_tab(), "负责人")
         self.tabs.addTab(self._kpi_tab(), "考核指标")
-        self.tabs.addTab(self._saved_only(self._meetings_tab(), "协调会议"), "协调会议")
-        self.tabs.addTab(self._saved_only(self._reports_tab(), "运行报告"), "运行报告")
+        save_first = lambda: self.save(keep_open=True)  # noqa: E731
+        self._meetings_stack = saved_only(self._meetings_tab(), "协调会议", save_first)
+        self._reports_stack = saved_only(self._reports_tab(), "运行报告", save_first)
+        self.tabs.addTab(self._meetings_stack, "协调会议")
+        self.tabs.addTab(self._reports_stack, "运行报告")
         lay.addWidget(self.tabs, 1)
         self.message = QLabel(wordWrap=True)
         self.message.setStyleSheet(ERROR_STYLE)
@@ -241,28 +243,6 @@ class ProjectDialog(QDialog):
                 ("删除所选", self.kpis.remove_selected),
             ],
         )
-
-    def _saved_only(self, content: QWidget, what: str) -> QWidget:
-        """A tab that needs the saved project: until then it says so and offers to save."""
-        stack = QStackedWidget()
-        notice = QWidget()
-        v = QVBoxLayout(notice)
-        v.addStretch(1)
-        label = QLabel(f"{what}随项目单独保存，请先保存项目。", alignment=Qt.AlignmentFlag.AlignCenter)
-        label.setStyleSheet("font-size:12pt;color:#444;")
-        v.addWidget(label)
-        button = QPushButton(f"保存项目并登记{what}")
-        button.clicked.connect(lambda: self.save(keep_open=True))
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(button)
-        row.addStretch(1)
-        v.addLayout(row)
-        v.addStretch(2)
-        stack.addWidget(notice)
-        stack.addWidget(content)
-        setattr(self, f"_{'meetings' if what == '协调会议' else 'reports'}_stack", stack)
-        return stack
 
     def _meetings_tab(self) -> QWidget:
         page = QWidget()

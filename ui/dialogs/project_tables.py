@@ -1,5 +1,6 @@
-"""The editable tables of the project form: responsible people (H第十条(四)) and KPIs (H第十条(三)) with their
-progress bar, and the tab that holds such a table with its hint, error line and buttons."""
+"""Parts of the project form's tabs: the editable tables of responsible people (H第十条(四)) and KPIs
+(H第十条(三)) with their progress bar, the tab that holds such a table with its hint, error line and buttons,
+and the notice a tab shows until the project is saved."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -53,6 +55,28 @@ def table_tab(
     row.addStretch(1)
     v.addLayout(row)
     return page
+
+
+def saved_only(content: QWidget, what: str, save: Callable[[], None]) -> QStackedWidget:
+    """A tab that needs the saved project: page 0 says so and offers to save, page 1 is the content."""
+    stack = QStackedWidget()
+    notice = QWidget()
+    v = QVBoxLayout(notice)
+    v.addStretch(1)
+    label = QLabel(f"{what}随项目单独保存，请先保存项目。", alignment=Qt.AlignmentFlag.AlignCenter)
+    label.setStyleSheet("font-size:12pt;color:#444;")
+    v.addWidget(label)
+    button = QPushButton(f"保存项目并登记{what}")
+    button.clicked.connect(save)
+    row = QHBoxLayout()
+    row.addStretch(1)
+    row.addWidget(button)
+    row.addStretch(1)
+    v.addLayout(row)
+    v.addStretch(2)
+    stack.addWidget(notice)
+    stack.addWidget(content)
+    return stack
 
 
 def _text(table: QTableWidget, r: int, c: int) -> str:
