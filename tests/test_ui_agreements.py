@@ -65,7 +65,7 @@ def test_empty_page_offers_new_agreement(ctx, qtbot):
     p = page_with_rows(qtbot, 0)
     assert p.stack.currentWidget() is p.empty
     assert "还没有合作协议" in p.empty.title.text()
-    assert p.new_action.shortcut().toString() == "Ctrl+N"
+    assert p.new_text == "新建协议"  # the main window's Ctrl+N (新建…) calls new_record on the page on screen
 
 
 def test_create_with_two_enterprises_through_the_picker(ctx, qtbot, db, ents):
@@ -353,7 +353,7 @@ def test_open_and_new_agreement_entry_points(ctx, qtbot, db, ents, monkeypatch):
     qtbot.waitUntil(lambda: p.selected_ids() == [aid], timeout=5000)
     p.new_agreement(enterprise_ids=ents)
     assert opened[-1] == (None, "", ["湖南湘江智能装备有限公司", "株洲恒信电气有限公司"])
-    p.new_action.trigger()  # Ctrl+N
+    p.new_record()  # Ctrl+N
     assert opened[-1] == (None, "", [])
 
 

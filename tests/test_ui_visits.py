@@ -61,6 +61,12 @@ def dialog(qtbot, **kw):
     return d
 
 
+def release_modifiers(qtbot, widget) -> None:
+    """Qt keeps the modifiers of the last key event as the keyboard state: without this, Ctrl stays
+    “held” and a later test's selectRow adds to the selection instead of replacing it."""
+    qtbot.keyRelease(widget, Qt.Key.Key_Control)
+
+
 def enter_name(d, text: str) -> None:
     d.enterprises.search.setText(text)
     d.enterprises.enter()  # what Enter in the search box does
@@ -84,6 +90,7 @@ def test_quick_entry_with_a_new_enterprise_by_name(ctx, qtbot, db, known, infos)
     d.pay.setText("4,500")
     d.findings.setPlainText("企业明年需要20名<机电>学生 & 实训设备")
     qtbot.keyClick(d, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    release_modifiers(qtbot, d)
     qtbot.waitUntil(lambda: d.saved_id is not None, timeout=5000)
     assert any("长沙新认识科技有限公司" in text for text in infos)
     with db.reader() as s:
@@ -200,6 +207,7 @@ def test_quick_visit_from_the_enterprise_page_fills_the_enterprise(ctx, qtbot, d
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=3000)
     qtbot.keyClick(w.visits.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Ctrl+N on the page
-    qtbot.waitUntil(lambda: len(opened) == 2, timeout=3000)  # a button's shortcut clicks it animated
+    release_modifiers(qtbot, w)
+    qtbot.waitUntil(lambda: len(opened) == 2, timeout=3000)
     assert opened[-1] == ((), ())
     w.close()

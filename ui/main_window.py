@@ -95,7 +95,7 @@ class MainWindow(QMainWindow):
             item.setToolTip(f"{page.title}（Ctrl+{i + 1}）")
             self.nav.addItem(item)
             self.stack.addWidget(page)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._page_changed)
         central = QWidget()
         lay = QHBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
@@ -124,17 +124,15 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         self._action(file_menu, "退出", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("编辑(&E)")
-        # Ctrl+N belongs to the page on screen (新建企业 / 记录走访 …): each page's button holds it.
+        # Ctrl+N and Ctrl+F act on the page on screen (新建企业 / 新建协议 / 记录走访 …): one shortcut each,
+        # held here, so they work wherever the focus is and never clash between pages.
+        self.new_action = self._action(edit_menu, "新建…", QKeySequence.StandardKey.New, self.new_on_page)
+        self.find_action = self._action(edit_menu, "查找", QKeySequence.StandardKey.Find, self.find_on_page)
+        edit_menu.addSeparator()
         self._action(edit_menu, "新建企业…", "", lambda: self._goto(self.enterprises).new_enterprise())
         self._action(edit_menu, "新建合作协议…", "", lambda: self._goto(self.agreements).new_agreement())
         self._action(edit_menu, "新建项目…", "", lambda: self._goto(self.projects).new_project())
         self._action(edit_menu, "记录企业走访…", "Ctrl+Shift+N", self.quick_visit)
-        self._action(
-            edit_menu,
-            "查找",
-            QKeySequence.StandardKey.Find,
-            lambda: self._goto(self.enterprises)._focus_search(),
-        )
         go_menu = self.menuBar().addMenu("转到(&G)")
         for i, page in enumerate(self.pages):
             self._action(go_menu, page.title, f"Ctrl+{i + 1}", lambda _c=False, p=page: self._goto(p))
@@ -148,6 +146,31 @@ class MainWindow(QMainWindow):
         action.triggered.connect(slot)
         menu.addAction(action)
         return action
+
+    @Slot(int)
+    def _page_changed(self, row: int) -> None:
+        self.stack.setCurrentIndex(row)
+        page = self.stack.currentWidget()
+        if not hasattr(self, "new_action"):  # still building
+            return
+        new = getattr(page, "new_record", None)
+        self.new_action.setEnabled(new is not None)
+        self.new_action.setText(f"{getattr(page, 'new_text', '新建').rstrip('…')}…" if new else "新建…")
+        self.find_action.setEnabled(hasattr(page, "focus_search"))
+        if hasattr(page, "focus_view"):
+            page.focus_view()
+
+    @Slot()
+    def new_on_page(self) -> None:
+        page = self.stack.currentWidget()
+        if hasattr(page, "new_record"):
+            page.new_record()
+
+    @Slot()
+    def find_on_page(self) -> None:
+        page = self.stack.currentWidget()
+        if hasattr(page, "focus_search"):
+            page.focus_search()
 
     def _goto(self, page: QWidget) -> QWidget:
         self.nav.setCurrentRow(self.pages.index(page))

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtCore import QModelIndex, Qt, Slot
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -23,8 +13,8 @@ from app.services import enterprise_list as listing
 from app.services import enterprises as svc
 from app.services.common import Changes
 from ui.models.lazy_table import Column, LazyTableModel
-from ui.ops import ReadOp, WriteOp, context, read_now
-from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
+from ui.ops import read_now
+from ui.pages.list_page import ListPage
 
 STATUS_COLORS = {
     "合作中": None,
@@ -71,12 +61,6 @@ COLUMNS = [
 ]
 
 
-def _ids_and_total(s, q: listing.EnterpriseQuery) -> tuple[list[str], int]:
-    """Runs on the database worker: the ids to show and the size of the whole archive."""
-    ids = listing.enterprise_ids(s, q)
-    return ids, listing.count_enterprises(s) if q.filtered else len(ids)
-
-
 class EnterpriseTableModel(LazyTableModel):
     def __init__(self) -> None:
         super().__init__(COLUMNS, lambda ids: read_now(lambda s: listing.enterprise_rows(s, ids)))
@@ -92,128 +76,40 @@ class EnterpriseTableModel(LazyTableModel):
         return super().data(index, role)
 
 
-class EnterprisesPage(QWidget):
+class EnterprisesPage(ListPage):
     """The partner-enterprise archive."""
 
     title = "合作企业档案"
-    loaded = Signal(int)  # number of rows shown, after every (re)load
+    state_key = "enterprises"
+    noun, unit = "企业", "家"
+    new_text = "新建企业"
+    search_hint = "搜索名称、简称、拼音首字母（如 hnxj）、信用代码、联系人或电话"
+    columns = COLUMNS
+    default_sort = ("name", False)
+    watched = ("enterprise", "attachment", "settings", "project")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._sort = ("name", False)
-        self._total_live = -1
-        self._pending_select: str | None = None
-        self.model = EnterpriseTableModel()
-        self._build()
-        context().changes_applied.connect(self._on_changes)
         self.refresh_facets()
-        self.reload()
 
-    # ------------------------------------------------------------ layout
+    def make_model(self) -> LazyTableModel:
+        return EnterpriseTableModel()
 
-    def _build(self) -> None:
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 12, 12, 8)
-        heading = QLabel(self.title)
-        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
-        lay.addWidget(heading)
-
-        bar = QHBoxLayout()
-        self.search = SearchBox("搜索名称、简称、拼音首字母（如 hnxj）、信用代码、联系人或电话  Ctrl+F")
-        self.search.search.connect(lambda _t: self.reload())
-        bar.addWidget(self.search, 3)
-        self.status_box = self._combo("全部状态", listing.Facets().statuses)
-        self.category_box = self._combo("全部类别", listing.Facets().categories)
-        self.industry_box = self._combo("全部行业", ())
-        self.region_box = self._combo("全部地区", ())
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        self.status_box = self.filter_combo("全部状态", listing.Facets().statuses)
+        self.category_box = self.filter_combo("全部类别", listing.Facets().categories)
+        self.industry_box = self.filter_combo("全部行业", ())
+        self.region_box = self.filter_combo("全部地区", ())
         for box in (self.status_box, self.category_box, self.industry_box, self.region_box):
             bar.addWidget(box, 1)
-        lay.addLayout(bar)
 
-        actions = QHBoxLayout()
-        self.new_button = self._button("新建企业", "Ctrl+N", self.new_enterprise)
-        self.edit_button = self._button("编辑", "", self.edit_selected)
-        self.delete_button = self._button("删除", "", self.delete_selected)
-        self.import_button = self._button("从 Excel 导入…", "Ctrl+I", self.import_excel)
-        self.export_button = self._button("导出 Excel…", "Ctrl+E", self.export_excel)
-        self.template_button = self._button("下载导入模板…", "", self.save_template)
-        for b in (self.new_button, self.edit_button, self.delete_button):
-            actions.addWidget(b)
-        actions.addStretch(1)
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet("color:#555;")
-        actions.addWidget(self.count_label)
-        actions.addStretch(1)
+    def add_tools(self, row: QHBoxLayout) -> None:
+        self.import_button = self.button("从 Excel 导入…", "Ctrl+I", self.import_excel)
+        self.export_button = self.button("导出 Excel…", "Ctrl+E", self.export_excel)
+        self.template_button = self.button("下载导入模板…", "", self.save_template)
+        row.addStretch(1)
         for b in (self.import_button, self.export_button, self.template_button):
-            actions.addWidget(b)
-        lay.addLayout(actions)
-
-        self.undo_bar = UndoBar()
-        self.undo_bar.undo_clicked.connect(self._undo_delete)
-        lay.addWidget(self.undo_bar)
-
-        self.stack = QStackedWidget()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSortingEnabled(False)  # sorting is a new id query, not a proxy over all rows
-        header = self.table.horizontalHeader()
-        header.setSectionsClickable(True)
-        header.setSortIndicatorShown(True)
-        header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        header.sectionClicked.connect(self._header_clicked)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for i, col in enumerate(COLUMNS):
-            self.table.setColumnWidth(i, col.width)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setVisible(False)
-        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.empty = EmptyState()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
-
-        find = QAction(self)
-        find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(self._focus_search)
-        self.addAction(find)
-        delete = QAction(self)
-        delete.setShortcut(QKeySequence.StandardKey.Delete)
-        delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        delete.triggered.connect(self.delete_selected)
-        self.table.addAction(delete)
-        enter = QAction(self)
-        enter.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
-        enter.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        enter.triggered.connect(self.edit_selected)
-        self.table.addAction(enter)
-        self._update_buttons()
-
-    def _combo(self, all_text: str, values: Sequence[str]) -> QComboBox:
-        box = QComboBox()
-        box.addItem(all_text, "")
-        for v in values:
-            box.addItem(v, v)
-        box.currentIndexChanged.connect(lambda _i: self.reload())
-        box.setMinimumContentsLength(6)
-        return box
-
-    def _button(self, text: str, shortcut: str, slot) -> QPushButton:
-        b = QPushButton(text)
-        if shortcut:
-            b.setShortcut(shortcut)
-            b.setToolTip(f"{text}（{shortcut}）")
-        b.clicked.connect(slot)
-        return b
-
-    @Slot()
-    def _focus_search(self) -> None:
-        self.search.setFocus()
-        self.search.selectAll()
+            row.addWidget(b)
 
     # ------------------------------------------------------------ querying
 
@@ -231,61 +127,21 @@ class EnterprisesPage(QWidget):
     def has_filter(self) -> bool:
         return self.query().filtered
 
-    def reload(self) -> None:
-        """Run the id query on the worker; the view keeps its rows until the answer arrives."""
-        q = self.query()
-        ReadOp(self, lambda s: _ids_and_total(s, q)).success(self._loaded).run()
+    @staticmethod
+    def ids_and_total(s, q: listing.EnterpriseQuery) -> tuple[list[str], int]:
+        ids = listing.enterprise_ids(s, q)
+        return ids, listing.count_enterprises(s) if q.filtered else len(ids)
 
-    def reload_now(self) -> None:
-        """Synchronous variant (tests)."""
-        q = self.query()
-        self._loaded(read_now(lambda s: _ids_and_total(s, q)))
-
-    def _loaded(self, result: tuple[list[str], int]) -> None:
-        ids, total = result
-        selected = self.selected_ids()
-        self.model.set_ids(ids)
-        self._total_live = total
-        if self.has_filter():
-            self.count_label.setText(f"找到 {len(ids)} 家（共 {total} 家）")
-        else:
-            self.count_label.setText(f"共 {len(ids)} 家企业")
-        self._show_empty_state(ids, total)
-        wanted = [self._pending_select] if self._pending_select else selected
-        self._pending_select = None
-        self._select_ids(wanted)
-        self._update_buttons()
-        self.loaded.emit(len(ids))
-
-    def _show_empty_state(self, ids: list[str], total: int) -> None:
-        if ids:
-            self.stack.setCurrentWidget(self.table)
-            return
-        if total == 0:
-            self.empty.configure(
-                "还没有合作企业",
-                "可以逐家新建，也可以把现有的 Excel 名单一次导入（先下载模板，对照表头即可）。",
-                [
-                    ("新建企业", self.new_enterprise),
-                    ("从 Excel 导入…", self.import_excel),
-                    ("下载导入模板…", self.save_template),
-                ],
-            )
-        else:
-            self.empty.configure(
-                "没有符合条件的企业", "请换个关键词，或清除筛选条件。", [("清除筛选", self.clear_filters)]
-            )
-        self.stack.setCurrentWidget(self.empty)
-
-    def clear_filters(self) -> None:
-        for box in (self.status_box, self.category_box, self.industry_box, self.region_box):
-            box.blockSignals(True)
-            box.setCurrentIndex(0)
-            box.blockSignals(False)
-        self.search.blockSignals(True)
-        self.search.clear()
-        self.search.blockSignals(False)
-        self.reload()
+    def empty_state(self):
+        return (
+            "还没有合作企业",
+            "可以逐家新建，也可以把现有的 Excel 名单一次导入（先下载模板，对照表头即可）。",
+            [
+                ("新建企业", self.new_enterprise),
+                ("从 Excel 导入…", self.import_excel),
+                ("下载导入模板…", self.save_template),
+            ],
+        )
 
     def refresh_facets(self) -> None:
         f = read_now(listing.facets)
@@ -296,51 +152,17 @@ class EnterprisesPage(QWidget):
                 box.removeItem(1)
             for v in values:
                 box.addItem(v, v)
-            i = box.findData(current)
-            box.setCurrentIndex(max(0, i))
+            box.setCurrentIndex(max(0, box.findData(current)))
             box.blockSignals(False)
 
-    @Slot(int)
-    def _header_clicked(self, section: int) -> None:
-        key = COLUMNS[section].sort
-        if key is not None:
-            self._sort = (key, self._sort[0] == key and not self._sort[1])
-            self.reload()
-        self._sync_sort_indicator()
-
-    def _sync_sort_indicator(self) -> None:
-        section = next(i for i, c in enumerate(COLUMNS) if c.sort == self._sort[0])
-        order = Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
-        self.table.horizontalHeader().setSortIndicator(section, order)
-
-    # ------------------------------------------------------------ selection
-
-    def selected_ids(self) -> list[str]:
-        return self.model.selected_ids(self.table)
-
-    def _select_ids(self, ids: Sequence[str]) -> None:
-        sel = self.table.selectionModel()
-        sel.clearSelection()
-        first = True
-        for record_id in ids:
-            r = self.model.row_of(record_id)
-            if r < 0:
-                continue
-            idx = self.model.index(r, 0)
-            flags = sel.SelectionFlag.Select | sel.SelectionFlag.Rows
-            if first:
-                self.table.setCurrentIndex(idx)
-                self.table.scrollTo(idx)
-                first = False
-            sel.select(idx, flags)
-
     def _update_buttons(self) -> None:
-        n = len(self.selected_ids())
-        self.edit_button.setEnabled(n == 1)
-        self.delete_button.setEnabled(n > 0)
-        self.export_button.setEnabled(self._total_live != 0)
+        super()._update_buttons()
+        self.export_button.setEnabled(self._total != 0)
 
     # ------------------------------------------------------------ actions
+
+    def new_record(self) -> None:
+        self.new_enterprise()
 
     def new_enterprise(self) -> None:
         from ui.dialogs.enterprise_dialog import EnterpriseDialog
@@ -349,33 +171,16 @@ class EnterprisesPage(QWidget):
         if dlg.exec() and dlg.saved_id:
             self._pending_select = dlg.saved_id
 
-    def edit_selected(self) -> None:
-        ids = self.selected_ids()
-        if len(ids) != 1:
-            return
+    def open_record(self, record_id: str) -> None:
         from ui.dialogs.enterprise_dialog import EnterpriseDialog
 
-        EnterpriseDialog(self, ids[0]).exec()
+        EnterpriseDialog(self, record_id).exec()
 
-    def delete_selected(self) -> None:
-        ids = self.selected_ids()
-        if not ids:
-            return
-        names = [self.model.row_at(self.model.row_of(i)).name for i in ids[:5]]
-        more = f" 等 {len(ids)} 家" if len(ids) > 5 else ""
-        text = f"确定删除 {'、'.join(names)}{more}？\n\n删除的企业会移到“回收站”，可随时恢复。"
-        if not confirm(self, "删除企业", text):
-            return
-        WriteOp(self, lambda s: svc.delete_enterprises(s, ids)).success(self._deleted).run()
+    def delete_work(self, ids: list[str]):
+        return lambda s: svc.delete_enterprises(s, ids)
 
-    def _deleted(self, changes: Changes) -> None:
-        self._last_deleted = list(changes.ids)
-        self.undo_bar.show_message(f"已删除 {changes.count} 家企业到回收站。")
-
-    def _undo_delete(self) -> None:
-        ids = getattr(self, "_last_deleted", [])
-        if ids:
-            WriteOp(self, lambda s: svc.restore_enterprises(s, ids)).run()
+    def restore_work(self, ids: list[str]):
+        return lambda s: svc.restore_enterprises(s, ids)
 
     def import_excel(self) -> None:
         from ui.dialogs.import_dialog import ImportDialog
@@ -392,20 +197,8 @@ class EnterprisesPage(QWidget):
 
         save_template(self)
 
-    # ------------------------------------------------------------ changes
-
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
-        if changes.table not in ("enterprise", "attachment", "settings"):
-            return
-        self.model.mark_stale(changes.ids)
-        self.refresh_facets()
-        self.reload()
-
-    def save_state(self, settings: QSettings) -> None:
-        settings.setValue("enterprises/header", self.table.horizontalHeader().saveState())
-
-    def restore_state(self, settings: QSettings) -> None:
-        state = settings.value("enterprises/header")
-        if state is not None:
-            self.table.horizontalHeader().restoreState(state)
+        if changes.table in self.watched:
+            self.refresh_facets()
+        super()._on_changes(changes)

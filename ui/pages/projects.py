@@ -83,6 +83,7 @@ class ProjectsPage(QWidget):
     """产教融合项目与平台."""
 
     title = "项目与平台"
+    new_text = "新建项目"
     loaded = Signal(int)  # number of projects shown, after every (re)load
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -166,8 +167,7 @@ class ProjectsPage(QWidget):
         self.stack.addWidget(self.empty)
         lay.addWidget(self.stack, 1)
 
-        self.new_action = self._action("Ctrl+N", self.new_project, self)
-        self._action(QKeySequence.StandardKey.Find, self._focus_search, self)
+        # Ctrl+N and Ctrl+F come from the main window's menu (new_record / focus_search)
         self._action(QKeySequence.StandardKey.Delete, self.delete_selected, self.tree)
         enter = self._action(QKeySequence(Qt.Key.Key_Return), self.edit_selected, self.tree)
         enter.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
@@ -182,8 +182,15 @@ class ProjectsPage(QWidget):
         owner.addAction(action)
         return action
 
+    def new_record(self) -> None:
+        self.new_project()
+
+    def focus_view(self) -> None:
+        """Called when the page comes on screen: the keyboard goes to the list."""
+        (self.tree if self.stack.currentWidget() is self.tree else self.search).setFocus()
+
     @Slot()
-    def _focus_search(self) -> None:
+    def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 

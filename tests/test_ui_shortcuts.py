@@ -1,0 +1,64 @@
+"""Ctrl+N and Ctrl+F act on the page on screen — whatever has the focus, the navigation list included —
+and no two actions share a shortcut (Qt then fires neither)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+
+from ui.ops import DbContext, set_context
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture
+def window(db, qapp, qtbot, monkeypatch):
+    context = DbContext(db)
+    set_context(context)
+    from ui.main_window import MainWindow
+
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=3000)
+    yield w
+    w.close()
+    context.wait()
+    set_context(None)
+
+
+def press(qtbot, widget, key: Qt.Key) -> None:
+    qtbot.keyClick(widget, key, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyRelease(widget, Qt.Key.Key_Control)  # leave no modifier “held” for later tests
+
+
+def test_ctrl_n_and_ctrl_f_follow_the_page(window, qtbot, monkeypatch):
+    called: list[str] = []
+    pages = [window.enterprises, window.agreements, window.projects, window.visits]
+    for page in pages:
+        monkeypatch.setattr(page, "new_record", lambda p=page: called.append(p.title))
+    for page in pages:
+        window._goto(page)
+        window.nav.setFocus()  # focus on the navigation, not in the page
+        press(qtbot, window.nav, Qt.Key.Key_N)
+        press(qtbot, window.nav, Qt.Key.Key_F)
+        assert page.search.hasFocus()
+    assert called == [p.title for p in pages]
+    assert window.new_action.text() == "记录走访…"
+    window._goto(window.trash)  # a page that creates nothing
+    assert not window.new_action.isEnabled()
+
+
+def test_no_two_actions_share_a_shortcut(window):
+    seen: dict[str, list[str]] = {}
+    for action in window.findChildren(QAction):
+        for seq in action.shortcuts():
+            if action.shortcutContext() == Qt.ShortcutContext.WindowShortcut and not seq.isEmpty():
+                seen.setdefault(seq.toString(QKeySequence.SequenceFormat.PortableText), []).append(
+                    action.text()
+                )
+    clashes = {k: v for k, v in seen.items() if len(v) > 1}
+    assert not clashes
+    assert {"Ctrl+N", "Ctrl+F", "Ctrl+Shift+N"} <= set(seen)

@@ -1,0 +1,362 @@
+"""The common shape of a page that lists one kind of record (企业, 协议, 走访 …): a heading, a search box and
+filters, the actions (新建 / 编辑 / 删除 and the page's own), an undo bar after a delete, and a lazily loaded
+table sorted by a service query (ui/models/lazy_table.py) or, when there is nothing to show, an empty state
+that says what to do next.
+
+Keyboard: Enter opens the selected record, Delete deletes (after asking; undo with Ctrl+Z on the bar). Ctrl+N
+and Ctrl+F belong to the main window's menu, which calls `new_record()` / `focus_search()` of the page on
+screen — so they work wherever the focus is and never clash between pages.
+
+A subclass sets the class attributes and implements the hooks marked below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.services.common import Changes
+from ui.models.lazy_table import Column, LazyTableModel
+from ui.ops import ReadOp, WriteOp, context, read_now
+from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
+
+
+class ListPage(QWidget):
+    title = ""
+    state_key = ""  # where the header layout is kept in the UI settings
+    noun = ""  # 企业
+    unit = ""  # 家
+    new_text = "新建"
+    search_hint = ""
+    columns: Sequence[Column] = ()
+    default_sort: tuple[str, bool] = ("", False)
+    watched: tuple[str, ...] = ()  # Changes tables that make the page reload
+    loaded = Signal(int)  # number of rows shown, after every (re)load
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._sort = self.default_sort
+        self._pending_select: str | None = None
+        self._last_deleted: list[str] = []
+        self._total = -1
+        self.model = self.make_model()
+        self._build()
+        context().changes_applied.connect(self._on_changes)
+        self.reload()
+
+    # ------------------------------------------------------------ hooks
+
+    def make_model(self) -> LazyTableModel:
+        raise NotImplementedError
+
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        """Add filter widgets after the search box (filter_combo helps)."""
+
+    def add_actions(self, row: QHBoxLayout) -> None:
+        """Add buttons after 新建 / 编辑 / 删除."""
+
+    def add_tools(self, row: QHBoxLayout) -> None:
+        """Add buttons at the right end of the action row (import, export …)."""
+
+    def query(self) -> Any:
+        """A frozen snapshot of the search, filters and sort, for ids_and_total on the worker."""
+        raise NotImplementedError
+
+    def has_filter(self) -> bool:
+        raise NotImplementedError
+
+    @staticmethod
+    def ids_and_total(s: Session, q: Any) -> tuple[list[str], int]:
+        """Runs on the database worker: the ids to show, and how many records there are unfiltered."""
+        raise NotImplementedError
+
+    def empty_state(self) -> tuple[str, str, list[tuple[str, Callable[[], Any]]]]:
+        """Title, hint and actions shown when there are no records at all."""
+        raise NotImplementedError
+
+    def new_record(self) -> None:
+        raise NotImplementedError
+
+    def open_record(self, record_id: str) -> None:
+        raise NotImplementedError
+
+    def delete_work(self, ids: list[str]) -> Callable[[Session], Changes]:
+        raise NotImplementedError
+
+    def restore_work(self, ids: list[str]) -> Callable[[Session], Changes]:
+        raise NotImplementedError
+
+    def label_of(self, row: Any) -> str:
+        """How the delete confirmation names a record."""
+        return str(getattr(row, "name", "") or getattr(row, "title", ""))
+
+    def clear_filter_widgets(self) -> None:
+        """Reset the page's filters (signals blocked); the search box is cleared by the caller."""
+        for box in self.findChildren(QComboBox):
+            if box.property("filter"):
+                box.blockSignals(True)
+                box.setCurrentIndex(0)
+                box.blockSignals(False)
+
+    # ------------------------------------------------------------ layout
+
+    def _build(self) -> None:
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(12, 12, 12, 8)
+        heading = QLabel(self.title)
+        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
+        lay.addWidget(heading)
+
+        bar = QHBoxLayout()
+        self.search = SearchBox(f"{self.search_hint}  Ctrl+F")
+        self.search.search.connect(lambda _t: self.reload())
+        bar.addWidget(self.search, 3)
+        self.add_filters(bar)
+        lay.addLayout(bar)
+
+        actions = QHBoxLayout()
+        self.new_button = self.button(self.new_text, "Ctrl+N", self.new_record)
+        self.edit_button = self.button("编辑", "Enter", self.edit_selected)
+        self.delete_button = self.button("删除", "Delete", self.delete_selected)
+        for b in (self.new_button, self.edit_button, self.delete_button):
+            actions.addWidget(b)
+        self.add_actions(actions)
+        actions.addStretch(1)
+        self.count_label = QLabel()
+        self.count_label.setStyleSheet("color:#555;")
+        actions.addWidget(self.count_label)
+        self.add_tools(actions)
+        lay.addLayout(actions)
+
+        self.undo_bar = UndoBar()
+        self.undo_bar.undo_clicked.connect(self._undo_delete)
+        lay.addWidget(self.undo_bar)
+
+        self.stack = QStackedWidget()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSortingEnabled(False)  # sorting is a new id query, not a proxy over all rows
+        header = self.table.horizontalHeader()
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(bool(self._sort[0]))
+        header.sectionClicked.connect(self._header_clicked)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for i, col in enumerate(self.columns):
+            self.table.setColumnWidth(i, col.width)
+        self._sync_sort_indicator()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setVisible(False)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
+        self.empty = EmptyState()
+        self.stack.addWidget(self.table)
+        self.stack.addWidget(self.empty)
+        lay.addWidget(self.stack, 1)
+
+        for keys, slot in (
+            ([QKeySequence(QKeySequence.StandardKey.Delete)], self.delete_selected),
+            ([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)], self.edit_selected),
+        ):
+            action = QAction(self.table)
+            action.setShortcuts(keys)
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            action.triggered.connect(slot)
+            self.table.addAction(action)
+        self._update_buttons()
+
+    def button(self, text: str, key: str, slot: Callable[[], Any]) -> QPushButton:
+        b = QPushButton(text)
+        if key:
+            b.setToolTip(f"{text}（{key}）")
+        b.clicked.connect(lambda: slot())
+        return b
+
+    def filter_combo(self, all_text: str, values: Sequence[tuple[str, Any]] | Sequence[str]) -> QComboBox:
+        """A filter drop-down: “全部…” then the values ((label, data) pairs or plain strings)."""
+        box = QComboBox()
+        box.setProperty("filter", True)
+        box.addItem(all_text, "")
+        for v in values:
+            label, data = v if isinstance(v, tuple) else (v, v)
+            box.addItem(label, data)
+        box.setMinimumContentsLength(6)
+        box.currentIndexChanged.connect(lambda _i: self.reload())
+        return box
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def focus_view(self) -> None:
+        """Called when the page comes on screen: the keyboard goes to the list."""
+        (self.table if self.stack.currentWidget() is self.table else self.search).setFocus()
+
+    # ------------------------------------------------------------ loading
+
+    def reload(self) -> None:
+        """Run the id query on the worker; the view keeps its rows until the answer arrives."""
+        q, fn = self.query(), self.ids_and_total
+        ReadOp(self, lambda s: fn(s, q)).success(self._loaded).run()
+
+    def reload_now(self) -> None:
+        """Synchronous variant (tests)."""
+        q, fn = self.query(), self.ids_and_total
+        self._loaded(read_now(lambda s: fn(s, q)))
+
+    def _loaded(self, result: tuple[list[str], int]) -> None:
+        ids, total = result
+        selected = self.selected_ids()
+        self.model.set_ids(ids)
+        self._total = total
+        if self.has_filter():
+            self.count_label.setText(f"找到 {len(ids)} {self.unit}（共 {total} {self.unit}）")
+        else:
+            self.count_label.setText(f"共 {len(ids)} {self.unit}{self.noun}")
+        self._show_empty_state(ids, total)
+        wanted = [self._pending_select] if self._pending_select else selected
+        self._pending_select = None
+        self.select_ids(wanted)
+        self._update_buttons()
+        self.loaded.emit(len(ids))
+
+    def _show_empty_state(self, ids: list[str], total: int) -> None:
+        if ids:
+            self.stack.setCurrentWidget(self.table)
+            return
+        if total == 0:
+            self.empty.configure(*self.empty_state())
+        else:
+            self.empty.configure(
+                f"没有符合条件的{self.noun}",
+                "请换个关键词，或清除筛选条件。",
+                [("清除筛选", self.clear_filters)],
+            )
+        self.stack.setCurrentWidget(self.empty)
+
+    def clear_filters(self) -> None:
+        self.clear_filter_widgets()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.reload()
+
+    @Slot(int)
+    def _header_clicked(self, section: int) -> None:
+        key = self.columns[section].sort
+        if key is not None:
+            self._sort = (key, self._sort[0] == key and not self._sort[1])
+            self.reload()
+        self._sync_sort_indicator()
+
+    def _sync_sort_indicator(self) -> None:
+        section = next((i for i, c in enumerate(self.columns) if c.sort == self._sort[0]), -1)
+        order = Qt.SortOrder.DescendingOrder if self._sort[1] else Qt.SortOrder.AscendingOrder
+        self.table.horizontalHeader().setSortIndicator(section, order)
+
+    # ------------------------------------------------------------ selection
+
+    def selected_ids(self) -> list[str]:
+        return self.model.selected_ids(self.table)
+
+    def selected_row(self) -> Any:
+        ids = self.selected_ids()
+        return self.model.row_at(self.model.row_of(ids[0])) if len(ids) == 1 else None
+
+    def select_ids(self, ids: Sequence[str]) -> None:
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        first = True
+        for record_id in ids:
+            r = self.model.row_of(record_id)
+            if r < 0:
+                continue
+            idx = self.model.index(r, 0)
+            if first:
+                self.table.setCurrentIndex(idx)
+                self.table.scrollTo(idx)
+                first = False
+            sel.select(idx, sel.SelectionFlag.Select | sel.SelectionFlag.Rows)
+
+    def _update_buttons(self) -> None:
+        n = len(self.selected_ids())
+        self.edit_button.setEnabled(n == 1)
+        self.delete_button.setEnabled(n > 0)
+
+    # ------------------------------------------------------------ actions
+
+    def show_record(self, record_id: str) -> None:
+        """Select the record in the list (clearing filters that hide it) and open it."""
+        if self.model.row_of(record_id) < 0 and self.has_filter():
+            self.clear_filters()
+        self._pending_select = record_id
+        self.select_ids([record_id])
+        self.open_record(record_id)
+
+    def created(self, record_id: str | None) -> None:
+        """After a new record was saved: select it once the list has reloaded."""
+        if record_id:
+            self._pending_select = record_id
+            self.reload()
+
+    @Slot()
+    def edit_selected(self) -> None:
+        ids = self.selected_ids()
+        if len(ids) == 1:
+            self.open_record(ids[0])
+
+    @Slot()
+    def delete_selected(self) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        labels = [self.label_of(self.model.row_at(self.model.row_of(i))) for i in ids[:5]]
+        more = f" 等 {len(ids)} {self.unit}" if len(ids) > 5 else ""
+        text = f"确定删除{self.noun} {'、'.join(labels)}{more}？\n\n删除的{self.noun}会移到“回收站”，可随时恢复。"
+        if confirm(self, f"删除{self.noun}", text):
+            WriteOp(self, self.delete_work(ids)).success(self._deleted).run()
+
+    def _deleted(self, changes: Changes) -> None:
+        self._last_deleted = list(changes.ids)
+        self.undo_bar.show_message(f"已删除 {changes.count} {self.unit}{self.noun}到回收站。")
+
+    @Slot()
+    def _undo_delete(self) -> None:
+        if ids := self._last_deleted:
+            WriteOp(self, self.restore_work(ids)).run()
+
+    # ------------------------------------------------------------ changes and state
+
+    @Slot(object)
+    def _on_changes(self, changes: Changes) -> None:
+        if changes.table in self.watched:
+            self.model.mark_stale(changes.ids)
+            self.reload()
+
+    def save_state(self, settings: QSettings) -> None:
+        settings.setValue(f"{self.state_key}/header", self.table.horizontalHeader().saveState())
+
+    def restore_state(self, settings: QSettings) -> None:
+        state = settings.value(f"{self.state_key}/header")
+        if state is not None:
+            self.table.horizontalHeader().restoreState(state)
