@@ -87,7 +87,9 @@ def save(dlg, qtbot) -> None:
 def test_empty_page_offers_new_project(page):
     assert page.stack.currentWidget() is page.empty
     assert "还没有产教融合项目" in page.empty.title.text()
-    assert page.new_text == "新建项目"  # the main window's Ctrl+N (新建…) calls new_record on the page on screen
+    assert (
+        page.new_text == "新建项目"
+    )  # the main window's Ctrl+N (新建…) calls new_record on the page on screen
 
 
 def test_projects_of_each_tier_grouped_under_their_header(page, qtbot, db):

@@ -211,3 +211,20 @@ def test_quick_visit_from_the_enterprise_page_fills_the_enterprise(ctx, qtbot, d
     qtbot.waitUntil(lambda: len(opened) == 2, timeout=3000)
     assert opened[-1] == ((), ())
     w.close()
+
+
+def test_enter_on_a_partial_match_lets_the_user_choose_or_add_the_new_name(ctx, qtbot, known):
+    d = dialog(qtbot)
+    enter_name(d, "湖南湘江")  # part of a known name: nothing is added behind the user's back
+    assert chosen(d) == ((), ())
+    rows = [d.enterprises.results.item(i).text() for i in range(d.enterprises.results.count())]
+    assert rows[0] == "湖南湘江智能装备有限公司" and rows[-1].startswith("＋ 新增“湖南湘江”")
+    d.enterprises.results.setCurrentRow(len(rows) - 1)
+    qtbot.keyClick(d.enterprises.results, Qt.Key.Key_Return)
+    assert chosen(d) == ((), ("湖南湘江",))
+    d.enterprises.search_now("hnxj")
+    qtbot.keyClick(d.enterprises.results, Qt.Key.Key_Return)  # the first match is current
+    assert chosen(d) == ((known,), ("湖南湘江",))
+    d.enterprises.chosen.setCurrentRow(0)
+    qtbot.keyClick(d.enterprises.chosen, Qt.Key.Key_Delete)
+    assert chosen(d) == ((known,), ())

@@ -101,7 +101,7 @@ class VisitDialog(QDialog):
         self.enterprises = RecordPicker(
             enterprise_search,
             chosen_title="走访的企业",
-            placeholder="企业名称或拼音首字母，↓ 选择，回车加入；档案中没有的回车即新增",
+            placeholder="企业名称或拼音首字母，如 hnxj",
             allow_new=True,
             new_hint="（新增企业，保存时建档）",
         )
@@ -150,6 +150,9 @@ class VisitDialog(QDialog):
         self._draft_timer = QTimer(self, singleShot=True, interval=500)
         self._draft_timer.timeout.connect(self.keep_draft)
         self.enterprises.changed.connect(self._changed)
+        self.enterprises.search.setToolTip(
+            "输入企业名称或拼音首字母：↓ 选择、回车加入；档案中没有的企业输入全称回车，保存走访时新建"
+        )
         for w in (self.leader, self.participants, self.pay):
             w.textChanged.connect(self._changed)
         for w in (self.purpose, self.findings, self.follow_up):
