@@ -319,3 +319,100 @@ class VisitEnterprise(Base):
     visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True)
     enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id"), primary_key=True, index=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ---------------------------------------------------------------- funds (经费) and assets (资产), H第十五条, H第十六条
+
+BUDGET_CATEGORIES = ("设备", "材料", "差旅", "劳务", "培训", "会议", "其他")  # seeded by migration 0004
+LEDGER_DIRECTIONS = ("收入", "支出")
+ASSET_OWNERS = ("学校", "企业", "共有")
+CONTRIBUTION_KINDS = ("捐赠", "准捐赠", "其他")  # 产学合作 report: 捐赠 / 准捐赠设备总值
+ASSET_STATUSES = ("在用", "维修", "已处置")
+REPAIR_KINDS = ("大修", "更换")  # H第十六条(二): 重大维修或更新
+DISPOSAL_METHODS = ("清算", "移交", "折价补偿")  # H第十六条(三)
+
+
+class BudgetCategory(RecordMixin, Base):
+    """经费类别 (user-extensible; the usual seven are seeded with fixed ids by migration 0004)."""
+
+    __tablename__ = "budget_category"
+    name: Mapped[str] = mapped_column(String(40))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Budget(RecordMixin, Base):
+    """经费预算: one line per 年度 (calendar year), project and category, in fen."""
+
+    __tablename__ = "budget"
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    category_id: Mapped[str] = mapped_column(ForeignKey("budget_category.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class LedgerEntry(RecordMixin, Base):
+    """经费台账 entry: 收入 or 支出, amount > 0 in fen; `year` is the entry date's year (stored for the
+    list filters). Invoice scans: Attachment owner_type "ledger_entry"."""
+
+    __tablename__ = "ledger_entry"
+    entry_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(4))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    voucher_no: Mapped[str] = mapped_column(String(50), default="", index=True)
+    counterparty: Mapped[str] = mapped_column(String(200), default="")
+    summary: Mapped[str] = mapped_column(String(200), default="")
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    category_id: Mapped[str | None] = mapped_column(ForeignKey("budget_category.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+Index("ix_ledger_entry_year_date", LedgerEntry.year, LedgerEntry.entry_date)
+
+
+class Asset(RecordMixin, Base):
+    """产教融合资产 (H第十六条): total value = quantity × unit value (computed, not stored)."""
+
+    __tablename__ = "asset"
+    name: Mapped[str] = mapped_column(String(200))
+    spec: Mapped[str] = mapped_column(String(200), default="")
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    unit_value_fen: Mapped[int] = mapped_column(Integer, default=0)
+    owner: Mapped[str] = mapped_column(String(4), default="学校")
+    contributed_by_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    contribution_kind: Mapped[str] = mapped_column(String(6), default="")  # "" = not contributed
+    agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreement.id"), index=True)
+    location: Mapped[str] = mapped_column(String(200), default="")  # place or practice base
+    custodian: Mapped[str] = mapped_column(String(50), default="")  # 保管责任人, H第十六条(二)
+    acquired_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(6), default="在用", index=True)
+    major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AssetRepair(RecordMixin, Base):
+    """重大维修或更新: confirmed only when both the school and the enterprise side have a confirmation date."""
+
+    __tablename__ = "asset_repair"
+    asset_id: Mapped[str] = mapped_column(ForeignKey("asset.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(4))
+    description: Mapped[str] = mapped_column(Text, default="")
+    cost_fen: Mapped[int] = mapped_column(Integer, default=0)
+    happened_on: Mapped[dt.date | None] = mapped_column(Date)
+    school_person: Mapped[str] = mapped_column(String(50), default="")
+    school_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+    enterprise_person: Mapped[str] = mapped_column(String(50), default="")
+    enterprise_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class AssetDisposal(RecordMixin, Base):
+    """资产处置 when a cooperation ends (H第十六条(三)); the asset becomes 已处置."""
+
+    __tablename__ = "asset_disposal"
+    asset_id: Mapped[str] = mapped_column(ForeignKey("asset.id"), index=True)
+    method: Mapped[str] = mapped_column(String(6))
+    value_fen: Mapped[int] = mapped_column(Integer, default=0)
+    disposed_on: Mapped[dt.date] = mapped_column(Date)
+    agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreement.id"), index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
