@@ -54,7 +54,7 @@ def rec(db) -> dict[str, str]:
 @pytest.fixture
 def saved(monkeypatch, tmp_path) -> dict[str, list]:
     """ask_save answers a file in tmp_path; offer_open and show_error record instead of showing a box."""
-    from ui import files
+    from ui import documents, files
     from ui.dialogs import agreement_dialog
 
     seen: dict[str, list] = {"asked": [], "offered": [], "errors": []}
@@ -67,7 +67,8 @@ def saved(monkeypatch, tmp_path) -> dict[str, list]:
 
     monkeypatch.setattr(files, "ask_save", ask_save)
     monkeypatch.setattr(files, "offer_open", lambda _p, path, _text: seen["offered"].append(path))
-    monkeypatch.setattr(agreement_dialog, "show_error", lambda _p, exc, _t="": seen["errors"].append(exc))
+    for module in (documents, agreement_dialog):
+        monkeypatch.setattr(module, "show_error", lambda _p, exc, _t="": seen["errors"].append(exc))
     return seen
 
 

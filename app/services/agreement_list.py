@@ -58,7 +58,8 @@ def _status_condition(status: str, today: dt.date):
     return Agreement.status == status
 
 
-def _filtered(q: AgreementQuery, today: dt.date):
+def matching(q: AgreementQuery, today: dt.date):
+    """The ids the query finds, unordered (the list, its count and the pickers search the same way)."""
     stmt = select(Agreement.id).where(in_view(Agreement, q.deleted))
     for term in clean_text(q.text).split(" "):
         if term:
@@ -116,13 +117,13 @@ def agreement_ids(
     today = today or dt.date.today()
     col = _effective_col(today) if q.sort == "status" else SORT_COLUMNS.get(q.sort, Agreement.ends_on)
     order = [col.desc() if q.descending else col.asc(), Agreement.id]
-    return list(s.scalars(_filtered(q, today).order_by(*order)))
+    return list(s.scalars(matching(q, today).order_by(*order)))
 
 
 def count_agreements(
     s: Session, q: AgreementQuery = AgreementQuery(), *, today: dt.date | None = None
 ) -> int:
-    stmt = _filtered(q, today or dt.date.today()).subquery()
+    stmt = matching(q, today or dt.date.today()).subquery()
     return s.scalar(select(func.count()).select_from(stmt)) or 0
 
 

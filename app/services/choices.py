@@ -39,7 +39,7 @@ def enterprise_choices(s: Session, text: str = "", limit: int = 50) -> list[Choi
     in the order of the enterprise list (by pinyin)."""
     q = enterprise_list.EnterpriseQuery(text=text)
     stmt = (
-        enterprise_list._filtered(q)  # the list's own search, so a picker finds what the list finds
+        enterprise_list.matching(q)  # the list's own search, so a picker finds what the list finds
         .add_columns(Enterprise.name)
         .order_by(enterprise_list.SORT_COLUMNS["name"], Enterprise.id)
         .limit(limit)
@@ -51,7 +51,7 @@ def agreement_choices(s: Session, text: str = "", limit: int = 50) -> list[Choic
     """Live agreements matching a search (title, number, enterprise), at most `limit`, latest end first."""
     q = agreement_list.AgreementQuery(text=text)
     stmt = (
-        agreement_list._filtered(q, dt.date.today())
+        agreement_list.matching(q, dt.date.today())
         .order_by(agreement_list.SORT_COLUMNS["ends_on"].desc(), Agreement.id)
         .limit(limit)
     )

@@ -106,7 +106,9 @@ def _term_condition(term: str):
     return or_(*conds)
 
 
-def _filtered(q: EnterpriseQuery) -> Select:
+def matching(q: EnterpriseQuery) -> Select:
+    """The ids the query finds, unordered: the list, its count and the pickers (app/services/choices.py)
+    all search the same way."""
     stmt = select(Enterprise.id)
     stmt = stmt.where(in_view(Enterprise, q.deleted))
     for term in clean_text(q.text).split(" "):
@@ -130,11 +132,11 @@ def enterprise_ids(s: Session, q: EnterpriseQuery = EnterpriseQuery()) -> list[s
     """All matching ids in display order (cheap even for 100k rows); rows are fetched on demand."""
     col = SORT_COLUMNS.get(q.sort, Enterprise.pinyin_full)
     order = [col.desc() if q.descending else col.asc(), Enterprise.id]
-    return list(s.scalars(_filtered(q).order_by(*order)))
+    return list(s.scalars(matching(q).order_by(*order)))
 
 
 def count_enterprises(s: Session, q: EnterpriseQuery = EnterpriseQuery()) -> int:
-    return s.scalar(select(func.count()).select_from(_filtered(q).subquery())) or 0
+    return s.scalar(select(func.count()).select_from(matching(q).subquery())) or 0
 
 
 ROW_COLUMNS = (

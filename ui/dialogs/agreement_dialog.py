@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMenu,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -43,7 +42,6 @@ from app.errors import ValidationError, ValidationErrors
 from app.services import agreements as svc
 from app.services.choices import Choice, chosen_labels
 from app.services.common import Changes
-from ui import files
 from ui.attachments_panel import AttachmentsPanel
 from ui.dialogs.agreement_transition import (  # noqa: F401 (the agreements page imports them from here)
     STATUS_COLORS,
@@ -53,75 +51,15 @@ from ui.dialogs.agreement_transition import (  # noqa: F401 (the agreements page
     status_color,
     transition_work,
 )
+from ui.documents import ask_document_path, document_menu, write_document
 from ui.errors import show_error
-from ui.ops import ReadOp, WriteOp, read_now
+from ui.ops import WriteOp, read_now
 from ui.pickers import RecordPicker, enterprise_search
 from ui.settings import ui_settings
 from ui.widgets import OptionalDate, confirm
 
 ERROR_STYLE = "color:#c42b1c;"
 BASIC_FIELDS = ("number", "title", "kind", "enterprise_ids", "signed_on", "starts_on", "ends_on", "status")
-
-
-WORD_FILTER = "Word 文档 (*.docx)"
-
-
-# ---------------------------------------------------------------- Word documents (also the project reports tab)
-
-
-def document_menu(parent: QWidget, kind: str, generate: Callable[[Path | None], None]) -> QMenu:
-    """生成 with the built-in template or a custom .docx, and 另存内置模板 to edit it in Word."""
-    menu = QMenu(parent)
-    menu.addAction("用内置模板生成…", lambda: generate(None))
-    menu.addAction("用自定义模板生成…", lambda: _generate_custom(parent, generate))
-    menu.addSeparator()
-    menu.addAction("另存内置模板（在 Word 中修改）…", lambda: save_builtin_template(parent, kind))
-    return menu
-
-
-def ask_template(parent: QWidget) -> Path | None:
-    return files.ask_open(parent, "选择 Word 模板（.docx）", "docs", WORD_FILTER)
-
-
-def _generate_custom(parent: QWidget, generate: Callable[[Path | None], None]) -> None:
-    template = ask_template(parent)
-    if template is not None:
-        generate(template)
-
-
-def ask_document_path(parent: QWidget, kind: str, title: str, semester: str = "") -> Path | None:
-    name = docs.default_file_name(kind, title, semester)
-    path = files.ask_save(parent, f"保存{docs.KINDS[kind]}", "docs", name, WORD_FILTER)
-    if path is not None and path.suffix.lower() != ".docx":
-        path = path.with_name(path.name + ".docx")
-    return path
-
-
-def write_document(parent: QWidget, work: Callable[..., Path], what: str) -> None:
-    """Write a document on the database worker (it only reads), then offer to open it."""
-
-    def done(path: Path) -> None:
-        files.offer_open(parent, path, f"{what}已生成：\n{path}")
-
-    def failed(exc: BaseException) -> None:
-        show_error(parent, exc, f"生成{what}失败")
-
-    ReadOp(parent, work).success(done).failure(failed).run()
-
-
-def save_builtin_template(parent: QWidget, kind: str) -> None:
-    name = f"{docs.KINDS[kind]}模板.docx"
-    path = files.ask_save(parent, "另存内置模板", "docs", name, WORD_FILTER)
-    if path is None:
-        return
-    try:
-        docs.save_builtin_template(kind, path)
-    except Exception as e:  # shown to the user, never lost
-        show_error(parent, e, "保存模板失败")
-        return
-    files.offer_open(
-        parent, path, f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“用自定义模板生成…”生成文档。"
-    )
 
 
 # ---------------------------------------------------------------- the form

@@ -33,7 +33,7 @@ from app.errors import ValidationErrors
 from app.services import attachments as att
 from app.services import meetings as msvc
 from app.services.common import Changes
-from ui.dialogs.agreement_dialog import ask_document_path, ask_template, document_menu, write_document
+from ui.documents import ask_document_path, ask_template, document_menu, write_document
 from ui.errors import show_error
 from ui.ops import WriteOp, read_now
 from ui.widgets import OptionalDate

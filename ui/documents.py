@@ -1,0 +1,72 @@
+"""Word documents from the forms (the agreement draft, a project's 运行报告): the 生成 ▾ menu (built-in or a
+custom template, or save the built-in one to edit in Word), where to save, writing on the database worker
+(it only reads), and offering to open the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtWidgets import QMenu, QWidget
+
+from app.docs import cooperation as docs
+from ui import files
+from ui.errors import show_error
+from ui.ops import ReadOp
+
+WORD_FILTER = "Word 文档 (*.docx)"
+
+
+def document_menu(parent: QWidget, kind: str, generate: Callable[[Path | None], None]) -> QMenu:
+    """生成 with the built-in template or a custom .docx, and 另存内置模板 to edit it in Word."""
+    menu = QMenu(parent)
+    menu.addAction("用内置模板生成…", lambda: generate(None))
+    menu.addAction("用自定义模板生成…", lambda: _generate_custom(parent, generate))
+    menu.addSeparator()
+    menu.addAction("另存内置模板（在 Word 中修改）…", lambda: save_builtin_template(parent, kind))
+    return menu
+
+
+def ask_template(parent: QWidget) -> Path | None:
+    return files.ask_open(parent, "选择 Word 模板（.docx）", "docs", WORD_FILTER)
+
+
+def _generate_custom(parent: QWidget, generate: Callable[[Path | None], None]) -> None:
+    template = ask_template(parent)
+    if template is not None:
+        generate(template)
+
+
+def ask_document_path(parent: QWidget, kind: str, title: str, semester: str = "") -> Path | None:
+    name = docs.default_file_name(kind, title, semester)
+    path = files.ask_save(parent, f"保存{docs.KINDS[kind]}", "docs", name, WORD_FILTER)
+    if path is not None and path.suffix.lower() != ".docx":
+        path = path.with_name(path.name + ".docx")
+    return path
+
+
+def write_document(parent: QWidget, work: Callable[..., Path], what: str) -> None:
+    """Write a document on the database worker (it only reads), then offer to open it."""
+
+    def done(path: Path) -> None:
+        files.offer_open(parent, path, f"{what}已生成：\n{path}")
+
+    def failed(exc: BaseException) -> None:
+        show_error(parent, exc, f"生成{what}失败")
+
+    ReadOp(parent, work).success(done).failure(failed).run()
+
+
+def save_builtin_template(parent: QWidget, kind: str) -> None:
+    name = f"{docs.KINDS[kind]}模板.docx"
+    path = files.ask_save(parent, "另存内置模板", "docs", name, WORD_FILTER)
+    if path is None:
+        return
+    try:
+        docs.save_builtin_template(kind, path)
+    except Exception as e:  # shown to the user, never lost
+        show_error(parent, e, "保存模板失败")
+        return
+    files.offer_open(
+        parent, path, f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“用自定义模板生成…”生成文档。"
+    )
