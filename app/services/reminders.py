@@ -13,7 +13,13 @@ Rules here:
   2: 2月1日–7月31日); a project without a start
   date is not asked for reports; due = the semester's last day;
 - active partners (合作中) not visited in the last 365 days (partner_not_visited), H第十七条; due = the last
-  visit (or the cooperation start) + 365 days, none if neither is known.
+  visit (or the cooperation start) + 365 days, none if neither is known;
+- budget lines of this year and last year whose expenses exceed the budget (budget_overspent), H第十五条;
+  due = the line's latest expense; it opens the budget record (or the project's 经费 tab when the line has
+  no budget at all);
+- assets of a terminated (终止) agreement not yet disposed (asset_not_disposed), H第十六条(三); due = the day
+  the agreement was terminated;
+- assets in use without a custodian (asset_no_custodian), H第十六条(二).
 """
 
 from __future__ import annotations
@@ -22,11 +28,22 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.db.models import ActionItem, Agreement, Enterprise, Meeting, OperationReport, Project
+from app.db.models import (
+    ActionItem,
+    Agreement,
+    AgreementTransition,
+    Asset,
+    Enterprise,
+    Meeting,
+    OperationReport,
+    Project,
+)
+from app.domain.money import format_money
 from app.domain.semesters import past_semesters, semester_bounds
+from app.services.funds import overspent_lines
 from app.services.settings import get_semester_calendar
 from app.services.visits import last_visits
 
@@ -34,7 +51,7 @@ from app.services.visits import last_visits
 @dataclass(frozen=True)
 class Reminder:
     kind: str
-    record_type: str  # agreement / action_item / project / enterprise
+    record_type: str  # agreement / action_item / project / enterprise / budget / asset
     record_id: str
     title: str
     due: dt.date | None
@@ -51,12 +68,16 @@ KIND_LABELS = {
     "project_no_leader": "项目无负责人",
     "operation_report_missing": "缺运行报告",
     "partner_not_visited": "一年未走访",
+    "budget_overspent": "经费超预算",
+    "asset_not_disposed": "终止合作资产未处置",
+    "asset_no_custodian": "资产无保管责任人",
 }
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where a reminder leads: the record to open (agreement / project / enterprise) and the tab in it."""
+    """Where a reminder leads: the record to open (agreement / project / enterprise / budget / asset) and the
+    tab in it."""
 
     record_type: str
     record_id: str
@@ -79,6 +100,8 @@ def target_of(s: Session, r: Reminder) -> Target:
         return Target("project", project_id or "", "meetings")
     if r.kind == "operation_report_missing":
         return Target("project", r.record_id, "reports")
+    if r.kind == "budget_overspent" and r.record_type == "project":  # a line without any budget record
+        return Target("project", r.record_id, "funds")
     return Target(r.record_type, r.record_id)
 
 
@@ -219,3 +242,61 @@ def partners_not_visited(s: Session, today: dt.date) -> list[Reminder]:
         due = base + dt.timedelta(days=365) if base else None
         out.append(Reminder("partner_not_visited", "enterprise", eid, name, due, message, "H第十七条"))
     return out
+
+
+@rule
+def budgets_overspent(s: Session, today: dt.date) -> list[Reminder]:
+    out = []
+    for line in overspent_lines(s, years=(today.year - 1, today.year)):
+        record = ("budget", line.budget_id) if line.budget_id else ("project", line.project_id)
+        budget = f"预算{format_money(line.budget_fen)}" if line.budget_fen else "未编制预算"
+        message = f"支出{format_money(line.spent_fen)}，{budget}，超出{format_money(-line.remaining_fen)}"
+        title = f"{line.project_name}：{line.year}年度{line.category_name}"
+        out.append(Reminder("budget_overspent", *record, title, line.last_expense_on, message, "H第十五条"))
+    return out
+
+
+@rule
+def assets_not_disposed(s: Session, today: dt.date) -> list[Reminder]:
+    ended = (
+        select(AgreementTransition.agreement_id, func.max(AgreementTransition.at).label("at"))
+        .where(AgreementTransition.to_status == "终止")
+        .group_by(AgreementTransition.agreement_id)
+        .subquery()
+    )
+    rows = s.execute(
+        select(Asset.id, Asset.name, Agreement.title, Agreement.number, ended.c.at)
+        .join(Agreement, Agreement.id == Asset.agreement_id)
+        .outerjoin(ended, ended.c.agreement_id == Agreement.id)
+        .where(
+            Asset.deleted_at.is_(None),
+            Asset.status != "已处置",
+            Agreement.deleted_at.is_(None),
+            Agreement.status == "终止",
+        )
+    )
+    return [
+        Reminder(
+            "asset_not_disposed",
+            "asset",
+            aid,
+            name,
+            at.date() if at else None,
+            f"协议“{_agreement_title(number, title)}”已终止，资产尚未处置（清算、移交或折价补偿）",
+            "H第十六条(三)",
+        )
+        for aid, name, title, number, at in rows
+    ]
+
+
+@rule
+def assets_without_custodian(s: Session, today: dt.date) -> list[Reminder]:
+    rows = s.execute(
+        select(Asset.id, Asset.name).where(
+            Asset.deleted_at.is_(None), Asset.status != "已处置", Asset.custodian == ""
+        )
+    )
+    return [
+        Reminder("asset_no_custodian", "asset", aid, name, None, "资产尚未指定保管责任人", "H第十六条(二)")
+        for aid, name in rows
+    ]

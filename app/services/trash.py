@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,7 +18,13 @@ from sqlalchemy.orm import Session
 from app.db.models import (
     TIER_LABELS,
     Agreement,
+    Asset,
+    AssetDisposal,
+    AssetRepair,
+    Budget,
+    BudgetCategory,
     Enterprise,
+    LedgerEntry,
     Meeting,
     OperationReport,
     Project,
@@ -220,3 +226,122 @@ def _purge_visit(s: Session, v: Visit) -> None:
 
 
 register(TrashKind("visit", "企业走访", "条", Visit, _visit_rows, _purge_visit))
+
+
+# ------------------------------------------------------------------ funds and assets (经费台账, 预算, 资产)
+
+
+def _ledger_rows(s: Session) -> list[TrashRow]:
+    from app.domain.money import format_money
+
+    stmt = _deleted(
+        LedgerEntry,
+        LedgerEntry.entry_date,
+        LedgerEntry.direction,
+        LedgerEntry.amount_fen,
+        LedgerEntry.summary,
+        LedgerEntry.voucher_no,
+        Project.name.label("project"),
+    ).join(Project, Project.id == LedgerEntry.project_id)
+    return [
+        TrashRow(
+            r.id,
+            f"{r.entry_date:%Y-%m-%d} {r.direction} {format_money(r.amount_fen)} {r.summary}".strip(),
+            f"{r.project}  {r.voucher_no}".strip(),
+            r.deleted_at,
+        )
+        for r in s.execute(stmt)
+    ]
+
+
+def _purge_ledger_entry(s: Session, e: LedgerEntry) -> None:
+    purge_owner_attachments(s, "ledger_entry", e.id)
+    s.delete(e)
+
+
+register(TrashKind("ledger_entry", "经费台账", "条", LedgerEntry, _ledger_rows, _purge_ledger_entry))
+
+
+def _budget_rows(s: Session) -> list[TrashRow]:
+    from app.domain.money import format_money
+
+    stmt = (
+        _deleted(Budget, Budget.year, Budget.amount_fen, Project.name.label("project"), BudgetCategory.name)
+        .join(Project, Project.id == Budget.project_id)
+        .join(BudgetCategory, BudgetCategory.id == Budget.category_id)
+    )
+    return [
+        TrashRow(r.id, f"{r.project} {r.year}年度 {r.name}预算", format_money(r.amount_fen), r.deleted_at)
+        for r in s.execute(stmt)
+    ]
+
+
+def _purge_budget(s: Session, b: Budget) -> None:
+    s.delete(b)
+
+
+register(TrashKind("budget", "经费预算", "条", Budget, _budget_rows, _purge_budget))
+
+
+def _asset_rows(s: Session) -> list[TrashRow]:
+    return [
+        TrashRow(r.id, f"{r.name} {r.spec}".strip(), f"{r.status}  {r.custodian}".strip(), r.deleted_at)
+        for r in s.execute(_deleted(Asset, Asset.name, Asset.spec, Asset.status, Asset.custodian))
+    ]
+
+
+def _purge_asset(s: Session, a: Asset) -> None:
+    for model in (AssetRepair, AssetDisposal):
+        for child in s.scalars(select(model).where(model.asset_id == a.id)):
+            s.delete(child)
+    purge_owner_attachments(s, "asset", a.id)
+    s.flush()
+    s.delete(a)
+
+
+register(TrashKind("asset", "资产", "项", Asset, _asset_rows, _purge_asset))
+
+
+def _refuse_if_used(s: Session, what: str, checks: list[tuple[object, str]]) -> None:
+    for stmt, label in checks:
+        n = s.scalar(select(func.count()).select_from(stmt.subquery()))  # type: ignore[attr-defined]
+        if n:
+            raise AppError(f"{what}仍被{n}{label}引用，不能彻底删除（可留在回收站中，或先修改这些记录）")
+
+
+def _purge_project_with_funds(s: Session, p: Project) -> None:
+    """A project's budgets and ledger entries are kept: the project stays in the 回收站 while any exist."""
+    _refuse_if_used(
+        s,
+        f"项目“{p.name}”",
+        [
+            (select(Budget.id).where(Budget.project_id == p.id), "条经费预算"),
+            (select(LedgerEntry.id).where(LedgerEntry.project_id == p.id), "条经费台账记录"),
+        ],
+    )
+    _purge_project(s, p)
+
+
+def _purge_agreement_with_assets(s: Session, a: Agreement) -> None:
+    _refuse_if_used(
+        s,
+        f"协议“{a.title}”",
+        [
+            (select(Asset.id).where(Asset.agreement_id == a.id), "项资产"),
+            (select(AssetDisposal.id).where(AssetDisposal.agreement_id == a.id), "条资产处置记录"),
+        ],
+    )
+    _purge_agreement(s, a)
+
+
+def _purge_enterprise_with_assets(s: Session, ent: Enterprise) -> None:
+    _refuse_if_used(
+        s, f"企业“{ent.name}”", [(select(Asset.id).where(Asset.contributed_by_id == ent.id), "项资产")]
+    )
+    _purge_enterprise(s, ent)
+
+
+# The same kinds as above (same place in the 回收站), purged only when no fund or asset record names them.
+register(replace(KINDS["project"], purge_one=_purge_project_with_funds))
+register(replace(KINDS["agreement"], purge_one=_purge_agreement_with_assets))
+register(replace(KINDS["enterprise"], purge_one=_purge_enterprise_with_assets))
