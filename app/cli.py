@@ -66,7 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 # Each area adds its own top-level commands in a module of app/commands/ with
 # `register(sub, db_parent) -> {command: handler}`; list the module here.
-AREA_COMMANDS: tuple[str, ...] = ("app.commands.agreements", "app.commands.backup", "app.commands.docs")
+AREA_COMMANDS: tuple[str, ...] = (
+    "app.commands.agreements",
+    "app.commands.backup",
+    "app.commands.docs",
+    "app.commands.funds",
+)
 
 
 def open_db(args: argparse.Namespace):

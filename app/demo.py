@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise
 from app.demo_cooperation import fill_cooperation
+from app.demo_funds import fill_funds
 from app.domain.codes import USCC_ALPHABET, uscc_check_char
 from app.domain.names import name_key, pinyin_keys
 from app.errors import AppError
@@ -329,7 +330,9 @@ def fill_demo(
     today: dt.date | None = None,
 ) -> dict[str, int]:
     """Fill an empty database with demo data; return {Chinese table label: rows written}. Agreements,
-    projects, meetings and visits (app/demo_cooperation.py) are dated relative to `today`."""
+    projects, meetings and visits (app/demo_cooperation.py), budgets, ledger entries and assets
+    (app/demo_funds.py) are dated relative to `today`; the large demo adds as many ledger entries as
+    enterprises, written in bulk."""
     if size not in SIZES:
         raise AppError(f"演示数据规模应为 small 或 large，而不是“{size}”")
     if s.scalar(select(func.count()).select_from(Enterprise)):
@@ -342,20 +345,20 @@ def fill_demo(
         counts["专业"] = len(DEMO_PROFILE.majors)
     records = _Generator(seed)
     n = SIZES[size]
+    today = today or dt.date.today()
     if size == "small":
         counts.update(_write_with_services(s, records, n, progress, cancel))
         counts.update(
-            fill_cooperation(
-                s, seed=seed, today=today or dt.date.today(), agreements=40, progress=progress, cancel=cancel
-            )
+            fill_cooperation(s, seed=seed, today=today, agreements=40, progress=progress, cancel=cancel)
         )
+        counts.update(fill_funds(s, seed=seed, today=today, progress=progress, cancel=cancel))
     else:
         counts.update(_write_bulk(s, records, n, progress, cancel))
         counts.update(
             fill_cooperation(
                 s,
                 seed=seed,
-                today=today or dt.date.today(),
+                today=today,
                 agreements=n // 5,
                 progress=progress,
                 cancel=cancel,
@@ -363,6 +366,9 @@ def fill_demo(
                 at=1.0,
                 max_visits=3000,
             )
+        )
+        counts.update(
+            fill_funds(s, seed=seed, today=today, progress=progress, cancel=cancel, at=1.0, bulk_entries=n)
         )
     progress(1.0, "演示数据已生成")
     return counts
