@@ -81,6 +81,9 @@ def test_small_fill_cooperation_triggers_every_reminder(small_db: Database) -> N
         "project_no_leader",
         "operation_report_missing",
         "partner_not_visited",
+        "budget_overspent",
+        "asset_not_disposed",
+        "asset_no_custodian",
     }
     assert all(tiers.values()) and sum(tiers.values()) == 12
     with small_db.reader() as s:
