@@ -381,3 +381,27 @@ def test_cli_funds_summary_json(db: Database, db_path: Path, setup: dict[str, st
     assert text.returncode == 0 and "合计" in text.stdout
     bad = run_cli("funds", "summary", "--db", str(db_path), "--year", "二〇二六")
     assert bad.returncode == 2
+
+
+# ---------------------------------------------------------------- demo
+
+
+def test_bulk_demo_ledger_as_the_service_stores_it(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.demo as demo
+
+    monkeypatch.setitem(demo.SIZES, "large", 2500)
+    monkeypatch.setattr(demo, "CHUNK", 1000)
+    with db.session() as s:
+        counts = demo.fill_demo(s, size="large", today=TODAY)
+    with db.reader() as s:
+        n = s.scalar(select(func.count()).select_from(LedgerEntry))
+        logged = s.scalar(
+            select(func.count()).select_from(AuditLog).where(AuditLog.table_name == "ledger_entry")
+        )
+        budgets = s.scalar(select(func.count()).select_from(Budget))
+        summary = budget_summary(s)
+        index = ledger_index(s)
+        old = ledger_rows(s, index.ids[:5])
+    assert counts["经费台账"] == n == logged > 2500 and counts["经费预算"] == budgets
+    assert index.balances[-1] == summary.total_income_fen - summary.total_expense_fen
+    assert all(r.entry_date.year == TODAY.year - 11 and r.voucher_no for r in old.values())
