@@ -99,6 +99,7 @@ def steps() -> None:
     run("init in a folder named outside GBK", "init", "--db", rare, makes=(rare,))
     run("selftest (core, no GUI)", "selftest", needs="app.selftest")
     run("demo data", "demo", "--db", DB, needs="app.demo")
+    funds_summary()
     backup_and_restore()
     word_documents()
 
@@ -143,6 +144,21 @@ def word_documents() -> None:
     args = ("--db", DB, "--template", fake, "--out", folder / "不应生成.docx")
     run("docs agreement with a bad template", "docs", "agreement", ids["agreement"], *args, rc=2, needs=needs)
     check("a refused template writes nothing", not (folder / "不应生成.docx").exists())
+
+
+def funds_summary() -> None:
+    """`funds summary --json` over the demo data: UTF-8 JSON with the totals in fen; `assets list --json`."""
+    needs = "app.commands.funds"
+    proc = run("funds summary --json", "funds", "summary", "--db", DB, "--json", needs=needs)
+    if proc is not None and proc.returncode == 0:
+        try:
+            data = json.loads(proc.stdout)
+            ok = isinstance(data["total_income_fen"], int) and isinstance(data["total_expense_fen"], int)
+            detail = f"{len(data['lines'])} lines"
+        except (ValueError, KeyError, TypeError) as e:
+            ok, detail = False, repr(e)
+        check("funds summary JSON has the totals in fen", ok and bool(data["lines"]), detail)
+    run("assets list --json", "assets", "list", "--db", DB, "--json", needs=needs)
 
 
 def backup_and_restore() -> None:
