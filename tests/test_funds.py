@@ -405,3 +405,21 @@ def test_bulk_demo_ledger_as_the_service_stores_it(db: Database, monkeypatch: py
     assert counts["经费台账"] == n == logged > 2500 and counts["经费预算"] == budgets
     assert index.balances[-1] == summary.total_income_fen - summary.total_expense_fen
     assert all(r.entry_date.year == TODAY.year - 11 and r.voucher_no for r in old.values())
+
+
+def test_invoice_scan_attached_and_purged_with_the_entry(
+    db: Database, setup: dict[str, str], tmp_path: Path
+) -> None:
+    from app.db.models import Attachment
+    from app.services.attachments import add_attachment, list_attachments
+
+    scan = tmp_path / "发票扫描件.pdf"
+    scan.write_bytes(b"%PDF-1.4 invoice")
+    with db.session() as s:
+        eid = create_ledger_entry(s, expense(setup["p1"], setup["设备"], 9_900)).ids[0]
+        add_attachment(s, "ledger_entry", eid, scan, kind="发票")
+        assert [a.original_name for a in list_attachments(s, "ledger_entry", eid)] == ["发票扫描件.pdf"]
+        delete_ledger_entries(s, [eid])
+        trash.purge_items(s, "ledger_entry", [eid])
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Attachment)) == 0

@@ -72,9 +72,10 @@ def cmd_funds(args: argparse.Namespace) -> int:
     for x in summary.lines:
         used = "—" if x.percent_used is None else f"{x.percent_used:.1f}%"
         mark = "  超预算" if x.overspent else ""
+        got = f"\t收入 {format_money(x.income_fen)}" if x.income_fen else ""
         print(
             f"{x.year}\t{x.project_name}\t{x.category_name}\t预算 {format_money(x.budget_fen)}\t"
-            f"支出 {format_money(x.spent_fen)}\t结余 {format_money(x.remaining_fen)}\t{used}{mark}"
+            f"支出 {format_money(x.spent_fen)}\t结余 {format_money(x.remaining_fen)}\t{used}{mark}{got}"
         )
     print(
         f"合计：预算 {format_money(summary.total_budget_fen)}，收入 {format_money(summary.total_income_fen)}，"
