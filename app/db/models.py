@@ -416,3 +416,177 @@ class AssetDisposal(RecordMixin, Base):
     disposed_on: Mapped[dt.date] = mapped_column(Date)
     agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreement.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+# ---------------------------------------------------------------- teachers, studios, industry organizations,
+# achievements and training (N四(一), N四(五), N四(六), H第二十条, H第二十一条)
+
+TEACHER_KINDS = ("专任", "产业")  # 专任教师 / 产业教师（企业兼职教师）
+STUDIO_KINDS = ("技能大师工作室", "劳模和工匠人才创新工作室", "名师工作室", "企业专家工作室")  # N四(五)2
+ORGANIZATION_KINDS = ("行业组织", "行业协会")  # N四(一)2
+STEERING_ROLES = ("主任", "副主任", "秘书长", "委员")
+CONTRACT_ACHIEVEMENT_KINDS = ("横向课题", "技术服务", "技术转让", "技术咨询")  # 学校为企业技术服务年收入
+ACHIEVEMENT_KINDS = (
+    *CONTRACT_ACHIEVEMENT_KINDS,
+    "专利",
+    "共同开发课程",
+    "共同开发教材",
+    "技能竞赛获奖",
+    "标准",
+)
+TRAINING_KINDS = ("岗前培训", "岗位培训", "技术技能培训", "职业技能等级评价")  # H第二十一条
+
+
+class Teacher(RecordMixin, Base):
+    """教师: 专任 (subject to the enterprise-practice rule, N四(五)1) or 产业 (企业兼职教师, H第二十条: employer,
+    courses, hours, appointment). 双师型 evidence: certificate and date here, the scan as Attachment owner_type
+    "teacher". `staff_no` (工号) is unique among live teachers (checked by the service)."""
+
+    __tablename__ = "teacher"
+    name: Mapped[str] = mapped_column(String(50))
+    staff_no: Mapped[str] = mapped_column(String(30), default="", index=True)
+    kind: Mapped[str] = mapped_column(String(4), default="专任", index=True)
+    major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"), index=True)
+    is_dual: Mapped[bool] = mapped_column(Boolean, default=False)
+    dual_certificate: Mapped[str] = mapped_column(String(200), default="")
+    dual_certified_on: Mapped[dt.date | None] = mapped_column(Date)
+    employer_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    courses: Mapped[str] = mapped_column(Text, default="")
+    hours_taught: Mapped[int] = mapped_column(Integer, default=0)
+    appointed_from: Mapped[dt.date | None] = mapped_column(Date)
+    appointed_to: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class EnterprisePractice(RecordMixin, Base):
+    """教师企业实践: a period (both ends inclusive) at an enterprise of the archive or a unit named in text.
+    Evidence: Attachment owner_type "enterprise_practice"."""
+
+    __tablename__ = "enterprise_practice"
+    teacher_id: Mapped[str] = mapped_column(ForeignKey("teacher.id"), index=True)
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    unit_name: Mapped[str] = mapped_column(String(200), default="")
+    starts_on: Mapped[dt.date] = mapped_column(Date)
+    ends_on: Mapped[dt.date] = mapped_column(Date)
+    content: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Studio(RecordMixin, Base):
+    """工作室 (N四(五)2) with its lead, members (teachers) and activities."""
+
+    __tablename__ = "studio"
+    __audit_collections__ = {"member_links": "teacher_id"}
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    lead_id: Mapped[str | None] = mapped_column(ForeignKey("teacher.id"), index=True)
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"), index=True)
+    established_on: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    member_links: Mapped[list[StudioMember]] = relationship(
+        order_by="StudioMember.sort_order", cascade="all, delete-orphan"
+    )
+
+
+class StudioMember(Base):
+    __tablename__ = "studio_member"
+    studio_id: Mapped[str] = mapped_column(ForeignKey("studio.id", ondelete="CASCADE"), primary_key=True)
+    teacher_id: Mapped[str] = mapped_column(ForeignKey("teacher.id"), primary_key=True, index=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StudioActivity(RecordMixin, Base):
+    __tablename__ = "studio_activity"
+    studio_id: Mapped[str] = mapped_column(ForeignKey("studio.id"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    participants: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class IndustryOrganization(RecordMixin, Base):
+    """行业组织 / 行业协会 linked to 专业群 (N四(一)2: each group links 1–2, one activity per 学年)."""
+
+    __tablename__ = "industry_organization"
+    __audit_collections__ = {"group_links": "major_group_id"}
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(4), default="行业协会")
+    contact: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    group_links: Mapped[list[OrganizationGroup]] = relationship(cascade="all, delete-orphan")
+
+
+class OrganizationGroup(Base):
+    __tablename__ = "organization_group"
+    organization_id: Mapped[str] = mapped_column(
+        ForeignKey("industry_organization.id", ondelete="CASCADE"), primary_key=True
+    )
+    major_group_id: Mapped[str] = mapped_column(ForeignKey("major_group.id"), primary_key=True, index=True)
+
+
+class OrganizationActivity(RecordMixin, Base):
+    """An activity of an industry organization the college took part in (date, type, participants)."""
+
+    __tablename__ = "organization_activity"
+    organization_id: Mapped[str] = mapped_column(ForeignKey("industry_organization.id"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    activity_type: Mapped[str] = mapped_column(String(50))
+    participants: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SteeringMember(RecordMixin, Base):
+    """专业群建设指导委员会 member (N四(一)3), with the enterprise they come from."""
+
+    __tablename__ = "steering_member"
+    major_group_id: Mapped[str] = mapped_column(ForeignKey("major_group.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    role: Mapped[str] = mapped_column(String(6), default="委员")
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    title: Mapped[str] = mapped_column(String(100), default="")  # 职务 / 职称
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SteeringMeeting(RecordMixin, Base):
+    __tablename__ = "steering_meeting"
+    major_group_id: Mapped[str] = mapped_column(ForeignKey("major_group.id"), index=True)
+    held_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    attendees: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[str] = mapped_column(Text, default="")
+
+
+class Achievement(RecordMixin, Base):
+    """成果 (N四(六)1): kind, title, enterprise, contract amount (fen, 横向/技术服务/转让/咨询), the date it counts
+    on (`dated_on`: contract signed / patent granted / award / publication), the contract's period, people.
+    Attachments: owner_type "achievement"."""
+
+    __tablename__ = "achievement"
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+    dated_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    people: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Training(RecordMixin, Base):
+    """面向企业员工的培训 (H第二十一条, N四(六)2): trainees, hours, person-days (人天), income in fen."""
+
+    __tablename__ = "training"
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    trainees: Mapped[int] = mapped_column(Integer, default=0)
+    hours: Mapped[int] = mapped_column(Integer, default=0)
+    person_days: Mapped[int] = mapped_column(Integer, default=0)
+    income_fen: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str] = mapped_column(Text, default="")
