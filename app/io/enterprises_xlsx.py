@@ -35,14 +35,23 @@ from app.db.models import (
 )
 from app.domain.codes import check_uscc
 from app.domain.names import clean_text, name_key
-from app.errors import AppError, ImportFileError
+from app.io.importing import (
+    ImportPreview,
+    ImportRow,
+    make_row,
+    read_rows,
+    refuse_if_changed,
+    row_warnings,
+)
+from app.io.importing import (
+    RowError as RowError,  # re-exported
+)
 from app.io.xlsx import (
     DATE_FORMAT,
     bulk_gc,
     cell_bool,
     cell_date,
     cell_text,
-    data_rows,
     discard_workbook,
     find_sheet,
     lost_digits,
@@ -50,7 +59,6 @@ from app.io.xlsx import (
     save_workbook_atomic,
     set_print_layout,
     set_widths,
-    sheet_rows,
     style_header,
     write_cell,
     write_table,
@@ -101,44 +109,9 @@ BATCH = 500
 # ---------------------------------------------------------------- preview
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int  # Excel row number
-    column: str  # the header as written in the file (the standard header if the file has no such column)
-    message: str
-
-
-@dataclass(frozen=True)
-class ImportRow:
-    row: int
-    data: EnterpriseData | None  # None when the row is rejected
-    errors: tuple[RowError, ...]
-    warnings: tuple[RowError, ...]
-    values: dict[str, str]  # header text → cell text, for the preview table
-
-
-@dataclass(frozen=True)
-class ImportPreview:
-    file: str
-    header_row: int
-    headers: tuple[str, ...]  # the recognised headers as written in the file, in file order
-    rows: tuple[ImportRow, ...]
-
-    @property
-    def valid_rows(self) -> tuple[ImportRow, ...]:
-        return tuple(r for r in self.rows if r.data is not None)
-
-    @property
-    def rejected_rows(self) -> tuple[ImportRow, ...]:
-        return tuple(r for r in self.rows if r.data is None)
-
-    @property
-    def errors(self) -> tuple[RowError, ...]:
-        return tuple(e for r in self.rows if r.data is None for e in r.errors)
-
-    @property
-    def warnings(self) -> tuple[RowError, ...]:
-        return tuple(w for r in self.rows for w in r.warnings)
+# RowError, ImportRow and ImportPreview live in app/io/importing.py (shared by every import); re-exported here.
+EnterpriseRow = ImportRow[EnterpriseData]
+EnterprisePreview = ImportPreview[EnterpriseData]
 
 
 # ---------------------------------------------------------------- reading one row
@@ -292,14 +265,8 @@ def _read_row(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
 
 def _row(
     row: int, d: EnterpriseData | None, errors: list, warnings: list, values: dict[str, str]
-) -> ImportRow:
-    return ImportRow(
-        row=row,
-        data=d,
-        errors=tuple(RowError(row, c, m) for c, m in errors),
-        warnings=tuple(RowError(row, c, m) for c, m in warnings),
-        values=values,
-    )
+) -> ImportRow[EnterpriseData]:
+    return make_row(row, d, errors, warnings, values)
 
 
 # ---------------------------------------------------------------- read / import
@@ -334,16 +301,15 @@ def _read_sheet(
         header_texts={f: header.texts[c] for c, f in header.fields.items()},
         known=KnownEnterprises.load(s),
     )
-    total = max(sheet_rows(ws) - header.row, 1)
-    rows: list[ImportRow] = []
-    for row_no, raw in data_rows(ws, header, file_name=path.name):
-        if len(rows) % 200 == 0:
-            tick(report, cancel, (row_no - header.row) / total * 0.99, f"正在检查第{row_no}行…")
-        if len(rows) >= MAX_ROWS:
-            raise ImportFileError(f"“{path.name}”的数据超过{MAX_ROWS}行，请拆分后分批导入。")
-        rows.append(_read_row(row_no, raw, ctx))
-    headers = tuple(header.texts[c] for c in sorted(header.texts))
-    return ImportPreview(file=str(path), header_row=header.row, headers=headers, rows=tuple(rows))
+    return read_rows(
+        ws,
+        header,
+        lambda row_no, raw: _read_row(row_no, raw, ctx),
+        path=path,
+        report=report,
+        cancel=cancel,
+        max_rows=MAX_ROWS,
+    )
 
 
 def _recheck(s: Session, rows: Sequence[ImportRow]) -> None:
@@ -354,11 +320,7 @@ def _recheck(s: Session, rows: Sequence[ImportRow]) -> None:
         assert r.data is not None
         found = [*check_fields(r.data), known.code_clash(r.data)]
         problems += [f"第{r.row}行：{e.message}" for e in found if e is not None]
-    if problems:
-        more = f"等{len(problems)}处问题" if len(problems) > 3 else ""
-        raise AppError(
-            f"数据已有变化，未导入任何数据：{'；'.join(problems[:3])}{more}。请重新读取文件后再导入。"
-        )
+    refuse_if_changed(problems)
 
 
 def import_enterprises(
@@ -374,8 +336,7 @@ def import_enterprises(
     _recheck(s, rows)
     with bulk_gc():
         added = add_enterprises(s, [r.data for r in rows if r.data], progress=progress, cancel=cancel)
-    warnings = tuple(f"第{r.row}行：{w.message}" for r in rows for w in r.warnings)
-    return Changes("enterprise", added.ids, warnings)
+    return Changes("enterprise", added.ids, row_warnings(rows))
 
 
 # ---------------------------------------------------------------- export
