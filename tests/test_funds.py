@@ -160,6 +160,7 @@ def test_overspend_is_saved_warned_and_marked(db: Database, setup: dict[str, str
     with db.reader() as s:
         rows = ledger_rows(s, ledger_index(s).ids)
         assert all(r.overspent for r in rows.values())  # every expense of the line is marked
+        assert {r.over_fen for r in rows.values()} == {1}  # by how much the line is over, on each row
         line = budget_summary(s, 2026).lines[0]
     assert (line.budget_fen, line.spent_fen, line.remaining_fen, line.overspent) == (
         1_000_000,
@@ -176,9 +177,9 @@ def test_income_is_never_marked(db: Database, setup: dict[str, str]) -> None:
         create_ledger_entry(s, expense(setup["p1"], setup["差旅"], 500))  # no budget at all: over
     with db.reader() as s:
         rows = ledger_rows(s, ledger_index(s).ids)
-    assert sorted((r.direction, r.overspent, r.category_name) for r in rows.values()) == [
-        ("支出", True, "差旅"),
-        ("收入", False, "未分类"),
+    assert sorted((r.direction, r.overspent, r.category_name, r.over_fen) for r in rows.values()) == [
+        ("支出", True, "差旅", 500),
+        ("收入", False, "未分类", 0),
     ]
 
 

@@ -360,6 +360,7 @@ class LedgerRow:
     category_name: str
     note: str
     overspent: bool  # a 支出 whose budget line is over budget
+    over_fen: int = 0  # by how much that line's expenses exceed its budget (when overspent)
 
 
 SIGNED = case((LedgerEntry.direction == "收入", LedgerEntry.amount_fen), else_=-LedgerEntry.amount_fen)
@@ -433,6 +434,7 @@ def ledger_rows(s: Session, ids: Sequence[str]) -> dict[str, LedgerRow]:
     out = {}
     for e in entries:
         line = lines.get((e.year, e.project_id, e.category_id))
+        over = e.direction == "支出" and line is not None and line.overspent
         out[e.id] = LedgerRow(
             id=e.id,
             entry_date=e.entry_date,
@@ -446,7 +448,8 @@ def ledger_rows(s: Session, ids: Sequence[str]) -> dict[str, LedgerRow]:
             category_id=e.category_id,
             category_name=categories.get(e.category_id, UNCATEGORIZED) if e.category_id else UNCATEGORIZED,
             note=e.note,
-            overspent=e.direction == "支出" and line is not None and line.overspent,
+            overspent=over,
+            over_fen=-line.remaining_fen if over and line is not None else 0,
         )
     return out
 
