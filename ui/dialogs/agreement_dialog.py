@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
 
 from app.db.models import AGREEMENT_KINDS
 from app.docs import cooperation as docs
-from app.errors import ValidationError, ValidationErrors
 from app.services import agreements as svc
 from app.services.choices import Choice, chosen_labels
 from app.services.common import Changes
@@ -52,20 +51,19 @@ from ui.dialogs.agreement_transition import (  # noqa: F401 (the agreements page
     transition_work,
 )
 from ui.documents import ask_document_path, document_menu, write_document
-from ui.errors import show_error
+from ui.form import ERROR_STYLE, FieldErrors
 from ui.ops import WriteOp, read_now
 from ui.pickers import RecordPicker, enterprise_search
 from ui.settings import ui_settings
 from ui.widgets import OptionalDate, confirm
 
-ERROR_STYLE = "color:#c42b1c;"
 BASIC_FIELDS = ("number", "title", "kind", "enterprise_ids", "signed_on", "starts_on", "ends_on", "status")
 
 
 # ---------------------------------------------------------------- the form
 
 
-class AgreementDialog(QDialog):
+class AgreementDialog(FieldErrors, QDialog):
     def __init__(
         self,
         parent: QWidget | None = None,
@@ -138,22 +136,6 @@ class AgreementDialog(QDialog):
         bottom.addWidget(buttons)
         lay.addLayout(bottom)
 
-    def _error_label(self, field: str) -> QLabel:
-        label = QLabel(wordWrap=True)
-        label.setStyleSheet(ERROR_STYLE)
-        label.hide()
-        self.errors[field] = label
-        return label
-
-    def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        v.addWidget(self._error_label(field))
-        return box
-
     def _basic_tab(self) -> QWidget:
         page = QWidget()
         outer = QVBoxLayout(page)
@@ -170,23 +152,23 @@ class AgreementDialog(QDialog):
             self.kind.addItem(k, k)
         top = QGridLayout()
         top.setContentsMargins(0, 0, 0, 0)
-        top.addWidget(self._with_error("number", self.number), 0, 0)
+        top.addWidget(self.with_error("number", self.number), 0, 0)
         top.addWidget(QLabel("协议类型 *"), 0, 1, Qt.AlignmentFlag.AlignTop)
-        top.addWidget(self._with_error("kind", self.kind), 0, 2)
+        top.addWidget(self.with_error("kind", self.kind), 0, 2)
         top.setColumnStretch(0, 2)
         top.setColumnStretch(2, 1)
         form.addRow("协议编号", top)
 
         self.title = QLineEdit(placeholderText="如 湖南湘江智能装备有限公司校企合作框架协议")
         self.title.setMaxLength(200)
-        form.addRow("协议名称 *", self._with_error("title", self.title))
+        form.addRow("协议名称 *", self.with_error("title", self.title))
 
         self.picker = RecordPicker(
             enterprise_search,
             chosen_title="已选企业（第一家为主要合作企业）",
             placeholder="搜索企业名称或拼音首字母，如 hnxj",
         )
-        form.addRow("合作企业 *", self._with_error("enterprise_ids", self.picker))
+        form.addRow("合作企业 *", self.with_error("enterprise_ids", self.picker))
 
         self.signed_on, self.starts_on, self.ends_on = OptionalDate(), OptionalDate(), OptionalDate()
         dates = QGridLayout()
@@ -200,7 +182,7 @@ class AgreementDialog(QDialog):
         ):
             dates.addWidget(QLabel(text), 0, col * 2)
             dates.addWidget(widget, 0, col * 2 + 1)
-            dates.addWidget(self._error_label(field), 1, col * 2, 1, 2)
+            dates.addWidget(self.error_label(field), 1, col * 2, 1, 2)
             dates.setColumnStretch(col * 2 + 1, 1)
         self.ends_on.setToolTip("结束日期为协议有效的最后一天；次日起显示为“到期”。不填则长期有效。")
         form.addRow("日期", dates)
@@ -235,7 +217,7 @@ class AgreementDialog(QDialog):
         self.entered_signed = QCheckBox("补录已签订的协议（保存后直接为“生效”，须填编号、签订和开始日期）")
         self.entered_signed.setVisible(self.agreement_id is None)
         if self.agreement_id is None:
-            form.addRow("", self._with_error("status", self.entered_signed))
+            form.addRow("", self.with_error("status", self.entered_signed))
         return page
 
     def _status_tab(self) -> QWidget:
@@ -392,23 +374,9 @@ class AgreementDialog(QDialog):
     def is_dirty(self) -> bool:
         return self.data() != self._baseline or self.attachments.has_changes()
 
-    def _set_error(self, field: str, text: str) -> None:
-        label = self.errors.get(field)
-        if label is not None:
-            label.setText(text)
-            label.setVisible(bool(text))
-
-    def show_errors(self, errors: list[ValidationError]) -> None:
-        for field in self.errors:
-            self._set_error(field, "")
-        shown = [e for e in errors if e.field in self.errors]
-        for e in shown:
-            self._set_error(e.field, e.message)
-        others = [e.message for e in errors if e.field not in self.errors]
-        if shown and shown[0].field in BASIC_FIELDS:
+    def errors_shown(self, first_field: str) -> None:
+        if first_field in BASIC_FIELDS:
             self.tabs.setCurrentIndex(0)
-        text = f"有 {len(errors)} 处需要修改" + ("，见红字提示。" if shown else "：")
-        self.message.setText(text + "；".join(others))
 
     def _check(self) -> bool:
         data, aid = self.data(), self.agreement_id
@@ -460,12 +428,7 @@ class AgreementDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._busy(False)
-        if isinstance(exc, ValidationErrors):
-            self.show_errors(exc.errors)
-        elif isinstance(exc, ValidationError):
-            self.show_errors([exc])
-        else:
-            show_error(self, exc, "保存失败")
+        self.save_failed(exc)
 
     # ------------------------------------------------------------ status changes
 

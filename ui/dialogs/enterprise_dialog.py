@@ -38,17 +38,16 @@ from app.services import enterprises as svc
 from app.services.common import Changes
 from app.services.history import enterprise_history
 from ui.attachments_panel import AttachmentsPanel
-from ui.errors import show_error
+from ui.form import ERROR_STYLE, FieldErrors
 from ui.ops import WriteOp, read_now
 from ui.settings import ui_settings
 from ui.widgets import OptionalDate
 
-ERROR_STYLE = "color:#c42b1c;"
 CONTACT_FIELDS = ("name", "title", "phone", "email", "note")
 CONTACT_HEADERS = ("姓名", "职务", "联系电话", "邮箱", "备注")
 
 
-class EnterpriseDialog(QDialog):
+class EnterpriseDialog(FieldErrors, QDialog):
     def __init__(self, parent: QWidget | None = None, enterprise_id: str | None = None) -> None:
         super().__init__(parent)
         self.enterprise_id = enterprise_id
@@ -92,12 +91,6 @@ class EnterpriseDialog(QDialog):
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         lay.addWidget(buttons)
 
-    def _error_label(self) -> QLabel:
-        label = QLabel(wordWrap=True)
-        label.setStyleSheet(ERROR_STYLE)
-        label.hide()
-        return label
-
     def _basic_tab(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
@@ -106,7 +99,7 @@ class EnterpriseDialog(QDialog):
 
         self.name = QLineEdit(placeholderText="营业执照上的企业全称")
         self.name.setMaxLength(200)
-        form.addRow("企业名称 *", self._with_error("name", self.name))
+        form.addRow("企业名称 *", self.with_error("name", self.name))
 
         code_row = QHBoxLayout()
         self.uscc = QLineEdit(placeholderText="18位，如 91430100MA4L1GXJ28")
@@ -122,7 +115,7 @@ class EnterpriseDialog(QDialog):
         holder = QWidget()
         holder.setLayout(code_row)
         code_row.setContentsMargins(0, 0, 0, 0)
-        form.addRow("统一社会信用代码", self._with_error("uscc", holder))
+        form.addRow("统一社会信用代码", self.with_error("uscc", holder))
 
         self.short_name = QLineEdit()
         form.addRow("简称", self.short_name)
@@ -171,7 +164,7 @@ class EnterpriseDialog(QDialog):
         status_row.addStretch(1)
         form.addRow("合作状态", status_row)
         self.status_reason = QLineEdit(placeholderText="解除或暂停合作的原因（H第二十三条）")
-        form.addRow("状态说明", self._with_error("status_reason", self.status_reason))
+        form.addRow("状态说明", self.with_error("status_reason", self.status_reason))
         self.website = QLineEdit()
         form.addRow("网址", self.website)
         self.note = QPlainTextEdit()
@@ -179,16 +172,6 @@ class EnterpriseDialog(QDialog):
         form.addRow("备注", self.note)
         self._status_changed()
         return page
-
-    def _with_error(self, field: str, widget: QWidget) -> QWidget:
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        self.errors[field] = self._error_label()
-        v.addWidget(self.errors[field])
-        return box
 
     def _contacts_tab(self) -> QWidget:
         page = QWidget()
@@ -198,8 +181,7 @@ class EnterpriseDialog(QDialog):
         self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.contacts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         v.addWidget(self.contacts, 1)
-        self.contacts_error = self._error_label()
-        self.errors["contacts"] = self.contacts_error
+        self.contacts_error = self.error_label("contacts")
         v.addWidget(self.contacts_error)
         row = QHBoxLayout()
         add = QPushButton("添加联系人")
@@ -277,13 +259,13 @@ class EnterpriseDialog(QDialog):
         res = check_uscc(text) if text.strip() else None
         self.uscc_confirmed.setVisible(bool(res and res.check_failed))
         if res is None or res.ok:
-            self._set_error("uscc", "")
+            self.set_error("uscc", "")
         elif res.error and len(res.value) < 18:
-            self._set_error("uscc", "")  # still typing: say nothing until 18 characters or saving
+            self.set_error("uscc", "")  # still typing: say nothing until 18 characters or saving
         elif res.error:
-            self._set_error("uscc", res.error)
+            self.set_error("uscc", res.error)
         else:
-            self._set_error("uscc", USCC_CHECK_FAILED_MESSAGE)
+            self.set_error("uscc", USCC_CHECK_FAILED_MESSAGE)
 
     @Slot()
     def _status_changed(self) -> None:
@@ -292,13 +274,6 @@ class EnterpriseDialog(QDialog):
         self.status_date_label.setVisible(ended)
         if ended and self.status_date.value() is None:
             self.status_date.set_value(dt.date.today())
-
-    def _set_error(self, field: str, text: str) -> None:
-        label = self.errors.get(field)
-        if label is None:
-            return
-        label.setText(text)
-        label.setVisible(bool(text))
 
     # ------------------------------------------------------------ saving
 
@@ -338,14 +313,8 @@ class EnterpriseDialog(QDialog):
             return
         data = self.data()
         check = read_now(lambda s: svc.check_enterprise(s, data, exclude_id=self.enterprise_id))
-        for field in self.errors:
-            self._set_error(field, "")
+        self.show_errors(check.errors)
         if check.errors:
-            for e in check.errors:
-                self._set_error(e.field, e.message)
-            first = check.errors[0].field
-            self.tabs.setCurrentIndex(1 if first == "contacts" else 0)
-            self.message.setText(f"有 {len(check.errors)} 处需要修改，见红字提示。")
             return
         if check.warnings:
             text = "\n".join(w.message for w in check.warnings)
@@ -371,10 +340,13 @@ class EnterpriseDialog(QDialog):
         ui_settings().setValue("dialogs/enterprise", self.saveGeometry())
         self.accept()
 
+    def errors_shown(self, first_field: str) -> None:
+        self.tabs.setCurrentIndex(1 if first_field == "contacts" else 0)
+
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        show_error(self, exc, "保存失败")
+        self.save_failed(exc)
 
     def reject(self) -> None:
         ui_settings().setValue("dialogs/enterprise", self.saveGeometry())

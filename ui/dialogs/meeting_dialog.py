@@ -26,21 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import ValidationErrors
 from app.services import meetings as svc
 from app.services.common import Changes
-from ui.errors import show_error
+from ui.form import ERROR_STYLE, FieldErrors
 from ui.ops import WriteOp, read_now
 from ui.widgets import OptionalDate
 
-ERROR_STYLE = "color:#c42b1c;"
 OVERDUE = QColor("#c42b1c")
 DONE = QColor("#777777")
 ITEM_HEADERS = ("待办事项", "责任人", "完成期限", "已完成", "完成日期")
 DESC, OWNER, DUE, DONE_COL, DONE_ON = range(5)
 
 
-class MeetingDialog(QDialog):
+class MeetingDialog(FieldErrors, QDialog):
     def __init__(
         self, parent: QWidget | None, project_id: str, meeting_id: str | None = None, project_name: str = ""
     ) -> None:
@@ -74,7 +72,7 @@ class MeetingDialog(QDialog):
         row.addSpacing(16)
         row.addWidget(QLabel("地点"))
         row.addWidget(self.place, 1)
-        form.addRow("会议日期 *", self._with_error("held_on", row))
+        form.addRow("会议日期 *", self.with_error("held_on", row))
         self.attendees = QLineEdit(placeholderText="校企双方参会人员，用顿号分隔")
         form.addRow("参会人员", self.attendees)
         self.minutes = QPlainTextEdit(placeholderText="会议纪要：议题与讨论情况")
@@ -102,8 +100,7 @@ class MeetingDialog(QDialog):
         self.items.itemChanged.connect(self._item_changed)
         self.items.itemSelectionChanged.connect(self._update_buttons)
         lay.addWidget(self.items, 2)
-        self.errors["action_items"] = self._error_label()
-        lay.addWidget(self.errors["action_items"])
+        lay.addWidget(self.error_label("action_items"))
         buttons_row = QHBoxLayout()
         add = QPushButton("添加待办")
         add.clicked.connect(lambda: self.add_item(svc.ActionItemData(""), edit=True))
@@ -129,22 +126,6 @@ class MeetingDialog(QDialog):
         box.rejected.connect(self.reject)
         lay.addWidget(box)
         self._update_buttons()
-
-    def _error_label(self) -> QLabel:
-        label = QLabel(wordWrap=True)
-        label.setStyleSheet(ERROR_STYLE)
-        label.hide()
-        return label
-
-    def _with_error(self, field: str, inner: QHBoxLayout) -> QWidget:
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addLayout(inner)
-        self.errors[field] = self._error_label()
-        v.addWidget(self.errors[field])
-        return box
 
     # ------------------------------------------------------------ items
 
@@ -277,12 +258,6 @@ class MeetingDialog(QDialog):
             action_items=tuple(self._row(r) for r in range(self.items.rowCount())),
         )
 
-    def _set_error(self, field: str, text: str) -> None:
-        label = self.errors.get(field)
-        if label is not None:
-            label.setText(text)
-            label.setVisible(bool(text))
-
     @Slot()
     def save(self) -> None:
         if self._saving:
@@ -301,19 +276,6 @@ class MeetingDialog(QDialog):
 
         WriteOp(self, work).success(self._saved).failure(self._failed).run()
 
-    def show_errors(self, errors: list) -> None:
-        for field in self.errors:
-            self._set_error(field, "")
-        by_field: dict[str, list[str]] = {}
-        for e in errors:
-            by_field.setdefault(e.field, []).append(e.message)
-        for field, messages in by_field.items():
-            self._set_error(field, "；".join(messages))
-        shown = [f for f in by_field if f in self.errors]
-        others = [m for f, ms in by_field.items() if f not in self.errors for m in ms]
-        text = "；".join(others) if others else f"有 {len(errors)} 处需要修改，见红字提示。" if shown else ""
-        self.message.setText(text)
-
     def _saved(self, changes: Changes) -> None:
         self.saved_id = changes.ids[0]
         self._snapshot = self.data()
@@ -322,10 +284,7 @@ class MeetingDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationErrors):
-            self.show_errors(exc.errors)
-        else:
-            show_error(self, exc, "保存失败")
+        self.save_failed(exc)
 
     def is_modified(self) -> bool:
         return self.data() != self._snapshot

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db.models import TIER_LABELS, TIERS
-from app.errors import ValidationError, ValidationErrors
+from app.errors import ValidationError
 from app.services import meetings as msvc
 from app.services import projects as svc
 from app.services.choices import Choice, chosen_labels, major_choices
@@ -43,13 +43,12 @@ from app.services.common import Changes
 from ui.delegates import TIER_COLORS
 from ui.dialogs.project_reports import ReportsTab
 from ui.dialogs.project_tables import KpiTable, PeopleTable, saved_only, table_tab
-from ui.errors import show_error
+from ui.form import ERROR_STYLE, FieldErrors
 from ui.ops import WriteOp, context, read_now
 from ui.pickers import RecordPicker, agreement_search, enterprise_search
 from ui.settings import ui_settings
 from ui.widgets import OptionalDate, confirm
 
-ERROR_STYLE = "color:#c42b1c;"
 HINT_STYLE = "color:#666;"
 RED = QColor("#c42b1c")
 TAB_KEYS = {
@@ -67,7 +66,7 @@ TAB_KEYS = {
 FIELD_TABS = {"responsibles": 1, "kpis": 2}
 
 
-class ProjectDialog(QDialog):
+class ProjectDialog(FieldErrors, QDialog):
     def __init__(
         self,
         parent: QWidget | None = None,
@@ -125,22 +124,6 @@ class ProjectDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
 
-    def _error_label(self, field: str) -> QLabel:
-        label = QLabel(wordWrap=True)
-        label.setStyleSheet(ERROR_STYLE)
-        label.hide()
-        self.errors[field] = label
-        return label
-
-    def _with_error(self, field: str, widget: QWidget | QHBoxLayout) -> QWidget:
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addLayout(widget) if isinstance(widget, QHBoxLayout) else v.addWidget(widget)
-        v.addWidget(self._error_label(field))
-        return box
-
     def _basic_tab(self) -> QWidget:
         page = QWidget()
         outer = QVBoxLayout(page)
@@ -148,7 +131,7 @@ class ProjectDialog(QDialog):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.name = QLineEdit(placeholderText="如 湘江智能装备订单班、现代农业产业学院")
         self.name.setMaxLength(200)
-        form.addRow("项目名称 *", self._with_error("name", self.name))
+        form.addRow("项目名称 *", self.with_error("name", self.name))
 
         self.kind = QComboBox()
         for k in svc.PROJECT_KINDS:
@@ -171,7 +154,7 @@ class ProjectDialog(QDialog):
         row.addWidget(self.tier_label)
         row.addSpacing(10)
         row.addWidget(self.tier_hint, 1)
-        form.addRow("项目类型 *", self._with_error("kind", row))
+        form.addRow("项目类型 *", self.with_error("kind", row))
         self.errors["tier"] = self.errors["kind"]  # the tier's message shows under the type
 
         self.leader = QLineEdit(placeholderText="项目负责人（H第十条(四)）")
@@ -184,18 +167,18 @@ class ProjectDialog(QDialog):
         period.addWidget(self.starts_on)
         period.addWidget(QLabel("至"))
         period.addWidget(self.ends_on)
-        form.addRow("负责人", self._with_error("ends_on", period))
+        form.addRow("负责人", self.with_error("ends_on", period))
         self.errors["starts_on"] = self.errors["ends_on"]
         self.enterprises = RecordPicker(
             enterprise_search,
             chosen_title="已选合作企业",
             placeholder="搜索企业名称、简称或拼音首字母，如 hnxj",
         )
-        form.addRow("合作企业", self._with_error("enterprise_ids", self.enterprises))
+        form.addRow("合作企业", self.with_error("enterprise_ids", self.enterprises))
         self.agreements = RecordPicker(
             agreement_search, chosen_title="已选关联协议", placeholder="搜索协议名称、编号或企业"
         )
-        form.addRow("关联协议", self._with_error("agreement_ids", self.agreements))
+        form.addRow("关联协议", self.with_error("agreement_ids", self.agreements))
         self.majors = QListWidget()
         self.majors.setFlow(QListView.Flow.LeftToRight)
         self.majors.setWrapping(True)
@@ -205,7 +188,7 @@ class ProjectDialog(QDialog):
         self.majors.setToolTip("勾选项目面向的专业（专业在“设置”中维护）")
         for choice in read_now(major_choices):
             self._add_major(choice.id, choice.label)
-        form.addRow("面向专业", self._with_error("major_ids", self.majors))
+        form.addRow("面向专业", self.with_error("major_ids", self.majors))
         self.note = QPlainTextEdit()
         self.note.setMaximumHeight(48)
         form.addRow("备注", self.note)
@@ -224,7 +207,7 @@ class ProjectDialog(QDialog):
         self.people = PeopleTable()
         return table_tab(
             self.people,
-            self._error_label("responsibles"),
+            self.error_label("responsibles"),
             "项目实行负责人制，各环节明确责任人（H第十条(四)），如 学生管理、企业对接、经费与资产、教学实施。",
             [
                 ("添加责任人", lambda: self.people.add_responsible(svc.ResponsibleData("", ""), edit=True)),
@@ -236,7 +219,7 @@ class ProjectDialog(QDialog):
         self.kpis = KpiTable()
         return table_tab(
             self.kpis,
-            self._error_label("kpis"),
+            self.error_label("kpis"),
             "关键考核指标（H第十条(三)）：目标值与完成值用同一单位，完成度 = 完成值 ÷ 目标值。",
             [
                 ("添加指标", lambda: self.kpis.add_kpi(svc.KPIData("", 0), edit=True)),
@@ -380,22 +363,8 @@ class ProjectDialog(QDialog):
         errors = [ValidationError("kpis", p) for p in self.kpis.problems()]
         return errors + read_now(lambda s: svc.check_project(s, data))
 
-    def show_errors(self, errors: list[ValidationError]) -> None:
-        for label in self.errors.values():
-            label.setText("")
-            label.hide()
-        messages: dict[int, list[str]] = {}
-        for e in errors:
-            label = self.errors.get(e.field)
-            if label is not None:
-                messages.setdefault(id(label), []).append(e.message)
-                label.setText("；".join(messages[id(label)]))
-                label.show()
-        if errors:
-            self.tabs.setCurrentIndex(FIELD_TABS.get(errors[0].field, 0))
-            self.message.setText(f"有 {len(errors)} 处需要修改，见红字提示。")
-        else:
-            self.message.clear()
+    def errors_shown(self, first_field: str) -> None:
+        self.tabs.setCurrentIndex(FIELD_TABS.get(first_field, 0))
 
     @Slot()
     def save(self, keep_open: bool = False) -> None:
@@ -431,10 +400,7 @@ class ProjectDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationErrors):
-            self.show_errors(exc.errors)
-        else:
-            show_error(self, exc, "保存失败")
+        self.save_failed(exc)
 
     def is_modified(self) -> bool:
         return self.data() != self._snapshot

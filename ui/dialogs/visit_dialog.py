@@ -33,17 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_money, parse_money
-from app.errors import AppError
+from app.errors import AppError, ValidationError
 from app.services import visits as svc
 from app.services.choices import Choice, chosen_labels
 from app.services.common import Changes
-from ui.errors import show_error
+from ui.form import ERROR_STYLE, FieldErrors
 from ui.ops import WriteOp, read_now
 from ui.pickers import RecordPicker, enterprise_search
 from ui.settings import ui_settings
 
 DRAFT_KEY = "visits/draft"
-ERROR_STYLE = "color:#c42b1c;"
 
 
 def load_draft() -> dict[str, Any] | None:
@@ -63,7 +62,7 @@ def clear_draft() -> None:
     s.sync()
 
 
-class VisitDialog(QDialog):
+class VisitDialog(FieldErrors, QDialog):
     def __init__(
         self, parent: QWidget | None = None, visit_id: str | None = None, enterprise_ids: tuple[str, ...] = ()
     ) -> None:
@@ -177,16 +176,7 @@ class VisitDialog(QDialog):
         (self.enterprises.search if not visit_id else self.leader).setFocus()
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        error = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        error.hide()
-        v.addWidget(error)
-        self.errors[field] = error
-        form.addRow(label, box)
+        form.addRow(label, self.with_error(field, widget))
 
     # ------------------------------------------------------------ state and draft
 
@@ -288,33 +278,22 @@ class VisitDialog(QDialog):
             names,
         )
 
-    def _set_error(self, field: str, text: str) -> None:
-        label = self.errors.get(field)
-        if label is not None:
-            label.setText(text)
-            label.setVisible(bool(text))
-
     @Slot()
     def save(self) -> None:
         if self._saving:
             return
-        for label in self.errors.values():
-            label.hide()
         try:
             data, names = self.data()
         except (AppError, ValueError) as e:
-            self._set_error("positions_offered", f"平均月薪：{e}")
+            self.show_errors([ValidationError("average_pay_fen", f"平均月薪：{e}")])
             self.pay.setFocus()
             return
         errors = read_now(lambda s: svc.check_visit(s, data))
         if names:  # new enterprises are checked when they are created
             errors = [e for e in errors if e.field != "enterprise_ids"]
+        self.show_errors(errors)
         if errors:
-            for e in errors:
-                self._set_error(e.field, e.message)
-            self.message.setText(f"有 {len(errors)} 处需要修改，见红字提示。")
             return
-        self.message.clear()
         self._saving = True
         self.save_button.setEnabled(False)
         vid = self.visit_id
@@ -342,14 +321,7 @@ class VisitDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        from app.errors import ValidationErrors
-
-        if isinstance(exc, ValidationErrors):
-            for e in exc.errors:
-                self._set_error(e.field, e.message)
-            self.message.setText(f"有 {len(exc.errors)} 处需要修改，见红字提示。")
-            return
-        show_error(self, exc, "保存失败")
+        self.save_failed(exc)
 
     def reject(self) -> None:
         if self._dirty and self.visit_id:
