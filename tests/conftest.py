@@ -82,3 +82,16 @@ def db(db_path: Path) -> Database:
     database = open_database(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture
+def ctx(db: Database, qapp):
+    """The GUI's database context over `db` (ui/ops.py), for pytest-qt tests; waits for its jobs at the end.
+    A test module that needs a college profile first defines its own."""
+    from ui.ops import DbContext, set_context
+
+    context = DbContext(db)
+    set_context(context)
+    yield context
+    context.wait()
+    set_context(None)

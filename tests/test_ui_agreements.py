@@ -12,20 +12,10 @@ from app.services import agreement_list as listing
 from app.services import agreements as svc
 from app.services import enterprises as esvc
 from app.services.attachments import list_attachments
-from ui.ops import DbContext, set_context
 
 pytestmark = pytest.mark.qt
 
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def ctx(db, qapp):
-    context = DbContext(db)
-    set_context(context)
-    yield context
-    context.wait()
-    set_context(None)
 
 
 @pytest.fixture

@@ -11,19 +11,9 @@ from app.services.agreements import AgreementData, create_agreement
 from app.services.enterprises import EnterpriseData, create_enterprise
 from app.services.meetings import ActionItemData, MeetingData, create_meeting
 from app.services.projects import ProjectData, create_project
-from ui.ops import DbContext, set_context
 
 pytestmark = pytest.mark.qt
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def ctx(db, qapp):
-    context = DbContext(db)
-    set_context(context)
-    yield context
-    context.wait()
-    set_context(None)
 
 
 @pytest.fixture

@@ -13,20 +13,10 @@ from app.domain.semesters import past_semesters
 from app.services import agreements as svc
 from app.services import enterprises as esvc
 from app.services import projects as psvc
-from ui.ops import DbContext, set_context
 
 pytestmark = pytest.mark.qt
 
 TODAY = dt.date.today()
-
-
-@pytest.fixture
-def ctx(db, qapp):
-    context = DbContext(db)
-    set_context(context)
-    yield context
-    context.wait()
-    set_context(None)
 
 
 @pytest.fixture

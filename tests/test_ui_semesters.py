@@ -7,18 +7,8 @@ from PySide6.QtCore import QDate
 
 from app.domain.semesters import SemesterCalendar
 from app.services import settings as svc
-from ui.ops import DbContext, set_context
 
 pytestmark = pytest.mark.qt
-
-
-@pytest.fixture
-def ctx(db, qapp):
-    context = DbContext(db)
-    set_context(context)
-    yield context
-    context.wait()
-    set_context(None)
 
 
 def test_calendar_dialog_checks_and_saves(ctx, qtbot, db):

@@ -12,18 +12,8 @@ from PySide6.QtWidgets import QMessageBox
 from app.services import enterprises as esvc
 from app.services import visits as svc
 from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
-from ui.ops import DbContext, set_context
 
 pytestmark = pytest.mark.qt
-
-
-@pytest.fixture
-def ctx(db, qapp):
-    context = DbContext(db)
-    set_context(context)
-    yield context
-    context.wait()
-    set_context(None)
 
 
 @pytest.fixture
