@@ -45,17 +45,23 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子得到相同数据）")
 
     imp = sub.add_parser("import", parents=[db], help="从 Excel 导入")
-    imp.add_argument("table", choices=["enterprises"])
+    imp.add_argument("table", choices=["enterprises", "ledger"])
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    imp.add_argument("--project", metavar="NAME", help="ledger：整个文件记入此项目（名称或 id）")
+    imp.add_argument(
+        "--keep-duplicates", action="store_true", help="ledger：与已有记录相同的行也导入（默认跳过）"
+    )
 
     exp = sub.add_parser("export", parents=[db], help="导出为 Excel")
-    exp.add_argument("table", choices=["enterprises"])
+    exp.add_argument("table", choices=["enterprises", "ledger"])
     exp.add_argument("file", type=Path)
+    exp.add_argument("--year", type=int, metavar="YYYY", help="ledger：只导出此年度")
+    exp.add_argument("--project", metavar="ID", help="ledger：只导出此项目（id 或名称）")
 
     tpl = sub.add_parser("template", help="生成空白导入模板")
-    tpl.add_argument("table", choices=["enterprises"])
+    tpl.add_argument("table", choices=["enterprises", "ledger"])
     tpl.add_argument("file", type=Path)
 
     sub.add_parser("selftest", help="检查本机安装是否完整（无界面）")
@@ -120,6 +126,10 @@ def _end_progress() -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.table == "ledger":
+        from app.commands.funds import cmd_import_ledger
+
+        return cmd_import_ledger(args)
     from app.io.enterprises_xlsx import import_enterprises, read_enterprises
 
     db = open_db(args)
@@ -156,6 +166,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.table == "ledger":
+        from app.commands.funds import cmd_export_ledger
+
+        return cmd_export_ledger(args)
     from app.io.enterprises_xlsx import export_enterprises
 
     db = open_db(args)
@@ -170,6 +184,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    if args.table == "ledger":
+        from app.commands.funds import cmd_template_ledger
+
+        return cmd_template_ledger(args)
     from app.io.enterprises_xlsx import write_template
 
     write_template(args.file)

@@ -114,3 +114,73 @@ def cmd_assets(args: argparse.Namespace) -> int:
         )
     print(f"共 {len(items)} 项资产，总值 {format_money(sum(r.total_value_fen for r in items))}")
     return 0
+
+
+# ---------------------------------------------------------------- import / export / template ledger
+# Registered in app/cli.py as `import ledger`, `export ledger`, `template ledger` (beside the enterprises).
+
+
+def cmd_import_ledger(args: argparse.Namespace) -> int:
+    """Exit 0: every row valid; 1: rows rejected (the valid ones are imported unless --dry-run); 2: the file
+    (or the --project) cannot be used. --json: the same shape as `import enterprises`."""
+    from app.cli import _end_progress, _print_progress, open_db
+    from app.io.importing import preview_json
+    from app.io.ledger_xlsx import import_ledger, read_ledger
+
+    db = open_db(args)
+    try:
+        with db.session() as s:
+            preview = read_ledger(
+                s,
+                args.file,
+                project=args.project,
+                keep_duplicates=args.keep_duplicates,
+                progress=_print_progress,
+            )
+            changes = None if args.dry_run else import_ledger(s, preview, progress=_print_progress)
+        _end_progress()
+    finally:
+        db.close()
+    out = preview_json(preview, args.file, 0 if changes is None else changes.count)
+    if args.json:
+        print_json(out)
+    else:
+        for e in out["errors"]:  # type: ignore[union-attr]
+            print(f"第{e['row']}行 [{e['column']}]：{e['message']}")
+        for w in out["warnings"]:  # type: ignore[union-attr]
+            print(f"第{w['row']}行 [{w['column']}]（提示）：{w['message']}")
+        for w in changes.warnings[len(preview.warnings) :] if changes else ():
+            print(f"（提示）{w}")
+        verb = "可导入" if args.dry_run else "已导入"
+        skipped = f"，跳过合计/小计行 {preview.skipped} 行" if preview.skipped else ""
+        print(
+            f"{verb} {out['valid'] if args.dry_run else out['imported']} 条，拒绝 {out['rejected']} 行{skipped}。"
+        )
+    return 1 if preview.rejected_rows else 0
+
+
+def cmd_export_ledger(args: argparse.Namespace) -> int:
+    from app.cli import _end_progress, _print_progress, open_db
+    from app.io.ledger_xlsx import export_ledger
+
+    db = open_db(args)
+    try:
+        with db.reader() as s:
+            r = export_ledger(s, args.file, year=args.year, project_id=args.project, progress=_print_progress)
+        _end_progress()
+    finally:
+        db.close()
+    print(
+        f"已导出 {r.entries} 条台账记录到 {args.file}：收入 {format_money(r.income_fen)}，"
+        f"支出 {format_money(r.expense_fen)}，期末余额 {format_money(r.closing_fen)}"
+    )
+    return 0
+
+
+def cmd_template_ledger(args: argparse.Namespace) -> int:
+    from app.db.models import BUDGET_CATEGORIES
+    from app.io.ledger_xlsx import write_template
+
+    write_template(args.file, categories=BUDGET_CATEGORIES)
+    print(f"已生成经费台账导入模板：{args.file}")
+    return 0
