@@ -19,7 +19,14 @@ Rules here:
   no budget at all);
 - assets of a terminated (终止) agreement not yet disposed (asset_not_disposed), H第十六条(三); due = the day
   the agreement was terminated;
-- assets in use without a custodian (asset_no_custodian), H第十六条(二).
+- assets in use without a custodian (asset_no_custodian), H第十六条(二);
+- full-time teachers (专任教师) with less than 180 days of enterprise practice in the 5 years ending today
+  (teacher_practice_short, with the days missing), N四(五)1; no due date; it opens the teacher;
+- 专业群 not linked to 1–2 live industry organizations (group_organizations), and 专业群 whose linked
+  organizations have no activity in the current 学年 (group_no_activity, due = the 学年's last day; only for
+  groups with at least one organization), N四(一)2. Both name the group (record_type "major_group"); a click
+  opens its first linked organization on the 活动 tab, or, with none linked, the organization list
+  (Target("organization", "", "group:<group id>")).
 """
 
 from __future__ import annotations
@@ -37,21 +44,28 @@ from app.db.models import (
     AgreementTransition,
     Asset,
     Enterprise,
+    IndustryOrganization,
     Meeting,
     OperationReport,
+    OrganizationGroup,
     Project,
 )
 from app.domain.money import format_money
+from app.domain.practice import REQUIRED_DAYS, format_months
 from app.domain.semesters import past_semesters, semester_bounds
 from app.services.funds import overspent_lines
+from app.services.industry import group_organizations
 from app.services.settings import get_semester_calendar
+from app.services.teachers import practice_gaps
 from app.services.visits import last_visits
 
 
 @dataclass(frozen=True)
 class Reminder:
     kind: str
-    record_type: str  # agreement / action_item / project / enterprise / budget / asset
+    record_type: (
+        str  # agreement / action_item / project / enterprise / budget / asset / teacher / major_group
+    )
     record_id: str
     title: str
     due: dt.date | None
@@ -71,13 +85,16 @@ KIND_LABELS = {
     "budget_overspent": "经费超预算",
     "asset_not_disposed": "终止合作资产未处置",
     "asset_no_custodian": "资产无保管责任人",
+    "teacher_practice_short": "教师企业实践不足",
+    "group_organizations": "专业群未联系1–2个行业组织",
+    "group_no_activity": "专业群本学年无行业组织活动",
 }
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where a reminder leads: the record to open (agreement / project / enterprise / budget / asset) and the
-    tab in it."""
+    """Where a reminder leads: the record to open (agreement / project / enterprise / budget / asset / teacher /
+    organization) and the tab in it."""
 
     record_type: str
     record_id: str
@@ -102,7 +119,24 @@ def target_of(s: Session, r: Reminder) -> Target:
         return Target("project", r.record_id, "reports")
     if r.kind == "budget_overspent" and r.record_type == "project":  # a line without any budget record
         return Target("project", r.record_id, "funds")
+    if r.record_type == "major_group":
+        return _group_target(s, r.record_id)
     return Target(r.record_type, r.record_id)
+
+
+def _group_target(s: Session, group_id: str) -> Target:
+    org_id = s.scalar(
+        select(IndustryOrganization.id)
+        .join(OrganizationGroup, OrganizationGroup.organization_id == IndustryOrganization.id)
+        .where(OrganizationGroup.major_group_id == group_id, IndustryOrganization.deleted_at.is_(None))
+        .order_by(IndustryOrganization.name)
+        .limit(1)
+    )
+    return (
+        Target("organization", org_id, "activities")
+        if org_id
+        else Target("organization", "", f"group:{group_id}")
+    )
 
 
 Rule = Callable[[Session, dt.date], list[Reminder]]
@@ -300,3 +334,49 @@ def assets_without_custodian(s: Session, today: dt.date) -> list[Reminder]:
         Reminder("asset_no_custodian", "asset", aid, name, None, "资产尚未指定保管责任人", "H第十六条(二)")
         for aid, name in rows
     ]
+
+
+@rule
+def teachers_short_of_practice(s: Session, today: dt.date) -> list[Reminder]:
+    return [
+        Reminder(
+            "teacher_practice_short",
+            "teacher",
+            g.teacher_id,
+            f"{g.name}（{g.staff_no}）" if g.staff_no else g.name,
+            None,
+            f"近五年（{g.window_start}至{g.window_end}）企业实践{g.days_done}天（{format_months(g.days_done)}），"
+            f"还差{g.days_missing}天（要求满{REQUIRED_DAYS}天，即6个月）",
+            "N四(五)1",
+        )
+        for g in practice_gaps(s, today, short_only=True)
+    ]
+
+
+@rule
+def groups_without_organizations(s: Session, today: dt.date) -> list[Reminder]:
+    out = []
+    for g in group_organizations(s, today):
+        n = len(g.organization_ids)
+        if not g.linked_ok:
+            message = "尚未联系行业组织（要求1–2个）" if n == 0 else f"联系了{n}个行业组织（要求1–2个）"
+            out.append(
+                Reminder(
+                    "group_organizations", "major_group", g.group_id, g.group_name, None, message, "N四(一)2"
+                )
+            )
+        if n and not g.activities:
+            last = f"上次活动：{g.last_activity_on}" if g.last_activity_on else "尚无活动记录"
+            message = f"{g.school_year}学年尚未参与行业组织活动（每学年至少1次；{last}）"
+            out.append(
+                Reminder(
+                    "group_no_activity",
+                    "major_group",
+                    g.group_id,
+                    g.group_name,
+                    g.last_day,
+                    message,
+                    "N四(一)2",
+                )
+            )
+    return out

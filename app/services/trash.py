@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import (
     TIER_LABELS,
+    Achievement,
     Agreement,
     Asset,
     AssetDisposal,
@@ -24,11 +25,21 @@ from app.db.models import (
     Budget,
     BudgetCategory,
     Enterprise,
+    EnterprisePractice,
+    IndustryOrganization,
     LedgerEntry,
     Meeting,
     OperationReport,
+    OrganizationActivity,
     Project,
     ProjectAgreement,
+    SteeringMeeting,
+    SteeringMember,
+    Studio,
+    StudioActivity,
+    StudioMember,
+    Teacher,
+    Training,
     Visit,
     VisitEnterprise,
 )
@@ -345,3 +356,217 @@ def _purge_enterprise_with_assets(s: Session, ent: Enterprise) -> None:
 register(replace(KINDS["project"], purge_one=_purge_project_with_funds))
 register(replace(KINDS["agreement"], purge_one=_purge_agreement_with_assets))
 register(replace(KINDS["enterprise"], purge_one=_purge_enterprise_with_assets))
+
+
+# ------------------------------------------------------------------ teachers, studios, organizations, outcomes
+
+
+def _teacher_rows(s: Session) -> list[TrashRow]:
+    return [
+        TrashRow(r.id, f"{r.name}（{r.staff_no}）" if r.staff_no else r.name, f"{r.kind}教师", r.deleted_at)
+        for r in s.execute(_deleted(Teacher, Teacher.name, Teacher.staff_no, Teacher.kind))
+    ]
+
+
+def _purge_practice(s: Session, p: EnterprisePractice) -> None:
+    purge_owner_attachments(s, "enterprise_practice", p.id)
+    s.delete(p)
+
+
+def _purge_teacher(s: Session, t: Teacher) -> None:
+    """A teacher's practice records (live or in the 回收站) go with the teacher; a teacher who leads or is a
+    member of a studio stays until the studio no longer names them."""
+    studio = s.scalar(
+        select(Studio.name)
+        .outerjoin(StudioMember, StudioMember.studio_id == Studio.id)
+        .where((Studio.lead_id == t.id) | (StudioMember.teacher_id == t.id))
+        .limit(1)
+    )
+    if studio is not None:
+        raise AppError(
+            f"教师“{t.name}”仍是工作室“{studio}”的负责人或成员，不能彻底删除（可留在回收站中，或先修改工作室）"
+        )
+    for p in s.scalars(select(EnterprisePractice).where(EnterprisePractice.teacher_id == t.id)):
+        _purge_practice(s, p)
+    purge_owner_attachments(s, "teacher", t.id)
+    s.flush()
+    s.delete(t)
+
+
+register(TrashKind("teacher", "教师", "名", Teacher, _teacher_rows, _purge_teacher))
+
+
+def _practice_rows(s: Session) -> list[TrashRow]:
+    stmt = _deleted(
+        EnterprisePractice,
+        EnterprisePractice.starts_on,
+        EnterprisePractice.ends_on,
+        EnterprisePractice.unit_name,
+        Teacher.name,
+    ).join(Teacher, Teacher.id == EnterprisePractice.teacher_id)
+    return [
+        TrashRow(r.id, f"{r.name} 企业实践 {r.unit_name}", f"{r.starts_on}至{r.ends_on}", r.deleted_at)
+        for r in s.execute(stmt)
+    ]
+
+
+register(
+    TrashKind(
+        "enterprise_practice", "教师企业实践", "条", EnterprisePractice, _practice_rows, _purge_practice
+    )
+)
+
+
+def _studio_rows(s: Session) -> list[TrashRow]:
+    return [
+        TrashRow(r.id, r.name, r.kind, r.deleted_at)
+        for r in s.execute(_deleted(Studio, Studio.name, Studio.kind))
+    ]
+
+
+def _purge_studio(s: Session, st: Studio) -> None:
+    for a in s.scalars(select(StudioActivity).where(StudioActivity.studio_id == st.id)):
+        s.delete(a)
+    purge_owner_attachments(s, "studio", st.id)
+    s.flush()
+    s.delete(st)
+
+
+register(TrashKind("studio", "工作室", "个", Studio, _studio_rows, _purge_studio))
+
+
+def _studio_activity_rows(s: Session) -> list[TrashRow]:
+    stmt = _deleted(StudioActivity, StudioActivity.held_on, StudioActivity.title, Studio.name).join(
+        Studio, Studio.id == StudioActivity.studio_id
+    )
+    return [TrashRow(r.id, f"{r.held_on} {r.title}", r.name, r.deleted_at) for r in s.execute(stmt)]
+
+
+def _delete_row(s: Session, row: object) -> None:
+    s.delete(row)
+
+
+def _with_attachments(owner_type: str) -> Callable[[Session, object], None]:
+    def purge(s: Session, row: object) -> None:
+        purge_owner_attachments(s, owner_type, row.id)  # type: ignore[attr-defined]
+        s.delete(row)
+
+    return purge
+
+
+register(TrashKind("studio_activity", "工作室活动", "次", StudioActivity, _studio_activity_rows, _delete_row))
+
+
+def _organization_rows(s: Session) -> list[TrashRow]:
+    stmt = _deleted(IndustryOrganization, IndustryOrganization.name, IndustryOrganization.kind)
+    return [TrashRow(r.id, r.name, r.kind, r.deleted_at) for r in s.execute(stmt)]
+
+
+def _purge_organization(s: Session, o: IndustryOrganization) -> None:
+    """With its activities (the record of what the organization did with the college)."""
+    for a in s.scalars(select(OrganizationActivity).where(OrganizationActivity.organization_id == o.id)):
+        s.delete(a)
+    purge_owner_attachments(s, "organization", o.id)
+    s.flush()
+    s.delete(o)
+
+
+register(
+    TrashKind(
+        "industry_organization",
+        "行业组织",
+        "个",
+        IndustryOrganization,
+        _organization_rows,
+        _purge_organization,
+    )
+)
+
+
+def _org_activity_rows(s: Session) -> list[TrashRow]:
+    stmt = _deleted(
+        OrganizationActivity,
+        OrganizationActivity.held_on,
+        OrganizationActivity.activity_type,
+        IndustryOrganization.name,
+    ).join(IndustryOrganization, IndustryOrganization.id == OrganizationActivity.organization_id)
+    return [TrashRow(r.id, f"{r.held_on} {r.activity_type}", r.name, r.deleted_at) for r in s.execute(stmt)]
+
+
+register(
+    TrashKind(
+        "organization_activity", "行业组织活动", "次", OrganizationActivity, _org_activity_rows, _delete_row
+    )
+)
+
+
+def _steering_member_rows(s: Session) -> list[TrashRow]:
+    stmt = _deleted(SteeringMember, SteeringMember.name, SteeringMember.role, SteeringMember.title)
+    return [TrashRow(r.id, f"{r.name}（{r.role}）", r.title, r.deleted_at) for r in s.execute(stmt)]
+
+
+register(
+    TrashKind("steering_member", "指导委员会委员", "名", SteeringMember, _steering_member_rows, _delete_row)
+)
+
+
+def _steering_meeting_rows(s: Session) -> list[TrashRow]:
+    stmt = _deleted(SteeringMeeting, SteeringMeeting.held_on, SteeringMeeting.place)
+    return [
+        TrashRow(r.id, f"{r.held_on} 专业群建设指导委员会会议", r.place, r.deleted_at)
+        for r in s.execute(stmt)
+    ]
+
+
+register(
+    TrashKind(
+        "steering_meeting",
+        "指导委员会会议",
+        "次",
+        SteeringMeeting,
+        _steering_meeting_rows,
+        _with_attachments("steering_meeting"),
+    )
+)
+
+
+def _achievement_rows(s: Session) -> list[TrashRow]:
+    stmt = _deleted(Achievement, Achievement.kind, Achievement.title, Achievement.dated_on)
+    return [TrashRow(r.id, r.title, f"{r.kind} {r.dated_on}", r.deleted_at) for r in s.execute(stmt)]
+
+
+register(
+    TrashKind("achievement", "成果", "项", Achievement, _achievement_rows, _with_attachments("achievement"))
+)
+
+
+def _training_rows(s: Session) -> list[TrashRow]:
+    stmt = _deleted(Training, Training.kind, Training.title, Training.starts_on)
+    return [TrashRow(r.id, r.title, f"{r.kind} {r.starts_on}", r.deleted_at) for r in s.execute(stmt)]
+
+
+register(TrashKind("training", "企业培训", "期", Training, _training_rows, _with_attachments("training")))
+
+
+def _purge_enterprise_with_people(s: Session, ent: Enterprise) -> None:
+    """An enterprise named by teachers, practice records, studios, committee members, achievements or training
+    stays in the 回收站 (purging would take it out of those records)."""
+    _refuse_if_used(
+        s,
+        f"企业“{ent.name}”",
+        [
+            (select(Teacher.id).where(Teacher.employer_id == ent.id), "名产业教师"),
+            (
+                select(EnterprisePractice.id).where(EnterprisePractice.enterprise_id == ent.id),
+                "条教师企业实践记录",
+            ),
+            (select(Studio.id).where(Studio.enterprise_id == ent.id), "个工作室"),
+            (select(SteeringMember.id).where(SteeringMember.enterprise_id == ent.id), "名指导委员会委员"),
+            (select(Achievement.id).where(Achievement.enterprise_id == ent.id), "项成果"),
+            (select(Training.id).where(Training.enterprise_id == ent.id), "期培训"),
+        ],
+    )
+    _purge_enterprise_with_assets(s, ent)
+
+
+register(replace(KINDS["enterprise"], purge_one=_purge_enterprise_with_people))
