@@ -1,0 +1,160 @@
+"""产教融合资产 (H第十六条): the register with filters by status and owner. 已处置 rows are grey, 维修 orange;
+an asset in use without a custodian (保管责任人, H第十六条(二)) shows 未指定 and says so in its tooltip.
+The form with repairs and disposal is ui/dialogs/asset_dialog.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout
+
+from app.db.models import ASSET_OWNERS, ASSET_STATUSES
+from app.domain.money import format_money
+from app.services import assets as svc
+from ui.models.lazy_table import Column, LazyTableModel
+from ui.ops import read_now
+from ui.pages.list_page import ListPage
+
+GREY = QColor("#8a8a8a")
+ORANGE = QColor("#b26a00")
+NO_CUSTODIAN = "尚未指定保管责任人（H第十六条(二)）：打开资产填写保管责任人，工作台的提醒随之消失。"
+
+
+def _no_custodian(r: svc.AssetRow) -> bool:
+    return not r.custodian and r.status != "已处置"
+
+
+def _grey(r: svc.AssetRow) -> QColor | None:
+    return GREY if r.status == "已处置" else None
+
+
+def _status_color(r: svc.AssetRow) -> QColor | None:
+    return ORANGE if r.status == "维修" else _grey(r)
+
+
+def _custodian_color(r: svc.AssetRow) -> QColor | None:
+    return ORANGE if _no_custodian(r) else _grey(r)
+
+
+def _tip(r: svc.AssetRow) -> str | None:
+    if _no_custodian(r):
+        return NO_CUSTODIAN
+    if r.status == "已处置":
+        return "已处置（H第十六条(三)），处置记录见资产的“处置”页"
+    return None
+
+
+def _name_tip(r: svc.AssetRow) -> str | None:
+    return "\n".join(x for x in (r.name if len(r.name) > 8 else "", _tip(r) or "") if x) or None
+
+
+COLUMNS = [
+    Column("name", "资产名称", None, 170, tooltip=_name_tip, foreground=_grey),
+    Column("spec", "规格型号", None, 120, foreground=_grey),
+    Column("quantity", "数量", None, 50, foreground=_grey),
+    Column("unit_value_fen", "单价", None, 110, fmt=format_money, foreground=_grey),
+    Column("total_value_fen", "总值", None, 120, fmt=format_money, foreground=_grey),
+    Column("owner", "权属", None, 50, foreground=_grey),
+    Column("contributed_by", "投入企业", None, 170, foreground=_grey),
+    Column(
+        "custodian",
+        "保管责任人",
+        None,
+        86,
+        fmt=lambda c: c or "未指定",
+        tooltip=_tip,
+        foreground=_custodian_color,
+    ),
+    Column("location", "存放地点", None, 140, foreground=_grey),
+    Column("status", "状态", None, 60, tooltip=_tip, foreground=_status_color),
+    Column("agreement", "协议", None, 180, foreground=_grey),
+]
+MONEY_COLUMNS = {2, 3, 4}
+
+
+class AssetModel(LazyTableModel):
+    def __init__(self) -> None:
+        super().__init__(COLUMNS, lambda ids: read_now(lambda s: svc.asset_rows(s, ids)))
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in MONEY_COLUMNS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().data(index, role)
+
+
+@dataclass(frozen=True)
+class AssetListQuery:
+    query: svc.AssetQuery
+    filtered: bool
+
+
+class AssetsPage(ListPage):
+    title = "资产"
+    state_key = "assets"
+    noun, unit = "资产", "项"
+    new_text = "新建资产…"
+    search_hint = "搜索资产名称、规格、保管责任人或存放地点"
+    columns = COLUMNS
+    watched = ("asset", "asset_repair", "enterprise", "agreement")
+
+    def make_model(self) -> LazyTableModel:
+        return AssetModel()
+
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        self.status_box = self.filter_combo("全部状态", ASSET_STATUSES)
+        self.owner_box = self.filter_combo("全部权属", ASSET_OWNERS)
+        for box in (self.status_box, self.owner_box):
+            bar.addWidget(box, 1)
+
+    def query(self) -> AssetListQuery:
+        q = svc.AssetQuery(
+            text=self.search.text(),
+            status=self.status_box.currentData() or "",
+            owner=self.owner_box.currentData() or "",
+        )
+        return AssetListQuery(q, self.has_filter())
+
+    def has_filter(self) -> bool:
+        return bool(
+            self.search.text().strip() or self.status_box.currentIndex() or self.owner_box.currentIndex()
+        )
+
+    @staticmethod
+    def ids_and_total(s, q: AssetListQuery) -> tuple[list[str], int]:
+        ids = svc.asset_ids(s, q.query)
+        return ids, svc.asset_count(s) if q.filtered else len(ids)
+
+    def empty_state(self):
+        return (
+            "还没有资产",
+            "登记校企合作中投入的设备和设施（H第十六条）：名称、数量、单价、权属、投入企业、保管责任人。"
+            "企业捐赠或准捐赠的设备计入“产学合作”报表。",
+            [("新建资产…（Ctrl+N）", self.new_record)],
+        )
+
+    # ------------------------------------------------------------ actions
+
+    def new_record(self) -> str | None:
+        from ui.dialogs.asset_dialog import AssetDialog
+
+        dlg = AssetDialog(self.window())
+        dlg.exec()
+        self.created(dlg.saved_id)
+        return dlg.saved_id
+
+    def open_record(self, record_id: str) -> None:
+        from ui.dialogs.asset_dialog import AssetDialog
+
+        AssetDialog(self.window(), record_id).exec()
+
+    def open_asset(self, asset_id: str) -> None:
+        """Select the asset in the list and open its form (the 工作台 reminders call this)."""
+        self.show_record(asset_id)
+
+    def delete_work(self, ids: list[str]):
+        return lambda s: svc.delete_assets(s, ids)
+
+    def restore_work(self, ids: list[str]):
+        return lambda s: svc.restore_assets(s, ids)

@@ -1,0 +1,322 @@
+"""经费: the 经费台账 (ledger) list and the 预算执行 view (ui/pages/budgets.py) on one page, as two tabs.
+
+The ledger list shows ids first and rows on demand (STYLE §5): `ledger_index` gives the ids and the running
+balance after each entry in one query; the balance follows the service's definition — in date order over
+the filtered entries, opening with the matching entries of the years before a year filter (上年结转, shown
+in the count line). An expense whose budget line is over budget has its category in red, and its tooltip
+says by how much (H第十五条); saving such an entry shows the warning in a bar under the filters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from app.db.models import LEDGER_DIRECTIONS
+from app.domain.money import format_money
+from app.services import funds as svc
+from ui.dialogs.ledger_dialog import live_projects
+from ui.models.lazy_table import Column, LazyTableModel
+from ui.ops import read_now
+from ui.pages.budgets import BudgetsView
+from ui.pages.list_page import ListPage
+
+RED = QColor("#c42b1c")
+GREEN = QColor("#2e7d32")
+
+
+@dataclass(frozen=True)
+class LedgerLine(svc.LedgerRow):
+    """A row as the list shows it: 收入 / 支出 split, and the running balance after it."""
+
+    balance_fen: int = 0
+    income_fen: int = 0
+    expense_fen: int = 0
+
+
+def _money(fen: int) -> str:
+    return format_money(fen) if fen else ""
+
+
+def _over_tip(r: LedgerLine) -> str | None:
+    if not r.overspent:
+        return None
+    return (
+        f"超预算（H第十五条）：{r.project_name} {r.entry_date.year}年度“{r.category_name}”"
+        f"支出已超出预算 {format_money(r.over_fen)}。记录照常保存，工作台有提醒。"
+    )
+
+
+COLUMNS = [
+    Column("entry_date", "日期", "entry_date", 96),
+    Column("voucher_no", "凭证号", None, 90),
+    Column("summary", "摘要", None, 200),
+    Column("counterparty", "对方单位", None, 170),
+    Column("project_name", "项目", None, 170),
+    Column(
+        "category_name",
+        "类别",
+        None,
+        80,
+        tooltip=_over_tip,
+        foreground=lambda r: RED if r.overspent else None,
+    ),
+    Column(
+        "income_fen",
+        "收入",
+        None,
+        110,
+        fmt=_money,
+        foreground=lambda r: GREEN if r.direction == "收入" else None,
+    ),
+    Column("expense_fen", "支出", None, 110, fmt=_money, foreground=lambda r: RED if r.overspent else None),
+    Column(
+        "balance_fen",
+        "余额",
+        None,
+        120,
+        fmt=format_money,
+        tooltip=lambda _r: "按当前筛选的记录依日期累计（有年度筛选时含上年结转）",
+        foreground=lambda r: RED if r.balance_fen < 0 else None,
+    ),
+]
+MONEY_COLUMNS = {6, 7, 8}
+
+
+class LedgerModel(LazyTableModel):
+    """Rows with 收入 / 支出 split and the running balance from the index; money right-aligned."""
+
+    def __init__(self) -> None:
+        super().__init__(COLUMNS, self._rows_for)
+        self.balances: dict[str, int] = {}
+
+    def _rows_for(self, ids) -> dict[str, Any]:
+        rows = read_now(lambda s: svc.ledger_rows(s, ids))
+        return {i: _line(r, self.balances.get(i, 0)) for i, r in rows.items()}
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in MONEY_COLUMNS:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().data(index, role)
+
+
+def _line(r: svc.LedgerRow, balance: int) -> LedgerLine:
+    income = r.amount_fen if r.direction == "收入" else 0
+    return LedgerLine(**vars(r), balance_fen=balance, income_fen=income, expense_fen=r.amount_fen - income)
+
+
+class LedgerPage(ListPage):
+    title = "经费台账"
+    state_key = "ledger"
+    noun, unit = "台账记录", "条"
+    new_text = "新建经费记录…"
+    search_hint = "搜索摘要、对方单位或凭证号"
+    columns = COLUMNS
+    default_sort = ("entry_date", False)
+    watched = ("ledger_entry", "budget", "budget_category", "project", "attachment")
+    new_project_wanted = Signal()
+
+    def make_model(self) -> LazyTableModel:
+        return LedgerModel()
+
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        self.year_box = self.filter_combo("全部年度", ())
+        self.project_box = self.filter_combo("全部项目", ())
+        self.category_box = self.filter_combo("全部类别", ())
+        self.direction_box = self.filter_combo("收入和支出", LEDGER_DIRECTIONS)
+        self.project_box.setMinimumContentsLength(12)
+        for box in (self.year_box, self.project_box, self.category_box, self.direction_box):
+            bar.addWidget(box, 1)
+
+    def add_actions(self, row: QHBoxLayout) -> None:
+        self.warning = QLabel(wordWrap=True)
+        self.warning.setStyleSheet(
+            "background:#fde7e9;border:1px solid #e8a0a6;border-radius:4px;padding:4px 8px;color:#8a1c1c;"
+        )
+        self.warning.hide()
+
+    def _build(self) -> None:
+        super()._build()
+        lay = self.layout()
+        assert isinstance(lay, QVBoxLayout)
+        lay.insertWidget(lay.indexOf(self.undo_bar), self.warning)
+
+    # ------------------------------------------------------------ querying
+
+    def query(self) -> svc.LedgerQuery:
+        return svc.LedgerQuery(
+            year=self.year_box.currentData() or None,
+            project_id=self.project_box.currentData() or "",
+            category_id=self.category_box.currentData() or "",
+            direction=self.direction_box.currentData() or "",
+            text=self.search.text(),
+            descending=self._sort[1],
+        )
+
+    def has_filter(self) -> bool:
+        q = self.query()
+        return bool(q.text.strip() or q.year or q.project_id or q.category_id or q.direction)
+
+    @staticmethod
+    def ids_and_total(s: Session, q: svc.LedgerQuery) -> tuple[Any, int]:
+        index = svc.ledger_index(s, q)
+        filters = _filter_choices(s)  # the filter lists, read with the ids (one job)
+        return (index, filters), svc.count_ledger_entries(s)
+
+    def _loaded(self, result: tuple[Any, int]) -> None:
+        (index, filters), total = result
+        self.opening_fen = index.opening_fen
+        self.model.balances = dict(zip(index.ids, index.balances, strict=True))
+        self._refresh_filters(*filters)
+        super()._loaded((index.ids, total))
+        if self.query().year is not None and index.ids:
+            self.count_label.setText(f"{self.count_label.text()}  上年结转 {format_money(index.opening_fen)}")
+        self.count_label.setToolTip(
+            "余额按当前筛选的记录依日期累计；有年度筛选时从此前各年度同样条件记录的结余（上年结转）起算"
+        )
+
+    def _refresh_filters(self, years: list[int], projects: list[tuple[str, str]], categories) -> None:
+        for box, items in (
+            (self.year_box, [(f"{y}年度", y) for y in years]),
+            (self.project_box, [(name, pid) for pid, name in projects]),
+            (self.category_box, [(c.name, c.id) for c in categories]),
+        ):
+            current = box.currentData()
+            box.blockSignals(True)
+            while box.count() > 1:
+                box.removeItem(1)
+            for label, data in items:
+                box.addItem(label, data)
+            box.setCurrentIndex(max(0, box.findData(current)))
+            box.blockSignals(False)
+
+    def empty_state(self):
+        projects = read_now(live_projects)
+        if not projects:
+            return (
+                "还没有项目",
+                "台账的每一笔收支都记在某个项目下。请先在“项目与平台”中新建项目，"
+                "再到“预算执行”编制预算，然后登记收支。",
+                [("新建项目…", self.new_project_wanted.emit)],
+            )
+        return (
+            "还没有经费记录",
+            "逐笔登记项目经费的收入和支出（日期、金额、凭证号、对方单位），可附发票扫描件。"
+            "建议先在“预算执行”中编制预算，超预算的支出会被标出（H第十五条）。",
+            [("新建经费记录…（Ctrl+N）", self.new_record)],
+        )
+
+    def label_of(self, row: LedgerLine) -> str:
+        return f"{row.entry_date} {row.summary[:16] or row.direction} {format_money(row.amount_fen)}"
+
+    # ------------------------------------------------------------ actions
+
+    def new_record(self) -> str | None:
+        from ui.dialogs.ledger_dialog import LedgerDialog
+
+        dlg = LedgerDialog(self.window(), project_id=self.project_box.currentData() or "")
+        dlg.exec()
+        self._after_save(dlg)
+        self.created(dlg.saved_id)
+        return dlg.saved_id
+
+    def open_record(self, record_id: str) -> None:
+        from ui.dialogs.ledger_dialog import LedgerDialog
+
+        dlg = LedgerDialog(self.window(), record_id)
+        dlg.exec()
+        self._after_save(dlg)
+
+    def _after_save(self, dlg) -> None:
+        changes = dlg.saved_changes
+        if changes is None:
+            return
+        if changes.warnings:
+            self.warning.setText("⚠ " + "\n".join(changes.warnings))
+            self.warning.show()
+        else:
+            self.warning.hide()
+
+    def delete_work(self, ids: list[str]):
+        return lambda s: svc.delete_ledger_entries(s, ids)
+
+    def restore_work(self, ids: list[str]):
+        return lambda s: svc.restore_ledger_entries(s, ids)
+
+
+def _filter_choices(s: Session) -> tuple[list[int], list[tuple[str, str]], list[svc.CategoryInfo]]:
+    return svc.ledger_years(s), live_projects(s), svc.budget_categories(s)
+
+
+class FundsPage(QWidget):
+    """经费: 经费台账 and 预算执行 as tabs. Ctrl+N / Ctrl+F act on the ledger (新建经费记录 / 搜索) or, on
+    the 预算执行 tab, Ctrl+N opens 编制预算."""
+
+    title = "经费"
+    new_project_wanted = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.ledger = LedgerPage()
+        budgets = QWidget()
+        b = QVBoxLayout(budgets)
+        b.setContentsMargins(12, 4, 12, 8)
+        self.budgets = BudgetsView()
+        b.addWidget(self.budgets)
+        self.tabs.addTab(self.ledger, "经费台账")
+        self.tabs.addTab(budgets, "预算执行")
+        lay.addWidget(self.tabs)
+        self.ledger.new_project_wanted.connect(self.new_project_wanted)
+        self.budgets.new_project_wanted.connect(self.new_project_wanted)
+
+    @property
+    def new_text(self) -> str:
+        return "新建经费记录…" if self.on_ledger() else "编制预算…"
+
+    @property
+    def search(self):
+        return self.ledger.search
+
+    def on_ledger(self) -> bool:
+        return self.tabs.currentIndex() == 0
+
+    def show_ledger(self) -> LedgerPage:
+        self.tabs.setCurrentIndex(0)
+        return self.ledger
+
+    def show_budgets(self) -> BudgetsView:
+        self.tabs.setCurrentIndex(1)
+        return self.budgets
+
+    @Slot()
+    def new_record(self) -> None:
+        if self.on_ledger():
+            self.ledger.new_record()
+        else:
+            self.budgets.new_budget()
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.show_ledger().focus_search()
+
+    def focus_view(self) -> None:
+        if self.on_ledger():
+            self.ledger.focus_view()
+        else:
+            self.budgets.table.setFocus()
+
+    def save_state(self, settings) -> None:
+        self.ledger.save_state(settings)
+        settings.setValue("funds/tab", self.tabs.currentIndex())
+
+    def restore_state(self, settings) -> None:
+        self.ledger.restore_state(settings)
+        self.tabs.setCurrentIndex(int(settings.value("funds/tab", 0) or 0))
