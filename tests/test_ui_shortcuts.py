@@ -36,7 +36,14 @@ def press(qtbot, widget, key: Qt.Key) -> None:
 
 def test_ctrl_n_and_ctrl_f_follow_the_page(window, qtbot, monkeypatch):
     called: list[str] = []
-    pages = [window.enterprises, window.agreements, window.projects, window.visits]
+    pages = [
+        window.enterprises,
+        window.agreements,
+        window.projects,
+        window.funds,
+        window.assets,
+        window.visits,
+    ]
     for page in pages:
         monkeypatch.setattr(page, "new_record", lambda p=page: called.append(p.title))
     for page in pages:
@@ -47,6 +54,13 @@ def test_ctrl_n_and_ctrl_f_follow_the_page(window, qtbot, monkeypatch):
         assert page.search.hasFocus()
     assert called == [p.title for p in pages]
     assert window.new_action.text() == "记录走访…"
+    window._goto(window.funds)
+    window.funds.show_budgets()  # on the 预算执行 tab Ctrl+N is 编制预算
+    assert window.new_action.text() == "编制预算…"
+    window.funds.show_ledger()
+    assert window.new_action.text() == "新建经费记录…"
+    assert [window.pages.index(p) for p in (window.funds, window.assets)] == [4, 5]  # Ctrl+5, Ctrl+6
+    assert len(window.pages) <= 9  # Ctrl+1..9 reach every page
     window._goto(window.trash)  # a page that creates nothing
     assert not window.new_action.isEnabled()
 

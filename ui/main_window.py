@@ -21,8 +21,10 @@ from app import APP_TITLE, __version__
 from app.logs import log_file
 from ui.ops import context
 from ui.pages.agreements import AgreementsPage
+from ui.pages.assets import AssetsPage
 from ui.pages.dashboard import DashboardPage
 from ui.pages.enterprises import EnterprisesPage
+from ui.pages.funds import FundsPage
 from ui.pages.projects import ProjectsPage
 from ui.pages.settings import SettingsPage
 from ui.pages.trash import TrashPage
@@ -68,6 +70,8 @@ class MainWindow(QMainWindow):
         self.enterprises = EnterprisesPage()
         self.agreements = AgreementsPage()
         self.projects = ProjectsPage()
+        self.funds = FundsPage()
+        self.assets = AssetsPage()
         self.visits = VisitsPage()
         self.trash = TrashPage()
         self.settings_page = SettingsPage()
@@ -76,6 +80,8 @@ class MainWindow(QMainWindow):
             self.enterprises,
             self.agreements,
             self.projects,
+            self.funds,
+            self.assets,
             self.visits,
             self.trash,
             self.settings_page,
@@ -104,6 +110,8 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.dashboard.open_record.connect(self.open_record)
+        self.funds.new_project_wanted.connect(lambda: self._goto(self.projects).new_project())
+        self.funds.tabs.currentChanged.connect(self._funds_tab_changed)
 
         self.db_label = QLabel(f"数据库：{db.path}")
         self.db_label.setToolTip("当前打开的数据库文件（启动时可用 --db 指定其他文件）")
@@ -132,6 +140,11 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "新建企业…", "", lambda: self._goto(self.enterprises).new_enterprise())
         self._action(edit_menu, "新建合作协议…", "", lambda: self._goto(self.agreements).new_agreement())
         self._action(edit_menu, "新建项目…", "", lambda: self._goto(self.projects).new_project())
+        self._action(
+            edit_menu, "新建经费记录…", "", lambda: self._goto(self.funds).show_ledger().new_record()
+        )
+        self._action(edit_menu, "编制预算…", "", lambda: self._goto(self.funds).show_budgets().new_budget())
+        self._action(edit_menu, "新建资产…", "", lambda: self._goto(self.assets).new_record())
         self._action(edit_menu, "记录企业走访…", "Ctrl+Shift+N", self.quick_visit)
         go_menu = self.menuBar().addMenu("转到(&G)")
         for i, page in enumerate(self.pages):
@@ -160,6 +173,12 @@ class MainWindow(QMainWindow):
         if hasattr(page, "focus_view"):
             page.focus_view()
 
+    @Slot(int)
+    def _funds_tab_changed(self, _index: int) -> None:
+        """台账 ↔ 预算执行: Ctrl+N's text follows (新建经费记录 / 编制预算)."""
+        if self.stack.currentWidget() is self.funds:
+            self._page_changed(self.nav.currentRow())
+
     @Slot()
     def new_on_page(self) -> None:
         page = self.stack.currentWidget()
@@ -183,10 +202,29 @@ class MainWindow(QMainWindow):
             self.open_enterprise(record_id)
         elif record_type == "agreement":
             self._goto(self.agreements).open_agreement(record_id)
+        elif record_type == "project" and tab == "funds":  # a 超预算 line without any budget record
+            self._goto(self.funds).show_budgets().show_project(record_id)
         elif record_type == "project":
             self._goto(self.projects).open_project(record_id, tab)
         elif record_type == "visit":
             self._goto(self.visits).edit_visit(record_id)
+        elif record_type == "budget":
+            self.open_budget(record_id)
+        elif record_type == "ledger_entry":
+            self._goto(self.funds).show_ledger().show_record(record_id)
+        elif record_type == "asset":
+            self._goto(self.assets).open_asset(record_id)
+
+    def open_budget(self, budget_id: str) -> None:
+        """The 预算执行 view filtered to the budget's project and year, its line selected, its form open."""
+        view = self._goto(self.funds).show_budgets()
+        row = view.budget_row(budget_id)
+        if row is None:
+            return
+        view.show_project(row.project_id, row.year)
+        view.reload_now()
+        view.select_budget(budget_id)
+        view.open_budget(budget_id)
 
     @Slot()
     def quick_visit(self) -> None:
@@ -222,6 +260,8 @@ class MainWindow(QMainWindow):
         self.visits.restore_state(s)
         self.projects.restore_state(s)
         self.agreements.restore_state(s)
+        self.funds.restore_state(s)
+        self.assets.restore_state(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = ui_settings()
@@ -230,5 +270,7 @@ class MainWindow(QMainWindow):
         self.visits.save_state(s)
         self.projects.save_state(s)
         self.agreements.save_state(s)
+        self.funds.save_state(s)
+        self.assets.save_state(s)
         context().wait()
         super().closeEvent(event)
