@@ -21,6 +21,7 @@ database (same date, 凭证号, amount, direction and project) is warned about a
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import threading
 import unicodedata
@@ -364,7 +365,9 @@ def _check_layout(header_texts: dict[str, str], the_project: ProjectRef | None, 
     if not ({"income", "expense"} & has) and "direction" not in has:
         raise ImportFileError(f"“{name}”有“{header_texts['amount']}”列，但没有“收支”（或“方向”）列，无法判断收入还是支出。")  # fmt: skip
     if the_project is None and "project" not in has:
-        raise ImportFileError(f"“{name}”中没有“项目”列：请指定这些台账记录所属的项目（命令行：--project 项目名称）。")
+        raise ImportFileError(
+            f"“{name}”中没有“项目”列：请指定这些台账记录所属的项目（命令行：--project 项目名称）。"
+        )
 
 
 def read_ledger(
@@ -493,7 +496,10 @@ FOOTER = "第 &P 页，共 &N 页"
 TITLE_ROWS = 2  # title, then the line with year / project / unit
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_BOLD = Font(bold=True)
+_BOLD = Font(bold=True, size=10)
+_BODY = Font(size=10)
+_RISKY = ("=", "+", "-", "@", "#", "\t", "\r", "\n")
+LINE_HEIGHT = 13.5  # points per line of 10-point text
 
 
 @dataclass(frozen=True)
@@ -504,29 +510,40 @@ class _Col:
 
 
 def _columns(with_project: bool) -> list[_Col]:
-    cols = [_Col("日期", 11.5, "date"), _Col("凭证号", 13, "center"), _Col("摘要", 32, "wrap")]
+    wide = 28 if with_project else 36
+    cols = [_Col("日期", 11.5, "date"), _Col("凭证号", 13, "center"), _Col("摘要", wide, "wrap")]
     if with_project:
-        cols.append(_Col("项目", 22, "wrap"))
-    cols += [_Col("对方单位", 28, "wrap"), _Col("类别", 8, "center"), _Col("收入", 15, "money"),
+        cols.append(_Col("项目", 28, "wrap"))
+    cols += [_Col("对方单位", wide, "wrap"), _Col("类别", 8, "center"), _Col("收入", 15, "money"),
              _Col("支出", 15, "money"), _Col("余额", 16, "money")]  # fmt: skip
     return cols
 
 
+def text_lines(text: str, width: float) -> int:
+    """Lines a 10-point text takes in a wrapped column `width` units wide, erring on the high side (Excel on
+    Windows draws a CJK character about 1.9 units wide at 10 points, an ASCII one about 1). UTF-8 length is
+    3 bytes per CJK character, 1 per ASCII: (bytes + chars) / 2 counts them 2 and 1, at C speed."""
+    est = (len(text.encode()) + len(text)) / 2 * 0.92
+    return max(1, math.ceil(est / max(width - 1, 1)))
+
+
 class _Cells:
     """Styled WriteOnlyCells reused row after row: a write-only sheet writes a row when it is appended, so one
-    cell per column and style does (much faster than a new styled cell per value)."""
+    cell per column and style does (much faster than a new styled cell per value). Rows whose wrapped text
+    needs more than one line get the height for it (an .xlsx stores row heights; no program measures them
+    again when printing)."""
 
-    def __init__(self, ws: Any, cols: list[_Col]) -> None:
-        self.ws, self.cols = ws, cols
+    def __init__(self, ws: Any, cols: list[_Col], first_row: int) -> None:
+        self.ws, self.cols, self.next_row = ws, cols, first_row
         self.plain = [self._make(c, bold=False) for c in cols]
         self.bold = [self._make(c, bold=True) for c in cols]
-        self.guarded: dict[int, WriteOnlyCell] = {}
+        self.guarded: dict[tuple[int, bool], WriteOnlyCell] = {}
+        self.wrapped = [(i, c.width) for i, c in enumerate(cols) if c.kind in ("wrap", "center")]
 
     def _make(self, c: _Col, *, bold: bool, guard: bool = False) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws)
         cell.border = _BORDER
-        if bold:
-            cell.font = _BOLD
+        cell.font = _BOLD if bold else _BODY
         if c.kind == "date":
             cell.number_format = DATE_FORMAT
             cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -541,21 +558,31 @@ class _Cells:
             cell.quotePrefix = True
         return cell
 
-    def row(self, values: Sequence[object], *, bold: bool = False) -> list[WriteOnlyCell]:
+    def append(self, values: Sequence[object], *, bold: bool = False) -> None:
         cells = self.bold if bold else self.plain
         out = []
         for i, v in enumerate(values):
             cell = cells[i]
             if isinstance(v, str):
                 text = safe_text(v)
-                if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n") or text.startswith("#"):
-                    cell = self.guarded.get(i) or self.guarded.setdefault(i, self._make(self.cols[i], bold=bold, guard=True))  # fmt: skip
+                if text[:1] in _RISKY:
+                    cell = self.guarded.get((i, bold)) or self.guarded.setdefault(
+                        (i, bold), self._make(self.cols[i], bold=bold, guard=True)
+                    )
                 cell.value = text or None
                 cell.data_type = "s"  # never a formula or an error code
             else:
                 cell.value = v
             out.append(cell)
-        return out
+        lines = 1
+        for i, width in self.wrapped:
+            v = values[i]
+            if isinstance(v, str) and len(v) * 2 > width:
+                lines = max(lines, text_lines(v, width))
+        if lines > 1:
+            self.ws.row_dimensions[self.next_row].height = LINE_HEIGHT * min(lines, 10) + 2
+        self.ws.append(out)
+        self.next_row += 1
 
 
 def _title_cells(ws: Any, text: str, ncols: int, *, size: int, bold: bool) -> list[WriteOnlyCell]:
@@ -705,17 +732,17 @@ def _write_ledger(
     ws.append(_title_cells(ws, title, n, size=16, bold=True))
     ws.append(_title_cells(ws, sub, n, size=10, bold=False))
     ws.append(_header_cells(ws, cols))
-    cells = _Cells(ws, cols)
+    cells = _Cells(ws, cols, header_row + 1)
     money = [i for i, c in enumerate(cols) if c.kind == "money"]
     summary_col = 2
     if year is not None and index.opening_fen:
         opening = [None] * n
         opening[summary_col] = "上年结转"
         opening[money[2]] = _yuan(index.opening_fen)
-        ws.append(cells.row(opening, bold=True))
+        cells.append(opening, bold=True)
     totals = _Totals()
     for line in _entry_rows(s, index.ids, index.balances, names, totals, project is None, report, cancel):
-        ws.append(cells.row(line))
+        cells.append(line)
     _write_totals(ws, cells, cols, totals, names, index.opening_fen)
     return totals
 
@@ -731,15 +758,15 @@ def _write_totals(
         income, expense = totals.by_category[cid]
         line: list[object] = [None] * n
         line[0] = "小计"
-        line[2] = f"小计：{names['category'].get(cid, UNCATEGORIZED)}"
+        line[2] = f"{names['category'].get(cid, UNCATEGORIZED)} 小计"
         line[category_col] = names["category"].get(cid, UNCATEGORIZED)
         line[money[0]], line[money[1]] = _yuan(income), _yuan(expense)
-        ws.append(cells.row(line, bold=True))
+        cells.append(line, bold=True)
     line = [None] * n
     line[0], line[2] = "合计", "合计（余额为期末余额）"
     line[money[0]], line[money[1]] = _yuan(totals.income), _yuan(totals.expense)
     line[money[2]] = _yuan(opening + totals.income - totals.expense)
-    ws.append(cells.row(line, bold=True))
+    cells.append(line, bold=True)
 
 
 # ---------------------------------------------------------------- template
