@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子得到相同数据）")
 
     imp = sub.add_parser("import", parents=[db], help="从 Excel 导入")
-    imp.add_argument("table", choices=["enterprises", "ledger"])
+    imp.add_argument("table", choices=["enterprises", "ledger", "teachers", "practice"])
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
@@ -77,6 +77,7 @@ AREA_COMMANDS: tuple[str, ...] = (
     "app.commands.backup",
     "app.commands.docs",
     "app.commands.funds",
+    "app.commands.teachers",
 )
 
 
@@ -130,6 +131,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         from app.commands.funds import cmd_import_ledger
 
         return cmd_import_ledger(args)
+    if args.table in ("teachers", "practice"):
+        from app.commands.teachers import cmd_import_teachers
+
+        return cmd_import_teachers(args)
     from app.io.enterprises_xlsx import import_enterprises, read_enterprises
 
     db = open_db(args)

@@ -1,0 +1,105 @@
+"""`chanjiao teachers practice-gaps` (教师企业实践“五年六个月”, N四(五)1) and the handler of
+`chanjiao import teachers|practice FILE.xlsx` (registered in app/cli.py's import command)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+
+from app.cli import print_json
+from app.domain.practice import REQUIRED_DAYS, format_months
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”应为 YYYY-MM-DD，如 2026-11-23") from None
+
+
+def register(
+    sub: argparse._SubParsersAction, db_parent: argparse.ArgumentParser
+) -> dict[str, Callable[[argparse.Namespace], int]]:
+    teachers = sub.add_parser("teachers", help="教师与企业实践")
+    actions = teachers.add_subparsers(dest="action", metavar="操作", required=True)
+    gaps = actions.add_parser(
+        "practice-gaps", parents=[db_parent], help="专任教师近五年企业实践天数与差额（要求满180天）"
+    )
+    gaps.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="按此日期计算（默认：今天）")
+    gaps.add_argument("--json", action="store_true", help="以 JSON 输出（每名专任教师一个对象）")
+    return {"teachers": cmd_teachers}
+
+
+def cmd_teachers(args: argparse.Namespace) -> int:
+    from app.cli import open_db
+    from app.services.teachers import practice_gaps
+
+    as_of = args.as_of or dt.date.today()
+    db = open_db(args)
+    try:
+        with db.reader() as s:
+            gaps = practice_gaps(s, as_of)
+    finally:
+        db.close()
+    if args.json:
+        print_json(
+            [
+                {
+                    "teacher_id": g.teacher_id,
+                    "name": g.name,
+                    "staff_no": g.staff_no,
+                    "major": g.major_name,
+                    "window_start": g.window_start.isoformat(),
+                    "window_end": g.window_end.isoformat(),
+                    "days_done": g.days_done,
+                    "days_missing": g.days_missing,
+                    "months_done": round(g.months_done, 2),
+                    "met": g.days_missing == 0,
+                }
+                for g in gaps
+            ]
+        )
+        return 0
+    for g in gaps:
+        state = "已满足" if g.days_missing == 0 else f"还差 {g.days_missing} 天"
+        print(
+            f"{g.staff_no}\t{g.name}\t{g.major_name}\t已实践 {g.days_done} 天（{format_months(g.days_done)}）\t{state}"
+        )
+    short = sum(g.days_missing > 0 for g in gaps)
+    window = f"{gaps[0].window_start}至{gaps[0].window_end}" if gaps else f"截至{as_of}的近五年"
+    print(f"统计区间：{window}；专任教师 {len(gaps)} 名，未满{REQUIRED_DAYS}天（6个月）的 {short} 名")
+    return 0
+
+
+def cmd_import_teachers(args: argparse.Namespace) -> int:
+    """`import teachers` / `import practice`. Exit 0: every row valid; 1: rows rejected (the valid ones are
+    imported unless --dry-run); 2: the file cannot be used. --json: the shape of every import."""
+    from app.cli import _end_progress, _print_progress, open_db
+    from app.io import teachers_xlsx as x
+    from app.io.importing import preview_json
+
+    read, write = (
+        (x.read_teachers, x.import_teachers)
+        if args.table == "teachers"
+        else (x.read_practice, x.import_practice)
+    )
+    db = open_db(args)
+    try:
+        with db.session() as s:
+            preview = read(s, args.file, progress=_print_progress)
+            changes = None if args.dry_run else write(s, preview, progress=_print_progress)
+        _end_progress()
+    finally:
+        db.close()
+    out = preview_json(preview, args.file, 0 if changes is None else changes.count)
+    if args.json:
+        print_json(out)
+    else:
+        for e in preview.errors:
+            print(f"第{e.row}行 [{e.column}]：{e.message}")
+        for w in preview.warnings:
+            print(f"第{w.row}行 [{w.column}]（提示）：{w.message}")
+        verb = "可导入" if args.dry_run else "已导入"
+        print(f"{verb} {out['valid'] if args.dry_run else out['imported']} 条，拒绝 {out['rejected']} 行。")
+    return 1 if preview.rejected_rows else 0
