@@ -195,7 +195,8 @@ def test_budget_view_percent_used_and_totals_exact_to_the_fen(ctx, qtbot, db, se
     def text(r, c):
         return m.data(m.index(r, c))
 
-    rows = {(text(r, 1), text(r, 2)): r for r in range(m.rowCount() - 1)}
+    rows = {(x.project_name, text(r, 2)): r for r, x in enumerate(m.lines)}
+    assert [text(r, 1) for r in range(3)] == ["智能制造订单班", "", ""]  # the project named once per group
     equip, material = rows[("智能制造订单班", "设备")], rows[("智能制造订单班", "材料")]
     assert [text(equip, c) for c in range(3, 7)] == ["¥10,000.00", "¥3,333.33", "¥6,666.67", "33.3%"]
     assert [text(material, c) for c in range(3, 7)] == ["¥333.33", "¥333.34", "-¥0.01", "100.0%"]
@@ -214,6 +215,9 @@ def test_budget_view_percent_used_and_totals_exact_to_the_fen(ctx, qtbot, db, se
     ]
     assert m.data(m.index(total, 1), Qt.ItemDataRole.FontRole).bold()
     assert "超预算 1 行" in view.count_label.text()
+    assert view.total_label.text() == (
+        "合计：预算 ¥10,333.43　已支出 ¥3,666.67（已用 35.5%）　剩余 ¥6,666.76　收入 ¥5,000.01"
+    )
     # the project filter narrows the lines and the totals
     view.project_box.setCurrentIndex(view.project_box.findData(p2))
     view.reload_now()

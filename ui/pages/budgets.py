@@ -76,6 +76,16 @@ def _percent_text(line: svc.BudgetLine) -> str:
     return f"{line.percent_used:.1f}%"
 
 
+def _total_text(v: BudgetView) -> str:
+    remaining = v.total_budget_fen - v.total_spent_fen
+    used = f"（已用 {v.total_spent_fen * 100 / v.total_budget_fen:.1f}%）" if v.total_budget_fen else ""
+    text = (
+        f"合计：预算 {format_money(v.total_budget_fen)}　已支出 {format_money(v.total_spent_fen)}{used}"
+        f"　剩余 {format_money(remaining)}　收入 {format_money(v.total_income_fen)}"
+    )
+    return f"<span style='color:#c42b1c'>{text}</span>" if remaining < 0 else text
+
+
 COLUMNS = ("年度", "项目", "经费类别", "预算", "已支出", "剩余", "已用", "收入")
 MONEY = {3, 4, 5, 7}
 
@@ -121,6 +131,8 @@ class BudgetModel(QAbstractTableModel):
         if line is None:
             return self._total(col, role)
         if role == Qt.ItemDataRole.DisplayRole:
+            if col == 1 and self._same_project_as_above(index.row()):
+                return ""  # the project is named once per group of lines
             return self._text(line, col)
         if role == PROGRESS_ROLE and col == 6 and line.percent_used is not None:
             return line.percent_used / 100
@@ -129,6 +141,8 @@ class BudgetModel(QAbstractTableModel):
                 return RED
             if not line.budget_fen and col == 3:
                 return GREY
+        if role == Qt.ItemDataRole.ToolTipRole and col == 1:
+            return line.project_name
         if role == Qt.ItemDataRole.ToolTipRole and line.overspent:
             return (
                 f"超预算（H第十五条）：支出{format_money(line.spent_fen)}，"
@@ -136,6 +150,14 @@ class BudgetModel(QAbstractTableModel):
                 f"超出{format_money(-line.remaining_fen)}"
             )
         return None
+
+    def _same_project_as_above(self, row: int) -> bool:
+        above, line = self.line_at(row - 1), self.line_at(row)
+        return (
+            above is not None
+            and line is not None
+            and (above.year, above.project_id) == (line.year, line.project_id)
+        )
 
     @staticmethod
     def _text(line: svc.BudgetLine, col: int) -> str:
@@ -270,6 +292,10 @@ class BudgetsView(QWidget):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
         lay.addWidget(self.stack, 1)
+        self.total_label = QLabel()
+        self.total_label.setStyleSheet("font-weight:bold;padding:4px 2px;")
+        self.total_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.total_label)
         self._update_buttons()
 
     # ------------------------------------------------------------ loading
@@ -296,6 +322,8 @@ class BudgetsView(QWidget):
         self.count_label.setText(text + (f"，其中超预算 {over} 行" if over else ""))
         self.count_label.setStyleSheet("color:#c42b1c;" if over else "color:#555;")
         self._show_empty_state(view)
+        self.total_label.setText(_total_text(view))
+        self.total_label.setVisible(bool(view.lines))
         if selected is not None:
             self.select_line(selected.year, selected.project_id, selected.category_id)
         self._update_buttons()
