@@ -310,3 +310,44 @@ def test_reminders_open_the_budget_view(ctx, qtbot, db, setup, monkeypatch):
     assert view.project_box.currentData() == setup["p2"]
     assert {line.project_id for line in view.model.lines} == {setup["p2"]}
     w.close()
+
+
+def test_import_the_finance_office_ledger_and_export_the_台账(ctx, qtbot, db, setup, tmp_path, monkeypatch):
+    from openpyxl import Workbook, load_workbook
+
+    from app.io.ledger_xlsx import read_ledger
+    from ui.pages import funds as page_module
+    from ui.pages.funds import LedgerImportDialog, export_ledger_file
+
+    src = tmp_path / "明细账.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["项目经费明细账"])
+    ws.append(["日期", "凭证号", "摘要", "借方", "贷方"])
+    ws.append(["2026/03/02", "记-1", "专项拨款", None, "1,000.00"])
+    ws.append(["2026年3月5日", "记-2", "购买耗材", 234.5, None])
+    ws.append(["", "", "本月合计", 234.5, 1000])
+    ws.append(["2026.03.09", "记-3", "两边都有", 1, 1])
+    wb.save(src)
+    with db.reader() as s:
+        preview = read_ledger(s, src, project=setup["p1"])
+    infos: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: infos.append(text))
+    d = LedgerImportDialog(None, src, preview)
+    qtbot.addWidget(d)
+    assert d.import_button.text() == "导入 2 条有效记录" and d.only_problems.isChecked()  # the bad row shown
+    with qtbot.waitSignal(ctx.changes_applied, timeout=10000):
+        d.do_import()
+    assert infos[0].startswith("已导入 2 条台账记录。")
+    assert "“未分类”支出¥234.50，超出预算¥234.50" in infos[0]  # no budget for it: saved and marked
+    page = ledger_page(qtbot)
+    ledger = page.ledger
+    assert [cell(ledger, r, "余额") for r in range(ledger.model.rowCount())] == ["¥1,000.00", "¥765.50"]
+
+    out = tmp_path / "台账.xlsx"
+    offered: list[str] = []
+    monkeypatch.setattr(page_module, "offer_open", lambda _p, path, text: offered.append(text))
+    export_ledger_file(ledger, out, 2026, setup["p1"])
+    qtbot.waitUntil(lambda: bool(offered), timeout=10000)
+    assert "已导出 2 条台账记录" in offered[0] and "期末余额 ¥765.50" in offered[0]
+    assert load_workbook(out).active.max_row > 3

@@ -9,19 +9,26 @@ says by how much (H第十五条); saving such an entry shows the warning in a ba
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.db.models import LEDGER_DIRECTIONS
 from app.domain.money import format_money
+from app.errors import Cancelled
+from app.io import ledger_xlsx
 from app.services import funds as svc
+from app.services.common import Changes
+from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.ledger_dialog import live_projects
+from ui.errors import show_error
+from ui.files import Progress, ask_open, ask_save, offer_open
 from ui.models.lazy_table import Column, LazyTableModel
-from ui.ops import read_now
+from ui.ops import ReadOp, WriteOp, read_now
 from ui.pages.budgets import BudgetsView
 from ui.pages.list_page import ListPage
 
@@ -139,6 +146,17 @@ class LedgerPage(ListPage):
         )
         self.warning.hide()
 
+    def add_tools(self, row: QHBoxLayout) -> None:
+        self.import_button = self.button("导入财务明细账…", "", self.import_excel)
+        self.import_button.setToolTip(
+            "导入财务处导出的项目经费明细账（借方/贷方、收入/支出或金额+收支）：先预览、逐行检查，再一次导入。\n"
+            "文件没有“项目”列时，先在上方选择项目，记录导入到该项目。"
+        )
+        self.export_button = self.button("导出台账…", "", self.export_excel)
+        self.export_button.setToolTip("按当前的年度和项目筛选导出可打印的台账（A4 横向，含类别小计和合计）")
+        row.addWidget(self.import_button)
+        row.addWidget(self.export_button)
+
     def _build(self) -> None:
         super()._build()
         lay = self.layout()
@@ -241,11 +259,99 @@ class LedgerPage(ListPage):
         else:
             self.warning.hide()
 
+    def import_excel(self) -> None:
+        path = ask_open(self, "选择财务处导出的经费明细账（Excel）", "import_ledger")
+        if path is not None:
+            check_ledger_file(self, path, self.project_box.currentData() or None)
+
+    def export_excel(self) -> None:
+        q = self.query()
+        name = f"经费台账{f'{q.year}年度' if q.year else ''}{f'-{self.project_box.currentText()}' if q.project_id else ''}"
+        path = ask_save(self, "导出经费台账", "export_ledger", f"{name}.xlsx")
+        if path is not None:
+            export_ledger_file(self, path, q.year, q.project_id or None)
+
     def delete_work(self, ids: list[str]):
         return lambda s: svc.delete_ledger_entries(s, ids)
 
     def restore_work(self, ids: list[str]):
         return lambda s: svc.restore_ledger_entries(s, ids)
+
+
+# ---------------------------------------------------------------- Excel (app/io/ledger_xlsx.py)
+
+
+class LedgerImportDialog(ImportDialog):
+    """The shared import preview (every row with its problems), importing ledger entries in one transaction."""
+
+    @Slot()
+    def do_import(self) -> None:
+        self.import_button.setEnabled(False)
+        preview = self.preview
+        self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} 条台账记录…")
+        cancel = self._progress.cancel
+        op = WriteOp(
+            self, lambda s, report, _c: ledger_xlsx.import_ledger(s, preview, progress=report, cancel=cancel)
+        )
+        op.with_progress(self._progress.update).success(self._done).failure(self._failed).run()
+
+    def _done(self, changes: Changes) -> None:
+        self._progress.close()
+        self.imported = changes
+        over = [w for w in changes.warnings if "超出预算" in w or "超预算" in w]
+        text = f"已导入 {changes.count} 条台账记录。"
+        if over:
+            text += "\n\n导入后超预算（H第十五条，记录已保存并标记）：\n" + "\n".join(over[:10])
+        QMessageBox.information(self, "导入完成", text)
+        self.accept()
+
+
+def check_ledger_file(parent: QWidget, path: Path, project_id: str | None) -> None:
+    """Read and check the file on the worker, then show the preview."""
+    progress = Progress(parent, f"正在检查 {path.name}…")
+
+    def done(preview) -> None:
+        progress.close()
+        LedgerImportDialog(parent, path, preview).exec()
+
+    def failed(exc: BaseException) -> None:
+        progress.close()
+        if not isinstance(exc, Cancelled):
+            show_error(parent, exc, "无法导入")
+
+    op = ReadOp(
+        parent,
+        lambda s, report, _c: ledger_xlsx.read_ledger(
+            s, path, project=project_id, progress=report, cancel=progress.cancel
+        ),
+    )
+    op.with_progress(progress.update).success(done).failure(failed).run()
+
+
+def export_ledger_file(parent: QWidget, path: Path, year: int | None, project_id: str | None) -> None:
+    progress = Progress(parent, "正在导出经费台账…")
+
+    def done(result: ledger_xlsx.LedgerExport) -> None:
+        progress.close()
+        offer_open(
+            parent,
+            path,
+            f"已导出 {result.entries} 条台账记录到\n{path}\n\n收入合计 {format_money(result.income_fen)}，"
+            f"支出合计 {format_money(result.expense_fen)}，期末余额 {format_money(result.closing_fen)}",
+        )
+
+    def failed(exc: BaseException) -> None:
+        progress.close()
+        if not isinstance(exc, Cancelled):
+            show_error(parent, exc, "导出失败")
+
+    op = ReadOp(
+        parent,
+        lambda s, report, _c: ledger_xlsx.export_ledger(
+            s, path, year=year, project_id=project_id, progress=report, cancel=progress.cancel
+        ),
+    )
+    op.with_progress(progress.update).success(done).failure(failed).run()
 
 
 def _filter_choices(s: Session) -> tuple[list[int], list[tuple[str, str]], list[svc.CategoryInfo]]:
