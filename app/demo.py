@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Enterprise
 from app.demo_cooperation import fill_cooperation
 from app.demo_funds import fill_funds
+from app.demo_teachers import fill_teachers
 from app.domain.codes import USCC_ALPHABET, uscc_check_char
 from app.domain.names import name_key, pinyin_keys
 from app.errors import AppError
@@ -370,6 +371,11 @@ def fill_demo(
         counts.update(
             fill_funds(s, seed=seed, today=today, progress=progress, cancel=cancel, at=1.0, bulk_entries=n)
         )
+    counts.update(
+        fill_teachers(
+            s, seed=seed, today=today, progress=progress, cancel=cancel, at=0.995 if size == "small" else 1.0
+        )
+    )
     progress(1.0, "演示数据已生成")
     return counts
 

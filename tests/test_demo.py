@@ -84,8 +84,13 @@ def test_small_fill_cooperation_triggers_every_reminder(small_db: Database) -> N
         "budget_overspent",
         "asset_not_disposed",
         "asset_no_custodian",
+        "teacher_practice_short",
+        "group_organizations",
+        "group_no_activity",
     }
     assert all(tiers.values()) and sum(tiers.values()) == 12
+    assert counts["教师"] == 46 and counts["工作室"] == 4 and counts["行业组织"] == 4
+    assert counts["成果"] and counts["企业培训"]
     with small_db.reader() as s:
         titles = s.scalars(select(Agreement.title)).all()
     assert all(t.endswith("协议") and "协议协议" not in t for t in titles)

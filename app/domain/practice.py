@@ -85,6 +85,6 @@ def practice_status(periods: Iterable[Period], as_of: dt.date) -> PracticeStatus
 
 
 def format_months(days: int) -> str:
-    """180 → “6个月”, 45 → “1.5个月”."""
-    months = days / DAYS_PER_MONTH
-    return f"{months:.1f}".rstrip("0").rstrip(".") + "个月"
+    """180 → “6个月”, 45 → “1.5个月”, 179 → “5.9个月” (cut, not rounded: never shows a shortfall as met)."""
+    tenths = days * 10 // DAYS_PER_MONTH
+    return f"{tenths // 10}.{tenths % 10}".removesuffix(".0") + "个月"

@@ -306,13 +306,14 @@ def read_practice(
         )
     ):
         teachers.setdefault(staff_key(no), (tid, name))
-    existing = set(
-        s.execute(
+    existing = {
+        tuple(r)
+        for r in s.execute(
             select(
                 EnterprisePractice.teacher_id, EnterprisePractice.starts_on, EnterprisePractice.ends_on
             ).where(EnterprisePractice.deleted_at.is_(None))
-        ).tuples()
-    )
+        )
+    }
 
     def reader(columns: dict[str, str]) -> Callable[[int, dict[str, Any]], ImportRow]:
         ctx = _PracticeContext(s, columns, teachers, _by_name(s, Enterprise), existing)
