@@ -50,28 +50,28 @@ def _name_tip(r: svc.AssetRow) -> str | None:
     return "\n".join(x for x in (r.name if len(r.name) > 8 else "", _tip(r) or "") if x) or None
 
 
-COLUMNS = [
+COLUMNS = [  # status right after the name: what the list is read for, never scrolled away
     Column("name", "资产名称", None, 170, tooltip=_name_tip, foreground=_grey),
-    Column("spec", "规格型号", None, 120, foreground=_grey),
-    Column("quantity", "数量", None, 50, foreground=_grey),
-    Column("unit_value_fen", "单价", None, 110, fmt=format_money, foreground=_grey),
-    Column("total_value_fen", "总值", None, 120, fmt=format_money, foreground=_grey),
-    Column("owner", "权属", None, 50, foreground=_grey),
-    Column("contributed_by", "投入企业", None, 170, foreground=_grey),
+    Column("status", "状态", None, 56, tooltip=_tip, foreground=_status_color),
+    Column("spec", "规格型号", None, 110, foreground=_grey),
+    Column("quantity", "数量", None, 46, foreground=_grey),
+    Column("unit_value_fen", "单价", None, 105, fmt=format_money, foreground=_grey),
+    Column("total_value_fen", "总值", None, 115, fmt=format_money, foreground=_grey),
+    Column("owner", "权属", None, 46, foreground=_grey),
+    Column("contributed_by", "投入企业", None, 160, foreground=_grey),
     Column(
         "custodian",
         "保管责任人",
         None,
-        86,
+        80,
         fmt=lambda c: c or "未指定",
         tooltip=_tip,
         foreground=_custodian_color,
     ),
-    Column("location", "存放地点", None, 140, foreground=_grey),
-    Column("status", "状态", None, 60, tooltip=_tip, foreground=_status_color),
+    Column("location", "存放地点", None, 130, foreground=_grey),
     Column("agreement", "协议", None, 180, foreground=_grey),
 ]
-MONEY_COLUMNS = {2, 3, 4}
+MONEY_COLUMNS = {3, 4, 5}
 
 
 class AssetModel(LazyTableModel):
