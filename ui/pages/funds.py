@@ -183,7 +183,8 @@ class LedgerPage(ListPage):
     def ids_and_total(s: Session, q: svc.LedgerQuery) -> tuple[Any, int]:
         index = svc.ledger_index(s, q)
         filters = _filter_choices(s)  # the filter lists, read with the ids (one job)
-        return (index, filters), svc.count_ledger_entries(s)
+        filtered = q.year is not None or q.project_id or q.category_id or q.direction or q.text.strip()
+        return (index, filters), svc.count_ledger_entries(s) if filtered else len(index.ids)
 
     def _loaded(self, result: tuple[Any, int]) -> None:
         (index, filters), total = result
