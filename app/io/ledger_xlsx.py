@@ -33,6 +33,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -527,20 +528,55 @@ def text_lines(text: str, width: float) -> int:
     return max(1, math.ceil(est / max(width - 1, 1)))
 
 
+class _FixedCell(Cell):
+    """A styled cell whose style never changes once made: its style id is looked up once, not for every row
+    it is written in (openpyxl hashes the whole style array each time otherwise)."""
+
+    __slots__ = ("_sid",)
+
+    def __init__(self, template: Cell) -> None:
+        super().__init__(template.parent, row=1, column=1, style_array=template._style)
+        self._sid = template.style_id
+
+    @property
+    def style_id(self) -> int:  # type: ignore[override]
+        return self._sid
+
+    @property
+    def has_style(self) -> bool:  # type: ignore[override]
+        return True
+
+
+def _cells_to_row(cells: Sequence[Cell], row_idx: int) -> Iterator[Cell]:
+    """What a write-only sheet does with an appended row, for rows made only of cells: number them (openpyxl's
+    own version first tries each cell as a value, which raises and formats an error message per cell)."""
+    for col_idx, cell in enumerate(cells, 1):
+        cell.column, cell.row = col_idx, row_idx
+        yield cell
+
+
+_TYPES = {str: "s", float: "n", int: "n", dt.date: "d", dt.datetime: "d"}
+
+
 class _Cells:
-    """Styled WriteOnlyCells reused row after row: a write-only sheet writes a row when it is appended, so one
-    cell per column and style does (much faster than a new styled cell per value). Rows whose wrapped text
-    needs more than one line get the height for it (an .xlsx stores row heights; no program measures them
-    again when printing)."""
+    """Styled cells reused row after row: a write-only sheet writes a row when it is appended, so one cell per
+    column and style does (a new styled cell per value costs twice the plain write). Values are set as
+    openpyxl's Cell.value would for these types, without its type sniffing; text is always text (never a
+    formula or an error code), with Excel's quote prefix when it starts like a formula. Rows whose wrapped text
+    needs more than one line get the height for it (an .xlsx stores row heights; nothing measures them again
+    when printing)."""
 
     def __init__(self, ws: Any, cols: list[_Col], first_row: int) -> None:
         self.ws, self.cols, self.next_row = ws, cols, first_row
         self.plain = [self._make(c, bold=False) for c in cols]
         self.bold = [self._make(c, bold=True) for c in cols]
-        self.guarded: dict[tuple[int, bool], WriteOnlyCell] = {}
+        self.guarded: dict[tuple[int, bool], Cell] = {}
         self.wrapped = [(i, c.width) for i, c in enumerate(cols) if c.kind in ("wrap", "center")]
+        self.texts: dict[str, str] = {}  # names and summaries repeat: each cleaned once
+        if hasattr(ws, "_values_to_row"):  # openpyxl 3.1's write-only sheet
+            ws._values_to_row = _cells_to_row
 
-    def _make(self, c: _Col, *, bold: bool, guard: bool = False) -> WriteOnlyCell:
+    def _make(self, c: _Col, *, bold: bool, guard: bool = False) -> Cell:
         cell = WriteOnlyCell(self.ws)
         cell.border = _BORDER
         cell.font = _BOLD if bold else _BODY
@@ -556,23 +592,34 @@ class _Cells:
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         if guard:
             cell.quotePrefix = True
-        return cell
+        return _FixedCell(cell)
+
+    def _guarded(self, i: int, bold: bool) -> Cell:
+        key = (i, bold)
+        if key not in self.guarded:
+            self.guarded[key] = self._make(self.cols[i], bold=bold, guard=True)
+        return self.guarded[key]
 
     def append(self, values: Sequence[object], *, bold: bool = False) -> None:
         cells = self.bold if bold else self.plain
         out = []
         for i, v in enumerate(values):
             cell = cells[i]
-            if isinstance(v, str):
-                text = safe_text(v)
+            if v is None:
+                cell._value, cell.data_type = None, "n"
+            elif isinstance(v, str):
+                text = self.texts.get(v)
+                if text is None:
+                    text = safe_text(v)
+                    if len(self.texts) < 50_000:
+                        self.texts[v] = text
                 if text[:1] in _RISKY:
-                    cell = self.guarded.get((i, bold)) or self.guarded.setdefault(
-                        (i, bold), self._make(self.cols[i], bold=bold, guard=True)
-                    )
-                cell.value = text or None
-                cell.data_type = "s"  # never a formula or an error code
+                    cell = self._guarded(i, bold)
+                cell._value, cell.data_type = text or None, "s"
+            elif type(v) in _TYPES:
+                cell._value, cell.data_type = v, _TYPES[type(v)]
             else:
-                cell.value = v
+                cell.value = v  # anything else as openpyxl sees it (Decimal, bool …)
             out.append(cell)
         lines = 1
         for i, width in self.wrapped:
