@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.services import funds as svc
 from app.services.projects import ProjectData, create_project
@@ -258,6 +258,11 @@ def test_empty_states_say_what_to_enter_first(ctx, qtbot, db):
     assert page.ledger.stack.currentWidget() is page.ledger.empty
     assert page.ledger.empty.title.text() == "还没有项目"
     assert page.budgets.empty.title.text() == "还没有项目"
+    wanted: list[bool] = []
+    page.new_project_wanted.connect(lambda: wanted.append(True))
+    for view in (page.ledger, page.budgets):
+        view.empty.findChildren(QPushButton)[-1].click()  # 新建项目… leads to the projects page
+    assert wanted == [True, True]
     with db.session() as s:
         create_project(s, ProjectData(name="订单班", kind="订单培养"))
     page.ledger.reload_now()
