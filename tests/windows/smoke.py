@@ -102,6 +102,7 @@ def steps() -> None:
     funds_summary()
     backup_and_restore()
     word_documents()
+    ledger_workbooks()
 
     xlsx = "app.io.enterprises_xlsx"
     template = DATA / "企业导入模板.xlsx"
@@ -113,6 +114,30 @@ def steps() -> None:
     if exported.exists():
         roundtrip_import(exported)
         export_onto_open_file(exported)
+
+
+def ledger_workbooks() -> None:
+    """经费台账: the import template, the print-ready export of the demo ledger to a Chinese path, and that export
+    read back with --dry-run --json (every entry is already in the database: warned as duplicates, none lost)."""
+    needs = "app.io.ledger_xlsx"
+    folder = DATA / "经费台账"
+    folder.mkdir(parents=True, exist_ok=True)
+    template = folder / "台账导入模板.xlsx"
+    run("template ledger", "template", "ledger", template, makes=(template,), needs=needs)
+    exported = folder / "经费台账（全部项目）.xlsx"
+    run("export ledger", "export", "ledger", "--db", DB, exported, makes=(exported,), needs=needs)
+    if not exported.exists():
+        return
+    args = ("import", "ledger", "--db", DB, exported, "--dry-run", "--json")
+    proc = run("import ledger --dry-run --json", *args, rc={0, 1}, needs=needs)
+    if proc is not None and proc.returncode in (0, 1):
+        try:
+            data = json.loads(proc.stdout)
+            ok = data["imported"] == 0 and data["valid"] == 0 and len(data["warnings"]) > 0
+            detail = f"valid {data['valid']}, rejected {data['rejected']}, warnings {len(data['warnings'])}"
+        except (ValueError, KeyError, TypeError) as e:
+            ok, detail = False, repr(e)
+        check("the exported 台账 reads back as duplicates of the database", ok, detail)
 
 
 def word_documents() -> None:
