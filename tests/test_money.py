@@ -32,6 +32,10 @@ from app.domain.money import fen_to_yuan, format_money, parse_money
         ("88圆", 8800),
         ("12.345", 1235),  # half-up to the fen
         ("12.344", 1234),
+        ("1,234.50元", 123450),
+        ("¥1,234,567.89", 123456789),
+        ("1,234", 123400),
+        (" 1,234.50 元 ", 123450),
     ],
 )
 def test_parse(raw: object, fen: int) -> None:
@@ -51,6 +55,12 @@ def test_parse(raw: object, fen: int) -> None:
         ("－12", -1200),  # full-width minus
         ("+5", 500),
         ("-0", 0),
+        ("(¥1,234.50)", -123450),
+        ("（1,234.50）", -123450),  # full-width brackets
+        ("(1234元)", -123400),
+        ("¥(1,234.50)", -123450),
+        ("(1,234.50)元", -123450),
+        ("-1234", -123400),
     ],
 )
 def test_parse_negative(raw: object, fen: int) -> None:
@@ -68,6 +78,10 @@ def test_parse_negative(raw: object, fen: int) -> None:
         "元",
         "--5",
         "1e5",
+        "12,34",  # a comma where no thousands separator belongs
+        "1,2345.00",
+        ",123",
+        "-(5)",
         "NaN",
         "Infinity",
         None,

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 
 def parse_money(value: object) -> int:
-    """Return fen. Accepts 1234.5, "1,234.50", "¥1234.50", "1234元", "-12.3", Excel's 1234.4999999.
+    """Return fen. Accepts 1234.5, "1,234.50", "¥1234.50", "1234元", "-12.3", "(1,234.50)", Excel's 1234.4999999.
 
     Raises ValueError with a Chinese message for anything else.
     """
@@ -28,10 +28,14 @@ def parse_money(value: object) -> int:
         sign = ""
         if text[:1] in ("+", "-"):  # "-¥1,234.50" as format_money writes it
             sign, text = text[0], text[1:].lstrip()
+        sign, text = _accounting(sign, text, value)  # (1,234.50), (¥1,234.50)
         text = re.sub(r"^[¥￥]|^RMB|元$|圆$", "", text, flags=re.IGNORECASE).strip()
-        text = text.replace(",", "").replace(" ", "")
-        if text.startswith("(") and text.endswith(")"):  # accounting negative
-            text = "-" + text[1:-1]
+        sign, text = _accounting(sign, text, value)  # ¥(1,234.50), (1,234.50)元
+        text = text.replace(" ", "")
+        if "," in text:  # thousands separators only where they belong: 1,234.50, never 12,34
+            if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", text):
+                raise ValueError(f"无法识别的金额“{value}”（千分位逗号位置不对）")
+            text = text.replace(",", "")
         text = sign + text
         if not re.fullmatch(r"[+-]?\d+(\.\d*)?|[+-]?\.\d+", text):
             raise ValueError(f"无法识别的金额“{value}”")
@@ -40,6 +44,15 @@ def parse_money(value: object) -> int:
         except InvalidOperation:
             raise ValueError(f"无法识别的金额“{value}”") from None
     return int((dec * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _accounting(sign: str, text: str, value: object) -> tuple[str, str]:
+    """An accounting negative in brackets: (1,234.50) → ("-", "1,234.50")."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return sign, text
+    if sign:
+        raise ValueError(f"无法识别的金额“{value}”")
+    return "-", text[1:-1].strip()
 
 
 def format_money(fen: int, *, symbol: bool = True) -> str:
