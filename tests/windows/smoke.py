@@ -100,6 +100,7 @@ def steps() -> None:
     run("selftest (core, no GUI)", "selftest", needs="app.selftest")
     run("demo data", "demo", "--db", DB, needs="app.demo")
     funds_summary()
+    practice_gaps()
     backup_and_restore()
     word_documents()
     ledger_workbooks()
@@ -184,6 +185,21 @@ def funds_summary() -> None:
             ok, detail = False, repr(e)
         check("funds summary JSON has the totals in fen", ok and bool(data["lines"]), detail)
     run("assets list --json", "assets", "list", "--db", DB, "--json", needs=needs)
+
+
+def practice_gaps() -> None:
+    """`teachers practice-gaps --json` over the demo data: one object per full-time teacher, some short."""
+    needs = "app.commands.teachers"
+    args = ("teachers", "practice-gaps", "--db", DB, "--as-of", "2026-11-23", "--json")
+    proc = run("teachers practice-gaps --json", *args, needs=needs)
+    if proc is not None and proc.returncode == 0:
+        try:
+            rows = json.loads(proc.stdout)
+            ok = bool(rows) and all(isinstance(r["days_missing"], int) and r["name"] for r in rows)
+            detail = f"{len(rows)} teachers, {sum(r['days_missing'] > 0 for r in rows)} short"
+        except (ValueError, KeyError, TypeError) as e:
+            ok, detail = False, repr(e)
+        check("practice-gaps JSON names each teacher with the days missing", ok, detail)
 
 
 def backup_and_restore() -> None:
