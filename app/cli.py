@@ -10,9 +10,10 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from app import APP_TITLE, __version__
-from app.errors import AppError, ImportFileError
+from app.errors import AppError, ImportFileError, ValidationError
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,12 @@ def _db_parent() -> argparse.ArgumentParser:
         help="数据库文件（默认：用户数据目录下的 chanjiao.db；或环境变量 CHANJIAO_DB）",
     )
     return p
+
+
+def four_digit_year(text: str) -> int:
+    if not (text.isdigit() and len(text) == 4):
+        raise argparse.ArgumentTypeError(f"年度“{text}”应为四位年份，如 2026")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", parents=[db], help="导出为 Excel")
     exp.add_argument("table", choices=["enterprises", "ledger"])
     exp.add_argument("file", type=Path)
-    exp.add_argument("--year", type=int, metavar="YYYY", help="ledger：只导出此年度")
+    exp.add_argument("--year", type=four_digit_year, metavar="YYYY", help="ledger：只导出此年度")
     exp.add_argument("--project", metavar="ID", help="ledger：只导出此项目（id 或名称）")
 
     tpl = sub.add_parser("template", help="生成空白导入模板")
@@ -126,7 +133,56 @@ def _end_progress() -> None:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
 
 
+def run_import(
+    args: argparse.Namespace,
+    read: Callable[..., Any],
+    write: Callable[..., Any],
+    *,
+    notes: Callable[[Any, Any], list[str]] | None = None,
+) -> int:
+    """An import from the command line, the same for every table: read and check the file (a preview), write
+    the valid rows in one transaction unless --dry-run, report (--json: app.io.importing.preview_json).
+    read(s, file, progress=…) -> ImportPreview; write(s, preview, progress=…) -> Changes. Exit 0: every row
+    valid; 1: rows rejected (the valid ones are imported unless --dry-run); 2: the file cannot be used."""
+    from app.io.importing import preview_json
+
+    db = open_db(args)
+    try:
+        with db.session() as s:
+            preview = read(s, args.file, progress=_print_progress)
+            changes = None if args.dry_run else write(s, preview, progress=_print_progress)
+        _end_progress()
+    finally:
+        db.close()
+    out = preview_json(preview, args.file, 0 if changes is None else changes.count)
+    if args.json:
+        print_json(out)
+    else:
+        for e in preview.errors:
+            print(f"第{e.row}行 [{e.column}]：{e.message}")
+        for w in preview.warnings:
+            print(f"第{w.row}行 [{w.column}]（提示）：{w.message}")
+        for note in notes(preview, changes) if notes else ():
+            print(note)
+        verb = "可导入" if args.dry_run else "已导入"
+        print(f"{verb} {out['valid'] if args.dry_run else out['imported']} 条，拒绝 {out['rejected']} 行。")
+    return 1 if preview.rejected_rows else 0
+
+
+LEDGER_ONLY = {"project": "--project", "keep_duplicates": "--keep-duplicates", "year": "--year"}
+
+
+def _refuse_ledger_options(args: argparse.Namespace) -> None:
+    """--project / --keep-duplicates / --year mean something for the ledger only: refuse them elsewhere."""
+    given = [flag for name, flag in LEDGER_ONLY.items() if getattr(args, name, None)]
+    if given and args.table != "ledger":
+        raise ValidationError(
+            given[0], f"{'、'.join(given)} 只用于 ledger（经费台账），不能用于 {args.table}"
+        )
+
+
 def cmd_import(args: argparse.Namespace) -> int:
+    _refuse_ledger_options(args)
     if args.table == "ledger":
         from app.commands.funds import cmd_import_ledger
 
@@ -137,40 +193,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         return cmd_import_teachers(args)
     from app.io.enterprises_xlsx import import_enterprises, read_enterprises
 
-    db = open_db(args)
-    try:
-        with db.session() as s:
-            preview = read_enterprises(s, args.file, progress=_print_progress)
-            imported = 0 if args.dry_run else import_enterprises(s, preview, progress=_print_progress).count
-        _end_progress()
-    finally:
-        db.close()
-    errors = [{"row": e.row, "column": e.column, "message": e.message} for e in preview.errors]
-    warnings = [{"row": e.row, "column": e.column, "message": e.message} for e in preview.warnings]
-    if args.json:
-        out = {
-            "file": str(args.file),
-            "header_row": preview.header_row,
-            "valid": len(preview.valid_rows),
-            "imported": imported,
-            "rejected": len(preview.rejected_rows),
-            "errors": errors,
-            "warnings": warnings,
-        }
-        print_json(out)
-    else:
-        for e in errors:
-            print(f"第{e['row']}行 [{e['column']}]：{e['message']}")
-        for w in warnings:
-            print(f"第{w['row']}行 [{w['column']}]（提示）：{w['message']}")
-        verb = "可导入" if args.dry_run else "已导入"
-        print(
-            f"{verb} {len(preview.valid_rows) if args.dry_run else imported} 条，拒绝 {len(preview.rejected_rows)} 行。"
-        )
-    return 1 if preview.rejected_rows else 0
+    return run_import(args, read_enterprises, import_enterprises)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    _refuse_ledger_options(args)
     if args.table == "ledger":
         from app.commands.funds import cmd_export_ledger
 

@@ -29,7 +29,7 @@ from sqlalchemy import insert  # noqa: E402
 from app.db.base import new_id, utcnow  # noqa: E402
 from app.db.engine import open_database  # noqa: E402
 from app.db.models import LedgerEntry  # noqa: E402
-from app.io.ledger_xlsx import export_ledger  # noqa: E402
+from app.io.ledger_export import export_ledger  # noqa: E402
 from app.services.funds import budget_categories  # noqa: E402
 from app.services.projects import ProjectData, create_project  # noqa: E402
 

@@ -19,15 +19,8 @@ from app.db.engine import Database, open_database
 from app.db.models import AuditLog, LedgerEntry
 from app.errors import AppError, Cancelled, ImportFileError
 from app.io.importing import ImportPreview
-from app.io.ledger_xlsx import (
-    FOOTER,
-    MONEY_FORMAT,
-    export_ledger,
-    import_ledger,
-    read_ledger,
-    text_lines,
-    write_template,
-)
+from app.io.ledger_export import FOOTER, MONEY_FORMAT, export_ledger, text_lines
+from app.io.ledger_xlsx import import_ledger, read_ledger, write_template
 from app.services.funds import LedgerData, budget_categories, budget_summary, create_ledger_entry
 from app.services.projects import ProjectData, create_project, delete_projects
 from app.services.settings import CollegeProfile, save_profile
@@ -497,3 +490,16 @@ def test_cli_round_trip(db: Database, db_path: Path, setup: dict[str, str], tmp_
     assert missing.returncode == 2 and "--project" in missing.stderr
     tpl = tmp_path / "模板.xlsx"
     assert run_cli("template", "ledger", str(tpl)).returncode == 0 and tpl.stat().st_size > 0
+
+
+def test_ledger_options_are_refused_for_other_tables_and_years_are_checked(
+    db_path: Path, tmp_path: Path
+) -> None:
+    assert run_cli("init", "--db", str(db_path)).returncode == 0
+    wrong = run_cli(
+        "import", "enterprises", str(tmp_path / "名单.xlsx"), "--db", str(db_path), "--project", "X"
+    )
+    assert wrong.returncode == 2 and "--project 只用于 ledger" in (wrong.stdout + wrong.stderr)
+    year = run_cli("export", "ledger", str(tmp_path / "台账.xlsx"), "--db", str(db_path), "--year", "26")
+    assert year.returncode == 2 and "四位年份" in year.stderr
+    assert not (tmp_path / "台账.xlsx").exists()

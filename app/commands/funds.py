@@ -6,14 +6,8 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from app.cli import print_json
+from app.cli import four_digit_year, print_json
 from app.domain.money import format_money
-
-
-def _year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4):
-        raise argparse.ArgumentTypeError(f"年度“{text}”应为四位年份，如 2026")
-    return int(text)
 
 
 def register(
@@ -22,7 +16,9 @@ def register(
     funds = sub.add_parser("funds", help="经费预算与台账")
     actions = funds.add_subparsers(dest="action", metavar="操作", required=True)
     summary = actions.add_parser("summary", parents=[db_parent], help="按项目和经费类别汇总预算、支出、结余")
-    summary.add_argument("--year", type=_year, metavar="YYYY", help="只汇总此年度（默认：全部年度）")
+    summary.add_argument(
+        "--year", type=four_digit_year, metavar="YYYY", help="只汇总此年度（默认：全部年度）"
+    )
     summary.add_argument("--json", action="store_true", help="以 JSON 输出（金额单位：分）")
 
     assets = sub.add_parser("assets", help="产教融合资产")
@@ -123,45 +119,24 @@ def cmd_assets(args: argparse.Namespace) -> int:
 def cmd_import_ledger(args: argparse.Namespace) -> int:
     """Exit 0: every row valid; 1: rows rejected (the valid ones are imported unless --dry-run); 2: the file
     (or the --project) cannot be used. --json: the same shape as `import enterprises`."""
-    from app.cli import _end_progress, _print_progress, open_db
-    from app.io.importing import preview_json
+    from app.cli import run_import
     from app.io.ledger_xlsx import import_ledger, read_ledger
 
-    db = open_db(args)
-    try:
-        with db.session() as s:
-            preview = read_ledger(
-                s,
-                args.file,
-                project=args.project,
-                keep_duplicates=args.keep_duplicates,
-                progress=_print_progress,
-            )
-            changes = None if args.dry_run else import_ledger(s, preview, progress=_print_progress)
-        _end_progress()
-    finally:
-        db.close()
-    out = preview_json(preview, args.file, 0 if changes is None else changes.count)
-    if args.json:
-        print_json(out)
-    else:
-        for e in out["errors"]:  # type: ignore[union-attr]
-            print(f"第{e['row']}行 [{e['column']}]：{e['message']}")
-        for w in out["warnings"]:  # type: ignore[union-attr]
-            print(f"第{w['row']}行 [{w['column']}]（提示）：{w['message']}")
-        for w in changes.warnings[len(preview.warnings) :] if changes else ():
-            print(f"（提示）{w}")
-        verb = "可导入" if args.dry_run else "已导入"
-        skipped = f"，跳过合计/小计行 {preview.skipped} 行" if preview.skipped else ""
-        print(
-            f"{verb} {out['valid'] if args.dry_run else out['imported']} 条，拒绝 {out['rejected']} 行{skipped}。"
+    def read(s, file, progress):
+        return read_ledger(
+            s, file, project=args.project, keep_duplicates=args.keep_duplicates, progress=progress
         )
-    return 1 if preview.rejected_rows else 0
+
+    def notes(preview, changes) -> list[str]:
+        out = [f"（提示）{w}" for w in (changes.warnings[len(preview.warnings) :] if changes else ())]
+        return out + ([f"跳过合计/小计行 {preview.skipped} 行。"] if preview.skipped else [])
+
+    return run_import(args, read, import_ledger, notes=notes)
 
 
 def cmd_export_ledger(args: argparse.Namespace) -> int:
     from app.cli import _end_progress, _print_progress, open_db
-    from app.io.ledger_xlsx import export_ledger
+    from app.io.ledger_export import export_ledger
 
     db = open_db(args)
     try:

@@ -75,31 +75,9 @@ def cmd_teachers(args: argparse.Namespace) -> int:
 def cmd_import_teachers(args: argparse.Namespace) -> int:
     """`import teachers` / `import practice`. Exit 0: every row valid; 1: rows rejected (the valid ones are
     imported unless --dry-run); 2: the file cannot be used. --json: the shape of every import."""
-    from app.cli import _end_progress, _print_progress, open_db
+    from app.cli import run_import
     from app.io import teachers_xlsx as x
-    from app.io.importing import preview_json
 
-    read, write = (
-        (x.read_teachers, x.import_teachers)
-        if args.table == "teachers"
-        else (x.read_practice, x.import_practice)
-    )
-    db = open_db(args)
-    try:
-        with db.session() as s:
-            preview = read(s, args.file, progress=_print_progress)
-            changes = None if args.dry_run else write(s, preview, progress=_print_progress)
-        _end_progress()
-    finally:
-        db.close()
-    out = preview_json(preview, args.file, 0 if changes is None else changes.count)
-    if args.json:
-        print_json(out)
-    else:
-        for e in preview.errors:
-            print(f"第{e.row}行 [{e.column}]：{e.message}")
-        for w in preview.warnings:
-            print(f"第{w.row}行 [{w.column}]（提示）：{w.message}")
-        verb = "可导入" if args.dry_run else "已导入"
-        print(f"{verb} {out['valid'] if args.dry_run else out['imported']} 条，拒绝 {out['rejected']} 行。")
-    return 1 if preview.rejected_rows else 0
+    if args.table == "teachers":
+        return run_import(args, x.read_teachers, x.import_teachers)
+    return run_import(args, x.read_practice, x.import_practice)

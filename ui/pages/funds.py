@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.db.models import LEDGER_DIRECTIONS
 from app.domain.money import format_money
 from app.errors import Cancelled
-from app.io import ledger_xlsx
+from app.io import ledger_export, ledger_xlsx
 from app.services import funds as svc
 from app.services.common import Changes
 from ui.dialogs.import_dialog import ImportDialog
@@ -332,7 +332,7 @@ def check_ledger_file(parent: QWidget, path: Path, project_id: str | None) -> No
 def export_ledger_file(parent: QWidget, path: Path, year: int | None, project_id: str | None) -> None:
     progress = Progress(parent, "正在导出经费台账…")
 
-    def done(result: ledger_xlsx.LedgerExport) -> None:
+    def done(result: ledger_export.LedgerExport) -> None:
         progress.close()
         offer_open(
             parent,
@@ -348,7 +348,7 @@ def export_ledger_file(parent: QWidget, path: Path, year: int | None, project_id
 
     op = ReadOp(
         parent,
-        lambda s, report, _c: ledger_xlsx.export_ledger(
+        lambda s, report, _c: ledger_export.export_ledger(
             s, path, year=year, project_id=project_id, progress=report, cancel=progress.cancel
         ),
     )
