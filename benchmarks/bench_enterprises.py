@@ -8,34 +8,21 @@ Builds the demo database first unless --db points at one that has enterprises al
 
 from __future__ import annotations
 
-import argparse
 import os
 import sqlite3
 import sys
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.db.engine import open_database  # noqa: E402
-from app.demo import fill_demo  # noqa: E402
 from app.services import enterprise_list as listing  # noqa: E402
+from benchmarks.common import best, demo_database  # noqa: E402
 from ui.models.lazy_table import PAGE  # noqa: E402
 
 VISIBLE = 40  # rows a maximised window shows
 JUMPS = 50
-
-
-def best(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def bare_open(path: Path) -> Callable[[], object]:
@@ -71,20 +58,7 @@ def bare_search(path: Path, term: str) -> Callable[[], object]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db", type=Path)
-    parser.add_argument("--size", default="large", choices=["small", "large"])
-    args = parser.parse_args()
-    path = args.db or Path(tempfile.mkdtemp()) / "bench.db"
-    os.environ.setdefault("CHANJIAO_HOME", str(path.parent / "home"))
-    db = open_database(path)
-    with db.reader() as s:
-        n = listing.count_enterprises(s)
-    if n == 0:
-        t = time.perf_counter()
-        with db.session() as s:
-            fill_demo(s, size=args.size, seed=1)
-        print(f"demo database built in {time.perf_counter() - t:.1f} s")
+    db, path = demo_database(__doc__)
     with db.reader() as s:
         n = listing.count_enterprises(s)
     print(f"enterprises: {n}   database: {path.stat().st_size / 1e6:.1f} MB")

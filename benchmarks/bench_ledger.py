@@ -18,7 +18,6 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -32,6 +31,7 @@ from app.db.models import LedgerEntry  # noqa: E402
 from app.io.ledger_export import export_ledger  # noqa: E402
 from app.services.funds import budget_categories  # noqa: E402
 from app.services.projects import ProjectData, create_project  # noqa: E402
+from benchmarks.common import best  # noqa: E402
 
 HEADERS = ["日期", "凭证号", "摘要", "项目", "对方单位", "类别", "收入", "支出", "余额"]
 SUMMARIES = ("购买实训耗材", "带队岗位实习巡查差旅费", "企业兼职教师授课酬金", "学校产教融合专项经费拨款")
@@ -103,15 +103,6 @@ def plain_write(rows: list[list[object]], out: Path) -> None:
     for r in rows:
         ws.append(r)
     wb.save(out)
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main() -> None:

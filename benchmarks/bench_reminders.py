@@ -8,32 +8,17 @@ Builds the demo database first unless --db points at one that has enterprises al
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import os
 import sqlite3
 import sys
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.db.engine import open_database  # noqa: E402
-from app.demo import fill_demo  # noqa: E402
-from app.services import enterprise_list as listing  # noqa: E402
 from app.services.dashboard import dashboard  # noqa: E402
 from app.services.reminders import reminders  # noqa: E402
-
-
-def best(fn: Callable[[], object], repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
+from benchmarks.common import best, demo_database  # noqa: E402
 
 
 def bare_rules(path: Path, today: dt.date) -> Callable[[], int]:
@@ -79,20 +64,7 @@ def bare_rules(path: Path, today: dt.date) -> Callable[[], int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db", type=Path)
-    parser.add_argument("--size", default="large", choices=["small", "large"])
-    args = parser.parse_args()
-    path = args.db or Path(tempfile.mkdtemp()) / "bench.db"
-    os.environ.setdefault("CHANJIAO_HOME", str(path.parent / "home"))
-    db = open_database(path)
-    with db.reader() as s:
-        n = listing.count_enterprises(s)
-    if n == 0:
-        t = time.perf_counter()
-        with db.session() as s:
-            fill_demo(s, size=args.size, seed=1)
-        print(f"demo database built in {time.perf_counter() - t:.1f} s")
+    db, path = demo_database(__doc__)
     con = sqlite3.connect(str(path))
     counts = {
         table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608 (fixed names)
