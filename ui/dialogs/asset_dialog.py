@@ -48,10 +48,10 @@ from app.services import assets as svc
 from app.services.choices import agreement_choices, chosen_labels, enterprise_choices, major_choices
 from app.services.common import Changes
 from ui.errors import show_error
+from ui.form import ERROR_STYLE, FieldErrors
 from ui.ops import WriteOp, read_now
 from ui.widgets import OptionalDate, confirm
 
-ERROR_STYLE = "color:#c42b1c;"
 MAX_CHOICES = 5000
 
 
@@ -150,7 +150,7 @@ class RepairDialog(QDialog):
         self.accept()
 
 
-class AssetDialog(QDialog):
+class AssetDialog(FieldErrors, QDialog):
     def __init__(self, parent: QWidget | None = None, asset_id: str | None = None) -> None:
         super().__init__(parent)
         self.asset_id = asset_id
@@ -260,16 +260,7 @@ class AssetDialog(QDialog):
         self._update_total()
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        error = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        error.hide()
-        v.addWidget(error)
-        self.errors[field] = error
-        form.addRow(label, box)
+        form.addRow(label, self.with_error(field, widget))
 
     @Slot()
     def _update_total(self) -> None:
@@ -580,28 +571,21 @@ class AssetDialog(QDialog):
         self._fill_repairs(self.detail.repairs)
         self._show_disposal(self.detail.disposal)
 
-    def _show_errors(self, errors: list[ValidationError]) -> None:
-        for e in errors:
-            label = self.errors.get(e.field)
-            if label is not None:
-                label.setText(e.message)
-                label.show()
-        self.message.setText(f"有 {len(errors)} 处需要修改，见红字提示。")
+    def errors_shown(self, first_field: str) -> None:
         self.tabs.setCurrentIndex(0)
 
     @Slot()
     def save(self) -> None:
         if self._saving:
             return
-        for label in self.errors.values():
-            label.hide()
+        self.show_errors([])
         try:
             data = self.data()
         except ValueError as e:
-            self._show_errors([ValidationError("unit_value_fen", f"单价：{e}")])
+            self.show_errors([ValidationError("unit_value_fen", f"单价：{e}")])
             return
         if errors := read_now(lambda s: svc.check_asset(s, data)):
-            self._show_errors(errors)
+            self.show_errors(errors)
             return
         self._saving = True
         self.save_button.setEnabled(False)
@@ -620,10 +604,7 @@ class AssetDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationErrors):
-            self._show_errors(list(exc.errors))
-        else:
-            show_error(self, exc, "保存失败")
+        self.save_failed(exc)
 
     def reject(self) -> None:
         if self.state() != self._initial:

@@ -21,17 +21,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_money, parse_money
-from app.errors import ValidationError, ValidationErrors
+from app.errors import ValidationError
 from app.services import funds as svc
 from app.services.common import Changes
 from ui.dialogs.ledger_dialog import NEW_CATEGORY, ask_new_category, fill_categories, live_projects
-from ui.errors import show_error
+from ui.form import ERROR_STYLE, FieldErrors
 from ui.ops import WriteOp, read_now
 
-ERROR_STYLE = "color:#c42b1c;"
 
-
-class BudgetDialog(QDialog):
+class BudgetDialog(FieldErrors, QDialog):
     def __init__(
         self,
         parent: QWidget | None = None,
@@ -89,16 +87,7 @@ class BudgetDialog(QDialog):
         self.amount.setFocus()
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        error = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        error.hide()
-        v.addWidget(error)
-        self.errors[field] = error
-        form.addRow(label, box)
+        form.addRow(label, self.with_error(field, widget))
 
     @Slot(int)
     def _category_chosen(self, _index: int) -> None:
@@ -124,28 +113,19 @@ class BudgetDialog(QDialog):
             note=self.note.text(),
         )
 
-    def _show_errors(self, errors: list[ValidationError]) -> None:
-        for e in errors:
-            label = self.errors.get(e.field)
-            if label is not None:
-                label.setText(e.message)
-                label.show()
-        self.message.setText(f"有 {len(errors)} 处需要修改，见红字提示。")
-
     @Slot()
     def save(self) -> None:
         if self._saving:
             return
-        for label in self.errors.values():
-            label.hide()
+        self.show_errors([])
         try:
             data = self.data()
         except ValueError as e:
-            self._show_errors([ValidationError("amount_fen", str(e))])
+            self.show_errors([ValidationError("amount_fen", str(e))])
             return
         budget_id = self.budget.id if self.budget else None
         if errors := read_now(lambda s: svc.check_budget(s, data, exclude_id=budget_id)):
-            self._show_errors(errors)
+            self.show_errors(errors)
             return
         self._saving = True
         self.save_button.setEnabled(False)
@@ -162,10 +142,7 @@ class BudgetDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationErrors):
-            self._show_errors(list(exc.errors))
-        else:
-            show_error(self, exc, "保存失败")
+        self.save_failed(exc)
 
     def reject(self) -> None:
         if not self._saving and self.amount.isModified():

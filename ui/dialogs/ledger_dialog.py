@@ -31,15 +31,14 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_money, parse_money
-from app.errors import ValidationError, ValidationErrors
+from app.errors import ValidationError
 from app.services import funds as svc
 from app.services.common import Changes
 from app.services.projects import ProjectQuery, project_ids, project_rows
 from ui.attachments_panel import AttachmentsPanel
-from ui.errors import show_error
+from ui.form import ERROR_STYLE, FieldErrors
 from ui.ops import WriteOp, read_now
 
-ERROR_STYLE = "color:#c42b1c;"
 NEW_CATEGORY = "__new__"
 
 
@@ -73,7 +72,7 @@ def ask_new_category(parent: QWidget, on_added) -> None:
         ).run()
 
 
-class LedgerDialog(QDialog):
+class LedgerDialog(FieldErrors, QDialog):
     def __init__(
         self, parent: QWidget | None = None, entry_id: str | None = None, project_id: str = ""
     ) -> None:
@@ -169,16 +168,7 @@ class LedgerDialog(QDialog):
         self.project.currentIndexChanged.connect(self._changed)
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
-        box = QWidget()
-        v = QVBoxLayout(box)
-        v.setContentsMargins(0, 0, 0, 0)
-        v.setSpacing(2)
-        v.addWidget(widget)
-        error = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        error.hide()
-        v.addWidget(error)
-        self.errors[field] = error
-        form.addRow(label, box)
+        form.addRow(label, self.with_error(field, widget))
 
     def _load(self, e: svc.LedgerDetail) -> None:
         if e.entry_date:
@@ -239,30 +229,23 @@ class LedgerDialog(QDialog):
             note=self.note.toPlainText(),
         )
 
-    def _show_errors(self, errors: list[ValidationError]) -> None:
-        for e in errors:
-            label = self.errors.get(e.field)
-            if label is not None:
-                label.setText(e.message)
-                label.show()
-        self.message.setText(f"有 {len(errors)} 处需要修改，见红字提示。")
+    def errors_shown(self, first_field: str) -> None:
         self.tabs.setCurrentIndex(0)
 
     @Slot()
     def save(self) -> None:
         if self._saving:
             return
-        for label in self.errors.values():
-            label.hide()
+        self.show_errors([])
         try:
             data = self.data()
         except ValueError as e:
-            self._show_errors([ValidationError("amount_fen", str(e))])
+            self.show_errors([ValidationError("amount_fen", str(e))])
             self.amount.setFocus()
             self.amount.selectAll()
             return
         if errors := read_now(lambda s: svc.check_ledger_entry(s, data)):
-            self._show_errors(errors)
+            self.show_errors(errors)
             return
         self.message.clear()
         self._saving = True
@@ -288,10 +271,7 @@ class LedgerDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        if isinstance(exc, ValidationErrors):
-            self._show_errors(list(exc.errors))
-            return
-        show_error(self, exc, "保存失败")
+        self.save_failed(exc)
 
     def reject(self) -> None:
         if self._dirty:
