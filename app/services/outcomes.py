@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -118,29 +119,30 @@ def restore_achievements(s: Session, ids: Sequence[str]) -> Changes:
     return restore(s, Achievement, ids)
 
 
-def _labels(s: Session) -> tuple[dict[str, str], dict[str, str]]:
-    return (
-        dict(s.execute(select(Enterprise.id, Enterprise.name)).all()),
-        dict(s.execute(select(Major.id, Major.name)).all()),
-    )
+def _rows(s: Session, records: Sequence[Any], data_type: type, row_type: type) -> list[Any]:
+    """Rows of the lists: the record's data fields, its id, and the names of the enterprise and major it
+    names (looked up for those records only, not the whole archive)."""
+    ent_ids = {r.enterprise_id for r in records if r.enterprise_id}
+    major_ids = {r.major_id for r in records if r.major_id}
+    ents = dict(s.execute(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ent_ids))).all())
+    majors = dict(s.execute(select(Major.id, Major.name).where(Major.id.in_(major_ids))).all())
+    names = [f.name for f in fields(data_type)]
+    return [
+        row_type(
+            **{n: getattr(r, n) for n in names},
+            id=r.id,
+            enterprise_name=ents.get(r.enterprise_id or "", ""),
+            major_name=majors.get(r.major_id or "", ""),
+        )
+        for r in records
+    ]
 
 
 def achievement_rows(s: Session, *, kind: str = "") -> list[AchievementRow]:
     stmt = select(Achievement).where(Achievement.deleted_at.is_(None)).order_by(Achievement.dated_on.desc())
     if kind:
         stmt = stmt.where(Achievement.kind == kind)
-    rows = s.scalars(stmt).all()
-    ents, majors = _labels(s) if rows else ({}, {})
-    names = [f.name for f in fields(AchievementData)]
-    return [
-        AchievementRow(
-            **{n: getattr(a, n) for n in names},
-            id=a.id,
-            enterprise_name=ents.get(a.enterprise_id or "", ""),
-            major_name=majors.get(a.major_id or "", ""),
-        )
-        for a in rows
-    ]
+    return _rows(s, s.scalars(stmt).all(), AchievementData, AchievementRow)
 
 
 # ---------------------------------------------------------------- training
@@ -211,20 +213,8 @@ def restore_trainings(s: Session, ids: Sequence[str]) -> Changes:
 
 
 def training_rows(s: Session) -> list[TrainingRow]:
-    rows = s.scalars(
-        select(Training).where(Training.deleted_at.is_(None)).order_by(Training.starts_on.desc())
-    ).all()
-    ents, majors = _labels(s) if rows else ({}, {})
-    names = [f.name for f in fields(TrainingData)]
-    return [
-        TrainingRow(
-            **{n: getattr(t, n) for n in names},
-            id=t.id,
-            enterprise_name=ents.get(t.enterprise_id or "", ""),
-            major_name=majors.get(t.major_id or "", ""),
-        )
-        for t in rows
-    ]
+    stmt = select(Training).where(Training.deleted_at.is_(None)).order_by(Training.starts_on.desc())
+    return _rows(s, s.scalars(stmt).all(), TrainingData, TrainingRow)
 
 
 # ---------------------------------------------------------------- 产学合作 figures per 学年
