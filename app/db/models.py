@@ -590,3 +590,27 @@ class Training(RecordMixin, Base):
     person_days: Mapped[int] = mapped_column(Integer, default=0)
     income_fen: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+# Practice bases, students, internships and employment live in their own module (size); imported here so that
+# `app.db.models` stays the one place models come from and Alembic sees every table.
+from app.db.models_internships import (  # noqa: E402, F401
+    BASE_KINDS,
+    BASE_LEVELS,
+    BASE_MODES,
+    EMPLOYED_STATUSES,
+    EMPLOYMENT_STATUSES,
+    GENDERS,
+    INSURANCE_PAYERS,
+    INTERNSHIP_KINDS,
+    INTERNSHIP_STATUSES,
+    USAGE_ACTIVITIES,
+    BaseUsage,
+    Employment,
+    Internship,
+    MonthlyEvaluation,
+    PracticeBase,
+    PracticeBaseMajor,
+    Student,
+    UsageSummary,
+)

@@ -1,0 +1,167 @@
+"""ORM models of practice bases, students, internships, monthly evaluations and employment (migration 0006).
+
+Re-exported by app.db.models, which is the one place the rest of the app imports models from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db.base import Base, RecordMixin
+
+BASE_KINDS = ("校内实训基地", "校外实践教学基地", "产教融合实训基地")
+BASE_MODES = ("引校进企", "引企驻校", "校企一体")  # N四(四)1; "" when none applies
+BASE_LEVELS = ("无", "校级示范", "省级", "国家级")
+USAGE_ACTIVITIES = ("专业认识实习", "技能实训", "岗位实习", "技能竞赛")  # N四(四)2
+GENDERS = ("男", "女")
+INTERNSHIP_KINDS = ("岗位实习", "认识实习")  # 实习规定 Art. 2
+INTERNSHIP_STATUSES = ("计划", "协议已签", "实习中", "已结束", "终止")
+INSURANCE_PAYERS = ("学校", "实习单位", "学生", "其他")
+EMPLOYMENT_STATUSES = ("协议就业", "灵活就业", "自主创业", "升学", "参军入伍", "待就业")
+EMPLOYED_STATUSES = (
+    "协议就业",
+    "灵活就业",
+    "自主创业",
+)  # those with an employer: 对口率 and salary count them
+
+
+class PracticeBase(RecordMixin, Base):
+    """实践教学基地 (N四(四)): kind, mode, level, the enterprise and agreement it rests on, majors served, 工位数."""
+
+    __tablename__ = "practice_base"
+    __audit_collections__ = {"major_links": "major_id"}
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    mode: Mapped[str] = mapped_column(String(4), default="")
+    level: Mapped[str] = mapped_column(String(4), default="无")
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreement.id"), index=True)
+    capacity: Mapped[int] = mapped_column(Integer, default=0)  # 工位数
+    established_on: Mapped[dt.date | None] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    has_lodging: Mapped[bool] = mapped_column(Boolean, default=False)  # 是否有住宿条件
+    gives_allowance: Mapped[bool] = mapped_column(Boolean, default=False)  # 是否发放实习补贴
+    note: Mapped[str] = mapped_column(Text, default="")
+    major_links: Mapped[list[PracticeBaseMajor]] = relationship(cascade="all, delete-orphan")
+
+
+class PracticeBaseMajor(Base):
+    __tablename__ = "practice_base_major"
+    base_id: Mapped[str] = mapped_column(ForeignKey("practice_base.id", ondelete="CASCADE"), primary_key=True)
+    major_id: Mapped[str] = mapped_column(ForeignKey("major.id"), primary_key=True, index=True)
+
+
+class BaseUsage(RecordMixin, Base):
+    """One use of a base in a semester (N四(四)2): activity, major, students (人次), days, person-days, teachers.
+    Internships placed at the base are counted by the service, not stored here."""
+
+    __tablename__ = "base_usage"
+    base_id: Mapped[str] = mapped_column(ForeignKey("practice_base.id"), index=True)
+    semester: Mapped[str] = mapped_column(String(11), index=True)  # 2025-2026-1
+    activity: Mapped[str] = mapped_column(String(10))
+    major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"), index=True)
+    starts_on: Mapped[dt.date | None] = mapped_column(Date)
+    ends_on: Mapped[dt.date | None] = mapped_column(Date)
+    students: Mapped[int] = mapped_column(Integer, default=0)  # 人次
+    days: Mapped[int] = mapped_column(Integer, default=0)  # 使用天数
+    person_days: Mapped[int] = mapped_column(Integer, default=0)  # 人天
+    teachers: Mapped[str] = mapped_column(Text, default="")  # 指导教师 names, separated by 、
+    teacher_count: Mapped[int] = mapped_column(Integer, default=0)  # 指导教师人次
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class UsageSummary(RecordMixin, Base):
+    """A major's semester-end base usage summary marked as submitted (N四(四)2)."""
+
+    __tablename__ = "usage_summary"
+    major_id: Mapped[str] = mapped_column(ForeignKey("major.id"), index=True)
+    semester: Mapped[str] = mapped_column(String(11), index=True)
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Student(RecordMixin, Base):
+    """学生. 身份证号 and phones are personal data (DOMAIN.md → Privacy): masked in lists, exports and the audit
+    trail; the birth date and gender are read from the ID number when there is one."""
+
+    __tablename__ = "student"
+    __audit_masked__ = frozenset({"id_number", "phone", "guardian_phone"})
+    student_no: Mapped[str] = mapped_column(String(30), index=True)
+    name: Mapped[str] = mapped_column(String(50))
+    gender: Mapped[str] = mapped_column(String(1), default="")
+    id_number: Mapped[str] = mapped_column(String(18), default="")
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"), index=True)
+    class_name: Mapped[str] = mapped_column(String(50), default="", index=True)
+    entry_year: Mapped[int | None] = mapped_column(Integer)  # 入学年份 (grade)
+    phone: Mapped[str] = mapped_column(String(30), default="")
+    guardian_name: Mapped[str] = mapped_column(String(50), default="")
+    guardian_phone: Mapped[str] = mapped_column(String(30), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Internship(RecordMixin, Base):
+    """岗位实习 / 认识实习 of one student (实习规定; H第十二条): place and terms, insurance, the five parties
+    (五方联动), status and the documents on file. Money in fen; hours a day as a decimal (7.5)."""
+
+    __tablename__ = "internship"
+    student_id: Mapped[str] = mapped_column(ForeignKey("student.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(4), default="岗位实习")
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    base_id: Mapped[str | None] = mapped_column(ForeignKey("practice_base.id"), index=True)
+    position: Mapped[str] = mapped_column(String(100), default="")
+    place: Mapped[str] = mapped_column(String(200), default="")
+    starts_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    ends_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    monthly_pay_fen: Mapped[int] = mapped_column(Integer, default=0)
+    same_post_wage_fen: Mapped[int] = mapped_column(Integer, default=0)  # 同岗位职工工资 (Art. 18)
+    pay_day: Mapped[int] = mapped_column(Integer, default=0)  # 每月几日发放; 0 = not agreed
+    hours_per_day: Mapped[float] = mapped_column(Float, default=8.0)
+    days_per_week: Mapped[int] = mapped_column(Integer, default=5)
+    night_shift: Mapped[bool] = mapped_column(Boolean, default=False)
+    overtime: Mapped[bool] = mapped_column(Boolean, default=False)  # 加班 / 法定节假日上岗
+    insurer: Mapped[str] = mapped_column(String(100), default="")
+    policy_no: Mapped[str] = mapped_column(String(60), default="")
+    insured_from: Mapped[dt.date | None] = mapped_column(Date)
+    insured_to: Mapped[dt.date | None] = mapped_column(Date)
+    insurance_paid_by: Mapped[str] = mapped_column(String(4), default="")
+    counselor: Mapped[str] = mapped_column(String(50), default="")  # 辅导员
+    academic_mentor: Mapped[str] = mapped_column(String(50), default="")  # 专业导师
+    enterprise_hr: Mapped[str] = mapped_column(String(50), default="")  # 企业人事主管
+    enterprise_mentor: Mapped[str] = mapped_column(String(50), default="")  # 企业实习负责人
+    guardian: Mapped[str] = mapped_column(String(50), default="")  # 家长
+    status: Mapped[str] = mapped_column(String(4), default="计划", index=True)
+    status_reason: Mapped[str] = mapped_column(Text, default="")  # why 终止
+    has_tripartite: Mapped[bool] = mapped_column(Boolean, default=False)  # 三方协议（已签）
+    has_consent: Mapped[bool] = mapped_column(Boolean, default=False)  # 家长知情同意书
+    has_safety_record: Mapped[bool] = mapped_column(Boolean, default=False)  # 安全教育记录
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class MonthlyEvaluation(RecordMixin, Base):
+    """企业月度评价 (H第十二条(四)): one per internship and month (the month's first day), score 0–100."""
+
+    __tablename__ = "monthly_evaluation"
+    internship_id: Mapped[str] = mapped_column(ForeignKey("internship.id"), index=True)
+    month: Mapped[dt.date] = mapped_column(Date, index=True)
+    score: Mapped[int] = mapped_column(Integer)
+    evaluator: Mapped[str] = mapped_column(String(50), default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+
+class Employment(RecordMixin, Base):
+    """A graduate's destination (H第十三条): status, employer (archive or text), 对口, monthly salary in fen."""
+
+    __tablename__ = "employment"
+    student_id: Mapped[str] = mapped_column(ForeignKey("student.id"), index=True)
+    graduate_year: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(4), default="协议就业")
+    enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
+    employer_name: Mapped[str] = mapped_column(String(200), default="")
+    related: Mapped[bool] = mapped_column(Boolean, default=False)  # 专业对口
+    monthly_salary_fen: Mapped[int] = mapped_column(Integer, default=0)
+    position: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
