@@ -62,13 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     exp = sub.add_parser("export", parents=[db], help="导出为 Excel")
-    exp.add_argument("table", choices=["enterprises", "ledger"])
+    exp.add_argument("table", choices=["enterprises", "ledger", "teachers"])
     exp.add_argument("file", type=Path)
     exp.add_argument("--year", type=four_digit_year, metavar="YYYY", help="ledger：只导出此年度")
     exp.add_argument("--project", metavar="ID", help="ledger：只导出此项目（id 或名称）")
 
     tpl = sub.add_parser("template", help="生成空白导入模板")
-    tpl.add_argument("table", choices=["enterprises", "ledger"])
+    tpl.add_argument("table", choices=["enterprises", "ledger", "teachers", "practice"])
     tpl.add_argument("file", type=Path)
 
     sub.add_parser("selftest", help="检查本机安装是否完整（无界面）")
@@ -202,6 +202,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         from app.commands.funds import cmd_export_ledger
 
         return cmd_export_ledger(args)
+    if args.table == "teachers":
+        from app.commands.teachers import cmd_export_teachers
+
+        return cmd_export_teachers(args)
     from app.io.enterprises_xlsx import export_enterprises
 
     db = open_db(args)
@@ -220,6 +224,10 @@ def cmd_template(args: argparse.Namespace) -> int:
         from app.commands.funds import cmd_template_ledger
 
         return cmd_template_ledger(args)
+    if args.table in ("teachers", "practice"):
+        from app.commands.teachers import cmd_template_teachers
+
+        return cmd_template_teachers(args)
     from app.io.enterprises_xlsx import write_template
 
     write_template(args.file)

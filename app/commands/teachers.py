@@ -1,5 +1,6 @@
-"""`chanjiao teachers practice-gaps` (教师企业实践“五年六个月”, N四(五)1) and the handler of
-`chanjiao import teachers|practice FILE.xlsx` (registered in app/cli.py's import command)."""
+"""`chanjiao teachers practice-gaps` (教师企业实践“五年六个月”, N四(五)1) and the handlers of
+`chanjiao import teachers|practice FILE.xlsx`, `export teachers FILE.xlsx` and `template teachers|practice
+FILE.xlsx` (registered in app/cli.py's import / export / template commands)."""
 
 from __future__ import annotations
 
@@ -81,3 +82,34 @@ def cmd_import_teachers(args: argparse.Namespace) -> int:
     if args.table == "teachers":
         return run_import(args, x.read_teachers, x.import_teachers)
     return run_import(args, x.read_practice, x.import_practice)
+
+
+# ---------------------------------------------------------------- export / template
+# Registered in app/cli.py as `export teachers`, `template teachers|practice` (beside the enterprises).
+
+
+def cmd_export_teachers(args: argparse.Namespace) -> int:
+    from app.cli import _end_progress, _print_progress, open_db
+    from app.io.teachers_export import export_teachers
+
+    db = open_db(args)
+    try:
+        with db.reader() as s:
+            n = export_teachers(s, args.file, progress=_print_progress)
+        _end_progress()
+    finally:
+        db.close()
+    print(f"已导出 {n} 名教师及其企业实践情况到 {args.file}")
+    return 0
+
+
+def cmd_template_teachers(args: argparse.Namespace) -> int:
+    from app.io.teachers_xlsx import write_practice_template, write_teacher_template
+
+    if args.table == "teachers":
+        write_teacher_template(args.file)
+        print(f"已生成教师导入模板：{args.file}")
+    else:
+        write_practice_template(args.file)
+        print(f"已生成教师企业实践导入模板：{args.file}")
+    return 0

@@ -7,6 +7,8 @@ unique (in the file and among live teachers); 教师类型 专任 / 产业 (专�
 …; blank = 专任); 所属专业 must be a major in 设置; 是否双师型 是/否; for 产业教师 also 所在企业 (an enterprise of
 the archive), 任教课程, 授课学时, 聘任开始/结束日期.
 
+Templates: write_teacher_template / write_practice_template (blank files with those headers and drop-downs).
+
 Practice (FIELDS_PRACTICE): 工号, 开始日期, 结束日期 required; linked to the live teacher with that 工号 (not
 found: a row error naming it); a 姓名 that differs from the teacher's is a warning; 实践单位 is kept as written
 and linked to the enterprise of the archive with the same name, if any. An end date written as a month only
@@ -25,6 +27,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -32,7 +39,21 @@ from app.db.models import Enterprise, EnterprisePractice, Major, Teacher
 from app.domain.names import name_key
 from app.errors import ValidationErrors
 from app.io.importing import ImportPreview, ImportRow, make_row, read_rows, refuse_if_changed, row_warnings
-from app.io.xlsx import bulk_gc, cell_bool, cell_date, cell_text, find_sheet, lost_digits, open_workbook
+from app.io.xlsx import (
+    DATE_FORMAT,
+    bulk_gc,
+    cell_bool,
+    cell_date,
+    cell_text,
+    find_sheet,
+    lost_digits,
+    open_workbook,
+    save_workbook_atomic,
+    set_print_layout,
+    set_widths,
+    style_header,
+    write_cell,
+)
 from app.progress import Progress, noop_progress, tick
 from app.services.common import Changes
 from app.services.teachers import (
@@ -334,3 +355,96 @@ def import_practice(s: Session, preview: ImportPreview, *, progress: Progress | 
             progress(i / max(len(rows), 1), f"正在导入第{i + 1}/{len(rows)}条实践记录")
         ids += add_practice(s, r.data).ids
     return Changes("enterprise_practice", tuple(ids), row_warnings(rows))
+
+
+# ---------------------------------------------------------------- templates
+
+TEMPLATE_ROWS = 1000
+_TEACHER_NOTES = {
+    "name": "必填。",
+    "staff_no": "专任教师必填，且不能与其他教师重复；产业教师可不填。本列已设为文本格式。",
+    "kind": "从下拉列表选择：专任 / 产业（企业兼职教师）。不填视为“专任”。",
+    "major": "须与“设置”中的专业名称一致。",
+    "is_dual": "是 / 否。",
+    "dual_certified_on": "日期，如 2025-10-08。",
+    "employer": "产业教师所在企业，须已在合作企业档案中。",
+    "hours_taught": "产业教师授课学时，整数。",
+    "appointed_from": "产业教师聘任开始日期，如 2025-09-01。",
+    "appointed_to": "产业教师聘任结束日期，如 2026-07-31。",
+}
+_PRACTICE_NOTES = {
+    "staff_no": "必填。按工号对应到已登记的教师。本列已设为文本格式。",
+    "name": "可不填；与工号对应的教师姓名不一致时导入时会提示。",
+    "unit": "实践单位名称；与合作企业档案中的名称一致时自动关联该企业。",
+    "starts_on": "必填。日期，如 2025-07-01；只写年月（2025-07）视为该月1日。",
+    "ends_on": "必填。日期，如 2025-08-31；只写年月（2025-08）视为该月最后一天。",
+}
+
+
+def _template(
+    path: Path,
+    title: str,
+    fields: dict[str, tuple[str, ...]],
+    notes: dict[str, str],
+    required: tuple[str, ...],
+    formats: dict[str, str],
+    lists: dict[str, tuple[str, ...]],
+) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    names = list(fields)
+    note = ws.cell(
+        row=1,
+        column=1,
+        value=f"{title}导入模板：红色列为必填；鼠标移到列名上可看填写说明。请从第3行开始填写，勿改动列名。",
+    )
+    note.font = Font(bold=True, color="C00000")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names))
+    for col, f in enumerate(names, start=1):
+        cell = write_cell(ws, 2, col, fields[f][0])
+        if f in notes:
+            cell.comment = Comment(notes[f], "产教融合工作台", width=260, height=90)
+    style_header(ws, 2, len(names), last_row=2)
+    for f in required:
+        ws.cell(row=2, column=names.index(f) + 1).font = Font(bold=True, color="C00000")
+    for f, values in lists.items():
+        letter = get_column_letter(names.index(f) + 1)
+        dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        dv.error, dv.errorTitle = "请从下拉列表中选择：" + "、".join(values), "输入值无效"
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}3:{letter}{TEMPLATE_ROWS + 2}")
+    set_widths(ws, [max(10, min(len(fields[f][0]) * 2 + 4, 30)) for f in names])
+    for f, fmt in formats.items():
+        ws.column_dimensions[get_column_letter(names.index(f) + 1)].number_format = fmt
+    ws.freeze_panes = "A3"
+    set_print_layout(ws, header_rows="1:2")
+    save_workbook_atomic(wb, Path(path))
+
+
+def write_teacher_template(path: Path) -> None:
+    """A blank teachers template: a note row, the headers read_teachers accepts (required in red, each with
+    a comment), drop-downs for 教师类型 and 是否双师型, text format for 工号, date format for the dates."""
+    dates = {f: DATE_FORMAT for f in ("dual_certified_on", "appointed_from", "appointed_to")}
+    _template(
+        path,
+        "教师",
+        FIELDS_TEACHERS,
+        _TEACHER_NOTES,
+        ("name",),
+        {"staff_no": "@", **dates},
+        {"kind": tuple(KIND_WORDS), "is_dual": ("是", "否")},
+    )
+
+
+def write_practice_template(path: Path) -> None:
+    """A blank practice template: the headers read_practice accepts (工号, 开始日期, 结束日期 required)."""
+    _template(
+        path,
+        "教师企业实践",
+        FIELDS_PRACTICE,
+        _PRACTICE_NOTES,
+        ("staff_no", "starts_on", "ends_on"),
+        {"staff_no": "@", "starts_on": DATE_FORMAT, "ends_on": DATE_FORMAT},
+        {},
+    )
