@@ -35,9 +35,10 @@ from app.db.models import (
     StudioMember,
     Teacher,
 )
-from app.domain.names import clean_text
+from app.domain.names import clean_text, pinyin_keys
 from app.errors import ValidationError, ValidationErrors
 from app.services.assets import school_year_bounds
+from app.services.choices import Choice
 from app.services.common import Changes, get_or_raise, restore, soft_delete
 from app.services.settings import get_semester_calendar
 from app.services.teachers import date_error, is_live, text_error
@@ -214,6 +215,53 @@ def studio_activities(s: Session, studio_id: str) -> list[StudioActivityData]:
     return [StudioActivityData(a.studio_id, a.held_on, a.title, a.participants, a.note) for a in rows]
 
 
+@dataclass(frozen=True)
+class StudioActivityRow(StudioActivityData):
+    id: str = ""
+
+
+def studio_activity_rows(s: Session, studio_id: str) -> list[StudioActivityRow]:
+    """A studio's activities with their ids (to edit or delete), latest first."""
+    rows = s.scalars(
+        select(StudioActivity)
+        .where(StudioActivity.studio_id == studio_id, StudioActivity.deleted_at.is_(None))
+        .order_by(StudioActivity.held_on.desc())
+    )
+    return [StudioActivityRow(a.studio_id, a.held_on, a.title, a.participants, a.note, a.id) for a in rows]
+
+
+def restore_studio_activities(s: Session, ids: Sequence[str]) -> Changes:
+    return restore(s, StudioActivity, ids)
+
+
+def teacher_choices(s: Session, text: str = "", limit: int = 50) -> list[Choice]:
+    """Live teachers whose name, 工号 or pinyin initials contain `text`, labelled 姓名（工号）, by name."""
+    rows = s.execute(
+        select(Teacher.id, Teacher.name, Teacher.staff_no)
+        .where(Teacher.deleted_at.is_(None))
+        .order_by(Teacher.name)
+    ).all()
+    key = clean_text(text).lower()
+    out = []
+    for tid, name, staff_no in sorted(rows, key=lambda r: pinyin_keys(r[1])[1]):
+        if key and key not in f"{name} {staff_no} {' '.join(pinyin_keys(name))}".lower():
+            continue
+        out.append(Choice(tid, f"{name}（{staff_no}）" if staff_no else name))
+        if len(out) >= limit:
+            break
+    return out
+
+
+def group_choices(s: Session) -> list[Choice]:
+    """The college's live 专业群, in the order of 设置."""
+    rows = s.execute(
+        select(MajorGroup.id, MajorGroup.name)
+        .where(MajorGroup.deleted_at.is_(None))
+        .order_by(MajorGroup.sort_order)
+    )
+    return [Choice(i, name) for i, name in rows]
+
+
 # ---------------------------------------------------------------- industry organizations
 
 
@@ -294,6 +342,22 @@ def organization_rows(s: Session) -> list[OrganizationRow]:
         )
         out.append(replace(row, last_activity_on=last.get(o.id)))
     return out
+
+
+def organization_year_activities(s: Session, today: dt.date) -> dict[str, int]:
+    """{organization id: activities held in the 学年 containing `today`} (organizations with none are left out)."""
+    first, last = school_year_bounds(s, school_year_of(s, today))
+    return dict(
+        s.execute(
+            select(OrganizationActivity.organization_id, func.count())
+            .where(
+                OrganizationActivity.deleted_at.is_(None),
+                OrganizationActivity.held_on >= first,
+                OrganizationActivity.held_on <= last,
+            )
+            .group_by(OrganizationActivity.organization_id)
+        ).all()
+    )
 
 
 @dataclass(frozen=True)
@@ -468,3 +532,62 @@ def steering_committee(
         ],
         [SteeringMeetingData(m.major_group_id, m.held_on, m.place, m.attendees, m.minutes) for m in meetings],
     )
+
+
+@dataclass(frozen=True)
+class SteeringMemberRow(SteeringMemberData):
+    id: str = ""
+    enterprise_name: str = ""
+
+
+@dataclass(frozen=True)
+class SteeringMeetingRow(SteeringMeetingData):
+    id: str = ""
+
+
+def steering_rows(s: Session, group_id: str) -> tuple[list[SteeringMemberRow], list[SteeringMeetingRow]]:
+    """Like steering_committee, with ids (to edit or delete) and the members' enterprise names."""
+    members = s.scalars(
+        select(SteeringMember)
+        .where(SteeringMember.major_group_id == group_id, SteeringMember.deleted_at.is_(None))
+        .order_by(SteeringMember.sort_order, SteeringMember.name)
+    ).all()
+    members = sorted(members, key=lambda m: STEERING_ROLES.index(m.role) if m.role in STEERING_ROLES else 9)
+    wanted = [m.enterprise_id for m in members if m.enterprise_id]
+    names = (
+        dict(s.execute(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(wanted))).all())
+        if wanted
+        else {}
+    )
+    meetings = s.scalars(
+        select(SteeringMeeting)
+        .where(SteeringMeeting.major_group_id == group_id, SteeringMeeting.deleted_at.is_(None))
+        .order_by(SteeringMeeting.held_on.desc())
+    )
+    return (
+        [
+            SteeringMemberRow(
+                m.major_group_id,
+                m.name,
+                m.role,
+                m.enterprise_id,
+                m.title,
+                m.sort_order,
+                id=m.id,
+                enterprise_name=names.get(m.enterprise_id or "", ""),
+            )
+            for m in members
+        ],  # fmt: skip
+        [
+            SteeringMeetingRow(m.major_group_id, m.held_on, m.place, m.attendees, m.minutes, id=m.id)
+            for m in meetings
+        ],
+    )
+
+
+def restore_steering_members(s: Session, ids: Sequence[str]) -> Changes:
+    return restore(s, SteeringMember, ids)
+
+
+def restore_steering_meetings(s: Session, ids: Sequence[str]) -> Changes:
+    return restore(s, SteeringMeeting, ids)

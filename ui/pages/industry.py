@@ -1,0 +1,374 @@
+"""行业与工作室: three tabs.
+
+- 工作室 (N四(五)2): the studios with lead, members, enterprise; the form is ui/dialogs/studio_dialog.py.
+- 行业组织: the industry organizations and, above them, each 专业群 against N四(一)2 (1–2 linked organizations,
+  at least one activity in the 学年) — red where the rule is not met; a click on a group filters the list.
+  The form is ui/dialogs/organization_dialog.py.
+- 指导委员会: ui/pages/steering.py.
+
+Studios and organizations are few (tens), so their lists filter and sort the service's rows in Python."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QSettings, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from app.domain.names import pinyin_keys
+from app.services import industry as svc
+from ui.models.lazy_table import Column, LazyTableModel
+from ui.ops import read_now
+from ui.pages.group_strip import RULE, GroupStrip
+from ui.pages.list_page import ListPage
+from ui.pages.steering import SteeringView
+
+RED = QColor("#c42b1c")
+ORANGE = QColor("#b26a00")
+
+
+@dataclass(frozen=True)
+class RowQuery:
+    text: str = ""
+    sort: str = ""
+    descending: bool = False
+    group_id: str = ""
+    today: dt.date | None = None
+
+
+def _sort_key(value: Any) -> tuple:
+    if isinstance(value, tuple):
+        return (0, len(value))
+    if value is None or value == "":
+        return (1, "")
+    if isinstance(value, str):
+        return (0, pinyin_keys(value)[1])
+    return (0, value)
+
+
+def pick(rows: Sequence[Any], q: RowQuery, texts: Callable[[Any], str]) -> list[str]:
+    """Ids of the rows containing the search text (also as pinyin initials of the name), sorted by q.sort."""
+    key = q.text.strip().lower()
+    if key:
+        rows = [r for r in rows if key in texts(r).lower() or key in pinyin_keys(r.name)[0]]
+    if q.sort:
+        nones = [r for r in rows if _sort_key(getattr(r, q.sort))[0]]
+        rest = sorted(
+            (r for r in rows if not _sort_key(getattr(r, q.sort))[0]),
+            key=lambda r: _sort_key(getattr(r, q.sort)),
+            reverse=q.descending,
+        )
+        rows = rest + nones  # empty values last either way
+    return [r.id for r in rows]
+
+
+# ---------------------------------------------------------------- 工作室
+
+
+def _members(ids: tuple[str, ...]) -> str:
+    return f"{len(ids)} 人" if ids else ""
+
+
+def _member_names(r: svc.StudioRow) -> str | None:
+    return "、".join(n for n in r.member_names if n) or None
+
+
+STUDIO_COLUMNS = [
+    Column("name", "工作室名称", "name", 230),
+    Column("kind", "类型", "kind", 170),
+    Column("lead_name", "负责人", "lead_name", 80),
+    Column("member_ids", "成员", "member_ids", 56, fmt=_members, tooltip=_member_names),
+    Column("enterprise_name", "合作企业", "enterprise_name", 220),
+    Column("established_on", "成立日期", "established_on", 92),
+    Column("activities", "活动次数", "activities", 70, fmt=lambda n: str(n) if n else ""),
+]
+
+
+def _studio_texts(r: svc.StudioRow) -> str:
+    return " ".join((r.name, r.kind, r.lead_name, *r.member_names, r.enterprise_name, r.note))
+
+
+class StudiosPage(ListPage):
+    title = "工作室"
+    state_key = "studios"
+    noun, unit = "工作室", "个"
+    new_text = "新建工作室…"
+    search_hint = "搜索工作室名称、类型、负责人、成员或企业"
+    columns = STUDIO_COLUMNS
+    default_sort = ("name", False)
+    watched = ("studio", "studio_activity", "teacher", "enterprise")
+
+    def make_model(self) -> LazyTableModel:
+        def fetch(ids: Sequence[str]) -> dict[str, Any]:
+            wanted = set(ids)
+            return {r.id: r for r in read_now(svc.studio_rows) if r.id in wanted}
+
+        return LazyTableModel(STUDIO_COLUMNS, fetch)
+
+    def query(self) -> RowQuery:
+        return RowQuery(self.search.text(), *self._sort)
+
+    def has_filter(self) -> bool:
+        return bool(self.search.text().strip())
+
+    @staticmethod
+    def ids_and_total(s: Session, q: RowQuery) -> tuple[list[str], int]:
+        rows = svc.studio_rows(s)
+        return pick(rows, q, _studio_texts), len(rows)
+
+    def empty_state(self):
+        return (
+            "还没有工作室",
+            "登记技能大师工作室、劳模和工匠人才创新工作室、名师工作室、企业专家工作室（N四(五)2）："
+            "负责人、成员（从教师档案中选择）、合作企业和开展的活动。",
+            [("新建工作室…（Ctrl+N）", self.new_record)],
+        )
+
+    def new_record(self) -> str | None:
+        from ui.dialogs.studio_dialog import StudioDialog
+
+        dlg = StudioDialog(self.window())
+        dlg.exec()
+        self.created(dlg.saved_id)
+        return dlg.saved_id
+
+    def open_record(self, record_id: str) -> None:
+        from ui.dialogs.studio_dialog import StudioDialog
+
+        StudioDialog(self.window(), record_id).exec()
+
+    def delete_work(self, ids: list[str]):
+        return lambda s: svc.delete_studios(s, ids)
+
+    def restore_work(self, ids: list[str]):
+        return lambda s: svc.restore_studios(s, ids)
+
+
+# ---------------------------------------------------------------- 行业组织
+
+
+@dataclass(frozen=True)
+class OrganizationLine(svc.OrganizationRow):
+    year_activities: int = 0  # in the 学年 containing today
+    status: str = ""
+
+
+def organization_lines(s: Session, today: dt.date) -> list[OrganizationLine]:
+    counts = svc.organization_year_activities(s, today)
+    out = []
+    for r in svc.organization_rows(s):
+        n = counts.get(r.id, 0)
+        status = "未对接专业群" if not r.group_ids else "本学年无活动" if not n else "本学年已开展"
+        out.append(OrganizationLine(**vars(r), year_activities=n, status=status))
+    return out
+
+
+def _status_color(r: OrganizationLine) -> QColor | None:
+    return {"未对接专业群": ORANGE, "本学年无活动": RED}.get(r.status)
+
+
+def _status_tip(r: OrganizationLine) -> str:
+    what = {
+        "未对接专业群": "尚未对接专业群：打开组织勾选它服务的专业群。",
+        "本学年无活动": "本学年还没有登记活动：打开组织在“活动”页添加。",
+    }.get(r.status, "本学年已登记活动。")
+    return f"{what}\n{RULE}"
+
+
+ORGANIZATION_COLUMNS = [
+    Column("name", "组织名称", "name", 250),
+    Column("kind", "类型", "kind", 70),
+    Column("group_names", "对接专业群", "group_names", 220, fmt=lambda g: "、".join(g)),
+    Column("year_activities", "本学年活动", "year_activities", 80, fmt=lambda n: f"{n} 次"),
+    Column("last_activity_on", "最近活动", "last_activity_on", 92),
+    Column("status", "状态", "status", 100, tooltip=_status_tip, foreground=_status_color),
+    Column("contact", "联系方式", "contact", 140),
+]
+
+
+def _organization_texts(r: OrganizationLine) -> str:
+    return " ".join((r.name, r.kind, *r.group_names, r.contact, r.note, r.status))
+
+
+class OrganizationsPage(ListPage):
+    title = "行业组织"
+    state_key = "organizations"
+    noun, unit = "行业组织", "个"
+    new_text = "新建行业组织…"
+    search_hint = "搜索组织名称、类型、专业群或联系方式"
+    columns = ORGANIZATION_COLUMNS
+    default_sort = ("name", False)
+    watched = ("industry_organization", "organization_activity", "settings", "major_group")
+    today: dt.date | None = None  # tests fix the day; None = today
+
+    def make_model(self) -> LazyTableModel:
+        def fetch(ids: Sequence[str]) -> dict[str, Any]:
+            wanted, day = set(ids), self.today or dt.date.today()
+            return {r.id: r for r in read_now(lambda s: organization_lines(s, day)) if r.id in wanted}
+
+        return LazyTableModel(ORGANIZATION_COLUMNS, fetch)
+
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        self.group_box = self.filter_combo("全部专业群", ())
+        self.group_box.setMinimumContentsLength(12)
+        bar.addWidget(self.group_box, 1)
+
+    def _build(self) -> None:
+        super()._build()
+        self.strip = GroupStrip()
+        self.strip.group_clicked.connect(self.show_group)
+        lay = self.layout()
+        assert isinstance(lay, QVBoxLayout)
+        lay.insertWidget(1, self.strip)  # under the heading, above the search
+
+    def query(self) -> RowQuery:
+        return RowQuery(
+            self.search.text(), *self._sort, self.group_box.currentData() or "", self.today or dt.date.today()
+        )
+
+    def has_filter(self) -> bool:
+        return bool(self.search.text().strip() or self.group_box.currentData())
+
+    @staticmethod
+    def ids_and_total(s: Session, q: RowQuery) -> tuple[Any, int]:
+        day = q.today or dt.date.today()
+        rows = organization_lines(s, day)
+        shown = [r for r in rows if not q.group_id or q.group_id in r.group_ids]
+        return (pick(shown, q, _organization_texts), svc.group_organizations(s, day)), len(rows)
+
+    def _loaded(self, result: tuple[Any, int]) -> None:
+        (ids, groups), total = result
+        self._refresh_groups(groups)
+        self.strip.set_groups(groups, self.group_box.currentData() or "")
+        super()._loaded((ids, total))
+
+    def _refresh_groups(self, groups: list[svc.GroupOrganizations]) -> None:
+        current = self.group_box.currentData()
+        self.group_box.blockSignals(True)
+        while self.group_box.count() > 1:
+            self.group_box.removeItem(1)
+        for g in groups:
+            self.group_box.addItem(g.group_name, g.group_id)
+        self.group_box.setCurrentIndex(max(0, self.group_box.findData(current)))
+        self.group_box.blockSignals(False)
+
+    @Slot(str)
+    def show_group(self, group_id: str) -> None:
+        """Filter the list to a 专业群 and highlight it in the strip (the 工作台 reminders call this)."""
+        i = self.group_box.findData(group_id)
+        self.group_box.setCurrentIndex(max(0, i))  # reloads; the strip highlights the chosen group
+        self.strip.highlight(group_id if i > 0 else "")
+
+    def _show_empty_state(self, ids: list[str], total: int) -> None:
+        group = self.group_box.currentData()
+        if ids or not total or not group or self.search.text().strip():
+            super()._show_empty_state(ids, total)
+            return
+        self.empty.configure(
+            f"{self.group_box.currentText()}还没有对接行业组织",
+            f"{RULE}。新建行业组织时已勾选这个专业群；已登记的组织可打开后勾选。",
+            [("新建行业组织…", self.new_record), ("显示全部行业组织", self.clear_filters)],
+        )
+        self.stack.setCurrentWidget(self.empty)
+
+    def empty_state(self):
+        return (
+            "还没有行业组织",
+            "登记学院加入或对接的行业组织、行业协会，勾选它服务的专业群，并记录每次参加的活动。"
+            "N四(一)2：每个专业群对接 1–2 个行业组织，每学年至少开展一次活动。",
+            [("新建行业组织…（Ctrl+N）", self.new_record)],
+        )
+
+    def new_record(self) -> str | None:
+        from ui.dialogs.organization_dialog import OrganizationDialog
+
+        dlg = OrganizationDialog(self.window(), group_id=self.group_box.currentData() or "")
+        dlg.exec()
+        self.created(dlg.saved_id)
+        return dlg.saved_id
+
+    def open_record(self, record_id: str) -> None:
+        from ui.dialogs.organization_dialog import OrganizationDialog
+
+        OrganizationDialog(self.window(), record_id).exec()
+
+    def delete_work(self, ids: list[str]):
+        return lambda s: svc.delete_organizations(s, ids)
+
+    def restore_work(self, ids: list[str]):
+        return lambda s: svc.restore_organizations(s, ids)
+
+
+# ---------------------------------------------------------------- the page
+
+
+class IndustryPage(QWidget):
+    """行业与工作室. Ctrl+N creates on the tab on screen (new_text follows it), Ctrl+F searches it."""
+
+    title = "行业与工作室"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.studios = StudiosPage()
+        self.organizations = OrganizationsPage()
+        self.steering = SteeringView()
+        self.tabs.addTab(self.studios, "工作室")
+        self.tabs.addTab(self.organizations, "行业组织")
+        self.tabs.addTab(self.steering, "指导委员会")
+        lay.addWidget(self.tabs)
+
+    def current(self) -> Any:
+        return self.tabs.currentWidget()
+
+    @property
+    def new_text(self) -> str:
+        return {0: "新建工作室…", 1: "新建行业组织…", 2: "添加委员…"}[self.tabs.currentIndex()]
+
+    @property
+    def search(self):
+        return self.current().search
+
+    @Slot()
+    def new_record(self) -> None:
+        self.current().new_record()
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.current().focus_search()
+
+    def focus_view(self) -> None:
+        self.current().focus_view()
+
+    def open_studio(self, studio_id: str) -> None:
+        self.tabs.setCurrentWidget(self.studios)
+        self.studios.show_record(studio_id)
+
+    def open_organization(self, organization_id: str) -> None:
+        self.tabs.setCurrentWidget(self.organizations)
+        self.organizations.show_record(organization_id)
+
+    def open_group(self, major_group_id: str) -> None:
+        """A 工作台 reminder of type "major_group": the 行业组织 tab with that 专业群 highlighted."""
+        self.tabs.setCurrentWidget(self.organizations)
+        self.organizations.show_group(major_group_id)
+
+    def save_state(self, settings: QSettings) -> None:
+        self.studios.save_state(settings)
+        self.organizations.save_state(settings)
+        self.steering.save_state(settings)
+        settings.setValue("industry/tab", self.tabs.currentIndex())
+
+    def restore_state(self, settings: QSettings) -> None:
+        self.studios.restore_state(settings)
+        self.organizations.restore_state(settings)
+        self.steering.restore_state(settings)
+        self.tabs.setCurrentIndex(int(settings.value("industry/tab", 0) or 0))
