@@ -1,0 +1,320 @@
+"""成果与培训: three tabs — 成果 (N四(六)1), 企业员工培训 (H第二十一条) and 产学合作数据 (the report's figures
+for a 学年, ui/pages/cooperation_figures.py). The two lists are ListPages (search, kind and 学年 filters,
+sortable columns, Enter opens, Delete with undo); Ctrl+N follows the tab (新建成果 / 新建培训记录)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings, Qt, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from app.db.models import ACHIEVEMENT_KINDS, CONTRACT_ACHIEVEMENT_KINDS, TRAINING_KINDS
+from app.domain.money import format_money
+from app.services import outcome_list as lst
+from app.services import outcomes as svc
+from ui.models.lazy_table import Column, LazyTableModel
+from ui.ops import read_now
+from ui.pages.cooperation_figures import CooperationView
+from ui.pages.list_page import ListPage
+
+RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+WATCHED = ("achievement", "training", "enterprise", "major")
+
+
+def _money(fen: int) -> str:
+    return format_money(fen, symbol=False) if fen else ""
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n else ""
+
+
+def _amount_tip(r: svc.AchievementRow) -> str | None:
+    if r.kind in CONTRACT_ACHIEVEMENT_KINDS:
+        return f"合同金额 {format_money(r.amount_fen)}，按签订日期计入当学年的“学校为企业技术服务年收入”"
+    return "此类成果的金额不计入技术服务年收入" if r.amount_fen else None
+
+
+ACHIEVEMENT_COLUMNS = [
+    Column("dated_on", "日期", "dated_on", 92),
+    Column("kind", "类型", "kind", 96),
+    Column("title", "成果名称", "title", 260),
+    Column("enterprise_name", "合作企业", "enterprise", 210),
+    Column("amount_fen", "金额（元）", "amount_fen", 120, fmt=_money, tooltip=_amount_tip),
+    Column("major_name", "专业", None, 120),
+    Column("people", "完成人", None, 160),
+]
+TRAINING_COLUMNS = [
+    Column("starts_on", "开始日期", "starts_on", 92),
+    Column("kind", "类型", "kind", 110),
+    Column("title", "培训名称", "title", 230),
+    Column("enterprise_name", "培训企业", "enterprise", 200),
+    Column("trainees", "人数", "trainees", 64, fmt=_count),
+    Column("hours", "学时", "hours", 64, fmt=_count),
+    Column(
+        "person_days",
+        "人天",
+        "person_days",
+        72,
+        fmt=_count,
+        tooltip=lambda _r: "计入开始日期所在学年的“学校为企业年培训员工数（人天）”",
+    ),
+    Column("income_fen", "收入（元）", "income_fen", 110, fmt=_money),
+    Column("major_name", "专业", None, 120),
+]
+
+
+class _Model(LazyTableModel):
+    """Rows by id from the service; numbers right-aligned."""
+
+    def __init__(self, columns, fetch, right: set[int]) -> None:
+        super().__init__(columns, lambda ids: read_now(lambda s: fetch(s, ids)))
+        self.right = right
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
+            return RIGHT
+        return super().data(index, role)
+
+
+@dataclass(frozen=True)
+class _Query:
+    query: lst.OutcomeQuery
+    filtered: bool
+
+
+class _OutcomeList(ListPage):
+    """A list of 成果 or 培训 records with a kind filter and a 学年 filter."""
+
+    kinds: tuple[str, ...] = ()
+    date_key = ""
+
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        self.kind_box = self.filter_combo("全部类型", self.kinds)
+        self.year_box = self.filter_combo("全部学年", ())
+        self.year_box.setToolTip("按学校的学期日历划分学年（第一学期开始至下一学年开始前一天）")
+        years = read_now(lst.outcome_school_years)
+        self.year_box.blockSignals(True)
+        for y in years:
+            self.year_box.addItem(f"{y}学年", y)
+        self.year_box.blockSignals(False)
+        bar.addWidget(self.kind_box, 1)
+        bar.addWidget(self.year_box, 1)
+
+    def query(self) -> _Query:
+        sort, descending = self._sort
+        q = lst.OutcomeQuery(
+            text=self.search.text(),
+            kind=self.kind_box.currentData() or "",
+            school_year=self.year_box.currentData() or "",
+            sort=sort,
+            descending=descending,
+        )
+        return _Query(q, self.has_filter())
+
+    def has_filter(self) -> bool:
+        return bool(
+            self.search.text().strip() or self.kind_box.currentIndex() or self.year_box.currentIndex()
+        )
+
+    def _sync_years(self) -> None:
+        """New records may reach a 学年 the filter did not offer yet."""
+        years = read_now(lst.outcome_school_years)
+        have = {self.year_box.itemData(i) for i in range(1, self.year_box.count())}
+        if set(years) != have:
+            current = self.year_box.currentData()
+            self.year_box.blockSignals(True)
+            while self.year_box.count() > 1:
+                self.year_box.removeItem(1)
+            for y in years:
+                self.year_box.addItem(f"{y}学年", y)
+            self.year_box.setCurrentIndex(max(0, self.year_box.findData(current)))
+            self.year_box.blockSignals(False)
+
+    def created(self, record_id: str | None) -> None:
+        if record_id:
+            self._sync_years()
+        super().created(record_id)
+
+    def show_record(self, record_id: str) -> None:
+        if self.model.row_of(record_id) < 0 and self.has_filter():
+            self.clear_filters()
+            self.reload_now()
+        super().show_record(record_id)
+
+
+class AchievementsList(_OutcomeList):
+    title = "成果"
+    state_key = "achievements"
+    noun, unit = "成果", "项"
+    new_text = "新建成果…"
+    search_hint = "搜索成果名称、合作企业、完成人或备注"
+    columns = ACHIEVEMENT_COLUMNS
+    default_sort = ("dated_on", True)
+    watched = WATCHED
+    kinds = ACHIEVEMENT_KINDS
+
+    def make_model(self) -> LazyTableModel:
+        return _Model(ACHIEVEMENT_COLUMNS, lst.achievement_rows_by_id, {4})
+
+    @staticmethod
+    def ids_and_total(s: Session, q: _Query) -> tuple[list[str], int]:
+        ids = lst.achievement_ids(s, q.query)
+        return ids, lst.achievement_count(s) if q.filtered else len(ids)
+
+    def empty_state(self):
+        return (
+            "还没有成果",
+            "登记与企业合作取得的成果（N四(六)1）：横向课题和技术服务、转让、咨询合同（含金额），专利，"
+            "与企业共同开发的课程和教材，技能竞赛获奖，标准。课程、教材和合同金额会计入“产学合作数据”。",
+            [("新建成果…（Ctrl+N）", self.new_record)],
+        )
+
+    def new_record(self) -> str | None:
+        from ui.dialogs.achievement_dialog import AchievementDialog
+
+        dlg = AchievementDialog(self.window())
+        dlg.exec()
+        self.created(dlg.saved_id)
+        return dlg.saved_id
+
+    def open_record(self, record_id: str) -> None:
+        from ui.dialogs.achievement_dialog import AchievementDialog
+
+        AchievementDialog(self.window(), record_id).exec()
+
+    def delete_work(self, ids: list[str]):
+        return lambda s: svc.delete_achievements(s, ids)
+
+    def restore_work(self, ids: list[str]):
+        return lambda s: svc.restore_achievements(s, ids)
+
+
+class TrainingList(_OutcomeList):
+    title = "企业员工培训"
+    state_key = "trainings"
+    noun, unit = "培训记录", "条"
+    new_text = "新建培训记录…"
+    search_hint = "搜索培训名称、培训企业或备注"
+    columns = TRAINING_COLUMNS
+    default_sort = ("starts_on", True)
+    watched = WATCHED
+    kinds = TRAINING_KINDS
+
+    def make_model(self) -> LazyTableModel:
+        return _Model(TRAINING_COLUMNS, lst.training_rows_by_id, {4, 5, 6, 7})
+
+    @staticmethod
+    def ids_and_total(s: Session, q: _Query) -> tuple[list[str], int]:
+        ids = lst.training_ids(s, q.query)
+        return ids, lst.training_count(s) if q.filtered else len(ids)
+
+    def empty_state(self):
+        return (
+            "还没有培训记录",
+            "登记学院为企业员工开展的培训（H第二十一条）：岗前、岗位、技术技能培训和职业技能等级评价，"
+            "填写人数、学时、人天和收入。人天计入“产学合作数据”的年培训员工数。",
+            [("新建培训记录…（Ctrl+N）", self.new_record)],
+        )
+
+    def new_record(self) -> str | None:
+        from ui.dialogs.training_dialog import TrainingDialog
+
+        dlg = TrainingDialog(self.window())
+        dlg.exec()
+        self.created(dlg.saved_id)
+        return dlg.saved_id
+
+    def open_record(self, record_id: str) -> None:
+        from ui.dialogs.training_dialog import TrainingDialog
+
+        TrainingDialog(self.window(), record_id).exec()
+
+    def delete_work(self, ids: list[str]):
+        return lambda s: svc.delete_trainings(s, ids)
+
+    def restore_work(self, ids: list[str]):
+        return lambda s: svc.restore_trainings(s, ids)
+
+
+class OutcomesPage(QWidget):
+    """成果与培训 as three tabs; `new_text` / `new_record()` / `focus_search()` act on the tab on screen (on
+    产学合作数据 they go to 成果)."""
+
+    title = "成果与培训"
+    tab_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.achievements = AchievementsList()
+        self.trainings = TrainingList()
+        self.cooperation = CooperationView()
+        self.tabs.addTab(self.achievements, "成果")
+        self.tabs.addTab(self.trainings, "企业员工培训")
+        self.tabs.addTab(self.cooperation, "产学合作数据")
+        self.tabs.setTabToolTip(2, "按学年统计产学合作报表中由成果、培训和产业教师得出的五列，可导出 Excel")
+        self.tabs.currentChanged.connect(self.tab_changed)
+        self.cooperation.new_achievement_wanted.connect(self.achievements.new_record)
+        self.cooperation.new_training_wanted.connect(self.trainings.new_record)
+        lay.addWidget(self.tabs)
+
+    def _list(self) -> _OutcomeList:
+        return self.trainings if self.tabs.currentIndex() == 1 else self.achievements
+
+    @property
+    def new_text(self) -> str:
+        return self._list().new_text
+
+    @property
+    def search(self):
+        return self._list().search
+
+    @Slot()
+    def new_record(self) -> str | None:
+        lst_page = self._list()
+        self.tabs.setCurrentWidget(lst_page)
+        return lst_page.new_record()
+
+    @Slot()
+    def focus_search(self) -> None:
+        lst_page = self._list()
+        self.tabs.setCurrentWidget(lst_page)
+        lst_page.focus_search()
+
+    def focus_view(self) -> None:
+        page = self.tabs.currentWidget()
+        if isinstance(page, ListPage):
+            page.focus_view()
+        else:
+            self.cooperation.year_box.setFocus()
+
+    def open_achievement(self, achievement_id: str) -> None:
+        """Show the achievement in its list and open its form."""
+        self.tabs.setCurrentWidget(self.achievements)
+        self.achievements.show_record(achievement_id)
+
+    def open_training(self, training_id: str) -> None:
+        self.tabs.setCurrentWidget(self.trainings)
+        self.trainings.show_record(training_id)
+
+    def show_cooperation(self, school_year: str = "") -> CooperationView:
+        self.tabs.setCurrentWidget(self.cooperation)
+        if school_year:
+            self.cooperation.set_year(school_year)
+        return self.cooperation
+
+    def save_state(self, settings: QSettings) -> None:
+        self.achievements.save_state(settings)
+        self.trainings.save_state(settings)
+        settings.setValue("outcomes/tab", self.tabs.currentIndex())
+
+    def restore_state(self, settings: QSettings) -> None:
+        self.achievements.restore_state(settings)
+        self.trainings.restore_state(settings)
+        self.tabs.setCurrentIndex(int(settings.value("outcomes/tab", 0) or 0))
