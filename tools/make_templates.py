@@ -405,9 +405,94 @@ def report() -> Document:
     return doc
 
 
+# ---------------------------------------------------------------- 实践教学基地使用情况汇总 (N四(四)2)
+
+
+def base_usage_summary() -> Document:
+    doc = new_document("实践教学基地使用情况汇总")
+    doc.add_paragraph()
+    title(doc, "{{ major.name }}专业")
+    title(doc, "实践教学基地使用情况汇总")
+    centered(doc, "（{{ semester_name }}）")
+    centered(doc, "{{ party_a }}", font=FANGSONG, size=SI)
+    doc.add_paragraph()
+
+    heading(doc, "一、总体情况")
+    body(
+        doc,
+        "本学期（{{ semester_start }}至{{ semester_end }}），{{ major.name }}专业共使用实践教学基地"
+        "{{ base_count }}个，开展实习实训项目{{ totals.activities }}项，接待学生{{ totals.students }}人次、"
+        "{{ totals.person_days }}人天，基地使用{{ totals.days }}天，学校派指导教师{{ totals.teachers }}人次。",
+    )
+
+    heading(doc, "二、基地使用明细")
+    widths = [1.1, 4.6, 2.6, 1.6, 1.5, 1.8, 2.4]
+    t = table(doc, 5, widths)
+    head = ("序号", "基地名称", "活动类型", "人次", "天数", "人天", "指导教师（人次）")
+    for cell, text in zip(t.rows[0].cells, head, strict=True):
+        cell_text(cell, text, bold=True, center=True)
+    cell_text(t.rows[1].cells[0], "{%tr for l in lines %}")
+    values = (
+        "{{ l.index }}",
+        "{{ l.base }}",
+        "{{ l.activity }}",
+        "{{ l.students }}",
+        "{{ l.days }}",
+        "{{ l.person_days }}",
+        "{{ l.teachers }}",
+    )
+    for cell, text in zip(t.rows[2].cells, values, strict=True):
+        cell_text(cell, text, center=text not in ("{{ l.base }}",))
+    cell_text(t.rows[3].cells[0], "{%tr endfor %}")
+    total = ("", "合计", "", "{{ totals.students }}", "{{ totals.days }}", "{{ totals.person_days }}",
+             "{{ totals.teachers }}")  # fmt: skip
+    for cell, text in zip(t.rows[4].cells, total, strict=True):
+        cell_text(cell, text, bold=text == "合计", center=True)
+    for i in (0, 2, 4):
+        row_height(t.rows[i], 0.8)
+    keep_together(t, with_next=False)
+    body(
+        doc,
+        "注：岗位实习、专业认识实习可由安排在基地的实习记录自动统计；同一基地和活动已手工登记的，以手工登记为准。",
+    )
+
+    heading(doc, "三、主要实践教学活动")
+    tag(doc, "{%p for r in records %}")
+    body(
+        doc,
+        "{{ loop.index }}. {{ r.base }}：{{ r.activity }}，{{ r.period }}，{{ r.students }}人次，"
+        "指导教师：{{ r.teachers }}。{{ r.note }}",
+    )
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if not records %}")
+    body(doc, "本学期没有手工登记的基地使用记录（实习情况见上表）。")
+    tag(doc, "{%p endif %}")
+
+    for head, hint in (
+        (
+            "四、使用成效",
+            "（请填写：基地在专业认识实习、技能实训、岗位实习、技能竞赛中发挥的作用和典型做法。）",
+        ),
+        ("五、存在问题与改进措施", "（请填写：基地数量、工位、指导力量等方面的不足及改进措施。）"),
+        ("六、下学期使用计划", "（请填写：下学期计划使用的基地、项目和人数。）"),
+    ):
+        heading(doc, head)
+        body(doc, hint)
+    doc.add_paragraph()
+    for text in ("专业负责人（签字）：", "{{ college }}（盖章）", "{{ today }}"):
+        p = body(doc, text, indent=False)
+        p.paragraph_format.left_indent = Cm(8.5)
+        p.paragraph_format.keep_with_next = True
+    return doc
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, build in (("agreement.docx", agreement), ("project_report.docx", report)):
+    for name, build in (
+        ("agreement.docx", agreement),
+        ("project_report.docx", report),
+        ("base_usage_summary.docx", base_usage_summary),
+    ):
         build().save(OUT / name)
         print(f"wrote {OUT / name}")
     return 0
