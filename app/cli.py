@@ -82,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
 AREA_COMMANDS: tuple[str, ...] = (
     "app.commands.agreements",
     "app.commands.backup",
+    "app.commands.bases",
     "app.commands.docs",
     "app.commands.funds",
     "app.commands.teachers",

@@ -266,7 +266,7 @@ class OrganizationDialog(FieldErrors, QDialog):
         if not self.organization_id:
             return
         dlg = ActivityDialog(self, self.organization_id, row)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if dlg.exec():
             self.reload_activities(dlg.saved_id)
 
     @Slot(list)

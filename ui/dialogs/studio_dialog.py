@@ -265,7 +265,7 @@ class StudioDialog(FieldErrors, QDialog):
         if not self.studio_id:
             return
         dlg = StudioActivityDialog(self, self.studio_id, row)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if dlg.exec():
             self.reload_activities(dlg.saved_id)
 
     @Slot(list)

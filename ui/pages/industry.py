@@ -243,23 +243,25 @@ class OrganizationsPage(ListPage):
 
     def _loaded(self, result: tuple[Any, int]) -> None:
         (ids, groups), total = result
-        self._refresh_groups(groups)
+        self._refresh_groups([(g.group_id, g.group_name) for g in groups])
         self.strip.set_groups(groups, self.group_box.currentData() or "")
         super()._loaded((ids, total))
 
-    def _refresh_groups(self, groups: list[svc.GroupOrganizations]) -> None:
+    def _refresh_groups(self, groups: list[tuple[str, str]]) -> None:
         current = self.group_box.currentData()
         self.group_box.blockSignals(True)
         while self.group_box.count() > 1:
             self.group_box.removeItem(1)
-        for g in groups:
-            self.group_box.addItem(g.group_name, g.group_id)
+        for gid, name in groups:
+            self.group_box.addItem(name, gid)
         self.group_box.setCurrentIndex(max(0, self.group_box.findData(current)))
         self.group_box.blockSignals(False)
 
     @Slot(str)
     def show_group(self, group_id: str) -> None:
         """Filter the list to a 专业群 and highlight it in the strip (the 工作台 reminders call this)."""
+        if self.group_box.findData(group_id) < 0:  # asked before the first load came back
+            self._refresh_groups([(c.id, c.label) for c in read_now(svc.group_choices)])
         i = self.group_box.findData(group_id)
         self.group_box.setCurrentIndex(max(0, i))  # reloads; the strip highlights the chosen group
         self.strip.highlight(group_id if i > 0 else "")
