@@ -52,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子得到相同数据）")
 
     imp = sub.add_parser("import", parents=[db], help="从 Excel 导入")
-    imp.add_argument("table", choices=["enterprises", "ledger", "teachers", "practice"])
+    imp.add_argument("table", choices=["enterprises", *TABLE_HANDLERS["import"]])
     imp.add_argument("file", type=Path)
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
@@ -60,15 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--keep-duplicates", action="store_true", help="ledger：与已有记录相同的行也导入（默认跳过）"
     )
+    imp.add_argument(
+        "--update", action="store_true", help="students / evaluations / employment：已有记录（按学号）也更新"
+    )
 
     exp = sub.add_parser("export", parents=[db], help="导出为 Excel")
-    exp.add_argument("table", choices=["enterprises", "ledger", "teachers"])
+    exp.add_argument("table", choices=["enterprises", *TABLE_HANDLERS["export"]])
     exp.add_argument("file", type=Path)
     exp.add_argument("--year", type=four_digit_year, metavar="YYYY", help="ledger：只导出此年度")
     exp.add_argument("--project", metavar="ID", help="ledger：只导出此项目（id 或名称）")
 
     tpl = sub.add_parser("template", help="生成空白导入模板")
-    tpl.add_argument("table", choices=["enterprises", "ledger", "teachers", "practice"])
+    tpl.add_argument("table", choices=["enterprises", *TABLE_HANDLERS["template"]])
     tpl.add_argument("file", type=Path)
 
     sub.add_parser("selftest", help="检查本机安装是否完整（无界面）")
@@ -85,8 +88,39 @@ AREA_COMMANDS: tuple[str, ...] = (
     "app.commands.bases",
     "app.commands.docs",
     "app.commands.funds",
+    "app.commands.internships",
     "app.commands.teachers",
 )
+
+
+# `import` / `export` / `template` of the tables other than enterprises: table → "module:function".
+TABLE_HANDLERS: dict[str, dict[str, str]] = {
+    "import": {
+        "ledger": "app.commands.funds:cmd_import_ledger",
+        "teachers": "app.commands.teachers:cmd_import_teachers",
+        "practice": "app.commands.teachers:cmd_import_teachers",
+        "students": "app.commands.internships:cmd_import",
+        "evaluations": "app.commands.internships:cmd_import",
+        "employment": "app.commands.internships:cmd_import",
+    },
+    "export": {
+        "ledger": "app.commands.funds:cmd_export_ledger",
+        "teachers": "app.commands.teachers:cmd_export_teachers",
+    },
+    "template": {
+        "ledger": "app.commands.funds:cmd_template_ledger",
+        "teachers": "app.commands.teachers:cmd_template_teachers",
+        "practice": "app.commands.teachers:cmd_template_teachers",
+    },
+}
+
+
+def _table_handler(command: str, table: str) -> Callable[[argparse.Namespace], int] | None:
+    target = TABLE_HANDLERS[command].get(table)
+    if target is None:
+        return None
+    module, function = target.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def open_db(args: argparse.Namespace):
@@ -184,14 +218,12 @@ def _refuse_ledger_options(args: argparse.Namespace) -> None:
 
 def cmd_import(args: argparse.Namespace) -> int:
     _refuse_ledger_options(args)
-    if args.table == "ledger":
-        from app.commands.funds import cmd_import_ledger
-
-        return cmd_import_ledger(args)
-    if args.table in ("teachers", "practice"):
-        from app.commands.teachers import cmd_import_teachers
-
-        return cmd_import_teachers(args)
+    if args.update and args.table not in ("students", "evaluations", "employment"):
+        raise ValidationError(
+            "update", f"--update 只用于 students、evaluations、employment，不能用于 {args.table}"
+        )
+    if handler := _table_handler("import", args.table):
+        return handler(args)
     from app.io.enterprises_xlsx import import_enterprises, read_enterprises
 
     return run_import(args, read_enterprises, import_enterprises)
@@ -199,14 +231,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     _refuse_ledger_options(args)
-    if args.table == "ledger":
-        from app.commands.funds import cmd_export_ledger
-
-        return cmd_export_ledger(args)
-    if args.table == "teachers":
-        from app.commands.teachers import cmd_export_teachers
-
-        return cmd_export_teachers(args)
+    if handler := _table_handler("export", args.table):
+        return handler(args)
     from app.io.enterprises_xlsx import export_enterprises
 
     db = open_db(args)
@@ -221,14 +247,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    if args.table == "ledger":
-        from app.commands.funds import cmd_template_ledger
-
-        return cmd_template_ledger(args)
-    if args.table in ("teachers", "practice"):
-        from app.commands.teachers import cmd_template_teachers
-
-        return cmd_template_teachers(args)
+    if handler := _table_handler("template", args.table):
+        return handler(args)
     from app.io.enterprises_xlsx import write_template
 
     write_template(args.file)

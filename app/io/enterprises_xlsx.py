@@ -35,6 +35,7 @@ from app.db.models import (
 )
 from app.domain.codes import check_uscc
 from app.domain.names import clean_text, name_key
+from app.domain.privacy import mask_phone
 from app.io.importing import (
     ImportPreview,
     ImportRow,
@@ -340,20 +341,6 @@ def import_enterprises(
 
 
 # ---------------------------------------------------------------- export
-
-
-def mask_phone(phone: str) -> str:
-    """139****0000, 073*-****0000: all digits but the first 3 and the last 4 hidden (7+ digits only)."""
-    digits = sum(ch.isdigit() for ch in phone)
-    if digits < 7:
-        return phone
-    out, seen = [], 0
-    for ch in phone:
-        if ch.isdigit():
-            seen += 1
-            ch = ch if seen <= 3 or seen > digits - 4 else "*"
-        out.append(ch)
-    return "".join(out)
 
 
 _EXPORT_KEYS = (

@@ -141,3 +141,46 @@ def preview_json(preview: ImportPreview[Any], file: object, imported: int) -> di
         "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in preview.errors],
         "warnings": [{"row": e.row, "column": e.column, "message": e.message} for e in preview.warnings],
     }
+
+
+def read_file(
+    path: Path,
+    fields: dict[str, tuple[str, ...]],
+    required: set[str],
+    make_reader: Callable[[dict[str, str]], Callable[[int, dict[str, Any]], ImportRow[Any] | None]],
+    *,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> ImportPreview[Any]:
+    """Open a workbook, find the sheet and header row with `fields` (standard header first, then aliases),
+    and read every row with the reader `make_reader({field: header as written})` returns."""
+    from app.io.xlsx import bulk_gc, find_sheet, open_workbook
+    from app.progress import noop_progress
+
+    path = Path(path)
+    report = progress or noop_progress
+    tick(report, cancel, 0.0, "正在打开文件…")
+    wb = open_workbook(path)
+    try:
+        with bulk_gc():
+            ws, header = find_sheet(wb, fields, required, file_name=path.name)
+            columns = {f: header.texts[c] for c, f in header.fields.items()}
+            preview = read_rows(ws, header, make_reader(columns), path=path, report=report, cancel=cancel)
+    finally:
+        wb.close()
+    report(1.0, f"已检查 {len(preview.rows)} 行")
+    return preview
+
+
+def ids_by_name(s: Any, model: type) -> dict[str, str]:
+    """name key (app.domain.names.name_key) → id of the live records; the first by name when two share a key."""
+    from sqlalchemy import select
+
+    from app.domain.names import name_key
+
+    out: dict[str, str] = {}
+    for rid, name in s.execute(
+        select(model.id, model.name).where(model.deleted_at.is_(None)).order_by(model.name)
+    ):
+        out.setdefault(name_key(name), rid)
+    return out

@@ -1,0 +1,28 @@
+"""Masking of personal data (DOMAIN.md → Privacy; PIPL Art. 28, 51): 身份证号 and phone numbers are shown as
+`430102********1234` and `139****0000` in lists and exports unless the user asks for the full value."""
+
+from __future__ import annotations
+
+
+def mask_phone(phone: str) -> str:
+    """139****0000, 073*-****0000: all digits but the first 3 and the last 4 hidden (7+ digits only)."""
+    digits = sum(ch.isdigit() for ch in phone)
+    if digits < 7:
+        return phone
+    out, seen = [], 0
+    for ch in phone:
+        if ch.isdigit():
+            seen += 1
+            ch = ch if seen <= 3 or seen > digits - 4 else "*"
+        out.append(ch)
+    return "".join(out)
+
+
+def mask_id_number(value: str) -> str:
+    """430102********1234: the region (6) and the last 4 kept, the birth date and sequence hidden. Anything
+    shorter than 10 characters is hidden whole (it is not a valid number, but it is still personal)."""
+    if not value:
+        return ""
+    if len(value) < 10:
+        return "*" * len(value)
+    return value[:6] + "*" * (len(value) - 10) + value[-4:]

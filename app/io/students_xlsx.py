@@ -1,0 +1,221 @@
+"""学生名册 from Excel: read and check a roster (a preview, nothing written), then import its valid rows in the
+caller's one transaction. Same rules as the other imports (app/io/importing.py): the header may sit below title
+rows, unknown columns are ignored, footers are skipped, each problem names its row and column.
+
+- 学号 and 姓名 are required; a 学号 twice in the file is an error on the later row.
+- 身份证号 per GB 11643: lower-case x normalised; a wrong check digit, an impossible birth date, or a number
+  Excel stored as a number (its last digits are lost) is an error for that row — never guessed. A gender that
+  contradicts the number is a warning; a blank gender is taken from it.
+- 专业 must be a major of 设置 (the error says so); 入学年份 is a four-digit year (2023, 2023级, 2023年).
+- A 学号 already in the database marks the row as an update: `import_students(update_existing=False)` leaves
+  those students alone (and says how many), `update_existing=True` overwrites them — the GUI asks first, the
+  CLI needs --update.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.base import new_id
+from app.db.models import Major, Student
+from app.domain.codes import check_id_number
+from app.domain.names import name_key
+from app.errors import ValidationErrors
+from app.io.importing import (
+    ImportPreview,
+    ImportRow,
+    ids_by_name,
+    make_row,
+    read_file,
+    refuse_if_changed,
+    row_warnings,
+)
+from app.io.xlsx import bulk_gc, cell_text, lost_digits
+from app.progress import Progress, noop_progress, tick
+from app.services.common import Changes
+from app.services.students import (
+    StudentData,
+    apply_student,
+    check_student_fields,
+    normalized_student,
+    student_key,
+    student_warnings,
+    students_by_no,
+)
+
+FIELDS_STUDENTS: dict[str, tuple[str, ...]] = {
+    "student_no": ("学号", "学生学号", "学籍号"),
+    "name": ("姓名", "学生姓名"),
+    "gender": ("性别",),
+    "id_number": ("身份证号", "身份证号码", "证件号码", "身份证", "公民身份号码", "证件号"),
+    "major": ("专业", "专业名称", "所学专业", "所在专业"),
+    "class_name": ("班级", "班级名称", "行政班", "所在班级"),
+    "entry_year": ("入学年份", "年级", "入学年级", "入学年度"),
+    "phone": ("手机号", "手机号码", "联系电话", "手机", "电话", "学生电话", "学生手机"),
+    "guardian_name": ("家长姓名", "监护人", "监护人姓名", "家长"),
+    "guardian_phone": ("家长电话", "监护人电话", "家长联系电话", "家长手机", "监护人手机", "监护人联系电话"),
+    "note": ("备注",),
+}
+_GENDER = {"男": "男", "女": "女", "男性": "男", "女性": "女", "m": "男", "f": "女"}
+_YEAR = re.compile(r"(\d{4})\s*(?:级|年|年级|届)?")
+_FIELD_COLUMN = {"major_id": "major"}
+
+
+@dataclass(frozen=True)
+class StudentImport:
+    data: StudentData
+    existing_id: str | None  # the live student with this 学号: the row updates it (after confirmation)
+
+
+@dataclass
+class _Context:
+    columns: dict[str, str]
+    majors: dict[str, str]
+    existing: dict[str, str]
+    seen: dict[str, int] = field(default_factory=dict)
+
+    def column(self, f: str) -> str:
+        return self.columns.get(f) or FIELDS_STUDENTS[f][0]
+
+
+def _entry_year(text: str) -> int | None:
+    if not text:
+        return None
+    m = _YEAR.fullmatch(text.replace(" ", ""))
+    if not m:
+        raise ValueError(f"入学年份应为四位年份（如 2023 或 2023级），而不是“{text}”")
+    return int(m.group(1))
+
+
+def _values(raw: dict[str, Any], text: dict[str, str], ctx: _Context) -> tuple[dict[str, Any], list]:
+    problems: list[tuple[str, str]] = []
+    values: dict[str, Any] = {}
+    id_raw = raw.get("id_number")
+    if isinstance(id_raw, (int, float)) and not isinstance(id_raw, bool) and id_raw != "":
+        try:
+            check_id_number(id_raw)
+        except ValueError as e:  # always: a number cell has lost (or may lose) digits
+            problems.append((ctx.column("id_number"), str(e)))
+    values["id_number"] = text.get("id_number", "")
+    gender = text.get("gender", "")
+    values["gender"] = _GENDER.get(gender.casefold(), gender)
+    if major := text.get("major", ""):
+        values["major_id"] = ctx.majors.get(name_key(major))
+        if not values["major_id"]:
+            problems.append(
+                (ctx.column("major"), f"专业“{major}”不在设置的专业中（请先在设置中添加，或改为已有专业）")
+            )
+    try:
+        values["entry_year"] = _entry_year(text.get("entry_year", ""))
+    except ValueError as e:
+        problems.append((ctx.column("entry_year"), str(e)))
+    for f, label in (("student_no", "学号"), ("phone", "手机号"), ("guardian_phone", "家长电话")):
+        if lost_digits(raw.get(f)):
+            problems.append(
+                (ctx.column(f), f"{label}被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入")
+            )
+    return values, problems
+
+
+def _read_student(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
+    text = {f: cell_text(v, free_text=f == "note") for f, v in raw.items()}
+    shown = {ctx.column(f): cell_text(v) for f, v in raw.items()}
+    values, errors = _values(raw, text, ctx)
+    data = normalized_student(
+        StudentData(
+            student_no=text.get("student_no", ""),
+            name=text.get("name", ""),
+            class_name=text.get("class_name", ""),
+            phone=text.get("phone", ""),
+            guardian_name=text.get("guardian_name", ""),
+            guardian_phone=text.get("guardian_phone", ""),
+            note=text.get("note", ""),
+            **values,
+        )
+    )
+    if not errors:
+        errors += [
+            (ctx.column(_FIELD_COLUMN.get(e.field, e.field)), e.message) for e in check_student_fields(data)
+        ]
+    warnings = [(ctx.column("gender"), w) for w in student_warnings(data)]
+    key = student_key(data.student_no)
+    existing = ctx.existing.get(key)
+    if key and key in ctx.seen:
+        errors.append((ctx.column("student_no"), f"学号“{data.student_no}”与第{ctx.seen[key]}行重复"))
+    elif key:
+        ctx.seen[key] = row
+    if existing:
+        warnings.append((ctx.column("student_no"), f"学号“{data.student_no}”已有学生，确认后将更新其信息"))
+    return make_row(row, StudentImport(data, existing), errors, warnings, shown)
+
+
+def read_students(
+    s: Session, path: Path, *, progress: Progress | None = None, cancel: threading.Event | None = None
+) -> ImportPreview:
+    """Parse and check every row of a roster against the database. Nothing is written."""
+
+    def reader(columns: dict[str, str]) -> Callable[[int, dict[str, Any]], ImportRow]:
+        ctx = _Context(columns, ids_by_name(s, Major), students_by_no(s))
+        return lambda row, raw: _read_student(row, raw, ctx)
+
+    return read_file(path, FIELDS_STUDENTS, {"student_no", "name"}, reader, progress=progress, cancel=cancel)
+
+
+def existing_count(preview: ImportPreview) -> int:
+    """Rows of the preview that would update a student already in the database."""
+    return sum(1 for r in preview.valid_rows if r.data and r.data.existing_id)
+
+
+def import_students(
+    s: Session,
+    preview: ImportPreview,
+    *,
+    update_existing: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Changes:
+    """Write the preview's valid rows (new students; existing ones only with update_existing) in the caller's
+    transaction, after checking them again against the database as it is now."""
+    report = progress or noop_progress
+    rows = preview.valid_rows
+    now_by_no = students_by_no(s)
+    live_majors = set(s.scalars(select(Major.id).where(Major.deleted_at.is_(None))))
+    problems = []
+    for r in rows:
+        d = r.data.data
+        if now_by_no.get(student_key(d.student_no)) != r.data.existing_id:
+            problems.append(f"第{r.row}行学号“{d.student_no}”的学生已有变化")
+        if d.major_id and d.major_id not in live_majors:
+            problems.append(f"第{r.row}行的专业已被删除")
+    refuse_if_changed(problems)
+    ids: list[str] = []
+    skipped = 0
+    with bulk_gc():
+        for n, r in enumerate(rows):
+            if n % 200 == 0:
+                tick(report, cancel, n / max(len(rows), 1), f"正在导入第{n + 1}行…")
+            item: StudentImport = r.data
+            if item.existing_id and not update_existing:
+                skipped += 1
+                continue
+            if errors := check_student_fields(item.data):
+                raise ValidationErrors(errors)
+            st = s.get(Student, item.existing_id) if item.existing_id else Student(id=new_id())
+            apply_student(st, item.data)
+            if not item.existing_id:
+                s.add(st)
+            ids.append(st.id)
+        s.flush()
+    notes = row_warnings(r for r in rows if not (r.data.existing_id and not update_existing))
+    if skipped:
+        notes += (f"{skipped}名学生的学号已存在，未更新（确认后可选择更新）",)
+    report(1.0, f"已导入 {len(ids)} 名学生")
+    return Changes("student", tuple(ids), notes)

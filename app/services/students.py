@@ -1,0 +1,273 @@
+"""学生 (roster). 学号 is required and unique among live students (compared after NFKC, trimmed, case-folded).
+
+身份证号 is checked per GB 11643 (app/domain/codes.py): lower-case x is normalised; a wrong check digit or an
+impossible birth date is an error — never guessed. With a valid number the birth date is stored from it and a
+gender that contradicts it is a warning (the ID decides nothing on its own: the user may have typed the wrong
+one). Phones may hold digits, spaces, +, -, （）and 转 (extension).
+
+Privacy (DOMAIN.md): rows for lists carry masked 身份证号 and phones unless `full=True`, which only the
+student's own form asks for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, fields, replace
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from app.db.models import GENDERS, Internship, Major, Student
+from app.domain.codes import check_id_number
+from app.domain.names import clean_text
+from app.domain.privacy import mask_id_number, mask_phone
+from app.errors import ValidationError, ValidationErrors
+from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
+from app.services.teachers import is_live, text_error
+
+MIN_ENTRY_YEAR, MAX_ENTRY_YEAR = 1990, 2100
+_PHONE = re.compile(r"[0-9+\-()（）\s转]*")
+
+
+def student_key(student_no: str) -> str:
+    return clean_text(student_no).replace(" ", "").casefold()
+
+
+@dataclass(frozen=True)
+class StudentData:
+    student_no: str
+    name: str
+    gender: str = ""
+    id_number: str = ""
+    major_id: str | None = None
+    class_name: str = ""
+    entry_year: int | None = None
+    phone: str = ""
+    guardian_name: str = ""
+    guardian_phone: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class StudentRow(StudentData):
+    id: str = ""
+    major_name: str = ""
+    birth_date: object = None  # dt.date | None
+    masked: bool = True
+
+
+def normalized_student(d: StudentData) -> StudentData:
+    return replace(
+        d,
+        student_no=clean_text(d.student_no).replace(" ", ""),
+        name=clean_text(d.name),
+        gender=clean_text(d.gender),
+        id_number=re.sub(r"\s+", "", d.id_number or "").upper(),
+        major_id=d.major_id or None,
+        class_name=clean_text(d.class_name),
+        phone=clean_text(d.phone),
+        guardian_name=clean_text(d.guardian_name),
+        guardian_phone=clean_text(d.guardian_phone),
+        note=(d.note or "").strip(),
+    )
+
+
+def find_student_by_no(s: Session, student_no: str, *, exclude_id: str | None = None) -> str | None:
+    """The live student with this 学号 (same after normalising), or None."""
+    key = student_key(student_no)
+    if not key:
+        return None
+    stmt = select(Student.id, Student.student_no).where(
+        Student.deleted_at.is_(None), func.lower(Student.student_no) == key
+    )
+    for sid, _no in s.execute(stmt):
+        if sid != exclude_id:
+            return sid
+    return None
+
+
+def students_by_no(s: Session) -> dict[str, str]:
+    """学号 key → id of every live student (one query; for imports)."""
+    rows = s.execute(select(Student.student_no, Student.id).where(Student.deleted_at.is_(None)))
+    return {student_key(no): sid for no, sid in rows}
+
+
+def _phone_error(field: str, label: str, value: str) -> list[ValidationError]:
+    if len(value) > 30:
+        return [ValidationError(field, f"{label}过长（最多30个字符）")]
+    if not _PHONE.fullmatch(value):
+        return [ValidationError(field, f"{label}只能包含数字、空格、+、-、括号")]
+    return []
+
+
+def check_student_fields(d: StudentData) -> list[ValidationError]:
+    """The checks that need no database (the import runs them for every row)."""
+    errors = text_error("student_no", "学号", d.student_no, 30, required=True)
+    errors += text_error("name", "姓名", d.name, 50, required=True)
+    if d.gender and d.gender not in GENDERS:
+        errors.append(ValidationError("gender", f"性别应为“男”或“女”，而不是“{d.gender}”"))
+    if d.id_number:
+        try:
+            check_id_number(d.id_number)
+        except ValueError as exc:
+            errors.append(ValidationError("id_number", str(exc)))
+    errors += text_error("class_name", "班级", d.class_name, 50, required=False)
+    year = d.entry_year
+    if year is not None and (
+        not isinstance(year, int) or isinstance(year, bool) or not MIN_ENTRY_YEAR <= year <= MAX_ENTRY_YEAR
+    ):
+        errors.append(
+            ValidationError("entry_year", f"入学年份应为{MIN_ENTRY_YEAR}–{MAX_ENTRY_YEAR}之间的四位年份")
+        )
+    errors += _phone_error("phone", "手机号", d.phone)
+    errors += text_error("guardian_name", "家长姓名", d.guardian_name, 50, required=False)
+    errors += _phone_error("guardian_phone", "家长电话", d.guardian_phone)
+    return errors
+
+
+def student_warnings(d: StudentData) -> list[str]:
+    """Things to look at that do not block saving: a gender that contradicts the 身份证号."""
+    if not d.id_number or not d.gender:
+        return []
+    try:
+        info = check_id_number(d.id_number)
+    except ValueError:
+        return []
+    by_id = "男" if info.male else "女"
+    if by_id != d.gender:
+        return [f"性别“{d.gender}”与身份证号（第17位表示{by_id}）不符，请核对"]
+    return []
+
+
+def check_student(s: Session, data: StudentData, *, exclude_id: str | None = None) -> list[ValidationError]:
+    d = normalized_student(data)
+    errors = check_student_fields(d)
+    if d.student_no and find_student_by_no(s, d.student_no, exclude_id=exclude_id):
+        errors.append(ValidationError("student_no", f"学号“{d.student_no}”已被其他学生使用"))
+    if d.major_id and not is_live(s, Major, d.major_id):
+        errors.append(ValidationError("major_id", "所选专业不存在或已删除"))
+    return errors
+
+
+def apply_student(st: Student, d: StudentData) -> None:
+    for f in fields(StudentData):
+        setattr(st, f.name, getattr(d, f.name))
+    st.birth_date = check_id_number(d.id_number).birth_date if d.id_number else None
+    if d.id_number and not d.gender:
+        st.gender = "男" if check_id_number(d.id_number).male else "女"
+
+
+def create_student(s: Session, data: StudentData) -> Changes:
+    if errors := check_student(s, data):
+        raise ValidationErrors(errors)
+    d = normalized_student(data)
+    st = Student()
+    apply_student(st, d)
+    s.add(st)
+    s.flush()
+    return Changes("student", (st.id,), tuple(student_warnings(d)))
+
+
+def update_student(s: Session, student_id: str, data: StudentData) -> Changes:
+    st = get_or_raise(s, Student, student_id, "学生")
+    if errors := check_student(s, data, exclude_id=student_id):
+        raise ValidationErrors(errors)
+    d = normalized_student(data)
+    apply_student(st, d)
+    s.flush()
+    return Changes("student", (st.id,), tuple(student_warnings(d)))
+
+
+def delete_students(s: Session, ids: Sequence[str]) -> Changes:
+    """To the 回收站; internships and employment records stay with the student (restored with them)."""
+    return soft_delete(s, Student, ids)
+
+
+def restore_students(s: Session, ids: Sequence[str]) -> Changes:
+    """Back from the 回收站, unless another live student has taken the 学号 meanwhile."""
+    for st in s.scalars(select(Student).where(Student.id.in_(ids), Student.deleted_at.is_not(None))):
+        if find_student_by_no(s, st.student_no, exclude_id=st.id):
+            raise ValidationError("student_no", f"学号“{st.student_no}”已被其他学生使用，不能恢复“{st.name}”")
+    return restore(s, Student, ids)
+
+
+def _row(st: Student, major: str, full: bool) -> StudentRow:
+    values = {f.name: getattr(st, f.name) for f in fields(StudentData)}
+    if not full:
+        values["id_number"] = mask_id_number(st.id_number)
+        values["phone"] = mask_phone(st.phone)
+        values["guardian_phone"] = mask_phone(st.guardian_phone)
+    return StudentRow(**values, id=st.id, major_name=major, birth_date=st.birth_date, masked=not full)
+
+
+def student_rows(
+    s: Session,
+    *,
+    search: str = "",
+    major_id: str = "",
+    class_name: str = "",
+    ids: Sequence[str] | None = None,
+    deleted: bool = False,
+    full: bool = False,
+) -> list[StudentRow]:
+    """Students by class then 学号; search in 学号, 姓名 and 班级. ID numbers and phones masked unless `full`."""
+    stmt = select(Student, Major.name).outerjoin(Major, Major.id == Student.major_id)
+    stmt = stmt.where(in_view(Student, deleted)).order_by(Student.class_name, Student.student_no)
+    if search.strip():
+        pattern = like_pattern(search.strip())
+        stmt = stmt.where(
+            or_(
+                Student.student_no.like(pattern, escape="\\"),
+                Student.name.like(pattern, escape="\\"),
+                Student.class_name.like(pattern, escape="\\"),
+            )
+        )
+    if major_id:
+        stmt = stmt.where(Student.major_id == major_id)
+    if class_name:
+        stmt = stmt.where(Student.class_name == class_name)
+    if ids is not None:
+        stmt = stmt.where(Student.id.in_(list(ids)))
+    return [_row(st, major or "", full) for st, major in s.execute(stmt)]
+
+
+def get_student(s: Session, student_id: str, *, full: bool = True) -> StudentRow:
+    """One student for its own form: the full 身份证号 and phones (the only place they are shown)."""
+    st = get_or_raise(s, Student, student_id, "学生")
+    major = s.get(Major, st.major_id).name if st.major_id and s.get(Major, st.major_id) else ""
+    return _row(st, major, full)
+
+
+@dataclass(frozen=True)
+class ClassInfo:
+    class_name: str
+    major_name: str
+    students: int
+    interning: int  # students with an internship 实习中
+
+
+def classes(s: Session) -> list[ClassInfo]:
+    """The classes of live students with their size, for the batch internship chooser."""
+    interning = (
+        select(Internship.student_id)
+        .where(Internship.deleted_at.is_(None), Internship.status == "实习中")
+        .scalar_subquery()
+    )
+    stmt = (
+        select(
+            Student.class_name,
+            func.min(Major.name),
+            func.count(Student.id),
+            func.count(Student.id).filter(Student.id.in_(interning)),
+        )
+        .outerjoin(Major, Major.id == Student.major_id)
+        .where(Student.deleted_at.is_(None))
+        .group_by(Student.class_name)
+        .order_by(Student.class_name)
+    )
+    return [ClassInfo(c or "", m or "", n, i) for c, m, n, i in s.execute(stmt)]
+
+
+def student_count(s: Session) -> int:
+    return s.scalar(select(func.count(Student.id)).where(Student.deleted_at.is_(None))) or 0
