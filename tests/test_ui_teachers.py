@@ -280,3 +280,30 @@ def test_import_teachers_and_practice_through_the_preview(ctx, qtbot, db, staff,
     assert infos[-1].startswith("已导入 1 条企业实践记录")
     zhou = next(i for i in page.model.ids() if page.model.row_at(page.model.row_of(i)).name == "周敏")
     qtbot.waitUntil(lambda: cell(page, zhou, "尚缺") == "80 天", timeout=5000)
+
+
+def test_editing_a_practice_keeps_the_unit_as_recorded(ctx, qtbot, db, staff):
+    from app.services.enterprises import EnterpriseData, create_enterprise
+    from ui.dialogs.practice_dialog import PracticeDialog
+
+    with db.session() as s:
+        ent = create_enterprise(s, EnterpriseData(name="长沙衡威电力科技有限公司", status="合作中")).ids[0]
+        data = svc.PracticeData(
+            staff["short"], ago(30), ago(1), enterprise_id=ent, unit_name="长沙衡威电力科技有限公司电气调试部"
+        )
+        pid = svc.add_practice(s, data).ids[0]
+    d = teacher_dialog(qtbot, staff["short"])
+    row = next(p.record for p in d.practices if p.record.id == pid)
+    p = PracticeDialog(d, staff["short"], row)
+    qtbot.addWidget(p)
+    assert p.unit.names() == ["长沙衡威电力科技有限公司电气调试部"] and p.unit.ids() == (ent,)
+    p.content.setPlainText("电气调试")
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        p.save()
+    with db.reader() as s:
+        (got,) = [r for r in svc.practice_rows(s, staff["short"]) if r.id == pid]
+    assert (got.enterprise_id, got.unit_name, got.content) == (
+        ent,
+        "长沙衡威电力科技有限公司电气调试部",
+        "电气调试",
+    )

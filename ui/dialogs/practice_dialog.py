@@ -42,6 +42,7 @@ class PracticeDialog(FieldErrors, QDialog):
         self.teacher_id = teacher_id
         self.practice_id = row.id if row else None
         self.saved_id: str | None = None
+        self._kept: tuple[str, str] = ("", "")  # (enterprise id, unit name) of the record as loaded
         self.errors = {}
         self.setWindowTitle("编辑企业实践记录" if row else "添加企业实践记录")
         self.resize(680, 600)
@@ -96,9 +97,10 @@ class PracticeDialog(FieldErrors, QDialog):
         self.evidence.load(self.practice_id)
 
     def _load(self, r: svc.PracticeRow) -> None:
-        if r.enterprise_id:
+        if r.enterprise_id:  # shown as recorded (the unit may name a department of the enterprise)
             label = read_now(lambda s: chosen_labels(s, [r.enterprise_id or ""], [])).get(r.enterprise_id, "")
-            self.unit.set_chosen([Choice(r.enterprise_id, label or r.unit_name)])
+            self.unit.set_chosen([Choice(r.enterprise_id, r.unit_name or label)])
+            self._kept = (r.enterprise_id, r.unit_name)
         elif r.unit_name:
             self.unit.set_chosen([Choice("", r.unit_name, new=True)])
         self.starts_on.set_value(r.starts_on)
@@ -108,12 +110,16 @@ class PracticeDialog(FieldErrors, QDialog):
 
     def data(self) -> svc.PracticeData:
         ids, names = self.unit.ids(), self.unit.new_names()
+        if ids:  # the enterprise's name, or the unit as recorded while the same enterprise stays chosen
+            unit = self._kept[1] if ids[0] == self._kept[0] else ""
+        else:
+            unit = names[0] if names else ""
         return svc.PracticeData(
             teacher_id=self.teacher_id,
             starts_on=self.starts_on.value(),
             ends_on=self.ends_on.value(),
             enterprise_id=ids[0] if ids else None,
-            unit_name="" if ids else (names[0] if names else ""),
+            unit_name=unit,
             content=self.content.toPlainText(),
             note=self.note.text(),
         )

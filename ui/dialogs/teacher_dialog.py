@@ -75,7 +75,7 @@ class TeacherDialog(FieldErrors, QDialog):
         self.status: PracticeStatus | None = None
         self.errors = {}
         self.setWindowTitle("教师" if teacher_id else "新建教师")
-        self.resize(760, 680)
+        self.resize(860, 680)
         lay = QVBoxLayout(self)
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
@@ -243,7 +243,7 @@ class TeacherDialog(FieldErrors, QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for i, w in enumerate((200, 190, 56, 0, 72)):
+        for i, w in enumerate((260, 190, 56, 0, 80)):
             if w:
                 self.table.setColumnWidth(i, w)
         self.table.itemSelectionChanged.connect(self._update_practice_buttons)

@@ -74,7 +74,10 @@ class TeacherModel(LazyTableModel):
             row = self.row_at(index.row())
             return (_done_text if col == DONE_COL else _missing_text)(row) if row else None
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (DONE_COL, MISSING_COL):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            row = self.row_at(index.row())
+            exempt = col == MISSING_COL and row is not None and row.days_missing is None
+            horizontal = Qt.AlignmentFlag.AlignHCenter if exempt else Qt.AlignmentFlag.AlignRight
+            return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         return super().data(index, role)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
