@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise
+from app.demo_bases import fill_bases
 from app.demo_cooperation import fill_cooperation
 from app.demo_funds import fill_funds
 from app.demo_teachers import fill_teachers
@@ -376,6 +377,8 @@ def fill_demo(
             s, seed=seed, today=today, progress=progress, cancel=cancel, at=0.995 if size == "small" else 1.0
         )
     )
+    at = 0.997 if size == "small" else 1.0
+    counts.update(fill_bases(s, seed=seed, today=today, progress=progress, cancel=cancel, at=at))
     progress(1.0, "演示数据已生成")
     return counts
 

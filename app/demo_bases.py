@@ -1,0 +1,166 @@
+"""演示数据, fifth part: 实践教学基地 and their usage in the last two semesters (the one `today` is in, or has just
+ended, and the one before), through the services, the same for the small and the large demo.
+
+Eight bases: two 校内实训基地 (one 引企驻校 with an enterprise), four 校外实践教学基地 (one 省级, one 校级示范) and two
+产教融合实训基地 (校企一体 省级, 引校进企 校级示范); the third 专业群's majors are served by one 校外 base only. Usage
+rows of every activity, dated inside their semester and, in the current one, not after `today`; the first
+major's summary of the previous semester is marked submitted, the others not (N四(四)2 reminders).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Agreement, AgreementEnterprise, Enterprise
+from app.progress import Progress, tick
+from app.services.bases import (
+    BaseData,
+    UsageData,
+    bounds,
+    current_semester,
+    mark_summary_submitted,
+    save_base,
+    save_usage,
+)
+from app.services.choices import major_choices
+
+# name ({e}: the enterprise's short name), kind, mode, level, majors (indexes into the college's majors in the
+# order of 设置), 工位数, established years ago, lodging, allowance, the industries its enterprise is from ("" none)
+BASES = (
+    ("智能制造实训中心", "校内实训基地", "", "校级示范", (0, 1, 2, 3), 120, 8, False, False, ""),
+    ("新能源汽车检测与维修实训室", "校内实训基地", "引企驻校", "无", (4, 6), 48, 3, False, False, "汽车制造 新能源"),
+    ("{e}岗位实习基地", "校外实践教学基地", "", "省级", (0, 3), 60, 6, True, True, "智能制造 电气设备"),
+    ("{e}实践教学基地", "校外实践教学基地", "", "校级示范", (1, 2), 40, 4, True, False, "智能制造 工程机械"),
+    ("{e}校外实训基地", "校外实践教学基地", "", "无", (4, 5, 6), 35, 2, False, True, "汽车制造"),
+    ("{e}农机实践基地", "校外实践教学基地", "", "无", (7, 8), 25, 1, True, False, "现代农业 工程机械"),
+    ("智能产线产教融合实训基地", "产教融合实训基地", "校企一体", "省级", (0, 1, 8), 80, 5, False, False, "智能制造"),
+    ("新能源汽车产教融合实训基地", "产教融合实训基地", "引校进企", "校级示范", (4, 5), 50, 2, True, True, "新能源 汽车制造"),
+)  # fmt: skip
+TEACHERS = ("李芳", "王磊", "刘强", "陈晨", "杨静", "黄海峰", "周婷", "吴俊", "彭湘", "曾慧")
+# activity, students (least, most), days (least, most)
+ACTIVITIES = (
+    ("专业认识实习", (30, 90), (1, 3)),
+    ("技能实训", (20, 60), (5, 15)),
+    ("岗位实习", (8, 30), (30, 90)),
+    ("技能竞赛", (4, 12), (2, 5)),
+)
+
+
+class _Bases:
+    def __init__(self, s: Session, rng: random.Random, today: dt.date) -> None:
+        self.s, self.rng, self.today = s, rng, today
+        self.majors = [c.id for c in major_choices(s)]
+        self.partners = [
+            tuple(r)
+            for r in s.execute(
+                select(Enterprise.id, Enterprise.short_name, Enterprise.name, Enterprise.industry)
+                .where(Enterprise.deleted_at.is_(None), Enterprise.status == "合作中")
+                .order_by(Enterprise.pinyin_full, Enterprise.id)
+                .limit(120)
+            )
+        ]
+
+    def bases(self) -> list[tuple[str, tuple[str, ...]]]:
+        out = []
+        used: set[str] = set()
+        for name, kind, mode, level, majors, capacity, years, lodging, allowance, industries in BASES:
+            ent_id, short, full = self._partner(industries.split(), used)
+            firm = bool(industries)
+            major_ids = tuple(self.majors[m] for m in majors if m < len(self.majors))
+            data = BaseData(
+                name=name.format(e=short or full[:6]),
+                kind=kind,
+                mode=mode,
+                level=level,
+                enterprise_id=ent_id if firm else None,
+                agreement_id=self._agreement(ent_id) if firm else None,
+                major_ids=major_ids,
+                capacity=capacity,
+                established_on=dt.date(self.today.year - years, self.rng.choice((3, 6, 9, 10)), 1),
+                address="学院实训楼" if kind == "校内实训基地" else "",
+                has_lodging=lodging,
+                gives_allowance=allowance,
+            )
+            out.append((save_base(self.s, data).ids[0], major_ids))
+        return out
+
+    def _partner(self, industries: list[str], used: set[str]) -> tuple[str, str, str]:
+        fitting = (
+            [p for p in self.partners if p[3] in industries and p[0] not in used]
+            or [p for p in self.partners if p[0] not in used]
+            or self.partners
+        )
+        ent_id, short, full, _industry = self.rng.choice(fitting)
+        if industries:
+            used.add(ent_id)
+        return ent_id, short, full
+
+    def _agreement(self, enterprise_id: str) -> str | None:
+        return self.s.scalar(
+            select(AgreementEnterprise.agreement_id)
+            .join(Agreement, Agreement.id == AgreementEnterprise.agreement_id)
+            .where(AgreementEnterprise.enterprise_id == enterprise_id, Agreement.deleted_at.is_(None))
+            .limit(1)
+        )
+
+    def usage(self, bases: list[tuple[str, tuple[str, ...]]], semesters: list[str]) -> int:
+        n = 0
+        for semester in semesters:
+            first, last = bounds(self.s, semester)
+            last = min(last, self.today)
+            if last < first:
+                continue
+            for base_id, majors in bases:
+                for major_id in majors:
+                    for activity, students, days in self.rng.sample(ACTIVITIES, self.rng.randint(1, 2)):
+                        n += self._row(base_id, major_id, semester, first, last, activity, students, days)
+        return n
+
+    def _row(self, base_id, major_id, semester, first, last, activity, students, days) -> int:
+        span = (last - first).days + 1
+        length = min(self.rng.randint(*days), span)
+        start = first + dt.timedelta(days=self.rng.randint(0, span - length))
+        count = self.rng.randint(*students)
+        save_usage(
+            self.s,
+            UsageData(
+                base_id=base_id,
+                semester=semester,
+                activity=activity,
+                major_id=major_id,
+                starts_on=start,
+                ends_on=start + dt.timedelta(days=length - 1),
+                students=count,
+                person_days=count * length - self.rng.randint(0, count),
+                teachers="、".join(self.rng.sample(TEACHERS, self.rng.randint(1, 3))),
+            ),
+        )
+        return 1
+
+
+def fill_bases(
+    s: Session,
+    *,
+    seed: int,
+    today: dt.date,
+    progress: Progress,
+    cancel: threading.Event | None,
+    at: float = 0.996,
+) -> dict[str, int]:
+    """Bases and their usage in the current and the previous semester (needs partners and majors)."""
+    work = _Bases(s, random.Random(seed * 7919), today)
+    if not work.partners or not work.majors:
+        return {}
+    tick(progress, cancel, at, "正在生成实践基地与使用记录")
+    bases = work.bases()
+    current = current_semester(s, today)
+    y = int(current[:4])
+    previous = f"{y}-{y + 1}-1" if current.endswith("-2") else f"{y - 1}-{y}-2"
+    counts = {"实践基地": len(bases), "基地使用记录": work.usage(bases, [previous, current])}
+    mark_summary_submitted(s, work.majors[0], previous, bounds(s, previous)[1])
+    return counts
