@@ -90,7 +90,7 @@ def _write_sheet(
         ws.cell(row=total_row, column=col).font = Font(bold=True)
     style_header(ws, 1, len(headers), last_row=last)  # the filter leaves the 合计 row out
     widths = column_widths([headers, *labels])
-    set_widths(ws, [*widths[: len(headers) - 5], *[14] * 5])
+    set_widths(ws, [*widths[: len(headers) - 5], *[22] * 5])
     ws.row_dimensions[1].height = 45
     set_print_layout(ws, header_rows="1:1")
     kind = "按专业" if headers is MAJOR_HEADERS else "按合作企业"
