@@ -23,6 +23,9 @@ def _db_parent() -> argparse.ArgumentParser:
     p.add_argument(
         "--db",
         metavar="PATH",
+        # No default here: a sub-command's default would overwrite the X of `chanjiao --db X import …`.
+        # parse_args() puts None when --db is given nowhere.
+        default=argparse.SUPPRESS,
         help="数据库文件（默认：用户数据目录下的 chanjiao.db；或环境变量 CHANJIAO_DB）",
     )
     return p
@@ -121,6 +124,12 @@ def _table_handler(command: str, table: str) -> Callable[[argparse.Namespace], i
         return None
     module, function = target.split(":")
     return getattr(importlib.import_module(module), function)
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    args = build_parser().parse_args(argv)
+    args.db = getattr(args, "db", None)
+    return args
 
 
 def open_db(args: argparse.Namespace):
@@ -297,7 +306,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     setup_console()
     setup_logging()
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         return COMMANDS[args.command](args)
     except ImportFileError as e:

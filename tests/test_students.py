@@ -221,7 +221,7 @@ def test_cli_import_students(db: Database, db_path: Path, majors: dict[str, str]
             ["2023002", "李四", "", "123", "", "", "", "", "", ""],
         ],
     )
-    r = run_cli("--db", str(db_path), "import", "students", str(path), "--json")
+    r = run_cli("import", "students", str(path), "--json", "--db", str(db_path))
     assert r.returncode == 1, r.stderr
     out = json.loads(r.stdout)
     assert out["imported"] == 1 and out["rejected"] == 1 and out["errors"][0]["row"] == 4

@@ -9,11 +9,11 @@ from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from app.cli import build_parser, run, setup_console
+    from app.cli import parse_args, run, setup_console
 
     setup_console()
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     if args.command in (None, "gui"):
         return gui(args.db)
     if args.command == "selftest":

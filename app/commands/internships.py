@@ -88,6 +88,7 @@ def cmd_internships(args: argparse.Namespace) -> int:
                     "starts_on": r.starts_on.isoformat(),
                     "ends_on": r.ends_on.isoformat(),
                     "status": r.status,
+                    "monthly_pay_fen": r.monthly_pay_fen,
                     "monthly_pay": format_money(r.monthly_pay_fen),
                     "problems": [
                         {"rule": p.code, "severity": p.severity, "source": p.source, "message": p.message}
