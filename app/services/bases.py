@@ -190,8 +190,16 @@ class BaseDetail(BaseData):
 def get_base(s: Session, base_id: str) -> BaseDetail:
     b = get_or_raise(s, PracticeBase, base_id, "实践基地")
     values = {k: getattr(b, k) for k in BaseData.__dataclass_fields__ if k != "major_ids"}
-    majors = tuple(link.major_id for link in b.major_links)
+    order = _major_order(s)
+    majors = tuple(sorted((link.major_id for link in b.major_links), key=lambda m: (order.get(m, 10**6), m)))
     return BaseDetail(**values, major_ids=majors, id=b.id, deleted=b.deleted_at is not None)
+
+
+def _major_order(s: Session) -> dict[str, int]:
+    """Major id → its place in 设置 (专业群, then 专业)."""
+    from app.services.choices import major_choices
+
+    return {c.id: i for i, c in enumerate(major_choices(s))}
 
 
 # ---------------------------------------------------------------- the list
@@ -287,13 +295,14 @@ def base_rows(
             select(Agreement.id, Agreement.title).where(Agreement.id.in_({r.agreement_id for r in rows}))
         ).all()
     )
-    majors: dict[str, list[str]] = {}
-    for base_id, name in s.execute(
-        select(PracticeBaseMajor.base_id, Major.name)
+    order = _major_order(s)
+    links = s.execute(
+        select(PracticeBaseMajor.base_id, Major.id, Major.name)
         .join(Major, Major.id == PracticeBaseMajor.major_id)
         .where(PracticeBaseMajor.base_id.in_(ids))
-        .order_by(Major.sort_order, Major.name)
-    ):
+    )
+    majors: dict[str, list[str]] = {}
+    for base_id, _major_id, name in sorted(links, key=lambda r: (order.get(r[1], 10**6), r[2])):
         majors.setdefault(base_id, []).append(name)
     return {
         r.id: BaseRow(
