@@ -245,3 +245,39 @@ def test_cli_internships_list(db: Database, db_path: Path, world: dict) -> None:
     assert {p["rule"] for p in rows[0]["problems"]} == {"INT-INSURANCE", "INT-TRIPARTITE"}
     r = run_cli("--db", str(db_path), "import", "enterprises", str(db_path), "--update")
     assert r.returncode == 2 and "--update" in r.stderr
+
+
+def test_reminders_for_internships(db: Database, world: dict) -> None:
+    from app.services.reminders import kind_label, reminders, target_of
+
+    with db.session() as s:
+        iid = create_internships(s, world["students"][:1], world["terms"]).ids[0]
+    with db.reader() as s:
+        found = [r for r in reminders(s, TODAY) if r.record_type == "internship"]
+        assert {r.kind for r in found} == {"internship_INT-INSURANCE", "internship_INT-TRIPARTITE"}
+        assert all(r.record_id == iid and r.title.startswith("张三（机电2301）") for r in found)
+        assert kind_label("internship_INT-TRIPARTITE") == "未签三方协议"
+        assert target_of(s, found[0]).record_type == "internship"
+    with db.session() as s:
+        set_status(s, [iid], "终止", reason="转专业")
+    with db.reader() as s:
+        assert not [r for r in reminders(s, TODAY) if r.record_type == "internship"]
+
+
+def test_trash_purges_a_student_with_its_records(db: Database, world: dict) -> None:
+    from app.services import trash
+    from app.services.students import delete_students
+
+    sid = world["students"][0]
+    with db.session() as s:
+        iid = create_internships(s, [sid], world["terms"]).ids[0]
+        save_evaluation(s, EvaluationData(iid, D(2026, 3, 1), 80))
+        save_employment(s, EmploymentData(sid, 2026, "升学"))
+        delete_students(s, [sid])
+    with db.reader() as s:
+        assert [r.title for r in trash.trash_rows(s, "student")] == ["张三（2023001）"]
+    with db.session() as s:
+        trash.purge_items(s, "student", [sid])
+    with db.reader() as s:
+        assert s.scalars(select(Internship)).all() == [] and s.scalars(select(Employment)).all() == []
+        assert s.scalars(select(MonthlyEvaluation)).all() == []

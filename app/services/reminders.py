@@ -55,6 +55,7 @@ from app.domain.practice import REQUIRED_DAYS, format_months
 from app.domain.semesters import past_semesters, semester_bounds
 from app.services.funds import overspent_lines
 from app.services.industry import group_organizations
+from app.services.internships import internship_rows
 from app.services.settings import get_semester_calendar
 from app.services.teachers import practice_gaps
 from app.services.visits import last_visits
@@ -63,9 +64,7 @@ from app.services.visits import last_visits
 @dataclass(frozen=True)
 class Reminder:
     kind: str
-    record_type: (
-        str  # agreement / action_item / project / enterprise / budget / asset / teacher / major_group
-    )
+    record_type: str  # agreement / action_item / project / enterprise / budget / asset / teacher / major_group / internship
     record_id: str
     title: str
     due: dt.date | None
@@ -88,6 +87,15 @@ KIND_LABELS = {
     "teacher_practice_short": "教师企业实践不足",
     "group_organizations": "专业群未联系1–2个行业组织",
     "group_no_activity": "专业群本学年无行业组织活动",
+    "internship_INT-INSURANCE": "实习保险未覆盖",
+    "internship_INT-TRIPARTITE": "未签三方协议",
+    "internship_INT-GRADE": "一年级学生岗位实习",
+    "internship_INT-AGE": "未满16周岁岗位实习",
+    "internship_INT-PAY": "实习报酬低于80%",
+    "internship_INT-HOURS": "实习超时/夜班/加班",
+    "internship_INT-PARTIES": "五方联动未落实",
+    "internship_INT-EVALUATION": "缺企业月度评价",
+    "internship_INT-LOW-SCORE": "企业评价低于60分（预警）",
 }
 
 
@@ -379,4 +387,25 @@ def groups_without_organizations(s: Session, today: dt.date) -> list[Reminder]:
                     "N四(一)2",
                 )
             )
+    return out
+
+
+_AFTER_END = ("INT-EVALUATION", "INT-LOW-SCORE")  # what still matters once an internship has ended
+
+
+@rule
+def internship_problems(s: Session, today: dt.date) -> list[Reminder]:
+    """Every 错误 / 警告 of the internships not 终止 (of those 已结束, only the evaluations), H第十二条 and
+    实习规定; the blocking ones are due on the start date."""
+    out = []
+    for r in internship_rows(s, today=today):
+        if r.status == "终止":
+            continue
+        where = r.enterprise_name or r.base_name
+        title = f"{r.student_name}（{r.class_name}）" + (f"—{where}" if where else "")
+        for p in r.problems:
+            if p.severity == "提示" or (r.status == "已结束" and p.code not in _AFTER_END):
+                continue
+            due = r.starts_on if p.blocks else None
+            out.append(Reminder(f"internship_{p.code}", "internship", r.id, title, due, p.message, p.source))
     return out

@@ -2,7 +2,7 @@
 
 Each record type that can be soft-deleted registers a `TrashKind`: how to list its deleted records and how
 to purge one. An area registers its kinds in its own module (trash_cooperation, trash_funds, trash_teachers,
-trash_bases), imported at the end of this one; the 回收站 page uses `KINDS` and never changes for a new area.
+trash_bases, trash_internships), imported at the end of this one; the 回收站 page uses `KINDS` and never changes for a new area.
 
 A record another record still points to is not purged: an area says so with `referenced_by(kind, column,
 label)` (e.g. budgets name a project), and purge_items refuses with a message naming the record and how many
@@ -131,4 +131,10 @@ def with_attachments(owner_type: str) -> Callable[[Session, Any], None]:
 
 
 # The areas register their kinds (imported last: they use the names above).
-from app.services import trash_bases, trash_cooperation, trash_funds, trash_teachers  # noqa: E402, F401
+from app.services import (  # noqa: E402, F401
+    trash_bases,
+    trash_cooperation,
+    trash_funds,
+    trash_internships,
+    trash_teachers,
+)
