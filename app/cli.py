@@ -72,6 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("file", type=Path)
     exp.add_argument("--year", type=four_digit_year, metavar="YYYY", help="ledger：只导出此年度")
     exp.add_argument("--project", metavar="ID", help="ledger：只导出此项目（id 或名称）")
+    exp.add_argument(
+        "--show-personal-data", action="store_true", help="students：导出完整身份证号和电话（默认打码）"
+    )
 
     tpl = sub.add_parser("template", help="生成空白导入模板")
     tpl.add_argument("table", choices=["enterprises", *TABLE_HANDLERS["template"]])
@@ -109,11 +112,13 @@ TABLE_HANDLERS: dict[str, dict[str, str]] = {
     "export": {
         "ledger": "app.commands.funds:cmd_export_ledger",
         "teachers": "app.commands.teachers:cmd_export_teachers",
+        "students": "app.commands.internships:cmd_export_students",
     },
     "template": {
         "ledger": "app.commands.funds:cmd_template_ledger",
         "teachers": "app.commands.teachers:cmd_template_teachers",
         "practice": "app.commands.teachers:cmd_template_teachers",
+        "students": "app.commands.internships:cmd_template",
     },
 }
 
@@ -240,6 +245,10 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     _refuse_ledger_options(args)
+    if getattr(args, "show_personal_data", False) and args.table != "students":
+        raise ValidationError(
+            "show_personal_data", f"--show-personal-data 只用于 students，不能用于 {args.table}"
+        )
     if handler := _table_handler("export", args.table):
         return handler(args)
     from app.io.enterprises_xlsx import export_enterprises

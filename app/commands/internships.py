@@ -140,3 +140,32 @@ def cmd_import(args: argparse.Namespace) -> int:
         lambda s, p, progress=None: write(s, p, update_existing=args.update, progress=progress),
         notes=notes,
     )
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """`template students FILE`: a blank roster (学号, 身份证号 and phones formatted as text)."""
+    from app.io.students_xlsx import write_student_template
+
+    write_student_template(args.file)
+    print(f"已生成学生名册导入模板：{args.file}")
+    return 0
+
+
+def cmd_export_students(args: argparse.Namespace) -> int:
+    """`export students FILE [--show-personal-data]`: 身份证号 and phones masked unless asked for."""
+    from app.cli import _end_progress, _print_progress, open_db
+    from app.io.students_xlsx import export_students
+
+    full = bool(getattr(args, "show_personal_data", False))
+    db = open_db(args)
+    try:
+        with db.reader() as s:
+            n = export_students(s, args.file, full=full, progress=_print_progress)
+        _end_progress()
+    finally:
+        db.close()
+    if full:
+        print(f"已导出 {n} 名学生到 {args.file}（含完整身份证号和电话：请妥善保管，不得外传）")
+    else:
+        print(f"已导出 {n} 名学生到 {args.file}（身份证号、电话已打码）")
+    return 0

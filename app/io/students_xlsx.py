@@ -21,6 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,15 +43,28 @@ from app.io.importing import (
     refuse_if_changed,
     row_warnings,
 )
-from app.io.xlsx import bulk_gc, cell_text, lost_digits
+from app.io.xlsx import (
+    bulk_gc,
+    cell_text,
+    discard_workbook,
+    lost_digits,
+    save_workbook_atomic,
+    set_print_layout,
+    set_widths,
+    style_header,
+    write_cell,
+    write_table,
+)
 from app.progress import Progress, noop_progress, tick
 from app.services.common import Changes
 from app.services.students import (
     StudentData,
+    StudentRow,
     apply_student,
     check_student_fields,
     normalized_student,
     student_key,
+    student_rows,
     student_warnings,
     students_by_no,
 )
@@ -219,3 +237,111 @@ def import_students(
         notes += (f"{skipped}名学生的学号已存在，未更新（确认后可选择更新）",)
     report(1.0, f"已导入 {len(ids)} 名学生")
     return Changes("student", tuple(ids), notes)
+
+
+# ---------------------------------------------------------------- template and export
+
+TEMPLATE_ROWS = 2000
+TEXT_FIELDS = (
+    "student_no",
+    "id_number",
+    "phone",
+    "guardian_phone",
+)  # digits Excel must not turn into numbers
+_NOTES = {
+    "student_no": "必填，不能重复。本列已设为文本格式。",
+    "name": "必填。",
+    "gender": "从下拉列表选择：男 / 女。不填时按身份证号第17位确定。",
+    "id_number": "18位居民身份证号，末位可为X。本列已设为文本格式：请勿改为数字格式，否则末几位会丢失。",
+    "major": "须与“设置”中的专业名称一致。",
+    "class_name": "如：机电2301。",
+    "entry_year": "四位年份，如 2023 或 2023级。",
+    "phone": "本列已设为文本格式。",
+    "guardian_phone": "本列已设为文本格式。",
+}
+
+
+def write_student_template(path: Path) -> None:
+    """A blank roster: a note row, the headers read_students accepts (学号 and 姓名 in red, each with a
+    comment), 学号 / 身份证号 / phones formatted as text so Excel keeps every digit, a 性别 drop-down."""
+    names = list(FIELDS_STUDENTS)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "学生名册"
+    note = ws.cell(
+        row=1,
+        column=1,
+        value="学生名册导入模板：红色列为必填；鼠标移到列名上可看填写说明。请从第3行开始填写，勿改动列名。",
+    )
+    note.font = Font(bold=True, color="C00000")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(names))
+    for col, f in enumerate(names, start=1):
+        cell = write_cell(ws, 2, col, FIELDS_STUDENTS[f][0])
+        if f in _NOTES:
+            cell.comment = Comment(_NOTES[f], "产教融合工作台", width=260, height=90)
+    style_header(ws, 2, len(names), last_row=2)
+    for f in ("student_no", "name"):
+        ws.cell(row=2, column=names.index(f) + 1).font = Font(bold=True, color="C00000")
+    letter = get_column_letter(names.index("gender") + 1)
+    dv = DataValidation(type="list", formula1='"男,女"', allow_blank=True)
+    dv.error, dv.errorTitle = "请从下拉列表中选择：男、女", "输入值无效"
+    ws.add_data_validation(dv)
+    dv.add(f"{letter}3:{letter}{TEMPLATE_ROWS + 2}")
+    widths = {"id_number": 22, "phone": 15, "guardian_phone": 15, "class_name": 14, "major": 18}
+    set_widths(ws, [widths.get(f, 10) for f in names])
+    for f in TEXT_FIELDS:
+        letter = get_column_letter(names.index(f) + 1)
+        ws.column_dimensions[letter].number_format = "@"
+        for row in range(
+            3, TEMPLATE_ROWS + 3
+        ):  # cells Excel opens as text even where the column style is lost
+            ws[f"{letter}{row}"].number_format = "@"
+    ws.freeze_panes = "A3"
+    set_print_layout(ws, header_rows="1:2")
+    save_workbook_atomic(wb, Path(path))
+
+
+EXPORT_HEADERS = tuple(FIELDS_STUDENTS[f][0] for f in FIELDS_STUDENTS)
+
+
+def _export_row(r: StudentRow) -> list[object]:
+    values = {f: getattr(r, f, "") for f in FIELDS_STUDENTS}
+    values["major"] = r.major_name
+    return [values[f] if values[f] != "" else None for f in FIELDS_STUDENTS]
+
+
+def export_students(
+    s: Session,
+    path: Path,
+    *,
+    full: bool = False,
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
+    """Every live student (by class and 学号) with the roster's columns, so the file can be imported again.
+    身份证号 and phones are masked unless `full` (个人信息保护法: the user asked for them explicitly); a 说明
+    sheet says which. Saved atomically; returns the number of students."""
+    report = progress or noop_progress
+    tick(report, cancel, 0.0, "正在读取学生名册…")
+    rows = student_rows(s, full=full)
+    wb = Workbook(write_only=True)
+    try:
+        tick(report, cancel, 0.5, f"正在写入 {len(rows)} 名学生…")
+        count = write_table(wb.create_sheet("学生名册"), EXPORT_HEADERS, (_export_row(r) for r in rows))
+        note = wb.create_sheet("说明")
+        if full:
+            note.append(
+                ["本文件含学生完整的身份证号和电话号码，属于敏感个人信息（《个人信息保护法》第二十八条）。"]
+            )
+            note.append(["请仅用于学院工作需要，妥善保管，不得外传或公开；用完请删除。"])
+        else:
+            note.append(
+                ["身份证号和电话号码已打码（如 430102********1234、139****0000），可以在学院内部使用。"]
+            )
+        tick(report, cancel, 0.9, "正在保存…")
+        save_workbook_atomic(wb, Path(path))
+    except BaseException:
+        discard_workbook(wb)
+        raise
+    report(1.0, f"已导出 {count} 名学生")
+    return count
