@@ -83,3 +83,13 @@ class ImportFileError(AppError):
 class DocumentTemplateError(AppError):
     """A Word template that cannot be used: not a .docx, too large, a broken or unknown placeholder, or code
     the sandbox refuses. The message names the file and the placeholder."""
+
+
+class BatchCancelled(Cancelled):
+    """A batch of documents stopped by the user: the files already written stay (each one complete) and are
+    listed; nothing half-written is left."""
+
+    def __init__(self, files: tuple) -> None:
+        super().__init__()
+        self.files = files
+        self.message = f"已取消。取消前已生成的 {len(files)} 份文件保留在文件夹中，其余未生成。"

@@ -41,6 +41,40 @@ def safe_filename(name: str, *, max_length: int = 120, default: str = "未命名
     return f"{stem}.{ext}" if ext else stem
 
 
+# A full path on Windows holds at most 259 characters (MAX_PATH = 260 with the terminating NUL), counted in
+# UTF-16 units; atomic_path's temporary file beside the target has a name of up to TEMP_NAME_CHARS.
+MAX_PATH_CHARS = 259
+TEMP_NAME_CHARS = 54  # "." + 40 characters of the stem + "." + 8 random + ".tmp"
+
+
+def path_chars(text: str) -> int:
+    """Length as Windows counts it (UTF-16 units: a rare 汉字 outside the BMP counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def name_room(folder: Path) -> int:
+    """How many characters a file name in `folder` may have for its full path to stay within MAX_PATH."""
+    return MAX_PATH_CHARS - path_chars(str(Path(folder).absolute())) - 1
+
+
+def fit_filename(parts: list[str], suffix: str, room: int, *, sep: str = "_") -> str:
+    """safe_filename of sep.join(parts) + suffix, within `room` characters: the longest part is shortened
+    first (a 120-character class name before the student's name); the suffix is kept whole. ValueError
+    when even empty parts do not fit."""
+    parts = [_BAD_CHARS.sub("_", str(p)).strip() for p in parts]
+    parts = [p for p in parts if p]
+    while True:
+        name = safe_filename(sep.join(parts) + suffix, max_length=10_000)
+        if path_chars(name) <= room:
+            return name
+        if not parts:
+            raise ValueError(f"no room for a file name ({room} characters)")
+        longest = max(range(len(parts)), key=lambda i: path_chars(parts[i]))
+        excess = path_chars(name) - room
+        parts[longest] = parts[longest][: max(len(parts[longest]) - excess, 0)].rstrip(". ")
+        parts = [p for p in parts if p]
+
+
 # Windows refuses to replace a file another process holds open. Antivirus scanners and Explorer's preview
 # let go within a moment, so the replace is retried for this long; Excel or WPS keeping it open does not.
 REPLACE_RETRY_SECONDS = 2.0

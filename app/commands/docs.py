@@ -1,15 +1,16 @@
-"""`chanjiao docs`: Word documents from templates — a draft agreement, a project's 运行报告, the built-in
-templates (to edit in Word) and the list of placeholders they may use."""
+"""`chanjiao docs`: Word documents from templates — a draft agreement, a project's 运行报告, the 三方协议 of a
+batch of internships, the built-in templates (to edit in Word) and the list of placeholders they may use."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from app.cli import print_json
 
-KIND_NAMES = {"agreement": "合作协议草稿", "report": "项目运行报告"}
+KIND_NAMES = {"agreement": "合作协议草稿", "report": "项目运行报告", "tripartite": "三方协议"}
 
 
 def register(
@@ -28,18 +29,42 @@ def register(
     rep = actions.add_parser("report", parents=[db_parent, out, template], help="生成项目运行报告")
     rep.add_argument("id", metavar="PROJECT_ID", help="项目 id")
     rep.add_argument("--semester", required=True, metavar="CODE", help="学期，如 2025-2026-1")
+    _tripartite_parser(actions, db_parent, template)
     tpl = actions.add_parser("template", parents=[out], help="保存内置模板，以便在 Word 中修改")
-    tpl.add_argument("kind", choices=list(KIND_NAMES), help="agreement=合作协议，report=运行报告")
+    tpl.add_argument(
+        "kind", choices=list(KIND_NAMES), help="agreement=合作协议，report=运行报告，tripartite=三方协议"
+    )
     fields = actions.add_parser("fields", help="列出模板可用的占位符")
     fields.add_argument("kind", choices=list(KIND_NAMES))
     fields.add_argument("--json", action="store_true", help="以 JSON 输出")
     return {"docs": cmd_docs}
 
 
+def _tripartite_parser(
+    actions, db_parent: argparse.ArgumentParser, template: argparse.ArgumentParser
+) -> None:
+    tri = actions.add_parser(
+        "tripartite", parents=[db_parent, template], help="批量生成三方协议（每个实习一份 Word 文件）"
+    )
+    which = tri.add_mutually_exclusive_group(required=True)
+    which.add_argument("--class", dest="class_name", metavar="班级", help="该班学生的全部实习")
+    which.add_argument("--ids", metavar="ID,ID…", help="实习记录 id，以逗号分隔")
+    which.add_argument("--all", action="store_true", help="全部实习记录")
+    tri.add_argument("--major", default="", metavar="专业", help="只要该专业学生的实习")
+    tri.add_argument("--status", default="", metavar="状态", help="只要该状态的实习，如 计划")
+    tri.add_argument("--out", type=Path, required=True, metavar="FOLDER", help="保存到的文件夹")
+    tri.add_argument("--combined", action="store_true", help="同时生成合并打印版（每份另起一页）")
+    tri.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+
+
 def cmd_docs(args: argparse.Namespace) -> int:
-    return {"agreement": _agreement, "report": _report, "template": _template, "fields": _fields}[
-        args.action
-    ](args)
+    return {
+        "agreement": _agreement,
+        "report": _report,
+        "tripartite": _tripartite,
+        "template": _template,
+        "fields": _fields,
+    }[args.action](args)
 
 
 def _done(args: argparse.Namespace, kind: str, path: Path) -> int:
@@ -76,10 +101,58 @@ def _report(args: argparse.Namespace) -> int:
     return _done(args, "report", path)
 
 
-def _template(args: argparse.Namespace) -> int:
-    from app.docs.cooperation import save_builtin_template
+def _tripartite(args: argparse.Namespace) -> int:
+    """Exit 0 when every agreement was written, 1 when some were skipped (listed), 2 when none could be."""
+    from app.cli import open_db
+    from app.docs.internship import KIND, select_internships, write_tripartite_batch
+    from app.errors import ValidationError
 
-    path = save_builtin_template(args.kind, args.out)
+    db = open_db(args)
+    try:
+        with db.reader() as s:
+            if args.ids:
+                ids = [i.strip() for i in args.ids.split(",") if i.strip()]
+            else:
+                ids = select_internships(
+                    s, class_name=args.class_name or "", major=args.major, status=args.status, all_=args.all
+                )
+            if not ids:
+                raise ValidationError("internships", "没有符合条件的实习记录。")
+            result = write_tripartite_batch(s, ids, args.out, template=args.template, combined=args.combined)
+    finally:
+        db.close()
+    if args.json:
+        print_json(
+            {
+                "folder": str(result.folder),
+                "written": len(result.files),
+                "files": [str(p) for p in result.files],
+                "combined": str(result.combined) if result.combined else None,
+                "skipped": [{"student": who, "reason": why} for who, why in result.skipped],
+                "incomplete": [{"file": name, "blank": blanks} for name, blanks in result.incomplete],
+                "seconds": round(result.seconds, 2),
+            }
+        )
+    else:
+        print(f"已生成 {len(result.files)} 份{KIND}到 {result.folder}（{result.seconds:.1f} 秒）")
+        if result.combined:
+            print(f"合并打印版：{result.combined}")
+        for name, blanks in result.incomplete:
+            print(f"留空待手写：{name}：{blanks}")
+        for who, why in result.skipped:
+            print(f"未生成：{who}：{why}", file=sys.stderr)
+    return 1 if result.skipped else 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    if args.kind == "tripartite":
+        from app.docs.internship import save_builtin_template as save_tripartite
+
+        path = save_tripartite(args.out)
+    else:
+        from app.docs.cooperation import save_builtin_template
+
+        path = save_builtin_template(args.kind, args.out)
     if args.json:
         print_json({"kind": args.kind, "file": str(path)})
     else:
@@ -88,9 +161,10 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _fields(args: argparse.Namespace) -> int:
+    from app.docs import internship
     from app.docs.cooperation import PLACEHOLDERS
 
-    items = PLACEHOLDERS[args.kind]
+    items = internship.PLACEHOLDERS if args.kind == "tripartite" else PLACEHOLDERS[args.kind]
     if args.json:
         print_json([{"placeholder": name, "meaning": meaning} for name, meaning in items])
         return 0

@@ -238,6 +238,12 @@ def render_docx(source: TemplateSource, context: Mapping[str, Any], out: Path, *
     nothing under `out` and an existing `out` unchanged). `name` is how messages call the template."""
     name = name or (Path(source).name if not isinstance(source, bytes) else "模板")
     data = template_bytes(source, name)
+    return save_rendered(fill_docx(data, context, name=name), out, name=name)
+
+
+def fill_docx(data: bytes, context: Mapping[str, Any], *, name: str) -> DocxTemplate:
+    """The template (bytes already checked by template_bytes) filled with `context`, in memory: its
+    .docx is the python-docx Document (a batch appends its body to a combined document)."""
     tpl = _open(data, name)
     try:
         with _Deadline(RENDER_SECONDS):
@@ -249,11 +255,17 @@ def render_docx(source: TemplateSource, context: Mapping[str, Any], out: Path, *
         ) from None
     except Exception as e:  # anything a template's expressions can raise is the template's problem
         raise explain(e, data, name) from e
+    return tpl
+
+
+def save_rendered(tpl: DocxTemplate | Any, out: Path, *, name: str) -> Path:
+    """Write a filled template (or any python-docx Document) to `out` atomically; a result Word could not
+    open is never kept."""
     out = Path(out)
     with atomic_path(out) as tmp:
         tpl.save(tmp)
         try:
-            Document(str(tmp))  # a result Word could not open is never kept
+            Document(str(tmp))
         except Exception as e:
             raise DocumentTemplateError(
                 f"用模板“{name}”生成的文档无效（模板中可能有不配对的循环或表格占位符），未保存。", repr(e)

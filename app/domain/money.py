@@ -63,3 +63,60 @@ def format_money(fen: int, *, symbol: bool = True) -> str:
 
 def fen_to_yuan(fen: int) -> Decimal:
     return Decimal(fen) / 100
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_GROUP_UNITS = ("", "万", "亿", "万亿")
+
+
+def amount_in_words(fen: int) -> str:
+    """The amount in capital Chinese numerals as written on contracts and cheques (大写金额):
+    300000 → 叁仟元整, 1000550 → 壹万零伍元伍角, 5 → 伍分, 0 → 零元整."""
+    if fen < 0:
+        return "负" + amount_in_words(-fen)
+    yuan, cents = divmod(fen, 100)
+    jiao, fen_ = divmod(cents, 10)
+    text = _yuan_words(yuan) + "元" if yuan else ""
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif fen_ and yuan:
+        text += "零"  # 壹元零伍分
+    if fen_:
+        text += _DIGITS[fen_] + "分"
+    if not text:
+        return "零元整"
+    return text if fen_ else text + "整"
+
+
+def _yuan_words(yuan: int) -> str:
+    groups: list[int] = []
+    while yuan:
+        yuan, group = divmod(yuan, 10_000)
+        groups.append(group)
+    if len(groups) > len(_GROUP_UNITS):
+        raise ValueError("金额过大")
+    text, zero = "", False
+    for i in reversed(range(len(groups))):
+        group = groups[i]
+        if not group:
+            zero = bool(text)
+            continue
+        if text and (zero or group < 1000):
+            text += "零"
+        text += _group_words(group) + _GROUP_UNITS[i]
+        zero = False
+    return text
+
+
+def _group_words(group: int) -> str:
+    """1–9999 in capitals: 1010 → 壹仟零壹拾, 305 → 叁佰零伍."""
+    text, zero = "", False
+    for digit, unit in zip(f"{group:04d}", ("仟", "佰", "拾", ""), strict=True):
+        if digit == "0":
+            zero = bool(text)
+            continue
+        if zero:
+            text += "零"
+        text += _DIGITS[int(digit)] + unit
+        zero = False
+    return text

@@ -1,0 +1,393 @@
+"""三方协议 (职业学校学生岗位实习三方协议, H第十二条(三)): the context of one internship and the batch that
+writes one Word file per internship, named 班级_学号_姓名_三方协议.docx, plus an optional combined document
+for printing.
+
+The agreement is a contract, so it carries the student's full 身份证号 and phones (DOMAIN.md → Privacy): it is
+only written when the user asks for it, and neither the context nor a value from it is ever logged. A field
+left empty in the archive renders as a blank ("        ", underlined in the built-in template) to fill in
+by hand. The models are read directly here (the internship services are written beside this module).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Contact, Enterprise, Internship, Major, PracticeBase, Student
+from app.docs.combine import Combined
+from app.docs.cooperation import BLANK_DATE, _common, _period, _text, cn_date
+from app.docs.render import fill_docx, save_rendered, template_bytes
+from app.domain.money import amount_in_words, format_money
+from app.errors import AppError, BatchCancelled, NotFound, ValidationError
+from app.fsutil import MAX_PATH_CHARS, TEMP_NAME_CHARS, atomic_path, fit_filename, name_room, path_chars
+
+KIND = "三方协议"
+TEMPLATE_FILE = "tripartite.docx"
+BLANK = "        "  # eight spaces: room to write by hand
+
+PLACEHOLDERS: tuple[tuple[str, str], ...] = (
+    ("school", "学校名称（设置）"),
+    ("college", "二级学院名称（设置）"),
+    ("party_a", "学校名称 + 二级学院名称（甲方）"),
+    ("today", "生成日期，如 2026年3月1日"),
+    ("student.name", "学生姓名"),
+    ("student.gender", "性别"),
+    ("student.id_number", "身份证号（完整号码，仅用于协议本身）"),
+    ("student.birth_date", "出生日期"),
+    ("student.student_no", "学号"),
+    ("student.major", "专业"),
+    ("student.class_name", "班级"),
+    ("student.phone", "学生联系电话"),
+    ("student.guardian_name", "监护人（家长）姓名"),
+    ("student.guardian_phone", "监护人联系电话"),
+    ("enterprise.name", "实习单位名称（乙方）"),
+    ("enterprise.uscc", "统一社会信用代码"),
+    ("enterprise.address", "实习单位地址"),
+    ("enterprise.contact", "实习单位联系人（企业档案中的第一位联系人）"),
+    ("enterprise.phone", "联系人电话"),
+    ("internship.kind", "实习类型：岗位实习 或 认识实习"),
+    ("internship.position", "实习岗位"),
+    ("internship.place", "实习地点"),
+    ("internship.starts_on", "开始日期，如 2026年3月1日"),
+    ("internship.ends_on", "结束日期"),
+    ("internship.term", "实习期限，如 2026年3月1日至2026年8月31日"),
+    ("internship.hours_per_day", "每日实习小时数，如 8"),
+    ("internship.days_per_week", "每周实习天数，如 5"),
+    ("internship.monthly_pay", "每月实习报酬（元），如 3,000.00"),
+    ("internship.monthly_pay_words", "每月实习报酬大写，如 叁仟元整"),
+    ("internship.pay_day", "每月发放日（几日）"),
+    ("internship.same_post_wage", "相同岗位职工工资（元/月），如 3,600.00"),
+    ("internship.insurer", "实习责任保险承保单位"),
+    ("internship.policy_no", "保险单号"),
+    ("internship.insurance_term", "保险期间，如 2026年3月1日至2026年8月31日"),
+    ("internship.insurance_paid_by", "保险费支付方：学校 / 实习单位 / 学生 / 其他"),
+    ("internship.counselor", "辅导员（五方联动）"),
+    ("internship.academic_mentor", "专业导师（学校指导教师）"),
+    ("internship.enterprise_hr", "企业人事主管"),
+    ("internship.enterprise_mentor", "企业实习负责人（带教师傅）"),
+    ("internship.guardian", "家长（五方联动）"),
+    ("base.name", "实践教学基地名称（未依托基地为“无”）"),
+)
+
+# fields whose blank the batch reports, so the secretary knows what to fill in by hand
+_CHECKED = (
+    ("student", "gender", "性别"),
+    ("student", "id_number", "身份证号"),
+    ("student", "phone", "学生电话"),
+    ("student", "guardian_name", "监护人"),
+    ("enterprise", "name", "实习单位"),
+    ("enterprise", "uscc", "统一社会信用代码"),
+    ("enterprise", "address", "单位地址"),
+    ("internship", "position", "实习岗位"),
+    ("internship", "place", "实习地点"),
+    ("internship", "monthly_pay", "实习报酬"),
+    ("internship", "pay_day", "发放日"),
+    ("internship", "insurer", "保险承保单位"),
+    ("internship", "policy_no", "保险单号"),
+    ("internship", "insurance_term", "保险期间"),
+)
+
+
+def _value(value: object) -> str:
+    return _text(value) or BLANK
+
+
+def _money(fen: int) -> str:
+    return format_money(fen, symbol=False) if fen > 0 else BLANK
+
+
+def _hours(value: float | None) -> str:
+    if not value:
+        return BLANK
+    return str(int(value)) if value == int(value) else f"{value:g}"
+
+
+class _Archive:
+    """The records a batch needs, read with one query per table (not per internship)."""
+
+    def __init__(self, s: Session, ids: Sequence[str]) -> None:
+        rows = _by_id(s, Internship, ids)
+        missing = [i for i in ids if i not in rows]
+        if missing:
+            raise NotFound(f"找不到实习记录（可能已删除）：{missing[0]}")
+        self.internships = [rows[i] for i in ids]
+        self.students = _by_id(s, Student, {i.student_id for i in self.internships})
+        self.enterprises = _by_id(s, Enterprise, {i.enterprise_id for i in self.internships} - {None})
+        self.bases = _by_id(s, PracticeBase, {i.base_id for i in self.internships} - {None})
+        majors = {st.major_id for st in self.students.values()} - {None}
+        self.majors = dict(s.execute(select(Major.id, Major.name).where(Major.id.in_(majors))).all())
+        self.contacts: dict[str, Contact] = {}
+        contacts = select(Contact).where(
+            Contact.enterprise_id.in_(self.enterprises), Contact.deleted_at.is_(None)
+        )
+        for c in s.scalars(contacts.order_by(Contact.sort_order, Contact.created_at)):
+            self.contacts.setdefault(c.enterprise_id, c)  # the first one: the primary contact
+
+
+def _by_id(s: Session, model: Any, ids: Any) -> dict[str, Any]:
+    ids, found = list(ids), {}
+    for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
+        chunk = ids[start : start + 500]
+        for row in s.scalars(select(model).where(model.id.in_(chunk), model.deleted_at.is_(None))):
+            found[row.id] = row
+    return found
+
+
+def _student(st: Student | None, major: str) -> dict[str, str]:
+    if st is None:
+        return {key.split(".")[1]: BLANK for key, _ in PLACEHOLDERS if key.startswith("student.")}
+    return {
+        "name": _value(st.name),
+        "gender": _value(st.gender),
+        "id_number": _value(st.id_number),
+        "birth_date": cn_date(st.birth_date, BLANK_DATE),
+        "student_no": _value(st.student_no),
+        "major": _value(major),
+        "class_name": _value(st.class_name),
+        "phone": _value(st.phone),
+        "guardian_name": _value(st.guardian_name),
+        "guardian_phone": _value(st.guardian_phone),
+    }
+
+
+def _enterprise(e: Enterprise | None, contact: Contact | None) -> dict[str, str]:
+    return {
+        "name": _value(e and e.name),
+        "uscc": _value(e and e.uscc),
+        "address": _value(e and e.address),
+        "contact": _value(contact and contact.name),
+        "phone": _value(contact and contact.phone),
+    }
+
+
+def _internship(i: Internship) -> dict[str, str]:
+    insured = i.insured_from or i.insured_to
+    return {
+        "kind": _value(i.kind),
+        "position": _value(i.position),
+        "place": _value(i.place),
+        "starts_on": cn_date(i.starts_on),
+        "ends_on": cn_date(i.ends_on),
+        "term": _period(i.starts_on, i.ends_on),
+        "hours_per_day": _hours(i.hours_per_day),
+        "days_per_week": _hours(i.days_per_week),
+        "monthly_pay": _money(i.monthly_pay_fen),
+        "monthly_pay_words": amount_in_words(i.monthly_pay_fen) if i.monthly_pay_fen > 0 else BLANK,
+        "pay_day": str(i.pay_day) if 1 <= (i.pay_day or 0) <= 31 else BLANK,
+        "same_post_wage": _money(i.same_post_wage_fen),
+        "insurer": _value(i.insurer),
+        "policy_no": _value(i.policy_no),
+        "insurance_term": _period(i.insured_from, i.insured_to) if insured else BLANK,
+        "insurance_paid_by": _value(i.insurance_paid_by),
+        "counselor": _value(i.counselor),
+        "academic_mentor": _value(i.academic_mentor),
+        "enterprise_hr": _value(i.enterprise_hr),
+        "enterprise_mentor": _value(i.enterprise_mentor),
+        "guardian": _value(i.guardian),
+    }
+
+
+def contexts(s: Session, internship_ids: Sequence[str], *, today: dt.date | None = None) -> list[dict]:
+    """The context of each internship, in the order given; NotFound names the first id missing."""
+    archive = _Archive(s, list(internship_ids))
+    common = _common(s, today)
+    result = []
+    for i in archive.internships:
+        st = archive.students.get(i.student_id)
+        e = archive.enterprises.get(i.enterprise_id or "")
+        base = archive.bases.get(i.base_id or "")
+        result.append(
+            {
+                **common,
+                "student": _student(st, archive.majors.get(st.major_id or "", "") if st else ""),
+                "enterprise": _enterprise(e, archive.contacts.get(e.id) if e else None),
+                "internship": _internship(i),
+                "base": {"name": _text(base.name) if base else "无"},
+            }
+        )
+    return result
+
+
+def tripartite_context(s: Session, internship_id: str, *, today: dt.date | None = None) -> dict[str, Any]:
+    """The placeholders of one internship's 三方协议 (PLACEHOLDERS lists them)."""
+    return contexts(s, [internship_id], today=today)[0]
+
+
+def blank_fields(context: dict[str, Any]) -> list[str]:
+    """The fields an agreement leaves blank for handwriting (names of fields, never their values)."""
+    return [label for part, key, label in _CHECKED if context[part][key] == BLANK]
+
+
+def select_internships(
+    s: Session, *, class_name: str = "", major: str = "", status: str = "", all_: bool = False
+) -> list[str]:
+    """Ids of the live internships of a class / major / status (or all), by class, 学号 and start date."""
+    if not (class_name or major or status or all_):
+        raise ValidationError("class", "请指定班级、专业、状态，或选择全部实习记录。")
+    q = (
+        select(Internship.id)
+        .join(Student, Student.id == Internship.student_id)
+        .where(Internship.deleted_at.is_(None), Student.deleted_at.is_(None))
+    )
+    if class_name:
+        q = q.where(Student.class_name == class_name.strip())
+    if major:
+        q = q.join(Major, Major.id == Student.major_id).where(Major.name == major.strip())
+    if status:
+        q = q.where(Internship.status == status.strip())
+    return list(s.scalars(q.order_by(Student.class_name, Student.student_no, Internship.starts_on)))
+
+
+def builtin_template() -> bytes:
+    from resources import resource_bytes
+
+    return resource_bytes("templates", TEMPLATE_FILE)
+
+
+def save_builtin_template(out: Path) -> Path:
+    """Save the built-in 三方协议 template to edit in Word and pass back as `template`."""
+    with atomic_path(Path(out)) as tmp:
+        tmp.write_bytes(builtin_template())
+    return Path(out)
+
+
+def noop(fraction: float, message: str = "") -> None:
+    pass
+
+
+Progress = Callable[[float, str], None]
+
+
+# ---------------------------------------------------------------- the batch
+
+COMBINED_NAME = "三方协议_合并打印.docx"
+MIN_NAME_ROOM = TEMP_NAME_CHARS + 6  # a folder deeper than this leaves no room for the files in it
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    folder: Path
+    files: tuple[Path, ...]
+    combined: Path | None
+    skipped: tuple[tuple[str, str], ...]  # (学生, reason): not written
+    incomplete: tuple[tuple[str, str], ...]  # (file name, blank fields): written with blanks to fill by hand
+    seconds: float
+
+
+def file_names(ctxs: Sequence[dict[str, Any]], folder: Path) -> list[str]:
+    """班级_学号_姓名_三方协议.docx for each, safe on Windows and within MAX_PATH in `folder` (the class name is
+    shortened first, the folder never); the same name twice gets (2), (3)… (Windows ignores case)."""
+    room = name_room(folder)
+    if room < MIN_NAME_ROOM:
+        raise ValidationError(
+            "folder",
+            f"所选文件夹的路径太长（{path_chars(str(Path(folder).absolute()))} 个字符），"
+            f"Windows 的完整路径不能超过 {MAX_PATH_CHARS + 1} 个字符。"
+            "请选择路径较短的文件夹（如 D:\\三方协议）。",
+        )
+    names, taken = [], {COMBINED_NAME.casefold()}
+    for ctx in ctxs:
+        st = ctx["student"]
+        parts = [v.strip() for v in (st["class_name"], st["student_no"], st["name"])]
+        n = 1
+        while True:
+            suffix = f"_{KIND}{f'({n})' if n > 1 else ''}.docx"
+            name = fit_filename(parts, suffix, room)
+            if name.casefold() not in taken:
+                break
+            n += 1
+        taken.add(name.casefold())
+        names.append(name)
+    return names
+
+
+def _who(ctx: dict[str, Any]) -> str:
+    st = ctx["student"]
+    return f"{st['class_name'].strip()} {st['name'].strip()}（{st['student_no'].strip()}）".strip()
+
+
+def _scrubbed(e: AppError, ctx: dict[str, Any]) -> AppError:
+    """The error without the student's ID number or phones in its detail (the detail goes to the log)."""
+    st = ctx["student"]
+    for secret in (st["id_number"], st["phone"], st["guardian_phone"]):
+        if secret.strip():
+            e.detail = e.detail.replace(secret, "***")
+    return e
+
+
+def write_tripartite_batch(
+    s: Session,
+    internship_ids: Sequence[str],
+    folder: Path,
+    *,
+    template: Path | None = None,
+    combined: bool = False,
+    progress: Progress = noop,
+    cancel: threading.Event | None = None,
+    today: dt.date | None = None,
+) -> BatchResult:
+    """One 三方协议 per internship in `folder`, each written atomically; with `combined`, also
+    三方协议_合并打印.docx with each agreement on new pages. The template is checked and filled for the first
+    internship before any file is written: a broken template writes nothing. An internship the template
+    cannot be filled for (or whose file is open in Word) is skipped and listed. Cancelling keeps the files
+    already written and raises BatchCancelled listing them; the combined document is then not written."""
+    started = time.monotonic()
+    if not internship_ids:
+        raise ValidationError("internships", "没有选择实习记录。")
+    name = Path(template).name if template is not None else f"内置{KIND}模板"
+    data = template_bytes(template if template is not None else builtin_template(), name)
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ValidationError("folder", f"“{folder}”不是文件夹。")
+    ctxs = contexts(s, internship_ids, today=today)
+    names = file_names(ctxs, folder)
+    try:
+        first = fill_docx(data, ctxs[0], name=name)  # a broken template fails here, before any file
+    except AppError as e:
+        raise _scrubbed(e, ctxs[0]) from None
+    folder.mkdir(parents=True, exist_ok=True)
+    files: list[Path] = []
+    skipped: list[tuple[str, str]] = []
+    incomplete: list[tuple[str, str]] = []
+    merged: Combined | None = None
+    share = 0.9 if combined else 1.0
+    for i, (ctx, file_name) in enumerate(zip(ctxs, names, strict=True)):
+        progress(share * i / len(ctxs), f"正在生成第 {i + 1}/{len(ctxs)} 份：{file_name}")
+        if cancel is not None and cancel.is_set():
+            raise BatchCancelled(tuple(files))
+        try:
+            tpl = first if i == 0 else fill_docx(data, ctx, name=name)
+            files.append(save_rendered(tpl, folder / file_name, name=name))
+        except AppError as e:
+            skipped.append((_who(ctx), _scrubbed(e, ctx).message))
+            continue
+        if blanks := blank_fields(ctx):
+            incomplete.append((file_name, "、".join(blanks)))
+        if combined:
+            if merged is None:
+                merged = Combined(tpl.docx)
+            else:
+                merged.append(tpl.docx)
+    combined_path = None
+    if merged is not None:
+        if cancel is not None and cancel.is_set():
+            raise BatchCancelled(tuple(files))
+        progress(share, f"正在生成合并打印版（{merged.count} 份）…")
+        combined_path = save_rendered(merged, folder / COMBINED_NAME, name=name)
+    progress(1.0, f"已生成 {len(files)} 份{KIND}")
+    return BatchResult(
+        folder=folder,
+        files=tuple(files),
+        combined=combined_path,
+        skipped=tuple(skipped),
+        incomplete=tuple(incomplete),
+        seconds=time.monotonic() - started,
+    )
