@@ -98,7 +98,7 @@ class TeachersPage(ListPage):
     search_hint = "搜索姓名、工号、拼音首字母、专业或所在企业"
     columns = COLUMNS
     default_sort = ("kind", False)
-    watched = ("teacher", "enterprise_practice", "enterprise", "settings", "attachment")
+    watched = ("teacher", "enterprise_practice", "enterprise", "settings")
 
     def make_model(self) -> LazyTableModel:
         return TeacherModel()
