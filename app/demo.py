@@ -22,6 +22,7 @@ from app.db.models import Enterprise
 from app.demo_bases import fill_bases
 from app.demo_cooperation import fill_cooperation
 from app.demo_funds import fill_funds
+from app.demo_internships import fill_internships
 from app.demo_teachers import fill_teachers
 from app.domain.codes import USCC_ALPHABET, uscc_check_char
 from app.domain.names import name_key, pinyin_keys
@@ -379,6 +380,8 @@ def fill_demo(
     )
     at = 0.997 if size == "small" else 1.0
     counts.update(fill_bases(s, seed=seed, today=today, progress=progress, cancel=cancel, at=at))
+    at = 0.998 if size == "small" else 1.0
+    counts.update(fill_internships(s, seed=seed, today=today, progress=progress, cancel=cancel, at=at))
     progress(1.0, "演示数据已生成")
     return counts
 

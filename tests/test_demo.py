@@ -87,7 +87,14 @@ def test_small_fill_cooperation_triggers_every_reminder(small_db: Database) -> N
         "teacher_practice_short",
         "group_organizations",
         "group_no_activity",
+        "internship_INT-INSURANCE",  # the second-years' 认识实习 next month, one placement insured too short
+        "internship_INT-GRADE",  # a first-year student planned for a placement
+        "internship_INT-EVALUATION",
+        "internship_INT-LOW-SCORE",
+        "internship_INT-PAY",
+        "internship_INT-HOURS",
     }
+    assert counts["学生"] == 384 and counts["就业记录"] == 96 and counts["企业月度评价"] > 1000
     assert all(tiers.values()) and sum(tiers.values()) == 12
     assert counts["教师"] == 46 and counts["工作室"] == 4 and counts["行业组织"] == 4
     assert counts["成果"] and counts["企业培训"]
