@@ -486,12 +486,114 @@ def base_usage_summary() -> Document:
     return doc
 
 
+# ---------------------------------------------------------------- 毕业生就业质量报告 (H第十三条)
+
+
+def _figure_table(doc, label_head: str, loop: str, var: str, label: str, total: bool) -> None:
+    """专业 / 毕业生数 / 就业人数 / 就业率 / 对口人数 / 专业对口率 / 平均月薪 with a {%tr for %} row."""
+    widths = [1.2, 3.3, 1.6, 1.6, 1.9, 1.6, 1.9, 2.5]  # 15.6 cm: the text width
+    t = table(doc, 5 if total else 4, widths)
+    head = ("序号", label_head, "毕业生数", "就业人数", "就业率", "对口人数", "专业对口率", "平均月薪（元）")
+    for cell, text in zip(t.rows[0].cells, head, strict=True):
+        cell_text(cell, text, bold=True, center=True, size=WU)
+    cell_text(t.rows[1].cells[0], f"{{%tr for {var} in {loop} %}}", size=WU)
+    keys = ("graduates", "employed", "employment_rate", "related", "related_rate", "average_salary")
+    values = (f"{{{{ {var}.index }}}}", f"{{{{ {var}.{label} }}}}", *(f"{{{{ {var}.{k} }}}}" for k in keys))
+    for i, (cell, text) in enumerate(zip(t.rows[2].cells, values, strict=True)):
+        cell_text(cell, text, center=i != 1, size=WU)
+    cell_text(t.rows[3].cells[0], "{%tr endfor %}", size=WU)
+    if total:
+        row = ("", "合计", *(f"{{{{ total.{k} }}}}" for k in keys))
+        for cell, text in zip(t.rows[4].cells, row, strict=True):
+            cell_text(cell, text, bold=bool(text), center=True, size=WU)
+    for i in (0, 2) + ((4,) if total else ()):
+        row_height(t.rows[i], 0.8 if i != 2 else 0.7)
+    keep_together(t, with_next=False)
+
+
+def employment_report() -> Document:
+    doc = new_document("毕业生就业质量报告")
+    doc.add_paragraph()
+    title(doc, "{{ college }}")
+    title(doc, "{{ year }}届毕业生就业质量报告")
+    centered(doc, "{{ party_a }}", font=FANGSONG, size=SI)
+    centered(doc, "{{ today }}", font=FANGSONG, size=SI)
+    doc.add_paragraph()
+
+    heading(doc, "一、总体就业情况")
+    body(
+        doc,
+        "{{ college }}{{ year }}届共有毕业生{{ total.graduates }}人，分布在{{ major_count }}个专业。"
+        "截至统计日，已就业（含升学、参军入伍）{{ total.employed }}人，就业率{{ total.employment_rate }}；"
+        "在有就业单位的{{ total.with_employer }}人中，专业对口{{ total.related }}人，"
+        "专业对口率{{ total.related_rate }}；平均月薪{{ total.average_salary }}元。",
+    )
+
+    heading(doc, "二、各专业就业情况")
+    _figure_table(doc, "专业", "majors", "m", "name", total=True)
+    body(
+        doc,
+        "注：就业率 = 就业人数 ÷ 毕业生数（就业状态不是“待就业”即计为就业）；专业对口率 = 对口人数 ÷ "
+        "有就业单位的人数（协议就业、灵活就业、自主创业）；平均月薪只计填写了月薪的毕业生。"
+        "没有分母时显示“—”。",
+        indent=False,
+    )
+
+    heading(doc, "三、毕业去向")
+    t = table(doc, 4, [5.0, 3.0, 3.5])
+    for cell, text in zip(t.rows[0].cells, ("毕业去向", "人数", "占毕业生比例"), strict=True):
+        cell_text(cell, text, bold=True, center=True)
+    cell_text(t.rows[1].cells[0], "{%tr for s in statuses %}")
+    for cell, text in zip(t.rows[2].cells, ("{{ s.status }}", "{{ s.count }}", "{{ s.share }}"), strict=True):
+        cell_text(cell, text, center=True)
+    cell_text(t.rows[3].cells[0], "{%tr endfor %}")
+    row_height(t.rows[0], 0.8)
+    row_height(t.rows[2], 0.7)
+    keep_together(t, with_next=False)
+
+    heading(doc, "四、主要就业单位")
+    tag(doc, "{%p if employers %}")
+    body(doc, "本届毕业生在{{ employer_count }}家单位就业，接收人数较多的单位有：")
+    t = table(doc, 4, [1.5, 8.0, 2.2, 2.5])
+    for cell, text in zip(t.rows[0].cells, ("序号", "单位名称", "人数", "其中对口"), strict=True):
+        cell_text(cell, text, bold=True, center=True)
+    cell_text(t.rows[1].cells[0], "{%tr for e in employers %}")
+    cells = ("{{ e.index }}", "{{ e.name }}", "{{ e.count }}", "{{ e.related }}")
+    for i, (cell, text) in enumerate(zip(t.rows[2].cells, cells, strict=True)):
+        cell_text(cell, text, center=i != 1)
+    cell_text(t.rows[3].cells[0], "{%tr endfor %}")
+    row_height(t.rows[0], 0.8)
+    row_height(t.rows[2], 0.7)
+    keep_together(t, with_next=False)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if not employers %}")
+    body(doc, "本届暂无登记就业单位的毕业生。")
+    tag(doc, "{%p endif %}")
+
+    for head, hint in (
+        ("五、就业质量分析", "（请填写：就业结构、薪酬水平、专业相关度、用人单位评价等方面的分析。）"),
+        (
+            "六、存在问题与改进措施",
+            "（请填写：就业工作和人才培养中存在的问题，以及对专业设置和教学的反馈。）",
+        ),
+    ):
+        heading(doc, head)
+        body(doc, hint)
+    doc.add_paragraph()
+    for text in ("{{ college }}（盖章）", "{{ today }}"):
+        p = body(doc, text, indent=False)
+        p.paragraph_format.left_indent = Cm(8.5)
+        p.paragraph_format.keep_with_next = True
+    return doc
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     for name, build in (
         ("agreement.docx", agreement),
         ("project_report.docx", report),
         ("base_usage_summary.docx", base_usage_summary),
+        ("employment_report.docx", employment_report),
     ):
         build().save(OUT / name)
         print(f"wrote {OUT / name}")
