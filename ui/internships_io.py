@@ -1,0 +1,99 @@
+"""Excel for the 学生实习 page: 企业月度评价 imported through the shared preview (ui/dialogs/import_dialog.py:
+every row with its problems, then the valid rows in one transaction). Rows for months already evaluated are
+updated only if the user says so (update_existing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.errors import Cancelled
+from app.io import internships_xlsx
+from app.io.importing import ImportPreview
+from app.services.common import Changes
+from ui.dialogs.import_dialog import ImportDialog
+from ui.errors import show_error
+from ui.files import Progress, ask_open
+from ui.ops import ReadOp, WriteOp
+
+
+def ask_update(parent: QWidget, existing: int) -> bool | None:
+    """Whether to overwrite the months already evaluated: True, False, or None (cancel)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("已有企业评价")
+    box.setText(f"其中 {existing} 行对应的月份已经登记过企业评价。")
+    box.setInformativeText("用文件中的评分更新这些月份，还是保留原来的评价、只导入新的月份？")
+    update = box.addButton("更新已有评价", QMessageBox.ButtonRole.YesRole)
+    keep = box.addButton("保留原评价", QMessageBox.ButtonRole.NoRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.exec()
+    clicked = box.clickedButton()
+    return True if clicked is update else False if clicked is keep else None
+
+
+class EvaluationImportDialog(ImportDialog):
+    """The shared import preview, importing 企业月度评价."""
+
+    def __init__(self, parent: QWidget | None, path: Path, preview: ImportPreview) -> None:
+        super().__init__(parent, path, preview)
+        self.setWindowTitle(f"导入企业月度评价预览 — {path.name}")
+        self.existing = internships_xlsx.existing_count(preview)
+        self.import_button.setText(f"导入 {len(preview.valid_rows)} 条企业评价")
+
+    @Slot()
+    def do_import(self) -> None:
+        update = ask_update(self, self.existing) if self.existing else False
+        if update is None:
+            return
+        self.import_button.setEnabled(False)
+        preview = self.preview
+        self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} 条企业评价…")
+        cancel = self._progress.cancel
+        op = WriteOp(
+            self,
+            lambda s, report, _c: internships_xlsx.import_evaluations(
+                s, preview, update_existing=update, progress=report, cancel=cancel
+            ),
+        )
+        op.with_progress(self._progress.update).success(self._done).failure(self._failed).run()
+
+    def _done(self, changes: Changes) -> None:
+        self._progress.close()
+        self.imported = changes
+        text = f"已导入 {changes.count} 条企业月度评价，各实习的预警已随之更新。"
+        if changes.warnings:
+            text += "\n\n提示：\n" + "\n".join(changes.warnings[:10])
+        QMessageBox.information(self, "导入完成", text)
+        self.accept()
+
+
+def check_file(parent: QWidget, path: Path) -> None:
+    """Read and check the file on the worker, then show the preview (nothing is written before 导入)."""
+    progress = Progress(parent, f"正在检查 {path.name}…")
+
+    def done(preview: ImportPreview) -> None:
+        progress.close()
+        EvaluationImportDialog(parent, path, preview).exec()
+
+    def failed(exc: BaseException) -> None:
+        progress.close()
+        if not isinstance(exc, Cancelled):
+            show_error(parent, exc, "无法导入")
+
+    op = ReadOp(
+        parent,
+        lambda s, report, _c: internships_xlsx.read_evaluations(
+            s, path, progress=report, cancel=progress.cancel
+        ),
+    )
+    op.with_progress(progress.update).success(done).failure(failed).run()
+
+
+def import_evaluations(parent: QWidget) -> None:
+    path = ask_open(parent, "选择要导入的企业月度评价（Excel：学号、月份、评分…）", "import_evaluations")
+    if path is not None:
+        check_file(parent, path)
