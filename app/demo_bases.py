@@ -136,7 +136,7 @@ class _Bases:
                 starts_on=start,
                 ends_on=start + dt.timedelta(days=length - 1),
                 students=count,
-                person_days=count * length - self.rng.randint(0, count),
+                person_days=count * length - (self.rng.randint(0, count // 4) if length > 1 else 0),
                 teachers="、".join(self.rng.sample(TEACHERS, self.rng.randint(1, 3))),
             ),
         )
