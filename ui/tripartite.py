@@ -1,0 +1,224 @@
+"""批量生成三方协议: the dialog the internships page opens for the selected internships — the folder (the last
+one remembered), 同时生成合并打印版, 内置模板 or a chosen .docx — then the batch on the database worker with a
+progress dialog and 取消 (the window stays responsive), and at the end a box that offers to open the folder.
+
+    generate_tripartite(self, ids)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl, Signal, Slot
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.docs import internship as docs
+from app.errors import BatchCancelled, Cancelled
+from ui import files
+from ui.documents import ask_template
+from ui.errors import show_error
+from ui.ops import ReadOp
+from ui.settings import ui_settings
+
+FOLDER_KEY = "folders/tripartite"
+
+
+def last_folder() -> str:
+    folder = str(ui_settings().value(FOLDER_KEY, "") or "")
+    return folder if folder and Path(folder).is_dir() else files.last_folder("docs")
+
+
+class TripartiteDialog(QDialog):
+    """Where and how to write the 三方协议 of `internship_ids`; 生成 runs the batch."""
+
+    batch_finished = Signal(object)  # BatchResult, or the exception (BatchCancelled when cancelled)
+
+    def __init__(self, parent: QWidget | None, internship_ids: list[str]) -> None:
+        super().__init__(parent)
+        self.ids = list(internship_ids)
+        self.template: Path | None = None
+        self.progress: files.Progress | None = None
+        self.result_box: QMessageBox | None = None
+        self.setWindowTitle("生成三方协议")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"为选中的 {len(self.ids)} 条实习记录各生成一份三方协议。\n"
+            "文件名为“班级_学号_姓名_三方协议.docx”；协议中有学生的完整身份证号和电话，请妥善保管。"
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+
+        row = QHBoxLayout()
+        row.addWidget(QLabel("保存到文件夹："))
+        self.folder_edit = QLineEdit(last_folder())
+        row.addWidget(self.folder_edit, 1)
+        browse = QPushButton("浏览…")
+        browse.clicked.connect(self.browse)
+        row.addWidget(browse)
+        layout.addLayout(row)
+
+        self.combined_check = QCheckBox("同时生成合并打印版（全部协议在一个文件中，每份另起一页）")
+        layout.addWidget(self.combined_check)
+
+        self.builtin_radio = QRadioButton("内置模板（参照教育部示范文本）")
+        self.custom_radio = QRadioButton("选择模板…")
+        self.builtin_radio.setChecked(True)
+        group = QButtonGroup(self)
+        group.addButton(self.builtin_radio)
+        group.addButton(self.custom_radio)
+        self.custom_radio.clicked.connect(self.choose_template)
+        self.template_label = QLabel("")
+        self.template_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        save_builtin = QPushButton("另存内置模板（在 Word 中修改）…")
+        save_builtin.clicked.connect(self.save_builtin)
+        templates = QHBoxLayout()
+        templates.addWidget(QLabel("模板："))
+        templates.addWidget(self.builtin_radio)
+        templates.addWidget(self.custom_radio)
+        templates.addStretch(1)
+        layout.addLayout(templates)
+        chosen = QHBoxLayout()
+        chosen.addWidget(self.template_label, 1)
+        chosen.addWidget(save_builtin)
+        layout.addLayout(chosen)
+
+        buttons = QDialogButtonBox()
+        self.generate_button = buttons.addButton("生成", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        buttons.accepted.connect(self.generate)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.generate_button.setEnabled(bool(self.ids))
+
+    # ---------------------------------------------------------------- choices
+
+    @Slot()
+    def browse(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "选择保存三方协议的文件夹", self.folder_edit.text())
+        if folder:
+            self.folder_edit.setText(folder)
+
+    @Slot()
+    def choose_template(self) -> None:
+        template = ask_template(self)
+        if template is None and self.template is None:
+            self.builtin_radio.setChecked(True)
+            return
+        if template is not None:
+            self.set_template(template)
+
+    def set_template(self, template: Path | None) -> None:
+        self.template = template
+        (self.custom_radio if template else self.builtin_radio).setChecked(True)
+        self.template_label.setText(f"已选择：{template.name}" if template else "")
+        self.template_label.setToolTip(str(template or ""))
+
+    @Slot()
+    def save_builtin(self) -> None:
+        from ui.documents import WORD_FILTER
+
+        path = files.ask_save(self, "另存内置模板", "docs", "三方协议模板.docx", WORD_FILTER)
+        if path is None:
+            return
+        try:
+            docs.save_builtin_template(path)
+        except Exception as e:  # shown to the user, never lost
+            show_error(self, e, "保存模板失败")
+            return
+        files.offer_open(self, path, f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“选择模板…”生成协议。")
+
+    # ---------------------------------------------------------------- the batch
+
+    @Slot()
+    def generate(self) -> None:
+        text = self.folder_edit.text().strip()
+        if not text:
+            QMessageBox.information(self, "生成三方协议", "请先选择保存到哪个文件夹。")
+            return
+        folder = Path(text)
+        ui_settings().setValue(FOLDER_KEY, str(folder))
+        ids, combined = self.ids, self.combined_check.isChecked()
+        template = self.template if self.custom_radio.isChecked() else None
+        self.generate_button.setEnabled(False)
+        self.progress = progress = files.Progress(self, f"正在生成 {len(ids)} 份三方协议…")
+        cancel = progress.cancel
+        op = ReadOp(
+            self,
+            lambda s, report, _c: docs.write_tripartite_batch(
+                s, ids, folder, template=template, combined=combined, progress=report, cancel=cancel
+            ),
+        )
+        op.with_progress(progress.update).success(self._done).failure(self._failed).run()
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+        self.generate_button.setEnabled(True)
+
+    def _done(self, result: docs.BatchResult) -> None:
+        self._close_progress()
+        lines = [f"已生成 {len(result.files)} 份三方协议到\n{result.folder}"]
+        if result.combined is not None:
+            lines.append(f"合并打印版：{result.combined.name}")
+        if result.skipped:
+            lines.append(f"\n未生成 {len(result.skipped)} 份：")
+            lines += [f"  {who}：{why}" for who, why in result.skipped[:10]]
+        if result.incomplete:
+            lines.append(f"\n{len(result.incomplete)} 份有留空待手写的内容：")
+            lines += [f"  {name}：{blanks}" for name, blanks in result.incomplete[:10]]
+            if len(result.incomplete) > 10:
+                lines.append(f"  ……另有 {len(result.incomplete) - 10} 份")
+        self.result_box = offer_folder(self.parentWidget(), result.folder, "\n".join(lines))
+        self.batch_finished.emit(result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._close_progress()
+        if isinstance(exc, BatchCancelled):
+            folder = Path(self.folder_edit.text().strip())
+            self.result_box = offer_folder(self, folder, exc.message, title="已取消")
+        elif not isinstance(exc, Cancelled):
+            show_error(self, exc, "生成三方协议失败")
+        self.batch_finished.emit(exc)
+
+
+def offer_folder(parent: QWidget | None, folder: Path, text: str, *, title: str = "完成") -> QMessageBox:
+    """A box with 打开文件夹 and 关闭, shown without blocking (window-modal); returned for tests."""
+    box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.NoButton, parent)
+    open_button = box.addButton("打开文件夹", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+    def clicked(button) -> None:
+        if button is open_button:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    box.buttonClicked.connect(clicked)
+    box.setWindowModality(Qt.WindowModality.WindowModal)
+    box.show()
+    return box
+
+
+def generate_tripartite(parent: QWidget | None, internship_ids: list[str]) -> TripartiteDialog:
+    """Open the 生成三方协议 dialog for these internships (window-modal, not blocking); returns it."""
+    dlg = TripartiteDialog(parent, internship_ids)
+    dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dlg.setWindowModality(Qt.WindowModality.WindowModal)
+    dlg.show()
+    return dlg
