@@ -59,8 +59,9 @@ def test_ctrl_n_and_ctrl_f_follow_the_page(window, qtbot, monkeypatch):
     assert window.new_action.text() == "编制预算…"
     window.funds.show_ledger()
     assert window.new_action.text() == "新建经费记录…"
-    assert [window.pages.index(p) for p in (window.funds, window.assets)] == [4, 5]  # Ctrl+5, Ctrl+6
-    assert len(window.pages) <= 9  # Ctrl+1..9 reach every page
+    go = {a.text(): a.shortcut().toString() for a in window.go_menu.actions()}
+    assert [go[p.title] for p in window.pages[:9]] == [f"Ctrl+{i}" for i in range(1, 10)]
+    assert set(go) == {p.title for p in window.pages}  # the later pages from 转到 (and the list)
     window._goto(window.trash)  # a page that creates nothing
     assert not window.new_action.isEnabled()
 
@@ -76,3 +77,17 @@ def test_no_two_actions_share_a_shortcut(window):
     clashes = {k: v for k, v in seen.items() if len(v) > 1}
     assert not clashes
     assert {"Ctrl+N", "Ctrl+F", "Ctrl+Shift+N"} <= set(seen)
+
+
+def test_reminders_open_teachers_and_groups(window, monkeypatch):
+    """工作台 reminders of teachers and 专业群 lead to their pages (app/services/reminders.py target_of)."""
+    calls: list[tuple[str, str]] = []
+    monkeypatch.setattr(window.teachers, "open_teacher", lambda i: calls.append(("teacher", i)))
+    monkeypatch.setattr(window.industry, "open_group", lambda i: calls.append(("group", i)))
+    monkeypatch.setattr(window.industry, "open_organization", lambda i: calls.append(("organization", i)))
+    window.open_record("teacher", "t1")
+    assert window.stack.currentWidget() is window.teachers
+    window.open_record("organization", "", "group:g1")
+    window.open_record("organization", "o1", "activities")
+    assert window.stack.currentWidget() is window.industry
+    assert calls == [("teacher", "t1"), ("group", "g1"), ("organization", "o1")]

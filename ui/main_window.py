@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QTabWidget,
     QWidget,
 )
 
@@ -25,8 +26,11 @@ from ui.pages.assets import AssetsPage
 from ui.pages.dashboard import DashboardPage
 from ui.pages.enterprises import EnterprisesPage
 from ui.pages.funds import FundsPage
+from ui.pages.industry import IndustryPage
+from ui.pages.outcomes import OutcomesPage
 from ui.pages.projects import ProjectsPage
 from ui.pages.settings import SettingsPage
+from ui.pages.teachers import TeachersPage
 from ui.pages.trash import TrashPage
 from ui.pages.visits import VisitsPage
 from ui.settings import ui_settings
@@ -70,6 +74,9 @@ class MainWindow(QMainWindow):
         self.enterprises = EnterprisesPage()
         self.agreements = AgreementsPage()
         self.projects = ProjectsPage()
+        self.teachers = TeachersPage()
+        self.industry = IndustryPage()
+        self.outcomes = OutcomesPage()
         self.funds = FundsPage()
         self.assets = AssetsPage()
         self.visits = VisitsPage()
@@ -80,9 +87,12 @@ class MainWindow(QMainWindow):
             self.enterprises,
             self.agreements,
             self.projects,
+            self.teachers,
             self.funds,
             self.assets,
             self.visits,
+            self.industry,
+            self.outcomes,
             self.trash,
             self.settings_page,
         ]
@@ -98,9 +108,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         for i, page in enumerate(self.pages):
             item = QListWidgetItem(page.title)
-            item.setToolTip(f"{page.title}（Ctrl+{i + 1}）")
+            item.setToolTip(f"{page.title}（Ctrl+{i + 1}）" if i < 9 else page.title)
             self.nav.addItem(item)
             self.stack.addWidget(page)
+            if isinstance(getattr(page, "tabs", None), QTabWidget):  # Ctrl+N's text follows the tab
+                page.tabs.currentChanged.connect(self._tab_changed)
         self.nav.currentRowChanged.connect(self._page_changed)
         central = QWidget()
         lay = QHBoxLayout(central)
@@ -111,7 +123,6 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.dashboard.open_record.connect(self.open_record)
         self.funds.new_project_wanted.connect(lambda: self._goto(self.projects).new_project())
-        self.funds.tabs.currentChanged.connect(self._funds_tab_changed)
 
         self.db_label = QLabel(f"数据库：{db.path}")
         self.db_label.setToolTip("当前打开的数据库文件（启动时可用 --db 指定其他文件）")
@@ -146,9 +157,10 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "编制预算…", "", lambda: self._goto(self.funds).show_budgets().new_budget())
         self._action(edit_menu, "新建资产…", "", lambda: self._goto(self.assets).new_record())
         self._action(edit_menu, "记录企业走访…", "Ctrl+Shift+N", self.quick_visit)
-        go_menu = self.menuBar().addMenu("转到(&G)")
+        self.go_menu = go_menu = self.menuBar().addMenu("转到(&G)")
         for i, page in enumerate(self.pages):
-            self._action(go_menu, page.title, f"Ctrl+{i + 1}", lambda _c=False, p=page: self._goto(p))
+            shortcut = f"Ctrl+{i + 1}" if i < 9 else ""
+            self._action(go_menu, page.title, shortcut, lambda _c=False, p=page: self._goto(p))
         help_menu = self.menuBar().addMenu("帮助(&H)")
         self._action(help_menu, "关于", "", self.about)
 
@@ -174,9 +186,11 @@ class MainWindow(QMainWindow):
             page.focus_view()
 
     @Slot(int)
-    def _funds_tab_changed(self, _index: int) -> None:
-        """台账 ↔ 预算执行: Ctrl+N's text follows (新建经费记录 / 编制预算)."""
-        if self.stack.currentWidget() is self.funds:
+    def _tab_changed(self, _index: int) -> None:
+        """A page's tab changed (台账 ↔ 预算执行, 成果 ↔ 培训 …): Ctrl+N's text follows."""
+        tabs = self.sender()
+        page = self.stack.currentWidget()
+        if getattr(page, "tabs", None) is tabs:
             self._page_changed(self.nav.currentRow())
 
     @Slot()
@@ -214,6 +228,12 @@ class MainWindow(QMainWindow):
             self._goto(self.funds).show_ledger().show_record(record_id)
         elif record_type == "asset":
             self._goto(self.assets).open_asset(record_id)
+        elif record_type == "teacher":
+            self._goto(self.teachers).open_teacher(record_id)
+        elif record_type == "organization" and tab.startswith("group:"):
+            self._goto(self.industry).open_group(tab.removeprefix("group:"))
+        elif record_type == "organization":
+            self._goto(self.industry).open_organization(record_id)
 
     def open_budget(self, budget_id: str) -> None:
         """The 预算执行 view filtered to the budget's project and year, its line selected, its form open."""
@@ -256,21 +276,15 @@ class MainWindow(QMainWindow):
         geometry = s.value("main/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
-        self.enterprises.restore_state(s)
-        self.visits.restore_state(s)
-        self.projects.restore_state(s)
-        self.agreements.restore_state(s)
-        self.funds.restore_state(s)
-        self.assets.restore_state(s)
+        for page in self.pages:
+            if hasattr(page, "restore_state"):
+                page.restore_state(s)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = ui_settings()
         s.setValue("main/geometry", self.saveGeometry())
-        self.enterprises.save_state(s)
-        self.visits.save_state(s)
-        self.projects.save_state(s)
-        self.agreements.save_state(s)
-        self.funds.save_state(s)
-        self.assets.save_state(s)
+        for page in self.pages:
+            if hasattr(page, "save_state"):
+                page.save_state(s)
         context().wait()
         super().closeEvent(event)

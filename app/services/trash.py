@@ -13,6 +13,7 @@ uses them).
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -130,11 +131,7 @@ def with_attachments(owner_type: str) -> Callable[[Session, Any], None]:
     return purge
 
 
-# The areas register their kinds (imported last: they use the names above).
-from app.services import (  # noqa: E402, F401
-    trash_bases,
-    trash_cooperation,
-    trash_funds,
-    trash_internships,
-    trash_teachers,
-)
+# The areas register their kinds, imported last (they use the names above) and in the order the 回收站 lists
+# them (enterprises first).
+for _area in ("trash_cooperation", "trash_funds", "trash_teachers", "trash_bases", "trash_internships"):
+    importlib.import_module(f"app.services.{_area}")
