@@ -426,7 +426,7 @@ def base_usage_summary() -> Document:
     )
 
     heading(doc, "二、基地使用明细")
-    widths = [1.1, 4.6, 2.6, 1.6, 1.5, 1.8, 2.4]
+    widths = [1.2, 5.2, 2.9, 1.4, 1.4, 1.6, 1.9]
     t = table(doc, 5, widths)
     head = ("序号", "基地名称", "活动类型", "人次", "天数", "人天", "指导教师（人次）")
     for cell, text in zip(t.rows[0].cells, head, strict=True):

@@ -151,7 +151,7 @@ def _clean(text: str) -> str:
 
 
 def _period(start: dt.date | None, end: dt.date | None) -> str:
-    if start and end:
+    if start and end and start != end:
         return f"{cn_date(start)}至{cn_date(end)}"
     return cn_date(start or end, "日期未填写")
 

@@ -268,6 +268,7 @@ class BaseDialog(FieldErrors, QDialog):
         self.usage_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.usage_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.usage_table.verticalHeader().setVisible(False)
+        self.usage_table.verticalHeader().setDefaultSectionSize(26)
         header = self.usage_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -311,8 +312,8 @@ class BaseDialog(FieldErrors, QDialog):
                 item.setData(Qt.ItemDataRole.UserRole, u.id)
                 if 4 <= c <= 6:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if c == 7 and u.note:
-                    item.setToolTip(u.note)
+                if c == 7:
+                    item.setToolTip("\n".join(x for x in (u.teachers, u.note) if x))
                 self.usage_table.setItem(r, c, item)
         auto = [x for x in usage.lines if x.source == "实习记录"]
         if auto:
