@@ -38,23 +38,28 @@ from sqlalchemy.orm import Session
 from app.db.models import Enterprise, EnterprisePractice, Major, Teacher
 from app.domain.names import name_key
 from app.errors import ValidationErrors
-from app.io.importing import ImportPreview, ImportRow, make_row, read_rows, refuse_if_changed, row_warnings
+from app.io.importing import (
+    ImportPreview,
+    ImportRow,
+    ids_by_name,
+    make_row,
+    read_file,
+    refuse_if_changed,
+    row_warnings,
+)
 from app.io.xlsx import (
     DATE_FORMAT,
-    bulk_gc,
     cell_bool,
     cell_date,
     cell_text,
-    find_sheet,
     lost_digits,
-    open_workbook,
     save_workbook_atomic,
     set_print_layout,
     set_widths,
     style_header,
     write_cell,
 )
-from app.progress import Progress, noop_progress, tick
+from app.progress import Progress
 from app.services.common import Changes
 from app.services.teachers import (
     PracticeData,
@@ -96,45 +101,6 @@ KIND_WORDS = {
 }
 _KINDS = {w: kind for kind, words in KIND_WORDS.items() for w in words}
 _MONTH_ONLY = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*月?|\d{6}")
-
-
-def _columns(header: Any) -> dict[str, str]:
-    return {f: header.texts[c] for c, f in header.fields.items()}
-
-
-def _by_name(s: Session, model: type) -> dict[str, str]:
-    """name key → id of the live records (the first by name when two share a key)."""
-    out: dict[str, str] = {}
-    for rid, name in s.execute(
-        select(model.id, model.name).where(model.deleted_at.is_(None)).order_by(model.name)
-    ):
-        out.setdefault(name_key(name), rid)
-    return out
-
-
-def _read_file(
-    s: Session,
-    path: Path,
-    fields: dict[str, tuple[str, ...]],
-    required: set[str],
-    make_reader: Callable[[dict[str, str]], Callable[[int, dict[str, Any]], ImportRow]],
-    progress: Progress | None,
-    cancel: threading.Event | None,
-) -> ImportPreview:
-    path = Path(path)
-    report = progress or noop_progress
-    tick(report, cancel, 0.0, "正在打开文件…")
-    wb = open_workbook(path)
-    try:
-        with bulk_gc():
-            ws, header = find_sheet(wb, fields, required, file_name=path.name)
-            preview = read_rows(
-                ws, header, make_reader(_columns(header)), path=path, report=report, cancel=cancel
-            )
-    finally:
-        wb.close()
-    report(1.0, f"已检查 {len(preview.rows)} 行")
-    return preview
 
 
 # ---------------------------------------------------------------- teachers
@@ -222,10 +188,10 @@ def read_teachers(
     """Parse and check every row of a teachers file against the database. Nothing is written."""
 
     def reader(columns: dict[str, str]) -> Callable[[int, dict[str, Any]], ImportRow]:
-        ctx = _TeacherContext(s, columns, _by_name(s, Major), _by_name(s, Enterprise))
+        ctx = _TeacherContext(s, columns, ids_by_name(s, Major), ids_by_name(s, Enterprise))
         return lambda row, raw: _read_teacher(row, raw, ctx)
 
-    return _read_file(s, path, FIELDS_TEACHERS, {"name"}, reader, progress, cancel)
+    return read_file(path, FIELDS_TEACHERS, {"name"}, reader, progress=progress, cancel=cancel)
 
 
 def import_teachers(s: Session, preview: ImportPreview, *, progress: Progress | None = None) -> Changes:
@@ -337,11 +303,11 @@ def read_practice(
     }
 
     def reader(columns: dict[str, str]) -> Callable[[int, dict[str, Any]], ImportRow]:
-        ctx = _PracticeContext(s, columns, teachers, _by_name(s, Enterprise), existing)
+        ctx = _PracticeContext(s, columns, teachers, ids_by_name(s, Enterprise), existing)
         return lambda row, raw: _read_practice(row, raw, ctx)
 
-    return _read_file(
-        s, path, FIELDS_PRACTICE, {"staff_no", "starts_on", "ends_on"}, reader, progress, cancel
+    return read_file(
+        path, FIELDS_PRACTICE, {"staff_no", "starts_on", "ends_on"}, reader, progress=progress, cancel=cancel
     )
 
 

@@ -22,7 +22,7 @@ from app.services.outcomes import (
     AchievementRow,
     TrainingData,
     TrainingRow,
-    _rows,
+    outcome_rows,
 )
 
 
@@ -80,7 +80,7 @@ def _by_id(s: Session, model: Any, ids: Sequence[str], data: type, row: type) ->
     if not ids:
         return {}
     records = s.scalars(select(model).where(model.id.in_(list(ids)))).all()
-    return {r.id: r for r in _rows(s, records, data, row)}
+    return {r.id: r for r in outcome_rows(s, records, data, row)}
 
 
 def _count(s: Session, model: Any) -> int:
@@ -106,7 +106,7 @@ def achievement_count(s: Session) -> int:
 
 def get_achievement(s: Session, achievement_id: str) -> AchievementRow:
     record = get_or_raise(s, Achievement, achievement_id, "成果")
-    return _rows(s, [record], AchievementData, AchievementRow)[0]
+    return outcome_rows(s, [record], AchievementData, AchievementRow)[0]
 
 
 # ---------------------------------------------------------------- 培训
@@ -127,7 +127,7 @@ def training_count(s: Session) -> int:
 
 def get_training(s: Session, training_id: str) -> TrainingRow:
     record = get_or_raise(s, Training, training_id, "培训")
-    return _rows(s, [record], TrainingData, TrainingRow)[0]
+    return outcome_rows(s, [record], TrainingData, TrainingRow)[0]
 
 
 # ---------------------------------------------------------------- 学年

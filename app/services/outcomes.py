@@ -119,7 +119,7 @@ def restore_achievements(s: Session, ids: Sequence[str]) -> Changes:
     return restore(s, Achievement, ids)
 
 
-def _rows(s: Session, records: Sequence[Any], data_type: type, row_type: type) -> list[Any]:
+def outcome_rows(s: Session, records: Sequence[Any], data_type: type, row_type: type) -> list[Any]:
     """Rows of the lists: the record's data fields, its id, and the names of the enterprise and major it
     names (looked up for those records only, not the whole archive)."""
     ent_ids = {r.enterprise_id for r in records if r.enterprise_id}
@@ -142,7 +142,7 @@ def achievement_rows(s: Session, *, kind: str = "") -> list[AchievementRow]:
     stmt = select(Achievement).where(Achievement.deleted_at.is_(None)).order_by(Achievement.dated_on.desc())
     if kind:
         stmt = stmt.where(Achievement.kind == kind)
-    return _rows(s, s.scalars(stmt).all(), AchievementData, AchievementRow)
+    return outcome_rows(s, s.scalars(stmt).all(), AchievementData, AchievementRow)
 
 
 # ---------------------------------------------------------------- training
@@ -214,7 +214,7 @@ def restore_trainings(s: Session, ids: Sequence[str]) -> Changes:
 
 def training_rows(s: Session) -> list[TrainingRow]:
     stmt = select(Training).where(Training.deleted_at.is_(None)).order_by(Training.starts_on.desc())
-    return _rows(s, s.scalars(stmt).all(), TrainingData, TrainingRow)
+    return outcome_rows(s, s.scalars(stmt).all(), TrainingData, TrainingRow)
 
 
 # ---------------------------------------------------------------- 产学合作 figures per 学年
