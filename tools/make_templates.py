@@ -430,7 +430,7 @@ def base_usage_summary() -> Document:
     t = table(doc, 5, widths)
     head = ("序号", "基地名称", "活动类型", "人次", "天数", "人天", "指导教师（人次）")
     for cell, text in zip(t.rows[0].cells, head, strict=True):
-        cell_text(cell, text, bold=True, center=True)
+        cell_text(cell, text, bold=True, center=True, size=WU)
     cell_text(t.rows[1].cells[0], "{%tr for l in lines %}")
     values = (
         "{{ l.index }}",
@@ -442,12 +442,12 @@ def base_usage_summary() -> Document:
         "{{ l.teachers }}",
     )
     for cell, text in zip(t.rows[2].cells, values, strict=True):
-        cell_text(cell, text, center=text not in ("{{ l.base }}",))
+        cell_text(cell, text, center=text not in ("{{ l.base }}",), size=WU)
     cell_text(t.rows[3].cells[0], "{%tr endfor %}")
     total = ("", "合计", "", "{{ totals.students }}", "{{ totals.days }}", "{{ totals.person_days }}",
              "{{ totals.teachers }}")  # fmt: skip
     for cell, text in zip(t.rows[4].cells, total, strict=True):
-        cell_text(cell, text, bold=text == "合计", center=True)
+        cell_text(cell, text, bold=text == "合计", center=True, size=WU)
     for i in (0, 2, 4):
         row_height(t.rows[i], 0.8)
     keep_together(t, with_next=False)
