@@ -109,7 +109,10 @@ class InternshipFields:
     def _build_arrangement(self, bases: list[Choice]) -> QWidget:
         f = self.form
         page = QWidget()
-        form = QFormLayout(page)
+        outer = QVBoxLayout(page)
+        form = QFormLayout()
+        outer.addLayout(form)
+        outer.addStretch(1)
         self.enterprise = RecordPicker(
             enterprise_search, chosen_title="实习单位", placeholder="搜索合作企业名称、简称或拼音首字母"
         )
@@ -187,15 +190,18 @@ class InternshipFields:
         form.addRow("保险公司", f.with_error("insurer", self.insurer))
         form.addRow("保单号", f.with_error("policy_no", self.policy_no))
         self.insured_from, self.insured_to = OptionalDate(), OptionalDate()
-        form.addRow("保险期间", f.with_error("insured_from", row(self.insured_from, "至", self.insured_to)))
+        period = QVBoxLayout()
+        period.setSpacing(2)
+        period.addWidget(row(self.insured_from, "至", self.insured_to))
+        self.insurance_hint = hint_label()
+        period.addWidget(self.insurance_hint)
+        form.addRow("保险期间", f.with_error("insured_from", period))
         f.errors["insured_to"] = f.errors["insured_from"]
         self.paid_by = QComboBox()
         self.paid_by.addItem("（未填写）", "")
         for p in INSURANCE_PAYERS:
             self.paid_by.addItem(p, p)
         form.addRow("投保方", f.with_error("insurance_paid_by", row(self.paid_by)))
-        self.insurance_hint = hint_label()
-        form.addRow("", self.insurance_hint)
         v.addWidget(box)
         for w in (self.insurer, self.policy_no):
             w.textChanged.connect(self.refresh_hints)

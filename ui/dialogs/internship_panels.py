@@ -75,6 +75,9 @@ class RulesPanel(QWidget):
         self._steps_end = self.steps_row.count()
         self.steps_row.addStretch(1)
         v.addLayout(self.steps_row)
+        self.documents = QLabel()
+        self.documents.setStyleSheet("color:#555;")
+        v.addWidget(self.documents)
         self.summary = QLabel(wordWrap=True)
         self.summary.setStyleSheet("font-weight:bold;margin-top:6px;")
         v.addWidget(self.summary)
@@ -86,6 +89,9 @@ class RulesPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.list)
+        scroll.viewport().setAutoFillBackground(False)
+        self.list.setAutoFillBackground(False)
+        scroll.setStyleSheet("QScrollArea{background:transparent;}")
         v.addWidget(scroll, 1)
         self.problems: list[Problem] = []
 
@@ -103,6 +109,16 @@ class RulesPanel(QWidget):
             b.clicked.connect(lambda _c=False, to=to: self.step.emit(to))
             self.steps_row.insertWidget(self._steps_end + i, b)
             self.step_buttons[to] = b
+        docs = (
+            ("三方协议", row.has_tripartite),
+            ("家长知情同意书", row.has_consent),
+            ("安全教育记录", row.has_safety_record),
+        )
+        self.documents.setText(
+            "材料："
+            + "　".join(f"{name} {'✓' if on else '✗ 未存档'}" for name, on in docs)
+            + "（在“保险、五方与材料”中勾选）"
+        )
         self._show_problems(list(row.problems), row.status)
 
     def _show_problems(self, problems: list[Problem], status: str) -> None:

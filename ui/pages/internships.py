@@ -35,10 +35,14 @@ def _period(r: InternshipRow) -> str:
 
 
 def problems_text(r: InternshipRow) -> str:
+    """“1个错误、1个警告　未登记实习责任保险”: the counts, then the head of the first message."""
     counts = [
         (n, sev) for sev in ("错误", "警告", "提示") if (n := sum(p.severity == sev for p in r.problems))
     ]
-    return "、".join(f"{n}个{sev}" for n, sev in counts)
+    if not counts:
+        return ""
+    head = r.problems[0].message.partition("：")[0]
+    return "、".join(f"{n}个{sev}" for n, sev in counts) + f"　{head}"
 
 
 def problems_tip(r: InternshipRow) -> str | None:
@@ -55,14 +59,14 @@ def _status_tip(r: InternshipRow) -> str | None:
 
 COLUMNS = [
     Column("class_name", "班级", "class_name", 100),
-    Column("student_no", "学号", "student_no", 110),
+    Column("student_no", "学号", "student_no", 100),
     Column("student_name", "姓名", "student_name", 70),
     Column("kind", "类型", "kind", 70),
-    Column("enterprise_name", "实习单位 / 基地", "unit", 230, fmt=None),
+    Column("enterprise_name", "实习单位 / 基地", "unit", 220, fmt=None),
     Column("position", "岗位", "position", 110),
-    Column("starts_on", "起止", "starts_on", 190, fmt=None, tooltip=_period),
+    Column("starts_on", "起止", "starts_on", 180, fmt=None, tooltip=_period),
     Column("status", "状态", "status", 70, tooltip=_status_tip, foreground=lambda r: status_color(r.status)),
-    Column("problems", "问题", "problems", 150, fmt=None, tooltip=problems_tip),
+    Column("problems", "问题", "problems", 240, fmt=None, tooltip=problems_tip),
 ]
 UNIT_COL, PERIOD_COL, PROBLEM_COL = 4, 6, 8
 
@@ -156,6 +160,7 @@ class InternshipsPage(ListPage):
     def add_actions(self, row: QHBoxLayout) -> None:
         self.status_button = QPushButton("状态 ▾")
         self.status_button.setToolTip("变更所选实习的状态（可多选）")
+        self.status_button.setStyleSheet("QPushButton::menu-indicator{image:none;width:0px;}")
         menu = QMenu(self.status_button)
         self.status_actions = {}
         for to in MENU_STEPS:
