@@ -8,18 +8,14 @@ Rules (check_base, check_usage; messages name the field):
   may name one (e.g. equipment from a partner) or not.
 - An agreement, when chosen, must name the base's enterprise among its parties.
 - Names are unique among the live bases; kind, mode ("" or one of BASE_MODES) and level from the model's tuples.
-- A usage row belongs to a live base and a semester (2025-2026-1); its dates, when given, lie inside that
-  semester; days default to the span of its dates, person-days to 人次 × 天数, 指导教师人次 to the names
-  listed; person-days never exceed 人次 × 天数.
 
-A semester's figures (manual rows plus internships placed at a base, without double counting) are computed
-in app/services/base_usage.py and re-exported here.
+Usage records (check_usage, save_usage, usage_rows …) live in app/services/base_records.py and the semester's
+figures in app/services/base_usage.py; both are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -30,10 +26,8 @@ from app.db.models import (
     BASE_KINDS,
     BASE_LEVELS,
     BASE_MODES,
-    USAGE_ACTIVITIES,
     Agreement,
     AgreementEnterprise,
-    BaseUsage,
     Enterprise,
     Major,
     PracticeBase,
@@ -41,6 +35,20 @@ from app.db.models import (
 )
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
+from app.services.base_records import (  # noqa: F401 (re-exported)
+    UsageData,
+    UsageRow,
+    check_usage,
+    completed,
+    delete_usages,
+    get_usage,
+    int_error,
+    is_live,
+    restore_usages,
+    save_usage,
+    teacher_names,
+    usage_rows,
+)
 from app.services.base_usage import (  # noqa: F401 (re-exported)
     SemesterUsage,
     SummaryStatus,
@@ -56,7 +64,6 @@ from app.services.common import Changes, get_or_raise, in_view, like_pattern, re
 
 OFFSITE_KINDS = ("校外实践教学基地", "产教融合实训基地")  # must name an enterprise
 MAX_CAPACITY = 100_000
-MAX_COUNT = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -91,16 +98,6 @@ def normalized(d: BaseData) -> BaseData:
     )
 
 
-def _int_error(field: str, label: str, value: object, most: int) -> list[ValidationError]:
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= most:
-        return [ValidationError(field, f"{label}应为0到{most}之间的整数")]
-    return []
-
-
-def _live(s: Session, model: type, record_id: str) -> bool:
-    return s.scalar(select(model.id).where(model.id == record_id, model.deleted_at.is_(None))) is not None
-
-
 def check_base(s: Session, data: BaseData, base_id: str | None = None) -> list[ValidationError]:
     d = normalized(data)
     errors: list[ValidationError] = []
@@ -120,11 +117,11 @@ def check_base(s: Session, data: BaseData, base_id: str | None = None) -> list[V
         errors.append(ValidationError("mode", f"建设模式应为：{'、'.join(BASE_MODES)}，或不填"))
     if d.level not in BASE_LEVELS:
         errors.append(ValidationError("level", f"基地级别应为：{'、'.join(BASE_LEVELS)}"))
-    if d.enterprise_id and not _live(s, Enterprise, d.enterprise_id):
+    if d.enterprise_id and not is_live(s, Enterprise, d.enterprise_id):
         errors.append(ValidationError("enterprise_id", "所选依托企业不存在或已在回收站中"))
     elif not d.enterprise_id and d.kind in OFFSITE_KINDS:
         errors.append(ValidationError("enterprise_id", f"{d.kind}须选择依托企业（报表中的“依托单位名称”）"))
-    if d.agreement_id and not _live(s, Agreement, d.agreement_id):
+    if d.agreement_id and not is_live(s, Agreement, d.agreement_id):
         errors.append(ValidationError("agreement_id", "所选合作协议不存在或已在回收站中"))
     elif d.agreement_id and d.enterprise_id and not _agreement_names(s, d.agreement_id, d.enterprise_id):
         errors.append(ValidationError("agreement_id", "所选合作协议的合作方中没有该依托企业"))
@@ -132,7 +129,7 @@ def check_base(s: Session, data: BaseData, base_id: str | None = None) -> list[V
         live = set(s.scalars(select(Major.id).where(Major.id.in_(d.major_ids), Major.deleted_at.is_(None))))
         if set(d.major_ids) - live:
             errors.append(ValidationError("major_ids", "所选面向专业中有的已从设置中删除"))
-    errors += _int_error("capacity", "工位数", d.capacity, MAX_CAPACITY)
+    errors += int_error("capacity", "工位数", d.capacity, MAX_CAPACITY)
     if d.established_on is not None and not isinstance(d.established_on, dt.date):
         errors.append(ValidationError("established_on", "建立日期格式不对"))
     if len(d.address) > 300:
@@ -324,148 +321,3 @@ def base_rows(
         )
         for r in rows
     }
-
-
-# ---------------------------------------------------------------- usage rows (BaseUsage)
-
-
-@dataclass(frozen=True)
-class UsageData:
-    base_id: str
-    semester: str
-    activity: str
-    major_id: str | None = None
-    starts_on: dt.date | None = None
-    ends_on: dt.date | None = None
-    students: int = 0  # 人次
-    days: int = 0  # 0: the span of the dates
-    person_days: int = 0  # 0: students × days
-    teachers: str = ""  # names separated by 、
-    teacher_count: int = 0  # 0: the names listed
-    note: str = ""
-
-
-_NAME_SPLIT = re.compile(r"[、，,；;\s]+")
-
-
-def teacher_names(text: str) -> list[str]:
-    return [n for n in _NAME_SPLIT.split(text or "") if n]
-
-
-def completed(d: UsageData) -> UsageData:
-    """Cleaned, with the defaults filled: days from the dates, person-days, teachers counted."""
-    d = replace(
-        d,
-        semester=(d.semester or "").strip(),
-        activity=clean_text(d.activity),
-        major_id=d.major_id or None,
-        teachers="、".join(teacher_names(d.teachers)),
-        note=(d.note or "").strip(),
-    )
-    if not d.days and d.starts_on and d.ends_on and d.ends_on >= d.starts_on:
-        d = replace(d, days=(d.ends_on - d.starts_on).days + 1)
-    if not d.person_days and isinstance(d.students, int) and isinstance(d.days, int):
-        d = replace(d, person_days=d.students * d.days)
-    if not d.teacher_count:
-        d = replace(d, teacher_count=len(teacher_names(d.teachers)))
-    return d
-
-
-def check_usage(s: Session, data: UsageData) -> list[ValidationError]:
-    d = completed(data)
-    errors: list[ValidationError] = []
-    if not d.base_id or not _live(s, PracticeBase, d.base_id):
-        errors.append(ValidationError("base_id", "所选实践基地不存在或已在回收站中"))
-    first = last = None
-    try:
-        first, last = bounds(s, d.semester)
-    except ValidationError as e:
-        errors.append(e)
-    if d.activity not in USAGE_ACTIVITIES:
-        errors.append(ValidationError("activity", f"活动类型应为：{'、'.join(USAGE_ACTIVITIES)}"))
-    if d.major_id and not _live(s, Major, d.major_id):
-        errors.append(ValidationError("major_id", "所选专业不存在或已删除"))
-    for field, label in (("starts_on", "开始日期"), ("ends_on", "结束日期")):
-        day = getattr(d, field)
-        if day is not None and first and last and not first <= day <= last:
-            errors.append(ValidationError(field, f"{label}不在{d.semester}学期内（{first}至{last}）"))
-    if d.starts_on and d.ends_on and d.ends_on < d.starts_on:
-        errors.append(ValidationError("ends_on", "结束日期不能早于开始日期"))
-    errors += _int_error("students", "学生人次", d.students, MAX_COUNT)
-    span = (last - first).days + 1 if first and last else 366
-    errors += _int_error("days", "使用天数", d.days, span)
-    errors += _int_error("person_days", "人天数", d.person_days, MAX_COUNT * 10)
-    errors += _int_error("teacher_count", "指导教师人次", d.teacher_count, MAX_COUNT)
-    if not errors and d.person_days > d.students * d.days:
-        errors.append(ValidationError("person_days", "人天数不能超过 学生人次 × 使用天数"))
-    if not errors and d.students == 0:
-        errors.append(ValidationError("students", "请填写学生人次"))
-    return errors
-
-
-def save_usage(s: Session, data: UsageData, usage_id: str | None = None) -> Changes:
-    d = completed(data)
-    if errors := check_usage(s, d):
-        raise ValidationErrors(errors)
-    u = get_or_raise(s, BaseUsage, usage_id, "基地使用记录") if usage_id else BaseUsage()
-    for key, value in vars(d).items():
-        setattr(u, key, value)
-    if not usage_id:
-        s.add(u)
-    s.flush()
-    return Changes("base_usage", (u.id,))
-
-
-def delete_usages(s: Session, ids: Sequence[str]) -> Changes:
-    return soft_delete(s, BaseUsage, ids)
-
-
-def restore_usages(s: Session, ids: Sequence[str]) -> Changes:
-    return restore(s, BaseUsage, ids)
-
-
-@dataclass(frozen=True)
-class UsageRow(UsageData):
-    id: str = ""
-    base_name: str = ""
-    major_name: str = ""
-
-
-def get_usage(s: Session, usage_id: str) -> UsageRow:
-    return usage_rows(s, usage_ids=[usage_id], deleted=None)[0]
-
-
-def usage_rows(
-    s: Session,
-    base_id: str | None = None,
-    semester: str | None = None,
-    *,
-    usage_ids: Sequence[str] | None = None,
-    deleted: bool | None = False,
-) -> list[UsageRow]:
-    """Manual usage rows of a base and/or a semester, latest semester first, then by start date."""
-    stmt = (
-        select(BaseUsage, PracticeBase.name, Major.name)
-        .join(PracticeBase, PracticeBase.id == BaseUsage.base_id)
-        .outerjoin(Major, Major.id == BaseUsage.major_id)
-    )
-    if deleted is not None:
-        stmt = stmt.where(in_view(BaseUsage, deleted))
-    if base_id:
-        stmt = stmt.where(BaseUsage.base_id == base_id)
-    if semester:
-        stmt = stmt.where(BaseUsage.semester == semester.strip())
-    if usage_ids is not None:
-        stmt = stmt.where(BaseUsage.id.in_(list(usage_ids)))
-    stmt = stmt.order_by(
-        BaseUsage.semester.desc(), BaseUsage.starts_on.is_(None), BaseUsage.starts_on, BaseUsage.created_at
-    )
-    out = []
-    for u, base_name, major_name in s.execute(stmt):
-        values = {k: getattr(u, k) for k in UsageData.__dataclass_fields__}
-        out.append(UsageRow(**values, id=u.id, base_name=base_name, major_name=major_name or ""))
-    if usage_ids is not None and not out:
-        from app.errors import NotFound
-
-        raise NotFound("找不到该基地使用记录（可能已被彻底删除）")
-    return out
