@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from app.db.models import Contact, Enterprise, Internship, Major, PracticeBase, Student
 from app.docs.combine import Combined
 from app.docs.cooperation import BLANK_DATE, _common, _period, _text, cn_date
-from app.docs.render import fill_docx, save_rendered, template_bytes
+from app.docs.render import TemplateCache, fill_docx, save_rendered, template_bytes
 from app.domain.money import amount_in_words, format_money
 from app.errors import AppError, BatchCancelled, NotFound, ValidationError
 from app.fsutil import MAX_PATH_CHARS, TEMP_NAME_CHARS, atomic_path, fit_filename, name_room, path_chars
@@ -349,8 +349,11 @@ def write_tripartite_batch(
         raise ValidationError("folder", f"“{folder}”不是文件夹。")
     ctxs = contexts(s, internship_ids, today=today)
     names = file_names(ctxs, folder)
+    cache = TemplateCache()  # each part of the template prepared and compiled once for the batch
     try:
-        first = fill_docx(data, ctxs[0], name=name)  # a broken template fails here, before any file
+        first = fill_docx(
+            data, ctxs[0], name=name, cache=cache
+        )  # a broken template fails here, before any file
     except AppError as e:
         raise _scrubbed(e, ctxs[0]) from None
     folder.mkdir(parents=True, exist_ok=True)
@@ -364,8 +367,8 @@ def write_tripartite_batch(
         if cancel is not None and cancel.is_set():
             raise BatchCancelled(tuple(files))
         try:
-            tpl = first if i == 0 else fill_docx(data, ctx, name=name)
-            files.append(save_rendered(tpl, folder / file_name, name=name))
+            tpl = first if i == 0 else fill_docx(data, ctx, name=name, cache=cache)
+            files.append(save_rendered(tpl, folder / file_name, name=name, full_check=i == 0))
         except AppError as e:
             skipped.append((_who(ctx), _scrubbed(e, ctx).message))
             continue
