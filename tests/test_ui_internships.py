@@ -100,6 +100,7 @@ def yes(monkeypatch):
 def test_empty_page_says_to_import_the_roster_first(ctx, qtbot):
     p = page_with_rows(qtbot, 0)
     assert p.stack.currentWidget() is p.empty
+    assert p.empty.title.text() == "还没有实习记录"
     assert "先在“学生与就业”导入名册，再按 Ctrl+N 为一个班批量安排" in p.empty.hint.text()
     assert p.new_text == "批量安排实习"
 
@@ -383,3 +384,42 @@ def test_filters_sort_and_open(ctx, qtbot, db, world, monkeypatch):
     monkeypatch.setattr(internship_dialog.InternshipDialog, "exec", lambda self: opened.append(self.row.id))
     p.open_internship(p.model.ids()[0])
     assert opened == p.model.ids()[:1]
+
+
+def test_tripartite_button_passes_the_selection_or_the_list(ctx, qtbot, db, world, monkeypatch):
+    import ui.tripartite
+
+    ids = add(db, world)
+    calls = []
+    monkeypatch.setattr(ui.tripartite, "generate_tripartite", lambda parent, got: calls.append(list(got)))
+    p = page_with_rows(qtbot, 3)
+    p.tripartite_button.click()
+    p.select_ids(ids[1:])
+    p.tripartite_button.click()
+    assert calls == [p.model.ids(), ids[1:]]
+
+
+def test_batch_dialog_without_a_roster(ctx, qtbot):
+    from ui.dialogs.internship_batch_dialog import InternshipBatchDialog
+
+    dlg = InternshipBatchDialog(None)
+    qtbot.addWidget(dlg)
+    assert dlg.count_label.text() == "已勾选 0 / 0 人" and not dlg.save_button.isEnabled()
+
+
+def test_sort_by_problems_and_only_those_with_problems(ctx, qtbot, db, world):
+    fine = add(db, world, world["students"][:2], **INSURED, has_tripartite=True)
+    (bad,) = add(db, world, world["students"][2:])
+    p = page_with_rows(qtbot, 3)
+    col = [c.title for c in p.columns].index("问题")
+    p._header_clicked(col)
+    p.reload_now()
+    assert p.model.ids()[-1] == bad
+    p._header_clicked(col)
+    p.reload_now()
+    assert p.model.ids()[0] == bad
+    assert p.model.data(p.model.index(0, col)) == "2个错误　未登记实习责任保险"
+    assert p.model.data(p.model.index(1, col)) == ""
+    p.problems_box.setChecked(True)
+    p.reload_now()
+    assert p.model.ids() == [bad] and set(fine).isdisjoint(p.model.ids())

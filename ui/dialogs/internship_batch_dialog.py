@@ -111,7 +111,7 @@ class InternshipBatchDialog(FieldErrors, QDialog):
         for c in read_now(students_svc.classes):
             self.class_box.addItem(class_label(c), c.class_name)
         self.class_box.currentIndexChanged.connect(lambda _i: self._class_changed())
-        self.class_box.setVisible(not preselected)
+        self.class_box.setVisible(not preselected and self.class_box.count() > 0)
         if not preselected and self.class_box.count() == 0:
             v.addWidget(QLabel("名册中还没有学生：请先在“学生与就业”导入名册。", wordWrap=True))
         v.addWidget(self.class_box)
@@ -137,6 +137,8 @@ class InternshipBatchDialog(FieldErrors, QDialog):
     def _class_changed(self) -> None:
         if self.class_box.count():
             self.load_students(self.class_box.currentData() or "", ())
+        else:
+            self._ticks_changed()
 
     def load_students(self, class_name: str | None, ids: Sequence[str]) -> None:
         rows, busy = _students(class_name, ids)

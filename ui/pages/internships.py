@@ -210,7 +210,7 @@ class InternshipsPage(ListPage):
     def empty_state(self):
         return (
             "还没有实习记录",
-            "还没有实习记录：先在“学生与就业”导入名册，再按 Ctrl+N 为一个班批量安排。",
+            "先在“学生与就业”导入名册，再按 Ctrl+N 为一个班批量安排。",
             [("批量安排实习…（Ctrl+N）", self.new_record)],
         )
 
