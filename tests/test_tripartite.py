@@ -269,6 +269,18 @@ def test_an_agreement_that_cannot_be_filled_is_skipped(
     assert proc.returncode == 1 and "李四" in proc.stderr and "已生成 2 份" in proc.stdout
 
 
+def test_sandbox_budget_is_per_document(db: Database, ids: list[str], tmp_path: Path) -> None:
+    """The batch compiles the template once and shares the sandbox; what a template may build is still
+    counted per document (7,000 characters each, three documents: more than one budget in all)."""
+    template = make_template(tmp_path, "{{ student.name }}{{ '-' * 7000 }}")
+    with db.reader() as s:
+        result = write_tripartite_batch(s, ids, tmp_path / "out", template=template)
+    assert len(result.files) == 3 and result.skipped == ()
+    too_much = make_template(tmp_path, "{{ '-' * 20000 }}", name="太大.docx")
+    with db.reader() as s, pytest.raises(DocumentTemplateError, match="不允许的代码"):
+        write_tripartite_batch(s, ids, tmp_path / "x", template=too_much)
+
+
 def test_user_template_and_unknown_ids(db: Database, ids: list[str], tmp_path: Path) -> None:
     template = make_template(
         tmp_path, "{{ student.class_name }}|{{ enterprise.name }}|{{ internship.monthly_pay }}"

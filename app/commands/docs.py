@@ -50,8 +50,12 @@ def _tripartite_parser(
     which.add_argument("--class", dest="class_name", metavar="班级", help="该班学生的全部实习")
     which.add_argument("--ids", metavar="ID,ID…", help="实习记录 id，以逗号分隔")
     which.add_argument("--all", action="store_true", help="全部实习记录")
-    tri.add_argument("--major", default="", metavar="专业", help="只要该专业学生的实习")
-    tri.add_argument("--status", default="", metavar="状态", help="只要该状态的实习，如 计划")
+    tri.add_argument(
+        "--major", default="", metavar="专业", help="只要该专业学生的实习（与 --class 或 --all 一起用）"
+    )
+    tri.add_argument(
+        "--status", default="", metavar="状态", help="只要该状态的实习，如 计划（与 --class 或 --all 一起用）"
+    )
     tri.add_argument("--out", type=Path, required=True, metavar="FOLDER", help="保存到的文件夹")
     tri.add_argument("--combined", action="store_true", help="同时生成合并打印版（每份另起一页）")
     tri.add_argument("--json", action="store_true", help="以 JSON 输出结果")

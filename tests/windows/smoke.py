@@ -103,6 +103,7 @@ def steps() -> None:
     practice_gaps()
     backup_and_restore()
     word_documents()
+    tripartite_documents()
     ledger_workbooks()
 
     xlsx = "app.io.enterprises_xlsx"
@@ -170,6 +171,54 @@ def word_documents() -> None:
     args = ("--db", DB, "--template", fake, "--out", folder / "不应生成.docx")
     run("docs agreement with a bad template", "docs", "agreement", ids["agreement"], *args, rc=2, needs=needs)
     check("a refused template writes nothing", not (folder / "不应生成.docx").exists())
+
+
+def tripartite_documents() -> None:
+    """`docs tripartite`: the 三方协议 of every internship in the demo data into a Chinese folder, with the
+    combined print copy; the built-in template saved for editing. Skipped loudly while the demo has none."""
+    folder, needs = DATA / "三方协议（2026 春）", "app.docs.internship"
+    template = DATA / "Word 文档" / "三方协议模板.docx"
+    run(
+        "docs template tripartite",
+        "docs",
+        "template",
+        "tripartite",
+        "--out",
+        template,
+        makes=(template,),
+        needs=needs,
+    )
+    count = 0
+    if DB.exists():
+        with sqlite3.connect(DB) as con:
+            try:
+                count = con.execute("SELECT count(*) FROM internship WHERE deleted_at IS NULL").fetchone()[0]
+            except sqlite3.OperationalError:  # a database from before migration 0006
+                count = 0
+    if not count or count > 500:  # the large demo: 20,000 agreements is not a smoke test
+        SKIPPED.append(f"docs tripartite（演示数据中有 {count} 条实习记录）")
+        return
+    combined = folder / "三方协议_合并打印.docx"
+    args = ("--all", "--db", DB, "--out", folder, "--combined", "--json")
+    proc = run(
+        "docs tripartite --all --combined",
+        "docs",
+        "tripartite",
+        *args,
+        rc={0, 1},
+        makes=(combined,),
+        needs=needs,
+    )
+    if proc is not None and proc.returncode in (0, 1):
+        try:
+            data = json.loads(proc.stdout)
+            ok = data["written"] + len(data["skipped"]) == count and all(
+                Path(f).is_file() for f in data["files"]
+            )
+            detail = f"{data['written']} written, {len(data['skipped'])} skipped of {count}"
+        except (ValueError, KeyError, TypeError) as e:
+            ok, detail = False, repr(e)
+        check("one 三方协议 per internship, each file on disk", ok, detail)
 
 
 def funds_summary() -> None:
