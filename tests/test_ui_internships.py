@@ -423,3 +423,20 @@ def test_sort_by_problems_and_only_those_with_problems(ctx, qtbot, db, world):
     p.problems_box.setChecked(True)
     p.reload_now()
     assert p.model.ids() == [bad] and set(fine).isdisjoint(p.model.ids())
+
+
+def test_refusal_groups_by_the_students_named():
+    from app.errors import ValidationError
+    from ui.dialogs.internship_status import group_by_student
+
+    errors = [
+        ValidationError("status", "张三不能开始实习：未登记实习责任保险"),
+        ValidationError("status", "李四：实习状态不能从“已结束”改为“协议已签”"),
+        ValidationError("status", "张三不能开始实习：尚未登记已签订的三方协议"),
+        ValidationError("status", "实习中的记录不能这样修改：未登记实习责任保险"),
+    ]
+    assert group_by_student(errors, ["张三", "李四"]) == {
+        "张三": ["未登记实习责任保险", "尚未登记已签订的三方协议"],
+        "李四": ["实习状态不能从“已结束”改为“协议已签”"],
+        "": ["实习中的记录不能这样修改：未登记实习责任保险"],
+    }

@@ -154,7 +154,14 @@ class InternshipDialog(FieldErrors, QDialog):
             def before(s: Session) -> None:
                 svc.update_internship(s, iid, data)
 
-        change_status(self, [self.internship_id], to_status, self._status_changed, before=before)
+        change_status(
+            self,
+            [self.internship_id],
+            to_status,
+            self._status_changed,
+            before=before,
+            order=[self.row.student_name],
+        )
 
     def _status_changed(self, _changes: Changes) -> None:
         self.show_errors([])

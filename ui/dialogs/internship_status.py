@@ -90,14 +90,16 @@ def ask_reason(parent: QWidget | None, count: int) -> str | None:
     return dlg.value() if dlg.exec() else None
 
 
-def group_by_student(errors: list[ValidationError]) -> dict[str, list[str]]:
-    """“张三不能开始实习：未登记…” and “张三：实习状态不能…” → {"张三": ["未登记…", …]} in order."""
+def group_by_student(errors: list[ValidationError], names: Sequence[str] = ()) -> dict[str, list[str]]:
+    """“张三不能开始实习：未登记…” and “张三：实习状态不能…” → {"张三": ["未登记…", …]} in order; a message
+    that names none of `names` (when given) goes under "" whole."""
     out: dict[str, list[str]] = {}
     for e in errors:
         head, sep, message = e.message.partition("：")
-        if not sep:
-            head, message = "", e.message
-        out.setdefault(head.removesuffix("不能开始实习"), []).append(message)
+        name = head.removesuffix("不能开始实习")
+        if not sep or (names and name not in names):
+            name, message = "", e.message
+        out.setdefault(name, []).append(message)
     return out
 
 
@@ -110,7 +112,7 @@ class RefusalDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"不能{STEP_TEXT[to_status].rstrip('…')}")
         self.resize(720, 420)
-        groups = group_by_student(errors)
+        groups = group_by_student(errors, order)
         rank = {name: i for i, name in reversed(list(enumerate(order)))}
         self.groups = dict(sorted(groups.items(), key=lambda kv: rank.get(kv[0], len(rank))))
         lay = QVBoxLayout(self)
@@ -128,7 +130,7 @@ class RefusalDialog(QDialog):
         bold = QFont()
         bold.setBold(True)
         for name, messages in self.groups.items():
-            top = QTreeWidgetItem([name or "（未知学生）"])
+            top = QTreeWidgetItem([name or "其他"])
             top.setFont(0, bold)
             for m in messages:
                 child = QTreeWidgetItem([m])
@@ -145,7 +147,9 @@ class RefusalDialog(QDialog):
         lay.addWidget(buttons)
 
     def text(self) -> str:
-        return "\n".join(f"{name}：" + "；".join(messages) for name, messages in self.groups.items())
+        return "\n".join(
+            f"{name}：" * bool(name) + "；".join(messages) for name, messages in self.groups.items()
+        )
 
     @Slot()
     def copy(self) -> None:
