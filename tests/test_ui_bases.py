@@ -212,3 +212,20 @@ def test_empty_state_and_open_base(ctx, qtbot, db, ids, monkeypatch):
     monkeypatch.setattr(BaseDialog, "exec", lambda d: opened.append(d.base_id) or 0)
     page.open_base(b)
     assert opened == [b]
+
+
+def test_show_major_and_summary_on_a_major(ctx, qtbot, db, base, ids, monkeypatch):
+    from ui.dialogs.base_summary import BaseSummaryDialog
+
+    with db.session() as s:
+        svc.save_base(s, svc.BaseData(name="电工电子实训室", kind="校内实训基地"))
+    page = bases_page(qtbot)
+    page.show_major(ids["m2"])
+    page.reload_now()
+    assert page.model.rowCount() == 1 and page.major_box.currentData() == ids["m2"]
+    shown: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(
+        BaseSummaryDialog, "exec", lambda d: shown.append((d.current_semester(), d.selected_major())) or 0
+    )
+    page.open_summary(SEM, ids["m2"])
+    assert shown == [(SEM, ids["m2"])]

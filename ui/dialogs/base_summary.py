@@ -181,9 +181,9 @@ class BaseSummaryDialog(QDialog):
         self.submit_button.setEnabled(st is not None)
         self.unsubmit_button.setEnabled(st is not None and st.submitted_on is not None)
 
-    def select_major(self, name: str) -> None:
+    def select_major_id(self, major_id: str) -> None:
         for i in range(self.tree.topLevelItemCount()):
-            if self.tree.topLevelItem(i).text(0) == name:
+            if self.tree.topLevelItem(i).data(0, ID_ROLE) == major_id:
                 self.tree.setCurrentItem(self.tree.topLevelItem(i))
                 return
 

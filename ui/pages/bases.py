@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel
 
 from app.db.models import BASE_KINDS, BASE_LEVELS
 from app.services import bases as svc
+from app.services.choices import major_choices
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
@@ -80,7 +81,9 @@ class BasesPage(ListPage):
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.kind_box = self.filter_combo("全部类型", BASE_KINDS)
         self.level_box = self.filter_combo("全部级别", [(lv, lv) for lv in BASE_LEVELS if lv != "无"])
-        for box in (self.kind_box, self.level_box):
+        majors = read_now(major_choices)
+        self.major_box = self.filter_combo("全部专业", [(c.label, c.id) for c in majors])
+        for box in (self.kind_box, self.level_box, self.major_box):
             bar.addWidget(box, 1)
 
     def add_tools(self, row: QHBoxLayout) -> None:
@@ -91,7 +94,7 @@ class BasesPage(ListPage):
             "人次、人天为本学期的基地使用记录与安排在基地的实习（按“设置”中的学期日历）"
         )
         row.addWidget(self.semester_label)
-        self.summary_button = self.button("学期汇总…", "", self.open_summary)
+        self.summary_button = self.button("学期汇总…", "", lambda: self.open_summary())
         self.summary_button.setToolTip(
             "按专业汇总某学期的基地使用情况：导出 Excel、生成 Word 汇总、标记已提交"
         )
@@ -103,6 +106,7 @@ class BasesPage(ListPage):
             text=self.search.text(),
             kind=self.kind_box.currentData() or "",
             level=self.level_box.currentData() or "",
+            major_id=self.major_box.currentData() or "",
             sort=key or "name",
             descending=descending,
         )
@@ -110,7 +114,10 @@ class BasesPage(ListPage):
 
     def has_filter(self) -> bool:
         return bool(
-            self.search.text().strip() or self.kind_box.currentIndex() or self.level_box.currentIndex()
+            self.search.text().strip()
+            or self.kind_box.currentIndex()
+            or self.level_box.currentIndex()
+            or self.major_box.currentIndex()
         )
 
     @staticmethod
@@ -145,10 +152,20 @@ class BasesPage(ListPage):
         """Select the base in the list and open its form (reminders and other pages call this)."""
         self.show_record(base_id)
 
-    def open_summary(self) -> None:
+    def show_major(self, major_id: str) -> None:
+        """The bases serving one major (a 合规检查 finding about the major leads here)."""
+        self.clear_filter_widgets()
+        self.search.clear()
+        self.major_box.setCurrentIndex(max(0, self.major_box.findData(major_id)))  # reloads
+
+    def open_summary(self, semester: str = "", major_id: str = "") -> None:
+        """学期汇总…, on `semester` (default: the current one) with `major_id` selected if given."""
         from ui.dialogs.base_summary import BaseSummaryDialog
 
-        BaseSummaryDialog(self.window()).exec()
+        dlg = BaseSummaryDialog(self.window(), semester)
+        if major_id:
+            dlg.select_major_id(major_id)
+        dlg.exec()
 
     def delete_work(self, ids: list[str]):
         return lambda s: svc.delete_bases(s, ids)
