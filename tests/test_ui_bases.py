@@ -229,3 +229,28 @@ def test_show_major_and_summary_on_a_major(ctx, qtbot, db, base, ids, monkeypatc
     )
     page.open_summary(SEM, ids["m2"])
     assert shown == [(SEM, ids["m2"])]
+
+
+def test_edit_and_delete_a_usage_record(ctx, qtbot, db, base, ids, yes, monkeypatch):
+    from ui.dialogs.base_dialog import BaseDialog
+    from ui.dialogs.usage_dialog import UsageDialog
+
+    d = BaseDialog(None, base)
+    qtbot.addWidget(d)
+    d.usage_table.selectRow(0)
+    assert d.edit_usage_button.isEnabled() and d.delete_usage_button.isEnabled()
+    seen: list[tuple[str, int, int]] = []
+
+    def fake_exec(u: UsageDialog) -> int:
+        seen.append((u.semester.currentText(), u.students.value(), u.days.value()))
+        return 0
+
+    monkeypatch.setattr(UsageDialog, "exec", fake_exec)
+    d.edit_usage()
+    assert seen == [(SEM, 30, 4)]  # the form shows the record
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        d.delete_usage()
+    qtbot.waitUntil(lambda: d.usage_table.rowCount() == 0, timeout=5000)
+    assert d.tabs.tabText(1) == "使用记录" and not d.delete_usage_button.isEnabled()
+    with db.reader() as s:
+        assert svc.usage_rows(s, base) == []
