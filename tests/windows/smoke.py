@@ -101,6 +101,7 @@ def steps() -> None:
     run("demo data", "demo", "--db", DB, needs="app.demo")
     funds_summary()
     practice_gaps()
+    base_summaries()
     backup_and_restore()
     word_documents()
     tripartite_documents()
@@ -249,6 +250,30 @@ def practice_gaps() -> None:
         except (ValueError, KeyError, TypeError) as e:
             ok, detail = False, repr(e)
         check("practice-gaps JSON names each teacher with the days missing", ok, detail)
+
+
+def base_summaries() -> None:
+    """`bases list --json` over the demo data (this semester's usage per base), then the semester summary as
+    Excel and one major's as Word into a Chinese folder, the major named in Chinese on the command line."""
+    needs = "app.commands.bases"
+    proc = run("bases list --json", "bases", "list", "--db", DB, "--json", needs=needs)
+    if proc is None or proc.returncode != 0:
+        return
+    try:
+        rows = json.loads(proc.stdout)
+        semester, major = rows[0]["semester"], rows[0]["majors"].split("、")[0]
+    except (ValueError, KeyError, TypeError, IndexError) as e:
+        check("bases list JSON names the bases with their semester and majors", False, repr(e))
+        return
+    folder = DATA / "实践基地汇总"
+    folder.mkdir(parents=True, exist_ok=True)
+    sheet = folder / f"基地使用汇总 {semester}.xlsx"
+    args = ("--db", DB, "--semester", semester, "--out", sheet)
+    run("bases summary", "bases", "summary", *args, makes=(sheet,))
+    check("bases summary is an .xlsx", is_xlsx(sheet), str(sheet))
+    doc = folder / f"{major} 基地使用汇总.docx"
+    args = ("--db", DB, "--semester", semester, "--major", major, "--out", doc)
+    run("bases summary-doc (major named in Chinese)", "bases", "summary-doc", *args, makes=(doc,))
 
 
 def backup_and_restore() -> None:
