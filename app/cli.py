@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import importlib
 import json
 import logging
@@ -35,6 +36,14 @@ def four_digit_year(text: str) -> int:
     if not (text.isdigit() and len(text) == 4):
         raise argparse.ArgumentTypeError(f"年度“{text}”应为四位年份，如 2026")
     return int(text)
+
+
+def iso_date(text: str) -> dt.date:
+    """An argparse type: a date written YYYY-MM-DD."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期“{text}”应为 YYYY-MM-DD，如 2026-09-01") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 AREA_COMMANDS: tuple[str, ...] = (
     "app.commands.agreements",
     "app.commands.backup",
+    "app.commands.compliance",
     "app.commands.bases",
     "app.commands.docs",
     "app.commands.funds",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import threading
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -188,7 +189,10 @@ def fill_internships(
     soon = today + dt.timedelta(days=20)
     visit = work.terms("认识实习", soon, soon + dt.timedelta(days=4), work.partners[0], False)
     planned = list(create_internships(s, juniors[:PER_CLASS], visit).ids)
-    early = work.terms("岗位实习", soon, soon + dt.timedelta(days=90), work.partners[1], True)
+    early = replace(
+        work.terms("岗位实习", soon, soon + dt.timedelta(days=90), work.partners[1], True),
+        has_tripartite=False,
+    )
     planned += create_internships(s, freshmen[:1], early).ids
     employment = 0
     for n, sid in enumerate(graduates):

@@ -36,8 +36,8 @@ from app.services.agreements import (
 )
 from app.services.enterprise_list import enterprise_ids
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises, purge_enterprises
-from app.services.reminders import reminders
 from tests.cli_run import run_cli
+from tests.findings import reminders
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -343,7 +343,7 @@ def test_an_upgraded_old_database_takes_agreements(tmp_path: Path) -> None:
                 0
             ]
         with old.reader() as s:
-            assert [r.record_id for r in reminders(s, TODAY) if r.kind == "agreement_expiring_30"] == [aid]
+            assert [r.record_id for r in reminders(s, TODAY) if r.rule == "AGR-EXPIRING-30"] == [aid]
     finally:
         old.close()
 

@@ -37,9 +37,9 @@ from app.services.assets import (
     update_asset,
 )
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
-from app.services.reminders import reminders, target_of
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
 from tests.cli_run import run_cli
+from tests.findings import reminders, target_of
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -228,15 +228,15 @@ def test_reminders_on_fixed_dates(db: Database, refs: dict[str, str]) -> None:
         scrapped = create_asset(s, AssetData(name="旧电脑", custodian="")).ids[0]
         dispose_asset(s, DisposalData(scrapped, "清算", dt.date(2026, 1, 1)))
     with db.reader() as s:
-        before = {r.kind for r in reminders(s, TODAY)}
-    assert "asset_not_disposed" not in before  # the agreement is still 生效
+        before = {r.rule for r in reminders(s, TODAY)}
+    assert "ASSET-DISPOSAL" not in before  # the agreement is still 生效
     with db.session() as s:
         transition_agreement(s, refs["agr"], "终止", reason="企业搬迁", today=TODAY)
         dispose_asset(s, DisposalData(done, "移交", TODAY))
     with db.reader() as s:
         found = reminders(s, TODAY)
-        undisposed = [r for r in found if r.kind == "asset_not_disposed"]
-        custody = [r for r in found if r.kind == "asset_no_custodian"]
+        undisposed = [r for r in found if r.rule == "ASSET-DISPOSAL"]
+        custody = [r for r in found if r.rule == "ASSET-CUSTODIAN"]
         assert [(r.record_type, r.record_id, r.source) for r in undisposed] == [
             ("asset", kept, "H第十六条(三)")
         ]
@@ -247,7 +247,7 @@ def test_reminders_on_fixed_dates(db: Database, refs: dict[str, str]) -> None:
     with db.session() as s:  # an asset in the 回收站 is not reminded of
         delete_assets(s, [kept, nobody])
     with db.reader() as s:
-        assert not {"asset_not_disposed", "asset_no_custodian"} & {r.kind for r in reminders(s, TODAY)}
+        assert not {"ASSET-DISPOSAL", "ASSET-CUSTODIAN"} & {r.rule for r in reminders(s, TODAY)}
 
 
 def test_trash_purge_and_references(db: Database, refs: dict[str, str]) -> None:

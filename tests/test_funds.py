@@ -38,8 +38,8 @@ from app.services.funds import (
     update_ledger_entry,
 )
 from app.services.projects import ProjectData, create_project, delete_projects
-from app.services.reminders import kind_label, reminders, target_of
 from tests.cli_run import run_cli
+from tests.findings import kind_label, reminders, target_of
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -306,7 +306,7 @@ def test_overspent_reminders_this_year_and_last(db: Database, setup: dict[str, s
         create_ledger_entry(s, expense(p2, travel, 2_500, dt.date(2025, 7, 1)))  # last year, no budget
         create_ledger_entry(s, expense(p1, travel, 2_500, dt.date(2024, 7, 1)))  # too old to remind
     with db.reader() as s:
-        found = [r for r in reminders(s, TODAY) if r.kind == "budget_overspent"]
+        found = [r for r in reminders(s, TODAY) if r.rule == "FUND-OVERSPENT"]
         assert [(r.record_type, r.title, r.due) for r in found] == [
             ("budget", "智能制造订单班：2026年度设备", dt.date(2026, 9, 3)),
             ("project", "现代产业学院：2025年度差旅", dt.date(2025, 7, 1)),
@@ -316,7 +316,7 @@ def test_overspent_reminders_this_year_and_last(db: Database, setup: dict[str, s
         assert found[1].message == "支出¥25.00，未编制预算，超出¥25.00"
         assert target_of(s, found[0]).record_type == "budget"
         assert (target_of(s, found[1]).record_id, target_of(s, found[1]).tab) == (p2, "funds")
-    assert kind_label("budget_overspent") == "经费超预算"
+    assert kind_label("FUND-OVERSPENT") == "经费超预算"
 
 
 # ---------------------------------------------------------------- 回收站

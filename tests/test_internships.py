@@ -248,15 +248,15 @@ def test_cli_internships_list(db: Database, db_path: Path, world: dict) -> None:
 
 
 def test_reminders_for_internships(db: Database, world: dict) -> None:
-    from app.services.reminders import kind_label, reminders, target_of
+    from tests.findings import kind_label, reminders, target_of
 
     with db.session() as s:
         iid = create_internships(s, world["students"][:1], world["terms"]).ids[0]
     with db.reader() as s:
         found = [r for r in reminders(s, TODAY) if r.record_type == "internship"]
-        assert {r.kind for r in found} == {"internship_INT-INSURANCE", "internship_INT-TRIPARTITE"}
+        assert {r.rule for r in found} == {"INT-INSURANCE", "INT-TRIPARTITE"}
         assert all(r.record_id == iid and r.title.startswith("张三（机电2301）") for r in found)
-        assert kind_label("internship_INT-TRIPARTITE") == "未签三方协议"
+        assert kind_label("INT-TRIPARTITE") == "未签三方协议"
         assert target_of(s, found[0]).record_type == "internship"
     with db.session() as s:
         set_status(s, [iid], "终止", reason="转专业")

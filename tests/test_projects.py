@@ -334,7 +334,7 @@ def test_semester_calendar() -> None:
 
 
 def test_semester_calendar_in_settings_moves_report_reminders(db: Database) -> None:
-    from app.services.reminders import reminders
+    from tests.findings import reminders
 
     with db.session() as s:
         assert get_semester_calendar(s) == DEFAULT_CALENDAR
@@ -345,12 +345,12 @@ def test_semester_calendar_in_settings_moves_report_reminders(db: Database) -> N
             save_semester_calendar(s, SemesterCalendar((9, 1), (8, 1), (7, 31)))
     day = dt.date(2026, 7, 20)  # semester 2 is over by the custom calendar, not by the default one
     with db.reader() as s:
-        assert not [r for r in reminders(s, day) if r.kind == "operation_report_missing"]
+        assert not [r for r in reminders(s, day) if r.rule == "PRJ-REPORT"]
     with db.session() as s:
         save_semester_calendar(s, SemesterCalendar((8, 25), (2, 20), (7, 10)))
     with db.reader() as s:
         assert get_semester_calendar(s).second_end == (7, 10)
-        due = [r.due for r in reminders(s, day) if r.kind == "operation_report_missing"]
+        due = [r.due for r in reminders(s, day) if r.rule == "PRJ-REPORT"]
     assert due == [dt.date(2026, 7, 10)]
 
 

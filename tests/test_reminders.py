@@ -1,4 +1,5 @@
-"""Reminders on fixed dates (the clock is injected): boundaries of each rule, the registry, the CLI."""
+"""Rules of agreements, projects and visits on fixed dates (the clock is injected): boundaries of each rule,
+the registry taking new rules, the reminders CLI, where each finding leads."""
 
 from __future__ import annotations
 
@@ -8,23 +9,23 @@ from pathlib import Path
 
 import pytest
 
+from app.compliance import registry
 from app.db.engine import Database
 from app.db.models import Enterprise
-from app.services import reminders as rem
 from app.services.agreements import AgreementData, create_agreement, delete_agreements, transition_agreement
 from app.services.enterprises import EnterpriseData, create_enterprise
 from app.services.meetings import ActionItemData, MeetingData, create_meeting, record_operation_report
 from app.services.projects import ProjectData, create_project
-from app.services.reminders import Reminder, reminders
 from app.services.visits import VisitData, create_visit
 from tests.cli_run import run_cli
+from tests.findings import Finding, Target, kind_label, reminders, target_of
 
 TODAY = dt.date(2026, 11, 23)
 DAY = dt.timedelta(days=1)
 
 
-def kinds(found: list[Reminder], kind: str) -> list[str]:
-    return [r.title for r in found if r.kind == kind]
+def kinds(found: list[Finding], kind: str) -> list[str]:
+    return [r.title for r in found if r.rule == kind]
 
 
 @pytest.fixture
@@ -62,10 +63,10 @@ def test_agreement_boundaries(db: Database, enterprise: str) -> None:
         transition_agreement(s, ended, "终止", reason="企业注销")
     with db.reader() as s:
         found = reminders(s, TODAY)
-    assert kinds(found, "agreement_expiring_90") == ["协议90（协议90）", "协议31（协议31）"]
-    assert kinds(found, "agreement_expiring_30") == ["协议30（协议30）", "协议0（协议0）"]
-    assert kinds(found, "agreement_past_end") == ["协议-1（协议-1）"]
-    past = next(r for r in found if r.kind == "agreement_past_end")
+    assert kinds(found, "AGR-EXPIRING-90") == ["协议90（协议90）", "协议31（协议31）"]
+    assert kinds(found, "AGR-EXPIRING-30") == ["协议30（协议30）", "协议0（协议0）"]
+    assert kinds(found, "AGR-PAST-END") == ["协议-1（协议-1）"]
+    past = next(r for r in found if r.rule == "AGR-PAST-END")
     assert past.due == TODAY - DAY and past.record_type == "agreement" and "仍为生效" in past.message
     today_one = next(r for r in found if r.title.startswith("协议0"))
     assert "今天到期" in today_one.message and today_one.source == "H第十条"
@@ -93,10 +94,10 @@ def test_overdue_action_items_and_leaderless_projects(db: Database, enterprise: 
         create_project(s, ProjectData(name="有负责人", kind="现代学徒制", leader="王建国"))
     with db.reader() as s:
         found = reminders(s, TODAY)
-    assert kinds(found, "action_item_overdue") == ["订单班：昨天到期"]
-    item = next(r for r in found if r.kind == "action_item_overdue")
+    assert kinds(found, "MTG-ACTION-OVERDUE") == ["订单班：昨天到期"]
+    item = next(r for r in found if r.rule == "MTG-ACTION-OVERDUE")
     assert item.message == "会议待办事项已逾期1天（责任人：李芳）" and item.due == TODAY - DAY
-    leaderless = [r for r in found if r.kind == "project_no_leader"]
+    leaderless = [r for r in found if r.rule == "PRJ-LEADER"]
     assert [(r.record_id, r.due) for r in leaderless] == [(pid, None)]
     assert found[-1].due is None  # undated ones last
 
@@ -111,8 +112,8 @@ def test_missing_operation_reports(db: Database) -> None:
     with db.reader() as s:
         on_last_day = reminders(s, dt.date(2026, 7, 31))
         after = reminders(s, dt.date(2026, 8, 1))
-    assert kinds(on_last_day, "operation_report_missing") == []
-    missing = [r for r in after if r.kind == "operation_report_missing"]
+    assert kinds(on_last_day, "PRJ-REPORT") == []
+    missing = [r for r in after if r.rule == "PRJ-REPORT"]
     assert [(r.record_id, r.due) for r in missing] == [(pid, dt.date(2026, 7, 31))]
     assert "2025-2026-2" in missing[0].message
 
@@ -133,7 +134,7 @@ def test_partners_not_visited(db: Database) -> None:
         create_visit(s, VisitData(TODAY - 364 * DAY, (ids["湖南一年前走访有限公司"],), "张院长"), today=TODAY)
         create_visit(s, VisitData(TODAY - 365 * DAY, (ids["湖南昨天满一年有限公司"],), "张院长"), today=TODAY)
     with db.reader() as s:
-        found = [r for r in reminders(s, TODAY) if r.kind == "partner_not_visited"]
+        found = [r for r in reminders(s, TODAY) if r.rule == "VISIT-YEARLY"]
     assert [(r.title, r.due) for r in found] == [
         ("湖南昨天满一年有限公司", TODAY),
         ("湖南从未走访有限公司", dt.date(2020, 12, 31)),
@@ -142,15 +143,19 @@ def test_partners_not_visited(db: Database) -> None:
 
 
 def test_registry_takes_new_rules(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rem, "RULES", list(rem.RULES))
+    monkeypatch.setattr(registry, "RULES", dict(registry.RULES))
+    monkeypatch.setattr(registry, "CHECKS", [])
+    registry.define("TEST-NEW", "新规则", "测试", registry.WARNING, "project", "测试用")
 
-    @rem.rule
-    def always(s: object, today: dt.date) -> list[Reminder]:
-        return [Reminder("test", "project", "x", "新规则", today, "来自新规则")]
+    @registry.check("TEST-NEW")
+    def always(s: object, today: dt.date) -> list[Finding]:
+        return [registry.finding("TEST-NEW", "x", "新规则", "来自新规则", today)]
 
     with db.reader() as s:
-        assert [r.kind for r in reminders(s, TODAY)] == ["test"]
-        assert reminders(s, TODAY, rules=[]) == []
+        assert [(r.rule, r.severity, r.source) for r in reminders(s, TODAY)] == [("TEST-NEW", "警告", "测试")]
+        assert registry.run_checks(s, TODAY, codes=["test-new"])[0].rule == "TEST-NEW"
+    with pytest.raises(ValueError, match="undefined"):
+        registry.check("NOT-DEFINED")(always)
 
 
 def test_cli_reminders_json(db: Database, db_path: Path, enterprise: str) -> None:
@@ -161,7 +166,9 @@ def test_cli_reminders_json(db: Database, db_path: Path, enterprise: str) -> Non
     items = json.loads(out.stdout)
     assert items == [
         {
-            "kind": "agreement_expiring_30",
+            "rule": "AGR-EXPIRING-30",
+            "rule_title": "协议30天内到期",
+            "severity": "警告",
             "record_type": "agreement",
             "record_id": aid,
             "title": "快到期（快到期）",
@@ -195,7 +202,7 @@ def test_dashboard_figures(db: Database) -> None:
     assert d.partners_by_tier == {"foundation": 0, "deepening": 0, "integration": 2, "none": 1}
     assert d.projects_by_tier == {"foundation": 1, "deepening": 0, "integration": 1}
     assert d.agreements_by_status["生效"] == 1 and sum(d.agreements_by_status.values()) == 1
-    assert "agreement_expiring_30" in {r.kind for r in d.reminders}
+    assert "AGR-EXPIRING-30" in {r.rule for r in d.reminders}
 
 
 def test_each_reminder_leads_to_its_record(db: Database, enterprise: str) -> None:
@@ -211,17 +218,17 @@ def test_each_reminder_leads_to_its_record(db: Database, enterprise: str) -> Non
         s.get(Enterprise, enterprise).status = "合作中"
     with db.reader() as s:
         found = reminders(s, TODAY)
-        targets = {r.kind: rem.target_of(s, r) for r in found}
-    assert {r.kind for r in found} == {
-        "agreement_expiring_30",
-        "action_item_overdue",
-        "project_no_leader",
-        "operation_report_missing",
-        "partner_not_visited",
+        targets = {r.rule: target_of(s, r) for r in found}
+    assert {r.rule for r in found} == {
+        "AGR-EXPIRING-30",
+        "MTG-ACTION-OVERDUE",
+        "PRJ-LEADER",
+        "PRJ-REPORT",
+        "VISIT-YEARLY",
     }
-    assert targets["action_item_overdue"] == rem.Target("project", pid, "meetings")
-    assert targets["operation_report_missing"] == rem.Target("project", pid, "reports")
-    assert targets["project_no_leader"] == rem.Target("project", pid, "")
-    assert targets["partner_not_visited"] == rem.Target("enterprise", enterprise, "")
-    assert targets["agreement_expiring_30"].record_type == "agreement"
-    assert all(rem.kind_label(r.kind) != r.kind for r in found)  # every built-in kind has a Chinese label
+    assert targets["MTG-ACTION-OVERDUE"] == Target("project", pid, "meetings")
+    assert targets["PRJ-REPORT"] == Target("project", pid, "reports")
+    assert targets["PRJ-LEADER"] == Target("project", pid, "")
+    assert targets["VISIT-YEARLY"] == Target("enterprise", enterprise, "")
+    assert targets["AGR-EXPIRING-30"].record_type == "agreement"
+    assert all(kind_label(r.rule) != r.rule for r in found)  # every built-in rule has a Chinese title

@@ -28,7 +28,6 @@ from app.services.industry import (
     save_organization,
     save_studio,
 )
-from app.services.reminders import kind_label, reminders, target_of
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
 from app.services.teachers import (
     PracticeData,
@@ -47,6 +46,7 @@ from app.services.teachers import (
     update_teacher,
 )
 from tests.cli_run import run_cli
+from tests.findings import kind_label, reminders, target_of
 
 TODAY = dt.date(2026, 11, 23)
 D = dt.date
@@ -196,14 +196,14 @@ def test_practice_reminders_on_a_fixed_date(db: Database, base: dict[str, str]) 
         short = teacher(s, "李芳", "T002")
         practice(s, short, D(2026, 7, 1), D(2026, 8, 14))  # 45 days
         teacher(s, "赵工", "", "产业")
-        found = [r for r in reminders(s, TODAY) if r.kind == "teacher_practice_short"]
+        found = [r for r in reminders(s, TODAY) if r.rule == "TEACHER-PRACTICE"]
         assert [(r.record_id, r.title, r.source) for r in found] == [(short, "李芳（T002）", "N四(五)1")]
         assert "企业实践45天（1.5个月），还差135天" in found[0].message
-        assert kind_label("teacher_practice_short") == "教师企业实践不足"
+        assert kind_label("TEACHER-PRACTICE") == "教师企业实践不足"
         target = target_of(s, found[0])
         assert (target.record_type, target.record_id) == ("teacher", short)
         # five years after the first record started, it no longer covers 180 days
-        later = {r.record_id for r in reminders(s, D(2027, 1, 2)) if r.kind == "teacher_practice_short"}
+        later = {r.record_id for r in reminders(s, D(2027, 1, 2)) if r.rule == "TEACHER-PRACTICE"}
         assert later == {met, short}
 
 
@@ -218,14 +218,14 @@ def test_group_organization_reminders_per_school_year(db: Database, base: dict[s
         save_activity(s, ActivityData(o2, D(2026, 8, 31), "论坛"))  # last day of 2025-2026
 
         def found(day: dt.date) -> set[tuple[str, str]]:
-            return {(r.kind, r.record_id) for r in reminders(s, day) if r.kind.startswith("group_")}
+            return {(r.rule, r.record_id) for r in reminders(s, day) if r.rule.startswith("ORG-")}
 
         # 2026-2027: g1 and g2 share o1's activity; g3 has three organizations and no activity
-        assert found(TODAY) == {("group_organizations", g3), ("group_no_activity", g3)}
+        assert found(TODAY) == {("ORG-GROUP", g3), ("ORG-ACTIVITY", g3)}
         # 2025-2026: o2's activity covers g2; g1's only organization was idle that 学年
-        assert found(D(2026, 8, 31)) == {("group_organizations", g3), ("group_no_activity", g3), ("group_no_activity", g1)}  # fmt: skip
+        assert found(D(2026, 8, 31)) == {("ORG-GROUP", g3), ("ORG-ACTIVITY", g3), ("ORG-ACTIVITY", g1)}  # fmt: skip
         r = next(
-            r for r in reminders(s, D(2026, 8, 31)) if r.kind == "group_no_activity" and r.record_id == g1
+            r for r in reminders(s, D(2026, 8, 31)) if r.rule == "ORG-ACTIVITY" and r.record_id == g1
         )
         assert r.due == D(2026, 8, 31) and "2025-2026学年" in r.message and r.source == "N四(一)2"
         assert (target_of(s, r).record_type, target_of(s, r).record_id, target_of(s, r).tab) == (
@@ -233,13 +233,13 @@ def test_group_organization_reminders_per_school_year(db: Database, base: dict[s
             o1,
             "activities",
         )
-        many = next(r for r in reminders(s, TODAY) if r.kind == "group_organizations")
+        many = next(r for r in reminders(s, TODAY) if r.rule == "ORG-GROUP")
         assert "联系了3个行业组织" in many.message
     with db.session() as s:
         delete_organizations(s, [o.id for o in organization_rows(s) if g3 in o.group_ids])
-        none = next(r for r in reminders(s, TODAY) if r.kind == "group_organizations")
+        none = next(r for r in reminders(s, TODAY) if r.rule == "ORG-GROUP")
         assert none.record_id == g3 and "尚未联系行业组织" in none.message
-        assert not [r for r in reminders(s, TODAY) if r.kind == "group_no_activity"]  # only for linked groups
+        assert not [r for r in reminders(s, TODAY) if r.rule == "ORG-ACTIVITY"]  # only for linked groups
         assert target_of(s, none) == type(target_of(s, none))("organization", "", f"group:{g3}")
 
 

@@ -79,21 +79,21 @@ def test_figures_and_reminders_open_their_records(ctx, qtbot, db, records, monke
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
     assert page.partners.values["foundation"].text() == "1"  # the partner's highest tier
     assert page.agreements.values["生效"].text() == "1" and page.projects.values["total"].text() == "1"
-    kinds = {r.kind: i for i, r in enumerate(page.model.items)}
+    kinds = {r.rule: i for i, r in enumerate(page.model.items)}
     assert {
-        "agreement_expiring_30",
-        "action_item_overdue",
-        "project_no_leader",
-        "operation_report_missing",
-        "partner_not_visited",
+        "AGR-EXPIRING-30",
+        "MTG-ACTION-OVERDUE",
+        "PRJ-LEADER",
+        "PRJ-REPORT",
+        "VISIT-YEARLY",
     } <= set(kinds)
     dues = [r.due for r in page.model.items if r.due is not None]
     assert dues == sorted(dues, reverse=True) and page.model.items[-1].due is None  # newest deadlines first
     for kind in (
-        "agreement_expiring_30",
-        "action_item_overdue",
-        "operation_report_missing",
-        "partner_not_visited",
+        "AGR-EXPIRING-30",
+        "MTG-ACTION-OVERDUE",
+        "PRJ-REPORT",
+        "VISIT-YEARLY",
     ):
         page.table.selectRow(kinds[kind])
         page.open_current()
@@ -104,9 +104,41 @@ def test_figures_and_reminders_open_their_records(ctx, qtbot, db, records, monke
         ("enterprise", records["enterprise"], ""),
     ]
     # the kind filter narrows the list; a new rule needs no change to the page
-    page.kind_box.setCurrentIndex(page.kind_box.findData("action_item_overdue"))
-    assert page.model.rowCount() == 1 and "会议待办逾期" in page.model.data(page.model.index(0, 1))
+    page.kind_box.setCurrentIndex(page.kind_box.findData("MTG-ACTION-OVERDUE"))
+    assert page.model.rowCount() == 1 and "会议待办逾期" in page.model.data(page.model.index(0, 2))
+    assert page.model.data(page.model.index(0, 1)) == "警告"
     w.close()
+
+
+def test_acknowledge_and_withdraw(ctx, qtbot, db, monkeypatch):
+    """忽略并说明: the finding leaves the list (its reason kept), comes back greyed with 显示已忽略, and 撤销忽略
+    brings it back."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QInputDialog
+
+    from app.services.projects import ProjectData, create_project
+    from ui.pages.dashboard import DashboardPage
+
+    with db.session() as s:
+        create_project(s, ProjectData(name="无负责人项目", kind="订单培养"))
+    page = DashboardPage()
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    page.table.selectRow(0)
+    assert page.current_finding().rule == "PRJ-LEADER" and page.ack_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("项目已撤销，待删除", True))
+    page.acknowledge_current()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    assert "已忽略 1 条" in page.reminder_title.text()
+    page.show_acked.setChecked(True)
+    assert page.model.rowCount() == 1 and page.model.data(page.model.index(0, 1)) == "已忽略"
+    assert "项目已撤销，待删除" in page.model.data(page.model.index(0, 0), Qt.ItemDataRole.ToolTipRole)
+    page.table.selectRow(0)
+    assert page.unack_button.isEnabled() and not page.ack_button.isEnabled()
+    page.withdraw_current()
+    qtbot.waitUntil(lambda: "已忽略" not in page.reminder_title.text(), timeout=5000)
+    assert page.model.data(page.model.index(0, 1)) == "错误"
 
 
 def test_empty_database_explains_the_reminders(ctx, qtbot):

@@ -1,4 +1,4 @@
-"""`chanjiao agreements list` and `chanjiao reminders`."""
+"""`chanjiao agreements list`."""
 
 from __future__ import annotations
 
@@ -6,14 +6,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from app.cli import print_json
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”格式不对，应如 2026-09-01") from None
+from app.cli import iso_date, print_json
 
 
 def _days(text: str) -> int:
@@ -26,7 +19,7 @@ def register(
     sub: argparse._SubParsersAction, db_parent: argparse.ArgumentParser
 ) -> dict[str, Callable[[argparse.Namespace], int]]:
     today = argparse.ArgumentParser(add_help=False)
-    today.add_argument("--today", type=_date, metavar="YYYY-MM-DD", help="按此日期计算（默认：今天）")
+    today.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="按此日期计算（默认：今天）")
 
     agreements = sub.add_parser("agreements", help="合作协议")
     actions = agreements.add_subparsers(dest="action", metavar="操作", required=True)
@@ -34,10 +27,7 @@ def register(
     lst.add_argument("--expiring", type=_days, metavar="DAYS", help="只列出生效且在 DAYS 天内到期的协议")
     lst.add_argument("--status", default="", help="只列出此状态（按到期日自动计算的状态）")
     lst.add_argument("--json", action="store_true", help="以 JSON 输出")
-
-    rem = sub.add_parser("reminders", parents=[db_parent, today], help="列出提醒（协议到期、待办逾期等）")
-    rem.add_argument("--json", action="store_true", help="以 JSON 输出")
-    return {"agreements": cmd_agreements, "reminders": cmd_reminders}
+    return {"agreements": cmd_agreements}
 
 
 def _json_value(value: object) -> object:
@@ -69,25 +59,4 @@ def cmd_agreements(args: argparse.Namespace) -> int:
             f"{r.number or '（无编号）'}\t{r.title}\t{r.enterprises}\t{r.ends_on or '长期'}{left}\t{r.status}"
         )
     print(f"共 {len(items)} 份协议")
-    return 0
-
-
-def cmd_reminders(args: argparse.Namespace) -> int:
-    from app.cli import open_db
-    from app.services.reminders import reminders
-
-    db = open_db(args)
-    try:
-        with db.reader() as s:
-            found = reminders(s, args.today or dt.date.today())
-    finally:
-        db.close()
-    if args.json:
-        fields = "kind record_type record_id title due message source".split()
-        out = [{f: _json_value(getattr(r, f)) for f in fields} for r in found]
-        print_json(out)
-        return 0
-    for r in found:
-        print(f"{r.due or '—'}\t{r.title}\t{r.message}")
-    print(f"共 {len(found)} 条提醒")
     return 0

@@ -8,15 +8,8 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from app.cli import print_json
+from app.cli import iso_date, print_json
 from app.domain.practice import REQUIRED_DAYS, format_months
-
-
-def _day(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”应为 YYYY-MM-DD，如 2026-11-23") from None
 
 
 def register(
@@ -27,7 +20,7 @@ def register(
     gaps = actions.add_parser(
         "practice-gaps", parents=[db_parent], help="专任教师近五年企业实践天数与差额（要求满180天）"
     )
-    gaps.add_argument("--as-of", type=_day, metavar="YYYY-MM-DD", help="按此日期计算（默认：今天）")
+    gaps.add_argument("--as-of", type=iso_date, metavar="YYYY-MM-DD", help="按此日期计算（默认：今天）")
     gaps.add_argument("--json", action="store_true", help="以 JSON 输出（每名专任教师一个对象）")
     return {"teachers": cmd_teachers}
 

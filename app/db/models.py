@@ -594,6 +594,7 @@ class Training(RecordMixin, Base):
 
 # Practice bases, students, internships and employment live in their own module (size); imported here so that
 # `app.db.models` stays the one place models come from and Alembic sees every table.
+from app.db.models_compliance import FindingAck  # noqa: E402, F401
 from app.db.models_internships import (  # noqa: E402, F401
     BASE_KINDS,
     BASE_LEVELS,

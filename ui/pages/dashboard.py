@@ -1,6 +1,6 @@
-"""工作台: the college at a glance — partners by tier, agreements by status, projects — and the reminders of
-every registered rule (app/services/reminders.py), each one click (double-click or Enter) from its record.
-A new rule shows here without any change to this page."""
+"""工作台: the college at a glance — partners by tier, agreements by status, projects — and the findings of
+every compliance rule (app/compliance/) as reminders, each one click (double-click or Enter) from its record,
+with 忽略并说明 (acknowledge with a reason) and 撤销忽略. A new rule shows here without any change to this page."""
 
 from __future__ import annotations
 
@@ -11,24 +11,29 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
+    QPushButton,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from app.compliance import acks
+from app.compliance.registry import ERROR, WARNING, Finding
+from app.compliance.targets import target_of
 from app.db.models import AGREEMENT_STATUSES, TIER_LABELS, TIERS
 from app.services import dashboard as svc
 from app.services import settings as settings_svc
 from app.services.common import Changes
-from app.services.reminders import Reminder, kind_label, target_of
-from ui.ops import ReadOp, context, read_now
+from ui.ops import ReadOp, WriteOp, context, read_now
 from ui.widgets import EmptyState
 
 Index = QModelIndex | QPersistentModelIndex
@@ -37,7 +42,7 @@ SOON = QColor("#b26a00")
 TIER_ORDER = tuple(reversed(TIERS))  # 融合层 first: the point is to move partners up
 
 
-def _due_text(r: Reminder, today: dt.date) -> str:
+def _due_text(r: Finding, today: dt.date) -> str:
     if r.due is None:
         return ""
     days = (r.due - today).days
@@ -48,19 +53,27 @@ def _due_text(r: Reminder, today: dt.date) -> str:
     return f"{r.due}（还有{days}天）"
 
 
-class ReminderModel(QAbstractTableModel):
-    """The reminders in memory (a few thousand at most on a large archive): due, kind, record, message."""
+SEVERITY_COLOURS = {ERROR: QColor("#c42b1c"), WARNING: QColor("#b26a00")}
+GREY = QColor("#888888")
 
-    HEADERS = ("期限", "类型", "记录", "说明", "依据")
+
+class ReminderModel(QAbstractTableModel):
+    """The findings in memory (a few thousand at most on a large archive): due, severity, rule, record, message,
+    source; acknowledged ones (when shown) greyed with their reason."""
+
+    HEADERS = ("期限", "程度", "规则", "记录", "说明", "依据")
 
     def __init__(self) -> None:
         super().__init__()
-        self.items: list[Reminder] = []
+        self.items: list[Finding] = []
+        self.acks: dict[str, acks.Ack] = {}  # finding key → acknowledgement, for the acknowledged shown
         self.today = dt.date.today()
 
-    def set_items(self, items: list[Reminder], today: dt.date) -> None:
+    def set_items(
+        self, items: list[Finding], today: dt.date, acked: dict[str, acks.Ack] | None = None
+    ) -> None:
         self.beginResetModel()
-        self.items, self.today = list(items), today
+        self.items, self.today, self.acks = list(items), today, dict(acked or {})
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -79,19 +92,32 @@ class ReminderModel(QAbstractTableModel):
             return None
         r = self.items[index.row()]
         col = index.column()
+        ack = self.acks.get(r.key)
         if role == Qt.ItemDataRole.DisplayRole:
-            return (_due_text(r, self.today), kind_label(r.kind), r.title, r.message, r.source)[col]
+            severity = "已忽略" if ack else r.severity
+            return (_due_text(r, self.today), severity, r.rule_title, r.title, r.message, r.source)[col]
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{r.title}\n{r.message}" + (f"\n依据：{r.source}" if r.source else "") + "\n双击打开"
-        if role == Qt.ItemDataRole.ForegroundRole and col == 0 and r.due is not None:
-            days = (r.due - self.today).days
-            return OVERDUE if days < 0 else SOON if days <= 30 else None
+            tip = f"{r.title}\n{r.message}\n规则 {r.rule}：{r.rule_title}" + (
+                f"（{r.source}）" if r.source else ""
+            )
+            if ack:
+                tip += f"\n已忽略：{ack.reason}（{ack.by}，{ack.at:%Y-%m-%d}）"
+            return tip + "\n双击打开"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if ack:
+                return GREY
+            if col == 1:
+                return SEVERITY_COLOURS.get(r.severity)
+            if col == 0 and r.due is not None:
+                days = (r.due - self.today).days
+                return OVERDUE if days < 0 else SOON if days <= 30 else None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         keys = (
             lambda r: r.due or dt.date.min,
-            lambda r: kind_label(r.kind),
+            lambda r: (r.severity, r.rule),
+            lambda r: r.rule_title,
             lambda r: r.title,
             lambda r: r.message,
             lambda r: r.source,
@@ -132,7 +158,8 @@ class DashboardPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._all: list[Reminder] = []
+        self._all: list[Finding] = []
+        self._acked: list[tuple[Finding, acks.Ack]] = []
         self._today = dt.date.today()
         self._stale = False
         lay = QVBoxLayout(self)
@@ -170,12 +197,29 @@ class DashboardPage(QWidget):
         self.reminder_title.setStyleSheet("font-size:12pt;font-weight:bold;")
         head.addWidget(self.reminder_title)
         head.addStretch(1)
-        head.addWidget(QLabel("类型："))
+        self.severity_box = QComboBox()
+        self.severity_box.setToolTip("只看某一程度：错误须纠正，警告应尽快处理，提示供参考")
+        for text, value in (("全部程度", ""), (ERROR, ERROR), (WARNING, WARNING), ("提示", "提示")):
+            self.severity_box.addItem(text, value)
+        self.severity_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
+        head.addWidget(self.severity_box)
+        head.addWidget(QLabel("规则："))
         self.kind_box = QComboBox()
-        self.kind_box.setMinimumWidth(200)
-        self.kind_box.setToolTip("只看某一类提醒")
+        self.kind_box.setMinimumWidth(220)
+        self.kind_box.setToolTip("只看某一条规则的提醒")
         self.kind_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
         head.addWidget(self.kind_box)
+        self.show_acked = QCheckBox("显示已忽略")
+        self.show_acked.setToolTip("已“忽略并说明”的提醒：灰色显示，提示中有理由")
+        self.show_acked.toggled.connect(lambda _on: self._apply_filter())
+        head.addWidget(self.show_acked)
+        self.ack_button = QPushButton("忽略并说明…")
+        self.ack_button.setToolTip("确认这条提醒不需处理并写明理由（留在修改记录中，并随上报材料报送）")
+        self.ack_button.clicked.connect(self.acknowledge_current)
+        head.addWidget(self.ack_button)
+        self.unack_button = QPushButton("撤销忽略")
+        self.unack_button.clicked.connect(self.withdraw_current)
+        head.addWidget(self.unack_button)
         lay.addLayout(head)
 
         self.model = ReminderModel()
@@ -189,10 +233,11 @@ class DashboardPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        for i, w in enumerate((170, 130, 280, 360)):
+        for i, w in enumerate((170, 56, 150, 260, 360)):
             self.table.setColumnWidth(i, w)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
         self.table.doubleClicked.connect(self._open_index)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             QShortcut(
@@ -232,29 +277,75 @@ class DashboardPage(QWidget):
             self.projects.set(t, d.projects_by_tier.get(t, 0))
         self.projects.set("total", sum(d.projects_by_tier.values()))
         self._all = list(d.reminders)
+        self._acked = list(d.acknowledged)
         self._today = today or dt.date.today()
-        counts: dict[str, int] = {}
+        counts: dict[str, tuple[str, int]] = {}
         for r in self._all:
-            counts[r.kind] = counts.get(r.kind, 0) + 1
+            counts[r.rule] = (r.rule_title, counts.get(r.rule, ("", 0))[1] + 1)
         current = self.kind_box.currentData()
         self.kind_box.blockSignals(True)
         self.kind_box.clear()
         self.kind_box.addItem(f"全部（{len(self._all)}）", "")
-        for kind, n in sorted(counts.items(), key=lambda kv: kind_label(kv[0])):
-            self.kind_box.addItem(f"{kind_label(kind)}（{n}）", kind)
+        for code, (title, n) in sorted(counts.items(), key=lambda kv: kv[1][0]):
+            self.kind_box.addItem(f"{title}（{n}）", code)
+            self.kind_box.setItemData(self.kind_box.count() - 1, code, Qt.ItemDataRole.ToolTipRole)
         self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(current)))
         self.kind_box.blockSignals(False)
         self._apply_filter()
 
     def _apply_filter(self) -> None:
-        kind = self.kind_box.currentData() or ""
-        shown = [r for r in self._all if not kind or r.kind == kind]
-        self.model.set_items(shown, self._today)
+        rule = self.kind_box.currentData() or ""
+        severity = self.severity_box.currentData() or ""
+        items = self._all + ([f for f, _a in self._acked] if self.show_acked.isChecked() else [])
+        shown = [
+            r for r in items if (not rule or r.rule == rule) and (not severity or r.severity == severity)
+        ]
+        self.model.set_items(shown, self._today, {f.key: a for f, a in self._acked})
         overdue = sum(1 for r in self._all if r.due is not None and r.due < self.model.today)
+        errors = sum(1 for r in self._all if r.severity == ERROR)
+        acked = f"，已忽略 {len(self._acked)} 条" if self._acked else ""
         self.reminder_title.setText(
-            f"提醒（{len(self._all)} 条，其中已逾期 {overdue} 条）" if self._all else "提醒"
+            f"提醒（{len(self._all)} 条：错误 {errors} 条，已逾期 {overdue} 条{acked}）"
+            if self._all or self._acked
+            else "提醒"
         )
-        self.stack.setCurrentWidget(self.table if self._all else self.empty)
+        self.stack.setCurrentWidget(self.table if shown or self._all else self.empty)
+        self._update_buttons()
+
+    def current_finding(self) -> Finding | None:
+        index = self.table.currentIndex()
+        return (
+            self.model.items[index.row()] if index.isValid() and index.row() < len(self.model.items) else None
+        )
+
+    def _update_buttons(self) -> None:
+        f = self.current_finding()
+        acked = f is not None and f.key in self.model.acks
+        self.ack_button.setEnabled(f is not None and not acked)
+        self.unack_button.setVisible(self.show_acked.isChecked())
+        self.unack_button.setEnabled(acked)
+
+    # ------------------------------------------------------------ acknowledging
+
+    @Slot()
+    def acknowledge_current(self) -> None:
+        f = self.current_finding()
+        if f is None:
+            return
+        reason, ok = QInputDialog.getMultiLineText(
+            self,
+            "忽略并说明",
+            f"{f.rule_title}：{f.title}\n{f.message}\n\n请写明不需处理的理由（留在修改记录中，并随上报材料报送）：",
+        )
+        if ok:
+            WriteOp(self, lambda s: acks.acknowledge(s, f, reason)).run()
+
+    @Slot()
+    def withdraw_current(self) -> None:
+        f = self.current_finding()
+        ack = self.model.acks.get(f.key) if f else None
+        if ack is not None:
+            WriteOp(self, lambda s: acks.withdraw(s, [ack.id])).run()
 
     # ------------------------------------------------------------ opening a record
 
@@ -268,7 +359,7 @@ class DashboardPage(QWidget):
             return
         reminder = self.model.items[index.row()]
         target = read_now(lambda s: target_of(s, reminder))
-        if target.record_id:
+        if target.record_id or target.tab:
             self.open_record.emit(target.record_type, target.record_id, target.tab)
 
     @Slot(object)

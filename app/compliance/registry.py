@@ -1,0 +1,171 @@
+"""合规检查: one registry of the rules of the policy texts (DOMAIN.md → Rules), and the one way to run them.
+
+A rule is metadata — a code (INT-INSURANCE), a title, its source (H第十二条(三)), a default severity (错误 /
+警告 / 提示), the record type its findings name, and what it checks. A check is a function
+`(session, today) -> iterable of Finding` registered for the codes it produces (one query can serve several
+rules: the agreement end dates give AGR-EXPIRING-30, AGR-EXPIRING-90 and AGR-PAST-END). Each area's rules live
+in a module of this package (rules_cooperation, rules_funds, rules_people), imported at the end of this one;
+the 工作台, `chanjiao check` / `chanjiao reminders` and the submission package only call run_checks().
+
+A finding names its record, says what is wrong and how to fix it, and may carry a due date (when it becomes or
+became a problem: an agreement's end, a semester's last day, an internship's start). Its `key` — rule, record
+and a detail for rules that find a record more than once (a project's missing report per semester) — is what
+an acknowledgement (忽略并说明, app/compliance/acks.py) refers to.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy.orm import Session
+
+ERROR, WARNING, HINT = "错误", "警告", "提示"
+SEVERITIES = (ERROR, WARNING, HINT)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    title: str  # short, for lists: 协议30天内到期
+    source: str  # H第十条, 实习规定第十八条 …
+    severity: str
+    record_type: str  # agreement / project / enterprise / internship / teacher / major / major_group …
+    description: str  # what is checked, in a sentence (tooltips, the package, `chanjiao check --rules`)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    source: str
+    record_type: str
+    record_id: str
+    title: str  # the record, as a person reads it
+    message: str  # what is wrong and how to fix it
+    due: dt.date | None = None
+    detail: str = ""  # tells apart two findings of one rule on one record (a semester, a budget line …)
+
+    @property
+    def key(self) -> str:
+        return f"{self.rule}|{self.record_id}|{self.detail}"
+
+    @property
+    def rule_title(self) -> str:
+        return RULES[self.rule].title if self.rule in RULES else self.rule
+
+
+Check = Callable[[Session, dt.date], Iterable[Finding]]
+RULES: dict[str, Rule] = {}
+CHECKS: list[tuple[tuple[str, ...], Check]] = []
+
+
+def define(code: str, title: str, source: str, severity: str, record_type: str, description: str) -> Rule:
+    if severity not in SEVERITIES:
+        raise ValueError(f"unknown severity {severity!r} for {code}")
+    RULES[code] = Rule(code, title, source, severity, record_type, description)
+    return RULES[code]
+
+
+def check(*codes: str) -> Callable[[Check], Check]:
+    """Register a check producing findings of `codes` (each defined before)."""
+
+    def register(fn: Check) -> Check:
+        missing = [c for c in codes if c not in RULES]
+        if missing:
+            raise ValueError(f"check {fn.__name__} produces undefined rules {missing}")
+        CHECKS.append((codes, fn))
+        return fn
+
+    return register
+
+
+def finding(
+    code: str,
+    record_id: str,
+    title: str,
+    message: str,
+    due: dt.date | None = None,
+    *,
+    severity: str = "",
+    detail: str = "",
+    record_type: str = "",
+) -> Finding:
+    """A finding of rule `code`, with the rule's source, severity and record type unless given."""
+    r = RULES[code]
+    return Finding(
+        code,
+        severity or r.severity,
+        r.source,
+        record_type or r.record_type,
+        record_id,
+        title,
+        message,
+        due,
+        detail,
+    )
+
+
+def rule_of(code: str) -> Rule:
+    from app.errors import AppError
+
+    try:
+        return RULES[code.strip().upper()]
+    except KeyError:
+        raise AppError(f"没有代码为“{code}”的规则（`chanjiao check --rules` 列出全部规则）") from None
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def run_checks(
+    s: Session, today: dt.date | None = None, *, codes: Sequence[str] | None = None
+) -> list[Finding]:
+    """Every finding of the registered rules (or of `codes` only) as of `today`: by severity, rule, then the
+    newest due date first (those without one last) and the record's title."""
+    today = today or dt.date.today()
+    wanted = {rule_of(c).code for c in codes} if codes is not None else None
+    out: list[Finding] = []
+    for produced, fn in CHECKS:
+        if wanted is None or wanted & set(produced):
+            out += [f for f in fn(s, today) if wanted is None or f.rule in wanted]
+    out.sort(
+        key=lambda f: (
+            severity_rank(f.severity),
+            f.rule,
+            f.due is None,
+            -(f.due or dt.date.min).toordinal(),
+            f.title,
+            f.record_id,
+            f.detail,
+        )
+    )
+    return out
+
+
+def by_due(findings: Iterable[Finding]) -> list[Finding]:
+    """The 提醒 order of the 工作台: newest due dates first (what is coming up and what just passed before what
+    has been overdue for years), those without a due date last; then severity, rule and title."""
+    return sorted(
+        findings,
+        key=lambda f: (
+            f.due is None,
+            -(f.due or dt.date.min).toordinal(),
+            severity_rank(f.severity),
+            f.rule,
+            f.title,
+        ),
+    )
+
+
+def with_severity(f: Finding, severity: str) -> Finding:
+    return replace(f, severity=severity)
+
+
+# The areas define their rules and checks, imported last (they use the names above) in the order of the
+# rules table of DOMAIN.md.
+for _area in ("rules_people", "rules_cooperation", "rules_funds"):
+    importlib.import_module(f"app.compliance.{_area}")
