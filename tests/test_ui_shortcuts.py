@@ -85,9 +85,20 @@ def test_reminders_open_teachers_and_groups(window, monkeypatch):
     monkeypatch.setattr(window.teachers, "open_teacher", lambda i: calls.append(("teacher", i)))
     monkeypatch.setattr(window.industry, "open_group", lambda i: calls.append(("group", i)))
     monkeypatch.setattr(window.industry, "open_organization", lambda i: calls.append(("organization", i)))
+    monkeypatch.setattr(window.internships, "open_internship", lambda i: calls.append(("internship", i)))
+    monkeypatch.setattr(window.bases, "show_major", lambda i: calls.append(("major", i)))
     window.open_record("teacher", "t1")
     assert window.stack.currentWidget() is window.teachers
     window.open_record("organization", "", "group:g1")
     window.open_record("organization", "o1", "activities")
     assert window.stack.currentWidget() is window.industry
-    assert calls == [("teacher", "t1"), ("group", "g1"), ("organization", "o1")]
+    window.open_record("internship", "i1")
+    window.open_record("practice_base", "", "major:m1")
+    assert window.stack.currentWidget() is window.bases
+    assert calls == [
+        ("teacher", "t1"),
+        ("group", "g1"),
+        ("organization", "o1"),
+        ("internship", "i1"),
+        ("major", "m1"),
+    ]

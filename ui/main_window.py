@@ -23,10 +23,12 @@ from app.logs import log_file
 from ui.ops import context
 from ui.pages.agreements import AgreementsPage
 from ui.pages.assets import AssetsPage
+from ui.pages.bases import BasesPage
 from ui.pages.dashboard import DashboardPage
 from ui.pages.enterprises import EnterprisesPage
 from ui.pages.funds import FundsPage
 from ui.pages.industry import IndustryPage
+from ui.pages.internships import InternshipsPage
 from ui.pages.outcomes import OutcomesPage
 from ui.pages.projects import ProjectsPage
 from ui.pages.settings import SettingsPage
@@ -74,6 +76,8 @@ class MainWindow(QMainWindow):
         self.enterprises = EnterprisesPage()
         self.agreements = AgreementsPage()
         self.projects = ProjectsPage()
+        self.internships = InternshipsPage()
+        self.bases = BasesPage()
         self.teachers = TeachersPage()
         self.industry = IndustryPage()
         self.outcomes = OutcomesPage()
@@ -87,6 +91,8 @@ class MainWindow(QMainWindow):
             self.enterprises,
             self.agreements,
             self.projects,
+            self.internships,
+            self.bases,
             self.teachers,
             self.funds,
             self.assets,
@@ -228,6 +234,12 @@ class MainWindow(QMainWindow):
             self._goto(self.funds).show_ledger().show_record(record_id)
         elif record_type == "asset":
             self._goto(self.assets).open_asset(record_id)
+        elif record_type == "internship":
+            self._goto(self.internships).open_internship(record_id)
+        elif record_type == "practice_base" and tab.startswith("major:"):
+            self._goto(self.bases).show_major(tab.removeprefix("major:"))
+        elif record_type == "practice_base":
+            self._goto(self.bases).open_base(record_id)
         elif record_type == "teacher":
             self._goto(self.teachers).open_teacher(record_id)
         elif record_type == "organization" and tab.startswith("group:"):
