@@ -281,3 +281,23 @@ def test_trash_purges_a_student_with_its_records(db: Database, world: dict) -> N
     with db.reader() as s:
         assert s.scalars(select(Internship)).all() == [] and s.scalars(select(Employment)).all() == []
         assert s.scalars(select(MonthlyEvaluation)).all() == []
+
+
+def test_cli_internships_check(db: Database, db_path: Path, world: dict) -> None:
+    with db.session() as s:
+        create_internships(s, world["students"][:1], world["terms"])
+        save_employment(s, EmploymentData(world["students"][1], 2026, "待就业"))
+    db.close()
+    r = run_cli("internships", "check", "--json", "--today", TODAY.isoformat(), "--db", str(db_path))
+    assert r.returncode == 1, r.stderr  # 错误-level findings: no insurance, no 三方协议
+    found = json.loads(r.stdout)
+    assert {f["rule"] for f in found} == {"INT-INSURANCE", "INT-TRIPARTITE"}
+    assert all(f["record_type"] == "internship" and f["source"].startswith("H第十二条") for f in found)
+
+
+def test_db_option_before_or_after_the_command() -> None:
+    from app.cli import parse_args
+
+    assert parse_args(["--db", "X.db", "internships", "list"]).db == "X.db"
+    assert parse_args(["internships", "list", "--db", "Y.db"]).db == "Y.db"
+    assert parse_args(["init"]).db is None and parse_args([]).db is None

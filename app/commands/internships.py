@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from app.cli import print_json
+from app.cli import iso_date, print_json
 
 
 def register(
@@ -28,6 +28,13 @@ def register(
         "--status", default="", help="只列此状态（计划 / 协议已签 / 实习中 / 已结束 / 终止）"
     )
     listing.add_argument("--json", action="store_true", help="以 JSON 输出")
+    chk = actions.add_parser(
+        "check",
+        parents=[db_parent],
+        help="按实习规则检查全部实习（合规检查中 INT- 开头的规则）；有错误时退出码为1",
+    )
+    chk.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="按此日期检查（默认：今天）")
+    chk.add_argument("--json", action="store_true", help="以 JSON 输出（每条问题一个对象）")
     return {"students": cmd_students, "internships": cmd_internships}
 
 
@@ -64,6 +71,8 @@ def cmd_students(args: argparse.Namespace) -> int:
 
 
 def cmd_internships(args: argparse.Namespace) -> int:
+    if args.action == "check":
+        return _check(args)
     from app.cli import open_db
     from app.domain.money import format_money
     from app.services.internships import internship_rows
@@ -169,3 +178,13 @@ def cmd_export_students(args: argparse.Namespace) -> int:
     else:
         print(f"已导出 {n} 名学生到 {args.file}（身份证号、电话已打码）")
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    """The compliance check restricted to the internship rules: the same output as `chanjiao check`."""
+    from app.commands.compliance import cmd_check
+    from app.compliance.registry import RULES
+
+    args.rule = [code for code in RULES if code.startswith("INT-")]
+    args.year, args.include_acknowledged, args.rules = None, False, False
+    return cmd_check(args)
