@@ -31,6 +31,7 @@ from app.progress import Progress, noop_progress, tick
 from app.services.enterprises import ContactData, EnterpriseData, add_enterprises, create_enterprise
 from app.services.settings import CollegeProfile, MajorGroupInfo, is_configured, save_profile
 
+LARGE_STUDENTS = 20_000  # the large demo's students (each with a planned placement) beyond the small set
 SIZES = {"small": 300, "large": 100_000}
 CHUNK = 2000
 
@@ -381,7 +382,12 @@ def fill_demo(
     at = 0.997 if size == "small" else 1.0
     counts.update(fill_bases(s, seed=seed, today=today, progress=progress, cancel=cancel, at=at))
     at = 0.998 if size == "small" else 1.0
-    counts.update(fill_internships(s, seed=seed, today=today, progress=progress, cancel=cancel, at=at))
+    extra = 0 if size == "small" else LARGE_STUDENTS
+    counts.update(
+        fill_internships(
+            s, seed=seed, today=today, progress=progress, cancel=cancel, at=at, bulk_students=extra
+        )
+    )
     progress(1.0, "演示数据已生成")
     return counts
 

@@ -16,10 +16,11 @@ import random
 import threading
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Enterprise, Internship, Major, MonthlyEvaluation, PracticeBase
+from app.db.base import new_id
+from app.db.models import Enterprise, Internship, Major, MonthlyEvaluation, PracticeBase, Student
 from app.domain.codes import id_check_char
 from app.progress import Progress, tick
 from app.services.employment import EmploymentData, save_employment
@@ -29,6 +30,7 @@ from app.services.students import StudentData, create_student
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘蒋蔡余杜叶程魏苏吕丁任"
 GIVEN = "子涵浩然雨轩思远梓萱俊杰欣怡宇航佳琪博文诗琪明轩雅婷嘉豪梦瑶志强晓燕建华丽娟伟东海涛"
 PER_CLASS = 24
+CHUNK = 2000
 _DESTINATIONS = ((0.72, "协议就业"), (0.82, "灵活就业"), (0.92, "升学"), (0.96, "参军入伍"), (1.01, "待就业"))
 POSITIONS = ("装配技术员", "设备运维助理", "质检员", "数控操作员", "电气调试员", "售后技术支持")
 
@@ -159,6 +161,53 @@ def _problems(work: _Students, running: list[str], today: dt.date) -> None:
     work.s.flush()
 
 
+def _bulk(work: _Students, n: int, progress: Progress, cancel: threading.Event | None) -> int:
+    """The large demo's extra students, each with a placement planned for next semester (insured, 三方协议
+    signed: no findings), written with bulk inserts (rows built here, no audit: demo data)."""
+    start = dt.date(work.year + 1, 3, 1)
+    end = dt.date(work.year + 1, 6, 30)
+    partners = work.partners
+    done = 0
+    while done < n:
+        students, internships = [], []
+        for k in range(done, min(done + CHUNK, n)):
+            entry = work.year - 1 - k % 2
+            male = work.rng.random() < 0.7
+            birth = dt.date(entry - 18, 1, 1) + dt.timedelta(days=work.rng.randrange(0, 540))
+            mid, major = work.majors[k % len(work.majors)]
+            sid = new_id()
+            students.append(
+                {
+                    "id": sid,
+                    "student_no": f"9{entry}{k:06d}",
+                    "name": work.name(),
+                    "gender": "男" if male else "女",
+                    "id_number": _id_number(work.rng, birth, male),
+                    "birth_date": birth,
+                    "major_id": mid,
+                    "class_name": f"{major[:2]}{entry % 100:02d}{k // PER_CLASS % 90 + 10:02d}",
+                    "entry_year": entry,
+                }
+            )
+            terms = work.terms("岗位实习", start, end, partners[k % len(partners)], True)
+            row = {f: getattr(terms, f) for f in terms.__dataclass_fields__}
+            internships.append(
+                {
+                    **row,
+                    "id": new_id(),
+                    "student_id": sid,
+                    "guardian": "家长",
+                    "status": "计划",
+                    "has_tripartite": True,
+                }
+            )
+        work.s.execute(insert(Student), students)
+        work.s.execute(insert(Internship), internships)
+        done += len(students)
+        tick(progress, cancel, 1.0, f"正在写入学生与实习 {done}/{n}")
+    return done
+
+
 def fill_internships(
     s: Session,
     *,
@@ -167,8 +216,10 @@ def fill_internships(
     progress: Progress,
     cancel: threading.Event | None,
     at: float = 0.998,
+    bulk_students: int = 0,
 ) -> dict[str, int]:
-    """Students, internships, evaluations and employment (needs majors and partners)."""
+    """Students, internships, evaluations and employment (needs majors and partners); `bulk_students` more
+    students with a planned placement each (the large demo)."""
     work = _Students(s, random.Random(seed * 104729), today)
     if not work.partners or not work.majors:
         return {}
@@ -214,10 +265,11 @@ def fill_internships(
             ),
         )
         employment += 1
-    students = sum(len(v) for v in by_grade.values())
+    extra = _bulk(work, bulk_students, progress, cancel) if bulk_students else 0
+    students = sum(len(v) for v in by_grade.values()) + extra
     return {
         "学生": students,
-        "实习记录": len(done) + len(running) + len(planned),
+        "实习记录": len(done) + len(running) + len(planned) + extra,
         "企业月度评价": evaluations,
         "就业记录": employment,
     }

@@ -181,6 +181,7 @@ def small_large(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bulk path, at a size a test can afford."""
     monkeypatch.setitem(demo.SIZES, "large", 2500)
     monkeypatch.setattr(demo, "CHUNK", 1000)
+    monkeypatch.setattr(demo, "LARGE_STUDENTS", 500)
 
 
 def test_bulk_fill(db: Database, small_large: None) -> None:
@@ -200,6 +201,32 @@ def test_bulk_fill(db: Database, small_large: None) -> None:
         assert e.created_at.tzinfo is not None and e.deleted_at is None
     assert [f for f, _ in seen][-1] == 1.0
     assert [round(f, 2) for f, _ in seen[:3]] == [0.4, 0.8, 1.0]
+
+
+def test_bulk_students_and_internships_break_no_rule(db: Database, small_large: None) -> None:
+    from app.db.models import Internship, Student
+    from app.domain.codes import check_id_number
+
+    with db.session() as s:
+        counts = fill_demo(s, size="large", today=DEMO_TODAY)
+    assert counts["学生"] == 384 + 500 and counts["实习记录"] == 169 + 500
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(Student)) == counts["学生"]
+        bulk = s.scalars(select(Student).where(Student.student_no.like("9%"))).all()
+        assert len(bulk) == 500 and all(
+            check_id_number(st.id_number).birth_date == st.birth_date for st in bulk
+        )
+        planned = s.scalar(select(func.count()).select_from(Internship).where(Internship.status == "计划"))
+        found = {r.rule for r in reminders(s, DEMO_TODAY) if r.record_type == "internship"}
+    assert planned >= 500 and found == {
+        "INT-INSURANCE",
+        "INT-TRIPARTITE",
+        "INT-GRADE",
+        "INT-EVALUATION",
+        "INT-LOW-SCORE",
+        "INT-PAY",
+        "INT-HOURS",
+    }  # the same as the small demo: the bulk ones are in order
 
 
 def test_bulk_fill_agreements_as_the_service_stores_them(db: Database, small_large: None) -> None:
