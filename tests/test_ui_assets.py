@@ -209,7 +209,7 @@ def test_reminder_on_the_dashboard_opens_the_asset(ctx, qtbot, db, monkeypatch):
     page = w.dashboard
     w._goto(page)
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=5000)
-    row = next(i for i, r in enumerate(page.model.items) if r.kind == "asset_no_custodian")
+    row = next(i for i, r in enumerate(page.model.items) if r.rule == "ASSET-CUSTODIAN")
     page.table.selectRow(row)
     page.open_current()
     assert opened == [aid]

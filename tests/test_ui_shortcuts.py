@@ -80,7 +80,7 @@ def test_no_two_actions_share_a_shortcut(window):
 
 
 def test_reminders_open_teachers_and_groups(window, monkeypatch):
-    """工作台 reminders of teachers and 专业群 lead to their pages (app/services/reminders.py target_of)."""
+    """工作台 reminders of teachers and 专业群 lead to their pages (app/compliance/targets.py target_of)."""
     calls: list[tuple[str, str]] = []
     monkeypatch.setattr(window.teachers, "open_teacher", lambda i: calls.append(("teacher", i)))
     monkeypatch.setattr(window.industry, "open_group", lambda i: calls.append(("group", i)))

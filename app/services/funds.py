@@ -5,7 +5,7 @@ they equal the entries to the fen.
 - 年度 is the calendar year; an entry's `year` is stored from its date (the list filters on it).
 - Spent = the line's 支出 entries; remaining = budget − spent (negative when overspent); % used is None for
   a line without budget. Overspending never blocks a save: a ledger records what happened. The entry is
-  saved, the save returns a warning, its row is marked `overspent` and the line is a reminder (reminders.py).
+  saved, the save returns a warning, its row is marked `overspent` and the line is a finding of FUND-OVERSPENT (app/compliance/rules_funds.py).
 - Entries and budgets of a project in the 回收站 are left out of the lists and the summary.
 - The list (ids first, rows on demand, STYLE §5) runs the balance in SQL with a window function in the
   list's order (date, voucher number, entry time); with a year filter the balance opens with the matching

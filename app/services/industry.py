@@ -2,7 +2,7 @@
 专业群建设指导委员会 (members, meetings; N四(一)3). Achievements, training and the 产学合作 figures are in
 app/services/outcomes.py.
 
-- An organization is linked to any number of 专业群; the rule (reminders.py) wants 1–2 per group and at least
+- An organization is linked to any number of 专业群; the rule ORG-GROUP / ORG-ACTIVITY (app/compliance/rules_people.py) wants 1–2 per group and at least
   one activity of a linked organization in each 学年 (first day of semester 1 to the day before the next 学年
   starts, by the college's calendar).
 - A studio's lead and members are teachers of the archive (live); the lead counts as a member.
