@@ -29,7 +29,7 @@ from app.services.report_tables import ReportTable, ReportTables, report_tables
 NOTES_SHEET = "说明"
 MONTH_FORMAT = "yyyy-mm"
 YUAN_FORMAT = "0.00"
-WIDTHS = {"int": 12, "wan": 14, "yuan": 12, "bool": 10, "date": 12, "month": 12}
+WIDTHS = {"int": 11, "wan": 13, "yuan": 11, "bool": 10, "date": 12, "month": 10}
 
 
 @dataclass(frozen=True)
@@ -81,13 +81,10 @@ def _write_table(ws, table: ReportTable, school_year: str) -> None:
             if kind == "bool":
                 cell.alignment = Alignment(horizontal="center")
     style_header(ws, 1, len(kinds), last_row=len(table.rows) + 1)
-    text_widths = column_widths([table.headers, *table.rows[:500]], maximum=40)
-    widths = [
-        w if kind == "text" else max(WIDTHS[kind], min(w, 20))
-        for kind, w in zip(kinds, text_widths, strict=True)
-    ]
+    text_widths = column_widths([table.headers, *table.rows[:500]], maximum=36)
+    widths = [w if kind == "text" else WIDTHS[kind] for kind, w in zip(kinds, text_widths, strict=True)]
     set_widths(ws, widths)
-    ws.row_dimensions[1].height = 45
+    ws.row_dimensions[1].height = 72  # long headers wrap over up to 5 lines in the narrow figure columns
     set_print_layout(ws, header_rows="1:1", pages_wide=math.ceil(sum(widths) / PRINT_WIDTH))
     ws.oddHeader.center.text = f"{school_year}学年 {table.name}"
 
