@@ -115,34 +115,61 @@ def test_document_reads_back(db: Database, ids: list[str], tmp_path: Path) -> No
     assert result.incomplete == () and result.skipped == ()
 
 
-def test_missing_data_renders_blank_for_handwriting(db: Database, ids: list[str], tmp_path: Path) -> None:
+def test_optional_data_missing_renders_blank_for_handwriting(
+    db: Database, ids: list[str], tmp_path: Path
+) -> None:
     with db.session() as s:
         i = s.get(Internship, ids[0])
-        i.enterprise_id, i.base_id, i.insurer, i.policy_no, i.monthly_pay_fen, i.pay_day = (
-            None,
-            None,
-            "",
-            "",
-            0,
-            0,
-        )
+        i.base_id, i.place, i.monthly_pay_fen, i.pay_day = None, "", 0, 0
         i.insured_from = i.insured_to = None
-        s.get(Student, i.student_id).id_number = ""
+        s.get(Student, i.student_id).phone = ""
     with db.reader() as s:
         ctx = tripartite_context(s, ids[0])
         result = write_tripartite_batch(s, ids[:1], tmp_path / "out")
-    assert (
-        ctx["enterprise"]["name"]
-        == BLANK
-        == ctx["internship"]["monthly_pay"]
-        == ctx["internship"]["policy_no"]
-    )
+    assert ctx["internship"]["monthly_pay"] == BLANK == ctx["student"]["phone"]
     assert ctx["base"]["name"] == "无"
     text = text_of(result.files[0])
-    assert f"乙方（实习单位）：{BLANK}" in text and f"身份证号：{BLANK}" in text
+    assert f"每月人民币{BLANK}元" in text
     ((name, blanks),) = result.incomplete
-    assert name == result.files[0].name
-    assert "身份证号" in blanks and "保险单号" in blanks and "实习单位" in blanks
+    assert name == result.files[0].name and result.skipped == ()
+    assert blanks == "学生电话、实习地点、实习报酬、发放日、保险期间"
+
+
+def test_missing_required_data_skips_that_internship(
+    db: Database, ids: list[str], db_path: Path, tmp_path: Path
+) -> None:
+    """No policy number, no post, no ID number…: that internship is listed with what is missing and not
+    written; the others are; the CLI lists it and exits 1."""
+    with db.session() as s:
+        first = s.get(Internship, ids[0])
+        first.policy_no, first.position = "", "  "
+        second = s.get(Internship, ids[1])
+        second.enterprise_id, second.insurer = None, ""
+        s.get(Student, second.student_id).id_number = ""
+    out = tmp_path / "out"
+    with db.reader() as s:
+        result = write_tripartite_batch(s, ids, out, combined=True)
+    assert [p.name.split("_")[2] for p in result.files] == ["王五"]
+    assert result.skipped == (
+        ("张三（机电2201班）", "缺少实习岗位、保单号"),
+        ("李四（机电2201班）", "缺少身份证号、实习单位、保险公司"),
+    )
+    assert sorted(p.name for p in out.iterdir()) == sorted([result.files[0].name, COMBINED_NAME])
+    assert len(Document(str(result.combined)).sections) == 1
+
+    proc = run_cli("docs", "tripartite", "--all", "--db", str(db_path), "--out", str(tmp_path / "cli"))
+    assert proc.returncode == 1, proc.stderr
+    assert "已生成 1 份" in proc.stdout
+    assert "张三（机电2201班）：缺少实习岗位、保单号" in proc.stderr
+    proc = run_cli("docs", "tripartite", "--ids", f"{ids[0]},{ids[1]}", "--db", str(db_path),
+                   "--out", str(tmp_path / "none"), "--json")  # fmt: skip
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["written"] == 0 and data["skipped"][0] == {
+        "student": "张三（机电2201班）",
+        "reason": "缺少实习岗位、保单号",
+    }
+    assert not (tmp_path / "none").exists()  # nothing to write: no folder either
 
 
 def test_amount_in_words() -> None:
@@ -262,7 +289,7 @@ def test_an_agreement_that_cannot_be_filled_is_skipped(
         result = write_tripartite_batch(s, ids, tmp_path / "out", template=template, combined=True)
     assert [p.name.split("_")[2] for p in result.files] == ["张三", "王五"]
     ((who, why),) = result.skipped
-    assert who == "机电2201班 李四（2022000002）" and "student.nosuch" in why
+    assert who == "李四（机电2201班）" and "student.nosuch" in why
     assert len(Document(str(result.combined)).sections) == 2
     proc = run_cli("docs", "tripartite", "--all", "--db", str(db_path), "--out", str(tmp_path / "cli"),
                    "--template", str(template))  # fmt: skip

@@ -114,3 +114,50 @@ def test_generate_tripartite_opens_the_dialog(ctx, qtbot, ids) -> None:
     assert isinstance(dlg, TripartiteDialog) and dlg.isVisible()
     assert "2 条实习记录" in dlg.findChildren(type(dlg.template_label))[0].text()
     dlg.reject()
+
+
+def test_skipped_internships_are_listed_with_copy(ctx, qtbot, db, ids, tmp_path: Path) -> None:
+    """Missing required data: those are not written, the others are; the end lists them with 复制清单."""
+    from app.db.models import Internship
+
+    with db.session() as s:
+        s.get(Internship, ids[0]).policy_no = ""
+        s.get(Internship, ids[1]).position = ""
+    out = tmp_path / "out"
+    dlg = dialog(qtbot, ids)
+    dlg.folder_edit.setText(str(out))
+    with qtbot.waitSignal(dlg.batch_finished, timeout=60000) as blocker:
+        dlg.generate_button.click()
+    result = blocker.args[0]
+    assert len(result.files) == 4 and len(list(out.iterdir())) == 4
+    box = dlg.result_box
+    assert box.isVisible() and box.list.isVisible() and "部分未生成" in box.windowTitle()
+    listed = box.list.toPlainText()
+    assert "张三（机电2201班）：缺少保单号" in listed and "李四（机电2201班）：缺少实习岗位" in listed
+    assert "未生成 2 份" in box.text()
+    box.copy_button.click()
+    assert QApplication.clipboard().text().splitlines()[1:3] == [
+        "张三（机电2201班）：缺少保单号",
+        "李四（机电2201班）：缺少实习岗位",
+    ]
+    box.reject()
+
+
+def test_college_template_is_the_default(ctx, qtbot, db, ids, tmp_path: Path) -> None:
+    from app.services import templates as svc
+
+    template = tmp_path / "学院三方协议.docx"
+    doc = Document()
+    doc.add_paragraph("学院版：{{ student.name }}")
+    doc.save(str(template))
+    with db.session() as s:
+        svc.set_custom_template(s, "tripartite", template)
+    out = tmp_path / "out"
+    dlg = dialog(qtbot, ids[:1])
+    assert dlg.builtin_radio.text() == "学院模板“学院三方协议.docx”（设置 → 模板）"
+    dlg.folder_edit.setText(str(out))
+    with qtbot.waitSignal(dlg.batch_finished, timeout=60000) as blocker:
+        dlg.generate_button.click()
+    (path,) = blocker.args[0].files
+    assert Document(str(path)).paragraphs[0].text == "学院版：张三"
+    close_box(dlg)

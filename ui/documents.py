@@ -1,30 +1,50 @@
-"""Word documents from the forms (the agreement draft, a project's 运行报告): the 生成 ▾ menu (built-in or a
-custom template, or save the built-in one to edit in Word), where to save, writing on the database worker
-(it only reads), and offering to open the result."""
+"""Word documents from the forms (the agreement draft, a project's 运行报告): the 生成 ▾ menu (the college's
+template of 设置 → 模板, else the built-in one; or a custom .docx for this once; or save the built-in one to
+edit in Word), where to save, writing on the database worker (it only reads), and offering to open it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QWidget
 
 from app.docs import cooperation as docs
 from ui import files
 from ui.errors import show_error
-from ui.ops import ReadOp
+from ui.ops import ReadOp, read_now
 
 WORD_FILTER = "Word 文档 (*.docx)"
 
 
 def document_menu(parent: QWidget, kind: str, generate: Callable[[Path | None], None]) -> QMenu:
-    """生成 with the built-in template or a custom .docx, and 另存内置模板 to edit it in Word."""
+    """生成 with the college's template (设置 → 模板, else the built-in one) or a .docx chosen for this
+    once, and 另存内置模板 to edit it in Word."""
     menu = QMenu(parent)
-    menu.addAction("用内置模板生成…", lambda: generate(None))
+    default = menu.addAction("用内置模板生成…", lambda: generate(None))
+    follow_college_template(menu, default, kind)
     menu.addAction("用自定义模板生成…", lambda: _generate_custom(parent, generate))
     menu.addSeparator()
     menu.addAction("另存内置模板（在 Word 中修改）…", lambda: save_builtin_template(parent, kind))
     return menu
+
+
+def college_template_text(kind: str) -> str:
+    """用内置模板生成… or 用学院模板“文件名”生成… (设置 → 模板), read now."""
+    from app.services.templates import template_status
+
+    try:
+        status = next(r for r in read_now(template_status) if r.kind == kind)
+    except Exception:  # the menu still works; generating reports any problem
+        return "用内置模板生成…"
+    return f"用学院模板“{status.custom_name}”生成…" if status.custom_name else "用内置模板生成…"
+
+
+def follow_college_template(menu: QMenu, action: QAction, kind: str) -> None:
+    """Keep `action`'s text naming the template a generation without a chosen one uses."""
+    menu.aboutToShow.connect(lambda: action.setText(college_template_text(kind)))
+    action.setText(college_template_text(kind))
 
 
 def ask_template(parent: QWidget) -> Path | None:

@@ -1,6 +1,8 @@
 """批量生成三方协议: the dialog the internships page opens for the selected internships — the folder (the last
-one remembered), 同时生成合并打印版, 内置模板 or a chosen .docx — then the batch on the database worker with a
-progress dialog and 取消 (the window stays responsive), and at the end a box that offers to open the folder.
+one remembered), 同时生成合并打印版, the college template (设置 → 模板, else the built-in one) or a chosen .docx —
+then the batch on the database worker with a progress dialog and 取消 (the window stays responsive), and at the
+end BatchReportDialog: the internships skipped (missing required data, with the fields) and the blanks left for
+handwriting, as a list with 复制清单.
 
     generate_tripartite(self, ids)
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -32,7 +35,7 @@ from app.errors import BatchCancelled, Cancelled
 from ui import files
 from ui.documents import ask_template
 from ui.errors import show_error
-from ui.ops import ReadOp
+from ui.ops import ReadOp, read_now
 from ui.settings import ui_settings
 
 FOLDER_KEY = "folders/tripartite"
@@ -76,7 +79,8 @@ class TripartiteDialog(QDialog):
         self.combined_check = QCheckBox("同时生成合并打印版（全部协议在一个文件中，每份另起一页）")
         layout.addWidget(self.combined_check)
 
-        self.builtin_radio = QRadioButton("内置模板（参照教育部示范文本）")
+        self.builtin_radio = QRadioButton(college_template_label())
+        self.builtin_radio.setToolTip("在“设置 → 模板”中可以换成学院自己的模板")
         self.custom_radio = QRadioButton("选择模板…")
         self.builtin_radio.setChecked(True)
         group = QButtonGroup(self)
@@ -173,18 +177,11 @@ class TripartiteDialog(QDialog):
 
     def _done(self, result: docs.BatchResult) -> None:
         self._close_progress()
-        lines = [f"已生成 {len(result.files)} 份三方协议到\n{result.folder}"]
-        if result.combined is not None:
-            lines.append(f"合并打印版：{result.combined.name}")
-        if result.skipped:
-            lines.append(f"\n未生成 {len(result.skipped)} 份：")
-            lines += [f"  {who}：{why}" for who, why in result.skipped[:10]]
-        if result.incomplete:
-            lines.append(f"\n{len(result.incomplete)} 份有留空待手写的内容：")
-            lines += [f"  {name}：{blanks}" for name, blanks in result.incomplete[:10]]
-            if len(result.incomplete) > 10:
-                lines.append(f"  ……另有 {len(result.incomplete) - 10} 份")
-        self.result_box = offer_folder(self.parentWidget(), result.folder, "\n".join(lines))
+        box = BatchReportDialog(self.parentWidget(), result)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.show()
+        self.result_box = box
         self.batch_finished.emit(result)
         self.accept()
 
@@ -196,6 +193,82 @@ class TripartiteDialog(QDialog):
         elif not isinstance(exc, Cancelled):
             show_error(self, exc, "生成三方协议失败")
         self.batch_finished.emit(exc)
+
+
+def college_template_label() -> str:
+    """The template used when none is chosen: the college's (设置 → 模板) or the built-in one."""
+    from app.services.templates import template_status
+
+    try:
+        status = next(r for r in read_now(template_status) if r.kind == "tripartite")
+    except Exception:  # the dialog still opens; generating reports any problem
+        return "内置模板（参照教育部示范文本）"
+    if status.custom_name:
+        return f"学院模板“{status.custom_name}”（设置 → 模板）"
+    return "内置模板（参照教育部示范文本）"
+
+
+def report_lines(result: docs.BatchResult) -> list[str]:
+    """The list at the end of a batch, to read and to copy: what was not written and why, then blanks."""
+    lines = []
+    if result.skipped:
+        lines.append(f"未生成（{len(result.skipped)} 份，请补全档案后再生成）：")
+        lines += [f"{who}：{why}" for who, why in result.skipped]
+    if result.incomplete:
+        if lines:
+            lines.append("")
+        lines.append(f"已生成，但有留空待手写的内容（{len(result.incomplete)} 份）：")
+        lines += [f"{name}：{blanks}" for name, blanks in result.incomplete]
+    return lines
+
+
+class BatchReportDialog(QDialog):
+    """The end of a batch: how many were written where, the list of those skipped (with the reason) and of
+    blanks to fill by hand, 复制清单, 打开文件夹 and 关闭. Shown without blocking."""
+
+    def __init__(self, parent: QWidget | None, result: docs.BatchResult) -> None:
+        super().__init__(parent)
+        self.folder = result.folder
+        self.setWindowTitle("完成" if not result.skipped else "完成（部分未生成）")
+        self.setMinimumWidth(560)
+        lay = QVBoxLayout(self)
+        summary = [f"已生成 {len(result.files)} 份三方协议到\n{result.folder}"]
+        if result.combined is not None:
+            summary.append(f"合并打印版：{result.combined.name}")
+        if result.skipped:
+            summary.append(f"未生成 {len(result.skipped)} 份，原因见下面的清单。")
+        self.summary = QLabel("\n".join(summary))
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lay.addWidget(self.summary)
+        self.lines = report_lines(result)
+        self.list = QPlainTextEdit("\n".join(self.lines))
+        self.list.setReadOnly(True)
+        self.list.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.list.setMinimumHeight(220)
+        self.list.setVisible(bool(self.lines))
+        lay.addWidget(self.list, 1)
+        buttons = QDialogButtonBox()
+        self.copy_button = buttons.addButton("复制清单", QDialogButtonBox.ButtonRole.ActionRole)
+        self.copy_button.setVisible(bool(self.lines))
+        self.copy_button.clicked.connect(self.copy_list)
+        open_folder = buttons.addButton("打开文件夹", QDialogButtonBox.ButtonRole.AcceptRole)
+        open_folder.clicked.connect(self.open_folder)
+        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def text(self) -> str:
+        return "\n".join([self.summary.text(), *self.lines])
+
+    @Slot()
+    def copy_list(self) -> None:
+        QGuiApplication.clipboard().setText("\n".join(self.lines))
+        self.copy_button.setText("已复制")
+
+    @Slot()
+    def open_folder(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.folder)))
+        self.accept()
 
 
 def offer_folder(parent: QWidget | None, folder: Path, text: str, *, title: str = "完成") -> QMessageBox:

@@ -1,5 +1,6 @@
 """`chanjiao docs`: Word documents from templates — a draft agreement, a project's 运行报告, the 三方协议 of a
-batch of internships, the built-in templates (to edit in Word) and the list of placeholders they may use."""
+batch of internships, the built-in templates (to edit in Word), the college's own templates (设置 → 模板:
+`docs template KIND --set FILE` / `--clear`, `docs templates`) and the list of placeholders they may use."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.cli import print_json
+from app.docs.kinds import kinds
 
 KIND_NAMES = {"agreement": "合作协议草稿", "report": "项目运行报告", "tripartite": "三方协议"}
 
@@ -30,14 +32,32 @@ def register(
     rep.add_argument("id", metavar="PROJECT_ID", help="项目 id")
     rep.add_argument("--semester", required=True, metavar="CODE", help="学期，如 2025-2026-1")
     _tripartite_parser(actions, db_parent, template)
-    tpl = actions.add_parser("template", parents=[out], help="保存内置模板，以便在 Word 中修改")
-    tpl.add_argument(
-        "kind", choices=list(KIND_NAMES), help="agreement=合作协议，report=运行报告，tripartite=三方协议"
-    )
+    _template_parsers(actions, db_parent)
     fields = actions.add_parser("fields", help="列出模板可用的占位符")
-    fields.add_argument("kind", choices=list(KIND_NAMES))
+    fields.add_argument("kind", choices=list(kinds()), help=_KIND_HELP)
     fields.add_argument("--json", action="store_true", help="以 JSON 输出")
     return {"docs": cmd_docs}
+
+
+_KIND_HELP = "、".join(f"{k}={v}" for k, v in kinds().items())
+
+
+def _template_parsers(actions, db_parent: argparse.ArgumentParser) -> None:
+    tpl = actions.add_parser(
+        "template",
+        parents=[db_parent],
+        help="学院的 Word 模板：保存内置模板（--out）、设为学院模板（--set）、恢复内置（--clear）",
+    )
+    tpl.add_argument("kind", choices=list(kinds()), help=_KIND_HELP)
+    what = tpl.add_mutually_exclusive_group(required=True)
+    what.add_argument("--out", type=Path, metavar="FILE.docx", help="保存内置模板，以便在 Word 中修改")
+    what.add_argument(
+        "--set", dest="set_file", type=Path, metavar="FILE.docx", help="检查后设为学院模板（保存在数据库中）"
+    )
+    what.add_argument("--clear", action="store_true", help="不再用学院模板，恢复内置模板")
+    tpl.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    status = actions.add_parser("templates", parents=[db_parent], help="列出各类文档当前使用的模板")
+    status.add_argument("--json", action="store_true", help="以 JSON 输出")
 
 
 def _tripartite_parser(
@@ -67,6 +87,7 @@ def cmd_docs(args: argparse.Namespace) -> int:
         "report": _report,
         "tripartite": _tripartite,
         "template": _template,
+        "templates": _templates,
         "fields": _fields,
     }[args.action](args)
 
@@ -149,26 +170,69 @@ def _tripartite(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    if args.kind == "tripartite":
-        from app.docs.internship import save_builtin_template as save_tripartite
+    """--out saves the built-in template; --set / --clear change the college's (exit 2 if refused)."""
+    from app.services import templates as svc
 
-        path = save_tripartite(args.out)
+    label = svc.label(args.kind)
+    if args.out is not None:
+        path = svc.save_builtin_template(args.kind, args.out)
+        result = {"kind": args.kind, "file": str(path)}
+        text = f"已保存内置{label}模板：{path}（在 Word 中修改后可用 --set 设为学院模板）"
     else:
-        from app.docs.cooperation import save_builtin_template
+        from app.cli import open_db
 
-        path = save_builtin_template(args.kind, args.out)
+        db = open_db(args)
+        try:
+            with db.session() as s:
+                if args.clear:
+                    svc.clear_custom_template(s, args.kind)
+                else:
+                    svc.set_custom_template(s, args.kind, args.set_file)
+        finally:
+            db.close()
+        name = args.set_file.name if args.set_file else ""
+        result = {"kind": args.kind, "custom": name or None}
+        text = f"已将“{name}”设为学院的{label}模板" if name else f"{label}已恢复使用内置模板"
     if args.json:
-        print_json({"kind": args.kind, "file": str(path)})
+        print_json(result)
     else:
-        print(f"已保存内置{KIND_NAMES[args.kind]}模板：{path}（可在 Word 中修改后用 --template 使用）")
+        print(text)
+    return 0
+
+
+def _templates(args: argparse.Namespace) -> int:
+    from app.cli import open_db
+    from app.services.templates import template_status
+
+    db = open_db(args)
+    try:
+        with db.reader() as s:
+            rows = template_status(s)
+    finally:
+        db.close()
+    if args.json:
+        print_json(
+            [
+                {
+                    "kind": r.kind,
+                    "label": r.label,
+                    "custom": r.custom_name or None,
+                    "set_on": r.set_on.isoformat() if r.set_on else None,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    for r in rows:
+        where = f"自定义（{r.custom_name}，{r.set_on:%Y-%m-%d}设置）" if r.custom_name else "内置模板"
+        print(f"{r.kind}\t{r.label}\t{where}")
     return 0
 
 
 def _fields(args: argparse.Namespace) -> int:
-    from app.docs import internship
-    from app.docs.cooperation import PLACEHOLDERS
+    from app.services.templates import placeholders
 
-    items = internship.PLACEHOLDERS if args.kind == "tripartite" else PLACEHOLDERS[args.kind]
+    items = placeholders(args.kind)
     if args.json:
         print_json([{"placeholder": name, "meaning": meaning} for name, meaning in items])
         return 0

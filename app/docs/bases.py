@@ -23,6 +23,7 @@ from app.fsutil import atomic_path, safe_filename
 from app.services.base_usage import UsageTotals, semester_usage, summary_status
 from app.services.bases import usage_rows
 from app.services.settings import get_profile
+from app.services.templates import template_source
 
 TEMPLATE_FILE = "base_usage_summary.docx"
 TITLE = "实践教学基地使用情况汇总"
@@ -179,9 +180,8 @@ def write_usage_summary(
 ) -> Path:
     """The major's summary for `semester` as a Word document at `out` (written atomically); returns `out`."""
     context = usage_summary_context(s, semester, major_id, today=today)
-    if template is None:
-        return render_docx(builtin_template(), context, out, name=f"内置{TITLE}模板")
-    return render_docx(Path(template), context, out, name=Path(template).name)
+    source, name = template_source(s, "base_summary", template)  # none chosen: 设置 → 模板, else built-in
+    return render_docx(source, context, out, name=name)
 
 
 def default_file_name(major: str, semester: str) -> str:

@@ -26,6 +26,7 @@ from app.services.enterprises import EnterpriseDetail, get_enterprise
 from app.services.meetings import project_meetings
 from app.services.projects import get_project
 from app.services.settings import get_profile, get_semester_calendar
+from app.services.templates import template_source
 
 KINDS = {"agreement": "合作协议草稿", "report": "项目运行报告"}
 TEMPLATE_FILES = {"agreement": "agreement.docx", "report": "project_report.docx"}
@@ -295,17 +296,17 @@ def save_builtin_template(kind: str, out: Path) -> Path:
     return Path(out)
 
 
-def _render(kind: str, context: dict[str, Any], out: Path, template: Path | None) -> Path:
-    if template is None:
-        return render_docx(builtin_template(kind), context, out, name=f"内置{KINDS[kind]}模板")
-    return render_docx(Path(template), context, out, name=Path(template).name)
+def _render(s: Session, kind: str, context: dict[str, Any], out: Path, template: Path | None) -> Path:
+    """With no template chosen: the college's own (设置 → 模板), else the built-in one."""
+    source, name = template_source(s, kind, template)
+    return render_docx(source, context, out, name=name)
 
 
 def write_agreement_document(
     s: Session, agreement_id: str, out: Path, template: Path | None = None, *, today: dt.date | None = None
 ) -> Path:
     """The draft agreement as a Word document at `out` (written atomically); returns `out`."""
-    return _render("agreement", agreement_context(s, agreement_id, today=today), out, template)
+    return _render(s, "agreement", agreement_context(s, agreement_id, today=today), out, template)
 
 
 def write_project_report(
@@ -318,7 +319,7 @@ def write_project_report(
     today: dt.date | None = None,
 ) -> Path:
     """The project's 运行报告 for `semester` (like 2025-2026-1) as a Word document at `out`."""
-    return _render("report", project_report_context(s, project_id, semester, today=today), out, template)
+    return _render(s, "report", project_report_context(s, project_id, semester, today=today), out, template)
 
 
 def default_file_name(kind: str, title: str, semester: str = "") -> str:

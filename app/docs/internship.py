@@ -3,9 +3,15 @@ writes one Word file per internship, named 班级_学号_姓名_三方协议.doc
 for printing.
 
 The agreement is a contract, so it carries the student's full 身份证号 and phones (DOMAIN.md → Privacy): it is
-only written when the user asks for it, and neither the context nor a value from it is ever logged. A field
-left empty in the archive renders as a blank ("        ", underlined in the built-in template) to fill in
-by hand. The models are read directly here (the internship services are written beside this module).
+only written when the user asks for it, and neither the context nor a value from it is ever logged.
+
+Required data (REQUIRED): 学生姓名, 身份证号, 实习单位, 实习岗位, 开始日期 and 结束日期, 保险公司 and 保单号. An
+internship missing any of them is not written: the batch lists it with the fields missing ("张三（机电2301）：
+缺少保单号、实习岗位") and writes the others. Any other field left empty in the archive renders as a blank
+("        ", underlined in the built-in template) to fill in by hand, and the batch lists those blanks.
+
+With no template chosen, the college's own (设置 → 模板, app/services/templates.py) is used, else the
+built-in one. The models are read directly here (the internship services are written beside this module).
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from app.docs.render import TemplateCache, fill_docx, save_rendered, template_by
 from app.domain.money import amount_in_words, format_money
 from app.errors import AppError, BatchCancelled, NotFound, ValidationError
 from app.fsutil import MAX_PATH_CHARS, TEMP_NAME_CHARS, atomic_path, fit_filename, name_room, path_chars
+from app.services.templates import template_source
 
 KIND = "三方协议"
 TEMPLATE_FILE = "tripartite.docx"
@@ -77,21 +84,28 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("base.name", "实践教学基地名称（未依托基地为“无”）"),
 )
 
+# without these an agreement is not written (the internship is listed with what is missing)
+REQUIRED = (
+    ("student", "name", "学生姓名"),
+    ("student", "id_number", "身份证号"),
+    ("enterprise", "name", "实习单位"),
+    ("internship", "position", "实习岗位"),
+    ("internship", "starts_on", "开始日期"),
+    ("internship", "ends_on", "结束日期"),
+    ("internship", "insurer", "保险公司"),
+    ("internship", "policy_no", "保单号"),
+)
+
 # fields whose blank the batch reports, so the secretary knows what to fill in by hand
 _CHECKED = (
     ("student", "gender", "性别"),
-    ("student", "id_number", "身份证号"),
     ("student", "phone", "学生电话"),
     ("student", "guardian_name", "监护人"),
-    ("enterprise", "name", "实习单位"),
     ("enterprise", "uscc", "统一社会信用代码"),
     ("enterprise", "address", "单位地址"),
-    ("internship", "position", "实习岗位"),
     ("internship", "place", "实习地点"),
     ("internship", "monthly_pay", "实习报酬"),
     ("internship", "pay_day", "发放日"),
-    ("internship", "insurer", "保险承保单位"),
-    ("internship", "policy_no", "保险单号"),
     ("internship", "insurance_term", "保险期间"),
 )
 
@@ -226,6 +240,11 @@ def blank_fields(context: dict[str, Any]) -> list[str]:
     return [label for part, key, label in _CHECKED if context[part][key] == BLANK]
 
 
+def missing_required(context: dict[str, Any]) -> list[str]:
+    """The required fields (REQUIRED) the archive does not have for this agreement: it is not written."""
+    return [label for part, key, label in REQUIRED if context[part][key] in (BLANK, BLANK_DATE)]
+
+
 def select_internships(
     s: Session, *, class_name: str = "", major: str = "", status: str = "", all_: bool = False
 ) -> list[str]:
@@ -310,8 +329,12 @@ def file_names(ctxs: Sequence[dict[str, Any]], folder: Path) -> list[str]:
 
 
 def _who(ctx: dict[str, Any]) -> str:
+    """张三（机电2301）; a student without a name by 学号."""
     st = ctx["student"]
-    return f"{st['class_name'].strip()} {st['name'].strip()}（{st['student_no'].strip()}）".strip()
+    name = st["name"].strip() or (
+        f"学号{st['student_no'].strip()}" if st["student_no"].strip() else "未知学生"
+    )
+    return f"{name}（{st['class_name'].strip()}）" if st["class_name"].strip() else name
 
 
 def _scrubbed(e: AppError, ctx: dict[str, Any]) -> AppError:
@@ -335,19 +358,30 @@ def write_tripartite_batch(
     today: dt.date | None = None,
 ) -> BatchResult:
     """One 三方协议 per internship in `folder`, each written atomically; with `combined`, also
-    三方协议_合并打印.docx with each agreement on new pages. The template is checked and filled for the first
-    internship before any file is written: a broken template writes nothing. An internship the template
-    cannot be filled for (or whose file is open in Word) is skipped and listed. Cancelling keeps the files
-    already written and raises BatchCancelled listing them; the combined document is then not written."""
+    三方协议_合并打印.docx with each agreement on new pages. `template` None: the college's template
+    (设置 → 模板), else the built-in one. An internship missing required data (REQUIRED) is skipped and
+    listed with the fields missing. The template is checked and filled for the first internship before any
+    file is written: a broken template writes nothing. An internship the template cannot be filled for (or
+    whose file is open in Word) is skipped and listed. Cancelling keeps the files already written and raises
+    BatchCancelled listing them; the combined document is then not written."""
     started = time.monotonic()
     if not internship_ids:
         raise ValidationError("internships", "没有选择实习记录。")
-    name = Path(template).name if template is not None else f"内置{KIND}模板"
-    data = template_bytes(template if template is not None else builtin_template(), name)
+    source, name = template_source(s, "tripartite", template)
+    data = template_bytes(source, name)
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ValidationError("folder", f"“{folder}”不是文件夹。")
-    ctxs = contexts(s, internship_ids, today=today)
+    skipped: list[tuple[str, str]] = []
+    ctxs = []
+    for ctx in contexts(s, internship_ids, today=today):
+        if missing := missing_required(ctx):
+            skipped.append((_who(ctx), f"缺少{'、'.join(missing)}"))
+        else:
+            ctxs.append(ctx)
+    if not ctxs:
+        progress(1.0, f"没有可生成的{KIND}")
+        return BatchResult(folder, (), None, tuple(skipped), (), time.monotonic() - started)
     names = file_names(ctxs, folder)
     cache = TemplateCache()  # each part of the template prepared and compiled once for the batch
     try:
@@ -358,7 +392,6 @@ def write_tripartite_batch(
         raise _scrubbed(e, ctxs[0]) from None
     folder.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    skipped: list[tuple[str, str]] = []
     incomplete: list[tuple[str, str]] = []
     merged: Combined | None = None
     share = 0.9 if combined else 1.0

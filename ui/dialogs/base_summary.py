@@ -31,7 +31,7 @@ from app.services import bases as svc
 from app.services.base_usage import UsageTotals
 from ui import files
 from ui.dialogs.usage_dialog import recent_semesters
-from ui.documents import WORD_FILTER, ask_template, write_document
+from ui.documents import WORD_FILTER, ask_template, follow_college_template, write_document
 from ui.errors import show_error
 from ui.ops import ReadOp, WriteOp, read_now
 
@@ -88,9 +88,10 @@ class BaseSummaryDialog(QDialog):
         self.excel_button.setToolTip("全部专业的学期基地使用汇总（一张工作表）")
         self.excel_button.clicked.connect(lambda: self.export_excel())
         self.word_button = QPushButton("生成Word汇总")
-        self.word_button.setToolTip("所选专业的学期基地使用情况汇总（内置模板或自定义模板）")
+        self.word_button.setToolTip("所选专业的学期基地使用情况汇总（学院模板、内置模板或自定义模板）")
         menu = QMenu(self.word_button)
-        menu.addAction("用内置模板生成…", lambda: self.write_word())
+        default = menu.addAction("用内置模板生成…", lambda: self.write_word())
+        follow_college_template(menu, default, "base_summary")
         menu.addAction("用自定义模板生成…", self._write_custom)
         menu.addSeparator()
         menu.addAction("另存内置模板（在 Word 中修改）…", self._save_template)

@@ -1,4 +1,5 @@
-"""设置: the college profile, where the data lives, and 备份与恢复 (ui/backup.py)."""
+"""设置: the college profile, where the data lives, 备份与恢复 (ui/backup.py) on the 常规 tab; the college's Word
+templates on the 模板 tab (ui/templates.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,16 @@ import datetime as dt
 
 from PySide6.QtCore import QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app import __version__
 from app.domain.semesters import SemesterCalendar
@@ -15,6 +25,7 @@ from app.services import settings as svc
 from app.services.common import Changes
 from ui.backup import BackupSection
 from ui.ops import ReadOp, context
+from ui.templates import TemplatesSection
 
 
 class SettingsPage(QWidget):
@@ -22,11 +33,16 @@ class SettingsPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(16, 12, 16, 12)
         heading = QLabel(self.title)
         heading.setStyleSheet("font-size:15pt;font-weight:bold;")
-        lay.addWidget(heading)
+        outer.addWidget(heading)
+        self.tabs = QTabWidget()
+        outer.addWidget(self.tabs, 1)
+        general = QWidget()
+        lay = QVBoxLayout(general)
+        self.tabs.addTab(general, "常规")
 
         college = QGroupBox("学校与学院")
         form = QFormLayout(college)
@@ -77,8 +93,13 @@ class SettingsPage(QWidget):
         lay.addWidget(data)
         self.backups = BackupSection()
         lay.addWidget(self.backups, 1)
+        self.templates = TemplatesSection()
+        self.tabs.addTab(self.templates, "模板")
         context().changes_applied.connect(self._on_changes)
         self.reload()
+
+    def show_templates(self) -> None:
+        self.tabs.setCurrentWidget(self.templates)
 
     def reload(self) -> None:
         ReadOp(self, lambda s: (svc.get_profile(s), svc.get_semester_calendar(s))).success(self._loaded).run()

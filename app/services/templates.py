@@ -1,0 +1,232 @@
+"""The college's own Word templates (设置 → 模板): for each kind of document, a .docx that replaces the
+built-in template when no other template is chosen for one generation.
+
+Storage: the template is an Attachment with owner_type "template" and owner_id the kind ("tripartite",
+"agreement", …), its bytes in the managed file store beside the database (by SHA-256), so it travels with
+the database and with a manual backup (the .zip holds the attachments folder). At most one live attachment
+per kind; replacing or clearing soft-deletes the previous one (its bytes stay until purged).
+
+A template is hostile input: before it is stored it passes the checks of app/docs/render.py (a real .docx of
+a reasonable size) and is filled once with a sample context of its kind in the sandbox, so a broken
+placeholder, an unknown field or template code is refused with the Chinese message of the render module and
+nothing is stored. It is checked again every time it is used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.models import Attachment
+from app.docs.kinds import KINDS, DocumentKind, kinds
+from app.docs.render import TemplateSource, fill_docx, save_rendered, template_bytes
+from app.errors import AppError, DocumentTemplateError, ValidationError
+from app.fsutil import atomic_path
+from app.services.attachments import add_attachment, stored_path
+from app.services.common import Changes, attachments_dir, now
+
+OWNER_TYPE = "template"
+SAMPLE = "示例"
+
+
+def _kind(kind: str) -> DocumentKind:
+    if kind not in kinds():
+        raise ValidationError("kind", f"文档类型应为：{'、'.join(kinds())}")
+    return KINDS[kind]
+
+
+def label(kind: str) -> str:
+    return _kind(kind).label
+
+
+def placeholders(kind: str) -> tuple[tuple[str, str], ...]:
+    """(placeholder, meaning) pairs a template of this kind may use (the sheet inside the app)."""
+    module = importlib.import_module(_kind(kind).module)
+    if module.__name__ == "app.docs.cooperation":
+        return module.placeholders(kind)
+    return tuple(module.PLACEHOLDERS)
+
+
+def builtin_template(kind: str) -> bytes:
+    module = importlib.import_module(_kind(kind).module)
+    if module.__name__ == "app.docs.cooperation":
+        return module.builtin_template(kind)
+    return module.builtin_template()
+
+
+def builtin_file_name(kind: str) -> str:
+    return _kind(kind).file_name
+
+
+def save_builtin_template(kind: str, out: Path) -> Path:
+    """The built-in template of `kind` at `out`, to edit in Word and set as the college's template."""
+    data = builtin_template(kind)
+    with atomic_path(Path(out)) as tmp:
+        tmp.write_bytes(data)
+    return Path(out)
+
+
+# ---------------------------------------------------------------- the check
+
+
+class _Sample(Mapping):
+    """A stand-in for a list or a record whose fields the placeholder list does not name (loop items):
+    any field exists, iterating gives one item, and it prints as 示例."""
+
+    def __getitem__(self, key: str) -> Any:
+        if isinstance(key, str) and key.startswith("_"):
+            raise KeyError(key)
+        return _Sample()
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and not key.startswith("_")
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([_Sample()])
+
+    def __len__(self) -> int:
+        return 1
+
+    def __str__(self) -> str:
+        return SAMPLE
+
+    def __html__(self) -> str:
+        return SAMPLE
+
+
+def sample_context(kind: str) -> dict[str, Any]:
+    """A context with every documented field: records whose fields are listed (student.name …) are strict,
+    so a misspelt field is refused; lists and loop items accept any field."""
+    context: dict[str, Any] = {}
+    for key, _meaning in placeholders(kind):
+        for name in key.split(" / "):
+            top, _, field = name.strip().partition(".")
+            if not field:
+                context.setdefault(top, _Sample())
+            elif not isinstance(context.get(top), dict):
+                context[top] = {field: SAMPLE}
+            else:
+                context[top][field] = SAMPLE
+    return context
+
+
+def check_template(kind: str, source: TemplateSource, name: str) -> bytes:
+    """The template's bytes if it can fill a document of `kind`; DocumentTemplateError (Chinese, naming the
+    placeholder) otherwise."""
+    data = template_bytes(source, name)
+    filled = fill_docx(data, sample_context(kind), name=name)
+    with tempfile.TemporaryDirectory(prefix="chanjiao-template-") as folder:
+        save_rendered(filled, Path(folder) / "check.docx", name=name)
+    return data
+
+
+# ---------------------------------------------------------------- the college's templates
+
+
+@dataclass(frozen=True)
+class TemplateStatus:
+    kind: str
+    label: str
+    custom_name: str  # the original file name; "" = the built-in template
+    set_on: dt.datetime | None
+    attachment_id: str = ""
+
+
+def _current(s: Session, kind: str) -> Attachment | None:
+    return s.scalars(
+        select(Attachment)
+        .where(
+            Attachment.owner_type == OWNER_TYPE,
+            Attachment.owner_id == kind,
+            Attachment.deleted_at.is_(None),
+        )
+        .order_by(Attachment.created_at.desc())
+    ).first()
+
+
+def set_custom_template(s: Session, kind: str, path: Path) -> Changes:
+    """Check the .docx at `path` and make it the college's template of `kind` (replacing any other)."""
+    info = _kind(kind)
+    path = Path(path)
+    if path.suffix.lower() != ".docx":
+        raise DocumentTemplateError(
+            f"“{path.name}”不是 Word 模板（.docx）。请在 Word 中“另存为” .docx 格式后再设置。"
+        )
+    data = check_template(kind, path, path.name)
+    for old in s.scalars(
+        select(Attachment).where(
+            Attachment.owner_type == OWNER_TYPE, Attachment.owner_id == kind, Attachment.deleted_at.is_(None)
+        )
+    ):
+        old.deleted_at = now()
+    changes = add_attachment(s, OWNER_TYPE, kind, path, kind="template")
+    row = s.get(Attachment, changes.ids[0])
+    if row is None or row.sha256 != hashlib.sha256(data).hexdigest():  # the file changed after the check
+        raise AppError(f"设置{info.label}模板时文件“{path.name}”发生了变化，请关闭正在编辑它的程序后重试。")
+    return Changes("settings", (row.id,))
+
+
+def clear_custom_template(s: Session, kind: str) -> Changes:
+    """Back to the built-in template of `kind`."""
+    _kind(kind)
+    ids = []
+    for row in s.scalars(
+        select(Attachment).where(
+            Attachment.owner_type == OWNER_TYPE, Attachment.owner_id == kind, Attachment.deleted_at.is_(None)
+        )
+    ):
+        row.deleted_at = now()
+        ids.append(row.id)
+    return Changes("settings", tuple(ids))
+
+
+def custom_template_path(s: Session, kind: str) -> Path | None:
+    """The stored file of the college's template of `kind`, or None for the built-in one. A template set
+    but missing from the attachments folder is an error, not a silent fall-back to the built-in one."""
+    row = _current(s, kind)
+    if row is None:
+        return None
+    path = stored_path(attachments_dir(s), row.sha256)
+    if not path.is_file():
+        raise DocumentTemplateError(
+            f"学院的{label(kind)}模板“{row.original_name}”不在附件文件夹中（可能被移动或删除）。"
+            "请在“设置 → 模板”中重新设置，或恢复内置模板。"
+        )
+    return path
+
+
+def template_source(s: Session, kind: str, explicit: Path | None = None) -> tuple[TemplateSource, str]:
+    """What to fill for one generation, and how messages call it: the template chosen for this generation,
+    else the college's template (设置 → 模板), else the built-in one."""
+    if explicit is not None:
+        return Path(explicit), Path(explicit).name
+    row = _current(s, kind)
+    if row is not None and (path := custom_template_path(s, kind)) is not None:
+        return path, row.original_name
+    return builtin_template(kind), f"内置{label(kind)}模板"
+
+
+def template_status(s: Session) -> list[TemplateStatus]:
+    """One line per kind: the college's template (file name, when it was set) or the built-in one."""
+    result = []
+    for kind, name in kinds().items():
+        row = _current(s, kind)
+        result.append(
+            TemplateStatus(
+                kind,
+                name,
+                row.original_name if row else "",
+                row.created_at if row else None,
+                row.id if row else "",
+            )
+        )
+    return result
