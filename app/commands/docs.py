@@ -224,7 +224,8 @@ def _templates(args: argparse.Namespace) -> int:
         )
         return 0
     for r in rows:
-        where = f"自定义（{r.custom_name}，{r.set_on:%Y-%m-%d}设置）" if r.custom_name else "内置模板"
+        when = f"{r.set_on.astimezone():%Y-%m-%d}" if r.set_on else ""
+        where = f"自定义（{r.custom_name}，{when}设置）" if r.custom_name else "内置模板"
         print(f"{r.kind}\t{r.label}\t{where}")
     return 0
 
