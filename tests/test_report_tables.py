@@ -196,3 +196,21 @@ def test_cli(db: Database, filled: dict[str, str], db_path: Path, tmp_path: Path
     assert out.returncode == 0 and "岗位实习学生数：4人" in out.stdout and "口径：" in out.stdout
     out = run_cli("--db", str(db_path), "report", "tables", "--year", "2025", "--out", str(path))
     assert out.returncode == 2 and "学年" in out.stderr
+
+
+def test_a_placement_at_a_base_counts_for_the_bases_enterprise(db: Database, filled: dict[str, str]) -> None:
+    from app.services.evaluation import annual_indicators
+    from app.services.internships import InternshipData, create_internship, set_status
+    from app.services.students import StudentData, create_student
+
+    with db.session() as s:
+        sid = create_student(
+            s, StudentData("20230008", "学生8", major_id=filled[data.M2], entry_year=2023)
+        ).ids[0]
+        placed = InternshipData(sid, D(2026, 3, 1), D(2026, 4, 30), base_id=filled[data.B1])  # no enterprise
+        set_status(s, create_internship(s, placed).ids, "协议已签")
+    with db.reader() as s:
+        rows = report_tables(s, data.YEAR).table("产学合作").rows
+        order = next(i for i in annual_indicators(s, data.YEAR) if i.key == "order_students")
+    assert rows[2][:2] == (data.M2, data.E2) and rows[2][8] == 2  # S4 and S8 at B1's enterprise E2
+    assert order.value == 4  # S8 too: E2's 学徒制 project covers M2

@@ -5,7 +5,8 @@
   calendar (app/services/assets.py school_year_bounds); its graduates are those of its end year (2026 for
   2025-2026); its semesters are 2025-2026-1 and 2025-2026-2.
 - Placements (`placements`): live 岗位实习 of live students whose period overlaps the 学年, except those still
-  计划 (not begun, may never happen); a 终止 one counts (the student was received).
+  计划 (not begun, may never happen); a 终止 one counts (the student was received). The enterprise is the
+  internship's own, or else that of the base it is placed at.
 - 订单培养 / 现代学徒制 in force (`schemes`): a live agreement of that kind whose stored status is 生效 or 到期
   (it was signed and effective; a 终止 one is left out: the app does not know since when) and whose period
   overlaps the 学年; or a live project of that kind whose period (open ends allowed) overlaps the 学年. A
@@ -21,7 +22,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import (
@@ -30,6 +31,7 @@ from app.db.models import (
     Asset,
     AssetDisposal,
     Internship,
+    PracticeBase,
     Project,
     ProjectEnterprise,
     ProjectMajor,
@@ -83,13 +85,14 @@ def placements(s: Session, y: Year) -> list[Placement]:
             Internship.id,
             Internship.student_id,
             Student.major_id,
-            Internship.enterprise_id,
+            func.coalesce(Internship.enterprise_id, PracticeBase.enterprise_id),
             Internship.base_id,
             Internship.status,
             Internship.starts_on,
             Internship.ends_on,
         )
         .join(Student, Student.id == Internship.student_id)
+        .outerjoin(PracticeBase, PracticeBase.id == Internship.base_id)
         .where(
             Internship.deleted_at.is_(None),
             Student.deleted_at.is_(None),
