@@ -82,7 +82,7 @@ ARTICLES: list[tuple[str, list[str]]] = [
         "第二条  实习时间与地点",
         [
             "（一）实习期限为{{ internship.term }}。岗位实习时间一般为6个月，具体由甲方根据专业人才培养方案确定。",
-            "（二）实习地点为{{ internship.place }}（实践教学基地：{{ base.name }}）。",
+            "（二）实习地点为{{ internship.place }}{% if base.name %}（实践教学基地：{{ base.name }}）{% endif %}。",
             "（三）乙方因生产经营需要变更实习地点的，应提前告知甲方和丙方，并征得同意。",
         ],
     ),

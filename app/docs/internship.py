@@ -81,7 +81,7 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("internship.enterprise_hr", "企业人事主管"),
     ("internship.enterprise_mentor", "企业实习负责人（带教师傅）"),
     ("internship.guardian", "家长（五方联动）"),
-    ("base.name", "实践教学基地名称（未依托基地为“无”）"),
+    ("base.name", "实践教学基地名称（未依托基地时为空）"),
 )
 
 # without these an agreement is not written (the internship is listed with what is missing)
@@ -224,7 +224,7 @@ def contexts(s: Session, internship_ids: Sequence[str], *, today: dt.date | None
                 "student": _student(st, archive.majors.get(st.major_id or "", "") if st else ""),
                 "enterprise": _enterprise(e, archive.contacts.get(e.id) if e else None),
                 "internship": _internship(i),
-                "base": {"name": _text(base.name) if base else "无"},
+                "base": {"name": _text(base.name) if base else ""},
             }
         )
     return result
