@@ -115,7 +115,7 @@ def _resources(s: Session, y: Year) -> list[Indicator]:
             f"{y.semesters[0]}、{y.semesters[1]}两个学期实践基地使用记录的人天之和（含安排在基地的实习按天自动计入，"
             "同一基地、专业、活动已手工登记的以手工为准；暑假不属任何学期，不计）。",
             ("practice_base", tuple(base_ids)),
-        ),  # fmt: skip
+        ),
         Indicator(
             "资源利用",
             "equipment_value_fen",
@@ -126,7 +126,7 @@ def _resources(s: Session, y: Year) -> list[Indicator]:
             f"截至{y.last.isoformat()}仍在册的产教融合资产（购置日期不晚于该日、该日前未处置，含各权属）"
             "数量×单价之和；未填购置日期的资产不计。",
             ("asset", tuple(a.id for a in held)),
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -149,7 +149,7 @@ def _training(s: Session, y: Year) -> list[Indicator]:
             f"{y.span}有岗位实习（不含计划中的）、且实习单位是本学年有效的订单培养或现代学徒制协议（生效或到期）"
             "或项目（项目指定专业的，只算这些专业的学生）的合作企业的学生人数，每人只算一次。",
             ("student", tuple(dict.fromkeys(ordered))),
-        ),  # fmt: skip
+        ),
         Indicator(
             "人才培养",
             "interns",
@@ -159,7 +159,7 @@ def _training(s: Session, y: Year) -> list[Indicator]:
             "人",
             f"实习期与{y.span}有交叉的岗位实习（不含计划中的，含已终止的）的学生人数，每人只算一次。",
             ("student", tuple(dict.fromkeys(interns))),
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -195,7 +195,7 @@ def _teachers(s: Session, y: Year) -> list[Indicator]:
             ("teacher", tuple(dual)),
             len(dual),
             len(fulltime),
-        ),  # fmt: skip
+        ),
         Indicator(
             "师资建设",
             "industry_teachers",
@@ -205,7 +205,7 @@ def _teachers(s: Session, y: Year) -> list[Indicator]:
             "人",
             f"聘任期与{y.span}有交叉的产业教师（企业兼职教师）人数（未填聘任起止日期的视为一直在聘）。",
             ("teacher", tuple(industry)),
-        ),  # fmt: skip
+        ),
         Indicator(
             "师资建设",
             "practice_months",
@@ -215,7 +215,7 @@ def _teachers(s: Session, y: Year) -> list[Indicator]:
             "个月",
             f"专任教师企业实践记录落在{y.span}内的天数（首尾两天都算，同一教师重叠的记录只算一次）之和÷30。",
             ("enterprise_practice", practice_ids),
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -269,7 +269,7 @@ def _research(s: Session, y: Year) -> list[Indicator]:
             "元",
             f"签订日期在{y.span}的横向课题合同金额之和（系统记录合同额，不记录到账额）。",
             ("achievement", tuple(i for i, _ in horizontal)),
-        ),  # fmt: skip
+        ),
         Indicator(
             "科研成果",
             "patents",
@@ -279,7 +279,7 @@ def _research(s: Session, y: Year) -> list[Indicator]:
             "项",
             f"授权日期（成果日期）在{y.span}的专利成果项数。",
             ("achievement", tuple(patents)),
-        ),  # fmt: skip
+        ),
         Indicator(
             "科研成果",
             "service_count",
@@ -289,7 +289,7 @@ def _research(s: Session, y: Year) -> list[Indicator]:
             "项",
             f"日期在{y.span}的技术服务、技术转让、技术咨询成果项数（横向课题另计）。",
             ("achievement", tuple(i for i, _ in services)),
-        ),  # fmt: skip
+        ),
         Indicator(
             "科研成果",
             "service_fen",
@@ -299,7 +299,7 @@ def _research(s: Session, y: Year) -> list[Indicator]:
             "元",
             f"日期在{y.span}的技术服务、技术转让、技术咨询成果的合同金额之和（横向课题另计）。",
             ("achievement", tuple(i for i, _ in services)),
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -333,7 +333,7 @@ def _employment(s: Session, y: Year) -> list[Indicator]:
             ("employment", everyone),
             total.employed if total else 0,
             graduates,
-        ),  # fmt: skip
+        ),
         Indicator(
             "就业创业",
             "related_rate",
@@ -346,7 +346,7 @@ def _employment(s: Session, y: Year) -> list[Indicator]:
             ("employment", employed),
             total.related if total else 0,
             total.with_employer if total else 0,
-        ),  # fmt: skip
+        ),
         Indicator(
             "就业创业",
             "average_salary_fen",
@@ -357,5 +357,5 @@ def _employment(s: Session, y: Year) -> list[Indicator]:
             f"{year}届协议就业、灵活就业、自主创业且填了月薪的毕业生的月薪平均值（未填的不计）；没有填月薪的毕业生时"
             "无法计算。",
             ("employment", paid),
-        ),  # fmt: skip
+        ),
     ]
