@@ -102,6 +102,7 @@ def steps() -> None:
     funds_summary()
     practice_gaps()
     base_summaries()
+    students_and_compliance()
     backup_and_restore()
     word_documents()
     tripartite_documents()
@@ -250,6 +251,36 @@ def practice_gaps() -> None:
         except (ValueError, KeyError, TypeError) as e:
             ok, detail = False, repr(e)
         check("practice-gaps JSON names each teacher with the days missing", ok, detail)
+
+
+def students_and_compliance() -> None:
+    """The roster template and export (masked), `check --json` over the demo (exit 1: the demo breaks rules
+    on purpose), `internships check` and `students list` with the ID numbers masked."""
+    needs = "app.commands.internships"
+    template = DATA / "学生名册模板.xlsx"
+    run("template students", "template", "students", template, makes=(template,), needs=needs)
+    roster = DATA / "导出" / "学生名册（打码）.xlsx"
+    roster.parent.mkdir(exist_ok=True)
+    run("export students", "export", "students", "--db", DB, roster, makes=(roster,), needs=needs)
+    proc = run("students list --json", "students", "list", "--db", DB, "--json", needs=needs)
+    if proc is not None and proc.returncode == 0:
+        rows = json.loads(proc.stdout)
+        check(
+            "students listed with ID numbers masked", bool(rows) and all("*" in r["id_number"] for r in rows)
+        )
+    proc = run(
+        "check --json", "check", "--db", DB, "--json", "--today", "2026-11-23", rc={1}, needs="app.compliance"
+    )
+    if proc is not None and proc.returncode == 1:
+        try:
+            found = json.loads(proc.stdout)
+            ok = any(f["severity"] == "错误" for f in found) and all(f["rule"] and f["source"] for f in found)
+            detail = f"{len(found)} findings"
+        except (ValueError, KeyError, TypeError) as e:
+            ok, detail = False, repr(e)
+        check("check JSON: rule, severity and source on each finding", ok, detail)
+    args = ("internships", "check", "--db", DB, "--json", "--today", "2026-11-23")
+    run("internships check --json", *args, rc={1}, needs=needs)
 
 
 def base_summaries() -> None:
