@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QLayout, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from app.errors import ValidationError, ValidationErrors
+from app.services.common import Changes
 
 ERROR_STYLE = "color:#c42b1c;"
 
@@ -90,3 +91,48 @@ class FieldErrors:
             from ui.errors import show_error
 
             show_error(self, exc, "保存失败")  # type: ignore[arg-type]
+
+
+class SaveFlow:
+    """The end of a record form's save and its closing, the same in every form:
+
+        class TeacherDialog(SaveFlow, FieldErrors, QDialog):
+            unsaved_what = "教师信息"
+            def form_state(self): return self.state()   # anything comparable
+            ...
+            WriteOp(self, work).success(self._saved).failure(self._failed).run()
+
+    A saved form remembers the record's id (`saved_id`) and closes; a refused save shows its errors and enables
+    the save button again; closing with unsaved changes asks first. `mark_clean()` after loading a record."""
+
+    unsaved_what = "记录"
+    saved_id: str | None
+    save_button: QPushButton
+    _initial: object = None
+    _saving: bool = False
+
+    def form_state(self) -> object:
+        raise NotImplementedError
+
+    def mark_clean(self) -> None:
+        self._initial = self.form_state()
+
+    def dirty(self) -> bool:
+        return self.form_state() != self._initial
+
+    def _saved(self, changes: Changes) -> None:
+        self.saved_id = changes.ids[0]
+        self.mark_clean()
+        self.accept()  # type: ignore[attr-defined]
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self.save_failed(exc)  # type: ignore[attr-defined]
+
+    def reject(self) -> None:
+        if self.dirty():
+            text = f"{self.unsaved_what}的修改尚未保存，确定关闭吗？"
+            if QMessageBox.question(self, "放弃修改", text) != QMessageBox.StandardButton.Yes:  # type: ignore[arg-type]
+                return
+        super().reject()  # type: ignore[misc]

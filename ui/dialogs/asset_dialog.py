@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -48,7 +47,7 @@ from app.services import assets as svc
 from app.services.choices import agreement_choices, chosen_labels, enterprise_choices, major_choices
 from app.services.common import Changes
 from ui.errors import show_error
-from ui.form import ERROR_STYLE, FieldErrors
+from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
 from ui.ops import WriteOp, read_now
 from ui.widgets import OptionalDate, confirm
 
@@ -150,7 +149,12 @@ class RepairDialog(QDialog):
         self.accept()
 
 
-class AssetDialog(FieldErrors, QDialog):
+class AssetDialog(SaveFlow, FieldErrors, QDialog):
+    unsaved_what = "基本信息"
+
+    def form_state(self) -> object:
+        return self.state()
+
     def __init__(self, parent: QWidget | None = None, asset_id: str | None = None) -> None:
         super().__init__(parent)
         self.asset_id = asset_id
@@ -566,8 +570,8 @@ class AssetDialog(FieldErrors, QDialog):
             self._load_basic(self.detail)
             self.setWindowTitle(f"资产：{self.detail.name}")
         self._show_status(self.detail.status)
-        if hasattr(self, "_initial"):  # a disposal or its cancelling changed the status: not an edit
-            self._initial["status"] = self.status.currentText()
+        if self._initial is not None:  # a disposal or its cancelling changed the status: not an edit
+            self._initial["status"] = self.status.currentText()  # type: ignore[index]
         self._fill_repairs(self.detail.repairs)
         self._show_disposal(self.detail.disposal)
 
@@ -595,20 +599,3 @@ class AssetDialog(FieldErrors, QDialog):
             return svc.update_asset(s, aid, data) if aid else svc.create_asset(s, data)
 
         WriteOp(self, work).success(self._saved).failure(self._failed).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self._initial = self.state()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
-
-    def reject(self) -> None:
-        if self.state() != self._initial:
-            answer = QMessageBox.question(self, "放弃修改", "基本信息的修改尚未保存，确定关闭吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().reject()

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -41,9 +40,8 @@ from sqlalchemy.orm import Session
 from app.db.models import BASE_KINDS, BASE_LEVELS, BASE_MODES
 from app.services import bases as svc
 from app.services.choices import agreement_choices, chosen_labels, enterprise_choices, major_choices
-from app.services.common import Changes
 from ui.dialogs.usage_dialog import UsageDialog
-from ui.form import ERROR_STYLE, FieldErrors
+from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
 from ui.ops import WriteOp, read_now
 from ui.widgets import OptionalDate, confirm
 
@@ -84,7 +82,12 @@ def _period(u: svc.UsageRow) -> str:
     return str(u.starts_on or u.ends_on or "")
 
 
-class BaseDialog(FieldErrors, QDialog):
+class BaseDialog(SaveFlow, FieldErrors, QDialog):
+    unsaved_what = "基本信息"
+
+    def form_state(self) -> object:
+        return self.state()
+
     def __init__(self, parent: QWidget | None = None, base_id: str | None = None) -> None:
         super().__init__(parent)
         self.base_id = base_id
@@ -386,20 +389,3 @@ class BaseDialog(FieldErrors, QDialog):
         self._saving = True
         self.save_button.setEnabled(False)
         WriteOp(self, lambda s: svc.save_base(s, data, bid)).success(self._saved).failure(self._failed).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self._initial = self.state()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
-
-    def reject(self) -> None:
-        if self.state() != self._initial:
-            answer = QMessageBox.question(self, "放弃修改", "基本信息的修改尚未保存，确定关闭吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().reject()

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
-    QMessageBox,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -30,7 +29,7 @@ from app.services.common import Changes
 from ui.dialogs.internship_fields import InternshipFields
 from ui.dialogs.internship_panels import EvaluationsPanel, RulesPanel
 from ui.dialogs.internship_status import change_status
-from ui.form import ERROR_STYLE, FieldErrors
+from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
 from ui.ops import WriteOp, read_now
 
 ARRANGEMENT_FIELDS = {
@@ -40,7 +39,12 @@ ARRANGEMENT_FIELDS = {
 RULES_TAB, EVALUATIONS_TAB = 2, 3
 
 
-class InternshipDialog(FieldErrors, QDialog):
+class InternshipDialog(SaveFlow, FieldErrors, QDialog):
+    unsaved_what = "实习信息"
+
+    def form_state(self) -> object:
+        return self.fields.state()
+
     def __init__(self, parent: QWidget | None, internship_id: str, today: dt.date | None = None) -> None:
         super().__init__(parent)
         self.internship_id = internship_id
@@ -106,9 +110,6 @@ class InternshipDialog(FieldErrors, QDialog):
     def data(self) -> tuple[svc.InternshipData, list]:
         return self.fields.data(self.row.student_id)
 
-    def dirty(self) -> bool:
-        return self.fields.state() != self._initial
-
     @Slot()
     def save(self) -> None:
         if self._saving:
@@ -126,16 +127,6 @@ class InternshipDialog(FieldErrors, QDialog):
         WriteOp(self, lambda s: svc.update_internship(s, iid, data)).success(self._saved).failure(
             self._failed
         ).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self._initial = self.fields.state()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
 
     # ------------------------------------------------------------ status
 
@@ -171,13 +162,6 @@ class InternshipDialog(FieldErrors, QDialog):
         self.fields.has_tripartite.setChecked(row.has_tripartite)  # 协议已签 ticks it
         self._initial = self.fields.state()
         self._show_row(row)
-
-    def reject(self) -> None:
-        if self.dirty():
-            answer = QMessageBox.question(self, "放弃修改", "实习信息的修改尚未保存，确定关闭吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().reject()
 
     def forget_changes(self) -> None:
         """Tests close the form without the 放弃修改？ question."""

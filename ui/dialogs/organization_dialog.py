@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QTabWidget,
     QVBoxLayout,
@@ -33,7 +32,7 @@ from app.db.models import ORGANIZATION_KINDS
 from app.services import industry as svc
 from app.services.common import Changes
 from ui.dialogs.industry_widgets import ChildTable, pydate, qdate, save_buttons
-from ui.form import ERROR_STYLE, FieldErrors
+from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
 from ui.ops import WriteOp, read_now
 
 ACTIVITY_TYPES = ("年会", "论坛", "技能竞赛", "标准制定", "调研", "培训", "座谈会", "产教对接会")
@@ -97,7 +96,12 @@ class ActivityDialog(FieldErrors, QDialog):
         self.accept()
 
 
-class OrganizationDialog(FieldErrors, QDialog):
+class OrganizationDialog(SaveFlow, FieldErrors, QDialog):
+    unsaved_what = "行业组织"
+
+    def form_state(self) -> object:
+        return self.data()
+
     def __init__(
         self, parent: QWidget | None = None, organization_id: str | None = None, group_id: str = ""
     ) -> None:
@@ -226,21 +230,6 @@ class OrganizationDialog(FieldErrors, QDialog):
         self.save_button.setEnabled(False)
         op = WriteOp(self, lambda s: svc.save_organization(s, data, oid))
         op.success(self._saved).failure(self._failed).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
-
-    def reject(self) -> None:
-        if self.data() != self._initial and self.saved_id is None:
-            answer = QMessageBox.question(self, "放弃修改", "行业组织的修改尚未保存，确定关闭吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().reject()
 
     # ------------------------------------------------------------ activities
 

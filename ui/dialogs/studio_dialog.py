@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QTabWidget,
     QVBoxLayout,
@@ -37,7 +36,7 @@ from ui.dialogs.industry_widgets import (
     save_buttons,
     set_choice,
 )
-from ui.form import ERROR_STYLE, FieldErrors
+from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
 from ui.ops import WriteOp, read_now
 from ui.pickers import PICKER_LIMIT, RecordPicker
 from ui.widgets import OptionalDate
@@ -104,7 +103,12 @@ class StudioActivityDialog(FieldErrors, QDialog):
         self.accept()
 
 
-class StudioDialog(FieldErrors, QDialog):
+class StudioDialog(SaveFlow, FieldErrors, QDialog):
+    unsaved_what = "工作室"
+
+    def form_state(self) -> object:
+        return self.data()
+
     def __init__(self, parent: QWidget | None = None, studio_id: str | None = None) -> None:
         super().__init__(parent)
         self.studio_id = studio_id
@@ -233,14 +237,6 @@ class StudioDialog(FieldErrors, QDialog):
         op = WriteOp(self, lambda s: svc.save_studio(s, data, sid))
         op.success(self._saved).failure(self._failed).run()
 
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
-
     # ------------------------------------------------------------ activities
 
     def reload_activities(self, select: str | None = None) -> None:
@@ -273,10 +269,3 @@ class StudioDialog(FieldErrors, QDialog):
         WriteOp(self, lambda s: svc.delete_studio_activities(s, ids)).success(
             lambda _c: self.reload_activities()
         ).run()
-
-    def reject(self) -> None:
-        if self.data() != self._initial and self.saved_id is None:
-            answer = QMessageBox.question(self, "放弃修改", "工作室的修改尚未保存，确定关闭吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().reject()

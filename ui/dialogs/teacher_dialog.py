@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -45,7 +44,7 @@ from app.services.choices import Choice, chosen_labels, major_choices
 from app.services.common import Changes
 from ui.attachments_panel import AttachmentsPanel
 from ui.dialogs.practice_dialog import PracticeDialog, keep_last
-from ui.form import ERROR_STYLE, FieldErrors
+from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
 from ui.ops import WriteOp, read_now
 from ui.pickers import RecordPicker, enterprise_search
 from ui.widgets import OptionalDate, confirm
@@ -65,7 +64,12 @@ def _row(*items: QWidget | str) -> QWidget:
     return box
 
 
-class TeacherDialog(FieldErrors, QDialog):
+class TeacherDialog(SaveFlow, FieldErrors, QDialog):
+    unsaved_what = "教师信息"
+
+    def form_state(self) -> object:
+        return self.state()
+
     def __init__(self, parent: QWidget | None = None, teacher_id: str | None = None) -> None:
         super().__init__(parent)
         self.teacher_id = teacher_id
@@ -381,20 +385,3 @@ class TeacherDialog(FieldErrors, QDialog):
             return changes
 
         WriteOp(self, work).success(self._saved).failure(self._failed).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self._initial = self.state()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
-
-    def reject(self) -> None:
-        if self.state() != self._initial:
-            answer = QMessageBox.question(self, "放弃修改", "教师信息的修改尚未保存，确定关闭吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().reject()
