@@ -9,14 +9,16 @@ A college has a few thousand students, a large archive 20,000: the id query is o
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.db.models import Major, Student
+from app.db.models import Employment, Major, Student
 from app.domain.names import pinyin_keys
+from app.services.choices import Choice
 from app.services.common import like_pattern
+from app.services.employment import EmploymentData, EmploymentRow
 from app.services.students import StudentRow, student_rows
 
 SORTS = {
@@ -84,3 +86,56 @@ def class_names(s: Session, major_id: str = "") -> list[str]:
     if major_id:
         stmt = stmt.where(Student.major_id == major_id)
     return list(s.scalars(stmt.distinct().order_by(Student.class_name)))
+
+
+def student_employment(s: Session, student_id: str) -> list[EmploymentRow]:
+    """One student's live employment records, the latest graduation year first (the student's form)."""
+    st = s.get(Student, student_id)
+    if st is None:
+        return []
+    major = s.get(Major, st.major_id).name if st.major_id and s.get(Major, st.major_id) else ""
+    keys = [f.name for f in fields(EmploymentData)]
+    records = s.scalars(
+        select(Employment)
+        .where(Employment.student_id == student_id, Employment.deleted_at.is_(None))
+        .order_by(Employment.graduate_year.desc())
+    )
+    return [
+        EmploymentRow(
+            **{k: getattr(e, k) for k in keys},
+            id=e.id,
+            student_no=st.student_no,
+            student_name=st.name,
+            class_name=st.class_name or "",
+            major_name=major,
+        )
+        for e in records
+    ]
+
+
+def student_label(student_no: str, name: str, class_name: str) -> str:
+    return f"{student_no} {name}" + (f"（{class_name}）" if class_name else "")
+
+
+def student_choices(s: Session, text: str = "", limit: int = 31) -> list[Choice]:
+    """Live students whose 学号, 姓名 or 班级 contains `text`, at most `limit`, by class and 学号 (a picker)."""
+    stmt = select(Student.id, Student.student_no, Student.name, Student.class_name).where(
+        Student.deleted_at.is_(None)
+    )
+    if text.strip():
+        pattern = like_pattern(text.strip())
+        stmt = stmt.where(
+            or_(
+                Student.student_no.like(pattern, escape="\\"),
+                Student.name.like(pattern, escape="\\"),
+                Student.class_name.like(pattern, escape="\\"),
+            )
+        )
+    stmt = stmt.order_by(Student.class_name, Student.student_no).limit(limit)
+    return [Choice(i, student_label(no, name, cls or "")) for i, no, name, cls in s.execute(stmt)]
+
+
+def employment_years(s: Session) -> list[int]:
+    """The graduation years that have live employment records, latest first (the 就业 tab's chooser)."""
+    stmt = select(Employment.graduate_year).where(Employment.deleted_at.is_(None)).distinct()
+    return sorted(s.scalars(stmt), reverse=True)

@@ -1,0 +1,367 @@
+"""学生 form, three tabs:
+
+- 基本信息: the fields of StudentData. The only place the FULL 身份证号 and phones are shown (DOMAIN.md →
+  Privacy). The 身份证号 is checked as it is typed out (GB 11643: length, birth date, check digit), its error
+  under the field; the birth date is read from it (read-only); a gender that contradicts it is a warning that
+  does not block saving. Errors of check_student appear under their fields on 保存.
+- 实习: the student's internships, read-only, with the number of problems of each (the rules' messages in the
+  tooltip). They are edited on the 实习 page.
+- 就业: the student's employment records (one per graduation year); 新建 / 编辑 open the employment form.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.codes import check_id_number
+from app.domain.money import format_money
+from app.services import students as svc
+from app.services.choices import major_choices
+from app.services.common import Changes
+from app.services.employment import EmploymentRow
+from app.services.internships import InternshipRow, internship_rows
+from app.services.student_list import class_names, student_employment
+from ui.form import ERROR_STYLE, FieldErrors
+from ui.ops import WriteOp, read_now
+
+WARNING_STYLE = "color:#9a5b00;"
+NO_YEAR = 1989  # the spin box's “未填写”
+
+
+def read_only_table(headers: list[str], widths: list[int]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.setWordWrap(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    for i, w in enumerate(widths):
+        if w:
+            table.setColumnWidth(i, w)
+    return table
+
+
+def fill_row(table: QTableWidget, r: int, cells: list[str], record_id: str, tips: dict[int, str]) -> None:
+    for c, text in enumerate(cells):
+        item = QTableWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, record_id)
+        item.setToolTip(tips.get(c, text if len(text) > 10 else ""))
+        table.setItem(r, c, item)
+
+
+class StudentDialog(FieldErrors, QDialog):
+    def __init__(self, parent: QWidget | None = None, student_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.student_id = student_id
+        self.saved_id: str | None = None
+        self._saving = False
+        self.internships: list[InternshipRow] = []
+        self.employment: list[EmploymentRow] = []
+        self.errors = {}
+        self.setWindowTitle("学生" if student_id else "新建学生")
+        self.resize(760, 600)
+        lay = QVBoxLayout(self)
+        self.tabs = QTabWidget()
+        lay.addWidget(self.tabs, 1)
+        self._build_basic()
+        self._build_internships()
+        self._build_employment()
+        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
+        lay.addWidget(self.message)
+        buttons = QDialogButtonBox()
+        self.save_button = buttons.addButton("保存（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
+        if student_id:
+            self._load(read_now(lambda s: svc.get_student(s, student_id, full=True)))
+            self.reload_records()
+        else:
+            for i in (1, 2):
+                self.tabs.setTabEnabled(i, False)
+                self.tabs.setTabToolTip(i, "保存学生后可查看")
+        self._id_changed()
+        self._initial = self.data()
+        self.student_no.setFocus()
+
+    # ------------------------------------------------------------ 基本信息
+
+    def _build_basic(self) -> None:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.student_no = QLineEdit(placeholderText="不能与其他学生重复")
+        form.addRow("学号*", self.with_error("student_no", self.student_no))
+        self.name = QLineEdit(placeholderText="学生姓名")
+        form.addRow("姓名*", self.with_error("name", self.name))
+        self.gender = QComboBox()
+        for label, value in (("（未填写）", ""), ("男", "男"), ("女", "女")):
+            self.gender.addItem(label, value)
+        self.gender.currentIndexChanged.connect(lambda _i: self._show_warnings())
+        form.addRow("性别", self.with_error("gender", self._row(self.gender)))
+        self.id_number = QLineEdit(placeholderText="18位居民身份证号（末位可为X）")
+        self.id_number.setMaxLength(30)
+        self.id_number.textChanged.connect(lambda _t: self._id_changed())
+        self.birth_date = QLabel()
+        self.birth_date.setMinimumWidth(90)
+        self.birth_date.setStyleSheet("color:#555;")
+        self.birth_date.setToolTip("由身份证号第7–14位得出，不能单独修改")
+        id_row = QHBoxLayout()
+        id_row.addWidget(self.id_number, 1)
+        id_row.addWidget(QLabel("出生日期"))
+        id_row.addWidget(self.birth_date)
+        form.addRow("身份证号", self.with_error("id_number", id_row))
+        self.warning = QLabel(wordWrap=True)
+        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.hide()
+        form.addRow("", self.warning)
+        self.major = QComboBox()
+        self.major.addItem("（未指定）", "")
+        for m in read_now(major_choices):
+            self.major.addItem(m.label, m.id)
+        form.addRow("专业", self.with_error("major_id", self.major))
+        self.class_name = QComboBox(editable=True)
+        self.class_name.addItems(["", *read_now(class_names)])
+        self.class_name.lineEdit().setPlaceholderText("如：机电2301")
+        self.entry_year = QSpinBox(minimum=NO_YEAR, maximum=svc.MAX_ENTRY_YEAR, suffix=" 级")
+        self.entry_year.setSpecialValueText("未填写")
+        self.entry_year.setMinimumWidth(110)
+        self.entry_year.setValue(NO_YEAR)
+        form.addRow("班级", self.with_error("class_name", self.class_name))
+        form.addRow("入学年份", self.with_error("entry_year", self._row(self.entry_year)))
+        self.phone = QLineEdit(placeholderText="学生手机号")
+        form.addRow("手机号", self.with_error("phone", self.phone))
+        self.guardian_name = QLineEdit(placeholderText="家长（监护人）姓名")
+        form.addRow("家长姓名", self.with_error("guardian_name", self.guardian_name))
+        self.guardian_phone = QLineEdit()
+        form.addRow("家长电话", self.with_error("guardian_phone", self.guardian_phone))
+        self.note = QPlainTextEdit(placeholderText="备注")
+        self.note.setTabChangesFocus(True)
+        self.note.setMaximumHeight(60)
+        form.addRow("备注", self.note)
+        privacy = QLabel("身份证号和电话属于学生的敏感个人信息，只在此处完整显示；列表和导出中默认打码。")
+        privacy.setWordWrap(True)
+        privacy.setStyleSheet("color:#777;")
+        form.addRow("", privacy)
+        self.tabs.addTab(page, "基本信息")
+
+    @staticmethod
+    def _row(widget: QWidget) -> QWidget:
+        box = QWidget()
+        h = QHBoxLayout(box)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.addWidget(widget)
+        h.addStretch(1)
+        return box
+
+    @Slot()
+    def _id_changed(self) -> None:
+        """The birth date from a valid number, its error under the field once it is 18 characters long."""
+        text = self.id_number.text().strip()
+        self.birth_date.setText("—")
+        if not text:
+            self.set_error("id_number", "")
+        else:
+            try:
+                info = check_id_number(text)
+            except ValueError as e:
+                self.set_error("id_number", str(e) if len(text.replace(" ", "")) >= 18 else "")
+            else:
+                self.set_error("id_number", "")
+                self.birth_date.setText(info.birth_date.isoformat())
+        self._show_warnings()
+
+    def _show_warnings(self) -> None:
+        warnings = svc.student_warnings(svc.normalized_student(self.data()))
+        self.warning.setText("⚠ " + "；".join(warnings) + "（可以保存）" if warnings else "")
+        self.warning.setVisible(bool(warnings))
+
+    def _load(self, st: svc.StudentRow) -> None:
+        self.setWindowTitle(f"学生：{st.name}（{st.student_no}）")
+        self.student_no.setText(st.student_no)
+        self.name.setText(st.name)
+        self.gender.setCurrentIndex(max(0, self.gender.findData(st.gender or "")))
+        self.id_number.setText(st.id_number)
+        if st.major_id and self.major.findData(st.major_id) < 0:
+            self.major.addItem(st.major_name or "（已删除的专业）", st.major_id)
+        self.major.setCurrentIndex(max(0, self.major.findData(st.major_id or "")))
+        self.class_name.setCurrentText(st.class_name)
+        self.entry_year.setValue(st.entry_year or NO_YEAR)
+        self.phone.setText(st.phone)
+        self.guardian_name.setText(st.guardian_name)
+        self.guardian_phone.setText(st.guardian_phone)
+        self.note.setPlainText(st.note)
+
+    def data(self) -> svc.StudentData:
+        year = self.entry_year.value()
+        return svc.StudentData(
+            student_no=self.student_no.text(),
+            name=self.name.text(),
+            gender=self.gender.currentData() or "",
+            id_number=self.id_number.text(),
+            major_id=self.major.currentData() or None,
+            class_name=self.class_name.currentText(),
+            entry_year=None if year == NO_YEAR else year,
+            phone=self.phone.text(),
+            guardian_name=self.guardian_name.text(),
+            guardian_phone=self.guardian_phone.text(),
+            note=self.note.toPlainText(),
+        )
+
+    # ------------------------------------------------------------ 实习 and 就业
+
+    def _build_internships(self) -> None:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        note = QLabel("该生的实习记录（只读）。新建和修改请到“实习”页。")
+        note.setStyleSheet("color:#555;")
+        v.addWidget(note)
+        self.internship_table = read_only_table(
+            ["类型", "实习单位 / 基地", "岗位", "起止日期", "状态", "问题"], [76, 0, 100, 180, 66, 56]
+        )
+        self.internship_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        v.addWidget(self.internship_table, 1)
+        self.tabs.addTab(page, "实习")
+
+    def _build_employment(self) -> None:
+        page = QWidget()
+        v = QVBoxLayout(page)
+        self.employment_table = read_only_table(
+            ["毕业年份", "就业状态", "就业单位", "岗位", "对口", "月薪（元）"], [70, 80, 0, 110, 50, 100]
+        )
+        self.employment_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.employment_table.doubleClicked.connect(lambda _i: self.edit_employment())
+        v.addWidget(self.employment_table, 1)
+        row = QHBoxLayout()
+        self.add_employment_button = QPushButton("新建就业记录…")
+        self.add_employment_button.clicked.connect(self.add_employment)
+        self.edit_employment_button = QPushButton("编辑…")
+        self.edit_employment_button.clicked.connect(self.edit_employment)
+        row.addWidget(self.add_employment_button)
+        row.addWidget(self.edit_employment_button)
+        row.addStretch(1)
+        v.addLayout(row)
+        self.tabs.addTab(page, "就业")
+
+    def reload_records(self) -> None:
+        sid = self.student_id
+        assert sid
+        today = dt.date.today()
+        self.internships, self.employment = read_now(
+            lambda s: (
+                internship_rows(s, student_id=sid, today=today),
+                student_employment(s, sid),
+            )
+        )
+        t = self.internship_table
+        t.setRowCount(len(self.internships))
+        for r, i in enumerate(self.internships):
+            problems = "\n".join(f"[{p.severity}] {p.message}" for p in i.problems)
+            cells = [i.kind, i.enterprise_name or i.base_name, i.position, f"{i.starts_on} 至 {i.ends_on}",
+                     i.status, f"{len(i.problems)} 项" if i.problems else "无"]  # fmt: skip
+            fill_row(t, r, cells, i.id, {5: problems})
+            if i.problems:
+                t.item(r, 5).setForeground(Qt.GlobalColor.red)
+        t = self.employment_table
+        t.setRowCount(len(self.employment))
+        for r, e in enumerate(self.employment):
+            pay = format_money(e.monthly_salary_fen, symbol=False) if e.monthly_salary_fen else ""
+            cells = [
+                str(e.graduate_year),
+                e.status,
+                e.employer_name,
+                e.position,
+                "是" if e.related else "",
+                pay,
+            ]
+            fill_row(t, r, cells, e.id, {})
+        self.tabs.setTabText(1, f"实习（{len(self.internships)}）" if self.internships else "实习")
+        self.tabs.setTabText(2, f"就业（{len(self.employment)}）" if self.employment else "就业")
+        self.edit_employment_button.setEnabled(bool(self.employment))
+
+    def _selected_employment(self) -> EmploymentRow | None:
+        rows = self.employment_table.selectionModel().selectedRows()
+        if not rows and len(self.employment) == 1:
+            return self.employment[0]
+        return self.employment[rows[0].row()] if rows else None
+
+    @Slot()
+    def add_employment(self) -> None:
+        from ui.dialogs.employment_dialog import EmploymentDialog
+
+        if self.student_id and EmploymentDialog(self, student_id=self.student_id).exec():
+            self.reload_records()
+
+    @Slot()
+    def edit_employment(self) -> None:
+        from ui.dialogs.employment_dialog import EmploymentDialog
+
+        row = self._selected_employment()
+        if row and EmploymentDialog(self, row=row).exec():
+            self.reload_records()
+
+    # ------------------------------------------------------------ saving
+
+    def errors_shown(self, first_field: str) -> None:
+        self.tabs.setCurrentIndex(0)
+
+    @Slot()
+    def save(self) -> None:
+        if self._saving:
+            return
+        data, sid = self.data(), self.student_id
+        if errors := read_now(lambda s: svc.check_student(s, data, exclude_id=sid)):
+            self.show_errors(errors)
+            return
+        self.show_errors([])
+        self._saving = True
+        self.save_button.setEnabled(False)
+
+        def work(s) -> Changes:
+            return svc.update_student(s, sid, data) if sid else svc.create_student(s, data)
+
+        WriteOp(self, work).success(self._saved).failure(self._failed).run()
+
+    def _saved(self, changes: Changes) -> None:
+        self.saved_id = changes.ids[0]
+        self._initial = self.data()
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self.save_failed(exc)
+
+    def reject(self) -> None:
+        if self.data() != self._initial:
+            answer = QMessageBox.question(self, "放弃修改", "学生信息的修改尚未保存，确定关闭吗？")
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().reject()

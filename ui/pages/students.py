@@ -1,0 +1,225 @@
+"""学生与就业: two tabs.
+
+- 学生: the roster as a lazily loaded list (ids up front, a page of rows on demand: 10,000 students stay
+  responsive), 身份证号 and phones masked (DOMAIN.md → Privacy; the full values only in the student's form,
+  ui/dialogs/student_dialog.py). Search in 学号 / 姓名 / 班级, 专业 and 班级 filters, sortable columns, Enter opens,
+  Delete with undo. 导入名册… (preview; asks before updating students already in the roster), 下载名册模板…,
+  导出名册… (masked unless the user ticks and confirms the full data) — ui/students_io.py.
+- 就业: the figures and records of a graduation year (ui/pages/employment_view.py).
+
+Ctrl+N and Ctrl+F follow the tab on screen (新建学生 / 新建就业记录).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
+
+from app.services import student_list as lst
+from app.services import students as svc
+from app.services.choices import major_choices
+from ui import students_io
+from ui.models.lazy_table import Column, LazyTableModel
+from ui.ops import read_now
+from ui.pages.employment_view import EmploymentView
+from ui.pages.list_page import ListPage
+
+MASK_TIP = "已打码：完整号码只在学生信息表中显示（个人信息保护）"
+COLUMNS = [
+    Column("student_no", "学号", "student_no", 110),
+    Column("name", "姓名", "name", 80),
+    Column("gender", "性别", "gender", 50),
+    Column("id_number", "身份证号", None, 160, tooltip=lambda r: MASK_TIP if r.id_number else None),
+    Column("major_name", "专业", "major_name", 140),
+    Column("class_name", "班级", "class_name", 110),
+    Column("entry_year", "入学年份", "entry_year", 72),
+    Column("phone", "手机", None, 110, tooltip=lambda r: MASK_TIP if r.phone else None),
+    Column("guardian_name", "家长", "guardian_name", 80),
+]
+
+
+@dataclass(frozen=True)
+class _Query:
+    query: lst.StudentQuery
+
+
+class StudentsList(ListPage):
+    title = "学生"
+    state_key = "students"
+    noun, unit = "学生", "名"
+    new_text = "新建学生…"
+    search_hint = "搜索学号、姓名或班级"
+    columns = COLUMNS
+    default_sort = ("class_name", False)
+    watched = ("student", "major", "settings")
+
+    def make_model(self) -> LazyTableModel:
+        return LazyTableModel(COLUMNS, lambda ids: read_now(lambda s: lst.student_rows_by_id(s, ids)))
+
+    def add_filters(self, bar: QHBoxLayout) -> None:
+        self.major_box = self.filter_combo("全部专业", [(c.label, c.id) for c in read_now(major_choices)])
+        self.major_box.currentIndexChanged.connect(lambda _i: self._fill_classes())
+        self.class_box = self.filter_combo("全部班级", read_now(lst.class_names))
+        bar.addWidget(self.major_box, 1)
+        bar.addWidget(self.class_box, 1)
+
+    def add_tools(self, row: QHBoxLayout) -> None:
+        self.import_button = QPushButton("导入名册…")
+        self.import_button.setToolTip("从 Excel 导入学生名册：先预览每一行的问题，再导入有效的行")
+        self.import_button.clicked.connect(lambda: students_io.import_file(self, "students"))
+        self.template_button = QPushButton("下载名册模板…")
+        self.template_button.clicked.connect(lambda: students_io.save_template(self))
+        self.export_button = QPushButton("导出名册…")
+        self.export_button.setToolTip("导出全部学生；身份证号和电话默认打码")
+        self.export_button.clicked.connect(lambda: students_io.export_students(self))
+        for b in (self.import_button, self.template_button, self.export_button):
+            row.addWidget(b)
+
+    def _fill_classes(self) -> None:
+        """The 班级 filter offers the classes of the chosen 专业 (all classes when none is chosen)."""
+        major = self.major_box.currentData() or ""
+        current = self.class_box.currentData() or ""
+        names = read_now(lambda s: lst.class_names(s, major))
+        if names == [self.class_box.itemData(i) for i in range(1, self.class_box.count())]:
+            return
+        self.class_box.blockSignals(True)
+        while self.class_box.count() > 1:
+            self.class_box.removeItem(1)
+        for n in names:
+            self.class_box.addItem(n, n)
+        self.class_box.setCurrentIndex(max(0, self.class_box.findData(current)))
+        self.class_box.blockSignals(False)
+
+    def query(self) -> _Query:
+        sort, descending = self._sort
+        return _Query(
+            lst.StudentQuery(
+                text=self.search.text(),
+                major_id=self.major_box.currentData() or "",
+                class_name=self.class_box.currentData() or "",
+                sort=sort,
+                descending=descending,
+            )
+        )
+
+    def has_filter(self) -> bool:
+        return self.query().query.filtered
+
+    @staticmethod
+    def ids_and_total(s: Session, q: _Query) -> tuple[list[str], int]:
+        ids = lst.student_ids(s, q.query)
+        return ids, lst.student_total(s) if q.query.filtered else len(ids)
+
+    def _loaded(self, result: tuple[list[str], int]) -> None:
+        super()._loaded(result)
+        self._fill_classes()  # a class may have come with an import or a saved student
+
+    def empty_state(self):
+        return (
+            "还没有学生：点“导入名册…”从 Excel 导入，或按 Ctrl+N 新建",
+            "可先“下载名册模板…”：其中学号、身份证号和电话列已设为文本格式，不会被 Excel 改成科学计数法。",
+            [
+                ("导入名册…", lambda: students_io.import_file(self, "students")),
+                ("新建学生…（Ctrl+N）", self.new_record),
+                ("下载名册模板…", lambda: students_io.save_template(self)),
+            ],
+        )
+
+    def label_of(self, row: svc.StudentRow) -> str:
+        return f"{row.name}（{row.student_no}）"
+
+    def new_record(self) -> str | None:
+        from ui.dialogs.student_dialog import StudentDialog
+
+        dlg = StudentDialog(self.window())
+        dlg.exec()
+        self.created(dlg.saved_id)
+        return dlg.saved_id
+
+    def open_record(self, record_id: str) -> None:
+        from ui.dialogs.student_dialog import StudentDialog
+
+        StudentDialog(self.window(), record_id).exec()
+
+    def delete_work(self, ids: list[str]):
+        return lambda s: svc.delete_students(s, ids)
+
+    def restore_work(self, ids: list[str]):
+        return lambda s: svc.restore_students(s, ids)
+
+    def show_record(self, record_id: str) -> None:
+        if self.model.row_of(record_id) < 0 and self.has_filter():
+            self.clear_filters()
+            self.reload_now()
+        super().show_record(record_id)
+
+
+class StudentsPage(QWidget):
+    """学生与就业; `new_text` / `new_record()` / `focus_search()` act on the tab on screen."""
+
+    title = "学生与就业"
+    tab_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.students = StudentsList()
+        self.employment = EmploymentView()
+        self.tabs.addTab(self.students, "学生")
+        self.tabs.addTab(self.employment, "就业")
+        self.tabs.setTabToolTip(1, "毕业生就业情况（H第十三条）：就业率、专业对口率、平均月薪和就业质量报告")
+        self.tabs.currentChanged.connect(self.tab_changed)
+        lay.addWidget(self.tabs)
+
+    def _on_employment(self) -> bool:
+        return self.tabs.currentWidget() is self.employment
+
+    @property
+    def new_text(self) -> str:
+        return "新建就业记录…" if self._on_employment() else self.students.new_text
+
+    @property
+    def search(self):
+        return self.students.search
+
+    @Slot()
+    def new_record(self) -> str | None:
+        if self._on_employment():
+            return self.employment.new_record()
+        return self.students.new_record()
+
+    @Slot()
+    def focus_search(self) -> None:
+        self.tabs.setCurrentWidget(self.students)
+        self.students.focus_search()
+
+    def focus_view(self) -> None:
+        if self._on_employment():
+            self.employment.table.setFocus()
+        else:
+            self.students.focus_view()
+
+    def open_student(self, student_id: str) -> None:
+        """Show the student in the list (clearing filters that hide it) and open the form."""
+        self.tabs.setCurrentWidget(self.students)
+        self.students.show_record(student_id)
+
+    def show_employment(self, year: int | None = None) -> EmploymentView:
+        self.tabs.setCurrentWidget(self.employment)
+        if year:
+            self.employment.set_year(year)
+        return self.employment
+
+    def save_state(self, settings: QSettings) -> None:
+        self.students.save_state(settings)
+        settings.setValue("students/tab", self.tabs.currentIndex())
+
+    def restore_state(self, settings: QSettings) -> None:
+        self.students.restore_state(settings)
+        self.tabs.setCurrentIndex(int(settings.value("students/tab", 0) or 0))

@@ -1,0 +1,288 @@
+"""Excel and Word for the 学生与就业 page: the roster and employment imports through the shared preview
+(ui/dialogs/import_dialog.py) — rows for students (or records) already in the database are updated only when
+the user says so —, the blank roster template, the roster export (masked unless the user ticks and confirms
+the full personal data), and the annual 就业质量报告 (Excel and Word)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.docs import employment as report_doc
+from app.errors import Cancelled
+from app.io import employment_xlsx, internships_xlsx, students_xlsx
+from app.io.importing import ImportPreview
+from app.services.common import Changes
+from ui.dialogs.import_dialog import ImportDialog
+from ui.documents import WORD_FILTER, ask_template
+from ui.errors import show_error
+from ui.files import Progress, ask_open, ask_save, offer_open
+from ui.ops import ReadOp, WriteOp
+
+KINDS = {  # what → (title, noun, read, write, existing_count, the question's subject)
+    "students": (
+        "学生名册",
+        "名学生",
+        students_xlsx.read_students,
+        students_xlsx.import_students,
+        students_xlsx.existing_count,
+        "{n} 名学生已在名册中（学号相同），是否用文件中的信息更新？",
+    ),
+    "employment": (
+        "就业数据",
+        "条就业记录",
+        internships_xlsx.read_employment,
+        internships_xlsx.import_employment,
+        internships_xlsx.existing_count,
+        "{n} 条就业记录已存在（同一学生同一毕业年份），是否用文件中的信息更新？",
+    ),
+}
+
+
+def ask_update(parent: QWidget, question: str, noun: str) -> bool | None:
+    """是 → update them too, 否 → import only the new ones, 取消 → None (import nothing)."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle("已有记录")
+    box.setText(question)
+    new_only = "只导入新学生" if noun == "名学生" else "只导入新记录"
+    box.setInformativeText(
+        f"“是”：更新这些记录并导入新的；“否”：{new_only}，已有的保持不变；“取消”：不导入。"
+    )
+    yes = box.addButton("是", QMessageBox.ButtonRole.YesRole)
+    no = box.addButton(f"否（{new_only}）", QMessageBox.ButtonRole.NoRole)
+    box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(no)
+    box.exec()
+    clicked = box.clickedButton()
+    return True if clicked is yes else False if clicked is no else None
+
+
+class StudentImportDialog(ImportDialog):
+    """The shared preview, importing a roster ("students") or employment records ("employment")."""
+
+    def __init__(self, parent: QWidget | None, path: Path, preview: ImportPreview, what: str) -> None:
+        super().__init__(parent, path, preview)
+        self.what = what
+        title, noun, *_ = KINDS[what]
+        self.setWindowTitle(f"导入{title}预览 — {path.name}")
+        self.import_button.setText(f"导入 {len(preview.valid_rows)} {noun}")
+
+    @Slot()
+    def do_import(self) -> None:
+        _title, noun, _read, write, existing, question = KINDS[self.what]
+        preview = self.preview
+        update = False
+        if n := existing(preview):
+            answer = ask_update(self, question.format(n=n), noun)
+            if answer is None:
+                return
+            update = answer
+        self.import_button.setEnabled(False)
+        self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} {noun}…")
+        cancel = self._progress.cancel
+        op = WriteOp(
+            self,
+            lambda s, report, _c: write(s, preview, update_existing=update, progress=report, cancel=cancel),
+        )
+        op.with_progress(self._progress.update).success(self._done).failure(self._failed).run()
+
+    def _done(self, changes: Changes) -> None:
+        self._progress.close()
+        self.imported = changes
+        noun = KINDS[self.what][1]
+        text = f"已导入 {changes.count} {noun}。"
+        if changes.warnings:
+            text += "\n\n提示：\n" + "\n".join(changes.warnings[:10])
+        QMessageBox.information(self, "导入完成", text)
+        self.accept()
+
+
+def import_file(parent: QWidget, what: str, path: Path | None = None) -> None:
+    """Choose a file (unless given), read and check it on the worker, then show the preview."""
+    title, _noun, read, *_ = KINDS[what]
+    path = path or ask_open(parent, f"选择要导入的{title}（Excel）", f"import_{what}")
+    if path is None:
+        return
+    progress = Progress(parent, f"正在检查 {path.name}…")
+
+    def done(preview: ImportPreview) -> None:
+        progress.close()
+        StudentImportDialog(parent, path, preview, what).exec()
+
+    def failed(exc: BaseException) -> None:
+        progress.close()
+        if not isinstance(exc, Cancelled):
+            show_error(parent, exc, "无法导入")
+
+    op = ReadOp(parent, lambda s, report, _c: read(s, path, progress=report, cancel=progress.cancel))
+    op.with_progress(progress.update).success(done).failure(failed).run()
+
+
+def save_template(parent: QWidget) -> None:
+    path = ask_save(parent, "保存学生名册导入模板", "template", "学生名册导入模板.xlsx")
+    if path is None:
+        return
+    try:
+        students_xlsx.write_student_template(path)
+    except Exception as e:  # shown to the user, never lost
+        show_error(parent, e, "保存模板失败")
+        return
+    offer_open(parent, path, f"导入模板已保存到\n{path}\n\n按表头填写后，用“导入名册…”导入。")
+
+
+# ---------------------------------------------------------------- roster export
+
+FULL_WARNING = (
+    "导出的文件将包含学生完整的身份证号和电话号码（含家长电话）。\n\n"
+    "按《个人信息保护法》，身份证号等属于敏感个人信息：这个文件只能用于学院工作需要，"
+    "不得转发、公开或上传到网盘和群聊；用完请及时删除。\n\n确定导出完整信息吗？"
+)
+
+
+class ExportStudentsDialog(QDialog):
+    """Asks whether the export may carry the full 身份证号 and phones (off by default)."""
+
+    def __init__(self, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("导出学生名册")
+        lay = QVBoxLayout(self)
+        lay.addWidget(
+            QLabel(
+                "导出全部学生（按班级、学号排列），列与导入模板一致。\n"
+                "默认身份证号和电话打码（如 430102********1234、139****0000）。",
+                wordWrap=True,
+            )
+        )
+        self.full = QCheckBox("包含完整身份证号和电话")
+        self.full.setToolTip("只在确有需要（如办理保险、签订协议）时勾选；文件不得外传")
+        lay.addWidget(self.full)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导出…")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+
+    def accept(self) -> None:
+        if self.full.isChecked():
+            answer = QMessageBox.warning(
+                self,
+                "包含完整个人信息",
+                FULL_WARNING,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        super().accept()
+
+
+def export_students(parent: QWidget) -> None:
+    ask = ExportStudentsDialog(parent)
+    if not ask.exec():
+        return
+    full = ask.full.isChecked()
+    name = "学生名册（含完整个人信息）.xlsx" if full else "学生名册.xlsx"
+    path = ask_save(parent, "导出学生名册", "export_students", name)
+    if path is not None:
+        export_students_file(parent, path, full=full)
+
+
+def export_students_file(parent: QWidget, path: Path, *, full: bool) -> None:
+    progress = Progress(parent, "正在导出学生名册…")
+
+    def done(n: int) -> None:
+        progress.close()
+        tail = "（含完整身份证号和电话，请妥善保管，不得外传）" if full else "（身份证号、电话已打码）"
+        offer_open(parent, path, f"已导出 {n} 名学生到\n{path}\n{tail}")
+
+    def failed(exc: BaseException) -> None:
+        progress.close()
+        if not isinstance(exc, Cancelled):
+            show_error(parent, exc, "导出失败")
+
+    op = ReadOp(
+        parent,
+        lambda s, report, _c: students_xlsx.export_students(
+            s, path, full=full, progress=report, cancel=progress.cancel
+        ),
+    )
+    op.with_progress(progress.update).success(done).failure(failed).run()
+
+
+# ---------------------------------------------------------------- 就业质量报告
+
+
+def _run(parent: QWidget, work: Callable, done: Callable, what: str) -> None:
+    def failed(exc: BaseException) -> None:
+        show_error(parent, exc, f"生成{what}失败")
+
+    ReadOp(parent, work).success(done).failure(failed).run()
+
+
+def export_report_excel(parent: QWidget, year: int, path: Path | None = None) -> None:
+    path = path or ask_save(
+        parent, "导出就业质量报告（Excel）", "export_employment", f"{year}届就业质量统计.xlsx"
+    )
+    if path is None:
+        return
+
+    def done(r: employment_xlsx.EmploymentExport) -> None:
+        offer_open(
+            parent,
+            path,
+            f"已导出{r.year}届就业质量统计（{r.majors} 个专业、{r.records} 条就业记录）到\n{path}",
+        )
+
+    _run(parent, lambda s: employment_xlsx.export_employment_report(s, year, path), done, "就业质量统计")
+
+
+def export_report_word(parent: QWidget, year: int, *, custom: bool = False, path: Path | None = None) -> None:
+    template = None
+    if custom:
+        template = ask_template(parent)
+        if template is None:
+            return
+    path = path or ask_save(
+        parent, "生成就业质量报告（Word）", "docs", report_doc.default_file_name(year), WORD_FILTER
+    )
+    if path is None:
+        return
+    if path.suffix.lower() != ".docx":
+        path = path.with_name(path.name + ".docx")
+    out = path
+
+    def done(p: Path) -> None:
+        offer_open(parent, p, f"{year}届毕业生就业质量报告已生成：\n{p}")
+
+    _run(parent, lambda s: report_doc.write_employment_report(s, year, out, template), done, "就业质量报告")
+
+
+def save_report_template(parent: QWidget) -> None:
+    path = ask_save(parent, "另存内置就业质量报告模板", "docs", "就业质量报告模板.docx", WORD_FILTER)
+    if path is None:
+        return
+    try:
+        report_doc.save_builtin_template(path)
+    except Exception as e:  # shown to the user, never lost
+        show_error(parent, e, "保存模板失败")
+        return
+    offer_open(
+        parent,
+        path,
+        f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“Word 报告（自定义模板）…”生成。占位符见帮助。",
+    )
