@@ -1,0 +1,214 @@
+"""年度评价 in the GUI over a real database (the fixed data of tests/report_data.py): the indicators and their
+definitions as the service computes them, “—” for an indicator that cannot be computed, the click-through to
+the counted records and open_record on a double-click, the four report tables with the service's headers, a
+合计 row that stays last when sorting, the refresh after a change, and the Excel export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QPushButton
+
+from app.services.evaluation import GROUPS, annual_indicators
+from app.services.evaluation_years import evaluation_years
+from app.services.record_labels import Target, record_labels, record_targets
+from app.services.report_columns import (
+    COOPERATION,
+    COOPERATION_COLUMNS,
+    COOPERATION_HEADERS,
+    ONSITE_BASES,
+    TABLE_HEADERS,
+    TABLE_NAMES,
+    VISITS,
+)
+from app.services.report_tables import report_tables
+from app.services.visits import VisitData, create_visit
+from tests import report_data as data
+
+pytestmark = pytest.mark.qt
+DISPLAY, TIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
+
+
+@pytest.fixture
+def ids(db) -> dict[str, str]:
+    return data.fill(db)
+
+
+def evaluation_page(qtbot, year: str = data.YEAR):
+    from ui.pages.evaluation import EvaluationPage
+
+    page = EvaluationPage()
+    qtbot.addWidget(page)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.show_year(year)
+    return page
+
+
+def test_indicator_values_and_definitions_are_the_service_s(ctx, qtbot, db, ids):
+    page = evaluation_page(qtbot)
+    with db.reader() as s:
+        expected = annual_indicators(s, data.YEAR)
+    view = page.indicator_view
+    assert [i.key for i in view.indicators] == [i.key for i in expected]
+    for i in expected:
+        assert view.definitions[i.key].text() == i.definition
+    shown = {i.key: view.value_text(i.key) for i in expected}
+    # by hand (tests/test_evaluation.py): money as ¥ with 2 decimals, ratios as %
+    assert shown["base_person_days"] == "503人天"
+    assert shown["equipment_value_fen"] == "¥300,000.00"
+    assert shown["interns"] == "4人" and shown["order_students"] == "3人"
+    assert shown["dual_ratio"] == "33.3%（1/3）"
+    assert shown["practice_months"] == "1.5个月"
+    assert shown["horizontal_fen"] == "¥500,000.00"
+    assert shown["average_salary_fen"] == "¥5,500.00"
+    assert page.period.text() == "统计期间 2025-09-01 至 2026-08-31"
+    headings = [w.text() for w in view.widget().findChildren(QLabel) if w.text() in GROUPS]
+    assert headings == list(GROUPS)
+
+
+def test_an_indicator_that_cannot_be_computed_shows_a_dash(ctx, qtbot, db, ids):
+    page = evaluation_page(qtbot, "2023-2024")  # no 2024 graduates on record
+    value = page.indicator_view.values["employment_rate"]
+    assert isinstance(value, QLabel) and value.text() == "—"  # nothing to click through to
+    assert "无法计算" in value.toolTip() and "就业率" not in value.text()
+    assert page.indicator_view.value_text("average_salary_fen") == "—"
+
+
+def test_click_through_lists_the_counted_records_and_opens_one(ctx, qtbot, db, ids):
+    page = evaluation_page(qtbot)
+    button = page.indicator_view.values["interns"]
+    assert isinstance(button, QPushButton)
+    button.click()
+    dialog = page.records_dialog
+    assert dialog is not None
+    qtbot.waitUntil(lambda: dialog.list.count() == 4, timeout=5000)
+    assert set(dialog.record_ids()) == {ids[k] for k in ("S1", "S2", "S4", "S5")}
+    assert any("学生1" in label and "20230001" in label for label in dialog.labels())
+    item = dialog.list.item(dialog.record_ids().index(ids["S4"]))
+    dialog.list.scrollToItem(item)
+    rect = dialog.list.visualItemRect(item)
+    qtbot.mouseClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # as a user does
+    with qtbot.waitSignal(page.open_record, timeout=3000) as opened:
+        qtbot.mouseDClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert opened.args == ["student", ids["S4"], "internships"]
+
+
+def test_click_through_of_enterprise_practice_opens_the_teacher(ctx, qtbot, db, ids):
+    page = evaluation_page(qtbot)
+    dialog = page.show_records(next(i for i in page.indicators if i.key == "practice_months"))
+    qtbot.waitUntil(lambda: dialog.list.count() == 3, timeout=5000)
+    assert all(label.startswith(("张一：", "张三：")) for label in dialog.labels())
+    dialog.list.setCurrentRow(0)
+    with qtbot.waitSignal(page.open_record, timeout=3000) as opened:
+        dialog.open_current()
+    assert opened.args == ["teacher", ids["T1"], "practice"]
+
+
+def test_record_labels_keep_the_order_and_skip_unknown_ids(db, ids):
+    with db.reader() as s:
+        labels = record_labels(s, "student", [ids["S2"], "no-such-id", ids["S1"]])
+        assert [i for i, _ in labels] == [ids["S2"], ids["S1"]]
+        assert labels[0][1] == "20230002 学生2（23级1班）"
+        assert record_targets(s, "asset", [ids["X1"]]) == {ids["X1"]: Target("asset", ids["X1"])}
+        employment = annual_indicators(s, data.YEAR)[-1].records[1]  # 平均月薪: S1 and S4
+        found = dict(record_labels(s, "employment", employment))
+        assert [v.split("：")[0] for v in found.values()] == [
+            "20230001 学生1（23级1班）",
+            "20230004 学生4（23级1班）",
+        ]
+        assert {t.record_id for t in record_targets(s, "employment", employment).values()} == {
+            ids["S1"],
+            ids["S4"],
+        }
+
+
+def test_the_report_tables_are_the_service_s(ctx, qtbot, db, ids):
+    page = evaluation_page(qtbot)
+    with db.reader() as s:
+        tables = report_tables(s, data.YEAR)
+    for name in TABLE_NAMES:
+        model = page.table_views[name].model
+        headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
+        assert tuple(headers) == TABLE_HEADERS[name]
+        assert len(model.rows) == len(tables.table(name).rows)
+    model = page.table_views[COOPERATION].model
+    assert tuple(model.headerData(c, Qt.Orientation.Horizontal) for c in range(15)) == COOPERATION_HEADERS
+    for c, column in enumerate(COOPERATION_COLUMNS):
+        assert column.definition in model.headerData(c, Qt.Orientation.Horizontal, TIP)
+    # 合计 row last; 万元 to 4 decimals, right-aligned
+    total = model.rowCount() - 1
+    assert model.index(total, 0).data().startswith("合计")
+    donated = COOPERATION_HEADERS.index("对学校捐赠设备总值（万元）")
+    assert model.index(total, donated).data() == "3.0000"  # X3, 30,000元 (tests/test_report_tables.py)
+    assert model.index(0, donated).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
+    onsite = page.table_views[ONSITE_BASES]
+    hours = TABLE_HEADERS[ONSITE_BASES].index("学年使用频率（人时）")
+    assert onsite.model.index(0, hours).data() == ""
+    assert "不能折算为人时" in onsite.model.index(0, hours).data(TIP)
+    assert onsite.model.index(onsite.model.rowCount() - 1, hours).data() == ""
+
+
+def test_sorting_keeps_the_total_last(ctx, qtbot, db, ids):
+    page = evaluation_page(qtbot)
+    view = page.table_views[VISITS]
+    view.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)  # 拜访时间
+    texts = [view.texts(r) for r in range(view.model.rowCount())]
+    assert [t[2] for t in texts[:-1]] == sorted((t[2] for t in texts[:-1]), reverse=True)
+    assert texts[-1][0].startswith("合计")
+
+
+def test_a_change_refreshes_the_page(ctx, qtbot, db, ids):
+    from ui.ops import WriteOp
+
+    page = evaluation_page(qtbot)
+    page.show()
+    before = len(page.table_views[VISITS].model.rows)
+    data_ = VisitData(dt.date(2026, 3, 1), (ids[data.E2],), "院长", positions_offered=2)
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        WriteOp(page, lambda s: create_visit(s, data_, today=data.TODAY)).run()
+    assert len(page.table_views[VISITS].model.rows) == before + 1
+    assert page.tabs.tabText(page.tabs.indexOf(page.table_views[VISITS])) == f"{VISITS}（{before + 1}）"
+
+
+def test_an_empty_year_says_what_to_enter(ctx, qtbot, db, ids):
+    page = evaluation_page(qtbot, "2019-2020")
+    view = page.table_views[VISITS]
+    assert view.currentWidget() is view.empty
+    assert "企业走访" in view.empty.hint.text()
+
+
+def test_export_writes_the_four_tables(ctx, qtbot, db, ids, tmp_path: Path, monkeypatch):
+    import ui.pages.evaluation as ev
+
+    target = tmp_path / "标准报表.xlsx"
+    offered: list[str] = []
+    monkeypatch.setattr(ev, "ask_save", lambda *a, **k: target)
+    monkeypatch.setattr(ev, "offer_open", lambda _p, _path, text: offered.append(text))
+    page = evaluation_page(qtbot)
+    with qtbot.waitSignal(page.exported, timeout=10000):
+        page.export_button.click()
+    wb = load_workbook(target)
+    assert wb.sheetnames[:4] == list(TABLE_NAMES)
+    for name in TABLE_NAMES:
+        assert next(wb[name].iter_rows(max_row=1, values_only=True)) == TABLE_HEADERS[name]
+    assert "2025-2026学年" in offered[0]
+
+
+@pytest.mark.parametrize(
+    ("today", "year"),
+    [
+        (dt.date(2026, 9, 1), "2025-2026"),  # the new 学年's first day: the one just ended
+        (dt.date(2026, 10, 31), "2025-2026"),  # last day of its first two months
+        (dt.date(2026, 11, 1), "2026-2027"),
+        (dt.date(2026, 8, 31), "2025-2026"),  # the current one, near its end
+    ],
+)
+def test_default_year(db, today: dt.date, year: str):
+    with db.reader() as s:
+        years = evaluation_years(s, today)
+    assert years.default == year and year in years.choices
+    assert ("刚结束" in years.reason) == (today.month in (9, 10))

@@ -1,0 +1,257 @@
+"""年度评价 (H第二十二条): for a chosen 学年, the indicators (app/services/evaluation.py) with what each counts and a
+click-through to the records it counts, and the four standard report tables (app/services/report_tables.py:
+产学合作, 校外实习实训基地, 校内实践基地, 访企拓岗) exactly as the school's data platform wants them, exported
+together to Excel (app/io/report_xlsx.py).
+
+Everything is computed on the database worker in one job (a few seconds on a large archive) with a busy
+indicator; any change to the records makes the page stale: it recomputes at once when on screen, else when shown.
+The main window connects `open_record` and may call `show_year`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QTimer, Signal, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.io.report_xlsx import ReportExport, export_report_tables
+from app.services.common import Changes
+from app.services.evaluation import Indicator, annual_indicators
+from app.services.evaluation_years import EvaluationYears, evaluation_years
+from app.services.report_columns import (
+    COOPERATION,
+    OFFSITE_BASES,
+    ONSITE_BASES,
+    TABLE_COLUMNS,
+    TABLE_NAMES,
+    VISITS,
+)
+from app.services.report_tables import ReportTables, report_tables
+from ui.dialogs.indicator_records_dialog import IndicatorRecordsDialog
+from ui.errors import show_error
+from ui.files import Progress, ask_save, offer_open
+from ui.ops import ReadOp, context, read_now
+from ui.pages.evaluation_indicators import IndicatorsView
+from ui.pages.report_table_view import ReportTableView
+
+EMPTY_HINTS = {
+    COOPERATION: "本表按“专业 × 合作企业”汇总。请登记：岗位实习（学生、实习单位）、订单培养 / 现代学徒制协议或项目、"
+    "与企业共同开发的课程和教材、横向课题和技术服务合同（成果）、为企业员工开展的培训、产业教师（所在企业、所属专业）、"
+    "企业捐赠或准捐赠的资产，以及毕业生就业单位（选自合作企业档案）。",
+    OFFSITE_BASES: "请在“实践基地”中登记校外实践教学基地或产教融合实训基地（依托企业、面向专业、建立日期不晚于学年末），"
+    "并登记本学年两个学期的基地使用记录；安排在基地的岗位实习会自动计入。",
+    ONSITE_BASES: "请在“实践基地”中登记校内实训基地（名称、工位数）；设备值来自“资产”中存放地点以基地名称开头的资产。",
+    VISITS: "请在“企业走访”中登记走访日期在本学年内的访企拓岗记录，并填写可提供岗位数和平均薪酬（一次走访一家企业，"
+    "数字才能落到该企业）。",
+}
+DEBOUNCE_MS = 300
+
+
+class EvaluationPage(QWidget):
+    title = "年度评价"
+    open_record = Signal(str, str, str)  # record type, id, tab
+    loaded = Signal()  # the indicators and tables of the chosen 学年 are shown
+    exported = Signal(str)  # path written
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.indicators: list[Indicator] = []
+        self.tables: ReportTables | None = None
+        self.records_dialog: IndicatorRecordsDialog | None = None
+        self._stale = False
+        self._loading = 0  # jobs under way
+        self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
+        self._timer.timeout.connect(self.reload)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        heading = QLabel("年度评价（H第二十二条）")
+        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
+        lay.addWidget(heading)
+        lay.addLayout(self._bar())
+        self.tabs = QTabWidget()
+        self.indicator_view = IndicatorsView()
+        self.indicator_view.records_wanted.connect(self.show_records)
+        self.tabs.addTab(self.indicator_view, "指标")
+        self.tabs.setTabToolTip(0, "资源利用、人才培养、师资建设、科研成果、就业创业五类指标，各附统计口径")
+        self.table_views: dict[str, ReportTableView] = {}
+        for name in TABLE_NAMES:
+            view = ReportTableView(TABLE_COLUMNS[name], EMPTY_HINTS[name])
+            self.table_views[name] = view
+            self.tabs.addTab(view, name)
+            self.tabs.setTabToolTip(self.tabs.count() - 1, f"标准报表“{name}”，列名与高职状态数据一致")
+        lay.addWidget(self.tabs, 1)
+        self._fill_years(read_now(evaluation_years))
+        self.year_box.currentIndexChanged.connect(lambda _i: self.reload())
+        context().changes_applied.connect(self._on_changes)
+        self.reload()
+
+    def _bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("学年"))
+        self.year_box = QComboBox()
+        self.year_box.setMinimumContentsLength(12)
+        bar.addWidget(self.year_box)
+        self.period = QLabel()
+        self.period.setStyleSheet("color:#555;margin-left:8px;")
+        bar.addWidget(self.period)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(140)
+        self.busy.setMaximumHeight(14)
+        self.busy.setTextVisible(False)
+        self.busy.setToolTip("正在按记录统计…")
+        self.busy_label = QLabel("正在统计…")
+        self.busy_label.setStyleSheet("color:#555;")
+        bar.addWidget(self.busy)
+        bar.addWidget(self.busy_label)
+        self._show_busy(False)
+        bar.addStretch(1)
+        note = QLabel("鼠标停在数值或列名上可查看统计口径")
+        note.setStyleSheet("color:#777;")
+        bar.addWidget(note)
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.setToolTip(
+            "把本学年的四张标准报表（产学合作、校外实习实训基地、校内实践基地、访企拓岗）导出为一个 Excel 文件，"
+            "每表一个工作表，列名与高职状态数据一致，另附“说明”工作表"
+        )
+        self.export_button.clicked.connect(self.export_excel)
+        bar.addWidget(self.export_button)
+        return bar
+
+    # ------------------------------------------------------------ 学年
+
+    def _fill_years(self, years: EvaluationYears) -> None:
+        chosen = self.year() or years.default
+        self.year_box.blockSignals(True)
+        self.year_box.clear()
+        for y in years.choices:
+            self.year_box.addItem(f"{y}学年", y)
+        if self.year_box.findData(chosen) < 0:
+            self.year_box.addItem(f"{chosen}学年", chosen)
+        self.year_box.setCurrentIndex(self.year_box.findData(chosen))
+        self.year_box.blockSignals(False)
+        self.year_box.setToolTip(
+            f"{years.reason}\n学年按“设置”中的学期日历划分：第一学期开学日至下一学年第一学期开学前一日。"
+        )
+
+    def year(self) -> str:
+        return self.year_box.currentData() or ""
+
+    def show_year(self, school_year: str) -> None:
+        """Show a 学年 like 2025-2026 (added to the chooser if it is not offered)."""
+        if self.year_box.findData(school_year) < 0:
+            self.year_box.addItem(f"{school_year}学年", school_year)
+        index = self.year_box.findData(school_year)
+        if index == self.year_box.currentIndex():
+            self.reload()
+        else:
+            self.year_box.setCurrentIndex(index)  # reloads
+
+    # ------------------------------------------------------------ loading
+
+    @Slot()
+    def reload(self) -> None:
+        year = self.year()
+        if not year:
+            return
+        self._stale = False
+        self._timer.stop()
+        self._loading += 1
+        self._show_busy(True)
+        ReadOp(self, lambda s: _compute(s, year)).success(self._loaded).failure(self._failed).run()
+
+    def _show_busy(self, on: bool) -> None:
+        self.busy.setVisible(on)
+        self.busy_label.setVisible(on)
+
+    def _done_one(self) -> bool:
+        """One job came back; True when it was the last one under way."""
+        self._loading = max(0, self._loading - 1)
+        self._show_busy(self._loading > 0)
+        return self._loading == 0
+
+    def _loaded(self, result: tuple[str, list[Indicator], ReportTables]) -> None:
+        year, indicators, tables = result
+        if not self._done_one() or year != self.year():  # a newer job is queued behind this one
+            return
+        self.indicators, self.tables = indicators, tables
+        self.period.setText(f"统计期间 {tables.first_day.isoformat()} 至 {tables.last_day.isoformat()}")
+        self.indicator_view.set_indicators(indicators)
+        for table in tables.tables:
+            view = self.table_views[table.name]
+            view.set_table(table, tables.school_year)
+            n = len(table.rows)
+            self.tabs.setTabText(self.tabs.indexOf(view), f"{table.name}（{n}）" if n else table.name)
+        self.loaded.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._done_one()
+        show_error(self, exc, "统计失败")
+
+    @Slot(object)
+    def _on_changes(self, changes: Changes) -> None:
+        self._stale = True
+        if changes.table == "settings":  # the calendar may have moved the 学年
+            self._fill_years(read_now(evaluation_years))
+        if self.isVisible():
+            self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.reload()
+
+    # ------------------------------------------------------------ click-through
+
+    @Slot(object)
+    def show_records(self, indicator: Indicator) -> IndicatorRecordsDialog:
+        if self.records_dialog is not None:
+            self.records_dialog.close()
+        dlg = IndicatorRecordsDialog(self.window(), indicator, self.year())
+        dlg.open_record.connect(self.open_record)
+        dlg.show()
+        self.records_dialog = dlg
+        return dlg
+
+    # ------------------------------------------------------------ Excel
+
+    @Slot()
+    def export_excel(self) -> None:
+        year = self.year()
+        if not year:
+            return
+        path = ask_save(self, "导出标准报表", "export_report", f"标准报表{year}学年.xlsx")
+        if path is not None:
+            self.export_to(path)
+
+    def export_to(self, path: Path) -> None:
+        year = self.year()
+        progress = Progress(self, f"正在导出{year}学年标准报表…")
+
+        def done(result: ReportExport) -> None:
+            progress.close()
+            counts = "，".join(f"{name} {n} 行" for name, n in result.rows.items())
+            self.exported.emit(str(path))
+            offer_open(self, path, f"已导出{result.school_year}学年标准报表（{counts}）到\n{path}")
+
+        def failed(exc: BaseException) -> None:
+            progress.close()
+            show_error(self, exc, "导出失败")
+
+        ReadOp(self, lambda s: export_report_tables(s, year, path)).success(done).failure(failed).run()
+
+
+def _compute(s: Session, school_year: str) -> tuple[str, list[Indicator], ReportTables]:
+    """On the worker: everything the page shows for a 学年."""
+    return school_year, annual_indicators(s, school_year), report_tables(s, school_year)

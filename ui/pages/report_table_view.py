@@ -1,0 +1,210 @@
+"""One standard report table of 年度评价 (app/services/report_tables.py): the headers verbatim with each column's
+definition as tooltip, numbers right-aligned (万元 to 4 decimals, 元 to 2), an empty cell where the data cannot
+give a value (its tooltip says why), a bold 合计 row kept at the bottom while sorting, and an empty state saying
+what to enter to fill the table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStackedWidget, QTableView, QWidget
+
+from app.domain.money import format_money
+from app.io.outcomes_xlsx import wan4
+from app.services.report_columns import Column
+from app.services.report_tables import ReportTable
+from ui.widgets import EmptyState
+
+Index = QModelIndex | QPersistentModelIndex
+NUMBERS = ("int", "wan", "yuan")
+SUMMED = ("int", "wan")  # an average pay does not add up
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+WRAPPED_CENTER = Qt.AlignmentFlag(CENTER.value | Qt.TextFlag.TextWordWrap.value)  # long headers wrap
+TOTAL_BG = QBrush(QColor("#eef3f8"))
+TEXT_MAX = 320
+WIDTHS = {"text": 200, "date": 96, "month": 86, "int": 96, "wan": 118, "yuan": 100, "bool": 84}
+_collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+
+
+def cell_text(kind: str, value: object) -> str:
+    if value is None:
+        return ""
+    if kind == "wan":
+        return f"{wan4(int(value)):,.4f}"  # type: ignore[call-overload]
+    if kind == "yuan":
+        return format_money(int(value), symbol=False)  # type: ignore[call-overload]
+    if kind == "bool":
+        return "是" if value else "否"
+    if kind == "month" and isinstance(value, dt.date):
+        return f"{value.year}-{value.month:02d}"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if kind == "int":
+        return f"{value:,}"
+    return str(value)
+
+
+def _sort_key(kind: str, value: object) -> tuple:
+    if value is None:
+        return (1, 0)
+    if kind == "text":
+        return (0, _collator.sortKey(str(value)))
+    return (0, value)
+
+
+class ReportTableModel(QAbstractTableModel):
+    """The table's rows in memory (a college has at most a few hundred) plus a 合计 row, always last."""
+
+    def __init__(self, columns: tuple[Column, ...]) -> None:
+        super().__init__()
+        self.columns = columns
+        self.rows: list[tuple] = []
+        self._order: list[int] = []
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.has_total = any(c.kind in SUMMED for c in columns)
+
+    def set_table(self, table: ReportTable) -> None:
+        self.beginResetModel()
+        self.rows = list(table.rows)
+        self._order = list(range(len(self.rows)))
+        self._apply_sort()
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        if parent.isValid():
+            return 0
+        return len(self.rows) + (1 if self.has_total and self.rows else 0)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation != Qt.Orientation.Horizontal:
+            return None
+        c = self.columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return c.header
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"<b>{c.header}</b><br>{c.definition}<br><i>点击列名排序；合计行始终在最后。</i>"
+        return None
+
+    def is_total(self, row: int) -> bool:
+        return row == len(self.rows)
+
+    def value(self, row: int, col: int) -> object:
+        return self.rows[self._order[row]][col]
+
+    def total(self, col: int) -> int | None:
+        c = self.columns[col]
+        present = [r[col] for r in self.rows if r[col] is not None]
+        return sum(present) if c.kind in SUMMED and present else None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        c = self.columns[col]
+        total = self.is_total(row)
+        value = (self.total(col) if col else None) if total else self.value(row, col)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if total and col == 0:
+                return f"合计（{len(self.rows)} 行）"
+            return cell_text(c.kind, value)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return RIGHT if c.kind in NUMBERS else CENTER if c.kind in ("bool", "date", "month") else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(c, value, total, col)
+        if total and role == Qt.ItemDataRole.BackgroundRole:
+            return TOTAL_BG
+        if total and role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _tooltip(self, c: Column, value: object, total: bool, col: int) -> str | None:
+        if total:
+            if col == 0 or c.kind in SUMMED:
+                return "各行之和（万元按精确金额相加后取 4 位小数）" if c.kind == "wan" else None
+            return "本列不合计" if c.kind in NUMBERS else None
+        if value is None:
+            return f"空：{c.definition}"
+        if c.kind == "wan":
+            return f"{format_money(int(value))}（{c.header}）"  # type: ignore[call-overload]
+        text = cell_text(c.kind, value)
+        return text if c.kind == "text" and len(text) > 12 else None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._sort = (column, order) if column >= 0 else None
+        self._apply_sort()
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        self._order = list(range(len(self.rows)))
+        if self._sort is None:
+            return
+        col, order = self._sort
+        kind = self.columns[col].kind
+        self._order.sort(key=lambda i: _sort_key(kind, self.rows[i][col]))
+        if order == Qt.SortOrder.DescendingOrder:
+            nones = [i for i in self._order if self.rows[i][col] is None]
+            self._order = [i for i in reversed(self._order) if self.rows[i][col] is not None] + nones
+
+
+class ReportTableView(QStackedWidget):
+    """The table, or an empty state saying what to enter to fill it."""
+
+    def __init__(self, columns: tuple[Column, ...], empty_hint: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.empty_hint = empty_hint
+        self.model = ReportTableModel(columns)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setDefaultAlignment(WRAPPED_CENTER)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # the service's order until a click
+        self.table.setSortingEnabled(True)
+        header.setFixedHeight(self.fontMetrics().height() * 3 + 14)
+        self._fitted = False
+        self._fit_columns()
+        self.empty = EmptyState()
+        self.addWidget(self.table)
+        self.addWidget(self.empty)
+
+    def _fit_columns(self) -> None:
+        """Each header over at most two lines; text columns as wide as their contents, within bounds."""
+        fm = self.table.horizontalHeader().fontMetrics()
+        for i, c in enumerate(self.model.columns):
+            two_lines = math.ceil(fm.horizontalAdvance(c.header) / 2) + 24
+            if c.kind == "text":
+                content = self.table.sizeHintForColumn(i) + 12 if self.model.rows else 0
+                width = min(max(two_lines, content, 110), TEXT_MAX)
+            else:
+                width = max(WIDTHS[c.kind], min(two_lines, 170))
+            self.table.setColumnWidth(i, width)
+
+    def set_table(self, table: ReportTable, school_year: str) -> None:
+        self.model.set_table(table)
+        if table.rows:
+            if not self._fitted:  # once: later reloads keep the user's widths
+                self._fit_columns()
+                self._fitted = True
+            self.setCurrentWidget(self.table)
+            return
+        self.empty.configure(f"{school_year}学年的“{table.name}”还没有数据", self.empty_hint, [])
+        self.setCurrentWidget(self.empty)
+
+    def texts(self, row: int) -> list[str]:
+        return [self.model.index(row, c).data() for c in range(self.model.columnCount())]
