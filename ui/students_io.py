@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.docs import employment as report_doc
+from app.domain.privacy import mask_id_number, mask_phone
 from app.errors import Cancelled
 from app.io import employment_xlsx, internships_xlsx, students_xlsx
 from app.io.importing import ImportPreview
+from app.io.xlsx import header_key
 from app.services.common import Changes
 from ui.dialogs.import_dialog import ImportDialog
 from ui.documents import WORD_FILTER, ask_template
@@ -30,6 +32,7 @@ from ui.errors import show_error
 from ui.files import Progress, ask_open, ask_save, offer_open
 from ui.ops import ReadOp, WriteOp
 
+PHONES = ("phone", "guardian_phone")
 KINDS = {  # what → (title, noun, read, write, existing_count, the question's subject)
     "students": (
         "学生名册",
@@ -69,10 +72,26 @@ def ask_update(parent: QWidget, question: str, noun: str) -> bool | None:
     return True if clicked is yes else False if clicked is no else None
 
 
+def mask_preview(preview: ImportPreview) -> None:
+    """The roster preview is a list: its 身份证号 and phone columns are shown masked (DOMAIN.md → Privacy).
+    Only the shown texts change; the checked data to import is untouched."""
+    masks = {
+        **{header_key(a): mask_id_number for a in students_xlsx.FIELDS_STUDENTS["id_number"]},
+        **{header_key(a): mask_phone for f in PHONES for a in students_xlsx.FIELDS_STUDENTS[f]},
+    }
+    for header in preview.headers:
+        if mask := masks.get(header_key(header)):
+            for row in preview.rows:
+                if row.values.get(header):
+                    row.values[header] = mask(row.values[header])
+
+
 class StudentImportDialog(ImportDialog):
     """The shared preview, importing a roster ("students") or employment records ("employment")."""
 
     def __init__(self, parent: QWidget | None, path: Path, preview: ImportPreview, what: str) -> None:
+        if what == "students":
+            mask_preview(preview)
         super().__init__(parent, path, preview)
         self.what = what
         title, noun, *_ = KINDS[what]
@@ -157,6 +176,7 @@ class ExportStudentsDialog(QDialog):
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle("导出学生名册")
+        self.setMinimumWidth(440)
         lay = QVBoxLayout(self)
         lay.addWidget(
             QLabel(

@@ -38,7 +38,7 @@ from app.services.common import Changes
 from app.services.student_list import student_choices, student_label
 from app.services.students import get_student
 from ui.dialogs.practice_dialog import keep_last
-from ui.form import ERROR_STYLE, FieldErrors
+from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
 from ui.ops import WriteOp, read_now
 from ui.pickers import PICKER_LIMIT, RecordPicker
 
@@ -53,7 +53,9 @@ def default_year(today: dt.date | None = None) -> int:
     return today.year if today.month < 9 else today.year + 1
 
 
-class EmploymentDialog(FieldErrors, QDialog):
+class EmploymentDialog(SaveFlow, FieldErrors, QDialog):
+    unsaved_what = "就业记录"
+
     def __init__(
         self,
         parent: QWidget | None = None,
@@ -130,6 +132,7 @@ class EmploymentDialog(FieldErrors, QDialog):
             st = read_now(lambda s: get_student(s, student_id, full=False))
             self.student_label.setText(student_label(st.student_no, st.name, st.class_name))
         self._status_changed()
+        self.mark_clean()
         (self.student.search if not fixed else self.status).setFocus()
 
     @staticmethod
@@ -232,11 +235,7 @@ class EmploymentDialog(FieldErrors, QDialog):
 
         WriteOp(self, work).success(self._saved).failure(self._failed).run()
 
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
+    def form_state(self) -> tuple:
+        texts = (self.employer, self.position, self.salary)
+        return (self.student_id(), self.year.value(), self.status.currentIndex(), self.related.isChecked(),
+                *(w.text() for w in texts), self.note.toPlainText())  # fmt: skip

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -44,7 +43,7 @@ from app.services.common import Changes
 from app.services.employment import EmploymentRow
 from app.services.internships import InternshipRow, internship_rows
 from app.services.student_list import class_names, student_employment
-from ui.form import ERROR_STYLE, FieldErrors
+from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
 from ui.ops import WriteOp, read_now
 
 WARNING_STYLE = "color:#9a5b00;"
@@ -75,7 +74,9 @@ def fill_row(table: QTableWidget, r: int, cells: list[str], record_id: str, tips
         table.setItem(r, c, item)
 
 
-class StudentDialog(FieldErrors, QDialog):
+class StudentDialog(SaveFlow, FieldErrors, QDialog):
+    unsaved_what = "学生信息"
+
     def __init__(self, parent: QWidget | None = None, student_id: str | None = None) -> None:
         super().__init__(parent)
         self.student_id = student_id
@@ -109,7 +110,7 @@ class StudentDialog(FieldErrors, QDialog):
                 self.tabs.setTabEnabled(i, False)
                 self.tabs.setTabToolTip(i, "保存学生后可查看")
         self._id_changed()
-        self._initial = self.data()
+        self.mark_clean()
         self.student_no.setFocus()
 
     # ------------------------------------------------------------ 基本信息
@@ -349,19 +350,5 @@ class StudentDialog(FieldErrors, QDialog):
 
         WriteOp(self, work).success(self._saved).failure(self._failed).run()
 
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self._initial = self.data()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
-
-    def reject(self) -> None:
-        if self.data() != self._initial:
-            answer = QMessageBox.question(self, "放弃修改", "学生信息的修改尚未保存，确定关闭吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().reject()
+    def form_state(self) -> svc.StudentData:
+        return self.data()

@@ -256,7 +256,7 @@ class EmploymentView(QWidget):
         self.records = records
         self._fill_records(selected)
         self.records_label.setText(f"{year}届就业记录（{len(records)} 条）")
-        for w in (self.figures_box, self.edit_button, self.delete_button):
+        for w in (self.figures_box, self.records_label, self.edit_button, self.delete_button):
             w.setVisible(bool(records))
         if records:
             self.stack.setCurrentWidget(self.table)
