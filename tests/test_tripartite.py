@@ -361,3 +361,28 @@ def test_cli_errors(db: Database, ids: list[str], db_path: Path, tmp_path: Path)
     assert not (tmp_path / "o").exists()
     proc = run_cli("docs", "tripartite", *db_args)
     assert proc.returncode == 2  # one of --class / --ids / --all is required
+
+
+def test_each_document_of_a_batch_is_filled_afresh(db: Database, ids: list[str], tmp_path: Path) -> None:
+    """The batch fills one opened template again and again (app/docs/render.py TemplateCache): nothing of a
+    student may stay in the next one's body, header, footer or document properties."""
+    doc = Document()
+    doc.add_paragraph("学生：{{ student.name }}")
+    doc.sections[0].header.paragraphs[0].text = "页眉 {{ student.name }}"
+    doc.sections[0].footer.paragraphs[0].text = "页脚 {{ student.student_no }}"
+    doc.core_properties.title = "{{ student.name }}的三方协议"
+    template = tmp_path / "页眉模板.docx"
+    doc.save(str(template))
+    with db.reader() as s:
+        result = write_tripartite_batch(s, ids, tmp_path / "out", template=template, combined=True)
+    seen = []
+    for path in result.files:
+        filled = Document(str(path))
+        name = filled.paragraphs[0].text.removeprefix("学生：")
+        seen.append(name)
+        assert filled.sections[0].header.paragraphs[0].text == f"页眉 {name}"
+        assert filled.sections[0].footer.paragraphs[0].text.startswith("页脚 2")
+        assert filled.core_properties.title == f"{name}的三方协议"
+    assert sorted(seen) == ["张三", "李四", "王五"]
+    combined = [p.text for p in Document(str(result.combined)).paragraphs if p.text.startswith("学生：")]
+    assert sorted(combined) == ["学生：张三", "学生：李四", "学生：王五"]
