@@ -31,6 +31,17 @@ class Dashboard:
 def dashboard(s: Session, today: dt.date | None = None) -> Dashboard:
     today = today or dt.date.today()
     result = check_results(s, today)
+    return Dashboard(
+        partners_by_tier=partners_by_tier(s),
+        agreements_by_status=status_counts(s, today=today),
+        projects_by_tier=tier_counts(s),
+        reminders=tuple(by_due(result.open)),
+        acknowledged=result.acknowledged,
+    )
+
+
+def partners_by_tier(s: Session) -> dict[str, int]:
+    """Live enterprises 合作中 by the highest tier of their live projects (NO_TIER without a project)."""
     active = s.scalars(
         select(Enterprise.id).where(Enterprise.deleted_at.is_(None), Enterprise.status == "合作中")
     )
@@ -38,10 +49,4 @@ def dashboard(s: Session, today: dt.date | None = None) -> Dashboard:
     partners = dict.fromkeys((*TIERS, NO_TIER), 0)
     for eid in active:
         partners[best.get(eid, NO_TIER)] += 1
-    return Dashboard(
-        partners_by_tier=partners,
-        agreements_by_status=status_counts(s, today=today),
-        projects_by_tier=tier_counts(s),
-        reminders=tuple(by_due(result.open)),
-        acknowledged=result.acknowledged,
-    )
+    return partners

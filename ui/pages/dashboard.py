@@ -1,130 +1,32 @@
-"""工作台: the college at a glance — partners by tier, agreements by status, projects — and the findings of
-every compliance rule (app/compliance/) as reminders, each one click (double-click or Enter) from its record,
-with 忽略并说明 (acknowledge with a reason) and 撤销忽略. A new rule shows here without any change to this page."""
+"""工作台: the college at a glance — partners by tier, agreements by status, projects — over three tabs: 提醒
+(the findings of every compliance rule by due date), 合规检查 (the same findings grouped by severity and rule,
+ui/compliance_tree.py) and 图表 (ui/charts_panel.py). A finding is one click (double-click or Enter) from its
+record, with 忽略并说明 and 撤销忽略 (ui/findings_view.py, shared by both lists). A new rule shows here without
+any change to this page.
+
+Everything is read on the worker: the figures and findings on each reload; the charts only while the 图表 tab
+is shown (else when it is next shown), the five-学年 trend as a job of its own (slow on a large archive)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from app.compliance import acks
-from app.compliance.registry import ERROR, WARNING, Finding
-from app.compliance.targets import target_of
+from app.compliance.registry import Finding
 from app.db.models import AGREEMENT_STATUSES, TIER_LABELS, TIERS
+from app.services import chart_data as charts_svc
 from app.services import dashboard as svc
 from app.services import settings as settings_svc
 from app.services.common import Changes
-from ui.ops import ReadOp, WriteOp, context, read_now
-from ui.widgets import EmptyState
+from ui.charts_panel import ChartsPanel
+from ui.compliance_tree import ComplianceTab
+from ui.findings_view import FindingsTab, ReminderTab
+from ui.ops import ReadOp, context
 
-Index = QModelIndex | QPersistentModelIndex
-OVERDUE = QColor("#c42b1c")
-SOON = QColor("#b26a00")
 TIER_ORDER = tuple(reversed(TIERS))  # 融合层 first: the point is to move partners up
-
-
-def _due_text(r: Finding, today: dt.date) -> str:
-    if r.due is None:
-        return ""
-    days = (r.due - today).days
-    if days < 0:
-        return f"{r.due}（逾期{-days}天）"
-    if days == 0:
-        return f"{r.due}（今天）"
-    return f"{r.due}（还有{days}天）"
-
-
-SEVERITY_COLOURS = {ERROR: QColor("#c42b1c"), WARNING: QColor("#b26a00")}
-GREY = QColor("#888888")
-
-
-class ReminderModel(QAbstractTableModel):
-    """The findings in memory (a few thousand at most on a large archive): due, severity, rule, record, message,
-    source; acknowledged ones (when shown) greyed with their reason."""
-
-    HEADERS = ("期限", "程度", "规则", "记录", "说明", "依据")
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.items: list[Finding] = []
-        self.acks: dict[str, acks.Ack] = {}  # finding key → acknowledgement, for the acknowledged shown
-        self.today = dt.date.today()
-
-    def set_items(
-        self, items: list[Finding], today: dt.date, acked: dict[str, acks.Ack] | None = None
-    ) -> None:
-        self.beginResetModel()
-        self.items, self.today, self.acks = list(items), today, dict(acked or {})
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r = self.items[index.row()]
-        col = index.column()
-        ack = self.acks.get(r.key)
-        if role == Qt.ItemDataRole.DisplayRole:
-            severity = "已忽略" if ack else r.severity
-            return (_due_text(r, self.today), severity, r.rule_title, r.title, r.message, r.source)[col]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            tip = f"{r.title}\n{r.message}\n规则 {r.rule}：{r.rule_title}" + (
-                f"（{r.source}）" if r.source else ""
-            )
-            if ack:
-                tip += f"\n已忽略：{ack.reason}（{ack.by}，{ack.at:%Y-%m-%d}）"
-            return tip + "\n双击打开"
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if ack:
-                return GREY
-            if col == 1:
-                return SEVERITY_COLOURS.get(r.severity)
-            if col == 0 and r.due is not None:
-                days = (r.due - self.today).days
-                return OVERDUE if days < 0 else SOON if days <= 30 else None
-        return None
-
-    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        keys = (
-            lambda r: r.due or dt.date.min,
-            lambda r: (r.severity, r.rule),
-            lambda r: r.rule_title,
-            lambda r: r.title,
-            lambda r: r.message,
-            lambda r: r.source,
-        )
-        self.layoutAboutToBeChanged.emit()
-        self.items.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)
-        self.layoutChanged.emit()
 
 
 class _Figures(QGroupBox):
@@ -158,16 +60,41 @@ class DashboardPage(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._all: list[Finding] = []
-        self._acked: list[tuple[Finding, acks.Ack]] = []
-        self._today = dt.date.today()
+        self._today: dt.date | None = None  # injected by tests; None: the real today at each load
         self._stale = False
+        self._charts_stale = True
+        self._charts_job = 0  # the latest chart load: older results are dropped
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
         self.heading = QLabel(self.title)
         self.heading.setStyleSheet("font-size:15pt;font-weight:bold;")
         lay.addWidget(self.heading)
+        lay.addLayout(self._figures())
 
+        self.reminders = ReminderTab()
+        self.compliance = ComplianceTab()
+        self.charts = ChartsPanel()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.reminders, "提醒")
+        self.tabs.addTab(self.compliance, "合规检查")
+        self.tabs.addTab(self.charts, "图表")
+        self.tabs.setTabToolTip(0, "各条规则发现的问题，按期限排列")
+        self.tabs.setTabToolTip(1, "按程度（错误、警告、提示）和规则分组的检查结果")
+        self.tabs.setTabToolTip(2, "合作企业、实习、经费和年度指标的图表")
+        self.tabs.currentChanged.connect(self._tab_changed)
+        lay.addWidget(self.tabs, 1)
+        for tab in self.finding_tabs:
+            tab.open_record.connect(self.open_record)
+            tab.show_acked.toggled.connect(self._sync_show_acked)
+        # The 提醒 tab's widgets, under the names they had before the tabs
+        r = self.reminders
+        self.model, self.table, self.stack, self.empty = r.model, r.table, r.stack, r.empty
+        self.kind_box, self.severity_box, self.reminder_title = r.kind_box, r.severity_box, r.reminder_title
+        self.show_acked, self.ack_button, self.unack_button = r.show_acked, r.ack_button, r.unack_button
+        context().changes_applied.connect(self._on_changes)
+        self.reload()
+
+    def _figures(self) -> QHBoxLayout:
         figures = QHBoxLayout()
         self.partners = _Figures(
             "合作中的企业（按最高合作层级）",
@@ -190,79 +117,29 @@ class DashboardPage(QWidget):
         )
         for box in (self.partners, self.agreements, self.projects):
             figures.addWidget(box, 1)
-        lay.addLayout(figures)
+        return figures
 
-        head = QHBoxLayout()
-        self.reminder_title = QLabel("提醒")
-        self.reminder_title.setStyleSheet("font-size:12pt;font-weight:bold;")
-        head.addWidget(self.reminder_title)
-        head.addStretch(1)
-        self.severity_box = QComboBox()
-        self.severity_box.setToolTip("只看某一程度：错误须纠正，警告应尽快处理，提示供参考")
-        for text, value in (("全部程度", ""), (ERROR, ERROR), (WARNING, WARNING), ("提示", "提示")):
-            self.severity_box.addItem(text, value)
-        self.severity_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
-        head.addWidget(self.severity_box)
-        head.addWidget(QLabel("规则："))
-        self.kind_box = QComboBox()
-        self.kind_box.setMinimumWidth(220)
-        self.kind_box.setToolTip("只看某一条规则的提醒")
-        self.kind_box.currentIndexChanged.connect(lambda _i: self._apply_filter())
-        head.addWidget(self.kind_box)
-        self.show_acked = QCheckBox("显示已忽略")
-        self.show_acked.setToolTip("已“忽略并说明”的提醒：灰色显示，提示中有理由")
-        self.show_acked.toggled.connect(lambda _on: self._apply_filter())
-        head.addWidget(self.show_acked)
-        self.ack_button = QPushButton("忽略并说明…")
-        self.ack_button.setToolTip("确认这条提醒不需处理并写明理由（留在修改记录中，并随上报材料报送）")
-        self.ack_button.clicked.connect(self.acknowledge_current)
-        head.addWidget(self.ack_button)
-        self.unack_button = QPushButton("撤销忽略")
-        self.unack_button.clicked.connect(self.withdraw_current)
-        head.addWidget(self.unack_button)
-        lay.addLayout(head)
+    @property
+    def finding_tabs(self) -> tuple[FindingsTab, ...]:
+        return (self.reminders, self.compliance)
 
-        self.model = ReminderModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicatorShown(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        self.table.setAlternatingRowColors(True)
-        header = self.table.horizontalHeader()
-        for i, w in enumerate((170, 56, 150, 260, 360)):
-            self.table.setColumnWidth(i, w)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_buttons())
-        self.table.doubleClicked.connect(self._open_index)
-        for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            QShortcut(
-                QKeySequence(key), self.table, self.open_current, context=Qt.ShortcutContext.WidgetShortcut
-            )
-        self.empty = EmptyState()
-        self.empty.configure(
-            "没有需要处理的提醒",
-            "协议即将到期、会议待办逾期、项目缺运行报告、合作企业一年未走访等情况会在这里提醒。",
-            [],
-        )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
-        context().changes_applied.connect(self._on_changes)
-        self.reload()
+    def current_tab(self) -> FindingsTab:
+        """The findings list on screen (the 提醒 one when the charts are)."""
+        tab = self.tabs.currentWidget()
+        return tab if isinstance(tab, FindingsTab) else self.reminders
 
     # ------------------------------------------------------------ data
 
     def reload(self, today: dt.date | None = None) -> None:
         self._stale = False
-        ReadOp(self, lambda s: (svc.dashboard(s, today), settings_svc.get_profile(s), today)).success(
+        self._today = today or self._today
+        day = self._today
+        ReadOp(self, lambda s: (svc.dashboard(s, day), settings_svc.get_profile(s), day)).success(
             self._loaded
         ).run()
+        self._charts_stale = True
+        if self.charts_shown():
+            self.load_charts()
 
     def _loaded(self, result) -> None:
         d, profile, today = result
@@ -276,91 +153,58 @@ class DashboardPage(QWidget):
         for t in TIERS:
             self.projects.set(t, d.projects_by_tier.get(t, 0))
         self.projects.set("total", sum(d.projects_by_tier.values()))
-        self._all = list(d.reminders)
-        self._acked = list(d.acknowledged)
-        self._today = today or dt.date.today()
-        counts: dict[str, tuple[str, int]] = {}
-        for r in self._all:
-            counts[r.rule] = (r.rule_title, counts.get(r.rule, ("", 0))[1] + 1)
-        current = self.kind_box.currentData()
-        self.kind_box.blockSignals(True)
-        self.kind_box.clear()
-        self.kind_box.addItem(f"全部（{len(self._all)}）", "")
-        for code, (title, n) in sorted(counts.items(), key=lambda kv: kv[1][0]):
-            self.kind_box.addItem(f"{title}（{n}）", code)
-            self.kind_box.setItemData(self.kind_box.count() - 1, code, Qt.ItemDataRole.ToolTipRole)
-        self.kind_box.setCurrentIndex(max(0, self.kind_box.findData(current)))
-        self.kind_box.blockSignals(False)
-        self._apply_filter()
+        checked_at = dt.datetime.now()
+        for tab in self.finding_tabs:
+            tab.set_findings(list(d.reminders), list(d.acknowledged), today or dt.date.today(), checked_at)
 
-    def _apply_filter(self) -> None:
-        rule = self.kind_box.currentData() or ""
-        severity = self.severity_box.currentData() or ""
-        items = self._all + ([f for f, _a in self._acked] if self.show_acked.isChecked() else [])
-        shown = [
-            r for r in items if (not rule or r.rule == rule) and (not severity or r.severity == severity)
-        ]
-        self.model.set_items(shown, self._today, {f.key: a for f, a in self._acked})
-        overdue = sum(1 for r in self._all if r.due is not None and r.due < self.model.today)
-        errors = sum(1 for r in self._all if r.severity == ERROR)
-        acked = f"，已忽略 {len(self._acked)} 条" if self._acked else ""
-        self.reminder_title.setText(
-            f"提醒（{len(self._all)} 条：错误 {errors} 条，已逾期 {overdue} 条{acked}）"
-            if self._all or self._acked
-            else "提醒"
-        )
-        self.stack.setCurrentWidget(self.table if shown or self._all else self.empty)
-        self._update_buttons()
+    def charts_shown(self) -> bool:
+        return self.isVisible() and self.tabs.currentWidget() is self.charts
+
+    def load_charts(self) -> None:
+        """The charts' data on the worker: the quick figures, then the five-学年 trend as a job of its own."""
+        self._charts_stale = False
+        self._charts_job += 1
+        job, day = self._charts_job, self._today
+        self.charts.show_busy()
+        ReadOp(self, lambda s: (job, charts_svc.chart_data(s, day))).success(self._charts_loaded).run()
+        ReadOp(self, lambda s: (job, charts_svc.indicator_trend(s, day))).success(self._trend_loaded).run()
+
+    def _charts_loaded(self, result) -> None:
+        job, data = result
+        if job == self._charts_job:
+            self.charts.show_data(data)
+
+    def _trend_loaded(self, result) -> None:
+        job, trend = result
+        if job == self._charts_job:
+            self.charts.show_trend(trend)
+
+    @Slot(int)
+    def _tab_changed(self, _index: int) -> None:
+        if self._charts_stale and self.charts_shown():
+            self.load_charts()
+
+    @Slot(bool)
+    def _sync_show_acked(self, on: bool) -> None:
+        for tab in self.finding_tabs:
+            tab.show_acked.setChecked(on)
+
+    # ------------------------------------------------------------ the current list's actions
 
     def current_finding(self) -> Finding | None:
-        index = self.table.currentIndex()
-        return (
-            self.model.items[index.row()] if index.isValid() and index.row() < len(self.model.items) else None
-        )
-
-    def _update_buttons(self) -> None:
-        f = self.current_finding()
-        acked = f is not None and f.key in self.model.acks
-        self.ack_button.setEnabled(f is not None and not acked)
-        self.unack_button.setVisible(self.show_acked.isChecked())
-        self.unack_button.setEnabled(acked)
-
-    # ------------------------------------------------------------ acknowledging
+        return self.current_tab().current_finding()
 
     @Slot()
     def acknowledge_current(self) -> None:
-        f = self.current_finding()
-        if f is None:
-            return
-        reason, ok = QInputDialog.getMultiLineText(
-            self,
-            "忽略并说明",
-            f"{f.rule_title}：{f.title}\n{f.message}\n\n请写明不需处理的理由（留在修改记录中，并随上报材料报送）：",
-        )
-        if ok:
-            WriteOp(self, lambda s: acks.acknowledge(s, f, reason)).run()
+        self.current_tab().acknowledge_current()
 
     @Slot()
     def withdraw_current(self) -> None:
-        f = self.current_finding()
-        ack = self.model.acks.get(f.key) if f else None
-        if ack is not None:
-            WriteOp(self, lambda s: acks.withdraw(s, [ack.id])).run()
-
-    # ------------------------------------------------------------ opening a record
+        self.current_tab().withdraw_current()
 
     @Slot()
     def open_current(self) -> None:
-        self._open_index(self.table.currentIndex())
-
-    @Slot(QModelIndex)
-    def _open_index(self, index: QModelIndex) -> None:
-        if not index.isValid():
-            return
-        reminder = self.model.items[index.row()]
-        target = read_now(lambda s: target_of(s, reminder))
-        if target.record_id or target.tab:
-            self.open_record.emit(target.record_type, target.record_id, target.tab)
+        self.current_tab().open_current()
 
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
@@ -373,3 +217,5 @@ class DashboardPage(QWidget):
         super().showEvent(event)
         if self._stale:
             self.reload()
+        elif self._charts_stale and self.charts_shown():
+            self.load_charts()
