@@ -169,6 +169,10 @@ class EvaluationPage(QWidget):
         self._timer.stop()
         self._loading += 1
         self._show_busy(True)
+        self.busy_label.setText(f"正在统计{year}学年…")
+        if self.tables is not None and self.tables.school_year != year:
+            self.tabs.setEnabled(False)  # another 学年's figures: greyed until this one's arrive
+            self.period.clear()
         ReadOp(self, lambda s: _compute(s, year)).success(self._loaded).failure(self._failed).run()
 
     def _show_busy(self, on: bool) -> None:
@@ -186,6 +190,7 @@ class EvaluationPage(QWidget):
         if not self._done_one() or year != self.year():  # a newer job is queued behind this one
             return
         self.indicators, self.tables = indicators, tables
+        self.tabs.setEnabled(True)
         self.period.setText(f"统计期间 {tables.first_day.isoformat()} 至 {tables.last_day.isoformat()}")
         self.indicator_view.set_indicators(indicators)
         for table in tables.tables:
@@ -197,6 +202,7 @@ class EvaluationPage(QWidget):
 
     def _failed(self, exc: BaseException) -> None:
         self._done_one()
+        self.tabs.setEnabled(True)
         show_error(self, exc, "统计失败")
 
     @Slot(object)

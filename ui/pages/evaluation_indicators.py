@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_money
 from app.services.evaluation import GROUPS, Indicator
 
-GREY = "color:#6b6b6b;"
-VALUE_STYLE = "font-size:12pt;font-weight:bold;color:#1f4e79;"
+GREY = "QLabel{color:#6b6b6b;}QLabel:disabled{color:#b4b4b4;}"
+VALUE_STYLE = "QLabel{font-size:12pt;font-weight:bold;color:%s;}QLabel:disabled{color:#a9b4c0;}"
 LINK_STYLE = (
     "QPushButton{border:none;padding:0;text-align:right;font-size:12pt;font-weight:bold;color:#1f4e79;"
-    "text-decoration:underline;}QPushButton:hover{color:#2f6fb0;}"
+    "text-decoration:underline;}QPushButton:hover{color:#2f6fb0;}QPushButton:disabled{color:#a9b4c0;}"
 )
 VALUE_WIDTH = 190
 
@@ -84,8 +84,8 @@ class IndicatorsView(QScrollArea):
     def _heading(self, group: str) -> QLabel:
         label = QLabel(group)
         label.setStyleSheet(
-            "font-size:12pt;font-weight:bold;color:#333;border-bottom:1px solid #c8d3df;"
-            "padding-top:10px;padding-bottom:3px;"
+            "QLabel{font-size:12pt;font-weight:bold;color:#333;border-bottom:1px solid #c8d3df;"
+            "padding-top:10px;padding-bottom:3px;}QLabel:disabled{color:#aaaaaa;}"
         )
         return label
 
@@ -123,7 +123,7 @@ class IndicatorsView(QScrollArea):
             button.clicked.connect(lambda _checked=False, ind=i: self.records_wanted.emit(ind))
             return button
         label = QLabel(text)
-        label.setStyleSheet(VALUE_STYLE if i.value is not None else VALUE_STYLE + "color:#888;")
+        label.setStyleSheet(VALUE_STYLE % ("#1f4e79" if i.value is not None else "#888888"))
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         label.setToolTip(tip)
         return label
