@@ -27,7 +27,7 @@ from app.db.models import BaseUsage, Major, PracticeBase, PracticeBaseMajor, Usa
 from app.domain.practice import REQUIRED_DAYS, format_months
 from app.domain.semesters import semester_bounds, semester_of
 from app.services.industry import group_organizations
-from app.services.internships import internship_rows
+from app.services.internship_checks import checked_internships
 from app.services.settings import get_semester_calendar
 from app.services.teachers import practice_gaps
 
@@ -122,16 +122,13 @@ _AFTER_END = ("INT-EVALUATION", "INT-LOW-SCORE")  # what still matters once an i
 @check(*_INT_CODES, *_AFTER_END)
 def internship_problems(s: Session, today: dt.date) -> list[Finding]:
     out = []
-    for r in internship_rows(s, today=today):
-        if r.status == "终止":
-            continue
-        where = r.enterprise_name or r.base_name
-        title = f"{r.student_name}（{r.class_name}）" + (f"—{where}" if where else "")
-        for p in r.problems:
-            if p.severity == "提示" or (r.status == "已结束" and p.code not in _AFTER_END):
+    for c in checked_internships(s, today):
+        title = f"{c.student_name}（{c.class_name}）" + (f"—{c.place_name}" if c.place_name else "")
+        for p in c.problems:
+            if p.severity == "提示" or (c.status == "已结束" and p.code not in _AFTER_END):
                 continue
-            due = r.starts_on if p.blocks else None
-            out.append(finding(p.code, r.id, title, p.message, due, severity=p.severity))
+            due = c.starts_on if p.blocks else None
+            out.append(finding(p.code, c.id, title, p.message, due, severity=p.severity))
     return out
 
 

@@ -14,7 +14,8 @@ from app.db.models import INTERNSHIP_STATUSES, Enterprise, Internship, PracticeB
 from app.domain.internship_rules import ERROR, HINT, WARNING, Problem
 from app.services.choices import Choice
 from app.services.common import like_pattern
-from app.services.internships import InternshipRow, internship_problems_by_id, internship_rows
+from app.services.internship_checks import internship_problems_by_id
+from app.services.internships import InternshipRow, internship_rows
 
 SEVERITY_RANK = {ERROR: 3, WARNING: 2, HINT: 1}
 

@@ -14,7 +14,6 @@ app/domain/internship_rules.py, and enterprise monthly evaluations.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
@@ -31,11 +30,11 @@ from app.db.models import (
     PracticeBase,
     Student,
 )
-from app.domain.internship_rules import InternshipFacts, Problem, internship_problems, month_start
+from app.domain.internship_rules import Problem, month_start
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
 from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
-from app.services.settings import get_semester_calendar
+from app.services.internship_checks import internship_problems_by_id
 from app.services.teachers import date_error, is_live, text_error
 
 MAX_FEN = 10_000_000_00  # 1000万元 a month is a typing error
@@ -213,7 +212,9 @@ def update_internship(s: Session, internship_id: str, data: InternshipData) -> C
     if errors := check_internship(s, d):
         raise ValidationErrors(errors)
     _apply(i, d)
-    if i.status == "实习中" and (blocking := [p for p in _problems_of(s, [i])[i.id] if p.blocks]):
+    if i.status == "实习中" and (
+        blocking := [p for p in internship_problems_by_id(s, [i.id])[i.id] if p.blocks]
+    ):
         raise ValidationErrors(
             [ValidationError("status", f"实习中的记录不能这样修改：{p.message}") for p in blocking]
         )
@@ -255,7 +256,7 @@ def set_status(
         if status == "协议已签":
             i.has_tripartite = True
         if status == "实习中":
-            blocking = [p for p in _problems_of(s, [i], today)[i.id] if p.blocks]
+            blocking = [p for p in internship_problems_by_id(s, [i.id], today)[i.id] if p.blocks]
             errors += [ValidationError("status", f"{who}不能开始实习：{p.message}") for p in blocking]
     if errors:
         raise ValidationErrors(errors)
@@ -270,71 +271,6 @@ def set_status(
 
 
 # ---------------------------------------------------------------- rules and lists
-
-
-def _school_year_start(first_start: tuple[int, int], day: dt.date) -> int:
-    return day.year if (day.month, day.day) >= first_start else day.year - 1
-
-
-def _problems_of(
-    s: Session, internships: Sequence[Internship], today: dt.date | None = None
-) -> dict[str, list[Problem]]:
-    today = today or dt.date.today()
-    first_start = get_semester_calendar(s).first_start
-    students = {
-        st.id: st
-        for st in s.scalars(select(Student).where(Student.id.in_({i.student_id for i in internships})))
-    }
-    evaluations: dict[str, dict[dt.date, int]] = defaultdict(dict)
-    ids = [i.id for i in internships]
-    for chunk in range(0, len(ids), 900):
-        for iid, month, score in s.execute(
-            select(MonthlyEvaluation.internship_id, MonthlyEvaluation.month, MonthlyEvaluation.score).where(
-                MonthlyEvaluation.internship_id.in_(ids[chunk : chunk + 900]),
-                MonthlyEvaluation.deleted_at.is_(None),
-            )
-        ):
-            evaluations[iid][month] = score
-    out = {}
-    for i in internships:
-        st = students.get(i.student_id)
-        facts = InternshipFacts(
-            kind=i.kind,
-            status=i.status,
-            starts_on=i.starts_on,
-            ends_on=i.ends_on,
-            monthly_pay_fen=i.monthly_pay_fen,
-            same_post_wage_fen=i.same_post_wage_fen,
-            hours_per_day=i.hours_per_day,
-            days_per_week=i.days_per_week,
-            night_shift=i.night_shift,
-            overtime=i.overtime,
-            insurer=i.insurer,
-            policy_no=i.policy_no,
-            insured_from=i.insured_from,
-            insured_to=i.insured_to,
-            has_tripartite=i.has_tripartite,
-            parties={
-                k: getattr(i, k)
-                for k in ("counselor", "academic_mentor", "enterprise_hr", "enterprise_mentor", "guardian")
-            },
-            birth_date=st.birth_date if st else None,
-            entry_year=st.entry_year if st else None,
-            school_year_start=_school_year_start(first_start, i.starts_on),
-            evaluations=evaluations.get(i.id, {}),
-        )
-        out[i.id] = internship_problems(facts, today)
-    return out
-
-
-def internship_problems_by_id(
-    s: Session, ids: Sequence[str] | None = None, today: dt.date | None = None
-) -> dict[str, list[Problem]]:
-    """The problems of the live internships (all, or those of `ids`) not 终止."""
-    stmt = select(Internship).where(Internship.deleted_at.is_(None), Internship.status != "终止")
-    if ids is not None:
-        stmt = stmt.where(Internship.id.in_(list(ids)))
-    return _problems_of(s, s.scalars(stmt).all(), today)
 
 
 def internship_rows(
@@ -380,7 +316,7 @@ def internship_rows(
         stmt = stmt.where(Internship.id.in_(list(ids)))
     found = s.execute(stmt).all()
     internships = [r[0] for r in found]
-    problems = _problems_of(s, internships, today)
+    problems = internship_problems_by_id(s, [i.id for i in internships], today)
     enterprises = _names(s, Enterprise, {i.enterprise_id for i in internships})
     bases = _names(s, PracticeBase, {i.base_id for i in internships})
     keys = [f.name for f in fields(InternshipData)]
