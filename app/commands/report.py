@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from app.cli import print_json
+from app.cli import iso_date, print_json
 
 
 def register(
@@ -24,6 +24,16 @@ def register(
         "tables", parents=[db_parent, common], help="导出学年的标准报表（产学合作、校外/校内基地、访企拓岗）"
     )
     tables.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    selfeval = actions.add_parser(
+        "selfeval", parents=[db_parent, common], help="生成学年的产教融合工作自评报告（Word，含图表）"
+    )
+    selfeval.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
+    selfeval.add_argument(
+        "--template", type=Path, metavar="FILE.docx", help="自定义模板（默认：学院模板或内置模板）"
+    )
+    selfeval.add_argument(
+        "--today", type=iso_date, metavar="YYYY-MM-DD", help="报告日期，按此日期列出未整改问题（默认：今天）"
+    )
     return {"report": cmd_report}
 
 
@@ -33,7 +43,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         with db.reader() as s:
-            return _indicators(s, args) if args.action == "indicators" else _tables(s, args)
+            action = {"indicators": _indicators, "tables": _tables, "selfeval": _selfeval}[args.action]
+            return action(s, args)
     finally:
         db.close()
 
@@ -115,4 +126,15 @@ def _tables(s, args: argparse.Namespace) -> int:
     counts = "，".join(f"{name} {n} 行" for name, n in result.rows.items())
     print(f"已导出 {result.school_year} 学年标准报表到 {args.out}：{counts}")
     print("各列的统计口径见文件中的“说明”工作表；数据无法给出的列留空。")
+    return 0
+
+
+def _selfeval(s, args: argparse.Namespace) -> int:
+    from app.docs.self_evaluation import write_self_evaluation
+
+    path = write_self_evaluation(s, args.year, args.out, template=args.template, today=args.today)
+    if args.json:
+        print_json({"school_year": args.year, "file": str(path)})
+    else:
+        print(f"已生成 {args.year} 学年产教融合工作自评报告：{path}")
     return 0

@@ -20,6 +20,9 @@ KINDS: dict[str, DocumentKind] = {
     "report": DocumentKind("项目运行报告", "app.docs.cooperation", "项目运行报告模板.docx"),
     "base_summary": DocumentKind("基地使用汇总", "app.docs.bases", "基地使用汇总模板.docx"),
     "employment": DocumentKind("就业质量报告", "app.docs.employment", "就业质量报告模板.docx"),
+    "self_evaluation": DocumentKind(
+        "产教融合工作自评报告", "app.docs.self_evaluation", "产教融合工作自评报告模板.docx"
+    ),
 }
 
 

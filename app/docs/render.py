@@ -7,6 +7,8 @@ records (`agreement.items` is a missing field, not the dict method). Jinja's san
 resource exhaustion, so what a template can build is bounded (`*`, `**`, `%`, range(), big numbers passed to
 methods and filters, str.format, padding filters) and a render still running after RENDER_SECONDS is
 stopped. StrictUndefined makes a misspelt placeholder an error. autoescape keeps & < > in values valid XML.
+Images: a context value may be a Picture (PNG bytes and a width); fill_docx makes it a docxtpl InlineImage of
+the document being filled, which prints as the image and whose fields a template cannot reach.
 
 Every failure is a DocumentTemplateError whose Chinese message names the file and the placeholder.
 """
@@ -22,13 +24,15 @@ import re
 import threading
 import zipfile
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from docx import Document
 from docx.oxml.ns import qn
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
@@ -89,6 +93,11 @@ class _Sandbox(ImmutableSandboxedEnvironment):
         if isinstance(obj, str) and attribute in ("format", "format_map"):  # '{:>999999999}'.format(1)
             return self.unsafe_undefined(obj, attribute)
         return super().getattr(obj, attribute)
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        if isinstance(obj, InlineImage):  # prints itself; its fields (the template, the file) stay hidden
+            return False
+        return super().is_safe_attribute(obj, attr, value)
 
     def getitem(self, obj: Any, argument: Any) -> Any:
         if isinstance(obj, Mapping) and isinstance(argument, str):
@@ -235,6 +244,29 @@ def _open(data: bytes, name: str) -> DocxTemplate:
 # ---------------------------------------------------------------- rendering
 
 
+@dataclass(frozen=True)
+class Picture:
+    """An image for a context: PNG or JPEG bytes, shown `width_mm` wide (the height keeps the proportions)."""
+
+    data: bytes
+    width_mm: float
+
+    def __repr__(self) -> str:
+        return f"Picture({len(self.data)} bytes, {self.width_mm} mm)"
+
+
+def _with_pictures(value: Any, tpl: DocxTemplate) -> Any:
+    """The context with each Picture (in plain dicts, lists and tuples) replaced by an image of `tpl`; other
+    values as they are."""
+    if isinstance(value, Picture):
+        return InlineImage(tpl, io.BytesIO(value.data), width=Mm(value.width_mm))
+    if type(value) is dict:
+        return {k: _with_pictures(v, tpl) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return [_with_pictures(v, tpl) for v in value]
+    return value
+
+
 def render_docx(source: TemplateSource, context: Mapping[str, Any], out: Path, *, name: str = "") -> Path:
     """Fill the template with `context` and write `out` (temporary file, then rename: a failure leaves
     nothing under `out` and an existing `out` unchanged). `name` is how messages call the template."""
@@ -255,7 +287,7 @@ def fill_docx(
         env = cache.prepare(tpl)
     try:
         with _Deadline(RENDER_SECONDS):
-            tpl.render(dict(context), jinja_env=env, autoescape=True)
+            tpl.render(_with_pictures(dict(context), tpl), jinja_env=env, autoescape=True)
     except _TooSlow:
         raise DocumentTemplateError(
             f"模板“{name}”生成超过{RENDER_SECONDS:.0f}秒仍未完成（可能有循环嵌套过深），已停止。",
