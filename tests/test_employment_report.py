@@ -179,3 +179,18 @@ def test_placeholders_documented_and_in_context(db: Database, graduates) -> None
                 assert attr in ctx[head], part
             else:
                 assert head in ctx, part
+
+
+def test_college_template_replaces_the_builtin(db: Database, graduates, tmp_path: Path) -> None:
+    from app.services.templates import set_custom_template
+
+    saved = save_builtin_template(tmp_path / "学院模板.docx")
+    doc = Document(str(saved))
+    doc.add_paragraph("本院模板：{{ year }}届{{ total.graduates }}人")
+    doc.save(str(saved))
+    with db.session() as s:
+        set_custom_template(s, "employment", saved)
+    out = tmp_path / "报告.docx"
+    with db.reader() as s:
+        write_employment_report(s, YEAR, out)
+    assert "本院模板：2026届6人" in [p.text for p in Document(str(out)).paragraphs]

@@ -304,5 +304,6 @@ def save_report_template(parent: QWidget) -> None:
     offer_open(
         parent,
         path,
-        f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“Word 报告（自定义模板）…”生成。占位符见帮助。",
+        f"内置模板已保存到\n{path}\n\n在 Word 中修改后，可在“设置 → 模板”中设为学院模板，"
+        "或用“Word 报告：用自定义模板生成…”生成。",
     )

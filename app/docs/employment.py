@@ -1,7 +1,7 @@
 """The annual 毕业生就业质量报告 (H第十三条) of one graduation year as a Word document.
 
-The built-in template is resources/templates/employment_report.docx (tools/make_templates.py); a user's own
-template (edited in Word) may replace it. Rendered in the sandbox of app/docs/render.py; the context is plain
+The built-in template is resources/templates/employment_report.docx (tools/make_templates.py); the college's
+template (设置 → 模板, app/services/templates.py) replaces it, a template chosen for one generation both. Rendered in the sandbox of app/docs/render.py; the context is plain
 dicts and lists of text with the figures exactly as the screen and the Excel report show them
 (app/io/employment_xlsx.py figure_texts). PLACEHOLDERS lists every field (also in docs/templates.md).
 
@@ -25,6 +25,7 @@ from app.fsutil import atomic_path, safe_filename
 from app.io.employment_xlsx import DASH, figure_texts, percent
 from app.services.employment import EmploymentFigures, employment_figures, employment_rows
 from app.services.settings import get_profile
+from app.services.templates import template_source
 
 TEMPLATE_FILE = "employment_report.docx"
 TITLE = "毕业生就业质量报告"
@@ -128,9 +129,8 @@ def write_employment_report(
 ) -> Path:
     """The 就业质量报告 of graduates of `year` at `out` (written atomically); returns `out`."""
     context = employment_report_context(s, year, today=today)
-    if template is None:
-        return render_docx(builtin_template(), context, out, name=f"内置{TITLE}模板")
-    return render_docx(Path(template), context, out, name=Path(template).name)
+    source, name = template_source(s, "employment", template)  # none chosen: 设置 → 模板, else built-in
+    return render_docx(source, context, out, name=name)
 
 
 def default_file_name(year: int) -> str:

@@ -34,6 +34,7 @@ from app.services.student_list import employment_years
 from app.services.trash import restore_items
 from ui import students_io
 from ui.dialogs.employment_dialog import EmploymentDialog, default_year
+from ui.documents import college_template_text
 from ui.ops import ReadOp, WriteOp, context, read_now
 from ui.widgets import EmptyState, UndoBar, confirm
 
@@ -128,9 +129,12 @@ class EmploymentView(QWidget):
         self.report_button = QPushButton("导出就业质量报告 ▾")
         menu = QMenu(self.report_button)
         menu.addAction("Excel 统计表…", lambda: students_io.export_report_excel(self, self.year()))
-        menu.addAction("Word 报告（内置模板）…", lambda: students_io.export_report_word(self, self.year()))
+        word = menu.addAction("", lambda: students_io.export_report_word(self, self.year()))
+        menu.aboutToShow.connect(lambda: word.setText("Word 报告：" + college_template_text("employment")))
+        word.setText("Word 报告：" + college_template_text("employment"))
         menu.addAction(
-            "Word 报告（自定义模板）…", lambda: students_io.export_report_word(self, self.year(), custom=True)
+            "Word 报告：用自定义模板生成…",
+            lambda: students_io.export_report_word(self, self.year(), custom=True),
         )
         menu.addSeparator()
         menu.addAction(
