@@ -113,8 +113,24 @@ class StudentsList(ListPage):
         ids = lst.student_ids(s, q.query)
         return ids, lst.student_total(s) if q.query.filtered else len(ids)
 
+    def _fill_majors(self) -> None:
+        """The 专业 filter follows 设置 (a major added, renamed or deleted)."""
+        majors = [(c.label, c.id) for c in read_now(major_choices)]
+        box = self.major_box
+        if majors == [(box.itemText(i), box.itemData(i)) for i in range(1, box.count())]:
+            return
+        current = box.currentData() or ""
+        box.blockSignals(True)
+        while box.count() > 1:
+            box.removeItem(1)
+        for label, major_id in majors:
+            box.addItem(label, major_id)
+        box.setCurrentIndex(max(0, box.findData(current)))
+        box.blockSignals(False)
+
     def _loaded(self, result: tuple[list[str], int]) -> None:
         super()._loaded(result)
+        self._fill_majors()
         self._fill_classes()  # a class may have come with an import or a saved student
 
     def empty_state(self):
