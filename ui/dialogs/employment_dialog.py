@@ -48,9 +48,8 @@ def student_search(text: str) -> list[Choice]:
 
 
 def default_year(today: dt.date | None = None) -> int:
-    """Graduates leave in June/July: before September the records are of this year's graduates."""
-    today = today or dt.date.today()
-    return today.year if today.month < 9 else today.year + 1
+    """This calendar year: its graduates sign before leaving in June and are followed up until December."""
+    return (today or dt.date.today()).year
 
 
 class EmploymentDialog(SaveFlow, FieldErrors, QDialog):
