@@ -95,6 +95,13 @@ def test_click_through_lists_the_counted_records_and_opens_one(ctx, qtbot, db, i
     with qtbot.waitSignal(page.open_record, timeout=3000) as opened:
         qtbot.mouseDClick(dialog.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert opened.args == ["student", ids["S4"], "internships"]
+    dialog.filter.setText("学生5")
+    assert dialog.shown_ids() == [ids["S5"]]
+    dialog.filter.setText("")
+    assert len(dialog.shown_ids()) == 4
+    page.indicator_view.values["order_students"].click()  # another indicator: a new dialog replaces it
+    assert page.records_dialog is not dialog
+    qtbot.waitUntil(lambda: page.records_dialog.list.count() == 3, timeout=5000)
 
 
 def test_click_through_of_enterprise_practice_opens_the_teacher(ctx, qtbot, db, ids):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QVBoxLayout,
@@ -40,10 +41,11 @@ class IndicatorRecordsDialog(QDialog):
 
     def __init__(self, parent: QWidget | None, indicator: Indicator, school_year: str) -> None:
         super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.indicator = indicator
         record_type, ids = indicator.records
         self.setWindowTitle(f"{school_year}学年 {indicator.name} — 计入的记录")
-        self.resize(640, 480)
+        self.resize(800, 520)
         lay = QVBoxLayout(self)
         self.heading = QLabel(f"{indicator.name}：正在读取 {len(ids)} 条{WHAT.get(record_type, '记录')}…")
         self.heading.setStyleSheet("font-size:12pt;font-weight:bold;")
@@ -51,6 +53,10 @@ class IndicatorRecordsDialog(QDialog):
         definition = QLabel(f"口径：{indicator.definition}", wordWrap=True)
         definition.setStyleSheet("color:#6b6b6b;")
         lay.addWidget(definition)
+        self.filter = QLineEdit(placeholderText="筛选：输入学号、姓名、名称或日期的一部分")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self._apply_filter)
+        lay.addWidget(self.filter)
         self.list = QListWidget()
         self.list.setAlternatingRowColors(True)
         self.list.setUniformItemSizes(True)
@@ -88,6 +94,21 @@ class IndicatorRecordsDialog(QDialog):
         if labels:
             self.list.setCurrentRow(0)
         self.loaded.emit()
+
+    @Slot(str)
+    def _apply_filter(self, text: str) -> None:
+        words = text.casefold().split()
+        for r in range(self.list.count()):
+            item = self.list.item(r)
+            label = item.toolTip().casefold()
+            item.setHidden(not all(w in label for w in words))
+
+    def shown_ids(self) -> list[str]:
+        return [
+            self.list.item(r).data(ID_ROLE)
+            for r in range(self.list.count())
+            if not self.list.item(r).isHidden()
+        ]
 
     def record_ids(self) -> list[str]:
         return [self.list.item(r).data(ID_ROLE) for r in range(self.list.count())]

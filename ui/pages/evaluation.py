@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -222,8 +223,8 @@ class EvaluationPage(QWidget):
 
     @Slot(object)
     def show_records(self, indicator: Indicator) -> IndicatorRecordsDialog:
-        if self.records_dialog is not None:
-            self.records_dialog.close()
+        if self.records_dialog is not None and shiboken6.isValid(self.records_dialog):
+            self.records_dialog.close()  # deleted on close
         dlg = IndicatorRecordsDialog(self.window(), indicator, self.year())
         dlg.open_record.connect(self.open_record)
         dlg.show()
