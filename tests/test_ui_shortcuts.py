@@ -87,6 +87,7 @@ def test_reminders_open_teachers_and_groups(window, monkeypatch):
     monkeypatch.setattr(window.industry, "open_organization", lambda i: calls.append(("organization", i)))
     monkeypatch.setattr(window.internships, "open_internship", lambda i: calls.append(("internship", i)))
     monkeypatch.setattr(window.bases, "show_major", lambda i: calls.append(("major", i)))
+    monkeypatch.setattr(window.students, "open_student", lambda i: calls.append(("student", i)))
     window.open_record("teacher", "t1")
     assert window.stack.currentWidget() is window.teachers
     window.open_record("organization", "", "group:g1")
@@ -95,6 +96,8 @@ def test_reminders_open_teachers_and_groups(window, monkeypatch):
     window.open_record("internship", "i1")
     window.open_record("practice_base", "", "major:m1")
     assert window.stack.currentWidget() is window.bases
+    window.open_record("student", "s1")
+    assert window.stack.currentWidget() is window.students
     assert calls == [
         ("teacher", "t1"),
         ("group", "g1"),

@@ -32,6 +32,7 @@ from ui.pages.internships import InternshipsPage
 from ui.pages.outcomes import OutcomesPage
 from ui.pages.projects import ProjectsPage
 from ui.pages.settings import SettingsPage
+from ui.pages.students import StudentsPage
 from ui.pages.teachers import TeachersPage
 from ui.pages.trash import TrashPage
 from ui.pages.visits import VisitsPage
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.agreements = AgreementsPage()
         self.projects = ProjectsPage()
         self.internships = InternshipsPage()
+        self.students = StudentsPage()
         self.bases = BasesPage()
         self.teachers = TeachersPage()
         self.industry = IndustryPage()
@@ -92,6 +94,7 @@ class MainWindow(QMainWindow):
             self.agreements,
             self.projects,
             self.internships,
+            self.students,
             self.bases,
             self.teachers,
             self.funds,
@@ -234,6 +237,8 @@ class MainWindow(QMainWindow):
             self._goto(self.funds).show_ledger().show_record(record_id)
         elif record_type == "asset":
             self._goto(self.assets).open_asset(record_id)
+        elif record_type == "student":
+            self._goto(self.students).open_student(record_id)
         elif record_type == "internship":
             self._goto(self.internships).open_internship(record_id)
         elif record_type == "practice_base" and tab.startswith("major:"):
