@@ -181,6 +181,21 @@ def test_a_change_refreshes_the_page(ctx, qtbot, db, ids):
     assert page.tabs.tabText(page.tabs.indexOf(page.table_views[VISITS])) == f"{VISITS}（{before + 1}）"
 
 
+def test_computed_when_first_shown_not_at_start_up(ctx, qtbot, db, ids):
+    from ui.pages.evaluation import EvaluationPage
+
+    page = EvaluationPage()
+    qtbot.addWidget(page)
+    ctx.wait()
+    qtbot.wait(50)
+    assert page.tables is None and page.busy.isHidden()
+    with qtbot.waitSignal(page.loaded, timeout=10000):
+        page.show()
+    assert page.tables is not None and page.tables.school_year == page.year()
+    assert page.busy.isHidden()
+    assert "默认显示" in page.year_box.toolTip()
+
+
 def test_an_empty_year_says_what_to_enter(ctx, qtbot, db, ids):
     page = evaluation_page(qtbot, "2019-2020")
     view = page.table_views[VISITS]

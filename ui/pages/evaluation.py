@@ -4,7 +4,8 @@ click-through to the records it counts, and the four standard report tables (app
 together to Excel (app/io/report_xlsx.py).
 
 Everything is computed on the database worker in one job (a few seconds on a large archive) with a busy
-indicator; any change to the records makes the page stale: it recomputes at once when on screen, else when shown.
+indicator, first when the page is shown; any change to the records makes it stale: it recomputes at once when on
+screen, else when shown next.
 The main window connects `open_record` and may call `show_year`."""
 
 from __future__ import annotations
@@ -95,7 +96,7 @@ class EvaluationPage(QWidget):
         self._fill_years(read_now(evaluation_years))
         self.year_box.currentIndexChanged.connect(lambda _i: self.reload())
         context().changes_applied.connect(self._on_changes)
-        self.reload()
+        self._stale = True  # computed when first shown (or asked for a 学年): not at start-up on the worker
 
     def _bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
