@@ -104,4 +104,5 @@ def test_reminders_open_teachers_and_groups(window, monkeypatch):
         ("organization", "o1"),
         ("internship", "i1"),
         ("major", "m1"),
+        ("student", "s1"),
     ]
