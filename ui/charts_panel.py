@@ -8,10 +8,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 from app.db.models_internships import INTERNSHIP_KINDS
 from app.domain.money import format_money
 from app.services.chart_data import NO_CATEGORY, ChartData, Trend
-from ui.charts import BLUE, GREY, KIND_COLOURS, LIGHT_BLUE, ORANGE, ChartCard, bar_chart, short, trend_chart
+from ui.charts import BLUE, KIND_COLOURS, LIGHT_BLUE, ORANGE, ChartCard, bar_chart, short, trend_chart
 
 NO_PARTNERS = "还没有合作中的企业：在“合作企业档案”中把企业状态设为合作中"
-TIER_COLOURS = (BLUE, "#2e75b6", LIGHT_BLUE, GREY)
 
 
 def _wan(fen: int) -> float:
@@ -68,18 +67,26 @@ class ChartsPanel(QWidget):
             tiers.show_empty(NO_PARTNERS)
             cats.show_empty(NO_PARTNERS + "，并在企业档案中勾选企业类别")
             return
-        labels = [c.label for c in d.partners_by_tier]
-        sets = [("企业数", [c.value for c in d.partners_by_tier], BLUE)]
-        tiers.show_chart(
-            bar_chart(
-                tiers.title,
-                labels,
-                sets,
-                value_title="企业数（家）",
-                category_title="最高合作层级（H第九条）",
-                tip=lambda i, _n, v: f"{labels[i]}：{v:g} 家（共 {d.partners} 家）",
+        # 尚无项目 is named under the axis, not drawn: next to thousands of such partners the tiers would not show
+        ranked = [c for c in d.partners_by_tier if c.label != "尚无项目"]
+        without = d.partners - sum(c.value for c in ranked)
+        if not any(c.value for c in ranked):
+            tiers.show_empty(
+                f"合作中的 {d.partners} 家企业都还没有参与项目：在“项目与平台”中建立项目并选择合作企业"
             )
-        )
+        else:
+            labels = [c.label for c in ranked]
+            tiers.show_chart(
+                bar_chart(
+                    tiers.title,
+                    labels,
+                    [("企业数", [c.value for c in ranked], BLUE)],
+                    value_title="企业数（家）",
+                    category_title="最高合作层级（H第九条）"
+                    + (f"；另有 {without} 家尚无项目" if without else ""),
+                    tip=lambda i, _n, v: f"{labels[i]}：{v:g} 家（合作中的企业共 {d.partners} 家）",
+                )
+            )
         by_cat = d.partners_by_category
         cats.show_chart(
             bar_chart(

@@ -25,7 +25,7 @@ from ui.widgets import EmptyState
 ACKED = "已忽略"
 LEAF_LIMIT = 1000
 KIND = Qt.ItemDataRole.UserRole  # "severity" / "rule" / "finding" / "more"
-KEY = Qt.ItemDataRole.UserRole + 1  # severity; (group, rule code); finding key
+KEY = Qt.ItemDataRole.UserRole + 1  # severity; (group, rule code); (group, rule code, index in the group)
 SEVERITY_TIPS = {
     ERROR: "违反政策文件的硬性规定，须纠正",
     WARNING: "应尽快处理",
@@ -38,7 +38,6 @@ class ComplianceTab(FindingsTab):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._groups: dict[tuple[str, str], list[Finding]] = {}  # (severity or 已忽略, rule) → findings
-        self._by_key: dict[str, Finding] = {}
         self._expanded: set[str | tuple[str, str]] | None = None  # None: the defaults (错误 open)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 8, 0, 0)
@@ -56,6 +55,7 @@ class ComplianceTab(FindingsTab):
         self.tree.setHeaderLabels(["规则 / 记录", "说明", "期限"])
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
+        self.tree.setStyleSheet("QTreeView::item{padding:2px 0;}")
         self.tree.setColumnWidth(0, 380)
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -91,7 +91,6 @@ class ComplianceTab(FindingsTab):
             for f, _a in self.acked:
                 groups.setdefault((ACKED, f.rule), []).append(f)
         self._groups = groups
-        self._by_key = {f.key: f for fs in groups.values() for f in fs}
         self.tree.setUpdatesEnabled(False)
         self.tree.blockSignals(True)
         self.tree.clear()
@@ -101,7 +100,7 @@ class ComplianceTab(FindingsTab):
                 self._add_severity(severity, rules)
         self.tree.blockSignals(False)
         self.tree.setUpdatesEnabled(True)
-        if current is not None and current.key in self._by_key:
+        if current is not None:
             self.select(current.key)
         self._show_summary()
         self.stack.setCurrentWidget(self.tree if groups else self.empty)
@@ -109,15 +108,18 @@ class ComplianceTab(FindingsTab):
 
     def _add_severity(self, severity: str, rules: list[tuple[str, list[Finding]]]) -> None:
         n = sum(len(fs) for _c, fs in rules)
-        top = QTreeWidgetItem(self.tree, [f"{severity}（{n} 条）", SEVERITY_TIPS[severity], ""])
+        # Items are built before they join the tree: each change of an item in the tree is a model signal.
+        top = QTreeWidgetItem([f"{severity}（{n} 条）", SEVERITY_TIPS[severity], ""])
         top.setData(0, KIND, "severity")
         top.setData(0, KEY, severity)
         font = QFont(top.font(0))
         font.setBold(True)
         top.setFont(0, font)
+        rule_font = QFont(font)  # bold too (a CJK font has no demibold), without the severity's colour
         top.setForeground(0, QBrush(SEVERITY_COLOURS.get(severity, GREY)))
         top.setFirstColumnSpanned(False)
         rules.sort(key=lambda cf: (-len(cf[1]), RULES[cf[0]].title if cf[0] in RULES else cf[0]))
+        expand = []
         for code, fs in rules:
             rule = RULES.get(code)
             title = rule.title if rule else code
@@ -125,14 +127,18 @@ class ComplianceTab(FindingsTab):
                 top, [f"{title}（{len(fs)} 条）", f"{code} · 依据：{fs[0].source or '—'}", ""]
             )
             item.setData(0, KIND, "rule")
+            item.setFont(0, rule_font)
             item.setData(0, KEY, (severity, code))
             tip = f"{title}（{code}，{fs[0].source}）\n{rule.description if rule else ''}".strip()
             for col in (0, 1):
                 item.setToolTip(col, tip)
             item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)
             if self._is_expanded((severity, code), severity == ERROR):
-                item.setExpanded(True)
                 self._fill(item)
+                expand.append(item)
+        self.tree.addTopLevelItem(top)
+        for item in expand:
+            item.setExpanded(True)
         top.setExpanded(self._is_expanded(severity, severity == ERROR))
 
     def _is_expanded(self, key: str | tuple[str, str], default: bool) -> bool:
@@ -142,12 +148,15 @@ class ComplianceTab(FindingsTab):
     def _fill(self, item: QTreeWidgetItem) -> None:
         if item.data(0, KIND) != "rule" or item.childCount():
             return
-        findings = self._groups.get(tuple(item.data(0, KEY)), [])
-        for f in findings[:LEAF_LIMIT]:
+        group = tuple(item.data(0, KEY))
+        findings = self._groups.get(group, [])
+        leaves = []
+        for i, f in enumerate(findings[:LEAF_LIMIT]):
             ack = self.acks.get(f.key)
-            leaf = QTreeWidgetItem(item, [f.title, f.message, due_text(f, self.today)])
+            leaf = QTreeWidgetItem([f.title, f.message, due_text(f, self.today)])
+            leaves.append(leaf)
             leaf.setData(0, KIND, "finding")
-            leaf.setData(0, KEY, f.key)
+            leaf.setData(0, KEY, (*group, i))
             tip = finding_tip(f, ack)
             for col in range(3):
                 leaf.setToolTip(col, tip)
@@ -159,10 +168,12 @@ class ComplianceTab(FindingsTab):
                 leaf.setForeground(1, QBrush(GREY))
         if len(findings) > LEAF_LIMIT:
             more = QTreeWidgetItem(
-                item, [f"还有 {len(findings) - LEAF_LIMIT} 条未列出", "在“提醒”页按规则筛选可看全部", ""]
+                [f"还有 {len(findings) - LEAF_LIMIT} 条未列出", "在“提醒”页按规则筛选可看全部", ""]
             )
             more.setData(0, KIND, "more")
             more.setForeground(0, QBrush(GREY))
+            leaves.append(more)
+        item.addChildren(leaves)
 
     def _remember(self) -> None:
         expanded: set[str | tuple[str, str]] = set()
@@ -186,33 +197,34 @@ class ComplianceTab(FindingsTab):
 
     def current_finding(self) -> Finding | None:
         item = self.tree.currentItem()
-        if item is None or item.data(0, KIND) != "finding":
+        return self._finding_of(item) if item is not None else None
+
+    def _finding_of(self, item: QTreeWidgetItem) -> Finding | None:
+        if item.data(0, KIND) != "finding":
             return None
-        return self._by_key.get(item.data(0, KEY))
+        severity, code, i = item.data(0, KEY)
+        findings = self._groups.get((severity, code), [])
+        return findings[i] if i < len(findings) else None
 
     def item_of(self, key: str) -> QTreeWidgetItem | None:
         """The item of a finding (its rule's group filled first)."""
-        f = self._by_key.get(key)
-        if f is None:
-            return None
-        group = ACKED if f.key in self.acks else f.severity
         for i in range(self.tree.topLevelItemCount()):
             top = self.tree.topLevelItem(i)
-            if top.data(0, KEY) != group:
-                continue
             for j in range(top.childCount()):
                 rule = top.child(j)
-                if tuple(rule.data(0, KEY)) == (group, f.rule):
-                    self._fill(rule)
-                    return next(
-                        (
-                            rule.child(k)
-                            for k in range(rule.childCount())
-                            if rule.child(k).data(0, KEY) == key
-                        ),
-                        None,
-                    )
+                group = tuple(rule.data(0, KEY))
+                if not any(f.key == key for f in self._groups.get(group, ())[:LEAF_LIMIT]):
+                    continue
+                self._fill(rule)
+                return next(
+                    (rule.child(k) for k in range(rule.childCount()) if self._key_of(rule.child(k)) == key),
+                    None,
+                )
         return None
+
+    def _key_of(self, item: QTreeWidgetItem) -> str | None:
+        f = self._finding_of(item)
+        return f.key if f is not None else None
 
     def select(self, key: str) -> None:
         item = self.item_of(key)
@@ -223,7 +235,7 @@ class ComplianceTab(FindingsTab):
     @Slot(QTreeWidgetItem, int)
     def _double_clicked(self, item: QTreeWidgetItem, _column: int) -> None:
         if item.data(0, KIND) == "finding":
-            self.open_finding(self._by_key.get(item.data(0, KEY)))
+            self.open_finding(self._finding_of(item))
 
     @Slot()
     def _enter(self) -> None:

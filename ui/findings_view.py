@@ -5,6 +5,7 @@ both do the same way — 忽略并说明… / 撤销忽略 / 显示已忽略, an
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
@@ -75,6 +76,7 @@ class FindingsTab(QWidget):
         self.acks: dict[str, acks.Ack] = {}  # finding key → its acknowledgement
         self.today = dt.date.today()
         self.checked_at: dt.datetime | None = None
+        self._counts: Counter[str] = Counter()
         self.show_acked = QCheckBox("显示已忽略")
         self.show_acked.setToolTip("已“忽略并说明”的提醒：灰色显示，提示中有理由")
         self.show_acked.toggled.connect(lambda _on: self.show_findings())
@@ -98,6 +100,7 @@ class FindingsTab(QWidget):
     ) -> None:
         self.open, self.acked, self.today = list(open_), list(acked), today
         self.acks = {f.key: a for f, a in acked}
+        self._counts = Counter(f.severity for f in self.open)
         self.checked_at = checked_at or dt.datetime.now()
         self.show_findings()
 
@@ -115,10 +118,8 @@ class FindingsTab(QWidget):
         self.unack_button.setEnabled(acked)
 
     def counts(self) -> dict[str, int]:
-        out = dict.fromkeys((ERROR, WARNING, HINT), 0)
-        for f in self.open:
-            out[f.severity] = out.get(f.severity, 0) + 1
-        return out
+        """Open findings by severity."""
+        return {sev: self._counts.get(sev, 0) for sev in (ERROR, WARNING, HINT)}
 
     @Slot()
     def acknowledge_current(self) -> None:
