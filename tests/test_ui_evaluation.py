@@ -1,7 +1,7 @@
 """年度评价 in the GUI over a real database (the fixed data of tests/report_data.py): the indicators and their
 definitions as the service computes them, “—” for an indicator that cannot be computed, the click-through to
 the counted records and open_record on a double-click, the four report tables with the service's headers, a
-合计 row that stays last when sorting, the refresh after a change, and the Excel export."""
+合计 row that stays last (pinned under the table) when sorting, the refresh after a change, and the Excel export."""
 
 from __future__ import annotations
 
@@ -166,6 +166,9 @@ def test_sorting_keeps_the_total_last(ctx, qtbot, db, ids):
     texts = [view.texts(r) for r in range(view.model.rowCount())]
     assert [t[2] for t in texts[:-1]] == sorted((t[2] for t in texts[:-1]), reverse=True)
     assert texts[-1][0].startswith("合计")
+    last = view.model.rowCount() - 1  # pinned: in the one-row footer under the table, not in the table
+    assert view.table.isRowHidden(last) and not view.footer.isRowHidden(last)
+    assert not any(view.table.isRowHidden(r) or not view.footer.isRowHidden(r) for r in range(last))
 
 
 def test_a_change_refreshes_the_page(ctx, qtbot, db, ids):

@@ -1,7 +1,7 @@
 """One standard report table of 年度评价 (app/services/report_tables.py): the headers verbatim with each column's
 definition as tooltip, numbers right-aligned (万元 to 4 decimals, 元 to 2), an empty cell where the data cannot
-give a value (its tooltip says why), a bold 合计 row kept at the bottom while sorting, and an empty state saying
-what to enter to fill the table."""
+give a value (its tooltip says why), a bold 合计 row kept last while sorting and pinned under the rows (a one-row
+footer view scrolling sideways with the table), and an empty state saying what to enter to fill the table."""
 
 from __future__ import annotations
 
@@ -9,9 +9,25 @@ import datetime as dt
 import math
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QCollator, QLocale, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCollator,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Slot,
+)
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStackedWidget, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.money import format_money
 from app.io.outcomes_xlsx import wan4
@@ -180,8 +196,77 @@ class ReportTableView(QStackedWidget):
         self._fitted = False
         self._fit_columns()
         self.empty = EmptyState()
-        self.addWidget(self.table)
+        self.addWidget(self._with_footer())
         self.addWidget(self.empty)
+
+    # ------------------------------------------------------------ the 合计 row, pinned under the rows
+
+    def _with_footer(self) -> QWidget:
+        """The table without its 合计 row, and under it a one-row view of that row that scrolls sideways with
+        it (its scroll bar serves both), so that the totals stay in sight however long the table."""
+        self.footer = QTableView()
+        self.footer.setModel(self.model)
+        self.footer.horizontalHeader().hide()
+        self.footer.verticalHeader().hide()
+        self.footer.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.footer.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.footer.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.footer.setWordWrap(False)
+        self.footer.verticalHeader().setDefaultSectionSize(self.table.verticalHeader().defaultSectionSize())
+        main, foot = self.table.horizontalScrollBar(), self.footer.horizontalScrollBar()
+        main.valueChanged.connect(foot.setValue)
+        foot.valueChanged.connect(main.setValue)
+        foot.rangeChanged.connect(lambda _lo, _hi: self._fit_footer())
+        self.table.horizontalHeader().sectionResized.connect(
+            lambda i, _old, new: self.footer.setColumnWidth(i, new)
+        )
+        self._gutter = QWidget()  # as wide as the table's vertical scroll bar: both viewports equally wide
+        self._gutter.setFixedWidth(0)
+        self.table.verticalScrollBar().rangeChanged.connect(lambda _lo, hi: self._fit_gutter(hi))
+        for signal in (self.model.modelReset, self.model.layoutChanged):
+            signal.connect(self._pin_total)
+        box = QWidget()
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self.table, 1)
+        row = QHBoxLayout()
+        row.setSpacing(0)
+        row.addWidget(self.footer, 1)
+        row.addWidget(self._gutter)
+        lay.addLayout(row)
+        lay.addStretch(0)  # below a short table: the 合计 row stays right under its rows
+        return box
+
+    def _fit_gutter(self, vertical_max: int) -> None:
+        self._gutter.setFixedWidth(
+            self.table.verticalScrollBar().sizeHint().width() if vertical_max > 0 else 0
+        )
+
+    def _fit_footer(self) -> None:
+        bar = self.footer.horizontalScrollBar()
+        row = self.footer.verticalHeader().defaultSectionSize()
+        bar_height = bar.sizeHint().height() if bar.maximum() > 0 else 0
+        self.footer.setFixedHeight(row + 2 * self.footer.frameWidth() + bar_height)
+
+    @Slot()
+    def _pin_total(self) -> None:
+        last = self.model.rowCount() - 1
+        has_total = self.model.has_total and bool(self.model.rows)
+        for r in range(self.model.rowCount()):
+            self.table.setRowHidden(r, has_total and r == last)
+            self.footer.setRowHidden(r, r != last)
+        self.footer.setVisible(has_total)
+        policy = Qt.ScrollBarPolicy.ScrollBarAlwaysOff if has_total else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        self.table.setHorizontalScrollBarPolicy(policy)  # the footer's scroll bar serves both
+        rows = len(self.model.rows) * self.table.verticalHeader().defaultSectionSize()
+        chrome = self.table.horizontalHeader().height() + 2 * self.table.frameWidth()
+        self.table.setMaximumHeight(
+            chrome + rows + (0 if has_total else self.table.horizontalScrollBar().sizeHint().height())
+        )
+        for i in range(self.model.columnCount()):
+            self.footer.setColumnWidth(i, self.table.columnWidth(i))
+        self._fit_footer()
 
     def _fit_columns(self) -> None:
         """Each header over at most two lines; text columns as wide as their contents, within bounds."""
@@ -201,7 +286,8 @@ class ReportTableView(QStackedWidget):
             if not self._fitted:  # once: later reloads keep the user's widths
                 self._fit_columns()
                 self._fitted = True
-            self.setCurrentWidget(self.table)
+            self._pin_total()
+            self.setCurrentIndex(0)
             return
         self.empty.configure(f"{school_year}学年的“{table.name}”还没有数据", self.empty_hint, [])
         self.setCurrentWidget(self.empty)
