@@ -177,6 +177,10 @@ def test_charts_show_the_figures_once_shown(ctx, qtbot, db, monkeypatch):
     assert axis_y.titleText() == "企业数（家）"
     assert axis_x.titleText() == "最高合作层级（H第九条）；另有 1 家尚无项目"  # F
     assert series.isLabelsVisible()
+    from PySide6.QtWidgets import QToolTip
+
+    series.hovered.emit(True, 0, bar_set)  # the pointer on the 融合层 bar
+    assert QToolTip.text() == "融合层：2 家（合作中的企业共 4 家）"
     (cat_series,) = cards["categories"].chart().series()
     values = [cat_series.barSets()[0].at(i) for i in range(cat_series.barSets()[0].count())]
     cats = list(cards["categories"].chart().axes()[0].categories())
@@ -201,3 +205,33 @@ def test_charts_empty_states(ctx, qtbot):
     assert "学生实习" in cards["enterprises"].empty_label.text()
     assert "学生实习" in cards["months"].empty_label.text()
     assert "近五个学年" in cards["trend"].empty_label.text()
+
+
+def test_trend_chart_of_five_school_years(ctx, qtbot, db):
+    from PySide6.QtCharts import QBarSeries, QLineSeries
+
+    from tests import report_data
+
+    report_data.fill(db)
+    page = _page(qtbot)
+    page.reload(report_data.TODAY)  # 2026-11-23: 2022-2023 … 2026-2027
+    page.tabs.setCurrentWidget(page.charts)
+    card = page.charts.cards["trend"]
+    qtbot.waitUntil(lambda: card.state == "chart", timeout=10000)
+    chart = card.chart()
+    (bars,) = [x for x in chart.series() if isinstance(x, QBarSeries)]
+    counts = bars.barSets()[0]
+    assert counts.label() == "岗位实习学生数"
+    assert [counts.at(i) for i in range(counts.count())] == [0, 0, 0, 4, 2]
+    lines = {
+        x.name(): [(p.x(), p.y()) for p in x.points()] for x in chart.series() if isinstance(x, QLineSeries)
+    }
+    assert lines == {
+        "就业率": [(2, 100.0), (3, 80.0)],  # no graduates' records for 2023, 2024, 2027: no point
+        "双师型教师比例": [(0, 33.3), (1, 33.3), (2, 33.3), (3, 33.3), (4, 66.7)],
+    }
+    axis_x = next(a for a in chart.axes() if hasattr(a, "categories"))
+    assert list(axis_x.categories()) == ["2022-2023", "2023-2024", "2024-2025", "2025-2026", "2026-2027*"]
+    assert sorted(a.titleText() for a in chart.axes()) == sorted(
+        ["学年（* 为本学年，统计至今天）", "比例（%）", "人数（人）"]
+    )
