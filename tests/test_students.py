@@ -230,3 +230,32 @@ def test_cli_import_students(db: Database, db_path: Path, majors: dict[str, str]
     assert rows[0]["id_number"] == mask_id_number(MALE_ID)
     r = run_cli("--db", str(db_path), "students", "list", "--json", "--show-personal-data")
     assert json.loads(r.stdout)[0]["id_number"] == MALE_ID
+
+
+def test_roster_with_merged_title_and_class_merged_down(
+    db: Database, majors: dict[str, str], tmp_path: Path
+) -> None:
+    """Rosters often merge the title across the sheet and 班级 / 专业 down over their students (read-only
+    openpyxl does not say so: the import reads the merged ranges itself)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2023级机电一体化技术专业学生名册"])
+    ws.merge_cells("A1:E1")
+    ws.append(["学号", "姓名", "身份证号", "专业", "班级"])
+    ws.append(["2023001", "张三", MALE_ID, "机电一体化技术", "机电2301"])
+    ws.append(["2023002", "李四", "", None, None])
+    ws.append(["2023003", "王五", "", None, None])
+    ws.append(["2023004", "赵六", "", "工业机器人技术", "机器人2301"])
+    ws.merge_cells("D3:D5")
+    ws.merge_cells("E3:E5")
+    ws.append(["备注：本表由教务处导出"])
+    ws.merge_cells("A7:E7")
+    path = tmp_path / "合并单元格名册.xlsx"
+    wb.save(path)
+    with db.reader() as s:
+        preview = read_students(s, path)
+    assert preview.header_row == 2 and not preview.errors
+    classes = [(r.data.data.student_no, r.data.data.class_name) for r in preview.valid_rows]
+    assert classes == [("2023001", "机电2301"), ("2023002", "机电2301"), ("2023003", "机电2301"),
+                       ("2023004", "机器人2301")]  # fmt: skip
+    assert {r.data.data.major_id for r in preview.valid_rows[:3]} == {majors["机电一体化技术"]}

@@ -79,6 +79,8 @@ def open_workbook(path: Path, *, read_only: bool = True) -> Workbook:
     except Exception as e:  # openpyxl raises all sorts of things on a broken file
         raise _corrupt(path.name, e) from e
     _distrust_dimensions(wb)
+    if read_only:
+        _remember_merges(wb, data)
     return wb
 
 
@@ -92,6 +94,80 @@ def _distrust_dimensions(wb: Workbook) -> None:
         if hasattr(ws, "reset_dimensions"):
             _ROW_HINTS[ws] = int(ws.max_row or 0)
             ws.reset_dimensions()
+
+
+# ---------------------------------------------------------------- merged cells
+
+_MERGES: weakref.WeakKeyDictionary[Any, list[tuple[int, int, int, int]]] = weakref.WeakKeyDictionary()
+MAX_MERGES = 10_000
+MAX_MERGE_CELLS = 10_000  # a range bigger than this (a whole column merged…) is not a data cell's merge
+_MERGE_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+
+
+def _remember_merges(wb: Workbook, data: bytes) -> None:
+    """A read-only sheet does not tell its merged ranges: read them from the sheet's XML (already checked
+    as a sane zip by _check_container) so that data_rows can give each cell of a merged range its value
+    (a 班级 merged down over its students)."""
+    from lxml import etree
+    from openpyxl.utils import range_boundaries
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            for ws in wb.worksheets:
+                path = getattr(ws, "_worksheet_path", None)
+                if not path or path not in z.namelist():
+                    continue
+                ranges = []
+                with z.open(path) as f:
+                    for _event, el in etree.iterparse(
+                        f, tag=_MERGE_TAG, resolve_entities=False, no_network=True
+                    ):
+                        ref = el.get("ref") or ""
+                        el.clear()
+                        try:
+                            min_col, min_row, max_col, max_row = range_boundaries(ref)
+                        except (ValueError, TypeError):
+                            continue
+                        cells = (max_col - min_col + 1) * (max_row - min_row + 1)
+                        if cells <= MAX_MERGE_CELLS:
+                            ranges.append((min_col, min_row, max_col, max_row))
+                        if len(ranges) >= MAX_MERGES:
+                            break
+                _MERGES[ws] = ranges
+    except Exception:  # the merges are a convenience: a sheet openpyxl could open is read without them
+        return
+
+
+class _MergeFill:
+    """Gives the cells below the top of a merged range (in its first column) the range's value, row by row as
+    data_rows reads: a 班级 or 专业 merged down over its rows reaches every row."""
+
+    def __init__(self, ws: Any) -> None:
+        self.ranges = _MERGES.get(ws, [])
+        self.starting: dict[int, list[int]] = {}
+        for i, (_c0, r0, _c1, _r1) in enumerate(self.ranges):
+            self.starting.setdefault(r0, []).append(i)
+        self.anchors: dict[int, object] = {}  # range index → its top-left value
+        self.open: list[int] = []
+
+    def fill(self, row_no: int, values: Sequence[Any]) -> Sequence[Any]:
+        if not self.ranges:
+            return values
+        for i in self.starting.get(row_no, ()):
+            c0 = self.ranges[i][0]
+            self.anchors[i] = values[c0 - 1] if c0 <= len(values) else None
+            self.open.append(i)
+        self.open = [i for i in self.open if self.ranges[i][3] >= row_no]
+        if not self.open:
+            return values
+        out = list(values)
+        for i in self.open:  # down its first column only: across, the next column is another field
+            c0, r0, _c1, _r1 = self.ranges[i]
+            if row_no > r0:
+                out.extend([None] * (c0 - len(out)))  # a row read back stops at its last filled cell
+                if is_blank(out[c0 - 1]):
+                    out[c0 - 1] = self.anchors.get(i)
+        return out
 
 
 def _corrupt(name: str, e: BaseException) -> ImportFileError:
@@ -279,8 +355,13 @@ def is_footer(values: Sequence[Any]) -> bool:
 def data_rows(ws: Any, header: HeaderMatch, *, file_name: str = "") -> Iterator[tuple[int, dict[str, Any]]]:
     """(Excel row number, {field: raw value}) for each row below the header, skipping blank and footer rows.
 
-    A row is blank when every recognised column is empty (a pre-numbered 序号 column alone does not count)."""
-    for row_no, values in enumerate(_safe_rows(ws, header.row + 1, None, file_name), start=header.row + 1):
+    A row is blank when every recognised column is empty (a pre-numbered 序号 column alone does not count).
+    A cell inside a merged range reads as the range's value (its top-left cell)."""
+    merges = _MergeFill(ws)
+    for row_no, values in enumerate(_safe_rows(ws, 1, None, file_name), start=1):
+        values = merges.fill(row_no, values)
+        if row_no <= header.row:
+            continue
         if is_footer(values):
             continue
         raw = {f: values[c - 1] if c <= len(values) else None for c, f in header.fields.items()}
