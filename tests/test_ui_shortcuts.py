@@ -88,6 +88,7 @@ def test_reminders_open_teachers_and_groups(window, monkeypatch):
     monkeypatch.setattr(window.internships, "open_internship", lambda i: calls.append(("internship", i)))
     monkeypatch.setattr(window.bases, "show_major", lambda i: calls.append(("major", i)))
     monkeypatch.setattr(window.students, "open_student", lambda i: calls.append(("student", i)))
+    monkeypatch.setattr(window.outcomes, "open_achievement", lambda i: calls.append(("achievement", i)))
     window.open_record("teacher", "t1")
     assert window.stack.currentWidget() is window.teachers
     window.open_record("organization", "", "group:g1")
@@ -98,6 +99,8 @@ def test_reminders_open_teachers_and_groups(window, monkeypatch):
     assert window.stack.currentWidget() is window.bases
     window.open_record("student", "s1")
     assert window.stack.currentWidget() is window.students
+    window.evaluation.open_record.emit("achievement", "a1", "")  # a click-through of 年度评价
+    assert window.stack.currentWidget() is window.outcomes
     assert calls == [
         ("teacher", "t1"),
         ("group", "g1"),
@@ -105,4 +108,5 @@ def test_reminders_open_teachers_and_groups(window, monkeypatch):
         ("internship", "i1"),
         ("major", "m1"),
         ("student", "s1"),
+        ("achievement", "a1"),
     ]

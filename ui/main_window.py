@@ -26,6 +26,7 @@ from ui.pages.assets import AssetsPage
 from ui.pages.bases import BasesPage
 from ui.pages.dashboard import DashboardPage
 from ui.pages.enterprises import EnterprisesPage
+from ui.pages.evaluation import EvaluationPage
 from ui.pages.funds import FundsPage
 from ui.pages.industry import IndustryPage
 from ui.pages.internships import InternshipsPage
@@ -83,6 +84,7 @@ class MainWindow(QMainWindow):
         self.teachers = TeachersPage()
         self.industry = IndustryPage()
         self.outcomes = OutcomesPage()
+        self.evaluation = EvaluationPage()
         self.funds = FundsPage()
         self.assets = AssetsPage()
         self.visits = VisitsPage()
@@ -102,6 +104,7 @@ class MainWindow(QMainWindow):
             self.visits,
             self.industry,
             self.outcomes,
+            self.evaluation,
             self.trash,
             self.settings_page,
         ]
@@ -131,6 +134,7 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.dashboard.open_record.connect(self.open_record)
+        self.evaluation.open_record.connect(self.open_record)
         self.funds.new_project_wanted.connect(lambda: self._goto(self.projects).new_project())
 
         self.db_label = QLabel(f"数据库：{db.path}")
@@ -239,6 +243,10 @@ class MainWindow(QMainWindow):
             self._goto(self.assets).open_asset(record_id)
         elif record_type == "student":
             self._goto(self.students).open_student(record_id)
+        elif record_type == "achievement":
+            self._goto(self.outcomes).open_achievement(record_id)
+        elif record_type == "training":
+            self._goto(self.outcomes).open_training(record_id)
         elif record_type == "internship":
             self._goto(self.internships).open_internship(record_id)
         elif record_type == "practice_base" and tab.startswith("major:"):
