@@ -228,7 +228,7 @@ def funds_chart(years: Sequence[tuple[int, Sequence[tuple[str, int, int]]]]) -> 
     if not any(rows for _, rows in years):
         names = "、".join(f"{y}年" for y, _ in years)
         return message_chart(title, f"{names}没有经费预算或支出：请在“经费”中登记项目的年度预算和台账。")
-    height = 1.0 + 0.42 * min(MAX_PROJECTS, max(len(rows) for _, rows in years))
+    height = 0.9 + 0.34 * min(MAX_PROJECTS, max(len(rows) for _, rows in years))
 
     def paint(fig, axes) -> None:
         for ax, (year, rows) in zip(axes, years, strict=True):

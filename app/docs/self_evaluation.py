@@ -274,7 +274,8 @@ def _charts(s: Session, y: Year, tiers) -> list[dict[str, Any]]:
         "months": ("本学年各月在岗实习学生数", "岗位实习期与该月有交叉的学生数（不含计划中的）。"),
         "funds": (
             f"{first}年、{second}年各项目经费预算与支出",
-            f"经费按自然年编制，本学年跨{first}、{second}两年，分列两年全年数据；红色为支出超过预算。",
+            f"经费按自然年编制，本学年跨{first}、{second}两年，分列两年全年数据，每年最多列预算最大的"
+            f"{charts.MAX_PROJECTS}个项目；红色为项目全年支出超过全年预算（按类别的超支见第六部分）。",
         ),
         "trend": (
             "主要指标近五个学年变化",

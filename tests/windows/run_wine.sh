@@ -111,8 +111,10 @@ ensure_packages() {
 import re, sys, tomllib
 with open(sys.argv[1], "rb") as f:
     project = tomllib.load(f)["project"]
-# The core's dependencies and the test tools; not Qt (it cannot load under Wine) nor the GUI test plugin/linter.
-skip = re.compile(r"^(pyside6|shiboken6|pytest-qt|ruff)\b", re.I)
+# The core's dependencies and the test tools; not Qt (it cannot load under Wine) nor the GUI test plugin/linter,
+# nor matplotlib: its numpy calls ucrtbase's crealf, which Wine 8 lacks (the process aborts), and openpyxl
+# imports numpy whenever it is installed. The charts (app/docs/charts.py) are tested on Linux.
+skip = re.compile(r"^(pyside6|shiboken6|pytest-qt|ruff|matplotlib)\b", re.I)
 reqs = [r.split(";")[0].strip() for r in project["dependencies"] + project["optional-dependencies"]["test"]]
 # pip evaluates markers for Linux: add what Windows would pull in by a `sys_platform == "win32"` marker.
 reqs += ["colorama"]
