@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
@@ -221,6 +222,21 @@ def test_export_writes_the_four_tables(ctx, qtbot, db, ids, tmp_path: Path, monk
     for name in TABLE_NAMES:
         assert next(wb[name].iter_rows(max_row=1, values_only=True)) == TABLE_HEADERS[name]
     assert "2025-2026学年" in offered[0]
+
+
+def test_self_evaluation_report_from_the_page(ctx, qtbot, db, ids, tmp_path: Path, monkeypatch):
+    import ui.pages.evaluation as ev
+
+    target = tmp_path / "自评报告.docx"
+    offered: list[str] = []
+    monkeypatch.setattr(ev, "ask_save", lambda *a, **k: target)
+    monkeypatch.setattr(ev, "offer_open", lambda _p, _path, text: offered.append(text))
+    page = evaluation_page(qtbot)
+    with qtbot.waitSignal(page.exported, timeout=60000):
+        page.report_button.click()
+    text = "\n".join(p.text for p in Document(str(target)).paragraphs)
+    assert "2025—2026学年产教融合工作自评报告" in text
+    assert "2025-2026学年自评报告" in offered[0]
 
 
 @pytest.mark.parametrize(

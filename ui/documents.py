@@ -13,9 +13,8 @@ from PySide6.QtWidgets import QMenu, QWidget
 from app.docs import cooperation as docs
 from ui import files
 from ui.errors import show_error
+from ui.files import WORD_FILTER
 from ui.ops import ReadOp, read_now
-
-WORD_FILTER = "Word 文档 (*.docx)"
 
 
 def document_menu(parent: QWidget, kind: str, generate: Callable[[Path | None], None]) -> QMenu:

@@ -16,6 +16,7 @@ from ui.ops import ReadOp
 from ui.settings import ui_settings
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+WORD_FILTER = "Word 文档 (*.docx)"
 
 
 def last_folder(key: str) -> str:

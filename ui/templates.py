@@ -29,9 +29,9 @@ from app.services import templates as svc
 from app.services.common import Changes
 from ui import files
 from ui.errors import show_error
+from ui.files import WORD_FILTER
 from ui.ops import ReadOp, WriteOp, context
 
-WORD_FILTER = "Word 文档 (*.docx)"
 FOLDER_KEY = "docs"  # the remembered folder, shared with the other Word dialogs (ui/documents.py)
 
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from app.docs.self_evaluation import write_self_evaluation
 from app.io.report_xlsx import ReportExport, export_report_tables
 from app.services.common import Changes
 from app.services.evaluation import Indicator, annual_indicators
@@ -42,7 +43,7 @@ from app.services.report_columns import (
 from app.services.report_tables import ReportTables, report_tables
 from ui.dialogs.indicator_records_dialog import IndicatorRecordsDialog
 from ui.errors import show_error
-from ui.files import Progress, ask_save, offer_open
+from ui.files import WORD_FILTER, Progress, ask_save, offer_open
 from ui.ops import ReadOp, context, read_now
 from ui.pages.evaluation_indicators import IndicatorsView
 from ui.pages.report_table_view import ReportTableView
@@ -129,6 +130,13 @@ class EvaluationPage(QWidget):
         )
         self.export_button.clicked.connect(self.export_excel)
         bar.addWidget(self.export_button)
+        self.report_button = QPushButton("生成自评报告…")
+        self.report_button.setToolTip(
+            "生成本学年的《年度产教融合工作自评报告》Word 文档（H第二十二条）：指标及口径、合作层次分布及与上学年的"
+            "变化、四张标准报表、图表、尚未整改的问题和已忽略问题的理由。模板可在“设置 → 模板”中更换"
+        )
+        self.report_button.clicked.connect(self.write_report)
+        bar.addWidget(self.report_button)
         return bar
 
     # ------------------------------------------------------------ 学年
@@ -258,6 +266,31 @@ class EvaluationPage(QWidget):
             show_error(self, exc, "导出失败")
 
         ReadOp(self, lambda s: export_report_tables(s, year, path)).success(done).failure(failed).run()
+
+    @Slot()
+    def write_report(self) -> None:
+        year = self.year()
+        if not year:
+            return
+        name = f"{year}学年产教融合工作自评报告.docx"
+        path = ask_save(self, "生成自评报告", "self_evaluation", name, WORD_FILTER)
+        if path is not None:
+            self.write_report_to(path)
+
+    def write_report_to(self, path: Path) -> None:
+        year = self.year()
+        progress = Progress(self, f"正在生成{year}学年自评报告（含图表）…")
+
+        def done(out: Path) -> None:
+            progress.close()
+            self.exported.emit(str(out))
+            offer_open(self, out, f"已生成{year}学年自评报告：\n{out}")
+
+        def failed(exc: BaseException) -> None:
+            progress.close()
+            show_error(self, exc, "生成自评报告失败")
+
+        ReadOp(self, lambda s: write_self_evaluation(s, year, path)).success(done).failure(failed).run()
 
 
 def _compute(s: Session, school_year: str) -> tuple[str, list[Indicator], ReportTables]:
