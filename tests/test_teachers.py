@@ -224,9 +224,7 @@ def test_group_organization_reminders_per_school_year(db: Database, base: dict[s
         assert found(TODAY) == {("ORG-GROUP", g3), ("ORG-ACTIVITY", g3)}
         # 2025-2026: o2's activity covers g2; g1's only organization was idle that 学年
         assert found(D(2026, 8, 31)) == {("ORG-GROUP", g3), ("ORG-ACTIVITY", g3), ("ORG-ACTIVITY", g1)}  # fmt: skip
-        r = next(
-            r for r in reminders(s, D(2026, 8, 31)) if r.rule == "ORG-ACTIVITY" and r.record_id == g1
-        )
+        r = next(r for r in reminders(s, D(2026, 8, 31)) if r.rule == "ORG-ACTIVITY" and r.record_id == g1)
         assert r.due == D(2026, 8, 31) and "2025-2026学年" in r.message and r.source == "N四(一)2"
         assert (target_of(s, r).record_type, target_of(s, r).record_id, target_of(s, r).tab) == (
             "organization",
