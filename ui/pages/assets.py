@@ -5,6 +5,7 @@ The form with repairs and disposal is ui/dialogs/asset_dialog.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -136,18 +137,10 @@ class AssetsPage(ListPage):
 
     # ------------------------------------------------------------ actions
 
-    def new_record(self) -> str | None:
+    def form(self, record_id: str | None = None) -> Any:
         from ui.dialogs.asset_dialog import AssetDialog
 
-        dlg = AssetDialog(self.window())
-        dlg.exec()
-        self.created(dlg.saved_id)
-        return dlg.saved_id
-
-    def open_record(self, record_id: str) -> None:
-        from ui.dialogs.asset_dialog import AssetDialog
-
-        AssetDialog(self.window(), record_id).exec()
+        return AssetDialog(self.window(), record_id)
 
     def open_asset(self, asset_id: str) -> None:
         """Select the asset in the list and open its form (the 工作台 reminders call this)."""

@@ -6,6 +6,7 @@ The form with the usage records is ui/dialogs/base_dialog.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel
@@ -135,18 +136,10 @@ class BasesPage(ListPage):
 
     # ------------------------------------------------------------ actions
 
-    def new_record(self) -> str | None:
+    def form(self, record_id: str | None = None) -> Any:
         from ui.dialogs.base_dialog import BaseDialog
 
-        dlg = BaseDialog(self.window())
-        dlg.exec()
-        self.created(dlg.saved_id)
-        return dlg.saved_id
-
-    def open_record(self, record_id: str) -> None:
-        from ui.dialogs.base_dialog import BaseDialog
-
-        BaseDialog(self.window(), record_id).exec()
+        return BaseDialog(self.window(), record_id)
 
     def open_base(self, base_id: str) -> None:
         """Select the base in the list and open its form (reminders and other pages call this)."""

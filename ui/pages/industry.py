@@ -129,18 +129,10 @@ class StudiosPage(ListPage):
             [("新建工作室…（Ctrl+N）", self.new_record)],
         )
 
-    def new_record(self) -> str | None:
+    def form(self, record_id: str | None = None) -> Any:
         from ui.dialogs.studio_dialog import StudioDialog
 
-        dlg = StudioDialog(self.window())
-        dlg.exec()
-        self.created(dlg.saved_id)
-        return dlg.saved_id
-
-    def open_record(self, record_id: str) -> None:
-        from ui.dialogs.studio_dialog import StudioDialog
-
-        StudioDialog(self.window(), record_id).exec()
+        return StudioDialog(self.window(), record_id)
 
     def delete_work(self, ids: list[str]):
         return lambda s: svc.delete_studios(s, ids)

@@ -90,11 +90,20 @@ class ListPage(QWidget):
         """Title, hint and actions shown when there are no records at all."""
         raise NotImplementedError
 
-    def new_record(self) -> None:
+    def form(self, record_id: str | None = None) -> Any:
+        """The record's form dialog (a new record's with None). Pages whose forms need more override
+        new_record / open_record instead."""
         raise NotImplementedError
 
+    def new_record(self) -> str | None:
+        """Open an empty form; a saved record is selected once the list has reloaded."""
+        dlg = self.form()
+        dlg.exec()
+        self.created(dlg.saved_id)
+        return dlg.saved_id
+
     def open_record(self, record_id: str) -> None:
-        raise NotImplementedError
+        self.form(record_id).exec()
 
     def delete_work(self, ids: list[str]) -> Callable[[Session], Changes]:
         raise NotImplementedError

@@ -5,6 +5,7 @@ sortable columns, Enter opens, Delete with undo); Ctrl+N follows the tab (新建
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
@@ -172,18 +173,10 @@ class AchievementsList(_OutcomeList):
             [("新建成果…（Ctrl+N）", self.new_record)],
         )
 
-    def new_record(self) -> str | None:
+    def form(self, record_id: str | None = None) -> Any:
         from ui.dialogs.achievement_dialog import AchievementDialog
 
-        dlg = AchievementDialog(self.window())
-        dlg.exec()
-        self.created(dlg.saved_id)
-        return dlg.saved_id
-
-    def open_record(self, record_id: str) -> None:
-        from ui.dialogs.achievement_dialog import AchievementDialog
-
-        AchievementDialog(self.window(), record_id).exec()
+        return AchievementDialog(self.window(), record_id)
 
     def delete_work(self, ids: list[str]):
         return lambda s: svc.delete_achievements(s, ids)
@@ -219,18 +212,10 @@ class TrainingList(_OutcomeList):
             [("新建培训记录…（Ctrl+N）", self.new_record)],
         )
 
-    def new_record(self) -> str | None:
+    def form(self, record_id: str | None = None) -> Any:
         from ui.dialogs.training_dialog import TrainingDialog
 
-        dlg = TrainingDialog(self.window())
-        dlg.exec()
-        self.created(dlg.saved_id)
-        return dlg.saved_id
-
-    def open_record(self, record_id: str) -> None:
-        from ui.dialogs.training_dialog import TrainingDialog
-
-        TrainingDialog(self.window(), record_id).exec()
+        return TrainingDialog(self.window(), record_id)
 
     def delete_work(self, ids: list[str]):
         return lambda s: svc.delete_trainings(s, ids)

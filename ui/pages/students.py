@@ -13,6 +13,7 @@ Ctrl+N and Ctrl+F follow the tab on screen (新建学生 / 新建就业记录).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QSettings, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
@@ -147,18 +148,10 @@ class StudentsList(ListPage):
     def label_of(self, row: svc.StudentRow) -> str:
         return f"{row.name}（{row.student_no}）"
 
-    def new_record(self) -> str | None:
+    def form(self, record_id: str | None = None) -> Any:
         from ui.dialogs.student_dialog import StudentDialog
 
-        dlg = StudentDialog(self.window())
-        dlg.exec()
-        self.created(dlg.saved_id)
-        return dlg.saved_id
-
-    def open_record(self, record_id: str) -> None:
-        from ui.dialogs.student_dialog import StudentDialog
-
-        StudentDialog(self.window(), record_id).exec()
+        return StudentDialog(self.window(), record_id)
 
     def delete_work(self, ids: list[str]):
         return lambda s: svc.delete_students(s, ids)

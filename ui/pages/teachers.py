@@ -5,6 +5,8 @@ practice records, templates and the export are in ui/teachers_io.py; the form is
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton
@@ -196,18 +198,10 @@ class TeachersPage(ListPage):
 
     # ------------------------------------------------------------ actions
 
-    def new_record(self) -> str | None:
+    def form(self, record_id: str | None = None) -> Any:
         from ui.dialogs.teacher_dialog import TeacherDialog
 
-        dlg = TeacherDialog(self.window())
-        dlg.exec()
-        self.created(dlg.saved_id)
-        return dlg.saved_id
-
-    def open_record(self, record_id: str) -> None:
-        from ui.dialogs.teacher_dialog import TeacherDialog
-
-        TeacherDialog(self.window(), record_id).exec()
+        return TeacherDialog(self.window(), record_id)
 
     def open_teacher(self, teacher_id: str) -> None:
         """Select the teacher in the list and open the form (the 工作台 reminder “教师企业实践不足” calls this)."""
