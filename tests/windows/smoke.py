@@ -259,8 +259,8 @@ def students_and_compliance() -> None:
     needs = "app.commands.internships"
     template = DATA / "学生名册模板.xlsx"
     run("template students", "template", "students", template, makes=(template,), needs=needs)
-    roster = DATA / "导出" / "学生名册（打码）.xlsx"
-    roster.parent.mkdir(exist_ok=True)
+    roster = DATA / "学生名册导出" / "学生名册（打码）.xlsx"
+    roster.parent.mkdir()
     run("export students", "export", "students", "--db", DB, roster, makes=(roster,), needs=needs)
     proc = run("students list --json", "students", "list", "--db", DB, "--json", needs=needs)
     if proc is not None and proc.returncode == 0:
