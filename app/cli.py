@@ -105,6 +105,7 @@ AREA_COMMANDS: tuple[str, ...] = (
     "app.commands.docs",
     "app.commands.funds",
     "app.commands.internships",
+    "app.commands.package",
     "app.commands.report",
     "app.commands.teachers",
 )
