@@ -1,0 +1,109 @@
+"""学期运行情况汇总: the report.docx of a semester's submission package (a 学年's package carries the 自评报告,
+app/docs/self_evaluation.py). Built with python-docx from the package's own figures, so the Word file and the
+workbook it travels with never disagree: record counts per sheet, the headline figures, and the compliance
+findings still open (错误 one by one, the rest by rule) and those acknowledged with their reasons."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping
+from pathlib import Path
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+
+from app.compliance.acks import CheckResult
+from app.compliance.registry import ERROR, SEVERITIES
+from app.fsutil import atomic_path
+
+TITLE = "产教融合工作学期运行情况"
+MAX_DETAILS = 50
+BODY_FONT, TITLE_FONT = "仿宋", "黑体"
+
+
+def _font(run, name: str, size: float, bold: bool = False) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _paragraph(doc, text: str, *, size: float = 12, bold: bool = False, font: str = BODY_FONT, center=False):
+    p = doc.add_paragraph()
+    _font(p.add_run(text), font, size, bold)
+    if center:
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    return p
+
+
+def _table(doc, headers: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        _font(cell.paragraphs[0].add_run(text), BODY_FONT, 10.5, bold=True)
+    for row in rows:
+        cells = table.add_row().cells
+        for cell, value in zip(cells, row, strict=True):
+            _font(cell.paragraphs[0].add_run("" if value is None else str(value)), BODY_FONT, 10.5)
+
+
+def write_semester_summary(
+    out: Path,
+    *,
+    school: str,
+    college: str,
+    period_label: str,
+    first: dt.date,
+    last: dt.date,
+    counts: Mapping[str, int],
+    figures: Mapping[str, object],
+    findings: CheckResult,
+    today: dt.date,
+) -> Path:
+    """Write the summary to `out` atomically. counts: sheet name → rows; figures: label → value."""
+    doc = Document()
+    _paragraph(doc, f"{school}{college}", size=14, font=TITLE_FONT, center=True)
+    _paragraph(doc, f"{period_label}{TITLE}", size=18, bold=True, font=TITLE_FONT, center=True)
+    _paragraph(
+        doc, f"统计期间：{first:%Y年%m月%d日}至{last:%Y年%m月%d日}；合规检查日期：{today:%Y年%m月%d日}。"
+    )
+    _paragraph(doc, "一、主要数据", size=14, font=TITLE_FONT)
+    _table(doc, ("项目", "数值"), [(k, v) for k, v in figures.items()])
+    _paragraph(doc, "二、各类记录数", size=14, font=TITLE_FONT)
+    _table(doc, ("数据表", "记录数"), [(k, v) for k, v in counts.items()])
+    _paragraph(doc, "三、合规检查", size=14, font=TITLE_FONT)
+    by_severity = Counter(f.severity for f in findings.open)
+    _paragraph(
+        doc,
+        "未处理问题："
+        + "，".join(f"{sev} {by_severity.get(sev, 0)} 个" for sev in SEVERITIES)
+        + f"；已忽略并说明 {len(findings.acknowledged)} 个。",
+    )
+    errors = [f for f in findings.open if f.severity == ERROR]
+    if errors:
+        _paragraph(doc, "错误级问题（须整改）：", bold=True)
+        _table(
+            doc,
+            ("规则", "对象", "问题与处理办法"),
+            [(f.rule_title, f.title, f.message) for f in errors[:MAX_DETAILS]],
+        )
+        if len(errors) > MAX_DETAILS:
+            _paragraph(doc, f"另有 {len(errors) - MAX_DETAILS} 个错误级问题，见材料包数据表“合规检查”。")
+    others = Counter((f.severity, f.rule_title) for f in findings.open if f.severity != ERROR)
+    if others:
+        _paragraph(doc, "其他问题（按规则）：", bold=True)
+        _table(doc, ("程度", "规则", "个数"), [(sev, rule, n) for (sev, rule), n in sorted(others.items())])
+    if findings.acknowledged:
+        _paragraph(doc, "已忽略并说明的问题：", bold=True)
+        _table(
+            doc,
+            ("规则", "对象", "说明理由"),
+            [(f.rule_title, f.title, ack.reason) for f, ack in findings.acknowledged[:MAX_DETAILS]],
+        )
+    with atomic_path(Path(out)) as tmp:
+        doc.save(str(tmp))
+    return Path(out)

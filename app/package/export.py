@@ -1,0 +1,522 @@
+"""Export a submission package (上报材料包) of one period: data.xlsx, report.docx, the attachments of the records
+in it and manifest.json, as one ZIP written to a temporary name beside the target and renamed at the end (a
+cancel, a crash or a full disk never leaves a file under the final name). Format: app/package/format.py and
+docs/package-format.md.
+
+Personal data: students' ID numbers and phones are masked unless `include_personal_data` (the manifest says
+which); nothing personal is logged."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import json
+import logging
+import shutil
+import tempfile
+import threading
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import __version__
+from app.compliance.acks import CheckResult, check_results
+from app.compliance.registry import SEVERITIES
+from app.db.models import Attachment, OperationReport
+from app.errors import AppError
+from app.fsutil import atomic_path, safe_filename
+from app.io.report_xlsx import MONTH_FORMAT, YUAN_FORMAT, cell_value
+from app.io.xlsx import DATE_FORMAT, export_value
+from app.package import format as fmt
+from app.package.period import Period
+from app.package.tables import BUILDERS, Context
+from app.progress import Progress, noop_progress, tick
+from app.services.attachments import stored_path
+from app.services.common import attachments_dir
+from app.services.report_columns import TABLE_NAMES
+from app.services.report_tables import report_tables
+from app.services.settings import get_profile
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1 << 20
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# Attachments follow their records: owner_type → the sheet whose records own them.
+OWNER_SHEETS = {
+    "enterprise": "enterprises",
+    "agreement": "agreements",
+    "project": "projects",
+    "practice_base": "bases",
+    "internship": "internships",
+    "teacher": "teachers",
+    "enterprise_practice": "practice",
+    "studio": "studios",
+    "achievement": "achievements",
+    "training": "training",
+    "ledger_entry": "ledger",
+    "asset": "assets",
+    "visit": "visits",
+    "meeting": "meetings",
+}
+REPORT_KIND = "operation_report"  # a project's 运行报告 files: under the project, for the period's semesters
+
+
+# ---------------------------------------------------------------- what goes in
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    """One attachment to pack: where its bytes are and the entry it becomes."""
+
+    attachment_id: str
+    sheet: str
+    owner_id: str
+    original_name: str
+    kind: str
+    size: int
+    sha256: str
+    source: Path
+    entry: str
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What the export of a period would hold, for the wizard's preview (nothing is written)."""
+
+    period: Period
+    school: str
+    college: str
+    counts: dict[str, int]  # sheet key → rows
+    attachments: int
+    attachment_bytes: int
+    findings: CheckResult
+
+
+def _context(s: Session, period: Period, today: dt.date | None, personal: bool) -> Context:
+    today = today or dt.date.today()
+    return Context(s, period, today, personal, check_results(s, today))
+
+
+def _collect(c: Context, cancel: threading.Event | None = None) -> dict[str, list[tuple]]:
+    rows: dict[str, list[tuple]] = {}
+    for i, (key, build) in enumerate(BUILDERS.items()):
+        tick(noop_progress, cancel, i / len(BUILDERS), "")
+        rows[key] = list(build(c))
+        if fmt.SHEET_BY_KEY[key].columns[0].type == fmt.UUID:
+            c.ids[key].update(r[0] for r in rows[key] if r[0])
+    return rows
+
+
+def _attachments(c: Context) -> list[PackageFile]:
+    """The live attachments of the records in the package, each with a Windows-safe entry name unique
+    (ignoring case) in its record's folder."""
+    folder = attachments_dir(c.s)
+    found: list[tuple[Attachment, str, str]] = []  # attachment, sheet, owner id
+    rows = c.s.execute(
+        select(Attachment)
+        .where(Attachment.deleted_at.is_(None), Attachment.owner_type.in_([*OWNER_SHEETS, REPORT_KIND]))
+        .order_by(Attachment.owner_type, Attachment.owner_id, Attachment.created_at, Attachment.id)
+    ).scalars()
+    reports = dict(
+        c.s.execute(
+            select(OperationReport.id, OperationReport.project_id).where(
+                OperationReport.deleted_at.is_(None), OperationReport.semester.in_(c.semesters)
+            )
+        ).all()
+    )
+    for a in rows:
+        if a.owner_type == REPORT_KIND:
+            project = reports.get(a.owner_id)
+            if project in c.ids["projects"]:
+                found.append((a, "projects", project))
+        elif a.owner_id in c.ids[OWNER_SHEETS[a.owner_type]]:
+            found.append((a, OWNER_SHEETS[a.owner_type], a.owner_id))
+    out: list[PackageFile] = []
+    taken: set[str] = set()
+    for a, sheet, owner in found:
+        base = f"{fmt.ATTACHMENTS}/{sheet}/{owner}/"
+        name = safe_filename(a.original_name, max_length=fmt.MAX_PATH - len(base) - 6)
+        stem, dot, ext = name.rpartition(".")
+        stem, ext = (stem, dot + ext) if dot else (name, "")
+        entry, n = base + name, 1
+        while entry.casefold() in taken:
+            n += 1
+            entry = f"{base}{stem}({n}){ext}"
+        taken.add(entry.casefold())
+        source = stored_path(folder, a.sha256)
+        out.append(PackageFile(a.id, sheet, owner, a.original_name, a.kind, a.size, a.sha256, source, entry))
+    return out
+
+
+def preview_package(s: Session, period: Period, *, today: dt.date | None = None) -> Preview:
+    c = _context(s, period, today, personal=False)
+    rows = _collect(c)
+    files = _attachments(c)
+    counts = {key: len(v) for key, v in rows.items()}
+    counts["attachments"] = len(files)
+    profile = get_profile(s)
+    return Preview(
+        period, profile.school, profile.college, counts, len(files), sum(f.size for f in files), c.findings
+    )
+
+
+# ---------------------------------------------------------------- data.xlsx
+
+
+class _Cells:
+    """Write-only cells of a sheet by column type; dates and money carry their number format."""
+
+    def __init__(self, ws) -> None:
+        self.ws = ws
+
+    def _formatted(self, value: object, number_format: str) -> WriteOnlyCell:
+        cell = WriteOnlyCell(self.ws, value=value)
+        cell.number_format = number_format
+        return cell
+
+    def value(self, kind: str, value: object) -> object:
+        if value is None or value == "":
+            return None
+        if kind == fmt.BOOL:
+            return fmt.YES if value else fmt.NO
+        if kind == fmt.YUAN:
+            return self._formatted(int(value) / 100, YUAN_FORMAT)
+        if kind == fmt.MONTH:
+            return self._formatted(value, MONTH_FORMAT)
+        if kind == fmt.DATE:
+            if isinstance(value, dt.datetime):
+                local = value.astimezone().replace(tzinfo=None) if value.tzinfo else value
+                return self._formatted(local, DATETIME_FORMAT)
+            return self._formatted(value, DATE_FORMAT)
+        if kind in (fmt.INT, fmt.DECIMAL):
+            return value
+        return export_value(self.ws, str(value))
+
+
+def _write_sheet(
+    wb: Workbook, name: str, headers: Sequence[str], kinds: Sequence[str], rows: Iterable
+) -> None:
+    ws = wb.create_sheet(name)
+    ws.freeze_panes = "A2"
+    cells = _Cells(ws)
+    ws.append([export_value(ws, h) for h in headers])
+    for row in rows:
+        ws.append([cells.value(k, v) for k, v in zip(kinds, row, strict=True)])
+
+
+_REPORT_FORMATS = {"month": MONTH_FORMAT, "yuan": YUAN_FORMAT, "wan": "0.0000", "date": DATE_FORMAT}
+
+
+def _write_report_sheet(wb: Workbook, table) -> None:
+    ws = wb.create_sheet(table.name)
+    ws.freeze_panes = "A2"
+    ws.append([export_value(ws, h) for h in table.headers])
+    kinds = [c.kind for c in table.columns]
+    for row in table.rows:
+        out = []
+        for kind, value in zip(kinds, row, strict=True):
+            v = cell_value(kind, value)
+            if v is None:
+                out.append(None)
+            elif kind == "bool":
+                out.append(fmt.YES if v else fmt.NO)
+            elif kind in _REPORT_FORMATS:
+                cell = WriteOnlyCell(ws, value=v)
+                cell.number_format = _REPORT_FORMATS[kind]
+                out.append(cell)
+            elif isinstance(v, int | float):
+                out.append(v)
+            else:
+                out.append(export_value(ws, str(v)))
+        ws.append(out)
+
+
+def _attachment_rows(files: Sequence[PackageFile]) -> Iterator[tuple]:
+    for f in files:
+        yield (f.attachment_id, f.sheet, f.owner_id, f.original_name, f.kind, f.size, f.sha256, f.entry)
+
+
+def write_data(
+    path: Path, rows: dict[str, list[tuple]], tables, files: Sequence[PackageFile], cancel=None
+) -> None:
+    wb = Workbook(write_only=True)
+    for sheet in fmt.SHEETS:
+        tick(noop_progress, cancel, 0, "")
+        data = _attachment_rows(files) if sheet.key == "attachments" else rows[sheet.key]
+        _write_sheet(wb, sheet.name, sheet.headers, [c.type for c in sheet.columns], data)
+    for table in tables.tables:
+        _write_report_sheet(wb, table)
+    wb.save(str(path))
+
+
+# ---------------------------------------------------------------- headline figures
+
+
+def headline_figures(rows: dict[str, list[tuple]]) -> dict[str, int | float]:
+    """format.HEADLINES of the package's rows as written (money summed in 分, returned in 元)."""
+    out: dict[str, int | float] = {}
+    for h in fmt.HEADLINES:
+        sheet = fmt.SHEET_BY_KEY[h.sheet]
+        index = {c.header: i for i, c in enumerate(sheet.columns)}
+        kinds = {c.header: c.type for c in sheet.columns}
+
+        def shown(row: tuple, header: str, index=index, kinds=kinds) -> object:
+            v = row[index[header]]
+            return (fmt.YES if v else fmt.NO) if kinds[header] == fmt.BOOL else v
+
+        chosen = [r for r in rows[h.sheet] if all(shown(r, col) in values for col, values in h.where)]
+        if h.column is None:
+            out[h.label] = len(chosen)
+        else:
+            total = sum(int(r[index[h.column]] or 0) for r in chosen)
+            out[h.label] = total / 100 if kinds[h.column] == fmt.YUAN else total
+    return out
+
+
+# ---------------------------------------------------------------- the ZIP
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    size: int
+    period: Period
+    counts: dict[str, int]
+    report_rows: dict[str, int]
+    attachments: int
+    attachment_bytes: int
+    missing: tuple[str, ...]  # attachments whose stored file is gone (listed in 附件清单 without a file)
+    open_findings: dict[str, int]  # severity → open findings
+    figures: dict[str, int | float] = field(default_factory=dict)
+    personal_data: bool = False
+
+    def summary(self) -> str:
+        lines = [
+            f"已导出{self.period.label}上报材料包：{self.path}（{self.size / 1024 / 1024:.1f} MB）",
+            "记录：" + "，".join(f"{fmt.SHEET_BY_KEY[k].name} {n}" for k, n in self.counts.items() if n),
+            f"附件 {self.attachments} 个（{self.attachment_bytes / 1024 / 1024:.1f} MB）",
+            "未处理的合规问题：" + "，".join(f"{k} {v}" for k, v in self.open_findings.items()),
+            "身份证号和电话：" + ("完整（已按要求包含）" if self.personal_data else "已打码"),
+        ]
+        if self.missing:
+            lines.append(f"注意：{len(self.missing)} 个附件在附件文件夹中找不到，未能放入材料包：")
+            lines.extend(f"  {m}" for m in self.missing)
+        return "\n".join(lines)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "size": self.size,
+            "period": self.period.as_json(),
+            "tables": self.counts,
+            "report_tables": self.report_rows,
+            "attachments": self.attachments,
+            "attachment_bytes": self.attachment_bytes,
+            "missing_attachments": list(self.missing),
+            "open_findings": self.open_findings,
+            "figures": self.figures,
+            "personal_data": fmt.INCLUDED if self.personal_data else fmt.MASKED,
+        }
+
+
+def pack(
+    target: Path,
+    sources: Sequence[tuple[Path, str]],
+    manifest: Callable[[list[dict[str, object]]], dict[str, object]],
+    *,
+    now: dt.datetime,
+    report: Callable[[int], None] = lambda n: None,
+    cancel: threading.Event | None = None,
+) -> None:
+    """Write the ZIP at `target`: each (file, entry) stored a chunk at a time and hashed as it goes (the
+    manifest lists the SHA-256 and size of the bytes actually written), then manifest.json made by
+    `manifest(listed files)`. Stored, not deflated: xlsx, docx, PDF and JPEG are packed already."""
+    stamp = now.timetuple()[:6]
+    listed: list[dict[str, object]] = []
+    with zipfile.ZipFile(target, "w", allowZip64=True) as z:
+        for source, entry in sources:
+            info = zipfile.ZipInfo(entry, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED
+            info.external_attr = 0o644 << 16
+            h, size = hashlib.sha256(), 0
+            with source.open("rb") as f, z.open(info, "w", force_zip64=True) as out:
+                while chunk := f.read(CHUNK):
+                    tick(noop_progress, cancel, 0, "")
+                    out.write(chunk)
+                    h.update(chunk)
+                    size += len(chunk)
+                    report(len(chunk))
+            listed.append({"path": entry, "sha256": h.hexdigest(), "size": size})
+        text = json.dumps(manifest(listed), ensure_ascii=False, indent=2)
+        z.writestr(zipfile.ZipInfo(fmt.MANIFEST, date_time=stamp), text, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def default_package_name(college: str, period: Period) -> str:
+    return safe_filename(f"{college or '学院'}_{period.label}_上报材料包.zip")
+
+
+def export_package(
+    s: Session,
+    period: Period,
+    out: Path,
+    *,
+    include_personal_data: bool = False,
+    progress: Progress = noop_progress,
+    cancel: threading.Event | None = None,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> ExportResult:
+    """Write the package of `period` to `out` (a .zip; the suffix is added when missing)."""
+    out = Path(out)
+    if out.suffix.lower() != ".zip":
+        out = out.with_name(out.name + ".zip")
+    now = (now or dt.datetime.now()).astimezone()
+    profile = get_profile(s)
+    progress(0.0, "正在读取数据…")
+    c = _context(s, period, today, include_personal_data)
+    rows = _collect(c, cancel)
+    files = _attachments(c)
+    tick(progress, cancel, 0.15, "正在统计标准报表…")
+    tables = report_tables(s, period.school_year)
+    figures = headline_figures(rows)
+    try:
+        with _scratch(out.parent) as scratch, atomic_path(out) as tmp:
+            tick(progress, cancel, 0.2, "正在写入数据表…")
+            data = scratch / fmt.DATA
+            write_data(data, rows, tables, files, cancel)
+            tick(progress, cancel, 0.35, "正在生成报告…")
+            report = scratch / fmt.REPORT
+            _write_report(s, c, report, profile, rows, figures)
+            missing = tuple(f.entry for f in files if not f.source.is_file())
+            present = [f for f in files if f.source.is_file()]
+            total = data.stat().st_size + report.stat().st_size + sum(f.size for f in present) or 1
+            done = 0
+
+            def report_bytes(n: int) -> None:
+                nonlocal done
+                done += n
+                tick(progress, cancel, 0.45 + 0.53 * done / total, "正在打包附件…")
+
+            sources = [(data, fmt.DATA), (report, fmt.REPORT), *((f.source, f.entry) for f in present)]
+            expected = {f.entry: (f.sha256, f.original_name) for f in present}
+
+            def manifest(listed: list[dict[str, object]]) -> dict[str, object]:
+                for item in listed:
+                    sha, name = expected.get(str(item["path"]), (item["sha256"], ""))
+                    if sha != item["sha256"]:
+                        raise AppError(
+                            f"附件“{name}”的文件已损坏（内容与登记时不同），请从备份恢复附件文件夹后再导出。"
+                        )
+                return _manifest(profile, period, now, include_personal_data, listed, rows, tables, c)
+
+            pack(tmp, sources, manifest, now=now, report=report_bytes, cancel=cancel)
+            progress(0.99, "正在完成…")
+            size = tmp.stat().st_size
+    except OSError as e:
+        raise _write_error(out, e) from e
+    counts = {key: len(v) for key, v in rows.items()}
+    counts["attachments"] = len(files)
+    log.info("package %s exported: %d bytes, %d attachments", period.code, size, len(present))
+    return ExportResult(
+        out,
+        size,
+        period,
+        counts,
+        {t.name: len(t.rows) for t in tables.tables},
+        len(present),
+        sum(f.size for f in present),
+        missing,
+        _open_counts(c.findings),
+        figures,
+        include_personal_data,
+    )
+
+
+def _open_counts(findings: CheckResult) -> dict[str, int]:
+    return {sev: sum(f.severity == sev for f in findings.open) for sev in SEVERITIES}
+
+
+def _write_report(s: Session, c: Context, out: Path, profile, rows, figures) -> None:
+    if c.period.kind == fmt.YEAR:
+        from app.docs.self_evaluation import write_self_evaluation
+
+        write_self_evaluation(s, c.period.code, out, today=c.today)
+        return
+    from app.docs.semester_summary import write_semester_summary
+
+    counts = {fmt.SHEET_BY_KEY[k].name: len(v) for k, v in rows.items()}
+    write_semester_summary(
+        out,
+        school=profile.school,
+        college=profile.college,
+        period_label=c.period.label,
+        first=c.period.first,
+        last=c.period.last,
+        counts=counts,
+        figures=figures,
+        findings=c.findings,
+        today=c.today,
+    )
+
+
+def _manifest(profile, period, now, personal, listed, rows, tables, c: Context) -> dict[str, object]:
+    by_rule: dict[str, int] = {}
+    for f in c.findings.open:
+        by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
+    counts = {key: len(v) for key, v in rows.items()}
+    counts["attachments"] = sum(1 for x in listed if str(x["path"]).startswith(fmt.ATTACHMENTS + "/"))
+    return {
+        "format": fmt.FORMAT,
+        "version": fmt.VERSION,
+        "school": profile.school,
+        "college": profile.college,
+        "period": period.as_json(),
+        "created": now.isoformat(timespec="seconds"),
+        "app_version": __version__,
+        "personal_data": fmt.INCLUDED if personal else fmt.MASKED,
+        "files": listed,
+        "tables": {x.key: {"sheet": x.name, "rows": counts[x.key]} for x in fmt.SHEETS},
+        "report_tables": {
+            "school_year": tables.school_year,
+            "rows": {t.name: len(t.rows) for t in tables.tables},
+        },
+        "compliance": {
+            "checked_on": c.today.isoformat(),
+            "open": _open_counts(c.findings),
+            "acknowledged": len(c.findings.acknowledged),
+            "open_by_rule": by_rule,
+        },
+    }
+
+
+def _write_error(out: Path, e: OSError) -> AppError:
+    if e.errno == errno.ENOSPC:
+        return AppError(f"磁盘空间不足，无法写入“{out.name}”。请清理磁盘或另选位置（如U盘）后重试。", repr(e))
+    if isinstance(e, PermissionError):
+        return AppError(f"没有权限在文件夹“{out.parent}”中保存“{out.name}”，请换一个位置。", repr(e))
+    return AppError(f"无法写入“{out.name}”：{e.strerror or e}", repr(e))
+
+
+@contextlib.contextmanager
+def _scratch(near: Path) -> Iterator[Path]:
+    """A temporary folder for data.xlsx and report.docx; beside the target when possible, else the system's."""
+    try:
+        near.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=".chanjiao-", dir=near))
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="chanjiao-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+assert tuple(TABLE_NAMES) == tuple(n for n, _ in fmt.REPORT_SHEETS)
