@@ -24,6 +24,12 @@ _RESERVED = {
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
 
 
+def is_reserved_name(name: str) -> bool:
+    """Whether Windows takes `name` (one path segment) for a device: CON, nul.txt, Com1.tar.gz, "AUX .txt" —
+    in any case, with or without an extension, spaces before the extension ignored as Windows ignores them."""
+    return name.split(".")[0].rstrip(" ").upper() in _RESERVED
+
+
 def safe_filename(name: str, *, max_length: int = 120, default: str = "未命名") -> str:
     """A file name valid on Windows (and elsewhere): no reserved names (CON, NUL, COM1…), no <>:"/\\|?*,
     no trailing dots or spaces, limited length with the extension kept."""
@@ -33,7 +39,7 @@ def safe_filename(name: str, *, max_length: int = 120, default: str = "未命名
     stem, dot, ext = name.rpartition(".")
     if not dot:
         stem, ext = name, ""
-    if stem.split(".")[0].upper() in _RESERVED or name.split(".")[0].upper() in _RESERVED:
+    if is_reserved_name(name):
         stem = f"_{stem}"
     ext = ext[:16]
     room = max_length - (len(ext) + 1 if ext else 0)

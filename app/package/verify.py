@@ -1,0 +1,612 @@
+"""Verifying a submission package (上报材料包) before the school uses it: the ZIP itself, the names of its
+entries, zip-bomb limits, the manifest, the SHA-256 and size of every file, the sheets and headers of
+data.xlsx and a readable report.docx.
+
+The file is hostile until verified: every defect becomes a Problem with Chinese text (never an exception),
+the limits are decided from the central directory before anything is inflated, and nothing is extracted
+except data.xlsx and report.docx, into a TemporaryDirectory removed at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import struct
+import tempfile
+import threading
+import warnings
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from app.errors import AppError, Cancelled
+from app.fsutil import is_reserved_name, path_chars
+from app.package import format as fmt
+
+# Limits, decided from the central directory before anything is inflated. A college's package is mostly its
+# attachments (PDFs, scans, Office files): tens to hundreds of MB; these leave ample room.
+MAX_ENTRIES = 50_000
+MAX_TOTAL_BYTES = 4 * 2**30  # declared uncompressed size of all entries together
+# The package's big entries are already compressed (xlsx, docx, pdf, jpg: ratio ≈ 1) and even plain text
+# rarely passes 100:1, while deflated zeros reach 1030:1; an entry over 1 MiB above 200:1 is a bomb.
+MAX_RATIO = 200
+RATIO_MIN_BYTES = 2**20
+MAX_MANIFEST_BYTES = 10 * 1000 * 1000
+MAX_NAME_PROBLEMS = 50  # name problems listed one by one; the rest are counted
+
+# data.xlsx is opened with openpyxl read-only after our own container check. app.io.xlsx.open_workbook's
+# limits (100 MB file, 200 MB of XML) suit a user's import file but not a large college's data.xlsx
+# (measured: 20,000 internship rows are 47 MB of sheet XML, 16:1 in a 3 MB file; 100,000 pass 200 MB),
+# and it reads the whole file into memory.
+XLSX_MAX_ENTRIES = 10_000
+XLSX_MAX_TOTAL_BYTES = 2 * 2**30
+XLSX_MAX_RATIO = 500  # as app.io.xlsx: sheet XML compresses 5–100:1, zeros 1030:1
+
+CHUNK = 2**20
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_WINDOWS_BAD = re.compile(r'[<>:"|?*]')
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_REDO = "请让学院重新导出材料包后再报送。"
+
+
+@dataclass(frozen=True)
+class Problem:
+    entry: str | None  # the ZIP entry concerned, None for the package as a whole
+    message: str
+
+
+@dataclass(frozen=True)
+class Verification:
+    path: Path
+    problems: tuple[Problem, ...]
+    manifest: dict | None  # the parsed manifest when it could be read (even if other problems exist)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_json(self) -> dict:
+        out: dict[str, Any] = {
+            "file": str(self.path),
+            "ok": self.ok,
+            "problems": [{"entry": p.entry, "message": p.message} for p in self.problems],
+        }
+        m = self.manifest or {}
+        if isinstance(m.get("college"), str):
+            out["college"] = m["college"]
+        period = m.get("period")
+        if isinstance(period, dict) and isinstance(period.get("code"), str):
+            out["period"] = period.get("label") if isinstance(period.get("label"), str) else period["code"]
+        return out
+
+
+def verify_package(path: Path, *, cancel: threading.Event | None = None) -> Verification:
+    """Every problem of the package at `path` (none: it can be used). Raises Cancelled, and AppError when the
+    disk fails us (the package's drive removed while reading it, the temporary folder's disk full)."""
+    path = Path(path)
+    check = _Check(cancel)
+    try:
+        with tempfile.TemporaryDirectory(prefix="chanjiao-verify-") as tmp:
+            check.run(path, Path(tmp))
+    except OSError as e:
+        raise AppError(
+            f"校验“{path.name}”时读写文件失败：{e.strerror or e}。请确认材料包所在的磁盘或 U 盘仍已连接、"
+            "系统盘有足够空间后重试。",
+            repr(e),
+        ) from e
+    return Verification(path, tuple(check.problems), check.manifest)
+
+
+@contextlib.contextmanager
+def package_data(path: Path) -> Iterator[Path]:
+    """data.xlsx of a package (the caller verified it) extracted into a TemporaryDirectory; removed on exit."""
+    with tempfile.TemporaryDirectory(prefix="chanjiao-package-") as tmp:
+        target = Path(tmp) / fmt.DATA
+        try:
+            with zipfile.ZipFile(path) as zf:
+                info = zf.getinfo(fmt.DATA)
+                if info.file_size > MAX_TOTAL_BYTES:
+                    raise AppError(f"“{Path(path).name}”中的 {fmt.DATA} 过大，请先校验材料包。")
+                with zf.open(info) as src, open(target, "wb") as dst:
+                    shutil.copyfileobj(src, dst, CHUNK)
+        except KeyError as e:
+            raise AppError(f"“{Path(path).name}”中没有 {fmt.DATA}，请先校验材料包。", repr(e)) from e
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+            raise AppError(f"无法读取“{Path(path).name}”中的 {fmt.DATA}，请先校验材料包。", repr(e)) from e
+        yield target
+
+
+class _Check:
+    def __init__(self, cancel: threading.Event | None) -> None:
+        self.cancel = cancel
+        self.problems: list[Problem] = []
+        self.manifest: dict | None = None
+
+    def add(self, entry: str | None, message: str) -> None:
+        self.problems.append(Problem(entry, message))
+
+    def run(self, path: Path, tmp: Path) -> None:
+        zf = self.open(path)
+        if zf is None:
+            return
+        with zf:
+            infos = zf.infolist()
+            self.check_names(infos)
+            if not self.check_sizes(infos):
+                return  # a bomb: inflate nothing
+            names = {i.orig_filename: i for i in infos}
+            self.manifest = self.read_manifest(zf, names.get(fmt.MANIFEST))
+            if self.manifest is not None and not self.check_manifest(self.manifest):
+                return  # another format or version: its files and sheets are not ours to judge
+            extracted = self.check_files(zf, names, tmp)
+            for name in (fmt.DATA, fmt.REPORT):
+                if name in names and name not in extracted:  # not listed: still look inside
+                    target = tmp / name
+                    extracted[name] = target if self.copy(zf, names[name], target) is not None else None
+        for name, what, check in (
+            (fmt.DATA, "数据表", self.check_workbook),
+            (fmt.REPORT, "报告", self.check_report),
+        ):
+            if extracted.get(name) is not None:
+                check(extracted[name])
+            elif name not in names and not any(p.entry == name for p in self.problems):
+                self.add(name, f"材料包中没有 {name}（{what}）。{_REDO}")
+
+    # ------------------------------------------------------------ the ZIP
+
+    def open(self, path: Path) -> zipfile.ZipFile | None:
+        try:
+            if path.is_dir():
+                self.add(None, f"“{path.name}”是一个文件夹，不是材料包（.zip 文件）。")
+                return None
+            with open(path, "rb") as f:
+                head = f.read(4)
+                declared = _declared_entries(f)
+        except FileNotFoundError:
+            self.add(None, f"找不到文件“{path}”。")
+            return None
+        except OSError as e:
+            self.add(None, f"无法读取“{path.name}”：{e.strerror or e}")
+            return None
+        if not head:
+            self.add(None, f"“{path.name}”是空文件，不是材料包。")
+            return None
+        if not head.startswith(b"PK"):
+            self.add(None, f"“{path.name}”不是 ZIP 文件，不是上报材料包。请选择学院导出的 .zip 材料包。")
+            return None
+        if declared is not None and declared > MAX_ENTRIES:
+            self.add(None, _too_many(declared))
+            return None
+        try:
+            return zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error):
+            self.add(None, f"“{path.name}”已损坏或不完整（可能下载或拷贝未完成），无法作为 ZIP 打开。{_REDO}")
+        except OSError as e:
+            self.add(None, f"无法读取“{path.name}”：{e.strerror or e}")
+        return None
+
+    def check_names(self, infos: list[zipfile.ZipInfo]) -> None:
+        seen: set[str] = set()
+        folded: dict[str, str] = {}
+        bad = 0
+        for info in infos:
+            name = info.orig_filename  # as stored: zipfile turns \ into / on Windows
+            reasons = _name_problems(name)
+            if name in seen:
+                reasons.append("文件名重复，解压时后一个会覆盖前一个")
+            elif name.casefold() in folded:
+                reasons.append(f"与“{folded[name.casefold()]}”仅大小写不同，在 Windows 上解压会互相覆盖")
+            seen.add(name)
+            folded.setdefault(name.casefold(), name)
+            if reasons:
+                bad += 1
+                if bad <= MAX_NAME_PROBLEMS:
+                    self.add(name, f"文件名不安全：{'；'.join(reasons)}。{_REDO}")
+        if bad > MAX_NAME_PROBLEMS:
+            self.add(None, f"另有 {bad - MAX_NAME_PROBLEMS} 个文件名不安全（未逐一列出）。")
+
+    def check_sizes(self, infos: list[zipfile.ZipInfo]) -> bool:
+        """The zip-bomb limits from the central directory; False when the package must not be inflated."""
+        before = len(self.problems)
+        if len(infos) > MAX_ENTRIES:
+            self.add(None, _too_many(len(infos)))
+        total = sum(i.file_size for i in infos)
+        if total > MAX_TOTAL_BYTES:
+            self.add(
+                None,
+                f"材料包解压后共 {_size(total)}，超过上限 {_size(MAX_TOTAL_BYTES)}，"
+                "可能是恶意构造的压缩包（“zip 炸弹”），不予解压。",
+            )
+        for i in infos:
+            if i.file_size > RATIO_MIN_BYTES and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+                ratio = i.file_size // max(i.compress_size, 1)
+                self.add(
+                    i.orig_filename,
+                    f"压缩比异常（{ratio}:1，解压后 {_size(i.file_size)}），可能是恶意构造的压缩包"
+                    "（“zip 炸弹”），不予解压。",
+                )
+            elif i.filename == fmt.MANIFEST and i.file_size > MAX_MANIFEST_BYTES:
+                self.add(
+                    i.orig_filename,
+                    f"manifest.json 过大（{_size(i.file_size)}，上限 {_size(MAX_MANIFEST_BYTES)}），不是正常的清单文件。",
+                )
+        return len(self.problems) == before
+
+    # ------------------------------------------------------------ the manifest
+
+    def read_manifest(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> dict | None:
+        m = fmt.MANIFEST
+        if info is None:
+            self.add(m, f"缺少 {m}（材料包清单）：这不是本软件导出的上报材料包，或材料包不完整。{_REDO}")
+            return None
+        data = self.read_entry(zf, info)
+        if data is None:
+            return None
+        try:
+            value = json.loads(data.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            self.add(m, f"{m} 不是 UTF-8 编码的文本，无法读取。{_REDO}")
+            return None
+        except (ValueError, RecursionError):
+            self.add(m, f"{m} 不是有效的 JSON，可能已被修改或损坏。{_REDO}")
+            return None
+        if not isinstance(value, dict):
+            self.add(m, f"{m} 的内容应是一个 JSON 对象（{{…}}）。{_REDO}")
+            return None
+        return value
+
+    def check_manifest(self, man: dict) -> bool:
+        """The manifest's fields; False when it is another format or version (nothing more is checked)."""
+        m = fmt.MANIFEST
+        if man.get("format") != fmt.FORMAT:
+            self.add(
+                m, f"{m} 中的格式标识为“{_show(man.get('format'))}”，不是上报材料包（应为“{fmt.FORMAT}”）。"
+            )
+            return False
+        version = man.get("version")
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            self.add(m, f"{m} 中的格式版本“{_show(version)}”无效（应为整数 {fmt.VERSION}）。{_REDO}")
+            return False
+        if version != fmt.VERSION:
+            self.add(
+                m,
+                f"材料包格式版本为 {version}，本软件只支持版本 {fmt.VERSION}。"
+                + ("请升级产教融合工作台后再校验。" if version > fmt.VERSION else _REDO),
+            )
+            return False
+        # Present and text; whether an empty school or college name will do is the merge's to judge.
+        for key in ("school", "college", "created"):
+            if not isinstance(man.get(key), str):
+                self.add(m, f"{m} 缺少“{key}”或它不是文本。{_REDO}")
+        if isinstance(man.get("created"), str) and not _is_datetime(man["created"]):
+            self.add(m, f"{m} 中的导出时间“{_show(man['created'])}”不是有效的日期时间。{_REDO}")
+        self.check_period(man.get("period"))
+        if man.get("personal_data", fmt.MASKED) not in (fmt.MASKED, fmt.INCLUDED):
+            self.add(m, f"{m} 中的“personal_data”应为“{fmt.MASKED}”或“{fmt.INCLUDED}”。{_REDO}")
+        if "tables" in man and not isinstance(man["tables"], dict):
+            self.add(m, f"{m} 中的“tables”应是一个 JSON 对象。{_REDO}")
+        if not isinstance(man.get("files"), list):
+            self.add(m, f"{m} 缺少文件清单“files”或它不是列表。{_REDO}")
+        return True
+
+    def check_period(self, period: Any) -> None:
+        m = fmt.MANIFEST
+        if not isinstance(period, dict):
+            self.add(m, f"{m} 缺少期间“period”或它不是 JSON 对象。{_REDO}")
+            return
+        kind, code = period.get("kind"), period.get("code")
+        if kind not in (fmt.YEAR, fmt.SEMESTER):
+            self.add(m, f"{m} 中的期间类型“{_show(kind)}”无效（应为“{fmt.YEAR}”或“{fmt.SEMESTER}”）。{_REDO}")
+        elif not isinstance(code, str) or not _is_period_code(kind, code):
+            self.add(m, f"{m} 中的{kind}“{_show(code)}”格式不对（如 {_EXAMPLES[kind]}）。{_REDO}")
+        days = [_date(period.get(k)) for k in ("first_day", "last_day")]
+        if None in days:
+            self.add(m, f"{m} 中期间的“first_day”和“last_day”应是 YYYY-MM-DD 格式的日期。{_REDO}")
+        elif days[0] > days[1]:
+            self.add(m, f"{m} 中期间的第一天晚于最后一天。{_REDO}")
+
+    # ------------------------------------------------------------ the files and their hashes
+
+    def check_files(
+        self, zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo], tmp: Path
+    ) -> dict[str, Path | None]:
+        """Size and SHA-256 of every listed file; every entry listed. Returns data.xlsx and report.docx as
+        extracted while hashing when listed (None: it failed its check, nothing more is read of it)."""
+        extracted: dict[str, Path | None] = {}
+        files = (self.manifest or {}).get("files")
+        if not isinstance(files, list):
+            return extracted
+        listed: set[str] = set()
+        for item in files:
+            spec = self.file_spec(item)
+            if spec is None:
+                continue
+            name, size, sha = spec
+            if name in listed:
+                self.add(name, f"{fmt.MANIFEST} 的文件清单中重复列出了此文件。{_REDO}")
+                continue
+            listed.add(name)
+            if name == fmt.MANIFEST:
+                self.add(name, f"{fmt.MANIFEST} 的文件清单不应列出它自己。{_REDO}")
+            elif name not in names:
+                self.add(name, f"清单中列出的文件在材料包中不存在（可能被删除或材料包不完整）。{_REDO}")
+            else:
+                target = tmp / name if name in (fmt.DATA, fmt.REPORT) else None
+                ok = self.check_file(zf, names[name], size, sha, target)
+                if target is not None:
+                    extracted[name] = target if ok else None
+        for name in (fmt.DATA, fmt.REPORT):
+            if name not in listed:
+                self.add(name, f"{fmt.MANIFEST} 的文件清单中没有 {name}。{_REDO}")
+        for name, info in names.items():
+            if name != fmt.MANIFEST and name not in listed and not info.is_dir():
+                self.add(name, f"此文件不在 {fmt.MANIFEST} 的清单中：材料包导出后被加入了文件。{_REDO}")
+        return extracted
+
+    def file_spec(self, item: Any) -> tuple[str, int, str] | None:
+        ok = isinstance(item, dict) and isinstance(item.get("path"), str)
+        size, sha = (item.get("size"), item.get("sha256")) if ok else (None, None)
+        ok = ok and isinstance(size, int) and not isinstance(size, bool) and size >= 0
+        if ok and isinstance(sha, str) and _SHA256.fullmatch(sha.lower()):
+            return item["path"], size, sha.lower()
+        entry = item.get("path") if isinstance(item, dict) and isinstance(item.get("path"), str) else None
+        self.add(
+            entry, f"{fmt.MANIFEST} 的文件清单中有一项不完整（应有 path、size 和 64 位的 sha256）。{_REDO}"
+        )
+        return None
+
+    def check_file(
+        self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, size: int, sha: str, target: Path | None
+    ) -> bool:
+        name = info.orig_filename
+        if info.file_size != size:
+            self.add(
+                name,
+                f"大小与清单不符（清单 {size} 字节，实际 {info.file_size} 字节）：文件在导出后被修改或已损坏。{_REDO}",
+            )
+            return False
+        digest = self.copy(zf, info, target)
+        if digest is None:
+            return False
+        if digest != sha:
+            self.add(name, f"内容与清单中的 SHA-256 不符：文件在导出后被修改或已损坏。{_REDO}")
+            return False
+        return True
+
+    def copy(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path | None) -> str | None:
+        """Stream an entry (into `target` when given); its SHA-256, or None after adding the problem."""
+        h = hashlib.sha256()
+        try:
+            with zf.open(info) as src, open(target, "wb") if target else contextlib.nullcontext() as dst:
+                while chunk := src.read(CHUNK):
+                    if self.cancel is not None and self.cancel.is_set():
+                        raise Cancelled()
+                    h.update(chunk)
+                    if dst is not None:
+                        dst.write(chunk)
+        except _READ_ERRORS as e:
+            self.add(info.orig_filename, _read_failure(e))
+            return None
+        return h.hexdigest()
+
+    def read_entry(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+        """A small entry's bytes (its size checked from the central directory), or None after the problem."""
+        try:
+            return zf.read(info)
+        except _READ_ERRORS as e:
+            self.add(info.orig_filename, _read_failure(e))
+            return None
+
+    # ------------------------------------------------------------ data.xlsx and report.docx
+
+    def check_workbook(self, path: Path) -> None:
+        d = fmt.DATA
+        problem = _container_problem(path)
+        if problem:
+            self.add(d, f"{d} {problem}{_REDO}")
+            return
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        except Exception:  # openpyxl raises all sorts of things on a broken file
+            self.add(d, f"{d} 已损坏或不是有效的 Excel 工作簿，无法打开。{_REDO}")
+            return
+        try:
+            self.check_sheets(wb)
+        finally:
+            wb.close()
+
+    def check_sheets(self, wb: Any) -> None:
+        # A sheet the format does not know is not a problem: a later minor addition (a new table at the end)
+        # must not make this version refuse the package; its headers are checked by the version that knows it.
+        present = set(wb.sheetnames)
+        expected = [(s.name, s.headers) for s in fmt.SHEETS] + [(n, h) for n, h in fmt.REPORT_SHEETS]
+        for name, headers in expected:
+            if self.cancel is not None and self.cancel.is_set():
+                raise Cancelled()
+            if name not in present:
+                self.add(fmt.DATA, f"{fmt.DATA} 缺少工作表“{name}”。{_REDO}")
+                continue
+            message = _header_problem(wb[name], headers)
+            if message:
+                self.add(fmt.DATA, f"{fmt.DATA} 的工作表“{name}”{message}{_REDO}")
+
+    def check_report(self, path: Path) -> None:
+        r = fmt.REPORT
+        try:
+            with zipfile.ZipFile(path) as z:
+                ok = "word/document.xml" in z.namelist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error):
+            ok = False
+        if not ok:
+            self.add(r, f"{r} 不是有效的 Word 文档（.docx），无法打开。{_REDO}")
+
+
+# ---------------------------------------------------------------- helpers
+
+
+# What zipfile raises on a damaged entry (BadZipFile for a bad CRC-32 or a local header that differs from the
+# central directory; EOFError or zlib.error for truncated or garbled data), an encrypted one (RuntimeError)
+# or a compression method it cannot read (NotImplementedError). OSError (the disk) is not the package's fault.
+_READ_ERRORS = (
+    zipfile.BadZipFile,
+    EOFError,
+    ValueError,
+    struct.error,
+    zlib.error,
+    RuntimeError,
+    NotImplementedError,
+)
+
+
+def _read_failure(e: Exception) -> str:
+    if isinstance(e, RuntimeError):  # "File … is encrypted, password required for extraction"
+        return f"文件已加密，无法读取。上报材料包中的文件不应加密。{_REDO}"
+    if isinstance(e, NotImplementedError):
+        return f"文件的压缩方式不受支持，无法读取。{_REDO}"
+    return f"文件已损坏（校验和错误或数据不完整），无法读取。{_REDO}"
+
+
+def _declared_entries(f: IO[bytes]) -> int | None:
+    """The entry count the end-of-central-directory record declares, read before zipfile parses (and holds in
+    memory) the whole central directory; None when it cannot be found (zipfile then says what is wrong)."""
+    f.seek(0, 2)
+    size = f.tell()
+    tail_len = min(size, 22 + 0xFFFF)
+    f.seek(size - tail_len)
+    tail = f.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    count = struct.unpack("<H", tail[at + 10 : at + 12])[0]
+    if count != 0xFFFF or at < 20 or tail[at - 20 : at - 16] != b"PK\x06\x07":
+        return count
+    (offset,) = struct.unpack("<Q", tail[at - 12 : at - 4])  # the zip64 end record
+    if offset + 56 > size:
+        return None
+    f.seek(offset)
+    record = f.read(56)
+    if record[:4] != b"PK\x06\x06":
+        return None
+    return struct.unpack("<Q", record[32:40])[0]
+
+
+def _too_many(count: int) -> str:
+    return (
+        f"材料包中有 {count} 个文件，超过上限 {MAX_ENTRIES}，可能是恶意构造的压缩包（“zip 炸弹”），不予解压。"
+    )
+
+
+def _name_problems(name: str) -> list[str]:
+    reasons = []
+    if _CONTROL.search(name):
+        reasons.append("含控制字符")
+    if name.startswith(("/", "\\")):
+        reasons.append("是绝对路径")
+    if "\\" in name:
+        reasons.append("含反斜杠“\\”")
+    if _DRIVE.match(name):
+        reasons.append("含盘符")
+    elif _WINDOWS_BAD.search(name):
+        reasons.append('含 Windows 不允许的字符（<>:"|?*）')
+    segments = name.rstrip("/").split("/")
+    if any(s == ".." for s in re.split(r"[/\\]", name)):
+        reasons.append("含“..”（指向材料包以外）")
+    elif any(s in ("", ".") for s in segments) and not name.startswith("/"):
+        reasons.append("含空的或“.”的路径段")
+    if any(is_reserved_name(s) for s in re.split(r"[/\\]", name)):
+        reasons.append("含 Windows 保留名（CON、PRN、AUX、NUL、COM1–9、LPT1–9）")
+    if any(s.endswith((" ", ".")) and s not in (".", "..") for s in segments):
+        reasons.append("有以空格或“.”结尾的部分（Windows 会去掉）")
+    if path_chars(name) > fmt.MAX_PATH:  # counted as Windows counts (UTF-16 units)
+        reasons.append(f"路径过长（{path_chars(name)} 个字符，最多 {fmt.MAX_PATH} 个）")
+    return reasons
+
+
+def _container_problem(path: Path) -> str | None:
+    """The zip-bomb limits of data.xlsx itself (a ZIP inside the ZIP), before openpyxl inflates any of it."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error):
+        return "已损坏或不是有效的 Excel 工作簿，无法打开。"
+    total = sum(i.file_size for i in infos)
+    ratio = any(
+        i.file_size > RATIO_MIN_BYTES and i.file_size > XLSX_MAX_RATIO * max(i.compress_size, 1)
+        for i in infos
+    )
+    if len(infos) > XLSX_MAX_ENTRIES or total > XLSX_MAX_TOTAL_BYTES or ratio:
+        return f"解压后异常巨大（超过 {_size(XLSX_MAX_TOTAL_BYTES)} 或压缩比异常），不是正常的 Excel 工作簿。"
+    return None
+
+
+def _header_problem(ws: Any, headers: tuple[str, ...]) -> str | None:
+    if not hasattr(ws, "iter_rows"):
+        return "不是普通工作表（可能是图表页），读不到表头。"
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # read row 1 as it is, not as far as a (possibly wrong) <dimension> says
+    row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    found = [("" if v is None else str(v)) for v in row]
+    while found and found[-1] == "":
+        found.pop()
+    for col in range(max(len(found), len(headers))):
+        want = headers[col] if col < len(headers) else None
+        got = found[col] if col < len(found) else None
+        if want != got:
+            where = f"第 {col + 1} 列（{get_column_letter(col + 1)} 列）"
+            if want is None:
+                return f"第 1 行的表头多出了{where}“{got}”，应只有 {len(headers)} 列。"
+            if not got:
+                return f"第 1 行的表头在{where}应为“{want}”，实际为空。"
+            return f"第 1 行的表头在{where}应为“{want}”，实际为“{got}”。"
+    return None
+
+
+_EXAMPLES = {fmt.YEAR: "2025-2026", fmt.SEMESTER: "2025-2026-1"}
+
+
+def _is_period_code(kind: str, code: str) -> bool:
+    m = re.fullmatch(r"(\d{4})-(\d{4})" + ("" if kind == fmt.YEAR else r"-[12]"), code)
+    return bool(m) and int(m.group(2)) == int(m.group(1)) + 1
+
+
+def _date(value: Any) -> dt.date | None:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _is_datetime(value: str) -> bool:
+    try:
+        dt.datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _show(value: Any, limit: int = 40) -> str:
+    text = "（无）" if value is None else str(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _size(n: int) -> str:
+    if n >= 2**30:
+        return f"{n / 2**30:.1f} GB"
+    if n >= 2**20:
+        return f"{n / 2**20:.1f} MB"
+    return f"{n} 字节"
