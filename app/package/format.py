@@ -43,7 +43,7 @@ TYPE_LABELS = {
     TEXT: "文本",
     UUID: "记录ID（UUID 文本）",
     IDS: "记录ID列表（以 ; 分隔）",
-    DATE: "日期",
+    DATE: "日期（yyyy-mm-dd；“忽略时间”列为日期时间 yyyy-mm-dd hh:mm）",
     MONTH: "月份（该月1日的日期，显示为 yyyy-mm）",
     INT: "整数",
     YUAN: "金额（元，两位小数）",

@@ -1,0 +1,320 @@
+"""上报材料包 export (app/package/export.py): what a 学年 and a 学期 package hold, read back from the real ZIP and
+workbook; personal data; attachments with hostile names; cancel and a full disk leave no file; the format
+document matches the format."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import hashlib
+import io
+import json
+import shutil
+import threading
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from docx import Document
+from sqlalchemy import func, select
+
+from app.db.engine import Database, open_database
+from app.db.models import Attachment, Enterprise, Internship, LedgerEntry, Student, Visit
+from app.demo import fill_demo
+from app.errors import AppError, Cancelled, ValidationError
+from app.package import export as export_module
+from app.package import format as fmt
+from app.package.export import default_package_name, export_package, preview_package
+from app.package.period import period_of
+from app.services.attachments import add_attachment
+from tests.cli_run import run_cli
+
+TODAY = dt.date(2026, 11, 1)
+NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small demo, built once; each test works on its own copy."""
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    database = open_database(path)
+    with database.session() as s:
+        fill_demo(s, size="small", seed=1, today=TODAY)
+    database.close()
+    return path
+
+
+@pytest.fixture
+def demo(demo_file: Path, tmp_path: Path) -> Database:
+    path = tmp_path / "college" / "demo.db"
+    path.parent.mkdir()
+    shutil.copyfile(demo_file, path)
+    database = open_database(path)
+    yield database
+    database.close()
+
+
+def export(database: Database, out: Path, *, semester: str | None = None, **kw) -> export_module.ExportResult:
+    with database.reader() as s:
+        period = period_of(s, year=None if semester else "2025-2026", semester=semester)
+        return export_package(s, period, out, today=TODAY, now=NOW, **kw)
+
+
+def workbook(package: Path) -> openpyxl.Workbook:
+    with zipfile.ZipFile(package) as z:
+        return openpyxl.load_workbook(io.BytesIO(z.read(fmt.DATA)))
+
+
+def sheet_rows(wb, key: str) -> list[dict[str, object]]:
+    ws = wb[fmt.SHEET_BY_KEY[key].name]
+    rows = list(ws.iter_rows(values_only=True))
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_year_package_holds_every_sheet_with_documented_headers_and_hashes(
+    demo: Database, tmp_path: Path
+) -> None:
+    out = tmp_path / "out" / "包.zip"
+    result = export(demo, out)
+    assert result.path == out and out.is_file() and result.size == out.stat().st_size
+    with zipfile.ZipFile(out) as z:
+        manifest = json.loads(z.read(fmt.MANIFEST).decode("utf-8"))
+        assert manifest["format"] == fmt.FORMAT and manifest["version"] == fmt.VERSION
+        assert manifest["college"] == "机电工程学院" and manifest["school"]
+        assert manifest["period"] == {
+            "kind": "学年",
+            "code": "2025-2026",
+            "label": "2025-2026学年",
+            "first_day": "2025-09-01",
+            "last_day": "2026-08-31",
+        }
+        assert dt.datetime.fromisoformat(manifest["created"]) == NOW
+        assert manifest["personal_data"] == fmt.MASKED
+        listed = {f["path"]: f for f in manifest["files"]}
+        assert set(listed) == set(z.namelist()) - {fmt.MANIFEST} == {fmt.DATA, fmt.REPORT}
+        for name, f in listed.items():
+            data = z.read(name)
+            assert f["size"] == len(data) and f["sha256"] == hashlib.sha256(data).hexdigest()
+        assert manifest["compliance"]["open"] == result.open_findings
+        assert sum(result.open_findings.values()) > 0
+    wb = workbook(out)
+    assert tuple(wb.sheetnames) == fmt.ALL_SHEET_NAMES
+    for sheet in fmt.SHEETS:
+        header = next(wb[sheet.name].iter_rows(max_row=1, values_only=True))
+        assert header == sheet.headers
+        assert manifest["tables"][sheet.key] == {"sheet": sheet.name, "rows": wb[sheet.name].max_row - 1}
+    for name, headers in fmt.REPORT_SHEETS:
+        assert next(wb[name].iter_rows(max_row=1, values_only=True)) == headers
+        assert manifest["report_tables"]["rows"][name] == wb[name].max_row - 1
+    doc = Document(io.BytesIO(zipfile.ZipFile(out).read(fmt.REPORT)))
+    assert any("自评报告" in p.text for p in doc.paragraphs)
+
+
+def test_rows_are_the_period_records_with_their_uuids(demo: Database, tmp_path: Path) -> None:
+    out = tmp_path / "p.zip"
+    export(demo, out)
+    wb = workbook(out)
+    first, last = dt.date(2025, 9, 1), dt.date(2026, 8, 31)
+    with demo.reader() as s:
+        visits = set(
+            s.scalars(
+                select(Visit.id).where(Visit.deleted_at.is_(None), Visit.visited_on.between(first, last))
+            )
+        )
+        entries = {
+            i: fen
+            for i, fen in s.execute(
+                select(LedgerEntry.id, LedgerEntry.amount_fen).where(
+                    LedgerEntry.deleted_at.is_(None), LedgerEntry.entry_date.between(first, last)
+                )
+            )
+        }
+        placements = set(
+            s.scalars(
+                select(Internship.id).where(
+                    Internship.deleted_at.is_(None), Internship.starts_on <= last, Internship.ends_on >= first
+                )
+            )
+        )
+        enterprises = s.scalar(
+            select(func.count()).select_from(Enterprise).where(Enterprise.deleted_at.is_(None))
+        )
+    assert visits and entries and placements
+    assert {r["记录ID"] for r in sheet_rows(wb, "visits")} == visits
+    ledger = sheet_rows(wb, "ledger")
+    assert {r["记录ID"]: round(r["金额（元）"] * 100) for r in ledger} == entries
+    assert {r["记录ID"] for r in sheet_rows(wb, "internships")} == placements
+    assert len(sheet_rows(wb, "enterprises")) == enterprises
+
+
+def test_cells_are_typed_and_text_is_never_a_formula(demo: Database, tmp_path: Path) -> None:
+    with demo.session() as s:
+        e = s.scalars(select(Enterprise).order_by(Enterprise.name)).first()
+        e.name = '=HYPERLINK("http://x","点我")'
+        hostile = e.id
+    out = tmp_path / "p.zip"
+    export(demo, out)
+    wb = workbook(out)
+    ws = wb["合作企业"]
+    cell = next(c for c in ws["B"] if c.value == '=HYPERLINK("http://x","点我")')
+    assert cell.data_type == "s" and ws.cell(cell.row, 1).value == hostile
+    for sheet in wb.worksheets:
+        for row in sheet.iter_rows(min_row=2):
+            assert all(c.data_type != "f" for c in row)
+    ledger = wb["经费台账"]
+    headers = [c.value for c in ledger[1]]
+    row = ledger[2]
+    day, money = row[headers.index("日期")], row[headers.index("金额（元）")]
+    assert isinstance(day.value, dt.datetime) and day.number_format == "yyyy-mm-dd"
+    assert isinstance(money.value, int | float) and money.number_format == "0.00"
+    internships = sheet_rows(wb, "internships")
+    assert {r["三方协议已签"] for r in internships} <= {"是", "否"}
+    months = [r["月份"] for r in sheet_rows(wb, "evaluations")]
+    assert months and all(isinstance(m, dt.datetime) and m.day == 1 for m in months)
+
+
+def test_personal_data_masked_unless_asked(demo: Database, tmp_path: Path) -> None:
+    with demo.reader() as s:
+        numbers = {n for n in s.scalars(select(Student.id_number)) if n}
+    masked = tmp_path / "masked.zip"
+    export(demo, masked)
+    rows = sheet_rows(workbook(masked), "internships")
+    assert rows and all("*" in r["身份证号"] for r in rows if r["身份证号"])
+    assert not numbers & {r["身份证号"] for r in rows}
+    assert all(r["联系电话"] is None or "****" in r["联系电话"] for r in rows)
+    full = tmp_path / "full.zip"
+    result = export(demo, full, include_personal_data=True)
+    assert result.personal_data
+    rows = sheet_rows(workbook(full), "internships")
+    assert {r["身份证号"] for r in rows if r["身份证号"]} <= numbers
+    assert json.loads(zipfile.ZipFile(full).read(fmt.MANIFEST))["personal_data"] == fmt.INCLUDED
+
+
+def test_attachments_follow_their_records_under_safe_unique_names(demo: Database, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    src.mkdir()
+    names = ["CON.txt", "营业执照.pdf", "营业执照.PDF", "扫描" * 150 + ".pdf", "合同 (终稿).docx"]
+    with demo.session() as s:
+        firm = s.scalars(select(Enterprise.id).order_by(Enterprise.name)).first()
+        for n, name in enumerate(names):
+            # Names a college's files really have; the file on this disk is named plainly (Windows would
+            # not let a test create CON.txt, and 300 characters pass no file system), the record keeps it.
+            (src / f"{n}.bin").write_bytes(f"文件{n}".encode() * 100)
+            changes = add_attachment(s, "enterprise", firm, src / f"{n}.bin")
+            s.get(Attachment, changes.ids[0]).original_name = name
+        outside = s.scalars(
+            select(LedgerEntry.id).where(LedgerEntry.entry_date > dt.date(2026, 8, 31))
+        ).first()
+        (src / "发票.pdf").write_bytes(b"not in the period")
+        add_attachment(s, "ledger_entry", outside, src / "发票.pdf")
+    out = tmp_path / "p.zip"
+    result = export(demo, out)
+    assert result.attachments == len(names) and not result.missing
+    with zipfile.ZipFile(out) as z:
+        entries = [n for n in z.namelist() if n.startswith("attachments/")]
+        manifest = json.loads(z.read(fmt.MANIFEST))
+        assert len(entries) == len(names) and len({e.casefold() for e in entries}) == len(names)
+        for entry in entries:
+            assert entry.startswith(f"attachments/enterprises/{firm}/") and len(entry) <= fmt.MAX_PATH
+            stem = entry.rsplit("/", 1)[1].split(".")[0].upper()
+            assert stem not in {"CON", "PRN", "AUX", "NUL"}
+        listed = {f["path"]: f for f in manifest["files"]}
+        for entry in entries:
+            assert listed[entry]["sha256"] == hashlib.sha256(z.read(entry)).hexdigest()
+        assert manifest["tables"]["attachments"]["rows"] == len(names)
+    rows = sheet_rows(workbook(out), "attachments")
+    assert sorted(r["原文件名"] for r in rows) == sorted(names)
+    assert {r["包内路径"] for r in rows} == set(entries)
+    assert {r["所属记录ID"] for r in rows} == {firm}
+
+
+def _stop_halfway(cancel: threading.Event):
+    def progress(fraction: float, message: str) -> None:
+        if fraction > 0.5:
+            cancel.set()
+
+    return progress
+
+
+def test_cancel_leaves_no_file_and_keeps_an_older_one(demo: Database, tmp_path: Path) -> None:
+    out = tmp_path / "p.zip"
+    out.write_bytes(b"older package")
+    cancel = threading.Event()
+    with pytest.raises(Cancelled):
+        export(demo, out, progress=_stop_halfway(cancel), cancel=cancel)
+    assert out.read_bytes() == b"older package"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["college", "p.zip"]
+
+
+def test_full_disk_leaves_no_file_and_says_so(demo: Database, tmp_path: Path, monkeypatch) -> None:
+    real_pack = export_module.pack
+
+    def pack_until_full(target, sources, manifest, **kw):
+        real_pack(target, sources[:1], manifest, **kw)  # some bytes reach the temporary file
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(export_module, "pack", pack_until_full)
+    out = tmp_path / "p.zip"
+    with pytest.raises(AppError, match="磁盘空间不足"):
+        export(demo, out)
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["college"]
+
+
+def test_semester_package_has_the_semester_summary(demo: Database, tmp_path: Path) -> None:
+    out = tmp_path / "s.zip"
+    result = export(demo, out, semester="2025-2026-2")
+    assert result.period.label == "2025-2026学年第二学期"
+    with zipfile.ZipFile(out) as z:
+        manifest = json.loads(z.read(fmt.MANIFEST))
+        text = "\n".join(p.text for p in Document(io.BytesIO(z.read(fmt.REPORT))).paragraphs)
+    assert manifest["period"]["kind"] == "学期" and manifest["period"]["first_day"] == "2026-02-01"
+    assert "2025-2026学年第二学期产教融合工作学期运行情况" in text and "错误" in text
+    visits = sheet_rows(workbook(out), "visits")
+    assert visits and all(dt.date(2026, 2, 1) <= r["走访日期"].date() <= dt.date(2026, 7, 31) for r in visits)
+
+
+def test_preview_counts_what_the_export_writes(demo: Database, tmp_path: Path) -> None:
+    with demo.reader() as s:
+        preview = preview_package(s, period_of(s, year="2025-2026"), today=TODAY)
+    result = export(demo, tmp_path / "p.zip")
+    assert preview.counts == result.counts
+    assert preview.findings.errors == result.open_findings["错误"]
+    assert (
+        default_package_name(preview.college, preview.period) == "机电工程学院_2025-2026学年_上报材料包.zip"
+    )
+
+
+def test_period_errors_are_named(demo: Database) -> None:
+    with demo.reader() as s:
+        with pytest.raises(ValidationError, match="2025-2026-3"):
+            period_of(s, semester="2025-2026-3")
+        with pytest.raises(ValidationError, match="不在2024-2025学年内"):
+            period_of(s, year="2024-2025", semester="2025-2026-1")
+        with pytest.raises(ValidationError, match="请指定学年"):
+            period_of(s)
+
+
+def test_cli_export_json(demo: Database, tmp_path: Path) -> None:
+    out = tmp_path / "cli.zip"
+    demo.close()
+    proc = run_cli(
+        "package", "export", "--db", str(demo.path), "--year", "2025-2026", "--out", str(out), "--json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["path"] == str(out) and data["personal_data"] == fmt.MASKED and out.is_file()
+    bad = run_cli("package", "export", "--db", str(demo.path), "--semester", "2025-2026-9", "--out", str(out))
+    assert bad.returncode != 0 and "2025-2026-9" in bad.stdout + bad.stderr
+
+
+def test_format_document_is_generated_from_the_format() -> None:
+    from app.package.doc import package_format_markdown
+
+    path = Path(__file__).resolve().parents[1] / "docs" / "package-format.md"
+    assert path.read_text(encoding="utf-8") == package_format_markdown(), (
+        "run python tools/make_package_doc.py"
+    )
+    for sheet in fmt.SHEETS:
+        assert f"### {sheet.name}（键 `{sheet.key}`）" in path.read_text(encoding="utf-8")
