@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import threading
 import zipfile
@@ -399,6 +400,21 @@ def test_a_data_xlsx_that_is_not_a_workbook(tmp_path: Path) -> None:
     problems = _problems(write_package(tmp_path / "p.zip", files))
     assert [p.entry for p in problems] == [fmt.DATA]
     assert "不是有效的 Excel 工作簿" in problems[0].message
+
+
+def test_a_broken_sheet_is_a_problem_not_an_exception(tmp_path: Path) -> None:
+    original = tmp_path / "original.xlsx"
+    original.write_bytes(data_xlsx())
+    broken = io.BytesIO()
+    with zipfile.ZipFile(original) as src, zipfile.ZipFile(broken, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            dst.writestr(name, data[:500] if name == "xl/worksheets/sheet1.xml" else data)  # cut in row 1
+    files = package_files()
+    files[fmt.DATA] = broken.getvalue()
+    problems = _problems(write_package(tmp_path / "p.zip", files))
+    assert [p.entry for p in problems] == [fmt.DATA]
+    assert f"工作表“{fmt.SHEETS[0].name}”已损坏" in problems[0].message
 
 
 # ---------------------------------------------------------------- not a package at all

@@ -97,7 +97,9 @@ def verify_package(path: Path, *, cancel: threading.Event | None = None) -> Veri
     path = Path(path)
     check = _Check(cancel)
     try:
-        with tempfile.TemporaryDirectory(prefix="chanjiao-verify-") as tmp:
+        # Every handle on the extracted files is closed before the end; should Windows still hold one (an
+        # antivirus scanner), a leftover temporary file is better than a failed verification.
+        with tempfile.TemporaryDirectory(prefix="chanjiao-verify-", ignore_cleanup_errors=True) as tmp:
             check.run(path, Path(tmp))
     except OSError as e:
         raise AppError(
@@ -416,17 +418,18 @@ class _Check:
         if problem:
             self.add(d, f"{d} {problem}{_REDO}")
             return
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
-        except Exception:  # openpyxl raises all sorts of things on a broken file
-            self.add(d, f"{d} 已损坏或不是有效的 Excel 工作簿，无法打开。{_REDO}")
-            return
-        try:
-            self.check_sheets(wb)
-        finally:
-            wb.close()
+        with open(path, "rb") as f:  # our handle, closed even when openpyxl fails halfway
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    wb = load_workbook(f, read_only=True, data_only=True, keep_links=False)
+            except Exception:  # openpyxl raises all sorts of things on a broken file
+                self.add(d, f"{d} 已损坏或不是有效的 Excel 工作簿，无法打开。{_REDO}")
+                return
+            try:
+                self.check_sheets(wb)
+            finally:
+                wb.close()
 
     def check_sheets(self, wb: Any) -> None:
         # A sheet the format does not know is not a problem: a later minor addition (a new table at the end)
@@ -439,7 +442,10 @@ class _Check:
             if name not in present:
                 self.add(fmt.DATA, f"{fmt.DATA} 缺少工作表“{name}”。{_REDO}")
                 continue
-            message = _header_problem(wb[name], headers)
+            try:
+                message = _header_problem(wb[name], headers)
+            except Exception:  # the sheet's XML is broken: openpyxl raises all sorts of things
+                message = "已损坏，读不到表头。"
             if message:
                 self.add(fmt.DATA, f"{fmt.DATA} 的工作表“{name}”{message}{_REDO}")
 
