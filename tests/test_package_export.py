@@ -270,7 +270,7 @@ def test_semester_package_has_the_semester_summary(demo: Database, tmp_path: Pat
         manifest = json.loads(z.read(fmt.MANIFEST))
         text = "\n".join(p.text for p in Document(io.BytesIO(z.read(fmt.REPORT))).paragraphs)
     assert manifest["period"]["kind"] == "学期" and manifest["period"]["first_day"] == "2026-02-01"
-    assert "2025-2026学年第二学期产教融合工作学期运行情况" in text and "错误" in text
+    assert "2025-2026学年第二学期产教融合工作运行情况" in text and "错误" in text
     visits = sheet_rows(workbook(out), "visits")
     assert visits and all(dt.date(2026, 2, 1) <= r["走访日期"].date() <= dt.date(2026, 7, 31) for r in visits)
 

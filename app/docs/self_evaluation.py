@@ -266,7 +266,11 @@ def chart_images(s: Session, y: Year, tiers=None) -> dict[str, bytes]:
 
 
 def _charts(s: Session, y: Year, tiers) -> list[dict[str, Any]]:
-    images = chart_images(s, y, tiers)
+    try:
+        images = chart_images(s, y, tiers)
+    except ImportError:  # matplotlib cannot load (a damaged install; Windows Python under Wine): no charts
+        log.warning("self-evaluation charts left out: matplotlib cannot be imported", exc_info=True)
+        return []
     first, second = data.funds_years(y)
     captions = {
         "tiers": ("合作企业按最高合作层次分布（与上一学年对比）", "按各企业本学年在研项目的最高层次统计。"),

@@ -19,7 +19,7 @@ from app.compliance.acks import CheckResult
 from app.compliance.registry import ERROR, SEVERITIES
 from app.fsutil import atomic_path
 
-TITLE = "产教融合工作学期运行情况"
+TITLE = "产教融合工作运行情况"
 MAX_DETAILS = 50
 BODY_FONT, TITLE_FONT = "仿宋", "黑体"
 
@@ -37,6 +37,11 @@ def _paragraph(doc, text: str, *, size: float = 12, bold: bool = False, font: st
     if center:
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     return p
+
+
+def _number(value: object) -> str:
+    """1234567.5 → 1,234,567.50 (money in 元); whole numbers as they are."""
+    return f"{value:,.2f}" if isinstance(value, float) else str(value)
 
 
 def _table(doc, headers: tuple[str, ...], rows: list[tuple[object, ...]]) -> None:
@@ -72,9 +77,11 @@ def write_semester_summary(
         doc, f"统计期间：{first:%Y年%m月%d日}至{last:%Y年%m月%d日}；合规检查日期：{today:%Y年%m月%d日}。"
     )
     _paragraph(doc, "一、主要数据", size=14, font=TITLE_FONT)
-    _table(doc, ("项目", "数值"), [(k, v) for k, v in figures.items()])
+    _table(doc, ("项目", "数值"), [(k, _number(v)) for k, v in figures.items()])
+    doc.add_paragraph()
     _paragraph(doc, "二、各类记录数", size=14, font=TITLE_FONT)
     _table(doc, ("数据表", "记录数"), [(k, v) for k, v in counts.items()])
+    doc.add_paragraph()
     _paragraph(doc, "三、合规检查", size=14, font=TITLE_FONT)
     by_severity = Counter(f.severity for f in findings.open)
     _paragraph(

@@ -107,6 +107,7 @@ def steps() -> None:
     word_documents()
     tripartite_documents()
     ledger_workbooks()
+    submission_package()
 
     xlsx = "app.io.enterprises_xlsx"
     template = DATA / "企业导入模板.xlsx"
@@ -305,6 +306,36 @@ def base_summaries() -> None:
     doc = folder / f"{major} 基地使用汇总.docx"
     args = ("--db", DB, "--semester", semester, "--major", major, "--out", doc)
     run("bases summary-doc (major named in Chinese)", "bases", "summary-doc", *args, makes=(doc,))
+
+
+def submission_package() -> None:
+    """上报材料包 of a 学年 and of a 学期 into a Chinese folder, each verified (--json), then merged at the school
+    into a Chinese-named workbook; a package with a changed byte fails verification with exit code 1."""
+    needs = "app.package.merge"
+    folder = DATA / "上报材料包 2025-2026"
+    folder.mkdir(parents=True, exist_ok=True)
+    year, term = folder / "机电工程学院 2025-2026学年.zip", folder / "机电工程学院 2025-2026-1.zip"
+    run("package export (学年)", "package", "export", "--db", DB, "--year", "2025-2026", "--out", year,
+        makes=(year,), needs=needs)  # fmt: skip
+    run("package export (学期)", "package", "export", "--db", DB, "--semester", "2025-2026-1", "--out", term,
+        makes=(term,), needs=needs)  # fmt: skip
+    for package in (year, term):
+        proc = run(f"package verify {package.name}", "package", "verify", package, "--json", needs=needs)
+        if proc is not None and proc.returncode == 0:
+            check(
+                f"verify JSON of {package.name} says ok",
+                json.loads(proc.stdout).get("ok") is True,
+                proc.stdout,
+            )
+    summary = folder / "全校汇总.xlsx"
+    run("package merge", "package", "merge", year, term, "--out", summary, makes=(summary,), needs=needs)
+    check("merge wrote an .xlsx", is_xlsx(summary), str(summary))
+    if year.is_file():
+        tampered = folder / "改过的.zip"
+        data = bytearray(year.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        tampered.write_bytes(bytes(data))
+        run("package verify of a tampered package", "package", "verify", tampered, rc=1, needs=needs)
 
 
 def backup_and_restore() -> None:
