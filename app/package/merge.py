@@ -1,0 +1,493 @@
+"""The school side of the submission package (上报材料包): merge many colleges' packages into one summary
+workbook (学校汇总). Each file is verified first (app/package/verify.py); a package that fails is left out
+with its problems, never raised. Of several packages of the same college (school + college) and period only
+the newest (manifest "created", then the file's modification time) is used; the others are "superseded".
+
+Package content is hostile input: the manifest's names and every cell of data.xlsx are only ever read as
+values and written back through app.io.xlsx (text stays text, never a formula). The workbook itself is
+written by app/package/merge_xlsx.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import os
+import re
+import threading
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from app.domain.names import clean_text, name_key, pinyin_keys
+from app.errors import AppError, Cancelled
+from app.package import format as fmt
+from app.package.verify import Problem, Verification, package_data, verify_package
+from app.progress import Progress, noop_progress, tick
+
+log = logging.getLogger(__name__)
+
+ROW_TICK = 500  # rows read between two cancel checks
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TIME = "%Y-%m-%d %H:%M"
+
+
+# ---------------------------------------------------------------- what a merge uses
+
+
+@dataclass(frozen=True)
+class PackageInfo:
+    """One valid package. `figures` (HEADLINES label → value, money in 元) are read from data.xlsx for the
+    packages used; a superseded package is not read and has none."""
+
+    path: Path
+    school: str
+    college: str
+    period_code: str
+    period_label: str
+    created: dt.datetime | None  # as the package says, with its UTC offset
+    figures: dict[str, int | float]
+    period_kind: str = ""
+    app_version: str = ""
+    mtime: float = 0.0
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        """Packages with the same key replace each other: the same college and period."""
+        return (name_key(self.school), name_key(self.college), self.period_code)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def created_text(self) -> str:
+        return self.created.strftime(_TIME) if self.created else "（未知）"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "file": str(self.path),
+            "school": self.school,
+            "college": self.college,
+            "period": {"kind": self.period_kind, "code": self.period_code, "label": self.period_label},
+            "created": self.created.isoformat() if self.created else None,
+            "app_version": self.app_version,
+            "figures": dict(self.figures),
+        }
+
+
+@dataclass(frozen=True)
+class MergePlan:
+    """What a merge of some files would use, without writing anything (the GUI's 学校汇总 page lists it)."""
+
+    used: tuple[PackageInfo, ...]  # by college name (pinyin order), then period
+    invalid: tuple[Verification, ...]  # left out, with their problems
+    superseded: tuple[tuple[PackageInfo, PackageInfo], ...]  # (older, left out; newer, used)
+    warnings: tuple[str, ...]
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """The labels of the used packages' periods, each once, in order."""
+        return tuple(dict.fromkeys(p.period_label for p in self.used))
+
+    def superseded_text(self, old: PackageInfo, new: PackageInfo) -> str:
+        when_new, when_old = _when(new.created, old.created), _when(old.created, new.created)
+        return (
+            f"{_show(new.college)} {_show(new.period_label)}：使用 {when_new} 导出的 {_show(new.name)}，"
+            f"较早{'（' + when_old + ' 导出）' if when_old else ''}的 {_show(old.name)} 未计入"
+        )
+
+    def invalid_text(self, v: Verification) -> str:
+        return "；".join(_problem_text(p) for p in v.problems) or "无法使用"
+
+
+@dataclass(frozen=True)
+class MergeResult(MergePlan):
+    out: Path | None = None  # None: no package was valid, nothing was written
+    totals: dict[str, int | float] = field(default_factory=dict)  # HEADLINES label → sum over `used`
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "out": str(self.out) if self.out else None,
+            "used": [p.as_json() for p in self.used],
+            "invalid": [v.as_json() for v in self.invalid],
+            "superseded": [
+                {
+                    "file": str(old.path),
+                    "by": str(new.path),
+                    "college": new.college,
+                    "period": new.period_code,
+                }
+                for old, new in self.superseded
+            ],
+            "warnings": list(self.warnings),
+            "totals": dict(self.totals),
+        }
+
+    def summary(self) -> str:
+        if self.out is None:
+            lines = ["没有可用的材料包，未生成汇总表。"]
+        else:
+            lines = [f"已汇总 {len(self.used)} 个材料包（{'、'.join(self.periods)}）：{self.out}"]
+            lines.extend(f"  {_show(p.college)} {_show(p.period_label)}：{p.name}" for p in self.used)
+        if self.invalid:
+            lines.append(f"未计入 {len(self.invalid)} 个有问题的材料包：")
+            lines.extend(f"  {_show(v.path.name)}：{self.invalid_text(v)}" for v in self.invalid)
+        if self.superseded:
+            lines.append(f"同一学院同一期间有多个材料包，{len(self.superseded)} 个较早的未计入：")
+            lines.extend(f"  {self.superseded_text(old, new)}" for old, new in self.superseded)
+        lines.extend(f"提示：{w}" for w in self.warnings)
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- planning
+
+
+def plan_merge(
+    paths: Iterable[Path], *, progress: Progress = noop_progress, cancel: threading.Event | None = None
+) -> MergePlan:
+    """Verify `paths` and decide which packages a merge would use (their figures read). Raises only Cancelled."""
+    plan, _ = _plan(paths, progress, cancel, tables=False)
+    progress(1.0, "完成")
+    return plan
+
+
+def merge_packages(
+    paths: Iterable[Path],
+    out: Path,
+    *,
+    progress: Progress = noop_progress,
+    cancel: threading.Event | None = None,
+) -> MergeResult:
+    """Merge the valid packages among `paths` into the summary workbook `out` (.xlsx, written atomically).
+    Bad packages are left out and listed; when none is valid nothing is written (out=None). Raises Cancelled,
+    or AppError when `out` cannot be written or is one of the packages."""
+    from app.package.merge_xlsx import write_summary
+
+    paths = [Path(p) for p in paths]
+    out = Path(out)
+    if out.suffix.lower() != ".xlsx":
+        out = out.with_name(out.name + ".xlsx")
+    if any(_same_file(out, p) for p in paths):
+        raise AppError(f"汇总表“{out.name}”不能与要汇总的材料包是同一个文件，请另选文件名。")
+    plan, tables = _plan(paths, progress, cancel, tables=True)
+    totals = _totals(plan.used)
+    if not plan.used:
+        progress(1.0, "没有可用的材料包")
+        return MergeResult(plan.used, plan.invalid, plan.superseded, plan.warnings, None, totals)
+    result = MergeResult(plan.used, plan.invalid, plan.superseded, plan.warnings, out, totals)
+    tick(progress, cancel, 0.9, "正在写入汇总表…")
+    write_summary(result, tables, out, cancel=cancel)
+    progress(1.0, "完成")
+    return result
+
+
+Tables = dict[Path, dict[str, list[tuple]]]  # package → report sheet name → rows as read
+
+
+def _plan(
+    paths: Iterable[Path], progress: Progress, cancel: threading.Event | None, *, tables: bool
+) -> tuple[MergePlan, Tables]:
+    unique, notes = _unique(paths)
+    candidates: list[PackageInfo] = []
+    invalid: list[Verification] = []
+    manifests: dict[Path, dict | None] = {}
+    for i, path in enumerate(unique):
+        tick(progress, cancel, 0.5 * i / max(len(unique), 1), f"正在校验 {_show(path.name)}…")
+        v = _verify(path, cancel)
+        info = _info(v) if v.ok else None
+        if isinstance(info, PackageInfo):
+            candidates.append(info)
+            manifests[path] = v.manifest
+        else:
+            invalid.append(v if info is None else replace(v, problems=(info,)))
+    groups: dict[tuple[str, str, str], list[PackageInfo]] = {}
+    for info in candidates:
+        groups.setdefault(info.key, []).append(info)
+    used: list[PackageInfo] = []
+    superseded: list[tuple[PackageInfo, PackageInfo]] = []
+    read: Tables = {}
+    done = 0
+    for group in groups.values():
+        group.sort(key=_newness, reverse=True)
+        chosen = None
+        for info in group:
+            if chosen is not None:
+                superseded.append((info, chosen))
+                continue
+            tick(progress, cancel, 0.5 + 0.4 * done / max(len(groups), 1), f"正在读取 {_show(info.name)}…")
+            try:
+                figures, rows = _read_data(info.path, tables=tables, cancel=cancel)
+            except AppError as e:
+                invalid.append(Verification(info.path, (Problem(fmt.DATA, e.message),), manifests[info.path]))
+                continue
+            if info is not group[0]:
+                notes.append(
+                    f"{_show(info.college)} {_show(info.period_label)}：较新的材料包无法读取，改用 "
+                    f"{info.created_text} 导出的 {_show(info.name)}。"
+                )
+            chosen = replace(info, figures=figures)
+            used.append(chosen)
+            read[info.path] = rows
+        done += 1
+    used.sort(key=_order)
+    superseded.sort(key=lambda pair: _order(pair[1]))
+    notes.extend(_notes(used, groups))
+    plan = MergePlan(tuple(used), tuple(invalid), tuple(superseded), tuple(notes))
+    return plan, read
+
+
+def _verify(path: Path, cancel: threading.Event | None) -> Verification:
+    """verify_package, and a package that trips it up left out like any other bad one."""
+    try:
+        return verify_package(path, cancel=cancel)
+    except Cancelled:
+        raise
+    except Exception:  # a bug in verification must not stop the other colleges' merge
+        log.exception("verifying a package failed")
+        return Verification(
+            path, (Problem(None, "校验材料包时出错，无法使用。请让学院重新导出材料包。"),), None
+        )
+
+
+def _unique(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+    """The paths each once (the same file given twice counts once), and a note for each repeat."""
+    seen: dict[str, Path] = {}
+    notes: list[str] = []
+    for p in (Path(x) for x in paths):
+        try:
+            key = str(p.resolve())
+        except OSError:
+            key = str(p.absolute())
+        key = key.casefold() if os.name == "nt" else key
+        if key in seen:
+            notes.append(f"同一个文件“{_show(p.name)}”给出了不止一次，只计一次。")
+        else:
+            seen[key] = p
+    return list(seen.values()), notes
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _info(v: Verification) -> PackageInfo | Problem:
+    """The package's identity from its (verified) manifest; a Problem when it names no college."""
+    m = v.manifest or {}
+    college = clean_text(_string(m.get("college")))
+    if not college:
+        return Problem(
+            fmt.MANIFEST,
+            "材料包没有填写学院名称，无法确定是哪个学院的。请学院在“设置 → 学院信息”中填写学院名称后重新导出。",
+        )
+    period = m.get("period") if isinstance(m.get("period"), dict) else {}
+    code = _string(period.get("code"))
+    try:
+        mtime = v.path.stat().st_mtime
+    except OSError:
+        mtime = 0.0
+    return PackageInfo(
+        path=v.path,
+        school=clean_text(_string(m.get("school"))),
+        college=college,
+        period_code=code,
+        period_label=clean_text(_string(period.get("label"))) or code,
+        created=_created(m.get("created")),
+        figures={},
+        period_kind=_string(period.get("kind")),
+        app_version=clean_text(_string(m.get("app_version"))),
+        mtime=mtime,
+    )
+
+
+def _string(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _created(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        created = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return created if created.tzinfo else created.astimezone()  # no offset: the local time
+
+
+_EPOCH = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+
+def _newness(info: PackageInfo) -> tuple[dt.datetime, float]:
+    return (info.created or _EPOCH, info.mtime)
+
+
+def _order(info: PackageInfo) -> tuple:
+    return (pinyin_keys(info.college)[1], info.college, info.period_code, info.school, info.name)
+
+
+def _notes(used: Sequence[PackageInfo], groups: dict[tuple, list[PackageInfo]]) -> list[str]:
+    notes = []
+    periods = dict.fromkeys(p.period_label for p in used)
+    if len(periods) > 1:
+        notes.append(
+            f"材料包的期间不同（{'、'.join(_show(x) for x in periods)}），汇总表按学院和期间分行列出，"
+            "合计是不同期间的数字之和，请注意区分。"
+        )
+    schools = dict.fromkeys(p.school for p in used)
+    if len(schools) > 1:
+        shown = "、".join(_show(x) if x else "（未填写）" for x in schools)
+        notes.append(f"材料包来自不同的学校（{shown}），请确认是否都应汇总在一起。")
+    for group in groups.values():
+        if len(group) > 1 and group[0].created is not None and group[0].created == group[1].created:
+            notes.append(
+                f"{_show(group[0].college)} {_show(group[0].period_label)}：“{_show(group[0].name)}”与"
+                f"“{_show(group[1].name)}”的导出时间相同，按文件修改时间使用了较新的一个。"
+            )
+    return notes
+
+
+# ---------------------------------------------------------------- reading data.xlsx
+
+
+def _read_data(
+    path: Path, *, tables: bool, cancel: threading.Event | None
+) -> tuple[dict[str, int | float], dict[str, list[tuple]]]:
+    """The headline figures of a verified package and, when `tables`, the rows of its report sheets.
+    AppError (Chinese) when data.xlsx cannot be read after all."""
+    try:
+        with package_data(path) as data:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                wb = load_workbook(data, read_only=True, data_only=True, keep_links=False)
+            try:
+                figures = headline_figures(wb, cancel)
+                rows = {}
+                if tables:
+                    for name, headers in fmt.REPORT_SHEETS:
+                        rows[name] = list(sheet_rows(wb[name], len(headers), cancel))
+            finally:
+                wb.close()
+    except (AppError, Cancelled):
+        raise
+    except Exception as e:  # openpyxl raises all sorts of things on a broken file
+        raise AppError(f"{fmt.DATA} 无法读取（已损坏或内容异常），请让学院重新导出材料包。", repr(e)) from e
+    return figures, rows
+
+
+def sheet_rows(ws: Any, width: int, cancel: threading.Event | None = None) -> Iterator[tuple]:
+    """The rows of a read-only sheet from row 2, each `width` values long; empty rows skipped."""
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # read every row, not as far as a (possibly wrong) <dimension> says
+    for n, row in enumerate(ws.iter_rows(min_row=2, values_only=True)):
+        if n % ROW_TICK == 0:
+            tick(noop_progress, cancel, 0, "")
+        values = (tuple(row) + (None,) * width)[:width]
+        if any(not _blank(v) for v in values):
+            yield values
+
+
+def headline_kind(h: fmt.Headline) -> str:
+    """The column type of a headline's figure: INT for a count, else the summed column's type."""
+    if h.column is None:
+        return fmt.INT
+    return next(c.type for c in fmt.SHEET_BY_KEY[h.sheet].columns if c.header == h.column)
+
+
+def headline_figures(wb: Any, cancel: threading.Event | None = None) -> dict[str, int | float]:
+    """format.HEADLINES computed from the data sheets of an open data.xlsx (money summed in 分)."""
+    by_sheet: dict[str, list[fmt.Headline]] = {}
+    for h in fmt.HEADLINES:
+        by_sheet.setdefault(h.sheet, []).append(h)
+    acc: dict[str, int | float] = {h.label: 0 for h in fmt.HEADLINES}
+    for key, heads in by_sheet.items():
+        sheet = fmt.SHEET_BY_KEY[key]
+        index = {c.header: i for i, c in enumerate(sheet.columns)}
+        for row in sheet_rows(wb[sheet.name], len(sheet.columns), cancel):
+            for h in heads:
+                if all(_text(row[index[c]]) in values for c, values in h.where):
+                    acc[h.label] += 1 if h.column is None else _amount(row[index[h.column]], headline_kind(h))
+    return {h.label: from_units(acc[h.label], headline_kind(h)) for h in fmt.HEADLINES}
+
+
+# Money and 万元 are summed as whole units (分, 0.0001 万元) so that many cells add up without float drift.
+UNITS = {fmt.YUAN: 100, "yuan": 100, "wan": 10_000}
+
+
+def _amount(value: object, kind: str) -> int | float:
+    """A cell as a number to add: in whole units for money; 0 for an empty or non-numeric cell."""
+    n = number(value)
+    if n is None:
+        return 0
+    unit = UNITS.get(kind)
+    return round(n * unit) if unit else n
+
+
+def from_units(total: int | float, kind: str) -> int | float:
+    unit = UNITS.get(kind)
+    if unit:
+        return round(total / unit, 4 if unit > 100 else 2)
+    return int(total) if isinstance(total, float) and total.is_integer() else total
+
+
+def sum_column(values: Iterable[object], kind: str) -> int | float:
+    """The 合计 of a column of `kind` (an app.services.report_columns kind or a format type)."""
+    return from_units(sum(_amount(v, kind) for v in values), kind)
+
+
+def number(value: object) -> int | float | None:
+    """A numeric cell's value (a number written as text too); None for anything else."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            n = float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+        return n if math.isfinite(n) else None
+    return None
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _totals(used: Sequence[PackageInfo]) -> dict[str, int | float]:
+    return {
+        h.label: sum_column((p.figures.get(h.label) for p in used), headline_kind(h)) for h in fmt.HEADLINES
+    }
+
+
+# ---------------------------------------------------------------- text
+
+
+def _show(text: str, limit: int = 60) -> str:
+    """Hostile text fit for a message line: no control characters, not too long."""
+    text = _CONTROL.sub("", text)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _problem_text(p: Problem) -> str:
+    return f"{_show(p.entry)}：{p.message}" if p.entry else p.message
+
+
+def _when(created: dt.datetime | None, other: dt.datetime | None) -> str:
+    """A package's export time for a sentence: the day, with the time when the other one is the same day."""
+    if created is None:
+        return ""
+    if other is not None and other.date() == created.date():
+        return created.strftime(_TIME)
+    return created.date().isoformat()

@@ -1,0 +1,458 @@
+"""The school side of the submission package: merging colleges' packages into the summary workbook
+(app/package/merge.py, merge_xlsx.py) — figures against the databases they came from, the newest package of a
+college winning, bad packages left out with their reasons, hostile names kept as text, the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import threading
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from app.db.engine import Database, open_database
+from app.db.models import Teacher, Visit
+from app.demo import fill_demo
+from app.errors import AppError, Cancelled
+from app.io.outcomes_xlsx import wan4
+from app.package import format as fmt
+from app.package.export import export_package
+from app.package.merge import merge_packages, plan_merge
+from app.package.period import period_of
+from app.services.report_columns import COOPERATION, TABLE_COLUMNS
+from app.services.report_tables import report_tables
+from app.services.settings import get_profile, save_profile
+from tests import package_builder as pb
+from tests.cli_run import run_cli
+
+TODAY = dt.date(2026, 11, 1)
+YEAR = "2025-2026"
+FIRST_EXPORT = dt.datetime(2026, 9, 10, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+SECOND_EXPORT = dt.datetime(2026, 9, 12, 16, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+OTHER_COLLEGE = "信息工程学院"
+HOSTILE = '=HYPERLINK("http://evil.example/x","点我")'
+
+
+# ---------------------------------------------------------------- two colleges, built once
+
+
+@dataclasses.dataclass(frozen=True)
+class College:
+    db: Database
+    name: str
+    package: Path
+    figures: dict[str, int | float]  # as the exporter computed them
+
+
+@pytest.fixture(scope="module")
+def colleges(tmp_path_factory: pytest.TempPathFactory, _migrated: Path) -> dict[str, College]:
+    """Two demo databases (seeds 1 and 2, the second renamed 信息工程学院) and their 2025-2026 packages; the first
+    exported a second time two days later ("again")."""
+    root = tmp_path_factory.mktemp("colleges")
+    out: dict[str, College] = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHANJIAO_HOME", str(root / "home"))
+        for seed in (1, 2):
+            path = root / f"college{seed}" / "chanjiao.db"
+            path.parent.mkdir()
+            shutil.copyfile(_migrated, path)
+            database = open_database(path)
+            with database.session() as s:
+                fill_demo(s, size="small", seed=seed, today=TODAY)
+                if seed == 2:
+                    save_profile(s, dataclasses.replace(get_profile(s), college=OTHER_COLLEGE))
+            with database.reader() as s:
+                name = get_profile(s).college
+                period = period_of(s, year=YEAR)
+                first = export_package(s, period, root / f"{seed}-first.zip", today=TODAY, now=FIRST_EXPORT)
+                out[str(seed)] = College(database, name, first.path, first.figures)
+                if seed == 1:
+                    again = export_package(s, period, root / "1-again.zip", today=TODAY, now=SECOND_EXPORT)
+                    out["again"] = College(database, name, again.path, again.figures)
+    yield out
+    for seed in ("1", "2"):
+        out[seed].db.close()
+
+
+def _local(when: dt.datetime) -> dt.datetime:
+    """An export time as the summary shows it: the package's time (the exporter writes the local offset)."""
+    return when.astimezone().replace(tzinfo=None)
+
+
+def _sheet_rows(path: Path, name: str) -> list[tuple]:
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        return [tuple(r) for r in wb[name].iter_rows(values_only=True)]
+    finally:
+        wb.close()
+
+
+def _summary(path: Path) -> tuple[list[str], dict[str, dict[str, object]], dict[str, object]]:
+    """The 汇总 sheet's header, its rows by college and its 合计 row, each as header → value."""
+    rows = _sheet_rows(path, "汇总")
+    at = next(i for i, r in enumerate(rows) if r[:2] == ("学校", "学院"))
+    header = [h for h in rows[at] if h is not None]
+    body = [dict(zip(header, r, strict=False)) for r in rows[at + 1 :] if any(v is not None for v in r)]
+    assert body[-1]["学校"] == "合计"
+    return header, {str(r["学院"]): r for r in body[:-1]}, body[-1]
+
+
+def _db_figures(database: Database) -> dict[str, int]:
+    """Some headline figures straight from the database, not through the package."""
+    with database.reader() as s:
+        period = period_of(s, year=YEAR)
+        in_period = (Visit.deleted_at.is_(None), Visit.visited_on.between(period.first, period.last))
+        live = Teacher.deleted_at.is_(None)
+        return {
+            "企业走访": s.scalar(select(func.count()).select_from(Visit).where(*in_period)),
+            "可提供岗位": s.scalar(
+                select(func.coalesce(func.sum(Visit.positions_offered), 0)).where(*in_period)
+            ),
+            "教师": s.scalar(select(func.count()).select_from(Teacher).where(live)),
+            "双师型教师": s.scalar(select(func.count()).select_from(Teacher).where(live, Teacher.is_dual)),
+        }
+
+
+def _cooperation_sums(database: Database) -> dict[str, object]:
+    """The 产学合作 table's numeric columns summed as its sheet shows them (万元 rounded per row)."""
+    with database.reader() as s:
+        table = report_tables(s, YEAR).table(COOPERATION)
+    sums: dict[str, object] = {}
+    for i, col in enumerate(TABLE_COLUMNS[COOPERATION]):
+        values = [r[i] for r in table.rows if r[i] is not None]
+        if col.kind == "int":
+            sums[col.header] = sum(values)
+        elif col.kind == "wan":
+            sums[col.header] = float(sum((wan4(v) for v in values), Decimal(0)))
+    return sums
+
+
+def _by_college(path: Path, sheet: str) -> tuple[list[str], dict[str, list[tuple]], tuple]:
+    rows = _sheet_rows(path, sheet)
+    header = list(rows[0])
+    grouped: dict[str, list[tuple]] = {}
+    for r in rows[1:-1]:
+        grouped.setdefault(str(r[0]), []).append(r)
+    return header, grouped, rows[-1]
+
+
+# ---------------------------------------------------------------- the round trip
+
+
+def test_two_colleges_merge_to_the_sum_of_their_databases(
+    colleges: dict[str, College], tmp_path: Path
+) -> None:
+    one, two = colleges["1"], colleges["2"]
+    out = tmp_path / "全校汇总.xlsx"
+    result = merge_packages([two.package, one.package], out)
+    assert result.out == out and out.is_file()
+    assert not result.invalid and not result.superseded and not result.warnings
+    assert [p.college for p in result.used] == [one.name, OTHER_COLLEGE]  # 机电 (jidian) before 信息 (xinxi)
+
+    header, rows, total = _summary(out)
+    assert header == ["学校", "学院", "期间", "导出时间", "软件版本", *(h.label for h in fmt.HEADLINES)]
+    assert set(rows) == {one.name, OTHER_COLLEGE}
+    for college in (one, two):
+        row = rows[college.name]
+        assert row["期间"] == "2025-2026学年"
+        assert row["导出时间"] == _local(FIRST_EXPORT)
+        assert {h.label: row[h.label] for h in fmt.HEADLINES} == pytest.approx(college.figures)
+        for label, value in _db_figures(college.db).items():
+            assert row[label] == value, label
+    db_one, db_two = _db_figures(one.db), _db_figures(two.db)
+    for label in db_one:
+        assert total[label] == db_one[label] + db_two[label]
+    for h in fmt.HEADLINES:
+        assert total[h.label] == pytest.approx(one.figures[h.label] + two.figures[h.label], abs=1e-9)
+        assert result.totals[h.label] == pytest.approx(total[h.label], abs=1e-9)
+    assert total["企业走访"] > 0 and total["经费支出（元）"] > 0
+
+    header, grouped, last = _by_college(out, COOPERATION)
+    assert header[0] == "学院"
+    assert tuple(header[1:]) == dict(fmt.REPORT_SHEETS)[COOPERATION]
+    assert list(grouped) == [one.name, OTHER_COLLEGE]  # one college's rows, then the other's
+    sums = {c.name: _cooperation_sums(c.db) for c in (one, two)}
+    for i, name in enumerate(header):
+        if name not in sums[one.name]:
+            continue
+        for college in (one, two):
+            got = sum(r[i] or 0 for r in grouped[college.name])
+            assert got == pytest.approx(sums[college.name][name], abs=1e-6), (college.name, name)
+        assert last[i] == pytest.approx(sums[one.name][name] + sums[two.name][name], abs=1e-6), name
+    assert last[0] == "合计"
+    for college in (one, two):
+        with college.db.reader() as s:
+            assert len(grouped[college.name]) == len(report_tables(s, YEAR).table(COOPERATION).rows)
+    for name, headers in fmt.REPORT_SHEETS:
+        rows_ = _sheet_rows(out, name)
+        assert rows_[0] == ("学院", *headers) and rows_[-1][0] == "合计"
+
+    notes = "\n".join(str(v) for r in _sheet_rows(out, "说明") for v in r if v is not None)
+    assert one.package.name in notes and two.package.name in notes
+
+
+def test_the_newer_package_of_a_college_replaces_the_older(
+    colleges: dict[str, College], tmp_path: Path
+) -> None:
+    old, new, two = colleges["1"], colleges["again"], colleges["2"]
+    older = shutil.copy(old.package, tmp_path / "A.zip")
+    newer = shutil.copy(new.package, tmp_path / "B.zip")
+    os.utime(older, (2_000_000_000, 2_000_000_000))  # the older export is the newer file: created decides
+    out = tmp_path / "汇总.xlsx"
+    result = merge_packages([newer, two.package, older], out)
+    assert [p.path.name for p in result.used] == ["B.zip", two.package.name]
+    assert [(a.path.name, b.path.name) for a, b in result.superseded] == [("A.zip", "B.zip")]
+    notes = [str(v) for r in _sheet_rows(out, "说明") for v in r if v is not None]
+    assert (
+        f"{old.name} 2025-2026学年：使用 2026-09-12 导出的 B.zip，较早（2026-09-10 导出）的 A.zip 未计入"
+        in notes
+    )
+    assert "A.zip" in result.summary() and "未计入" in result.summary()
+    _, rows, _ = _summary(out)
+    assert rows[old.name]["导出时间"] == _local(SECOND_EXPORT)
+    assert result.as_json()["superseded"][0]["file"].endswith("A.zip")
+
+
+def test_bad_packages_are_left_out_with_their_reasons(colleges: dict[str, College], tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.zip"
+    garbage.write_bytes(b"not a zip at all")
+    tampered = _tamper(colleges["2"].package, tmp_path / "tampered.zip")
+    out = tmp_path / "汇总.xlsx"
+    result = merge_packages([garbage, colleges["1"].package, tampered], out)
+    assert [p.college for p in result.used] == [colleges["1"].name]
+    assert [v.path.name for v in result.invalid] == ["garbage.zip", "tampered.zip"]
+    assert all(v.problems for v in result.invalid)
+    text = result.summary()
+    assert "garbage.zip：" in text and "不是 ZIP 文件" in text and "tampered.zip：" in text
+    notes = _sheet_rows(out, "说明")
+    reasons = {r[0]: r[1] for r in notes if r[0] in ("garbage.zip", "tampered.zip")}
+    assert "不是 ZIP 文件" in reasons["garbage.zip"] and reasons["tampered.zip"]
+    _, rows, total = _summary(out)
+    assert list(rows) == [colleges["1"].name]
+    assert total["企业走访"] == colleges["1"].figures["企业走访"]
+    assert json.loads(json.dumps(result.as_json()))["invalid"][1]["ok"] is False
+
+
+def _tamper(source: Path, target: Path) -> Path:
+    """A copy of a (stored) package with one byte of data.xlsx changed."""
+    data = bytearray(source.read_bytes())
+    with zipfile.ZipFile(source) as z:
+        info = z.getinfo(fmt.DATA)
+    name_len = int.from_bytes(data[info.header_offset + 26 : info.header_offset + 28], "little")
+    extra_len = int.from_bytes(data[info.header_offset + 28 : info.header_offset + 30], "little")
+    at = info.header_offset + 30 + name_len + extra_len + info.compress_size // 2
+    data[at] ^= 0xFF
+    target.write_bytes(bytes(data))
+    return target
+
+
+def test_cli_merge(colleges: dict[str, College], tmp_path: Path) -> None:
+    out = tmp_path / "汇总.xlsx"
+    proc = run_cli(
+        "package", "merge", str(colleges["1"].package), str(colleges["2"].package), "--out", str(out)
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "已汇总 2 个材料包" in proc.stdout and out.is_file()
+    garbage = tmp_path / "garbage.zip"
+    garbage.write_bytes(b"PK but broken")
+    proc = run_cli("package", "merge", str(garbage), str(colleges["2"].package), "--out", str(out), "--json")
+    assert proc.returncode == 0
+    data = json.loads(proc.stdout)
+    assert data["out"] == str(out) and [u["college"] for u in data["used"]] == [OTHER_COLLEGE]
+    assert data["invalid"][0]["file"] == str(garbage) and data["invalid"][0]["problems"]
+    assert data["totals"]["企业走访"] == colleges["2"].figures["企业走访"]
+
+
+# ---------------------------------------------------------------- hand-built packages
+
+
+def test_nothing_valid_writes_nothing_and_the_cli_fails(tmp_path: Path) -> None:
+    garbage = tmp_path / "a.zip"
+    garbage.write_bytes(b"garbage")
+    empty = tmp_path / "b.zip"
+    empty.write_bytes(b"")
+    out = tmp_path / "汇总.xlsx"
+    result = merge_packages([garbage, empty, tmp_path / "missing.zip"], out)
+    assert result.out is None and not result.used and len(result.invalid) == 3
+    assert not out.exists()
+    assert not any(p.suffix == ".tmp" for p in tmp_path.iterdir())
+    assert result.summary().startswith("没有可用的材料包，未生成汇总表。")
+    proc = run_cli("package", "merge", str(garbage), str(empty), "--out", str(out))
+    assert proc.returncode == 1 and "没有可用的材料包" in proc.stdout and not out.exists()
+
+
+def _rows_xlsx(rows: dict[str, list[list[object]]]) -> bytes:
+    """data.xlsx with every sheet and headers, and `rows` (sheet name → rows; text cells kept as text)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, headers in pb.all_sheets():
+        ws = wb.create_sheet(name)
+        ws.append(list(headers))
+        for r, row in enumerate(rows.get(name, []), start=2):
+            for c, value in enumerate(row, start=1):
+                cell = ws.cell(row=r, column=c, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # "=…" stays a string, as a hostile package would store it
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _package(path: Path, rows: dict[str, list[list[object]]] | None = None, **manifest: object) -> Path:
+    files = pb.package_files()
+    if rows is not None:
+        files[fmt.DATA] = _rows_xlsx(rows)
+    return pb.write_package(path, files, pb.manifest_for(files, **manifest))
+
+
+def _row(sheet_key: str, **values: object) -> list[object]:
+    headers = fmt.SHEET_BY_KEY[sheet_key].headers
+    return [values.get(h) for h in headers]
+
+
+def test_headline_figures_from_the_data_sheets(tmp_path: Path) -> None:
+    sheets = {s.key: s.name for s in fmt.SHEETS}
+    rows = {
+        sheets["enterprises"]: [
+            _row("enterprises", 记录ID="a", 合作状态="合作中"),
+            _row("enterprises", 记录ID="b", 合作状态=" 合作中 "),
+            _row("enterprises", 记录ID="c", 合作状态="已终止"),
+            [None] * 5,  # an empty row is no record
+            _row("enterprises", 记录ID="d"),
+        ],
+        sheets["ledger"]: [
+            _row("ledger", 记录ID=str(i), 收支="支出", **{"金额（元）": v})
+            for i, v in enumerate([0.1, 0.2, "0.3", None, "abc", True])
+        ]
+        + [_row("ledger", 记录ID="x", 收支="收入", **{"金额（元）": 1000})],
+        sheets["visits"]: [
+            _row("visits", 记录ID="v1", 可提供岗位数=3),
+            _row("visits", 记录ID="v2", 可提供岗位数=None),
+            _row("visits", 记录ID="v3", 可提供岗位数=2.0),
+        ],
+        sheets["findings"]: [
+            _row("findings", 规则代码="R1", 级别="错误", 处理状态=fmt.OPEN),
+            _row("findings", 规则代码="R2", 级别="错误", 处理状态=fmt.ACKNOWLEDGED),
+            _row("findings", 规则代码="R3", 级别="警告", 处理状态=fmt.OPEN),
+        ],
+        sheets["teachers"]: [
+            _row("teachers", 记录ID="t1", 双师型=fmt.YES),
+            _row("teachers", 记录ID="t2", 双师型="否"),
+        ],
+    }
+    plan = plan_merge([_package(tmp_path / "a.zip", rows)])
+    assert not plan.invalid
+    figures = plan.used[0].figures
+    assert set(figures) == {h.label for h in fmt.HEADLINES}
+    assert figures["合作企业（合作中）"] == 2
+    assert figures["经费支出（元）"] == 0.6  # in 分: no 0.30000000000000004
+    assert figures["企业走访"] == 3 and figures["可提供岗位"] == 5
+    assert figures["未处理错误"] == 1 and figures["未处理警告"] == 1
+    assert figures["教师"] == 2 and figures["双师型教师"] == 1
+    assert figures["项目"] == 0
+    assert not list(tmp_path.glob("*.xlsx"))  # planning writes nothing
+
+
+def test_hostile_names_stay_text(tmp_path: Path) -> None:
+    row = [
+        "=cmd|' /C calc'!A0",
+        "@SUM(A1)",
+        None,
+        None,
+        1,
+        "+1",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        "是",
+    ]
+    package = _package(
+        tmp_path / "evil.zip", {COOPERATION: [row]}, college=HOSTILE, school="-2+3", app_version="=1+1"
+    )
+    out = tmp_path / "汇总.xlsx"
+    result = merge_packages([package], out)
+    assert [p.college for p in result.used] == [HOSTILE]
+    wb = load_workbook(out)  # not data_only: a formula would show as one
+    formulas = [c.coordinate for ws in wb for r in ws.iter_rows() for c in r if c.data_type == "f"]
+    assert formulas == []
+    summary = wb["汇总"]
+    values = [[c.value for c in r] for r in summary.iter_rows()]
+    assert ["-2+3", HOSTILE, "2025-2026学年"] == values[2][:3] and values[2][4] == "=1+1"
+    coop = wb[COOPERATION]
+    assert [c.value for c in coop[2]][:3] == [HOSTILE, "=cmd|' /C calc'!A0", "@SUM(A1)"]
+    assert coop["A2"].data_type == "s" and coop["B2"].data_type == "s"
+    assert coop.cell(row=3, column=1).value == "合计" and coop.cell(row=3, column=6).value == 1
+    assert coop.cell(row=3, column=16).value == 1  # 是/否: the rows with 是
+    assert "cmd" not in "".join(c.value or "" for c in coop[3] if isinstance(c.value, str))
+
+
+def test_a_package_without_a_college_name_is_left_out(tmp_path: Path) -> None:
+    plan = plan_merge([_package(tmp_path / "a.zip", college="  "), _package(tmp_path / "b.zip")])
+    assert [p.path.name for p in plan.used] == ["b.zip"]
+    assert [v.path.name for v in plan.invalid] == ["a.zip"]
+    assert "没有填写学院名称" in plan.invalid_text(plan.invalid[0])
+
+
+def test_different_periods_and_the_same_file_twice(tmp_path: Path) -> None:
+    last_year = {
+        "kind": fmt.YEAR,
+        "code": "2024-2025",
+        "label": "2024-2025学年",
+        "first_day": "2024-09-01",
+        "last_day": "2025-08-31",
+    }
+    a = _package(tmp_path / "a.zip")
+    b = _package(tmp_path / "b.zip", period=last_year)
+    out = tmp_path / "汇总.xlsx"
+    result = merge_packages([a, b, Path(os.path.relpath(a))], out)
+    assert [p.period_code for p in result.used] == ["2024-2025", "2025-2026"]  # same college: by period
+    assert not result.superseded  # different periods: both used
+    assert any("同一个文件“a.zip”" in w for w in result.warnings)
+    assert any("期间不同" in w for w in result.warnings)
+    assert _sheet_rows(out, COOPERATION)[0][:2] == ("学院", "期间")
+    _, _, total = _summary(out)
+    assert total["合作企业（合作中）"] == 0
+
+
+def test_same_created_time_takes_the_later_file(tmp_path: Path) -> None:
+    a = _package(tmp_path / "a.zip")
+    b = _package(tmp_path / "b.zip")
+    os.utime(a, (1_900_000_000, 1_900_000_000))
+    os.utime(b, (1_800_000_000, 1_800_000_000))
+    plan = plan_merge([b, a])
+    assert [p.path.name for p in plan.used] == ["a.zip"]
+    assert [(x.path.name, y.path.name) for x, y in plan.superseded] == [("b.zip", "a.zip")]
+    assert any("导出时间相同" in w for w in plan.warnings)
+
+
+def test_cancel_writes_nothing(tmp_path: Path) -> None:
+    cancel = threading.Event()
+    cancel.set()
+    out = tmp_path / "汇总.xlsx"
+    with pytest.raises(Cancelled):
+        merge_packages([_package(tmp_path / "a.zip")], out, cancel=cancel)
+    assert not out.exists()
+
+
+def test_progress_and_the_output_not_a_package(tmp_path: Path) -> None:
+    package = _package(tmp_path / "a.zip")
+    seen: list[float] = []
+    result = merge_packages([package], tmp_path / "汇总", progress=lambda f, m="": seen.append(f))
+    assert result.out == tmp_path / "汇总.xlsx" and result.out.is_file()
+    assert seen == sorted(seen) and seen[-1] == 1.0
+    with pytest.raises(AppError):
+        merge_packages([result.out], result.out)
