@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.errors import AppError, BackupFailed, DatabaseCorrupt
-from app.fsutil import atomic_path
+from app.fsutil import atomic_path, scratch_folder
 from app.progress import Progress, noop_progress, tick
 
 log = logging.getLogger(__name__)
@@ -239,7 +239,7 @@ def _make_backup(
     target = Path(target)
     if target.suffix.lower() != ".zip":
         target = target.with_name(target.name + ".zip")
-    with _scratch(target.parent) as scratch:
+    with scratch_folder(target.parent) as scratch:
         copy = copy_database(
             db_path, scratch / db_path.name, progress=lambda f, m: progress(0.4 * f, m), cancel=cancel
         )
@@ -279,20 +279,6 @@ def _make_backup(
                 raise AppError(f"备份文件写入后校验失败（{bad}），请换一个位置重试。")
     log.info("manual backup: %s", target)
     return target
-
-
-@contextlib.contextmanager
-def _scratch(near: Path) -> Iterator[Path]:
-    """A temporary folder; beside `near` when possible (same disk), else the system's."""
-    try:
-        near.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=".chanjiao-", dir=near))
-    except OSError:
-        folder = Path(tempfile.mkdtemp(prefix="chanjiao-"))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _zip_database_name(z: zipfile.ZipFile) -> str:
@@ -492,7 +478,7 @@ def _database_of(backup: Path) -> Iterator[Path]:
     if backup.suffix.lower() != ".zip":
         yield backup
         return
-    with zipfile.ZipFile(backup) as z, _scratch(Path(tempfile.gettempdir())) as scratch:
+    with zipfile.ZipFile(backup) as z, scratch_folder(Path(tempfile.gettempdir())) as scratch:
         name = _zip_database_name(z)
         target = scratch / "backup.db"
         with z.open(name) as src, target.open("wb") as dst:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import stat
 import tempfile
 import time
@@ -150,3 +151,18 @@ def replace_with_retry(src: Path, target: Path, *, seconds: float | None = None)
                 ) from e
             time.sleep(delay)
             delay = min(delay * 2, 0.4)
+
+
+@contextlib.contextmanager
+def scratch_folder(near: Path) -> Iterator[Path]:
+    """A temporary folder, removed with its contents at the end: beside `near` when possible (same disk, so
+    the final rename is cheap), else the system's temporary folder."""
+    try:
+        near.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=".chanjiao-", dir=near))
+    except OSError:
+        folder = Path(tempfile.mkdtemp(prefix="chanjiao-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -387,6 +387,14 @@ def test_a_wrong_header_names_sheet_and_column(tmp_path: Path) -> None:
     assert f"工作表“{report_name}”" in messages[1] and "多出了" in messages[1] and "“备注”" in messages[1]
 
 
+def test_a_data_sheet_may_have_columns_after_the_documented_ones(tmp_path: Path) -> None:
+    """版本规则: a later minor version may add columns at the end of a data sheet; this version reads on."""
+    headers = (*fmt.SHEET_BY_KEY["visits"].headers, "走访照片数")
+    files = package_files()
+    files[fmt.DATA] = data_xlsx(headers={"企业走访": headers})
+    assert verify_package(write_package(tmp_path / "p.zip", files)).ok
+
+
 def test_a_missing_header_column(tmp_path: Path) -> None:
     headers = fmt.SHEET_BY_KEY["visits"].headers
     files = package_files()

@@ -8,14 +8,11 @@ which); nothing personal is logged."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import errno
 import hashlib
 import json
 import logging
-import shutil
-import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -32,7 +29,7 @@ from app.compliance.acks import CheckResult, check_results
 from app.compliance.registry import SEVERITIES
 from app.db.models import Attachment, OperationReport
 from app.errors import AppError
-from app.fsutil import atomic_path, safe_filename
+from app.fsutil import atomic_path, safe_filename, scratch_folder
 from app.io.report_xlsx import MONTH_FORMAT, YUAN_FORMAT, cell_value
 from app.io.xlsx import DATE_FORMAT, export_value
 from app.package import format as fmt
@@ -388,7 +385,7 @@ def export_package(
     tables = report_tables(s, period.school_year)
     figures = headline_figures(rows)
     try:
-        with _scratch(out.parent) as scratch, atomic_path(out) as tmp:
+        with scratch_folder(out.parent) as scratch, atomic_path(out) as tmp:
             tick(progress, cancel, 0.2, "正在写入数据表…")
             data = scratch / fmt.DATA
             write_data(data, rows, tables, files, cancel)
@@ -503,20 +500,6 @@ def _write_error(out: Path, e: OSError) -> AppError:
     if isinstance(e, PermissionError):
         return AppError(f"没有权限在文件夹“{out.parent}”中保存“{out.name}”，请换一个位置。", repr(e))
     return AppError(f"无法写入“{out.name}”：{e.strerror or e}", repr(e))
-
-
-@contextlib.contextmanager
-def _scratch(near: Path) -> Iterator[Path]:
-    """A temporary folder for data.xlsx and report.docx; beside the target when possible, else the system's."""
-    try:
-        near.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=".chanjiao-", dir=near))
-    except OSError:
-        folder = Path(tempfile.mkdtemp(prefix="chanjiao-"))
-    try:
-        yield folder
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 assert tuple(TABLE_NAMES) == tuple(n for n, _ in fmt.REPORT_SHEETS)

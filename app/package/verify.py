@@ -434,16 +434,19 @@ class _Check:
     def check_sheets(self, wb: Any) -> None:
         # A sheet the format does not know is not a problem: a later minor addition (a new table at the end)
         # must not make this version refuse the package; its headers are checked by the version that knows it.
+        # Likewise a data sheet may have columns after the documented ones (docs/package-format.md 版本规则);
+        # a report table may not: the school's data platform takes its columns exactly as they are.
         present = set(wb.sheetnames)
-        expected = [(s.name, s.headers) for s in fmt.SHEETS] + [(n, h) for n, h in fmt.REPORT_SHEETS]
-        for name, headers in expected:
+        expected = [(s.name, s.headers, True) for s in fmt.SHEETS]
+        expected += [(n, h, False) for n, h in fmt.REPORT_SHEETS]
+        for name, headers, extra_ok in expected:
             if self.cancel is not None and self.cancel.is_set():
                 raise Cancelled()
             if name not in present:
                 self.add(fmt.DATA, f"{fmt.DATA} 缺少工作表“{name}”。{_REDO}")
                 continue
             try:
-                message = _header_problem(wb[name], headers)
+                message = _header_problem(wb[name], headers, extra_ok=extra_ok)
             except Exception:  # the sheet's XML is broken: openpyxl raises all sorts of things
                 message = "已损坏，读不到表头。"
             if message:
@@ -558,7 +561,7 @@ def _container_problem(path: Path) -> str | None:
     return None
 
 
-def _header_problem(ws: Any, headers: tuple[str, ...]) -> str | None:
+def _header_problem(ws: Any, headers: tuple[str, ...], *, extra_ok: bool = False) -> str | None:
     if not hasattr(ws, "iter_rows"):
         return "不是普通工作表（可能是图表页），读不到表头。"
     if hasattr(ws, "reset_dimensions"):
@@ -567,6 +570,8 @@ def _header_problem(ws: Any, headers: tuple[str, ...]) -> str | None:
     found = [("" if v is None else str(v)) for v in row]
     while found and found[-1] == "":
         found.pop()
+    if extra_ok:
+        found = found[: len(headers)]
     for col in range(max(len(found), len(headers))):
         want = headers[col] if col < len(headers) else None
         got = found[col] if col < len(found) else None
