@@ -17,6 +17,8 @@ from ui.settings import ui_settings
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 WORD_FILTER = "Word 文档 (*.docx)"
+PACKAGE_FILTER = "上报材料包 (*.zip)"
+_SUFFIXES = {XLSX_FILTER: ".xlsx", PACKAGE_FILTER: ".zip"}  # added when the user typed a name without it
 
 
 def last_folder(key: str) -> str:
@@ -36,12 +38,28 @@ def ask_open(parent: QWidget, title: str, key: str, filter_: str = XLSX_FILTER) 
     return Path(path)
 
 
+def ask_open_many(parent: QWidget, title: str, key: str, filter_: str = XLSX_FILTER) -> list[Path]:
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, last_folder(key), filter_)
+    if paths:
+        remember_folder(key, paths[0])
+    return [Path(p) for p in paths]
+
+
+def ask_folder(parent: QWidget, title: str, key: str) -> Path | None:
+    folder = QFileDialog.getExistingDirectory(parent, title, last_folder(key))
+    if not folder:
+        return None
+    ui_settings().setValue(f"folders/{key}", folder)
+    return Path(folder)
+
+
 def ask_save(parent: QWidget, title: str, key: str, name: str, filter_: str = XLSX_FILTER) -> Path | None:
     path, _ = QFileDialog.getSaveFileName(parent, title, str(Path(last_folder(key)) / name), filter_)
     if not path:
         return None
-    if not path.lower().endswith(".xlsx") and filter_ == XLSX_FILTER:
-        path += ".xlsx"
+    suffix = _SUFFIXES.get(filter_)
+    if suffix and not path.lower().endswith(suffix):
+        path += suffix
     remember_folder(key, path)
     return Path(path)
 

@@ -32,6 +32,7 @@ from ui.pages.industry import IndustryPage
 from ui.pages.internships import InternshipsPage
 from ui.pages.outcomes import OutcomesPage
 from ui.pages.projects import ProjectsPage
+from ui.pages.school_summary import SchoolSummaryPage
 from ui.pages.settings import SettingsPage
 from ui.pages.students import StudentsPage
 from ui.pages.teachers import TeachersPage
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.industry = IndustryPage()
         self.outcomes = OutcomesPage()
         self.evaluation = EvaluationPage()
+        self.school_summary = SchoolSummaryPage()
         self.funds = FundsPage()
         self.assets = AssetsPage()
         self.visits = VisitsPage()
@@ -105,6 +107,7 @@ class MainWindow(QMainWindow):
             self.industry,
             self.outcomes,
             self.evaluation,
+            self.school_summary,
             self.trash,
             self.settings_page,
         ]
@@ -153,6 +156,8 @@ class MainWindow(QMainWindow):
             file_menu, "导出企业到 Excel…", "Ctrl+E", lambda: self._goto(self.enterprises).export_excel()
         )
         self._action(file_menu, "下载企业导入模板…", "", lambda: self._goto(self.enterprises).save_template())
+        file_menu.addSeparator()
+        self._action(file_menu, "导出上报材料包…", "Ctrl+Shift+E", self.export_package)
         file_menu.addSeparator()
         self._action(file_menu, "退出", QKeySequence.StandardKey.Quit, self.close)
         edit_menu = self.menuBar().addMenu("编辑(&E)")
@@ -278,6 +283,12 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is self.enterprises:
             chosen = tuple(self.enterprises.selected_ids()[:1])
         self.visits.new_record(chosen)
+
+    @Slot()
+    def export_package(self) -> None:
+        from ui.package_wizard import export_package_wizard
+
+        export_package_wizard(self)
 
     @Slot(str)
     def open_enterprise(self, enterprise_id: str) -> None:

@@ -1,0 +1,473 @@
+"""学校汇总 (school side): the submission packages (上报材料包) the colleges sent — added by file, by folder or
+dropped on the page — each verified, and the newest one of a college and period used (app/package/merge.py
+plan_merge, on the database worker after every change); the list shows 可用 / 已被较新的替代 / 无效 with the
+problems and each used package's headline figures. 生成汇总表… writes the school's workbook (merge_packages).
+
+The list of files is kept between sessions (QSettings); nothing is copied or changed in them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QElapsedTimer, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import Cancelled
+from app.fsutil import safe_filename
+from app.package import format as fmt
+from ui import files
+from ui.errors import show_error
+from ui.ops import TaskOp
+from ui.widgets import EmptyState, confirm
+
+if TYPE_CHECKING:  # imported when first used: start-up does not load the merge code
+    from app.package.merge import MergePlan, MergeResult
+
+FOLDER_KEY = "package_summary"
+SETTINGS_KEY = "school_summary/packages"
+USED, SUPERSEDED, INVALID, PENDING, REPEATED = "可用", "已被较新的替代", "无效", "待校验", "重复"
+INVALID_FG, INVALID_BG = QColor("#b3261e"), QColor("#fdecea")
+GREY = QColor("#8a8a8a")
+STRIP = "background:#fff4ce;color:#5c4400;border:1px solid #e6c86e;border-radius:4px;padding:6px 8px;"
+FIXED = ["学院", "期间", "导出时间", "状态", "问题", "文件"]
+PATH_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def _when(value: object) -> str:
+    if isinstance(value, dt.datetime):
+        return f"{value.astimezone() if value.tzinfo else value:%Y-%m-%d %H:%M}"
+    return str(value or "")[:16].replace("T", " ")
+
+
+def _figure(label: str, value: object) -> str:
+    if value is None:
+        return ""
+    if "（元）" in label:
+        return f"{float(value):,.2f}"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"
+    return f"{int(value):,}"
+
+
+def zips_in(paths: Iterable[Path]) -> list[Path]:
+    """The .zip files among `paths`, and those directly in the folders among them."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out.extend(sorted(x for x in p.iterdir() if x.suffix.lower() == ".zip" and x.is_file()))
+        elif p.suffix.lower() == ".zip":
+            out.append(p)
+    return out
+
+
+class SchoolSummaryPage(QWidget):
+    title = "学校汇总"
+    planned = Signal(object)  # MergePlan of the listed files
+    merged = Signal(object)  # MergeResult, or the exception (Cancelled when cancelled)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.paths: list[Path] = []
+        self.plan: MergePlan | None = None
+        self._plan_op: TaskOp | None = None
+        self._stale = False
+        self._clock = QElapsedTimer()
+        self.progress: files.Progress | None = None
+        self.setAcceptDrops(True)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(16, 12, 16, 12)
+        heading = QLabel("学校汇总")
+        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
+        lay.addWidget(heading)
+        intro = QLabel(
+            "汇总各学院报送的上报材料包：每个文件都先校验是否完整、未被改动；同一学院同一期间有多份时，"
+            "只用导出时间最新的一份。材料包文件本身不会被改动。"
+        )
+        intro.setWordWrap(True)
+        intro.setStyleSheet("color:#555;")
+        lay.addWidget(intro)
+        lay.addLayout(self._bar())
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet(STRIP)
+        self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings.hide()
+        lay.addWidget(self.warnings)
+        self.stack = QStackedWidget()
+        self.empty = EmptyState()
+        self.empty.configure(
+            "还没有材料包",
+            "把各学院发来的上报材料包（.zip）拖到这里，或点击“添加材料包…”。\n"
+            "也可以把各学院的材料包放在同一个文件夹里，用“添加文件夹…”一次加入。",
+            [("添加材料包…", self.add_files), ("添加文件夹…", self.add_folder)],
+        )
+        self.table = self._table()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self.table)
+        lay.addWidget(self.stack, 1)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
+        lay.addWidget(self.detail)
+        self.status = QLabel()
+        self.status.setStyleSheet("color:#555;")
+        lay.addWidget(self.status)
+        self._show()
+
+    def _bar(self) -> QHBoxLayout:
+        bar = QHBoxLayout()
+        self.add_button = QPushButton("添加材料包…")
+        self.add_button.setToolTip("选择一个或多个学院的上报材料包（.zip），也可以直接拖到本页")
+        self.add_button.clicked.connect(self.add_files)
+        self.folder_button = QPushButton("添加文件夹…")
+        self.folder_button.setToolTip("加入一个文件夹中的全部 .zip 文件")
+        self.folder_button.clicked.connect(self.add_folder)
+        self.remove_button = QPushButton("移除所选")
+        self.remove_button.setToolTip("从列表中移除选中的材料包（Delete），文件不会被删除")
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.clear_button = QPushButton("清空")
+        self.clear_button.setToolTip("清空列表（文件不会被删除）")
+        self.clear_button.clicked.connect(self.clear)
+        for b in (self.add_button, self.folder_button, self.remove_button, self.clear_button):
+            bar.addWidget(b)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 1000)
+        self.busy.setTextVisible(False)
+        self.busy.setMaximumWidth(160)
+        self.busy.setMaximumHeight(14)
+        self.busy_label = QLabel("正在校验…")
+        self.busy_label.setStyleSheet("color:#555;")
+        bar.addSpacing(12)
+        bar.addWidget(self.busy)
+        bar.addWidget(self.busy_label)
+        bar.addStretch(1)
+        self.merge_button = QPushButton("生成汇总表…")
+        self.merge_button.setToolTip(
+            "把列表中“可用”的材料包汇总为一个 Excel 工作簿：各学院的主要数字一行一个学院，并附各表的明细"
+        )
+        self.merge_button.clicked.connect(self.write_summary)
+        bar.addWidget(self.merge_button)
+        return bar
+
+    def _table(self) -> QTableWidget:
+        figures = [h.label.replace("（", "\n（") for h in fmt.HEADLINES]  # two lines: narrower columns
+        table = QTableWidget(0, len(FIXED) + len(figures))
+        table.setHorizontalHeaderLabels(FIXED + figures)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        table.verticalHeader().setVisible(False)
+        table.verticalHeader().setDefaultSectionSize(26)
+        table.setWordWrap(False)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((130, 170, 120, 100, 200, 150)):
+            table.setColumnWidth(col, width)
+        for col, h in enumerate(fmt.HEADLINES, start=len(FIXED)):
+            sheet = fmt.SHEET_BY_KEY[h.sheet].name
+            table.horizontalHeaderItem(col).setToolTip(f"{h.label}：由各学院材料包的“{sheet}”表统计")
+        table.itemSelectionChanged.connect(self._show_buttons)
+        QShortcut(QKeySequence.StandardKey.Delete, table, self.remove_selected)
+        return table
+
+    # ---------------------------------------------------------------- the list of files
+
+    @Slot()
+    def add_files(self) -> None:
+        self.add_paths(files.ask_open_many(self, "添加上报材料包", FOLDER_KEY, files.PACKAGE_FILTER))
+
+    @Slot()
+    def add_folder(self) -> None:
+        folder = files.ask_folder(self, "选择放有各学院材料包的文件夹", FOLDER_KEY)
+        if folder is None:
+            return
+        found = zips_in([folder])
+        if not found:
+            self.status.setText(f"文件夹“{folder}”中没有 .zip 文件。")
+            return
+        self.add_paths(found)
+
+    def add_paths(self, paths: Iterable[Path]) -> int:
+        """Add the .zip files among `paths` (folders: the .zip files in them) not listed yet; replan."""
+        known = {_key(p) for p in self.paths}
+        added = 0
+        for p in zips_in(Path(x) for x in paths):
+            if _key(p) not in known:
+                known.add(_key(p))
+                self.paths.append(p)
+                added += 1
+        if added:
+            self.replan()
+        return added
+
+    @Slot()
+    def remove_selected(self) -> None:
+        chosen = {
+            self.table.item(i.row(), 0).data(PATH_ROLE) for i in self.table.selectionModel().selectedRows()
+        }
+        if chosen:
+            self.paths = [p for p in self.paths if _key(p) not in chosen]
+            self.replan()
+
+    @Slot()
+    def clear(self) -> None:
+        if self.paths:
+            self.paths = []
+            self.replan()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if any(Path(u).suffix.lower() == ".zip" or Path(u).is_dir() for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        event.acceptProposedAction()
+        if not self.add_paths(paths) and paths:
+            self.status.setText("拖入的文件中没有新的 .zip 材料包。")
+
+    # ---------------------------------------------------------------- verification on the worker
+
+    def replan(self) -> None:
+        if self._plan_op is not None:  # superseded by this change
+            self._plan_op.cancel_event.set()
+        self.plan = None
+        if not self.paths:
+            self._plan_op = None
+            self._show()
+            self.planned.emit(None)
+            return
+        if not self.isVisible():  # restored at start-up: verified when first shown
+            self._stale = True
+            self._show()
+            return
+        self._stale = False
+        from app.package.merge import plan_merge
+
+        paths = list(self.paths)
+        op = TaskOp(self, lambda report, cancel: plan_merge(paths, progress=report, cancel=cancel))
+        self._plan_op = op
+        self._clock.start()
+        op.with_progress(self._plan_progress).success(lambda plan: self._planned(op, plan)).failure(
+            lambda exc: self._plan_failed(op, exc)
+        ).run()
+        self._show()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.replan()
+
+    def _plan_progress(self, fraction: float, _message: str) -> None:
+        if self._clock.elapsed() >= 100 or fraction >= 1:
+            self._clock.restart()
+            self.busy.setValue(int(fraction * 1000))
+
+    def _planned(self, op: TaskOp, plan: MergePlan) -> None:
+        if op is not self._plan_op:
+            return
+        self._plan_op = None
+        self.plan = plan
+        self._show()
+        self.planned.emit(plan)
+
+    def _plan_failed(self, op: TaskOp, exc: BaseException) -> None:
+        if op is not self._plan_op:
+            return
+        self._plan_op = None
+        self._show()
+        if not isinstance(exc, Cancelled):
+            show_error(self, exc, "校验材料包失败")
+
+    # ---------------------------------------------------------------- the table
+
+    def rows(self) -> list[tuple[Path, str, object]]:
+        """(path, status, detail) in the order shown: each used package (PackageInfo) followed by those it
+        replaced ((older, newer)), then the invalid ones (Verification); None where not verified (yet)."""
+        if self.plan is None:
+            return [(p, PENDING, None) for p in self.paths]
+        out: list[tuple[Path, str, object]] = []
+        for info in self.plan.used:
+            out.append((info.path, USED, info))
+            out.extend((old.path, SUPERSEDED, (old, new)) for old, new in self.plan.superseded if new is info)
+        shown = {_key(p) for p, _s, _d in out}
+        out.extend(
+            (old.path, SUPERSEDED, (old, new))
+            for old, new in self.plan.superseded
+            if _key(old.path) not in shown
+        )
+        out.extend((v.path, INVALID, v) for v in self.plan.invalid)
+        shown = {_key(p) for p, _s, _d in out}
+        out.extend((p, REPEATED, None) for p in self.paths if _key(p) not in shown)
+        return out
+
+    def _show(self) -> None:
+        rows = self.rows()
+        self.table.setRowCount(len(rows))
+        for r, (path, status, detail) in enumerate(rows):
+            self._fill_row(r, path, status, detail)
+        for col in range(len(FIXED), self.table.columnCount()):  # money grows wide: fit the figures
+            self.table.resizeColumnToContents(col)
+            self.table.setColumnWidth(col, max(64, self.table.columnWidth(col) + 8))
+        self.stack.setCurrentWidget(self.table if rows else self.empty)
+        warnings = list(self.plan.warnings) if self.plan else []
+        self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
+        self.warnings.setVisible(bool(warnings))
+        running = self._plan_op is not None
+        self.busy.setVisible(running)
+        self.busy_label.setVisible(running)
+        if running:
+            self.busy.setValue(0)
+        self.status.setText(self._status_text(rows))
+        self._show_buttons()
+
+    def _fill_row(self, r: int, path: Path, status: str, detail: object) -> None:
+        info = detail[0] if status == SUPERSEDED else detail
+        if status == INVALID:
+            manifest = detail.manifest or {}
+            period = manifest.get("period") if isinstance(manifest.get("period"), dict) else {}
+            college, period_label, created = (
+                manifest.get("college", ""),
+                period.get("label", ""),
+                manifest.get("created", ""),
+            )
+        elif info is not None:
+            college, period_label, created = info.college, info.period_label, info.created_text
+        else:
+            college = period_label = created = ""
+        problem, tip = self._problem(status, detail)
+        cells = [str(college or "—"), str(period_label or "—"), _when(created), status, problem, path.name]
+        figures = info.figures if status == USED else {}
+        cells += [_figure(h.label, figures.get(h.label)) for h in fmt.HEADLINES]
+        for c, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if c == 0:
+                item.setData(PATH_ROLE, _key(path))
+            if c >= len(FIXED):
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            item.setToolTip(tip if c in (3, 4) and tip else str(path) if c == 5 else "")
+            if status == INVALID:
+                item.setForeground(INVALID_FG)
+                item.setBackground(INVALID_BG)
+            elif status in (SUPERSEDED, PENDING, REPEATED):
+                item.setForeground(GREY)
+            self.table.setItem(r, c, item)
+
+    def _problem(self, status: str, detail: object) -> tuple[str, str]:
+        """The 问题 cell and its tooltip (every problem, one a line)."""
+        if status == INVALID:
+            problems = detail.problems
+            lines = [f"• {p.entry}：{p.message}" if p.entry else f"• {p.message}" for p in problems]
+            more = f"（共 {len(problems)} 个问题）" if len(problems) > 1 else ""
+            return (problems[0].message if problems else "无法使用") + more, "\n".join(lines)
+        if status == SUPERSEDED:
+            text = self.plan.superseded_text(*detail)
+            return text, text
+        if status == REPEATED:
+            return "与列表中另一个文件是同一个文件，只计一次", ""
+        return "", ""
+
+    def _status_text(self, rows: list[tuple[Path, str, object]]) -> str:
+        if not rows:
+            return ""
+        if self.plan is None:
+            return f"共 {len(rows)} 个文件，正在校验…" if self._plan_op else f"共 {len(rows)} 个文件"
+        n = {s: sum(r[1] == s for r in rows) for s in (USED, SUPERSEDED, INVALID)}
+        text = f"共 {len(rows)} 个文件：可用 {n[USED]}，已被较新的替代 {n[SUPERSEDED]}，无效 {n[INVALID]}"
+        if n[INVALID]:
+            text += "。无效的材料包不计入汇总，鼠标停在“问题”上可看全部原因，请让该学院重新导出。"
+        return text
+
+    @Slot()
+    def _show_buttons(self) -> None:
+        selected = self.table.selectionModel().selectedRows()
+        tip = self.table.item(selected[0].row(), 4).toolTip() if len(selected) == 1 else ""
+        self.detail.setText(f"{self.table.item(selected[0].row(), 5).text()}：\n{tip}" if tip else "")
+        self.detail.setVisible(bool(tip))
+        self.remove_button.setEnabled(bool(selected))
+        self.clear_button.setEnabled(bool(self.paths))
+        self.merge_button.setEnabled(bool(self.plan and self.plan.used) and self._plan_op is None)
+
+    # ---------------------------------------------------------------- 生成汇总表
+
+    @Slot()
+    def write_summary(self) -> None:
+        plan = self.plan
+        if plan is None or not plan.used:
+            return
+        if plan.invalid and not confirm(
+            self,
+            "生成汇总表",
+            f"有 {len(plan.invalid)} 个材料包无效，不会计入汇总表。\n\n仍要只用 {len(plan.used)} 个可用的材料包生成汇总表吗？",
+        ):
+            return
+        out = files.ask_save(self, "保存学校汇总表", FOLDER_KEY, self._summary_name(plan))
+        if out is None:
+            return
+        from app.package.merge import merge_packages
+
+        paths = list(self.paths)
+        self.merge_button.setEnabled(False)
+        self.progress = progress = files.Progress(self, "正在生成汇总表…")
+        op = TaskOp(self, lambda report, cancel: merge_packages(paths, out, progress=report, cancel=cancel))
+        progress.dialog.canceled.connect(op.cancel_event.set)
+        op.with_progress(progress.update).success(self._merged).failure(self._merge_failed).run()
+
+    @staticmethod
+    def _summary_name(plan: MergePlan) -> str:
+        periods = {i.period_label for i in plan.used}
+        schools = {i.school for i in plan.used if i.school}
+        school = schools.pop() if len(schools) == 1 else ""
+        period = periods.pop() if len(periods) == 1 else ""
+        return safe_filename("_".join(x for x in (school, period, "各学院上报汇总.xlsx") if x))
+
+    def _merged(self, result: MergeResult) -> None:
+        self.progress.close()
+        self._show_buttons()
+        self.merged.emit(result)
+        files.offer_open(self, result.out, result.summary())
+
+    def _merge_failed(self, exc: BaseException) -> None:
+        self.progress.close()
+        self._show_buttons()
+        self.merged.emit(exc)
+        if not isinstance(exc, Cancelled):
+            show_error(self, exc, "生成汇总表失败")
+
+    # ---------------------------------------------------------------- kept between sessions
+
+    def save_state(self, settings) -> None:
+        settings.setValue(SETTINGS_KEY, [str(p) for p in self.paths])
+
+    def restore_state(self, settings) -> None:
+        saved = settings.value(SETTINGS_KEY) or []
+        if isinstance(saved, str):
+            saved = [saved]
+        paths = [Path(p) for p in saved if Path(p).is_file()]
+        if paths:
+            self.paths = []
+            self.add_paths(paths)
