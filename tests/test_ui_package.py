@@ -288,8 +288,9 @@ def test_summary_lists_usable_superseded_and_invalid(ctx, qtbot, db, packages, m
 
     page.table.selectRow(row_of(page, "坏文件.zip"))
     assert "不是 ZIP 文件" in page.detail.text()
+    page.table.setFocus()
     with qtbot.waitSignal(page.planned, timeout=60000):
-        page.remove_button.click()
+        qtbot.keyClick(page.table, Qt.Key.Key_Delete)  # as 移除所选
     assert "坏文件.zip" not in statuses(page) and len(page.paths) == 3
     assert packages["bad"].exists()  # only the list changed
     with qtbot.waitSignal(page.planned, timeout=5000):

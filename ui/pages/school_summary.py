@@ -189,7 +189,12 @@ class SchoolSummaryPage(QWidget):
             sheet = fmt.SHEET_BY_KEY[h.sheet].name
             table.horizontalHeaderItem(col).setToolTip(f"{h.label}：由各学院材料包的“{sheet}”表统计")
         table.itemSelectionChanged.connect(self._show_buttons)
-        QShortcut(QKeySequence.StandardKey.Delete, table, self.remove_selected)
+        QShortcut(
+            QKeySequence.StandardKey.Delete,
+            table,
+            self.remove_selected,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         return table
 
     # ---------------------------------------------------------------- the list of files
@@ -399,7 +404,7 @@ class SchoolSummaryPage(QWidget):
         n = {s: sum(r[1] == s for r in rows) for s in (USED, SUPERSEDED, INVALID)}
         text = f"共 {len(rows)} 个文件：可用 {n[USED]}，已被较新的替代 {n[SUPERSEDED]}，无效 {n[INVALID]}"
         if n[INVALID]:
-            text += "。无效的材料包不计入汇总，鼠标停在“问题”上可看全部原因，请让该学院重新导出。"
+            text += "。无效的材料包不计入汇总，选中该行可看全部原因，请让该学院重新导出。"
         return text
 
     @Slot()
