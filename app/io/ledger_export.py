@@ -29,6 +29,8 @@ from app.db.models import LedgerEntry, Project
 from app.io.ledger_xlsx import MONEY_FORMAT, ProjectRef, find_project
 from app.io.xlsx import (
     DATE_FORMAT,
+    FixedCell,
+    cells_to_row,
     discard_workbook,
     safe_text,
     save_workbook_atomic,
@@ -81,33 +83,6 @@ def text_lines(text: str, width: float) -> int:
     return max(1, math.ceil(est / max(width - 1, 1)))
 
 
-class _FixedCell(Cell):
-    """A styled cell whose style never changes once made: its style id is looked up once, not for every row
-    it is written in (openpyxl hashes the whole style array each time otherwise)."""
-
-    __slots__ = ("_sid",)
-
-    def __init__(self, template: Cell) -> None:
-        super().__init__(template.parent, row=1, column=1, style_array=template._style)
-        self._sid = template.style_id
-
-    @property
-    def style_id(self) -> int:  # type: ignore[override]
-        return self._sid
-
-    @property
-    def has_style(self) -> bool:  # type: ignore[override]
-        return True
-
-
-def _cells_to_row(cells: Sequence[Cell], row_idx: int) -> Iterator[Cell]:
-    """What a write-only sheet does with an appended row, for rows made only of cells: number them (openpyxl's
-    own version first tries each cell as a value, which raises and formats an error message per cell)."""
-    for col_idx, cell in enumerate(cells, 1):
-        cell.column, cell.row = col_idx, row_idx
-        yield cell
-
-
 _TYPES = {str: "s", float: "n", int: "n", dt.date: "d", dt.datetime: "d"}
 
 
@@ -127,7 +102,7 @@ class _Cells:
         self.wrapped = [(i, c.width) for i, c in enumerate(cols) if c.kind in ("wrap", "center")]
         self.texts: dict[str, str] = {}  # names and summaries repeat: each cleaned once
         if hasattr(ws, "_values_to_row"):  # openpyxl 3.1's write-only sheet
-            ws._values_to_row = _cells_to_row
+            ws._values_to_row = cells_to_row
 
     def _make(self, c: _Col, *, bold: bool, guard: bool = False) -> Cell:
         cell = WriteOnlyCell(self.ws)
@@ -145,7 +120,7 @@ class _Cells:
             cell.alignment = Alignment(vertical="center", wrap_text=True)
         if guard:
             cell.quotePrefix = True
-        return _FixedCell(cell)
+        return FixedCell(cell)
 
     def _guarded(self, i: int, bold: bool) -> Cell:
         key = (i, bold)

@@ -490,7 +490,7 @@ def safe_text(value: object) -> str:
     return ILLEGAL_CHARACTERS_RE.sub("", text)[:EXCEL_TEXT_LIMIT]
 
 
-def _needs_guard(text: str) -> bool:
+def needs_guard(text: str) -> bool:
     return text.startswith(_RISKY_START) or text in ERROR_CODES
 
 
@@ -499,7 +499,7 @@ def _as_text(cell: Cell, text: str) -> Cell:
     prefix is what Excel sets for '=…, so the text also survives editing the cell in Excel."""
     cell.value = text
     cell.data_type = "s"
-    if _needs_guard(text):
+    if needs_guard(text):
         cell.quotePrefix = True
     return cell
 
@@ -521,7 +521,7 @@ def export_value(ws: Any, value: object) -> object:
     text = safe_text(value)
     if not text:
         return None  # no empty string cells
-    return _as_text(WriteOnlyCell(ws), text) if _needs_guard(text) else text
+    return _as_text(WriteOnlyCell(ws), text) if needs_guard(text) else text
 
 
 def write_cell(ws: Any, row: int, col: int, value: object) -> Cell:
@@ -537,6 +537,36 @@ def write_cell(ws: Any, row: int, col: int, value: object) -> Cell:
     else:
         _as_text(cell, safe_text(value))
     return cell
+
+
+# ---------------------------------------------------------------- reused cells of big write-only sheets
+
+
+class FixedCell(Cell):
+    """A styled cell whose style never changes once made: its style id is looked up once, not for every row
+    it is written in (openpyxl hashes the whole style array each time otherwise)."""
+
+    __slots__ = ("_sid",)
+
+    def __init__(self, template: Cell) -> None:
+        super().__init__(template.parent, row=1, column=1, style_array=template._style)
+        self._sid = template.style_id
+
+    @property
+    def style_id(self) -> int:  # type: ignore[override]
+        return self._sid
+
+    @property
+    def has_style(self) -> bool:  # type: ignore[override]
+        return True
+
+
+def cells_to_row(cells: Sequence[Cell], row_idx: int) -> Iterator[Cell]:
+    """What a write-only sheet does with an appended row, for rows made only of cells: number them (openpyxl's
+    own version first tries each cell as a value, which raises and formats an error message per cell)."""
+    for col_idx, cell in enumerate(cells, 1):
+        cell.column, cell.row = col_idx, row_idx
+        yield cell
 
 
 # ---------------------------------------------------------------- styling and tables
