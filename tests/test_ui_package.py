@@ -132,7 +132,9 @@ def test_personal_data_needs_a_confirmation(ctx, qtbot, db, monkeypatch):
     assert not check.isChecked() and len(asked) == 2
 
 
-def test_export_writes_a_package_that_verifies(ctx, qtbot, db, tmp_path: Path):
+def test_export_writes_a_package_that_verifies(ctx, qtbot, db, tmp_path: Path, monkeypatch):
+    from PySide6.QtGui import QDesktopServices
+
     from ui import files
 
     out = tmp_path / "上报" / "机电.zip"
@@ -151,6 +153,10 @@ def test_export_writes_a_package_that_verifies(ctx, qtbot, db, tmp_path: Path):
     assert "已导出2025-2026学年上报材料包" in page.summary.text()
     assert w.button(QWizard.WizardButton.FinishButton).isEnabled()
     assert files.last_folder("package") == str(out.parent)  # remembered for next time
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    page.folder_button.click()
+    assert opened == [str(out.parent)]
     with db.reader() as s:
         assert result.counts == preview_package(s, w.period(), today=TODAY).counts
 

@@ -81,7 +81,7 @@ def _busy_bar() -> QProgressBar:
 
 def show_in_folder(path: Path) -> None:
     """The file's folder in Explorer with the file selected (elsewhere: the folder)."""
-    if sys.platform == "win32" and QProcess.startDetached("explorer", ["/select,", str(path)]):
+    if sys.platform == "win32" and QProcess.startDetached("explorer", ["/select,", str(path)])[0]:
         return
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
