@@ -32,7 +32,15 @@ from app.db.models import Attachment, OperationReport
 from app.errors import AppError
 from app.fsutil import atomic_path, safe_filename, scratch_folder
 from app.io.report_xlsx import MONTH_FORMAT, YUAN_FORMAT, cell_value
-from app.io.xlsx import DATE_FORMAT, FixedCell, cells_to_row, export_value, needs_guard, safe_text
+from app.io.xlsx import (
+    DATE_FORMAT,
+    FixedCell,
+    cells_to_row,
+    discard_workbook,
+    export_value,
+    needs_guard,
+    safe_text,
+)
 from app.package import format as fmt
 from app.package.period import Period
 from app.package.tables import BUILDERS, Context
@@ -289,14 +297,22 @@ def write_data(
                 tick(progress, cancel, 0.8 * done / total, f"正在写入数据表“{name}”…")
             yield row
 
-    for sheet in fmt.SHEETS:
-        tick(progress, cancel, 0.8 * done / total, f"正在写入数据表“{sheet.name}”…")
-        data = _attachment_rows(files) if sheet.key == "attachments" else counted(rows[sheet.key], sheet.name)
-        _write_sheet(wb, sheet.name, sheet.headers, [c.type for c in sheet.columns], data)
-    for table in tables.tables:
-        _write_report_sheet(wb, table)
-    progress(0.8, "正在保存数据表…")
-    wb.save(str(path))
+    try:
+        for sheet in fmt.SHEETS:
+            tick(progress, cancel, 0.8 * done / total, f"正在写入数据表“{sheet.name}”…")
+            data = (
+                _attachment_rows(files)
+                if sheet.key == "attachments"
+                else counted(rows[sheet.key], sheet.name)
+            )
+            _write_sheet(wb, sheet.name, sheet.headers, [c.type for c in sheet.columns], data)
+        for table in tables.tables:
+            _write_report_sheet(wb, table)
+        progress(0.8, "正在保存数据表…")
+        wb.save(str(path))
+    except BaseException:  # cancelled or failed: close the sheets' temporary files (Windows keeps them open)
+        discard_workbook(wb)
+        raise
 
 
 # ---------------------------------------------------------------- headline figures
