@@ -10,6 +10,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import datetime as dt  # noqa: E402
 import functools  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
@@ -92,6 +93,38 @@ def _migrated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def db(db_path: Path, _migrated: Path) -> Database:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_migrated, db_path)
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+DEMO_TODAY = dt.date(2026, 11, 1)  # the day the shared small demo is dated from
+
+
+@pytest.fixture(scope="session")
+def demo_file(tmp_path_factory: pytest.TempPathFactory, _migrated: Path) -> Path:
+    """The small demo (seed 1, dated from DEMO_TODAY), built once per run: several seconds here, many under
+    Wine. Tests take a copy (`demo_db`); never open this file itself."""
+    from app.demo import fill_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    shutil.copyfile(_migrated, path)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHANJIAO_HOME", str(path.parent / "home"))
+        database = open_database(path)
+        try:
+            with database.session() as s:
+                fill_demo(s, size="small", seed=1, today=DEMO_TODAY)
+        finally:
+            database.close()
+    return path
+
+
+@pytest.fixture
+def demo_db(db_path: Path, demo_file: Path) -> Database:
+    """A copy of the small demo at `db_path`, for this test alone."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(demo_file, db_path)
     database = open_database(db_path)
     yield database
     database.close()

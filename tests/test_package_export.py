@@ -9,7 +9,6 @@ import errno
 import hashlib
 import io
 import json
-import shutil
 import threading
 import zipfile
 from pathlib import Path
@@ -19,9 +18,8 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from app.db.engine import Database, open_database
+from app.db.engine import Database
 from app.db.models import Attachment, Enterprise, Internship, LedgerEntry, Student, Visit
-from app.demo import fill_demo
 from app.errors import AppError, Cancelled, ValidationError
 from app.package import export as export_module
 from app.package import format as fmt
@@ -29,30 +27,14 @@ from app.package.export import default_package_name, export_package, preview_pac
 from app.package.period import period_of
 from app.services.attachments import add_attachment
 from tests.cli_run import run_cli
+from tests.conftest import DEMO_TODAY as TODAY
 
-TODAY = dt.date(2026, 11, 1)
 NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The small demo, built once; each test works on its own copy."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    database = open_database(path)
-    with database.session() as s:
-        fill_demo(s, size="small", seed=1, today=TODAY)
-    database.close()
-    return path
-
-
 @pytest.fixture
-def demo(demo_file: Path, tmp_path: Path) -> Database:
-    path = tmp_path / "college" / "demo.db"
-    path.parent.mkdir()
-    shutil.copyfile(demo_file, path)
-    database = open_database(path)
-    yield database
-    database.close()
+def demo(demo_db: Database) -> Database:
+    return demo_db
 
 
 def export(database: Database, out: Path, *, semester: str | None = None, **kw) -> export_module.ExportResult:
@@ -244,7 +226,7 @@ def test_cancel_leaves_no_file_and_keeps_an_older_one(demo: Database, tmp_path: 
     with pytest.raises(Cancelled):
         export(demo, out, progress=_stop_halfway(cancel), cancel=cancel)
     assert out.read_bytes() == b"older package"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["college", "p.zip"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["data", "p.zip"]
 
 
 def test_full_disk_leaves_no_file_and_says_so(demo: Database, tmp_path: Path, monkeypatch) -> None:
@@ -259,7 +241,7 @@ def test_full_disk_leaves_no_file_and_says_so(demo: Database, tmp_path: Path, mo
     with pytest.raises(AppError, match="磁盘空间不足"):
         export(demo, out)
     assert not out.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["college"]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["data"]
 
 
 def test_semester_package_has_the_semester_summary(demo: Database, tmp_path: Path) -> None:

@@ -33,8 +33,8 @@ from app.services.report_tables import report_tables
 from app.services.settings import get_profile, save_profile
 from tests import package_builder as pb
 from tests.cli_run import run_cli
+from tests.conftest import DEMO_TODAY as TODAY
 
-TODAY = dt.date(2026, 11, 1)
 YEAR = "2025-2026"
 FIRST_EXPORT = dt.datetime(2026, 9, 10, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 SECOND_EXPORT = dt.datetime(2026, 9, 12, 16, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
@@ -54,7 +54,9 @@ class College:
 
 
 @pytest.fixture(scope="module")
-def colleges(tmp_path_factory: pytest.TempPathFactory, _migrated: Path) -> dict[str, College]:
+def colleges(
+    tmp_path_factory: pytest.TempPathFactory, _migrated: Path, demo_file: Path
+) -> dict[str, College]:
     """Two demo databases (seeds 1 and 2, the second renamed 信息工程学院) and their 2025-2026 packages; the first
     exported a second time two days later ("again")."""
     root = tmp_path_factory.mktemp("colleges")
@@ -64,11 +66,11 @@ def colleges(tmp_path_factory: pytest.TempPathFactory, _migrated: Path) -> dict[
         for seed in (1, 2):
             path = root / f"college{seed}" / "chanjiao.db"
             path.parent.mkdir()
-            shutil.copyfile(_migrated, path)
+            shutil.copyfile(demo_file if seed == 1 else _migrated, path)  # seed 1: the shared demo
             database = open_database(path)
             with database.session() as s:
-                fill_demo(s, size="small", seed=seed, today=TODAY)
                 if seed == 2:
+                    fill_demo(s, size="small", seed=seed, today=TODAY)
                     save_profile(s, dataclasses.replace(get_profile(s), college=OTHER_COLLEGE))
             with database.reader() as s:
                 name = get_profile(s).college

@@ -481,17 +481,13 @@ def test_package_data_extracts_and_removes(tmp_path: Path) -> None:
 # ---------------------------------------------------------------- a real export
 
 
-def test_a_real_export_verifies(db, tmp_path: Path) -> None:
-    from app.demo import fill_demo
+def test_a_real_export_verifies(demo_db, tmp_path: Path) -> None:
     from app.package.export import export_package
     from app.package.period import period_of
 
-    today = dt.date(2026, 11, 23)
-    with db.session() as s:
-        fill_demo(s, size="small", seed=1, today=today)
-    with db.reader() as s:
+    with demo_db.reader() as s:
         period = period_of(s, year="2025-2026")
-        result = export_package(s, period, tmp_path / "college.zip", today=today)
+        result = export_package(s, period, tmp_path / "college.zip", today=dt.date(2026, 11, 23))
     verification = verify_package(result.path)
     assert verification.problems == ()
     assert verification.manifest is not None and verification.manifest["period"]["code"] == "2025-2026"
