@@ -11,6 +11,7 @@ Every value from a package is written through app.io.xlsx.write_cell: text stays
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,7 +21,16 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from app.io.report_xlsx import MONTH_FORMAT, YUAN_FORMAT
-from app.io.xlsx import DATE_FORMAT, column_widths, save_workbook_atomic, set_widths, style_header, write_cell
+from app.io.xlsx import (
+    DATE_FORMAT,
+    PRINT_WIDTH,
+    column_widths,
+    save_workbook_atomic,
+    set_print_layout,
+    set_widths,
+    style_header,
+    write_cell,
+)
 from app.package import format as fmt
 from app.package.merge import ROW_TICK, headline_kind, number, sum_column
 from app.progress import noop_progress, tick
@@ -96,7 +106,10 @@ def _summary_sheet(ws: Any, result: MergeResult) -> None:
     style_header(ws, 2, len(headers), last_row=len(rows) + 2)
     widths = column_widths([headers, *rows], maximum=30)
     widths[3] = max(widths[3], 17)
+    widths[first:] = [min(w, 12) for w in widths[first:]]  # figure columns: the header wraps instead
     set_widths(ws, widths)
+    ws.row_dimensions[2].height = 45
+    set_print_layout(ws, header_rows="2:2", pages_wide=math.ceil(sum(widths) / PRINT_WIDTH))
 
 
 # ---------------------------------------------------------------- the report tables
@@ -143,7 +156,13 @@ def _report_sheet(
             cell.number_format = FORMATS[kind]
     _bold_row(ws, r, len(all_headers))
     style_header(ws, 1, len(all_headers), last_row=r - 1)
-    set_widths(ws, column_widths([all_headers, *sample], maximum=30))
+    widths = column_widths([all_headers, *sample], maximum=30)
+    widths[len(lead) :] = [
+        w if k == "text" else min(w, 12) for k, w in zip(kinds, widths[len(lead) :], strict=True)
+    ]
+    set_widths(ws, widths)
+    ws.row_dimensions[1].height = 72  # long headers wrap over up to 5 lines in the narrow figure columns
+    set_print_layout(ws, header_rows="1:1", pages_wide=math.ceil(sum(widths) / PRINT_WIDTH))
 
 
 def _report_value(kind: str, value: object) -> object:
