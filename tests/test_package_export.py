@@ -244,6 +244,12 @@ def test_full_disk_leaves_no_file_and_says_so(demo: Database, tmp_path: Path, mo
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["data"]
 
 
+def test_a_file_where_the_folder_should_be_is_named(demo: Database, tmp_path: Path) -> None:
+    (tmp_path / "材料包").write_bytes(b"a file, not a folder")
+    with pytest.raises(AppError, match="同名的文件而不是文件夹"):
+        export(demo, tmp_path / "材料包" / "p.zip")
+
+
 def test_semester_package_has_the_semester_summary(demo: Database, tmp_path: Path) -> None:
     out = tmp_path / "s.zip"
     result = export(demo, out, semester="2025-2026-2")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,6 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
 
-from app.db.engine import open_database
-from app.demo import fill_demo
 from app.errors import AppError, Cancelled
 from app.package import format as fmt
 from app.package.export import export_package, preview_package
@@ -30,27 +27,10 @@ TODAY = dt.date(2026, 3, 15)
 YES, NO = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
 
 
-@pytest.fixture(scope="module")
-def demo_file(tmp_path_factory: pytest.TempPathFactory, _migrated: Path) -> Path:
-    """The small demo, filled once for the module (4 s) and copied for each test."""
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    shutil.copyfile(_migrated, path)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CHANJIAO_HOME", str(path.parent / "home"))
-        database = open_database(path)
-        with database.session() as s:
-            fill_demo(s, size="small", seed=1, today=TODAY)
-        database.close()
-    return path
-
-
 @pytest.fixture
-def db(db_path: Path, demo_file: Path):
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(demo_file, db_path)
-    database = open_database(db_path)
-    yield database
-    database.close()
+def db(demo_db):
+    """The shared small demo (conftest), copied for each test."""
+    return demo_db
 
 
 def wizard(qtbot):
@@ -414,3 +394,23 @@ def test_main_window_menu_and_page(db, qapp, qtbot, monkeypatch):
     finally:
         context.wait()
         set_context(None)
+
+
+def test_summary_sorts_figures_as_numbers_and_keeps_paths(ctx, qtbot, packages):
+    from ui.pages.school_summary import SORT_ROLE, _Item
+
+    nine, ten = _Item("9"), _Item("10")
+    nine.setData(SORT_ROLE, 9.0)
+    ten.setData(SORT_ROLE, 10.0)
+    assert nine < ten and not ten < nine  # as text "10" < "9"
+    assert _Item("") < nine  # an empty figure (an invalid package) first
+    page = summary_page(qtbot)
+    with qtbot.waitSignal(page.planned, timeout=60000):
+        page.add_paths([packages["a"], packages["b"], packages["bad"]])
+    col = 6 + [h.label for h in fmt.HEADLINES].index("合作企业（合作中）")
+    page.table.sortItems(col, Qt.SortOrder.DescendingOrder)
+    assert page.table.item(page.table.rowCount() - 1, 5).text() == "坏文件.zip"
+    page.table.sortItems(col, Qt.SortOrder.AscendingOrder)
+    assert page.table.item(0, 5).text() == "坏文件.zip"
+    page.table.selectRow(0)
+    assert "不是 ZIP 文件" in page.detail.text()  # the row's own problem after the sort

@@ -560,7 +560,13 @@ def _write_error(out: Path, e: OSError) -> AppError:
         return AppError(f"磁盘空间不足，无法写入“{out.name}”。请清理磁盘或另选位置（如U盘）后重试。", repr(e))
     if isinstance(e, PermissionError):
         return AppError(f"没有权限在文件夹“{out.parent}”中保存“{out.name}”，请换一个位置。", repr(e))
-    return AppError(f"无法写入“{out.name}”：{e.strerror or e}", repr(e))
+    if isinstance(e, FileExistsError | NotADirectoryError):
+        return AppError(
+            f"无法在“{out.parent}”中保存：路径中有同名的文件而不是文件夹，请另选保存位置。", repr(e)
+        )
+    if isinstance(e, FileNotFoundError):
+        return AppError(f"找不到文件夹“{out.parent}”（U盘是否已拔出？），请另选保存位置。", repr(e))
+    return AppError(f"无法写入“{out.name}”，请另选保存位置后重试（系统提示：{e.strerror or e}）。", repr(e))
 
 
 assert tuple(TABLE_NAMES) == tuple(n for n, _ in fmt.REPORT_SHEETS)

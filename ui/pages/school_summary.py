@@ -48,6 +48,19 @@ GREY = QColor("#8a8a8a")
 STRIP = "background:#fff4ce;color:#5c4400;border:1px solid #e6c86e;border-radius:4px;padding:6px 8px;"
 FIXED = ["学院", "期间", "导出时间", "状态", "问题", "文件"]
 PATH_ROLE = Qt.ItemDataRole.UserRole
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class _Item(QTableWidgetItem):
+    """A cell that sorts by its SORT_ROLE value when it has one (figures as numbers, not as text)."""
+
+    def __lt__(self, other: QTableWidgetItem) -> bool:
+        mine, theirs = self.data(SORT_ROLE), other.data(SORT_ROLE)
+        if mine is not None and theirs is not None:
+            return mine < theirs
+        if (mine is None) != (theirs is None):
+            return mine is None  # empty figures first
+        return super().__lt__(other)
 
 
 def _key(path: Path) -> str:
@@ -183,6 +196,8 @@ class SchoolSummaryPage(QWidget):
         table.setWordWrap(False)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # plan order until a header is clicked
+        header.setSortIndicatorShown(True)
         for col, width in enumerate((130, 170, 120, 100, 200, 150)):
             table.setColumnWidth(col, width)
         for col, h in enumerate(fmt.HEADLINES, start=len(FIXED)):
@@ -332,9 +347,11 @@ class SchoolSummaryPage(QWidget):
 
     def _show(self) -> None:
         rows = self.rows()
+        self.table.setSortingEnabled(False)  # rows are filled by index; sorted again after
         self.table.setRowCount(len(rows))
         for r, (path, status, detail) in enumerate(rows):
             self._fill_row(r, path, status, detail)
+        self.table.setSortingEnabled(True)
         for col in range(len(FIXED), self.table.columnCount()):  # money grows wide: fit the figures
             self.table.resizeColumnToContents(col)
             self.table.setColumnWidth(col, max(64, self.table.columnWidth(col) + 8))
@@ -369,7 +386,11 @@ class SchoolSummaryPage(QWidget):
         figures = info.figures if status == USED else {}
         cells += [_figure(h.label, figures.get(h.label)) for h in fmt.HEADLINES]
         for c, text in enumerate(cells):
-            item = QTableWidgetItem(text)
+            item = _Item(text)
+            if c >= len(FIXED):
+                value = figures.get(fmt.HEADLINES[c - len(FIXED)].label)
+                if isinstance(value, int | float):
+                    item.setData(SORT_ROLE, float(value))
             if c == 0:
                 item.setData(PATH_ROLE, _key(path))
             if c >= len(FIXED):
