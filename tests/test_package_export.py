@@ -4,11 +4,13 @@ document matches the format."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import hashlib
 import io
 import json
+import shutil
 import threading
 import zipfile
 from pathlib import Path
@@ -18,7 +20,7 @@ import pytest
 from docx import Document
 from sqlalchemy import func, select
 
-from app.db.engine import Database
+from app.db.engine import Database, open_database
 from app.db.models import Attachment, Enterprise, Internship, LedgerEntry, Student, Visit
 from app.errors import AppError, Cancelled, ValidationError
 from app.package import export as export_module
@@ -32,9 +34,32 @@ from tests.conftest import DEMO_TODAY as TODAY
 NOW = dt.datetime(2026, 11, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 
 
+TERM = "2025-2026-2"  # most tests export a 学期: the same machinery, without the 学年's charts (CI time)
+
+
 @pytest.fixture
 def demo(demo_db: Database) -> Database:
     return demo_db
+
+
+@dataclasses.dataclass(frozen=True)
+class YearPackage:
+    db: Database
+    result: export_module.ExportResult
+    path: Path
+
+
+@pytest.fixture(scope="module")
+def year(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> YearPackage:
+    """The demo's 2025-2026 package, exported once for the tests that only read it."""
+    folder = tmp_path_factory.mktemp("year")
+    shutil.copyfile(demo_file, folder / "demo.db")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHANJIAO_HOME", str(folder / "home"))
+        database = open_database(folder / "demo.db")
+        result = export(database, folder / "out" / "包.zip")
+        yield YearPackage(database, result, result.path)
+        database.close()
 
 
 def export(database: Database, out: Path, *, semester: str | None = None, **kw) -> export_module.ExportResult:
@@ -54,11 +79,8 @@ def sheet_rows(wb, key: str) -> list[dict[str, object]]:
     return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
 
 
-def test_year_package_holds_every_sheet_with_documented_headers_and_hashes(
-    demo: Database, tmp_path: Path
-) -> None:
-    out = tmp_path / "out" / "包.zip"
-    result = export(demo, out)
+def test_year_package_holds_every_sheet_with_documented_headers_and_hashes(year: YearPackage) -> None:
+    out, result = year.path, year.result
     assert result.path == out and out.is_file() and result.size == out.stat().st_size
     with zipfile.ZipFile(out) as z:
         manifest = json.loads(z.read(fmt.MANIFEST).decode("utf-8"))
@@ -93,10 +115,9 @@ def test_year_package_holds_every_sheet_with_documented_headers_and_hashes(
     assert any("自评报告" in p.text for p in doc.paragraphs)
 
 
-def test_rows_are_the_period_records_with_their_uuids(demo: Database, tmp_path: Path) -> None:
-    out = tmp_path / "p.zip"
-    export(demo, out)
-    wb = workbook(out)
+def test_rows_are_the_period_records_with_their_uuids(year: YearPackage) -> None:
+    demo = year.db
+    wb = workbook(year.path)
     first, last = dt.date(2025, 9, 1), dt.date(2026, 8, 31)
     with demo.reader() as s:
         visits = set(
@@ -136,7 +157,7 @@ def test_cells_are_typed_and_text_is_never_a_formula(demo: Database, tmp_path: P
         e.name = '=HYPERLINK("http://x","点我")'
         hostile = e.id
     out = tmp_path / "p.zip"
-    export(demo, out)
+    export(demo, out, semester=TERM)
     wb = workbook(out)
     ws = wb["合作企业"]
     cell = next(c for c in ws["B"] if c.value == '=HYPERLINK("http://x","点我")')
@@ -156,17 +177,15 @@ def test_cells_are_typed_and_text_is_never_a_formula(demo: Database, tmp_path: P
     assert months and all(isinstance(m, dt.datetime) and m.day == 1 for m in months)
 
 
-def test_personal_data_masked_unless_asked(demo: Database, tmp_path: Path) -> None:
+def test_personal_data_masked_unless_asked(year: YearPackage, demo: Database, tmp_path: Path) -> None:
     with demo.reader() as s:
         numbers = {n for n in s.scalars(select(Student.id_number)) if n}
-    masked = tmp_path / "masked.zip"
-    export(demo, masked)
-    rows = sheet_rows(workbook(masked), "internships")
+    rows = sheet_rows(workbook(year.path), "internships")
     assert rows and all("*" in r["身份证号"] for r in rows if r["身份证号"])
     assert not numbers & {r["身份证号"] for r in rows}
     assert all(r["联系电话"] is None or "****" in r["联系电话"] for r in rows)
     full = tmp_path / "full.zip"
-    result = export(demo, full, include_personal_data=True)
+    result = export(demo, full, include_personal_data=True, semester=TERM)
     assert result.personal_data
     rows = sheet_rows(workbook(full), "internships")
     assert {r["身份证号"] for r in rows if r["身份证号"]} <= numbers
@@ -191,7 +210,7 @@ def test_attachments_follow_their_records_under_safe_unique_names(demo: Database
         (src / "发票.pdf").write_bytes(b"not in the period")
         add_attachment(s, "ledger_entry", outside, src / "发票.pdf")
     out = tmp_path / "p.zip"
-    result = export(demo, out)
+    result = export(demo, out, semester=TERM)
     assert result.attachments == len(names) and not result.missing
     with zipfile.ZipFile(out) as z:
         entries = [n for n in z.namelist() if n.startswith("attachments/")]
@@ -224,7 +243,7 @@ def test_cancel_leaves_no_file_and_keeps_an_older_one(demo: Database, tmp_path: 
     out.write_bytes(b"older package")
     cancel = threading.Event()
     with pytest.raises(Cancelled):
-        export(demo, out, progress=_stop_halfway(cancel), cancel=cancel)
+        export(demo, out, progress=_stop_halfway(cancel), cancel=cancel, semester=TERM)
     assert out.read_bytes() == b"older package"
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["data", "p.zip"]
 
@@ -239,7 +258,7 @@ def test_full_disk_leaves_no_file_and_says_so(demo: Database, tmp_path: Path, mo
     monkeypatch.setattr(export_module, "pack", pack_until_full)
     out = tmp_path / "p.zip"
     with pytest.raises(AppError, match="磁盘空间不足"):
-        export(demo, out)
+        export(demo, out, semester=TERM)
     assert not out.exists()
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != "home") == ["data"]
 
@@ -247,12 +266,12 @@ def test_full_disk_leaves_no_file_and_says_so(demo: Database, tmp_path: Path, mo
 def test_a_file_where_the_folder_should_be_is_named(demo: Database, tmp_path: Path) -> None:
     (tmp_path / "材料包").write_bytes(b"a file, not a folder")
     with pytest.raises(AppError, match="同名的文件而不是文件夹"):
-        export(demo, tmp_path / "材料包" / "p.zip")
+        export(demo, tmp_path / "材料包" / "p.zip", semester=TERM)
 
 
 def test_semester_package_has_the_semester_summary(demo: Database, tmp_path: Path) -> None:
     out = tmp_path / "s.zip"
-    result = export(demo, out, semester="2025-2026-2")
+    result = export(demo, out, semester=TERM)
     assert result.period.label == "2025-2026学年第二学期"
     with zipfile.ZipFile(out) as z:
         manifest = json.loads(z.read(fmt.MANIFEST))
@@ -263,10 +282,10 @@ def test_semester_package_has_the_semester_summary(demo: Database, tmp_path: Pat
     assert visits and all(dt.date(2026, 2, 1) <= r["走访日期"].date() <= dt.date(2026, 7, 31) for r in visits)
 
 
-def test_preview_counts_what_the_export_writes(demo: Database, tmp_path: Path) -> None:
-    with demo.reader() as s:
+def test_preview_counts_what_the_export_writes(year: YearPackage) -> None:
+    with year.db.reader() as s:
         preview = preview_package(s, period_of(s, year="2025-2026"), today=TODAY)
-    result = export(demo, tmp_path / "p.zip")
+    result = year.result
     assert preview.counts == result.counts
     assert preview.findings.errors == result.open_findings["错误"]
     assert (
@@ -288,7 +307,7 @@ def test_cli_export_json(demo: Database, tmp_path: Path) -> None:
     out = tmp_path / "cli.zip"
     demo.close()
     proc = run_cli(
-        "package", "export", "--db", str(demo.path), "--year", "2025-2026", "--out", str(out), "--json"
+        "package", "export", "--db", str(demo.path), "--semester", TERM, "--out", str(out), "--json"
     )
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)

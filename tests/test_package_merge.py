@@ -17,11 +17,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.db.engine import Database, open_database
 from app.db.models import Teacher, Visit
-from app.demo import fill_demo
 from app.errors import AppError, Cancelled
 from app.io.outcomes_xlsx import wan4
 from app.package import format as fmt
@@ -54,11 +53,10 @@ class College:
 
 
 @pytest.fixture(scope="module")
-def colleges(
-    tmp_path_factory: pytest.TempPathFactory, _migrated: Path, demo_file: Path
-) -> dict[str, College]:
-    """Two demo databases (seeds 1 and 2, the second renamed 信息工程学院) and their 2025-2026 packages; the first
-    exported a second time two days later ("again")."""
+def colleges(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> dict[str, College]:
+    """Two colleges' databases (the shared demo, and a copy renamed 信息工程学院 with half its visits, a third of
+    its ledger entries, a quarter of its teachers and a fifth of its enterprises deleted) and their 2025-2026
+    packages; the first exported a second time two days later ("again")."""
     root = tmp_path_factory.mktemp("colleges")
     out: dict[str, College] = {}
     with pytest.MonkeyPatch.context() as mp:
@@ -66,12 +64,22 @@ def colleges(
         for seed in (1, 2):
             path = root / f"college{seed}" / "chanjiao.db"
             path.parent.mkdir()
-            shutil.copyfile(demo_file if seed == 1 else _migrated, path)  # seed 1: the shared demo
+            shutil.copyfile(demo_file, path)  # the shared demo; the second college is made to differ
             database = open_database(path)
             with database.session() as s:
                 if seed == 2:
-                    fill_demo(s, size="small", seed=seed, today=TODAY)
                     save_profile(s, dataclasses.replace(get_profile(s), college=OTHER_COLLEGE))
+                    gone = "2026-01-01 00:00:00.000000"  # as UTCDateTime stores it
+                    for table, every in (
+                        ("visit", 2),
+                        ("ledger_entry", 3),
+                        ("teacher", 4),
+                        ("enterprise", 5),
+                    ):
+                        s.execute(
+                            text(f"UPDATE {table} SET deleted_at = :at WHERE rowid % {every} = 0"),
+                            {"at": gone},
+                        )
             with database.reader() as s:
                 name = get_profile(s).college
                 period = period_of(s, year=YEAR)

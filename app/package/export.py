@@ -530,7 +530,7 @@ def _manifest(profile, period, now, personal, listed, rows, tables, c: Context) 
     for f in c.findings.open:
         by_rule[f.rule] = by_rule.get(f.rule, 0) + 1
     counts = {key: len(v) for key, v in rows.items()}
-    counts["attachments"] = sum(1 for x in listed if str(x["path"]).startswith(fmt.ATTACHMENTS + "/"))
+    counts["attachments"] = sum(1 for x in listed if str(x["path"]).startswith(f"{fmt.ATTACHMENTS}/"))
     return {
         "format": fmt.FORMAT,
         "version": fmt.VERSION,
