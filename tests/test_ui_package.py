@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWizard
 
+from app.db.engine import open_database
 from app.errors import AppError, Cancelled
 from app.package import format as fmt
 from app.package.export import export_package, preview_package
@@ -199,25 +201,34 @@ def test_a_failed_export_is_shown_and_the_wizard_stays(ctx, qtbot, db, tmp_path:
 # ---------------------------------------------------------------- 学校汇总
 
 
-@pytest.fixture
-def packages(db, tmp_path: Path) -> dict[str, Path]:
-    """Two colleges' packages of one 学年, an older one of the second, and a file that is no package."""
-    folder = tmp_path / "收到的材料包"
+@pytest.fixture(scope="module")
+def packages(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> dict[str, Path]:
+    """Two colleges' packages of one 学年, an older one of the second, and a file that is no package: made
+    once for the module from a copy of the shared demo (the tests only read them)."""
+    root = tmp_path_factory.mktemp("packages")
+    folder = root / "收到的材料包"
     folder.mkdir()
+    shutil.copyfile(demo_file, root / "college.db")
     out = {}
-    with db.session() as s:
-        _periods, period = period_choices(s, TODAY)
-        out["a"] = export_package(
-            s, period, folder / "机电.zip", today=TODAY, now=dt.datetime(2026, 3, 1, 9)
-        ).path
-        save_profile(s, dataclasses.replace(get_profile(s), college="信息工程学院"))
-    with db.session() as s:
-        out["old"] = export_package(
-            s, period, folder / "信息_旧.zip", today=TODAY, now=dt.datetime(2026, 3, 2, 9)
-        ).path
-        out["b"] = export_package(
-            s, period, folder / "信息.zip", today=TODAY, now=dt.datetime(2026, 3, 3, 9)
-        ).path
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CHANJIAO_HOME", str(root / "home"))
+        db = open_database(root / "college.db")
+        try:
+            with db.session() as s:
+                _periods, period = period_choices(s, TODAY)
+                out["a"] = export_package(
+                    s, period, folder / "机电.zip", today=TODAY, now=dt.datetime(2026, 3, 1, 9)
+                ).path
+                save_profile(s, dataclasses.replace(get_profile(s), college="信息工程学院"))
+            with db.session() as s:
+                out["old"] = export_package(
+                    s, period, folder / "信息_旧.zip", today=TODAY, now=dt.datetime(2026, 3, 2, 9)
+                ).path
+                out["b"] = export_package(
+                    s, period, folder / "信息.zip", today=TODAY, now=dt.datetime(2026, 3, 3, 9)
+                ).path
+        finally:
+            db.close()
     out["bad"] = folder / "坏文件.zip"
     out["bad"].write_bytes(b"this is not a zip file")
     return out
@@ -408,9 +419,19 @@ def test_summary_sorts_figures_as_numbers_and_keeps_paths(ctx, qtbot, packages):
     with qtbot.waitSignal(page.planned, timeout=60000):
         page.add_paths([packages["a"], packages["b"], packages["bad"]])
     col = 6 + [h.label for h in fmt.HEADLINES].index("合作企业（合作中）")
+    rows = range(page.table.rowCount())
+
+    def column() -> list[str]:
+        return [page.table.item(r, col).text() for r in rows]
+
     page.table.sortItems(col, Qt.SortOrder.DescendingOrder)
-    assert page.table.item(page.table.rowCount() - 1, 5).text() == "坏文件.zip"
+    figures = column()
+    filled = [int(f) for f in figures if f]
+    assert filled == sorted(filled, reverse=True) and figures[len(filled) :] == [""] * (
+        len(figures) - len(filled)
+    )
     page.table.sortItems(col, Qt.SortOrder.AscendingOrder)
-    assert page.table.item(0, 5).text() == "坏文件.zip"
-    page.table.selectRow(0)
+    assert column()[0] == ""  # the rows without figures (invalid, replaced) first
+    bad = row_of(page, "坏文件.zip")
+    page.table.selectRow(bad)
     assert "不是 ZIP 文件" in page.detail.text()  # the row's own problem after the sort

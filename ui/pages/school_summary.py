@@ -60,7 +60,7 @@ class _Item(QTableWidgetItem):
             return mine < theirs
         if (mine is None) != (theirs is None):
             return mine is None  # empty figures first
-        return super().__lt__(other)
+        return self.text() < other.text()  # (QTableWidgetItem.__lt__ would call back into this one)
 
 
 def _key(path: Path) -> str:
