@@ -1,6 +1,6 @@
 """Write docs/package-format.md from the package format (app/package/format.py):
 
-    python tools/make_package_doc.py
+python tools/make_package_doc.py
 """
 
 from __future__ import annotations

@@ -122,7 +122,7 @@ class PeriodPage(QWizardPage):
         lay.addWidget(self.tree, 1)
         lay.addWidget(
             _note(
-                "学年材料包附《产教融合工作自评报告》，学期材料包附《产教融合工作学期运行情况》。"
+                "学年材料包附《产教融合工作自评报告》，学期材料包附《产教融合工作运行情况》（该学期）。"
                 "默认选中的是年度评价页打开的学年。起止日期按“设置 → 学期日历”。"
             )
         )
@@ -598,7 +598,7 @@ class PackageWizard(QWizard):
 def outline(preview: Preview) -> str:
     """What the export will write, in a few lines (step 3)."""
     records = sum(n for k, n in preview.counts.items() if k not in ("findings", "attachments"))
-    report = "自评报告" if preview.period.kind == fmt.YEAR else "学期运行情况"
+    report = "自评报告" if preview.period.kind == fmt.YEAR else "运行情况"
     lines = [
         f"即将导出：{preview.period.label}（{_date_range(preview.period)}）",
         f"数据表：{len(fmt.SHEETS) - 2} 张表共 {records:,} 条记录，另附合规检查、附件清单、标准报表和《{report}》",

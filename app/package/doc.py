@@ -27,7 +27,7 @@ _INTRO = f"""# 上报材料包格式（{fmt.FORMAT}，版本 {fmt.VERSION}）
 |---|---|
 | `{fmt.MANIFEST}` | 清单（UTF-8 JSON，见下），不列在自身的 `files` 中 |
 | `{fmt.DATA}` | 数据表：每张表一个工作表，随后是四张标准报表 |
-| `{fmt.REPORT}` | 学年包：产教融合工作自评报告；学期包：学期运行情况汇总 |
+| `{fmt.REPORT}` | 学年包：产教融合工作自评报告；学期包：该学期的产教融合工作运行情况 |
 | `{fmt.ATTACHMENTS}/<表>/<记录ID>/<文件名>` | 包中各记录的附件，文件名已改为 Windows 可用的名称，整个路径不超过 {fmt.MAX_PATH} 个字符 |
 
 - 文件均以“存储”（不压缩）方式放入 ZIP（xlsx、docx、PDF、图片本身已压缩）；清单以 deflate 压缩。
