@@ -177,6 +177,15 @@ def test_cells_are_typed_and_text_is_never_a_formula(demo: Database, tmp_path: P
     assert months and all(isinstance(m, dt.datetime) and m.day == 1 for m in months)
 
 
+def test_findings_sheet_names_record_types_in_chinese(year: YearPackage) -> None:
+    from app.compliance.registry import RECORD_TYPE_LABELS, RULES
+
+    assert {r.record_type for r in RULES.values()} <= set(RECORD_TYPE_LABELS)
+    rows = sheet_rows(workbook(year.path), "findings")
+    assert rows and {r["记录类型"] for r in rows} <= set(RECORD_TYPE_LABELS.values())
+    assert {r["处理状态"] for r in rows} <= {fmt.OPEN, fmt.ACKNOWLEDGED}
+
+
 def test_personal_data_masked_unless_asked(year: YearPackage, demo: Database, tmp_path: Path) -> None:
     with demo.reader() as s:
         numbers = {n for n in s.scalars(select(Student.id_number)) if n}

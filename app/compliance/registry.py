@@ -24,6 +24,19 @@ from sqlalchemy.orm import Session
 
 ERROR, WARNING, HINT = "错误", "警告", "提示"
 SEVERITIES = (ERROR, WARNING, HINT)
+# What a finding's record is, in words (the package's 合规检查 sheet); every rule's record_type has one.
+RECORD_TYPE_LABELS = {
+    "action_item": "会议待办事项",
+    "agreement": "合作协议",
+    "asset": "资产",
+    "budget": "经费预算",
+    "enterprise": "合作企业",
+    "internship": "学生实习",
+    "major": "专业",
+    "major_group": "专业群",
+    "project": "项目",
+    "teacher": "教师",
+}
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.compliance.acks import CheckResult
+from app.compliance.registry import RECORD_TYPE_LABELS
 from app.db.models import (
     TIER_LABELS,
     Achievement,
@@ -702,11 +703,14 @@ def meetings(c: Context) -> Iterator[Row]:
 
 
 def findings(c: Context) -> Iterator[Row]:
+    def kind(f) -> str:
+        return RECORD_TYPE_LABELS.get(f.record_type, f.record_type)
+
     for f in c.findings.open:
-        yield (f.rule, f.rule_title, f.severity, f.source, f.record_type, f.record_id, f.title, f.message,
+        yield (f.rule, f.rule_title, f.severity, f.source, kind(f), f.record_id, f.title, f.message,
                f.due, OPEN, "", "", None)  # fmt: skip
     for f, ack in c.findings.acknowledged:
-        yield (f.rule, f.rule_title, f.severity, f.source, f.record_type, f.record_id, f.title, f.message,
+        yield (f.rule, f.rule_title, f.severity, f.source, kind(f), f.record_id, f.title, f.message,
                f.due, ACKNOWLEDGED, ack.reason, ack.by, ack.at)  # fmt: skip
 
 
