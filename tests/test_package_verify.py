@@ -491,3 +491,23 @@ def test_a_real_export_verifies(demo_db, tmp_path: Path) -> None:
     verification = verify_package(result.path)
     assert verification.problems == ()
     assert verification.manifest is not None and verification.manifest["period"]["code"] == "2025-2026"
+
+
+class _SystemCodePageName(zipfile.ZipInfo):
+    """A name as Windows' 压缩文件夹 writes it on Chinese Windows: GBK bytes, no UTF-8 flag."""
+
+    def _encodeFilenameFlags(self):  # noqa: N802 (zipfile's name)
+        return self.filename.encode("gbk"), self.flag_bits
+
+
+def test_a_package_packed_again_by_another_program_says_so(tmp_path: Path) -> None:
+    original = write_package(tmp_path / "original.zip")
+    again = tmp_path / "again.zip"
+    with zipfile.ZipFile(original) as src, zipfile.ZipFile(again, "w") as dst:
+        for info in src.infolist():
+            copy = _SystemCodePageName(info.filename, info.date_time)
+            dst.writestr(copy, src.read(info))
+    messages = _messages(again)
+    assert "被其他压缩软件重新打包过" in messages and "不要解压后重新压缩" in messages
+    assert "1 个文件名不是 UTF-8 编码" in messages
+    assert not _messages(original)  # the exporter's names carry the flag

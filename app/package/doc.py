@@ -74,7 +74,8 @@ _VERIFY = f"""
 
 1. 是 ZIP 文件且可以读取。
 2. 条目名安全：不是绝对路径，不含 `..`、盘符、反斜杠、控制字符，不含 Windows 保留名（CON、PRN、AUX、NUL、
-   COM1–9、LPT1–9），不超过 {fmt.MAX_PATH} 个字符，不重名（不区分大小写）。
+   COM1–9、LPT1–9），不超过 {fmt.MAX_PATH} 个字符，不重名（不区分大小写），以 UTF-8 编码（解压后用其他
+   软件重新压缩过的包会被指出）。
 3. 不是“压缩炸弹”：只读 ZIP 目录、不解压即可判断——条目数不超过 {MAX_ENTRIES:,}，解压后总大小不超过
    {MAX_TOTAL_BYTES // 1024**3} GiB，大于 {RATIO_MIN_BYTES // 1024**2} MiB 的条目压缩比不超过 {MAX_RATIO}:1，清单不超过
    {MAX_MANIFEST_BYTES // 1000**2} MB。

@@ -145,6 +145,7 @@ class _Check:
         with zf:
             infos = zf.infolist()
             self.check_names(infos)
+            self.check_encoding(infos)
             if not self.check_sizes(infos):
                 return  # a bomb: inflate nothing
             names = {i.orig_filename: i for i in infos}
@@ -217,6 +218,18 @@ class _Check:
                     self.add(name, f"文件名不安全：{'；'.join(reasons)}。{_REDO}")
         if bad > MAX_NAME_PROBLEMS:
             self.add(None, f"另有 {bad - MAX_NAME_PROBLEMS} 个文件名不安全（未逐一列出）。")
+
+    def check_encoding(self, infos: list[zipfile.ZipInfo]) -> None:
+        """The exporter marks every name UTF-8 (ZIP flag bit 11). A non-ASCII name without it was written by
+        another program (Windows' 压缩文件夹 writes the system code page): the package was unpacked and packed
+        again, so its Chinese file names no longer match the manifest. Said once, plainly."""
+        foreign = [i.filename for i in infos if not i.flag_bits & 0x800 and not i.orig_filename.isascii()]
+        if foreign:
+            self.add(
+                None,
+                f"材料包被其他压缩软件重新打包过：{len(foreign)} 个文件名不是 UTF-8 编码（如“{_show(foreign[0])}”），"
+                "这些文件无法与清单核对。请报送学院导出的原始 .zip 文件，不要解压后重新压缩。",
+            )
 
     def check_sizes(self, infos: list[zipfile.ZipInfo]) -> bool:
         """The zip-bomb limits from the central directory; False when the package must not be inflated."""
