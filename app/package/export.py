@@ -42,6 +42,7 @@ from app.io.xlsx import (
     safe_text,
 )
 from app.package import format as fmt
+from app.package.figures import headline_figures as figures_of
 from app.package.period import Period
 from app.package.tables import BUILDERS, Context
 from app.progress import Progress, noop_progress, tick
@@ -318,25 +319,19 @@ def write_data(
 # ---------------------------------------------------------------- headline figures
 
 
+def _as_written(sheet: fmt.Sheet, rows: Iterable[tuple]) -> Iterator[tuple]:
+    """Rows as data.xlsx holds them (是/否, money in 元), for app/package/figures.py."""
+    kinds = [c.type for c in sheet.columns]
+    for row in rows:
+        yield tuple(
+            (fmt.YES if v else fmt.NO) if k == fmt.BOOL else v / 100 if k == fmt.YUAN and v is not None else v
+            for k, v in zip(kinds, row, strict=True)
+        )
+
+
 def headline_figures(rows: dict[str, list[tuple]]) -> dict[str, int | float]:
-    """format.HEADLINES of the package's rows as written (money summed in 分, returned in 元)."""
-    out: dict[str, int | float] = {}
-    for h in fmt.HEADLINES:
-        sheet = fmt.SHEET_BY_KEY[h.sheet]
-        index = {c.header: i for i, c in enumerate(sheet.columns)}
-        kinds = {c.header: c.type for c in sheet.columns}
-
-        def shown(row: tuple, header: str, index=index, kinds=kinds) -> object:
-            v = row[index[header]]
-            return (fmt.YES if v else fmt.NO) if kinds[header] == fmt.BOOL else v
-
-        chosen = [r for r in rows[h.sheet] if all(shown(r, col) in values for col, values in h.where)]
-        if h.column is None:
-            out[h.label] = len(chosen)
-        else:
-            total = sum(int(r[index[h.column]] or 0) for r in chosen)
-            out[h.label] = total / 100 if kinds[h.column] == fmt.YUAN else total
-    return out
+    """format.HEADLINES of the rows the package holds, as the school's merge computes them."""
+    return figures_of(lambda sheet: _as_written(sheet, rows[sheet.key]))
 
 
 # ---------------------------------------------------------------- the ZIP

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import math
 import os
 import re
 import threading
@@ -27,6 +26,8 @@ from openpyxl import load_workbook
 from app.domain.names import clean_text, name_key, pinyin_keys
 from app.errors import AppError, Cancelled
 from app.package import format as fmt
+from app.package.figures import headline_figures as figures_of
+from app.package.figures import totals as figure_totals
 from app.package.verify import Problem, Verification, package_data, verify_package
 from app.progress import Progress, noop_progress, tick
 
@@ -394,67 +395,9 @@ def sheet_rows(ws: Any, width: int, cancel: threading.Event | None = None) -> It
             yield values
 
 
-def headline_kind(h: fmt.Headline) -> str:
-    """The column type of a headline's figure: INT for a count, else the summed column's type."""
-    if h.column is None:
-        return fmt.INT
-    return next(c.type for c in fmt.SHEET_BY_KEY[h.sheet].columns if c.header == h.column)
-
-
 def headline_figures(wb: Any, cancel: threading.Event | None = None) -> dict[str, int | float]:
-    """format.HEADLINES computed from the data sheets of an open data.xlsx (money summed in 分)."""
-    by_sheet: dict[str, list[fmt.Headline]] = {}
-    for h in fmt.HEADLINES:
-        by_sheet.setdefault(h.sheet, []).append(h)
-    acc: dict[str, int | float] = {h.label: 0 for h in fmt.HEADLINES}
-    for key, heads in by_sheet.items():
-        sheet = fmt.SHEET_BY_KEY[key]
-        index = {c.header: i for i, c in enumerate(sheet.columns)}
-        for row in sheet_rows(wb[sheet.name], len(sheet.columns), cancel):
-            for h in heads:
-                if all(_text(row[index[c]]) in values for c, values in h.where):
-                    acc[h.label] += 1 if h.column is None else _amount(row[index[h.column]], headline_kind(h))
-    return {h.label: from_units(acc[h.label], headline_kind(h)) for h in fmt.HEADLINES}
-
-
-# Money and 万元 are summed as whole units (分, 0.0001 万元) so that many cells add up without float drift.
-UNITS = {fmt.YUAN: 100, "yuan": 100, "wan": 10_000}
-
-
-def _amount(value: object, kind: str) -> int | float:
-    """A cell as a number to add: in whole units for money; 0 for an empty or non-numeric cell."""
-    n = number(value)
-    if n is None:
-        return 0
-    unit = UNITS.get(kind)
-    return round(n * unit) if unit else n
-
-
-def from_units(total: int | float, kind: str) -> int | float:
-    unit = UNITS.get(kind)
-    if unit:
-        return round(total / unit, 4 if unit > 100 else 2)
-    return int(total) if isinstance(total, float) and total.is_integer() else total
-
-
-def sum_column(values: Iterable[object], kind: str) -> int | float:
-    """The 合计 of a column of `kind` (an app.services.report_columns kind or a format type)."""
-    return from_units(sum(_amount(v, kind) for v in values), kind)
-
-
-def number(value: object) -> int | float | None:
-    """A numeric cell's value (a number written as text too); None for anything else."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            n = float(value.strip().replace(",", ""))
-        except ValueError:
-            return None
-        return n if math.isfinite(n) else None
-    return None
+    """format.HEADLINES computed from the data sheets of an open data.xlsx."""
+    return figures_of(lambda sheet: sheet_rows(wb[sheet.name], len(sheet.columns), cancel))
 
 
 def _text(value: object) -> str:
@@ -466,9 +409,7 @@ def _blank(value: object) -> bool:
 
 
 def _totals(used: Sequence[PackageInfo]) -> dict[str, int | float]:
-    return {
-        h.label: sum_column((p.figures.get(h.label) for p in used), headline_kind(h)) for h in fmt.HEADLINES
-    }
+    return figure_totals(p.figures for p in used)
 
 
 # ---------------------------------------------------------------- text

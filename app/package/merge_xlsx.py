@@ -32,7 +32,8 @@ from app.io.xlsx import (
     write_cell,
 )
 from app.package import format as fmt
-from app.package.merge import ROW_TICK, headline_kind, number, sum_column
+from app.package.figures import headline_kind, number, sum_column
+from app.package.merge import ROW_TICK
 from app.progress import noop_progress, tick
 from app.services.report_columns import TABLE_COLUMNS
 

@@ -1,0 +1,83 @@
+"""The headline figures of a package (format.HEADLINES) and the sums of its columns, computed one way for
+both sides: the exporter (from the rows it writes, app/package/export.py) and the school's merge (from the
+cells of a received data.xlsx, app/package/merge.py). Rows are given as data.xlsx holds them: 是/否 text,
+money in 元. Money and 万元 are summed as whole units (分, 0.0001 万元) so that many cells add up without float
+drift."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+from app.package import format as fmt
+
+UNITS = {fmt.YUAN: 100, "yuan": 100, "wan": 10_000}
+
+
+def headline_kind(h: fmt.Headline) -> str:
+    """The column type of a headline's figure: INT for a count, else the summed column's type."""
+    if h.column is None:
+        return fmt.INT
+    return next(c.type for c in fmt.SHEET_BY_KEY[h.sheet].columns if c.header == h.column)
+
+
+def number(value: object) -> int | float | None:
+    """A numeric cell's value (a number written as text too); None for anything else."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            n = float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+        return n if math.isfinite(n) else None
+    return None
+
+
+def _amount(value: object, kind: str) -> int | float:
+    """A cell as a number to add: in whole units for money; 0 for an empty or non-numeric cell."""
+    n = number(value)
+    if n is None:
+        return 0
+    unit = UNITS.get(kind)
+    return round(n * unit) if unit else n
+
+
+def from_units(total: int | float, kind: str) -> int | float:
+    unit = UNITS.get(kind)
+    if unit:
+        return round(total / unit, 4 if unit > 100 else 2)
+    return int(total) if isinstance(total, float) and total.is_integer() else total
+
+
+def sum_column(values: Iterable[object], kind: str) -> int | float:
+    """The 合计 of a column of `kind` (an app.services.report_columns kind or a format type)."""
+    return from_units(sum(_amount(v, kind) for v in values), kind)
+
+
+def _text(value: object) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def headline_figures(rows_of: Callable[[fmt.Sheet], Iterable[Sequence[object]]]) -> dict[str, int | float]:
+    """format.HEADLINES over the rows `rows_of(sheet)` gives for each sheet they read (each sheet once)."""
+    by_sheet: dict[str, list[fmt.Headline]] = {}
+    for h in fmt.HEADLINES:
+        by_sheet.setdefault(h.sheet, []).append(h)
+    acc: dict[str, int | float] = {h.label: 0 for h in fmt.HEADLINES}
+    for key, heads in by_sheet.items():
+        sheet = fmt.SHEET_BY_KEY[key]
+        index = {c.header: i for i, c in enumerate(sheet.columns)}
+        for row in rows_of(sheet):
+            for h in heads:
+                if all(_text(row[index[c]]) in values for c, values in h.where):
+                    acc[h.label] += 1 if h.column is None else _amount(row[index[h.column]], headline_kind(h))
+    return {h.label: from_units(acc[h.label], headline_kind(h)) for h in fmt.HEADLINES}
+
+
+def totals(figures: Iterable[dict[str, int | float]]) -> dict[str, int | float]:
+    """The school's 合计 of several packages' headline figures."""
+    figures = list(figures)
+    return {h.label: sum_column((f.get(h.label) for f in figures), headline_kind(h)) for h in fmt.HEADLINES}
