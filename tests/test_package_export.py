@@ -334,3 +334,22 @@ def test_format_document_is_generated_from_the_format() -> None:
     )
     for sheet in fmt.SHEETS:
         assert f"### {sheet.name}（键 `{sheet.key}`）" in path.read_text(encoding="utf-8")
+
+
+def test_an_attachment_gone_from_the_folder_is_listed_without_a_file(demo: Database, tmp_path: Path) -> None:
+    from app.package.verify import verify_package
+    from app.services.attachments import stored_path
+    from app.services.common import attachments_dir
+
+    (tmp_path / "营业执照.pdf").write_bytes(b"scan")
+    with demo.session() as s:
+        firm = s.scalars(select(Enterprise.id).order_by(Enterprise.name)).first()
+        att = s.get(Attachment, add_attachment(s, "enterprise", firm, tmp_path / "营业执照.pdf").ids[0])
+        stored_path(attachments_dir(s), att.sha256).unlink()
+    out = tmp_path / "p.zip"
+    result = export(demo, out, semester=TERM)
+    assert result.missing == ("营业执照.pdf",) and result.attachments == 0
+    assert "找不到" in result.summary() and "营业执照.pdf" in result.summary()
+    rows = sheet_rows(workbook(out), "attachments")
+    assert [(r["原文件名"], r["包内路径"]) for r in rows] == [("营业执照.pdf", None)]
+    assert verify_package(out).ok

@@ -16,7 +16,7 @@ import logging
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -112,10 +112,12 @@ def _context(s: Session, period: Period, today: dt.date | None, personal: bool) 
     return Context(s, period, today, personal, check_results(s, today))
 
 
-def _collect(c: Context, cancel: threading.Event | None = None) -> dict[str, list[tuple]]:
+def _collect(
+    c: Context, cancel: threading.Event | None = None, progress: Progress = noop_progress
+) -> dict[str, list[tuple]]:
     rows: dict[str, list[tuple]] = {}
     for i, (key, build) in enumerate(BUILDERS.items()):
-        tick(noop_progress, cancel, i / len(BUILDERS), "")
+        tick(progress, cancel, i / len(BUILDERS), f"正在读取“{fmt.SHEET_BY_KEY[key].name}”…")
         rows[key] = list(build(c))
         if fmt.SHEET_BY_KEY[key].columns[0].type == fmt.UUID:
             c.ids[key].update(r[0] for r in rows[key] if r[0])
@@ -435,8 +437,12 @@ def export_package(
     profile = get_profile(s)
     progress(0.0, "正在读取数据…")
     c = _context(s, period, today, include_personal_data)
-    rows = _collect(c, cancel)
+    rows = _collect(c, cancel, lambda f, m: progress(0.15 * f, m))
     files = _attachments(c)
+    # A stored file gone from the attachments folder: listed in 附件清单 without a 包内路径, named in the result.
+    files = [f if f.source.is_file() else replace(f, entry="") for f in files]
+    present = [f for f in files if f.entry]
+    missing = tuple(f.original_name for f in files if not f.entry)
     tick(progress, cancel, 0.15, "正在统计标准报表…")
     tables = report_tables(s, period.school_year)
     figures = headline_figures(rows)
@@ -448,8 +454,6 @@ def export_package(
             tick(progress, cancel, 0.65, "正在生成报告…")
             report = scratch / fmt.REPORT
             _write_report(s, c, report, profile, rows, figures)
-            missing = tuple(f.entry for f in files if not f.source.is_file())
-            present = [f for f in files if f.source.is_file()]
             total = data.stat().st_size + report.stat().st_size + sum(f.size for f in present) or 1
             done = 0
 
