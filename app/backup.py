@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.errors import AppError, BackupFailed, DatabaseCorrupt
-from app.fsutil import atomic_path, scratch_folder
+from app.fsutil import atomic_path, human_size, scratch_folder  # noqa: F401 (callers use backup.human_size)
 from app.progress import Progress, noop_progress, tick
 
 log = logging.getLogger(__name__)
@@ -579,12 +579,3 @@ def _merge_attachments(backup: Path, folder: Path) -> int:
                 shutil.copyfileobj(src, dst, 1 << 20)
             added += 1
     return added
-
-
-def human_size(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"

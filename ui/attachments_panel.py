@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.backup import human_size
+from app.fsutil import human_size
 from app.services import attachments as att
 from ui.errors import show_error
 from ui.files import last_folder, remember_folder

@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.backup import human_size
 from app.compliance.registry import ERROR, SEVERITIES, Finding
 from app.errors import AppError, Cancelled
+from app.fsutil import human_size
 from app.package import format as fmt
 from app.package.export import ExportResult, Preview, default_package_name, export_package, preview_package
 from app.package.period import Period, period_choices

@@ -78,7 +78,7 @@ _VERIFY = f"""
    软件重新压缩过的包会被指出）。
 3. 不是“压缩炸弹”：只读 ZIP 目录、不解压即可判断——条目数不超过 {MAX_ENTRIES:,}，解压后总大小不超过
    {MAX_TOTAL_BYTES // 1024**3} GiB，大于 {RATIO_MIN_BYTES // 1024**2} MiB 的条目压缩比不超过 {MAX_RATIO}:1，清单不超过
-   {MAX_MANIFEST_BYTES // 1000**2} MB。
+   {MAX_MANIFEST_BYTES // 1024**2} MB。
 4. 清单的 `format`、`version` 和必需字段。
 5. 清单列出的每个文件都在、大小和 SHA-256 一致；包中没有清单未列出的文件。
 6. data.xlsx 中每个工作表都在；数据表第 1 行以本文件所列各列开头、顺序相同（其后可有较新的小版本增加的列），

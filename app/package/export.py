@@ -30,7 +30,7 @@ from app.compliance.acks import CheckResult, check_results
 from app.compliance.registry import SEVERITIES
 from app.db.models import Attachment, OperationReport
 from app.errors import AppError
-from app.fsutil import atomic_path, safe_filename, scratch_folder
+from app.fsutil import atomic_path, human_size, safe_filename, scratch_folder
 from app.io.report_xlsx import MONTH_FORMAT, YUAN_FORMAT, cell_value
 from app.io.xlsx import (
     DATE_FORMAT,
@@ -355,9 +355,9 @@ class ExportResult:
 
     def summary(self) -> str:
         lines = [
-            f"已导出{self.period.label}上报材料包：{self.path}（{self.size / 1024 / 1024:.1f} MB）",
+            f"已导出{self.period.label}上报材料包：{self.path}（{human_size(self.size)}）",
             "记录：" + "，".join(f"{fmt.SHEET_BY_KEY[k].name} {n}" for k, n in self.counts.items() if n),
-            f"附件 {self.attachments} 个（{self.attachment_bytes / 1024 / 1024:.1f} MB）",
+            f"附件 {self.attachments} 个（{human_size(self.attachment_bytes)}）",
             "未处理的合规问题：" + "，".join(f"{k} {v}" for k, v in self.open_findings.items()),
             "身份证号和电话：" + ("完整（已按要求包含）" if self.personal_data else "已打码"),
         ]

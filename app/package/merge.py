@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 import threading
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -28,13 +27,12 @@ from app.errors import AppError, Cancelled
 from app.package import format as fmt
 from app.package.figures import headline_figures as figures_of
 from app.package.figures import totals as figure_totals
-from app.package.verify import Problem, Verification, package_data, verify_package
+from app.package.verify import Problem, Verification, package_data, shown, verify_package
 from app.progress import Progress, noop_progress, tick
 
 log = logging.getLogger(__name__)
 
 ROW_TICK = 500  # rows read between two cancel checks
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TIME = "%Y-%m-%d %H:%M"
 
 
@@ -415,10 +413,8 @@ def _totals(used: Sequence[PackageInfo]) -> dict[str, int | float]:
 # ---------------------------------------------------------------- text
 
 
-def _show(text: str, limit: int = 60) -> str:
-    """Hostile text fit for a message line: no control characters, not too long."""
-    text = _CONTROL.sub("", text)
-    return text if len(text) <= limit else text[:limit] + "…"
+def _show(text: str) -> str:
+    return shown(text, 60)
 
 
 def _problem_text(p: Problem) -> str:

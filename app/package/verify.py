@@ -30,7 +30,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from app.errors import AppError, Cancelled
-from app.fsutil import is_reserved_name, path_chars
+from app.fsutil import human_size, is_reserved_name, path_chars
 from app.package import format as fmt
 
 # Limits, decided from the central directory before anything is inflated. A college's package is mostly its
@@ -41,7 +41,7 @@ MAX_TOTAL_BYTES = 4 * 2**30  # declared uncompressed size of all entries togethe
 # rarely passes 100:1, while deflated zeros reach 1030:1; an entry over 1 MiB above 200:1 is a bomb.
 MAX_RATIO = 200
 RATIO_MIN_BYTES = 2**20
-MAX_MANIFEST_BYTES = 10 * 1000 * 1000
+MAX_MANIFEST_BYTES = 10 * 2**20
 MAX_NAME_PROBLEMS = 50  # name problems listed one by one; the rest are counted
 
 # data.xlsx is opened with openpyxl read-only after our own container check. app.io.xlsx.open_workbook's
@@ -227,7 +227,7 @@ class _Check:
         if foreign:
             self.add(
                 None,
-                f"材料包被其他压缩软件重新打包过：{len(foreign)} 个文件名不是 UTF-8 编码（如“{_show(foreign[0])}”），"
+                f"材料包被其他压缩软件重新打包过：{len(foreign)} 个文件名不是 UTF-8 编码（如“{shown(foreign[0])}”），"
                 "这些文件无法与清单核对。请报送学院导出的原始 .zip 文件，不要解压后重新压缩。",
             )
 
@@ -240,7 +240,7 @@ class _Check:
         if total > MAX_TOTAL_BYTES:
             self.add(
                 None,
-                f"材料包解压后共 {_size(total)}，超过上限 {_size(MAX_TOTAL_BYTES)}，"
+                f"材料包解压后共 {human_size(total)}，超过上限 {human_size(MAX_TOTAL_BYTES)}，"
                 "可能是恶意构造的压缩包（“zip 炸弹”），不予解压。",
             )
         for i in infos:
@@ -248,13 +248,13 @@ class _Check:
                 ratio = i.file_size // max(i.compress_size, 1)
                 self.add(
                     i.orig_filename,
-                    f"压缩比异常（{ratio}:1，解压后 {_size(i.file_size)}），可能是恶意构造的压缩包"
+                    f"压缩比异常（{ratio}:1，解压后 {human_size(i.file_size)}），可能是恶意构造的压缩包"
                     "（“zip 炸弹”），不予解压。",
                 )
             elif i.filename == fmt.MANIFEST and i.file_size > MAX_MANIFEST_BYTES:
                 self.add(
                     i.orig_filename,
-                    f"manifest.json 过大（{_size(i.file_size)}，上限 {_size(MAX_MANIFEST_BYTES)}），不是正常的清单文件。",
+                    f"manifest.json 过大（{human_size(i.file_size)}，上限 {human_size(MAX_MANIFEST_BYTES)}），不是正常的清单文件。",
                 )
         return len(self.problems) == before
 
@@ -286,12 +286,12 @@ class _Check:
         m = fmt.MANIFEST
         if man.get("format") != fmt.FORMAT:
             self.add(
-                m, f"{m} 中的格式标识为“{_show(man.get('format'))}”，不是上报材料包（应为“{fmt.FORMAT}”）。"
+                m, f"{m} 中的格式标识为“{shown(man.get('format'))}”，不是上报材料包（应为“{fmt.FORMAT}”）。"
             )
             return False
         version = man.get("version")
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-            self.add(m, f"{m} 中的格式版本“{_show(version)}”无效（应为整数 {fmt.VERSION}）。{_REDO}")
+            self.add(m, f"{m} 中的格式版本“{shown(version)}”无效（应为整数 {fmt.VERSION}）。{_REDO}")
             return False
         if version != fmt.VERSION:
             self.add(
@@ -305,7 +305,7 @@ class _Check:
             if not isinstance(man.get(key), str):
                 self.add(m, f"{m} 缺少“{key}”或它不是文本。{_REDO}")
         if isinstance(man.get("created"), str) and not _is_datetime(man["created"]):
-            self.add(m, f"{m} 中的导出时间“{_show(man['created'])}”不是有效的日期时间。{_REDO}")
+            self.add(m, f"{m} 中的导出时间“{shown(man['created'])}”不是有效的日期时间。{_REDO}")
         self.check_period(man.get("period"))
         if man.get("personal_data", fmt.MASKED) not in (fmt.MASKED, fmt.INCLUDED):
             self.add(m, f"{m} 中的“personal_data”应为“{fmt.MASKED}”或“{fmt.INCLUDED}”。{_REDO}")
@@ -322,9 +322,9 @@ class _Check:
             return
         kind, code = period.get("kind"), period.get("code")
         if kind not in (fmt.YEAR, fmt.SEMESTER):
-            self.add(m, f"{m} 中的期间类型“{_show(kind)}”无效（应为“{fmt.YEAR}”或“{fmt.SEMESTER}”）。{_REDO}")
+            self.add(m, f"{m} 中的期间类型“{shown(kind)}”无效（应为“{fmt.YEAR}”或“{fmt.SEMESTER}”）。{_REDO}")
         elif not isinstance(code, str) or not _is_period_code(kind, code):
-            self.add(m, f"{m} 中的{kind}“{_show(code)}”格式不对（如 {_EXAMPLES[kind]}）。{_REDO}")
+            self.add(m, f"{m} 中的{kind}“{shown(code)}”格式不对（如 {_EXAMPLES[kind]}）。{_REDO}")
         days = [_date(period.get(k)) for k in ("first_day", "last_day")]
         if None in days:
             self.add(m, f"{m} 中期间的“first_day”和“last_day”应是 YYYY-MM-DD 格式的日期。{_REDO}")
@@ -570,7 +570,7 @@ def _container_problem(path: Path) -> str | None:
         for i in infos
     )
     if len(infos) > XLSX_MAX_ENTRIES or total > XLSX_MAX_TOTAL_BYTES or ratio:
-        return f"解压后异常巨大（超过 {_size(XLSX_MAX_TOTAL_BYTES)} 或压缩比异常），不是正常的 Excel 工作簿。"
+        return f"解压后异常巨大（超过 {human_size(XLSX_MAX_TOTAL_BYTES)} 或压缩比异常），不是正常的 Excel 工作簿。"
     return None
 
 
@@ -623,14 +623,7 @@ def _is_datetime(value: str) -> bool:
     return True
 
 
-def _show(value: Any, limit: int = 40) -> str:
-    text = "（无）" if value is None else str(value)
+def shown(value: Any, limit: int = 40) -> str:
+    """Hostile text fit for a message line: no control characters, not too long."""
+    text = "（无）" if value is None else _CONTROL.sub("", str(value))
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _size(n: int) -> str:
-    if n >= 2**30:
-        return f"{n / 2**30:.1f} GB"
-    if n >= 2**20:
-        return f"{n / 2**20:.1f} MB"
-    return f"{n} 字节"
