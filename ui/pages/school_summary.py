@@ -69,7 +69,7 @@ def _key(path: Path) -> str:
 
 def _when(value: object) -> str:
     if isinstance(value, dt.datetime):
-        return f"{value.astimezone() if value.tzinfo else value:%Y-%m-%d %H:%M}"
+        return f"{value:%Y-%m-%d %H:%M}"  # the college's clock, as in the summary workbook
     return str(value or "")[:16].replace("T", " ")
 
 
