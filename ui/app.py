@@ -23,6 +23,7 @@ from app import APP_NAME, APP_TITLE
 from app.db.engine import Database, open_database
 from app.errors import DatabaseCorrupt, DatabaseError
 from app.instance import NETWORK_WARNING, DatabaseInUse, InstanceLock, network_drive
+from ui import gc_pin
 from ui.errors import install_excepthook
 from ui.ops import DbContext, set_context
 from ui.single_instance import ActivationServer, ask_running_copy_to_show, bring_to_front
@@ -138,6 +139,7 @@ def run_gui(db_path: Path) -> int:
 
     setup_logging()
     app = make_application()
+    gc_pin.install(app)  # cycles are collected on the GUI thread only, never by the database worker
     install_excepthook()
     database = open_or_ask(db_path)
     if database is None:
@@ -159,6 +161,7 @@ def run_gui(db_path: Path) -> int:
 
     window = MainWindow()
     window.show()
+    gc_pin.freeze_startup()
     server = ActivationServer(database.path)  # a second start on this database brings this window forward
     server.show_requested.connect(lambda: bring_to_front(window))
     server.listen()

@@ -8,6 +8,7 @@ and, for writes, its own transaction. Results come back on the GUI thread throug
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import threading
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject, QThreadPool, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
@@ -32,7 +33,7 @@ class DbContext(QObject):
     is open), never through a per-op object that a closed dialog may already have deleted."""
 
     changes_applied = Signal(object)  # Changes
-    _job_finished = Signal(int, object, bool)  # token, result or exception, ok
+    _job_finished = Signal(int)  # token: its outcome waits in _outcomes
     _job_progress = Signal(int, float, str)
 
     def __init__(self, database: Database) -> None:
@@ -41,30 +42,42 @@ class DbContext(QObject):
         self.pool = QThreadPool()
         self.pool.setMaxThreadCount(1)
         self._ops: dict[int, _Op] = {}
+        self._jobs: dict[int, Callable[[Callable[[float, str], None]], Any]] = {}
+        self._outcomes: dict[int, tuple[Any, bool]] = {}  # token → (result or exception, ok)
         self._next = itertools.count(1)
         self._job_finished.connect(self._finished)
         self._job_progress.connect(self._progressed)
 
     def submit(self, op: _Op, fn: Callable[[Callable[[float, str], None]], Any]) -> None:
-        """Run fn(report) on the worker; its result or exception comes back to op.finish."""
+        """Run fn(report) on the worker; its result or exception comes back to op.finish.
+
+        The GUI thread holds the only lasting references to fn (and, through its closure, to widgets) and
+        to the outcome: the worker looks fn up, drops its own references, and only then announces the
+        outcome. So whatever the job touched is freed on the GUI thread, never on the worker — a widget
+        freed on the worker crashes Qt."""
         token = next(self._next)
         self._ops[token] = op
+        self._jobs[token] = fn
+        self.pool.start(functools.partial(self._run, token))
 
+    def _run(self, token: int) -> None:  # on the worker
         def report(fraction: float, message: str = "") -> None:
             self._job_progress.emit(token, fraction, message)
 
-        def job() -> None:
-            try:
-                result = fn(report)
-            except BaseException as e:  # reported on the GUI thread
-                self._job_finished.emit(token, e, False)
-            else:
-                self._job_finished.emit(token, result, True)
+        fn = self._jobs[token]
+        try:
+            outcome = (fn(report), True)
+        except BaseException as e:  # reported on the GUI thread
+            outcome = (e, False)
+        del fn
+        self._outcomes[token] = outcome
+        del outcome
+        self._job_finished.emit(token)
 
-        self.pool.start(job)
-
-    @Slot(int, object, bool)
-    def _finished(self, token: int, payload: Any, ok: bool) -> None:
+    @Slot(int)
+    def _finished(self, token: int) -> None:
+        self._jobs.pop(token, None)
+        payload, ok = self._outcomes.pop(token)
         op = self._ops.pop(token, None)
         if op is not None:
             op.finish(payload, ok)
@@ -76,7 +89,10 @@ class DbContext(QObject):
             op.progressed(fraction, message)
 
     def wait(self, msecs: int = 30000) -> bool:
-        return self.pool.waitForDone(msecs)
+        """Wait for the queued jobs, then deliver their outcomes (the callbacks run here, on the GUI thread)."""
+        done = self.pool.waitForDone(msecs)
+        QCoreApplication.sendPostedEvents(self, QEvent.Type.MetaCall)
+        return done
 
     def close(self) -> None:
         self.pool.waitForDone(30000)
@@ -128,14 +144,14 @@ class _Op:
 
     def run(self) -> _Op:
         ctx = context()
-        fn, write, cancel = self._fn, self.write, self.cancel_event
+        database, fn, write, cancel = ctx.database, self._fn, self.write, self.cancel_event
         progress = self._on_progress is not None
 
         def job(report: Callable[[float, str], None]) -> Any:  # runs on the worker: touches no widget
-            with ctx.database.session() if write else ctx.database.reader() as s:
+            with database.session() if write else database.reader() as s:
                 return fn(s, report, cancel) if progress else fn(s)
 
-        ctx.submit(self, job)
+        ctx.submit(self, job)  # job holds the database, not ctx: ctx._jobs → job → ctx would be a cycle
         return self
 
     def alive(self) -> bool:

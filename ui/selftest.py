@@ -16,10 +16,11 @@ def run_gui_checks(report: Callable[[str], None]) -> list[str]:
 
     from app.db.engine import open_database
     from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
+    from ui import gc_pin
     from ui.app import make_application
     from ui.ops import DbContext, set_context
 
-    make_application()
+    gc_pin.install(make_application())
     with tempfile.TemporaryDirectory() as tmp:
         database = open_database(Path(tmp) / "selftest.db")
         with database.session() as s:
@@ -51,4 +52,5 @@ def run_gui_checks(report: Callable[[str], None]) -> list[str]:
         finally:
             ctx.close()
             set_context(None)
+            gc_pin.uninstall()
     return failures
