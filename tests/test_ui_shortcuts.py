@@ -23,8 +23,7 @@ def window(db, qapp, qtbot, monkeypatch):
     w.show()
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=3000)
-    yield w
-    w.close()
+    yield w  # qtbot closes and deletes it before this fixture ends (tests/conftest.py)
     context.wait()
     set_context(None)
 
