@@ -3,9 +3,12 @@
 ;   ISCC /DAppVersion=0.1.0 installer\chanjiao.iss
 ; The file is UTF-8 with a BOM (Inno Setup 6 then reads the Chinese text correctly on any Windows).
 ;
-; - Chinese wizard: ChineseSimplified.isl is an unofficial translation that Inno Setup does not install; copy it
-;   into Inno Setup's Languages folder first (.github/workflows/windows.yml downloads it; installer/README.md).
-; - Per-user install, no administrator rights: %LOCALAPPDATA%\Programs\chanjiao.
+; - Chinese wizard: installer/ChineseSimplified.isl is the project's own translation of Inno Setup's messages,
+;   read from beside this script (nothing to download or copy into Inno Setup's folder).
+; - Per-user install, no administrator rights: {autopf} of a per-user install, which Windows makes
+;   %LOCALAPPDATA%\Programs\chanjiao (FOLDERID_UserProgramFiles). /DWineUserProgramFiles names that folder
+;   directly, for Wine 8, which lacks FOLDERID_UserProgramFiles (tests/windows/run_wine.sh): the one difference
+;   between the setup tested under Wine and the one shipped.
 ; - The user's data (database, attachments, backups, logs, window settings) is never in the install folder: it
 ;   lives in %LOCALAPPDATA%\chanjiao (app/paths.py, appdirs.user_data_dir("chanjiao", appauthor=False)).
 ;   An upgrade (same AppId) replaces only the program files; uninstalling keeps the data unless the user
@@ -31,7 +34,11 @@ VersionInfoVersion={#AppVersion}
 VersionInfoProductName={#AppName}
 VersionInfoDescription={#AppName} 安装程序
 PrivilegesRequired=lowest
+#ifdef WineUserProgramFiles
+DefaultDirName={localappdata}\Programs\chanjiao
+#else
 DefaultDirName={autopf}\chanjiao
+#endif
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 UsePreviousAppDir=yes
@@ -45,7 +52,10 @@ UninstallDisplayName={#AppName}
 UninstallDisplayIcon={app}\{#AppExe}
 OutputDir=..\dist
 OutputBaseFilename=chanjiao-{#AppVersion}-setup
-Compression=lzma2/max
+#ifndef Compression
+  #define Compression "lzma2/max"
+#endif
+Compression={#Compression}
 SolidCompression=yes
 WizardStyle=modern
 ShowLanguageDialog=no
@@ -55,13 +65,7 @@ SetupIconFile=..\build\pyinstaller\chanjiao.ico
 #endif
 
 [Languages]
-Name: "chinesesimp"; MessagesFile: "compiler:Languages\ChineseSimplified.isl"
-
-[CustomMessages]
-; Defined here too, so the wizard does not depend on what the unofficial .isl contains.
-chinesesimp.AdditionalIcons=附加快捷方式：
-chinesesimp.CreateDesktopIcon=创建桌面快捷方式(&D)
-chinesesimp.LaunchProgram=运行 %1
+Name: "chinesesimp"; MessagesFile: "ChineseSimplified.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "{cm:CreateDesktopIcon}"; GroupDescription: "{cm:AdditionalIcons}"; Flags: unchecked

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTALLER = ROOT / "installer"
 SPEC = INSTALLER / "chanjiao.spec"
 ISS = INSTALLER / "chanjiao.iss"
+ISL = INSTALLER / "ChineseSimplified.isl"
 WORKFLOW = ROOT / ".github" / "workflows" / "windows.yml"
 
 
@@ -135,10 +136,57 @@ def test_iss_installs_per_user_without_admin_rights_and_upgrades_in_place():
 
 def test_iss_has_a_chinese_wizard_start_menu_and_optional_desktop_shortcuts():
     sections = iss_sections()
-    assert any("ChineseSimplified.isl" in line for line in sections["languages"])
+    assert sections["languages"] == ['Name: "chinesesimp"; MessagesFile: "ChineseSimplified.isl"']
     icons = "\n".join(sections["icons"])
     assert "{autoprograms}" in icons and "{autodesktop}" in icons
     assert any("desktopicon" in line and "unchecked" in line for line in sections["tasks"])
+
+
+def isl_sections() -> dict[str, dict[str, str]]:
+    sections: dict[str, dict[str, str]] = {}
+    current = ""
+    for line in ISL.read_text(encoding="utf-8-sig").splitlines():
+        if re.fullmatch(r"\[\w+\]", line.strip()):
+            current = line.strip()[1:-1]
+        elif line.strip() and not line.startswith(";"):
+            key, _, value = line.partition("=")
+            assert key not in sections.setdefault(current, {}), f"{key} twice"
+            sections[current][key] = value
+    return sections
+
+
+def test_the_chinese_messages_are_ours_complete_and_unicode():
+    """installer/ChineseSimplified.isl: the project's own translation (the unofficial one cannot be fetched),
+    read by ISCC from beside the script. UTF-8 with a BOM and CRLF, as Inno Setup's own .isl files; every
+    custom message the script uses is in it; each of the 266 messages of Inno Setup 6.4 is Chinese."""
+    raw = ISL.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\n") == raw.count(b"\r\n")
+    sections = isl_sections()
+    assert sections["LangOptions"] == {
+        "LanguageName": "简体中文",
+        "LanguageID": "$0804",
+        "LanguageCodePage": "0",
+    }
+    messages = sections["Messages"]
+    assert len(messages) == 266
+    for key in ("SetupWindowTitle", "ButtonNext", "ButtonInstall", "WelcomeLabel1", "FinishedLabel"):
+        assert re.search(r"[\u4e00-\u9fff]", messages[key]), key
+    assert messages["SetupWindowTitle"].count("%1") == 1
+    used = set(re.findall(r"\{cm:(\w+)", iss_text()))
+    assert used and used <= set(sections["CustomMessages"])
+
+
+def test_iss_installs_to_the_per_user_programs_folder_and_wine_only_by_a_switch():
+    """{autopf} of a per-user install is %LOCALAPPDATA%\\Programs on Windows; Wine 8 cannot expand it, so the
+    Wine run compiles with /DWineUserProgramFiles, which names that same folder and changes nothing else."""
+    text = iss_text()
+    block = re.search(r"#ifdef WineUserProgramFiles\n(.*?)\n#else\n(.*?)\n#endif", text, re.S)
+    assert block.group(1) == "DefaultDirName={localappdata}\\Programs\\chanjiao"
+    assert block.group(2) == "DefaultDirName={autopf}\\chanjiao"
+    assert text.count("WineUserProgramFiles") == 2  # the switch and its mention in the header
+    assert "/DWineUserProgramFiles" in (ROOT / "tests" / "windows" / "setup_check.py").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_iss_keeps_no_user_data_in_the_install_folder():
@@ -185,7 +233,7 @@ def test_build_reads_the_apps_version_from_pyproject():
 def test_the_pyinstaller_pin_is_the_same_everywhere():
     pin = load_build().PYINSTALLER_PIN
     assert re.fullmatch(r"pyinstaller==\d+\.\d+(\.\d+)?", pin)
-    assert pin in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert pin in (ROOT / "tests" / "windows" / "run_wine.sh").read_text(encoding="utf-8")
     assert pin in WORKFLOW.read_text(encoding="utf-8")
 
 
@@ -193,7 +241,7 @@ def test_the_windows_workflow_builds_the_setup_and_runs_the_frozen_selftest():
     text = WORKFLOW.read_text(encoding="utf-8")
     assert "runs-on: windows-latest" in text
     assert "installer/build.py" in text and "--inno" in text
-    assert "Files/Languages/Unofficial/ChineseSimplified.isl" in text
+    assert "Unofficial" not in text  # nothing to download: the script names the repository's own .isl
     assert "chanjiao-cli.exe selftest" in text
 
 

@@ -236,6 +236,7 @@ def test_selftest_subprocess_exits_zero(tmp_path: Path):
     """The whole app in a fresh process: builds the window offscreen, opens every page, exits 0 (a crash at
     interpreter exit — e.g. PySide6's none_dealloc abort — would show as 134)."""
     env = {**__import__("os").environ, "CHANJIAO_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen"}
+    env["PYTHONIOENCODING"] = "utf-8"  # a pipe on Chinese Windows is GBK otherwise
     proc = subprocess.run(
         [sys.executable, "-m", "ui.launcher", "selftest"],
         capture_output=True,

@@ -136,6 +136,7 @@ def test_export_writes_a_package_that_verifies(ctx, qtbot, db, tmp_path: Path, m
     assert w.button(QWizard.WizardButton.FinishButton).isEnabled()
     assert files.last_folder("package") == str(out.parent)  # remembered for next time
     opened: list[str] = []
+    monkeypatch.setattr(files, "WINDOWS", False)  # Explorer's /select is tested in test_ui_files.py
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     page.folder_button.click()
     assert opened == [str(out.parent)]

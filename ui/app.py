@@ -54,9 +54,23 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     else:
         log.warning("Qt's Chinese translation (qtbase_zh_CN.qm) not found in %s", translations)
     if sys.platform == "win32":
-        app.setFont(QFont("Microsoft YaHei UI", 9))
+        app.setFont(windows_ui_font())
     app.setWindowIcon(app_icon())
     return app
+
+
+# Windows' own UI font for Chinese (微软雅黑 UI, in every Windows since Vista), then fonts that stand in for it
+# where it is missing (a trimmed Windows, Wine): never Qt's own fallback, which on Windows is the serif SimSun.
+WINDOWS_UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "DengXian", "Noto Sans CJK SC", "SimHei"]
+WINDOWS_UI_POINT_SIZE = 9  # Windows' message font size
+
+
+def windows_ui_font() -> QFont:
+    font = QFont()
+    font.setFamilies(WINDOWS_UI_FONTS)
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    font.setPointSize(WINDOWS_UI_POINT_SIZE)
+    return font
 
 
 def app_icon() -> QIcon:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, Qt, QUrl
+from PySide6.QtCore import QElapsedTimer, QProcess, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
@@ -101,7 +102,18 @@ def offer_open(parent: QWidget, path: Path, text: str) -> None:
     if box.clickedButton() is open_button:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     elif box.clickedButton() is folder_button:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+        show_in_folder(path)
+
+
+WINDOWS = sys.platform == "win32"
+
+
+def show_in_folder(path: Path) -> None:
+    """The file's folder in Explorer with the file selected, as Qt Creator does (elsewhere, or when Explorer
+    cannot start: the folder)."""
+    if WINDOWS and QProcess.startDetached("explorer", ["/select,", str(path)])[0]:
+        return
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
 def run_export(parent: QWidget, query: EnterpriseQuery) -> None:

@@ -9,11 +9,10 @@ cancelled or failed export leaves no file) and the result with 打开所在文�
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, QProcess, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QColor, QDesktopServices, QFont
+from PySide6.QtCore import QElapsedTimer, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -77,13 +76,6 @@ def _busy_bar() -> QProgressBar:
     bar.setTextVisible(False)
     bar.setMaximumHeight(14)
     return bar
-
-
-def show_in_folder(path: Path) -> None:
-    """The file's folder in Explorer with the file selected (elsewhere: the folder)."""
-    if sys.platform == "win32" and QProcess.startDetached("explorer", ["/select,", str(path)])[0]:
-        return
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
 class PeriodPage(QWizardPage):
@@ -444,7 +436,7 @@ class ExportPage(QWizardPage):
         lay.addWidget(self.summary)
         buttons = QHBoxLayout()
         self.folder_button = QPushButton("打开所在文件夹")
-        self.folder_button.clicked.connect(lambda: show_in_folder(self.result.path))
+        self.folder_button.clicked.connect(lambda: files.show_in_folder(self.result.path))
         self.retry_button = QPushButton("重新导出")
         self.retry_button.clicked.connect(self.start)
         self.change_button = QPushButton("更改保存位置…")

