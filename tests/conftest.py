@@ -1,4 +1,4 @@
-"""Shared fixtures. Qt runs offscreen; every test gets its own CHANJIAO_HOME and a real SQLite file.
+"""Shared fixtures. Qt runs offscreen (see below); every test gets its own CHANJIAO_HOME and a real SQLite file.
 
 Tests that use Qt (a module importing PySide6, pytestqt or ui, or a test using qtbot/qapp) get the `qt`
 marker here. Where PySide6 cannot load (Windows Python under Wine: tests/windows/run_wine.sh), such modules
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Offscreen, unless CHANJIAO_TEST_QT_PLATFORM names Qt's platform (tests/windows/run_wine.sh: `windows`, on an
+# Xvfb screen; Wine does not hand QT_QPA_PLATFORM itself on to Windows programs).
+os.environ.setdefault("QT_QPA_PLATFORM", os.environ.get("CHANJIAO_TEST_QT_PLATFORM") or "offscreen")
 
 import datetime as dt  # noqa: E402
 import functools  # noqa: E402

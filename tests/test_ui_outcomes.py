@@ -17,6 +17,7 @@ from app.services import outcome_list
 from app.services import outcomes as svc
 from tests import outcomes_data as data
 from tests.codes import valid_uscc
+from tests.windowing import show_active
 
 pytestmark = pytest.mark.qt
 
@@ -235,9 +236,7 @@ def test_enter_opens_and_delete_with_undo(ctx, qtbot, db, ids, yes, monkeypatch)
     monkeypatch.setattr(AchievementDialog, "exec", lambda self: opened.append(self.record_id) or 0)
     monkeypatch.setattr(TrainingDialog, "exec", lambda self: opened.append(self.record_id) or 0)
     page = outcomes_page(qtbot)
-    page.show()
-    page.activateWindow()  # the table's Enter and Delete are widget shortcuts of the active window
-    qtbot.waitUntil(page.isActiveWindow, timeout=3000)
+    show_active(qtbot, page)  # the table's Enter and Delete are widget shortcuts of the active window
     for lst, count in ((page.achievements, 7), (page.trainings, 3)):
         page.tabs.setCurrentWidget(lst)
         assert lst.model.rowCount() == count

@@ -139,7 +139,7 @@ def test_export_writes_a_package_that_verifies(ctx, qtbot, db, tmp_path: Path, m
     monkeypatch.setattr(files, "WINDOWS", False)  # Explorer's /select is tested in test_ui_files.py
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
     page.folder_button.click()
-    assert opened == [str(out.parent)]
+    assert [Path(p) for p in opened] == [out.parent]
     with db.reader() as s:
         assert result.counts == preview_package(s, w.period(), today=TODAY).counts
 

@@ -7,6 +7,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 
+from tests.windowing import show_active
 from ui.ops import DbContext, set_context
 
 pytestmark = pytest.mark.qt
@@ -20,9 +21,7 @@ def window(db, qapp, qtbot, monkeypatch):
 
     w = MainWindow()
     qtbot.addWidget(w)
-    w.show()
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow, timeout=3000)
+    show_active(qtbot, w)
     yield w  # qtbot closes and deletes it before this fixture ends (tests/conftest.py)
     context.wait()
     set_context(None)

@@ -18,6 +18,7 @@ from app.domain.codes import id_check_char
 from app.services.employment import EmploymentData, employment_rows, save_employment
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
 from app.services.students import StudentData, create_student, get_student, student_rows
+from tests.windowing import show_active
 
 pytestmark = pytest.mark.qt
 
@@ -239,9 +240,7 @@ def test_enter_opens_and_open_student_clears_filters(ctx, qtbot, db, roster, mon
     opened: list[str | None] = []
     monkeypatch.setattr(StudentDialog, "exec", lambda d: opened.append(d.student_id) or 0)
     page = students_page(qtbot)
-    page.show()
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow, timeout=3000)
+    show_active(qtbot, page)
     lst = page.students
     lst.select_ids([roster["zhao"]])
     lst.table.setFocus()

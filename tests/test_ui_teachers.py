@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMessageBox
 from app.services import teachers as svc
 from app.services.choices import Choice
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
+from tests.windowing import show_active
 
 pytestmark = pytest.mark.qt
 
@@ -62,9 +63,7 @@ def teachers_page(qtbot):
 
 def on_screen(qtbot, page) -> None:
     """Shown and active, the keyboard in the list (the table's Enter and Delete are widget shortcuts)."""
-    page.show()
-    page.activateWindow()
-    qtbot.waitUntil(page.isActiveWindow, timeout=3000)
+    show_active(qtbot, page)
     page.table.setFocus()
 
 

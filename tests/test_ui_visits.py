@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from app.services import enterprises as esvc
 from app.services import visits as svc
 from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
+from tests.windowing import show_active
 
 pytestmark = pytest.mark.qt
 
@@ -45,9 +46,7 @@ def dialog(qtbot, **kw):
 
     d = VisitDialog(None, **kw)
     qtbot.addWidget(d)
-    d.show()
-    d.activateWindow()  # shortcuts go to the active window
-    qtbot.waitUntil(d.isActiveWindow, timeout=3000)
+    show_active(qtbot, d)  # shortcuts go to the active window
     return d
 
 
@@ -194,8 +193,7 @@ def test_quick_visit_from_the_enterprise_page_fills_the_enterprise(ctx, qtbot, d
     qtbot.keyClick(w, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert opened == [((known,), ())]
     w._goto(w.visits)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow, timeout=3000)
+    show_active(qtbot, w)
     qtbot.keyClick(w.visits.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)  # Ctrl+N on the page
     release_modifiers(qtbot, w)
     qtbot.waitUntil(lambda: len(opened) == 2, timeout=3000)

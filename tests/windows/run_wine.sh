@@ -8,12 +8,15 @@
 #
 #   bash tests/windows/run_wine.sh            # everything: tests, smoke, program, setup
 #   bash tests/windows/run_wine.sh -k xlsx    # extra arguments go to pytest; the other steps still run
+#   bash tests/windows/run_wine.sh --python tools\\screens.py Z:\\tmp\\shots   # only that, under Windows Python
 #   CHANJIAO_WINE_SKIP_TESTS=1, _SKIP_SMOKE=1, _SKIP_BUNDLE=1 (the program and its setup), _SKIP_SETUP=1 (the
 #   setup only) leave out a step; CHANJIAO_WINE_REUSE_BUNDLE=1 takes dist/chanjiao as it is, when it exists.
 #
-# Two things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
+# Three things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
 # - icuuc.dll: Windows 10/11 has it, Wine 8 has not, and Qt6Core.dll imports 20 functions from it. A stand-in
 #   (tests/windows/icuuc_standin.c, built with MinGW) makes Qt fall back to its own codecs.
+# - mscms.dll: Wine 8's aborts the process when Qt's windows platform asks it for the screen's colour profile; a
+#   stand-in (tests/windows/mscms_standin.c, used instead of Wine's own: mscms=n) has no profile to give.
 # - the install folder: Wine 8 has no FOLDERID_UserProgramFiles, so Inno Setup's {autopf} cannot be expanded in
 #   a per-user install; the setup made here is compiled with /DWineUserProgramFiles (installer/chanjiao.iss),
 #   which names the same folder that Windows gives {autopf}: %LOCALAPPDATA%\Programs.
@@ -185,29 +188,39 @@ win_env() {
   env -u CHANJIAO_HOME -u CHANJIAO_DB -u QT_QPA_PLATFORM -u PYTHONPATH -u PYTHONHOME -u VIRTUAL_ENV \
     -u PYTHONDONTWRITEBYTECODE -u CHANJIAO_TEST_TRACE USER="$WIN_USER" LOGNAME="$WIN_USER" \
     LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 WINEPREFIX="$PREFIX" WINEARCH=win64 WINELOADER="$WINE64" \
-    WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml=" DISPLAY="${WINE_DISPLAY:-}" "$@" </dev/null
+    WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml=;mscms=n" DISPLAY="${WINE_DISPLAY:-}" "$@" </dev/null
 }
 win_python() { win_env "$WINE64" "$RUN_PY/python.exe" "$@"; }
-# Its output is GBK, as on a Chinese console; shown here as UTF-8. Returns the program's exit code.
+# Its output is GBK, as on a Chinese console; shown here as UTF-8, line by line as it comes (iconv would hold it
+# all until the end). Returns the program's exit code.
+from_gbk() { "$HOST_PY" -c 'import sys
+for line in sys.stdin.buffer:
+    sys.stdout.buffer.write(line.decode("gb18030", "replace").encode("utf-8"))
+    sys.stdout.buffer.flush()'; }
 win_run() {
   set +e
-  "$@" 2>&1 | iconv -f GB18030 -t UTF-8 -c
+  "$@" 2>&1 | from_gbk
   local rc=${PIPESTATUS[0]}
   set -e
   return "$rc"
 }
 
-# The prefix, made once with both loaders installed (so 32-bit ISCC runs in it), with the stand-in icuuc.dll in
-# system32 and a CJK font in windows\Fonts (Wine has no Chinese font: Qt would draw boxes).
+# The prefix, made once with both loaders installed (so 32-bit ISCC runs in it), with the stand-in DLLs
+# (tests/windows/*_standin.c) in system32 and a CJK font in windows\Fonts (Wine has no Chinese font: Qt would
+# draw boxes).
 ensure_prefix() {
-  local standin="$CACHE/standin/icuuc.dll" source="$REPO/tests/windows/icuuc_standin.c"
-  local stamp; stamp="$(sha256sum "$source" | cut -c1-16)"
-  if [ ! -f "$standin" ] || [ "$(cat "$CACHE/standin/.stamp" 2>/dev/null)" != "$stamp" ]; then
-    say "building the stand-in icuuc.dll (MinGW)"
-    mkdir -p "$CACHE/standin"
-    x86_64-w64-mingw32-gcc -shared -O2 -s -o "$standin" "$source"
-    echo "$stamp" >"$CACHE/standin/.stamp"
-  fi
+  local source name dll stamp
+  mkdir -p "$CACHE/standin"
+  for source in "$REPO"/tests/windows/*_standin.c; do
+    name="$(basename "$source" _standin.c)"
+    dll="$CACHE/standin/$name.dll"
+    stamp="$(sha256sum "$source" | cut -c1-16)"
+    if [ ! -f "$dll" ] || [ "$(cat "$dll.stamp" 2>/dev/null)" != "$stamp" ]; then
+      say "building the stand-in $name.dll (MinGW)"
+      x86_64-w64-mingw32-gcc -shared -O2 -s -o "$dll" "$source"
+      echo "$stamp" >"$dll.stamp"
+    fi
+  done
   if [ ! -f "$PREFIX/system.reg" ]; then
     say "creating the Wine prefix (first time only)"
     win_env "$WINE64" wineboot --init >/dev/null 2>&1 || die "wineboot failed"
@@ -217,8 +230,9 @@ ensure_prefix() {
     win_env "$WINE64" winecfg -v win10 >/dev/null 2>&1 || die "could not set the prefix to Windows 10"
     touch "$PREFIX/.win10"
   fi
-  cmp -s "$standin" "$PREFIX/drive_c/windows/system32/icuuc.dll" ||
-    cp "$standin" "$PREFIX/drive_c/windows/system32/icuuc.dll"
+  for dll in "$CACHE"/standin/*.dll; do
+    cmp -s "$dll" "$PREFIX/drive_c/windows/system32/$(basename "$dll")" || cp "$dll" "$PREFIX/drive_c/windows/system32/"
+  done
   [ -f "$PREFIX/drive_c/windows/Fonts/NotoSansCJK-Regular.ttc" ] ||
     cp "$CJK_FONT" "$PREFIX/drive_c/windows/Fonts/"
 }
@@ -282,14 +296,20 @@ main() {
   win_env wineserver -p10 >/dev/null 2>&1
   win_env "$WINE64" cmd /c exit >/dev/null 2>&1 || true
   local status=0 t
+  if [ "${1:-}" = "--python" ]; then  # a script of one's own under the same Windows Python, screen and prefix
+    shift
+    (cd "$REPO" && win_run win_python "$@")
+    return
+  fi
   win_run win_python -c "import locale, sqlite3, sys; from PySide6 import QtCore; print('Windows Python', \
 sys.version.split()[0], '| encoding', locale.getpreferredencoding(False), '| SQLite', sqlite3.sqlite_version, \
 '| Qt', QtCore.qVersion())" || die "python.exe or Qt does not start under Wine"
   if [ -z "${CHANJIAO_WINE_SKIP_TESTS:-}" ]; then
     say "tests (core and GUI; Qt on the $SCREEN screen $WINE_DISPLAY)"
     t=$SECONDS
-    (cd "$REPO" && win_run win_python -m pytest -p no:cacheprovider -q -W "ignore::pytest.PytestConfigWarning" \
-      "$@") || status=1
+    # Qt's windows platform on the Xvfb screen, not tests/conftest.py's offscreen (which on Windows has no fonts)
+    (cd "$REPO" && CHANJIAO_TEST_QT_PLATFORM=windows win_run win_python -m pytest -p no:cacheprovider -q \
+      -W "ignore::pytest.PytestConfigWarning" "$@") || status=1
     say "tests took $((SECONDS - t)) s"
   fi
   if [ -z "${CHANJIAO_WINE_SKIP_SMOKE:-}" ]; then
