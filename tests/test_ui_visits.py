@@ -78,6 +78,7 @@ def test_quick_entry_with_a_new_enterprise_by_name(ctx, qtbot, db, known, infos)
     d.positions.setValue(12)
     d.pay.setText("4,500")
     d.findings.setPlainText("企业明年需要20名<机电>学生 & 实训设备")
+    show_active(qtbot, d)  # the picker's popups may have taken the activation for a moment
     qtbot.keyClick(d, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     release_modifiers(qtbot, d)
     qtbot.waitUntil(lambda: d.saved_id is not None, timeout=5000)

@@ -8,6 +8,9 @@ On Linux it draws offscreen (QT_QPA_PLATFORM=offscreen unless set). Under Window
 
     bash tests/windows/run_wine.sh --python tools\\screens.py Z:\\tmp\\screens
 
+A grab holds what Qt draws, not what Windows draws around it: the title bar, and the band at the top of a
+wizard in Windows' Aero style, where Windows puts the title and the back arrow, are blank in the pictures.
+
 Every dialog opened with exec() is captured generically (QDialog.exec is replaced for the tour: show, wait for
 the database worker, grab, close), so a new form is on the pictures without editing this file.
 """
