@@ -245,7 +245,9 @@ def test_the_pyinstaller_pin_is_the_same_everywhere():
 def test_the_windows_workflow_builds_the_setup_and_runs_the_frozen_selftest():
     text = WORKFLOW.read_text(encoding="utf-8")
     assert "runs-on: windows-latest" in text
-    assert "installer/build.py" in text and "--inno" in text
+    assert "installer/build.py" in text
+    # the setup: the same check as the Wine run's (tests/windows/run_wine.sh), without the Wine switch
+    assert re.search(r"tests\\windows\\setup_check\.py ISCC\.exe\n", text)
     assert "Unofficial" not in text  # nothing to download: the script names the repository's own .isl
     assert "chanjiao-cli.exe selftest" in text
 

@@ -4,9 +4,11 @@ program's selftest, and a silent uninstall that removes the program and keeps th
 
     python tests\\windows\\setup_check.py ISCC.exe [--wine]
 
-Run by tests/windows/run_wine.sh under Windows Python in Wine, after installer/build.py has made dist\\chanjiao.
---wine compiles with /DWineUserProgramFiles (Wine 8 cannot expand {autopf} for a per-user install; see
-chanjiao.iss); on real Windows leave it out. Exit code 0 = every step passed.
+Run after installer/build.py has made dist\\chanjiao: by tests/windows/run_wine.sh under Windows Python in Wine,
+and by .github/workflows/windows.yml on a Windows runner. --wine compiles with /DWineUserProgramFiles (Wine 8
+cannot expand {autopf} for a per-user install; see chanjiao.iss) and first clears what an earlier run left in
+the prefix. On Windows it refuses to run where the program or %LOCALAPPDATA%\\chanjiao already exists: it is for
+a test machine, never a user's. Exit code 0 = every step passed.
 """
 
 from __future__ import annotations
@@ -125,7 +127,8 @@ def uninstall() -> None:
 
 
 def clean_slate() -> None:
-    """No earlier installation or data of this user (a Wine prefix is reused between runs)."""
+    """No earlier installation or data of this user (a Wine prefix is reused between runs). Only under Wine:
+    on Windows, main() refuses to start where either exists."""
     if (INSTALL_DIR / "unins000.exe").is_file():
         subprocess.run([str(INSTALL_DIR / "unins000.exe"), "/VERYSILENT", "/SUPPRESSMSGBOXES"], timeout=300)
         time.sleep(5)
@@ -147,7 +150,14 @@ def main() -> int:
     if not (DIST / "chanjiao" / "chanjiao-cli.exe").is_file():
         print(f"× 没有 {DIST / 'chanjiao'}：先运行 installer\\build.py")
         return 2
-    clean_slate()
+    if not args.wine and (INSTALL_DIR.exists() or DATA_DIR.exists()):
+        # It installs, upgrades and uninstalls for this user: never over someone's own copy and records.
+        print(
+            f"× 本检查会为当前用户安装和卸载产教融合工作台，只能在没有 {INSTALL_DIR} 和 {DATA_DIR} 的测试机器上运行"
+        )
+        return 2
+    if args.wine:
+        clean_slate()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="chanjiao-setup-") as scratch_name:
         scratch = Path(scratch_name)
