@@ -293,7 +293,7 @@ main() {
   start_screen
   # Wine's server and its services outlive the program that starts them and inherit its output: started here
   # with none, so a program's output pipe ends with the program. The server stays 10 s after its last client.
-  win_env wineserver -p10 >/dev/null 2>&1
+  win_env wineserver -p10 >/dev/null 2>&1 || true  # (its exit code says nothing: 2 when it started one)
   win_env "$WINE64" cmd /c exit >/dev/null 2>&1 || true
   local status=0 t
   if [ "${1:-}" = "--python" ]; then  # a script of one's own under the same Windows Python, screen and prefix
