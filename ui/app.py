@@ -59,7 +59,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-# Windows' own UI font for Chinese (微软雅黑 UI, in every Windows since Vista), then fonts that stand in for it
+# Windows' own UI font for Chinese (微软雅黑 UI; plain 微软雅黑 since Vista), then sans-serif fonts that stand in
 # where it is missing (a trimmed Windows, Wine): never Qt's own fallback, which on Windows is the serif SimSun.
 WINDOWS_UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "DengXian", "Noto Sans CJK SC", "SimHei"]
 WINDOWS_UI_POINT_SIZE = 9  # Windows' message font size
