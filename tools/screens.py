@@ -33,6 +33,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("out", type=Path)
     parser.add_argument("--size", default="1366x768", help="the main window's size, e.g. 1366x768")
+    parser.add_argument("--style", help="a Qt style instead of the platform's, e.g. windows11 (Windows 11's)")
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.lower().split("x"))
     if sys.platform != "win32":
@@ -40,10 +41,10 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="chanjiao-screens-") as home:
         os.environ["CHANJIAO_HOME"] = home
-        return tour(args.out, width, height, Path(home))
+        return tour(args.out, width, height, Path(home), args.style)
 
 
-def tour(out: Path, width: int, height: int, home: Path) -> int:
+def tour(out: Path, width: int, height: int, home: Path, style: str | None = None) -> int:
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
     from app.db.engine import open_database
@@ -53,6 +54,9 @@ def tour(out: Path, width: int, height: int, home: Path) -> int:
     from ui.ops import DbContext, set_context
 
     app = make_application()
+    if style and app.setStyle(style) is None:
+        print(f"no Qt style {style!r} here")
+        return 2
     gc_pin.install(app)
     database = open_database(home / "演示.db")
     with database.session() as s:
