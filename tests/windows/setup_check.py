@@ -162,7 +162,8 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="chanjiao-setup-") as scratch_name:
         scratch = Path(scratch_name)
         previous = compile_setup(args.iscc, PREVIOUS, scratch, args.wine, fast=True)
-        current = compile_setup(args.iscc, version, DIST, args.wine, fast=False)
+        # Under Wine the setup has the Wine switch: kept out of dist\, where the one to ship goes
+        current = compile_setup(args.iscc, version, scratch if args.wine else DIST, args.wine, fast=False)
         if previous is None or current is None:
             return 1
 
