@@ -52,6 +52,7 @@ UninstallDisplayName={#AppName}
 UninstallDisplayIcon={app}\{#AppExe}
 OutputDir=..\dist
 OutputBaseFilename=chanjiao-{#AppVersion}-setup
+; /DCompression=… overrides it (tests/windows/setup_check.py: the stand-in previous build, zip/1 for speed).
 #ifndef Compression
   #define Compression "lzma2/max"
 #endif

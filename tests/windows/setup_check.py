@@ -114,12 +114,18 @@ def agreement_count() -> int | None:
     return len(json.loads(proc.stdout))
 
 
+UNINSTALLER = INSTALL_DIR / "unins000.exe"
+
+
 def uninstall() -> None:
-    uninstaller = INSTALL_DIR / "unins000.exe"
-    if not check("卸载程序 unins000.exe 已安装", uninstaller.is_file()):
+    if not check("卸载程序 unins000.exe 已安装", UNINSTALLER.is_file()):
         return
-    timed("静默卸载", [str(uninstaller), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART"])
-    # The uninstaller hands over to a copy of itself in %TEMP% and returns at once: wait for the files to go.
+    timed("静默卸载", [str(UNINSTALLER), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART"])
+    wait_for_uninstaller()
+
+
+def wait_for_uninstaller() -> None:
+    """The uninstaller hands over to a copy of itself in %TEMP% and returns at once: wait for the files to go."""
     for _ in range(120):
         if not (INSTALL_DIR / "chanjiao.exe").exists():
             break
@@ -129,9 +135,9 @@ def uninstall() -> None:
 def clean_slate() -> None:
     """No earlier installation or data of this user (a Wine prefix is reused between runs). Only under Wine:
     on Windows, main() refuses to start where either exists."""
-    if (INSTALL_DIR / "unins000.exe").is_file():
-        subprocess.run([str(INSTALL_DIR / "unins000.exe"), "/VERYSILENT", "/SUPPRESSMSGBOXES"], timeout=300)
-        time.sleep(5)
+    if UNINSTALLER.is_file():
+        subprocess.run([str(UNINSTALLER), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART"], timeout=300)
+        wait_for_uninstaller()
     shutil.rmtree(INSTALL_DIR, ignore_errors=True)
     shutil.rmtree(DATA_DIR, ignore_errors=True)
     try:
