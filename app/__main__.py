@@ -1,5 +1,8 @@
+import multiprocessing
 import sys
 
-from app.cli import main
+multiprocessing.freeze_support()  # the render process of Word templates (app/docs/worker.py)
+
+from app.cli import main  # noqa: E402
 
 sys.exit(main())

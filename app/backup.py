@@ -25,16 +25,17 @@ import logging
 import re
 import shutil
 import sqlite3
-import tempfile
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from app import archive
 from app.errors import AppError, BackupFailed, DatabaseCorrupt
 from app.fsutil import atomic_path, human_size, scratch_folder  # noqa: F401 (callers use backup.human_size)
 from app.progress import Progress, noop_progress, tick
+from app.tempfiles import pause_for_test
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ def copy_database(
                 try:
                     source.backup(dest, pages=4096, progress=copied)
                     dest.execute("PRAGMA journal_mode=DELETE")
+                    pause_for_test(f"copy {Path(target).name}")
                     problem = _check(dest)
                 finally:
                     dest.close()
@@ -239,7 +241,7 @@ def _make_backup(
     target = Path(target)
     if target.suffix.lower() != ".zip":
         target = target.with_name(target.name + ".zip")
-    with scratch_folder(target.parent) as scratch:
+    with scratch_folder("backup-") as scratch:
         copy = copy_database(
             db_path, scratch / db_path.name, progress=lambda f, m: progress(0.4 * f, m), cancel=cancel
         )
@@ -272,6 +274,7 @@ def _make_backup(
                 for f in files:
                     arc = f"{attachments.name}/{f.relative_to(attachments).as_posix()}"
                     _zip_file(z, f, arc, zipfile.ZIP_STORED, report)  # PDFs, images: already packed
+            pause_for_test("backup")
             progress(0.99, "正在校验备份文件…")
             with zipfile.ZipFile(tmp) as z:
                 bad = z.testzip()
@@ -279,6 +282,40 @@ def _make_backup(
                 raise AppError(f"备份文件写入后校验失败（{bad}），请换一个位置重试。")
     log.info("manual backup: %s", target)
     return target
+
+
+# A manual backup .zip as restore reads it: checked whole (names, sizes, overlapping entries) before anything is
+# extracted. Its database is deflated at level 1 (at most ~229:1, even pages of zeros) and its attachments are
+# stored; the limits refuse only what no backup of ours can be (a file of a hundred thousand attachments and a
+# database of gigabytes is far inside them). Entry names are not held to Windows' path length: only the part
+# after `库名_附件/` (`ab/<SHA-256>`) is written, under the restoring database's own attachments folder.
+BACKUP_LIMITS = archive.Limits(max_entries=2_000_000, max_total=1024 * 2**30, max_ratio=1000, max_path=4096)
+MAX_BACKUP_MANIFEST_BYTES = 2**20
+
+
+def _open_backup(backup: Path) -> archive.Zip:
+    """A backup .zip opened after the archive check. An entry whose name could land outside the attachments
+    folder (`库名_附件/C:/x.txt`, `…/\\\\?\\C:\\x`, `…/ab/CON`, `..`), a zip bomb or a damaged file refuses the
+    whole backup with an AppError naming the entry, before anything is extracted or replaced."""
+    try:
+        z = archive.open_zip(backup, max_entries=BACKUP_LIMITS.max_entries)
+    except archive.BadArchive as e:
+        raise AppError(f"“{backup.name}”不是有效的备份文件：{e.message}。", e.message) from e
+    try:
+        problems = archive.check_zip(z, BACKUP_LIMITS, subject="备份")
+    except BaseException:
+        z.close()
+        raise
+    if problems:
+        z.close()
+        first = problems[0]
+        where = f"其中的“{archive.shown_name(first.entry)}”" if first.entry else ""
+        more = f"（共 {len(problems)} 处问题）" if len(problems) > 1 else ""
+        raise AppError(
+            f"备份“{backup.name}”不能用来恢复：{where}{first.message}{more}。当前的数据库和附件都没有改动。",
+            "; ".join(f"{archive.shown_name(p.entry)}: {p.message}" for p in problems[:20]),
+        )
+    return z
 
 
 def _zip_database_name(z: zipfile.ZipFile) -> str:
@@ -346,7 +383,9 @@ def describe_backup(path: Path, created: dt.datetime | None = None, kind: str = 
     size = path.stat().st_size
     try:
         if path.suffix.lower() == ".zip":
-            with zipfile.ZipFile(path) as z:
+            with archive.open_zip(path) as z:
+                if z.getinfo(MANIFEST).file_size > MAX_BACKUP_MANIFEST_BYTES:
+                    raise ValueError(f"{MANIFEST} too big")
                 manifest = json.loads(z.read(MANIFEST).decode("utf-8"))
             found = dict(manifest.get("counts", {}))
             with contextlib.suppress(ValueError, TypeError):
@@ -473,12 +512,13 @@ def thin(db_path: Path, now: dt.datetime | None = None) -> list[Path]:
 
 @contextlib.contextmanager
 def _database_of(backup: Path) -> Iterator[Path]:
-    """The database file of a backup: the .db itself, or extracted from a .zip into a temporary folder."""
+    """The database file of a backup: the .db itself, or extracted from a .zip (after _open_backup's check of
+    the whole .zip) into a temporary folder."""
     backup = Path(backup)
     if backup.suffix.lower() != ".zip":
         yield backup
         return
-    with zipfile.ZipFile(backup) as z, scratch_folder(Path(tempfile.gettempdir())) as scratch:
+    with _open_backup(backup) as z, scratch_folder("restore-") as scratch:
         name = _zip_database_name(z)
         target = scratch / "backup.db"
         with z.open(name) as src, target.open("wb") as dst:
@@ -560,9 +600,12 @@ def _checkpoint(db_path: Path) -> None:
 
 
 def _merge_attachments(backup: Path, folder: Path) -> int:
-    """Copy the backup's attachment files that are missing (names are content hashes: never overwritten)."""
+    """Copy the backup's attachment files that are missing (names are content hashes: never overwritten).
+    Every name was checked by _open_backup (restore_backup's _checked refused a bad one before anything was
+    touched); each target is still confirmed to be inside `folder`."""
     added = 0
-    with zipfile.ZipFile(backup) as z:
+    root = folder.resolve()
+    with _open_backup(backup) as z:
         db_name = _zip_database_name(z)
         prefix = f"{Path(db_name).stem}_附件/"  # a zip member name, always with /
         for info in z.infolist():
@@ -572,6 +615,10 @@ def _merge_attachments(backup: Path, folder: Path) -> int:
             if not rel or ".." in rel.split("/"):
                 continue
             target = folder.joinpath(*rel.split("/"))
+            if not target.resolve().is_relative_to(root):
+                raise AppError(
+                    f"备份“{backup.name}”中的“{archive.shown_name(info.orig_filename)}”指向附件文件夹以外。"
+                )
             if target.exists():
                 continue
             target.parent.mkdir(parents=True, exist_ok=True)

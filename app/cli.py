@@ -8,12 +8,13 @@ import datetime as dt
 import importlib
 import json
 import logging
+import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from app import APP_TITLE, __version__
+from app import APP_TITLE, __version__, tempfiles
 from app.errors import AppError, ImportFileError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,7 @@ AREA_COMMANDS: tuple[str, ...] = (
     "app.commands.docs",
     "app.commands.funds",
     "app.commands.internships",
+    "app.commands.keys",
     "app.commands.package",
     "app.commands.report",
     "app.commands.teachers",
@@ -155,7 +157,14 @@ def open_db(args: argparse.Namespace):
     from app.db.engine import open_database
     from app.paths import resolve_db_path
 
-    db = open_database(resolve_db_path(args.db))
+    path = resolve_db_path(args.db)
+    tempfiles.sweep_for_database(path)
+    db = open_database(path)
+    if db.key_problems and args.command != "check-keys":
+        print(
+            f"注意：数据库中有{len(db.key_problems)}处学号、工号等重复，请运行 chanjiao check-keys 查看并处理。",
+            file=sys.stderr,
+        )
     daily_backup_quietly(db.path)
     return db
 
@@ -209,9 +218,12 @@ def run_import(
 
     db = open_db(args)
     try:
-        with db.session() as s:
+        with db.reader() as s:  # reading the file takes no lock: another import may write meanwhile
             preview = read(s, args.file, progress=_print_progress)
-            changes = None if args.dry_run else write(s, preview, progress=_print_progress)
+        changes = None
+        if not args.dry_run:  # the write transaction rechecks the rows against the data it writes into
+            with db.session() as s:
+                changes = write(s, preview, progress=_print_progress)
         _end_progress()
     finally:
         db.close()
@@ -223,6 +235,8 @@ def run_import(
             print(f"第{e.row}行 [{e.column}]：{e.message}")
         for w in preview.warnings:
             print(f"第{w.row}行 [{w.column}]（提示）：{w.message}")
+        for notice in preview.notices:  # hidden rows and columns of the file
+            print(f"（提示）{notice}")
         for note in notes(preview, changes) if notes else ():
             print(note)
         verb = "可导入" if args.dry_run else "已导入"
@@ -328,6 +342,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     setup_console()
     setup_logging()
     args = parse_args(argv)
+    with tempfiles.started():  # what killed runs left is swept; this run's temporary files under 临时/
+        return _run_command(args)
+
+
+def _run_command(args: argparse.Namespace) -> int:
     try:
         return COMMANDS[args.command](args)
     except ImportFileError as e:
@@ -350,6 +369,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Core-only entry point (no GUI): `python -m app`."""
+    multiprocessing.freeze_support()  # a frozen build's render process (app/docs/worker.py) stops here
     argv = list(sys.argv[1:] if argv is None else argv)
     if not argv or argv[0] == "gui":
         print("图形界面请运行 chanjiao（或 chanjiao-gui）", file=sys.stderr)

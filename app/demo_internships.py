@@ -35,15 +35,29 @@ _DESTINATIONS = ((0.72, "协议就业"), (0.82, "灵活就业"), (0.92, "升学"
 POSITIONS = ("装配技术员", "设备运维助理", "质检员", "数控操作员", "电气调试员", "售后技术支持")
 
 
-def _id_number(rng: random.Random, birth: dt.date, male: bool) -> str:
+_AREAS = ("430199", "430102", "430103", "430104", "430105", "430111", "430112", "430121", "430181")
+
+
+def _id_number(rng: random.Random, birth: dt.date, male: bool, used: set[str]) -> str:
+    """A valid 身份证号 no other demo student has (the database keeps them unique): on a clash the next
+    sequence number, then the next area code, without drawing again (the rest of the demo stays the same)."""
     seq = rng.randrange(0, 100) * 10 + rng.choice((1, 3, 5, 7, 9) if male else (0, 2, 4, 6, 8))
-    body = f"430199{birth:%Y%m%d}{seq:03d}"
-    return body + id_check_char(body)
+    for area in _AREAS:
+        for step in range(100):
+            body = f"{area}{birth:%Y%m%d}{(seq + step * 10) % 1000:03d}"
+            number = body + id_check_char(body)
+            if number not in used:
+                used.add(number)
+                return number
+    raise RuntimeError("demo: no free 身份证号 left for this birth date")
 
 
 class _Students:
     def __init__(self, s: Session, rng: random.Random, today: dt.date) -> None:
         self.s, self.rng, self.today = s, rng, today
+        self.id_numbers: set[str] = set(
+            s.scalars(select(Student.id_number).where(Student.deleted_at.is_(None), Student.id_number != ""))
+        )
         self.year = today.year if today.month >= 9 else today.year - 1  # the 学年 now began this year
         self.majors = s.execute(
             select(Major.id, Major.name).where(Major.deleted_at.is_(None)).order_by(Major.sort_order)
@@ -81,7 +95,7 @@ class _Students:
                 student_no=f"{entry}{start + n:04d}",
                 name=name,
                 gender="男" if male else "女",
-                id_number=_id_number(self.rng, birth, male),
+                id_number=_id_number(self.rng, birth, male, self.id_numbers),
                 major_id=major_id,
                 class_name=class_name,
                 entry_year=entry,
@@ -182,7 +196,7 @@ def _bulk(work: _Students, n: int, progress: Progress, cancel: threading.Event |
                     "student_no": f"9{entry}{k:06d}",
                     "name": work.name(),
                     "gender": "男" if male else "女",
-                    "id_number": _id_number(work.rng, birth, male),
+                    "id_number": _id_number(work.rng, birth, male, work.id_numbers),
                     "birth_date": birth,
                     "major_id": mid,
                     "class_name": f"{major[:2]}{entry % 100:02d}{k // PER_CLASS % 90 + 10:02d}",

@@ -5,36 +5,43 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import stat
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from app.domain.invisible import strip_invisible
 from app.errors import AppError
 
+# Windows' device names. COM and LPT take the superscript digits ¹ ² ³ as digits too (Windows counts them among
+# its digits there); CONIN$ and CONOUT$ are the console's input and output.
 _RESERVED = {
     "CON",
     "PRN",
     "AUX",
     "NUL",
-    *(f"COM{i}" for i in range(1, 10)),
-    *(f"LPT{i}" for i in range(1, 10)),
+    "CONIN$",
+    "CONOUT$",
+    *(f"{port}{d}" for port in ("COM", "LPT") for d in (*"123456789", "\u00b9", "\u00b2", "\u00b3")),
 }
-_BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f-\x9f\u2028\u2029]')
 
 
 def is_reserved_name(name: str) -> bool:
-    """Whether Windows takes `name` (one path segment) for a device: CON, nul.txt, Com1.tar.gz, "AUX .txt" —
-    in any case, with or without an extension, spaces before the extension ignored as Windows ignores them."""
+    """Whether Windows takes `name` (one path segment) for a device: CON, nul.txt, Com1.tar.gz, "AUX .txt",
+    CONIN$, COM¹.pdf, lpt² — in any case, with or without an extension, spaces before the extension ignored as
+    Windows ignores them."""
     return name.split(".")[0].rstrip(" ").upper() in _RESERVED
 
 
 def safe_filename(name: str, *, max_length: int = 120, default: str = "未命名") -> str:
-    """A file name valid on Windows (and elsewhere): no reserved names (CON, NUL, COM1…), no <>:"/\\|?*,
-    no trailing dots or spaces, limited length with the extension kept."""
-    name = _BAD_CHARS.sub("_", str(name)).strip().rstrip(". ")
+    """A file name valid on Windows (and elsewhere): no reserved names (CON, NUL, COM1…), no <>:"/\\|?*
+    or control characters, no trailing dots or spaces, limited length with the extension kept; and no
+    characters that show nothing (zero-width, bidi overrides: “张三\u202excod.exe” would show as
+    “张三exe.docx”), so the name shown is the name it is."""
+    name = _BAD_CHARS.sub("_", strip_invisible(str(name))).strip().rstrip(". ")
     if not name:
         name = default
     stem, dot, ext = name.rpartition(".")
@@ -51,7 +58,8 @@ def safe_filename(name: str, *, max_length: int = 120, default: str = "未命名
 # A full path on Windows holds at most 259 characters (MAX_PATH = 260 with the terminating NUL), counted in
 # UTF-16 units; atomic_path's temporary file beside the target has a name of up to TEMP_NAME_CHARS.
 MAX_PATH_CHARS = 259
-TEMP_NAME_CHARS = 54  # "." + 40 characters of the stem + "." + 8 random + ".tmp"
+TEMP_STEM_CHARS = 30
+TEMP_NAME_CHARS = 54  # "." + 30 characters of the stem + ".~" + 8 (owner) + "." + 8 random + ".tmp"
 
 
 def path_chars(text: str) -> int:
@@ -68,7 +76,7 @@ def fit_filename(parts: list[str], suffix: str, room: int, *, sep: str = "_") ->
     """safe_filename of sep.join(parts) + suffix, within `room` characters: the longest part is shortened
     first (a 120-character class name before the student's name); the suffix is kept whole. ValueError
     when even empty parts do not fit."""
-    parts = [_BAD_CHARS.sub("_", str(p)).strip() for p in parts]
+    parts = [_BAD_CHARS.sub("_", strip_invisible(str(p))).strip() for p in parts]
     parts = [p for p in parts if p]
     while True:
         name = safe_filename(sep.join(parts) + suffix, max_length=10_000)
@@ -100,9 +108,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     if target.is_dir():
         raise AppError(f"“{target}”是一个文件夹，请另选文件名。")
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.stem[:40]}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    tmp = _new_temp_beside(target)
     try:
         yield tmp
         _usual_mode(tmp, target)
@@ -112,8 +118,32 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp.unlink(missing_ok=True)
 
 
+def _new_temp_beside(target: Path) -> Path:
+    """An empty private file `.<stem>.~<owner>.<random>.tmp` beside `target`, listed in this process's
+    temporary folder first: a sweep after a crash finds it by both (app/tempfiles.py)."""
+    from app import tempfiles
+
+    try:
+        owner: str | None = tempfiles.owner_id()
+    except (OSError, AppError):  # no data folder to write in: the save still works, swept by age only
+        owner = None
+    for _attempt in range(100):
+        name = f".{target.stem[:TEMP_STEM_CHARS]}.~{owner or secrets.token_hex(4)}.{secrets.token_hex(4)}.tmp"
+        tmp = target.with_name(name)
+        if owner:
+            with contextlib.suppress(OSError):  # unlisted, it is still found beside a database by its name
+                tempfiles.record_beside(tmp)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        except FileExistsError:
+            continue
+        os.close(fd)
+        return tmp
+    raise AppError(f"无法在“{target.parent}”中创建临时文件。")
+
+
 def _usual_mode(tmp: Path, target: Path) -> None:
-    """mkstemp makes the file private (0600); give it the mode of the file it replaces, or the mode a new
+    """The temporary file is made private (0600); give it the mode of the file it replaces, or the mode a new
     file gets from the user's umask — what saving from any other program would give (POSIX only)."""
     if os.name != "posix" or not tmp.exists():
         return
@@ -154,14 +184,12 @@ def replace_with_retry(src: Path, target: Path, *, seconds: float | None = None)
 
 
 @contextlib.contextmanager
-def scratch_folder(near: Path) -> Iterator[Path]:
-    """A temporary folder, removed with its contents at the end: beside `near` when possible (same disk, so
-    the final rename is cheap), else the system's temporary folder."""
-    try:
-        near.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=".chanjiao-", dir=near))
-    except OSError:
-        folder = Path(tempfile.mkdtemp(prefix="chanjiao-"))
+def scratch_folder(prefix: str = "") -> Iterator[Path]:
+    """A temporary folder, removed with its contents at the end, in this process's own temporary folder under
+    the data folder (never the system's %TEMP%): a crash leaves it to the next start's sweep (app/tempfiles.py)."""
+    from app import tempfiles
+
+    folder = tempfiles.new_folder(prefix)
     try:
         yield folder
     finally:

@@ -42,7 +42,7 @@ class InstanceLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         f = open(self.path, "a+b")  # noqa: SIM115 - held open as long as the lock
         try:
-            _lock(f)
+            lock_file(f)
         except OSError:
             holder = _read_holder(self.path)
             f.close()
@@ -61,7 +61,7 @@ class InstanceLock:
     def release(self) -> None:
         if self._file is not None:
             with contextlib.suppress(OSError):
-                _unlock(self._file)
+                unlock_file(self._file)
             self._file.close()
             self._file = None
 
@@ -84,24 +84,27 @@ def _read_holder(path: Path) -> str:
     return f"（{text}）" if text else ""
 
 
+# The one file-lock helper (the instance lock here, the temporary folders' owners in app/tempfiles.py): an
+# exclusive lock on an open file, never waiting — OSError when another process holds it. The OS drops it when
+# the holder ends, however it ends.
 if sys.platform == "win32":
     import msvcrt
 
-    def _lock(f) -> None:
+    def lock_file(f) -> None:
         f.seek(_LOCK_OFFSET)
         msvcrt.locking(f.fileno(), msvcrt.LK_NBLCK, 1)
 
-    def _unlock(f) -> None:
+    def unlock_file(f) -> None:
         f.seek(_LOCK_OFFSET)
         msvcrt.locking(f.fileno(), msvcrt.LK_UNLCK, 1)
 
 else:
     import fcntl
 
-    def _lock(f) -> None:
+    def lock_file(f) -> None:
         fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
-    def _unlock(f) -> None:
+    def unlock_file(f) -> None:
         fcntl.flock(f.fileno(), fcntl.LOCK_UN)
 
 

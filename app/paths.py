@@ -6,6 +6,10 @@ then portable mode, then appdirs' per-user default (on Windows: %LOCALAPPDATA%\\
 Portable mode (a USB stick carried to enterprise visits): when a file `portable.txt` stands next to the
 executable of the installed (frozen) app, the database, its backups and attachments, the logs and the window
 settings all live in `data/` beside it. A run from source is never portable (sys.executable is then Python's).
+
+The app's temporary files (a restore's copy of the backup, a backup's copy of the database, a package's
+sheets) live in `临时/` under the data folder, never in the system's %TEMP%: they hold personal data, and
+app/tempfiles.py sweeps what a killed run left there.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import appdirs
 from app import APP_NAME
 
 PORTABLE_MARKER = "portable.txt"
+TEMP_FOLDER = "临时"
 
 
 def portable_dir() -> Path | None:
@@ -47,6 +52,11 @@ def log_dir() -> Path:
     if portable is not None:
         return portable / "logs"
     return Path(appdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def temp_dir() -> Path:
+    """The app's own temporary folder (`<data folder>/临时`; app/tempfiles.py owns what is inside)."""
+    return home_dir() / TEMP_FOLDER
 
 
 def default_db_path() -> Path:

@@ -242,6 +242,32 @@ def check_word(work: Path) -> str:
     return "python-docx"
 
 
+def check_render_process(work: Path) -> str:
+    """A template is filled in a render process of its own (app/docs/worker.py). In the frozen app this
+    proves the bundle starts itself again as that process (multiprocessing.freeze_support in the entry)."""
+    import io
+
+    import docx
+
+    from app.docs.render import template_bytes
+    from app.docs.worker import RenderWorker
+
+    template = docx.Document()
+    template.add_paragraph("{{ enterprise.name }}：{% for k in kpis %}{{ k }}；{% endfor %}")
+    buffer = io.BytesIO()
+    template.save(buffer)
+    data = template_bytes(buffer.getvalue(), "自检模板")
+    with RenderWorker(data, "自检模板") as worker:
+        filled = worker.fill({"enterprise": {"name": SAMPLE_NAME}, "kpis": ["订单班", "课程"]})
+        pid = worker.pid
+    text = docx.Document(io.BytesIO(filled)).paragraphs[0].text
+    if text != f"{SAMPLE_NAME}：订单班；课程；":
+        raise CheckFailed(f"生成进程填写的内容不对：{text}")
+    if not pid or pid == os.getpid():
+        raise CheckFailed("模板没有在独立的生成进程中填写")
+    return f"独立进程 {pid}，限时 {worker.seconds:g} 秒、内存 {worker.memory_mb} MB"
+
+
 def check_word_templates(work: Path) -> str:
     """The built-in templates render in the sandbox (docxtpl, Jinja2 and the templates are in the install)."""
     import datetime as dt
@@ -331,6 +357,7 @@ CHECKS: tuple[tuple[str, Callable[[Path], str]], ...] = (
     ("拼音检索", check_pinyin),
     ("Excel 导入导出", check_excel),
     ("Word 文档", check_word),
+    ("模板生成进程", check_render_process),
     ("Word 模板", check_word_templates),
     ("资源文件", check_resources),
     ("数据文件夹", check_data_folder),

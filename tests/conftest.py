@@ -11,6 +11,9 @@ import os
 # Offscreen, unless CHANJIAO_TEST_QT_PLATFORM names Qt's platform (tests/windows/run_wine.sh: `windows`, on an
 # Xvfb screen; Wine does not hand QT_QPA_PLATFORM itself on to Windows programs).
 os.environ.setdefault("QT_QPA_PLATFORM", os.environ.get("CHANJIAO_TEST_QT_PLATFORM") or "offscreen")
+# Package signing keys (app/package/signing.py) in a key file under each test's CHANJIAO_HOME, never in the
+# user's real OS key store; the CLI run by tests inherits this.
+os.environ["CHANJIAO_KEY_STORE"] = "file"
 
 import datetime as dt  # noqa: E402
 import functools  # noqa: E402

@@ -1,7 +1,9 @@
 """Minimal valid submission packages (上报材料包) built without the exporter, for verify and merge tests: every
 sheet of app/package/format.py with its headers (one enterprise row), a tiny report.docx, one attachment and a
 correct manifest. Tests tamper with the parts (`package_files`, `manifest_for`) before `write_package`;
-`write_raw_zip` writes entries byte by byte (any name, any declared size) for the hostile cases."""
+`write_raw_zip` writes entries byte by byte (any name, any declared size) for the hostile cases.
+`new_key()` and `write_package(..., key=, sequence=)` make signed packages (signature.json) as the exporter
+does; `key_file` writes the college's public key file the school imports."""
 
 from __future__ import annotations
 
@@ -18,9 +20,11 @@ from pathlib import Path
 from typing import Any
 
 import docx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from openpyxl import Workbook
 
 from app.package import format as fmt
+from app.package.signing import CollegeKey, public_key_file, signature_entry
 
 ENTERPRISE_ID = "3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f801234"
 ATTACHMENT = f"{fmt.ATTACHMENTS}/enterprises/{ENTERPRISE_ID}/营业执照.pdf"
@@ -109,19 +113,46 @@ def manifest_for(files: Mapping[str, bytes], **overrides: Any) -> dict[str, Any]
 
 
 def write_package(
-    path: Path, files: Mapping[str, bytes] | None = None, manifest: dict | bytes | None = None
+    path: Path,
+    files: Mapping[str, bytes] | None = None,
+    manifest: dict | bytes | None = None,
+    *,
+    key: CollegeKey | None = None,
+    sequence: int = 1,
+    signature: bytes | None = None,
 ) -> Path:
     """A package of `files` (default: package_files()) with `manifest` (default: the correct one; bytes are
-    written as they are)."""
+    written as they are). With `key`, signed as the exporter signs: the manifest (a dict) gets "signing"
+    (the key's fingerprint and `sequence`) and signature.json signs its bytes; `signature` writes those
+    bytes as signature.json instead (a forged or stale signature)."""
     files = package_files() if files is None else files
     manifest = manifest_for(files) if manifest is None else manifest
+    if key is not None and isinstance(manifest, dict):
+        manifest = {**manifest, "signing": {"key": key.fingerprint, "sequence": sequence}}
     raw = (
         manifest if isinstance(manifest, bytes) else json.dumps(manifest, ensure_ascii=False).encode("utf-8")
     )
+    if key is not None and signature is None:
+        signature = signature_entry(key, raw)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(fmt.MANIFEST, raw)
         for name, data in files.items():
             zf.writestr(name, data)
+        if signature is not None:
+            zf.writestr(fmt.SIGNATURE, signature)
+    return path
+
+
+def new_key() -> CollegeKey:
+    """A new signing key, as a college's installation holds one."""
+    return CollegeKey(Ed25519PrivateKey.generate(), "test")
+
+
+def key_file(
+    path: Path, key: CollegeKey, college: str = "智能制造学院", school: str = "示例职业技术学院"
+) -> Path:
+    """The public key file a college hands to the school."""
+    path.write_bytes(public_key_file(key, school, college))
     return path
 
 

@@ -334,3 +334,138 @@ def test_restore_refuses_what_is_not_a_backup(db: Database, tmp_path: Path) -> N
         restore_backup(db.path, junk)
     with pytest.raises(AppError, match="找不到"):
         restore_backup(db.path, tmp_path / "missing.db")
+
+
+def test_copies_of_the_database_stay_in_the_apps_own_temporary_folder(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A manual backup's copy of the database and a restore's copy of the backup are personal data: they are
+    made under the data folder (临时/), never in the system's %TEMP% nor beside the backup, and are gone after."""
+    import tempfile
+
+    from app.paths import temp_dir
+
+    system = tmp_path / "系统临时"
+    system.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system))
+    copies: list[tuple[Path, Path]] = []
+    real_copy = backup.copy_database
+
+    def spy(src: Path, target: Path, **kw: object) -> Path:
+        copies.append((Path(src), Path(target)))
+        return real_copy(src, target, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(backup, "copy_database", spy)
+    usb = tmp_path / "U盘"
+    zipped = backup.make_backup(db.path, usb / "备份.zip")
+    db.close()
+    restore_backup(db.path, zipped)
+    made_by_backup, restored_from = copies[0][1], copies[-1][0]
+    assert temp_dir().absolute() in made_by_backup.parents and temp_dir().absolute() in restored_from.parents
+    assert list(system.iterdir()) == [] and sorted(p.name for p in usb.iterdir()) == ["备份.zip"]
+    left = [p for p in temp_dir().rglob("*") if p.is_file() and p.name not in ("lock", "beside.txt")]
+    assert left == []
+
+
+# ---------------------------------------------------------------- hostile backups (issue #22)
+
+
+def _with_attachment(db: Database, tmp_path: Path) -> Path:
+    from app.services.attachments import add_attachment
+
+    add(db, "湖南甲公司")
+    src = tmp_path / "营业执照.pdf"
+    src.write_bytes(b"%PDF-1.4 test")
+    with db.session() as s:
+        add_attachment(s, "enterprise", s.execute(text("SELECT id FROM enterprise")).scalar(), src)
+    return make_backup(db.path, tmp_path / "备份.zip")
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.parametrize(
+    ("entry", "words"),
+    [
+        ("chanjiao_附件/C:/x.txt", "盘符"),
+        ("chanjiao_附件/C:\\x.txt", "盘符"),
+        ("chanjiao_附件/\\\\?\\C:\\x.txt", "网络路径"),
+        ("chanjiao_附件/ab/CON", "保留名"),
+        ("chanjiao_附件/ab/COM¹", "保留名"),
+        ("chanjiao_附件/ab/CONIN$", "保留名"),
+        ("chanjiao_附件/ab/x\u202egpj.exe", "文字方向"),
+        ("chanjiao_附件/../../x.txt", ".."),
+    ],
+)
+def test_a_backup_with_a_bad_entry_is_refused_before_anything_is_touched(
+    db: Database, tmp_path: Path, entry: str, words: str
+) -> None:
+    from app.db.engine import attachments_dir_for
+
+    good = _with_attachment(db, tmp_path)
+    hostile = tmp_path / "坏备份.zip"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(hostile, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        dst.writestr(zipfile.ZipInfo(entry), b"written outside the attachments folder")
+    add(db, "后来加的公司")
+    db.close()
+    database, attachments = db.path.read_bytes(), _tree(attachments_dir_for(db.path))
+    backups = (
+        sorted(p.name for p in backups_dir_for(db.path).glob("*"))
+        if backups_dir_for(db.path).exists()
+        else []
+    )
+    with pytest.raises(AppError) as refused:
+        backup.check_backup(hostile)
+    assert "不能用来恢复" in refused.value.message and words in refused.value.message
+    with pytest.raises(AppError) as e:
+        restore_backup(db.path, hostile)
+    message = e.value.message
+    assert "坏备份.zip" in message and "没有改动" in message and words in message
+    assert archive_name(entry) in message  # the entry is named (its invisible characters written out)
+    assert db.path.read_bytes() == database
+    assert _tree(attachments_dir_for(db.path)) == attachments
+    now = (
+        sorted(p.name for p in backups_dir_for(db.path).glob("*"))
+        if backups_dir_for(db.path).exists()
+        else []
+    )
+    assert now == backups  # not even the 恢复前 copy was made
+    assert not (tmp_path / "C:").exists() and not (db.path.parent / "x.txt").exists()
+
+
+def archive_name(entry: str) -> str:
+    from app.archive import shown_name
+
+    return shown_name(entry)
+
+
+def test_an_overlapping_entries_backup_is_refused(db: Database, tmp_path: Path) -> None:
+    from tests.zip_bombs import overlap_bomb
+
+    good = _with_attachment(db, tmp_path)
+    with zipfile.ZipFile(good) as z:
+        plain = [(i.filename, z.read(i)) for i in z.infolist()]
+    names = [f"chanjiao_附件/ff/{i:064x}" for i in range(50)]
+    data, _ = overlap_bomb(plain, names, bytes(2**19))
+    bomb = tmp_path / "炸弹.zip"
+    bomb.write_bytes(data)
+    db.close()
+    database = db.path.read_bytes()
+    with pytest.raises(AppError, match="重叠"):
+        restore_backup(db.path, bomb)
+    assert db.path.read_bytes() == database
+
+
+def test_a_backup_with_a_fake_end_record_in_its_comment_still_restores(db: Database, tmp_path: Path) -> None:
+    good = _with_attachment(db, tmp_path)
+    with zipfile.ZipFile(good, "a") as z:
+        z.comment = b"PK\x05\x06" + bytes(4) + (0xFFFF).to_bytes(2, "little") * 2 + bytes(10)
+    db.close()
+    other = tmp_path / "其他电脑" / "chanjiao.db"
+    restore_backup(other, good)
+    assert names(other) == ["湖南甲公司"]

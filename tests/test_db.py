@@ -290,3 +290,75 @@ def test_session_commits_once_at_the_end(db: Database) -> None:
         finally:
             other.close()
     assert enterprise_names(db.path) == ["湖南甲公司"]
+
+
+# ---------------------------------------------------------------- two writers (issue #22, finding 6)
+
+
+def _try_write_lock(path: Path) -> str:
+    """Take SQLite's write lock from another connection without waiting: "ok" or the error."""
+    con = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        con.execute("ROLLBACK")
+        return "ok"
+    except sqlite3.OperationalError as e:
+        return str(e)
+    finally:
+        con.close()
+
+
+def test_a_write_session_holds_the_write_lock_from_its_first_read(db: Database) -> None:
+    """The checks that decide a write read the data the write goes into: no other writer can slip in between
+    (BEGIN IMMEDIATE). Readers are not blocked (WAL)."""
+    with db.session() as s:
+        s.execute(select(Enterprise.id)).all()  # a check, nothing written yet
+        assert "locked" in _try_write_lock(db.path)
+        with db.reader() as r:
+            assert r.execute(select(Enterprise.id)).all() == []
+    assert _try_write_lock(db.path) == "ok"
+    with db.reader() as r:
+        r.execute(select(Enterprise.id)).all()
+        assert _try_write_lock(db.path) == "ok"
+
+
+def test_a_key_another_writer_saved_first_is_a_clear_message(db: Database) -> None:
+    """What slips past the services' checks (another process, a server database) meets the unique index:
+    a Chinese message saying so, and nothing of the write is kept."""
+    from app.db.models import Student
+    from app.db.unique_keys import DuplicateKey
+
+    with db.session() as s:
+        s.add(Student(student_no="2023001", name="张三", id_number="11010519491231002X"))
+    with pytest.raises(DuplicateKey) as e, db.session() as s:
+        s.add(Student(student_no="2023009", name="王五"))
+        s.flush()
+        s.add(Student(student_no="2023001".upper(), name="李四"))  # as another writer's import would
+        s.flush()
+    assert "学号" in e.value.message and "另一个导入或另一位用户" in e.value.message
+    assert "没有保存任何数据" in e.value.message
+    with pytest.raises(DuplicateKey) as e, db.session() as s:
+        s.add(Student(student_no="2023002", name="李四", id_number="11010519491231002X"))
+    assert "身份证号" in e.value.message and "11010519491231002X" not in str(e.value)
+    with db.reader() as s:
+        assert sorted(s.scalars(select(Student.name))) == ["张三"]
+
+
+def test_unique_keys_allow_blanks_and_the_deleted(db: Database) -> None:
+    import datetime as dt
+
+    from app.db.models import Student, Teacher
+
+    now = dt.datetime.now(dt.UTC)
+    with db.session() as s:
+        s.add_all(
+            [Teacher(name="甲", staff_no="", kind="产业"), Teacher(name="乙", staff_no="", kind="产业")]
+        )
+        s.add_all(
+            [
+                Student(student_no="2023001", name="旧", deleted_at=now),
+                Student(student_no="2023001", name="新"),
+            ]
+        )
+    with db.reader() as s:
+        assert len(s.scalars(select(Student)).all()) == 2

@@ -18,6 +18,11 @@ from app.fsutil import atomic_path, safe_filename
 on_windows = pytest.mark.skipif(sys.platform != "win32", reason="Windows file locking")
 
 
+def _files(folder: Path) -> list[str]:
+    """What a folder holds besides the test's data folder (CHANJIAO_HOME, tests/conftest.py)."""
+    return sorted(name for name in os.listdir(folder) if name != "home")
+
+
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
@@ -68,7 +73,7 @@ def test_atomic_path_failure_keeps_old_file(tmp_path: Path) -> None:
         tmp.write_bytes(b"half")
         raise RuntimeError("disk full")
     assert target.read_bytes() == b"old"
-    assert os.listdir(tmp_path) == ["名单.xlsx"]
+    assert _files(tmp_path) == ["名单.xlsx"]
 
 
 def test_atomic_path_refuses_a_folder(tmp_path: Path) -> None:
@@ -103,7 +108,7 @@ def test_replace_gives_up_with_a_clear_message(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(AppError, match="正被其他程序打开"), atomic_path(target) as tmp:
         tmp.write_bytes(b"new")
     assert target.read_bytes() == b"old"
-    assert os.listdir(tmp_path) == ["名单.xlsx"]
+    assert _files(tmp_path) == ["名单.xlsx"]
 
 
 @on_windows
@@ -114,7 +119,7 @@ def test_target_open_in_another_program(tmp_path: Path, monkeypatch: pytest.Monk
     with target.open("rb"), pytest.raises(AppError, match="正被其他程序打开"), atomic_path(target) as tmp:
         tmp.write_bytes(b"new")
     assert target.read_bytes() == b"old"
-    assert os.listdir(tmp_path) == ["名单.xlsx"]
+    assert _files(tmp_path) == ["名单.xlsx"]
 
 
 @on_windows
@@ -138,3 +143,29 @@ def test_written_files_get_the_usual_mode_not_mkstemps_private_one(tmp_path: Pat
     with atomic_path(new) as tmp:  # replacing keeps the mode the user gave the file
         tmp.write_bytes(b"y")
     assert stat.S_IMODE(new.stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "张三\u202excod.exe_三方协议.docx",
+            "张三xcod.exe_三方协议.docx",
+        ),  # RLO: would show as 张三exe.docx…
+        ("李\u200b四_三方协议.docx", "李四_三方协议.docx"),
+        ("\ufeff王五\u2060\u00ad.docx", "王五.docx"),
+        ("赵\u2066六\u2069\u200f.docx", "赵六.docx"),
+        ("CON\u200b.txt", "_CON.txt"),  # what is left is checked as Windows sees it
+        ("a\x85b\u2028c.txt", "a_b_c.txt"),
+        ("\u200b\u202e", "未命名"),
+    ],
+)
+def test_safe_filename_strips_bidi_and_invisible_characters(name: str, expected: str) -> None:
+    assert safe_filename(name) == expected
+
+
+def test_fit_filename_strips_them_from_every_part() -> None:
+    name = fsutil.fit_filename(
+        ["机电\u200b2301", "2023\u2060001", "张三\u202excod.exe"], "_三方协议.docx", 100
+    )
+    assert name == "机电2301_2023001_张三xcod.exe_三方协议.docx"

@@ -475,7 +475,8 @@ def test_cli_round_trip(db: Database, db_path: Path, setup: dict[str, str], tmp_
     )
     assert dry.returncode == 0, dry.stderr
     report = json.loads(dry.stdout)
-    assert set(report) == {"file", "header_row", "valid", "imported", "rejected", "errors", "warnings"}
+    shape = {"file", "header_row", "valid", "imported", "rejected", "errors", "warnings", "hidden_rows"}
+    assert set(report) == shape | {"notices"}
     assert (report["valid"], report["imported"], report["rejected"]) == (5, 0, 0)
     done = run_cli("import", "ledger", str(out), "--db", str(other), "--project", "新项目", "--json")
     assert done.returncode == 0 and json.loads(done.stdout)["imported"] == 5

@@ -3,6 +3,8 @@ after a backup copy, and keep every record (STYLE §8). Add a fixture for each r
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -36,6 +38,7 @@ def test_old_database_upgrades_and_keeps_its_records(fixture: Path, tmp_path: Pa
         assert profile.majors == ("机电一体化技术", "工业机器人技术")
         indexes = {ix["name"] for ix in inspect(db.engine).get_indexes("contact")}
         assert "ix_contact_deleted_at" not in indexes
+        assert db.key_problems == ()  # no duplicates: every natural key is unique in the database (0008)
     finally:
         db.close()
     backups = list(backups_dir_for(path).glob("chanjiao-*-升级前.db"))
@@ -49,3 +52,120 @@ def test_old_database_upgrades_and_keeps_its_records(fixture: Path, tmp_path: Pa
 
 def test_fixtures_exist() -> None:
     assert FIXTURES, "tests/fixtures/schema_*.db missing"
+
+
+# ---------------------------------------------------------------- natural keys (issue #22, finding 6)
+
+SAME_ID = "11010519491231002X"
+
+
+def _at_0007_with_duplicates(path: Path) -> None:
+    """A database as schema 0007 left it, holding what the services of that time let through (two imports
+    at once, old data): one 学号 twice (different case), one 身份证号 twice, one 工号 twice."""
+    from alembic import command
+    from sqlalchemy.orm import Session
+
+    from app.db.engine import make_engine
+    from app.db.migrate import alembic_config
+    from app.db.models import Agreement, Student, Teacher
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(path)
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0007")
+        with Session(engine) as s, s.begin():
+            s.add_all(
+                [
+                    Student(student_no="A001", name="张三", id_number=SAME_ID),
+                    Student(student_no="a001", name="李四"),
+                    Student(student_no="B002", name="王五", id_number=SAME_ID),
+                    Student(student_no="C003", name="赵六"),
+                    Teacher(name="王老师", staff_no="T001"),
+                    Teacher(name="赵老师", staff_no="T001"),
+                    Agreement(title="订单培养协议", kind="订单培养", number="JD-001"),
+                    # in the 回收站: no clash with the live one (the index is on live records only)
+                    Agreement(
+                        title="旧协议", kind="订单培养", number="JD-001", deleted_at=dt.datetime.now(dt.UTC)
+                    ),
+                    Teacher(name="产业教师甲", staff_no="", kind="产业"),
+                    Teacher(name="产业教师乙", staff_no="", kind="产业"),
+                ]
+            )
+    finally:
+        engine.dispose()
+
+
+def _indexes(db) -> set[str]:
+    from app.db.unique_keys import index_names
+
+    with db.engine.connect() as conn:
+        return index_names(conn)
+
+
+def test_duplicates_in_an_old_database_are_reported_not_fatal(tmp_path: Path) -> None:
+    from app.db.unique_keys import KEYS
+
+    path = tmp_path / "旧版本" / "chanjiao.db"
+    _at_0007_with_duplicates(path)
+    db = open_database(path)  # upgrades to 0008 without failing
+    try:
+        assert current_revision(db.engine) == head_revision()
+        left_out = {"uq_live_student_no", "uq_live_student_id_number", "uq_live_teacher_staff_no"}
+        assert _indexes(db) & {k.index for k in KEYS} == {k.index for k in KEYS} - left_out
+        problems = "\n".join(db.key_problems)
+    finally:
+        db.close()
+    assert len(db.key_problems) == 3
+    assert "学号“A001”相同：“张三”、“李四”" in problems
+    assert "身份证号相同：“张三”（学号 A001）、“王五”（学号 B002）" in problems
+    assert "工号“T001”相同：“王老师”、“赵老师”" in problems
+    assert SAME_ID not in problems and SAME_ID[:6] not in problems
+
+
+def test_check_keys_lists_duplicates_then_creates_the_index_once_resolved(tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from app.db.models import Student, Teacher
+    from app.services.students import delete_students
+    from app.services.teachers import delete_teachers
+    from tests.cli_run import run_cli
+
+    path = tmp_path / "旧版本" / "chanjiao.db"
+    _at_0007_with_duplicates(path)
+    r = run_cli("check-keys", "--db", str(path))
+    assert r.returncode == 1
+    assert "学号“A001”相同" in r.stdout and "发现 3 处重复" in r.stdout and SAME_ID not in r.stdout
+    r = run_cli("check-keys", "--json", "--db", str(path))
+    assert {d["key"] for d in json.loads(r.stdout)} == {"学号", "身份证号", "工号"}
+
+    db = open_database(path)
+    try:
+        with db.session() as s:  # the user resolves them: 李四 and 王五 were entered twice, 赵老师 left
+            dup = s.scalars(select(Student.id).where(Student.name.in_(["李四", "王五"]))).all()
+            delete_students(s, dup)
+            delete_teachers(s, s.scalars(select(Teacher.id).where(Teacher.name == "赵老师")).all())
+    finally:
+        db.close()
+    r = run_cli("check-keys", "--db", str(path))
+    assert r.returncode == 0, r.stdout + r.stderr
+    db = open_database(path)
+    try:
+        assert db.key_problems == ()
+        assert {"uq_live_student_no", "uq_live_student_id_number", "uq_live_teacher_staff_no"} <= _indexes(db)
+    finally:
+        db.close()
+
+
+def test_a_clean_database_gets_every_unique_key(tmp_path: Path) -> None:
+    from app.db.unique_keys import KEYS
+
+    path = tmp_path / "新" / "chanjiao.db"
+    db = open_database(path)
+    try:
+        assert {k.index for k in KEYS} <= _indexes(db)
+        assert db.key_problems == ()
+    finally:
+        db.close()

@@ -10,6 +10,7 @@ import errno
 import hashlib
 import io
 import json
+import os
 import shutil
 import threading
 import zipfile
@@ -18,7 +19,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from app.db.engine import Database, open_database
 from app.db.models import Attachment, Enterprise, Internship, LedgerEntry, Student, Visit
@@ -96,7 +97,8 @@ def test_year_package_holds_every_sheet_with_documented_headers_and_hashes(year:
         assert dt.datetime.fromisoformat(manifest["created"]) == NOW
         assert manifest["personal_data"] == fmt.MASKED
         listed = {f["path"]: f for f in manifest["files"]}
-        assert set(listed) == set(z.namelist()) - {fmt.MANIFEST} == {fmt.DATA, fmt.REPORT}
+        assert set(listed) == set(z.namelist()) - {fmt.MANIFEST, fmt.SIGNATURE} == {fmt.DATA, fmt.REPORT}
+        assert manifest["signing"]["sequence"] >= 1 and fmt.SIGNATURE in z.namelist()
         for name, f in listed.items():
             data = z.read(name)
             assert f["size"] == len(data) and f["sha256"] == hashlib.sha256(data).hexdigest()
@@ -353,3 +355,107 @@ def test_an_attachment_gone_from_the_folder_is_listed_without_a_file(demo: Datab
     rows = sheet_rows(workbook(out), "attachments")
     assert [(r["原文件名"], r["包内路径"]) for r in rows] == [("营业执照.pdf", None)]
     assert verify_package(out).ok
+
+
+# ---------------------------------------------------------------- signed and numbered (#22)
+
+
+class MemoryKeyring:
+    """A keyring backend in memory (as keyring.backend.KeyringBackend's API): the tests never touch the
+    user's real key store."""
+
+    priority = 5
+
+    def __init__(self) -> None:
+        self.values: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, user: str) -> str | None:
+        return self.values.get((service, user))
+
+    def set_password(self, service: str, user: str, password: str) -> None:
+        self.values[(service, user)] = password
+
+
+def _signature(path: Path) -> tuple[dict, bytes, dict]:
+    with zipfile.ZipFile(path) as z:
+        raw = z.read(fmt.MANIFEST)
+        return json.loads(raw), raw, json.loads(z.read(fmt.SIGNATURE))
+
+
+def test_packages_are_signed_and_numbered_in_sequence(demo: Database, tmp_path: Path) -> None:
+    import base64
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from app.package.signing import college_key, fingerprint, key_file_path
+    from app.package.verify import verify_package
+    from app.services.settings import package_sequence
+
+    first = export(demo, tmp_path / "a.zip", semester=TERM).path
+    second = export(demo, tmp_path / "b.zip", semester=TERM).path
+    (m1, raw1, sig1), (m2, _raw2, sig2) = _signature(first), _signature(second)
+    assert m1["signing"]["sequence"] + 1 == m2["signing"]["sequence"]
+    with demo.reader() as s:
+        assert package_sequence(s) == m2["signing"]["sequence"]  # kept in the college's database
+    public = base64.b64decode(sig1["public_key"])
+    assert sig1["public_key"] == sig2["public_key"] and m1["signing"]["key"] == fingerprint(public)
+    Ed25519PublicKey.from_public_bytes(public).verify(base64.b64decode(sig1["signature"]), raw1)
+    assert m1["files"] and all(len(f["sha256"]) == 64 for f in m1["files"])  # what the signature covers
+    assert verify_package(first).signer.sequence == m1["signing"]["sequence"]
+    path = key_file_path()  # CHANJIAO_KEY_STORE=file (tests/conftest.py): the key file in CHANJIAO_HOME
+    assert path.is_file() and college_key().fingerprint == m1["signing"]["key"]
+    if os.name == "posix":
+        assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_restored_database_does_not_reuse_a_sequence(demo: Database, tmp_path: Path) -> None:
+    from app.services.settings import PACKAGE_SEQUENCE_KEY
+
+    first = export(demo, tmp_path / "a.zip", semester=TERM).path
+    with demo.session() as s:  # as after restoring a backup made before that export
+        s.execute(text("DELETE FROM setting WHERE key = :k"), {"k": PACKAGE_SEQUENCE_KEY})
+    second = export(demo, tmp_path / "b.zip", semester=TERM).path
+    assert _signature(second)[0]["signing"]["sequence"] > _signature(first)[0]["signing"]["sequence"]
+
+
+def test_the_key_store_is_chosen_and_testable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.package import signing
+
+    memory = MemoryKeyring()
+    key = signing.college_key(store=memory)
+    assert key.where == "系统密钥库" and (signing.SERVICE, signing.ACCOUNT) in memory.values
+    assert signing.college_key(store=memory).fingerprint == key.fingerprint  # kept, not made again
+    assert not signing.key_file_path().exists()  # nothing written beside the data
+    assert signing.os_key_store() is None  # CHANJIAO_KEY_STORE=file
+    monkeypatch.delenv(signing.ENV)
+    import keyring
+
+    monkeypatch.setattr(keyring, "get_keyring", lambda: memory)
+    assert signing.os_key_store() is memory
+
+    class Broken(MemoryKeyring):
+        def get_password(self, service: str, user: str) -> str | None:
+            raise RuntimeError("locked")
+
+    fallback = signing.college_key(store=Broken())  # a failing store: the key file
+    assert fallback.where == str(signing.key_file_path()) and signing.key_file_path().is_file()
+    memory.values[(signing.SERVICE, signing.ACCOUNT)] = "garbage"
+    with pytest.raises(AppError, match="已损坏"):  # never silently replaced
+        signing.college_key(store=memory)
+
+
+def test_public_key_file_round_trip(demo: Database, tmp_path: Path) -> None:
+    from app.package.keys import export_public_key
+    from app.package.signing import college_key, read_public_key_file
+
+    with demo.reader() as s:
+        path, short = export_public_key(s, tmp_path / "公钥")
+    read = read_public_key_file(path)
+    assert read.college == "机电工程学院" and read.fingerprint == college_key().fingerprint
+    assert short.replace(" ", "") == read.fingerprint[:32].upper()
+    body = json.loads(path.read_text(encoding="utf-8"))
+    body["college"] = "信息工程学院"
+    body["fingerprint"] = "0" * 64
+    path.write_text(json.dumps(body), encoding="utf-8")
+    with pytest.raises(AppError, match="指纹与公钥不符"):
+        read_public_key_file(path)

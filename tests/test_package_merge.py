@@ -25,8 +25,10 @@ from app.errors import AppError, Cancelled
 from app.io.outcomes_xlsx import wan4
 from app.package import format as fmt
 from app.package.export import export_package
+from app.package.keys import export_public_key
 from app.package.merge import merge_packages, plan_merge
 from app.package.period import period_of
+from app.package.trust import TrustStore, import_key_file
 from app.services.report_columns import COOPERATION, TABLE_COLUMNS
 from app.services.report_tables import report_tables
 from app.services.settings import get_profile, save_profile
@@ -50,6 +52,7 @@ class College:
     name: str
     package: Path
     figures: dict[str, int | float]  # as the exporter computed them
+    key_file: Path  # the college's public key file, for the school to import
 
 
 @pytest.fixture(scope="module")
@@ -60,8 +63,8 @@ def colleges(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> dict[
     root = tmp_path_factory.mktemp("colleges")
     out: dict[str, College] = {}
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CHANJIAO_HOME", str(root / "home"))
         for seed in (1, 2):
+            mp.setenv("CHANJIAO_HOME", str(root / f"home{seed}"))  # each college's own signing key
             path = root / f"college{seed}" / "chanjiao.db"
             path.parent.mkdir()
             shutil.copyfile(demo_file, path)  # the shared demo; the second college is made to differ
@@ -83,14 +86,23 @@ def colleges(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> dict[
             with database.reader() as s:
                 name = get_profile(s).college
                 period = period_of(s, year=YEAR)
+                key, _ = export_public_key(s, root / f"key{seed}.json")
                 first = export_package(s, period, root / f"{seed}-first.zip", today=TODAY, now=FIRST_EXPORT)
-                out[str(seed)] = College(database, name, first.path, first.figures)
+                out[str(seed)] = College(database, name, first.path, first.figures, key)
                 if seed == 1:
                     again = export_package(s, period, root / "1-again.zip", today=TODAY, now=SECOND_EXPORT)
-                    out["again"] = College(database, name, again.path, again.figures)
+                    out["again"] = College(database, name, again.path, again.figures, key)
     yield out
     for seed in ("1", "2"):
         out[seed].db.close()
+
+
+@pytest.fixture
+def trusted(colleges: dict[str, College]) -> TrustStore:
+    """The school's trust store (in this test's CHANJIAO_HOME) with both colleges' key files imported."""
+    for seed in ("1", "2"):
+        import_key_file(colleges[seed].key_file)
+    return TrustStore.load()
 
 
 def _local(when: dt.datetime) -> dt.datetime:
@@ -159,7 +171,7 @@ def _by_college(path: Path, sheet: str) -> tuple[list[str], dict[str, list[tuple
 
 
 def test_two_colleges_merge_to_the_sum_of_their_databases(
-    colleges: dict[str, College], tmp_path: Path
+    colleges: dict[str, College], trusted: TrustStore, tmp_path: Path
 ) -> None:
     one, two = colleges["1"], colleges["2"]
     out = tmp_path / "全校汇总.xlsx"
@@ -211,19 +223,21 @@ def test_two_colleges_merge_to_the_sum_of_their_databases(
 
 
 def test_the_newer_package_of_a_college_replaces_the_older(
-    colleges: dict[str, College], tmp_path: Path
+    colleges: dict[str, College], trusted: TrustStore, tmp_path: Path
 ) -> None:
     old, new, two = colleges["1"], colleges["again"], colleges["2"]
     older = shutil.copy(old.package, tmp_path / "A.zip")
     newer = shutil.copy(new.package, tmp_path / "B.zip")
-    os.utime(older, (2_000_000_000, 2_000_000_000))  # the older export is the newer file: created decides
+    os.utime(older, (2_000_000_000, 2_000_000_000))  # the older export is the newer file: sequence decides
     out = tmp_path / "汇总.xlsx"
     result = merge_packages([newer, two.package, older], out)
     assert [p.path.name for p in result.used] == ["B.zip", two.package.name]
     assert [(a.path.name, b.path.name) for a, b in result.superseded] == [("A.zip", "B.zip")]
+    ((a, b),) = result.superseded
+    assert a.sequence is not None and b.sequence == a.sequence + 1  # numbered in sequence by the college
     notes = [str(v) for r in _sheet_rows(out, "说明") for v in r if v is not None]
     assert (
-        f"{old.name} 2025-2026学年：使用 2026-09-12 导出的 B.zip，较早（2026-09-10 导出）的 A.zip 未计入"
+        f"{old.name} 2025-2026学年：使用序号 {b.sequence} 的 B.zip，序号较小（{a.sequence}）的 A.zip 未计入"
         in notes
     )
     assert "A.zip" in result.summary() and "未计入" in result.summary()
@@ -232,7 +246,9 @@ def test_the_newer_package_of_a_college_replaces_the_older(
     assert result.as_json()["superseded"][0]["file"].endswith("A.zip")
 
 
-def test_bad_packages_are_left_out_with_their_reasons(colleges: dict[str, College], tmp_path: Path) -> None:
+def test_bad_packages_are_left_out_with_their_reasons(
+    colleges: dict[str, College], trusted: TrustStore, tmp_path: Path
+) -> None:
     garbage = tmp_path / "garbage.zip"
     garbage.write_bytes(b"not a zip at all")
     tampered = _tamper(colleges["2"].package, tmp_path / "tampered.zip")
@@ -267,15 +283,17 @@ def _tamper(source: Path, target: Path) -> Path:
 
 def test_cli_merge(colleges: dict[str, College], tmp_path: Path) -> None:
     out = tmp_path / "汇总.xlsx"
-    proc = run_cli(
-        "package", "merge", str(colleges["1"].package), str(colleges["2"].package), "--out", str(out)
-    )
+    one, two = str(colleges["1"].package), str(colleges["2"].package)
+    proc = run_cli("package", "merge", one, two, "--out", str(out))
+    assert proc.returncode == 2, proc.stderr  # the colleges' keys unknown: nothing usable
+    assert "没有可用的材料包" in proc.stdout and "未登记的公钥" in proc.stdout and not out.exists()
+    proc = run_cli("package", "merge", one, two, "--out", str(out), "--trust-new")
     assert proc.returncode == 0, proc.stderr
-    assert "已汇总 2 个材料包" in proc.stdout and out.is_file()
+    assert "已汇总 2 个材料包" in proc.stdout and out.is_file() and "首次登记的学院公钥" in proc.stdout
     garbage = tmp_path / "garbage.zip"
     garbage.write_bytes(b"PK but broken")
-    proc = run_cli("package", "merge", str(garbage), str(colleges["2"].package), "--out", str(out), "--json")
-    assert proc.returncode == 0
+    proc = run_cli("package", "merge", str(garbage), two, "--out", str(out), "--json")
+    assert proc.returncode == 1  # written, one package left out
     data = json.loads(proc.stdout)
     assert data["out"] == str(out) and [u["college"] for u in data["used"]] == [OTHER_COLLEGE]
     assert data["invalid"][0]["file"] == str(garbage) and data["invalid"][0]["problems"]
@@ -297,7 +315,7 @@ def test_nothing_valid_writes_nothing_and_the_cli_fails(tmp_path: Path) -> None:
     assert not any(p.suffix == ".tmp" for p in tmp_path.iterdir())
     assert result.summary().startswith("没有可用的材料包，未生成汇总表。")
     proc = run_cli("package", "merge", str(garbage), str(empty), "--out", str(out))
-    assert proc.returncode == 1 and "没有可用的材料包" in proc.stdout and not out.exists()
+    assert proc.returncode == 2 and "没有可用的材料包" in proc.stdout and not out.exists()
 
 
 def _rows_xlsx(rows: dict[str, list[list[object]]]) -> bytes:
@@ -468,3 +486,295 @@ def test_progress_and_the_output_not_a_package(tmp_path: Path) -> None:
     assert seen == sorted(seen) and seen[-1] == 1.0
     with pytest.raises(AppError):
         merge_packages([result.out], result.out)
+
+
+# ---------------------------------------------------------------- one bad package never sinks the merge (#22)
+
+
+def _visits_row(pay: object) -> list[object]:
+    return _row("visits", 记录ID="v1", 走访日期=None, 可提供岗位数=1, **{"平均薪酬（元）": pay})
+
+
+def _report_row(name: str, **values: object) -> list[object]:
+    return [values.get(c.header) for c in TABLE_COLUMNS[name]]
+
+
+# written as numbers, then as <v>1e999</v> and <v>nan</v> (as openpyxl never writes them)
+INF, NAN = 12345.678, 23456.789
+
+
+def _raw_numbers(path: Path) -> Path:
+    """The package at `path` with the INF and NAN placeholders of its data.xlsx written as a hostile
+    program writes them (the manifest's hash updated: a college's own export could hold them)."""
+    with zipfile.ZipFile(path) as z:
+        files = {n: z.read(n) for n in z.namelist() if n != fmt.MANIFEST}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(files[fmt.DATA])) as src, zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(f"<v>{INF}</v>".encode(), b"<v>1e999</v>")
+                data = data.replace(f"<v>{NAN}</v>".encode(), b"<v>nan</v>")
+            dst.writestr(info, data)
+    files[fmt.DATA] = buf.getvalue()
+    return pb.write_package(path, files, pb.manifest_for(files, college=path.stem))
+
+
+def _first(name: str, kind: str) -> str:
+    return next(c.header for c in TABLE_COLUMNS[name] if c.kind == kind)
+
+
+def test_insane_packages_are_unusable_while_the_others_merge(tmp_path: Path) -> None:
+    visits = fmt.SHEET_BY_KEY["visits"].name
+    wan, count = _first(COOPERATION, "wan"), _first(COOPERATION, "int")
+    pay = next(c.header for c in TABLE_COLUMNS["访企拓岗"] if c.header == "平均薪酬")
+    hostile = {
+        "year1.zip": ({}, {"created": "0001-01-01T00:00:00"}),
+        "year9999.zip": ({}, {"created": "9999-12-31T23:59:59+14:00"}),
+        "pay.zip": ({visits: [_visits_row(1e307)]}, {}),
+        "report_pay.zip": ({"访企拓岗": [_report_row("访企拓岗", **{pay: 1e307})]}, {}),
+        "wan.zip": ({COOPERATION: [_report_row(COOPERATION, **{wan: 1e308})]}, {}),
+        "inf.zip": ({COOPERATION: [_report_row(COOPERATION, **{wan: INF})]}, {}),
+        "nan.zip": ({visits: [_visits_row(NAN)]}, {}),
+        "count.zip": ({COOPERATION: [_report_row(COOPERATION, **{count: 1e308})] * 2}, {}),
+    }
+    paths = [_package(tmp_path / name, rows, college=name[:-4]) for name, (rows, man) in hostile.items()]
+    for path, (_rows, man) in zip(paths, hostile.values(), strict=True):
+        if man:
+            _package(path, _rows or None, college=path.stem, **man)
+    _raw_numbers(tmp_path / "inf.zip")
+    _raw_numbers(tmp_path / "nan.zip")
+    good = _package(tmp_path / "good.zip", {visits: [_visits_row(4500)]})
+    out = tmp_path / "汇总.xlsx"
+    result = merge_packages([*paths, good], out)
+    assert [p.path.name for p in result.used] == ["good.zip"] and out.is_file()
+    assert sorted(v.path.name for v in result.invalid) == sorted(hostile)
+    reasons = {v.path.name: result.invalid_text(v) for v in result.invalid}
+    assert "导出时间" in reasons["year1.zip"] and "合理范围" in reasons["year9999.zip"]
+    assert "平均薪酬（元）" in reasons["pay.zip"] and "1e+307" in reasons["pay.zip"]
+    assert "访企拓岗" in reasons["report_pay.zip"] and wan in reasons["wan.zip"]
+    assert "不是有限的数" in reasons["inf.zip"] and "无法读取的单元格" in reasons["nan.zip"]
+    assert count in reasons["count.zip"]
+    _, rows, total = _summary(out)
+    assert list(rows) == ["智能制造学院"] and total["企业走访"] == 1
+    proc = run_cli("package", "merge", *map(str, paths), str(good), "--out", str(out), "--json")
+    assert proc.returncode == 1, proc.stderr  # written without the unusable ones
+    data = json.loads(proc.stdout)
+    assert data["out"] == str(out) and len(data["invalid"]) == len(hostile)
+
+
+def test_a_package_failing_in_reading_is_left_out_alone(tmp_path: Path, monkeypatch) -> None:
+    from app.package import merge
+
+    bad = _package(tmp_path / "bad.zip", college="坏学院")
+    good = _package(tmp_path / "good.zip")
+    real = merge.figures_of
+
+    def exploding(rows_of):
+        figures = real(rows_of)
+        if "bad.zip" in str(current[0]):
+            raise OverflowError("a bug in computing")
+        return figures
+
+    current: list[Path] = [Path()]
+    real_read = merge._read_data
+
+    def reading(path, **kw):
+        current[0] = path
+        return real_read(path, **kw)
+
+    monkeypatch.setattr(merge, "figures_of", exploding)
+    monkeypatch.setattr(merge, "_read_data", reading)
+    plan = plan_merge([bad, good])
+    assert [p.path.name for p in plan.used] == ["good.zip"]
+    assert [v.path.name for v in plan.invalid] == ["bad.zip"]
+    assert "无法读取" in plan.invalid_text(plan.invalid[0])
+
+
+def test_the_figures_cannot_raise() -> None:
+    from app.package.figures import sum_column, totals
+
+    assert sum_column([1e307], "yuan") == 0 and sum_column([1e308], "wan") == 0
+    assert sum_column([1e308, 1e308], "int") == 0 and sum_column([1e306] * 1000, "yuan") == 0
+    assert sum_column(["1e308", float("inf"), float("nan")], "yuan") == 0
+    assert totals([{"成果金额（元）": 1e308}, {"成果金额（元）": 1e308}])["成果金额（元）"] == 0
+
+
+def test_an_offset_trick_never_shows_two_equal_times_one_called_earlier(tmp_path: Path) -> None:
+    """Unsigned packages (older versions) still go by export time: compared as instants, shown in this
+    computer's time zone, finer than minutes when needed."""
+    a = _package(tmp_path / "a.zip", created="2026-09-10T10:00:00+08:00")  # 02:00 UTC
+    b = _package(tmp_path / "b.zip", created="2026-09-10T10:00:00+09:00")  # 01:00 UTC: earlier
+    plan = plan_merge([b, a])
+    assert [p.path.name for p in plan.used] == ["a.zip"]
+    text = plan.superseded_text(*plan.superseded[0])
+    shown = [
+        dt.datetime.fromisoformat(x).astimezone().strftime("%Y-%m-%d %H:%M")
+        for x in ("2026-09-10T10:00:00+08:00", "2026-09-10T10:00:00+09:00")
+    ]
+    assert f"使用 {shown[0]} 导出的 a.zip，较早（{shown[1]} 导出）的 b.zip" in text
+    c = _package(tmp_path / "c.zip", created="2026-09-10T11:00:00+09:00")  # the same instant as a
+    d = _package(tmp_path / "d.zip", created="2026-09-10T02:00:00.5+00:00")  # half a second later
+    os.utime(c, (1_900_000_000, 1_900_000_000))
+    os.utime(a, (1_800_000_000, 1_800_000_000))
+    plan = plan_merge([a, c])
+    text = plan.superseded_text(*plan.superseded[0])
+    assert "较早" not in text and "导出时间相同" in text
+    plan = plan_merge([a, d])
+    text = plan.superseded_text(*plan.superseded[0])
+    first, second = (x.split(" 导出")[0].split("（")[-1].split("使用 ")[-1] for x in text.split("，")[:2])
+    assert first != second and "较早" in text
+
+
+def test_unsigned_packages_are_flagged(tmp_path: Path) -> None:
+    out = tmp_path / "汇总.xlsx"
+    result = merge_packages([_package(tmp_path / "old.zip")], out)
+    assert [p.path.name for p in result.used] == ["old.zip"] and result.unsigned == result.used
+    assert any("没有签名" in w for w in result.warnings)
+    assert "（无签名）" in result.summary() and result.as_json()["used"][0]["signed"] is False
+
+
+# ---------------------------------------------------------------- signed packages (#22)
+
+
+def _signed(path: Path, key, sequence: int, **manifest: object) -> Path:
+    files = pb.package_files()
+    return pb.write_package(path, files, pb.manifest_for(files, **manifest), key=key, sequence=sequence)
+
+
+def _trust(key, tmp_path: Path, college: str = "智能制造学院") -> TrustStore:
+    import_key_file(pb.key_file(tmp_path / f"{college}.json", key, college))
+    return TrustStore.load()
+
+
+def test_a_forged_created_date_cannot_replace_a_genuine_package(tmp_path: Path) -> None:
+    key = pb.new_key()
+    _trust(key, tmp_path)
+    genuine = _signed(tmp_path / "genuine.zip", key, 5)
+    files = pb.package_files()
+    forged_far = pb.write_package(
+        tmp_path / "forged_far.zip", files, pb.manifest_for(files, created="9999-12-31T23:59:59+14:00")
+    )
+    forged_near = pb.write_package(  # a sane date, but no signature: the college has a key
+        tmp_path / "forged_near.zip", files, pb.manifest_for(files, created="2026-12-01T00:00:00+08:00")
+    )
+    resigned = _signed(tmp_path / "resigned.zip", pb.new_key(), 99, created="2026-12-01T00:00:00+08:00")
+    plan = plan_merge([genuine, forged_far, forged_near, resigned])
+    assert [p.path.name for p in plan.used] == ["genuine.zip"]
+    reasons = {v.path.name: plan.invalid_text(v) for v in plan.invalid}
+    assert "合理范围" in reasons["forged_far.zip"]
+    assert "没有签名" in reasons["forged_near.zip"]
+    assert "与学校为该学院登记的" in reasons["resigned.zip"]
+
+
+def test_newer_is_decided_by_the_signed_sequence_not_the_date(tmp_path: Path) -> None:
+    key = pb.new_key()
+    _trust(key, tmp_path)
+    early_date = _signed(tmp_path / "seq4.zip", key, 4, created="2026-09-01T08:00:00+08:00")
+    late_date = _signed(tmp_path / "seq3.zip", key, 3, created="2026-09-12T08:00:00+08:00")
+    plan = plan_merge([late_date, early_date])
+    assert [p.path.name for p in plan.used] == ["seq4.zip"]
+    assert "使用序号 4 的 seq4.zip，序号较小（3）的 seq3.zip 未计入" in plan.superseded_text(
+        *plan.superseded[0]
+    )
+
+
+def test_a_changed_college_is_detected(tmp_path: Path) -> None:
+    key = pb.new_key()
+    _trust(key, tmp_path)
+    signed_as_other = _signed(tmp_path / "other.zip", key, 2, college=OTHER_COLLEGE)  # the college's own key
+    edited = tmp_path / "edited.zip"  # the manifest's college changed after signing
+    genuine = _signed(tmp_path / "genuine.zip", key, 1)
+    with zipfile.ZipFile(genuine) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    manifest = json.loads(parts.pop(fmt.MANIFEST))
+    manifest["college"] = OTHER_COLLEGE
+    signature = parts.pop(fmt.SIGNATURE)
+    pb.write_package(edited, parts, manifest, signature=signature)
+    plan = plan_merge([signed_as_other, edited, genuine])
+    assert [p.path.name for p in plan.used] == ["genuine.zip"]
+    reasons = {v.path.name: plan.invalid_text(v) for v in plan.invalid}
+    assert "签名的密钥属于" in reasons["other.zip"] and "智能制造学院" in reasons["other.zip"]
+    assert "签名与清单不符" in reasons["edited.zip"]
+
+
+def test_a_tampered_file_is_detected(tmp_path: Path) -> None:
+    key = pb.new_key()
+    _trust(key, tmp_path)
+    files = pb.package_files()
+    files[pb.ATTACHMENT] = pb.ATTACHMENT_BYTES.replace(b"tiny", b"TINY")
+    stale = pb.write_package(tmp_path / "stale.zip", files, pb.manifest_for(pb.package_files()), key=key)
+    genuine = _signed(tmp_path / "genuine.zip", key, 1)
+    with zipfile.ZipFile(genuine) as z:
+        signature = z.read(fmt.SIGNATURE)
+    rehashed = pb.write_package(  # the manifest's hashes updated to match: the signature no longer does
+        tmp_path / "rehashed.zip",
+        files,
+        {**pb.manifest_for(files), "signing": {"key": key.fingerprint, "sequence": 1}},
+        signature=signature,
+    )
+    plan = plan_merge([stale, rehashed])
+    assert not plan.used
+    reasons = {v.path.name: plan.invalid_text(v) for v in plan.invalid}
+    assert "SHA-256 不符" in reasons["stale.zip"]
+    assert "签名与清单不符" in reasons["rehashed.zip"]
+
+
+def test_an_unknown_key_is_named_and_trusted_only_when_asked(tmp_path: Path) -> None:
+    key = pb.new_key()
+    package = _signed(tmp_path / "p.zip", key, 1)
+    plan = plan_merge([package])
+    assert not plan.used and "公钥未登记" in plan.invalid_text(plan.invalid[0])
+    (new,) = plan.new_keys
+    assert new.fingerprint == key.fingerprint and new.college == "智能制造学院" and new.files == (package,)
+    out = tmp_path / "汇总.xlsx"
+    result = merge_packages([package], out, trust_new=True)
+    assert [p.path.name for p in result.used] == ["p.zip"] and [k.fingerprint for k in result.trusted] == [
+        key.fingerprint
+    ]
+    assert TrustStore.load().for_college("示例职业技术学院", "智能制造学院").fingerprint == key.fingerprint
+    assert plan_merge([package]).used  # trusted from now on
+    # two different unknown keys claiming one college: neither is trusted on first use
+    a = _signed(tmp_path / "a.zip", pb.new_key(), 1, college=OTHER_COLLEGE)
+    b = _signed(tmp_path / "b.zip", pb.new_key(), 1, college=OTHER_COLLEGE)
+    plan = plan_merge([a, b], trust_new=True)
+    assert not plan.used and len(plan.new_keys) == 2
+
+
+def test_an_older_sequence_than_one_merged_is_named(tmp_path: Path) -> None:
+    key = pb.new_key()
+    _trust(key, tmp_path)
+    newer = _signed(tmp_path / "seq7.zip", key, 7)
+    older = _signed(tmp_path / "seq6.zip", key, 6, created="2026-12-01T00:00:00+08:00")
+    merge_packages([newer], tmp_path / "汇总.xlsx")
+    plan = plan_merge([older])
+    assert not plan.used
+    assert "较旧的材料包（序号 6）" in plan.invalid_text(plan.invalid[0]) and "序号 7" in plan.invalid_text(
+        plan.invalid[0]
+    )
+    assert plan_merge([newer]).used  # the same package again is fine
+    other_period = {
+        "kind": fmt.YEAR,
+        "code": "2024-2025",
+        "label": "2024-2025学年",
+        "first_day": "2024-09-01",
+        "last_day": "2025-08-31",
+    }
+    assert plan_merge([_signed(tmp_path / "last_year.zip", key, 3, period=other_period)]).used
+
+
+def test_cli_key_export_and_import(demo_db: Database, tmp_path: Path) -> None:
+    out = tmp_path / "公钥"
+    proc = run_cli("package", "key", "export", "--db", str(demo_db.path), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    written = out.with_suffix(".json")
+    assert written.is_file() and "指纹" in proc.stdout
+    proc = run_cli("package", "key", "import", str(written))
+    assert proc.returncode == 0, proc.stderr
+    assert "已登记" in proc.stdout
+    proc = run_cli("package", "key", "list")
+    assert proc.returncode == 0 and "机电工程学院" in proc.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "x"}', encoding="utf-8")
+    proc = run_cli("package", "key", "import", str(bad))
+    assert proc.returncode != 0 and "不是本软件导出的学院公钥文件" in proc.stdout + proc.stderr

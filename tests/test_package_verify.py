@@ -8,16 +8,19 @@ import datetime as dt
 import hashlib
 import io
 import json
+import re
 import threading
 import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from app.errors import Cancelled
 from app.fsutil import is_reserved_name
 from app.package import format as fmt
+from app.package import verify
+from app.package.signing import signature_entry
 from app.package.verify import (
     MAX_ENTRIES,
     MAX_MANIFEST_BYTES,
@@ -28,16 +31,20 @@ from app.package.verify import (
 from tests.cli_run import run_cli
 from tests.package_builder import (
     ATTACHMENT,
+    ENTERPRISE_ID,
     RawEntry,
+    all_sheets,
     build_package,
     data_xlsx,
     manifest_for,
+    new_key,
     package_files,
     raw_package,
     write_package,
     write_raw_zip,
     zeros_deflated,
 )
+from tests.zip_bombs import overlap_bomb
 
 ENTERPRISES = fmt.SHEET_BY_KEY["enterprises"].name
 
@@ -65,6 +72,7 @@ def test_valid_package_passes(tmp_path: Path) -> None:
         "problems": [],
         "college": "智能制造学院",
         "period": "2025-2026学年",
+        "signed": False,
     }
 
 
@@ -175,10 +183,11 @@ def test_missing_data_and_report(tmp_path: Path) -> None:
 
 def test_an_unknown_version_asks_for_an_upgrade(tmp_path: Path) -> None:
     files = package_files()
-    result = verify_package(write_package(tmp_path / "p.zip", files, manifest_for(files, version=2)))
+    later = fmt.VERSION + 1
+    result = verify_package(write_package(tmp_path / "p.zip", files, manifest_for(files, version=later)))
     assert [p.entry for p in result.problems] == [fmt.MANIFEST]
-    assert "版本为 2" in result.problems[0].message and "升级" in result.problems[0].message
-    assert result.manifest is not None and result.manifest["version"] == 2
+    assert f"版本为 {later}" in result.problems[0].message and "升级" in result.problems[0].message
+    assert result.manifest is not None and result.manifest["version"] == later
 
 
 @pytest.mark.parametrize("version", ["1", 1.0, True, None, 0])
@@ -511,3 +520,241 @@ def test_a_package_packed_again_by_another_program_says_so(tmp_path: Path) -> No
     assert "被其他压缩软件重新打包过" in messages and "不要解压后重新压缩" in messages
     assert "1 个文件名不是 UTF-8 编码" in messages
     assert not _messages(original)  # the exporter's names carry the flag
+
+
+# ---------------------------------------------------------------- issue #22: names, overlaps, end records, sizes
+
+
+@pytest.mark.parametrize(
+    ("name", "words"),
+    [
+        ("attachments/x/CONIN$", "保留名"),
+        ("attachments/x/conout$.pdf", "保留名"),
+        ("attachments/x/COM¹", "保留名"),
+        ("attachments/x/lpt²", "保留名"),
+        ("attachments/x/COM³.pdf", "保留名"),
+        ("attachments/x/报告\u202efdp.exe", "文字方向"),
+        ("attachments/x/营业\u200b执照.pdf", "不可见"),
+        ("attachments/x/营业\u2060执照.pdf", "不可见"),
+        ("attachments/x/\ufeff执照.pdf", "不可见"),
+        ("attachments/C:/x.txt", "盘符"),
+        ("attachments/C:\\x.txt", "盘符"),
+        ("attachments/\\\\?\\C:\\x.txt", "网络路径"),
+    ],
+)
+def test_hostile_names_from_the_issue(tmp_path: Path, name: str, words: str) -> None:
+    path = raw_package(tmp_path / "p.zip", [RawEntry(name, b"evil")])
+    messages = _messages(path, name)
+    assert "文件名不安全" in messages and words in messages
+
+
+def _bomb_package(path: Path, count: int) -> tuple[Path, list[str]]:
+    """A package whose attachments are an overlapping-entries bomb, every file listed in the manifest with its
+    true size and SHA-256: nothing but the overlap is wrong with it."""
+    names = [f"{fmt.ATTACHMENTS}/enterprises/{i:04d}.bin" for i in range(count)]
+    _, contents = overlap_bomb([], names, bytes(2**19))
+    files = package_files()
+    listed = {**files, **contents}
+    manifest = json.dumps(manifest_for(listed)).encode("utf-8")
+    data, _ = overlap_bomb([(fmt.MANIFEST, manifest), *files.items()], names, bytes(2**19))
+    path.write_bytes(data)
+    return path, names
+
+
+def test_an_overlapping_entries_bomb_is_refused_before_inflating(tmp_path: Path) -> None:
+    path, names = _bomb_package(tmp_path / "bomb.zip", 300)
+    assert path.stat().st_size < 200_000  # about 150 MB once inflated, every file under the ratio rule's size
+    result = verify_package(path)
+    assert not result.ok
+    assert [p.entry for p in result.problems] == [names[0]]
+    assert "重叠" in result.problems[0].message and "共 299 个文件如此" in result.problems[0].message
+    assert result.manifest is None  # refused from the directories: nothing was read, let alone inflated
+
+
+def test_a_fake_end_record_in_the_zip_comment_is_not_a_refusal(tmp_path: Path) -> None:
+    path = build_package(tmp_path / "p.zip")
+    fake = b"PK\x05\x06" + bytes(4) + (0xFFFF).to_bytes(2, "little") * 2 + bytes(10)
+    with zipfile.ZipFile(path, "a") as z:
+        z.comment = b"exported by chanjiao " + fake
+    assert path.read_bytes().endswith(fake)
+    assert verify_package(path).ok
+
+
+def test_a_package_cut_short_is_incomplete_not_missing_its_manifest(tmp_path: Path) -> None:
+    """The exporter stores data.xlsx, report.docx and the attachments (ZIPs themselves, uncompressed) and writes
+    the manifest last: a download cut short ends in report.docx, whose end record zipfile alone takes for the
+    package's."""
+    files = package_files()
+    manifest = json.dumps(manifest_for(files)).encode("utf-8")
+    entries = [RawEntry(n, d) for n, d in files.items()] + [RawEntry(fmt.MANIFEST, manifest)]
+    whole = write_raw_zip(tmp_path / "whole.zip", entries).read_bytes()
+    report = files[fmt.REPORT]
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(whole[: whole.index(report) + len(report) + 20])
+    problems = _problems(cut)
+    assert [p.entry for p in problems] == [None]
+    assert "不完整" in problems[0].message and "manifest" not in problems[0].message
+
+
+def _undimensioned_data_xlsx(rows: int) -> bytes:
+    """data.xlsx whose 合作企业 sheet holds `rows` rows and no <dimension> record (openpyxl then reads the whole
+    sheet just to open the workbook)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, headers in all_sheets():
+        ws = wb.create_sheet(name)
+        ws.append(list(headers))
+        if name == ENTERPRISES:
+            for i in range(rows):
+                ws.append([ENTERPRISE_ID, "示例科技有限公司", i])
+    buf = io.BytesIO()
+    wb.save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"<dimension [^>]*/>", b"", data)
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def test_a_huge_sheet_in_data_xlsx_is_refused_from_its_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verify, "XLSX_MAX_PART_BYTES", 64 * 1024, raising=False)  # the real cap: 256 MiB
+    files = package_files()
+    files[fmt.DATA] = _undimensioned_data_xlsx(3000)
+    assert b"<dimension" not in files[fmt.DATA]
+    problems = _problems(write_package(tmp_path / "p.zip", files))
+    assert [p.entry for p in problems] == [fmt.DATA]
+    assert "xl/worksheets/sheet1.xml" in problems[0].message
+    assert "超过单个文件的上限 64.0 KB" in problems[0].message
+    files[fmt.DATA] = _undimensioned_data_xlsx(10)
+    assert verify_package(write_package(tmp_path / "small.zip", files)).ok
+
+
+def test_hostile_attachment_names_are_exported_under_safe_names(demo_db, tmp_path: Path) -> None:
+    from sqlalchemy import select
+
+    from app.db.models import Enterprise
+    from app.package.export import export_package
+    from app.package.period import period_of
+    from app.services.attachments import add_attachment
+
+    hostile = ["CONIN$", "COM¹.pdf", "lpt²", "说明\u202efdp.exe", "营业\u200b执照.pdf", "\u200b\u202e"]
+    folder = tmp_path / "src"
+    folder.mkdir()
+    with demo_db.session() as s:
+        owner = s.execute(select(Enterprise.id).where(Enterprise.deleted_at.is_(None))).scalars().first()
+        for i, name in enumerate(hostile):
+            src = folder / name
+            src.write_bytes(f"附件 {i}".encode())
+            add_attachment(s, "enterprise", owner, src)
+    with demo_db.reader() as s:
+        period = period_of(s, year="2025-2026")
+        result = export_package(s, period, tmp_path / "college.zip", today=dt.date(2026, 11, 23))
+    verification = verify_package(result.path)
+    assert verification.problems == ()
+    with zipfile.ZipFile(result.path) as z:
+        entries = [n for n in z.namelist() if f"/{owner}/" in n]
+    shown = {n.rsplit("/", 1)[1] for n in entries}
+    assert {"_CONIN$", "_COM¹.pdf", "_lpt²", "说明fdp.exe", "营业执照.pdf"} <= shown
+
+
+# ---------------------------------------------------------------- sane ranges and signatures (#22)
+
+
+@pytest.mark.parametrize(
+    "created",
+    [
+        "0001-01-01T00:00:00",
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59+14:00",
+        "1999-12-31T23:00:00+00:00",
+    ],
+)
+def test_an_export_time_outside_sane_dates_is_a_problem(tmp_path: Path, created: str) -> None:
+    files = package_files()
+    path = write_package(tmp_path / "p.zip", files, manifest_for(files, created=created))
+    messages = _messages(path, fmt.MANIFEST)
+    assert "导出时间" in messages and "合理范围" in messages
+
+
+def _with_rows(sheet: str, row: list[object]) -> dict[str, bytes]:
+    wb = load_workbook(io.BytesIO(package_files()[fmt.DATA]))
+    wb[sheet].append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return {**package_files(), fmt.DATA: buf.getvalue()}
+
+
+@pytest.mark.parametrize(
+    ("sheet", "header", "value", "why"),
+    [
+        ("企业走访", "平均薪酬（元）", 1e307, "超出合理范围"),
+        ("企业走访", "可提供岗位数", "1e308", "超出合理范围"),  # a number written as text counts too
+        ("访企拓岗", "平均薪酬", 1e307, "超出合理范围"),
+        ("产学合作", None, 1e308, "超出合理范围"),  # the first 万元 column
+    ],
+)
+def test_numbers_outside_sane_ranges_are_problems(
+    tmp_path: Path, sheet: str, header: str | None, value: object, why: str
+) -> None:
+    from app.services.report_columns import TABLE_COLUMNS
+
+    if sheet in dict(fmt.REPORT_SHEETS):
+        columns = [(c.header, c.kind) for c in TABLE_COLUMNS[sheet]]
+    else:
+        columns = [(c.header, c.type) for s in fmt.SHEETS if s.name == sheet for c in s.columns]
+    header = header or next(h for h, k in columns if k == "wan")
+    row = [value if h == header else None for h, _k in columns]
+    files = _with_rows(sheet, row)
+    messages = _messages(write_package(tmp_path / "p.zip", files), fmt.DATA)
+    assert f"工作表“{sheet}”第 2 行“{header}”" in messages and why in messages
+
+
+def test_sane_numbers_pass_and_many_bad_ones_are_counted(tmp_path: Path) -> None:
+    visits = [c.header for s in fmt.SHEETS if s.key == "visits" for c in s.columns]
+    ok = [12000.5 if h == "平均薪酬（元）" else 30 if h == "可提供岗位数" else None for h in visits]
+    assert verify_package(write_package(tmp_path / "ok.zip", _with_rows("企业走访", ok))).ok
+    wb = load_workbook(io.BytesIO(package_files()[fmt.DATA]))
+    for _ in range(30):
+        wb["企业走访"].append([1e300 if h == "平均薪酬（元）" else None for h in visits])
+    buf = io.BytesIO()
+    wb.save(buf)
+    files = {**package_files(), fmt.DATA: buf.getvalue()}
+    problems = _problems(write_package(tmp_path / "bad.zip", files), fmt.DATA)
+    assert len(problems) == 21 and "另有 10 个数值超出合理范围" in problems[-1].message
+
+
+def test_a_signed_package_names_its_signer(tmp_path: Path) -> None:
+    key = new_key()
+    result = verify_package(write_package(tmp_path / "p.zip", key=key, sequence=3))
+    assert result.ok and result.signer is not None
+    assert result.signer.fingerprint == key.fingerprint and result.signer.sequence == 3
+    assert result.as_json()["key"] == key.fingerprint and result.as_json()["sequence"] == 3
+    proc = run_cli("package", "verify", str(tmp_path / "p.zip"))
+    assert proc.returncode == 0 and "序号 3" in proc.stdout and key.fingerprint[:4].upper() in proc.stdout
+    assert verify_package(write_package(tmp_path / "old.zip")).signer is None  # unsigned: no problem here
+
+
+def test_a_bad_or_removed_signature_is_a_problem(tmp_path: Path) -> None:
+    key, other = new_key(), new_key()
+    files = package_files()
+    manifest = {**manifest_for(files), "signing": {"key": key.fingerprint, "sequence": 1}}
+    raw = json.dumps(manifest, ensure_ascii=False).encode("utf-8")
+    forged = write_package(tmp_path / "forged.zip", files, raw, signature=signature_entry(other, raw))
+    assert "签名与清单不符" not in _messages(forged, fmt.SIGNATURE)
+    assert "与签名的公钥不符" in _messages(forged, fmt.SIGNATURE)  # signed by another key than it names
+    changed = raw.replace("智能制造学院".encode(), "信息工程学院".encode())
+    edited = write_package(tmp_path / "edited.zip", files, changed, signature=signature_entry(key, raw))
+    assert "签名与清单不符" in _messages(edited, fmt.SIGNATURE)
+    stripped = write_package(tmp_path / "stripped.zip", files, raw)
+    assert "签名被去掉了" in _messages(stripped, fmt.SIGNATURE)
+    junk = write_package(tmp_path / "junk.zip", files, raw, signature=b"{not json")
+    assert "不是有效的 JSON" in _messages(junk, fmt.SIGNATURE)
+    big = write_package(tmp_path / "big.zip", files, raw, signature=b" " * 10_000)
+    assert "过大" in _messages(big, fmt.SIGNATURE)
+    bad_seq = {**manifest, "signing": {"key": key.fingerprint, "sequence": 0}}
+    assert "序号" in _messages(write_package(tmp_path / "seq.zip", files, bad_seq, key=key, sequence=0))

@@ -29,6 +29,7 @@ def test_portable_txt_beside_the_executable_keeps_everything_in_data(frozen_exe:
     assert paths.home_dir() == data
     assert paths.log_dir() == data / "logs"
     assert paths.default_db_path() == data / "chanjiao.db"
+    assert paths.temp_dir() == data / "临时"  # temporary files too: never the computer's %TEMP%
     from app.backup import backups_dir_for
 
     assert backups_dir_for(paths.default_db_path()).parent == data

@@ -13,6 +13,7 @@ from app.db.engine import Database, open_database
 from app.db.models import AuditLog, Contact, Enterprise, EnterpriseCategory
 from app.demo import _Generator
 from app.domain.codes import uscc_check_char
+from app.domain.phones import CONTACT_RULE
 from app.errors import Cancelled, NotFound, ValidationErrors
 from app.services.attachments import add_attachment, list_attachments, stored_path
 from app.services.enterprise_list import (
@@ -160,7 +161,8 @@ def test_several_errors_at_once(db: Database) -> None:
     fields = [e.field for e in exc.value.errors]
     assert {"name", "uscc", "scale", "status", "categories", "contacts"} <= set(fields)
     assert "18位" in errors_of(exc)["uscc"]
-    assert any("电话见名片" in e.message for e in exc.value.errors)
+    phone = [e.message for e in exc.value.errors if getattr(e, "part", "") == "phone"]
+    assert phone == [f"联系人“王五”的电话格式不对：{CONTACT_RULE}"]  # which contact, never the number itself
 
 
 # ---------------------------------------------------------------- duplicates and codes
@@ -272,6 +274,7 @@ def test_contact_errors_say_which_contact_and_part() -> None:
     d = normalized(FIELD_CASES[6])
     assert [(e.field, e.number, e.part) for e in check_fields(d)] == [  # type: ignore[attr-defined]
         ("contacts", 1, "name"),
+        ("contacts", 1, "phone"),  # 139: three digits are no phone number
         ("contacts", 2, "phone"),
     ]
 
@@ -751,3 +754,119 @@ def test_list_rows_show_the_highest_tier_of_live_projects(db: Database) -> None:
         delete_projects(s, [top])
     with db.reader() as s:
         assert enterprise_rows(s, [a])[a].tier == "基础层"
+
+
+# ---------------------------------------------------------------- invisible characters (issue 22, finding 8)
+
+INVISIBLE = [
+    "",
+    "\u200b",
+    "\u2060",
+    "\u202e",
+    "\u00ad",
+    "\ufeff",
+]  # zero-width space, word joiner, RLO, SHY, BOM
+
+
+def _invisible_variants(name: str) -> list[str]:
+    return [name[:2] + ch + name[2:] for ch in INVISIBLE]
+
+
+def test_names_differing_only_by_invisible_characters_are_one_name_on_import(
+    db: Database, tmp_path: Path
+) -> None:
+    """Six rows that look the same: without a code they are duplicates (one imported, five refused); with six
+    codes each is warned about; no stored name holds an invisible character."""
+    from openpyxl import Workbook
+
+    from app.io.enterprises_xlsx import import_enterprises, read_enterprises
+
+    names = _invisible_variants("湖南湘江智能装备有限公司")
+    assert len(set(names)) == 6
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["企业名称", "统一社会信用代码"])
+    for n in names:
+        ws.append([n, None])
+    for i, n in enumerate(names):
+        ws.append([n.replace("湘江", "麓谷"), code(f"91430100MA4Q0010{i}")])
+    wb.save(tmp_path / "企业.xlsx")
+    with db.session() as s:
+        preview = read_enterprises(s, tmp_path / "企业.xlsx")
+        import_enterprises(s, preview)
+    refused = {e.row for e in preview.errors}
+    assert refused == {3, 4, 5, 6, 7} and all("与第2行重复" in e.message for e in preview.errors)
+    warned = {w.row for w in preview.warnings}
+    assert warned == {9, 10, 11, 12, 13}
+    with db.reader() as s:
+        stored = s.scalars(select(Enterprise.name)).all()
+    assert sorted(set(stored)) == ["湖南湘江智能装备有限公司", "湖南麓谷智能装备有限公司"]
+    assert len(stored) == 7
+
+
+@pytest.mark.parametrize("variant", _invisible_variants("湖南湘江智能装备有限公司")[1:])
+def test_invisible_characters_in_the_form_warn_of_the_namesake_and_are_not_stored(
+    db: Database, variant: str
+) -> None:
+    create(db, XJ)
+    with db.reader() as s:
+        check = check_enterprise(s, EnterpriseData(name=variant))
+    assert [w.field for w in check.warnings] == ["name"]
+    with db.session() as s:
+        eid = create_enterprise(s, EnterpriseData(name=variant)).ids[0]
+    with db.reader() as s:
+        assert get_enterprise(s, eid).name == XJ.name
+        (key,) = s.scalars(select(Enterprise.name_key).where(Enterprise.id == eid))
+    assert "\u200b" not in key and key == XJ.name
+
+
+def test_a_registered_name_keeps_its_full_width_brackets_and_either_width_finds_it(db: Database) -> None:
+    full = create(db, EnterpriseData(name="ＡＢＣ智能（长沙）有限公司"))
+    half = create(db, EnterpriseData(name="XYZ智能(株洲)有限公司"))
+    with db.reader() as s:
+        assert get_enterprise(s, full).name == "ABC智能（长沙）有限公司"  # letters folded, brackets as typed
+        assert get_enterprise(s, half).name == "XYZ智能(株洲)有限公司"
+    assert ids(db, text="(长沙)") == [full] and ids(db, text="（株洲）") == [half]
+
+
+# ---------------------------------------------------------------- #22: lengths and phones
+
+
+def test_long_texts_are_refused_naming_the_field_and_its_limit(db: Database) -> None:
+    """备注 and the other texts took any length: a 10 MB 备注 was stored whole (and in the audit trail)."""
+    long = EnterpriseData(
+        name="湖南长文本有限公司",
+        address="址" * 301,
+        note="备" * 10 * 2**20,
+        contacts=(ContactData(name="张三", title="职" * 51, note="注" * 2001),),
+    )
+    with pytest.raises(ValidationErrors) as exc, db.session() as s:
+        create_enterprise(s, long)
+    assert [(e.field, e.message) for e in exc.value.errors] == [
+        ("address", "地址过长（最多300字，现有301字）"),
+        ("note", "备注过长（最多2000字，现有10485760字）"),
+        ("contacts", "联系人“张三”的职务过长（最多50字，现有51字）"),
+        ("contacts", "联系人“张三”的备注过长（最多2000字，现有2001字）"),
+    ]
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).select_from(AuditLog)) == 0
+    create(db, EnterpriseData(name="湖南刚好有限公司", address="址" * 300, note="备" * 2000))
+
+
+@pytest.mark.parametrize(
+    ("phone", "ok"),
+    [
+        ("13973112345", True),
+        ("0731-88880000", True),
+        ("0731-88880000转8001", True),
+        ("400-123-4567", True),
+        ("13973112345、0731-88880000", True),
+        ("1391234567", False),
+        ("12345678901234", False),
+        ("88880000", False),  # no area code
+        ("电话见名片", False),
+    ],
+)
+def test_contact_phones_are_checked_by_shape(phone: str, ok: bool) -> None:
+    errors = check_fields(normalized(EnterpriseData(name="甲", contacts=(ContactData("张三", phone=phone),))))
+    assert [e.message for e in errors] == ([] if ok else [f"联系人“张三”的电话格式不对：{CONTACT_RULE}"])

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from app.db.engine import Database
 from app.db.models import AuditLog, Major, Student
 from app.domain.codes import id_check_char
+from app.domain.phones import LANDLINE_RULE
 from app.domain.privacy import mask_id_number, mask_phone
 from app.errors import ValidationErrors
 from app.io.students_xlsx import existing_count, import_students, read_students
@@ -259,3 +260,124 @@ def test_roster_with_merged_title_and_class_merged_down(
     assert classes == [("2023001", "机电2301"), ("2023002", "机电2301"), ("2023003", "机电2301"),
                        ("2023004", "机器人2301")]  # fmt: skip
     assert {r.data.data.major_id for r in preview.valid_rows[:3]} == {majors["机电一体化技术"]}
+
+
+def test_import_rechecks_in_its_write_transaction(db: Database, tmp_path: Path) -> None:
+    """Between the preview and the write another user added one of the file's 学号 and gave another student
+    one of its 身份证号: the import writes nothing and says which rows (issue #22, finding 6)."""
+    from app.errors import AppError
+
+    path = _roster(
+        tmp_path / "名册.xlsx", [["2023001", "张三"], ["2023002", "李四", "", FEMALE_ID], ["2023003", "王五"]]
+    )
+    with db.reader() as s:
+        preview = read_students(s, path)
+    assert len(preview.valid_rows) == 3
+    with db.session() as s:
+        create_student(s, StudentData(student_no="2023001", name="张三（另一人录入）"))
+        create_student(s, StudentData(student_no="2024009", name="赵六", id_number=FEMALE_ID))
+    with pytest.raises(AppError) as e, db.session() as s:
+        import_students(s, preview)
+    assert "未导入任何数据" in e.value.message
+    assert "第3行学号“2023001”已由另一个导入或另一位用户先添加" in e.value.message
+    assert "第4行的身份证号已登记给学生“赵六”（学号2024009）" in e.value.message
+    assert FEMALE_ID not in e.value.message
+    with db.reader() as s:
+        assert sorted(s.scalars(select(Student.student_no))) == ["2023001", "2024009"]
+
+
+# ---------------------------------------------------------------- #22: ID numbers twice, phones, lengths
+
+
+def test_the_same_id_number_for_two_students_is_refused_naming_the_other(db: Database) -> None:
+    with db.session() as s:
+        first = create_student(s, StudentData("2023001", "张三", id_number=MALE_ID)).ids[0]
+    with db.session() as s, pytest.raises(ValidationErrors) as e:
+        create_student(s, StudentData("2023002", "张三丰", id_number=MALE_ID.lower()))
+    [error] = e.value.errors
+    assert error.field == "id_number" and "“张三”（学号2023001）" in error.message
+    assert MALE_ID not in error.message and MALE_ID[-4:] not in error.message
+    with db.session() as s:  # its own number, saved again, is no clash
+        update_student(s, first, StudentData("2023001", "张三", class_name="机电2301", id_number=MALE_ID))
+        delete_students(s, [first])
+        create_student(s, StudentData("2023002", "张三丰", id_number=MALE_ID))  # the first is in the 回收站
+    with db.session() as s, pytest.raises(Exception, match="身份证号与已有学生“张三丰”（学号2023002）相同"):
+        restore_students(s, [first])
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("phone", "1391234567", "手机号格式不对"),  # 10 digits
+        ("phone", "12345678901234", "手机号格式不对"),
+        ("phone", "0731-84567890", "手机号格式不对"),  # a student's own phone is a mobile
+        ("guardian_phone", "12345678901234", "家长电话格式不对"),
+        ("guardian_phone", "1391234567", "家长电话格式不对"),
+        ("guardian_phone", "84567890", "家长电话格式不对"),  # a landline needs its area code
+    ],
+)
+def test_bad_phones_are_refused_without_repeating_the_number(
+    db: Database, field: str, value: str, words: str
+) -> None:
+    with db.session() as s, pytest.raises(ValidationErrors) as e:
+        create_student(s, StudentData("2023001", "张三", **{field: value}))
+    [error] = e.value.errors
+    assert error.field == field and words in error.message and value not in error.message
+
+
+def test_good_phones_are_accepted(db: Database) -> None:
+    with db.session() as s:
+        for n, (phone, guardian) in enumerate(
+            [
+                ("13912345678", "0731-84567890"),
+                ("139 1234 5678", "（0731）8456 7890转12"),
+                ("+86 139-1234-5678", "13800001111"),
+            ]  # fmt: skip
+        ):
+            create_student(s, StudentData(f"202300{n}", "张三", phone=phone, guardian_phone=guardian))
+
+
+def test_a_note_over_its_limit_is_refused_and_nothing_is_stored(db: Database) -> None:
+    """A 10 MB 备注 was stored whole, copied into the audit trail, and cut silently on export."""
+    with db.session() as s, pytest.raises(ValidationErrors) as e:
+        create_student(s, StudentData("2023001", "张三", note="备" * 10 * 2**20))
+    assert [(x.field, x.message) for x in e.value.errors] == [
+        ("note", "备注过长（最多2000字，现有10485760字）")
+    ]
+    with db.reader() as s:
+        assert s.scalars(select(Student)).all() == [] and s.scalars(select(AuditLog)).all() == []
+    with db.session() as s:
+        create_student(s, StudentData("2023001", "张三", note="备" * 2000, class_name="班" * 50))
+    with db.session() as s, pytest.raises(ValidationErrors, match="班级过长（最多50字，现有51字）"):
+        create_student(s, StudentData("2023002", "李四", class_name="班" * 51))
+
+
+def test_roster_import_checks_id_numbers_twice_and_phones(
+    db: Database, majors: dict[str, str], tmp_path: Path
+) -> None:
+    with db.session() as s:
+        create_student(s, StudentData("2022001", "老张", id_number=FEMALE_ID))
+        create_student(s, StudentData("2023001", "张三", id_number=MALE_ID))
+    other = id_number("20050101", "135")
+    path = _roster(
+        tmp_path / "名册.xlsx",
+        [
+            ["2023001", "张三", "", MALE_ID, "", "", "", "", "", ""],  # updates 张三: his own number
+            ["2023002", "李四", "", other, "", "", "", "", "", ""],
+            ["2023003", "王五", "", other.lower(), "", "", "", "", "", ""],  # as 李四's, row 4
+            ["2023004", "赵六", "", FEMALE_ID, "", "", "", "", "", ""],  # as 老张's in the database
+            ["2023005", "钱七", "", "", "", "", "", "1391234567", "", "12345678901234"],
+        ],
+    )
+    with db.reader() as s:
+        preview = read_students(s, path)
+    assert [r.row for r in preview.valid_rows] == [3, 4]
+    errors = [(e.row, e.column, e.message) for e in preview.errors]
+    assert errors == [
+        (5, "身份证号码", "身份证号与第4行相同，同一人不能登记两次，请核对"),
+        (6, "身份证号码", "身份证号与已有学生“老张”（学号2022001）相同，同一人不能登记两次，请核对"),
+        (7, "联系电话", "手机号格式不对：应为以1开头的11位手机号码"),
+        (7, "家长联系电话", f"家长电话格式不对：{LANDLINE_RULE}"),
+    ]
+    messages = " ".join(m for *_rc, m in errors)
+    assert all(n not in messages for n in (other, FEMALE_ID, "1391234567", "12345678901234"))

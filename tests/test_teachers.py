@@ -446,3 +446,34 @@ def test_practice_record_in_the_trash(db: Database, base: dict[str, str]) -> Non
         assert row.title == "王强 企业实践 长沙某机械厂" and row.detail == "2025-07-01至2025-08-31"
         trash.restore_items(s, "enterprise_practice", [pid])
         assert teacher_practice(s, tid, TODAY).days_done == 62
+
+
+# ---------------------------------------------------------------- #22: length limits
+
+
+def test_long_texts_are_refused_naming_the_field_and_its_limit(
+    db: Database, base: dict[str, str], tmp_path: Path
+) -> None:
+    """备注, 任教课程 and 实践内容 (Text columns) took any length: a 10 MB 备注 was stored whole."""
+    with db.session() as s:
+        tid = teacher(s, "王强", "T001", note="备" * 2000)
+        with pytest.raises(ValidationErrors) as e:
+            create_teacher(s, TeacherData("赵工", "", "产业", courses="课" * 2001, note="备" * 10 * 2**20))
+        assert [(x.field, x.message) for x in e.value.errors] == [
+            ("courses", "任教课程过长（最多2000字，现有2001字）"),
+            ("note", "备注过长（最多2000字，现有10485760字）"),
+        ]
+        with pytest.raises(ValidationErrors, match="实践内容过长（最多2000字，现有5000字）"):
+            add_practice(
+                s, PracticeData(tid, D(2025, 7, 1), D(2025, 8, 1), unit_name="某厂", content="跟" * 5000)
+            )
+    path = write_xlsx(
+        tmp_path / "教师.xlsx",
+        [["姓名", "工号", "备注"], ["李芳", "T002", "长" * 2500], ["周婷", "T003", "短"]],
+    )
+    with db.reader() as s:
+        preview = read_teachers(s, path)
+    assert [(e.row, e.column, e.message) for e in preview.errors] == [
+        (2, "备注", "备注过长（最多2000字，现有2500字）")
+    ]
+    assert [r.row for r in preview.valid_rows] == [3]

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from app.backup import make_backup, restore_backup
 from app.db.engine import Database, open_database
 from app.db.models import Attachment
+from app.docs import sandbox, worker
 from app.docs.internship import write_tripartite_batch
 from app.docs.kinds import kinds
 from app.errors import DocumentTemplateError
@@ -137,6 +138,53 @@ def test_loops_and_fields_of_every_builtin_pass_the_check(tmp_path: Path) -> Non
     """The sample context knows every documented field: each built-in template passes as it is."""
     for kind in kinds():
         assert svc.check_template(kind, svc.builtin_template(kind), "内置") == svc.builtin_template(kind)
+
+
+def nested_loops(depth: int) -> str:
+    return (
+        "".join(f"{{% for p{i} in parties %}}" for i in range(depth))
+        + f"{{{{ p{depth - 1}.name }}}}"
+        + ("{% endfor %}" * depth)
+    )
+
+
+@pytest.mark.parametrize("depth", [7, 8])
+def test_nested_loops_are_refused_at_the_check(db: Database, tmp_path: Path, depth: int) -> None:
+    """The sample lists hold several items, as real ones do: loops nested 7 or 8 deep (on real data 256 s
+    and 7.2 GB) are refused when the template is set, and nothing is stored."""
+    path = plain_template(tmp_path / "多层循环.docx", "{{ agreement.title }}", nested_loops(depth))
+    with db.session() as s, pytest.raises(DocumentTemplateError) as e:
+        svc.set_custom_template(s, "agreement", path)
+    assert "循环次数过多" in e.value.message and "多层循环.docx" in e.value.message
+    assert stored(db) == 0
+
+
+def test_a_few_nested_loops_pass_the_check(tmp_path: Path) -> None:
+    path = plain_template(tmp_path / "三层.docx", "{{ agreement.title }}", nested_loops(3))
+    assert svc.check_template("agreement", path, "三层.docx") == path.read_bytes()
+
+
+def test_a_template_too_slow_is_refused_at_the_check(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Work in C code (the number guard lifted) is stopped by the render process's deadline."""
+    monkeypatch.setattr(worker, "RENDER_SECONDS", 1.0)
+    monkeypatch.setattr(sandbox, "MAX_INT_BITS", 10**15)
+    path = plain_template(tmp_path / "慢模板.docx", "{{ school }}", "{{ (((10**100)**100)**100)**100 }}")
+    with (
+        db.session() as s,
+        pytest.raises(DocumentTemplateError, match="慢模板.docx”渲染超过1秒仍未完成，已停止"),
+    ):
+        svc.set_custom_template(s, "tripartite", path)
+    assert stored(db) == 0
+
+
+def test_cli_set_refuses_nested_loops_in_a_real_process(db: Database, db_path: Path, tmp_path: Path) -> None:
+    """`python -m app docs template … --set`: the check starts its render process from the real CLI."""
+    path = plain_template(tmp_path / "八层.docx", "{{ agreement.title }}", nested_loops(8))
+    proc = run_cli("docs", "template", "agreement", "--set", str(path), "--db", str(db_path), subprocess=True)
+    assert proc.returncode == 2 and "循环次数过多" in proc.stderr and "八层.docx" in proc.stderr
+    assert stored(db) == 0
 
 
 def test_missing_stored_file_is_a_clear_error(db: Database, ids: list[str], tmp_path: Path) -> None:

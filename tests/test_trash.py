@@ -146,3 +146,80 @@ def test_purging_a_visit(db: Database, records: dict[str, str]) -> None:
 def test_unknown_kind_is_a_clear_error(db: Database) -> None:
     with pytest.raises(AppError, match="回收站中没有“nosuch”"), db.reader() as s:
         trash.trash_rows(s, "nosuch")
+
+
+# ---------------------------------------------------------------- natural keys on restore (issue #22, finding 6)
+
+
+def _student(s, no: str, name: str, id_number: str = "") -> str:
+    from app.services.students import StudentData, create_student
+
+    return create_student(s, StudentData(student_no=no, name=name, id_number=id_number)).ids[0]
+
+
+def test_restore_refuses_a_student_number_taken_meanwhile(db: Database) -> None:
+    from app.db.models import Student
+    from app.services.students import delete_students
+
+    with db.session() as s:
+        old = _student(s, "2023001", "张三")
+        delete_students(s, [old])
+        _student(s, "2023001", "李四")  # the 学号 is free while 张三 is in the 回收站
+    with pytest.raises(AppError) as e, db.session() as s:
+        trash.restore_items(s, "student", [old])
+    assert "学号“2023001”" in e.value.message and "李四" in e.value.message and "张三" in e.value.message
+    assert "不能恢复" in e.value.message
+    with db.reader() as s:
+        assert s.get(Student, old).deleted_at is not None
+
+
+def test_restore_refuses_two_deleted_records_that_share_a_key(db: Database) -> None:
+    """Two records in the 回收站 with the same 工号 (deleted at different times) cannot both come back."""
+    from app.services.teachers import TeacherData, create_teacher, delete_teachers
+
+    with db.session() as s:
+        a = create_teacher(s, TeacherData(name="王老师", staff_no="T001")).ids[0]
+        delete_teachers(s, [a])
+        b = create_teacher(s, TeacherData(name="赵老师", staff_no="t001")).ids[0]
+        delete_teachers(s, [b])
+    with (
+        pytest.raises(AppError, match="工号“t001”已被教师“王老师”使用，不能恢复教师“赵老师”"),
+        db.session() as s,
+    ):
+        trash.restore_items(s, "teacher", [a, b])
+    with db.session() as s:  # one of them alone comes back
+        assert trash.restore_items(s, "teacher", [b]).ids == (b,)
+
+
+def test_restore_never_shows_the_id_number_it_refuses(db: Database) -> None:
+    from app.db.models import Student
+
+    id_number = "11010519491231002X"
+    with db.session() as s:
+        old = _student(s, "2023001", "张三")
+        s.get(Student, old).id_number = id_number
+        s.get(Student, old).deleted_at = dt.datetime.now(dt.UTC)
+        s.flush()
+        _student(s, "2023002", "李四", id_number)
+    with pytest.raises(AppError) as e, db.session() as s:
+        trash.restore_items(s, "student", [old])
+    assert "身份证号" in e.value.message and "李四" in e.value.message
+    assert id_number not in e.value.message and id_number[:6] not in e.value.message
+
+
+def test_restore_refuses_an_enterprise_whose_credit_code_is_live_again(db: Database) -> None:
+    """An old database may hold a live and a deleted enterprise with one 统一社会信用代码."""
+    from app.db.models import Enterprise
+
+    code = "91430100MA4L5XXX0C"
+    with db.session() as s:
+        gone = create_enterprise(s, EnterpriseData(name="旧公司")).ids[0]
+        live = create_enterprise(s, EnterpriseData(name="新公司")).ids[0]
+        delete_enterprises(s, [gone])
+        s.get(Enterprise, gone).uscc = code
+        s.get(Enterprise, live).uscc = code
+    with (
+        pytest.raises(AppError, match="统一社会信用代码“91430100MA4L5XXX0C”已被企业“新公司”使用"),
+        db.session() as s,
+    ):
+        trash.restore_items(s, "enterprise", [gone])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from docx.enum.section import WD_SECTION
 
 from app.db.engine import Database
 from app.db.models import Internship, Student
+from app.docs import sandbox, worker
 from app.docs.internship import (
     BLANK,
     COMBINED_NAME,
@@ -305,8 +307,63 @@ def test_sandbox_budget_is_per_document(db: Database, ids: list[str], tmp_path: 
         result = write_tripartite_batch(s, ids, tmp_path / "out", template=template)
     assert len(result.files) == 3 and result.skipped == ()
     too_much = make_template(tmp_path, "{{ '-' * 20000 }}", name="太大.docx")
-    with db.reader() as s, pytest.raises(DocumentTemplateError, match="不允许的代码"):
+    with db.reader() as s, pytest.raises(DocumentTemplateError, match="生成的内容过多（超过10000个字符或项"):
         write_tripartite_batch(s, ids, tmp_path / "x", template=too_much)
+
+
+def test_the_batch_fills_every_document_in_one_render_process(
+    db: Database, ids: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+    start = worker.RenderWorker._start
+
+    def counted_start(self: worker.RenderWorker) -> None:
+        start(self)
+        started.append(self.pid)
+
+    monkeypatch.setattr(worker.RenderWorker, "_start", counted_start)
+    with db.reader() as s:
+        result = write_tripartite_batch(s, ids, tmp_path / "out", combined=True)
+    assert len(result.files) == 3 and result.combined is not None
+    assert len(started) == 1 and started[0] != os.getpid()
+
+
+def test_a_document_too_slow_stops_the_batch(
+    db: Database, ids: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deadline is per document: the one still rendering at it is stopped and named (with the
+    template), the files already written stay, the rest are listed as not written, no combined copy."""
+    monkeypatch.setattr(worker, "RENDER_SECONDS", 1.0)
+    monkeypatch.setattr(
+        sandbox, "MAX_INT_BITS", 10**15
+    )  # the power reaches C code: only the deadline stops it
+    template = make_template(
+        tmp_path,
+        "{{ student.name }}",
+        "{% if student.name == '李四' %}{{ (((10**100)**100)**100)**100 }}{% endif %}",
+    )
+    out = tmp_path / "out"
+    with db.reader() as s:
+        result = write_tripartite_batch(s, ids, out, template=template, combined=True)
+    assert [p.name.split("_")[2] for p in result.files] == ["张三"]
+    assert sorted(out.iterdir()) == list(result.files) and result.combined is None
+    (who, why), (later, not_written) = result.skipped
+    assert who == "李四（机电2201班）" and "我的三方协议.docx" in why
+    assert "在生成李四（机电2201班）的三方协议时超过1秒仍未完成，已停止" in why
+    assert later.startswith("王五") and "未生成" in not_written
+
+
+def test_nested_loops_over_a_students_text_are_refused(db: Database, ids: list[str], tmp_path: Path) -> None:
+    """Seven loops over the characters of a field (a 三方协议 has no lists): refused by the loop budget
+    before any file is written (on real data it wrote 24 files of 10 MB in 256 s)."""
+    loops = (
+        "".join(f"{{% for c{i} in enterprise.address %}}" for i in range(7)) + "{{ c6 }}" + "{% endfor %}" * 7
+    )
+    template = make_template(tmp_path, "{{ student.name }}", loops)
+    out = tmp_path / "out"
+    with db.reader() as s, pytest.raises(DocumentTemplateError, match="循环次数过多"):
+        write_tripartite_batch(s, ids, out, template=template)
+    assert not out.exists()
 
 
 def test_user_template_and_unknown_ids(db: Database, ids: list[str], tmp_path: Path) -> None:
@@ -386,3 +443,27 @@ def test_each_document_of_a_batch_is_filled_afresh(db: Database, ids: list[str],
     assert sorted(seen) == ["张三", "李四", "王五"]
     combined = [p.text for p in Document(str(result.combined)).paragraphs if p.text.startswith("学生：")]
     assert sorted(combined) == ["学生：张三", "学生：李四", "学生：王五"]
+
+
+def test_bidi_and_zero_width_characters_never_reach_a_file_name(db: Database, tmp_path: Path) -> None:
+    """A student name with a right-to-left override would show 张三xcod.exe as “张三exe.docx…”; a zero-width
+    space makes two names that look the same. The batch's file names hold neither."""
+    import unicodedata
+
+    ids = make_internships(
+        db, ["张三\u202excod.exe", "李\u200b四", "\ufeff王\u2060五\u00ad"], class_name="机电\u200b2201班"
+    )
+    out = tmp_path / "out"
+    with db.reader() as s:
+        result = write_tripartite_batch(s, ids, out, combined=True)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(
+        [
+            "机电2201班_2022000001_张三xcod.exe_三方协议.docx",
+            "机电2201班_2022000002_李四_三方协议.docx",
+            "机电2201班_2022000003_王五_三方协议.docx",
+            COMBINED_NAME,
+        ]
+    )
+    assert len(result.files) == 3
+    assert not [n for n in names if any(unicodedata.category(c) == "Cf" for c in n)]

@@ -20,7 +20,9 @@ from app.db.engine import open_database
 from app.errors import AppError, Cancelled
 from app.package import format as fmt
 from app.package.export import export_package, preview_package
+from app.package.keys import export_public_key
 from app.package.period import period_choices
+from app.package.trust import TrustStore, import_key_file
 from app.package.verify import verify_package
 from app.services.settings import get_profile, save_profile
 
@@ -220,8 +222,11 @@ def packages(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> dict[
                 out["a"] = export_package(
                     s, period, folder / "机电.zip", today=TODAY, now=dt.datetime(2026, 3, 1, 9)
                 ).path
+                export_public_key(s, root / "key_a.json")
                 save_profile(s, dataclasses.replace(get_profile(s), college="信息工程学院"))
+            mp.setenv("CHANJIAO_HOME", str(root / "home_b"))  # another college: its own installation's key
             with db.session() as s:
+                export_public_key(s, root / "key_b.json")
                 out["old"] = export_package(
                     s, period, folder / "信息_旧.zip", today=TODAY, now=dt.datetime(2026, 3, 2, 9)
                 ).path
@@ -233,6 +238,13 @@ def packages(tmp_path_factory: pytest.TempPathFactory, demo_file: Path) -> dict[
     out["bad"] = folder / "坏文件.zip"
     out["bad"].write_bytes(b"this is not a zip file")
     return out
+
+
+@pytest.fixture
+def trusted(packages: dict[str, Path]) -> None:
+    """Both colleges' public key files imported at the school (this test's CHANJIAO_HOME)."""
+    for name in ("key_a.json", "key_b.json"):
+        import_key_file(packages["a"].parent.parent / name)
 
 
 def summary_page(qtbot):
@@ -253,7 +265,7 @@ def row_of(page, name: str) -> int:
     return next(r for r in range(page.table.rowCount()) if page.table.item(r, 5).text() == name)
 
 
-def test_summary_lists_usable_superseded_and_invalid(ctx, qtbot, db, packages, monkeypatch):
+def test_summary_lists_usable_superseded_and_invalid(ctx, qtbot, db, packages, trusted, monkeypatch):
     page = summary_page(qtbot)
     assert page.stack.currentWidget() is page.empty and "拖到这里" in page.empty.hint.text()
     assert not page.merge_button.isEnabled()
@@ -338,7 +350,7 @@ def test_drop_and_folder_add_zip_files(ctx, qtbot, db, packages, monkeypatch):
     assert not other.isAccepted()
 
 
-def test_generate_summary_writes_the_workbook(ctx, qtbot, db, packages, tmp_path: Path, monkeypatch):
+def test_generate_summary_writes_the_workbook(ctx, qtbot, db, packages, trusted, tmp_path: Path, monkeypatch):
     from ui import files
 
     page = summary_page(qtbot)
@@ -367,7 +379,7 @@ def test_generate_summary_writes_the_workbook(ctx, qtbot, db, packages, tmp_path
     assert page.merge_button.isEnabled()
 
 
-def test_the_list_is_kept_between_sessions(ctx, qtbot, db, packages):
+def test_the_list_is_kept_between_sessions(ctx, qtbot, db, packages, trusted):
     from ui.settings import ui_settings
 
     page = summary_page(qtbot)
@@ -408,7 +420,7 @@ def test_main_window_menu_and_page(db, qapp, qtbot, monkeypatch):
         set_context(None)
 
 
-def test_summary_sorts_figures_as_numbers_and_keeps_paths(ctx, qtbot, packages):
+def test_summary_sorts_figures_as_numbers_and_keeps_paths(ctx, qtbot, packages, trusted):
     from ui.pages.school_summary import SORT_ROLE, _Item
 
     nine, ten = _Item("9"), _Item("10")
@@ -436,3 +448,82 @@ def test_summary_sorts_figures_as_numbers_and_keeps_paths(ctx, qtbot, packages):
     bad = row_of(page, "坏文件.zip")
     page.table.selectRow(bad)
     assert "不是 ZIP 文件" in page.detail.text()  # the row's own problem after the sort
+
+
+# ---------------------------------------------------------------- signed packages on the 学校汇总 page (#22)
+
+
+def test_new_keys_are_confirmed_with_their_fingerprints(ctx, qtbot, packages, monkeypatch):
+    page = summary_page(qtbot)
+    with qtbot.waitSignal(page.planned, timeout=60000) as planned:
+        page.add_paths([packages["a"], packages["old"]])  # ("b" is gone: see above)
+    plan = planned.args[0]
+    assert not plan.used and len(plan.new_keys) == 2
+    assert statuses(page) == {"机电.zip": "公钥未登记", "信息_旧.zip": "公钥未登记"}
+    assert page.keys_strip.isVisibleTo(page) and "2 个学院的签名公钥尚未登记" in page.keys_label.text()
+    assert "公钥未登记" in page.status.text() and not page.merge_button.isEnabled()
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: (asked.append(text), NO)[1])
+    page.trust_button.click()  # 否: nothing registered
+    assert not TrustStore.load().keys
+    for key in plan.new_keys:
+        assert key.college in asked[0] and key.short in asked[0] and key.files[0].name in asked[0]
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: YES)
+    with qtbot.waitSignal(page.planned, timeout=60000) as planned:
+        page.trust_button.click()
+    assert len(planned.args[0].used) == 2 and not planned.args[0].new_keys
+    assert statuses(page) == {"机电.zip": "可用", "信息_旧.zip": "可用"}
+    assert not page.keys_strip.isVisibleTo(page)
+    assert {k.college for k in TrustStore.load().keys.values()} == {"机电工程学院", "信息工程学院"}
+
+
+def test_import_a_college_key_file(ctx, qtbot, packages, monkeypatch):
+    page = summary_page(qtbot)
+    with qtbot.waitSignal(page.planned, timeout=60000):
+        page.add_paths([packages["a"]])
+    assert statuses(page) == {"机电.zip": "公钥未登记"}
+    key = packages["a"].parent.parent / "key_a.json"
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(key), ""))
+    with qtbot.waitSignal(page.planned, timeout=60000):
+        page.import_key_button.click()
+    assert statuses(page) == {"机电.zip": "可用"}
+    bad = packages["a"].parent.parent / "not_a_key.json"
+    bad.write_text("{}", encoding="utf-8")
+    shown: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a: (str(bad), ""))
+    monkeypatch.setattr("ui.pages.school_summary.show_error", lambda _p, exc, _t: shown.append(str(exc)))
+    page.import_key_button.click()
+    assert shown and "不是本软件导出的学院公钥文件" in shown[0]
+
+
+def test_insane_and_unsigned_packages_on_the_page(ctx, qtbot, packages, trusted, tmp_path: Path):
+    from tests import package_builder as pb
+
+    files = pb.package_files()
+    year1 = pb.write_package(
+        tmp_path / "year1.zip", files, pb.manifest_for(files, created="0001-01-01T00:00:00")
+    )
+    old = pb.write_package(tmp_path / "old.zip", files, pb.manifest_for(files, college="旧版学院"))
+    page = summary_page(qtbot)
+    with qtbot.waitSignal(page.planned, timeout=60000) as planned:
+        page.add_paths([packages["a"], year1, old])
+    assert len(planned.args[0].used) == 2  # the plan step no longer raises
+    assert statuses(page) == {"机电.zip": "可用", "year1.zip": "无效", "old.zip": "可用（无签名）"}
+    assert "合理范围" in page.table.item(row_of(page, "year1.zip"), 4).text()
+    assert "没有签名" in page.table.item(row_of(page, "old.zip"), 4).toolTip()
+    assert "其中 1 个没有签名" in page.status.text()
+
+
+def test_the_wizard_exports_the_public_key(ctx, qtbot, db, tmp_path: Path, monkeypatch):
+    from app.package.signing import college_key, read_public_key_file
+
+    w = wizard(qtbot)
+    page = w.export_page
+    out = tmp_path / "公钥.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(out), ""))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: told.append(text))
+    page.export_key()
+    qtbot.waitUntil(lambda: bool(told), timeout=30000)
+    assert read_public_key_file(out).fingerprint == college_key().fingerprint
+    assert "指纹" in told[0] and str(out) in told[0]

@@ -139,7 +139,8 @@ def test_bad_id_number_shows_its_error_at_the_field(ctx, qtbot, db, roster):
     assert "出生日期不存在" in d.errors["id_number"].text() and "1 处" in d.message.text()
     with db.reader() as s:
         assert len(student_rows(s)) == 3  # nothing saved
-    d.id_number.setText(MALE.lower())  # lower-case x is fine (here no x), valid
+    other = id_number("20040501", "135")  # not MALE: 李明 has that one (the same number twice is refused)
+    d.id_number.setText(other.lower())  # lower-case x is fine (here no x), valid
     d.gender.setCurrentIndex(d.gender.findData("女"))  # contradicts the number: a warning only
     assert d.errors["id_number"].isHidden() and not d.warning.isHidden()
     assert "第17位表示男" in d.warning.text()
@@ -147,7 +148,7 @@ def test_bad_id_number_shows_its_error_at_the_field(ctx, qtbot, db, roster):
         d.save()
     with db.reader() as s:
         st = get_student(s, d.saved_id)
-    assert (st.student_no, st.gender, st.id_number) == ("2023009", "女", MALE)
+    assert (st.student_no, st.gender, st.id_number) == ("2023009", "女", other)
 
 
 def write_roster(path: Path, rows: list[list[object]]) -> Path:
@@ -348,3 +349,47 @@ def test_export_dialog_confirms_full_data(ctx, qtbot, db, roster, monkeypatch):
     assert d.result() == 0 and "个人信息保护法" in warned[0]
     d.accept()
     assert d.result() == 1 and len(warned) == 2
+
+
+def test_form_shows_a_taken_id_number_and_bad_phones_at_their_fields(ctx, qtbot, db, roster):
+    """The same 身份证号 for two students and phones like 1391234567 were accepted (#22)."""
+    d = student_dialog(qtbot)
+    d.student_no.setText("2023009")
+    d.name.setText("李明二")
+    d.id_number.setText(MALE)  # 李明's
+    d.phone.setText("1391234567")
+    d.guardian_phone.setText("12345678901234")
+    d.save()
+    assert (
+        d.errors["id_number"].text()
+        == "身份证号与已有学生“李明”（学号2023001）相同，同一人不能登记两次，请核对"
+    )
+    assert d.errors["phone"].text().startswith("手机号格式不对")
+    assert d.errors["guardian_phone"].text().startswith("家长电话格式不对")
+    assert "1391234567" not in d.message.text() and "3 处" in d.message.text()
+    with db.reader() as s:
+        assert len(student_rows(s)) == 3  # nothing saved
+
+
+def test_roster_preview_says_which_rows_are_hidden(ctx, qtbot, db, roster, tmp_path):
+    from app.io.students_xlsx import read_students
+    from ui.students_io import StudentImportDialog
+
+    src = write_roster(
+        tmp_path / "筛选后的名册.xlsx",
+        [["2023020", "孙悦", "", "", "", "", "", ""], ["2023021", "周密", "", "", "", "", "", ""],
+         ["2023022", "吴桐", "", "", "", "", "", ""]],
+    )  # fmt: skip
+    wb = load_workbook(src)
+    wb.active.row_dimensions[3].hidden = True  # 周密, filtered out in Excel
+    wb.save(src)
+    with db.reader() as s:
+        preview = read_students(s, src)
+    d = StudentImportDialog(None, src, preview, "students")
+    qtbot.addWidget(d)
+    assert not d.notices.isHidden()
+    assert "第 3 行（共 1 行）在 Excel 中是隐藏的" in d.notices.text()
+    assert d.import_button.text() == "导入 3 名学生"  # imported like the others, after being told
+    status = d.model.data(d.model.index(1, 1))
+    problems = d.model.data(d.model.index(1, d.model.columnCount() - 1))
+    assert status == "提示" and "[隐藏行]" in problems

@@ -385,3 +385,25 @@ def test_export_and_template_print_on_a4_landscape(db: Database, tmp_path: Path)
         assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
     ws = load_workbook(tmp_path / "e.xlsx").active
     assert int(ws.page_setup.fitToWidth) >= 2 and ws.print_title_cols == "$A:$A"
+
+
+def test_a_text_over_the_cell_limit_is_marked_never_cut_silently(db: Database, tmp_path: Path) -> None:
+    """A 备注 stored before the length limits (or any text over Excel's 32,767 characters) was cut silently;
+    now its cell ends saying it was cut and how long the whole is."""
+    from sqlalchemy import update
+
+    from app.db.models import Enterprise
+    from app.io.xlsx import EXCEL_TEXT_LIMIT
+
+    [eid] = fill(db, EnterpriseData(name="湖南旧数据有限公司"))
+    with db.session() as s:  # an old record: written before the limits, around the service
+        s.execute(update(Enterprise).where(Enterprise.id == eid).values(note="备" * 40_000 + "尾"))
+    path = tmp_path / "导出.xlsx"
+    export(db, path)
+    ws = load_workbook(path)["合作企业"]
+    note = dict(zip(HEADERS, next(ws.iter_rows(min_row=2, values_only=True)), strict=True))["备注"]
+    assert len(note) == EXCEL_TEXT_LIMIT and note.startswith("备" * 30_000)
+    assert note.endswith("以下已截断；原文共 40001 字，请在软件中查看）")
+    wb = Workbook()
+    cell = write_cell(wb.active, 1, 1, "长" * 32_767)  # at the limit: whole, no mark
+    assert cell.value == "长" * 32_767

@@ -632,3 +632,145 @@ def test_cli_import_unusable_files_exit_2(tmp_path: Path) -> None:
     no_header = make_xlsx(tmp_path / "b.xlsx", [["名称"], ["甲公司"]])
     done = run_cli(tmp_path, "import", "enterprises", str(no_header), "--db", db_file)
     assert done.returncode == 2 and "企业名称" in done.stderr
+
+
+# ---------------------------------------------------------------- hidden rows, oversize sheets and cells (#22)
+
+
+def _replace_sheet(path: Path, sheet_xml: bytes) -> Path:
+    """The workbook at `path` with its first sheet's XML replaced (written in place)."""
+    data = path.read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, sheet_xml if info.filename == "xl/worksheets/sheet1.xml" else src.read(info))
+    return path
+
+
+def _sheet_xml(rows: int, *, dimension: str | None = None) -> bytes:
+    """A sheet of inline strings: the header, then `rows` enterprises (no shared strings, no styles)."""
+
+    def cells(n: int, values: tuple[str, ...]) -> str:
+        return "".join(
+            f'<c r="{chr(65 + i)}{n}" t="inlineStr"><is><t>{v}</t></is></c>' for i, v in enumerate(values)
+        )
+
+    body = [f'<row r="1">{cells(1, ("企业名称", "备注"))}</row>']
+    body += [f'<row r="{n}">{cells(n, (f"企业{n}有限公司", "x"))}</row>' for n in range(2, rows + 2)]
+    dim = f'<dimension ref="{dimension}"/>' if dimension else ""
+    return (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"{dim}<sheetData>{''.join(body)}</sheetData></worksheet>"
+    ).encode()
+
+
+def test_hidden_rows_and_columns_are_imported_with_a_warning_in_the_preview(
+    db: Database, tmp_path: Path
+) -> None:
+    """Rows hidden by hand or by a filter, and a hidden column, were imported without a word."""
+    rows = [
+        [f"湖南{n}号科技有限公司", code(60 + n), "合作中", "张三", f"139000000{60 + n}"] for n in range(5)
+    ]
+    path = make_xlsx(tmp_path / "筛选过的名单.xlsx", [HEAD, *rows])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.active
+    ws.row_dimensions[3].hidden = True  # the 2nd enterprise
+    ws.row_dimensions[5].hidden = True  # the 4th
+    ws.column_dimensions["E"].hidden = True  # 联系电话
+    wb.save(path)
+    p = read(db, path)
+    assert len(p.valid_rows) == 5  # imported like the others …
+    assert p.hidden_rows == (3, 5)  # … and said before confirming
+    hidden = [w for w in p.warnings if w.column == "隐藏行"]
+    assert [w.row for w in hidden] == [3, 5] and "隐藏" in hidden[0].message
+    assert p.notices[0].startswith("第 3、5 行（共 2 行）在 Excel 中是隐藏的")
+    assert "“联系电话”列在 Excel 中是隐藏的" in p.notices[1]
+    with db.session() as s:
+        changes = import_enterprises(s, p)
+    assert changes.count == 5
+
+
+def test_a_sheet_over_the_row_limit_is_refused_from_its_dimension(db: Database, tmp_path: Path) -> None:
+    """A <dimension> claiming 300,000 rows: refused at once, before any row is read."""
+    path = _replace_sheet(
+        make_xlsx(tmp_path / "大表.xlsx", [["企业名称"]]), _sheet_xml(3, dimension="A1:B300001")
+    )
+    with pytest.raises(ImportFileError) as e:
+        read(db, path)
+    assert "大表.xlsx" in e.value.message and "Sheet" in e.value.message
+    assert "300001 行" in e.value.message and "100000" in e.value.message and "删除" in e.value.message
+
+
+def test_a_sheet_over_the_row_limit_without_dimension_is_refused_before_it_is_read(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """200,000 rows were read (81 s, 2.5 GB) before the refusal; now no row reaches the reader."""
+    path = _replace_sheet(make_xlsx(tmp_path / "超大.xlsx", [["企业名称"]]), _sheet_xml(100_100))
+    read_rows: list[int] = []
+    real = ex._read_row
+    monkeypatch.setattr(ex, "_read_row", lambda row, raw, ctx: read_rows.append(row) or real(row, raw, ctx))
+    with pytest.raises(ImportFileError) as e:
+        read(db, path)
+    assert "超过 100000 行数据" in e.value.message and "超大.xlsx" in e.value.message
+    assert read_rows == []
+
+
+def test_a_sheet_at_the_limit_is_read(tmp_path: Path) -> None:
+    path = _replace_sheet(
+        make_xlsx(tmp_path / "刚好.xlsx", [["企业名称"]]), _sheet_xml(100, dimension="A1:B101")
+    )
+    wb = open_workbook(path, max_rows=100)
+    assert len(list(wb.active.iter_rows(values_only=True))) == 101
+    wb.close()
+    with pytest.raises(ImportFileError, match="超过 100 行数据"):  # 100 + the slack for titles and footers
+        open_workbook(_replace_sheet(path, _sheet_xml(151)), max_rows=100)
+
+
+def test_an_overlong_cell_rejects_its_row_naming_field_and_limit(db: Database, tmp_path: Path) -> None:
+    """A 10,000+ character 备注 was stored whole (and in the audit trail)."""
+    path = make_xlsx(
+        tmp_path / "长备注.xlsx",
+        [
+            ["企业名称", "备注"],
+            ["湖南长备注有限公司", "很长" * 1500],
+            ["湖南超长有限公司", "长" * 30000],
+            ["湖南短有限公司", "短"],
+        ],
+    )
+    p = read(db, path)
+    errors = {e.row: e for e in p.errors}
+    assert errors[2].column == "备注" and errors[2].message == "备注过长（最多2000字，现有3000字）"
+    assert errors[3].message == "内容过长（最多10000字，现有30000字）"
+    assert [r.row for r in p.valid_rows] == [4]
+
+
+def test_a_header_only_on_a_hidden_sheet_is_named(db: Database, tmp_path: Path) -> None:
+    wb = Workbook()
+    wb.active.title = "说明"
+    wb.active.append(["请勿修改"])
+    hidden = wb.create_sheet("名单")
+    hidden.append(HEAD)
+    hidden.append(["湖南隐藏有限公司", None, "合作中", None, None])
+    hidden.sheet_state = "hidden"
+    wb.save(tmp_path / "隐藏表.xlsx")
+    with pytest.raises(ImportFileError, match="只有隐藏的工作表“名单”有表头，隐藏的工作表不会导入"):
+        read(db, tmp_path / "隐藏表.xlsx")
+
+
+def test_cli_says_which_rows_are_hidden(tmp_path: Path) -> None:
+    path = make_xlsx(tmp_path / "名单.xlsx", [HEAD, ["湖南甲有限公司"], ["湖南乙有限公司"]])
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    wb.active.row_dimensions[3].hidden = True
+    wb.save(path)
+    db_file = str(tmp_path / "cli.db")
+    done = run_cli(tmp_path, "import", "enterprises", str(path), "--dry-run", "--db", db_file)
+    assert done.returncode == 0, done.stderr
+    assert "第3行 [隐藏行]（提示）：此行在 Excel 中是隐藏的" in done.stdout
+    assert "（提示）第 3 行（共 1 行）在 Excel 中是隐藏的" in done.stdout
+    out = json.loads(
+        run_cli(tmp_path, "import", "enterprises", str(path), "--json", "--dry-run", "--db", db_file).stdout
+    )
+    assert out["hidden_rows"] == [3] and out["notices"][0].startswith("第 3 行")

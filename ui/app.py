@@ -19,7 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
-from app import APP_NAME, APP_TITLE
+from app import APP_NAME, APP_TITLE, tempfiles
 from app.db.engine import Database, open_database
 from app.errors import DatabaseCorrupt, DatabaseError
 from app.instance import NETWORK_WARNING, DatabaseInUse, InstanceLock, network_drive
@@ -131,6 +131,7 @@ def _open_locked(path: Path) -> Database:
     if _lock is None or _lock.db_path != path:
         release_lock()
         _lock = InstanceLock(path).acquire()
+    tempfiles.sweep_for_database(path)
     return open_database(path)
 
 
@@ -147,6 +148,28 @@ def warn_if_network_drive(path: Path) -> None:
         QMessageBox.warning(None, "数据库在网络驱动器上", NETWORK_WARNING + f"\n\n{path}")
 
 
+DUPLICATE_KEYS_SHOWN = 12  # problems listed one by one in the notice; the rest are counted
+
+
+def warn_if_duplicate_keys(database: Database) -> None:
+    """A database from before unique keys (学号, 工号 …) may hold duplicates: say which, once per start, so
+    the user merges or corrects them (the unique index for that key is created on the next open after)."""
+    problems = database.key_problems
+    if not problems:
+        return
+    listed = "\n".join(f"• {p}" for p in problems[:DUPLICATE_KEYS_SHOWN])
+    more = len(problems) - DUPLICATE_KEYS_SHOWN
+    if more > 0:
+        listed += f"\n……另有 {more} 处"
+    QMessageBox.warning(
+        None,
+        "数据库中有重复的编号",
+        "下面这些学号、工号、统一社会信用代码等在数据库中出现了不止一次（多为旧版本时导入或并发录入所致）。"
+        "请打开相应记录，合并重复的记录或改正编号；改正后重新打开本软件，软件会自动为这些编号加上唯一性保护。\n\n"
+        + listed,
+    )
+
+
 def run_gui(db_path: Path) -> int:
     from app.logs import setup_logging
     from app.services.settings import is_configured
@@ -159,6 +182,7 @@ def run_gui(db_path: Path) -> int:
     if database is None:
         return 0 if handed_over else 1
     warn_if_network_drive(database.path)
+    warn_if_duplicate_keys(database)
     ctx = DbContext(database)
     set_context(ctx)
     from ui.backup import start_daily_backup

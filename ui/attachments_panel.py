@@ -5,7 +5,6 @@ record and its attachments are saved in one transaction."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
@@ -23,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from app import tempfiles
 from app.fsutil import human_size
 from app.services import attachments as att
 from ui.errors import show_error
@@ -150,7 +150,8 @@ class AttachmentsPanel(QWidget):
             if item.data(PENDING):
                 path = Path(value)
             else:
-                folder = Path(tempfile.gettempdir()) / "chanjiao-附件查看"
+                # in the app's own temporary folder: removed at exit, else by the next start's sweep
+                folder = tempfiles.process_dir() / "附件查看"
                 path = read_now(lambda s: att.copy_for_viewing(s, value, folder))
         except Exception as e:  # missing file etc.: tell the user
             show_error(self, e, "无法打开附件")

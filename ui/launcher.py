@@ -4,11 +4,13 @@ CLI works on machines without a display."""
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # a frozen build's render process (app/docs/worker.py) stops here
     from app.cli import parse_args, run, setup_console
 
     setup_console()
@@ -22,24 +24,33 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def gui(db: str | None = None) -> int:
+    from app import tempfiles
     from app.paths import resolve_db_path
     from ui.app import run_gui
 
-    return run_gui(resolve_db_path(db))
+    with tempfiles.started():  # what killed copies left is swept; this run's temporary files under 临时/
+        return run_gui(resolve_db_path(db))
 
 
 def gui_main() -> None:
     """`chanjiao-gui`: a GUI script (no console window on Windows)."""
+    multiprocessing.freeze_support()
     args = sys.argv[1:]
     db = args[args.index("--db") + 1] if "--db" in args[:-1] else None
     sys.exit(gui(db))
 
 
 def selftest() -> int:
+    from app import tempfiles
     from app.logs import setup_logging
     from app.selftest import run_core_checks
 
     setup_logging()
+    with tempfiles.started():
+        return _selftest(run_core_checks)
+
+
+def _selftest(run_core_checks) -> int:
     failures = run_core_checks(print)
     try:
         from ui.selftest import run_gui_checks

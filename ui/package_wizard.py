@@ -399,6 +399,9 @@ class SavePage(QWizardPage):
         return True
 
 
+KEY_FILTER = "学院公钥文件 (*.json)"
+
+
 class ExportPage(QWizardPage):
     """Step 4: the export on the worker, with progress and 取消; then the result, or the error and 重新导出."""
 
@@ -441,7 +444,12 @@ class ExportPage(QWizardPage):
         self.retry_button.clicked.connect(self.start)
         self.change_button = QPushButton("更改保存位置…")
         self.change_button.clicked.connect(self.change_location)
-        for b in (self.folder_button, self.retry_button, self.change_button):
+        self.key_button = QPushButton("导出签名公钥…")
+        self.key_button.setToolTip(
+            "材料包带有本学院的签名。把签名公钥保存为文件交给学校，学校据此确认材料包确实来自本学院、未被改动"
+        )
+        self.key_button.clicked.connect(self.export_key)
+        for b in (self.folder_button, self.retry_button, self.change_button, self.key_button):
             b.hide()
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -512,6 +520,7 @@ class ExportPage(QWizardPage):
         self.summary.setText(result.summary())
         self.summary.show()
         self.folder_button.show()
+        self.key_button.show()
         self.folder_button.setFocus()
         self.wizard().setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.completeChanged.emit()
@@ -532,6 +541,26 @@ class ExportPage(QWizardPage):
         self.retry_button.show()
         self.change_button.show()
         self.wizard().export_failed.emit(exc)
+
+    @Slot()
+    def export_key(self) -> None:
+        out = files.ask_save(self, "导出签名公钥", FOLDER_KEY, "学院签名公钥.json", KEY_FILTER)
+        if out is None:
+            return
+        from app.package.keys import export_public_key
+
+        self.key_op = ReadOp(self, lambda s: export_public_key(s, out))
+        self.key_op.success(self._key_exported).failure(
+            lambda exc: show_error(self, exc, "导出签名公钥失败")
+        ).run()
+
+    def _key_exported(self, result: tuple[Path, str]) -> None:
+        path, short = result
+        QMessageBox.information(
+            self,
+            "导出签名公钥",
+            f"已保存：{path}\n\n公钥指纹：{short}\n\n请把此文件交给学校（发展规划处），并请学校在导入时核对指纹。",
+        )
 
     @Slot()
     def change_location(self) -> None:

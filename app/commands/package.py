@@ -32,12 +32,24 @@ def register(
     mrg = actions.add_parser("merge", help="汇总多个学院的上报材料包为全校汇总表（.xlsx）")
     mrg.add_argument("files", type=Path, nargs="+", metavar="FILE.zip")
     mrg.add_argument("--out", type=Path, required=True, metavar="SUMMARY.xlsx")
+    mrg.add_argument(
+        "--trust-new",
+        action="store_true",
+        help="登记尚无公钥的学院的签名公钥（首次使用时信任；请先与学院核对输出的指纹）",
+    )
     mrg.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    key = actions.add_parser("key", help="材料包签名公钥：学院导出公钥文件，学校导入或查看已登记的公钥")
+    keys = key.add_subparsers(dest="key_action", metavar="操作", required=True)
+    kexp = keys.add_parser("export", parents=[db_parent], help="导出本学院的签名公钥文件，交给学校")
+    kexp.add_argument("--out", type=Path, required=True, metavar="FILE.json")
+    kimp = keys.add_parser("import", help="学校：导入学院交来的公钥文件")
+    kimp.add_argument("file", type=Path, metavar="FILE.json")
+    keys.add_parser("list", help="学校：列出已登记的学院公钥及其指纹")
     return {"package": cmd_package}
 
 
 def cmd_package(args: argparse.Namespace) -> int:
-    return {"export": _export, "verify": _verify, "merge": _merge}[args.action](args)
+    return {"export": _export, "verify": _verify, "merge": _merge, "key": _key}[args.action](args)
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -75,6 +87,10 @@ def _verify(args: argparse.Namespace) -> int:
         print_json(result.as_json())
     elif result.ok:
         print(f"校验通过：{args.file}")
+        if result.signer is not None:
+            print(f"  有学院签名：公钥指纹 {result.signer.short}，序号 {result.signer.sequence}")
+        else:
+            print("  没有签名（由旧版本导出）：无法确认来自哪个学院、未被改动。")
     else:
         print(f"校验未通过：{args.file}")
         for p in result.problems:
@@ -85,10 +101,53 @@ def _verify(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from app.package.merge import merge_packages
 
-    result = merge_packages(args.files, args.out, progress=_print_progress)
+    result = merge_packages(args.files, args.out, progress=_print_progress, trust_new=args.trust_new)
     _end_progress()
     if args.json:
         print_json(result.as_json())
     else:
         print(result.summary())
-    return 0 if result.used else 1
+    if not result.used:
+        return 2  # nothing usable, nothing written
+    return 1 if result.invalid else 0  # 1: written without the packages listed as unusable
+
+
+def _key(args: argparse.Namespace) -> int:
+    return {"export": _key_export, "import": _key_import, "list": _key_list}[args.key_action](args)
+
+
+def _key_export(args: argparse.Namespace) -> int:
+    from app.cli import open_db
+    from app.package.keys import export_public_key
+
+    db = open_db(args)
+    try:
+        with db.reader() as s:
+            path, fingerprint = export_public_key(s, args.out)
+    finally:
+        db.close()
+    print(f"已导出本学院的签名公钥：{path}\n指纹：{fingerprint}\n请把此文件交给学校，并请学校核对指纹。")
+    return 0
+
+
+def _key_import(args: argparse.Namespace) -> int:
+    from app.package.signing import short_fingerprint
+    from app.package.trust import import_key_file
+
+    entry, replaced = import_key_file(args.file)
+    print(f"已登记 {entry.school} {entry.college} 的签名公钥，指纹：{short_fingerprint(entry.fingerprint)}")
+    if replaced is not None:
+        print(f"（替换了原先登记的公钥，指纹：{short_fingerprint(replaced.fingerprint)}）")
+    return 0
+
+
+def _key_list(args: argparse.Namespace) -> int:
+    from app.package.signing import short_fingerprint
+    from app.package.trust import TrustStore
+
+    keys = sorted(TrustStore.load().keys.values(), key=lambda k: k.key)
+    if not keys:
+        print("尚未登记任何学院的签名公钥。")
+    for k in keys:
+        print(f"{k.school} {k.college}：{short_fingerprint(k.fingerprint)}（{k.source}，{k.added[:10]}）")
+    return 0

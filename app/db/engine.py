@@ -13,13 +13,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import app.db.audit  # noqa: F401  (registers the audit listener)
+from app.db.unique_keys import duplicate_key_error
 from app.errors import (
     DatabaseCorrupt,
     DatabaseError,
@@ -191,9 +192,20 @@ def runtime_error(path: Path, e: OperationalError) -> DatabaseError:
         )
     if "locked" in low or "busy" in low:
         return DatabaseLocked(
-            f"数据库“{path.name}”正被其他程序占用（同步盘、杀毒软件或备份软件）。{NOT_SAVED}请稍后重试。", msg
+            f"数据库“{path.name}”正被占用（本软件的另一个窗口或另一个导入正在写入，或同步盘、杀毒软件、"
+            f"备份软件）。{NOT_SAVED}请稍后重试。",
+            msg,
         )
     return DatabaseError(f"数据库出错：{msg}。{NOT_SAVED}", msg)
+
+
+def begin_immediate(conn: Connection) -> None:
+    """Start the DBAPI transaction as BEGIN IMMEDIATE. pysqlite (legacy transaction control) opens one by
+    itself only before the first INSERT/UPDATE/DELETE and leaves it alone once one is open, so reads before
+    the first write now happen inside the write transaction."""
+    raw = conn.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @dataclass
@@ -201,6 +213,9 @@ class Database:
     path: Path
     engine: Engine
     factory: sessionmaker[Session]
+    # Duplicates of 学号, 工号 … that keep a unique index out (a database from before migration 0008):
+    # one Chinese message each, for the window to show (app/db/unique_keys.py); () when every key is enforced.
+    key_problems: tuple[str, ...] = ()
 
     @property
     def attachments_dir(self) -> Path:
@@ -218,14 +233,25 @@ class Database:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed when the block ends, rolled back on any exception. Database failures
-        (full disk, read-only or vanished file) come out as DatabaseError subclasses with a Chinese message."""
+        """One write transaction: committed when the block ends, rolled back on any exception. On SQLite it
+        takes the write lock at BEGIN (BEGIN IMMEDIATE, waiting up to BUSY_TIMEOUT_MS for another writer), so
+        the checks that decide a write (an import's “数据已有变化” recheck, a duplicate 学号) read the data
+        the write goes into, and two writers are serialised. Database failures (full disk, read-only or
+        vanished file) come out as DatabaseError subclasses with a Chinese message; a write refused by a
+        unique key (another writer saved the same 学号 first) as DuplicateKey."""
         self.check_present()
         try:
             with self.factory() as s, s.begin():
+                if self.engine.dialect.name == "sqlite":
+                    begin_immediate(s.connection())
                 yield s
-        except OperationalError as e:  # not IntegrityError & co.: those are the code's mistakes
+        except OperationalError as e:
             raise runtime_error(self.path, e) from e
+        except IntegrityError as e:  # other integrity errors are the code's mistakes
+            if dup := duplicate_key_error(e):
+                # not chained: the statement's parameters (身份证号, phones) would reach the log
+                raise dup from None
+            raise
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Session]:
@@ -259,8 +285,10 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
     try:
         probe_lock(engine, path)
         check_integrity(engine, path)
+        problems: tuple[str, ...] = ()
         if migrate:
             migrations.upgrade(engine, path)
+            problems = migrations.check_keys(engine)
         else:
             migrations.check_not_newer(engine, path)
         with engine.connect() as conn:
@@ -268,4 +296,4 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
     except Exception:
         engine.dispose()
         raise
-    return Database(path, engine, sessionmaker(engine, expire_on_commit=False))
+    return Database(path, engine, sessionmaker(engine, expire_on_commit=False), problems)

@@ -71,3 +71,15 @@ def upgrade(engine: Engine, path: Path) -> None:
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def check_keys(engine: Engine) -> tuple[str, ...]:
+    """After the upgrade: create the unique indexes migration 0008 had to leave out once their duplicates are
+    resolved, and return a message for each duplicate still there (app/db/unique_keys.py)."""
+    from app.db.unique_keys import check_unique_keys, missing_keys
+
+    with engine.connect() as conn:
+        if not missing_keys(conn):  # the usual case: a read of the schema, nothing more
+            return ()
+    with engine.begin() as conn:
+        return tuple(d.message for d in check_unique_keys(conn))

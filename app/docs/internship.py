@@ -28,9 +28,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Contact, Enterprise, Internship, Major, PracticeBase, Student
-from app.docs.combine import Combined
 from app.docs.cooperation import BLANK_DATE, _common, _period, _text, cn_date
-from app.docs.render import TemplateCache, fill_docx, save_rendered, template_bytes
+from app.docs.render import template_bytes, write_document
+from app.docs.worker import RenderStopped, RenderWorker
 from app.domain.money import amount_in_words, format_money
 from app.errors import AppError, BatchCancelled, NotFound, ValidationError
 from app.fsutil import MAX_PATH_CHARS, TEMP_NAME_CHARS, atomic_path, fit_filename, name_room, path_chars
@@ -346,6 +346,51 @@ def _scrubbed(e: AppError, ctx: dict[str, Any]) -> AppError:
     return e
 
 
+def _document(ctx: dict[str, Any]) -> str:
+    return f"{_who(ctx)}的{KIND}"
+
+
+def _write_all(
+    worker: RenderWorker,
+    first: bytes,
+    ctxs: list[dict[str, Any]],
+    names: list[str],
+    folder: Path,
+    skipped: list[tuple[str, str]],
+    combined: bool,
+    progress: Progress,
+    cancel: threading.Event | None,
+) -> tuple[list[Path], list[tuple[str, str]], bool]:
+    """Fill and write each document (the first one is filled already): (files, incomplete, stopped). One
+    the template cannot be filled for, or whose file cannot be written, is listed in `skipped`; a document
+    the render process was stopped for (too slow, too much memory) stops the batch, and the documents not
+    yet written are listed too."""
+    files: list[Path] = []
+    incomplete: list[tuple[str, str]] = []
+    share = 0.9 if combined else 1.0
+    for i, (ctx, file_name) in enumerate(zip(ctxs, names, strict=True)):
+        progress(share * i / len(ctxs), f"正在生成第 {i + 1}/{len(ctxs)} 份：{file_name}")
+        if cancel is not None and cancel.is_set():
+            raise BatchCancelled(tuple(files))
+        try:
+            document = (
+                first if i == 0 else worker.fill(ctx, full_check=False, combine=combined, who=_document(ctx))
+            )
+            files.append(write_document(document, folder / file_name))
+        except RenderStopped as e:
+            skipped.append((_who(ctx), _scrubbed(e, ctx).message))
+            skipped.extend(
+                (_who(later), "未生成：模板生成上一份时被停止，批量生成已中止。") for later in ctxs[i + 1 :]
+            )
+            return files, incomplete, True
+        except AppError as e:
+            skipped.append((_who(ctx), _scrubbed(e, ctx).message))
+            continue
+        if blanks := blank_fields(ctx):
+            incomplete.append((file_name, "、".join(blanks)))
+    return files, incomplete, False
+
+
 def write_tripartite_batch(
     s: Session,
     internship_ids: Sequence[str],
@@ -363,7 +408,9 @@ def write_tripartite_batch(
     listed with the fields missing. The template is checked and filled for the first internship before any
     file is written: a broken template writes nothing. An internship the template cannot be filled for (or
     whose file is open in Word) is skipped and listed. Cancelling keeps the files already written and raises
-    BatchCancelled listing them; the combined document is then not written."""
+    BatchCancelled listing them; the combined document is then not written. The documents are filled in a
+    render process (app/docs/worker.py) with a deadline for each: one that takes too long or too much memory
+    stops the batch (the files written so far stay; the rest are listed as not written)."""
     started = time.monotonic()
     if not internship_ids:
         raise ValidationError("internships", "没有选择实习记录。")
@@ -383,41 +430,24 @@ def write_tripartite_batch(
         progress(1.0, f"没有可生成的{KIND}")
         return BatchResult(folder, (), None, tuple(skipped), (), time.monotonic() - started)
     names = file_names(ctxs, folder)
-    cache = TemplateCache()  # each part of the template prepared and compiled once for the batch
-    try:
-        first = fill_docx(
-            data, ctxs[0], name=name, cache=cache
-        )  # a broken template fails here, before any file
-    except AppError as e:
-        raise _scrubbed(e, ctxs[0]) from None
-    folder.mkdir(parents=True, exist_ok=True)
-    files: list[Path] = []
-    incomplete: list[tuple[str, str]] = []
-    merged: Combined | None = None
-    share = 0.9 if combined else 1.0
-    for i, (ctx, file_name) in enumerate(zip(ctxs, names, strict=True)):
-        progress(share * i / len(ctxs), f"正在生成第 {i + 1}/{len(ctxs)} 份：{file_name}")
-        if cancel is not None and cancel.is_set():
-            raise BatchCancelled(tuple(files))
-        try:
-            tpl = first if i == 0 else fill_docx(data, ctx, name=name, cache=cache)
-            files.append(save_rendered(tpl, folder / file_name, name=name, full_check=i == 0))
+    with RenderWorker(data, name) as worker:  # one render process for the batch, a deadline per document
+        try:  # a broken template fails here, before any file
+            first = worker.fill(ctxs[0], combine=combined, who=_document(ctxs[0]))
         except AppError as e:
-            skipped.append((_who(ctx), _scrubbed(e, ctx).message))
-            continue
-        if blanks := blank_fields(ctx):
-            incomplete.append((file_name, "、".join(blanks)))
-        if combined:
-            if merged is None:
-                merged = Combined(tpl.docx)
-            else:
-                merged.append(tpl.docx)
-    combined_path = None
-    if merged is not None:
-        if cancel is not None and cancel.is_set():
-            raise BatchCancelled(tuple(files))
-        progress(share, f"正在生成合并打印版（{merged.count} 份）…")
-        combined_path = save_rendered(merged, folder / COMBINED_NAME, name=name)
+            raise _scrubbed(e, ctxs[0]) from None
+        folder.mkdir(parents=True, exist_ok=True)
+        files, incomplete, stopped = _write_all(
+            worker, first, ctxs, names, folder, skipped, combined, progress, cancel
+        )
+        combined_path = None
+        if combined and files and not stopped:
+            if cancel is not None and cancel.is_set():
+                raise BatchCancelled(tuple(files))
+            progress(0.9, f"正在生成合并打印版（{len(files)} 份）…")
+            try:
+                combined_path = write_document(worker.combined(), folder / COMBINED_NAME)
+            except AppError as e:  # the files stay; the print copy is listed as not written
+                skipped.append((COMBINED_NAME, e.message))
     progress(1.0, f"已生成 {len(files)} 份{KIND}")
     return BatchResult(
         folder=folder,

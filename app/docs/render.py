@@ -1,12 +1,14 @@
 """Fill a Word template (.docx with Jinja placeholders, docxtpl) and write the result atomically.
 
 The template is treated as hostile: users edit it in Word and pass it around. Before docxtpl opens it, the
-file must be a real .docx (a zip with word/document.xml) of a reasonable size. It is rendered in Jinja's
-immutable sandbox, so `{{ ''.__class__.__mro__ }}` and the like are refused; dicts in the context behave as
-records (`agreement.items` is a missing field, not the dict method). Jinja's sandbox does not guard against
-resource exhaustion, so what a template can build is bounded (`*`, `**`, `%`, range(), big numbers passed to
-methods and filters, str.format, padding filters) and a render still running after RENDER_SECONDS is
-stopped. StrictUndefined makes a misspelt placeholder an error. autoescape keeps & < > in values valid XML.
+file must be a real .docx (a zip with word/document.xml) of a reasonable size, and its XML must be input
+docxtpl's preprocessing handles in linear time (app/docs/precheck.py). It is rendered in Jinja's immutable
+sandbox (app/docs/sandbox.py), so `{{ ''.__class__.__mro__ }}` and the like are refused; dicts in the context
+behave as records (`agreement.items` is a missing field, not the dict method); what a template can build,
+loop and render is bounded. The filling itself runs in a separate process with a hard time and memory limit
+(app/docs/worker.py: render_docx here, or a RenderWorker for a batch); fill_docx and TemplateCache are what
+that process runs. StrictUndefined makes a misspelt placeholder an error. autoescape keeps & < > in values
+valid XML.
 Images: a context value may be a Picture (PNG bytes and a width); fill_docx makes it a docxtpl InlineImage of
 the document being filled, which prints as the image and whose fields a template cannot reach.
 
@@ -16,12 +18,9 @@ Every failure is a DocumentTemplateError whose Chinese message names the file an
 from __future__ import annotations
 
 import copy
-import ctypes
-import functools
 import io
 import logging
 import re
-import threading
 import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -34,9 +33,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from lxml import etree
 
+from app import archive
+from app.docs import precheck
+from app.docs.combine import Combined
+from app.docs.sandbox import Overbudget, sandbox
+from app.docs.worker import RenderWorker
 from app.errors import AppError, DocumentTemplateError
 from app.fsutil import atomic_path
 
@@ -45,139 +48,11 @@ log = logging.getLogger(__name__)
 MAX_TEMPLATE_BYTES = 20 * 1024 * 1024  # the .docx file itself
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # all its parts, uncompressed
 MAX_PARTS = 2000
-MAX_BUILT = 10_000  # items and characters a template may build with *, range() and padding, per document
-RENDER_SECONDS = 30.0  # a template still rendering after this is stopped (nested loops over and over)
+# The one archive check (app/archive.py) with a template's limits: names, sizes, overlapping entries.
+TEMPLATE_LIMITS = archive.Limits(MAX_PARTS, MAX_UNPACKED_BYTES, max_ratio=1000)
 
 TemplateSource = Path | bytes
 HELP = "可用的占位符见《Word 模板占位符说明》（或运行 chanjiao docs fields）。"
-
-
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, plus: dicts are records; what a template builds is bounded. Jinja's own
-    sandbox stops code, not resource exhaustion; `*`, `**`, range(), big numbers passed to methods and
-    filters (ljust, center, …) and str.format are limited here, endless loops by render_docx's deadline."""
-
-    intercepted_binops = frozenset({"*", "**", "%"})
-
-    def __init__(self, **options: Any) -> None:
-        super().__init__(**options)
-        self.built = 0
-        self.globals["range"] = self._range
-        self.filters = {
-            name: self._checked(f) for name, f in self.filters.items() if name not in _UNSAFE_FILTERS
-        }
-
-    def _spend(self, n: int) -> None:
-        self.built += max(n, 0)
-        if self.built > MAX_BUILT:
-            raise SecurityError(f"template builds more than {MAX_BUILT} items")
-
-    def _range(self, *args: int) -> range:
-        r = range(*args)
-        self._spend(len(r))
-        return r
-
-    def _checked(self, f: Any) -> Any:
-        @functools.wraps(f)  # keeps @pass_context / @pass_environment
-        def checked(*args: Any, **kwargs: Any) -> Any:
-            _small_numbers(args, kwargs)
-            return f(*args, **kwargs)
-
-        return checked
-
-    def getattr(self, obj: Any, attribute: str) -> Any:
-        if isinstance(obj, Mapping) and not attribute.startswith("_"):  # a record: fields, not dict methods
-            if attribute in obj:
-                return obj[attribute]
-            return self.undefined(obj=obj, name=attribute)
-        if isinstance(obj, str) and attribute in ("format", "format_map"):  # '{:>999999999}'.format(1)
-            return self.unsafe_undefined(obj, attribute)
-        return super().getattr(obj, attribute)
-
-    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
-        if isinstance(obj, InlineImage):  # prints itself; its fields (the template, the file) stay hidden
-            return False
-        return super().is_safe_attribute(obj, attr, value)
-
-    def getitem(self, obj: Any, argument: Any) -> Any:
-        if isinstance(obj, Mapping) and isinstance(argument, str):
-            return self.getattr(obj, argument)
-        return super().getitem(obj, argument)
-
-    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805
-        _small_numbers(args, kwargs)
-        if getattr(__obj, "__name__", "") == "replace" and isinstance(getattr(__obj, "__self__", None), str):
-            _spend_replace(__self, __obj.__self__, *args[:2])
-        return super().call(__context, __obj, *args, **kwargs)
-
-    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-        if operator == "**" and isinstance(right, int | float) and abs(right) > 100:
-            raise SecurityError("exponent too large")
-        if operator == "%" and isinstance(left, str):
-            raise SecurityError("string formatting with %")
-        if operator == "*":
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(n, int):
-                    self._spend(len(seq) * n)
-        return super().call_binop(context, operator, left, right)
-
-
-# padding and formatting filters a document template has no use for (and each can build a huge string)
-_UNSAFE_FILTERS = {"center", "indent", "wordwrap", "format", "filesizeformat", "pprint", "urlize", "xmlattr"}
-
-
-def _small_numbers(args: tuple, kwargs: dict) -> None:
-    for value in (*args, *kwargs.values()):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_BUILT:
-            raise SecurityError(f"number {value} too large")
-
-
-def _spend_replace(env: _Sandbox, text: str, old: Any = "", new: Any = "") -> None:
-    if isinstance(old, str) and isinstance(new, str) and len(new) > len(old):
-        env._spend((text.count(old) if old else len(text) + 1) * (len(new) - len(old)))
-
-
-def sandbox() -> jinja2.Environment:
-    """A fresh Jinja environment for one document (its build budget counts for that document only)."""
-    return _Sandbox(undefined=jinja2.StrictUndefined, autoescape=True, keep_trailing_newline=True)
-
-
-class _TooSlow(BaseException):
-    """Raised inside the rendering thread by _Deadline (BaseException: no `except Exception` in Jinja or
-    docxtpl swallows it)."""
-
-
-class _Deadline:
-    """Stop the current thread's work after `seconds` by raising _TooSlow in it (CPython's
-    PyThreadState_SetAsyncExc: delivered between bytecodes, so a loop in a template stops)."""
-
-    def __init__(self, seconds: float) -> None:
-        self.thread = threading.get_ident()
-        self.lock = threading.Lock()
-        self.active, self.fired = True, False
-        self.timer = threading.Timer(seconds, self._fire)
-        self.timer.daemon = True
-
-    def _fire(self) -> None:
-        with self.lock:
-            if self.active:
-                self.fired = True
-                ctypes.pythonapi.PyThreadState_SetAsyncExc(
-                    ctypes.c_ulong(self.thread), ctypes.py_object(_TooSlow)
-                )
-
-    def __enter__(self) -> _Deadline:
-        self.timer.start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
-        self.timer.cancel()
-        with self.lock:
-            self.active = False
-        if self.fired:  # not delivered yet (the thread was in C code): clear it and raise it here instead
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
-            if kind is None:
-                raise _TooSlow
 
 
 # ---------------------------------------------------------------- the template file
@@ -200,6 +75,7 @@ def template_bytes(source: TemplateSource, name: str) -> bytes:
         except OSError as e:
             raise DocumentTemplateError(f"无法读取模板文件“{name}”：{e.strerror or e}", str(e)) from e
     check_docx(data, name)
+    precheck.check_parts(data, name)
     return data
 
 
@@ -213,10 +89,28 @@ def check_docx(data: bytes, name: str) -> None:
         )
     not_docx = f"模板“{name}”不是 Word 文档（.docx）。请在 Word 中“另存为” .docx 格式后再用。"
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
+        with archive.open_zip(data, max_entries=MAX_PARTS) as z:
             infos = z.infolist()
+            _check_parts(infos, name, not_docx)
+            if z.ambiguous:  # docxtpl, given the whole file, might read another directory than ours
+                raise DocumentTemplateError(not_docx, "a second end record in the zip comment")
+            problems = archive.check_zip(z, TEMPLATE_LIMITS, subject="模板")
+    except archive.BadArchive as e:
+        if e.entries is None:
+            raise DocumentTemplateError(not_docx, e.message) from e
+        raise DocumentTemplateError(f"模板“{name}”{e.message}。", e.message) from e
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as e:
         raise DocumentTemplateError(not_docx, repr(e)) from e
+    if problems:
+        p = problems[0]
+        where = f"其中的“{archive.shown_name(p.entry)}”" if p.entry else ""
+        raise DocumentTemplateError(
+            f"模板“{name}”不能使用：{where}{p.message}。请在 Word 中打开并“另存为” .docx 后再用。",
+            "; ".join(f"{archive.shown_name(x.entry)}: {x.message}" for x in problems[:20]),
+        )
+
+
+def _check_parts(infos: list[zipfile.ZipInfo], name: str, not_docx: str) -> None:
     names = {i.filename for i in infos}
     if "word/document.xml" not in names or "[Content_Types].xml" not in names:
         raise DocumentTemplateError(not_docx, f"parts: {sorted(names)[:20]}")
@@ -268,11 +162,14 @@ def _with_pictures(value: Any, tpl: DocxTemplate) -> Any:
 
 
 def render_docx(source: TemplateSource, context: Mapping[str, Any], out: Path, *, name: str = "") -> Path:
-    """Fill the template with `context` and write `out` (temporary file, then rename: a failure leaves
-    nothing under `out` and an existing `out` unchanged). `name` is how messages call the template."""
+    """Fill the template with `context` in a render process (app/docs/worker.py) and write `out` (temporary
+    file, then rename: a failure leaves nothing under `out` and an existing `out` unchanged). `name` is how
+    messages call the template."""
     name = name or (Path(source).name if not isinstance(source, bytes) else "模板")
     data = template_bytes(source, name)
-    return save_rendered(fill_docx(data, context, name=name), out, name=name)
+    with RenderWorker(data, name) as worker:
+        document = worker.fill(dict(context))
+    return write_document(document, out)
 
 
 def fill_docx(
@@ -280,19 +177,14 @@ def fill_docx(
 ) -> DocxTemplate:
     """The template (bytes already checked by template_bytes) filled with `context`, in memory: its
     .docx is the python-docx Document (a batch appends its body to a combined document). A batch passes
-    one TemplateCache for all its documents."""
+    one TemplateCache for all its documents. Runs in the render process (app/docs/worker.py), which stops
+    it when it is too slow or too big."""
     tpl = cache.template(data, name) if cache is not None else _open(data, name)
-    env: Any = sandbox()
-    if cache is not None:
-        env = cache.prepare(tpl)
+    env: Any = cache.prepare(tpl) if cache is not None else sandbox()
     try:
-        with _Deadline(RENDER_SECONDS):
-            tpl.render(_with_pictures(dict(context), tpl), jinja_env=env, autoescape=True)
-    except _TooSlow:
-        raise DocumentTemplateError(
-            f"模板“{name}”生成超过{RENDER_SECONDS:.0f}秒仍未完成（可能有循环嵌套过深），已停止。",
-            "render timed out",
-        ) from None
+        tpl.render(_with_pictures(dict(context), tpl), jinja_env=env, autoescape=True)
+    except MemoryError:
+        raise  # the render process reports it
     except Exception as e:  # anything a template's expressions can raise is the template's problem
         raise explain(e, data, name) from e
     return tpl
@@ -370,7 +262,7 @@ class TemplateCache:
             return self.patched[xml]
 
         tpl.patch_xml = cached_patch  # type: ignore[method-assign]
-        self.env.built = 0  # type: ignore[attr-defined]
+        self.env.reset()  # type: ignore[attr-defined]
         return self
 
     def from_string(self, source: str) -> jinja2.Template:
@@ -379,27 +271,59 @@ class TemplateCache:
         return self.compiled[source]
 
 
+class FillSession:
+    """What the render process (app/docs/worker.py) does for one template: fill it for each context in turn
+    (one TemplateCache for them all) and, when asked, build the combined print copy of them."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        self.data, self.name = data, name
+        self.cache = TemplateCache()
+        self.merged: Combined | None = None
+
+    def fill(self, context: Mapping[str, Any], full_check: bool = True, combine: bool = False) -> bytes:
+        tpl = fill_docx(self.data, context, name=self.name, cache=self.cache)
+        document = document_bytes(tpl, name=self.name, full_check=full_check)
+        if combine:  # the body moves into the combined copy before the cache fills the template again
+            if self.merged is None:
+                self.merged = Combined(tpl.docx)
+            else:
+                self.merged.append(tpl.docx)
+        return document
+
+    def combined(self) -> bytes:
+        if self.merged is None:
+            raise DocumentTemplateError("没有可合并的文档。")
+        return document_bytes(self.merged, name=self.name)
+
+
 _RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # docxtpl's list
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
-def save_rendered(tpl: DocxTemplate | Any, out: Path, *, name: str, full_check: bool = True) -> Path:
-    """Write a filled template (or any python-docx Document) to `out` atomically; a result Word could not
-    open is never kept. Without full_check only the package and its document.xml are read back (a batch
+def document_bytes(tpl: DocxTemplate | Any, *, name: str, full_check: bool = True) -> bytes:
+    """A filled template (or any python-docx Document) as .docx bytes, read back first: a result Word could
+    not open is refused. Without full_check only the package and its document.xml are read back (a batch
     checks its first document fully; the others differ from it in the values alone, escaped)."""
+    buffer = io.BytesIO()
+    tpl.save(buffer)
+    try:
+        if full_check:
+            Document(io.BytesIO(buffer.getvalue()))
+        else:
+            with zipfile.ZipFile(buffer) as z:
+                etree.fromstring(z.read("word/document.xml"))
+    except Exception as e:
+        raise DocumentTemplateError(
+            f"用模板“{name}”生成的文档无效（模板中可能有不配对的循环或表格占位符），未保存。", repr(e)
+        ) from e
+    return buffer.getvalue()
+
+
+def write_document(document: bytes, out: Path) -> Path:
+    """Write a generated .docx to `out` atomically (a temporary file beside it, then renamed)."""
     out = Path(out)
     with atomic_path(out) as tmp:
-        tpl.save(tmp)
-        try:
-            if full_check:
-                Document(str(tmp))
-            else:
-                with zipfile.ZipFile(tmp) as z:
-                    etree.fromstring(z.read("word/document.xml"))
-        except Exception as e:
-            raise DocumentTemplateError(
-                f"用模板“{name}”生成的文档无效（模板中可能有不配对的循环或表格占位符），未保存。", repr(e)
-            ) from e
+        tmp.write_bytes(document)
     return out
 
 
@@ -407,13 +331,15 @@ def explain(e: BaseException, data: bytes, name: str) -> AppError:
     """A Chinese message for a rendering failure, naming the placeholder at fault where it can be found."""
     tags = template_tags(data)
     detail = f"{type(e).__name__}: {e}"
+    if isinstance(e, Overbudget):  # too much built, looped or rendered: no one placeholder to blame for loops
+        tag = next((t for t in tags if e.sign in t[2:-2]), "") if e.sign else ""
+        where = f"的占位符“{tag}”" if tag else ""
+        return DocumentTemplateError(f"模板“{name}”{where}{e.reason}，已拒绝生成。", detail)
     if isinstance(e, SecurityError):
         tag = _tag_naming(tags, _quoted(str(e))) or _tag_naming(tags, "__")
         if not tag and (number := re.search(r"number (-?\d+)", str(e))):
             tag = next((t for t in tags if number[1] in t), "")
-        if not tag:  # what builds big strings or numbers
-            risky = re.compile(r"\*|%|replace|range|just|zfill|\d{5,}")
-            tag = next((t for t in tags if risky.search(t[2:-2])), "")
+        tag = tag or _risky_tag(tags)
         where = f"占位符“{tag}”" if tag else "占位符"
         return DocumentTemplateError(
             f"模板“{name}”的{where}包含不允许的代码，已拒绝生成。模板只能引用数据字段，不能运行程序。", detail
@@ -429,6 +355,14 @@ def explain(e: BaseException, data: bytes, name: str) -> AppError:
     return DocumentTemplateError(
         f"模板“{name}”中的占位符无法计算（{type(e).__name__}），请检查模板。", detail
     )
+
+
+_RISKY = re.compile(r"\*|%|\+|~|replace|range|just|zfill|\d{5,}")
+
+
+def _risky_tag(tags: list[str]) -> str:
+    """The first tag with something that builds big strings or numbers."""
+    return next((t for t in tags if _RISKY.search(t[2:-2])), "")
 
 
 def _quoted(message: str) -> str:

@@ -1,4 +1,14 @@
-"""Name normalisation (duplicate detection) and pinyin keys (search and sorting)."""
+"""Name normalisation (duplicate detection) and pinyin keys (search and sorting).
+
+Identity: two names are the same when their name_key is — NFKC, invisible characters removed (zero-width
+spaces, word joiners, bidi overrides, soft hyphens, BOMs: app/domain/invisible.py), no spaces, case-folded,
+（）≡ (). Every comparison of names for identity goes through it (enterprise duplicates on import and in the
+form, a student, teacher, major or project matched by name).
+
+Storage: invisible characters are removed on input, by forms and imports alike (clean_text for every text
+field, clean_name for an enterprise's registered name), so no stored name holds an RLO or a zero-width space;
+everything visible is kept — clean_name keeps full-width brackets as typed (某某（长沙）有限公司 is the
+registered form), while clean_text's NFKC folds full-width letters and digits."""
 
 from __future__ import annotations
 
@@ -8,23 +18,39 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
 
+from app.domain.invisible import strip_invisible
+
 try:  # pypinyin's own segmenter: lets pinyin_keys cache per segment and still match lazy_pinyin exactly
     from pypinyin.seg.simpleseg import seg as _segments
 except ImportError:  # pragma: no cover - a pypinyin without it: every text is converted in full
     _segments = None
 
 
+_FULL_WIDTH_BRACKETS = re.compile("([（）])")
+
+
 def clean_text(value: object) -> str:
-    """NFKC, trimmed, inner whitespace folded to one space. None → ""."""
+    """NFKC, invisible characters removed, trimmed, inner whitespace folded to one space. None → ""."""
     if value is None:
         return ""
-    text = unicodedata.normalize("NFKC", str(value))
+    text = strip_invisible(unicodedata.normalize("NFKC", str(value)))
     return re.sub(r"\s+", " ", text).strip()
 
 
+def clean_name(value: object) -> str:
+    """A registered name as stored and shown: clean_text, except that full-width brackets（）stay as typed
+    (the registered form of 某某（长沙）有限公司). Identity is name_key's, where（）≡ ()."""
+    if value is None:
+        return ""
+    parts = _FULL_WIDTH_BRACKETS.split(str(value))
+    text = "".join(p if p in ("（", "）") else unicodedata.normalize("NFKC", p) for p in parts)
+    return re.sub(r"\s+", " ", strip_invisible(text)).strip()
+
+
 def name_key(name: str) -> str:
-    """Key under which two names count as the same: NFKC, no spaces, （）≡ (), case-folded."""
-    text = unicodedata.normalize("NFKC", name or "")  # NFKC maps （） to ()
+    """Key under which two names count as the same — the one identity of names: NFKC, invisible characters
+    removed, no spaces, （）≡ (), case-folded."""
+    text = strip_invisible(unicodedata.normalize("NFKC", name or ""))  # NFKC maps （） to ()
     text = re.sub(r"\s+", "", text)
     return text.casefold()
 

@@ -203,8 +203,8 @@ def _parse(
 
 
 def _contact_column(e: ContactError, has_first: bool, ctx: _Context) -> str:
-    if e.number == 1 and has_first:
-        return ctx.column("contact_name" if e.part == "name" else "contact_phone")
+    if e.number == 1 and has_first and f"contact_{e.part}" in FIELDS:
+        return ctx.column(f"contact_{e.part}")
     return ctx.column("other_contacts")
 
 

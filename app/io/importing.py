@@ -10,19 +10,26 @@ nothing.
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from app.errors import AppError, ImportFileError
-from app.io.xlsx import HeaderMatch, data_rows, sheet_rows
+from app.io.sheet_scan import column_hidden, hidden_row_numbers
+from app.io.xlsx import MAX_DATA_ROWS, HeaderMatch, cell_text, data_rows, sheet_rows
 from app.progress import Progress, tick
+from app.services.common import IMPORT_CELL_MAX
 
 T = TypeVar("T")
 
-MAX_ROWS = 100_000
+MAX_ROWS = MAX_DATA_ROWS
+HIDDEN_COLUMN = "隐藏行"  # the column a hidden row's warning names (the whole row is concerned)
+HIDDEN_ROW = "此行在 Excel 中是隐藏的（隐藏或被筛选掉）"  # said of a rejected row
+HIDDEN_ROW_WARNING = f"{HIDDEN_ROW}，也会导入；不想导入请在文件中删除此行"
 
 
 @dataclass(frozen=True)
@@ -48,6 +55,8 @@ class ImportPreview(Generic[T]):
     headers: tuple[str, ...]  # the recognised headers as written in the file, in file order
     rows: tuple[ImportRow[T], ...]
     skipped: int = 0  # rows passed over on purpose (subtotals, duplicates already in the database …)
+    hidden_rows: tuple[int, ...] = ()  # data rows Excel hides: imported like the others, each with a warning
+    notices: tuple[str, ...] = ()  # remarks on the file as a whole (hidden rows and columns), for the preview
 
     @property
     def valid_rows(self) -> tuple[ImportRow[T], ...]:
@@ -95,9 +104,15 @@ def read_rows(
     max_rows: int = MAX_ROWS,
 ) -> ImportPreview[T]:
     """Read every data row below the header with `read_row(row_no, {field: raw value})` (None = skip the row
-    on purpose), reporting progress and honouring cancel every 200 rows."""
+    on purpose), reporting progress and honouring cancel every 200 rows.
+
+    A cell longer than any field holds (IMPORT_CELL_MAX) rejects its row without reading it further; a row
+    Excel hides is read like the others and gets a warning (HIDDEN_ROW_WARNING), and the preview's notices
+    list the hidden rows and the hidden recognised columns."""
     total = max(sheet_rows(ws) - header.row, 1)
+    hidden = hidden_row_numbers(ws)
     rows: list[ImportRow[T]] = []
+    hidden_read: list[int] = []
     skipped = seen = 0
     for row_no, raw in data_rows(ws, header, file_name=path.name):
         if seen % 200 == 0:
@@ -105,24 +120,82 @@ def read_rows(
         seen += 1
         if len(rows) >= max_rows:
             raise ImportFileError(f"“{path.name}”的数据超过{max_rows}行，请拆分后分批导入。")
-        r = read_row(row_no, raw)
+        r = _oversize_row(row_no, raw, header) or read_row(row_no, raw)
         if r is None:
             skipped += 1
-        else:
-            rows.append(r)
+            continue
+        if row_no in hidden:
+            said = HIDDEN_ROW_WARNING if r.data is not None else HIDDEN_ROW
+            r = replace(r, warnings=(*r.warnings, RowError(row_no, HIDDEN_COLUMN, said)))
+            hidden_read.append(row_no)
+        rows.append(r)
     headers = tuple(header.texts[c] for c in sorted(header.texts))
     return ImportPreview(
-        file=str(path), header_row=header.row, headers=headers, rows=tuple(rows), skipped=skipped
+        file=str(path),
+        header_row=header.row,
+        headers=headers,
+        rows=tuple(rows),
+        skipped=skipped,
+        hidden_rows=tuple(hidden_read),
+        notices=_notices(ws, header, hidden_read),
     )
 
 
+def _oversize_row(row_no: int, raw: dict[str, Any], header: HeaderMatch) -> ImportRow[Any] | None:
+    """The rejected row when a cell is longer than any field holds (its text is not read any further)."""
+    long = {f: len(v) for f, v in raw.items() if isinstance(v, str) and len(v) > IMPORT_CELL_MAX}
+    if not long:
+        return None
+    columns = {f: header.texts[c] for c, f in header.fields.items()}
+    errors = [(columns.get(f, f), f"内容过长（最多{IMPORT_CELL_MAX}字，现有{n}字）") for f, n in long.items()]
+    values = {
+        columns.get(f, f): "（内容过长，未显示）" if f in long else cell_text(v) for f, v in raw.items()
+    }
+    return make_row(row_no, None, errors, [], values)
+
+
+def _notices(ws: Any, header: HeaderMatch, hidden_rows: Sequence[int]) -> tuple[str, ...]:
+    """What the preview says about the file as a whole: hidden rows (listed up to 20) and hidden columns."""
+    out = []
+    if hidden_rows:
+        listed = "、".join(str(n) for n in hidden_rows[:20]) + ("等" if len(hidden_rows) > 20 else "")
+        out.append(
+            f"第 {listed} 行（共 {len(hidden_rows)} 行）在 Excel 中是隐藏的（隐藏或被筛选掉），导入时与其他行"
+            "一样处理；不想导入的行请在文件中删除后重新选择文件。"
+        )
+    cols = [header.texts[c] for c in sorted(header.fields) if column_hidden(ws, c)]
+    if cols:
+        out.append(f"“{'”“'.join(cols)}”列在 Excel 中是隐藏的，其内容也会导入。")
+    return tuple(out)
+
+
 def refuse_if_changed(problems: Sequence[str]) -> None:
-    """The recheck before writing found problems: refuse the whole import (nothing written)."""
+    """The recheck before writing found problems: refuse the whole import (nothing written).
+
+    The recheck runs inside the write transaction (Database.session takes SQLite's write lock at BEGIN), so
+    no other import or user can add a 学号 between it and the write; on PostgreSQL the unique indexes
+    (app/db/unique_keys.py) refuse what slips between, with the same “nothing written”."""
     if problems:
         more = f"等{len(problems)}处问题" if len(problems) > 3 else ""
         raise AppError(
             f"数据已有变化，未导入任何数据：{'；'.join(problems[:3])}{more}。请重新读取文件后再导入。"
         )
+    _hold_for_tests()
+
+
+def _hold_for_tests(variable: str = "CHANJIAO_TEST_HOLD_IMPORT") -> None:
+    """Tests only (tests/test_two_writers.py), to make two imports overlap the same way on every run: with
+    the variable set to "marker;release", write the marker file, then wait until the release file exists.
+    CHANJIAO_TEST_HOLD_IMPORT holds an import whose recheck passed inside its write transaction;
+    CHANJIAO_TEST_HOLD_READ holds it once it has read its file, before it writes anything."""
+    hold = os.environ.get(variable)
+    if not hold:
+        return
+    marker, _, release = hold.partition(";")
+    Path(marker).write_text("holding", encoding="utf-8")
+    deadline = time.monotonic() + 60
+    while release and not Path(release).exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def row_warnings(rows: Iterable[ImportRow[Any]]) -> tuple[str, ...]:
@@ -140,6 +213,8 @@ def preview_json(preview: ImportPreview[Any], file: object, imported: int) -> di
         "rejected": len(preview.rejected_rows),
         "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in preview.errors],
         "warnings": [{"row": e.row, "column": e.column, "message": e.message} for e in preview.warnings],
+        "hidden_rows": list(preview.hidden_rows),
+        "notices": list(preview.notices),
     }
 
 
@@ -169,6 +244,7 @@ def read_file(
     finally:
         wb.close()
     report(1.0, f"已检查 {len(preview.rows)} 行")
+    _hold_for_tests("CHANJIAO_TEST_HOLD_READ")
     return preview
 
 

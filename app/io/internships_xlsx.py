@@ -40,7 +40,7 @@ from app.io.importing import (
 )
 from app.io.xlsx import bulk_gc, cell_bool, cell_date, cell_text
 from app.progress import Progress, noop_progress, tick
-from app.services.common import Changes
+from app.services.common import Changes, length_error, max_length
 from app.services.employment import EmploymentData, check_employment_fields, normalized_employment
 from app.services.students import student_key
 
@@ -178,11 +178,16 @@ def _read_evaluation(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
                 warnings.append((ctx.column("month"), "该月已有企业评价，确认后将更新"))
     if score is not None and score < 60 and not errors:
         warnings.append((ctx.column("score"), f"评分{score}低于60分，将产生预警"))
+    for f, label in (("evaluator", "评价人"), ("comment", "评语")):  # never cut: too long is an error
+        errors += [
+            (ctx.column(f), e.message)
+            for e in length_error(f, label, text.get(f), max_length(MonthlyEvaluation, f))
+        ]
     data = {
         "internship_id": internship_id,
         "month": month,
         "score": score,
-        "evaluator": text.get("evaluator", "")[:50],
+        "evaluator": text.get("evaluator", ""),
         "comment": text.get("comment", ""),
     }
     return make_row(row, RowImport(data, existing), errors, warnings, shown)

@@ -60,7 +60,7 @@ from app.io.xlsx import (
     write_cell,
 )
 from app.progress import Progress, noop_progress, tick
-from app.services.common import Changes
+from app.services.common import NOTE_MAX, Changes
 from app.services.funds import (
     MAX_FEN,
     MAX_YEAR,
@@ -92,7 +92,12 @@ OTHER_CATEGORY = "其他"
 MAX_ROWS = 100_000
 MONEY_FORMAT = "¥#,##0.00"  # amounts in 元, shown to the fen
 BATCH = 5000
-LIMITS = (("voucher_no", "凭证号", 50), ("counterparty", "对方单位", 200), ("summary", "摘要", 200))
+LIMITS = (
+    ("voucher_no", "凭证号", 50),
+    ("counterparty", "对方单位", 200),
+    ("summary", "摘要", 200),
+    ("note", "备注", NOTE_MAX),
+)
 
 _DIRECTIONS = {
     **dict.fromkeys(("收入", "收", "贷", "贷方", "入", "+"), "收入"),

@@ -62,10 +62,12 @@ from app.services.students import (
     StudentRow,
     apply_student,
     check_student_fields,
+    id_number_clash,
     normalized_student,
     student_key,
     student_rows,
     student_warnings,
+    students_by_id_number,
     students_by_no,
 )
 
@@ -98,7 +100,9 @@ class _Context:
     columns: dict[str, str]
     majors: dict[str, str]
     existing: dict[str, str]
+    id_numbers: dict[str, tuple[str, str, str]]  # 身份证号 → (id, 姓名, 学号) of the live students
     seen: dict[str, int] = field(default_factory=dict)
+    seen_ids: dict[str, int] = field(default_factory=dict)  # 身份证号 → the first row that has it
 
     def column(self, f: str) -> str:
         return self.columns.get(f) or FIELDS_STUDENTS[f][0]
@@ -172,7 +176,28 @@ def _read_student(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
         ctx.seen[key] = row
     if existing:
         warnings.append((ctx.column("student_no"), f"学号“{data.student_no}”已有学生，确认后将更新其信息"))
+    errors += _id_number_clashes(row, data, existing, errors, ctx)
     return make_row(row, StudentImport(data, existing), errors, warnings, shown)
+
+
+def _id_number_clashes(
+    row: int, data: StudentData, existing: str | None, errors: list, ctx: _Context
+) -> list[tuple[str, str]]:
+    """A 身份证号 an earlier row or another student already has (named by row or by 姓名 and 学号, never the
+    number); checked only for a number without errors of its own."""
+    column = ctx.column("id_number")
+    number = data.id_number
+    if not number or any(c == column for c, _m in errors):
+        return []
+    out = []
+    if number in ctx.seen_ids:
+        out.append((column, f"身份证号与第{ctx.seen_ids[number]}行相同，同一人不能登记两次，请核对"))
+    else:
+        ctx.seen_ids[number] = row
+    other = ctx.id_numbers.get(number)
+    if other and other[0] != existing:
+        out.append((column, id_number_clash(other[1], other[2])))
+    return out
 
 
 def read_students(
@@ -181,7 +206,7 @@ def read_students(
     """Parse and check every row of a roster against the database. Nothing is written."""
 
     def reader(columns: dict[str, str]) -> Callable[[int, dict[str, Any]], ImportRow]:
-        ctx = _Context(columns, ids_by_name(s, Major), students_by_no(s))
+        ctx = _Context(columns, ids_by_name(s, Major), students_by_no(s), students_by_id_number(s))
         return lambda row, raw: _read_student(row, raw, ctx)
 
     return read_file(path, FIELDS_STUDENTS, {"student_no", "name"}, reader, progress=progress, cancel=cancel)
@@ -190,6 +215,28 @@ def read_students(
 def existing_count(preview: ImportPreview) -> int:
     """Rows of the preview that would update a student already in the database."""
     return sum(1 for r in preview.valid_rows if r.data and r.data.existing_id)
+
+
+def _changed_since_preview(s: Session, rows: tuple[ImportRow, ...]) -> list[str]:
+    """The rows the database no longer agrees with (read in the write transaction: see refuse_if_changed)."""
+    now_by_no = students_by_no(s)
+    now_by_id_number = students_by_id_number(s)
+    live_majors = set(s.scalars(select(Major.id).where(Major.deleted_at.is_(None))))
+    problems = []
+    for r in rows:
+        d = r.data.data
+        now = now_by_no.get(student_key(d.student_no))
+        if now != r.data.existing_id:
+            problems.append(
+                f"第{r.row}行学号“{d.student_no}”"
+                + ("已由另一个导入或另一位用户先添加" if now else "的学生已被删除或修改")
+            )
+        holder = now_by_id_number.get(d.id_number) if d.id_number else None
+        if holder and holder[0] != r.data.existing_id:  # named by the other student, never the number
+            problems.append(f"第{r.row}行的身份证号已登记给学生“{holder[1]}”（学号{holder[2]}）")
+        if d.major_id and d.major_id not in live_majors:
+            problems.append(f"第{r.row}行的专业已被删除")
+    return problems
 
 
 def import_students(
@@ -204,16 +251,7 @@ def import_students(
     transaction, after checking them again against the database as it is now."""
     report = progress or noop_progress
     rows = preview.valid_rows
-    now_by_no = students_by_no(s)
-    live_majors = set(s.scalars(select(Major.id).where(Major.deleted_at.is_(None))))
-    problems = []
-    for r in rows:
-        d = r.data.data
-        if now_by_no.get(student_key(d.student_no)) != r.data.existing_id:
-            problems.append(f"第{r.row}行学号“{d.student_no}”的学生已有变化")
-        if d.major_id and d.major_id not in live_majors:
-            problems.append(f"第{r.row}行的专业已被删除")
-    refuse_if_changed(problems)
+    refuse_if_changed(_changed_since_preview(s, rows))
     ids: list[str] = []
     skipped = 0
     with bulk_gc():

@@ -16,7 +16,6 @@ import math
 import re
 import unicodedata
 import warnings
-import weakref
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -30,9 +29,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app import archive
 from app.domain.names import clean_text
 from app.errors import AppError, ImportFileError
 from app.fsutil import atomic_path
+from app.io.sheet_scan import SCANS, MergeFill, SheetScan, SheetTooBig, scan_workbook
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -40,6 +41,9 @@ MAX_ENTRIES = 10_000
 MAX_RATIO = 500  # deflate tops out near 1030:1 (all zeros); real sheets compress 5–100:1
 RATIO_MIN_BYTES = 1024 * 1024
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+MAX_DATA_ROWS = 100_000  # rows of data one import takes
+ROW_SLACK = 50  # rows around the data a sheet may have: titles, the header, notes and 合计 below
 
 FOOTER_PREFIXES = ("合计", "总计", "小计", "备注", "说明", "注:", "填表", "制表", "审核人")
 EXCEL_TEXT_LIMIT = 32767
@@ -64,14 +68,16 @@ def bulk_gc() -> Iterator[None]:
 # ---------------------------------------------------------------- opening a file
 
 
-def open_workbook(path: Path, *, read_only: bool = True) -> Workbook:
-    """Open an .xlsx for reading values (data_only). Raise ImportFileError for anything unusable.
+def open_workbook(path: Path, *, read_only: bool = True, max_rows: int = MAX_DATA_ROWS) -> Workbook:
+    """Open an .xlsx for reading values (data_only). Raise ImportFileError for anything unusable, and for a
+    sheet with more than `max_rows` rows — found before the sheet is read whole (app/io/sheet_scan.py).
 
     The bytes are read into memory first, so no handle stays open on the user's file; call wb.close()
     when done anyway (read-only workbooks keep the archive open)."""
     path = Path(path)
     data = _read_bytes(path)
     _check_container(data, path.name)
+    scans = _scan_sheets(data, path.name, max_rows) if read_only else {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no default style", unsupported extensions…
@@ -79,95 +85,46 @@ def open_workbook(path: Path, *, read_only: bool = True) -> Workbook:
     except Exception as e:  # openpyxl raises all sorts of things on a broken file
         raise _corrupt(path.name, e) from e
     _distrust_dimensions(wb)
-    if read_only:
-        _remember_merges(wb, data)
+    for ws in wb.worksheets:
+        part = getattr(ws, "_worksheet_path", None)
+        if part in scans:
+            SCANS[ws] = scans[part]
     return wb
 
 
-_ROW_HINTS: weakref.WeakKeyDictionary[Any, int] = weakref.WeakKeyDictionary()
+def _scan_sheets(data: bytes, name: str, max_rows: int) -> dict[str, SheetScan]:
+    """Each worksheet's rows, hidden rows and columns and merges, in one streaming pass (ImportFileError for a
+    sheet over `max_rows` rows of data, allowing title, header and footer rows around them)."""
+    from lxml import etree
+
+    try:
+        with archive.open_zip(data) as z:
+            return scan_workbook(z, max_rows + ROW_SLACK)
+    except SheetTooBig as e:
+        raise ImportFileError(_too_big_message(name, e, max_rows), f"rows={e.rows}") from e
+    except (etree.XMLSyntaxError, archive.BadArchive, zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
+        raise _corrupt(name, e) from e
+
+
+def _too_big_message(name: str, e: SheetTooBig, max_rows: int) -> str:
+    if e.by_dimension:
+        return (
+            f"“{name}”的工作表“{e.title}”有 {e.rows} 行（按文件记录的表格范围），超过一次导入的上限"
+            f" {max_rows} 行，未读取。请拆分成几个文件分批导入；如果其实没有这么多数据，"
+            "请在 Excel 中删除数据下方多余的行后另存，再导入。"
+        )
+    return (
+        f"“{name}”的工作表“{e.title}”超过 {max_rows} 行数据（一次导入的上限），未读取。"
+        "请拆分成几个文件分批导入。"
+    )
 
 
 def _distrust_dimensions(wb: Workbook) -> None:
     """A read-only sheet reads only as far as its <dimension> record says, and some programs write a wrong
-    one (“A1”): read every row and column instead, keeping the claimed row count for progress only."""
+    one (“A1”): read every row and column instead (the scan has counted them for progress)."""
     for ws in wb.worksheets:
         if hasattr(ws, "reset_dimensions"):
-            _ROW_HINTS[ws] = int(ws.max_row or 0)
             ws.reset_dimensions()
-
-
-# ---------------------------------------------------------------- merged cells
-
-_MERGES: weakref.WeakKeyDictionary[Any, list[tuple[int, int, int, int]]] = weakref.WeakKeyDictionary()
-MAX_MERGES = 10_000
-MAX_MERGE_CELLS = 10_000  # a range bigger than this (a whole column merged…) is not a data cell's merge
-_MERGE_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
-
-
-def _remember_merges(wb: Workbook, data: bytes) -> None:
-    """A read-only sheet does not tell its merged ranges: read them from the sheet's XML (already checked
-    as a sane zip by _check_container) so that data_rows can give each cell of a merged range its value
-    (a 班级 merged down over its students)."""
-    from lxml import etree
-    from openpyxl.utils import range_boundaries
-
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            for ws in wb.worksheets:
-                path = getattr(ws, "_worksheet_path", None)
-                if not path or path not in z.namelist():
-                    continue
-                ranges = []
-                with z.open(path) as f:
-                    for _event, el in etree.iterparse(
-                        f, tag=_MERGE_TAG, resolve_entities=False, no_network=True
-                    ):
-                        ref = el.get("ref") or ""
-                        el.clear()
-                        try:
-                            min_col, min_row, max_col, max_row = range_boundaries(ref)
-                        except (ValueError, TypeError):
-                            continue
-                        cells = (max_col - min_col + 1) * (max_row - min_row + 1)
-                        if cells <= MAX_MERGE_CELLS:
-                            ranges.append((min_col, min_row, max_col, max_row))
-                        if len(ranges) >= MAX_MERGES:
-                            break
-                _MERGES[ws] = ranges
-    except Exception:  # the merges are a convenience: a sheet openpyxl could open is read without them
-        return
-
-
-class _MergeFill:
-    """Gives the cells below the top of a merged range (in its first column) the range's value, row by row as
-    data_rows reads: a 班级 or 专业 merged down over its rows reaches every row."""
-
-    def __init__(self, ws: Any) -> None:
-        self.ranges = _MERGES.get(ws, [])
-        self.starting: dict[int, list[int]] = {}
-        for i, (_c0, r0, _c1, _r1) in enumerate(self.ranges):
-            self.starting.setdefault(r0, []).append(i)
-        self.anchors: dict[int, object] = {}  # range index → its top-left value
-        self.open: list[int] = []
-
-    def fill(self, row_no: int, values: Sequence[Any]) -> Sequence[Any]:
-        if not self.ranges:
-            return values
-        for i in self.starting.get(row_no, ()):
-            c0 = self.ranges[i][0]
-            self.anchors[i] = values[c0 - 1] if c0 <= len(values) else None
-            self.open.append(i)
-        self.open = [i for i in self.open if self.ranges[i][3] >= row_no]
-        if not self.open:
-            return values
-        out = list(values)
-        for i in self.open:  # down its first column only: across, the next column is another field
-            c0, r0, _c1, _r1 = self.ranges[i]
-            if row_no > r0:
-                out.extend([None] * (c0 - len(out)))  # a row read back stops at its last filled cell
-                if is_blank(out[c0 - 1]):
-                    out[c0 - 1] = self.anchors.get(i)
-        return out
 
 
 def _corrupt(name: str, e: BaseException) -> ImportFileError:
@@ -211,11 +168,19 @@ def _check_container(data: bytes, name: str) -> None:
             "请在 Excel 中打开后“另存为”Excel 工作簿（*.xlsx）再导入。"
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        with archive.open_zip(data, max_entries=MAX_ENTRIES) as zf:
             infos = zf.infolist()
+            if (
+                zf.ambiguous
+            ):  # openpyxl, given the whole file, might read another directory than the one checked
+                raise _corrupt(name, ValueError("a second end-of-central-directory record in the comment"))
+            _check_sizes(zf, name)
+    except archive.BadArchive as e:
+        if e.entries is None:
+            raise _corrupt(name, e) from e
+        raise _too_big(name, f"entries={e.entries}") from e
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as e:
         raise _corrupt(name, e) from e
-    _check_sizes(infos, name)
     names = {i.filename for i in infos}
     if "xl/workbook.bin" in names:
         raise ImportFileError(
@@ -227,18 +192,35 @@ def _check_container(data: bytes, name: str) -> None:
         )
 
 
-def _check_sizes(infos: Sequence[zipfile.ZipInfo], name: str) -> None:
-    total = sum(i.file_size for i in infos)
-    bomb = len(infos) > MAX_ENTRIES or total > MAX_UNCOMPRESSED_BYTES
-    bomb = bomb or any(
-        i.file_size > RATIO_MIN_BYTES and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos
-    )
-    if bomb:
+# The one archive check (app/archive.py) with an import file's limits.
+IMPORT_LIMITS = archive.Limits(
+    MAX_ENTRIES, MAX_UNCOMPRESSED_BYTES, max_ratio=MAX_RATIO, ratio_min_bytes=RATIO_MIN_BYTES
+)
+
+
+def _check_sizes(zf: zipfile.ZipFile, name: str) -> None:
+    """Names, sizes and overlapping entries of the workbook's ZIP, from its directories, before openpyxl
+    inflates anything."""
+    infos = zf.infolist()
+    sizes = archive.size_problems(infos, IMPORT_LIMITS) + archive.overlap_problems(zf)
+    if sizes:
+        total = sum(i.file_size for i in infos)
+        raise _too_big(name, f"entries={len(infos)} uncompressed={total}: {sizes[0].message}")
+    bad = archive.names_problems(infos, IMPORT_LIMITS)
+    if bad:
         raise ImportFileError(
-            f"“{name}”解压后异常巨大（超过 {MAX_UNCOMPRESSED_BYTES // 2**20} MB 或压缩比异常），"
-            "可能已损坏或不是正常的 Excel 文件。请检查文件，数据很多时请拆分后分批导入。",
-            f"entries={len(infos)} uncompressed={total}",
+            f"“{name}”中的“{archive.shown_name(bad[0].entry)}”{bad[0].message}，不是正常的 Excel 文件。"
+            "请在 Excel 中打开后“另存为”Excel 工作簿（*.xlsx）再导入。",
+            "; ".join(f"{archive.shown_name(p.entry)}: {p.message}" for p in bad[:20]),
         )
+
+
+def _too_big(name: str, detail: str) -> ImportFileError:
+    return ImportFileError(
+        f"“{name}”解压后异常巨大（超过 {MAX_UNCOMPRESSED_BYTES // 2**20} MB 或压缩比异常），"
+        "可能已损坏或不是正常的 Excel 文件。请检查文件，数据很多时请拆分后分批导入。",
+        detail,
+    )
 
 
 # ---------------------------------------------------------------- header
@@ -323,7 +305,25 @@ def find_sheet(
         except ImportFileError as e:
             first_error = first_error or e
     assert first_error is not None
+    _refuse_hidden_sheet(wb, aliases, required, file_name)
     raise first_error
+
+
+def _refuse_hidden_sheet(
+    wb: Workbook, aliases: Mapping[str, Sequence[str]], required: set[str], file_name: str
+) -> None:
+    """No visible sheet has the header but a hidden one has: say so (a hidden sheet is never imported)."""
+    for ws in wb.worksheets:
+        if getattr(ws, "sheet_state", "visible") == "visible":
+            continue
+        try:
+            find_header(ws, aliases, required, file_name=file_name)
+        except ImportFileError:
+            continue
+        raise ImportFileError(
+            f"“{file_name}”中只有隐藏的工作表“{ws.title}”有表头，隐藏的工作表不会导入。"
+            "如要导入它，请在 Excel 中右键工作表标签 →“取消隐藏”，保存后再导入。"
+        )
 
 
 # ---------------------------------------------------------------- rows
@@ -357,7 +357,7 @@ def data_rows(ws: Any, header: HeaderMatch, *, file_name: str = "") -> Iterator[
 
     A row is blank when every recognised column is empty (a pre-numbered 序号 column alone does not count).
     A cell inside a merged range reads as the range's value (its top-left cell)."""
-    merges = _MergeFill(ws)
+    merges = MergeFill(ws)
     for row_no, values in enumerate(_safe_rows(ws, 1, None, file_name), start=1):
         values = merges.fill(row_no, values)
         if row_no <= header.row:
@@ -372,8 +372,8 @@ def data_rows(ws: Any, header: HeaderMatch, *, file_name: str = "") -> Iterator[
 
 def sheet_rows(ws: Any) -> int:
     """Rows the sheet says it has: for progress only (may be wrong; 0 when unknown)."""
-    if ws in _ROW_HINTS:
-        return _ROW_HINTS[ws]
+    if ws in SCANS:
+        return SCANS[ws].last_row
     return int(ws.max_row or 0)
 
 
@@ -485,9 +485,20 @@ def cell_bool(value: object) -> bool:
 
 
 def safe_text(value: object) -> str:
-    """Text fit for a cell: no characters XML forbids, at most Excel's 32767 characters."""
-    text = "" if value is None else str(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", text)[:EXCEL_TEXT_LIMIT]
+    """Text fit for a cell: no characters XML forbids, at most Excel's 32767 characters. A longer text (the
+    fields' limits make it rare) is never cut silently: its cell ends with a note saying it was cut and how
+    long the whole is."""
+    text = ILLEGAL_CHARACTERS_RE.sub("", "" if value is None else str(value))
+    if len(text) <= EXCEL_TEXT_LIMIT:
+        return text
+    mark = truncation_mark(len(text))
+    return text[: EXCEL_TEXT_LIMIT - len(mark)] + mark
+
+
+def truncation_mark(length: int) -> str:
+    return (
+        f"……（超过 Excel 单元格 {EXCEL_TEXT_LIMIT} 字的上限，以下已截断；原文共 {length} 字，请在软件中查看）"
+    )
 
 
 def needs_guard(text: str) -> bool:

@@ -4,12 +4,16 @@ file in the repository is what this makes, so the document and the format cannot
 from __future__ import annotations
 
 from app.package import format as fmt
+from app.package.sanity import EARLIEST_CREATED, MAX_COUNT, MAX_DECIMAL, MAX_WAN, MAX_YUAN
+from app.package.signing import ALGORITHM, KEY_FILE, KEY_FOLDER
+from app.package.trust import FILE as TRUST_FILE
 from app.package.verify import (
     MAX_ENTRIES,
     MAX_MANIFEST_BYTES,
     MAX_RATIO,
     MAX_TOTAL_BYTES,
     RATIO_MIN_BYTES,
+    XLSX_MAX_PART_BYTES,
 )
 from app.services.report_columns import TABLE_COLUMNS
 
@@ -26,6 +30,7 @@ _INTRO = f"""# 上报材料包格式（{fmt.FORMAT}，版本 {fmt.VERSION}）
 | 路径 | 内容 |
 |---|---|
 | `{fmt.MANIFEST}` | 清单（UTF-8 JSON，见下），不列在自身的 `files` 中 |
+| `{fmt.SIGNATURE}` | 学院对清单的签名（见“签名与序号”），不列在清单的 `files` 中；版本 1 的包没有 |
 | `{fmt.DATA}` | 数据表：每张表一个工作表，随后是四张标准报表 |
 | `{fmt.REPORT}` | 学年包：产教融合工作自评报告；学期包：该学期的产教融合工作运行情况 |
 | `{fmt.ATTACHMENTS}/<表>/<记录ID>/<文件名>` | 包中各记录的附件，文件名已改为 Windows 可用的名称，整个路径不超过 {fmt.MAX_PATH} 个字符 |
@@ -41,13 +46,14 @@ _INTRO = f"""# 上报材料包格式（{fmt.FORMAT}，版本 {fmt.VERSION}）
 | `version` | 整数 | 格式版本，现为 `{fmt.VERSION}` |
 | `school` / `college` | 字符串 | 学校、二级学院名称（设置中填写的） |
 | `period` | 对象 | `kind`（`"{fmt.YEAR}"` 或 `"{fmt.SEMESTER}"`）、`code`（`2025-2026` 或 `2025-2026-1`）、`label`、`first_day`、`last_day`（ISO 日期，按学院的学期日历） |
-| `created` | 字符串 | 导出时间，ISO 8601，带时区（同一学院同一期间的两个包，以此判断哪个较新） |
+| `created` | 字符串 | 导出时间，ISO 8601，带时区；须在 2000 年之后、不晚于校验时刻之后一天（仅供显示；哪个包较新由签名的序号决定） |
 | `app_version` | 字符串 | 导出软件的版本 |
 | `personal_data` | 字符串 | `"{fmt.MASKED}"`：身份证号、电话已打码（默认）；`"{fmt.INCLUDED}"`：导出时用户确认包含完整号码 |
 | `files` | 数组 | 除清单外的每个文件：`path`（包内路径）、`sha256`（十六进制）、`size`（字节） |
 | `tables` | 对象 | 每张数据表：键为下表的“键”，值为 `{{"sheet": 工作表名, "rows": 行数}}` |
 | `report_tables` | 对象 | `school_year`（标准报表统计的学年；学期包为所在学年）和 `rows`（每张标准报表的行数） |
 | `compliance` | 对象 | `checked_on`（检查日期）、`open`（未处理问题按程度计数：错误 / 警告 / 提示）、`acknowledged`（已忽略并说明的个数）、`open_by_rule`（按规则代码计数） |
+| `signing` | 对象 | `key`（签名公钥的指纹：原始 32 字节公钥的 SHA-256，十六进制）、`sequence`（本学院材料包的序号，从 1 起逐次加 1） |
 
 ## data.xlsx 的约定
 
@@ -72,24 +78,36 @@ _VERIFY = f"""
 `chanjiao package verify 文件.zip [--json]` 逐项检查，全部通过时退出码为 0，否则为 1；`--json` 输出
 `{{"ok": true/false, "problems": [{{"entry": 包内路径或 null, "message": 说明}}]}}`。检查内容：
 
-1. 是 ZIP 文件且可以读取。
-2. 条目名安全：不是绝对路径，不含 `..`、盘符、反斜杠、控制字符，不含 Windows 保留名（CON、PRN、AUX、NUL、
-   COM1–9、LPT1–9），不超过 {fmt.MAX_PATH} 个字符，不重名（不区分大小写），以 UTF-8 编码（解压后用其他
-   软件重新压缩过的包会被指出）。
-3. 不是“压缩炸弹”：只读 ZIP 目录、不解压即可判断——条目数不超过 {MAX_ENTRIES:,}，解压后总大小不超过
-   {MAX_TOTAL_BYTES // 1024**3} GiB，大于 {RATIO_MIN_BYTES // 1024**2} MiB 的条目压缩比不超过 {MAX_RATIO}:1，清单不超过
-   {MAX_MANIFEST_BYTES // 1024**2} MB。
-4. 清单的 `format`、`version` 和必需字段。
-5. 清单列出的每个文件都在、大小和 SHA-256 一致；包中没有清单未列出的文件。
-6. data.xlsx 中每个工作表都在；数据表第 1 行以本文件所列各列开头、顺序相同（其后可有较新的小版本增加的列），
+1. 是完整的 ZIP 文件：以文件末尾的目录结尾记录为准（注释中伪造的结尾记录不算）；下载或拷贝未完成、被截断的包
+   报告为“已损坏或不完整”。
+2. 条目名安全：不是绝对路径或网络路径，任何一级都不含 `..`、盘符（如 `C:`，无论在 `/` 还是 `\\` 之后）、
+   反斜杠、控制字符、改变文字方向的字符（如 U+202E）和零宽等不可见字符，不含 Windows 保留名（CON、PRN、AUX、
+   NUL、CONIN$、CONOUT$、COM1–9、LPT1–9 及 COM¹–³、LPT¹–³），不超过 {fmt.MAX_PATH} 个字符，不重名（不区分
+   大小写），以 UTF-8 编码（解压后用其他软件重新压缩过的包会被指出）。
+3. 不是“压缩炸弹”：只读 ZIP 目录和各条目的文件头、不解压即可判断——条目数不超过 {MAX_ENTRIES:,}，解压后总大小
+   不超过 {MAX_TOTAL_BYTES // 1024**3} GiB，大于 {RATIO_MIN_BYTES // 1024**2} MiB 的条目压缩比不超过 {MAX_RATIO}:1，各条目的数据互不
+   重叠，清单不超过 {MAX_MANIFEST_BYTES // 1024**2} MB；data.xlsx 本身同样检查，其中每个部件（如一个工作表）解压后
+   不超过 {XLSX_MAX_PART_BYTES // 1024**2} MiB。
+4. 清单的 `format`、`version`（{"、".join(map(str, fmt.SUPPORTED_VERSIONS))}）和必需字段；导出时间在合理范围内
+   （{EARLIEST_CREATED.year} 年之后、不晚于现在之后一天）。
+5. 清单列出的每个文件都在、大小和 SHA-256 一致；包中没有清单未列出的文件（清单和签名本身除外）。
+6. 有 `{fmt.SIGNATURE}` 时签名有效（见“签名与序号”）；清单有 `signing` 却没有签名文件的包不通过。没有签名的包
+   （旧版本导出）在校验中不算问题，由汇总标出。
+7. data.xlsx 中每个工作表都在；数据表第 1 行以本文件所列各列开头、顺序相同（其后可有较新的小版本增加的列），
    标准报表的表头必须完全一致；report.docx 是可读的 Word 文件。
+8. 数值列（`int`、`yuan`、`decimal` 及标准报表的 `wan`）的每个值都是有限的数且在合理范围内：金额
+   ±{MAX_YUAN // 10**8:,} 亿元以内（万元列 ±{MAX_WAN // 10**4:,} 万万元），整数 ±{MAX_COUNT // 10**8:,} 亿以内，
+   其他小数 ±{MAX_DECIMAL // 10**4:,} 万以内；以文本写的数字同样检查。超出的逐个指出（工作表、行、列）。
 
 任何内容都只在临时文件夹中读取，不会解压到别处。
 
 ## 汇总（学校）
 
-“学校汇总”页或 `chanjiao package merge 文件.zip... --out 汇总.xlsx [--json]`：先逐个校验，未通过的列出原因并
-不计入；同一学院、同一期间有多个包时以 `created` 较新的为准，汇总表的“说明”页写明哪个包被替代。汇总表：
+“学校汇总”页或 `chanjiao package merge 文件.zip... --out 汇总.xlsx [--trust-new] [--json]`：每个包单独处理——
+校验、签名与公钥、读取和计算中任何一步出错的包列为“无法使用”并写明原因，其余照常汇总；退出码 0 为全部可用，
+1 为有包未计入（汇总表照常写出），2 为没有可用的包（不写汇总表）。同一学院、同一期间有多个包时以签名序号
+较大的为准（有签名的优先于没有签名的；都没有签名时按导出时间先后，以时刻比较），汇总表的“说明”页写明哪个包
+被替代。汇总表：
 “汇总”页每个学院一行（下列主要数据，从该包的数据表计算）并有合计行；四张标准报表各一页，在最前加“学院”列，
 按学院依次排列，最后为合计行；“说明”页列出使用、替代和未通过校验的材料包。
 
@@ -99,10 +117,31 @@ _VERIFY = f"""
 |---|---|---|
 """
 
+_SIGNING = f"""
+## 签名与序号
+
+- 每个学院的安装各有一把 Ed25519 签名密钥，第一次导出时生成。私钥保存在操作系统的密钥库中（Windows 凭据
+  管理器、macOS 钥匙串、Linux 的 Secret Service）；没有可用的密钥库时（如没有 Secret Service 的 Linux、U 盘
+  便携版），保存在数据文件夹的 `{KEY_FOLDER}/{KEY_FILE}` 中，只有本操作系统用户可读（0600）。
+- 导出时先取下一个序号（保存在学院数据库的设置中，并在密钥旁另存一份最大值，恢复旧备份后也不会重复），写入清单的
+  `signing`，再对 `{fmt.MANIFEST}` 的原始字节签名，写入 `{fmt.SIGNATURE}`：
+  `{{"algorithm": "{ALGORITHM}", "public_key": 公钥（Base64）, "signature": 签名（Base64）}}`。清单记有其余每个文件的
+  SHA-256，所以签名保护整个包：改动任何文件、清单中的学院、期间、导出时间或序号，签名即不再相符。
+- 学院在导出向导最后一页点“导出签名公钥…”或用 `chanjiao package key export --out 公钥.json` 导出公钥文件（学校、
+  学院名称、公钥、指纹）交给学校；学校在“学校汇总”页“导入学院公钥…”或用 `chanjiao package key import 公钥.json`
+  登记。也可首次使用时登记：页面列出新学院及其公钥指纹（“核对并登记公钥…”），与学院核对一致后确认（命令行用
+  `--trust-new`，只登记尚无公钥、且只有一把新公钥的学院）。指纹是公钥 SHA-256 的前 32 位十六进制数字。`chanjiao package key list` 列出已登记的公钥。登记保存在学校电脑数据文件夹的 `{TRUST_FILE}` 中，
+  并记录每个学院每个期间已汇总过的最大序号。
+- 汇总时，以下材料包列为无法使用并写明原因：签名无效；公钥未登记，或与该学院已登记的公钥不同；签名公钥属于
+  另一个学院（清单中的学院被改过）；序号小于该学院该期间已汇总过的序号（旧包不能替换新包）；学院已登记公钥
+  却没有签名。没有签名的包（旧版本导出）在该学院尚未登记公钥时仍可汇总，但明确标为“无签名”。
+"""
+
 _VERSIONING = f"""
 ## 版本规则
 
-- `version` 为整数，现为 {fmt.VERSION}。读取方只接受自己认识的版本；遇到更高版本时提示升级软件，而不是猜测。
+- `version` 为整数，现为 {fmt.VERSION}（版本 2 增加了 `{fmt.SIGNATURE}` 和清单的 `signing`；版本 1 的包仍可读取，
+  按没有签名处理）。读取方只接受自己认识的版本；遇到更高版本时提示升级软件，而不是猜测。
 - 不改变版本号即可做的改动（旧的读取方仍能正确读取）：在工作表末尾增加列、增加新的工作表、在清单中增加字段。
   读取方按表头名称而不是列序号找列，忽略不认识的工作表、列和清单字段。
 - 必须提高版本号的改动：删除或改名工作表、列或清单字段，改变列的类型或含义，改变记录的取数范围（各表的“包含
@@ -141,4 +180,4 @@ def _sheets() -> str:
 
 
 def package_format_markdown() -> str:
-    return _INTRO + _sheets() + _VERIFY + _headline_rows() + _VERSIONING
+    return _INTRO + _sheets() + _VERIFY + _headline_rows() + _SIGNING + _VERSIONING

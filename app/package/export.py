@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import functools
 import hashlib
 import json
 import logging
@@ -25,7 +26,7 @@ from openpyxl.cell.cell import Cell
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import __version__
+from app import __version__, archive
 from app.compliance.acks import CheckResult, check_results
 from app.compliance.registry import SEVERITIES
 from app.db.models import Attachment, OperationReport
@@ -43,7 +44,9 @@ from app.io.xlsx import (
 )
 from app.package import format as fmt
 from app.package.figures import headline_figures as figures_of
+from app.package.keys import reserve_sequence
 from app.package.period import Period
+from app.package.signing import college_key, signature_entry
 from app.package.tables import BUILDERS, Context
 from app.progress import Progress, noop_progress, tick
 from app.services.attachments import stored_path
@@ -51,6 +54,7 @@ from app.services.common import attachments_dir
 from app.services.report_columns import TABLE_NAMES
 from app.services.report_tables import report_tables
 from app.services.settings import get_profile
+from app.tempfiles import pause_for_test
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +156,7 @@ def _attachments(c: Context) -> list[PackageFile]:
     taken: set[str] = set()
     for a, sheet, owner in found:
         base = f"{fmt.ATTACHMENTS}/{sheet}/{owner}/"
-        name = safe_filename(a.original_name, max_length=fmt.MAX_PATH - len(base) - 6)
+        name = entry_name(base, a.original_name)
         stem, dot, ext = name.rpartition(".")
         stem, ext = (stem, dot + ext) if dot else (name, "")
         entry, n = base + name, 1
@@ -163,6 +167,20 @@ def _attachments(c: Context) -> list[PackageFile]:
         source = stored_path(folder, a.sha256)
         out.append(PackageFile(a.id, sheet, owner, a.original_name, a.kind, a.size, a.sha256, source, entry))
     return out
+
+
+def entry_name(base: str, original: str) -> str:
+    """The file name an attachment gets under `base` in the package: Windows-safe (no device name such as
+    CONIN$ or COM¹, no forbidden characters), without bidi, zero-width or other invisible characters, and
+    passing verify's entry-name check with room for a “(n)” suffix; “附件” and the extension when nothing
+    usable is left of the original."""
+    room = fmt.MAX_PATH - len(base) - 6
+    name = safe_filename(archive.visible_name(original), max_length=room)
+    if not archive.name_problems(base + name, max_path=fmt.MAX_PATH - 6):
+        return name
+    ext = Path(name).suffix
+    fallback = safe_filename("附件" + ext, max_length=room)
+    return fallback if not archive.name_problems(base + fallback, max_path=fmt.MAX_PATH - 6) else "附件"
 
 
 def preview_package(s: Session, period: Period, *, today: dt.date | None = None) -> Preview:
@@ -390,10 +408,12 @@ def pack(
     now: dt.datetime,
     report: Callable[[int], None] = lambda n: None,
     cancel: threading.Event | None = None,
+    sign: Callable[[bytes], bytes] | None = None,
 ) -> None:
     """Write the ZIP at `target`: each (file, entry) stored a chunk at a time and hashed as it goes (the
     manifest lists the SHA-256 and size of the bytes actually written), then manifest.json made by
-    `manifest(listed files)`. Stored, not deflated: xlsx, docx, PDF and JPEG are packed already."""
+    `manifest(listed files)`, then signature.json made by `sign(manifest.json's bytes)` when given. Stored,
+    not deflated: xlsx, docx, PDF and JPEG are packed already."""
     stamp = now.timetuple()[:6]
     listed: list[dict[str, object]] = []
     with zipfile.ZipFile(target, "w", allowZip64=True) as z:
@@ -410,8 +430,12 @@ def pack(
                     size += len(chunk)
                     report(len(chunk))
             listed.append({"path": entry, "sha256": h.hexdigest(), "size": size})
-        text = json.dumps(manifest(listed), ensure_ascii=False, indent=2)
-        z.writestr(zipfile.ZipInfo(fmt.MANIFEST, date_time=stamp), text, compress_type=zipfile.ZIP_DEFLATED)
+        raw = json.dumps(manifest(listed), ensure_ascii=False, indent=2).encode("utf-8")
+        z.writestr(zipfile.ZipInfo(fmt.MANIFEST, date_time=stamp), raw, compress_type=zipfile.ZIP_DEFLATED)
+        if sign is not None:  # the signature covers these exact bytes, which cover every file's SHA-256
+            z.writestr(
+                zipfile.ZipInfo(fmt.SIGNATURE, date_time=stamp), sign(raw), compress_type=zipfile.ZIP_DEFLATED
+            )
 
 
 def default_package_name(college: str, period: Period) -> str:
@@ -446,8 +470,11 @@ def export_package(
     tick(progress, cancel, 0.15, "正在统计标准报表…")
     tables = report_tables(s, period.school_year)
     figures = headline_figures(rows)
+    key = college_key()
+    assert key is not None
+    signing = {"key": key.fingerprint, "sequence": reserve_sequence(s, key)}
     try:
-        with scratch_folder(out.parent) as scratch, atomic_path(out) as tmp:
+        with scratch_folder("package-") as scratch, atomic_path(out) as tmp:
             tick(progress, cancel, 0.2, "正在写入数据表…")
             data = scratch / fmt.DATA
             write_data(data, rows, tables, files, cancel, lambda f, m: progress(0.2 + 0.45 * f, m))
@@ -472,9 +499,12 @@ def export_package(
                         raise AppError(
                             f"附件“{name}”的文件已损坏（内容与登记时不同），请从备份恢复附件文件夹后再导出。"
                         )
-                return _manifest(profile, period, now, include_personal_data, listed, rows, tables, c)
+                man = _manifest(profile, period, now, include_personal_data, listed, rows, tables, c)
+                return {**man, "signing": signing}
 
-            pack(tmp, sources, manifest, now=now, report=report_bytes, cancel=cancel)
+            sign = functools.partial(signature_entry, key)
+            pack(tmp, sources, manifest, now=now, report=report_bytes, cancel=cancel, sign=sign)
+            pause_for_test("package")
             progress(0.99, "正在完成…")
             size = tmp.stat().st_size
     except OSError as e:

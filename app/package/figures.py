@@ -2,7 +2,12 @@
 both sides: the exporter (from the rows it writes, app/package/export.py) and the school's merge (from the
 cells of a received data.xlsx, app/package/merge.py). Rows are given as data.xlsx holds them: 是/否 text,
 money in 元. Money and 万元 are summed as whole units (分, 0.0001 万元) so that many cells add up without float
-drift."""
+drift.
+
+Nothing here raises on a cell's value: verify (app/package/sanity.py) refuses a package whose numbers are
+outside sane ranges, and should one slip through, an amount that cannot be a finite number counts as 0 and a
+sum that overflows is 0 — never an OverflowError that would sink the school's merge, nor an inf written as an
+empty number."""
 
 from __future__ import annotations
 
@@ -42,14 +47,22 @@ def _amount(value: object, kind: str) -> int | float:
     if n is None:
         return 0
     unit = UNITS.get(kind)
-    return round(n * unit) if unit else n
+    if not unit:
+        return n
+    scaled = n * unit
+    return round(scaled) if math.isfinite(scaled) else 0
 
 
 def from_units(total: int | float, kind: str) -> int | float:
+    if isinstance(total, float) and not math.isfinite(total):
+        return 0  # only values verify refuses add up to this
     unit = UNITS.get(kind)
-    if unit:
-        return round(total / unit, 4 if unit > 100 else 2)
-    return int(total) if isinstance(total, float) and total.is_integer() else total
+    try:
+        if unit:
+            return round(total / unit, 4 if unit > 100 else 2)
+        return int(total) if isinstance(total, float) and total.is_integer() else total
+    except OverflowError:  # a sum of whole units past a float's range
+        return 0
 
 
 def sum_column(values: Iterable[object], kind: str) -> int | float:

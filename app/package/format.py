@@ -5,6 +5,7 @@ raises VERSION, see docs/package-format.md "版本规则".
 
 A package is one ZIP:
 - `manifest.json` (MANIFEST): what the package is and the SHA-256 and size of every other file in it;
+- `signature.json` (SIGNATURE): the college's signature of manifest.json's bytes, its public key;
 - `data.xlsx` (DATA): one sheet per table of SHEETS (header in row 1, one record per row from row 2, the
   first column the record's UUID), then the standard report tables (REPORT_SHEETS, headers exactly as the
   school's data platform names them);
@@ -19,8 +20,12 @@ from dataclasses import dataclass
 from app.services.report_columns import TABLE_HEADERS, TABLE_NAMES
 
 FORMAT = "chanjiao-package"
-VERSION = 1
+VERSION = (
+    2  # 2: signature.json added (app/package/signing.py); version 1 packages are still read, as unsigned
+)
+SUPPORTED_VERSIONS = (1, 2)
 MANIFEST = "manifest.json"
+SIGNATURE = "signature.json"  # the college's Ed25519 signature of manifest.json; not listed in "files"
 DATA = "data.xlsx"
 REPORT = "report.docx"
 ATTACHMENTS = "attachments"

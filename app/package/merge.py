@@ -1,7 +1,15 @@
 """The school side of the submission package (上报材料包): merge many colleges' packages into one summary
-workbook (学校汇总). Each file is verified first (app/package/verify.py); a package that fails is left out
-with its problems, never raised. Of several packages of the same college (school + college) and period only
-the newest (manifest "created", then the file's modification time) is used; the others are "superseded".
+workbook (学校汇总). Each file is verified first (app/package/verify.py) and judged on its own: a package that
+fails anywhere — verification, its signature and key (app/package/trust.py), reading or computing its
+figures — is left out with its reason, never raised, and the others are merged.
+
+Signed packages (format version 2): the key must be the one the school registered for the manifest's
+college (unknown keys are trusted only when the school confirms the fingerprint, or with `trust_new`), and
+the sequence must not be older than one already merged for that college and period. Of several packages of
+the same college (school + college) and period the one with the highest signed sequence is used, never the
+one with the latest manifest date; a signed package always beats an unsigned one. Unsigned packages (made by
+older versions) are used only while the school has no key for the college, and are flagged; among them the
+export time decides (compared as instants), then the file's modification time.
 
 Package content is hostile input: the manifest's names and every cell of data.xlsx are only ever read as
 values and written back through app.io.xlsx (text stays text, never a formula). The workbook itself is
@@ -25,10 +33,15 @@ from openpyxl import load_workbook
 from app.domain.names import clean_text, name_key, pinyin_keys
 from app.errors import AppError, Cancelled
 from app.package import format as fmt
+from app.package import sanity
 from app.package.figures import headline_figures as figures_of
 from app.package.figures import totals as figure_totals
+from app.package.judge import Judge, NewKey
+from app.package.signing import Signer
+from app.package.trust import TrustStore
 from app.package.verify import Problem, Verification, package_data, shown, verify_package
 from app.progress import Progress, noop_progress, tick
+from app.services.report_columns import TABLE_COLUMNS
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +67,7 @@ class PackageInfo:
     period_kind: str = ""
     app_version: str = ""
     mtime: float = 0.0
+    signer: Signer | None = None  # None: unsigned (made before format version 2)
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -65,8 +79,13 @@ class PackageInfo:
         return self.path.name
 
     @property
+    def sequence(self) -> int | None:
+        return self.signer.sequence if self.signer else None
+
+    @property
     def created_text(self) -> str:
-        return self.created.strftime(_TIME) if self.created else "（未知）"
+        """The export time in this computer's time zone (offsets in manifests differ: one clock for all)."""
+        return self.created.astimezone().strftime(_TIME) if self.created else "（未知）"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +95,9 @@ class PackageInfo:
             "period": {"kind": self.period_kind, "code": self.period_code, "label": self.period_label},
             "created": self.created.isoformat() if self.created else None,
             "app_version": self.app_version,
+            "signed": self.signer is not None,
+            "key": self.signer.fingerprint if self.signer else None,
+            "sequence": self.sequence,
             "figures": dict(self.figures),
         }
 
@@ -88,6 +110,12 @@ class MergePlan:
     invalid: tuple[Verification, ...]  # left out, with their problems
     superseded: tuple[tuple[PackageInfo, PackageInfo], ...]  # (older, left out; newer, used)
     warnings: tuple[str, ...]
+    new_keys: tuple[NewKey, ...] = ()  # unknown keys: their packages are in `invalid` until trusted
+    trusted: tuple[NewKey, ...] = ()  # keys trusted by this merge (trust_new)
+
+    @property
+    def unsigned(self) -> tuple[PackageInfo, ...]:
+        return tuple(p for p in self.used if p.signer is None)
 
     @property
     def periods(self) -> tuple[str, ...]:
@@ -95,10 +123,25 @@ class MergePlan:
         return tuple(dict.fromkeys(p.period_label for p in self.used))
 
     def superseded_text(self, old: PackageInfo, new: PackageInfo) -> str:
-        when_new, when_old = _when(new.created, old.created), _when(old.created, new.created)
+        head = f"{_show(new.college)} {_show(new.period_label)}："
+        if new.signer and old.signer:
+            if new.signer.sequence == old.signer.sequence:
+                return f"{head}{_show(old.name)} 与 {_show(new.name)} 是同一次导出（序号 {new.sequence}），只计一次"
+            return (
+                f"{head}使用序号 {new.sequence} 的 {_show(new.name)}，"
+                f"序号较小（{old.sequence}）的 {_show(old.name)} 未计入"
+            )
+        if new.signer:
+            return f"{head}使用有签名的 {_show(new.name)}，没有签名的 {_show(old.name)} 未计入"
+        if new.created and old.created and old.created < new.created:
+            when_new, when_old = _when(new.created, old.created), _when(old.created, new.created)
+            return (
+                f"{head}使用 {when_new} 导出的 {_show(new.name)}，"
+                f"较早（{when_old} 导出）的 {_show(old.name)} 未计入"
+            )
         return (
-            f"{_show(new.college)} {_show(new.period_label)}：使用 {when_new} 导出的 {_show(new.name)}，"
-            f"较早{'（' + when_old + ' 导出）' if when_old else ''}的 {_show(old.name)} 未计入"
+            f"{head}{_show(old.name)} 与 {_show(new.name)} 的导出时间相同或未知，"
+            f"按文件修改时间使用 {_show(new.name)}，{_show(old.name)} 未计入"
         )
 
     def invalid_text(self, v: Verification) -> str:
@@ -124,6 +167,8 @@ class MergeResult(MergePlan):
                 }
                 for old, new in self.superseded
             ],
+            "new_keys": [k.as_json() for k in self.new_keys],
+            "trusted": [k.as_json() for k in self.trusted],
             "warnings": list(self.warnings),
             "totals": dict(self.totals),
         }
@@ -133,13 +178,22 @@ class MergeResult(MergePlan):
             lines = ["没有可用的材料包，未生成汇总表。"]
         else:
             lines = [f"已汇总 {len(self.used)} 个材料包（{'、'.join(self.periods)}）：{self.out}"]
-            lines.extend(f"  {_show(p.college)} {_show(p.period_label)}：{p.name}" for p in self.used)
+            lines.extend(
+                f"  {_show(p.college)} {_show(p.period_label)}：{p.name}{'' if p.signer else '（无签名）'}"
+                for p in self.used
+            )
         if self.invalid:
             lines.append(f"未计入 {len(self.invalid)} 个有问题的材料包：")
             lines.extend(f"  {_show(v.path.name)}：{self.invalid_text(v)}" for v in self.invalid)
         if self.superseded:
             lines.append(f"同一学院同一期间有多个材料包，{len(self.superseded)} 个较早的未计入：")
             lines.extend(f"  {self.superseded_text(old, new)}" for old, new in self.superseded)
+        if self.trusted:
+            lines.append("首次登记的学院公钥（请与学院核对指纹）：")
+            lines.extend(f"  {_show(k.college)}：{k.short}" for k in self.trusted)
+        if self.new_keys:
+            lines.append("未登记的公钥（这些材料包未计入；核对指纹后用 --trust-new 或导入学院的公钥文件）：")
+            lines.extend(f"  {_show(k.college)}：{k.short}" for k in self.new_keys)
         lines.extend(f"提示：{w}" for w in self.warnings)
         return "\n".join(lines)
 
@@ -148,10 +202,17 @@ class MergeResult(MergePlan):
 
 
 def plan_merge(
-    paths: Iterable[Path], *, progress: Progress = noop_progress, cancel: threading.Event | None = None
+    paths: Iterable[Path],
+    *,
+    progress: Progress = noop_progress,
+    cancel: threading.Event | None = None,
+    trust: TrustStore | None = None,
+    trust_new: bool = False,
 ) -> MergePlan:
-    """Verify `paths` and decide which packages a merge would use (their figures read). Raises only Cancelled."""
-    plan, _ = _plan(paths, progress, cancel, tables=False)
+    """Verify `paths` and decide which packages a merge would use (their figures read). Writes nothing, not
+    even the trust store. Raises Cancelled, and AppError when the trust store cannot be read."""
+    trust = trust or TrustStore.load()
+    plan, _ = _plan(paths, progress, cancel, trust, trust_new, tables=False)
     progress(1.0, "完成")
     return plan
 
@@ -162,10 +223,13 @@ def merge_packages(
     *,
     progress: Progress = noop_progress,
     cancel: threading.Event | None = None,
+    trust: TrustStore | None = None,
+    trust_new: bool = False,
 ) -> MergeResult:
-    """Merge the valid packages among `paths` into the summary workbook `out` (.xlsx, written atomically).
-    Bad packages are left out and listed; when none is valid nothing is written (out=None). Raises Cancelled,
-    or AppError when `out` cannot be written or is one of the packages."""
+    """Merge the usable packages among `paths` into the summary workbook `out` (.xlsx, written atomically).
+    Bad packages are left out and listed; when none is usable nothing is written (out=None). After writing,
+    the trust store records the sequences used (and the keys trusted with `trust_new`). Raises Cancelled,
+    or AppError when `out` cannot be written or is one of the packages, or the trust store cannot be read."""
     from app.package.merge_xlsx import write_summary
 
     paths = [Path(p) for p in paths]
@@ -174,14 +238,29 @@ def merge_packages(
         out = out.with_name(out.name + ".xlsx")
     if any(_same_file(out, p) for p in paths):
         raise AppError(f"汇总表“{out.name}”不能与要汇总的材料包是同一个文件，请另选文件名。")
-    plan, tables = _plan(paths, progress, cancel, tables=True)
+    trust = trust or TrustStore.load()
+    plan, tables = _plan(paths, progress, cancel, trust, trust_new, tables=True)
     totals = _totals(plan.used)
     if not plan.used:
         progress(1.0, "没有可用的材料包")
-        return MergeResult(plan.used, plan.invalid, plan.superseded, plan.warnings, None, totals)
-    result = MergeResult(plan.used, plan.invalid, plan.superseded, plan.warnings, out, totals)
+        return MergeResult(**vars(plan), out=None, totals=totals)
+    result = MergeResult(**vars(plan), out=out, totals=totals)
     tick(progress, cancel, 0.9, "正在写入汇总表…")
     write_summary(result, tables, out, cancel=cancel)
+    return _remember(result, trust, progress)
+
+
+def _remember(result: MergeResult, trust: TrustStore, progress: Progress) -> MergeResult:
+    """The sequences merged (and keys trusted) into the trust store; a store that cannot be saved is a
+    warning, the summary being written already."""
+    for p in result.used:
+        if p.signer is not None:
+            trust.record(p.school, p.college, p.period_code, p.signer.sequence)
+    try:
+        trust.save()
+    except AppError as e:
+        log.warning("trust store not saved: %s", e.details or e.message)
+        result = replace(result, warnings=(*result.warnings, e.message))
     progress(1.0, "完成")
     return result
 
@@ -190,29 +269,62 @@ Tables = dict[Path, dict[str, list[tuple]]]  # package → report sheet name →
 
 
 def _plan(
-    paths: Iterable[Path], progress: Progress, cancel: threading.Event | None, *, tables: bool
+    paths: Iterable[Path],
+    progress: Progress,
+    cancel: threading.Event | None,
+    trust: TrustStore,
+    trust_new: bool,
+    *,
+    tables: bool,
 ) -> tuple[MergePlan, Tables]:
     unique, notes = _unique(paths)
-    candidates: list[PackageInfo] = []
+    verified: list[tuple[Verification, PackageInfo]] = []
     invalid: list[Verification] = []
-    manifests: dict[Path, dict | None] = {}
     for i, path in enumerate(unique):
         tick(progress, cancel, 0.5 * i / max(len(unique), 1), f"正在校验 {_show(path.name)}…")
         v = _verify(path, cancel)
-        info = _info(v) if v.ok else None
+        info = _safe_info(v) if v.ok else None
         if isinstance(info, PackageInfo):
-            candidates.append(info)
-            manifests[path] = v.manifest
+            verified.append((v, info))
         else:
             invalid.append(v if info is None else replace(v, problems=(info,)))
+    judge = Judge(trust, trust_new, [info for _v, info in verified])
+    candidates: list[PackageInfo] = []
+    manifests: dict[Path, dict | None] = {}
+    for v, info in verified:
+        problem = judge(info)
+        if problem is None:
+            candidates.append(info)
+            manifests[info.path] = v.manifest
+        else:
+            invalid.append(replace(v, problems=(problem,)))
     groups: dict[tuple[str, str, str], list[PackageInfo]] = {}
     for info in candidates:
         groups.setdefault(info.key, []).append(info)
+    used, superseded, read = _choose(groups, manifests, invalid, notes, progress, cancel, tables)
+    used.sort(key=_order)
+    superseded.sort(key=lambda pair: _order(pair[1]))
+    notes.extend(_notes(used, groups))
+    plan = MergePlan(
+        tuple(used), tuple(invalid), tuple(superseded), tuple(notes), judge.new_keys(), judge.trusted_keys()
+    )
+    return plan, read
+
+
+def _choose(
+    groups: dict[tuple[str, str, str], list[PackageInfo]],
+    manifests: dict[Path, dict | None],
+    invalid: list[Verification],
+    notes: list[str],
+    progress: Progress,
+    cancel: threading.Event | None,
+    tables: bool,
+) -> tuple[list[PackageInfo], list[tuple[PackageInfo, PackageInfo]], Tables]:
+    """The newest readable package of each group; the rest superseded, the unreadable ones invalid."""
     used: list[PackageInfo] = []
     superseded: list[tuple[PackageInfo, PackageInfo]] = []
     read: Tables = {}
-    done = 0
-    for group in groups.values():
+    for done, group in enumerate(groups.values()):
         group.sort(key=_newness, reverse=True)
         chosen = None
         for info in group:
@@ -228,17 +340,12 @@ def _plan(
             if info is not group[0]:
                 notes.append(
                     f"{_show(info.college)} {_show(info.period_label)}：较新的材料包无法读取，改用 "
-                    f"{info.created_text} 导出的 {_show(info.name)}。"
+                    f"{_show(info.name)}。"
                 )
             chosen = replace(info, figures=figures)
             used.append(chosen)
             read[info.path] = rows
-        done += 1
-    used.sort(key=_order)
-    superseded.sort(key=lambda pair: _order(pair[1]))
-    notes.extend(_notes(used, groups))
-    plan = MergePlan(tuple(used), tuple(invalid), tuple(superseded), tuple(notes))
-    return plan, read
+    return used, superseded, read
 
 
 def _verify(path: Path, cancel: threading.Event | None) -> Verification:
@@ -278,6 +385,14 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _safe_info(v: Verification) -> PackageInfo | Problem:
+    try:
+        return _info(v)
+    except Exception:  # a manifest verify let through but this cannot read: this package only
+        log.exception("reading a verified manifest failed")
+        return Problem(fmt.MANIFEST, "读取材料包清单时出错，无法使用。请让学院重新导出材料包。")
+
+
 def _info(v: Verification) -> PackageInfo | Problem:
     """The package's identity from its (verified) manifest; a Problem when it names no college."""
     m = v.manifest or {}
@@ -299,11 +414,12 @@ def _info(v: Verification) -> PackageInfo | Problem:
         college=college,
         period_code=code,
         period_label=clean_text(_string(period.get("label"))) or code,
-        created=_created(m.get("created")),
+        created=sanity.created_at(m.get("created")),
         figures={},
         period_kind=_string(period.get("kind")),
         app_version=clean_text(_string(m.get("app_version"))),
         mtime=mtime,
+        signer=v.signer,
     )
 
 
@@ -311,21 +427,12 @@ def _string(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _created(value: object) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        created = dt.datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return created if created.tzinfo else created.astimezone()  # no offset: the local time
-
-
-_EPOCH = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
-
-
-def _newness(info: PackageInfo) -> tuple[dt.datetime, float]:
-    return (info.created or _EPOCH, info.mtime)
+def _newness(info: PackageInfo) -> tuple[int, int, float, float]:
+    """Signed before unsigned; then the signed sequence — never the manifest's date — or, for unsigned
+    packages only, the export time as an instant; then the file's modification time."""
+    if info.signer is not None:
+        return (1, info.signer.sequence, 0.0, info.mtime)
+    return (0, 0, info.created.timestamp() if info.created else 0.0, info.mtime)
 
 
 def _order(info: PackageInfo) -> tuple:
@@ -345,11 +452,18 @@ def _notes(used: Sequence[PackageInfo], groups: dict[tuple, list[PackageInfo]]) 
         shown = "、".join(_show(x) if x else "（未填写）" for x in schools)
         notes.append(f"材料包来自不同的学校（{shown}），请确认是否都应汇总在一起。")
     for group in groups.values():
-        if len(group) > 1 and group[0].created is not None and group[0].created == group[1].created:
+        if len(group) > 1 and group[0].signer is None and _newness(group[0])[:3] == _newness(group[1])[:3]:
             notes.append(
                 f"{_show(group[0].college)} {_show(group[0].period_label)}：“{_show(group[0].name)}”与"
                 f"“{_show(group[1].name)}”的导出时间相同，按文件修改时间使用了较新的一个。"
             )
+    unsigned = [p for p in used if p.signer is None]
+    if unsigned:
+        names = "、".join(_show(p.name) for p in unsigned)
+        notes.append(
+            f"{len(unsigned)} 个材料包没有签名（由旧版本导出，无法确认来自该学院、未被改动）：{names}。"
+            "请让学院升级软件后重新导出。"
+        )
     return notes
 
 
@@ -371,7 +485,7 @@ def _read_data(
                 rows = {}
                 if tables:
                     for name, headers in fmt.REPORT_SHEETS:
-                        rows[name] = list(sheet_rows(wb[name], len(headers), cancel))
+                        rows[name] = _sane(name, list(sheet_rows(wb[name], len(headers), cancel)))
             finally:
                 wb.close()
     except (AppError, Cancelled):
@@ -391,6 +505,20 @@ def sheet_rows(ws: Any, width: int, cancel: threading.Event | None = None) -> It
         values = (tuple(row) + (None,) * width)[:width]
         if any(not _blank(v) for v in values):
             yield values
+
+
+def _sane(name: str, rows: list[tuple]) -> list[tuple]:
+    """The rows of a report sheet when every number is in its sane range (verify said so; checked again
+    here so that nothing the summary writes can be inf or NaN); AppError naming the first that is not."""
+    headers = dict(fmt.REPORT_SHEETS)[name]
+    columns = sanity.numeric_columns(c.kind for c in TABLE_COLUMNS[name])
+    for r, header, value, why in sanity.row_problems(rows, headers, columns):
+        raise AppError(
+            f"{fmt.DATA} 的工作表“{name}”中“{header}”的值 {sanity.shown_number(value)} {why}，"
+            "请让学院重新导出材料包。",
+            f"data row {r}",
+        )
+    return rows
 
 
 def headline_figures(wb: Any, cancel: threading.Event | None = None) -> dict[str, int | float]:
@@ -422,9 +550,16 @@ def _problem_text(p: Problem) -> str:
 
 
 def _when(created: dt.datetime | None, other: dt.datetime | None) -> str:
-    """A package's export time for a sentence: the day, with the time when the other one is the same day."""
+    """A package's export time for a sentence, in this computer's time zone (manifests' offsets differ): the
+    day, with the time when the other one is the same day — to the second or finer when the minutes are the
+    same, so two different instants never read alike."""
     if created is None:
         return ""
-    if other is not None and other.date() == created.date():
-        return created.strftime(_TIME)
-    return created.date().isoformat()
+    mine = created.astimezone()
+    theirs = other.astimezone() if other is not None else None
+    if theirs is None or theirs.date() != mine.date():
+        return mine.date().isoformat()
+    for pattern in (_TIME, _TIME + ":%S", _TIME + ":%S.%f"):
+        if mine.strftime(pattern) != theirs.strftime(pattern):
+            return mine.strftime(pattern)
+    return mine.strftime(_TIME + ":%S.%f")

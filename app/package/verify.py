@@ -24,14 +24,18 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from app import archive
 from app.errors import AppError, Cancelled
-from app.fsutil import human_size, is_reserved_name, path_chars
+from app.fsutil import human_size
 from app.package import format as fmt
+from app.package import sanity
+from app.package.signing import MAX_SIGNATURE_BYTES, Signer, check_signature
+from app.services.report_columns import TABLE_COLUMNS
 
 # Limits, decided from the central directory before anything is inflated. A college's package is mostly its
 # attachments (PDFs, scans, Office files): tens to hundreds of MB; these leave ample room.
@@ -51,11 +55,19 @@ MAX_NAME_PROBLEMS = 50  # name problems listed one by one; the rest are counted
 XLSX_MAX_ENTRIES = 10_000
 XLSX_MAX_TOTAL_BYTES = 2 * 2**30
 XLSX_MAX_RATIO = 500  # as app.io.xlsx: sheet XML compresses 5–100:1, zeros 1030:1
+# One part of data.xlsx (a sheet's XML, the shared strings), uncompressed. openpyxl reads a sheet without a
+# <dimension> record to its end just to open the workbook (a 1.9 GB sheet: 416 s, 6.7 GB of memory), so the
+# size of every part is capped from data.xlsx's own central directory before openpyxl sees it: 256 MiB is
+# about 100,000 rows of the widest sheet (学生实习, ~2.4 KB a row), five times the largest college's.
+XLSX_MAX_PART_BYTES = 256 * 2**20
+# report.docx is only opened to see it is a Word document; its parts are held to a Word template's limits.
+REPORT_LIMITS = archive.Limits(2000, 200 * 2**20, max_ratio=XLSX_MAX_RATIO)
+PACKAGE_LIMITS = archive.Limits(
+    MAX_ENTRIES, MAX_TOTAL_BYTES, max_ratio=MAX_RATIO, ratio_min_bytes=RATIO_MIN_BYTES, max_path=fmt.MAX_PATH
+)
 
 CHUNK = 2**20
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_DRIVE = re.compile(r"^[A-Za-z]:")
-_WINDOWS_BAD = re.compile(r'[<>:"|?*]')
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _REDO = "请让学院重新导出材料包后再报送。"
 
@@ -71,6 +83,11 @@ class Verification:
     path: Path
     problems: tuple[Problem, ...]
     manifest: dict | None  # the parsed manifest when it could be read (even if other problems exist)
+    signer: Signer | None = None  # who signed it (the signature checked); None: unsigned or no good
+
+    @property
+    def signed(self) -> bool:
+        return self.signer is not None
 
     @property
     def ok(self) -> bool:
@@ -88,6 +105,9 @@ class Verification:
         period = m.get("period")
         if isinstance(period, dict) and isinstance(period.get("code"), str):
             out["period"] = period.get("label") if isinstance(period.get("label"), str) else period["code"]
+        out["signed"] = self.signer is not None
+        if self.signer is not None:
+            out["key"], out["sequence"] = self.signer.fingerprint, self.signer.sequence
         return out
 
 
@@ -107,7 +127,7 @@ def verify_package(path: Path, *, cancel: threading.Event | None = None) -> Veri
             "系统盘有足够空间后重试。",
             repr(e),
         ) from e
-    return Verification(path, tuple(check.problems), check.manifest)
+    return Verification(path, tuple(check.problems), check.manifest, check.signer)
 
 
 @contextlib.contextmanager
@@ -116,7 +136,7 @@ def package_data(path: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="chanjiao-package-") as tmp:
         target = Path(tmp) / fmt.DATA
         try:
-            with zipfile.ZipFile(path) as zf:
+            with archive.open_zip(path) as zf:
                 info = zf.getinfo(fmt.DATA)
                 if info.file_size > MAX_TOTAL_BYTES:
                     raise AppError(f"“{Path(path).name}”中的 {fmt.DATA} 过大，请先校验材料包。")
@@ -124,7 +144,15 @@ def package_data(path: Path) -> Iterator[Path]:
                     shutil.copyfileobj(src, dst, CHUNK)
         except KeyError as e:
             raise AppError(f"“{Path(path).name}”中没有 {fmt.DATA}，请先校验材料包。", repr(e)) from e
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+        except (
+            archive.BadArchive,
+            zipfile.BadZipFile,
+            OSError,
+            EOFError,
+            ValueError,
+            NotImplementedError,
+            RuntimeError,
+        ) as e:
             raise AppError(f"无法读取“{Path(path).name}”中的 {fmt.DATA}，请先校验材料包。", repr(e)) from e
         yield target
 
@@ -134,6 +162,9 @@ class _Check:
         self.cancel = cancel
         self.problems: list[Problem] = []
         self.manifest: dict | None = None
+        self.manifest_bytes = b""
+        self.signer: Signer | None = None
+        self.insane = 0  # numbers outside sane ranges found
 
     def add(self, entry: str | None, message: str) -> None:
         self.problems.append(Problem(entry, message))
@@ -146,13 +177,14 @@ class _Check:
             infos = zf.infolist()
             self.check_names(infos)
             self.check_encoding(infos)
-            if not self.check_sizes(infos):
+            if not self.check_sizes(zf):
                 return  # a bomb: inflate nothing
             names = {i.orig_filename: i for i in infos}
             self.manifest = self.read_manifest(zf, names.get(fmt.MANIFEST))
             if self.manifest is not None and not self.check_manifest(self.manifest):
                 return  # another format or version: its files and sheets are not ours to judge
             extracted = self.check_files(zf, names, tmp)
+            self.check_signature(zf, names.get(fmt.SIGNATURE))
             for name in (fmt.DATA, fmt.REPORT):
                 if name in names and name not in extracted:  # not listed: still look inside
                     target = tmp / name
@@ -175,7 +207,6 @@ class _Check:
                 return None
             with open(path, "rb") as f:
                 head = f.read(4)
-                declared = _declared_entries(f)
         except FileNotFoundError:
             self.add(None, f"找不到文件“{path}”。")
             return None
@@ -188,36 +219,23 @@ class _Check:
         if not head.startswith(b"PK"):
             self.add(None, f"“{path.name}”不是 ZIP 文件，不是上报材料包。请选择学院导出的 .zip 材料包。")
             return None
-        if declared is not None and declared > MAX_ENTRIES:
-            self.add(None, _too_many(declared))
-            return None
         try:
-            return zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, struct.error):
-            self.add(None, f"“{path.name}”已损坏或不完整（可能下载或拷贝未完成），无法作为 ZIP 打开。{_REDO}")
+            return archive.open_zip(path, max_entries=MAX_ENTRIES)
+        except archive.BadArchive as e:
+            if e.entries is not None:
+                self.add(None, _too_many(e.entries))
+            else:
+                self.add(None, f"“{path.name}”{e.message}。{_REDO}")
         except OSError as e:
             self.add(None, f"无法读取“{path.name}”：{e.strerror or e}")
         return None
 
     def check_names(self, infos: list[zipfile.ZipInfo]) -> None:
-        seen: set[str] = set()
-        folded: dict[str, str] = {}
-        bad = 0
-        for info in infos:
-            name = info.orig_filename  # as stored: zipfile turns \ into / on Windows
-            reasons = _name_problems(name)
-            if name in seen:
-                reasons.append("文件名重复，解压时后一个会覆盖前一个")
-            elif name.casefold() in folded:
-                reasons.append(f"与“{folded[name.casefold()]}”仅大小写不同，在 Windows 上解压会互相覆盖")
-            seen.add(name)
-            folded.setdefault(name.casefold(), name)
-            if reasons:
-                bad += 1
-                if bad <= MAX_NAME_PROBLEMS:
-                    self.add(name, f"文件名不安全：{'；'.join(reasons)}。{_REDO}")
-        if bad > MAX_NAME_PROBLEMS:
-            self.add(None, f"另有 {bad - MAX_NAME_PROBLEMS} 个文件名不安全（未逐一列出）。")
+        found = archive.names_problems(infos, PACKAGE_LIMITS)
+        for p in found[:MAX_NAME_PROBLEMS]:
+            self.add(p.entry, f"{p.message}。{_REDO}")
+        if len(found) > MAX_NAME_PROBLEMS:
+            self.add(None, f"另有 {len(found) - MAX_NAME_PROBLEMS} 个文件名不安全（未逐一列出）。")
 
     def check_encoding(self, infos: list[zipfile.ZipInfo]) -> None:
         """The exporter marks every name UTF-8 (ZIP flag bit 11). A non-ASCII name without it was written by
@@ -231,27 +249,16 @@ class _Check:
                 "这些文件无法与清单核对。请报送学院导出的原始 .zip 文件，不要解压后重新压缩。",
             )
 
-    def check_sizes(self, infos: list[zipfile.ZipInfo]) -> bool:
-        """The zip-bomb limits from the central directory; False when the package must not be inflated."""
+    def check_sizes(self, zf: zipfile.ZipFile) -> bool:
+        """The zip-bomb limits from the central directory and the local headers (entries whose data overlap);
+        False when the package must not be inflated."""
         before = len(self.problems)
-        if len(infos) > MAX_ENTRIES:
-            self.add(None, _too_many(len(infos)))
-        total = sum(i.file_size for i in infos)
-        if total > MAX_TOTAL_BYTES:
-            self.add(
-                None,
-                f"材料包解压后共 {human_size(total)}，超过上限 {human_size(MAX_TOTAL_BYTES)}，"
-                "可能是恶意构造的压缩包（“zip 炸弹”），不予解压。",
-            )
+        infos = zf.infolist()
+        found = archive.size_problems(infos, PACKAGE_LIMITS, subject="材料包") + archive.overlap_problems(zf)
+        for p in found:
+            self.add(p.entry, f"{p.message}。")
         for i in infos:
-            if i.file_size > RATIO_MIN_BYTES and i.file_size > MAX_RATIO * max(i.compress_size, 1):
-                ratio = i.file_size // max(i.compress_size, 1)
-                self.add(
-                    i.orig_filename,
-                    f"压缩比异常（{ratio}:1，解压后 {human_size(i.file_size)}），可能是恶意构造的压缩包"
-                    "（“zip 炸弹”），不予解压。",
-                )
-            elif i.filename == fmt.MANIFEST and i.file_size > MAX_MANIFEST_BYTES:
+            if i.filename == fmt.MANIFEST and i.file_size > MAX_MANIFEST_BYTES:
                 self.add(
                     i.orig_filename,
                     f"manifest.json 过大（{human_size(i.file_size)}，上限 {human_size(MAX_MANIFEST_BYTES)}），不是正常的清单文件。",
@@ -268,6 +275,7 @@ class _Check:
         data = self.read_entry(zf, info)
         if data is None:
             return None
+        self.manifest_bytes = data
         try:
             value = json.loads(data.decode("utf-8-sig"))
         except UnicodeDecodeError:
@@ -293,7 +301,7 @@ class _Check:
         if not isinstance(version, int) or isinstance(version, bool) or version < 1:
             self.add(m, f"{m} 中的格式版本“{shown(version)}”无效（应为整数 {fmt.VERSION}）。{_REDO}")
             return False
-        if version != fmt.VERSION:
+        if version not in fmt.SUPPORTED_VERSIONS:
             self.add(
                 m,
                 f"材料包格式版本为 {version}，本软件只支持版本 {fmt.VERSION}。"
@@ -304,8 +312,8 @@ class _Check:
         for key in ("school", "college", "created"):
             if not isinstance(man.get(key), str):
                 self.add(m, f"{m} 缺少“{key}”或它不是文本。{_REDO}")
-        if isinstance(man.get("created"), str) and not _is_datetime(man["created"]):
-            self.add(m, f"{m} 中的导出时间“{shown(man['created'])}”不是有效的日期时间。{_REDO}")
+        if isinstance(man.get("created"), str) and (why := sanity.created_problem(man["created"])):
+            self.add(m, f"{m} 中的导出时间“{shown(man['created'])}”{why}。{_REDO}")
         self.check_period(man.get("period"))
         if man.get("personal_data", fmt.MASKED) not in (fmt.MASKED, fmt.INCLUDED):
             self.add(m, f"{m} 中的“personal_data”应为“{fmt.MASKED}”或“{fmt.INCLUDED}”。{_REDO}")
@@ -365,7 +373,7 @@ class _Check:
             if name not in listed:
                 self.add(name, f"{fmt.MANIFEST} 的文件清单中没有 {name}。{_REDO}")
         for name, info in names.items():
-            if name != fmt.MANIFEST and name not in listed and not info.is_dir():
+            if name not in (fmt.MANIFEST, fmt.SIGNATURE) and name not in listed and not info.is_dir():
                 self.add(name, f"此文件不在 {fmt.MANIFEST} 的清单中：材料包导出后被加入了文件。{_REDO}")
         return extracted
 
@@ -464,13 +472,68 @@ class _Check:
                 message = "已损坏，读不到表头。"
             if message:
                 self.add(fmt.DATA, f"{fmt.DATA} 的工作表“{name}”{message}{_REDO}")
+            else:
+                self.check_values(wb[name], name, headers)
+        if self.insane > sanity.MAX_VALUE_PROBLEMS:
+            more = self.insane - sanity.MAX_VALUE_PROBLEMS
+            self.add(fmt.DATA, f"{fmt.DATA} 中另有 {more} 个数值超出合理范围（未逐一列出）。{_REDO}")
+
+    def check_values(self, ws: Any, name: str, headers: tuple[str, ...]) -> None:
+        """Numbers outside the sane ranges of app/package/sanity.py: a problem here, never an exception in
+        the school's figures and sums."""
+        columns = sanity.numeric_columns(_KINDS.get(name, ()))
+        if not columns:
+            return
+        d = fmt.DATA
+        try:
+            if hasattr(ws, "reset_dimensions"):
+                ws.reset_dimensions()
+            rows = self.ticking(ws.iter_rows(min_row=2, values_only=True))
+            for row, header, value, why in sanity.row_problems(rows, headers, columns):
+                self.insane += 1
+                if self.insane <= sanity.MAX_VALUE_PROBLEMS:
+                    where = f"{d} 的工作表“{name}”第 {row} 行“{header}”"
+                    self.add(d, f"{where}的值 {sanity.shown_number(value)} {why}。{_REDO}")
+        except Cancelled:
+            raise
+        except Exception:  # a cell openpyxl cannot read (a date serial out of range, broken XML)
+            self.add(d, f"{d} 的工作表“{name}”中有无法读取的单元格（已损坏或数值异常）。{_REDO}")
+
+    def ticking(self, rows: Iterator[tuple]) -> Iterator[tuple]:
+        for n, row in enumerate(rows):
+            if n % 500 == 0 and self.cancel is not None and self.cancel.is_set():
+                raise Cancelled()
+            yield row
+
+    def check_signature(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo | None) -> None:
+        """signature.json: a good signature of manifest.json's bytes names the signer; a bad one is a problem.
+        None at all: the package is unsigned (made before format version 2), which the merge flags — unless
+        the manifest says it was signed (the signature was removed)."""
+        s, man = fmt.SIGNATURE, self.manifest
+        if man is None:
+            return
+        if info is None:
+            if "signing" in man:
+                self.add(s, f"清单写明材料包已签名，但包中没有 {s}：签名被去掉了。{_REDO}")
+            return
+        if info.file_size > MAX_SIGNATURE_BYTES:
+            self.add(s, f"{s} 过大，不是本软件写的签名。{_REDO}")
+            return
+        data = self.read_entry(zf, info)
+        if data is None:
+            return
+        result = check_signature(self.manifest_bytes, data, man)
+        if isinstance(result, str):
+            self.add(s, f"{result}。{_REDO}")
+        else:
+            self.signer = result
 
     def check_report(self, path: Path) -> None:
         r = fmt.REPORT
         try:
-            with zipfile.ZipFile(path) as z:
-                ok = "word/document.xml" in z.namelist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error):
+            with archive.open_zip(path) as z:
+                ok = "word/document.xml" in z.namelist() and not archive.check_zip(z, REPORT_LIMITS)
+        except (archive.BadArchive, ValueError, EOFError, OSError, struct.error):
             ok = False
         if not ok:
             self.add(r, f"{r} 不是有效的 Word 文档（.docx），无法打开。{_REDO}")
@@ -501,77 +564,38 @@ def _read_failure(e: Exception) -> str:
     return f"文件已损坏（校验和错误或数据不完整），无法读取。{_REDO}"
 
 
-def _declared_entries(f: IO[bytes]) -> int | None:
-    """The entry count the end-of-central-directory record declares, read before zipfile parses (and holds in
-    memory) the whole central directory; None when it cannot be found (zipfile then says what is wrong)."""
-    f.seek(0, 2)
-    size = f.tell()
-    tail_len = min(size, 22 + 0xFFFF)
-    f.seek(size - tail_len)
-    tail = f.read(tail_len)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or at + 22 > len(tail):
-        return None
-    count = struct.unpack("<H", tail[at + 10 : at + 12])[0]
-    if count != 0xFFFF or at < 20 or tail[at - 20 : at - 16] != b"PK\x06\x07":
-        return count
-    (offset,) = struct.unpack("<Q", tail[at - 12 : at - 4])  # the zip64 end record
-    if offset + 56 > size:
-        return None
-    f.seek(offset)
-    record = f.read(56)
-    if record[:4] != b"PK\x06\x06":
-        return None
-    return struct.unpack("<Q", record[32:40])[0]
-
-
 def _too_many(count: int) -> str:
     return (
         f"材料包中有 {count} 个文件，超过上限 {MAX_ENTRIES}，可能是恶意构造的压缩包（“zip 炸弹”），不予解压。"
     )
 
 
-def _name_problems(name: str) -> list[str]:
-    reasons = []
-    if _CONTROL.search(name):
-        reasons.append("含控制字符")
-    if name.startswith(("/", "\\")):
-        reasons.append("是绝对路径")
-    if "\\" in name:
-        reasons.append("含反斜杠“\\”")
-    if _DRIVE.match(name):
-        reasons.append("含盘符")
-    elif _WINDOWS_BAD.search(name):
-        reasons.append('含 Windows 不允许的字符（<>:"|?*）')
-    segments = name.rstrip("/").split("/")
-    if any(s == ".." for s in re.split(r"[/\\]", name)):
-        reasons.append("含“..”（指向材料包以外）")
-    elif any(s in ("", ".") for s in segments) and not name.startswith("/"):
-        reasons.append("含空的或“.”的路径段")
-    if any(is_reserved_name(s) for s in re.split(r"[/\\]", name)):
-        reasons.append("含 Windows 保留名（CON、PRN、AUX、NUL、COM1–9、LPT1–9）")
-    if any(s.endswith((" ", ".")) and s not in (".", "..") for s in segments):
-        reasons.append("有以空格或“.”结尾的部分（Windows 会去掉）")
-    if path_chars(name) > fmt.MAX_PATH:  # counted as Windows counts (UTF-16 units)
-        reasons.append(f"路径过长（{path_chars(name)} 个字符，最多 {fmt.MAX_PATH} 个）")
-    return reasons
-
-
 def _container_problem(path: Path) -> str | None:
-    """The zip-bomb limits of data.xlsx itself (a ZIP inside the ZIP), before openpyxl inflates any of it."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, struct.error):
-        return "已损坏或不是有效的 Excel 工作簿，无法打开。"
-    total = sum(i.file_size for i in infos)
-    ratio = any(
-        i.file_size > RATIO_MIN_BYTES and i.file_size > XLSX_MAX_RATIO * max(i.compress_size, 1)
-        for i in infos
+    """The zip-bomb limits of data.xlsx itself (a ZIP inside the ZIP), before openpyxl inflates any of it: its
+    entries' names, sizes and overlaps, and each part's size (openpyxl reads a sheet without a <dimension> in
+    full just to open the workbook)."""
+    limits = archive.Limits(
+        XLSX_MAX_ENTRIES,
+        XLSX_MAX_TOTAL_BYTES,
+        max_entry=XLSX_MAX_PART_BYTES,
+        max_ratio=XLSX_MAX_RATIO,
+        ratio_min_bytes=RATIO_MIN_BYTES,
     )
-    if len(infos) > XLSX_MAX_ENTRIES or total > XLSX_MAX_TOTAL_BYTES or ratio:
-        return f"解压后异常巨大（超过 {human_size(XLSX_MAX_TOTAL_BYTES)} 或压缩比异常），不是正常的 Excel 工作簿。"
-    return None
+    try:
+        with archive.open_zip(path, max_entries=XLSX_MAX_ENTRIES) as z:
+            if z.ambiguous:  # openpyxl, given the whole file, might read another directory than ours
+                return "已损坏（含第二个 ZIP 目录结尾记录），不是正常的 Excel 工作簿。"
+            found = archive.check_zip(z, limits, subject="工作簿")
+    except archive.BadArchive as e:
+        return f"{e.message}，不是有效的 Excel 工作簿。" if e.entries is None else f"{e.message}。"
+    except (OSError, ValueError, EOFError, struct.error):
+        return "已损坏或不是有效的 Excel 工作簿，无法打开。"
+    if not found:
+        return None
+    p = found[0]
+    where = f"中的“{archive.shown_name(p.entry, 60)}”" if p.entry else ""
+    more = f"（另有 {len(found) - 1} 处问题）" if len(found) > 1 else ""
+    return f"{where}{p.message}{more}，不是正常的 Excel 工作簿。"
 
 
 def _header_problem(ws: Any, headers: tuple[str, ...], *, extra_ok: bool = False) -> str | None:
@@ -599,6 +623,9 @@ def _header_problem(ws: Any, headers: tuple[str, ...], *, extra_ok: bool = False
 
 
 _EXAMPLES = {fmt.YEAR: "2025-2026", fmt.SEMESTER: "2025-2026-1"}
+_KINDS: dict[str, tuple[str, ...]] = {x.name: tuple(c.type for c in x.columns) for x in fmt.SHEETS} | {
+    n: tuple(c.kind for c in TABLE_COLUMNS[n]) for n, _h in fmt.REPORT_SHEETS
+}
 
 
 def _is_period_code(kind: str, code: str) -> bool:
@@ -613,14 +640,6 @@ def _date(value: Any) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
-
-
-def _is_datetime(value: str) -> bool:
-    try:
-        dt.datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
 
 
 def shown(value: Any, limit: int = 40) -> str:

@@ -32,7 +32,7 @@ from app.db.models import (
 )
 from app.domain.names import clean_text
 from app.errors import AppError, ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, now, restore, soft_delete
+from app.services.common import LONG_TEXT_MAX, Changes, get_or_raise, length_errors, now, restore, soft_delete
 from app.services.history import ACTIONS, HistoryEntry
 
 TRANSITIONS: dict[str, tuple[str, ...]] = {
@@ -136,6 +136,15 @@ def check_fields(d: AgreementData) -> list[ValidationError]:
         errors.append(ValidationError("ends_on", "结束日期不能早于开始日期"))
     if d.signed_on and d.ends_on and d.signed_on > d.ends_on:
         errors.append(ValidationError("signed_on", "签订日期不能晚于结束日期"))
+    errors += length_errors(
+        Agreement,
+        d,
+        {
+            "revenue_clause": ("收益分配条款", LONG_TEXT_MAX),
+            "asset_clause": ("资产条款", LONG_TEXT_MAX),
+            "note": "备注",
+        },
+    )
     return errors
 
 

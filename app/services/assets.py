@@ -35,7 +35,15 @@ from app.db.models import (
 )
 from app.domain.names import clean_text
 from app.errors import AppError, ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
+from app.services.common import (
+    Changes,
+    get_or_raise,
+    in_view,
+    length_errors,
+    like_pattern,
+    restore,
+    soft_delete,
+)
 from app.services.settings import get_semester_calendar
 
 MAX_FEN = 10**13
@@ -161,6 +169,7 @@ def check_asset(s: Session, data: AssetData) -> list[ValidationError]:
     ):
         if _missing(s, model, getattr(d, field)):
             errors.append(ValidationError(field, f"所选{label}不存在或已在回收站中"))
+    errors += length_errors(Asset, d, {"note": "备注"})
     return errors
 
 
@@ -370,6 +379,7 @@ def check_repair(s: Session, d: RepairData) -> list[ValidationError]:
     for side, label in (("school", "学校"), ("enterprise", "企业")):
         if getattr(d, f"{side}_confirmed_on") and not getattr(d, f"{side}_person"):
             errors.append(ValidationError(f"{side}_person", f"{label}方确认须填写确认人"))
+    errors += length_errors(AssetRepair, d, {"description": "说明"})
     return errors
 
 

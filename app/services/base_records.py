@@ -22,7 +22,7 @@ from app.db.models import USAGE_ACTIVITIES, BaseUsage, Major, PracticeBase
 from app.domain.names import clean_text
 from app.errors import NotFound, ValidationError, ValidationErrors
 from app.services.base_usage import bounds
-from app.services.common import Changes, get_or_raise, in_view, restore, soft_delete
+from app.services.common import Changes, get_or_raise, in_view, length_errors, restore, soft_delete
 
 MAX_COUNT = 1_000_000
 
@@ -108,6 +108,7 @@ def check_usage(s: Session, data: UsageData) -> list[ValidationError]:
         errors.append(ValidationError("person_days", "人天数不能超过 学生人次 × 使用天数"))
     if not errors and d.students == 0:
         errors.append(ValidationError("students", "请填写学生人次"))
+    errors += length_errors(BaseUsage, d, {"teachers": "指导教师", "note": "备注"})
     return errors
 
 

@@ -60,7 +60,15 @@ from app.services.base_usage import (  # noqa: F401 (re-exported)
     summary_status,
     unmark_summary_submitted,
 )
-from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
+from app.services.common import (
+    Changes,
+    get_or_raise,
+    in_view,
+    length_errors,
+    like_pattern,
+    restore,
+    soft_delete,
+)
 
 OFFSITE_KINDS = ("校外实践教学基地", "产教融合实训基地")  # must name an enterprise
 MAX_CAPACITY = 100_000
@@ -134,6 +142,7 @@ def check_base(s: Session, data: BaseData, base_id: str | None = None) -> list[V
         errors.append(ValidationError("established_on", "建立日期格式不对"))
     if len(d.address) > 300:
         errors.append(ValidationError("address", "地址过长（最多300字）"))
+    errors += length_errors(PracticeBase, d, {"note": "备注"})
     return errors
 
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.db.models import EMPLOYED_STATUSES, EMPLOYMENT_STATUSES, Employment, Enterprise, Major, Student
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, soft_delete
+from app.services.common import Changes, get_or_raise, length_errors, soft_delete
 from app.services.teachers import is_live, text_error
 
 MAX_SALARY_FEN = 100_000_000  # 100万元 a month
@@ -88,6 +88,7 @@ def check_employment_fields(d: EmploymentData) -> list[ValidationError]:
     pay = d.monthly_salary_fen
     if not isinstance(pay, int) or isinstance(pay, bool) or not 0 <= pay <= MAX_SALARY_FEN:
         errors.append(ValidationError("monthly_salary_fen", "月薪应为0–100万元之间的金额"))
+    errors += length_errors(Employment, d, {"note": "备注"})
     return errors
 
 

@@ -19,7 +19,7 @@ from app.db.models import (
     Enterprise,
     EnterpriseCategory,
 )
-from app.domain.names import clean_text
+from app.domain.names import clean_text, name_key
 from app.services.common import in_view, like_pattern
 
 
@@ -97,6 +97,8 @@ def _term_condition(term: str):
         Enterprise.uscc.like(like_pattern(term.upper()), escape="\\"),
         Enterprise.id.in_(contacts),
     ]
+    if any(c in term for c in "()（）"):  # names keep the brackets as registered: either width finds them
+        conds.append(Enterprise.name_key.like(like_pattern(name_key(term)), escape="\\"))
     if term.isascii() and term.isalpha():
         lower = like_pattern(term.lower())
         conds += [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import re
 import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -28,12 +27,20 @@ from app.db.models import (
     VisitEnterprise,
 )
 from app.domain.codes import USCC_CHECK_FAILED_MESSAGE, check_uscc
-from app.domain.names import clean_text, name_key, pinyin_keys
+from app.domain.names import clean_name, clean_text, name_key, pinyin_keys
+from app.domain.phones import CONTACT_RULE, is_phone_list
 from app.errors import AppError, ValidationError, ValidationErrors
 from app.progress import Progress, noop_progress, tick
-from app.services.common import Changes, get_or_raise, restore, soft_delete
+from app.services.common import (
+    Changes,
+    get_or_raise,
+    length_error,
+    length_errors,
+    max_length,
+    restore,
+    soft_delete,
+)
 
-PHONE_RE = re.compile(r"[0-9+\-() 转#,，/、]{3,40}")
 BULK_CHUNK = 2000  # records per Core insert in add_enterprises
 BULK_CACHE_KIB = 65536  # SQLite page cache while it writes
 
@@ -87,7 +94,8 @@ class Check:
 
 
 def normalized(data: EnterpriseData) -> EnterpriseData:
-    """Trim / NFKC every text, normalise the code, drop blank contacts and unknown duplicates."""
+    """Trim / NFKC every text (the name keeps its full-width brackets: clean_name), strip invisible
+    characters, normalise the code, drop blank contacts and unknown duplicates."""
     contacts = tuple(
         ContactData(
             name=clean_text(c.name),
@@ -102,7 +110,7 @@ def normalized(data: EnterpriseData) -> EnterpriseData:
     )
     cats = tuple(dict.fromkeys(clean_text(c) for c in data.categories if clean_text(c)))
     return EnterpriseData(
-        name=clean_text(data.name),
+        name=clean_name(data.name),  # as registered (（）kept), invisible characters gone
         uscc=check_uscc(data.uscc).value if clean_text(data.uscc) else "",
         uscc_confirmed=bool(data.uscc_confirmed),
         short_name=clean_text(data.short_name),
@@ -122,7 +130,8 @@ def normalized(data: EnterpriseData) -> EnterpriseData:
 
 
 class ContactError(ValidationError):
-    """A problem with one contact: `number` (1-based) and `part` ("name" or "phone") say where."""
+    """A problem with one contact: `number` (1-based) and `part` (a ContactData field: "name", "phone" …)
+    say where."""
 
     def __init__(self, number: int, part: str, message: str) -> None:
         super().__init__("contacts", message)
@@ -153,11 +162,36 @@ def check_fields(d: EnterpriseData) -> list[ValidationError]:
     for c in d.categories:
         if c not in ENTERPRISE_CATEGORIES:
             errors.append(ValidationError("categories", f"未知的企业类别“{c}”"))
+    errors += length_errors(Enterprise, d, _LABELS)
     for i, c in enumerate(d.contacts, start=1):
-        if not c.name:
-            errors.append(ContactError(i, "name", f"第{i}个联系人缺少姓名"))
-        if c.phone and not PHONE_RE.fullmatch(c.phone):
-            errors.append(ContactError(i, "phone", f"联系人“{c.name}”的电话“{c.phone}”格式不对"))
+        errors += _contact_errors(i, c)
+    return errors
+
+
+_LABELS = {
+    "short_name": "简称",
+    "industry": "所属行业",
+    "region": "所在地区",
+    "address": "地址",
+    "status_reason": "状态说明",
+    "website": "网址",
+    "note": "备注",
+}
+_CONTACT_LABELS = {"name": "姓名", "title": "职务", "phone": "电话", "email": "邮箱", "note": "备注"}
+
+
+def _contact_errors(i: int, c: ContactData) -> list[ValidationError]:
+    """One contact's problems; a phone's message says what is wrong with it, never the number."""
+    who = f"联系人“{c.name}”" if c.name else f"第{i}个联系人"
+    errors: list[ValidationError] = []
+    if not c.name:
+        errors.append(ContactError(i, "name", f"第{i}个联系人缺少姓名"))
+    for part, label in _CONTACT_LABELS.items():
+        for e in length_error(part, f"{who}的{label}", getattr(c, part), max_length(Contact, part)):
+            errors.append(ContactError(i, part, e.message))
+    phone_too_long = len(c.phone) > max_length(Contact, "phone")
+    if c.phone and not phone_too_long and not is_phone_list(c.phone):
+        errors.append(ContactError(i, "phone", f"{who}的电话格式不对：{CONTACT_RULE}"))
     return errors
 
 

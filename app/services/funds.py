@@ -25,7 +25,7 @@ from app.db.models import LEDGER_DIRECTIONS, Budget, BudgetCategory, LedgerEntry
 from app.domain.money import format_money
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, like_pattern, restore, soft_delete
+from app.services.common import Changes, get_or_raise, length_errors, like_pattern, restore, soft_delete
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 MAX_FEN = 10**13  # 一千亿元: a typing slip, not a budget
@@ -162,6 +162,7 @@ def check_budget(s: Session, d: BudgetData, *, exclude_id: str | None = None) ->
             errors.append(
                 ValidationError("category_id", f"该项目{d.year}年度已有“{category}”预算，请修改原预算")
             )
+    errors += length_errors(Budget, d, {"note": "备注"})
     return errors
 
 
@@ -260,6 +261,7 @@ def check_ledger_entry(s: Session, data: LedgerData) -> list[ValidationError]:
     ):
         if len(getattr(d, field)) > most:
             errors.append(ValidationError(field, f"{label}过长（最多{most}字）"))
+    errors += length_errors(LedgerEntry, d, {"note": "备注"})
     return errors
 
 

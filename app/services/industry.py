@@ -39,7 +39,7 @@ from app.domain.names import clean_text, pinyin_keys
 from app.errors import ValidationError, ValidationErrors
 from app.services.assets import school_year_bounds
 from app.services.choices import Choice
-from app.services.common import Changes, get_or_raise, restore, soft_delete
+from app.services.common import Changes, get_or_raise, length_errors, restore, soft_delete
 from app.services.settings import get_semester_calendar
 from app.services.teachers import date_error, is_live, text_error
 
@@ -124,6 +124,7 @@ def check_studio(s: Session, data: StudioData) -> list[ValidationError]:
     if any(not is_live(s, Teacher, m) for m in d.member_ids):
         errors.append(ValidationError("member_ids", "成员中有不存在或已删除的教师"))
     errors += date_error("established_on", "成立日期", d.established_on, required=False)
+    errors += length_errors(Studio, d, {"note": "备注"})
     return errors
 
 
@@ -294,6 +295,7 @@ def check_organization(
     )
     if d.name and s.scalar(same.where(IndustryOrganization.id != (exclude_id or "")).limit(1)):
         errors.append(ValidationError("name", f"行业组织“{d.name}”已存在"))
+    errors += length_errors(IndustryOrganization, d, {"note": "备注"})
     return errors
 
 

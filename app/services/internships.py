@@ -33,7 +33,15 @@ from app.db.models import (
 from app.domain.internship_rules import Problem, month_start
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
+from app.services.common import (
+    Changes,
+    get_or_raise,
+    in_view,
+    length_errors,
+    like_pattern,
+    restore,
+    soft_delete,
+)
 from app.services.internship_checks import internship_problems_by_id
 from app.services.teachers import date_error, is_live, text_error
 
@@ -163,6 +171,7 @@ def check_internship(s: Session, data: InternshipData) -> list[ValidationError]:
         errors.append(ValidationError("insured_to", "保险截止日期不能早于起始日期"))
     if d.insurance_paid_by and d.insurance_paid_by not in INSURANCE_PAYERS:
         errors.append(ValidationError("insurance_paid_by", f"投保方应为：{'、'.join(INSURANCE_PAYERS)}"))
+    errors += length_errors(Internship, d, {"note": "备注"})
     return errors
 
 
@@ -391,6 +400,7 @@ def check_evaluation(
             errors.append(
                 ValidationError("month", f"{d.month.year}年{d.month.month}月已有企业评价，请修改原记录")
             )
+    errors += length_errors(MonthlyEvaluation, d, {"comment": "评语"})
     return errors
 
 

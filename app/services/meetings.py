@@ -14,7 +14,7 @@ from app.domain.names import clean_text
 from app.domain.semesters import past_semesters, semester_bounds, semester_of
 from app.errors import NotFound, ValidationError, ValidationErrors
 from app.services.attachments import list_attachments
-from app.services.common import Changes, get_or_raise, restore, soft_delete
+from app.services.common import LONG_TEXT_MAX, Changes, get_or_raise, length_errors, restore, soft_delete
 from app.services.settings import get_semester_calendar
 
 
@@ -62,6 +62,16 @@ def check_meeting(s: Session, d: MeetingData) -> list[ValidationError]:
             errors.append(ValidationError("action_items", f"第{i}项待办事项的完成期限早于会议日期"))
         if item.done_on and not item.done:
             errors.append(ValidationError("action_items", f"第{i}项待办事项未标记完成，却填写了完成日期"))
+    errors += length_errors(
+        Meeting,
+        d,
+        {
+            "place": "地点",
+            "attendees": "参会人员",
+            "minutes": ("会议纪要", LONG_TEXT_MAX),
+            "decisions": ("决定事项", LONG_TEXT_MAX),
+        },
+    )
     return errors
 
 

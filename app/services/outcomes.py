@@ -38,7 +38,7 @@ from app.db.models import (
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
 from app.services.assets import school_year_bounds, wan
-from app.services.common import Changes, restore, soft_delete
+from app.services.common import Changes, length_errors, restore, soft_delete
 from app.services.industry import choice_error, ref_error, save_record
 from app.services.teachers import date_error, text_error
 
@@ -102,6 +102,7 @@ def check_achievement(s: Session, data: AchievementData) -> list[ValidationError
     errors += _int_error("amount_fen", "合同金额（分）", d.amount_fen, MAX_FEN)
     if d.kind in ("共同开发课程", "共同开发教材") and not d.enterprise_id:
         errors.append(ValidationError("enterprise_id", f"{d.kind}须选择合作企业"))
+    errors += length_errors(Achievement, d, {"people": "完成人", "note": "备注"})
     return errors
 
 
@@ -195,6 +196,7 @@ def check_training(s: Session, data: TrainingData) -> list[ValidationError]:
     errors += _int_error("hours", "培训学时", d.hours, MAX_COUNT)
     errors += _int_error("person_days", "培训人天", d.person_days, MAX_COUNT)
     errors += _int_error("income_fen", "培训收入（分）", d.income_fen, MAX_FEN)
+    errors += length_errors(Training, d, {"note": "备注"})
     return errors
 
 

@@ -27,7 +27,15 @@ from app.db.models import (
 )
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
+from app.services.common import (
+    Changes,
+    get_or_raise,
+    in_view,
+    length_errors,
+    like_pattern,
+    restore,
+    soft_delete,
+)
 
 TIER_BY_KIND = {  # H第九条
     "岗位实习": "foundation",
@@ -161,6 +169,7 @@ def check_fields(d: ProjectData) -> list[ValidationError]:
         for label, value in (("目标值", k.target), ("完成值", k.actual)):
             if value is not None and (not math.isfinite(value) or value < 0):
                 errors.append(ValidationError("kpis", f"指标“{k.name}”的{label}应为不小于0的数"))
+    errors += length_errors(Project, d, {"note": "备注"})
     return errors
 
 

@@ -136,3 +136,20 @@ def save_semester_calendar(s: Session, cal: SemesterCalendar) -> Changes:
         raise ValidationError("semester_calendar", problem)
     _set(s, SEMESTER_KEY, cal.text())
     return Changes("settings")
+
+
+PACKAGE_SEQUENCE_KEY = "package_sequence"
+
+
+def package_sequence(s: Session) -> int:
+    """The sequence number of the college's last signed submission package (0: none yet)."""
+    value = _get(s, PACKAGE_SEQUENCE_KEY)
+    return int(value) if value.isdigit() else 0
+
+
+def next_package_sequence(s: Session, *, above: int = 0) -> int:
+    """Reserve the next package sequence number (greater than the stored one and than `above`) and store it;
+    the caller commits. Numbers are never reused: a failed export leaves a gap, which is harmless."""
+    n = max(package_sequence(s), above) + 1
+    _set(s, PACKAGE_SEQUENCE_KEY, str(n))
+    return n

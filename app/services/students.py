@@ -3,7 +3,10 @@
 身份证号 is checked per GB 11643 (app/domain/codes.py): lower-case x is normalised; a wrong check digit or an
 impossible birth date is an error — never guessed. With a valid number the birth date is stored from it and a
 gender that contradicts it is a warning (the ID decides nothing on its own: the user may have typed the wrong
-one). Phones may hold digits, spaces, +, -, （）and 转 (extension).
+one); the same 身份证号 for two live students is an error that names the other student (never the number).
+A student's own phone is a mobile (11 digits, 1[3-9]…); a guardian's is a mobile or a landline with its area code
+(app/domain/phones.py). Every text has its most characters (app/services/common.py: the column's length, 备注
+NOTE_MAX); a longer one is an error that names the field and the limit.
 
 Privacy (DOMAIN.md): rows for lists carry masked 身份证号 and phones unless `full=True`, which only the
 student's own form asks for.
@@ -21,13 +24,27 @@ from sqlalchemy.orm import Session
 from app.db.models import GENDERS, Internship, Major, Student
 from app.domain.codes import check_id_number
 from app.domain.names import clean_text
+from app.domain.phones import LANDLINE_RULE, MOBILE_RULE, is_phone
 from app.domain.privacy import mask_id_number, mask_phone
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
+from app.services.common import (
+    Changes,
+    get_or_raise,
+    in_view,
+    length_errors,
+    like_pattern,
+    restore,
+    soft_delete,
+)
 from app.services.teachers import is_live, text_error
 
 MIN_ENTRY_YEAR, MAX_ENTRY_YEAR = 1990, 2100
-_PHONE = re.compile(r"[0-9+\-()（）\s转]*")
+_LENGTHS = {
+    "class_name": "班级",
+    "phone": "手机号",
+    "guardian_name": "家长姓名",
+    "guardian_phone": "家长电话",
+}
 
 
 def student_key(student_no: str) -> str:
@@ -93,12 +110,39 @@ def students_by_no(s: Session) -> dict[str, str]:
     return {student_key(no): sid for no, sid in rows}
 
 
-def _phone_error(field: str, label: str, value: str) -> list[ValidationError]:
-    if len(value) > 30:
-        return [ValidationError(field, f"{label}过长（最多30个字符）")]
-    if not _PHONE.fullmatch(value):
-        return [ValidationError(field, f"{label}只能包含数字、空格、+、-、括号")]
-    return []
+def _phone_error(field: str, label: str, value: str, *, landline: bool) -> list[ValidationError]:
+    """The shape of a phone (app/domain/phones.py); the message never repeats the number."""
+    if not value or len(value) > 30 or is_phone(value, landline=landline):
+        return []  # too long: length_errors says so
+    return [ValidationError(field, f"{label}格式不对：{LANDLINE_RULE if landline else MOBILE_RULE}")]
+
+
+def same_id_number(
+    s: Session, id_number: str, *, exclude_id: str | None = None
+) -> tuple[str, str, str] | None:
+    """(id, 姓名, 学号) of a live student with this (normalised) 身份证号, or None."""
+    if not id_number:
+        return None
+    stmt = select(Student.id, Student.name, Student.student_no).where(
+        Student.deleted_at.is_(None), Student.id_number == id_number
+    )
+    if exclude_id:
+        stmt = stmt.where(Student.id != exclude_id)
+    found = s.execute(stmt.limit(1)).first()
+    return (found[0], found[1], found[2]) if found else None
+
+
+def id_number_clash(name: str, student_no: str) -> str:
+    """The message for a 身份证号 another student has: names that student, not the number."""
+    return f"身份证号与已有学生“{name}”（学号{student_no}）相同，同一人不能登记两次，请核对"
+
+
+def students_by_id_number(s: Session) -> dict[str, tuple[str, str, str]]:
+    """身份证号 → (id, 姓名, 学号) of every live student that has one (one query; for imports)."""
+    stmt = select(Student.id_number, Student.id, Student.name, Student.student_no).where(
+        Student.deleted_at.is_(None), Student.id_number != ""
+    )
+    return {number: (sid, name, no) for number, sid, name, no in s.execute(stmt)}
 
 
 def check_student_fields(d: StudentData) -> list[ValidationError]:
@@ -112,7 +156,6 @@ def check_student_fields(d: StudentData) -> list[ValidationError]:
             check_id_number(d.id_number)
         except ValueError as exc:
             errors.append(ValidationError("id_number", str(exc)))
-    errors += text_error("class_name", "班级", d.class_name, 50, required=False)
     year = d.entry_year
     if year is not None and (
         not isinstance(year, int) or isinstance(year, bool) or not MIN_ENTRY_YEAR <= year <= MAX_ENTRY_YEAR
@@ -120,9 +163,9 @@ def check_student_fields(d: StudentData) -> list[ValidationError]:
         errors.append(
             ValidationError("entry_year", f"入学年份应为{MIN_ENTRY_YEAR}–{MAX_ENTRY_YEAR}之间的四位年份")
         )
-    errors += _phone_error("phone", "手机号", d.phone)
-    errors += text_error("guardian_name", "家长姓名", d.guardian_name, 50, required=False)
-    errors += _phone_error("guardian_phone", "家长电话", d.guardian_phone)
+    errors += _phone_error("phone", "手机号", d.phone, landline=False)
+    errors += _phone_error("guardian_phone", "家长电话", d.guardian_phone, landline=True)
+    errors += length_errors(Student, d, {**_LENGTHS, "note": "备注"})
     return errors
 
 
@@ -145,6 +188,9 @@ def check_student(s: Session, data: StudentData, *, exclude_id: str | None = Non
     errors = check_student_fields(d)
     if d.student_no and find_student_by_no(s, d.student_no, exclude_id=exclude_id):
         errors.append(ValidationError("student_no", f"学号“{d.student_no}”已被其他学生使用"))
+    if d.id_number and not any(e.field == "id_number" for e in errors):
+        if other := same_id_number(s, d.id_number, exclude_id=exclude_id):
+            errors.append(ValidationError("id_number", id_number_clash(other[1], other[2])))
     if d.major_id and not is_live(s, Major, d.major_id):
         errors.append(ValidationError("major_id", "所选专业不存在或已删除"))
     return errors
@@ -189,6 +235,10 @@ def restore_students(s: Session, ids: Sequence[str]) -> Changes:
     for st in s.scalars(select(Student).where(Student.id.in_(ids), Student.deleted_at.is_not(None))):
         if find_student_by_no(s, st.student_no, exclude_id=st.id):
             raise ValidationError("student_no", f"学号“{st.student_no}”已被其他学生使用，不能恢复“{st.name}”")
+        if other := same_id_number(s, st.id_number, exclude_id=st.id):
+            raise ValidationError(
+                "id_number", f"“{st.name}”的身份证号与已有学生“{other[1]}”（学号{other[2]}）相同，不能恢复"
+            )
     return restore(s, Student, ids)
 
 

@@ -25,7 +25,7 @@ from app.db.models import TEACHER_KINDS, Enterprise, EnterprisePractice, Major, 
 from app.domain.names import clean_text
 from app.domain.practice import Period, PracticeStatus, practice_status
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, in_view, restore, soft_delete
+from app.services.common import Changes, get_or_raise, in_view, length_errors, restore, soft_delete
 
 MIN_YEAR, MAX_YEAR = 1950, 2100
 MAX_HOURS = 100_000
@@ -139,6 +139,7 @@ def check_teacher(s: Session, data: TeacherData, *, exclude_id: str | None = Non
     hours = d.hours_taught
     if not isinstance(hours, int) or isinstance(hours, bool) or not 0 <= hours <= MAX_HOURS:
         errors.append(ValidationError("hours_taught", f"授课学时应为0–{MAX_HOURS}之间的整数"))
+    errors += length_errors(Teacher, d, {"courses": "任教课程", "note": "备注"})
     return errors
 
 
@@ -264,6 +265,7 @@ def check_practice(s: Session, data: PracticeData) -> list[ValidationError]:
     if not d.enterprise_id and not d.unit_name:
         errors.append(ValidationError("unit_name", "请填写实践单位"))
     errors += text_error("unit_name", "实践单位", d.unit_name, 200, required=False)
+    errors += length_errors(EnterprisePractice, d, {"content": "实践内容", "note": "备注"})
     return errors
 
 

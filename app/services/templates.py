@@ -7,9 +7,12 @@ the database and with a manual backup (the .zip holds the attachments folder). A
 per kind; replacing or clearing soft-deletes the previous one (its bytes stay until purged).
 
 A template is hostile input: before it is stored it passes the checks of app/docs/render.py (a real .docx of
-a reasonable size) and is filled once with a sample context of its kind in the sandbox, so a broken
-placeholder, an unknown field or template code is refused with the Chinese message of the render module and
-nothing is stored. It is checked again every time it is used.
+a reasonable size, XML docxtpl handles in linear time) and is filled once with a sample context of its kind
+in the sandbox, in the render process with its time and memory limit (app/docs/worker.py), so a broken
+placeholder, an unknown field, template code, or a template too slow or too big for real data is refused
+with the Chinese message of the render module and nothing is stored. The sample is shaped like real data
+(app/docs/sample.py: lists of several items), so nested loops cost at the check what they would cost
+on real data. It is checked again every time it is used.
 """
 
 from __future__ import annotations
@@ -17,8 +20,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib
-import tempfile
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,14 +29,15 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Attachment
 from app.docs.kinds import KINDS, DocumentKind, kinds
-from app.docs.render import TemplateSource, fill_docx, save_rendered, template_bytes
+from app.docs.render import TemplateSource, template_bytes
+from app.docs.sample import SAMPLE, Sample
+from app.docs.worker import RenderWorker
 from app.errors import AppError, DocumentTemplateError, ValidationError
 from app.fsutil import atomic_path
 from app.services.attachments import add_attachment, stored_path
 from app.services.common import Changes, attachments_dir, now
 
 OWNER_TYPE = "template"
-SAMPLE = "示例"
 
 
 def _kind(kind: str) -> DocumentKind:
@@ -78,40 +80,15 @@ def save_builtin_template(kind: str, out: Path) -> Path:
 # ---------------------------------------------------------------- the check
 
 
-class _Sample(Mapping):
-    """A stand-in for a list or a record whose fields the placeholder list does not name (loop items):
-    any field exists, iterating gives one item, and it prints as 示例."""
-
-    def __getitem__(self, key: str) -> Any:
-        if isinstance(key, str) and key.startswith("_"):
-            raise KeyError(key)
-        return _Sample()
-
-    def __contains__(self, key: object) -> bool:
-        return isinstance(key, str) and not key.startswith("_")
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter([_Sample()])
-
-    def __len__(self) -> int:
-        return 1
-
-    def __str__(self) -> str:
-        return SAMPLE
-
-    def __html__(self) -> str:
-        return SAMPLE
-
-
 def sample_context(kind: str) -> dict[str, Any]:
     """A context with every documented field: records whose fields are listed (student.name …) are strict,
-    so a misspelt field is refused; lists and loop items accept any field."""
+    so a misspelt field is refused; lists and loop items (Sample) accept any field and hold several items."""
     context: dict[str, Any] = {}
     for key, _meaning in placeholders(kind):
         for name in key.split(" / "):
             top, _, field = name.strip().partition(".")
             if not field:
-                context.setdefault(top, _Sample())
+                context.setdefault(top, Sample())
             elif not isinstance(context.get(top), dict):
                 context[top] = {field: SAMPLE}
             else:
@@ -123,9 +100,8 @@ def check_template(kind: str, source: TemplateSource, name: str) -> bytes:
     """The template's bytes if it can fill a document of `kind`; DocumentTemplateError (Chinese, naming the
     placeholder) otherwise."""
     data = template_bytes(source, name)
-    filled = fill_docx(data, sample_context(kind), name=name)
-    with tempfile.TemporaryDirectory(prefix="chanjiao-template-") as folder:
-        save_rendered(filled, Path(folder) / "check.docx", name=name)
+    with RenderWorker(data, name) as worker:
+        worker.fill(sample_context(kind))  # read back in full: a result Word could not open is refused
     return data
 
 

@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 from app.db.models import Enterprise, Visit, VisitEnterprise
 from app.domain.names import clean_text, name_key
 from app.errors import ValidationError, ValidationErrors
-from app.services.common import Changes, get_or_raise, in_view, like_pattern, restore, soft_delete
+from app.services.common import (
+    LONG_TEXT_MAX,
+    Changes,
+    get_or_raise,
+    in_view,
+    length_errors,
+    like_pattern,
+    restore,
+    soft_delete,
+)
 from app.services.enterprises import EnterpriseData, check_fields, create_enterprise, normalized
 
 
@@ -57,6 +66,16 @@ def check_visit(s: Session, data: VisitData, *, today: dt.date | None = None) ->
         errors.append(ValidationError("positions_offered", "可提供岗位数不能为负数"))
     if data.average_pay_fen is not None and data.average_pay_fen < 0:
         errors.append(ValidationError("average_pay_fen", "平均薪酬不能为负数"))
+    errors += length_errors(
+        Visit,
+        data,
+        {
+            "participants": "参加人员",
+            "purpose": "走访目的",
+            "findings": ("走访发现", LONG_TEXT_MAX),
+            "follow_up": ("后续跟进", LONG_TEXT_MAX),
+        },
+    )
     return errors
 
 

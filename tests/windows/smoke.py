@@ -328,7 +328,18 @@ def submission_package() -> None:
                 proc.stdout,
             )
     summary = folder / "全校汇总.xlsx"
-    run("package merge", "package", "merge", year, term, "--out", summary, makes=(summary,), needs=needs)
+    run(
+        "package merge",
+        "package",
+        "merge",
+        year,
+        term,
+        "--out",
+        summary,
+        "--trust-new",  # the college's signing key is new to this "school"
+        makes=(summary,),
+        needs=needs,
+    )
     check("merge wrote an .xlsx", is_xlsx(summary), str(summary))
     if year.is_file():
         tampered = folder / "改过的.zip"

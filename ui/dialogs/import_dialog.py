@@ -1,8 +1,10 @@
-"""Excel import: read and check the file on the worker, preview every row with its problems, then
-write the valid rows in one transaction — or nothing."""
+"""Excel import: read and check the file on the worker, preview every row with its problems (and, above the
+table, what Excel hides: hidden or filtered-out rows and hidden columns, read like the others), then write the
+valid rows in one transaction — or nothing."""
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +101,10 @@ class ImportDialog(QDialog):
             "<br>被拒绝的行不会导入；可在 Excel 中改正后再导入这些行。"
         )
         lay.addWidget(summary)
+        self.notices = QLabel("<br>".join(f"⚠ {escape(n)}" for n in preview.notices), wordWrap=True)
+        self.notices.setStyleSheet(f"background:{WARNING_BG.name()}; padding:6px; border-radius:3px;")
+        self.notices.setVisible(bool(preview.notices))  # hidden rows and columns: said before importing
+        lay.addWidget(self.notices)
         top = QHBoxLayout()
         self.only_problems = QCheckBox("只看有问题的行")
         self.only_problems.toggled.connect(self._filter)

@@ -3,6 +3,11 @@ dropped on the page — each verified, and the newest one of a college and perio
 plan_merge, on the database worker after every change); the list shows 可用 / 已被较新的替代 / 无效 with the
 problems and each used package's headline figures. 生成汇总表… writes the school's workbook (merge_packages).
 
+Signed packages: a package signed by a key the school has not registered for its college is listed as
+公钥未登记 until someone compares the fingerprints with the college and confirms them (核对并登记公钥…, a dialog
+listing each new college and fingerprint), or imports the key file the college handed over (导入学院公钥…).
+Unsigned packages (older versions) are usable while the college has no key, and marked 可用（无签名）.
+
 The list of files is kept between sessions (QSettings); nothing is copied or changed in them."""
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ if TYPE_CHECKING:  # imported when first used: start-up does not load the merge 
 FOLDER_KEY = "package_summary"
 SETTINGS_KEY = "school_summary/packages"
 USED, SUPERSEDED, INVALID, PENDING, REPEATED = "可用", "已被较新的替代", "无效", "待校验", "重复"
+UNSIGNED, NEW_KEY = "可用（无签名）", "公钥未登记"
+KEY_FILTER = "学院公钥文件 (*.json)"
 INVALID_FG, INVALID_BG = QColor("#b3261e"), QColor("#fdecea")
 GREY = QColor("#8a8a8a")
 STRIP = "background:#fff4ce;color:#5c4400;border:1px solid #e6c86e;border-radius:4px;padding:6px 8px;"
@@ -114,8 +121,8 @@ class SchoolSummaryPage(QWidget):
         heading.setStyleSheet("font-size:15pt;font-weight:bold;")
         lay.addWidget(heading)
         intro = QLabel(
-            "汇总各学院报送的上报材料包：每个文件都先校验是否完整、未被改动；同一学院同一期间有多份时，"
-            "只用导出时间最新的一份。材料包文件本身不会被改动。"
+            "汇总各学院报送的上报材料包：每个文件都先校验是否完整、未被改动，并按学院的签名公钥核对；同一学院"
+            "同一期间有多份时，只用学院导出序号最新的一份。材料包文件本身不会被改动。"
         )
         intro.setWordWrap(True)
         intro.setStyleSheet("color:#555;")
@@ -127,6 +134,7 @@ class SchoolSummaryPage(QWidget):
         self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.warnings.hide()
         lay.addWidget(self.warnings)
+        lay.addWidget(self._keys_strip())
         self.stack = QStackedWidget()
         self.empty = EmptyState()
         self.empty.configure(
@@ -163,7 +171,13 @@ class SchoolSummaryPage(QWidget):
         self.clear_button = QPushButton("清空")
         self.clear_button.setToolTip("清空列表（文件不会被删除）")
         self.clear_button.clicked.connect(self.clear)
-        for b in (self.add_button, self.folder_button, self.remove_button, self.clear_button):
+        self.import_key_button = QPushButton("导入学院公钥…")
+        self.import_key_button.setToolTip(
+            "导入学院交来的签名公钥文件（学院用“导出签名公钥”生成）：此后该学院的材料包按此公钥核对签名"
+        )
+        self.import_key_button.clicked.connect(self.import_key)
+        buttons = (self.add_button, self.folder_button, self.remove_button, self.clear_button)
+        for b in (*buttons, self.import_key_button):
             bar.addWidget(b)
         self.busy = QProgressBar()
         self.busy.setRange(0, 1000)
@@ -183,6 +197,21 @@ class SchoolSummaryPage(QWidget):
         self.merge_button.clicked.connect(self.write_summary)
         bar.addWidget(self.merge_button)
         return bar
+
+    def _keys_strip(self) -> QWidget:
+        self.keys_strip = QWidget()
+        row = QHBoxLayout(self.keys_strip)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.keys_label = QLabel()
+        self.keys_label.setWordWrap(True)
+        self.keys_label.setStyleSheet(STRIP)
+        self.trust_button = QPushButton("核对并登记公钥…")
+        self.trust_button.setToolTip("列出新学院的公钥指纹：与学院核对一致后登记，这些材料包即可使用")
+        self.trust_button.clicked.connect(self.confirm_new_keys)
+        row.addWidget(self.keys_label, 1)
+        row.addWidget(self.trust_button)
+        self.keys_strip.hide()
+        return self.keys_strip
 
     def _table(self) -> QTableWidget:
         figures = [h.label.replace("（", "\n（") for h in fmt.HEADLINES]  # two lines: narrower columns
@@ -332,7 +361,7 @@ class SchoolSummaryPage(QWidget):
             return [(p, PENDING, None) for p in self.paths]
         out: list[tuple[Path, str, object]] = []
         for info in self.plan.used:
-            out.append((info.path, USED, info))
+            out.append((info.path, USED if info.signer else UNSIGNED, info))
             out.extend((old.path, SUPERSEDED, (old, new)) for old, new in self.plan.superseded if new is info)
         shown = {_key(p) for p, _s, _d in out}
         out.extend(
@@ -340,7 +369,8 @@ class SchoolSummaryPage(QWidget):
             for old, new in self.plan.superseded
             if _key(old.path) not in shown
         )
-        out.extend((v.path, INVALID, v) for v in self.plan.invalid)
+        waiting = {_key(f) for k in self.plan.new_keys for f in k.files}
+        out.extend((v.path, NEW_KEY if _key(v.path) in waiting else INVALID, v) for v in self.plan.invalid)
         shown = {_key(p) for p, _s, _d in out}
         out.extend((p, REPEATED, None) for p in self.paths if _key(p) not in shown)
         return out
@@ -359,6 +389,7 @@ class SchoolSummaryPage(QWidget):
         warnings = list(self.plan.warnings) if self.plan else []
         self.warnings.setText("\n".join(f"⚠ {w}" for w in warnings))
         self.warnings.setVisible(bool(warnings))
+        self._show_new_keys()
         running = self._plan_op is not None
         self.busy.setVisible(running)
         self.busy_label.setVisible(running)
@@ -369,7 +400,7 @@ class SchoolSummaryPage(QWidget):
 
     def _fill_row(self, r: int, path: Path, status: str, detail: object) -> None:
         info = detail[0] if status == SUPERSEDED else detail
-        if status == INVALID:
+        if status in (INVALID, NEW_KEY):
             manifest = detail.manifest or {}
             period = manifest.get("period") if isinstance(manifest.get("period"), dict) else {}
             college, period_label, created = (
@@ -383,7 +414,7 @@ class SchoolSummaryPage(QWidget):
             college = period_label = created = ""
         problem, tip = self._problem(status, detail)
         cells = [str(college or "—"), str(period_label or "—"), _when(created), status, problem, path.name]
-        figures = info.figures if status == USED else {}
+        figures = info.figures if status in (USED, UNSIGNED) else {}
         cells += [_figure(h.label, figures.get(h.label)) for h in fmt.HEADLINES]
         for c, text in enumerate(cells):
             item = _Item(text)
@@ -399,13 +430,15 @@ class SchoolSummaryPage(QWidget):
             if status == INVALID:
                 item.setForeground(INVALID_FG)
                 item.setBackground(INVALID_BG)
+            elif status == NEW_KEY:
+                item.setForeground(INVALID_FG)
             elif status in (SUPERSEDED, PENDING, REPEATED):
                 item.setForeground(GREY)
             self.table.setItem(r, c, item)
 
     def _problem(self, status: str, detail: object) -> tuple[str, str]:
         """The 问题 cell and its tooltip (every problem, one a line)."""
-        if status == INVALID:
+        if status in (INVALID, NEW_KEY):
             problems = detail.problems
             lines = [f"• {p.entry}：{p.message}" if p.entry else f"• {p.message}" for p in problems]
             more = f"（共 {len(problems)} 个问题）" if len(problems) > 1 else ""
@@ -415,6 +448,9 @@ class SchoolSummaryPage(QWidget):
             return text, text
         if status == REPEATED:
             return "与列表中另一个文件是同一个文件，只计一次", ""
+        if status == UNSIGNED:
+            text = "没有签名（由旧版本导出）：无法确认来自该学院、未被改动。请让学院升级软件后重新导出。"
+            return text, text
         return "", ""
 
     def _status_text(self, rows: list[tuple[Path, str, object]]) -> str:
@@ -422,8 +458,14 @@ class SchoolSummaryPage(QWidget):
             return ""
         if self.plan is None:
             return f"共 {len(rows)} 个文件，正在校验…" if self._plan_op else f"共 {len(rows)} 个文件"
-        n = {s: sum(r[1] == s for r in rows) for s in (USED, SUPERSEDED, INVALID)}
-        text = f"共 {len(rows)} 个文件：可用 {n[USED]}，已被较新的替代 {n[SUPERSEDED]}，无效 {n[INVALID]}"
+        n = {s: sum(r[1] == s for r in rows) for s in (USED, UNSIGNED, SUPERSEDED, INVALID, NEW_KEY)}
+        unsigned = f"（其中 {n[UNSIGNED]} 个没有签名）" if n[UNSIGNED] else ""
+        text = (
+            f"共 {len(rows)} 个文件：可用 {n[USED] + n[UNSIGNED]}{unsigned}，已被较新的替代 {n[SUPERSEDED]}，"
+            f"无效 {n[INVALID]}"
+        )
+        if n[NEW_KEY]:
+            text += f"，公钥未登记 {n[NEW_KEY]}"
         if n[INVALID]:
             text += "。无效的材料包不计入汇总，选中该行可看全部原因，请让该学院重新导出。"
         return text
@@ -437,6 +479,81 @@ class SchoolSummaryPage(QWidget):
         self.remove_button.setEnabled(bool(selected))
         self.clear_button.setEnabled(bool(self.paths))
         self.merge_button.setEnabled(bool(self.plan and self.plan.used) and self._plan_op is None)
+
+    # ---------------------------------------------------------------- the colleges' signing keys
+
+    def _show_new_keys(self) -> None:
+        keys = self.plan.new_keys if self.plan else ()
+        if keys:
+            colleges = "、".join(dict.fromkeys(k.college for k in keys))
+            self.keys_label.setText(
+                f"⚠ {len(keys)} 个学院的签名公钥尚未登记（{colleges}）：这些材料包暂不计入。"
+                "请与学院核对公钥指纹后登记，或导入学院交来的公钥文件。"
+            )
+        self.keys_strip.setVisible(bool(keys))
+
+    @staticmethod
+    def new_keys_text(keys) -> str:
+        """The confirm dialog's text: each new college, its fingerprint and files."""
+        from app.package.signing import short_fingerprint
+
+        parts = ["请与各学院核对以下公钥指纹（可电话或当面核对学院“导出签名公钥”时显示的指纹）：", ""]
+        claimed = [(k.school, k.college) for k in keys]
+        for k in keys:
+            if claimed.count((k.school, k.college)) > 1:
+                parts.append(
+                    f"⚠ 有不止一个公钥自称“{k.college}”：至少一个是伪造的。此处不登记该学院，"
+                    "请导入学院交来的公钥文件。"
+                )
+            parts.append(f"学院：{k.school} {k.college}".rstrip())
+            parts.append(f"指纹：{k.short}")
+            parts.append("材料包：" + "、".join(p.name for p in k.files))
+            if k.replaces:
+                parts.append(
+                    f"⚠ 学校已为该学院登记了另一个公钥（指纹 {short_fingerprint(k.replaces)}）：学院可能重装了"
+                    "软件，也可能是伪造的材料包。登记后将替换原公钥。"
+                )
+            parts.append("")
+        parts.append("指纹都一致吗？选“是”登记这些公钥，此后按它们核对这些学院的材料包。")
+        return "\n".join(parts)
+
+    @Slot()
+    def confirm_new_keys(self) -> None:
+        keys = self.plan.new_keys if self.plan else ()
+        if not keys or not confirm(self, "核对并登记学院公钥", self.new_keys_text(keys)):
+            return
+        from app.package.judge import trust_keys
+
+        claimed = [(k.school, k.college) for k in keys]
+        try:
+            n = trust_keys(k for k in keys if claimed.count((k.school, k.college)) == 1)
+        except Exception as e:  # the trust store unreadable or unwritable
+            show_error(self, e, "登记公钥失败")
+            return
+        self.status.setText(f"已登记 {n} 个学院的签名公钥。")
+        self.replan()
+
+    @Slot()
+    def import_key(self) -> None:
+        path = files.ask_open(self, "导入学院公钥文件", FOLDER_KEY, KEY_FILTER)
+        if path is None:
+            return
+        from app.package.signing import short_fingerprint
+        from app.package.trust import import_key_file
+
+        try:
+            entry, replaced = import_key_file(path)
+        except Exception as e:
+            show_error(self, e, "导入公钥失败")
+            return
+        text = (
+            f"已登记 {entry.school} {entry.college} 的签名公钥（指纹 {short_fingerprint(entry.fingerprint)}）"
+        )
+        if replaced is not None:
+            text += f"，替换了原先的公钥（指纹 {short_fingerprint(replaced.fingerprint)}）"
+        self.status.setText(text + "。")
+        if self.paths:
+            self.replan()
 
     # ---------------------------------------------------------------- 生成汇总表
 
