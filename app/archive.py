@@ -48,6 +48,10 @@ _DRIVE = re.compile(r"^[A-Za-z]:")
 _SEPARATORS = re.compile(r"[/\\]")
 # Bidirectional controls: they make “…‮xcod.exe” show as “…exe.docx”.
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Stored and deflated entries only: all that Office, Word and this app write. zipfile inflates a bzip2 or LZMA
+# entry's data in one call whatever size its directory declares (deflate alone it reads a chunk at a time), so
+# 4 KB of bzip2 declared as 1,000 bytes would become gigabytes before any size could be checked.
+_METHODS = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 _BOMB = "可能是恶意构造的压缩包（“zip 炸弹”），不予解压"
 
 
@@ -325,7 +329,7 @@ def names_problems(infos: Iterable[zipfile.ZipInfo], limits: Limits) -> list[Arc
 def size_problems(
     infos: list[zipfile.ZipInfo], limits: Limits, *, subject: str = "压缩包"
 ) -> list[ArchiveProblem]:
-    """Entry count, total and per-entry declared sizes, compression ratios."""
+    """Entry count, total and per-entry declared sizes, compression ratios, compression methods."""
     out = []
     if len(infos) > limits.max_entries:
         out.append(
@@ -341,7 +345,14 @@ def size_problems(
         )
     for i in infos:
         packed = max(i.compress_size, 1)
-        if (
+        if i.compress_type not in _METHODS:
+            out.append(
+                ArchiveProblem(
+                    i.orig_filename,
+                    f"使用了不支持的压缩方式（编号 {i.compress_type}，只接受“存储”和“Deflate”），不予解压",
+                )
+            )
+        elif (
             limits.max_ratio
             and i.file_size > limits.ratio_min_bytes
             and i.file_size > limits.max_ratio * packed

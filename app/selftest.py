@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import json
 import logging
 import os
 import tempfile
@@ -268,6 +269,33 @@ def check_render_process(work: Path) -> str:
     return f"独立进程 {pid}，限时 {worker.seconds:g} 秒、内存 {worker.memory_mb} MB"
 
 
+def check_signing(work: Path) -> str:
+    """Packages are signed (cryptography's Ed25519, a compiled module the bundle must carry), and the key store
+    the private key would live in is found (keyring's backends, found through their metadata). Signs with a
+    throwaway key: the college's own key is neither made nor read here."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from app.package.signing import CollegeKey, check_signature, fingerprint, os_key_store, signature_entry
+
+    key = CollegeKey(Ed25519PrivateKey.generate(), "自检")
+    manifest = {"signing": {"key": fingerprint(key.public_raw), "sequence": 1}}
+    manifest_bytes = json.dumps(manifest).encode("utf-8")
+    entry = signature_entry(key, manifest_bytes)
+    signer = check_signature(manifest_bytes, entry, manifest)
+    if isinstance(signer, str):
+        raise CheckFailed(f"签名核对失败：{signer}")
+    if not isinstance(check_signature(manifest_bytes + b" ", entry, manifest), str):
+        raise CheckFailed("改动过的清单没有被识别")
+    store = os_key_store()
+    if store is None:
+        return "Ed25519，私钥存于本用户的密钥文件"
+    kind = type(store).__module__.rsplit(".", 1)[-1]
+    return f"Ed25519，私钥存于{_STORES.get(kind, f'系统密钥库 {kind}')}"
+
+
+_STORES = {"Windows": "Windows 凭据管理器", "macOS": "macOS 钥匙串", "SecretService": "系统密钥环"}
+
+
 def check_word_templates(work: Path) -> str:
     """The built-in templates render in the sandbox (docxtpl, Jinja2 and the templates are in the install)."""
     import datetime as dt
@@ -358,6 +386,7 @@ CHECKS: tuple[tuple[str, Callable[[Path], str]], ...] = (
     ("Excel 导入导出", check_excel),
     ("Word 文档", check_word),
     ("模板生成进程", check_render_process),
+    ("材料包签名", check_signing),
     ("Word 模板", check_word_templates),
     ("资源文件", check_resources),
     ("数据文件夹", check_data_folder),

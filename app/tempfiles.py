@@ -34,6 +34,7 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 import sys
 import tempfile
 import threading
@@ -54,6 +55,9 @@ STALE_SECONDS = 24 * 3600
 SQLITE_SIDE_FILES = ("", "-journal", "-wal", "-shm")
 # .<stem>.~<owner>.<random>.tmp, and the SQLite files a database written there has beside it
 BESIDE = re.compile(r"^\.(?P<stem>.*)\.~(?P<owner>[0-9a-f]{8})\.[0-9a-f]{8}\.tmp(?:-journal|-wal|-shm)?$")
+_NAME_SURROGATE = (
+    0x20000000  # reparse tags that point elsewhere: symlinks, junctions (IsReparseTagNameSurrogate)
+)
 _OWNER_NAME = re.compile(r"^[0-9a-f]{8}$")
 # What versions before this scheme left: mkstemp's .<stem>.<8 random>.tmp beside targets, folders in %TEMP%
 _LEGACY_BESIDE = re.compile(r"^\..*\.[a-z0-9_]{8}\.tmp(?:-journal|-wal|-shm)?$")
@@ -220,7 +224,7 @@ def sweep(root: Path | None = None) -> list[Path]:
     mine = {o.folder for o in _owners.values()}
     removed: list[Path] = []
     for entry in sorted(root.iterdir()):
-        if entry in mine or not entry.is_dir() or not _OWNER_NAME.match(entry.name):
+        if entry in mine or not _OWNER_NAME.match(entry.name) or not _plain_dir(entry):
             continue
         f = _take(entry / LOCK)
         if f is None:  # a running copy's
@@ -239,7 +243,7 @@ def _clear(folder: Path, f: IO[bytes]) -> list[Path]:
     for child in folder.iterdir():
         if child.name in (LOCK, RECORDS):
             continue
-        if child.is_dir() and not child.is_symlink():
+        if _plain_dir(child):
             shutil.rmtree(child, ignore_errors=True)
         else:
             with contextlib.suppress(OSError):
@@ -313,11 +317,25 @@ def _dead(owner_folder: Path, path: Path, now: float) -> bool:
     the file untouched for STALE_SECONDS (it may be a copy's with another data folder)."""
     if not owner_folder.is_dir():
         return _stale(path, now)
+    if not _plain_dir(owner_folder):  # a link planted under an owner's name: nobody's folder, leave it
+        return False
     f = _take(owner_folder / LOCK)
     if f is None:
         return False
     _close(f)  # the sweep of the folder itself removes it (and its list) next
     return True
+
+
+def _plain_dir(path: Path) -> bool:
+    """A folder itself, not a link to one: no symlink, and on Windows no junction (which anyone may create
+    without privilege) or other name-surrogate reparse point; OneDrive's placeholders are folders. The sweep
+    never follows a link: one planted in 临时 under an owner's name would have the folder it points to
+    emptied."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and not getattr(st, "st_reparse_tag", 0) & _NAME_SURROGATE
 
 
 def _stale(path: Path, now: float) -> bool:
@@ -338,7 +356,7 @@ def sweep_legacy_system_temp(folder: Path | None = None) -> list[Path]:
     removed = []
     with contextlib.suppress(OSError):
         for entry in folder.iterdir():
-            if _LEGACY_SYSTEM.match(entry.name) and entry.is_dir() and not entry.is_symlink():
+            if _LEGACY_SYSTEM.match(entry.name) and _plain_dir(entry):
                 if _stale(entry, now):
                     shutil.rmtree(entry, ignore_errors=True)
                     removed.append(entry)

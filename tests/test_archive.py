@@ -4,6 +4,7 @@ entries from the ZIP's directories, the true end record. Hostile ZIPs are built 
 from __future__ import annotations
 
 import io
+import json
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pytest
 from app import archive
 from app.archive import BadArchive, Limits, name_problems, open_zip
 from app.fsutil import is_reserved_name
-from tests.zip_bombs import fake_end_record, overlap_bomb, plain_zip
+from tests.zip_bombs import fake_end_record, lying_bzip2, overlap_bomb, plain_zip
 
 LIMITS = Limits(max_entries=1000, max_total=10 * 2**20, max_entry=2**20, max_ratio=200, ratio_min_bytes=2**16)
 
@@ -321,3 +322,34 @@ def test_an_import_file_with_a_bad_name_or_a_second_end_record_is_refused(tmp_pa
         z.comment = fake_end_record()
     with pytest.raises(ImportFileError, match="已损坏"):
         open_workbook(faked)
+
+
+def test_a_bzip2_entry_that_lies_about_its_size_is_refused_before_inflating() -> None:
+    """Only stored and deflated entries are read: zipfile inflates a bzip2 or LZMA entry's data in one call,
+    whatever size the directory declares (177 bytes of bzip2 are 200 MB of zeros)."""
+    data = lying_bzip2([("a.txt", b"x")], "attachments/x/y/报告.pdf", 2**20)
+    with open_zip(data) as z:
+        problems = archive.check_zip(z, LIMITS)
+    assert [p.entry for p in problems] == ["attachments/x/y/报告.pdf"]
+    assert "压缩方式" in problems[0].message
+
+
+def test_a_package_with_a_lying_bzip2_attachment_is_not_inflated(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from app.package.verify import verify_package
+
+    entry = "attachments/visits/1/报告.pdf"
+    listed = [{"path": entry, "size": 1000, "sha256": "0" * 64}]
+    manifest = json.dumps({"format": "chanjiao-package", "version": 1, "files": listed}).encode()
+    path = tmp_path / "材料包.zip"
+    path.write_bytes(lying_bzip2([("manifest.json", manifest)], entry, 2**20))
+    opened: list[str] = []
+    real_open = zipfile.ZipFile.open
+
+    def spying(self, name, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        opened.append(name if isinstance(name, str) else name.filename)
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", spying)
+    v = verify_package(path)
+    assert entry not in opened
+    assert any(p.entry == entry and "压缩方式" in p.message for p in v.problems)

@@ -169,3 +169,48 @@ def test_a_clean_database_gets_every_unique_key(tmp_path: Path) -> None:
         assert db.key_problems == ()
     finally:
         db.close()
+
+
+def test_invisible_characters_leave_the_names_saved_before(tmp_path: Path) -> None:
+    """Names saved at schema 0008 with a zero-width space, an RLO or a soft hyphen lose them at 0009, and the
+    enterprise's name_key is computed again: the six look-alikes of the issue become one name."""
+    from alembic import command
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.db.engine import make_engine
+    from app.db.migrate import alembic_config
+    from app.db.models import Enterprise, Student, Teacher
+    from app.domain.names import name_key
+
+    path = tmp_path / "chanjiao.db"
+    engine = make_engine(path)
+    looks = [
+        "湖南\u200b智造有限公司",
+        "湖南\u2060智造有限公司",
+        "湖南智造\u00ad有限公司",
+        "\ufeff湖南智造有限公司",
+    ]
+    try:
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "0008")
+        with Session(engine) as s, s.begin():
+            s.add_all([Enterprise(name=n, name_key=n, short_name="智\u200c造") for n in looks])
+            s.add(Student(student_no="S001", name="张\u202excod.exe"))
+            s.add(Teacher(name="王\u200b老师", staff_no="T009"))
+    finally:
+        engine.dispose()
+    db = open_database(path)
+    try:
+        with db.reader() as s:
+            enterprises = s.execute(select(Enterprise.name, Enterprise.name_key, Enterprise.short_name)).all()
+            student = s.scalar(select(Student.name))
+            teacher = s.scalar(select(Teacher.name))
+    finally:
+        db.close()
+    assert {e.name for e in enterprises} == {"湖南智造有限公司"}
+    assert {e.name_key for e in enterprises} == {name_key("湖南智造有限公司")}
+    assert {e.short_name for e in enterprises} == {"智造"}
+    assert student == "张xcod.exe" and teacher == "王老师"

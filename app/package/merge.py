@@ -39,7 +39,7 @@ from app.package.figures import totals as figure_totals
 from app.package.judge import Judge, NewKey
 from app.package.signing import Signer
 from app.package.trust import TrustStore
-from app.package.verify import Problem, Verification, package_data, shown, verify_package
+from app.package.verify import Problem, Verification, listed_file, package_data, shown, verify_package
 from app.progress import Progress, noop_progress, tick
 from app.services.report_columns import TABLE_COLUMNS
 
@@ -333,7 +333,8 @@ def _choose(
                 continue
             tick(progress, cancel, 0.5 + 0.4 * done / max(len(groups), 1), f"正在读取 {_show(info.name)}…")
             try:
-                figures, rows = _read_data(info.path, tables=tables, cancel=cancel)
+                expected = listed_file(manifests[info.path], fmt.DATA)
+                figures, rows = _read_data(info.path, tables=tables, cancel=cancel, expected=expected)
             except AppError as e:
                 invalid.append(Verification(info.path, (Problem(fmt.DATA, e.message),), manifests[info.path]))
                 continue
@@ -471,12 +472,13 @@ def _notes(used: Sequence[PackageInfo], groups: dict[tuple, list[PackageInfo]]) 
 
 
 def _read_data(
-    path: Path, *, tables: bool, cancel: threading.Event | None
+    path: Path, *, tables: bool, cancel: threading.Event | None, expected: tuple[int, str] | None = None
 ) -> tuple[dict[str, int | float], dict[str, list[tuple]]]:
-    """The headline figures of a verified package and, when `tables`, the rows of its report sheets.
-    AppError (Chinese) when data.xlsx cannot be read after all."""
+    """The headline figures of a verified package and, when `tables`, the rows of its report sheets; with
+    `expected` (data.xlsx's size and SHA-256 in the verified manifest), only from that very data.xlsx.
+    AppError (Chinese) when data.xlsx cannot be read after all, or is not the one verified."""
     try:
-        with package_data(path) as data:
+        with package_data(path, expected) as data:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 wb = load_workbook(data, read_only=True, data_only=True, keep_links=False)

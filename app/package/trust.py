@@ -88,9 +88,15 @@ class TrustStore:
 
     def trust(self, school: str, college: str, public_key: str, fingerprint: str, source: str) -> TrustedKey:
         """Register `public_key` as the college's (replacing its previous key; the key leaves any other
-        college it was registered for)."""
+        college it was registered for). A new key numbers its packages afresh (a college reinstalled, its
+        database restored from a backup): the sequences seen under the old key are forgotten, and the old
+        key's packages are refused as signed by another key."""
         for k in [k for k in self.keys.values() if k.fingerprint == fingerprint]:
             del self.keys[k.key]
+        previous = self.for_college(school, college)
+        if previous is not None and previous.fingerprint != fingerprint:
+            college_id = college_key(school, college)
+            self.seen = {k: n for k, n in self.seen.items() if k[:2] != college_id}
         added = dt.datetime.now().astimezone().isoformat(timespec="seconds")
         entry = TrustedKey(clean_text(school), clean_text(college), public_key, fingerprint, added, source)
         self.keys[entry.key] = entry

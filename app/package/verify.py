@@ -14,7 +14,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import shutil
 import struct
 import tempfile
 import threading
@@ -46,6 +45,9 @@ MAX_TOTAL_BYTES = 4 * 2**30  # declared uncompressed size of all entries togethe
 MAX_RATIO = 200
 RATIO_MIN_BYTES = 2**20
 MAX_MANIFEST_BYTES = 10 * 2**20
+# The manifest's school, college, version and period label: shown in every message, kept in the school's trust
+# store, written to the summary's cells and sorted by pinyin (3 s for 300,000 characters). No name is this long.
+MAX_NAME_CHARS = 100
 MAX_NAME_PROBLEMS = 50  # name problems listed one by one; the rest are counted
 
 # data.xlsx is opened with openpyxl read-only after our own container check. app.io.xlsx.open_workbook's
@@ -130,9 +132,22 @@ def verify_package(path: Path, *, cancel: threading.Event | None = None) -> Veri
     return Verification(path, tuple(check.problems), check.manifest, check.signer)
 
 
+def listed_file(manifest: dict | None, name: str) -> tuple[int, str] | None:
+    """(size, SHA-256) of `name` as a verified manifest lists it; None when it does not."""
+    files = (manifest or {}).get("files")
+    for item in files if isinstance(files, list) else ():
+        if isinstance(item, dict) and item.get("path") == name:
+            size, sha = item.get("size"), item.get("sha256")
+            if isinstance(size, int) and isinstance(sha, str):
+                return size, sha.lower()
+    return None
+
+
 @contextlib.contextmanager
-def package_data(path: Path) -> Iterator[Path]:
-    """data.xlsx of a package (the caller verified it) extracted into a TemporaryDirectory; removed on exit."""
+def package_data(path: Path, expected: tuple[int, str] | None = None) -> Iterator[Path]:
+    """data.xlsx of a package (the caller verified it) extracted into a TemporaryDirectory; removed on exit.
+    `expected`: its (size, SHA-256) as the verified manifest lists it (listed_file): the file is read again
+    after verifying, and one replaced in between is refused (AppError) instead of read as the verified one."""
     with tempfile.TemporaryDirectory(prefix="chanjiao-package-") as tmp:
         target = Path(tmp) / fmt.DATA
         try:
@@ -140,8 +155,15 @@ def package_data(path: Path) -> Iterator[Path]:
                 info = zf.getinfo(fmt.DATA)
                 if info.file_size > MAX_TOTAL_BYTES:
                     raise AppError(f"“{Path(path).name}”中的 {fmt.DATA} 过大，请先校验材料包。")
+                if expected is not None and info.file_size != expected[0]:
+                    raise AppError(_changed(path), f"{fmt.DATA}: size {info.file_size} != {expected[0]}")
+                h = hashlib.sha256()
                 with zf.open(info) as src, open(target, "wb") as dst:
-                    shutil.copyfileobj(src, dst, CHUNK)
+                    while chunk := src.read(CHUNK):
+                        h.update(chunk)
+                        dst.write(chunk)
+                if expected is not None and h.hexdigest() != expected[1]:
+                    raise AppError(_changed(path), f"{fmt.DATA}: SHA-256 differs from the verified manifest")
         except KeyError as e:
             raise AppError(f"“{Path(path).name}”中没有 {fmt.DATA}，请先校验材料包。", repr(e)) from e
         except (
@@ -155,6 +177,10 @@ def package_data(path: Path) -> Iterator[Path]:
         ) as e:
             raise AppError(f"无法读取“{Path(path).name}”中的 {fmt.DATA}，请先校验材料包。", repr(e)) from e
         yield target
+
+
+def _changed(path: Path) -> str:
+    return f"“{Path(path).name}”在校验后被改动过（文件被替换或正在被写入），未使用。请重新汇总；如仍如此，请让学院重新报送。"
 
 
 class _Check:
@@ -312,6 +338,11 @@ class _Check:
         for key in ("school", "college", "created"):
             if not isinstance(man.get(key), str):
                 self.add(m, f"{m} 缺少“{key}”或它不是文本。{_REDO}")
+        for key in ("school", "college", "app_version"):
+            if isinstance(man.get(key), str) and len(man[key]) > MAX_NAME_CHARS:
+                self.add(
+                    m, f"{m} 中的“{key}”过长（{len(man[key])} 个字符，最多 {MAX_NAME_CHARS} 个）。{_REDO}"
+                )
         if isinstance(man.get("created"), str) and (why := sanity.created_problem(man["created"])):
             self.add(m, f"{m} 中的导出时间“{shown(man['created'])}”{why}。{_REDO}")
         self.check_period(man.get("period"))
@@ -329,6 +360,9 @@ class _Check:
             self.add(m, f"{m} 缺少期间“period”或它不是 JSON 对象。{_REDO}")
             return
         kind, code = period.get("kind"), period.get("code")
+        label = period.get("label")
+        if isinstance(label, str) and len(label) > MAX_NAME_CHARS:
+            self.add(m, f"{m} 中期间的“label”过长（{len(label)} 个字符，最多 {MAX_NAME_CHARS} 个）。{_REDO}")
         if kind not in (fmt.YEAR, fmt.SEMESTER):
             self.add(m, f"{m} 中的期间类型“{shown(kind)}”无效（应为“{fmt.YEAR}”或“{fmt.SEMESTER}”）。{_REDO}")
         elif not isinstance(code, str) or not _is_period_code(kind, code):

@@ -12,11 +12,13 @@
 #   CHANJIAO_WINE_SKIP_TESTS=1, _SKIP_SMOKE=1, _SKIP_BUNDLE=1 (the program and its setup), _SKIP_SETUP=1 (the
 #   setup only) leave out a step; CHANJIAO_WINE_REUSE_BUNDLE=1 takes dist/chanjiao as it is, when it exists.
 #
-# Three things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
+# Four things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
 # - icuuc.dll: Windows 10/11 has it, Wine 8 has not, and Qt6Core.dll imports 20 functions from it. A stand-in
 #   (tests/windows/icuuc_standin.c, built with MinGW) makes Qt fall back to its own codecs.
 # - mscms.dll: Wine 8's aborts the process when Qt's windows platform asks it for the screen's colour profile; a
 #   stand-in (tests/windows/mscms_standin.c, used instead of Wine's own: mscms=n) has no profile to give.
+# - bcryptprimitives.dll: Windows 10/11 has it, Wine 8 has not, and cryptography's _rust.pyd (Rust) imports
+#   ProcessPrng from it; a stand-in (tests/windows/bcryptprimitives_standin.c) asks Wine's BCryptGenRandom.
 # - the install folder: Wine 8 has no FOLDERID_UserProgramFiles, so Inno Setup's {autopf} cannot be expanded in
 #   a per-user install; the setup made here is compiled with /DWineUserProgramFiles (installer/chanjiao.iss),
 #   which names the same folder that Windows gives {autopf}: %LOCALAPPDATA%\Programs.
