@@ -62,12 +62,35 @@ SAME_ID = "11010519491231002X"
 def _at_0007_with_duplicates(path: Path) -> None:
     """A database as schema 0007 left it, holding what the services of that time let through (two imports
     at once, old data): one 学号 twice (different case), one 身份证号 twice, one 工号 twice."""
+    from app.db.models import Agreement, Student, Teacher
+
+    _at_revision(
+        path,
+        "0007",
+        [
+            Student(student_no="A001", name="张三", id_number=SAME_ID),
+            Student(student_no="a001", name="李四"),
+            Student(student_no="B002", name="王五", id_number=SAME_ID),
+            Student(student_no="C003", name="赵六"),
+            Teacher(name="王老师", staff_no="T001"),
+            Teacher(name="赵老师", staff_no="T001"),
+            Agreement(title="订单培养协议", kind="订单培养", number="JD-001"),
+            # in the 回收站: no clash with the live one (the index is on live records only)
+            Agreement(title="旧协议", kind="订单培养", number="JD-001", deleted_at=dt.datetime.now(dt.UTC)),
+            Teacher(name="产业教师甲", staff_no="", kind="产业"),
+            Teacher(name="产业教师乙", staff_no="", kind="产业"),
+        ],
+    )
+
+
+def _at_revision(path: Path, revision: str, records: list) -> None:
+    """A database file migrated only up to `revision`, holding `records` (written with today's models, which
+    must fit that schema): what an older version of the app left."""
     from alembic import command
     from sqlalchemy.orm import Session
 
     from app.db.engine import make_engine
     from app.db.migrate import alembic_config
-    from app.db.models import Agreement, Student, Teacher
 
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path)
@@ -75,25 +98,9 @@ def _at_0007_with_duplicates(path: Path) -> None:
         cfg = alembic_config()
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0007")
+            command.upgrade(cfg, revision)
         with Session(engine) as s, s.begin():
-            s.add_all(
-                [
-                    Student(student_no="A001", name="张三", id_number=SAME_ID),
-                    Student(student_no="a001", name="李四"),
-                    Student(student_no="B002", name="王五", id_number=SAME_ID),
-                    Student(student_no="C003", name="赵六"),
-                    Teacher(name="王老师", staff_no="T001"),
-                    Teacher(name="赵老师", staff_no="T001"),
-                    Agreement(title="订单培养协议", kind="订单培养", number="JD-001"),
-                    # in the 回收站: no clash with the live one (the index is on live records only)
-                    Agreement(
-                        title="旧协议", kind="订单培养", number="JD-001", deleted_at=dt.datetime.now(dt.UTC)
-                    ),
-                    Teacher(name="产业教师甲", staff_no="", kind="产业"),
-                    Teacher(name="产业教师乙", staff_no="", kind="产业"),
-                ]
-            )
+            s.add_all(records)
     finally:
         engine.dispose()
 
@@ -174,34 +181,27 @@ def test_a_clean_database_gets_every_unique_key(tmp_path: Path) -> None:
 def test_invisible_characters_leave_the_names_saved_before(tmp_path: Path) -> None:
     """Names saved at schema 0008 with a zero-width space, an RLO or a soft hyphen lose them at 0009, and the
     enterprise's name_key is computed again: the six look-alikes of the issue become one name."""
-    from alembic import command
     from sqlalchemy import select
-    from sqlalchemy.orm import Session
 
-    from app.db.engine import make_engine
-    from app.db.migrate import alembic_config
     from app.db.models import Enterprise, Student, Teacher
     from app.domain.names import name_key
 
     path = tmp_path / "chanjiao.db"
-    engine = make_engine(path)
     looks = [
         "湖南\u200b智造有限公司",
         "湖南\u2060智造有限公司",
         "湖南智造\u00ad有限公司",
         "\ufeff湖南智造有限公司",
     ]
-    try:
-        cfg = alembic_config()
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "0008")
-        with Session(engine) as s, s.begin():
-            s.add_all([Enterprise(name=n, name_key=n, short_name="智\u200c造") for n in looks])
-            s.add(Student(student_no="S001", name="张\u202excod.exe"))
-            s.add(Teacher(name="王\u200b老师", staff_no="T009"))
-    finally:
-        engine.dispose()
+    _at_revision(
+        path,
+        "0008",
+        [Enterprise(name=n, name_key=n, short_name="智\u200c造") for n in looks]
+        + [
+            Student(student_no="S001", name="张\u202excod.exe"),
+            Teacher(name="王\u200b老师", staff_no="T009"),
+        ],
+    )
     db = open_database(path)
     try:
         with db.reader() as s:

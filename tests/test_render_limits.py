@@ -17,17 +17,13 @@ from docx import Document
 from app.docs import precheck, sandbox, worker
 from app.docs.render import render_docx, template_bytes
 from app.errors import DocumentTemplateError
+from tests.test_docs import make_template as docs_template
 
 POWER = "{{ (((10**100)**100)**100)**100 }}"
 
 
 def make_template(tmp_path: Path, *paragraphs: str, name: str = "坏模板.docx") -> Path:
-    doc = Document()
-    for text in paragraphs:
-        doc.add_paragraph(text)
-    path = tmp_path / name
-    doc.save(str(path))
-    return path
+    return docs_template(tmp_path, *paragraphs, name=name)
 
 
 def with_body(tmp_path: Path, body: str, name: str = "坏模板.docx") -> Path:
