@@ -84,14 +84,26 @@ def _at_0007_with_duplicates(path: Path) -> None:
 
 
 def _at_revision(path: Path, revision: str, records: list) -> None:
-    """A database file migrated only up to `revision`, holding `records` (written with today's models, which
-    must fit that schema): what an older version of the app left."""
+    """A database file migrated only up to `revision`, holding `records`: what an older version of the app
+    left. The records are made with today's models (their defaults filled in a scratch database of today's
+    schema), then copied with only the columns the older schema has."""
     from alembic import command
+    from sqlalchemy import MetaData, Table, create_engine, insert, select
     from sqlalchemy.orm import Session
 
+    from app.db.base import Base
     from app.db.engine import make_engine
     from app.db.migrate import alembic_config
 
+    from app.db.unique_keys import KEYS
+
+    scratch = create_engine("sqlite://")
+    Base.metadata.create_all(scratch)
+    with scratch.begin() as conn:  # an older app let duplicates through: so does the scratch copy
+        for key in KEYS:
+            conn.exec_driver_sql(f"DROP INDEX {key.index}")
+    with Session(scratch) as s, s.begin():
+        s.add_all(records)
     path.parent.mkdir(parents=True, exist_ok=True)
     engine = make_engine(path)
     try:
@@ -99,10 +111,16 @@ def _at_revision(path: Path, revision: str, records: list) -> None:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
-        with Session(engine) as s, s.begin():
-            s.add_all(records)
+        with scratch.connect() as src, engine.begin() as dst:
+            for table in Base.metadata.sorted_tables:
+                rows = src.execute(select(table)).mappings().all()
+                if not rows:
+                    continue
+                old = Table(table.name, MetaData(), autoload_with=dst)
+                dst.execute(insert(old), [{k: v for k, v in r.items() if k in old.c} for r in rows])
     finally:
         engine.dispose()
+        scratch.dispose()
 
 
 def _indexes(db) -> set[str]:

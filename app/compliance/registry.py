@@ -70,6 +70,47 @@ class Finding:
         return RULES[self.rule].title if self.rule in RULES else self.rule
 
 
+# The documents behind the shorthand of Rule.source (DOMAIN.md): how a reader sees them cited.
+SOURCE_TITLES = {
+    "H": "《湖南生物机电职业技术学院产教融合管理办法（试行）》",
+    "N": "《海南职业技术学院关于深化产教融合校企合作工作的实施意见（试行）》",
+    "实习规定": "《职业学校学生实习管理规定》",
+}
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def _cn_number(n: int) -> str:
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def _cite_one(part: str) -> str:
+    """H第十二条(三) → 《…管理办法（试行）》第十二条第（三）项; N四(五)1 → 《…实施意见（试行）》第四部分第（五）项第1点;
+    实习规定第十八条 → 《职业学校学生实习管理规定》第十八条; 实习规定 → the title alone."""
+    import re
+
+    part = part.strip()
+    if m := re.fullmatch(r"H(第[一二三四五六七八九十]+条)(?:\(([一二三四五六七八九十]+)\))?", part):
+        return SOURCE_TITLES["H"] + m[1] + (f"第（{m[2]}）项" if m[2] else "")
+    if m := re.fullmatch(r"N([一二三四五六七八九十]+)(?:\(([一二三四五六七八九十]+)\))?(\d+)?", part):
+        text = SOURCE_TITLES["N"] + f"第{m[1]}部分"
+        if m[2]:
+            text += f"第（{m[2]}）项"
+        if m[3]:
+            text += f"第{_cn_number(int(m[3]))}点"
+        return text
+    if part.startswith("实习规定"):
+        return SOURCE_TITLES["实习规定"] + part.removeprefix("实习规定")
+    return part
+
+
+def cite_source(source: str) -> str:
+    """A rule's source in the reader's words: every part of "H第十二条(三)；实习规定" by the document's title."""
+    return "；".join(_cite_one(p) for p in source.replace(";", "；").split("；") if p.strip())
+
+
 Check = Callable[[Session, dt.date], Iterable[Finding]]
 RULES: dict[str, Rule] = {}
 CHECKS: list[tuple[tuple[str, ...], Check]] = []

@@ -57,6 +57,8 @@ class Enterprise(RecordMixin, Base):
     industry: Mapped[str] = mapped_column(String(100), default="", index=True)
     region: Mapped[str] = mapped_column(String(100), default="", index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
+    legal_representative: Mapped[str] = mapped_column(String(50), default="")  # 法定代表人 (三方协议 乙方)
+    staff_count: Mapped[int | None] = mapped_column(Integer)  # 在岗职工总数 (校外实习实训基地 table)
     scale: Mapped[str] = mapped_column(String(10), default="")
     status: Mapped[str] = mapped_column(String(10), default="意向", index=True)
     status_reason: Mapped[str] = mapped_column(Text, default="")
@@ -303,11 +305,10 @@ class Visit(RecordMixin, Base):
     __audit_collections__ = {"enterprise_links": "enterprise_id"}
     visited_on: Mapped[dt.date] = mapped_column(Date, index=True)
     leader: Mapped[str] = mapped_column(String(50), default="")
+    leader_title: Mapped[str] = mapped_column(String(50), default="")  # 牵头拜访人职务
     participants: Mapped[str] = mapped_column(Text, default="")
     purpose: Mapped[str] = mapped_column(Text, default="")
     findings: Mapped[str] = mapped_column(Text, default="")
-    positions_offered: Mapped[int] = mapped_column(Integer, default=0)
-    average_pay_fen: Mapped[int | None] = mapped_column(Integer)
     follow_up: Mapped[str] = mapped_column(Text, default="")
     enterprise_links: Mapped[list[VisitEnterprise]] = relationship(
         order_by="VisitEnterprise.sort_order", cascade="all, delete-orphan"
@@ -315,10 +316,27 @@ class Visit(RecordMixin, Base):
 
 
 class VisitEnterprise(Base):
+    """One enterprise visited in a visit, with what was agreed there (访企拓岗, one row per enterprise visited):
+    the majors asked for, positions and pay, who received the visitors, interns and graduates it takes.
+    Counts and money are None when not recorded (the platform's cell stays empty); money in fen."""
+
     __tablename__ = "visit_enterprise"
     visit_id: Mapped[str] = mapped_column(ForeignKey("visit.id", ondelete="CASCADE"), primary_key=True)
     enterprise_id: Mapped[str] = mapped_column(ForeignKey("enterprise.id"), primary_key=True, index=True)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"))  # 需求专业
+    positions: Mapped[int | None] = mapped_column(Integer)  # 可提供岗位数
+    average_pay_fen: Mapped[int | None] = mapped_column(Integer)  # 平均薪酬（元/月）
+    host_name: Mapped[str] = mapped_column(String(50), default="")  # 企业接待人姓名
+    host_title: Mapped[str] = mapped_column(String(50), default="")  # 接待人职务
+    outcome: Mapped[str] = mapped_column(String(100), default="")  # 访谈成果主要形式
+    intern_major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"))  # 接受实习生专业
+    interns: Mapped[int | None] = mapped_column(Integer)  # 接受实习生人数
+    intern_pay_fen: Mapped[int | None] = mapped_column(Integer)  # 接受实习报酬（元）
+    hire_major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"))  # 接受学生就业专业
+    hires: Mapped[int | None] = mapped_column(Integer)  # 接受学生就业人数
+    starting_pay_fen: Mapped[int | None] = mapped_column(Integer)  # 就业起薪线（元/月）
+    other_cooperation: Mapped[str] = mapped_column(Text, default="")  # 其他达成意向的合作
 
 
 # ---------------------------------------------------------------- funds (经费) and assets (资产), H第十五条, H第十六条
@@ -382,6 +400,7 @@ class Asset(RecordMixin, Base):
     owner: Mapped[str] = mapped_column(String(4), default="学校")
     contributed_by_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     contribution_kind: Mapped[str] = mapped_column(String(6), default="")  # "" = not contributed
+    self_made: Mapped[bool] = mapped_column(Boolean, default=False)  # 自主研制 (校内实践基地 table)
     agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreement.id"), index=True)
     location: Mapped[str] = mapped_column(String(200), default="")  # place or practice base
     custodian: Mapped[str] = mapped_column(String(50), default="")  # 保管责任人, H第十六条(二)
@@ -606,6 +625,7 @@ from app.db.models_internships import (  # noqa: E402, F401
     INTERNSHIP_KINDS,
     INTERNSHIP_STATUSES,
     USAGE_ACTIVITIES,
+    BaseCost,
     BaseUsage,
     Employment,
     Internship,

@@ -44,6 +44,10 @@ class PracticeBase(RecordMixin, Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     has_lodging: Mapped[bool] = mapped_column(Boolean, default=False)  # 是否有住宿条件
     gives_allowance: Mapped[bool] = mapped_column(Boolean, default=False)  # 是否发放实习补贴
+    main_projects: Mapped[str] = mapped_column(Text, default="")  # 主要（实习实训）项目（全称）, separated by 、
+    fee_per_student_fen: Mapped[int | None] = mapped_column(Integer)  # 学校向基地支付专项实习经费（元/生）
+    full_time_managers: Mapped[int] = mapped_column(Integer, default=0)  # 专职管理人员（名）
+    part_time_managers: Mapped[int] = mapped_column(Integer, default=0)  # 兼职管理人员（名）
     note: Mapped[str] = mapped_column(Text, default="")
     major_links: Mapped[list[PracticeBaseMajor]] = relationship(cascade="all, delete-orphan")
 
@@ -70,6 +74,19 @@ class BaseUsage(RecordMixin, Base):
     person_days: Mapped[int] = mapped_column(Integer, default=0)  # 人天
     teachers: Mapped[str] = mapped_column(Text, default="")  # 指导教师 names, separated by 、
     teacher_count: Mapped[int] = mapped_column(Integer, default=0)  # 指导教师人次
+    hours: Mapped[int] = mapped_column(Integer, default=0)  # 学时 per student: 人时 = students × hours
+    audience: Mapped[str] = mapped_column(String(2), default="校内")  # 校内 (students) / 社会 (outside trainees)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class BaseCost(RecordMixin, Base):
+    """A 校内 base's running costs in one 学年 (校内实践基地 table): 原材料（耗材） and 设备维护, in fen."""
+
+    __tablename__ = "base_cost"
+    base_id: Mapped[str] = mapped_column(ForeignKey("practice_base.id"), index=True)
+    school_year: Mapped[str] = mapped_column(String(9), index=True)  # 2025-2026
+    consumables_fen: Mapped[int] = mapped_column(Integer, default=0)
+    maintenance_fen: Mapped[int] = mapped_column(Integer, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -88,7 +105,9 @@ class Student(RecordMixin, Base):
     trail; the birth date and gender are read from the ID number when there is one."""
 
     __tablename__ = "student"
-    __audit_masked__ = frozenset({"id_number", "phone", "guardian_phone"})
+    __audit_masked__ = frozenset(
+        {"id_number", "phone", "guardian_phone", "guardian_id_number", "emergency_phone", "home_address"}
+    )
     student_no: Mapped[str] = mapped_column(String(30), index=True)
     name: Mapped[str] = mapped_column(String(50))
     gender: Mapped[str] = mapped_column(String(1), default="")
@@ -100,6 +119,11 @@ class Student(RecordMixin, Base):
     phone: Mapped[str] = mapped_column(String(30), default="")
     guardian_name: Mapped[str] = mapped_column(String(50), default="")
     guardian_phone: Mapped[str] = mapped_column(String(30), default="")
+    guardian_relation: Mapped[str] = mapped_column(String(20), default="")  # 与学生关系 (父亲 / 母亲 …)
+    guardian_id_number: Mapped[str] = mapped_column(String(18), default="")  # 监护人身份证号 (signs for a minor)
+    home_address: Mapped[str] = mapped_column(String(300), default="")  # 家庭住址
+    emergency_contact: Mapped[str] = mapped_column(String(50), default="")  # 紧急联系人
+    emergency_phone: Mapped[str] = mapped_column(String(30), default="")
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -110,6 +134,7 @@ class Internship(RecordMixin, Base):
     __tablename__ = "internship"
     student_id: Mapped[str] = mapped_column(ForeignKey("student.id"), index=True)
     kind: Mapped[str] = mapped_column(String(4), default="岗位实习")
+    agreement_no: Mapped[str] = mapped_column(String(40), default="")  # 三方协议编号, assigned once, kept
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     base_id: Mapped[str | None] = mapped_column(ForeignKey("practice_base.id"), index=True)
     position: Mapped[str] = mapped_column(String(100), default="")
@@ -123,6 +148,8 @@ class Internship(RecordMixin, Base):
     days_per_week: Mapped[int] = mapped_column(Integer, default=5)
     night_shift: Mapped[bool] = mapped_column(Boolean, default=False)
     overtime: Mapped[bool] = mapped_column(Boolean, default=False)  # 加班 / 法定节假日上岗
+    lodging: Mapped[str] = mapped_column(String(200), default="")  # 食宿安排 (三方协议)
+    transport: Mapped[str] = mapped_column(String(200), default="")  # 交通安排 (三方协议)
     insurer: Mapped[str] = mapped_column(String(100), default="")
     policy_no: Mapped[str] = mapped_column(String(60), default="")
     insured_from: Mapped[dt.date | None] = mapped_column(Date)

@@ -73,6 +73,15 @@ KEYS: tuple[UniqueKey, ...] = (
     UniqueKey(
         "uq_live_agreement_number", "agreement", "number", "协议编号", "协议", title="title", unit="份"
     ),
+    UniqueKey(
+        "uq_live_internship_agreement_no",
+        "internship",
+        "agreement_no",
+        "三方协议编号",
+        "实习",
+        title="position",
+        unit="条",
+    ),
     UniqueKey("uq_live_practice_base_name", "practice_base", "name", "基地名称", "实践基地"),
     UniqueKey("uq_live_budget_category_name", "budget_category", "name", "经费类别名称", "经费类别"),
     UniqueKey("uq_live_industry_organization_name", "industry_organization", "name", "组织名称", "行业组织"),

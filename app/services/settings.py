@@ -32,6 +32,37 @@ class CollegeProfile:
         return tuple(m for g in self.groups for m in g.majors)
 
 
+@dataclass(frozen=True)
+class PartyDetails:
+    """A party of an agreement as the contract prints it (三方协议 甲方: the school, carried out by the college).
+    Kept in settings under `<who>_<field>` (school_address, college_phone …); `name` is the profile's."""
+
+    name: str = ""
+    uscc: str = ""  # 统一社会信用代码 (the school's; a 二级学院 has none of its own)
+    address: str = ""
+    representative: str = ""  # 法定代表人 (school) / 负责人 (college)
+    contact: str = ""
+    phone: str = ""
+
+
+PARTY_FIELDS = ("uscc", "address", "representative", "contact", "phone")
+
+
+def party_details(s: Session, who: str) -> PartyDetails:
+    """`who` is "school" or "college"."""
+    if who not in ("school", "college"):
+        raise ValueError(who)
+    return PartyDetails(_get(s, who), *(_get(s, f"{who}_{f}") for f in PARTY_FIELDS))
+
+
+def save_party_details(s: Session, who: str, details: PartyDetails) -> None:
+    """Store the details (not the name: save_profile keeps it)."""
+    if who not in ("school", "college"):
+        raise ValueError(who)
+    for f in PARTY_FIELDS:
+        _set(s, f"{who}_{f}", clean_text(getattr(details, f)))
+
+
 def _get(s: Session, key: str) -> str:
     row = s.get(Setting, key)
     return row.value if row else ""
