@@ -286,7 +286,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         _end_progress()
     finally:
         db.close()
-    print(f"已导出 {n} 家企业到 {args.file}")
+    print(f"已导出 {n} 家企业到 {args.file}（档案中的全部企业，各种合作状态都在内，不是“合作中的企业”数）")
     return 0
 
 

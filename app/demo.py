@@ -29,21 +29,46 @@ from app.domain.names import name_key, pinyin_keys
 from app.errors import AppError
 from app.progress import Progress, noop_progress, tick
 from app.services.enterprises import ContactData, EnterpriseData, add_enterprises, create_enterprise
-from app.services.settings import CollegeProfile, MajorGroupInfo, is_configured, save_profile
+from app.services.settings import CollegeProfile, MajorGroupInfo, PartyDetails, is_configured, save_profile
 
 LARGE_STUDENTS = 20_000  # the large demo's students (each with a planned placement) beyond the small set
 SIZES = {"small": 300, "large": 100_000}
 CHUNK = 2000
 
+# 专业代码: the national 高职专科 catalogue (2021). 现代农业装备应用技术 is left without one on purpose: the demo
+# shows what a missing code looks like (设置 and the tables' 说明 say so).
 DEMO_PROFILE = CollegeProfile(
     school="湖南湘麓职业技术学院",
     college="机电工程学院",
     groups=(
-        MajorGroupInfo("智能制造专业群", ("机电一体化技术", "工业机器人技术", "数控技术", "电气自动化技术")),
-        MajorGroupInfo("新能源汽车专业群", ("新能源汽车技术", "汽车制造与试验技术", "汽车检测与维修技术")),
-        MajorGroupInfo("智慧农机专业群", ("现代农业装备应用技术", "智能控制技术")),
+        MajorGroupInfo(
+            "智能制造专业群",
+            ("机电一体化技术", "工业机器人技术", "数控技术", "电气自动化技术"),
+            codes=("460301", "460305", "460103", "460306"),
+        ),
+        MajorGroupInfo(
+            "新能源汽车专业群",
+            ("新能源汽车技术", "汽车制造与试验技术", "汽车检测与维修技术"),
+            codes=("460702", "460701", "500211"),
+        ),
+        MajorGroupInfo("智慧农机专业群", ("现代农业装备应用技术", "智能控制技术"), codes=("", "460303")),
     ),
 )
+DEMO_PARTIES = {  # 三方协议 甲方: the school (a public institution: 12 + division + organisation code), the college
+    "school": PartyDetails(
+        uscc="12430000448801234" + uscc_check_char("12430000448801234"),
+        address="湖南省长沙市岳麓区含浦大道88号",
+        representative="周建华",
+        contact="李敏",
+        phone="0731-88123456",
+    ),
+    "college": PartyDetails(
+        address="湖南省长沙市岳麓区含浦大道88号 机电工程学院办公楼",
+        representative="陈志刚",
+        contact="刘芳",
+        phone="0731-88123468",
+    ),
+}
 
 # city, its short name in company names, city code, districts "name code street/street/…" (real division codes)
 REGIONS = (
@@ -208,6 +233,9 @@ class _Generator:
 
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.people = random.Random(
+            seed * 7919 + 17
+        )  # legal representatives, head counts: rng's stream unchanged
         self.names: set[str] = set()
         self.codes: set[str] = set()
         self.regions = [(r, d.split()) for r in REGIONS for d in r[4]]
@@ -243,6 +271,8 @@ class _Generator:
             industry=industry,
             region=city + district,
             address=f"湖南省{city}{district}{street}{rng.randint(1, 999)}号",
+            legal_representative=self._person(),
+            staff_count=self._staff(scale),
             scale=scale,
             categories=self._categories(scale),
             status=status,
@@ -288,6 +318,16 @@ class _Generator:
             if code not in self.codes:
                 self.codes.add(code)
                 return code
+
+    def _person(self) -> str:
+        rng = self.people
+        chars = GIVEN_MALE if rng.random() < 0.7 else GIVEN_FEMALE
+        return rng.choice(SURNAMES)[0] + "".join(rng.choice(chars) for _ in range(rng.choice((1, 2, 2))))
+
+    def _staff(self, scale: str) -> int | None:
+        """在岗职工总数 by scale (统计上大中小微型企业划分办法, 工业: ≥1000 / 300 / 20), unknown for a few."""
+        low, high = {"大型": (1000, 12000), "中型": (300, 999), "小型": (20, 299), "微型": (3, 19)}[scale]
+        return None if self.people.random() < 0.06 else self.people.randint(low, high)
 
     def _categories(self, scale: str) -> tuple[str, ...]:
         picked = [c for c, chance, scales in CATEGORY_ODDS if scale in scales and self.rng.random() < chance]
@@ -344,7 +384,7 @@ def fill_demo(
     progress = progress or noop_progress
     counts: dict[str, int] = {}
     if not is_configured(s):
-        save_profile(s, DEMO_PROFILE)
+        save_profile(s, DEMO_PROFILE, parties=DEMO_PARTIES)
         counts["专业群"] = len(DEMO_PROFILE.groups)
         counts["专业"] = len(DEMO_PROFILE.majors)
     records = _Generator(seed)

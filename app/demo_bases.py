@@ -5,6 +5,11 @@ Eight bases: two 校内实训基地 (one 引企驻校 with an enterprise), four 
 产教融合实训基地 (校企一体 省级, 引校进企 校级示范); the third 专业群's majors are served by one 校外 base only. Usage
 rows of every activity, dated inside their semester and, in the current one, not after `today`; the first
 major's summary of the previous semester is marked submitted, the others not (N四(四)2 reminders).
+
+The platform tables' fields: every base has its main projects and managers, the 校外 and 产教融合 bases the
+专项实习经费 the school pays per student (0 where it pays none), every usage row its 学时 per student, each
+校内 base a 社会 training in every semester, and 耗材 / 维护 costs for each of the last three 学年. These draw on
+their own random sequence, so the rest of the demo is the same as before they were added.
 """
 
 from __future__ import annotations
@@ -19,12 +24,15 @@ from sqlalchemy.orm import Session
 from app.db.models import Agreement, AgreementEnterprise, Enterprise
 from app.progress import Progress, tick
 from app.services.bases import (
+    ONSITE_KIND,
     BaseData,
+    CostData,
     UsageData,
     bounds,
     current_semester,
     mark_summary_submitted,
     save_base,
+    save_cost,
     save_usage,
 )
 from app.services.choices import major_choices
@@ -41,6 +49,23 @@ BASES = (
     ("智能产线产教融合实训基地", "产教融合实训基地", "校企一体", "省级", (0, 1, 8), 80, 5, False, False, "智能制造"),
     ("新能源汽车产教融合实训基地", "产教融合实训基地", "引校进企", "校级示范", (4, 5), 50, 2, True, True, "新能源 汽车制造"),
 )  # fmt: skip
+# per base of BASES: main projects (全称), 专项实习经费 元/生 (None: a 校内 base), 专职 and 兼职管理人员
+PLATFORM = (
+    ("数控车削加工、数控铣削加工、PLC编程与调试、工业机器人编程与操作、机械装配与调试", None, 2, 4),
+    ("动力电池检测与维护、驱动电机检修、新能源汽车整车故障诊断、高压安全防护", None, 1, 3),
+    ("智能产线运维岗位实习、电气设备安装调试、设备点检与维护", 1200, 0, 2),
+    ("机械加工工艺实践、工程机械装配、产品质量检测", 600, 1, 2),
+    ("汽车维修接待、汽车保养与检修、钣金与喷涂", 0, 0, 1),
+    ("农机装备装配、农机维修与保养、植保无人机操作", 500, 0, 1),
+    ("智能产线安装调试、MES系统应用、工业网络组态、机器视觉检测", 1500, 2, 3),
+    ("三电系统装调、整车下线检测、充电设施运维", 0, 1, 2),
+)  # fmt: skip
+HOURS_A_DAY = {"专业认识实习": 4, "技能实训": 6, "岗位实习": 6, "技能竞赛": 8}  # 学时 per student and day
+TRAININGS = (
+    "面向合作企业职工的电工技能培训",
+    "职业技能等级认定培训（社会考生）",
+    "新能源汽车维修技术社会培训",
+)
 TEACHERS = ("李芳", "王磊", "刘强", "陈晨", "杨静", "黄海峰", "周婷", "吴俊", "彭湘", "曾慧")
 # activity, students (least, most), days (least, most)
 ACTIVITIES = (
@@ -52,8 +77,9 @@ ACTIVITIES = (
 
 
 class _Bases:
-    def __init__(self, s: Session, rng: random.Random, today: dt.date) -> None:
+    def __init__(self, s: Session, rng: random.Random, today: dt.date, extra: random.Random) -> None:
         self.s, self.rng, self.today = s, rng, today
+        self.extra = extra  # the platform fields' own sequence: `rng` draws as before they were added
         self.majors = [c.id for c in major_choices(s)]
         self.partners = [
             tuple(r)
@@ -68,7 +94,8 @@ class _Bases:
     def bases(self) -> list[tuple[str, tuple[str, ...]]]:
         out = []
         used: set[str] = set()
-        for name, kind, mode, level, majors, capacity, years, lodging, allowance, industries in BASES:
+        for row, (projects, fee, full_time, part_time) in zip(BASES, PLATFORM, strict=True):
+            name, kind, mode, level, majors, capacity, years, lodging, allowance, industries = row
             ent_id, short, full = self._partner(industries.split(), used)
             firm = bool(industries)
             major_ids = tuple(self.majors[m] for m in majors if m < len(self.majors))
@@ -85,9 +112,53 @@ class _Bases:
                 address="学院实训楼" if kind == "校内实训基地" else "",
                 has_lodging=lodging,
                 gives_allowance=allowance,
+                main_projects=projects,
+                fee_per_student_fen=None if fee is None else fee * 100,
+                full_time_managers=full_time,
+                part_time_managers=part_time,
             )
             out.append((save_base(self.s, data).ids[0], major_ids))
         return out
+
+    def onsite(self, bases: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+        return [b for (b, _m), row in zip(bases, BASES, strict=True) if row[1] == ONSITE_KIND]
+
+    def costs(self, onsite: list[str], school_year: str) -> int:
+        """耗材 3–12 万元 and 维护 1–6 万元 a 学年 for each 校内 base."""
+        for base_id in onsite:
+            consumables = self.extra.randrange(30_000, 120_000, 100) * 100
+            maintenance = self.extra.randrange(10_000, 60_000, 100) * 100
+            save_cost(self.s, CostData(base_id, school_year, consumables, maintenance))
+        return len(onsite)
+
+    def trainings(self, onsite: list[str], semesters: list[str]) -> int:
+        """One 社会 training at each 校内 base in each semester (no major: the trainees are not students)."""
+        n = 0
+        for semester in semesters:
+            first, last = bounds(self.s, semester)
+            last = min(last, self.today)
+            if (last - first).days < 4:
+                continue
+            for base_id in onsite:
+                length = self.extra.randint(2, 4)
+                start = first + dt.timedelta(days=self.extra.randint(0, (last - first).days - length + 1))
+                save_usage(
+                    self.s,
+                    UsageData(
+                        base_id=base_id,
+                        semester=semester,
+                        activity="技能实训",
+                        starts_on=start,
+                        ends_on=start + dt.timedelta(days=length - 1),
+                        students=self.extra.randint(20, 50),
+                        teachers=self.extra.choice(TEACHERS),
+                        note=self.extra.choice(TRAININGS),
+                        hours=length * 8,
+                        audience="社会",
+                    ),
+                )
+                n += 1
+        return n
 
     def _partner(self, industries: list[str], used: set[str]) -> tuple[str, str, str]:
         fitting = (
@@ -138,6 +209,7 @@ class _Bases:
                 students=count,
                 person_days=count * length - (self.rng.randint(0, count // 4) if length > 1 else 0),
                 teachers="、".join(self.rng.sample(TEACHERS, self.rng.randint(1, 3))),
+                hours=length * HOURS_A_DAY[activity],
             ),
         )
         return 1
@@ -153,7 +225,7 @@ def fill_bases(
     at: float = 0.996,
 ) -> dict[str, int]:
     """Bases and their usage in the current and the previous semester (needs partners and majors)."""
-    work = _Bases(s, random.Random(seed * 7919), today)
+    work = _Bases(s, random.Random(seed * 7919), today, random.Random(seed * 7919 + 1))
     if not work.partners or not work.majors:
         return {}
     tick(progress, cancel, at, "正在生成实践基地与使用记录")
@@ -163,4 +235,7 @@ def fill_bases(
     previous = f"{y}-{y + 1}-1" if current.endswith("-2") else f"{y - 1}-{y}-2"
     counts = {"实践基地": len(bases), "基地使用记录": work.usage(bases, [previous, current])}
     mark_summary_submitted(s, work.majors[0], previous, bounds(s, previous)[1])
+    onsite = work.onsite(bases)
+    counts["基地使用记录"] += work.trainings(onsite, [previous, current])
+    counts["基地费用记录"] = sum(work.costs(onsite, f"{y - k}-{y - k + 1}") for k in range(3))
     return counts

@@ -25,9 +25,14 @@ from app.progress import Progress, tick
 from app.services.agreements import AgreementData, create_agreement, transition_agreement
 from app.services.meetings import ActionItemData, MeetingData, create_meeting, record_operation_report
 from app.services.projects import KPIData, ProjectData, ResponsibleData, create_project
-from app.services.visits import VisitData, create_visit
+from app.services.visits import VisitData, VisitStop, create_visit
 
 LEADERS = ("张建华", "刘志刚", "陈丽萍")  # 院长, 书记, 副院长
+LEADER_TITLES = ("院长", "党总支书记", "副院长")
+SURNAMES = "王李张刘陈杨黄赵周吴徐孙胡朱高林何郭马罗"
+GIVEN_NAMES = ("伟", "敏", "静", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超", "霞", "平", "刚")
+HOST_TITLES = ("人力资源部经理", "总经理", "副总经理", "生产部部长", "技术总监", "人事主管", "行政部经理")
+OTHER_COOPERATION = ("", "", "共同开发课程", "员工技能培训", "共建实训基地", "开设订单班", "技术服务")
 TEACHERS = ("李芳", "王磊", "刘强", "陈晨", "杨静", "黄海峰", "周婷", "吴俊", "彭湘", "曾慧", "谭博", "龚佳")
 CLAUSE_REVENUE = "合作产生的技术服务收益，扣除成本后由甲乙双方按4:6比例分配，每年12月结算一次。"
 CLAUSE_ASSET = (
@@ -295,24 +300,54 @@ class _Cooperation:
         for start in range(0, len(visited), 2):
             group = visited[start : start + 2]
             rng = self.rng
-            positions = rng.choice((0, 3, 5, 8, 12, 20))
+            k = rng.randrange(len(LEADERS))
             create_visit(
                 self.s,
                 VisitData(
                     visited_on=self.day(rng.randint(0, 330)),
                     enterprise_ids=tuple(eid for eid, _ in group),
-                    leader=rng.choice(LEADERS),
+                    leader=LEADERS[k],
+                    leader_title=LEADER_TITLES[k],
                     participants="、".join(rng.sample(TEACHERS, 3)),
                     purpose=rng.choice(PURPOSES),
                     findings=rng.choice(FINDINGS),
-                    positions_offered=positions,
-                    average_pay_fen=rng.randrange(4200, 7500, 100) * 100 if positions else None,
                     follow_up="整理岗位需求，推送给毕业班辅导员",
+                    stops=tuple(self.stop(eid) for eid, _ in group),
                 ),
                 today=self.today,
             )
             n += 1
         return n
+
+    def stop(self, enterprise_id: str) -> VisitStop:
+        """What one enterprise offered (访企拓岗): every one has positions and pay, so the platform table's
+        key columns are filled; about half take interns, a third graduates."""
+        rng = self.rng
+        major = rng.choice(self.majors) if self.majors else None
+        pay = rng.randrange(4200, 7501, 100)
+        interns = rng.choice((0, 0, 4, 6, 10)) if major else 0
+        hires = rng.choice((0, 0, 0, 2, 3, 5)) if major else 0
+        outcome = "提供岗位需求"
+        if hires:
+            outcome = "签订合作协议" if rng.random() < 0.4 else "达成合作意向"
+        elif interns:
+            outcome = rng.choice(("建立实习基地", "达成合作意向"))
+        return VisitStop(
+            enterprise_id,
+            major_id=major,
+            positions=rng.choice((2, 3, 5, 6, 8, 10, 12, 15, 20)),
+            average_pay_fen=pay * 100,
+            host_name=rng.choice(SURNAMES) + rng.choice(GIVEN_NAMES),
+            host_title=rng.choice(HOST_TITLES),
+            outcome=outcome,
+            intern_major_id=major if interns else None,
+            interns=interns or None,
+            intern_pay_fen=rng.randrange(2600, 4001, 100) * 100 if interns else None,
+            hire_major_id=major if hires else None,
+            hires=hires or None,
+            starting_pay_fen=(pay - rng.randrange(300, 1001, 100)) * 100 if hires else None,
+            other_cooperation=rng.choice(OTHER_COOPERATION),
+        )
 
 
 def fill_cooperation(

@@ -3,7 +3,7 @@ after the projects (app/demo_cooperation.py).
 
 Small: budgets for the two calendar years the last 365 days touch, sized from the year's planned expenses
 (two lines a little short, so they are overspent: reminders), the entries through the services; assets
-(donated and quasi-donated equipment per major, a repair confirmed by both sides and one waiting for the
+(donated and quasi-donated equipment per major, two training rigs the school built itself (自主研制), a repair confirmed by both sides and one waiting for the
 enterprise), three assets of a terminated agreement of which only one is disposed (reminders), one without a
 custodian (a reminder). `bulk` (the large demo) adds `bulk_entries` ledger entries over the ten years before
 last year, with their budgets, by Core inserts with one audit row each.
@@ -65,12 +65,14 @@ EQUIPMENT = (
     ("智能产线仿真软件", "网络版 50 节点", 120_000),
     ("电气控制柜实训装置", "THPFSL-2", 18_800),
 )
+# the 校内 bases of app/demo_bases.py lead the place names, so their equipment counts in the 校内实践基地 table
 LOCATIONS = (
     "智能制造实训中心 A101",
-    "新能源汽车实训基地",
+    "新能源汽车检测与维修实训室",
     "机电一体化实训室 B205",
     "校外实践教学基地（企业车间）",
 )
+SELF_MADE = ("PLC综合实训台", "智能产线仿真软件")  # 学校自主研制, kept in the first 校内 base (LOCATIONS[0])
 BULK_CHUNK = 5000
 
 
@@ -239,20 +241,23 @@ class _Funds:
             aid, eid = links[i % len(links)] if links else (None, None)
             kind = ("捐赠", "准捐赠", "", "捐赠", "其他")[i % 5] if eid else ""
             owner = {"捐赠": "学校", "准捐赠": "企业", "其他": "共有"}.get(kind, "学校")
+            made = not kind and name in SELF_MADE  # bought or built by the school, never donated
+            quantity, place = rng.choice((1, 1, 2, 4, 6)), rng.choice(LOCATIONS)  # drawn in the order of old
             data = AssetData(
                 name=name,
                 spec=spec,
-                quantity=rng.choice((1, 1, 2, 4, 6)),
+                quantity=quantity,
                 unit_value_fen=price * 100,
                 owner=owner,
                 contributed_by_id=eid if kind else None,
                 contribution_kind=kind,
                 agreement_id=aid if kind else None,
-                location=rng.choice(LOCATIONS),
+                location=LOCATIONS[0] if made else place,
                 custodian="" if i == 7 else rng.choice(TEACHERS),  # one without a custodian: a reminder
                 acquired_on=self.today - dt.timedelta(days=rng.randint(20, 700)),
                 status="维修" if i == 5 else "在用",
                 major_id=majors[i % len(majors)] if majors else None,
+                self_made=made,
             )
             ids.append(create_asset(s, data).ids[0])
         repairs = self._repairs(ids)

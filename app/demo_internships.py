@@ -4,7 +4,7 @@ for the small and the large demo (a college has a few thousand students at most)
 
 Chosen so that the rules show on the 工作台: most third-year placements are in order; one has no October
 evaluation, one scored 55, one is paid below 80% of the same-post wage, one works night shifts, one's insurance
-ends before the internship; a first-year student is planned for a placement (实习规定 Art. 16); the
+ends before the internship, one's insurance is recorded as paid by the student; a first-year student is planned for a placement (实习规定 Art. 16); the
 second-years' 认识实习 next month has no insurance yet. ID numbers are valid but invented (region 430199,
 which no real county uses).
 """
@@ -52,6 +52,33 @@ def _id_number(rng: random.Random, birth: dt.date, male: bool, used: set[str]) -
     raise RuntimeError("demo: no free 身份证号 left for this birth date")
 
 
+_TOWNS = (
+    "长沙县星沙街道",
+    "浏阳市集里街道",
+    "宁乡市玉潭街道",
+    "湘潭市雨湖区",
+    "株洲市天元区",
+    "岳阳市岳阳楼区",
+)
+_MOTHERS = ("秀英", "桂兰", "春梅")
+
+
+def _family(data: StudentData, birth: dt.date) -> StudentData:
+    """The 三方协议's facts about the family (home address, the guardian's relationship and ID, the emergency
+    contact), derived from what was drawn — no draw of its own, so the rest of the demo stays the same."""
+    n = int(data.student_no[-4:])
+    born = f"{birth.year - 27}{birth.month:02d}{min(birth.day, 28):02d}"  # 29 February: not every year has it
+    body = f"{data.id_number[:6]}{born}{n % 1000:03d}"
+    return replace(
+        data,
+        home_address=f"湖南省{_TOWNS[n % len(_TOWNS)]}建设路{n % 97 + 1}号",
+        guardian_relation="母亲" if data.guardian_name.endswith(_MOTHERS) else "父亲",
+        guardian_id_number=body + id_check_char(body),
+        emergency_contact=data.guardian_name,
+        emergency_phone=data.guardian_phone,
+    )
+
+
 class _Students:
     def __init__(self, s: Session, rng: random.Random, today: dt.date) -> None:
         self.s, self.rng, self.today = s, rng, today
@@ -59,6 +86,7 @@ class _Students:
             s.scalars(select(Student.id_number).where(Student.deleted_at.is_(None), Student.id_number != ""))
         )
         self.year = today.year if today.month >= 9 else today.year - 1  # the 学年 now began this year
+        self.minor_made = False
         self.majors = s.execute(
             select(Major.id, Major.name).where(Major.deleted_at.is_(None)).order_by(Major.sort_order)
         ).all()[:4]
@@ -90,6 +118,10 @@ class _Students:
         for n in range(PER_CLASS):
             male = self.rng.random() < 0.7
             birth = dt.date(entry - 18, 1, 1) + dt.timedelta(days=self.rng.randrange(0, 540))
+            if entry == self.year - 2 and not self.minor_made:
+                # one student of the grade now on 岗位实习 came through a 五年一贯制 path and is 17 when it
+                # starts: the 三方协议 for a minor (监护人 signs, 一式四份, 知情同意书) shows in the demo
+                birth, self.minor_made = dt.date(entry - 16, 12, 1), True
             name = self.name()
             data = StudentData(
                 student_no=f"{entry}{start + n:04d}",
@@ -103,7 +135,7 @@ class _Students:
                 guardian_name=name[0] + self.rng.choice(("建国", "卫东", "秀英", "桂兰", "志明", "春梅")),
                 guardian_phone=f"1{self.rng.choice('3578')}{self.rng.randrange(10**8, 10**9)}",
             )
-            ids.append(create_student(self.s, data).ids[0])
+            ids.append(create_student(self.s, _family(data, birth)).ids[0])
         return ids
 
     def terms(
@@ -157,9 +189,9 @@ class _Students:
 
 
 def _problems(work: _Students, running: list[str], today: dt.date) -> None:
-    """Give five running placements one problem each (see the module docstring)."""
-    rows = {i.id: i for i in work.s.scalars(select(Internship).where(Internship.id.in_(running[:5])))}
-    first, low, pay, night, short = (rows[i] for i in running[:5])
+    """Give six running placements one problem each (see the module docstring)."""
+    rows = {i.id: i for i in work.s.scalars(select(Internship).where(Internship.id.in_(running[:6])))}
+    first, low, pay, night, short, premium = (rows[i] for i in running[:6])
     month = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)  # last month
     for e in work.s.scalars(
         select(MonthlyEvaluation).where(MonthlyEvaluation.internship_id.in_((first.id, low.id)))
@@ -172,6 +204,7 @@ def _problems(work: _Students, running: list[str], today: dt.date) -> None:
     pay.same_post_wage_fen = 4000_00
     night.night_shift = True
     short.insured_to = short.starts_on + dt.timedelta(days=150)
+    premium.insurance_paid_by = "学生"
     work.s.flush()
 
 

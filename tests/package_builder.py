@@ -219,3 +219,33 @@ def zeros_deflated(megabytes: int) -> bytes:
     c = zlib.compressobj(9, zlib.DEFLATED, -15)
     one = c.compress(bytes(2**20)) + c.flush(zlib.Z_FULL_FLUSH)
     return one * megabytes + b"\x03\x00"
+
+
+def legacy_xlsx(version: int = 2, report_rows: Mapping[str, list[tuple]] | None = None) -> bytes:
+    """data.xlsx as a package of an older format `version` has it: that version's data sheets and headers
+    (format.sheets_in, Sheet.headers_in) and its standard report tables (format.report_columns_in), with
+    `report_rows` under the report headers named."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for s in fmt.sheets_in(version):
+        ws = wb.create_sheet(s.name)
+        ws.append(list(s.headers_in(version)))
+        if s.key == "enterprises":
+            ws.append([ENTERPRISE_ID, "示例科技有限公司"])
+    for name, columns in fmt.report_columns_in(version).items():
+        ws = wb.create_sheet(name)
+        ws.append([h for h, _k in columns])
+        for row in (report_rows or {}).get(name, []):
+            ws.append(list(row))
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def legacy_package(
+    path: Path, version: int = 2, report_rows: Mapping[str, list[tuple]] | None = None, **overrides: Any
+) -> Path:
+    """An unsigned package of an older format `version` (as that version's exporter wrote it)."""
+    files = {**package_files(), fmt.DATA: legacy_xlsx(version, report_rows)}
+    tables = {s.key: {"sheet": s.name, "rows": 0} for s in fmt.sheets_in(version)}
+    return write_package(path, files, manifest_for(files, version=version, tables=tables, **overrides))

@@ -13,7 +13,7 @@ from app.db.engine import Database
 from app.db.models import Major
 from app.services.agreements import AgreementData, create_agreement
 from app.services.assets import AssetData, DisposalData, create_asset, dispose_asset
-from app.services.bases import BaseData, UsageData, save_base, save_usage
+from app.services.bases import BaseData, CostData, UsageData, save_base, save_cost, save_usage
 from app.services.employment import EmploymentData, save_employment
 from app.services.enterprises import EnterpriseData, create_enterprise
 from app.services.internships import InternshipData, create_internship, set_status
@@ -22,17 +22,21 @@ from app.services.projects import ProjectData, create_project
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
 from app.services.students import StudentData, create_student
 from app.services.teachers import PracticeData, TeacherData, add_practice, create_teacher
-from app.services.visits import VisitData, create_visit
+from app.services.visits import VisitData, VisitStop, create_visit
 from tests.codes import valid_uscc
 
 D = dt.date
 YEAR = "2025-2026"
 TODAY = D(2026, 11, 23)
 M1, M2 = "机电一体化技术", "新能源汽车技术"  # in this order in 设置
+C1, C2 = "460301", "460702"  # their 专业代码
 PROFILE = CollegeProfile(
     "湖南湘麓职业技术学院",
     "机电工程学院",
-    (MajorGroupInfo("智能制造专业群", (M1,)), MajorGroupInfo("新能源汽车专业群", (M2,))),
+    (
+        MajorGroupInfo("智能制造专业群", (M1,), codes=(C1,)),
+        MajorGroupInfo("新能源汽车专业群", (M2,), codes=(C2,)),
+    ),
 )
 E1 = "湖南甲智能装备有限公司"
 E2 = "=湖南乙汽车有限公司"  # Excel would read it as a formula
@@ -48,8 +52,10 @@ def fill(db: Database) -> dict[str, str]:
     with db.session() as s:
         save_profile(s, PROFILE)
         ids = dict(s.execute(select(Major.name, Major.id)).all())
-        ids[E1] = _ent(s, EnterpriseData(name=E1, uscc=valid_uscc(1), cooperation_start=D(2023, 5, 10)))
-        ids[E2] = _ent(s, EnterpriseData(name=E2))
+        ids[E1] = _ent(
+            s, EnterpriseData(name=E1, uscc=valid_uscc(1), cooperation_start=D(2023, 5, 10), staff_count=1200)
+        )
+        ids[E2] = _ent(s, EnterpriseData(name=E2, staff_count=850))
         ids[E3] = _ent(s, EnterpriseData(name=E3, uscc=valid_uscc(3)))
         _schemes(s, ids)
         _bases(s, ids)
@@ -87,19 +93,28 @@ def _bases(s, ids: dict[str, str]) -> None:
     ids[B1] = save_base(
         s,
         BaseData(B1, "校外实践教学基地", enterprise_id=ids[E2], major_ids=(ids[M2],), capacity=30,
-                 established_on=D(2024, 9, 1), has_lodging=True, gives_allowance=False),
+                 established_on=D(2024, 9, 1), has_lodging=True, gives_allowance=False,
+                 main_projects="整车装配实习、动力电池检测实训", fee_per_student_fen=50_000),
     ).ids[0]  # fmt: skip
-    ids[B2] = save_base(s, BaseData(B2, "校内实训基地", capacity=40, established_on=D(2020, 1, 1))).ids[0]
+    ids[B2] = save_base(
+        s,
+        BaseData(B2, "校内实训基地", major_ids=(ids[M2], ids[M1]), capacity=40, established_on=D(2020, 1, 1),
+                 main_projects="PLC编程实训、工业机器人实训", full_time_managers=1, part_time_managers=2),
+    ).ids[0]  # fmt: skip
     ids[B3] = save_base(s, BaseData(B3, "校内实训基地", capacity=12)).ids[0]
     ids[B4] = save_base(
         s, BaseData(B4, "校外实践教学基地", enterprise_id=ids[E3], established_on=D(2026, 9, 1))
     ).ids[0]
     for data in (
-        UsageData(ids[B2], "2025-2026-1", "技能实训", ids[M1], students=40, days=5, person_days=200, teacher_count=2),
-        UsageData(ids[B2], "2025-2026-2", "技能竞赛", ids[M1], students=10, days=3, person_days=30, teacher_count=1),
+        UsageData(ids[B2], "2025-2026-1", "技能实训", ids[M1], D(2025, 10, 13), D(2025, 10, 17), students=40, days=5,
+                  person_days=200, teacher_count=2, hours=8),
+        UsageData(ids[B2], "2025-2026-2", "技能竞赛", ids[M1], D(2026, 3, 16), D(2026, 3, 18), students=10, days=3,
+                  person_days=30, teacher_count=1, hours=4),
         UsageData(ids[B2], "2024-2025-2", "技能实训", ids[M1], students=999, days=1, person_days=999),
     ):  # fmt: skip
         save_usage(s, data)
+    for year, consumables, maintenance in (("2025-2026", 1_234_500, 500_000), ("2026-2027", 99_999_900, 1)):
+        save_cost(s, CostData(ids[B2], year, consumables, maintenance))
 
 
 def _students(s, ids: dict[str, str]) -> None:
@@ -136,7 +151,7 @@ def _assets(s, ids: dict[str, str]) -> None:
         ("X3", 1, 3_000_000, f"{B2} A102", D(2025, 9, 1), "捐赠", E1, M1),  # the first day
         ("X4", 1, 7_000_000, at_b2, D(2026, 9, 1), "捐赠", E1, M1),  # the day after
         ("X5", 1, 1_000_000, at_b2, D(2023, 1, 1), "", None, None),  # disposed on the last day
-        ("X6", 1, 2_000_000, at_b2, D(2023, 1, 1), "", None, None),  # disposed the day after
+        ("X6", 1, 2_000_000, at_b2, D(2023, 1, 1), "", None, None),  # disposed the day after; 自主研制
         ("X7", 1, 9_999, at_b2, None, "", None, None),  # no acquisition date
     ]
     for name, qty, fen, place, on, kind, ent, major in rows:
@@ -144,7 +159,7 @@ def _assets(s, ids: dict[str, str]) -> None:
             s,
             AssetData(name, qty, fen, location=place, acquired_on=on, contribution_kind=kind,
                       contributed_by_id=ids[ent] if ent else None, major_id=ids[major] if major else None,
-                      custodian="王老师"),
+                      custodian="王老师", self_made=name == "X6"),
         ).ids[0]  # fmt: skip
     dispose_asset(s, DisposalData(ids["X5"], "清算", D(2026, 8, 31)))
     dispose_asset(s, DisposalData(ids["X6"], "清算", D(2026, 9, 1)))
@@ -208,10 +223,10 @@ def _employment(s, ids: dict[str, str]) -> None:
 def _visits(s, ids: dict[str, str]) -> None:
     for on, ents, positions, pay in (
         (D(2025, 9, 1), (E1,), 5, 600_000),
-        (D(2026, 8, 31), (E1, E3), 8, 500_000),  # two enterprises: figures cannot be split
+        (D(2026, 8, 31), (E1, E3), 8, 500_000),  # two enterprises: the figures are E1's, none for E3
         (D(2026, 9, 1), (E2,), 3, 400_000),  # the day after
     ):
-        data = VisitData(
-            on, tuple(ids[e] for e in ents), "院长", positions_offered=positions, average_pay_fen=pay
-        )
+        first = ids[ents[0]]  # as migration 0010 moves a visit's figures: onto its first enterprise
+        stop = VisitStop(first, positions=positions, average_pay_fen=pay)
+        data = VisitData(on, tuple(ids[e] for e in ents), "院长", stops=(stop,))
         ids[f"V{on}"] = create_visit(s, data, today=TODAY).ids[0]

@@ -292,3 +292,25 @@ def test_cli_assets_list_json(db: Database, db_path: Path, refs: dict[str, str])
     )
     text = run_cli("assets", "list", "--db", str(db_path))
     assert text.returncode == 0 and "共 1 项资产" in text.stdout
+
+
+def test_self_made_round_trip_and_not_donated(db: Database, refs: dict[str, str]) -> None:
+    """自主研制 is kept, listed and changed; a self-made device cannot also be an enterprise's 捐赠 / 准捐赠."""
+    with db.session() as s:
+        rig = create_asset(
+            s,
+            AssetData(
+                name="PLC综合实训台", unit_value_fen=2_850_000, location="智能制造实训中心", self_made=True
+            ),
+        ).ids[0]
+        assert get_asset(s, rig).self_made and asset_rows(s, [rig])[rig].self_made
+        for kind in ("捐赠", "准捐赠"):
+            with pytest.raises(ValidationErrors) as exc:
+                create_asset(s, robot(refs, contribution_kind=kind, self_made=True))
+            (err,) = exc.value.errors
+            assert err.field == "self_made" and f"不会是企业{kind}的" in err.message
+        other = create_asset(s, robot(refs, contribution_kind="其他", self_made=True)).ids[0]
+        assert get_asset(s, other).self_made
+        update_asset(s, rig, AssetData(name="PLC综合实训台", unit_value_fen=2_850_000))
+        assert not get_asset(s, rig).self_made
+        assert not get_asset(s, create_asset(s, robot(refs)).ids[0]).self_made  # the default

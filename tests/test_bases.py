@@ -373,3 +373,117 @@ def test_trash(db, placed) -> None:
     with db.session() as s:
         trash.restore_items(s, "practice_base", [placed["base"]])
         assert placed["base"] in svc.base_ids(s)
+
+
+# ---------------------------------------------------------------- the platform tables' fields (issue #17)
+
+
+def test_platform_fields_round_trip_and_validation(db, ids) -> None:
+    """主要项目 cleaned and joined with 、, the fee per student (None = not recorded, never for a 校内 base),
+    专职 / 兼职管理人员; each error names its field."""
+    with db.session() as s:
+        old = svc.get_base(s, ids["base"])
+        assert (old.main_projects, old.fee_per_student_fen, old.full_time_managers) == ("", None, 0)
+        data = _data(old, main_projects=" 数控车削加工，PLC编程与调试;\n工业机器人操作、数控车削加工 ",
+                     fee_per_student_fen=120_000, full_time_managers=2, part_time_managers=6)  # fmt: skip
+        svc.save_base(s, data, ids["base"])
+        b = svc.get_base(s, ids["base"])
+        assert b.main_projects == "数控车削加工、PLC编程与调试、工业机器人操作"
+        assert svc.project_names(b.main_projects) == ["数控车削加工", "PLC编程与调试", "工业机器人操作"]
+        assert (b.fee_per_student_fen, b.full_time_managers, b.part_time_managers) == (120_000, 2, 6)
+        row = svc.base_rows(s, [ids["base"]], SEM)[ids["base"]]
+        assert (row.main_projects, row.fee_per_student_fen, row.part_time_managers) == (
+            b.main_projects,
+            120_000,
+            6,
+        )
+        svc.save_base(s, _data(b, fee_per_student_fen=0), ids["base"])  # 0 = none paid, kept apart from None
+        assert svc.get_base(s, ids["base"]).fee_per_student_fen == 0
+        bad = _data(
+            b,
+            fee_per_student_fen=-1,
+            full_time_managers=-2,
+            part_time_managers=True,
+            main_projects="项" * 2001,
+        )
+        errors = errors_of(s, bad, ids["base"])
+    assert errors == {
+        "fee_per_student_fen": "专项实习经费应为0到1,000,000元/生之间的金额",
+        "full_time_managers": "专职管理人员应为0到10000之间的整数",
+        "part_time_managers": "兼职管理人员应为0到10000之间的整数",
+        "main_projects": errors["main_projects"],
+    }
+    assert "主要项目" in errors["main_projects"]
+    with db.reader() as s:
+        onsite = errors_of(s, svc.BaseData(name="电工实训室", kind="校内实训基地", fee_per_student_fen=5_000))
+        assert onsite == {"fee_per_student_fen": "校内实训基地不填学校向基地支付的专项实习经费"}
+
+
+def test_usage_hours_and_audience(db, ids) -> None:
+    """学时 per student (人时 = 人次 × 学时, at most 24 a day of the use) and 校内 / 社会."""
+    with db.session() as s:
+        uid = svc.save_usage(
+            s, svc.UsageData(ids["base"], SEM, "技能实训", None, D(2025, 10, 8), D(2025, 10, 10), 30, hours=18,
+                             audience="社会"),
+        ).ids[0]  # fmt: skip
+        row = svc.get_usage(s, uid)
+        assert (row.hours, row.audience, row.person_hours) == (18, "社会", 540)
+        plain = svc.get_usage(
+            s, svc.save_usage(s, svc.UsageData(ids["base"], SEM, "技能竞赛", students=4)).ids[0]
+        )
+        assert (plain.hours, plain.audience, plain.person_hours) == (0, "校内", 0)
+        for data, field, message in (
+            (svc.UsageData(ids["base"], SEM, "技能实训", students=3, days=2, hours=49), "hours",
+             "每人学时不能超过 使用天数 × 24（48学时）"),
+            (svc.UsageData(ids["base"], SEM, "技能实训", students=3, hours=-1), "hours", "每人学时应为0到5000之间的整数"),
+            (svc.UsageData(ids["base"], SEM, "技能实训", students=3, audience="校外"), "audience",
+             "使用对象应为：校内（本校学生）或 社会（社会培训等）"),
+        ):  # fmt: skip
+            with pytest.raises(ValidationErrors) as e:
+                svc.save_usage(s, data)
+            assert [(x.field, x.message) for x in e.value.errors] == [(field, message)]
+
+
+def test_costs_of_an_onsite_base_one_per_school_year(db, ids) -> None:
+    """BaseCost: only a live 校内 base, one row per 学年 (a second refused, on save and on restore), amounts
+    checked, listed latest 学年 first, in the 回收站 with its base named."""
+    with db.session() as s:
+        lab = svc.save_base(s, svc.BaseData(name="电工电子实训室", kind="校内实训基地")).ids[0]
+        first = svc.save_cost(s, svc.CostData(lab, " 2025-2026 ", 1_250_050, 800_000, "电线电缆")).ids[0]
+        svc.save_cost(s, svc.CostData(lab, "2024-2025", 980_000)).ids[0]
+        assert [(c.school_year, c.consumables_fen, c.maintenance_fen) for c in svc.cost_rows(s, lab)] == [
+            ("2025-2026", 1_250_050, 800_000), ("2024-2025", 980_000, 0)
+        ]  # fmt: skip
+        with pytest.raises(ValidationErrors) as e:
+            svc.save_cost(s, svc.CostData(lab, "2025-2026", 1))
+        assert [(x.field, x.message) for x in e.value.errors] == [
+            ("school_year", "“电工电子实训室”已登记2025-2026学年的费用，请修改那一条")
+        ]
+        svc.save_cost(s, svc.CostData(lab, "2025-2026", 1_300_000, 800_000), first)  # its own 学年: no clash
+        assert svc.get_cost(s, first).consumables_fen == 1_300_000
+        checks = {
+            "base_id": svc.CostData(ids["base"], "2025-2026"),  # a 校外 base
+            "school_year": svc.CostData(lab, "2025-2027"),
+            "consumables_fen": svc.CostData(lab, "2023-2024", consumables_fen=-5),
+            "maintenance_fen": svc.CostData(lab, "2023-2024", maintenance_fen=1.5),  # type: ignore[arg-type]
+        }
+        for field, data in checks.items():
+            assert [x.field for x in svc.check_cost(s, data)] == [field]
+        assert "只有校内实训基地" in svc.check_cost(s, checks["base_id"])[0].message
+        svc.delete_costs(s, [first])
+        again = svc.save_cost(s, svc.CostData(lab, "2025-2026", 5)).ids[0]  # the deleted one holds no 学年
+        with pytest.raises(AppError, match="已有2025-2026学年的费用记录，不能再恢复"):
+            svc.restore_costs(s, [first])
+    with pytest.raises(AppError, match="同一学年只能登记一条"), db.session() as s:
+        trash.restore_items(s, "base_cost", [first])  # the 回收站's own restore: refused at the flush
+    with db.session() as s:
+        svc.delete_costs(s, [again])
+        svc.restore_costs(s, [first])
+        assert [c.id for c in svc.cost_rows(s, lab, "2025-2026")] == [first]
+        (listed,) = [r for r in trash.trash_rows(s, "base_cost") if r.id == again]
+        assert listed.title == "电工电子实训室 2025-2026学年费用" and "耗材¥0.05" in listed.detail
+        svc.delete_bases(s, [lab])
+        with pytest.raises(AppError, match="基地费用记录"):
+            trash.purge_items(s, "practice_base", [lab])  # its cost rows still name it
+        assert svc.check_cost(s, svc.CostData(lab, "2022-2023"))[0].field == "base_id"  # a base in the 回收站
+        assert trash.purge_items(s, "base_cost", [again]).count == 1

@@ -24,6 +24,7 @@ from app.services.bases import BaseData, save_base
 from app.services.enterprises import EnterpriseData, create_enterprise
 from app.services.funds import LedgerData, budget_categories, create_ledger_entry
 from app.services.projects import ProjectData, create_project
+from app.services.rule_sets import save_rule_preset
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
 from tests.cli_run import run_cli
 from tests.codes import valid_uscc
@@ -105,7 +106,14 @@ def majors(db: Database) -> dict[str, str]:
         return {m.name: m.id for m in s.scalars(select(Major))}
 
 
-def test_each_major_needs_a_model_base(db: Database, ent: str, majors: dict[str, str]) -> None:
+@pytest.fixture
+def hainan(db: Database) -> None:
+    """The rules of the 海南 preset (N四…) are checked only where 设置 chose it."""
+    with db.session() as s:
+        save_rule_preset(s, "N")
+
+
+def test_each_major_needs_a_model_base(db: Database, ent: str, majors: dict[str, str], hainan: None) -> None:
     assert set(found(db, "BASE-DEMO")) == {"机电一体化技术", "工业机器人技术"}
     with db.session() as s:
         for name, kind, level in (
@@ -130,7 +138,7 @@ def test_each_major_needs_a_model_base(db: Database, ent: str, majors: dict[str,
 
 
 def test_majors_with_bases_submit_their_semester_summary(
-    db: Database, ent: str, majors: dict[str, str]
+    db: Database, ent: str, majors: dict[str, str], hainan: None
 ) -> None:
     assert last_ended_semester_of(db, TODAY) == "2025-2026-2"
     assert last_ended_semester_of(db, dt.date(2026, 7, 31)) == "2025-2026-1"  # semester 2 ends that day

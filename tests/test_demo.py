@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 import app.demo as demo
-from app.compliance.registry import RULES
+from app.compliance.registry import RULES, run_checks
 from app.db.engine import Database, open_database
 from app.db.models import (
     ENTERPRISE_CATEGORIES,
@@ -73,9 +73,14 @@ def test_small_fill_cooperation_triggers_every_reminder(small_db: Database) -> N
     assert counts["企业走访"] > 50
     with small_db.reader() as s:
         found = Counter(r.rule for r in reminders(s, DEMO_TODAY))
+        hainan = {f.rule for f in run_checks(s, DEMO_TODAY, preset="N")}
         tiers = tier_counts(s)
-    # every rule shows on the demo but the two about a student's age and a missing party
-    assert set(found) == set(RULES) - {"INT-AGE", "INT-PARTIES"}
+    # every rule shows on the demo but the two about a student's age and a missing party: those of the
+    # default school policy (湖南) and the national ones, and with the 海南 policy chosen, that one's
+    assert set(found) | hainan == set(RULES) - {"INT-AGE", "INT-PARTIES"}
+    assert not [c for c in found if RULES[c].sets == {"N"}] and not [
+        c for c in hainan if RULES[c].sets == {"H"}
+    ]
     assert counts["学生"] == 384 and counts["就业记录"] == 96 and counts["企业月度评价"] > 1000
     assert all(tiers.values()) and sum(tiers.values()) == 12
     assert counts["教师"] == 46 and counts["工作室"] == 4 and counts["行业组织"] == 4
@@ -226,6 +231,7 @@ def test_bulk_students_and_internships_break_no_rule(db: Database, small_large: 
         "INT-LOW-SCORE",
         "INT-PAY",
         "INT-HOURS",
+        "INT-PREMIUM",
     }  # the same as the small demo: the bulk ones are in order
 
 

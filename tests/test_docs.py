@@ -21,6 +21,7 @@ from app.docs.cooperation import (
     PLACEHOLDERS,
     agreement_context,
     builtin_template,
+    copies_text,
     project_report_context,
     save_builtin_template,
     write_agreement_document,
@@ -35,6 +36,7 @@ from app.services.projects import KPIData, ProjectData, create_project
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
 from tests.cli_run import run_cli
 from tests.codes import valid_uscc
+from tests.reader_text import docx_text, tool_words
 
 TODAY = dt.date(2026, 11, 23)
 ODD_NAME = "A&B <智能> 装备有限公司"
@@ -58,6 +60,7 @@ def rec(db: Database) -> dict[str, str]:
                 name=ODD_NAME,
                 uscc=valid_uscc(1),
                 address="长沙市岳麓区麓谷大道1号",
+                legal_representative="李总",
                 status="合作中",
                 contacts=(ContactData("张伟", phone="13900000000"),),
             ),
@@ -134,7 +137,9 @@ def test_agreement_document_is_filled(db: Database, rec: dict[str, str], tmp_pat
     lines = texts(out)
     body = "\n".join(lines)
     assert "订单培养合作协议 & <试点>" in lines
-    assert "甲方：湖南湘江职业技术学院智能制造学院" in lines
+    # 甲方 is the school (the legal person), the college the unit carrying the cooperation out
+    assert lines[lines.index("甲方：湖南湘江职业技术学院") + 1] == "实施单位：智能制造学院"
+    assert "法定代表人：李总" in lines  # from the enterprise's archive
     assert f"乙方：{ODD_NAME}" in lines  # & < > round trip exactly
     assert "丙方：株洲恒信电气有限公司" in lines
     assert f"统一社会信用代码：{valid_uscc(1)}" in lines
@@ -151,7 +156,15 @@ def test_agreement_document_is_filled(db: Database, rec: dict[str, str], tmp_pat
     assert "甲方|湖南湘江职业技术学院智能制造学院||    年  月  日" in lines  # unsigned: blank date
     assert f"乙方|{ODD_NAME}||    年  月  日" in lines
     assert "丙方|株洲恒信电气有限公司||    年  月  日" in lines
+    assert "本协议自各方签字盖章之日起生效，一式六份，各方各执两份，具有同等法律效力。" in body  # 3 parties
+    assert "若干" not in body and not tool_words(docx_text(out))
     assert "{{" not in body and "{%" not in body
+
+
+def test_copies_follow_the_number_of_parties() -> None:
+    assert copies_text(2) == "一式四份，双方各执两份"
+    assert copies_text(3) == "一式六份，各方各执两份"
+    assert copies_text(6) == "一式十二份，各方各执两份"
 
 
 def agreement_context_note(db: Database, rec: dict[str, str]) -> str:
@@ -179,6 +192,19 @@ def test_report_has_this_semesters_data_only(db: Database, rec: dict[str, str], 
     assert "1. 提交订单班名单（责任人：王芳；完成期限：2025年11月1日；未完成）" in lines
     assert "关联协议：订单培养合作协议 & <试点>（编号：JD-2025-007，状态：草稿）" in lines
     assert "第二学期的决定" not in body
+    # 五–七 from the records, never a prompt to fill in
+    assert lines[lines.index("五、主要成效") + 1] == "（无）"
+    i = lines.index("六、存在问题与改进措施")
+    assert lines[i + 1 : i + 3] == [
+        "1. 关键指标“订单班学生”完成30人，未达目标40人。",
+        "2. 会议议定事项“提交订单班名单”逾期未完成（期限2025年11月1日，责任人王芳）。",
+    ]
+    i = lines.index("七、下学期工作计划")
+    assert lines[i + 1 : i + 3] == [
+        "1. 提交订单班名单（责任人王芳，期限2025年11月1日）。",
+        "2. 继续推进关键指标“订单班学生”（目标40人）。",
+    ]
+    assert "请填写" not in body and not tool_words(docx_text(out))
     assert "{{" not in body and "{%" not in body
 
     with db.reader() as s:

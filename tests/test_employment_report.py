@@ -27,6 +27,7 @@ from app.io.employment_xlsx import FIGURE_HEADERS, RECORD_HEADERS, export_employ
 from app.services.employment import EmploymentData, save_employment
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
 from app.services.students import StudentData, create_student
+from tests.reader_text import docx_text, tool_words
 
 ROOT = Path(__file__).resolve().parent.parent
 YEAR = 2026
@@ -131,6 +132,14 @@ def test_word_report_from_the_builtin_template(db: Database, graduates, tmp_path
     assert f"1|{ODD_EMPLOYER}|1|1" in rows  # & < > as typed
     everything = body + "\n".join(rows)
     assert "学生A" not in everything and "13912345678" not in everything and id_number(0) not in everything
+    # 五–六 written from the figures, never a prompt to fill in
+    lines = [p.text for p in doc.paragraphs]
+    analysis = lines[lines.index("五、就业质量分析") + 1 : lines.index("六、存在问题与改进措施")]
+    assert analysis[0].startswith("1. 本届毕业生6人，就业率66.7%；毕业去向为")
+    assert "各专业中就业率最高的是机电一体化技术（75.0%），最低的是工业机器人技术（50.0%）。" in analysis[-1]
+    i = lines.index("六、存在问题与改进措施")
+    assert lines[i + 1] == "1. 工业机器人技术就业率50.0%，低于全院的66.7%。"
+    assert "请填写" not in everything and not tool_words(docx_text(out))
 
 
 def test_year_without_graduates_shows_dashes(db: Database, graduates, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def test_every_group_and_indicator_in_order(db: Database, filled: dict[str, str]
     with db.reader() as s:
         found = annual_indicators(s, data.YEAR)
     assert [i.key for i in found] == [
-        "base_person_days", "equipment_value_fen", "order_students", "interns", "dual_ratio",
+        "partners", "positions", "base_days", "base_person_days", "equipment_value_fen", "order_students", "interns", "dual_ratio",
         "industry_teachers", "practice_months", "horizontal_fen", "patents", "service_count", "service_fen",
         "employment_rate", "related_rate", "average_salary_fen",
     ]  # fmt: skip

@@ -94,7 +94,6 @@ def _at_revision(path: Path, revision: str, records: list) -> None:
     from app.db.base import Base
     from app.db.engine import make_engine
     from app.db.migrate import alembic_config
-
     from app.db.unique_keys import KEYS
 
     scratch = create_engine("sqlite://")
@@ -117,7 +116,10 @@ def _at_revision(path: Path, revision: str, records: list) -> None:
                 if not rows:
                     continue
                 old = Table(table.name, MetaData(), autoload_with=dst)
-                dst.execute(insert(old), [{k: v for k, v in r.items() if k in old.c} for r in rows])
+                # a NOT NULL column the models have since dropped (visit.positions_offered) gets its zero
+                gone = {c.name: 0 if c.type.python_type in (int, bool) else "" for c in old.c
+                        if not c.nullable and c.name not in table.c}  # fmt: skip
+                dst.execute(insert(old), [gone | {k: v for k, v in r.items() if k in old.c} for r in rows])
     finally:
         engine.dispose()
         scratch.dispose()
@@ -232,3 +234,55 @@ def test_invisible_characters_leave_the_names_saved_before(tmp_path: Path) -> No
     assert {e.name_key for e in enterprises} == {name_key("湖南智造有限公司")}
     assert {e.short_name for e in enterprises} == {"智造"}
     assert student == "张xcod.exe" and teacher == "王老师"
+
+
+# ---------------------------------------------------------------- 0010: columns added in place (issue #17)
+
+
+def test_upgrading_to_0010_keeps_every_row_of_tables_others_refer_to(tmp_path: Path) -> None:
+    """0010 adds columns to enterprise, asset, student, internship, practice_base, base_usage and visit. Done
+    with a batch that recreates a table, SQLite with foreign keys on refused to drop the old asset (asset_repair
+    refers to it) and would have cascaded deletes from a recreated visit: every row must still be there."""
+    from app.db.models import (
+        Asset,
+        AssetRepair,
+        BaseUsage,
+        Contact,
+        Enterprise,
+        Internship,
+        PracticeBase,
+        Student,
+        Visit,
+        VisitEnterprise,
+    )
+
+    day = dt.date(2025, 9, 1)
+    records = [
+        Enterprise(id="e1", name="湖南甲公司", name_key="湖南甲公司", status="合作中"),
+        Contact(enterprise_id="e1", name="王经理"),
+        Asset(id="a1", name="数控车床", unit_value_fen=100),
+        AssetRepair(asset_id="a1", kind="大修"),
+        PracticeBase(id="b1", name="甲基地", kind="校外实践教学基地", enterprise_id="e1"),
+        BaseUsage(base_id="b1", semester="2025-2026-1", activity="技能实训", students=30),
+        Student(id="s1", student_no="A001", name="张三"),
+        Internship(student_id="s1", enterprise_id="e1", starts_on=day, ends_on=day),
+        Visit(id="v1", visited_on=day, leader="院长"),
+        VisitEnterprise(visit_id="v1", enterprise_id="e1"),
+    ]
+    path = tmp_path / "旧版本" / "chanjiao.db"
+    _at_revision(path, "0009", records)
+    tables = ("enterprise", "contact", "asset", "asset_repair", "practice_base", "base_usage", "student",
+              "internship", "visit", "visit_enterprise")  # fmt: skip
+    with sqlite3.connect(path) as conn:
+        before = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    assert all(before.values())
+    db = open_database(path)
+    try:
+        assert current_revision(db.engine) == head_revision()
+    finally:
+        db.close()
+    with sqlite3.connect(path) as conn:
+        after = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("SELECT self_made, quantity FROM asset").fetchall() == [(0, 1)]
+    assert after == before

@@ -172,7 +172,7 @@ def test_cells_are_typed_and_text_is_never_a_formula(demo: Database, tmp_path: P
     row = ledger[2]
     day, money = row[headers.index("日期")], row[headers.index("金额（元）")]
     assert isinstance(day.value, dt.datetime) and day.number_format == "yyyy-mm-dd"
-    assert isinstance(money.value, int | float) and money.number_format == "0.00"
+    assert isinstance(money.value, int | float) and money.number_format == "#,##0.00"
     internships = sheet_rows(wb, "internships")
     assert {r["三方协议已签"] for r in internships} <= {"是", "否"}
     months = [r["月份"] for r in sheet_rows(wb, "evaluations")]
@@ -502,3 +502,38 @@ def test_two_exports_at_once_never_get_the_same_sequence(
     first.join(10)
     second.join(10)
     assert sorted(got.values()) == [1, 2]
+
+
+def test_version_3_sheets_round_trip_and_the_report_sheets_print(year: YearPackage) -> None:
+    from app.db.models import VisitEnterprise
+    from app.io.print_table import FONT_NAME
+    from app.package.verify import verify_package
+    from app.services.report_columns import TABLE_COLUMNS, TABLE_NAMES
+
+    manifest = json.loads(zipfile.ZipFile(year.path).read(fmt.MANIFEST))
+    assert manifest["version"] == 3 and set(manifest["tables"]) == {s.key for s in fmt.SHEETS}
+    assert verify_package(year.path).ok
+    wb = workbook(year.path)
+    visited = sheet_rows(wb, "visit_enterprises")  # one row per enterprise visited
+    visits = {r["记录ID"]: r for r in sheet_rows(wb, "visits")}
+    assert visited and {r["走访记录ID"] for r in visited} <= set(visits)
+    with year.db.reader() as s:
+        links = s.scalar(
+            select(func.count())
+            .select_from(VisitEnterprise)
+            .where(VisitEnterprise.visit_id.in_(list(visits)))
+        )
+    assert len(visited) == links
+    for vid, visit in visits.items():  # the visit's 可提供岗位数 is its enterprises' sum
+        mine = [r["可提供岗位数"] or 0 for r in visited if r["走访记录ID"] == vid]
+        assert visit["可提供岗位数"] == sum(mine)
+    assert "主要项目（全称）" in sheet_rows(wb, "bases")[0] and "人时" in sheet_rows(wb, "base_usage")[0]
+    for name in TABLE_NAMES:
+        ws = wb[name]
+        assert [c.value for c in ws[1]] == [c.header for c in TABLE_COLUMNS[name]]
+        assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$1:$1"
+        assert ws.page_setup.fitToHeight == 0 and name in ws.oddHeader.center.text
+        first = ws[1][0]
+        assert first.font.name == FONT_NAME and first.font.b and first.border.bottom.style == "thin"
+        if ws.max_row > 1:
+            assert all(c.border.left.style == "thin" and c.font.sz >= 8 for c in ws[2])

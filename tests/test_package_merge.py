@@ -20,7 +20,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, text
 
 from app.db.engine import Database, open_database
-from app.db.models import Teacher, Visit
+from app.db.models import Enterprise, Teacher, Visit, VisitEnterprise
 from app.errors import AppError, Cancelled
 from app.io.outcomes_xlsx import wan4
 from app.package import format as fmt
@@ -136,8 +136,11 @@ def _db_figures(database: Database) -> dict[str, int]:
         live = Teacher.deleted_at.is_(None)
         return {
             "企业走访": s.scalar(select(func.count()).select_from(Visit).where(*in_period)),
-            "可提供岗位": s.scalar(
-                select(func.coalesce(func.sum(Visit.positions_offered), 0)).where(*in_period)
+            "可提供岗位数": s.scalar(
+                select(func.coalesce(func.sum(VisitEnterprise.positions), 0))
+                .join(Visit, Visit.id == VisitEnterprise.visit_id)
+                .join(Enterprise, Enterprise.id == VisitEnterprise.enterprise_id)  # not in 回收站
+                .where(*in_period, Enterprise.deleted_at.is_(None))
             ),
             "教师": s.scalar(select(func.count()).select_from(Teacher).where(live)),
             "双师型教师": s.scalar(select(func.count()).select_from(Teacher).where(live, Teacher.is_dual)),
@@ -381,9 +384,9 @@ def test_headline_figures_from_the_data_sheets(tmp_path: Path) -> None:
     assert not plan.invalid
     figures = plan.used[0].figures
     assert set(figures) == {h.label for h in fmt.HEADLINES}
-    assert figures["合作企业（合作中）"] == 2
+    assert figures["合作中的企业"] == 2  # no manifest "figures" (an older package): from the sheet
     assert figures["经费支出（元）"] == 0.6  # in 分: no 0.30000000000000004
-    assert figures["企业走访"] == 3 and figures["可提供岗位"] == 5
+    assert figures["企业走访"] == 3 and figures["可提供岗位数"] == 5
     assert figures["未处理错误"] == 1 and figures["未处理警告"] == 1
     assert figures["教师"] == 2 and figures["双师型教师"] == 1
     assert figures["项目"] == 0
@@ -391,23 +394,8 @@ def test_headline_figures_from_the_data_sheets(tmp_path: Path) -> None:
 
 
 def test_hostile_names_stay_text(tmp_path: Path) -> None:
-    row = [
-        "=cmd|' /C calc'!A0",
-        "@SUM(A1)",
-        None,
-        None,
-        1,
-        "+1",
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        "是",
-    ]
+    # 专业代码, 专业名称, …, 订单培养人数 (the 6th), 共同开发课程门数, …, 是否合作开展学徒制 (the 16th)
+    row = ["=cmd|' /C calc'!A0", "@SUM(A1)", None, None, None, 1, "+1", *[None] * 8, "是"]
     package = _package(
         tmp_path / "evil.zip", {COOPERATION: [row]}, college=HOSTILE, school="-2+3", app_version="=1+1"
     )
@@ -423,8 +411,8 @@ def test_hostile_names_stay_text(tmp_path: Path) -> None:
     coop = wb[COOPERATION]
     assert [c.value for c in coop[2]][:3] == [HOSTILE, "=cmd|' /C calc'!A0", "@SUM(A1)"]
     assert coop["A2"].data_type == "s" and coop["B2"].data_type == "s"
-    assert coop.cell(row=3, column=1).value == "合计" and coop.cell(row=3, column=6).value == 1
-    assert coop.cell(row=3, column=16).value == 1  # 是/否: the rows with 是
+    assert coop.cell(row=3, column=1).value == "合计" and coop.cell(row=3, column=7).value == 1
+    assert coop.cell(row=3, column=17).value == 1  # 是/否: the rows with 是
     assert "cmd" not in "".join(c.value or "" for c in coop[3] if isinstance(c.value, str))
 
 
@@ -455,7 +443,7 @@ def test_different_periods_and_the_same_file_twice(tmp_path: Path) -> None:
     assert any("期间不同" in w for w in result.warnings)
     assert _sheet_rows(out, COOPERATION)[0][:2] == ("学院", "期间")
     _, _, total = _summary(out)
-    assert total["合作企业（合作中）"] == 0
+    assert total["合作中的企业"] == 0
 
 
 def test_same_created_time_takes_the_later_file(tmp_path: Path) -> None:
@@ -527,7 +515,7 @@ def _first(name: str, kind: str) -> str:
 def test_insane_packages_are_unusable_while_the_others_merge(tmp_path: Path) -> None:
     visits = fmt.SHEET_BY_KEY["visits"].name
     wan, count = _first(COOPERATION, "wan"), _first(COOPERATION, "int")
-    pay = next(c.header for c in TABLE_COLUMNS["访企拓岗"] if c.header == "平均薪酬")
+    pay = next(c.header for c in TABLE_COLUMNS["访企拓岗"] if c.header == "平均薪酬（元）")
     hostile = {
         "year1.zip": ({}, {"created": "0001-01-01T00:00:00"}),
         "year9999.zip": ({}, {"created": "9999-12-31T23:59:59+14:00"}),

@@ -696,7 +696,7 @@ def _with_rows(sheet: str, row: list[object]) -> dict[str, bytes]:
     [
         ("企业走访", "平均薪酬（元）", 1e307, "超出合理范围"),
         ("企业走访", "可提供岗位数", "1e308", "超出合理范围"),  # a number written as text counts too
-        ("访企拓岗", "平均薪酬", 1e307, "超出合理范围"),
+        ("访企拓岗", "平均薪酬（元）", 1e307, "超出合理范围"),
         ("产学合作", None, 1e308, "超出合理范围"),  # the first 万元 column
     ],
 )

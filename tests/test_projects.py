@@ -54,7 +54,15 @@ from app.services.settings import (
     save_profile,
     save_semester_calendar,
 )
-from app.services.visits import VisitData, create_visit, get_visit, last_visits, visit_ids, visit_rows
+from app.services.visits import (
+    VisitData,
+    VisitStop,
+    create_visit,
+    get_visit,
+    last_visits,
+    visit_ids,
+    visit_rows,
+)
 
 
 @pytest.mark.parametrize(
@@ -284,33 +292,36 @@ def test_visits(db: Database, world: dict[str, str]) -> None:
     with db.session() as s:
         with pytest.raises(ValidationErrors) as exc:
             create_visit(
-                s, VisitData(today + dt.timedelta(days=1), (), " ", positions_offered=-1), today=today
+                s,
+                VisitData(
+                    today + dt.timedelta(days=1), (), " ", stops=(VisitStop(world["e1"], positions=-1),)
+                ),
+                today=today,
             )
-        assert {e.field for e in exc.value.errors} == {
-            "visited_on",
-            "enterprise_ids",
-            "leader",
-            "positions_offered",
-        }
+        assert {e.field for e in exc.value.errors} == {"visited_on", "enterprise_ids", "leader", "stops"}
+        assert "湖南甲智能有限公司：可提供岗位数应在0～" in str(exc.value)
         vid = create_visit(
             s,
             VisitData(dt.date(2026, 5, 20), (world["e1"], world["e2"]), "张院长", "李芳、刘强", "访企拓岗",
-                      positions_offered=12, average_pay_fen=520000),
+                      stops=(VisitStop(world["e2"], positions=12, average_pay_fen=520000),)),
             today=today,
         ).ids[0]  # fmt: skip
         create_visit(s, VisitData(dt.date(2025, 5, 20), (world["e1"],), "张院长"), today=today)
     with db.reader() as s:
         v = get_visit(s, vid)
         assert (
-            v.enterprise_names == ("湖南甲智能有限公司", "湖南乙汽车有限公司") and v.average_pay_fen == 520000
+            v.enterprise_names == ("湖南甲智能有限公司", "湖南乙汽车有限公司")
+            and v.stop(world["e2"]).average_pay_fen == 520000
+            and v.stop(world["e1"]).positions is None
         )
         assert visit_ids(s, enterprise_id=world["e2"]) == [vid]
-        assert visit_rows(s, [vid])[vid].enterprises == "湖南甲智能有限公司、湖南乙汽车有限公司"
+        row = visit_rows(s, [vid])[vid]
+        assert row.enterprises == "湖南甲智能有限公司、湖南乙汽车有限公司"
+        assert (row.positions, row.average_pay_fen) == (12, 520000)
         assert last_visits(s) == {world["e1"]: dt.date(2026, 5, 20), world["e2"]: dt.date(2026, 5, 20)}
         inserted = s.scalars(select(AuditLog.changes).where(AuditLog.record_id == vid)).one()
-    assert (
-        inserted["enterprise_links"] == sorted((world["e1"], world["e2"]))
-        and inserted["positions_offered"] == 12
+    assert inserted["enterprise_links"] == sorted(
+        (world["e1"], f"{world['e2']} positions=12 average_pay_fen=520000")
     )
 
 

@@ -175,6 +175,7 @@ def test_cli_reminders_json(db: Database, db_path: Path, enterprise: str) -> Non
             "due": (TODAY + 20 * DAY).isoformat(),
             "message": f"协议还有20天到期（{TODAY + 20 * DAY}），请及早商议续签",
             "source": "H第十条",
+            "citation": "《湖南生物机电职业技术学院产教融合管理办法（试行）》第十条",  # the source in words
         }
     ]
     text = run_cli("reminders", "--db", str(db_path))

@@ -6,25 +6,32 @@ charts module draws PNGs with and without data; a hostile template is refused; t
 from __future__ import annotations
 
 import datetime as dt
+import re
 import struct
 import sys
 from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from app.compliance.acks import acknowledge, check_results
 from app.db.engine import Database
 from app.db.models import Enterprise
 from app.docs import charts
+from app.docs.render import NB_HYPHEN
 from app.docs.self_evaluation import self_evaluation_context, write_self_evaluation
 from app.errors import DocumentTemplateError
+from app.package.period import period_of
 from app.services.enterprises import EnterpriseData, create_enterprise
+from app.services.period_figures import period_findings
 from app.services.projects import ProjectData, create_project
 from app.services.report_facts import year_of
+from app.services.rule_sets import save_rule_preset
 from app.services.self_evaluation import active_partners, monthly_placements, tier_rows
 from tests import report_data as data
 from tests.cli_run import run_cli
+from tests.reader_text import docx_text, tool_words
 
 # Windows Python under Wine runs without matplotlib (tests/windows/run_wine.sh: numpy aborts there)
 pytest.importorskip("matplotlib", reason="matplotlib is not installed (the Wine run leaves it out)")
@@ -43,7 +50,7 @@ def filled(db: Database) -> dict[str, str]:
             s, EnterpriseData(name=P1, status="合作中", cooperation_start=D(2024, 3, 1))
         ).ids[0]
         p2 = create_enterprise(
-            s, EnterpriseData(name=P2, status="已解除", status_reason="企业转产", status_date=D(2025, 6, 30))
+            s, EnterpriseData(name=P2, status="已解除", status_reason="企业转产", status_date=D(2025, 10, 15))
         ).ids[0]
         create_project(
             s, ProjectData("机电现代产业学院", "现代产业学院", starts_on=D(2024, 9, 1), enterprise_ids=(p1,))
@@ -71,7 +78,8 @@ def test_tiers_this_year_and_last_by_the_same_rule(db: Database, filled: dict[st
         rows = {r.label: (r.count, r.last_count, r.change_text) for r in tier_rows(s, data.YEAR)}
         this_year = set(active_partners(s, year_of(s, data.YEAR)))
         last_year = set(active_partners(s, year_of(s, "2024-2025")))
-    # 2025-2026: E2 (深化层 from 2025-09-01), P1 (融合层); P2 ended on 2025-06-30, E1/E3 are 意向
+    # 合作中 at the 学年's end: E2 (深化层 from 2025-09-01), P1 (融合层); P2 was still cooperating on 2025-08-31
+    # (last 学年's end) and ended on 2025-10-15, before this one's; E1/E3 are 意向
     assert this_year == {filled[data.E2], filled[P1]}
     assert last_year == {filled[data.E2], filled[P1], filled[P2]}
     assert rows == {
@@ -98,7 +106,7 @@ def test_the_document(db: Database, filled: dict[str, str], tmp_path: Path) -> N
     out = tmp_path / "自评报告.docx"
     with db.reader() as s:
         write_self_evaluation(s, data.YEAR, out, today=data.TODAY)
-        still_open = check_results(s, data.TODAY).open
+        still_open = period_findings(s, period_of(s, year=data.YEAR), data.TODAY).open
     paragraphs, tables = _texts(out)
     text = "\n".join(paragraphs)
     assert "2025—2026学年产教融合工作自评报告" in text
@@ -110,16 +118,84 @@ def test_the_document(db: Database, filled: dict[str, str], tmp_path: Path) -> N
     indicators = {row[1]: row[2] for row in _table(tables, "类别")}
     assert indicators["岗位实习学生数"] == "4人" and indicators["专利数"] == "1项"
     assert indicators["就业率"] == "80.0%（4/5）"  # S1 S2 S4 S7 of five (S5 待就业)
-    coop = _table(tables, "专业名称")
-    assert any(row[1] == data.E1 for row in coop[1:])
+    coop = next(t for t in tables if t[0][:3] == ["专业代码", "专业名称", "合作企业名称"])
+    assert any(row[2] == data.E1 for row in coop[1:])
     open_rules = _table(tables, "程度")
-    assert sum(int(row[4]) for row in open_rules[1:]) == len(still_open)
-    assert {row[1] for row in open_rules[1:]} == {f.rule for f in still_open}
+    assert open_rules[0] == ["程度", "规则", "依据", "数量"]  # no rule codes in a document
+    assert sum(int(row[3]) for row in open_rules[1:]) == len(still_open)
+    assert {row[1] for row in open_rules[1:]} == {f.rule_title for f in still_open}
+    assert {row[2] for row in open_rules[1:]} == {f.citation for f in still_open}
     acked = next(t for t in tables if t[0][:3] == ["规则", "记录", "忽略理由"])
-    assert [target.rule_title, target.title, REASON] == acked[1][:3]
+    assert [target.rule_title, target.title, REASON] == [c.replace(NB_HYPHEN, "-") for c in acked[1][:3]]
     doc = Document(str(out))
     assert len(doc.inline_shapes) == 5
     assert [s.orientation for s in doc.sections][:2] == [0, 1]  # portrait, then landscape for the tables
+    assert not tool_words(docx_text(out))
+
+
+def test_the_document_speaks_the_readers_language(
+    db: Database, filled: dict[str, str], tmp_path: Path
+) -> None:
+    """No rule codes, command names, ISO dates or policy shorthands; sources by the chosen policy's title;
+    money in 万元 with 2 decimals; text at least 小五 in tables and 五号 in prose; codes never wrap."""
+    out = tmp_path / "自评报告.docx"
+    with db.reader() as s:
+        write_self_evaluation(s, data.YEAR, out, today=data.TODAY)
+    text = docx_text(out)
+    assert not tool_words(text), tool_words(text)
+    assert "按《湖南生物机电职业技术学院产教融合管理办法（试行）》第九条，校企合作分为" in text
+    assert (
+        "依据《职业学校学生实习管理规定》《湖南生物机电职业技术学院产教融合管理办法（试行）》的有关规定"
+        in text
+    )
+    assert "“年度评价”页" in text
+    doc = Document(str(out))
+    sizes = {r.font.size.pt for p in doc.paragraphs for r in p.runs if r.font.size and r.text.strip()}
+    cell_sizes = {
+        r.font.size.pt
+        for t in doc.tables
+        for row in t.rows
+        for c in row.cells
+        for p in c.paragraphs
+        for r in p.runs
+        if r.font.size and r.text.strip()
+    }
+    assert min(sizes) >= 10.5 and min(cell_sizes) >= 9, (sizes, cell_sizes)
+    indicators = next(t for t in doc.tables if t.rows[0].cells[0].text == "类别")
+    values = [row.cells[2].text for row in indicators.rows[1:]]
+    money = [v for v in values if v.endswith("元")]
+    assert money and all(re.fullmatch(r"[\d,]+\.\d\d万元", v) for v in money), money
+    # 产学合作 per 专业 × enterprise is printed in parts, each starting with the name columns
+    parts = [
+        t
+        for t in doc.tables
+        if [c.text for c in t.rows[0].cells][:3] == ["专业代码", "专业名称", "合作企业名称"]
+    ]
+    assert len(parts) >= 2 and len({len(t.rows) for t in parts}) == 1
+    by_header = {c.text: (t, n) for t in parts for n, c in enumerate(t.rows[0].cells)}
+    table, uscc = by_header["合作企业统一社会信用代码"]
+    assert len(table.rows) > 1
+    assert all(row.cells[uscc]._tc.tcPr.find(qn("w:noWrap")) is not None for row in table.rows[1:])
+    table, wan = by_header["对学校捐赠设备总值（万元）"]
+    assert all(re.fullmatch(r"\d[\d,]*\.\d\d", row.cells[wan].text) for row in table.rows[1:])
+
+
+def test_the_hainan_policy_cites_its_own_title(db: Database, filled: dict[str, str], tmp_path: Path) -> None:
+    with db.session() as s:
+        save_rule_preset(s, "N")
+    out = tmp_path / "自评报告.docx"
+    with db.reader() as s:
+        context = self_evaluation_context(s, data.YEAR, today=data.TODAY, with_charts=False)
+        write_self_evaluation(s, data.YEAR, out, today=data.TODAY)
+    text = docx_text(out)
+    assert not tool_words(text)
+    assert "按《湖南生物机电" not in text and context["basis"] == {"tiers": "", "evaluation": ""}
+    assert (
+        "依据《职业学校学生实习管理规定》《海南职业技术学院关于深化产教融合校企合作工作的实施意见（试行）》"
+        in text
+    )
+    sources = {f["source"] for f in context["open_rules"]}
+    assert sources and all("湖南" not in x for x in sources)
 
 
 def test_an_empty_database_gives_a_report_with_notes_instead_of_charts(db: Database, tmp_path: Path) -> None:

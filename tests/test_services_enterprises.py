@@ -870,3 +870,19 @@ def test_long_texts_are_refused_naming_the_field_and_its_limit(db: Database) -> 
 def test_contact_phones_are_checked_by_shape(phone: str, ok: bool) -> None:
     errors = check_fields(normalized(EnterpriseData(name="甲", contacts=(ContactData("张三", phone=phone),))))
     assert [e.message for e in errors] == ([] if ok else [f"联系人“张三”的电话格式不对：{CONTACT_RULE}"])
+
+
+def test_legal_representative_and_staff_count_are_stored_and_checked(db: Database) -> None:
+    eid = create(
+        db, EnterpriseData(name="湖南甲科技有限公司", legal_representative=" 欧阳 建国 ", staff_count=0)
+    )
+    with db.reader() as s:
+        d = get_enterprise(s, eid)
+    assert d.legal_representative == "欧阳 建国" and d.staff_count == 0
+    for bad in (-1, 10**9, True):
+        errors = check_fields(normalized(EnterpriseData(name="甲", staff_count=bad)))  # type: ignore[arg-type]
+        assert [(e.field, e.message) for e in errors] == [
+            ("staff_count", "在岗职工总数应为0–10000000之间的整数")
+        ]
+    errors = check_fields(normalized(EnterpriseData(name="甲", legal_representative="长" * 51)))
+    assert [e.message for e in errors] == ["法定代表人过长（最多50字，现有51字）"]

@@ -381,3 +381,101 @@ def test_roster_import_checks_id_numbers_twice_and_phones(
     ]
     messages = " ".join(m for *_rc, m in errors)
     assert all(n not in messages for n in (other, FEMALE_ID, "1391234567", "12345678901234"))
+
+
+# ---------------------------------------------------------------- 家庭与监护人 (issue 17: 三方协议 丙方 and 监护人)
+
+GUARDIAN_ID = id_number("19780506", "235")
+FAMILY = dict(
+    guardian_name="张建国",
+    guardian_relation="父亲",
+    guardian_id_number=GUARDIAN_ID,
+    guardian_phone="13800001111",
+    home_address="湖南省长沙市芙蓉区五一大道100号3栋201",
+    emergency_contact="李秀英",
+    emergency_phone="0731-84567890",
+)
+
+
+def test_family_fields_saved_shown_in_full_only_in_the_form_and_never_audited(db: Database) -> None:
+    with db.session() as s:
+        sid = create_student(s, StudentData("2023001", "张三", id_number=MALE_ID, **FAMILY)).ids[0]
+    with db.reader() as s:
+        full = get_student(s, sid)
+        row = student_rows(s)[0]
+        audit = " ".join(json.dumps(a.changes, ensure_ascii=False) for a in s.scalars(select(AuditLog)))
+    assert {k: getattr(full, k) for k in FAMILY} == FAMILY
+    assert row.guardian_id_number == "430102********" + GUARDIAN_ID[-4:]
+    assert row.emergency_phone == "073*-****7890" and row.home_address == "湖南省长沙市****"
+    assert row.guardian_relation == "父亲" and row.emergency_contact == "李秀英"
+    for secret in (GUARDIAN_ID, "84567890", "五一大道"):
+        assert secret not in audit
+
+
+def test_family_fields_are_checked_with_chinese_messages(db: Database) -> None:
+    wrong = GUARDIAN_ID[:-1] + ("0" if GUARDIAN_ID[-1] != "0" else "1")
+    cases = {
+        "guardian_id_number": (dict(guardian_id_number=wrong), "监护人身份证号校验位不符，请核对"),
+        "emergency_phone": (dict(emergency_phone="12345"), f"紧急联系人电话格式不对：{LANDLINE_RULE}"),
+        "home_address": (
+            dict(home_address="湖南省长沙市****"),
+            "家庭住址是打码后的内容（含“**”），请填写完整住址",
+        ),
+        "guardian_relation": (dict(guardian_relation="关" * 21), "与学生关系过长（最多20字，现有21字）"),
+    }
+    for field, (values, message) in cases.items():
+        with pytest.raises(ValidationErrors) as exc, db.session() as s:
+            create_student(s, StudentData("2023001", "张三", **values))
+        assert [(e.field, e.message) for e in exc.value.errors] == [(field, message)]
+    with pytest.raises(ValidationErrors) as exc, db.session() as s:
+        create_student(
+            s, StudentData("2023001", "张三", id_number=MALE_ID, guardian_id_number=MALE_ID.lower())
+        )
+    assert [e.message for e in exc.value.errors] == ["监护人身份证号与学生本人的相同，请核对"]
+
+
+def test_roster_import_reads_the_family_columns_by_their_aliases(
+    db: Database, majors: dict[str, str], tmp_path: Path
+) -> None:
+    header = [
+        "学号",
+        "姓名",
+        "监护人",
+        "监护人关系",
+        "家长身份证号码",
+        "家庭地址",
+        "紧急联系人姓名",
+        "紧急联系电话",
+    ]
+    path = _roster(
+        tmp_path / "名册.xlsx",
+        [
+            [
+                "2023001",
+                "张三",
+                "张建国",
+                "父亲",
+                GUARDIAN_ID.lower(),
+                FAMILY["home_address"],
+                "李秀英",
+                "0731-84567890",
+            ],
+            ["2023002", "李四", "李父", "父亲", 430102197805062351, "", "", ""],
+            ["2023003", "王五", "", "", GUARDIAN_ID[:-1] + "0", "", "", "12345"],
+        ],
+        header=header,
+    )
+    with db.reader() as s:
+        preview = read_students(s, path)
+    assert len(preview.valid_rows) == 1
+    errors = {(e.row, e.column): e.message for e in preview.errors}
+    assert (
+        errors[(4, "家长身份证号码")].startswith("监护人身份证号") and "数字" in errors[(4, "家长身份证号码")]
+    )
+    assert errors[(5, "紧急联系电话")].startswith("紧急联系人电话格式不对")
+    with db.session() as s:
+        import_students(s, preview)
+    with db.reader() as s:
+        st = s.scalars(select(Student)).one()
+        stored = (st.guardian_relation, st.guardian_id_number, st.home_address, st.emergency_phone)
+    assert stored == ("父亲", GUARDIAN_ID, FAMILY["home_address"], "0731-84567890")

@@ -61,3 +61,44 @@ def test_cli_export_masked_unless_asked(db: Database, db_path: Path, tmp_path: P
     assert ID in rows[1] and PHONE in rows[1]
     r = run_cli("export", "teachers", str(tmp_path / "t.xlsx"), "--show-personal-data", "--db", str(db_path))
     assert r.returncode == 2 and "只用于 students" in r.stderr
+
+
+def test_export_masks_the_guardian_id_emergency_phone_and_home_address(db: Database, tmp_path: Path) -> None:
+    from app.io.students_xlsx import export_students
+
+    guardian_body = "43010219780506235"
+    guardian = guardian_body + id_check_char(guardian_body)
+    family = {
+        "与学生关系": "母亲",
+        "监护人身份证号": guardian,
+        "家庭住址": "湖南省长沙市芙蓉区五一大道100号",
+        "紧急联系人": "李秀英",
+        "紧急联系人电话": "13700002222",
+    }
+    with db.session() as s:
+        create_student(
+            s,
+            StudentData(
+                "2023001",
+                "张三",
+                guardian_relation="母亲",
+                guardian_id_number=guardian,
+                home_address=family["家庭住址"],
+                emergency_contact="李秀英",
+                emergency_phone="13700002222",
+            ),
+        )
+    with db.reader() as s:
+        export_students(s, tmp_path / "打码.xlsx")
+        export_students(s, tmp_path / "完整.xlsx", full=True)
+    masked = list(load_workbook(tmp_path / "打码.xlsx")["学生名册"].iter_rows(values_only=True))
+    row = dict(zip(masked[0], masked[1], strict=True))
+    assert row["监护人身份证号"] == "430102********" + guardian[-4:]
+    assert row["紧急联系人电话"] == "137****2222" and row["家庭住址"] == "湖南省长沙市****"
+    assert row["与学生关系"] == "母亲" and row["紧急联系人"] == "李秀英"
+    assert guardian not in str(masked) and "五一大道" not in str(masked)
+    note = load_workbook(tmp_path / "打码.xlsx")["说明"]["A1"].value
+    assert "家庭住址已打码" in note
+    full = list(load_workbook(tmp_path / "完整.xlsx")["学生名册"].iter_rows(values_only=True))
+    assert {k: v for k, v in zip(full[0], full[1], strict=True) if k in family} == family
+    assert list(FIELDS_STUDENTS).index("emergency_phone") < list(FIELDS_STUDENTS).index("note")

@@ -28,6 +28,7 @@ from app.services.industry import (
     save_organization,
     save_studio,
 )
+from app.services.rule_sets import save_rule_preset
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
 from app.services.teachers import (
     PracticeData,
@@ -191,6 +192,7 @@ def test_practice_gaps_full_time_only(db: Database, base: dict[str, str]) -> Non
 
 def test_practice_reminders_on_a_fixed_date(db: Database, base: dict[str, str]) -> None:
     with db.session() as s:
+        save_rule_preset(s, "N")  # rules of the 海南 policy (N四…): checked where 设置 chose it
         met = teacher(s, "王强", "T001")
         practice(s, met, D(2022, 1, 1), D(2022, 6, 29))  # 180 days
         short = teacher(s, "李芳", "T002")
@@ -210,6 +212,7 @@ def test_practice_reminders_on_a_fixed_date(db: Database, base: dict[str, str]) 
 def test_group_organization_reminders_per_school_year(db: Database, base: dict[str, str]) -> None:
     g1, g2, g3 = base["智能制造专业群"], base["新能源汽车专业群"], base["智慧农机专业群"]
     with db.session() as s:
+        save_rule_preset(s, "N")  # rules of the 海南 policy (N四…): checked where 设置 chose it
         o1 = save_organization(s, OrganizationData("湖南省机械工程学会", "行业组织", (g1, g2))).ids[0]
         o2 = save_organization(s, OrganizationData("湖南省汽车行业协会", "行业协会", (g2,))).ids[0]
         for name in ("甲协会", "乙协会", "丙协会"):

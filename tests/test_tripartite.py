@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import threading
 from pathlib import Path
 
@@ -25,11 +26,12 @@ from app.docs.internship import (
     tripartite_context,
     write_tripartite_batch,
 )
+from app.docs.internship_plan import plan_batch, plan_lines, select_internships
 from app.domain.money import amount_in_words
 from app.errors import BatchCancelled, DocumentTemplateError, NotFound, ValidationError
 from app.fsutil import _RESERVED, MAX_PATH_CHARS, path_chars
 from tests.cli_run import run_cli
-from tests.tripartite_data import ODD_ENTERPRISE, id_number, make_internships
+from tests.tripartite_data import ODD_ENTERPRISE, SCHOOL, id_number, make_internships
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 2, 20)
@@ -61,7 +63,21 @@ def make_template(tmp_path: Path, *paragraphs: str, name: str = "我的三方协
 def test_context_of_a_real_internship(db: Database, ids: list[str]) -> None:
     with db.reader() as s:
         ctx = tripartite_context(s, ids[0], today=TODAY)
-    assert ctx["party_a"] == "湖南湘江职业技术学院智能制造学院" and ctx["today"] == "2026年2月20日"
+    assert ctx["party_a"] == "湖南湘江职业技术学院" and ctx["today"] == "2026年2月20日"  # 甲方: the school
+    assert ctx["school_party"] == {
+        "name": "湖南湘江职业技术学院",
+        "uscc": SCHOOL.uscc,
+        "address": "长沙市岳麓区学士路1号",
+        "representative": "周建国",
+        "contact": "陈老师",
+        "phone": "0731-88880000",
+    }
+    assert (
+        ctx["college_party"]["name"] == "智能制造学院" and ctx["college_party"]["representative"] == "罗志刚"
+    )
+    assert ctx["agreement"] == {"number": BLANK, "minor": "", "copies": "三", "holders": "甲、乙、丙三方"}
+    assert ctx["student"]["home_address"] == "湖南省湘潭市雨湖区建设路1号"
+    assert (ctx["student"]["emergency_contact"], ctx["student"]["guardian_relation"]) == ("张母", "父亲")
     assert ctx["student"]["name"] == "张三" and ctx["student"]["major"] == "机电一体化技术"
     assert ctx["student"]["id_number"] == id_number(dt.date(2004, 5, 1), 1)
     assert ctx["student"]["birth_date"] == "2004年5月1日"
@@ -69,6 +85,7 @@ def test_context_of_a_real_internship(db: Database, ids: list[str]) -> None:
         "name": ODD_ENTERPRISE,
         "uscc": ctx["enterprise"]["uscc"],
         "address": "长沙市岳麓区麓谷大道1号",
+        "legal_representative": "邓志明",
         "contact": "张伟",  # the first contact, not the second
         "phone": "13900000000",
     }
@@ -96,7 +113,7 @@ def test_every_placeholder_is_in_the_context_and_documented(db: Database, ids: l
 
 
 def test_document_reads_back(db: Database, ids: list[str], tmp_path: Path) -> None:
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids[:1], tmp_path / "out")
     (path,) = result.files
     assert path.name == "机电2201班_2022000001_张三_三方协议.docx"
@@ -110,11 +127,23 @@ def test_document_reads_back(db: Database, ids: list[str], tmp_path: Path) -> No
         "每月15日前",
         "保险单号PZAB202643010000001",
         "甲方辅导员王芳",
-        "第十一条  其他",
-        "丙方监护人（签字）：",
+        "甲方（学校）：湖南湘江职业技术学院",
+        "实施单位：智能制造学院",
+        "法定代表人：邓志明",
+        "家庭住址：湖南省湘潭市雨湖区建设路1号",
+        "协议编号：2026-SX-0001",
+        "实习期限为2026年3月1日至2026年8月31日",
+        "食宿安排：乙方不统一安排食宿",
+        "实习材料费、就业服务费、押金",
+        "第十一条  违约责任",
+        "第十三条  其他",
+        "本协议一式三份，甲、乙、丙三方各执一份",
     ):
         assert expected in text, expected
-    assert result.incomplete == () and result.skipped == ()
+    assert "监护人（签字）" not in text and "丙方监护人：" not in text  # an adult signs alone
+    assert "参照" not in text  # the template's note lives in docs/templates.md, not on the signed copy
+    assert not re.search(r"\d{4}-\d{1,2}-\d{1,2}", text)  # no ISO date anywhere
+    assert result.incomplete == () and result.skipped == () and result.consents == ()
 
 
 def test_optional_data_missing_renders_blank_for_handwriting(
@@ -122,40 +151,40 @@ def test_optional_data_missing_renders_blank_for_handwriting(
 ) -> None:
     with db.session() as s:
         i = s.get(Internship, ids[0])
-        i.base_id, i.place, i.monthly_pay_fen, i.pay_day = None, "", 0, 0
-        i.insured_from = i.insured_to = None
+        i.base_id, i.place, i.pay_day = None, "", 0
         s.get(Student, i.student_id).phone = ""
-    with db.reader() as s:
+    with db.session() as s:
         ctx = tripartite_context(s, ids[0])
         result = write_tripartite_batch(s, ids[:1], tmp_path / "out")
-    assert ctx["internship"]["monthly_pay"] == BLANK == ctx["student"]["phone"]
+    assert ctx["internship"]["pay_day"] == BLANK == ctx["student"]["phone"]
     assert ctx["base"]["name"] == ""
     text = text_of(result.files[0])
     assert "实践教学基地" not in text  # the parenthesis is left out without a base
-    assert f"每月人民币{BLANK}元" in text
+    assert f"于每月{BLANK}日前" in text
     ((name, blanks),) = result.incomplete
     assert name == result.files[0].name and result.skipped == ()
-    assert blanks == "学生电话、实习地点、实习报酬、发放日、保险期间"
+    assert blanks == "学生电话、实习地点、发放日"
 
 
 def test_missing_required_data_skips_that_internship(
     db: Database, ids: list[str], db_path: Path, tmp_path: Path
 ) -> None:
-    """No policy number, no post, no ID number…: that internship is listed with what is missing and not
-    written; the others are; the CLI lists it and exits 1."""
+    """No post, no home address, no ID number, no enterprise…: that internship is listed with what is missing
+    and not written; the others are; the CLI lists it and exits 1."""
     with db.session() as s:
         first = s.get(Internship, ids[0])
-        first.policy_no, first.position = "", "  "
+        first.position = "  "
+        s.get(Student, first.student_id).home_address = ""
         second = s.get(Internship, ids[1])
-        second.enterprise_id, second.insurer = None, ""
+        second.enterprise_id = None
         s.get(Student, second.student_id).id_number = ""
     out = tmp_path / "out"
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids, out, combined=True)
     assert [p.name.split("_")[2] for p in result.files] == ["王五"]
     assert result.skipped == (
-        ("张三（机电2201班）", "缺少实习岗位、保单号"),
-        ("李四（机电2201班）", "缺少身份证号、实习单位、保险公司"),
+        ("张三（机电2201班）", "缺少家庭住址、实习岗位"),
+        ("李四（机电2201班）", "缺少身份证号、实习单位、实习单位地址、实习单位法定代表人、实习单位联系电话"),
     )
     assert sorted(p.name for p in out.iterdir()) == sorted([result.files[0].name, COMBINED_NAME])
     assert len(Document(str(result.combined)).sections) == 1
@@ -163,14 +192,14 @@ def test_missing_required_data_skips_that_internship(
     proc = run_cli("docs", "tripartite", "--all", "--db", str(db_path), "--out", str(tmp_path / "cli"))
     assert proc.returncode == 1, proc.stderr
     assert "已生成 1 份" in proc.stdout
-    assert "张三（机电2201班）：缺少实习岗位、保单号" in proc.stderr
+    assert "张三（机电2201班）：缺少家庭住址、实习岗位" in proc.stderr
     proc = run_cli("docs", "tripartite", "--ids", f"{ids[0]},{ids[1]}", "--db", str(db_path),
                    "--out", str(tmp_path / "none"), "--json")  # fmt: skip
     assert proc.returncode == 1
     data = json.loads(proc.stdout)
     assert data["written"] == 0 and data["skipped"][0] == {
         "student": "张三（机电2201班）",
-        "reason": "缺少实习岗位、保单号",
+        "reason": "缺少家庭住址、实习岗位",
     }
     assert not (tmp_path / "none").exists()  # nothing to write: no folder either
 
@@ -230,13 +259,14 @@ def test_batch_and_combined_print_copy(db: Database, tmp_path: Path) -> None:
     ids = make_internships(db, ["张三", "李四", "王五", "张三"])  # two students called 张三
     seen: list[tuple[float, str]] = []
     out = tmp_path / "out"
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids, out, combined=True, progress=lambda f, m: seen.append((f, m)))
     assert len(result.files) == 4 and len({p.name for p in result.files}) == 4
     assert sorted(p.name for p in out.iterdir()) == sorted([*(p.name for p in result.files), COMBINED_NAME])
     combined = Document(str(result.combined))
     assert len(combined.sections) == 4  # each agreement a section of its own…
-    assert all(sec.start_type == WD_SECTION.NEW_PAGE for sec in combined.sections)  # …starting a new page
+    # …starting on an odd page: printed on both sides, none starts on the back of the one before
+    assert all(sec.start_type == WD_SECTION.ODD_PAGE for sec in combined.sections)
     text = text_of(result.combined)
     assert [n for n in ("张三", "李四", "王五") if f"丙方（学生）：{n}" in text] == ["张三", "李四", "王五"]
     assert [p.text for p in combined.paragraphs].count("职业学校学生岗位实习三方协议") == 4
@@ -252,7 +282,7 @@ def test_cancel_keeps_written_files_only(db: Database, ids: list[str], tmp_path:
             cancel.set()
 
     out = tmp_path / "out"
-    with db.reader() as s, pytest.raises(BatchCancelled) as e:
+    with db.session() as s, pytest.raises(BatchCancelled) as e:
         write_tripartite_batch(s, ids, out, combined=True, progress=progress, cancel=cancel)
     assert len(e.value.files) == 2 and "2 份" in e.value.message
     assert sorted(out.iterdir()) == sorted(e.value.files)  # no third file, no combined, no temp files
@@ -271,7 +301,7 @@ def test_broken_template_writes_nothing(
 ) -> None:
     template = make_template(tmp_path, "丙方：{{ student.name }}", placeholder)
     out = tmp_path / "out"
-    with db.reader() as s, pytest.raises(DocumentTemplateError) as e:
+    with db.session() as s, pytest.raises(DocumentTemplateError) as e:
         write_tripartite_batch(s, ids, out, template=template, combined=True)
     assert "我的三方协议.docx" in e.value.message and expected in e.value.message
     assert not out.exists()
@@ -288,7 +318,7 @@ def test_an_agreement_that_cannot_be_filled_is_skipped(
         "{{ student.nosuch }}",
         "{%p endif %}",
     )
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids, tmp_path / "out", template=template, combined=True)
     assert [p.name.split("_")[2] for p in result.files] == ["张三", "王五"]
     ((who, why),) = result.skipped
@@ -303,11 +333,11 @@ def test_sandbox_budget_is_per_document(db: Database, ids: list[str], tmp_path: 
     """The batch compiles the template once and shares the sandbox; what a template may build is still
     counted per document (7,000 characters each, three documents: more than one budget in all)."""
     template = make_template(tmp_path, "{{ student.name }}{{ '-' * 7000 }}")
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids, tmp_path / "out", template=template)
     assert len(result.files) == 3 and result.skipped == ()
     too_much = make_template(tmp_path, "{{ '-' * 20000 }}", name="太大.docx")
-    with db.reader() as s, pytest.raises(DocumentTemplateError, match="生成的内容过多（超过10000个字符或项"):
+    with db.session() as s, pytest.raises(DocumentTemplateError, match="生成的内容过多（超过10000个字符或项"):
         write_tripartite_batch(s, ids, tmp_path / "x", template=too_much)
 
 
@@ -322,7 +352,7 @@ def test_the_batch_fills_every_document_in_one_render_process(
         started.append(self.pid)
 
     monkeypatch.setattr(worker.RenderWorker, "_start", counted_start)
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids, tmp_path / "out", combined=True)
     assert len(result.files) == 3 and result.combined is not None
     assert len(started) == 1 and started[0] != os.getpid()
@@ -343,7 +373,7 @@ def test_a_document_too_slow_stops_the_batch(
         "{% if student.name == '李四' %}{{ (((10**100)**100)**100)**100 }}{% endif %}",
     )
     out = tmp_path / "out"
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids, out, template=template, combined=True)
     assert [p.name.split("_")[2] for p in result.files] == ["张三"]
     assert sorted(out.iterdir()) == list(result.files) and result.combined is None
@@ -361,7 +391,7 @@ def test_nested_loops_over_a_students_text_are_refused(db: Database, ids: list[s
     )
     template = make_template(tmp_path, "{{ student.name }}", loops)
     out = tmp_path / "out"
-    with db.reader() as s, pytest.raises(DocumentTemplateError, match="循环次数过多"):
+    with db.session() as s, pytest.raises(DocumentTemplateError, match="循环次数过多"):
         write_tripartite_batch(s, ids, out, template=template)
     assert not out.exists()
 
@@ -370,7 +400,7 @@ def test_user_template_and_unknown_ids(db: Database, ids: list[str], tmp_path: P
     template = make_template(
         tmp_path, "{{ student.class_name }}|{{ enterprise.name }}|{{ internship.monthly_pay }}"
     )
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids[:1], tmp_path / "o", template=template)
         assert Document(str(result.files[0])).paragraphs[0].text == "机电2201班|A&B <公司>|3,000.00"
         with pytest.raises(NotFound):
@@ -430,7 +460,7 @@ def test_each_document_of_a_batch_is_filled_afresh(db: Database, ids: list[str],
     doc.core_properties.title = "{{ student.name }}的三方协议"
     template = tmp_path / "页眉模板.docx"
     doc.save(str(template))
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids, tmp_path / "out", template=template, combined=True)
     seen = []
     for path in result.files:
@@ -454,7 +484,7 @@ def test_bidi_and_zero_width_characters_never_reach_a_file_name(db: Database, tm
         db, ["张三\u202excod.exe", "李\u200b四", "\ufeff王\u2060五\u00ad"], class_name="机电\u200b2201班"
     )
     out = tmp_path / "out"
-    with db.reader() as s:
+    with db.session() as s:
         result = write_tripartite_batch(s, ids, out, combined=True)
     names = sorted(p.name for p in out.iterdir())
     assert names == sorted(
@@ -467,3 +497,245 @@ def test_bidi_and_zero_width_characters_never_reach_a_file_name(db: Database, tm
     )
     assert len(result.files) == 3
     assert not [n for n in names if any(unicodedata.category(c) == "Cf" for c in n)]
+
+
+# ---------------------------------------------------------------- the gate: only agreements to sign
+
+
+def _break(s, internship: Internship, rule: str) -> None:
+    """Make one internship break one rule on the placement itself."""
+    student = s.get(Student, internship.student_id)
+    if rule == "insurance":  # insured until January for an internship ending in August
+        internship.insured_to = dt.date(2026, 1, 31)
+    elif rule == "grade":  # entered in 2025: still first-year in March 2026
+        student.entry_year = 2025
+    elif rule == "age":
+        student.birth_date = dt.date(2010, 6, 1)
+        student.id_number = id_number(dt.date(2010, 6, 1), 7)
+    elif rule == "pay":  # 2,000 元 beside a same-post wage of 4,000 元
+        internship.monthly_pay_fen, internship.same_post_wage_fen = 200000, 400000
+    elif rule == "hours_day":
+        internship.hours_per_day = 9
+    elif rule == "hours_week":
+        internship.days_per_week = 6
+    elif rule == "night":
+        internship.night_shift = True
+    elif rule == "overtime":
+        internship.overtime = True
+    elif rule == "premium":
+        internship.insurance_paid_by = "学生"
+
+
+GATE = {
+    "insurance": (
+        "保险期间未覆盖整个实习期",
+        "《湖南生物机电职业技术学院产教融合管理办法（试行）》第十二条第（三）项",
+    ),
+    "grade": ("一年级学生不得参加岗位实习", "《职业学校学生实习管理规定》第十六条"),
+    "age": ("未满16周岁的学生不得参加岗位实习", "《职业学校学生实习管理规定》第十六条"),
+    "pay": ("低于同岗位职工工资4,000.00元的80%", "《职业学校学生实习管理规定》第十八条"),
+    "hours_day": ("每日工作9小时，超过8小时", "《职业学校学生实习管理规定》"),
+    "hours_week": ("每周工作48小时，超过40小时", "《职业学校学生实习管理规定》"),
+    "night": ("安排了夜班", "《职业学校学生实习管理规定》"),
+    "overtime": ("安排了加班或法定节假日上岗", "《职业学校学生实习管理规定》"),
+    "premium": ("保险费不得由学生承担", "《职业学校学生实习管理规定》"),
+}
+
+
+@pytest.mark.parametrize("rule", list(GATE))
+def test_an_internship_breaking_a_rule_is_blocked_with_the_rule_named(
+    db: Database, ids: list[str], tmp_path: Path, rule: str
+) -> None:
+    with db.session() as s:
+        _break(s, s.get(Internship, ids[1]), rule)
+    out = tmp_path / "out"
+    with db.session() as s:
+        result = write_tripartite_batch(s, ids, out, combined=True, today=TODAY)
+    assert [p.name.split("_")[2] for p in result.files] == ["张三", "王五"]
+    ((who, reasons),) = result.blocked
+    message, source = GATE[rule]
+    assert who == "李四（机电2201班）" and any(message in r and source in r for r in reasons), reasons
+    assert result.refused and result.skipped == ()
+    assert not [p for p in out.iterdir() if "李四" in p.name]
+    with db.reader() as s:  # a blocked internship gets no 协议编号
+        assert s.get(Internship, ids[1]).agreement_no == ""
+
+
+def test_cli_lists_the_blocked_in_json_without_id_numbers(
+    db: Database, ids: list[str], db_path: Path, tmp_path: Path
+) -> None:
+    with db.session() as s:
+        _break(s, s.get(Internship, ids[0]), "pay")
+        _break(s, s.get(Internship, ids[0]), "night")
+    proc = run_cli(
+        "docs", "tripartite", "--all", "--db", str(db_path), "--out", str(tmp_path / "o"), "--json"
+    )
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["written"] == 2 and data["skipped"] == [] and data["not_needed"] == []
+    ((blocked),) = data["blocked"]
+    assert blocked["student"] == "张三（机电2201班）" and len(blocked["reasons"]) == 2
+    assert "第十八条" in blocked["reasons"][0] and "夜班" in blocked["reasons"][1]
+    assert "430102" not in proc.stdout + proc.stderr
+    proc = run_cli("docs", "tripartite", "--all", "--db", str(db_path), "--out", str(tmp_path / "t"))
+    assert proc.returncode == 1 and "不符合实习规定，未生成：张三（机电2201班）" in proc.stderr
+
+
+def test_observation_internships_need_no_agreement(
+    db: Database, ids: list[str], db_path: Path, tmp_path: Path
+) -> None:
+    """认识实习: left out by --all (exit 0 when the rest is fine); chosen by id, listed as not needed."""
+    with db.session() as s:
+        first = s.get(Internship, ids[0])
+        first.kind, first.insurer, first.policy_no = "认识实习", "", ""  # no insurance: no matter
+    proc = run_cli(
+        "docs", "tripartite", "--all", "--db", str(db_path), "--out", str(tmp_path / "a"), "--json"
+    )
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["written"] == 2 and data["not_needed"] == [] and data["skipped"] == [] == data["blocked"]
+    proc = run_cli("docs", "tripartite", "--ids", ",".join(ids), "--db", str(db_path),
+                   "--out", str(tmp_path / "b"), "--json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["written"] == 2 and data["skipped"] == []
+    assert data["not_needed"] == [{"student": "张三（机电2201班）", "reason": "认识实习不需要三方协议"}]
+
+
+def test_a_minor_gets_four_copies_and_a_guardian_consent(db: Database, tmp_path: Path) -> None:
+    """16 at the start (born 2009-06-01, starts 2026-03-01): the 监护人 signs, 一式四份, and a
+    监护人知情同意书 with the guardian's relationship and ID number and the same 协议编号."""
+    (minor,) = make_internships(db, ["张小明"], birth=dt.date(2009, 6, 1))
+    adult = make_internships(db, ["李大成"], class_name="机电2202班")[0]
+    out = tmp_path / "out"
+    with db.session() as s:
+        result = write_tripartite_batch(s, [minor, adult], out, combined=True, today=TODAY)
+        guardian_id = s.get(Student, s.get(Internship, minor).student_id).guardian_id_number
+    assert len(result.files) == 2 and result.refused is False
+    (consent,) = result.consents
+    assert consent.name == "机电2201班_2022000001_张小明_监护人知情同意书.docx"
+    agreement = text_of(result.files[0])
+    for expected in (
+        "本协议一式四份，甲、乙、丙三方及丙方监护人各执一份",
+        "丙方监护人：张父    与丙方关系：父亲",
+        f"身份证号：{guardian_id}",
+        "丙方监护人（签字）：",
+        "丙方未满18周岁，本协议须经丙方监护人签字同意",
+    ):
+        assert expected in agreement, expected
+    text = text_of(consent)
+    for expected in (
+        "学生岗位实习监护人知情同意书",
+        "协议编号：2026-SX-0001",
+        f"本人张父（身份证号：{guardian_id}",
+        "的父亲、法定监护人",
+        "实习开始时16周岁",
+        "《未成年工特殊保护规定》",
+    ):
+        assert expected in text, expected
+    assert not re.search(r"\d{4}-\d{1,2}-\d{1,2}", text.replace("2026-SX-0001", ""))
+    assert (
+        "一式三份" in text_of(result.files[1]) and "监护人" not in text_of(result.files[1]).split("第一条")[0]
+    )
+
+
+def test_a_minor_without_guardian_details_is_listed_as_missing(db: Database, tmp_path: Path) -> None:
+    (minor,) = make_internships(db, ["张小明"], birth=dt.date(2009, 6, 1))
+    with db.session() as s:
+        st = s.get(Student, s.get(Internship, minor).student_id)
+        st.guardian_relation = st.guardian_id_number = ""
+    with db.session() as s:
+        result = write_tripartite_batch(s, [minor], tmp_path / "out")
+    assert result.files == () and result.consents == ()
+    assert result.skipped == (("张小明（机电2201班）", "缺少监护人与学生关系、监护人身份证号"),)
+
+
+def test_agreement_number_is_assigned_once_and_kept(db: Database, ids: list[str], tmp_path: Path) -> None:
+    with db.session() as s:
+        first = write_tripartite_batch(s, ids[1:2], tmp_path / "a")
+    with db.session() as s:
+        write_tripartite_batch(s, ids, tmp_path / "b")
+    with db.reader() as s:
+        numbers = [s.get(Internship, i).agreement_no for i in ids]
+    assert numbers == ["2026-SX-0002", "2026-SX-0001", "2026-SX-0003"]  # 李四 was first: kept
+    assert "协议编号：2026-SX-0001" in text_of(first.files[0])
+    assert "协议编号：2026-SX-0001" in text_of(tmp_path / "b" / first.files[0].name)
+    from app.services.internships import get_internship
+
+    with db.reader() as s:
+        assert get_internship(s, ids[0]).agreement_no == "2026-SX-0002"
+
+
+def test_missing_party_details_are_listed(db: Database, ids: list[str], tmp_path: Path) -> None:
+    """The school's address and 法定代表人, the college's contact, the enterprise's 法定代表人 and the
+    student's emergency contact: never a blank line on an agreement presented as complete."""
+    from dataclasses import replace
+
+    from app.db.models import Enterprise
+    from app.services.settings import party_details, save_party_details
+
+    with db.session() as s:
+        save_party_details(s, "school", replace(party_details(s, "school"), address="", representative=""))
+        save_party_details(s, "college", replace(party_details(s, "college"), contact=""))
+        i = s.get(Internship, ids[0])
+        s.get(Enterprise, i.enterprise_id).legal_representative = ""
+        s.get(Student, i.student_id).emergency_contact = ""
+    with db.session() as s:
+        plan = plan_batch(s, ids)
+        result = write_tripartite_batch(s, ids, tmp_path / "out")
+    assert plan.ready == () and len(plan.missing) == 3
+    assert result.files == () and result.refused
+    assert result.skipped[0] == (
+        "张三（机电2201班）",
+        "缺少学校地址、学校法定代表人、二级学院联系人、紧急联系人、实习单位法定代表人",
+    )
+
+
+def test_the_plan_says_what_a_batch_will_do(db: Database, ids: list[str]) -> None:
+    more = make_internships(db, ["赵六"], class_name="机电2202班")
+    with db.session() as s:
+        _break(s, s.get(Internship, ids[0]), "night")
+        s.get(Internship, ids[1]).kind = "认识实习"
+        s.get(Student, s.get(Internship, more[0]).student_id).home_address = ""
+    with db.reader() as s:
+        plan = plan_batch(s, [*ids, *more], today=TODAY)
+        chosen = select_internships(s, all_=True)
+    assert plan.ready == (ids[2],) and plan.not_needed == ("李四（机电2201班）",)
+    assert [who for who, _ in plan.blocked] == ["张三（机电2201班）"]
+    assert plan.missing == (("赵六（机电2202班）", "缺少家庭住址"),) and plan.total == 4
+    assert ids[1] not in chosen and len(chosen) == 3  # --all leaves the 认识实习 out
+    lines = plan_lines(plan)
+    assert lines[0] == "不符合实习规定、不生成（1 条）：" and "认识实习不需要三方协议" in lines[-2]
+
+
+def test_a_placement_of_unknown_grade_is_not_ready(db: Database, ids: list[str], tmp_path: Path) -> None:
+    """Without 入学年份 the grade rule cannot be checked: no agreement presented as ready to sign."""
+    with db.session() as s:
+        s.get(Student, s.get(Internship, ids[1]).student_id).entry_year = None
+    with db.session() as s:
+        result = write_tripartite_batch(s, ids, tmp_path / "out", today=TODAY)
+    ((who, reasons),) = result.blocked
+    assert who == "李四（机电2201班）" and any("入学年份未填写" in r for r in reasons), reasons
+
+
+def test_reserved_numbers_stand_when_the_batch_is_cancelled(
+    db: Database, ids: list[str], tmp_path: Path
+) -> None:
+    """The window and the command line reserve the 协议编号 in a transaction of their own, then render on a
+    reader: a batch cancelled at once keeps them, and the next batch prints the same numbers."""
+    from app.docs.internship import reserve_agreement_numbers
+
+    with db.session() as s:
+        numbers = reserve_agreement_numbers(s, ids, today=TODAY)
+    assert sorted(numbers.values()) == ["2026-SX-0001", "2026-SX-0002", "2026-SX-0003"]
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(BatchCancelled), db.reader() as s:
+        write_tripartite_batch(s, ids, tmp_path / "a", cancel=cancel, today=TODAY, numbers_reserved=True)
+    with db.reader() as s:
+        result = write_tripartite_batch(s, ids, tmp_path / "b", today=TODAY, numbers_reserved=True)
+        assert {s.get(Internship, i).agreement_no for i in ids} == set(numbers.values())
+    assert len(result.files) == 3
+    assert f"协议编号：{numbers[ids[0]]}" in text_of(result.files[0]) or any(
+        f"协议编号：{numbers[ids[0]]}" in text_of(f) for f in result.files
+    )

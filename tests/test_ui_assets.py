@@ -216,3 +216,20 @@ def test_reminder_on_the_dashboard_opens_the_asset(ctx, qtbot, db, monkeypatch):
     assert w.stack.currentWidget() is w.assets
     qtbot.waitUntil(lambda: w.assets.selected_ids() == [aid], timeout=5000)  # selected once the list loads
     w.close()
+
+
+def test_self_made_in_the_form(ctx, qtbot, db, asset):
+    """自主研制 ticked in the form is saved; ticked on a donated device, the save is refused under 资产权属."""
+    d = asset_dialog(qtbot, asset)
+    assert not d.self_made.isChecked() and not d.dirty()
+    d.self_made.setChecked(True)
+    assert d.dirty()
+    d.save()
+    assert "不会是企业捐赠的" in d.errors["self_made"].text()
+    d.contribution_kind.setCurrentIndex(d.contribution_kind.findData("其他"))
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        d.save()
+    with db.reader() as s:
+        a = svc.get_asset(s, asset)
+    assert (a.self_made, a.contribution_kind) == (True, "其他")
+    assert asset_dialog(qtbot, asset).self_made.isChecked()

@@ -128,16 +128,30 @@ def test_add_a_usage_record(ctx, qtbot, db, base, ids):
     u.save()
     assert "不在2025-2026-1学期内" in u.errors["starts_on"].text()
     u.starts_on.set_value(dt.date(2025, 10, 8))
-    assert u.preview.text() == "将保存：45 人次，使用 3 天，135 人天，指导教师 2 人次"
+    assert u.preview.text() == "将保存：45 人次，使用 3 天，135 人天，未填学时（不计人时），指导教师 2 人次"
+    u.hours.setValue(80)
+    u.save()
+    assert "不能超过 使用天数 × 24（72学时）" in u.errors["hours"].text()
+    u.hours.setValue(16)
+    u.audience.setCurrentIndex(u.audience.findData("社会"))
+    assert u.preview.text() == "将保存：45 人次，使用 3 天，135 人天，720 人时，指导教师 2 人次"
     with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
         u.save()
     d.reload_usage()
     assert d.usage_table.rowCount() == 2 and d.tabs.tabText(1) == "使用记录（2）"
-    texts = {d.usage_table.item(r, 1).text(): d.usage_table.item(r, 3).text() for r in range(2)}
-    assert texts["专业认识实习"] == "2025-10-08至10-10"
+    texts = {
+        d.usage_table.item(r, 1).text(): [d.usage_table.item(r, c).text() for c in (2, 4, 8)]
+        for r in range(2)
+    }
+    assert texts["专业认识实习"] == ["社会", "2025-10-08至10-10", "16"]
+    assert texts["技能实训"] == ["校内", "", "—"]  # no hours recorded
     with db.reader() as s:
         (row,) = [r for r in svc.usage_rows(s, base) if r.activity == "专业认识实习"]
     assert (row.major_id, row.days, row.person_days, row.teacher_count) == (ids["m2"], 3, 135, 2)
+    assert (row.hours, row.audience, row.person_hours) == (16, "社会", 720)
+    u = UsageDialog(d, base, d._base_majors(), row)
+    qtbot.addWidget(u)
+    assert (u.hours.value(), u.audience.currentData()) == (16, "社会")
 
 
 def test_summary_view(ctx, qtbot, db, base, ids, tmp_path: Path, monkeypatch):
@@ -254,3 +268,89 @@ def test_edit_and_delete_a_usage_record(ctx, qtbot, db, base, ids, yes, monkeypa
     assert d.tabs.tabText(1) == "使用记录" and not d.delete_usage_button.isEnabled()
     with db.reader() as s:
         assert svc.usage_rows(s, base) == []
+
+
+def test_platform_fields_in_the_base_form(ctx, qtbot, db, ids):
+    """主要项目, 专项实习经费 and 管理人员 typed in the form are saved and shown again; a 校内 base has no fee."""
+    from ui.dialogs.base_dialog import BaseDialog
+
+    d = BaseDialog(None)
+    qtbot.addWidget(d)
+    assert not d.tabs.isTabEnabled(2)  # costs need a saved 校内 base
+    d.name.setText("湘江智能岗位实习基地")
+    d.enterprise.setCurrentIndex(d.enterprise.findData(ids["ent"]))
+    d.main_projects.setText("数控车削加工，PLC编程与调试、 工业机器人操作")
+    d.full_time_managers.setValue(2)
+    d.part_time_managers.setValue(5)
+    d.fee.setText("十元")
+    d.save()
+    assert "专项实习经费：无法识别的金额" in d.errors["fee_per_student_fen"].text()
+    d.fee.setText("1,200")
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        d.save()
+    with db.reader() as s:
+        b = svc.get_base(s, d.saved_id)
+    assert b.main_projects == "数控车削加工、PLC编程与调试、工业机器人操作"
+    assert (b.fee_per_student_fen, b.full_time_managers, b.part_time_managers) == (120_000, 2, 5)
+    again = BaseDialog(None, d.saved_id)
+    qtbot.addWidget(again)
+    assert (again.fee.text(), again.main_projects.text()) == ("1,200.00", b.main_projects)
+    assert (again.full_time_managers.value(), again.part_time_managers.value()) == (2, 5)
+    assert not again.dirty() and not again.tabs.isTabEnabled(2)
+    again.fee.clear()
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        again.save()
+    with db.reader() as s:
+        assert svc.get_base(s, d.saved_id).fee_per_student_fen is None  # blank = not recorded
+    onsite = BaseDialog(None)
+    qtbot.addWidget(onsite)
+    onsite.kind.setCurrentText("校内实训基地")
+    assert not onsite.fee.isEnabled()
+
+
+def test_costs_of_an_onsite_base(ctx, qtbot, db, ids, monkeypatch):
+    """The 耗材与维护费用 tab of a 校内 base: add a 学年, a second one for the same 学年 refused, edit, delete."""
+    from ui.dialogs import base_costs
+    from ui.dialogs.base_dialog import COST_TAB, BaseDialog
+
+    with db.session() as s:
+        bid = svc.save_base(s, svc.BaseData(name="电工电子实训室", kind="校内实训基地")).ids[0]
+    d = BaseDialog(None, bid)
+    qtbot.addWidget(d)
+    d.resize(1000, 700)
+    assert d.tabs.isTabEnabled(COST_TAB)
+    c = base_costs.CostDialog(d, bid)
+    qtbot.addWidget(c)
+    c.school_year.setCurrentText("2025-2026")
+    c.consumables.setText("12,500.50")
+    c.maintenance.setText("abc")
+    c.save()
+    assert "设备维护费用：无法识别的金额" in c.errors["maintenance_fen"].text()
+    c.maintenance.setText("¥8000")
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        c.save()
+    d.costs.reload()
+    assert d.costs.table.rowCount() == 1
+    assert [d.costs.table.item(0, i).text() for i in range(3)] == ["2025-2026", "12,500.50", "8,000.00"]
+    second = base_costs.CostDialog(d, bid)
+    qtbot.addWidget(second)
+    second.school_year.setCurrentText("2025-2026")
+    second.save()
+    assert "已登记2025-2026学年的费用" in second.errors["school_year"].text()
+    d.costs.table.selectRow(0)
+    (row,) = d.costs.costs
+    edit = base_costs.CostDialog(d, bid, row)
+    qtbot.addWidget(edit)
+    assert edit.consumables.text() == "12,500.50"
+    edit.consumables.setText("13000")
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        edit.save()  # its own 学年 is no clash
+    with db.reader() as s:
+        (saved,) = svc.cost_rows(s, bid)
+    assert (saved.consumables_fen, saved.maintenance_fen) == (1_300_000, 800_000)
+    monkeypatch.setattr(base_costs, "confirm", lambda *a, **k: True)
+    d.costs.reload()
+    d.costs.table.selectRow(0)
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        d.costs.delete_cost()
+    qtbot.waitUntil(lambda: d.costs.table.rowCount() == 0, timeout=5000)

@@ -22,12 +22,13 @@ from app.services.report_columns import (
     COOPERATION_COLUMNS,
     COOPERATION_HEADERS,
     ONSITE_BASES,
+    TABLE_COLUMNS,
     TABLE_HEADERS,
     TABLE_NAMES,
     VISITS,
 )
 from app.services.report_tables import report_tables
-from app.services.visits import VisitData, create_visit
+from app.services.visits import VisitData, VisitStop, create_visit
 from tests import report_data as data
 
 pytestmark = pytest.mark.qt
@@ -144,20 +145,22 @@ def test_the_report_tables_are_the_service_s(ctx, qtbot, db, ids):
         assert tuple(headers) == TABLE_HEADERS[name]
         assert len(model.rows) == len(tables.table(name).rows)
     model = page.table_views[COOPERATION].model
-    assert tuple(model.headerData(c, Qt.Orientation.Horizontal) for c in range(15)) == COOPERATION_HEADERS
+    assert (
+        tuple(model.headerData(c, Qt.Orientation.Horizontal) for c in range(len(COOPERATION_HEADERS)))
+        == COOPERATION_HEADERS
+    )
     for c, column in enumerate(COOPERATION_COLUMNS):
         assert column.definition in model.headerData(c, Qt.Orientation.Horizontal, TIP)
-    # 合计 row last; 万元 to 4 decimals, right-aligned
+    # 合计 row last; 万元 to the platform's 2 decimals, right-aligned
     total = model.rowCount() - 1
     assert model.index(total, 0).data().startswith("合计")
     donated = COOPERATION_HEADERS.index("对学校捐赠设备总值（万元）")
-    assert model.index(total, donated).data() == "3.0000"  # X3, 30,000元 (tests/test_report_tables.py)
+    assert model.index(total, donated).data() == "3.00"  # X3, 30,000元 (tests/test_report_tables.py)
     assert model.index(0, donated).data(Qt.ItemDataRole.TextAlignmentRole) & Qt.AlignmentFlag.AlignRight
     onsite = page.table_views[ONSITE_BASES]
-    hours = TABLE_HEADERS[ONSITE_BASES].index("学年使用频率（人时）")
-    assert onsite.model.index(0, hours).data() == ""
-    assert "不能折算为人时" in onsite.model.index(0, hours).data(TIP)
-    assert onsite.model.index(onsite.model.rowCount() - 1, hours).data() == ""
+    hours = TABLE_HEADERS[ONSITE_BASES].index("学年使用频率·校内（人时）")
+    definition = TABLE_COLUMNS[ONSITE_BASES][hours].definition
+    assert definition in onsite.model.headerData(hours, Qt.Orientation.Horizontal, TIP)
 
 
 def test_sorting_keeps_the_total_last(ctx, qtbot, db, ids):
@@ -178,7 +181,9 @@ def test_a_change_refreshes_the_page(ctx, qtbot, db, ids):
     page = evaluation_page(qtbot)
     page.show()
     before = len(page.table_views[VISITS].model.rows)
-    data_ = VisitData(dt.date(2026, 3, 1), (ids[data.E2],), "院长", positions_offered=2)
+    data_ = VisitData(
+        dt.date(2026, 3, 1), (ids[data.E2],), "院长", stops=(VisitStop(ids[data.E2], positions=2),)
+    )
     with qtbot.waitSignal(page.loaded, timeout=10000):
         WriteOp(page, lambda s: create_visit(s, data_, today=data.TODAY)).run()
     assert len(page.table_views[VISITS].model.rows) == before + 1
@@ -218,7 +223,7 @@ def test_export_writes_the_four_tables(ctx, qtbot, db, ids, tmp_path: Path, monk
     with qtbot.waitSignal(page.exported, timeout=10000):
         page.export_button.click()
     wb = load_workbook(target)
-    assert wb.sheetnames[:4] == list(TABLE_NAMES)
+    assert wb.sheetnames[: len(TABLE_NAMES)] == list(TABLE_NAMES)
     for name in TABLE_NAMES:
         assert next(wb[name].iter_rows(max_row=1, values_only=True)) == TABLE_HEADERS[name]
     assert "2025-2026学年" in offered[0]

@@ -25,6 +25,7 @@ from app.package.period import period_choices
 from app.package.trust import TrustStore, import_key_file
 from app.package.verify import verify_package
 from app.services.settings import get_profile, save_profile
+from ui.pages.school_summary import FILE_COL, PROBLEM_COL, STATUS_COL
 
 pytestmark = pytest.mark.qt
 TODAY = dt.date(2026, 3, 15)
@@ -258,11 +259,14 @@ def summary_page(qtbot):
 
 
 def statuses(page) -> dict[str, str]:
-    return {page.table.item(r, 5).text(): page.table.item(r, 3).text() for r in range(page.table.rowCount())}
+    return {
+        page.table.item(r, FILE_COL).text(): page.table.item(r, STATUS_COL).text()
+        for r in range(page.table.rowCount())
+    }
 
 
 def row_of(page, name: str) -> int:
-    return next(r for r in range(page.table.rowCount()) if page.table.item(r, 5).text() == name)
+    return next(r for r in range(page.table.rowCount()) if page.table.item(r, FILE_COL).text() == name)
 
 
 def test_summary_lists_usable_superseded_and_invalid(ctx, qtbot, db, packages, trusted, monkeypatch):
@@ -278,23 +282,25 @@ def test_summary_lists_usable_superseded_and_invalid(ctx, qtbot, db, packages, t
     assert statuses(page) == {"机电.zip": "可用", "信息.zip": "可用", "坏文件.zip": "无效"}
     bad = row_of(page, "坏文件.zip")
     assert (
-        "不是 ZIP 文件" in page.table.item(bad, 4).text()
-        and "不是 ZIP 文件" in page.table.item(bad, 4).toolTip()
+        "不是 ZIP 文件" in page.table.item(bad, PROBLEM_COL).text()
+        and "不是 ZIP 文件" in page.table.item(bad, PROBLEM_COL).toolTip()
     )
     assert page.table.item(bad, 0).foreground().color().name() == "#b3261e"
     assert "可用 2" in page.status.text() and "无效 1" in page.status.text()
     headline = len(fmt.HEADLINES)
-    assert page.table.columnCount() == 6 + headline
+    assert page.table.columnCount() == 7 + headline
+    schools = {p.school or "—" for p in planned.args[0].used}
+    assert page.table.horizontalHeaderItem(0).text() == "学校" and page.table.item(0, 0).text() in schools
     with db.reader() as s:
         errors = preview_package(s, period_choices(s, TODAY)[1], today=TODAY)  # both colleges: the same data
-    col = 6 + [h.label for h in fmt.HEADLINES].index("未处理错误")
+    col = 7 + [h.label for h in fmt.HEADLINES].index("未处理错误")
     assert page.table.item(0, col).text() == str(errors.findings.errors)
 
     with qtbot.waitSignal(page.planned, timeout=60000):  # the older one of the same college, dropped
         page.add_paths([packages["old"]])
     assert statuses(page)["信息_旧.zip"] == "已被较新的替代"
     old = row_of(page, "信息_旧.zip")
-    assert "信息.zip" in page.table.item(old, 4).text()
+    assert "信息.zip" in page.table.item(old, PROBLEM_COL).text()
 
     page.table.selectRow(row_of(page, "坏文件.zip"))
     assert "不是 ZIP 文件" in page.detail.text()
@@ -390,7 +396,7 @@ def test_the_list_is_kept_between_sessions(ctx, qtbot, db, packages, trusted):
     again = summary_page(qtbot)
     again.hide()
     again.restore_state(ui_settings())
-    assert again.paths == [packages["a"]] and again.table.item(0, 3).text() == "待校验"
+    assert again.paths == [packages["a"]] and again.table.item(0, STATUS_COL).text() == "待校验"
     with qtbot.waitSignal(again.planned, timeout=60000):  # verified when shown
         again.show()
     assert statuses(again) == {"机电.zip": "可用"}
@@ -431,7 +437,7 @@ def test_summary_sorts_figures_as_numbers_and_keeps_paths(ctx, qtbot, packages, 
     page = summary_page(qtbot)
     with qtbot.waitSignal(page.planned, timeout=60000):
         page.add_paths([packages["a"], packages["b"], packages["bad"]])
-    col = 6 + [h.label for h in fmt.HEADLINES].index("合作企业（合作中）")
+    col = 7 + [h.label for h in fmt.HEADLINES].index("合作中的企业")
     rows = range(page.table.rowCount())
 
     def column() -> list[str]:
@@ -509,8 +515,8 @@ def test_insane_and_unsigned_packages_on_the_page(ctx, qtbot, packages, trusted,
         page.add_paths([packages["a"], year1, old])
     assert len(planned.args[0].used) == 2  # the plan step no longer raises
     assert statuses(page) == {"机电.zip": "可用", "year1.zip": "无效", "old.zip": "可用（无签名）"}
-    assert "合理范围" in page.table.item(row_of(page, "year1.zip"), 4).text()
-    assert "没有签名" in page.table.item(row_of(page, "old.zip"), 4).toolTip()
+    assert "合理范围" in page.table.item(row_of(page, "year1.zip"), PROBLEM_COL).text()
+    assert "没有签名" in page.table.item(row_of(page, "old.zip"), PROBLEM_COL).toolTip()
     assert "其中 1 个没有签名" in page.status.text()
 
 

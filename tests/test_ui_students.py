@@ -103,7 +103,7 @@ def test_list_masks_personal_data_and_the_form_shows_it(ctx, qtbot, db, roster):
     assert d.id_number.text() == MALE and d.phone.text() == PHONE
     assert d.guardian_phone.text() == "13700001111"
     assert d.birth_date.text() == "2004-03-12" and d.gender.currentData() == "男"
-    assert d.tabs.tabText(2) == "就业（1）" and d.employment_table.item(0, 2).text() == "三一重工"
+    assert d.tabs.tabText(3) == "就业（1）" and d.employment_table.item(0, 2).text() == "三一重工"
     assert d.employment_table.item(0, 5).text() == "6,000.00"
 
 

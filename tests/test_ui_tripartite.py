@@ -3,6 +3,7 @@ with a progress dialog, 取消, a broken template, and the 打开文件夹 box a
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -112,16 +113,17 @@ def test_generate_tripartite_opens_the_dialog(ctx, qtbot, ids) -> None:
 
     dlg = generate_tripartite(None, ids[:2])
     assert isinstance(dlg, TripartiteDialog) and dlg.isVisible()
-    assert "2 条实习记录" in dlg.findChildren(type(dlg.template_label))[0].text()
+    assert dlg.scope_box.currentText() == "所选的 2 条实习记录"
+    assert dlg.plan_label.text() == "将生成 2 份三方协议。" and dlg.generate_button.text() == "生成 2 份"
     dlg.reject()
 
 
 def test_skipped_internships_are_listed_with_copy(ctx, qtbot, db, ids, tmp_path: Path) -> None:
     """Missing required data: those are not written, the others are; the end lists them with 复制清单."""
-    from app.db.models import Internship
+    from app.db.models import Internship, Student
 
     with db.session() as s:
-        s.get(Internship, ids[0]).policy_no = ""
+        s.get(Student, s.get(Internship, ids[0]).student_id).home_address = ""
         s.get(Internship, ids[1]).position = ""
     out = tmp_path / "out"
     dlg = dialog(qtbot, ids)
@@ -133,11 +135,11 @@ def test_skipped_internships_are_listed_with_copy(ctx, qtbot, db, ids, tmp_path:
     box = dlg.result_box
     assert box.isVisible() and box.list.isVisible() and "部分未生成" in box.windowTitle()
     listed = box.list.toPlainText()
-    assert "张三（机电2201班）：缺少保单号" in listed and "李四（机电2201班）：缺少实习岗位" in listed
+    assert "张三（机电2201班）：缺少家庭住址" in listed and "李四（机电2201班）：缺少实习岗位" in listed
     assert "未生成 2 份" in box.text()
     box.copy_button.click()
     assert QApplication.clipboard().text().splitlines()[1:3] == [
-        "张三（机电2201班）：缺少保单号",
+        "张三（机电2201班）：缺少家庭住址",
         "李四（机电2201班）：缺少实习岗位",
     ]
     box.reject()
@@ -161,3 +163,84 @@ def test_college_template_is_the_default(ctx, qtbot, db, ids, tmp_path: Path) ->
     (path,) = blocker.args[0].files
     assert Document(str(path)).paragraphs[0].text == "学院版：张三"
     close_box(dlg)
+
+
+def test_the_dialog_says_what_it_will_do_and_offers_the_classes(ctx, qtbot, db, ids, tmp_path: Path) -> None:
+    """Before 生成: N ready, M blocked with the rule and its source, K 认识实习 skipped, L missing; the list as
+    filtered is not called a selection; a class chosen in the dialog replaces the list."""
+    from app.db.models import Internship, Student
+    from tests.tripartite_data import make_internships as more
+    from ui.tripartite import generate_tripartite
+
+    other = more(db, ["周九", "吴十"], class_name="机电2202班")
+    with db.session() as s:
+        s.get(Internship, ids[0]).night_shift = True
+        s.get(Internship, ids[1]).kind = "认识实习"
+        s.get(Student, s.get(Internship, ids[2]).student_id).emergency_contact = ""
+        s.get(Internship, ids[3]).monthly_pay_fen = 200000  # below 80 % of 3,600
+    dlg = generate_tripartite(None, ids, selected=False)
+    qtbot.addWidget(dlg)
+    dlg.resize(1366, 768)
+    assert dlg.scope_box.currentText() == "当前列表筛选出的 6 条实习记录"
+    text = dlg.plan_label.text()
+    assert text == (
+        "将生成 2 份三方协议；2 条不符合实习规定，不生成；1 条缺少协议必填信息，不生成；"
+        "1 条认识实习不需要三方协议，跳过。"
+    )
+    listed = dlg.plan_list.toPlainText()
+    assert "张三（机电2201班）：安排了夜班" in listed and "《职业学校学生实习管理规定》" in listed
+    assert (
+        "第十八条" in listed
+        and "王五（机电2201班）：缺少紧急联系人" in listed
+        and "李四（机电2201班）" in listed
+    )
+    dlg.grab().save(str(tmp_path / "tripartite_dialog.png"))
+    if out := os.environ.get("CHANJIAO_SHOTS"):
+        dlg.grab().save(str(Path(out) / "tripartite_dialog.png"))
+
+    classes = [dlg.scope_box.itemText(i) for i in range(dlg.scope_box.count())]
+    assert classes[1:] == ["班级：机电2201班（岗位实习 5 条）", "班级：机电2202班（岗位实习 2 条）"]
+    dlg.scope_box.setCurrentIndex(2)
+    assert sorted(dlg.ids) == sorted(other) and dlg.plan_label.text() == "将生成 2 份三方协议。"
+    out = tmp_path / "out"
+    dlg.folder_edit.setText(str(out))
+    with qtbot.waitSignal(dlg.batch_finished, timeout=60000) as blocker:
+        dlg.generate_button.click()
+    assert [p.name.split("_")[2] for p in blocker.args[0].files] == ["周九", "吴十"]
+    close_box(dlg)
+    with db.reader() as s:  # the 协议编号 were kept (the batch is one write)
+        assert all(s.get(Internship, i).agreement_no for i in other)
+
+
+def test_nothing_to_generate_says_so(ctx, qtbot, db) -> None:
+    from ui.tripartite import TripartiteDialog
+
+    dlg = TripartiteDialog(None, [], selected=False)
+    qtbot.addWidget(dlg)
+    assert dlg.scope_box.count() == 0 and not dlg.generate_button.isEnabled()
+    assert "没有可生成三方协议的实习记录" in dlg.plan_label.text()
+
+
+def test_the_form_has_lodging_transport_and_the_agreement_number(ctx, qtbot, db, ids, tmp_path: Path) -> None:
+    """食宿安排 / 交通安排 are saved from the form and printed in the agreement; the 协议编号 is shown read-only."""
+    from app.db.models import Internship
+    from app.docs.internship import write_tripartite_batch
+    from ui.dialogs.internship_dialog import InternshipDialog
+
+    dlg = InternshipDialog(None, ids[0])
+    qtbot.addWidget(dlg, before_close_func=lambda d: d.forget_changes())
+    dlg.show()
+    assert dlg.fields.agreement_no.text() == "三方协议编号：（生成三方协议时编定）"
+    dlg.fields.lodging.setText("乙方提供四人间宿舍和工作餐")
+    dlg.fields.transport.setText("乙方提供上下班班车")
+    dlg.save()
+    qtbot.waitUntil(lambda: dlg.saved_id == ids[0], timeout=10000)
+    with db.session() as s:
+        i = s.get(Internship, ids[0])
+        assert (i.lodging, i.transport) == ("乙方提供四人间宿舍和工作餐", "乙方提供上下班班车")
+        result = write_tripartite_batch(s, ids[:1], tmp_path / "out")
+    text = "\n".join(p.text for p in Document(str(result.files[0])).paragraphs)
+    assert "食宿安排：乙方提供四人间宿舍和工作餐。" in text and "交通安排：乙方提供上下班班车。" in text
+    again = InternshipDialog(None, ids[0])
+    qtbot.addWidget(again, before_close_func=lambda d: d.forget_changes())
+    assert again.fields.agreement_no.text() == "三方协议编号：2026-SX-0001"

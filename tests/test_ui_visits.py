@@ -75,8 +75,14 @@ def test_quick_entry_with_a_new_enterprise_by_name(ctx, qtbot, db, known, infos)
     assert chosen(d) == ((known,), ("长沙新认识科技有限公司",))
     assert "新增企业" in d.enterprises.chosen.item(1).text()
     d.leader.setText("张院长")
-    d.positions.setValue(12)
-    d.pay.setText("4,500")
+    d.leader_title.setText("院长")
+    assert d.stops.table.rowCount() == 2 and d.stops.current_key() == known  # one row per enterprise
+    d.stops.fields["positions"].setText("12")
+    d.stops.fields["average_pay_fen"].setText("4,500")
+    d.stops.select(1)  # the new enterprise's details are typed before it exists
+    d.stops.fields["positions"].setText("3")
+    d.stops.fields["outcome"].setCurrentText("达成合作意向")
+    assert d.stops.table.item(0, 2).text() == "12" and d.stops.table.item(1, 5).text() == "达成合作意向"
     d.findings.setPlainText("企业明年需要20名<机电>学生 & 实训设备")
     show_active(qtbot, d)  # the picker's popups may have taken the activation for a moment
     qtbot.keyClick(d, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -86,7 +92,13 @@ def test_quick_entry_with_a_new_enterprise_by_name(ctx, qtbot, db, known, infos)
     with db.reader() as s:
         v = svc.get_visit(s, d.saved_id)
         assert v.enterprise_names == ("湖南湘江智能装备有限公司", "长沙新认识科技有限公司")
-        assert (v.leader, v.positions_offered, v.average_pay_fen) == ("张院长", 12, 450000)
+        assert (v.leader, v.leader_title) == ("张院长", "院长")
+        assert (v.stop(known).positions, v.stop(known).average_pay_fen) == (12, 450000)
+        assert (v.stops[1].positions, v.stops[1].outcome, v.stops[1].average_pay_fen) == (
+            3,
+            "达成合作意向",
+            None,
+        )
         assert v.findings == "企业明年需要20名<机电>学生 & 实训设备"
         new = esvc.get_enterprise(s, v.enterprise_ids[1])
         assert new.status == "意向" and "走访时新增" in new.note
@@ -97,11 +109,12 @@ def test_validation_names_the_fields_and_saves_nothing(ctx, qtbot, db):
     d.save()
     assert d.errors["enterprise_ids"].isVisible() and "至少选择一家" in d.errors["enterprise_ids"].text()
     assert "带队领导" in d.errors["leader"].text()
-    d.pay.setText("四千五")
     enter_name(d, "某公司")
+    d.stops.fields["average_pay_fen"].setText("四千五")
+    d.stops.fields["interns"].setText("5")
     d.leader.setText("张院长")
     d.save()
-    assert "平均月薪" in d.errors["positions_offered"].text()
+    assert d.errors["stops"].isVisible() and "某公司：平均薪酬：无法识别的金额" in d.errors["stops"].text()
     ctx.wait()
     with db.reader() as s:
         assert svc.visit_ids(s) == [] and enterprise_ids(s, EnterpriseQuery()) == []
@@ -112,13 +125,19 @@ def test_draft_survives_closing_and_is_cleared_by_saving(ctx, qtbot, db, infos):
     enter_name(d, "湖南草稿企业有限公司")
     d.leader.setText("李书记")
     d.findings.setPlainText("路上记的一半")
+    d.stops.fields["positions"].setText("7")
+    d.stops.fields["average_pay_fen"].setText("4800")  # typed, not yet a number: kept as typed
     d.reject()  # Esc: nothing is lost
     again = dialog(qtbot)
     assert again.draft_bar.isVisible()
     assert again.leader.text() == "李书记" and again.findings.toPlainText() == "路上记的一半"
     assert chosen(again) == ((), ("湖南草稿企业有限公司",))
+    assert again.stops.fields["positions"].text() == "7" and again.stops.table.item(0, 3).text() == "4800"
     again.save()
     qtbot.waitUntil(lambda: again.saved_id is not None, timeout=5000)
+    with db.reader() as s:
+        kept = svc.get_visit(s, again.saved_id).stops[0]
+    assert (kept.positions, kept.average_pay_fen) == (7, 480_000)
     third = dialog(qtbot)
     assert not third.draft_bar.isVisible() and third.leader.text() == ""
 
@@ -141,11 +160,11 @@ def test_editing_an_existing_visit(ctx, qtbot, db, known):
         ).ids[0]
     d = dialog(qtbot, visit_id=vid)
     assert d.visited_on.date() == QDate(2026, 3, 5) and d.purpose.toPlainText() == "访企拓岗"
-    d.positions.setValue(5)
+    d.stops.fields["positions"].setText("5")
     d.save()
     qtbot.waitUntil(lambda: d.saved_id is not None, timeout=5000)
     with db.reader() as s:
-        assert svc.get_visit(s, vid).positions_offered == 5
+        assert svc.get_visit(s, vid).stop(known).positions == 5
 
 
 def test_page_lists_searches_deletes_and_undoes(ctx, qtbot, db, known, monkeypatch):
@@ -217,3 +236,72 @@ def test_enter_on_a_partial_match_lets_the_user_choose_or_add_the_new_name(ctx, 
     d.enterprises.chosen.setCurrentRow(0)
     qtbot.keyClick(d.enterprises.chosen, Qt.Key.Key_Delete)
     assert chosen(d) == ((known,), ())
+
+
+def test_each_enterprise_has_its_row_and_details_and_the_dialog_fits_a_laptop(ctx, qtbot, db, known):
+    """The 访企拓岗 table shows one row per enterprise; the details follow the selected row; majors come from
+    设置; the dialog fits 1366×768 (CHANJIAO_SHOTS=folder saves a picture to look at)."""
+    import os
+
+    from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile
+
+    with db.session() as s:
+        save_profile(
+            s, CollegeProfile("某职院", "机电学院", (MajorGroupInfo("智能制造", ("机电一体化技术",)),))
+        )
+        other = esvc.create_enterprise(s, esvc.EnterpriseData(name="长沙乙汽车零部件股份有限公司")).ids[0]
+        vid = svc.create_visit(
+            s,
+            svc.VisitData(
+                dt.date(2026, 3, 5),
+                (known, other),
+                "张建华",
+                leader_title="院长",
+                stops=(svc.VisitStop(other, positions=8, average_pay_fen=650_000, host_name="王敏"),),
+            ),
+        ).ids[0]
+    d = dialog(qtbot, visit_id=vid)
+    need = d.minimumSizeHint()
+    assert need.width() <= 1366 and need.height() <= 728  # the screen less a taskbar
+    assert d.width() <= 1366 and d.height() <= 728 and d.width() >= need.width()
+    stops = d.stops
+    assert [stops.table.item(r, 0).text() for r in range(2)] == [
+        "湖南湘江智能装备有限公司",
+        "长沙乙汽车零部件股份有限公司",
+    ]
+    assert stops.table.item(1, 2).text() == "8" and stops.table.item(1, 3).text() == "6,500.00"
+    assert stops.fields["positions"].text() == ""  # the first row is selected: nothing recorded there
+    stops.select(1)
+    assert stops.fields["host_name"].text() == "王敏" and "长沙乙汽车" in stops.detail.title()
+    majors = stops.fields["hire_major_id"]
+    assert [majors.itemText(i) for i in range(majors.count())] == ["（未填）", "机电一体化技术"]
+    majors.setCurrentIndex(1)
+    stops.fields["hires"].setText("3")
+    stops.fields["starting_pay_fen"].setText("5200")
+    stops.fields["positions"].setText("10")
+    if folder := os.environ.get("CHANJIAO_SHOTS"):
+        d.grab().save(os.path.join(folder, "visit_dialog.png"))
+    d.save()
+    qtbot.waitUntil(lambda: d.saved_id is not None, timeout=5000)
+    with db.reader() as s:
+        v = svc.get_visit(s, vid)
+        row = svc.visit_rows(s, [vid])[vid]
+    saved = v.stop(other)
+    assert (saved.positions, saved.hires, saved.starting_pay_fen, saved.host_name) == (10, 3, 520_000, "王敏")
+    assert saved.hire_major_id and v.stop(known).positions is None and row.positions == 10
+
+
+def test_a_draft_of_the_previous_version_keeps_its_positions_and_pay(ctx, qtbot, known):
+    """Before 访企拓岗 was per enterprise a draft held one visit's positions and pay: they come back on the
+    first enterprise, as the database upgrade did with saved visits."""
+    import json
+
+    from ui.dialogs.visit_dialog import DRAFT_KEY
+    from ui.settings import ui_settings
+
+    old = {"visited_on": "2026-03-05", "enterprises": [["湖南湘江智能装备有限公司", known], ["某新公司", ""]]}
+    ui_settings().setValue(DRAFT_KEY, json.dumps({**old, "leader": "张院长", "positions": 6, "pay": "5,000"}))
+    d = dialog(qtbot)
+    assert d.draft_bar.isVisible() and d.stops.table.rowCount() == 2
+    assert [d.stops.table.item(r, 2).text() for r in range(2)] == ["6", ""]
+    assert d.stops.stops()[0] == svc.VisitStop(known, positions=6, average_pay_fen=500_000)

@@ -47,6 +47,8 @@ FULL = EnterpriseData(
     industry="智能制造",
     region="长沙市岳麓区",
     address="湖南省长沙市岳麓区麓谷大道100号",
+    legal_representative="欧阳建国",
+    staff_count=860,
     scale="中型",
     categories=("行业龙头企业", "校友企业"),
     status="合作中",
@@ -127,6 +129,7 @@ def test_export_layout(db: Database, tmp_path: Path) -> None:
     )
     assert row["联系电话"].value == "13973112345" and row["联系电话"].data_type == "s"
     assert row["企业类别"].value == "行业龙头企业、校友企业"
+    assert row["法定代表人"].value == "欧阳建国" and row["在岗职工总数"].value == 860
     assert row["其他联系人"].value == "李娜（技术总监） 0731-88880000；王强 wq@example.com"
     assert row["备注"].value == "第一行备注\n第二行备注"
     confirmed = next(r for r in ws.iter_rows(min_row=2, values_only=True) if r[0] == OTHERS[0].name)
@@ -138,7 +141,8 @@ def test_export_formula_safety(db: Database, tmp_path: Path) -> None:
     path = tmp_path / "安全.xlsx"
     export(db, path)
     ws = load_workbook(path, data_only=False)["合作企业"]
-    cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.column_letter in ("D", "T")]
+    columns = {HEADERS.index("简称") + 1, HEADERS.index("备注") + 1}
+    cells = [c for row in ws.iter_rows(min_row=2) for c in row if c.column in columns]
     stored = [normalized(EnterpriseData(name="x", short_name=t, note=t)) for t in NASTY]
     assert sorted(c.value for c in cells) == sorted([d.short_name for d in stored] + [d.note for d in stored])
     assert all(c.data_type == "s" for c in cells)

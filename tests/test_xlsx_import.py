@@ -774,3 +774,51 @@ def test_cli_says_which_rows_are_hidden(tmp_path: Path) -> None:
         run_cli(tmp_path, "import", "enterprises", str(path), "--json", "--dry-run", "--db", db_file).stdout
     )
     assert out["hidden_rows"] == [3] and out["notices"][0].startswith("第 3 行")
+
+
+# ---------------------------------------------------------------- 法定代表人 / 在岗职工总数 (issue 17)
+
+
+def test_legal_representative_and_staff_count_from_their_aliases(db: Database, tmp_path: Path) -> None:
+    """法人代表 and 职工人数 are read as 法定代表人 and 在岗职工总数; a head count may be a number, “1,200人” or
+    empty; anything else rejects its row naming the column as the file writes it."""
+    path = make_xlsx(
+        tmp_path / "企业.xlsx",
+        [
+            ["企业名称", "法人代表", "职工人数"],
+            ["湖南甲科技有限公司", "欧阳建国", 860],
+            ["湖南乙制造有限公司", "李娜", "1,200人"],
+            ["湖南丙农机有限公司", "", None],
+            ["湖南丁机电有限公司", "王强", "约300"],
+            ["湖南戊汽车有限公司", "赵六", -5],
+            ["湖南己电气有限公司", "钱七", 12.5],
+        ],
+    )
+    preview = read(db, path)
+    assert [r.data.staff_count for r in preview.valid_rows] == [860, 1200, None]
+    assert [r.data.legal_representative for r in preview.valid_rows] == ["欧阳建国", "李娜", ""]
+    assert {(e.row, e.column) for e in preview.errors} == {(5, "职工人数"), (6, "职工人数"), (7, "职工人数")}
+    assert "职工人数应为不小于0的整数（人数），而不是“约300”" in {e.message for e in preview.errors}
+    with db.session() as s:
+        import_enterprises(s, preview)
+    with db.reader() as s:
+        stored = {
+            n: (r, c)
+            for n, r, c in s.execute(
+                select(Enterprise.name, Enterprise.legal_representative, Enterprise.staff_count)
+            )
+        }
+    assert stored == {
+        "湖南甲科技有限公司": ("欧阳建国", 860),
+        "湖南乙制造有限公司": ("李娜", 1200),
+        "湖南丙农机有限公司": ("", None),
+    }
+
+
+def test_the_standard_headers_are_in_the_template(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    ex.write_template(tmp_path / "模板.xlsx")
+    headers = [c.value for c in load_workbook(tmp_path / "模板.xlsx").active[2]]
+    assert headers.index("法定代表人") == headers.index("地址") + 1
+    assert headers.index("在岗职工总数") == headers.index("企业规模") + 1

@@ -6,9 +6,16 @@ tools/make_templates.py (fonts 宋体 / 仿宋 / 黑体, A4 公文 margins, page
 (A script of its own: python-docx stamps zip entries with the time, so rebuilding the other templates would
 change their bytes for nothing.)
 
-Three sections: 一–三 portrait; 四 标准报表 landscape (the 产学合作 table has 15 columns, in 六号); 五–七
-portrait again (charts 16 cm wide, findings, notes). Tables repeat their header row on each page and rows
-never split. Placeholders: app/docs/self_evaluation.py PLACEHOLDERS, docs/templates.md.
+Three sections: 一–三 portrait; 四 标准报表 landscape; 五–七 portrait again (charts 16 cm wide, findings,
+notes). Body text is at least 五号 (10.5 pt), tables 小五 (9 pt). The standard tables take their headers, column
+kinds and name columns from app/services/report_columns.py: a table wider than the landscape page is cut into
+parts, each repeating the name columns, so a row can always be matched to its enterprise or base; a
+统一社会信用代码 column is wide enough for the code on one line (and never wraps). Tables repeat their header
+row on each page and rows never split. The text speaks the reader's language: sources by their titles (from
+the context), no command names or rule codes. Placeholders: app/docs/self_evaluation.py PLACEHOLDERS,
+docs/templates.md.
+
+Rebuild whenever the standard tables' columns change (tests/test_self_evaluation.py checks the headers).
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ import sys
 
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from make_templates import (
     FANGSONG,
@@ -42,20 +51,18 @@ from make_templates import (
 )
 
 sys.path.insert(0, str(OUT.parent.parent))  # the exact headers come from the app's own definitions
-from app.services.report_columns import (  # noqa: E402
-    COOPERATION_HEADERS,
-    OFFSITE_HEADERS,
-    ONSITE_HEADERS,
-    VISITS_HEADERS,
-)
+from app.services.report_columns import NAME_COLUMNS, TABLE_COLUMNS, TABLE_KEYS, TABLE_NAMES  # noqa: E402
 
-XIAO_WU, LIU = Pt(9), Pt(7.5)  # 小五, 六号
+XIAO_WU = Pt(9)  # 小五: the smallest size in the report (tables); prose is 五号 or larger
+LANDSCAPE_WIDTH_CM = 29.7 - 2 * 2.0  # the landscape section's margins (_section)
 
 
-def loop_table(doc, headers, fields, widths, loop: str, *, size=XIAO_WU, left=(), total=None, together=False):
+def loop_table(
+    doc, headers, fields, widths, loop: str, *, size=XIAO_WU, left=(), total=None, together=False, nowrap=()
+):
     """A table: a header row (repeated on each page), one row per item of `loop` ("r in coop_rows") with the
     `fields` placeholders, and an optional `total` row. Columns in `left` are left-aligned, others centred;
-    `together` keeps a short table on one page."""
+    columns in `nowrap` never break their text (codes); `together` keeps a short table on one page."""
     rows = 4 + (total is not None)
     t = table(doc, rows, widths)
     for cell, text in zip(t.rows[0].cells, headers, strict=True):
@@ -63,15 +70,27 @@ def loop_table(doc, headers, fields, widths, loop: str, *, size=XIAO_WU, left=()
     cell_text(t.rows[1].cells[0], f"{{%tr for {loop} %}}", size=size)
     for n, (cell, field) in enumerate(zip(t.rows[2].cells, fields, strict=True)):
         cell_text(cell, f"{{{{ {field} }}}}", center=n not in left, size=size)
+    for n in nowrap:
+        _no_wrap(t.rows[2].cells[n])
     cell_text(t.rows[3].cells[0], "{%tr endfor %}", size=size)
     if total is not None:
         for n, (cell, text) in enumerate(zip(t.rows[4].cells, total, strict=True)):
             cell_text(cell, text, bold=n == 0, center=True, size=size)
-    if size != LIU:  # a little air in the rows; the 六号 tables stay dense (many rows)
-        for row in t.rows[:1] + t.rows[2:3] + t.rows[4:]:
-            row_height(row, 0.56)
+    for row in t.rows[:1] + t.rows[2:3] + t.rows[4:]:  # a little air in the rows
+        row_height(row, 0.56)
     keep_together(t, with_next=together)
     return t
+
+
+def _no_wrap(cell) -> None:
+    """w:noWrap, placed before w:vAlign as the schema orders a cell's properties (Word refuses it after)."""
+    tc_pr = cell._tc.get_or_add_tcPr()
+    v_align = tc_pr.find(qn("w:vAlign"))
+    no_wrap = OxmlElement("w:noWrap")
+    if v_align is not None:
+        v_align.addprevious(no_wrap)
+    else:
+        tc_pr.append(no_wrap)
 
 
 def small(doc, text: str, *, center: bool = False):
@@ -80,7 +99,7 @@ def small(doc, text: str, *, center: bool = False):
     p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     p.paragraph_format.space_before = Pt(3)
     p.paragraph_format.space_after = Pt(6)
-    set_font(p.add_run(text), FANGSONG, XIAO_WU)
+    set_font(p.add_run(text), FANGSONG, WU)
     return p
 
 
@@ -124,14 +143,14 @@ def _front(doc) -> None:
     )
     body(
         doc,
-        "截至{{ today }}，合规检查尚有{{ summary.findings_open }}个问题未整改（其中“错误”级"
+        "截至{{ as_of }}，合规检查尚有{{ summary.findings_open }}个问题未整改（其中“错误”级"
         "{{ summary.findings_errors }}个），另有{{ summary.findings_acknowledged }}个问题已忽略并说明理由，"
         "详见第六部分。",
     )
     heading(doc, "二、合作层次")
     body(
         doc,
-        "按《产教融合管理办法》第九条，校企合作分为基础层、深化层、融合层。各合作企业按其本学年在研项目的最高层次"
+        "{{ basis.tiers }}校企合作分为基础层、深化层、融合层。各合作企业按其本学年在研项目的最高层次"
         "统计如下，上一学年按同一口径统计：",
     )
     caption(doc, "表1  合作企业的合作层次分布")
@@ -152,7 +171,7 @@ def _front(doc) -> None:
     )
     small(doc, "“未立项”为本学年没有在研项目的合作企业。合作企业与合作层次的统计口径见第七部分。")
     heading(doc, "三、考核指标")
-    body(doc, "按《产教融合管理办法》第二十二条，本学年各项考核指标及其统计口径如下：")
+    body(doc, "{{ basis.evaluation }}本学年各项考核指标及其统计口径如下：")
     caption(doc, "表2  {{ year_name }}考核指标")
     loop_table(
         doc,
@@ -164,46 +183,77 @@ def _front(doc) -> None:
     )
 
 
-_TABLES = (
-    (
-        "coop",
-        "产学合作",
-        COOPERATION_HEADERS,
-        "r in coop_rows",
-        [2.0, 3.3, 2.9, 1.4, *[1.45] * 10, 1.2],
-        (0, 1),
-    ),
-    (
-        "offsite",
-        "校外实习实训基地",
-        OFFSITE_HEADERS,
-        "r in offsite_rows",
-        [3.2, 3.2, 1.9, 3.0, *[1.75] * 8],
-        (0, 1, 3),
-    ),
-    ("onsite", "校内实践基地", ONSITE_HEADERS, "r in onsite_rows", [5.0, *[3.3] * 6], (0,)),
-    ("visit", "访企拓岗", VISITS_HEADERS, "r in visit_rows", [4.8, 4.6, 2.6, 1.6, 2.0], (0,)),  # portrait
-)
+def _width(column) -> float:
+    """A column's width in cm at 小五: codes on one line, names wide enough for a few characters a line."""
+    header = column.header
+    if "统一社会信用代码" in header:
+        return 4.3  # 18 characters of 小五 Times New Roman (capitals are wide) and the cell margins
+    if header.endswith("代码"):
+        return 1.6
+    if column.kind == "date":
+        return 2.8
+    if column.kind == "month":
+        return 2.4
+    if column.kind == "text":
+        if header.endswith("名称") and any(w in header for w in ("企业", "基地", "单位")):
+            return 3.6
+        return 3.0 if header.endswith("专业名称") else 2.6
+    return 1.7
 
 
-def _tables(doc) -> None:
+def _parts(name: str) -> list[list[int]]:
+    """The columns of each printed part of a standard table: the name columns, then the others shared out
+    evenly over as few parts as fit the landscape page (not a full part and a stub); a narrow table is one."""
+    columns = TABLE_COLUMNS[name]
+    names = list(range(NAME_COLUMNS[name]))
+    base = sum(_width(columns[i]) for i in names)
+    rest = list(range(len(names), len(columns)))
+    for count in range(1, len(rest) + 1):
+        share = sum(_width(columns[i]) for i in rest) / count
+        parts, current, width = [], [], 0.0
+        for i in rest:
+            w = _width(columns[i])
+            if current and width + w / 2 > share and len(parts) < count - 1:
+                parts.append(current)
+                current, width = [], 0.0
+            current.append(i)
+            width += w
+        parts.append(current)
+        if all(base + sum(_width(columns[i]) for i in part) <= LANDSCAPE_WIDTH_CM for part in parts):
+            return [names + part for part in parts]
+    raise ValueError(f"{name}: a column does not fit the page beside the name columns")
+
+
+def _tables(doc) -> int:
+    """Section 四, landscape; returns the number of the last table."""
     _section(doc, landscape=True)
     heading(doc, "四、标准报表")
     small(
         doc,
-        "以下四张表的表头与高职状态数据采集表一致，数据取自本学年的记录；各列统计口径见“chanjiao report tables”"
-        "导出的 Excel 中的“说明”工作表，数据无法给出的列留空。",
+        "以下各表的表头与学校数据平台（高职人才培养工作状态数据）的采集表一致，数据取自本学年的记录；各列的统计口径见"
+        "工作台“年度评价”页“导出 Excel”所得文件中的“说明”工作表，记录无法给出的列留空。列数较多的表分为几部分"
+        "印出，每部分都重复名称列。",
     )
-    for n, table_def in enumerate(_TABLES[:3], start=3):
-        _standard_table(doc, n, *table_def, size=LIU)
-    _section(doc, landscape=False)  # 访企拓岗 has five columns: more rows to a page upright
-    _standard_table(doc, 6, *_TABLES[3], size=XIAO_WU)
+    for n, name in enumerate(TABLE_NAMES, start=3):
+        _standard_table(doc, n, name)
+    return 2 + len(TABLE_NAMES)
 
 
-def _standard_table(doc, n, key, name, headers, loop, widths, left, *, size) -> None:
-    caption(doc, f"表{n}  {name}（{{{{ tables.{key}.count }}}}行）")
-    fields = [f"r.c{i}" for i in range(1, len(headers) + 1)]
-    loop_table(doc, headers, fields, widths, loop, size=size, left=left)
+def _standard_table(doc, n: int, name: str) -> None:
+    key, columns = TABLE_KEYS[name], TABLE_COLUMNS[name]
+    parts = _parts(name)
+    for k, part in enumerate(parts):
+        more = f"（第{k + 1}部分，共{len(parts)}部分）" if len(parts) > 1 else ""
+        caption(doc, f"表{n}  {name}{more}（{{{{ tables.{key}.count }}}}行）")
+        loop_table(
+            doc,
+            [columns[i].header for i in part],
+            [f"r.c{i + 1}" for i in part],
+            [_width(columns[i]) for i in part],
+            f"r in {key}_rows",
+            left=[m for m, i in enumerate(part) if columns[i].kind == "text"],
+            nowrap=[m for m, i in enumerate(part) if columns[i].header.endswith("代码")],
+        )
     tag(doc, f"{{%p if not {key}_rows %}}")
     small(doc, "本学年没有可填入此表的记录。", center=True)
     tag(doc, "{%p endif %}")
@@ -223,19 +273,19 @@ def _charts(doc) -> None:
     tag(doc, "{%p endfor %}")
 
 
-def _findings(doc) -> None:
+def _findings(doc, n: int) -> None:
     heading(doc, "六、问题与整改")
     body(
         doc,
-        "截至{{ today }}，合规检查（《产教融合管理办法》《职业学校学生实习管理规定》等规定的各项规则）尚有"
+        "截至{{ as_of }}，合规检查（依据{{ rule_documents }}的有关规定）尚有"
         "{{ summary.findings_open }}个问题未整改，按程度和规则汇总如下：",
     )
-    caption(doc, "表7  未整改问题汇总")
+    caption(doc, f"表{n + 1}  未整改问题汇总")
     loop_table(
         doc,
-        ("程度", "规则代码", "规则", "依据", "数量"),
-        ("f.severity", "f.code", "f.title", "f.source", "f.count"),
-        [1.2, 3.7, 4.7, 4.8, 1.2],
+        ("程度", "规则", "依据", "数量"),
+        ("f.severity", "f.title", "f.source", "f.count"),
+        [1.3, 4.6, 8.5, 1.2],
         "f in open_rules",
         left=(1, 2),
     )
@@ -243,27 +293,28 @@ def _findings(doc) -> None:
     small(doc, "没有未整改的问题。", center=True)
     tag(doc, "{%p endif %}")
     tag(doc, "{%p if error_details %}")
-    caption(doc, "表8  “错误”级问题明细（须优先整改）")
+    caption(doc, f"表{n + 2}  “错误”级问题明细（须优先整改）")
     loop_table(
         doc,
         ("规则", "记录", "问题与整改要求"),
         ("e.rule", "e.record", "e.message"),
-        [3.2, 4.4, 8.0],
+        [2.8, 5.0, 7.8],
         "e in error_details",
         left=(0, 1, 2),
     )
     tag(doc, "{%p if more_errors != '0' %}")
-    small(doc, "另有{{ more_errors }}个“错误”级问题未列出，请在工作台或用 chanjiao check 查看。")
+    small(doc, "另有{{ more_errors }}个“错误”级问题未列出，请在工作台的“合规检查”中查看。")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
-    caption(doc, "表9  已忽略并说明的问题")
+    caption(doc, f"表{n + 3}  已忽略并说明的问题")
     loop_table(
         doc,
         ("规则", "记录", "忽略理由", "说明人", "日期"),
         ("a.rule", "a.record", "a.reason", "a.by", "a.date"),
-        [2.8, 3.6, 5.4, 1.7, 2.1],
+        [2.6, 5.0, 4.5, 1.6, 1.9],
         "a in acknowledged",
         left=(0, 1, 2),
+        together=True,  # with its “没有已忽略的问题。” when empty: never a lone header at a page end
     )
     tag(doc, "{%p if not acknowledged %}")
     small(doc, "没有已忽略的问题。", center=True)
@@ -275,18 +326,23 @@ def _notes(doc) -> None:
     tag(doc, "{%p for n in notes %}")
     body(doc, "{{ n }}")
     tag(doc, "{%p endfor %}")
-    body(doc, "考核指标的口径见表2“统计口径”列；标准报表各列的口径见其 Excel 导出的“说明”工作表。")
-    doc.add_paragraph()
-    right(doc, "{{ college }}")
+    last = body(
+        doc,
+        "考核指标的口径见表2“统计口径”列；标准报表各列的口径见“年度评价”页导出的 Excel 中的“说明”工作表。",
+    )
+    last.paragraph_format.keep_with_next = True  # the signature never alone on the last page
+    doc.add_paragraph().paragraph_format.keep_with_next = True
+    right(doc, "{{ college }}").paragraph_format.keep_with_next = True
     right(doc, "{{ today }}")
 
 
 def self_evaluation():
     doc = new_document("产教融合工作自评报告")
     _front(doc)
-    _tables(doc)
+    last = _tables(doc)
+    _section(doc, landscape=False)  # charts and findings upright again
     _charts(doc)
-    _findings(doc)
+    _findings(doc, last)
     _notes(doc)
     return doc
 

@@ -99,10 +99,11 @@ def centered(doc, text: str, font: str = KAI, size: Pt = SAN) -> None:
     set_font(p.add_run(text), font, size)
 
 
-def right(doc, text: str) -> None:
+def right(doc, text: str):
     p = doc.add_paragraph()
     p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     set_font(p.add_run(text), FANGSONG, SI)
+    return p
 
 
 def body(doc, text: str, indent: bool = True, bold_lead: str = ""):
@@ -175,6 +176,19 @@ def row_height(row, cm: float) -> None:
     row.height = Cm(cm)
 
 
+def record_sections(doc, sections) -> None:
+    """Sections written from the records (the builders' _review lists): a numbered paragraph per item, or
+    “（无）” — never a “（请填写：…）” prompt left in a document to hand over."""
+    for head, loop in sections:
+        heading(doc, head)
+        tag(doc, f"{{%p for x in {loop} %}}")
+        body(doc, "{{ loop.index }}. {{ x }}")
+        tag(doc, "{%p endfor %}")
+        tag(doc, f"{{%p if not {loop} %}}")
+        body(doc, "（无）")
+        tag(doc, "{%p endif %}")
+
+
 # ---------------------------------------------------------------- 合作协议草稿
 
 
@@ -185,11 +199,17 @@ def agreement() -> Document:
     title(doc, "{{ agreement.title }}")
     centered(doc, "（{{ agreement.kind }}）")
     doc.add_paragraph()
-    body(doc, "{{ party_a }}", indent=False, bold_lead="甲方：")
+    # 甲方 is the school, the legal person; the 二级学院 carries the cooperation out (a 二级学院 cannot sign alone)
+    body(doc, "{{ school }}", indent=False, bold_lead="甲方：")
+    body(doc, "实施单位：{{ college }}", indent=False)
+    body(doc, "统一社会信用代码：{{ school_party.uscc }}", indent=False)
+    body(doc, "地址：{{ school_party.address }}", indent=False)
+    body(doc, "法定代表人：{{ school_party.representative }}", indent=False)
     tag(doc, "{%p for p in parties %}")
     body(doc, "{{ p.name }}", indent=False, bold_lead="{{ p.label }}：")
     body(doc, "统一社会信用代码：{{ p.uscc }}", indent=False)
     body(doc, "地址：{{ p.address }}", indent=False)
+    body(doc, "法定代表人：{{ p.representative }}", indent=False)
     tag(doc, "{%p endfor %}")
     doc.add_paragraph()
     body(
@@ -265,7 +285,7 @@ def agreement() -> Document:
         (
             "第十条  其他",
             "本协议未尽事宜，由{{ sides }}协商签订补充协议，补充协议与本协议具有同等效力。"
-            "本协议自各方签字盖章之日起生效，一式若干份，各方各执两份，具有同等法律效力。",
+            "本协议自{{ sides }}签字盖章之日起生效，{{ copies }}，具有同等法律效力。",
         ),
     ):
         heading(doc, head)
@@ -385,17 +405,14 @@ def report() -> Document:
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
-    for head, hint in (
+    record_sections(
+        doc,
         (
-            "五、主要成效",
-            "（请填写：本学期项目在人才培养、师资建设、社会服务等方面取得的主要成效和典型案例。）",
+            ("五、主要成效", "outcomes"),
+            ("六、存在问题与改进措施", "problems"),
+            ("七、下学期工作计划", "plans"),
         ),
-        ("六、存在问题与改进措施", "（请填写：项目运行中存在的主要问题、原因分析及改进措施。）"),
-        ("七、下学期工作计划", "（请填写：下学期的工作目标、主要任务和时间安排。）"),
-    ):
-        heading(doc, head)
-        body(doc, hint)
-        doc.add_paragraph()
+    )
 
     doc.add_paragraph()
     for text in ("项目负责人（签字）：", "{{ college }}（盖章）", "{{ today }}"):
@@ -468,16 +485,14 @@ def base_usage_summary() -> Document:
     body(doc, "本学期没有手工登记的基地使用记录（实习情况见上表）。")
     tag(doc, "{%p endif %}")
 
-    for head, hint in (
+    record_sections(
+        doc,
         (
-            "四、使用成效",
-            "（请填写：基地在专业认识实习、技能实训、岗位实习、技能竞赛中发挥的作用和典型做法。）",
+            ("四、使用成效", "effects"),
+            ("五、存在问题与改进措施", "problems"),
+            ("六、下学期使用计划", "plans"),
         ),
-        ("五、存在问题与改进措施", "（请填写：基地数量、工位、指导力量等方面的不足及改进措施。）"),
-        ("六、下学期使用计划", "（请填写：下学期计划使用的基地、项目和人数。）"),
-    ):
-        heading(doc, head)
-        body(doc, hint)
+    )
     doc.add_paragraph()
     for text in ("专业负责人（签字）：", "{{ college }}（盖章）", "{{ today }}"):
         p = body(doc, text, indent=False)
@@ -570,15 +585,7 @@ def employment_report() -> Document:
     body(doc, "本届暂无登记就业单位的毕业生。")
     tag(doc, "{%p endif %}")
 
-    for head, hint in (
-        ("五、就业质量分析", "（请填写：就业结构、薪酬水平、专业相关度、用人单位评价等方面的分析。）"),
-        (
-            "六、存在问题与改进措施",
-            "（请填写：就业工作和人才培养中存在的问题，以及对专业设置和教学的反馈。）",
-        ),
-    ):
-        heading(doc, head)
-        body(doc, hint)
+    record_sections(doc, (("五、就业质量分析", "analysis"), ("六、存在问题与改进措施", "problems")))
     doc.add_paragraph()
     for text in ("{{ college }}（盖章）", "{{ today }}"):
         p = body(doc, text, indent=False)

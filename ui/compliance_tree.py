@@ -72,7 +72,7 @@ class ComplianceTab(FindingsTab):
         self.empty = EmptyState()
         self.empty.configure(
             "合规检查全部通过",
-            f"共 {len(RULES)} 条规则（协议、项目、实习、经费、资产、师资等）均未发现问题。",
+            "按设置中选定的合规检查依据，协议、项目、实习、经费、资产、师资等各项规则均未发现问题。",
             [],
         )
         self.stack = QStackedWidget()
@@ -123,13 +123,13 @@ class ComplianceTab(FindingsTab):
         for code, fs in rules:
             rule = RULES.get(code)
             title = rule.title if rule else code
-            item = QTreeWidgetItem(
-                top, [f"{title}（{len(fs)} 条）", f"{code} · 依据：{fs[0].source or '—'}", ""]
-            )
+            item = QTreeWidgetItem(top, [f"{title}（{len(fs)} 条）", f"依据：{fs[0].citation or '—'}", ""])
             item.setData(0, KIND, "rule")
             item.setFont(0, rule_font)
             item.setData(0, KEY, (severity, code))
-            tip = f"{title}（{code}，{fs[0].source}）\n{rule.description if rule else ''}".strip()
+            tip = (
+                f"{title}（规则 {code}；依据：{fs[0].citation}）\n{rule.description if rule else ''}".strip()
+            )
             for col in (0, 1):
                 item.setToolTip(col, tip)
             item.setChildIndicatorPolicy(QTreeWidgetItem.ChildIndicatorPolicy.ShowIndicator)

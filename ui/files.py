@@ -126,7 +126,7 @@ def run_export(parent: QWidget, query: EnterpriseQuery) -> None:
 
     def done(n: int) -> None:
         progress.close()
-        offer_open(parent, path, f"已导出 {n} 家企业到\n{path}")
+        offer_open(parent, path, f"已导出 {n} 家企业（列表中的全部企业，不限合作状态）到\n{path}")
 
     def failed(exc: BaseException) -> None:
         progress.close()

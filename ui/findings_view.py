@@ -57,7 +57,9 @@ def due_colour(r: Finding, today: dt.date) -> QColor | None:
 
 
 def finding_tip(r: Finding, ack: acks.Ack | None) -> str:
-    tip = f"{r.title}\n{r.message}\n规则 {r.rule}：{r.rule_title}" + (f"（{r.source}）" if r.source else "")
+    tip = f"{r.title}\n{r.message}\n规则 {r.rule}：{r.rule_title}" + (
+        f"\n依据：{r.citation}" if r.citation else ""
+    )
     if ack:
         tip += f"\n已忽略：{ack.reason}（{ack.by}，{ack.at:%Y-%m-%d}）"
     return tip + "\n双击打开"
@@ -191,7 +193,7 @@ class ReminderModel(QAbstractTableModel):
         ack = self.acks.get(r.key)
         if role == Qt.ItemDataRole.DisplayRole:
             severity = "已忽略" if ack else r.severity
-            return (due_text(r, self.today), severity, r.rule_title, r.title, r.message, r.source)[col]
+            return (due_text(r, self.today), severity, r.rule_title, r.title, r.message, r.citation)[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return finding_tip(r, ack)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -210,7 +212,7 @@ class ReminderModel(QAbstractTableModel):
             lambda r: r.rule_title,
             lambda r: r.title,
             lambda r: r.message,
-            lambda r: r.source,
+            lambda r: r.citation,
         )
         self.layoutAboutToBeChanged.emit()
         self.items.sort(key=keys[column], reverse=order == Qt.SortOrder.DescendingOrder)

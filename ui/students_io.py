@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.docs import employment as report_doc
-from app.domain.privacy import mask_id_number, mask_phone
+from app.domain.privacy import mask_address, mask_id_number, mask_phone
 from app.errors import Cancelled
 from app.io import employment_xlsx, internships_xlsx, students_xlsx
 from app.io.importing import ImportPreview
@@ -32,7 +32,8 @@ from ui.errors import show_error
 from ui.files import Progress, ask_open, ask_save, offer_open
 from ui.ops import ReadOp, WriteOp
 
-PHONES = ("phone", "guardian_phone")
+PHONES = ("phone", "guardian_phone", "emergency_phone")
+ID_NUMBERS = ("id_number", "guardian_id_number")
 KINDS = {  # what → (title, noun, read, write, existing_count, the question's subject)
     "students": (
         "学生名册",
@@ -73,11 +74,13 @@ def ask_update(parent: QWidget, question: str, noun: str) -> bool | None:
 
 
 def mask_preview(preview: ImportPreview) -> None:
-    """The roster preview is a list: its 身份证号 and phone columns are shown masked (DOMAIN.md → Privacy).
-    Only the shown texts change; the checked data to import is untouched."""
+    """The roster preview is a list: its 身份证号, phone and 家庭住址 columns are shown masked (DOMAIN.md →
+    Privacy). Only the shown texts change; the checked data to import is untouched."""
+    fields = students_xlsx.FIELDS_STUDENTS
     masks = {
-        **{header_key(a): mask_id_number for a in students_xlsx.FIELDS_STUDENTS["id_number"]},
-        **{header_key(a): mask_phone for f in PHONES for a in students_xlsx.FIELDS_STUDENTS[f]},
+        **{header_key(a): mask_id_number for f in ID_NUMBERS for a in fields[f]},
+        **{header_key(a): mask_phone for f in PHONES for a in fields[f]},
+        **{header_key(a): mask_address for a in fields["home_address"]},
     }
     for header in preview.headers:
         if mask := masks.get(header_key(header)):
@@ -164,14 +167,14 @@ def save_template(parent: QWidget) -> None:
 # ---------------------------------------------------------------- roster export
 
 FULL_WARNING = (
-    "导出的文件将包含学生完整的身份证号和电话号码（含家长电话）。\n\n"
+    "导出的文件将包含学生和监护人完整的身份证号、电话号码（含家长和紧急联系人电话）和家庭住址。\n\n"
     "按《个人信息保护法》，身份证号等属于敏感个人信息：这个文件只能用于学院工作需要，"
     "不得转发、公开或上传到网盘和群聊；用完请及时删除。\n\n确定导出完整信息吗？"
 )
 
 
 class ExportStudentsDialog(QDialog):
-    """Asks whether the export may carry the full 身份证号 and phones (off by default)."""
+    """Asks whether the export may carry the full 身份证号, phones and home addresses (off by default)."""
 
     def __init__(self, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -181,11 +184,11 @@ class ExportStudentsDialog(QDialog):
         lay.addWidget(
             QLabel(
                 "导出全部学生（按班级、学号排列），列与导入模板一致。\n"
-                "默认身份证号和电话打码（如 430102********1234、139****0000）。",
+                "默认身份证号、电话和家庭住址打码（如 430102********1234、139****0000、湖南省长沙市****）。",
                 wordWrap=True,
             )
         )
-        self.full = QCheckBox("包含完整身份证号和电话")
+        self.full = QCheckBox("包含完整身份证号、电话和家庭住址")
         self.full.setToolTip("只在确有需要（如办理保险、签订协议）时勾选；文件不得外传")
         lay.addWidget(self.full)
         buttons = QDialogButtonBox(
@@ -227,7 +230,11 @@ def export_students_file(parent: QWidget, path: Path, *, full: bool) -> None:
 
     def done(n: int) -> None:
         progress.close()
-        tail = "（含完整身份证号和电话，请妥善保管，不得外传）" if full else "（身份证号、电话已打码）"
+        tail = (
+            "（含完整身份证号、电话和家庭住址，请妥善保管，不得外传）"
+            if full
+            else "（身份证号、电话和家庭住址已打码）"
+        )
         offer_open(parent, path, f"已导出 {n} 名学生到\n{path}\n{tail}")
 
     def failed(exc: BaseException) -> None:

@@ -1,10 +1,13 @@
-"""批量生成三方协议: the dialog the internships page opens for the selected internships — the folder (the last
-one remembered), 同时生成合并打印版, the college template (设置 → 模板, else the built-in one) or a chosen .docx —
-then the batch on the database worker with a progress dialog and 取消 (the window stays responsive), and at the
-end BatchReportDialog: the internships skipped (missing required data, with the fields) and the blanks left for
-handwriting, as a list with 复制清单.
+"""批量生成三方协议: the dialog the internships page opens for the selected internships (or those the list
+shows) — which internships (those, or a class chosen in the dialog), what the batch will do before it does it
+(N ready to sign, M blocked by a rule with the rule and its source, L missing required party data, K 认识实习
+that need none: app/docs/internship.py plan_batch), the folder (the last one remembered), 合并打印版, the
+college template (设置 → 模板, else the built-in one) or a chosen .docx — then the batch on the database worker
+(a write: the 协议编号 are assigned and kept) with a progress dialog and 取消 (the window stays responsive), and
+at the end BatchReportDialog: what was not written and why, and the blanks left for handwriting, as a list with
+复制清单.
 
-    generate_tripartite(self, ids)
+    generate_tripartite(self, ids, selected=True)
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -31,11 +35,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.docs import internship as docs
+from app.docs import internship_plan as plans
 from app.errors import BatchCancelled, Cancelled
+from app.services.common import Changes
 from ui import files
 from ui.documents import ask_template
 from ui.errors import show_error
-from ui.ops import ReadOp, read_now
+from ui.ops import ReadOp, WriteOp, read_now
 from ui.settings import ui_settings
 
 FOLDER_KEY = "folders/tripartite"
@@ -47,25 +53,48 @@ def last_folder() -> str:
 
 
 class TripartiteDialog(QDialog):
-    """Where and how to write the 三方协议 of `internship_ids`; 生成 runs the batch."""
+    """Which internships, what will be written, where and how; 生成 runs the batch. `selected` says whether
+    `internship_ids` are the user's selection or the list as filtered."""
 
     batch_finished = Signal(object)  # BatchResult, or the exception (BatchCancelled when cancelled)
 
-    def __init__(self, parent: QWidget | None, internship_ids: list[str]) -> None:
+    def __init__(self, parent: QWidget | None, internship_ids: list[str], *, selected: bool = True) -> None:
         super().__init__(parent)
-        self.ids = list(internship_ids)
+        self.given = list(internship_ids)
+        self.ids = list(self.given)
+        self.plan: plans.BatchPlan | None = None
         self.template: Path | None = None
         self.progress: files.Progress | None = None
         self.result_box: QMessageBox | None = None
         self.setWindowTitle("生成三方协议")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(640)
         layout = QVBoxLayout(self)
-        intro = QLabel(
-            f"为选中的 {len(self.ids)} 条实习记录各生成一份三方协议。\n"
-            "文件名为“班级_学号_姓名_三方协议.docx”；协议中有学生的完整身份证号和电话，请妥善保管。"
+
+        which = QHBoxLayout()
+        which.addWidget(QLabel("为哪些实习生成："))
+        self.scope_box = QComboBox()
+        if self.given:
+            where = "所选的" if selected else "当前列表筛选出的"
+            self.scope_box.addItem(f"{where} {len(self.given)} 条实习记录", "")
+        for class_name, count in read_now(plans.internship_classes):
+            self.scope_box.addItem(f"班级：{class_name}（岗位实习 {count} 条）", class_name)
+        which.addWidget(self.scope_box, 1)
+        layout.addLayout(which)
+
+        self.plan_label = QLabel("")
+        self.plan_label.setWordWrap(True)
+        layout.addWidget(self.plan_label)
+        self.plan_list = QPlainTextEdit()
+        self.plan_list.setReadOnly(True)
+        self.plan_list.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.plan_list.setMinimumHeight(140)
+        layout.addWidget(self.plan_list, 1)
+        note = QLabel(
+            "只为符合《职业学校学生实习管理规定》、信息齐全的岗位实习生成协议。文件名为“班级_学号_姓名_三方协议.docx”；"
+            "协议中有学生的完整身份证号和电话，请妥善保管。"
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
+        note.setWordWrap(True)
+        layout.addWidget(note)
 
         row = QHBoxLayout()
         row.addWidget(QLabel("保存到文件夹："))
@@ -76,7 +105,9 @@ class TripartiteDialog(QDialog):
         row.addWidget(browse)
         layout.addLayout(row)
 
-        self.combined_check = QCheckBox("同时生成合并打印版（全部协议在一个文件中，每份另起一页）")
+        self.combined_check = QCheckBox(
+            "同时生成合并打印版（全部协议在一个文件中，每份从奇数页开始，便于双面打印）"
+        )
         layout.addWidget(self.combined_check)
 
         self.builtin_radio = QRadioButton(college_template_label())
@@ -108,7 +139,45 @@ class TripartiteDialog(QDialog):
         buttons.accepted.connect(self.generate)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.generate_button.setEnabled(bool(self.ids))
+        self.scope_box.currentIndexChanged.connect(self.scope_changed)
+        self.scope_changed()
+
+    # ---------------------------------------------------------------- what will be done
+
+    @Slot()
+    def scope_changed(self) -> None:
+        class_name = self.scope_box.currentData()
+        if class_name:
+            self.ids = read_now(
+                lambda s: plans.select_internships(s, class_name=class_name, placement_only=False)
+            )
+        else:
+            self.ids = list(self.given)
+        self.plan = read_now(lambda s: plans.plan_batch(s, self.ids)) if self.ids else None
+        self.show_plan()
+
+    def show_plan(self) -> None:
+        plan = self.plan
+        if plan is None:
+            self.plan_label.setText("没有可生成三方协议的实习记录：请先安排岗位实习，或换一个班级。")
+            self.plan_list.setVisible(False)
+            self.generate_button.setEnabled(False)
+            return
+        parts = [f"将生成 {len(plan.ready)} 份三方协议"]
+        if plan.minors:
+            parts[0] += f"（其中 {plan.minors} 名学生未满18周岁，另附监护人知情同意书）"
+        if plan.blocked:
+            parts.append(f"{len(plan.blocked)} 条不符合实习规定，不生成")
+        if plan.missing:
+            parts.append(f"{len(plan.missing)} 条缺少协议必填信息，不生成")
+        if plan.not_needed:
+            parts.append(f"{len(plan.not_needed)} 条认识实习不需要三方协议，跳过")
+        self.plan_label.setText("；".join(parts) + "。")
+        lines = plans.plan_lines(plan)
+        self.plan_list.setPlainText("\n".join(lines))
+        self.plan_list.setVisible(bool(lines))
+        self.generate_button.setEnabled(bool(plan.ready))
+        self.generate_button.setText(f"生成 {len(plan.ready)} 份" if plan.ready else "生成")
 
     # ---------------------------------------------------------------- choices
 
@@ -160,15 +229,31 @@ class TripartiteDialog(QDialog):
         ids, combined = self.ids, self.combined_check.isChecked()
         template = self.template if self.custom_radio.isChecked() else None
         self.generate_button.setEnabled(False)
-        self.progress = progress = files.Progress(self, f"正在生成 {len(ids)} 份三方协议…")
+        count = len(self.plan.ready) if self.plan else len(ids)
+        self.progress = progress = files.Progress(self, f"正在生成 {count} 份三方协议…")
         cancel = progress.cancel
-        op = ReadOp(
-            self,
-            lambda s, report, _c: docs.write_tripartite_batch(
-                s, ids, folder, template=template, combined=combined, progress=report, cancel=cancel
-            ),
+
+        def batch(_numbers: object) -> None:
+            op = ReadOp(  # writes only files: the numbers were committed by the step before
+                self,
+                lambda s, report, _c: docs.write_tripartite_batch(
+                    s,
+                    ids,
+                    folder,
+                    template=template,
+                    combined=combined,
+                    progress=report,
+                    cancel=cancel,
+                    numbers_reserved=True,
+                ),
+            )
+            op.with_progress(progress.update).success(self._done).failure(self._failed).run()
+
+        # the 协议编号 first, in a transaction of their own: they stand even if the batch is cancelled
+        reserve = WriteOp(  # Changes: the pages showing the internships see their new numbers
+            self, lambda s: Changes("internship", tuple(docs.reserve_agreement_numbers(s, ids)))
         )
-        op.with_progress(progress.update).success(self._done).failure(self._failed).run()
+        reserve.success(batch).failure(self._failed).run()
 
     def _close_progress(self) -> None:
         if self.progress is not None:
@@ -202,18 +287,28 @@ def college_template_label() -> str:
     try:
         status = next(r for r in read_now(template_status) if r.kind == "tripartite")
     except Exception:  # the dialog still opens; generating reports any problem
-        return "内置模板（参照教育部示范文本）"
+        return "内置模板"
     if status.custom_name:
         return f"学院模板“{status.custom_name}”（设置 → 模板）"
-    return "内置模板（参照教育部示范文本）"
+    return "内置模板"
 
 
 def report_lines(result: docs.BatchResult) -> list[str]:
     """The list at the end of a batch, to read and to copy: what was not written and why, then blanks."""
     lines = []
+    if result.blocked:
+        lines.append(f"不符合实习规定、未生成（{len(result.blocked)} 份）：")
+        lines += [f"{who}：{'；'.join(why)}" for who, why in result.blocked]
     if result.skipped:
+        if lines:
+            lines.append("")
         lines.append(f"未生成（{len(result.skipped)} 份，请补全档案后再生成）：")
         lines += [f"{who}：{why}" for who, why in result.skipped]
+    if result.not_needed:
+        if lines:
+            lines.append("")
+        lines.append(f"跳过（{len(result.not_needed)} 条，{docs.NOT_NEEDED}）：")
+        lines.append("、".join(result.not_needed))
     if result.incomplete:
         if lines:
             lines.append("")
@@ -229,14 +324,16 @@ class BatchReportDialog(QDialog):
     def __init__(self, parent: QWidget | None, result: docs.BatchResult) -> None:
         super().__init__(parent)
         self.folder = result.folder
-        self.setWindowTitle("完成" if not result.skipped else "完成（部分未生成）")
+        self.setWindowTitle("完成" if not result.refused else "完成（部分未生成）")
         self.setMinimumWidth(560)
         lay = QVBoxLayout(self)
         summary = [f"已生成 {len(result.files)} 份三方协议到\n{result.folder}"]
+        if result.consents:
+            summary.append(f"监护人知情同意书 {len(result.consents)} 份（未满18周岁的学生）")
         if result.combined is not None:
             summary.append(f"合并打印版：{result.combined.name}")
-        if result.skipped:
-            summary.append(f"未生成 {len(result.skipped)} 份，原因见下面的清单。")
+        if result.refused:
+            summary.append(f"未生成 {len(result.blocked) + len(result.skipped)} 份，原因见下面的清单。")
         self.summary = QLabel("\n".join(summary))
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -288,9 +385,15 @@ def offer_folder(parent: QWidget | None, folder: Path, text: str, *, title: str 
     return box
 
 
-def generate_tripartite(parent: QWidget | None, internship_ids: list[str]) -> TripartiteDialog:
-    """Open the 生成三方协议 dialog for these internships (window-modal, not blocking); returns it."""
-    dlg = TripartiteDialog(parent, internship_ids)
+def generate_tripartite(
+    parent: QWidget | None, internship_ids: list[str], *, selected: bool | None = None
+) -> TripartiteDialog:
+    """Open the 生成三方协议 dialog for these internships (window-modal, not blocking); returns it. Whether
+    they are the user's selection or the list as filtered: `selected`, else asked of the page."""
+    if selected is None:
+        page_selection = getattr(parent, "selected_ids", None)
+        selected = bool(page_selection()) if callable(page_selection) else True
+    dlg = TripartiteDialog(parent, internship_ids, selected=selected)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.setWindowModality(Qt.WindowModality.WindowModal)
     dlg.show()

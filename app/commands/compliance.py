@@ -35,10 +35,13 @@ def register(
         "--rule", action="append", metavar="CODE", help="只检查此规则（可多次给出），如 INT-INSURANCE"
     )
     chk.add_argument(
-        "--year", type=school_year, metavar="2025-2026", help="按该学年结束时（或今天，取较早者）的情况检查"
+        "--year",
+        type=school_year,
+        metavar="2025-2026",
+        help="按该学年结束时（或今天，取较早者）的情况检查，只列属于该学年的问题（与该学年的上报材料包、自评报告相同）",
     )
     chk.add_argument("--include-acknowledged", action="store_true", help="也列出已“忽略并说明”的问题")
-    chk.add_argument("--rules", action="store_true", help="只列出全部规则（代码、名称、程度、依据）")
+    chk.add_argument("--rules", action="store_true", help="只列出全部规则：代码、名称、是否检查、依据")
     sub.add_parser("reminders", parents=[db_parent, when], help="列出提醒：未忽略的合规问题，按期限排列")
     return {"check": cmd_check, "reminders": cmd_reminders}
 
@@ -54,12 +57,27 @@ def _as_of(args: argparse.Namespace, s) -> dt.date:
     return min(today, end)
 
 
+def _findings(args: argparse.Namespace, s, codes):
+    """Today's check; with --year, that 学年's findings — the very ones its package and 自评报告 list
+    (app/services/period_figures.py period_findings)."""
+    if getattr(args, "year", None) is None:
+        from app.compliance.acks import check_results
+
+        return check_results(s, args.today or dt.date.today(), codes=codes)
+    from app.package.period import period_of
+    from app.services.period_figures import period_findings
+
+    period = period_of(s, year=f"{args.year}-{args.year + 1}")
+    return period_findings(s, period, args.today, codes=codes)
+
+
 def _row(f, ack=None) -> dict[str, object]:
     out: dict[str, object] = {
         "rule": f.rule,
         "rule_title": f.rule_title,
         "severity": f.severity,
         "source": f.source,
+        "citation": f.citation,
         "record_type": f.record_type,
         "record_id": f.record_id,
         "title": f.title,
@@ -72,21 +90,32 @@ def _row(f, ack=None) -> dict[str, object]:
 
 
 def _list_rules(args: argparse.Namespace) -> int:
-    from app.compliance.registry import RULES
+    """Every rule with its source by the document's title and whether it is checked under the school
+    policy chosen in 设置 (app/services/rule_sets.py)."""
+    from app.cli import open_db
+    from app.compliance.registry import RULES, rule_applies
+    from app.services.rule_sets import documents_in_force, get_rule_preset
 
+    db = open_db(args)
+    try:
+        with db.reader() as s:
+            preset = get_rule_preset(s)
+    finally:
+        db.close()
     rules = list(RULES.values())
     if args.json:
-        print_json([vars(r) for r in rules])
+        print_json([{**vars(r), "citation": r.citation, "in_force": rule_applies(r, preset)} for r in rules])
     else:
+        print("检查依据：" + "、".join(documents_in_force(preset)))
         for r in rules:
-            print(f"{r.code}\t{r.severity}\t{r.title}\t{r.source}\t{r.description}")
+            state = "检查" if rule_applies(r, preset) else "不检查（所在学校制度未采用）"
+            print(f"{r.code}\t{r.severity}\t{r.title}\t{state}\t{r.citation}\t{r.description}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Exit 0 when no open 错误-level finding, 1 otherwise."""
     from app.cli import open_db
-    from app.compliance.acks import check_results
     from app.compliance.registry import rule_of
 
     if args.rules:
@@ -96,7 +125,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         with db.reader() as s:
             as_of = _as_of(args, s)
-            result = check_results(s, as_of, codes=codes)
+            result = _findings(args, s, codes)
     finally:
         db.close()
     acked = result.acknowledged if args.include_acknowledged else ()
@@ -104,7 +133,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print_json([_row(f) for f in result.open] + [_row(f, a) for f, a in acked])
     else:
         for f in result.open:
-            print(f"[{f.severity}] {f.rule} {f.title}：{f.message}（{f.source}）")
+            print(f"[{f.severity}] {f.rule} {f.title}：{f.message}（依据：{f.citation}）")
         for f, a in acked:
             print(f"[已忽略] {f.rule} {f.title}：{f.message}（理由：{a.reason}）")
         by = {sev: sum(f.severity == sev for f in result.open) for sev in ("错误", "警告", "提示")}

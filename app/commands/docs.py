@@ -69,7 +69,7 @@ def _tripartite_parser(
     which = tri.add_mutually_exclusive_group(required=True)
     which.add_argument("--class", dest="class_name", metavar="班级", help="该班学生的全部实习")
     which.add_argument("--ids", metavar="ID,ID…", help="实习记录 id，以逗号分隔")
-    which.add_argument("--all", action="store_true", help="全部实习记录")
+    which.add_argument("--all", action="store_true", help="全部岗位实习记录（认识实习不需要三方协议）")
     tri.add_argument(
         "--major", default="", metavar="专业", help="只要该专业学生的实习（与 --class 或 --all 一起用）"
     )
@@ -77,7 +77,9 @@ def _tripartite_parser(
         "--status", default="", metavar="状态", help="只要该状态的实习，如 计划（与 --class 或 --all 一起用）"
     )
     tri.add_argument("--out", type=Path, required=True, metavar="FOLDER", help="保存到的文件夹")
-    tri.add_argument("--combined", action="store_true", help="同时生成合并打印版（每份另起一页）")
+    tri.add_argument(
+        "--combined", action="store_true", help="同时生成合并打印版（每份从奇数页开始，便于双面打印）"
+    )
     tri.add_argument("--json", action="store_true", help="以 JSON 输出结果")
 
 
@@ -127,14 +129,17 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _tripartite(args: argparse.Namespace) -> int:
-    """Exit 0 when every agreement was written, 1 when some were skipped (listed), 2 when none could be."""
+    """Exit 0 when every agreement chosen was written (a 认识实习 needs none), 1 when some were blocked by a
+    rule or skipped (listed), 2 when the batch could not run. The 协议编号 assigned are kept (one write
+    transaction). Never prints an ID number."""
     from app.cli import open_db
-    from app.docs.internship import KIND, select_internships, write_tripartite_batch
+    from app.docs.internship import KIND, NOT_NEEDED, reserve_agreement_numbers, write_tripartite_batch
+    from app.docs.internship_plan import select_internships
     from app.errors import ValidationError
 
     db = open_db(args)
     try:
-        with db.reader() as s:
+        with db.session() as s:
             if args.ids:
                 ids = [i.strip() for i in args.ids.split(",") if i.strip()]
             else:
@@ -142,8 +147,12 @@ def _tripartite(args: argparse.Namespace) -> int:
                     s, class_name=args.class_name or "", major=args.major, status=args.status, all_=args.all
                 )
             if not ids:
-                raise ValidationError("internships", "没有符合条件的实习记录。")
-            result = write_tripartite_batch(s, ids, args.out, template=args.template, combined=args.combined)
+                raise ValidationError("internships", "没有符合条件的岗位实习记录。")
+            reserve_agreement_numbers(s, ids)  # committed here: they stand whatever becomes of the batch
+        with db.reader() as s:  # writes only files: the numbers are committed above
+            result = write_tripartite_batch(
+                s, ids, args.out, template=args.template, combined=args.combined, numbers_reserved=True
+            )
     finally:
         db.close()
     if args.json:
@@ -152,21 +161,30 @@ def _tripartite(args: argparse.Namespace) -> int:
                 "folder": str(result.folder),
                 "written": len(result.files),
                 "files": [str(p) for p in result.files],
+                "consents": [str(p) for p in result.consents],
                 "combined": str(result.combined) if result.combined else None,
+                "blocked": [{"student": who, "reasons": list(why)} for who, why in result.blocked],
                 "skipped": [{"student": who, "reason": why} for who, why in result.skipped],
+                "not_needed": [{"student": who, "reason": NOT_NEEDED} for who in result.not_needed],
                 "incomplete": [{"file": name, "blank": blanks} for name, blanks in result.incomplete],
                 "seconds": round(result.seconds, 2),
             }
         )
     else:
         print(f"已生成 {len(result.files)} 份{KIND}到 {result.folder}（{result.seconds:.1f} 秒）")
+        if result.consents:
+            print(f"监护人知情同意书：{len(result.consents)} 份（未满18周岁的学生）")
         if result.combined:
             print(f"合并打印版：{result.combined}")
         for name, blanks in result.incomplete:
             print(f"留空待手写：{name}：{blanks}")
+        for who in result.not_needed:
+            print(f"跳过：{who}：{NOT_NEEDED}")
+        for who, why in result.blocked:
+            print(f"不符合实习规定，未生成：{who}：{'；'.join(why)}", file=sys.stderr)
         for who, why in result.skipped:
             print(f"未生成：{who}：{why}", file=sys.stderr)
-    return 1 if result.skipped else 0
+    return 1 if result.refused else 0
 
 
 def _template(args: argparse.Namespace) -> int:

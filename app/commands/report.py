@@ -17,7 +17,7 @@ def register(
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--year", required=True, metavar="YYYY-YYYY", help="学年，如 2025-2026")
     common.add_argument("--json", action="store_true", help="以 JSON 输出")
-    report = sub.add_parser("report", help="年度考核指标与标准报表（H第二十二条）")
+    report = sub.add_parser("report", help="年度考核指标、标准报表与自评报告")
     actions = report.add_subparsers(dest="action", metavar="操作", required=True)
     actions.add_parser("indicators", parents=[db_parent, common], help="列出学年的考核指标及其统计口径")
     tables = actions.add_parser(

@@ -48,6 +48,15 @@ class Rule:
     record_type: str  # agreement / project / enterprise / internship / teacher / major / major_group …
     description: str  # what is checked, in a sentence (tooltips, the package, `chanjiao check --rules`)
 
+    @property
+    def sets(self) -> frozenset[str]:
+        """The rule sets that say this rule: NATIONAL and/or a school preset (H, N)."""
+        return source_sets(self.source)
+
+    @property
+    def citation(self) -> str:
+        return cite_source(self.source)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -69,6 +78,11 @@ class Finding:
     def rule_title(self) -> str:
         return RULES[self.rule].title if self.rule in RULES else self.rule
 
+    @property
+    def citation(self) -> str:
+        """The source in the reader's words (documents print this, never the shorthand or the rule code)."""
+        return cite_source(self.source)
+
 
 # The documents behind the shorthand of Rule.source (DOMAIN.md): how a reader sees them cited.
 SOURCE_TITLES = {
@@ -88,7 +102,8 @@ def _cn_number(n: int) -> str:
 
 def _cite_one(part: str) -> str:
     """H第十二条(三) → 《…管理办法（试行）》第十二条第（三）项; N四(五)1 → 《…实施意见（试行）》第四部分第（五）项第1点;
-    实习规定第十八条 → 《职业学校学生实习管理规定》第十八条; 实习规定 → the title alone."""
+    实习规定第十八条 → 《职业学校学生实习管理规定》第十八条; 实习规定（休息休假） → 《…》关于休息休假的规定;
+    实习规定 → the title alone."""
     import re
 
     part = part.strip()
@@ -102,13 +117,44 @@ def _cite_one(part: str) -> str:
             text += f"第{_cn_number(int(m[3]))}点"
         return text
     if part.startswith("实习规定"):
-        return SOURCE_TITLES["实习规定"] + part.removeprefix("实习规定")
+        rest = part.removeprefix("实习规定")
+        if m := re.fullmatch(r"[（(](.+)[）)]", rest):  # cited by content: 实习规定（休息休假）
+            return SOURCE_TITLES["实习规定"] + f"关于{m[1]}的规定"
+        return SOURCE_TITLES["实习规定"] + rest
     return part
+
+
+def _parts(source: str) -> list[str]:
+    return [p.strip() for p in source.replace(";", "；").split("；") if p.strip()]
 
 
 def cite_source(source: str) -> str:
     """A rule's source in the reader's words: every part of "H第十二条(三)；实习规定" by the document's title."""
-    return "；".join(_cite_one(p) for p in source.replace(";", "；").split("；") if p.strip())
+    return "；".join(_cite_one(p) for p in _parts(source))
+
+
+# Rule sets (app/services/rule_sets.py keeps the choice): the national 实习规定 always applies; of the school
+# policies (presets, by the shorthand of their source) a college follows one, or none. A rule is checked when
+# one of its sources is in force; its findings cite only the sources in force.
+NATIONAL = "实习规定"
+PRESETS = ("H", "N")
+
+
+def _set_of(part: str) -> str:
+    return next((p for p in PRESETS if part.startswith(p)), NATIONAL)
+
+
+def source_sets(source: str) -> frozenset[str]:
+    return frozenset(_set_of(p) for p in _parts(source))
+
+
+def source_in_force(source: str, preset: str) -> str:
+    """The parts of `source` of the sets in force (实习规定 and `preset`, "" for none); "" when the rule is off."""
+    return "；".join(p for p in _parts(source) if _set_of(p) in (NATIONAL, preset))
+
+
+def rule_applies(rule: Rule, preset: str) -> bool:
+    return bool(source_in_force(rule.source, preset))
 
 
 Check = Callable[[Session, dt.date], Iterable[Finding]]
@@ -176,16 +222,30 @@ def severity_rank(severity: str) -> int:
 
 
 def run_checks(
-    s: Session, today: dt.date | None = None, *, codes: Sequence[str] | None = None
+    s: Session,
+    today: dt.date | None = None,
+    *,
+    codes: Sequence[str] | None = None,
+    preset: str | None = None,
 ) -> list[Finding]:
-    """Every finding of the registered rules (or of `codes` only) as of `today`: by severity, rule, then the
-    newest due date first (those without one last) and the record's title."""
+    """Every finding of the registered rules in force (or of `codes` only) as of `today`: by severity, rule,
+    then the newest due date first (those without one last) and the record's title. The rules in force are
+    the national ones and those of the school preset chosen in 设置 (or `preset`); a finding's source keeps
+    only the parts in force."""
+    from app.services.rule_sets import get_rule_preset
+
     today = today or dt.date.today()
-    wanted = {rule_of(c).code for c in codes} if codes is not None else None
+    preset = get_rule_preset(s) if preset is None else preset
+    in_force = {c for c, r in RULES.items() if rule_applies(r, preset)}
+    wanted = {rule_of(c).code for c in codes} & in_force if codes is not None else in_force
     out: list[Finding] = []
     for produced, fn in CHECKS:
-        if wanted is None or wanted & set(produced):
-            out += [f for f in fn(s, today) if wanted is None or f.rule in wanted]
+        if wanted & set(produced):
+            out += [
+                replace(f, source=source_in_force(f.source, preset)) if f.source else f
+                for f in fn(s, today)
+                if f.rule in wanted
+            ]
     out.sort(
         key=lambda f: (
             severity_rank(f.severity),

@@ -110,7 +110,7 @@ def assets_without_clause(s: Session, today: dt.date) -> list[Finding]:
 @check("FUND-OVERSPENT")
 def budgets_overspent(s: Session, today: dt.date) -> list[Finding]:
     out = []
-    for line in overspent_lines(s, years=(today.year - 1, today.year)):
+    for line in overspent_lines(s, years=(today.year - 1, today.year), until=today):
         budget = f"预算{format_money(line.budget_fen)}" if line.budget_fen else "未编制预算"
         message = f"支出{format_money(line.spent_fen)}，{budget}，超出{format_money(-line.remaining_fen)}"
         title = f"{line.project_name}：{line.year}年度{line.category_name}"

@@ -40,6 +40,14 @@ define(
     _INT,
     "岗位实习前须购买覆盖整个实习期的实习责任保险",
 )
+define(
+    "INT-PREMIUM",
+    "实习保险费由学生承担",
+    "实习规定（实习责任保险）",
+    ERROR,
+    _INT,
+    "岗位实习的实习责任保险费不得由学生承担",
+)
 define("INT-TRIPARTITE", "未签三方协议", "H第十二条(三)；实习规定", ERROR, _INT, "岗位实习前须签订三方协议")
 define("INT-GRADE", "一年级学生岗位实习", "实习规定第十六条", ERROR, _INT, "不得安排一年级学生参加岗位实习")
 define(
@@ -109,6 +117,7 @@ define(
 
 _INT_CODES = (
     "INT-INSURANCE",
+    "INT-PREMIUM",
     "INT-TRIPARTITE",
     "INT-GRADE",
     "INT-AGE",

@@ -302,7 +302,9 @@ class Visit(RecordMixin, Base):
     """企业走访 / 访企拓岗 (H第十七条); average pay in fen."""
 
     __tablename__ = "visit"
-    __audit_collections__ = {"enterprise_links": "enterprise_id"}
+    # each enterprise visited with what was recorded there (VisitEnterprise.audit_entry), so an edit of the
+    # positions or pay at one enterprise leaves an audit row for the visit
+    __audit_collections__ = {"enterprise_links": "audit_entry"}
     visited_on: Mapped[dt.date] = mapped_column(Date, index=True)
     leader: Mapped[str] = mapped_column(String(50), default="")
     leader_title: Mapped[str] = mapped_column(String(50), default="")  # 牵头拜访人职务
@@ -337,6 +339,18 @@ class VisitEnterprise(Base):
     hires: Mapped[int | None] = mapped_column(Integer)  # 接受学生就业人数
     starting_pay_fen: Mapped[int | None] = mapped_column(Integer)  # 就业起薪线（元/月）
     other_cooperation: Mapped[str] = mapped_column(Text, default="")  # 其他达成意向的合作
+
+    @property
+    def audit_entry(self) -> str:
+        """This enterprise in the visit's audit row: its id and the details recorded (services/visits.py
+        replaces a link whose details change, so the audit sees the old and the new entry)."""
+        skipped = {"visit_id", "enterprise_id", "sort_order"}
+        values = {
+            c.key: getattr(self, c.key)
+            for c in self.__table__.columns
+            if c.key not in skipped and getattr(self, c.key) not in (None, "")
+        }
+        return " ".join([self.enterprise_id or "", *(f"{k}={v}" for k, v in values.items())])
 
 
 # ---------------------------------------------------------------- funds (经费) and assets (资产), H第十五条, H第十六条

@@ -44,7 +44,9 @@ class PracticeBase(RecordMixin, Base):
     address: Mapped[str] = mapped_column(String(300), default="")
     has_lodging: Mapped[bool] = mapped_column(Boolean, default=False)  # 是否有住宿条件
     gives_allowance: Mapped[bool] = mapped_column(Boolean, default=False)  # 是否发放实习补贴
-    main_projects: Mapped[str] = mapped_column(Text, default="")  # 主要（实习实训）项目（全称）, separated by 、
+    main_projects: Mapped[str] = mapped_column(
+        Text, default=""
+    )  # 主要（实习实训）项目（全称）, separated by 、
     fee_per_student_fen: Mapped[int | None] = mapped_column(Integer)  # 学校向基地支付专项实习经费（元/生）
     full_time_managers: Mapped[int] = mapped_column(Integer, default=0)  # 专职管理人员（名）
     part_time_managers: Mapped[int] = mapped_column(Integer, default=0)  # 兼职管理人员（名）
@@ -75,7 +77,9 @@ class BaseUsage(RecordMixin, Base):
     teachers: Mapped[str] = mapped_column(Text, default="")  # 指导教师 names, separated by 、
     teacher_count: Mapped[int] = mapped_column(Integer, default=0)  # 指导教师人次
     hours: Mapped[int] = mapped_column(Integer, default=0)  # 学时 per student: 人时 = students × hours
-    audience: Mapped[str] = mapped_column(String(2), default="校内")  # 校内 (students) / 社会 (outside trainees)
+    audience: Mapped[str] = mapped_column(
+        String(2), default="校内"
+    )  # 校内 (students) / 社会 (outside trainees)
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -120,7 +124,9 @@ class Student(RecordMixin, Base):
     guardian_name: Mapped[str] = mapped_column(String(50), default="")
     guardian_phone: Mapped[str] = mapped_column(String(30), default="")
     guardian_relation: Mapped[str] = mapped_column(String(20), default="")  # 与学生关系 (父亲 / 母亲 …)
-    guardian_id_number: Mapped[str] = mapped_column(String(18), default="")  # 监护人身份证号 (signs for a minor)
+    guardian_id_number: Mapped[str] = mapped_column(
+        String(18), default=""
+    )  # 监护人身份证号 (signs for a minor)
     home_address: Mapped[str] = mapped_column(String(300), default="")  # 家庭住址
     emergency_contact: Mapped[str] = mapped_column(String(50), default="")  # 紧急联系人
     emergency_phone: Mapped[str] = mapped_column(String(30), default="")

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise, Major, MajorGroup, PracticeBase
 from app.docs.cooperation import cn_date, semester_name
-from app.docs.render import render_docx
+from app.docs.render import for_reader, render_docx
+from app.domain.semesters import next_semester
 from app.errors import ValidationError
 from app.fsutil import atomic_path, safe_filename
 from app.services.base_usage import UsageTotals, semester_usage, summary_status
@@ -59,7 +60,12 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ),
     *((f"l.{key}", f"（循环中）{label}") for key, label in _TOTALS),
     ("records", "手工登记的使用记录：r.base、r.activity、r.period、r.students、r.teachers、r.note"),
+    ("effects", "使用成效（取自记录：各基地的项目、人次、人天，使用记录的说明）：{%p for x in effects %}"),
+    ("problems", "存在问题（取自记录：缺校级以上示范基地、未派指导教师的活动）"),
+    ("plans", "下学期使用计划（取自记录：已登记的下学期基地使用）"),
 )
+MODEL_LEVELS = ("校级示范", "省级", "国家级")
+ONSITE_KIND = "校内实训基地"
 
 
 def _totals(t: UsageTotals) -> dict[str, str]:
@@ -95,6 +101,7 @@ def usage_summary_context(
     lines = [x for b in bases for x in b.lines]
     profile = get_profile(s)
     records = [r for r in usage_rows(s, semester=usage.semester) if r.major_id == major_id]
+    planned = [r for r in usage_rows(s, semester=next_semester(usage.semester)) if r.major_id == major_id]
     return {
         "school": profile.school,
         "college": profile.college,
@@ -140,7 +147,35 @@ def usage_summary_context(
             }
             for r in records
         ],
+        **_review(bases, info, lines, records, planned),
     }
+
+
+def _review(bases, info, lines, records, planned) -> dict[str, list[str]]:
+    """Sections 四–六 from the records (never a prompt to fill in); an empty list prints “（无）”."""
+    effects = []
+    for b in bases:
+        kind, level, _ent = info.get(b.key_id, ("", "", ""))
+        what = "，".join(x for x in (kind, level if level in MODEL_LEVELS else "") if x)
+        t = b.totals
+        effects.append(
+            f"{b.name}{f'（{what}）' if what else ''}：开展实习实训项目{t.activities}项，接待学生{t.students}人次、"
+            f"{t.person_days}人天，使用{t.days}天。"
+        )
+    effects += [f"{r.base_name}（{r.activity}）：{_clean(r.note)}" for r in records if _clean(r.note)]
+    problems = []
+    if not bases:
+        problems.append("本学期本专业没有使用实践教学基地。")
+    if not any(info.get(b.key_id, ("", "", ""))[1] in MODEL_LEVELS and info.get(b.key_id)[0] != ONSITE_KIND
+               for b in bases):  # fmt: skip
+        problems.append("本学期使用的基地中没有校级（或以上）校外实践教学示范基地。")
+    problems += [
+        f"{x.base_name}的{x.activity}没有学校派出的指导教师。" for x in lines if not x.totals.teachers
+    ]
+    plans = [
+        f"{r.base_name}：{r.activity}，{_period(r.starts_on, r.ends_on)}，{r.students}人次。" for r in planned
+    ]
+    return {"effects": effects, "problems": problems, "plans": plans}
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -181,7 +216,7 @@ def write_usage_summary(
     """The major's summary for `semester` as a Word document at `out` (written atomically); returns `out`."""
     context = usage_summary_context(s, semester, major_id, today=today)
     source, name = template_source(s, "base_summary", template)  # none chosen: 设置 → 模板, else built-in
-    return render_docx(source, context, out, name=name)
+    return render_docx(source, for_reader(context), out, name=name)
 
 
 def default_file_name(major: str, semester: str) -> str:

@@ -3,8 +3,10 @@
 Why not docxcompose: it merges documents made from *different* templates (styles, numbering, images and
 their relationships renamed and copied). Every copy here comes from one template, so the styles, numbering,
 headers and footers are the same part for part: moving each copy's body into the first document is enough,
-and adds no dependency. Each copy becomes a section of its own (a section break, "next page", with page
-numbers restarting at 1), so a printed stack reads like the separate files. Headers and footers are the
+and adds no dependency. Each copy becomes a section of its own (a section break, "odd page", with page
+numbers restarting at 1), so a printed stack reads like the separate files: printed on both sides, each copy
+starts on the front of a sheet, never on the back of the previous one (Word and LibreOffice insert the
+blank page where a copy has an odd number of pages). Headers and footers are the
 first copy's (a template whose header names the student shows the first student's name there).
 """
 
@@ -28,8 +30,8 @@ _SECT_ORDER = [
 
 
 def _own_section(sect_pr) -> None:
-    """The section starts on a new page, numbered from 1."""
-    for tag, attr, value in (("w:type", "w:val", "nextPage"), ("w:pgNumType", "w:start", "1")):
+    """The section starts on a new odd (right-hand) page, numbered from 1."""
+    for tag, attr, value in (("w:type", "w:val", "oddPage"), ("w:pgNumType", "w:start", "1")):
         el = sect_pr.find(qn(tag))
         if el is None:
             el = OxmlElement(tag)

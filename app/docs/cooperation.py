@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.db.models import Agreement, Major
-from app.docs.render import render_docx
+from app.compliance.registry import RULES, run_checks
+from app.db.models import Achievement, Agreement, Major, Training
+from app.docs.render import for_reader, render_docx
 from app.domain.semesters import semester_bounds
 from app.errors import ValidationError
 from app.fsutil import atomic_path
@@ -25,7 +26,7 @@ from app.services.agreements import get_agreement
 from app.services.enterprises import EnterpriseDetail, get_enterprise
 from app.services.meetings import project_meetings
 from app.services.projects import get_project
-from app.services.settings import get_profile, get_semester_calendar
+from app.services.settings import get_profile, get_semester_calendar, party_details
 from app.services.templates import template_source
 
 KINDS = {"agreement": "合作协议草稿", "report": "项目运行报告"}
@@ -44,12 +45,23 @@ _ENTERPRISE = (
     ("name", "企业名称"),
     ("uscc", "统一社会信用代码"),
     ("address", "地址"),
+    ("representative", "法定代表人（企业档案）"),
     ("contact", "第一位联系人"),
     ("phone", "联系人电话"),
 )
 PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
     "agreement": (
         *_COMMON,
+        *(
+            (f"school_party.{key}", f"甲方（学校）的{label}（设置 → 学校与学院）")
+            for key, label in (
+                ("uscc", "统一社会信用代码"),
+                ("address", "地址"),
+                ("representative", "法定代表人"),
+                ("contact", "联系人"),
+                ("phone", "联系电话"),
+            )
+        ),
         ("agreement.number", "协议编号（未编号为空）"),
         ("agreement.title", "协议名称"),
         ("agreement.kind", "协议类型，如 订单培养"),
@@ -69,6 +81,7 @@ PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("party_side", "企业一方的称呼：乙方，或 乙方、丙方"),
         ("party_intro", "（以下简称“乙方”），或（以下分别简称“乙方”“丙方”）"),
         ("sides", "“双方”，三方及以上的协议为“各方”"),
+        ("copies", "份数，每方各执两份：两方为“一式四份，双方各执两份”，三方为“一式六份，各方各执两份”"),
     ),
     "report": (
         *_COMMON,
@@ -95,6 +108,15 @@ PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("m.action_items", "会议的待办事项列表：i.description、i.owner、i.due、i.status"),
         ("meeting_count", "本学期会议次数"),
         ("open_items", "本学期会议中尚未完成的待办事项数"),
+        (
+            "outcomes",
+            "主要成效（取自记录：已完成的关键指标、本学期合作企业的成果和培训、已完成的待办事项）：{%p for x in outcomes %}",
+        ),
+        (
+            "problems",
+            "存在问题（取自记录：未达目标的关键指标、逾期未完成的待办事项、本项目未整改的合规问题）",
+        ),
+        ("plans", "下学期工作计划（取自记录：尚未完成的待办事项及其期限、继续推进的关键指标）"),
     ),
 }
 
@@ -111,6 +133,23 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowe
 
 def cn_date(day: dt.date | None, blank: str = BLANK_DATE) -> str:
     return f"{day.year}年{day.month}月{day.day}日" if day else blank
+
+
+_CN_DIGITS = "〇一二三四五六七八九"
+
+
+def cn_number(n: int) -> str:
+    """1 → 一, 12 → 十二, 20 → 二十 (up to 99): counts as a contract writes them."""
+    if n < 10:
+        return _CN_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
+
+
+def copies_text(parties: int) -> str:
+    """Each party keeps two originals: 2 parties → 一式四份，双方各执两份."""
+    sides = "双方" if parties <= 2 else "各方"
+    return f"一式{cn_number(2 * parties)}份，{sides}各执两份"
 
 
 def _text(value: object) -> str:
@@ -142,6 +181,7 @@ def _enterprise(e: EnterpriseDetail) -> dict[str, str]:
         "name": _text(e.name),
         "uscc": _text(e.uscc),
         "address": _text(e.address),
+        "representative": _text(e.legal_representative),
         "contact": _text(contact.name if contact else ""),
         "phone": _text(contact.phone if contact else ""),
     }
@@ -158,6 +198,12 @@ def _common(s: Session, today: dt.date | None) -> dict[str, Any]:
     }
 
 
+def _school_party(s: Session) -> dict[str, str]:
+    """甲方 as an agreement names it: the school (the legal person), its details from 设置."""
+    d = party_details(s, "school")
+    return {f: _text(getattr(d, f)) for f in ("uscc", "address", "representative", "contact", "phone")}
+
+
 def agreement_context(s: Session, agreement_id: str, *, today: dt.date | None = None) -> dict[str, Any]:
     a = get_agreement(s, agreement_id, today=today)
     parties = []
@@ -167,6 +213,7 @@ def agreement_context(s: Session, agreement_id: str, *, today: dt.date | None = 
     quoted = "".join(f"“{p['label']}”" for p in parties)
     return {
         **_common(s, today),
+        "school_party": _school_party(s),
         "agreement": {
             "number": _text(a.number),
             "title": _text(a.title),
@@ -187,6 +234,7 @@ def agreement_context(s: Session, agreement_id: str, *, today: dt.date | None = 
         "party_side": "、".join(p["label"] for p in parties) or "乙方",
         "sides": "双方" if len(parties) <= 1 else "各方",
         "party_intro": f"（以下分别简称{quoted}）" if len(parties) > 1 else "（以下简称“乙方”）",
+        "copies": copies_text(1 + max(1, len(parties))),
     }
 
 
@@ -273,7 +321,79 @@ def project_report_context(
         ],
         "meeting_count": str(len(meetings)),
         "open_items": str(sum(not a.done for m in meetings for a in m.action_items)),
+        **_review(s, p, meetings, semester, today or dt.date.today()),
     }
+
+
+def _review(s: Session, p, meetings, semester: str, today: dt.date) -> dict[str, list[str]]:
+    """Sections 五–七 of the report from the records (a report lists what the records say, not prompts to fill
+    in): outcomes, problems and next semester's plans; an empty list prints “（无）”."""
+    start, end = semester_bounds(semester, get_semester_calendar(s))
+    items = [a for m in meetings for a in m.action_items]
+    kpis = [k for k in p.kpis if k.target is not None and k.actual is not None]
+    ents = list(p.enterprise_ids)
+    outcomes = [
+        f"关键指标“{k.name}”完成{_number(k.actual)}{k.unit}（目标{_number(k.target)}{k.unit}）。"
+        for k in kpis
+        if k.actual >= k.target
+    ]
+    if ents:
+        for kind, title in s.execute(
+            select(Achievement.kind, Achievement.title)
+            .where(Achievement.enterprise_id.in_(ents), Achievement.deleted_at.is_(None))
+            .where(Achievement.dated_on.between(start, end))
+            .order_by(Achievement.dated_on)
+        ):
+            outcomes.append(f"{kind}：{title}。")
+        for title, trainees in s.execute(
+            select(Training.title, Training.trainees)
+            .where(Training.enterprise_id.in_(ents), Training.deleted_at.is_(None))
+            .where(Training.starts_on.between(start, end))
+            .order_by(Training.starts_on)
+        ):
+            outcomes.append(f"培训：{title}（{trainees}人）。")
+    outcomes += [
+        f"完成会议议定事项：{a.description}（{a.owner or '未指定责任人'}）。" for a in items if a.done
+    ]
+    problems = [
+        f"关键指标“{k.name}”完成{_number(k.actual)}{k.unit}，未达目标{_number(k.target)}{k.unit}。"
+        for k in kpis
+        if k.actual < k.target
+    ]
+    problems += [
+        f"会议议定事项“{a.description}”逾期未完成（期限{cn_date(a.due_on)}，责任人{a.owner or '未指定'}）。"
+        for a in items
+        if not a.done and a.due_on and a.due_on <= min(end, today)
+    ]
+    problems += [
+        f"{f.rule_title}：{f.message}（依据{f.citation}）。"
+        for f in _project_findings(s, p.id, semester, today)
+    ]
+    plans = [
+        f"{a.description}（责任人{a.owner or '未指定'}，期限{cn_date(a.due_on, '未定')}）。"
+        for a in items
+        if not a.done
+    ]
+    plans += [
+        f"继续推进关键指标“{k.name}”（目标{_number(k.target)}{k.unit}）。"
+        for k in kpis
+        if k.actual < k.target
+    ]
+    return {
+        "outcomes": [_text(x) for x in outcomes],
+        "problems": [_text(x) for x in problems],
+        "plans": plans,
+    }
+
+
+def _project_findings(s: Session, project_id: str, semester: str, today: dt.date):
+    """The project's open compliance problems, but the missing report of this semester (this is it)."""
+    codes = [c for c, r in RULES.items() if r.record_type == "project"]
+    return [
+        f
+        for f in run_checks(s, today, codes=codes)
+        if f.record_id == project_id and not (f.rule == "PRJ-REPORT" and f.detail == semester)
+    ]
 
 
 # ---------------------------------------------------------------- writing the documents
@@ -306,7 +426,7 @@ def write_agreement_document(
     s: Session, agreement_id: str, out: Path, template: Path | None = None, *, today: dt.date | None = None
 ) -> Path:
     """The draft agreement as a Word document at `out` (written atomically); returns `out`."""
-    return _render(s, "agreement", agreement_context(s, agreement_id, today=today), out, template)
+    return _render(s, "agreement", for_reader(agreement_context(s, agreement_id, today=today)), out, template)
 
 
 def write_project_report(
@@ -319,7 +439,8 @@ def write_project_report(
     today: dt.date | None = None,
 ) -> Path:
     """The project's 运行报告 for `semester` (like 2025-2026-1) as a Word document at `out`."""
-    return _render(s, "report", project_report_context(s, project_id, semester, today=today), out, template)
+    context = for_reader(project_report_context(s, project_id, semester, today=today))
+    return _render(s, "report", context, out, template)
 
 
 def default_file_name(kind: str, title: str, semester: str = "") -> str:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import EMPLOYED_STATUSES, EMPLOYMENT_STATUSES
 from app.docs.cooperation import cn_date
-from app.docs.render import render_docx
+from app.docs.render import for_reader, render_docx
 from app.fsutil import atomic_path, safe_filename
 from app.io.employment_xlsx import DASH, figure_texts, percent
 from app.services.employment import EmploymentFigures, employment_figures, employment_rows
@@ -56,6 +56,8 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
         f"接收毕业生最多的单位（前{TOP_EMPLOYERS}家）：e.index、e.name、e.count 人数、e.related 对口人数",
     ),
     ("employer_count", "接收毕业生的单位数"),
+    ("analysis", "就业质量分析（由上述数据写成的几句话）：{%p for x in analysis %}"),
+    ("problems", "存在问题（取自数据：就业率低于全院的专业、专业对口率低于一半的专业）"),
 )
 
 
@@ -109,7 +111,45 @@ def employment_report_context(s: Session, year: int, *, today: dt.date | None = 
             for i, (name, n) in enumerate(top, 1)
         ],
         "employer_count": str(len(employers)),
+        **_review(total, majors, by_status),
     }
+
+
+def _review(
+    total: EmploymentFigures, majors: list[EmploymentFigures], by_status: Counter
+) -> dict[str, list[str]]:
+    """Sections 五–六 in sentences from the figures (never a prompt to fill in); empty prints “（无）”."""
+    if not total.graduates:
+        return {"analysis": [], "problems": []}
+    texts = figure_texts(total)
+    statuses = "、".join(f"{st}{by_status[st]}人" for st in EMPLOYMENT_STATUSES if by_status[st])
+    analysis = [f"本届毕业生{total.graduates}人，就业率{texts[3]}；毕业去向为{statuses}。"]
+    if total.with_employer:
+        analysis.append(
+            f"有就业单位的{total.with_employer}人中专业对口{total.related}人，专业对口率{texts[5]}。"
+        )
+    if total.salary_count:
+        analysis.append(f"填报月薪的{total.salary_count}人平均月薪{texts[6]}元。")
+    rated = [m for m in majors if m.employment_rate is not None]
+    if len(rated) > 1:
+        high = max(rated, key=lambda m: (m.employment_rate, m.major_name))
+        low = min(rated, key=lambda m: (m.employment_rate, m.major_name))
+        if high.employment_rate != low.employment_rate:
+            analysis.append(
+                f"各专业中就业率最高的是{high.major_name}（{percent(high.employment_rate)}），"
+                f"最低的是{low.major_name}（{percent(low.employment_rate)}）。"
+            )
+    problems = [
+        f"{m.major_name}就业率{percent(m.employment_rate)}，低于全院的{texts[3]}。"
+        for m in rated
+        if total.employment_rate is not None and m.employment_rate < total.employment_rate
+    ]
+    problems += [
+        f"{m.major_name}专业对口率{percent(m.related_rate)}，不到一半。"
+        for m in majors
+        if m.related_rate is not None and m.related_rate < 0.5
+    ]
+    return {"analysis": analysis, "problems": problems}
 
 
 def builtin_template() -> bytes:
@@ -130,7 +170,7 @@ def write_employment_report(
     """The 就业质量报告 of graduates of `year` at `out` (written atomically); returns `out`."""
     context = employment_report_context(s, year, today=today)
     source, name = template_source(s, "employment", template)  # none chosen: 设置 → 模板, else built-in
-    return render_docx(source, context, out, name=name)
+    return render_docx(source, for_reader(context), out, name=name)
 
 
 def default_file_name(year: int) -> str:

@@ -161,6 +161,39 @@ def _with_pictures(value: Any, tpl: DocxTemplate) -> Any:
     return value
 
 
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+
+
+def cn_dates(text: str) -> str:
+    """Text for a reader: each ISO date (2026-03-01, as messages and definitions built for the app may say)
+    written 2026年3月1日."""
+    return _ISO_DATE.sub(lambda m: f"{int(m[1])}年{int(m[2])}月{int(m[3])}日", text)
+
+
+_CODE = re.compile(r"[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+")
+# a hyphen between two WORD JOINERs (U+2060, invisible): no line break on either side. Word and LibreOffice
+# both honour it; LibreOffice breaks a code with U+2011 (NON-BREAKING HYPHEN) between its digits instead.
+NB_HYPHEN = "\u2060-\u2060"
+
+
+def unbroken(text: str) -> str:
+    """Codes such as an agreement's number (JDXY-2024-029) kept on one line in a narrow table cell (a line may
+    still break before or after the code); the text still reads and searches as JDXY-2024-029."""
+    return _CODE.sub(lambda m: m[0].replace("-", NB_HYPHEN), cn_dates(text))  # a date is no code
+
+
+def for_reader(value: Any) -> Any:
+    """A context (plain dicts, lists, tuples) with every text in the reader's words (cn_dates); Pictures and
+    other values as they are."""
+    if isinstance(value, str):
+        return cn_dates(value)
+    if type(value) is dict:
+        return {k: for_reader(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return [for_reader(v) for v in value]
+    return value
+
+
 def render_docx(source: TemplateSource, context: Mapping[str, Any], out: Path, *, name: str = "") -> Path:
     """Fill the template with `context` in a render process (app/docs/worker.py) and write `out` (temporary
     file, then rename: a failure leaves nothing under `out` and an existing `out` unchanged). `name` is how

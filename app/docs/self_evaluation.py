@@ -7,8 +7,10 @@ The built-in template is resources/templates/self_evaluation.docx (tools/make_se
 template (设置 → 模板, kind "self_evaluation") or one given for a single generation may replace it. Rendered
 in the sandbox of app/docs/render.py; the context is plain dicts and lists of text, the charts Picture
 values. How the figures are counted: app/services/self_evaluation.py (tiers, categories, months, funds,
-trend), app/services/evaluation.py (indicators), app/services/report_tables.py (tables). The findings are
-those of the report date (`today`), not of the 学年's end: the report says what is still to be done.
+trend), app/services/evaluation.py (indicators), app/services/report_tables.py (tables), all read through
+app/services/self_evaluation.py report_figures: the 学年's figures and findings as of its last day (or the
+report date when earlier), the same app/services/period_figures.py gives the 工作台, the 年度评价 page, the
+package and `chanjiao check --year` — findings of the next 学年 never appear.
 """
 
 from __future__ import annotations
@@ -22,18 +24,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.compliance.acks import check_results
-from app.compliance.registry import RULES, SEVERITIES
+from app.compliance.registry import RULES, SEVERITIES, cite_source, source_in_force
 from app.docs import charts
 from app.docs.cooperation import cn_date
-from app.docs.render import Picture, render_docx
+from app.docs.render import Picture, for_reader, render_docx, unbroken
 from app.fsutil import atomic_path, safe_filename
-from app.io.outcomes_xlsx import wan4
 from app.services import self_evaluation as data
-from app.services.evaluation import annual_indicators
-from app.services.report_columns import TABLE_NAMES
+from app.services.period_figures import BASE_DAYS, POSITIONS
+from app.services.report_columns import TABLE_KEYS, TABLE_NAMES, wan_value
 from app.services.report_facts import Year, year_of
-from app.services.report_tables import ReportTable, report_tables
+from app.services.report_tables import ReportTable
+from app.services.rule_sets import documents_in_force, get_rule_preset
 from app.services.settings import get_profile
 from app.services.templates import template_source
 
@@ -44,7 +45,6 @@ TEMPLATE_FILE = "self_evaluation.docx"
 TITLE = "产教融合工作自评报告"
 CHART_WIDTH_MM = 160
 MAX_DETAILS = 30  # 错误-level findings listed one by one; the rest by rule only
-TABLE_KEYS = ("coop", "offsite", "onsite", "visit")  # TABLE_NAMES in order; rows under coop_rows …
 
 PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("school", "学校名称（设置）"),
@@ -65,6 +65,15 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
     ("summary.findings_open", "未整改的合规问题数"),
     ("summary.findings_errors", "其中“错误”级的数量"),
     ("summary.findings_acknowledged", "已忽略并说明的问题数"),
+    ("summary.findings_warnings / summary.findings_hints", "未整改问题中“警告”“提示”级的数量"),
+    ("summary.positions", "访企拓岗可提供岗位数（访企拓岗表之和）"),
+    ("summary.base_days", "校外实习实训基地使用天数（该表之和，同一天只计一天）"),
+    ("as_of", "统计截止日：学年最后一天，学年未结束的为生成日期"),
+    (
+        "basis.tiers / basis.evaluation",
+        "合作分层、年度考核的制度依据，如“按《…管理办法（试行）》第九条，”（未采用该制度时为空）",
+    ),
+    ("rule_documents", "合规检查依据的文件（设置中选定的学校制度和国家规定），以顿号分隔"),
     ("tiers", "合作层次分布（用于表格）：{%tr for t in tiers %}"),
     (
         "t.label / t.count / t.last_count / t.change / t.share",
@@ -77,14 +86,20 @@ PLACEHOLDERS: tuple[tuple[str, str], ...] = (
         "ind",
         "按代码取单个指标的数值，如 ind.interns、ind.employment_rate（代码见 chanjiao report indicators --json）",
     ),
-    ("tables", "四张标准报表的名称与行数：tables.coop / offsite / onsite / visit 的 .name、.count"),
-    ("coop_rows / offsite_rows / onsite_rows / visit_rows", "各报表的数据行：{%tr for r in coop_rows %}"),
-    ("r.c1 / r.c2 …", "（循环中）第1、2……列（列顺序与标准报表表头相同；万元保留4位小数）"),
+    (
+        "tables",
+        "标准报表的名称与行数：tables.coop_major / coop / offsite / onsite / visit 的 .name、.count",
+    ),
+    (
+        "coop_major_rows / coop_rows / offsite_rows / onsite_rows / visit_rows",
+        "各报表的数据行：{%tr for r in coop_rows %}",
+    ),
+    ("r.c1 / r.c2 …", "（循环中）第1、2……列（列顺序与标准报表表头相同；万元保留2位小数）"),
     ("charts", "图表列表：{%p for c in charts %}"),
     ("c.index / c.title / c.note / c.image", "（循环中）图号、图题、说明、图片（单独一段 {{ c.image }}）"),
     ("chart", "按名称取单个图片：chart.tiers、chart.categories、chart.months、chart.funds、chart.trend"),
     ("open_rules", "未整改问题按程度和规则汇总：{%tr for f in open_rules %}"),
-    ("f.severity / f.code / f.title / f.source / f.count", "（循环中）程度、规则代码、规则名称、依据、数量"),
+    ("f.severity / f.title / f.source / f.count", "（循环中）程度、规则名称、依据（文件名称和条款）、数量"),
     ("error_details", f"“错误”级问题明细（最多{MAX_DETAILS}条）：e.rule、e.record、e.message"),
     ("more_errors", "明细之外还有的“错误”级问题数（0 为没有）"),
     ("acknowledged", "已忽略并说明的问题：a.rule、a.record、a.reason 理由、a.by 说明人、a.date 日期"),
@@ -110,11 +125,13 @@ def self_evaluation_context(
     y = year_of(s, school_year)
     last = data.school_year_before(y.school_year)
     profile = get_profile(s)
-    indicators = annual_indicators(s, y.school_year)
+    # One computation for the 学年 (app/services/period_figures.py): the 工作台, 年度评价, the package and
+    # `chanjiao check --year` show the same figures and findings, as of the 学年's end (or today if earlier).
+    figures = data.report_figures(s, y.school_year, today)
+    indicators, tiers, findings, tables = figures.indicators, figures.tiers, figures.findings, figures.tables
+    headline = figures.figures.headline()
     by_key = {i.key: i for i in indicators}
-    tiers = data.tier_rows(s, y.school_year)
-    findings = check_results(s, today)
-    tables = report_tables(s, y.school_year)
+    preset = get_rule_preset(s)
     count, count_last = sum(t.count for t in tiers), sum(t.last_count for t in tiers)
     context: dict[str, Any] = {
         "school": profile.school,
@@ -136,7 +153,14 @@ def self_evaluation_context(
             "findings_open": str(len(findings.open)),
             "findings_errors": str(findings.errors),
             "findings_acknowledged": str(len(findings.acknowledged)),
+            "findings_warnings": str(figures.figures.summary.warnings),
+            "findings_hints": str(figures.figures.summary.hints),
+            "positions": str(headline[POSITIONS]),
+            "base_days": str(headline[BASE_DAYS]),
         },
+        "as_of": cn_date(figures.figures.as_of),
+        "rule_documents": "".join(documents_in_force(preset)),
+        "basis": {"tiers": _basis("H第九条", preset), "evaluation": _basis("H第二十二条", preset)},
         "tiers": [
             {
                 "label": t.label,
@@ -153,14 +177,28 @@ def self_evaluation_context(
             "change": change_text(count - count_last),
         },
         "indicators": _indicator_rows(indicators),
-        "ind": {i.key: i.text for i in indicators},
+        "ind": {i.key: indicator_text(i) for i in indicators},
         **_tables(tables.tables),
         **_findings(findings),
         "notes": list(data.NOTES),
     }
     context["charts"] = _charts(s, y, tiers) if with_charts else []
     context["chart"] = {c["key"]: c["image"] for c in context["charts"]}
-    return context
+    return for_reader(context)  # dates in definitions and messages as 2026年3月1日
+
+
+def _basis(source: str, preset: str) -> str:
+    """“按《…》第九条，” where the school policy chosen in 设置 says it; nothing under another policy."""
+    in_force = source_in_force(source, preset)
+    return f"按{cite_source(in_force)}，" if in_force else ""
+
+
+def indicator_text(i) -> str:
+    """An indicator's value as the report prints it: money in 万元 to the platform's decimals (the tables'
+    unit), not 元 with two decimals; the others as the 年度评价 page shows them."""
+    if i.kind == "fen" and i.value is not None:
+        return f"{wan_value(int(i.value)):,}万元"
+    return i.text
 
 
 def _indicator_rows(indicators) -> list[dict[str, str]]:
@@ -170,7 +208,7 @@ def _indicator_rows(indicators) -> list[dict[str, str]]:
             {
                 "group": i.group if i.group != group else "",
                 "name": i.name,
-                "value": i.text,
+                "value": indicator_text(i),
                 "definition": i.definition,
             }
         )
@@ -179,33 +217,46 @@ def _indicator_rows(indicators) -> list[dict[str, str]]:
 
 
 def cell_text(kind: str, value: object) -> str:
-    """A standard table's cell as the report prints it (the .xlsx export's values, as text)."""
+    """A standard table's cell as the report prints it: the .xlsx export's values in the reader's words —
+    dates 2025年9月1日, 万元 to the platform's 2 decimals, 元 without decimals when whole, thousands separated."""
     if value is None:
         return ""
     if kind == "bool":
         return "是" if value else "否"
     if kind == "month" and isinstance(value, dt.date):
-        return f"{value.year}-{value.month:02d}"
+        return f"{value.year}年{value.month}月"
     if kind == "date" and isinstance(value, dt.date):
-        return value.isoformat()
+        return cn_date(value)
     if kind == "wan":
-        return f"{wan4(int(value)):.4f}"  # type: ignore[call-overload]
+        return f"{wan_value(int(value)):,}"  # type: ignore[call-overload]
     if kind == "yuan":
-        return f"{int(value) / 100:.2f}"  # type: ignore[call-overload]
+        yuan, fen = divmod(int(value), 100)  # type: ignore[call-overload]
+        return f"{yuan:,}" if not fen else f"{int(value) / 100:,.2f}"  # type: ignore[call-overload]
+    if kind == "int" and isinstance(value, int):
+        return f"{value:,}"
     return str(value)
 
 
 def _tables(tables: tuple[ReportTable, ...]) -> dict[str, Any]:
+    """Rows of each standard table under <key>_rows (TABLE_KEYS), cells c1, c2 … in the table's column order;
+    a table the report tables do not give is empty."""
     out: dict[str, Any] = {"tables": {}}
-    for key, name, table in zip(TABLE_KEYS, TABLE_NAMES, tables, strict=True):
-        kinds = [c.kind for c in table.columns]
+    by_name = {t.name: t for t in tables}
+    for name in TABLE_NAMES:
+        key, table = TABLE_KEYS[name], by_name.get(name)
+        kinds = [c.kind for c in table.columns] if table else []
         rows = [
             {f"c{n}": cell_text(kind, v) for n, (kind, v) in enumerate(zip(kinds, row, strict=True), start=1)}
-            for row in table.rows
+            for row in (table.rows if table else ())
         ]
         out["tables"][key] = {"name": name, "count": str(len(rows))}
         out[f"{key}_rows"] = rows
     return out
+
+
+def _source_of(findings, code: str) -> str:
+    """The source of a rule's findings as the rule sets in force cite it (run_checks keeps only those)."""
+    return next((f.source for f in findings if f.rule == code), RULES[code].source if code in RULES else "")
 
 
 def _findings(result) -> dict[str, Any]:
@@ -218,19 +269,20 @@ def _findings(result) -> dict[str, Any]:
                 "severity": sev,
                 "code": code,
                 "title": RULES[code].title if code in RULES else code,
-                "source": RULES[code].source if code in RULES else "",
+                "source": cite_source(_source_of(result.open, code)),
                 "count": str(counts[(sev, code)]),
             }
             for sev, code in order
         ],
         "error_details": [
-            {"rule": f.rule_title, "record": f.title, "message": f.message} for f in errors[:MAX_DETAILS]
+            {"rule": f.rule_title, "record": unbroken(f.title), "message": unbroken(f.message)}
+            for f in errors[:MAX_DETAILS]
         ],
         "more_errors": str(max(0, len(errors) - MAX_DETAILS)),
         "acknowledged": [
             {
                 "rule": f.rule_title,
-                "record": f.title,
+                "record": unbroken(f.title),
                 "reason": a.reason,
                 "by": a.by,
                 "date": cn_date(a.at.astimezone().date()),

@@ -64,6 +64,7 @@ class InternshipFacts:
     entry_year: int | None = None
     school_year_start: int | None = None  # the year the 学年 containing starts_on began (2025 for 2025-2026)
     evaluations: dict[dt.date, int] = field(default_factory=dict)  # month (first day) → score
+    insurance_paid_by: str = ""  # 学校 / 实习单位 / 学生 / 其他
 
 
 def cn_day(d: dt.date) -> str:
@@ -265,12 +266,38 @@ def _evaluations(f: InternshipFacts, today: dt.date) -> list[Problem]:
     return out
 
 
+# The rules on the placement itself (what a 三方协议 would print): an agreement for an internship breaking one
+# of these is not one to sign. Not INT-TRIPARTITE (the agreement is what is being made), nor the five parties
+# or the evaluations (the process after signing).
+PLACEMENT_RULES = ("INT-INSURANCE", "INT-PREMIUM", "INT-GRADE", "INT-AGE", "INT-PAY", "INT-HOURS")
+PREMIUM_PAYERS_FORBIDDEN = ("学生",)
+
+
+def placement_problems(problems: list[Problem]) -> list[Problem]:
+    """Of an internship's problems (internship_problems), the errors on the placement itself."""
+    return [p for p in problems if p.code in PLACEMENT_RULES and p.severity == ERROR]
+
+
+def premium_problem(kind: str, paid_by: str) -> Problem | None:
+    """The premium of a 岗位实习's liability insurance is never borne by the student (实习规定, by content)."""
+    if kind != PLACEMENT or paid_by.strip() not in PREMIUM_PAYERS_FORBIDDEN:
+        return None
+    return Problem(
+        "INT-PREMIUM",
+        ERROR,
+        "实习规定（实习责任保险）",
+        "实习责任保险的保险费登记为由学生支付：保险费不得由学生承担，请改由学校或实习单位支付",
+        False,  # recorded wrongly more often than paid wrongly: it does not stop the status from moving on
+    )
+
+
 def internship_problems(f: InternshipFacts, today: dt.date) -> list[Problem]:
     """Every problem of one internship, the blocking ones first."""
     if f.status == "终止":
         return []
     found = (
         _insurance(f)
+        + [p for p in (premium_problem(f.kind, f.insurance_paid_by),) if p]
         + _tripartite(f)
         + _grade_and_age(f)
         + _pay(f)

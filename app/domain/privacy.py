@@ -1,5 +1,6 @@
-"""Masking of personal data (DOMAIN.md → Privacy; PIPL Art. 28, 51): 身份证号 and phone numbers are shown as
-`430102********1234` and `139****0000` in lists and exports unless the user asks for the full value."""
+"""Masking of personal data (DOMAIN.md → Privacy; PIPL Art. 28, 51): 身份证号 and phone numbers (the student's,
+the guardian's, the emergency contact's) are shown as `430102********1234` and `139****0000`, a home address as
+`湖南省长沙市****`, in lists and exports unless the user asks for the full value."""
 
 from __future__ import annotations
 
@@ -26,3 +27,20 @@ def mask_id_number(value: str) -> str:
     if len(value) < 10:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
+
+
+ADDRESS_KEPT = 6  # 湖南省长沙市 / 长沙市芙蓉区: the region stays, the street and house number go
+
+
+def mask_address(value: str) -> str:
+    """湖南省长沙市****: a home address keeps its first 6 characters (the region), the rest is hidden."""
+    if not value:
+        return ""
+    if len(value) <= ADDRESS_KEPT:
+        return "*" * len(value)
+    return value[:ADDRESS_KEPT] + "****"
+
+
+def is_masked(value: str) -> bool:
+    """A value copied from a masked list or export (it holds a run of *), not a real one."""
+    return "**" in (value or "")

@@ -85,7 +85,9 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "industry": ("所属行业", "行业"),
     "region": ("所在地区", "地区", "所在地", "区域"),
     "address": ("地址", "详细地址", "企业地址"),
+    "legal_representative": ("法定代表人", "法人代表", "法定代表人姓名", "法定代表人（负责人）", "法人"),
     "scale": ("企业规模", "规模"),
+    "staff_count": ("在岗职工总数", "职工人数", "职工总数", "在岗职工人数", "员工人数", "从业人数"),
     "categories": ("企业类别", "类别", "企业类型"),
     "status": ("合作状态", "状态"),
     "status_reason": ("状态说明", "解除原因"),
@@ -166,6 +168,11 @@ def _parse(
             dates[f] = cell_date(raw.get(f))
         except ValueError as e:
             problems.append((f, str(e)))
+    staff = None
+    try:
+        staff = _count(raw.get("staff_count"), ctx.column("staff_count"))
+    except ValueError as e:
+        problems.append(("staff_count", str(e)))
     if lost_digits(raw.get("uscc")):
         problems.append(
             ("uscc", "统一社会信用代码被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入")
@@ -189,6 +196,8 @@ def _parse(
         industry=text.get("industry", ""),
         region=text.get("region", ""),
         address=text.get("address", ""),
+        legal_representative=text.get("legal_representative", ""),
+        staff_count=staff,
         scale=text.get("scale", ""),
         categories=_split_list(text.get("categories", "")),
         status=text.get("status", ""),
@@ -200,6 +209,23 @@ def _parse(
         contacts=(first, *parse_contacts(text.get("other_contacts", ""))),
     )
     return data, problems
+
+
+_COUNT_TEXT = re.compile(r"(\d[\d,，]*)\s*人?")
+
+
+def _count(value: Any, column: str) -> int | None:
+    """A head count (120, 120.0, “120”, “1,200人”); empty is None. Anything else is an error naming the column."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and value >= 0:
+            return int(value)
+    else:
+        m = _COUNT_TEXT.fullmatch(cell_text(value))
+        if m:
+            return int(re.sub(r"[,，]", "", m.group(1)))
+    raise ValueError(f"{column}应为不小于0的整数（人数），而不是“{cell_text(value)[:20]}”")
 
 
 def _contact_column(e: ContactError, has_first: bool, ctx: _Context) -> str:
@@ -344,8 +370,8 @@ def import_enterprises(
 
 
 _EXPORT_KEYS = (
-    "id name uscc uscc_confirmed short_name industry region address scale status status_reason status_date "
-    "cooperation_start website note"
+    "id name uscc uscc_confirmed short_name industry region address legal_representative scale staff_count "
+    "status status_reason status_date cooperation_start website note"
 ).split()
 _EXPORT_COLUMNS = tuple(getattr(Enterprise, k) for k in _EXPORT_KEYS)
 
@@ -382,7 +408,9 @@ def _export_row(e: Any, contacts: list[ContactData], cats: set[str]) -> list[Any
         e.industry,
         e.region,
         e.address,
+        e.legal_representative,
         e.scale,
+        e.staff_count,
         "、".join(ordered),
         e.status,
         e.status_reason,
@@ -441,6 +469,8 @@ _NOTES = {
     "uscc": "18位，可不填；填写时须符合 GB 32100 校验规则。本列已设为文本格式。",
     "uscc_confirmed": "是 / 否。代码校验位不符但已对照营业执照确认无误时填“是”。",
     "scale": "从下拉列表选择：" + "、".join(ENTERPRISE_SCALES),
+    "legal_representative": "营业执照上的法定代表人，三方协议乙方使用。",
+    "staff_count": "依托单位在岗职工总数（人），整数，可不填。",
     "categories": "可选：" + "、".join(ENTERPRISE_CATEGORIES) + "。多个类别用“、”分隔。",
     "status": "从下拉列表选择：" + "、".join(ENTERPRISE_STATUSES) + "。不填视为“意向”。",
     "status_reason": "状态为“已解除”时必填解除原因。",

@@ -82,6 +82,17 @@ FIELDS_STUDENTS: dict[str, tuple[str, ...]] = {
     "phone": ("手机号", "手机号码", "联系电话", "手机", "电话", "学生电话", "学生手机"),
     "guardian_name": ("家长姓名", "监护人", "监护人姓名", "家长"),
     "guardian_phone": ("家长电话", "监护人电话", "家长联系电话", "家长手机", "监护人手机", "监护人联系电话"),
+    "guardian_relation": ("与学生关系", "监护人与学生关系", "监护人关系", "家长关系", "与本人关系", "关系"),
+    "guardian_id_number": (
+        "监护人身份证号",
+        "监护人身份证号码",
+        "家长身份证号",
+        "家长身份证号码",
+        "监护人证件号码",
+    ),
+    "home_address": ("家庭住址", "家庭地址", "家庭详细地址", "住址", "家庭住址（详细）"),
+    "emergency_contact": ("紧急联系人", "紧急联系人姓名"),
+    "emergency_phone": ("紧急联系人电话", "紧急联系电话", "紧急联系人手机", "紧急联系方式"),
     "note": ("备注",),
 }
 _GENDER = {"男": "男", "女": "女", "男性": "男", "女性": "女", "m": "男", "f": "女"}
@@ -120,13 +131,14 @@ def _entry_year(text: str) -> int | None:
 def _values(raw: dict[str, Any], text: dict[str, str], ctx: _Context) -> tuple[dict[str, Any], list]:
     problems: list[tuple[str, str]] = []
     values: dict[str, Any] = {}
-    id_raw = raw.get("id_number")
-    if isinstance(id_raw, (int, float)) and not isinstance(id_raw, bool) and id_raw != "":
-        try:
-            check_id_number(id_raw)
-        except ValueError as e:  # always: a number cell has lost (or may lose) digits
-            problems.append((ctx.column("id_number"), str(e)))
-    values["id_number"] = text.get("id_number", "")
+    for f, who in (("id_number", ""), ("guardian_id_number", "监护人")):
+        id_raw = raw.get(f)
+        if isinstance(id_raw, (int, float)) and not isinstance(id_raw, bool):
+            try:
+                check_id_number(id_raw)
+            except ValueError as e:  # always: a number cell has lost (or may lose) digits
+                problems.append((ctx.column(f), f"{who}{e}"))
+        values[f] = text.get(f, "")
     gender = text.get("gender", "")
     values["gender"] = _GENDER.get(gender.casefold(), gender)
     if major := text.get("major", ""):
@@ -139,7 +151,12 @@ def _values(raw: dict[str, Any], text: dict[str, str], ctx: _Context) -> tuple[d
         values["entry_year"] = _entry_year(text.get("entry_year", ""))
     except ValueError as e:
         problems.append((ctx.column("entry_year"), str(e)))
-    for f, label in (("student_no", "学号"), ("phone", "手机号"), ("guardian_phone", "家长电话")):
+    for f, label in (
+        ("student_no", "学号"),
+        ("phone", "手机号"),
+        ("guardian_phone", "家长电话"),
+        ("emergency_phone", "紧急联系人电话"),
+    ):
         if lost_digits(raw.get(f)):
             problems.append(
                 (ctx.column(f), f"{label}被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入")
@@ -159,6 +176,10 @@ def _read_student(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
             phone=text.get("phone", ""),
             guardian_name=text.get("guardian_name", ""),
             guardian_phone=text.get("guardian_phone", ""),
+            guardian_relation=text.get("guardian_relation", ""),
+            home_address=text.get("home_address", ""),
+            emergency_contact=text.get("emergency_contact", ""),
+            emergency_phone=text.get("emergency_phone", ""),
             note=text.get("note", ""),
             **values,
         )
@@ -285,6 +306,8 @@ TEXT_FIELDS = (
     "id_number",
     "phone",
     "guardian_phone",
+    "guardian_id_number",
+    "emergency_phone",
 )  # digits Excel must not turn into numbers
 _NOTES = {
     "student_no": "必填，不能重复。本列已设为文本格式。",
@@ -296,6 +319,11 @@ _NOTES = {
     "entry_year": "四位年份，如 2023 或 2023级。",
     "phone": "本列已设为文本格式。",
     "guardian_phone": "本列已设为文本格式。",
+    "guardian_relation": "监护人与学生的关系，如 父亲、母亲、其他监护人。",
+    "guardian_id_number": "监护人的18位居民身份证号（未满18周岁学生的三方协议和知情同意书需要）。本列已设为文本格式。",
+    "home_address": "学生家庭住址，三方协议丙方信息使用。",
+    "emergency_contact": "紧急情况下联系的人，可与监护人不同。",
+    "emergency_phone": "本列已设为文本格式。",
 }
 
 
@@ -325,7 +353,16 @@ def write_student_template(path: Path) -> None:
     dv.error, dv.errorTitle = "请从下拉列表中选择：男、女", "输入值无效"
     ws.add_data_validation(dv)
     dv.add(f"{letter}3:{letter}{TEMPLATE_ROWS + 2}")
-    widths = {"id_number": 22, "phone": 15, "guardian_phone": 15, "class_name": 14, "major": 18}
+    widths = {
+        "id_number": 22,
+        "guardian_id_number": 22,
+        "home_address": 30,
+        "phone": 15,
+        "guardian_phone": 15,
+        "emergency_phone": 15,
+        "class_name": 14,
+        "major": 18,
+    }
     set_widths(ws, [widths.get(f, 10) for f in names])
     for f in TEXT_FIELDS:
         letter = get_column_letter(names.index(f) + 1)
@@ -357,8 +394,9 @@ def export_students(
     cancel: threading.Event | None = None,
 ) -> int:
     """Every live student (by class and 学号) with the roster's columns, so the file can be imported again.
-    身份证号 and phones are masked unless `full` (个人信息保护法: the user asked for them explicitly); a 说明
-    sheet says which. Saved atomically; returns the number of students."""
+    身份证号 (the student's and the guardian's), phones and the home address are masked unless `full` (个人信息
+    保护法: the user asked for them explicitly); a 说明 sheet says which. Saved atomically; returns the number of
+    students."""
     report = progress or noop_progress
     tick(report, cancel, 0.0, "正在读取学生名册…")
     rows = student_rows(s, full=full)
@@ -369,12 +407,18 @@ def export_students(
         note = wb.create_sheet("说明")
         if full:
             note.append(
-                ["本文件含学生完整的身份证号和电话号码，属于敏感个人信息（《个人信息保护法》第二十八条）。"]
+                [
+                    "本文件含学生和监护人完整的身份证号、电话号码和家庭住址，属于敏感个人信息"
+                    "（《中华人民共和国个人信息保护法》第二十八条）。"
+                ]
             )
             note.append(["请仅用于学院工作需要，妥善保管，不得外传或公开；用完请删除。"])
         else:
             note.append(
-                ["身份证号和电话号码已打码（如 430102********1234、139****0000），可以在学院内部使用。"]
+                [
+                    "身份证号、电话号码和家庭住址已打码（如 430102********1234、139****0000、湖南省长沙市****），"
+                    "可以在学院内部使用。"
+                ]
             )
         tick(report, cancel, 0.9, "正在保存…")
         save_workbook_atomic(wb, Path(path))

@@ -15,7 +15,7 @@ from app.package.verify import (
     RATIO_MIN_BYTES,
     XLSX_MAX_PART_BYTES,
 )
-from app.services.report_columns import TABLE_COLUMNS
+from app.services.report_columns import TABLE_COLUMNS, WAN_DECIMALS
 
 _INTRO = f"""# 上报材料包格式（{fmt.FORMAT}，版本 {fmt.VERSION}）
 
@@ -52,12 +52,14 @@ _INTRO = f"""# 上报材料包格式（{fmt.FORMAT}，版本 {fmt.VERSION}）
 | `files` | 数组 | 除清单外的每个文件：`path`（包内路径）、`sha256`（十六进制）、`size`（字节） |
 | `tables` | 对象 | 每张数据表：键为下表的“键”，值为 `{{"sheet": 工作表名, "rows": 行数}}` |
 | `report_tables` | 对象 | `school_year`（标准报表统计的学年；学期包为所在学年）和 `rows`（每张标准报表的行数） |
-| `compliance` | 对象 | `checked_on`（检查日期）、`open`（未处理问题按程度计数：错误 / 警告 / 提示）、`acknowledged`（已忽略并说明的个数）、`open_by_rule`（按规则代码计数） |
+| `figures` | 对象 | 本期间的几个统计数（键为下文“汇总（学校）”一节“主要数据”中标为“期间数字”的名称，值为整数），与学院软件的工作台、年度评价、自评报告一致；学校汇总直接采用 |
+| `compliance` | 对象 | `checked_on`（按哪一天的情况检查：期间最后一天，或导出当天，取较早者）、`open`（未处理问题按程度计数：错误 / 警告 / 提示）、`acknowledged`（已忽略并说明的个数）、`open_by_rule`（按规则代码计数） |
 | `signing` | 对象 | `key`（签名公钥的指纹：原始 32 字节公钥的 SHA-256，十六进制）、`sequence`（本学院材料包的序号，从 1 起逐次加 1） |
 
 ## data.xlsx 的约定
 
-- 每个工作表第 1 行是表头（与下文完全一致），第 2 行起每行一条记录；没有标题行、合计行或合并单元格。
+- 每个工作表第 1 行是表头（与下文完全一致），第 2 行起每行一条记录；没有标题行、合计行或合并单元格。标准报表
+  设好了打印版式（A4 横向、每页重复表头、宋体、细边框、金额千位分隔，学院、学年和表名在页眉）。
 - 文本单元格一律是文本（以 `=`、`+`、`-`、`@` 开头的也以文本保存，不会成为公式）；空值为空单元格。
 - 日期是 Excel 日期（格式 `yyyy-mm-dd`），月份是该月 1 日的日期（格式 `yyyy-mm`），金额以元为单位、两位小数
   （数据库中以分为整数保存，导出时除以 100），是否类为“是 / 否”。
@@ -93,8 +95,9 @@ _VERIFY = f"""
 5. 清单列出的每个文件都在、大小和 SHA-256 一致；包中没有清单未列出的文件（清单和签名本身除外）。
 6. 有 `{fmt.SIGNATURE}` 时签名有效（见“签名与序号”）；清单有 `signing` 却没有签名文件的包不通过。没有签名的包
    （旧版本导出）在校验中不算问题，由汇总标出。
-7. data.xlsx 中每个工作表都在；数据表第 1 行以本文件所列各列开头、顺序相同（其后可有较新的小版本增加的列），
-   标准报表的表头必须完全一致；report.docx 是可读的 Word 文件。
+7. data.xlsx 中该包版本的每个工作表都在；数据表第 1 行以本文件所列、该版本已有的各列开头、顺序相同（其后可有
+   较新的小版本增加的列），标准报表的表头必须与该版本的完全一致（版本 1、2 的见“旧版本的标准报表”）；
+   report.docx 是可读的 Word 文件。
 8. 数值列（`int`、`yuan`、`decimal` 及标准报表的 `wan`）的每个值都是有限的数且在合理范围内：金额
    ±{MAX_YUAN // 10**8:,} 亿元以内（万元列 ±{MAX_WAN // 10**4:,} 万万元），整数 ±{MAX_COUNT // 10**8:,} 亿以内，
    其他小数 ±{MAX_DECIMAL // 10**4:,} 万以内；以文本写的数字同样检查。超出的逐个指出（工作表、行、列）。
@@ -108,8 +111,14 @@ _VERIFY = f"""
 1 为有包未计入（汇总表照常写出），2 为没有可用的包（不写汇总表）。同一学院、同一期间有多个包时以签名序号
 较大的为准（有签名的优先于没有签名的；都没有签名时按导出时间先后，以时刻比较），汇总表的“说明”页写明哪个包
 被替代。汇总表：
-“汇总”页每个学院一行（下列主要数据，从该包的数据表计算）并有合计行；四张标准报表各一页，在最前加“学院”列，
-按学院依次排列，最后为合计行；“说明”页列出使用、替代和未通过校验的材料包。
+“汇总”页第 1 行为标题，每个学院一行（下列主要数据：期间数字取自清单 `figures`，其余从该包的数据表计算）并有合计行；各标准报表各一页，在最前加
+“学院”列，按学院依次排列，最后为合计行；“说明”页列出使用、替代和未通过校验的材料包。各页按 A4 横向打印：
+表头每页重复，能放下时一页宽（字号不小于 8 磅），放不下时分页并在每页重复学校、学院（标准报表为学院和第一列）；
+金额带千位分隔符，页眉为标题。
+
+旧版本（1、2）的材料包照常汇总：各列按表头名称读取（改了名的列按旧名称读取，见“旧版本的标准报表”），旧包没有的
+表和列在汇总表中留空，并在结果、“学校汇总”页、命令行输出（`--json` 中每个包的 `lacking`）和“说明”页按表写明
+“缺少列：…”或“没有某表”。
 
 主要数据：
 
@@ -140,8 +149,11 @@ _SIGNING = f"""
 _VERSIONING = f"""
 ## 版本规则
 
-- `version` 为整数，现为 {fmt.VERSION}（版本 2 增加了 `{fmt.SIGNATURE}` 和清单的 `signing`；版本 1 的包仍可读取，
-  按没有签名处理）。读取方只接受自己认识的版本；遇到更高版本时提示升级软件，而不是猜测。
+- `version` 为整数，现为 {fmt.VERSION}。版本 2 增加了 `{fmt.SIGNATURE}` 和清单的 `signing`（版本 1 的包按没有
+  签名处理）。版本 3 的标准报表按学校数据平台的定义列全（产学合作分“按专业”和“按专业和企业”两张，访企拓岗每家
+  被访企业一行），增加了“走访企业明细”“校内基地费用”两张数据表和几张数据表末尾的列（上文标为“版本 3 起”）。
+  版本 1、2 的包仍可校验和汇总，缺少的列留空并写明。读取方只接受自己认识的版本（{"、".join(map(str, fmt.SUPPORTED_VERSIONS))}）；
+  遇到更高版本时提示升级软件，而不是猜测。
 - 不改变版本号即可做的改动（旧的读取方仍能正确读取）：在工作表末尾增加列、增加新的工作表、在清单中增加字段。
   读取方按表头名称而不是列序号找列，忽略不认识的工作表、列和清单字段。
 - 必须提高版本号的改动：删除或改名工作表、列或清单字段，改变列的类型或含义，改变记录的取数范围（各表的“包含
@@ -156,6 +168,8 @@ def _headline_rows() -> str:
         how = f"“{h.column}”之和" if h.column else "行数"
         if h.where:
             how += "，限" + "且".join(f"“{c}”为" + "或".join(f"“{v}”" for v in vs) for c, vs in h.where)
+        if h.period:
+            how = f"期间数字：取清单 `figures`；没有该字段的旧版本包按“{sheet}”表{how}计算"
         out.append(f"| {h.label} | {sheet} | {how} |\n")
     return "".join(out)
 
@@ -166,17 +180,37 @@ def _sheets() -> str:
         out.append(f"\n### {sheet.name}（键 `{sheet.key}`）\n\n包含的记录：{sheet.included}。\n\n")
         if sheet.personal:
             out.append("默认打码的列：" + "、".join(sheet.personal) + "。\n\n")
-        out.append("| 列 | 类型 |\n|---|---|\n")
-        out.extend(f"| {c.header} | `{c.type}` |\n" for c in sheet.columns)
+        if sheet.since > 1:
+            out.append(f"版本 {sheet.since} 起有此表。\n\n")
+        if any(c.since > sheet.since for c in sheet.columns):
+            out.append("| 列 | 类型 | 说明 |\n|---|---|---|\n")
+            out.extend(
+                f"| {c.header} | `{c.type}` | {_since(c.since, sheet.since)} |\n" for c in sheet.columns
+            )
+        else:
+            out.append("| 列 | 类型 |\n|---|---|\n")
+            out.extend(f"| {c.header} | `{c.type}` |\n" for c in sheet.columns)
     out.append(
         "\n## 标准报表\n\n工作表名与表头与学校数据平台（高职状态数据）一致；学期包为所在学年的报表。每张表的"
-        "统计口径见软件“年度评价”页各列的提示，与自评报告一致。类型：`int` 整数，`wan` 万元（数值，四位小数），"
+        f"统计口径见软件“年度评价”页各列的提示，与自评报告一致。类型：`int` 整数，`wan` 万元（数值，{WAN_DECIMALS} 位小数），"
         "`yuan` 元（两位小数），`bool` 是 / 否，`date` 日期，`month` 月份，`text` 文本。\n"
     )
     for name, _headers in fmt.REPORT_SHEETS:
         out.append(f"\n### {name}\n\n| 列 | 类型 |\n|---|---|\n")
         out.extend(f"| {c.header} | `{c.kind}` |\n" for c in TABLE_COLUMNS[name])
+    out.append(
+        "\n### 旧版本的标准报表\n\n版本 1、2 的材料包中标准报表的工作表和表头如下（校验按此检查；汇总时“原名”列的"
+        "值读入今天同义的列，其余今天的列留空）。\n"
+    )
+    renamed = {old: new for new, old in fmt.LEGACY_HEADERS.items()}
+    for name, columns in fmt.LEGACY_REPORT_COLUMNS.items():
+        out.append(f"\n#### {name}（版本 1、2）\n\n| 列 | 类型 | 今天的列 |\n|---|---|---|\n")
+        out.extend(f"| {h} | `{k}` | {renamed.get(h, h)} |\n" for h, k in columns)
     return "".join(out)
+
+
+def _since(column: int, sheet: int) -> str:
+    return f"版本 {column} 起" if column > sheet else ""
 
 
 def package_format_markdown() -> str:

@@ -27,12 +27,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import __version__, archive
-from app.compliance.acks import CheckResult, check_results
+from app.compliance.acks import CheckResult
 from app.compliance.registry import SEVERITIES
 from app.db.models import Attachment, OperationReport
 from app.errors import AppError
 from app.fsutil import atomic_path, human_size, safe_filename, scratch_folder
-from app.io.report_xlsx import MONTH_FORMAT, YUAN_FORMAT, cell_value
+from app.io.print_table import (
+    body_cell,
+    plan_layout,
+    print_kind,
+    row_height,
+    set_page,
+    style_head,
+    use_table_font,
+)
+from app.io.report_xlsx import MONTH_FORMAT, YUAN_FORMAT, cell_value, table_title
 from app.io.xlsx import (
     DATE_FORMAT,
     FixedCell,
@@ -44,6 +53,7 @@ from app.io.xlsx import (
 )
 from app.package import format as fmt
 from app.package.figures import headline_figures as figures_of
+from app.package.figures import period_headline, with_period
 from app.package.keys import reserve_sequence
 from app.package.period import Period
 from app.package.signing import college_key, signature_entry
@@ -51,8 +61,8 @@ from app.package.tables import BUILDERS, Context
 from app.progress import Progress, noop_progress, tick
 from app.services.attachments import stored_path
 from app.services.common import attachments_dir
+from app.services.period_figures import as_of, period_figures, period_findings, period_tables
 from app.services.report_columns import TABLE_NAMES
-from app.services.report_tables import report_tables
 from app.services.settings import get_profile
 from app.tempfiles import pause_for_test
 
@@ -112,8 +122,9 @@ class Preview:
 
 
 def _context(s: Session, period: Period, today: dt.date | None, personal: bool) -> Context:
+    """The findings are the period's (app/services/period_figures.py), as `chanjiao check --year` lists them."""
     today = today or dt.date.today()
-    return Context(s, period, today, personal, check_results(s, today))
+    return Context(s, period, today, personal, period_findings(s, period, today))
 
 
 def _collect(
@@ -265,31 +276,38 @@ def _write_sheet(
         writer.append(row)
 
 
-_REPORT_FORMATS = {"month": MONTH_FORMAT, "yuan": YUAN_FORMAT, "wan": "0.0000", "date": DATE_FORMAT}
-
-
-def _write_report_sheet(wb: Workbook, table) -> None:
+def _write_report_sheet(wb: Workbook, table, title: str) -> None:
+    """A standard report table as it prints (app/io/print_table.py): header in row 1, every cell bordered."""
     ws = wb.create_sheet(table.name)
+    kinds = [print_kind(c.header, c.kind) for c in table.columns]
+    rows = [[cell_value(c.kind, v) for c, v in zip(table.columns, row, strict=True)] for row in table.rows]
+    layout = plan_layout(table.headers, kinds, rows[:500])
     ws.freeze_panes = "A2"
-    ws.append([export_value(ws, h) for h in table.headers])
-    kinds = [c.kind for c in table.columns]
-    for row in table.rows:
+    set_page(ws, layout, title=title)  # before the first row: a write-only sheet writes its head then
+    ws.row_dimensions[1].height = layout.header_height
+    ws.append([style_head(_text_cell(ws, h)) for h in table.headers])
+    for r, row in enumerate(rows, start=2):
+        height = row_height(row, kinds, layout.widths)
+        if height:  # set before the row is written: a write-only sheet writes it then
+            ws.row_dimensions[r].height = height
         out = []
-        for kind, value in zip(kinds, row, strict=True):
-            v = cell_value(kind, value)
-            if v is None:
-                out.append(None)
-            elif kind == "bool":
-                out.append(fmt.YES if v else fmt.NO)
-            elif kind in _REPORT_FORMATS:
-                cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = _REPORT_FORMATS[kind]
-                out.append(cell)
-            elif isinstance(v, int | float):
-                out.append(v)
-            else:
-                out.append(export_value(ws, str(v)))
+        for kind, v in zip(kinds, row, strict=True):
+            if isinstance(v, bool):
+                v = fmt.YES if v else fmt.NO
+            elif v is not None and (kind == "code" or not isinstance(v, int | float | dt.date)):
+                v = _text_cell(ws, v)  # a code is text even when it is all digits
+            out.append(body_cell(ws, kind, v))
         ws.append(out)
+
+
+def _text_cell(ws, value: object) -> WriteOnlyCell:
+    """Text as text, never a formula (the quote prefix for text that starts like one)."""
+    text = safe_text(value)
+    cell = WriteOnlyCell(ws, value=text or None)
+    if text:
+        cell.data_type = "s"
+        cell.quotePrefix = needs_guard(text)
+    return cell
 
 
 def _attachment_rows(files: Sequence[PackageFile]) -> Iterator[tuple]:
@@ -304,9 +322,11 @@ def write_data(
     files: Sequence[PackageFile],
     cancel: threading.Event | None = None,
     progress: Progress = noop_progress,
+    college: str = "",
 ) -> None:
     """data.xlsx; progress goes from 0 to 0.8 over the rows, the rest is openpyxl saving."""
     wb = Workbook(write_only=True)
+    use_table_font(wb)
     total = sum(len(v) for v in rows.values()) or 1
     done = 0
 
@@ -328,7 +348,7 @@ def write_data(
             )
             _write_sheet(wb, sheet.name, sheet.headers, [c.type for c in sheet.columns], data)
         for table in tables.tables:
-            _write_report_sheet(wb, table)
+            _write_report_sheet(wb, table, table_title(table.name, tables.school_year, college))
         progress(0.8, "正在保存数据表…")
         wb.save(str(path))
     except BaseException:  # cancelled or failed: close the sheets' temporary files (Windows keeps them open)
@@ -468,8 +488,9 @@ def export_package(
     present = [f for f in files if f.entry]
     missing = tuple(f.original_name for f in files if not f.entry)
     tick(progress, cancel, 0.15, "正在统计标准报表…")
-    tables = report_tables(s, period.school_year)
-    figures = headline_figures(rows)
+    tables = period_tables(s, period, c.today)
+    period_values = period_figures(s, period, c.today, tables=tables, findings=c.findings).headline()
+    figures = with_period(headline_figures(rows), period_values)
     key = college_key()
     assert key is not None
     signing = {"key": key.fingerprint, "sequence": reserve_sequence(s, key)}
@@ -477,7 +498,8 @@ def export_package(
         with scratch_folder("package-") as scratch, atomic_path(out) as tmp:
             tick(progress, cancel, 0.2, "正在写入数据表…")
             data = scratch / fmt.DATA
-            write_data(data, rows, tables, files, cancel, lambda f, m: progress(0.2 + 0.45 * f, m))
+            college = "".join(x for x in (profile.school, profile.college) if x)
+            write_data(data, rows, tables, files, cancel, lambda f, m: progress(0.2 + 0.45 * f, m), college)
             tick(progress, cancel, 0.65, "正在生成报告…")
             report = scratch / fmt.REPORT
             _write_report(s, c, report, profile, rows, figures)
@@ -500,7 +522,7 @@ def export_package(
                             f"附件“{name}”的文件已损坏（内容与登记时不同），请从备份恢复附件文件夹后再导出。"
                         )
                 man = _manifest(profile, period, now, include_personal_data, listed, rows, tables, c)
-                return {**man, "signing": signing}
+                return {**man, "figures": period_headline(period_values), "signing": signing}
 
             sign = functools.partial(signature_entry, key)
             pack(tmp, sources, manifest, now=now, report=report_bytes, cancel=cancel, sign=sign)
@@ -576,7 +598,7 @@ def _manifest(profile, period, now, personal, listed, rows, tables, c: Context) 
             "rows": {t.name: len(t.rows) for t in tables.tables},
         },
         "compliance": {
-            "checked_on": c.today.isoformat(),
+            "checked_on": as_of(c.period, c.today).isoformat(),
             "open": _open_counts(c.findings),
             "acknowledged": len(c.findings.acknowledged),
             "open_by_rule": by_rule,

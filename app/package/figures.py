@@ -1,6 +1,9 @@
 """The headline figures of a package (format.HEADLINES) and the sums of its columns, computed one way for
 both sides: the exporter (from the rows it writes, app/package/export.py) and the school's merge (from the
-cells of a received data.xlsx, app/package/merge.py). Rows are given as data.xlsx holds them: 是/否 text,
+cells of a received data.xlsx, app/package/merge.py) — except the period's figures (format.Headline.period:
+合作中的企业, 可提供岗位数, 基地使用天数, the open findings), which app/services/period_figures.py computes once
+for the college's every page and report, the manifest carries ("figures") and the merge reads from it
+(`manifest_figures`). Rows are given as data.xlsx holds them: 是/否 text,
 money in 元. Money and 万元 are summed as whole units (分, 0.0001 万元) so that many cells add up without float
 drift.
 
@@ -12,7 +15,7 @@ empty number."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from app.package import format as fmt
 
@@ -88,6 +91,34 @@ def headline_figures(rows_of: Callable[[fmt.Sheet], Iterable[Sequence[object]]])
                 if all(_text(row[index[c]]) in values for c, values in h.where):
                     acc[h.label] += 1 if h.column is None else _amount(row[index[h.column]], headline_kind(h))
     return {h.label: from_units(acc[h.label], headline_kind(h)) for h in fmt.HEADLINES}
+
+
+PERIOD_LABELS = tuple(h.label for h in fmt.HEADLINES if h.period)
+MAX_FIGURE = 10**9  # a count in a manifest beyond this is not believed (the sheets' figure is used)
+
+
+def period_headline(values: Mapping[str, int]) -> dict[str, int]:
+    """The period figures (app/services/period_figures.py PeriodFigures.headline) the manifest carries:
+    those of format.HEADLINES marked `period`."""
+    return {label: int(values[label]) for label in PERIOD_LABELS if label in values}
+
+
+def manifest_figures(manifest: object) -> dict[str, int]:
+    """The period figures a (verified) manifest carries under "figures": whole numbers 0..MAX_FIGURE of the
+    period headlines only; anything else is left out (the figure is then computed from the sheets)."""
+    found = manifest.get("figures") if isinstance(manifest, dict) else None
+    if not isinstance(found, dict):
+        return {}
+    return {
+        label: v
+        for label in PERIOD_LABELS
+        if isinstance(v := found.get(label), int) and not isinstance(v, bool) and 0 <= v <= MAX_FIGURE
+    }
+
+
+def with_period(figures: dict[str, int | float], period: Mapping[str, int]) -> dict[str, int | float]:
+    """Headline figures computed from the sheets, the period figures taking the place of theirs."""
+    return {**figures, **period_headline(period)}
 
 
 def totals(figures: Iterable[dict[str, int | float]]) -> dict[str, int | float]:

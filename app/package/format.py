@@ -1,4 +1,4 @@
-"""The submission package (上报材料包) format, version 1: the one description that export, verify, merge and
+"""The submission package (上报材料包) format, version 3: the one description that export, verify, merge and
 docs/package-format.md (tools/make_package_doc.py) are made from. Change a sheet or a column here, never
 anywhere else; a change a version-1 reader cannot take (a column renamed, removed or moved, a type changed)
 raises VERSION, see docs/package-format.md "版本规则".
@@ -17,13 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services.report_columns import TABLE_HEADERS, TABLE_NAMES
+from app.services.report_columns import TABLE_COLUMNS, TABLE_HEADERS, TABLE_NAMES
 
 FORMAT = "chanjiao-package"
-VERSION = (
-    2  # 2: signature.json added (app/package/signing.py); version 1 packages are still read, as unsigned
-)
-SUPPORTED_VERSIONS = (1, 2)
+# 2: signature.json added (app/package/signing.py); version 1 packages are still read, as unsigned.
+# 3: the standard report tables as the data platform defines them (产学合作 in two views, every column of
+#    校外 / 校内 / 访企拓岗, 访企拓岗 one row per enterprise visited); the sheets 走访企业明细 and 校内基地费用 and
+#    columns at the end of 合作企业, 实践基地 and 基地使用. Versions 1 and 2 are still read: their report tables
+#    have the headers of LEGACY_REPORT_COLUMNS and their data sheets lack the columns and sheets `since` 3.
+VERSION = 3
+SUPPORTED_VERSIONS = (1, 2, 3)
 MANIFEST = "manifest.json"
 SIGNATURE = "signature.json"  # the college's Ed25519 signature of manifest.json; not listed in "files"
 DATA = "data.xlsx"
@@ -64,6 +67,7 @@ class Col:
     header: str
     type: str = TEXT
     note: str = ""
+    since: int = 1  # the format version that added the column (always at the end of its sheet)
 
 
 @dataclass(frozen=True)
@@ -73,20 +77,36 @@ class Sheet:
     included: str  # which records the package holds, in a sentence
     columns: tuple[Col, ...]
     personal: tuple[str, ...] = ()  # headers masked unless the personal data is included
+    since: int = 1  # the format version that added the sheet
 
     @property
     def headers(self) -> tuple[str, ...]:
         return tuple(c.header for c in self.columns)
 
+    def headers_in(self, version: int) -> tuple[str, ...]:
+        """The sheet's headers in a package of `version` (the columns added later are not there)."""
+        return tuple(c.header for c in self.columns if c.since <= version)
 
-def _c(spec: str) -> Col:
+
+def _c(spec: str, since: int = 1) -> Col:
     """'header' or 'header:type' (the type a key of TYPES)."""
     header, _, kind = spec.partition(":")
-    return Col(header, kind or TEXT)
+    return Col(header, kind or TEXT, since=since)
 
 
-def _sheet(key: str, name: str, included: str, specs: str, personal: tuple[str, ...] = ()) -> Sheet:
-    return Sheet(key, name, included, tuple(_c(x) for x in specs.split()), personal)
+def _sheet(
+    key: str,
+    name: str,
+    included: str,
+    specs: str,
+    personal: tuple[str, ...] = (),
+    *,
+    added: str = "",
+    since: int = 1,
+) -> Sheet:
+    """A sheet of `specs` (its version-1 columns) and `added` (columns added in version 3, at the end)."""
+    columns = tuple(_c(x, since) for x in specs.split()) + tuple(_c(x, 3) for x in added.split())
+    return Sheet(key, name, included, columns, personal, since)
 
 
 _RID = "记录ID:uuid"
@@ -98,6 +118,7 @@ SHEETS: tuple[Sheet, ...] = (
         "导出时企业档案中的全部企业（不含回收站）",
         f"{_RID} 企业名称 统一社会信用代码 信用代码已人工核对:bool 简称 行业 地区 地址 规模 企业类别 合作状态 "
         "状态变更日期:date 合作开始日期:date 期间最高合作层级",
+        added="法定代表人 在岗职工总数:int",
     ),
     _sheet(
         "agreements",
@@ -119,6 +140,7 @@ SHEETS: tuple[Sheet, ...] = (
         "期间结束前建立（或未填建立日期）的基地",
         f"{_RID} 基地名称 基地类型 共建模式 级别 依托企业 依托企业记录ID:uuid 协议记录ID:uuid 工位数:int "
         "建立日期:date 地址 是否有住宿条件:bool 是否发放实习补贴:bool 面向专业",
+        added="主要项目（全称） 专项实习经费（元/生）:yuan 专职管理人员:int 兼职管理人员:int",
     ),
     _sheet(
         "base_usage",
@@ -126,6 +148,7 @@ SHEETS: tuple[Sheet, ...] = (
         "期间内各学期的基地使用：手工登记的，和由岗位实习、认识实习自动统计的（后者没有记录ID）",
         f"{_RID} 基地记录ID:uuid 基地名称 学期 活动类型 专业 实习实训项目数:int 接待学生量（人次）:int "
         "使用天数:int 人天:int 指导教师（人次）:int 来源",
+        added="使用对象 学时:int 人时:int",
     ),
     _sheet(
         "internships",
@@ -216,6 +239,24 @@ SHEETS: tuple[Sheet, ...] = (
         "日期在期间内的走访",
         f"{_RID} 走访日期:date 走访企业 企业记录ID:ids 带队领导 参加人员 走访目的 可提供岗位数:int "
         "平均薪酬（元）:yuan 后续跟进",
+        added="带队领导职务",
+    ),
+    _sheet(
+        "visit_enterprises",
+        "走访企业明细",
+        "日期在期间内的走访的每家被访企业一行（访企拓岗的明细；上表的“可提供岗位数”为各企业之和，“平均薪酬”为"
+        "各企业平均薪酬的平均）",
+        "走访记录ID:uuid 走访日期:date 企业名称 企业记录ID:uuid 统一社会信用代码 需求专业 可提供岗位数:int "
+        "平均薪酬（元）:yuan 企业接待人 接待人职务 访谈成果主要形式 接受实习生专业 接受实习生人数:int "
+        "接受实习报酬（元）:yuan 接受就业专业 接受就业人数:int 就业起薪线（元/月）:yuan 其他达成意向的合作",
+        since=3,
+    ),
+    _sheet(
+        "base_costs",
+        "校内基地费用",
+        "期间所在学年的校内实训基地耗材与设备维护费用",
+        f"{_RID} 基地记录ID:uuid 基地名称 学年 耗材费用（元）:yuan 设备维护费用（元）:yuan 备注",
+        since=3,
     ),
     _sheet(
         "meetings",
@@ -226,7 +267,8 @@ SHEETS: tuple[Sheet, ...] = (
     _sheet(
         "findings",
         "合规检查",
-        "导出当天合规检查的全部结果：未处理的，和已“忽略并说明”的（带理由）",
+        "期间最后一天（或导出当天，取较早者）合规检查中属于本期间的结果（下一学年的实习、期间以外年度的经费等不列）："
+        "未处理的，和已“忽略并说明”的（带理由）",
         "规则代码 规则 级别 依据 记录类型 记录ID:uuid 对象 问题与处理办法 截止日期:date 处理状态 忽略理由 "
         "忽略人 忽略时间",
     ),
@@ -243,6 +285,58 @@ ALL_SHEET_NAMES = tuple(x.name for x in SHEETS) + tuple(n for n, _ in REPORT_SHE
 OPEN, ACKNOWLEDGED = "未处理", "已忽略并说明"  # findings 处理状态
 
 
+def _legacy(specs: str) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(x.split(":")) for x in specs.split())  # type: ignore[misc]
+
+
+# The standard report tables as format versions 1 and 2 wrote them: (header, kind). Frozen: never edit.
+LEGACY_REPORT_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "产学合作": _legacy(
+        "专业名称:text 合作企业名称:text 合作企业统一社会信用代码:text 合作开始年月:month 订单培养人数:int 共同开发课程数（门）:int 共同开发教材数（种）:int 支持学校兼职教师数（人）:int 接受顶岗实习学生数（人）:int 对学校捐赠设备总值（万元）:wan 对学校准捐赠设备总值（万元）:wan 接受毕业生就业数（人）:int 学校为企业技术服务年收入（万元）:wan 学校为企业年培训员工数（人天）:int 是否合作开展学徒制:bool"
+    ),
+    "校外实习实训基地": _legacy(
+        "基地名称:text 依托单位名称:text 建立日期:date 面向专业:text 实习实训项目总数:int 接待学生量（人次）:int 基地使用天数:int 接收半年顶岗实习学生数:int 是否有住宿条件:bool 是否发放实习补贴:bool 学校派指导教师（人次）:int 接收应届毕业生就业数:int"
+    ),
+    "校内实践基地": _legacy(
+        "基地名称:text 设备总值:wan 当年新增设备值:wan 社会捐赠设备值:wan 工位数:int 学年使用频率（人时）:int 社会使用频率（人时）:int"
+    ),
+    "访企拓岗": _legacy(
+        "走访企业名称:text 统一社会信用代码:text 拜访时间:date 可提供岗位数:int 平均薪酬:yuan"
+    ),
+}
+# A header of today's tables that a version 1 or 2 table had under another name, with the same meaning.
+LEGACY_HEADERS = {
+    "共同开发课程门数": "共同开发课程数（门）",
+    "共同开发教材数": "共同开发教材数（种）",
+    "支持学校兼职教师数": "支持学校兼职教师数（人）",
+    "接受顶岗实习学生数": "接受顶岗实习学生数（人）",
+    "接受毕业生就业数": "接受毕业生就业数（人）",
+    "主要专业": "面向专业",
+    "基地是否发放学生实习补贴": "是否发放实习补贴",
+    "学校派指导教师/学生管理人员（人次）": "学校派指导教师（人次）",
+    "设备总值（万元）": "设备总值",
+    "当年新增设备值（万元）": "当年新增设备值",
+    "社会捐赠设备值（万元）": "社会捐赠设备值",
+    "工位数（个）": "工位数",
+    "学年使用频率·校内（人时）": "学年使用频率（人时）",
+    "学年使用频率·社会（人时）": "社会使用频率（人时）",
+    "走访企业统一社会信用代码": "统一社会信用代码",
+    "平均薪酬（元）": "平均薪酬",
+}
+
+
+def report_columns_in(version: int) -> dict[str, tuple[tuple[str, str], ...]]:
+    """The standard report tables of a package of `version`: table name → its (header, kind) in order."""
+    if version >= 3:
+        return {n: tuple((c.header, c.kind) for c in TABLE_COLUMNS[n]) for n in TABLE_NAMES}
+    return dict(LEGACY_REPORT_COLUMNS)
+
+
+def sheets_in(version: int) -> tuple[Sheet, ...]:
+    """The data sheets a package of `version` has."""
+    return tuple(x for x in SHEETS if x.since <= version)
+
+
 @dataclass(frozen=True)
 class Headline:
     """One figure of a college's row in the school's summary, computed from the package's data sheet."""
@@ -251,10 +345,14 @@ class Headline:
     sheet: str  # a Sheet key
     column: str | None = None  # summed column (None: rows are counted)
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (column, values) conditions the rows must meet
+    # A figure of the period (app/services/period_figures.py): the manifest's "figures" carry it, as the
+    # college's 工作台, 年度评价 and 自评报告 show it; only a package without it (made by an older version) has it
+    # computed from the sheet as above (基地使用天数 then adds up each activity's days).
+    period: bool = False
 
 
 HEADLINES: tuple[Headline, ...] = (
-    Headline("合作企业（合作中）", "enterprises", where=(("合作状态", ("合作中",)),)),
+    Headline("合作中的企业", "enterprises", where=(("合作状态", ("合作中",)),), period=True),
     Headline("合作协议", "agreements"),
     Headline("生效协议", "agreements", where=(("状态", ("生效",)),)),
     Headline("项目", "projects"),
@@ -272,7 +370,9 @@ HEADLINES: tuple[Headline, ...] = (
     Headline("经费支出（元）", "ledger", column="金额（元）", where=(("收支", ("支出",)),)),
     Headline("资产总值（元）", "assets", column="总值（元）"),
     Headline("企业走访", "visits"),
-    Headline("可提供岗位", "visits", column="可提供岗位数"),
-    Headline("未处理错误", "findings", where=(("级别", ("错误",)), ("处理状态", (OPEN,)))),
-    Headline("未处理警告", "findings", where=(("级别", ("警告",)), ("处理状态", (OPEN,)))),
+    Headline("可提供岗位数", "visits", column="可提供岗位数", period=True),
+    Headline("基地使用天数", "base_usage", column="使用天数", period=True),
+    Headline("未处理错误", "findings", where=(("级别", ("错误",)), ("处理状态", (OPEN,))), period=True),
+    Headline("未处理警告", "findings", where=(("级别", ("警告",)), ("处理状态", (OPEN,))), period=True),
+    Headline("未处理提示", "findings", where=(("级别", ("提示",)), ("处理状态", (OPEN,))), period=True),
 )

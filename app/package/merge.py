@@ -35,6 +35,7 @@ from app.errors import AppError, Cancelled
 from app.package import format as fmt
 from app.package import sanity
 from app.package.figures import headline_figures as figures_of
+from app.package.figures import manifest_figures, with_period
 from app.package.figures import totals as figure_totals
 from app.package.judge import Judge, NewKey
 from app.package.signing import Signer
@@ -53,9 +54,28 @@ _TIME = "%Y-%m-%d %H:%M"
 
 
 @dataclass(frozen=True)
+class Lack:
+    """A table of the summary an older package cannot fill (wholly, or these columns): left empty."""
+
+    table: str
+    columns: tuple[str, ...] = ()  # () with `whole`: the package has no such table at all
+    whole: bool = False
+
+    @property
+    def text(self) -> str:
+        if self.whole:
+            return f"没有“{self.table}”"
+        return f"“{self.table}”缺少列：{'、'.join(self.columns)}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"table": self.table, "columns": list(self.columns), "whole_table": self.whole}
+
+
+@dataclass(frozen=True)
 class PackageInfo:
     """One valid package. `figures` (HEADLINES label → value, money in 元) are read from data.xlsx for the
-    packages used; a superseded package is not read and has none."""
+    packages used, the period's figures from its manifest when it carries them (figures.manifest_figures);
+    a superseded package is not read and has none."""
 
     path: Path
     school: str
@@ -68,6 +88,8 @@ class PackageInfo:
     app_version: str = ""
     mtime: float = 0.0
     signer: Signer | None = None  # None: unsigned (made before format version 2)
+    version: int = fmt.VERSION
+    lacking: tuple[Lack, ...] = ()  # what an older version's data.xlsx has not: its cells merged empty
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -90,6 +112,8 @@ class PackageInfo:
     def as_json(self) -> dict[str, Any]:
         return {
             "file": str(self.path),
+            "version": self.version,
+            "lacking": [x.as_json() for x in self.lacking],
             "school": self.school,
             "college": self.college,
             "period": {"kind": self.period_kind, "code": self.period_code, "label": self.period_label},
@@ -334,7 +358,9 @@ def _choose(
             tick(progress, cancel, 0.5 + 0.4 * done / max(len(groups), 1), f"正在读取 {_show(info.name)}…")
             try:
                 expected = listed_file(manifests[info.path], fmt.DATA)
-                figures, rows = _read_data(info.path, tables=tables, cancel=cancel, expected=expected)
+                figures, rows, lacking = _read_data(
+                    info.path, tables=tables, cancel=cancel, expected=expected, version=info.version
+                )
             except AppError as e:
                 invalid.append(Verification(info.path, (Problem(fmt.DATA, e.message),), manifests[info.path]))
                 continue
@@ -343,7 +369,9 @@ def _choose(
                     f"{_show(info.college)} {_show(info.period_label)}：较新的材料包无法读取，改用 "
                     f"{_show(info.name)}。"
                 )
-            chosen = replace(info, figures=figures)
+            # The period's figures as the college's app computed them (the manifest), where the package has them
+            chosen = replace(info, figures=with_period(figures, manifest_figures(manifests[info.path])))
+            chosen = replace(chosen, lacking=lacking)
             used.append(chosen)
             read[info.path] = rows
     return used, superseded, read
@@ -421,6 +449,7 @@ def _info(v: Verification) -> PackageInfo | Problem:
         app_version=clean_text(_string(m.get("app_version"))),
         mtime=mtime,
         signer=v.signer,
+        version=m["version"] if isinstance(m.get("version"), int) else fmt.VERSION,
     )
 
 
@@ -458,6 +487,7 @@ def _notes(used: Sequence[PackageInfo], groups: dict[tuple, list[PackageInfo]]) 
                 f"{_show(group[0].college)} {_show(group[0].period_label)}：“{_show(group[0].name)}”与"
                 f"“{_show(group[1].name)}”的导出时间相同，按文件修改时间使用了较新的一个。"
             )
+    notes.extend(_lacking_notes(used))
     unsigned = [p for p in used if p.signer is None]
     if unsigned:
         names = "、".join(_show(p.name) for p in unsigned)
@@ -468,15 +498,37 @@ def _notes(used: Sequence[PackageInfo], groups: dict[tuple, list[PackageInfo]]) 
     return notes
 
 
+def _lacking_notes(used: Sequence[PackageInfo]) -> list[str]:
+    """One note per set of older packages lacking the same tables and columns (the same version, usually)."""
+    groups: dict[tuple[Lack, ...], list[PackageInfo]] = {}
+    for p in used:
+        if p.lacking:
+            groups.setdefault(p.lacking, []).append(p)
+    return [
+        f"{'、'.join(f'{_show(p.college)}（{_show(p.name)}）' for p in group)}的材料包由旧版本软件导出"
+        f"（格式版本 {'、'.join(sorted({str(p.version) for p in group}))}），汇总表中以下内容留空："
+        + "；".join(x.text for x in lacking)
+        + "。请学院升级软件后重新导出材料包。"
+        for lacking, group in groups.items()
+    ]
+
+
 # ---------------------------------------------------------------- reading data.xlsx
 
 
 def _read_data(
-    path: Path, *, tables: bool, cancel: threading.Event | None, expected: tuple[int, str] | None = None
-) -> tuple[dict[str, int | float], dict[str, list[tuple]]]:
-    """The headline figures of a verified package and, when `tables`, the rows of its report sheets; with
-    `expected` (data.xlsx's size and SHA-256 in the verified manifest), only from that very data.xlsx.
-    AppError (Chinese) when data.xlsx cannot be read after all, or is not the one verified."""
+    path: Path,
+    *,
+    tables: bool,
+    cancel: threading.Event | None,
+    expected: tuple[int, str] | None = None,
+    version: int = fmt.VERSION,
+) -> tuple[dict[str, int | float], dict[str, list[tuple]], tuple[Lack, ...]]:
+    """The headline figures of a verified package, when `tables` the rows of its report sheets (as today's
+    TABLE_COLUMNS order them: columns found by header, an older version's under its old name), and what an
+    older version's package lacks of them; with `expected` (data.xlsx's size and SHA-256 in the verified
+    manifest), only from that very data.xlsx. AppError (Chinese) when data.xlsx cannot be read after all, or is
+    not the one verified."""
     try:
         with package_data(path, expected) as data:
             with warnings.catch_warnings():
@@ -484,17 +536,71 @@ def _read_data(
                 wb = load_workbook(data, read_only=True, data_only=True, keep_links=False)
             try:
                 figures = headline_figures(wb, cancel)
-                rows = {}
-                if tables:
-                    for name, headers in fmt.REPORT_SHEETS:
-                        rows[name] = _sane(name, list(sheet_rows(wb[name], len(headers), cancel)))
+                rows: dict[str, list[tuple]] = {}
+                lacking = [*_lacking_data(wb)] if version < fmt.VERSION else []
+                for name, headers in fmt.REPORT_SHEETS:  # what the package lacks, read even for a plan
+                    if name not in wb.sheetnames:
+                        rows[name] = []
+                        lacking.append(Lack(name, whole=True))
+                        continue
+                    found, missing = report_rows(wb[name], headers, cancel, rows=tables)
+                    rows[name] = _sane(name, found)
+                    if missing:
+                        lacking.append(Lack(name, missing))
             finally:
                 wb.close()
     except (AppError, Cancelled):
         raise
     except Exception as e:  # openpyxl raises all sorts of things on a broken file
         raise AppError(f"{fmt.DATA} 无法读取（已损坏或内容异常），请让学院重新导出材料包。", repr(e)) from e
-    return figures, rows
+    return figures, rows, tuple(lacking)
+
+
+def _header_row(ws: Any) -> list[str]:
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()  # read every row, not as far as a (possibly wrong) <dimension> says
+    row = next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())
+    return [_text(v) for v in row]
+
+
+def _positions(found: Sequence[str], headers: Sequence[str]) -> list[int | None]:
+    """Where each of `headers` is among the sheet's `found` headers (or its version-1/2 name); None: absent."""
+    at = {h: i for i, h in reversed(list(enumerate(found))) if h}
+    return [at.get(h, at.get(fmt.LEGACY_HEADERS.get(h, ""))) for h in headers]
+
+
+def report_rows(
+    ws: Any, headers: Sequence[str], cancel: threading.Event | None = None, *, rows: bool = True
+) -> tuple[list[tuple], tuple[str, ...]]:
+    """A report sheet's rows in the order of `headers` (None where the sheet has no such column; none read
+    unless `rows`) and the headers it lacks."""
+    where = _positions(_header_row(ws), headers)
+    missing = tuple(h for h, i in zip(headers, where, strict=True) if i is None)
+    return (list(_picked(ws, where, cancel)) if rows else []), missing
+
+
+def _picked(ws: Any, where: Sequence[int | None], cancel: threading.Event | None) -> Iterator[tuple]:
+    width = max((i for i in where if i is not None), default=-1) + 1
+    for values in sheet_rows(ws, width, cancel):
+        yield tuple(None if i is None else values[i] for i in where)
+
+
+def _lacking_data(wb: Any) -> Iterator[Lack]:
+    """The data sheets the headline figures read that an older package lacks (or lacks columns of)."""
+    for key in dict.fromkeys(h.sheet for h in fmt.HEADLINES):
+        sheet = fmt.SHEET_BY_KEY[key]
+        if sheet.name not in wb.sheetnames:
+            yield Lack(sheet.name, whole=True)
+            continue
+        found = _header_row(wb[sheet.name])
+        missing = tuple(
+            h for h, i in zip(sheet.headers, _positions(found, sheet.headers), strict=True) if i is None
+        )
+        used = {
+            c for h in fmt.HEADLINES if h.sheet == key for c in (h.column, *(w for w, _v in h.where)) if c
+        }
+        if used & set(missing):
+            yield Lack(sheet.name, tuple(c for c in missing if c in used))
 
 
 def sheet_rows(ws: Any, width: int, cancel: threading.Event | None = None) -> Iterator[tuple]:
@@ -524,8 +630,16 @@ def _sane(name: str, rows: list[tuple]) -> list[tuple]:
 
 
 def headline_figures(wb: Any, cancel: threading.Event | None = None) -> dict[str, int | float]:
-    """format.HEADLINES computed from the data sheets of an open data.xlsx."""
-    return figures_of(lambda sheet: sheet_rows(wb[sheet.name], len(sheet.columns), cancel))
+    """format.HEADLINES computed from the data sheets of an open data.xlsx, columns found by header (a sheet
+    or column an older package lacks reads as empty)."""
+
+    def rows_of(sheet: fmt.Sheet) -> Iterator[tuple]:
+        if sheet.name not in wb.sheetnames:
+            return iter(())
+        ws = wb[sheet.name]
+        return _picked(ws, _positions(_header_row(ws), sheet.headers), cancel)
+
+    return figures_of(rows_of)
 
 
 def _text(value: object) -> str:

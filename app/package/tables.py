@@ -25,6 +25,7 @@ from app.db.models import (
     AgreementEnterprise,
     Asset,
     AssetDisposal,
+    BaseCost,
     BaseUsage,
     Budget,
     BudgetCategory,
@@ -64,6 +65,7 @@ from app.package.period import Period
 from app.services.agreements import effective_status
 from app.services.base_usage import AUTOMATIC, semester_usage
 from app.services.self_evaluation import highest_tiers
+from app.services.visits import visit_jobs
 
 NAME_JOIN = "、"
 
@@ -144,6 +146,8 @@ def enterprises(c: Context) -> Iterator[Row]:
             Enterprise.status,
             Enterprise.status_date,
             Enterprise.cooperation_start,
+            Enterprise.legal_representative,
+            Enterprise.staff_count,
         )
         .where(_live(Enterprise))
         .order_by(Enterprise.name, Enterprise.id)
@@ -152,8 +156,9 @@ def enterprises(c: Context) -> Iterator[Row]:
         yield (
             *r[:9],
             NAME_JOIN.join(sorted(categories.get(r.id, ()))),
-            *r[9:],
+            *r[9:12],
             TIER_LABELS.get(tiers.get(r.id), ""),
+            *r[12:],
         )
 
 
@@ -241,6 +246,10 @@ def bases(c: Context) -> Iterator[Row]:
             b.has_lodging,
             b.gives_allowance,
             _joined(majors.get(b.id, []), c.names(Major))[0],
+            b.main_projects,
+            b.fee_per_student_fen,
+            b.full_time_managers,
+            b.part_time_managers,
         )
 
 
@@ -267,6 +276,9 @@ def base_usage(c: Context) -> Iterator[Row]:
                 u.person_days,
                 u.teacher_count,
                 "手工登记",
+                u.audience,
+                u.hours,
+                u.students * u.hours,
             )
         for line in semester_usage(c.s, semester).lines:
             if line.source != AUTOMATIC:
@@ -285,6 +297,9 @@ def base_usage(c: Context) -> Iterator[Row]:
                 t.person_days,
                 t.teachers,
                 "由实习记录统计",
+                "校内",
+                None,
+                None,
             )
 
 
@@ -635,7 +650,19 @@ def visits(c: Context) -> Iterator[Row]:
         ).scalars()
     )
     firms = _links(c.s, VisitEnterprise.visit_id, VisitEnterprise.enterprise_id, [v.id for v in rows])
+    # positions and pay are recorded per enterprise visited: the visit's total and its mean weighted by
+    # positions, as the 走访 page shows them; an enterprise in the 回收站 counts no more (as in 访企拓岗)
+    stops: dict[str, list[tuple[int | None, int | None]]] = defaultdict(list)
+    for vid, n, pay in c.s.execute(
+        select(VisitEnterprise.visit_id, VisitEnterprise.positions, VisitEnterprise.average_pay_fen)
+        .join(Enterprise, Enterprise.id == VisitEnterprise.enterprise_id)
+        .where(VisitEnterprise.visit_id.in_([v.id for v in rows]), Enterprise.deleted_at.is_(None))
+        .order_by(VisitEnterprise.visit_id, VisitEnterprise.sort_order)
+    ):
+        stops[vid].append((n, pay))
+    jobs = {vid: visit_jobs(s) for vid, s in stops.items()}
     for v in rows:
+        positions, pay = jobs.get(v.id, (None, None))
         yield (
             v.id,
             v.visited_on,
@@ -643,9 +670,63 @@ def visits(c: Context) -> Iterator[Row]:
             v.leader,
             v.participants,
             v.purpose,
-            v.positions_offered,
-            v.average_pay_fen,
+            positions or 0,
+            pay,
             v.follow_up,
+            v.leader_title,
+        )
+
+
+def visit_enterprises(c: Context) -> Iterator[Row]:
+    """Each enterprise visited in the period's visits, in the visit's order (访企拓岗 one row each)."""
+    rows = c.s.execute(
+        select(Visit.id, Visit.visited_on, VisitEnterprise, Enterprise.name, Enterprise.uscc)
+        .join(VisitEnterprise, VisitEnterprise.visit_id == Visit.id)
+        .join(Enterprise, Enterprise.id == VisitEnterprise.enterprise_id)
+        .where(_live(Visit), _within(Visit.visited_on, c.period), Enterprise.deleted_at.is_(None))
+        .order_by(Visit.visited_on, Visit.id, VisitEnterprise.sort_order, Enterprise.name)
+    )
+    majors = c.names(Major)
+    for vid, day, e, name, uscc in rows:
+        yield (
+            vid,
+            day,
+            name,
+            e.enterprise_id,
+            uscc,
+            majors.get(e.major_id, "") if e.major_id else "",
+            e.positions,
+            e.average_pay_fen,
+            e.host_name,
+            e.host_title,
+            e.outcome,
+            majors.get(e.intern_major_id, "") if e.intern_major_id else "",
+            e.interns,
+            e.intern_pay_fen,
+            majors.get(e.hire_major_id, "") if e.hire_major_id else "",
+            e.hires,
+            e.starting_pay_fen,
+            e.other_cooperation,
+        )
+
+
+def base_costs(c: Context) -> Iterator[Row]:
+    """The 校内 bases' 耗材 and 维护 costs of the period's 学年."""
+    rows = c.s.execute(
+        select(BaseCost, PracticeBase.name)
+        .join(PracticeBase, PracticeBase.id == BaseCost.base_id)
+        .where(_live(BaseCost), BaseCost.school_year == c.period.school_year)
+        .order_by(PracticeBase.name, BaseCost.id)
+    )
+    for cost, base in rows:
+        yield (
+            cost.id,
+            cost.base_id,
+            base,
+            cost.school_year,
+            cost.consumables_fen,
+            cost.maintenance_fen,
+            cost.note,
         )
 
 
@@ -707,10 +788,10 @@ def findings(c: Context) -> Iterator[Row]:
         return RECORD_TYPE_LABELS.get(f.record_type, f.record_type)
 
     for f in c.findings.open:
-        yield (f.rule, f.rule_title, f.severity, f.source, kind(f), f.record_id, f.title, f.message,
+        yield (f.rule, f.rule_title, f.severity, f.citation, kind(f), f.record_id, f.title, f.message,
                f.due, OPEN, "", "", None)  # fmt: skip
     for f, ack in c.findings.acknowledged:
-        yield (f.rule, f.rule_title, f.severity, f.source, kind(f), f.record_id, f.title, f.message,
+        yield (f.rule, f.rule_title, f.severity, f.citation, kind(f), f.record_id, f.title, f.message,
                f.due, ACKNOWLEDGED, ack.reason, ack.by, ack.at)  # fmt: skip
 
 
@@ -734,6 +815,8 @@ BUILDERS: dict[str, Builder] = {
     "ledger": ledger,
     "assets": assets,
     "visits": visits,
+    "visit_enterprises": visit_enterprises,
+    "base_costs": base_costs,
     "meetings": meetings,
     "findings": findings,
 }

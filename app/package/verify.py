@@ -34,7 +34,6 @@ from app.fsutil import human_size
 from app.package import format as fmt
 from app.package import sanity
 from app.package.signing import MAX_SIGNATURE_BYTES, Signer, check_signature
-from app.services.report_columns import TABLE_COLUMNS
 
 # Limits, decided from the central directory before anything is inflated. A college's package is mostly its
 # attachments (PDFs, scans, Office files): tens to hundreds of MB; these leave ample room.
@@ -191,6 +190,7 @@ class _Check:
         self.manifest_bytes = b""
         self.signer: Signer | None = None
         self.insane = 0  # numbers outside sane ranges found
+        self.version = fmt.VERSION  # the manifest's, once read: which sheets and headers data.xlsx has
 
     def add(self, entry: str | None, message: str) -> None:
         self.problems.append(Problem(entry, message))
@@ -330,10 +330,11 @@ class _Check:
         if version not in fmt.SUPPORTED_VERSIONS:
             self.add(
                 m,
-                f"材料包格式版本为 {version}，本软件只支持版本 {fmt.VERSION}。"
+                f"材料包格式版本为 {version}，本软件只支持版本 {'、'.join(map(str, fmt.SUPPORTED_VERSIONS))}。"
                 + ("请升级产教融合工作台后再校验。" if version > fmt.VERSION else _REDO),
             )
             return False
+        self.version = version
         # Present and text; whether an empty school or college name will do is the merge's to judge.
         for key in ("school", "college", "created"):
             if not isinstance(man.get(key), str):
@@ -491,9 +492,15 @@ class _Check:
         # must not make this version refuse the package; its headers are checked by the version that knows it.
         # Likewise a data sheet may have columns after the documented ones (docs/package-format.md 版本规则);
         # a report table may not: the school's data platform takes its columns exactly as they are.
+        # An older version's package is checked against that version's sheets and headers
+        # (format.sheets_in, format.report_columns_in): the merge reads it and says what it lacks.
         present = set(wb.sheetnames)
-        expected = [(s.name, s.headers, True) for s in fmt.SHEETS]
-        expected += [(n, h, False) for n, h in fmt.REPORT_SHEETS]
+        v = self.version
+        expected = [(s.name, s.headers_in(v), True) for s in fmt.sheets_in(v)]
+        reports = fmt.report_columns_in(v)
+        expected += [(n, tuple(h for h, _k in cols), False) for n, cols in reports.items()]
+        kinds = {s.name: tuple(c.type for c in s.columns if c.since <= v) for s in fmt.sheets_in(v)}
+        kinds |= {n: tuple(k for _h, k in cols) for n, cols in reports.items()}
         for name, headers, extra_ok in expected:
             if self.cancel is not None and self.cancel.is_set():
                 raise Cancelled()
@@ -507,15 +514,15 @@ class _Check:
             if message:
                 self.add(fmt.DATA, f"{fmt.DATA} 的工作表“{name}”{message}{_REDO}")
             else:
-                self.check_values(wb[name], name, headers)
+                self.check_values(wb[name], name, headers, kinds[name])
         if self.insane > sanity.MAX_VALUE_PROBLEMS:
             more = self.insane - sanity.MAX_VALUE_PROBLEMS
             self.add(fmt.DATA, f"{fmt.DATA} 中另有 {more} 个数值超出合理范围（未逐一列出）。{_REDO}")
 
-    def check_values(self, ws: Any, name: str, headers: tuple[str, ...]) -> None:
+    def check_values(self, ws: Any, name: str, headers: tuple[str, ...], kinds: tuple[str, ...]) -> None:
         """Numbers outside the sane ranges of app/package/sanity.py: a problem here, never an exception in
         the school's figures and sums."""
-        columns = sanity.numeric_columns(_KINDS.get(name, ()))
+        columns = sanity.numeric_columns(kinds)
         if not columns:
             return
         d = fmt.DATA
@@ -657,9 +664,6 @@ def _header_problem(ws: Any, headers: tuple[str, ...], *, extra_ok: bool = False
 
 
 _EXAMPLES = {fmt.YEAR: "2025-2026", fmt.SEMESTER: "2025-2026-1"}
-_KINDS: dict[str, tuple[str, ...]] = {x.name: tuple(c.type for c in x.columns) for x in fmt.SHEETS} | {
-    n: tuple(c.kind for c in TABLE_COLUMNS[n]) for n, _h in fmt.REPORT_SHEETS
-}
 
 
 def _is_period_code(kind: str, code: str) -> bool:

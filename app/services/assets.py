@@ -4,6 +4,8 @@ when a cooperation ends, and the donated / quasi-donated equipment totals for th
 - Total value = quantity × unit value, in fen, computed (never stored).
 - A repair counts as confirmed only when both the school side and the enterprise side have a confirmation
   date (H第十六条(二)); a confirmation date needs the confirming person's name.
+- 自主研制 (self_made) marks equipment the school built itself (校内实践基地 table: 自主研制设备值); such a
+  device is not an enterprise's 捐赠 or 准捐赠 (refused).
 - Disposal (清算 / 移交 / 折价补偿, H第十六条(三)) sets the asset to 已处置; cancelling it (a mistaken entry)
   puts the asset back to 在用. The register's own form cannot set 已处置.
 - The 产学合作 totals count live assets contributed by an enterprise as 捐赠 or 准捐赠 and acquired within the
@@ -71,6 +73,7 @@ class AssetData:
     status: str = "在用"
     major_id: str | None = None
     note: str = ""
+    self_made: bool = False  # 自主研制 (the school built it): 自主研制设备值 of the 校内实践基地 table
 
 
 @dataclass(frozen=True)
@@ -126,6 +129,7 @@ def normalized(d: AssetData) -> AssetData:
         status=clean_text(d.status) or "在用",
         major_id=d.major_id or None,
         note=(d.note or "").strip(),
+        self_made=bool(d.self_made),
     )
 
 
@@ -158,6 +162,13 @@ def check_asset(s: Session, data: AssetData) -> list[ValidationError]:
         errors.append(ValidationError("contribution_kind", f"投入方式应为：{'、'.join(CONTRIBUTION_KINDS)}"))
     if d.contribution_kind and not d.contributed_by_id:
         errors.append(ValidationError("contributed_by_id", "企业投入的资产须选择投入企业"))
+    if d.self_made and d.contribution_kind in ("捐赠", "准捐赠"):
+        errors.append(
+            ValidationError(
+                "self_made",
+                f"自主研制的设备不会是企业{d.contribution_kind}的：请取消“自主研制”，或把投入方式改为“其他”",
+            )
+        )
     if d.status not in EDITABLE_STATUSES:
         errors.append(ValidationError("status", "资产状态应为在用或维修；处置请使用“资产处置”"))
     if len(d.custodian) > 50:
@@ -296,6 +307,7 @@ class AssetRow:
     acquired_on: dt.date | None
     status: str
     major: str
+    self_made: bool = False
 
 
 def asset_ids(s: Session, q: AssetQuery = AssetQuery()) -> list[str]:
@@ -348,6 +360,7 @@ def asset_rows(s: Session, ids: Sequence[str]) -> dict[str, AssetRow]:
             acquired_on=r.acquired_on,
             status=r.status,
             major=majors.get(r.major_id, ""),
+            self_made=bool(r.self_made),
         )
         for r in rows
     }

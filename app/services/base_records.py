@@ -6,6 +6,9 @@ app/services/bases.py (the area's one import for the UI and the CLI).
   by the college's calendar.
 - Left at 0: days are the span of the dates, person-days 人次 × 天数, 指导教师人次 the names listed (completed()).
 - Person-days never exceed 人次 × 天数; 人次 is required.
+- 学时 (hours) is per student: 人时 = 人次 × 学时 (the 校内实践基地 table's 学年使用频率). 0 = not recorded. A
+  student cannot spend more than 24 学时 a day of the use. 对象 (audience): 校内 (the school's students) or 社会
+  (outside trainees: 社会培训, 技能鉴定 …), the table's two 人时 columns.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from app.services.base_usage import bounds
 from app.services.common import Changes, get_or_raise, in_view, length_errors, restore, soft_delete
 
 MAX_COUNT = 1_000_000
+MAX_HOURS = 5_000  # 学时 per student in one use: a whole semester of full days is far less
+AUDIENCES = ("校内", "社会")
 
 
 def int_error(field: str, label: str, value: object, most: int) -> list[ValidationError]:
@@ -51,6 +56,13 @@ class UsageData:
     teachers: str = ""  # names separated by 、
     teacher_count: int = 0  # 0: the names listed
     note: str = ""
+    hours: int = 0  # 学时 per student; 0 = not recorded
+    audience: str = "校内"  # 校内 (students) / 社会 (outside trainees)
+
+    @property
+    def person_hours(self) -> int:
+        """人时 = 人次 × 学时."""
+        return self.students * self.hours if isinstance(self.hours, int) else 0
 
 
 _NAME_SPLIT = re.compile(r"[、，,；;\s]+")
@@ -69,6 +81,7 @@ def completed(d: UsageData) -> UsageData:
         major_id=d.major_id or None,
         teachers="、".join(teacher_names(d.teachers)),
         note=(d.note or "").strip(),
+        audience=clean_text(d.audience) or "校内",
     )
     if not d.days and d.starts_on and d.ends_on and d.ends_on >= d.starts_on:
         d = replace(d, days=(d.ends_on - d.starts_on).days + 1)
@@ -108,7 +121,17 @@ def check_usage(s: Session, data: UsageData) -> list[ValidationError]:
         errors.append(ValidationError("person_days", "人天数不能超过 学生人次 × 使用天数"))
     if not errors and d.students == 0:
         errors.append(ValidationError("students", "请填写学生人次"))
+    errors += _hours_errors(d)
     errors += length_errors(BaseUsage, d, {"teachers": "指导教师", "note": "备注"})
+    return errors
+
+
+def _hours_errors(d: UsageData) -> list[ValidationError]:
+    errors = int_error("hours", "每人学时", d.hours, MAX_HOURS)
+    if not errors and isinstance(d.days, int) and d.days > 0 and d.hours > d.days * 24:
+        errors.append(ValidationError("hours", f"每人学时不能超过 使用天数 × 24（{d.days * 24}学时）"))
+    if d.audience not in AUDIENCES:
+        errors.append(ValidationError("audience", "使用对象应为：校内（本校学生）或 社会（社会培训等）"))
     return errors
 
 

@@ -28,7 +28,7 @@ from collections import defaultdict
 from dataclasses import dataclass, fields
 from itertools import groupby
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from app.db.models import BaseUsage, Internship, Major, PracticeBase, Student, UsageSummary
@@ -156,27 +156,36 @@ def _manual_lines(s: Session, semester: str) -> dict[tuple[str, str | None, str]
     return out
 
 
-def _internship_lines(
-    s: Session, first: dt.date, last: dt.date, base_ids: list[str] | None = None
-) -> dict[tuple[str, str | None, str], UsageTotals]:
-    stmt = (
-        select(Internship.base_id, Internship.kind, Internship.starts_on, Internship.ends_on)
-        .add_columns(Internship.academic_mentor, Student.major_id)
+def placed_at_bases(first: dt.date, last: dt.date, *columns) -> Select:
+    """The internships that use a base between `first` and `last` (the one definition: not 计划, live, at a
+    live base, overlapping the days), selecting (base id, kind, starts, ends, major id, *columns)."""
+    return (
+        select(
+            Internship.base_id, Internship.kind, Internship.starts_on, Internship.ends_on, Student.major_id
+        )
+        .add_columns(*columns)
         .join(PracticeBase, PracticeBase.id == Internship.base_id)
         .join(Student, Student.id == Internship.student_id)
         .where(
             Internship.deleted_at.is_(None),
             PracticeBase.deleted_at.is_(None),
             Internship.status != "计划",
+            Internship.kind.in_(tuple(AUTO_ACTIVITY)),
             Internship.starts_on <= last,
             Internship.ends_on >= first,
         )
     )
+
+
+def _internship_lines(
+    s: Session, first: dt.date, last: dt.date, base_ids: list[str] | None = None
+) -> dict[tuple[str, str | None, str], UsageTotals]:
+    stmt = placed_at_bases(first, last, Internship.academic_mentor)
     if base_ids is not None:
         stmt = stmt.where(Internship.base_id.in_(base_ids))
     spans: dict[tuple[str, str | None, str], list[tuple[dt.date, dt.date]]] = defaultdict(list)
     mentors: dict[tuple[str, str | None, str], set[str]] = defaultdict(set)
-    for base_id, kind, starts, ends, mentor, major_id in s.execute(stmt):
+    for base_id, kind, starts, ends, major_id, mentor in s.execute(stmt):
         span = _overlap(starts, ends, first, last)
         if span is None or kind not in AUTO_ACTIVITY:
             continue

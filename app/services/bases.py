@@ -8,6 +8,11 @@ Rules (check_base, check_usage; messages name the field):
   may name one (e.g. equipment from a partner) or not.
 - An agreement, when chosen, must name the base's enterprise among its parties.
 - Names are unique among the live bases; kind, mode ("" or one of BASE_MODES) and level from the model's tuples.
+- 主要项目 (main_projects): full names separated by 、 (typed separators ，,；; and line breaks become 、).
+- 学校向基地支付专项实习经费 (fee_per_student_fen, 元/生): None = not recorded, 0 = none paid; a 校内 base has none
+  (it is the school's own). 专职 / 兼职管理人员: whole numbers of people.
+
+A 校内 base's 耗材 / 维护 costs per 学年 (BaseCost) live in app/services/base_costs.py, re-exported here.
 
 Usage records (check_usage, save_usage, usage_rows …) live in app/services/base_records.py and the semester's
 figures in app/services/base_usage.py; both are re-exported here.
@@ -16,6 +21,7 @@ figures in app/services/base_usage.py; both are re-exported here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -35,7 +41,19 @@ from app.db.models import (
 )
 from app.domain.names import clean_text
 from app.errors import ValidationError, ValidationErrors
+from app.services.base_costs import (  # noqa: F401 (re-exported)
+    CostData,
+    CostRow,
+    check_cost,
+    cost_rows,
+    delete_costs,
+    get_cost,
+    restore_costs,
+    save_cost,
+)
 from app.services.base_records import (  # noqa: F401 (re-exported)
+    AUDIENCES,
+    MAX_HOURS,
     UsageData,
     UsageRow,
     check_usage,
@@ -71,7 +89,11 @@ from app.services.common import (
 )
 
 OFFSITE_KINDS = ("校外实践教学基地", "产教融合实训基地")  # must name an enterprise
+ONSITE_KIND = "校内实训基地"  # no 专项实习经费; has 耗材 / 维护 costs per 学年
 MAX_CAPACITY = 100_000
+MAX_MANAGERS = 10_000
+MAX_FEE_FEN = 10**8  # 100 万元 per student: anything above is a typing slip
+_PROJECT_SPLIT = re.compile(r"\s*[、，,；;\n]+\s*")
 
 
 @dataclass(frozen=True)
@@ -89,6 +111,16 @@ class BaseData:
     has_lodging: bool = False
     gives_allowance: bool = False
     note: str = ""
+    main_projects: str = ""  # 主要（实习实训）项目（全称）, separated by 、
+    fee_per_student_fen: int | None = None  # 学校向基地支付专项实习经费（元/生）; None = not recorded
+    full_time_managers: int = 0  # 专职管理人员（名）
+    part_time_managers: int = 0  # 兼职管理人员（名）
+
+
+def project_names(text: str) -> list[str]:
+    """The project names of `main_projects`, in order, without blanks or repeats."""
+    names = (clean_text(n) for n in _PROJECT_SPLIT.split(text or ""))
+    return list(dict.fromkeys(n for n in names if n))
 
 
 def normalized(d: BaseData) -> BaseData:
@@ -103,6 +135,7 @@ def normalized(d: BaseData) -> BaseData:
         major_ids=tuple(dict.fromkeys(m for m in d.major_ids if m)),
         address=clean_text(d.address),
         note=(d.note or "").strip(),
+        main_projects="、".join(project_names(d.main_projects)),
     )
 
 
@@ -142,7 +175,27 @@ def check_base(s: Session, data: BaseData, base_id: str | None = None) -> list[V
         errors.append(ValidationError("established_on", "建立日期格式不对"))
     if len(d.address) > 300:
         errors.append(ValidationError("address", "地址过长（最多300字）"))
-    errors += length_errors(PracticeBase, d, {"note": "备注"})
+    errors += _platform_errors(d)
+    errors += length_errors(PracticeBase, d, {"note": "备注", "main_projects": ("主要项目", 2000)})
+    return errors
+
+
+def _platform_errors(d: BaseData) -> list[ValidationError]:
+    """The fields the platform's base tables need: fee per student and managers."""
+    errors: list[ValidationError] = []
+    fee = d.fee_per_student_fen
+    if fee is not None and d.kind == ONSITE_KIND:
+        errors.append(ValidationError("fee_per_student_fen", "校内实训基地不填学校向基地支付的专项实习经费"))
+    elif fee is not None and (
+        not isinstance(fee, int) or isinstance(fee, bool) or not 0 <= fee <= MAX_FEE_FEN
+    ):
+        errors.append(
+            ValidationError(
+                "fee_per_student_fen", f"专项实习经费应为0到{MAX_FEE_FEN // 100:,}元/生之间的金额"
+            )
+        )
+    errors += int_error("full_time_managers", "专职管理人员", d.full_time_managers, MAX_MANAGERS)
+    errors += int_error("part_time_managers", "兼职管理人员", d.part_time_managers, MAX_MANAGERS)
     return errors
 
 
@@ -248,6 +301,10 @@ class BaseRow:
     gives_allowance: bool
     semester: str  # the semester of the usage figures
     usage: UsageTotals
+    main_projects: str = ""
+    fee_per_student_fen: int | None = None
+    full_time_managers: int = 0
+    part_time_managers: int = 0
 
 
 def base_ids(s: Session, q: BaseQuery = BaseQuery()) -> list[str]:
@@ -327,6 +384,10 @@ def base_rows(
             gives_allowance=bool(r.gives_allowance),
             semester=semester,
             usage=usage.base_totals(r.id),
+            main_projects=r.main_projects,
+            fee_per_student_fen=r.fee_per_student_fen,
+            full_time_managers=r.full_time_managers,
+            part_time_managers=r.part_time_managers,
         )
         for r in rows
     }

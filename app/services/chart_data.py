@@ -29,6 +29,7 @@ from app.services.dashboard import NO_TIER, partners_by_tier
 from app.services.evaluation import annual_indicators
 from app.services.funds import budget_summary
 from app.services.industry import school_year_of
+from app.services.period_figures import cooperating
 from app.services.report_facts import Year, year_of
 
 TOP = 10
@@ -105,8 +106,8 @@ def chart_data(s: Session, today: dt.date | None = None) -> ChartData:
     return ChartData(
         school_year=y.school_year,
         year=today.year,
-        partners_by_tier=_tiers(s),
-        partners_by_category=_categories(s),
+        partners_by_tier=_tiers(s, today),
+        partners_by_category=_categories(s, today),
         internships_by_enterprise=by_enterprise,
         enterprises_left_out=left_out,
         internships_by_month=_by_month(s, y),
@@ -118,21 +119,17 @@ def chart_data(s: Session, today: dt.date | None = None) -> ChartData:
 # ---------------------------------------------------------------- partners
 
 
-def _active():
-    return Enterprise.deleted_at.is_(None), Enterprise.status == "合作中"
-
-
-def _tiers(s: Session) -> tuple[Count, ...]:
-    counts = partners_by_tier(s)
+def _tiers(s: Session, today: dt.date) -> tuple[Count, ...]:
+    counts = partners_by_tier(s, today)
     labels = {**TIER_LABELS, NO_TIER: "尚无项目"}
     return tuple(Count(labels[t], counts[t]) for t in (*reversed(TIERS), NO_TIER))
 
 
-def _categories(s: Session) -> tuple[Count, ...]:
+def _categories(s: Session, today: dt.date) -> tuple[Count, ...]:
     rows = s.execute(
         select(EnterpriseCategory.category, func.count())
         .join(Enterprise, Enterprise.id == EnterpriseCategory.enterprise_id)
-        .where(*_active())
+        .where(*cooperating(today))  # 合作中的企业: app/services/period_figures.py
         .group_by(EnterpriseCategory.category)
     )
     counts = dict(rows.all())
@@ -140,7 +137,7 @@ def _categories(s: Session) -> tuple[Count, ...]:
         EnterpriseCategory.category.in_(ENTERPRISE_CATEGORIES)
     )
     untagged = s.scalar(
-        select(func.count()).select_from(Enterprise).where(*_active(), Enterprise.id.not_in(tagged))
+        select(func.count()).select_from(Enterprise).where(*cooperating(today), Enterprise.id.not_in(tagged))
     )
     return (
         *(Count(c, counts.get(c, 0)) for c in ENTERPRISE_CATEGORIES),
@@ -240,7 +237,7 @@ def indicator_trend(s: Session, today: dt.date | None = None, n: int = TREND_YEA
     definitions: dict[str, str] = {}
     out = []
     for sy in years:
-        wanted = {i.key: i for i in annual_indicators(s, sy) if i.key in TREND_KEYS}
+        wanted = {i.key: i for i in annual_indicators(s, sy, headline=False) if i.key in TREND_KEYS}
         for key, ind in wanted.items():
             names[key], definitions[key] = ind.name, ind.definition
         out.append(

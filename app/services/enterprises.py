@@ -43,6 +43,7 @@ from app.services.common import (
 
 BULK_CHUNK = 2000  # records per Core insert in add_enterprises
 BULK_CACHE_KIB = 65536  # SQLite page cache while it writes
+MAX_STAFF = 10_000_000  # 在岗职工总数: more than any employer has (a typo guard, not a rule)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class EnterpriseData:
     industry: str = ""
     region: str = ""
     address: str = ""
+    legal_representative: str = ""  # 法定代表人 (三方协议 乙方)
+    staff_count: int | None = None  # 在岗职工总数 (校外实习实训基地 table); None = not known
     scale: str = ""
     categories: tuple[str, ...] = ()
     status: str = "意向"
@@ -117,6 +120,8 @@ def normalized(data: EnterpriseData) -> EnterpriseData:
         industry=clean_text(data.industry),
         region=clean_text(data.region),
         address=clean_text(data.address),
+        legal_representative=clean_text(data.legal_representative),
+        staff_count=data.staff_count,
         scale=clean_text(data.scale),
         categories=cats,
         status=clean_text(data.status) or "意向",
@@ -157,6 +162,12 @@ def check_fields(d: EnterpriseData) -> list[ValidationError]:
         errors.append(ValidationError("status", f"合作状态应为：{'、'.join(ENTERPRISE_STATUSES)}"))
     elif d.status == "已解除" and not d.status_reason:
         errors.append(ValidationError("status_reason", "解除合作须填写原因（H第二十三条）"))
+    if d.staff_count is not None and (
+        not isinstance(d.staff_count, int)
+        or isinstance(d.staff_count, bool)
+        or not 0 <= d.staff_count <= MAX_STAFF
+    ):
+        errors.append(ValidationError("staff_count", f"在岗职工总数应为0–{MAX_STAFF}之间的整数"))
     if d.scale and d.scale not in ENTERPRISE_SCALES:
         errors.append(ValidationError("scale", f"企业规模应为：{'、'.join(ENTERPRISE_SCALES)}"))
     for c in d.categories:
@@ -173,6 +184,7 @@ _LABELS = {
     "industry": "所属行业",
     "region": "所在地区",
     "address": "地址",
+    "legal_representative": "法定代表人",
     "status_reason": "状态说明",
     "website": "网址",
     "note": "备注",
@@ -265,7 +277,8 @@ class _Stored(NamedTuple):
 
 
 _COPIED = (
-    "uscc short_name industry region address scale status status_reason cooperation_start website note"
+    "uscc short_name industry region address legal_representative staff_count scale status status_reason "
+    "cooperation_start website note"
 ).split()
 _CONTACT_COPIED = ("name", "title", "phone", "email", "note")
 
@@ -423,6 +436,8 @@ def get_enterprise(s: Session, enterprise_id: str) -> EnterpriseDetail:
         industry=ent.industry,
         region=ent.region,
         address=ent.address,
+        legal_representative=ent.legal_representative,
+        staff_count=ent.staff_count,
         scale=ent.scale,
         categories=tuple(c.category for c in ent.categories),
         status=ent.status,

@@ -2,6 +2,9 @@
 exactly what it counts (shown next to the value) and the records it counts (for the click-through).
 
 Choices (each indicator's `definition` says the same to the user):
+- 合作中的企业, 可提供岗位数, 基地使用天数: app/services/period_figures.py, the one computation the 工作台, the
+  自评报告, the package and the school's merge read too (合作中 as of the 学年's last day, or today when that is
+  earlier; the other two are the sums of the 访企拓岗 and 校外实习实训基地 tables' columns).
 - 学年: first day of semester 1 to the day before the next 学年 starts (设置 → 学期日历); a record dated on the
   first or the last day counts, the day after does not. Graduates: those of the 学年's end year.
 - 基地使用人天: the 人天 of both semesters' base usage (app/services/base_usage.py: manual rows, and the
@@ -28,6 +31,7 @@ Ratios are floats in 0..1 with their numerator and denominator; money in fen.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -44,9 +48,24 @@ from app.db.models import (
 )
 from app.domain.money import format_money
 from app.domain.practice import DAYS_PER_MONTH, merged
+from app.package.period import period_of
 from app.services.base_usage import semester_usage
 from app.services.employment import employment_figures
+from app.services.period_figures import (
+    BASE_DAYS,
+    BASE_DAYS_COLUMN,
+    COOPERATING,
+    DEFINITIONS,
+    POSITIONS,
+    POSITIONS_COLUMN,
+    as_of,
+    column_sum,
+    cooperating_definition,
+    cooperating_enterprises,
+    period_tables,
+)
 from app.services.report_facts import Year, assets_held, placements, scheme_kinds, schemes, year_of
+from app.services.report_tables import ReportTable, ReportTables
 
 GROUPS = ("资源利用", "人才培养", "师资建设", "科研成果", "就业创业")
 KINDS = ("count", "fen", "ratio", "decimal")
@@ -82,10 +101,20 @@ def _ratio(num: int, den: int) -> float | None:
     return num / den if den else None
 
 
-def annual_indicators(s: Session, school_year: str) -> list[Indicator]:
-    """The indicators of a 学年 like 2025-2026, in the order of GROUPS."""
+def annual_indicators(
+    s: Session,
+    school_year: str,
+    today: dt.date | None = None,
+    *,
+    tables: ReportTables | None = None,
+    headline: bool = True,
+) -> list[Indicator]:
+    """The indicators of a 学年 like 2025-2026, in the order of GROUPS. `headline`: with the period figures
+    (合作中的企业, 可提供岗位数, 基地使用天数: they need the standard tables — `tables` when already computed for
+    this 学年); a trend of other indicators leaves them out."""
     y = year_of(s, school_year)
     return [
+        *(_headline(s, y, today, tables) if headline else ()),
         *_resources(s, y),
         *_training(s, y),
         *_teachers(s, y),
@@ -95,6 +124,52 @@ def annual_indicators(s: Session, school_year: str) -> list[Indicator]:
 
 
 # ---------------------------------------------------------------- 资源利用
+
+
+def _headline(s: Session, y: Year, today: dt.date | None, tables: ReportTables | None) -> list[Indicator]:
+    period = period_of(s, year=y.school_year)
+    day = as_of(period, today)
+    tables = tables if tables is not None else period_tables(s, period, today)
+    partners = cooperating_enterprises(s, day)
+    visits, bases = tables.table(POSITIONS_COLUMN[0]), tables.table(BASE_DAYS_COLUMN[0])
+    return [
+        Indicator(
+            "资源利用",
+            "partners",
+            COOPERATING,
+            len(partners),
+            "count",
+            "家",
+            cooperating_definition(day),
+            ("enterprise", tuple(partners)),
+        ),
+        Indicator(
+            "资源利用",
+            "positions",
+            POSITIONS,
+            column_sum(visits, POSITIONS_COLUMN[1]),
+            "count",
+            "个",
+            DEFINITIONS[POSITIONS],
+            ("visit", _keys_with(visits, POSITIONS_COLUMN[1])),
+        ),
+        Indicator(
+            "资源利用",
+            "base_days",
+            BASE_DAYS,
+            column_sum(bases, BASE_DAYS_COLUMN[1]),
+            "count",
+            "天",
+            DEFINITIONS[BASE_DAYS],
+            ("practice_base", _keys_with(bases, BASE_DAYS_COLUMN[1])),
+        ),
+    ]
+
+
+def _keys_with(table: ReportTable, header: str) -> tuple[str, ...]:
+    """The records (first key of each row) whose `header` cell is more than 0, each once."""
+    i = table.headers.index(header)
+    return tuple(dict.fromkeys(k[0] for r, k in zip(table.rows, table.keys, strict=True) if r[i] and k[0]))
 
 
 def _resources(s: Session, y: Year) -> list[Indicator]:

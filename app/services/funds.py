@@ -508,12 +508,19 @@ Key = tuple[int, str, str | None]
 
 
 def _lines(
-    s: Session, *, years: Iterable[int] | None = None, project_ids: Iterable[str] | None = None
+    s: Session,
+    *,
+    years: Iterable[int] | None = None,
+    project_ids: Iterable[str] | None = None,
+    until: dt.date | None = None,
 ) -> dict[Key, BudgetLine]:
-    """Budget lines of live projects (all, or only these years / projects), by (year, project, category)."""
+    """Budget lines of live projects (all, or only these years / projects), by (year, project, category);
+    with `until`, the ledger as it stood that day (entries dated after it left out)."""
     live = Project.deleted_at.is_(None)
     b_conds = [Budget.deleted_at.is_(None), live]
     e_conds = [LedgerEntry.deleted_at.is_(None), live]
+    if until is not None:
+        e_conds.append(LedgerEntry.entry_date <= until)
     if years is not None:
         b_conds.append(Budget.year.in_(list(years)))
         e_conds.append(LedgerEntry.year.in_(list(years)))
@@ -586,6 +593,9 @@ def budget_summary(s: Session, year: int | None = None) -> BudgetSummary:
     )
 
 
-def overspent_lines(s: Session, years: Iterable[int] | None = None) -> list[BudgetLine]:
-    """Lines whose expenses exceed their budget (H第十五条), for the reminders."""
-    return [x for x in _lines(s, years=years).values() if x.overspent]
+def overspent_lines(
+    s: Session, years: Iterable[int] | None = None, *, until: dt.date | None = None
+) -> list[BudgetLine]:
+    """Lines whose expenses exceed their budget (H第十五条), for the reminders; with `until`, counting the
+    expenses dated on or before that day only (a check as of a past day)."""
+    return [x for x in _lines(s, years=years, until=until).values() if x.overspent]

@@ -85,6 +85,7 @@ def _checked(s: Session, ids: Sequence[str] | None, today: dt.date | None) -> It
             Student.class_name,
             Enterprise.name,
             PracticeBase.name,
+            Internship.insurance_paid_by,
         )
         .join(Student, Student.id == Internship.student_id)
         .outerjoin(Enterprise, Enterprise.id == Internship.enterprise_id)
@@ -99,7 +100,7 @@ def _checked(s: Session, ids: Sequence[str] | None, today: dt.date | None) -> It
         for row in s.execute(part):
             iid, facts = row[0], row[1 : 1 + n_facts]
             parties = dict(zip(PARTY_LABELS, row[1 + n_facts : 1 + n_facts + n_parties], strict=True))
-            birth, entry, student, class_name, enterprise, base = row[1 + n_facts + n_parties :]
+            birth, entry, student, class_name, enterprise, base, paid_by = row[1 + n_facts + n_parties :]
             f = InternshipFacts(
                 *facts,
                 parties=parties,
@@ -107,6 +108,7 @@ def _checked(s: Session, ids: Sequence[str] | None, today: dt.date | None) -> It
                 entry_year=entry,
                 school_year_start=school_year_start(first_start, facts[2]),
                 evaluations=evaluations.get(iid, {}),
+                insurance_paid_by=paid_by or "",
             )
             problems = tuple(internship_problems(f, today))
             yield Checked(

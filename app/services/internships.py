@@ -8,6 +8,9 @@ app/domain/internship_rules.py, and enterprise monthly evaluations.
   and 终止 → 计划 undo a mistake. Becoming 协议已签 ticks the 三方协议 on the checklist. Becoming 实习中 is refused
   while a blocking rule fails (insurance, signed 三方协议, first-year or under-16 student) — the refusal names
   the student and says exactly what is missing. A batch transition is all or nothing.
+- 三方协议编号 (agreement_no): assigned once, by the first 三方协议 batch that writes the agreement
+  (assign_agreement_numbers), as 2026-SX-0001 — the start year and a sequence per year above the highest
+  number ever given (deleted internships keep theirs, so a number is never given twice) — and kept.
 - Evaluations: one per internship and month (the month's first day), score 0–100.
 """
 
@@ -63,6 +66,8 @@ _TEXTS = {
     "enterprise_hr": ("企业人事主管", 50),
     "enterprise_mentor": ("企业实习负责人", 50),
     "guardian": ("家长", 50),
+    "lodging": ("食宿安排", 200),
+    "transport": ("交通安排", 200),
 }
 
 
@@ -83,6 +88,8 @@ class InternshipData:
     days_per_week: int = 5
     night_shift: bool = False
     overtime: bool = False
+    lodging: str = ""  # 食宿安排, printed in the 三方协议
+    transport: str = ""  # 交通安排
     insurer: str = ""
     policy_no: str = ""
     insured_from: dt.date | None = None
@@ -102,6 +109,7 @@ class InternshipData:
 @dataclass(frozen=True)
 class InternshipRow(InternshipData):
     id: str = ""
+    agreement_no: str = ""  # 三方协议编号: assigned by the first 三方协议 batch, read-only
     status: str = "计划"
     status_reason: str = ""
     student_no: str = ""
@@ -335,6 +343,7 @@ def internship_rows(
             id=i.id,
             status=i.status,
             status_reason=i.status_reason,
+            agreement_no=i.agreement_no or "",
             student_no=no,
             student_name=name,
             class_name=cls,
@@ -437,3 +446,42 @@ def evaluation_rows(s: Session, internship_id: str) -> list[EvaluationRow]:
         EvaluationRow(e.internship_id, e.month, e.score, e.evaluator, e.comment, id=e.id)
         for e in s.scalars(stmt)
     ]
+
+
+# ---------------------------------------------------------------- 三方协议编号
+
+AGREEMENT_NO_MARK = "SX"  # 实习
+
+
+def _sequence(number: str, prefix: str) -> int:
+    tail = number.removeprefix(prefix)
+    return int(tail) if number.startswith(prefix) and tail.isdigit() else 0
+
+
+def assign_agreement_numbers(s: Session, ids: Sequence[str]) -> dict[str, str]:
+    """The 三方协议编号 of each internship of `ids`, assigning the next one of its start year to those that
+    have none (in the order given), in the caller's transaction; a number once given is kept."""
+    rows = {
+        i.id: i
+        for chunk in range(0, len(ids), 900)
+        for i in s.scalars(select(Internship).where(Internship.id.in_(list(ids[chunk : chunk + 900]))))
+    }
+    last: dict[int, int] = {}
+    out = {}
+    for iid in ids:
+        i = rows.get(iid)
+        if i is None:
+            continue
+        if not i.agreement_no:
+            year = i.starts_on.year
+            prefix = f"{year}-{AGREEMENT_NO_MARK}-"
+            if year not in last:  # every row, deleted too: a number is never given twice
+                taken = s.scalars(
+                    select(Internship.agreement_no).where(Internship.agreement_no.like(f"{prefix}%"))
+                )
+                last[year] = max((_sequence(n, prefix) for n in taken), default=0)
+            last[year] += 1
+            i.agreement_no = f"{prefix}{last[year]:04d}"
+        out[iid] = i.agreement_no
+    s.flush()
+    return out

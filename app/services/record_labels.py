@@ -2,8 +2,8 @@
 indicator counts), and where each opens in the GUI: the record itself, or the record that holds it (an
 enterprise practice opens its teacher, an employment record its student).
 
-Record types: those of app/services/evaluation.py Indicator.records — practice_base, asset, student, teacher,
-enterprise_practice, achievement, employment. Ids not found (deleted meanwhile) are left out; the order of
+Record types: those of app/services/evaluation.py Indicator.records — enterprise, visit, practice_base, asset,
+student, teacher, enterprise_practice, achievement, employment. Ids not found (deleted meanwhile) are left out; the order of
 `ids` is kept."""
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from app.db.models import (
     PracticeBase,
     Student,
     Teacher,
+    Visit,
+    VisitEnterprise,
 )
 from app.domain.money import format_money
 
@@ -127,7 +129,29 @@ def _employment_labels(s: Session, ids: Sequence[str]) -> dict[str, str]:
     return out
 
 
+def _enterprise_labels(s: Session, ids: Sequence[str]) -> dict[str, str]:
+    rows = _rows(s, Enterprise, [Enterprise.name, Enterprise.status], ids)
+    return {i: f"{name}（{status}）" for i, (name, status) in rows.items()}
+
+
+def _visit_labels(s: Session, ids: Sequence[str]) -> dict[str, str]:
+    """A visit: its date and the enterprises visited, with the positions each offered."""
+    rows = _rows(s, Visit, [Visit.visited_on], ids)
+    stops: dict[str, list[str]] = {}
+    for part in _chunks(list(rows)):
+        for visit_id, name, positions in s.execute(
+            select(VisitEnterprise.visit_id, Enterprise.name, VisitEnterprise.positions)
+            .join(Enterprise, Enterprise.id == VisitEnterprise.enterprise_id)
+            .where(VisitEnterprise.visit_id.in_(part))
+            .order_by(VisitEnterprise.visit_id, VisitEnterprise.sort_order)
+        ):
+            stops.setdefault(visit_id, []).append(name + (f"（岗位{positions}个）" if positions else ""))
+    return {i: f"{on} 走访：{'、'.join(stops.get(i, []))}" for i, (on,) in rows.items()}
+
+
 _LABELS: dict[str, Callable[[Session, Sequence[str]], dict[str, str]]] = {
+    "enterprise": _enterprise_labels,
+    "visit": _visit_labels,
     "practice_base": _base_labels,
     "asset": _asset_labels,
     "student": _student_labels,

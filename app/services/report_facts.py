@@ -14,11 +14,17 @@
 - Assets held at a day (`assets_held`): live assets acquired on or before that day and not disposed of on or
   before it (a live disposal record dated on or before it). Assets without an acquisition date are left out:
   the app cannot tell when they arrived.
+- Days a base was used (`base_use_days`): DISTINCT dates, never a sum of activities. Within each of the 学年's
+  semesters, the lines of app/services/base_usage.py: a manual usage row with both dates covers every date
+  between them (inside its semester, as the form requires); an internship placed at the base covers its dates inside the semester
+  (only where no manual row of the same base, major and activity replaces it, as base_usage does); a manual
+  row without dates cannot be matched to other dates and adds its own 使用天数.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +36,7 @@ from app.db.models import (
     AgreementEnterprise,
     Asset,
     AssetDisposal,
+    BaseUsage,
     Internship,
     PracticeBase,
     Project,
@@ -38,6 +45,7 @@ from app.db.models import (
     Student,
 )
 from app.services.assets import school_year_bounds
+from app.services.base_usage import AUTO_ACTIVITY, MANUAL, SemesterUsage, placed_at_bases
 
 SCHEME_KINDS = ("订单培养", "现代学徒制")
 
@@ -182,6 +190,9 @@ class HeldAsset:
     major_id: str | None
     location: str
     acquired_on: dt.date
+    quantity: int
+    unit_value_fen: int
+    self_made: bool
 
 
 def assets_held(s: Session, day: dt.date) -> list[HeldAsset]:
@@ -197,6 +208,9 @@ def assets_held(s: Session, day: dt.date) -> list[HeldAsset]:
             Asset.major_id,
             Asset.location,
             Asset.acquired_on,
+            Asset.quantity,
+            Asset.unit_value_fen,
+            Asset.self_made,
         )
         .where(
             Asset.deleted_at.is_(None),
@@ -207,3 +221,48 @@ def assets_held(s: Session, day: dt.date) -> list[HeldAsset]:
         .order_by(Asset.acquired_on, Asset.id)
     )
     return [HeldAsset(*r) for r in rows]
+
+
+def base_use_days(
+    s: Session, usage: Sequence[SemesterUsage], *, as_of: dt.date | None = None
+) -> dict[str, int]:
+    """Base id → the distinct days it was used in the semesters of `usage` (their base_usage figures, which
+    say which lines are manual): a 学年's two, or one semester; with `as_of`, only days up to it (an
+    internship under way has not yet used the base on the days still to come)."""
+    dates: dict[str, set[dt.date]] = defaultdict(set)
+    undated: dict[str, int] = defaultdict(int)
+    for sem in usage:
+        last = min(sem.last_day, as_of) if as_of else sem.last_day
+        if last < sem.first_day:
+            continue
+        manual = {(x.base_id, x.major_id, x.activity) for x in sem.lines if x.source == MANUAL}
+        for base_id, starts, ends, days in _manual_uses(s, sem.semester):
+            if starts is None or ends is None:
+                undated[base_id] += days or 0
+            else:
+                dates[base_id].update(_dates(max(starts, sem.first_day), min(ends, last)))
+        for base_id, kind, starts, ends, major_id in _placed_at_bases(s, sem.first_day, last):
+            if (base_id, major_id, AUTO_ACTIVITY[kind]) not in manual:
+                dates[base_id].update(_dates(max(starts, sem.first_day), min(ends, last)))
+    return {b: len(dates[b]) + undated[b] for b in {*dates, *undated}}
+
+
+def _dates(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _manual_uses(s: Session, semester: str) -> list[tuple]:
+    return s.execute(
+        select(BaseUsage.base_id, BaseUsage.starts_on, BaseUsage.ends_on, BaseUsage.days)
+        .join(PracticeBase, PracticeBase.id == BaseUsage.base_id)
+        .where(
+            BaseUsage.semester == semester,
+            BaseUsage.deleted_at.is_(None),
+            PracticeBase.deleted_at.is_(None),
+        )
+    ).all()
+
+
+def _placed_at_bases(s: Session, first: dt.date, last: dt.date) -> list[tuple]:
+    """Internships at a base in the semester, as app/services/base_usage.py counts them."""
+    return s.execute(placed_at_bases(first, last)).all()

@@ -3,11 +3,9 @@ the active partners (this 学年 and the one before, computed the same way), par
 in progress per month, funds spent against budget per project, and the trend of a few indicators.
 
 Choices (the report repeats them in its notes, NOTES):
-- Active partner in a 学年: a live enterprise whose cooperation overlaps the 学年 — status 合作中, 暂停 or 已解除
-  (意向 never counts), cooperation started on or before the 学年's last day (no start date: counted), and
-  for 暂停 / 已解除 the date of that status on or after the 学年's first day (no date: not counted, since the
-  app cannot tell when it stopped). The archive keeps the current status only, not its history: a partner
-  that paused and resumed counts as active throughout.
+- Active partners (合作中的企业) of a 学年: app/services/period_figures.py cooperating_enterprises as of the
+  学年's last day, or today when that is earlier — the one definition the 工作台, the indicators, the package
+  and the school's merge use too.
 - Its tier in a 学年: the highest tier (基础层 < 深化层 < 融合层, H第九条) among its live projects whose period
   overlaps the 学年 (no start = always, no end = still); none → 未立项. Last 学年's distribution is computed
   by the same rule over the same records, so the change is what today's records say about both years.
@@ -28,31 +26,41 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.compliance.acks import CheckResult
+from app.compliance.registry import cite_source
 from app.db.models import (
     ENTERPRISE_CATEGORIES,
     TIER_LABELS,
     TIERS,
-    Enterprise,
     EnterpriseCategory,
     Project,
     ProjectEnterprise,
 )
-from app.services.evaluation import annual_indicators
+from app.package.period import period_of
+from app.services.evaluation import Indicator, annual_indicators
 from app.services.funds import budget_summary
+from app.services.period_figures import PeriodFigures, cooperating_enterprises, period_figures, period_tables
 from app.services.report_facts import Year, placements, year_of
+from app.services.report_tables import ReportTables
 
 NO_TIER = "none"
 NO_TIER_LABEL = "未立项"
 NO_CATEGORY = "未标注类别"
 TREND_KEYS = ("employment_rate", "dual_ratio", "interns")
 NOTES = (
-    "合作中的企业：合作企业档案中状态为合作中、暂停或已解除（意向不计），合作开始日期不晚于学年末（未填的计入），"
-    "暂停或已解除的其状态日期不早于学年初（未填日期的无法判断，不计）；档案只记当前状态，暂停后又恢复的按一直合作计。",
-    "合作层次：该企业参与的、周期与学年有交叉的产教融合项目中最高的层次（H第九条：基础层＜深化层＜融合层），"
-    "没有这样的项目的为“未立项”。上一学年按同一口径、用现有记录计算，增减为两者之差。",
-    "企业类别按档案中的当前类别（H第八条(一)），一家企业可属多个类别。",
+    "合作中的企业：学年末（学年未结束的为今天）合作企业档案中处于合作状态的企业——合作开始日期不晚于该日"
+    "（未填的计入），当天状态为合作中（之后才暂停或解除的也计入）；意向不计，回收站中的不计。工作台、年度评价、"
+    "上报材料包和学校汇总按同一口径统计。",
+    "合作层次：该企业参与的、周期与学年有交叉的产教融合项目中最高的层次（"
+    + cite_source("H第九条")
+    + "：基础层＜深化层＜融合层），没有这样的项目的为“未立项”。上一学年按同一口径、用现有记录计算，增减为两者之差。",
+    "企业类别按档案中的当前类别（" + cite_source("H第八条(一)") + "），一家企业可属多个类别。",
     "岗位实习人数按月：实习期（不含计划中的，含已终止的）与该月有交叉的学生人数。",
-    "经费按自然年编制（H第十五条），学年跨两个自然年，图中分列两年各项目的全年预算与支出。",
+    "经费按自然年编制（"
+    + cite_source("H第十五条")
+    + "），学年跨两个自然年，图中分列两年各项目的全年预算与支出。",
+    "合规检查问题：按学年末（学年未结束的为今天）的情况检查，只列属于本学年的问题（下一学年的实习、"
+    "学年以外年度的经费等不列）。",
 )
 
 
@@ -64,21 +72,10 @@ def school_year_before(school_year: str, back: int = 1) -> str:
 # ---------------------------------------------------------------- partners and tiers
 
 
-def active_partners(s: Session, y: Year) -> list[str]:
-    """Ids of the enterprises in cooperation during the 学年 (see the module's choices)."""
-    still = Enterprise.status == "合作中"
-    stopped = Enterprise.status.in_(("暂停", "已解除")) & (Enterprise.status_date >= y.first)
-    return list(
-        s.scalars(
-            select(Enterprise.id)
-            .where(
-                Enterprise.deleted_at.is_(None),
-                or_(Enterprise.cooperation_start.is_(None), Enterprise.cooperation_start <= y.last),
-                or_(still, stopped),
-            )
-            .order_by(Enterprise.name, Enterprise.id)
-        )
-    )
+def active_partners(s: Session, y: Year, today: dt.date | None = None) -> list[str]:
+    """Ids of the enterprises in cooperation in the 学年: 合作中 at its end, or today when that is earlier
+    (period_figures.cooperating_enterprises, the one definition)."""
+    return cooperating_enterprises(s, min(y.last, today or dt.date.today()))
 
 
 def highest_tiers(s: Session, y: Year) -> dict[str, str]:
@@ -116,18 +113,18 @@ class TierRow:
         return f"+{self.change}" if self.change > 0 else f"−{-self.change}" if self.change < 0 else "持平"
 
 
-def tier_distribution(s: Session, y: Year) -> dict[str, int]:
+def tier_distribution(s: Session, y: Year, today: dt.date | None = None) -> dict[str, int]:
     best = highest_tiers(s, y)
     counts = dict.fromkeys((*TIERS, NO_TIER), 0)
-    for eid in active_partners(s, y):
+    for eid in active_partners(s, y, today):
         counts[best.get(eid, NO_TIER)] += 1
     return counts
 
 
-def tier_rows(s: Session, school_year: str) -> tuple[TierRow, ...]:
+def tier_rows(s: Session, school_year: str, today: dt.date | None = None) -> tuple[TierRow, ...]:
     """This 学年's distribution of active partners by highest tier, with last 学年's by the same rule."""
-    now = tier_distribution(s, year_of(s, school_year))
-    before = tier_distribution(s, year_of(s, school_year_before(school_year)))
+    now = tier_distribution(s, year_of(s, school_year), today)
+    before = tier_distribution(s, year_of(s, school_year_before(school_year)), today)
     labels = {**TIER_LABELS, NO_TIER: NO_TIER_LABEL}
     return tuple(TierRow(t, labels[t], now[t], before[t]) for t in (*TIERS, NO_TIER))
 
@@ -200,13 +197,45 @@ class TrendSeries:
     points: tuple[tuple[str, float | None], ...]  # (学年, value) oldest first
 
 
+@dataclass(frozen=True)
+class ReportFigures:
+    """Everything the 自评报告 counts for a 学年, as of its last day (or today when earlier): the period's
+    headline figures, findings and tables (app/services/period_figures.py), the indicators read from those
+    tables, and the tier distribution of the same 合作中的企业."""
+
+    figures: PeriodFigures
+    indicators: list[Indicator]
+    tiers: tuple[TierRow, ...]
+
+    @property
+    def tables(self) -> ReportTables:
+        return self.figures.tables
+
+    @property
+    def findings(self) -> CheckResult:
+        return self.figures.findings
+
+
+def report_figures(s: Session, school_year: str, today: dt.date | None = None) -> ReportFigures:
+    """The figures of the 自评报告 of `school_year` — the same numbers the 工作台, the 年度评价 page, the
+    package and `chanjiao check --year` show for it."""
+    period = period_of(s, year=school_year)
+    tables = period_tables(s, period, today)
+    figures = period_figures(s, period, today, tables=tables)
+    return ReportFigures(
+        figures,
+        annual_indicators(s, school_year, today, tables=tables),
+        tier_rows(s, school_year, today),
+    )
+
+
 def indicator_trend(s: Session, school_year: str, years: int = 5) -> tuple[TrendSeries, ...]:
     """就业率, 双师型教师比例 and 岗位实习学生数 over the `years` 学年 ending with `school_year`."""
     values: dict[str, list[tuple[str, float | None]]] = defaultdict(list)
     names: dict[str, tuple[str, str, str]] = {}
     for back in range(years - 1, -1, -1):
         label = school_year_before(school_year, back)
-        for i in annual_indicators(s, label):
+        for i in annual_indicators(s, label, headline=False):
             if i.key in TREND_KEYS:
                 values[i.key].append((label, i.value))
                 names[i.key] = (i.name, i.kind, i.unit)

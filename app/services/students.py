@@ -4,12 +4,13 @@
 impossible birth date is an error — never guessed. With a valid number the birth date is stored from it and a
 gender that contradicts it is a warning (the ID decides nothing on its own: the user may have typed the wrong
 one); the same 身份证号 for two live students is an error that names the other student (never the number).
-A student's own phone is a mobile (11 digits, 1[3-9]…); a guardian's is a mobile or a landline with its area code
-(app/domain/phones.py). Every text has its most characters (app/services/common.py: the column's length, 备注
+A student's own phone is a mobile (11 digits, 1[3-9]…); a guardian's and the emergency contact's are a mobile or a
+landline with its area code (app/domain/phones.py). The 监护人's 身份证号 is checked like the student's (GB 11643)
+and must not be the student's own. Every text has its most characters (app/services/common.py: the column's length, 备注
 NOTE_MAX); a longer one is an error that names the field and the limit.
 
-Privacy (DOMAIN.md): rows for lists carry masked 身份证号 and phones unless `full=True`, which only the
-student's own form asks for.
+Privacy (DOMAIN.md): rows for lists carry masked 身份证号 (the student's and the guardian's) and phones, and no
+家庭住址, unless `full=True`, which only the student's own form (and an export the user confirmed) asks for.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from app.db.models import GENDERS, Internship, Major, Student
 from app.domain.codes import check_id_number
 from app.domain.names import clean_text
 from app.domain.phones import LANDLINE_RULE, MOBILE_RULE, is_phone
-from app.domain.privacy import mask_id_number, mask_phone
+from app.domain.privacy import is_masked, mask_address, mask_id_number, mask_phone
 from app.errors import ValidationError, ValidationErrors
 from app.services.common import (
     Changes,
@@ -44,7 +45,12 @@ _LENGTHS = {
     "phone": "手机号",
     "guardian_name": "家长姓名",
     "guardian_phone": "家长电话",
+    "guardian_relation": "与学生关系",
+    "home_address": "家庭住址",
+    "emergency_contact": "紧急联系人",
+    "emergency_phone": "紧急联系人电话",
 }
+GUARDIAN_RELATIONS = ("父亲", "母亲", "祖父", "祖母", "外祖父", "外祖母", "兄", "姐", "其他监护人")
 
 
 def student_key(student_no: str) -> str:
@@ -64,6 +70,12 @@ class StudentData:
     guardian_name: str = ""
     guardian_phone: str = ""
     note: str = ""
+    # after `note`, so that positional callers keep working
+    guardian_relation: str = ""  # 与学生关系 (父亲 / 母亲 / 其他监护人 …)
+    guardian_id_number: str = ""  # 监护人身份证号: personal, masked like id_number
+    home_address: str = ""  # 家庭住址: personal, masked in lists and exports
+    emergency_contact: str = ""
+    emergency_phone: str = ""  # personal, masked like phone
 
 
 @dataclass(frozen=True)
@@ -86,6 +98,11 @@ def normalized_student(d: StudentData) -> StudentData:
         phone=clean_text(d.phone),
         guardian_name=clean_text(d.guardian_name),
         guardian_phone=clean_text(d.guardian_phone),
+        guardian_relation=clean_text(d.guardian_relation),
+        guardian_id_number=re.sub(r"\s+", "", d.guardian_id_number or "").upper(),
+        home_address=clean_text(d.home_address),
+        emergency_contact=clean_text(d.emergency_contact),
+        emergency_phone=clean_text(d.emergency_phone),
         note=(d.note or "").strip(),
     )
 
@@ -165,8 +182,25 @@ def check_student_fields(d: StudentData) -> list[ValidationError]:
         )
     errors += _phone_error("phone", "手机号", d.phone, landline=False)
     errors += _phone_error("guardian_phone", "家长电话", d.guardian_phone, landline=True)
+    errors += _phone_error("emergency_phone", "紧急联系人电话", d.emergency_phone, landline=True)
+    errors += _guardian_id_errors(d)
+    if is_masked(d.home_address):
+        errors.append(ValidationError("home_address", "家庭住址是打码后的内容（含“**”），请填写完整住址"))
     errors += length_errors(Student, d, {**_LENGTHS, "note": "备注"})
     return errors
+
+
+def _guardian_id_errors(d: StudentData) -> list[ValidationError]:
+    """The 监护人's number per GB 11643; never the student's own (a copy-paste slip the contract would print)."""
+    if not d.guardian_id_number:
+        return []
+    try:
+        check_id_number(d.guardian_id_number)
+    except ValueError as exc:
+        return [ValidationError("guardian_id_number", f"监护人{exc}")]
+    if d.guardian_id_number == d.id_number:
+        return [ValidationError("guardian_id_number", "监护人身份证号与学生本人的相同，请核对")]
+    return []
 
 
 def student_warnings(d: StudentData) -> list[str]:
@@ -248,6 +282,9 @@ def _row(st: Student, major: str, full: bool) -> StudentRow:
         values["id_number"] = mask_id_number(st.id_number)
         values["phone"] = mask_phone(st.phone)
         values["guardian_phone"] = mask_phone(st.guardian_phone)
+        values["guardian_id_number"] = mask_id_number(st.guardian_id_number)
+        values["emergency_phone"] = mask_phone(st.emergency_phone)
+        values["home_address"] = mask_address(st.home_address)
     return StudentRow(**values, id=st.id, major_name=major, birth_date=st.birth_date, masked=not full)
 
 

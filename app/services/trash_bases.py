@@ -1,11 +1,14 @@
-"""回收站 kinds of 实践教学基地, their usage records and the semester-end summaries marked submitted; a base
-that internships or usage records (live or in the 回收站) still name is not purged."""
+"""回收站 kinds of 实践教学基地, their usage records, a 校内 base's yearly costs and the semester-end summaries
+marked submitted; a base that internships, usage or cost records (live or in the 回收站) still name is not
+purged."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.db.models import BaseUsage, Internship, Major, PracticeBase, UsageSummary
+from app.db.models import BaseCost, BaseUsage, Internship, Major, PracticeBase, UsageSummary
+from app.domain.money import format_money
+from app.services import base_costs  # noqa: F401 (its flush hook keeps one cost row per 学年, restores included)
 from app.services.trash import TrashKind, TrashRow, delete_row, deleted, referenced_by, register
 
 
@@ -37,6 +40,24 @@ def _usage_rows(s: Session) -> list[TrashRow]:
 register(TrashKind("base_usage", "基地使用记录", "条", BaseUsage, _usage_rows, delete_row))
 
 
+def _cost_rows(s: Session) -> list[TrashRow]:
+    stmt = deleted(
+        BaseCost, BaseCost.school_year, BaseCost.consumables_fen, BaseCost.maintenance_fen, PracticeBase.name
+    ).join(PracticeBase, PracticeBase.id == BaseCost.base_id)
+    return [
+        TrashRow(
+            r.id,
+            f"{r.name} {r.school_year}学年费用",
+            f"耗材{format_money(r.consumables_fen)}，维护{format_money(r.maintenance_fen)}",
+            r.deleted_at,
+        )
+        for r in s.execute(stmt)
+    ]
+
+
+register(TrashKind("base_cost", "基地费用记录", "条", BaseCost, _cost_rows, delete_row))
+
+
 def _summary_rows(s: Session) -> list[TrashRow]:
     stmt = deleted(UsageSummary, UsageSummary.semester, UsageSummary.submitted_on, Major.name).join(
         Major, Major.id == UsageSummary.major_id
@@ -53,5 +74,6 @@ register(TrashKind("usage_summary", "基地使用汇总提交", "条", UsageSumm
 # Internships and usage records keep their base; bases keep their enterprise and agreement.
 referenced_by("practice_base", Internship.base_id, "条实习记录")
 referenced_by("practice_base", BaseUsage.base_id, "条基地使用记录")
+referenced_by("practice_base", BaseCost.base_id, "条基地费用记录")
 referenced_by("enterprise", PracticeBase.enterprise_id, "个实践基地")
 referenced_by("agreement", PracticeBase.agreement_id, "个实践基地")

@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDateEdit,
@@ -220,9 +221,19 @@ class AssetDialog(SaveFlow, FieldErrors, QDialog):
         v.addWidget(self.total)
         self._row(form, "数量*", value, "quantity")
         self.errors["unit_value_fen"] = self.errors["quantity"]
+        owner = QWidget()
+        o = QHBoxLayout(owner)
+        o.setContentsMargins(0, 0, 0, 0)
         self.owner = QComboBox()
         self.owner.addItems(ASSET_OWNERS)
-        self._row(form, "资产权属*", self.owner, "owner")
+        self.self_made = QCheckBox("自主研制")
+        self.self_made.setToolTip("学校自行研制的设备，计入“校内实践基地”表的自主研制设备值")
+        o.addWidget(self.owner)
+        o.addSpacing(16)
+        o.addWidget(self.self_made)
+        o.addStretch(1)
+        self._row(form, "资产权属*", owner, "owner")
+        self.errors["self_made"] = self.errors["owner"]
         contrib = QWidget()
         c = QHBoxLayout(contrib)
         c.setContentsMargins(0, 0, 0, 0)
@@ -244,7 +255,9 @@ class AssetDialog(SaveFlow, FieldErrors, QDialog):
         for m in majors:
             self.major.addItem(m.label, m.id)
         self._row(form, "面向专业", self.major, "major_id")
-        self.location = QLineEdit(placeholderText="存放地点或实训基地")
+        self.location = QLineEdit(
+            placeholderText="在校内实训基地的，以基地名称开头，如：智能制造实训中心 A101"
+        )
         self._row(form, "存放地点", self.location, "location")
         self.custodian = QLineEdit(placeholderText="保管责任人姓名（H第十六条(二)）")
         self._row(form, "保管责任人", self.custodian, "custodian")
@@ -283,6 +296,7 @@ class AssetDialog(SaveFlow, FieldErrors, QDialog):
         self.quantity.setValue(a.quantity)
         self.unit_value.setText(format_money(a.unit_value_fen, symbol=False))
         self.owner.setCurrentText(a.owner)
+        self.self_made.setChecked(a.self_made)
         _set_choice(self.contributed_by, a.contributed_by_id, labels.get(a.contributed_by_id or "", ""))
         self.contribution_kind.setCurrentIndex(max(0, self.contribution_kind.findData(a.contribution_kind)))
         _set_choice(self.agreement, a.agreement_id, labels.get(a.agreement_id or "", ""))
@@ -309,6 +323,7 @@ class AssetDialog(SaveFlow, FieldErrors, QDialog):
             "quantity": self.quantity.value(),
             "unit_value": self.unit_value.text(),
             "owner": self.owner.currentText(),
+            "self_made": self.self_made.isChecked(),
             "contributed_by": self.contributed_by.currentText(),
             "contribution_kind": self.contribution_kind.currentData(),
             "agreement": self.agreement.currentText(),
@@ -338,6 +353,7 @@ class AssetDialog(SaveFlow, FieldErrors, QDialog):
             status="在用" if status == "已处置" else status,
             major_id=self.major.currentData() or None,
             note=self.note.toPlainText(),
+            self_made=self.self_made.isChecked(),
         )
 
     # ------------------------------------------------------------ 维修与更换

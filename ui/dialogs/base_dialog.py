@@ -1,11 +1,13 @@
-"""实践基地 form (N四(四)), two tabs:
+"""实践基地 form (N四(四)), three tabs:
 
 - 基本信息: name, kind, mode, level, the enterprise and agreement it rests on (a 校外 or 产教融合 base must name
-  its enterprise), the majors served (checkable), 工位数, dates and conditions; 保存 is one WriteOp.
+  its enterprise), the majors served (checkable), 工位数 and 管理人员, 主要项目, dates, conditions and the
+  专项实习经费 the school pays per student (not for a 校内 base); 保存 is one WriteOp.
 - 使用记录: the base's usage records (登记使用… / 编辑… / 删除, each its own transaction, written at once), and
   what internships placed at the base add to this semester automatically.
+- 耗材与维护费用 (校内实训基地 only): one row per 学年 (ui/dialogs/base_costs.py).
 
-The usage tab needs a saved base: on a new one it says so."""
+The last two tabs need a saved base: on a new one they say so."""
 
 from __future__ import annotations
 
@@ -38,15 +40,19 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.db.models import BASE_KINDS, BASE_LEVELS, BASE_MODES
+from app.domain.money import format_money, parse_money
+from app.errors import ValidationError
 from app.services import bases as svc
 from app.services.choices import agreement_choices, chosen_labels, enterprise_choices, major_choices
+from ui.dialogs.base_costs import CostPanel
 from ui.dialogs.usage_dialog import UsageDialog
 from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
 from ui.ops import WriteOp, read_now
 from ui.widgets import OptionalDate, confirm
 
 MAX_CHOICES = 5000
-USAGE_HEADERS = ["学期", "活动类型", "专业", "起止日期", "人次", "天数", "人天", "指导教师"]
+USAGE_HEADERS = ["学期", "活动类型", "对象", "专业", "起止日期", "人次", "天数", "人天", "学时", "指导教师"]
+COST_TAB = 2
 
 
 def choice_box(items, blank: str) -> QComboBox:
@@ -109,6 +115,9 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         )
         self.tabs.addTab(self._basic_tab(enterprises, agreements), "基本信息")
         self.tabs.addTab(self._usage_tab(), "使用记录")
+        self.costs = CostPanel()
+        self.tabs.addTab(self.costs, "耗材与维护费用")
+        self.saved_kind = ""
         self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
         lay.addWidget(self.message)
         buttons = QDialogButtonBox()
@@ -121,6 +130,7 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         if base_id:
             self._load(read_now(lambda s: svc.get_base(s, base_id)))
             self.reload_usage()
+            self.costs.set_base(base_id)
         else:
             self.tabs.setTabEnabled(1, False)
             self.tabs.setTabToolTip(1, "保存基地后可登记使用记录")
@@ -172,7 +182,24 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
             self._add_major(c.id, c.label)
         form.addRow("面向专业", self.with_error("major_ids", self.majors))
         self.capacity = QSpinBox(maximum=svc.MAX_CAPACITY, suffix=" 个", specialValueText="未填写")
-        form.addRow("工位数", self.with_error("capacity", self.capacity))
+        self.full_time_managers = QSpinBox(maximum=svc.MAX_MANAGERS, suffix=" 名")
+        self.part_time_managers = QSpinBox(maximum=svc.MAX_MANAGERS, suffix=" 名")
+        sizes = QHBoxLayout()
+        sizes.addWidget(self.capacity)
+        sizes.addSpacing(16)
+        sizes.addWidget(QLabel("专职管理人员"))
+        sizes.addWidget(self.full_time_managers)
+        sizes.addWidget(QLabel("兼职管理人员"))
+        sizes.addWidget(self.part_time_managers)
+        sizes.addStretch(1)
+        form.addRow("工位数", self.with_error("capacity", sizes))
+        for field in ("full_time_managers", "part_time_managers"):
+            self.errors[field] = self.errors["capacity"]
+        self.main_projects = QLineEdit(
+            placeholderText="主要实习实训项目的全称，以“、”分隔，如：数控车削加工、PLC编程与调试"
+        )
+        self.main_projects.setToolTip("报表中的“主要项目（全称）”；项目个数按所填名称计")
+        form.addRow("主要项目", self.with_error("main_projects", self.main_projects))
         self.established_on = OptionalDate()
         form.addRow("建立日期", self.with_error("established_on", self.established_on))
         self.address = QLineEdit(placeholderText="基地地址")
@@ -182,8 +209,16 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         self.gives_allowance = QCheckBox("发放实习补贴")
         flags.addWidget(self.has_lodging)
         flags.addWidget(self.gives_allowance)
+        flags.addSpacing(16)
+        self.fee_label = QLabel("学校支付专项实习经费")
+        self.fee = QLineEdit(placeholderText="未填写")
+        self.fee.setToolTip("学校向基地支付的专项实习经费，元/生；未支付填 0，不清楚留空。校内实训基地不填。")
+        self.fee.setMaximumWidth(110)
+        flags.addWidget(self.fee_label)
+        flags.addWidget(self.fee)
+        flags.addWidget(QLabel("元/生"))
         flags.addStretch(1)
-        form.addRow("条件", flags)
+        form.addRow("条件", self.with_error("fee_per_student_fen", flags))
         self.note = QPlainTextEdit(placeholderText="备注")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(60)
@@ -219,6 +254,21 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
     def _kind_changed(self) -> None:
         needed = self.kind.currentText() in svc.OFFSITE_KINDS
         self.enterprise_label.setText("依托企业*" if needed else "依托企业")
+        offsite = self.kind.currentText() != svc.ONSITE_KIND
+        self.fee.setEnabled(offsite)
+        self.fee.setPlaceholderText("未填写" if offsite else "校内不填")
+        self._enable_costs()
+
+    def _enable_costs(self) -> None:
+        """Costs belong to a saved 校内 base (the kind as saved: the service reads it from the database)."""
+        on = bool(self.base_id) and self.saved_kind == svc.ONSITE_KIND
+        self.tabs.setTabEnabled(COST_TAB, on)
+        why = (
+            "保存基地后可登记费用"
+            if not self.base_id
+            else "只有校内实训基地登记耗材与维护费用（类型改后请先保存）"
+        )
+        self.tabs.setTabToolTip(COST_TAB, "" if on else why)
 
     def _load(self, b: svc.BaseDetail) -> None:
         labels = read_now(lambda s: chosen_labels(s, [b.enterprise_id or ""], [b.agreement_id or ""]))
@@ -230,12 +280,29 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         set_choice(self.enterprise, b.enterprise_id, labels.get(b.enterprise_id or "", ""))
         set_choice(self.agreement, b.agreement_id, labels.get(b.agreement_id or "", ""))
         self.set_majors(b.major_ids)
+        self.saved_kind = b.kind
         self.capacity.setValue(b.capacity)
+        self.full_time_managers.setValue(b.full_time_managers)
+        self.part_time_managers.setValue(b.part_time_managers)
+        self.main_projects.setText(b.main_projects)
+        self.fee.setText(
+            "" if b.fee_per_student_fen is None else format_money(b.fee_per_student_fen, symbol=False)
+        )
         self.established_on.set_value(b.established_on)
         self.address.setText(b.address)
         self.has_lodging.setChecked(b.has_lodging)
         self.gives_allowance.setChecked(b.gives_allowance)
         self.note.setPlainText(b.note)
+
+    def fee_fen(self) -> int | None:
+        """The fee typed (None: blank, or a 校内 base); ValidationError naming the field for text that is no amount."""
+        text = self.fee.text().strip()
+        if not text or not self.fee.isEnabled():
+            return None
+        try:
+            return parse_money(text)
+        except ValueError as e:
+            raise ValidationError("fee_per_student_fen", f"专项实习经费：{e}") from e
 
     def data(self) -> svc.BaseData:
         return svc.BaseData(
@@ -252,10 +319,20 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
             has_lodging=self.has_lodging.isChecked(),
             gives_allowance=self.gives_allowance.isChecked(),
             note=self.note.toPlainText(),
+            main_projects=self.main_projects.text(),
+            fee_per_student_fen=self.fee_fen(),
+            full_time_managers=self.full_time_managers.value(),
+            part_time_managers=self.part_time_managers.value(),
         )
 
-    def state(self) -> svc.BaseData:
-        return self.data()
+    def state(self) -> tuple[object, ...]:
+        """What 基本信息 shows (the fee as typed: it may not be an amount yet)."""
+        fields = (w.text() if isinstance(w, QLineEdit) else w.value() for w in (self.name, self.fee, self.main_projects,
+                  self.address, self.capacity, self.full_time_managers, self.part_time_managers))  # fmt: skip
+        choices = (self.kind.currentText(), self.mode.currentData(), self.level.currentText(),
+                   self.enterprise.currentText(), self.agreement.currentText())  # fmt: skip
+        flags = (self.has_lodging.isChecked(), self.gives_allowance.isChecked(), self.established_on.value())
+        return (*fields, *choices, *flags, self.checked_majors(), self.note.toPlainText())
 
     # ------------------------------------------------------------ 使用记录
 
@@ -275,7 +352,7 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         header = self.usage_table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for i, w in enumerate((90, 90, 130, 140, 50, 44, 60)):
+        for i, w in enumerate((86, 84, 40, 110, 124, 46, 40, 52, 40)):
             self.usage_table.setColumnWidth(i, w)
         self.usage_table.itemSelectionChanged.connect(self._update_usage_buttons)
         self.usage_table.doubleClicked.connect(lambda _i: self.edit_usage())
@@ -308,14 +385,16 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         self.usage_table.setRowCount(len(self.usages))
         for r, u in enumerate(self.usages):
             period = _period(u)
-            cells = (u.semester, u.activity, u.major_name or "—", period, str(u.students), str(u.days),
-                     str(u.person_days), u.teachers)  # fmt: skip
+            cells = (u.semester, u.activity, u.audience, u.major_name or "—", period, str(u.students), str(u.days),
+                     str(u.person_days), str(u.hours) if u.hours else "—", u.teachers)  # fmt: skip
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, u.id)
-                if 4 <= c <= 6:
+                if 5 <= c <= 8:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if c == 7:
+                if c == 8 and u.hours:
+                    item.setToolTip(f"每人{u.hours}学时，共{u.person_hours}人时")
+                if c == 9:
                     item.setToolTip("\n".join(x for x in (u.teachers, u.note) if x))
                 self.usage_table.setItem(r, c, item)
         auto = [x for x in usage.lines if x.source == "实习记录"]
@@ -382,7 +461,11 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         if self._saving:
             return
         self.show_errors([])
-        data, bid = self.data(), self.base_id
+        try:
+            data, bid = self.data(), self.base_id
+        except ValidationError as e:
+            self.show_errors([e])
+            return
         if errors := read_now(lambda s: svc.check_base(s, data, bid)):
             self.show_errors(errors)
             return

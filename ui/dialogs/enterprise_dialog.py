@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
+    QSpinBox,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -45,6 +46,7 @@ from ui.widgets import OptionalDate
 
 CONTACT_FIELDS = ("name", "title", "phone", "email", "note")
 CONTACT_HEADERS = ("姓名", "职务", "联系电话", "邮箱", "备注")
+NO_STAFF = -1  # the spin box's “未填写”
 
 
 class EnterpriseDialog(FieldErrors, QDialog):
@@ -118,7 +120,15 @@ class EnterpriseDialog(FieldErrors, QDialog):
         form.addRow("统一社会信用代码", self.with_error("uscc", holder))
 
         self.short_name = QLineEdit()
-        form.addRow("简称", self.short_name)
+        self.legal_representative = QLineEdit(placeholderText="营业执照上的法定代表人")
+        self.legal_representative.setMaxLength(50)
+        self.legal_representative.setToolTip("三方协议乙方（实习单位）的法定代表人")
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.addWidget(self.short_name, 0, 0)
+        grid.addWidget(QLabel("法定代表人"), 0, 1)
+        grid.addWidget(self.legal_representative, 0, 2)
+        form.addRow("简称", grid)
         self.industry = QLineEdit(placeholderText="如 智能制造、现代农业")
         self.region = QLineEdit(placeholderText="如 长沙市岳麓区")
         grid = QGridLayout()
@@ -133,8 +143,16 @@ class EnterpriseDialog(FieldErrors, QDialog):
         for v in ENTERPRISE_SCALES:
             self.scale.addItem(v, v)
         self.cooperation_start = OptionalDate()
+        self.staff_count = QSpinBox(minimum=NO_STAFF, maximum=svc.MAX_STAFF, suffix=" 人")
+        self.staff_count.setSpecialValueText("未填写")
+        self.staff_count.setValue(NO_STAFF)
+        self.staff_count.setMinimumWidth(100)
+        self.staff_count.setToolTip("依托单位在岗职工总数（校外实习实训基地表）")
         row = QHBoxLayout()
         row.addWidget(self.scale)
+        row.addSpacing(20)
+        row.addWidget(QLabel("在岗职工总数"))
+        row.addWidget(self.with_error("staff_count", self.staff_count))
         row.addSpacing(20)
         row.addWidget(QLabel("合作开始日期"))
         row.addWidget(self.cooperation_start)
@@ -213,6 +231,8 @@ class EnterpriseDialog(FieldErrors, QDialog):
         self.uscc.setText(d.uscc)
         self.uscc_confirmed.setChecked(d.uscc_confirmed)
         self.short_name.setText(d.short_name)
+        self.legal_representative.setText(d.legal_representative)
+        self.staff_count.setValue(NO_STAFF if d.staff_count is None else d.staff_count)
         self.industry.setText(d.industry)
         self.region.setText(d.region)
         self.address.setText(d.address)
@@ -296,6 +316,8 @@ class EnterpriseDialog(FieldErrors, QDialog):
             industry=self.industry.text(),
             region=self.region.text(),
             address=self.address.text(),
+            legal_representative=self.legal_representative.text(),
+            staff_count=None if self.staff_count.value() == NO_STAFF else self.staff_count.value(),
             scale=self.scale.currentData() or "",
             categories=tuple(c for c, b in self.category_boxes.items() if b.isChecked()),
             status=self.status.currentData(),

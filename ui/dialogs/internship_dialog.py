@@ -34,7 +34,7 @@ from ui.ops import WriteOp, read_now
 
 ARRANGEMENT_FIELDS = {
     "enterprise_id", "base_id", "kind", "starts_on", "ends_on", "position", "place", "monthly_pay_fen",
-    "same_post_wage_fen", "pay_day", "hours_per_day", "days_per_week",
+    "same_post_wage_fen", "pay_day", "hours_per_day", "days_per_week", "lodging", "transport",
 }  # fmt: skip
 RULES_TAB, EVALUATIONS_TAB = 2, 3
 

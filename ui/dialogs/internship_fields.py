@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.compliance.registry import cite_source
 from app.db.models import INSURANCE_PAYERS, INTERNSHIP_KINDS
 from app.domain.internship_rules import (
     ERROR,
@@ -46,7 +48,7 @@ from ui.widgets import OptionalDate
 
 SEVERITY_COLORS = {ERROR: "#c42b1c", WARNING: "#b26a00"}
 HINT_COLOR = "#666666"
-HINT_CODES = ("INT-PAY", "INT-HOURS", "INT-INSURANCE")
+HINT_CODES = ("INT-PAY", "INT-HOURS", "INT-INSURANCE", "INT-PREMIUM")
 NO_BASE = "（不在实践基地）"
 
 
@@ -87,7 +89,7 @@ def show_hints(label: QLabel, problems: list[Problem]) -> None:
         tail = "（可先保存；开始实习前须补齐）" if p.blocks else ""
         lines.append(
             f"<span style='color:{severity_color(p.severity)}'>⚠ {p.message}{tail}"
-            f"<span style='color:#888'>　{p.source}</span></span>"
+            f"<span style='color:#888'>　{cite_source(p.source)}</span></span>"
         )
     label.setText("<br>".join(lines))
     label.show()
@@ -136,6 +138,12 @@ class InternshipFields:
         self.place = QLineEdit(placeholderText="如：湖南省株洲市天元区某工业园")
         form.addRow("实习岗位", f.with_error("position", self.position))
         form.addRow("实习地点", f.with_error("place", self.place))
+        self.lodging = QLineEdit(
+            placeholderText="如：乙方提供宿舍（四人间）和工作餐；不填则协议写明由学生自行解决"
+        )
+        self.transport = QLineEdit(placeholderText="如：乙方提供上下班班车；不填则协议写明由学生自行安排")
+        form.addRow("食宿安排", f.with_error("lodging", self.lodging))
+        form.addRow("交通安排", f.with_error("transport", self.transport))
         self.pay, self.wage = QLineEdit(placeholderText="元"), QLineEdit(placeholderText="元")
         for box in (self.pay, self.wage):
             box.setMaximumWidth(120)
@@ -207,6 +215,7 @@ class InternshipFields:
             w.textChanged.connect(self.refresh_hints)
         for d in (self.insured_from, self.insured_to):
             d.dateChanged.connect(self.refresh_hints)
+        self.paid_by.currentIndexChanged.connect(self.refresh_hints)
 
         parties = QGroupBox("五方联动（H第十二条(二)）")
         pform = QFormLayout(parties)
@@ -232,6 +241,10 @@ class InternshipFields:
         for c in (self.has_tripartite, self.has_consent, self.has_safety):
             h.addWidget(c)
         h.addStretch(1)
+        self.agreement_no = QLabel("")  # 三方协议编号: assigned by the first 三方协议 generated, never edited
+        self.agreement_no.setToolTip("首次生成三方协议时编定，之后不变")
+        self.agreement_no.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        h.addWidget(self.agreement_no)
         v.addWidget(docs)
         v.addStretch(1)
         return page
@@ -252,6 +265,10 @@ class InternshipFields:
         self.ends_on.set_value(d.ends_on)
         self.position.setText(d.position)
         self.place.setText(d.place)
+        self.lodging.setText(d.lodging)
+        self.transport.setText(d.transport)
+        number = getattr(d, "agreement_no", "")
+        self.agreement_no.setText(f"三方协议编号：{number or '（生成三方协议时编定）'}")
         self.pay.setText(yuan_text(d.monthly_pay_fen))
         self.wage.setText(yuan_text(d.same_post_wage_fen))
         self.pay_day.setValue(d.pay_day)
@@ -299,6 +316,8 @@ class InternshipFields:
             base_id=self.base.currentData() or None,
             position=self.position.text(),
             place=self.place.text(),
+            lodging=self.lodging.text(),
+            transport=self.transport.text(),
             monthly_pay_fen=pay,
             same_post_wage_fen=wage,
             pay_day=self.pay_day.value(),
@@ -347,6 +366,7 @@ class InternshipFields:
             insured_from=d.insured_from,
             insured_to=d.insured_to,
             has_tripartite=True,
+            insurance_paid_by=d.insurance_paid_by,
         )
         found = internship_problems(facts, today or dt.date.today())
         return [p for p in found if p.code in HINT_CODES and (dated or p.code != "INT-INSURANCE")]
@@ -358,6 +378,6 @@ class InternshipFields:
         for label, code in (
             (self.pay_hint, "INT-PAY"),
             (self.hours_hint, "INT-HOURS"),
-            (self.insurance_hint, "INT-INSURANCE"),
+            (self.insurance_hint, "INT-INSURANCE INT-PREMIUM"),
         ):
-            show_hints(label, [p for p in problems if p.code == code])
+            show_hints(label, [p for p in problems if p.code in code.split()])

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.compliance.registry import cite_source
 from app.domain.internship_rules import LOW_SCORE, Problem, due_months
 from app.services import internships as svc
 from ui.dialogs.evaluation_dialog import EvaluationDialog
@@ -44,7 +45,7 @@ def problem_widget(p: Problem) -> QFrame:
     v.setContentsMargins(10, 4, 6, 4)
     v.setSpacing(2)
     blocks = "　·　<b>阻止开始实习</b>" if p.blocks else ""
-    head = QLabel(f"<span style='color:{color}'><b>{p.severity}</b></span>　{p.source}{blocks}")
+    head = QLabel(f"<span style='color:{color}'><b>{p.severity}</b></span>　{cite_source(p.source)}{blocks}")
     head.setStyleSheet("color:#555;")
     message = QLabel(p.message, wordWrap=True)
     message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -1,9 +1,11 @@
-"""学生 form, three tabs:
+"""学生 form, four tabs:
 
 - 基本信息: the fields of StudentData. The only place the FULL 身份证号 and phones are shown (DOMAIN.md →
   Privacy). The 身份证号 is checked as it is typed out (GB 11643: length, birth date, check digit), its error
   under the field; the birth date is read from it (read-only); a gender that contradicts it is a warning that
   does not block saving. Errors of check_student appear under their fields on 保存.
+- 家庭与监护人: home address, the 监护人 (name, relationship, 身份证号 — checked like the student's —, phone)
+  and the emergency contact: personal data the 三方协议 prints for 丙方, shown in full only here.
 - 实习: the student's internships, read-only, with the number of problems of each (the rules' messages in the
   tooltip). They are edited on the 实习 page.
 - 就业: the student's employment records (one per graduation year); 新建 / 编辑 open the employment form.
@@ -48,6 +50,11 @@ from ui.ops import WriteOp, read_now
 
 WARNING_STYLE = "color:#9a5b00;"
 NO_YEAR = 1989  # the spin box's “未填写”
+FAMILY_TAB, INTERNSHIPS_TAB, EMPLOYMENT_TAB = 1, 2, 3
+FAMILY_FIELDS = frozenset(
+    {"guardian_name", "guardian_relation", "guardian_id_number", "guardian_phone", "home_address",
+     "emergency_contact", "emergency_phone"}
+)  # fmt: skip
 
 
 def read_only_table(headers: list[str], widths: list[int]) -> QTableWidget:
@@ -91,6 +98,7 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         self.tabs = QTabWidget()
         lay.addWidget(self.tabs, 1)
         self._build_basic()
+        self._build_family()
         self._build_internships()
         self._build_employment()
         self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
@@ -106,7 +114,7 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
             self._load(read_now(lambda s: svc.get_student(s, student_id, full=True)))
             self.reload_records()
         else:
-            for i in (1, 2):
+            for i in (INTERNSHIPS_TAB, EMPLOYMENT_TAB):
                 self.tabs.setTabEnabled(i, False)
                 self.tabs.setTabToolTip(i, "保存学生后可查看")
         self._id_changed()
@@ -159,19 +167,49 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         form.addRow("入学年份", self.with_error("entry_year", self._row(self.entry_year)))
         self.phone = QLineEdit(placeholderText="学生手机号")
         form.addRow("手机号", self.with_error("phone", self.phone))
-        self.guardian_name = QLineEdit(placeholderText="家长（监护人）姓名")
-        form.addRow("家长姓名", self.with_error("guardian_name", self.guardian_name))
-        self.guardian_phone = QLineEdit()
-        form.addRow("家长电话", self.with_error("guardian_phone", self.guardian_phone))
         self.note = QPlainTextEdit(placeholderText="备注")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(60)
         form.addRow("备注", self.note)
-        privacy = QLabel("身份证号和电话属于学生的敏感个人信息，只在此处完整显示；列表和导出中默认打码。")
+        privacy = QLabel(
+            "身份证号、电话和家庭住址属于敏感个人信息，只在此处完整显示；列表和导出中默认打码。"
+            "家长、监护人和紧急联系人在“家庭与监护人”页。"
+        )
         privacy.setWordWrap(True)
         privacy.setStyleSheet("color:#777;")
         form.addRow("", privacy)
         self.tabs.addTab(page, "基本信息")
+
+    def _build_family(self) -> None:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.guardian_name = QLineEdit(placeholderText="家长（监护人）姓名")
+        form.addRow("家长姓名", self.with_error("guardian_name", self.guardian_name))
+        self.guardian_relation = QComboBox(editable=True)
+        self.guardian_relation.addItems(["", *svc.GUARDIAN_RELATIONS])
+        self.guardian_relation.lineEdit().setPlaceholderText("如 父亲、母亲、其他监护人")
+        self.guardian_relation.lineEdit().setMaxLength(20)
+        self.guardian_relation.setMinimumWidth(180)
+        form.addRow("与学生关系", self.with_error("guardian_relation", self._row(self.guardian_relation)))
+        self.guardian_id_number = QLineEdit(placeholderText="监护人的18位居民身份证号")
+        self.guardian_id_number.setMaxLength(30)
+        form.addRow("监护人身份证号", self.with_error("guardian_id_number", self.guardian_id_number))
+        self.guardian_phone = QLineEdit(placeholderText="手机或带区号的固定电话")
+        form.addRow("家长电话", self.with_error("guardian_phone", self.guardian_phone))
+        self.home_address = QLineEdit(placeholderText="省、市、县（区）、街道和门牌号")
+        form.addRow("家庭住址", self.with_error("home_address", self.home_address))
+        self.emergency_contact = QLineEdit(placeholderText="紧急情况下联系的人，可与家长相同")
+        form.addRow("紧急联系人", self.with_error("emergency_contact", self.emergency_contact))
+        self.emergency_phone = QLineEdit(placeholderText="手机或带区号的固定电话")
+        form.addRow("紧急联系人电话", self.with_error("emergency_phone", self.emergency_phone))
+        note = QLabel(
+            "未满18周岁的学生签三方协议时，监护人须一同签字，协议上印监护人的姓名、与学生关系和身份证号，"
+            "并另出具监护人知情同意书。"
+        )
+        note.setWordWrap(True)
+        note.setStyleSheet("color:#777;")
+        form.addRow("", note)
+        self.tabs.addTab(page, "家庭与监护人")
 
     @staticmethod
     def _row(widget: QWidget) -> QWidget:
@@ -218,6 +256,11 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         self.phone.setText(st.phone)
         self.guardian_name.setText(st.guardian_name)
         self.guardian_phone.setText(st.guardian_phone)
+        self.guardian_relation.setCurrentText(st.guardian_relation)
+        self.guardian_id_number.setText(st.guardian_id_number)
+        self.home_address.setText(st.home_address)
+        self.emergency_contact.setText(st.emergency_contact)
+        self.emergency_phone.setText(st.emergency_phone)
         self.note.setPlainText(st.note)
 
     def data(self) -> svc.StudentData:
@@ -233,6 +276,11 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
             phone=self.phone.text(),
             guardian_name=self.guardian_name.text(),
             guardian_phone=self.guardian_phone.text(),
+            guardian_relation=self.guardian_relation.currentText(),
+            guardian_id_number=self.guardian_id_number.text(),
+            home_address=self.home_address.text(),
+            emergency_contact=self.emergency_contact.text(),
+            emergency_phone=self.emergency_phone.text(),
             note=self.note.toPlainText(),
         )
 
@@ -303,8 +351,9 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
                 pay,
             ]
             fill_row(t, r, cells, e.id, {})
-        self.tabs.setTabText(1, f"实习（{len(self.internships)}）" if self.internships else "实习")
-        self.tabs.setTabText(2, f"就业（{len(self.employment)}）" if self.employment else "就业")
+        n_int, n_emp = len(self.internships), len(self.employment)
+        self.tabs.setTabText(INTERNSHIPS_TAB, f"实习（{n_int}）" if n_int else "实习")
+        self.tabs.setTabText(EMPLOYMENT_TAB, f"就业（{n_emp}）" if n_emp else "就业")
         self.edit_employment_button.setEnabled(bool(self.employment))
 
     def _selected_employment(self) -> EmploymentRow | None:
@@ -331,7 +380,7 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
     # ------------------------------------------------------------ saving
 
     def errors_shown(self, first_field: str) -> None:
-        self.tabs.setCurrentIndex(0)
+        self.tabs.setCurrentIndex(FAMILY_TAB if first_field in FAMILY_FIELDS else 0)
 
     @Slot()
     def save(self) -> None:

@@ -1,5 +1,5 @@
-"""One usage record of a 实践基地 (N四(四)2): semester, activity, major, dates, 人次, days, person-days and the
-supervising teachers. Days left at 0 follow the dates, person-days 人次 × 天数, 指导教师人次 the names listed
+"""One usage record of a 实践基地 (N四(四)2): semester, activity and who used it (校内 students / 社会 trainees),
+major, dates, 人次, days, person-days, 学时 per person (人时 = 人次 × 学时) and the supervising teachers. Days left at 0 follow the dates, person-days 人次 × 天数, 指导教师人次 the names listed
 (app/services/bases.py completed); the line under the numbers shows what will be saved."""
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class UsageDialog(FieldErrors, QDialog):
         self.saved_id: str | None = None
         self.errors: dict[str, QLabel] = {}
         self.setWindowTitle("基地使用记录" if usage else "登记基地使用")
-        self.resize(520, 520)
+        self.resize(540, 560)
         lay = QVBoxLayout(self)
         form = QFormLayout()
         lay.addLayout(form)
@@ -67,7 +67,16 @@ class UsageDialog(FieldErrors, QDialog):
         form.addRow("学期*", self.with_error("semester", self.semester))
         self.activity = QComboBox()
         self.activity.addItems(USAGE_ACTIVITIES)
-        form.addRow("活动类型*", self.with_error("activity", self.activity))
+        self.audience = QComboBox()
+        for value, label in (("校内", "校内（本校学生）"), ("社会", "社会（社会培训等）")):
+            self.audience.addItem(label, value)
+        self.audience.setToolTip("“校内实践基地”表分别统计校内与社会的学年使用频率（人时）")
+        what = QHBoxLayout()
+        what.addWidget(self.activity, 1)
+        what.addWidget(QLabel("使用对象"))
+        what.addWidget(self.audience, 1)
+        form.addRow("活动类型*", self.with_error("activity", what))
+        self.errors["audience"] = self.errors["activity"]
         self.major = QComboBox()
         self.major.addItem("（不指定专业）", "")
         for m in majors:
@@ -87,6 +96,9 @@ class UsageDialog(FieldErrors, QDialog):
         form.addRow("使用天数", self.with_error("days", self.days))
         self.person_days = QSpinBox(maximum=10_000_000, suffix=" 人天", specialValueText="人次 × 天数")
         form.addRow("人天数", self.with_error("person_days", self.person_days))
+        self.hours = QSpinBox(maximum=svc.MAX_HOURS, suffix=" 学时", specialValueText="未填写")
+        self.hours.setToolTip("每名学生（学员）在本次使用中的学时；人时 = 人次 × 学时")
+        form.addRow("每人学时", self.with_error("hours", self.hours))
         self.teachers = QLineEdit(placeholderText="指导教师姓名，以顿号分隔，如 王强、李芳")
         form.addRow("指导教师", self.with_error("teachers", self.teachers))
         self.teacher_count = QSpinBox(maximum=1_000_000, suffix=" 人次", specialValueText="按所填姓名")
@@ -109,7 +121,7 @@ class UsageDialog(FieldErrors, QDialog):
         lay.addWidget(buttons)
         if usage:
             self._load(usage)
-        for w in (self.students, self.days, self.person_days, self.teacher_count):
+        for w in (self.students, self.days, self.person_days, self.hours, self.teacher_count):
             w.valueChanged.connect(self._update_preview)
         for d in (self.starts_on, self.ends_on):
             d.dateChanged.connect(self._update_preview)
@@ -118,6 +130,8 @@ class UsageDialog(FieldErrors, QDialog):
 
     def _load(self, u: svc.UsageRow) -> None:
         self.activity.setCurrentText(u.activity)
+        self.audience.setCurrentIndex(max(0, self.audience.findData(u.audience)))
+        self.hours.setValue(u.hours)
         i = self.major.findData(u.major_id or "")
         if i < 0:
             self.major.addItem(u.major_name or "（已删除的专业）", u.major_id)
@@ -146,13 +160,16 @@ class UsageDialog(FieldErrors, QDialog):
             teachers=self.teachers.text(),
             teacher_count=self.teacher_count.value(),
             note=self.note.toPlainText(),
+            hours=self.hours.value(),
+            audience=self.audience.currentData() or "校内",
         )
 
     @Slot()
     def _update_preview(self) -> None:
         d = svc.completed(self.data())
+        hours = f"，{d.person_hours} 人时" if d.hours else "，未填学时（不计人时）"
         self.preview.setText(
-            f"将保存：{d.students} 人次，使用 {d.days} 天，{d.person_days} 人天，指导教师 {d.teacher_count} 人次"
+            f"将保存：{d.students} 人次，使用 {d.days} 天，{d.person_days} 人天{hours}，指导教师 {d.teacher_count} 人次"
         )
 
     @Slot()

@@ -1,5 +1,7 @@
 """企业走访 quick entry: made for typing during or right after a visit, keyboard only.
 
+- The visit's fields on the left; on the right 访企拓岗, one row per enterprise visited (ui/dialogs/visit_stops.py):
+  select an enterprise to fill in its positions, pay, host, outcome, interns and graduates.
 - Tab moves through the fields in order; in 走访企业 (a RecordPicker) type a name or pinyin initials (hnxj),
   pick with ↓ and Enter, or just type a new name and press Enter: it becomes a new enterprise (意向) when the
   visit is saved, to be completed later in the archive. Delete removes the selected enterprise from the list.
@@ -27,22 +29,22 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from app.domain.money import format_money, parse_money
 from app.errors import AppError, ValidationError
 from app.services import visits as svc
-from app.services.choices import Choice, chosen_labels
+from app.services.choices import Choice, chosen_labels, major_choices
 from app.services.common import Changes
+from ui.dialogs.visit_stops import VisitStopsPanel, key_of
 from ui.form import ERROR_STYLE, FieldErrors
 from ui.ops import WriteOp, read_now
 from ui.pickers import RecordPicker, enterprise_search
 from ui.settings import ui_settings
 
 DRAFT_KEY = "visits/draft"
+GEOMETRY_KEY = "dialogs/visit-per-enterprise"  # not "dialogs/visit": the narrow one-column size of old
 
 
 def load_draft() -> dict[str, Any] | None:
@@ -62,6 +64,15 @@ def clear_draft() -> None:
     s.sync()
 
 
+def _old_draft_stops(d: dict[str, Any], choices: list[Choice]) -> dict[str, dict[str, str]]:
+    """A draft kept by the previous version held one visit's positions and pay: they go to its first
+    enterprise, as the upgrade of the database did with saved visits."""
+    values = {"positions": str(d.get("positions") or ""), "average_pay_fen": str(d.get("pay") or "")}
+    if not choices or not any(values.values()):
+        return {}
+    return {key_of(choices[0]): values}
+
+
 class VisitDialog(FieldErrors, QDialog):
     def __init__(
         self, parent: QWidget | None = None, visit_id: str | None = None, enterprise_ids: tuple[str, ...] = ()
@@ -74,8 +85,8 @@ class VisitDialog(FieldErrors, QDialog):
         self._dirty = False
         self._loading = True
         self.setWindowTitle("修改走访记录" if visit_id else "记录企业走访")
-        self.resize(640, 680)
-        geometry = ui_settings().value("dialogs/visit")
+        self.resize(1120, 640)
+        geometry = ui_settings().value(GEOMETRY_KEY)
         if geometry is not None:
             self.restoreGeometry(geometry)
         lay = QVBoxLayout(self)
@@ -91,6 +102,8 @@ class VisitDialog(FieldErrors, QDialog):
         self.draft_bar.hide()
         lay.addWidget(self.draft_bar)
 
+        columns = QHBoxLayout()
+        lay.addLayout(columns, 1)
         form = QFormLayout()
         self.errors: dict[str, QLabel] = {}
         self.visited_on = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
@@ -106,34 +119,34 @@ class VisitDialog(FieldErrors, QDialog):
         )
         self._row(form, "走访企业*", self.enterprises, "enterprise_ids")
         self.errors["new_names"] = self.errors["enterprise_ids"]
-        self.leader = QLineEdit(placeholderText="带队的院领导（H第十七条）")
-        self._row(form, "带队领导*", self.leader, "leader")
+        self.leader = QLineEdit(placeholderText="带队的院领导，如 张建华")
+        self.leader_title = QLineEdit(placeholderText="职务，如 院长")
+        self.leader_title.setMaximumWidth(160)
+        leader = QHBoxLayout()
+        leader.addWidget(self.leader, 1)
+        leader.addWidget(self.leader_title)
+        self._row(form, "带队领导*", leader, "leader")
+        self.errors["leader_title"] = self.errors["leader"]
         self.participants = QLineEdit(placeholderText="参加走访的教师，用顿号分隔")
         self._row(form, "参加人员", self.participants, "participants")
         self.purpose = QPlainTextEdit(placeholderText="如：访企拓岗、洽谈订单班、回访实习学生")
         self._row(form, "走访目的", self.purpose, "purpose")
         self.findings = QPlainTextEdit(placeholderText="企业需求、用人计划、对学生的评价……")
         self._row(form, "走访发现", self.findings, "findings")
-        jobs = QHBoxLayout()
-        self.positions = QSpinBox(maximum=100000, suffix=" 个")
-        self.positions.setToolTip("企业可提供的岗位数（访企拓岗）")
-        self.pay = QLineEdit(placeholderText="如 4500 或 4,500.00")
-        self.pay.setToolTip("平均月薪（元）")
-        jobs.addWidget(self.positions)
-        jobs.addWidget(QLabel("平均月薪（元）"))
-        jobs.addWidget(self.pay, 1)
-        holder = QWidget()
-        holder.setLayout(jobs)
-        jobs.setContentsMargins(0, 0, 0, 0)
-        self._row(form, "可提供岗位", holder, "positions_offered")
-        self.errors["average_pay_fen"] = self.errors["positions_offered"]
         self.follow_up = QPlainTextEdit(placeholderText="后续跟进事项：谁、做什么、何时")
         self._row(form, "后续跟进", self.follow_up, "follow_up")
         for edit in (self.purpose, self.findings, self.follow_up):
             edit.setTabChangesFocus(True)
             edit.setMaximumHeight(70)
-        lay.addLayout(form)
-        lay.addStretch(1)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        left.addStretch(1)
+        columns.addLayout(left, 4)
+        right = QVBoxLayout()
+        right.addWidget(QLabel("访企拓岗（每家走访的企业一行）"))
+        self.stops = VisitStopsPanel(read_now(major_choices))
+        right.addWidget(self.with_error("stops", self.stops), 1)
+        columns.addLayout(right, 6)
 
         self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
         lay.addWidget(self.message)
@@ -148,16 +161,16 @@ class VisitDialog(FieldErrors, QDialog):
 
         self._draft_timer = QTimer(self, singleShot=True, interval=500)
         self._draft_timer.timeout.connect(self.keep_draft)
-        self.enterprises.changed.connect(self._changed)
+        self.enterprises.changed.connect(self._enterprises_changed)
+        self.stops.changed.connect(self._changed)
         self.enterprises.search.setToolTip(
             "输入企业名称或拼音首字母：↓ 选择、回车加入；档案中没有的企业输入全称回车，保存走访时新建"
         )
-        for w in (self.leader, self.participants, self.pay):
+        for w in (self.leader, self.leader_title, self.participants):
             w.textChanged.connect(self._changed)
         for w in (self.purpose, self.findings, self.follow_up):
             w.textChanged.connect(self._changed)
         self.visited_on.dateChanged.connect(self._changed)
-        self.positions.valueChanged.connect(self._changed)
 
         if visit_id:
             self._load(read_now(lambda s: svc.get_visit(s, visit_id)))
@@ -175,7 +188,7 @@ class VisitDialog(FieldErrors, QDialog):
         self._dirty = self.draft_bar.isVisible()  # a restored draft stays a draft until saved or discarded
         (self.enterprises.search if not visit_id else self.leader).setFocus()
 
-    def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
+    def _row(self, form: QFormLayout, label: str, widget: QWidget | QHBoxLayout, field: str) -> None:
         form.addRow(label, self.with_error(field, widget))
 
     # ------------------------------------------------------------ state and draft
@@ -185,14 +198,12 @@ class VisitDialog(FieldErrors, QDialog):
         self.enterprises.set_chosen(
             Choice(eid, name) for eid, name in zip(v.enterprise_ids, v.enterprise_names, strict=True)
         )
+        self.stops.set_stops(v.stops)
         self.leader.setText(v.leader)
+        self.leader_title.setText(v.leader_title)
         self.participants.setText(v.participants)
         self.purpose.setPlainText(v.purpose)
         self.findings.setPlainText(v.findings)
-        self.positions.setValue(v.positions_offered)
-        self.pay.setText(
-            format_money(v.average_pay_fen, symbol=False) if v.average_pay_fen is not None else ""
-        )
         self.follow_up.setPlainText(v.follow_up)
 
     def state(self) -> dict[str, Any]:
@@ -200,12 +211,12 @@ class VisitDialog(FieldErrors, QDialog):
             "visited_on": self.visited_on.date().toString("yyyy-MM-dd"),
             "enterprises": [(c.label, c.id) for c in self.enterprises.choices()],  # names and ids
             "leader": self.leader.text(),
+            "leader_title": self.leader_title.text(),
             "participants": self.participants.text(),
             "purpose": self.purpose.toPlainText(),
             "findings": self.findings.toPlainText(),
-            "positions": self.positions.value(),
-            "pay": self.pay.text(),
             "follow_up": self.follow_up.toPlainText(),
+            "stops": self.stops.state(),  # per enterprise, as typed
         }
 
     def _restore(self, d: dict[str, Any]) -> None:
@@ -217,13 +228,18 @@ class VisitDialog(FieldErrors, QDialog):
             for item in d.get("enterprises", [])
             if isinstance(item, list | tuple) and len(item) == 2
         )
+        self.stops.restore(d.get("stops") or _old_draft_stops(d, self.enterprises.choices()))
         self.leader.setText(str(d.get("leader", "")))
+        self.leader_title.setText(str(d.get("leader_title", "")))
         self.participants.setText(str(d.get("participants", "")))
         self.purpose.setPlainText(str(d.get("purpose", "")))
         self.findings.setPlainText(str(d.get("findings", "")))
-        self.positions.setValue(int(d.get("positions", 0) or 0))
-        self.pay.setText(str(d.get("pay", "")))
         self.follow_up.setPlainText(str(d.get("follow_up", "")))
+
+    @Slot()
+    def _enterprises_changed(self) -> None:
+        self.stops.set_enterprises(self.enterprises.choices())
+        self._changed()
 
     @Slot()
     def _changed(self) -> None:
@@ -248,9 +264,7 @@ class VisitDialog(FieldErrors, QDialog):
     def discard_draft(self) -> None:
         clear_draft()
         self._loading = True
-        self._restore(
-            {"visited_on": QDate.currentDate().toString("yyyy-MM-dd"), "enterprises": [], "positions": 0}
-        )
+        self._restore({"visited_on": QDate.currentDate().toString("yyyy-MM-dd"), "enterprises": []})
         self.enterprises.set_chosen([])
         self._loading = False
         self._dirty = False
@@ -261,19 +275,17 @@ class VisitDialog(FieldErrors, QDialog):
     def data(self) -> tuple[svc.VisitData, tuple[str, ...]]:
         d = self.visited_on.date()
         ids, names = self.enterprises.ids(), self.enterprises.new_names()
-        pay_text = self.pay.text().strip()
-        pay = parse_money(pay_text) if pay_text else None
         return (
             svc.VisitData(
                 visited_on=dt.date(d.year(), d.month(), d.day()),
                 enterprise_ids=ids,
                 leader=self.leader.text(),
+                leader_title=self.leader_title.text(),
                 participants=self.participants.text(),
                 purpose=self.purpose.toPlainText(),
                 findings=self.findings.toPlainText(),
-                positions_offered=self.positions.value(),
-                average_pay_fen=pay,
                 follow_up=self.follow_up.toPlainText(),
+                stops=self.stops.stops(),
             ),
             names,
         )
@@ -284,9 +296,8 @@ class VisitDialog(FieldErrors, QDialog):
             return
         try:
             data, names = self.data()
-        except (AppError, ValueError) as e:
-            self.show_errors([ValidationError("average_pay_fen", f"平均月薪：{e}")])
-            self.pay.setFocus()
+        except (AppError, ValueError) as e:  # a count or an amount that cannot be read, named by the panel
+            self.show_errors([ValidationError("stops", str(e))])
             return
         errors = read_now(lambda s: svc.check_visit(s, data))
         if names:  # new enterprises are checked when they are created
@@ -313,7 +324,7 @@ class VisitDialog(FieldErrors, QDialog):
         if not self.visit_id:
             clear_draft()
         self._dirty = False
-        ui_settings().setValue("dialogs/visit", self.saveGeometry())
+        ui_settings().setValue(GEOMETRY_KEY, self.saveGeometry())
         if changes.warnings:
             QMessageBox.information(self, "已保存", "\n".join(changes.warnings))
         self.accept()
@@ -331,7 +342,7 @@ class VisitDialog(FieldErrors, QDialog):
         if self._dirty and not self.visit_id:
             self._draft_timer.stop()
             self.keep_draft()  # closing keeps the draft; 放弃草稿 throws it away
-        ui_settings().setValue("dialogs/visit", self.saveGeometry())
+        ui_settings().setValue(GEOMETRY_KEY, self.saveGeometry())
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -19,6 +19,7 @@ from app.compliance.registry import Finding
 from app.db.models import AGREEMENT_STATUSES, TIER_LABELS, TIERS
 from app.services import chart_data as charts_svc
 from app.services import dashboard as svc
+from app.services import period_figures as fig
 from app.services import settings as settings_svc
 from app.services.common import Changes
 from ui.charts_panel import ChartsPanel
@@ -101,7 +102,7 @@ class DashboardPage(QWidget):
             [
                 *((t, TIER_LABELS[t], "该企业参与的项目中层级最高者（H第九条）") for t in TIER_ORDER),
                 (svc.NO_TIER, "尚无项目", "合作中但尚未参与任何项目的企业：可考虑共建项目，提升合作层级"),
-                ("total", "合计", ""),
+                ("total", "合计", fig.DEFINITIONS[fig.COOPERATING]),
             ],
         )
         self.agreements = _Figures(
@@ -115,7 +116,11 @@ class DashboardPage(QWidget):
             "产教融合项目（按层级）",
             [*((t, TIER_LABELS[t], "") for t in TIER_ORDER), ("total", "合计", "")],
         )
-        for box in (self.partners, self.agreements, self.projects):
+        self.year_box = _Figures(
+            "本学年（截至今天）",
+            [(label, label, fig.DEFINITIONS[label]) for label in fig.LABELS if label != fig.COOPERATING],
+        )
+        for box in (self.partners, self.agreements, self.projects, self.year_box):
             figures.addWidget(box, 1)
         return figures
 
@@ -153,6 +158,12 @@ class DashboardPage(QWidget):
         for t in TIERS:
             self.projects.set(t, d.projects_by_tier.get(t, 0))
         self.projects.set("total", sum(d.projects_by_tier.values()))
+        if d.figures is not None:  # the 学年's figures, as its 年度评价, 自评报告 and package show them
+            day = d.figures.as_of
+            self.year_box.setTitle(f"{d.figures.period.label}（截至{day.month}月{day.day}日）")
+            for label, n in d.figures.headline().items():
+                if label in self.year_box.values:
+                    self.year_box.set(label, n)
         checked_at = dt.datetime.now()
         for tab in self.finding_tabs:
             tab.set_findings(list(d.reminders), list(d.acknowledged), today or dt.date.today(), checked_at)

@@ -34,6 +34,7 @@ from app.services.evaluation import Indicator, annual_indicators
 from app.services.evaluation_years import EvaluationYears, evaluation_years
 from app.services.report_columns import (
     COOPERATION,
+    COOPERATION_BY_MAJOR,
     OFFSITE_BASES,
     ONSITE_BASES,
     TABLE_COLUMNS,
@@ -49,6 +50,8 @@ from ui.pages.evaluation_indicators import IndicatorsView
 from ui.pages.report_table_view import ReportTableView
 
 EMPTY_HINTS = {
+    COOPERATION_BY_MAJOR: "本表按专业汇总“产学合作”表的各项数字。请登记：岗位实习、订单培养 / 现代学徒制协议或项目、"
+    "与企业共同开发的课程和教材、技术服务合同、员工培训、产业教师、企业捐赠的资产和毕业生就业单位。",
     COOPERATION: "本表按“专业 × 合作企业”汇总。请登记：岗位实习（学生、实习单位）、订单培养 / 现代学徒制协议或项目、"
     "与企业共同开发的课程和教材、横向课题和技术服务合同（成果）、为企业员工开展的培训、产业教师（所在企业、所属专业）、"
     "企业捐赠或准捐赠的资产，以及毕业生就业单位（选自合作企业档案）。",
@@ -78,7 +81,7 @@ class EvaluationPage(QWidget):
         self._timer.timeout.connect(self.reload)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(16, 12, 16, 12)
-        heading = QLabel("年度评价（H第二十二条）")
+        heading = QLabel("年度评价")
         heading.setStyleSheet("font-size:15pt;font-weight:bold;")
         lay.addWidget(heading)
         lay.addLayout(self._bar())
@@ -89,7 +92,7 @@ class EvaluationPage(QWidget):
         self.tabs.setTabToolTip(0, "资源利用、人才培养、师资建设、科研成果、就业创业五类指标，各附统计口径")
         self.table_views: dict[str, ReportTableView] = {}
         for name in TABLE_NAMES:
-            view = ReportTableView(TABLE_COLUMNS[name], EMPTY_HINTS[name])
+            view = ReportTableView(TABLE_COLUMNS[name], EMPTY_HINTS.get(name, ""))
             self.table_views[name] = view
             self.tabs.addTab(view, name)
             self.tabs.setTabToolTip(self.tabs.count() - 1, f"标准报表“{name}”，列名与高职状态数据一致")
@@ -125,15 +128,16 @@ class EvaluationPage(QWidget):
         bar.addWidget(note)
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.setToolTip(
-            "把本学年的四张标准报表（产学合作、校外实习实训基地、校内实践基地、访企拓岗）导出为一个 Excel 文件，"
+            "把本学年的标准报表（" + "、".join(TABLE_NAMES) + "）导出为一个 Excel 文件，"
             "每表一个工作表，列名与高职状态数据一致，另附“说明”工作表"
         )
         self.export_button.clicked.connect(self.export_excel)
         bar.addWidget(self.export_button)
         self.report_button = QPushButton("生成自评报告…")
         self.report_button.setToolTip(
-            "生成本学年的《年度产教融合工作自评报告》Word 文档（H第二十二条）：指标及口径、合作层次分布及与上学年的"
-            "变化、四张标准报表、图表、尚未整改的问题和已忽略问题的理由。模板可在“设置 → 模板”中更换"
+            "生成本学年的《年度产教融合工作自评报告》Word 文档：指标及口径、合作层次分布及与上学年的"
+            "变化、标准报表、图表、本学年尚未整改的问题和已忽略问题的理由（数字与工作台、上报材料包相同）。"
+            "模板可在“设置 → 模板”中更换"
         )
         self.report_button.clicked.connect(self.write_report)
         bar.addWidget(self.report_button)
@@ -294,5 +298,7 @@ class EvaluationPage(QWidget):
 
 
 def _compute(s: Session, school_year: str) -> tuple[str, list[Indicator], ReportTables]:
-    """On the worker: everything the page shows for a 学年."""
-    return school_year, annual_indicators(s, school_year), report_tables(s, school_year)
+    """On the worker: everything the page shows for a 学年 (the indicators' table figures read these very
+    tables: app/services/period_figures.py)."""
+    tables = report_tables(s, school_year)
+    return school_year, annual_indicators(s, school_year, tables=tables), tables

@@ -12,6 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMenu, QPushButton
 
+from app.compliance.registry import cite_source
 from app.db.models import INTERNSHIP_STATUSES
 from app.services import internship_list as listing
 from app.services import internships as svc
@@ -50,7 +51,7 @@ def problems_tip(r: InternshipRow) -> str | None:
         return f"已终止：{r.status_reason}" if r.status_reason else "已终止"
     if not r.problems:
         return "没有发现问题"
-    return "\n".join(f"【{p.severity}】{p.message}（{p.source}）" for p in r.problems)
+    return "\n".join(f"【{p.severity}】{p.message}（{cite_source(p.source)}）" for p in r.problems)
 
 
 def _status_tip(r: InternshipRow) -> str | None:

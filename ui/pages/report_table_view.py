@@ -1,7 +1,12 @@
 """One standard report table of 年度评价 (app/services/report_tables.py): the headers verbatim with each column's
-definition as tooltip, numbers right-aligned (万元 to 4 decimals, 元 to 2), an empty cell where the data cannot
-give a value (its tooltip says why), a bold 合计 row kept last while sorting and pinned under the rows (a one-row
-footer view scrolling sideways with the table), and an empty state saying what to enter to fill the table."""
+definition as tooltip, numbers right-aligned (万元 to the platform's decimals, 元 to 2), an empty cell where the data
+cannot give a value (its tooltip says why), a bold 合计 row kept last while sorting and pinned under the rows (a
+one-row footer view scrolling sideways with the table), and an empty state saying what to enter to fill the table.
+
+The platform's tables are wide (up to 24 columns): the table scrolls sideways while the columns that name a row
+(report_columns.NAME_COLUMNS: 基地名称, 走访企业名称, 专业 and 企业) stay in place at the left, in the table and in
+its 合计 footer — a second view over the same model laid on top of the first columns (Qt's frozen-column
+pattern), so that a row can always be matched to what it is about."""
 
 from __future__ import annotations
 
@@ -12,8 +17,10 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCollator,
+    QEvent,
     QLocale,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Slot,
@@ -30,8 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_money
-from app.io.outcomes_xlsx import wan4
-from app.services.report_columns import Column
+from app.services.report_columns import NAME_COLUMNS, TABLE_COLUMNS, WAN_DECIMALS, Column, wan_value
 from app.services.report_tables import ReportTable
 from ui.widgets import EmptyState
 
@@ -41,8 +47,9 @@ SUMMED = ("int", "wan")  # an average pay does not add up
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
 WRAPPED_CENTER = Qt.AlignmentFlag(CENTER.value | Qt.TextFlag.TextWordWrap.value)  # long headers wrap
+PER_PIXEL = QAbstractItemView.ScrollMode.ScrollPerPixel
 TOTAL_BG = QBrush(QColor("#eef3f8"))
-TEXT_MAX = 320
+TEXT_MIN, TEXT_MAX = 72, 320  # a 专业代码 needs little; a name up to 320 px
 WIDTHS = {"text": 200, "date": 96, "month": 86, "int": 96, "wan": 118, "yuan": 100, "bool": 84}
 _collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
 
@@ -51,7 +58,7 @@ def cell_text(kind: str, value: object) -> str:
     if value is None:
         return ""
     if kind == "wan":
-        return f"{wan4(int(value)):,.4f}"  # type: ignore[call-overload]
+        return f"{wan_value(int(value)):,.{WAN_DECIMALS}f}"  # type: ignore[call-overload]
     if kind == "yuan":
         return format_money(int(value), symbol=False)  # type: ignore[call-overload]
     if kind == "bool":
@@ -63,6 +70,10 @@ def cell_text(kind: str, value: object) -> str:
     if kind == "int":
         return f"{value:,}"
     return str(value)
+
+
+def _summed(c: Column) -> bool:
+    return c.kind in SUMMED and c.adds_up
 
 
 def _sort_key(kind: str, value: object) -> tuple:
@@ -82,7 +93,7 @@ class ReportTableModel(QAbstractTableModel):
         self.rows: list[tuple] = []
         self._order: list[int] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
-        self.has_total = any(c.kind in SUMMED for c in columns)
+        self.has_total = any(_summed(c) for c in columns)
 
     def set_table(self, table: ReportTable) -> None:
         self.beginResetModel()
@@ -118,7 +129,7 @@ class ReportTableModel(QAbstractTableModel):
     def total(self, col: int) -> int | None:
         c = self.columns[col]
         present = [r[col] for r in self.rows if r[col] is not None]
-        return sum(present) if c.kind in SUMMED and present else None
+        return sum(present) if _summed(c) and present else None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -145,8 +156,10 @@ class ReportTableModel(QAbstractTableModel):
 
     def _tooltip(self, c: Column, value: object, total: bool, col: int) -> str | None:
         if total:
-            if col == 0 or c.kind in SUMMED:
-                return "各行之和（万元按精确金额相加后取 4 位小数）" if c.kind == "wan" else None
+            if col == 0 or _summed(c):
+                return (
+                    f"各行之和（万元按精确金额相加后取 {WAN_DECIMALS} 位小数）" if c.kind == "wan" else None
+                )
             return "本列不合计" if c.kind in NUMBERS else None
         if value is None:
             return f"空：{c.definition}"
@@ -173,10 +186,109 @@ class ReportTableModel(QAbstractTableModel):
             self._order = [i for i in reversed(self._order) if self.rows[i][col] is not None] + nones
 
 
+def _name_columns(columns: tuple[Column, ...]) -> int:
+    return next((NAME_COLUMNS[n] for n, cols in TABLE_COLUMNS.items() if cols == columns), 1)
+
+
+class FrozenColumns(QObject):
+    """The first `count` columns of `view` kept in place while it scrolls sideways: a second view over the same
+    model and selection laid on top of them, scrolled vertically with it (Qt's frozen-column pattern)."""
+
+    def __init__(self, view: QTableView, count: int) -> None:
+        super().__init__(view)
+        self.view, self.count = view, count
+        self.overlay = f = QTableView(view)
+        f.setObjectName("frozen_columns")
+        f.setModel(view.model())
+        f.setSelectionModel(view.selectionModel())
+        f.setSelectionBehavior(view.selectionBehavior())
+        f.setSelectionMode(view.selectionMode())
+        f.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        f.setAlternatingRowColors(view.alternatingRowColors())
+        f.setWordWrap(False)
+        f.verticalHeader().hide()
+        f.setVerticalScrollMode(view.verticalScrollMode())
+        f.horizontalHeader().setDefaultAlignment(view.horizontalHeader().defaultAlignment())
+        f.horizontalHeader().setFixedHeight(view.horizontalHeader().height())
+        f.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.Interactive
+        )  # resized here, for both
+        f.horizontalHeader().sectionResized.connect(self._resized_here)
+        f.verticalHeader().setDefaultSectionSize(view.verticalHeader().defaultSectionSize())
+        f.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        f.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        f.setStyleSheet("QTableView#frozen_columns { border: none; border-right: 1px solid palette(mid); }")
+        view.viewport().stackUnder(f)
+        if view.isSortingEnabled():
+            f.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+            f.setSortingEnabled(True)
+            f.horizontalHeader().sortIndicatorChanged.connect(view.sortByColumn)
+            view.horizontalHeader().sortIndicatorChanged.connect(self._follow_sort)
+        f.verticalScrollBar().valueChanged.connect(view.verticalScrollBar().setValue)
+        view.verticalScrollBar().valueChanged.connect(f.verticalScrollBar().setValue)
+        view.horizontalHeader().sectionResized.connect(self._column_resized)
+        view.model().modelReset.connect(self.sync)
+        view.model().layoutChanged.connect(self.sync)
+        view.viewport().installEventFilter(self)  # the viewport: resized after the view's own Resize event
+        self.sync()
+        f.show()
+
+    @Slot(int, Qt.SortOrder)
+    def _follow_sort(self, column: int, order: Qt.SortOrder) -> None:
+        header = self.overlay.horizontalHeader()
+        header.blockSignals(True)
+        header.setSortIndicator(column, order)
+        header.blockSignals(False)
+        self.overlay.viewport().update()
+
+    def _resized_here(self, column: int, _old: int, new: int) -> None:
+        if column < self.count and new > 0:  # not the columns hidden here
+            self.view.setColumnWidth(column, new)
+
+    def _column_resized(self, column: int, _old: int, new: int) -> None:
+        if column < self.count:
+            self.overlay.setColumnWidth(column, new)
+            self.place()
+
+    @Slot()
+    def sync(self) -> None:
+        """Columns, widths and hidden rows as in the view under it."""
+        f, view = self.overlay, self.view
+        for col in range(view.model().columnCount()):
+            f.setColumnHidden(col, col >= self.count)
+            if col < self.count:
+                f.setColumnWidth(col, view.columnWidth(col))
+        for row in range(view.model().rowCount()):
+            f.setRowHidden(row, view.isRowHidden(row))
+        f.horizontalHeader().setHidden(view.horizontalHeader().isHidden())
+        f.horizontalHeader().setFixedHeight(view.horizontalHeader().height())
+        self.place()
+
+    def place(self) -> None:
+        view, frame = self.view, self.view.frameWidth()
+        header = 0 if view.horizontalHeader().isHidden() else view.horizontalHeader().height()
+        width = sum(view.columnWidth(c) for c in range(min(self.count, view.model().columnCount())))
+        self.overlay.setGeometry(frame, frame, width + 1, view.viewport().height() + header)
+        self.overlay.verticalScrollBar().setValue(view.verticalScrollBar().value())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
+            self.place()
+        return False
+
+
 class ReportTableView(QStackedWidget):
     """The table, or an empty state saying what to enter to fill it."""
 
-    def __init__(self, columns: tuple[Column, ...], empty_hint: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        columns: tuple[Column, ...],
+        empty_hint: str,
+        parent: QWidget | None = None,
+        *,
+        frozen: int | None = None,
+    ) -> None:
+        """`frozen`: how many leading columns stay in place; by default the table's NAME_COLUMNS."""
         super().__init__(parent)
         self.empty_hint = empty_hint
         self.model = ReportTableModel(columns)
@@ -185,6 +297,7 @@ class ReportTableView(QStackedWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setHorizontalScrollMode(PER_PIXEL)  # columns slide under the frozen ones, never jump
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
@@ -197,6 +310,9 @@ class ReportTableView(QStackedWidget):
         self._fit_columns()
         self.empty = EmptyState()
         self.addWidget(self._with_footer())
+        count = frozen if frozen is not None else _name_columns(columns)
+        self.frozen = FrozenColumns(self.table, count)
+        self.frozen_footer = FrozenColumns(self.footer, count)
         self.addWidget(self.empty)
 
     # ------------------------------------------------------------ the 合计 row, pinned under the rows
@@ -212,6 +328,7 @@ class ReportTableView(QStackedWidget):
         self.footer.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.footer.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.footer.setWordWrap(False)
+        self.footer.setHorizontalScrollMode(PER_PIXEL)
         self.footer.verticalHeader().setDefaultSectionSize(self.table.verticalHeader().defaultSectionSize())
         main, foot = self.table.horizontalScrollBar(), self.footer.horizontalScrollBar()
         main.valueChanged.connect(foot.setValue)
@@ -266,7 +383,19 @@ class ReportTableView(QStackedWidget):
         )
         for i in range(self.model.columnCount()):
             self.footer.setColumnWidth(i, self.table.columnWidth(i))
+        self._span_total(last if has_total else -1)
         self._fit_footer()
+
+    def _span_total(self, row: int) -> None:
+        """合计（N 行） across the frozen columns of the footer (the first may be as narrow as a 专业代码)."""
+        frozen = getattr(self, "frozen_footer", None)  # None while being built
+        for view in (self.footer, *([frozen.overlay] if frozen else [])):
+            view.clearSpans()
+            if row >= 0 and frozen and frozen.count > 1:
+                view.setSpan(row, 0, 1, frozen.count)
+        for part in (getattr(self, "frozen", None), frozen):
+            if part is not None:
+                part.sync()  # the rows just hidden or shown
 
     def _fit_columns(self) -> None:
         """Each header over at most two lines; text columns as wide as their contents, within bounds."""
@@ -275,7 +404,7 @@ class ReportTableView(QStackedWidget):
             two_lines = math.ceil(fm.horizontalAdvance(c.header) / 2) + 24
             if c.kind == "text":
                 content = self.table.sizeHintForColumn(i) + 12 if self.model.rows else 0
-                width = min(max(two_lines, content, 110), TEXT_MAX)
+                width = min(max(two_lines, content, TEXT_MIN), TEXT_MAX)
             else:
                 width = max(WIDTHS[c.kind], min(two_lines, 170))
             self.table.setColumnWidth(i, width)

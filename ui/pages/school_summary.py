@@ -53,7 +53,8 @@ KEY_FILTER = "学院公钥文件 (*.json)"
 INVALID_FG, INVALID_BG = QColor("#b3261e"), QColor("#fdecea")
 GREY = QColor("#8a8a8a")
 STRIP = "background:#fff4ce;color:#5c4400;border:1px solid #e6c86e;border-radius:4px;padding:6px 8px;"
-FIXED = ["学院", "期间", "导出时间", "状态", "问题", "文件"]
+FIXED = ["学校", "学院", "期间", "导出时间", "状态", "问题", "文件"]
+STATUS_COL, PROBLEM_COL, FILE_COL = (FIXED.index(x) for x in ("状态", "问题", "文件"))
 PATH_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -78,6 +79,15 @@ def _when(value: object) -> str:
     if isinstance(value, dt.datetime):
         return f"{value:%Y-%m-%d %H:%M}"  # the college's clock, as in the summary workbook
     return str(value or "")[:16].replace("T", " ")
+
+
+def _lacking_text(info: object) -> str:
+    """What an older package cannot fill in the summary (its cells stay empty), said per table."""
+    lacking = getattr(info, "lacking", ())
+    if not lacking:
+        return ""
+    head = f"旧版本材料包（格式版本 {info.version}），汇总表中以下内容留空："  # type: ignore[attr-defined]
+    return head + "；".join(x.text for x in lacking) + "。"
 
 
 def _figure(label: str, value: object) -> str:
@@ -227,7 +237,7 @@ class SchoolSummaryPage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # plan order until a header is clicked
         header.setSortIndicatorShown(True)
-        for col, width in enumerate((130, 170, 120, 100, 200, 150)):
+        for col, width in enumerate((150, 130, 170, 120, 100, 200, 150)):
             table.setColumnWidth(col, width)
         for col, h in enumerate(fmt.HEADLINES, start=len(FIXED)):
             sheet = fmt.SHEET_BY_KEY[h.sheet].name
@@ -403,17 +413,20 @@ class SchoolSummaryPage(QWidget):
         if status in (INVALID, NEW_KEY):
             manifest = detail.manifest or {}
             period = manifest.get("period") if isinstance(manifest.get("period"), dict) else {}
-            college, period_label, created = (
+            school, college, period_label, created = (
+                manifest.get("school", ""),
                 manifest.get("college", ""),
                 period.get("label", ""),
                 manifest.get("created", ""),
             )
         elif info is not None:
-            college, period_label, created = info.college, info.period_label, info.created_text
+            school, college, period_label = info.school, info.college, info.period_label
+            created = info.created_text
         else:
-            college = period_label = created = ""
+            school = college = period_label = created = ""
         problem, tip = self._problem(status, detail)
-        cells = [str(college or "—"), str(period_label or "—"), _when(created), status, problem, path.name]
+        cells = [str(school or "—"), str(college or "—"), str(period_label or "—"), _when(created)]
+        cells += [status, problem, path.name]
         figures = info.figures if status in (USED, UNSIGNED) else {}
         cells += [_figure(h.label, figures.get(h.label)) for h in fmt.HEADLINES]
         for c, text in enumerate(cells):
@@ -426,7 +439,9 @@ class SchoolSummaryPage(QWidget):
                 item.setData(PATH_ROLE, _key(path))
             if c >= len(FIXED):
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            item.setToolTip(tip if c in (3, 4) and tip else str(path) if c == 5 else "")
+            item.setToolTip(
+                tip if c in (STATUS_COL, PROBLEM_COL) and tip else str(path) if c == FILE_COL else ""
+            )
             if status == INVALID:
                 item.setForeground(INVALID_FG)
                 item.setBackground(INVALID_BG)
@@ -448,10 +463,11 @@ class SchoolSummaryPage(QWidget):
             return text, text
         if status == REPEATED:
             return "与列表中另一个文件是同一个文件，只计一次", ""
+        lacking = _lacking_text(detail) if status in (USED, UNSIGNED) else ""
         if status == UNSIGNED:
             text = "没有签名（由旧版本导出）：无法确认来自该学院、未被改动。请让学院升级软件后重新导出。"
-            return text, text
-        return "", ""
+            return text + lacking, text + lacking
+        return lacking, lacking
 
     def _status_text(self, rows: list[tuple[Path, str, object]]) -> str:
         if not rows:
@@ -473,8 +489,8 @@ class SchoolSummaryPage(QWidget):
     @Slot()
     def _show_buttons(self) -> None:
         selected = self.table.selectionModel().selectedRows()
-        tip = self.table.item(selected[0].row(), 4).toolTip() if len(selected) == 1 else ""
-        self.detail.setText(f"{self.table.item(selected[0].row(), 5).text()}：\n{tip}" if tip else "")
+        tip = self.table.item(selected[0].row(), PROBLEM_COL).toolTip() if len(selected) == 1 else ""
+        self.detail.setText(f"{self.table.item(selected[0].row(), FILE_COL).text()}：\n{tip}" if tip else "")
         self.detail.setVisible(bool(tip))
         self.remove_button.setEnabled(bool(selected))
         self.clear_button.setEnabled(bool(self.paths))

@@ -1,5 +1,6 @@
-"""设置: the college profile, where the data lives, 备份与恢复 (ui/backup.py) on the 常规 tab; the college's Word
-templates on the 模板 tab (ui/templates.py)."""
+"""设置: a summary of the college profile, where the data lives, 备份与恢复 (ui/backup.py) on the 常规 tab; the
+school's and college's details as the 三方协议 prints them and each major's 专业代码 on the 学校与学院 tab; the
+college's Word templates on the 模板 tab (ui/templates.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -25,6 +27,7 @@ from app.services import settings as svc
 from app.services.common import Changes
 from ui.backup import BackupSection
 from ui.ops import ReadOp, context
+from ui.rule_sets_panel import RuleSetsPanel
 from ui.templates import TemplatesSection
 
 
@@ -51,13 +54,17 @@ class SettingsPage(QWidget):
         self.groups = QLabel(wordWrap=True)
         form.addRow("学校：", self.school)
         form.addRow("二级学院：", self.college)
-        form.addRow("专业群与专业：", self.groups)
         edit = QPushButton("修改…")
         edit.clicked.connect(self.edit_profile)
-        row = QHBoxLayout()
+        details = QPushButton("查看详细信息")
+        details.clicked.connect(lambda: self.tabs.setCurrentWidget(self.details))
+        row = (
+            QHBoxLayout()
+        )  # one line (the groups in full are on the 学校与学院 tab): the page keeps its height
+        row.addWidget(self.groups, 1)
         row.addWidget(edit)
-        row.addStretch(1)
-        form.addRow("", row)
+        row.addWidget(details)
+        form.addRow("专业群与专业：", row)
         lay.addWidget(college)
 
         semesters = QGroupBox("学期日历")
@@ -93,19 +100,80 @@ class SettingsPage(QWidget):
         lay.addWidget(data)
         self.backups = BackupSection()
         lay.addWidget(self.backups, 1)
+        self.details = self._details_tab()
+        self.tabs.addTab(self.details, "学校与学院")
+        self.rule_sets = RuleSetsPanel()
+        rules = QScrollArea()
+        rules.setWidgetResizable(True)
+        holder = QWidget()
+        holder_lay = QVBoxLayout(holder)
+        holder_lay.addWidget(self.rule_sets)
+        holder_lay.addStretch(1)
+        rules.setWidget(holder)
+        self.tabs.addTab(rules, "合规检查依据")
         self.templates = TemplatesSection()
         self.tabs.addTab(self.templates, "模板")
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
+    def _details_tab(self) -> QWidget:
+        """The details the 三方协议 and the report tables use, read-only, in a scroll area."""
+        inner = QWidget()
+        v = QVBoxLayout(inner)
+        note = QLabel(
+            "三方协议的甲方是学校（法人），二级学院作为实施单位写在甲方之下；协议上的甲方信息取自这里。"
+        )
+        note.setWordWrap(True)
+        v.addWidget(note)
+        self.party_labels: dict[str, dict[str, QLabel]] = {}
+        for who, title, rows in (
+            ("school", "学校（甲方）", (("name", "名称"), ("uscc", "统一社会信用代码"), ("address", "地址"),
+                                      ("representative", "法定代表人"), ("contact", "联系人"), ("phone", "联系电话"))),
+            ("college", "二级学院（实施单位）", (("name", "名称"), ("address", "地址"), ("representative", "负责人"),
+                                             ("contact", "联系人"), ("phone", "联系电话"))),
+        ):  # fmt: skip
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            self.party_labels[who] = {}
+            for f, label in rows:
+                self.party_labels[who][f] = QLabel(wordWrap=True)
+                form.addRow(f"{label}：", self.party_labels[who][f])
+            v.addWidget(box)
+        majors = QGroupBox("专业群、专业与专业代码")
+        form = QFormLayout(majors)
+        self.major_codes = QLabel(wordWrap=True)
+        form.addRow(self.major_codes)
+        v.addWidget(majors)
+        edit = QPushButton("修改…")
+        edit.clicked.connect(self.edit_profile)
+        row = QHBoxLayout()
+        row.addWidget(edit)
+        row.addStretch(1)
+        v.addLayout(row)
+        v.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        return scroll
+
     def show_templates(self) -> None:
         self.tabs.setCurrentWidget(self.templates)
 
     def reload(self) -> None:
-        ReadOp(self, lambda s: (svc.get_profile(s), svc.get_semester_calendar(s))).success(self._loaded).run()
+        self.rule_sets.reload()
+        ReadOp(
+            self,
+            lambda s: (
+                svc.get_profile(s),
+                svc.get_semester_calendar(s),
+                {w: svc.party_details(s, w) for w in ("school", "college")},
+            ),
+        ).success(self._loaded).run()
 
-    def _loaded(self, result: tuple[svc.CollegeProfile, SemesterCalendar]) -> None:
-        p, cal = result
+    def _loaded(
+        self, result: tuple[svc.CollegeProfile, SemesterCalendar, dict[str, svc.PartyDetails]]
+    ) -> None:
+        p, cal, parties = result
         (m1, d1), (m2, d2), (m3, d3) = cal.first_start, cal.second_start, cal.second_end
         end1 = dt.date(2001, m2, d2) - dt.timedelta(days=1)
         self.calendar.setText(
@@ -113,8 +181,26 @@ class SettingsPage(QWidget):
         )
         self.school.setText(p.school or "（未填写）")
         self.college.setText(p.college or "（未填写）")
+        no_code = sum(not g.code_of(m) for g in p.groups for m in g.majors)
         self.groups.setText(
-            "\n".join(f"{g.name}：{'、'.join(g.majors) or '（无专业）'}" for g in p.groups) or "（未填写）"
+            f"{len(p.groups)}个专业群、{len(p.majors)}个专业"
+            + (f"（{no_code}个未填专业代码）" if no_code else "")
+            if p.groups
+            else "（未填写）"
+        )
+        self._show_details(p, parties)
+
+    def _show_details(self, p: svc.CollegeProfile, parties: dict[str, svc.PartyDetails]) -> None:
+        for who, labels in self.party_labels.items():
+            for f, label in labels.items():
+                label.setText(getattr(parties[who], f) or "（未填写）")
+        self.major_codes.setText(
+            "\n".join(
+                f"{g.name}："
+                + ("、".join(f"{m}（{g.code_of(m) or '未填代码'}）" for m in g.majors) or "（无专业）")
+                for g in p.groups
+            )
+            or "（未填写）"
         )
 
     @Slot()

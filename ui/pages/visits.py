@@ -18,7 +18,7 @@ COLUMNS = [
     Column("enterprises", "走访企业", None, 300),
     Column("leader", "带队领导", None, 90),
     Column("purpose", "走访目的", None, 260),
-    Column("positions_offered", "岗位数", None, 70, fmt=lambda n: str(n) if n else ""),
+    Column("positions", "岗位数", None, 70, fmt=lambda n: str(n) if n is not None else ""),
     Column("average_pay_fen", "平均月薪", None, 100, fmt=lambda f: format_money(f) if f is not None else ""),
 ]
 
@@ -80,7 +80,7 @@ class VisitsPage(ListPage):
     def empty_state(self):
         return (
             "还没有走访记录",
-            "H第十七条：院领导带队走访合作企业。走访时或走访后用“记录走访”随手记下，"
+            "院领导带队走访合作企业，访企拓岗。走访时或走访后用“记录走访”随手记下，"
             "没建档的企业输入名称即可，稍后再补全。",
             [("记录走访…（Ctrl+N）", self.new_record)],
         )

@@ -42,11 +42,23 @@ def _count(name: str) -> sa.Column:
     return sa.Column(name, sa.Integer(), nullable=False, server_default="0")
 
 
-def upgrade() -> None:
-    with op.batch_alter_table("enterprise", schema=None) as b:
-        b.add_column(_str("legal_representative", 50))
-        b.add_column(_int("staff_count"))
+def _add(table: str, *columns: sa.Column) -> None:
+    """Columns added in place (ALTER TABLE … ADD COLUMN with a constant default), never with a batch that
+    recreates the table: on SQLite with foreign keys on, dropping the old table either fails (asset_repair,
+    contact … refer to it) or cascades deletes (visit_enterprise of a visit)."""
+    for column in columns:
+        op.add_column(table, column)
 
+
+def _drop(table: str, *names: str) -> None:
+    for name in names:
+        op.drop_column(table, name)  # in place: SQLite ≥ 3.35, PostgreSQL
+
+
+def upgrade() -> None:
+    _add("enterprise", _str("legal_representative", 50), _int("staff_count"))
+
+    # recreated by the batch (SQLite adds a foreign key only so): nothing refers to visit_enterprise
     with op.batch_alter_table("visit_enterprise", schema=None) as b:
         b.add_column(sa.Column("major_id", sa.String(length=36), nullable=True))
         b.add_column(_int("positions"))
@@ -61,9 +73,7 @@ def upgrade() -> None:
         b.add_column(_int("hires"))
         b.add_column(_int("starting_pay_fen"))
         b.add_column(sa.Column("other_cooperation", sa.Text(), nullable=False, server_default=""))
-        b.create_foreign_key(
-            b.f("fk_visit_enterprise_major_id_major"), "major", ["major_id"], ["id"]
-        )
+        b.create_foreign_key(b.f("fk_visit_enterprise_major_id_major"), "major", ["major_id"], ["id"])
         b.create_foreign_key(
             b.f("fk_visit_enterprise_intern_major_id_major"), "major", ["intern_major_id"], ["id"]
         )
@@ -97,20 +107,26 @@ def upgrade() -> None:
             {"p": positions if positions else None, "a": pay, "v": visit_id, "e": first},
         )
 
-    with op.batch_alter_table("visit", schema=None) as b:
-        b.add_column(_str("leader_title", 50))
-        b.drop_column("positions_offered")
-        b.drop_column("average_pay_fen")
+    # visit (helper h2a): altered in place, not with batch_alter_table. A batch drop_column recreates the
+    # table, and dropping the old "visit" with foreign keys on deletes every visit_enterprise row
+    # (ON DELETE CASCADE): the enterprises of every visit, and the figures just moved onto them, were
+    # lost. SQLite ≥ 3.35 (and PostgreSQL) drop a column in place. tests/test_visit_stops.py checks it.
+    op.add_column("visit", _str("leader_title", 50))
+    op.drop_column("visit", "positions_offered")
+    op.drop_column("visit", "average_pay_fen")
 
-    with op.batch_alter_table("practice_base", schema=None) as b:
-        b.add_column(sa.Column("main_projects", sa.Text(), nullable=False, server_default=""))
-        b.add_column(_int("fee_per_student_fen"))
-        b.add_column(_count("full_time_managers"))
-        b.add_column(_count("part_time_managers"))
-
-    with op.batch_alter_table("base_usage", schema=None) as b:
-        b.add_column(_count("hours"))
-        b.add_column(sa.Column("audience", sa.String(length=2), nullable=False, server_default="校内"))
+    _add(
+        "practice_base",
+        sa.Column("main_projects", sa.Text(), nullable=False, server_default=""),
+        _int("fee_per_student_fen"),
+        _count("full_time_managers"),
+        _count("part_time_managers"),
+    )
+    _add(
+        "base_usage",
+        _count("hours"),
+        sa.Column("audience", sa.String(length=2), nullable=False, server_default="校内"),
+    )
 
     op.create_table(
         "base_cost",
@@ -132,20 +148,17 @@ def upgrade() -> None:
         b.create_index(b.f("ix_base_cost_base_id"), ["base_id"], unique=False)
         b.create_index(b.f("ix_base_cost_school_year"), ["school_year"], unique=False)
 
-    with op.batch_alter_table("asset", schema=None) as b:
-        b.add_column(sa.Column("self_made", sa.Boolean(), nullable=False, server_default=sa.false()))
-
-    with op.batch_alter_table("student", schema=None) as b:
-        b.add_column(_str("guardian_relation", 20))
-        b.add_column(_str("guardian_id_number", 18))
-        b.add_column(_str("home_address", 300))
-        b.add_column(_str("emergency_contact", 50))
-        b.add_column(_str("emergency_phone", 30))
-
-    with op.batch_alter_table("internship", schema=None) as b:
-        b.add_column(_str("agreement_no", 40))
-        b.add_column(_str("lodging", 200))
-        b.add_column(_str("transport", 200))
+    # a constant default ('0' is false on PostgreSQL too): sa.false() would make SQLite recreate the table
+    _add("asset", sa.Column("self_made", sa.Boolean(), nullable=False, server_default="0"))
+    _add(
+        "student",
+        _str("guardian_relation", 20),
+        _str("guardian_id_number", 18),
+        _str("home_address", 300),
+        _str("emergency_contact", 50),
+        _str("emergency_phone", 30),
+    )
+    _add("internship", _str("agreement_no", 40), _str("lodging", 200), _str("transport", 200))
     where = sa.text(_AGREEMENT_NO_WHERE)
     op.create_index(
         "uq_live_internship_agreement_no",
@@ -159,38 +172,51 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP INDEX IF EXISTS uq_live_internship_agreement_no")
-    with op.batch_alter_table("internship", schema=None) as b:
-        b.drop_column("transport")
-        b.drop_column("lodging")
-        b.drop_column("agreement_no")
-    with op.batch_alter_table("student", schema=None) as b:
-        for c in ("emergency_phone", "emergency_contact", "home_address", "guardian_id_number", "guardian_relation"):
-            b.drop_column(c)
-    with op.batch_alter_table("asset", schema=None) as b:
-        b.drop_column("self_made")
+    _drop("internship", "transport", "lodging", "agreement_no")
+    _drop(
+        "student",
+        "emergency_phone",
+        "emergency_contact",
+        "home_address",
+        "guardian_id_number",
+        "guardian_relation",
+    )
+    _drop("asset", "self_made")
     with op.batch_alter_table("base_cost", schema=None) as b:
         b.drop_index(b.f("ix_base_cost_school_year"))
         b.drop_index(b.f("ix_base_cost_base_id"))
     op.drop_table("base_cost")
-    with op.batch_alter_table("base_usage", schema=None) as b:
-        b.drop_column("audience")
-        b.drop_column("hours")
-    with op.batch_alter_table("practice_base", schema=None) as b:
-        for c in ("part_time_managers", "full_time_managers", "fee_per_student_fen", "main_projects"):
-            b.drop_column(c)
-    with op.batch_alter_table("visit", schema=None) as b:
-        b.add_column(sa.Column("positions_offered", sa.Integer(), nullable=False, server_default="0"))
-        b.add_column(sa.Column("average_pay_fen", sa.Integer(), nullable=True))
-        b.drop_column("leader_title")
+    _drop("base_usage", "audience", "hours")
+    _drop("practice_base", "part_time_managers", "full_time_managers", "fee_per_student_fen", "main_projects")
+    # in place, as in upgrade(): a recreated "visit" would take its visit_enterprise rows with it
+    op.add_column("visit", sa.Column("positions_offered", sa.Integer(), nullable=False, server_default="0"))
+    op.add_column("visit", sa.Column("average_pay_fen", sa.Integer(), nullable=True))
+    op.drop_column("visit", "leader_title")
+    # the visit's figures again: positions summed, pay averaged over its enterprises
+    op.execute(
+        "UPDATE visit SET "
+        "positions_offered = COALESCE((SELECT SUM(positions) FROM visit_enterprise e WHERE e.visit_id = visit.id), 0), "
+        "average_pay_fen = (SELECT CAST(AVG(average_pay_fen) AS INTEGER) FROM visit_enterprise e "
+        "WHERE e.visit_id = visit.id)"
+    )
     with op.batch_alter_table("visit_enterprise", schema=None) as b:
         b.drop_constraint(b.f("fk_visit_enterprise_hire_major_id_major"), type_="foreignkey")
         b.drop_constraint(b.f("fk_visit_enterprise_intern_major_id_major"), type_="foreignkey")
         b.drop_constraint(b.f("fk_visit_enterprise_major_id_major"), type_="foreignkey")
         for c in (
-            "other_cooperation", "starting_pay_fen", "hires", "hire_major_id", "intern_pay_fen", "interns",
-            "intern_major_id", "outcome", "host_title", "host_name", "average_pay_fen", "positions", "major_id",
+            "other_cooperation",
+            "starting_pay_fen",
+            "hires",
+            "hire_major_id",
+            "intern_pay_fen",
+            "interns",
+            "intern_major_id",
+            "outcome",
+            "host_title",
+            "host_name",
+            "average_pay_fen",
+            "positions",
+            "major_id",
         ):
             b.drop_column(c)
-    with op.batch_alter_table("enterprise", schema=None) as b:
-        b.drop_column("staff_count")
-        b.drop_column("legal_representative")
+    _drop("enterprise", "staff_count", "legal_representative")
