@@ -201,6 +201,13 @@ def tripartite_documents() -> None:
     if not count or count > 500:  # the large demo: 20,000 agreements is not a smoke test
         SKIPPED.append(f"docs tripartite（演示数据中有 {count} 条实习记录）")
         return
+
+    def _placements() -> int:
+        with sqlite3.connect(DB) as con:
+            return con.execute(
+                "SELECT count(*) FROM internship WHERE deleted_at IS NULL AND kind = '岗位实习' AND status <> '终止'"
+            ).fetchone()[0]
+
     combined = folder / "三方协议_合并打印.docx"
     args = ("--all", "--db", DB, "--out", folder, "--combined", "--json")
     proc = run(
@@ -215,10 +222,15 @@ def tripartite_documents() -> None:
     if proc is not None and proc.returncode in (0, 1):
         try:
             data = json.loads(proc.stdout)
-            ok = data["written"] + len(data["skipped"]) == count and all(
-                Path(f).is_file() for f in data["files"]
+            # --all takes every 岗位实习 not 终止 (认识实习 need none): each is written, blocked by a rule or
+            # skipped for missing data; a minor's 知情同意书 is on disk beside the agreement
+            placements = _placements()
+            listed = data["written"] + len(data["skipped"]) + len(data["blocked"])
+            ok = listed == placements and all(Path(f).is_file() for f in data["files"] + data["consents"])
+            detail = (
+                f"{data['written']} written, {len(data['blocked'])} blocked, {len(data['skipped'])} skipped "
+                f"of {placements} 岗位实习 ({len(data['consents'])} 知情同意书)"
             )
-            detail = f"{data['written']} written, {len(data['skipped'])} skipped of {count}"
         except (ValueError, KeyError, TypeError) as e:
             ok, detail = False, repr(e)
         check("one 三方协议 per internship, each file on disk", ok, detail)
