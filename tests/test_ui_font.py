@@ -10,11 +10,12 @@ import pytest
 from PySide6.QtGui import QFont, QFontDatabase, QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel
 
-from ui.app import WINDOWS_UI_FONTS, make_application, windows_ui_font
+from ui.app import make_application
+from ui.theme import UI_FONTS, ui_font
 
 
 def test_windows_font_asks_for_yahei_first_then_sans_serif():
-    font = windows_ui_font()
+    font = ui_font()
     assert font.families()[0] == "Microsoft YaHei UI"
     assert font.styleHint() == QFont.StyleHint.SansSerif
     assert font.pointSize() == 9
@@ -29,8 +30,8 @@ def test_windows_draws_chinese_with_a_sans_serif_font(qapp):
         label = QLabel("合作企业档案")
         drawn = QFontInfo(label.font()).family()
         installed = set(QFontDatabase.families())
-        wanted = [f for f in WINDOWS_UI_FONTS if f in installed]
-        assert wanted, f"none of {WINDOWS_UI_FONTS} is installed: {sorted(installed)[:20]}"
+        wanted = [f for f in UI_FONTS if f in installed]
+        assert wanted, f"none of {UI_FONTS} is installed: {sorted(installed)[:20]}"
         assert drawn == wanted[0]
         assert QFontDatabase.writingSystems(drawn).count(QFontDatabase.WritingSystem.SimplifiedChinese)
     finally:

@@ -16,14 +16,14 @@ from PySide6.QtCore import (
     QTranslator,
     qInstallMessageHandler,
 )
-from PySide6.QtGui import QFont, QIcon, QPixmap
+from PySide6.QtGui import QIcon, QPixmap
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
 
 from app import APP_NAME, APP_TITLE, tempfiles
 from app.db.engine import Database, open_database
 from app.errors import DatabaseCorrupt, DatabaseError
 from app.instance import NETWORK_WARNING, DatabaseInUse, InstanceLock, network_drive
-from ui import gc_pin
+from ui import gc_pin, theme
 from ui.errors import install_excepthook
 from ui.ops import DbContext, set_context
 from ui.single_instance import ActivationServer, ask_running_copy_to_show, bring_to_front
@@ -53,24 +53,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
         log.info("Qt translation loaded: %s", translator.filePath())
     else:
         log.warning("Qt's Chinese translation (qtbase_zh_CN.qm) not found in %s", translations)
-    if sys.platform == "win32":
-        app.setFont(windows_ui_font())
+    theme.apply(app, windows=sys.platform == "win32")
     app.setWindowIcon(app_icon())
     return app
-
-
-# Windows' own UI font for Chinese (微软雅黑 UI; plain 微软雅黑 since Vista), then sans-serif fonts that stand in
-# where it is missing (a trimmed Windows, Wine): never Qt's own fallback, which on Windows is the serif SimSun.
-WINDOWS_UI_FONTS = ["Microsoft YaHei UI", "Microsoft YaHei", "DengXian", "Noto Sans CJK SC", "SimHei"]
-WINDOWS_UI_POINT_SIZE = 9  # Windows' message font size
-
-
-def windows_ui_font() -> QFont:
-    font = QFont()
-    font.setFamilies(WINDOWS_UI_FONTS)
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    font.setPointSize(WINDOWS_UI_POINT_SIZE)
-    return font
 
 
 def app_icon() -> QIcon:

@@ -1,0 +1,25 @@
+"""Record forms: one base (RecordForm), shared field widgets (fields), editable child rows (grid)."""
+
+from ui.forms.fields import ChoiceBox, DateField, MoneyEdit, pydate, qdate
+from ui.forms.record_form import (
+    RecordForm,
+    fit_on_screen,
+    ok_cancel,
+    restore_geometry,
+    save_geometry,
+    scrolling,
+)
+
+__all__ = [
+    "ChoiceBox",
+    "DateField",
+    "MoneyEdit",
+    "RecordForm",
+    "fit_on_screen",
+    "ok_cancel",
+    "pydate",
+    "qdate",
+    "restore_geometry",
+    "save_geometry",
+    "scrolling",
+]

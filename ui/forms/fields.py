@@ -1,0 +1,225 @@
+"""The field widgets every record form shares: a choice box, a money field, a date that can be typed.
+
+    self.enterprise = ChoiceBox(choices, blank="（不关联企业）")     # .value() → id or None
+    self.amount = MoneyEdit("amount_fen", "合同金额")               # .fen() → int 分 or None; bad text raises
+    self.signed_on = DateField()                                    # .value() → date or None; typed or picked
+    self.starts_on = DateField(optional=False)                      # never empty: today until set
+
+Each has a `changed` signal (RecordForm clears a field's error when its widget changes)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from PySide6.QtCore import QDate, QPoint, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QComboBox,
+    QCompleter,
+    QHBoxLayout,
+    QLineEdit,
+    QToolButton,
+    QWidget,
+)
+
+from app.domain.money import format_money, parse_money
+from app.errors import ValidationError
+from app.io.xlsx import cell_date
+from app.services.choices import Choice
+from ui import theme
+
+DATE_FORMAT = "yyyy-MM-dd"
+
+
+def qdate(d: dt.date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def pydate(d: QDate) -> dt.date:
+    return dt.date(d.year(), d.month(), d.day())
+
+
+class ChoiceBox(QComboBox):
+    """A drop-down of records (label, id) with a blank first item; typing filters by any part of the label.
+    Text that matches no item counts as nothing chosen."""
+
+    changed = Signal()
+
+    def __init__(
+        self, choices: Iterable[Choice] = (), *, blank: str = "（未选择）", editable: bool = True
+    ) -> None:
+        super().__init__()
+        self.blank = blank
+        self.setEditable(editable)
+        if editable:
+            self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+            completer = self.completer()
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setMinimumContentsLength(16)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.setMaxVisibleItems(15)
+        self.set_choices(choices)
+        self.currentIndexChanged.connect(lambda _i: self.changed.emit())
+
+    def set_choices(self, choices: Iterable[Choice]) -> None:
+        keep = self.value() if self.count() else None
+        self.blockSignals(True)
+        self.clear()
+        if self.blank is not None:
+            self.addItem(self.blank, "")
+        for c in choices:
+            self.addItem(c.label, c.id)
+        self.blockSignals(False)
+        self.set_value(keep)
+
+    def value(self) -> str | None:
+        if self.isEditable():
+            i = self.findText(self.currentText())
+            return (self.itemData(i) or None) if i >= 0 else None
+        return self.currentData() or None
+
+    def set_value(self, record_id: str | None, label: str = "") -> None:
+        """Choose `record_id`; one no longer offered (a deleted record) is added with its label."""
+        if record_id and self.findData(record_id) < 0:
+            self.addItem(label or "（已删除）", record_id)
+        self.setCurrentIndex(max(0, self.findData(record_id or "")))
+
+
+class MoneyEdit(QLineEdit):
+    """An amount in 元 as people type it (5000, 5,000.00, ¥5000元); read as integer 分."""
+
+    changed = Signal()
+
+    def __init__(self, field: str, label: str, *, placeholder: str = "元，如 5000 或 5,000.00") -> None:
+        super().__init__(placeholderText=placeholder)
+        self.field, self.label = field, label
+        self.setMaxLength(30)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.textChanged.connect(lambda _t: self.changed.emit())
+
+    def fen(self) -> int | None:
+        """The amount in 分, None when empty; ValidationError(field) for text that is not an amount."""
+        text = self.text().strip()
+        if not text:
+            return None
+        try:
+            return parse_money(text)
+        except ValueError as e:
+            raise ValidationError(self.field, f"{self.label}：{e}") from None
+
+    def set_fen(self, fen: int | None) -> None:
+        self.setText(format_money(fen, symbol=False) if fen is not None else "")
+
+
+class _Calendar(QCalendarWidget):
+    picked = Signal(QDate)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent, Qt.WindowType.Popup)
+        self.setGridVisible(True)
+        self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
+        self.clicked.connect(self._pick)
+        self.activated.connect(self._pick)
+
+    @Slot(QDate)
+    def _pick(self, d: QDate) -> None:
+        self.hide()
+        self.picked.emit(d)
+
+
+class DateField(QWidget):
+    """A date typed in the usual Chinese forms (2026-11-01, 2026/11/1, 2026.11.1, 20261101, 2026年11月1日) or
+    picked from a calendar that opens on the date shown, or on today when empty.
+
+    Optional fields may be empty ("未填写"); text that is not a date stays as typed, shown in red, and
+    `value()` raises ValidationError so the form names the field."""
+
+    changed = Signal()
+
+    def __init__(self, *, optional: bool = True, field: str = "", label: str = "日期") -> None:
+        super().__init__()
+        self.optional, self.field, self.label = optional, field, label
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(2)
+        self.edit = QLineEdit(placeholderText="未填写" if optional else "如 2026-11-01")
+        self.edit.setMaxLength(20)
+        self.edit.setToolTip("可直接输入，如 2026-11-01、2026/11/1、20261101；或点右边的按钮从日历中选")
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("2026-11-01") + 24)
+        self.edit.editingFinished.connect(self._normalise)
+        self.edit.textChanged.connect(self._text_changed)
+        self.button = QToolButton(text="▾")
+        self.button.setToolTip("从日历中选择")
+        self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.button.clicked.connect(self.open_calendar)
+        lay.addWidget(self.edit, 1)
+        lay.addWidget(self.button)
+        self._calendar: _Calendar | None = None
+        if not optional:
+            self.set_value(dt.date.today())
+
+    # ------------------------------------------------------------ value
+
+    def parsed(self) -> dt.date | None:
+        """The date shown; None when empty; ValueError (Chinese) when the text is not a date."""
+        text = self.edit.text().strip()
+        if not text:
+            if self.optional:
+                return None
+            raise ValueError("请填写日期")
+        return cell_date(text)
+
+    def value(self) -> dt.date | None:
+        try:
+            return self.parsed()
+        except ValueError as e:
+            raise ValidationError(self.field, f"{self.label}：{e}") from None
+
+    def set_value(self, value: dt.date | None) -> None:
+        self.edit.setText(value.isoformat() if value else "")
+
+    def valid(self) -> bool:
+        try:
+            self.parsed()
+        except ValueError:
+            return False
+        return True
+
+    # ------------------------------------------------------------ typing and picking
+
+    @Slot()
+    def _normalise(self) -> None:
+        """After typing: show the date as understood (2026/11/1 → 2026-11-01)."""
+        try:
+            d = self.parsed()
+        except ValueError:
+            return
+        if d is not None and self.edit.text() != d.isoformat():
+            self.edit.setText(d.isoformat())
+
+    @Slot(str)
+    def _text_changed(self, _text: str) -> None:
+        self.edit.setStyleSheet("" if self.valid() else theme.ERROR_STYLE)
+        self.changed.emit()
+
+    @Slot()
+    def open_calendar(self) -> None:
+        if self._calendar is None:
+            self._calendar = _Calendar(self)
+            self._calendar.picked.connect(lambda d: self._picked(pydate(d)))
+        try:
+            shown = self.parsed() or dt.date.today()
+        except ValueError:
+            shown = dt.date.today()
+        self._calendar.setSelectedDate(qdate(shown))
+        self._calendar.setCurrentPage(shown.year, shown.month)
+        self._calendar.adjustSize()
+        self._calendar.move(self.mapToGlobal(QPoint(0, self.height())))
+        self._calendar.show()
+        self._calendar.setFocus()
+
+    def _picked(self, d: dt.date) -> None:
+        self.set_value(d)
+        self.edit.setFocus()

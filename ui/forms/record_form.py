@@ -1,0 +1,382 @@
+"""RecordForm: the one base of every record form (TagStudio qt/controllers/modal.py; Anki saveGeom/restoreGeom).
+
+It owns what every form does the same way: the field errors (a red line under each field, cleared as soon as
+the field is edited, and a summary line that counts what is left), the button box (保存 Ctrl+S / 取消), the
+window's geometry under a key (kept on screen), the unsaved-changes question on close, and the save sequence:
+read the fields → check on the worker → write in one op → saved (closes, `saved_id`) / failed (errors shown
+where they belong). A form supplies its fields and the two service calls:
+
+    class TeacherForm(RecordForm):
+        geometry_key = "teacher"
+        unsaved_what = "教师信息"
+        titles = ("新建教师", "教师")
+
+        def build(self) -> None:                         # fields into self.body
+            self.name = QLineEdit()
+            self.form().addRow("姓名 *", self.with_error("name", self.name))
+        def read(self, s, record_id): return svc.get_teacher(s, record_id)
+        def load(self, t) -> None: self.name.setText(t.name)
+        def data(self) -> svc.TeacherData: return svc.TeacherData(name=self.name.text())
+        def check(self, s, data): return svc.check_teacher(s, data, exclude_id=self.record_id)
+        def write(self, s, data): return svc.update_teacher(s, self.record_id, data) if self.record_id else ...
+
+A form that needs context before it is built (a preset enterprise, the parent record) sets its attributes
+before calling `super().__init__`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationError, ValidationErrors
+from app.services.common import Changes
+from ui import theme
+from ui.ops import WriteOp, read_now
+from ui.settings import ui_settings
+
+# The signals that mean "the user changed this field" on the widgets forms use.
+_CHANGE_SIGNALS = ("changed", "textChanged", "currentIndexChanged", "valueChanged", "toggled", "dateChanged")
+
+
+def restore_geometry(widget: QWidget, key: str, default: tuple[int, int]) -> None:
+    """The size and place a window had when last closed, kept on the screen it opens on (a window saved on a
+    larger monitor or at another scaling must not open with its buttons off-screen)."""
+    geometry = ui_settings().value(f"dialogs/{key}") if key else None
+    if geometry is None or not widget.restoreGeometry(geometry):
+        widget.resize(*default)
+    fit_on_screen(widget)
+
+
+def save_geometry(widget: QWidget, key: str) -> None:
+    if key:
+        ui_settings().setValue(f"dialogs/{key}", widget.saveGeometry())
+
+
+def fit_on_screen(widget: QWidget) -> None:
+    screen = widget.screen() if widget.screen() else None
+    if screen is None:
+        return
+    room = screen.availableGeometry()
+    frame = 40  # the title bar and borders the window manager adds
+    w, h = min(widget.width(), room.width()), min(widget.height(), room.height() - frame)
+    if (w, h) != (widget.width(), widget.height()):
+        widget.resize(w, h)
+    x = min(max(widget.x(), room.left()), room.right() - w)
+    y = min(max(widget.y(), room.top()), room.bottom() - h - frame)
+    widget.move(x, y)
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """A page of fields that scrolls when the window is too low for it (1366×768, 150 % scaling)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(content)
+    return area
+
+
+def ok_cancel(parent: QDialog, ok_text: str = "确定", cancel_text: str = "取消") -> QDialogButtonBox:
+    """The button box of a small dialog that is not a record form: its OK wired to accept, Cancel to reject."""
+    buttons = QDialogButtonBox()
+    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    ok.setDefault(True)
+    buttons.addButton(cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+    buttons.accepted.connect(parent.accept)
+    buttons.rejected.connect(parent.reject)
+    return buttons
+
+
+class RecordForm(QDialog):
+    geometry_key = ""  # window size and place kept under dialogs/<key>
+    default_size = (720, 560)
+    unsaved_what = "记录"  # "企业信息的修改尚未保存…"
+    titles = ("新建记录", "编辑记录")  # (a new record, an existing one); `title_for(record)` may name it
+    save_text = "保存"
+    cancel_text = "取消"
+
+    def __init__(self, parent: QWidget | None = None, record_id: str | None = None) -> None:
+        super().__init__(parent)
+        self.record_id = record_id
+        self.saved_id: str | None = None
+        self.saved_changes: Changes | None = None
+        self.errors: dict[str, QLabel] = {}
+        self._others: list[str] = []  # errors of no field of this form, shown in the summary line
+        self._saving = False
+        self._initial: object = None
+        self.setWindowTitle(self.titles[1] if record_id else self.titles[0])
+        outer = QVBoxLayout(self)
+        self.body = QVBoxLayout()
+        outer.addLayout(self.body, 1)
+        self.message = theme.error(QLabel(wordWrap=True))
+        self.message.hide()
+        outer.addWidget(self.message)
+        self.buttons = QDialogButtonBox()
+        self.save_button: QPushButton = self.buttons.addButton(
+            self.save_text, QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setToolTip("保存（Ctrl+S）")
+        self.save_button.setDefault(True)
+        self.cancel_button = self.buttons.addButton(self.cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.clicked.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        self.build()
+        if record_id:
+            record = read_now(lambda s: self.read(s, record_id))
+            self.load(record)
+            if title := self.title_for(record):
+                self.setWindowTitle(title)
+        else:
+            self.load_new()
+        self.mark_clean()
+        restore_geometry(self, self.geometry_key, self.default_size)
+
+    # ------------------------------------------------------------ what a form supplies
+
+    def build(self) -> None:
+        """Put the fields into self.body (register each with `with_error`)."""
+        raise NotImplementedError
+
+    def read(self, s: Session, record_id: str) -> Any:
+        """The record to edit (a service's frozen row)."""
+        raise NotImplementedError
+
+    def load(self, record: Any) -> None:
+        """Fill the fields from the record."""
+        raise NotImplementedError
+
+    def load_new(self) -> None:
+        """Defaults of a new record (the fields' own defaults unless overridden)."""
+
+    def title_for(self, record: Any) -> str:
+        """The window title naming the record ("企业：长沙某某公司"); "" keeps titles[1]."""
+        return ""
+
+    def data(self) -> Any:
+        """What the fields say, as the service's data class. May raise ValidationError(s) (a bad amount)."""
+        raise NotImplementedError
+
+    def check(self, s: Session, data: Any) -> Sequence[ValidationError]:
+        """The service's check (errors, and warnings made with warning_only=True that the user may confirm);
+        nothing by default (the write checks again)."""
+        return ()
+
+    def write(self, s: Session, data: Any) -> Changes:
+        """The one write of a save, in one transaction."""
+        raise NotImplementedError
+
+    def state(self) -> object:
+        """What the form shows, to know whether closing loses anything; by default its data (and text that
+        does not parse yet counts as a change)."""
+        try:
+            return self.data()
+        except (ValidationError, ValidationErrors) as e:
+            return ("invalid", str(e))
+
+    def errors_shown(self, first_field: str) -> None:
+        """Hook: bring the tab holding `first_field` forward."""
+
+    def saved(self, changes: Changes) -> None:
+        """After a save was written (before the form closes): nothing by default."""
+
+    # ------------------------------------------------------------ building helpers
+
+    def form(self, parent: QWidget | None = None) -> QFormLayout:
+        """A form layout in the body (or in `parent`), fields growing with the window."""
+        form = QFormLayout(parent) if parent is not None else QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        if parent is None:
+            self.body.addLayout(form)
+        return form
+
+    def error_label(self, field: str = "") -> QLabel:
+        """A hidden red line; registered for `field` if one is given (several fields may share one)."""
+        label = theme.error(QLabel(wordWrap=True))
+        label.hide()
+        if field:
+            self.errors[field] = label
+        return label
+
+    def with_error(self, field: str, content: QWidget | QLayout) -> QWidget:
+        """The field's widget (or a layout of widgets) with its error line under it; editing the field clears
+        the line."""
+        box = QWidget()
+        v = QVBoxLayout(box)
+        v.setContentsMargins(0, 0, 0, 0)
+        v.setSpacing(2)
+        if isinstance(content, QLayout):
+            v.addLayout(content)
+        else:
+            v.addWidget(content)
+        label = self.error_label(field)
+        v.addWidget(label)
+        for widget in _widgets_in(content):
+            self.watch(widget, label)
+        return box
+
+    def also_error(self, field: str, same_as: str) -> None:
+        """Show `field`'s errors on the line of `same_as` (two dates of one period)."""
+        self.errors[field] = self.errors[same_as]
+
+    def watch(self, widget: QWidget, label: QLabel) -> None:
+        """Clear `label` when `widget` (or, for a plain holder, any field inside it) is edited."""
+        for name in _CHANGE_SIGNALS:
+            signal = getattr(widget, name, None)
+            if signal is not None and hasattr(signal, "connect"):
+                signal.connect(lambda *_a, _l=label: self._field_edited(_l))
+                return
+        for child in widget.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            self.watch(child, label)
+
+    # ------------------------------------------------------------ errors
+
+    def set_error(self, field: str, text: str) -> None:
+        label = self.errors.get(field)
+        if label is not None:
+            label.setText(text)
+            label.setVisible(bool(text))
+        self._update_summary()
+
+    def show_errors(self, errors: Sequence[ValidationError]) -> None:
+        """Each error under its field (messages for one line joined), the rest in the summary line."""
+        for label in set(self.errors.values()):
+            label.clear()
+            label.hide()
+        by_label: dict[int, list[str]] = {}
+        self._others = []
+        for e in errors:
+            label = self.errors.get(e.field)
+            if label is None:
+                self._others.append(e.message)
+                continue
+            by_label.setdefault(id(label), []).append(e.message)
+            label.setText("；".join(by_label[id(label)]))
+            label.show()
+        self._update_summary()
+        if errors:
+            first = next((e.field for e in errors if e.field in self.errors), errors[0].field)
+            self.errors_shown(first)
+
+    def _field_edited(self, label: QLabel) -> None:
+        if label.isVisibleTo(self) or label.text():
+            label.clear()
+            label.hide()
+            self._update_summary()
+
+    def _update_summary(self) -> None:
+        shown = sum(1 for label in set(self.errors.values()) if label.text())
+        count = shown + len(self._others)
+        if not count:
+            self.message.clear()
+            self.message.hide()
+            return
+        text = f"有 {count} 处需要修改" + ("，见红字提示" if shown else "")
+        self.message.setText(text + ("：" + "；".join(self._others) if self._others else "。"))
+        self.message.show()
+
+    def failed(self, exc: BaseException) -> None:
+        """A save the service refused: field errors under their fields, anything else as an error box."""
+        self._saving = False
+        self.save_button.setEnabled(True)
+        if isinstance(exc, ValidationErrors):
+            self.show_errors(exc.errors)
+        elif isinstance(exc, ValidationError):
+            self.show_errors([exc])
+        else:
+            from ui.errors import show_error
+
+            show_error(self, exc, "保存失败")
+
+    # ------------------------------------------------------------ saving
+
+    @Slot()
+    def save(self) -> None:
+        if self._saving:
+            return
+        try:
+            data = self.data()
+        except ValidationErrors as e:
+            self.show_errors(e.errors)
+            return
+        except ValidationError as e:
+            self.show_errors([e])
+            return
+        found = read_now(lambda s: self.check(s, data))
+        errors = [e for e in found if not e.warning_only]
+        if errors:
+            self.show_errors(errors)
+            return
+        if warnings := [e.message for e in found if e.warning_only]:
+            text = "\n".join(warnings) + "\n\n仍要保存吗？"
+            if QMessageBox.question(self, "请确认", text) != QMessageBox.StandardButton.Yes:
+                return
+        self._others = []
+        self.show_errors([])
+        self._saving = True
+        self.save_button.setEnabled(False)
+        WriteOp(self, lambda s: self.write(s, data)).success(self._written).failure(self.failed).run()
+
+    def _written(self, changes: Changes) -> None:
+        self._saving = False
+        self.saved_changes = changes
+        self.saved_id = changes.ids[0] if changes.ids else self.record_id
+        self.saved(changes)
+        self.mark_clean()
+        self.accept()
+
+    # ------------------------------------------------------------ closing
+
+    def mark_clean(self) -> None:
+        self._initial = self.state()
+
+    def dirty(self) -> bool:
+        return self.state() != self._initial
+
+    def reject(self) -> None:
+        if not self._saving and self.dirty():
+            text = f"{self.unsaved_what}的修改尚未保存，确定放弃这些修改并关闭吗？"
+            buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
+            answer = QMessageBox.question(self, "放弃修改", text, buttons, QMessageBox.StandardButton.Cancel)
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        """The title bar's ✕ asks like 取消 does."""
+        event.ignore()
+        self.reject()
+
+    def done(self, result: int) -> None:
+        save_geometry(self, self.geometry_key)
+        super().done(result)
+
+
+def _widgets_in(content: QWidget | QLayout) -> list[QWidget]:
+    if isinstance(content, QWidget):
+        return [content]
+    found = []
+    for i in range(content.count()):
+        item = content.itemAt(i)
+        if item.widget() is not None:
+            found.append(item.widget())
+        elif item.layout() is not None:
+            found.extend(_widgets_in(item.layout()))
+    return found
