@@ -1,6 +1,7 @@
 """Record forms: one base (RecordForm), shared field widgets (fields), editable child rows (grid)."""
 
 from ui.forms.fields import ChoiceBox, DateField, MoneyEdit, pydate, qdate
+from ui.forms.grid import EditGrid, GridColumn
 from ui.forms.record_form import (
     RecordForm,
     fit_on_screen,
@@ -13,6 +14,8 @@ from ui.forms.record_form import (
 __all__ = [
     "ChoiceBox",
     "DateField",
+    "EditGrid",
+    "GridColumn",
     "MoneyEdit",
     "RecordForm",
     "fit_on_screen",

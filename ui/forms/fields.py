@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QToolButton,
     QWidget,
@@ -117,7 +118,8 @@ class _Calendar(QCalendarWidget):
     picked = Signal(QDate)
 
     def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent, Qt.WindowType.Popup)
+        super().__init__(parent)
+        self.setWindowFlags(Qt.WindowType.Popup)
         self.setGridVisible(True)
         self.setVerticalHeaderFormat(QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.clicked.connect(self._pick)
@@ -223,3 +225,15 @@ class DateField(QWidget):
     def _picked(self, d: dt.date) -> None:
         self.set_value(d)
         self.edit.setFocus()
+
+
+def side_by_side(*items: QWidget | str, stretch: bool = True) -> QWidget:
+    """Fields (and short label texts between them, "至") in one row of a form, left-aligned."""
+    box = QWidget()
+    h = QHBoxLayout(box)
+    h.setContentsMargins(0, 0, 0, 0)
+    for item in items:
+        h.addWidget(item if isinstance(item, QWidget) else QLabel(item))
+    if stretch:
+        h.addStretch(1)
+    return box

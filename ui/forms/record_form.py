@@ -47,6 +47,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import ValidationError, ValidationErrors
 from app.services.common import Changes
+from app.services.undo import journaled
 from ui import theme
 from ui.ops import WriteOp, read_now
 from ui.settings import ui_settings
@@ -119,6 +120,7 @@ class RecordForm(QDialog):
         self.errors: dict[str, QLabel] = {}
         self._others: list[str] = []  # errors of no field of this form, shown in the summary line
         self._saving = False
+        self._quiet_close = False
         self._initial: object = None
         self.setWindowTitle(self.titles[1] if record_id else self.titles[0])
         outer = QVBoxLayout(self)
@@ -332,7 +334,10 @@ class RecordForm(QDialog):
         self.show_errors([])
         self._saving = True
         self.save_button.setEnabled(False)
-        WriteOp(self, lambda s: self.write(s, data)).success(self._written).failure(self.failed).run()
+        title = self.windowTitle().removeprefix("编辑").removeprefix("修改")
+        label = f"修改{title}" if self.record_id else title  # how 编辑 → 撤销“…” names it (ui/undo.py)
+        write = lambda s: journaled(s, lambda: self.write(s, data), label)  # noqa: E731 (undoable)
+        WriteOp(self, write).success(self._written).failure(self.failed).run()
 
     def _written(self, changes: Changes) -> None:
         self._saving = False
@@ -351,7 +356,7 @@ class RecordForm(QDialog):
         return self.state() != self._initial
 
     def reject(self) -> None:
-        if not self._saving and self.dirty():
+        if not self._saving and not self._quiet_close and self.dirty():
             text = f"{self.unsaved_what}的修改尚未保存，确定放弃这些修改并关闭吗？"
             buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
             answer = QMessageBox.question(self, "放弃修改", text, buttons, QMessageBox.StandardButton.Cancel)
@@ -360,7 +365,12 @@ class RecordForm(QDialog):
         super().reject()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
-        """The title bar's ✕ asks like 取消 does."""
+        """The title bar's ✕ (a close from the window system) asks like 取消 does; a close by the program
+        (the application quitting) does not stop to ask."""
+        if not event.spontaneous():
+            self._quiet_close = True  # QDialog.closeEvent calls reject()
+            super().closeEvent(event)
+            return
         event.ignore()
         self.reject()
 
