@@ -40,6 +40,11 @@ from app.tempfiles import pause_for_test
 log = logging.getLogger(__name__)
 
 DAILY, WEEKLY, MONTHLY = 7, 4, 12
+# What is kept, in the user's words (the 备份与恢复 tab and the README say the same): `to_delete` below.
+RETENTION_TEXT = (
+    f"保留最近 24 小时内的全部自动备份，以及最近 {DAILY} 天每天、{WEEKLY} 周每周、{MONTHLY} 个月每月各一份；"
+    "手动备份（.zip）不会自动删除"
+)
 KIND_DAILY, KIND_MIGRATION, KIND_RESTORE, KIND_MANUAL = "每日", "升级前", "恢复前", "手动"
 AUTOMATIC = {KIND_DAILY, KIND_MIGRATION, KIND_RESTORE}  # thinned; 手动 and 损坏 files are kept
 MANIFEST = "backup.json"

@@ -4,17 +4,29 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import importlib
-import json
 import logging
 import multiprocessing
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
 
 from app import APP_TITLE, __version__, tempfiles
+from app.commands import (
+    agreements,
+    backup,
+    bases,
+    compliance,
+    docs,
+    funds,
+    internships,
+    keys,
+    package,
+    report,
+    teachers,
+)
+from app.commands.chinese_argparse import VERSION, ChineseParser
+from app.commands.common import end_progress, four_digit_year, open_db, print_progress, run_import
+from app.commands.output import end_quietly, output_closed
 from app.errors import AppError, ImportFileError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -33,26 +45,18 @@ def _db_parent() -> argparse.ArgumentParser:
     return p
 
 
-def four_digit_year(text: str) -> int:
-    if not (text.isdigit() and len(text) == 4):
-        raise argparse.ArgumentTypeError(f"年度“{text}”应为四位年份，如 2026")
-    return int(text)
-
-
-def iso_date(text: str) -> dt.date:
-    """An argparse type: a date written YYYY-MM-DD."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期“{text}”应为 YYYY-MM-DD，如 2026-09-01") from None
+TABLES_HELP = (
+    "enterprises 合作企业、ledger 经费台账、teachers 教师、practice 企业实践、students 学生名册、"
+    "evaluations 企业月度评价、employment 就业数据（导出与模板只有其中几种）"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     db = _db_parent()
-    parser = argparse.ArgumentParser(
+    parser = ChineseParser(
         prog="chanjiao", description=f"{APP_TITLE}（不带参数运行即打开图形界面）", parents=[db]
     )
-    parser.add_argument("--version", action="version", version=f"chanjiao {__version__}")
+    parser.add_argument("--version", action="version", version=f"chanjiao {__version__}", help=VERSION)
     sub = parser.add_subparsers(dest="command", metavar="命令")
 
     sub.add_parser("init", parents=[db], help="创建或升级数据库")
@@ -65,8 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, help="随机种子（相同种子得到相同数据）")
 
     imp = sub.add_parser("import", parents=[db], help="从 Excel 导入")
-    imp.add_argument("table", choices=["enterprises", *TABLE_HANDLERS["import"]])
-    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "table", choices=["enterprises", *TABLE_HANDLERS["import"]], metavar="表", help=TABLES_HELP
+    )
+    imp.add_argument("file", type=Path, metavar="文件", help="要导入的 Excel 文件（.xlsx）")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入")
     imp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     imp.add_argument("--project", metavar="NAME", help="ledger：整个文件记入此项目（名称或 id）")
@@ -76,10 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--update", action="store_true", help="students / evaluations / employment：已有记录（按学号）也更新"
     )
+    imp.add_argument(
+        "--on-existing",
+        choices=["skip", "update"],
+        help="enterprises：已在档案中的企业（统一社会信用代码或名称相同）跳过（skip，默认）"
+        "或用文件中非空的列更新（update）",
+    )
 
     exp = sub.add_parser("export", parents=[db], help="导出为 Excel")
-    exp.add_argument("table", choices=["enterprises", *TABLE_HANDLERS["export"]])
-    exp.add_argument("file", type=Path)
+    exp.add_argument(
+        "table", choices=["enterprises", *TABLE_HANDLERS["export"]], metavar="表", help=TABLES_HELP
+    )
+    exp.add_argument("file", type=Path, metavar="文件", help="要保存的 Excel 文件（.xlsx）")
     exp.add_argument("--year", type=four_digit_year, metavar="YYYY", help="ledger：只导出此年度")
     exp.add_argument("--project", metavar="ID", help="ledger：只导出此项目（id 或名称）")
     exp.add_argument(
@@ -87,86 +101,52 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     tpl = sub.add_parser("template", help="生成空白导入模板")
-    tpl.add_argument("table", choices=["enterprises", *TABLE_HANDLERS["template"]])
-    tpl.add_argument("file", type=Path)
+    tpl.add_argument(
+        "table", choices=["enterprises", *TABLE_HANDLERS["template"]], metavar="表", help=TABLES_HELP
+    )
+    tpl.add_argument("file", type=Path, metavar="文件", help="要保存的模板文件（.xlsx）")
 
     sub.add_parser("selftest", help="检查本机安装是否完整（无界面）")
-    for module in AREA_COMMANDS:
-        COMMANDS.update(importlib.import_module(module).register(sub, db))
+    for area in AREAS:
+        COMMANDS.update(area.register(sub, db))
     return parser
 
 
 # Each area adds its own top-level commands in a module of app/commands/ with
-# `register(sub, db_parent) -> {command: handler}`; list the module here.
-AREA_COMMANDS: tuple[str, ...] = (
-    "app.commands.agreements",
-    "app.commands.backup",
-    "app.commands.compliance",
-    "app.commands.bases",
-    "app.commands.docs",
-    "app.commands.funds",
-    "app.commands.internships",
-    "app.commands.keys",
-    "app.commands.package",
-    "app.commands.report",
-    "app.commands.teachers",
-)
+# `register(sub, db_parent) -> {command: handler}`; list the module here. The modules keep their heavy
+# imports inside the handlers, so that building the parser (every start) stays fast.
+AREAS = (agreements, backup, compliance, bases, docs, funds, internships, keys, package, report, teachers)
 
+Handler = Callable[[argparse.Namespace], int]
 
-# `import` / `export` / `template` of the tables other than enterprises: table → "module:function".
-TABLE_HANDLERS: dict[str, dict[str, str]] = {
+# `import` / `export` / `template` of the tables other than enterprises: table → handler.
+TABLE_HANDLERS: dict[str, dict[str, Handler]] = {
     "import": {
-        "ledger": "app.commands.funds:cmd_import_ledger",
-        "teachers": "app.commands.teachers:cmd_import_teachers",
-        "practice": "app.commands.teachers:cmd_import_teachers",
-        "students": "app.commands.internships:cmd_import",
-        "evaluations": "app.commands.internships:cmd_import",
-        "employment": "app.commands.internships:cmd_import",
+        "ledger": funds.cmd_import_ledger,
+        "teachers": teachers.cmd_import_teachers,
+        "practice": teachers.cmd_import_teachers,
+        "students": internships.cmd_import,
+        "evaluations": internships.cmd_import,
+        "employment": internships.cmd_import,
     },
     "export": {
-        "ledger": "app.commands.funds:cmd_export_ledger",
-        "teachers": "app.commands.teachers:cmd_export_teachers",
-        "students": "app.commands.internships:cmd_export_students",
+        "ledger": funds.cmd_export_ledger,
+        "teachers": teachers.cmd_export_teachers,
+        "students": internships.cmd_export_students,
     },
     "template": {
-        "ledger": "app.commands.funds:cmd_template_ledger",
-        "teachers": "app.commands.teachers:cmd_template_teachers",
-        "practice": "app.commands.teachers:cmd_template_teachers",
-        "students": "app.commands.internships:cmd_template",
+        "ledger": funds.cmd_template_ledger,
+        "teachers": teachers.cmd_template_teachers,
+        "practice": teachers.cmd_template_teachers,
+        "students": internships.cmd_template,
     },
 }
-
-
-def _table_handler(command: str, table: str) -> Callable[[argparse.Namespace], int] | None:
-    target = TABLE_HANDLERS[command].get(table)
-    if target is None:
-        return None
-    module, function = target.split(":")
-    return getattr(importlib.import_module(module), function)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     args = build_parser().parse_args(argv)
     args.db = getattr(args, "db", None)
     return args
-
-
-def open_db(args: argparse.Namespace):
-    """The database the command names (--db, CHANJIAO_DB, or the default), opened and upgraded."""
-    from app.backup import daily_backup_quietly
-    from app.db.engine import open_database
-    from app.paths import resolve_db_path
-
-    path = resolve_db_path(args.db)
-    tempfiles.sweep_for_database(path)
-    db = open_database(path)
-    if db.key_problems and args.command != "check-keys":
-        print(
-            f"注意：数据库中有{len(db.key_problems)}处学号、工号等重复，请运行 chanjiao check-keys 查看并处理。",
-            file=sys.stderr,
-        )
-    daily_backup_quietly(db.path)
-    return db
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -184,64 +164,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     db = open_db(args)
     try:
         with db.session() as s:
-            counts = fill_demo(s, size=args.size, seed=args.seed, progress=_print_progress)
-        _end_progress()
+            counts = fill_demo(s, size=args.size, seed=args.seed, progress=print_progress)
+        end_progress()
         print("已填入演示数据：" + "，".join(f"{k} {v} 条" for k, v in counts.items()))
     finally:
         db.close()
     return 0
-
-
-def _print_progress(fraction: float, message: str = "") -> None:
-    """Progress on an interactive terminal only (stderr), so --json output stays clean."""
-    if sys.stderr.isatty():
-        print(f"\r{message} {fraction:6.1%}   ", end="", file=sys.stderr, flush=True)
-
-
-def _end_progress() -> None:
-    if sys.stderr.isatty():
-        print("\r" + " " * 60 + "\r", end="", file=sys.stderr, flush=True)
-
-
-def run_import(
-    args: argparse.Namespace,
-    read: Callable[..., Any],
-    write: Callable[..., Any],
-    *,
-    notes: Callable[[Any, Any], list[str]] | None = None,
-) -> int:
-    """An import from the command line, the same for every table: read and check the file (a preview), write
-    the valid rows in one transaction unless --dry-run, report (--json: app.io.importing.preview_json).
-    read(s, file, progress=…) -> ImportPreview; write(s, preview, progress=…) -> Changes. Exit 0: every row
-    valid; 1: rows rejected (the valid ones are imported unless --dry-run); 2: the file cannot be used."""
-    from app.io.importing import preview_json
-
-    db = open_db(args)
-    try:
-        with db.reader() as s:  # reading the file takes no lock: another import may write meanwhile
-            preview = read(s, args.file, progress=_print_progress)
-        changes = None
-        if not args.dry_run:  # the write transaction rechecks the rows against the data it writes into
-            with db.session() as s:
-                changes = write(s, preview, progress=_print_progress)
-        _end_progress()
-    finally:
-        db.close()
-    out = preview_json(preview, args.file, 0 if changes is None else changes.count)
-    if args.json:
-        print_json(out)
-    else:
-        for e in preview.errors:
-            print(f"第{e.row}行 [{e.column}]：{e.message}")
-        for w in preview.warnings:
-            print(f"第{w.row}行 [{w.column}]（提示）：{w.message}")
-        for notice in preview.notices:  # hidden rows and columns of the file
-            print(f"（提示）{notice}")
-        for note in notes(preview, changes) if notes else ():
-            print(note)
-        verb = "可导入" if args.dry_run else "已导入"
-        print(f"{verb} {out['valid'] if args.dry_run else out['imported']} 条，拒绝 {out['rejected']} 行。")
-    return 1 if preview.rejected_rows else 0
 
 
 LEDGER_ONLY = {"project": "--project", "keep_duplicates": "--keep-duplicates", "year": "--year"}
@@ -262,11 +190,23 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise ValidationError(
             "update", f"--update 只用于 students、evaluations、employment，不能用于 {args.table}"
         )
-    if handler := _table_handler("import", args.table):
+    if args.on_existing and args.table != "enterprises":
+        raise ValidationError("on_existing", f"--on-existing 只用于 enterprises，不能用于 {args.table}")
+    if handler := TABLE_HANDLERS["import"].get(args.table):
         return handler(args)
+    from app.commands.enterprises import existing_json, existing_notes
     from app.io.enterprises_xlsx import import_enterprises, read_enterprises
 
-    return run_import(args, read_enterprises, import_enterprises)
+    on_existing = args.on_existing or "skip"
+    return run_import(
+        args,
+        read_enterprises,
+        lambda s, preview, progress: import_enterprises(
+            s, preview, on_existing=on_existing, progress=progress
+        ),
+        notes=lambda preview, changes: existing_notes(preview, changes, on_existing),
+        more_json=lambda preview, changes: existing_json(preview, changes, on_existing),
+    )
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -275,15 +215,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise ValidationError(
             "show_personal_data", f"--show-personal-data 只用于 students，不能用于 {args.table}"
         )
-    if handler := _table_handler("export", args.table):
+    if handler := TABLE_HANDLERS["export"].get(args.table):
         return handler(args)
     from app.io.enterprises_xlsx import export_enterprises
 
     db = open_db(args)
     try:
         with db.reader() as s:
-            n = export_enterprises(s, args.file, progress=_print_progress)
-        _end_progress()
+            n = export_enterprises(s, args.file, progress=print_progress)
+        end_progress()
     finally:
         db.close()
     print(f"已导出 {n} 家企业到 {args.file}（档案中的全部企业，各种合作状态都在内，不是“合作中的企业”数）")
@@ -291,7 +231,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    if handler := _table_handler("template", args.table):
+    if handler := TABLE_HANDLERS["template"].get(args.table):
         return handler(args)
     from app.io.enterprises_xlsx import write_template
 
@@ -308,7 +248,7 @@ def cmd_selftest(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+COMMANDS: dict[str, Handler] = {
     "init": cmd_init,
     "demo": cmd_demo,
     "import": cmd_import,
@@ -316,14 +256,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "template": cmd_template,
     "selftest": cmd_selftest,
 }
-
-
-def print_json(value: object) -> None:
-    """--json output is UTF-8 whatever the console's code page (JSON is UTF-8 by its standard; a script
-    reading it on Chinese Windows must not get GBK). A Windows console takes UTF-8 bytes too."""
-    sys.stdout.flush()
-    sys.stdout.buffer.write((json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-    sys.stdout.buffer.flush()
 
 
 def setup_console() -> None:
@@ -348,7 +280,10 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(args: argparse.Namespace) -> int:
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        if sys.stdout is not None:  # None in a windowed build
+            sys.stdout.flush()  # a reader that went away (`| head`) is found here, not at exit
+        return code
     except ImportFileError as e:
         print(f"错误：{e.message}", file=sys.stderr)
         return 2
@@ -359,7 +294,10 @@ def _run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
-    except Exception:  # a bug: the user gets a short message, the log gets the traceback
+    except Exception as e:  # a bug: the user gets a short message, the log gets the traceback
+        if output_closed(e):  # `chanjiao reminders | head`: the reader has what it wanted
+            end_quietly()
+            return 0
         from app.logs import log_file
 
         log.exception("command %s failed", args.command)

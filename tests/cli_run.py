@@ -1,5 +1,5 @@
 """Running the CLI as a user's shell would, on Linux and on Chinese Windows alike: --json output is UTF-8
-(app.cli.print_json); other output and errors are in the console's code page (GBK on Chinese Windows).
+(app.commands.common.print_json); other output and errors are in the console's code page (GBK on Chinese Windows).
 
 By default the command runs in this process, with stdout and stderr replaced by byte buffers encoded as the
 console would encode them: the same bytes a subprocess would print, without starting Python again for each

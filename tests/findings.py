@@ -13,7 +13,7 @@ __all__ = ["Finding", "Target", "kind_label", "reminders", "target_of"]
 
 
 def reminders(s: Session, today: dt.date) -> list[Finding]:
-    return by_due(run_checks(s, today))
+    return by_due(run_checks(s, today), today)
 
 
 def kind_label(code: str) -> str:

@@ -69,3 +69,64 @@ def test_core_module_imports_no_gui(path: Path) -> None:
 )
 def test_checker_catches_gui_imports(source: str, hit: bool) -> None:
     assert bool(gui_imports(source)) is hit
+
+
+def imported_modules(source: str, filename: str = "<string>", package: str = "") -> list[str]:
+    """Every module a module imports (also inside functions; relative imports resolved against `package`)."""
+    found = []
+    for node in ast.walk(ast.parse(source, filename)):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, base] if base else parts)
+            found += [base] + [f"{base}.{alias.name}" for alias in node.names]
+    return found
+
+
+COMMANDS = sorted((APP / "commands").glob("*.py"))
+
+
+def test_there_are_commands_to_check() -> None:
+    assert {"common.py", "funds.py", "teachers.py"} <= {p.name for p in COMMANDS}
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda p: p.name)
+def test_a_command_never_imports_the_dispatcher(path: Path) -> None:
+    """STYLE §16: the CLI's shared helpers live with the commands (app/commands/common.py); app/cli.py
+    imports the commands, never the other way round."""
+    imported = imported_modules(path.read_text(encoding="utf-8"), str(path), "app.commands")
+    assert [m for m in imported if m == "app.cli" or m.startswith("app.cli.")] == []
+
+
+def test_the_dispatcher_names_its_commands_directly() -> None:
+    """app/cli.py imports the command modules and refers to their handlers; no module found by its name."""
+    source = (APP / "cli.py").read_text(encoding="utf-8")
+    assert not [m for m in imported_modules(source) if m.split(".")[0] == "importlib"]
+    calls = [
+        n
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Call)
+        and (n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", ""))
+        in ("import_module", "__import__")
+    ]
+    assert calls == []
+
+
+@pytest.mark.parametrize(
+    ("source", "hit"),
+    [
+        ("from app.cli import open_db", True),
+        ("def f():\n    from app.cli import open_db\n", True),
+        ("import app.cli", True),
+        ("from app import cli", True),
+        ("from .. import cli", True),
+        ("from app.commands.common import open_db", False),
+        ("from app.client import x", False),
+    ],
+)
+def test_checker_catches_dispatcher_imports(source: str, hit: bool) -> None:
+    imported = imported_modules(source, package="app.commands")
+    assert any(m == "app.cli" or m.startswith("app.cli.") for m in imported) is hit

@@ -470,3 +470,15 @@ def test_a_backup_with_a_fake_end_record_in_its_comment_still_restores(db: Datab
     other = tmp_path / "其他电脑" / "chanjiao.db"
     restore_backup(other, good)
     assert names(other) == ["湖南甲公司"]
+
+
+def test_the_readme_and_the_window_say_what_thinning_keeps():
+    """One definition of what is kept: the 备份与恢复 tab shows RETENTION_TEXT, the README says the same."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    kept = f"{backup.DAILY} 天每天、{backup.WEEKLY} 周每周、{backup.MONTHLY} 个月每月各一份"
+    assert kept in backup.RETENTION_TEXT
+    assert kept in readme.replace("\n  ", "")
+    assert "24 小时内的全部自动备份" in backup.RETENTION_TEXT and "24 小时内的全部自动备份" in readme
+    assert "手动备份" in backup.RETENTION_TEXT and "手动备份不会自动删除" in readme

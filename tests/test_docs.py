@@ -17,11 +17,11 @@ from sqlalchemy import select
 from app.db.engine import Database
 from app.db.models import Major
 from app.docs import sandbox, worker
+from app.docs.common import copies_text
 from app.docs.cooperation import (
     PLACEHOLDERS,
     agreement_context,
     builtin_template,
-    copies_text,
     project_report_context,
     save_builtin_template,
     write_agreement_document,

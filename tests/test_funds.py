@@ -307,15 +307,16 @@ def test_overspent_reminders_this_year_and_last(db: Database, setup: dict[str, s
         create_ledger_entry(s, expense(p1, travel, 2_500, dt.date(2024, 7, 1)))  # too old to remind
     with db.reader() as s:
         found = [r for r in reminders(s, TODAY) if r.rule == "FUND-OVERSPENT"]
-        assert [(r.record_type, r.title, r.due) for r in found] == [
-            ("budget", "智能制造订单班：2026年度设备", dt.date(2026, 9, 3)),
+        assert [(r.record_type, r.title, r.due) for r in found] == [  # the longest overdue first
             ("project", "现代产业学院：2025年度差旅", dt.date(2025, 7, 1)),
+            ("budget", "智能制造订单班：2026年度设备", dt.date(2026, 9, 3)),
         ]
-        assert found[0].record_id == bid and found[0].source == "H第十五条"
-        assert found[0].message == "支出¥1,000.01，预算¥1,000.00，超出¥0.01"
-        assert found[1].message == "支出¥25.00，未编制预算，超出¥25.00"
-        assert target_of(s, found[0]).record_type == "budget"
-        assert (target_of(s, found[1]).record_id, target_of(s, found[1]).tab) == (p2, "funds")
+        unbudgeted, over = found
+        assert over.record_id == bid and over.source == "H第十五条"
+        assert over.message == "支出¥1,000.01，预算¥1,000.00，超出¥0.01"
+        assert unbudgeted.message == "支出¥25.00，未编制预算，超出¥25.00"
+        assert target_of(s, over).record_type == "budget"
+        assert (target_of(s, unbudgeted).record_id, target_of(s, unbudgeted).tab) == (p2, "funds")
     assert kind_label("FUND-OVERSPENT") == "经费超预算"
 
 

@@ -63,14 +63,55 @@ def test_agreement_boundaries(db: Database, enterprise: str) -> None:
         transition_agreement(s, ended, "终止", reason="企业注销")
     with db.reader() as s:
         found = reminders(s, TODAY)
-    assert kinds(found, "AGR-EXPIRING-90") == ["协议90（协议90）", "协议31（协议31）"]
-    assert kinds(found, "AGR-EXPIRING-30") == ["协议30（协议30）", "协议0（协议0）"]
+    assert kinds(found, "AGR-EXPIRING-90") == ["协议31（协议31）", "协议90（协议90）"]
+    assert kinds(found, "AGR-EXPIRING-30") == ["协议0（协议0）", "协议30（协议30）"]
     assert kinds(found, "AGR-PAST-END") == ["协议-1（协议-1）"]
     past = next(r for r in found if r.rule == "AGR-PAST-END")
     assert past.due == TODAY - DAY and past.record_type == "agreement" and "仍为生效" in past.message
     today_one = next(r for r in found if r.title.startswith("协议0"))
     assert "今天到期" in today_one.message and today_one.source == "H第十条"
-    assert [r.due for r in found] == sorted((r.due for r in found), reverse=True)  # newest deadline first
+    assert [r.due for r in found] == sorted(r.due for r in found)  # nearest first, the overdue one on top
+
+
+def test_reminders_nearest_first_with_the_overdue_on_top(db: Database, enterprise: str) -> None:
+    """The 工作台's order: overdue errors (longest overdue first), then overdue warnings, then what is due
+    today with the undated errors, then what is coming up by date (severity breaks ties), other undated ones
+    last — never the far future
+    first (a new user found 今天's errors on rows 10–11 and a 96-days-overdue one on row 19)."""
+    from app.services.dashboard import dashboard
+
+    with db.session() as s:
+        pid = create_project(
+            s, ProjectData(name="订单班", kind="订单培养", leader="", enterprise_ids=(enterprise,))
+        ).ids[0]
+        create_meeting(
+            s,
+            MeetingData(
+                pid,
+                dt.date(2026, 6, 1),
+                action_items=(
+                    ActionItemData("早就到期", "李芳", TODAY - 96 * DAY),
+                    ActionItemData("昨天到期", "李芳", TODAY - DAY),
+                ),
+            ),
+        )
+    for days in (400, 60, 5, 0, -1, -200):  # created far-future first: the order is the service's own
+        agreement(db, enterprise, f"协议{days}", TODAY + days * DAY)
+    with db.reader() as s:
+        found = dashboard(s, TODAY).reminders
+    rows = [(r.due and (r.due - TODAY).days, r.severity, r.title) for r in found]
+    assert rows[:8] == [
+        (-200, "错误", "协议-200（协议-200）"),
+        (-1, "错误", "协议-1（协议-1）"),
+        (-96, "警告", "订单班：早就到期"),
+        (-1, "警告", "订单班：昨天到期"),
+        (None, "错误", "订单班"),  # no leader: an error without a due date is wrong today
+        (0, "警告", "协议0（协议0）"),
+        (5, "警告", "协议5（协议5）"),
+        (60, "提示", "协议60（协议60）"),
+    ]
+    assert all(due is None and sev != "错误" for due, sev, _t in rows[8:])
+    assert "协议400（协议400）" not in [t for _d, _v, t in rows]  # more than 90 days ahead: no reminder yet
 
 
 def test_overdue_action_items_and_leaderless_projects(db: Database, enterprise: str) -> None:
@@ -135,11 +176,11 @@ def test_partners_not_visited(db: Database) -> None:
         create_visit(s, VisitData(TODAY - 365 * DAY, (ids["湖南昨天满一年有限公司"],), "张院长"), today=TODAY)
     with db.reader() as s:
         found = [r for r in reminders(s, TODAY) if r.rule == "VISIT-YEARLY"]
-    assert [(r.title, r.due) for r in found] == [
-        ("湖南昨天满一年有限公司", TODAY),
+    assert [(r.title, r.due) for r in found] == [  # the longest overdue first
         ("湖南从未走访有限公司", dt.date(2020, 12, 31)),
+        ("湖南昨天满一年有限公司", TODAY),
     ]
-    assert found[1].message == "合作中的企业尚无走访记录" and found[1].source == "H第十七条"
+    assert found[0].message == "合作中的企业尚无走访记录" and found[0].source == "H第十七条"
 
 
 def test_registry_takes_new_rules(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:

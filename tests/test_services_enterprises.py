@@ -308,7 +308,7 @@ def test_full_lookup_and_one_record_lookup_agree(db: Database) -> None:
 def test_ended_without_reason_refused(db: Database) -> None:
     with pytest.raises(ValidationErrors) as exc, db.session() as s:
         create_enterprise(s, EnterpriseData(name="某公司", status="已解除"))
-    assert "H第二十三条" in errors_of(exc)["status_reason"]
+    assert "解除合作须填写原因" in errors_of(exc)["status_reason"]
 
 
 def test_ended_with_reason_gets_a_date(db: Database) -> None:

@@ -143,6 +143,79 @@ def test_purging_a_visit(db: Database, records: dict[str, str]) -> None:
     assert count(db, Visit) == 0
 
 
+def test_all_kinds_together_listed_restored_and_purged_in_one_go(
+    db: Database, records: dict[str, str]
+) -> None:
+    """The 回收站's 全部: every kind's deleted records in one list (latest deleted first, each with its kind);
+    a mixed choice restored or purged in one transaction, what points at others purged first."""
+    with db.session() as s:
+        delete_visits(s, [records["visit"]])
+    with db.session() as s:
+        delete_projects(s, [records["project"]])
+        delete_agreements(s, [records["agreement"]])
+        delete_enterprises(s, [records["enterprise"]])
+    with db.reader() as s:
+        rows = trash.all_trash_rows(s)
+    assert sorted(r.kind for r in rows) == ["agreement", "enterprise", "project", "visit"]
+    assert rows[-1].kind == "visit"  # deleted first, listed last
+    assert [r.deleted_at for r in rows] == sorted((r.deleted_at for r in rows), reverse=True)
+    with db.session() as s:
+        changes = trash.restore_many(s, {"visit": [records["visit"]], "project": [records["project"]]})
+    assert [(c.table, c.ids) for c in changes] == [
+        ("visit", (records["visit"],)),
+        ("project", (records["project"],)),
+    ]
+    with (
+        pytest.raises(AppError, match="仍被项目“智能制造订单班”引用"),
+        db.session() as s,
+    ):  # the project is live
+        trash.purge_many(s, {"agreement": [records["agreement"]], "enterprise": [records["enterprise"]]})
+    assert count(db, Agreement) == 1  # all or nothing
+    with db.session() as s:
+        delete_projects(s, [records["project"]])
+        delete_visits(s, [records["visit"]])
+    with db.session() as s:  # chosen in the order shown; the project goes before the agreement it names
+        everything = {
+            k: [r.id for r in trash.all_trash_rows(s) if r.kind == k]
+            for k in ("enterprise", "agreement", "project", "visit")
+        }
+        trash.purge_many(s, everything)
+    assert (count(db, Agreement), count(db, Project), count(db, Visit)) == (0, 0, 0)
+    with db.reader() as s:
+        assert trash.all_trash_rows(s) == []
+
+
+def test_trash_page_opens_on_all_kinds(
+    ctx, qtbot, db: Database, records: dict[str, str], monkeypatch
+) -> None:
+    from ui.pages.trash import TrashPage
+
+    with db.session() as s:
+        delete_visits(s, [records["visit"]])
+        delete_projects(s, [records["project"]])
+    page = TrashPage()
+    qtbot.addWidget(page)
+    page.resize(1100, 600)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+    assert page.kind_box.currentIndex() == 0 and page.kind_box.currentText() == "全部（2）"
+    assert page.kind is None and not page.table.isColumnHidden(0)
+    kinds = {page.model.index(r, 0).data() for r in range(2)}
+    assert kinds == {"企业走访", "项目与平台"}
+    assert page.count_label.text() == "回收站中有 2 条记录"
+    page.set_kind("visit")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    assert page.table.isColumnHidden(0) and page.count_label.text() == "回收站中有 1 条企业走访"
+    page.set_kind("")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 2, timeout=5000)
+    page.table.selectAll()
+    page.restore_selected()  # two kinds at once, one write
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    assert page.count_label.text() == "回收站是空的" and page.kind_box.currentText() == "全部"
+    with db.reader() as s:
+        assert trash.trash_counts(s)["visit"] == 0 and trash.trash_counts(s)["project"] == 0
+
+
 def test_unknown_kind_is_a_clear_error(db: Database) -> None:
     with pytest.raises(AppError, match="回收站中没有“nosuch”"), db.reader() as s:
         trash.trash_rows(s, "nosuch")

@@ -69,7 +69,7 @@ def test_create_enterprise_through_form(page, qtbot, db):
     dlg.name.setText("湖南湘江智能装备有限公司")
     dlg.uscc.setText(code(7).lower())
     dlg.category_boxes["链主企业"].setChecked(True)
-    dlg._add_contact(svc.ContactData(name="李四", phone="13800001111"))
+    dlg.contacts.add_row({"name": "李四", "phone": "13800001111"})
     with qtbot.waitSignal(dlg.accepted, timeout=5000):
         dlg.save()
     qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
@@ -81,8 +81,11 @@ def test_create_enterprise_through_form(page, qtbot, db):
     assert page.stack.currentWidget() is page.table
 
 
-def test_bad_code_shows_message_and_saves_nothing(page, qtbot, db):
+def test_bad_code_shows_message_and_saves_nothing(page, qtbot, db, monkeypatch):
     from ui.dialogs.enterprise_dialog import EnterpriseDialog
+
+    discard = QMessageBox.StandardButton.Discard
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: discard)  # closed unsaved at the end
 
     dlg = EnterpriseDialog(page)
     qtbot.addWidget(dlg)
@@ -223,7 +226,7 @@ def test_profile_dialog_saves_groups(ctx, qtbot, db):
     dlg = ProfileDialog()
     qtbot.addWidget(dlg)
     dlg.school.setText("湖南某职业技术学院")
-    dlg.groups.item(0, 1).setText("机电一体化技术、工业机器人技术，智能控制技术")
+    dlg.groups.set_text(0, "majors", "机电一体化技术、工业机器人技术，智能控制技术")
     with qtbot.waitSignal(dlg.accepted, timeout=5000):
         dlg.save()
     with db.reader() as s:
@@ -273,10 +276,10 @@ def test_import_preview_then_import_valid_rows(ctx, qtbot, db, tmp_path, monkeyp
         preview = read_enterprises(s, path)
     dlg = ImportDialog(None, path, preview)
     qtbot.addWidget(dlg)
-    assert dlg.import_button.text() == "导入 2 条有效记录"
+    assert dlg.import_button.text() == "导入（新增 2 家）"
     assert dlg.only_problems.isChecked()
     assert dlg.model.rowCount() == 1  # only the rejected row is shown first
-    problem = dlg.model.data(dlg.model.index(0, dlg.model.columnCount() - 1))
+    problem = dlg.model.data(dlg.model.index(0, dlg.model.problem_column))
     assert "18位" in problem
     assert dlg.model.data(dlg.model.index(0, 0)) == "5"  # Excel row number
     dlg.only_problems.setChecked(False)
@@ -377,7 +380,7 @@ def test_trash_restores_and_purges(ctx, qtbot, db, monkeypatch):
     page.table.selectRow(0)
     page.purge_selected()
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
-    assert "回收站中没有企业" in page.count_label.text()
+    assert "回收站是空的" in page.count_label.text()  # 全部, the default
     with db.reader() as s:
         assert listing.enterprise_ids(s) == [keep]
         assert listing.count_enterprises(s, listing.EnterpriseQuery(deleted=True)) == 0

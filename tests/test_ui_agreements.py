@@ -55,7 +55,9 @@ def test_empty_page_offers_new_agreement(ctx, qtbot):
     p = page_with_rows(qtbot, 0)
     assert p.stack.currentWidget() is p.empty
     assert "还没有合作协议" in p.empty.title.text()
-    assert p.new_text == "新建协议"  # the main window's Ctrl+N (新建…) calls new_record on the page on screen
+    assert (
+        p.new_text == "新建协议…"
+    )  # the main window's Ctrl+N (新建…) calls new_record on the page on screen
 
 
 def test_create_with_two_enterprises_through_the_picker(ctx, qtbot, db, ents):
@@ -291,18 +293,79 @@ def test_attachments_added_and_removed_with_the_save(ctx, qtbot, db, ents, tmp_p
 
 
 def test_unsaved_changes_are_asked_before_closing(ctx, qtbot, db, ents, monkeypatch):
+    answers: list[str] = []
+    answer = QMessageBox.StandardButton.Cancel
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: answers.append(text) or answer)
     aid = add(db, ents)
     dlg = dialog(qtbot, aid)
     dlg.reject()  # nothing changed: closes without asking
-    assert dlg.result() == 0 and not dlg.isVisible()
+    assert answers == [] and dlg.result() == 0 and not dlg.isVisible()
     dlg = dialog(qtbot, aid)
-    dlg.note.setPlainText("改了备注")
-    answers = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", lambda *a, **k: answers.append(1) or QMessageBox.StandardButton.No
-    )
+    dlg.ends_on.edit.setText("2027/1/31")  # a typed date is an edit too
+    dlg.reject()  # 取消 in the question: the form stays open
+    assert len(answers) == 1 and "尚未保存" in answers[0] and dlg.isVisible()
+    answer = QMessageBox.StandardButton.Discard
     dlg.reject()
-    assert answers and dlg.isVisible()
+    assert len(answers) == 2 and not dlg.isVisible()
+    with db.reader() as s:
+        assert svc.get_agreement(s, aid).ends_on is None
+
+
+@pytest.mark.parametrize("typed", ["2026/11/1", "20261101", "2026年11月1日", "2026-11-01"])
+def test_dates_typed_into_empty_fields_are_saved(ctx, qtbot, db, ents, typed):
+    aid = add(db, ents)
+    dlg = dialog(qtbot, aid)
+    assert dlg.signed_on.edit.text() == "" and dlg.signed_on.edit.placeholderText() == "未填写"
+    dlg.signed_on.edit.setText(typed)
+    dlg.starts_on.edit.setText(typed)
+    dlg.ends_on.edit.setText("2029年10月31日")
+    assert dlg.is_dirty()
+    with qtbot.waitSignal(dlg.accepted, timeout=5000):
+        dlg.save()
+    with db.reader() as s:
+        d = svc.get_agreement(s, aid)
+    assert (d.signed_on, d.starts_on, d.ends_on) == (
+        dt.date(2026, 11, 1),
+        dt.date(2026, 11, 1),
+        dt.date(2029, 10, 31),
+    )
+
+
+def test_a_date_that_is_not_one_is_refused_naming_the_field(ctx, qtbot, db, ents):
+    aid = add(db, ents)
+    dlg = dialog(qtbot, aid)
+    dlg.tabs.setCurrentIndex(2)
+    dlg.starts_on.edit.setText("2026-13-40")
+    dlg.ends_on.edit.setText("明年")
+    dlg.save()
+    assert dlg.result() == 0 and dlg.saved_id is None and dlg.tabs.currentIndex() == 0
+    assert dlg.errors["starts_on"].isVisible() and "开始日期" in dlg.errors["starts_on"].text()
+    assert (
+        dlg.errors["ends_on"].isVisible() and "结束日期" in dlg.errors["ends_on"].text()
+    )  # both named at once
+    assert not dlg.errors["signed_on"].isVisible()
+    assert dlg.message.isVisible() and "2 处" in dlg.message.text()
+    # fixing a field clears its line and the summary counts what is left; the last fix clears the summary
+    dlg.starts_on.edit.setText("2026-09-01")
+    assert not dlg.errors["starts_on"].isVisible() and "1 处" in dlg.message.text()
+    dlg.ends_on.edit.setText("2029/8/31")
+    assert not dlg.errors["ends_on"].isVisible() and dlg.message.isHidden() and dlg.message.text() == ""
+    with qtbot.waitSignal(dlg.accepted, timeout=5000):
+        dlg.save()
+    with db.reader() as s:
+        d = svc.get_agreement(s, aid)
+    assert (d.starts_on, d.ends_on) == (dt.date(2026, 9, 1), dt.date(2029, 8, 31))
+
+
+def test_error_summary_disappears_once_the_service_error_is_fixed(ctx, qtbot, db, ents):
+    dlg = dialog(qtbot, enterprise_ids=ents[:1])
+    dlg.save()  # no title
+    assert "协议名称不能为空" in dlg.errors["title"].text() and dlg.message.isVisible()
+    dlg.title.setText("实训基地共建协议")
+    assert dlg.errors["title"].isHidden() and dlg.message.isHidden()
+    with qtbot.waitSignal(dlg.accepted, timeout=5000):
+        dlg.save()
+    assert dlg.saved_id
 
 
 def test_new_agreement_with_enterprises_and_entered_as_signed(ctx, qtbot, db, ents):
@@ -352,11 +415,12 @@ def test_header_state_round_trip(ctx, qtbot, tmp_path):
 
     p = page_with_rows(qtbot, 0)
     settings = QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-    p.table.setColumnWidth(1, 333)
+    column = next(i for i in range(len(p.columns)) if i != p._fill)  # the fill column takes the room left
+    p.table.setColumnWidth(column, 333)
     p.save_state(settings)
     q = page_with_rows(qtbot, 0)
     q.restore_state(settings)
-    assert q.table.columnWidth(1) == 333
+    assert q.table.columnWidth(column) == 333
 
 
 def test_picker_by_keyboard_never_saves_the_form(ctx, qtbot, db, ents):
@@ -375,3 +439,101 @@ def test_picker_by_keyboard_never_saves_the_form(ctx, qtbot, db, ents):
     qtbot.keyClick(dlg.picker.results, Qt.Key.Key_Return)
     assert dlg.picker.names() == ["湖南湘江智能装备有限公司", "株洲恒信电气有限公司"]
     assert dlg.isVisible() and dlg.saved_id is None
+
+
+def signed(db, ents, *, starts_on=None, **kw) -> str:
+    """An agreement entered as signed (生效 needs its 签订 and 开始 dates)."""
+    start = starts_on or TODAY - dt.timedelta(days=400)
+    return add(db, ents, signed_on=start, starts_on=start, **kw)
+
+
+def test_long_ended_agreements_are_hidden_by_default_counted_and_the_choice_kept(ctx, qtbot, db, ents):
+    """合作协议 opens on what is running (生效, 即将到期, one that ran out lately), not on a wall of old 到期
+    ones: 终止 and 到期 more than 90 days ago are left out and counted; 显示已结束的 lists them and is kept."""
+    day = dt.timedelta(days=1)
+    running = signed(db, ents, title="长期有效", number="A-1", status="生效")  # no end date: never hidden
+    soon = signed(
+        db,
+        ents,
+        title="快到期",
+        number="A-2",
+        starts_on=TODAY - 300 * day,
+        ends_on=TODAY + 20 * day,
+        status="生效",
+    )
+    lately = signed(
+        db,
+        ents,
+        title="刚到期",
+        number="A-3",
+        starts_on=TODAY - 900 * day,
+        ends_on=TODAY - 30 * day,
+        status="生效",
+    )
+    old_ids = [
+        signed(
+            db,
+            ents,
+            title=f"旧协议{i}",
+            number=f"OLD-{i}",
+            starts_on=TODAY - 2000 * day,
+            ends_on=TODAY - (400 + i) * day,
+            status="生效",
+        )
+        for i in range(3)
+    ]
+    ended = signed(db, ents, title="已终止", number="T-1", starts_on=TODAY - 100 * day, status="生效")
+    with db.session() as s:
+        svc.transition_agreement(s, ended, "终止", reason="企业注销")
+    p = page_with_rows(qtbot, 3)
+    assert set(p.model.ids()) == {running, soon, lately}
+    assert not p.show_ended.isChecked()
+    assert p.count_label.text() == "共 3 份协议，另有 4 份已结束的未列出"
+    p.status_box.setCurrentIndex(p.status_box.findData("到期"))  # a status chosen: shown whatever its age
+    qtbot.waitUntil(lambda: p.model.rowCount() == 4, timeout=5000)
+    assert set(p.model.ids()) == {lately, *old_ids}
+    p.status_box.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: p.model.rowCount() == 3, timeout=5000)
+    p.show_ended.setChecked(True)
+    qtbot.waitUntil(lambda: p.model.rowCount() == 7, timeout=5000)
+    assert p.count_label.text() == "共 7 份协议"
+    again = page_with_rows(qtbot, 7)  # the choice is kept
+    assert again.show_ended.isChecked()
+    again.show_ended.setChecked(False)
+    qtbot.waitUntil(lambda: again.model.rowCount() == 3, timeout=5000)
+
+
+def test_only_ended_agreements_say_so_and_offer_them(ctx, qtbot, db, ents):
+    day = dt.timedelta(days=1)
+    old = signed(
+        db,
+        ents,
+        title="旧协议",
+        number="OLD",
+        starts_on=TODAY - 2000 * day,
+        ends_on=TODAY - 500 * day,
+        status="生效",
+    )
+    p = page_with_rows(qtbot, 0)
+    assert p.stack.currentWidget() is p.empty and p.empty.title.text() == "没有进行中的协议"
+    assert "另有 1 份已终止或到期超过 90 天的协议未列出" in p.empty.hint.text()
+    p.show_ended.setChecked(True)
+    qtbot.waitUntil(lambda: p.model.ids() == [old], timeout=5000)
+    assert p.stack.currentWidget() is p.table
+
+
+def test_the_record_forms_fit_a_laptop_screen_at_150_percent(ctx, qtbot, db, ents):
+    """1366×768 at 150 % leaves 911×512 logical pixels, less a taskbar and the title bar: every form of this
+    area can be made that small (tall tabs scroll), and opens at most 640 px high."""
+    from ui.dialogs.agreement_dialog import AgreementDialog
+    from ui.dialogs.budget_dialog import BudgetDialog
+    from ui.dialogs.ledger_dialog import LedgerDialog
+    from ui.dialogs.project_dialog import ProjectDialog
+    from ui.dialogs.visit_dialog import VisitDialog
+
+    for form in (AgreementDialog, ProjectDialog, VisitDialog, LedgerDialog, BudgetDialog):
+        dlg = form(None)
+        qtbot.addWidget(dlg)
+        need = dlg.minimumSizeHint()
+        assert need.width() <= 911 and need.height() <= 472, form.__name__
+        assert dlg.default_size[0] <= 1300 and dlg.default_size[1] <= 640, form.__name__

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from app.services import assets as svc
 from app.services.enterprises import EnterpriseData, create_enterprise
+from ui import theme
 from ui.ops import DbContext, set_context
 
 pytestmark = pytest.mark.qt
@@ -85,6 +86,7 @@ def test_create_through_the_form(ctx, qtbot, db, ent):
     d.unit_value.setText("9万")
     d.save()
     assert "单价" in d.errors["unit_value_fen"].text() and not d.errors["unit_value_fen"].isHidden()
+    assert d.total.text() == "总值：—"
     d.unit_value.setText("¥96,000.50")
     assert d.total.text() == "总值 ¥288,001.50"
     d.contributed_by.setCurrentText("湖南湘江智能装备有限公司")
@@ -98,8 +100,8 @@ def test_create_through_the_form(ctx, qtbot, db, ent):
     page = assets_page(qtbot)
     row = page.model.row_of(d.saved_id)
     assert cell(page, row, "总值") == "¥288,001.50" and cell(page, row, "保管责任人") == "未指定"
-    assert "H第十六条(二)" in cell(page, row, "保管责任人", Qt.ItemDataRole.ToolTipRole)
-    assert "H第十六条(二)" in cell(page, row, "资产名称", Qt.ItemDataRole.ToolTipRole)
+    assert "第十六条第（二）项" in cell(page, row, "保管责任人", Qt.ItemDataRole.ToolTipRole)
+    assert "第十六条第（二）项" in cell(page, row, "资产名称", Qt.ItemDataRole.ToolTipRole)
 
 
 def test_repair_is_confirmed_only_after_both_sides(ctx, qtbot, db, asset, monkeypatch):
@@ -137,7 +139,8 @@ def test_add_repair_through_its_form(ctx, qtbot, db, asset):
     r.kind.setCurrentText("更换")
     r.cost.setText("abc")
     r.save()
-    assert "费用" in r.message.text()
+    assert "费用" in r.errors["cost_fen"].text() and not r.errors["cost_fen"].isHidden()
+    assert "有 1 处需要修改" in r.message.text()
     r.cost.setText("1,200")
     with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
         r.save()
@@ -146,24 +149,36 @@ def test_add_repair_through_its_form(ctx, qtbot, db, asset):
     assert (info.kind, info.cost_fen, info.confirmed) == ("更换", 120_000, False)
 
 
-def test_dispose_turns_the_row_grey_and_cancel_restores_it(ctx, qtbot, db, asset, yes):
+def test_dispose_turns_the_row_grey_and_cancel_restores_it(ctx, qtbot, db, asset, yes, monkeypatch):
+    from ui.dialogs import asset_dialog as module
+
     page = assets_page(qtbot)
     assert cell(page, 0, "资产名称", Qt.ItemDataRole.ForegroundRole) is None
     d = asset_dialog(qtbot, asset)
     d.tabs.setCurrentIndex(2)
-    d.method.setCurrentText("移交")
-    d.disposal_value.setText("20,000")
-    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
-        d.dispose_button.click()
+
+    def run(form):  # what the user does in the 处置资产 form
+        qtbot.addWidget(form)
+        form.method.setCurrentText("移交")
+        form.value.setText("20,000,0")
+        form.save()
+        assert "处置价值" in form.errors["value_fen"].text()
+        form.value.setText("20,000")
+        with qtbot.waitSignal(form.accepted, timeout=5000):
+            form.save()
+        return 1
+
+    monkeypatch.setattr(module.DisposalDialog, "exec", run)
+    d.dispose_button.click()
     with db.reader() as s:
         a = svc.get_asset(s, asset)
     assert a.status == "已处置" and (a.disposal.method, a.disposal.value_fen) == ("移交", 2_000_000)
     assert d.disposal_stack.currentIndex() == 1 and "移交" in d.disposal_info.text()
     assert d.status.currentText() == "已处置" and not d.status.isEnabled()
-    assert d.state() == d._initial  # the disposal is saved: closing asks nothing
+    assert not d.dirty()  # the disposal is saved: closing asks nothing
     qtbot.waitUntil(lambda: cell(page, 0, "状态") == "已处置", timeout=5000)
     for title in ("资产名称", "总值", "状态"):
-        assert cell(page, 0, title, Qt.ItemDataRole.ForegroundRole).name() == "#8a8a8a"
+        assert cell(page, 0, title, Qt.ItemDataRole.ForegroundRole).name() == theme.HINT  # greyed out
     with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
         d.cancel_disposal_button.click()
     with db.reader() as s:
@@ -180,7 +195,7 @@ def test_status_filter_and_repair_colour(ctx, qtbot, db, asset):
     page.status_box.setCurrentIndex(page.status_box.findData("维修"))
     page.reload_now()
     assert page.model.rowCount() == 1 and "找到 1 项（共 2 项）" in page.count_label.text()
-    assert cell(page, 0, "状态", Qt.ItemDataRole.ForegroundRole).name() == "#b26a00"
+    assert cell(page, 0, "状态", Qt.ItemDataRole.ForegroundRole).name() == theme.WARNING
 
 
 def test_delete_and_undo(ctx, qtbot, db, asset, yes):
@@ -233,3 +248,19 @@ def test_self_made_in_the_form(ctx, qtbot, db, asset):
         a = svc.get_asset(s, asset)
     assert (a.self_made, a.contribution_kind) == (True, "其他")
     assert asset_dialog(qtbot, asset).self_made.isChecked()
+
+
+def test_a_misplaced_thousands_comma_is_refused_at_the_unit_value(ctx, qtbot, db):
+    """“12,34” is no amount: the 单价 field says so (naming the field and the comma), nothing is saved, and the
+    line goes as soon as the amount is fixed."""
+    d = asset_dialog(qtbot)
+    d.name.setText("示教台")
+    d.unit_value.setText("12,34")
+    d.save()
+    label = d.errors["unit_value_fen"]
+    assert not label.isHidden() and label.text().startswith("单价") and "千分位" in label.text()
+    assert d.message.text().startswith("有 1 处需要修改") and d.saved_id is None
+    d.unit_value.setText("1,234")
+    assert label.isHidden() and d.message.isHidden()
+    with db.reader() as s:
+        assert svc.asset_ids(s) == []

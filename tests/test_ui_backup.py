@@ -41,7 +41,10 @@ def ctx(db, qapp):
 def quiet(monkeypatch):
     """Message boxes answer at once; what they said is kept."""
     said: list[str] = []
+    from ui import messages
+
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: said.append(text))
+    monkeypatch.setattr(messages, "inform", lambda _p, _t, text, *a, **k: said.append(text))
     return said
 
 

@@ -138,9 +138,9 @@ def test_add_a_usage_record(ctx, qtbot, db, base, ids):
     with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
         u.save()
     d.reload_usage()
-    assert d.usage_table.rowCount() == 2 and d.tabs.tabText(1) == "使用记录（2）"
+    assert d.usage_list.table.rowCount() == 2 and d.tabs.tabText(1) == "使用记录（2）"
     texts = {
-        d.usage_table.item(r, 1).text(): [d.usage_table.item(r, c).text() for c in (2, 4, 8)]
+        d.usage_list.table.item(r, 1).text(): [d.usage_list.table.item(r, c).text() for c in (2, 4, 8)]
         for r in range(2)
     }
     assert texts["专业认识实习"] == ["社会", "2025-10-08至10-10", "16"]
@@ -251,8 +251,8 @@ def test_edit_and_delete_a_usage_record(ctx, qtbot, db, base, ids, yes, monkeypa
 
     d = BaseDialog(None, base)
     qtbot.addWidget(d)
-    d.usage_table.selectRow(0)
-    assert d.edit_usage_button.isEnabled() and d.delete_usage_button.isEnabled()
+    d.usage_list.table.selectRow(0)
+    assert d.usage_list.edit_button.isEnabled() and d.usage_list.delete_button.isEnabled()
     seen: list[tuple[str, int, int]] = []
 
     def fake_exec(u: UsageDialog) -> int:
@@ -264,8 +264,8 @@ def test_edit_and_delete_a_usage_record(ctx, qtbot, db, base, ids, yes, monkeypa
     assert seen == [(SEM, 30, 4)]  # the form shows the record
     with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
         d.delete_usage()
-    qtbot.waitUntil(lambda: d.usage_table.rowCount() == 0, timeout=5000)
-    assert d.tabs.tabText(1) == "使用记录" and not d.delete_usage_button.isEnabled()
+    qtbot.waitUntil(lambda: d.usage_list.table.rowCount() == 0, timeout=5000)
+    assert d.tabs.tabText(1) == "使用记录" and not d.usage_list.delete_button.isEnabled()
     with db.reader() as s:
         assert svc.usage_rows(s, base) == []
 
@@ -308,49 +308,62 @@ def test_platform_fields_in_the_base_form(ctx, qtbot, db, ids):
     assert not onsite.fee.isEnabled()
 
 
-def test_costs_of_an_onsite_base(ctx, qtbot, db, ids, monkeypatch):
-    """The 耗材与维护费用 tab of a 校内 base: add a 学年, a second one for the same 学年 refused, edit, delete."""
-    from ui.dialogs import base_costs
+def test_costs_of_an_onsite_base(ctx, qtbot, db, ids):
+    """The 耗材与维护费用 tab of a 校内 base is a grid saved with the base: a bad amount named by its row, a 学年
+    twice refused, a block pasted from Excel added, an edit and a removal written on 保存."""
     from ui.dialogs.base_dialog import COST_TAB, BaseDialog
 
     with db.session() as s:
         bid = svc.save_base(s, svc.BaseData(name="电工电子实训室", kind="校内实训基地")).ids[0]
-    d = BaseDialog(None, bid)
-    qtbot.addWidget(d)
-    d.resize(1000, 700)
-    assert d.tabs.isTabEnabled(COST_TAB)
-    c = base_costs.CostDialog(d, bid)
-    qtbot.addWidget(c)
-    c.school_year.setCurrentText("2025-2026")
-    c.consumables.setText("12,500.50")
-    c.maintenance.setText("abc")
-    c.save()
-    assert "设备维护费用：无法识别的金额" in c.errors["maintenance_fen"].text()
-    c.maintenance.setText("¥8000")
-    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
-        c.save()
-    d.costs.reload()
-    assert d.costs.table.rowCount() == 1
-    assert [d.costs.table.item(0, i).text() for i in range(3)] == ["2025-2026", "12,500.50", "8,000.00"]
-    second = base_costs.CostDialog(d, bid)
-    qtbot.addWidget(second)
-    second.school_year.setCurrentText("2025-2026")
-    second.save()
-    assert "已登记2025-2026学年的费用" in second.errors["school_year"].text()
-    d.costs.table.selectRow(0)
-    (row,) = d.costs.costs
-    edit = base_costs.CostDialog(d, bid, row)
-    qtbot.addWidget(edit)
-    assert edit.consumables.text() == "12,500.50"
-    edit.consumables.setText("13000")
-    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
-        edit.save()  # its own 学年 is no clash
+
+    def form() -> BaseDialog:
+        d = BaseDialog(None, bid)
+        qtbot.addWidget(d)
+        return d
+
+    def saved() -> list[tuple[str, int, int, str]]:
+        with db.reader() as s:
+            return [
+                (c.school_year, c.consumables_fen, c.maintenance_fen, c.note) for c in svc.cost_rows(s, bid)
+            ]
+
+    d = form()
+    grid = d.costs.grid
+    assert d.tabs.isTabEnabled(COST_TAB) and grid.row_count() == 0
+    grid.add_row({"school_year": "2025-2026", "consumables": "12,500.50", "maintenance": "abc"})
+    assert d.dirty()
+    d.save()
+    assert "费用第1行：设备维护费用：无法识别的金额" in d.errors["costs"].text()
+    assert d.tabs.currentIndex() == COST_TAB and d.result() == 0 and saved() == []
+    grid.set_text(0, "maintenance", "¥8000")
+    assert d.errors["costs"].isHidden()  # edited: the line goes
+    grid.table.setCurrentCell(0, 0)
+    grid.paste(
+        "2025-2026\t12,500.50\t¥8000\t\r\n2024-2025\t1000\t2,000.00\t实训耗材\r\n"
+    )  # two rows from Excel
+    assert grid.row_count() == 2
+    with qtbot.waitSignal(d.accepted, timeout=5000):
+        d.save()
+    assert saved() == [("2025-2026", 1_250_050, 800_000, ""), ("2024-2025", 100_000, 200_000, "实训耗材")]
+
+    again = form()
+    grid = again.costs.grid
+    assert [grid.text(0, k) for k in ("school_year", "consumables", "maintenance")] == [
+        "2025-2026", "12,500.50", "8,000.00"
+    ]  # fmt: skip
+    assert not again.dirty()
+    grid.add_row({"school_year": "2025-2026", "consumables": "1"})
+    again.save()
+    assert "2025-2026学年出现了不止一行" in again.errors["costs"].text()
+    assert {(r, key) for r, key, _why in grid.errors()} == {(0, "school_year"), (2, "school_year")}  # marked
+    grid.table.selectRow(2)
+    grid.remove_selected()
+    grid.set_text(0, "consumables", "13000")
+    grid.table.clearSelection()
+    grid.table.selectRow(1)
+    grid.remove_selected()
+    with qtbot.waitSignal(again.accepted, timeout=5000):
+        again.save()
+    assert saved() == [("2025-2026", 1_300_000, 800_000, "")]
     with db.reader() as s:
-        (saved,) = svc.cost_rows(s, bid)
-    assert (saved.consumables_fen, saved.maintenance_fen) == (1_300_000, 800_000)
-    monkeypatch.setattr(base_costs, "confirm", lambda *a, **k: True)
-    d.costs.reload()
-    d.costs.table.selectRow(0)
-    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
-        d.costs.delete_cost()
-    qtbot.waitUntil(lambda: d.costs.table.rowCount() == 0, timeout=5000)
+        assert len(svc.cost_rows(s, bid, deleted=True)) == 1  # the removed 学年 is in the 回收站

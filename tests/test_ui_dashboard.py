@@ -88,7 +88,7 @@ def test_figures_and_reminders_open_their_records(ctx, qtbot, db, records, monke
         "VISIT-YEARLY",
     } <= set(kinds)
     dues = [r.due for r in page.model.items if r.due is not None]
-    assert dues == sorted(dues, reverse=True) and page.model.items[-1].due is None  # newest deadlines first
+    assert dues == sorted(dues) and page.model.items[-1].due is None  # nearest first, the overdue on top
     for kind in (
         "AGR-EXPIRING-30",
         "MTG-ACTION-OVERDUE",

@@ -179,7 +179,11 @@ def test_charts_show_the_figures_once_shown(ctx, qtbot, db, monkeypatch):
     axis_x, axis_y = chart.axes()
     assert list(axis_x.categories()) == ["融合层", "深化层", "基础层"]
     assert axis_y.titleText() == "企业数（家）"
-    assert axis_x.titleText() == "最高合作层级（H第九条）；另有 1 家尚无项目"  # F
+    assert axis_x.titleText() == "最高合作层级"
+    note = cards["tiers"].note.text()  # what the short axis title leaves out, with the source in words
+    assert (
+        note.startswith("另有 1 家合作中的企业尚无项目。") and "管理办法" in note and "H第九条" not in note
+    )  # F
     assert series.isLabelsVisible()
     from PySide6.QtWidgets import QToolTip
 
@@ -236,6 +240,5 @@ def test_trend_chart_of_five_school_years(ctx, qtbot, db):
     }
     axis_x = next(a for a in chart.axes() if hasattr(a, "categories"))
     assert list(axis_x.categories()) == ["2022-2023", "2023-2024", "2024-2025", "2025-2026", "2026-2027*"]
-    assert sorted(a.titleText() for a in chart.axes()) == sorted(
-        ["学年（* 为本学年，统计至今天）", "比例（%）", "人数（人）"]
-    )
+    assert sorted(a.titleText() for a in chart.axes()) == sorted(["学年", "比例（%）", "人数（人）"])
+    assert card.note.text() == "* 为本学年，统计至今天。"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
 from app.services import funds as svc
@@ -45,7 +45,7 @@ def ledger_dialog(qtbot, **kw):
 
 
 def fill(d, *, day: dt.date, amount: str, project: str, category: str = "", income: bool = False, **text):
-    d.entry_date.setDate(QDate(day.year, day.month, day.day))
+    d.entry_date.set_value(day)
     (d.income if income else d.expense).setChecked(True)
     d.amount.setText(amount)
     d.project.setCurrentIndex(d.project.findData(project))
@@ -137,7 +137,7 @@ def test_overspend_is_saved_warned_and_marked(ctx, qtbot, db, setup):
     assert cell(ledger, 0, "类别") == "设备"
     assert cell(ledger, 0, "类别", Qt.ItemDataRole.ForegroundRole).name() == "#c42b1c"
     tip = cell(ledger, 0, "类别", Qt.ItemDataRole.ToolTipRole)
-    assert "超出预算 ¥0.01" in tip and "H第十五条" in tip
+    assert "超出预算 ¥0.01" in tip and "管理办法（试行）》第十五条" in tip and "H第" not in tip
     assert cell(ledger, 0, "支出") == "¥1,000.01" and cell(ledger, 0, "收入") == ""
 
 
@@ -356,3 +356,25 @@ def test_import_the_finance_office_ledger_and_export_the_台账(ctx, qtbot, db, 
     qtbot.waitUntil(lambda: bool(offered), timeout=10000)
     assert "已导出 2 条台账记录" in offered[0] and "期末余额 ¥765.50" in offered[0]
     assert load_workbook(out).active.max_row > 3
+
+
+def test_ledger_form_takes_a_typed_date_and_asks_before_dropping_an_edit(ctx, qtbot, db, setup, monkeypatch):
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda _p, _t, text, *a, **k: asked.append(text) or QMessageBox.StandardButton.Cancel,
+    )
+    d = ledger_dialog(qtbot, project_id=setup["p1"])
+    assert d.project.value() == setup["p1"]
+    d.reject()  # nothing typed: closes without asking
+    assert asked == []
+    d = ledger_dialog(qtbot, project_id=setup["p1"])
+    d.entry_date.edit.setText("20260315")
+    d.amount.setText("88")
+    d.reject()
+    assert len(asked) == 1 and "台账记录" in asked[0] and d.result() == 0
+    save(qtbot, ctx, d)
+    with db.reader() as s:
+        e = svc.get_ledger_entry(s, d.saved_id)
+    assert (e.entry_date, e.amount_fen, e.project_id) == (dt.date(2026, 3, 15), 8800, setup["p1"])

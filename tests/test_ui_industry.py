@@ -83,11 +83,13 @@ def test_studio_with_two_members_and_an_activity(ctx, qtbot, db, base, monkeypat
     d.lead.setCurrentText("王强（T001）")
     d.members.add([Choice(base["李芳"], "李芳（T002）"), Choice(base["张伟"], "张伟（T003）")])
     d.enterprise.setCurrentText("湖南甲智能装备有限公司")
+    d.established_on.edit.setText("2019/9/1")  # typed as people write it
     sid = saved(qtbot, ctx, d)
     with db.reader() as s:
         [row] = svc.studio_rows(s)
     assert row.member_ids == (base["王强"], base["李芳"], base["张伟"])  # the lead counts as a member
     assert (row.lead_id, row.enterprise_id) == (base["王强"], base["甲"])
+    assert row.established_on == dt.date(2019, 9, 1)
 
     d = StudioDialog(None, sid)
     qtbot.addWidget(d)
@@ -200,7 +202,9 @@ def test_organization_activity_turns_its_group_ok(ctx, qtbot, db, base, monkeypa
     assert page.strip.is_red(g1)  # linked, but no activity this 学年
     assert page.strip.label_text(g1).startswith("专业群 智能制造专业群：已联系 1 个行业组织，本学年活动 0 次")
     assert "本学年尚无活动" in page.strip.label_text(g1)
-    assert BAD_COLOR in page.strip.labels[g1].text() and "N四(一)2" in page.strip.labels[g1].toolTip()
+    tip = page.strip.labels[g1].toolTip()
+    assert BAD_COLOR in page.strip.labels[g1].text() and "每个专业群对接 1–2 个行业组织" in tip
+    assert "第四部分第（一）项第二点" in tip and "N四" not in tip
     row = page.model.row_at(page.model.row_of(oid))
     assert (row.status, row.group_names) == ("本学年无活动", ("智能制造专业群",))
 
@@ -208,7 +212,7 @@ def test_organization_activity_turns_its_group_ok(ctx, qtbot, db, base, monkeypa
     qtbot.addWidget(d)
 
     def fill(a):
-        a.held_on.setDate(a.held_on.date().currentDate())
+        a.held_on.edit.setText(f"{TODAY.year}/{TODAY.month}/{TODAY.day}")  # typed, as people write it
         a.activity_type.setCurrentText("年会")
         a.participants.setText("专业群负责人")
 
@@ -247,6 +251,43 @@ def test_organization_validation_and_group_filter(ctx, qtbot, db, base):
     page.show_group(g2)
     page.reload_now()
     assert len(page.model.ids()) == 1
+
+
+def test_typed_dates_are_saved_by_the_activity_and_meeting_forms(ctx, qtbot, db, base):
+    from ui.dialogs.organization_dialog import ActivityDialog
+    from ui.dialogs.steering_dialogs import SteeringMeetingDialog
+
+    g1 = base["智能制造专业群"]
+    with db.session() as s:
+        oid = svc.save_organization(s, svc.OrganizationData("湖南省汽车行业协会", "行业协会", (g1,))).ids[0]
+    a = ActivityDialog(None, oid)
+    qtbot.addWidget(a)
+    a.held_on.edit.setText("2026年3月9日")
+    a.activity_type.setCurrentText("论坛")
+    saved(qtbot, ctx, a)
+    t = SteeringMeetingDialog(None, g1, "智能制造专业群")
+    qtbot.addWidget(t)
+    t.held_on.edit.setText("20260310")
+    saved(qtbot, ctx, t)
+    with db.reader() as s:
+        [activity] = svc.activity_rows(s, oid)
+        [meeting] = svc.steering_rows(s, g1)[1]
+    assert (activity.held_on, activity.activity_type) == (dt.date(2026, 3, 9), "论坛")
+    assert meeting.held_on == dt.date(2026, 3, 10)
+
+    bad = SteeringMeetingDialog(None, g1, "智能制造专业群")
+    qtbot.addWidget(bad)
+    bad.held_on.edit.setText("2026-13-01")  # no such month: named at the field, nothing written
+    bad.save()
+    assert "会议日期" in bad.errors["held_on"].text() and bad.saved_id is None
+    bad.held_on.edit.setText("")  # a required date may not be left empty
+    bad.save()
+    assert "请填写日期" in bad.errors["held_on"].text()
+    bad.held_on.edit.setText("2026-11-01")
+    assert bad.errors["held_on"].isHidden()  # the error goes as the field is fixed
+    bad.mark_clean()
+    with db.reader() as s:
+        assert len(svc.steering_rows(s, g1)[1]) == 1
 
 
 # ---------------------------------------------------------------- 指导委员会

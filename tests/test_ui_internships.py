@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMessageBox
 
 from app.services import internships as svc
@@ -102,7 +103,7 @@ def test_empty_page_says_to_import_the_roster_first(ctx, qtbot):
     assert p.stack.currentWidget() is p.empty
     assert p.empty.title.text() == "还没有实习记录"
     assert "先在“学生与就业”导入名册，再按 Ctrl+N 为一个班批量安排" in p.empty.hint.text()
-    assert p.new_text == "批量安排实习"
+    assert p.new_text == "批量安排实习…"
 
 
 def test_batch_for_a_class_of_three_with_one_unticked(ctx, qtbot, db, world):
@@ -287,6 +288,62 @@ def test_form_save_shows_errors_at_the_fields(ctx, qtbot, db, world):
     assert (row.ends_on, row.place) == (D(2026, 7, 31), "株洲市天元区")
 
 
+def test_form_asks_before_closing_with_an_unsaved_edit_and_not_when_unchanged(
+    ctx, qtbot, db, world, monkeypatch
+):
+    (iid,) = add(db, world, world["students"][:1])
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Cancel
+    )
+    dlg = form(qtbot, iid)
+    assert dlg.fields.pay.text() == "3,000.00" and not dlg.dirty()  # loaded: nothing to lose
+    dlg.reject()
+    assert asked == [] and not dlg.isVisible()
+
+    dlg = form(qtbot, iid)
+    dlg.fields.place.setText("株洲市天元区")
+    dlg.reject()  # 取消 asks; the answer 取消 keeps the form open
+    assert dlg.isVisible() and "实习信息的修改尚未保存" in asked[0]
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)  # Esc asks the same way
+    assert dlg.isVisible() and len(asked) == 2
+    dlg.fields.place.setText("")  # undone by hand: nothing to lose again
+    dlg.fields.ends_on.edit.setText("2026-6")  # a date half typed is an edit
+    dlg.closeEvent(_FromWindowSystem())  # the title bar's ✕ asks too
+    assert dlg.isVisible() and len(asked) == 3
+    dlg.fields.ends_on.edit.setText("2026/6/30")  # the same date as saved, typed another way
+    dlg.fields.ends_on.edit.editingFinished.emit()
+    assert dlg.fields.ends_on.edit.text() == "2026-06-30" and not dlg.dirty()
+    dlg.reject()
+    assert not dlg.isVisible() and len(asked) == 3
+
+
+def test_form_saves_typed_dates_and_amounts_and_names_bad_ones(ctx, qtbot, db, world):
+    (iid,) = add(db, world, world["students"][:1])
+    dlg = form(qtbot, iid)
+    dlg.fields.ends_on.edit.setText("2026年7月15日")
+    dlg.fields.insured_from.edit.setText("2026.3.1")
+    dlg.fields.insured_to.edit.setText("2026-02-30")  # no such day
+    dlg.fields.pay.setText("三千")
+    dlg.save()
+    assert "保险截止日期" in dlg.errors["insured_to"].text()
+    assert "无法识别的金额" in dlg.errors["monthly_pay_fen"].text()
+    assert "2 处" in dlg.message.text() and dlg.tabs.currentIndex() == 0
+    dlg.fields.insured_to.edit.setText("20260715")
+    dlg.fields.pay.setText("¥3,200.50元")
+    with qtbot.waitSignal(dlg.accepted, timeout=5000):
+        dlg.save()
+    with db.reader() as s:
+        row = svc.get_internship(s, iid)
+    assert (row.ends_on, row.insured_from, row.insured_to) == (D(2026, 7, 15), D(2026, 3, 1), D(2026, 7, 15))
+    assert row.monthly_pay_fen == 320050
+
+
+class _FromWindowSystem(QCloseEvent):
+    def spontaneous(self) -> bool:
+        return True
+
+
 def test_terminate_asks_for_the_reason(ctx, qtbot, db, world, monkeypatch):
     from ui.dialogs import internship_status
 
@@ -322,7 +379,7 @@ def test_evaluation_import_preview_then_import(ctx, qtbot, db, world, tmp_path: 
     def run(self):
         assert [self.model.data(self.model.index(r, 1)) for r in range(self.model.rowCount())] == [
             "提示",
-            "拒绝",
+            "有问题",
         ]
         self.only_problems.setChecked(False)
         assert self.model.rowCount() == 3

@@ -25,6 +25,7 @@ from app.package.period import period_choices
 from app.package.trust import TrustStore, import_key_file
 from app.package.verify import verify_package
 from app.services.settings import get_profile, save_profile
+from ui import theme
 from ui.pages.school_summary import FILE_COL, PROBLEM_COL, STATUS_COL
 
 pytestmark = pytest.mark.qt
@@ -285,7 +286,7 @@ def test_summary_lists_usable_superseded_and_invalid(ctx, qtbot, db, packages, t
         "不是 ZIP 文件" in page.table.item(bad, PROBLEM_COL).text()
         and "不是 ZIP 文件" in page.table.item(bad, PROBLEM_COL).toolTip()
     )
-    assert page.table.item(bad, 0).foreground().color().name() == "#b3261e"
+    assert page.table.item(bad, 0).foreground().color().name() == theme.ERROR  # the theme's red
     assert "可用 2" in page.status.text() and "无效 1" in page.status.text()
     headline = len(fmt.HEADLINES)
     assert page.table.columnCount() == 7 + headline
@@ -528,7 +529,9 @@ def test_the_wizard_exports_the_public_key(ctx, qtbot, db, tmp_path: Path, monke
     out = tmp_path / "公钥.json"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a: (str(out), ""))
     told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: told.append(text))
+    from ui import messages
+
+    monkeypatch.setattr(messages, "inform", lambda _p, _t, text, *_a: told.append(text))
     page.export_key()
     qtbot.waitUntil(lambda: bool(told), timeout=30000)
     assert read_public_key_file(out).fingerprint == college_key().fingerprint

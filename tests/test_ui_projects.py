@@ -88,7 +88,7 @@ def test_empty_page_offers_new_project(page):
     assert page.stack.currentWidget() is page.empty
     assert "还没有产教融合项目" in page.empty.title.text()
     assert (
-        page.new_text == "新建项目"
+        page.new_text == "新建项目…"
     )  # the main window's Ctrl+N (新建…) calls new_record on the page on screen
 
 
@@ -176,7 +176,8 @@ def test_kpis_progress_in_form_and_list(page, qtbot, db):
     qtbot.waitUntil(lambda: len(page.shown_ids()) == 1, timeout=5000)
     item = page.item_of(page.shown_ids()[0])
     assert item.text(6) == "1/2 达标"
-    assert item.data(6, PROGRESS_ROLE) == pytest.approx(0.75)  # (1 + 0.5) / 2
+    assert item.data(6, PROGRESS_ROLE) == pytest.approx(0.5)  # the bar says what the text says: 1 of 2 met
+    assert item.toolTip(6) == "2 项指标中 1 项达到目标，平均完成度 75%"  # (1 + 0.5) / 2
     with db.reader() as s:
         kpis = svc.get_project(s, dlg.saved_id).kpis
     assert [(k.name, k.target, k.actual) for k in kpis] == [("订单班学生", 40, 40), ("共建课程", 4, 2)]
@@ -211,7 +212,7 @@ def test_links_people_and_unsaved_changes(page, qtbot, db, monkeypatch):
         QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.StandardButton.Discard
     )
     again.reject()
-    assert "未保存的修改" in asked[0] and not again.isVisible()
+    assert "尚未保存" in asked[0] and not again.isVisible()
 
 
 def test_meeting_with_overdue_item_marked_done(page, qtbot, db):
@@ -262,7 +263,7 @@ def test_new_project_saves_before_meetings(page, qtbot, db):
     dlg = dialog(page, qtbot, tab="协调会议")
     assert dlg._meetings_stack.currentIndex() == 0  # 请先保存项目
     dlg.name.setText("订单班")
-    dlg.save(keep_open=True)
+    dlg.save(then=lambda: None)
     qtbot.waitUntil(lambda: dlg.project_id is not None, timeout=5000)
     assert dlg._meetings_stack.currentIndex() == 1 and dlg.result() == 0
     assert not dlg.is_modified()
@@ -329,3 +330,27 @@ def test_open_project_and_meeting(page, qtbot, db, monkeypatch):
     assert opened[1].tabs.currentIndex() == 3 and opened[1].selected_meeting() == mid
     qtbot.waitUntil(lambda: len(opened) == 3, timeout=5000)  # the meeting itself opens once shown
     assert opened[2] == mid
+
+
+def test_enter_in_a_table_cell_ends_the_edit_and_never_saves_the_form(page, qtbot, db):
+    from PySide6.QtWidgets import QLineEdit
+
+    dlg = dialog(page, qtbot)
+    dlg.show()
+    qtbot.waitExposed(dlg)
+    dlg.name.setText("订单班")
+    dlg.tabs.setCurrentIndex(1)
+    dlg.people.add_responsible(svc.ResponsibleData("", ""), edit=True)
+    editor = dlg.people.viewport().findChild(QLineEdit)
+    assert editor is not None
+    editor.setText("学生管理")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dlg.people.item(0, 0).text() == "学生管理", timeout=3000)
+    dlg.people.setFocus()
+    dlg.people.setCurrentCell(0, 1)
+    qtbot.keyClick(dlg.people, Qt.Key.Key_Return)  # on a cell not being edited: edits it
+    assert dlg.people.state() == dlg.people.State.EditingState
+    qtbot.wait(100)
+    assert dlg.isVisible() and dlg.saved_id is None
+    with db.reader() as s:
+        assert svc.project_ids(s) == []

@@ -38,8 +38,8 @@ def profile_dialog(qtbot):
 
 
 def set_code(d, major: str, code: str) -> None:
-    row = next(r for r in range(d.codes.rowCount()) if d.codes.item(r, 0).text() == major)
-    d.codes.item(row, 1).setText(code)
+    row = next(r for r in range(d.codes.row_count()) if d.codes.text(r, "major") == major)
+    d.codes.set_text(row, "code", code)
 
 
 def test_profile_dialog_saves_parties_and_codes_in_one_go(ctx, qtbot, db, profile):
@@ -57,15 +57,15 @@ def test_profile_dialog_saves_parties_and_codes_in_one_go(ctx, qtbot, db, profil
     school["phone"].setText("0731-88123456")
     college["representative"].setText("陈志刚")
     college["phone"].setText("13900001111")
-    assert [d.codes.item(r, 0).text() for r in range(d.codes.rowCount())] == [
+    assert [d.codes.text(r, "major") for r in range(d.codes.row_count())] == [
         "机电一体化技术",
         "工业机器人技术",
     ]
     set_code(d, "机电一体化技术", "460301")
-    d.groups.item(0, 1).setText(
-        "机电一体化技术、工业机器人技术、智能控制技术"
+    d.groups.set_text(
+        0, "majors", "机电一体化技术、工业机器人技术、智能控制技术"
     )  # a major added: its row appears
-    assert d.codes.rowCount() == 3 and d.codes.item(0, 1).text() == "460301"  # the typed code is kept
+    assert d.codes.row_count() == 3 and d.codes.text(0, "code") == "460301"  # the typed code is kept
     set_code(d, "智能控制技术", "460303")
     with qtbot.waitSignal(d.accepted, timeout=5000):
         d.save()

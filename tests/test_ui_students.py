@@ -103,8 +103,8 @@ def test_list_masks_personal_data_and_the_form_shows_it(ctx, qtbot, db, roster):
     assert d.id_number.text() == MALE and d.phone.text() == PHONE
     assert d.guardian_phone.text() == "13700001111"
     assert d.birth_date.text() == "2004-03-12" and d.gender.currentData() == "男"
-    assert d.tabs.tabText(3) == "就业（1）" and d.employment_table.item(0, 2).text() == "三一重工"
-    assert d.employment_table.item(0, 5).text() == "6,000.00"
+    assert d.tabs.tabText(3) == "就业（1）" and d.employment_list.table.item(0, 2).text() == "三一重工"
+    assert d.employment_list.table.item(0, 5).text() == "6,000.00"
 
 
 def test_search_filters_and_sort(ctx, qtbot, db, roster):
@@ -391,5 +391,5 @@ def test_roster_preview_says_which_rows_are_hidden(ctx, qtbot, db, roster, tmp_p
     assert "第 3 行（共 1 行）在 Excel 中是隐藏的" in d.notices.text()
     assert d.import_button.text() == "导入 3 名学生"  # imported like the others, after being told
     status = d.model.data(d.model.index(1, 1))
-    problems = d.model.data(d.model.index(1, d.model.columnCount() - 1))
+    problems = d.model.data(d.model.index(1, d.model.problem_column))
     assert status == "提示" and "[隐藏行]" in problems

@@ -129,7 +129,8 @@ def test_missing_days_in_red_and_the_short_filter(ctx, qtbot, db, staff):
     assert cell(page, staff["industry"], "尚缺") == "—"
     assert "统计区间" in cell(page, staff["short"], "尚缺", Qt.ItemDataRole.ToolTipRole)
     tip = page.model.headerData(6, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
-    assert "180天" in tip and "重叠时段只计一次" in tip and "N四(五)1" in tip
+    assert "180天" in tip and "重叠时段只计一次" in tip
+    assert "实施意见（试行）》第四部分第（五）项第一点" in tip and "N四" not in tip
     assert "其中 1 名" in page.summary.text()
     page.short_box.setChecked(True)
     page.reload_now()
@@ -221,7 +222,7 @@ def test_enter_opens_the_form_and_open_teacher_clears_filters(ctx, qtbot, db, st
 def test_empty_state_says_what_to_do(ctx, qtbot, db):
     page = teachers_page(qtbot)
     assert page.stack.currentWidget() is page.empty and page.empty.title.text() == "还没有教师"
-    assert "N四(五)1" in page.empty.hint.text()
+    assert "专任教师每五年累计不少于6个月企业实践" in page.empty.hint.text()
 
 
 def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
@@ -251,7 +252,7 @@ def test_import_teachers_and_practice_through_the_preview(ctx, qtbot, db, staff,
     qtbot.addWidget(d)
     assert d.import_button.text() == "导入 2 名教师" and d.only_problems.isChecked()
     assert d.model.rowCount() == 1 and "专任教师须填写工号" in d.model.data(
-        d.model.index(0, d.model.columnCount() - 1)
+        d.model.index(0, d.model.problem_column)
     )
     with qtbot.waitSignal(ctx.changes_applied, timeout=10000):
         d.do_import()
@@ -306,3 +307,71 @@ def test_editing_a_practice_keeps_the_unit_as_recorded(ctx, qtbot, db, staff):
         "长沙衡威电力科技有限公司电气调试部",
         "电气调试",
     )
+
+
+def test_closing_asks_only_when_an_edit_would_be_lost(ctx, qtbot, db, staff, tmp_path, monkeypatch):
+    asked: list[str] = []
+    answer = [QMessageBox.StandardButton.Cancel]
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *_a: asked.append(text) or answer[0])
+    d = teacher_dialog(qtbot, staff["short"])
+    d.show()
+    d.reject()  # nothing changed: closes at once
+    assert asked == [] and d.isHidden() and d.result() == d.DialogCode.Rejected
+
+    d = teacher_dialog(qtbot, staff["short"])
+    d.show()
+    d.courses.setText("电工基础")
+    d.reject()  # 取消
+    assert len(asked) == 1 and "教师信息的修改尚未保存" in asked[0] and d.isVisible()
+    qtbot.keyClick(d, Qt.Key.Key_Escape)
+    assert len(asked) == 2 and d.isVisible()
+    d.courses.setText("")  # back as it was: nothing to lose
+    d.reject()
+    assert len(asked) == 2 and d.isHidden()
+
+    d = teacher_dialog(qtbot, staff["short"])
+    d.show()
+    scan = tmp_path / "双师型证书.pdf"
+    scan.write_bytes(b"%PDF-1.4\n")
+    d.evidence.add_files([scan])  # a file added on 证明材料 is an edit too
+    d.reject()
+    assert len(asked) == 3 and d.isVisible()
+    answer[0] = QMessageBox.StandardButton.Discard
+    d.reject()
+    assert len(asked) == 4 and d.isHidden()
+    with db.reader() as s:
+        assert svc.get_teacher(s, staff["short"]).courses == ""  # nothing was written
+
+
+def test_dates_typed_in_the_practice_form_are_saved(ctx, qtbot, db, staff):
+    from ui.dialogs.practice_dialog import PracticeDialog
+
+    start, end = ago(30), ago(21)
+    p = PracticeDialog(None, staff["short"])
+    qtbot.addWidget(p)
+    p.unit.add([Choice("", "株洲中车时代电气股份有限公司", new=True)])
+    p.starts_on.edit.clear()
+    qtbot.keyClicks(p.starts_on.edit, f"{start.year}/{start.month}/{start.day}")
+    p.ends_on.edit.clear()
+    qtbot.keyClicks(p.ends_on.edit, f"{end:%Y%m%d}")  # typed as people do: keyClicks types ASCII only
+    p.content.setPlainText("跟岗实践")
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        p.save()
+    with db.reader() as s:
+        (got,) = [r for r in svc.practice_rows(s, staff["short"]) if r.id == p.saved_id]
+    assert (got.starts_on, got.ends_on, got.days) == (start, end, 10)
+    assert got.unit_name == "株洲中车时代电气股份有限公司"
+
+
+def test_a_date_that_is_no_date_is_refused_at_its_field(ctx, qtbot, db, staff):
+    from ui.dialogs.practice_dialog import PracticeDialog
+
+    p = PracticeDialog(None, staff["short"])
+    qtbot.addWidget(p)
+    p.unit.add([Choice("", "某厂", new=True)])
+    p.ends_on.edit.setText("2026-02-30")
+    p.save()
+    assert p.errors["ends_on"].text().startswith("结束日期") and not p.errors["ends_on"].isHidden()
+    assert p.saved_id is None and p.message.text().startswith("有 1 处需要修改")
+    with db.reader() as s:
+        assert len(svc.practice_rows(s, staff["short"])) == 1  # only the one on record

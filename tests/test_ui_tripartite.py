@@ -113,7 +113,7 @@ def test_generate_tripartite_opens_the_dialog(ctx, qtbot, ids) -> None:
 
     dlg = generate_tripartite(None, ids[:2])
     assert isinstance(dlg, TripartiteDialog) and dlg.isVisible()
-    assert dlg.scope_box.currentText() == "所选的 2 条实习记录"
+    assert dlg.scope_box.currentText() == "选中的 2 条实习记录"
     assert dlg.plan_label.text() == "将生成 2 份三方协议。" and dlg.generate_button.text() == "生成 2 份"
     dlg.reject()
 
@@ -181,10 +181,10 @@ def test_the_dialog_says_what_it_will_do_and_offers_the_classes(ctx, qtbot, db, 
     dlg = generate_tripartite(None, ids, selected=False)
     qtbot.addWidget(dlg)
     dlg.resize(1366, 768)
-    assert dlg.scope_box.currentText() == "当前列表筛选出的 6 条实习记录"
+    assert dlg.scope_box.currentText() == "当前筛选出的 6 条实习记录（未选中记录）"
     text = dlg.plan_label.text()
     assert text == (
-        "将生成 2 份三方协议；2 条不符合实习规定，不生成；1 条缺少协议必填信息，不生成；"
+        "将生成 2 份三方协议；2 条有须纠正的实习问题（错误），不生成；1 条缺少协议必填信息，不生成；"
         "1 条认识实习不需要三方协议，跳过。"
     )
     listed = dlg.plan_list.toPlainText()
@@ -210,6 +210,39 @@ def test_the_dialog_says_what_it_will_do_and_offers_the_classes(ctx, qtbot, db, 
     close_box(dlg)
     with db.reader() as s:  # the 协议编号 were kept (the batch is one write)
         assert all(s.get(Internship, i).agreement_no for i in other)
+
+
+def test_the_scope_says_selected_filtered_or_all_as_the_page_is(ctx, qtbot, db, ids) -> None:
+    """From the 学生实习 page: nothing selected and no filter is 全部 (never "选中的 6 条"), a search is 当前筛选出的,
+    a selection is 选中的; the classes are offered below."""
+    from ui.pages.internships import InternshipsPage
+    from ui.tripartite import TripartiteDialog
+
+    page = InternshipsPage()
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 6, timeout=5000)
+
+    def opened() -> list[str]:
+        page.tripartite_button.click()
+        dlg = next(
+            w for w in QApplication.topLevelWidgets() if isinstance(w, TripartiteDialog) and w.isVisible()
+        )
+        qtbot.addWidget(dlg)
+        scopes = [dlg.scope_box.itemText(i) for i in range(dlg.scope_box.count())]
+        dlg.reject()
+        return scopes
+
+    assert opened() == ["全部 6 条实习记录（未选中、未筛选）", "班级：机电2201班（岗位实习 6 条）"]
+    page.search.setText("张三")
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    assert opened()[0] == "当前筛选出的 1 条实习记录（未选中记录）"
+    page.search.setText("")
+    page.reload()
+    qtbot.waitUntil(lambda: page.model.rowCount() == 6, timeout=5000)
+    page.select_ids(ids[:2])
+    assert opened()[0] == "选中的 2 条实习记录"
 
 
 def test_nothing_to_generate_says_so(ctx, qtbot, db) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.services import enterprises as esvc
@@ -159,7 +159,7 @@ def test_editing_an_existing_visit(ctx, qtbot, db, known):
             s, svc.VisitData(dt.date(2026, 3, 5), (known,), "张院长", purpose="访企拓岗")
         ).ids[0]
     d = dialog(qtbot, visit_id=vid)
-    assert d.visited_on.date() == QDate(2026, 3, 5) and d.purpose.toPlainText() == "访企拓岗"
+    assert d.visited_on.value() == dt.date(2026, 3, 5) and d.purpose.toPlainText() == "访企拓岗"
     d.stops.fields["positions"].setText("5")
     d.save()
     qtbot.waitUntil(lambda: d.saved_id is not None, timeout=5000)
@@ -263,6 +263,7 @@ def test_each_enterprise_has_its_row_and_details_and_the_dialog_fits_a_laptop(ct
     d = dialog(qtbot, visit_id=vid)
     need = d.minimumSizeHint()
     assert need.width() <= 1366 and need.height() <= 728  # the screen less a taskbar
+    assert need.width() <= 911 and need.height() <= 472  # and at 150 % scaling (the left column scrolls)
     assert d.width() <= 1366 and d.height() <= 728 and d.width() >= need.width()
     stops = d.stops
     assert [stops.table.item(r, 0).text() for r in range(2)] == [
@@ -305,3 +306,19 @@ def test_a_draft_of_the_previous_version_keeps_its_positions_and_pay(ctx, qtbot,
     assert d.draft_bar.isVisible() and d.stops.table.rowCount() == 2
     assert [d.stops.table.item(r, 2).text() for r in range(2)] == ["6", ""]
     assert d.stops.stops()[0] == svc.VisitStop(known, positions=6, average_pay_fen=500_000)
+
+
+def test_a_typed_visit_date_is_saved_and_a_wrong_one_named(ctx, qtbot, db, known):
+    with db.session() as s:
+        vid = svc.create_visit(s, svc.VisitData(dt.date(2026, 3, 5), (known,), "张院长")).ids[0]
+    d = dialog(qtbot, visit_id=vid)
+    d.visited_on.edit.setText("2026-02-30")
+    d.save()
+    assert d.errors["visited_on"].isVisible() and "走访日期" in d.errors["visited_on"].text()
+    assert d.saved_id is None
+    d.visited_on.edit.setText("2026年3月6日")
+    assert d.errors["visited_on"].isHidden() and d.message.isHidden()
+    d.save()
+    qtbot.waitUntil(lambda: d.saved_id is not None, timeout=5000)
+    with db.reader() as s:
+        assert svc.get_visit(s, vid).visited_on == dt.date(2026, 3, 6)

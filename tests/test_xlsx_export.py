@@ -208,12 +208,16 @@ def test_round_trip_gives_equal_data(db: Database, tmp_path: Path) -> None:
         other.close()
 
 
-def test_export_into_the_same_database_is_rejected_as_duplicates(db: Database, tmp_path: Path) -> None:
+def test_export_into_the_same_database_is_the_archive_as_it_is(db: Database, tmp_path: Path) -> None:
+    """Re-importing an export: every row is an enterprise already in the archive (#18: skipped or updated, not
+    an error), and 更新 would change nothing."""
     fill(db, FULL)
     export(db, tmp_path / "x.xlsx")
     with db.reader() as s:
         preview = read_enterprises(s, tmp_path / "x.xlsx")
-    assert [e.column for e in preview.errors] == ["统一社会信用代码"]
+    assert not preview.errors and preview.new_rows == ()
+    (row,) = preview.existing_rows
+    assert preview.existing[row.row].by == "code" and preview.existing[row.row].changes == ()
 
 
 def test_other_contacts_text_round_trip() -> None:

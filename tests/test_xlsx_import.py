@@ -311,7 +311,7 @@ def test_unknown_status_scale_category_name_the_allowed_values(db: Database, tmp
     assert messages[2] == ("状态", "合作状态应为：意向、合作中、暂停、已解除")
     assert messages[3][0] == "规模" and "大型、中型、小型、微型" in messages[3][1]
     assert messages[4][0] == "企业类型" and "独角兽" in messages[4][1] and "校友企业" in messages[4][1]
-    assert messages[5] == ("状态说明", "解除合作须填写原因（H第二十三条）")
+    assert messages[5] == ("状态说明", "解除合作须填写原因")
 
 
 def test_contacts_other_contacts_and_bad_phone(db: Database, tmp_path: Path) -> None:
@@ -362,14 +362,15 @@ def test_duplicates_within_the_file_and_against_the_database(db: Database, tmp_p
     )
     p = read(db, path)
     errors = {e.row: e for e in p.errors}
-    assert errors[2].column == "统一社会信用代码" and "湖南已有科技有限公司" in errors[2].message
+    # Row 2 is the archive's 湖南已有科技有限公司 by its code (not an error: it is skipped or updated), and
+    # row 8 is the same enterprise by name: one enterprise twice in the file.
+    assert 2 not in errors and p.existing[2].by == "code" and p.existing[2].name == "湖南已有科技有限公司"
     assert "回收站" in errors[3].message
     assert 4 not in errors and "与第4行重复" in errors[5].message
     assert 6 not in errors and "与第6行重复" in errors[7].message and errors[7].column == "企业名称"
-    assert 8 not in errors
-    (warning,) = [w for w in p.warnings if w.row == 8]
-    assert "湖南已有科技有限公司" in warning.message
-    assert [r.row for r in p.valid_rows] == [4, 6, 8]
+    assert "与第2行是档案中的同一家企业“湖南已有科技有限公司”" in errors[8].message
+    assert [r.row for r in p.valid_rows] == [2, 4, 6]
+    assert [r.row for r in p.new_rows] == [4, 6] and [r.row for r in p.existing_rows] == [2]
 
 
 # ---------------------------------------------------------------- hostile files
@@ -612,15 +613,16 @@ def test_cli_import_exit_codes_and_json(tmp_path: Path) -> None:
     dry = run_cli(tmp_path, "import", "enterprises", str(mixed), "--json", "--dry-run", "--db", db_file)
     assert dry.returncode == 1
     out = json.loads(dry.stdout)
-    assert out["valid"] == 1 and out["imported"] == 0 and out["rejected"] == 2
-    assert {(e["row"], e["column"]) for e in out["errors"]} == {
-        (3, "统一社会信用代码"),
-        (4, "统一社会信用代码"),
-    }
+    # Row 4 is an enterprise already in the archive (same code): not an error, skipped by default.
+    assert out["valid"] == 2 and out["imported"] == 0 and out["rejected"] == 1
+    assert {(e["row"], e["column"]) for e in out["errors"]} == {(3, "统一社会信用代码")}
     assert all(set(e) == {"row", "column", "message"} for e in out["errors"])
+    assert out["new"] == 1 and [e["row"] for e in out["existing"]] == [4] and out["skipped"] == 1
 
     real = run_cli(tmp_path, "import", "enterprises", str(mixed), "--json", "--db", db_file)
-    assert real.returncode == 1 and json.loads(real.stdout)["imported"] == 1
+    out = json.loads(real.stdout)
+    assert real.returncode == 1 and out["imported"] == 1
+    assert (out["added"], out["updated"], out["skipped"]) == (1, 0, 1)
 
 
 def test_cli_import_unusable_files_exit_2(tmp_path: Path) -> None:

@@ -31,10 +31,24 @@ from ui.single_instance import ActivationServer, ask_running_copy_to_show, bring
 log = logging.getLogger(__name__)
 
 
+LINUX_LIBRARIES = (
+    "libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-image0 "
+    "libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0 "
+    "libxcb-xkb1 libfontconfig1 libdbus-1-3 fonts-noto-cjk"
+)
+
+
 def _qt_message(mode: QtMsgType, context: object, message: str) -> None:
-    """Qt's own warnings go to the log file, not to a console the user never sees."""
+    """Qt's own warnings go to the log file, not to a console the user never sees. A fatal one (Qt ends the
+    program right after) is said on the terminal too, in words: a Linux machine without the libraries Qt's
+    window system plugin needs would otherwise end with nothing but "Aborted"."""
     level = logging.DEBUG if mode == QtMsgType.QtDebugMsg else logging.WARNING
     logging.getLogger("qt").log(level, "%s", message)
+    if mode == QtMsgType.QtFatalMsg and sys.stderr is not None:
+        hint = ""
+        if "platform plugin" in message and sys.platform.startswith("linux"):
+            hint = f"\n缺少图形界面所需的系统库。在 Debian/Ubuntu 上运行：\n  sudo apt-get install {LINUX_LIBRARIES}"
+        print(f"无法打开图形界面：{message.strip()}{hint}", file=sys.stderr, flush=True)
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app import tempfiles
 from app.fsutil import human_size
 from app.services import attachments as att
+from ui import theme
 from ui.errors import show_error
 from ui.files import last_folder, remember_folder
 from ui.ops import read_now
@@ -45,8 +46,7 @@ class AttachmentsPanel(QWidget):
         self.removed_ids: list[str] = []
         v = QVBoxLayout(self)
         text = hint or "文件会复制到数据库旁的附件文件夹，原文件可随意移动。"
-        label = QLabel(text, wordWrap=True)
-        label.setStyleSheet("color:#555;")
+        label = theme.muted(QLabel(text, wordWrap=True))
         v.addWidget(label)
         self.list = QListWidget()
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

@@ -5,6 +5,7 @@ good backup when the database is found damaged on start."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import logging
 from pathlib import Path
 
@@ -29,9 +30,11 @@ from PySide6.QtWidgets import (
 from app import backup
 from app.db.engine import open_database
 from app.errors import Cancelled
+from ui import messages, theme
 from ui.errors import show_error
 from ui.files import Progress, ask_open, ask_save
-from ui.ops import TaskOp, context
+from ui.operations import backup as backup_ops
+from ui.ops import context
 from ui.widgets import confirm
 
 log = logging.getLogger(__name__)
@@ -43,7 +46,7 @@ RESTORE_FILTER = "备份文件 (*.zip *.db);;所有文件 (*)"
 def start_daily_backup() -> None:
     """The day's first backup, on the database worker: the window is not held up."""
     path = context().database.path
-    TaskOp(None, lambda: backup.daily_backup_quietly(path)).run()
+    backup_ops.daily_backup(path)
 
 
 class BackupSection(QGroupBox):
@@ -55,9 +58,9 @@ class BackupSection(QGroupBox):
         db_path = context().database.path
         folder = backup.backups_dir_for(db_path)
         intro = QLabel(
-            "每天第一次启动、数据库升级前和恢复前，软件会自动把数据库备份到下面的文件夹（保留最近 7 天、"
-            f"4 周和 12 个月各一份）：<br>{folder}<br>“立即备份”把数据库和附件一起保存为一个 .zip 文件，"
-            "可以存到U盘或其他电脑。"
+            "每天第一次启动、数据库升级前和恢复前，软件会自动把数据库备份到下面的文件夹"
+            f"（{backup.RETENTION_TEXT}）：<br>{html.escape(str(folder))}<br>"
+            "“立即备份”把数据库和附件一起保存为一个 .zip 文件，可以存到U盘或其他电脑。"
         )
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -76,7 +79,7 @@ class BackupSection(QGroupBox):
         self.table.itemSelectionChanged.connect(self._selection_changed)
         lay.addWidget(self.table)
         self.empty = QLabel("还没有备份。")
-        self.empty.setStyleSheet("color:#777;")
+        theme.hint(self.empty)
         lay.addWidget(self.empty)
         buttons = QHBoxLayout()
         self.backup_button = QPushButton("立即备份…")
@@ -105,7 +108,7 @@ class BackupSection(QGroupBox):
 
     def reload(self) -> None:
         path = context().database.path
-        TaskOp(self, lambda: backup.list_backups(path)).success(self._listed).run()
+        backup_ops.list_backups(self, path, self._listed)
 
     def _listed(self, infos: list[backup.BackupInfo]) -> None:
         self.infos = infos
@@ -141,22 +144,24 @@ class BackupSection(QGroupBox):
         db_path = context().database.path
         self.backup_button.setEnabled(False)
         self._progress = progress = Progress(self, "正在备份数据库和附件…")
-        op = TaskOp(
+        op = backup_ops.make_backup(
             self,
-            lambda report, cancel: backup.describe_backup(
-                backup.make_backup(db_path, target, progress=report, cancel=cancel)
-            ),
+            db_path,
+            target,
+            on_progress=progress.update,
+            on_done=self._backed_up,
+            on_failed=self._backup_failed,
         )
         progress.dialog.canceled.connect(op.cancel_event.set)
-        op.with_progress(progress.update).success(self._backed_up).failure(self._backup_failed).run()
 
     def _backed_up(self, info: backup.BackupInfo) -> None:
         self._done()
-        QMessageBox.information(
+        messages.inform(
             self,
             "备份完成",
             f"已备份到：\n{info.path}\n\n大小 {backup.human_size(info.size)}；{info.describe_counts()}。\n"
             "需要时，用“从文件恢复…”选择这个文件即可恢复。",
+            info.path,
         )
 
     def _backup_failed(self, exc: BaseException) -> None:
@@ -222,9 +227,7 @@ def restore_and_reopen(parent: QWidget, source: Path) -> None:
     busy.setMinimumDuration(0)
     busy.show()
     reopen = _Reopen(window, path, busy)
-    TaskOp(window, lambda: backup.restore_backup(path, source)).success(reopen.restored).failure(
-        reopen.failed
-    ).run()
+    backup_ops.restore_backup(window, path, source, reopen.restored, reopen.failed)
 
 
 class _Reopen:
@@ -264,7 +267,7 @@ class _Reopen:
             old.close()
             old.deleteLater()
         window.nav.setCurrentRow(window.pages.index(window.settings_page))
-        QMessageBox.information(window, "恢复完成", f"已恢复，现在打开的是恢复后的数据：\n{self.path}")
+        messages.inform(window, "恢复完成", f"已恢复，现在打开的是恢复后的数据：\n{self.path}", self.path)
 
 
 def offer_good_backup(path: Path) -> bool:
@@ -275,7 +278,7 @@ def offer_good_backup(path: Path) -> bool:
         ask = QMessageBox.question(
             None,
             "没有可用的自动备份",
-            f"在“{backup.backups_dir_for(path)}”中没有找到完好的备份。\n\n"
+            f"在“{messages.display_path(backup.backups_dir_for(path))}”中没有找到完好的备份。\n\n"
             "如果U盘或其他地方有“立即备份”保存的备份文件（.zip），现在选择它吗？",
         )
         if ask != QMessageBox.StandardButton.Yes:

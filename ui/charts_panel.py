@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from app.compliance.registry import cite_source
 from app.db.models_internships import INTERNSHIP_KINDS
 from app.domain.money import format_money
 from app.services.chart_data import NO_CATEGORY, ChartData, Trend
-from ui.charts import BLUE, KIND_COLOURS, LIGHT_BLUE, ORANGE, ChartCard, bar_chart, short, trend_chart
+from ui import theme
+from ui.charts import BLUE, KIND_COLOURS, LIGHT_BLUE, ORANGE, ChartCard, bar_chart, month_forms, trend_chart
 
 NO_PARTNERS = "还没有合作中的企业：在“合作企业档案”中把企业状态设为合作中"
 
@@ -20,8 +22,8 @@ def _wan(fen: int) -> float:
 class ChartsPanel(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.info = QLabel("")
-        self.info.setStyleSheet("color:#555;")
+        self.info = theme.muted(QLabel(""))
+        self.info.setWordWrap(True)
         self.cards = {
             "tiers": ChartCard("合作中的企业（按最高合作层级）"),
             "categories": ChartCard("合作中的企业（按企业类别）"),
@@ -34,8 +36,8 @@ class ChartsPanel(QWidget):
         grid.setSpacing(10)
         for i, card in enumerate(self.cards.values()):
             grid.addWidget(card, i // 2, i % 2)
-        self.cards["funds"].setMinimumHeight(430)
-        self.cards["trend"].setMinimumHeight(430)
+        self.cards["funds"].setMinimumHeight(450)
+        self.cards["trend"].setMinimumHeight(450)
         body = QWidget()
         body.setLayout(grid)
         scroll = QScrollArea()
@@ -82,24 +84,31 @@ class ChartsPanel(QWidget):
                     labels,
                     [("企业数", [c.value for c in ranked], BLUE)],
                     value_title="企业数（家）",
-                    category_title="最高合作层级（H第九条）"
-                    + (f"；另有 {without} 家尚无项目" if without else ""),
+                    category_title="最高合作层级",
                     tip=lambda i, _n, v: f"{labels[i]}：{v:g} 家（合作中的企业共 {d.partners} 家）",
-                )
+                ),
+                (f"另有 {without} 家合作中的企业尚无项目。" if without else "")
+                + f"层级按{cite_source('H第九条')}划分。",
             )
         by_cat = d.partners_by_category
+        categories_source = cite_source("H第八条(一)")
         cats.show_chart(
             bar_chart(
                 cats.title,
                 [c.label for c in by_cat],
                 [("企业数", [c.value for c in by_cat], BLUE)],
-                value_title="企业数（家；一家企业可属多个类别）",
+                value_title="企业数（家）",
                 horizontal=True,
                 tip=lambda i, _n, v: (
                     f"{by_cat[i].label}：{v:g} 家"
-                    + ("（合作中但未标注H第八条(一)所列类别）" if by_cat[i].label == NO_CATEGORY else "")
+                    + (
+                        f"（合作中但未标注{categories_source}所列类别）"
+                        if by_cat[i].label == NO_CATEGORY
+                        else ""
+                    )
                 ),
-            )
+            ),
+            f"一家企业可属多个类别；类别见{categories_source}。",
         )
 
     def _internships(self, d: ChartData) -> None:
@@ -109,16 +118,17 @@ class ChartsPanel(QWidget):
         if not top:
             ent.show_empty(f"{year}还没有实习记录：在“学生实习”中登记实习并填写实习企业（计划中的实习不计）")
         else:
-            more = f"；另有 {d.enterprises_left_out} 家企业未列出" if d.enterprises_left_out else ""
+            more = f"另有 {d.enterprises_left_out} 家企业未列出。" if d.enterprises_left_out else ""
             ent.show_chart(
                 bar_chart(
                     ent.title + (f"（前{len(top)}家）" if d.enterprises_left_out else ""),
-                    [short(c.label) for c in top],
+                    [c.label for c in top],
                     [("实习人次", [c.value for c in top], ORANGE)],
-                    value_title=f"实习人次（与{d.school_year}学年有重叠的实习{more}）",
+                    value_title="实习人次",
                     horizontal=True,
-                    tip=lambda i, _n, v: f"{top[i].tip}：{v:g} 人次",
-                )
+                    tip=lambda i, _n, v: f"{top[i].tip or top[i].label}：{v:g} 人次",
+                ),
+                f"计入与{d.school_year}学年有重叠的实习。{more}",
             )
         by_month = d.internships_by_month
         kinds = [k for k, _name in enumerate(INTERNSHIP_KINDS) if any(m.by_kind[k] for m in by_month)]
@@ -134,9 +144,11 @@ class ChartsPanel(QWidget):
                 labels,
                 [(INTERNSHIP_KINDS[k], [m.by_kind[k] for m in by_month], KIND_COLOURS[k % 2]) for k in kinds],
                 value_title="在岗实习人数（人）",
-                category_title=f"{d.school_year}学年的月份",
+                category_title="月份",
+                forms=month_forms(labels)[1:],
                 tip=lambda i, name, v: f"{by_month[i].month:%Y年%m月} {name}：{v:g} 人",
-            )
+            ),
+            f"{d.school_year}学年各月在岗的实习（计划中的实习不计）。",
         )
 
     def _funds(self, d: ChartData) -> None:
@@ -146,7 +158,7 @@ class ChartsPanel(QWidget):
             return
         funds = d.funds
         more = (
-            f"（预算最多的{len(funds)}个项目，另有 {d.projects_left_out} 个未列出）"
+            f"预算最多的{len(funds)}个项目，另有 {d.projects_left_out} 个未列出。"
             if d.projects_left_out
             else ""
         )
@@ -162,8 +174,8 @@ class ChartsPanel(QWidget):
 
         card.show_chart(
             bar_chart(
-                f"{d.year}年度项目经费：预算与支出{more}",
-                [short(p.name) for p in funds],
+                f"{d.year}年度项目经费：预算与支出",
+                [p.name for p in funds],
                 [
                     ("预算", [_wan(p.budget_fen) for p in funds], LIGHT_BLUE),
                     ("支出", [_wan(p.spent_fen) for p in funds], BLUE),
@@ -172,7 +184,8 @@ class ChartsPanel(QWidget):
                 horizontal=True,
                 integer=False,
                 tip=tip,
-            )
+            ),
+            more,
         )
 
     def show_trend(self, trend: Trend) -> None:
@@ -183,4 +196,4 @@ class ChartsPanel(QWidget):
                 "在“学生与就业”中录入毕业生就业去向后可看到趋势"
             )
             return
-        card.show_chart(trend_chart(trend))
+        card.show_chart(trend_chart(trend), "* 为本学年，统计至今天。")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.compliance.registry import ERROR, HINT, RULES, SEVERITIES, WARNING, Finding
+from ui import theme
 from ui.findings_view import GREY, SEVERITY_COLOURS, FindingsTab, due_colour, due_text, finding_tip
 from ui.widgets import EmptyState
 
@@ -43,8 +44,10 @@ class ComplianceTab(FindingsTab):
         lay.setContentsMargins(0, 8, 0, 0)
         head = QHBoxLayout()
         self.summary = QLabel("合规检查")
-        self.summary.setStyleSheet("font-size:12pt;font-weight:bold;")
-        self.summary.setToolTip("全部规则（DOMAIN.md 规则表）对整个档案的检查结果；数据修改后自动重新检查")
+        theme.heading(self.summary)
+        self.summary.setToolTip(
+            "按设置中选定的合规检查依据，全部规则对整个档案的检查结果；数据修改后自动重新检查"
+        )
         head.addWidget(self.summary)
         head.addStretch(1)
         self.add_actions(head)
@@ -55,7 +58,6 @@ class ComplianceTab(FindingsTab):
         self.tree.setHeaderLabels(["规则 / 记录", "说明", "期限"])
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.setStyleSheet("QTreeView::item{padding:2px 0;}")
         self.tree.setColumnWidth(0, 380)
         header = self.tree.header()
         header.setStretchLastSection(False)
@@ -79,6 +81,7 @@ class ComplianceTab(FindingsTab):
         self.stack.addWidget(self.tree)
         self.stack.addWidget(self.empty)
         lay.addWidget(self.stack, 1)
+        lay.addWidget(self.legend)
 
     # ------------------------------------------------------------ building
 

@@ -15,7 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.compliance.registry import cite_source
 from app.services.enterprise_links import Cooperation, LinkedRecord, enterprise_cooperation
+from ui import theme
 from ui.ops import read_now
 
 GROUPS = (("agreements", "合作协议"), ("projects", "项目与平台"), ("visits", "企业走访"))
@@ -28,9 +30,11 @@ class CooperationPanel(QWidget):
         super().__init__(parent)
         self.enterprise_id = enterprise_id
         lay = QVBoxLayout(self)
-        self.summary = QLabel()
-        self.summary.setStyleSheet("font-weight:bold;")
-        self.summary.setToolTip("合作层级：该企业参与的项目中最高的层级（H第九条：基础层、深化层、融合层）")
+        self.summary = QLabel(wordWrap=True)
+        self.summary.setStyleSheet(theme.text(theme.TEXT, bold=True))
+        self.summary.setToolTip(
+            f"合作层级：该企业参与的项目中最高的层级（基础层、深化层、融合层；依据：{cite_source('H第九条')}）"
+        )
         lay.addWidget(self.summary)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(["记录", "说明", "日期"])
@@ -49,7 +53,7 @@ class CooperationPanel(QWidget):
         row.addWidget(new_agreement)
         row.addWidget(visit)
         row.addStretch(1)
-        row.addWidget(QLabel("双击打开一条记录", styleSheet="color:#777;"))
+        row.addWidget(theme.hint(QLabel("双击打开一条记录")))
         lay.addLayout(row)
         self.reload()
 

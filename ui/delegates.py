@@ -6,12 +6,14 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from ui import theme
+
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 10  # a float 0–1+ (actual / target), or None for plain text
-TIER_COLORS = {"integration": "#6b3fa0", "deepening": "#1f6fb2", "foundation": "#2e7d32"}  # 融合/深化/基础层
-TRACK = QColor("#e3e3e3")
-DONE = QColor("#2e7d32")  # reached the target
-ON_WAY = QColor("#1f6fb2")
-BEHIND = QColor("#d9822b")  # under half way
+TIER_COLORS = theme.TIER  # 融合/深化/基础层
+TRACK = theme.qcolor(theme.BORDER)
+DONE = theme.qcolor(theme.OK)  # reached the target
+ON_WAY = theme.qcolor(theme.INFO)
+BEHIND = theme.qcolor(theme.WARNING)  # under half way
 
 
 def progress_color(value: float) -> QColor:

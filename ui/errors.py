@@ -12,11 +12,13 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.errors import AppError, ValidationErrors
+from ui.messages import fit
 
 log = logging.getLogger(__name__)
 
 
 def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作失败") -> None:
+    """The error in a box wide enough for its title (`fit`)."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(title)
@@ -36,11 +38,11 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "操作�
         box.setDetailedText(details)
         copy = box.addButton("复制详细信息", QMessageBox.ButtonRole.ActionRole)
         box.addButton(QMessageBox.StandardButton.Ok)
-        box.exec()
+        fit(box).exec()
         if box.clickedButton() is copy:
             QGuiApplication.clipboard().setText(details)
         return
-    box.exec()
+    fit(box).exec()
 
 
 def install_excepthook() -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from app.errors import Cancelled
 from app.services.enterprise_list import EnterpriseQuery
+from ui import messages
 from ui.errors import show_error
 from ui.ops import ReadOp
 from ui.settings import ui_settings
@@ -92,13 +93,16 @@ class Progress:
 
 
 def offer_open(parent: QWidget, path: Path, text: str) -> None:
+    """完成: `text` (the path in it wraps at its separators), then open the file, its folder, or copy its path."""
     box = QMessageBox(parent)
     box.setWindowTitle("完成")
-    box.setText(text)
+    box.setIcon(QMessageBox.Icon.Information)
+    box.setText(messages.with_paths(text, path, path.parent))
     open_button = box.addButton("打开文件", QMessageBox.ButtonRole.AcceptRole)
     folder_button = box.addButton("打开所在文件夹", QMessageBox.ButtonRole.ActionRole)
+    messages.copy_path_button(box, path)
     box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
-    box.exec()
+    messages.fit(box).exec()
     if box.clickedButton() is open_button:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
     elif box.clickedButton() is folder_button:

@@ -28,14 +28,18 @@ from PySide6.QtWidgets import (
 from app.compliance import acks
 from app.compliance.registry import ERROR, HINT, WARNING, Finding
 from app.compliance.targets import target_of
-from ui.ops import WriteOp, read_now
+from ui import theme
+from ui.legend import SourcesLegend, short_citation
+from ui.operations import compliance as compliance_ops
+from ui.ops import read_now
+from ui.pages.list_page import ElidedLabel
 from ui.widgets import EmptyState
 
 Index = QModelIndex | QPersistentModelIndex
-OVERDUE = QColor("#c42b1c")
-SOON = QColor("#b26a00")
-SEVERITY_COLOURS = {ERROR: QColor("#c42b1c"), WARNING: QColor("#b26a00")}
-GREY = QColor("#888888")
+OVERDUE = theme.qcolor(theme.ERROR)
+SOON = theme.qcolor(theme.WARNING)
+SEVERITY_COLOURS = {ERROR: theme.qcolor(theme.ERROR), WARNING: theme.qcolor(theme.WARNING)}
+GREY = theme.qcolor(theme.DISABLED)  # 已忽略
 
 
 def due_text(r: Finding, today: dt.date) -> str:
@@ -88,6 +92,7 @@ class FindingsTab(QWidget):
         self.unack_button = QPushButton("撤销忽略")
         self.unack_button.setToolTip("这条提醒重新计入")
         self.unack_button.clicked.connect(self.withdraw_current)
+        self.legend = SourcesLegend()  # under the list: the documents the 依据 of the findings come from
 
     def add_actions(self, row: QHBoxLayout) -> None:
         for w in (self.show_acked, self.ack_button, self.unack_button):
@@ -134,14 +139,14 @@ class FindingsTab(QWidget):
             f"{f.rule_title}：{f.title}\n{f.message}\n\n请写明不需处理的理由（留在修改记录中，并随上报材料报送）：",
         )
         if ok:
-            WriteOp(self, lambda s: acks.acknowledge(s, f, reason)).run()
+            compliance_ops.acknowledge(self, f, reason)
 
     @Slot()
     def withdraw_current(self) -> None:
         f = self.current_finding()
         ack = self.acks.get(f.key) if f else None
         if ack is not None:
-            WriteOp(self, lambda s: acks.withdraw(s, [ack.id])).run()
+            compliance_ops.withdraw(self, [ack.id])
 
     def open_finding(self, f: Finding | None) -> None:
         if f is None:
@@ -193,7 +198,14 @@ class ReminderModel(QAbstractTableModel):
         ack = self.acks.get(r.key)
         if role == Qt.ItemDataRole.DisplayRole:
             severity = "已忽略" if ack else r.severity
-            return (due_text(r, self.today), severity, r.rule_title, r.title, r.message, r.citation)[col]
+            return (
+                due_text(r, self.today),
+                severity,
+                r.rule_title,
+                r.title,
+                r.message,
+                short_citation(r.citation),
+            )[col]
         if role == Qt.ItemDataRole.ToolTipRole:
             return finding_tip(r, ack)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -227,8 +239,8 @@ class ReminderTab(FindingsTab):
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 8, 0, 0)
         head = QHBoxLayout()
-        self.reminder_title = QLabel("提醒")
-        self.reminder_title.setStyleSheet("font-size:12pt;font-weight:bold;")
+        self.reminder_title = ElidedLabel("提醒")  # a narrow window cuts it, never widens the page
+        theme.heading(self.reminder_title)
         head.addWidget(self.reminder_title)
         head.addStretch(1)
         self.severity_box = QComboBox()
@@ -257,10 +269,9 @@ class ReminderTab(FindingsTab):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
         self.table.setAlternatingRowColors(True)
         header = self.table.horizontalHeader()
-        for i, w in enumerate((170, 56, 150, 260, 360)):
+        for i, w in enumerate((170, 56, 150, 260, 360, 230)):  # 依据: short titles (ui/legend.short_citation)
             self.table.setColumnWidth(i, w)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(5, QHeaderView.ResizeMode.ResizeToContents)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_buttons())
         self.table.doubleClicked.connect(self._open_index)
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
@@ -277,6 +288,7 @@ class ReminderTab(FindingsTab):
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty)
         lay.addWidget(self.stack, 1)
+        lay.addWidget(self.legend)
 
     def set_findings(self, open_, acked, today, checked_at=None) -> None:
         counts: dict[str, tuple[str, int]] = {}

@@ -16,7 +16,8 @@ from app.services.common import Changes
 from ui.dialogs.import_dialog import ImportDialog
 from ui.errors import show_error
 from ui.files import Progress, ask_open
-from ui.ops import ReadOp, WriteOp
+from ui.operations import internships as internship_ops
+from ui.ops import ReadOp
 
 
 def ask_update(parent: QWidget, existing: int) -> bool | None:
@@ -52,14 +53,15 @@ class EvaluationImportDialog(ImportDialog):
         self.import_button.setEnabled(False)
         preview = self.preview
         self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} 条企业评价…")
-        cancel = self._progress.cancel
-        op = WriteOp(
+        internship_ops.import_evaluations(
             self,
-            lambda s, report, _c: internships_xlsx.import_evaluations(
-                s, preview, update_existing=update, progress=report, cancel=cancel
-            ),
+            preview,
+            update_existing=update,
+            cancel=self._progress.cancel,
+            on_progress=self._progress.update,
+            on_done=self._done,
+            on_failed=self._failed,
         )
-        op.with_progress(self._progress.update).success(self._done).failure(self._failed).run()
 
     def _done(self, changes: Changes) -> None:
         self._progress.close()

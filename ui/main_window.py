@@ -1,10 +1,16 @@
-"""The main window: navigation on the left, one page at a time, menus with shortcuts."""
+"""The main window: navigation on the left, one page at a time, menus with shortcuts.
+
+Pages are built on first visit (or when a caller first asks for one: `window.enterprises` builds the 合作企业档案
+page if it is not built yet); the window opens on the 工作台. A page that is hidden when a change notice
+arrives reloads when it is next shown (ui/pages/list_page.py `WhenShown`)."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator, Sequence
+from typing import Any, overload
 
-from PySide6.QtCore import QSize, Qt, QUrl, Slot
+from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -40,6 +46,9 @@ from ui.pages.trash import TrashPage
 from ui.pages.visits import VisitsPage
 from ui.settings import ui_settings
 
+NAV_WIDTH = 150
+TITLE_BAR = 40  # the title bar and borders the window manager adds around the window
+
 
 def about_text() -> str:
     """帮助 → 关于: what technical support asks for first."""
@@ -69,65 +78,96 @@ def about_text() -> str:
     return f"<b>{APP_TITLE}</b><br>二级学院产教融合、校企合作档案管理。<br><br><table>{table}</table>"
 
 
+class _Page:
+    """A page of the window, in the navigation's order of declaration; built on first access."""
+
+    def __init__(self, cls: type[QWidget]) -> None:
+        self.cls = cls
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @property
+    def title(self) -> str:
+        return self.cls.title  # every page class names itself
+
+    def __get__(self, window: MainWindow | None, owner: type | None = None) -> Any:
+        return self if window is None else window.page(self.name)
+
+
+class PageList(Sequence):
+    """`window.pages`: every page in the navigation's order. Indexing builds the page asked for; `index(page)`
+    and `built()` never build one."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def __len__(self) -> int:
+        return len(MainWindow.page_names)
+
+    @overload
+    def __getitem__(self, i: int) -> Any: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Any]: ...
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self._window.page(n) for n in MainWindow.page_names[i]]
+        return self._window.page(MainWindow.page_names[i])
+
+    def index(self, page: Any, start: int = 0, stop: int | None = None) -> int:
+        for i, name in enumerate(MainWindow.page_names):
+            if self._window.built_page(name) is page:
+                return i
+        raise ValueError("not a page of this window")
+
+    def built(self) -> Iterator[QWidget]:
+        """The pages built so far, in the navigation's order."""
+        for name in MainWindow.page_names:
+            if (page := self._window.built_page(name)) is not None:
+                yield page
+
+
 class MainWindow(QMainWindow):
+    # The pages, in the navigation's order (Ctrl+1 … Ctrl+9 for the first nine)
+    dashboard = _Page(DashboardPage)
+    enterprises = _Page(EnterprisesPage)
+    agreements = _Page(AgreementsPage)
+    projects = _Page(ProjectsPage)
+    internships = _Page(InternshipsPage)
+    students = _Page(StudentsPage)
+    bases = _Page(BasesPage)
+    teachers = _Page(TeachersPage)
+    funds = _Page(FundsPage)
+    assets = _Page(AssetsPage)
+    visits = _Page(VisitsPage)
+    industry = _Page(IndustryPage)
+    outcomes = _Page(OutcomesPage)
+    evaluation = _Page(EvaluationPage)
+    school_summary = _Page(SchoolSummaryPage)
+    trash = _Page(TrashPage)
+    settings_page = _Page(SettingsPage)
+    page_names: tuple[str, ...] = ()  # set below the class
+
     def __init__(self) -> None:
         super().__init__()
+        self._built: dict[str, QWidget] = {}
+        self._help_windows: dict[str, QWidget] = {}
         db = context().database
-        self.setWindowTitle(f"{APP_TITLE} — {db.path.name}")
-        self.resize(1280, 800)
-        self.dashboard = DashboardPage()
-        self.enterprises = EnterprisesPage()
-        self.agreements = AgreementsPage()
-        self.projects = ProjectsPage()
-        self.internships = InternshipsPage()
-        self.students = StudentsPage()
-        self.bases = BasesPage()
-        self.teachers = TeachersPage()
-        self.industry = IndustryPage()
-        self.outcomes = OutcomesPage()
-        self.evaluation = EvaluationPage()
-        self.school_summary = SchoolSummaryPage()
-        self.funds = FundsPage()
-        self.assets = AssetsPage()
-        self.visits = VisitsPage()
-        self.trash = TrashPage()
-        self.settings_page = SettingsPage()
-        self.pages = [
-            self.dashboard,
-            self.enterprises,
-            self.agreements,
-            self.projects,
-            self.internships,
-            self.students,
-            self.bases,
-            self.teachers,
-            self.funds,
-            self.assets,
-            self.visits,
-            self.industry,
-            self.outcomes,
-            self.evaluation,
-            self.school_summary,
-            self.trash,
-            self.settings_page,
-        ]
+        # Qt adds the application's display name (产教融合工作台) after the title: "chanjiao.db — 产教融合工作台"
+        self.setWindowTitle(db.path.name)
+        self.setWindowFilePath(str(db.path))
+        self.resize(1280, 720)
 
         self.nav = QListWidget()
-        self.nav.setFixedWidth(150)
+        self.nav.setObjectName("nav")  # its look: theme.STYLE_SHEET
+        self.nav.setFixedWidth(NAV_WIDTH)
         self.nav.setIconSize(QSize(18, 18))
-        self.nav.setStyleSheet(
-            "QListWidget{background:#f3f5f8;border:none;border-right:1px solid #dcdfe6;font-size:11pt;}"
-            "QListWidget::item{padding:10px 14px;}"
-            "QListWidget::item:selected{background:#dbe8f7;color:#1f4e79;}"
-        )
         self.stack = QStackedWidget()
-        for i, page in enumerate(self.pages):
-            item = QListWidgetItem(page.title)
-            item.setToolTip(f"{page.title}（Ctrl+{i + 1}）" if i < 9 else page.title)
+        for i, name in enumerate(self.page_names):
+            title = getattr(type(self), name).title
+            item = QListWidgetItem(title)
+            item.setToolTip(f"{title}（Ctrl+{i + 1}）" if i < 9 else title)
             self.nav.addItem(item)
-            self.stack.addWidget(page)
-            if isinstance(getattr(page, "tabs", None), QTabWidget):  # Ctrl+N's text follows the tab
-                page.tabs.currentChanged.connect(self._tab_changed)
         self.nav.currentRowChanged.connect(self._page_changed)
         central = QWidget()
         lay = QHBoxLayout(central)
@@ -136,16 +176,47 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.nav)
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.dashboard.open_record.connect(self.open_record)
-        self.evaluation.open_record.connect(self.open_record)
-        self.funds.new_project_wanted.connect(lambda: self._goto(self.projects).new_project())
 
         self.db_label = QLabel(f"数据库：{db.path}")
         self.db_label.setToolTip("当前打开的数据库文件（启动时可用 --db 指定其他文件）")
-        self.statusBar().addPermanentWidget(self.db_label)
+        self.db_label.setMinimumWidth(1)  # a long path is cut, never widens the window
+        self.db_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.statusBar().addPermanentWidget(self.db_label, 1)
         self._build_menus()
         self._restore()
-        self.nav.setCurrentRow(1)
+        self.nav.setCurrentRow(0)  # 工作台: the reminders first
+
+    # ------------------------------------------------------------ pages
+
+    @property
+    def pages(self) -> PageList:
+        return PageList(self)  # made when asked for: a list kept on the window would tie the two in a cycle
+
+    def built_page(self, name: str) -> QWidget | None:
+        return self._built.get(name)
+
+    def page(self, name: str) -> Any:
+        """The page under `name` (an attribute name: "enterprises"), built now if it is not built yet."""
+        page = self._built.get(name)
+        if page is None:
+            page = getattr(type(self), name).cls()
+            self._built[name] = page
+            self._install(page)
+        return page
+
+    def _install(self, page: QWidget) -> None:
+        """A page just built: into the stack, its signals to the window, its saved layout back."""
+        self.stack.addWidget(page)
+        if isinstance(getattr(page, "tabs", None), QTabWidget):  # Ctrl+N's text follows the tab
+            page.tabs.currentChanged.connect(self._tab_changed)
+        if isinstance(getattr(type(page), "open_record", None), Signal):  # 工作台, 年度评价: a record's page
+            page.open_record.connect(self.open_record)
+        if isinstance(getattr(type(page), "new_project_wanted", None), Signal):  # 经费 → 新建项目
+            page.new_project_wanted.connect(lambda: self._goto(self.projects).new_project())
+        if hasattr(page, "restore_state"):
+            page.restore_state(ui_settings())
+
+    # ------------------------------------------------------------ menus
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
@@ -160,14 +231,19 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "导出上报材料包…", "Ctrl+Shift+E", self.export_package)
         file_menu.addSeparator()
         self._action(file_menu, "退出", QKeySequence.StandardKey.Quit, self.close)
-        edit_menu = self.menuBar().addMenu("编辑(&E)")
+        self.edit_menu = edit_menu = self.menuBar().addMenu("编辑(&E)")
+        # 撤销 / 重做 (ui/undo.py) go first: insert them before this separator (edit_menu.insertAction).
+        self.undo_separator = edit_menu.addSeparator()
+        from ui.undo import UndoActions
+
+        self.undo_actions = UndoActions(self, edit_menu, before=self.undo_separator)
         # Ctrl+N and Ctrl+F act on the page on screen (新建企业 / 新建协议 / 记录走访 …): one shortcut each,
         # held here, so they work wherever the focus is and never clash between pages.
         self.new_action = self._action(edit_menu, "新建…", QKeySequence.StandardKey.New, self.new_on_page)
         self.find_action = self._action(edit_menu, "查找", QKeySequence.StandardKey.Find, self.find_on_page)
         edit_menu.addSeparator()
         self._action(edit_menu, "新建企业…", "", lambda: self._goto(self.enterprises).new_enterprise())
-        self._action(edit_menu, "新建合作协议…", "", lambda: self._goto(self.agreements).new_agreement())
+        self._action(edit_menu, "新建协议…", "", lambda: self._goto(self.agreements).new_agreement())
         self._action(edit_menu, "新建项目…", "", lambda: self._goto(self.projects).new_project())
         self._action(
             edit_menu, "新建经费记录…", "", lambda: self._goto(self.funds).show_ledger().new_record()
@@ -176,10 +252,17 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, "新建资产…", "", lambda: self._goto(self.assets).new_record())
         self._action(edit_menu, "记录企业走访…", "Ctrl+Shift+N", self.quick_visit)
         self.go_menu = go_menu = self.menuBar().addMenu("转到(&G)")
-        for i, page in enumerate(self.pages):
+        for i, name in enumerate(self.page_names):
             shortcut = f"Ctrl+{i + 1}" if i < 9 else ""
-            self._action(go_menu, page.title, shortcut, lambda _c=False, p=page: self._goto(p))
-        help_menu = self.menuBar().addMenu("帮助(&H)")
+            self._action(
+                go_menu, getattr(type(self), name).title, shortcut, lambda _c=False, n=name: self.go(n)
+            )
+        self.help_menu = help_menu = self.menuBar().addMenu("帮助(&H)")
+        self.guide_action = self._action(
+            help_menu, "入门指南", QKeySequence.StandardKey.HelpContents, self.guide
+        )
+        self._action(help_menu, "依据说明", "", self.sources)
+        help_menu.addSeparator()
         self._action(help_menu, "关于", "", self.about)
 
     def _action(self, menu, text: str, shortcut, slot) -> QAction:
@@ -192,8 +275,10 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _page_changed(self, row: int) -> None:
-        self.stack.setCurrentIndex(row)
-        page = self.stack.currentWidget()
+        if row < 0:
+            return
+        page = self.pages[row]
+        self.stack.setCurrentWidget(page)
         if not hasattr(self, "new_action"):  # still building
             return
         new = getattr(page, "new_record", None)
@@ -223,7 +308,12 @@ class MainWindow(QMainWindow):
         if hasattr(page, "focus_search"):
             page.focus_search()
 
-    def _goto(self, page: QWidget) -> QWidget:
+    def go(self, name: str) -> Any:
+        """Show the page under `name` (an attribute name: "settings_page")."""
+        self.nav.setCurrentRow(self.page_names.index(name))
+        return self.page(name)
+
+    def _goto(self, page: QWidget) -> Any:
         self.nav.setCurrentRow(self.pages.index(page))
         return page
 
@@ -280,8 +370,9 @@ class MainWindow(QMainWindow):
     def quick_visit(self) -> None:
         """记录企业走访 from anywhere; from the enterprise page with the selected enterprise filled in."""
         chosen = ()
-        if self.stack.currentWidget() is self.enterprises:
-            chosen = tuple(self.enterprises.selected_ids()[:1])
+        enterprises = self.built_page("enterprises")
+        if enterprises is not None and self.stack.currentWidget() is enterprises:
+            chosen = tuple(enterprises.selected_ids()[:1])
         self.visits.new_record(chosen)
 
     @Slot()
@@ -297,30 +388,87 @@ class MainWindow(QMainWindow):
         self._goto(self.enterprises)
         EnterpriseDialog(self, enterprise_id).exec()
 
+    # ------------------------------------------------------------ 帮助
+
+    def _help_window(self, key: str, make) -> QWidget:
+        """One window of each kind, not modal: shown again (and raised) when asked for again."""
+        window = self._help_windows.get(key)
+        if window is None:
+            window = self._help_windows[key] = make()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        return window
+
+    @Slot()
+    def guide(self) -> QWidget:
+        """帮助 → 入门指南 (F1): the first week of a new secretary, links open the pages."""
+        from ui.help import GuideWindow
+
+        def make() -> QWidget:
+            window = GuideWindow(self)
+            window.page_wanted.connect(self.go)
+            window.action_wanted.connect(self._guide_action)
+            return window
+
+        return self._help_window("guide", make)
+
+    @Slot()
+    def sources(self) -> QWidget:
+        """帮助 → 依据说明: the documents the 合规检查 cites, the school policy in force by title."""
+        from ui.help import SourcesWindow
+
+        def make() -> QWidget:
+            window = SourcesWindow(self)
+            window.page_wanted.connect(self.go)
+            return window
+
+        return self._help_window("sources", make)
+
+    @Slot(str)
+    def _guide_action(self, action: str) -> None:
+        """A link of the guide that starts something (导入企业, 上报材料包 …), not only a page."""
+        if action == "import_enterprises":
+            self.go("enterprises").import_excel()
+        elif action == "edit_profile":
+            self.go("settings_page").edit_profile()
+        elif action == "package":
+            self.export_package()
+
     @Slot()
     def about(self) -> QMessageBox:
         box = QMessageBox(QMessageBox.Icon.Information, "关于", about_text(), parent=self)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         logs = box.addButton("打开日志文件夹", QMessageBox.ButtonRole.ActionRole)
         logs.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file().parent))))
-        box.addButton("关闭", QMessageBox.ButtonRole.AcceptRole)
+        close = box.addButton("关闭", QMessageBox.ButtonRole.AcceptRole)
+        box.setEscapeButton(close)  # Esc closes it, as every other box
+        box.setDefaultButton(close)
         box.show()  # not modal: the details can be copied while the window stays usable
         return box
 
+    # ------------------------------------------------------------ state
+
     def _restore(self) -> None:
-        s = ui_settings()
-        geometry = s.value("main/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        for page in self.pages:
-            if hasattr(page, "restore_state"):
-                page.restore_state(s)
+        """The size and place of the last session; a first start's size made smaller to fit the screen (a
+        1366×768 screen has about 1366×728 above the taskbar, and the title bar takes its share)."""
+        geometry = ui_settings().value("main/geometry")
+        if geometry is not None and self.restoreGeometry(geometry):
+            return
+        if (screen := self.screen()) is not None:
+            room = screen.availableGeometry()
+            self.resize(min(self.width(), room.width()), min(self.height(), room.height() - TITLE_BAR))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         s = ui_settings()
         s.setValue("main/geometry", self.saveGeometry())
-        for page in self.pages:
+        for page in self.pages.built():
             if hasattr(page, "save_state"):
                 page.save_state(s)
+        for window in self._help_windows.values():
+            window.close()
         context().wait()
         super().closeEvent(event)
+
+
+MainWindow.page_names = tuple(n for n, v in vars(MainWindow).items() if isinstance(v, _Page))

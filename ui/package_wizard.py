@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import QElapsedTimer, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -38,18 +38,17 @@ from app.compliance.registry import ERROR, SEVERITIES, Finding
 from app.errors import AppError, Cancelled
 from app.fsutil import human_size
 from app.package import format as fmt
-from app.package.export import ExportResult, Preview, default_package_name, export_package, preview_package
+from app.package.export import ExportResult, Preview, default_package_name, preview_package
 from app.package.period import Period, period_choices
-from ui import files
+from ui import files, messages, theme
 from ui.errors import show_error
+from ui.operations import package as package_ops
 from ui.ops import ReadOp, read_now
 from ui.widgets import confirm
 
 FOLDER_KEY = "package"
 PERIOD_ROLE = Qt.ItemDataRole.UserRole
-RED = QColor("#b3261e")
-BANNER = "background:#fdecea;color:#8a1c14;border:1px solid #f1b0a8;border-radius:4px;padding:8px;"
-NOTE = "color:#555;"
+RED = theme.qcolor(theme.ERROR)
 PERSONAL_WARNING = (
     "材料包默认把学生的身份证号和手机号打码。勾选后，材料包中会有全体实习学生完整的身份证号和手机号：\n\n"
     "• 它们是《个人信息保护法》规定的个人信息，身份证号属于敏感个人信息，泄露后学院要承担责任；\n"
@@ -66,8 +65,7 @@ def _date_range(p: Period) -> str:
 def _note(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setStyleSheet(NOTE)
-    return label
+    return theme.muted(label)
 
 
 def _busy_bar() -> QProgressBar:
@@ -145,14 +143,14 @@ class PreviewPage(QWizardPage):
         self.setSubTitle("材料包将包含的记录和附件，以及尚未处理的合规问题。")
         lay = QVBoxLayout(self)
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-weight:bold;")
+        self.heading.setStyleSheet(theme.text(theme.TEXT, bold=True))
         self.heading.setWordWrap(True)
         lay.addWidget(self.heading)
         busy_row = QHBoxLayout()
         self.busy = _busy_bar()
         self.busy.setMaximumWidth(180)
         self.busy_label = QLabel("正在统计…")
-        self.busy_label.setStyleSheet(NOTE)
+        theme.muted(self.busy_label)
         busy_row.addWidget(self.busy)
         busy_row.addWidget(self.busy_label)
         self.retry_button = QPushButton("重新统计")
@@ -163,7 +161,7 @@ class PreviewPage(QWizardPage):
         lay.addLayout(busy_row)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
-        self.banner.setStyleSheet(BANNER)
+        theme.banner(self.banner, theme.ERROR)
         self.banner.hide()
         lay.addWidget(self.banner)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -272,7 +270,7 @@ class PreviewPage(QWizardPage):
             number = QTableWidgetItem(f"{n:,}")
             number.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if not n:
-                number.setForeground(QColor("#999"))
+                number.setForeground(theme.brush(theme.DISABLED))
             self.counts.setItem(r, 1, number)
         self.attachments.setText(
             f"附件 {preview.attachments:,} 个，共 {human_size(preview.attachment_bytes)}"
@@ -349,9 +347,7 @@ class SavePage(QWizardPage):
         lay.addSpacing(16)
         self.outline = QLabel()
         self.outline.setWordWrap(True)
-        self.outline.setStyleSheet(
-            "background:#f3f5f8;border:1px solid #dcdfe6;border-radius:4px;padding:10px;"
-        )
+        theme.banner(self.outline, theme.INFO)
         lay.addWidget(self.outline)
         lay.addStretch(1)
 
@@ -392,7 +388,9 @@ class SavePage(QWizardPage):
             QMessageBox.information(self, "保存位置", "请填写完整的保存位置（含文件夹），或点“浏览…”选择。")
             return False
         if path.exists() and not confirm(
-            self, "替换文件", f"“{path.name}”已存在：\n{path.parent}\n\n替换后原文件无法恢复。要替换它吗？"
+            self,
+            "替换文件",
+            f"“{path.name}”已存在：\n{messages.display_path(path.parent)}\n\n替换后原文件无法恢复。要替换它吗？",
         ):
             return False
         files.remember_folder(FOLDER_KEY, str(path))
@@ -432,9 +430,7 @@ class ExportPage(QWizardPage):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.summary.setStyleSheet(
-            "background:#f3f5f8;border:1px solid #dcdfe6;border-radius:4px;padding:10px;"
-        )
+        theme.banner(self.summary, theme.INFO)
         self.summary.hide()
         lay.addWidget(self.summary)
         buttons = QHBoxLayout()
@@ -483,13 +479,16 @@ class ExportPage(QWizardPage):
         self.completeChanged.emit()
         self._clock.start()
 
-        def job(s, report, cancel):
-            return export_package(
-                s, period, out, include_personal_data=personal, progress=report, cancel=cancel, today=today
-            )
-
-        self.op = ReadOp(self, job)
-        self.op.with_progress(self._progressed).success(self._done).failure(self._failed).run()
+        self.op = package_ops.export(
+            self,
+            period,
+            out,
+            include_personal_data=personal,
+            today=today,
+            on_progress=self._progressed,
+            on_done=self._done,
+            on_failed=self._failed,
+        )
 
     def _progressed(self, fraction: float, message: str) -> None:
         if self._clock.elapsed() < 100 and fraction < 1:
@@ -547,19 +546,17 @@ class ExportPage(QWizardPage):
         out = files.ask_save(self, "导出签名公钥", FOLDER_KEY, "学院签名公钥.json", KEY_FILTER)
         if out is None:
             return
-        from app.package.keys import export_public_key
-
-        self.key_op = ReadOp(self, lambda s: export_public_key(s, out))
-        self.key_op.success(self._key_exported).failure(
-            lambda exc: show_error(self, exc, "导出签名公钥失败")
-        ).run()
+        self.key_op = package_ops.export_public_key(
+            self, out, self._key_exported, lambda exc: show_error(self, exc, "导出签名公钥失败")
+        )
 
     def _key_exported(self, result: tuple[Path, str]) -> None:
         path, short = result
-        QMessageBox.information(
+        messages.inform(
             self,
             "导出签名公钥",
             f"已保存：{path}\n\n公钥指纹：{short}\n\n请把此文件交给学校（发展规划处），并请学校在导入时核对指纹。",
+            path,
         )
 
     @Slot()

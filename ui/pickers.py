@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -25,14 +24,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.choices import Choice, agreement_choices, enterprise_choices
+from ui import theme
 from ui.ops import read_now
 
 PICKER_LIMIT = 30  # results shown; searches ask for one more to know there are more
-LIST_HEIGHT = 100
+LIST_HEIGHT = 100  # the lists' least height; they grow into the room the form has (8–10 rows where it has)
 ID_ROLE = Qt.ItemDataRole.UserRole
 NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 NEW_ROLE = Qt.ItemDataRole.UserRole + 2  # on the results row that adds the typed text as a new name
-NEW_COLOR = QColor("#1f4e9b")
+NEW_COLOR = theme.qcolor(theme.INFO)
 
 
 def enterprise_search(text: str) -> list[Choice]:
@@ -70,14 +70,15 @@ class RecordPicker(QWidget):
         self._timer.timeout.connect(lambda: self._search(self.search.text()))
         self.search.textEdited.connect(lambda _t: self._timer.start())
         self.results = QListWidget()
-        self.results.setFixedHeight(LIST_HEIGHT)
         self.results.itemDoubleClicked.connect(lambda _i: self.add_selected())
         self.results.setToolTip("双击、回车或点“添加”加入")
         self.chosen = QListWidget()
-        self.chosen.setFixedHeight(LIST_HEIGHT)
         self.chosen.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.chosen.setToolTip("Delete 键或“移除”去掉所选")
         for lst in (self.results, self.chosen):  # long names wrap instead of scrolling sideways
+            # never 5 rows above empty space: the lists fill what the form leaves
+            lst.setMinimumHeight(LIST_HEIGHT)
+            lst.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             lst.setWordWrap(True)
             lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.chosen_label = QLabel(chosen_title)
@@ -96,7 +97,7 @@ class RecordPicker(QWidget):
         grid.addWidget(self.chosen, 1, 2)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(2, 1)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
         for widget in (self.search, self.results, self.chosen):
             widget.installEventFilter(self)
         self._search("")
@@ -259,5 +260,13 @@ class RecordPicker(QWidget):
     def _note(self, text: str) -> None:
         item = QListWidgetItem(text)
         item.setFlags(Qt.ItemFlag.NoItemFlags)
-        item.setForeground(QColor("#777777"))
+        item.setForeground(theme.brush(theme.HINT))
         self.results.addItem(item)
+
+
+def keep_last(picker: RecordPicker) -> None:
+    """A picker used for one record (`picker.changed.connect(lambda: keep_last(picker))`): a second choice
+    replaces the first."""
+    chosen = picker.choices()
+    if len(chosen) > 1:
+        picker.set_chosen(chosen[-1:])

@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 
 from app.services import rule_sets as svc
 from app.services.common import Changes
-from ui.ops import ReadOp, WriteOp
+from ui.operations import rule_sets as rule_set_ops
+from ui.ops import ReadOp
 
 
 class RuleSetsPanel(QGroupBox):
@@ -99,9 +100,7 @@ class RuleSetsPanel(QGroupBox):
     def save_choice(self) -> None:
         preset = self.choice()
         self.save_button.setEnabled(False)
-        WriteOp(self, lambda s: svc.save_rule_preset(s, preset)).success(self._saved).failure(
-            self._failed
-        ).run()
+        rule_set_ops.save_rule_preset(self, preset, self._saved, self._failed)
 
     def _saved(self, _changes: Changes) -> None:
         self.saved_choice = self.choice()

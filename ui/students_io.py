@@ -30,7 +30,8 @@ from ui.dialogs.import_dialog import ImportDialog
 from ui.documents import WORD_FILTER, ask_template
 from ui.errors import show_error
 from ui.files import Progress, ask_open, ask_save, offer_open
-from ui.ops import ReadOp, WriteOp
+from ui.operations import imports as import_ops
+from ui.ops import ReadOp
 
 PHONES = ("phone", "guardian_phone", "emergency_phone")
 ID_NUMBERS = ("id_number", "guardian_id_number")
@@ -113,12 +114,15 @@ class StudentImportDialog(ImportDialog):
             update = answer
         self.import_button.setEnabled(False)
         self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} {noun}…")
-        cancel = self._progress.cancel
-        op = WriteOp(
+        import_ops.import_students(
             self,
-            lambda s, report, _c: write(s, preview, update_existing=update, progress=report, cancel=cancel),
+            write,
+            preview,
+            update_existing=update,
+            progress=self._progress,
+            on_done=self._done,
+            on_failed=self._failed,
         )
-        op.with_progress(self._progress.update).success(self._done).failure(self._failed).run()
 
     def _done(self, changes: Changes) -> None:
         self._progress.close()

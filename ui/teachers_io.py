@@ -17,7 +17,8 @@ from app.services.common import Changes
 from ui.dialogs.import_dialog import ImportDialog
 from ui.errors import show_error
 from ui.files import Progress, ask_open, ask_save, offer_open
-from ui.ops import ReadOp, WriteOp
+from ui.operations import imports as import_ops
+from ui.ops import ReadOp
 
 
 class TeacherImportDialog(ImportDialog):
@@ -38,9 +39,14 @@ class TeacherImportDialog(ImportDialog):
         preview, teachers = self.preview, self.what == "teachers"
         noun = "名教师" if teachers else "条企业实践记录"
         self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} {noun}…")
-        write = teachers_xlsx.import_teachers if teachers else teachers_xlsx.import_practice
-        op = WriteOp(self, lambda s, report, _c: write(s, preview, progress=report))
-        op.with_progress(self._progress.update).success(self._done).failure(self._failed).run()
+        import_ops.import_teachers(
+            self,
+            preview,
+            teachers=teachers,
+            progress=self._progress,
+            on_done=self._done,
+            on_failed=self._failed,
+        )
 
     def _done(self, changes: Changes) -> None:
         self._progress.close()

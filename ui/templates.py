@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 
 from app.services import templates as svc
 from app.services.common import Changes
-from ui import files
+from ui import files, theme
 from ui.errors import show_error
 from ui.files import WORD_FILTER
-from ui.ops import ReadOp, WriteOp, context
+from ui.operations import templates as template_ops
+from ui.ops import ReadOp, context
+from ui.pages.list_page import WhenShown
 
 FOLDER_KEY = "docs"  # the remembered folder, shared with the other Word dialogs (ui/documents.py)
 
@@ -102,7 +104,7 @@ class PlaceholderDialog(QDialog):
         self.table.setCurrentItem(None)
         lay.addWidget(self.table, 1)
         self.copied = QLabel("")
-        self.copied.setStyleSheet("color:#2e7d32;")
+        self.copied.setStyleSheet(theme.text(theme.OK))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
@@ -169,6 +171,7 @@ class TemplatesSection(QWidget):
         lay.addLayout(grid)
         lay.addStretch(1)
         self.placeholder_dialog: PlaceholderDialog | None = None
+        self.refresh = WhenShown(self, self.reload)  # a hidden page reloads when shown
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
@@ -181,7 +184,7 @@ class TemplatesSection(QWidget):
             if r.custom_name:
                 when = r.set_on.astimezone().strftime("%Y-%m-%d") if r.set_on else ""
                 label.setText(f"自定义（{r.custom_name}，{when}设置）")
-                label.setStyleSheet("color:#1565c0;")
+                label.setStyleSheet(theme.text(theme.INFO))
             else:
                 label.setText("内置模板")
                 label.setStyleSheet("")
@@ -192,7 +195,7 @@ class TemplatesSection(QWidget):
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
         if changes.table == "settings":
-            self.reload()
+            self.refresh()
 
     # ---------------------------------------------------------------- actions
 
@@ -207,7 +210,7 @@ class TemplatesSection(QWidget):
         def failed(exc: BaseException) -> None:
             show_error(self, exc, f"未能设置{label}模板")
 
-        WriteOp(self, lambda s: svc.set_custom_template(s, kind, path)).failure(failed).run()
+        template_ops.set_custom_template(self, kind, path, failed)
 
     def clear(self, kind: str) -> None:
         label = svc.label(kind)
@@ -218,7 +221,7 @@ class TemplatesSection(QWidget):
             self.restore_builtin(kind)
 
     def restore_builtin(self, kind: str) -> None:
-        WriteOp(self, lambda s: svc.clear_custom_template(s, kind)).run()
+        template_ops.clear_custom_template(self, kind)
 
     def save_builtin(self, kind: str) -> None:
         path = files.ask_save(self, "保存内置模板", FOLDER_KEY, svc.builtin_file_name(kind), WORD_FILTER)

@@ -39,6 +39,7 @@ INFO_BG = "#eef3f8"
 SERIES = ("#1f6fb2", "#e08a1e", "#3a8d5c", "#c42b1c", "#6b3fa0", "#8a8f98", "#d9822b", "#1b5e20")
 
 SEVERITY = {"error": ERROR, "warning": WARNING, "info": INFO, "ok": OK}
+TIER = {"integration": SERIES[4], "deepening": INFO, "foundation": OK}  # 融合层 / 深化层 / 基础层 (H第九条)
 
 # --- text sizes (points) ------------------------------------------------------------------------------------
 BODY_PT = 9  # Windows' message font size
@@ -116,6 +117,42 @@ def banner(widget: QWidget, color: str = WARNING) -> QWidget:
     return widget
 
 
+def greyed(color: str, *, bold: bool = False, pt: int | None = None) -> str:
+    """A label's style sheet that still greys the label when it is disabled (a colour from a style sheet would
+    otherwise stay)."""
+    return f"QLabel{{{text(color, bold=bold, pt=pt)}}}QLabel:disabled{{color:{DISABLED};}}"
+
+
+def section(label: QLabel) -> QLabel:
+    """A group's heading with a rule under it (the 指标 tab's groups)."""
+    label.setStyleSheet(
+        f"QLabel{{{text(TEXT, bold=True, pt=HEADING_PT + 1)}border-bottom:1px solid {BORDER};"
+        f"padding-top:10px;padding-bottom:3px;}}QLabel:disabled{{color:{DISABLED};}}"
+    )
+    return label
+
+
+def link_value(button: QWidget) -> QWidget:
+    """A figure that opens its records: a flat QPushButton drawn as an underlined link, aligned right."""
+    button.setStyleSheet(
+        f"QPushButton{{border:none;padding:0;text-align:right;{text(ACCENT, bold=True, pt=HEADING_PT + 1)}"
+        f"text-decoration:underline;}}QPushButton:hover{{color:{INFO};}}QPushButton:disabled{{color:{DISABLED};}}"
+    )
+    return button
+
+
+def mark(widget: QWidget, on: bool = True) -> QWidget:
+    """The chosen one of a row of labels: bold on the warning background (off: as the others)."""
+    widget.setStyleSheet(f"background:{WARNING_BG};font-weight:bold;" if on else "")
+    return widget
+
+
+def menu_button(button: QWidget) -> QWidget:
+    """A QToolButton that opens a menu, drawn like a push button with the ▾ in its text (no second arrow)."""
+    button.setStyleSheet("QToolButton{padding:4px 10px;} QToolButton::menu-indicator{image:none;}")
+    return button
+
+
 STYLE_SHEET = f"""
 QListWidget#nav {{ background:{SURFACE}; border:none; border-right:1px solid {BORDER}; font-size:{HEADING_PT}pt; }}
 QListWidget#nav::item {{ padding:8px 12px; }}
@@ -126,6 +163,9 @@ QListWidget#nav::item:selected {{ background:{SELECTED}; color:{ACCENT}; }}
 #banner[tone="ok"] {{ background:{OK_BG}; border:1px solid {OK}; border-radius:4px; }}
 #banner[tone="info"] {{ background:{INFO_BG}; border:1px solid {BORDER}; border-radius:4px; }}
 QLabel#pageTitle {{ font-size:{TITLE_PT}pt; font-weight:bold; }}
+QLabel#banner {{ padding:6px 8px; }}
+QMessageBox QLabel#qt_msgbox_label {{ min-width:20em; }}
+QTableView#frozen_columns {{ border:none; border-right:1px solid palette(mid); }}
 """
 
 

@@ -54,11 +54,19 @@ def last_folder() -> str:
 
 class TripartiteDialog(QDialog):
     """Which internships, what will be written, where and how; 生成 runs the batch. `selected` says whether
-    `internship_ids` are the user's selection or the list as filtered."""
+    `internship_ids` are the user's selection or the list the page shows; `filtered`, whether that list is
+    filtered (else it is every internship). The scope box says which it is."""
 
     batch_finished = Signal(object)  # BatchResult, or the exception (BatchCancelled when cancelled)
 
-    def __init__(self, parent: QWidget | None, internship_ids: list[str], *, selected: bool = True) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None,
+        internship_ids: list[str],
+        *,
+        selected: bool = True,
+        filtered: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.given = list(internship_ids)
         self.ids = list(self.given)
@@ -74,8 +82,7 @@ class TripartiteDialog(QDialog):
         which.addWidget(QLabel("为哪些实习生成："))
         self.scope_box = QComboBox()
         if self.given:
-            where = "所选的" if selected else "当前列表筛选出的"
-            self.scope_box.addItem(f"{where} {len(self.given)} 条实习记录", "")
+            self.scope_box.addItem(scope_text(len(self.given), selected=selected, filtered=filtered), "")
         for class_name, count in read_now(plans.internship_classes):
             self.scope_box.addItem(f"班级：{class_name}（岗位实习 {count} 条）", class_name)
         which.addWidget(self.scope_box, 1)
@@ -89,6 +96,9 @@ class TripartiteDialog(QDialog):
         self.plan_list.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.plan_list.setMinimumHeight(140)
         layout.addWidget(self.plan_list, 1)
+        # a stretch that takes the list's room while it is hidden (no gaps between the rows)
+        self._room = layout.count()
+        layout.addStretch(0)
         note = QLabel(
             "只为符合《职业学校学生实习管理规定》、信息齐全的岗位实习生成协议。文件名为“班级_学号_姓名_三方协议.docx”；"
             "协议中有学生的完整身份证号和电话，请妥善保管。"
@@ -161,13 +171,14 @@ class TripartiteDialog(QDialog):
         if plan is None:
             self.plan_label.setText("没有可生成三方协议的实习记录：请先安排岗位实习，或换一个班级。")
             self.plan_list.setVisible(False)
+            self.layout().setStretch(self._room, 1)
             self.generate_button.setEnabled(False)
             return
         parts = [f"将生成 {len(plan.ready)} 份三方协议"]
         if plan.minors:
             parts[0] += f"（其中 {plan.minors} 名学生未满18周岁，另附监护人知情同意书）"
         if plan.blocked:
-            parts.append(f"{len(plan.blocked)} 条不符合实习规定，不生成")
+            parts.append(f"{len(plan.blocked)} 条有须纠正的实习问题（错误），不生成")
         if plan.missing:
             parts.append(f"{len(plan.missing)} 条缺少协议必填信息，不生成")
         if plan.not_needed:
@@ -176,6 +187,7 @@ class TripartiteDialog(QDialog):
         lines = plans.plan_lines(plan)
         self.plan_list.setPlainText("\n".join(lines))
         self.plan_list.setVisible(bool(lines))
+        self.layout().setStretch(self._room, 0 if lines else 1)
         self.generate_button.setEnabled(bool(plan.ready))
         self.generate_button.setText(f"生成 {len(plan.ready)} 份" if plan.ready else "生成")
 
@@ -280,6 +292,15 @@ class TripartiteDialog(QDialog):
         self.batch_finished.emit(exc)
 
 
+def scope_text(n: int, *, selected: bool, filtered: bool) -> str:
+    """What the given internships are, in the words of the list they came from."""
+    if selected:
+        return f"选中的 {n} 条实习记录"
+    if filtered:
+        return f"当前筛选出的 {n} 条实习记录（未选中记录）"
+    return f"全部 {n} 条实习记录（未选中、未筛选）"
+
+
 def college_template_label() -> str:
     """The template used when none is chosen: the college's (设置 → 模板) or the built-in one."""
     from app.services.templates import template_status
@@ -297,7 +318,7 @@ def report_lines(result: docs.BatchResult) -> list[str]:
     """The list at the end of a batch, to read and to copy: what was not written and why, then blanks."""
     lines = []
     if result.blocked:
-        lines.append(f"不符合实习规定、未生成（{len(result.blocked)} 份）：")
+        lines.append(f"有须纠正的实习问题、未生成（{len(result.blocked)} 份）：")
         lines += [f"{who}：{'；'.join(why)}" for who, why in result.blocked]
     if result.skipped:
         if lines:
@@ -386,14 +407,22 @@ def offer_folder(parent: QWidget | None, folder: Path, text: str, *, title: str 
 
 
 def generate_tripartite(
-    parent: QWidget | None, internship_ids: list[str], *, selected: bool | None = None
+    parent: QWidget | None,
+    internship_ids: list[str],
+    *,
+    selected: bool | None = None,
+    filtered: bool | None = None,
 ) -> TripartiteDialog:
     """Open the 生成三方协议 dialog for these internships (window-modal, not blocking); returns it. Whether
-    they are the user's selection or the list as filtered: `selected`, else asked of the page."""
+    they are the user's selection (`selected`) and whether the list is filtered (`filtered`): as given, else
+    asked of the page (its selected_ids() and has_filter())."""
     if selected is None:
         page_selection = getattr(parent, "selected_ids", None)
         selected = bool(page_selection()) if callable(page_selection) else True
-    dlg = TripartiteDialog(parent, internship_ids, selected=selected)
+    if filtered is None:
+        page_filter = getattr(parent, "has_filter", None)
+        filtered = bool(page_filter()) if callable(page_filter) else True
+    dlg = TripartiteDialog(parent, internship_ids, selected=selected, filtered=filtered)
     dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dlg.setWindowModality(Qt.WindowModality.WindowModal)
     dlg.show()

@@ -1,13 +1,11 @@
-"""Small reusable widgets: the undo bar, the empty-state panel, a debounced search box, an optional date."""
+"""Small reusable widgets: the undo bar, the empty-state panel, a debounced search box, the confirmation."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -18,6 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui import theme
+
 
 class UndoBar(QFrame):
     """Non-modal “已删除 N 条 — 撤销” bar; hides itself after a while."""
@@ -26,14 +26,13 @@ class UndoBar(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("undoBar")
-        self.setStyleSheet("#undoBar{background:#fff4ce;border:1px solid #e6c86e;border-radius:4px;}")
+        self.setObjectName("undoBar")  # its look: theme.STYLE_SHEET
         lay = QHBoxLayout(self)
         lay.setContentsMargins(10, 4, 6, 4)
         self.label = QLabel()
         self.button = QPushButton("撤销")
-        self.button.setShortcut("Ctrl+Z")
-        self.button.setToolTip("撤销刚才的删除（Ctrl+Z）")
+        # Ctrl+Z is 编辑 → 撤销 (ui/undo.py), which undoes this delete while it is the last action.
+        self.button.setToolTip("撤销刚才的删除（也可用 编辑 → 撤销，Ctrl+Z）")
         self.button.clicked.connect(self._undo)
         close = QPushButton("✕")
         close.setFlat(True)
@@ -47,11 +46,21 @@ class UndoBar(QFrame):
         self.hide()
 
     def show_message(self, text: str) -> None:
+        from ui import undo
+
         self.label.setText(text)
         self.show()
         self._timer.start()
+        undo.register_bar(self, text.rstrip("。"))  # 编辑 → 撤销 names it
 
     def _undo(self) -> None:
+        from ui import undo
+
+        undo.forget_bar(self)
+        self.undo_now()
+
+    def undo_now(self) -> None:
+        """What the 撤销 button does (also 编辑 → 撤销 while this delete is the last action)."""
         self.hide()
         self.undo_clicked.emit()
 
@@ -64,9 +73,9 @@ class EmptyState(QWidget):
         lay = QVBoxLayout(self)
         lay.addStretch(1)
         self.title = QLabel(alignment=Qt.AlignmentFlag.AlignCenter)
-        self.title.setStyleSheet("font-size:16pt;color:#444;")
+        self.title.setStyleSheet(theme.text(theme.MUTED, pt=theme.TITLE_PT + 2))
         self.hint = QLabel(alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
-        self.hint.setStyleSheet("color:#777;")
+        theme.hint(self.hint)
         lay.addWidget(self.title)
         lay.addWidget(self.hint)
         self.buttons = QHBoxLayout()
@@ -114,24 +123,3 @@ def confirm(parent: QWidget, title: str, text: str, *, destructive: bool = False
     ask = QMessageBox.warning if destructive else QMessageBox.question
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     return ask(parent, title, text, buttons, QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
-
-
-class OptionalDate(QDateEdit):
-    """A date edit that can be empty (shows 未填写)."""
-
-    EMPTY = QDate(1900, 1, 1)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.setCalendarPopup(True)
-        self.setDisplayFormat("yyyy-MM-dd")
-        self.setMinimumDate(self.EMPTY)
-        self.setSpecialValueText("未填写")
-        self.setDate(self.EMPTY)
-
-    def value(self) -> dt.date | None:
-        d = self.date()
-        return None if d == self.EMPTY else dt.date(d.year(), d.month(), d.day())
-
-    def set_value(self, value: dt.date | None) -> None:
-        self.setDate(QDate(value.year, value.month, value.day) if value else self.EMPTY)

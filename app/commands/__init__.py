@@ -1,1 +1,1 @@
-"""Top-level CLI commands of each area (see AREA_COMMANDS in app/cli.py)."""
+"""Top-level CLI commands of each area (see AREAS in app/cli.py); their shared helpers are in common.py."""

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from app.cli import iso_date, print_json
+from app.commands.common import iso_date, open_db, print_json
 
 
 def _days(text: str) -> int:
@@ -35,7 +35,6 @@ def _json_value(value: object) -> object:
 
 
 def cmd_agreements(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.services.agreement_list import AgreementQuery, agreement_ids, agreement_rows
 
     today = args.today or dt.date.today()

@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from app.cli import print_json
+from app.commands.common import print_json
 
 Handler = Callable[[argparse.Namespace], int]
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from app.cli import print_json
+from app.commands.common import open_db, print_json
 from app.errors import ValidationError
 
 
@@ -28,18 +28,18 @@ def register(
     xlsx = actions.add_parser(
         "summary", parents=[db_parent, semester, as_json], help="导出学期基地使用汇总（Excel，按专业）"
     )
-    xlsx.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    xlsx.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="要保存的 Excel 文件")
     doc = actions.add_parser(
         "summary-doc", parents=[db_parent, semester, as_json], help="生成一个专业的基地使用汇总（Word）"
     )
     doc.add_argument("--major", required=True, metavar="专业名", help="专业名称（或 id）")
-    doc.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
+    doc.add_argument("--out", type=Path, required=True, metavar="FILE.docx", help="要保存的 Word 文件")
     doc.add_argument("--template", type=Path, metavar="FILE.docx", help="自定义模板（默认：内置模板）")
     tpl = actions.add_parser("template", help="保存内置的基地使用汇总 Word 模板，以便修改")
-    tpl.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
+    tpl.add_argument("--out", type=Path, required=True, metavar="FILE.docx", help="模板保存到的 Word 文件")
     actions.add_parser("status", parents=[db_parent, semester, as_json], help="各专业汇总提交情况")
     submit = actions.add_parser("submit", parents=[db_parent, semester], help="标记某专业的汇总已提交")
-    submit.add_argument("--major", required=True, metavar="专业名")
+    submit.add_argument("--major", required=True, metavar="专业名", help="专业名称（或 id）")
     submit.add_argument("--on", type=_day, metavar="YYYY-MM-DD", help="提交日期（默认今天）")
     return {"bases": cmd_bases}
 
@@ -58,7 +58,6 @@ def cmd_bases(args: argparse.Namespace) -> int:
         path = save_builtin_template(args.out)
         print(f"已保存内置基地使用汇总模板：{path}（可在 Word 中修改后用 --template 使用）")
         return 0
-    from app.cli import open_db
 
     db = open_db(args)
     try:

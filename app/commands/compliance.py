@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 
-from app.cli import iso_date, print_json
+from app.commands.common import iso_date, open_db, print_json
 
 _SCHOOL_YEAR = re.compile(r"(\d{4})(?:-(\d{4}))?")
 
@@ -92,7 +92,6 @@ def _row(f, ack=None) -> dict[str, object]:
 def _list_rules(args: argparse.Namespace) -> int:
     """Every rule with its source by the document's title and whether it is checked under the school
     policy chosen in 设置 (app/services/rule_sets.py)."""
-    from app.cli import open_db
     from app.compliance.registry import RULES, rule_applies
     from app.services.rule_sets import documents_in_force, get_rule_preset
 
@@ -115,7 +114,6 @@ def _list_rules(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """Exit 0 when no open 错误-level finding, 1 otherwise."""
-    from app.cli import open_db
     from app.compliance.registry import rule_of
 
     if args.rules:
@@ -145,14 +143,14 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.compliance.acks import check_results
     from app.compliance.registry import by_due
 
     db = open_db(args)
     try:
         with db.reader() as s:
-            found = by_due(check_results(s, args.today or dt.date.today()).open)
+            today = args.today or dt.date.today()
+            found = by_due(check_results(s, today).open, today)
     finally:
         db.close()
     if args.json:

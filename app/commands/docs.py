@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from app.cli import print_json
+from app.commands.common import open_db, print_json
 from app.docs.kinds import kinds
 
 KIND_NAMES = {"agreement": "合作协议草稿", "report": "项目运行报告", "tripartite": "三方协议"}
@@ -103,7 +103,6 @@ def _done(args: argparse.Namespace, kind: str, path: Path) -> int:
 
 
 def _agreement(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.docs.cooperation import write_agreement_document
 
     db = open_db(args)
@@ -116,7 +115,6 @@ def _agreement(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.docs.cooperation import write_project_report
 
     db = open_db(args)
@@ -132,7 +130,6 @@ def _tripartite(args: argparse.Namespace) -> int:
     """Exit 0 when every agreement chosen was written (a 认识实习 needs none), 1 when some were blocked by a
     rule or skipped (listed), 2 when the batch could not run. The 协议编号 assigned are kept (one write
     transaction). Never prints an ID number."""
-    from app.cli import open_db
     from app.docs.internship import KIND, NOT_NEEDED, reserve_agreement_numbers, write_tripartite_batch
     from app.docs.internship_plan import select_internships
     from app.errors import ValidationError
@@ -197,8 +194,6 @@ def _template(args: argparse.Namespace) -> int:
         result = {"kind": args.kind, "file": str(path)}
         text = f"已保存内置{label}模板：{path}（在 Word 中修改后可用 --set 设为学院模板）"
     else:
-        from app.cli import open_db
-
         db = open_db(args)
         try:
             with db.session() as s:
@@ -219,7 +214,6 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _templates(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.services.templates import template_status
 
     db = open_db(args)

@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from app.cli import four_digit_year, print_json
+from app.commands.common import end_progress, four_digit_year, open_db, print_json, print_progress, run_import
 from app.domain.money import format_money
 
 
@@ -29,7 +29,6 @@ def register(
 
 
 def cmd_funds(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.services.funds import budget_summary
 
     db = open_db(args)
@@ -85,7 +84,6 @@ def _json_value(value: object) -> object:
 
 
 def cmd_assets(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.services.assets import asset_ids, asset_rows
 
     db = open_db(args)
@@ -119,7 +117,6 @@ def cmd_assets(args: argparse.Namespace) -> int:
 def cmd_import_ledger(args: argparse.Namespace) -> int:
     """Exit 0: every row valid; 1: rows rejected (the valid ones are imported unless --dry-run); 2: the file
     (or the --project) cannot be used. --json: the same shape as `import enterprises`."""
-    from app.cli import run_import
     from app.io.ledger_xlsx import import_ledger, read_ledger
 
     def read(s, file, progress):
@@ -135,14 +132,13 @@ def cmd_import_ledger(args: argparse.Namespace) -> int:
 
 
 def cmd_export_ledger(args: argparse.Namespace) -> int:
-    from app.cli import _end_progress, _print_progress, open_db
     from app.io.ledger_export import export_ledger
 
     db = open_db(args)
     try:
         with db.reader() as s:
-            r = export_ledger(s, args.file, year=args.year, project_id=args.project, progress=_print_progress)
-        _end_progress()
+            r = export_ledger(s, args.file, year=args.year, project_id=args.project, progress=print_progress)
+        end_progress()
     finally:
         db.close()
     print(

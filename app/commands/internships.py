@@ -6,7 +6,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from app.cli import iso_date, print_json
+from app.commands.common import end_progress, iso_date, open_db, print_json, print_progress, run_import
 
 
 def register(
@@ -39,7 +39,6 @@ def register(
 
 
 def cmd_students(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.services.students import student_rows
 
     db = open_db(args)
@@ -73,7 +72,6 @@ def cmd_students(args: argparse.Namespace) -> int:
 def cmd_internships(args: argparse.Namespace) -> int:
     if args.action == "check":
         return _check(args)
-    from app.cli import open_db
     from app.domain.money import format_money
     from app.services.internships import internship_rows
 
@@ -121,7 +119,6 @@ def cmd_internships(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     """`import students|evaluations|employment FILE [--update] [--dry-run] [--json]`. Exit 0: every row
     valid; 1: rows rejected (the valid ones imported unless --dry-run); 2: the file cannot be used."""
-    from app.cli import run_import
     from app.io import internships_xlsx, students_xlsx
 
     if args.table == "students":
@@ -162,15 +159,14 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_export_students(args: argparse.Namespace) -> int:
     """`export students FILE [--show-personal-data]`: 身份证号 and phones masked unless asked for."""
-    from app.cli import _end_progress, _print_progress, open_db
     from app.io.students_xlsx import export_students
 
     full = bool(getattr(args, "show_personal_data", False))
     db = open_db(args)
     try:
         with db.reader() as s:
-            n = export_students(s, args.file, full=full, progress=_print_progress)
-        _end_progress()
+            n = export_students(s, args.file, full=full, progress=print_progress)
+        end_progress()
     finally:
         db.close()
     if full:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from app.cli import print_json
+from app.commands.common import open_db, print_json
 
 
 def register(
@@ -24,7 +24,6 @@ def register(
 
 
 def cmd_check_keys(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.db.unique_keys import check_unique_keys
 
     db = open_db(args)

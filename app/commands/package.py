@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from app.cli import _end_progress, _print_progress, iso_date, print_json
+from app.commands.common import end_progress, iso_date, open_db, print_json, print_progress
 
 
 def register(
@@ -18,7 +18,7 @@ def register(
     exp = actions.add_parser("export", parents=[db_parent], help="导出学年或学期的上报材料包（.zip）")
     exp.add_argument("--year", metavar="2025-2026", help="学年")
     exp.add_argument("--semester", metavar="2025-2026-1", help="学期（给出时导出该学期）")
-    exp.add_argument("--out", type=Path, required=True, metavar="FILE.zip")
+    exp.add_argument("--out", type=Path, required=True, metavar="FILE.zip", help="要保存的材料包文件")
     exp.add_argument(
         "--include-personal-data",
         action="store_true",
@@ -27,11 +27,11 @@ def register(
     exp.add_argument("--today", type=iso_date, metavar="YYYY-MM-DD", help="按此日期做合规检查（默认：今天）")
     exp.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     ver = actions.add_parser("verify", help="校验上报材料包：格式、文件完整性、安全性和表头")
-    ver.add_argument("file", type=Path, metavar="FILE.zip")
+    ver.add_argument("file", type=Path, metavar="FILE.zip", help="要校验的材料包")
     ver.add_argument("--json", action="store_true", help='以 JSON 输出：{"ok": …, "problems": […]}')
     mrg = actions.add_parser("merge", help="汇总多个学院的上报材料包为全校汇总表（.xlsx）")
-    mrg.add_argument("files", type=Path, nargs="+", metavar="FILE.zip")
-    mrg.add_argument("--out", type=Path, required=True, metavar="SUMMARY.xlsx")
+    mrg.add_argument("files", type=Path, nargs="+", metavar="FILE.zip", help="各学院的材料包（一个或多个）")
+    mrg.add_argument("--out", type=Path, required=True, metavar="SUMMARY.xlsx", help="要保存的全校汇总表")
     mrg.add_argument(
         "--trust-new",
         action="store_true",
@@ -41,9 +41,9 @@ def register(
     key = actions.add_parser("key", help="材料包签名公钥：学院导出公钥文件，学校导入或查看已登记的公钥")
     keys = key.add_subparsers(dest="key_action", metavar="操作", required=True)
     kexp = keys.add_parser("export", parents=[db_parent], help="导出本学院的签名公钥文件，交给学校")
-    kexp.add_argument("--out", type=Path, required=True, metavar="FILE.json")
+    kexp.add_argument("--out", type=Path, required=True, metavar="FILE.json", help="要保存的公钥文件")
     kimp = keys.add_parser("import", help="学校：导入学院交来的公钥文件")
-    kimp.add_argument("file", type=Path, metavar="FILE.json")
+    kimp.add_argument("file", type=Path, metavar="FILE.json", help="学院交来的公钥文件")
     keys.add_parser("list", help="学校：列出已登记的学院公钥及其指纹")
     return {"package": cmd_package}
 
@@ -53,7 +53,6 @@ def cmd_package(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.package.export import export_package
     from app.package.period import period_of
 
@@ -66,10 +65,10 @@ def _export(args: argparse.Namespace) -> int:
                 period,
                 args.out,
                 include_personal_data=args.include_personal_data,
-                progress=_print_progress,
+                progress=print_progress,
                 today=args.today,
             )
-        _end_progress()
+        end_progress()
     finally:
         db.close()
     if args.json:
@@ -101,8 +100,8 @@ def _verify(args: argparse.Namespace) -> int:
 def _merge(args: argparse.Namespace) -> int:
     from app.package.merge import merge_packages
 
-    result = merge_packages(args.files, args.out, progress=_print_progress, trust_new=args.trust_new)
-    _end_progress()
+    result = merge_packages(args.files, args.out, progress=print_progress, trust_new=args.trust_new)
+    end_progress()
     if args.json:
         print_json(result.as_json())
     else:
@@ -117,7 +116,6 @@ def _key(args: argparse.Namespace) -> int:
 
 
 def _key_export(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.package.keys import export_public_key
 
     db = open_db(args)

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from app.cli import iso_date, print_json
+from app.commands.common import iso_date, open_db, print_json
 
 
 def register(
@@ -23,11 +23,11 @@ def register(
     tables = actions.add_parser(
         "tables", parents=[db_parent, common], help="导出学年的标准报表（产学合作、校外/校内基地、访企拓岗）"
     )
-    tables.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx")
+    tables.add_argument("--out", type=Path, required=True, metavar="FILE.xlsx", help="要保存的 Excel 文件")
     selfeval = actions.add_parser(
         "selfeval", parents=[db_parent, common], help="生成学年的产教融合工作自评报告（Word，含图表）"
     )
-    selfeval.add_argument("--out", type=Path, required=True, metavar="FILE.docx")
+    selfeval.add_argument("--out", type=Path, required=True, metavar="FILE.docx", help="要保存的 Word 文件")
     selfeval.add_argument(
         "--template", type=Path, metavar="FILE.docx", help="自定义模板（默认：学院模板或内置模板）"
     )
@@ -38,7 +38,6 @@ def register(
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from app.cli import open_db
 
     db = open_db(args)
     try:

@@ -8,7 +8,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
-from app.cli import iso_date, print_json
+from app.commands.common import end_progress, iso_date, open_db, print_json, print_progress, run_import
 from app.domain.practice import REQUIRED_DAYS, format_months
 
 
@@ -26,7 +26,6 @@ def register(
 
 
 def cmd_teachers(args: argparse.Namespace) -> int:
-    from app.cli import open_db
     from app.services.teachers import practice_gaps
 
     as_of = args.as_of or dt.date.today()
@@ -69,7 +68,6 @@ def cmd_teachers(args: argparse.Namespace) -> int:
 def cmd_import_teachers(args: argparse.Namespace) -> int:
     """`import teachers` / `import practice`. Exit 0: every row valid; 1: rows rejected (the valid ones are
     imported unless --dry-run); 2: the file cannot be used. --json: the shape of every import."""
-    from app.cli import run_import
     from app.io import teachers_xlsx as x
 
     if args.table == "teachers":
@@ -82,14 +80,13 @@ def cmd_import_teachers(args: argparse.Namespace) -> int:
 
 
 def cmd_export_teachers(args: argparse.Namespace) -> int:
-    from app.cli import _end_progress, _print_progress, open_db
     from app.io.teachers_export import export_teachers
 
     db = open_db(args)
     try:
         with db.reader() as s:
-            n = export_teachers(s, args.file, progress=_print_progress)
-        _end_progress()
+            n = export_teachers(s, args.file, progress=print_progress)
+        end_progress()
     finally:
         db.close()
     print(f"已导出 {n} 名教师及其企业实践情况到 {args.file}")

@@ -260,19 +260,26 @@ def run_checks(
     return out
 
 
-def by_due(findings: Iterable[Finding]) -> list[Finding]:
-    """The 提醒 order of the 工作台: newest due dates first (what is coming up and what just passed before what
-    has been overdue for years), those without a due date last; then severity, rule and title."""
-    return sorted(
-        findings,
-        key=lambda f: (
-            f.due is None,
-            -(f.due or dt.date.min).toordinal(),
-            severity_rank(f.severity),
-            f.rule,
-            f.title,
-        ),
-    )
+def by_due(findings: Iterable[Finding], today: dt.date | None = None) -> list[Finding]:
+    """The 提醒 order of the 工作台, nearest first with what is overdue on top: the overdue (errors before
+    warnings and hints, then the longest overdue first), then what is due today with the errors that have no
+    due date (a project without a leader is wrong now; errors first), then what is coming up by date, the other undated
+    ones last; severity, rule and title break ties. Without `today` nothing counts as overdue: plain due
+    dates, earliest first."""
+
+    def key(f: Finding) -> tuple:
+        if f.due is None:
+            bucket = 1 if f.severity == ERROR and today is not None else 3
+        elif today is None or f.due > today:
+            bucket = 2
+        else:
+            bucket = 0 if f.due < today else 1
+        rank = severity_rank(f.severity)
+        due = (f.due or dt.date.max).toordinal()
+        first, second = (rank, due) if bucket in (0, 1) else (due, rank)  # now: errors first
+        return (bucket, first, second, f.rule, f.title)
+
+    return sorted(findings, key=key)
 
 
 def with_severity(f: Finding, severity: str) -> Finding:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise, Major, MajorGroup, PracticeBase
-from app.docs.cooperation import cn_date, semester_name
+from app.docs.common import cn_date, semester_name
 from app.docs.render import for_reader, render_docx
 from app.domain.semesters import next_semester
 from app.errors import ValidationError

@@ -9,7 +9,6 @@ so a template needs nothing but `{{ … }}` and the docxtpl loops; PLACEHOLDERS 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -18,28 +17,33 @@ from sqlalchemy.orm import Session
 
 from app.compliance.registry import RULES, run_checks
 from app.db.models import Achievement, Agreement, Major, Training
-from app.docs.render import for_reader, render_docx
+from app.docs.common import (
+    COMMON_PLACEHOLDERS,
+    cn_date,
+    common_fields,
+    copies_text,
+    doc_number,
+    doc_text,
+    enterprise_party,
+    period_text,
+    render,
+    school_party,
+    semester_name,
+)
+from app.docs.render import for_reader
 from app.domain.semesters import semester_bounds
 from app.errors import ValidationError
 from app.fsutil import atomic_path
 from app.services.agreements import get_agreement
-from app.services.enterprises import EnterpriseDetail, get_enterprise
+from app.services.enterprises import get_enterprise
 from app.services.meetings import project_meetings
 from app.services.projects import get_project
-from app.services.settings import get_profile, get_semester_calendar, party_details
-from app.services.templates import template_source
+from app.services.settings import get_semester_calendar
 
 KINDS = {"agreement": "合作协议草稿", "report": "项目运行报告"}
 TEMPLATE_FILES = {"agreement": "agreement.docx", "report": "project_report.docx"}
-BLANK_DATE = "    年  月  日"
 PARTY_LABELS = "乙丙丁戊己庚辛壬癸"
 
-_COMMON = (
-    ("school", "学校名称（设置）"),
-    ("college", "二级学院名称（设置）"),
-    ("party_a", "学校名称 + 二级学院名称（协议中的甲方）"),
-    ("today", "生成日期，如 2025年9月1日"),
-)
 _ENTERPRISE = (
     ("label", "乙方、丙方……（仅协议）"),
     ("name", "企业名称"),
@@ -51,7 +55,7 @@ _ENTERPRISE = (
 )
 PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
     "agreement": (
-        *_COMMON,
+        *COMMON_PLACEHOLDERS,
         *(
             (f"school_party.{key}", f"甲方（学校）的{label}（设置 → 学校与学院）")
             for key, label in (
@@ -84,7 +88,7 @@ PLACEHOLDERS: dict[str, tuple[tuple[str, str], ...]] = {
         ("copies", "份数，每方各执两份：两方为“一式四份，双方各执两份”，三方为“一式六份，各方各执两份”"),
     ),
     "report": (
-        *_COMMON,
+        *COMMON_PLACEHOLDERS,
         ("semester", "学期代码，如 2025-2026-1"),
         ("semester_name", "学期名称，如 2025—2026学年第一学期"),
         ("semester_start", "学期第一天"),
@@ -128,106 +132,30 @@ def placeholders(kind: str) -> tuple[tuple[str, str], ...]:
     return PLACEHOLDERS[kind]
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML (\t \n \r are)
-
-
-def cn_date(day: dt.date | None, blank: str = BLANK_DATE) -> str:
-    return f"{day.year}年{day.month}月{day.day}日" if day else blank
-
-
-_CN_DIGITS = "〇一二三四五六七八九"
-
-
-def cn_number(n: int) -> str:
-    """1 → 一, 12 → 十二, 20 → 二十 (up to 99): counts as a contract writes them."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
-
-
-def copies_text(parties: int) -> str:
-    """Each party keeps two originals: 2 parties → 一式四份，双方各执两份."""
-    sides = "双方" if parties <= 2 else "各方"
-    return f"一式{cn_number(2 * parties)}份，{sides}各执两份"
-
-
-def _text(value: object) -> str:
-    """Text for a document: characters XML forbids removed; each line of a multi-line value becomes a
-    paragraph of its own in Word, formatted (indented) like the placeholder's ("\\a" to docxtpl)."""
-    text = _CONTROL.sub("", "" if value is None else str(value))
-    return "\a".join(line.strip() for line in text.strip().splitlines())
-
-
-def _number(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
-
-
-def _period(start: dt.date | None, end: dt.date | None) -> str:
-    if start and end:
-        return f"{cn_date(start)}至{cn_date(end)}"
-    if start:
-        return f"自{cn_date(start)}起（未约定结束日期）"
-    if end:
-        return f"至{cn_date(end)}"
-    return "未填写"
-
-
-def _enterprise(e: EnterpriseDetail) -> dict[str, str]:
-    contact = e.contacts[0] if e.contacts else None
-    return {
-        "name": _text(e.name),
-        "uscc": _text(e.uscc),
-        "address": _text(e.address),
-        "representative": _text(e.legal_representative),
-        "contact": _text(contact.name if contact else ""),
-        "phone": _text(contact.phone if contact else ""),
-    }
-
-
-def _common(s: Session, today: dt.date | None) -> dict[str, Any]:
-    profile = get_profile(s)
-    school, college = _text(profile.school), _text(profile.college)
-    return {
-        "school": school,
-        "college": college,
-        "party_a": f"{school}{college}",
-        "today": cn_date(today or dt.date.today()),
-    }
-
-
-def _school_party(s: Session) -> dict[str, str]:
-    """甲方 as an agreement names it: the school (the legal person), its details from 设置."""
-    d = party_details(s, "school")
-    return {f: _text(getattr(d, f)) for f in ("uscc", "address", "representative", "contact", "phone")}
-
-
 def agreement_context(s: Session, agreement_id: str, *, today: dt.date | None = None) -> dict[str, Any]:
     a = get_agreement(s, agreement_id, today=today)
     parties = []
     for i, eid in enumerate(a.enterprise_ids):
         label = f"{PARTY_LABELS[i]}方" if i < len(PARTY_LABELS) else f"第{i + 2}方"
-        parties.append({"label": label, **_enterprise(get_enterprise(s, eid))})
+        parties.append({"label": label, **enterprise_party(get_enterprise(s, eid))})
     quoted = "".join(f"“{p['label']}”" for p in parties)
     return {
-        **_common(s, today),
-        "school_party": _school_party(s),
+        **common_fields(s, today),
+        "school_party": school_party(s),
         "agreement": {
-            "number": _text(a.number),
-            "title": _text(a.title),
-            "kind": _text(a.kind),
-            "status": _text(a.effective_status or a.status),
+            "number": doc_text(a.number),
+            "title": doc_text(a.title),
+            "kind": doc_text(a.kind),
+            "status": doc_text(a.effective_status or a.status),
             "signed_on": cn_date(a.signed_on),
             "starts_on": cn_date(a.starts_on),
             "ends_on": cn_date(a.ends_on),
-            "term": _period(a.starts_on, a.ends_on) if a.starts_on or a.ends_on else "双方另行约定",
+            "term": period_text(a.starts_on, a.ends_on) if a.starts_on or a.ends_on else "双方另行约定",
             "has_revenue_clause": a.has_revenue_clause,
-            "revenue_clause": _text(a.revenue_clause),
+            "revenue_clause": doc_text(a.revenue_clause),
             "has_asset_clause": a.has_asset_clause,
-            "asset_clause": _text(a.asset_clause),
-            "note": _text(a.note),
+            "asset_clause": doc_text(a.asset_clause),
+            "note": doc_text(a.note),
         },
         "parties": parties,
         "party_names": "、".join(p["name"] for p in parties),
@@ -236,11 +164,6 @@ def agreement_context(s: Session, agreement_id: str, *, today: dt.date | None = 
         "party_intro": f"（以下分别简称{quoted}）" if len(parties) > 1 else "（以下简称“乙方”）",
         "copies": copies_text(1 + max(1, len(parties))),
     }
-
-
-def semester_name(code: str) -> str:
-    first, second, term = code.split("-")
-    return f"{first}—{second}学年第{'一' if term == '1' else '二'}学期"
 
 
 def project_report_context(
@@ -259,43 +182,43 @@ def project_report_context(
     ).all()
     # a project's enterprises have no order of their own: by name, as the project list shows them
     enterprises = sorted(
-        (_enterprise(get_enterprise(s, eid)) for eid in p.enterprise_ids), key=lambda e: e["name"]
+        (enterprise_party(get_enterprise(s, eid)) for eid in p.enterprise_ids), key=lambda e: e["name"]
     )
     meetings = sorted(
         (m for m in project_meetings(s, project_id) if m.held_on and start <= m.held_on <= end),
         key=lambda m: m.held_on,
     )
     return {
-        **_common(s, today),
+        **common_fields(s, today),
         "semester": semester,
         "semester_name": semester_name(semester),
         "semester_start": cn_date(start),
         "semester_end": cn_date(end),
         "project": {
-            "name": _text(p.name),
-            "kind": _text(p.kind),
-            "tier": _text(p.tier_label),
-            "leader": _text(p.leader) or "未指定",
-            "period": _period(p.starts_on, p.ends_on),
-            "majors": "、".join(_text(m) for m in majors),
-            "note": _text(p.note),
+            "name": doc_text(p.name),
+            "kind": doc_text(p.kind),
+            "tier": doc_text(p.tier_label),
+            "leader": doc_text(p.leader) or "未指定",
+            "period": period_text(p.starts_on, p.ends_on),
+            "majors": "、".join(doc_text(m) for m in majors),
+            "note": doc_text(p.note),
         },
-        "responsibles": [{"part": _text(r.part), "name": _text(r.name)} for r in p.responsibles],
+        "responsibles": [{"part": doc_text(r.part), "name": doc_text(r.name)} for r in p.responsibles],
         "enterprises": enterprises,
         "enterprise_names": "、".join(e["name"] for e in enterprises),
         "agreements": [
-            {"number": _text(n) or "（未编号）", "title": _text(t), "status": _text(st)}
+            {"number": doc_text(n) or "（未编号）", "title": doc_text(t), "status": doc_text(st)}
             for n, t, st in agreements
         ],
         "kpis": [
             {
                 "index": str(i),
-                "name": _text(k.name),
-                "unit": _text(k.unit),
-                "target": _number(k.target),
-                "actual": _number(k.actual),
+                "name": doc_text(k.name),
+                "unit": doc_text(k.unit),
+                "target": doc_number(k.target),
+                "actual": doc_number(k.actual),
                 "progress": "—" if k.progress is None else f"{k.progress:.0%}",
-                "period": _text(k.period),
+                "period": doc_text(k.period),
             }
             for i, k in enumerate(p.kpis, start=1)
         ],
@@ -303,14 +226,14 @@ def project_report_context(
             {
                 "index": str(i),
                 "date": cn_date(m.held_on),
-                "place": _text(m.place),
-                "attendees": _text(m.attendees),
-                "minutes": _text(m.minutes),
-                "decisions": _text(m.decisions) or "（无）",
+                "place": doc_text(m.place),
+                "attendees": doc_text(m.attendees),
+                "minutes": doc_text(m.minutes),
+                "decisions": doc_text(m.decisions) or "（无）",
                 "action_items": [
                     {
-                        "description": _text(a.description),
-                        "owner": _text(a.owner) or "未指定",
+                        "description": doc_text(a.description),
+                        "owner": doc_text(a.owner) or "未指定",
                         "due": cn_date(a.due_on, "未定"),
                         "status": f"已完成（{cn_date(a.done_on, '')}）" if a.done else "未完成",
                     }
@@ -333,7 +256,7 @@ def _review(s: Session, p, meetings, semester: str, today: dt.date) -> dict[str,
     kpis = [k for k in p.kpis if k.target is not None and k.actual is not None]
     ents = list(p.enterprise_ids)
     outcomes = [
-        f"关键指标“{k.name}”完成{_number(k.actual)}{k.unit}（目标{_number(k.target)}{k.unit}）。"
+        f"关键指标“{k.name}”完成{doc_number(k.actual)}{k.unit}（目标{doc_number(k.target)}{k.unit}）。"
         for k in kpis
         if k.actual >= k.target
     ]
@@ -356,7 +279,7 @@ def _review(s: Session, p, meetings, semester: str, today: dt.date) -> dict[str,
         f"完成会议议定事项：{a.description}（{a.owner or '未指定责任人'}）。" for a in items if a.done
     ]
     problems = [
-        f"关键指标“{k.name}”完成{_number(k.actual)}{k.unit}，未达目标{_number(k.target)}{k.unit}。"
+        f"关键指标“{k.name}”完成{doc_number(k.actual)}{k.unit}，未达目标{doc_number(k.target)}{k.unit}。"
         for k in kpis
         if k.actual < k.target
     ]
@@ -375,13 +298,13 @@ def _review(s: Session, p, meetings, semester: str, today: dt.date) -> dict[str,
         if not a.done
     ]
     plans += [
-        f"继续推进关键指标“{k.name}”（目标{_number(k.target)}{k.unit}）。"
+        f"继续推进关键指标“{k.name}”（目标{doc_number(k.target)}{k.unit}）。"
         for k in kpis
         if k.actual < k.target
     ]
     return {
-        "outcomes": [_text(x) for x in outcomes],
-        "problems": [_text(x) for x in problems],
+        "outcomes": [doc_text(x) for x in outcomes],
+        "problems": [doc_text(x) for x in problems],
         "plans": plans,
     }
 
@@ -416,17 +339,11 @@ def save_builtin_template(kind: str, out: Path) -> Path:
     return Path(out)
 
 
-def _render(s: Session, kind: str, context: dict[str, Any], out: Path, template: Path | None) -> Path:
-    """With no template chosen: the college's own (设置 → 模板), else the built-in one."""
-    source, name = template_source(s, kind, template)
-    return render_docx(source, context, out, name=name)
-
-
 def write_agreement_document(
     s: Session, agreement_id: str, out: Path, template: Path | None = None, *, today: dt.date | None = None
 ) -> Path:
     """The draft agreement as a Word document at `out` (written atomically); returns `out`."""
-    return _render(s, "agreement", for_reader(agreement_context(s, agreement_id, today=today)), out, template)
+    return render(s, "agreement", for_reader(agreement_context(s, agreement_id, today=today)), out, template)
 
 
 def write_project_report(
@@ -440,7 +357,7 @@ def write_project_report(
 ) -> Path:
     """The project's 运行报告 for `semester` (like 2025-2026-1) as a Word document at `out`."""
     context = for_reader(project_report_context(s, project_id, semester, today=today))
-    return _render(s, "report", context, out, template)
+    return render(s, "report", context, out, template)
 
 
 def default_file_name(kind: str, title: str, semester: str = "") -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.db.models import EMPLOYED_STATUSES, EMPLOYMENT_STATUSES
-from app.docs.cooperation import cn_date
+from app.docs.common import cn_date
 from app.docs.render import for_reader, render_docx
 from app.fsutil import atomic_path, safe_filename
 from app.io.employment_xlsx import DASH, figure_texts, percent

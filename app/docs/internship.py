@@ -41,7 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import Contact, Enterprise, Internship, Major, PracticeBase, Student
-from app.docs.cooperation import BLANK_DATE, _common, _period, _text, cn_date
+from app.docs.common import BLANK_DATE, cn_date, common_fields, doc_text, period_text
 from app.docs.render import template_bytes, write_document
 from app.docs.worker import RenderStopped, RenderWorker
 from app.domain.internship_rules import age_on
@@ -179,7 +179,7 @@ _CHECKED = (
 
 
 def _value(value: object) -> str:
-    return _text(value) or BLANK
+    return doc_text(value) or BLANK
 
 
 def _money(fen: int) -> str:
@@ -278,19 +278,19 @@ def _internship(i: Internship) -> dict[str, str]:
         "place": _value(i.place),
         "starts_on": cn_date(i.starts_on),
         "ends_on": cn_date(i.ends_on),
-        "term": _period(i.starts_on, i.ends_on),
+        "term": period_text(i.starts_on, i.ends_on),
         "hours_per_day": _hours(i.hours_per_day),
         "days_per_week": _hours(i.days_per_week),
         "hours_per_week": _hours(weekly),
-        "lodging": _text(i.lodging) or DEFAULT_LODGING,
-        "transport": _text(i.transport) or DEFAULT_TRANSPORT,
+        "lodging": doc_text(i.lodging) or DEFAULT_LODGING,
+        "transport": doc_text(i.transport) or DEFAULT_TRANSPORT,
         "monthly_pay": _money(i.monthly_pay_fen),
         "monthly_pay_words": amount_in_words(i.monthly_pay_fen) if i.monthly_pay_fen > 0 else BLANK,
         "pay_day": str(i.pay_day) if 1 <= (i.pay_day or 0) <= 31 else BLANK,
         "same_post_wage": _money(i.same_post_wage_fen),
         "insurer": _value(i.insurer),
         "policy_no": _value(i.policy_no),
-        "insurance_term": _period(i.insured_from, i.insured_to) if insured else BLANK,
+        "insurance_term": period_text(i.insured_from, i.insured_to) if insured else BLANK,
         "insurance_paid_by": _value(i.insurance_paid_by),
         "counselor": _value(i.counselor),
         "academic_mentor": _value(i.academic_mentor),
@@ -324,7 +324,7 @@ def _agreement(i: Internship, student: Student | None) -> dict[str, str]:
 def contexts(s: Session, internship_ids: Sequence[str], *, today: dt.date | None = None) -> list[dict]:
     """The context of each internship, in the order given; NotFound names the first id missing."""
     archive = _Archive(s, list(internship_ids))
-    common = {**_common(s, today), **_parties(s)}
+    common = {**common_fields(s, today), **_parties(s)}
     common["party_a"] = common["school"]  # 甲方 is the school, the legal person (示范文本)
     result = []
     for i in archive.internships:
@@ -339,7 +339,7 @@ def contexts(s: Session, internship_ids: Sequence[str], *, today: dt.date | None
                 "student": _student(st, major, i.starts_on),
                 "enterprise": _enterprise(e, archive.contacts.get(e.id) if e else None),
                 "internship": _internship(i),
-                "base": {"name": _text(base.name) if base else ""},
+                "base": {"name": doc_text(base.name) if base else ""},
             }
         )
     return result

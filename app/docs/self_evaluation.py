@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.compliance.registry import RULES, SEVERITIES, cite_source, source_in_force
 from app.docs import charts
-from app.docs.cooperation import cn_date
+from app.docs.common import cn_date
 from app.docs.render import Picture, for_reader, render_docx, unbroken
 from app.fsutil import atomic_path, safe_filename
 from app.services import self_evaluation as data

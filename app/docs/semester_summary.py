@@ -21,7 +21,7 @@ from docx.shared import Cm, Pt
 
 from app.compliance.acks import CheckResult
 from app.compliance.registry import ERROR, SEVERITIES
-from app.docs.cooperation import cn_date
+from app.docs.common import cn_date
 from app.docs.render import cn_dates, unbroken
 from app.fsutil import atomic_path
 

@@ -5,15 +5,20 @@ Columns (standard header first, then accepted aliases) are in FIELDS; only 企�
 contact goes in 联系人 / 职务 / 联系电话 / 邮箱; any further contacts go in 其他联系人 as
 “姓名（职务） 电话 邮箱”, contacts separated by “；” (a contact's 备注 is not exported). An exported file
 re-imports as the same data.
-"""
+
+A row of an enterprise already in the archive — the same 统一社会信用代码 when both have one, else the same
+name by name_key (（）≡ ()) — is not a new enterprise: the preview says which archive record it is and what
+更新 would change (EnterprisePreview.existing); the import skips it (default), updates the record from the
+row's non-blank cells (keeping its id), or, chosen per row where only the name matched, adds it beside. One
+transaction, journaled as one action (编辑 → 撤销 undoes the whole import: app/services/undo.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import threading
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +41,7 @@ from app.db.models import (
 from app.domain.codes import check_uscc
 from app.domain.names import clean_text, name_key
 from app.domain.privacy import mask_phone
+from app.errors import AppError
 from app.io.importing import (
     ImportPreview,
     ImportRow,
@@ -74,8 +80,11 @@ from app.services.enterprises import (
     KnownEnterprises,
     add_enterprises,
     check_fields,
+    get_enterprise,
     normalized,
+    update_enterprise,
 )
+from app.services.undo import journaled, note_created
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("企业名称", "单位名称", "企业全称", "公司名称"),
@@ -114,7 +123,240 @@ BATCH = 500
 
 # RowError, ImportRow and ImportPreview live in app/io/importing.py (shared by every import); re-exported here.
 EnterpriseRow = ImportRow[EnterpriseData]
-EnterprisePreview = ImportPreview[EnterpriseData]
+
+# What to do with a row of an enterprise already in the archive (the default first).
+ON_EXISTING = ("skip", "update")
+CHOICES = {"skip": "跳过", "update": "更新", "new": "新建"}  # a row's choice, as the preview says it
+
+
+@dataclass(frozen=True)
+class Existing:
+    """The live enterprise of the archive an import row is (by 统一社会信用代码 when both have one, else by
+    name_key), and what 更新 would change in it."""
+
+    id: str
+    name: str
+    by: str  # "code" | "name"
+    filled: frozenset[str]  # the EnterpriseData fields the row gives (non-blank cells): what 更新 overwrites
+    changes: tuple[tuple[str, str, str], ...] = ()  # (column, archive value, row value) that 更新 changes
+    update_error: str = ""  # why 更新 is not possible ("" when it is)
+
+    @property
+    def can_update(self) -> bool:
+        return not self.update_error
+
+    @property
+    def can_create(self) -> bool:
+        """新建 beside it: only when only the name matched (a code is unique)."""
+        return self.by == "name"
+
+    @property
+    def description(self) -> str:
+        if self.by == "code":
+            text = f"档案中已有“{self.name}”（统一社会信用代码相同）"
+        else:
+            text = f"档案中已有同名企业“{self.name}”"
+        if self.update_error:
+            return f"{text}；不能更新：{self.update_error}"
+        if not self.changes:
+            return f"{text}；与档案一致，无需更新"
+        changed = "、".join(f"{c}“{_short(old)}”→“{_short(new)}”" for c, old, new in self.changes)
+        return f"{text}；更新将改动：{changed}"
+
+
+def _short(text: str, most: int = 30) -> str:
+    text = text or "空"
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+@dataclass(frozen=True)
+class EnterprisePreview(ImportPreview[EnterpriseData]):
+    """The preview, and for each valid row of an enterprise already in the archive (row number → Existing)."""
+
+    existing: Mapping[int, Existing] = field(default_factory=dict)
+
+    @property
+    def new_rows(self) -> tuple[EnterpriseRow, ...]:
+        return tuple(r for r in self.valid_rows if r.row not in self.existing)
+
+    @property
+    def existing_rows(self) -> tuple[EnterpriseRow, ...]:
+        return tuple(r for r in self.valid_rows if r.row in self.existing)
+
+    def choices(self, on_existing: str = "skip", chosen: Mapping[int, str] | None = None) -> dict[int, str]:
+        """Every valid row's choice: "new" for a new enterprise; for one already in the archive what `chosen`
+        says, else `on_existing` (an 更新 that is not possible is 跳过)."""
+        out = {}
+        for r in self.valid_rows:
+            match = self.existing.get(r.row)
+            if match is None:
+                out[r.row] = "new"
+                continue
+            choice = (chosen or {}).get(r.row, on_existing)
+            if choice == "update" and not match.can_update:
+                choice = "skip"
+            out[r.row] = choice
+        return out
+
+
+@dataclass(frozen=True)
+class ImportChanges(Changes):
+    """An enterprise import's outcome: `ids` are the added and the updated enterprises."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    skipped: tuple[int, ...] = ()  # row numbers of enterprises already in the archive, left as they were
+
+    def summary(self) -> str:
+        parts = [f"新增 {len(self.added)} 家企业"]
+        if self.updated:
+            parts.append(f"更新 {len(self.updated)} 家")
+        if self.skipped:
+            parts.append(f"跳过 {len(self.skipped)} 家已在档案中的企业")
+        return "，".join(parts)
+
+
+# ---------------------------------------------------------------- the archive, for matching rows
+
+
+@dataclass(frozen=True)
+class _Known:
+    id: str
+    name: str
+    uscc: str
+    deleted: bool
+
+
+@dataclass
+class _Archive:
+    """Live and deleted enterprises by code, live ones by name_key (one query)."""
+
+    codes: dict[str, _Known]
+    names: dict[str, list[_Known]]
+
+    @classmethod
+    def load(cls, s: Session) -> _Archive:
+        codes: dict[str, _Known] = {}
+        names: dict[str, list[_Known]] = {}
+        stmt = select(
+            Enterprise.id, Enterprise.name, Enterprise.uscc, Enterprise.name_key, Enterprise.deleted_at
+        )
+        for eid, name, uscc, key, deleted_at in s.execute(
+            stmt.order_by(Enterprise.created_at, Enterprise.id)
+        ):
+            k = _Known(eid, name, uscc, deleted_at is not None)
+            if uscc and (uscc not in codes or codes[uscc].deleted):
+                codes[uscc] = k  # a live one wins
+            if not k.deleted:
+                names.setdefault(key, []).append(k)
+        return cls(codes, names)
+
+    def match(self, d: EnterpriseData) -> tuple[_Known | None, str, str]:
+        """(the live enterprise the row is, "code" | "name", an error): by code when the row has a usable
+        code; else by name, unless both have a code and the codes differ."""
+        res = check_uscc(d.uscc) if d.uscc else None
+        code_ok = res is not None and not res.error and (not res.check_failed or d.uscc_confirmed)
+        if code_ok and d.uscc in self.codes:
+            k = self.codes[d.uscc]
+            if k.deleted:
+                return None, "", f"统一社会信用代码与已有企业“{k.name}”（在回收站中，可先恢复）重复"
+            return k, "code", ""
+        for k in self.names.get(name_key(d.name), []) if d.name else []:
+            if not (d.uscc and k.uscc and d.uscc != k.uscc):
+                return k, "name", ""
+        return None, "", ""
+
+    def same_name(self, d: EnterpriseData) -> str:
+        """The name of a live enterprise with the row's name (and another code), "" when none."""
+        found = self.names.get(name_key(d.name)) if d.name else None
+        return found[0].name if found else ""
+
+
+# ---------------------------------------------------------------- 更新: the row's non-blank cells overwrite
+
+
+_SIMPLE = (
+    "name short_name industry region address legal_representative staff_count scale categories status "
+    "status_reason status_date cooperation_start website note"
+).split()
+_FIELD_OF_COLUMN = {f: f for f in FIELDS} | {
+    "contact_name": "contacts",
+    "contact_title": "contacts",
+    "contact_phone": "contacts",
+    "contact_email": "contacts",
+    "other_contacts": "contacts",
+}
+_LABELS = {f: names[0] for f, names in FIELDS.items()} | {"contacts": "联系人"}
+
+
+def merged(old: EnterpriseData, row: EnterpriseData, filled: frozenset[str]) -> EnterpriseData:
+    """The archive record `old` with the fields the row fills (`filled`) taken from the row (a name that is the
+    same by name_key stays as stored); a row's contact with the name of a contact of the record replaces the
+    parts it gives; other contacts of the row are added."""
+    values = {f.name: getattr(old, f.name) for f in fields(EnterpriseData)}
+    for f in _SIMPLE:
+        if f in filled:
+            values[f] = getattr(row, f)
+    if name_key(row.name) == name_key(old.name):
+        values["name"] = old.name  # the same name: kept as stored (（）as registered)
+    if "uscc" in filled:
+        values["uscc"] = row.uscc
+        values["uscc_confirmed"] = row.uscc_confirmed or (old.uscc_confirmed and old.uscc == row.uscc)
+    if "uscc_confirmed" in filled:
+        values["uscc_confirmed"] = row.uscc_confirmed
+    if "contacts" in filled:
+        contacts = list(old.contacts)
+        for c in row.contacts:
+            at = next((i for i, o in enumerate(contacts) if o.name == c.name), None)
+            if at is None:
+                contacts.append(c)
+            else:
+                o = contacts[at]
+                contacts[at] = replace(
+                    o, title=c.title or o.title, phone=c.phone or o.phone, email=c.email or o.email
+                )
+        values["contacts"] = tuple(contacts)
+    return normalized(EnterpriseData(**values))
+
+
+def _shown(f: str, d: EnterpriseData) -> str:
+    if f == "contacts":
+        return "；".join(format_contact(c) for c in d.contacts)
+    value = getattr(d, f)
+    if isinstance(value, tuple):
+        return "、".join(value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return "" if value is None else str(value)
+
+
+def field_changes(old: EnterpriseData, new: EnterpriseData) -> tuple[tuple[str, str, str], ...]:
+    """(column, old, new) for each field 更新 changes (contacts compared without their ids)."""
+    out = []
+    for f in ("name", "uscc", "uscc_confirmed", *_SIMPLE[1:], "contacts"):
+        before, after = _shown(f, old), _shown(f, new)
+        if f == "categories":
+            same = set(old.categories) == set(new.categories)
+        else:
+            same = before == after
+        if not same:
+            out.append((_LABELS[f], before, after))
+    return tuple(out)
+
+
+def _as_data(detail: EnterpriseData) -> EnterpriseData:
+    return normalized(EnterpriseData(**{f.name: getattr(detail, f.name) for f in fields(EnterpriseData)}))
+
+
+def _existing(s: Session, k: _Known, by: str, row: EnterpriseData, filled: frozenset[str]) -> Existing:
+    old = _as_data(get_enterprise(s, k.id))
+    new = merged(old, row, filled)
+    found = check_fields(new)
+    error = "；".join(e.message for e in found)
+    if not error and new.uscc and new.uscc != old.uscc:
+        clash = KnownEnterprises.load(s, like=new, exclude_id=k.id).code_clash(new)
+        error = clash.message if clash else ""
+    return Existing(k.id, k.name, by, filled, field_changes(old, new), error)
 
 
 # ---------------------------------------------------------------- reading one row
@@ -122,10 +364,13 @@ EnterprisePreview = ImportPreview[EnterpriseData]
 
 @dataclass
 class _Context:
+    s: Session
     header_texts: dict[str, str]  # field → header as written
-    known: KnownEnterprises
+    archive: _Archive
     seen_codes: dict[str, int] = field(default_factory=dict)
     seen_names: dict[str, int] = field(default_factory=dict)
+    seen_existing: dict[str, int] = field(default_factory=dict)  # archive id → first row that is it
+    existing: dict[int, Existing] = field(default_factory=dict)
 
     def column(self, f: str) -> str:
         return self.header_texts.get(f) or FIELDS[f][0]
@@ -247,8 +492,11 @@ def _rule_errors(d: EnterpriseData, has_first: bool, skip: set[str], ctx: _Conte
     return out
 
 
-def _file_and_db_checks(row: int, d: EnterpriseData, ctx: _Context) -> tuple[list, list]:
-    """Duplicates within the file and against the database: errors and warnings as (column, message)."""
+def _file_and_db_checks(
+    row: int, d: EnterpriseData, filled: frozenset[str], rejected: bool, ctx: _Context
+) -> tuple[list, list]:
+    """Duplicates within the file, and the archive's enterprise the row is (kept in ctx.existing; not looked
+    for when the row is `rejected` already): errors and warnings as (column, message)."""
     errors: list[tuple[str, str]] = []
     warnings: list[tuple[str, str]] = []
     key = name_key(d.name)
@@ -259,10 +507,21 @@ def _file_and_db_checks(row: int, d: EnterpriseData, ctx: _Context) -> tuple[lis
         errors.append((ctx.column("name"), f"与第{ctx.seen_names[key]}行重复（企业名称相同）"))
     elif key and key in ctx.seen_names:
         warnings.append((ctx.column("name"), f"与第{ctx.seen_names[key]}行企业名称相同，请确认不是同一家"))
-    if clash := ctx.known.code_clash(d):
-        errors.append((ctx.column("uscc"), clash.message))
-    if same := ctx.known.same_name(d):
-        warnings.append((ctx.column("name"), same.message))
+    known, by, error = (None, "", "") if rejected else ctx.archive.match(d)
+    if error:
+        errors.append((ctx.column("uscc"), error))
+    elif known is not None and known.id in ctx.seen_existing:
+        first = ctx.seen_existing[known.id]
+        errors.append(
+            (ctx.column(by if by == "name" else "uscc"), f"与第{first}行是档案中的同一家企业“{known.name}”")
+        )
+    elif known is not None and not errors:
+        ctx.seen_existing[known.id] = row
+        ctx.existing[row] = _existing(ctx.s, known, by, d, filled)
+    elif known is None and (same := ctx.archive.same_name(d)):
+        warnings.append(
+            (ctx.column("name"), f"已有名称相同的企业“{same}”（统一社会信用代码不同），请确认不是同一家")
+        )
     if code_ok:
         ctx.seen_codes.setdefault(d.uscc, row)
     if key:
@@ -272,6 +531,8 @@ def _file_and_db_checks(row: int, d: EnterpriseData, ctx: _Context) -> tuple[lis
 
 def _read_row(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
     text = {f: cell_text(v) for f, v in raw.items()}
+    if "name" in raw:
+        text["name"] = cell_text(raw["name"], registered_name=True)  # （）as registered
     values = {ctx.column(f): t for f, t in text.items()}
     for f in FREE_TEXT_FIELDS:
         if f in raw:
@@ -285,7 +546,8 @@ def _read_row(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
         return _row(row, None, errors, [], values)
     has_first = any(getattr(data.contacts[0], a) for a in ("name", "title", "phone", "email"))
     errors += _rule_errors(d, has_first, {f for f, _ in problems}, ctx)
-    more_errors, warnings = _file_and_db_checks(row, d, ctx)
+    filled = frozenset(_FIELD_OF_COLUMN[f] for f, t in text.items() if t)
+    more_errors, warnings = _file_and_db_checks(row, d, filled, bool(errors), ctx)
     errors += more_errors
     return _row(row, None if errors else d, errors, warnings, values)
 
@@ -305,8 +567,9 @@ def read_enterprises(
     *,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
-) -> ImportPreview:
-    """Parse and check every row of an import file against the database. Nothing is written."""
+) -> EnterprisePreview:
+    """Parse and check every row of an import file against the database, and find the rows of enterprises
+    already in the archive (EnterprisePreview.existing). Nothing is written."""
     path = Path(path)
     report = progress or noop_progress
     tick(report, cancel, 0.0, "正在打开文件…")
@@ -322,13 +585,14 @@ def read_enterprises(
 
 def _read_sheet(
     s: Session, wb: Workbook, path: Path, report: Progress, cancel: threading.Event | None
-) -> ImportPreview:
+) -> EnterprisePreview:
     ws, header = find_sheet(wb, FIELDS, REQUIRED, file_name=path.name)
     ctx = _Context(
+        s=s,
         header_texts={f: header.texts[c] for c, f in header.fields.items()},
-        known=KnownEnterprises.load(s),
+        archive=_Archive.load(s),
     )
-    return read_rows(
+    preview = read_rows(
         ws,
         header,
         lambda row_no, raw: _read_row(row_no, raw, ctx),
@@ -337,16 +601,27 @@ def _read_sheet(
         cancel=cancel,
         max_rows=MAX_ROWS,
     )
+    kept = {r.row for r in preview.valid_rows}
+    existing = {n: e for n, e in ctx.existing.items() if n in kept}
+    return EnterprisePreview(**{f.name: getattr(preview, f.name) for f in fields(preview)}, existing=existing)
 
 
-def _recheck(s: Session, rows: Sequence[ImportRow]) -> None:
-    """The database may have changed since the preview: check the rules and codes once more."""
-    known = KnownEnterprises.load(s)
+def _recheck(s: Session, preview: EnterprisePreview, choices: Mapping[int, str]) -> None:
+    """The database may have changed since the preview: check the rules, the codes and which rows are
+    enterprises of the archive once more."""
+    archive = _Archive.load(s)
     problems = []
-    for r in rows:
+    for r in preview.valid_rows:
         assert r.data is not None
-        found = [*check_fields(r.data), known.code_clash(r.data)]
-        problems += [f"第{r.row}行：{e.message}" for e in found if e is not None]
+        problems += [f"第{r.row}行：{e.message}" for e in check_fields(r.data)]
+        known, _by, error = archive.match(r.data)
+        was = preview.existing.get(r.row)
+        if error:
+            problems.append(f"第{r.row}行：{error}")
+        elif was is None and known is not None:
+            problems.append(f"第{r.row}行：档案中已有“{known.name}”（读取文件后录入）")
+        elif was is not None and choices.get(r.row) != "skip" and (known is None or known.id != was.id):
+            problems.append(f"第{r.row}行：档案中的“{was.name}”已被删除或修改")
     refuse_if_changed(problems)
 
 
@@ -354,16 +629,94 @@ def import_enterprises(
     s: Session,
     preview: ImportPreview,
     *,
+    on_existing: str = "skip",
+    choices: Mapping[int, str] | None = None,
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
-) -> Changes:
-    """Write every valid row in the caller's transaction (all or nothing: on any error the caller rolls back),
-    each record audited. The rows are checked once more first (add_enterprises itself checks nothing)."""
+) -> ImportChanges:
+    """Write the valid rows in the caller's transaction (all or nothing: on any error the caller rolls back),
+    each record audited: a new enterprise is added; a row of an enterprise already in the archive is skipped
+    (`on_existing="skip"`, the default), updates the archive record from its non-blank cells ("update", the
+    record keeps its id), or — chosen per row in `choices` {row: "skip" | "update" | "new"}, and only when
+    just the name matched — is added beside it ("new"). The rows are checked once more first (the database
+    may have changed since the preview; add_enterprises itself checks nothing)."""
+    if on_existing not in ON_EXISTING:
+        raise AppError(f"已在档案中的企业只能跳过或更新，而不是“{on_existing}”")
+    if not isinstance(preview, EnterprisePreview):
+        preview = EnterprisePreview(**{f.name: getattr(preview, f.name) for f in fields(preview)})
+    chosen = preview.choices(on_existing, choices)
+    for row, choice in chosen.items():
+        match = preview.existing.get(row)
+        if match is not None and choice == "new" and not match.can_create:
+            raise AppError(f"第{row}行与档案中的“{match.name}”统一社会信用代码相同，不能另建一家")
+        if choice not in CHOICES:
+            raise AppError(f"第{row}行的处理方式“{choice}”不明")
+    label = f"导入企业名单“{Path(preview.file).name}”"
+    return journaled(s, lambda: _import(s, preview, chosen, progress, cancel), label)  # undoable as one
+
+
+def _import(
+    s: Session,
+    preview: EnterprisePreview,
+    chosen: Mapping[int, str],
+    progress: Progress | None,
+    cancel: threading.Event | None,
+) -> ImportChanges:
+    _recheck(s, preview, chosen)
     rows = preview.valid_rows
-    _recheck(s, rows)
+    new = [r for r in rows if chosen[r.row] == "new"]
+    updates = [r for r in rows if chosen[r.row] == "update"]
+    skipped = tuple(r.row for r in rows if chosen[r.row] == "skip")
     with bulk_gc():
-        added = add_enterprises(s, [r.data for r in rows if r.data], progress=progress, cancel=cancel)
-    return Changes("enterprise", added.ids, row_warnings(rows))
+        added = add_enterprises(s, [r.data for r in new if r.data], progress=progress, cancel=cancel)
+    note_created(s, Enterprise, added.ids)  # Core inserts: undo moves them to the 回收站
+    updated = []
+    for r in updates:
+        match = preview.existing[r.row]
+        assert r.data is not None
+        tick(progress or noop_progress, cancel, 1.0, f"正在更新“{match.name}”…")
+        old = _as_data(get_enterprise(s, match.id))
+        update_enterprise(s, match.id, merged(old, r.data, match.filled))
+        updated.append(match.id)
+    done = [*new, *updates]
+    return ImportChanges(
+        "enterprise",
+        (*added.ids, *updated),
+        row_warnings(done),
+        added=added.ids,
+        updated=tuple(updated),
+        skipped=skipped,
+    )
+
+
+# ---------------------------------------------------------------- the rows to fix, for Excel
+
+PROBLEM_COLUMN = "问题说明"
+ROW_COLUMN = "原行号"
+
+
+def problem_text(row: ImportRow[Any]) -> str:
+    return "；".join(f"[{e.column}] {e.message}" for e in (*row.errors, *row.warnings))
+
+
+def export_rejected_rows(preview: ImportPreview[Any], path: Path) -> int:
+    """The rejected rows of a preview, to fix in Excel: 原行号, the file's recognised columns as read, and
+    问题说明 — a file that imports again once fixed (the two extra columns are not read). Text stays text
+    (no formula), saved through a temporary file. Returns the number of rows."""
+    headers = [ROW_COLUMN, *preview.headers, PROBLEM_COLUMN]
+    rows = [
+        [r.row, *(r.values.get(h, "") for h in preview.headers), problem_text(r)]
+        for r in preview.rejected_rows
+    ]
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("有问题的行")
+    try:
+        count = write_table(ws, headers, rows)
+        save_workbook_atomic(wb, Path(path))
+    except BaseException:
+        discard_workbook(wb)
+        raise
+    return count
 
 
 # ---------------------------------------------------------------- export

@@ -482,7 +482,7 @@ def _overspent(s: Session, rows: Sequence[ImportRow[LedgerData]]) -> tuple[str, 
     lines = overspent_lines(s, {k[0] for k in touched})
     return tuple(
         f"{x.project_name} {x.year}年度“{x.category_name}”支出{format_money(x.spent_fen)}，"
-        f"超出预算{format_money(-x.remaining_fen)}（H第十五条）。"
+        f"超出预算{format_money(-x.remaining_fen)}。"
         for x in lines
         if (x.year, x.project_id, x.category_id) in touched
     )

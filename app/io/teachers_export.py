@@ -13,6 +13,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.domain.practice import DAYS_PER_MONTH, REQUIRED_DAYS
 from app.io.xlsx import discard_workbook, save_workbook_atomic, write_table
 from app.progress import Progress, noop_progress, tick
@@ -114,7 +115,9 @@ def export_teachers(
         write_table(wb.create_sheet("企业实践记录"), PRACTICE_HEADERS, records)
         note = wb.create_sheet("说明")
         note.append([f"统计日期：{day.isoformat()}"])
-        note.append([f"专任教师每五年累计不少于6个月（{REQUIRED_DAYS}天）企业实践（N四(五)1）。"])
+        note.append(
+            [f"专任教师每五年累计不少于6个月（{REQUIRED_DAYS}天）企业实践（{cite_source('N四(五)1')}）。"]
+        )
         note.append(
             ["实践天数按近五年（截至统计日期）各段实践的并集计算，重叠时段只计一次，首尾两天都计入。"]
         )

@@ -30,7 +30,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app import archive
-from app.domain.names import clean_text
+from app.domain.names import clean_name, clean_text
 from app.errors import AppError, ImportFileError
 from app.fsutil import atomic_path
 from app.io.sheet_scan import SCANS, MergeFill, SheetScan, SheetTooBig, scan_workbook
@@ -380,12 +380,14 @@ def sheet_rows(ws: Any) -> int:
 # ---------------------------------------------------------------- cell values
 
 
-def cell_text(value: object, *, free_text: bool = False) -> str:
+def cell_text(value: object, *, free_text: bool = False, registered_name: bool = False) -> str:
     """A cell as text: NFKC, trimmed, inner whitespace folded; whole numbers without “.0”
     (13900000000.0 → "13900000000"); dates as 2025-10-08.
 
     `free_text` (notes, reasons) keeps line breaks and the characters as typed — no NFKC, so Chinese
-    punctuation （，：） stays — trimming each line, as the services do for such fields."""
+    punctuation （，：） stays — trimming each line, as the services do for such fields.
+    `registered_name` (an enterprise's name) is clean_name's: NFKC except that the full-width brackets of a
+    registered name（某某（长沙）有限公司）stay as typed; identity (name_key) still takes （）≡ ()."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -401,7 +403,7 @@ def cell_text(value: object, *, free_text: bool = False) -> str:
     if free_text:
         text = str(value).replace("\r\n", "\n").replace("\r", "\n")
         return "\n".join(line.strip() for line in text.split("\n")).strip()
-    return clean_text(value)
+    return clean_name(value) if registered_name else clean_text(value)
 
 
 def lost_digits(value: object) -> bool:

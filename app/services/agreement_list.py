@@ -23,6 +23,7 @@ class AgreementQuery:
     kind: str = ""
     enterprise_id: str = ""
     expiring_within: int | None = None  # days: 生效 and ending between today and today + N
+    hide_ended: bool = False  # leave out the long ended (`ended_condition`): the list's default view
     sort: str = "ends_on"
     descending: bool = False
     deleted: bool = False
@@ -47,6 +48,21 @@ class AgreementRow:
 def _effective_col(today: dt.date):
     return case(
         (and_(Agreement.status == "生效", Agreement.ends_on < today), literal("到期")), else_=Agreement.status
+    )
+
+
+ENDED_SHOWN_DAYS = 90  # an agreement that ran out within this many days is still in the default view
+
+
+def ended_condition(today: dt.date):
+    """The long ended agreements the 合作协议 list hides unless asked: 终止, and 到期 (confirmed, or 生效 past
+    its end date) more than ENDED_SHOWN_DAYS ago. One that ran out lately stays: it may want renewing."""
+    long_ago = today - dt.timedelta(days=ENDED_SHOWN_DAYS)
+    past_end = and_(Agreement.ends_on.is_not(None), Agreement.ends_on < today)  # never NULL: NOT must hold
+    expired = or_(Agreement.status == "到期", and_(Agreement.status == "生效", past_end))
+    return or_(
+        Agreement.status == "终止",
+        and_(expired, or_(Agreement.ends_on.is_(None), Agreement.ends_on < long_ago)),
     )
 
 
@@ -93,6 +109,8 @@ def matching(q: AgreementQuery, today: dt.date):
                 )
             )
         )
+    if q.hide_ended:
+        stmt = stmt.where(~ended_condition(today))
     if q.expiring_within is not None:
         last = today + dt.timedelta(days=q.expiring_within)
         stmt = stmt.where(Agreement.status == "生效", Agreement.ends_on >= today, Agreement.ends_on <= last)

@@ -141,7 +141,7 @@ def _categories(s: Session, today: dt.date) -> tuple[Count, ...]:
     )
     return (
         *(Count(c, counts.get(c, 0)) for c in ENTERPRISE_CATEGORIES),
-        Count(NO_CATEGORY, untagged or 0, "合作中但未标注H第八条(一)所列类别的企业"),
+        Count(NO_CATEGORY, untagged or 0, "合作中但未标注企业类别的企业"),
     )
 
 

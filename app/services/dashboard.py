@@ -1,9 +1,9 @@
 """Figures for the 工作台 (home page): active partners by their highest project tier, agreements by status,
 projects by tier, the current 学年's headline figures (app/services/period_figures.py, as of today: the same
 numbers the 年度评价, the 自评报告 and the package show for that 学年), and the compliance findings as
-reminders (open ones by due date, and the acknowledged — every finding of today's check, upcoming ones
-included: a reminder list, not a period's report). Reads only; `today` is injected like everywhere dates
-matter."""
+reminders (open ones nearest first with the overdue on top, and the acknowledged — every finding of today's
+check, upcoming ones included: a reminder list, not a period's report). Reads only; `today` is injected like
+everywhere dates matter."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class Dashboard:
     partners_by_tier: dict[str, int]  # foundation / deepening / integration / none, for 合作中 enterprises
     agreements_by_status: dict[str, int]  # effective status
     projects_by_tier: dict[str, int]
-    reminders: tuple[Finding, ...]  # open findings, newest due dates first
+    reminders: tuple[Finding, ...]  # open findings, overdue on top, then today, then upcoming (by_due)
     acknowledged: tuple[tuple[Finding, Ack], ...]
     figures: PeriodFigures | None = None  # the current 学年's headline figures, as of today
 
@@ -51,7 +51,7 @@ def dashboard(s: Session, today: dt.date | None = None) -> Dashboard:
         partners_by_tier=partners_by_tier(s, today),
         agreements_by_status=status_counts(s, today=today),
         projects_by_tier=tier_counts(s),
-        reminders=tuple(by_due(result.open)),
+        reminders=tuple(by_due(result.open, today)),
         acknowledged=result.acknowledged,
         figures=_year_figures(s, today, result),
     )

@@ -161,7 +161,7 @@ def check_fields(d: EnterpriseData) -> list[ValidationError]:
     if d.status not in ENTERPRISE_STATUSES:
         errors.append(ValidationError("status", f"合作状态应为：{'、'.join(ENTERPRISE_STATUSES)}"))
     elif d.status == "已解除" and not d.status_reason:
-        errors.append(ValidationError("status_reason", "解除合作须填写原因（H第二十三条）"))
+        errors.append(ValidationError("status_reason", "解除合作须填写原因"))
     if d.staff_count is not None and (
         not isinstance(d.staff_count, int)
         or isinstance(d.staff_count, bool)

@@ -280,7 +280,7 @@ def _overspend_warnings(s: Session, e: LedgerEntry) -> tuple[str, ...]:
         return ()
     return (
         f"{line.project_name} {line.year}年度“{line.category_name}”支出{format_money(line.spent_fen)}，"
-        f"超出预算{format_money(-line.remaining_fen)}（H第十五条）。已保存并标记为超预算。",
+        f"超出预算{format_money(-line.remaining_fen)}。已保存并标记为超预算。",
     )
 
 

@@ -59,7 +59,7 @@ def tier_for(kind: str, chosen: str = "") -> str:
         if chosen and chosen != fixed:
             raise ValidationError(
                 "tier",
-                f"“{kind}”项目属于{TIER_LABELS[fixed]}（H第九条），不能选择{TIER_LABELS.get(chosen, chosen)}",
+                f"“{kind}”项目属于{TIER_LABELS[fixed]}，不能选择{TIER_LABELS.get(chosen, chosen)}",
             )
         return fixed
     if chosen not in TIERS:

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -32,6 +32,7 @@ class TrashRow:
     title: str
     detail: str
     deleted_at: dt.datetime
+    kind: str = ""  # the kind's key, set where kinds are listed together (all_trash_rows)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,25 @@ def trash_counts(s: Session) -> dict[str, int]:
         m = kind.model
         out[key] = s.scalar(select(func.count()).select_from(m).where(m.deleted_at.is_not(None))) or 0
     return out
+
+
+def all_trash_rows(s: Session) -> list[TrashRow]:
+    """Deleted records of every kind (the 回收站's 全部), latest deleted first, each with its kind."""
+    rows = [replace(r, kind=key) for key, kind in KINDS.items() for r in kind.rows(s)]
+    return sorted(rows, key=lambda r: r.deleted_at, reverse=True)
+
+
+def restore_many(s: Session, items: Mapping[str, Sequence[str]]) -> list[Changes]:
+    """Restore records of several kinds ({kind: ids}) in the caller's one transaction; a Changes per kind."""
+    return [restore_items(s, key, ids) for key, ids in items.items() if ids]
+
+
+def purge_many(s: Session, items: Mapping[str, Sequence[str]]) -> list[Changes]:
+    """彻底删除 records of several kinds ({kind: ids}), all or nothing. Kinds are purged in the reverse of their
+    registration order, so records that point at others (实习记录 at a 基地, a 预算 at a 项目) go before
+    what they point at when both are chosen."""
+    order = [key for key in reversed(KINDS) if items.get(key)]
+    return [purge_items(s, key, items[key]) for key in order]
 
 
 def restore_items(s: Session, key: str, ids: Sequence[str]) -> Changes:

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise, Major, Visit, VisitEnterprise
-from app.domain.names import clean_text, name_key
+from app.domain.names import clean_name, clean_text, name_key
 from app.errors import ValidationError, ValidationErrors
 from app.services.common import (
     LONG_TEXT_MAX,
@@ -391,7 +391,7 @@ def create_quick_visit(
     live enterprise with the same name (after name_key) is used, any other name becomes a new enterprise
     (意向, noted “走访时新增”) to complete later. All or nothing: a visit that fails validation leaves no new
     enterprise behind. The warnings name the enterprises created."""
-    names = list(dict.fromkeys(clean_text(n) for n in new_names if clean_text(n)))
+    names = list(dict.fromkeys(clean_name(n) for n in new_names if clean_name(n)))  # （）as registered
     for name in names:
         if errors := check_fields(normalized(EnterpriseData(name=name))):
             raise ValidationErrors([ValidationError("new_names", f"企业名称“{name}”：{errors[0].message}")])

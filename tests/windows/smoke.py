@@ -29,7 +29,7 @@ SKIPPED: list[str] = []
 
 def app(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """Run `python -m app ARGS` as a new process, like a user's shortcut or script would. --json output is
-    UTF-8 (app.cli.print_json); everything else is in the console's code page (GBK here)."""
+    UTF-8 (app.commands.common.print_json); everything else is in the console's code page (GBK here)."""
     cmd = [sys.executable, "-m", "app", *map(str, args)]
     encoding = "utf-8" if "--json" in args else None
     return subprocess.run(cmd, capture_output=True, text=True, env=env, encoding=encoding, errors="replace")

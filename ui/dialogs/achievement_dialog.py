@@ -1,40 +1,33 @@
-"""成果 form (N四(六)1): kind, title, the date it counts on, enterprise, major, contract amount and period,
-people, note. The date's label follows the kind (签订 / 授权 / 获奖 / 发布); the amount is for the contract
-kinds (横向课题, 技术服务 / 转让 / 咨询 — they make 学校为企业技术服务年收入) and is greyed out for the others;
-共同开发课程 / 教材 need their enterprise. A hint under the kind says which 产学合作 figure the record feeds."""
+"""成果 form: kind, title, the date it counts on, enterprise, major, contract amount and period, people, note.
+The date's label follows the kind (签订 / 授权 / 获奖 / 发布); the amount is for the contract kinds (横向课题,
+技术服务 / 转让 / 咨询 — they make 学校为企业技术服务年收入) and is greyed out for the others; 共同开发课程 / 教材
+need their enterprise. A hint under the kind says which 产学合作 figure the record feeds."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.db.models import ACHIEVEMENT_KINDS, CONTRACT_ACHIEVEMENT_KINDS
-from app.domain.money import format_money
 from app.services import outcome_list
 from app.services import outcomes as svc
 from app.services.choices import Choice
-from ui.dialogs.outcome_form import HINT_STYLE, OutcomeForm, money_fen
-from ui.ops import read_now
-from ui.widgets import OptionalDate
+from app.services.common import Changes
+from ui import theme
+from ui.dialogs.outcome_form import OutcomeForm, amount_fen
+from ui.forms import DateField, MoneyEdit
+from ui.forms.fields import side_by_side
 
+SOURCE = "N四(六)1"
 DATE_LABELS = {
-    **dict.fromkeys(CONTRACT_ACHIEVEMENT_KINDS, "签订日期*"),
-    "专利": "授权日期*",
-    "技能竞赛获奖": "获奖日期*",
-    "标准": "发布日期*",
-    "共同开发课程": "完成日期*",
-    "共同开发教材": "完成日期*",
+    **dict.fromkeys(CONTRACT_ACHIEVEMENT_KINDS, "签订日期"),
+    "专利": "授权日期",
+    "技能竞赛获奖": "获奖日期",
+    "标准": "发布日期",
+    "共同开发课程": "完成日期",
+    "共同开发教材": "完成日期",
 }
 KIND_HINTS = {
     **dict.fromkeys(
@@ -45,55 +38,47 @@ KIND_HINTS = {
     "共同开发教材": "按日期计入当学年“共同开发教材数（种）”，须选择合作企业。",
 }
 NO_AMOUNT = "只有横向课题、技术服务、技术转让、技术咨询填写合同金额"
-
-
-def _qdate(d) -> QDate:
-    return QDate(d.year, d.month, d.day)
+AMOUNT_HINT = "如 12,345.60"
 
 
 class AchievementDialog(OutcomeForm):
-    new_title = "新建成果"
-    edit_title = "修改成果"
+    geometry_key = "achievement"
+    unsaved_what = "成果"
+    titles = ("新建成果", "修改成果")
     _kept_amount = False  # a non-contract record saved with an amount keeps it editable
 
     def __init__(self, parent: QWidget | None = None, achievement_id: str | None = None) -> None:
         super().__init__(parent, achievement_id)
-        self.resize(620, 480)
         self.title.setFocus()
 
-    def build(self, form: QFormLayout, enterprises: list[Choice], majors: list[Choice]) -> None:
+    def build_fields(self, enterprises: list[Choice], majors: list[Choice]) -> None:
         kind = QWidget()
         k = QVBoxLayout(kind)
         k.setContentsMargins(0, 0, 0, 0)
+        k.setSpacing(2)
         self.kind = QComboBox()
         self.kind.addItems(ACHIEVEMENT_KINDS)
-        self.kind_hint = QLabel(wordWrap=True, styleSheet=HINT_STYLE)
-        k.addWidget(self.kind)
+        self.kind_hint = theme.hint(QLabel(wordWrap=True))
+        self.kind_hint.setToolTip(f"依据：{cite_source(SOURCE)}")
+        k.addWidget(side_by_side(self.kind))
         k.addWidget(self.kind_hint)
-        self.row("成果类型*", kind, "kind")
+        self.row("成果类型 *", kind, "kind")
         self.title = QLineEdit(placeholderText="如：智能产线设备改造技术服务、《工业机器人编程》课程")
-        self.row("成果名称*", self.title, "title")
-        self.dated_on = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.dated_on.setDate(QDate.currentDate())
+        self.row("成果名称 *", self.title, "title")
+        self.dated_on = DateField(optional=False, field="dated_on", label="签订日期")
         self.dated_on.setToolTip("成果计入的学年按这个日期确定")
-        self.row("签订日期*", self.dated_on, "dated_on")
+        self.row("签订日期 *", side_by_side(self.dated_on), "dated_on")
         self.enterprise = self.enterprise_box(enterprises, "（无合作企业）")
         self.row("合作企业", self.enterprise, "enterprise_id")
         self.major = self.major_box(majors)
-        self.row("所属专业", self.major, "major_id")
-        self.amount = QLineEdit(placeholderText="如 12,345.60")
-        self.amount.setToolTip("合同金额（元），精确到分")
-        self.row("合同金额（元）", self.amount, "amount_fen")
-        period = QWidget()
-        p = QHBoxLayout(period)
-        p.setContentsMargins(0, 0, 0, 0)
-        self.starts_on, self.ends_on = OptionalDate(), OptionalDate()
-        p.addWidget(self.starts_on)
-        p.addWidget(QLabel("至"))
-        p.addWidget(self.ends_on)
-        p.addStretch(1)
-        self.row("起止日期", period, "starts_on")
-        self.errors["ends_on"] = self.errors["starts_on"]
+        self.row("所属专业", side_by_side(self.major), "major_id")
+        self.amount = MoneyEdit("amount_fen", "合同金额", placeholder=AMOUNT_HINT)
+        self.amount.setMinimumWidth(200)
+        self.row("合同金额（元）", side_by_side(self.amount), "amount_fen")
+        self.starts_on = DateField(field="starts_on", label="开始日期")
+        self.ends_on = DateField(field="ends_on", label="结束日期")
+        self.row("起止日期", side_by_side(self.starts_on, "至", self.ends_on), "starts_on")
+        self.also_error("ends_on", "starts_on")
         self.people = QLineEdit(placeholderText="参与教师、学生，用顿号分隔")
         self.row("完成人", self.people, "people")
         self.note = QPlainTextEdit(placeholderText="备注：合同编号、专利号、奖项级别等")
@@ -106,58 +91,55 @@ class AchievementDialog(OutcomeForm):
     @Slot(str)
     def _kind_changed(self, kind: str) -> None:
         contract = kind in CONTRACT_ACHIEVEMENT_KINDS
-        self.set_label("dated_on", DATE_LABELS.get(kind, "日期*"))
+        date_label = DATE_LABELS.get(kind, "日期")
+        self.set_label("dated_on", f"{date_label} *")
+        self.dated_on.label = date_label
         needs_ent = kind in ("共同开发课程", "共同开发教材")
-        self.set_label("enterprise_id", "合作企业*" if needs_ent else "合作企业")
+        self.set_label("enterprise_id", "合作企业 *" if needs_ent else "合作企业")
         self.kind_hint.setText(KIND_HINTS.get(kind, "不计入产学合作报表的数字列，登记备查。"))
         editable = contract or self._kept_amount
         self.amount.setEnabled(editable)
         if not editable:
             self.amount.clear()
-        self.amount.setPlaceholderText("如 12,345.60" if editable else NO_AMOUNT)
+        self.amount.setPlaceholderText(AMOUNT_HINT if editable else "此类成果不填")
         self.amount.setToolTip("合同金额（元），精确到分" if contract else NO_AMOUNT)
 
-    def fetch(self, record_id: str) -> svc.AchievementRow:
-        return read_now(lambda s: outcome_list.get_achievement(s, record_id))
+    def read(self, s: Session, record_id: str) -> svc.AchievementRow:
+        return outcome_list.get_achievement(s, record_id)
+
+    def title_for(self, a: svc.AchievementRow) -> str:
+        return f"成果：{a.title}"
 
     def load(self, a: svc.AchievementRow) -> None:
         self._kept_amount = bool(a.amount_fen) and a.kind not in CONTRACT_ACHIEVEMENT_KINDS
         self.kind.setCurrentText(a.kind)
         self._kind_changed(a.kind)
         self.title.setText(a.title)
-        if a.dated_on:
-            self.dated_on.setDate(_qdate(a.dated_on))
+        self.dated_on.set_value(a.dated_on)
         self.set_enterprise(self.enterprise, a.enterprise_id)
-        self.set_major(self.major, a.major_id, a.major_name)
-        self.amount.setText(format_money(a.amount_fen, symbol=False) if a.amount_fen else "")
+        self.major.set_value(a.major_id, a.major_name or "（已删除的专业）")
+        self.amount.set_fen(a.amount_fen or None)
         self.starts_on.set_value(a.starts_on)
         self.ends_on.set_value(a.ends_on)
         self.people.setText(a.people)
         self.note.setPlainText(a.note)
-        self.setWindowTitle(f"成果：{a.title}")
 
     def data(self) -> svc.AchievementData:
-        d = self.dated_on.date()
-        fen = money_fen(self.amount, "amount_fen", "合同金额") if self.amount.isEnabled() else 0
         return svc.AchievementData(
             kind=self.kind.currentText(),
             title=self.title.text(),
-            dated_on=d.toPython(),
-            enterprise_id=self.chosen(self.enterprise),
-            major_id=self.major.currentData() or None,
-            amount_fen=fen,
+            dated_on=self.dated_on.value(),
+            enterprise_id=self.enterprise.value(),
+            major_id=self.major.value(),
+            amount_fen=amount_fen(self.amount) if self.amount.isEnabled() else 0,
             starts_on=self.starts_on.value(),
             ends_on=self.ends_on.value(),
             people=self.people.text(),
             note=self.note.toPlainText(),
         )
 
-    def form_errors(self):
-        return self.enterprise_error(self.enterprise)
-
-    def check(self, s: Session, data: svc.AchievementData):
+    def check_record(self, s: Session, data: svc.AchievementData):
         return svc.check_achievement(s, data)
 
-    def work(self, data: svc.AchievementData):
-        record_id = self.record_id
-        return lambda s: svc.save_achievement(s, data, record_id)
+    def write(self, s: Session, data: svc.AchievementData) -> Changes:
+        return svc.save_achievement(s, data, self.record_id)

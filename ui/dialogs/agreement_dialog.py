@@ -1,23 +1,20 @@
-"""The agreement form: basic data with inline validation and the enterprise picker, the lifecycle
+"""The agreement form: basic data with the enterprise picker and typed dates, the lifecycle
 (草稿 → 学院审核 → 学校审定 → 生效 → 到期 | 终止) with its stamped history, attachments, change history.
 
-Saving is one WriteOp (the agreement and the attachments added or removed). A status change on a saved
-agreement is one WriteOp too; if the form has unsaved edits they are saved in the same transaction."""
+A RecordForm: saving is one write (the agreement and the attachments added or removed). A status change on a
+saved agreement is one write too (ui/operations/agreements.py); unsaved edits of the form are saved in the
+same transaction. Generating the Word draft saves first and keeps the form open."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -35,12 +32,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.db.models import AGREEMENT_KINDS
 from app.docs import cooperation as docs
+from app.errors import ValidationError, ValidationErrors
 from app.services import agreements as svc
 from app.services.choices import Choice, chosen_labels
 from app.services.common import Changes
+from ui import theme
 from ui.attachments_panel import AttachmentsPanel
 from ui.dialogs.agreement_transition import (  # noqa: F401 (the agreements page imports them from here)
     STATUS_COLORS,
@@ -48,103 +49,74 @@ from ui.dialogs.agreement_transition import (  # noqa: F401 (the agreements page
     ask_transition,
     offered_transitions,
     status_color,
-    transition_work,
 )
 from ui.documents import ask_document_path, document_menu, write_document
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, read_now
+from ui.forms import DateField, RecordForm, scrolling
+from ui.operations import agreements as ops
+from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search
-from ui.settings import ui_settings
-from ui.widgets import OptionalDate, confirm
+from ui.widgets import confirm
 
 BASIC_FIELDS = ("number", "title", "kind", "enterprise_ids", "signed_on", "starts_on", "ends_on", "status")
+DATES = (
+    ("签订", "signed_on", "签订日期"),
+    ("开始", "starts_on", "开始日期"),
+    ("结束", "ends_on", "结束日期"),
+)
 
 
-# ---------------------------------------------------------------- the form
+class AgreementDialog(RecordForm):
+    geometry_key = "agreement"
+    default_size = (860, 620)
+    unsaved_what = "协议"
+    titles = ("新建合作协议", "编辑合作协议")
 
-
-class AgreementDialog(FieldErrors, QDialog):
     def __init__(
         self,
         parent: QWidget | None = None,
         agreement_id: str | None = None,
         enterprise_ids: tuple[str, ...] | list[str] = (),
     ) -> None:
-        super().__init__(parent)
-        self.agreement_id = agreement_id
-        self.saved_id: str | None = None
+        self.preset_enterprises = tuple(enterprise_ids)
         self.detail: svc.AgreementDetail | None = None
-        self._saving = False
-        self._then: Callable[[], None] | None = None
         self.transition_buttons: dict[str, QPushButton] = {}
-        self.setWindowTitle("编辑合作协议" if agreement_id else "新建合作协议")
-        self.setMinimumSize(780, 620)
-        self._build()
-        if agreement_id:
-            self._load(read_now(lambda s: svc.get_agreement(s, agreement_id)))
-        else:
-            labels = read_now(lambda s: chosen_labels(s, tuple(enterprise_ids), ()))
-            self.picker.set_chosen(Choice(i, labels.get(i, "（已删除的企业）")) for i in enterprise_ids)
-            self.attachments.load(None)
-            self._show_status()
-        self._baseline = self.data()
-        geometry = ui_settings().value("dialogs/agreement")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        super().__init__(parent, agreement_id)
+
+    @property
+    def agreement_id(self) -> str | None:
+        return self.record_id
 
     # ------------------------------------------------------------ layout
 
-    def _build(self) -> None:
-        lay = QVBoxLayout(self)
+    def build(self) -> None:
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._basic_tab(), "基本信息")
+        self.tabs.addTab(scrolling(self._basic_tab()), "基本信息")
         self.tabs.addTab(self._status_tab(), "状态与流转")
-        self.attachments = AttachmentsPanel(
-            "agreement", "签字盖章的协议扫描件、审核意见、会议纪要等。文件会复制到数据库旁的附件文件夹。"
+        self.attachments = self.with_attachments(
+            AttachmentsPanel(
+                "agreement", "签字盖章的协议扫描件、审核意见、会议纪要等。文件会复制到数据库旁的附件文件夹。"
+            )
         )
         self.tabs.addTab(self.attachments, "附件")
         self.attachments.changed.connect(self._count_files)
         self.history = QListWidget(wordWrap=True)
         self.history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        if self.agreement_id:
+        if self.record_id:
             self.tabs.addTab(self.history, "修改记录")
-        lay.addWidget(self.tabs, 1)
-        self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        lay.addWidget(self.message)
-        bottom = QHBoxLayout()
-        self.document_button = QToolButton()
+        self.body.addWidget(self.tabs, 1)
+        self.document_button = theme.menu_button(QToolButton())
         self.document_button.setText("生成协议草稿 ▾")
         self.document_button.setToolTip("按协议内容生成 Word 协议草稿（未保存的修改先保存）")
         self.document_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.document_button.setStyleSheet(
-            "QToolButton{padding:4px 10px;} QToolButton::menu-indicator{image:none;}"
-        )
         self.document_button.setMenu(document_menu(self, "agreement", self.generate_document))
-        bottom.addWidget(self.document_button)
-        bottom.addStretch(1)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
-        self.save_button.setShortcut("Ctrl+S")
-        self.save_button.setToolTip("保存（Ctrl+S）")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        bottom.addWidget(buttons)
-        lay.addLayout(bottom)
+        self.beside_buttons(self.document_button)
 
     def _basic_tab(self) -> QWidget:
         page = QWidget()
         outer = QVBoxLayout(page)
         form = QFormLayout()
-        outer.addLayout(form)
-        outer.addStretch(1)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.errors: dict[str, QLabel] = {}
-
+        outer.addLayout(form)
         self.number = QLineEdit(placeholderText="如 JD-2026-001（生效前须填写）")
         self.number.setMaxLength(50)
         self.kind = QComboBox()
@@ -170,30 +142,31 @@ class AgreementDialog(FieldErrors, QDialog):
         )
         form.addRow("合作企业 *", self.with_error("enterprise_ids", self.picker))
 
-        self.signed_on, self.starts_on, self.ends_on = OptionalDate(), OptionalDate(), OptionalDate()
         dates = QGridLayout()
         dates.setContentsMargins(0, 0, 0, 0)
-        for col, (text, field, widget) in enumerate(
-            (
-                ("签订", "signed_on", self.signed_on),
-                ("开始", "starts_on", self.starts_on),
-                ("结束", "ends_on", self.ends_on),
-            )
-        ):
+        for col, (text, field, label) in enumerate(DATES):
+            widget = DateField(field=field, label=label)
+            setattr(self, field, widget)
+            error = self.error_label(field)
+            self.watch(widget, error)
             dates.addWidget(QLabel(text), 0, col * 2)
             dates.addWidget(widget, 0, col * 2 + 1)
-            dates.addWidget(self.error_label(field), 1, col * 2, 1, 2)
+            dates.addWidget(error, 1, col * 2, 1, 2)
             dates.setColumnStretch(col * 2 + 1, 1)
         self.ends_on.setToolTip("结束日期为协议有效的最后一天；次日起显示为“到期”。不填则长期有效。")
         form.addRow("日期", dates)
 
         self.revenue_box = QCheckBox("含收益分配条款")
-        self.revenue_box.setToolTip("合作产生收益的，协议应明确收益分配（H第十六条(一)）")
+        self.revenue_box.setToolTip(
+            "合作产生收益的，协议应明确收益分配（依据" + cite_source("H第十六条(一)") + "）"
+        )
         self.revenue_text = QPlainTextEdit(
             placeholderText="条款原文或要点，如：技术服务收益扣除成本后按4:6分配"
         )
         self.asset_box = QCheckBox("含资产归属与处置条款")
-        self.asset_box.setToolTip("有资产投入的，协议应明确资产归属、管理与处置（H第十六条）")
+        self.asset_box.setToolTip(
+            "有资产投入的，协议应明确资产归属、管理与处置（依据" + cite_source("H第十六条") + "）"
+        )
         self.asset_text = QPlainTextEdit(
             placeholderText="条款原文或要点，如：设备所有权归企业，合作终止后清算或移交"
         )
@@ -203,6 +176,7 @@ class AgreementDialog(FieldErrors, QDialog):
             ((self.revenue_box, self.revenue_text), (self.asset_box, self.asset_text))
         ):
             text.setMaximumHeight(54)
+            text.setTabChangesFocus(True)
             box.toggled.connect(text.setEnabled)
             text.setEnabled(False)
             clauses.addWidget(box, row, 0, Qt.AlignmentFlag.AlignTop)
@@ -212,12 +186,14 @@ class AgreementDialog(FieldErrors, QDialog):
 
         self.note = QPlainTextEdit()
         self.note.setMaximumHeight(54)
+        self.note.setTabChangesFocus(True)
         form.addRow("备注", self.note)
 
         self.entered_signed = QCheckBox("补录已签订的协议（保存后直接为“生效”，须填编号、签订和开始日期）")
-        self.entered_signed.setVisible(self.agreement_id is None)
-        if self.agreement_id is None:
+        self.entered_signed.setVisible(self.record_id is None)
+        if self.record_id is None:
             form.addRow("", self.with_error("status", self.entered_signed))
+        outer.addStretch(1)
         return page
 
     def _status_tab(self) -> QWidget:
@@ -226,17 +202,16 @@ class AgreementDialog(FieldErrors, QDialog):
         head = QHBoxLayout()
         head.addWidget(QLabel("当前状态"))
         self.status_label = QLabel()
-        self.status_label.setStyleSheet("font-size:20pt;font-weight:bold;")
         head.addWidget(self.status_label)
         head.addStretch(1)
         v.addLayout(head)
-        self.status_hint = QLabel(wordWrap=True)
-        self.status_hint.setStyleSheet("color:#555;")
+        self.status_hint = theme.muted(QLabel(wordWrap=True))
         v.addWidget(self.status_hint)
         row = QHBoxLayout()
         self._status_buttons: dict[str, QPushButton] = {}
         for to in TRANSITION_TEXT:
             b = QPushButton(TRANSITION_TEXT[to])
+            b.setAutoDefault(False)
             b.clicked.connect(lambda _c=False, to=to: self.change_status(to))
             b.hide()
             row.addWidget(b)
@@ -255,20 +230,32 @@ class AgreementDialog(FieldErrors, QDialog):
         header.setStretchLastSection(True)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         v.addWidget(self.transitions, 1)
-        v.addWidget(
+        flow = theme.hint(
             QLabel(
-                "流程：草稿 → 学院审核 → 学校审定（H第四条(三)）→ 生效 → 到期 或 终止。审核中可退回草稿。",
-                wordWrap=True,
-                styleSheet="color:#777;",
+                "流程：草稿 → 学院审核 → 学校审定 → 生效 → 到期 或 终止。审核中可退回草稿。", wordWrap=True
             )
         )
+        flow.setToolTip("学校审定依据" + cite_source("H第四条(三)"))
+        v.addWidget(flow)
         return page
 
     # ------------------------------------------------------------ loading
 
-    def _load(self, d: svc.AgreementDetail) -> None:
+    def read(self, s: Session, record_id: str) -> svc.AgreementDetail:
+        return svc.get_agreement(s, record_id)
+
+    def title_for(self, d: svc.AgreementDetail) -> str:
+        return f"合作协议 — {d.title}"
+
+    def load_new(self) -> None:
+        ids = self.preset_enterprises
+        labels = read_now(lambda s: chosen_labels(s, ids, ()))
+        self.picker.set_chosen(Choice(i, labels.get(i, "（已删除的企业）")) for i in ids)
+        self.attachments.load(None)
+        self._show_status()
+
+    def load(self, d: svc.AgreementDetail) -> None:
         self.detail = d
-        self.setWindowTitle(f"合作协议 — {d.title}")
         self.number.setText(d.number)
         self.title.setText(d.title)
         self.kind.setCurrentIndex(max(0, self.kind.findData(d.kind)))
@@ -305,16 +292,15 @@ class AgreementDialog(FieldErrors, QDialog):
             b.hide()
         if d is None:
             self.status_label.setText("草稿（未保存）")
-            self.status_label.setStyleSheet(f"font-size:20pt;font-weight:bold;color:{STATUS_COLORS['草稿']};")
+            self.status_label.setStyleSheet(theme.text(STATUS_COLORS["草稿"], bold=True, pt=theme.FIGURE_PT))
             self.status_hint.setText(
                 "保存后可提交学院审核。已签订的纸质协议可在“基本信息”中勾选补录，直接保存为生效。"
             )
             return
         status = d.effective_status
         self.status_label.setText(status)
-        self.status_label.setStyleSheet(
-            f"font-size:20pt;font-weight:bold;color:{STATUS_COLORS.get(status, '#333')};"
-        )
+        color = STATUS_COLORS.get(status, theme.TEXT)
+        self.status_label.setStyleSheet(theme.text(color, bold=True, pt=theme.FIGURE_PT))
         hints = []
         if status == "到期" and d.status == "生效":
             hints.append(f"结束日期 {d.ends_on} 已过，自动显示为“到期”；可点“确认到期”记录下来。")
@@ -343,10 +329,22 @@ class AgreementDialog(FieldErrors, QDialog):
                 if col == 4 and text:
                     item.setToolTip(text)
                 if col == 2:
-                    item.setForeground(status_color(text) or QColor("#333"))
+                    item.setForeground(status_color(text) or theme.qcolor(theme.TEXT))
                 self.transitions.setItem(r, col, item)
 
     # ------------------------------------------------------------ the data
+
+    def dates(self) -> dict[str, dt.date | None]:
+        """The three dates; every one that cannot be read is named at once."""
+        values, errors = {}, []
+        for _text, field, _label in DATES:
+            try:
+                values[field] = getattr(self, field).value()
+            except ValidationError as e:
+                errors.append(e)
+        if errors:
+            raise ValidationErrors(errors)
+        return values
 
     def data(self) -> svc.AgreementData:
         return svc.AgreementData(
@@ -354,81 +352,57 @@ class AgreementDialog(FieldErrors, QDialog):
             kind=self.kind.currentData() or "",
             enterprise_ids=self.picker.ids(),
             number=self.number.text(),
-            signed_on=self.signed_on.value(),
-            starts_on=self.starts_on.value(),
-            ends_on=self.ends_on.value(),
+            **self.dates(),
             has_revenue_clause=self.revenue_box.isChecked(),
             revenue_clause=self.revenue_text.toPlainText() if self.revenue_box.isChecked() else "",
             has_asset_clause=self.asset_box.isChecked(),
             asset_clause=self.asset_text.toPlainText() if self.asset_box.isChecked() else "",
             note=self.note.toPlainText(),
-            status="生效" if self.agreement_id is None and self.entered_signed.isChecked() else "草稿",
+            status="生效" if self.record_id is None and self.entered_signed.isChecked() else "草稿",
         )
+
+    def check(self, s: Session, data: svc.AgreementData) -> list[ValidationError]:
+        return svc.check_agreement(s, data, exclude_id=self.record_id)
+
+    def write(self, s: Session, data: svc.AgreementData) -> Changes:
+        aid = self.record_id
+        return svc.update_agreement(s, aid, data) if aid else svc.create_agreement(s, data)
 
     def forget_changes(self) -> None:
         """Close without asking about unsaved changes (they are dropped)."""
-        self._baseline = self.data()
         self.attachments.pending_files.clear()
         self.attachments.removed_ids.clear()
+        self.mark_clean()
 
     def is_dirty(self) -> bool:
-        return self.data() != self._baseline or self.attachments.has_changes()
+        return self.dirty()
 
     def errors_shown(self, first_field: str) -> None:
         if first_field in BASIC_FIELDS:
             self.tabs.setCurrentIndex(0)
 
-    def _check(self) -> bool:
-        data, aid = self.data(), self.agreement_id
-        errors = read_now(lambda s: svc.check_agreement(s, data, exclude_id=aid))
-        if errors:
-            self.show_errors(errors)
-            return False
-        self.show_errors([])
-        self.message.clear()
-        return True
+    def _valid(self) -> svc.AgreementData | None:
+        """The form's data if it passes the service's check, else None with the errors shown."""
+        try:
+            data = self.data()
+        except (ValidationError, ValidationErrors) as e:
+            self.show_errors(e.errors if isinstance(e, ValidationErrors) else [e])
+            return None
+        errors = read_now(lambda s: self.check(s, data))
+        self.show_errors(errors)
+        return None if errors else data
 
     # ------------------------------------------------------------ saving
 
-    @Slot()
-    def save(self, then: Callable[[], None] | None = None) -> None:
-        """Save and close; with `then`, save, stay open on the saved agreement and call it."""
-        if self._saving or not self._check():
-            return
-        self._then = then
-        self._busy(True)
-        data, aid, attach = self.data(), self.agreement_id, self.attachments.work()
+    def kept_open(self) -> None:
+        self.entered_signed.hide()
+        self.load(read_now(lambda s: svc.get_agreement(s, self.record_id)))
+        self.setWindowTitle(self.title_for(self.detail))
 
-        def work(s) -> Changes:
-            changes = svc.update_agreement(s, aid, data) if aid else svc.create_agreement(s, data)
-            attach(s, changes.ids[0])
-            return changes
-
-        WriteOp(self, work).success(self._saved).failure(self._failed).run()
-
-    def _busy(self, busy: bool) -> None:
-        self._saving = busy
-        self.save_button.setEnabled(not busy)
+    def set_busy(self, busy: bool) -> None:
+        super().set_busy(busy)
         for b in self.transition_buttons.values():
             b.setEnabled(not busy)
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        if self._then is not None:
-            self._busy(False)
-            self.agreement_id = self.saved_id
-            self.entered_signed.hide()
-            self._load(read_now(lambda s: svc.get_agreement(s, changes.ids[0])))
-            self.forget_changes()
-            self._then()
-            return
-        ui_settings().setValue("dialogs/agreement", self.saveGeometry())
-        self._baseline = self.data()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._busy(False)
-        self.save_failed(exc)
 
     # ------------------------------------------------------------ status changes
 
@@ -437,29 +411,36 @@ class AgreementDialog(FieldErrors, QDialog):
         are saved in the same transaction."""
         if self._saving or self.detail is None:
             return
-        dirty = self.is_dirty()
-        if dirty and not self._check():
-            return
+        save_first = None
+        if self.is_dirty():
+            data = self._valid()
+            if data is None:
+                return
+            aid, attach = self.detail.id, self.attachments.work()
+
+            def save_first(s: Session) -> None:
+                svc.update_agreement(s, aid, data)
+                attach(s, aid)
+
         text = ask_transition(self, self.detail.status, to_status)
         if text is None:
             return
-        self._busy(True)
-        aid, data, attach = self.detail.id, self.data(), self.attachments.work()
-        move = transition_work(aid, to_status, text)
-
-        def work(s) -> Changes:
-            if dirty:
-                svc.update_agreement(s, aid, data)
-                attach(s, aid)
-            return move(s)
-
-        WriteOp(self, work).success(self._transitioned).failure(self._failed).run()
+        self.set_busy(True)
+        ops.change_status(
+            self,
+            self.detail.id,
+            to_status,
+            text,
+            save_first=save_first,
+            on_done=self._transitioned,
+            on_failed=self.failed,
+        )
 
     def _transitioned(self, changes: Changes) -> None:
-        self._busy(False)
+        self.set_busy(False)
         self.saved_id = changes.ids[0]
-        self.message.clear()
-        self._load(read_now(lambda s: svc.get_agreement(s, changes.ids[0])))
+        self.show_errors([])
+        self.load(read_now(lambda s: svc.get_agreement(s, changes.ids[0])))
         self.forget_changes()  # saved with the status change
 
     # ------------------------------------------------------------ the Word draft
@@ -468,30 +449,18 @@ class AgreementDialog(FieldErrors, QDialog):
         """Write the draft agreement; unsaved changes (or a new agreement) are saved first."""
         if self._saving:
             return
-        if self.agreement_id is None and not confirm(
+        if self.record_id is None and not confirm(
             self, "生成协议草稿", "新协议需要先保存才能生成草稿。现在保存吗？"
         ):
             return
         out = ask_document_path(self, "agreement", self.title.text().strip() or "合作协议")
         if out is None:
             return
-        if self.agreement_id is None or self.is_dirty():
+        if self.record_id is None or self.is_dirty():
             self.save(then=lambda: self._write_document(out, template))
         else:
             self._write_document(out, template)
 
     def _write_document(self, out: Path, template: Path | None) -> None:
-        aid = self.agreement_id or ""
+        aid = self.record_id or ""
         write_document(self, lambda s: docs.write_agreement_document(s, aid, out, template), "协议草稿")
-
-    # ------------------------------------------------------------ closing
-
-    def reject(self) -> None:
-        if (
-            not self._saving
-            and self.is_dirty()
-            and not confirm(self, "放弃修改", "有未保存的修改。确定放弃这些修改并关闭吗？", destructive=True)
-        ):
-            return
-        ui_settings().setValue("dialogs/agreement", self.saveGeometry())
-        super().reject()

@@ -1,37 +1,23 @@
-"""A 校内实训基地's 耗材 and 维护 costs per 学年 (校内实践基地 table), shown in the base form: a small table of
-学年 / 原材料（耗材）费用 / 设备维护费用 with 添加… / 编辑… / 删除, each its own transaction, written at once.
-One row per 学年: the service refuses a second one with a message naming the 学年."""
+"""A 校内实训基地's 耗材 and 维护 costs per 学年 (校内实践基地 table), edited in the base form as a grid of
+学年 / 原材料（耗材）费用 / 设备维护费用 / 备注 (ui/forms/grid.py: one click edits, Ctrl+V pastes from Excel) and saved
+with the base in its one transaction. One row per 学年: a second one is refused with a message naming the row."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from collections import Counter
+from dataclasses import dataclass
+
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from sqlalchemy.orm import Session
 
 from app.domain.money import format_money, parse_money
-from app.errors import ValidationError
+from app.errors import ValidationError, ValidationErrors
 from app.services import bases as svc
-from app.services.common import Changes
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, read_now
-from ui.widgets import confirm
+from ui import theme
+from ui.forms import EditGrid, GridColumn
 
-HEADERS = ["学年", "原材料（耗材）费用（元）", "设备维护费用（元）", "备注"]
-MONEY_FIELDS = (("consumables_fen", "原材料（耗材）费用"), ("maintenance_fen", "设备维护费用"))
+FIELD = "costs"  # the form's error line under the grid
+KEYS = {"school_year": "school_year", "consumables_fen": "consumables", "maintenance_fen": "maintenance"}
 
 
 def recent_school_years(current_semester: str, back: int = 5) -> list[str]:
@@ -44,168 +30,137 @@ def _yuan(fen: int) -> str:
     return format_money(fen, symbol=False)
 
 
-class CostDialog(FieldErrors, QDialog):
-    """One 学年's costs of a 校内 base: 耗材 and 维护 in 元 (typed as 12,000 or ¥12000.50)."""
+@dataclass(frozen=True)
+class CostEdits:
+    """What the grid changed: rows to write (id None for a new one, with their grid row number) and ids to
+    delete."""
 
-    def __init__(self, parent: QWidget | None, base_id: str, cost: svc.CostRow | None = None) -> None:
-        super().__init__(parent)
-        self.base_id = base_id
-        self.cost_id = cost.id if cost else None
-        self.saved_id: str | None = None
-        self.errors: dict[str, QLabel] = {}
-        self.setWindowTitle("耗材与维护费用" if cost else "登记耗材与维护费用")
-        self.resize(440, 280)
-        lay = QVBoxLayout(self)
-        form = QFormLayout()
-        lay.addLayout(form)
-        current = read_now(svc.current_semester)
-        self.school_year = QComboBox(editable=True)
-        self.school_year.addItems(recent_school_years(current))
-        self.school_year.setCurrentText(cost.school_year if cost else current[:9])
-        self.school_year.setToolTip("学年，如 2025-2026")
-        form.addRow("学年*", self.with_error("school_year", self.school_year))
-        self.consumables = QLineEdit(placeholderText="如 12,000 或 ¥12000.50；没有填 0")
-        form.addRow("原材料（耗材）费用（元）", self.with_error("consumables_fen", self.consumables))
-        self.maintenance = QLineEdit(placeholderText="如 8,500；没有填 0")
-        form.addRow("设备维护费用（元）", self.with_error("maintenance_fen", self.maintenance))
-        self.note = QLineEdit(placeholderText="费用来源、主要项目等（可不填）")
-        form.addRow("备注", self.with_error("note", self.note))
-        self.errors["base_id"] = self.errors["school_year"]
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        lay.addWidget(self.message)
-        lay.addStretch(1)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        if cost:
-            self.consumables.setText(_yuan(cost.consumables_fen))
-            self.maintenance.setText(_yuan(cost.maintenance_fen))
-            self.note.setText(cost.note)
+    saved: tuple[tuple[int, str | None, svc.CostData], ...] = ()
+    removed: tuple[str, ...] = ()
 
-    def data(self) -> svc.CostData:
-        """The form's values; ValidationError naming the field for an amount that is not money."""
-        amounts = {}
-        for (field, label), edit in zip(MONEY_FIELDS, (self.consumables, self.maintenance), strict=True):
-            text = edit.text().strip()
-            try:
-                amounts[field] = parse_money(text) if text else 0
-            except ValueError as e:
-                raise ValidationError(field, f"{label}：{e}") from e
-        return svc.CostData(self.base_id, self.school_year.currentText(), note=self.note.text(), **amounts)
-
-    @Slot()
-    def save(self) -> None:
-        self.show_errors([])
-        try:
-            data = self.data()
-        except ValidationError as e:
-            self.show_errors([e])
-            return
-        cost_id = self.cost_id
-        if errors := read_now(lambda s: svc.check_cost(s, data, cost_id)):
-            self.show_errors(errors)
-            return
-        WriteOp(self, lambda s: svc.save_cost(s, data, cost_id)).success(self._saved).failure(
-            self.save_failed
-        ).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self.accept()
+    def __bool__(self) -> bool:
+        return bool(self.saved or self.removed)
 
 
 class CostPanel(QWidget):
-    """The cost rows of one base (set_base) with their buttons."""
+    """The cost rows of one saved 校内 base (set_base); `edits()` says what to write."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, current_semester: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.base_id: str | None = None
-        self.costs: list[svc.CostRow] = []
+        self.years = recent_school_years(current_semester)
+        self.loaded: dict[str, svc.CostRow] = {}
         v = QVBoxLayout(self)
-        hint = QLabel(
-            "校内实训基地每学年的原材料（耗材）费用和设备维护费用，计入“校内实践基地”表（万元）。每个学年登记一条。",
-            wordWrap=True,
+        v.setContentsMargins(0, 0, 0, 0)
+        v.addWidget(
+            theme.muted(
+                QLabel(
+                    "校内实训基地每学年的原材料（耗材）费用和设备维护费用，计入“校内实践基地”表（万元）。"
+                    "每个学年一行；金额以元填写，可从 Excel 复制后按 Ctrl+V 粘贴。随基地一起保存。",
+                    wordWrap=True,
+                )
+            )
         )
-        v.addWidget(hint)
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for i, w in enumerate((100, 170, 150)):
-            self.table.setColumnWidth(i, w)
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.doubleClicked.connect(lambda _i: self.edit_cost())
-        v.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        self.add_button = QPushButton("登记费用…")
-        self.add_button.clicked.connect(self.add_cost)
-        self.edit_button = QPushButton("编辑…")
-        self.edit_button.clicked.connect(self.edit_cost)
-        self.delete_button = QPushButton("删除")
-        self.delete_button.clicked.connect(self.delete_cost)
-        row.addWidget(self.add_button)
-        row.addWidget(self.edit_button)
-        row.addStretch(1)
-        row.addWidget(self.delete_button)
-        v.addLayout(row)
-        self._update_buttons()
+        self.grid = EditGrid(
+            self._columns(self.years),
+            add_text="添加学年",
+            remove_text="删除所选学年",
+            empty_text="还没有登记费用",
+        )
+        v.addWidget(self.grid, 1)
 
-    def set_base(self, base_id: str) -> None:
+    @staticmethod
+    def _columns(years: list[str]) -> list[GridColumn]:
+        return [
+            GridColumn("school_year", "学年", width=110, kind="choice", choices=tuple(years)),
+            GridColumn("consumables", "原材料（耗材）费用（元）", width=170, kind="money"),
+            GridColumn("maintenance", "设备维护费用（元）", width=150, kind="money"),
+            GridColumn("note", "备注", stretch=True, max_length=500),
+        ]
+
+    def set_base(self, base_id: str, rows: list[svc.CostRow]) -> None:
+        """Show the base's rows (`svc.cost_rows`, read with the base)."""
         self.base_id = base_id
-        self.reload()
+        self.loaded = {c.id: c for c in rows}
+        years = sorted({*self.years, *(c.school_year for c in rows)}, reverse=True)
+        if years != self.years:
+            self.years = years
+            self.grid.columns[0] = self._columns(years)[0]
+        self.grid.set_rows(
+            [{"id": c.id, "school_year": c.school_year, "consumables": _yuan(c.consumables_fen),
+              "maintenance": _yuan(c.maintenance_fen), "note": c.note} for c in rows]
+        )  # fmt: skip
 
-    def reload(self) -> None:
-        bid = self.base_id
-        self.costs = read_now(lambda s: svc.cost_rows(s, bid)) if bid else []
-        self.table.setRowCount(len(self.costs))
-        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        for r, c in enumerate(self.costs):
-            cells = (c.school_year, _yuan(c.consumables_fen), _yuan(c.maintenance_fen), c.note)
-            for col, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, c.id)
-                if col in (1, 2):
-                    item.setTextAlignment(right)
-                self.table.setItem(r, col, item)
-        self._update_buttons()
+    def edits(self) -> CostEdits:
+        """The rows added or changed and the ids removed; ValidationErrors (field "costs", naming the row)
+        for an amount that is no amount."""
+        if self.base_id is None:
+            return CostEdits()
+        saved, errors, kept = [], [], set()
+        for n, row in enumerate(self.grid.rows(), start=1):
+            amounts = {}
+            for field, key, label in (("consumables_fen", "consumables", "原材料（耗材）费用"),
+                                      ("maintenance_fen", "maintenance", "设备维护费用")):  # fmt: skip
+                text = row[key].strip()
+                try:
+                    amounts[field] = parse_money(text) if text else 0
+                except ValueError as e:
+                    errors.append(ValidationError(FIELD, f"费用第{n}行：{label}：{e}"))
+            if row["id"]:
+                kept.add(row["id"])
+            if len(amounts) < 2:
+                continue
+            data = svc.CostData(self.base_id, row["school_year"].strip(), note=row["note"].strip(), **amounts)
+            old = self.loaded.get(row["id"])
+            if old is None or svc.CostData(old.base_id, old.school_year, old.consumables_fen,
+                                           old.maintenance_fen, old.note) != data:  # fmt: skip
+                saved.append((n, row["id"] or None, data))
+        if errors:
+            raise ValidationErrors(errors)
+        removed = tuple(i for i in self.loaded if i not in kept)
+        return CostEdits(tuple(saved), removed)
 
-    def selected(self) -> svc.CostRow | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        cid = self.table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        return next((c for c in self.costs if c.id == cid), None)
+    def check(self, s: Session, edits: CostEdits) -> list[ValidationError]:
+        """Each changed row as the service checks it, and a 学年 twice in the grid; the cells marked red."""
+        for r, key, _text in self.grid.errors():
+            if key == "school_year":
+                self.grid.set_error(r, key, "")
+        found: list[ValidationError] = []
+        years = Counter(row["school_year"].strip() for row in self.grid.rows())
+        for n, row in enumerate(self.grid.rows(), start=1):
+            year = row["school_year"].strip()
+            if not year:
+                found.append(self._mark(n, "school_year", "请选择学年"))
+            elif years[year] > 1:
+                found.append(self._mark(n, "school_year", f"{year}学年出现了不止一行，每个学年只登记一行"))
+        if found:
+            return found
+        for n, cost_id, data in edits.saved:
+            freed = self._freed(data.school_year, cost_id, edits)
+            for e in svc.check_cost(s, data, cost_id):
+                if freed and e.field == "school_year" and "已登记" in e.message:
+                    continue  # the stored row of that 学年 is removed or given another 学年 in this save
+                found.append(self._mark(n, KEYS.get(e.field, ""), e.message))
+        return found
 
-    @Slot()
-    def _update_buttons(self) -> None:
-        chosen = self.selected() is not None
-        self.edit_button.setEnabled(chosen)
-        self.delete_button.setEnabled(chosen)
+    def _freed(self, year: str, cost_id: str | None, edits: CostEdits) -> bool:
+        """Whether the stored row holding `year` (another than `cost_id`) is removed or moved in this save."""
+        holder = next((c for c in self.loaded.values() if c.school_year == year and c.id != cost_id), None)
+        if holder is None:
+            return False
+        moved = any(i == holder.id and d.school_year != year for _n, i, d in edits.saved)
+        return holder.id in edits.removed or moved
 
-    @Slot()
-    def add_cost(self) -> None:
-        if self.base_id and CostDialog(self, self.base_id).exec():
-            self.reload()
+    def _mark(self, n: int, key: str, message: str) -> ValidationError:
+        if key:
+            self.grid.set_error(n - 1, key, message)
+        return ValidationError(FIELD, f"费用第{n}行：{message}")
 
-    @Slot()
-    def edit_cost(self) -> None:
-        c = self.selected()
-        if c is not None and self.base_id and CostDialog(self, self.base_id, c).exec():
-            self.reload()
 
-    @Slot()
-    def delete_cost(self) -> None:
-        c = self.selected()
-        if c is not None and confirm(
-            self, "删除费用记录", f"确定删除{c.school_year}学年的耗材与维护费用？可在“回收站”恢复。"
-        ):
-            ids = [c.id]
-            WriteOp(self, lambda s: svc.delete_costs(s, ids)).success(lambda _c: self.reload()).run()
+def write_costs(s: Session, edits: CostEdits) -> None:
+    """Removals first (a 学年 freed may be taken again by another row), then the rows added or changed."""
+    if edits.removed:
+        svc.delete_costs(s, list(edits.removed))
+    moved = [(cost_id, data) for _n, cost_id, data in edits.saved]
+    for cost_id, data in sorted(moved, key=lambda m: m[0] is None):  # existing rows before new ones
+        svc.save_cost(s, data, cost_id)

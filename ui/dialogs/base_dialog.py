@@ -1,83 +1,56 @@
-"""实践基地 form (N四(四)), three tabs:
+"""实践基地 form, three tabs:
 
 - 基本信息: name, kind, mode, level, the enterprise and agreement it rests on (a 校外 or 产教融合 base must name
   its enterprise), the majors served (checkable), 工位数 and 管理人员, 主要项目, dates, conditions and the
-  专项实习经费 the school pays per student (not for a 校内 base); 保存 is one WriteOp.
+  专项实习经费 the school pays per student (not for a 校内 base).
 - 使用记录: the base's usage records (登记使用… / 编辑… / 删除, each its own transaction, written at once), and
   what internships placed at the base add to this semester automatically.
-- 耗材与维护费用 (校内实训基地 only): one row per 学年 (ui/dialogs/base_costs.py).
+- 耗材与维护费用 (a saved 校内实训基地 only): one row per 学年, edited in place (ui/dialogs/base_costs.py).
 
-The last two tabs need a saved base: on a new one they say so."""
+保存 writes the base and its cost rows in one transaction (RecordForm.write). The usage tab needs a saved base."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QCompleter,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
+    QSizePolicy,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.db.models import BASE_KINDS, BASE_LEVELS, BASE_MODES
-from app.domain.money import format_money, parse_money
 from app.errors import ValidationError
 from app.services import bases as svc
 from app.services.choices import agreement_choices, chosen_labels, enterprise_choices, major_choices
-from ui.dialogs.base_costs import CostPanel
+from app.services.common import Changes
+from ui import theme
+from ui.dialogs.base_costs import CostEdits, CostPanel, write_costs
 from ui.dialogs.usage_dialog import UsageDialog
-from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
-from ui.ops import WriteOp, read_now
-from ui.widgets import OptionalDate, confirm
+from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, scrolling
+from ui.forms.child_table import ChildTable
+from ui.operations import bases as ops
+from ui.ops import read_now
 
 MAX_CHOICES = 5000
 USAGE_HEADERS = ["学期", "活动类型", "对象", "专业", "起止日期", "人次", "天数", "人天", "学时", "指导教师"]
-COST_TAB = 2
-
-
-def choice_box(items, blank: str) -> QComboBox:
-    """A combo of (label, id) with a blank first item; typing filters by any part of the name."""
-    box = QComboBox(editable=True)
-    box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    box.addItem(blank, "")
-    for c in items:
-        box.addItem(c.label, c.id)
-    box.completer().setFilterMode(Qt.MatchFlag.MatchContains)
-    box.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-    box.setMinimumContentsLength(24)
-    return box
-
-
-def set_choice(box: QComboBox, record_id: str | None, label: str = "") -> None:
-    if record_id and box.findData(record_id) < 0:
-        box.addItem(label or "（已删除）", record_id)
-    box.setCurrentIndex(max(0, box.findData(record_id or "")))
-
-
-def chosen(box: QComboBox) -> str | None:
-    """The chosen id; typed text that matches no item counts as nothing chosen."""
-    i = box.findText(box.currentText())
-    return (box.itemData(i) or None) if i >= 0 else None
+USAGE_WIDTHS = [86, 84, 40, 110, 124, 46, 40, 52, 40]
+BASIC_TAB, USAGE_TAB, COST_TAB = 0, 1, 2
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 def _period(u: svc.UsageRow) -> str:
@@ -88,64 +61,56 @@ def _period(u: svc.UsageRow) -> str:
     return str(u.starts_on or u.ends_on or "")
 
 
-class BaseDialog(SaveFlow, FieldErrors, QDialog):
-    unsaved_what = "基本信息"
+@dataclass(frozen=True)
+class BaseFormData:
+    """What 保存 writes: the base, and the cost rows changed in the grid."""
 
-    def form_state(self) -> object:
-        return self.state()
+    base: svc.BaseData
+    costs: CostEdits = CostEdits()
+
+
+class BaseDialog(RecordForm):
+    geometry_key = "base"
+    default_size = (780, 620)
+    unsaved_what = "实践基地"
+    titles = ("新建实践基地", "实践基地")
 
     def __init__(self, parent: QWidget | None = None, base_id: str | None = None) -> None:
-        super().__init__(parent)
-        self.base_id = base_id
-        self.saved_id: str | None = None
-        self._saving = False
         self.usages: list[svc.UsageRow] = []
-        self.errors: dict[str, QLabel] = {}
-        self.setWindowTitle("实践基地" if base_id else "新建实践基地")
-        self.resize(760, 660)
-        lay = QVBoxLayout(self)
+        self.saved_kind = ""
+        super().__init__(parent, base_id)
+        self.name.setFocus()
+
+    @property
+    def base_id(self) -> str | None:
+        return self.record_id
+
+    def build(self) -> None:
         self.tabs = QTabWidget()
-        lay.addWidget(self.tabs, 1)
-        self.majors_all, enterprises, agreements = read_now(
+        self.body.addWidget(self.tabs, 1)
+        self.majors_all, enterprises, agreements, current = read_now(
             lambda s: (
                 major_choices(s),
                 enterprise_choices(s, limit=MAX_CHOICES),
                 agreement_choices(s, limit=MAX_CHOICES),
+                svc.current_semester(s),
             )
         )
-        self.tabs.addTab(self._basic_tab(enterprises, agreements), "基本信息")
+        self.tabs.addTab(scrolling(self._basic_tab(enterprises, agreements)), "基本信息")
         self.tabs.addTab(self._usage_tab(), "使用记录")
-        self.costs = CostPanel()
-        self.tabs.addTab(self.costs, "耗材与维护费用")
-        self.saved_kind = ""
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        if base_id:
-            self._load(read_now(lambda s: svc.get_base(s, base_id)))
-            self.reload_usage()
-            self.costs.set_base(base_id)
-        else:
-            self.tabs.setTabEnabled(1, False)
-            self.tabs.setTabToolTip(1, "保存基地后可登记使用记录")
-        self._kind_changed()
-        self._initial = self.state()
-        self.name.setFocus()
+        self.costs = CostPanel(current)
+        costs_box = QWidget()
+        v = QVBoxLayout(costs_box)
+        v.addWidget(self.costs, 1)
+        v.addWidget(self.error_label("costs"))
+        self.costs.grid.changed.connect(lambda: self.set_error("costs", ""))
+        self.tabs.addTab(costs_box, "耗材与维护费用")
 
     # ------------------------------------------------------------ 基本信息
 
     def _basic_tab(self, enterprises, agreements) -> QWidget:
         page = QWidget()
-        outer = QVBoxLayout(page)
-        form = QFormLayout()
-        outer.addLayout(form)
-        outer.addStretch(1)
+        form = self.form(page)
         self.name = QLineEdit(placeholderText="如：湘江智能装备岗位实习基地")
         form.addRow("基地名称*", self.with_error("name", self.name))
         kind_row = QHBoxLayout()
@@ -156,20 +121,26 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         self.mode.addItem("（不适用）", "")
         for m in BASE_MODES:
             self.mode.addItem(m, m)
-        self.mode.setToolTip("产教融合实训基地的建设模式（N四(四)1）：引校进企、引企驻校、校企一体")
+        self.mode.setToolTip(
+            f"产教融合实训基地的建设模式：引校进企、引企驻校、校企一体（依据：{cite_source('N四(四)1')}）"
+        )
         kind_row.addWidget(self.kind, 1)
         kind_row.addWidget(QLabel("建设模式"))
         kind_row.addWidget(self.mode)
         form.addRow("基地类型*", self.with_error("kind", kind_row))
-        self.errors["mode"] = self.errors["kind"]
+        self.also_error("mode", "kind")
         self.level = QComboBox()
         self.level.addItems(BASE_LEVELS)
-        self.level.setToolTip("每个专业至少应有一个校级（或以上）校外实践教学示范基地（N四(四)2）")
+        self.level.setToolTip(
+            f"每个专业至少应有一个校级（或以上）校外实践教学示范基地（依据：{cite_source('N四(四)2')}）"
+        )
         form.addRow("基地级别", self.with_error("level", self.level))
-        self.enterprise = choice_box(enterprises, "（无依托企业）")
+        self.enterprise = ChoiceBox(enterprises, blank="（无依托企业）")
+        self.enterprise.setMinimumContentsLength(24)
         self.enterprise_label = QLabel("依托企业")
         form.addRow(self.enterprise_label, self.with_error("enterprise_id", self.enterprise))
-        self.agreement = choice_box(agreements, "（无）")
+        self.agreement = ChoiceBox(agreements, blank="（无）")
+        self.agreement.setMinimumContentsLength(24)
         form.addRow("合作协议", self.with_error("agreement_id", self.agreement))
         self.majors = QListWidget()
         self.majors.setFlow(QListView.Flow.LeftToRight)
@@ -177,9 +148,11 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         self.majors.setResizeMode(QListView.ResizeMode.Adjust)
         self.majors.setSpacing(2)
         self.majors.setFixedHeight(64)
+        self.majors.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.majors.setToolTip("勾选基地面向的专业（专业在“设置”中维护）")
         for c in self.majors_all:
             self._add_major(c.id, c.label)
+        self.majors.itemChanged.connect(lambda _i: self.set_error("major_ids", ""))
         form.addRow("面向专业", self.with_error("major_ids", self.majors))
         self.capacity = QSpinBox(maximum=svc.MAX_CAPACITY, suffix=" 个", specialValueText="未填写")
         self.full_time_managers = QSpinBox(maximum=svc.MAX_MANAGERS, suffix=" 名")
@@ -189,19 +162,23 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         sizes.addSpacing(16)
         sizes.addWidget(QLabel("专职管理人员"))
         sizes.addWidget(self.full_time_managers)
+        sizes.addSpacing(16)
         sizes.addWidget(QLabel("兼职管理人员"))
         sizes.addWidget(self.part_time_managers)
         sizes.addStretch(1)
         form.addRow("工位数", self.with_error("capacity", sizes))
         for field in ("full_time_managers", "part_time_managers"):
-            self.errors[field] = self.errors["capacity"]
+            self.also_error(field, "capacity")
         self.main_projects = QLineEdit(
             placeholderText="主要实习实训项目的全称，以“、”分隔，如：数控车削加工、PLC编程与调试"
         )
         self.main_projects.setToolTip("报表中的“主要项目（全称）”；项目个数按所填名称计")
         form.addRow("主要项目", self.with_error("main_projects", self.main_projects))
-        self.established_on = OptionalDate()
-        form.addRow("建立日期", self.with_error("established_on", self.established_on))
+        self.established_on = DateField(field="established_on", label="建立日期")
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.established_on)
+        date_row.addStretch(1)
+        form.addRow("建立日期", self.with_error("established_on", date_row))
         self.address = QLineEdit(placeholderText="基地地址")
         form.addRow("地址", self.with_error("address", self.address))
         flags = QHBoxLayout()
@@ -209,20 +186,25 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
         self.gives_allowance = QCheckBox("发放实习补贴")
         flags.addWidget(self.has_lodging)
         flags.addWidget(self.gives_allowance)
-        flags.addSpacing(16)
-        self.fee_label = QLabel("学校支付专项实习经费")
-        self.fee = QLineEdit(placeholderText="未填写")
-        self.fee.setToolTip("学校向基地支付的专项实习经费，元/生；未支付填 0，不清楚留空。校内实训基地不填。")
-        self.fee.setMaximumWidth(110)
-        flags.addWidget(self.fee_label)
-        flags.addWidget(self.fee)
-        flags.addWidget(QLabel("元/生"))
         flags.addStretch(1)
-        form.addRow("条件", self.with_error("fee_per_student_fen", flags))
+        form.addRow("条件", flags)
+        fee_row = QHBoxLayout()
+        self.fee = MoneyEdit("fee_per_student_fen", "专项实习经费", placeholder="未填写")
+        self.fee.setToolTip("学校向基地支付的专项实习经费，元/生；未支付填 0，不清楚留空。校内实训基地不填。")
+        self.fee.setMaximumWidth(130)
+        fee_row.addWidget(self.fee)
+        fee_row.addWidget(QLabel("元/生"))
+        fee_row.addStretch(1)
+        self.fee_label = QLabel("专项实习经费")
+        self.fee_label.setToolTip(self.fee.toolTip())
+        form.addRow(self.fee_label, self.with_error("fee_per_student_fen", fee_row))
         self.note = QPlainTextEdit(placeholderText="备注")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(60)
-        form.addRow("备注", self.note)
+        self.note.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum
+        )  # fields stay at the top
+        form.addRow("备注", self.with_error("note", self.note))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         return page
 
@@ -261,57 +243,64 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
 
     def _enable_costs(self) -> None:
         """Costs belong to a saved 校内 base (the kind as saved: the service reads it from the database)."""
-        on = bool(self.base_id) and self.saved_kind == svc.ONSITE_KIND
+        on = bool(self.record_id) and self.saved_kind == svc.ONSITE_KIND
         self.tabs.setTabEnabled(COST_TAB, on)
         why = (
             "保存基地后可登记费用"
-            if not self.base_id
+            if not self.record_id
             else "只有校内实训基地登记耗材与维护费用（类型改后请先保存）"
         )
         self.tabs.setTabToolTip(COST_TAB, "" if on else why)
 
-    def _load(self, b: svc.BaseDetail) -> None:
-        labels = read_now(lambda s: chosen_labels(s, [b.enterprise_id or ""], [b.agreement_id or ""]))
-        self.setWindowTitle(f"实践基地：{b.name}")
+    # ------------------------------------------------------------ loading
+
+    def read(self, s: Session, record_id: str):
+        b = svc.get_base(s, record_id)
+        labels = chosen_labels(s, [b.enterprise_id or ""], [b.agreement_id or ""])
+        return b, labels, svc.cost_rows(s, record_id)
+
+    def title_for(self, record) -> str:
+        return f"实践基地：{record[0].name}"
+
+    def load_new(self) -> None:
+        self.tabs.setTabEnabled(USAGE_TAB, False)
+        self.tabs.setTabToolTip(USAGE_TAB, "保存基地后可登记使用记录")
+        self._kind_changed()
+
+    def load(self, record) -> None:
+        b, labels, costs = record
         self.name.setText(b.name)
         self.kind.setCurrentText(b.kind)
         self.mode.setCurrentIndex(max(0, self.mode.findData(b.mode)))
         self.level.setCurrentText(b.level)
-        set_choice(self.enterprise, b.enterprise_id, labels.get(b.enterprise_id or "", ""))
-        set_choice(self.agreement, b.agreement_id, labels.get(b.agreement_id or "", ""))
+        self.enterprise.set_value(b.enterprise_id, labels.get(b.enterprise_id or "", ""))
+        self.agreement.set_value(b.agreement_id, labels.get(b.agreement_id or "", ""))
         self.set_majors(b.major_ids)
         self.saved_kind = b.kind
         self.capacity.setValue(b.capacity)
         self.full_time_managers.setValue(b.full_time_managers)
         self.part_time_managers.setValue(b.part_time_managers)
         self.main_projects.setText(b.main_projects)
-        self.fee.setText(
-            "" if b.fee_per_student_fen is None else format_money(b.fee_per_student_fen, symbol=False)
-        )
+        self.fee.set_fen(b.fee_per_student_fen)
         self.established_on.set_value(b.established_on)
         self.address.setText(b.address)
         self.has_lodging.setChecked(b.has_lodging)
         self.gives_allowance.setChecked(b.gives_allowance)
         self.note.setPlainText(b.note)
+        self.costs.set_base(b.id, costs)
+        self.reload_usage()
+        self._kind_changed()
 
-    def fee_fen(self) -> int | None:
-        """The fee typed (None: blank, or a 校内 base); ValidationError naming the field for text that is no amount."""
-        text = self.fee.text().strip()
-        if not text or not self.fee.isEnabled():
-            return None
-        try:
-            return parse_money(text)
-        except ValueError as e:
-            raise ValidationError("fee_per_student_fen", f"专项实习经费：{e}") from e
+    # ------------------------------------------------------------ saving
 
-    def data(self) -> svc.BaseData:
+    def base_data(self) -> svc.BaseData:
         return svc.BaseData(
             name=self.name.text(),
             kind=self.kind.currentText(),
             mode=self.mode.currentData() or "",
             level=self.level.currentText(),
-            enterprise_id=chosen(self.enterprise),
-            agreement_id=chosen(self.agreement),
+            enterprise_id=self.enterprise.value(),
+            agreement_id=self.agreement.value(),
             major_ids=self.checked_majors(),
             capacity=self.capacity.value(),
             established_on=self.established_on.value(),
@@ -320,60 +309,46 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
             gives_allowance=self.gives_allowance.isChecked(),
             note=self.note.toPlainText(),
             main_projects=self.main_projects.text(),
-            fee_per_student_fen=self.fee_fen(),
+            fee_per_student_fen=self.fee.fen() if self.fee.isEnabled() else None,
             full_time_managers=self.full_time_managers.value(),
             part_time_managers=self.part_time_managers.value(),
         )
 
-    def state(self) -> tuple[object, ...]:
-        """What 基本信息 shows (the fee as typed: it may not be an amount yet)."""
-        fields = (w.text() if isinstance(w, QLineEdit) else w.value() for w in (self.name, self.fee, self.main_projects,
-                  self.address, self.capacity, self.full_time_managers, self.part_time_managers))  # fmt: skip
-        choices = (self.kind.currentText(), self.mode.currentData(), self.level.currentText(),
-                   self.enterprise.currentText(), self.agreement.currentText())  # fmt: skip
-        flags = (self.has_lodging.isChecked(), self.gives_allowance.isChecked(), self.established_on.value())
-        return (*fields, *choices, *flags, self.checked_majors(), self.note.toPlainText())
+    def data(self) -> BaseFormData:
+        return BaseFormData(self.base_data(), self.costs.edits())
+
+    def check(self, s: Session, data: BaseFormData) -> list[ValidationError]:
+        return [*svc.check_base(s, data.base, self.record_id), *self.costs.check(s, data.costs)]
+
+    def write(self, s: Session, data: BaseFormData) -> Changes:
+        write_costs(s, data.costs)  # while the base is still the 校内 base the costs belong to
+        return svc.save_base(s, data.base, self.record_id)
+
+    def errors_shown(self, first_field: str) -> None:
+        self.tabs.setCurrentIndex(COST_TAB if first_field == "costs" else BASIC_TAB)
 
     # ------------------------------------------------------------ 使用记录
 
     def _usage_tab(self) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        self.auto_label = QLabel(wordWrap=True)
-        self.auto_label.setStyleSheet("color:#555;")
+        self.auto_label = theme.muted(QLabel(wordWrap=True))
         v.addWidget(self.auto_label)
-        self.usage_table = QTableWidget(0, len(USAGE_HEADERS))
-        self.usage_table.setHorizontalHeaderLabels(USAGE_HEADERS)
-        self.usage_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.usage_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.usage_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.usage_table.verticalHeader().setVisible(False)
-        self.usage_table.verticalHeader().setDefaultSectionSize(26)
-        header = self.usage_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for i, w in enumerate((86, 84, 40, 110, 124, 46, 40, 52, 40)):
-            self.usage_table.setColumnWidth(i, w)
-        self.usage_table.itemSelectionChanged.connect(self._update_usage_buttons)
-        self.usage_table.doubleClicked.connect(lambda _i: self.edit_usage())
-        v.addWidget(self.usage_table, 1)
-        row = QHBoxLayout()
-        self.add_usage_button = QPushButton("登记使用…")
-        self.add_usage_button.clicked.connect(self.add_usage)
-        self.edit_usage_button = QPushButton("编辑…")
-        self.edit_usage_button.clicked.connect(self.edit_usage)
-        self.delete_usage_button = QPushButton("删除")
-        self.delete_usage_button.clicked.connect(self.delete_usage)
-        row.addWidget(self.add_usage_button)
-        row.addWidget(self.edit_usage_button)
-        row.addStretch(1)
-        row.addWidget(self.delete_usage_button)
-        v.addLayout(row)
-        self._update_usage_buttons()
+        self.usage_list = ChildTable(
+            USAGE_HEADERS,
+            USAGE_WIDTHS,
+            noun="使用记录",
+            add_text="登记使用…",
+            empty_text="还没有手工登记的使用记录。安排在本基地的实习会自动计入，见上方说明。",
+        )
+        self.usage_list.add_wanted.connect(self.add_usage)
+        self.usage_list.edit_wanted.connect(lambda _id: self.edit_usage())
+        self.usage_list.delete_wanted.connect(self._delete_usages)
+        v.addWidget(self.usage_list, 1)
         return page
 
     def reload_usage(self) -> None:
-        bid = self.base_id
+        bid = self.record_id
         assert bid
 
         def read(s: Session):
@@ -382,21 +357,20 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
             return svc.usage_rows(s, bid), semester, usage
 
         self.usages, semester, usage = read_now(read)
-        self.usage_table.setRowCount(len(self.usages))
-        for r, u in enumerate(self.usages):
-            period = _period(u)
-            cells = (u.semester, u.activity, u.audience, u.major_name or "—", period, str(u.students), str(u.days),
-                     str(u.person_days), str(u.hours) if u.hours else "—", u.teachers)  # fmt: skip
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setData(Qt.ItemDataRole.UserRole, u.id)
-                if 5 <= c <= 8:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                if c == 8 and u.hours:
-                    item.setToolTip(f"每人{u.hours}学时，共{u.person_hours}人时")
-                if c == 9:
-                    item.setToolTip("\n".join(x for x in (u.teachers, u.note) if x))
-                self.usage_table.setItem(r, c, item)
+        rows = [
+            (u.id, [u.semester, u.activity, u.audience, u.major_name or "—", _period(u), str(u.students),
+                    str(u.days), str(u.person_days), str(u.hours) if u.hours else "—", u.teachers])
+            for u in self.usages
+        ]  # fmt: skip
+        self.usage_list.set_rows(rows)
+        by_id = {u.id: u for u in self.usages}
+        for r in range(self.usage_list.table.rowCount()):
+            u = by_id[self.usage_list.table.item(r, 0).data(Qt.ItemDataRole.UserRole)]
+            for c in range(5, 9):
+                self.usage_list.table.item(r, c).setTextAlignment(RIGHT)
+            if u.hours:
+                self.usage_list.table.item(r, 8).setToolTip(f"每人{u.hours}学时，共{u.person_hours}人时")
+            self.usage_list.table.item(r, 9).setToolTip("\n".join(x for x in (u.teachers, u.note) if x))
         auto = [x for x in usage.lines if x.source == "实习记录"]
         if auto:
             parts = "；".join(
@@ -411,21 +385,11 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
             f"{text}\n本学期合计：{t.activities}项活动，{t.students}人次，{t.person_days}人天，指导教师{t.teachers}人次。"
             "同一专业、活动类型手工登记后，以手工登记为准。"
         )
-        self.tabs.setTabText(1, f"使用记录（{len(self.usages)}）" if self.usages else "使用记录")
-        self._update_usage_buttons()
+        self.tabs.setTabText(USAGE_TAB, f"使用记录（{len(self.usages)}）" if self.usages else "使用记录")
 
     def selected_usage(self) -> svc.UsageRow | None:
-        rows = self.usage_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        uid = self.usage_table.item(rows[0].row(), 0).data(Qt.ItemDataRole.UserRole)
-        return next((u for u in self.usages if u.id == uid), None)
-
-    @Slot()
-    def _update_usage_buttons(self) -> None:
-        selected = self.selected_usage() is not None
-        self.edit_usage_button.setEnabled(selected)
-        self.delete_usage_button.setEnabled(selected)
+        ids = self.usage_list.selected_ids()
+        return next((u for u in self.usages if ids and u.id == ids[0]), None)
 
     def _base_majors(self):
         mine = set(self.checked_majors())
@@ -433,42 +397,23 @@ class BaseDialog(SaveFlow, FieldErrors, QDialog):
 
     @Slot()
     def add_usage(self) -> None:
-        if self.base_id and UsageDialog(self, self.base_id, self._base_majors()).exec():
+        if self.record_id and UsageDialog(self, self.record_id, self._base_majors()).exec():
             self.reload_usage()
 
     @Slot()
     def edit_usage(self) -> None:
         u = self.selected_usage()
-        if u is not None and self.base_id and UsageDialog(self, self.base_id, self._base_majors(), u).exec():
+        if (
+            u is not None
+            and self.record_id
+            and UsageDialog(self, self.record_id, self._base_majors(), u).exec()
+        ):
             self.reload_usage()
 
     @Slot()
     def delete_usage(self) -> None:
-        u = self.selected_usage()
-        if u is not None and confirm(
-            self, "删除使用记录", f"确定删除 {u.semester} 学期的这条{u.activity}记录？可在“回收站”恢复。"
-        ):
-            ids = [u.id]
-            WriteOp(self, lambda s: svc.delete_usages(s, ids)).success(lambda _c: self.reload_usage()).run()
+        """Delete the selected usage record (after asking)."""
+        self.usage_list.delete_selected()
 
-    # ------------------------------------------------------------ saving
-
-    def errors_shown(self, first_field: str) -> None:
-        self.tabs.setCurrentIndex(0)
-
-    @Slot()
-    def save(self) -> None:
-        if self._saving:
-            return
-        self.show_errors([])
-        try:
-            data, bid = self.data(), self.base_id
-        except ValidationError as e:
-            self.show_errors([e])
-            return
-        if errors := read_now(lambda s: svc.check_base(s, data, bid)):
-            self.show_errors(errors)
-            return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        WriteOp(self, lambda s: svc.save_base(s, data, bid)).success(self._saved).failure(self._failed).run()
+    def _delete_usages(self, ids: list[str]) -> None:
+        ops.delete_usages(self, ids, lambda _c: self.reload_usage())

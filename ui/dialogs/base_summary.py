@@ -1,4 +1,4 @@
-"""学期汇总 of the 实践基地 (N四(四)2): for a semester, each major with its figures (项目数, 人次, 使用天数, 人天,
+"""学期汇总 of the 实践基地 (the 海南 policy's 四(四)2): for a semester, each major with its figures (项目数, 人次, 使用天数, 人天,
 指导教师) and whether its semester-end summary has been submitted, the bases it used under it; a 合计 line.
 导出Excel… writes all majors (app/io/bases_xlsx.py), 生成Word汇总… the selected major's document
 (app/docs/bases.py), 标记已提交 / 撤销提交 record the submission (one transaction each)."""
@@ -26,14 +26,17 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.docs.cooperation import semester_name
+from app.compliance.registry import cite_source
+from app.docs.common import semester_name
 from app.services import bases as svc
 from app.services.base_usage import UsageTotals
-from ui import files
+from ui import files, theme
 from ui.dialogs.usage_dialog import recent_semesters
 from ui.documents import WORD_FILTER, ask_template, follow_college_template, write_document
 from ui.errors import show_error
-from ui.ops import ReadOp, WriteOp, read_now
+from ui.forms import restore_geometry, save_geometry
+from ui.operations import bases as ops
+from ui.ops import ReadOp, read_now
 
 HEADERS = ["专业 / 基地", "项目数", "人次", "使用天数", "人天", "指导教师", "汇总提交"]
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -48,7 +51,6 @@ class BaseSummaryDialog(QDialog):
     def __init__(self, parent: QWidget | None = None, semester: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("实践基地学期汇总")
-        self.resize(900, 600)
         self.status: list[svc.SummaryStatus] = []
         lay = QVBoxLayout(self)
         top = QHBoxLayout()
@@ -61,16 +63,17 @@ class BaseSummaryDialog(QDialog):
         self.semester.setCurrentText(semester or current)
         self.semester.currentIndexChanged.connect(lambda _i: self.reload())
         top.addWidget(self.semester)
-        self.period = QLabel()
-        self.period.setStyleSheet("color:#555;")
+        self.period = theme.muted(QLabel())
         top.addWidget(self.period, 1)
         lay.addLayout(top)
-        hint = QLabel(
-            "每个专业每学期末提交基地使用情况汇总（N四(四)2）。安排在基地的岗位实习、认识实习自动计入；"
-            "同一基地、专业、活动类型已手工登记的，以手工登记为准。",
-            wordWrap=True,
+        hint = theme.muted(
+            QLabel(
+                "每个专业每学期末提交基地使用情况汇总。安排在基地的岗位实习、认识实习自动计入；"
+                "同一基地、专业、活动类型已手工登记的，以手工登记为准。",
+                wordWrap=True,
+            )
         )
-        hint.setStyleSheet("color:#555;")
+        hint.setToolTip(f"依据：{cite_source('N四(四)2')}")
         lay.addWidget(hint)
         self.tree = QTreeWidget()
         self.tree.setHeaderLabels(HEADERS)
@@ -107,10 +110,16 @@ class BaseSummaryDialog(QDialog):
         self.count_label = QLabel()
         row.addWidget(self.count_label)
         lay.addLayout(row)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons = QDialogButtonBox()
+        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.reload()
+        restore_geometry(self, "base_summary", (900, 600))
+
+    def done(self, result: int) -> None:
+        save_geometry(self, "base_summary")
+        super().done(result)
 
     # ------------------------------------------------------------ figures
 
@@ -136,7 +145,7 @@ class BaseSummaryDialog(QDialog):
             item.setData(0, ID_ROLE, st.major_id)
             item.setFont(0, bold)
             if st.submitted_on is None:
-                item.setForeground(6, Qt.GlobalColor.darkYellow)
+                item.setForeground(6, theme.brush(theme.WARNING))
             for group in usage.major_bases(st.major_id):
                 activities = "、".join(x.activity + ("（实习记录）" if x.source == "实习记录" else "")
                                       for x in group.lines)  # fmt: skip
@@ -248,9 +257,7 @@ class BaseSummaryDialog(QDialog):
         if st is None:
             return
         semester, major_id, today = self.current_semester(), st.major_id, dt.date.today()
-        WriteOp(self, lambda s: svc.mark_summary_submitted(s, major_id, semester, today)).success(
-            lambda _c: self.reload()
-        ).run()
+        ops.mark_submitted(self, major_id, semester, today, lambda _c: self.reload())
 
     @Slot()
     def unmark_submitted(self) -> None:
@@ -258,6 +265,4 @@ class BaseSummaryDialog(QDialog):
         if st is None or st.submitted_on is None:
             return
         semester, major_id = self.current_semester(), st.major_id
-        WriteOp(self, lambda s: svc.unmark_summary_submitted(s, major_id, semester)).success(
-            lambda _c: self.reload()
-        ).run()
+        ops.unmark_submitted(self, major_id, semester, lambda _c: self.reload())

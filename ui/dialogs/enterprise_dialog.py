@@ -1,7 +1,8 @@
-"""The enterprise form: basic data with inline validation, contacts, attachments, change history.
+"""The enterprise form: basic data with inline validation, contacts, attachments, cooperation, change history.
 
 Saving is one user action and one transaction: the record, its contacts and the attachments added or
-removed in the dialog are written together."""
+removed in the form are written together (RecordForm.write). Closing with unsaved changes — a field, a
+contact or an attachment — asks first."""
 
 from __future__ import annotations
 
@@ -9,104 +10,103 @@ import datetime as dt
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
-    QPushButton,
+    QSizePolicy,
     QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from app.db.models import ENTERPRISE_CATEGORIES, ENTERPRISE_SCALES, ENTERPRISE_STATUSES
+from app.compliance.registry import cite_source
+from app.db.models import ENTERPRISE_CATEGORIES, ENTERPRISE_SCALES, ENTERPRISE_STATUSES, Contact
 from app.domain.codes import USCC_CHECK_FAILED_MESSAGE, check_uscc
+from app.errors import ValidationError
 from app.services import enterprises as svc
-from app.services.common import Changes
+from app.services.choices import Choice
+from app.services.common import Changes, max_length
 from app.services.history import enterprise_history
+from ui import theme
 from ui.attachments_panel import AttachmentsPanel
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, read_now
-from ui.settings import ui_settings
-from ui.widgets import OptionalDate
+from ui.forms import ChoiceBox, DateField, EditGrid, GridColumn, RecordForm, scrolling
 
 CONTACT_FIELDS = ("name", "title", "phone", "email", "note")
 CONTACT_HEADERS = ("姓名", "职务", "联系电话", "邮箱", "备注")
+CONTACT_WIDTHS = (90, 110, 130, 170, 0)
 NO_STAFF = -1  # the spin box's “未填写”
+BASIC_TAB, CONTACTS_TAB = 0, 1
+ENDED = "已解除"
+PAIR_WIDEST = "在岗职工总数"
 
 
-class EnterpriseDialog(FieldErrors, QDialog):
+def _pair(left: QWidget, label: str, right: QWidget) -> QGridLayout:
+    """Two fields on one form row: `left`, then `label` and `right` (columns of equal width)."""
+    grid = QGridLayout()
+    grid.setContentsMargins(0, 0, 0, 0)
+    grid.addWidget(left, 0, 0)
+    caption = QLabel(label, alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    caption.setMinimumWidth(caption.fontMetrics().horizontalAdvance(PAIR_WIDEST) + 12)  # the pairs line up
+    grid.addWidget(caption, 0, 1)
+    grid.addWidget(right, 0, 2)
+    grid.setColumnStretch(0, 1)
+    grid.setColumnStretch(2, 1)
+    return grid
+
+
+class EnterpriseDialog(RecordForm):
+    geometry_key = "enterprise"
+    default_size = (780, 620)
+    unsaved_what = "企业信息"
+    titles = ("新建企业", "编辑企业")
+
     def __init__(self, parent: QWidget | None = None, enterprise_id: str | None = None) -> None:
-        super().__init__(parent)
-        self.enterprise_id = enterprise_id
-        self.saved_id: str | None = None
-        self._saving = False
-        self.setWindowTitle("编辑企业" if enterprise_id else "新建企业")
-        self.setMinimumSize(720, 560)
-        self._build()
-        if enterprise_id:
-            self._load(read_now(lambda s: svc.get_enterprise(s, enterprise_id)))
-        geometry = ui_settings().value("dialogs/enterprise")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
+        super().__init__(parent, enterprise_id)
+        self.name.setFocus()
+
+    @property
+    def enterprise_id(self) -> str | None:
+        return self.record_id
 
     # ------------------------------------------------------------ layout
 
-    def _build(self) -> None:
-        lay = QVBoxLayout(self)
+    def build(self) -> None:
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._basic_tab(), "基本信息")
+        self.tabs.addTab(scrolling(self._basic_tab()), "基本信息")
         self.tabs.addTab(self._contacts_tab(), "联系人")
-        self.tabs.addTab(self._attachments_tab(), "附件")
-        if self.enterprise_id:
+        self.attachments = AttachmentsPanel(
+            "enterprise",
+            "营业执照扫描件、合作洽谈材料等。文件会复制到数据库旁的附件文件夹，原文件可随意移动。",
+        )
+        self.tabs.addTab(self.attachments, "附件")
+        if self.record_id:
             from ui.cooperation_panel import CooperationPanel
 
-            self.cooperation = CooperationPanel(self.enterprise_id)
+            self.cooperation = CooperationPanel(self.record_id)
             self.tabs.addTab(self.cooperation, "合作情况")
-            self.tabs.addTab(self._history_tab(), "修改记录")
-        lay.addWidget(self.tabs, 1)
-        self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Save).setShortcut("Ctrl+S")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        lay.addWidget(buttons)
+            self.history = QListWidget()
+            self.tabs.addTab(self.history, "修改记录")
+        self.body.addWidget(self.tabs, 1)
 
     def _basic_tab(self) -> QWidget:
         page = QWidget()
-        form = QFormLayout(page)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.errors: dict[str, QLabel] = {}
+        form = self.form(page)
 
         self.name = QLineEdit(placeholderText="营业执照上的企业全称")
         self.name.setMaxLength(200)
         form.addRow("企业名称 *", self.with_error("name", self.name))
 
         code_row = QHBoxLayout()
+        code_row.setContentsMargins(0, 0, 0, 0)
         self.uscc = QLineEdit(placeholderText="18位，如 91430100MA4L1GXJ28")
         self.uscc.setMaxLength(24)
-        self.uscc.textChanged.connect(self._check_code_live)
         self.uscc_confirmed = QCheckBox("已核对营业执照")
         self.uscc_confirmed.setToolTip(
             "少数早期代码不符合校验规则。对照营业执照确认无误后勾选，记录上会保留此标记。"
@@ -114,119 +114,117 @@ class EnterpriseDialog(FieldErrors, QDialog):
         self.uscc_confirmed.hide()
         code_row.addWidget(self.uscc, 1)
         code_row.addWidget(self.uscc_confirmed)
-        holder = QWidget()
-        holder.setLayout(code_row)
-        code_row.setContentsMargins(0, 0, 0, 0)
-        form.addRow("统一社会信用代码", self.with_error("uscc", holder))
+        form.addRow("统一社会信用代码", self.with_error("uscc", code_row))
+        self.uscc.textChanged.connect(self._check_code_live)  # after with_error's own clearing of the line
 
-        self.short_name = QLineEdit()
+        self.short_name = QLineEdit(placeholderText="常用的简称，可不填")
         self.legal_representative = QLineEdit(placeholderText="营业执照上的法定代表人")
         self.legal_representative.setMaxLength(50)
         self.legal_representative.setToolTip("三方协议乙方（实习单位）的法定代表人")
-        grid = QGridLayout()
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.addWidget(self.short_name, 0, 0)
-        grid.addWidget(QLabel("法定代表人"), 0, 1)
-        grid.addWidget(self.legal_representative, 0, 2)
-        form.addRow("简称", grid)
+        form.addRow(
+            "简称",
+            self.with_error("short_name", _pair(self.short_name, "法定代表人", self.legal_representative)),
+        )
+        self.also_error("legal_representative", "short_name")
         self.industry = QLineEdit(placeholderText="如 智能制造、现代农业")
         self.region = QLineEdit(placeholderText="如 长沙市岳麓区")
-        grid = QGridLayout()
-        grid.addWidget(self.industry, 0, 0)
-        grid.addWidget(QLabel("所在地区"), 0, 1)
-        grid.addWidget(self.region, 0, 2)
-        form.addRow("所属行业", grid)
-        self.address = QLineEdit()
-        form.addRow("地址", self.address)
-        self.scale = QComboBox()
-        self.scale.addItem("未填写", "")
-        for v in ENTERPRISE_SCALES:
-            self.scale.addItem(v, v)
-        self.cooperation_start = OptionalDate()
+        form.addRow("所属行业", self.with_error("industry", _pair(self.industry, "所在地区", self.region)))
+        self.also_error("region", "industry")
+        self.address = QLineEdit(placeholderText="详细地址")
+        form.addRow("地址", self.with_error("address", self.address))
+
+        self.scale = ChoiceBox([Choice(v, v) for v in ENTERPRISE_SCALES], blank="未填写", editable=False)
+        self.scale.setMinimumContentsLength(6)
         self.staff_count = QSpinBox(minimum=NO_STAFF, maximum=svc.MAX_STAFF, suffix=" 人")
         self.staff_count.setSpecialValueText("未填写")
         self.staff_count.setValue(NO_STAFF)
-        self.staff_count.setMinimumWidth(100)
+        self.staff_count.setMinimumWidth(110)
         self.staff_count.setToolTip("依托单位在岗职工总数（校外实习实训基地表）")
-        row = QHBoxLayout()
-        row.addWidget(self.scale)
-        row.addSpacing(20)
-        row.addWidget(QLabel("在岗职工总数"))
-        row.addWidget(self.with_error("staff_count", self.staff_count))
-        row.addSpacing(20)
-        row.addWidget(QLabel("合作开始日期"))
-        row.addWidget(self.cooperation_start)
-        row.addStretch(1)
-        form.addRow("企业规模", row)
+        form.addRow("企业规模", self.with_error("scale", _pair(self.scale, "在岗职工总数", self.staff_count)))
+        self.also_error("staff_count", "scale")
+
+        self.cooperation_start = DateField(field="cooperation_start", label="合作开始日期")
+        start_row = QHBoxLayout()
+        start_row.setContentsMargins(0, 0, 0, 0)
+        start_row.addWidget(self.cooperation_start)
+        start_row.addStretch(1)
+        form.addRow("合作开始日期", self.with_error("cooperation_start", start_row))
 
         cats = QGridLayout()
+        cats.setContentsMargins(0, 0, 0, 0)
         self.category_boxes: dict[str, QCheckBox] = {}
+        why = f"优先考虑的合作企业类别（依据：{cite_source('H第八条(一)')}）"
         for i, c in enumerate(ENTERPRISE_CATEGORIES):
             box = QCheckBox(c)
-            box.setToolTip("H第八条(一)：优先考虑的合作企业类别")
+            box.setToolTip(why)
             self.category_boxes[c] = box
             cats.addWidget(box, i // 4, i % 4)
-        form.addRow("企业类别", cats)
+        form.addRow("企业类别", self.with_error("categories", cats))
 
         status_row = QHBoxLayout()
-        self.status = QComboBox()
-        for v in ENTERPRISE_STATUSES:
-            self.status.addItem(v, v)
-        self.status.currentIndexChanged.connect(self._status_changed)
-        self.status_date = OptionalDate()
+        status_row.setContentsMargins(0, 0, 0, 0)
+        self.status = ChoiceBox([Choice(v, v) for v in ENTERPRISE_STATUSES], blank=None, editable=False)
+        self.status.setMinimumContentsLength(6)
+        self.status.changed.connect(self._status_changed)
+        self.status_date = DateField(field="status_date", label="解除日期")
         self.status_date_label = QLabel("解除日期")
         status_row.addWidget(self.status)
-        status_row.addSpacing(20)
+        status_row.addSpacing(16)
         status_row.addWidget(self.status_date_label)
         status_row.addWidget(self.status_date)
         status_row.addStretch(1)
-        form.addRow("合作状态", status_row)
-        self.status_reason = QLineEdit(placeholderText="解除或暂停合作的原因（H第二十三条）")
+        form.addRow("合作状态", self.with_error("status", status_row))
+        self.also_error("status_date", "status")
+        self.status_reason = QLineEdit(placeholderText="解除或暂停合作的原因")
+        self.status_reason.setToolTip(f"解除合作须写明原因（依据：{cite_source('H第二十三条')}）")
         form.addRow("状态说明", self.with_error("status_reason", self.status_reason))
-        self.website = QLineEdit()
-        form.addRow("网址", self.website)
+        self.website = QLineEdit(placeholderText="如 www.example.com")
+        form.addRow("网址", self.with_error("website", self.website))
         self.note = QPlainTextEdit()
+        self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(70)
-        form.addRow("备注", self.note)
+        self.note.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum
+        )  # fields stay at the top
+        form.addRow("备注", self.with_error("note", self.note))
         self._status_changed()
         return page
 
     def _contacts_tab(self) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        self.contacts = QTableWidget(0, len(CONTACT_HEADERS))
-        self.contacts.setHorizontalHeaderLabels(CONTACT_HEADERS)
-        self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.contacts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        v.addWidget(self.contacts, 1)
-        self.contacts_error = self.error_label("contacts")
-        v.addWidget(self.contacts_error)
-        row = QHBoxLayout()
-        add = QPushButton("添加联系人")
-        add.clicked.connect(lambda: self._add_contact(svc.ContactData(name="")))
-        remove = QPushButton("删除所选联系人")
-        remove.clicked.connect(self._remove_contacts)
-        row.addWidget(add)
-        row.addWidget(remove)
-        row.addStretch(1)
-        row.addWidget(QLabel("第一位联系人显示在企业列表中。"))
-        v.addLayout(row)
-        return page
-
-    def _attachments_tab(self) -> QWidget:
-        self.attachments = AttachmentsPanel(
-            "enterprise",
-            "营业执照扫描件、合作洽谈材料等。文件会复制到数据库旁的附件文件夹，原文件可随意移动。",
+        v.addWidget(
+            theme.hint(
+                QLabel(
+                    "点一下单元格即可修改；可从 Excel 复制几行后按 Ctrl+V 粘贴。第一位联系人显示在企业列表中。",
+                    wordWrap=True,
+                )
+            )
         )
-        return self.attachments
-
-    def _history_tab(self) -> QWidget:
-        self.history = QListWidget()
-        return self.history
+        self.contacts = EditGrid(
+            [
+                GridColumn(f, title, width=w, max_length=max_length(Contact, f), stretch=f == "note")
+                for f, title, w in zip(CONTACT_FIELDS, CONTACT_HEADERS, CONTACT_WIDTHS, strict=True)
+            ],
+            add_text="添加联系人",
+            remove_text="删除所选联系人",
+            empty_text="还没有联系人。点“添加联系人”，或从 Excel 复制后按 Ctrl+V 粘贴。",
+        )
+        self.contacts.changed.connect(lambda: self.set_error("contacts", ""))
+        v.addWidget(self.contacts, 1)
+        v.addWidget(self.error_label("contacts"))
+        return page
 
     # ------------------------------------------------------------ loading
 
-    def _load(self, d: svc.EnterpriseDetail) -> None:
+    def read(self, s: Session, record_id: str):
+        return svc.get_enterprise(s, record_id), enterprise_history(s, record_id)
+
+    def title_for(self, record) -> str:
+        return f"企业：{record[0].name}"
+
+    def load(self, record) -> None:
+        d, history = record
         self.name.setText(d.name)
         self.uscc.setText(d.uscc)
         self.uscc_confirmed.setChecked(d.uscc_confirmed)
@@ -236,40 +234,28 @@ class EnterpriseDialog(FieldErrors, QDialog):
         self.industry.setText(d.industry)
         self.region.setText(d.region)
         self.address.setText(d.address)
-        self.scale.setCurrentIndex(max(0, self.scale.findData(d.scale)))
+        self.scale.set_value(d.scale or None, d.scale)
         self.cooperation_start.set_value(d.cooperation_start)
         for c, box in self.category_boxes.items():
             box.setChecked(c in d.categories)
-        self.status.setCurrentIndex(max(0, self.status.findData(d.status)))
+        self.status.set_value(d.status, d.status)
         self.status_date.set_value(d.status_date)
         self.status_reason.setText(d.status_reason)
         self.website.setText(d.website)
         self.note.setPlainText(d.note)
-        for c in d.contacts:
-            self._add_contact(c)
+        self.contacts.set_rows(
+            [{"id": c.id, **{f: getattr(c, f) for f in CONTACT_FIELDS}} for c in d.contacts]
+        )
         self.attachments.load(d.id)
-        for h in read_now(lambda s: enterprise_history(s, d.id)):
+        for h in history:
             when = h.at.astimezone().strftime("%Y-%m-%d %H:%M")
             item = QListWidgetItem(f"{when}   {h.os_user}   {h.summary}")
             item.setToolTip(h.summary)
             self.history.addItem(item)
+        self._status_changed()
 
-    def _add_contact(self, c: svc.ContactData) -> None:
-        r = self.contacts.rowCount()
-        self.contacts.insertRow(r)
-        for col, field in enumerate(CONTACT_FIELDS):
-            item = QTableWidgetItem(getattr(c, field))
-            if col == 0:
-                item.setData(Qt.ItemDataRole.UserRole, c.id)
-            self.contacts.setItem(r, col, item)
-        if not c.name:
-            self.contacts.setCurrentCell(r, 0)
-            self.contacts.editItem(self.contacts.item(r, 0))
-
-    @Slot()
-    def _remove_contacts(self) -> None:
-        for r in sorted({i.row() for i in self.contacts.selectedIndexes()}, reverse=True):
-            self.contacts.removeRow(r)
+    def load_new(self) -> None:
+        self.attachments.load(None)
 
     # ------------------------------------------------------------ live checks
 
@@ -289,25 +275,22 @@ class EnterpriseDialog(FieldErrors, QDialog):
 
     @Slot()
     def _status_changed(self) -> None:
-        ended = self.status.currentData() == "已解除"
+        ended = self.status.value() == ENDED
         self.status_date.setVisible(ended)
         self.status_date_label.setVisible(ended)
-        if ended and self.status_date.value() is None:
+        if ended and not self.status_date.edit.text().strip():
             self.status_date.set_value(dt.date.today())
 
     # ------------------------------------------------------------ saving
 
+    def contact_rows(self) -> tuple[svc.ContactData, ...]:
+        return tuple(
+            svc.ContactData(id=row["id"] or None, **{f: row[f] for f in CONTACT_FIELDS})
+            for row in self.contacts.rows()
+        )
+
     def data(self) -> svc.EnterpriseData:
-        contacts = []
-        for r in range(self.contacts.rowCount()):
-            values = {
-                f: (self.contacts.item(r, c).text() if self.contacts.item(r, c) else "")
-                for c, f in enumerate(CONTACT_FIELDS)
-            }
-            first = self.contacts.item(r, 0)
-            contacts.append(
-                svc.ContactData(id=first.data(Qt.ItemDataRole.UserRole) if first else None, **values)
-            )
+        ended = self.status.value() == ENDED
         return svc.EnterpriseData(
             name=self.name.text(),
             uscc=self.uscc.text(),
@@ -318,58 +301,44 @@ class EnterpriseDialog(FieldErrors, QDialog):
             address=self.address.text(),
             legal_representative=self.legal_representative.text(),
             staff_count=None if self.staff_count.value() == NO_STAFF else self.staff_count.value(),
-            scale=self.scale.currentData() or "",
+            scale=self.scale.value() or "",
             categories=tuple(c for c, b in self.category_boxes.items() if b.isChecked()),
-            status=self.status.currentData(),
+            status=self.status.value() or "",
             status_reason=self.status_reason.text(),
-            status_date=self.status_date.value() if self.status.currentData() == "已解除" else None,
+            status_date=self.status_date.value() if ended else None,
             cooperation_start=self.cooperation_start.value(),
             website=self.website.text(),
             note=self.note.toPlainText(),
-            contacts=tuple(contacts),
+            contacts=self.contact_rows(),
         )
 
-    @Slot()
-    def save(self) -> None:
-        if self._saving:
-            return
-        data = self.data()
-        check = read_now(lambda s: svc.check_enterprise(s, data, exclude_id=self.enterprise_id))
-        self.show_errors(check.errors)
-        if check.errors:
-            return
-        if check.warnings:
-            text = "\n".join(w.message for w in check.warnings)
-            if (
-                QMessageBox.question(self, "请确认", f"{text}\n\n仍要保存吗？")
-                != QMessageBox.StandardButton.Yes
-            ):
-                return
-        self.message.clear()
-        self._saving = True
-        self.save_button.setEnabled(False)
-        eid, attach = self.enterprise_id, self.attachments.work()
+    def state(self) -> object:
+        """The fields, the contacts and the attachments added or removed."""
+        return (super().state(), self.attachments.has_changes())
 
-        def work(s) -> Changes:
-            changes = svc.update_enterprise(s, eid, data) if eid else svc.create_enterprise(s, data)
-            attach(s, changes.ids[0])
-            return changes
+    def check(self, s: Session, data: svc.EnterpriseData) -> list[ValidationError]:
+        """Errors block saving; a similar name is a warning RecordForm asks about."""
+        found = svc.check_enterprise(s, data, exclude_id=self.record_id)
+        self._mark_contacts(found.errors)
+        return [*found.errors, *found.warnings]
 
-        WriteOp(self, work).success(self._saved).failure(self._failed).run()
+    def _mark_contacts(self, errors) -> None:
+        """Each contact's problem on its cell (the blank rows the service drops are not counted)."""
+        for r, key, _why in self.contacts.errors():
+            self.contacts.set_error(r, key, "")
+        rows = [
+            r for r, row in enumerate(self.contacts.rows()) if any(row[f].strip() for f in CONTACT_FIELDS)
+        ]
+        for e in errors:
+            if isinstance(e, svc.ContactError) and e.part in CONTACT_FIELDS and 0 < e.number <= len(rows):
+                self.contacts.set_error(rows[e.number - 1], e.part, e.message)
 
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        ui_settings().setValue("dialogs/enterprise", self.saveGeometry())
-        self.accept()
+    def write(self, s: Session, data: svc.EnterpriseData) -> Changes:
+        attach = self.attachments.work()
+        eid = self.record_id
+        changes = svc.update_enterprise(s, eid, data) if eid else svc.create_enterprise(s, data)
+        attach(s, changes.ids[0])
+        return changes
 
     def errors_shown(self, first_field: str) -> None:
-        self.tabs.setCurrentIndex(1 if first_field == "contacts" else 0)
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
-
-    def reject(self) -> None:
-        ui_settings().setValue("dialogs/enterprise", self.saveGeometry())
-        super().reject()
+        self.tabs.setCurrentIndex(CONTACTS_TAB if first_field == "contacts" else BASIC_TAB)

@@ -1,6 +1,12 @@
 """Excel import: read and check the file on the worker, preview every row with its problems (and, above the
 table, what Excel hides: hidden or filtered-out rows and hidden columns, read like the others), then write the
-valid rows in one transaction — or nothing."""
+valid rows in one transaction — or nothing.
+
+The 问题说明 column comes right after 行号 / 结果 (the file's own columns follow), so it is on screen however
+wide the file is; its whole text is in the tooltip. 导出有问题的行… saves the rejected rows with their
+problems to an .xlsx to fix in Excel. An enterprise list also says which rows are enterprises already in the
+archive (by 统一社会信用代码, else by name) and lets the user choose, for all and per row, 跳过 (default),
+更新 (the row's non-blank cells fill the archive record) or — where only the name matched — 新建."""
 
 from __future__ import annotations
 
@@ -8,43 +14,95 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.errors import Cancelled
-from app.io.enterprises_xlsx import ImportPreview, ImportRow, import_enterprises, read_enterprises
+from app.io.enterprises_xlsx import (
+    CHOICES,
+    EnterprisePreview,
+    ImportPreview,
+    ImportRow,
+    export_rejected_rows,
+    problem_text,
+    read_enterprises,
+)
 from app.services.common import Changes
+from ui import theme
 from ui.errors import show_error
-from ui.files import Progress, ask_open
-from ui.ops import ReadOp, WriteOp
+from ui.files import Progress, ask_open, ask_save, offer_open
+from ui.forms.record_form import restore_geometry, save_geometry
+from ui.operations import imports as import_ops
+from ui.ops import ReadOp
 
-ERROR_BG = QColor("#fde7e9")
-WARNING_BG = QColor("#fff4ce")
+PROBLEM_WIDTH = 380  # the 问题说明 column: wide enough for a sentence, the rest in its tooltip
+ROLE_CHOICE = Qt.ItemDataRole.UserRole + 1
+
+
+def _wrapped(lines: list[str]) -> str:
+    """A tooltip that wraps (rich text wraps at the tooltip's width; plain text would be one long line)."""
+    return "<p style='white-space:pre-wrap'>" + "<br>".join(escape(line) for line in lines) + "</p>"
 
 
 class PreviewModel(QAbstractTableModel):
+    """行号, 结果, [处理 — an enterprise list with rows already in the archive], 问题说明, the file's columns."""
+
     def __init__(self, preview: ImportPreview) -> None:
         super().__init__()
-        self.headers = ["行号", "结果", *preview.headers, "问题说明"]
+        self.existing = dict(preview.existing) if isinstance(preview, EnterprisePreview) else {}
+        self.choice: dict[int, str] = {n: "skip" for n in self.existing}
+        fixed = ["行号", "结果", *(["处理"] if self.existing else []), "问题说明"]
+        self.choice_column = 2 if self.existing else -1
+        self.problem_column = len(fixed) - 1
+        self.file_headers = list(preview.headers)
+        self.headers = [*fixed, *self.file_headers]
         self.all_rows = list(preview.rows)
         self.rows = self.all_rows
 
     def set_only_problems(self, only: bool) -> None:
         self.beginResetModel()
-        self.rows = [r for r in self.all_rows if r.errors or r.warnings] if only else self.all_rows
+        self.rows = (
+            [r for r in self.all_rows if r.errors or r.warnings or r.row in self.existing]
+            if only
+            else self.all_rows
+        )
         self.endResetModel()
+
+    def set_all(self, choice: str) -> None:
+        """跳过 / 更新 for every row already in the archive (更新 only where it is possible)."""
+        for n, match in self.existing.items():
+            self.choice[n] = choice if choice != "update" or match.can_update else "skip"
+        if self.rows and self.choice_column >= 0:
+            self.dataChanged.emit(
+                self.index(0, self.choice_column), self.index(len(self.rows) - 1, self.choice_column)
+            )
+
+    def allowed(self, row_no: int) -> list[str]:
+        match = self.existing.get(row_no)
+        if match is None:
+            return []
+        return [
+            "skip",
+            *(["update"] if match.can_update else []),
+            *(["new"] if match.can_create else []),
+        ]
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -57,7 +115,45 @@ class PreviewModel(QAbstractTableModel):
     ) -> Any:
         if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
             return self.headers[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section == self.choice_column:
+            return (
+                "已在档案中的企业：跳过（不改动档案）、更新（用此行非空的列填入档案）或新建（仅名称相同时）"
+            )
         return None
+
+    def result(self, row: ImportRow) -> str:
+        if row.errors:
+            return "有问题"
+        if row.row in self.existing:
+            return "已在档案中"
+        return "提示" if row.warnings else ("新增" if self.existing or self._enterprises() else "可导入")
+
+    def _enterprises(self) -> bool:
+        return self.choice_column >= 0
+
+    def problem(self, row: ImportRow) -> str:
+        parts = [problem_text(row)] if (row.errors or row.warnings) else []
+        if (match := self.existing.get(row.row)) is not None:
+            parts.insert(0, match.description)
+        return "；".join(p for p in parts if p)
+
+    def flags(self, index: QModelIndex) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.column() == self.choice_column and len(self.allowed(self.rows[index.row()].row)) > 1:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def setData(
+        self, index: QModelIndex | QPersistentModelIndex, value: Any, role: int = Qt.ItemDataRole.EditRole
+    ) -> bool:
+        if role != Qt.ItemDataRole.EditRole or index.column() != self.choice_column:
+            return False
+        row_no = self.rows[index.row()].row
+        if value not in self.allowed(row_no):
+            return False
+        self.choice[row_no] = value
+        self.dataChanged.emit(index, index)
+        return True
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -68,90 +164,248 @@ class PreviewModel(QAbstractTableModel):
             if col == 0:
                 return str(row.row)
             if col == 1:
-                return "拒绝" if row.errors else ("提示" if row.warnings else "可导入")
-            if col == len(self.headers) - 1:
-                return "；".join(f"[{e.column}] {e.message}" for e in (*row.errors, *row.warnings))
+                return self.result(row)
+            if col == self.choice_column:
+                if row.row not in self.existing:
+                    return ""
+                return CHOICES[self.choice[row.row]] + (" ▾" if len(self.allowed(row.row)) > 1 else "")
+            if col == self.problem_column:
+                return self.problem(row)
             return row.values.get(self.headers[col], "")
+        if role == Qt.ItemDataRole.EditRole and col == self.choice_column:
+            return self.choice.get(row.row, "")
+        if role == ROLE_CHOICE:
+            return self.allowed(row.row)
         if role == Qt.ItemDataRole.BackgroundRole:
             if row.errors:
-                bad = {e.column for e in row.errors}
-                return QColor("#f8b4ba") if self.headers[col] in bad else ERROR_BG
+                return theme.brush(theme.ERROR_BG)
             if row.warnings:
-                return WARNING_BG
-        if role == Qt.ItemDataRole.ToolTipRole and (row.errors or row.warnings):
-            return "\n".join(f"第{e.row}行 [{e.column}]：{e.message}" for e in (*row.errors, *row.warnings))
+                return theme.brush(theme.WARNING_BG)
+            if row.row in self.existing:
+                return theme.brush(theme.INFO_BG)
+        if role == Qt.ItemDataRole.ForegroundRole and row.errors:
+            bad = {e.column for e in row.errors}
+            if self.headers[col] in bad or col in (1, self.problem_column):
+                return theme.brush(theme.ERROR)
+        if (
+            role == Qt.ItemDataRole.FontRole
+            and row.errors
+            and self.headers[col] in {e.column for e in row.errors}
+        ):
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            lines = [f"第{e.row}行 [{e.column}]：{e.message}" for e in (*row.errors, *row.warnings)]
+            if (match := self.existing.get(row.row)) is not None:
+                lines.insert(0, match.description)
+            return _wrapped(lines) if lines else None
         return None
 
 
+class ChoiceDelegate(QStyledItemDelegate):
+    """处理: a drop-down of what the row allows (跳过 / 更新 / 新建)."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: QModelIndex) -> QWidget:
+        box = QComboBox(parent)
+        for key in index.data(ROLE_CHOICE) or []:
+            box.addItem(CHOICES[key], key)
+        box.activated.connect(lambda _i, b=box: self.commitData.emit(b))
+        return box
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentIndex(max(editor.findData(index.data(Qt.ItemDataRole.EditRole)), 0))
+
+    def setModelData(self, editor: QWidget, model: Any, index: QModelIndex) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+
+
 class ImportDialog(QDialog):
+    geometry_key = "import_preview"
+
     def __init__(self, parent: QWidget | None, path: Path, preview: ImportPreview) -> None:
         super().__init__(parent)
+        self.path = path
         self.preview = preview
         self.imported: Changes | None = None
         self.setWindowTitle(f"导入预览 — {path.name}")
-        self.resize(1100, 620)
         lay = QVBoxLayout(self)
-        valid, rejected = len(preview.valid_rows), len(preview.rejected_rows)
-        warned = sum(1 for r in preview.rows if r.warnings and not r.errors)
-        summary = QLabel(
-            f"表头在第 {preview.header_row} 行，共 {len(preview.rows)} 行数据：可导入 <b>{valid}</b> 条，"
-            f"拒绝 <b style='color:#c42b1c'>{rejected}</b> 行"
-            + (f"，提示 {warned} 条" if warned else "")
-            + "。"
-            "<br>被拒绝的行不会导入；可在 Excel 中改正后再导入这些行。"
-        )
-        lay.addWidget(summary)
+        self.summary = QLabel(wordWrap=True)
+        lay.addWidget(self.summary)
         self.notices = QLabel("<br>".join(f"⚠ {escape(n)}" for n in preview.notices), wordWrap=True)
-        self.notices.setStyleSheet(f"background:{WARNING_BG.name()}; padding:6px; border-radius:3px;")
+        theme.banner(self.notices, theme.WARNING)
         self.notices.setVisible(bool(preview.notices))  # hidden rows and columns: said before importing
         lay.addWidget(self.notices)
+        self.model = PreviewModel(preview)
         top = QHBoxLayout()
-        self.only_problems = QCheckBox("只看有问题的行")
+        self.only_problems = QCheckBox("只看有问题的行" + ("和已在档案中的行" if self.model.existing else ""))
         self.only_problems.toggled.connect(self._filter)
         top.addWidget(self.only_problems)
+        self.all_choice = QComboBox()
+        self.all_choice.addItem("全部跳过（不改动档案）", "skip")
+        self.all_choice.addItem("全部更新（用文件中非空的列填入档案）", "update")
+        self.all_choice.setToolTip("可在表格的“处理”列逐行改为跳过、更新或新建")
+        self.all_choice.activated.connect(self._choose_all)
+        if self.model.existing:
+            top.addSpacing(16)
+            top.addWidget(QLabel("已在档案中的企业："))
+            top.addWidget(self.all_choice)
         top.addStretch(1)
+        self.export_button = QPushButton("导出有问题的行…")
+        self.export_button.setToolTip("把有问题的行连同“问题说明”保存为 Excel 文件，改正后可再导入")
+        self.export_button.setEnabled(bool(preview.rejected_rows))
+        self.export_button.clicked.connect(self.export_problems)
+        top.addWidget(self.export_button)
         lay.addLayout(top)
-        self.model = PreviewModel(preview)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setVisible(False)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.resizeColumnsToContents()  # samples the first rows only
-        for c in range(self.model.columnCount() - 1):
-            self.table.setColumnWidth(c, min(self.table.columnWidth(c) + 8, 260))
+        for c in range(self.model.columnCount()):
+            self.table.setColumnWidth(c, min(self.table.columnWidth(c) + 8, 220))
+        self.table.setColumnWidth(self.model.problem_column, PROBLEM_WIDTH)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        if self.model.choice_column >= 0:
+            self.table.setItemDelegateForColumn(self.model.choice_column, ChoiceDelegate(self.table))
+            self.table.setColumnWidth(self.model.choice_column, 80)
+            self.table.setEditTriggers(
+                QAbstractItemView.EditTrigger.CurrentChanged
+                | QAbstractItemView.EditTrigger.SelectedClicked
+                | QAbstractItemView.EditTrigger.DoubleClicked
+            )
+        else:
+            self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         lay.addWidget(self.table, 1)
+        self.detail = theme.muted(QLabel(wordWrap=True))  # the current row's 问题说明 in full
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
+        self.model.modelReset.connect(lambda: self.detail.clear())
+        lay.addWidget(self.detail)
         buttons = QDialogButtonBox()
         self.import_button = buttons.addButton(
-            f"导入 {valid} 条有效记录", QDialogButtonBox.ButtonRole.AcceptRole
+            f"导入 {len(preview.valid_rows)} 条有效记录", QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.import_button.setEnabled(valid > 0)
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
+        for (
+            button
+        ) in buttons.buttons():  # Enter in the table (choosing 跳过 / 更新) never imports by accident
+            button.setAutoDefault(False)
+            button.setDefault(False)
         buttons.accepted.connect(self.do_import)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
-        if rejected:
+        self.model.dataChanged.connect(self._update_counts)
+        self._update_counts()
+        if preview.rejected_rows or self.model.existing:
             self.only_problems.setChecked(True)
+        restore_geometry(self, self.geometry_key, (1100, 620))
+
+    def done(self, result: int) -> None:
+        save_geometry(self, self.geometry_key)
+        super().done(result)
+
+    # ------------------------------------------------------------ counts
+
+    def _update_counts(self, *_args: object) -> None:
+        preview, model = self.preview, self.model
+        valid, rejected = len(preview.valid_rows), len(preview.rejected_rows)
+        warned = sum(1 for r in preview.rows if r.warnings and not r.errors)
+        bad = f"<b style='color:{theme.ERROR}'>{rejected}</b>" if rejected else "0"
+        head = f"表头在第 {preview.header_row} 行，共 {len(preview.rows)} 行数据："
+        if isinstance(preview, EnterprisePreview):
+            chosen = [model.choice[n] for n in model.existing]
+            new = len(preview.new_rows)
+            existing = len(model.existing)
+            parts = [f"新增 <b>{new}</b> 家"]
+            if existing:
+                counts = "、".join(
+                    f"{CHOICES[c]} {chosen.count(c)}" for c in ("skip", "update", "new") if chosen.count(c)
+                )
+                parts.append(f"已在档案中 <b>{existing}</b> 家（{counts}）")
+            parts.append(f"有问题 {bad} 行" + (f"，提示 {warned} 行" if warned else ""))
+            text = head + "，".join(parts) + "。"
+            adding = new + chosen.count("new")
+            updating = chosen.count("update")
+            label = f"导入（新增 {adding} 家" + (f"，更新 {updating} 家" if updating else "") + "）"
+            self.import_button.setText(label)
+            self.import_button.setEnabled(adding + updating > 0)
+        else:
+            text = (
+                head
+                + f"可导入 <b>{valid}</b> 条，有问题 {bad} 行"
+                + (f"，提示 {warned} 条" if warned else "")
+                + "。"
+            )
+            self.import_button.setEnabled(valid > 0)
+        if rejected:
+            text += "<br>有问题的行不会导入；可点“导出有问题的行…”保存下来，在 Excel 中改正后再导入。"
+        self.summary.setText(text)
+
+    def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not current.isValid():
+            self.detail.clear()
+            return
+        row = self.model.rows[current.row()]
+        text = self.model.problem(row)
+        self.detail.setText(f"第{row.row}行：{text}" if text else "")
 
     @Slot(bool)
     def _filter(self, only: bool) -> None:
         self.model.set_only_problems(only)
 
+    @Slot(int)
+    def _choose_all(self, _index: int) -> None:
+        self.model.set_all(self.all_choice.currentData())
+
+    # ------------------------------------------------------------ the rows to fix
+
+    @Slot()
+    def export_problems(self) -> Path | None:
+        name = f"{Path(self.preview.file).stem}-有问题的行.xlsx"
+        path = ask_save(self, "导出有问题的行", "import_problems", name)
+        if path is None:
+            return None
+        try:
+            n = export_rejected_rows(self.preview, path)
+        except Exception as e:  # shown to the user, never lost
+            show_error(self, e, "导出失败")
+            return None
+        offer_open(
+            self, path, f"已把 {n} 行有问题的数据（含“问题说明”列）保存到\n{path}\n\n改正后可再导入这个文件。"
+        )
+        return path
+
+    # ------------------------------------------------------------ importing
+
     @Slot()
     def do_import(self) -> None:
         self.import_button.setEnabled(False)
         preview = self.preview
-        self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} 家企业…")
-        cancel = self._progress.cancel
-        op = WriteOp(
-            self, lambda s, report, _c: import_enterprises(s, preview, progress=report, cancel=cancel)
+        self._progress = Progress(self, "正在导入企业…")
+        import_ops.import_enterprises(
+            self,
+            preview,
+            dict(self.model.choice),
+            progress=self._progress,
+            on_done=self._done,
+            on_failed=self._failed,
         )
-        op.with_progress(self._progress.update).success(self._done).failure(self._failed).run()
 
     def _done(self, changes: Changes) -> None:
         self._progress.close()
         self.imported = changes
-        QMessageBox.information(self, "导入完成", f"已导入 {changes.count} 家企业。")
+        summary = getattr(changes, "summary", None)
+        text = (summary() if summary else f"已导入 {changes.count} 家企业") + "。"
+        if changes.warnings:
+            text += "\n\n提示：\n" + "\n".join(changes.warnings[:10])
+        text += "\n\n如导入有误，可用“编辑 → 撤销”（Ctrl+Z）撤销这次导入。"
+        QMessageBox.information(self, "导入完成", text)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:

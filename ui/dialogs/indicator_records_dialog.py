@@ -20,8 +20,11 @@ from PySide6.QtWidgets import (
 
 from app.services.evaluation import Indicator
 from app.services.record_labels import Target, record_labels, record_targets
+from ui import theme
+from ui.forms import restore_geometry, save_geometry
 from ui.ops import ReadOp
 
+GEOMETRY_KEY = "indicator_records"
 TARGET_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 WHAT = {
@@ -45,14 +48,12 @@ class IndicatorRecordsDialog(QDialog):
         self.indicator = indicator
         record_type, ids = indicator.records
         self.setWindowTitle(f"{school_year}学年 {indicator.name} — 计入的记录")
-        self.resize(800, 520)
         lay = QVBoxLayout(self)
-        self.heading = QLabel(f"{indicator.name}：正在读取 {len(ids)} 条{WHAT.get(record_type, '记录')}…")
-        self.heading.setStyleSheet("font-size:12pt;font-weight:bold;")
+        self.heading = theme.heading(
+            QLabel(f"{indicator.name}：正在读取 {len(ids)} 条{WHAT.get(record_type, '记录')}…", wordWrap=True)
+        )
         lay.addWidget(self.heading)
-        definition = QLabel(f"口径：{indicator.definition}", wordWrap=True)
-        definition.setStyleSheet("color:#6b6b6b;")
-        lay.addWidget(definition)
+        lay.addWidget(theme.muted(QLabel(f"口径：{indicator.definition}", wordWrap=True)))
         self.filter = QLineEdit(placeholderText="筛选：输入学号、姓名、名称或日期的一部分")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self._apply_filter)
@@ -67,13 +68,12 @@ class IndicatorRecordsDialog(QDialog):
                 QKeySequence(key), self.list, self.open_current, context=Qt.ShortcutContext.WidgetShortcut
             )
         lay.addWidget(self.list, 1)
-        hint = QLabel("双击一条记录打开它（实践记录打开其教师，就业记录打开其学生）。")
-        hint.setStyleSheet("color:#6b6b6b;")
-        lay.addWidget(hint)
+        lay.addWidget(theme.hint(QLabel("双击一条记录打开它（实践记录打开其教师，就业记录打开其学生）。")))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        restore_geometry(self, GEOMETRY_KEY, (800, 520))
         ReadOp(
             self, lambda s: (record_labels(s, record_type, ids), record_targets(s, record_type, ids))
         ).success(self._loaded).run()
@@ -127,3 +127,7 @@ class IndicatorRecordsDialog(QDialog):
         target = item.data(TARGET_ROLE)
         if isinstance(target, Target):
             self.open_record.emit(target.record_type, target.record_id, target.tab)
+
+    def done(self, result: int) -> None:
+        save_geometry(self, GEOMETRY_KEY)
+        super().done(result)

@@ -1,18 +1,16 @@
 """批量安排实习: pick a class (or open with chosen students), tick or untick students (all ticked), fill the
 shared terms once (ui/dialogs/internship_fields.py, with live hints), and save one internship per ticked
 student in one transaction (create_internships: all or nothing). Errors of the terms appear under their
-fields; an error of one student marks that student in the list. The 家长 comes from each student's roster."""
+fields; an error of one student marks that student in the list. The 家长 comes from each student's roster.
+A RecordForm: 保存 / 取消, and it asks before closing with edits."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -22,21 +20,22 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.errors import ValidationError, ValidationErrors
 from app.services import internship_list as listing
 from app.services import internships as svc
 from app.services import students as students_svc
 from app.services.common import Changes
+from ui import theme
 from ui.dialogs.internship_dialog import ARRANGEMENT_FIELDS
-from ui.dialogs.internship_fields import HINT_COLOR, InternshipFields
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, read_now
+from ui.dialogs.internship_fields import InternshipFields, Terms, check_terms
+from ui.forms import RecordForm, scrolling
+from ui.ops import read_now
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 GUARDIAN_ROLE = Qt.ItemDataRole.UserRole + 1
 NAME_ROLE = Qt.ItemDataRole.UserRole + 2
-RED, GREY = QColor("#c42b1c"), QColor("#777777")
 
 
 def class_label(c: students_svc.ClassInfo) -> str:
@@ -64,38 +63,34 @@ def _students(class_name: str | None, ids: Sequence[str]) -> tuple[list, set[str
     return read_now(read)
 
 
-class InternshipBatchDialog(FieldErrors, QDialog):
+class InternshipBatchDialog(RecordForm):
+    geometry_key = "internship_batch"
+    default_size = (1120, 640)
+    unsaved_what = "实习安排"
+    titles = ("批量安排实习", "批量安排实习")
+
     def __init__(
         self, parent: QWidget | None = None, student_ids: Sequence[str] = (), class_name: str | None = None
     ) -> None:
-        super().__init__(parent)
+        self.preset_ids, self.preset_class = tuple(student_ids), class_name
         self.saved_ids: tuple[str, ...] = ()
-        self._saving = False
-        self.errors = {}
-        self.setWindowTitle("批量安排实习")
-        self.resize(1180, 760)
-        lay = QVBoxLayout(self)
+        super().__init__(parent, None)
+
+    def build(self) -> None:
         body = QHBoxLayout()
-        body.addWidget(self._build_students(bool(student_ids)))
+        body.addWidget(self._build_students(bool(self.preset_ids)))
         self.tabs = QTabWidget()
         self.fields = InternshipFields(self, read_now(listing.base_choices), batch=True)
-        self.tabs.addTab(self.fields.arrangement_page, "实习安排（各人相同）")
-        self.tabs.addTab(self.fields.insurance_page, "保险、五方与材料")
+        self.tabs.addTab(scrolling(self.fields.arrangement_page), "实习安排（各人相同）")
+        self.tabs.addTab(scrolling(self.fields.insurance_page), "保险、五方与材料")
         body.addWidget(self.tabs, 1)
-        lay.addLayout(body, 1)
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        if student_ids:
-            self.load_students(None, student_ids)
+        self.body.addLayout(body, 1)
+
+    def load_new(self) -> None:
+        if self.preset_ids:
+            self.load_students(None, self.preset_ids)
         else:
-            at = self.class_box.findData(class_name) if class_name is not None else 0
+            at = self.class_box.findData(self.preset_class) if self.preset_class is not None else 0
             self.class_box.setCurrentIndex(max(0, at))
             self._class_changed()
 
@@ -127,8 +122,7 @@ class InternshipBatchDialog(FieldErrors, QDialog):
         v.addLayout(row)
         self.count_label = QLabel()
         v.addWidget(self.count_label)
-        self.student_errors = QLabel(wordWrap=True)
-        self.student_errors.setStyleSheet(ERROR_STYLE)
+        self.student_errors = theme.error(QLabel(wordWrap=True))
         self.student_errors.hide()
         v.addWidget(self.student_errors)
         return box
@@ -153,7 +147,7 @@ class InternshipBatchDialog(FieldErrors, QDialog):
             item.setData(NAME_ROLE, r.name)
             item.setData(GUARDIAN_ROLE, r.guardian_name)
             if r.id in busy:
-                item.setForeground(GREY)
+                item.setForeground(theme.brush(theme.HINT))
                 item.setToolTip("该生已有未终止的实习记录；仍可再安排一段（如认识实习后的岗位实习）")
             self.student_list.addItem(item)
         self.student_list.blockSignals(False)
@@ -183,46 +177,41 @@ class InternshipBatchDialog(FieldErrors, QDialog):
         note = "按名册逐个填入每名学生的家长姓名"
         if no_guardian:
             note += f"；已勾选的学生中 {no_guardian} 人名册里没有家长姓名，保存后请在其实习表单中补填"
-            self.fields.guardian_note.setStyleSheet("color:#b26a00;")
-        else:
-            self.fields.guardian_note.setStyleSheet(f"color:{HINT_COLOR};")
+        self.fields.guardian_note.setStyleSheet(theme.text(theme.WARNING if no_guardian else theme.HINT))
         self.fields.guardian_note.setText(note + "。")
 
-    # ------------------------------------------------------------ saving
+    # ------------------------------------------------------------ RecordForm
+
+    def data(self) -> tuple[tuple[str, ...], Terms]:
+        ids = tuple(self.ticked_ids())
+        return ids, self.fields.terms(ids[0] if ids else "")
+
+    def state(self) -> object:
+        return self.fields.state()
+
+    def check(self, s: Session, data: tuple[tuple[str, ...], Terms]) -> list[ValidationError]:
+        ids, terms = data
+        if not ids:
+            return [ValidationError("", "请至少勾选一名学生。")]
+        return check_terms(s, terms, skip=("student_id",))
+
+    def write(self, s: Session, data: tuple[tuple[str, ...], Terms]) -> Changes:
+        ids, terms = data
+        return svc.create_internships(s, list(ids), terms.data)
+
+    def saved(self, changes: Changes) -> None:
+        self.saved_ids = changes.ids
 
     def errors_shown(self, first_field: str) -> None:
         if first_field in self.errors:
             self.tabs.setCurrentIndex(0 if first_field in ARRANGEMENT_FIELDS else 1)
 
-    @Slot()
-    def save(self) -> None:
-        ids = self.ticked_ids()
-        if self._saving or not ids:
-            return
-        terms, errors = self.fields.data(ids[0])
-        if not errors:
-            errors = [
-                e for e in read_now(lambda s: svc.check_internship(s, terms)) if e.field != "student_id"
-            ]
-        if errors:
-            self.show_errors(errors)
-            return
-        self.show_errors([])
-        self._saving = True
-        self.save_button.setEnabled(False)
-        WriteOp(self, lambda s: svc.create_internships(s, ids, terms)).success(self._saved).failure(
-            self._failed
-        ).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_ids = changes.ids
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self._ticks_changed()
+    def failed(self, exc: BaseException) -> None:
+        """A refusal of create_internships: the students it names marked in the list, the rest under the
+        fields (each message once, without the student's name)."""
         if not isinstance(exc, (ValidationErrors, ValidationError)):
-            self.save_failed(exc)
+            super().failed(exc)
+            self._ticks_changed()
             return
         errors = exc.errors if isinstance(exc, ValidationErrors) else [exc]
         self.show_student_errors([e for e in errors if e.field == "student_id"])
@@ -234,14 +223,16 @@ class InternshipBatchDialog(FieldErrors, QDialog):
             head, sep, rest = e.message.partition("：")
             message = rest if sep and head in names else e.message
             fields.setdefault((e.field, message), ValidationError(e.field, message))
-        self.show_errors(list(fields.values()) or [ValidationError("", "部分学生不能安排，见左侧名单。")])
+        shown = list(fields.values()) or [ValidationError("", "部分学生不能安排，见左侧名单。")]
+        super().failed(ValidationErrors(shown))
+        self._ticks_changed()
 
     def show_student_errors(self, errors: list[ValidationError]) -> None:
         """Mark the students an error names, and list the messages under the list."""
         for item in self.items():
             hit = [e.message for e in errors if e.message.startswith(f"{item.data(NAME_ROLE)}：")]
             if hit:
-                item.setForeground(RED)
+                item.setForeground(theme.brush(theme.ERROR))
                 item.setToolTip("\n".join(hit))
         self.student_errors.setText("\n".join(e.message for e in errors))
         self.student_errors.setVisible(bool(errors))

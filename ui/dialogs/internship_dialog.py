@@ -1,7 +1,7 @@
-"""The form of one internship, four tabs:
+"""The form of one internship (a RecordForm), four tabs:
 
 - 实习安排 and 保险、五方与材料: the terms (ui/dialogs/internship_fields.py, with live hints); the student is
-  read-only. Errors of the service appear under their fields. 保存 is one WriteOp and closes the form.
+  read-only. Errors appear under their fields. 保存 is one transaction and closes the form.
 - 状态与规则: the status, the legal next steps as buttons (TRANSITIONS) and every problem of the internship as
   saved. A step with unsaved edits saves them first, in the same transaction: a refusal changes nothing.
 - 企业月度评价: the months due with their scores (ui/dialogs/internship_panels.py).
@@ -12,25 +12,18 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Slot
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 from sqlalchemy.orm import Session
 
 from app.services import internship_list as listing
 from app.services import internships as svc
 from app.services.common import Changes
-from ui.dialogs.internship_fields import InternshipFields
+from ui import theme
+from ui.dialogs.internship_fields import InternshipFields, Terms, check_terms
 from ui.dialogs.internship_panels import EvaluationsPanel, RulesPanel
 from ui.dialogs.internship_status import change_status
-from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
-from ui.ops import WriteOp, read_now
+from ui.forms import RecordForm, scrolling
+from ui.ops import read_now
 
 ARRANGEMENT_FIELDS = {
     "enterprise_id", "base_id", "kind", "starts_on", "ends_on", "position", "place", "monthly_pay_fen",
@@ -39,48 +32,63 @@ ARRANGEMENT_FIELDS = {
 RULES_TAB, EVALUATIONS_TAB = 2, 3
 
 
-class InternshipDialog(SaveFlow, FieldErrors, QDialog):
+class InternshipDialog(RecordForm):
+    geometry_key = "internship"
+    default_size = (900, 620)
     unsaved_what = "实习信息"
-
-    def form_state(self) -> object:
-        return self.fields.state()
+    titles = ("学生实习", "学生实习")
 
     def __init__(self, parent: QWidget | None, internship_id: str, today: dt.date | None = None) -> None:
-        super().__init__(parent)
-        self.internship_id = internship_id
         self.today = today
-        self.saved_id: str | None = None
-        self._saving = False
-        self.errors = {}
-        self.resize(900, 700)
-        lay = QVBoxLayout(self)
-        self.student_label = QLabel()
-        self.student_label.setStyleSheet("font-size:12pt;font-weight:bold;")
-        lay.addWidget(self.student_label)
+        super().__init__(parent, internship_id)
+
+    @property
+    def internship_id(self) -> str:
+        return self.record_id or ""
+
+    def build(self) -> None:
+        self.student_label = theme.heading(QLabel())
+        self.body.addWidget(self.student_label)
         self.tabs = QTabWidget()
-        lay.addWidget(self.tabs, 1)
+        self.body.addWidget(self.tabs, 1)
         self.fields = InternshipFields(self, read_now(listing.base_choices))
-        self.tabs.addTab(self.fields.arrangement_page, "实习安排")
-        self.tabs.addTab(self.fields.insurance_page, "保险、五方与材料")
+        self.tabs.addTab(scrolling(self.fields.arrangement_page), "实习安排")
+        self.tabs.addTab(scrolling(self.fields.insurance_page), "保险、五方与材料")
         self.rules = RulesPanel()
         self.rules.step.connect(self.change_status)
         self.tabs.addTab(self.rules, "状态与规则")
         self.evaluations = EvaluationsPanel()
         self.evaluations.changed.connect(self.reload)
         self.tabs.addTab(self.evaluations, "企业月度评价")
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        self.row = self._read()
-        self.fields.load(self.row, self.row.enterprise_name)
-        self._show_row(self.row)
-        self._initial = self.fields.state()
+
+    # ------------------------------------------------------------ RecordForm
+
+    def read(self, s: Session, record_id: str) -> svc.InternshipRow:
+        return svc.get_internship(s, record_id, self.today)
+
+    def load(self, row: svc.InternshipRow) -> None:
+        self.fields.load(row, row.enterprise_name)
+        self._show_row(row)
+
+    def title_for(self, row: svc.InternshipRow) -> str:
+        return f"学生实习：{row.student_name}"
+
+    def data(self) -> Terms:
+        return self.fields.terms(self.row.student_id)
+
+    def state(self) -> object:
+        return self.fields.state()
+
+    def check(self, s: Session, terms: Terms):
+        return check_terms(s, terms)
+
+    def write(self, s: Session, terms: Terms) -> Changes:
+        return svc.update_internship(s, self.internship_id, terms.data)
+
+    def errors_shown(self, first_field: str) -> None:
+        self.tabs.setCurrentIndex(0 if first_field in ARRANGEMENT_FIELDS else 1)
+
+    # ------------------------------------------------------------ the saved record
 
     def _read(self) -> svc.InternshipRow:
         iid, today = self.internship_id, self.today
@@ -88,7 +96,6 @@ class InternshipDialog(SaveFlow, FieldErrors, QDialog):
 
     def _show_row(self, row: svc.InternshipRow) -> None:
         self.row = row
-        self.setWindowTitle(f"学生实习：{row.student_name}")
         self.student_label.setText(f"{row.student_name}（{row.student_no}，{row.class_name or '未分班'}）")
         self.rules.show_row(row)
         self.evaluations.load(row, self.today)
@@ -102,32 +109,6 @@ class InternshipDialog(SaveFlow, FieldErrors, QDialog):
         """Re-read the record's status, problems and evaluations (after a step or an evaluation)."""
         self._show_row(self._read())
 
-    # ------------------------------------------------------------ saving
-
-    def errors_shown(self, first_field: str) -> None:
-        self.tabs.setCurrentIndex(0 if first_field in ARRANGEMENT_FIELDS else 1)
-
-    def data(self) -> tuple[svc.InternshipData, list]:
-        return self.fields.data(self.row.student_id)
-
-    @Slot()
-    def save(self) -> None:
-        if self._saving:
-            return
-        data, errors = self.data()
-        if not errors:
-            errors = read_now(lambda s: svc.check_internship(s, data))
-        if errors:
-            self.show_errors(errors)
-            return
-        self.show_errors([])
-        self._saving = True
-        self.save_button.setEnabled(False)
-        iid = self.internship_id
-        WriteOp(self, lambda s: svc.update_internship(s, iid, data)).success(self._saved).failure(
-            self._failed
-        ).run()
-
     # ------------------------------------------------------------ status
 
     @Slot(str)
@@ -135,15 +116,15 @@ class InternshipDialog(SaveFlow, FieldErrors, QDialog):
         """A step of the 状态与规则 tab; unsaved edits are saved with it, in one transaction."""
         before = None
         if self.dirty():
-            data, errors = self.data()
-            errors = errors or read_now(lambda s: svc.check_internship(s, data))
+            terms = self.data()
+            errors = read_now(lambda s: check_terms(s, terms))
             if errors:
                 self.show_errors(errors)
                 return
             iid = self.internship_id
 
             def before(s: Session) -> None:
-                svc.update_internship(s, iid, data)
+                svc.update_internship(s, iid, terms.data)
 
         change_status(
             self,
@@ -156,13 +137,12 @@ class InternshipDialog(SaveFlow, FieldErrors, QDialog):
 
     def _status_changed(self, _changes: Changes) -> None:
         self.show_errors([])
-        self._initial = self.fields.state()
         self.saved_id = self.internship_id
         row = self._read()
         self.fields.has_tripartite.setChecked(row.has_tripartite)  # 协议已签 ticks it
-        self._initial = self.fields.state()
+        self.mark_clean()
         self._show_row(row)
 
     def forget_changes(self) -> None:
-        """Tests close the form without the 放弃修改？ question."""
-        self._initial = self.fields.state()
+        """Tests close the form without the 放弃修改 question."""
+        self.mark_clean()

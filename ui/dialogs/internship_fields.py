@@ -4,11 +4,17 @@ documents on file).
 
 Live hints under the fields for the rules that can be checked before saving — pay under 80% of the same-post
 wage, more than 8 hours a day or 40 a week, night shifts and overtime, insurance missing or not covering the
-dates — from the pure rules of app/domain/internship_rules.py (no database)."""
+dates — from the pure rules of app/domain/internship_rules.py (no database).
+
+`terms()` reads the fields as the service's InternshipData with the fields whose text is not a date or an amount
+(`Terms.unread`); `check_terms` adds the service's check, so a save names every field to fix at once."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -36,46 +42,54 @@ from app.domain.internship_rules import (
     Problem,
     internship_problems,
 )
-from app.domain.money import parse_money
 from app.errors import ValidationError
+from app.services import internships as svc
 from app.services.choices import Choice, chosen_labels
 from app.services.internships import InternshipData
-from ui.dialogs.practice_dialog import keep_last
-from ui.form import FieldErrors
+from ui import theme
+from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm
+from ui.forms.fields import side_by_side
 from ui.ops import read_now
-from ui.pickers import RecordPicker, enterprise_search
-from ui.widgets import OptionalDate
+from ui.pickers import RecordPicker, enterprise_search, keep_last
 
-SEVERITY_COLORS = {ERROR: "#c42b1c", WARNING: "#b26a00"}
-HINT_COLOR = "#666666"
 HINT_CODES = ("INT-PAY", "INT-HOURS", "INT-INSURANCE", "INT-PREMIUM")
 NO_BASE = "（不在实践基地）"
+T = TypeVar("T")
 
 
 def severity_color(severity: str) -> str:
-    return SEVERITY_COLORS.get(severity, HINT_COLOR)
+    """The colour of a problem's severity (错误 / 警告 / 提示) from the theme."""
+    return theme.SEVERITY[{ERROR: "error", WARNING: "warning"}.get(severity, "info")]
 
 
-def yuan_text(fen: int) -> str:
-    return "" if not fen else f"{fen / 100:.2f}".removesuffix(".00")
+@dataclass(frozen=True)
+class Terms:
+    """The terms as the fields show them: the service's data, and the fields whose text could not be read (a
+    date or an amount mistyped) as (field, message) — their value in `data` is empty."""
+
+    data: InternshipData
+    unread: tuple[tuple[str, str], ...] = ()
+
+    def errors(self) -> list[ValidationError]:
+        return [ValidationError(field, message) for field, message in self.unread]
 
 
-def row(*items: QWidget | str, stretch: bool = True) -> QWidget:
-    """Widgets (and label texts) side by side, left-aligned."""
-    box = QWidget()
-    h = QHBoxLayout(box)
-    h.setContentsMargins(0, 0, 0, 0)
-    for item in items:
-        h.addWidget(item if isinstance(item, QWidget) else QLabel(item))
-    if stretch:
-        h.addStretch(1)
-    return box
+def check_terms(s, terms: Terms, *, skip: tuple[str, ...] = ()) -> list[ValidationError]:
+    """The text that could not be read, then the service's check of the rest (not again for those fields, nor
+    for the fields in `skip`)."""
+    unread = terms.errors()
+    bad = {e.field for e in unread} | set(skip)
+    return unread + [e for e in svc.check_internship(s, terms.data) if e.field not in bad]
 
 
 def hint_label() -> QLabel:
     label = QLabel(wordWrap=True)
     label.hide()
     return label
+
+
+def source_tip(what: str, code: str) -> str:
+    return f"{what}\n依据：{cite_source(code)}"
 
 
 def show_hints(label: QLabel, problems: list[Problem]) -> None:
@@ -89,17 +103,17 @@ def show_hints(label: QLabel, problems: list[Problem]) -> None:
         tail = "（可先保存；开始实习前须补齐）" if p.blocks else ""
         lines.append(
             f"<span style='color:{severity_color(p.severity)}'>⚠ {p.message}{tail}"
-            f"<span style='color:#888'>　{cite_source(p.source)}</span></span>"
+            f"<span style='color:{theme.HINT}'>　{cite_source(p.source)}</span></span>"
         )
     label.setText("<br>".join(lines))
     label.show()
 
 
 class InternshipFields:
-    """The widgets of the terms; `form` holds the error lines (FieldErrors), `batch` hides the 家长 field (it
+    """The widgets of the terms; `form` (a RecordForm) holds the error lines, `batch` hides the 家长 field (it
     comes from each student's roster entry)."""
 
-    def __init__(self, form: FieldErrors, bases: list[Choice], *, batch: bool = False) -> None:
+    def __init__(self, form: RecordForm, bases: list[Choice], *, batch: bool = False) -> None:
         self.form = form
         self.batch = batch
         self.arrangement_page = self._build_arrangement(bases)
@@ -120,20 +134,17 @@ class InternshipFields:
         )
         self.enterprise.changed.connect(lambda: keep_last(self.enterprise))
         form.addRow("实习单位", f.with_error("enterprise_id", self.enterprise))
-        self.base = QComboBox()
-        self.base.addItem(NO_BASE, "")
-        for b in bases:
-            self.base.addItem(b.label, b.id)
-        self.base.setMinimumContentsLength(20)
-        base_hint = QLabel("实习单位与实践基地至少选一个")
-        base_hint.setStyleSheet(f"color:{HINT_COLOR};")
-        form.addRow("实践基地", f.with_error("base_id", row(self.base, base_hint)))
+        self.base = ChoiceBox(bases, blank=NO_BASE)
+        base_hint = theme.hint(QLabel("实习单位与实践基地至少选一个"))
+        form.addRow("实践基地", f.with_error("base_id", side_by_side(self.base, base_hint)))
         self.kind = QComboBox()
         self.kind.addItems(INTERNSHIP_KINDS)
-        form.addRow("实习类型*", f.with_error("kind", row(self.kind)))
-        self.starts_on, self.ends_on = OptionalDate(), OptionalDate()
-        form.addRow("起止日期*", f.with_error("starts_on", row(self.starts_on, "至", self.ends_on)))
-        f.errors["ends_on"] = f.errors["starts_on"]
+        form.addRow("实习类型 *", f.with_error("kind", side_by_side(self.kind)))
+        # required; a batch starts with both empty (no date is a good guess) and its save asks for them by name
+        self.starts_on = DateField(optional=self.batch, field="starts_on", label="实习开始日期")
+        self.ends_on = DateField(optional=self.batch, field="ends_on", label="实习结束日期")
+        form.addRow("起止日期 *", f.with_error("starts_on", side_by_side(self.starts_on, "至", self.ends_on)))
+        f.also_error("ends_on", "starts_on")
         self.position = QLineEdit(placeholderText="如：电气装配工")
         self.place = QLineEdit(placeholderText="如：湖南省株洲市天元区某工业园")
         form.addRow("实习岗位", f.with_error("position", self.position))
@@ -144,20 +155,23 @@ class InternshipFields:
         self.transport = QLineEdit(placeholderText="如：乙方提供上下班班车；不填则协议写明由学生自行安排")
         form.addRow("食宿安排", f.with_error("lodging", self.lodging))
         form.addRow("交通安排", f.with_error("transport", self.transport))
-        self.pay, self.wage = QLineEdit(placeholderText="元"), QLineEdit(placeholderText="元")
+        self.pay = MoneyEdit("monthly_pay_fen", "实习报酬", placeholder="元")
+        self.wage = MoneyEdit("same_post_wage_fen", "同岗位职工工资", placeholder="元")
         for box in (self.pay, self.wage):
-            box.setMaximumWidth(120)
+            box.setMaximumWidth(110)
         self.pay_day = QSpinBox(minimum=0, maximum=31, prefix="每月 ", suffix=" 日")
         self.pay_day.setSpecialValueText("未约定")
         self.pay_day.setMinimumWidth(100)
         pay = QVBoxLayout()
         pay.setSpacing(2)
-        pay.addWidget(row(self.pay, "元/月　　同岗位职工工资", self.wage, "元/月　　发放日", self.pay_day))
+        pay.addWidget(
+            side_by_side(self.pay, "元/月　　同岗位职工工资", self.wage, "元/月　　发放日", self.pay_day)
+        )
         self.pay_hint = hint_label()
         pay.addWidget(self.pay_hint)
         form.addRow("实习报酬", f.with_error("monthly_pay_fen", pay))
         for key in ("same_post_wage_fen", "pay_day"):
-            f.errors[key] = f.errors["monthly_pay_fen"]
+            f.also_error(key, "monthly_pay_fen")
         self.hours = QDoubleSpinBox(minimum=0.5, maximum=24, singleStep=0.5, decimals=1, value=8)
         self.hours.setSuffix(" 小时/天")
         self.days = QSpinBox(minimum=1, maximum=7, value=5, suffix=" 天/周")
@@ -165,11 +179,11 @@ class InternshipFields:
         self.overtime = QCheckBox("加班或法定节假日上岗")
         hours = QVBoxLayout()
         hours.setSpacing(2)
-        hours.addWidget(row(self.hours, self.days, self.night_shift, self.overtime))
+        hours.addWidget(side_by_side(self.hours, self.days, self.night_shift, self.overtime))
         self.hours_hint = hint_label()
         hours.addWidget(self.hours_hint)
         form.addRow("工作时间", f.with_error("hours_per_day", hours))
-        f.errors["days_per_week"] = f.errors["hours_per_day"]
+        f.also_error("days_per_week", "hours_per_day")
         self.note = QPlainTextEdit(placeholderText="备注")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(52)
@@ -177,7 +191,7 @@ class InternshipFields:
         for w in (self.pay, self.wage):
             w.textChanged.connect(self.refresh_hints)
         for d in (self.starts_on, self.ends_on):
-            d.dateChanged.connect(self.refresh_hints)
+            d.changed.connect(self.refresh_hints)
         self.kind.currentIndexChanged.connect(self.refresh_hints)
         self.hours.valueChanged.connect(self.refresh_hints)
         self.days.valueChanged.connect(self.refresh_hints)
@@ -191,34 +205,41 @@ class InternshipFields:
         f = self.form
         page = QWidget()
         v = QVBoxLayout(page)
-        box = QGroupBox("实习责任保险（H第十二条(三)：岗位实习开始前须投保并覆盖整个实习期）")
+        box = QGroupBox("实习责任保险（岗位实习开始前须投保，并覆盖整个实习期）")
+        box.setToolTip(
+            source_tip("岗位实习开始前须投保实习责任保险，保险期间覆盖整个实习期。", "H第十二条(三)")
+        )
         form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.insurer = QLineEdit(placeholderText="如：中国人民财产保险股份有限公司")
         self.policy_no = QLineEdit()
         form.addRow("保险公司", f.with_error("insurer", self.insurer))
         form.addRow("保单号", f.with_error("policy_no", self.policy_no))
-        self.insured_from, self.insured_to = OptionalDate(), OptionalDate()
+        self.insured_from = DateField(field="insured_from", label="保险起始日期")
+        self.insured_to = DateField(field="insured_to", label="保险截止日期")
         period = QVBoxLayout()
         period.setSpacing(2)
-        period.addWidget(row(self.insured_from, "至", self.insured_to))
+        period.addWidget(side_by_side(self.insured_from, "至", self.insured_to))
         self.insurance_hint = hint_label()
         period.addWidget(self.insurance_hint)
         form.addRow("保险期间", f.with_error("insured_from", period))
-        f.errors["insured_to"] = f.errors["insured_from"]
-        self.paid_by = QComboBox()
-        self.paid_by.addItem("（未填写）", "")
-        for p in INSURANCE_PAYERS:
-            self.paid_by.addItem(p, p)
-        form.addRow("投保方", f.with_error("insurance_paid_by", row(self.paid_by)))
+        f.also_error("insured_to", "insured_from")
+        self.paid_by = ChoiceBox([Choice(p, p) for p in INSURANCE_PAYERS], blank="（未填写）", editable=False)
+        self.paid_by.setMinimumContentsLength(8)
+        form.addRow("投保方", f.with_error("insurance_paid_by", side_by_side(self.paid_by)))
         v.addWidget(box)
         for w in (self.insurer, self.policy_no):
             w.textChanged.connect(self.refresh_hints)
         for d in (self.insured_from, self.insured_to):
-            d.dateChanged.connect(self.refresh_hints)
+            d.changed.connect(self.refresh_hints)
         self.paid_by.currentIndexChanged.connect(self.refresh_hints)
 
-        parties = QGroupBox("五方联动（H第十二条(二)）")
+        parties = QGroupBox("五方联动（实习的五位负责人）")
+        parties.setToolTip(
+            source_tip("、".join(PARTY_LABELS.values()) + "五方共同管理学生实习。", "H第十二条(二)")
+        )
         pform = QFormLayout(parties)
+        pform.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.parties: dict[str, QLineEdit] = {}
         for key, label in PARTY_LABELS.items():
             edit = QLineEdit()
@@ -226,8 +247,7 @@ class InternshipFields:
             if key == "guardian" and self.batch:
                 note = QLabel("按名册逐个填入每名学生的家长姓名；名册中没有的，之后在该生的实习表单中补填。")
                 note.setWordWrap(True)
-                note.setStyleSheet(f"color:{HINT_COLOR};")
-                self.guardian_note = note
+                self.guardian_note = theme.hint(note)
                 pform.addRow(label, note)
                 continue
             pform.addRow(label, f.with_error(key, edit))
@@ -257,9 +277,7 @@ class InternshipFields:
                 d.enterprise_id, ""
             )
             self.enterprise.set_chosen([Choice(d.enterprise_id, label)])
-        if d.base_id and self.base.findData(d.base_id) < 0:
-            self.base.addItem("（已删除的基地）", d.base_id)
-        self.base.setCurrentIndex(max(0, self.base.findData(d.base_id or "")))
+        self.base.set_value(d.base_id, "（已删除的基地）")
         self.kind.setCurrentText(d.kind)
         self.starts_on.set_value(d.starts_on)
         self.ends_on.set_value(d.ends_on)
@@ -269,8 +287,8 @@ class InternshipFields:
         self.transport.setText(d.transport)
         number = getattr(d, "agreement_no", "")
         self.agreement_no.setText(f"三方协议编号：{number or '（生成三方协议时编定）'}")
-        self.pay.setText(yuan_text(d.monthly_pay_fen))
-        self.wage.setText(yuan_text(d.same_post_wage_fen))
+        self.pay.set_fen(d.monthly_pay_fen or None)
+        self.wage.set_fen(d.same_post_wage_fen or None)
         self.pay_day.setValue(d.pay_day)
         self.hours.setValue(d.hours_per_day)
         self.days.setValue(d.days_per_week)
@@ -281,7 +299,7 @@ class InternshipFields:
         self.policy_no.setText(d.policy_no)
         self.insured_from.set_value(d.insured_from)
         self.insured_to.set_value(d.insured_to)
-        self.paid_by.setCurrentIndex(max(0, self.paid_by.findData(d.insurance_paid_by)))
+        self.paid_by.set_value(d.insurance_paid_by or None, d.insurance_paid_by)
         for key, edit in self.parties.items():
             edit.setText(getattr(d, key))
         self.has_tripartite.setChecked(d.has_tripartite)
@@ -289,37 +307,32 @@ class InternshipFields:
         self.has_safety.setChecked(d.has_safety_record)
         self.refresh_hints()
 
-    def money(self) -> tuple[int, int, list[ValidationError]]:
-        """Pay and same-post wage in fen, and the errors of what cannot be read as an amount."""
-        out, errors = [], []
-        for field, label, box in (
-            ("monthly_pay_fen", "实习报酬", self.pay),
-            ("same_post_wage_fen", "同岗位职工工资", self.wage),
-        ):
-            text = box.text().strip()
-            try:
-                out.append(parse_money(text) if text else 0)
-            except ValueError as e:
-                out.append(0)
-                errors.append(ValidationError(field, f"{label}：{e}"))
-        return out[0], out[1], errors
+    def terms(self, student_id: str = "") -> Terms:
+        """The terms as shown; a date or an amount that cannot be read counts as empty and is named in
+        `Terms.unread`."""
+        unread: list[tuple[str, str]] = []
 
-    def data(self, student_id: str = "") -> tuple[InternshipData, list[ValidationError]]:
-        pay, wage, errors = self.money()
+        def read(value: Callable[[], T], empty: T) -> T:
+            try:
+                return value()
+            except ValidationError as e:
+                unread.append((e.field, e.message))
+                return empty
+
         enterprise = self.enterprise.ids()
         d = InternshipData(
             student_id=student_id,
-            starts_on=self.starts_on.value(),
-            ends_on=self.ends_on.value(),
+            starts_on=read(self.starts_on.value, None),
+            ends_on=read(self.ends_on.value, None),
             kind=self.kind.currentText(),
             enterprise_id=enterprise[0] if enterprise else None,
-            base_id=self.base.currentData() or None,
+            base_id=self.base.value(),
             position=self.position.text(),
             place=self.place.text(),
             lodging=self.lodging.text(),
             transport=self.transport.text(),
-            monthly_pay_fen=pay,
-            same_post_wage_fen=wage,
+            monthly_pay_fen=read(self.pay.fen, None) or 0,
+            same_post_wage_fen=read(self.wage.fen, None) or 0,
             pay_day=self.pay_day.value(),
             hours_per_day=round(self.hours.value(), 1),
             days_per_week=self.days.value(),
@@ -327,27 +340,28 @@ class InternshipFields:
             overtime=self.overtime.isChecked(),
             insurer=self.insurer.text(),
             policy_no=self.policy_no.text(),
-            insured_from=self.insured_from.value(),
-            insured_to=self.insured_to.value(),
-            insurance_paid_by=self.paid_by.currentData() or "",
+            insured_from=read(self.insured_from.value, None),
+            insured_to=read(self.insured_to.value, None),
+            insurance_paid_by=self.paid_by.value() or "",
             **{key: edit.text() for key, edit in self.parties.items()},
             has_tripartite=self.has_tripartite.isChecked(),
             has_consent=self.has_consent.isChecked(),
             has_safety_record=self.has_safety.isChecked(),
             note=self.note.toPlainText(),
         )
-        return d, errors
+        return Terms(d, tuple(unread))
 
     def state(self) -> tuple:
-        """What the fields show (money as typed), to ask before closing with unsaved edits."""
-        d, _ = self.data()
-        return (d, self.pay.text(), self.wage.text())
+        """What the fields show (money and dates as typed), to ask before closing with unsaved edits."""
+        typed = (self.pay, self.wage, self.starts_on.edit, self.ends_on.edit, self.insured_from.edit,
+                 self.insured_to.edit)  # fmt: skip
+        return (self.terms().data, *(w.text() for w in typed))
 
     # ------------------------------------------------------------ live hints
 
     def live_problems(self, today: dt.date | None = None) -> list[Problem]:
         """The problems of the pay, hours and insurance rules for the terms as typed."""
-        d, _ = self.data()
+        d = self.terms().data
         starts, ends = d.starts_on, d.ends_on
         dated = starts is not None and ends is not None and starts <= ends
         facts = InternshipFacts(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,28 +24,46 @@ from PySide6.QtWidgets import (
 from app.compliance.registry import cite_source
 from app.domain.internship_rules import LOW_SCORE, Problem, due_months
 from app.services import internships as svc
+from ui import theme
 from ui.dialogs.evaluation_dialog import EvaluationDialog
 from ui.dialogs.internship_fields import severity_color
 from ui.dialogs.internship_status import STATUS_COLORS, step_text
-from ui.ops import WriteOp, read_now
+from ui.forms import scrolling
+from ui.operations import internships as ops
+from ui.ops import read_now
 from ui.widgets import confirm
 
-RED = QColor("#c42b1c")
 SEVERITIES = ("错误", "警告", "提示")
 
 
+def filled(widget: QWidget, color: str) -> QWidget:
+    """`widget` painted in one theme colour (no style sheet)."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.Window, theme.qcolor(color))
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(True)
+    return widget
+
+
 def problem_widget(p: Problem) -> QFrame:
-    """One problem: a coloured bar, the severity and source on the first line, the message under it."""
+    """One problem: a bar in its severity's colour, the severity and the rule's source on the first line, the
+    message under it."""
     color = severity_color(p.severity)
-    frame = QFrame()
+    frame = filled(QFrame(), theme.SURFACE)
     frame.setObjectName("problem")
-    frame.setStyleSheet(f"#problem{{border-left:4px solid {color};background:#fafafa;}}")
-    v = QVBoxLayout(frame)
-    v.setContentsMargins(10, 4, 6, 4)
+    h = QHBoxLayout(frame)
+    h.setContentsMargins(0, 0, 6, 0)
+    bar = filled(QFrame(), color)
+    bar.setFixedWidth(4)
+    h.addWidget(bar)
+    v = QVBoxLayout()
+    v.setContentsMargins(6, 4, 0, 4)
     v.setSpacing(2)
+    h.addLayout(v, 1)
     blocks = "　·　<b>阻止开始实习</b>" if p.blocks else ""
     head = QLabel(f"<span style='color:{color}'><b>{p.severity}</b></span>　{cite_source(p.source)}{blocks}")
-    head.setStyleSheet("color:#555;")
+    head.setWordWrap(True)
+    theme.muted(head)
     message = QLabel(p.message, wordWrap=True)
     message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     v.addWidget(head)
@@ -66,8 +83,7 @@ class RulesPanel(QWidget):
         top.addWidget(QLabel("当前状态："))
         self.status_label = QLabel()
         top.addWidget(self.status_label)
-        self.reason_label = QLabel(wordWrap=True)
-        self.reason_label.setStyleSheet("color:#555;")
+        self.reason_label = theme.muted(QLabel(wordWrap=True))
         top.addWidget(self.reason_label, 1)
         v.addLayout(top)
         self.steps_row = QHBoxLayout()
@@ -76,30 +92,25 @@ class RulesPanel(QWidget):
         self._steps_end = self.steps_row.count()
         self.steps_row.addStretch(1)
         v.addLayout(self.steps_row)
-        self.documents = QLabel()
-        self.documents.setStyleSheet("color:#555;")
+        self.documents = theme.muted(QLabel(wordWrap=True))
         v.addWidget(self.documents)
+        v.addSpacing(6)
         self.summary = QLabel(wordWrap=True)
-        self.summary.setStyleSheet("font-weight:bold;margin-top:6px;")
         v.addWidget(self.summary)
         self.list = QWidget()
         self.list_layout = QVBoxLayout(self.list)
         self.list_layout.setContentsMargins(0, 0, 0, 0)
         self.list_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.list)
+        scroll = scrolling(self.list)
         scroll.viewport().setAutoFillBackground(False)
         self.list.setAutoFillBackground(False)
-        scroll.setStyleSheet("QScrollArea{background:transparent;}")
         v.addWidget(scroll, 1)
         self.problems: list[Problem] = []
 
     def show_row(self, row: svc.InternshipRow) -> None:
-        color = STATUS_COLORS.get(row.status, "#333")
+        color = STATUS_COLORS.get(row.status, theme.TEXT)
         self.status_label.setText(row.status)
-        self.status_label.setStyleSheet(f"font-size:13pt;font-weight:bold;color:{color};")
+        self.status_label.setStyleSheet(theme.text(color, bold=True, pt=theme.HEADING_PT))
         self.reason_label.setText(f"终止原因：{row.status_reason}" if row.status == "终止" else "")
         for b in self.step_buttons.values():
             self.steps_row.removeWidget(b)
@@ -130,16 +141,16 @@ class RulesPanel(QWidget):
                 item.widget().deleteLater()
         if status == "终止":
             self.summary.setText("已终止的实习不再检查规则。")
-            self.summary.setStyleSheet("font-weight:bold;margin-top:6px;color:#777;")
+            color = theme.HINT
         elif not problems:
-            self.summary.setText("✓ 符合实习规定和学校办法的各项检查。")
-            self.summary.setStyleSheet("font-weight:bold;margin-top:6px;color:#1e7b34;")
+            self.summary.setText("✓ 通过了各项检查：职业学校学生实习管理的规定和学校的产教融合管理办法。")
+            color = theme.OK
         else:
             blocking = sum(p.blocks for p in problems)
             tail = f"，其中 {blocking} 项须在开始实习前解决" if blocking else ""
             self.summary.setText(f"发现 {len(problems)} 项问题{tail}（按已保存的内容检查）：")
-            worst = severity_color(min((p.severity for p in problems), key=SEVERITIES.index))
-            self.summary.setStyleSheet(f"font-weight:bold;margin-top:6px;color:{worst};")
+            color = severity_color(min((p.severity for p in problems), key=SEVERITIES.index))
+        self.summary.setStyleSheet(theme.text(color, bold=True))
         for i, p in enumerate(problems):
             self.list_layout.insertWidget(i, problem_widget(p))
 
@@ -156,6 +167,7 @@ class EvaluationsPanel(QWidget):
         self.rows: list[tuple[dt.date, svc.EvaluationRow | None]] = []
         v = QVBoxLayout(self)
         self.summary = QLabel(wordWrap=True)
+        self.summary.setToolTip("依据：" + cite_source("H第十二条(四)"))
         v.addWidget(self.summary)
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(["月份", "评分", "评价人", "评语"])
@@ -201,7 +213,7 @@ class EvaluationsPanel(QWidget):
                 if c == 1:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     if e is None or e.score < LOW_SCORE:
-                        item.setForeground(RED)
+                        item.setForeground(theme.brush(theme.ERROR))
                         f = item.font()
                         f.setBold(True)
                         item.setFont(f)
@@ -216,22 +228,19 @@ class EvaluationsPanel(QWidget):
 
     def _summary(self, checked: bool, due: int, missing: int, low: int) -> None:
         if not checked:
-            text, color = (
-                "实习开始（状态为“实习中”）后，每满一个月须有一次企业月度评价（H第十二条(四)）。",
-                "#555",
-            )
+            text, color = "实习开始（状态为“实习中”）后，每满一个月须有一次企业月度评价。", theme.MUTED
         elif not due and not self.rows:
-            text, color = "还没有到期的月份：每个月结束后登记该月的企业评价。", "#555"
+            text, color = "还没有到期的月份：每个月结束后登记该月的企业评价。", theme.MUTED
         else:
             parts = [f"应评价 {due} 个月"]
             if missing:
                 parts.append(f"缺 {missing} 个月")
             if low:
                 parts.append(f"{low} 个月低于{LOW_SCORE}分")
-            color = "#c42b1c" if missing or low else "#1e7b34"
+            color = theme.ERROR if missing or low else theme.OK
             text = "，".join(parts) + ("。" if missing or low else "，均已评价。")
         self.summary.setText(text)
-        self.summary.setStyleSheet(f"color:{color};font-weight:bold;")
+        self.summary.setStyleSheet(theme.text(color, bold=True))
 
     def selected(self) -> tuple[dt.date, svc.EvaluationRow | None] | None:
         rows = self.table.selectionModel().selectedRows()
@@ -269,7 +278,4 @@ class EvaluationsPanel(QWidget):
         if confirm(
             self, "删除企业评价", f"确定删除 {month.year}年{month.month}月 的企业评价（{e.score}分）？"
         ):
-            ids = [e.id]
-            WriteOp(self, lambda s: svc.delete_evaluations(s, ids)).success(
-                lambda _c: self.changed.emit()
-            ).run()
+            ops.delete_evaluations(self, [e.id], lambda _c: self.changed.emit())

@@ -21,17 +21,17 @@ from PySide6.QtWidgets import (
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError, ValidationErrors
-from app.services import internships as svc
 from app.services.common import Changes
-from ui.form import ERROR_STYLE
-from ui.ops import WriteOp
+from ui import theme
+from ui.forms import ok_cancel, restore_geometry, save_geometry
+from ui.operations import internships as ops
 
-STATUS_COLORS = {
-    "计划": "#1f6fb2",
-    "协议已签": "#b26a00",
-    "实习中": "#1e7b34",
-    "已结束": "#777777",
-    "终止": "#888888",
+STATUS_COLORS = {  # by what the status means to the secretary
+    "计划": theme.INFO,
+    "协议已签": theme.WARNING,  # still to start
+    "实习中": theme.OK,
+    "已结束": theme.HINT,
+    "终止": theme.DISABLED,
 }
 STEP_TEXT = {  # the button that moves an internship to this status
     "协议已签": "协议已签",
@@ -45,7 +45,7 @@ MENU_STEPS = ("协议已签", "实习中", "已结束", "终止")  # the page's 
 
 def status_color(status: str) -> QColor | None:
     color = STATUS_COLORS.get(status)
-    return QColor(color) if color else None
+    return theme.qcolor(color) if color else None
 
 
 def step_text(current: str, to: str) -> str:
@@ -65,14 +65,10 @@ class ReasonDialog(QDialog):
         self.text = QPlainTextEdit(placeholderText="如：学生因病休学，经学校、企业、家长三方同意终止实习")
         self.text.setMaximumHeight(90)
         lay.addWidget(self.text)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        buttons = ok_cancel(self, "终止实习")
+        self.ok_button = next(
+            b for b in buttons.buttons() if buttons.buttonRole(b) == QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("终止实习")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.text.textChanged.connect(self._check)
         self._check()
@@ -111,7 +107,6 @@ class RefusalDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"不能{STEP_TEXT[to_status].rstrip('…')}")
-        self.resize(720, 420)
         groups = group_by_student(errors, order)
         rank = {name: i for i, name in reversed(list(enumerate(order)))}
         self.groups = dict(sorted(groups.items(), key=lambda kv: rank.get(kv[0], len(rank))))
@@ -122,7 +117,7 @@ class RefusalDialog(QDialog):
             "补齐后再试（可先只选其他学生）："
         )
         head.setWordWrap(True)
-        head.setStyleSheet(ERROR_STYLE + "font-weight:bold;")
+        head.setStyleSheet(theme.text(theme.ERROR, bold=True))
         lay.addWidget(head)
         self.tree = QTreeWidget()
         self.tree.setHeaderHidden(True)
@@ -145,6 +140,11 @@ class RefusalDialog(QDialog):
         copy.clicked.connect(self.copy)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
+        restore_geometry(self, "internship_refusal", (720, 420))
+
+    def done(self, result: int) -> None:
+        save_geometry(self, "internship_refusal")
+        super().done(result)
 
     def text(self) -> str:
         return "\n".join(
@@ -191,13 +191,12 @@ def change_status(
         if answer is None:
             return
         reason = answer
-
-    def work(s: Session) -> Changes:
-        if before is not None:
-            before(s)
-        return svc.set_status(s, ids, to_status, reason=reason)
-
-    op = WriteOp(parent, work).failure(lambda exc: show_refusal(parent, to_status, exc, order))
-    if done is not None:
-        op.success(done)
-    op.run()
+    ops.set_status(
+        parent,
+        ids,
+        to_status,
+        reason=reason,
+        save_first=before,
+        on_done=done,
+        on_failed=lambda exc: show_refusal(parent, to_status, exc, order),
+    )

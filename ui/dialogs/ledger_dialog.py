@@ -1,27 +1,19 @@
 """经费台账 entry form: date, 收入 / 支出, the amount as people type it (1,234.50, ¥1234, 1234元), voucher
 number, counterparty, summary, project, category (with 新增类别…), note, and the invoice scan.
 
-Saving is one WriteOp (the entry and its attachments in one transaction). An entry that takes its budget
-line over budget still saves — a ledger records what happened — and the warning comes back in
-`saved_changes.warnings` for the page to show (H第十五条)."""
+A RecordForm: saving is one write (the entry and its attachments in one transaction). An entry that takes its
+budget line over budget still saves — a ledger records what happened — and the warning comes back in
+`saved_changes.warnings` for the page to show."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from PySide6.QtCore import QDate, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QInputDialog,
-    QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QRadioButton,
     QTabWidget,
@@ -30,14 +22,15 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
-from app.domain.money import format_money, parse_money
 from app.errors import ValidationError
 from app.services import funds as svc
+from app.services.choices import Choice
 from app.services.common import Changes
 from app.services.projects import ProjectQuery, project_ids, project_rows
 from ui.attachments_panel import AttachmentsPanel
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, read_now
+from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm
+from ui.operations import funds as ops
+from ui.ops import read_now
 
 NEW_CATEGORY = "__new__"
 
@@ -47,6 +40,10 @@ def live_projects(s: Session) -> list[tuple[str, str]]:
     ids = project_ids(s, ProjectQuery())
     rows = project_rows(s, ids)
     return sorted(((i, rows[i].name) for i in ids if i in rows), key=lambda x: x[1])
+
+
+def project_choices(s: Session) -> list[Choice]:
+    return [Choice(i, name) for i, name in live_projects(s)]
 
 
 def fill_categories(box: QComboBox, categories: list[svc.CategoryInfo], *, blank: str = "") -> None:
@@ -67,215 +64,159 @@ def ask_new_category(parent: QWidget, on_added) -> None:
     """Ask a category name and add it (its own small transaction); on_added(category_id) afterwards."""
     name, ok = QInputDialog.getText(parent, "新增经费类别", "类别名称（如 设备、材料、差旅、劳务）：")
     if ok and name.strip():
-        WriteOp(parent, lambda s: svc.add_budget_category(s, name)).success(
-            lambda c: on_added(c.ids[0])
-        ).run()
+        ops.add_category(parent, name, lambda c: on_added(c.ids[0]))
 
 
-class LedgerDialog(FieldErrors, QDialog):
+class CategoryBox(ChoiceBox):
+    """The 经费类别 drop-down with 新增类别… at its end: choosing it asks the name and adds the category."""
+
+    def __init__(self, blank: str = "") -> None:
+        super().__init__(blank=None, editable=False)
+        self._blank = blank
+        self.reload()
+        self.currentIndexChanged.connect(self._chosen)
+
+    def reload(self) -> None:
+        fill_categories(self, read_now(svc.budget_categories), blank=self._blank)
+
+    def value(self) -> str | None:
+        data = self.currentData()
+        return None if not data or data == NEW_CATEGORY else data
+
+    @Slot(int)
+    def _chosen(self, _index: int) -> None:
+        if self.currentData() != NEW_CATEGORY:
+            return
+        self.blockSignals(True)
+        self.setCurrentIndex(0)
+        self.blockSignals(False)
+        ask_new_category(self, self._added)
+
+    def _added(self, category_id: str) -> None:
+        self.reload()
+        self.setCurrentIndex(max(0, self.findData(category_id)))
+
+
+class LedgerDialog(RecordForm):
+    geometry_key = "ledger"
+    default_size = (620, 560)
+    unsaved_what = "台账记录"
+    titles = ("新建经费记录", "修改台账记录")
+
     def __init__(
         self, parent: QWidget | None = None, entry_id: str | None = None, project_id: str = ""
     ) -> None:
-        super().__init__(parent)
-        self.entry_id = entry_id
-        self.saved_id: str | None = None
-        self.saved_changes: Changes | None = None
-        self._saving = False
-        self._dirty = False
-        self._loading = True
-        self.setWindowTitle("修改台账记录" if entry_id else "新建经费记录")
-        self.resize(620, 560)
-        lay = QVBoxLayout(self)
-        self.tabs = QTabWidget()
-        lay.addWidget(self.tabs, 1)
-        self.errors: dict[str, QLabel] = {}
-        self._build_form()
-        self.attachments = AttachmentsPanel(
-            "ledger_entry", "发票、收据等凭证的扫描件或照片；文件会复制到数据库旁的附件文件夹。"
-        )
-        self.tabs.addTab(self.attachments, "发票扫描件")
-
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        for seq in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(seq), self, self.save)
-
-        projects, categories = read_now(lambda s: (live_projects(s), svc.budget_categories(s)))
-        for pid, name in projects:
-            self.project.addItem(name, pid)
-        fill_categories(self.category, categories, blank="（未分类）")
-        if entry_id:
-            self._load(read_now(lambda s: svc.get_ledger_entry(s, entry_id)))
-        elif project_id:
-            self.project.setCurrentIndex(max(0, self.project.findData(project_id)))
-        self.attachments.load(entry_id)
-        self._update_attachment_tab()
-        self.attachments.changed.connect(self._update_attachment_tab)
-        self.attachments.changed.connect(self._changed)
-        self._loading = False
+        self.preset_project = project_id
+        super().__init__(parent, entry_id)
         self.amount.setFocus()
 
-    def _build_form(self) -> None:
+    @property
+    def entry_id(self) -> str | None:
+        return self.record_id
+
+    def build(self) -> None:
+        self.tabs = QTabWidget()
+        self.body.addWidget(self.tabs, 1)
         page = QWidget()
         outer = QVBoxLayout(page)
         form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         outer.addLayout(form)
         outer.addStretch(1)
-        self.entry_date = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.entry_date.setDate(QDate.currentDate())
-        self._row(form, "记账日期*", self.entry_date, "entry_date")
-        direction = QWidget()
-        d = QHBoxLayout(direction)
-        d.setContentsMargins(0, 0, 0, 0)
+        self.entry_date = DateField(optional=False, field="entry_date", label="记账日期")
+        form.addRow("记账日期 *", self.with_error("entry_date", self.entry_date))
+        direction = QHBoxLayout()
+        direction.setContentsMargins(0, 0, 0, 0)
         self.expense = QRadioButton("支出")
         self.income = QRadioButton("收入")
         self.expense.setChecked(True)
-        d.addWidget(self.expense)
-        d.addWidget(self.income)
-        d.addStretch(1)
-        self._row(form, "收支*", direction, "direction")
-        self.amount = QLineEdit(placeholderText="如 1,234.50 或 ¥1234 或 1234元")
+        direction.addWidget(self.expense)
+        direction.addWidget(self.income)
+        direction.addStretch(1)
+        form.addRow("收支 *", self.with_error("direction", direction))
+        self.amount = MoneyEdit("amount_fen", "金额", placeholder="如 1,234.50 或 ¥1234 或 1234元")
         self.amount.setToolTip("金额（元），精确到分")
-        self._row(form, "金额（元）*", self.amount, "amount_fen")
+        form.addRow("金额（元）*", self.with_error("amount_fen", self.amount))
         self.voucher_no = QLineEdit(placeholderText="财务凭证号，如 记-0123")
-        self._row(form, "凭证号", self.voucher_no, "voucher_no")
+        form.addRow("凭证号", self.with_error("voucher_no", self.voucher_no))
         self.counterparty = QLineEdit(placeholderText="付款或收款的单位 / 个人")
-        self._row(form, "对方单位", self.counterparty, "counterparty")
+        form.addRow("对方单位", self.with_error("counterparty", self.counterparty))
         self.summary = QLineEdit(placeholderText="如：采购实训耗材、专家劳务费")
-        self._row(form, "摘要", self.summary, "summary")
-        self.project = QComboBox()
-        self.project.setMinimumContentsLength(20)
-        self._row(form, "项目*", self.project, "project_id")
-        self.category = QComboBox()
-        self.category.currentIndexChanged.connect(self._category_chosen)
-        self._row(form, "经费类别", self.category, "category_id")
+        form.addRow("摘要", self.with_error("summary", self.summary))
+        self.project = ChoiceBox(read_now(project_choices), blank="（请选择项目）")
+        form.addRow("项目 *", self.with_error("project_id", self.project))
+        self.category = CategoryBox(blank="（未分类）")
+        form.addRow("经费类别", self.with_error("category_id", self.category))
         self.note = QPlainTextEdit(placeholderText="备注")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(80)
-        self._row(form, "备注", self.note, "note")
+        form.addRow("备注", self.with_error("note", self.note))
         self.tabs.addTab(page, "记账信息")
-        for w in (self.amount, self.voucher_no, self.counterparty, self.summary):
-            w.textChanged.connect(self._changed)
-        self.note.textChanged.connect(self._changed)
-        self.entry_date.dateChanged.connect(self._changed)
-        self.income.toggled.connect(self._changed)
-        self.project.currentIndexChanged.connect(self._changed)
+        self.attachments = self.with_attachments(
+            AttachmentsPanel(
+                "ledger_entry", "发票、收据等凭证的扫描件或照片；文件会复制到数据库旁的附件文件夹。"
+            )
+        )
+        self.tabs.addTab(self.attachments, "发票扫描件")
+        self.attachments.changed.connect(self._count_files)
 
-    def _row(self, form: QFormLayout, label: str, widget: QWidget, field: str) -> None:
-        form.addRow(label, self.with_error(field, widget))
+    # ------------------------------------------------------------ loading
 
-    def _load(self, e: svc.LedgerDetail) -> None:
-        if e.entry_date:
-            self.entry_date.setDate(QDate(e.entry_date.year, e.entry_date.month, e.entry_date.day))
+    def read(self, s: Session, record_id: str) -> svc.LedgerDetail:
+        return svc.get_ledger_entry(s, record_id)
+
+    def load_new(self) -> None:
+        if self.preset_project:
+            self.project.set_value(self.preset_project)
+        self.attachments.load(None)
+        self._count_files()
+
+    def load(self, e: svc.LedgerDetail) -> None:
+        self.entry_date.set_value(e.entry_date)
         (self.income if e.direction == "收入" else self.expense).setChecked(True)
-        self.amount.setText(format_money(e.amount_fen, symbol=False))
+        self.amount.set_fen(e.amount_fen)
         self.voucher_no.setText(e.voucher_no)
         self.counterparty.setText(e.counterparty)
         self.summary.setText(e.summary)
-        if self.project.findData(e.project_id) < 0:  # a project in the 回收站: keep it visible
-            self.project.addItem("（已删除的项目）", e.project_id)
-        self.project.setCurrentIndex(self.project.findData(e.project_id))
+        self.project.set_value(e.project_id, "（已删除的项目）")  # a project in the 回收站 stays visible
         self.category.setCurrentIndex(max(0, self.category.findData(e.category_id or "")))
         self.note.setPlainText(e.note)
+        self.attachments.load(e.id)
+        self._count_files()
 
     @Slot()
-    def _changed(self) -> None:
-        if not self._loading:
-            self._dirty = True
-
-    @Slot()
-    def _update_attachment_tab(self) -> None:
+    def _count_files(self) -> None:
         n = self.attachments.list.count()
         self.tabs.setTabText(1, f"发票扫描件（{n}）" if n else "发票扫描件")
-
-    @Slot(int)
-    def _category_chosen(self, _index: int) -> None:
-        if self.category.currentData() != NEW_CATEGORY:
-            self._changed()
-            return
-        self.category.blockSignals(True)
-        self.category.setCurrentIndex(0)
-        self.category.blockSignals(False)
-        ask_new_category(self, self._category_added)
-
-    def _category_added(self, category_id: str) -> None:
-        fill_categories(self.category, read_now(svc.budget_categories), blank="（未分类）")
-        self.category.setCurrentIndex(max(0, self.category.findData(category_id)))
 
     # ------------------------------------------------------------ saving
 
     def data(self) -> svc.LedgerData:
-        """The form's values; ValueError (with a Chinese message) when the amount cannot be read."""
-        text = self.amount.text().strip()
-        if not text:
-            raise ValueError("请填写金额")
-        fen = parse_money(text)
-        d = self.entry_date.date()
+        fen = self.amount.fen()
+        if fen is None:
+            raise ValidationError("amount_fen", "请填写金额")
         return svc.LedgerData(
-            entry_date=dt.date(d.year(), d.month(), d.day()),
+            entry_date=self.entry_date.value(),
             direction="收入" if self.income.isChecked() else "支出",
             amount_fen=fen,
-            project_id=self.project.currentData() or "",
-            category_id=self.category.currentData() or None,
+            project_id=self.project.value() or "",
+            category_id=self.category.value(),
             voucher_no=self.voucher_no.text(),
             counterparty=self.counterparty.text(),
             summary=self.summary.text(),
             note=self.note.toPlainText(),
         )
 
+    def check(self, s: Session, data: svc.LedgerData) -> list[ValidationError]:
+        return svc.check_ledger_entry(s, data)
+
+    def write(self, s: Session, data: svc.LedgerData) -> Changes:
+        if self.record_id:
+            return svc.update_ledger_entry(s, self.record_id, data)
+        return svc.create_ledger_entry(s, data)
+
     def errors_shown(self, first_field: str) -> None:
         self.tabs.setCurrentIndex(0)
-
-    @Slot()
-    def save(self) -> None:
-        if self._saving:
-            return
-        self.show_errors([])
-        try:
-            data = self.data()
-        except ValueError as e:
-            self.show_errors([ValidationError("amount_fen", str(e))])
+        if first_field == "amount_fen":
             self.amount.setFocus()
             self.amount.selectAll()
-            return
-        if errors := read_now(lambda s: svc.check_ledger_entry(s, data)):
-            self.show_errors(errors)
-            return
-        self.message.clear()
-        self._saving = True
-        self.save_button.setEnabled(False)
-        entry_id, attach = self.entry_id, self.attachments.work()
-
-        def work(s: Session) -> Changes:
-            if entry_id:
-                changes = svc.update_ledger_entry(s, entry_id, data)
-            else:
-                changes = svc.create_ledger_entry(s, data)
-            attach(s, changes.ids[0])
-            return changes
-
-        WriteOp(self, work).success(self._saved).failure(self._failed).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self.saved_changes = changes
-        self._dirty = False
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
-
-    def reject(self) -> None:
-        if self._dirty:
-            answer = QMessageBox.question(self, "放弃修改", "内容尚未保存，确定关闭吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        super().reject()

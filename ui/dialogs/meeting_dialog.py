@@ -1,71 +1,65 @@
-"""A 项目协调会议 (H第十条(一)): date, place, attendees, minutes, decisions and the action items agreed
-(owner, due date, done). Saved with its own WriteOp; the project must already be saved."""
+"""A 项目协调会议: date, place, attendees, minutes, decisions and the action items agreed (owner, due date, done).
+A RecordForm: 保存 writes the meeting with its items in one transaction; the project must already be saved.
+标记完成 marks saved items done at once (ui/operations/meetings.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.services import meetings as svc
 from app.services.common import Changes
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, read_now
-from ui.widgets import OptionalDate
+from ui import theme
+from ui.forms import DateField, RecordForm
+from ui.operations import meetings as ops
 
-OVERDUE = QColor("#c42b1c")
-DONE = QColor("#777777")
 ITEM_HEADERS = ("待办事项", "责任人", "完成期限", "已完成", "完成日期")
 DESC, OWNER, DUE, DONE_COL, DONE_ON = range(5)
 
 
-class MeetingDialog(FieldErrors, QDialog):
+def enter_keys() -> list[QKeySequence]:
+    return [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
+
+
+class MeetingDialog(RecordForm):
+    geometry_key = "meeting"
+    default_size = (780, 620)
+    unsaved_what = "会议记录"
+    titles = ("新增协调会议", "编辑协调会议")
+
     def __init__(
         self, parent: QWidget | None, project_id: str, meeting_id: str | None = None, project_name: str = ""
     ) -> None:
-        super().__init__(parent)
         self.project_id = project_id
-        self.meeting_id = meeting_id
-        self.saved_id: str | None = None
         self.today = dt.date.today()
-        self._saving = False
-        title = "编辑协调会议" if meeting_id else "新增协调会议"
-        self.setWindowTitle(f"{title} — {project_name}" if project_name else title)
-        self.setMinimumSize(760, 600)
-        self._build()
-        if meeting_id:
-            self._load(read_now(lambda s: svc.get_meeting(s, meeting_id)))
-        else:
-            self.held_on.set_value(self.today)
-        self._snapshot = self.data()
+        super().__init__(parent, meeting_id)
+        if project_name:
+            self.setWindowTitle(f"{self.windowTitle()} — {project_name}")
+
+    @property
+    def meeting_id(self) -> str | None:
+        return self.record_id
 
     # ------------------------------------------------------------ layout
 
-    def _build(self) -> None:
-        lay = QVBoxLayout(self)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.errors: dict[str, QLabel] = {}
-        self.held_on = OptionalDate()
+    def build(self) -> None:
+        form = self.form()
+        self.held_on = DateField(optional=False, field="held_on", label="会议日期")
         self.place = QLineEdit(placeholderText="如 学院会议室、企业现场")
         row = QHBoxLayout()
         row.addWidget(self.held_on)
@@ -73,38 +67,43 @@ class MeetingDialog(FieldErrors, QDialog):
         row.addWidget(QLabel("地点"))
         row.addWidget(self.place, 1)
         form.addRow("会议日期 *", self.with_error("held_on", row))
+        self.also_error("place", "held_on")
         self.attendees = QLineEdit(placeholderText="校企双方参会人员，用顿号分隔")
-        form.addRow("参会人员", self.attendees)
+        form.addRow("参会人员", self.with_error("attendees", self.attendees))
         self.minutes = QPlainTextEdit(placeholderText="会议纪要：议题与讨论情况")
-        self.minutes.setMinimumHeight(70)
-        self.minutes.setMaximumHeight(120)
-        form.addRow("会议纪要", self.minutes)
+        self.minutes.setTabChangesFocus(True)
+        self.minutes.setMinimumHeight(60)
+        self.minutes.setMaximumHeight(110)
+        form.addRow("会议纪要", self.with_error("minutes", self.minutes))
         self.decisions = QPlainTextEdit(placeholderText="会议形成的决定事项")
-        self.decisions.setMinimumHeight(50)
+        self.decisions.setTabChangesFocus(True)
+        self.decisions.setMinimumHeight(44)
         self.decisions.setMaximumHeight(80)
-        form.addRow("决定事项", self.decisions)
-        lay.addLayout(form)
+        form.addRow("决定事项", self.with_error("decisions", self.decisions))
 
-        lay.addWidget(QLabel("待办事项（逾期未完成的显示为红色，并在工作台提醒）："))
+        self.body.addWidget(QLabel("待办事项（逾期未完成的显示为红色，并在工作台提醒）："))
         self.items = QTableWidget(0, len(ITEM_HEADERS))
         self.items.setHorizontalHeaderLabels(ITEM_HEADERS)
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(DESC, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((OWNER, 90), (DUE, 120), (DONE_COL, 60), (DONE_ON, 100)):
+        for col, width in ((OWNER, 90), (DUE, 130), (DONE_COL, 60), (DONE_ON, 100)):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
             self.items.setColumnWidth(col, width)
         self.items.verticalHeader().setVisible(False)
         self.items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.items.setMinimumHeight(150)
+        self.items.setMinimumHeight(130)
         self.items.verticalHeader().setDefaultSectionSize(30)
         self.items.itemChanged.connect(self._item_changed)
         self.items.itemSelectionChanged.connect(self._update_buttons)
-        lay.addWidget(self.items, 2)
-        lay.addWidget(self.error_label("action_items"))
+        # Enter on the table edits the current cell; it never saves the form by accident
+        self._on_enter(self.items, self._edit_current)
+        self.body.addWidget(self.items, 2)
+        self.body.addWidget(self.error_label("action_items"))
         buttons_row = QHBoxLayout()
         add = QPushButton("添加待办")
         add.clicked.connect(lambda: self.add_item(svc.ActionItemData(""), edit=True))
         remove = QPushButton("删除所选")
+        remove.setToolTip("从本次会议中删除所选待办事项（保存后生效）")
         remove.clicked.connect(self._remove_items)
         self.complete_button = QPushButton("标记完成")
         self.complete_button.setToolTip("把所选的已保存待办事项标记为今天完成（立即保存）")
@@ -112,24 +111,28 @@ class MeetingDialog(FieldErrors, QDialog):
         for b in (add, remove, self.complete_button):
             buttons_row.addWidget(b)
         buttons_row.addStretch(1)
-        lay.addLayout(buttons_row)
-
-        self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        lay.addWidget(self.message)
-        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = box.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
-        self.save_button.setShortcut("Ctrl+S")
-        box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        box.accepted.connect(self.save)
-        box.rejected.connect(self.reject)
-        lay.addWidget(box)
+        self.body.addLayout(buttons_row)
         self._update_buttons()
 
-    # ------------------------------------------------------------ items
+    def _on_enter(self, widget: QWidget, slot) -> None:
+        action = QAction(widget)
+        action.setShortcuts(enter_keys())
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(slot)
+        widget.addAction(action)
 
-    def _load(self, m: svc.MeetingDetail) -> None:
+    @Slot()
+    def _edit_current(self) -> None:
+        item = self.items.currentItem()
+        if item is not None and item.flags() & Qt.ItemFlag.ItemIsEditable:
+            self.items.editItem(item)
+
+    # ------------------------------------------------------------ RecordForm
+
+    def read(self, s: Session, record_id: str) -> svc.MeetingDetail:
+        return svc.get_meeting(s, record_id)
+
+    def load(self, m: svc.MeetingDetail) -> None:
         self.held_on.set_value(m.held_on)
         self.place.setText(m.place)
         self.attendees.setText(m.attendees)
@@ -137,6 +140,33 @@ class MeetingDialog(FieldErrors, QDialog):
         self.decisions.setPlainText(m.decisions)
         for a in m.action_items:
             self.add_item(a)
+
+    def load_new(self) -> None:
+        self.held_on.set_value(self.today)
+
+    def data(self) -> svc.MeetingData:
+        return svc.MeetingData(
+            project_id=self.project_id,
+            held_on=self.held_on.value(),
+            place=self.place.text(),
+            attendees=self.attendees.text(),
+            minutes=self.minutes.toPlainText(),
+            decisions=self.decisions.toPlainText(),
+            action_items=tuple(self._row(r) for r in range(self.items.rowCount())),
+        )
+
+    def check(self, s: Session, data: svc.MeetingData):
+        return svc.check_meeting(s, data)
+
+    def write(self, s: Session, data: svc.MeetingData) -> Changes:
+        if self.record_id:
+            return svc.update_meeting(s, self.record_id, data)
+        return svc.create_meeting(s, data)
+
+    def is_modified(self) -> bool:
+        return self.dirty()
+
+    # ------------------------------------------------------------ items
 
     def add_item(self, a: svc.ActionItemData, edit: bool = False) -> None:
         self.items.blockSignals(True)
@@ -146,9 +176,10 @@ class MeetingDialog(FieldErrors, QDialog):
         desc.setData(Qt.ItemDataRole.UserRole, a.id)
         self.items.setItem(r, DESC, desc)
         self.items.setItem(r, OWNER, QTableWidgetItem(a.owner))
-        due = OptionalDate()
+        due = DateField(field="action_items", label="完成期限")
         due.set_value(a.due_on)
-        due.dateChanged.connect(lambda _d: self._paint_rows())
+        due.changed.connect(self._paint_rows)
+        self._on_enter(due.edit, self.items.setFocus)  # Enter ends the date, it does not save the form
         self.items.setCellWidget(r, DUE, due)
         done = QTableWidgetItem()
         done.setFlags(
@@ -166,6 +197,11 @@ class MeetingDialog(FieldErrors, QDialog):
             self.items.setCurrentCell(r, DESC)
             self.items.editItem(desc)
 
+    def _due(self, r: int) -> dt.date | None:
+        """The due date of row r; text that is not a date yet counts as none (the save names it)."""
+        field: DateField = self.items.cellWidget(r, DUE)
+        return field.parsed() if field.valid() else None
+
     def _row(self, r: int) -> svc.ActionItemData:
         done = self.items.item(r, DONE_COL).checkState() == Qt.CheckState.Checked
         done_on = self.items.item(r, DONE_ON).data(Qt.ItemDataRole.UserRole)
@@ -179,8 +215,9 @@ class MeetingDialog(FieldErrors, QDialog):
         )
 
     def is_overdue(self, r: int) -> bool:
-        a = self._row(r)
-        return not a.done and a.due_on is not None and a.due_on < self.today
+        done = self.items.item(r, DONE_COL).checkState() == Qt.CheckState.Checked
+        due = self._due(r)
+        return not done and due is not None and due < self.today
 
     @Slot(QTableWidgetItem)
     def _item_changed(self, item: QTableWidgetItem) -> None:
@@ -193,16 +230,21 @@ class MeetingDialog(FieldErrors, QDialog):
             self.items.blockSignals(False)
         self._paint_rows()
 
+    @Slot()
     def _paint_rows(self) -> None:
         self.items.blockSignals(True)
         for r in range(self.items.rowCount()):
-            a = self._row(r)
             overdue = self.is_overdue(r)
-            color = OVERDUE if overdue else DONE if a.done else None
-            tip = f"已逾期{(self.today - a.due_on).days}天" if overdue and a.due_on else ""
+            done = self.items.item(r, DONE_COL).checkState() == Qt.CheckState.Checked
+            color = theme.ERROR if overdue else theme.HINT if done else None
+            due = self._due(r)
+            tip = f"已逾期{(self.today - due).days}天" if overdue and due else ""
             for col in (DESC, OWNER, DONE_ON):
                 cell = self.items.item(r, col)
-                cell.setForeground(color) if color else cell.setData(Qt.ItemDataRole.ForegroundRole, None)
+                if color:
+                    cell.setForeground(theme.brush(color))
+                else:
+                    cell.setData(Qt.ItemDataRole.ForegroundRole, None)
                 cell.setToolTip(tip)
         self.items.blockSignals(False)
         self._update_buttons()
@@ -217,87 +259,26 @@ class MeetingDialog(FieldErrors, QDialog):
         self._update_buttons()
 
     def _update_buttons(self) -> None:
-        rows = self._selected_rows()
         self.complete_button.setEnabled(
             any(
-                self.items.item(r, DESC).data(Qt.ItemDataRole.UserRole) and not self._row(r).done
-                for r in rows
+                self.items.item(r, DESC).data(Qt.ItemDataRole.UserRole)
+                and self.items.item(r, DONE_COL).checkState() != Qt.CheckState.Checked
+                for r in self._selected_rows()
             )
         )
 
     @Slot()
     def complete_selected(self) -> None:
-        """complete_action_item for the selected saved items, each at once (its own transaction)."""
-        today = self.today
+        """Mark the selected saved items done today, each at once (its own transaction)."""
         for r in self._selected_rows():
             item_id = self.items.item(r, DESC).data(Qt.ItemDataRole.UserRole)
-            if item_id and not self._row(r).done:
-                op = WriteOp(self, lambda s, i=item_id: svc.complete_action_item(s, i, today))
-                op.success(lambda _c, i=item_id: self._completed(i)).run()
+            if item_id and self.items.item(r, DONE_COL).checkState() != Qt.CheckState.Checked:
+                ops.complete_action_item(self, item_id, self.today, lambda _c, i=item_id: self._completed(i))
 
     def _completed(self, item_id: str) -> None:
+        clean = not self.dirty()
         for r in range(self.items.rowCount()):
             if self.items.item(r, DESC).data(Qt.ItemDataRole.UserRole) == item_id:
                 self.items.item(r, DONE_COL).setCheckState(Qt.CheckState.Checked)  # fills the date, repaints
-        saved = tuple(
-            replace(a, done=True, done_on=self.today) if a.id == item_id else a
-            for a in self._snapshot.action_items
-        )
-        self._snapshot = replace(self._snapshot, action_items=saved)  # already saved: not a pending change
-
-    # ------------------------------------------------------------ saving
-
-    def data(self) -> svc.MeetingData:
-        return svc.MeetingData(
-            project_id=self.project_id,
-            held_on=self.held_on.value(),
-            place=self.place.text(),
-            attendees=self.attendees.text(),
-            minutes=self.minutes.toPlainText(),
-            decisions=self.decisions.toPlainText(),
-            action_items=tuple(self._row(r) for r in range(self.items.rowCount())),
-        )
-
-    @Slot()
-    def save(self) -> None:
-        if self._saving:
-            return
-        data = self.data()
-        errors = read_now(lambda s: svc.check_meeting(s, data))
-        self.show_errors(errors)
-        if errors:
-            return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        mid = self.meeting_id
-
-        def work(s) -> Changes:
-            return svc.update_meeting(s, mid, data) if mid else svc.create_meeting(s, data)
-
-        WriteOp(self, work).success(self._saved).failure(self._failed).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self._snapshot = self.data()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
-
-    def is_modified(self) -> bool:
-        return self.data() != self._snapshot
-
-    def reject(self) -> None:
-        if self.is_modified() and not self._saving:
-            answer = QMessageBox.question(
-                self,
-                "放弃修改？",
-                "会议记录有未保存的修改，确定放弃吗？",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
-        super().reject()
+        if clean:  # already saved: not a pending change
+            self.mark_clean()

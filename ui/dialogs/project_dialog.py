@@ -1,21 +1,19 @@
-"""The project form: basic data with the tier of H第九条 shown live, responsible people (H第十条(四)), KPIs
-(H第十条(三)) with progress, coordination meetings (H第十条(一)) and operation reports per semester
-(H第十条(五)).
+"""The project form: basic data with its 合作层次 shown live, responsible people, KPIs with progress,
+coordination meetings and operation reports per semester (the school policy's 第九条 and 第十条, cited by title
+in the tooltips).
 
-Saving the project is one WriteOp. Meetings, completed action items and reports are saved at once with
-their own WriteOp, so they need a saved project: for a new one the tabs say so and offer to save first."""
+A RecordForm: saving the project is one write. Meetings, completed action items and reports are saved at once
+with their own write, so they need a saved project: for a new one the tabs say so and offer to save first
+(the form then stays open on the saved project)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -24,7 +22,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QTableWidget,
@@ -33,24 +30,26 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.db.models import TIER_LABELS, TIERS
-from app.errors import ValidationError
+from app.errors import ValidationError, ValidationErrors
 from app.services import meetings as msvc
 from app.services import projects as svc
 from app.services.choices import Choice, chosen_labels, major_choices
 from app.services.common import Changes
+from ui import theme
 from ui.delegates import TIER_COLORS
 from ui.dialogs.project_reports import ReportsTab
 from ui.dialogs.project_tables import KpiTable, PeopleTable, saved_only, table_tab
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, context, read_now
+from ui.forms import DateField, RecordForm, scrolling
+from ui.operations import projects as ops
+from ui.ops import context, read_now
 from ui.pickers import RecordPicker, agreement_search, enterprise_search
-from ui.settings import ui_settings
-from ui.widgets import OptionalDate, confirm
+from ui.widgets import confirm
 
-HINT_STYLE = "color:#666;"
-RED = QColor("#c42b1c")
+RED = theme.brush(theme.ERROR)
 TAB_KEYS = {
     "basic": 0,
     "基本信息": 0,
@@ -66,7 +65,12 @@ TAB_KEYS = {
 FIELD_TABS = {"responsibles": 1, "kpis": 2}
 
 
-class ProjectDialog(FieldErrors, QDialog):
+class ProjectDialog(RecordForm):
+    geometry_key = "project"
+    default_size = (900, 620)
+    unsaved_what = "项目"
+    titles = ("新建项目", "编辑项目")
+
     def __init__(
         self,
         parent: QWidget | None = None,
@@ -74,55 +78,31 @@ class ProjectDialog(FieldErrors, QDialog):
         tab: str = "",
         meeting_id: str = "",
     ) -> None:
-        super().__init__(parent)
-        self.project_id = project_id
-        self.saved_id: str | None = None
         self.today = dt.date.today()
-        self._saving = False
-        self._keep_open = False
-        self.setMinimumSize(820, 620)
-        self._build()
-        if project_id:
-            self._load(read_now(lambda s: svc.get_project(s, project_id)))
-        self._kind_changed()
-        self._snapshot = self.data()
+        super().__init__(parent, project_id)
         self._sync_saved_state()
         self.tabs.setCurrentIndex(TAB_KEYS.get(tab, 0))
         if meeting_id:
             self.select_meeting(meeting_id)
-        geometry = ui_settings().value("dialogs/project")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
         context().changes_applied.connect(self._on_changes)
+
+    @property
+    def project_id(self) -> str | None:
+        return self.record_id
 
     # ------------------------------------------------------------ layout
 
-    def _build(self) -> None:
-        lay = QVBoxLayout(self)
-        self.errors: dict[str, QLabel] = {}
+    def build(self) -> None:
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._basic_tab(), "基本信息")
+        self.tabs.addTab(scrolling(self._basic_tab()), "基本信息")
         self.tabs.addTab(self._people_tab(), "负责人")
         self.tabs.addTab(self._kpi_tab(), "考核指标")
-        save_first = lambda: self.save(keep_open=True)  # noqa: E731
+        save_first = lambda: self.save(then=lambda: None)  # noqa: E731
         self._meetings_stack = saved_only(self._meetings_tab(), "协调会议", save_first)
         self._reports_stack = saved_only(self._reports_tab(), "运行报告", save_first)
         self.tabs.addTab(self._meetings_stack, "协调会议")
         self.tabs.addTab(self._reports_stack, "运行报告")
-        lay.addWidget(self.tabs, 1)
-        self.message = QLabel(wordWrap=True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
-        self.save_button.setShortcut("Ctrl+S")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("关闭")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        self.body.addWidget(self.tabs, 1)
 
     def _basic_tab(self) -> QWidget:
         page = QWidget()
@@ -144,8 +124,8 @@ class ProjectDialog(FieldErrors, QDialog):
         for t in reversed(TIERS):
             self.tier_box.addItem(TIER_LABELS[t], t)
         self.tier_label = QLabel()
-        self.tier_hint = QLabel()
-        self.tier_hint.setStyleSheet(HINT_STYLE)
+        self.tier_hint = theme.hint(QLabel())
+        self.tier_hint.setToolTip("合作层次依据" + cite_source("H第九条"))
         row = QHBoxLayout()
         row.addWidget(self.kind)
         row.addSpacing(16)
@@ -155,11 +135,12 @@ class ProjectDialog(FieldErrors, QDialog):
         row.addSpacing(10)
         row.addWidget(self.tier_hint, 1)
         form.addRow("项目类型 *", self.with_error("kind", row))
-        self.errors["tier"] = self.errors["kind"]  # the tier's message shows under the type
+        self.also_error("tier", "kind")  # the tier's message shows under the type
 
-        self.leader = QLineEdit(placeholderText="项目负责人（H第十条(四)）")
-        self.starts_on = OptionalDate()
-        self.ends_on = OptionalDate()
+        self.leader = QLineEdit(placeholderText="项目负责人")
+        self.leader.setToolTip("项目实行负责人制（依据" + cite_source("H第十条(四)") + "）")
+        self.starts_on = DateField(field="starts_on", label="开始日期")
+        self.ends_on = DateField(field="ends_on", label="结束日期")
         period = QHBoxLayout()
         period.addWidget(self.leader, 1)
         period.addSpacing(16)
@@ -168,7 +149,7 @@ class ProjectDialog(FieldErrors, QDialog):
         period.addWidget(QLabel("至"))
         period.addWidget(self.ends_on)
         form.addRow("负责人", self.with_error("ends_on", period))
-        self.errors["starts_on"] = self.errors["ends_on"]
+        self.also_error("starts_on", "ends_on")
         self.enterprises = RecordPicker(
             enterprise_search,
             chosen_title="已选合作企业",
@@ -191,6 +172,7 @@ class ProjectDialog(FieldErrors, QDialog):
         form.addRow("面向专业", self.with_error("major_ids", self.majors))
         self.note = QPlainTextEdit()
         self.note.setMaximumHeight(48)
+        self.note.setTabChangesFocus(True)
         form.addRow("备注", self.note)
         outer.addLayout(form)
         outer.addStretch(1)
@@ -208,11 +190,12 @@ class ProjectDialog(FieldErrors, QDialog):
         return table_tab(
             self.people,
             self.error_label("responsibles"),
-            "项目实行负责人制，各环节明确责任人（H第十条(四)），如 学生管理、企业对接、经费与资产、教学实施。",
+            "项目实行负责人制，各环节明确责任人，如 学生管理、企业对接、经费与资产、教学实施。",
             [
                 ("添加责任人", lambda: self.people.add_responsible(svc.ResponsibleData("", ""), edit=True)),
                 ("删除所选", self.people.remove_selected),
             ],
+            "H第十条(四)",
         )
 
     def _kpi_tab(self) -> QWidget:
@@ -220,11 +203,12 @@ class ProjectDialog(FieldErrors, QDialog):
         return table_tab(
             self.kpis,
             self.error_label("kpis"),
-            "关键考核指标（H第十条(三)）：目标值与完成值用同一单位，完成度 = 完成值 ÷ 目标值。",
+            "关键考核指标：目标值与完成值用同一单位，完成度 = 完成值 ÷ 目标值。",
             [
                 ("添加指标", lambda: self.kpis.add_kpi(svc.KPIData("", 0), edit=True)),
                 ("删除所选", self.kpis.remove_selected),
             ],
+            "H第十条(三)",
         )
 
     def _meetings_tab(self) -> QWidget:
@@ -249,6 +233,7 @@ class ProjectDialog(FieldErrors, QDialog):
             ("删除", self.delete_meeting),
         ):
             b = QPushButton(text)
+            b.setAutoDefault(False)
             b.clicked.connect(slot)
             row.addWidget(b)
         row.addStretch(1)
@@ -265,6 +250,7 @@ class ProjectDialog(FieldErrors, QDialog):
         v.addWidget(self.open_items, 2)
         row = QHBoxLayout()
         self.complete_button = QPushButton("标记完成")
+        self.complete_button.setAutoDefault(False)
         self.complete_button.setToolTip("把所选待办事项标记为今天完成（立即保存）")
         self.complete_button.clicked.connect(self.complete_selected_items)
         row.addWidget(self.complete_button)
@@ -278,7 +264,16 @@ class ProjectDialog(FieldErrors, QDialog):
 
     # ------------------------------------------------------------ loading
 
-    def _load(self, d: svc.ProjectDetail) -> None:
+    def read(self, s: Session, record_id: str) -> svc.ProjectDetail:
+        return svc.get_project(s, record_id)
+
+    def title_for(self, d: svc.ProjectDetail) -> str:
+        return f"编辑项目 — {d.name}"
+
+    def load_new(self) -> None:
+        self._kind_changed()
+
+    def load(self, d: svc.ProjectDetail) -> None:
         self.name.setText(d.name)
         self.kind.setCurrentIndex(max(0, self.kind.findData(d.kind)))
         self.tier_box.setCurrentIndex(max(0, self.tier_box.findData(d.tier)))
@@ -302,12 +297,10 @@ class ProjectDialog(FieldErrors, QDialog):
         for major_id in d.major_ids:
             if major_id not in listed:
                 self._add_major(major_id, "（已从设置中删除的专业）", checked=True)
-        self.setWindowTitle(f"编辑项目 — {d.name}")
+        self._kind_changed()
 
     def _sync_saved_state(self) -> None:
-        saved = bool(self.project_id)
-        if not saved:
-            self.setWindowTitle("新建项目")
+        saved = bool(self.record_id)
         self._meetings_stack.setCurrentIndex(1 if saved else 0)
         self._reports_stack.setCurrentIndex(1 if saved else 0)
         if saved:
@@ -323,14 +316,12 @@ class ProjectDialog(FieldErrors, QDialog):
         self.tier_box.setVisible(chosen)
         self.tier_label.setVisible(not chosen)
         if chosen:
-            self.tier_hint.setText("H第九条未规定该类型的层次，请按合作深度选择")
+            self.tier_hint.setText("管理办法未规定该类型的层次，请按合作深度选择")
         else:
             tier = svc.tier_for(kind)
             self.tier_label.setText(TIER_LABELS[tier])
-            self.tier_label.setStyleSheet(
-                f"color:white;background:{TIER_COLORS[tier]};border-radius:3px;padding:2px 8px;font-weight:bold;"
-            )
-            self.tier_hint.setText(f"H第九条：{kind}属{TIER_LABELS[tier]}")
+            self.tier_label.setStyleSheet(theme.text(TIER_COLORS[tier], bold=True))
+            self.tier_hint.setText(f"按管理办法，{kind}属{TIER_LABELS[tier]}")
 
     def tier(self) -> str:
         """The tier the form shows now: derived from the kind, or chosen ("" if not yet)."""
@@ -340,6 +331,15 @@ class ProjectDialog(FieldErrors, QDialog):
     # ------------------------------------------------------------ saving
 
     def data(self) -> svc.ProjectData:
+        errors = [ValidationError("kpis", p) for p in self.kpis.problems()]
+        dates = {}
+        for field in ("starts_on", "ends_on"):
+            try:
+                dates[field] = getattr(self, field).value()
+            except ValidationError as e:
+                errors.append(e)
+        if errors:
+            raise ValidationErrors(errors)
         kind = self.kind.currentData() or ""
         majors = (self.majors.item(i) for i in range(self.majors.count()))
         return svc.ProjectData(
@@ -347,8 +347,7 @@ class ProjectDialog(FieldErrors, QDialog):
             kind=kind,
             tier=self.tier_box.currentData() or "" if svc.tier_is_chosen(kind) else "",
             leader=self.leader.text(),
-            starts_on=self.starts_on.value(),
-            ends_on=self.ends_on.value(),
+            **dates,
             responsibles=self.people.responsibles(),
             kpis=self.kpis.kpis(),
             enterprise_ids=self.enterprises.ids(),
@@ -359,75 +358,27 @@ class ProjectDialog(FieldErrors, QDialog):
             note=self.note.toPlainText(),
         )
 
-    def _check(self, data: svc.ProjectData) -> list[ValidationError]:
-        errors = [ValidationError("kpis", p) for p in self.kpis.problems()]
-        return errors + read_now(lambda s: svc.check_project(s, data))
+    def check(self, s: Session, data: svc.ProjectData) -> list[ValidationError]:
+        return svc.check_project(s, data)
+
+    def write(self, s: Session, data: svc.ProjectData) -> Changes:
+        pid = self.record_id
+        return svc.update_project(s, pid, data) if pid else svc.create_project(s, data)
 
     def errors_shown(self, first_field: str) -> None:
         self.tabs.setCurrentIndex(FIELD_TABS.get(first_field, 0))
 
-    @Slot()
-    def save(self, keep_open: bool = False) -> None:
-        if self._saving:
-            return
-        data = self.data()
-        errors = self._check(data)
-        self.show_errors(errors)
-        if errors:
-            return
-        self._saving, self._keep_open = True, keep_open
-        self.save_button.setEnabled(False)
-        pid = self.project_id
-
-        def work(s) -> Changes:
-            return svc.update_project(s, pid, data) if pid else svc.create_project(s, data)
-
-        WriteOp(self, work).success(self._saved).failure(self._failed).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.saved_id = self.project_id = changes.ids[0]
-        self._snapshot = self.data()
-        if self._keep_open:
-            self.setWindowTitle(f"编辑项目 — {self._snapshot.name}")
-            self._sync_saved_state()
-            self.message.setText("项目已保存。")
-            return
-        ui_settings().setValue("dialogs/project", self.saveGeometry())
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
+    def kept_open(self) -> None:
+        self.setWindowTitle(f"编辑项目 — {self.name.text().strip()}")
+        self._sync_saved_state()
 
     def is_modified(self) -> bool:
-        return self.data() != self._snapshot
-
-    def reject(self) -> None:
-        if self.is_modified():
-            answer = QMessageBox.question(
-                self,
-                "放弃修改？",
-                "项目有未保存的修改。要保存吗？",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer == QMessageBox.StandardButton.Save:
-                self.save()
-                return
-            if answer != QMessageBox.StandardButton.Discard:
-                return
-        ui_settings().setValue("dialogs/project", self.saveGeometry())
-        super().reject()
+        return self.dirty()
 
     # ------------------------------------------------------------ meetings
 
     def load_meetings(self) -> None:
-        pid = self.project_id
+        pid = self.record_id
         meetings = read_now(lambda s: msvc.project_meetings(s, pid)) if pid else []
         selected = self.selected_meeting()
         self.meetings.setRowCount(0)
@@ -498,7 +449,7 @@ class ProjectDialog(FieldErrors, QDialog):
     def meeting_dialog(self, meeting_id: str | None = None):
         from ui.dialogs.meeting_dialog import MeetingDialog
 
-        return MeetingDialog(self, self.project_id or "", meeting_id, self.name.text())
+        return MeetingDialog(self, self.record_id or "", meeting_id, self.name.text())
 
     @Slot()
     def add_meeting(self) -> None:
@@ -521,20 +472,20 @@ class ProjectDialog(FieldErrors, QDialog):
         if mid and confirm(
             self, "删除会议", "确定删除所选会议记录（连同其待办事项）？\n\n删除后可在“回收站”恢复。"
         ):
-            WriteOp(self, lambda s: msvc.delete_meetings(s, [mid])).run()
+            ops.delete_meetings(self, [mid])
 
     @Slot()
     def complete_selected_items(self) -> None:
         rows = sorted({i.row() for i in self.open_items.selectedIndexes()})
         ids = [self.open_items.item(r, 0).data(Qt.ItemDataRole.UserRole) for r in rows]
-        today = self.today
-        for item_id in ids:
-            WriteOp(self, lambda s, i=item_id: msvc.complete_action_item(s, i, today)).run()
+        ops.complete_action_items(self, ids, self.today)
 
     # ------------------------------------------------------------ reports
 
     def load_reports(self) -> None:
-        self.reports.load(self.project_id, has_start=self.starts_on.value() is not None)
+        self.reports.load(
+            self.record_id, has_start=self.starts_on.valid() and self.starts_on.parsed() is not None
+        )
 
     def missing_reports(self) -> list[str]:
         return self.reports.missing_reports()
@@ -543,7 +494,7 @@ class ProjectDialog(FieldErrors, QDialog):
 
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
-        if not self.project_id:
+        if not self.record_id:
             return
         if changes.table in ("meeting", "action_item"):
             self.load_meetings()

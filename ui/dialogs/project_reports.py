@@ -1,5 +1,5 @@
-"""The 运行报告 tab of the project form (H第十条(五)): one row per semester since the project started, with
-the report registered (or 缺), 登记报告… (ReportDialog: semester, date, note and the file; one WriteOp) and
+"""The 运行报告 tab of the project form: one row per semester since the project started, with the report
+registered (or 缺), 登记报告… (ReportDialog, a RecordForm: semester, date, note and the file; one write) and
 生成报告… (the Word report of that semester from the built-in or a custom template)."""
 
 from __future__ import annotations
@@ -9,13 +9,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -27,21 +23,20 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.docs import cooperation as docs
-from app.errors import ValidationErrors
 from app.services import attachments as att
 from app.services import meetings as msvc
 from app.services.common import Changes
+from ui import theme
 from ui.documents import ask_document_path, ask_template, document_menu, write_document
-from ui.errors import show_error
-from ui.ops import WriteOp, read_now
-from ui.widgets import OptionalDate
+from ui.forms import DateField, RecordForm
+from ui.ops import read_now
 
-ERROR_STYLE = "color:#c42b1c;"
-HINT_STYLE = "color:#666;"
-RED = QColor("#c42b1c")
-GREY = QColor("#777777")
+RED = theme.brush(theme.ERROR)
+GREY = theme.brush(theme.HINT)
 
 
 class ReportsTab(QWidget):
@@ -54,8 +49,8 @@ class ReportsTab(QWidget):
         self.schedule: list[msvc.SemesterReport] = []
         self.today = dt.date.today()
         v = QVBoxLayout(self)
-        self.hint = QLabel(wordWrap=True)
-        self.hint.setStyleSheet(HINT_STYLE)
+        self.hint = theme.hint(QLabel(wordWrap=True))
+        self.hint.setToolTip("依据" + cite_source("H第十条(五)"))
         v.addWidget(self.hint)
         self.table = QTableWidget(0, 5)
         self.table.setHorizontalHeaderLabels(("学期", "学期结束", "状态", "报告文件", "备注"))
@@ -72,15 +67,13 @@ class ReportsTab(QWidget):
         v.addWidget(self.table, 1)
         row = QHBoxLayout()
         record = QPushButton("登记报告…")
+        record.setAutoDefault(False)
         record.clicked.connect(self.record_report)
         row.addWidget(record)
-        self.generate_button = QToolButton()
+        self.generate_button = theme.menu_button(QToolButton())
         self.generate_button.setText("生成报告 ▾")
         self.generate_button.setToolTip("按项目内容生成所选学期的 Word 运行报告（右键学期行也可生成）")
         self.generate_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.generate_button.setStyleSheet(
-            "QToolButton{padding:4px 10px;} QToolButton::menu-indicator{image:none;}"
-        )
         self.generate_button.setMenu(document_menu(self, "report", self._generate_selected))
         row.addWidget(self.generate_button)
         row.addStretch(1)
@@ -96,10 +89,10 @@ class ReportsTab(QWidget):
             self._add_row(rep)
         missing = len(self.missing_reports())
         if not has_start and not self.schedule:
-            hint = "填写并保存项目开始日期后，这里按学期列出应交的运行报告（H第十条(五)）。"
+            hint = "填写并保存项目开始日期后，这里按学期列出应交的运行报告。"
         else:
             hint = (
-                "每学期向发展规划处提交一份运行报告（H第十条(五)）；学期按“设置”中的学期日历划分。"
+                "每学期向发展规划处提交一份运行报告；学期按“设置”中的学期日历划分。"
                 "右键学期行可生成该学期的 Word 报告。"
             )
             if missing:
@@ -188,46 +181,45 @@ class ReportsTab(QWidget):
         write_document(self, work, f"{semester} 运行报告")
 
 
-class ReportDialog(QDialog):
-    """登记运行报告: semester, date submitted, a note and the report file; one WriteOp."""
+class ReportDialog(RecordForm):
+    """登记运行报告: semester, date submitted, a note and the report file; one write."""
+
+    geometry_key = "operation-report"
+    default_size = (480, 230)
+    unsaved_what = "运行报告"
+    titles = ("登记运行报告", "登记运行报告")
+    save_text = "登记"
 
     def __init__(self, parent: QWidget, project_id: str, semesters: list[str], semester: str = "") -> None:
-        super().__init__(parent)
-        self.setWindowTitle("登记运行报告")
         self.project_id = project_id
+        self.semesters, self.preset_semester = semesters, semester
         self.file: Path | None = None
-        form = QFormLayout(self)
+        super().__init__(parent)
+
+    def build(self) -> None:
+        form = self.form()
         self.semester = QComboBox()
         self.semester.setEditable(True)
-        self.semester.addItems(semesters)
-        if semester:
-            self.semester.setCurrentText(semester)
-        form.addRow("学期 *", self.semester)
-        self.submitted_on = OptionalDate()
-        self.submitted_on.set_value(dt.date.today())
-        form.addRow("提交日期", self.submitted_on)
+        self.semester.addItems(self.semesters)
+        form.addRow("学期 *", self.with_error("semester", self.semester))
+        self.submitted_on = DateField(field="submitted_on", label="提交日期")
+        form.addRow("提交日期", self.with_error("submitted_on", self.submitted_on))
         self.note = QLineEdit(placeholderText="如 已报发展规划处")
-        form.addRow("备注", self.note)
+        form.addRow("备注", self.with_error("note", self.note))
         file_row = QHBoxLayout()
-        self.file_label = QLabel("未选择")
-        self.file_label.setStyleSheet(HINT_STYLE)
+        self.file_label = theme.hint(QLabel("未选择"))
         pick = QPushButton("选择文件…")
+        pick.setAutoDefault(False)
         pick.clicked.connect(self._pick)
         file_row.addWidget(self.file_label, 1)
         file_row.addWidget(pick)
         form.addRow("报告文件", file_row)
-        self.error = QLabel(wordWrap=True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        form.addRow(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("登记")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.setMinimumWidth(440)
+        self.body.addStretch(1)
+
+    def load_new(self) -> None:
+        if self.preset_semester:
+            self.semester.setCurrentText(self.preset_semester)
+        self.submitted_on.set_value(dt.date.today())
 
     @Slot()
     def _pick(self) -> None:
@@ -241,21 +233,12 @@ class ReportDialog(QDialog):
         self.file = path
         self.file_label.setText(path.name)
 
-    @Slot()
-    def save(self) -> None:
-        pid, semester = self.project_id, self.semester.currentText().strip()
-        submitted, note, file = self.submitted_on.value(), self.note.text(), self.file
+    def data(self) -> tuple[str, dt.date | None, str, Path | None]:
+        return self.semester.currentText().strip(), self.submitted_on.value(), self.note.text(), self.file
 
-        def work(s) -> Changes:
-            changes = msvc.record_operation_report(s, pid, semester, submitted, note)
-            if file is not None:
-                att.add_attachment(s, "operation_report", changes.ids[0], file, kind="运行报告")
-            return changes
-
-        WriteOp(self, work).success(lambda _c: self.accept()).failure(self._failed).run()
-
-    def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationErrors):
-            self.error.setText("；".join(e.message for e in exc.errors))
-        else:
-            show_error(self, exc, "登记失败")
+    def write(self, s: Session, data: tuple[str, dt.date | None, str, Path | None]) -> Changes:
+        semester, submitted, note, file = data
+        changes = msvc.record_operation_report(s, self.project_id, semester, submitted, note)
+        if file is not None:
+            att.add_attachment(s, "operation_report", changes.ids[0], file, kind="运行报告")
+        return changes

@@ -1,12 +1,13 @@
-"""Parts of the project form's tabs: the editable tables of responsible people (H第十条(四)) and KPIs
-(H第十条(三)) with their progress bar, the tab that holds such a table with its hint, error line and buttons,
-and the notice a tab shows until the project is saved."""
+"""Parts of the project form's tabs: the editable tables of responsible people and KPIs with their progress
+bar, the tab that holds such a table with its hint, error line and buttons, and the notice a tab shows until
+the project is saved. Enter in a table starts or ends editing a cell; it never saves the form."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Slot
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.compliance.registry import cite_source
 from app.services import projects as svc
+from ui import theme
 from ui.delegates import PROGRESS_ROLE, ProgressDelegate
 
-HINT_STYLE = "color:#666;"
 KPI_HEADERS = ("指标名称", "单位", "目标值", "完成值", "统计期间", "完成度")
 PROGRESS_COL = 5
 
@@ -35,13 +37,19 @@ def number_text(value: float | None) -> str:
 
 
 def table_tab(
-    table: QTableWidget, error: QLabel, hint: str, buttons: list[tuple[str, Callable[[], None]]]
+    table: QTableWidget,
+    error: QLabel,
+    hint: str,
+    buttons: list[tuple[str, Callable[[], None]]],
+    source: str = "",
 ) -> QWidget:
-    """A tab with a hint above the table, the table's error line and its buttons below."""
+    """A tab with a hint above the table (its rule's `source` cited by title in the tooltip), the table's error
+    line and its buttons below."""
     page = QWidget()
     v = QVBoxLayout(page)
-    label = QLabel(hint, wordWrap=True)
-    label.setStyleSheet(HINT_STYLE)
+    label = theme.hint(QLabel(hint, wordWrap=True))
+    if source:
+        label.setToolTip("依据" + cite_source(source))
     v.addWidget(label)
     table.verticalHeader().setVisible(False)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -50,6 +58,7 @@ def table_tab(
     row = QHBoxLayout()
     for text, slot in buttons:
         b = QPushButton(text)
+        b.setAutoDefault(False)
         b.clicked.connect(slot)
         row.addWidget(b)
     row.addStretch(1)
@@ -64,9 +73,10 @@ def saved_only(content: QWidget, what: str, save: Callable[[], None]) -> QStacke
     v = QVBoxLayout(notice)
     v.addStretch(1)
     label = QLabel(f"{what}随项目单独保存，请先保存项目。", alignment=Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("font-size:12pt;color:#444;")
+    label.setStyleSheet(theme.text(theme.MUTED, pt=theme.HEADING_PT))
     v.addWidget(label)
     button = QPushButton(f"保存项目并登记{what}")
+    button.setAutoDefault(False)
     button.clicked.connect(save)
     row = QHBoxLayout()
     row.addStretch(1)
@@ -85,6 +95,16 @@ def _text(table: QTableWidget, r: int, c: int) -> str:
 
 
 class EditableTable(QTableWidget):
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Enter edits the current cell (or, from the cell's editor, ends the edit): it never reaches the
+        dialog's default button."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.state() != QAbstractItemView.State.EditingState and self.currentIndex().isValid():
+                self.edit(self.currentIndex())
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
     def remove_selected(self) -> None:
         for r in sorted({i.row() for i in self.selectedIndexes()}, reverse=True):
             self.removeRow(r)

@@ -1,5 +1,6 @@
 """设置 → 学期日历: when the college's two semesters start and end (used by operation reports and, later, by
-every per-semester figure). Three days of the year; semester 1 crosses the new year."""
+every per-semester figure). Three days of the year; semester 1 crosses the new year. A settings dialog, not a
+record form: 保存 / 取消 (ok_cancel), its size kept (restore_geometry)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,16 @@ from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout,
 
 from app.domain.semesters import SemesterCalendar, semester_bounds
 from app.services import settings as svc
+from app.services.common import Changes
+from ui import theme
 from ui.errors import show_error
-from ui.ops import WriteOp, read_now
+from ui.forms import ok_cancel, restore_geometry, save_geometry
+from ui.forms.fields import side_by_side
+from ui.operations import semesters as ops
+from ui.ops import read_now
 
 YEAR = 2001  # any year without 2月29日: only month and day are kept
+GEOMETRY_KEY = "semester_calendar"
 
 
 def _day_edit(md: tuple[int, int]) -> QDateEdit:
@@ -40,25 +47,26 @@ class SemesterDialog(QDialog):
         self.first_start = _day_edit(cal.first_start)
         self.second_start = _day_edit(cal.second_start)
         self.second_end = _day_edit(cal.second_end)
-        form.addRow("第一学期开始：", self.first_start)
-        form.addRow("第二学期开始：", self.second_start)
-        form.addRow("第二学期结束：", self.second_end)
+        for label, edit in (
+            ("第一学期开始：", self.first_start),
+            ("第二学期开始：", self.second_start),
+            ("第二学期结束：", self.second_end),
+        ):
+            edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("12月31日") + 40)
+            form.addRow(label, side_by_side(edit))
         lay.addLayout(form)
         self.preview = QLabel(wordWrap=True)
-        self.preview.setStyleSheet("color:#555;")
         lay.addWidget(self.preview)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addStretch(1)
+        self.buttons = ok_cancel(self, "保存")
+        accept = QDialogButtonBox.ButtonRole.AcceptRole
+        self.save_button = next(b for b in self.buttons.buttons() if self.buttons.buttonRole(b) == accept)
+        lay.addWidget(self.buttons)
         for edit in (self.first_start, self.second_start, self.second_end):
             edit.dateChanged.connect(self._update)
+        self._saving = False
         self._update()
+        restore_geometry(self, GEOMETRY_KEY, (480, 320))
 
     def calendar(self) -> SemesterCalendar:
         def md(edit: QDateEdit) -> tuple[int, int]:
@@ -71,7 +79,7 @@ class SemesterDialog(QDialog):
         cal = self.calendar()
         problem = cal.problem()
         if problem:
-            self.preview.setStyleSheet("color:#c42b1c;")
+            theme.error(self.preview)
             self.preview.setText(problem)
         else:
             year = dt.date.today().year - (1 if dt.date.today().month < cal.first_start[0] else 0)
@@ -80,13 +88,31 @@ class SemesterDialog(QDialog):
             for n in (1, 2):
                 start, end = semester_bounds(f"{code}-{n}", cal)
                 lines.append(f"{code}-{n}：{start:%Y年%m月%d日} – {end:%Y年%m月%d日}")
-            self.preview.setStyleSheet("color:#555;")
-            self.preview.setText("例：" + "；".join(lines))
+            theme.muted(self.preview)
+            self.preview.setText("例：\n" + "\n".join(lines))
         self.save_button.setEnabled(not problem)
+
+    def accept(self) -> None:
+        """保存 (the OK button, or Enter): write the calendar; the dialog closes once it is saved."""
+        self.save()
 
     @Slot()
     def save(self) -> None:
-        cal = self.calendar()
-        WriteOp(self, lambda s: svc.save_semester_calendar(s, cal)).success(lambda _c: self.accept()).failure(
-            lambda e: show_error(self, e, "保存失败")
-        ).run()
+        if self._saving or not self.save_button.isEnabled():
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        ops.save_calendar(self, self.calendar(), self._saved, self._failed)
+
+    def _saved(self, _changes: Changes) -> None:
+        self._saving = False
+        super().accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        show_error(self, exc, "保存失败")
+
+    def done(self, result: int) -> None:
+        save_geometry(self, GEOMETRY_KEY)
+        super().done(result)

@@ -1,157 +1,122 @@
-"""专业群建设指导委员会 (N四(一)3): the small forms for a member (name, committee role, enterprise, 职务 / 职称)
-and a meeting (date, place, attendees, minutes) of one 专业群's committee. Each save is one WriteOp."""
+"""专业群建设指导委员会: the small forms for a member (name, committee role, enterprise, 职务 / 职称) and a meeting
+(date, place, attendees, minutes) of one 专业群's committee. Each is a RecordForm: 保存 is one transaction."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
+from sqlalchemy.orm import Session
 
 from app.db.models import STEERING_ROLES
 from app.services import industry as svc
 from app.services.choices import enterprise_choices
 from app.services.common import Changes
-from ui.dialogs.industry_widgets import choice_box, chosen_id, pydate, qdate, save_buttons, set_choice
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, read_now
+from ui import theme
+from ui.dialogs.activity_forms import as_wide_as_needed
+from ui.forms import ChoiceBox, DateField, RecordForm
+from ui.ops import read_now
 
 MAX_CHOICES = 5000
 
 
-class _SmallForm(FieldErrors, QDialog):
-    """A form with a summary line and 保存 / 取消; the subclass fills `self.form` and implements work()."""
+class _SteeringForm(RecordForm):
+    """A form of one committee's member or meeting: the 专业群 named above the fields; the row (when editing)
+    comes from the committee's tab, which lists it."""
 
-    def __init__(self, parent: QWidget | None, title: str, group_name: str) -> None:
-        super().__init__(parent)
-        self.saved_id: str | None = None
-        self.setWindowTitle(title)
-        self.errors: dict[str, QLabel] = {}
-        lay = QVBoxLayout(self)
-        group = QLabel(f"专业群：{group_name}")
-        group.setStyleSheet("color:#555;")
-        lay.addWidget(group)
-        self.form = QFormLayout()
-        lay.addLayout(self.form)
-        lay.addStretch(1)
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        self.errors["major_group_id"] = self.message
-        lay.addWidget(self.message)
-        buttons = save_buttons(self)
-        self.buttons = buttons
-        lay.addWidget(buttons)
+    def __init__(self, parent: QWidget | None, group_id: str, group_name: str, row: Any = None) -> None:
+        self.group_id, self.group_name, self.row = group_id, group_name, row
+        super().__init__(parent, row.id if row is not None else None)
 
-    def row(self, label: str, widget: QWidget, field: str) -> None:
-        self.form.addRow(label, self.with_error(field, widget))
+    def build(self) -> None:
+        self.body.addWidget(theme.muted(QLabel(f"专业群：{self.group_name}")))
+        self.build_fields(self.form())
 
-    def work(self):
+    def build_fields(self, form: QFormLayout) -> None:
         raise NotImplementedError
 
-    @Slot()
-    def save(self) -> None:
-        WriteOp(self, self.work()).success(self._saved).failure(self.save_failed).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self.accept()
+    def read(self, s: Session, record_id: str) -> Any:
+        return self.row
 
 
-class SteeringMemberDialog(_SmallForm):
-    def __init__(
-        self,
-        parent: QWidget | None,
-        group_id: str,
-        group_name: str,
-        row: svc.SteeringMemberRow | None = None,
-    ) -> None:
-        super().__init__(parent, "编辑委员" if row else "添加委员", group_name)
-        self.resize(520, 340)
-        self.group_id = group_id
-        self.member_id = row.id if row else None
+class SteeringMemberDialog(_SteeringForm):
+    geometry_key = "steering_member"
+    default_size = (520, 340)
+    unsaved_what = "委员信息"
+    titles = ("添加委员", "编辑委员")
+
+    def build_fields(self, form: QFormLayout) -> None:
         self.name = QLineEdit(placeholderText="委员姓名")
-        self.row("姓名*", self.name, "name")
+        form.addRow("姓名 *", self.with_error("name", self.name))
         self.role = QComboBox()
         self.role.addItems(STEERING_ROLES)
         self.role.setCurrentText("委员")
-        self.row("委员会职务*", self.role, "role")
+        form.addRow("委员会职务 *", self.with_error("role", self.role))
         enterprises = read_now(lambda s: enterprise_choices(s, limit=MAX_CHOICES))
-        self.enterprise = choice_box(enterprises, "（校内或不指定）")
+        self.enterprise = ChoiceBox(enterprises, blank="（校内或不指定）")
         self.enterprise.setToolTip("企业委员所在的合作企业（须在合作企业档案中）")
-        self.row("所在企业", self.enterprise, "enterprise_id")
+        form.addRow("所在企业", self.with_error("enterprise_id", self.enterprise))
         self.title = QLineEdit(placeholderText="如：企业总工程师、二级学院院长、教授")
-        self.row("职务 / 职称", self.title, "title")
+        form.addRow("职务 / 职称", self.with_error("title", self.title))
         self.sort_order = QSpinBox(maximum=999)
         self.sort_order.setToolTip("同一委员会职务内的排列顺序（小的在前）")
-        self.row("排序", self.sort_order, "sort_order")
-        if row:
-            self.name.setText(row.name)
-            self.role.setCurrentText(row.role)
-            set_choice(self.enterprise, row.enterprise_id, row.enterprise_name)
-            self.title.setText(row.title)
-            self.sort_order.setValue(row.sort_order)
+        form.addRow("排序", self.with_error("sort_order", as_wide_as_needed(self.sort_order)))
+        self.body.addStretch(1)
         self.name.setFocus()
+
+    def load(self, row: svc.SteeringMemberRow) -> None:
+        self.name.setText(row.name)
+        self.role.setCurrentText(row.role)
+        self.enterprise.set_value(row.enterprise_id, row.enterprise_name)
+        self.title.setText(row.title)
+        self.sort_order.setValue(row.sort_order)
 
     def data(self) -> svc.SteeringMemberData:
         return svc.SteeringMemberData(
             self.group_id,
             self.name.text(),
             self.role.currentText(),
-            chosen_id(self.enterprise),
+            self.enterprise.value(),
             self.title.text(),
             self.sort_order.value(),
         )
 
-    def work(self):
-        data, mid = self.data(), self.member_id
-        return lambda s: svc.save_steering_member(s, data, mid)
+    def write(self, s: Session, data: svc.SteeringMemberData) -> Changes:
+        return svc.save_steering_member(s, data, self.record_id)
 
 
-class SteeringMeetingDialog(_SmallForm):
-    def __init__(
-        self,
-        parent: QWidget | None,
-        group_id: str,
-        group_name: str,
-        row: svc.SteeringMeetingRow | None = None,
-    ) -> None:
-        super().__init__(parent, "编辑会议" if row else "添加会议", group_name)
-        self.resize(560, 460)
-        self.group_id = group_id
-        self.meeting_id = row.id if row else None
-        self.held_on = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.held_on.setDate(qdate(row.held_on) if row and row.held_on else QDate.currentDate())
-        self.row("会议日期*", self.held_on, "held_on")
+class SteeringMeetingDialog(_SteeringForm):
+    geometry_key = "steering_meeting"
+    default_size = (560, 460)
+    unsaved_what = "会议记录"
+    titles = ("添加会议", "编辑会议")
+
+    def build_fields(self, form: QFormLayout) -> None:
+        self.held_on = DateField(optional=False, field="held_on", label="会议日期")
+        form.addRow("会议日期 *", self.with_error("held_on", as_wide_as_needed(self.held_on)))
         self.place = QLineEdit(placeholderText="如：学院第一会议室")
-        self.row("地点", self.place, "place")
+        form.addRow("地点", self.with_error("place", self.place))
         self.attendees = QLineEdit(placeholderText="如：全体委员，或列出出席委员")
-        self.row("出席人员", self.attendees, "attendees")
+        form.addRow("出席人员", self.with_error("attendees", self.attendees))
         self.minutes = QPlainTextEdit(placeholderText="会议议题与纪要：审议事项、决定、分工……")
         self.minutes.setTabChangesFocus(True)
-        self.row("议题与纪要", self.minutes, "minutes")
-        if row:
-            self.place.setText(row.place)
-            self.attendees.setText(row.attendees)
-            self.minutes.setPlainText(row.minutes)
+        form.addRow("议题与纪要", self.with_error("minutes", self.minutes))
         self.place.setFocus()
+
+    def load(self, row: svc.SteeringMeetingRow) -> None:
+        self.held_on.set_value(row.held_on)
+        self.place.setText(row.place)
+        self.attendees.setText(row.attendees)
+        self.minutes.setPlainText(row.minutes)
 
     def data(self) -> svc.SteeringMeetingData:
         return svc.SteeringMeetingData(
             self.group_id,
-            pydate(self.held_on.date()),
+            self.held_on.value(),
             self.place.text(),
             self.attendees.text(),
             self.minutes.toPlainText(),
         )
 
-    def work(self):
-        data, mid = self.data(), self.meeting_id
-        return lambda s: svc.save_steering_meeting(s, data, mid)
+    def write(self, s: Session, data: svc.SteeringMeetingData) -> Changes:
+        return svc.save_steering_meeting(s, data, self.record_id)

@@ -16,19 +16,15 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QPushButton,
+    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -36,21 +32,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.domain.codes import check_id_number
 from app.domain.money import format_money
+from app.errors import ValidationError
 from app.services import students as svc
 from app.services.choices import major_choices
 from app.services.common import Changes
 from app.services.employment import EmploymentRow
 from app.services.internships import InternshipRow, internship_rows
 from app.services.student_list import class_names, student_employment
-from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
-from ui.ops import WriteOp, read_now
+from ui import theme
+from ui.forms import ChoiceBox, RecordForm, scrolling
+from ui.forms.child_table import ChildTable
+from ui.ops import read_now
 
-WARNING_STYLE = "color:#9a5b00;"
+INTERNSHIPS_NOTE = "该生的实习记录（只读）。新建和修改请到“实习”页。"
 NO_YEAR = 1989  # the spin box's “未填写”
-FAMILY_TAB, INTERNSHIPS_TAB, EMPLOYMENT_TAB = 1, 2, 3
+BASIC_TAB, FAMILY_TAB, INTERNSHIPS_TAB, EMPLOYMENT_TAB = 0, 1, 2, 3
 FAMILY_FIELDS = frozenset(
     {"guardian_name", "guardian_relation", "guardian_id_number", "guardian_phone", "home_address",
      "emergency_contact", "emergency_phone"}
@@ -81,51 +81,37 @@ def fill_row(table: QTableWidget, r: int, cells: list[str], record_id: str, tips
         table.setItem(r, c, item)
 
 
-class StudentDialog(SaveFlow, FieldErrors, QDialog):
+class StudentDialog(RecordForm):
+    geometry_key = "student"
+    default_size = (760, 600)
     unsaved_what = "学生信息"
+    titles = ("新建学生", "学生")
 
     def __init__(self, parent: QWidget | None = None, student_id: str | None = None) -> None:
-        super().__init__(parent)
-        self.student_id = student_id
-        self.saved_id: str | None = None
-        self._saving = False
         self.internships: list[InternshipRow] = []
         self.employment: list[EmploymentRow] = []
-        self.errors = {}
-        self.setWindowTitle("学生" if student_id else "新建学生")
-        self.resize(760, 600)
-        lay = QVBoxLayout(self)
+        super().__init__(parent, student_id)
+        self.student_no.setFocus()
+
+    @property
+    def student_id(self) -> str | None:
+        return self.record_id
+
+    def build(self) -> None:
         self.tabs = QTabWidget()
-        lay.addWidget(self.tabs, 1)
+        self.body.addWidget(self.tabs, 1)
+        self.majors_offered, self.classes = read_now(lambda s: (major_choices(s), class_names(s)))
         self._build_basic()
         self._build_family()
         self._build_internships()
         self._build_employment()
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        if student_id:
-            self._load(read_now(lambda s: svc.get_student(s, student_id, full=True)))
-            self.reload_records()
-        else:
-            for i in (INTERNSHIPS_TAB, EMPLOYMENT_TAB):
-                self.tabs.setTabEnabled(i, False)
-                self.tabs.setTabToolTip(i, "保存学生后可查看")
-        self._id_changed()
-        self.mark_clean()
-        self.student_no.setFocus()
+        self.id_number.textChanged.connect(lambda _t: self._id_changed())  # after with_error's clearing
 
     # ------------------------------------------------------------ 基本信息
 
     def _build_basic(self) -> None:
         page = QWidget()
-        form = QFormLayout(page)
+        form = self.form(page)
         self.student_no = QLineEdit(placeholderText="不能与其他学生重复")
         form.addRow("学号*", self.with_error("student_no", self.student_no))
         self.name = QLineEdit(placeholderText="学生姓名")
@@ -137,10 +123,8 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         form.addRow("性别", self.with_error("gender", self._row(self.gender)))
         self.id_number = QLineEdit(placeholderText="18位居民身份证号（末位可为X）")
         self.id_number.setMaxLength(30)
-        self.id_number.textChanged.connect(lambda _t: self._id_changed())
-        self.birth_date = QLabel()
+        self.birth_date = theme.muted(QLabel())
         self.birth_date.setMinimumWidth(90)
-        self.birth_date.setStyleSheet("color:#555;")
         self.birth_date.setToolTip("由身份证号第7–14位得出，不能单独修改")
         id_row = QHBoxLayout()
         id_row.addWidget(self.id_number, 1)
@@ -148,16 +132,13 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         id_row.addWidget(self.birth_date)
         form.addRow("身份证号", self.with_error("id_number", id_row))
         self.warning = QLabel(wordWrap=True)
-        self.warning.setStyleSheet(WARNING_STYLE)
+        self.warning.setStyleSheet(theme.text(theme.WARNING))
         self.warning.hide()
         form.addRow("", self.warning)
-        self.major = QComboBox()
-        self.major.addItem("（未指定）", "")
-        for m in read_now(major_choices):
-            self.major.addItem(m.label, m.id)
+        self.major = ChoiceBox(self.majors_offered, blank="（未指定）")
         form.addRow("专业", self.with_error("major_id", self.major))
         self.class_name = QComboBox(editable=True)
-        self.class_name.addItems(["", *read_now(class_names)])
+        self.class_name.addItems(["", *self.classes])
         self.class_name.lineEdit().setPlaceholderText("如：机电2301")
         self.entry_year = QSpinBox(minimum=NO_YEAR, maximum=svc.MAX_ENTRY_YEAR, suffix=" 级")
         self.entry_year.setSpecialValueText("未填写")
@@ -170,19 +151,23 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         self.note = QPlainTextEdit(placeholderText="备注")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(60)
-        form.addRow("备注", self.note)
-        privacy = QLabel(
-            "身份证号、电话和家庭住址属于敏感个人信息，只在此处完整显示；列表和导出中默认打码。"
-            "家长、监护人和紧急联系人在“家庭与监护人”页。"
+        self.note.setSizePolicy(
+            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum
+        )  # fields stay at the top
+        form.addRow("备注", self.with_error("note", self.note))
+        privacy = theme.hint(
+            QLabel(
+                "身份证号、电话和家庭住址属于敏感个人信息，只在此处完整显示；列表和导出中默认打码。"
+                "家长、监护人和紧急联系人在“家庭与监护人”页。",
+                wordWrap=True,
+            )
         )
-        privacy.setWordWrap(True)
-        privacy.setStyleSheet("color:#777;")
         form.addRow("", privacy)
-        self.tabs.addTab(page, "基本信息")
+        self.tabs.addTab(scrolling(page), "基本信息")
 
     def _build_family(self) -> None:
         page = QWidget()
-        form = QFormLayout(page)
+        form = self.form(page)
         self.guardian_name = QLineEdit(placeholderText="家长（监护人）姓名")
         form.addRow("家长姓名", self.with_error("guardian_name", self.guardian_name))
         self.guardian_relation = QComboBox(editable=True)
@@ -202,14 +187,15 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         form.addRow("紧急联系人", self.with_error("emergency_contact", self.emergency_contact))
         self.emergency_phone = QLineEdit(placeholderText="手机或带区号的固定电话")
         form.addRow("紧急联系人电话", self.with_error("emergency_phone", self.emergency_phone))
-        note = QLabel(
-            "未满18周岁的学生签三方协议时，监护人须一同签字，协议上印监护人的姓名、与学生关系和身份证号，"
-            "并另出具监护人知情同意书。"
+        note = theme.hint(
+            QLabel(
+                "未满18周岁的学生签三方协议时，监护人须一同签字，协议上印监护人的姓名、与学生关系和身份证号，"
+                "并另出具监护人知情同意书。",
+                wordWrap=True,
+            )
         )
-        note.setWordWrap(True)
-        note.setStyleSheet("color:#777;")
         form.addRow("", note)
-        self.tabs.addTab(page, "家庭与监护人")
+        self.tabs.addTab(scrolling(page), "家庭与监护人")
 
     @staticmethod
     def _row(widget: QWidget) -> QWidget:
@@ -238,19 +224,30 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         self._show_warnings()
 
     def _show_warnings(self) -> None:
+        if not hasattr(self, "warning"):
+            return  # still building
         warnings = svc.student_warnings(svc.normalized_student(self.data()))
         self.warning.setText("⚠ " + "；".join(warnings) + "（可以保存）" if warnings else "")
         self.warning.setVisible(bool(warnings))
 
-    def _load(self, st: svc.StudentRow) -> None:
-        self.setWindowTitle(f"学生：{st.name}（{st.student_no}）")
+    def read(self, s: Session, record_id: str) -> svc.StudentRow:
+        return svc.get_student(s, record_id, full=True)
+
+    def title_for(self, st: svc.StudentRow) -> str:
+        return f"学生：{st.name}（{st.student_no}）"
+
+    def load_new(self) -> None:
+        for i in (INTERNSHIPS_TAB, EMPLOYMENT_TAB):
+            self.tabs.setTabEnabled(i, False)
+            self.tabs.setTabToolTip(i, "保存学生后可查看")
+        self._id_changed()
+
+    def load(self, st: svc.StudentRow) -> None:
         self.student_no.setText(st.student_no)
         self.name.setText(st.name)
         self.gender.setCurrentIndex(max(0, self.gender.findData(st.gender or "")))
         self.id_number.setText(st.id_number)
-        if st.major_id and self.major.findData(st.major_id) < 0:
-            self.major.addItem(st.major_name or "（已删除的专业）", st.major_id)
-        self.major.setCurrentIndex(max(0, self.major.findData(st.major_id or "")))
+        self.major.set_value(st.major_id, st.major_name or "（已删除的专业）")
         self.class_name.setCurrentText(st.class_name)
         self.entry_year.setValue(st.entry_year or NO_YEAR)
         self.phone.setText(st.phone)
@@ -262,6 +259,8 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         self.emergency_contact.setText(st.emergency_contact)
         self.emergency_phone.setText(st.emergency_phone)
         self.note.setPlainText(st.note)
+        self._id_changed()
+        self.reload_records()
 
     def data(self) -> svc.StudentData:
         year = self.entry_year.value()
@@ -270,7 +269,7 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
             name=self.name.text(),
             gender=self.gender.currentData() or "",
             id_number=self.id_number.text(),
-            major_id=self.major.currentData() or None,
+            major_id=self.major.value(),
             class_name=self.class_name.currentText(),
             entry_year=None if year == NO_YEAR else year,
             phone=self.phone.text(),
@@ -289,9 +288,8 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
     def _build_internships(self) -> None:
         page = QWidget()
         v = QVBoxLayout(page)
-        note = QLabel("该生的实习记录（只读）。新建和修改请到“实习”页。")
-        note.setStyleSheet("color:#555;")
-        v.addWidget(note)
+        self.internships_note = theme.muted(QLabel(INTERNSHIPS_NOTE))
+        v.addWidget(self.internships_note)
         self.internship_table = read_only_table(
             ["类型", "实习单位 / 基地", "岗位", "起止日期", "状态", "问题"], [76, 0, 100, 180, 66, 56]
         )
@@ -300,23 +298,18 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
         self.tabs.addTab(page, "实习")
 
     def _build_employment(self) -> None:
-        page = QWidget()
-        v = QVBoxLayout(page)
-        self.employment_table = read_only_table(
-            ["毕业年份", "就业状态", "就业单位", "岗位", "对口", "月薪（元）"], [70, 80, 0, 110, 50, 100]
+        self.employment_list = ChildTable(
+            ["毕业年份", "就业状态", "就业单位", "岗位", "对口", "月薪（元）"],
+            [70, 80, 200, 110, 50, 100],
+            noun="就业记录",
+            add_text="新建就业记录…",
+            empty_text="还没有该生的就业记录。",
         )
-        self.employment_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.employment_table.doubleClicked.connect(lambda _i: self.edit_employment())
-        v.addWidget(self.employment_table, 1)
-        row = QHBoxLayout()
-        self.add_employment_button = QPushButton("新建就业记录…")
-        self.add_employment_button.clicked.connect(self.add_employment)
-        self.edit_employment_button = QPushButton("编辑…")
-        self.edit_employment_button.clicked.connect(self.edit_employment)
-        row.addWidget(self.add_employment_button)
-        row.addWidget(self.edit_employment_button)
-        row.addStretch(1)
-        v.addLayout(row)
+        self.employment_list.add_wanted.connect(self.add_employment)
+        self.employment_list.edit_wanted.connect(lambda _id: self.edit_employment())
+        self.employment_list.delete_wanted.connect(self._delete_employment)
+        page = QWidget()
+        QVBoxLayout(page).addWidget(self.employment_list)
         self.tabs.addTab(page, "就业")
 
     def reload_records(self) -> None:
@@ -337,30 +330,30 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
                      i.status, f"{len(i.problems)} 项" if i.problems else "无"]  # fmt: skip
             fill_row(t, r, cells, i.id, {5: problems})
             if i.problems:
-                t.item(r, 5).setForeground(Qt.GlobalColor.red)
-        t = self.employment_table
-        t.setRowCount(len(self.employment))
-        for r, e in enumerate(self.employment):
-            pay = format_money(e.monthly_salary_fen, symbol=False) if e.monthly_salary_fen else ""
-            cells = [
-                str(e.graduate_year),
-                e.status,
-                e.employer_name,
-                e.position,
-                "是" if e.related else "",
-                pay,
-            ]
-            fill_row(t, r, cells, e.id, {})
+                t.item(r, 5).setForeground(theme.brush(theme.ERROR))
+        pay = {e.id: format_money(e.monthly_salary_fen, symbol=False) if e.monthly_salary_fen else ""
+               for e in self.employment}  # fmt: skip
+        self.employment_list.set_rows(
+            [(e.id, [str(e.graduate_year), e.status, e.employer_name, e.position, "是" if e.related else "", pay[e.id]])
+             for e in self.employment]
+        )  # fmt: skip
         n_int, n_emp = len(self.internships), len(self.employment)
         self.tabs.setTabText(INTERNSHIPS_TAB, f"实习（{n_int}）" if n_int else "实习")
+        self.internships_note.setText(
+            INTERNSHIPS_NOTE if n_int else "该生还没有实习记录。实习在“实习”页安排。"
+        )
         self.tabs.setTabText(EMPLOYMENT_TAB, f"就业（{n_emp}）" if n_emp else "就业")
-        self.edit_employment_button.setEnabled(bool(self.employment))
 
     def _selected_employment(self) -> EmploymentRow | None:
-        rows = self.employment_table.selectionModel().selectedRows()
-        if not rows and len(self.employment) == 1:
+        ids = self.employment_list.selected_ids()
+        if not ids and len(self.employment) == 1:
             return self.employment[0]
-        return self.employment[rows[0].row()] if rows else None
+        return next((e for e in self.employment if ids and e.id == ids[0]), None)
+
+    def _delete_employment(self, ids: list[str]) -> None:
+        from ui.operations.employment import delete_records
+
+        delete_records(self, ids, lambda _c: self.reload_records())
 
     @Slot()
     def add_employment(self) -> None:
@@ -380,24 +373,11 @@ class StudentDialog(SaveFlow, FieldErrors, QDialog):
     # ------------------------------------------------------------ saving
 
     def errors_shown(self, first_field: str) -> None:
-        self.tabs.setCurrentIndex(FAMILY_TAB if first_field in FAMILY_FIELDS else 0)
+        self.tabs.setCurrentIndex(FAMILY_TAB if first_field in FAMILY_FIELDS else BASIC_TAB)
 
-    @Slot()
-    def save(self) -> None:
-        if self._saving:
-            return
-        data, sid = self.data(), self.student_id
-        if errors := read_now(lambda s: svc.check_student(s, data, exclude_id=sid)):
-            self.show_errors(errors)
-            return
-        self.show_errors([])
-        self._saving = True
-        self.save_button.setEnabled(False)
+    def check(self, s: Session, data: svc.StudentData) -> list[ValidationError]:
+        return svc.check_student(s, data, exclude_id=self.record_id)
 
-        def work(s) -> Changes:
-            return svc.update_student(s, sid, data) if sid else svc.create_student(s, data)
-
-        WriteOp(self, work).success(self._saved).failure(self._failed).run()
-
-    def form_state(self) -> svc.StudentData:
-        return self.data()
+    def write(self, s: Session, data: svc.StudentData) -> Changes:
+        sid = self.record_id
+        return svc.update_student(s, sid, data) if sid else svc.create_student(s, data)

@@ -1,8 +1,8 @@
 """教师 form, three tabs:
 
-- 基本信息: the fields of TeacherData. The 产业教师 part (employer, courses, hours, appointment, H第二十条) shows
-  only for an industry teacher; the 双师型 evidence (certificate, date) only when 双师型 is ticked. Errors of
-  check_teacher appear under their fields. 保存 is one WriteOp (with the 附件 tab) and closes the form.
+- 基本信息: the fields of TeacherData. The 产业教师 part (employer, courses, hours, appointment) shows only for an
+  industry teacher; the 双师型 evidence (certificate, date) only when 双师型 is ticked. Errors of check_teacher
+  appear under their fields. 保存 writes the teacher and the 证明材料 tab's files in one transaction.
 - 企业实践: the teacher's practice records and, above them, the “五年六个月” figures of the service
   (teacher_practice: days in the five years ending today, overlaps counted once) and the window's dates.
   添加 / 编辑 (ui/dialogs/practice_dialog.py) / 删除 each write at once. Needs a saved teacher.
@@ -12,14 +12,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,124 +33,97 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.domain.practice import REQUIRED_DAYS, PracticeStatus, format_months
 from app.services import teacher_list as listing
 from app.services import teachers as svc
 from app.services.choices import Choice, chosen_labels, major_choices
 from app.services.common import Changes
+from ui import theme
 from ui.attachments_panel import AttachmentsPanel
-from ui.dialogs.practice_dialog import PracticeDialog, keep_last
-from ui.form import ERROR_STYLE, FieldErrors, SaveFlow
-from ui.ops import WriteOp, read_now
-from ui.pickers import RecordPicker, enterprise_search
-from ui.widgets import OptionalDate, confirm
+from ui.dialogs.practice_dialog import PracticeDialog
+from ui.forms import ChoiceBox, DateField, RecordForm, scrolling
+from ui.forms.fields import side_by_side
+from ui.operations import teachers as ops
+from ui.ops import read_now
+from ui.pickers import RecordPicker, enterprise_search, keep_last
+from ui.widgets import confirm
 
 KINDS = (("专任教师", "专任"), ("产业教师（企业兼职教师）", "产业"))
-RED, GREEN = "#c42b1c", "#1e7b34"
+PRACTICE_TAB = 1
+PRACTICE_RULE = "N四(五)1"  # 专任教师 five years, six months of enterprise practice
+INDUSTRY_RULE = "H第二十条"  # 产业教师 (part-time teachers from enterprises)
 
 
-def _row(*items: QWidget | str) -> QWidget:
-    """Widgets (and label texts) side by side, left-aligned."""
-    box = QWidget()
-    h = QHBoxLayout(box)
-    h.setContentsMargins(0, 0, 0, 0)
-    for item in items:
-        h.addWidget(item if isinstance(item, QWidget) else QLabel(item))
-    h.addStretch(1)
-    return box
-
-
-class TeacherDialog(SaveFlow, FieldErrors, QDialog):
+class TeacherDialog(RecordForm):
+    geometry_key = "teacher"
+    default_size = (860, 600)
     unsaved_what = "教师信息"
-
-    def form_state(self) -> object:
-        return self.state()
+    titles = ("新建教师", "教师")
 
     def __init__(self, parent: QWidget | None = None, teacher_id: str | None = None) -> None:
-        super().__init__(parent)
         self.teacher_id = teacher_id
-        self.saved_id: str | None = None
-        self._saving = False
         self.practices: list[listing.PracticeListRow] = []
         self.status: PracticeStatus | None = None
-        self.errors = {}
-        self.setWindowTitle("教师" if teacher_id else "新建教师")
-        self.resize(860, 680)
-        lay = QVBoxLayout(self)
+        super().__init__(parent, teacher_id)
+        self.name.setFocus()
+
+    def build(self) -> None:
         self.tabs = QTabWidget()
-        lay.addWidget(self.tabs, 1)
+        self.body.addWidget(self.tabs)
         self._build_basic(read_now(major_choices))
         self._build_practice()
-        self.evidence = AttachmentsPanel(
-            "teacher", "双师型证书、职业资格证书、企业工作证明等的扫描件（保存时一并保存）。"
+        self.evidence = self.with_attachments(
+            AttachmentsPanel(
+                "teacher", "双师型证书、职业资格证书、企业工作证明等的扫描件（保存时一并保存）。"
+            )
         )
         self.tabs.addTab(self.evidence, "证明材料")
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        QShortcut(QKeySequence("Ctrl+S"), self, self.save)
-        if teacher_id:
-            self._load(read_now(lambda s: svc.get_teacher(s, teacher_id)))
-            self.reload_practice()
-        else:
-            self.tabs.setTabEnabled(1, False)
-            self.tabs.setTabToolTip(1, "保存教师后可登记企业实践")
-        self.evidence.load(teacher_id)
-        self._kind_changed()
-        self._initial = self.state()
-        self.name.setFocus()
 
     # ------------------------------------------------------------ 基本信息
 
     def _build_basic(self, majors: list[Choice]) -> None:
         page = QWidget()
         outer = QVBoxLayout(page)
-        form = QFormLayout()
+        fields = QWidget()
+        form = self.form(fields)
+        form.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(fields)
+        outer.addStretch(1)  # the rows keep their height when the window is taller
         self.name = QLineEdit(placeholderText="教师姓名")
-        form.addRow("姓名*", self.with_error("name", self.name))
+        form.addRow("姓名 *", self.with_error("name", self.name))
         self.staff_no = QLineEdit(placeholderText="专任教师必填，不能与其他教师重复")
         form.addRow("工号", self.with_error("staff_no", self.staff_no))
         self.kind = QComboBox()
         for label, value in KINDS:
             self.kind.addItem(label, value)
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
-        form.addRow("教师类型*", self.with_error("kind", self.kind))
-        self.major = QComboBox()
-        self.major.addItem("（未指定）", "")
-        for m in majors:
-            self.major.addItem(m.label, m.id)
-        form.addRow("所属专业", self.with_error("major_id", self.major))
+        form.addRow("教师类型 *", self.with_error("kind", side_by_side(self.kind)))
+        self.major = ChoiceBox(majors, blank="（未指定）", editable=False)
+        form.addRow("所属专业", self.with_error("major_id", side_by_side(self.major)))
         self.is_dual = QCheckBox("双师型教师")
         self.is_dual.toggled.connect(self._dual_changed)
         self.dual_certificate = QLineEdit(placeholderText="证明材料，如：高级电工职业资格证书")
-        self.dual_certified_on = OptionalDate()
+        self.dual_certified_on = DateField(field="dual_certified_on", label="认定日期")
         dual = QHBoxLayout()
         dual.addWidget(self.is_dual)
         dual.addWidget(self.dual_certificate, 1)
         dual.addWidget(QLabel("认定日期"))
         dual.addWidget(self.dual_certified_on)
         form.addRow("双师型", self.with_error("dual_certificate", dual))
-        self.errors["dual_certified_on"] = self.errors["dual_certificate"]
-        outer.addLayout(form)
-        outer.addWidget(self._industry_box())
+        self.also_error("dual_certified_on", "dual_certificate")
+        form.addRow(self._industry_box())
         self.note = QPlainTextEdit(placeholderText="备注")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(56)
-        notes = QFormLayout()
-        notes.addRow("备注", self.note)
-        outer.addLayout(notes)
-        outer.addStretch(1)
-        self.tabs.addTab(page, "基本信息")
+        form.addRow("备注", self.with_error("note", self.note))
+        self.tabs.addTab(scrolling(page), "基本信息")
         self._dual_changed(False)
 
     def _industry_box(self) -> QGroupBox:
-        self.industry = QGroupBox("产业教师（企业兼职教师，H第二十条）")
-        form = QFormLayout(self.industry)
+        self.industry = QGroupBox("产业教师（企业兼职教师）")
+        self.industry.setToolTip(f"依据：{cite_source(INDUSTRY_RULE)}")
+        form = self.form(self.industry)
         self.employer = RecordPicker(
             enterprise_search, chosen_title="所在企业", placeholder="搜索合作企业名称、简称或拼音首字母"
         )
@@ -164,12 +133,14 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
         self.hours = QSpinBox(minimum=0, maximum=svc.MAX_HOURS, suffix=" 学时")
         self.hours.setMinimumWidth(110)
         form.addRow("任教课程", self.with_error("courses", self.courses))
-        form.addRow("授课学时", self.with_error("hours_taught", _row(self.hours)))
-        self.appointed_from, self.appointed_to = OptionalDate(), OptionalDate()
+        form.addRow("授课学时", self.with_error("hours_taught", side_by_side(self.hours)))
+        self.appointed_from = DateField(field="appointed_from", label="聘期开始")
+        self.appointed_to = DateField(field="appointed_to", label="聘期结束")
         form.addRow(
-            "聘期", self.with_error("appointed_from", _row(self.appointed_from, "至", self.appointed_to))
+            "聘期",
+            self.with_error("appointed_from", side_by_side(self.appointed_from, "至", self.appointed_to)),
         )
-        self.errors["appointed_to"] = self.errors["appointed_from"]
+        self.also_error("appointed_to", "appointed_from")
         return self.industry
 
     @Slot(bool)
@@ -183,25 +154,37 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
         self.staff_no.setPlaceholderText("产业教师可不填" if industry else "专任教师必填，不能与其他教师重复")
         self._show_summary()
 
-    def _load(self, t: svc.TeacherRow) -> None:
-        self.setWindowTitle(f"教师：{t.name}")
+    def read(self, s: Session, record_id: str) -> svc.TeacherRow:
+        return svc.get_teacher(s, record_id)
+
+    def title_for(self, t: svc.TeacherRow) -> str:
+        return f"教师：{t.name}"
+
+    def load(self, t: svc.TeacherRow) -> None:
         self.name.setText(t.name)
         self.staff_no.setText(t.staff_no)
         self.kind.setCurrentIndex(max(0, self.kind.findData(t.kind)))
-        if t.major_id and self.major.findData(t.major_id) < 0:
-            self.major.addItem(t.major_name or "（已删除的专业）", t.major_id)
-        self.major.setCurrentIndex(max(0, self.major.findData(t.major_id or "")))
+        self.major.set_value(t.major_id, t.major_name or "（已删除的专业）")
         self.is_dual.setChecked(t.is_dual)
         self.dual_certificate.setText(t.dual_certificate)
         self.dual_certified_on.set_value(t.dual_certified_on)
-        if t.employer_id:
-            label = read_now(lambda s: chosen_labels(s, [t.employer_id or ""], [])).get(t.employer_id, "")
-            self.employer.set_chosen([Choice(t.employer_id, label or t.employer_name)])
+        if eid := t.employer_id:
+            label = read_now(lambda s: chosen_labels(s, [eid], [])).get(eid, "")
+            self.employer.set_chosen([Choice(eid, label or t.employer_name)])
         self.courses.setText(t.courses)
         self.hours.setValue(t.hours_taught)
         self.appointed_from.set_value(t.appointed_from)
         self.appointed_to.set_value(t.appointed_to)
         self.note.setPlainText(t.note)
+        self.evidence.load(t.id)
+        self.reload_practice()
+        self._kind_changed()
+
+    def load_new(self) -> None:
+        self.tabs.setTabEnabled(PRACTICE_TAB, False)
+        self.tabs.setTabToolTip(PRACTICE_TAB, "保存教师后可登记企业实践")
+        self.evidence.load(None)
+        self._kind_changed()
 
     def data(self) -> svc.TeacherData:
         employer = self.employer.ids()
@@ -210,7 +193,7 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
             name=self.name.text(),
             staff_no=self.staff_no.text(),
             kind=self.kind.currentData(),
-            major_id=self.major.currentData() or None,
+            major_id=self.major.value(),
             is_dual=dual,
             dual_certificate=self.dual_certificate.text() if dual else "",
             dual_certified_on=self.dual_certified_on.value() if dual else None,
@@ -222,19 +205,14 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
             note=self.note.toPlainText(),
         )
 
-    def state(self) -> tuple:
-        """What the form shows (to ask before closing with unsaved edits)."""
-        return (self.data(), self.evidence.has_changes())
-
     # ------------------------------------------------------------ 企业实践
 
     def _build_practice(self) -> None:
         page = QWidget()
         v = QVBoxLayout(page)
-        self.summary = QLabel(wordWrap=True)
-        self.summary.setStyleSheet("font-size:11pt;font-weight:bold;")
-        self.window_label = QLabel(wordWrap=True)
-        self.window_label.setStyleSheet("color:#555;")
+        self.summary = theme.heading(QLabel(wordWrap=True))
+        self.summary.setToolTip(f"依据：{cite_source(PRACTICE_RULE)}")
+        self.window_label = theme.muted(QLabel(wordWrap=True))
         v.addWidget(self.summary)
         v.addWidget(self.window_label)
         self.table = QTableWidget(0, 5)
@@ -247,17 +225,18 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for i, w in enumerate((260, 190, 56, 0, 80)):
+        for i, w in enumerate((240, 190, 56, 0, 80)):
             if w:
                 self.table.setColumnWidth(i, w)
         self.table.itemSelectionChanged.connect(self._update_practice_buttons)
         self.table.doubleClicked.connect(lambda _i: self.edit_practice())
-        self.empty_practice = QLabel(
-            "还没有企业实践记录。\n点“添加实践记录…”逐条登记，或在“师资队伍”页从 Excel 导入。",
-            alignment=Qt.AlignmentFlag.AlignCenter,
-            wordWrap=True,
+        self.empty_practice = theme.empty_state(
+            QLabel(
+                "还没有企业实践记录。\n点“添加实践记录…”逐条登记，或在“师资队伍”页从 Excel 导入。",
+                alignment=Qt.AlignmentFlag.AlignCenter,
+                wordWrap=True,
+            )
         )
-        self.empty_practice.setStyleSheet("color:#777;font-size:11pt;")
         self.practice_stack = QStackedWidget()
         self.practice_stack.addWidget(self.table)
         self.practice_stack.addWidget(self.empty_practice)
@@ -277,7 +256,7 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
         self.tabs.addTab(page, "企业实践")
         self._update_practice_buttons()
 
-    def reload_practice(self) -> None:
+    def reload_practice(self, _changes: Changes | None = None) -> None:
         """Re-read the records and the service's figures (after an add, edit or delete)."""
         tid = self.teacher_id
         assert tid
@@ -297,7 +276,9 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(r, c, item)
         self.practice_stack.setCurrentWidget(self.table if self.practices else self.empty_practice)
-        self.tabs.setTabText(1, f"企业实践（{len(self.practices)}）" if self.practices else "企业实践")
+        self.tabs.setTabText(
+            PRACTICE_TAB, f"企业实践（{len(self.practices)}）" if self.practices else "企业实践"
+        )
         self._show_summary()
         self._update_practice_buttons()
 
@@ -305,6 +286,7 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
         st = self.status
         if st is None:
             self.summary.setText("保存教师后可登记企业实践。")
+            theme.heading(self.summary)
             self.window_label.clear()
             return
         months = f"（约{format_months(st.days_done)}）" if st.days_done else ""
@@ -312,15 +294,15 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
         window = f"统计区间：{st.window_start} 至 {st.window_end}（截至今天的五年；首尾两天都计入，重叠时段只计一次）"
         if self.kind.currentData() == "产业":
             self.summary.setText(
-                f"产业教师不适用“五年六个月”企业实践要求（N四(五)1 只针对专任教师）。{done}。"
+                f"产业教师不适用“五年六个月”企业实践要求（这一要求只针对专任教师）。{done}。"
             )
-            self.summary.setStyleSheet("font-size:11pt;font-weight:bold;color:#555;")
+            theme.heading(self.summary, theme.MUTED)
         elif st.met:
             self.summary.setText(f"{done}，已满足五年六个月要求（{REQUIRED_DAYS}天）。")
-            self.summary.setStyleSheet(f"font-size:11pt;font-weight:bold;color:{GREEN};")
+            theme.heading(self.summary, theme.OK)
         else:
-            self.summary.setText(f"{done}，尚缺 {st.days_missing} 天（N四(五)1：五年内累计不少于6个月）。")
-            self.summary.setStyleSheet(f"font-size:11pt;font-weight:bold;color:{RED};")
+            self.summary.setText(f"{done}，尚缺 {st.days_missing} 天（专任教师五年内累计不少于6个月）。")
+            theme.heading(self.summary, theme.ERROR)
         self.window_label.setText(window)
 
     def selected_practice(self) -> svc.PracticeRow | None:
@@ -350,38 +332,20 @@ class TeacherDialog(SaveFlow, FieldErrors, QDialog):
     @Slot()
     def delete_practice(self) -> None:
         row = self.selected_practice()
-        text = (
-            f"确定删除在“{row.unit_name}”的这条企业实践记录（{row.starts_on} 至 {row.ends_on}）？"
-            if row
-            else ""
-        )
-        if row and confirm(self, "删除企业实践记录", text + "\n\n删除的记录移到“回收站”，可随时恢复。"):
-            ids = [row.id]
-            WriteOp(self, lambda s: svc.delete_practices(s, ids)).success(
-                lambda _c: self.reload_practice()
-            ).run()
+        if row is None:
+            return
+        text = f"确定删除在“{row.unit_name}”的这条企业实践记录（{row.starts_on} 至 {row.ends_on}）？"
+        if confirm(self, "删除企业实践记录", text + "\n\n删除的记录移到“回收站”，可随时恢复。"):
+            ops.delete_practices(self, [row.id], self.reload_practice)
 
     # ------------------------------------------------------------ saving
 
     def errors_shown(self, first_field: str) -> None:
         self.tabs.setCurrentIndex(0)
 
-    @Slot()
-    def save(self) -> None:
-        if self._saving:
-            return
-        data, tid = self.data(), self.teacher_id
-        if errors := read_now(lambda s: svc.check_teacher(s, data, exclude_id=tid)):
-            self.show_errors(errors)
-            return
-        self.show_errors([])
-        self._saving = True
-        self.save_button.setEnabled(False)
-        files = self.evidence.work()
+    def check(self, s: Session, data: svc.TeacherData):
+        return svc.check_teacher(s, data, exclude_id=self.teacher_id)
 
-        def work(s: Session) -> Changes:
-            changes = svc.update_teacher(s, tid, data) if tid else svc.create_teacher(s, data)
-            files(s, changes.ids[0])
-            return changes
-
-        WriteOp(self, work).success(self._saved).failure(self._failed).run()
+    def write(self, s: Session, data: svc.TeacherData) -> Changes:
+        tid = self.teacher_id
+        return svc.update_teacher(s, tid, data) if tid else svc.create_teacher(s, data)

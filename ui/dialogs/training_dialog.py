@@ -1,32 +1,26 @@
-"""企业员工培训 form (H第二十一条, N四(六)2): kind, title, enterprise, major, dates, trainees, 学时, 人天 and
-income. 人天 feeds “学校为企业年培训员工数（人天）” of the 学年 the training starts in; “按人数×天数” fills
-it from the trainees and the dates."""
+"""企业员工培训 form: kind, title, enterprise, major, dates, trainees, 学时, 人天 and income. 人天 feeds
+“学校为企业年培训员工数（人天）” of the 学年 the training starts in; “按人数×天数” fills it from the trainees
+and the dates."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QSpinBox,
-    QWidget,
-)
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.db.models import TRAINING_KINDS
-from app.domain.money import format_money
+from app.errors import ValidationError
 from app.services import outcome_list
 from app.services import outcomes as svc
 from app.services.choices import Choice
-from ui.dialogs.outcome_form import HINT_STYLE, OutcomeForm, money_fen
-from ui.ops import read_now
-from ui.widgets import OptionalDate
+from app.services.common import Changes
+from ui import theme
+from ui.dialogs.outcome_form import OutcomeForm, amount_fen
+from ui.forms import DateField, MoneyEdit
+from ui.forms.fields import side_by_side
+
+SOURCES = "H第二十一条；N四(六)2"
 
 
 def _count_box(suffix: str) -> QSpinBox:
@@ -38,63 +32,44 @@ def _count_box(suffix: str) -> QSpinBox:
 
 
 class TrainingDialog(OutcomeForm):
-    new_title = "新建培训记录"
-    edit_title = "修改培训记录"
+    geometry_key = "training"
+    unsaved_what = "培训记录"
+    titles = ("新建培训记录", "修改培训记录")
 
     def __init__(self, parent: QWidget | None = None, training_id: str | None = None) -> None:
         super().__init__(parent, training_id)
-        self.resize(620, 520)
         self.title.setFocus()
 
-    def build(self, form: QFormLayout, enterprises: list[Choice], majors: list[Choice]) -> None:
+    def build_fields(self, enterprises: list[Choice], majors: list[Choice]) -> None:
         self.kind = QComboBox()
         self.kind.addItems(TRAINING_KINDS)
-        self.row("培训类型*", self.kind, "kind")
+        self.row("培训类型 *", side_by_side(self.kind), "kind")
         self.title = QLineEdit(placeholderText="如：新能源汽车维修技术技能培训（第3期）")
-        self.row("培训名称*", self.title, "title")
+        self.row("培训名称 *", self.title, "title")
         self.enterprise = self.enterprise_box(enterprises, "（面向多家企业 / 未指定）")
         self.row("培训企业", self.enterprise, "enterprise_id")
         self.major = self.major_box(majors)
-        self.row("承办专业", self.major, "major_id")
-        period = QWidget()
-        p = QHBoxLayout(period)
-        p.setContentsMargins(0, 0, 0, 0)
-        self.starts_on = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.starts_on.setDate(QDate.currentDate())
-        self.ends_on = OptionalDate()
-        p.addWidget(self.starts_on)
-        p.addWidget(QLabel("至"))
-        p.addWidget(self.ends_on)
-        p.addStretch(1)
-        self.row("培训日期*", period, "starts_on")
-        self.errors["ends_on"] = self.errors["starts_on"]
-        counts = QWidget()
-        c = QHBoxLayout(counts)
-        c.setContentsMargins(0, 0, 0, 0)
+        self.row("承办专业", side_by_side(self.major), "major_id")
+        self.starts_on = DateField(optional=False, field="starts_on", label="开始日期")
+        self.ends_on = DateField(field="ends_on", label="结束日期")
+        self.row("培训日期 *", side_by_side(self.starts_on, "至", self.ends_on), "starts_on")
+        self.also_error("ends_on", "starts_on")
         self.trainees, self.hours = _count_box("人"), _count_box("学时")
-        c.addWidget(self.trainees)
-        c.addWidget(QLabel("学时"))
-        c.addWidget(self.hours)
-        c.addStretch(1)
-        self.row("培训人数", counts, "trainees")
-        self.errors["hours"] = self.errors["trainees"]
-        days = QWidget()
-        d = QHBoxLayout(days)
-        d.setContentsMargins(0, 0, 0, 0)
+        self.row("培训人数", side_by_side(self.trainees, "学时", self.hours), "trainees")
+        self.also_error("hours", "trainees")
         self.person_days = _count_box("人天")
         self.compute_button = QPushButton("按人数×天数")
         self.compute_button.setToolTip("人天 = 培训人数 × 培训天数（含首尾两天；没有结束日期按 1 天）")
         self.compute_button.clicked.connect(self.compute_person_days)
-        d.addWidget(self.person_days)
-        d.addWidget(self.compute_button)
-        d.addStretch(1)
-        self.row("培训人天", days, "person_days")
-        hint = QLabel("计入培训开始日期所在学年的“学校为企业年培训员工数（人天）”。", wordWrap=True)
-        hint.setStyleSheet(HINT_STYLE)
-        self.form.addRow("", hint)
-        self.income = QLineEdit(placeholderText="如 36,000（没有收入可不填）")
+        self.row("培训人天", side_by_side(self.person_days, self.compute_button), "person_days")
+        hint = theme.hint(
+            QLabel("计入培训开始日期所在学年的“学校为企业年培训员工数（人天）”。", wordWrap=True)
+        )
+        hint.setToolTip(f"依据：{cite_source(SOURCES)}")
+        self.fields.addRow("", hint)
+        self.income = MoneyEdit("income_fen", "培训收入", placeholder="如 36,000（没有收入可不填）")
         self.income.setToolTip("培训收入（元），精确到分")
-        self.row("培训收入（元）", self.income, "income_fen")
+        self.row("培训收入（元）", side_by_side(self.income), "income_fen")
         self.note = QPlainTextEdit(placeholderText="备注：培训内容、授课教师、证书等")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(70)
@@ -102,49 +77,50 @@ class TrainingDialog(OutcomeForm):
 
     @Slot()
     def compute_person_days(self) -> None:
-        start, end = self.starts_on.date().toPython(), self.ends_on.value()
-        days = (end - start).days + 1 if end and end >= start else 1
+        try:
+            start, end = self.starts_on.value(), self.ends_on.value()
+        except ValidationError as e:
+            self.show_errors([e])
+            return
+        days = (end - start).days + 1 if start and end and end >= start else 1
         self.person_days.setValue(min(self.trainees.value() * days, svc.MAX_COUNT))
 
-    def fetch(self, record_id: str) -> svc.TrainingRow:
-        return read_now(lambda s: outcome_list.get_training(s, record_id))
+    def read(self, s: Session, record_id: str) -> svc.TrainingRow:
+        return outcome_list.get_training(s, record_id)
+
+    def title_for(self, t: svc.TrainingRow) -> str:
+        return f"培训：{t.title}"
 
     def load(self, t: svc.TrainingRow) -> None:
         self.kind.setCurrentText(t.kind)
         self.title.setText(t.title)
         self.set_enterprise(self.enterprise, t.enterprise_id)
-        self.set_major(self.major, t.major_id, t.major_name)
-        if t.starts_on:
-            self.starts_on.setDate(QDate(t.starts_on.year, t.starts_on.month, t.starts_on.day))
+        self.major.set_value(t.major_id, t.major_name or "（已删除的专业）")
+        self.starts_on.set_value(t.starts_on)
         self.ends_on.set_value(t.ends_on)
         self.trainees.setValue(t.trainees)
         self.hours.setValue(t.hours)
         self.person_days.setValue(t.person_days)
-        self.income.setText(format_money(t.income_fen, symbol=False) if t.income_fen else "")
+        self.income.set_fen(t.income_fen or None)
         self.note.setPlainText(t.note)
-        self.setWindowTitle(f"培训：{t.title}")
 
     def data(self) -> svc.TrainingData:
         return svc.TrainingData(
             kind=self.kind.currentText(),
             title=self.title.text(),
-            starts_on=self.starts_on.date().toPython(),
-            enterprise_id=self.chosen(self.enterprise),
-            major_id=self.major.currentData() or None,
+            starts_on=self.starts_on.value(),
+            enterprise_id=self.enterprise.value(),
+            major_id=self.major.value(),
             ends_on=self.ends_on.value(),
             trainees=self.trainees.value(),
             hours=self.hours.value(),
             person_days=self.person_days.value(),
-            income_fen=money_fen(self.income, "income_fen", "培训收入"),
+            income_fen=amount_fen(self.income),
             note=self.note.toPlainText(),
         )
 
-    def form_errors(self):
-        return self.enterprise_error(self.enterprise)
-
-    def check(self, s: Session, data: svc.TrainingData):
+    def check_record(self, s: Session, data: svc.TrainingData):
         return svc.check_training(s, data)
 
-    def work(self, data: svc.TrainingData):
-        record_id = self.record_id
-        return lambda s: svc.save_training(s, data, record_id)
+    def write(self, s: Session, data: svc.TrainingData) -> Changes:
+        return svc.save_training(s, data, self.record_id)

@@ -1,32 +1,32 @@
-"""One usage record of a 实践基地 (N四(四)2): semester, activity and who used it (校内 students / 社会 trainees),
-major, dates, 人次, days, person-days, 学时 per person (人时 = 人次 × 学时) and the supervising teachers. Days left at 0 follow the dates, person-days 人次 × 天数, 指导教师人次 the names listed
-(app/services/bases.py completed); the line under the numbers shows what will be saved."""
+"""One usage record of a 实践基地: semester, activity and who used it (校内 students / 社会 trainees), major, dates,
+人次, days, person-days, 学时 per person (人时 = 人次 × 学时) and the supervising teachers. Days left at 0 follow the
+dates, person-days 人次 × 天数, 指导教师人次 the names listed (app/services/bases.py completed); the line under
+the numbers shows what will be saved."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.db.models import USAGE_ACTIVITIES
 from app.domain.semesters import next_semester
+from app.errors import ValidationError, ValidationErrors
 from app.services import bases as svc
 from app.services.choices import Choice
 from app.services.common import Changes
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, read_now
-from ui.widgets import OptionalDate
+from ui import theme
+from ui.forms import ChoiceBox, DateField, RecordForm
+from ui.ops import read_now
 
 
 def recent_semesters(current: str, back: int = 5) -> list[str]:
@@ -40,7 +40,12 @@ def recent_semesters(current: str, back: int = 5) -> list[str]:
     return out
 
 
-class UsageDialog(FieldErrors, QDialog):
+class UsageDialog(RecordForm):
+    geometry_key = "base_usage"
+    default_size = (560, 470)
+    unsaved_what = "使用记录"
+    titles = ("登记基地使用", "基地使用记录")
+
     def __init__(
         self,
         parent: QWidget | None,
@@ -49,20 +54,21 @@ class UsageDialog(FieldErrors, QDialog):
         usage: svc.UsageRow | None = None,
         semester: str = "",
     ) -> None:
-        super().__init__(parent)
         self.base_id = base_id
-        self.usage_id = usage.id if usage else None
-        self.saved_id: str | None = None
-        self.errors: dict[str, QLabel] = {}
-        self.setWindowTitle("基地使用记录" if usage else "登记基地使用")
-        self.resize(540, 560)
-        lay = QVBoxLayout(self)
-        form = QFormLayout()
-        lay.addLayout(form)
-        current = read_now(svc.current_semester)
+        self.majors_offered = majors
+        self.usage = usage
+        self.preset_semester = semester
+        super().__init__(parent, usage.id if usage else None)
+
+    @property
+    def usage_id(self) -> str | None:
+        return self.record_id
+
+    def build(self) -> None:
+        form = self.form()
+        self.current = read_now(svc.current_semester)
         self.semester = QComboBox(editable=True)
-        self.semester.addItems(recent_semesters(current))
-        self.semester.setCurrentText(usage.semester if usage else semester or current)
+        self.semester.addItems(recent_semesters(self.current))
         self.semester.setToolTip("学期代码，如 2025-2026-1（第一学期）、2025-2026-2（第二学期）")
         form.addRow("学期*", self.with_error("semester", self.semester))
         self.activity = QComboBox()
@@ -76,20 +82,18 @@ class UsageDialog(FieldErrors, QDialog):
         what.addWidget(QLabel("使用对象"))
         what.addWidget(self.audience, 1)
         form.addRow("活动类型*", self.with_error("activity", what))
-        self.errors["audience"] = self.errors["activity"]
-        self.major = QComboBox()
-        self.major.addItem("（不指定专业）", "")
-        for m in majors:
-            self.major.addItem(m.label, m.id)
+        self.also_error("audience", "activity")
+        self.major = ChoiceBox(self.majors_offered, blank="（不指定专业）", editable=False)
         form.addRow("专业", self.with_error("major_id", self.major))
         dates = QHBoxLayout()
-        self.starts_on, self.ends_on = OptionalDate(), OptionalDate()
+        self.starts_on = DateField(field="starts_on", label="开始日期")
+        self.ends_on = DateField(field="ends_on", label="结束日期")
         dates.addWidget(self.starts_on)
         dates.addWidget(QLabel("至"))
         dates.addWidget(self.ends_on)
         dates.addStretch(1)
         form.addRow("起止日期", self.with_error("starts_on", dates))
-        self.errors["ends_on"] = self.errors["starts_on"]
+        self.also_error("ends_on", "starts_on")
         self.students = QSpinBox(maximum=1_000_000, suffix=" 人次")
         form.addRow("学生*", self.with_error("students", self.students))
         self.days = QSpinBox(maximum=366, suffix=" 天", specialValueText="按起止日期")
@@ -106,37 +110,31 @@ class UsageDialog(FieldErrors, QDialog):
         self.note = QPlainTextEdit(placeholderText="活动内容、项目名称等")
         self.note.setTabChangesFocus(True)
         self.note.setMaximumHeight(70)
-        form.addRow("说明", self.note)
-        self.preview = QLabel()
-        self.preview.setStyleSheet("color:#555;")
-        lay.addWidget(self.preview)
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        lay.addWidget(self.message)
-        lay.addStretch(1)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        if usage:
-            self._load(usage)
+        form.addRow("说明", self.with_error("note", self.note))
+        self.preview = theme.muted(QLabel(wordWrap=True))
+        self.preview.setToolTip(f"每个专业每学期末汇总基地使用情况（依据：{cite_source('N四(四)2')}）")
+        self.body.addWidget(self.preview)
+        self.body.addStretch(1)
         for w in (self.students, self.days, self.person_days, self.hours, self.teacher_count):
             w.valueChanged.connect(self._update_preview)
         for d in (self.starts_on, self.ends_on):
-            d.dateChanged.connect(self._update_preview)
+            d.changed.connect(self._update_preview)
         self.teachers.textChanged.connect(self._update_preview)
+
+    def read(self, s: Session, record_id: str) -> svc.UsageRow:
+        assert self.usage is not None and self.usage.id == record_id
+        return self.usage  # the row the base form lists, read with it
+
+    def load_new(self) -> None:
+        self.semester.setCurrentText(self.preset_semester or self.current)
         self._update_preview()
 
-    def _load(self, u: svc.UsageRow) -> None:
+    def load(self, u: svc.UsageRow) -> None:
+        self.semester.setCurrentText(u.semester)
         self.activity.setCurrentText(u.activity)
         self.audience.setCurrentIndex(max(0, self.audience.findData(u.audience)))
         self.hours.setValue(u.hours)
-        i = self.major.findData(u.major_id or "")
-        if i < 0:
-            self.major.addItem(u.major_name or "（已删除的专业）", u.major_id)
-            i = self.major.count() - 1
-        self.major.setCurrentIndex(i)
+        self.major.set_value(u.major_id, u.major_name or "（已删除的专业）")
         self.starts_on.set_value(u.starts_on)
         self.ends_on.set_value(u.ends_on)
         self.students.setValue(u.students)
@@ -145,15 +143,25 @@ class UsageDialog(FieldErrors, QDialog):
         self.teachers.setText(u.teachers)
         self.teacher_count.setValue(u.teacher_count)
         self.note.setPlainText(u.note)
+        self._update_preview()
 
     def data(self) -> svc.UsageData:
+        errors = []
+        days = {}
+        for field in (self.starts_on, self.ends_on):
+            try:
+                days[field.field] = field.value()
+            except ValidationError as e:
+                errors.append(e)
+        if errors:
+            raise ValidationErrors(errors)
         return svc.UsageData(
             base_id=self.base_id,
             semester=self.semester.currentText(),
             activity=self.activity.currentText(),
-            major_id=self.major.currentData() or None,
-            starts_on=self.starts_on.value(),
-            ends_on=self.ends_on.value(),
+            major_id=self.major.value(),
+            starts_on=days["starts_on"],
+            ends_on=days["ends_on"],
             students=self.students.value(),
             days=self.days.value(),
             person_days=self.person_days.value(),
@@ -166,23 +174,19 @@ class UsageDialog(FieldErrors, QDialog):
 
     @Slot()
     def _update_preview(self) -> None:
-        d = svc.completed(self.data())
+        try:
+            d = svc.completed(self.data())
+        except ValidationErrors:
+            self.preview.setText("将保存：（日期未填对）")
+            return
         hours = f"，{d.person_hours} 人时" if d.hours else "，未填学时（不计人时）"
         self.preview.setText(
-            f"将保存：{d.students} 人次，使用 {d.days} 天，{d.person_days} 人天{hours}，指导教师 {d.teacher_count} 人次"
+            f"将保存：{d.students} 人次，使用 {d.days} 天，{d.person_days} 人天{hours}，"
+            f"指导教师 {d.teacher_count} 人次"
         )
 
-    @Slot()
-    def save(self) -> None:
-        self.show_errors([])
-        data, usage_id = self.data(), self.usage_id
-        if errors := read_now(lambda s: svc.check_usage(s, data)):
-            self.show_errors(errors)
-            return
-        WriteOp(self, lambda s: svc.save_usage(s, data, usage_id)).success(self._saved).failure(
-            self.save_failed
-        ).run()
+    def check(self, s: Session, data: svc.UsageData) -> list[ValidationError]:
+        return svc.check_usage(s, data)
 
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self.accept()
+    def write(self, s: Session, data: svc.UsageData) -> Changes:
+        return svc.save_usage(s, data, self.record_id)

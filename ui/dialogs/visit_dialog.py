@@ -16,12 +16,9 @@ import datetime as dt
 import json
 from typing import Any
 
-from PySide6.QtCore import QDate, QTimer, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QTimer, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -32,19 +29,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
-from app.errors import AppError, ValidationError
+from app.errors import AppError, ValidationError, ValidationErrors
 from app.services import visits as svc
 from app.services.choices import Choice, chosen_labels, major_choices
 from app.services.common import Changes
+from ui import theme
 from ui.dialogs.visit_stops import VisitStopsPanel, key_of
-from ui.form import ERROR_STYLE, FieldErrors
-from ui.ops import WriteOp, read_now
+from ui.forms import DateField, RecordForm, scrolling
+from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search
 from ui.settings import ui_settings
 
 DRAFT_KEY = "visits/draft"
-GEOMETRY_KEY = "dialogs/visit-per-enterprise"  # not "dialogs/visit": the narrow one-column size of old
+GEOMETRY_KEY = "visit-per-enterprise"  # not "visit": the narrow one-column size of old
 
 
 def load_draft() -> dict[str, Any] | None:
@@ -73,43 +72,48 @@ def _old_draft_stops(d: dict[str, Any], choices: list[Choice]) -> dict[str, dict
     return {key_of(choices[0]): values}
 
 
-class VisitDialog(FieldErrors, QDialog):
+class VisitDialog(RecordForm):
+    geometry_key = GEOMETRY_KEY
+    default_size = (1120, 640)
+    unsaved_what = "走访记录"
+    titles = ("记录企业走访", "修改走访记录")
+
     def __init__(
         self, parent: QWidget | None = None, visit_id: str | None = None, enterprise_ids: tuple[str, ...] = ()
     ) -> None:
-        super().__init__(parent)
-        self.visit_id = visit_id
-        self.saved_id: str | None = None
-        self.saved_changes: Changes | None = None
-        self._saving = False
+        self.preset_enterprises = tuple(enterprise_ids)
         self._dirty = False
         self._loading = True
-        self.setWindowTitle("修改走访记录" if visit_id else "记录企业走访")
-        self.resize(1120, 640)
-        geometry = ui_settings().value(GEOMETRY_KEY)
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        lay = QVBoxLayout(self)
-        self.draft_bar = QWidget()
+        super().__init__(parent, visit_id)
+        self._loading = False
+        self._dirty = self.draft_bar.isVisible()  # a restored draft stays a draft until saved or discarded
+        (self.enterprises.search if not visit_id else self.leader).setFocus()
+
+    @property
+    def visit_id(self) -> str | None:
+        return self.record_id
+
+    # ------------------------------------------------------------ layout
+
+    def build(self) -> None:
+        self.draft_bar = theme.banner(QWidget(), theme.WARNING)
         bar = QHBoxLayout(self.draft_bar)
         bar.setContentsMargins(8, 4, 8, 4)
-        self.draft_bar.setStyleSheet("background:#fff4ce;")
         self.draft_label = QLabel()
         bar.addWidget(self.draft_label, 1)
         discard = QPushButton("放弃草稿")
+        discard.setAutoDefault(False)
         discard.clicked.connect(self.discard_draft)
         bar.addWidget(discard)
         self.draft_bar.hide()
-        lay.addWidget(self.draft_bar)
+        self.body.addWidget(self.draft_bar)
 
         columns = QHBoxLayout()
-        lay.addLayout(columns, 1)
+        self.body.addLayout(columns, 1)
         form = QFormLayout()
-        self.errors: dict[str, QLabel] = {}
-        self.visited_on = QDateEdit(calendarPopup=True, displayFormat="yyyy-MM-dd")
-        self.visited_on.setMaximumDate(QDate.currentDate())
-        self.visited_on.setDate(QDate.currentDate())
-        self._row(form, "走访日期*", self.visited_on, "visited_on")
+        self.visited_on = DateField(optional=False, field="visited_on", label="走访日期")
+        self.visited_on.setMaximumWidth(200)
+        self._row(form, "走访日期 *", self.visited_on, "visited_on")
         self.enterprises = RecordPicker(
             enterprise_search,
             chosen_title="走访的企业",
@@ -117,16 +121,16 @@ class VisitDialog(FieldErrors, QDialog):
             allow_new=True,
             new_hint="（新增企业，保存时建档）",
         )
-        self._row(form, "走访企业*", self.enterprises, "enterprise_ids")
-        self.errors["new_names"] = self.errors["enterprise_ids"]
+        self._row(form, "走访企业 *", self.enterprises, "enterprise_ids")
+        self.also_error("new_names", "enterprise_ids")
         self.leader = QLineEdit(placeholderText="带队的院领导，如 张建华")
         self.leader_title = QLineEdit(placeholderText="职务，如 院长")
         self.leader_title.setMaximumWidth(160)
         leader = QHBoxLayout()
         leader.addWidget(self.leader, 1)
         leader.addWidget(self.leader_title)
-        self._row(form, "带队领导*", leader, "leader")
-        self.errors["leader_title"] = self.errors["leader"]
+        self._row(form, "带队领导 *", leader, "leader")
+        self.also_error("leader_title", "leader")
         self.participants = QLineEdit(placeholderText="参加走访的教师，用顿号分隔")
         self._row(form, "参加人员", self.participants, "participants")
         self.purpose = QPlainTextEdit(placeholderText="如：访企拓岗、洽谈订单班、回访实习学生")
@@ -138,25 +142,18 @@ class VisitDialog(FieldErrors, QDialog):
         for edit in (self.purpose, self.findings, self.follow_up):
             edit.setTabChangesFocus(True)
             edit.setMaximumHeight(70)
-        left = QVBoxLayout()
-        left.addLayout(form)
-        left.addStretch(1)
-        columns.addLayout(left, 4)
+        left = QWidget()
+        v = QVBoxLayout(left)
+        v.setContentsMargins(0, 0, 4, 0)
+        v.addLayout(form)
+        v.addStretch(1)
+        columns.addWidget(scrolling(left), 5)  # scrolls on a low screen (1366×768 at 150 %)
         right = QVBoxLayout()
         right.addWidget(QLabel("访企拓岗（每家走访的企业一行）"))
         self.stops = VisitStopsPanel(read_now(major_choices))
         right.addWidget(self.with_error("stops", self.stops), 1)
         columns.addLayout(right, 6)
-
-        self.message = QLabel(styleSheet=ERROR_STYLE, wordWrap=True)
-        lay.addWidget(self.message)
-        buttons = QDialogButtonBox()
-        self.save_button = buttons.addButton("保存（Ctrl+S）", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
-        for seq in ("Ctrl+S", "Ctrl+Return", "Ctrl+Enter"):
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):  # besides Ctrl+S
             QShortcut(QKeySequence(seq), self, self.save)
 
         self._draft_timer = QTimer(self, singleShot=True, interval=500)
@@ -170,31 +167,29 @@ class VisitDialog(FieldErrors, QDialog):
             w.textChanged.connect(self._changed)
         for w in (self.purpose, self.findings, self.follow_up):
             w.textChanged.connect(self._changed)
-        self.visited_on.dateChanged.connect(self._changed)
-
-        if visit_id:
-            self._load(read_now(lambda s: svc.get_visit(s, visit_id)))
-        else:
-            draft = load_draft()
-            if draft:
-                self._restore(draft)
-                when = draft.get("saved_at", "")
-                self.draft_label.setText(f"已恢复上次未保存的走访草稿（{when}）。保存后草稿清除。")
-                self.draft_bar.show()
-            if enterprise_ids:
-                names = read_now(lambda s: chosen_labels(s, enterprise_ids, ()))
-                self.enterprises.add(Choice(eid, names[eid]) for eid in enterprise_ids if eid in names)
-        self._loading = False
-        self._dirty = self.draft_bar.isVisible()  # a restored draft stays a draft until saved or discarded
-        (self.enterprises.search if not visit_id else self.leader).setFocus()
+        self.visited_on.changed.connect(self._changed)
 
     def _row(self, form: QFormLayout, label: str, widget: QWidget | QHBoxLayout, field: str) -> None:
         form.addRow(label, self.with_error(field, widget))
 
-    # ------------------------------------------------------------ state and draft
+    # ------------------------------------------------------------ loading, state and draft
 
-    def _load(self, v: svc.VisitDetail) -> None:
-        self.visited_on.setDate(QDate(v.visited_on.year, v.visited_on.month, v.visited_on.day))
+    def read(self, s: Session, record_id: str) -> svc.VisitDetail:
+        return svc.get_visit(s, record_id)
+
+    def load_new(self) -> None:
+        draft = load_draft()
+        if draft:
+            self._restore(draft)
+            when = draft.get("saved_at", "")
+            self.draft_label.setText(f"已恢复上次未保存的走访草稿（{when}）。保存后草稿清除。")
+            self.draft_bar.show()
+        if ids := self.preset_enterprises:
+            names = read_now(lambda s: chosen_labels(s, ids, ()))
+            self.enterprises.add(Choice(eid, names[eid]) for eid in ids if eid in names)
+
+    def load(self, v: svc.VisitDetail) -> None:
+        self.visited_on.set_value(v.visited_on)
         self.enterprises.set_chosen(
             Choice(eid, name) for eid, name in zip(v.enterprise_ids, v.enterprise_names, strict=True)
         )
@@ -207,8 +202,9 @@ class VisitDialog(FieldErrors, QDialog):
         self.follow_up.setPlainText(v.follow_up)
 
     def state(self) -> dict[str, Any]:
+        """Everything as typed (the draft, and what closing would lose)."""
         return {
-            "visited_on": self.visited_on.date().toString("yyyy-MM-dd"),
+            "visited_on": self.visited_on.edit.text().strip(),
             "enterprises": [(c.label, c.id) for c in self.enterprises.choices()],  # names and ids
             "leader": self.leader.text(),
             "leader_title": self.leader_title.text(),
@@ -220,9 +216,8 @@ class VisitDialog(FieldErrors, QDialog):
         }
 
     def _restore(self, d: dict[str, Any]) -> None:
-        day = QDate.fromString(str(d.get("visited_on", "")), "yyyy-MM-dd")
-        if day.isValid():
-            self.visited_on.setDate(day)
+        if day := str(d.get("visited_on", "")).strip():
+            self.visited_on.edit.setText(day)
         self.enterprises.add(
             Choice(str(item[1] or ""), str(item[0]), new=not item[1])
             for item in d.get("enterprises", [])
@@ -246,13 +241,13 @@ class VisitDialog(FieldErrors, QDialog):
         if self._loading:
             return
         self._dirty = True
-        if not self.visit_id:
+        if not self.record_id:
             self._draft_timer.start()
 
     @Slot()
     def keep_draft(self) -> None:
         """Write the unsaved new visit to the user's settings (survives closing the app or a crash)."""
-        if self.visit_id or self.saved_id or not self._dirty:
+        if self.record_id or self.saved_id or not self._dirty:
             return
         state = self.state()
         state["saved_at"] = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
@@ -264,89 +259,69 @@ class VisitDialog(FieldErrors, QDialog):
     def discard_draft(self) -> None:
         clear_draft()
         self._loading = True
-        self._restore({"visited_on": QDate.currentDate().toString("yyyy-MM-dd"), "enterprises": []})
+        self._restore({"enterprises": []})
+        self.visited_on.set_value(dt.date.today())
         self.enterprises.set_chosen([])
         self._loading = False
         self._dirty = False
         self.draft_bar.hide()
+        self.mark_clean()
 
     # ------------------------------------------------------------ saving
 
     def data(self) -> tuple[svc.VisitData, tuple[str, ...]]:
-        d = self.visited_on.date()
-        ids, names = self.enterprises.ids(), self.enterprises.new_names()
+        errors: list[ValidationError] = []
+        try:
+            visited_on = self.visited_on.value()
+        except ValidationError as e:
+            errors.append(e)
+        try:
+            stops = self.stops.stops()
+        except (AppError, ValueError) as e:  # a count or an amount that cannot be read, named by the panel
+            errors.append(ValidationError("stops", str(e)))
+        if errors:
+            raise ValidationErrors(errors)
         return (
             svc.VisitData(
-                visited_on=dt.date(d.year(), d.month(), d.day()),
-                enterprise_ids=ids,
+                visited_on=visited_on,
+                enterprise_ids=self.enterprises.ids(),
                 leader=self.leader.text(),
                 leader_title=self.leader_title.text(),
                 participants=self.participants.text(),
                 purpose=self.purpose.toPlainText(),
                 findings=self.findings.toPlainText(),
                 follow_up=self.follow_up.toPlainText(),
-                stops=self.stops.stops(),
+                stops=stops,
             ),
-            names,
+            self.enterprises.new_names(),
         )
 
-    @Slot()
-    def save(self) -> None:
-        if self._saving:
-            return
-        try:
-            data, names = self.data()
-        except (AppError, ValueError) as e:  # a count or an amount that cannot be read, named by the panel
-            self.show_errors([ValidationError("stops", str(e))])
-            return
-        errors = read_now(lambda s: svc.check_visit(s, data))
+    def check(self, s: Session, data: tuple[svc.VisitData, tuple[str, ...]]) -> list[ValidationError]:
+        visit, names = data
+        errors = svc.check_visit(s, visit)
         if names:  # new enterprises are checked when they are created
             errors = [e for e in errors if e.field != "enterprise_ids"]
-        self.show_errors(errors)
-        if errors:
-            return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        vid = self.visit_id
+        return errors
 
-        def work(s) -> Changes:
-            if vid:
-                if names:
-                    raise AppError("修改走访记录时请从档案中选择企业（新企业请先在合作企业档案中新建）")
-                return svc.update_visit(s, vid, data)
-            return svc.create_quick_visit(s, data, names)
+    def write(self, s: Session, data: tuple[svc.VisitData, tuple[str, ...]]) -> Changes:
+        visit, names = data
+        if self.record_id:
+            if names:
+                raise AppError("修改走访记录时请从档案中选择企业（新企业请先在合作企业档案中新建）")
+            return svc.update_visit(s, self.record_id, visit)
+        return svc.create_quick_visit(s, visit, names)
 
-        WriteOp(self, work).success(self._saved).failure(self._failed).run()
-
-    def _saved(self, changes: Changes) -> None:
-        self.saved_id = changes.ids[0]
-        self.saved_changes = changes
-        if not self.visit_id:
+    def saved(self, changes: Changes) -> None:
+        if not self.record_id:
             clear_draft()
         self._dirty = False
-        ui_settings().setValue(GEOMETRY_KEY, self.saveGeometry())
         if changes.warnings:
             QMessageBox.information(self, "已保存", "\n".join(changes.warnings))
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.save_failed(exc)
 
     def reject(self) -> None:
-        if self._dirty and self.visit_id:
-            answer = QMessageBox.question(self, "放弃修改", "修改尚未保存，确定关闭吗？")
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        if self._dirty and not self.visit_id:
-            self._draft_timer.stop()
-            self.keep_draft()  # closing keeps the draft; 放弃草稿 throws it away
-        ui_settings().setValue(GEOMETRY_KEY, self.saveGeometry())
-        super().reject()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self._dirty and not self.visit_id:
+        """A new visit closes at once and keeps its draft (放弃草稿 throws it away); an edit asks first."""
+        if not self.record_id and not self._saving:
             self._draft_timer.stop()
             self.keep_draft()
-        super().closeEvent(event)
+            self._quiet_close = True
+        super().reject()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_money, parse_money
 from app.services import visits as svc
 from app.services.choices import Choice
+from ui.forms import ChoiceBox, MoneyEdit
 
 COUNTS = ("positions", "interns", "hires")
 MONEY = ("average_pay_fen", "intern_pay_fen", "starting_pay_fen")
@@ -140,12 +141,10 @@ class VisitStopsPanel(QWidget):
 
     def _field(self, field: str) -> QWidget:
         if field in MAJORS:
-            box = QComboBox()
-            box.addItem("（未填）", "")
-            for mid, name in self._majors.items():
-                box.addItem(name, mid)
+            box = ChoiceBox(
+                (Choice(mid, name) for mid, name in self._majors.items()), blank="（未填）", editable=False
+            )
             box.setMinimumContentsLength(8)
-            box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             box.currentIndexChanged.connect(lambda _i, f=field: self._edited(f))
             widget: QLineEdit | QComboBox = box
         elif field == "outcome":
@@ -156,13 +155,11 @@ class VisitStopsPanel(QWidget):
             box.currentTextChanged.connect(lambda _t, f=field: self._edited(f))
             widget = box
         else:
-            edit = QLineEdit()
+            edit = MoneyEdit(field, LABELS[field], placeholder="如 4500") if field in MONEY else QLineEdit()
             if field in COUNTS:
                 edit.setValidator(QIntValidator(0, svc.STOP_COUNT_MAX, edit))
                 edit.setPlaceholderText("未填")
                 edit.setMaximumWidth(70)
-            elif field in MONEY:
-                edit.setPlaceholderText("如 4500")
             edit.textChanged.connect(lambda _t, f=field: self._edited(f))
             widget = edit
         self.fields[field] = widget
@@ -178,12 +175,8 @@ class VisitStopsPanel(QWidget):
         w = self.fields[field]
         if isinstance(w, QLineEdit):
             w.setText(value)
-        elif field in MAJORS:
-            i = w.findData(value)
-            if i < 0 and value:  # a major since removed from 设置: kept (and shown) until changed
-                w.addItem("（已从设置中删除的专业）", value)
-                i = w.count() - 1
-            w.setCurrentIndex(max(0, i))
+        elif field in MAJORS:  # a major since removed from 设置: kept (and shown) until changed
+            w.set_value(value or None, "（已从设置中删除的专业）")
         else:
             w.setCurrentText(value)
 

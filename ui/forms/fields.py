@@ -203,7 +203,8 @@ class DateField(QWidget):
 
     @Slot(str)
     def _text_changed(self, _text: str) -> None:
-        self.edit.setStyleSheet("" if self.valid() else theme.ERROR_STYLE)
+        typed_wrong = bool(self.edit.text().strip()) and not self.valid()  # empty is said at saving
+        self.edit.setStyleSheet(theme.ERROR_STYLE if typed_wrong else "")
         self.changed.emit()
 
     @Slot()

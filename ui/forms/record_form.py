@@ -26,7 +26,7 @@ before calling `super().__init__`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt, Slot
@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLayout,
     QMessageBox,
@@ -119,7 +120,9 @@ class RecordForm(QDialog):
         self.saved_changes: Changes | None = None
         self.errors: dict[str, QLabel] = {}
         self._others: list[str] = []  # errors of no field of this form, shown in the summary line
+        self._attachments: list[Any] = []  # AttachmentsPanels saved with the record (see `with_attachments`)
         self._saving = False
+        self._then: Callable[[], None] | None = None  # save(then=…): stay open and call it once written
         self._quiet_close = False
         self._initial: object = None
         self.setWindowTitle(self.titles[1] if record_id else self.titles[0])
@@ -136,10 +139,10 @@ class RecordForm(QDialog):
         self.save_button.setToolTip("保存（Ctrl+S）")
         self.save_button.setDefault(True)
         self.cancel_button = self.buttons.addButton(self.cancel_text, QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_button.clicked.connect(self.save)
+        self.save_button.clicked.connect(lambda _checked=False: self.save())
         self.buttons.rejected.connect(self.reject)
         outer.addWidget(self.buttons)
-        QShortcut(QKeySequence.StandardKey.Save, self, self.save)
+        QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())
         self.build()
         if record_id:
             record = read_now(lambda s: self.read(s, record_id))
@@ -189,15 +192,26 @@ class RecordForm(QDialog):
         """What the form shows, to know whether closing loses anything; by default its data (and text that
         does not parse yet counts as a change)."""
         try:
-            return self.data()
+            fields: object = self.data()
         except (ValidationError, ValidationErrors) as e:
-            return ("invalid", str(e))
+            fields = ("invalid", str(e))
+        return (fields, *(panel.has_changes() for panel in self._attachments))
 
     def errors_shown(self, first_field: str) -> None:
         """Hook: bring the tab holding `first_field` forward."""
 
+    def with_attachments(self, panel: Any) -> Any:
+        """Save `panel`'s added and removed files with the record, in the same transaction, and count them as
+        unsaved changes. Load it in `load` / `load_new` as usual. Returns the panel."""
+        self._attachments.append(panel)
+        return panel
+
     def saved(self, changes: Changes) -> None:
         """After a save was written (before the form closes): nothing by default."""
+
+    def kept_open(self) -> None:
+        """After `save(then=…)` wrote a record and the form stays open on it (`record_id` now set): show what
+        depends on the saved record (reload it, enable child tabs). Nothing by default."""
 
     # ------------------------------------------------------------ building helpers
 
@@ -296,8 +310,8 @@ class RecordForm(QDialog):
 
     def failed(self, exc: BaseException) -> None:
         """A save the service refused: field errors under their fields, anything else as an error box."""
-        self._saving = False
-        self.save_button.setEnabled(True)
+        self._then = None
+        self.set_busy(False)
         if isinstance(exc, ValidationErrors):
             self.show_errors(exc.errors)
         elif isinstance(exc, ValidationError):
@@ -310,7 +324,9 @@ class RecordForm(QDialog):
     # ------------------------------------------------------------ saving
 
     @Slot()
-    def save(self) -> None:
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Save and close; with `then`, save, stay open on the saved record (reloaded) and call `then` (a form
+        that needs a saved record before a child record or a document can be made)."""
         if self._saving:
             return
         try:
@@ -332,20 +348,53 @@ class RecordForm(QDialog):
                 return
         self._others = []
         self.show_errors([])
-        self._saving = True
-        self.save_button.setEnabled(False)
+        self._then = then
+        self.set_busy(True)
         title = self.windowTitle().removeprefix("编辑").removeprefix("修改")
         label = f"修改{title}" if self.record_id else title  # how 编辑 → 撤销“…” names it (ui/undo.py)
-        write = lambda s: journaled(s, lambda: self.write(s, data), label)  # noqa: E731 (undoable)
-        WriteOp(self, write).success(self._written).failure(self.failed).run()
+        files = [panel.work() for panel in self._attachments]  # the files as they are now
+
+        def write(s: Session) -> Changes:
+            changes = self.write(s, data)
+            for apply in files:
+                apply(s, changes.ids[0])
+            return changes
+
+        WriteOp(self, lambda s: journaled(s, lambda: write(s), label)).success(self._written).failure(
+            self.failed
+        ).run()
 
     def _written(self, changes: Changes) -> None:
-        self._saving = False
+        then, self._then = self._then, None
+        self.set_busy(False)
         self.saved_changes = changes
         self.saved_id = changes.ids[0] if changes.ids else self.record_id
         self.saved(changes)
+        if then is None:
+            self.mark_clean()
+            self.accept()
+            return
+        self.record_id = self.saved_id
+        self.setWindowTitle(self.titles[1])
+        self.kept_open()
         self.mark_clean()
-        self.accept()
+        then()
+
+    def set_busy(self, busy: bool) -> None:
+        """While a save is written: the save button (and whatever a form adds) cannot be pressed."""
+        self._saving = busy
+        self.save_button.setEnabled(not busy)
+
+    def beside_buttons(self, widget: QWidget) -> None:
+        """Put `widget` at the left end of the button row (a 生成… button)."""
+        outer = self.layout()
+        at = outer.indexOf(self.buttons)
+        outer.removeWidget(self.buttons)
+        row = QHBoxLayout()
+        row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.buttons)
+        outer.insertLayout(at, row)
 
     # ------------------------------------------------------------ closing
 

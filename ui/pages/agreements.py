@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
+    QCheckBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -14,18 +16,21 @@ from PySide6.QtWidgets import (
 from app.db.models import AGREEMENT_KINDS, AGREEMENT_STATUSES
 from app.services import agreement_list as listing
 from app.services import agreements as svc
+from ui import theme
 from ui.dialogs.agreement_dialog import (
     TRANSITION_TEXT,
     ask_transition,
     offered_transitions,
     status_color,
-    transition_work,
 )
 from ui.models.lazy_table import Column, LazyTableModel
-from ui.ops import WriteOp, read_now
+from ui.operations import agreements as agreement_ops
+from ui.ops import read_now
 from ui.pages.list_page import ListPage
+from ui.settings import ui_settings
 
 EXPIRING = (("90 天内到期", 90), ("30 天内到期", 30))
+SHOW_ENDED_KEY = "agreements/show_ended"  # 显示已结束的, kept between sessions
 SOON = 90  # days: 生效 agreements ending within this many days show the days left
 
 
@@ -38,7 +43,7 @@ def _days_text(days: int | None) -> str:
 def _days_color(row: listing.AgreementRow) -> QColor | None:
     if row.days_left is None or row.days_left > SOON:
         return None
-    return QColor("#c42b1c") if row.days_left <= 30 else QColor("#b26a00")
+    return theme.qcolor(theme.ERROR) if row.days_left <= 30 else theme.qcolor(theme.WARNING)
 
 
 def _status_tip(row: listing.AgreementRow) -> str | None:
@@ -67,7 +72,7 @@ class AgreementsPage(ListPage):
     title = "合作协议"
     state_key = "agreements"
     noun, unit = "协议", "份"
-    new_text = "新建协议"
+    new_text = "新建协议…"
     search_hint = "搜索协议编号、名称或合作企业"
     columns = COLUMNS
     default_sort = ("ends_on", False)
@@ -84,11 +89,20 @@ class AgreementsPage(ListPage):
         for box in (self.status_box, self.kind_box):
             box.setMinimumContentsLength(7)
             bar.addWidget(box, 1)
+        # The long ended ones (终止, 到期 more than 90 days ago) are left out unless asked for; the choice is kept.
+        self.show_ended = QCheckBox("显示已结束的")
+        self.show_ended.setToolTip(
+            f"默认不列出已终止和到期超过 {listing.ENDED_SHOWN_DAYS} 天的协议；勾选后一并列出。"
+            "选择状态“到期”或“终止”时也会列出。"
+        )
+        self.show_ended.setChecked(ui_settings().value(SHOW_ENDED_KEY, False, type=bool))
+        self.show_ended.toggled.connect(self._show_ended_toggled)
+        bar.addWidget(self.show_ended)
 
     def add_actions(self, row: QHBoxLayout) -> None:
         row.addSpacing(16)
         self.state_label = QLabel("变更状态：")
-        self.state_label.setStyleSheet("color:#555;")
+        theme.muted(self.state_label)
         row.addWidget(self.state_label)
         self.transition_buttons: dict[str, QPushButton] = {}
         self._status_buttons: dict[str, QPushButton] = {}
@@ -110,6 +124,7 @@ class AgreementsPage(ListPage):
             status=status,
             kind=self.kind_box.currentData() or "",
             expiring_within=expiring,
+            hide_ended=self.hides_ended(),
             sort=self._sort[0],
             descending=self._sort[1],
         )
@@ -118,6 +133,34 @@ class AgreementsPage(ListPage):
         return bool(
             self.search.text().strip() or self.status_box.currentIndex() or self.kind_box.currentIndex()
         )
+
+    def hides_ended(self) -> bool:
+        """Whether the long ended agreements are left out: unless 显示已结束的 is ticked or a status is chosen."""
+        return not self.show_ended.isChecked() and not self.status_box.currentIndex()
+
+    def _show_ended_toggled(self, on: bool) -> None:
+        ui_settings().setValue(SHOW_ENDED_KEY, on)
+        self.reload()
+
+    def _loaded(self, result: tuple[list[str], int]) -> None:
+        super()._loaded(result)
+        q = self.query()
+        if not q.hide_ended:
+            return
+        everything = replace(q, hide_ended=False)
+        hidden = read_now(lambda s: listing.count_agreements(s, everything)) - len(result[0])
+        if hidden <= 0:
+            return
+        self.count_label.setText(f"{self.count_label.text()}，另有 {hidden} 份已结束的未列出")
+        if not result[0] and not self.has_filter():  # every agreement has ended: say so, offer them
+            self.empty.configure(
+                "没有进行中的协议",
+                f"另有 {hidden} 份已终止或到期超过 {listing.ENDED_SHOWN_DAYS} 天的协议未列出。",
+                [
+                    ("显示已结束的", lambda: self.show_ended.setChecked(True)),
+                    ("新建协议…", self.new_agreement),
+                ],
+            )
 
     @staticmethod
     def ids_and_total(s, q: listing.AgreementQuery) -> tuple[list[str], int]:
@@ -128,7 +171,7 @@ class AgreementsPage(ListPage):
             "还没有合作协议",
             "新建协议时选择合作企业，一份协议可以有多家企业。已签订的纸质协议可直接补录为“生效”，"
             "再把签字盖章的扫描件添加为附件。",
-            [("新建协议", self.new_agreement)],
+            [("新建协议…（Ctrl+N）", self.new_agreement)],
         )
 
     def _update_buttons(self) -> None:
@@ -173,7 +216,7 @@ class AgreementsPage(ListPage):
             return
         text = ask_transition(self, row.stored_status, to_status)
         if text is not None:
-            WriteOp(self, transition_work(row.id, to_status, text)).run()
+            agreement_ops.change_status(self, row.id, to_status, text)
 
     def label_of(self, row: listing.AgreementRow) -> str:
         return row.title

@@ -14,13 +14,18 @@ from PySide6.QtWidgets import QHBoxLayout
 from app.db.models import ASSET_OWNERS, ASSET_STATUSES
 from app.domain.money import format_money
 from app.services import assets as svc
+from ui import theme
+from ui.legend import source_note
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
 
-GREY = QColor("#8a8a8a")
-ORANGE = QColor("#b26a00")
-NO_CUSTODIAN = "尚未指定保管责任人（H第十六条(二)）：打开资产填写保管责任人，工作台的提醒随之消失。"
+GREY = theme.qcolor(theme.HINT)
+ORANGE = theme.qcolor(theme.WARNING)
+NO_CUSTODIAN = (
+    "尚未指定保管责任人：打开资产填写保管责任人，工作台的提醒随之消失。\n"
+    f"每项资产须有保管责任人{source_note('H第十六条(二)')}。"
+)
 
 
 def _no_custodian(r: svc.AssetRow) -> bool:
@@ -43,7 +48,7 @@ def _tip(r: svc.AssetRow) -> str | None:
     if _no_custodian(r):
         return NO_CUSTODIAN
     if r.status == "已处置":
-        return "已处置（H第十六条(三)），处置记录见资产的“处置”页"
+        return "已处置：处置方式和日期见资产的“处置”页"
     return None
 
 
@@ -130,7 +135,7 @@ class AssetsPage(ListPage):
     def empty_state(self):
         return (
             "还没有资产",
-            "登记校企合作中投入的设备和设施（H第十六条）：名称、数量、单价、权属、投入企业、保管责任人。"
+            "登记校企合作中投入的设备和设施：名称、数量、单价、权属、投入企业、保管责任人。"
             "企业捐赠或准捐赠的设备计入“产学合作”报表。",
             [("新建资产…（Ctrl+N）", self.new_record)],
         )

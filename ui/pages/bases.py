@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel
 from app.db.models import BASE_KINDS, BASE_LEVELS
 from app.services import bases as svc
 from app.services.choices import major_choices
+from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
@@ -90,7 +91,7 @@ class BasesPage(ListPage):
     def add_tools(self, row: QHBoxLayout) -> None:
         semester = read_now(svc.current_semester)
         self.semester_label = QLabel(f"本学期 {semester}")
-        self.semester_label.setStyleSheet("color:#555;margin-left:12px;")
+        theme.muted(self.semester_label).setContentsMargins(12, 0, 0, 0)
         self.semester_label.setToolTip(
             "人次、人天为本学期的基地使用记录与安排在基地的实习（按“设置”中的学期日历）"
         )
@@ -129,7 +130,7 @@ class BasesPage(ListPage):
     def empty_state(self):
         return (
             "还没有实践基地",
-            "登记校内实训基地、校外实践教学基地和产教融合实训基地（N四(四)）：依托企业、面向专业、工位数，"
+            "登记校内实训基地、校外实践教学基地和产教融合实训基地：依托企业、面向专业、工位数，"
             "以及每学期的使用记录。安排在基地的实习会自动计入使用情况。",
             [("新建基地…（Ctrl+N）", self.new_record)],
         )

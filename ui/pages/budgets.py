@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,13 +28,17 @@ from sqlalchemy.orm import Session
 from app.domain.money import format_money
 from app.services import funds as svc
 from app.services.common import Changes
+from ui import theme
 from ui.delegates import PROGRESS_ROLE, ProgressDelegate
 from ui.dialogs.ledger_dialog import ask_new_category, live_projects
-from ui.ops import ReadOp, WriteOp, context, read_now
+from ui.legend import source_note
+from ui.operations import funds as fund_ops
+from ui.ops import ReadOp, context, read_now
+from ui.pages.list_page import WhenShown
 from ui.widgets import EmptyState, UndoBar, confirm
 
-RED = QColor("#c42b1c")
-GREY = QColor("#777777")
+RED = theme.qcolor(theme.ERROR)
+GREY = theme.qcolor(theme.HINT)
 ALL_YEARS = 0
 WATCHED = ("budget", "ledger_entry", "budget_category", "project")
 
@@ -83,7 +87,7 @@ def _total_text(v: BudgetView) -> str:
         f"合计：预算 {format_money(v.total_budget_fen)}　已支出 {format_money(v.total_spent_fen)}{used}"
         f"　剩余 {format_money(remaining)}　收入 {format_money(v.total_income_fen)}"
     )
-    return f"<span style='color:#c42b1c'>{text}</span>" if remaining < 0 else text
+    return f"<span style='{theme.text(theme.ERROR)}'>{text}</span>" if remaining < 0 else text
 
 
 COLUMNS = ("年度", "项目", "经费类别", "预算", "已支出", "剩余", "已用", "收入")
@@ -145,9 +149,10 @@ class BudgetModel(QAbstractTableModel):
             return line.project_name
         if role == Qt.ItemDataRole.ToolTipRole and line.overspent:
             return (
-                f"超预算（H第十五条）：支出{format_money(line.spent_fen)}，"
+                f"超预算：支出{format_money(line.spent_fen)}，"
                 f"{'预算' + format_money(line.budget_fen) if line.budget_fen else '未编制预算'}，"
-                f"超出{format_money(-line.remaining_fen)}"
+                f"超出{format_money(-line.remaining_fen)}\n"
+                f"项目支出不得超出年度预算{source_note('H第十五条')}。"
             )
         return None
 
@@ -226,6 +231,7 @@ class BudgetsView(QWidget):
         self.model = BudgetModel()
         self._last_deleted: list[str] = []
         self._build()
+        self.refresh = WhenShown(self, self.reload)  # a hidden page reloads when shown
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
@@ -265,7 +271,7 @@ class BudgetsView(QWidget):
         for b in (self.new_button, self.edit_button, self.delete_button, self.category_button):
             actions.addWidget(b)
         actions.addStretch(1)
-        self.count_label = QLabel(styleSheet="color:#555;")
+        self.count_label = theme.muted(QLabel())
         actions.addWidget(self.count_label)
         lay.addLayout(actions)
         self.undo_bar = UndoBar()
@@ -293,7 +299,8 @@ class BudgetsView(QWidget):
         self.stack.addWidget(self.empty)
         lay.addWidget(self.stack, 1)
         self.total_label = QLabel()
-        self.total_label.setStyleSheet("font-weight:bold;padding:4px 2px;")
+        self.total_label.setStyleSheet(theme.text(theme.TEXT, bold=True))
+        self.total_label.setContentsMargins(2, 4, 2, 4)
         self.total_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(self.total_label)
         self._update_buttons()
@@ -320,7 +327,7 @@ class BudgetsView(QWidget):
         over = sum(1 for x in view.lines if x.overspent)
         text = f"共 {len(view.lines)} 行"
         self.count_label.setText(text + (f"，其中超预算 {over} 行" if over else ""))
-        self.count_label.setStyleSheet("color:#c42b1c;" if over else "color:#555;")
+        self.count_label.setStyleSheet(theme.text(theme.ERROR if over else theme.MUTED))
         self._show_empty_state(view)
         self.total_label.setText(_total_text(view))
         self.total_label.setVisible(bool(view.lines))
@@ -359,7 +366,7 @@ class BudgetsView(QWidget):
             year = f"{q.year}年度" if q.year else ""
             self.empty.configure(
                 f"{year}还没有预算",
-                "H第十五条：项目经费按年度、按类别编制预算，支出超出预算时这里和工作台都会提醒。",
+                "项目经费按年度、按类别编制预算，支出超出预算时这里和工作台都会提醒。",
                 [("编制预算…", self.new_budget), ("查看全部年度", self.show_all)],
             )
         else:
@@ -457,7 +464,7 @@ class BudgetsView(QWidget):
         )
         if confirm(self, "删除预算", text):
             ids = [line.budget_id]
-            WriteOp(self, lambda s: svc.delete_budgets(s, ids)).success(self._deleted).run()
+            fund_ops.delete_budgets(self, ids, self._deleted)
 
     def _deleted(self, changes: Changes) -> None:
         self._last_deleted = list(changes.ids)
@@ -466,9 +473,9 @@ class BudgetsView(QWidget):
     @Slot()
     def _undo_delete(self) -> None:
         if ids := self._last_deleted:
-            WriteOp(self, lambda s: svc.restore_budgets(s, ids)).run()
+            fund_ops.restore_budgets(self, ids)
 
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
         if changes.table in WATCHED:
-            self.reload()
+            self.refresh()

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -30,13 +30,16 @@ from app.services import outcome_list
 from app.services.common import Changes
 from app.services.industry import school_year_of
 from app.services.outcomes import CooperationFigure, CooperationFigures, cooperation_figures
+from ui import theme
 from ui.errors import show_error
 from ui.files import Progress, ask_save, offer_open
+from ui.forms.record_form import scrolling
 from ui.ops import ReadOp, context, read_now
+from ui.pages.list_page import WhenShown
 from ui.widgets import EmptyState
 
 WATCHED = ("achievement", "training", "teacher", "enterprise", "major", "settings")
-TOTAL_BG = QBrush(QColor("#eef3f8"))
+TOTAL_BG = theme.brush(theme.INFO_BG)
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 FIGURE_TIPS = {
@@ -129,7 +132,7 @@ class FiguresTable(QTableWidget):
             item = QTableWidgetItem(text)
             item.setToolTip(text if len(text) > 12 else "")
             if unnamed:
-                item.setForeground(QColor("#8a8a8a"))
+                item.setForeground(theme.brush(theme.HINT))
             self._set(r, c, item, total)
         for c, (text, tip) in enumerate(_cells(values), start=self.labels):
             item = QTableWidgetItem(text)
@@ -158,10 +161,7 @@ class CooperationView(QWidget):
         super().__init__(parent)
         self.figures: CooperationFigures | None = None
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 12, 12, 8)
-        heading = QLabel("产学合作数据")
-        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
-        lay.addWidget(heading)
+        lay.setContentsMargins(12, 8, 12, 8)  # a tab of 成果与培训: the page's title is above the tabs
         bar = QHBoxLayout()
         bar.addWidget(QLabel("学年"))
         self.year_box = QComboBox()
@@ -169,7 +169,7 @@ class CooperationView(QWidget):
         self.year_box.setToolTip("按学校的学期日历划分学年（“设置”中可修改学期日期）")
         bar.addWidget(self.year_box)
         self.period = QLabel()
-        self.period.setStyleSheet("color:#555;")
+        theme.muted(self.period)
         bar.addWidget(self.period, 1)
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.setToolTip("把两张表（按专业、按合作企业）导出为 Excel，列名与产学合作报表一致")
@@ -181,7 +181,7 @@ class CooperationView(QWidget):
             "鼠标停在列名上可查看统计口径。",
             wordWrap=True,
         )
-        note.setStyleSheet("color:#666;")
+        theme.muted(note)
         lay.addWidget(note)
 
         self.stack = QStackedWidget()
@@ -192,17 +192,19 @@ class CooperationView(QWidget):
         self.by_enterprise = FiguresTable(xl.ENTERPRISE_HEADERS)
         self.major_label, self.enterprise_label = QLabel("按专业"), QLabel("按合作企业")
         for label, table in ((self.major_label, self.by_major), (self.enterprise_label, self.by_enterprise)):
-            label.setStyleSheet("font-weight:bold;margin-top:6px;")
+            label.setStyleSheet(theme.text(theme.TEXT, bold=True))
+            t.addSpacing(6)
             t.addWidget(label)
             t.addWidget(table, 1)
         t.addStretch(0)
         self.empty = EmptyState()
-        self.stack.addWidget(tables)
+        self.stack.addWidget(scrolling(tables))  # the 专业 table at its height scrolls on a low window
         self.stack.addWidget(self.empty)
         lay.addWidget(self.stack, 1)
 
         self._fill_years(read_now(outcome_list.outcome_school_years), current=True)
         self.year_box.currentIndexChanged.connect(lambda _i: self.reload())
+        self.refresh = WhenShown(self, self._refresh_now)  # a hidden page reloads when shown
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
@@ -262,8 +264,11 @@ class CooperationView(QWidget):
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
         if changes.table in WATCHED:
-            self._fill_years(read_now(outcome_list.outcome_school_years))
-            self.reload()
+            self.refresh()
+
+    def _refresh_now(self) -> None:
+        self._fill_years(read_now(outcome_list.outcome_school_years))
+        self.reload()
 
     # ------------------------------------------------------------ Excel
 

@@ -12,22 +12,35 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QGridLayout, QGroupBox, QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from app.compliance.registry import Finding
+from app.compliance.registry import Finding, cite_source
 from app.db.models import AGREEMENT_STATUSES, TIER_LABELS, TIERS
 from app.services import chart_data as charts_svc
 from app.services import dashboard as svc
 from app.services import period_figures as fig
 from app.services import settings as settings_svc
 from app.services.common import Changes
+from ui import theme
 from ui.charts_panel import ChartsPanel
 from ui.compliance_tree import ComplianceTab
 from ui.findings_view import FindingsTab, ReminderTab
 from ui.ops import ReadOp, context
+from ui.pages.list_page import PAGE_MARGINS, page_title
 
 TIER_ORDER = tuple(reversed(TIERS))  # 融合层 first: the point is to move partners up
+FIGURES_SHARE = 0.33  # of the page's height, at most, for the figures above the tabs
 
 
 class _Figures(QGroupBox):
@@ -42,7 +55,7 @@ class _Figures(QGroupBox):
             name = QLabel(label)
             value = QLabel("–")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            value.setStyleSheet("font-size:13pt;font-weight:bold;color:#1f4e79;")
+            value.setStyleSheet(theme.text(theme.ACCENT, bold=True, pt=theme.HEADING_PT + 2))
             if tip:
                 name.setToolTip(tip)
                 value.setToolTip(tip)
@@ -66,11 +79,10 @@ class DashboardPage(QWidget):
         self._charts_stale = True
         self._charts_job = 0  # the latest chart load: older results are dropped
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
-        self.heading = QLabel(self.title)
-        self.heading.setStyleSheet("font-size:15pt;font-weight:bold;")
+        lay.setContentsMargins(*PAGE_MARGINS)
+        self.heading = page_title(self.title)
         lay.addWidget(self.heading)
-        lay.addLayout(self._figures())
+        lay.addWidget(self._figures_area())
 
         self.reminders = ReminderTab()
         self.compliance = ComplianceTab()
@@ -95,12 +107,31 @@ class DashboardPage(QWidget):
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
+    def _figures_area(self) -> QScrollArea:
+        """The figures above the tabs: at their full height when there is room; on a low or narrow window
+        (1366×768 at 150 %) they scroll, and the reminders keep the room."""
+        holder = QWidget()
+        figures = self._figures()
+        figures.setContentsMargins(0, 0, 0, 0)
+        holder.setLayout(figures)
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setWidget(holder)
+        area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        area.setMinimumHeight(area.fontMetrics().height() * 4)
+        self.figures_area = area
+        return area
+
     def _figures(self) -> QHBoxLayout:
         figures = QHBoxLayout()
         self.partners = _Figures(
-            "合作中的企业（按最高合作层级）",
+            "合作中的企业（按最高层级）",
             [
-                *((t, TIER_LABELS[t], "该企业参与的项目中层级最高者（H第九条）") for t in TIER_ORDER),
+                *(
+                    (t, TIER_LABELS[t], f"该企业参与的项目中层级最高者（{cite_source('H第九条')}）")
+                    for t in TIER_ORDER
+                ),
                 (svc.NO_TIER, "尚无项目", "合作中但尚未参与任何项目的企业：可考虑共建项目，提升合作层级"),
                 ("total", "合计", fig.DEFINITIONS[fig.COOPERATING]),
             ],
@@ -223,6 +254,15 @@ class DashboardPage(QWidget):
         self._stale = True
         if self.isVisible():
             self.reload()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        """The figures take at most FIGURES_SHARE of the page's height: the reminders keep the rest."""
+        super().resizeEvent(event)
+        area = self.figures_area
+        full = area.widget().sizeHint().height() + 2 * area.frameWidth()
+        if area.widget().minimumSizeHint().width() > area.viewport().width():
+            full += area.horizontalScrollBar().sizeHint().height()
+        area.setMaximumHeight(max(area.minimumHeight(), min(full, int(self.height() * FIGURES_SHARE))))
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)

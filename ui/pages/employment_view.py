@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,22 +28,23 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_money
 from app.io.employment_xlsx import DEFINITIONS, FIGURE_HEADERS, figure_texts
 from app.services.common import Changes
-from app.services.employment import EmploymentFigures, EmploymentRow, delete_employment, employment_figures
+from app.services.employment import EmploymentFigures, EmploymentRow, employment_figures
 from app.services.employment import employment_rows as records_of
 from app.services.student_list import employment_years
-from app.services.trash import restore_items
-from ui import students_io
+from ui import students_io, theme
 from ui.dialogs.employment_dialog import EmploymentDialog, default_year
 from ui.documents import college_template_text
-from ui.ops import ReadOp, WriteOp, context, read_now
+from ui.operations import employment as ops
+from ui.ops import ReadOp, context, read_now
+from ui.pages.list_page import ElidedLabel, WhenShown
 from ui.widgets import EmptyState, UndoBar, confirm
 
 WATCHED = ("employment", "student", "major", "settings")
-TOTAL_BG = QBrush(QColor("#eef3f8"))
+TOTAL_BG = theme.brush(theme.INFO_BG)
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 RECORD_HEADERS = ("学号", "姓名", "班级", "状态", "单位", "对口", "月薪（元）")
 RECORD_WIDTHS = (110, 80, 110, 80, 300, 50, 100)
-GREY = QColor("#8a8a8a")
+GREY = theme.qcolor(theme.HINT)
 
 
 def graduate_years() -> list[int]:
@@ -95,7 +96,13 @@ class FiguresTable(QTableWidget):
                     item.setBackground(TOTAL_BG)
                 self.setItem(r, c, item)
         chrome = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth() + 2
-        self.setFixedHeight(chrome + 26 * max(len(figures), 1))
+        self.rows_height = chrome + 26 * max(len(figures), 1)
+        self.setMaximumHeight(self.rows_height)  # every row when there is room; on a low window (1366×768 at
+        self.setMinimumHeight(min(self.rows_height, chrome + 26 * 4))  # 150 %) four, the rest scroll
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(super().sizeHint().width(), getattr(self, "rows_height", super().sizeHint().height()))
 
     def texts(self, row: int) -> list[str]:
         return [self.item(row, c).text() for c in range(self.columnCount())]
@@ -115,8 +122,8 @@ class EmploymentView(QWidget):
         self.year_box = QComboBox()
         self.year_box.setMinimumContentsLength(8)
         bar.addWidget(self.year_box)
-        self.summary = QLabel()
-        self.summary.setStyleSheet("color:#555;margin-left:12px;")
+        self.summary = ElidedLabel()  # a narrow window cuts it (“…”), never widens the page
+        theme.muted(self.summary).setContentsMargins(12, 0, 0, 0)
         bar.addWidget(self.summary, 1)
         self.new_button = QPushButton("新建就业记录…")
         self.new_button.setToolTip("新建就业记录（Ctrl+N）")
@@ -149,7 +156,8 @@ class EmploymentView(QWidget):
         box = QVBoxLayout(self.figures_box)
         box.setContentsMargins(0, 0, 0, 0)
         self.figures_label = QLabel()
-        self.figures_label.setStyleSheet("font-weight:bold;margin-top:6px;")
+        self.figures_label.setStyleSheet(theme.text(theme.TEXT, bold=True))
+        self.figures_label.setContentsMargins(0, 6, 0, 0)
         box.addWidget(self.figures_label)
         self.figures = FiguresTable()
         box.addWidget(self.figures)
@@ -158,13 +166,14 @@ class EmploymentView(QWidget):
             "没有分母时显示“—”。鼠标停在列名上可查看统计口径。",
             wordWrap=True,
         )
-        note.setStyleSheet("color:#666;")
+        theme.muted(note)
         box.addWidget(note)
         lay.addWidget(self.figures_box)
 
         row = QHBoxLayout()
         self.records_label = QLabel()
-        self.records_label.setStyleSheet("font-weight:bold;margin-top:6px;")
+        self.records_label.setStyleSheet(theme.text(theme.TEXT, bold=True))
+        self.records_label.setContentsMargins(0, 6, 0, 0)
         row.addWidget(self.records_label)
         row.addStretch(1)
         self.edit_button = QPushButton("编辑")
@@ -188,6 +197,7 @@ class EmploymentView(QWidget):
 
         self._fill_years()
         self.year_box.currentIndexChanged.connect(lambda _i: self.reload())
+        self.refresh = WhenShown(self, self._refresh_now)  # a hidden page reloads when shown
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
@@ -307,8 +317,11 @@ class EmploymentView(QWidget):
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
         if changes.table in WATCHED:
-            self._fill_years()
-            self.reload()
+            self.refresh()
+
+    def _refresh_now(self) -> None:
+        self._fill_years()
+        self.reload()
 
     # ------------------------------------------------------------ records
 
@@ -345,7 +358,7 @@ class EmploymentView(QWidget):
         more = f" 等 {len(ids)} 条" if len(ids) > 5 else ""
         text = f"确定删除 {'、'.join(names)}{more} 的就业记录？\n\n删除的记录会移到“回收站”，可随时恢复。"
         if confirm(self, "删除就业记录", text):
-            WriteOp(self, lambda s: delete_employment(s, ids)).success(self._deleted).run()
+            ops.delete_records(self, ids, self._deleted)
 
     def _deleted(self, changes: Changes) -> None:
         self._last_deleted = list(changes.ids)
@@ -354,4 +367,4 @@ class EmploymentView(QWidget):
     @Slot()
     def _undo_delete(self) -> None:
         if ids := self._last_deleted:
-            WriteOp(self, lambda s: restore_items(s, "employment", ids)).run()
+            ops.restore_records(self, ids)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QWidget,
@@ -12,19 +11,24 @@ from PySide6.QtWidgets import (
 from app.services import enterprise_list as listing
 from app.services import enterprises as svc
 from app.services.common import Changes
+from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
 
 STATUS_COLORS = {
     "合作中": None,
-    "意向": QColor("#1f6fb2"),
-    "暂停": QColor("#b26a00"),
-    "已解除": QColor("#888888"),
+    "意向": theme.qcolor(theme.INFO),
+    "暂停": theme.qcolor(theme.WARNING),
+    "已解除": theme.qcolor(theme.DISABLED),
 }
 
 
-TIER_COLORS = {"融合层": QColor("#1e7b34"), "深化层": QColor("#1f6fb2"), "基础层": None}
+TIER_COLORS = {
+    "融合层": theme.qcolor(theme.TIER["integration"]),
+    "深化层": theme.qcolor(theme.TIER["deepening"]),
+    "基础层": None,
+}
 
 
 def _uscc_text(row: listing.EnterpriseRow) -> str:
@@ -47,7 +51,7 @@ COLUMNS = [
         "合作层级",
         None,
         70,
-        tooltip=lambda r: f"参与的项目中最高为{r.tier}（H第九条）" if r.tier else "尚未参与任何项目",
+        tooltip=lambda r: f"参与的项目中最高为{r.tier}（按项目类型）" if r.tier else "尚未参与任何项目",
         foreground=lambda r: TIER_COLORS.get(r.tier),
     ),
     Column("industry", "所属行业", "industry", 110),
@@ -82,7 +86,7 @@ class EnterprisesPage(ListPage):
     title = "合作企业档案"
     state_key = "enterprises"
     noun, unit = "企业", "家"
-    new_text = "新建企业"
+    new_text = "新建企业…"
     search_hint = "搜索名称、简称、拼音首字母（如 hnxj）、信用代码、联系人或电话"
     columns = COLUMNS
     default_sort = ("name", False)
@@ -137,7 +141,7 @@ class EnterprisesPage(ListPage):
             "还没有合作企业",
             "可以逐家新建，也可以把现有的 Excel 名单一次导入（先下载模板，对照表头即可）。",
             [
-                ("新建企业", self.new_enterprise),
+                ("新建企业…（Ctrl+N）", self.new_enterprise),
                 ("从 Excel 导入…", self.import_excel),
                 ("下载导入模板…", self.save_template),
             ],
@@ -175,6 +179,27 @@ class EnterprisesPage(ListPage):
         from ui.dialogs.enterprise_dialog import EnterpriseDialog
 
         EnterpriseDialog(self, record_id).exec()
+
+    def label_of(self, row: listing.EnterpriseRow) -> str:
+        """The name; where another enterprise has the same name, what tells this one apart (信用代码, 地区,
+        录入日期), so the delete confirmation says which of the two it deletes."""
+
+        def created_if_twin(s):
+            like = svc.EnterpriseData(name=row.name)
+            if not svc.KnownEnterprises.load(s, like=like, exclude_id=row.id).names:
+                return None
+            return svc.get_enterprise(s, row.id).created_at
+
+        created = read_now(created_if_twin)
+        if created is None:
+            return row.name
+        when = (created.astimezone() if created.tzinfo else created).strftime("%Y-%m-%d")
+        parts = [
+            f"统一社会信用代码 {row.uscc}" if row.uscc else "无统一社会信用代码",
+            f"地区 {row.region}" if row.region else "",
+            f"{when} 录入",
+        ]
+        return f"{row.name}（{'，'.join(p for p in parts if p)}）"
 
     def delete_work(self, ids: list[str]):
         return lambda s: svc.delete_enterprises(s, ids)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.orm import Session
 
+from app.compliance.registry import cite_source
 from app.docs.self_evaluation import write_self_evaluation
 from app.io.report_xlsx import ReportExport, export_report_tables
 from app.services.common import Changes
@@ -42,11 +43,14 @@ from app.services.report_columns import (
     VISITS,
 )
 from app.services.report_tables import ReportTables, report_tables
+from ui import theme
 from ui.dialogs.indicator_records_dialog import IndicatorRecordsDialog
 from ui.errors import show_error
 from ui.files import WORD_FILTER, Progress, ask_save, offer_open
+from ui.legend import legend_label
 from ui.ops import ReadOp, context, read_now
 from ui.pages.evaluation_indicators import IndicatorsView
+from ui.pages.list_page import PAGE_MARGINS, ElidedLabel, page_title
 from ui.pages.report_table_view import ReportTableView
 
 EMPTY_HINTS = {
@@ -80,10 +84,8 @@ class EvaluationPage(QWidget):
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.reload)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
-        heading = QLabel("年度评价")
-        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
-        lay.addWidget(heading)
+        lay.setContentsMargins(*PAGE_MARGINS)
+        lay.addWidget(page_title(self.title))
         lay.addLayout(self._bar())
         self.tabs = QTabWidget()
         self.indicator_view = IndicatorsView()
@@ -97,6 +99,11 @@ class EvaluationPage(QWidget):
             self.tabs.addTab(view, name)
             self.tabs.setTabToolTip(self.tabs.count() - 1, f"标准报表“{name}”，列名与高职状态数据一致")
         lay.addWidget(self.tabs, 1)
+        self.legend = legend_label(
+            f"依据：五类指标参照{cite_source('H第二十二条')}的年度考核内容；"
+            "标准报表的列名与高职院校人才培养工作状态数据一致。"
+        )
+        lay.addWidget(self.legend)
         self._fill_years(read_now(evaluation_years))
         self.year_box.currentIndexChanged.connect(lambda _i: self.reload())
         context().changes_applied.connect(self._on_changes)
@@ -108,9 +115,9 @@ class EvaluationPage(QWidget):
         self.year_box = QComboBox()
         self.year_box.setMinimumContentsLength(12)
         bar.addWidget(self.year_box)
-        self.period = QLabel()
-        self.period.setStyleSheet("color:#555;margin-left:8px;")
-        bar.addWidget(self.period)
+        self.period = ElidedLabel()  # a narrow window cuts these notes (“…”), never widens the page
+        theme.muted(self.period).setContentsMargins(8, 0, 0, 0)
+        bar.addWidget(self.period, 1)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(140)
@@ -118,13 +125,13 @@ class EvaluationPage(QWidget):
         self.busy.setTextVisible(False)
         self.busy.setToolTip("正在按记录统计…")
         self.busy_label = QLabel("正在统计…")
-        self.busy_label.setStyleSheet("color:#555;")
+        theme.muted(self.busy_label)
         bar.addWidget(self.busy)
         bar.addWidget(self.busy_label)
         self._show_busy(False)
         bar.addStretch(1)
-        note = QLabel("鼠标停在数值或列名上可查看统计口径")
-        note.setStyleSheet("color:#777;")
+        note = ElidedLabel("鼠标停在数值或列名上可查看统计口径")
+        theme.hint(note)
         bar.addWidget(note)
         self.export_button = QPushButton("导出 Excel…")
         self.export_button.setToolTip(

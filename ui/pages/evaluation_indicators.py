@@ -20,13 +20,9 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import format_money
 from app.services.evaluation import GROUPS, Indicator
+from ui import theme
 
-GREY = "QLabel{color:#6b6b6b;}QLabel:disabled{color:#b4b4b4;}"
-VALUE_STYLE = "QLabel{font-size:12pt;font-weight:bold;color:%s;}QLabel:disabled{color:#a9b4c0;}"
-LINK_STYLE = (
-    "QPushButton{border:none;padding:0;text-align:right;font-size:12pt;font-weight:bold;color:#1f4e79;"
-    "text-decoration:underline;}QPushButton:hover{color:#2f6fb0;}QPushButton:disabled{color:#a9b4c0;}"
-)
+GREY = theme.greyed(theme.MUTED)
 VALUE_WIDTH = 190
 
 
@@ -82,12 +78,7 @@ class IndicatorsView(QScrollArea):
         self._body = body
 
     def _heading(self, group: str) -> QLabel:
-        label = QLabel(group)
-        label.setStyleSheet(
-            "QLabel{font-size:12pt;font-weight:bold;color:#333;border-bottom:1px solid #c8d3df;"
-            "padding-top:10px;padding-bottom:3px;}QLabel:disabled{color:#aaaaaa;}"
-        )
-        return label
+        return theme.section(QLabel(group))
 
     def _grid(self, rows: Sequence[Indicator]) -> QGridLayout:
         grid = QGridLayout()
@@ -100,7 +91,7 @@ class IndicatorsView(QScrollArea):
         top = Qt.AlignmentFlag.AlignTop
         for r, i in enumerate(rows):
             name = QLabel(i.name)
-            name.setStyleSheet("font-size:11pt;")
+            name.setStyleSheet(theme.greyed(theme.TEXT, pt=theme.HEADING_PT))
             grid.addWidget(name, r, 0, top)
             value = self._value(i)
             grid.addWidget(value, r, 1, top | Qt.AlignmentFlag.AlignRight)
@@ -117,13 +108,17 @@ class IndicatorsView(QScrollArea):
         text, tip = indicator_value_text(i), indicator_tooltip(i)
         if i.value is not None and i.records[1]:
             button = QPushButton(text)
-            button.setStyleSheet(LINK_STYLE)
+            theme.link_value(button)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
             button.setToolTip(tip)
             button.clicked.connect(lambda _checked=False, ind=i: self.records_wanted.emit(ind))
             return button
         label = QLabel(text)
-        label.setStyleSheet(VALUE_STYLE % ("#1f4e79" if i.value is not None else "#888888"))
+        label.setStyleSheet(
+            theme.greyed(
+                theme.ACCENT if i.value is not None else theme.HINT, bold=True, pt=theme.HEADING_PT + 1
+            )
+        )
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         label.setToolTip(tip)
         return label

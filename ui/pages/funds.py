@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
@@ -23,17 +22,20 @@ from app.errors import Cancelled
 from app.io import ledger_export, ledger_xlsx
 from app.services import funds as svc
 from app.services.common import Changes
+from ui import theme
 from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.ledger_dialog import live_projects
 from ui.errors import show_error
 from ui.files import Progress, ask_open, ask_save, offer_open
+from ui.legend import source_note
 from ui.models.lazy_table import Column, LazyTableModel
-from ui.ops import ReadOp, WriteOp, read_now
+from ui.operations import funds as fund_ops
+from ui.ops import ReadOp, read_now
 from ui.pages.budgets import BudgetsView
-from ui.pages.list_page import ListPage
+from ui.pages.list_page import ListPage, title_above_tabs
 
-RED = QColor("#c42b1c")
-GREEN = QColor("#2e7d32")
+RED = theme.qcolor(theme.ERROR)
+GREEN = theme.qcolor(theme.OK)
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,9 @@ def _over_tip(r: LedgerLine) -> str | None:
     if not r.overspent:
         return None
     return (
-        f"超预算（H第十五条）：{r.project_name} {r.entry_date.year}年度“{r.category_name}”"
-        f"支出已超出预算 {format_money(r.over_fen)}。记录照常保存，工作台有提醒。"
+        f"超预算：{r.project_name} {r.entry_date.year}年度“{r.category_name}”"
+        f"支出已超出预算 {format_money(r.over_fen)}。记录照常保存，工作台有提醒。\n"
+        f"项目支出不得超出年度预算{source_note('H第十五条')}。"
     )
 
 
@@ -141,9 +144,7 @@ class LedgerPage(ListPage):
 
     def add_actions(self, row: QHBoxLayout) -> None:
         self.warning = QLabel(wordWrap=True)
-        self.warning.setStyleSheet(
-            "background:#fde7e9;border:1px solid #e8a0a6;border-radius:4px;padding:4px 8px;color:#8a1c1c;"
-        )
+        theme.banner(self.warning, theme.ERROR)
         self.warning.hide()
 
     def add_tools(self, row: QHBoxLayout) -> None:
@@ -225,7 +226,7 @@ class LedgerPage(ListPage):
         return (
             "还没有经费记录",
             "逐笔登记项目经费的收入和支出（日期、金额、凭证号、对方单位），可附发票扫描件。"
-            "建议先在“预算执行”中编制预算，超预算的支出会被标出（H第十五条）。",
+            "建议先在“预算执行”中编制预算，超出预算的支出会被标出。",
             [("新建经费记录…（Ctrl+N）", self.new_record)],
         )
 
@@ -291,10 +292,7 @@ class LedgerImportDialog(ImportDialog):
         preview = self.preview
         self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} 条台账记录…")
         cancel = self._progress.cancel
-        op = WriteOp(
-            self, lambda s, report, _c: ledger_xlsx.import_ledger(s, preview, progress=report, cancel=cancel)
-        )
-        op.with_progress(self._progress.update).success(self._done).failure(self._failed).run()
+        fund_ops.import_ledger(self, preview, cancel, self._progress.update, self._done, self._failed)
 
     def _done(self, changes: Changes) -> None:
         self._progress.close()
@@ -302,7 +300,7 @@ class LedgerImportDialog(ImportDialog):
         over = [w for w in changes.warnings if "超出预算" in w or "超预算" in w]
         text = f"已导入 {changes.count} 条台账记录。"
         if over:
-            text += "\n\n导入后超预算（H第十五条，记录已保存并标记）：\n" + "\n".join(over[:10])
+            text += "\n\n导入后超预算（记录已保存并标记）：\n" + "\n".join(over[:10])
         QMessageBox.information(self, "导入完成", text)
         self.accept()
 
@@ -381,6 +379,7 @@ class FundsPage(QWidget):
         self.tabs.addTab(self.ledger, "经费台账")
         self.tabs.addTab(budgets, "预算执行")
         lay.addWidget(self.tabs)
+        title_above_tabs(self, lay, self.tabs)
         self.ledger.new_project_wanted.connect(self.new_project_wanted)
         self.budgets.new_project_wanted.connect(self.new_project_wanted)
 

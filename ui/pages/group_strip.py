@@ -10,10 +10,13 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.services.industry import GroupOrganizations
+from ui import theme
+from ui.legend import source_note
 
-RULE = "N四(一)2：每个专业群对接 1–2 个行业组织，每学年至少开展一次活动"
+RULE = "每个专业群对接 1–2 个行业组织，每学年至少开展一次活动"
+RULE_TIP = RULE + source_note("N四(一)2")  # where the requirement comes from, in words
 COLUMNS = 2
-OK_COLOR, BAD_COLOR = "#1b5e20", "#c42b1c"
+OK_COLOR, BAD_COLOR = theme.OK, theme.ERROR
 
 
 def rule_met(g: GroupOrganizations) -> bool:
@@ -35,7 +38,9 @@ def group_text(g: GroupOrganizations) -> str:
 
 def group_tip(g: GroupOrganizations) -> str:
     last = f"最近一次活动：{g.last_activity_on}" if g.last_activity_on else "还没有登记过活动"
-    return f"{RULE}。\n{g.school_year} 学年截至 {g.last_day}；{last}。\n点击专业群名称只看它对接的行业组织。"
+    return (
+        f"{RULE_TIP}。\n{g.school_year} 学年截至 {g.last_day}；{last}。\n点击专业群名称只看它对接的行业组织。"
+    )
 
 
 class GroupStrip(QFrame):
@@ -43,14 +48,13 @@ class GroupStrip(QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("groupStrip")
-        self.setStyleSheet("#groupStrip{background:#f6f8fa;border:1px solid #d8dee4;border-radius:4px;}")
+        theme.banner(self, theme.INFO)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(10, 6, 10, 6)
         lay.setSpacing(4)
-        self.heading = QLabel()
-        self.heading.setStyleSheet("color:#444;padding:0 4px;")
-        self.heading.setToolTip(RULE)
+        self.heading = QLabel(wordWrap=True)  # wraps on a narrow window
+        theme.muted(self.heading).setContentsMargins(4, 0, 4, 0)
+        self.heading.setToolTip(RULE_TIP)
         lay.addWidget(self.heading)
         self.grid = QGridLayout()
         self.grid.setHorizontalSpacing(24)
@@ -68,13 +72,13 @@ class GroupStrip(QFrame):
                 item.widget().deleteLater()
         self.labels = {}
         if not groups:
-            self.heading.setText("尚未设置专业群：请在“设置”中添加专业群与专业，这里会按 N四(一)2 逐个检查。")
+            self.heading.setText(f"尚未设置专业群：请在“设置”中添加专业群与专业，这里会逐个检查：{RULE}。")
             return
         bad = sum(not rule_met(g) for g in groups)
         summary = f"{bad} 个专业群未达要求" if bad else "全部专业群已达要求"
         self.heading.setText(f"专业群对接行业组织（{groups[0].school_year} 学年，{RULE}）— {summary}")
         for i, g in enumerate(groups):
-            label = QLabel()
+            label = QLabel(wordWrap=True)  # wraps on a narrow window
             label.setTextFormat(Qt.TextFormat.RichText)
             label.setToolTip(group_tip(g))
             label.linkActivated.connect(self._clicked)
@@ -96,9 +100,7 @@ class GroupStrip(QFrame):
                 f"：{rest}</span>"
             )
             on = g.group_id == group_id
-            label.setStyleSheet(
-                "background:#fff4ce;font-weight:bold;padding:1px 4px;" if on else "padding:1px 4px;"
-            )
+            theme.mark(label, on).setContentsMargins(4, 1, 4, 1)
 
     def label_text(self, group_id: str) -> str:
         """The plain text shown for a group (tests)."""

@@ -22,14 +22,15 @@ from sqlalchemy.orm import Session
 
 from app.domain.names import pinyin_keys
 from app.services import industry as svc
+from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
-from ui.pages.group_strip import RULE, GroupStrip
-from ui.pages.list_page import ListPage
+from ui.pages.group_strip import RULE, RULE_TIP, GroupStrip
+from ui.pages.list_page import ListPage, title_above_tabs
 from ui.pages.steering import SteeringView
 
-RED = QColor("#c42b1c")
-ORANGE = QColor("#b26a00")
+RED = theme.qcolor(theme.ERROR)
+ORANGE = theme.qcolor(theme.WARNING)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class StudiosPage(ListPage):
     def empty_state(self):
         return (
             "还没有工作室",
-            "登记技能大师工作室、劳模和工匠人才创新工作室、名师工作室、企业专家工作室（N四(五)2）："
+            "登记技能大师工作室、劳模和工匠人才创新工作室、名师工作室、企业专家工作室："
             "负责人、成员（从教师档案中选择）、合作企业和开展的活动。",
             [("新建工作室…（Ctrl+N）", self.new_record)],
         )
@@ -169,7 +170,7 @@ def _status_tip(r: OrganizationLine) -> str:
         "未对接专业群": "尚未对接专业群：打开组织勾选它服务的专业群。",
         "本学年无活动": "本学年还没有登记活动：打开组织在“活动”页添加。",
     }.get(r.status, "本学年已登记活动。")
-    return f"{what}\n{RULE}"
+    return f"{what}\n{RULE_TIP}"
 
 
 ORGANIZATION_COLUMNS = [
@@ -274,7 +275,7 @@ class OrganizationsPage(ListPage):
         return (
             "还没有行业组织",
             "登记学院加入或对接的行业组织、行业协会，勾选它服务的专业群，并记录每次参加的活动。"
-            "N四(一)2：每个专业群对接 1–2 个行业组织，每学年至少开展一次活动。",
+            "要求：每个专业群对接 1–2 个行业组织，每学年至少开展一次活动。",
             [("新建行业组织…（Ctrl+N）", self.new_record)],
         )
 
@@ -319,6 +320,7 @@ class IndustryPage(QWidget):
         self.tabs.addTab(self.organizations, "行业组织")
         self.tabs.addTab(self.steering, "指导委员会")
         lay.addWidget(self.tabs)
+        title_above_tabs(self, lay, self.tabs)
 
     def current(self) -> Any:
         return self.tabs.currentWidget()

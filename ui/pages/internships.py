@@ -20,6 +20,7 @@ from app.services import students as students_svc
 from app.services.internships import InternshipRow
 from ui.dialogs.internship_fields import severity_color
 from ui.dialogs.internship_status import MENU_STEPS, STEP_TEXT, change_status, status_color
+from ui.legend import SourcesLegend
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
@@ -125,7 +126,7 @@ class InternshipsPage(ListPage):
     title = "学生实习"
     state_key = "internships"
     noun, unit = "实习记录", "条"
-    new_text = "批量安排实习"
+    new_text = "批量安排实习…"
     search_hint = "搜索学号、姓名、班级、实习单位或岗位"
     columns = COLUMNS
     default_sort = ("class_name", False)
@@ -133,6 +134,11 @@ class InternshipsPage(ListPage):
 
     def make_model(self) -> LazyTableModel:
         return InternshipModel()
+
+    def _build(self) -> None:
+        super()._build()
+        self.legend = SourcesLegend("“问题”一列的依据")  # under the list: the documents the problems cite
+        self.layout().addWidget(self.legend)
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.status_box = self.filter_combo("全部状态", INTERNSHIP_STATUSES)

@@ -8,6 +8,11 @@ and Ctrl+F belong to the main window's menu, which calls `new_record()` / `focus
 screen — so they work wherever the focus is and never clash between pages.
 
 A subclass sets the class attributes and implements the hooks marked below.
+
+Also here, for every page (STYLE.md §15): `WhenShown` — a change notice reloads a page now if it is on screen,
+else once when it is next shown (Anki browser/table/table.py `op_executed(..., focused)`); `title_above_tabs`
+— the one header of a page (its title, then its tabs); `ElidedLabel` — a line of text that lets the window be
+narrower than the text (it ends in “…”, the whole text in its tooltip).
 """
 
 from __future__ import annotations
@@ -15,10 +20,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -26,15 +32,105 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QTableView,
+    QTabWidget,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
 from sqlalchemy.orm import Session
 
 from app.services.common import Changes
+from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import ReadOp, WriteOp, context, read_now
 from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
+
+PAGE_MARGINS = (12, 12, 12, 8)  # left, top, right, bottom of every page
+
+
+class WhenShown(QObject):
+    """Call `reload()` now if `widget` is on screen, else once when it is next shown:
+
+        self.refresh = WhenShown(self, self.reload)   # in __init__
+        ...
+        self.refresh()                                 # in the change notice's slot
+
+    A widget that is hidden inside a window on screen (a page not current, a tab not chosen) only becomes
+    stale. One that is not in a shown window at all (a page built on its own, a window not shown yet) reloads
+    at once, as before."""
+
+    def __init__(self, widget: QWidget, reload: Callable[[], Any]) -> None:
+        super().__init__(widget)
+        self._widget = widget
+        self._reload = reload
+        self.stale = False
+        widget.installEventFilter(self)
+
+    def __call__(self) -> None:
+        if hidden_on_screen(self._widget):
+            self.stale = True
+        else:
+            self.stale = False
+            self._reload()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self._widget and event.type() == QEvent.Type.Show and self.stale:
+            self.stale = False
+            self._reload()
+        return False
+
+
+def hidden_on_screen(widget: QWidget) -> bool:
+    """The widget's window is shown but the widget is not (another page or tab is)."""
+    return not widget.isVisible() and widget.window().isVisible()
+
+
+def page_title(text: str) -> QLabel:
+    """A page's title (the look: theme.STYLE_SHEET's #pageTitle)."""
+    label = QLabel(text)
+    label.setObjectName("pageTitle")
+    return label
+
+
+def title_above_tabs(page: QWidget, lay: QBoxLayout, tabs: QTabWidget) -> QLabel:
+    """The header every page has: its title, then its tabs. `lay` is the page's layout, holding the tabs; the
+    lists in the tabs show no title of their own."""
+    heading = page_title(getattr(page, "title", ""))
+    lay.insertWidget(0, heading)
+    lay.setContentsMargins(*PAGE_MARGINS)
+    tabs.setDocumentMode(False)
+    for i in range(tabs.count()):
+        inner = tabs.widget(i)
+        if isinstance(inner, ListPage):
+            inner.embed()
+    return heading
+
+
+class ElidedLabel(QLabel):
+    """One line of text that may be narrower than the text: it ends in “…”, the whole text as its tooltip
+    (unless it has one of its own). Counts and summaries beside buttons never widen a page."""
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.fontMetrics().horizontalAdvance("…") * 6), hint.height())
+
+    def elided(self) -> bool:
+        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        if not self.elided():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(rect, int(self.alignment()), text)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and not self.toolTip() and self.elided():
+            QToolTip.showText(event.globalPos(), self.text(), self)
+            return True
+        return super().event(event)
 
 
 class ListPage(QWidget):
@@ -42,11 +138,12 @@ class ListPage(QWidget):
     state_key = ""  # where the header layout is kept in the UI settings
     noun = ""  # 企业
     unit = ""  # 家
-    new_text = "新建"
+    new_text = "新建…"  # a new record opens its form: the trailing “…” of every action that opens a dialog
     search_hint = ""
     columns: Sequence[Column] = ()
     default_sort: tuple[str, bool] = ("", False)
     watched: tuple[str, ...] = ()  # Changes tables that make the page reload
+    stretch_column = ""  # the key of the column that takes the room left (default: "name", "title" or widest)
     loaded = Signal(int)  # number of rows shown, after every (re)load
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -57,6 +154,7 @@ class ListPage(QWidget):
         self._total = -1
         self.model = self.make_model()
         self._build()
+        self.refresh = WhenShown(self, self.reload)
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
@@ -127,10 +225,9 @@ class ListPage(QWidget):
 
     def _build(self) -> None:
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 12, 12, 8)
-        heading = QLabel(self.title)
-        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
-        lay.addWidget(heading)
+        lay.setContentsMargins(*PAGE_MARGINS)
+        self.heading = page_title(self.title)
+        lay.addWidget(self.heading)
 
         bar = QHBoxLayout()
         self.search = SearchBox(f"{self.search_hint}  Ctrl+F")
@@ -146,10 +243,9 @@ class ListPage(QWidget):
         for b in (self.new_button, self.edit_button, self.delete_button):
             actions.addWidget(b)
         self.add_actions(actions)
-        actions.addStretch(1)
-        self.count_label = QLabel()
-        self.count_label.setStyleSheet("color:#555;")
-        actions.addWidget(self.count_label)
+        self.count_label = theme.muted(ElidedLabel())
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        actions.addWidget(self.count_label, 1)
         self.add_tools(actions)
         lay.addLayout(actions)
 
@@ -169,9 +265,13 @@ class ListPage(QWidget):
         header.setSortIndicatorShown(bool(self._sort[0]))
         header.sectionClicked.connect(self._header_clicked)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(False)  # the name column takes the room left (fit_columns), not the last
         for i, col in enumerate(self.columns):
             self.table.setColumnWidth(i, col.width)
+        self._fill = self._fill_section()
+        self._fitting = False
+        header.sectionResized.connect(self._section_resized)
+        self.table.viewport().installEventFilter(self)
         self._sync_sort_indicator()
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.verticalHeader().setVisible(False)
@@ -192,6 +292,53 @@ class ListPage(QWidget):
             action.triggered.connect(slot)
             self.table.addAction(action)
         self._update_buttons()
+
+    def embed(self) -> None:
+        """The list is a tab of a page: the page's header above the tabs names it, not a title of its own."""
+        self.heading.hide()
+        left, _top, right, bottom = PAGE_MARGINS
+        self.layout().setContentsMargins(left, 8, right, bottom)
+
+    # ------------------------------------------------------------ columns
+
+    def _fill_section(self) -> int:
+        """The column that takes the room left: `stretch_column`, else the name or title, else the widest."""
+        keys = [c.key for c in self.columns]
+        for key in (self.stretch_column, "name", "title"):
+            if key and key in keys:
+                return keys.index(key)
+        return max(range(len(keys)), key=lambda i: self.columns[i].width) if keys else -1
+
+    def fit_columns(self) -> None:
+        """The fill column as wide as the room the others leave: names are read in full on a wide window. On a
+        narrower one it gives up to a third of its own width if that keeps every column on screen."""
+        if self._fill < 0 or self._fitting:
+            return
+        header = self.table.horizontalHeader()
+        others = sum(
+            header.sectionSize(i)
+            for i in range(header.count())
+            if i != self._fill and not header.isSectionHidden(i)
+        )
+        own = self.columns[self._fill].width
+        room = self.table.viewport().width() - others
+        width = max(own * 2 // 3 if room >= own * 2 // 3 else own, room)
+        if width != header.sectionSize(self._fill):
+            self._fitting = True
+            try:
+                header.resizeSection(self._fill, width)
+            finally:
+                self._fitting = False
+
+    @Slot(int, int, int)
+    def _section_resized(self, section: int, _old: int, _new: int) -> None:
+        if section != self._fill:
+            self.fit_columns()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
 
     def button(self, text: str, key: str, slot: Callable[[], Any]) -> QPushButton:
         b = QPushButton(text)
@@ -360,7 +507,7 @@ class ListPage(QWidget):
     def _on_changes(self, changes: Changes) -> None:
         if changes.table in self.watched:
             self.model.mark_stale(changes.ids)
-            self.reload()
+            self.refresh()
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue(f"{self.state_key}/header", self.table.horizontalHeader().saveState())
@@ -368,4 +515,7 @@ class ListPage(QWidget):
     def restore_state(self, settings: QSettings) -> None:
         state = settings.value(f"{self.state_key}/header")
         if state is not None:
-            self.table.horizontalHeader().restoreState(state)
+            header = self.table.horizontalHeader()
+            header.restoreState(state)
+            header.setStretchLastSection(False)  # a layout kept before the name column took the room left
+            self.fit_columns()

@@ -18,7 +18,7 @@ from app.services import outcomes as svc
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.cooperation_figures import CooperationView
-from ui.pages.list_page import ListPage
+from ui.pages.list_page import ListPage, title_above_tabs
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 WATCHED = ("achievement", "training", "enterprise", "major")
@@ -168,7 +168,7 @@ class AchievementsList(_OutcomeList):
     def empty_state(self):
         return (
             "还没有成果",
-            "登记与企业合作取得的成果（N四(六)1）：横向课题和技术服务、转让、咨询合同（含金额），专利，"
+            "登记与企业合作取得的成果：横向课题和技术服务、转让、咨询合同（含金额），专利，"
             "与企业共同开发的课程和教材，技能竞赛获奖，标准。课程、教材和合同金额会计入“产学合作数据”。",
             [("新建成果…（Ctrl+N）", self.new_record)],
         )
@@ -207,7 +207,7 @@ class TrainingList(_OutcomeList):
     def empty_state(self):
         return (
             "还没有培训记录",
-            "登记学院为企业员工开展的培训（H第二十一条）：岗前、岗位、技术技能培训和职业技能等级评价，"
+            "登记学院为企业员工开展的培训：岗前、岗位、技术技能培训和职业技能等级评价，"
             "填写人数、学时、人天和收入。人天计入“产学合作数据”的年培训员工数。",
             [("新建培训记录…（Ctrl+N）", self.new_record)],
         )
@@ -248,6 +248,7 @@ class OutcomesPage(QWidget):
         self.cooperation.new_achievement_wanted.connect(self.achievements.new_record)
         self.cooperation.new_training_wanted.connect(self.trainings.new_record)
         lay.addWidget(self.tabs)
+        title_above_tabs(self, lay, self.tabs)
 
     def _list(self) -> _OutcomeList:
         return self.trainings if self.tabs.currentIndex() == 1 else self.achievements

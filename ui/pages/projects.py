@@ -27,8 +27,11 @@ from app.domain.names import pinyin_keys
 from app.services import meetings as msvc
 from app.services import projects as svc
 from app.services.common import Changes
+from ui import theme
 from ui.delegates import PROGRESS_ROLE, TIER_COLORS, ProgressDelegate
-from ui.ops import ReadOp, WriteOp, context, read_now
+from ui.operations import projects as project_ops
+from ui.ops import ReadOp, context, read_now
+from ui.pages.list_page import PAGE_MARGINS, WhenShown, page_title
 from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
 
 HEADERS = ("项目名称", "类型", "层次", "负责人", "合作企业", "起止时间", "指标完成", "提醒")
@@ -37,9 +40,9 @@ NAME, KIND, TIER, LEADER, ENTERPRISES, PERIOD, KPI, ALERTS = range(len(HEADERS))
 ROW_HEIGHT = 26
 ID_ROLE = Qt.ItemDataRole.UserRole
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
-RED = QColor("#c42b1c")
+RED = theme.qcolor(theme.ERROR)
 TIER_KINDS = {
-    tier: "H第九条："
+    tier: "项目类型："
     + "、".join(k for k, t in svc.TIER_BY_KIND.items() if t == tier)
     + "，及选定此层次的项目"
     for tier in TIERS
@@ -83,7 +86,7 @@ class ProjectsPage(QWidget):
     """产教融合项目与平台."""
 
     title = "项目与平台"
-    new_text = "新建项目"
+    new_text = "新建项目…"
     loaded = Signal(int)  # number of projects shown, after every (re)load
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -92,6 +95,7 @@ class ProjectsPage(QWidget):
         self._last_deleted: list[str] = []
         self._total = -1
         self._build()
+        self.refresh = WhenShown(self, self.reload)  # a hidden page reloads when shown
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
@@ -99,10 +103,8 @@ class ProjectsPage(QWidget):
 
     def _build(self) -> None:
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 12, 12, 8)
-        heading = QLabel(self.title)
-        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
-        lay.addWidget(heading)
+        lay.setContentsMargins(*PAGE_MARGINS)
+        lay.addWidget(page_title(self.title))
 
         bar = QHBoxLayout()
         self.search = SearchBox("搜索项目名称、负责人或合作企业  Ctrl+F")
@@ -122,13 +124,13 @@ class ProjectsPage(QWidget):
             bar.addWidget(box, 1)
         self.grouped = QCheckBox("按合作层次分组")
         self.grouped.setChecked(True)
-        self.grouped.setToolTip("H第九条：基础层、深化层、融合层；取消勾选则为可按列排序的列表")
+        self.grouped.setToolTip("按合作层次（融合层、深化层、基础层）分组；取消勾选则为可按列排序的列表")
         self.grouped.toggled.connect(lambda _c: self.reload())
         bar.addWidget(self.grouped)
         lay.addLayout(bar)
 
         actions = QHBoxLayout()
-        self.new_button = QPushButton("新建项目")
+        self.new_button = QPushButton("新建项目…")
         self.new_button.setToolTip("新建项目（Ctrl+N）")
         self.new_button.clicked.connect(self.new_project)
         self.edit_button = QPushButton("编辑")
@@ -139,7 +141,7 @@ class ProjectsPage(QWidget):
             actions.addWidget(b)
         actions.addStretch(1)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color:#555;")
+        theme.muted(self.count_label)
         actions.addWidget(self.count_label)
         lay.addLayout(actions)
 
@@ -284,12 +286,14 @@ class ProjectsPage(QWidget):
         item.setData(NAME, ID_ROLE, r.id)
         for col in (NAME, KIND, LEADER, ENTERPRISES):  # Chinese sorts by pinyin, as Excel does
             item.setData(col, SORT_ROLE, pinyin_keys(texts[col])[1])
-        item.setForeground(TIER, QColor(TIER_COLORS.get(r.tier, "#333333")))
+        item.setForeground(TIER, theme.qcolor(TIER_COLORS.get(r.tier, theme.TEXT)))
         item.setData(TIER, SORT_ROLE, TIERS.index(r.tier) if r.tier in TIERS else -1)
         item.setData(PERIOD, SORT_ROLE, (r.starts_on or dt.date.min).isoformat())
         if summary:
-            item.setData(KPI, PROGRESS_ROLE, summary.average if summary.average is not None else 0.0)
-            item.setData(KPI, SORT_ROLE, summary.average or 0.0)
+            # the bar says what the text says: the share of KPIs that met their target (0/2 达标 = an empty
+            # bar, never the mean progress beside it); the mean progress is in the tooltip
+            item.setData(KPI, PROGRESS_ROLE, summary.met / summary.total)
+            item.setData(KPI, SORT_ROLE, summary.met / summary.total + (summary.average or 0.0) / 1000)
             avg = f"，平均完成度 {summary.average:.0%}" if summary.average is not None else ""
             item.setToolTip(KPI, f"{summary.total} 项指标中 {summary.met} 项达到目标{avg}")
         if alerts:
@@ -307,9 +311,8 @@ class ProjectsPage(QWidget):
         if self._total == 0:
             self.empty.configure(
                 "还没有产教融合项目",
-                "订单班、现代学徒制、产业学院、实训基地共建等都可以登记为项目；"
-                "合作层次按 H第九条 由项目类型确定。",
-                [("新建项目", self.new_project)],
+                "订单班、现代学徒制、产业学院、实训基地共建等都可以登记为项目；合作层次由项目类型确定。",
+                [("新建项目…（Ctrl+N）", self.new_project)],
             )
         else:
             self.empty.configure(
@@ -425,7 +428,7 @@ class ProjectsPage(QWidget):
         more = f" 等 {len(ids)} 个项目" if len(ids) > 5 else ""
         text = f"确定删除 {'、'.join(names)}{more}？\n\n删除的项目会移到“回收站”，可随时恢复。"
         if confirm(self, "删除项目", text):
-            WriteOp(self, lambda s: svc.delete_projects(s, ids)).success(self._deleted).run()
+            project_ops.delete_projects(self, ids, self._deleted)
 
     def _deleted(self, changes: Changes) -> None:
         self._last_deleted = list(changes.ids)
@@ -434,14 +437,14 @@ class ProjectsPage(QWidget):
     def _undo_delete(self) -> None:
         ids = self._last_deleted
         if ids:
-            WriteOp(self, lambda s: svc.restore_projects(s, ids)).run()
+            project_ops.restore_projects(self, ids)
 
     # ------------------------------------------------------------ changes and state
 
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
         if changes.table in TABLES:
-            self.reload()
+            self.refresh()
 
     def save_state(self, settings: QSettings) -> None:
         settings.setValue("projects/header", self.tree.header().saveState())

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Qt,
     Slot,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.domain.money import format_money
 from app.services.report_columns import NAME_COLUMNS, TABLE_COLUMNS, WAN_DECIMALS, Column, wan_value
 from app.services.report_tables import ReportTable
+from ui import theme
 from ui.widgets import EmptyState
 
 Index = QModelIndex | QPersistentModelIndex
@@ -48,7 +49,7 @@ RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 CENTER = Qt.AlignmentFlag.AlignCenter
 WRAPPED_CENTER = Qt.AlignmentFlag(CENTER.value | Qt.TextFlag.TextWordWrap.value)  # long headers wrap
 PER_PIXEL = QAbstractItemView.ScrollMode.ScrollPerPixel
-TOTAL_BG = QBrush(QColor("#eef3f8"))
+TOTAL_BG = theme.brush(theme.INFO_BG)
 TEXT_MIN, TEXT_MAX = 72, 320  # a 专业代码 needs little; a name up to 320 px
 WIDTHS = {"text": 200, "date": 96, "month": 86, "int": 96, "wan": 118, "yuan": 100, "bool": 84}
 _collator = QCollator(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
@@ -217,7 +218,7 @@ class FrozenColumns(QObject):
         f.verticalHeader().setDefaultSectionSize(view.verticalHeader().defaultSectionSize())
         f.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         f.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        f.setStyleSheet("QTableView#frozen_columns { border: none; border-right: 1px solid palette(mid); }")
+        # its right border: theme.STYLE_SHEET (#frozen_columns)
         view.viewport().stackUnder(f)
         if view.isSortingEnabled():
             f.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 from app.errors import Cancelled
 from app.fsutil import safe_filename
 from app.package import format as fmt
-from ui import files
+from ui import files, theme
 from ui.errors import show_error
 from ui.ops import TaskOp
+from ui.pages.list_page import PAGE_MARGINS, page_title
 from ui.widgets import EmptyState, confirm
 
 if TYPE_CHECKING:  # imported when first used: start-up does not load the merge code
@@ -50,9 +51,8 @@ SETTINGS_KEY = "school_summary/packages"
 USED, SUPERSEDED, INVALID, PENDING, REPEATED = "可用", "已被较新的替代", "无效", "待校验", "重复"
 UNSIGNED, NEW_KEY = "可用（无签名）", "公钥未登记"
 KEY_FILTER = "学院公钥文件 (*.json)"
-INVALID_FG, INVALID_BG = QColor("#b3261e"), QColor("#fdecea")
-GREY = QColor("#8a8a8a")
-STRIP = "background:#fff4ce;color:#5c4400;border:1px solid #e6c86e;border-radius:4px;padding:6px 8px;"
+INVALID_FG, INVALID_BG = theme.qcolor(theme.ERROR), theme.qcolor(theme.ERROR_BG)
+GREY = theme.qcolor(theme.HINT)
 FIXED = ["学校", "学院", "期间", "导出时间", "状态", "问题", "文件"]
 STATUS_COL, PROBLEM_COL, FILE_COL = (FIXED.index(x) for x in ("状态", "问题", "文件"))
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -126,21 +126,19 @@ class SchoolSummaryPage(QWidget):
         self.progress: files.Progress | None = None
         self.setAcceptDrops(True)
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(16, 12, 16, 12)
-        heading = QLabel("学校汇总")
-        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
-        lay.addWidget(heading)
+        lay.setContentsMargins(*PAGE_MARGINS)
+        lay.addWidget(page_title(self.title))
         intro = QLabel(
             "汇总各学院报送的上报材料包：每个文件都先校验是否完整、未被改动，并按学院的签名公钥核对；同一学院"
             "同一期间有多份时，只用学院导出序号最新的一份。材料包文件本身不会被改动。"
         )
         intro.setWordWrap(True)
-        intro.setStyleSheet("color:#555;")
+        theme.muted(intro)
         lay.addWidget(intro)
         lay.addLayout(self._bar())
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
-        self.warnings.setStyleSheet(STRIP)
+        theme.banner(self.warnings, theme.WARNING)
         self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.warnings.hide()
         lay.addWidget(self.warnings)
@@ -163,7 +161,7 @@ class SchoolSummaryPage(QWidget):
         self.detail.hide()
         lay.addWidget(self.detail)
         self.status = QLabel()
-        self.status.setStyleSheet("color:#555;")
+        theme.muted(self.status)
         lay.addWidget(self.status)
         self._show()
 
@@ -195,7 +193,7 @@ class SchoolSummaryPage(QWidget):
         self.busy.setMaximumWidth(160)
         self.busy.setMaximumHeight(14)
         self.busy_label = QLabel("正在校验…")
-        self.busy_label.setStyleSheet("color:#555;")
+        theme.muted(self.busy_label)
         bar.addSpacing(12)
         bar.addWidget(self.busy)
         bar.addWidget(self.busy_label)
@@ -214,7 +212,7 @@ class SchoolSummaryPage(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         self.keys_label = QLabel()
         self.keys_label.setWordWrap(True)
-        self.keys_label.setStyleSheet(STRIP)
+        theme.banner(self.keys_label, theme.WARNING)
         self.trust_button = QPushButton("核对并登记公钥…")
         self.trust_button.setToolTip("列出新学院的公钥指纹：与学院核对一致后登记，这些材料包即可使用")
         self.trust_button.clicked.connect(self.confirm_new_keys)

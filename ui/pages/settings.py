@@ -14,19 +14,21 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from app import __version__
+from app.compliance.registry import cite_source
 from app.domain.semesters import SemesterCalendar
 from app.logs import log_file
 from app.services import settings as svc
 from app.services.common import Changes
 from ui.backup import BackupSection
+from ui.forms.record_form import scrolling
 from ui.ops import ReadOp, context
+from ui.pages.list_page import PAGE_MARGINS, WhenShown, page_title
 from ui.rule_sets_panel import RuleSetsPanel
 from ui.templates import TemplatesSection
 
@@ -37,15 +39,13 @@ class SettingsPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(16, 12, 16, 12)
-        heading = QLabel(self.title)
-        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
-        outer.addWidget(heading)
+        outer.setContentsMargins(*PAGE_MARGINS)
+        outer.addWidget(page_title(self.title))
         self.tabs = QTabWidget()
         outer.addWidget(self.tabs, 1)
         general = QWidget()
         lay = QVBoxLayout(general)
-        self.tabs.addTab(general, "常规")
+        self.tabs.addTab(scrolling(general), "常规")  # scrolls on a low window (1366×768 at 150 %)
 
         college = QGroupBox("学校与学院")
         form = QFormLayout(college)
@@ -58,9 +58,7 @@ class SettingsPage(QWidget):
         edit.clicked.connect(self.edit_profile)
         details = QPushButton("查看详细信息")
         details.clicked.connect(lambda: self.tabs.setCurrentWidget(self.details))
-        row = (
-            QHBoxLayout()
-        )  # one line (the groups in full are on the 学校与学院 tab): the page keeps its height
+        row = QHBoxLayout()  # one line (the groups in full are on the 学校与学院 tab)
         row.addWidget(self.groups, 1)
         row.addWidget(edit)
         row.addWidget(details)
@@ -70,7 +68,9 @@ class SettingsPage(QWidget):
         semesters = QGroupBox("学期日历")
         form = QFormLayout(semesters)
         self.calendar = QLabel()
-        self.calendar.setToolTip("运行报告按学期提交（H第十条(五)），学期的起止日期以此为准")
+        self.calendar.setToolTip(
+            f"运行报告按学期提交（{cite_source('H第十条(五)')}），学期的起止日期以此为准"
+        )
         edit_calendar = QPushButton("修改…")
         edit_calendar.clicked.connect(self.edit_calendar)
         row = QHBoxLayout()
@@ -103,16 +103,14 @@ class SettingsPage(QWidget):
         self.details = self._details_tab()
         self.tabs.addTab(self.details, "学校与学院")
         self.rule_sets = RuleSetsPanel()
-        rules = QScrollArea()
-        rules.setWidgetResizable(True)
         holder = QWidget()
         holder_lay = QVBoxLayout(holder)
         holder_lay.addWidget(self.rule_sets)
         holder_lay.addStretch(1)
-        rules.setWidget(holder)
-        self.tabs.addTab(rules, "合规检查依据")
+        self.tabs.addTab(scrolling(holder), "合规检查依据")
         self.templates = TemplatesSection()
         self.tabs.addTab(self.templates, "模板")
+        self.refresh = WhenShown(self, self.reload)
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
@@ -151,10 +149,7 @@ class SettingsPage(QWidget):
         row.addStretch(1)
         v.addLayout(row)
         v.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        return scroll
+        return scrolling(inner)
 
     def show_templates(self) -> None:
         self.tabs.setCurrentWidget(self.templates)
@@ -218,4 +213,4 @@ class SettingsPage(QWidget):
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
         if changes.table == "settings":
-            self.reload()
+            self.refresh()

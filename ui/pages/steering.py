@@ -19,8 +19,11 @@ from PySide6.QtWidgets import (
 
 from app.services import industry as svc
 from app.services.common import Changes
-from ui.dialogs.industry_widgets import ChildTable
-from ui.ops import WriteOp, context, read_now
+from ui import theme
+from ui.forms.child_table import ChildTable
+from ui.operations import industry as industry_ops
+from ui.ops import context, read_now
+from ui.pages.list_page import WhenShown
 from ui.widgets import EmptyState, SearchBox, UndoBar
 
 WATCHED = ("steering_member", "steering_meeting", "enterprise", "settings", "major_group")
@@ -37,10 +40,7 @@ class SteeringView(QWidget):
         self._pending_m: str | None = None  # select after the reload that follows a save
         self._pending_t: str | None = None
         lay = QVBoxLayout(self)
-        lay.setContentsMargins(12, 12, 12, 8)
-        heading = QLabel(self.title)
-        heading.setStyleSheet("font-size:15pt;font-weight:bold;")
-        lay.addWidget(heading)
+        lay.setContentsMargins(12, 8, 12, 8)  # a tab of 行业与工作室: the page's title is above the tabs
         bar = QHBoxLayout()
         bar.addWidget(QLabel("专业群"))
         self.group_box = QComboBox()
@@ -51,7 +51,7 @@ class SteeringView(QWidget):
         self.search.search.connect(self._filter)
         bar.addWidget(self.search, 2)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color:#555;")
+        theme.muted(self.count_label)
         bar.addWidget(self.count_label)
         lay.addLayout(bar)
         self.undo_bar = UndoBar()
@@ -65,7 +65,7 @@ class SteeringView(QWidget):
             add_text="添加委员…",
             title="委员",
             empty_text="还没有委员。点“添加委员…”登记指导委员会的主任、副主任、秘书长和委员，"
-            "企业委员注明所在企业（N四(一)3）。",
+            "企业委员注明所在企业。",
         )
         self.meetings = ChildTable(
             ("会议日期", "地点", "出席人员", "议题与纪要"),
@@ -95,6 +95,7 @@ class SteeringView(QWidget):
         self.stack.addWidget(split)
         self.stack.addWidget(self.empty)
         lay.addWidget(self.stack, 1)
+        self.refresh = WhenShown(self, self.reload)  # a hidden page reloads when shown
         context().changes_applied.connect(self._on_changes)
         self.reload()
 
@@ -154,7 +155,7 @@ class SteeringView(QWidget):
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
         if changes.table in WATCHED:
-            self.reload()
+            self.refresh()
 
     # ------------------------------------------------------------ actions
 
@@ -196,11 +197,11 @@ class SteeringView(QWidget):
 
     @Slot(list)
     def delete_members(self, ids: list[str]) -> None:
-        WriteOp(self, lambda s: svc.delete_steering_members(s, ids)).success(self._deleted).run()
+        industry_ops.delete_steering_members(self, ids, self._deleted)
 
     @Slot(list)
     def delete_meetings(self, ids: list[str]) -> None:
-        WriteOp(self, lambda s: svc.delete_steering_meetings(s, ids)).success(self._deleted).run()
+        industry_ops.delete_steering_meetings(self, ids, self._deleted)
 
     def _deleted(self, changes: Changes) -> None:
         self._undo = (changes.table, list(changes.ids))
@@ -210,11 +211,8 @@ class SteeringView(QWidget):
     @Slot()
     def _undo_delete(self) -> None:
         table, ids = self._undo
-        restore = (
-            svc.restore_steering_members if table == "steering_member" else svc.restore_steering_meetings
-        )
         if ids:
-            WriteOp(self, lambda s: restore(s, ids)).run()
+            industry_ops.restore_steering(self, table, ids)
 
     def new_record(self) -> None:
         self.add_member()

@@ -26,7 +26,7 @@ from ui import students_io
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.employment_view import EmploymentView
-from ui.pages.list_page import ListPage
+from ui.pages.list_page import ListPage, title_above_tabs
 
 MASK_TIP = "已打码：完整号码只在学生信息表中显示（个人信息保护）"
 COLUMNS = [
@@ -182,9 +182,10 @@ class StudentsPage(QWidget):
         self.employment = EmploymentView()
         self.tabs.addTab(self.students, "学生")
         self.tabs.addTab(self.employment, "就业")
-        self.tabs.setTabToolTip(1, "毕业生就业情况（H第十三条）：就业率、专业对口率、平均月薪和就业质量报告")
+        self.tabs.setTabToolTip(1, "毕业生就业情况：就业率、专业对口率、平均月薪和就业质量报告")
         self.tabs.currentChanged.connect(self.tab_changed)
         lay.addWidget(self.tabs)
+        title_above_tabs(self, lay, self.tabs)
 
     def _on_employment(self) -> bool:
         return self.tabs.currentWidget() is self.employment

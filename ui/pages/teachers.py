@@ -9,20 +9,23 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QMenu, QPushButton
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMenu, QPushButton
 
 from app.domain.practice import REQUIRED_DAYS, format_months
 from app.services import teacher_list as listing
 from app.services import teachers as svc
+from ui import theme
+from ui.legend import source_note
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
-from ui.pages.list_page import ListPage
+from ui.pages.list_page import ElidedLabel, ListPage
 
-RED = QColor("#c42b1c")
-GREEN = QColor("#1e7b34")
-GREY = QColor("#8a8a8a")
+RED = theme.qcolor(theme.ERROR)
+GREEN = theme.qcolor(theme.OK)
+GREY = theme.qcolor(theme.HINT)
 RULE = (
-    "专任教师每五年累计不少于6个月（180天）企业实践，重叠时段只计一次，按截至今天的五年计算（N四(五)1）。\n"
+    "专任教师每五年累计不少于6个月（180天）企业实践，重叠时段只计一次，按截至今天的五年计算"
+    f"{source_note('N四(五)1')}。\n"
     "产业教师不适用，显示“—”。"
 )
 KIND_LABELS = {"专任": "专任教师", "产业": "产业教师"}
@@ -108,14 +111,14 @@ class TeachersPage(ListPage):
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.kind_box = self.filter_combo("全部类型", [(KIND_LABELS[k], k) for k in KIND_LABELS])
         self.short_box = QCheckBox("只看实践不足")
-        self.short_box.setToolTip("只列出近五年企业实践不满180天的专任教师（N四(五)1）")
+        self.short_box.setToolTip("只列出近五年企业实践不满180天的专任教师（要求每五年累计不少于6个月）")
         self.short_box.toggled.connect(lambda _c: self.reload())
         bar.addWidget(self.kind_box, 1)
         bar.addWidget(self.short_box)
 
     def add_actions(self, row: QHBoxLayout) -> None:
-        self.summary = QLabel()
-        self.summary.setStyleSheet("color:#555;margin-left:12px;")
+        self.summary = ElidedLabel()  # a narrow window cuts it (“…”), never widens the page
+        theme.muted(self.summary).setContentsMargins(12, 0, 0, 0)
         row.addWidget(self.summary)
 
     def add_tools(self, row: QHBoxLayout) -> None:
@@ -167,7 +170,7 @@ class TeachersPage(ListPage):
         if fulltime:
             tail = f"其中 {short} 名近五年企业实践不足180天" if short else "均已满足五年六个月企业实践要求"
             self.summary.setText(f"专任教师 {fulltime} 名，{tail}")
-            self.summary.setStyleSheet(f"color:{'#c42b1c' if short else '#555'};margin-left:12px;")
+            self.summary.setStyleSheet(theme.text(theme.ERROR if short else theme.MUTED))
         else:
             self.summary.clear()
 
@@ -175,7 +178,7 @@ class TeachersPage(ListPage):
         return (
             "还没有教师",
             "登记专任教师和产业教师（企业兼职教师），记录企业实践，系统按近五年累计天数提醒"
-            "“五年六个月”（N四(五)1）。可逐个新建，也可先下载模板，从 Excel 一次导入。",
+            "“五年六个月”（专任教师每五年累计不少于6个月企业实践）。可逐个新建，也可先下载模板，从 Excel 一次导入。",
             [
                 ("新建教师…（Ctrl+N）", self.new_record),
                 ("导入教师…", self._import_teachers),

@@ -1,0 +1,21 @@
+"""设置 → 检查依据 writes (STYLE §3): which school policy the rules follow besides the national 实习规定."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QWidget
+
+from app.services import rule_sets as svc
+from app.services.common import Changes
+from ui.operations import write
+
+
+def save_rule_preset(
+    parent: QWidget,
+    preset: str,
+    on_done: Callable[[Changes], None],
+    on_failed: Callable[[BaseException], None],
+) -> None:
+    """Follow the school policy `preset` ("" for none)."""
+    write(parent, lambda s: svc.save_rule_preset(s, preset), on_done, on_failed)
