@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.compliance.registry import CHECKS, run_checks  # noqa: E402
-from app.services.dashboard import dashboard  # noqa: E402
+from app.reporting.dashboard import dashboard  # noqa: E402
 from benchmarks.common import best, demo_database  # noqa: E402
 
 

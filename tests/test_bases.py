@@ -19,7 +19,7 @@ from app.domain.semesters import SemesterCalendar
 from app.errors import AppError, ValidationErrors
 from app.io.bases_xlsx import HEADERS, export_usage_summary
 from app.services import bases as svc
-from app.services import trash
+from app import trash
 from app.services.agreements import AgreementData, create_agreement
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile, save_semester_calendar

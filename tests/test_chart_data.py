@@ -1,4 +1,4 @@
-"""The figures behind the 工作台 charts (app/services/chart_data.py) on fixed data, worked out by hand: partners
+"""The figures behind the 工作台 charts (app/reporting/chart_data.py) on fixed data, worked out by hand: partners
 by tier and category, internships by enterprise and month (tests/report_data.py), funds per project, and the
 five-学年 indicator trend."""
 
@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from app.db.engine import Database
-from app.services.chart_data import NO_CATEGORY, chart_data, indicator_trend, school_years_back
+from app.reporting.chart_data import NO_CATEGORY, chart_data, indicator_trend, school_years_back
 from app.services.enterprises import EnterpriseData, create_enterprise
 from app.services.funds import BudgetData, LedgerData, budget_categories, create_budget, create_ledger_entry
 from app.services.projects import ProjectData, create_project

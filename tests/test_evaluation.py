@@ -8,7 +8,7 @@ import pytest
 
 from app.db.engine import Database
 from app.errors import ValidationError
-from app.services.evaluation import GROUPS, Indicator, annual_indicators
+from app.reporting.evaluation import GROUPS, Indicator, annual_indicators
 from app.services.settings import SemesterCalendar, save_profile, save_semester_calendar
 from tests import report_data as data
 

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from app.db.engine import Database
 from app.db.models import AuditLog, Budget, BudgetCategory, LedgerEntry
 from app.errors import AppError, ValidationError, ValidationErrors
-from app.services import trash
+from app import trash
 from app.services.funds import (
     BudgetData,
     LedgerData,

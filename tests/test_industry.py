@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.db.engine import Database
 from app.db.models import Major, MajorGroup, OrganizationActivity, StudioActivity
 from app.errors import AppError, ValidationError, ValidationErrors
-from app.services import trash
+from app import trash
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
 from app.services.industry import (
     ActivityData,

@@ -265,7 +265,7 @@ def test_reminders_for_internships(db: Database, world: dict) -> None:
 
 
 def test_trash_purges_a_student_with_its_records(db: Database, world: dict) -> None:
-    from app.services import trash
+    from app import trash
     from app.services.students import delete_students
 
     sid = world["students"][0]

@@ -508,7 +508,7 @@ def test_version_3_sheets_round_trip_and_the_report_sheets_print(year: YearPacka
     from app.db.models import VisitEnterprise
     from app.io.print_table import FONT_NAME
     from app.package.verify import verify_package
-    from app.services.report_columns import TABLE_COLUMNS, TABLE_NAMES
+    from app.reporting.columns import TABLE_COLUMNS, TABLE_NAMES
 
     manifest = json.loads(zipfile.ZipFile(year.path).read(fmt.MANIFEST))
     assert manifest["version"] == 3 and set(manifest["tables"]) == {s.key for s in fmt.SHEETS}

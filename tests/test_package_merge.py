@@ -29,8 +29,8 @@ from app.package.keys import export_public_key
 from app.package.merge import merge_packages, plan_merge
 from app.package.period import period_of
 from app.package.trust import TrustStore, import_key_file
-from app.services.report_columns import COOPERATION, TABLE_COLUMNS
-from app.services.report_tables import report_tables
+from app.reporting.columns import COOPERATION, TABLE_COLUMNS
+from app.reporting.tables import report_tables
 from app.services.settings import get_profile, save_profile
 from tests import package_builder as pb
 from tests.cli_run import run_cli

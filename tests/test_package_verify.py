@@ -703,7 +703,7 @@ def _with_rows(sheet: str, row: list[object]) -> dict[str, bytes]:
 def test_numbers_outside_sane_ranges_are_problems(
     tmp_path: Path, sheet: str, header: str | None, value: object, why: str
 ) -> None:
-    from app.services.report_columns import TABLE_COLUMNS
+    from app.reporting.columns import TABLE_COLUMNS
 
     if sheet in dict(fmt.REPORT_SHEETS):
         columns = [(c.header, c.kind) for c in TABLE_COLUMNS[sheet]]

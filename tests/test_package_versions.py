@@ -16,8 +16,8 @@ from app.io.report_xlsx import write_report_tables
 from app.package import format as fmt
 from app.package.merge import merge_packages, plan_merge
 from app.package.verify import verify_package
-from app.services.report_columns import OFFSITE_BASES, TABLE_COLUMNS, TABLE_NAMES, VISITS, WAN_DECIMALS
-from app.services.report_tables import ReportTable, ReportTables
+from app.reporting.columns import OFFSITE_BASES, TABLE_COLUMNS, TABLE_NAMES, VISITS, WAN_DECIMALS
+from app.reporting.tables import ReportTable, ReportTables
 from tests import package_builder as pb
 
 USCC = "91430100MA4L0ABC1X"

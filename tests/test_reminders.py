@@ -78,7 +78,7 @@ def test_reminders_nearest_first_with_the_overdue_on_top(db: Database, enterpris
     today with the undated errors, then what is coming up by date (severity breaks ties), other undated ones
     last — never the far future
     first (a new user found 今天's errors on rows 10–11 and a 96-days-overdue one on row 19)."""
-    from app.services.dashboard import dashboard
+    from app.reporting.dashboard import dashboard
 
     with db.session() as s:
         pid = create_project(
@@ -224,7 +224,7 @@ def test_cli_reminders_json(db: Database, db_path: Path, enterprise: str) -> Non
 
 
 def test_dashboard_figures(db: Database) -> None:
-    from app.services.dashboard import dashboard
+    from app.reporting.dashboard import dashboard
 
     with db.session() as s:
         active = [

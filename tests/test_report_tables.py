@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from app.db.engine import Database
 from app.io.report_xlsx import export_report_tables
-from app.services.report_columns import (
+from app.reporting.columns import (
     TABLE_COLUMNS,
     TABLE_HEADERS,
     TABLE_KEYS,
@@ -22,7 +22,7 @@ from app.services.report_columns import (
     WAN_DECIMALS,
     wan_value,
 )
-from app.services.report_tables import report_tables
+from app.reporting.tables import report_tables
 from tests import report_data as data
 from tests.cli_run import run_cli
 from tests.codes import valid_uscc
@@ -284,7 +284,7 @@ def test_visits_one_row_per_enterprise_with_its_own_figures(db: Database, filled
 
 
 def test_major_level_defaults_to_the_directorys_word(db: Database, filled: dict[str, str]) -> None:
-    from app.services.report_tables import major_level
+    from app.reporting.tables import major_level
 
     with db.reader() as s:
         assert major_level(s) == "高职专科"
@@ -370,7 +370,7 @@ def test_cli(db: Database, filled: dict[str, str], db_path: Path, tmp_path: Path
 
 
 def test_a_placement_at_a_base_counts_for_the_bases_enterprise(db: Database, filled: dict[str, str]) -> None:
-    from app.services.evaluation import annual_indicators
+    from app.reporting.evaluation import annual_indicators
     from app.services.internships import InternshipData, create_internship, set_status
     from app.services.students import StudentData, create_student
 
@@ -397,7 +397,7 @@ def test_a_running_year_counts_only_what_has_happened(db: Database, filled: dict
     _add_uses(db, filled)
     with db.reader() as s:
         whole = report_tables(s, data.YEAR)
-        from app.services.report_facts import year_of
+        from app.reporting.facts import year_of
 
         y = year_of(s, data.YEAR)
         early = report_tables(s, data.YEAR, as_of=y.first + dt.timedelta(days=60))

@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetricsF
 from PySide6.QtWidgets import QToolTip
 
-from app.services.chart_data import ChartData, Count, MonthCount, ProjectFunds, Trend, TrendYear
+from app.reporting.chart_data import ChartData, Count, MonthCount, ProjectFunds, Trend, TrendYear
 from ui.charts import AXIS_SHARE, advance, elide_names, month_forms, pick_form, school_year_forms
 from ui.charts_panel import ChartsPanel
 

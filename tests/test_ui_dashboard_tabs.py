@@ -157,7 +157,7 @@ def test_acknowledge_from_the_tree_moves_it_to_acknowledged(ctx, qtbot, db, reco
 
 
 def test_charts_show_the_figures_once_shown(ctx, qtbot, db, monkeypatch):
-    from app.services import chart_data
+    from app.reporting import chart_data
 
     with db.session() as s:
         fill_partners(s)

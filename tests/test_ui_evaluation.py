@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from app.services.evaluation import GROUPS, annual_indicators
-from app.services.evaluation_years import evaluation_years
+from app.reporting.evaluation import GROUPS, annual_indicators
+from app.reporting.evaluation_years import evaluation_years
 from app.services.record_labels import Target, record_labels, record_targets
-from app.services.report_columns import (
+from app.reporting.columns import (
     COOPERATION,
     COOPERATION_COLUMNS,
     COOPERATION_HEADERS,
@@ -27,7 +27,7 @@ from app.services.report_columns import (
     TABLE_NAMES,
     VISITS,
 )
-from app.services.report_tables import report_tables
+from app.reporting.tables import report_tables
 from app.services.visits import VisitData, VisitStop, create_visit
 from tests import report_data as data
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from app.services.report_columns import NAME_COLUMNS, TABLE_COLUMNS, TABLE_HEADERS, TABLE_NAMES
-from app.services.report_tables import report_tables
+from app.reporting.columns import NAME_COLUMNS, TABLE_COLUMNS, TABLE_HEADERS, TABLE_NAMES
+from app.reporting.tables import report_tables
 from tests import report_data as data
 
 pytestmark = pytest.mark.qt

@@ -8,7 +8,7 @@ change their bytes for nothing.)
 
 Three sections: 一–三 portrait; 四 标准报表 landscape; 五–七 portrait again (charts 16 cm wide, findings,
 notes). Body text is at least 五号 (10.5 pt), tables 小五 (9 pt). The standard tables take their headers, column
-kinds and name columns from app/services/report_columns.py: a table wider than the landscape page is cut into
+kinds and name columns from app/reporting/columns.py: a table wider than the landscape page is cut into
 parts, each repeating the name columns, so a row can always be matched to its enterprise or base; a
 统一社会信用代码 column is wide enough for the code on one line (and never wraps). Tables repeat their header
 row on each page and rows never split. The text speaks the reader's language: sources by their titles (from
@@ -51,7 +51,7 @@ from make_templates import (
 )
 
 sys.path.insert(0, str(OUT.parent.parent))  # the exact headers come from the app's own definitions
-from app.services.report_columns import NAME_COLUMNS, TABLE_COLUMNS, TABLE_KEYS, TABLE_NAMES  # noqa: E402
+from app.reporting.columns import NAME_COLUMNS, TABLE_COLUMNS, TABLE_KEYS, TABLE_NAMES  # noqa: E402
 
 XIAO_WU = Pt(9)  # 小五: the smallest size in the report (tables); prose is 五号 or larger
 LANDSCAPE_WIDTH_CM = 29.7 - 2 * 2.0  # the landscape section's margins (_section)

@@ -1,4 +1,4 @@
-"""图表 on the 工作台 (QtCharts), drawn from app/services/chart_data.py: partners by tier and by category,
+"""图表 on the 工作台 (QtCharts), drawn from app/reporting/chart_data.py: partners by tier and by category,
 internships by enterprise and by month of the 学年, funds spent vs budget per project, the indicator trend of
 five 学年. Each chart has a short title, short Chinese axis titles, values on the bars or points and in
 tooltips, a note under it for what the titles leave out, and an empty state saying what to enter to see it.
@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.chart_data import Trend
+from app.reporting.chart_data import Trend
 from ui import theme
 
 BLUE, ORANGE, GREEN, GREY = theme.ACCENT, theme.SERIES[1], theme.SERIES[2], theme.SERIES[5]

@@ -1,5 +1,5 @@
 """The 图表 tab of the 工作台: six ChartCards (ui/charts.py) filled from ChartData and the Trend
-(app/services/chart_data.py), with an empty state for each saying what to enter to see it."""
+(app/reporting/chart_data.py), with an empty state for each saying what to enter to see it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLay
 from app.compliance.registry import cite_source
 from app.db.models_internships import INTERNSHIP_KINDS
 from app.domain.money import format_money
-from app.services.chart_data import NO_CATEGORY, ChartData, Trend
+from app.reporting.chart_data import NO_CATEGORY, ChartData, Trend
 from ui import theme
 from ui.charts import BLUE, KIND_COLOURS, LIGHT_BLUE, ORANGE, ChartCard, bar_chart, month_forms, trend_chart
 

@@ -59,13 +59,13 @@ def _as_of(args: argparse.Namespace, s) -> dt.date:
 
 def _findings(args: argparse.Namespace, s, codes):
     """Today's check; with --year, that 学年's findings — the very ones its package and 自评报告 list
-    (app/services/period_figures.py period_findings)."""
+    (app/reporting/period_figures.py period_findings)."""
     if getattr(args, "year", None) is None:
         from app.compliance.acks import check_results
 
         return check_results(s, args.today or dt.date.today(), codes=codes)
     from app.package.period import period_of
-    from app.services.period_figures import period_findings
+    from app.reporting.period_figures import period_findings
 
     period = period_of(s, year=f"{args.year}-{args.year + 1}")
     return period_findings(s, period, args.today, codes=codes)

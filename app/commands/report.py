@@ -53,8 +53,8 @@ def _json_value(value: object) -> object:
 
 
 def _indicators(s, args: argparse.Namespace) -> int:
-    from app.services.evaluation import annual_indicators
-    from app.services.report_facts import year_of
+    from app.reporting.evaluation import annual_indicators
+    from app.reporting.facts import year_of
 
     y = year_of(s, args.year)
     indicators = annual_indicators(s, args.year)
@@ -97,7 +97,7 @@ def _indicators(s, args: argparse.Namespace) -> int:
 
 def _tables(s, args: argparse.Namespace) -> int:
     from app.io.report_xlsx import write_report_tables
-    from app.services.report_tables import report_tables
+    from app.reporting.tables import report_tables
 
     tables = report_tables(s, args.year)
     result = write_report_tables(tables, args.out)

@@ -6,10 +6,10 @@ severity and rule) with the acknowledged ones and their reasons.
 The built-in template is resources/templates/self_evaluation.docx (tools/make_self_evaluation.py); a college
 template (设置 → 模板, kind "self_evaluation") or one given for a single generation may replace it. Rendered
 in the sandbox of app/docs/render.py; the context is plain dicts and lists of text, the charts Picture
-values. How the figures are counted: app/services/self_evaluation.py (tiers, categories, months, funds,
-trend), app/services/evaluation.py (indicators), app/services/report_tables.py (tables), all read through
-app/services/self_evaluation.py report_figures: the 学年's figures and findings as of its last day (or the
-report date when earlier), the same app/services/period_figures.py gives the 工作台, the 年度评价 page, the
+values. How the figures are counted: app/reporting/self_evaluation.py (tiers, categories, months, funds,
+trend), app/reporting/evaluation.py (indicators), app/reporting/tables.py (tables), all read through
+app/reporting/self_evaluation.py report_figures: the 学年's figures and findings as of its last day (or the
+report date when earlier), the same app/reporting/period_figures.py gives the 工作台, the 年度评价 page, the
 package and `chanjiao check --year` — findings of the next 学年 never appear.
 """
 
@@ -29,11 +29,11 @@ from app.docs import charts
 from app.docs.common import cn_date
 from app.docs.render import Picture, for_reader, render_docx, unbroken
 from app.fsutil import atomic_path, safe_filename
-from app.services import self_evaluation as data
-from app.services.period_figures import BASE_DAYS, POSITIONS
-from app.services.report_columns import TABLE_KEYS, TABLE_NAMES, wan_value
-from app.services.report_facts import Year, year_of
-from app.services.report_tables import ReportTable
+from app.reporting import self_evaluation as data
+from app.reporting.period_figures import BASE_DAYS, POSITIONS
+from app.reporting.columns import TABLE_KEYS, TABLE_NAMES, wan_value
+from app.reporting.facts import Year, year_of
+from app.reporting.tables import ReportTable
 from app.services.rule_sets import documents_in_force, get_rule_preset
 from app.services.settings import get_profile
 from app.services.templates import template_source
@@ -125,7 +125,7 @@ def self_evaluation_context(
     y = year_of(s, school_year)
     last = data.school_year_before(y.school_year)
     profile = get_profile(s)
-    # One computation for the 学年 (app/services/period_figures.py): the 工作台, 年度评价, the package and
+    # One computation for the 学年 (app/reporting/period_figures.py): the 工作台, 年度评价, the package and
     # `chanjiao check --year` show the same figures and findings, as of the 学年's end (or today if earlier).
     figures = data.report_figures(s, y.school_year, today)
     indicators, tiers, findings, tables = figures.indicators, figures.tiers, figures.findings, figures.tables

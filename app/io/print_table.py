@@ -27,7 +27,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.io.xlsx import display_width
-from app.services.report_columns import WAN_DECIMALS
+from app.reporting.columns import WAN_DECIMALS
 
 FONT_NAME = "宋体"  # SimSun's own (Chinese) family name: Excel and LibreOffice both resolve it
 GB2312 = 134  # the font's charset: Excel picks the Chinese face with it

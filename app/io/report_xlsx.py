@@ -1,4 +1,4 @@
-"""The standard report tables of a 学年 (app/services/report_tables.py) to .xlsx: one sheet per table, named as
+"""The standard report tables of a 学年 (app/reporting/tables.py) to .xlsx: one sheet per table, named as
 the table, with exactly its headers in row 1 and its rows below — nothing else on those sheets, so that they
 can be pasted into or uploaded to the school's data platform — and a last sheet 说明 with the period and what
 each column counts (why a column is empty). Text formula-safe, dates as dates (合作开始年月 as 年-月), 万元 to
@@ -25,8 +25,8 @@ from app.io.print_table import (
     use_table_font,
 )
 from app.io.xlsx import save_workbook_atomic, set_print_layout, set_widths, write_cell
-from app.services.report_columns import wan_value
-from app.services.report_tables import ReportTable, ReportTables, report_tables
+from app.reporting.columns import wan_value
+from app.reporting.tables import ReportTable, ReportTables, report_tables
 from app.services.settings import get_profile
 
 NOTES_SHEET = "说明"

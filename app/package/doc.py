@@ -15,7 +15,7 @@ from app.package.verify import (
     RATIO_MIN_BYTES,
     XLSX_MAX_PART_BYTES,
 )
-from app.services.report_columns import TABLE_COLUMNS, WAN_DECIMALS
+from app.reporting.columns import TABLE_COLUMNS, WAN_DECIMALS
 
 _INTRO = f"""# 上报材料包格式（{fmt.FORMAT}，版本 {fmt.VERSION}）
 

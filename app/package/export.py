@@ -61,8 +61,8 @@ from app.package.tables import BUILDERS, Context
 from app.progress import Progress, noop_progress, tick
 from app.services.attachments import stored_path
 from app.services.common import attachments_dir
-from app.services.period_figures import as_of, period_figures, period_findings, period_tables
-from app.services.report_columns import TABLE_NAMES
+from app.reporting.period_figures import as_of, period_figures, period_findings, period_tables
+from app.reporting.columns import TABLE_NAMES
 from app.services.settings import get_profile
 from app.tempfiles import pause_for_test
 
@@ -122,7 +122,7 @@ class Preview:
 
 
 def _context(s: Session, period: Period, today: dt.date | None, personal: bool) -> Context:
-    """The findings are the period's (app/services/period_figures.py), as `chanjiao check --year` lists them."""
+    """The findings are the period's (app/reporting/period_figures.py), as `chanjiao check --year` lists them."""
     today = today or dt.date.today()
     return Context(s, period, today, personal, period_findings(s, period, today))
 

@@ -1,7 +1,7 @@
 """The headline figures of a package (format.HEADLINES) and the sums of its columns, computed one way for
 both sides: the exporter (from the rows it writes, app/package/export.py) and the school's merge (from the
 cells of a received data.xlsx, app/package/merge.py) — except the period's figures (format.Headline.period:
-合作中的企业, 可提供岗位数, 基地使用天数, the open findings), which app/services/period_figures.py computes once
+合作中的企业, 可提供岗位数, 基地使用天数, the open findings), which app/reporting/period_figures.py computes once
 for the college's every page and report, the manifest carries ("figures") and the merge reads from it
 (`manifest_figures`). Rows are given as data.xlsx holds them: 是/否 text,
 money in 元. Money and 万元 are summed as whole units (分, 0.0001 万元) so that many cells add up without float
@@ -69,7 +69,7 @@ def from_units(total: int | float, kind: str) -> int | float:
 
 
 def sum_column(values: Iterable[object], kind: str) -> int | float:
-    """The 合计 of a column of `kind` (an app.services.report_columns kind or a format type)."""
+    """The 合计 of a column of `kind` (an app.reporting.columns kind or a format type)."""
     return from_units(sum(_amount(v, kind) for v in values), kind)
 
 
@@ -98,7 +98,7 @@ MAX_FIGURE = 10**9  # a count in a manifest beyond this is not believed (the she
 
 
 def period_headline(values: Mapping[str, int]) -> dict[str, int]:
-    """The period figures (app/services/period_figures.py PeriodFigures.headline) the manifest carries:
+    """The period figures (app/reporting/period_figures.py PeriodFigures.headline) the manifest carries:
     those of format.HEADLINES marked `period`."""
     return {label: int(values[label]) for label in PERIOD_LABELS if label in values}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.services.report_columns import TABLE_COLUMNS, TABLE_HEADERS, TABLE_NAMES
+from app.reporting.columns import TABLE_COLUMNS, TABLE_HEADERS, TABLE_NAMES
 
 FORMAT = "chanjiao-package"
 # 2: signature.json added (app/package/signing.py); version 1 packages are still read, as unsigned.
@@ -345,7 +345,7 @@ class Headline:
     sheet: str  # a Sheet key
     column: str | None = None  # summed column (None: rows are counted)
     where: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (column, values) conditions the rows must meet
-    # A figure of the period (app/services/period_figures.py): the manifest's "figures" carry it, as the
+    # A figure of the period (app/reporting/period_figures.py): the manifest's "figures" carry it, as the
     # college's 工作台, 年度评价 and 自评报告 show it; only a package without it (made by an older version) has it
     # computed from the sheet as above (基地使用天数 then adds up each activity's days).
     period: bool = False

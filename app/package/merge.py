@@ -42,7 +42,7 @@ from app.package.signing import Signer
 from app.package.trust import TrustStore
 from app.package.verify import Problem, Verification, listed_file, package_data, shown, verify_package
 from app.progress import Progress, noop_progress, tick
-from app.services.report_columns import TABLE_COLUMNS
+from app.reporting.columns import TABLE_COLUMNS
 
 log = logging.getLogger(__name__)
 

@@ -43,7 +43,7 @@ from app.package import format as fmt
 from app.package.figures import headline_kind, number, sum_column
 from app.package.merge import ROW_TICK
 from app.progress import noop_progress, tick
-from app.services.report_columns import TABLE_COLUMNS
+from app.reporting.columns import TABLE_COLUMNS
 
 if TYPE_CHECKING:
     from app.package.merge import MergeResult, PackageInfo, Tables

@@ -64,7 +64,7 @@ from app.package.format import ACKNOWLEDGED, ID_SEPARATOR, OPEN, SHEETS
 from app.package.period import Period
 from app.services.agreements import effective_status
 from app.services.base_usage import AUTOMATIC, semester_usage
-from app.services.self_evaluation import highest_tiers
+from app.reporting.self_evaluation import highest_tiers
 from app.services.visits import visit_jobs
 
 NAME_JOIN = "、"

@@ -288,7 +288,7 @@ def cooperation_facts(
     s: Session, first: dt.date, last: dt.date
 ) -> list[tuple[str | None, str | None, str, int]]:
     """(major id, enterprise id, figure, amount) of every record counted between `first` and `last`, figure
-    being a CooperationFigure field name: for the 产学合作 report per 专业 × 合作企业 (app/services/report_tables.py),
+    being a CooperationFigure field name: for the 产学合作 report per 专业 × 合作企业 (app/reporting/tables.py),
     which needs both keys at once."""
     return _facts(s, first, last)
 

@@ -2,7 +2,7 @@
 indicator counts), and where each opens in the GUI: the record itself, or the record that holds it (an
 enterprise practice opens its teacher, an employment record its student).
 
-Record types: those of app/services/evaluation.py Indicator.records — enterprise, visit, practice_base, asset,
+Record types: those of app/reporting/evaluation.py Indicator.records — enterprise, visit, practice_base, asset,
 student, teacher, enterprise_practice, achievement, employment. Ids not found (deleted meanwhile) are left out; the order of
 `ids` is kept."""
 

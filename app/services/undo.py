@@ -251,7 +251,7 @@ def _trash_models() -> set[type]:
     """Records an undo moves to the 回收站 rather than deleting: the 回收站's kinds, and attachments (removed
     the way the attachments panel removes them: the bytes stay)."""
     from app.db.models import Attachment
-    from app.services.trash import KINDS
+    from app.trash import KINDS
 
     return {k.model for k in KINDS.values()} | {Attachment}
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.evaluation import Indicator
+from app.reporting.evaluation import Indicator
 from app.services.record_labels import Target, record_labels, record_targets
 from ui import theme
 from ui.forms import restore_geometry, save_geometry

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from PySide6.QtWidgets import QWidget
 
-from app.services import trash as svc
+from app import trash as svc
 from app.services.common import Changes
 from ui.operations import Done, write
 from ui.ops import WriteOp

@@ -27,9 +27,9 @@ from PySide6.QtWidgets import (
 
 from app.compliance.registry import Finding, cite_source
 from app.db.models import AGREEMENT_STATUSES, TIER_LABELS, TIERS
-from app.services import chart_data as charts_svc
-from app.services import dashboard as svc
-from app.services import period_figures as fig
+from app.reporting import chart_data as charts_svc
+from app.reporting import dashboard as svc
+from app.reporting import period_figures as fig
 from app.services import settings as settings_svc
 from app.services.common import Changes
 from ui import theme

@@ -1,5 +1,5 @@
-"""年度评价 (H第二十二条): for a chosen 学年, the indicators (app/services/evaluation.py) with what each counts and a
-click-through to the records it counts, and the four standard report tables (app/services/report_tables.py:
+"""年度评价 (H第二十二条): for a chosen 学年, the indicators (app/reporting/evaluation.py) with what each counts and a
+click-through to the records it counts, and the four standard report tables (app/reporting/tables.py:
 产学合作, 校外实习实训基地, 校内实践基地, 访企拓岗) exactly as the school's data platform wants them, exported
 together to Excel (app/io/report_xlsx.py).
 
@@ -31,9 +31,9 @@ from app.compliance.registry import cite_source
 from app.docs.self_evaluation import write_self_evaluation
 from app.io.report_xlsx import ReportExport, export_report_tables
 from app.services.common import Changes
-from app.services.evaluation import Indicator, annual_indicators
-from app.services.evaluation_years import EvaluationYears, evaluation_years
-from app.services.report_columns import (
+from app.reporting.evaluation import Indicator, annual_indicators
+from app.reporting.evaluation_years import EvaluationYears, evaluation_years
+from app.reporting.columns import (
     COOPERATION,
     COOPERATION_BY_MAJOR,
     OFFSITE_BASES,
@@ -42,7 +42,7 @@ from app.services.report_columns import (
     TABLE_NAMES,
     VISITS,
 )
-from app.services.report_tables import ReportTables, report_tables
+from app.reporting.tables import ReportTables, report_tables
 from ui import theme
 from ui.dialogs.indicator_records_dialog import IndicatorRecordsDialog
 from ui.errors import show_error
@@ -306,6 +306,6 @@ class EvaluationPage(QWidget):
 
 def _compute(s: Session, school_year: str) -> tuple[str, list[Indicator], ReportTables]:
     """On the worker: everything the page shows for a 学年 (the indicators' table figures read these very
-    tables: app/services/period_figures.py)."""
+    tables: app/reporting/period_figures.py)."""
     tables = report_tables(s, school_year)
     return school_year, annual_indicators(s, school_year, tables=tables), tables

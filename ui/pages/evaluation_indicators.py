@@ -1,4 +1,4 @@
-"""The 指标 tab of 年度评价: the indicators of a 学年 (app/services/evaluation.py) under their five group headings,
+"""The 指标 tab of 年度评价: the indicators of a 学年 (app/reporting/evaluation.py) under their five group headings,
 each row its name, its value and, in grey beside it, the definition of exactly what it counts. A value with
 records is a link: clicking it asks for the list of those records (`records_wanted`)."""
 
@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_money
-from app.services.evaluation import GROUPS, Indicator
+from app.reporting.evaluation import GROUPS, Indicator
 from ui import theme
 
 GREY = theme.greyed(theme.MUTED)

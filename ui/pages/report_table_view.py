@@ -1,4 +1,4 @@
-"""One standard report table of 年度评价 (app/services/report_tables.py): the headers verbatim with each column's
+"""One standard report table of 年度评价 (app/reporting/tables.py): the headers verbatim with each column's
 definition as tooltip, numbers right-aligned (万元 to the platform's decimals, 元 to 2), an empty cell where the data
 cannot give a value (its tooltip says why), a bold 合计 row kept last while sorting and pinned under the rows (a
 one-row footer view scrolling sideways with the table), and an empty state saying what to enter to fill the table.
@@ -37,8 +37,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import format_money
-from app.services.report_columns import NAME_COLUMNS, TABLE_COLUMNS, WAN_DECIMALS, Column, wan_value
-from app.services.report_tables import ReportTable
+from app.reporting.columns import NAME_COLUMNS, TABLE_COLUMNS, WAN_DECIMALS, Column, wan_value
+from app.reporting.tables import ReportTable
 from ui import theme
 from ui.widgets import EmptyState
 

@@ -1,4 +1,4 @@
-"""回收站: deleted records of every kind (app/services/trash.py), restorable; 彻底删除 only from here, after
+"""回收站: deleted records of every kind (app/trash/__init__.py), restorable; 彻底删除 only from here, after
 asking."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services import trash as svc
+from app import trash as svc
 from app.services.common import Changes
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.operations import trash as trash_ops

@@ -1,5 +1,5 @@
-"""Facts of a 学年 shared by the annual indicators (app/services/evaluation.py) and the standard report tables
-(app/services/report_tables.py), so that the two count the same records the same way.
+"""Facts of a 学年 shared by the annual indicators (app/reporting/evaluation.py) and the standard report tables
+(app/reporting/tables.py), so that the two count the same records the same way.
 
 - The 学年 (`Year`): from the first day of semester 1 to the day before the next 学年 starts, by the college's
   calendar (app/services/assets.py school_year_bounds); its graduates are those of its end year (2026 for

@@ -15,7 +15,7 @@ from app.db.models import (
     Project,
 )
 from app.services.attachments import purge_owner_attachments
-from app.services.trash import (
+from app.trash.core import (
     TrashKind,
     TrashRow,
     deleted,

@@ -9,7 +9,7 @@
   the internships under way in each month of the 学年 (overlapping it), by kind.
 - Funds of the calendar year (年度) of today: per live project, its budget and its expenses (支出) of the year,
   from app/services/funds.py budget_summary; the ten largest budgets (then expenses).
-- Trend: 就业率, 双师型教师比例 and 岗位实习学生数 of app/services/evaluation.py for the five 学年 up to the
+- Trend: 就业率, 双师型教师比例 and 岗位实习学生数 of app/reporting/evaluation.py for the five 学年 up to the
   current one (the current one is under way: its figures are so far). Slow on a large archive: the 工作台 asks
   for it separately, on the worker.
 """
@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session
 
 from app.db.models import ENTERPRISE_CATEGORIES, TIER_LABELS, TIERS, Enterprise, EnterpriseCategory
 from app.db.models_internships import INTERNSHIP_KINDS, Internship, PracticeBase, Student
-from app.services.dashboard import NO_TIER, partners_by_tier
-from app.services.evaluation import annual_indicators
+from app.reporting.dashboard import NO_TIER, partners_by_tier
+from app.reporting.evaluation import annual_indicators
 from app.services.funds import budget_summary
 from app.services.industry import school_year_of
-from app.services.period_figures import cooperating
-from app.services.report_facts import Year, year_of
+from app.reporting.period_figures import cooperating
+from app.reporting.facts import Year, year_of
 
 TOP = 10
 NO_CATEGORY = "未标注类别"
@@ -129,7 +129,7 @@ def _categories(s: Session, today: dt.date) -> tuple[Count, ...]:
     rows = s.execute(
         select(EnterpriseCategory.category, func.count())
         .join(Enterprise, Enterprise.id == EnterpriseCategory.enterprise_id)
-        .where(*cooperating(today))  # 合作中的企业: app/services/period_figures.py
+        .where(*cooperating(today))  # 合作中的企业: app/reporting/period_figures.py
         .group_by(EnterpriseCategory.category)
     )
     counts = dict(rows.all())

@@ -1,8 +1,9 @@
 """回收站 across record types: what is deleted, restore, and 彻底删除 (purge).
 
 Each record type that can be soft-deleted registers a `TrashKind`: how to list its deleted records and how
-to purge one. An area registers its kinds in its own module (trash_cooperation, trash_funds, trash_teachers,
-trash_bases, trash_internships), imported at the end of this one; the 回收站 page uses `KINDS` and never changes for a new area.
+to purge one. An area registers its kinds in its own module of this package (cooperation, funds, teachers,
+bases, internships), which the package imports in the 回收站's order; the 回收站 page uses `KINDS` and never
+changes for a new area.
 
 A record another record still points to is not purged: an area says so with `referenced_by(kind, column,
 label)` (e.g. budgets name a project), and purge_items refuses with a message naming the record and how many
@@ -13,7 +14,6 @@ uses them).
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -149,9 +149,3 @@ def with_attachments(owner_type: str) -> Callable[[Session, Any], None]:
         s.delete(row)
 
     return purge
-
-
-# The areas register their kinds, imported last (they use the names above) and in the order the 回收站 lists
-# them (enterprises first).
-for _area in ("trash_cooperation", "trash_funds", "trash_teachers", "trash_bases", "trash_internships"):
-    importlib.import_module(f"app.services.{_area}")

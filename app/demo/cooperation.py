@@ -1,5 +1,5 @@
 """演示数据, second part: agreements, projects across all tiers (with KPIs, meetings, action items, operation
-reports) and enterprise visits, written through the services after the enterprises (app/demo.py).
+reports) and enterprise visits, written through the services after the enterprises (app/demo/__init__.py).
 
 Dates are relative to `today` (injectable), so a demo made any day shows every reminder: agreements ending
 within 30 and 90 days, one past its end still 生效, overdue action items, a project without a leader,

@@ -19,11 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise
-from app.demo_bases import fill_bases
-from app.demo_cooperation import fill_cooperation
-from app.demo_funds import fill_funds
-from app.demo_internships import fill_internships
-from app.demo_teachers import fill_teachers
+from app.demo.bases import fill_bases
+from app.demo.cooperation import fill_cooperation
+from app.demo.funds import fill_funds
+from app.demo.internships import fill_internships
+from app.demo.teachers import fill_teachers
 from app.domain.codes import USCC_ALPHABET, uscc_check_char
 from app.domain.names import name_key, pinyin_keys
 from app.errors import AppError
@@ -374,8 +374,8 @@ def fill_demo(
     today: dt.date | None = None,
 ) -> dict[str, int]:
     """Fill an empty database with demo data; return {Chinese table label: rows written}. Agreements,
-    projects, meetings and visits (app/demo_cooperation.py), budgets, ledger entries and assets
-    (app/demo_funds.py) are dated relative to `today`; the large demo adds as many ledger entries as
+    projects, meetings and visits (app/demo/cooperation.py), budgets, ledger entries and assets
+    (app/demo/funds.py) are dated relative to `today`; the large demo adds as many ledger entries as
     enterprises, written in bulk."""
     if size not in SIZES:
         raise AppError(f"演示数据规模应为 small 或 large，而不是“{size}”")

@@ -1,5 +1,5 @@
 """Figures for the 工作台 (home page): active partners by their highest project tier, agreements by status,
-projects by tier, the current 学年's headline figures (app/services/period_figures.py, as of today: the same
+projects by tier, the current 学年's headline figures (app/reporting/period_figures.py, as of today: the same
 numbers the 年度评价, the 自评报告 and the package show for that 学年), and the compliance findings as
 reminders (open ones nearest first with the overdue on top, and the acknowledged — every finding of today's
 check, upcoming ones included: a reminder list, not a period's report). Reads only; `today` is injected like
@@ -16,7 +16,7 @@ from app.compliance.acks import Ack, CheckResult, check_results
 from app.compliance.registry import Finding, by_due
 from app.db.models import TIERS
 from app.services.agreement_list import status_counts
-from app.services.period_figures import (
+from app.reporting.period_figures import (
     PeriodFigures,
     as_of,
     cooperating_enterprises,

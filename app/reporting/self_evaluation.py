@@ -3,14 +3,14 @@ the active partners (this 学年 and the one before, computed the same way), par
 in progress per month, funds spent against budget per project, and the trend of a few indicators.
 
 Choices (the report repeats them in its notes, NOTES):
-- Active partners (合作中的企业) of a 学年: app/services/period_figures.py cooperating_enterprises as of the
+- Active partners (合作中的企业) of a 学年: app/reporting/period_figures.py cooperating_enterprises as of the
   学年's last day, or today when that is earlier — the one definition the 工作台, the indicators, the package
   and the school's merge use too.
 - Its tier in a 学年: the highest tier (基础层 < 深化层 < 融合层, H第九条) among its live projects whose period
   overlaps the 学年 (no start = always, no end = still); none → 未立项. Last 学年's distribution is computed
   by the same rule over the same records, so the change is what today's records say about both years.
 - Categories (H第八条(一)): the active partners' current categories; one may have several, 未标注 for none.
-- Placements per month: app/services/report_facts.py placements of the 学年, a student counted in each
+- Placements per month: app/reporting/facts.py placements of the 学年, a student counted in each
   calendar month of the 学年 their 岗位实习 overlaps (once per month).
 - Funds: budgets are per calendar year (H第十五条); a 学年 spans two, so both years are shown side by side,
   each whole (not cut at the 学年's bounds): budget and expenses (支出) per live project.
@@ -37,11 +37,11 @@ from app.db.models import (
     ProjectEnterprise,
 )
 from app.package.period import period_of
-from app.services.evaluation import Indicator, annual_indicators
+from app.reporting.evaluation import Indicator, annual_indicators
 from app.services.funds import budget_summary
-from app.services.period_figures import PeriodFigures, cooperating_enterprises, period_figures, period_tables
-from app.services.report_facts import Year, placements, year_of
-from app.services.report_tables import ReportTables
+from app.reporting.period_figures import PeriodFigures, cooperating_enterprises, period_figures, period_tables
+from app.reporting.facts import Year, placements, year_of
+from app.reporting.tables import ReportTables
 
 NO_TIER = "none"
 NO_TIER_LABEL = "未立项"
@@ -200,7 +200,7 @@ class TrendSeries:
 @dataclass(frozen=True)
 class ReportFigures:
     """Everything the 自评报告 counts for a 学年, as of its last day (or today when earlier): the period's
-    headline figures, findings and tables (app/services/period_figures.py), the indicators read from those
+    headline figures, findings and tables (app/reporting/period_figures.py), the indicators read from those
     tables, and the tier distribution of the same 合作中的企业."""
 
     figures: PeriodFigures

@@ -1,5 +1,5 @@
 """The headline figures of a period (学年 or 学期), computed once here and read by every place that shows them:
-the 工作台 (app/services/dashboard.py), the 年度评价 indicators (app/services/evaluation.py), the 自评报告
+the 工作台 (app/reporting/dashboard.py), the 年度评价 indicators (app/reporting/evaluation.py), the 自评报告
 (app/docs/self_evaluation.py), the submission package's manifest (app/package/export.py) and, from that
 manifest, the school's merge (app/package/merge.py), and `chanjiao check --year`.
 
@@ -20,7 +20,7 @@ Definitions (each figure's DEFINITIONS sentence says the same to the reader):
   only when it began by `as_of`, a budget line's only for a calendar year the period touches. 错误 / 警告 /
   提示 count the open findings; the acknowledged ones (忽略并说明) are counted apart.
 
-The tables of a period (`period_tables`) are app/services/report_tables.py's: a 学期 reports its 学年's tables
+The tables of a period (`period_tables`) are app/reporting/tables.py's: a 学期 reports its 学年's tables
 (the platform's tables are annual), while its two table figures sum the same tables built over the 学期 alone
 (its visits, its semester's base use).
 """
@@ -41,9 +41,9 @@ from app.package.format import SEMESTER
 from app.package.period import Period, period_of
 from app.services.base_usage import semester_usage
 from app.services.industry import school_year_of
-from app.services.report_columns import OFFSITE_BASES, VISITS
-from app.services.report_facts import base_use_days
-from app.services.report_tables import ReportTable, ReportTables, offsite_table, report_tables, visits_table
+from app.reporting.columns import OFFSITE_BASES, VISITS
+from app.reporting.facts import base_use_days
+from app.reporting.tables import ReportTable, ReportTables, offsite_table, report_tables, visits_table
 
 COOPERATING = "合作中的企业"
 POSITIONS = "可提供岗位数"
@@ -209,7 +209,7 @@ def _figure_tables(
     s: Session, period: Period, tables: ReportTables, day: dt.date
 ) -> tuple[ReportTable, ReportTable]:
     """The 访企拓岗 and 校外实习实训基地 tables the figures sum: the 学年's; a 学期's own (its visits, its
-    semester's base use), built the same way by app/services/report_tables.py."""
+    semester's base use), built the same way by app/reporting/tables.py."""
     if period.kind != SEMESTER:
         return tables.table(POSITIONS_COLUMN[0]), tables.table(BASE_DAYS_COLUMN[0])
     y = period.year  # the 学期's first and last day

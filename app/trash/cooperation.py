@@ -19,7 +19,7 @@ from app.db.models import (
 )
 from app.errors import AppError
 from app.services.attachments import purge_owner_attachments
-from app.services.trash import (
+from app.trash.core import (
     TrashKind,
     TrashRow,
     deleted,

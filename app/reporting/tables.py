@@ -1,11 +1,11 @@
 """The standard report tables of DOMAIN.md for a 学年, filled from the records: 产学合作 per 专业 and per 专业 ×
 合作企业, 校外实习实训基地 (per base that is not 校内), 校内实践基地 (per 校内实训基地) and 访企拓岗 (per enterprise
-visited). Headers and each column's definition: app/services/report_columns.py. Live records only, and only the
+visited). Headers and each column's definition: app/reporting/columns.py. Live records only, and only the
 学年's: what is dated falls in it, what is held is held at its end.
 
 Choices (each also in the column's definition, shown as its tooltip):
 - 学年 bounds, placements, 订单培养 / 现代学徒制 in force, assets held and the distinct days a base was used:
-  app/services/report_facts.py.
+  app/reporting/facts.py.
 - 产学合作: one row per (专业, 合作企业) with anything to report. The five figures of app/services/outcomes.py
   (课程, 教材, 兼职教师, 技术服务年收入, 培训人天) come from its facts, split by both keys; 捐赠 / 准捐赠 = assets
   an enterprise contributed so, acquired in the 学年; 订单培养人数 = students placed at an enterprise with an
@@ -56,7 +56,7 @@ from app.services.base_usage import SemesterUsage, UsageTotals, semester_usage
 from app.services.bases import project_names
 from app.services.choices import major_choices
 from app.services.outcomes import cooperation_facts
-from app.services.report_columns import (
+from app.reporting.columns import (
     COOPERATION,
     COOPERATION_BY_MAJOR,
     COOPERATION_BY_MAJOR_COLUMNS,
@@ -70,7 +70,7 @@ from app.services.report_columns import (
     VISITS_COLUMNS,
     Column,
 )
-from app.services.report_facts import (
+from app.reporting.facts import (
     Year,
     assets_held,
     base_use_days,

@@ -1,5 +1,5 @@
 """演示数据, third part: budgets and a year of 经费台账 for the demo projects, and the asset register, written
-after the projects (app/demo_cooperation.py).
+after the projects (app/demo/cooperation.py).
 
 Small: budgets for the two calendar years the last 365 days touch, sized from the year's planned expenses
 (two lines a little short, so they are overspent: reminders), the entries through the services; assets
@@ -65,7 +65,7 @@ EQUIPMENT = (
     ("智能产线仿真软件", "网络版 50 节点", 120_000),
     ("电气控制柜实训装置", "THPFSL-2", 18_800),
 )
-# the 校内 bases of app/demo_bases.py lead the place names, so their equipment counts in the 校内实践基地 table
+# the 校内 bases of app/demo/bases.py lead the place names, so their equipment counts in the 校内实践基地 table
 LOCATIONS = (
     "智能制造实训中心 A101",
     "新能源汽车检测与维修实训室",

@@ -2,7 +2,7 @@
 exactly what it counts (shown next to the value) and the records it counts (for the click-through).
 
 Choices (each indicator's `definition` says the same to the user):
-- 合作中的企业, 可提供岗位数, 基地使用天数: app/services/period_figures.py, the one computation the 工作台, the
+- 合作中的企业, 可提供岗位数, 基地使用天数: app/reporting/period_figures.py, the one computation the 工作台, the
   自评报告, the package and the school's merge read too (合作中 as of the 学年's last day, or today when that is
   earlier; the other two are the sums of the 访企拓岗 and 校外实习实训基地 tables' columns).
 - 学年: first day of semester 1 to the day before the next 学年 starts (设置 → 学期日历); a record dated on the
@@ -51,7 +51,7 @@ from app.domain.practice import DAYS_PER_MONTH, merged
 from app.package.period import period_of
 from app.services.base_usage import semester_usage
 from app.services.employment import employment_figures
-from app.services.period_figures import (
+from app.reporting.period_figures import (
     BASE_DAYS,
     BASE_DAYS_COLUMN,
     COOPERATING,
@@ -64,8 +64,8 @@ from app.services.period_figures import (
     cooperating_enterprises,
     period_tables,
 )
-from app.services.report_facts import Year, assets_held, placements, scheme_kinds, schemes, year_of
-from app.services.report_tables import ReportTable, ReportTables
+from app.reporting.facts import Year, assets_held, placements, scheme_kinds, schemes, year_of
+from app.reporting.tables import ReportTable, ReportTables
 
 GROUPS = ("资源利用", "人才培养", "师资建设", "科研成果", "就业创业")
 KINDS = ("count", "fen", "ratio", "decimal")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app.db.models import BaseCost, BaseUsage, Internship, Major, PracticeBase, UsageSummary
 from app.domain.money import format_money
 from app.services import base_costs  # noqa: F401 (its flush hook keeps one cost row per 学年, restores included)
-from app.services.trash import TrashKind, TrashRow, delete_row, deleted, referenced_by, register
+from app.trash.core import TrashKind, TrashRow, delete_row, deleted, referenced_by, register
 
 
 def _base_rows(s: Session) -> list[TrashRow]:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.db.models import Employment, Internship, MonthlyEvaluation, Student
 from app.services.attachments import purge_owner_attachments
-from app.services.trash import TrashKind, TrashRow, delete_row, deleted, referenced_by, register
+from app.trash.core import TrashKind, TrashRow, delete_row, deleted, referenced_by, register
 
 
 def _student_rows(s: Session) -> list[TrashRow]:
