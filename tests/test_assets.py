@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app import trash
 from app.db.engine import Database
 from app.db.models import AssetDisposal, AssetRepair, Major
 from app.errors import AppError, ValidationError, ValidationErrors
-from app import trash
 from app.services.agreements import AgreementData, create_agreement, delete_agreements, transition_agreement
 from app.services.assets import (
     AssetData,

@@ -13,13 +13,13 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from app import trash
 from app.db.models import Internship, Major, Student
 from app.docs.bases import write_usage_summary
 from app.domain.semesters import SemesterCalendar
 from app.errors import AppError, ValidationErrors
 from app.io.bases_xlsx import HEADERS, export_usage_summary
 from app.services import bases as svc
-from app import trash
 from app.services.agreements import AgreementData, create_agreement
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
 from app.services.settings import CollegeProfile, MajorGroupInfo, save_profile, save_semester_calendar

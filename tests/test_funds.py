@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
+from app import trash
 from app.db.engine import Database
 from app.db.models import AuditLog, Budget, BudgetCategory, LedgerEntry
 from app.errors import AppError, ValidationError, ValidationErrors
-from app import trash
 from app.services.funds import (
     BudgetData,
     LedgerData,

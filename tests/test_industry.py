@@ -9,10 +9,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app import trash
 from app.db.engine import Database
 from app.db.models import Major, MajorGroup, OrganizationActivity, StudioActivity
 from app.errors import AppError, ValidationError, ValidationErrors
-from app import trash
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
 from app.services.industry import (
     ActivityData,

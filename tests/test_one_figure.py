@@ -25,9 +25,9 @@ from app.package.merge import merge_packages
 from app.package.period import period_of
 from app.package.trust import TrustStore
 from app.reporting import period_figures as pf
+from app.reporting.columns import OFFSITE_BASES, VISITS
 from app.reporting.dashboard import dashboard
 from app.reporting.evaluation import annual_indicators
-from app.reporting.columns import OFFSITE_BASES, VISITS
 from tests.cli_run import run_cli
 from tests.conftest import DEMO_TODAY as TODAY
 

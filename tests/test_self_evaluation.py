@@ -23,12 +23,12 @@ from app.docs.render import NB_HYPHEN
 from app.docs.self_evaluation import self_evaluation_context, write_self_evaluation
 from app.errors import DocumentTemplateError
 from app.package.period import period_of
-from app.services.enterprises import EnterpriseData, create_enterprise
-from app.reporting.period_figures import period_findings
-from app.services.projects import ProjectData, create_project
 from app.reporting.facts import year_of
-from app.services.rule_sets import save_rule_preset
+from app.reporting.period_figures import period_findings
 from app.reporting.self_evaluation import active_partners, monthly_placements, tier_rows
+from app.services.enterprises import EnterpriseData, create_enterprise
+from app.services.projects import ProjectData, create_project
+from app.services.rule_sets import save_rule_preset
 from tests import report_data as data
 from tests.cli_run import run_cli
 from tests.reader_text import docx_text, tool_words

@@ -11,11 +11,11 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from app import trash
 from app.db.engine import Database
 from app.db.models import Attachment, AuditLog, EnterprisePractice, Major, MajorGroup, Teacher
 from app.errors import AppError, ImportFileError, ValidationError, ValidationErrors
 from app.io.teachers_xlsx import import_practice, import_teachers, read_practice, read_teachers
-from app import trash
 from app.services.attachments import add_attachment
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises
 from app.services.industry import (

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app import trash
 from app.db.engine import Database
 from app.db.models import ActionItem, Agreement, Attachment, Meeting, OperationReport, Project, Visit
 from app.errors import AppError
-from app import trash
 from app.services.agreements import AgreementData, create_agreement, delete_agreements
 from app.services.attachments import add_attachment
 from app.services.enterprises import EnterpriseData, create_enterprise, delete_enterprises

@@ -228,6 +228,7 @@ def test_page_past_end_shows_expired_and_buttons_follow_the_selection(ctx, qtbot
     assert p.model.data(p.model.index(r_soon, days_col)) == "还剩 20 天"
     p.table.selectRow(r_old)
     assert list(p.transition_buttons) == ["到期", "终止"]
+    p.table.clearSelection()  # selectRow adds to the selection while a modifier key counts as held (Wine)
     p.table.selectRow(r_soon)
     assert list(p.transition_buttons) == ["终止"]
     p.table.selectRow(p.model.row_of(draft))

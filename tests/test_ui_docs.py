@@ -44,7 +44,7 @@ def rec(db) -> dict[str, str]:
 @pytest.fixture
 def saved(monkeypatch, tmp_path) -> dict[str, list]:
     """ask_save answers a file in tmp_path; offer_open and show_error record instead of showing a box."""
-    from ui import documents, errors, files
+    from ui import errors, files
 
     seen: dict[str, list] = {"asked": [], "offered": [], "errors": []}
     out = tmp_path / "out"
@@ -56,8 +56,8 @@ def saved(monkeypatch, tmp_path) -> dict[str, list]:
 
     monkeypatch.setattr(files, "ask_save", ask_save)
     monkeypatch.setattr(files, "offer_open", lambda _p, path, _text: seen["offered"].append(path))
-    for module in (documents, errors):  # the forms look show_error up in ui.errors when they need it
-        monkeypatch.setattr(module, "show_error", lambda _p, exc, _t="": seen["errors"].append(exc))
+    # the forms and ui/files.py look show_error up in ui.errors when they need it
+    monkeypatch.setattr(errors, "show_error", lambda _p, exc, _t="": seen["errors"].append(exc))
     return seen
 
 

@@ -14,9 +14,6 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 
-from app.reporting.evaluation import GROUPS, annual_indicators
-from app.reporting.evaluation_years import evaluation_years
-from app.services.record_labels import Target, record_labels, record_targets
 from app.reporting.columns import (
     COOPERATION,
     COOPERATION_COLUMNS,
@@ -27,7 +24,10 @@ from app.reporting.columns import (
     TABLE_NAMES,
     VISITS,
 )
+from app.reporting.evaluation import GROUPS, annual_indicators
+from app.reporting.evaluation_years import evaluation_years
 from app.reporting.tables import report_tables
+from app.services.record_labels import Target, record_labels, record_targets
 from app.services.visits import VisitData, VisitStop, create_visit
 from tests import report_data as data
 
@@ -213,12 +213,12 @@ def test_an_empty_year_says_what_to_enter(ctx, qtbot, db, ids):
 
 
 def test_export_writes_the_four_tables(ctx, qtbot, db, ids, tmp_path: Path, monkeypatch):
-    import ui.pages.evaluation as ev
+    from ui import files
 
     target = tmp_path / "标准报表.xlsx"
     offered: list[str] = []
-    monkeypatch.setattr(ev, "ask_save", lambda *a, **k: target)
-    monkeypatch.setattr(ev, "offer_open", lambda _p, _path, text: offered.append(text))
+    monkeypatch.setattr(files, "ask_save", lambda *a, **k: target)
+    monkeypatch.setattr(files, "offer_open", lambda _p, _path, text: offered.append(text))
     page = evaluation_page(qtbot)
     with qtbot.waitSignal(page.exported, timeout=10000):
         page.export_button.click()
@@ -230,12 +230,12 @@ def test_export_writes_the_four_tables(ctx, qtbot, db, ids, tmp_path: Path, monk
 
 
 def test_self_evaluation_report_from_the_page(ctx, qtbot, db, ids, tmp_path: Path, monkeypatch):
-    import ui.pages.evaluation as ev
+    from ui import files
 
     target = tmp_path / "自评报告.docx"
     offered: list[str] = []
-    monkeypatch.setattr(ev, "ask_save", lambda *a, **k: target)
-    monkeypatch.setattr(ev, "offer_open", lambda _p, _path, text: offered.append(text))
+    monkeypatch.setattr(files, "ask_save", lambda *a, **k: target)
+    monkeypatch.setattr(files, "offer_open", lambda _p, _path, text: offered.append(text))
     page = evaluation_page(qtbot)
     with qtbot.waitSignal(page.exported, timeout=60000):
         page.report_button.click()

@@ -46,3 +46,90 @@ def test_elsewhere_opens_the_folder(qapp, monkeypatch, tmp_path: Path):
     started, opened = _record(monkeypatch, explorer_starts=True)
     files.show_in_folder(tmp_path / "机电.zip")
     assert started == [] and [Path(p) for p in opened] == [tmp_path]
+
+
+# ---------------------------------------------------------------- the shared flows (save_file, export_file)
+
+
+def _quiet(monkeypatch, ask: Path | None) -> dict[str, list]:
+    """ask_save answers `ask`; offer_open and show_error record instead of showing a box."""
+    from ui import errors
+
+    seen: dict[str, list] = {"asked": [], "offered": [], "errors": []}
+
+    def ask_save(_parent, title, key, name, filter_=files.XLSX_FILTER):
+        seen["asked"].append((title, key, name, filter_))
+        return ask
+
+    monkeypatch.setattr(files, "ask_save", ask_save)
+    monkeypatch.setattr(files, "offer_open", lambda _p, path, text: seen["offered"].append((path, text)))
+    monkeypatch.setattr(errors, "show_error", lambda _p, exc, title="": seen["errors"].append((exc, title)))
+    return seen
+
+
+def test_save_file_writes_then_offers_the_file_with_what_the_writer_answered(qapp, monkeypatch, tmp_path):
+    seen = _quiet(monkeypatch, tmp_path / "模板")  # a Word name typed without .docx
+    written: list[Path] = []
+
+    def write(path: Path) -> int:
+        written.append(path)
+        return 3
+
+    got = files.save_file(
+        None, "另存", "docs", "模板.docx", write, "{result} 项保存到\n{path}", files.WORD_FILTER
+    )
+    target = tmp_path / "模板.docx"
+    assert got == target and written == [target]
+    assert seen["asked"] == [("另存", "docs", "模板.docx", files.WORD_FILTER)]
+    assert seen["offered"] == [(target, f"3 项保存到\n{target}")] and seen["errors"] == []
+
+
+def test_save_file_shows_a_failure_and_offers_nothing(qapp, monkeypatch, tmp_path):
+    seen = _quiet(monkeypatch, tmp_path / "a.xlsx")
+    boom = OSError("磁盘已满")
+
+    def write(_path: Path) -> None:
+        raise boom
+
+    assert files.save_file(None, "保存", "template", "a.xlsx", write, "{path}") is None
+    assert seen["errors"] == [(boom, "保存模板失败")] and seen["offered"] == []
+
+
+def test_save_file_asked_nothing_writes_nothing(qapp, monkeypatch):
+    seen = _quiet(monkeypatch, None)
+    assert files.save_file(None, "保存", "template", "a.xlsx", lambda _p: 1 / 0, "{path}") is None
+    assert seen["offered"] == [] and seen["errors"] == []
+
+
+def test_export_file_passes_the_arguments_and_offers_the_result(ctx, qtbot, monkeypatch, tmp_path):
+    from app.errors import Cancelled
+
+    seen = _quiet(monkeypatch, None)
+    target = tmp_path / "导出.xlsx"
+    calls: list[tuple] = []
+
+    def write(s, path, year, *, project_id, progress, cancel):
+        calls.append((path, year, project_id, cancel.is_set()))
+        progress(1.0, "完成")
+        return 7
+
+    files.export_file(
+        None, target, "正在导出…", write, lambda n: f"已导出 {n} 条到\n{target}", 2026, project_id="p1"
+    )
+    qtbot.waitUntil(lambda: bool(seen["offered"]), timeout=5000)
+    assert calls == [(target, 2026, "p1", False)]
+    assert seen["offered"] == [(target, f"已导出 7 条到\n{target}")] and seen["errors"] == []
+
+    def cancelled(*_a, **_k):
+        raise Cancelled()
+
+    def broken(*_a, **_k):
+        raise ValueError("坏文件")
+
+    files.export_file(None, target, "正在导出…", cancelled, str)
+    files.export_file(None, target, "正在导出…", broken, str)
+    qtbot.waitUntil(lambda: bool(seen["errors"]), timeout=5000)
+    ctx.wait()
+    ((exc, title),) = seen["errors"]  # 取消 is no error; the broken one is shown once, as 导出失败
+    assert isinstance(exc, ValueError) and title == "导出失败"
+    assert len(seen["offered"]) == 1

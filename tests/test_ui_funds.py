@@ -321,7 +321,7 @@ def test_import_the_finance_office_ledger_and_export_the_台账(ctx, qtbot, db, 
     from openpyxl import Workbook, load_workbook
 
     from app.io.ledger_xlsx import read_ledger
-    from ui.pages import funds as page_module
+    from ui import files
     from ui.pages.funds import LedgerImportDialog, export_ledger_file
 
     src = tmp_path / "明细账.xlsx"
@@ -351,7 +351,7 @@ def test_import_the_finance_office_ledger_and_export_the_台账(ctx, qtbot, db, 
 
     out = tmp_path / "台账.xlsx"
     offered: list[str] = []
-    monkeypatch.setattr(page_module, "offer_open", lambda _p, path, text: offered.append(text))
+    monkeypatch.setattr(files, "offer_open", lambda _p, path, text: offered.append(text))
     export_ledger_file(ledger, out, 2026, setup["p1"])
     qtbot.waitUntil(lambda: bool(offered), timeout=10000)
     assert "已导出 2 条台账记录" in offered[0] and "期末余额 ¥765.50" in offered[0]

@@ -89,7 +89,7 @@ def test_overlap_counts_choices_and_update(ctx, qtbot, db, tmp_path, monkeypatch
 
 
 def test_export_the_rows_with_problems(ctx, qtbot, db, tmp_path, monkeypatch):
-    import ui.dialogs.import_dialog as mod
+    from ui import files as mod  # the import preview saves the rows through ui/files.py's save_file
 
     dlg, _ids = _dialog(db, qtbot, tmp_path)
     target = tmp_path / "out" / "要改的行.xlsx"

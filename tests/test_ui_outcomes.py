@@ -213,12 +213,12 @@ def test_figures_follow_a_new_record(ctx, qtbot, db, ids):
 
 
 def test_export_button_writes_the_tables(ctx, qtbot, db, ids, tmp_path: Path, monkeypatch):
-    import ui.pages.cooperation_figures as cf
+    from ui import files
 
     target = tmp_path / "产学合作数据.xlsx"
     opened: list[str] = []
-    monkeypatch.setattr(cf, "ask_save", lambda *a, **k: target)
-    monkeypatch.setattr(cf, "offer_open", lambda _p, _path, text: opened.append(text))
+    monkeypatch.setattr(files, "ask_save", lambda *a, **k: target)
+    monkeypatch.setattr(files, "offer_open", lambda _p, _path, text: opened.append(text))
     page = outcomes_page(qtbot)
     view = page.show_cooperation(data.YEAR)
     view.export_button.click()

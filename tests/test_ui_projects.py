@@ -307,8 +307,12 @@ def test_delete_and_undo(page, qtbot, db, monkeypatch):
     page.reload()
     qtbot.waitUntil(lambda: page.shown_ids() == [pid], timeout=5000)
     page.item_of(pid).setSelected(True)
-    monkeypatch.setattr("ui.pages.projects.confirm", lambda *a, **k: True)
+    asked = []
+    monkeypatch.setattr(
+        "ui.pages.list_page.confirm", lambda _p, title, text: asked.append((title, text)) or True
+    )
     page.delete_selected()
+    assert asked and asked[0][0] == "删除项目" and asked[0][1].startswith("确定删除项目 订单班？")
     qtbot.waitUntil(lambda: page.shown_ids() == [], timeout=5000)
     assert not page.undo_bar.isHidden() and "已删除 1 个项目" in page.undo_bar.label.text()
     page.undo_bar.button.click()

@@ -304,10 +304,10 @@ def test_employment_form_parses_salary_and_shows_errors(ctx, qtbot, db, roster):
 
 
 def test_roster_export_masked_and_full(ctx, qtbot, db, roster, tmp_path, monkeypatch):
-    from ui import students_io
+    from ui import files, students_io
 
     done: list[str] = []
-    monkeypatch.setattr(students_io, "offer_open", lambda _p, path, text: done.append(text))
+    monkeypatch.setattr(files, "offer_open", lambda _p, path, text: done.append(text))
     masked, full = tmp_path / "名册.xlsx", tmp_path / "完整.xlsx"
     page = students_page(qtbot)
     students_io.export_students_file(page, masked, full=False)

@@ -12,9 +12,8 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from app.docs import cooperation as docs
 from ui import files
-from ui.errors import show_error
 from ui.files import WORD_FILTER
-from ui.ops import ReadOp, read_now
+from ui.ops import read_now
 
 
 def document_menu(parent: QWidget, kind: str, generate: Callable[[Path | None], None]) -> QMenu:
@@ -58,34 +57,26 @@ def _generate_custom(parent: QWidget, generate: Callable[[Path | None], None]) -
 
 def ask_document_path(parent: QWidget, kind: str, title: str, semester: str = "") -> Path | None:
     name = docs.default_file_name(kind, title, semester)
-    path = files.ask_save(parent, f"保存{docs.KINDS[kind]}", "docs", name, WORD_FILTER)
-    if path is not None and path.suffix.lower() != ".docx":
-        path = path.with_name(path.name + ".docx")
-    return path
+    return files.ask_save_word(parent, f"保存{docs.KINDS[kind]}", "docs", name)
 
 
-def write_document(parent: QWidget, work: Callable[..., Path], what: str) -> None:
-    """Write a document on the database worker (it only reads), then offer to open it."""
+def write_document(parent: QWidget, work: Callable[..., Path], what: str, done_what: str = "") -> None:
+    """Write a document on the database worker (it only reads), then offer to open it as “`done_what` (else
+    `what`)已生成”; a failure is 生成`what`失败."""
 
     def done(path: Path) -> None:
-        files.offer_open(parent, path, f"{what}已生成：\n{path}")
+        files.offer_open(parent, path, f"{done_what or what}已生成：\n{path}")
 
-    def failed(exc: BaseException) -> None:
-        show_error(parent, exc, f"生成{what}失败")
-
-    ReadOp(parent, work).success(done).failure(failed).run()
+    files.generate_file(parent, work, done, f"生成{what}失败")
 
 
 def save_builtin_template(parent: QWidget, kind: str) -> None:
-    name = f"{docs.KINDS[kind]}模板.docx"
-    path = files.ask_save(parent, "另存内置模板", "docs", name, WORD_FILTER)
-    if path is None:
-        return
-    try:
-        docs.save_builtin_template(kind, path)
-    except Exception as e:  # shown to the user, never lost
-        show_error(parent, e, "保存模板失败")
-        return
-    files.offer_open(
-        parent, path, f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“用自定义模板生成…”生成文档。"
+    files.save_file(
+        parent,
+        "另存内置模板",
+        "docs",
+        f"{docs.KINDS[kind]}模板.docx",
+        lambda path: docs.save_builtin_template(kind, path),
+        "内置模板已保存到\n{path}\n\n在 Word 中修改后，用“用自定义模板生成…”生成文档。",
+        WORD_FILTER,
     )

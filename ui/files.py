@@ -1,22 +1,33 @@
-"""File dialogs that remember the last folder, and the export / template actions with progress."""
+"""File dialogs that remember the last folder, and the ONE set of import / export flows every area uses:
+
+- `preview_file` / `choose_and_preview`: ask for a file (remembered folder) → read and check it on the worker
+  with progress and 取消 → show the area's preview dialog (ui/dialogs/import_dialog.py; its 导入 writes);
+- `export_file`: write a file on the worker with progress and 取消 → offer to open it;
+- `generate_file`: write a file on the worker (no progress) → the area's done, errors shown;
+- `save_file`: ask where, write a small file (a blank template) now → offer to open it.
+
+An area module only says what is its own: which service reads or writes, and which texts."""
 
 from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QElapsedTimer, QProcess, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from sqlalchemy.orm import Session
 
 from app.errors import Cancelled
 from app.services.enterprise_list import EnterpriseQuery
-from ui import messages
-from ui.errors import show_error
+from ui import errors, messages
 from ui.ops import ReadOp
 from ui.settings import ui_settings
 
+Report = Callable[[float, str], None]  # progress(fraction, message) from the worker
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 WORD_FILTER = "Word 文档 (*.docx)"
 PACKAGE_FILTER = "上报材料包 (*.zip)"
@@ -120,39 +131,149 @@ def show_in_folder(path: Path) -> None:
     QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
 
+def ask_save_word(parent: QWidget, title: str, key: str, name: str) -> Path | None:
+    """ask_save for a Word document, with .docx added when the user typed a name without it."""
+    path = ask_save(parent, title, key, name, WORD_FILTER)
+    if path is not None and path.suffix.lower() != ".docx":
+        path = path.with_name(path.name + ".docx")
+    return path
+
+
+def run_with_progress(
+    parent: QWidget,
+    title: str,
+    work: Callable[[Session, Report, threading.Event], Any],
+    done: Callable[[Any], None],
+    failed_title: str,
+) -> Progress:
+    """`work(s, report, cancel)` on the database worker (it only reads) under a progress dialog whose 取消 sets
+    `cancel`; then `done(result)`. An error other than Cancelled (取消) is shown under `failed_title`."""
+    progress = Progress(parent, title)
+
+    def succeeded(result: Any) -> None:
+        progress.close()
+        done(result)
+
+    def went_wrong(exc: BaseException) -> None:
+        progress.close()
+        if not isinstance(exc, Cancelled):
+            errors.show_error(parent, exc, failed_title)
+
+    op = ReadOp(parent, lambda s, report, _c: work(s, report, progress.cancel))
+    op.with_progress(progress.update).success(succeeded).failure(went_wrong).run()
+    return progress
+
+
+def preview_file(
+    parent: QWidget, path: Path, read: Callable[..., Any], dialog: Callable[[Any], QDialog], **kwargs: Any
+) -> None:
+    """Read and check `path` on the worker (`read(s, path, **kwargs, progress=, cancel=)`), then show
+    `dialog(preview)` — nothing is written before its 导入."""
+    run_with_progress(
+        parent,
+        f"正在检查 {path.name}…",
+        lambda s, report, cancel: read(s, path, **kwargs, progress=report, cancel=cancel),
+        lambda preview: dialog(preview).exec(),
+        "无法导入",
+    )
+
+
+def choose_and_preview(
+    parent: QWidget,
+    title: str,
+    key: str,
+    read: Callable[..., Any],
+    dialog: Callable[[Path, Any], QDialog],
+    **kwargs: Any,
+) -> None:
+    """Ask for the Excel file to import (the folder of `key` remembered), then `preview_file`."""
+    path = ask_open(parent, title, key)
+    if path is not None:
+        preview_file(parent, path, read, lambda preview: dialog(path, preview), **kwargs)
+
+
+def export_file(
+    parent: QWidget,
+    path: Path,
+    title: str,
+    write: Callable[..., Any],
+    message: Callable[[Any], str],
+    *args: Any,
+    **kwargs: Any,
+) -> None:
+    """`write(s, path, *args, **kwargs, progress=, cancel=)` on the worker with progress and 取消, then offer to
+    open the file with `message(result)`; an error is shown as 导出失败."""
+    run_with_progress(
+        parent,
+        title,
+        lambda s, report, cancel: write(s, path, *args, **kwargs, progress=report, cancel=cancel),
+        lambda result: offer_open(parent, path, message(result)),
+        "导出失败",
+    )
+
+
+def generate_file(
+    parent: QWidget, work: Callable[[Session], Any], done: Callable[[Any], None], failed_title: str
+) -> None:
+    """`work(s)` writes a file on the database worker (it only reads); then `done(result)`; an error is shown
+    under `failed_title`."""
+    ReadOp(parent, work).success(done).failure(lambda e: errors.show_error(parent, e, failed_title)).run()
+
+
+def save_file(
+    parent: QWidget,
+    title: str,
+    key: str,
+    name: str,
+    write: Callable[[Path], Any],
+    text: str,
+    filter_: str = XLSX_FILTER,
+    failed_title: str = "保存模板失败",
+) -> Path | None:
+    """Ask where (as `name` in the folder of `key`), `write(path)` now (a small file: a blank template), then
+    offer to open it with `text` (its {path} the file, {result} what `write` answered)."""
+    path = (
+        ask_save_word(parent, title, key, name)
+        if filter_ == WORD_FILTER
+        else ask_save(parent, title, key, name, filter_)
+    )
+    if path is None:
+        return None
+    try:
+        result = write(path)
+    except Exception as e:  # shown to the user, never lost
+        errors.show_error(parent, e, failed_title)
+        return None
+    offer_open(parent, path, text.format(path=path, result=result))
+    return path
+
+
+# ---------------------------------------------------------------- 合作企业 (the enterprise list's own)
+
+
 def run_export(parent: QWidget, query: EnterpriseQuery) -> None:
     from app.io.enterprises_xlsx import export_enterprises
 
     path = ask_save(parent, "导出合作企业", "export", "合作企业档案.xlsx")
-    if path is None:
-        return
-    progress = Progress(parent, "正在导出合作企业…")
-
-    def done(n: int) -> None:
-        progress.close()
-        offer_open(parent, path, f"已导出 {n} 家企业（列表中的全部企业，不限合作状态）到\n{path}")
-
-    def failed(exc: BaseException) -> None:
-        progress.close()
-        if not isinstance(exc, Cancelled):
-            show_error(parent, exc, "导出失败")
-
-    op = ReadOp(
-        parent,
-        lambda s, report, cancel: export_enterprises(s, path, query, progress=report, cancel=progress.cancel),
-    )
-    op.with_progress(progress.update).success(done).failure(failed).run()
+    if path is not None:
+        export_file(
+            parent,
+            path,
+            "正在导出合作企业…",
+            export_enterprises,
+            lambda n: f"已导出 {n} 家企业（列表中的全部企业，不限合作状态）到\n{path}",
+            query,
+        )
 
 
 def save_template(parent: QWidget) -> None:
     from app.io.enterprises_xlsx import write_template
 
-    path = ask_save(parent, "保存导入模板", "template", "合作企业导入模板.xlsx")
-    if path is None:
-        return
-    try:
-        write_template(path)
-    except Exception as e:  # shown to the user, never lost
-        show_error(parent, e, "保存模板失败")
-        return
-    offer_open(parent, path, f"导入模板已保存到\n{path}\n\n按表头填写后，用“从 Excel 导入…”导入。")
+    save_file(
+        parent,
+        "保存导入模板",
+        "template",
+        "合作企业导入模板.xlsx",
+        write_template,
+        "导入模板已保存到\n{path}\n\n按表头填写后，用“从 Excel 导入…”导入。",
+    )

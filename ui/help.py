@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from app.compliance.registry import (
@@ -52,8 +52,14 @@ class HelpWindow(QWidget):
         close.clicked.connect(self.close)
         row.addWidget(close)
         lay.addLayout(row)
-        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.close)
         restore_geometry(self, self.geometry_key, self.default_size)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        """Esc closes the window, as it closes a dialog (the text browser leaves the key to its window)."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.close()
+            return
+        super().keyPressEvent(event)
 
     @Slot(QUrl)
     def _link(self, url: QUrl) -> None:

@@ -9,15 +9,12 @@ from pathlib import Path
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.errors import Cancelled
 from app.io import internships_xlsx
 from app.io.importing import ImportPreview
 from app.services.common import Changes
+from ui import files
 from ui.dialogs.import_dialog import ImportDialog
-from ui.errors import show_error
-from ui.files import Progress, ask_open
 from ui.operations import internships as internship_ops
-from ui.ops import ReadOp
 
 
 def ask_update(parent: QWidget, existing: int) -> bool | None:
@@ -50,52 +47,35 @@ class EvaluationImportDialog(ImportDialog):
         update = ask_update(self, self.existing) if self.existing else False
         if update is None:
             return
-        self.import_button.setEnabled(False)
         preview = self.preview
-        self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} 条企业评价…")
+        progress = self.start_import(f"正在导入 {len(preview.valid_rows)} 条企业评价…")
         internship_ops.import_evaluations(
             self,
             preview,
             update_existing=update,
-            cancel=self._progress.cancel,
-            on_progress=self._progress.update,
+            cancel=progress.cancel,
+            on_progress=progress.update,
             on_done=self._done,
             on_failed=self._failed,
         )
 
     def _done(self, changes: Changes) -> None:
-        self._progress.close()
-        self.imported = changes
-        text = f"已导入 {changes.count} 条企业月度评价，各实习的预警已随之更新。"
-        if changes.warnings:
-            text += "\n\n提示：\n" + "\n".join(changes.warnings[:10])
-        QMessageBox.information(self, "导入完成", text)
-        self.accept()
+        self.finish_import(changes, f"已导入 {changes.count} 条企业月度评价，各实习的预警已随之更新。")
 
 
 def check_file(parent: QWidget, path: Path) -> None:
     """Read and check the file on the worker, then show the preview (nothing is written before 导入)."""
-    progress = Progress(parent, f"正在检查 {path.name}…")
-
-    def done(preview: ImportPreview) -> None:
-        progress.close()
-        EvaluationImportDialog(parent, path, preview).exec()
-
-    def failed(exc: BaseException) -> None:
-        progress.close()
-        if not isinstance(exc, Cancelled):
-            show_error(parent, exc, "无法导入")
-
-    op = ReadOp(
+    files.preview_file(
         parent,
-        lambda s, report, _c: internships_xlsx.read_evaluations(
-            s, path, progress=report, cancel=progress.cancel
-        ),
+        path,
+        internships_xlsx.read_evaluations,
+        lambda preview: EvaluationImportDialog(parent, path, preview),
     )
-    op.with_progress(progress.update).success(done).failure(failed).run()
 
 
 def import_evaluations(parent: QWidget) -> None:
-    path = ask_open(parent, "选择要导入的企业月度评价（Excel：学号、月份、评分…）", "import_evaluations")
+    path = files.ask_open(
+        parent, "选择要导入的企业月度评价（Excel：学号、月份、评分…）", "import_evaluations"
+    )
     if path is not None:
         check_file(parent, path)

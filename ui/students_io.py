@@ -5,7 +5,6 @@ the full personal data), and the annual 就业质量报告 (Excel and Word)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Slot
@@ -21,17 +20,14 @@ from PySide6.QtWidgets import (
 
 from app.docs import employment as report_doc
 from app.domain.privacy import mask_address, mask_id_number, mask_phone
-from app.errors import Cancelled
 from app.io import employment_xlsx, internships_xlsx, students_xlsx
 from app.io.importing import ImportPreview
 from app.io.xlsx import header_key
 from app.services.common import Changes
+from ui import files
 from ui.dialogs.import_dialog import ImportDialog
-from ui.documents import WORD_FILTER, ask_template
-from ui.errors import show_error
-from ui.files import Progress, ask_open, ask_save, offer_open
+from ui.documents import WORD_FILTER, ask_template, write_document
 from ui.operations import imports as import_ops
-from ui.ops import ReadOp
 
 PHONES = ("phone", "guardian_phone", "emergency_phone")
 ID_NUMBERS = ("id_number", "guardian_id_number")
@@ -112,60 +108,40 @@ class StudentImportDialog(ImportDialog):
             if answer is None:
                 return
             update = answer
-        self.import_button.setEnabled(False)
-        self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} {noun}…")
+        progress = self.start_import(f"正在导入 {len(preview.valid_rows)} {noun}…")
         import_ops.import_students(
             self,
             write,
             preview,
             update_existing=update,
-            progress=self._progress,
+            progress=progress,
             on_done=self._done,
             on_failed=self._failed,
         )
 
     def _done(self, changes: Changes) -> None:
-        self._progress.close()
-        self.imported = changes
-        noun = KINDS[self.what][1]
-        text = f"已导入 {changes.count} {noun}。"
-        if changes.warnings:
-            text += "\n\n提示：\n" + "\n".join(changes.warnings[:10])
-        QMessageBox.information(self, "导入完成", text)
-        self.accept()
+        self.finish_import(changes, f"已导入 {changes.count} {KINDS[self.what][1]}。")
 
 
 def import_file(parent: QWidget, what: str, path: Path | None = None) -> None:
     """Choose a file (unless given), read and check it on the worker, then show the preview."""
     title, _noun, read, *_ = KINDS[what]
-    path = path or ask_open(parent, f"选择要导入的{title}（Excel）", f"import_{what}")
-    if path is None:
-        return
-    progress = Progress(parent, f"正在检查 {path.name}…")
-
-    def done(preview: ImportPreview) -> None:
-        progress.close()
-        StudentImportDialog(parent, path, preview, what).exec()
-
-    def failed(exc: BaseException) -> None:
-        progress.close()
-        if not isinstance(exc, Cancelled):
-            show_error(parent, exc, "无法导入")
-
-    op = ReadOp(parent, lambda s, report, _c: read(s, path, progress=report, cancel=progress.cancel))
-    op.with_progress(progress.update).success(done).failure(failed).run()
+    path = path or files.ask_open(parent, f"选择要导入的{title}（Excel）", f"import_{what}")
+    if path is not None:
+        files.preview_file(
+            parent, path, read, lambda preview: StudentImportDialog(parent, path, preview, what)
+        )
 
 
 def save_template(parent: QWidget) -> None:
-    path = ask_save(parent, "保存学生名册导入模板", "template", "学生名册导入模板.xlsx")
-    if path is None:
-        return
-    try:
-        students_xlsx.write_student_template(path)
-    except Exception as e:  # shown to the user, never lost
-        show_error(parent, e, "保存模板失败")
-        return
-    offer_open(parent, path, f"导入模板已保存到\n{path}\n\n按表头填写后，用“导入名册…”导入。")
+    files.save_file(
+        parent,
+        "保存学生名册导入模板",
+        "template",
+        "学生名册导入模板.xlsx",
+        students_xlsx.write_student_template,
+        "导入模板已保存到\n{path}\n\n按表头填写后，用“导入名册…”导入。",
+    )
 
 
 # ---------------------------------------------------------------- roster export
@@ -224,62 +200,46 @@ def export_students(parent: QWidget) -> None:
         return
     full = ask.full.isChecked()
     name = "学生名册（含完整个人信息）.xlsx" if full else "学生名册.xlsx"
-    path = ask_save(parent, "导出学生名册", "export_students", name)
+    path = files.ask_save(parent, "导出学生名册", "export_students", name)
     if path is not None:
         export_students_file(parent, path, full=full)
 
 
 def export_students_file(parent: QWidget, path: Path, *, full: bool) -> None:
-    progress = Progress(parent, "正在导出学生名册…")
-
-    def done(n: int) -> None:
-        progress.close()
-        tail = (
-            "（含完整身份证号、电话和家庭住址，请妥善保管，不得外传）"
-            if full
-            else "（身份证号、电话和家庭住址已打码）"
-        )
-        offer_open(parent, path, f"已导出 {n} 名学生到\n{path}\n{tail}")
-
-    def failed(exc: BaseException) -> None:
-        progress.close()
-        if not isinstance(exc, Cancelled):
-            show_error(parent, exc, "导出失败")
-
-    op = ReadOp(
-        parent,
-        lambda s, report, _c: students_xlsx.export_students(
-            s, path, full=full, progress=report, cancel=progress.cancel
-        ),
+    tail = (
+        "（含完整身份证号、电话和家庭住址，请妥善保管，不得外传）"
+        if full
+        else "（身份证号、电话和家庭住址已打码）"
     )
-    op.with_progress(progress.update).success(done).failure(failed).run()
+    files.export_file(
+        parent,
+        path,
+        "正在导出学生名册…",
+        students_xlsx.export_students,
+        lambda n: f"已导出 {n} 名学生到\n{path}\n{tail}",
+        full=full,
+    )
 
 
 # ---------------------------------------------------------------- 就业质量报告
 
 
-def _run(parent: QWidget, work: Callable, done: Callable, what: str) -> None:
-    def failed(exc: BaseException) -> None:
-        show_error(parent, exc, f"生成{what}失败")
-
-    ReadOp(parent, work).success(done).failure(failed).run()
-
-
 def export_report_excel(parent: QWidget, year: int, path: Path | None = None) -> None:
-    path = path or ask_save(
+    path = path or files.ask_save(
         parent, "导出就业质量报告（Excel）", "export_employment", f"{year}届就业质量统计.xlsx"
     )
     if path is None:
         return
 
     def done(r: employment_xlsx.EmploymentExport) -> None:
-        offer_open(
+        files.offer_open(
             parent,
             path,
             f"已导出{r.year}届就业质量统计（{r.majors} 个专业、{r.records} 条就业记录）到\n{path}",
         )
 
-    _run(parent, lambda s: employment_xlsx.export_employment_report(s, year, path), done, "就业质量统计")
+    work = lambda s: employment_xlsx.export_employment_report(s, year, path)  # noqa: E731
+    files.generate_file(parent, work, done, "生成就业质量统计失败")
 
 
 def export_report_word(parent: QWidget, year: int, *, custom: bool = False, path: Path | None = None) -> None:
@@ -288,33 +248,29 @@ def export_report_word(parent: QWidget, year: int, *, custom: bool = False, path
         template = ask_template(parent)
         if template is None:
             return
-    path = path or ask_save(
-        parent, "生成就业质量报告（Word）", "docs", report_doc.default_file_name(year), WORD_FILTER
+    out = path or files.ask_save_word(
+        parent, "生成就业质量报告（Word）", "docs", report_doc.default_file_name(year)
     )
-    if path is None:
+    if out is None:
         return
-    if path.suffix.lower() != ".docx":
-        path = path.with_name(path.name + ".docx")
-    out = path
-
-    def done(p: Path) -> None:
-        offer_open(parent, p, f"{year}届毕业生就业质量报告已生成：\n{p}")
-
-    _run(parent, lambda s: report_doc.write_employment_report(s, year, out, template), done, "就业质量报告")
+    if out.suffix.lower() != ".docx":
+        out = out.with_name(out.name + ".docx")
+    write_document(
+        parent,
+        lambda s: report_doc.write_employment_report(s, year, out, template),
+        "就业质量报告",
+        f"{year}届毕业生就业质量报告",
+    )
 
 
 def save_report_template(parent: QWidget) -> None:
-    path = ask_save(parent, "另存内置就业质量报告模板", "docs", "就业质量报告模板.docx", WORD_FILTER)
-    if path is None:
-        return
-    try:
-        report_doc.save_builtin_template(path)
-    except Exception as e:  # shown to the user, never lost
-        show_error(parent, e, "保存模板失败")
-        return
-    offer_open(
+    files.save_file(
         parent,
-        path,
-        f"内置模板已保存到\n{path}\n\n在 Word 中修改后，可在“设置 → 模板”中设为学院模板，"
+        "另存内置就业质量报告模板",
+        "docs",
+        "就业质量报告模板.docx",
+        report_doc.save_builtin_template,
+        "内置模板已保存到\n{path}\n\n在 Word 中修改后，可在“设置 → 模板”中设为学院模板，"
         "或用“Word 报告：用自定义模板生成…”生成。",
+        WORD_FILTER,
     )

@@ -8,17 +8,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-from app.errors import Cancelled
 from app.io import teachers_export, teachers_xlsx
 from app.io.importing import ImportPreview
 from app.services.common import Changes
+from ui import files
 from ui.dialogs.import_dialog import ImportDialog
-from ui.errors import show_error
-from ui.files import Progress, ask_open, ask_save, offer_open
 from ui.operations import imports as import_ops
-from ui.ops import ReadOp
 
 
 class TeacherImportDialog(ImportDialog):
@@ -35,58 +32,35 @@ class TeacherImportDialog(ImportDialog):
 
     @Slot()
     def do_import(self) -> None:
-        self.import_button.setEnabled(False)
         preview, teachers = self.preview, self.what == "teachers"
         noun = "名教师" if teachers else "条企业实践记录"
-        self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} {noun}…")
+        progress = self.start_import(f"正在导入 {len(preview.valid_rows)} {noun}…")
         import_ops.import_teachers(
-            self,
-            preview,
-            teachers=teachers,
-            progress=self._progress,
-            on_done=self._done,
-            on_failed=self._failed,
+            self, preview, teachers=teachers, progress=progress, on_done=self._done, on_failed=self._failed
         )
 
     def _done(self, changes: Changes) -> None:
-        self._progress.close()
-        self.imported = changes
         if self.what == "teachers":
             text = f"已导入 {changes.count} 名教师。"
         else:
             text = f"已导入 {changes.count} 条企业实践记录，教师的近五年实践天数已随之更新。"
-        if changes.warnings:
-            text += "\n\n提示：\n" + "\n".join(changes.warnings[:10])
-        QMessageBox.information(self, "导入完成", text)
-        self.accept()
+        self.finish_import(changes, text)
 
 
 def check_file(parent: QWidget, path: Path, what: str) -> None:
     """Read and check the file on the worker, then show the preview (nothing is written before 导入)."""
-    progress = Progress(parent, f"正在检查 {path.name}…")
     read = teachers_xlsx.read_teachers if what == "teachers" else teachers_xlsx.read_practice
-
-    def done(preview: ImportPreview) -> None:
-        progress.close()
-        TeacherImportDialog(parent, path, preview, what).exec()
-
-    def failed(exc: BaseException) -> None:
-        progress.close()
-        if not isinstance(exc, Cancelled):
-            show_error(parent, exc, "无法导入")
-
-    op = ReadOp(parent, lambda s, report, _c: read(s, path, progress=report, cancel=progress.cancel))
-    op.with_progress(progress.update).success(done).failure(failed).run()
+    files.preview_file(parent, path, read, lambda preview: TeacherImportDialog(parent, path, preview, what))
 
 
 def import_teachers(parent: QWidget) -> None:
-    path = ask_open(parent, "选择要导入的教师名单（Excel）", "import_teachers")
+    path = files.ask_open(parent, "选择要导入的教师名单（Excel）", "import_teachers")
     if path is not None:
         check_file(parent, path, "teachers")
 
 
 def import_practice(parent: QWidget) -> None:
-    path = ask_open(parent, "选择要导入的教师企业实践记录（Excel）", "import_practice")
+    path = files.ask_open(parent, "选择要导入的教师企业实践记录（Excel）", "import_practice")
     if path is not None:
         check_file(parent, path, "practice")
 
@@ -99,39 +73,21 @@ TEMPLATES: dict[str, tuple[str, Callable[[Path], None], str]] = {
 
 def save_template(parent: QWidget, what: str) -> None:
     name, write, action = TEMPLATES[what]
-    path = ask_save(parent, "保存导入模板", "template", name)
-    if path is None:
-        return
-    try:
-        write(path)
-    except Exception as e:  # shown to the user, never lost
-        show_error(parent, e, "保存模板失败")
-        return
-    offer_open(parent, path, f"导入模板已保存到\n{path}\n\n按表头填写后，用“{action}”导入。")
+    text = "导入模板已保存到\n{path}\n\n按表头填写后，用“" + action + "”导入。"
+    files.save_file(parent, "保存导入模板", "template", name, write, text)
 
 
 def export_teachers(parent: QWidget) -> None:
-    path = ask_save(parent, "导出教师及实践情况", "export_teachers", "教师企业实践情况.xlsx")
+    path = files.ask_save(parent, "导出教师及实践情况", "export_teachers", "教师企业实践情况.xlsx")
     if path is not None:
         export_file(parent, path)
 
 
 def export_file(parent: QWidget, path: Path) -> None:
-    progress = Progress(parent, "正在导出教师及实践情况…")
-
-    def done(n: int) -> None:
-        progress.close()
-        offer_open(parent, path, f"已导出 {n} 名教师及其近五年企业实践情况到\n{path}")
-
-    def failed(exc: BaseException) -> None:
-        progress.close()
-        if not isinstance(exc, Cancelled):
-            show_error(parent, exc, "导出失败")
-
-    op = ReadOp(
+    files.export_file(
         parent,
-        lambda s, report, _c: teachers_export.export_teachers(
-            s, path, progress=report, cancel=progress.cancel
-        ),
+        path,
+        "正在导出教师及实践情况…",
+        teachers_export.export_teachers,
+        lambda n: f"已导出 {n} 名教师及其近五年企业实践情况到\n{path}",
     )
-    op.with_progress(progress.update).success(done).failure(failed).run()

@@ -224,18 +224,10 @@ class TemplatesSection(QWidget):
         template_ops.clear_custom_template(self, kind)
 
     def save_builtin(self, kind: str) -> None:
-        path = files.ask_save(self, "保存内置模板", FOLDER_KEY, svc.builtin_file_name(kind), WORD_FILTER)
-        if path is None:
-            return
-        if path.suffix.lower() != ".docx":
-            path = path.with_name(path.name + ".docx")
-        try:
-            svc.save_builtin_template(kind, path)
-        except Exception as e:  # shown to the user, never lost
-            show_error(self, e, "保存模板失败")
-            return
-        files.offer_open(
-            self, path, f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“更换模板…”设为学院的模板。"
+        text = "内置模板已保存到\n{path}\n\n在 Word 中修改后，用“更换模板…”设为学院的模板。"
+        write = lambda path: svc.save_builtin_template(kind, path)  # noqa: E731
+        files.save_file(
+            self, "保存内置模板", FOLDER_KEY, svc.builtin_file_name(kind), write, text, WORD_FILTER
         )
 
     def show_placeholders(self, kind: str) -> PlaceholderDialog:

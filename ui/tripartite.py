@@ -218,15 +218,10 @@ class TripartiteDialog(QDialog):
     def save_builtin(self) -> None:
         from ui.documents import WORD_FILTER
 
-        path = files.ask_save(self, "另存内置模板", "docs", "三方协议模板.docx", WORD_FILTER)
-        if path is None:
-            return
-        try:
-            docs.save_builtin_template(path)
-        except Exception as e:  # shown to the user, never lost
-            show_error(self, e, "保存模板失败")
-            return
-        files.offer_open(self, path, f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“选择模板…”生成协议。")
+        text = "内置模板已保存到\n{path}\n\n在 Word 中修改后，用“选择模板…”生成协议。"
+        files.save_file(
+            self, "另存内置模板", "docs", "三方协议模板.docx", docs.save_builtin_template, text, WORD_FILTER
+        )
 
     # ---------------------------------------------------------------- the batch
 

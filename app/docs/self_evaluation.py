@@ -30,9 +30,9 @@ from app.docs.common import cn_date
 from app.docs.render import Picture, for_reader, render_docx, unbroken
 from app.fsutil import atomic_path, safe_filename
 from app.reporting import self_evaluation as data
-from app.reporting.period_figures import BASE_DAYS, POSITIONS
 from app.reporting.columns import TABLE_KEYS, TABLE_NAMES, wan_value
 from app.reporting.facts import Year, year_of
+from app.reporting.period_figures import BASE_DAYS, POSITIONS
 from app.reporting.tables import ReportTable
 from app.services.rule_sets import documents_in_force, get_rule_preset
 from app.services.settings import get_profile

@@ -59,10 +59,10 @@ from app.package.period import Period
 from app.package.signing import college_key, signature_entry
 from app.package.tables import BUILDERS, Context
 from app.progress import Progress, noop_progress, tick
+from app.reporting.columns import TABLE_NAMES
+from app.reporting.period_figures import as_of, period_figures, period_findings, period_tables
 from app.services.attachments import stored_path
 from app.services.common import attachments_dir
-from app.reporting.period_figures import as_of, period_figures, period_findings, period_tables
-from app.reporting.columns import TABLE_NAMES
 from app.services.settings import get_profile
 from app.tempfiles import pause_for_test
 

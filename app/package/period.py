@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from app.domain.semesters import semester_bounds
 from app.errors import ValidationError
 from app.package.format import SEMESTER, YEAR
-from app.services.assets import school_year_bounds
 from app.reporting.evaluation_years import evaluation_years
 from app.reporting.facts import Year
+from app.services.assets import school_year_bounds
 from app.services.settings import get_semester_calendar
 
 TERM_NAMES = {"1": "第一学期", "2": "第二学期"}

@@ -62,9 +62,9 @@ from app.domain.practice import practice_status
 from app.domain.privacy import mask_id_number, mask_phone
 from app.package.format import ACKNOWLEDGED, ID_SEPARATOR, OPEN, SHEETS
 from app.package.period import Period
+from app.reporting.self_evaluation import highest_tiers
 from app.services.agreements import effective_status
 from app.services.base_usage import AUTOMATIC, semester_usage
-from app.reporting.self_evaluation import highest_tiers
 from app.services.visits import visit_jobs
 
 NAME_JOIN = "、"

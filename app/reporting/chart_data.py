@@ -27,10 +27,10 @@ from app.db.models import ENTERPRISE_CATEGORIES, TIER_LABELS, TIERS, Enterprise,
 from app.db.models_internships import INTERNSHIP_KINDS, Internship, PracticeBase, Student
 from app.reporting.dashboard import NO_TIER, partners_by_tier
 from app.reporting.evaluation import annual_indicators
+from app.reporting.facts import Year, year_of
+from app.reporting.period_figures import cooperating
 from app.services.funds import budget_summary
 from app.services.industry import school_year_of
-from app.reporting.period_figures import cooperating
-from app.reporting.facts import Year, year_of
 
 TOP = 10
 NO_CATEGORY = "未标注类别"

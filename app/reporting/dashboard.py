@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from app.compliance.acks import Ack, CheckResult, check_results
 from app.compliance.registry import Finding, by_due
 from app.db.models import TIERS
-from app.services.agreement_list import status_counts
 from app.reporting.period_figures import (
     PeriodFigures,
     as_of,
@@ -24,6 +23,7 @@ from app.reporting.period_figures import (
     period_figures,
     period_findings,
 )
+from app.services.agreement_list import status_counts
 from app.services.projects import enterprise_highest_tiers, tier_counts
 
 NO_TIER = "none"  # an active partner without a project yet

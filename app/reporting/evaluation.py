@@ -49,8 +49,7 @@ from app.db.models import (
 from app.domain.money import format_money
 from app.domain.practice import DAYS_PER_MONTH, merged
 from app.package.period import period_of
-from app.services.base_usage import semester_usage
-from app.services.employment import employment_figures
+from app.reporting.facts import Year, assets_held, placements, scheme_kinds, schemes, year_of
 from app.reporting.period_figures import (
     BASE_DAYS,
     BASE_DAYS_COLUMN,
@@ -64,8 +63,9 @@ from app.reporting.period_figures import (
     cooperating_enterprises,
     period_tables,
 )
-from app.reporting.facts import Year, assets_held, placements, scheme_kinds, schemes, year_of
 from app.reporting.tables import ReportTable, ReportTables
+from app.services.base_usage import semester_usage
+from app.services.employment import employment_figures
 
 GROUPS = ("资源利用", "人才培养", "师资建设", "科研成果", "就业创业")
 KINDS = ("count", "fen", "ratio", "decimal")

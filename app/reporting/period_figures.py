@@ -39,11 +39,11 @@ from app.compliance.registry import ERROR, HINT, WARNING, Finding
 from app.db.models import Agreement, Asset, Budget, Enterprise, Internship, Project
 from app.package.format import SEMESTER
 from app.package.period import Period, period_of
-from app.services.base_usage import semester_usage
-from app.services.industry import school_year_of
 from app.reporting.columns import OFFSITE_BASES, VISITS
 from app.reporting.facts import base_use_days
 from app.reporting.tables import ReportTable, ReportTables, offsite_table, report_tables, visits_table
+from app.services.base_usage import semester_usage
+from app.services.industry import school_year_of
 
 COOPERATING = "合作中的企业"
 POSITIONS = "可提供岗位数"

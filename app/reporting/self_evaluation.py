@@ -38,10 +38,10 @@ from app.db.models import (
 )
 from app.package.period import period_of
 from app.reporting.evaluation import Indicator, annual_indicators
-from app.services.funds import budget_summary
-from app.reporting.period_figures import PeriodFigures, cooperating_enterprises, period_figures, period_tables
 from app.reporting.facts import Year, placements, year_of
+from app.reporting.period_figures import PeriodFigures, cooperating_enterprises, period_figures, period_tables
 from app.reporting.tables import ReportTables
+from app.services.funds import budget_summary
 
 NO_TIER = "none"
 NO_TIER_LABEL = "未立项"

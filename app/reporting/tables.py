@@ -52,10 +52,6 @@ from app.db.models import (
     VisitEnterprise,
 )
 from app.domain.names import name_key
-from app.services.base_usage import SemesterUsage, UsageTotals, semester_usage
-from app.services.bases import project_names
-from app.services.choices import major_choices
-from app.services.outcomes import cooperation_facts
 from app.reporting.columns import (
     COOPERATION,
     COOPERATION_BY_MAJOR,
@@ -79,6 +75,10 @@ from app.reporting.facts import (
     schemes,
     year_of,
 )
+from app.services.base_usage import SemesterUsage, UsageTotals, semester_usage
+from app.services.bases import project_names
+from app.services.choices import major_choices
+from app.services.outcomes import cooperation_facts
 from app.services.settings import _get
 
 NO_MAJOR, NO_ENTERPRISE = "未指定专业", "未指定企业"

@@ -6,7 +6,7 @@ need their enterprise. A hint under the kind says which 产学合作 figure the 
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -18,7 +18,7 @@ from app.services.common import Changes
 from ui import theme
 from ui.dialogs.outcome_form import OutcomeForm, amount_fen
 from ui.forms import DateField, MoneyEdit
-from ui.forms.fields import side_by_side
+from ui.forms.fields import note_edit, side_by_side
 
 SOURCE = "N四(六)1"
 DATE_LABELS = {
@@ -81,9 +81,7 @@ class AchievementDialog(OutcomeForm):
         self.also_error("ends_on", "starts_on")
         self.people = QLineEdit(placeholderText="参与教师、学生，用顿号分隔")
         self.row("完成人", self.people, "people")
-        self.note = QPlainTextEdit(placeholderText="备注：合同编号、专利号、奖项级别等")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(70)
+        self.note = note_edit("备注：合同编号、专利号、奖项级别等", 70)
         self.row("备注", self.note, "note")
         self.kind.currentTextChanged.connect(self._kind_changed)
         self._kind_changed(self.kind.currentText())

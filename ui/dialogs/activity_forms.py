@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QLineEdit,
-    QPlainTextEdit,
     QSizePolicy,
     QTabWidget,
     QVBoxLayout,
@@ -29,15 +28,8 @@ from sqlalchemy.orm import Session
 from app.services.common import Changes
 from ui.forms import DateField, RecordForm, scrolling
 from ui.forms.child_table import ChildTable
+from ui.forms.fields import note_edit
 from ui.ops import read_now
-
-
-def note_edit(placeholder: str, height: int = 70) -> QPlainTextEdit:
-    """A few lines of free text in a form; Tab moves on to the next field."""
-    note = QPlainTextEdit(placeholderText=placeholder)
-    note.setTabChangesFocus(True)
-    note.setMaximumHeight(height)
-    return note
 
 
 def as_wide_as_needed(widget: QWidget) -> QWidget:

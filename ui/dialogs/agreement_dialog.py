@@ -52,6 +52,8 @@ from ui.dialogs.agreement_transition import (  # noqa: F401 (the agreements page
 )
 from ui.documents import ask_document_path, document_menu, write_document
 from ui.forms import DateField, RecordForm, scrolling
+from ui.forms.fields import note_edit
+from ui.forms.record_form import id_alias
 from ui.operations import agreements as ops
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search
@@ -82,9 +84,7 @@ class AgreementDialog(RecordForm):
         self.transition_buttons: dict[str, QPushButton] = {}
         super().__init__(parent, agreement_id)
 
-    @property
-    def agreement_id(self) -> str | None:
-        return self.record_id
+    agreement_id = id_alias()
 
     # ------------------------------------------------------------ layout
 
@@ -184,9 +184,7 @@ class AgreementDialog(RecordForm):
         clauses.setColumnStretch(1, 1)
         form.addRow("条款", clauses)
 
-        self.note = QPlainTextEdit()
-        self.note.setMaximumHeight(54)
-        self.note.setTabChangesFocus(True)
+        self.note = note_edit("", 54)
         form.addRow("备注", self.note)
 
         self.entered_signed = QCheckBox("补录已签订的协议（保存后直接为“生效”，须填编号、签订和开始日期）")

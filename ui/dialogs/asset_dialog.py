@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QStackedWidget,
@@ -46,7 +45,7 @@ from app.services.choices import Choice, agreement_choices, chosen_labels, enter
 from app.services.common import Changes
 from ui import theme
 from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, scrolling
-from ui.forms.fields import side_by_side
+from ui.forms.fields import note_edit, side_by_side
 from ui.operations import assets as ops
 from ui.ops import read_now
 from ui.widgets import confirm
@@ -89,9 +88,7 @@ class RepairDialog(RecordForm):
         form.addRow("类型 *", self.with_error("kind", side_by_side(self.kind)))
         self.happened_on = DateField(field="happened_on", label="日期")
         form.addRow("日期", self.with_error("happened_on", side_by_side(self.happened_on)))
-        self.description = QPlainTextEdit(placeholderText="维修或更换的内容、原因")
-        self.description.setTabChangesFocus(True)
-        self.description.setMaximumHeight(80)
+        self.description = note_edit("维修或更换的内容、原因", 80)
         form.addRow("说明", self.with_error("description", self.description))
         self.cost = MoneyEdit("cost_fen", "费用", placeholder="如 3,500 或 ¥3500.00")
         form.addRow("费用（元）", self.with_error("cost_fen", side_by_side(self.cost)))
@@ -256,9 +253,7 @@ class AssetDialog(RecordForm):
         self.status.setToolTip("处置请在“处置”页办理")
         form.addRow("取得日期", self.with_error("acquired_on", side_by_side(self.acquired_on)))
         form.addRow("状态", self.with_error("status", side_by_side(self.status)))
-        self.note = QPlainTextEdit(placeholderText="备注")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(60)
+        self.note = note_edit("备注", 60)
         form.addRow("备注", self.with_error("note", self.note))
         self.tabs.addTab(scrolling(page), "基本信息")
         self.quantity.valueChanged.connect(self._update_total)

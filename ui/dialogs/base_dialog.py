@@ -20,11 +20,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -43,6 +38,8 @@ from ui.dialogs.base_costs import CostEdits, CostPanel, write_costs
 from ui.dialogs.usage_dialog import UsageDialog
 from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, scrolling
 from ui.forms.child_table import ChildTable
+from ui.forms.fields import MajorChecklist, note_edit
+from ui.forms.record_form import id_alias
 from ui.operations import bases as ops
 from ui.ops import read_now
 
@@ -81,9 +78,7 @@ class BaseDialog(RecordForm):
         super().__init__(parent, base_id)
         self.name.setFocus()
 
-    @property
-    def base_id(self) -> str | None:
-        return self.record_id
+    base_id = id_alias()
 
     def build(self) -> None:
         self.tabs = QTabWidget()
@@ -142,16 +137,7 @@ class BaseDialog(RecordForm):
         self.agreement = ChoiceBox(agreements, blank="（无）")
         self.agreement.setMinimumContentsLength(24)
         form.addRow("合作协议", self.with_error("agreement_id", self.agreement))
-        self.majors = QListWidget()
-        self.majors.setFlow(QListView.Flow.LeftToRight)
-        self.majors.setWrapping(True)
-        self.majors.setResizeMode(QListView.ResizeMode.Adjust)
-        self.majors.setSpacing(2)
-        self.majors.setFixedHeight(64)
-        self.majors.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.majors.setToolTip("勾选基地面向的专业（专业在“设置”中维护）")
-        for c in self.majors_all:
-            self._add_major(c.id, c.label)
+        self.majors = MajorChecklist(self.majors_all, "勾选基地面向的专业（专业在“设置”中维护）")
         self.majors.itemChanged.connect(lambda _i: self.set_error("major_ids", ""))
         form.addRow("面向专业", self.with_error("major_ids", self.majors))
         self.capacity = QSpinBox(maximum=svc.MAX_CAPACITY, suffix=" 个", specialValueText="未填写")
@@ -198,39 +184,10 @@ class BaseDialog(RecordForm):
         self.fee_label = QLabel("专项实习经费")
         self.fee_label.setToolTip(self.fee.toolTip())
         form.addRow(self.fee_label, self.with_error("fee_per_student_fen", fee_row))
-        self.note = QPlainTextEdit(placeholderText="备注")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(60)
-        self.note.setSizePolicy(
-            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum
-        )  # fields stay at the top
+        self.note = note_edit("备注", 60, top=True)
         form.addRow("备注", self.with_error("note", self.note))
         self.kind.currentIndexChanged.connect(self._kind_changed)
         return page
-
-    def _add_major(self, major_id: str, label: str, checked: bool = False) -> None:
-        item = QListWidgetItem(label)
-        item.setData(Qt.ItemDataRole.UserRole, major_id)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.majors.addItem(item)
-
-    def checked_majors(self) -> tuple[str, ...]:
-        items = (self.majors.item(i) for i in range(self.majors.count()))
-        return tuple(
-            it.data(Qt.ItemDataRole.UserRole) for it in items if it.checkState() == Qt.CheckState.Checked
-        )
-
-    def set_majors(self, major_ids) -> None:
-        listed = set()
-        for i in range(self.majors.count()):
-            item = self.majors.item(i)
-            listed.add(item.data(Qt.ItemDataRole.UserRole))
-            on = item.data(Qt.ItemDataRole.UserRole) in major_ids
-            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
-        for major_id in major_ids:
-            if major_id not in listed:
-                self._add_major(major_id, "（已从设置中删除的专业）", checked=True)
 
     @Slot()
     def _kind_changed(self) -> None:
@@ -275,7 +232,7 @@ class BaseDialog(RecordForm):
         self.level.setCurrentText(b.level)
         self.enterprise.set_value(b.enterprise_id, labels.get(b.enterprise_id or "", ""))
         self.agreement.set_value(b.agreement_id, labels.get(b.agreement_id or "", ""))
-        self.set_majors(b.major_ids)
+        self.majors.set_checked(b.major_ids)
         self.saved_kind = b.kind
         self.capacity.setValue(b.capacity)
         self.full_time_managers.setValue(b.full_time_managers)
@@ -301,7 +258,7 @@ class BaseDialog(RecordForm):
             level=self.level.currentText(),
             enterprise_id=self.enterprise.value(),
             agreement_id=self.agreement.value(),
-            major_ids=self.checked_majors(),
+            major_ids=self.majors.checked(),
             capacity=self.capacity.value(),
             established_on=self.established_on.value(),
             address=self.address.text(),
@@ -392,7 +349,7 @@ class BaseDialog(RecordForm):
         return next((u for u in self.usages if ids and u.id == ids[0]), None)
 
     def _base_majors(self):
-        mine = set(self.checked_majors())
+        mine = set(self.majors.checked())
         return [c for c in self.majors_all if c.id in mine] + [c for c in self.majors_all if c.id not in mine]
 
     @Slot()

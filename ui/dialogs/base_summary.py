@@ -33,10 +33,9 @@ from app.services.base_usage import UsageTotals
 from ui import files, theme
 from ui.dialogs.usage_dialog import recent_semesters
 from ui.documents import WORD_FILTER, ask_template, follow_college_template, write_document
-from ui.errors import show_error
 from ui.forms import restore_geometry, save_geometry
 from ui.operations import bases as ops
-from ui.ops import ReadOp, read_now
+from ui.ops import read_now
 
 HEADERS = ["专业 / 基地", "项目数", "人次", "使用天数", "人天", "指导教师", "汇总提交"]
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -210,9 +209,7 @@ class BaseSummaryDialog(QDialog):
         def done(_result) -> None:
             files.offer_open(self, path, f"学期基地使用汇总已导出：\n{path}")
 
-        ReadOp(self, lambda s: export_usage_summary(s, semester, path)).success(done).failure(
-            lambda e: show_error(self, e, "导出失败")
-        ).run()
+        files.generate_file(self, lambda s: export_usage_summary(s, semester, path), done, "导出失败")
 
     def _write_custom(self) -> None:
         if (template := ask_template(self)) is not None:
@@ -221,16 +218,9 @@ class BaseSummaryDialog(QDialog):
     def _save_template(self) -> None:
         from app.docs.bases import TITLE, save_builtin_template
 
-        path = files.ask_save(self, "另存内置模板", "docs", f"{TITLE}模板.docx", WORD_FILTER)
-        if path is None:
-            return
-        try:
-            save_builtin_template(path)
-        except Exception as e:  # shown to the user, never lost
-            show_error(self, e, "保存模板失败")
-            return
-        files.offer_open(
-            self, path, f"内置模板已保存到\n{path}\n\n在 Word 中修改后，用“用自定义模板生成…”生成汇总。"
+        text = "内置模板已保存到\n{path}\n\n在 Word 中修改后，用“用自定义模板生成…”生成汇总。"
+        files.save_file(
+            self, "另存内置模板", "docs", f"{TITLE}模板.docx", save_builtin_template, text, WORD_FILTER
         )
 
     def write_word(self, template: Path | None = None, path: Path | None = None) -> None:
@@ -242,7 +232,7 @@ class BaseSummaryDialog(QDialog):
             return
         semester, major_id = self.current_semester(), st.major_id
         name = default_file_name(st.major_name, semester)
-        path = path or files.ask_save(self, "保存基地使用汇总", "docs", name, WORD_FILTER)
+        path = path or files.ask_save_word(self, "保存基地使用汇总", "docs", name)
         if path is None:
             return
         if path.suffix.lower() != ".docx":

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -33,7 +32,7 @@ from app.services.student_list import student_choices, student_label
 from app.services.students import get_student
 from ui import theme
 from ui.forms import MoneyEdit, RecordForm
-from ui.forms.fields import side_by_side
+from ui.forms.fields import note_edit, side_by_side
 from ui.ops import read_now
 from ui.pickers import PICKER_LIMIT, RecordPicker, keep_last
 
@@ -108,9 +107,7 @@ class EmploymentDialog(RecordForm):
         self.salary = MoneyEdit("monthly_salary_fen", "月薪", placeholder="如 4500（不知道可不填）")
         self.salary.setMinimumWidth(200)
         form.addRow("月薪（元）", self.with_error("monthly_salary_fen", side_by_side(self.salary)))
-        self.note = QPlainTextEdit(placeholderText="备注")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(56)
+        self.note = note_edit("备注", 56)
         form.addRow("备注", self.with_error("note", self.note))
         self.body.addStretch(1)
 

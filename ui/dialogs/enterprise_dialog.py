@@ -17,8 +17,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPlainTextEdit,
-    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QVBoxLayout,
@@ -37,6 +35,8 @@ from app.services.history import enterprise_history
 from ui import theme
 from ui.attachments_panel import AttachmentsPanel
 from ui.forms import ChoiceBox, DateField, EditGrid, GridColumn, RecordForm, scrolling
+from ui.forms.fields import note_edit
+from ui.forms.record_form import id_alias
 
 CONTACT_FIELDS = ("name", "title", "phone", "email", "note")
 CONTACT_HEADERS = ("姓名", "职务", "联系电话", "邮箱", "备注")
@@ -71,9 +71,7 @@ class EnterpriseDialog(RecordForm):
         super().__init__(parent, enterprise_id)
         self.name.setFocus()
 
-    @property
-    def enterprise_id(self) -> str | None:
-        return self.record_id
+    enterprise_id = id_alias()
 
     # ------------------------------------------------------------ layout
 
@@ -180,12 +178,7 @@ class EnterpriseDialog(RecordForm):
         form.addRow("状态说明", self.with_error("status_reason", self.status_reason))
         self.website = QLineEdit(placeholderText="如 www.example.com")
         form.addRow("网址", self.with_error("website", self.website))
-        self.note = QPlainTextEdit()
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(70)
-        self.note.setSizePolicy(
-            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum
-        )  # fields stay at the top
+        self.note = note_edit("", 70, top=True)
         form.addRow("备注", self.with_error("note", self.note))
         self._status_changed()
         return page

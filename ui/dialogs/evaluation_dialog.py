@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Slot
-from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -15,7 +15,7 @@ from app.services import internships as svc
 from app.services.common import Changes
 from ui import theme
 from ui.forms import RecordForm
-from ui.forms.fields import side_by_side
+from ui.forms.fields import note_edit, side_by_side
 
 LOW_SCORE_RULE = "H第十二条(四)"
 
@@ -60,9 +60,7 @@ class EvaluationDialog(RecordForm):
         form.addRow("评分 *", self.with_error("score", score))
         self.evaluator = QLineEdit(placeholderText="企业实习负责人")
         form.addRow("评价人", self.with_error("evaluator", self.evaluator))
-        self.comment = QPlainTextEdit()
-        self.comment.setTabChangesFocus(True)
-        self.comment.setMaximumHeight(80)
+        self.comment = note_edit("", 80)
         form.addRow("评语", self.with_error("comment", self.comment))
         self.body.addStretch(1)
         self.score.valueChanged.connect(self._score_changed)

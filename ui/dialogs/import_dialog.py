@@ -45,12 +45,10 @@ from app.io.enterprises_xlsx import (
     read_enterprises,
 )
 from app.services.common import Changes
-from ui import theme
+from ui import files, theme
 from ui.errors import show_error
-from ui.files import Progress, ask_open, ask_save, offer_open
 from ui.forms.record_form import restore_geometry, save_geometry
 from ui.operations import imports as import_ops
-from ui.ops import ReadOp
 
 PROBLEM_WIDTH = 380  # the 问题说明 column: wide enough for a sentence, the rest in its tooltip
 ROLE_CHOICE = Qt.ItemDataRole.UserRole + 1
@@ -367,46 +365,45 @@ class ImportDialog(QDialog):
 
     @Slot()
     def export_problems(self) -> Path | None:
-        name = f"{Path(self.preview.file).stem}-有问题的行.xlsx"
-        path = ask_save(self, "导出有问题的行", "import_problems", name)
-        if path is None:
-            return None
-        try:
-            n = export_rejected_rows(self.preview, path)
-        except Exception as e:  # shown to the user, never lost
-            show_error(self, e, "导出失败")
-            return None
-        offer_open(
-            self, path, f"已把 {n} 行有问题的数据（含“问题说明”列）保存到\n{path}\n\n改正后可再导入这个文件。"
+        return files.save_file(
+            self,
+            "导出有问题的行",
+            "import_problems",
+            f"{Path(self.preview.file).stem}-有问题的行.xlsx",
+            lambda path: export_rejected_rows(self.preview, path),
+            "已把 {result} 行有问题的数据（含“问题说明”列）保存到\n{path}\n\n改正后可再导入这个文件。",
+            failed_title="导出失败",
         )
-        return path
 
     # ------------------------------------------------------------ importing
 
+    def start_import(self, title: str) -> files.Progress:
+        """导入 pressed: the button off (until a failure) and the progress dialog the write reports to."""
+        self.import_button.setEnabled(False)
+        self._progress = files.Progress(self, title)
+        return self._progress
+
+    def finish_import(self, changes: Changes, text: str, *, warnings: bool = True, tail: str = "") -> None:
+        """The write is done: say `text` (then the first warnings, then `tail`) and close the preview."""
+        self._progress.close()
+        self.imported = changes
+        if warnings and changes.warnings:
+            text += "\n\n提示：\n" + "\n".join(changes.warnings[:10])
+        QMessageBox.information(self, "导入完成", text + tail)
+        self.accept()
+
     @Slot()
     def do_import(self) -> None:
-        self.import_button.setEnabled(False)
-        preview = self.preview
-        self._progress = Progress(self, "正在导入企业…")
+        progress = self.start_import("正在导入企业…")
+        choices = dict(self.model.choice)
         import_ops.import_enterprises(
-            self,
-            preview,
-            dict(self.model.choice),
-            progress=self._progress,
-            on_done=self._done,
-            on_failed=self._failed,
+            self, self.preview, choices, progress=progress, on_done=self._done, on_failed=self._failed
         )
 
     def _done(self, changes: Changes) -> None:
-        self._progress.close()
-        self.imported = changes
         summary = getattr(changes, "summary", None)
         text = (summary() if summary else f"已导入 {changes.count} 家企业") + "。"
-        if changes.warnings:
-            text += "\n\n提示：\n" + "\n".join(changes.warnings[:10])
-        text += "\n\n如导入有误，可用“编辑 → 撤销”（Ctrl+Z）撤销这次导入。"
-        QMessageBox.information(self, "导入完成", text)
-        self.accept()
+        self.finish_import(changes, text, tail="\n\n如导入有误，可用“编辑 → 撤销”（Ctrl+Z）撤销这次导入。")
 
     def _failed(self, exc: BaseException) -> None:
         self._progress.close()
@@ -418,25 +415,14 @@ class ImportDialog(QDialog):
 
     @classmethod
     def choose_and_run(cls, parent: QWidget) -> None:
-        path = ask_open(parent, "选择要导入的企业名单（Excel）", "import")
-        if path is not None:
-            cls.check_file(parent, path)
+        files.choose_and_preview(
+            parent,
+            "选择要导入的企业名单（Excel）",
+            "import",
+            read_enterprises,
+            lambda path, p: cls(parent, path, p),
+        )
 
     @classmethod
     def check_file(cls, parent: QWidget, path: Path) -> None:
-        progress = Progress(parent, f"正在检查 {path.name}…")
-
-        def done(preview: ImportPreview) -> None:
-            progress.close()
-            cls(parent, path, preview).exec()
-
-        def failed(exc: BaseException) -> None:
-            progress.close()
-            if not isinstance(exc, Cancelled):
-                show_error(parent, exc, "无法导入")
-
-        op = ReadOp(
-            parent,
-            lambda s, report, cancel: read_enterprises(s, path, progress=report, cancel=progress.cancel),
-        )
-        op.with_progress(progress.update).success(done).failure(failed).run()
+        files.preview_file(parent, path, read_enterprises, lambda p: cls(parent, path, p))

@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -48,7 +47,7 @@ from app.services.choices import Choice, chosen_labels
 from app.services.internships import InternshipData
 from ui import theme
 from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm
-from ui.forms.fields import side_by_side
+from ui.forms.fields import note_edit, side_by_side
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search, keep_last
 
@@ -184,9 +183,7 @@ class InternshipFields:
         hours.addWidget(self.hours_hint)
         form.addRow("工作时间", f.with_error("hours_per_day", hours))
         f.also_error("days_per_week", "hours_per_day")
-        self.note = QPlainTextEdit(placeholderText="备注")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(52)
+        self.note = note_edit("备注", 52)
         form.addRow("备注", self.note)
         for w in (self.pay, self.wage):
             w.textChanged.connect(self.refresh_hints)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLineEdit,
-    QPlainTextEdit,
     QRadioButton,
     QTabWidget,
     QVBoxLayout,
@@ -29,6 +28,8 @@ from app.services.common import Changes
 from app.services.projects import ProjectQuery, project_ids, project_rows
 from ui.attachments_panel import AttachmentsPanel
 from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm
+from ui.forms.fields import note_edit
+from ui.forms.record_form import id_alias
 from ui.operations import funds as ops
 from ui.ops import read_now
 
@@ -110,9 +111,7 @@ class LedgerDialog(RecordForm):
         super().__init__(parent, entry_id)
         self.amount.setFocus()
 
-    @property
-    def entry_id(self) -> str | None:
-        return self.record_id
+    entry_id = id_alias()
 
     def build(self) -> None:
         self.tabs = QTabWidget()
@@ -147,9 +146,7 @@ class LedgerDialog(RecordForm):
         form.addRow("项目 *", self.with_error("project_id", self.project))
         self.category = CategoryBox(blank="（未分类）")
         form.addRow("经费类别", self.with_error("category_id", self.category))
-        self.note = QPlainTextEdit(placeholderText="备注")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(80)
+        self.note = note_edit("备注", 80)
         form.addRow("备注", self.with_error("note", self.note))
         self.tabs.addTab(page, "记账信息")
         self.attachments = self.with_attachments(

@@ -26,6 +26,7 @@ from app.services import meetings as svc
 from app.services.common import Changes
 from ui import theme
 from ui.forms import DateField, RecordForm
+from ui.forms.record_form import id_alias
 from ui.operations import meetings as ops
 
 ITEM_HEADERS = ("待办事项", "责任人", "完成期限", "已完成", "完成日期")
@@ -51,9 +52,7 @@ class MeetingDialog(RecordForm):
         if project_name:
             self.setWindowTitle(f"{self.windowTitle()} — {project_name}")
 
-    @property
-    def meeting_id(self) -> str | None:
-        return self.record_id
+    meeting_id = id_alias()
 
     # ------------------------------------------------------------ layout
 

@@ -26,7 +26,9 @@ from app.db.models import ORGANIZATION_KINDS
 from app.services import industry as svc
 from app.services.common import Changes
 from ui import theme
-from ui.dialogs.activity_forms import ActivityForm, WithActivities, day_text, note_edit
+from ui.dialogs.activity_forms import ActivityForm, WithActivities, day_text
+from ui.forms.fields import note_edit
+from ui.forms.record_form import id_alias
 from ui.operations import industry as ops
 from ui.ops import read_now
 
@@ -76,9 +78,7 @@ class OrganizationDialog(WithActivities):
         self.preset_group_id = group_id
         super().__init__(parent, organization_id)
 
-    @property
-    def organization_id(self) -> str | None:
-        return self.record_id
+    organization_id = id_alias()
 
     def build_basic(self, form: QFormLayout) -> None:
         groups = read_now(svc.group_choices)

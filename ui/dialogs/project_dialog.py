@@ -19,10 +19,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -42,8 +38,10 @@ from app.services.common import Changes
 from ui import theme
 from ui.delegates import TIER_COLORS
 from ui.dialogs.project_reports import ReportsTab
-from ui.dialogs.project_tables import KpiTable, PeopleTable, saved_only, table_tab
+from ui.dialogs.project_tables import KpiTable, PeopleTable, button_row, saved_only, table_tab
 from ui.forms import DateField, RecordForm, scrolling
+from ui.forms.fields import MajorChecklist, note_edit
+from ui.forms.record_form import id_alias
 from ui.operations import projects as ops
 from ui.ops import context, read_now
 from ui.pickers import RecordPicker, agreement_search, enterprise_search
@@ -86,9 +84,7 @@ class ProjectDialog(RecordForm):
             self.select_meeting(meeting_id)
         context().changes_applied.connect(self._on_changes)
 
-    @property
-    def project_id(self) -> str | None:
-        return self.record_id
+    project_id = id_alias()
 
     # ------------------------------------------------------------ layout
 
@@ -160,30 +156,13 @@ class ProjectDialog(RecordForm):
             agreement_search, chosen_title="已选关联协议", placeholder="搜索协议名称、编号或企业"
         )
         form.addRow("关联协议", self.with_error("agreement_ids", self.agreements))
-        self.majors = QListWidget()
-        self.majors.setFlow(QListView.Flow.LeftToRight)
-        self.majors.setWrapping(True)
-        self.majors.setResizeMode(QListView.ResizeMode.Adjust)
-        self.majors.setSpacing(2)
-        self.majors.setFixedHeight(60)
-        self.majors.setToolTip("勾选项目面向的专业（专业在“设置”中维护）")
-        for choice in read_now(major_choices):
-            self._add_major(choice.id, choice.label)
+        self.majors = MajorChecklist(read_now(major_choices), "勾选项目面向的专业（专业在“设置”中维护）", 60)
         form.addRow("面向专业", self.with_error("major_ids", self.majors))
-        self.note = QPlainTextEdit()
-        self.note.setMaximumHeight(48)
-        self.note.setTabChangesFocus(True)
+        self.note = note_edit("", 48)
         form.addRow("备注", self.note)
         outer.addLayout(form)
         outer.addStretch(1)
         return page
-
-    def _add_major(self, major_id: str, label: str, checked: bool = False) -> None:
-        item = QListWidgetItem(label)
-        item.setData(Qt.ItemDataRole.UserRole, major_id)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
-        self.majors.addItem(item)
 
     def _people_tab(self) -> QWidget:
         self.people = PeopleTable()
@@ -226,18 +205,11 @@ class ProjectDialog(RecordForm):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.meetings.doubleClicked.connect(lambda _i: self.edit_meeting())
         v.addWidget(self.meetings, 3)
-        row = QHBoxLayout()
-        for text, slot in (
-            ("新增会议…", self.add_meeting),
-            ("编辑…", self.edit_meeting),
-            ("删除", self.delete_meeting),
-        ):
-            b = QPushButton(text)
-            b.setAutoDefault(False)
-            b.clicked.connect(slot)
-            row.addWidget(b)
-        row.addStretch(1)
-        v.addLayout(row)
+        v.addLayout(
+            button_row(
+                (("新增会议…", self.add_meeting), ("编辑…", self.edit_meeting), ("删除", self.delete_meeting))
+            )
+        )
         v.addWidget(QLabel("未完成的待办事项（逾期的显示为红色）："))
         self.open_items = QTableWidget(0, 5)
         self.open_items.setHorizontalHeaderLabels(("待办事项", "责任人", "完成期限", "状态", "会议日期"))
@@ -288,15 +260,7 @@ class ProjectDialog(RecordForm):
         labels = read_now(lambda s: chosen_labels(s, d.enterprise_ids, d.agreement_ids))
         self.enterprises.set_chosen(Choice(i, labels.get(i, "（已删除）")) for i in d.enterprise_ids)
         self.agreements.set_chosen(Choice(i, labels.get(i, "（已删除）")) for i in d.agreement_ids)
-        listed = set()
-        for i in range(self.majors.count()):
-            item = self.majors.item(i)
-            listed.add(item.data(Qt.ItemDataRole.UserRole))
-            if item.data(Qt.ItemDataRole.UserRole) in d.major_ids:
-                item.setCheckState(Qt.CheckState.Checked)
-        for major_id in d.major_ids:
-            if major_id not in listed:
-                self._add_major(major_id, "（已从设置中删除的专业）", checked=True)
+        self.majors.set_checked(d.major_ids)
         self._kind_changed()
 
     def _sync_saved_state(self) -> None:
@@ -341,7 +305,6 @@ class ProjectDialog(RecordForm):
         if errors:
             raise ValidationErrors(errors)
         kind = self.kind.currentData() or ""
-        majors = (self.majors.item(i) for i in range(self.majors.count()))
         return svc.ProjectData(
             name=self.name.text(),
             kind=kind,
@@ -352,9 +315,7 @@ class ProjectDialog(RecordForm):
             kpis=self.kpis.kpis(),
             enterprise_ids=self.enterprises.ids(),
             agreement_ids=self.agreements.ids(),
-            major_ids=tuple(
-                m.data(Qt.ItemDataRole.UserRole) for m in majors if m.checkState() == Qt.CheckState.Checked
-            ),
+            major_ids=self.majors.checked(),
             note=self.note.toPlainText(),
         )
 

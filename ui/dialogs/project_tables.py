@@ -4,7 +4,8 @@ the project is saved. Enter in a table starts or ends editing a cell; it never s
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QKeyEvent
@@ -55,6 +56,12 @@ def table_tab(
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     v.addWidget(table, 1)
     v.addWidget(error)
+    v.addLayout(button_row(buttons))
+    return page
+
+
+def button_row(buttons: Sequence[tuple[str, Callable[[], Any]]]) -> QHBoxLayout:
+    """A row of buttons under a table of a form, left-aligned; none of them is the form's default (Enter)."""
     row = QHBoxLayout()
     for text, slot in buttons:
         b = QPushButton(text)
@@ -62,8 +69,7 @@ def table_tab(
         b.clicked.connect(slot)
         row.addWidget(b)
     row.addStretch(1)
-    v.addLayout(row)
-    return page
+    return row
 
 
 def saved_only(content: QWidget, what: str, save: Callable[[], None]) -> QStackedWidget:

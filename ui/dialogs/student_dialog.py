@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
-    QSizePolicy,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -46,6 +44,8 @@ from app.services.student_list import class_names, student_employment
 from ui import theme
 from ui.forms import ChoiceBox, RecordForm, scrolling
 from ui.forms.child_table import ChildTable
+from ui.forms.fields import note_edit
+from ui.forms.record_form import id_alias
 from ui.ops import read_now
 
 INTERNSHIPS_NOTE = "该生的实习记录（只读）。新建和修改请到“实习”页。"
@@ -93,9 +93,7 @@ class StudentDialog(RecordForm):
         super().__init__(parent, student_id)
         self.student_no.setFocus()
 
-    @property
-    def student_id(self) -> str | None:
-        return self.record_id
+    student_id = id_alias()
 
     def build(self) -> None:
         self.tabs = QTabWidget()
@@ -148,12 +146,7 @@ class StudentDialog(RecordForm):
         form.addRow("入学年份", self.with_error("entry_year", self._row(self.entry_year)))
         self.phone = QLineEdit(placeholderText="学生手机号")
         form.addRow("手机号", self.with_error("phone", self.phone))
-        self.note = QPlainTextEdit(placeholderText="备注")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(60)
-        self.note.setSizePolicy(
-            QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum
-        )  # fields stay at the top
+        self.note = note_edit("备注", 60, top=True)
         form.addRow("备注", self.with_error("note", self.note))
         privacy = theme.hint(
             QLabel(

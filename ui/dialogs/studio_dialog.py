@@ -14,8 +14,10 @@ from app.db.models import STUDIO_KINDS
 from app.services import industry as svc
 from app.services.choices import Choice, enterprise_choices, major_choices
 from app.services.common import Changes
-from ui.dialogs.activity_forms import ActivityForm, WithActivities, as_wide_as_needed, day_text, note_edit
+from ui.dialogs.activity_forms import ActivityForm, WithActivities, as_wide_as_needed, day_text
 from ui.forms import ChoiceBox, DateField
+from ui.forms.fields import note_edit
+from ui.forms.record_form import id_alias
 from ui.operations import industry as ops
 from ui.ops import read_now
 from ui.pickers import PICKER_LIMIT, RecordPicker
@@ -53,9 +55,7 @@ class StudioDialog(WithActivities):
     def __init__(self, parent: QWidget | None = None, studio_id: str | None = None) -> None:
         super().__init__(parent, studio_id)
 
-    @property
-    def studio_id(self) -> str | None:
-        return self.record_id
+    studio_id = id_alias()
 
     def build_basic(self, form: QFormLayout) -> None:
         enterprises, majors, teachers = read_now(

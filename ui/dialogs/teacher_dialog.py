@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QSpinBox,
     QStackedWidget,
@@ -43,7 +42,7 @@ from ui import theme
 from ui.attachments_panel import AttachmentsPanel
 from ui.dialogs.practice_dialog import PracticeDialog
 from ui.forms import ChoiceBox, DateField, RecordForm, scrolling
-from ui.forms.fields import side_by_side
+from ui.forms.fields import note_edit, side_by_side
 from ui.operations import teachers as ops
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search, keep_last
@@ -113,9 +112,7 @@ class TeacherDialog(RecordForm):
         form.addRow("双师型", self.with_error("dual_certificate", dual))
         self.also_error("dual_certified_on", "dual_certificate")
         form.addRow(self._industry_box())
-        self.note = QPlainTextEdit(placeholderText="备注")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(56)
+        self.note = note_edit("备注", 56)
         form.addRow("备注", self.with_error("note", self.note))
         self.tabs.addTab(scrolling(page), "基本信息")
         self._dual_changed(False)

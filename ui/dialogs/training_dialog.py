@@ -5,7 +5,7 @@ and the dates."""
 from __future__ import annotations
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSpinBox, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -18,7 +18,7 @@ from app.services.common import Changes
 from ui import theme
 from ui.dialogs.outcome_form import OutcomeForm, amount_fen
 from ui.forms import DateField, MoneyEdit
-from ui.forms.fields import side_by_side
+from ui.forms.fields import note_edit, side_by_side
 
 SOURCES = "H第二十一条；N四(六)2"
 
@@ -70,9 +70,7 @@ class TrainingDialog(OutcomeForm):
         self.income = MoneyEdit("income_fen", "培训收入", placeholder="如 36,000（没有收入可不填）")
         self.income.setToolTip("培训收入（元），精确到分")
         self.row("培训收入（元）", side_by_side(self.income), "income_fen")
-        self.note = QPlainTextEdit(placeholderText="备注：培训内容、授课教师、证书等")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(70)
+        self.note = note_edit("备注：培训内容、授课教师、证书等", 70)
         self.row("备注", self.note, "note")
 
     @Slot()

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QSpinBox,
     QWidget,
 )
@@ -26,6 +25,8 @@ from app.services.choices import Choice
 from app.services.common import Changes
 from ui import theme
 from ui.forms import ChoiceBox, DateField, RecordForm
+from ui.forms.fields import note_edit
+from ui.forms.record_form import id_alias
 from ui.ops import read_now
 
 
@@ -60,9 +61,7 @@ class UsageDialog(RecordForm):
         self.preset_semester = semester
         super().__init__(parent, usage.id if usage else None)
 
-    @property
-    def usage_id(self) -> str | None:
-        return self.record_id
+    usage_id = id_alias()
 
     def build(self) -> None:
         form = self.form()
@@ -107,9 +106,7 @@ class UsageDialog(RecordForm):
         form.addRow("指导教师", self.with_error("teachers", self.teachers))
         self.teacher_count = QSpinBox(maximum=1_000_000, suffix=" 人次", specialValueText="按所填姓名")
         form.addRow("指导教师人次", self.with_error("teacher_count", self.teacher_count))
-        self.note = QPlainTextEdit(placeholderText="活动内容、项目名称等")
-        self.note.setTabChangesFocus(True)
-        self.note.setMaximumHeight(70)
+        self.note = note_edit("活动内容、项目名称等", 70)
         form.addRow("说明", self.with_error("note", self.note))
         self.preview = theme.muted(QLabel(wordWrap=True))
         self.preview.setToolTip(f"每个专业每学期末汇总基地使用情况（依据：{cite_source('N四(四)2')}）")

@@ -38,6 +38,7 @@ from app.services.common import Changes
 from ui import theme
 from ui.dialogs.visit_stops import VisitStopsPanel, key_of
 from ui.forms import DateField, RecordForm, scrolling
+from ui.forms.record_form import id_alias
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search
 from ui.settings import ui_settings
@@ -89,9 +90,7 @@ class VisitDialog(RecordForm):
         self._dirty = self.draft_bar.isVisible()  # a restored draft stays a draft until saved or discarded
         (self.enterprises.search if not visit_id else self.leader).setFocus()
 
-    @property
-    def visit_id(self) -> str | None:
-        return self.record_id
+    visit_id = id_alias()
 
     # ------------------------------------------------------------ layout
 

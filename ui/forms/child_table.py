@@ -4,9 +4,10 @@ own form for 添加 / 编辑 and runs the delete (ui/operations); the table asks
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +26,20 @@ from ui import theme
 from ui.widgets import confirm
 
 ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def edit_delete_keys(table: QWidget, edit: Callable[[], Any], delete: Callable[[], Any]) -> None:
+    """Enter opens the selected row (`edit`), Delete deletes (`delete`) — only while the table has the focus,
+    so Enter in a field elsewhere never does."""
+    for keys, slot in (
+        ([QKeySequence(QKeySequence.StandardKey.Delete)], delete),
+        ([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)], edit),
+    ):
+        action = QAction(table)
+        action.setShortcuts(keys)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        action.triggered.connect(slot)
+        table.addAction(action)
 
 
 class ChildTable(QWidget):
@@ -83,15 +98,7 @@ class ChildTable(QWidget):
             self.table.setColumnWidth(i, w)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        for keys, slot in (
-            ([QKeySequence(QKeySequence.StandardKey.Delete)], self.delete_selected),
-            ([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)], self.edit_selected),
-        ):
-            action = QAction(self.table)
-            action.setShortcuts(keys)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(slot)
-            self.table.addAction(action)
+        edit_delete_keys(self.table, self.edit_selected, self.delete_selected)
         self.empty = theme.empty_state(
             QLabel(empty_text, alignment=Qt.AlignmentFlag.AlignCenter, wordWrap=True)
         )
@@ -148,10 +155,14 @@ class ChildTable(QWidget):
         return [self.table.item(r, 0).data(ID_ROLE) for r in rows if not self.table.isRowHidden(r)]
 
     def select_ids(self, ids: Sequence[str]) -> None:
-        self.table.clearSelection()
+        """Select exactly these rows (through the selection model: selectRow would extend the selection while
+        the keyboard still reports Shift or Ctrl held)."""
+        sel = self.table.selectionModel()
+        sel.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
         for r in range(self.table.rowCount()):
             if self.table.item(r, 0).data(ID_ROLE) in ids:
-                self.table.selectRow(r)
+                sel.select(self.table.model().index(r, 0), flags)
 
     @Slot()
     def _update_buttons(self) -> None:

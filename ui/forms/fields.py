@@ -20,6 +20,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QSizePolicy,
     QToolButton,
     QWidget,
 )
@@ -228,6 +233,17 @@ class DateField(QWidget):
         self.edit.setFocus()
 
 
+def note_edit(placeholder: str = "", height: int = 70, top: bool = False) -> QPlainTextEdit:
+    """A few lines of free text in a form (备注, 说明, 评语 …) at most `height` high; Tab moves on to the next
+    field. With `top` the box does not grow, so the fields above it stay at the top of the tab."""
+    note = QPlainTextEdit(placeholderText=placeholder)
+    note.setTabChangesFocus(True)
+    note.setMaximumHeight(height)
+    if top:
+        note.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
+    return note
+
+
 def side_by_side(*items: QWidget | str, stretch: bool = True) -> QWidget:
     """Fields (and short label texts between them, "至") in one row of a form, left-aligned."""
     box = QWidget()
@@ -238,3 +254,49 @@ def side_by_side(*items: QWidget | str, stretch: bool = True) -> QWidget:
     if stretch:
         h.addStretch(1)
     return box
+
+
+class MajorChecklist(QListWidget):
+    """The majors a record serves (面向专业), ticked in a wrapping list of all the majors of 设置.
+
+    `checked()` gives the ticked ids in list order; `set_checked(ids)` ticks those (a major since deleted
+    from 设置 is added, ticked, as “（已从设置中删除的专业）” so saving keeps it)."""
+
+    GONE = "（已从设置中删除的专业）"
+
+    def __init__(self, choices: Iterable[Choice], tooltip: str, height: int = 64) -> None:
+        super().__init__()
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setSpacing(2)
+        self.setFixedHeight(height)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setToolTip(tooltip)
+        for c in choices:
+            self.add(c.id, c.label)
+
+    def add(self, major_id: str, label: str, checked: bool = False) -> None:
+        item = QListWidgetItem(label)
+        item.setData(Qt.ItemDataRole.UserRole, major_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.addItem(item)
+
+    def checked(self) -> tuple[str, ...]:
+        items = (self.item(i) for i in range(self.count()))
+        return tuple(
+            it.data(Qt.ItemDataRole.UserRole) for it in items if it.checkState() == Qt.CheckState.Checked
+        )
+
+    def set_checked(self, major_ids: Iterable[str]) -> None:
+        wanted = tuple(major_ids)
+        listed = set()
+        for i in range(self.count()):
+            item = self.item(i)
+            listed.add(item.data(Qt.ItemDataRole.UserRole))
+            on = item.data(Qt.ItemDataRole.UserRole) in wanted
+            item.setCheckState(Qt.CheckState.Checked if on else Qt.CheckState.Unchecked)
+        for major_id in wanted:
+            if major_id not in listed:
+                self.add(major_id, self.GONE, checked=True)

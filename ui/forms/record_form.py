@@ -439,3 +439,8 @@ def _widgets_in(content: QWidget | QLayout) -> list[QWidget]:
         elif item.layout() is not None:
             found.extend(_widgets_in(item.layout()))
     return found
+
+
+def id_alias() -> property:
+    """The record's id under the name a form's callers use (read-only): `student_id = id_alias()`."""
+    return property(lambda self: self.record_id, doc="the record's id (None for a new, unsaved one)")

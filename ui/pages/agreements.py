@@ -77,6 +77,13 @@ class AgreementsPage(ListPage):
     columns = COLUMNS
     default_sort = ("ends_on", False)
     watched = ("agreement", "enterprise", "attachment")
+    empty_title = "还没有合作协议"
+    empty_hint = (
+        "新建协议时选择合作企业，一份协议可以有多家企业。已签订的纸质协议可直接补录为“生效”，"
+        "再把签字盖章的扫描件添加为附件。"
+    )
+    delete_service = staticmethod(svc.delete_agreements)
+    restore_service = staticmethod(svc.restore_agreements)
 
     def make_model(self) -> LazyTableModel:
         return LazyTableModel(COLUMNS, lambda ids: read_now(lambda s: listing.agreement_rows(s, ids)))
@@ -166,14 +173,6 @@ class AgreementsPage(ListPage):
     def ids_and_total(s, q: listing.AgreementQuery) -> tuple[list[str], int]:
         return listing.agreement_ids(s, q), listing.count_agreements(s)
 
-    def empty_state(self):
-        return (
-            "还没有合作协议",
-            "新建协议时选择合作企业，一份协议可以有多家企业。已签订的纸质协议可直接补录为“生效”，"
-            "再把签字盖章的扫描件添加为附件。",
-            [("新建协议…（Ctrl+N）", self.new_agreement)],
-        )
-
     def _update_buttons(self) -> None:
         super()._update_buttons()
         if hasattr(self, "_status_buttons"):
@@ -220,9 +219,3 @@ class AgreementsPage(ListPage):
 
     def label_of(self, row: listing.AgreementRow) -> str:
         return row.title
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_agreements(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_agreements(s, ids)

@@ -5,7 +5,6 @@ The form with repairs and disposal is ui/dialogs/asset_dialog.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -104,6 +103,14 @@ class AssetsPage(ListPage):
     search_hint = "搜索资产名称、规格、保管责任人或存放地点"
     columns = COLUMNS
     watched = ("asset", "asset_repair", "enterprise", "agreement")
+    empty_title = "还没有资产"
+    empty_hint = (
+        "登记校企合作中投入的设备和设施：名称、数量、单价、权属、投入企业、保管责任人。"
+        "企业捐赠或准捐赠的设备计入“产学合作”报表。"
+    )
+    form_class = "ui.dialogs.asset_dialog:AssetDialog"
+    delete_service = staticmethod(svc.delete_assets)
+    restore_service = staticmethod(svc.restore_assets)
 
     def make_model(self) -> LazyTableModel:
         return AssetModel()
@@ -132,27 +139,8 @@ class AssetsPage(ListPage):
         ids = svc.asset_ids(s, q.query)
         return ids, svc.asset_count(s) if q.filtered else len(ids)
 
-    def empty_state(self):
-        return (
-            "还没有资产",
-            "登记校企合作中投入的设备和设施：名称、数量、单价、权属、投入企业、保管责任人。"
-            "企业捐赠或准捐赠的设备计入“产学合作”报表。",
-            [("新建资产…（Ctrl+N）", self.new_record)],
-        )
-
     # ------------------------------------------------------------ actions
-
-    def form(self, record_id: str | None = None) -> Any:
-        from ui.dialogs.asset_dialog import AssetDialog
-
-        return AssetDialog(self.window(), record_id)
 
     def open_asset(self, asset_id: str) -> None:
         """Select the asset in the list and open its form (the 工作台 reminders call this)."""
         self.show_record(asset_id)
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_assets(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_assets(s, ids)

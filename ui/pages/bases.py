@@ -6,7 +6,6 @@ The form with the usage records is ui/dialogs/base_dialog.py."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel
@@ -76,6 +75,14 @@ class BasesPage(ListPage):
     columns = COLUMNS
     default_sort = ("name", False)
     watched = ("practice_base", "base_usage", "usage_summary", "enterprise", "agreement", "internship")
+    empty_title = "还没有实践基地"
+    empty_hint = (
+        "登记校内实训基地、校外实践教学基地和产教融合实训基地：依托企业、面向专业、工位数，"
+        "以及每学期的使用记录。安排在基地的实习会自动计入使用情况。"
+    )
+    form_class = "ui.dialogs.base_dialog:BaseDialog"
+    delete_service = staticmethod(svc.delete_bases)
+    restore_service = staticmethod(svc.restore_bases)
 
     def make_model(self) -> LazyTableModel:
         return BaseModel()
@@ -127,20 +134,7 @@ class BasesPage(ListPage):
         ids = svc.base_ids(s, q.query)
         return ids, svc.base_count(s) if q.filtered else len(ids)
 
-    def empty_state(self):
-        return (
-            "还没有实践基地",
-            "登记校内实训基地、校外实践教学基地和产教融合实训基地：依托企业、面向专业、工位数，"
-            "以及每学期的使用记录。安排在基地的实习会自动计入使用情况。",
-            [("新建基地…（Ctrl+N）", self.new_record)],
-        )
-
     # ------------------------------------------------------------ actions
-
-    def form(self, record_id: str | None = None) -> Any:
-        from ui.dialogs.base_dialog import BaseDialog
-
-        return BaseDialog(self.window(), record_id)
 
     def open_base(self, base_id: str) -> None:
         """Select the base in the list and open its form (reminders and other pages call this)."""
@@ -160,9 +154,3 @@ class BasesPage(ListPage):
         if major_id:
             dlg.select_major_id(major_id)
         dlg.exec()
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_bases(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_bases(s, ids)

@@ -5,13 +5,13 @@ edited in a small dialog (ui/dialogs/budget_dialog.py); categories can be added 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedWidget,
     QStyleOptionViewItem,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -33,9 +32,9 @@ from ui.delegates import PROGRESS_ROLE, ProgressDelegate
 from ui.dialogs.ledger_dialog import ask_new_category, live_projects
 from ui.legend import source_note
 from ui.operations import funds as fund_ops
-from ui.ops import ReadOp, context, read_now
-from ui.pages.list_page import WhenShown
-from ui.widgets import EmptyState, UndoBar, confirm
+from ui.ops import read_now
+from ui.pages.list_page import DeletedBar, Reloading, load_and_follow, record_table
+from ui.widgets import EmptyState, confirm
 
 RED = theme.qcolor(theme.ERROR)
 GREY = theme.qcolor(theme.HINT)
@@ -220,7 +219,7 @@ class BudgetProgressDelegate(ProgressDelegate):
         painter.restore()
 
 
-class BudgetsView(QWidget):
+class BudgetsView(QWidget, Reloading):
     """The 预算执行 view: filters, actions, the table with its 合计 row, or an empty state."""
 
     new_project_wanted = Signal()
@@ -229,11 +228,8 @@ class BudgetsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = BudgetModel()
-        self._last_deleted: list[str] = []
         self._build()
-        self.refresh = WhenShown(self, self.reload)  # a hidden page reloads when shown
-        context().changes_applied.connect(self._on_changes)
-        self.reload()
+        load_and_follow(self)  # a hidden page reloads when shown
 
     def _build(self) -> None:
         lay = QVBoxLayout(self)
@@ -274,17 +270,11 @@ class BudgetsView(QWidget):
         self.count_label = theme.muted(QLabel())
         actions.addWidget(self.count_label)
         lay.addLayout(actions)
-        self.undo_bar = UndoBar()
-        self.undo_bar.undo_clicked.connect(self._undo_delete)
+        self.undo_bar = DeletedBar("条预算", lambda ids: fund_ops.restore_budgets(self, ids))
         lay.addWidget(self.undo_bar)
 
         self.stack = QStackedWidget()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
+        self.table = record_table(self.model, several=False)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setItemDelegateForColumn(6, BudgetProgressDelegate(self.table))
         header = self.table.horizontalHeader()
@@ -311,13 +301,9 @@ class BudgetsView(QWidget):
         year = self.year_box.currentData()
         return BudgetQuery(year or None, self.project_box.currentData() or "")
 
-    def reload(self) -> None:
+    def reading(self) -> Callable[[Session], BudgetView]:
         q = self.query()
-        ReadOp(self, lambda s: load_budget_view(s, q)).success(self._loaded).run()
-
-    def reload_now(self) -> None:
-        q = self.query()
-        self._loaded(read_now(lambda s: load_budget_view(s, q)))
+        return lambda s: load_budget_view(s, q)
 
     def _loaded(self, view: BudgetView) -> None:
         selected = self.selected_line()
@@ -464,16 +450,7 @@ class BudgetsView(QWidget):
         )
         if confirm(self, "删除预算", text):
             ids = [line.budget_id]
-            fund_ops.delete_budgets(self, ids, self._deleted)
-
-    def _deleted(self, changes: Changes) -> None:
-        self._last_deleted = list(changes.ids)
-        self.undo_bar.show_message(f"已删除 {changes.count} 条预算到回收站。")
-
-    @Slot()
-    def _undo_delete(self) -> None:
-        if ids := self._last_deleted:
-            fund_ops.restore_budgets(self, ids)
+            fund_ops.delete_budgets(self, ids, self.undo_bar.deleted)
 
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:

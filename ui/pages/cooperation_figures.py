@@ -30,9 +30,7 @@ from app.services import outcome_list
 from app.services.common import Changes
 from app.services.industry import school_year_of
 from app.services.outcomes import CooperationFigure, CooperationFigures, cooperation_figures
-from ui import theme
-from ui.errors import show_error
-from ui.files import Progress, ask_save, offer_open
+from ui import files, theme
 from ui.forms.record_form import scrolling
 from ui.ops import ReadOp, context, read_now
 from ui.pages.list_page import WhenShown
@@ -277,26 +275,18 @@ class CooperationView(QWidget):
         year = self.year()
         if not year:
             return
-        path = ask_save(self, "导出产学合作数据", "export_cooperation", f"产学合作数据{year}学年.xlsx")
+        path = files.ask_save(self, "导出产学合作数据", "export_cooperation", f"产学合作数据{year}学年.xlsx")
         if path is not None:
             export_file(self, path, year)
 
 
 def export_file(parent: QWidget, path: Path, school_year: str) -> None:
-    progress = Progress(parent, "正在导出产学合作数据…")
-
     def done(result: xl.CooperationExport) -> None:
-        progress.close()
-        offer_open(
+        files.offer_open(
             parent,
             path,
             f"已导出{result.school_year}学年的产学合作数据（{result.majors} 个专业、{result.enterprises} 家企业）到\n{path}",
         )
 
-    def failed(exc: BaseException) -> None:
-        progress.close()
-        show_error(parent, exc, "导出失败")
-
-    ReadOp(parent, lambda s: xl.export_cooperation_figures(s, school_year, path)).success(done).failure(
-        failed
-    ).run()
+    work = lambda s, _report, _cancel: xl.export_cooperation_figures(s, school_year, path)  # noqa: E731
+    files.run_with_progress(parent, "正在导出产学合作数据…", work, done, "导出失败")

@@ -6,7 +6,7 @@ Word from the built-in or a custom template)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.domain.money import format_money
 from app.io.employment_xlsx import DEFINITIONS, FIGURE_HEADERS, figure_texts
@@ -35,9 +36,9 @@ from ui import students_io, theme
 from ui.dialogs.employment_dialog import EmploymentDialog, default_year
 from ui.documents import college_template_text
 from ui.operations import employment as ops
-from ui.ops import ReadOp, context, read_now
-from ui.pages.list_page import ElidedLabel, WhenShown
-from ui.widgets import EmptyState, UndoBar, confirm
+from ui.ops import context, read_now
+from ui.pages.list_page import DeletedBar, ElidedLabel, Reloading, WhenShown
+from ui.widgets import EmptyState, confirm
 
 WATCHED = ("employment", "student", "major", "settings")
 TOTAL_BG = theme.brush(theme.INFO_BG)
@@ -98,7 +99,7 @@ class FiguresTable(QTableWidget):
         chrome = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth() + 2
         self.rows_height = chrome + 26 * max(len(figures), 1)
         self.setMaximumHeight(self.rows_height)  # every row when there is room; on a low window (1366×768 at
-        self.setMinimumHeight(min(self.rows_height, chrome + 26 * 4))  # 150 %) four, the rest scroll
+        self.setMinimumHeight(min(self.rows_height, chrome + 26 * 3))  # 150 %) three, the rest scroll
         self.updateGeometry()
 
     def sizeHint(self) -> QSize:  # noqa: N802
@@ -108,13 +109,13 @@ class FiguresTable(QTableWidget):
         return [self.item(row, c).text() for c in range(self.columnCount())]
 
 
-class EmploymentView(QWidget):
+class EmploymentView(QWidget, Reloading):
     loaded = Signal()
+    new_text = "新建就业记录…"  # the main window's 新建 on this tab
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.records: list[EmploymentRow] = []
-        self._last_deleted: list[str] = []
         lay = QVBoxLayout(self)
         lay.setContentsMargins(12, 12, 12, 8)
         bar = QHBoxLayout()
@@ -185,8 +186,7 @@ class EmploymentView(QWidget):
         row.addWidget(self.edit_button)
         row.addWidget(self.delete_button)
         lay.addLayout(row)
-        self.undo_bar = UndoBar()
-        self.undo_bar.undo_clicked.connect(self._undo_delete)
+        self.undo_bar = DeletedBar("条就业记录", lambda ids: ops.restore_records(self, ids))
         lay.addWidget(self.undo_bar)
         self.stack = QStackedWidget()
         self.table = self._records_table()
@@ -245,15 +245,9 @@ class EmploymentView(QWidget):
             self.year_box.addItem(f"{year}届", year)
         self.year_box.setCurrentIndex(self.year_box.findData(year))
 
-    def reload(self) -> None:
+    def reading(self) -> Callable[[Session], tuple[int, list[EmploymentFigures], list[EmploymentRow]]]:
         year = self.year()
-        ReadOp(self, lambda s: (year, employment_figures(s, year), records_of(s, year=year))).success(
-            self._loaded
-        ).run()
-
-    def reload_now(self) -> None:
-        year = self.year()
-        self._loaded(read_now(lambda s: (year, employment_figures(s, year), records_of(s, year=year))))
+        return lambda s: (year, employment_figures(s, year), records_of(s, year=year))
 
     def _loaded(self, result: tuple[int, list[EmploymentFigures], list[EmploymentRow]]) -> None:
         year, figures, records = result
@@ -358,13 +352,4 @@ class EmploymentView(QWidget):
         more = f" 等 {len(ids)} 条" if len(ids) > 5 else ""
         text = f"确定删除 {'、'.join(names)}{more} 的就业记录？\n\n删除的记录会移到“回收站”，可随时恢复。"
         if confirm(self, "删除就业记录", text):
-            ops.delete_records(self, ids, self._deleted)
-
-    def _deleted(self, changes: Changes) -> None:
-        self._last_deleted = list(changes.ids)
-        self.undo_bar.show_message(f"已删除 {changes.count} 条就业记录到回收站。")
-
-    @Slot()
-    def _undo_delete(self) -> None:
-        if ids := self._last_deleted:
-            ops.restore_records(self, ids)
+            ops.delete_records(self, ids, self.undo_bar.deleted)

@@ -91,6 +91,8 @@ class EnterprisesPage(ListPage):
     columns = COLUMNS
     default_sort = ("name", False)
     watched = ("enterprise", "attachment", "settings", "project")
+    delete_service = staticmethod(svc.delete_enterprises)
+    restore_service = staticmethod(svc.restore_enterprises)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -141,7 +143,7 @@ class EnterprisesPage(ListPage):
             "还没有合作企业",
             "可以逐家新建，也可以把现有的 Excel 名单一次导入（先下载模板，对照表头即可）。",
             [
-                ("新建企业…（Ctrl+N）", self.new_enterprise),
+                self.new_action(),
                 ("从 Excel 导入…", self.import_excel),
                 ("下载导入模板…", self.save_template),
             ],
@@ -200,12 +202,6 @@ class EnterprisesPage(ListPage):
             f"{when} 录入",
         ]
         return f"{row.name}（{'，'.join(p for p in parts if p)}）"
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_enterprises(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_enterprises(s, ids)
 
     def import_excel(self) -> None:
         from ui.dialogs.import_dialog import ImportDialog

@@ -30,9 +30,6 @@ from sqlalchemy.orm import Session
 from app.compliance.registry import cite_source
 from app.docs.self_evaluation import write_self_evaluation
 from app.io.report_xlsx import ReportExport, export_report_tables
-from app.services.common import Changes
-from app.reporting.evaluation import Indicator, annual_indicators
-from app.reporting.evaluation_years import EvaluationYears, evaluation_years
 from app.reporting.columns import (
     COOPERATION,
     COOPERATION_BY_MAJOR,
@@ -42,11 +39,13 @@ from app.reporting.columns import (
     TABLE_NAMES,
     VISITS,
 )
+from app.reporting.evaluation import Indicator, annual_indicators
+from app.reporting.evaluation_years import EvaluationYears, evaluation_years
 from app.reporting.tables import ReportTables, report_tables
-from ui import theme
+from app.services.common import Changes
+from ui import files, theme
 from ui.dialogs.indicator_records_dialog import IndicatorRecordsDialog
 from ui.errors import show_error
-from ui.files import WORD_FILTER, Progress, ask_save, offer_open
 from ui.legend import legend_label
 from ui.ops import ReadOp, context, read_now
 from ui.pages.evaluation_indicators import IndicatorsView
@@ -258,25 +257,20 @@ class EvaluationPage(QWidget):
         year = self.year()
         if not year:
             return
-        path = ask_save(self, "导出标准报表", "export_report", f"标准报表{year}学年.xlsx")
+        path = files.ask_save(self, "导出标准报表", "export_report", f"标准报表{year}学年.xlsx")
         if path is not None:
             self.export_to(path)
 
     def export_to(self, path: Path) -> None:
         year = self.year()
-        progress = Progress(self, f"正在导出{year}学年标准报表…")
 
         def done(result: ReportExport) -> None:
-            progress.close()
             counts = "，".join(f"{name} {n} 行" for name, n in result.rows.items())
             self.exported.emit(str(path))
-            offer_open(self, path, f"已导出{result.school_year}学年标准报表（{counts}）到\n{path}")
+            files.offer_open(self, path, f"已导出{result.school_year}学年标准报表（{counts}）到\n{path}")
 
-        def failed(exc: BaseException) -> None:
-            progress.close()
-            show_error(self, exc, "导出失败")
-
-        ReadOp(self, lambda s: export_report_tables(s, year, path)).success(done).failure(failed).run()
+        work = lambda s, _report, _cancel: export_report_tables(s, year, path)  # noqa: E731
+        files.run_with_progress(self, f"正在导出{year}学年标准报表…", work, done, "导出失败")
 
     @Slot()
     def write_report(self) -> None:
@@ -284,24 +278,21 @@ class EvaluationPage(QWidget):
         if not year:
             return
         name = f"{year}学年产教融合工作自评报告.docx"
-        path = ask_save(self, "生成自评报告", "self_evaluation", name, WORD_FILTER)
+        path = files.ask_save(self, "生成自评报告", "self_evaluation", name, files.WORD_FILTER)
         if path is not None:
             self.write_report_to(path)
 
     def write_report_to(self, path: Path) -> None:
         year = self.year()
-        progress = Progress(self, f"正在生成{year}学年自评报告（含图表）…")
 
         def done(out: Path) -> None:
-            progress.close()
             self.exported.emit(str(out))
-            offer_open(self, out, f"已生成{year}学年自评报告：\n{out}")
+            files.offer_open(self, out, f"已生成{year}学年自评报告：\n{out}")
 
-        def failed(exc: BaseException) -> None:
-            progress.close()
-            show_error(self, exc, "生成自评报告失败")
-
-        ReadOp(self, lambda s: write_self_evaluation(s, year, path)).success(done).failure(failed).run()
+        work = lambda s, _report, _cancel: write_self_evaluation(s, year, path)  # noqa: E731
+        files.run_with_progress(
+            self, f"正在生成{year}学年自评报告（含图表）…", work, done, "生成自评报告失败"
+        )
 
 
 def _compute(s: Session, school_year: str) -> tuple[str, list[Indicator], ReportTables]:

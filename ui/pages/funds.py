@@ -13,26 +13,23 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.db.models import LEDGER_DIRECTIONS
 from app.domain.money import format_money
-from app.errors import Cancelled
 from app.io import ledger_export, ledger_xlsx
 from app.services import funds as svc
 from app.services.common import Changes
-from ui import theme
+from ui import files, theme
 from ui.dialogs.import_dialog import ImportDialog
 from ui.dialogs.ledger_dialog import live_projects
-from ui.errors import show_error
-from ui.files import Progress, ask_open, ask_save, offer_open
 from ui.legend import source_note
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.operations import funds as fund_ops
-from ui.ops import ReadOp, read_now
+from ui.ops import read_now
 from ui.pages.budgets import BudgetsView
-from ui.pages.list_page import ListPage, title_above_tabs
+from ui.pages.list_page import ListPage, TabbedPage
 
 RED = theme.qcolor(theme.ERROR)
 GREEN = theme.qcolor(theme.OK)
@@ -129,6 +126,8 @@ class LedgerPage(ListPage):
     default_sort = ("entry_date", False)
     watched = ("ledger_entry", "budget", "budget_category", "project", "attachment")
     new_project_wanted = Signal()
+    delete_service = staticmethod(svc.delete_ledger_entries)
+    restore_service = staticmethod(svc.restore_ledger_entries)
 
     def make_model(self) -> LazyTableModel:
         return LedgerModel()
@@ -262,22 +261,16 @@ class LedgerPage(ListPage):
             self.warning.hide()
 
     def import_excel(self) -> None:
-        path = ask_open(self, "选择财务处导出的经费明细账（Excel）", "import_ledger")
+        path = files.ask_open(self, "选择财务处导出的经费明细账（Excel）", "import_ledger")
         if path is not None:
             check_ledger_file(self, path, self.project_box.currentData() or None)
 
     def export_excel(self) -> None:
         q = self.query()
         name = f"经费台账{f'{q.year}年度' if q.year else ''}{f'-{self.project_box.currentText()}' if q.project_id else ''}"
-        path = ask_save(self, "导出经费台账", "export_ledger", f"{name}.xlsx")
+        path = files.ask_save(self, "导出经费台账", "export_ledger", f"{name}.xlsx")
         if path is not None:
             export_ledger_file(self, path, q.year, q.project_id or None)
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_ledger_entries(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_ledger_entries(s, ids)
 
 
 # ---------------------------------------------------------------- Excel (app/io/ledger_xlsx.py)
@@ -288,98 +281,62 @@ class LedgerImportDialog(ImportDialog):
 
     @Slot()
     def do_import(self) -> None:
-        self.import_button.setEnabled(False)
-        preview = self.preview
-        self._progress = Progress(self, f"正在导入 {len(preview.valid_rows)} 条台账记录…")
-        cancel = self._progress.cancel
-        fund_ops.import_ledger(self, preview, cancel, self._progress.update, self._done, self._failed)
+        progress = self.start_import(f"正在导入 {len(self.preview.valid_rows)} 条台账记录…")
+        fund_ops.import_ledger(self, self.preview, progress.cancel, progress.update, self._done, self._failed)
 
     def _done(self, changes: Changes) -> None:
-        self._progress.close()
-        self.imported = changes
         over = [w for w in changes.warnings if "超出预算" in w or "超预算" in w]
         text = f"已导入 {changes.count} 条台账记录。"
         if over:
             text += "\n\n导入后超预算（记录已保存并标记）：\n" + "\n".join(over[:10])
-        QMessageBox.information(self, "导入完成", text)
-        self.accept()
+        self.finish_import(changes, text, warnings=False)
 
 
 def check_ledger_file(parent: QWidget, path: Path, project_id: str | None) -> None:
     """Read and check the file on the worker, then show the preview."""
-    progress = Progress(parent, f"正在检查 {path.name}…")
-
-    def done(preview) -> None:
-        progress.close()
-        LedgerImportDialog(parent, path, preview).exec()
-
-    def failed(exc: BaseException) -> None:
-        progress.close()
-        if not isinstance(exc, Cancelled):
-            show_error(parent, exc, "无法导入")
-
-    op = ReadOp(
-        parent,
-        lambda s, report, _c: ledger_xlsx.read_ledger(
-            s, path, project=project_id, progress=report, cancel=progress.cancel
-        ),
-    )
-    op.with_progress(progress.update).success(done).failure(failed).run()
+    dialog = lambda preview: LedgerImportDialog(parent, path, preview)  # noqa: E731
+    files.preview_file(parent, path, ledger_xlsx.read_ledger, dialog, project=project_id)
 
 
 def export_ledger_file(parent: QWidget, path: Path, year: int | None, project_id: str | None) -> None:
-    progress = Progress(parent, "正在导出经费台账…")
-
-    def done(result: ledger_export.LedgerExport) -> None:
-        progress.close()
-        offer_open(
-            parent,
-            path,
+    def message(result: ledger_export.LedgerExport) -> str:
+        return (
             f"已导出 {result.entries} 条台账记录到\n{path}\n\n收入合计 {format_money(result.income_fen)}，"
-            f"支出合计 {format_money(result.expense_fen)}，期末余额 {format_money(result.closing_fen)}",
+            f"支出合计 {format_money(result.expense_fen)}，期末余额 {format_money(result.closing_fen)}"
         )
 
-    def failed(exc: BaseException) -> None:
-        progress.close()
-        if not isinstance(exc, Cancelled):
-            show_error(parent, exc, "导出失败")
-
-    op = ReadOp(
+    files.export_file(
         parent,
-        lambda s, report, _c: ledger_export.export_ledger(
-            s, path, year=year, project_id=project_id, progress=report, cancel=progress.cancel
-        ),
+        path,
+        "正在导出经费台账…",
+        ledger_export.export_ledger,
+        message,
+        year=year,
+        project_id=project_id,
     )
-    op.with_progress(progress.update).success(done).failure(failed).run()
 
 
 def _filter_choices(s: Session) -> tuple[list[int], list[tuple[str, str]], list[svc.CategoryInfo]]:
     return svc.ledger_years(s), live_projects(s), svc.budget_categories(s)
 
 
-class FundsPage(QWidget):
+class FundsPage(TabbedPage):
     """经费: 经费台账 and 预算执行 as tabs. Ctrl+N / Ctrl+F act on the ledger (新建经费记录 / 搜索) or, on
     the 预算执行 tab, Ctrl+N opens 编制预算."""
 
     title = "经费"
+    state_key = "funds"
     new_project_wanted = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
+    def add_tabs(self, tabs: QTabWidget) -> None:
         self.ledger = LedgerPage()
         budgets = QWidget()
         b = QVBoxLayout(budgets)
         b.setContentsMargins(12, 4, 12, 8)
         self.budgets = BudgetsView()
         b.addWidget(self.budgets)
-        self.tabs.addTab(self.ledger, "经费台账")
-        self.tabs.addTab(budgets, "预算执行")
-        lay.addWidget(self.tabs)
-        title_above_tabs(self, lay, self.tabs)
+        tabs.addTab(self.ledger, "经费台账")
+        tabs.addTab(budgets, "预算执行")
         self.ledger.new_project_wanted.connect(self.new_project_wanted)
         self.budgets.new_project_wanted.connect(self.new_project_wanted)
 
@@ -387,9 +344,11 @@ class FundsPage(QWidget):
     def new_text(self) -> str:
         return "新建经费记录…" if self.on_ledger() else "编制预算…"
 
-    @property
-    def search(self):
-        return self.ledger.search
+    def search_list(self) -> LedgerPage:
+        return self.ledger
+
+    def first_focus(self, tab: QWidget) -> QWidget:
+        return self.budgets.table
 
     def on_ledger(self) -> bool:
         return self.tabs.currentIndex() == 0
@@ -408,21 +367,3 @@ class FundsPage(QWidget):
             self.ledger.new_record()
         else:
             self.budgets.new_budget()
-
-    @Slot()
-    def focus_search(self) -> None:
-        self.show_ledger().focus_search()
-
-    def focus_view(self) -> None:
-        if self.on_ledger():
-            self.ledger.focus_view()
-        else:
-            self.budgets.table.setFocus()
-
-    def save_state(self, settings) -> None:
-        self.ledger.save_state(settings)
-        settings.setValue("funds/tab", self.tabs.currentIndex())
-
-    def restore_state(self, settings) -> None:
-        self.ledger.restore_state(settings)
-        self.tabs.setCurrentIndex(int(settings.value("funds/tab", 0) or 0))

@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSettings, Slot
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout
 from sqlalchemy.orm import Session
 
 from app.domain.names import pinyin_keys
@@ -26,7 +26,7 @@ from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.group_strip import RULE, RULE_TIP, GroupStrip
-from ui.pages.list_page import ListPage, title_above_tabs
+from ui.pages.list_page import ListPage, TabbedPage
 from ui.pages.steering import SteeringView
 
 RED = theme.qcolor(theme.ERROR)
@@ -103,6 +103,14 @@ class StudiosPage(ListPage):
     columns = STUDIO_COLUMNS
     default_sort = ("name", False)
     watched = ("studio", "studio_activity", "teacher", "enterprise")
+    empty_title = "还没有工作室"
+    empty_hint = (
+        "登记技能大师工作室、劳模和工匠人才创新工作室、名师工作室、企业专家工作室："
+        "负责人、成员（从教师档案中选择）、合作企业和开展的活动。"
+    )
+    form_class = "ui.dialogs.studio_dialog:StudioDialog"
+    delete_service = staticmethod(svc.delete_studios)
+    restore_service = staticmethod(svc.restore_studios)
 
     def make_model(self) -> LazyTableModel:
         def fetch(ids: Sequence[str]) -> dict[str, Any]:
@@ -121,25 +129,6 @@ class StudiosPage(ListPage):
     def ids_and_total(s: Session, q: RowQuery) -> tuple[list[str], int]:
         rows = svc.studio_rows(s)
         return pick(rows, q, _studio_texts), len(rows)
-
-    def empty_state(self):
-        return (
-            "还没有工作室",
-            "登记技能大师工作室、劳模和工匠人才创新工作室、名师工作室、企业专家工作室："
-            "负责人、成员（从教师档案中选择）、合作企业和开展的活动。",
-            [("新建工作室…（Ctrl+N）", self.new_record)],
-        )
-
-    def form(self, record_id: str | None = None) -> Any:
-        from ui.dialogs.studio_dialog import StudioDialog
-
-        return StudioDialog(self.window(), record_id)
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_studios(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_studios(s, ids)
 
 
 # ---------------------------------------------------------------- 行业组织
@@ -198,6 +187,13 @@ class OrganizationsPage(ListPage):
     default_sort = ("name", False)
     watched = ("industry_organization", "organization_activity", "settings", "major_group")
     today: dt.date | None = None  # tests fix the day; None = today
+    empty_title = "还没有行业组织"
+    empty_hint = (
+        "登记学院加入或对接的行业组织、行业协会，勾选它服务的专业群，并记录每次参加的活动。"
+        "要求：每个专业群对接 1–2 个行业组织，每学年至少开展一次活动。"
+    )
+    delete_service = staticmethod(svc.delete_organizations)
+    restore_service = staticmethod(svc.restore_organizations)
 
     def make_model(self) -> LazyTableModel:
         def fetch(ids: Sequence[str]) -> dict[str, Any]:
@@ -271,14 +267,6 @@ class OrganizationsPage(ListPage):
         )
         self.stack.setCurrentWidget(self.empty)
 
-    def empty_state(self):
-        return (
-            "还没有行业组织",
-            "登记学院加入或对接的行业组织、行业协会，勾选它服务的专业群，并记录每次参加的活动。"
-            "要求：每个专业群对接 1–2 个行业组织，每学年至少开展一次活动。",
-            [("新建行业组织…（Ctrl+N）", self.new_record)],
-        )
-
     def new_record(self) -> str | None:
         from ui.dialogs.organization_dialog import OrganizationDialog
 
@@ -292,57 +280,23 @@ class OrganizationsPage(ListPage):
 
         OrganizationDialog(self.window(), record_id).exec()
 
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_organizations(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_organizations(s, ids)
-
 
 # ---------------------------------------------------------------- the page
 
 
-class IndustryPage(QWidget):
+class IndustryPage(TabbedPage):
     """行业与工作室. Ctrl+N creates on the tab on screen (new_text follows it), Ctrl+F searches it."""
 
     title = "行业与工作室"
+    state_key = "industry"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
+    def add_tabs(self, tabs: QTabWidget) -> None:
         self.studios = StudiosPage()
         self.organizations = OrganizationsPage()
         self.steering = SteeringView()
-        self.tabs.addTab(self.studios, "工作室")
-        self.tabs.addTab(self.organizations, "行业组织")
-        self.tabs.addTab(self.steering, "指导委员会")
-        lay.addWidget(self.tabs)
-        title_above_tabs(self, lay, self.tabs)
-
-    def current(self) -> Any:
-        return self.tabs.currentWidget()
-
-    @property
-    def new_text(self) -> str:
-        return {0: "新建工作室…", 1: "新建行业组织…", 2: "添加委员…"}[self.tabs.currentIndex()]
-
-    @property
-    def search(self):
-        return self.current().search
-
-    @Slot()
-    def new_record(self) -> None:
-        self.current().new_record()
-
-    @Slot()
-    def focus_search(self) -> None:
-        self.current().focus_search()
-
-    def focus_view(self) -> None:
-        self.current().focus_view()
+        tabs.addTab(self.studios, "工作室")
+        tabs.addTab(self.organizations, "行业组织")
+        tabs.addTab(self.steering, "指导委员会")
 
     def open_studio(self, studio_id: str) -> None:
         self.tabs.setCurrentWidget(self.studios)
@@ -356,15 +310,3 @@ class IndustryPage(QWidget):
         """A 工作台 reminder of type "major_group": the 行业组织 tab with that 专业群 highlighted."""
         self.tabs.setCurrentWidget(self.organizations)
         self.organizations.show_group(major_group_id)
-
-    def save_state(self, settings: QSettings) -> None:
-        self.studios.save_state(settings)
-        self.organizations.save_state(settings)
-        self.steering.save_state(settings)
-        settings.setValue("industry/tab", self.tabs.currentIndex())
-
-    def restore_state(self, settings: QSettings) -> None:
-        self.studios.restore_state(settings)
-        self.organizations.restore_state(settings)
-        self.steering.restore_state(settings)
-        self.tabs.setCurrentIndex(int(settings.value("industry/tab", 0) or 0))

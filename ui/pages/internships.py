@@ -131,6 +131,10 @@ class InternshipsPage(ListPage):
     columns = COLUMNS
     default_sort = ("class_name", False)
     watched = ("internship", "monthly_evaluation", "student", "enterprise", "practice_base", "settings")
+    empty_title = "还没有实习记录"
+    empty_hint = "先在“学生与就业”导入名册，再按 Ctrl+N 为一个班批量安排。"
+    delete_service = staticmethod(svc.delete_internships)
+    restore_service = staticmethod(svc.restore_internships)
 
     def make_model(self) -> LazyTableModel:
         return InternshipModel()
@@ -214,13 +218,6 @@ class InternshipsPage(ListPage):
         ids = listing.internship_ids(s, q)
         return ids, listing.internship_total(s) if q.filtered else len(ids)
 
-    def empty_state(self):
-        return (
-            "还没有实习记录",
-            "先在“学生与就业”导入名册，再按 Ctrl+N 为一个班批量安排。",
-            [("批量安排实习…（Ctrl+N）", self.new_record)],
-        )
-
     def label_of(self, row: InternshipRow) -> str:
         return f"{row.student_name}（{row.student_no}）"
 
@@ -266,9 +263,3 @@ class InternshipsPage(ListPage):
         from ui import internships_io
 
         internships_io.import_evaluations(self)
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_internships(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_internships(s, ids)

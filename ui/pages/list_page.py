@@ -17,11 +17,12 @@ narrower than the text (it ends in “…”, the whole text in its tooltip).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence, QPainter, QPaintEvent
+from PySide6.QtGui import QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QBoxLayout,
@@ -41,6 +42,7 @@ from sqlalchemy.orm import Session
 
 from app.services.common import Changes
 from ui import theme
+from ui.forms.child_table import edit_delete_keys
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import ReadOp, WriteOp, context, read_now
 from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
@@ -78,6 +80,73 @@ class WhenShown(QObject):
             self.stale = False
             self._reload()
         return False
+
+
+class Reloading:
+    """`reload()` / `reload_now()` of a view that shows one read: `reading()` builds the read from what the
+    view shows now (search, filters, year …), `_loaded(answer)` shows its answer. reload runs the read on the
+    database worker (the view keeps what it shows until the answer arrives); reload_now runs it at once (tests,
+    screenshots). Mixed in after QWidget: `class BudgetsView(QWidget, Reloading)`."""
+
+    def reading(self) -> Callable[[Session], Any]:
+        raise NotImplementedError
+
+    def _loaded(self, answer: Any) -> None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        ReadOp(self, self.reading()).success(self._loaded).run()
+
+    def reload_now(self) -> None:
+        self._loaded(read_now(self.reading()))
+
+
+class DeletedBar(UndoBar):
+    """The undo bar of a list: after a delete it says “已删除 N 条预算到回收站。” (`what` is “条预算”) and keeps the
+    ids; its 撤销 puts those records back with `restore(ids)`."""
+
+    def __init__(self, what: str, restore: Callable[[list[str]], Any]) -> None:
+        super().__init__()
+        self.what = what
+        self.ids: list[str] = []
+        self._restore = restore
+        self.undo_clicked.connect(self._undo)
+
+    def deleted(self, changes: Changes) -> None:
+        self.ids = list(changes.ids)
+        self.show_message(f"已删除 {changes.count} {self.what}到回收站。")
+
+    def _undo(self) -> None:
+        if self.ids:
+            self._restore(self.ids)
+
+
+def load_and_follow(view: Any) -> None:
+    """Load a view now and follow the change notices: its `_on_changes(changes)` slot gets every notice and
+    calls `view.refresh()` for those that concern it (a reload now if on screen, else when next shown)."""
+    view.refresh = WhenShown(view, view.reload)
+    context().changes_applied.connect(view._on_changes)
+    view.reload()
+
+
+def confirm_delete(parent: QWidget, noun: str, unit: str, labels: Sequence[str], count: int) -> bool:
+    """Ask before records go to 回收站: “确定删除企业 甲、乙 等 7 家？” (`labels` of the first five at most)."""
+    more = f" 等 {count} {unit}" if count > 5 else ""
+    text = f"确定删除{noun} {'、'.join(labels)}{more}？\n\n删除的{noun}会移到“回收站”，可随时恢复。"
+    return confirm(parent, f"删除{noun}", text)
+
+
+def record_table(model: Any, several: bool) -> QTableView:
+    """A table of records: a click chooses the whole row (`several` at once with Ctrl/Shift), rows in
+    alternating colours, no row numbers."""
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    mode = QAbstractItemView.SelectionMode
+    table.setSelectionMode(mode.ExtendedSelection if several else mode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    return table
 
 
 def hidden_on_screen(widget: QWidget) -> bool:
@@ -133,7 +202,7 @@ class ElidedLabel(QLabel):
         return super().event(event)
 
 
-class ListPage(QWidget):
+class ListPage(QWidget, Reloading):
     title = ""
     state_key = ""  # where the header layout is kept in the UI settings
     noun = ""  # 企业
@@ -144,19 +213,22 @@ class ListPage(QWidget):
     default_sort: tuple[str, bool] = ("", False)
     watched: tuple[str, ...] = ()  # Changes tables that make the page reload
     stretch_column = ""  # the key of the column that takes the room left (default: "name", "title" or widest)
+    empty_title = ""  # the empty state when there are no records at all (see empty_state)
+    empty_hint = ""
+    form_class = ""  # "ui.dialogs.studio_dialog:StudioDialog": imported when a form opens (see form)
+    # the services a delete and its undo run: delete_service = staticmethod(svc.delete_studios)
+    delete_service: Callable[[Session, list[str]], Changes]
+    restore_service: Callable[[Session, list[str]], Changes]
     loaded = Signal(int)  # number of rows shown, after every (re)load
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._sort = self.default_sort
         self._pending_select: str | None = None
-        self._last_deleted: list[str] = []
         self._total = -1
         self.model = self.make_model()
         self._build()
-        self.refresh = WhenShown(self, self.reload)
-        context().changes_applied.connect(self._on_changes)
-        self.reload()
+        load_and_follow(self)
 
     # ------------------------------------------------------------ hooks
 
@@ -185,13 +257,19 @@ class ListPage(QWidget):
         raise NotImplementedError
 
     def empty_state(self) -> tuple[str, str, list[tuple[str, Callable[[], Any]]]]:
-        """Title, hint and actions shown when there are no records at all."""
-        raise NotImplementedError
+        """Title, hint and actions shown when there are no records at all: by default `empty_title`,
+        `empty_hint` and the 新建 action."""
+        return (self.empty_title, self.empty_hint, [self.new_action()])
+
+    def new_action(self) -> tuple[str, Callable[[], Any]]:
+        """The empty state's 新建 action: the new button's text and its key."""
+        return (f"{self.new_text}（Ctrl+N）", self.new_record)
 
     def form(self, record_id: str | None = None) -> Any:
-        """The record's form dialog (a new record's with None). Pages whose forms need more override
-        new_record / open_record instead."""
-        raise NotImplementedError
+        """The record's form dialog (a new record's with None): `form_class` on the window. Pages whose forms
+        need more override new_record / open_record instead."""
+        module, _, name = self.form_class.partition(":")
+        return getattr(importlib.import_module(module), name)(self.window(), record_id)
 
     def new_record(self) -> str | None:
         """Open an empty form; a saved record is selected once the list has reloaded."""
@@ -204,10 +282,12 @@ class ListPage(QWidget):
         self.form(record_id).exec()
 
     def delete_work(self, ids: list[str]) -> Callable[[Session], Changes]:
-        raise NotImplementedError
+        delete = type(self).delete_service
+        return lambda s: delete(s, ids)
 
     def restore_work(self, ids: list[str]) -> Callable[[Session], Changes]:
-        raise NotImplementedError
+        restore = type(self).restore_service
+        return lambda s: restore(s, ids)
 
     def label_of(self, row: Any) -> str:
         """How the delete confirmation names a record."""
@@ -249,16 +329,13 @@ class ListPage(QWidget):
         self.add_tools(actions)
         lay.addLayout(actions)
 
-        self.undo_bar = UndoBar()
-        self.undo_bar.undo_clicked.connect(self._undo_delete)
+        self.undo_bar = DeletedBar(
+            f"{self.unit}{self.noun}", lambda ids: WriteOp(self, self.restore_work(ids)).run()
+        )
         lay.addWidget(self.undo_bar)
 
         self.stack = QStackedWidget()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
+        self.table = record_table(self.model, several=True)
         self.table.setSortingEnabled(False)  # sorting is a new id query, not a proxy over all rows
         header = self.table.horizontalHeader()
         header.setSectionsClickable(True)
@@ -274,7 +351,6 @@ class ListPage(QWidget):
         self.table.viewport().installEventFilter(self)
         self._sync_sort_indicator()
         self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.verticalHeader().setVisible(False)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         self.empty = EmptyState()
@@ -282,15 +358,7 @@ class ListPage(QWidget):
         self.stack.addWidget(self.empty)
         lay.addWidget(self.stack, 1)
 
-        for keys, slot in (
-            ([QKeySequence(QKeySequence.StandardKey.Delete)], self.delete_selected),
-            ([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)], self.edit_selected),
-        ):
-            action = QAction(self.table)
-            action.setShortcuts(keys)
-            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-            action.triggered.connect(slot)
-            self.table.addAction(action)
+        edit_delete_keys(self.table, self.edit_selected, self.delete_selected)
         self._update_buttons()
 
     def embed(self) -> None:
@@ -370,15 +438,10 @@ class ListPage(QWidget):
 
     # ------------------------------------------------------------ loading
 
-    def reload(self) -> None:
-        """Run the id query on the worker; the view keeps its rows until the answer arrives."""
+    def reading(self) -> Callable[[Session], tuple[list[str], int]]:
+        """The id query (reload runs it on the worker; the view keeps its rows until the answer arrives)."""
         q, fn = self.query(), self.ids_and_total
-        ReadOp(self, lambda s: fn(s, q)).success(self._loaded).run()
-
-    def reload_now(self) -> None:
-        """Synchronous variant (tests)."""
-        q, fn = self.query(), self.ids_and_total
-        self._loaded(read_now(lambda s: fn(s, q)))
+        return lambda s: fn(s, q)
 
     def _loaded(self, result: tuple[list[str], int]) -> None:
         ids, total = result
@@ -487,19 +550,8 @@ class ListPage(QWidget):
         if not ids:
             return
         labels = [self.label_of(self.model.row_at(self.model.row_of(i))) for i in ids[:5]]
-        more = f" 等 {len(ids)} {self.unit}" if len(ids) > 5 else ""
-        text = f"确定删除{self.noun} {'、'.join(labels)}{more}？\n\n删除的{self.noun}会移到“回收站”，可随时恢复。"
-        if confirm(self, f"删除{self.noun}", text):
-            WriteOp(self, self.delete_work(ids)).success(self._deleted).run()
-
-    def _deleted(self, changes: Changes) -> None:
-        self._last_deleted = list(changes.ids)
-        self.undo_bar.show_message(f"已删除 {changes.count} {self.unit}{self.noun}到回收站。")
-
-    @Slot()
-    def _undo_delete(self) -> None:
-        if ids := self._last_deleted:
-            WriteOp(self, self.restore_work(ids)).run()
+        if confirm_delete(self, self.noun, self.unit, labels, len(ids)):
+            WriteOp(self, self.delete_work(ids)).success(self.undo_bar.deleted).run()
 
     # ------------------------------------------------------------ changes and state
 
@@ -519,3 +571,93 @@ class ListPage(QWidget):
             header.restoreState(state)
             header.setStretchLastSection(False)  # a layout kept before the name column took the room left
             self.fit_columns()
+
+
+class TabbedPage(QWidget):
+    """A page made of tabs (lists and views) under one header: its title, then the tabs (title_above_tabs).
+    The main window's 新建 (Ctrl+N) and 查找 (Ctrl+F) act through `new_text` / `new_record()` / `search` /
+    `focus_search()` on the tab on screen; the page keeps the tabs' layouts and which tab was on screen.
+
+    A subclass sets `title` and `state_key`, builds its tabs in `add_tabs`, and overrides `target` /
+    `search_list` / `first_focus` where its tabs are not all lists."""
+
+    title = ""
+    state_key = ""  # the tab on screen is kept as f"{state_key}/tab"
+    tab_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.add_tabs(self.tabs)
+        self.tabs.currentChanged.connect(self.tab_changed)
+        lay.addWidget(self.tabs)
+        title_above_tabs(self, lay, self.tabs)
+
+    # ------------------------------------------------------------ hooks
+
+    def add_tabs(self, tabs: QTabWidget) -> None:
+        raise NotImplementedError
+
+    def target(self) -> Any:
+        """What 新建 acts on: the tab on screen."""
+        return self.tabs.currentWidget()
+
+    def search_list(self) -> Any:
+        """What 查找 acts on: by default the same as 新建."""
+        return self.target()
+
+    def first_focus(self, tab: QWidget) -> QWidget:
+        """Where the keyboard goes on a tab that is not a list (one with no focus_view)."""
+        return tab
+
+    # ------------------------------------------------------------ the menu's actions
+
+    @property
+    def new_text(self) -> str:
+        return self.target().new_text
+
+    @property
+    def search(self) -> SearchBox:
+        return self.search_list().search
+
+    def show_tab(self, tab: QWidget) -> None:
+        if self.tabs.indexOf(tab) >= 0:
+            self.tabs.setCurrentWidget(tab)
+
+    @Slot()
+    def new_record(self) -> Any:
+        tab = self.target()
+        self.show_tab(tab)
+        return tab.new_record()
+
+    @Slot()
+    def focus_search(self) -> None:
+        tab = self.search_list()
+        self.show_tab(tab)
+        tab.focus_search()
+
+    def focus_view(self) -> None:
+        tab = self.tabs.currentWidget()
+        if hasattr(tab, "focus_view"):
+            tab.focus_view()
+        else:
+            self.first_focus(tab).setFocus()
+
+    # ------------------------------------------------------------ state
+
+    def _kept(self) -> list[Any]:
+        tabs = (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [t for t in tabs if hasattr(t, "save_state")]
+
+    def save_state(self, settings: QSettings) -> None:
+        for tab in self._kept():
+            tab.save_state(settings)
+        settings.setValue(f"{self.state_key}/tab", self.tabs.currentIndex())
+
+    def restore_state(self, settings: QSettings) -> None:
+        for tab in self._kept():
+            tab.restore_state(settings)
+        self.tabs.setCurrentIndex(int(settings.value(f"{self.state_key}/tab", 0) or 0))

@@ -5,10 +5,9 @@ sortable columns, Enter opens, Delete with undo); Ctrl+N follows the tab (新建
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QWidget
 from sqlalchemy.orm import Session
 
 from app.db.models import ACHIEVEMENT_KINDS, CONTRACT_ACHIEVEMENT_KINDS, TRAINING_KINDS
@@ -18,7 +17,7 @@ from app.services import outcomes as svc
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.cooperation_figures import CooperationView
-from ui.pages.list_page import ListPage, title_above_tabs
+from ui.pages.list_page import ListPage, TabbedPage
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 WATCHED = ("achievement", "training", "enterprise", "major")
@@ -156,6 +155,14 @@ class AchievementsList(_OutcomeList):
     default_sort = ("dated_on", True)
     watched = WATCHED
     kinds = ACHIEVEMENT_KINDS
+    empty_title = "还没有成果"
+    empty_hint = (
+        "登记与企业合作取得的成果：横向课题和技术服务、转让、咨询合同（含金额），专利，"
+        "与企业共同开发的课程和教材，技能竞赛获奖，标准。课程、教材和合同金额会计入“产学合作数据”。"
+    )
+    form_class = "ui.dialogs.achievement_dialog:AchievementDialog"
+    delete_service = staticmethod(svc.delete_achievements)
+    restore_service = staticmethod(svc.restore_achievements)
 
     def make_model(self) -> LazyTableModel:
         return _Model(ACHIEVEMENT_COLUMNS, lst.achievement_rows_by_id, {4})
@@ -164,25 +171,6 @@ class AchievementsList(_OutcomeList):
     def ids_and_total(s: Session, q: _Query) -> tuple[list[str], int]:
         ids = lst.achievement_ids(s, q.query)
         return ids, lst.achievement_count(s) if q.filtered else len(ids)
-
-    def empty_state(self):
-        return (
-            "还没有成果",
-            "登记与企业合作取得的成果：横向课题和技术服务、转让、咨询合同（含金额），专利，"
-            "与企业共同开发的课程和教材，技能竞赛获奖，标准。课程、教材和合同金额会计入“产学合作数据”。",
-            [("新建成果…（Ctrl+N）", self.new_record)],
-        )
-
-    def form(self, record_id: str | None = None) -> Any:
-        from ui.dialogs.achievement_dialog import AchievementDialog
-
-        return AchievementDialog(self.window(), record_id)
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_achievements(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_achievements(s, ids)
 
 
 class TrainingList(_OutcomeList):
@@ -195,6 +183,14 @@ class TrainingList(_OutcomeList):
     default_sort = ("starts_on", True)
     watched = WATCHED
     kinds = TRAINING_KINDS
+    empty_title = "还没有培训记录"
+    empty_hint = (
+        "登记学院为企业员工开展的培训：岗前、岗位、技术技能培训和职业技能等级评价，"
+        "填写人数、学时、人天和收入。人天计入“产学合作数据”的年培训员工数。"
+    )
+    form_class = "ui.dialogs.training_dialog:TrainingDialog"
+    delete_service = staticmethod(svc.delete_trainings)
+    restore_service = staticmethod(svc.restore_trainings)
 
     def make_model(self) -> LazyTableModel:
         return _Model(TRAINING_COLUMNS, lst.training_rows_by_id, {4, 5, 6, 7})
@@ -204,81 +200,30 @@ class TrainingList(_OutcomeList):
         ids = lst.training_ids(s, q.query)
         return ids, lst.training_count(s) if q.filtered else len(ids)
 
-    def empty_state(self):
-        return (
-            "还没有培训记录",
-            "登记学院为企业员工开展的培训：岗前、岗位、技术技能培训和职业技能等级评价，"
-            "填写人数、学时、人天和收入。人天计入“产学合作数据”的年培训员工数。",
-            [("新建培训记录…（Ctrl+N）", self.new_record)],
-        )
 
-    def form(self, record_id: str | None = None) -> Any:
-        from ui.dialogs.training_dialog import TrainingDialog
-
-        return TrainingDialog(self.window(), record_id)
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_trainings(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_trainings(s, ids)
-
-
-class OutcomesPage(QWidget):
+class OutcomesPage(TabbedPage):
     """成果与培训 as three tabs; `new_text` / `new_record()` / `focus_search()` act on the tab on screen (on
     产学合作数据 they go to 成果)."""
 
     title = "成果与培训"
-    tab_changed = Signal(int)
+    state_key = "outcomes"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
+    def add_tabs(self, tabs: QTabWidget) -> None:
         self.achievements = AchievementsList()
         self.trainings = TrainingList()
         self.cooperation = CooperationView()
-        self.tabs.addTab(self.achievements, "成果")
-        self.tabs.addTab(self.trainings, "企业员工培训")
-        self.tabs.addTab(self.cooperation, "产学合作数据")
-        self.tabs.setTabToolTip(2, "按学年统计产学合作报表中由成果、培训和产业教师得出的五列，可导出 Excel")
-        self.tabs.currentChanged.connect(self.tab_changed)
+        tabs.addTab(self.achievements, "成果")
+        tabs.addTab(self.trainings, "企业员工培训")
+        tabs.addTab(self.cooperation, "产学合作数据")
+        tabs.setTabToolTip(2, "按学年统计产学合作报表中由成果、培训和产业教师得出的五列，可导出 Excel")
         self.cooperation.new_achievement_wanted.connect(self.achievements.new_record)
         self.cooperation.new_training_wanted.connect(self.trainings.new_record)
-        lay.addWidget(self.tabs)
-        title_above_tabs(self, lay, self.tabs)
 
-    def _list(self) -> _OutcomeList:
+    def target(self) -> _OutcomeList:
         return self.trainings if self.tabs.currentIndex() == 1 else self.achievements
 
-    @property
-    def new_text(self) -> str:
-        return self._list().new_text
-
-    @property
-    def search(self):
-        return self._list().search
-
-    @Slot()
-    def new_record(self) -> str | None:
-        lst_page = self._list()
-        self.tabs.setCurrentWidget(lst_page)
-        return lst_page.new_record()
-
-    @Slot()
-    def focus_search(self) -> None:
-        lst_page = self._list()
-        self.tabs.setCurrentWidget(lst_page)
-        lst_page.focus_search()
-
-    def focus_view(self) -> None:
-        page = self.tabs.currentWidget()
-        if isinstance(page, ListPage):
-            page.focus_view()
-        else:
-            self.cooperation.year_box.setFocus()
+    def first_focus(self, tab: QWidget) -> QWidget:
+        return self.cooperation.year_box
 
     def open_achievement(self, achievement_id: str) -> None:
         """Show the achievement in its list and open its form."""
@@ -294,13 +239,3 @@ class OutcomesPage(QWidget):
         if school_year:
             self.cooperation.set_year(school_year)
         return self.cooperation
-
-    def save_state(self, settings: QSettings) -> None:
-        self.achievements.save_state(settings)
-        self.trainings.save_state(settings)
-        settings.setValue("outcomes/tab", self.tabs.currentIndex())
-
-    def restore_state(self, settings: QSettings) -> None:
-        self.achievements.restore_state(settings)
-        self.trainings.restore_state(settings)
-        self.tabs.setCurrentIndex(int(settings.value("outcomes/tab", 0) or 0))

@@ -4,6 +4,7 @@ leader, partners, period, KPI progress and what is missing (运行报告, overdu
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from app.db.models import TIER_LABELS, TIERS
 from app.domain.names import pinyin_keys
@@ -30,9 +32,16 @@ from app.services.common import Changes
 from ui import theme
 from ui.delegates import PROGRESS_ROLE, TIER_COLORS, ProgressDelegate
 from ui.operations import projects as project_ops
-from ui.ops import ReadOp, context, read_now
-from ui.pages.list_page import PAGE_MARGINS, WhenShown, page_title
-from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
+from ui.ops import read_now
+from ui.pages.list_page import (
+    PAGE_MARGINS,
+    DeletedBar,
+    Reloading,
+    confirm_delete,
+    load_and_follow,
+    page_title,
+)
+from ui.widgets import EmptyState, SearchBox
 
 HEADERS = ("项目名称", "类型", "层次", "负责人", "合作企业", "起止时间", "指标完成", "提醒")
 WIDTHS = (260, 100, 60, 70, 220, 170, 130, 150)
@@ -82,7 +91,7 @@ class _Item(QTreeWidgetItem):
         return self.text(col) < other.text(col)
 
 
-class ProjectsPage(QWidget):
+class ProjectsPage(QWidget, Reloading):
     """产教融合项目与平台."""
 
     title = "项目与平台"
@@ -92,12 +101,9 @@ class ProjectsPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._pending_select: str | None = None
-        self._last_deleted: list[str] = []
         self._total = -1
         self._build()
-        self.refresh = WhenShown(self, self.reload)  # a hidden page reloads when shown
-        context().changes_applied.connect(self._on_changes)
-        self.reload()
+        load_and_follow(self)  # a hidden page reloads when shown
 
     # ------------------------------------------------------------ layout
 
@@ -145,8 +151,7 @@ class ProjectsPage(QWidget):
         actions.addWidget(self.count_label)
         lay.addLayout(actions)
 
-        self.undo_bar = UndoBar()
-        self.undo_bar.undo_clicked.connect(self._undo_delete)
+        self.undo_bar = DeletedBar("个项目", lambda ids: project_ops.restore_projects(self, ids))
         lay.addWidget(self.undo_bar)
 
         self.stack = QStackedWidget()
@@ -209,14 +214,9 @@ class ProjectsPage(QWidget):
         q = self.query()
         return bool(q.text.strip() or q.tier or q.kind)
 
-    def reload(self) -> None:
+    def reading(self) -> Callable[[Session], tuple]:
         q = self.query()
-        ReadOp(self, lambda s: _load(s, q)).success(self._loaded).run()
-
-    def reload_now(self) -> None:
-        """Synchronous variant (tests, screenshots)."""
-        q = self.query()
-        self._loaded(read_now(lambda s: _load(s, q)))
+        return lambda s: _load(s, q)
 
     def _loaded(self, result: tuple) -> None:
         rows, kpis, missing, overdue, total = result
@@ -425,19 +425,8 @@ class ProjectsPage(QWidget):
         if not ids:
             return
         names = [self.item_of(i).text(NAME) for i in ids[:5]]
-        more = f" 等 {len(ids)} 个项目" if len(ids) > 5 else ""
-        text = f"确定删除 {'、'.join(names)}{more}？\n\n删除的项目会移到“回收站”，可随时恢复。"
-        if confirm(self, "删除项目", text):
-            project_ops.delete_projects(self, ids, self._deleted)
-
-    def _deleted(self, changes: Changes) -> None:
-        self._last_deleted = list(changes.ids)
-        self.undo_bar.show_message(f"已删除 {changes.count} 个项目到回收站。")
-
-    def _undo_delete(self) -> None:
-        ids = self._last_deleted
-        if ids:
-            project_ops.restore_projects(self, ids)
+        if confirm_delete(self, "项目", "个", names, len(ids)):
+            project_ops.delete_projects(self, ids, self.undo_bar.deleted)
 
     # ------------------------------------------------------------ changes and state
 

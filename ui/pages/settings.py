@@ -28,7 +28,7 @@ from app.services.common import Changes
 from ui.backup import BackupSection
 from ui.forms.record_form import scrolling
 from ui.ops import ReadOp, context
-from ui.pages.list_page import PAGE_MARGINS, WhenShown, page_title
+from ui.pages.list_page import PAGE_MARGINS, load_and_follow, page_title
 from ui.rule_sets_panel import RuleSetsPanel
 from ui.templates import TemplatesSection
 
@@ -110,9 +110,7 @@ class SettingsPage(QWidget):
         self.tabs.addTab(scrolling(holder), "合规检查依据")
         self.templates = TemplatesSection()
         self.tabs.addTab(self.templates, "模板")
-        self.refresh = WhenShown(self, self.reload)
-        context().changes_applied.connect(self._on_changes)
-        self.reload()
+        load_and_follow(self)  # a hidden page reloads when shown
 
     def _details_tab(self) -> QWidget:
         """The details the 三方协议 and the report tables use, read-only, in a scroll area."""

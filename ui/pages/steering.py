@@ -22,8 +22,8 @@ from app.services.common import Changes
 from ui import theme
 from ui.forms.child_table import ChildTable
 from ui.operations import industry as industry_ops
-from ui.ops import context, read_now
-from ui.pages.list_page import WhenShown
+from ui.ops import read_now
+from ui.pages.list_page import load_and_follow
 from ui.widgets import EmptyState, SearchBox, UndoBar
 
 WATCHED = ("steering_member", "steering_meeting", "enterprise", "settings", "major_group")
@@ -31,6 +31,7 @@ WATCHED = ("steering_member", "steering_meeting", "enterprise", "settings", "maj
 
 class SteeringView(QWidget):
     title = "专业群建设指导委员会"
+    new_text = "添加委员…"  # the main window's 新建 on this tab
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,9 +96,7 @@ class SteeringView(QWidget):
         self.stack.addWidget(split)
         self.stack.addWidget(self.empty)
         lay.addWidget(self.stack, 1)
-        self.refresh = WhenShown(self, self.reload)  # a hidden page reloads when shown
-        context().changes_applied.connect(self._on_changes)
-        self.reload()
+        load_and_follow(self)  # a hidden page reloads when shown
 
     # ------------------------------------------------------------ loading
 

@@ -13,10 +13,8 @@ Ctrl+N and Ctrl+F follow the tab on screen (新建学生 / 新建就业记录).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QSettings, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QWidget
 from sqlalchemy.orm import Session
 
 from app.services import student_list as lst
@@ -26,7 +24,7 @@ from ui import students_io
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.employment_view import EmploymentView
-from ui.pages.list_page import ListPage, title_above_tabs
+from ui.pages.list_page import ListPage, TabbedPage
 
 MASK_TIP = "已打码：完整号码只在学生信息表中显示（个人信息保护）"
 COLUMNS = [
@@ -56,6 +54,9 @@ class StudentsList(ListPage):
     columns = COLUMNS
     default_sort = ("class_name", False)
     watched = ("student", "major", "settings")
+    form_class = "ui.dialogs.student_dialog:StudentDialog"
+    delete_service = staticmethod(svc.delete_students)
+    restore_service = staticmethod(svc.restore_students)
 
     def make_model(self) -> LazyTableModel:
         return LazyTableModel(COLUMNS, lambda ids: read_now(lambda s: lst.student_rows_by_id(s, ids)))
@@ -140,24 +141,13 @@ class StudentsList(ListPage):
             "可先“下载名册模板…”：其中学号、身份证号和电话列已设为文本格式，不会被 Excel 改成科学计数法。",
             [
                 ("导入名册…", lambda: students_io.import_file(self, "students")),
-                ("新建学生…（Ctrl+N）", self.new_record),
+                self.new_action(),
                 ("下载名册模板…", lambda: students_io.save_template(self)),
             ],
         )
 
     def label_of(self, row: svc.StudentRow) -> str:
         return f"{row.name}（{row.student_no}）"
-
-    def form(self, record_id: str | None = None) -> Any:
-        from ui.dialogs.student_dialog import StudentDialog
-
-        return StudentDialog(self.window(), record_id)
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_students(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_students(s, ids)
 
     def show_record(self, record_id: str) -> None:
         if self.model.row_of(record_id) < 0 and self.has_filter():
@@ -166,54 +156,24 @@ class StudentsList(ListPage):
         super().show_record(record_id)
 
 
-class StudentsPage(QWidget):
-    """学生与就业; `new_text` / `new_record()` / `focus_search()` act on the tab on screen."""
+class StudentsPage(TabbedPage):
+    """学生与就业; `new_text` / `new_record()` act on the tab on screen, `focus_search()` on the students."""
 
     title = "学生与就业"
-    tab_changed = Signal(int)
+    state_key = "students"
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
+    def add_tabs(self, tabs: QTabWidget) -> None:
         self.students = StudentsList()
         self.employment = EmploymentView()
-        self.tabs.addTab(self.students, "学生")
-        self.tabs.addTab(self.employment, "就业")
-        self.tabs.setTabToolTip(1, "毕业生就业情况：就业率、专业对口率、平均月薪和就业质量报告")
-        self.tabs.currentChanged.connect(self.tab_changed)
-        lay.addWidget(self.tabs)
-        title_above_tabs(self, lay, self.tabs)
+        tabs.addTab(self.students, "学生")
+        tabs.addTab(self.employment, "就业")
+        tabs.setTabToolTip(1, "毕业生就业情况：就业率、专业对口率、平均月薪和就业质量报告")
 
-    def _on_employment(self) -> bool:
-        return self.tabs.currentWidget() is self.employment
+    def search_list(self) -> StudentsList:
+        return self.students
 
-    @property
-    def new_text(self) -> str:
-        return "新建就业记录…" if self._on_employment() else self.students.new_text
-
-    @property
-    def search(self):
-        return self.students.search
-
-    @Slot()
-    def new_record(self) -> str | None:
-        if self._on_employment():
-            return self.employment.new_record()
-        return self.students.new_record()
-
-    @Slot()
-    def focus_search(self) -> None:
-        self.tabs.setCurrentWidget(self.students)
-        self.students.focus_search()
-
-    def focus_view(self) -> None:
-        if self._on_employment():
-            self.employment.table.setFocus()
-        else:
-            self.students.focus_view()
+    def first_focus(self, tab: QWidget) -> QWidget:
+        return self.employment.table
 
     def open_student(self, student_id: str) -> None:
         """Show the student in the list (clearing filters that hide it) and open the form."""
@@ -225,11 +185,3 @@ class StudentsPage(QWidget):
         if year:
             self.employment.set_year(year)
         return self.employment
-
-    def save_state(self, settings: QSettings) -> None:
-        self.students.save_state(settings)
-        settings.setValue("students/tab", self.tabs.currentIndex())
-
-    def restore_state(self, settings: QSettings) -> None:
-        self.students.restore_state(settings)
-        self.tabs.setCurrentIndex(int(settings.value("students/tab", 0) or 0))

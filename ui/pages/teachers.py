@@ -5,8 +5,6 @@ practice records, templates and the export are in ui/teachers_io.py; the form is
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMenu, QPushButton
@@ -104,6 +102,9 @@ class TeachersPage(ListPage):
     columns = COLUMNS
     default_sort = ("kind", False)
     watched = ("teacher", "enterprise_practice", "enterprise", "settings")
+    form_class = "ui.dialogs.teacher_dialog:TeacherDialog"
+    delete_service = staticmethod(svc.delete_teachers)
+    restore_service = staticmethod(svc.restore_teachers)
 
     def make_model(self) -> LazyTableModel:
         return TeacherModel()
@@ -180,7 +181,7 @@ class TeachersPage(ListPage):
             "登记专任教师和产业教师（企业兼职教师），记录企业实践，系统按近五年累计天数提醒"
             "“五年六个月”（专任教师每五年累计不少于6个月企业实践）。可逐个新建，也可先下载模板，从 Excel 一次导入。",
             [
-                ("新建教师…（Ctrl+N）", self.new_record),
+                self.new_action(),
                 ("导入教师…", self._import_teachers),
                 ("下载导入模板…", self._template),
             ],
@@ -201,17 +202,6 @@ class TeachersPage(ListPage):
 
     # ------------------------------------------------------------ actions
 
-    def form(self, record_id: str | None = None) -> Any:
-        from ui.dialogs.teacher_dialog import TeacherDialog
-
-        return TeacherDialog(self.window(), record_id)
-
     def open_teacher(self, teacher_id: str) -> None:
         """Select the teacher in the list and open the form (the 工作台 reminder “教师企业实践不足” calls this)."""
         self.show_record(teacher_id)
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_teachers(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_teachers(s, ids)

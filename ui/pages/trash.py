@@ -19,8 +19,8 @@ from app import trash as svc
 from app.services.common import Changes
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.operations import trash as trash_ops
-from ui.ops import ReadOp, context
-from ui.pages.list_page import PAGE_MARGINS, WhenShown, page_title
+from ui.ops import ReadOp
+from ui.pages.list_page import PAGE_MARGINS, load_and_follow, page_title
 from ui.widgets import confirm
 
 ALL = ""  # the kind chooser's 全部: every kind at once (the default)
@@ -77,9 +77,7 @@ class TrashPage(QWidget):
         for i, c in enumerate(COLUMNS):
             self.table.setColumnWidth(i, c.width)
         lay.addWidget(self.table, 1)
-        self.refresh = WhenShown(self, self.reload)  # a hidden page reloads when shown
-        context().changes_applied.connect(self._on_changes)
-        self.reload()
+        load_and_follow(self)  # a hidden page reloads when shown
 
     @property
     def kind(self) -> svc.TrashKind | None:

@@ -37,6 +37,13 @@ class VisitsPage(ListPage):
     search_hint = "搜索企业名称、拼音首字母、带队领导、参加人员、目的或发现"
     columns = COLUMNS
     watched = ("visit", "enterprise")
+    empty_title = "还没有走访记录"
+    empty_hint = (
+        "院领导带队走访合作企业，访企拓岗。走访时或走访后用“记录走访”随手记下，"
+        "没建档的企业输入名称即可，稍后再补全。"
+    )
+    delete_service = staticmethod(svc.delete_visits)
+    restore_service = staticmethod(svc.restore_visits)
 
     def make_model(self) -> LazyTableModel:
         return LazyTableModel(COLUMNS, lambda ids: read_now(lambda s: svc.visit_rows(s, ids)))
@@ -77,14 +84,6 @@ class VisitsPage(ListPage):
         self.year_box.setCurrentIndex(max(0, self.year_box.findData(current)))
         self.year_box.blockSignals(False)
 
-    def empty_state(self):
-        return (
-            "还没有走访记录",
-            "院领导带队走访合作企业，访企拓岗。走访时或走访后用“记录走访”随手记下，"
-            "没建档的企业输入名称即可，稍后再补全。",
-            [("记录走访…（Ctrl+N）", self.new_record)],
-        )
-
     def label_of(self, row: svc.VisitRow) -> str:
         return f"{row.visited_on} {row.enterprises[:20]}"
 
@@ -105,9 +104,3 @@ class VisitsPage(ListPage):
 
     def edit_visit(self, visit_id: str) -> None:
         self.show_record(visit_id)
-
-    def delete_work(self, ids: list[str]):
-        return lambda s: svc.delete_visits(s, ids)
-
-    def restore_work(self, ids: list[str]):
-        return lambda s: svc.restore_visits(s, ids)
