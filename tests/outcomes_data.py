@@ -1,5 +1,5 @@
 """Fixed 成果 / 培训 / 产业教师 data for the 产学合作 figures of 学年 2025-2026, with the figures worked out
-by hand (tests/test_outcomes_xlsx.py, tests/test_ui_outcomes.py)."""
+by hand (tests/core/test_outcomes_xlsx.py, tests/ui/test_ui_outcomes.py)."""
 
 from __future__ import annotations
 

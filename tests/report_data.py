@@ -1,7 +1,7 @@
 """Fixed data for the annual indicators and the standard report tables of 学年 2025-2026 (2025-09-01 to
 2026-08-31 by the default calendar), built through the services, with records on the 学年's first and last
 day (they count) and the day after (it does not). The expected figures are worked out by hand in
-tests/test_evaluation.py and tests/test_report_tables.py."""
+tests/core/test_evaluation.py and tests/core/test_report_tables.py."""
 
 from __future__ import annotations
 

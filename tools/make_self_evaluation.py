@@ -15,7 +15,7 @@ row on each page and rows never split. The text speaks the reader's language: so
 the context), no command names or rule codes. Placeholders: app/docs/self_evaluation.py PLACEHOLDERS,
 docs/templates.md.
 
-Rebuild whenever the standard tables' columns change (tests/test_self_evaluation.py checks the headers).
+Rebuild whenever the standard tables' columns change (tests/core/test_self_evaluation.py checks the headers).
 """
 
 from __future__ import annotations

@@ -184,7 +184,7 @@ def refuse_if_changed(problems: Sequence[str]) -> None:
 
 
 def _hold_for_tests(variable: str = "CHANJIAO_TEST_HOLD_IMPORT") -> None:
-    """Tests only (tests/test_two_writers.py), to make two imports overlap the same way on every run: with
+    """Tests only (tests/core/test_two_writers.py), to make two imports overlap the same way on every run: with
     the variable set to "marker;release", write the marker file, then wait until the release file exists.
     CHANJIAO_TEST_HOLD_IMPORT holds an import whose recheck passed inside its write transaction;
     CHANJIAO_TEST_HOLD_READ holds it once it has read its file, before it writes anything."""

@@ -110,7 +110,7 @@ def upgrade() -> None:
     # visit (helper h2a): altered in place, not with batch_alter_table. A batch drop_column recreates the
     # table, and dropping the old "visit" with foreign keys on deletes every visit_enterprise row
     # (ON DELETE CASCADE): the enterprises of every visit, and the figures just moved onto them, were
-    # lost. SQLite ≥ 3.35 (and PostgreSQL) drop a column in place. tests/test_visit_stops.py checks it.
+    # lost. SQLite ≥ 3.35 (and PostgreSQL) drop a column in place. tests/core/test_visit_stops.py checks it.
     op.add_column("visit", _str("leader_title", 50))
     op.drop_column("visit", "positions_offered")
     op.drop_column("visit", "average_pay_fen")
