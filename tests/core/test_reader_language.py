@@ -28,8 +28,8 @@ from app.services.rule_sets import (
     save_rule_preset,
 )
 from tests.cli_run import run_cli
-from tests.reader_text import docx_text, tool_words
 from tests.core.test_bases import SEM, ids, placed  # noqa: F401 (fixtures)
+from tests.reader_text import docx_text, tool_words
 
 D = dt.date
 HUNAN = "《湖南生物机电职业技术学院产教融合管理办法（试行）》"
