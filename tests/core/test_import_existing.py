@@ -5,9 +5,6 @@ archive record from their non-blank cells; the rejected rows can be saved to fix
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,9 +17,9 @@ from app.domain.names import name_key
 from app.errors import AppError
 from app.io.enterprises_xlsx import export_rejected_rows, import_enterprises, read_enterprises
 from app.services.enterprises import ContactData, EnterpriseData, create_enterprise, get_enterprise
+from tests.cli_run import run_cli
 from tests.codes import valid_uscc as code
 
-REPO = Path(__file__).resolve().parents[2]
 HEAD = ["企业名称", "统一社会信用代码", "地址", "所属行业", "联系人", "联系电话"]
 
 
@@ -211,36 +208,20 @@ def test_rejected_rows_saved_for_excel_with_the_problem_column(db: Database, tmp
     assert again.headers == ("企业名称", "统一社会信用代码", "备注")
 
 
-def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CHANJIAO_HOME": str(tmp_path / "cli-home"), "PYTHONIOENCODING": "utf-8"}
-    env.pop("CHANJIAO_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "app", *args],
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
-
-
 def test_cli_on_existing(tmp_path: Path) -> None:
     db_file = str(tmp_path / "cli.db")
     first = xlsx(tmp_path / "a.xlsx", [HEAD, ["湖南甲科技有限公司", code(1), "长沙市岳麓区"]])
-    assert run_cli(tmp_path, "import", "enterprises", str(first), "--db", db_file).returncode == 0
+    assert run_cli("import", "enterprises", str(first), "--db", db_file).returncode == 0
     second = xlsx(tmp_path / "b.xlsx", [HEAD, ["湖南甲科技有限公司", code(1), "长沙市天心区"]])
-    skipped = run_cli(tmp_path, "import", "enterprises", str(second), "--db", db_file)
+    skipped = run_cli("import", "enterprises", str(second), "--db", db_file)
     assert skipped.returncode == 0, skipped.stderr
     assert "新增 0 家企业，跳过 1 家已在档案中的企业" in skipped.stdout
     assert "地址“长沙市岳麓区”→“长沙市天心区”" in skipped.stdout
-    done = run_cli(
-        tmp_path, "import", "enterprises", str(second), "--on-existing", "update", "--json", "--db", db_file
-    )
+    done = run_cli("import", "enterprises", str(second), "--on-existing", "update", "--json", "--db", db_file)
     out = json.loads(done.stdout)
     assert (out["added"], out["updated"], out["skipped"]) == (0, 1, 0)
     assert out["existing"][0]["changes"] == [["地址", "长沙市岳麓区", "长沙市天心区"]]
-    wrong = run_cli(tmp_path, "import", "teachers", str(second), "--on-existing", "update", "--db", db_file)
+    wrong = run_cli("import", "teachers", str(second), "--on-existing", "update", "--db", db_file)
     assert wrong.returncode == 2 and "--on-existing 只用于 enterprises" in wrong.stderr
 
 
