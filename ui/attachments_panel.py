@@ -73,6 +73,12 @@ class AttachmentsPanel(QWidget):
         self.owner_id = owner_id
         self.refresh()
 
+    def saved(self, owner_id: str) -> None:
+        """The pending files were written with the record `owner_id`: show it as saved, nothing pending."""
+        self.pending_files.clear()
+        self.removed_ids.clear()
+        self.load(owner_id)
+
     def has_changes(self) -> bool:
         return bool(self.pending_files or self.removed_ids)
 

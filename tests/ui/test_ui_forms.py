@@ -214,3 +214,56 @@ def test_geometry_is_kept_and_kept_on_screen(ctx, qtbot):
     qtbot.addWidget(last)
     room = last.screen().availableGeometry()
     assert last.width() <= room.width() and last.height() <= room.height()
+
+
+def test_a_choice_is_the_item_chosen_even_when_another_has_the_same_label(qtbot):
+    from app.services.choices import Choice
+    from ui.forms import ChoiceBox
+
+    box = ChoiceBox([Choice("p2024", "订单班"), Choice("p2026", "订单班"), Choice("x", "学徒制")])
+    qtbot.addWidget(box)
+    box.set_value("p2026")
+    assert box.value() == "p2026"  # not the first 订单班
+    box.setEditText("学徒制")  # typed: the item it names
+    assert box.value() == "x"
+    box.setEditText("没有这一项")
+    assert box.value() is None
+
+
+def test_a_form_kept_open_after_a_save_writes_its_files_once(ctx, qtbot, db, tmp_path):
+    """save(then=…) (生成协议草稿, a project's meetings) keeps the form open: the files it wrote are no longer
+    pending, so the next 保存 does not add them again."""
+    from app.services.attachments import list_attachments
+    from ui.dialogs.enterprise_dialog import EnterpriseDialog
+
+    scan = tmp_path / "营业执照.pdf"
+    scan.write_bytes(b"%PDF-1.4 scan")
+    form = EnterpriseDialog(None)
+    qtbot.addWidget(form)
+    form.name.setText("湖南湘江智能装备有限公司")
+    form.attachments.add_files([scan])
+    kept = []
+    with qtbot.waitSignal(ctx.changes_applied, timeout=5000):
+        form.save(then=lambda: kept.append(form.record_id))
+    qtbot.waitUntil(lambda: kept != [], timeout=5000)
+    assert kept == [form.saved_id] and form.record_id == form.saved_id  # stays open on the saved record
+    assert not form.dirty() and not form.attachments.has_changes()
+    with qtbot.waitSignal(form.accepted, timeout=5000):
+        form.save()
+    with db.reader() as s:
+        assert [a.original_name for a in list_attachments(s, "enterprise", form.saved_id)] == ["营业执照.pdf"]
+
+
+def test_closing_while_the_save_is_written_waits_for_it(ctx, qtbot, monkeypatch):
+    asked = []
+    monkeypatch.setattr(
+        QMessageBox, "question", lambda *a, **k: asked.append(a) or QMessageBox.StandardButton.Discard
+    )
+    form = SmallForm()
+    qtbot.addWidget(form)
+    form.show()
+    form.name.setText("某公司")
+    form.set_busy(True)  # a save queued behind other work on the database worker
+    form.reject()
+    assert form.isVisible() and asked == []  # neither closed nor asked: the save decides
+    form.set_busy(False)

@@ -79,9 +79,11 @@ class EnterpriseDialog(RecordForm):
         self.tabs = QTabWidget()
         self.tabs.addTab(scrolling(self._basic_tab()), "基本信息")
         self.tabs.addTab(self._contacts_tab(), "联系人")
-        self.attachments = AttachmentsPanel(
-            "enterprise",
-            "营业执照扫描件、合作洽谈材料等。文件会复制到数据库旁的附件文件夹，原文件可随意移动。",
+        self.attachments = self.with_attachments(
+            AttachmentsPanel(
+                "enterprise",
+                "营业执照扫描件、合作洽谈材料等。文件会复制到数据库旁的附件文件夹，原文件可随意移动。",
+            )
         )
         self.tabs.addTab(self.attachments, "附件")
         if self.record_id:
@@ -305,10 +307,6 @@ class EnterpriseDialog(RecordForm):
             contacts=self.contact_rows(),
         )
 
-    def state(self) -> object:
-        """The fields, the contacts and the attachments added or removed."""
-        return (super().state(), self.attachments.has_changes())
-
     def check(self, s: Session, data: svc.EnterpriseData) -> list[ValidationError]:
         """Errors block saving; a similar name is a warning RecordForm asks about."""
         found = svc.check_enterprise(s, data, exclude_id=self.record_id)
@@ -327,11 +325,8 @@ class EnterpriseDialog(RecordForm):
                 self.contacts.set_error(rows[e.number - 1], e.part, e.message)
 
     def write(self, s: Session, data: svc.EnterpriseData) -> Changes:
-        attach = self.attachments.work()
         eid = self.record_id
-        changes = svc.update_enterprise(s, eid, data) if eid else svc.create_enterprise(s, data)
-        attach(s, changes.ids[0])
-        return changes
+        return svc.update_enterprise(s, eid, data) if eid else svc.create_enterprise(s, data)
 
     def errors_shown(self, first_field: str) -> None:
         self.tabs.setCurrentIndex(CONTACTS_TAB if first_field == "contacts" else BASIC_TAB)

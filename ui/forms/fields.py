@@ -82,7 +82,9 @@ class ChoiceBox(QComboBox):
 
     def value(self) -> str | None:
         if self.isEditable():
-            i = self.findText(self.currentText())
+            i = self.currentIndex()  # the item chosen, even when another has the same label
+            if i < 0 or self.itemText(i) != self.currentText():
+                i = self.findText(self.currentText())  # text typed: the item it names, if any
             return (self.itemData(i) or None) if i >= 0 else None
         return self.currentData() or None
 

@@ -375,6 +375,8 @@ class RecordForm(QDialog):
             self.accept()
             return
         self.record_id = self.saved_id
+        for panel in self._attachments:  # written with the record: not pending any more
+            panel.saved(self.saved_id)
         self.setWindowTitle(self.titles[1])
         self.kept_open()
         self.mark_clean()
@@ -405,7 +407,9 @@ class RecordForm(QDialog):
         return self.state() != self._initial
 
     def reject(self) -> None:
-        if not self._saving and not self._quiet_close and self.dirty():
+        if self._saving and not self._quiet_close:
+            return  # the save is being written: the form closes when it is, or shows why it was refused
+        if not self._quiet_close and self.dirty():
             text = f"{self.unsaved_what}的修改尚未保存，确定放弃这些修改并关闭吗？"
             buttons = QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel
             answer = QMessageBox.question(self, "放弃修改", text, buttons, QMessageBox.StandardButton.Cancel)
