@@ -94,6 +94,7 @@ class StudentImportDialog(ImportDialog):
             mask_preview(preview)
         super().__init__(parent, path, preview)
         self.what = what
+        self.masked = what == "students"
         title, noun, *_ = KINDS[what]
         self.setWindowTitle(f"导入{title}预览 — {path.name}")
         self.import_button.setText(f"导入 {len(preview.valid_rows)} {noun}")

@@ -393,3 +393,36 @@ def test_roster_preview_says_which_rows_are_hidden(ctx, qtbot, db, roster, tmp_p
     status = d.model.data(d.model.index(1, 1))
     problems = d.model.data(d.model.index(1, d.model.problem_column))
     assert status == "提示" and "[隐藏行]" in problems
+
+
+def test_roster_rows_with_problems_are_saved_masked_and_say_to_fix_the_original(
+    ctx, qtbot, db, roster, tmp_path, monkeypatch
+):
+    """The roster preview shows 身份证号 and phones masked, so the rows it saves are for finding them in the
+    original file: the message says so instead of “改正后可再导入这个文件”."""
+    from openpyxl import load_workbook
+
+    from app.io.students_xlsx import read_students
+    from ui import files
+    from ui.students_io import StudentImportDialog
+
+    src = write_roster(
+        tmp_path / "名册.xlsx", [["2023020", "赵磊", "男", MALE[:-1] + "0", "", "", "", PHONE]]
+    )
+    with db.reader() as s:
+        preview = read_students(s, src)
+    d = StudentImportDialog(None, src, preview, "students")
+    qtbot.addWidget(d)
+    target = tmp_path / "有问题的行.xlsx"
+    said: list[str] = []
+    monkeypatch.setattr(files, "ask_save", lambda *a, **k: target)
+    monkeypatch.setattr(files, "offer_open", lambda _p, _path, text: said.append(text))
+    assert d.export_problems() == target
+    assert (
+        "已把 1 行" in said[0]
+        and "已打码" in said[0]
+        and "原文件" in said[0]
+        and "改正后可再导入这个文件" not in said[0]
+    )
+    cells = [c.value for row in load_workbook(target).active.iter_rows() for c in row]
+    assert MALE[:-1] + "0" not in cells and PHONE not in cells  # never the full number in the saved file

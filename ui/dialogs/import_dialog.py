@@ -363,15 +363,24 @@ class ImportDialog(QDialog):
 
     # ------------------------------------------------------------ the rows to fix
 
+    # Set where the preview shows personal data masked (a roster): the saved rows carry the masked texts, so
+    # they are for finding the rows in the original file, not for importing again.
+    masked = False
+
     @Slot()
     def export_problems(self) -> Path | None:
+        again = (
+            "身份证号、电话和家庭住址已打码：请按“原行号”在原文件中改正后再导入原文件。"
+            if self.masked
+            else "改正后可再导入这个文件。"
+        )
         return files.save_file(
             self,
             "导出有问题的行",
             "import_problems",
             f"{Path(self.preview.file).stem}-有问题的行.xlsx",
             lambda path: export_rejected_rows(self.preview, path),
-            "已把 {result} 行有问题的数据（含“问题说明”列）保存到\n{path}\n\n改正后可再导入这个文件。",
+            "已把 {result} 行有问题的数据（含“问题说明”列）保存到\n{path}\n\n" + again,
             failed_title="导出失败",
         )
 
