@@ -55,8 +55,10 @@ def test_a_box_is_as_wide_as_its_title_needs(qtbot):
         b.show()
         qtbot.waitExposed(b)
     need = QFontMetrics(box.font()).horizontalAdvance(title) + messages.TITLE_BAR
-    assert bare.width() < need  # Qt's own width: the title would be cut
-    assert box.width() >= need
+    if bare.width() >= need:  # Qt's own width is enough with this platform's font (Windows): nothing to show
+        assert box.width() >= bare.width()
+        return
+    assert box.width() >= need  # Qt's own width would cut the title; the fitted box shows it whole
 
 
 def test_offer_open_shows_the_path_wrapped_and_copies_it_as_written(qtbot, monkeypatch):

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QWidget,
 )
@@ -25,16 +23,13 @@ from sqlalchemy.orm import Session
 from app.services import meetings as svc
 from app.services.common import Changes
 from ui import theme
+from ui.dialogs.project_tables import EditableTable
 from ui.forms import DateField, RecordForm
 from ui.forms.record_form import id_alias
 from ui.operations import meetings as ops
 
 ITEM_HEADERS = ("待办事项", "责任人", "完成期限", "已完成", "完成日期")
 DESC, OWNER, DUE, DONE_COL, DONE_ON = range(5)
-
-
-def enter_keys() -> list[QKeySequence]:
-    return [QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)]
 
 
 class MeetingDialog(RecordForm):
@@ -81,7 +76,7 @@ class MeetingDialog(RecordForm):
         form.addRow("决定事项", self.with_error("decisions", self.decisions))
 
         self.body.addWidget(QLabel("待办事项（逾期未完成的显示为红色，并在工作台提醒）："))
-        self.items = QTableWidget(0, len(ITEM_HEADERS))
+        self.items = EditableTable(0, len(ITEM_HEADERS))  # Enter edits the cell, never saves the form
         self.items.setHorizontalHeaderLabels(ITEM_HEADERS)
         header = self.items.horizontalHeader()
         header.setSectionResizeMode(DESC, QHeaderView.ResizeMode.Stretch)
@@ -94,8 +89,6 @@ class MeetingDialog(RecordForm):
         self.items.verticalHeader().setDefaultSectionSize(30)
         self.items.itemChanged.connect(self._item_changed)
         self.items.itemSelectionChanged.connect(self._update_buttons)
-        # Enter on the table edits the current cell; it never saves the form by accident
-        self._on_enter(self.items, self._edit_current)
         self.body.addWidget(self.items, 2)
         self.body.addWidget(self.error_label("action_items"))
         buttons_row = QHBoxLayout()
@@ -113,18 +106,19 @@ class MeetingDialog(RecordForm):
         self.body.addLayout(buttons_row)
         self._update_buttons()
 
-    def _on_enter(self, widget: QWidget, slot) -> None:
-        action = QAction(widget)
-        action.setShortcuts(enter_keys())
-        action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        action.triggered.connect(slot)
-        widget.addAction(action)
-
-    @Slot()
-    def _edit_current(self) -> None:
-        item = self.items.currentItem()
-        if item is not None and item.flags() & Qt.ItemFlag.ItemIsEditable:
-            self.items.editItem(item)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        """Enter in a row's 完成期限 ends the date (shown as understood) and goes back to the table: it never
+        reaches the form's 保存, wherever the keyboard focus is."""
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and isinstance(watched, QLineEdit)
+            and isinstance(watched.parent(), DateField)
+        ):
+            watched.editingFinished.emit()
+            self.items.setFocus()
+            return True
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------ RecordForm
 
@@ -178,7 +172,7 @@ class MeetingDialog(RecordForm):
         due = DateField(field="action_items", label="完成期限")
         due.set_value(a.due_on)
         due.changed.connect(self._paint_rows)
-        self._on_enter(due.edit, self.items.setFocus)  # Enter ends the date, it does not save the form
+        due.edit.installEventFilter(self)  # Enter ends the date, it does not save the form
         self.items.setCellWidget(r, DUE, due)
         done = QTableWidgetItem()
         done.setFlags(
