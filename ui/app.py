@@ -7,18 +7,6 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QLibraryInfo,
-    QLocale,
-    QTimer,
-    QtMsgType,
-    QTranslator,
-    qInstallMessageHandler,
-)
-from PySide6.QtGui import QIcon, QPixmap
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox
-
 from app import APP_NAME, APP_TITLE, tempfiles
 from app.db.engine import Database, open_database
 from app.errors import DatabaseCorrupt, DatabaseError
@@ -26,6 +14,7 @@ from app.instance import NETWORK_WARNING, DatabaseInUse, InstanceLock, network_d
 from ui import gc_pin, theme
 from ui.errors import install_excepthook
 from ui.ops import DbContext, set_context
+from ui.qt import *  # noqa: F403
 from ui.single_instance import ActivationServer, ask_running_copy_to_show, bring_to_front
 
 log = logging.getLogger(__name__)

@@ -7,19 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app import tempfiles
@@ -29,6 +16,7 @@ from ui import theme
 from ui.errors import show_error
 from ui.files import last_folder, remember_folder
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 PENDING = Qt.ItemDataRole.UserRole + 1
 

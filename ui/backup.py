@@ -9,24 +9,6 @@ import html
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QApplication,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QProgressDialog,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app import backup
 from app.db.engine import open_database
 from app.errors import Cancelled
@@ -35,6 +17,7 @@ from ui.errors import show_error
 from ui.files import Progress, ask_open, ask_save
 from ui.operations import backup as backup_ops
 from ui.ops import context
+from ui.qt import *  # noqa: F403
 from ui.widgets import confirm
 
 log = logging.getLogger(__name__)

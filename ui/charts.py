@@ -28,22 +28,10 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QFontMetricsF, QPainter, QPen
-from PySide6.QtWidgets import (
-    QFrame,
-    QGraphicsSimpleTextItem,
-    QLabel,
-    QProgressBar,
-    QSizePolicy,
-    QStackedWidget,
-    QToolTip,
-    QVBoxLayout,
-    QWidget,
-)
 
 from app.reporting.chart_data import Trend
 from ui import theme
+from ui.qt import *  # noqa: F403
 
 BLUE, ORANGE, GREEN, GREY = theme.ACCENT, theme.SERIES[1], theme.SERIES[2], theme.SERIES[5]
 KIND_COLOURS = (BLUE, ORANGE)

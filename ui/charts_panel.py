@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
-
 from app.compliance.registry import cite_source
 from app.db.models_internships import INTERNSHIP_KINDS
 from app.domain.money import format_money
 from app.reporting.chart_data import NO_CATEGORY, ChartData, Trend
 from ui import theme
 from ui.charts import BLUE, KIND_COLOURS, LIGHT_BLUE, ORANGE, ChartCard, bar_chart, month_forms, trend_chart
+from ui.qt import *  # noqa: F403
 
 NO_PARTNERS = "还没有合作中的企业：在“合作企业档案”中把企业状态设为合作中"
 

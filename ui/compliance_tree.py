@@ -5,22 +5,10 @@ archive has tens of thousands of 一年未走访): the 提醒 tab lists them all
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QBrush, QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QStackedWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.compliance.registry import ERROR, HINT, RULES, SEVERITIES, WARNING, Finding
 from ui import theme
 from ui.findings_view import GREY, SEVERITY_COLOURS, FindingsTab, due_colour, due_text, finding_tip
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState
 
 ACKED = "已忽略"

@@ -3,22 +3,11 @@ name it (double-click opens one), with 新建协议 and 记录走访 for this en
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.compliance.registry import cite_source
 from app.services.enterprise_links import Cooperation, LinkedRecord, enterprise_cooperation
 from ui import theme
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 GROUPS = (("agreements", "合作协议"), ("projects", "项目与平台"), ("visits", "企业走访"))
 

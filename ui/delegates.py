@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QColor, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
-
 from ui import theme
+from ui.qt import *  # noqa: F403
 
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 10  # a float 0–1+ (actual / target), or None for plain text
 TIER_COLORS = theme.TIER  # 融合/深化/基础层

@@ -7,13 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu, QWidget
-
 from app.docs import cooperation as docs
 from ui import files
 from ui.files import WORD_FILTER
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 
 def document_menu(parent: QWidget, kind: str, generate: Callable[[Path | None], None]) -> QMenu:

@@ -8,11 +8,9 @@ import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox, QWidget
-
 from app.errors import AppError, ValidationErrors
 from ui.messages import fit
+from ui.qt import *  # noqa: F403
 
 log = logging.getLogger(__name__)
 

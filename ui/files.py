@@ -16,15 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QProcess, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
 from sqlalchemy.orm import Session
 
 from app.errors import Cancelled
 from app.services.enterprise_list import EnterpriseQuery
 from ui import errors, messages
 from ui.ops import ReadOp
+from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 
 Report = Callable[[float, str], None]  # progress(fraction, message) from the worker

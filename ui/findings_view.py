@@ -8,23 +8,6 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.compliance import acks
 from app.compliance.registry import ERROR, HINT, WARNING, Finding
 from app.compliance.targets import target_of
@@ -33,6 +16,7 @@ from ui.legend import SourcesLegend, short_citation
 from ui.operations import compliance as compliance_ops
 from ui.ops import read_now
 from ui.pages.list_page import ElidedLabel
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState
 
 Index = QModelIndex | QPersistentModelIndex

@@ -18,7 +18,8 @@ import logging
 import time
 
 import shiboken6
-from PySide6.QtCore import QObject, QThread, QTimer
+
+from ui.qt import *  # noqa: F403
 
 log = logging.getLogger(__name__)
 

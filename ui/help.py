@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QDesktopServices, QKeyEvent
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTextBrowser, QVBoxLayout, QWidget
-
 from app.compliance.registry import (
     NATIONAL,
     PRESETS,
@@ -26,6 +22,7 @@ from app.services.common import Changes
 from resources import resource_bytes
 from ui.forms.record_form import restore_geometry, save_geometry
 from ui.ops import ReadOp, context
+from ui.qt import *  # noqa: F403
 
 
 class HelpWindow(QWidget):

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QMessageBox, QWidget
-
 from app.io import internships_xlsx
 from app.io.importing import ImportPreview
 from app.services.common import Changes
 from ui import files
 from ui.dialogs.import_dialog import ImportDialog
 from ui.operations import internships as internship_ops
+from ui.qt import *  # noqa: F403
 
 
 def ask_update(parent: QWidget, existing: int) -> bool | None:

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QLabel, QWidget
-
 from app.compliance.registry import SOURCE_TITLES, cite_source
 from app.services import rule_sets
 from app.services.common import Changes
 from ui import theme
 from ui.ops import ReadOp, context
+from ui.qt import *  # noqa: F403
 
 SOURCES_LINK = "sources"  # the href of 依据说明
 

@@ -10,20 +10,6 @@ import html
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
-from PySide6.QtCore import QSize, Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QMainWindow,
-    QMessageBox,
-    QStackedWidget,
-    QTabWidget,
-    QWidget,
-)
-
 from app import APP_TITLE, __version__
 from app.logs import log_file
 from ui.ops import context
@@ -44,6 +30,7 @@ from ui.pages.students import StudentsPage
 from ui.pages.teachers import TeachersPage
 from ui.pages.trash import TrashPage
 from ui.pages.visits import VisitsPage
+from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 
 NAV_WIDTH = 150

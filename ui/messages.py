@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtGui import QFontMetrics, QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QSizePolicy, QSpacerItem, QWidget
+from ui.qt import *  # noqa: F403
 
 WORD_JOINER, BREAK, NBSP = "\u2060", "\u200b", "\u00a0"
 LONGEST_KEPT = 24  # a longer name may break inside (better than a box wider than the screen)

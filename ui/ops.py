@@ -16,12 +16,11 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from app.db.engine import Database
 from app.services.common import Changes
+from ui.qt import *  # noqa: F403
 
 log = logging.getLogger(__name__)
 

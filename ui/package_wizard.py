@@ -11,29 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QElapsedTimer, Qt, Signal, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-    QWizard,
-    QWizardPage,
-)
-
 from app.compliance.registry import ERROR, SEVERITIES, Finding
 from app.errors import AppError, Cancelled
 from app.fsutil import human_size
@@ -44,6 +21,7 @@ from ui import files, messages, theme
 from ui.errors import show_error
 from ui.operations import package as package_ops
 from ui.ops import ReadOp, read_now
+from ui.qt import *  # noqa: F403
 from ui.widgets import confirm
 
 FOLDER_KEY = "package"

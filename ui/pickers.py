@@ -9,23 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QGridLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.services.choices import Choice, agreement_choices, enterprise_choices
 from ui import theme
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 PICKER_LIMIT = 30  # results shown; searches ask for one more to know there are more
 LIST_HEIGHT = 100  # the lists' least height; they grow into the room the form has (8–10 rows where it has)

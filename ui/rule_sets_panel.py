@@ -9,23 +9,13 @@ session the caller holds (a dialog that saves several sections in one transactio
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.services import rule_sets as svc
 from app.services.common import Changes
 from ui.operations import rule_sets as rule_set_ops
 from ui.ops import ReadOp
+from ui.qt import *  # noqa: F403
 
 
 class RuleSetsPanel(QGroupBox):

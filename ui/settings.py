@@ -3,9 +3,8 @@ folder (so CHANJIAO_HOME isolates it, and it can travel with a portable install)
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings
-
 from app.paths import home_dir
+from ui.qt import *  # noqa: F403
 
 
 def ui_settings() -> QSettings:

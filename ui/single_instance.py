@@ -13,8 +13,9 @@ import logging
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from ui.qt import *  # noqa: F403
 
 log = logging.getLogger(__name__)
 

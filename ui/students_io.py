@@ -7,17 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.docs import employment as report_doc
 from app.domain.privacy import mask_address, mask_id_number, mask_phone
 from app.io import employment_xlsx, internships_xlsx, students_xlsx
@@ -28,6 +17,7 @@ from ui import files
 from ui.dialogs.import_dialog import ImportDialog
 from ui.documents import WORD_FILTER, ask_template, write_document
 from ui.operations import imports as import_ops
+from ui.qt import *  # noqa: F403
 
 PHONES = ("phone", "guardian_phone", "emergency_phone")
 ID_NUMBERS = ("id_number", "guardian_id_number")

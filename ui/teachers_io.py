@@ -7,15 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QWidget
-
 from app.io import teachers_export, teachers_xlsx
 from app.io.importing import ImportPreview
 from app.services.common import Changes
 from ui import files
 from ui.dialogs.import_dialog import ImportDialog
 from ui.operations import imports as import_ops
+from ui.qt import *  # noqa: F403
 
 
 class TeacherImportDialog(ImportDialog):

@@ -7,24 +7,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.services import templates as svc
 from app.services.common import Changes
 from ui import files, theme
@@ -33,6 +15,7 @@ from ui.files import WORD_FILTER
 from ui.operations import templates as template_ops
 from ui.ops import ReadOp, context
 from ui.pages.list_page import WhenShown
+from ui.qt import *  # noqa: F403
 
 FOLDER_KEY = "docs"  # the remembered folder, shared with the other Word dialogs (ui/documents.py)
 

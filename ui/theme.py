@@ -13,8 +13,7 @@ The application-wide style sheet (navigation, the undo bar, banners) is `STYLE_S
 
 from __future__ import annotations
 
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from ui.qt import *  # noqa: F403
 
 # --- colours, by what they mean -------------------------------------------------------------------------
 ERROR = "#c42b1c"  # a field error, a rule broken, a failed step

@@ -14,26 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QRadioButton,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.docs import internship as docs
 from app.docs import internship_plan as plans
 from app.errors import BatchCancelled, Cancelled
@@ -42,6 +22,7 @@ from ui import files
 from ui.documents import ask_template
 from ui.errors import show_error
 from ui.ops import ReadOp, WriteOp, read_now
+from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 
 FOLDER_KEY = "folders/tripartite"

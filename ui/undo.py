@@ -14,14 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QWidget
 
 from app.services import undo as core
 from app.services.common import Changes
 from ui.operations import undo as undo_ops
 from ui.ops import DbContext, context
+from ui.qt import *  # noqa: F403
 
 LIMIT = 30  # steps kept
 SHOWN = 24  # characters of an action's name in the menu

@@ -5,8 +5,6 @@ need their enterprise. A hint under the kind says which 产学合作 figure the 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -19,6 +17,7 @@ from ui import theme
 from ui.dialogs.outcome_form import OutcomeForm, amount_fen
 from ui.forms import DateField, MoneyEdit
 from ui.forms.fields import note_edit, side_by_side
+from ui.qt import *  # noqa: F403
 
 SOURCE = "N四(六)1"
 DATE_LABELS = {

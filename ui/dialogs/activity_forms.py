@@ -13,16 +13,6 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QLineEdit,
-    QSizePolicy,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.services.common import Changes
@@ -30,6 +20,7 @@ from ui.forms import DateField, RecordForm, scrolling
 from ui.forms.child_table import ChildTable
 from ui.forms.fields import note_edit
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 
 def as_wide_as_needed(widget: QWidget) -> QWidget:

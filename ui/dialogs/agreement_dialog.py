@@ -10,28 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QFormLayout,
-    QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -57,6 +35,7 @@ from ui.forms.record_form import id_alias
 from ui.operations import agreements as ops
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search
+from ui.qt import *  # noqa: F403
 from ui.widgets import confirm
 
 BASIC_FIELDS = ("number", "title", "kind", "enterprise_ids", "signed_on", "starts_on", "ends_on", "status")

@@ -4,14 +4,11 @@ is `ui.operations.agreements.change_status`."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
-
 from app.compliance.registry import cite_source
 from app.services import agreements as svc
 from ui import theme
 from ui.forms import ok_cancel, restore_geometry, save_geometry
+from ui.qt import *  # noqa: F403
 
 STATUS_COLORS = {
     "草稿": theme.INFO,

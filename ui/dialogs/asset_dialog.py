@@ -15,25 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -48,6 +29,7 @@ from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, scrolling
 from ui.forms.fields import note_edit, side_by_side
 from ui.operations import assets as ops
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 from ui.widgets import confirm
 
 MAX_CHOICES = 5000

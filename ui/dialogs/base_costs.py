@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_money, parse_money
@@ -15,6 +14,7 @@ from app.errors import ValidationError, ValidationErrors
 from app.services import bases as svc
 from ui import theme
 from ui.forms import EditGrid, GridColumn
+from ui.qt import *  # noqa: F403
 
 FIELD = "costs"  # the form's error line under the grid
 KEYS = {"school_year": "school_year", "consumables_fen": "consumables", "maintenance_fen": "maintenance"}

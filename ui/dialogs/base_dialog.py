@@ -13,18 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -42,6 +30,7 @@ from ui.forms.fields import MajorChecklist, note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import bases as ops
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 MAX_CHOICES = 5000
 USAGE_HEADERS = ["学期", "活动类型", "对象", "专业", "起止日期", "人次", "天数", "人天", "学时", "指导教师"]

@@ -8,22 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -36,6 +20,7 @@ from ui.documents import WORD_FILTER, ask_template, follow_college_template, wri
 from ui.forms import restore_geometry, save_geometry
 from ui.operations import bases as ops
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 HEADERS = ["专业 / 基地", "项目数", "人次", "使用天数", "人天", "指导教师", "汇总提交"]
 ID_ROLE = Qt.ItemDataRole.UserRole

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QLineEdit, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
@@ -14,6 +13,7 @@ from app.services.common import Changes
 from ui.dialogs.ledger_dialog import CategoryBox, project_choices
 from ui.forms import ChoiceBox, MoneyEdit, RecordForm
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 
 class BudgetDialog(RecordForm):

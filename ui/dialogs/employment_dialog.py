@@ -11,17 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from PySide6.QtCore import QStringListModel, Qt, QTimer, Slot
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QCompleter,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.db.models import EMPLOYED_STATUSES, EMPLOYMENT_STATUSES
@@ -35,6 +24,7 @@ from ui.forms import MoneyEdit, RecordForm
 from ui.forms.fields import note_edit, side_by_side
 from ui.ops import read_now
 from ui.pickers import PICKER_LIMIT, RecordPicker, keep_last
+from ui.qt import *  # noqa: F403
 
 
 def student_search(text: str) -> list[Choice]:

@@ -8,20 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QSpinBox,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -37,6 +23,7 @@ from ui.attachments_panel import AttachmentsPanel
 from ui.forms import ChoiceBox, DateField, EditGrid, GridColumn, RecordForm, scrolling
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
+from ui.qt import *  # noqa: F403
 
 CONTACT_FIELDS = ("name", "title", "phone", "email", "note")
 CONTACT_HEADERS = ("姓名", "职务", "联系电话", "邮箱", "备注")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Slot
-from PySide6.QtWidgets import QDateEdit, QLabel, QLineEdit, QSpinBox, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -16,6 +14,7 @@ from app.services.common import Changes
 from ui import theme
 from ui.forms import RecordForm
 from ui.forms.fields import note_edit, side_by_side
+from ui.qt import *  # noqa: F403
 
 LOW_SCORE_RULE = "H第十二条(四)"
 

@@ -14,26 +14,6 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.errors import Cancelled
 from app.io.enterprises_xlsx import (
     CHOICES,
@@ -49,6 +29,7 @@ from ui import files, theme
 from ui.errors import show_error
 from ui.forms.record_form import restore_geometry, save_geometry
 from ui.operations import imports as import_ops
+from ui.qt import *  # noqa: F403
 
 PROBLEM_WIDTH = 380  # the 问题说明 column: wide enough for a sentence, the rest in its tooltip
 ROLE_CHOICE = Qt.ItemDataRole.UserRole + 1

@@ -5,24 +5,12 @@ records in turn."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.reporting.evaluation import Indicator
 from app.services.record_labels import Target, record_labels, record_targets
 from ui import theme
 from ui.forms import restore_geometry, save_geometry
 from ui.ops import ReadOp
+from ui.qt import *  # noqa: F403
 
 GEOMETRY_KEY = "indicator_records"
 TARGET_ROLE = Qt.ItemDataRole.UserRole

@@ -8,18 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError, ValidationErrors
@@ -32,6 +20,7 @@ from ui.dialogs.internship_dialog import ARRANGEMENT_FIELDS
 from ui.dialogs.internship_fields import InternshipFields, Terms, check_terms
 from ui.forms import RecordForm, scrolling
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 GUARDIAN_ROLE = Qt.ItemDataRole.UserRole + 1

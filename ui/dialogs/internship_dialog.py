@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QTabWidget, QWidget
 from sqlalchemy.orm import Session
 
 from app.services import internship_list as listing
@@ -24,6 +22,7 @@ from ui.dialogs.internship_panels import EvaluationsPanel, RulesPanel
 from ui.dialogs.internship_status import change_status
 from ui.forms import RecordForm, scrolling
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 ARRANGEMENT_FIELDS = {
     "enterprise_id", "base_id", "kind", "starts_on", "ends_on", "position", "place", "monthly_pay_fen",

@@ -16,21 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDoubleSpinBox,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.compliance.registry import cite_source
 from app.db.models import INSURANCE_PAYERS, INTERNSHIP_KINDS
 from app.domain.internship_rules import (
@@ -50,6 +35,7 @@ from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm
 from ui.forms.fields import note_edit, side_by_side
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search, keep_last
+from ui.qt import *  # noqa: F403
 
 HINT_CODES = ("INT-PAY", "INT-HOURS", "INT-INSURANCE", "INT-PREMIUM")
 NO_BASE = "（不在实践基地）"

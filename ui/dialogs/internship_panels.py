@@ -6,21 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.compliance.registry import cite_source
 from app.domain.internship_rules import LOW_SCORE, Problem, due_months
 from app.services import internships as svc
@@ -31,6 +16,7 @@ from ui.dialogs.internship_status import STATUS_COLORS, step_text
 from ui.forms import scrolling
 from ui.operations import internships as ops
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 from ui.widgets import confirm
 
 SEVERITIES = ("错误", "警告", "提示")

@@ -6,18 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QColor, QFont, QGuiApplication
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QLabel,
-    QPlainTextEdit,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError, ValidationErrors
@@ -25,6 +13,7 @@ from app.services.common import Changes
 from ui import theme
 from ui.forms import ok_cancel, restore_geometry, save_geometry
 from ui.operations import internships as ops
+from ui.qt import *  # noqa: F403
 
 STATUS_COLORS = {  # by what the status means to the secretary
     "计划": theme.INFO,

@@ -7,18 +7,6 @@ budget line over budget still saves — a ledger records what happened — and t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QInputDialog,
-    QLineEdit,
-    QRadioButton,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
@@ -32,6 +20,7 @@ from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import funds as ops
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 NEW_CATEGORY = "__new__"
 

@@ -6,18 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QEvent, QObject, Qt, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QPushButton,
-    QTableWidgetItem,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.services import meetings as svc
@@ -27,6 +15,7 @@ from ui.dialogs.project_tables import EditableTable
 from ui.forms import DateField, RecordForm
 from ui.forms.record_form import id_alias
 from ui.operations import meetings as ops
+from ui.qt import *  # noqa: F403
 
 ITEM_HEADERS = ("待办事项", "责任人", "完成期限", "已完成", "完成日期")
 DESC, OWNER, DUE, DONE_COL, DONE_ON = range(5)

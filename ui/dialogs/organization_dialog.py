@@ -8,17 +8,6 @@ their activities per 学年: the 行业组织 tab shows that per group."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -31,6 +20,7 @@ from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import industry as ops
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 ACTIVITY_TYPES = ("年会", "论坛", "技能竞赛", "标准制定", "调研", "培训", "座谈会", "产教对接会")
 RULE = "每个专业群对接 1–2 个行业组织，每学年至少开展一次活动"

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QWidget
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
@@ -18,6 +17,7 @@ from app.services.choices import Choice, chosen_labels, enterprise_choices, majo
 from app.services.outcomes import MAX_FEN
 from ui.forms import ChoiceBox, MoneyEdit, RecordForm
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 MAX_CHOICES = 5000
 

@@ -5,7 +5,6 @@ is re-read by the caller."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.services import teachers as svc
@@ -17,6 +16,7 @@ from ui.forms import DateField, RecordForm, scrolling
 from ui.forms.fields import side_by_side
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search, keep_last
+from ui.qt import *  # noqa: F403
 
 
 class PracticeDialog(RecordForm):

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.services import settings as svc
@@ -16,6 +15,7 @@ from ui import theme
 from ui.forms.grid import EditGrid, GridColumn
 from ui.forms.record_form import RecordForm, scrolling
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 SPLIT = re.compile(r"[、,，;；/\s]+")
 PARTY_LABELS = {  # field → (label for the school, label for the college, placeholder)

@@ -10,22 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, QTimer, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -45,6 +29,7 @@ from ui.forms.record_form import id_alias
 from ui.operations import projects as ops
 from ui.ops import context, read_now
 from ui.pickers import RecordPicker, agreement_search, enterprise_search
+from ui.qt import *  # noqa: F403
 from ui.widgets import confirm
 
 RED = theme.brush(theme.ERROR)

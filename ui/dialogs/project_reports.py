@@ -8,21 +8,6 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, Qt, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMenu,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QToolButton,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -34,6 +19,7 @@ from ui import theme
 from ui.documents import ask_document_path, ask_template, document_menu, write_document
 from ui.forms import DateField, RecordForm
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 RED = theme.brush(theme.ERROR)
 GREY = theme.brush(theme.HINT)

@@ -7,25 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.compliance.registry import cite_source
 from app.services import projects as svc
 from ui import theme
 from ui.delegates import PROGRESS_ROLE, ProgressDelegate
+from ui.qt import *  # noqa: F403
 
 KPI_HEADERS = ("指标名称", "单位", "目标值", "完成值", "统计期间", "完成度")
 PROGRESS_COL = 5

@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Slot
-from PySide6.QtWidgets import QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout, QWidget
-
 from app.domain.semesters import SemesterCalendar, semester_bounds
 from app.services import settings as svc
 from app.services.common import Changes
@@ -18,6 +15,7 @@ from ui.forms import ok_cancel, restore_geometry, save_geometry
 from ui.forms.fields import side_by_side
 from ui.operations import semesters as ops
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 YEAR = 2001  # any year without 2月29日: only month and day are kept
 GEOMETRY_KEY = "semester_calendar"

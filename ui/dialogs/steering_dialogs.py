@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
 from app.db.models import STEERING_ROLES
@@ -16,6 +15,7 @@ from ui import theme
 from ui.dialogs.activity_forms import as_wide_as_needed
 from ui.forms import ChoiceBox, DateField, RecordForm
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 MAX_CHOICES = 5000
 

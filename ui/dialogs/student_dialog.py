@@ -15,21 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.domain.codes import check_id_number
@@ -47,6 +32,7 @@ from ui.forms.child_table import ChildTable
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 INTERNSHIPS_NOTE = "该生的实习记录（只读）。新建和修改请到“实习”页。"
 NO_YEAR = 1989  # the spin box's “未填写”

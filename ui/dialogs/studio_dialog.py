@@ -6,7 +6,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLineEdit, QWidget
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -21,6 +20,7 @@ from ui.forms.record_form import id_alias
 from ui.operations import industry as ops
 from ui.ops import read_now
 from ui.pickers import PICKER_LIMIT, RecordPicker
+from ui.qt import *  # noqa: F403
 
 MAX_CHOICES = 5000
 

@@ -11,25 +11,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QPushButton,
-    QSpinBox,
-    QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -46,6 +27,7 @@ from ui.forms.fields import note_edit, side_by_side
 from ui.operations import teachers as ops
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search, keep_last
+from ui.qt import *  # noqa: F403
 from ui.widgets import confirm
 
 KINDS = (("专任教师", "专任"), ("产业教师（企业兼职教师）", "产业"))

@@ -4,8 +4,6 @@ and the dates."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPushButton, QSpinBox, QWidget
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -19,6 +17,7 @@ from ui import theme
 from ui.dialogs.outcome_form import OutcomeForm, amount_fen
 from ui.forms import DateField, MoneyEdit
 from ui.forms.fields import note_edit, side_by_side
+from ui.qt import *  # noqa: F403
 
 SOURCES = "H第二十一条；N四(六)2"
 

@@ -5,15 +5,6 @@ the numbers shows what will be saved."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QSpinBox,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -28,6 +19,7 @@ from ui.forms import ChoiceBox, DateField, RecordForm
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.ops import read_now
+from ui.qt import *  # noqa: F403
 
 
 def recent_semesters(current: str, back: int = 5) -> list[str]:

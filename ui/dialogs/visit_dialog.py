@@ -16,19 +16,6 @@ import datetime as dt
 import json
 from typing import Any
 
-from PySide6.QtCore import QTimer, Slot
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.errors import AppError, ValidationError, ValidationErrors
@@ -41,6 +28,7 @@ from ui.forms import DateField, RecordForm, scrolling
 from ui.forms.record_form import id_alias
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search
+from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 
 DRAFT_KEY = "visits/draft"

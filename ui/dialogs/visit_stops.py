@@ -9,26 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QIntValidator
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QGridLayout,
-    QGroupBox,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.domain.money import format_money, parse_money
 from app.services import visits as svc
 from app.services.choices import Choice
 from ui.forms import ChoiceBox, MoneyEdit
+from ui.qt import *  # noqa: F403
 
 COUNTS = ("positions", "interns", "hires")
 MONEY = ("average_pay_fen", "intern_pay_fen", "starting_pay_fen")

@@ -12,28 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from PySide6.QtCore import QDate, QPoint, Qt, Signal, Slot
-from PySide6.QtWidgets import (
-    QCalendarWidget,
-    QComboBox,
-    QCompleter,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QSizePolicy,
-    QToolButton,
-    QWidget,
-)
-
 from app.domain.money import format_money, parse_money
 from app.errors import ValidationError
 from app.io.xlsx import cell_date
 from app.services.choices import Choice
 from ui import theme
+from ui.qt import *  # noqa: F403
 
 DATE_FORMAT = "yyyy-MM-dd"
 

@@ -29,21 +29,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Slot
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QHBoxLayout,
-    QLabel,
-    QLayout,
-    QMessageBox,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError, ValidationErrors
@@ -51,6 +36,7 @@ from app.services.common import Changes
 from app.services.undo import journaled
 from ui import theme
 from ui.ops import WriteOp, read_now
+from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 
 # The signals that mean "the user changed this field" on the widgets forms use.

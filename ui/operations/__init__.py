@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from app.services.common import Changes
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 Done = Callable[[Changes], None]
 Failed = Callable[[BaseException], None]

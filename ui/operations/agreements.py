@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from app.services import agreements as svc
 from app.services.common import Changes
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 
 def change_status(

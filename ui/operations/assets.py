@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QWidget
-
 from app.services import assets as svc
 from ui.operations import Done, write
+from ui.qt import *  # noqa: F403
 
 
 def confirm_repair(

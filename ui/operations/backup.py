@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
-
 from app import backup
 from ui.operations import Failed
 from ui.ops import TaskOp
+from ui.qt import *  # noqa: F403
 
 
 def daily_backup(path: Path) -> None:

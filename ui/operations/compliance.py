@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QWidget
-
 from app.compliance import acks
 from app.compliance.registry import Finding
 from ui.operations import Done
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 
 def acknowledge(parent: QWidget, finding: Finding, reason: str, on_done: Done | None = None) -> None:

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QWidget
-
 from app.services.employment import delete_employment
 from ui.operations import Done, trash, write
+from ui.qt import *  # noqa: F403
 
 
 def delete_records(parent: QWidget, ids: Sequence[str], on_done: Done) -> None:

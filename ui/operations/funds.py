@@ -7,7 +7,6 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from app.io import ledger_xlsx
@@ -15,6 +14,7 @@ from app.services import funds as svc
 from app.services.common import Changes
 from ui.operations import Done, write
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 
 def add_category(parent: QWidget, name: str, on_done: Done = None) -> None:

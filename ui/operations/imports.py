@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from PySide6.QtWidgets import QWidget
-
 from app.io import enterprises_xlsx, teachers_xlsx
 from app.io.importing import ImportPreview
 from app.services.common import Changes
 from ui.files import Progress
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 
 def import_enterprises(

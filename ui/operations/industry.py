@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QWidget
-
 from app.services import industry as svc
 from ui.operations import Done, write
+from ui.qt import *  # noqa: F403
 
 
 def delete_activities(parent: QWidget, ids: Sequence[str], on_done: Done | None = None) -> None:

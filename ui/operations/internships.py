@@ -7,7 +7,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from app.io import internships_xlsx
@@ -16,6 +15,7 @@ from app.services import internships as svc
 from app.services.common import Changes
 from ui.operations import Done, Failed, write
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 
 def set_status(

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QWidget
-
 from app.services import meetings as svc
 from app.services.common import Changes
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 
 def complete_action_item(

@@ -7,12 +7,11 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
-
 from app.package.export import ExportResult, export_package
 from app.package.period import Period
 from ui.operations import Failed
 from ui.ops import ReadOp
+from ui.qt import *  # noqa: F403
 
 
 def export(

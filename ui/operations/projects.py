@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from PySide6.QtWidgets import QWidget
 from sqlalchemy.orm import Session
 
 from app.services import meetings as msvc
 from app.services import projects as svc
 from app.services.common import Changes
 from ui.operations import Done, write
+from ui.qt import *  # noqa: F403
 
 
 def delete_projects(parent: QWidget, ids: Sequence[str], on_done: Done = None) -> None:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QWidget
-
 from app.services import rule_sets as svc
 from app.services.common import Changes
 from ui.operations import write
+from ui.qt import *  # noqa: F403
 
 
 def save_rule_preset(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QWidget
-
 from app.domain.semesters import SemesterCalendar
 from app.services import settings as svc
 from app.services.common import Changes
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 
 def save_calendar(

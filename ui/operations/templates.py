@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QWidget
-
 from app.services import templates as svc
 from ui.operations import Failed
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 
 def set_custom_template(parent: QWidget, kind: str, path: Path, on_failed: Failed | None = None) -> None:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from PySide6.QtWidgets import QWidget
-
 from app import trash as svc
 from app.services.common import Changes
 from ui.operations import Done, write
 from ui.ops import WriteOp
+from ui.qt import *  # noqa: F403
 
 
 def restore_items(parent: QWidget, key: str, ids: Sequence[str], on_done: Done | None = None) -> None:

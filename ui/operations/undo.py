@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QWidget
-
 from app.services import undo as core
 from ui.operations import write
+from ui.qt import *  # noqa: F403
 
 
 def undo_action(

@@ -5,14 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-)
-
 from app.db.models import AGREEMENT_KINDS, AGREEMENT_STATUSES
 from app.services import agreement_list as listing
 from app.services import agreements as svc
@@ -27,6 +19,7 @@ from ui.models.lazy_table import Column, LazyTableModel
 from ui.operations import agreements as agreement_ops
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
+from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 
 EXPIRING = (("90 天内到期", 90), ("30 天内到期", 30))

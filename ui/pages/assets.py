@@ -6,10 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout
-
 from app.db.models import ASSET_OWNERS, ASSET_STATUSES
 from app.domain.money import format_money
 from app.services import assets as svc
@@ -18,6 +14,7 @@ from ui.legend import source_note
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
+from ui.qt import *  # noqa: F403
 
 GREY = theme.qcolor(theme.HINT)
 ORANGE = theme.qcolor(theme.WARNING)

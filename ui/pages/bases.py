@@ -7,9 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel
-
 from app.db.models import BASE_KINDS, BASE_LEVELS
 from app.services import bases as svc
 from app.services.choices import major_choices
@@ -17,6 +14,7 @@ from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
+from ui.qt import *  # noqa: F403
 
 
 def _short_kind(kind: str) -> str:

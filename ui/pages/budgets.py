@@ -9,19 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QRect, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QPainter
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QStyleOptionViewItem,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_money
@@ -34,6 +21,7 @@ from ui.legend import source_note
 from ui.operations import funds as fund_ops
 from ui.ops import read_now
 from ui.pages.list_page import DeletedBar, Reloading, load_and_follow, record_table
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState, confirm
 
 RED = theme.qcolor(theme.ERROR)

@@ -8,22 +8,6 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.domain.money import format_money
 from app.io import outcomes_xlsx as xl
 from app.services import outcome_list
@@ -34,6 +18,7 @@ from ui import files, theme
 from ui.forms.record_form import scrolling
 from ui.ops import ReadOp, context, read_now
 from ui.pages.list_page import WhenShown
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState
 
 WATCHED = ("achievement", "training", "teacher", "enterprise", "major", "settings")

@@ -11,20 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QResizeEvent, QShowEvent
-from PySide6.QtWidgets import (
-    QGridLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QScrollArea,
-    QSizePolicy,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.compliance.registry import Finding, cite_source
 from app.db.models import AGREEMENT_STATUSES, TIER_LABELS, TIERS
 from app.reporting import chart_data as charts_svc
@@ -38,6 +24,7 @@ from ui.compliance_tree import ComplianceTab
 from ui.findings_view import FindingsTab, ReminderTab
 from ui.ops import ReadOp, context
 from ui.pages.list_page import PAGE_MARGINS, page_title
+from ui.qt import *  # noqa: F403
 
 TIER_ORDER = tuple(reversed(TIERS))  # 融合层 first: the point is to move partners up
 FIGURES_SHARE = 0.33  # of the page's height, at most, for the figures above the tabs

@@ -8,22 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMenu,
-    QPushButton,
-    QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.domain.money import format_money
@@ -38,6 +22,7 @@ from ui.documents import college_template_text
 from ui.operations import employment as ops
 from ui.ops import context, read_now
 from ui.pages.list_page import DeletedBar, ElidedLabel, Reloading, WhenShown
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState, confirm
 
 WATCHED = ("employment", "student", "major", "settings")

@@ -2,12 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Slot
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QWidget,
-)
-
 from app.services import enterprise_list as listing
 from app.services import enterprises as svc
 from app.services.common import Changes
@@ -15,6 +9,7 @@ from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
+from ui.qt import *  # noqa: F403
 
 STATUS_COLORS = {
     "合作中": None,

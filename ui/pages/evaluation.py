@@ -13,18 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import QTimer, Signal, Slot
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -51,6 +39,7 @@ from ui.ops import ReadOp, context, read_now
 from ui.pages.evaluation_indicators import IndicatorsView
 from ui.pages.list_page import PAGE_MARGINS, ElidedLabel, page_title
 from ui.pages.report_table_view import ReportTableView
+from ui.qt import *  # noqa: F403
 
 EMPTY_HINTS = {
     COOPERATION_BY_MAJOR: "本表按专业汇总“产学合作”表的各项数字。请登记：岗位实习、订单培养 / 现代学徒制协议或项目、"

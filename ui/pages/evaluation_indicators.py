@@ -6,21 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.domain.money import format_money
 from app.reporting.evaluation import GROUPS, Indicator
 from ui import theme
+from ui.qt import *  # noqa: F403
 
 GREY = theme.greyed(theme.MUTED)
 VALUE_WIDTH = 190

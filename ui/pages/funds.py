@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QTabWidget, QVBoxLayout, QWidget
 from sqlalchemy.orm import Session
 
 from app.db.models import LEDGER_DIRECTIONS
@@ -30,6 +28,7 @@ from ui.operations import funds as fund_ops
 from ui.ops import read_now
 from ui.pages.budgets import BudgetsView
 from ui.pages.list_page import ListPage, TabbedPage
+from ui.qt import *  # noqa: F403
 
 RED = theme.qcolor(theme.ERROR)
 GREEN = theme.qcolor(theme.OK)

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
-
 from app.services.industry import GroupOrganizations
 from ui import theme
 from ui.legend import source_note
+from ui.qt import *  # noqa: F403
 
 RULE = "每个专业群对接 1–2 个行业组织，每学年至少开展一次活动"
 RULE_TIP = RULE + source_note("N四(一)2")  # where the requirement comes from, in words

@@ -15,9 +15,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout
 from sqlalchemy.orm import Session
 
 from app.domain.names import pinyin_keys
@@ -28,6 +25,7 @@ from ui.ops import read_now
 from ui.pages.group_strip import RULE, RULE_TIP, GroupStrip
 from ui.pages.list_page import ListPage, TabbedPage
 from ui.pages.steering import SteeringView
+from ui.qt import *  # noqa: F403
 
 RED = theme.qcolor(theme.ERROR)
 ORANGE = theme.qcolor(theme.WARNING)

@@ -8,10 +8,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMenu, QPushButton
-
 from app.compliance.registry import cite_source
 from app.db.models import INTERNSHIP_STATUSES
 from app.services import internship_list as listing
@@ -24,6 +20,7 @@ from ui.legend import SourcesLegend
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
+from ui.qt import *  # noqa: F403
 
 
 def _unit(r: InternshipRow) -> str:

@@ -21,23 +21,6 @@ import importlib
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QSettings, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QPainter, QPaintEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QBoxLayout,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QTableView,
-    QTabWidget,
-    QToolTip,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.services.common import Changes
@@ -45,6 +28,7 @@ from ui import theme
 from ui.forms.child_table import edit_delete_keys
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import ReadOp, WriteOp, context, read_now
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
 
 PAGE_MARGINS = (12, 12, 12, 8)  # left, top, right, bottom of every page

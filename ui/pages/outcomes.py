@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QWidget
 from sqlalchemy.orm import Session
 
 from app.db.models import ACHIEVEMENT_KINDS, CONTRACT_ACHIEVEMENT_KINDS, TRAINING_KINDS
@@ -18,6 +16,7 @@ from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.cooperation_figures import CooperationView
 from ui.pages.list_page import ListPage, TabbedPage
+from ui.qt import *  # noqa: F403
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 WATCHED = ("achievement", "training", "enterprise", "major")

@@ -6,22 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCheckBox,
-    QComboBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QStackedWidget,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
 from sqlalchemy.orm import Session
 
 from app.db.models import TIER_LABELS, TIERS
@@ -41,6 +25,7 @@ from ui.pages.list_page import (
     load_and_follow,
     page_title,
 )
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState, SearchBox
 
 HEADERS = ("项目名称", "类型", "层次", "负责人", "合作企业", "起止时间", "指标完成", "提醒")

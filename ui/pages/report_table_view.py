@@ -14,32 +14,11 @@ import datetime as dt
 import math
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QCollator,
-    QEvent,
-    QLocale,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Slot,
-)
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QStackedWidget,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.domain.money import format_money
 from app.reporting.columns import NAME_COLUMNS, TABLE_COLUMNS, WAN_DECIMALS, Column, wan_value
 from app.reporting.tables import ReportTable
 from ui import theme
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState
 
 Index = QModelIndex | QPersistentModelIndex

@@ -18,22 +18,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, Qt, Signal, Slot
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence, QShortcut, QShowEvent
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QProgressBar,
-    QPushButton,
-    QStackedWidget,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.errors import Cancelled
 from app.fsutil import safe_filename
 from app.package import format as fmt
@@ -41,6 +25,7 @@ from ui import files, theme
 from ui.errors import show_error
 from ui.ops import TaskOp
 from ui.pages.list_page import PAGE_MARGINS, page_title
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState, confirm
 
 if TYPE_CHECKING:  # imported when first used: start-up does not load the merge code

@@ -6,19 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QUrl, Slot
-from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app import __version__
 from app.compliance.registry import cite_source
 from app.domain.semesters import SemesterCalendar
@@ -29,6 +16,7 @@ from ui.backup import BackupSection
 from ui.forms.record_form import scrolling
 from ui.ops import ReadOp, context
 from ui.pages.list_page import PAGE_MARGINS, load_and_follow, page_title
+from ui.qt import *  # noqa: F403
 from ui.rule_sets_panel import RuleSetsPanel
 from ui.templates import TemplatesSection
 

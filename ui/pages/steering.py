@@ -6,17 +6,6 @@ Members have no phone number in the archive (a business contact's phone belongs 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSettings, Qt, Slot
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app.services import industry as svc
 from app.services.common import Changes
 from ui import theme
@@ -24,6 +13,7 @@ from ui.forms.child_table import ChildTable
 from ui.operations import industry as industry_ops
 from ui.ops import read_now
 from ui.pages.list_page import load_and_follow
+from ui.qt import *  # noqa: F403
 from ui.widgets import EmptyState, SearchBox, UndoBar
 
 WATCHED = ("steering_member", "steering_meeting", "enterprise", "settings", "major_group")

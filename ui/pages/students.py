@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QWidget
 from sqlalchemy.orm import Session
 
 from app.services import student_list as lst
@@ -25,6 +24,7 @@ from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.employment_view import EmploymentView
 from ui.pages.list_page import ListPage, TabbedPage
+from ui.qt import *  # noqa: F403
 
 MASK_TIP = "已打码：完整号码只在学生信息表中显示（个人信息保护）"
 COLUMNS = [

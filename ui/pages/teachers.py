@@ -5,10 +5,6 @@ practice records, templates and the export are in ui/teachers_io.py; the form is
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QMenu, QPushButton
-
 from app.domain.practice import REQUIRED_DAYS, format_months
 from app.services import teacher_list as listing
 from app.services import teachers as svc
@@ -17,6 +13,7 @@ from ui.legend import source_note
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ElidedLabel, ListPage
+from ui.qt import *  # noqa: F403
 
 RED = theme.qcolor(theme.ERROR)
 GREEN = theme.qcolor(theme.OK)

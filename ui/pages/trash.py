@@ -3,24 +3,13 @@ asking."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
-
 from app import trash as svc
 from app.services.common import Changes
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.operations import trash as trash_ops
 from ui.ops import ReadOp
 from ui.pages.list_page import PAGE_MARGINS, load_and_follow, page_title
+from ui.qt import *  # noqa: F403
 from ui.widgets import confirm
 
 ALL = ""  # the kind chooser's 全部: every kind at once (the default)
