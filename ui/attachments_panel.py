@@ -17,6 +17,7 @@ from ui.errors import show_error
 from ui.files import last_folder, remember_folder
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
+from ui.widgets import push_button
 
 PENDING = Qt.ItemDataRole.UserRole + 1
 
@@ -41,12 +42,9 @@ class AttachmentsPanel(QWidget):
         self.list.itemDoubleClicked.connect(lambda _i: self.open_selected())
         v.addWidget(self.list, 1)
         row = QHBoxLayout()
-        self.add_button = QPushButton("添加文件…")
-        self.add_button.clicked.connect(self.ask_add)
-        self.open_button = QPushButton("打开")
-        self.open_button.clicked.connect(self.open_selected)
-        self.remove_button = QPushButton("移除")
-        self.remove_button.clicked.connect(self.remove_selected)
+        self.add_button = push_button("添加文件…", self.ask_add)
+        self.open_button = push_button("打开", self.open_selected)
+        self.remove_button = push_button("移除", self.remove_selected)
         for b in (self.add_button, self.open_button, self.remove_button):
             row.addWidget(b)
         row.addStretch(1)

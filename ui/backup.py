@@ -11,14 +11,14 @@ from pathlib import Path
 
 from app import backup
 from app.db.engine import open_database
-from app.errors import Cancelled
 from ui import messages, theme
 from ui.errors import show_error
-from ui.files import Progress, ask_open, ask_save
+from ui.files import ask_open, ask_save, run_with_progress
+from ui.forms import read_only_table
 from ui.operations import backup as backup_ops
 from ui.ops import context
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm
+from ui.widgets import confirm, push_button
 
 log = logging.getLogger(__name__)
 
@@ -48,16 +48,9 @@ class BackupSection(QGroupBox):
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(intro)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["备份时间", "类型", "大小", "记录数"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
+        self.table = read_only_table(["备份时间", "类型", "大小", "记录数"], stretch=3)
         for col in range(3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setMinimumHeight(160)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         lay.addWidget(self.table)
@@ -65,15 +58,11 @@ class BackupSection(QGroupBox):
         theme.hint(self.empty)
         lay.addWidget(self.empty)
         buttons = QHBoxLayout()
-        self.backup_button = QPushButton("立即备份…")
-        self.backup_button.clicked.connect(self.backup_now)
-        self.restore_button = QPushButton("恢复所选…")
+        self.backup_button = push_button("立即备份…", self.backup_now)
+        self.restore_button = push_button("恢复所选…", self.restore_selected)
         self.restore_button.setEnabled(False)
-        self.restore_button.clicked.connect(self.restore_selected)
-        from_file = QPushButton("从文件恢复…")
-        from_file.clicked.connect(self.restore_from_file)
-        open_folder = QPushButton("打开备份文件夹")
-        open_folder.clicked.connect(lambda: _open_folder(folder))
+        from_file = push_button("从文件恢复…", self.restore_from_file)
+        open_folder = push_button("打开备份文件夹", lambda: _open_folder(folder))
         for b in (self.backup_button, self.restore_button, from_file, open_folder):
             buttons.addWidget(b)
         buttons.addStretch(1)
@@ -124,21 +113,22 @@ class BackupSection(QGroupBox):
         target = ask_save(self, "立即备份（数据库和附件）", "backup", name, ZIP_FILTER)
         if target is None:
             return
-        db_path = context().database.path
         self.backup_button.setEnabled(False)
-        self._progress = progress = Progress(self, "正在备份数据库和附件…")
-        op = backup_ops.make_backup(
+        self._progress = run_with_progress(
             self,
-            db_path,
-            target,
-            on_progress=progress.update,
-            on_done=self._backed_up,
-            on_failed=self._backup_failed,
+            "正在备份数据库和附件…",
+            backup_ops.backup_work(context().database.path, target),
+            self._backed_up,
+            "备份失败",
+            task=True,
+            finished=self._finished,
         )
-        progress.dialog.canceled.connect(op.cancel_event.set)
+
+    def _finished(self, _outcome: object) -> None:
+        self.backup_button.setEnabled(True)
+        self.reload()
 
     def _backed_up(self, info: backup.BackupInfo) -> None:
-        self._done()
         messages.inform(
             self,
             "备份完成",
@@ -146,16 +136,6 @@ class BackupSection(QGroupBox):
             "需要时，用“从文件恢复…”选择这个文件即可恢复。",
             info.path,
         )
-
-    def _backup_failed(self, exc: BaseException) -> None:
-        self._done()
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc, "备份失败")
-
-    def _done(self) -> None:
-        self._progress.close()
-        self.backup_button.setEnabled(True)
-        self.reload()
 
     @Slot()
     def restore_selected(self) -> None:

@@ -9,7 +9,7 @@ from app.compliance.registry import ERROR, HINT, RULES, SEVERITIES, WARNING, Fin
 from ui import theme
 from ui.findings_view import GREY, SEVERITY_COLOURS, FindingsTab, due_colour, due_text, finding_tip
 from ui.qt import *  # noqa: F403
-from ui.widgets import EmptyState
+from ui.widgets import view_or_empty
 
 ACKED = "已忽略"
 LEAF_LIMIT = 1000
@@ -59,16 +59,12 @@ class ComplianceTab(FindingsTab):
         self.tree.currentItemChanged.connect(lambda *_a: self.update_buttons())
         for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             QShortcut(QKeySequence(key), self.tree, self._enter, context=Qt.ShortcutContext.WidgetShortcut)
-        self.empty = EmptyState()
+        self.stack, self.empty = view_or_empty(lay, self.tree)
         self.empty.configure(
             "合规检查全部通过",
             "按设置中选定的合规检查依据，协议、项目、实习、经费、资产、师资等各项规则均未发现问题。",
             [],
         )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.tree)
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
         lay.addWidget(self.legend)
 
     # ------------------------------------------------------------ building

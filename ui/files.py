@@ -3,6 +3,7 @@
 - `preview_file` / `choose_and_preview`: ask for a file (remembered folder) → read and check it on the worker
   with progress and 取消 → show the area's preview dialog (ui/dialogs/import_dialog.py; its 导入 writes);
 - `export_file`: write a file on the worker with progress and 取消 → offer to open it;
+- `run_with_progress`: any such job (a read, or with `task` a copy of files) under progress and 取消;
 - `generate_file`: write a file on the worker (no progress) → the area's done, errors shown;
 - `save_file`: ask where, write a small file (a blank template) now → offer to open it.
 
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.errors import Cancelled
 from app.services.enterprise_list import EnterpriseQuery
 from ui import errors, messages
-from ui.ops import ReadOp
+from ui.ops import ReadOp, TaskOp
 from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 
@@ -75,8 +76,24 @@ def ask_save(parent: QWidget, title: str, key: str, name: str, filter_: str = XL
     return Path(path)
 
 
+class Throttled:
+    """A progress report `(fraction, message)` passed on to `show` at most every ~100 ms, and always the last
+    one (fraction 1): a job reports far more often than it is worth repainting."""
+
+    def __init__(self, show: Report) -> None:
+        self._show = show
+        self._clock = QElapsedTimer()
+        self._clock.start()
+
+    def __call__(self, fraction: float, message: str) -> None:
+        if self._clock.elapsed() < 100 and fraction < 1:
+            return
+        self._clock.restart()
+        self._show(fraction, message)
+
+
 class Progress:
-    """A modal progress dialog whose 取消 sets a threading.Event; updates throttled to ~100 ms."""
+    """A modal progress dialog whose 取消 sets a threading.Event; `update` throttled to ~100 ms."""
 
     def __init__(self, parent: QWidget, title: str) -> None:
         self.cancel = threading.Event()
@@ -85,13 +102,12 @@ class Progress:
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(400)
         self.dialog.canceled.connect(self.cancel.set)
-        self._clock = QElapsedTimer()
-        self._clock.start()
+        self._throttled = Throttled(self._show)
 
     def update(self, fraction: float, message: str) -> None:
-        if self._clock.elapsed() < 100 and fraction < 1:
-            return
-        self._clock.restart()
+        self._throttled(fraction, message)
+
+    def _show(self, fraction: float, message: str) -> None:
         self.dialog.setValue(int(fraction * 1000))
         if message:
             self.dialog.setLabelText(message)
@@ -140,24 +156,39 @@ def ask_save_word(parent: QWidget, title: str, key: str, name: str) -> Path | No
 def run_with_progress(
     parent: QWidget,
     title: str,
-    work: Callable[[Session, Report, threading.Event], Any],
+    work: Callable[..., Any],
     done: Callable[[Any], None],
     failed_title: str,
+    *,
+    task: bool = False,
+    finished: Callable[[Any], None] | None = None,
 ) -> Progress:
     """`work(s, report, cancel)` on the database worker (it only reads) under a progress dialog whose 取消 sets
-    `cancel`; then `done(result)`. An error other than Cancelled (取消) is shown under `failed_title`."""
+    `cancel`; then `done(result)`. An error other than Cancelled (取消) is shown under `failed_title`.
+
+    With `task`, `work(report, cancel)` opens no session (it copies or zips files: a TaskOp, queued behind the
+    database jobs). `finished(result or error)` runs first on either outcome, the progress dialog closed (a
+    button enabled again, a list reloaded)."""
     progress = Progress(parent, title)
 
-    def succeeded(result: Any) -> None:
+    def ended(outcome: Any) -> None:
         progress.close()
+        if finished is not None:
+            finished(outcome)
+
+    def succeeded(result: Any) -> None:
+        ended(result)
         done(result)
 
     def went_wrong(exc: BaseException) -> None:
-        progress.close()
+        ended(exc)
         if not isinstance(exc, Cancelled):
             errors.show_error(parent, exc, failed_title)
 
-    op = ReadOp(parent, lambda s, report, _c: work(s, report, progress.cancel))
+    if task:
+        op: ReadOp | TaskOp = TaskOp(parent, lambda report, _c: work(report, progress.cancel))
+    else:
+        op = ReadOp(parent, lambda s, report, _c: work(s, report, progress.cancel))
     op.with_progress(progress.update).success(succeeded).failure(went_wrong).run()
     return progress
 

@@ -17,7 +17,7 @@ from ui.operations import compliance as compliance_ops
 from ui.ops import read_now
 from ui.pages.list_page import ElidedLabel
 from ui.qt import *  # noqa: F403
-from ui.widgets import EmptyState
+from ui.widgets import push_button, view_or_empty
 
 Index = QModelIndex | QPersistentModelIndex
 OVERDUE = theme.qcolor(theme.ERROR)
@@ -70,12 +70,12 @@ class FindingsTab(QWidget):
         self.show_acked = QCheckBox("显示已忽略")
         self.show_acked.setToolTip("已“忽略并说明”的提醒：灰色显示，提示中有理由")
         self.show_acked.toggled.connect(lambda _on: self.show_findings())
-        self.ack_button = QPushButton("忽略并说明…")
-        self.ack_button.setToolTip("确认这条提醒不需处理并写明理由（留在修改记录中，并随上报材料报送）")
-        self.ack_button.clicked.connect(self.acknowledge_current)
-        self.unack_button = QPushButton("撤销忽略")
-        self.unack_button.setToolTip("这条提醒重新计入")
-        self.unack_button.clicked.connect(self.withdraw_current)
+        self.ack_button = push_button(
+            "忽略并说明…",
+            self.acknowledge_current,
+            "确认这条提醒不需处理并写明理由（留在修改记录中，并随上报材料报送）",
+        )
+        self.unack_button = push_button("撤销忽略", self.withdraw_current, "这条提醒重新计入")
         self.legend = SourcesLegend()  # under the list: the documents the 依据 of the findings come from
 
     def add_actions(self, row: QHBoxLayout) -> None:
@@ -262,16 +262,12 @@ class ReminderTab(FindingsTab):
             QShortcut(
                 QKeySequence(key), self.table, self.open_current, context=Qt.ShortcutContext.WidgetShortcut
             )
-        self.empty = EmptyState()
+        self.stack, self.empty = view_or_empty(lay, self.table)
         self.empty.configure(
             "没有需要处理的提醒",
             "协议即将到期、会议待办逾期、项目缺运行报告、合作企业一年未走访等情况会在这里提醒。",
             [],
         )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
         lay.addWidget(self.legend)
 
     def set_findings(self, open_, acked, today, checked_at=None) -> None:

@@ -11,7 +11,7 @@ from app.io.importing import ImportPreview
 from app.services.common import Changes
 from ui import files
 from ui.dialogs.import_dialog import ImportDialog
-from ui.operations import internships as internship_ops
+from ui.operations import imports as import_ops
 from ui.qt import *  # noqa: F403
 
 
@@ -47,15 +47,8 @@ class EvaluationImportDialog(ImportDialog):
             return
         preview = self.preview
         progress = self.start_import(f"正在导入 {len(preview.valid_rows)} 条企业评价…")
-        internship_ops.import_evaluations(
-            self,
-            preview,
-            update_existing=update,
-            cancel=progress.cancel,
-            on_progress=progress.update,
-            on_done=self._done,
-            on_failed=self._failed,
-        )
+        write = internships_xlsx.import_evaluations
+        import_ops.import_updating(self, write, preview, update, progress, self._done, self._failed)
 
     def _done(self, changes: Changes) -> None:
         self.finish_import(changes, f"已导入 {changes.count} 条企业月度评价，各实习的预警已随之更新。")

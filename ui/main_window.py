@@ -35,6 +35,18 @@ from ui.settings import ui_settings
 
 NAV_WIDTH = 150
 TITLE_BAR = 40  # the title bar and borders the window manager adds around the window
+OPENERS = {  # a record type of open_record → the page (its attribute name) and its method that opens one by id
+    "agreement": ("agreements", "open_agreement"),
+    "visit": ("visits", "edit_visit"),
+    "asset": ("assets", "open_asset"),
+    "student": ("students", "open_student"),
+    "achievement": ("outcomes", "open_achievement"),
+    "training": ("outcomes", "open_training"),
+    "internship": ("internships", "open_internship"),
+    "practice_base": ("bases", "open_base"),
+    "teacher": ("teachers", "open_teacher"),
+    "organization": ("industry", "open_organization"),
+}
 
 
 def about_text() -> str:
@@ -309,38 +321,21 @@ class MainWindow(QMainWindow):
         """Open a record from anywhere (a reminder on the 工作台): its page, then its form on the tab."""
         if record_type == "enterprise":
             self.open_enterprise(record_id)
-        elif record_type == "agreement":
-            self._goto(self.agreements).open_agreement(record_id)
         elif record_type == "project" and tab == "funds":  # a 超预算 line without any budget record
             self._goto(self.funds).show_budgets().show_project(record_id)
         elif record_type == "project":
             self._goto(self.projects).open_project(record_id, tab)
-        elif record_type == "visit":
-            self._goto(self.visits).edit_visit(record_id)
         elif record_type == "budget":
             self.open_budget(record_id)
         elif record_type == "ledger_entry":
             self._goto(self.funds).show_ledger().show_record(record_id)
-        elif record_type == "asset":
-            self._goto(self.assets).open_asset(record_id)
-        elif record_type == "student":
-            self._goto(self.students).open_student(record_id)
-        elif record_type == "achievement":
-            self._goto(self.outcomes).open_achievement(record_id)
-        elif record_type == "training":
-            self._goto(self.outcomes).open_training(record_id)
-        elif record_type == "internship":
-            self._goto(self.internships).open_internship(record_id)
         elif record_type == "practice_base" and tab.startswith("major:"):
             self._goto(self.bases).show_major(tab.removeprefix("major:"))
-        elif record_type == "practice_base":
-            self._goto(self.bases).open_base(record_id)
-        elif record_type == "teacher":
-            self._goto(self.teachers).open_teacher(record_id)
         elif record_type == "organization" and tab.startswith("group:"):
             self._goto(self.industry).open_group(tab.removeprefix("group:"))
-        elif record_type == "organization":
-            self._goto(self.industry).open_organization(record_id)
+        elif record_type in OPENERS:
+            page, method = OPENERS[record_type]
+            getattr(self.go(page), method)(record_id)
 
     def open_budget(self, budget_id: str) -> None:
         """The 预算执行 view filtered to the budget's project and year, its line selected, its form open."""

@@ -22,7 +22,7 @@ from ui.errors import show_error
 from ui.operations import package as package_ops
 from ui.ops import ReadOp, read_now
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm
+from ui.widgets import confirm, progress_beside, push_button
 
 FOLDER_KEY = "package"
 PERIOD_ROLE = Qt.ItemDataRole.UserRole
@@ -44,14 +44,6 @@ def _note(text: str) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     return theme.muted(label)
-
-
-def _busy_bar() -> QProgressBar:
-    bar = QProgressBar()
-    bar.setRange(0, 0)
-    bar.setTextVisible(False)
-    bar.setMaximumHeight(14)
-    return bar
 
 
 class PeriodPage(QWizardPage):
@@ -125,12 +117,7 @@ class PreviewPage(QWizardPage):
         self.heading.setWordWrap(True)
         lay.addWidget(self.heading)
         busy_row = QHBoxLayout()
-        self.busy = _busy_bar()
-        self.busy.setMaximumWidth(180)
-        self.busy_label = QLabel("正在统计…")
-        theme.muted(self.busy_label)
-        busy_row.addWidget(self.busy)
-        busy_row.addWidget(self.busy_label)
+        self.busy, self.busy_label = progress_beside(busy_row, "正在统计…", width=180)
         self.retry_button = QPushButton("重新统计")
         self.retry_button.clicked.connect(self.reload)
         self.retry_button.hide()
@@ -387,7 +374,6 @@ class ExportPage(QWizardPage):
         self.setSubTitle("正在把数据表、报告和附件写入材料包。")
         self.result: ExportResult | None = None
         self.op: ReadOp | None = None
-        self._clock = QElapsedTimer()
         lay = QVBoxLayout(self)
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -398,9 +384,7 @@ class ExportPage(QWizardPage):
         self.bar.setRange(0, 1000)
         self.bar.setTextVisible(False)
         row.addWidget(self.bar, 1)
-        self.cancel_button = QPushButton("取消导出")
-        self.cancel_button.setToolTip("停止导出；不会留下不完整的文件")
-        self.cancel_button.clicked.connect(self.cancel)
+        self.cancel_button = push_button("取消导出", self.cancel, "停止导出；不会留下不完整的文件")
         row.addWidget(self.cancel_button)
         lay.addLayout(row)
         self.step = _note("")
@@ -412,17 +396,14 @@ class ExportPage(QWizardPage):
         self.summary.hide()
         lay.addWidget(self.summary)
         buttons = QHBoxLayout()
-        self.folder_button = QPushButton("打开所在文件夹")
-        self.folder_button.clicked.connect(lambda: files.show_in_folder(self.result.path))
-        self.retry_button = QPushButton("重新导出")
-        self.retry_button.clicked.connect(self.start)
-        self.change_button = QPushButton("更改保存位置…")
-        self.change_button.clicked.connect(self.change_location)
-        self.key_button = QPushButton("导出签名公钥…")
-        self.key_button.setToolTip(
-            "材料包带有本学院的签名。把签名公钥保存为文件交给学校，学校据此确认材料包确实来自本学院、未被改动"
+        self.folder_button = push_button("打开所在文件夹", lambda: files.show_in_folder(self.result.path))
+        self.retry_button = push_button("重新导出", self.start)
+        self.change_button = push_button("更改保存位置…", self.change_location)
+        self.key_button = push_button(
+            "导出签名公钥…",
+            self.export_key,
+            "材料包带有本学院的签名。把签名公钥保存为文件交给学校，学校据此确认材料包确实来自本学院、未被改动",
         )
-        self.key_button.clicked.connect(self.export_key)
         for b in (self.folder_button, self.retry_button, self.change_button, self.key_button):
             b.hide()
             buttons.addWidget(b)
@@ -455,23 +436,18 @@ class ExportPage(QWizardPage):
         for b in (self.folder_button, self.retry_button, self.change_button):
             b.hide()
         self.completeChanged.emit()
-        self._clock.start()
-
         self.op = package_ops.export(
             self,
             period,
             out,
             include_personal_data=personal,
             today=today,
-            on_progress=self._progressed,
+            on_progress=files.Throttled(self._progressed),
             on_done=self._done,
             on_failed=self._failed,
         )
 
     def _progressed(self, fraction: float, message: str) -> None:
-        if self._clock.elapsed() < 100 and fraction < 1:
-            return
-        self._clock.restart()
         self.bar.setValue(int(fraction * 1000))
         if message:
             self.step.setText(message)

@@ -16,6 +16,7 @@ from app.services.common import Changes
 from ui import files
 from ui.dialogs.import_dialog import ImportDialog
 from ui.documents import WORD_FILTER, ask_template, write_document
+from ui.forms.record_form import ok_cancel
 from ui.operations import imports as import_ops
 from ui.qt import *  # noqa: F403
 
@@ -100,15 +101,7 @@ class StudentImportDialog(ImportDialog):
                 return
             update = answer
         progress = self.start_import(f"正在导入 {len(preview.valid_rows)} {noun}…")
-        import_ops.import_students(
-            self,
-            write,
-            preview,
-            update_existing=update,
-            progress=progress,
-            on_done=self._done,
-            on_failed=self._failed,
-        )
+        import_ops.import_updating(self, write, preview, update, progress, self._done, self._failed)
 
     def _done(self, changes: Changes) -> None:
         self.finish_import(changes, f"已导入 {changes.count} {KINDS[self.what][1]}。")
@@ -162,14 +155,7 @@ class ExportStudentsDialog(QDialog):
         self.full = QCheckBox("包含完整身份证号、电话和家庭住址")
         self.full.setToolTip("只在确有需要（如办理保险、签订协议）时勾选；文件不得外传")
         lay.addWidget(self.full)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("导出…")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(ok_cancel(self, "导出…"))
 
     def accept(self) -> None:
         if self.full.isChecked():

@@ -12,6 +12,7 @@ from app.services.common import Changes
 from ui import files, theme
 from ui.errors import show_error
 from ui.files import WORD_FILTER
+from ui.forms.record_form import close_box
 from ui.operations import templates as template_ops
 from ui.ops import ReadOp, context
 from ui.pages.list_page import WhenShown
@@ -88,9 +89,7 @@ class PlaceholderDialog(QDialog):
         lay.addWidget(self.table, 1)
         self.copied = QLabel("")
         self.copied.setStyleSheet(theme.text(theme.OK))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        buttons.rejected.connect(self.reject)
+        buttons = close_box(self)
         bottom = QHBoxLayout()
         bottom.addWidget(self.copied, 1)
         bottom.addWidget(buttons)

@@ -116,6 +116,15 @@ def banner(widget: QWidget, color: str = WARNING) -> QWidget:
     return widget
 
 
+def total_cell(item: QTableWidgetItem) -> QTableWidgetItem:
+    """A cell of a figures table's 合计 row: bold, on the informational background."""
+    font = QFont(item.font())
+    font.setBold(True)
+    item.setFont(font)
+    item.setBackground(brush(INFO_BG))
+    return item
+
+
 def greyed(color: str, *, bold: bool = False, pt: int | None = None) -> str:
     """A label's style sheet that still greys the label when it is disabled (a colour from a style sheet would
     otherwise stay)."""

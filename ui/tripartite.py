@@ -21,6 +21,7 @@ from app.services.common import Changes
 from ui import files
 from ui.documents import ask_template
 from ui.errors import show_error
+from ui.forms.record_form import close_box
 from ui.ops import ReadOp, WriteOp, read_now
 from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
@@ -342,13 +343,12 @@ class BatchReportDialog(QDialog):
         self.list.setMinimumHeight(220)
         self.list.setVisible(bool(self.lines))
         lay.addWidget(self.list, 1)
-        buttons = QDialogButtonBox()
+        buttons = close_box(self)
         self.copy_button = buttons.addButton("复制清单", QDialogButtonBox.ButtonRole.ActionRole)
         self.copy_button.setVisible(bool(self.lines))
         self.copy_button.clicked.connect(self.copy_list)
         open_folder = buttons.addButton("打开文件夹", QDialogButtonBox.ButtonRole.AcceptRole)
         open_folder.clicked.connect(self.open_folder)
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole).clicked.connect(self.reject)
         lay.addWidget(buttons)
 
     def text(self) -> str:

@@ -88,6 +88,16 @@ class EmptyState(QWidget):
         self.buttons.addStretch(1)
 
 
+def view_or_empty(lay: QBoxLayout, view: QWidget) -> tuple[QStackedWidget, EmptyState]:
+    """`view` (a table, a tree …) at the end of `lay`, taking the room left, in a stack with the empty state
+    that stands in for it when there is nothing to show (`stack.setCurrentWidget(empty)`)."""
+    stack, empty = QStackedWidget(), EmptyState()
+    stack.addWidget(view)
+    stack.addWidget(empty)
+    lay.addWidget(stack, 1)
+    return stack, empty
+
+
 class SearchBox(QLineEdit):
     """Emits `search(text)` 250 ms after the user stops typing (and at once on Enter)."""
 
@@ -112,3 +122,28 @@ def confirm(parent: QWidget, title: str, text: str, *, destructive: bool = False
     ask = QMessageBox.warning if destructive else QMessageBox.question
     buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
     return ask(parent, title, text, buttons, QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
+
+
+def push_button(text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
+    """A button that calls `slot()` when clicked (never with the `checked` argument), `tip` its tooltip."""
+    button = QPushButton(text)
+    if tip:
+        button.setToolTip(tip)
+    button.clicked.connect(lambda: slot())
+    return button
+
+
+def progress_beside(
+    row: QHBoxLayout, text: str, *, width: int, maximum: int = 0
+) -> tuple[QProgressBar, QLabel]:
+    """A slim progress bar without text (at most `width` wide; `maximum` 0: busy, no fraction known) and a grey
+    label saying what runs (“正在校验…”), added to `row` beside its buttons."""
+    bar = QProgressBar()
+    bar.setRange(0, maximum)
+    bar.setTextVisible(False)
+    bar.setMaximumWidth(width)
+    bar.setMaximumHeight(14)
+    label = theme.muted(QLabel(text))
+    row.addWidget(bar)
+    row.addWidget(label)
+    return bar, label

@@ -87,7 +87,7 @@ def test_backup_now_can_be_cancelled(ctx, db, qtbot, tmp_path, monkeypatch, quie
     target = tmp_path / "U盘" / "产教融合备份.zip"
     monkeypatch.setattr(ui_backup, "ask_save", lambda *a, **k: target)
     errors: list[BaseException] = []
-    monkeypatch.setattr(ui_backup, "show_error", lambda _p, exc, *a: errors.append(exc))
+    monkeypatch.setattr("ui.errors.show_error", lambda _p, exc, *a: errors.append(exc))
     release = threading.Event()
     TaskOp(None, lambda: release.wait(10)).run()  # the worker is busy: the backup waits in the queue
     page.backups.backup_button.click()

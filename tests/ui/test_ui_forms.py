@@ -10,7 +10,15 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QLineEdit, QMessageBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QSpinBox,
+)
 
 from app.errors import ValidationError
 from app.services import enterprises as svc
@@ -267,3 +275,121 @@ def test_closing_while_the_save_is_written_waits_for_it(ctx, qtbot, monkeypatch)
     form.reject()
     assert form.isVisible() and asked == []  # neither closed nor asked: the save decides
     form.set_busy(False)
+
+
+class BoundForm(RecordForm):
+    """Every kind of field widget, bound by name (`bound_fields`), the cursor put in `first_field`."""
+
+    geometry_key = "test_bound"
+    bound_fields = "name note confirmed staff hours starts_on major amount kind class_name majors"
+    first_field = "note"
+
+    def build(self) -> None:
+        from app.services.choices import Choice
+        from ui.forms import ChoiceBox
+        from ui.forms.fields import MajorChecklist
+
+        form = self.form()
+        self.name = QLineEdit()
+        self.note = QPlainTextEdit()
+        self.confirmed = QCheckBox("已核对")
+        self.staff = QSpinBox(maximum=1000)
+        self.hours = QDoubleSpinBox(maximum=24, decimals=1)
+        self.starts_on = DateField()  # no field given: its errors are named by the attribute
+        self.major = ChoiceBox([Choice("m1", "机电一体化"), Choice("m2", "数控技术")])
+        self.amount = MoneyEdit("amount", "金额")
+        self.kind = QComboBox()  # items with data: the code behind the label
+        for label, code in (("专任教师", "full"), ("兼职教师", "part")):
+            self.kind.addItem(label, code)
+        self.class_name = QComboBox(editable=True)  # items without data: the text, typed or chosen
+        self.class_name.addItems(["", "机电2301"])
+        self.majors = MajorChecklist([Choice("m1", "机电一体化"), Choice("m2", "数控技术")], "")
+        for name in self.bound_fields.split():
+            form.addRow(name, self.with_error(name, getattr(self, name)))
+
+    def data(self) -> dict:
+        return self.values()
+
+
+def test_bound_fields_show_a_record_and_read_it_back_by_widget_type(ctx, qtbot):
+    from types import SimpleNamespace
+
+    record = SimpleNamespace(
+        name="长沙某某公司",
+        note="两行\n备注",
+        confirmed=True,
+        staff=120,
+        hours=7.5,
+        starts_on=dt.date(2026, 3, 9),
+        major="m2",
+        amount=123456,
+        kind="part",
+        class_name="机电2402",  # not in the list: an editable box keeps what was typed
+        majors=("m1", "m9"),  # m9 since deleted from 设置: kept, ticked
+    )
+    form = BoundForm()
+    qtbot.addWidget(form)
+    assert form.focusWidget() is form.note
+    blank = form.values()
+    assert blank["name"] == "" and blank["starts_on"] is None and blank["amount"] is None
+    assert (blank["kind"], blank["major"], blank["majors"]) == ("full", None, ())
+    form.fill(record)
+    assert form.kind.currentText() == "兼职教师"
+    assert form.amount.text() == "1,234.56"
+    assert form.values() == vars(record)
+    form.fill({"name": "草稿里的名称"}, "name note")  # a mapping (a draft): what it lacks shows as empty
+    assert form.values("name note") == {"name": "草稿里的名称", "note": ""}
+
+
+def test_values_name_every_field_that_cannot_be_read(ctx, qtbot):
+    from app.errors import ValidationErrors
+
+    form = BoundForm()
+    qtbot.addWidget(form)
+    form.starts_on.edit.setText("2026-13-45")
+    form.amount.setText("五千")
+    with pytest.raises(ValidationErrors) as caught:
+        form.values()
+    assert [e.field for e in caught.value.errors] == ["starts_on", "amount"]
+    assert form.values("name staff") == {"name": "", "staff": 0}  # the fields that can be read still are
+
+
+def test_close_box_and_esc_close_the_same_way(qtbot):
+    from PySide6.QtWidgets import QDialog, QDialogButtonBox, QVBoxLayout
+
+    from ui.forms import close_box
+
+    for close in ("button", "esc"):
+        dialog = QDialog()
+        qtbot.addWidget(dialog)
+        buttons = close_box(dialog)
+        QVBoxLayout(dialog).addWidget(buttons)
+        dialog.show()
+        button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        assert button.text() == "关闭"
+        if close == "button":
+            button.click()
+        else:
+            qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        assert not dialog.isVisible()
+        assert dialog.result() == QDialog.DialogCode.Rejected
+
+
+def test_a_read_only_table_selects_one_whole_row(qtbot):
+    from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidgetItem
+
+    from ui.forms import read_only_table
+
+    table = read_only_table(["月份", "评分", "评语"], widths={0: 110}, stretch=2)
+    qtbot.addWidget(table)
+    assert [table.horizontalHeaderItem(c).text() for c in range(3)] == ["月份", "评分", "评语"]
+    assert table.editTriggers() == QAbstractItemView.EditTrigger.NoEditTriggers
+    assert table.selectionBehavior() == QAbstractItemView.SelectionBehavior.SelectRows
+    assert table.selectionMode() == QAbstractItemView.SelectionMode.SingleSelection
+    assert not table.verticalHeader().isVisible()
+    assert table.columnWidth(0) == 110
+    assert table.horizontalHeader().sectionResizeMode(2) == QHeaderView.ResizeMode.Stretch
+    table.setRowCount(1)
+    table.setItem(0, 1, QTableWidgetItem("80"))
+    table.selectRow(0)
+    assert len(table.selectedItems()) == 1  # the whole row (the one cell that has an item)

@@ -497,3 +497,25 @@ def test_refusal_groups_by_the_students_named():
         "李四": ["实习状态不能从“已结束”改为“协议已签”"],
         "": ["实习中的记录不能这样修改：未登记实习责任保险"],
     }
+
+
+@pytest.mark.parametrize("preset, cites_school", [("H", True), ("N", False)])
+def test_live_hints_cite_only_the_rules_in_force(ctx, qtbot, db, world, preset, cites_school):
+    """The form's insurance hint names the school's 管理办法 only when 设置 has its rules in force, as the
+    学生实习 list, the 三方协议 batch and 合规检查 do."""
+    from app.services.rule_sets import save_rule_preset
+    from ui.dialogs.internship_batch_dialog import InternshipBatchDialog
+
+    with db.session() as s:
+        save_rule_preset(s, preset)
+    dlg = InternshipBatchDialog(None, student_ids=world["students"][:1])
+    qtbot.addWidget(dlg)
+    dlg.fields.starts_on.set_value(D(2026, 3, 1))
+    dlg.fields.ends_on.set_value(D(2026, 6, 30))
+    dlg.fields.insurer.setText("人保财险")
+    dlg.fields.policy_no.setText("P-1")
+    dlg.fields.insured_from.set_value(D(2026, 3, 1))
+    dlg.fields.insured_to.set_value(D(2026, 5, 31))
+    hint = dlg.fields.insurance_hint.text()
+    assert "没有保险" in hint
+    assert ("管理办法" in hint) is cites_school

@@ -44,11 +44,9 @@ class AchievementDialog(OutcomeForm):
     geometry_key = "achievement"
     unsaved_what = "成果"
     titles = ("新建成果", "修改成果")
+    bound_fields = "kind title dated_on starts_on ends_on people note"
+    first_field = "title"
     _kept_amount = False  # a non-contract record saved with an amount keeps it editable
-
-    def __init__(self, parent: QWidget | None = None, achievement_id: str | None = None) -> None:
-        super().__init__(parent, achievement_id)
-        self.title.setFocus()
 
     def build_fields(self, enterprises: list[Choice], majors: list[Choice]) -> None:
         kind = QWidget()
@@ -109,30 +107,14 @@ class AchievementDialog(OutcomeForm):
 
     def load(self, a: svc.AchievementRow) -> None:
         self._kept_amount = bool(a.amount_fen) and a.kind not in CONTRACT_ACHIEVEMENT_KINDS
-        self.kind.setCurrentText(a.kind)
+        self.fill_outcome(a)
         self._kind_changed(a.kind)
-        self.title.setText(a.title)
-        self.dated_on.set_value(a.dated_on)
-        self.set_enterprise(self.enterprise, a.enterprise_id)
-        self.major.set_value(a.major_id, a.major_name or "（已删除的专业）")
         self.amount.set_fen(a.amount_fen or None)
-        self.starts_on.set_value(a.starts_on)
-        self.ends_on.set_value(a.ends_on)
-        self.people.setText(a.people)
-        self.note.setPlainText(a.note)
 
     def data(self) -> svc.AchievementData:
         return svc.AchievementData(
-            kind=self.kind.currentText(),
-            title=self.title.text(),
-            dated_on=self.dated_on.value(),
-            enterprise_id=self.enterprise.value(),
-            major_id=self.major.value(),
+            **self.outcome_values(),
             amount_fen=amount_fen(self.amount) if self.amount.isEnabled() else 0,
-            starts_on=self.starts_on.value(),
-            ends_on=self.ends_on.value(),
-            people=self.people.text(),
-            note=self.note.toPlainText(),
         )
 
     def check_record(self, s: Session, data: svc.AchievementData):

@@ -45,6 +45,7 @@ class ActivityForm(RecordForm):
     participants_hint = "参加人员"
     note_label, note_hint = "备注", "活动内容、成果"
     data_class: type
+    first_field = "what"
     save_activity: Callable[[Session, Any, str | None], Changes]
 
     def __init__(self, parent: QWidget | None, parent_id: str, row: Any = None) -> None:
@@ -63,45 +64,34 @@ class ActivityForm(RecordForm):
         self.note = note_edit(self.note_hint, 90)
         form.addRow(self.note_label, self.with_error("note", self.note))
         self.body.addStretch(1)
-        self.what.setFocus()
 
     def what_widget(self) -> QLineEdit | QComboBox:
         return QLineEdit(placeholderText=self.what_hint)
 
-    def what_text(self) -> str:
-        return self.what.currentText() if isinstance(self.what, QComboBox) else self.what.text()
+    def fields_named(self) -> str:
+        return f"held_on {self.what_field} participants note"
 
     def read(self, s: Session, record_id: str) -> Any:
         return self.row
 
     def load(self, row: Any) -> None:
-        self.held_on.set_value(row.held_on)
-        what = getattr(row, self.what_field)
-        self.what.setCurrentText(what) if isinstance(self.what, QComboBox) else self.what.setText(what)
-        self.participants.setText(row.participants)
-        self.note.setPlainText(row.note)
+        self.fill(row, self.fields_named())
 
     def data(self) -> Any:
-        return self.data_class(
-            self.parent_id,
-            self.held_on.value(),
-            self.what_text(),
-            self.participants.text(),
-            self.note.toPlainText(),
-        )
+        return self.data_class(self.parent_id, **self.values(self.fields_named()))
 
     def write(self, s: Session, data: Any) -> Changes:
         return type(self).save_activity(s, data, self.record_id)
 
 
 class WithActivities(RecordForm):
-    """A record form with the tabs 基本信息 and 活动. A subclass builds its fields in `build_basic(form)` (the
-    tab scrolls when the window is low), loads them in `load_basic(row)` and names its activities:
+    """A record form with the tabs 基本信息 and 活动, titled “<titles[1]>：<name>”. A subclass builds its fields in
+    `build_basic(form)` (the tab scrolls when the window is low), loads them in `load_basic(row)` and names its
+    activities:
 
         activity_form = StudioActivityDialog          # the form of one activity
-        activity_columns = (("日期", 92), ("活动名称", 200), …)
+        activity_columns = (("日期", 92), ("活动名称", 200), …)   # date, what, participants, note
         def activity_rows(self, s, record_id): …      # the service's rows of this record's activities
-        def activity_cells(self, a): …                # one row's cells
         def delete_activities_op(self, ids, done): …  # ui/operations
     """
 
@@ -146,12 +136,16 @@ class WithActivities(RecordForm):
         raise NotImplementedError
 
     def activity_cells(self, a: Any) -> list[str]:
-        raise NotImplementedError
+        """One activity's cells under `activity_columns`."""
+        return [day_text(a.held_on), getattr(a, self.activity_form.what_field), a.participants, a.note]
 
     def delete_activities_op(self, ids: list[str], done: Callable[[object], None]) -> None:
         raise NotImplementedError
 
     # ------------------------------------------------------------ RecordForm
+
+    def title_for(self, row: Any) -> str:
+        return f"{self.titles[1]}：{row.name}" if row else ""
 
     def load(self, row: Any) -> None:
         if row is None:  # deleted meanwhile (another window, an undo)

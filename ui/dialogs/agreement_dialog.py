@@ -51,6 +51,7 @@ class AgreementDialog(RecordForm):
     default_size = (860, 620)
     unsaved_what = "协议"
     titles = ("新建合作协议", "编辑合作协议")
+    bound_fields = "number title kind signed_on starts_on ends_on note"
 
     def __init__(
         self,
@@ -233,20 +234,14 @@ class AgreementDialog(RecordForm):
 
     def load(self, d: svc.AgreementDetail) -> None:
         self.detail = d
-        self.number.setText(d.number)
-        self.title.setText(d.title)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(d.kind)))
+        self.fill(d)
         self.picker.set_chosen(
             Choice(i, n) for i, n in zip(d.enterprise_ids, d.enterprise_names, strict=True)
         )
-        self.signed_on.set_value(d.signed_on)
-        self.starts_on.set_value(d.starts_on)
-        self.ends_on.set_value(d.ends_on)
         self.revenue_box.setChecked(d.has_revenue_clause)
         self.revenue_text.setPlainText(d.revenue_clause)
         self.asset_box.setChecked(d.has_asset_clause)
         self.asset_text.setPlainText(d.asset_clause)
-        self.note.setPlainText(d.note)
         self.attachments.load(d.id)
         self._count_files()
         self._show_status()
@@ -311,30 +306,14 @@ class AgreementDialog(RecordForm):
 
     # ------------------------------------------------------------ the data
 
-    def dates(self) -> dict[str, dt.date | None]:
-        """The three dates; every one that cannot be read is named at once."""
-        values, errors = {}, []
-        for _text, field, _label in DATES:
-            try:
-                values[field] = getattr(self, field).value()
-            except ValidationError as e:
-                errors.append(e)
-        if errors:
-            raise ValidationErrors(errors)
-        return values
-
     def data(self) -> svc.AgreementData:
         return svc.AgreementData(
-            title=self.title.text(),
-            kind=self.kind.currentData() or "",
+            **self.values(),  # the three dates: every one that cannot be read is named at once
             enterprise_ids=self.picker.ids(),
-            number=self.number.text(),
-            **self.dates(),
             has_revenue_clause=self.revenue_box.isChecked(),
             revenue_clause=self.revenue_text.toPlainText() if self.revenue_box.isChecked() else "",
             has_asset_clause=self.asset_box.isChecked(),
             asset_clause=self.asset_text.toPlainText() if self.asset_box.isChecked() else "",
-            note=self.note.toPlainText(),
             status="生效" if self.record_id is None and self.entered_signed.isChecked() else "草稿",
         )
 

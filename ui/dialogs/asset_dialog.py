@@ -26,11 +26,13 @@ from app.services.choices import Choice, agreement_choices, chosen_labels, enter
 from app.services.common import Changes
 from ui import theme
 from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, scrolling
+from ui.forms.child_table import button_bar
 from ui.forms.fields import note_edit, side_by_side
+from ui.forms.record_form import id_alias
 from ui.operations import assets as ops
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm
+from ui.widgets import confirm, push_button
 
 MAX_CHOICES = 5000
 REPAIR_RULE = "H第十六条(二)"  # custodian; major repairs confirmed by both sides
@@ -57,11 +59,12 @@ class RepairDialog(RecordForm):
     default_size = (480, 340)
     unsaved_what = "维修记录"
     titles = ("登记重大维修或更换", "维修记录")
+    bound_fields = "kind description happened_on"
+    first_field = "description"
 
     def __init__(self, parent: QWidget | None, asset_id: str) -> None:
         self.asset_id = asset_id
         super().__init__(parent)
-        self.description.setFocus()
 
     def build(self) -> None:
         form = self.form()
@@ -80,13 +83,7 @@ class RepairDialog(RecordForm):
         self.happened_on.set_value(_today())
 
     def data(self) -> svc.RepairData:
-        return svc.RepairData(
-            asset_id=self.asset_id,
-            kind=self.kind.currentText(),
-            description=self.description.toPlainText(),
-            cost_fen=self.cost.fen() or 0,
-            happened_on=self.happened_on.value(),
-        )
+        return svc.RepairData(asset_id=self.asset_id, **self.values(), cost_fen=self.cost.fen() or 0)
 
     def check(self, s: Session, data: svc.RepairData):
         return svc.check_repair(s, data)
@@ -103,12 +100,13 @@ class DisposalDialog(RecordForm):
     unsaved_what = "处置登记"
     titles = ("处置资产", "处置资产")
     save_text = "确认处置"
+    bound_fields = "method disposed_on note"
+    first_field = "method"
 
     def __init__(self, parent: QWidget | None, asset_id: str, agreements: list[Choice] | None = None) -> None:
         self.asset_id = asset_id
         self._agreements = agreements
         super().__init__(parent)
-        self.method.setFocus()
 
     def build(self) -> None:
         hint = theme.hint(
@@ -140,11 +138,9 @@ class DisposalDialog(RecordForm):
     def data(self) -> svc.DisposalData:
         return svc.DisposalData(
             asset_id=self.asset_id,
-            method=self.method.currentText(),
-            disposed_on=self.disposed_on.value(),
+            **self.values(),
             value_fen=self.value.fen() or 0,
             agreement_id=self.agreement.value(),
-            note=self.note.text(),
         )
 
     def write(self, s: Session, data: svc.DisposalData) -> Changes:
@@ -156,12 +152,11 @@ class AssetDialog(RecordForm):
     default_size = (760, 600)
     unsaved_what = "资产的基本信息"
     titles = ("新建资产", "资产")
+    bound_fields = "name spec quantity owner self_made contribution_kind location custodian acquired_on note"
+    first_field = "name"
 
-    def __init__(self, parent: QWidget | None = None, asset_id: str | None = None) -> None:
-        self.asset_id = asset_id
-        self.detail: svc.AssetDetail | None = None
-        super().__init__(parent, asset_id)
-        self.name.setFocus()
+    detail: svc.AssetDetail | None = None  # as last read (repairs, disposal)
+    asset_id = id_alias()
 
     def build(self) -> None:
         self.tabs = QTabWidget()
@@ -253,20 +248,11 @@ class AssetDialog(RecordForm):
 
     def _load_basic(self, a: svc.AssetDetail) -> None:
         labels = read_now(lambda s: chosen_labels(s, [a.contributed_by_id or ""], [a.agreement_id or ""]))
-        self.name.setText(a.name)
-        self.spec.setText(a.spec)
-        self.quantity.setValue(a.quantity)
+        self.fill(a)
         self.unit_value.set_fen(a.unit_value_fen)
-        self.owner.setCurrentText(a.owner)
-        self.self_made.setChecked(a.self_made)
         self.contributed_by.set_value(a.contributed_by_id, labels.get(a.contributed_by_id or "", ""))
-        self.contribution_kind.setCurrentIndex(max(0, self.contribution_kind.findData(a.contribution_kind)))
         self.agreement.set_value(a.agreement_id, labels.get(a.agreement_id or "", ""))
         self.major.set_value(a.major_id, "（已删除的专业）")
-        self.location.setText(a.location)
-        self.custodian.setText(a.custodian)
-        self.acquired_on.set_value(a.acquired_on)
-        self.note.setPlainText(a.note)
 
     def _show_status(self, status: str) -> None:
         disposed = status == "已处置"
@@ -280,21 +266,12 @@ class AssetDialog(RecordForm):
     def data(self) -> svc.AssetData:
         status = self.status.currentText()
         return svc.AssetData(
-            name=self.name.text(),
-            quantity=self.quantity.value(),
+            **self.values(),
             unit_value_fen=self.unit_value.fen() or 0,
-            owner=self.owner.currentText(),
-            spec=self.spec.text(),
             contributed_by_id=self.contributed_by.value(),
-            contribution_kind=self.contribution_kind.currentData() or "",
             agreement_id=self.agreement.value(),
-            location=self.location.text(),
-            custodian=self.custodian.text(),
-            acquired_on=self.acquired_on.value(),
             status="在用" if status == "已处置" else status,
             major_id=self.major.value(),
-            note=self.note.toPlainText(),
-            self_made=self.self_made.isChecked(),
         )
 
     # ------------------------------------------------------------ 维修与更换
@@ -323,20 +300,18 @@ class AssetDialog(RecordForm):
                 self.repairs.setColumnWidth(i, w)
         self.repairs.itemSelectionChanged.connect(self._update_repair_buttons)
         v.addWidget(self.repairs, 1)
-        row = QHBoxLayout()
-        self.add_repair_button = QPushButton("登记维修…")
-        self.add_repair_button.clicked.connect(self.add_repair)
-        self.school_button = QPushButton("学校确认…")
-        self.school_button.clicked.connect(lambda: self.confirm_repair("school"))
-        self.enterprise_button = QPushButton("企业确认…")
-        self.enterprise_button.clicked.connect(lambda: self.confirm_repair("enterprise"))
-        self.delete_repair_button = QPushButton("删除")
-        self.delete_repair_button.clicked.connect(self.delete_repair)
-        for b in (self.add_repair_button, self.school_button, self.enterprise_button):
-            row.addWidget(b)
-        row.addStretch(1)
-        row.addWidget(self.delete_repair_button)
-        v.addLayout(row)
+        self.add_repair_button = push_button("登记维修…", self.add_repair)
+        self.school_button = push_button("学校确认…", lambda: self.confirm_repair("school"))
+        self.enterprise_button = push_button("企业确认…", lambda: self.confirm_repair("enterprise"))
+        self.delete_repair_button = push_button("删除", self.delete_repair)
+        v.addLayout(
+            button_bar(
+                self.add_repair_button,
+                self.school_button,
+                self.enterprise_button,
+                apart=self.delete_repair_button,
+            )
+        )
         self.tabs.addTab(page, "维修与更换")
         self._update_repair_buttons()
 

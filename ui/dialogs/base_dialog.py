@@ -60,12 +60,16 @@ class BaseDialog(RecordForm):
     default_size = (780, 620)
     unsaved_what = "实践基地"
     titles = ("新建实践基地", "实践基地")
+    bound_fields = (
+        "name kind mode level capacity full_time_managers part_time_managers main_projects established_on address"
+        " has_lodging gives_allowance note"
+    )
+    first_field = "name"
 
     def __init__(self, parent: QWidget | None = None, base_id: str | None = None) -> None:
         self.usages: list[svc.UsageRow] = []
         self.saved_kind = ""
         super().__init__(parent, base_id)
-        self.name.setFocus()
 
     base_id = id_alias()
 
@@ -215,24 +219,12 @@ class BaseDialog(RecordForm):
 
     def load(self, record) -> None:
         b, labels, costs = record
-        self.name.setText(b.name)
-        self.kind.setCurrentText(b.kind)
-        self.mode.setCurrentIndex(max(0, self.mode.findData(b.mode)))
-        self.level.setCurrentText(b.level)
+        self.fill(b)
         self.enterprise.set_value(b.enterprise_id, labels.get(b.enterprise_id or "", ""))
         self.agreement.set_value(b.agreement_id, labels.get(b.agreement_id or "", ""))
         self.majors.set_checked(b.major_ids)
         self.saved_kind = b.kind
-        self.capacity.setValue(b.capacity)
-        self.full_time_managers.setValue(b.full_time_managers)
-        self.part_time_managers.setValue(b.part_time_managers)
-        self.main_projects.setText(b.main_projects)
         self.fee.set_fen(b.fee_per_student_fen)
-        self.established_on.set_value(b.established_on)
-        self.address.setText(b.address)
-        self.has_lodging.setChecked(b.has_lodging)
-        self.gives_allowance.setChecked(b.gives_allowance)
-        self.note.setPlainText(b.note)
         self.costs.set_base(b.id, costs)
         self.reload_usage()
         self._kind_changed()
@@ -241,23 +233,11 @@ class BaseDialog(RecordForm):
 
     def base_data(self) -> svc.BaseData:
         return svc.BaseData(
-            name=self.name.text(),
-            kind=self.kind.currentText(),
-            mode=self.mode.currentData() or "",
-            level=self.level.currentText(),
+            **self.values(),
             enterprise_id=self.enterprise.value(),
             agreement_id=self.agreement.value(),
             major_ids=self.majors.checked(),
-            capacity=self.capacity.value(),
-            established_on=self.established_on.value(),
-            address=self.address.text(),
-            has_lodging=self.has_lodging.isChecked(),
-            gives_allowance=self.gives_allowance.isChecked(),
-            note=self.note.toPlainText(),
-            main_projects=self.main_projects.text(),
             fee_per_student_fen=self.fee.fen() if self.fee.isEnabled() else None,
-            full_time_managers=self.full_time_managers.value(),
-            part_time_managers=self.part_time_managers.value(),
         )
 
     def data(self) -> BaseFormData:

@@ -17,7 +17,7 @@ from app.services.base_usage import UsageTotals
 from ui import files, theme
 from ui.dialogs.usage_dialog import recent_semesters
 from ui.documents import WORD_FILTER, ask_template, follow_college_template, write_document
-from ui.forms import restore_geometry, save_geometry
+from ui.forms import close_box, restore_geometry, save_geometry
 from ui.operations import bases as ops
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
@@ -94,10 +94,7 @@ class BaseSummaryDialog(QDialog):
         self.count_label = QLabel()
         row.addWidget(self.count_label)
         lay.addLayout(row)
-        buttons = QDialogButtonBox()
-        buttons.addButton("关闭", QDialogButtonBox.ButtonRole.RejectRole)
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(close_box(self))
         self.reload()
         restore_geometry(self, "base_summary", (900, 600))
 

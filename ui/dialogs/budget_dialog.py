@@ -21,6 +21,8 @@ class BudgetDialog(RecordForm):
     default_size = (480, 320)
     unsaved_what = "预算"
     titles = ("编制预算", "修改预算")
+    bound_fields = "year note"
+    first_field = "amount"
 
     def __init__(
         self,
@@ -34,7 +36,6 @@ class BudgetDialog(RecordForm):
         self.budget = budget
         self.preset = (year or dt.date.today().year, project_id, category_id)
         super().__init__(parent, budget.id if budget else None)
-        self.amount.setFocus()
 
     def build(self) -> None:
         form = self.form()
@@ -60,22 +61,17 @@ class BudgetDialog(RecordForm):
         self.category.setCurrentIndex(max(0, self.category.findData(category_id)))
 
     def load(self, b: svc.BudgetRow) -> None:
-        self.year.setValue(b.year)
+        self.fill(b)
         self.project.set_value(b.project_id, b.project_name)
         self.category.setCurrentIndex(max(0, self.category.findData(b.category_id)))
         self.amount.set_fen(b.amount_fen)
-        self.note.setText(b.note)
 
     def data(self) -> svc.BudgetData:
-        fen = self.amount.fen()
-        if fen is None:
-            raise ValidationError("amount_fen", "请填写预算金额")
         return svc.BudgetData(
-            year=self.year.value(),
+            amount_fen=self.amount.required_fen(),
+            **self.values(),
             project_id=self.project.value() or "",
             category_id=self.category.value() or "",
-            amount_fen=fen,
-            note=self.note.text(),
         )
 
     def check(self, s: Session, data: svc.BudgetData) -> list[ValidationError]:

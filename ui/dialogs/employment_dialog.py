@@ -41,6 +41,7 @@ class EmploymentDialog(RecordForm):
     default_size = (640, 520)
     unsaved_what = "就业记录"
     titles = ("新建就业记录", "编辑就业记录")
+    bound_fields = "status position related note"  # position and 对口 are read back as the status allows
 
     def __init__(
         self,
@@ -108,14 +109,11 @@ class EmploymentDialog(RecordForm):
     def load(self, r: svc.EmploymentRow) -> None:
         self.student_label.setText(student_label(r.student_no, r.student_name, r.class_name))
         self.year.setValue(r.graduate_year)
-        self.status.setCurrentIndex(max(0, self.status.findText(r.status)))
+        self.fill(r)
         self.employer.setText(r.employer_name)
         if r.enterprise_id:
             self._enterprise = (r.enterprise_id, r.employer_name)
-        self.position.setText(r.position)
-        self.related.setChecked(r.related)
         self.salary.set_fen(r.monthly_salary_fen or None)
-        self.note.setPlainText(r.note)
         self._status_changed()
 
     def load_new(self) -> None:
@@ -153,12 +151,11 @@ class EmploymentDialog(RecordForm):
         return svc.EmploymentData(
             student_id=self.student_id(),
             graduate_year=self.year.value(),
-            status=self.status.currentText(),
+            **self.values("status note"),
             employer_name=self.employer.text().strip() if self.employer.isEnabled() else "",
             related=employed and self.related.isChecked(),
             monthly_salary_fen=(self.salary.fen() or 0) if employed else 0,
             position=self.position.text() if self.position.isEnabled() else "",
-            note=self.note.toPlainText(),
         )
 
     def check(self, s: Session, data: svc.EmploymentData):

@@ -53,10 +53,11 @@ class EnterpriseDialog(RecordForm):
     default_size = (780, 620)
     unsaved_what = "企业信息"
     titles = ("新建企业", "编辑企业")
-
-    def __init__(self, parent: QWidget | None = None, enterprise_id: str | None = None) -> None:
-        super().__init__(parent, enterprise_id)
-        self.name.setFocus()
+    bound_fields = (
+        "name uscc uscc_confirmed short_name legal_representative industry region address cooperation_start"
+        " status_reason website note"
+    )
+    first_field = "name"
 
     enterprise_id = id_alias()
 
@@ -207,24 +208,13 @@ class EnterpriseDialog(RecordForm):
 
     def load(self, record) -> None:
         d, history = record
-        self.name.setText(d.name)
-        self.uscc.setText(d.uscc)
-        self.uscc_confirmed.setChecked(d.uscc_confirmed)
-        self.short_name.setText(d.short_name)
-        self.legal_representative.setText(d.legal_representative)
+        self.fill(d)
         self.staff_count.setValue(NO_STAFF if d.staff_count is None else d.staff_count)
-        self.industry.setText(d.industry)
-        self.region.setText(d.region)
-        self.address.setText(d.address)
         self.scale.set_value(d.scale or None, d.scale)
-        self.cooperation_start.set_value(d.cooperation_start)
         for c, box in self.category_boxes.items():
             box.setChecked(c in d.categories)
         self.status.set_value(d.status, d.status)
         self.status_date.set_value(d.status_date)
-        self.status_reason.setText(d.status_reason)
-        self.website.setText(d.website)
-        self.note.setPlainText(d.note)
         self.contacts.set_rows(
             [{"id": c.id, **{f: getattr(c, f) for f in CONTACT_FIELDS}} for c in d.contacts]
         )
@@ -274,23 +264,12 @@ class EnterpriseDialog(RecordForm):
     def data(self) -> svc.EnterpriseData:
         ended = self.status.value() == ENDED
         return svc.EnterpriseData(
-            name=self.name.text(),
-            uscc=self.uscc.text(),
-            uscc_confirmed=self.uscc_confirmed.isChecked(),
-            short_name=self.short_name.text(),
-            industry=self.industry.text(),
-            region=self.region.text(),
-            address=self.address.text(),
-            legal_representative=self.legal_representative.text(),
+            **self.values(),
             staff_count=None if self.staff_count.value() == NO_STAFF else self.staff_count.value(),
             scale=self.scale.value() or "",
             categories=tuple(c for c, b in self.category_boxes.items() if b.isChecked()),
             status=self.status.value() or "",
-            status_reason=self.status_reason.text(),
             status_date=self.status_date.value() if ended else None,
-            cooperation_start=self.cooperation_start.value(),
-            website=self.website.text(),
-            note=self.note.toPlainText(),
             contacts=self.contact_rows(),
         )
 

@@ -24,6 +24,7 @@ class EvaluationDialog(RecordForm):
     default_size = (500, 360)
     unsaved_what = "企业月度评价"
     titles = ("添加企业月度评价", "编辑企业月度评价")
+    bound_fields = "score evaluator comment"
 
     def __init__(
         self,
@@ -70,9 +71,7 @@ class EvaluationDialog(RecordForm):
 
     def load(self, row: svc.EvaluationRow) -> None:
         self._show_month(row.month or dt.date.today())
-        self.score.setValue(row.score)
-        self.evaluator.setText(row.evaluator)
-        self.comment.setPlainText(row.comment)
+        self.fill(row)
         self._score_changed(row.score)
 
     def load_new(self) -> None:
@@ -93,9 +92,7 @@ class EvaluationDialog(RecordForm):
         return svc.EvaluationData(
             internship_id=self.internship_id,
             month=dt.date(d.year(), d.month(), 1),
-            score=self.score.value(),
-            evaluator=self.evaluator.text(),
-            comment=self.comment.toPlainText(),
+            **self.values(),
         )
 
     def check(self, s: Session, data: svc.EvaluationData):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from app.reporting.evaluation import Indicator
 from app.services.record_labels import Target, record_labels, record_targets
 from ui import theme
-from ui.forms import restore_geometry, save_geometry
+from ui.forms import close_box, restore_geometry, save_geometry
 from ui.ops import ReadOp
 from ui.qt import *  # noqa: F403
 
@@ -57,10 +57,7 @@ class IndicatorRecordsDialog(QDialog):
             )
         lay.addWidget(self.list, 1)
         lay.addWidget(theme.hint(QLabel("双击一条记录打开它（实践记录打开其教师，就业记录打开其学生）。")))
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
-        buttons.rejected.connect(self.reject)
-        lay.addWidget(buttons)
+        lay.addWidget(close_box(self))
         restore_geometry(self, GEOMETRY_KEY, (800, 520))
         ReadOp(
             self, lambda s: (record_labels(s, record_type, ids), record_targets(s, record_type, ids))

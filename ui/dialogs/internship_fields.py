@@ -30,15 +30,18 @@ from app.errors import ValidationError
 from app.services import internships as svc
 from app.services.choices import Choice, chosen_labels
 from app.services.internships import InternshipData
+from app.services.rule_sets import get_rule_preset
 from ui import theme
 from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm
-from ui.forms.fields import note_edit, side_by_side
+from ui.forms.fields import fill_fields, note_edit, read_fields, side_by_side
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search, keep_last
 from ui.qt import *  # noqa: F403
 
 HINT_CODES = ("INT-PAY", "INT-HOURS", "INT-INSURANCE", "INT-PREMIUM")
 NO_BASE = "（不在实践基地）"
+# The terms shown and read as they are (no date or amount: reading them cannot fail).
+PLAIN_FIELDS = "kind position place lodging transport pay_day night_shift overtime insurer policy_no note"
 T = TypeVar("T")
 
 
@@ -101,6 +104,7 @@ class InternshipFields:
     def __init__(self, form: RecordForm, bases: list[Choice], *, batch: bool = False) -> None:
         self.form = form
         self.batch = batch
+        self.preset = read_now(get_rule_preset)  # the hints cite the rules in force, as the lists and checks do
         self.arrangement_page = self._build_arrangement(bases)
         self.insurance_page = self._build_insurance()
         self.refresh_hints()
@@ -261,27 +265,13 @@ class InternshipFields:
             )
             self.enterprise.set_chosen([Choice(d.enterprise_id, label)])
         self.base.set_value(d.base_id, "（已删除的基地）")
-        self.kind.setCurrentText(d.kind)
-        self.starts_on.set_value(d.starts_on)
-        self.ends_on.set_value(d.ends_on)
-        self.position.setText(d.position)
-        self.place.setText(d.place)
-        self.lodging.setText(d.lodging)
-        self.transport.setText(d.transport)
+        fill_fields(self, d, f"{PLAIN_FIELDS} starts_on ends_on insured_from insured_to")
         number = getattr(d, "agreement_no", "")
         self.agreement_no.setText(f"三方协议编号：{number or '（生成三方协议时编定）'}")
         self.pay.set_fen(d.monthly_pay_fen or None)
         self.wage.set_fen(d.same_post_wage_fen or None)
-        self.pay_day.setValue(d.pay_day)
         self.hours.setValue(d.hours_per_day)
         self.days.setValue(d.days_per_week)
-        self.night_shift.setChecked(d.night_shift)
-        self.overtime.setChecked(d.overtime)
-        self.note.setPlainText(d.note)
-        self.insurer.setText(d.insurer)
-        self.policy_no.setText(d.policy_no)
-        self.insured_from.set_value(d.insured_from)
-        self.insured_to.set_value(d.insured_to)
         self.paid_by.set_value(d.insurance_paid_by or None, d.insurance_paid_by)
         for key, edit in self.parties.items():
             edit.setText(getattr(d, key))
@@ -307,22 +297,13 @@ class InternshipFields:
             student_id=student_id,
             starts_on=read(self.starts_on.value, None),
             ends_on=read(self.ends_on.value, None),
-            kind=self.kind.currentText(),
+            **read_fields(self, PLAIN_FIELDS),
             enterprise_id=enterprise[0] if enterprise else None,
             base_id=self.base.value(),
-            position=self.position.text(),
-            place=self.place.text(),
-            lodging=self.lodging.text(),
-            transport=self.transport.text(),
             monthly_pay_fen=read(self.pay.fen, None) or 0,
             same_post_wage_fen=read(self.wage.fen, None) or 0,
-            pay_day=self.pay_day.value(),
             hours_per_day=round(self.hours.value(), 1),
             days_per_week=self.days.value(),
-            night_shift=self.night_shift.isChecked(),
-            overtime=self.overtime.isChecked(),
-            insurer=self.insurer.text(),
-            policy_no=self.policy_no.text(),
             insured_from=read(self.insured_from.value, None),
             insured_to=read(self.insured_to.value, None),
             insurance_paid_by=self.paid_by.value() or "",
@@ -330,7 +311,6 @@ class InternshipFields:
             has_tripartite=self.has_tripartite.isChecked(),
             has_consent=self.has_consent.isChecked(),
             has_safety_record=self.has_safety.isChecked(),
-            note=self.note.toPlainText(),
         )
         return Terms(d, tuple(unread))
 
@@ -365,7 +345,7 @@ class InternshipFields:
             has_tripartite=True,
             insurance_paid_by=d.insurance_paid_by,
         )
-        found = internship_problems(facts, today or dt.date.today())
+        found = internship_problems(facts, today or dt.date.today(), preset=self.preset)
         return [p for p in found if p.code in HINT_CODES and (dated or p.code != "INT-INSURANCE")]
 
     def refresh_hints(self) -> None:

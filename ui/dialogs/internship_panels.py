@@ -13,11 +13,12 @@ from ui import theme
 from ui.dialogs.evaluation_dialog import EvaluationDialog
 from ui.dialogs.internship_fields import severity_color
 from ui.dialogs.internship_status import STATUS_COLORS, step_text
-from ui.forms import scrolling
+from ui.forms import read_only_table, scrolling
+from ui.forms.child_table import button_bar
 from ui.operations import internships as ops
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm
+from ui.widgets import confirm, push_button
 
 SEVERITIES = ("错误", "警告", "提示")
 
@@ -155,31 +156,16 @@ class EvaluationsPanel(QWidget):
         self.summary = QLabel(wordWrap=True)
         self.summary.setToolTip("依据：" + cite_source("H第十二条(四)"))
         v.addWidget(self.summary)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["月份", "评分", "评价人", "评语"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for i, w in enumerate((110, 70, 130)):
-            self.table.setColumnWidth(i, w)
+        self.table = read_only_table(
+            ["月份", "评分", "评价人", "评语"], widths={0: 110, 1: 70, 2: 130}, stretch=3
+        )
         self.table.doubleClicked.connect(lambda _i: self.edit())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         v.addWidget(self.table, 1)
-        row = QHBoxLayout()
-        self.add_button = QPushButton("添加评价…")
-        self.add_button.clicked.connect(lambda: self.add())
-        self.edit_button = QPushButton("填写 / 编辑…")
-        self.edit_button.clicked.connect(self.edit)
-        self.delete_button = QPushButton("删除")
-        self.delete_button.clicked.connect(self.delete)
-        row.addWidget(self.add_button)
-        row.addWidget(self.edit_button)
-        row.addStretch(1)
-        row.addWidget(self.delete_button)
-        v.addLayout(row)
+        self.add_button = push_button("添加评价…", self.add)
+        self.edit_button = push_button("填写 / 编辑…", self.edit)
+        self.delete_button = push_button("删除", self.delete)
+        v.addLayout(button_bar(self.add_button, self.edit_button, apart=self.delete_button))
         self._update_buttons()
 
     def load(self, row: svc.InternshipRow, today: dt.date | None = None) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import ValidationError, ValidationErrors
 from app.services.common import Changes
 from ui import theme
-from ui.forms import ok_cancel, restore_geometry, save_geometry
+from ui.forms import close_box, ok_cancel, restore_geometry, save_geometry
 from ui.operations import internships as ops
 from ui.qt import *  # noqa: F403
 
@@ -123,11 +123,9 @@ class RefusalDialog(QDialog):
             self.tree.addTopLevelItem(top)
         self.tree.expandAll()
         lay.addWidget(self.tree, 1)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+        buttons = close_box(self)
         copy = buttons.addButton("复制清单", QDialogButtonBox.ButtonRole.ActionRole)
         copy.clicked.connect(self.copy)
-        buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         restore_geometry(self, "internship_refusal", (720, 420))
 

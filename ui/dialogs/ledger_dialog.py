@@ -92,13 +92,14 @@ class LedgerDialog(RecordForm):
     default_size = (620, 560)
     unsaved_what = "台账记录"
     titles = ("新建经费记录", "修改台账记录")
+    bound_fields = "entry_date voucher_no counterparty summary note"
+    first_field = "amount"
 
     def __init__(
         self, parent: QWidget | None = None, entry_id: str | None = None, project_id: str = ""
     ) -> None:
         self.preset_project = project_id
         super().__init__(parent, entry_id)
-        self.amount.setFocus()
 
     entry_id = id_alias()
 
@@ -158,15 +159,11 @@ class LedgerDialog(RecordForm):
         self._count_files()
 
     def load(self, e: svc.LedgerDetail) -> None:
-        self.entry_date.set_value(e.entry_date)
+        self.fill(e)
         (self.income if e.direction == "收入" else self.expense).setChecked(True)
         self.amount.set_fen(e.amount_fen)
-        self.voucher_no.setText(e.voucher_no)
-        self.counterparty.setText(e.counterparty)
-        self.summary.setText(e.summary)
         self.project.set_value(e.project_id, "（已删除的项目）")  # a project in the 回收站 stays visible
         self.category.setCurrentIndex(max(0, self.category.findData(e.category_id or "")))
-        self.note.setPlainText(e.note)
         self.attachments.load(e.id)
         self._count_files()
 
@@ -178,19 +175,12 @@ class LedgerDialog(RecordForm):
     # ------------------------------------------------------------ saving
 
     def data(self) -> svc.LedgerData:
-        fen = self.amount.fen()
-        if fen is None:
-            raise ValidationError("amount_fen", "请填写金额")
         return svc.LedgerData(
-            entry_date=self.entry_date.value(),
+            amount_fen=self.amount.required_fen(),
+            **self.values(),
             direction="收入" if self.income.isChecked() else "支出",
-            amount_fen=fen,
             project_id=self.project.value() or "",
             category_id=self.category.value(),
-            voucher_no=self.voucher_no.text(),
-            counterparty=self.counterparty.text(),
-            summary=self.summary.text(),
-            note=self.note.toPlainText(),
         )
 
     def check(self, s: Session, data: svc.LedgerData) -> list[ValidationError]:

@@ -26,6 +26,7 @@ class MeetingDialog(RecordForm):
     default_size = (780, 620)
     unsaved_what = "会议记录"
     titles = ("新增协调会议", "编辑协调会议")
+    bound_fields = "held_on place attendees minutes decisions"
 
     def __init__(
         self, parent: QWidget | None, project_id: str, meeting_id: str | None = None, project_name: str = ""
@@ -115,11 +116,7 @@ class MeetingDialog(RecordForm):
         return svc.get_meeting(s, record_id)
 
     def load(self, m: svc.MeetingDetail) -> None:
-        self.held_on.set_value(m.held_on)
-        self.place.setText(m.place)
-        self.attendees.setText(m.attendees)
-        self.minutes.setPlainText(m.minutes)
-        self.decisions.setPlainText(m.decisions)
+        self.fill(m)
         for a in m.action_items:
             self.add_item(a)
 
@@ -129,11 +126,7 @@ class MeetingDialog(RecordForm):
     def data(self) -> svc.MeetingData:
         return svc.MeetingData(
             project_id=self.project_id,
-            held_on=self.held_on.value(),
-            place=self.place.text(),
-            attendees=self.attendees.text(),
-            minutes=self.minutes.toPlainText(),
-            decisions=self.decisions.toPlainText(),
+            **self.values(),
             action_items=tuple(self._row(r) for r in range(self.items.rowCount())),
         )
 

@@ -15,7 +15,7 @@ from app.db.models import ORGANIZATION_KINDS
 from app.services import industry as svc
 from app.services.common import Changes
 from ui import theme
-from ui.dialogs.activity_forms import ActivityForm, WithActivities, day_text
+from ui.dialogs.activity_forms import ActivityForm, WithActivities
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import industry as ops
@@ -61,6 +61,8 @@ class OrganizationDialog(WithActivities):
         "还没有活动记录。点“添加活动…”登记学院参加的年会、论坛、标准制定、调研等活动（每学年至少一次）。"
     )
     activity_needs_saving = "保存行业组织后可登记活动"
+    bound_fields = "name kind contact note"
+    first_field = "name"
 
     def __init__(
         self, parent: QWidget | None = None, organization_id: str | None = None, group_id: str = ""
@@ -99,7 +101,6 @@ class OrganizationDialog(WithActivities):
         form.addRow("对接专业群", self.with_error("group_ids", box))
         self.note = note_edit("备注：学院在组织中的身份（会员、理事单位等）")
         form.addRow("备注", self.with_error("note", self.note))
-        self.name.setFocus()
 
     def group_ids(self) -> tuple[str, ...]:
         items = (self.groups.item(i) for i in range(self.groups.count()))
@@ -118,28 +119,16 @@ class OrganizationDialog(WithActivities):
     def read(self, s: Session, record_id: str) -> svc.OrganizationRow | None:
         return next((r for r in svc.organization_rows(s) if r.id == record_id), None)
 
-    def title_for(self, row: svc.OrganizationRow | None) -> str:
-        return f"行业组织：{row.name}" if row else ""
-
     def load_basic(self, row: svc.OrganizationRow) -> None:
-        self.name.setText(row.name)
-        self.kind.setCurrentText(row.kind)
-        self.contact.setText(row.contact)
+        self.fill(row)
         self.set_group_ids(row.group_ids)
-        self.note.setPlainText(row.note)
 
     def load_new(self) -> None:
         super().load_new()
         self.set_group_ids((self.preset_group_id,) if self.preset_group_id else ())
 
     def data(self) -> svc.OrganizationData:
-        return svc.OrganizationData(
-            name=self.name.text(),
-            kind=self.kind.currentText(),
-            group_ids=self.group_ids(),
-            contact=self.contact.text(),
-            note=self.note.toPlainText(),
-        )
+        return svc.OrganizationData(**self.values(), group_ids=self.group_ids())
 
     def check(self, s: Session, data: svc.OrganizationData):
         return svc.check_organization(s, data, exclude_id=self.record_id)
@@ -151,9 +140,6 @@ class OrganizationDialog(WithActivities):
 
     def activity_rows(self, s: Session, record_id: str) -> list[svc.ActivityRow]:
         return svc.activity_rows(s, record_id)
-
-    def activity_cells(self, a: svc.ActivityRow) -> list[str]:
-        return [day_text(a.held_on), a.activity_type, a.participants, a.note]
 
     def delete_activities_op(self, ids, done) -> None:
         ops.delete_activities(self, ids, done)

@@ -2,8 +2,9 @@
 part of its name (text that names no enterprise of the archive is refused at the field, not saved as none),
 a major, and amounts typed as people write them (12,345.60 / ¥12345.6 / 12345.6元).
 
-A subclass builds its fields in `build_fields(enterprises, majors)` with `row(...)`, and implements `read`,
-`load`, `data`, `check_record` and `write`."""
+A subclass builds its fields in `build_fields(enterprises, majors)` with `row(...)` (its enterprise box named
+`enterprise`, its major box `major`), and implements `read`, `load` (with `fill_outcome`), `data` (with
+`outcome_values`), `check_record` and `write`."""
 
 from __future__ import annotations
 
@@ -68,6 +69,16 @@ class OutcomeForm(RecordForm):
 
     def major_box(self, majors: list[Choice]) -> ChoiceBox:
         return ChoiceBox(majors, blank="（不指定专业）", editable=False)
+
+    def fill_outcome(self, row: Any) -> None:
+        """The record's bound fields, its enterprise and its major (one since deleted named so)."""
+        self.fill(row)
+        self.set_enterprise(self.enterprise, row.enterprise_id)
+        self.major.set_value(row.major_id, row.major_name or "（已删除的专业）")
+
+    def outcome_values(self) -> dict[str, Any]:
+        """The bound fields' values with the enterprise and the major chosen."""
+        return {**self.values(), "enterprise_id": self.enterprise.value(), "major_id": self.major.value()}
 
     @staticmethod
     def set_enterprise(box: ChoiceBox, enterprise_id: str | None) -> None:

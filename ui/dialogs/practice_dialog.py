@@ -24,6 +24,7 @@ class PracticeDialog(RecordForm):
     default_size = (700, 620)
     unsaved_what = "企业实践记录"
     titles = ("添加企业实践记录", "编辑企业实践记录")
+    bound_fields = "starts_on ends_on content note"
 
     def __init__(self, parent: QWidget | None, teacher_id: str, row: svc.PracticeRow | None = None) -> None:
         self.teacher_id = teacher_id
@@ -88,10 +89,7 @@ class PracticeDialog(RecordForm):
             self._kept = (eid, r.unit_name)
         elif r.unit_name:
             self.unit.set_chosen([Choice("", r.unit_name, new=True)])
-        self.starts_on.set_value(r.starts_on)
-        self.ends_on.set_value(r.ends_on)
-        self.content.setPlainText(r.content)
-        self.note.setText(r.note)
+        self.fill(r)
         self.evidence.load(r.id)
 
     def load_new(self) -> None:
@@ -105,12 +103,9 @@ class PracticeDialog(RecordForm):
             unit = names[0] if names else ""
         return svc.PracticeData(
             teacher_id=self.teacher_id,
-            starts_on=self.starts_on.value(),
-            ends_on=self.ends_on.value(),
+            **self.values(),
             enterprise_id=ids[0] if ids else None,
             unit_name=unit,
-            content=self.content.toPlainText(),
-            note=self.note.text(),
         )
 
     def check(self, s: Session, data: svc.PracticeData):

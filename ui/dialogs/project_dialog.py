@@ -23,7 +23,7 @@ from ui import theme
 from ui.delegates import TIER_COLORS
 from ui.dialogs.project_reports import ReportsTab
 from ui.dialogs.project_tables import KpiTable, PeopleTable, button_row, saved_only, table_tab
-from ui.forms import DateField, RecordForm, scrolling
+from ui.forms import DateField, RecordForm, read_only_table, scrolling
 from ui.forms.fields import MajorChecklist, note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import projects as ops
@@ -53,6 +53,7 @@ class ProjectDialog(RecordForm):
     default_size = (900, 620)
     unsaved_what = "项目"
     titles = ("新建项目", "编辑项目")
+    bound_fields = "name kind leader starts_on ends_on note"
 
     def __init__(
         self,
@@ -178,16 +179,11 @@ class ProjectDialog(RecordForm):
     def _meetings_tab(self) -> QWidget:
         page = QWidget()
         v = QVBoxLayout(page)
-        self.meetings = QTableWidget(0, 5)
-        self.meetings.setHorizontalHeaderLabels(("会议日期", "地点", "参会人员", "决定事项", "待办事项"))
-        self.meetings.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.meetings.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.meetings.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.meetings.verticalHeader().setVisible(False)
-        header = self.meetings.horizontalHeader()
-        for col, width in ((0, 90), (1, 100), (2, 170), (4, 130)):
-            self.meetings.setColumnWidth(col, width)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.meetings = read_only_table(
+            ("会议日期", "地点", "参会人员", "决定事项", "待办事项"),
+            widths={0: 90, 1: 100, 2: 170, 4: 130},
+            stretch=3,
+        )
         self.meetings.doubleClicked.connect(lambda _i: self.edit_meeting())
         v.addWidget(self.meetings, 3)
         v.addLayout(
@@ -196,14 +192,12 @@ class ProjectDialog(RecordForm):
             )
         )
         v.addWidget(QLabel("未完成的待办事项（逾期的显示为红色）："))
-        self.open_items = QTableWidget(0, 5)
-        self.open_items.setHorizontalHeaderLabels(("待办事项", "责任人", "完成期限", "状态", "会议日期"))
-        self.open_items.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.open_items.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.open_items.verticalHeader().setVisible(False)
-        self.open_items.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((1, 80), (2, 90), (3, 110), (4, 90)):
-            self.open_items.setColumnWidth(col, width)
+        self.open_items = read_only_table(
+            ("待办事项", "责任人", "完成期限", "状态", "会议日期"),
+            widths={1: 80, 2: 90, 3: 110, 4: 90},
+            stretch=0,
+        )
+        self.open_items.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         v.addWidget(self.open_items, 2)
         row = QHBoxLayout()
         self.complete_button = QPushButton("标记完成")
@@ -231,13 +225,8 @@ class ProjectDialog(RecordForm):
         self._kind_changed()
 
     def load(self, d: svc.ProjectDetail) -> None:
-        self.name.setText(d.name)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(d.kind)))
+        self.fill(d)
         self.tier_box.setCurrentIndex(max(0, self.tier_box.findData(d.tier)))
-        self.leader.setText(d.leader)
-        self.starts_on.set_value(d.starts_on)
-        self.ends_on.set_value(d.ends_on)
-        self.note.setPlainText(d.note)
         for r in d.responsibles:
             self.people.add_responsible(r)
         for k in d.kpis:
@@ -281,27 +270,20 @@ class ProjectDialog(RecordForm):
 
     def data(self) -> svc.ProjectData:
         errors = [ValidationError("kpis", p) for p in self.kpis.problems()]
-        dates = {}
-        for field in ("starts_on", "ends_on"):
-            try:
-                dates[field] = getattr(self, field).value()
-            except ValidationError as e:
-                errors.append(e)
+        try:
+            found = self.values()
+        except ValidationErrors as e:
+            errors += e.errors
         if errors:
             raise ValidationErrors(errors)
-        kind = self.kind.currentData() or ""
         return svc.ProjectData(
-            name=self.name.text(),
-            kind=kind,
-            tier=self.tier_box.currentData() or "" if svc.tier_is_chosen(kind) else "",
-            leader=self.leader.text(),
-            **dates,
+            **found,
+            tier=self.tier_box.currentData() or "" if svc.tier_is_chosen(found["kind"]) else "",
             responsibles=self.people.responsibles(),
             kpis=self.kpis.kpis(),
             enterprise_ids=self.enterprises.ids(),
             agreement_ids=self.agreements.ids(),
             major_ids=self.majors.checked(),
-            note=self.note.toPlainText(),
         )
 
     def check(self, s: Session, data: svc.ProjectData) -> list[ValidationError]:

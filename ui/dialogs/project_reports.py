@@ -17,7 +17,7 @@ from app.services import meetings as msvc
 from app.services.common import Changes
 from ui import theme
 from ui.documents import ask_document_path, ask_template, document_menu, write_document
-from ui.forms import DateField, RecordForm
+from ui.forms import DateField, RecordForm, read_only_table
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
 
@@ -38,15 +38,9 @@ class ReportsTab(QWidget):
         self.hint = theme.hint(QLabel(wordWrap=True))
         self.hint.setToolTip("依据" + cite_source("H第十条(五)"))
         v.addWidget(self.hint)
-        self.table = QTableWidget(0, 5)
-        self.table.setHorizontalHeaderLabels(("学期", "学期结束", "状态", "报告文件", "备注"))
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.verticalHeader().setVisible(False)
-        for col, width in ((0, 110), (1, 90), (2, 150), (3, 200)):
-            self.table.setColumnWidth(col, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = read_only_table(
+            ("学期", "学期结束", "状态", "报告文件", "备注"), widths={0: 110, 1: 90, 2: 150, 3: 200}
+        )
         self.table.doubleClicked.connect(lambda _i: self.record_report())
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._row_menu)

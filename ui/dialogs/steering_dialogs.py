@@ -44,6 +44,8 @@ class SteeringMemberDialog(_SteeringForm):
     default_size = (520, 340)
     unsaved_what = "委员信息"
     titles = ("添加委员", "编辑委员")
+    bound_fields = "name role title sort_order"
+    first_field = "name"
 
     def build_fields(self, form: QFormLayout) -> None:
         self.name = QLineEdit(placeholderText="委员姓名")
@@ -62,24 +64,13 @@ class SteeringMemberDialog(_SteeringForm):
         self.sort_order.setToolTip("同一委员会职务内的排列顺序（小的在前）")
         form.addRow("排序", self.with_error("sort_order", as_wide_as_needed(self.sort_order)))
         self.body.addStretch(1)
-        self.name.setFocus()
 
     def load(self, row: svc.SteeringMemberRow) -> None:
-        self.name.setText(row.name)
-        self.role.setCurrentText(row.role)
+        self.fill(row)
         self.enterprise.set_value(row.enterprise_id, row.enterprise_name)
-        self.title.setText(row.title)
-        self.sort_order.setValue(row.sort_order)
 
     def data(self) -> svc.SteeringMemberData:
-        return svc.SteeringMemberData(
-            self.group_id,
-            self.name.text(),
-            self.role.currentText(),
-            self.enterprise.value(),
-            self.title.text(),
-            self.sort_order.value(),
-        )
+        return svc.SteeringMemberData(self.group_id, **self.values(), enterprise_id=self.enterprise.value())
 
     def write(self, s: Session, data: svc.SteeringMemberData) -> Changes:
         return svc.save_steering_member(s, data, self.record_id)
@@ -90,6 +81,8 @@ class SteeringMeetingDialog(_SteeringForm):
     default_size = (560, 460)
     unsaved_what = "会议记录"
     titles = ("添加会议", "编辑会议")
+    bound_fields = "held_on place attendees minutes"
+    first_field = "place"
 
     def build_fields(self, form: QFormLayout) -> None:
         self.held_on = DateField(optional=False, field="held_on", label="会议日期")
@@ -101,22 +94,12 @@ class SteeringMeetingDialog(_SteeringForm):
         self.minutes = QPlainTextEdit(placeholderText="会议议题与纪要：审议事项、决定、分工……")
         self.minutes.setTabChangesFocus(True)
         form.addRow("议题与纪要", self.with_error("minutes", self.minutes))
-        self.place.setFocus()
 
     def load(self, row: svc.SteeringMeetingRow) -> None:
-        self.held_on.set_value(row.held_on)
-        self.place.setText(row.place)
-        self.attendees.setText(row.attendees)
-        self.minutes.setPlainText(row.minutes)
+        self.fill(row)
 
     def data(self) -> svc.SteeringMeetingData:
-        return svc.SteeringMeetingData(
-            self.group_id,
-            self.held_on.value(),
-            self.place.text(),
-            self.attendees.text(),
-            self.minutes.toPlainText(),
-        )
+        return svc.SteeringMeetingData(self.group_id, **self.values())
 
     def write(self, s: Session, data: svc.SteeringMeetingData) -> Changes:
         return svc.save_steering_meeting(s, data, self.record_id)

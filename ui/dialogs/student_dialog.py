@@ -29,7 +29,7 @@ from app.services.student_list import class_names, student_employment
 from ui import theme
 from ui.forms import ChoiceBox, RecordForm, scrolling
 from ui.forms.child_table import ChildTable
-from ui.forms.fields import note_edit
+from ui.forms.fields import note_edit, side_by_side
 from ui.forms.record_form import id_alias
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
@@ -72,12 +72,16 @@ class StudentDialog(RecordForm):
     default_size = (760, 600)
     unsaved_what = "学生信息"
     titles = ("新建学生", "学生")
+    bound_fields = (
+        "student_no name gender id_number class_name phone guardian_name guardian_phone guardian_relation"
+        " guardian_id_number home_address emergency_contact emergency_phone note"
+    )
+    first_field = "student_no"
 
     def __init__(self, parent: QWidget | None = None, student_id: str | None = None) -> None:
         self.internships: list[InternshipRow] = []
         self.employment: list[EmploymentRow] = []
         super().__init__(parent, student_id)
-        self.student_no.setFocus()
 
     student_id = id_alias()
 
@@ -104,7 +108,7 @@ class StudentDialog(RecordForm):
         for label, value in (("（未填写）", ""), ("男", "男"), ("女", "女")):
             self.gender.addItem(label, value)
         self.gender.currentIndexChanged.connect(lambda _i: self._show_warnings())
-        form.addRow("性别", self.with_error("gender", self._row(self.gender)))
+        form.addRow("性别", self.with_error("gender", side_by_side(self.gender)))
         self.id_number = QLineEdit(placeholderText="18位居民身份证号（末位可为X）")
         self.id_number.setMaxLength(30)
         self.birth_date = theme.muted(QLabel())
@@ -129,7 +133,7 @@ class StudentDialog(RecordForm):
         self.entry_year.setMinimumWidth(110)
         self.entry_year.setValue(NO_YEAR)
         form.addRow("班级", self.with_error("class_name", self.class_name))
-        form.addRow("入学年份", self.with_error("entry_year", self._row(self.entry_year)))
+        form.addRow("入学年份", self.with_error("entry_year", side_by_side(self.entry_year)))
         self.phone = QLineEdit(placeholderText="学生手机号")
         form.addRow("手机号", self.with_error("phone", self.phone))
         self.note = note_edit("备注", 60, top=True)
@@ -154,7 +158,7 @@ class StudentDialog(RecordForm):
         self.guardian_relation.lineEdit().setPlaceholderText("如 父亲、母亲、其他监护人")
         self.guardian_relation.lineEdit().setMaxLength(20)
         self.guardian_relation.setMinimumWidth(180)
-        form.addRow("与学生关系", self.with_error("guardian_relation", self._row(self.guardian_relation)))
+        form.addRow("与学生关系", self.with_error("guardian_relation", side_by_side(self.guardian_relation)))
         self.guardian_id_number = QLineEdit(placeholderText="监护人的18位居民身份证号")
         self.guardian_id_number.setMaxLength(30)
         form.addRow("监护人身份证号", self.with_error("guardian_id_number", self.guardian_id_number))
@@ -175,15 +179,6 @@ class StudentDialog(RecordForm):
         )
         form.addRow("", note)
         self.tabs.addTab(scrolling(page), "家庭与监护人")
-
-    @staticmethod
-    def _row(widget: QWidget) -> QWidget:
-        box = QWidget()
-        h = QHBoxLayout(box)
-        h.setContentsMargins(0, 0, 0, 0)
-        h.addWidget(widget)
-        h.addStretch(1)
-        return box
 
     @Slot()
     def _id_changed(self) -> None:
@@ -222,44 +217,16 @@ class StudentDialog(RecordForm):
         self._id_changed()
 
     def load(self, st: svc.StudentRow) -> None:
-        self.student_no.setText(st.student_no)
-        self.name.setText(st.name)
-        self.gender.setCurrentIndex(max(0, self.gender.findData(st.gender or "")))
-        self.id_number.setText(st.id_number)
+        self.fill(st)
         self.major.set_value(st.major_id, st.major_name or "（已删除的专业）")
-        self.class_name.setCurrentText(st.class_name)
         self.entry_year.setValue(st.entry_year or NO_YEAR)
-        self.phone.setText(st.phone)
-        self.guardian_name.setText(st.guardian_name)
-        self.guardian_phone.setText(st.guardian_phone)
-        self.guardian_relation.setCurrentText(st.guardian_relation)
-        self.guardian_id_number.setText(st.guardian_id_number)
-        self.home_address.setText(st.home_address)
-        self.emergency_contact.setText(st.emergency_contact)
-        self.emergency_phone.setText(st.emergency_phone)
-        self.note.setPlainText(st.note)
         self._id_changed()
         self.reload_records()
 
     def data(self) -> svc.StudentData:
         year = self.entry_year.value()
         return svc.StudentData(
-            student_no=self.student_no.text(),
-            name=self.name.text(),
-            gender=self.gender.currentData() or "",
-            id_number=self.id_number.text(),
-            major_id=self.major.value(),
-            class_name=self.class_name.currentText(),
-            entry_year=None if year == NO_YEAR else year,
-            phone=self.phone.text(),
-            guardian_name=self.guardian_name.text(),
-            guardian_phone=self.guardian_phone.text(),
-            guardian_relation=self.guardian_relation.currentText(),
-            guardian_id_number=self.guardian_id_number.text(),
-            home_address=self.home_address.text(),
-            emergency_contact=self.emergency_contact.text(),
-            emergency_phone=self.emergency_phone.text(),
-            note=self.note.toPlainText(),
+            **self.values(), major_id=self.major.value(), entry_year=None if year == NO_YEAR else year
         )
 
     # ------------------------------------------------------------ 实习 and 就业

@@ -13,7 +13,7 @@ from app.db.models import STUDIO_KINDS
 from app.services import industry as svc
 from app.services.choices import Choice, enterprise_choices, major_choices
 from app.services.common import Changes
-from ui.dialogs.activity_forms import ActivityForm, WithActivities, as_wide_as_needed, day_text
+from ui.dialogs.activity_forms import ActivityForm, WithActivities, as_wide_as_needed
 from ui.forms import ChoiceBox, DateField
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
@@ -51,9 +51,8 @@ class StudioDialog(WithActivities):
     activity_noun = "工作室活动"
     activity_empty = "还没有活动记录。点“添加活动…”登记工作室开展的讲座、集训、技术攻关、带徒等活动。"
     activity_needs_saving = "保存工作室后可登记活动"
-
-    def __init__(self, parent: QWidget | None = None, studio_id: str | None = None) -> None:
-        super().__init__(parent, studio_id)
+    bound_fields = "name kind established_on note"
+    first_field = "name"
 
     studio_id = id_alias()
 
@@ -88,19 +87,14 @@ class StudioDialog(WithActivities):
         form.addRow("成立日期", self.with_error("established_on", as_wide_as_needed(self.established_on)))
         self.note = note_edit("备注：认定级别、批准文号等")
         form.addRow("备注", self.with_error("note", self.note))
-        self.name.setFocus()
 
     # ------------------------------------------------------------ RecordForm
 
     def read(self, s: Session, record_id: str) -> svc.StudioRow | None:
         return next((r for r in svc.studio_rows(s) if r.id == record_id), None)
 
-    def title_for(self, row: svc.StudioRow | None) -> str:
-        return f"工作室：{row.name}" if row else ""
-
     def load_basic(self, row: svc.StudioRow) -> None:
-        self.name.setText(row.name)
-        self.kind.setCurrentText(row.kind)
+        self.fill(row)
         self.lead.set_value(row.lead_id, row.lead_name)
         self.members.set_chosen(
             Choice(tid, name)
@@ -109,19 +103,14 @@ class StudioDialog(WithActivities):
         )
         self.enterprise.set_value(row.enterprise_id, row.enterprise_name)
         self.major.set_value(row.major_id)
-        self.established_on.set_value(row.established_on)
-        self.note.setPlainText(row.note)
 
     def data(self) -> svc.StudioData:
         return svc.StudioData(
-            name=self.name.text(),
-            kind=self.kind.currentText(),
+            **self.values(),
             lead_id=self.lead.value(),
             member_ids=self.members.ids(),
             enterprise_id=self.enterprise.value(),
             major_id=self.major.value(),
-            established_on=self.established_on.value(),
-            note=self.note.toPlainText(),
         )
 
     def check(self, s: Session, data: svc.StudioData):
@@ -134,9 +123,6 @@ class StudioDialog(WithActivities):
 
     def activity_rows(self, s: Session, record_id: str) -> list[svc.StudioActivityRow]:
         return svc.studio_activity_rows(s, record_id)
-
-    def activity_cells(self, a: svc.StudioActivityRow) -> list[str]:
-        return [day_text(a.held_on), a.title, a.participants, a.note]
 
     def delete_activities_op(self, ids, done) -> None:
         ops.delete_studio_activities(self, ids, done)

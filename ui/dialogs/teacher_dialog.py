@@ -11,6 +11,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import cite_source
@@ -23,12 +25,14 @@ from ui import theme
 from ui.attachments_panel import AttachmentsPanel
 from ui.dialogs.practice_dialog import PracticeDialog
 from ui.forms import ChoiceBox, DateField, RecordForm, scrolling
+from ui.forms.child_table import button_bar
 from ui.forms.fields import note_edit, side_by_side
+from ui.forms.record_form import id_alias
 from ui.operations import teachers as ops
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search, keep_last
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm
+from ui.widgets import confirm, push_button
 
 KINDS = (("专任教师", "专任"), ("产业教师（企业兼职教师）", "产业"))
 PRACTICE_TAB = 1
@@ -41,13 +45,14 @@ class TeacherDialog(RecordForm):
     default_size = (860, 600)
     unsaved_what = "教师信息"
     titles = ("新建教师", "教师")
+    bound_fields = "name staff_no kind courses appointed_from appointed_to note"
+    first_field = "name"
 
-    def __init__(self, parent: QWidget | None = None, teacher_id: str | None = None) -> None:
-        self.teacher_id = teacher_id
-        self.practices: list[listing.PracticeListRow] = []
-        self.status: PracticeStatus | None = None
-        super().__init__(parent, teacher_id)
-        self.name.setFocus()
+    practices: Sequence[
+        listing.PracticeListRow
+    ] = ()  # the 企业实践 tab's rows and their status, as last read
+    status: PracticeStatus | None = None
+    teacher_id = id_alias()
 
     def build(self) -> None:
         self.tabs = QTabWidget()
@@ -140,21 +145,13 @@ class TeacherDialog(RecordForm):
         return f"教师：{t.name}"
 
     def load(self, t: svc.TeacherRow) -> None:
-        self.name.setText(t.name)
-        self.staff_no.setText(t.staff_no)
-        self.kind.setCurrentIndex(max(0, self.kind.findData(t.kind)))
+        self.fill(t)
+        self.fill(t, "is_dual dual_certificate dual_certified_on")  # read back only for a 双师型 teacher
         self.major.set_value(t.major_id, t.major_name or "（已删除的专业）")
-        self.is_dual.setChecked(t.is_dual)
-        self.dual_certificate.setText(t.dual_certificate)
-        self.dual_certified_on.set_value(t.dual_certified_on)
         if eid := t.employer_id:
             label = read_now(lambda s: chosen_labels(s, [eid], [])).get(eid, "")
             self.employer.set_chosen([Choice(eid, label or t.employer_name)])
-        self.courses.setText(t.courses)
         self.hours.setValue(t.hours_taught)
-        self.appointed_from.set_value(t.appointed_from)
-        self.appointed_to.set_value(t.appointed_to)
-        self.note.setPlainText(t.note)
         self.evidence.load(t.id)
         self.reload_practice()
         self._kind_changed()
@@ -169,19 +166,13 @@ class TeacherDialog(RecordForm):
         employer = self.employer.ids()
         dual = self.is_dual.isChecked()
         return svc.TeacherData(
-            name=self.name.text(),
-            staff_no=self.staff_no.text(),
-            kind=self.kind.currentData(),
-            major_id=self.major.value(),
+            **self.values(),
             is_dual=dual,
             dual_certificate=self.dual_certificate.text() if dual else "",
             dual_certified_on=self.dual_certified_on.value() if dual else None,
+            major_id=self.major.value(),
             employer_id=employer[0] if employer else None,
-            courses=self.courses.text(),
             hours_taught=self.hours.value(),
-            appointed_from=self.appointed_from.value(),
-            appointed_to=self.appointed_to.value(),
-            note=self.note.toPlainText(),
         )
 
     # ------------------------------------------------------------ 企业实践
@@ -220,18 +211,12 @@ class TeacherDialog(RecordForm):
         self.practice_stack.addWidget(self.table)
         self.practice_stack.addWidget(self.empty_practice)
         v.addWidget(self.practice_stack, 1)
-        row = QHBoxLayout()
-        self.add_practice_button = QPushButton("添加实践记录…")
-        self.add_practice_button.clicked.connect(self.add_practice)
-        self.edit_practice_button = QPushButton("编辑…")
-        self.edit_practice_button.clicked.connect(self.edit_practice)
-        self.delete_practice_button = QPushButton("删除")
-        self.delete_practice_button.clicked.connect(self.delete_practice)
-        row.addWidget(self.add_practice_button)
-        row.addWidget(self.edit_practice_button)
-        row.addStretch(1)
-        row.addWidget(self.delete_practice_button)
-        v.addLayout(row)
+        self.add_practice_button = push_button("添加实践记录…", self.add_practice)
+        self.edit_practice_button = push_button("编辑…", self.edit_practice)
+        self.delete_practice_button = push_button("删除", self.delete_practice)
+        v.addLayout(
+            button_bar(self.add_practice_button, self.edit_practice_button, apart=self.delete_practice_button)
+        )
         self.tabs.addTab(page, "企业实践")
         self._update_practice_buttons()
 

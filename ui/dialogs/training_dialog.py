@@ -34,10 +34,8 @@ class TrainingDialog(OutcomeForm):
     geometry_key = "training"
     unsaved_what = "培训记录"
     titles = ("新建培训记录", "修改培训记录")
-
-    def __init__(self, parent: QWidget | None = None, training_id: str | None = None) -> None:
-        super().__init__(parent, training_id)
-        self.title.setFocus()
+    bound_fields = "kind title starts_on ends_on trainees hours person_days note"
+    first_field = "title"
 
     def build_fields(self, enterprises: list[Choice], majors: list[Choice]) -> None:
         self.kind = QComboBox()
@@ -89,31 +87,13 @@ class TrainingDialog(OutcomeForm):
         return f"培训：{t.title}"
 
     def load(self, t: svc.TrainingRow) -> None:
-        self.kind.setCurrentText(t.kind)
-        self.title.setText(t.title)
-        self.set_enterprise(self.enterprise, t.enterprise_id)
-        self.major.set_value(t.major_id, t.major_name or "（已删除的专业）")
-        self.starts_on.set_value(t.starts_on)
-        self.ends_on.set_value(t.ends_on)
-        self.trainees.setValue(t.trainees)
-        self.hours.setValue(t.hours)
-        self.person_days.setValue(t.person_days)
+        self.fill_outcome(t)
         self.income.set_fen(t.income_fen or None)
-        self.note.setPlainText(t.note)
 
     def data(self) -> svc.TrainingData:
         return svc.TrainingData(
-            kind=self.kind.currentText(),
-            title=self.title.text(),
-            starts_on=self.starts_on.value(),
-            enterprise_id=self.enterprise.value(),
-            major_id=self.major.value(),
-            ends_on=self.ends_on.value(),
-            trainees=self.trainees.value(),
-            hours=self.hours.value(),
-            person_days=self.person_days.value(),
+            **self.outcome_values(),
             income_fen=amount_fen(self.income),
-            note=self.note.toPlainText(),
         )
 
     def check_record(self, s: Session, data: svc.TrainingData):

@@ -16,7 +16,7 @@ from app.services.choices import Choice
 from app.services.common import Changes
 from ui import theme
 from ui.forms import ChoiceBox, DateField, RecordForm
-from ui.forms.fields import note_edit
+from ui.forms.fields import note_edit, side_by_side
 from ui.forms.record_form import id_alias
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
@@ -38,6 +38,9 @@ class UsageDialog(RecordForm):
     default_size = (560, 470)
     unsaved_what = "使用记录"
     titles = ("登记基地使用", "基地使用记录")
+    bound_fields = (
+        "semester activity starts_on ends_on students days person_days hours teachers teacher_count note"
+    )
 
     def __init__(
         self,
@@ -76,14 +79,11 @@ class UsageDialog(RecordForm):
         self.also_error("audience", "activity")
         self.major = ChoiceBox(self.majors_offered, blank="（不指定专业）", editable=False)
         form.addRow("专业", self.with_error("major_id", self.major))
-        dates = QHBoxLayout()
         self.starts_on = DateField(field="starts_on", label="开始日期")
         self.ends_on = DateField(field="ends_on", label="结束日期")
-        dates.addWidget(self.starts_on)
-        dates.addWidget(QLabel("至"))
-        dates.addWidget(self.ends_on)
-        dates.addStretch(1)
-        form.addRow("起止日期", self.with_error("starts_on", dates))
+        form.addRow(
+            "起止日期", self.with_error("starts_on", side_by_side(self.starts_on, "至", self.ends_on))
+        )
         self.also_error("ends_on", "starts_on")
         self.students = QSpinBox(maximum=1_000_000, suffix=" 人次")
         form.addRow("学生*", self.with_error("students", self.students))
@@ -119,45 +119,16 @@ class UsageDialog(RecordForm):
         self._update_preview()
 
     def load(self, u: svc.UsageRow) -> None:
-        self.semester.setCurrentText(u.semester)
-        self.activity.setCurrentText(u.activity)
+        self.fill(u)
         self.audience.setCurrentIndex(max(0, self.audience.findData(u.audience)))
-        self.hours.setValue(u.hours)
         self.major.set_value(u.major_id, u.major_name or "（已删除的专业）")
-        self.starts_on.set_value(u.starts_on)
-        self.ends_on.set_value(u.ends_on)
-        self.students.setValue(u.students)
-        self.days.setValue(u.days)
-        self.person_days.setValue(u.person_days)
-        self.teachers.setText(u.teachers)
-        self.teacher_count.setValue(u.teacher_count)
-        self.note.setPlainText(u.note)
         self._update_preview()
 
     def data(self) -> svc.UsageData:
-        errors = []
-        days = {}
-        for field in (self.starts_on, self.ends_on):
-            try:
-                days[field.field] = field.value()
-            except ValidationError as e:
-                errors.append(e)
-        if errors:
-            raise ValidationErrors(errors)
         return svc.UsageData(
             base_id=self.base_id,
-            semester=self.semester.currentText(),
-            activity=self.activity.currentText(),
+            **self.values(),
             major_id=self.major.value(),
-            starts_on=days["starts_on"],
-            ends_on=days["ends_on"],
-            students=self.students.value(),
-            days=self.days.value(),
-            person_days=self.person_days.value(),
-            teachers=self.teachers.text(),
-            teacher_count=self.teacher_count.value(),
-            note=self.note.toPlainText(),
-            hours=self.hours.value(),
             audience=self.audience.currentData() or "校内",
         )
 

@@ -66,6 +66,7 @@ class VisitDialog(RecordForm):
     default_size = (1120, 640)
     unsaved_what = "走访记录"
     titles = ("记录企业走访", "修改走访记录")
+    bound_fields = "leader leader_title participants purpose findings follow_up"
 
     def __init__(
         self, parent: QWidget | None = None, visit_id: str | None = None, enterprise_ids: tuple[str, ...] = ()
@@ -181,24 +182,14 @@ class VisitDialog(RecordForm):
             Choice(eid, name) for eid, name in zip(v.enterprise_ids, v.enterprise_names, strict=True)
         )
         self.stops.set_stops(v.stops)
-        self.leader.setText(v.leader)
-        self.leader_title.setText(v.leader_title)
-        self.participants.setText(v.participants)
-        self.purpose.setPlainText(v.purpose)
-        self.findings.setPlainText(v.findings)
-        self.follow_up.setPlainText(v.follow_up)
+        self.fill(v)
 
     def state(self) -> dict[str, Any]:
         """Everything as typed (the draft, and what closing would lose)."""
         return {
             "visited_on": self.visited_on.edit.text().strip(),
             "enterprises": [(c.label, c.id) for c in self.enterprises.choices()],  # names and ids
-            "leader": self.leader.text(),
-            "leader_title": self.leader_title.text(),
-            "participants": self.participants.text(),
-            "purpose": self.purpose.toPlainText(),
-            "findings": self.findings.toPlainText(),
-            "follow_up": self.follow_up.toPlainText(),
+            **self.values(),
             "stops": self.stops.state(),  # per enterprise, as typed
         }
 
@@ -211,12 +202,7 @@ class VisitDialog(RecordForm):
             if isinstance(item, list | tuple) and len(item) == 2
         )
         self.stops.restore(d.get("stops") or _old_draft_stops(d, self.enterprises.choices()))
-        self.leader.setText(str(d.get("leader", "")))
-        self.leader_title.setText(str(d.get("leader_title", "")))
-        self.participants.setText(str(d.get("participants", "")))
-        self.purpose.setPlainText(str(d.get("purpose", "")))
-        self.findings.setPlainText(str(d.get("findings", "")))
-        self.follow_up.setPlainText(str(d.get("follow_up", "")))
+        self.fill(d)
 
     @Slot()
     def _enterprises_changed(self) -> None:
@@ -272,12 +258,7 @@ class VisitDialog(RecordForm):
             svc.VisitData(
                 visited_on=visited_on,
                 enterprise_ids=self.enterprises.ids(),
-                leader=self.leader.text(),
-                leader_title=self.leader_title.text(),
-                participants=self.participants.text(),
-                purpose=self.purpose.toPlainText(),
-                findings=self.findings.toPlainText(),
-                follow_up=self.follow_up.toPlainText(),
+                **self.values(),
                 stops=stops,
             ),
             self.enterprises.new_names(),

@@ -4,8 +4,10 @@ from ui.forms.fields import ChoiceBox, DateField, MoneyEdit, pydate, qdate
 from ui.forms.grid import EditGrid, GridColumn
 from ui.forms.record_form import (
     RecordForm,
+    close_box,
     fit_on_screen,
     ok_cancel,
+    read_only_table,
     restore_geometry,
     save_geometry,
     scrolling,
@@ -18,10 +20,12 @@ __all__ = [
     "GridColumn",
     "MoneyEdit",
     "RecordForm",
+    "close_box",
     "fit_on_screen",
     "ok_cancel",
     "pydate",
     "qdate",
+    "read_only_table",
     "restore_geometry",
     "save_geometry",
     "scrolling",

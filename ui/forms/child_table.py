@@ -14,6 +14,17 @@ from ui.widgets import confirm
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
+def button_bar(*buttons: QPushButton, apart: QPushButton | None = None) -> QHBoxLayout:
+    """The buttons under a list of child records: `buttons` at the left, `apart` (删除) alone at the right."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    if apart is not None:
+        row.addWidget(apart)
+    return row
+
+
 def edit_delete_keys(table: QWidget, edit: Callable[[], Any], delete: Callable[[], Any]) -> None:
     """Enter opens the selected row (`edit`), Delete deletes (`delete`) — only while the table has the focus,
     so Enter in a field elsewhere never does."""

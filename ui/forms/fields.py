@@ -5,15 +5,24 @@
     self.signed_on = DateField()                                    # .value() → date or None; typed or picked
     self.starts_on = DateField(optional=False)                      # never empty: today until set
 
-Each has a `changed` signal (RecordForm clears a field's error when its widget changes)."""
+Each has a `changed` signal (RecordForm clears a field's error when its widget changes).
+
+`show_value(widget, value)` / `read_value(widget)` put a record's value into a field widget and read it back,
+by the widget's type; `fill_fields(owner, record, "name note")` / `read_fields(owner, "name note")` do it for
+the widgets of those names (RecordForm's `fill` / `values`):
+
+    QLineEdit text · QPlainTextEdit / QTextEdit plain text · QCheckBox checked · QSpinBox / QDoubleSpinBox value
+    DateField date · ChoiceBox id · MoneyEdit 分 · MajorChecklist ticked ids
+    QComboBox: the item's data when its items carry data (a code behind a label), else its text"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from app.domain.money import format_money, parse_money
-from app.errors import ValidationError
+from app.errors import ValidationError, ValidationErrors
 from app.io.xlsx import cell_date
 from app.services.choices import Choice
 from ui import theme
@@ -100,6 +109,13 @@ class MoneyEdit(QLineEdit):
             return parse_money(text)
         except ValueError as e:
             raise ValidationError(self.field, f"{self.label}：{e}") from None
+
+    def required_fen(self) -> int:
+        """The amount in 分 of a field that must be filled: ValidationError(field) when empty or unreadable."""
+        fen = self.fen()
+        if fen is None:
+            raise ValidationError(self.field, f"请填写{self.label}")
+        return fen
 
     def set_fen(self, fen: int | None) -> None:
         self.setText(format_money(fen, symbol=False) if fen is not None else "")
@@ -219,6 +235,62 @@ class DateField(QWidget):
         self.edit.setFocus()
 
 
+def show_value(widget: QWidget, value: object) -> None:
+    """Show `value` in a field widget, by the widget's type (see the module docstring)."""
+    _binding(widget)[1](widget, value)
+
+
+def read_value(widget: QWidget) -> object:
+    """The value a field widget shows, by its type; ValidationError (naming the field) for a date or an amount
+    that cannot be read."""
+    return _binding(widget)[0](widget)
+
+
+def fill_fields(owner: object, record: object, names: str) -> None:
+    """Show the record's attributes `names` (space-separated) in `owner`'s widgets of the same names; a mapping
+    (a draft kept as JSON) gives its items, a missing one shown as empty."""
+    for name in names.split():
+        value = record.get(name) if isinstance(record, Mapping) else getattr(record, name)
+        show_value(getattr(owner, name), value)
+
+
+def read_fields(owner: object, names: str) -> dict[str, object]:
+    """What `owner`'s widgets `names` say, by name; dates or amounts that cannot be read raise
+    ValidationErrors, each error at its field."""
+    found: dict[str, object] = {}
+    errors: list[ValidationError] = []
+    for name in names.split():
+        try:
+            found[name] = read_value(getattr(owner, name))
+        except ValidationError as e:
+            errors.append(e if e.field else ValidationError(name, str(e)))
+    if errors:
+        raise ValidationErrors(errors)
+    return found
+
+
+def _binding(widget: QWidget) -> tuple[Callable[[Any], object], Callable[[Any, Any], None]]:
+    for kind, read, show in _BINDINGS:
+        if isinstance(widget, kind):
+            return read, show
+    raise TypeError(f"no value binding for {type(widget).__name__}")
+
+
+def _read_combo(box: QComboBox) -> object:
+    return box.currentData() if _carries_data(box) else box.currentText()
+
+
+def _show_in_combo(box: QComboBox, value: object) -> None:
+    if _carries_data(box):
+        box.setCurrentIndex(max(0, box.findData(value if value is not None else "")))
+    else:  # typed into an editable box; an item's text chosen in another (none: the choice stays)
+        box.setCurrentText(str(value or ""))
+
+
+def _carries_data(box: QComboBox) -> bool:
+    return any(box.itemData(i) is not None for i in range(box.count()))
+
+
 def note_edit(placeholder: str = "", height: int = 70, top: bool = False) -> QPlainTextEdit:
     """A few lines of free text in a form (备注, 说明, 评语 …) at most `height` high; Tab moves on to the next
     field. With `top` the box does not grow, so the fields above it stay at the top of the tab."""
@@ -286,3 +358,16 @@ class MajorChecklist(QListWidget):
         for major_id in wanted:
             if major_id not in listed:
                 self.add(major_id, self.GONE, checked=True)
+
+
+# (widget type, read, show): the first type the widget is wins, so subclasses (MoneyEdit, ChoiceBox) go first.
+_BINDINGS: tuple[tuple[type | tuple[type, ...], Callable[[Any], object], Callable[[Any, Any], None]], ...] = (
+    (MoneyEdit, MoneyEdit.fen, MoneyEdit.set_fen),
+    ((DateField, ChoiceBox), lambda w: w.value(), lambda w, v: w.set_value(v)),
+    (MajorChecklist, MajorChecklist.checked, MajorChecklist.set_checked),
+    (QComboBox, _read_combo, _show_in_combo),
+    (QLineEdit, QLineEdit.text, lambda w, v: w.setText(str(v or ""))),
+    ((QPlainTextEdit, QTextEdit), lambda w: w.toPlainText(), lambda w, v: w.setPlainText(str(v or ""))),
+    (QAbstractButton, QAbstractButton.isChecked, lambda w, v: w.setChecked(bool(v))),
+    ((QSpinBox, QDoubleSpinBox), lambda w: w.value(), lambda w, v: w.setValue(v or 0)),
+)

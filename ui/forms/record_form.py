@@ -10,18 +10,29 @@ where they belong). A form supplies its fields and the two service calls:
         geometry_key = "teacher"
         unsaved_what = "教师信息"
         titles = ("新建教师", "教师")
+        bound_fields = "name staff_no courses note"      # widgets named as the data fields
+        first_field = "name"                             # the cursor starts there
 
         def build(self) -> None:                         # fields into self.body
             self.name = QLineEdit()
             self.form().addRow("姓名 *", self.with_error("name", self.name))
+            ...
         def read(self, s, record_id): return svc.get_teacher(s, record_id)
-        def load(self, t) -> None: self.name.setText(t.name)
-        def data(self) -> svc.TeacherData: return svc.TeacherData(name=self.name.text())
+        def load(self, t) -> None: self.fill(t)
+        def data(self) -> svc.TeacherData: return svc.TeacherData(**self.values(), major_id=self.major.value())
         def check(self, s, data): return svc.check_teacher(s, data, exclude_id=self.record_id)
         def write(self, s, data): return svc.update_teacher(s, self.record_id, data) if self.record_id else ...
 
+Field binding: `fill(record, names)` shows each named attribute of the record in the widget attribute of the
+same name, and `values(names)` reads them back as a dict for the service's data class; `names` is a
+space-separated list, `bound_fields` when left out. The widget's type says how (fields.show_value /
+read_value: text, plain text, checked, value, DateField, ChoiceBox, MoneyEdit in 分, a combo's data or text).
+Dates or amounts that cannot be read raise ValidationErrors, each naming its field.
+What does not fit (a widget named otherwise, a choice kept with a deleted record's label, a value converted)
+stays written out beside them.
+
 A form that needs context before it is built (a preset enterprise, the parent record) sets its attributes
-before calling `super().__init__`.
+before calling `super().__init__`; one that only puts the cursor somewhere names the widget in `first_field`.
 """
 
 from __future__ import annotations
@@ -35,6 +46,7 @@ from app.errors import ValidationError, ValidationErrors
 from app.services.common import Changes
 from app.services.undo import journaled
 from ui import theme
+from ui.forms.fields import fill_fields, read_fields
 from ui.ops import WriteOp, read_now
 from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
@@ -91,6 +103,35 @@ def ok_cancel(parent: QDialog, ok_text: str = "确定", cancel_text: str = "取�
     return buttons
 
 
+def close_box(dialog: QDialog) -> QDialogButtonBox:
+    """The one 关闭 button of a dialog that only shows or does things (no record to save): Close and Esc
+    close it the same way (reject)."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.button(QDialogButtonBox.StandardButton.Close).setText("关闭")
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def read_only_table(
+    headers: Sequence[str], *, widths: dict[int, int] | None = None, stretch: int | None = None
+) -> QTableWidget:
+    """A table that lists rows to read or pick one of (no editing, one whole row selected, no row numbers):
+    columns `widths` wide, the `stretch` column (or the last) taking the spare width."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.verticalHeader().setVisible(False)
+    for col, width in (widths or {}).items():
+        table.setColumnWidth(col, width)
+    if stretch is None:
+        table.horizontalHeader().setStretchLastSection(True)
+    else:
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
 class RecordForm(QDialog):
     geometry_key = ""  # window size and place kept under dialogs/<key>
     default_size = (720, 560)
@@ -98,6 +139,8 @@ class RecordForm(QDialog):
     titles = ("新建记录", "编辑记录")  # (a new record, an existing one); `title_for(record)` may name it
     save_text = "保存"
     cancel_text = "取消"
+    bound_fields = ""  # the fields `fill` and `values` bind when given no names (see the module docstring)
+    first_field = ""  # the widget attribute that has the cursor when the form opens
 
     def __init__(self, parent: QWidget | None = None, record_id: str | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +182,8 @@ class RecordForm(QDialog):
             self.load_new()
         self.mark_clean()
         restore_geometry(self, self.geometry_key, self.default_size)
+        if self.first_field:
+            getattr(self, self.first_field).setFocus()
 
     # ------------------------------------------------------------ what a form supplies
 
@@ -198,6 +243,18 @@ class RecordForm(QDialog):
     def kept_open(self) -> None:
         """After `save(then=…)` wrote a record and the form stays open on it (`record_id` now set): show what
         depends on the saved record (reload it, enable child tabs). Nothing by default."""
+
+    # ------------------------------------------------------------ field binding
+
+    def fill(self, record: Any, names: str = "") -> None:
+        """Show the record's attributes `names` (default `bound_fields`) in the widgets of the same names; a
+        mapping (a draft kept as JSON) gives its items, a missing one shown as empty."""
+        fill_fields(self, record, names or self.bound_fields)
+
+    def values(self, names: str = "") -> dict[str, Any]:
+        """What the widgets `names` (default `bound_fields`) say, by name; dates or amounts that cannot be read
+        raise ValidationErrors, each error at its field."""
+        return read_fields(self, names or self.bound_fields)
 
     # ------------------------------------------------------------ building helpers
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.services import agreements as svc
 from app.services.common import Changes
-from ui.ops import WriteOp
+from ui.operations import write
 from ui.qt import *  # noqa: F403
 
 
@@ -33,9 +33,4 @@ def change_status(
             return svc.transition_agreement(s, agreement_id, to_status, reason=text)
         return svc.transition_agreement(s, agreement_id, to_status, remark=text)
 
-    op = WriteOp(parent, work)
-    if on_done is not None:
-        op.success(on_done)
-    if on_failed is not None:
-        op.failure(on_failed)
-    op.run()
+    write(parent, work, on_done, on_failed)

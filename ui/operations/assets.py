@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from app.services import assets as svc
-from ui.operations import Done, write
+from ui.operations import Done, on_records, write
 from ui.qt import *  # noqa: F403
 
 
@@ -18,10 +17,7 @@ def confirm_repair(
     write(parent, lambda s: svc.confirm_repair(s, repair_id, side, person, on), on_done)
 
 
-def delete_repairs(parent: QWidget, ids: Sequence[str], on_done: Done) -> None:
-    """Move repair records to the 回收站."""
-    ids = list(ids)
-    write(parent, lambda s: svc.delete_repairs(s, ids), on_done)
+delete_repairs = on_records(svc.delete_repairs, "Move repair records to the 回收站.")
 
 
 def cancel_disposal(parent: QWidget, asset_id: str, on_done: Done) -> None:

@@ -3,10 +3,12 @@ rather than write through a session, so they are task ops (queued behind the dat
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 from app import backup
+from ui.files import Report
 from ui.operations import Failed
 from ui.ops import TaskOp
 from ui.qt import *  # noqa: F403
@@ -22,24 +24,12 @@ def list_backups(parent: QWidget, path: Path, on_done: Callable[[list[backup.Bac
     TaskOp(parent, lambda: backup.list_backups(path)).success(on_done).run()
 
 
-def make_backup(
-    parent: QWidget,
-    db_path: Path,
-    target: Path,
-    *,
-    on_progress: Callable[[float, str], None],
-    on_done: Callable[[backup.BackupInfo], None],
-    on_failed: Failed,
-) -> TaskOp:
-    """立即备份: the database and its attachments into the .zip `target`; `op.cancel_event.set()` stops it."""
-    op = TaskOp(
-        parent,
-        lambda report, cancel: backup.describe_backup(
-            backup.make_backup(db_path, target, progress=report, cancel=cancel)
-        ),
+def backup_work(db_path: Path, target: Path) -> Callable[[Report, threading.Event], backup.BackupInfo]:
+    """立即备份, as a task for files.run_with_progress(task=True): the database and its attachments into the
+    .zip `target`, described when written; setting `cancel` stops it leaving nothing."""
+    return lambda report, cancel: backup.describe_backup(
+        backup.make_backup(db_path, target, progress=report, cancel=cancel)
     )
-    op.with_progress(on_progress).success(on_done).failure(on_failed).run()
-    return op
 
 
 def restore_backup(

@@ -4,17 +4,12 @@ as submitted or take that back."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from app.services import bases as svc
-from ui.operations import Done, write
+from ui.operations import Done, on_records, write
 from ui.qt import *  # noqa: F403
 
-
-def delete_usages(parent: QWidget, ids: Sequence[str], on_done: Done) -> None:
-    """Move usage records of a base to the 回收站."""
-    ids = list(ids)
-    write(parent, lambda s: svc.delete_usages(s, ids), on_done)
+delete_usages = on_records(svc.delete_usages, "Move usage records of a base to the 回收站.")
 
 
 def mark_submitted(parent: QWidget, major_id: str, semester: str, on: dt.date, on_done: Done) -> None:

@@ -5,14 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.services.employment import delete_employment
-from ui.operations import Done, trash, write
+from ui.operations import Done, on_records, trash
 from ui.qt import *  # noqa: F403
 
-
-def delete_records(parent: QWidget, ids: Sequence[str], on_done: Done) -> None:
-    """Move 就业记录 to the 回收站."""
-    ids = list(ids)
-    write(parent, lambda s: delete_employment(s, ids), on_done)
+delete_records = on_records(delete_employment, "Move 就业记录 to the 回收站.")
 
 
 def restore_records(parent: QWidget, ids: Sequence[str], on_done: Done | None = None) -> None:

@@ -4,7 +4,7 @@ budgets, import the finance office's ledger (with progress, cancellable)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from app.io import ledger_xlsx
 from app.services import funds as svc
 from app.services.common import Changes
-from ui.operations import Done, write
-from ui.ops import WriteOp
+from ui.files import Progress
+from ui.operations import Done, Failed, on_records, write, write_reporting
 from ui.qt import *  # noqa: F403
 
 
@@ -22,27 +22,20 @@ def add_category(parent: QWidget, name: str, on_done: Done = None) -> None:
     write(parent, lambda s: svc.add_budget_category(s, name), on_done)
 
 
-def delete_budgets(parent: QWidget, ids: Sequence[str], on_done: Done = None) -> None:
-    ids = list(ids)
-    write(parent, lambda s: svc.delete_budgets(s, ids), on_done)
-
-
-def restore_budgets(parent: QWidget, ids: Sequence[str], on_done: Done = None) -> None:
-    ids = list(ids)
-    write(parent, lambda s: svc.restore_budgets(s, ids), on_done)
+delete_budgets = on_records(svc.delete_budgets, "Move budgets to the 回收站.")
+restore_budgets = on_records(svc.restore_budgets, "Bring deleted budgets back (the undo of delete_budgets).")
 
 
 def import_ledger(
     parent: QWidget,
     preview: Any,
-    cancel: threading.Event,
-    progress: Callable[[float, str], None],
-    on_done: Callable[[Changes], None],
-    on_failed: Callable[[BaseException], None],
+    progress: Progress,
+    on_done: Done,
+    on_failed: Failed,
 ) -> None:
-    """Import the valid rows of a ledger preview in one transaction; `cancel` stops it leaving nothing."""
+    """Import the valid rows of a ledger preview in one transaction; 取消 stops it leaving nothing."""
 
-    def work(s: Session, report: Callable[[float, str], None], _cancel: threading.Event) -> Changes:
+    def work(s: Session, report: Callable[[float, str], None], cancel: threading.Event) -> Changes:
         return ledger_xlsx.import_ledger(s, preview, progress=report, cancel=cancel)
 
-    WriteOp(parent, work).with_progress(progress).success(on_done).failure(on_failed).run()
+    write_reporting(parent, work, progress, on_done, on_failed)

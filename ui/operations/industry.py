@@ -6,29 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from app.services import industry as svc
-from ui.operations import Done, write
+from ui.operations import Done, on_records, write
 from ui.qt import *  # noqa: F403
 
-
-def delete_activities(parent: QWidget, ids: Sequence[str], on_done: Done | None = None) -> None:
-    """Move activities of an industry organization to the 回收站."""
-    ids = list(ids)
-    write(parent, lambda s: svc.delete_activities(s, ids), on_done)
-
-
-def delete_studio_activities(parent: QWidget, ids: Sequence[str], on_done: Done | None = None) -> None:
-    ids = list(ids)
-    write(parent, lambda s: svc.delete_studio_activities(s, ids), on_done)
-
-
-def delete_steering_members(parent: QWidget, ids: Sequence[str], on_done: Done | None = None) -> None:
-    ids = list(ids)
-    write(parent, lambda s: svc.delete_steering_members(s, ids), on_done)
-
-
-def delete_steering_meetings(parent: QWidget, ids: Sequence[str], on_done: Done | None = None) -> None:
-    ids = list(ids)
-    write(parent, lambda s: svc.delete_steering_meetings(s, ids), on_done)
+delete_activities = on_records(
+    svc.delete_activities, "Move activities of an industry organization to the 回收站."
+)
+delete_studio_activities = on_records(
+    svc.delete_studio_activities, "Move a studio's activities to the 回收站."
+)
+delete_steering_members = on_records(svc.delete_steering_members, "Move committee members to the 回收站.")
+delete_steering_meetings = on_records(svc.delete_steering_meetings, "Move committee meetings to the 回收站.")
 
 
 def restore_steering(parent: QWidget, table: str, ids: Sequence[str], on_done: Done | None = None) -> None:

@@ -11,23 +11,14 @@ from sqlalchemy.orm import Session
 from app.services import meetings as msvc
 from app.services import projects as svc
 from app.services.common import Changes
-from ui.operations import Done, write
+from ui.operations import Done, on_records, write
 from ui.qt import *  # noqa: F403
 
-
-def delete_projects(parent: QWidget, ids: Sequence[str], on_done: Done = None) -> None:
-    ids = list(ids)
-    write(parent, lambda s: svc.delete_projects(s, ids), on_done)
-
-
-def restore_projects(parent: QWidget, ids: Sequence[str], on_done: Done = None) -> None:
-    ids = list(ids)
-    write(parent, lambda s: svc.restore_projects(s, ids), on_done)
-
-
-def delete_meetings(parent: QWidget, ids: Sequence[str], on_done: Done = None) -> None:
-    ids = list(ids)
-    write(parent, lambda s: msvc.delete_meetings(s, ids), on_done)
+delete_projects = on_records(svc.delete_projects, "Move projects to the 回收站.")
+restore_projects = on_records(
+    svc.restore_projects, "Bring deleted projects back (the undo of delete_projects)."
+)
+delete_meetings = on_records(msvc.delete_meetings, "Move coordination meetings to the 回收站.")
 
 
 def complete_action_items(

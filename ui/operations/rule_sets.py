@@ -2,19 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from app.services import rule_sets as svc
-from app.services.common import Changes
-from ui.operations import write
+from ui.operations import Done, Failed, write
 from ui.qt import *  # noqa: F403
 
 
-def save_rule_preset(
-    parent: QWidget,
-    preset: str,
-    on_done: Callable[[Changes], None],
-    on_failed: Callable[[BaseException], None],
-) -> None:
+def save_rule_preset(parent: QWidget, preset: str, on_done: Done, on_failed: Failed) -> None:
     """Follow the school policy `preset` ("" for none)."""
     write(parent, lambda s: svc.save_rule_preset(s, preset), on_done, on_failed)

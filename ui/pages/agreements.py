@@ -15,7 +15,7 @@ from ui.dialogs.agreement_dialog import (
     offered_transitions,
     status_color,
 )
-from ui.models.lazy_table import Column, LazyTableModel
+from ui.models.lazy_table import Column
 from ui.operations import agreements as agreement_ops
 from ui.ops import read_now
 from ui.pages.list_page import ListPage
@@ -78,8 +78,7 @@ class AgreementsPage(ListPage):
     delete_service = staticmethod(svc.delete_agreements)
     restore_service = staticmethod(svc.restore_agreements)
 
-    def make_model(self) -> LazyTableModel:
-        return LazyTableModel(COLUMNS, lambda ids: read_now(lambda s: listing.agreement_rows(s, ids)))
+    row_service = staticmethod(listing.agreement_rows)
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.status_box = self.filter_combo(

@@ -4,16 +4,13 @@ The form with repairs and disposal is ui/dialogs/asset_dialog.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from app.db.models import ASSET_OWNERS, ASSET_STATUSES
 from app.domain.money import format_money
 from app.services import assets as svc
 from ui import theme
 from ui.legend import source_note
-from ui.models.lazy_table import Column, LazyTableModel
-from ui.ops import read_now
-from ui.pages.list_page import ListPage
+from ui.models.lazy_table import Column
+from ui.pages.list_page import ListPage, ListQuery
 from ui.qt import *  # noqa: F403
 
 GREY = theme.qcolor(theme.HINT)
@@ -73,23 +70,6 @@ COLUMNS = [  # status right after the name: what the list is read for, never scr
     Column("location", "存放地点", None, 130, foreground=_grey),
     Column("agreement", "协议", None, 180, foreground=_grey),
 ]
-MONEY_COLUMNS = {3, 4, 5}
-
-
-class AssetModel(LazyTableModel):
-    def __init__(self) -> None:
-        super().__init__(COLUMNS, lambda ids: read_now(lambda s: svc.asset_rows(s, ids)))
-
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in MONEY_COLUMNS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return super().data(index, role)
-
-
-@dataclass(frozen=True)
-class AssetListQuery:
-    query: svc.AssetQuery
-    filtered: bool
 
 
 class AssetsPage(ListPage):
@@ -108,9 +88,10 @@ class AssetsPage(ListPage):
     form_class = "ui.dialogs.asset_dialog:AssetDialog"
     delete_service = staticmethod(svc.delete_assets)
     restore_service = staticmethod(svc.restore_assets)
-
-    def make_model(self) -> LazyTableModel:
-        return AssetModel()
+    row_service = staticmethod(svc.asset_rows)
+    right_aligned = frozenset({3, 4, 5})  # 数量, 单价, 总值
+    id_service = staticmethod(svc.asset_ids)
+    count_service = staticmethod(svc.asset_count)
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.status_box = self.filter_combo("全部状态", ASSET_STATUSES)
@@ -118,23 +99,18 @@ class AssetsPage(ListPage):
         for box in (self.status_box, self.owner_box):
             bar.addWidget(box, 1)
 
-    def query(self) -> AssetListQuery:
+    def query(self) -> ListQuery:
         q = svc.AssetQuery(
             text=self.search.text(),
             status=self.status_box.currentData() or "",
             owner=self.owner_box.currentData() or "",
         )
-        return AssetListQuery(q, self.has_filter())
+        return ListQuery(q, self.has_filter())
 
     def has_filter(self) -> bool:
         return bool(
             self.search.text().strip() or self.status_box.currentIndex() or self.owner_box.currentIndex()
         )
-
-    @staticmethod
-    def ids_and_total(s, q: AssetListQuery) -> tuple[list[str], int]:
-        ids = svc.asset_ids(s, q.query)
-        return ids, svc.asset_count(s) if q.filtered else len(ids)
 
     # ------------------------------------------------------------ actions
 

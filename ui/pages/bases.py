@@ -5,15 +5,13 @@ The form with the usage records is ui/dialogs/base_dialog.py."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from app.db.models import BASE_KINDS, BASE_LEVELS
 from app.services import bases as svc
 from app.services.choices import major_choices
 from ui import theme
-from ui.models.lazy_table import Column, LazyTableModel
+from ui.models.lazy_table import Column
 from ui.ops import read_now
-from ui.pages.list_page import ListPage
+from ui.pages.list_page import ListPage, ListQuery
 from ui.qt import *  # noqa: F403
 
 
@@ -45,23 +43,6 @@ COLUMNS = [
            tooltip=_usage_tip),
     Column("established_on", "建立日期", "established_on", 90),
 ]  # fmt: skip
-NUMBER_COLUMNS = {5, 6, 7}
-
-
-class BaseModel(LazyTableModel):
-    def __init__(self) -> None:
-        super().__init__(COLUMNS, lambda ids: read_now(lambda s: svc.base_rows(s, ids)))
-
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in NUMBER_COLUMNS:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return super().data(index, role)
-
-
-@dataclass(frozen=True)
-class BaseListQuery:
-    query: svc.BaseQuery
-    filtered: bool
 
 
 class BasesPage(ListPage):
@@ -81,9 +62,10 @@ class BasesPage(ListPage):
     form_class = "ui.dialogs.base_dialog:BaseDialog"
     delete_service = staticmethod(svc.delete_bases)
     restore_service = staticmethod(svc.restore_bases)
-
-    def make_model(self) -> LazyTableModel:
-        return BaseModel()
+    row_service = staticmethod(svc.base_rows)
+    right_aligned = frozenset({5, 6, 7})  # 工位数, 本学期人次, 本学期人天
+    id_service = staticmethod(svc.base_ids)
+    count_service = staticmethod(svc.base_count)
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.kind_box = self.filter_combo("全部类型", BASE_KINDS)
@@ -107,7 +89,7 @@ class BasesPage(ListPage):
         )
         row.addWidget(self.summary_button)
 
-    def query(self) -> BaseListQuery:
+    def query(self) -> ListQuery:
         key, descending = self._sort
         q = svc.BaseQuery(
             text=self.search.text(),
@@ -117,7 +99,7 @@ class BasesPage(ListPage):
             sort=key or "name",
             descending=descending,
         )
-        return BaseListQuery(q, self.has_filter())
+        return ListQuery(q, self.has_filter())
 
     def has_filter(self) -> bool:
         return bool(
@@ -126,11 +108,6 @@ class BasesPage(ListPage):
             or self.level_box.currentIndex()
             or self.major_box.currentIndex()
         )
-
-    @staticmethod
-    def ids_and_total(s, q: BaseListQuery) -> tuple[list[str], int]:
-        ids = svc.base_ids(s, q.query)
-        return ids, svc.base_count(s) if q.filtered else len(ids)
 
     # ------------------------------------------------------------ actions
 

@@ -22,7 +22,7 @@ from ui.operations import funds as fund_ops
 from ui.ops import read_now
 from ui.pages.list_page import DeletedBar, Reloading, load_and_follow, record_table
 from ui.qt import *  # noqa: F403
-from ui.widgets import EmptyState, confirm
+from ui.widgets import confirm, push_button, view_or_empty
 
 RED = theme.qcolor(theme.ERROR)
 GREY = theme.qcolor(theme.HINT)
@@ -243,15 +243,12 @@ class BudgetsView(QWidget, Reloading):
         lay.addLayout(bar)
 
         actions = QHBoxLayout()
-        self.new_button = QPushButton("编制预算…")
-        self.new_button.setToolTip("为项目的某一年度、某一经费类别编制预算")
-        self.new_button.clicked.connect(lambda: self.new_budget())
-        self.edit_button = QPushButton("修改预算")
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.delete_button = QPushButton("删除预算")
-        self.delete_button.clicked.connect(self.delete_selected)
-        self.category_button = QPushButton("新增经费类别…")
-        self.category_button.clicked.connect(lambda: ask_new_category(self, lambda _id: self.reload()))
+        self.new_button = push_button("编制预算…", self.new_budget, "为项目的某一年度、某一经费类别编制预算")
+        self.edit_button = push_button("修改预算", self.edit_selected)
+        self.delete_button = push_button("删除预算", self.delete_selected)
+        self.category_button = push_button(
+            "新增经费类别…", lambda: ask_new_category(self, lambda _id: self.reload())
+        )
         for b in (self.new_button, self.edit_button, self.delete_button, self.category_button):
             actions.addWidget(b)
         actions.addStretch(1)
@@ -261,7 +258,6 @@ class BudgetsView(QWidget, Reloading):
         self.undo_bar = DeletedBar("条预算", lambda ids: fund_ops.restore_budgets(self, ids))
         lay.addWidget(self.undo_bar)
 
-        self.stack = QStackedWidget()
         self.table = record_table(self.model, several=False)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.setItemDelegateForColumn(6, BudgetProgressDelegate(self.table))
@@ -272,10 +268,7 @@ class BudgetsView(QWidget, Reloading):
             self.table.setColumnWidth(i, width)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.empty = EmptyState()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
+        self.stack, self.empty = view_or_empty(lay, self.table)
         self.total_label = QLabel()
         self.total_label.setStyleSheet(theme.text(theme.TEXT, bold=True))
         self.total_label.setContentsMargins(2, 4, 2, 4)

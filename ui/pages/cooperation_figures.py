@@ -19,10 +19,9 @@ from ui.forms.record_form import scrolling
 from ui.ops import ReadOp, context, read_now
 from ui.pages.list_page import WhenShown
 from ui.qt import *  # noqa: F403
-from ui.widgets import EmptyState
+from ui.widgets import push_button, view_or_empty
 
 WATCHED = ("achievement", "training", "teacher", "enterprise", "major", "settings")
-TOTAL_BG = theme.brush(theme.INFO_BG)
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 FIGURE_TIPS = {
@@ -125,12 +124,7 @@ class FiguresTable(QTableWidget):
             self._set(r, c, item, total)
 
     def _set(self, r: int, c: int, item: QTableWidgetItem, total: bool) -> None:
-        if total:
-            font = QFont(item.font())
-            font.setBold(True)
-            item.setFont(font)
-            item.setBackground(TOTAL_BG)
-        self.setItem(r, c, item)
+        self.setItem(r, c, theme.total_cell(item) if total else item)
 
     def texts(self, row: int) -> list[str]:
         return [self.item(row, c).text() for c in range(self.columnCount())]
@@ -154,9 +148,11 @@ class CooperationView(QWidget):
         self.period = QLabel()
         theme.muted(self.period)
         bar.addWidget(self.period, 1)
-        self.export_button = QPushButton("导出 Excel…")
-        self.export_button.setToolTip("把两张表（按专业、按合作企业）导出为 Excel，列名与产学合作报表一致")
-        self.export_button.clicked.connect(self.export_excel)
+        self.export_button = push_button(
+            "导出 Excel…",
+            self.export_excel,
+            "把两张表（按专业、按合作企业）导出为 Excel，列名与产学合作报表一致",
+        )
         bar.addWidget(self.export_button)
         lay.addLayout(bar)
         note = QLabel(
@@ -167,7 +163,6 @@ class CooperationView(QWidget):
         theme.muted(note)
         lay.addWidget(note)
 
-        self.stack = QStackedWidget()
         tables = QWidget()
         t = QVBoxLayout(tables)
         t.setContentsMargins(0, 0, 0, 0)
@@ -180,10 +175,8 @@ class CooperationView(QWidget):
             t.addWidget(label)
             t.addWidget(table, 1)
         t.addStretch(0)
-        self.empty = EmptyState()
-        self.stack.addWidget(scrolling(tables))  # the 专业 table at its height scrolls on a low window
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
+        # the 专业 table at its height scrolls on a low window
+        self.stack, self.empty = view_or_empty(lay, scrolling(tables))
 
         self._fill_years(read_now(outcome_list.outcome_school_years), current=True)
         self.year_box.currentIndexChanged.connect(lambda _i: self.reload())

@@ -23,10 +23,9 @@ from ui.operations import employment as ops
 from ui.ops import context, read_now
 from ui.pages.list_page import DeletedBar, ElidedLabel, Reloading, WhenShown
 from ui.qt import *  # noqa: F403
-from ui.widgets import EmptyState, confirm
+from ui.widgets import confirm, push_button, view_or_empty
 
 WATCHED = ("employment", "student", "major", "settings")
-TOTAL_BG = theme.brush(theme.INFO_BG)
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 RECORD_HEADERS = ("学号", "姓名", "班级", "状态", "单位", "对口", "月薪（元）")
 RECORD_WIDTHS = (110, 80, 110, 80, 300, 50, 100)
@@ -75,12 +74,7 @@ class FiguresTable(QTableWidget):
                     item.setToolTip(DEFINITIONS[FIGURE_HEADERS[c]])
                 if f.major_name == "未填专业":
                     item.setForeground(GREY)
-                if total:
-                    font = QFont(item.font())
-                    font.setBold(True)
-                    item.setFont(font)
-                    item.setBackground(TOTAL_BG)
-                self.setItem(r, c, item)
+                self.setItem(r, c, theme.total_cell(item) if total else item)
         chrome = self.horizontalHeader().sizeHint().height() + 2 * self.frameWidth() + 2
         self.rows_height = chrome + 26 * max(len(figures), 1)
         self.setMaximumHeight(self.rows_height)  # every row when there is room; on a low window (1366×768 at
@@ -111,14 +105,12 @@ class EmploymentView(QWidget, Reloading):
         self.summary = ElidedLabel()  # a narrow window cuts it (“…”), never widens the page
         theme.muted(self.summary).setContentsMargins(12, 0, 0, 0)
         bar.addWidget(self.summary, 1)
-        self.new_button = QPushButton("新建就业记录…")
-        self.new_button.setToolTip("新建就业记录（Ctrl+N）")
-        self.new_button.clicked.connect(self.new_record)
-        self.import_button = QPushButton("导入就业数据…")
-        self.import_button.setToolTip(
-            "从 Excel 导入：学号、毕业年份、就业状态、就业单位、是否对口、月薪、岗位"
+        self.new_button = push_button("新建就业记录…", self.new_record, "新建就业记录（Ctrl+N）")
+        self.import_button = push_button(
+            "导入就业数据…",
+            lambda: students_io.import_file(self, "employment"),
+            "从 Excel 导入：学号、毕业年份、就业状态、就业单位、是否对口、月薪、岗位",
         )
-        self.import_button.clicked.connect(lambda: students_io.import_file(self, "employment"))
         self.report_button = QPushButton("导出就业质量报告 ▾")
         menu = QMenu(self.report_button)
         menu.addAction("Excel 统计表…", lambda: students_io.export_report_excel(self, self.year()))
@@ -162,23 +154,15 @@ class EmploymentView(QWidget, Reloading):
         self.records_label.setContentsMargins(0, 6, 0, 0)
         row.addWidget(self.records_label)
         row.addStretch(1)
-        self.edit_button = QPushButton("编辑")
-        self.edit_button.setToolTip("编辑所选就业记录（Enter）")
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.delete_button = QPushButton("删除")
-        self.delete_button.setToolTip("删除所选就业记录（Delete），可撤销")
-        self.delete_button.clicked.connect(self.delete_selected)
+        self.edit_button = push_button("编辑", self.edit_selected, "编辑所选就业记录（Enter）")
+        self.delete_button = push_button("删除", self.delete_selected, "删除所选就业记录（Delete），可撤销")
         row.addWidget(self.edit_button)
         row.addWidget(self.delete_button)
         lay.addLayout(row)
         self.undo_bar = DeletedBar("条就业记录", lambda ids: ops.restore_records(self, ids))
         lay.addWidget(self.undo_bar)
-        self.stack = QStackedWidget()
         self.table = self._records_table()
-        self.empty = EmptyState()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
+        self.stack, self.empty = view_or_empty(lay, self.table)
 
         self._fill_years()
         self.year_box.currentIndexChanged.connect(lambda _i: self.reload())

@@ -8,7 +8,7 @@ from app.services.common import Changes
 from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
-from ui.pages.list_page import ListPage
+from ui.pages.list_page import ListPage, ListQuery, RecordsModel, refill
 from ui.qt import *  # noqa: F403
 
 STATUS_COLORS = {
@@ -60,9 +60,9 @@ COLUMNS = [
 ]
 
 
-class EnterpriseTableModel(LazyTableModel):
+class EnterpriseTableModel(RecordsModel):
     def __init__(self) -> None:
-        super().__init__(COLUMNS, lambda ids: read_now(lambda s: listing.enterprise_rows(s, ids)))
+        super().__init__(COLUMNS, listing.enterprise_rows)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
         if (
@@ -88,6 +88,8 @@ class EnterprisesPage(ListPage):
     watched = ("enterprise", "attachment", "settings", "project")
     delete_service = staticmethod(svc.delete_enterprises)
     restore_service = staticmethod(svc.restore_enterprises)
+    id_service = staticmethod(listing.enterprise_ids)
+    count_service = staticmethod(listing.count_enterprises)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -114,24 +116,21 @@ class EnterprisesPage(ListPage):
 
     # ------------------------------------------------------------ querying
 
-    def query(self) -> listing.EnterpriseQuery:
-        return listing.EnterpriseQuery(
-            text=self.search.text(),
-            status=self.status_box.currentData() or "",
-            category=self.category_box.currentData() or "",
-            industry=self.industry_box.currentData() or "",
-            region=self.region_box.currentData() or "",
-            sort=self._sort[0],
-            descending=self._sort[1],
+    def query(self) -> ListQuery:
+        return ListQuery.of(
+            listing.EnterpriseQuery(
+                text=self.search.text(),
+                status=self.status_box.currentData() or "",
+                category=self.category_box.currentData() or "",
+                industry=self.industry_box.currentData() or "",
+                region=self.region_box.currentData() or "",
+                sort=self._sort[0],
+                descending=self._sort[1],
+            )
         )
 
     def has_filter(self) -> bool:
         return self.query().filtered
-
-    @staticmethod
-    def ids_and_total(s, q: listing.EnterpriseQuery) -> tuple[list[str], int]:
-        ids = listing.enterprise_ids(s, q)
-        return ids, listing.count_enterprises(s) if q.filtered else len(ids)
 
     def empty_state(self):
         return (
@@ -147,14 +146,7 @@ class EnterprisesPage(ListPage):
     def refresh_facets(self) -> None:
         f = read_now(listing.facets)
         for box, values in ((self.industry_box, f.industries), (self.region_box, f.regions)):
-            current = box.currentData()
-            box.blockSignals(True)
-            while box.count() > 1:
-                box.removeItem(1)
-            for v in values:
-                box.addItem(v, v)
-            box.setCurrentIndex(max(0, box.findData(current)))
-            box.blockSignals(False)
+            refill(box, [(v, v) for v in values])
 
     def _update_buttons(self) -> None:
         super()._update_buttons()
@@ -206,7 +198,7 @@ class EnterprisesPage(ListPage):
     def export_excel(self) -> None:
         from ui.files import run_export
 
-        run_export(self, self.query())
+        run_export(self, self.query().query)
 
     def save_template(self) -> None:
         from ui.files import save_template

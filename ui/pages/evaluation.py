@@ -40,6 +40,7 @@ from ui.pages.evaluation_indicators import IndicatorsView
 from ui.pages.list_page import PAGE_MARGINS, ElidedLabel, page_title
 from ui.pages.report_table_view import ReportTableView
 from ui.qt import *  # noqa: F403
+from ui.widgets import progress_beside
 
 EMPTY_HINTS = {
     COOPERATION_BY_MAJOR: "本表按专业汇总“产学合作”表的各项数字。请登记：岗位实习、订单培养 / 现代学徒制协议或项目、"
@@ -106,16 +107,8 @@ class EvaluationPage(QWidget):
         self.period = ElidedLabel()  # a narrow window cuts these notes (“…”), never widens the page
         theme.muted(self.period).setContentsMargins(8, 0, 0, 0)
         bar.addWidget(self.period, 1)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)
-        self.busy.setMaximumWidth(140)
-        self.busy.setMaximumHeight(14)
-        self.busy.setTextVisible(False)
+        self.busy, self.busy_label = progress_beside(bar, "正在统计…", width=140)
         self.busy.setToolTip("正在按记录统计…")
-        self.busy_label = QLabel("正在统计…")
-        theme.muted(self.busy_label)
-        bar.addWidget(self.busy)
-        bar.addWidget(self.busy_label)
         self._show_busy(False)
         bar.addStretch(1)
         note = ElidedLabel("鼠标停在数值或列名上可查看统计口径")

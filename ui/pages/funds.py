@@ -27,7 +27,7 @@ from ui.models.lazy_table import Column, LazyTableModel
 from ui.operations import funds as fund_ops
 from ui.ops import read_now
 from ui.pages.budgets import BudgetsView
-from ui.pages.list_page import ListPage, TabbedPage
+from ui.pages.list_page import ListPage, TabbedPage, refill
 from ui.qt import *  # noqa: F403
 
 RED = theme.qcolor(theme.ERROR)
@@ -203,14 +203,7 @@ class LedgerPage(ListPage):
             (self.project_box, [(name, pid) for pid, name in projects]),
             (self.category_box, [(c.name, c.id) for c in categories]),
         ):
-            current = box.currentData()
-            box.blockSignals(True)
-            while box.count() > 1:
-                box.removeItem(1)
-            for label, data in items:
-                box.addItem(label, data)
-            box.setCurrentIndex(max(0, box.findData(current)))
-            box.blockSignals(False)
+            refill(box, items)
 
     def empty_state(self):
         projects = read_now(live_projects)
@@ -281,7 +274,7 @@ class LedgerImportDialog(ImportDialog):
     @Slot()
     def do_import(self) -> None:
         progress = self.start_import(f"正在导入 {len(self.preview.valid_rows)} 条台账记录…")
-        fund_ops.import_ledger(self, self.preview, progress.cancel, progress.update, self._done, self._failed)
+        fund_ops.import_ledger(self, self.preview, progress, self._done, self._failed)
 
     def _done(self, changes: Changes) -> None:
         over = [w for w in changes.warnings if "超出预算" in w or "超预算" in w]

@@ -23,7 +23,7 @@ from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.group_strip import RULE, RULE_TIP, GroupStrip
-from ui.pages.list_page import ListPage, TabbedPage
+from ui.pages.list_page import ListPage, TabbedPage, refill
 from ui.pages.steering import SteeringView
 from ui.qt import *  # noqa: F403
 
@@ -235,14 +235,7 @@ class OrganizationsPage(ListPage):
         super()._loaded((ids, total))
 
     def _refresh_groups(self, groups: list[tuple[str, str]]) -> None:
-        current = self.group_box.currentData()
-        self.group_box.blockSignals(True)
-        while self.group_box.count() > 1:
-            self.group_box.removeItem(1)
-        for gid, name in groups:
-            self.group_box.addItem(name, gid)
-        self.group_box.setCurrentIndex(max(0, self.group_box.findData(current)))
-        self.group_box.blockSignals(False)
+        refill(self.group_box, [(name, gid) for gid, name in groups])
 
     @Slot(str)
     def show_group(self, group_id: str) -> None:
@@ -297,12 +290,10 @@ class IndustryPage(TabbedPage):
         tabs.addTab(self.steering, "指导委员会")
 
     def open_studio(self, studio_id: str) -> None:
-        self.tabs.setCurrentWidget(self.studios)
-        self.studios.show_record(studio_id)
+        self.show_record_on(self.studios, studio_id)
 
     def open_organization(self, organization_id: str) -> None:
-        self.tabs.setCurrentWidget(self.organizations)
-        self.organizations.show_record(organization_id)
+        self.show_record_on(self.organizations, organization_id)
 
     def open_group(self, major_group_id: str) -> None:
         """A 工作台 reminder of type "major_group": the 行业组织 tab with that 专业群 highlighted."""

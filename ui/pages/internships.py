@@ -19,7 +19,7 @@ from ui.dialogs.internship_status import MENU_STEPS, STEP_TEXT, change_status, s
 from ui.legend import SourcesLegend
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
-from ui.pages.list_page import ListPage
+from ui.pages.list_page import ListPage, ListQuery, RecordsModel, refill
 from ui.qt import *  # noqa: F403
 
 
@@ -83,9 +83,9 @@ def dot(color: str) -> QIcon:
     return QIcon(pix)
 
 
-class InternshipModel(LazyTableModel):
+class InternshipModel(RecordsModel):
     def __init__(self) -> None:
-        super().__init__(COLUMNS, lambda ids: read_now(lambda s: listing.rows_by_id(s, ids)))
+        super().__init__(COLUMNS, listing.rows_by_id)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
         col = index.column() if index.isValid() else -1
@@ -132,6 +132,8 @@ class InternshipsPage(ListPage):
     empty_hint = "先在“学生与就业”导入名册，再按 Ctrl+N 为一个班批量安排。"
     delete_service = staticmethod(svc.delete_internships)
     restore_service = staticmethod(svc.restore_internships)
+    id_service = staticmethod(listing.internship_ids)
+    count_service = staticmethod(listing.internship_total)
 
     def make_model(self) -> LazyTableModel:
         return InternshipModel()
@@ -155,15 +157,11 @@ class InternshipsPage(ListPage):
 
     def fill_classes(self) -> None:
         """The classes of the roster in the 班级 filter (kept selected if still there)."""
-        current = self.class_box.currentData() or ""
-        self.class_box.blockSignals(True)
-        while self.class_box.count() > 1:
-            self.class_box.removeItem(1)
-        for c in read_now(students_svc.classes):
-            if c.class_name:
-                self.class_box.addItem(f"{c.class_name}（{c.students}人）", c.class_name)
-        self.class_box.setCurrentIndex(max(0, self.class_box.findData(current)))
-        self.class_box.blockSignals(False)
+        classes = read_now(students_svc.classes)
+        refill(
+            self.class_box,
+            [(f"{c.class_name}（{c.students}人）", c.class_name) for c in classes if c.class_name],
+        )
 
     def add_actions(self, row: QHBoxLayout) -> None:
         self.status_button = QPushButton("状态 ▾")
@@ -197,23 +195,20 @@ class InternshipsPage(ListPage):
 
     # ------------------------------------------------------------ querying
 
-    def query(self) -> listing.InternshipQuery:
-        return listing.InternshipQuery(
-            text=self.search.text(),
-            status=self.status_box.currentData() or "",
-            class_name=self.class_box.currentData() or "",
-            problems_only=self.problems_box.isChecked(),
-            sort=self._sort[0],
-            descending=self._sort[1],
+    def query(self) -> ListQuery:
+        return ListQuery.of(
+            listing.InternshipQuery(
+                text=self.search.text(),
+                status=self.status_box.currentData() or "",
+                class_name=self.class_box.currentData() or "",
+                problems_only=self.problems_box.isChecked(),
+                sort=self._sort[0],
+                descending=self._sort[1],
+            )
         )
 
     def has_filter(self) -> bool:
         return self.query().filtered
-
-    @staticmethod
-    def ids_and_total(s, q: listing.InternshipQuery) -> tuple[list[str], int]:
-        ids = listing.internship_ids(s, q)
-        return ids, listing.internship_total(s) if q.filtered else len(ids)
 
     def label_of(self, row: InternshipRow) -> str:
         return f"{row.student_name}（{row.student_no}）"

@@ -18,7 +18,8 @@ narrower than the text (it ends in “…”, the whole text in its tooltip).
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from ui.forms.child_table import edit_delete_keys
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import ReadOp, WriteOp, context, read_now
 from ui.qt import *  # noqa: F403
-from ui.widgets import EmptyState, SearchBox, UndoBar, confirm
+from ui.widgets import SearchBox, UndoBar, confirm, push_button, view_or_empty
 
 PAGE_MARGINS = (12, 12, 12, 8)  # left, top, right, bottom of every page
 
@@ -120,6 +121,54 @@ def confirm_delete(parent: QWidget, noun: str, unit: str, labels: Sequence[str],
     return confirm(parent, f"删除{noun}", text)
 
 
+class RecordsModel(LazyTableModel):
+    """A list's model: `columns` over the rows a service reads by id (`rows(s, ids)`, a page at a time); the
+    columns numbered in `right` (money, counts) right-aligned."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        rows: Callable[[Session, Sequence[str]], Any],
+        right: Collection[int] = (),
+    ) -> None:
+        super().__init__(columns, lambda ids: read_now(lambda s: rows(s, ids)))
+        self.right = frozenset(right)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # type: ignore[override]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().data(index, role)
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list asks the worker for: the service's query, and whether a search or filter hides records (then
+    the count line says how many there are in all)."""
+
+    query: Any
+    filtered: bool
+
+    @classmethod
+    def of(cls, query: Any) -> ListQuery:
+        """A service query that knows itself whether it filters (`query.filtered`)."""
+        return cls(query, query.filtered)
+
+
+def refill(box: QComboBox, items: Sequence[tuple[str, Any]]) -> None:
+    """Put `items` (label, data) in a filter drop-down after its first entry (“全部…”), keeping the choice if it
+    is still offered, without a signal (the page reloads on its own)."""
+    if list(items) == [(box.itemText(i), box.itemData(i)) for i in range(1, box.count())]:
+        return
+    current = box.currentData()
+    box.blockSignals(True)
+    while box.count() > 1:
+        box.removeItem(1)
+    for label, data in items:
+        box.addItem(label, data)
+    box.setCurrentIndex(max(0, box.findData(current)))
+    box.blockSignals(False)
+
+
 def record_table(model: Any, several: bool) -> QTableView:
     """A table of records: a click chooses the whole row (`several` at once with Ctrl/Shift), rows in
     alternating colours, no row numbers."""
@@ -203,6 +252,12 @@ class ListPage(QWidget, Reloading):
     # the services a delete and its undo run: delete_service = staticmethod(svc.delete_studios)
     delete_service: Callable[[Session, list[str]], Changes]
     restore_service: Callable[[Session, list[str]], Changes]
+    # the model (make_model): `columns` over row_service(s, ids), the columns numbered in right_aligned to the right
+    row_service: Callable[[Session, Sequence[str]], Any]
+    right_aligned: frozenset[int] = frozenset()
+    # the ids (ids_and_total): id_service(s, query) of a ListQuery, count_service(s) the records in all
+    id_service: Callable[[Session, Any], list[str]]
+    count_service: Callable[[Session], int]
     loaded = Signal(int)  # number of rows shown, after every (re)load
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -217,7 +272,7 @@ class ListPage(QWidget, Reloading):
     # ------------------------------------------------------------ hooks
 
     def make_model(self) -> LazyTableModel:
-        raise NotImplementedError
+        return RecordsModel(self.columns, type(self).row_service, self.right_aligned)
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         """Add filter widgets after the search box (filter_combo helps)."""
@@ -235,10 +290,11 @@ class ListPage(QWidget, Reloading):
     def has_filter(self) -> bool:
         raise NotImplementedError
 
-    @staticmethod
-    def ids_and_total(s: Session, q: Any) -> tuple[list[str], int]:
+    @classmethod
+    def ids_and_total(cls, s: Session, q: ListQuery) -> tuple[list[str], int]:
         """Runs on the database worker: the ids to show, and how many records there are unfiltered."""
-        raise NotImplementedError
+        ids = cls.id_service(s, q.query)
+        return ids, cls.count_service(s) if q.filtered else len(ids)
 
     def empty_state(self) -> tuple[str, str, list[tuple[str, Callable[[], Any]]]]:
         """Title, hint and actions shown when there are no records at all: by default `empty_title`,
@@ -318,7 +374,6 @@ class ListPage(QWidget, Reloading):
         )
         lay.addWidget(self.undo_bar)
 
-        self.stack = QStackedWidget()
         self.table = record_table(self.model, several=True)
         self.table.setSortingEnabled(False)  # sorting is a new id query, not a proxy over all rows
         header = self.table.horizontalHeader()
@@ -337,10 +392,7 @@ class ListPage(QWidget, Reloading):
         self.table.verticalHeader().setDefaultSectionSize(26)
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
-        self.empty = EmptyState()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
+        self.stack, self.empty = view_or_empty(lay, self.table)
 
         edit_delete_keys(self.table, self.edit_selected, self.delete_selected)
         self._update_buttons()
@@ -393,11 +445,7 @@ class ListPage(QWidget, Reloading):
         return super().eventFilter(watched, event)
 
     def button(self, text: str, key: str, slot: Callable[[], Any]) -> QPushButton:
-        b = QPushButton(text)
-        if key:
-            b.setToolTip(f"{text}（{key}）")
-        b.clicked.connect(lambda: slot())
-        return b
+        return push_button(text, slot, f"{text}（{key}）" if key else "")
 
     def filter_combo(self, all_text: str, values: Sequence[tuple[str, Any]] | Sequence[str]) -> QComboBox:
         """A filter drop-down: “全部…” then the values ((label, data) pairs or plain strings)."""
@@ -512,6 +560,7 @@ class ListPage(QWidget, Reloading):
         """Select the record in the list (clearing filters that hide it) and open it."""
         if self.model.row_of(record_id) < 0 and self.has_filter():
             self.clear_filters()
+            self.reload_now()
         self._pending_select = record_id
         self.select_ids([record_id])
         self.open_record(record_id)
@@ -610,6 +659,11 @@ class TabbedPage(QWidget):
     def show_tab(self, tab: QWidget) -> None:
         if self.tabs.indexOf(tab) >= 0:
             self.tabs.setCurrentWidget(tab)
+
+    def show_record_on(self, tab: ListPage, record_id: str) -> None:
+        """The list `tab` on screen, the record selected in it (filters that hide it cleared) and its form open."""
+        self.tabs.setCurrentWidget(tab)
+        tab.show_record(record_id)
 
     @Slot()
     def new_record(self) -> Any:

@@ -4,18 +4,14 @@ sortable columns, Enter opens, Delete with undo); Ctrl+N follows the tab (新建
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
-
 from app.db.models import ACHIEVEMENT_KINDS, CONTRACT_ACHIEVEMENT_KINDS, TRAINING_KINDS
 from app.domain.money import format_money
 from app.services import outcome_list as lst
 from app.services import outcomes as svc
-from ui.models.lazy_table import Column, LazyTableModel
+from ui.models.lazy_table import Column
 from ui.ops import read_now
 from ui.pages.cooperation_figures import CooperationView
-from ui.pages.list_page import ListPage, TabbedPage
+from ui.pages.list_page import ListPage, ListQuery, TabbedPage, refill
 from ui.qt import *  # noqa: F403
 
 RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -65,25 +61,6 @@ TRAINING_COLUMNS = [
 ]
 
 
-class _Model(LazyTableModel):
-    """Rows by id from the service; numbers right-aligned."""
-
-    def __init__(self, columns, fetch, right: set[int]) -> None:
-        super().__init__(columns, lambda ids: read_now(lambda s: fetch(s, ids)))
-        self.right = right
-
-    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.right:
-            return RIGHT
-        return super().data(index, role)
-
-
-@dataclass(frozen=True)
-class _Query:
-    query: lst.OutcomeQuery
-    filtered: bool
-
-
 class _OutcomeList(ListPage):
     """A list of 成果 or 培训 records with a kind filter and a 学年 filter."""
 
@@ -94,15 +71,11 @@ class _OutcomeList(ListPage):
         self.kind_box = self.filter_combo("全部类型", self.kinds)
         self.year_box = self.filter_combo("全部学年", ())
         self.year_box.setToolTip("按学校的学期日历划分学年（第一学期开始至下一学年开始前一天）")
-        years = read_now(lst.outcome_school_years)
-        self.year_box.blockSignals(True)
-        for y in years:
-            self.year_box.addItem(f"{y}学年", y)
-        self.year_box.blockSignals(False)
+        self._sync_years()
         bar.addWidget(self.kind_box, 1)
         bar.addWidget(self.year_box, 1)
 
-    def query(self) -> _Query:
+    def query(self) -> ListQuery:
         sort, descending = self._sort
         q = lst.OutcomeQuery(
             text=self.search.text(),
@@ -111,7 +84,7 @@ class _OutcomeList(ListPage):
             sort=sort,
             descending=descending,
         )
-        return _Query(q, self.has_filter())
+        return ListQuery(q, self.has_filter())
 
     def has_filter(self) -> bool:
         return bool(
@@ -120,28 +93,12 @@ class _OutcomeList(ListPage):
 
     def _sync_years(self) -> None:
         """New records may reach a 学年 the filter did not offer yet."""
-        years = read_now(lst.outcome_school_years)
-        have = {self.year_box.itemData(i) for i in range(1, self.year_box.count())}
-        if set(years) != have:
-            current = self.year_box.currentData()
-            self.year_box.blockSignals(True)
-            while self.year_box.count() > 1:
-                self.year_box.removeItem(1)
-            for y in years:
-                self.year_box.addItem(f"{y}学年", y)
-            self.year_box.setCurrentIndex(max(0, self.year_box.findData(current)))
-            self.year_box.blockSignals(False)
+        refill(self.year_box, [(f"{y}学年", y) for y in read_now(lst.outcome_school_years)])
 
     def created(self, record_id: str | None) -> None:
         if record_id:
             self._sync_years()
         super().created(record_id)
-
-    def show_record(self, record_id: str) -> None:
-        if self.model.row_of(record_id) < 0 and self.has_filter():
-            self.clear_filters()
-            self.reload_now()
-        super().show_record(record_id)
 
 
 class AchievementsList(_OutcomeList):
@@ -163,13 +120,10 @@ class AchievementsList(_OutcomeList):
     delete_service = staticmethod(svc.delete_achievements)
     restore_service = staticmethod(svc.restore_achievements)
 
-    def make_model(self) -> LazyTableModel:
-        return _Model(ACHIEVEMENT_COLUMNS, lst.achievement_rows_by_id, {4})
-
-    @staticmethod
-    def ids_and_total(s: Session, q: _Query) -> tuple[list[str], int]:
-        ids = lst.achievement_ids(s, q.query)
-        return ids, lst.achievement_count(s) if q.filtered else len(ids)
+    row_service = staticmethod(lst.achievement_rows_by_id)
+    right_aligned = frozenset({4})  # 金额
+    id_service = staticmethod(lst.achievement_ids)
+    count_service = staticmethod(lst.achievement_count)
 
 
 class TrainingList(_OutcomeList):
@@ -191,13 +145,10 @@ class TrainingList(_OutcomeList):
     delete_service = staticmethod(svc.delete_trainings)
     restore_service = staticmethod(svc.restore_trainings)
 
-    def make_model(self) -> LazyTableModel:
-        return _Model(TRAINING_COLUMNS, lst.training_rows_by_id, {4, 5, 6, 7})
-
-    @staticmethod
-    def ids_and_total(s: Session, q: _Query) -> tuple[list[str], int]:
-        ids = lst.training_ids(s, q.query)
-        return ids, lst.training_count(s) if q.filtered else len(ids)
+    row_service = staticmethod(lst.training_rows_by_id)
+    right_aligned = frozenset({4, 5, 6, 7})  # 人数, 学时, 人天, 收入
+    id_service = staticmethod(lst.training_ids)
+    count_service = staticmethod(lst.training_count)
 
 
 class OutcomesPage(TabbedPage):
@@ -226,12 +177,10 @@ class OutcomesPage(TabbedPage):
 
     def open_achievement(self, achievement_id: str) -> None:
         """Show the achievement in its list and open its form."""
-        self.tabs.setCurrentWidget(self.achievements)
-        self.achievements.show_record(achievement_id)
+        self.show_record_on(self.achievements, achievement_id)
 
     def open_training(self, training_id: str) -> None:
-        self.tabs.setCurrentWidget(self.trainings)
-        self.trainings.show_record(training_id)
+        self.show_record_on(self.trainings, training_id)
 
     def show_cooperation(self, school_year: str = "") -> CooperationView:
         self.tabs.setCurrentWidget(self.cooperation)

@@ -26,7 +26,7 @@ from ui.pages.list_page import (
     page_title,
 )
 from ui.qt import *  # noqa: F403
-from ui.widgets import EmptyState, SearchBox
+from ui.widgets import SearchBox, push_button, view_or_empty
 
 HEADERS = ("项目名称", "类型", "层次", "负责人", "合作企业", "起止时间", "指标完成", "提醒")
 WIDTHS = (260, 100, 60, 70, 220, 170, 130, 150)
@@ -121,13 +121,9 @@ class ProjectsPage(QWidget, Reloading):
         lay.addLayout(bar)
 
         actions = QHBoxLayout()
-        self.new_button = QPushButton("新建项目…")
-        self.new_button.setToolTip("新建项目（Ctrl+N）")
-        self.new_button.clicked.connect(self.new_project)
-        self.edit_button = QPushButton("编辑")
-        self.edit_button.clicked.connect(self.edit_selected)
-        self.delete_button = QPushButton("删除")
-        self.delete_button.clicked.connect(self.delete_selected)
+        self.new_button = push_button("新建项目…", self.new_project, "新建项目（Ctrl+N）")
+        self.edit_button = push_button("编辑", self.edit_selected)
+        self.delete_button = push_button("删除", self.delete_selected)
         for b in (self.new_button, self.edit_button, self.delete_button):
             actions.addWidget(b)
         actions.addStretch(1)
@@ -139,7 +135,6 @@ class ProjectsPage(QWidget, Reloading):
         self.undo_bar = DeletedBar("个项目", lambda ids: project_ops.restore_projects(self, ids))
         lay.addWidget(self.undo_bar)
 
-        self.stack = QStackedWidget()
         self.tree = QTreeWidget()
         self.tree.setColumnCount(len(HEADERS))
         self.tree.setHeaderLabels(HEADERS)
@@ -154,10 +149,7 @@ class ProjectsPage(QWidget, Reloading):
             self.tree.setColumnWidth(i, w)
         self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.tree.itemSelectionChanged.connect(self._update_buttons)
-        self.empty = EmptyState()
-        self.stack.addWidget(self.tree)
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
+        self.stack, self.empty = view_or_empty(lay, self.tree)
 
         # Ctrl+N and Ctrl+F come from the main window's menu (new_record / focus_search)
         self._action(QKeySequence.StandardKey.Delete, self.delete_selected, self.tree)

@@ -26,7 +26,7 @@ from ui.errors import show_error
 from ui.ops import TaskOp
 from ui.pages.list_page import PAGE_MARGINS, page_title
 from ui.qt import *  # noqa: F403
-from ui.widgets import EmptyState, confirm
+from ui.widgets import confirm, progress_beside, push_button, view_or_empty
 
 if TYPE_CHECKING:  # imported when first used: start-up does not load the merge code
     from app.package.merge import MergePlan, MergeResult
@@ -107,7 +107,6 @@ class SchoolSummaryPage(QWidget):
         self.plan: MergePlan | None = None
         self._plan_op: TaskOp | None = None
         self._stale = False
-        self._clock = QElapsedTimer()
         self.progress: files.Progress | None = None
         self.setAcceptDrops(True)
         lay = QVBoxLayout(self)
@@ -128,18 +127,14 @@ class SchoolSummaryPage(QWidget):
         self.warnings.hide()
         lay.addWidget(self.warnings)
         lay.addWidget(self._keys_strip())
-        self.stack = QStackedWidget()
-        self.empty = EmptyState()
+        self.table = self._table()
+        self.stack, self.empty = view_or_empty(lay, self.table)
         self.empty.configure(
             "还没有材料包",
             "把各学院发来的上报材料包（.zip）拖到这里，或点击“添加材料包…”。\n"
             "也可以把各学院的材料包放在同一个文件夹里，用“添加文件夹…”一次加入。",
             [("添加材料包…", self.add_files), ("添加文件夹…", self.add_folder)],
         )
-        self.table = self._table()
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(self.table)
-        lay.addWidget(self.stack, 1)
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -152,42 +147,30 @@ class SchoolSummaryPage(QWidget):
 
     def _bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
-        self.add_button = QPushButton("添加材料包…")
-        self.add_button.setToolTip("选择一个或多个学院的上报材料包（.zip），也可以直接拖到本页")
-        self.add_button.clicked.connect(self.add_files)
-        self.folder_button = QPushButton("添加文件夹…")
-        self.folder_button.setToolTip("加入一个文件夹中的全部 .zip 文件")
-        self.folder_button.clicked.connect(self.add_folder)
-        self.remove_button = QPushButton("移除所选")
-        self.remove_button.setToolTip("从列表中移除选中的材料包（Delete），文件不会被删除")
-        self.remove_button.clicked.connect(self.remove_selected)
-        self.clear_button = QPushButton("清空")
-        self.clear_button.setToolTip("清空列表（文件不会被删除）")
-        self.clear_button.clicked.connect(self.clear)
-        self.import_key_button = QPushButton("导入学院公钥…")
-        self.import_key_button.setToolTip(
-            "导入学院交来的签名公钥文件（学院用“导出签名公钥”生成）：此后该学院的材料包按此公钥核对签名"
+        self.add_button = push_button(
+            "添加材料包…", self.add_files, "选择一个或多个学院的上报材料包（.zip），也可以直接拖到本页"
         )
-        self.import_key_button.clicked.connect(self.import_key)
+        self.folder_button = push_button("添加文件夹…", self.add_folder, "加入一个文件夹中的全部 .zip 文件")
+        self.remove_button = push_button(
+            "移除所选", self.remove_selected, "从列表中移除选中的材料包（Delete），文件不会被删除"
+        )
+        self.clear_button = push_button("清空", self.clear, "清空列表（文件不会被删除）")
+        self.import_key_button = push_button(
+            "导入学院公钥…",
+            self.import_key,
+            "导入学院交来的签名公钥文件（学院用“导出签名公钥”生成）：此后该学院的材料包按此公钥核对签名",
+        )
         buttons = (self.add_button, self.folder_button, self.remove_button, self.clear_button)
         for b in (*buttons, self.import_key_button):
             bar.addWidget(b)
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 1000)
-        self.busy.setTextVisible(False)
-        self.busy.setMaximumWidth(160)
-        self.busy.setMaximumHeight(14)
-        self.busy_label = QLabel("正在校验…")
-        theme.muted(self.busy_label)
         bar.addSpacing(12)
-        bar.addWidget(self.busy)
-        bar.addWidget(self.busy_label)
+        self.busy, self.busy_label = progress_beside(bar, "正在校验…", width=160, maximum=1000)
         bar.addStretch(1)
-        self.merge_button = QPushButton("生成汇总表…")
-        self.merge_button.setToolTip(
-            "把列表中“可用”的材料包汇总为一个 Excel 工作簿：各学院的主要数字一行一个学院，并附各表的明细"
+        self.merge_button = push_button(
+            "生成汇总表…",
+            self.write_summary,
+            "把列表中“可用”的材料包汇总为一个 Excel 工作簿：各学院的主要数字一行一个学院，并附各表的明细",
         )
-        self.merge_button.clicked.connect(self.write_summary)
         bar.addWidget(self.merge_button)
         return bar
 
@@ -313,10 +296,9 @@ class SchoolSummaryPage(QWidget):
         paths = list(self.paths)
         op = TaskOp(self, lambda report, cancel: plan_merge(paths, progress=report, cancel=cancel))
         self._plan_op = op
-        self._clock.start()
-        op.with_progress(self._plan_progress).success(lambda plan: self._planned(op, plan)).failure(
-            lambda exc: self._plan_failed(op, exc)
-        ).run()
+        op.with_progress(files.Throttled(self._plan_progress)).success(
+            lambda plan: self._planned(op, plan)
+        ).failure(lambda exc: self._plan_failed(op, exc)).run()
         self._show()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
@@ -325,9 +307,7 @@ class SchoolSummaryPage(QWidget):
             self.replan()
 
     def _plan_progress(self, fraction: float, _message: str) -> None:
-        if self._clock.elapsed() >= 100 or fraction >= 1:
-            self._clock.restart()
-            self.busy.setValue(int(fraction * 1000))
+        self.busy.setValue(int(fraction * 1000))
 
     def _planned(self, op: TaskOp, plan: MergePlan) -> None:
         if op is not self._plan_op:
@@ -574,10 +554,15 @@ class SchoolSummaryPage(QWidget):
 
         paths = list(self.paths)
         self.merge_button.setEnabled(False)
-        self.progress = progress = files.Progress(self, "正在生成汇总表…")
-        op = TaskOp(self, lambda report, cancel: merge_packages(paths, out, progress=report, cancel=cancel))
-        progress.dialog.canceled.connect(op.cancel_event.set)
-        op.with_progress(progress.update).success(self._merged).failure(self._merge_failed).run()
+        self.progress = files.run_with_progress(
+            self,
+            "正在生成汇总表…",
+            lambda report, cancel: merge_packages(paths, out, progress=report, cancel=cancel),
+            lambda result: files.offer_open(self, result.out, result.summary()),
+            "生成汇总表失败",
+            task=True,
+            finished=self._merge_ended,
+        )
 
     @staticmethod
     def _summary_name(plan: MergePlan) -> str:
@@ -587,18 +572,9 @@ class SchoolSummaryPage(QWidget):
         period = periods.pop() if len(periods) == 1 else ""
         return safe_filename("_".join(x for x in (school, period, "各学院上报汇总.xlsx") if x))
 
-    def _merged(self, result: MergeResult) -> None:
-        self.progress.close()
+    def _merge_ended(self, outcome: MergeResult | BaseException) -> None:
         self._show_buttons()
-        self.merged.emit(result)
-        files.offer_open(self, result.out, result.summary())
-
-    def _merge_failed(self, exc: BaseException) -> None:
-        self.progress.close()
-        self._show_buttons()
-        self.merged.emit(exc)
-        if not isinstance(exc, Cancelled):
-            show_error(self, exc, "生成汇总表失败")
+        self.merged.emit(outcome)
 
     # ---------------------------------------------------------------- kept between sessions
 

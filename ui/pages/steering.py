@@ -14,7 +14,7 @@ from ui.operations import industry as industry_ops
 from ui.ops import read_now
 from ui.pages.list_page import load_and_follow
 from ui.qt import *  # noqa: F403
-from ui.widgets import EmptyState, SearchBox, UndoBar
+from ui.widgets import SearchBox, UndoBar, view_or_empty
 
 WATCHED = ("steering_member", "steering_meeting", "enterprise", "settings", "major_group")
 
@@ -76,16 +76,12 @@ class SteeringView(QWidget):
         split.addWidget(self.members)
         split.addWidget(self.meetings)
         split.setChildrenCollapsible(False)
-        self.empty = EmptyState()
+        self.stack, self.empty = view_or_empty(lay, split)
         self.empty.configure(
             "尚未设置专业群",
             "指导委员会按专业群组建。请先在“设置”中添加专业群与专业，再回来登记委员和会议。",
             [],
         )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(split)
-        self.stack.addWidget(self.empty)
-        lay.addWidget(self.stack, 1)
         load_and_follow(self)  # a hidden page reloads when shown
 
     # ------------------------------------------------------------ loading
@@ -150,38 +146,30 @@ class SteeringView(QWidget):
 
     @Slot()
     def add_member(self) -> str | None:
-        return self._edit_member(None)
+        return self._edit("SteeringMemberDialog", None, "_pending_m")
 
     @Slot(str)
     def edit_member(self, member_id: str) -> None:
-        self._edit_member(self._members.get(member_id))
-
-    def _edit_member(self, row: svc.SteeringMemberRow | None) -> str | None:
-        from ui.dialogs.steering_dialogs import SteeringMemberDialog
-
-        if not self.group_id():
-            return None
-        dlg = SteeringMemberDialog(self.window(), self.group_id(), self.group_name(), row)
-        dlg.exec()
-        self._pending_m = dlg.saved_id
-        return dlg.saved_id
+        self._edit("SteeringMemberDialog", self._members.get(member_id), "_pending_m")
 
     @Slot()
     def add_meeting(self) -> str | None:
-        return self._edit_meeting(None)
+        return self._edit("SteeringMeetingDialog", None, "_pending_t")
 
     @Slot(str)
     def edit_meeting(self, meeting_id: str) -> None:
-        self._edit_meeting(self._meetings.get(meeting_id))
+        self._edit("SteeringMeetingDialog", self._meetings.get(meeting_id), "_pending_t")
 
-    def _edit_meeting(self, row: svc.SteeringMeetingRow | None) -> str | None:
-        from ui.dialogs.steering_dialogs import SteeringMeetingDialog
+    def _edit(self, form: str, row: object, pending: str) -> str | None:
+        """The committee's member or meeting form (`form`, of ui/dialogs/steering_dialogs.py) on `row`, a new one
+        when None; the one saved is selected after the reload (`pending`, the attribute naming it)."""
+        from ui.dialogs import steering_dialogs
 
         if not self.group_id():
             return None
-        dlg = SteeringMeetingDialog(self.window(), self.group_id(), self.group_name(), row)
+        dlg = getattr(steering_dialogs, form)(self.window(), self.group_id(), self.group_name(), row)
         dlg.exec()
-        self._pending_t = dlg.saved_id
+        setattr(self, pending, dlg.saved_id)
         return dlg.saved_id
 
     @Slot(list)

@@ -12,19 +12,16 @@ Ctrl+N and Ctrl+F follow the tab on screen (新建学生 / 新建就业记录).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy.orm import Session
-
 from app.services import student_list as lst
 from app.services import students as svc
 from app.services.choices import major_choices
 from ui import students_io
-from ui.models.lazy_table import Column, LazyTableModel
+from ui.models.lazy_table import Column
 from ui.ops import read_now
 from ui.pages.employment_view import EmploymentView
-from ui.pages.list_page import ListPage, TabbedPage
+from ui.pages.list_page import ListPage, ListQuery, TabbedPage, refill
 from ui.qt import *  # noqa: F403
+from ui.widgets import push_button
 
 MASK_TIP = "已打码：完整号码只在学生信息表中显示（个人信息保护）"
 COLUMNS = [
@@ -40,11 +37,6 @@ COLUMNS = [
 ]
 
 
-@dataclass(frozen=True)
-class _Query:
-    query: lst.StudentQuery
-
-
 class StudentsList(ListPage):
     title = "学生"
     state_key = "students"
@@ -58,8 +50,9 @@ class StudentsList(ListPage):
     delete_service = staticmethod(svc.delete_students)
     restore_service = staticmethod(svc.restore_students)
 
-    def make_model(self) -> LazyTableModel:
-        return LazyTableModel(COLUMNS, lambda ids: read_now(lambda s: lst.student_rows_by_id(s, ids)))
+    row_service = staticmethod(lst.student_rows_by_id)
+    id_service = staticmethod(lst.student_ids)
+    count_service = staticmethod(lst.student_total)
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.major_box = self.filter_combo("全部专业", [(c.label, c.id) for c in read_now(major_choices)])
@@ -69,35 +62,26 @@ class StudentsList(ListPage):
         bar.addWidget(self.class_box, 1)
 
     def add_tools(self, row: QHBoxLayout) -> None:
-        self.import_button = QPushButton("导入名册…")
-        self.import_button.setToolTip("从 Excel 导入学生名册：先预览每一行的问题，再导入有效的行")
-        self.import_button.clicked.connect(lambda: students_io.import_file(self, "students"))
-        self.template_button = QPushButton("下载名册模板…")
-        self.template_button.clicked.connect(lambda: students_io.save_template(self))
-        self.export_button = QPushButton("导出名册…")
-        self.export_button.setToolTip("导出全部学生；身份证号和电话默认打码")
-        self.export_button.clicked.connect(lambda: students_io.export_students(self))
+        self.import_button = push_button(
+            "导入名册…",
+            lambda: students_io.import_file(self, "students"),
+            "从 Excel 导入学生名册：先预览每一行的问题，再导入有效的行",
+        )
+        self.template_button = push_button("下载名册模板…", lambda: students_io.save_template(self))
+        self.export_button = push_button(
+            "导出名册…", lambda: students_io.export_students(self), "导出全部学生；身份证号和电话默认打码"
+        )
         for b in (self.import_button, self.template_button, self.export_button):
             row.addWidget(b)
 
     def _fill_classes(self) -> None:
         """The 班级 filter offers the classes of the chosen 专业 (all classes when none is chosen)."""
         major = self.major_box.currentData() or ""
-        current = self.class_box.currentData() or ""
-        names = read_now(lambda s: lst.class_names(s, major))
-        if names == [self.class_box.itemData(i) for i in range(1, self.class_box.count())]:
-            return
-        self.class_box.blockSignals(True)
-        while self.class_box.count() > 1:
-            self.class_box.removeItem(1)
-        for n in names:
-            self.class_box.addItem(n, n)
-        self.class_box.setCurrentIndex(max(0, self.class_box.findData(current)))
-        self.class_box.blockSignals(False)
+        refill(self.class_box, [(n, n) for n in read_now(lambda s: lst.class_names(s, major))])
 
-    def query(self) -> _Query:
+    def query(self) -> ListQuery:
         sort, descending = self._sort
-        return _Query(
+        return ListQuery.of(
             lst.StudentQuery(
                 text=self.search.text(),
                 major_id=self.major_box.currentData() or "",
@@ -108,27 +92,11 @@ class StudentsList(ListPage):
         )
 
     def has_filter(self) -> bool:
-        return self.query().query.filtered
-
-    @staticmethod
-    def ids_and_total(s: Session, q: _Query) -> tuple[list[str], int]:
-        ids = lst.student_ids(s, q.query)
-        return ids, lst.student_total(s) if q.query.filtered else len(ids)
+        return self.query().filtered
 
     def _fill_majors(self) -> None:
         """The 专业 filter follows 设置 (a major added, renamed or deleted)."""
-        majors = [(c.label, c.id) for c in read_now(major_choices)]
-        box = self.major_box
-        if majors == [(box.itemText(i), box.itemData(i)) for i in range(1, box.count())]:
-            return
-        current = box.currentData() or ""
-        box.blockSignals(True)
-        while box.count() > 1:
-            box.removeItem(1)
-        for label, major_id in majors:
-            box.addItem(label, major_id)
-        box.setCurrentIndex(max(0, box.findData(current)))
-        box.blockSignals(False)
+        refill(self.major_box, [(c.label, c.id) for c in read_now(major_choices)])
 
     def _loaded(self, result: tuple[list[str], int]) -> None:
         super()._loaded(result)
@@ -148,12 +116,6 @@ class StudentsList(ListPage):
 
     def label_of(self, row: svc.StudentRow) -> str:
         return f"{row.name}（{row.student_no}）"
-
-    def show_record(self, record_id: str) -> None:
-        if self.model.row_of(record_id) < 0 and self.has_filter():
-            self.clear_filters()
-            self.reload_now()
-        super().show_record(record_id)
 
 
 class StudentsPage(TabbedPage):
@@ -177,8 +139,7 @@ class StudentsPage(TabbedPage):
 
     def open_student(self, student_id: str) -> None:
         """Show the student in the list (clearing filters that hide it) and open the form."""
-        self.tabs.setCurrentWidget(self.students)
-        self.students.show_record(student_id)
+        self.show_record_on(self.students, student_id)
 
     def show_employment(self, year: int | None = None) -> EmploymentView:
         self.tabs.setCurrentWidget(self.employment)

@@ -11,8 +11,7 @@ from app.services import teachers as svc
 from ui import theme
 from ui.legend import source_note
 from ui.models.lazy_table import Column, LazyTableModel
-from ui.ops import read_now
-from ui.pages.list_page import ElidedLabel, ListPage
+from ui.pages.list_page import ElidedLabel, ListPage, RecordsModel
 from ui.qt import *  # noqa: F403
 
 RED = theme.qcolor(theme.ERROR)
@@ -64,9 +63,9 @@ COLUMNS = [
 DONE_COL, MISSING_COL = 5, 6
 
 
-class TeacherModel(LazyTableModel):
+class TeacherModel(RecordsModel):
     def __init__(self) -> None:
-        super().__init__(COLUMNS, lambda ids: read_now(lambda s: listing.teacher_list_rows(s, ids)))
+        super().__init__(COLUMNS, listing.teacher_list_rows)
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
         col = index.column() if index.isValid() else -1

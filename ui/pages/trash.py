@@ -10,7 +10,7 @@ from ui.operations import trash as trash_ops
 from ui.ops import ReadOp
 from ui.pages.list_page import PAGE_MARGINS, load_and_follow, page_title
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm
+from ui.widgets import confirm, push_button
 
 ALL = ""  # the kind chooser's 全部: every kind at once (the default)
 COLUMNS = [
@@ -45,10 +45,8 @@ class TrashPage(QWidget):
         for key, kind in svc.KINDS.items():
             self.kind_box.addItem(kind.label, key)
         self.kind_box.currentIndexChanged.connect(lambda _i: self.reload())
-        self.restore_button = QPushButton("恢复所选")
-        self.restore_button.clicked.connect(self.restore_selected)
-        self.purge_button = QPushButton("彻底删除所选…")
-        self.purge_button.clicked.connect(self.purge_selected)
+        self.restore_button = push_button("恢复所选", self.restore_selected)
+        self.purge_button = push_button("彻底删除所选…", self.purge_selected)
         self.count_label = QLabel()
         row.addWidget(QLabel("类型："))
         row.addWidget(self.kind_box)

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from app.domain.money import format_money
 from app.services import visits as svc
-from ui.models.lazy_table import Column, LazyTableModel
+from ui.models.lazy_table import Column
 from ui.ops import read_now
-from ui.pages.list_page import ListPage
+from ui.pages.list_page import ListPage, refill
 from ui.qt import *  # noqa: F403
 
 COLUMNS = [
@@ -44,8 +44,7 @@ class VisitsPage(ListPage):
     delete_service = staticmethod(svc.delete_visits)
     restore_service = staticmethod(svc.restore_visits)
 
-    def make_model(self) -> LazyTableModel:
-        return LazyTableModel(COLUMNS, lambda ids: read_now(lambda s: svc.visit_rows(s, ids)))
+    row_service = staticmethod(svc.visit_rows)
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.year_box = self.filter_combo("全部年份", ())
@@ -73,15 +72,7 @@ class VisitsPage(ListPage):
         self.refresh_years()
 
     def refresh_years(self) -> None:
-        years = read_now(svc.visit_years)
-        current = self.year_box.currentData()
-        self.year_box.blockSignals(True)
-        while self.year_box.count() > 1:
-            self.year_box.removeItem(1)
-        for y in years:
-            self.year_box.addItem(f"{y}年", y)
-        self.year_box.setCurrentIndex(max(0, self.year_box.findData(current)))
-        self.year_box.blockSignals(False)
+        refill(self.year_box, [(f"{y}年", y) for y in read_now(svc.visit_years)])
 
     def label_of(self, row: svc.VisitRow) -> str:
         return f"{row.visited_on} {row.enterprises[:20]}"
