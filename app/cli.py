@@ -21,12 +21,14 @@ from app.commands import (
     internships,
     keys,
     package,
+    projects,
     report,
+    setup,
     teachers,
 )
 from app.commands.chinese_argparse import VERSION, ChineseParser
 from app.commands.common import end_progress, four_digit_year, open_db, print_progress, run_import
-from app.commands.output import end_quietly, output_closed
+from app.commands.output import finish
 from app.errors import AppError, ImportFileError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -115,7 +117,21 @@ def build_parser() -> argparse.ArgumentParser:
 # Each area adds its own top-level commands in a module of app/commands/ with
 # `register(sub, db_parent) -> {command: handler}`; list the module here. The modules keep their heavy
 # imports inside the handlers, so that building the parser (every start) stays fast.
-AREAS = (agreements, backup, compliance, bases, docs, funds, internships, keys, package, report, teachers)
+AREAS = (
+    agreements,
+    backup,
+    compliance,
+    bases,
+    docs,
+    funds,
+    internships,
+    keys,
+    package,
+    projects,
+    report,
+    setup,
+    teachers,
+)
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -280,10 +296,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
 def _run_command(args: argparse.Namespace) -> int:
     try:
-        code = COMMANDS[args.command](args)
-        if sys.stdout is not None:  # None in a windowed build
-            sys.stdout.flush()  # a reader that went away (`| head`) is found here, not at exit
-        return code
+        return finish(lambda: COMMANDS[args.command](args))  # honest exit code also when `| head` closed
     except ImportFileError as e:
         print(f"错误：{e.message}", file=sys.stderr)
         return 2
@@ -294,10 +307,7 @@ def _run_command(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
-    except Exception as e:  # a bug: the user gets a short message, the log gets the traceback
-        if output_closed(e):  # `chanjiao reminders | head`: the reader has what it wanted
-            end_quietly()
-            return 0
+    except Exception:  # a bug: the user gets a short message, the log gets the traceback
         from app.logs import log_file
 
         log.exception("command %s failed", args.command)

@@ -8,13 +8,18 @@ under 16).
 Monthly evaluations (H第十二条(四)): a calendar month needs an enterprise evaluation once it has ended, if the
 internship covers at least 15 of its days, or lies wholly inside it; only internships 实习中 or 已结束 are
 checked. A score under 60 is a warning (预警).
+
+Which rules are in force is the college's choice in 设置 (app/services/rule_sets.py): the national 实习规定
+always, the school policy of the chosen preset (H, N) or none. `internship_problems(…, preset=…)` keeps the
+problems of the rules in force, citing only the documents in force — the test of the 合规检查 itself
+(app.compliance.registry.source_in_force), so that 学生实习, the 三方协议 batch and 合规检查 agree.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 ERROR, WARNING, HINT = "错误", "警告", "提示"
 PLACEMENT = "岗位实习"
@@ -291,8 +296,24 @@ def premium_problem(kind: str, paid_by: str) -> Problem | None:
     )
 
 
-def internship_problems(f: InternshipFacts, today: dt.date) -> list[Problem]:
-    """Every problem of one internship, the blocking ones first."""
+def in_force(problems: list[Problem], preset: str) -> list[Problem]:
+    """The problems of the rules in force under the school preset ("H", "N", or "" for none): a problem whose
+    only source is a preset not chosen goes (H's 五方联动 and monthly evaluations under N); the others keep
+    the parts of their source in force (“H第十二条(三)；实习规定” is “实习规定” under N)."""
+    from app.compliance.registry import source_in_force  # imported here: the registry's rules import this
+
+    out = []
+    for p in problems:
+        source = source_in_force(p.source, preset)
+        if source:
+            out.append(p if source == p.source else replace(p, source=source))
+    return out
+
+
+def internship_problems(f: InternshipFacts, today: dt.date, *, preset: str | None = None) -> list[Problem]:
+    """Every problem of one internship, the blocking ones first: of the rules in force under `preset` (the
+    choice of 设置, rule_sets.get_rule_preset), or of every rule set when None (the 合规检查, which keeps
+    the rules in force itself)."""
     if f.status == "终止":
         return []
     found = (
@@ -305,4 +326,6 @@ def internship_problems(f: InternshipFacts, today: dt.date) -> list[Problem]:
         + _parties(f)
         + _evaluations(f, today)
     )
+    if preset is not None:
+        found = in_force(found, preset)
     return sorted(found, key=lambda p: (not p.blocks, (ERROR, WARNING, HINT).index(p.severity)))

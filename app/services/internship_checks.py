@@ -3,6 +3,10 @@ need (plain rows, not ORM objects: 20,000 internships are checked in a fraction 
 
 The session's pending changes are flushed by the query first (autoflush), so a form's unsaved edit is
 checked as it will be stored (set_status / update_internship rely on that).
+
+The rules in force are those of the school preset chosen in 设置 (internship_problems_by_id: 学生实习, the
+三方协议 batch, a change of status); checked_internships gives every rule's problems to the 合规检查, whose
+run_checks keeps the rules in force with the same test (and may be asked about another preset).
 """
 
 from __future__ import annotations
@@ -71,7 +75,9 @@ class Checked:
     problems: tuple[Problem, ...]
 
 
-def _checked(s: Session, ids: Sequence[str] | None, today: dt.date | None) -> Iterable[Checked]:
+def _checked(
+    s: Session, ids: Sequence[str] | None, today: dt.date | None, preset: str | None
+) -> Iterable[Checked]:
     today = today or dt.date.today()
     first_start = get_semester_calendar(s).first_start
     stmt = (
@@ -110,19 +116,21 @@ def _checked(s: Session, ids: Sequence[str] | None, today: dt.date | None) -> It
                 evaluations=evaluations.get(iid, {}),
                 insurance_paid_by=paid_by or "",
             )
-            problems = tuple(internship_problems(f, today))
+            problems = tuple(internship_problems(f, today, preset=preset))
             yield Checked(
                 iid, f.status, f.starts_on, student, class_name or "", enterprise or base or "", problems
             )
 
 
 def checked_internships(s: Session, today: dt.date | None = None) -> list[Checked]:
-    """Every live internship not 终止, with its problems (for the compliance check)."""
-    return list(_checked(s, None, today))
+    """Every live internship not 终止, with the problems of every rule set (for the compliance check)."""
+    return list(_checked(s, None, today, None))
 
 
 def internship_problems_by_id(
     s: Session, ids: Sequence[str] | None = None, today: dt.date | None = None
 ) -> dict[str, list[Problem]]:
-    """The problems of the live internships (all, or those of `ids`) not 终止."""
-    return {c.id: list(c.problems) for c in _checked(s, ids, today)}
+    """The problems of the live internships (all, or those of `ids`) not 终止, under the rules chosen in 设置."""
+    from app.services.rule_sets import get_rule_preset
+
+    return {c.id: list(c.problems) for c in _checked(s, ids, today, get_rule_preset(s))}

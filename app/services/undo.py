@@ -306,12 +306,12 @@ def _put_back(s: Session, journal: Journal) -> list[tuple[str, tuple[Any, ...]]]
             (to_trash if image.model in records else to_delete).append(image)
         else:
             to_write.append(image)
+    _refuse_taken_keys(s, journal, to_write)  # before anything is written
     for image in to_delete:  # child rows the action added (a contact, a category): gone again
         obj = s.get(image.model, image.key if len(image.key) > 1 else image.key[0])
         if obj is not None:
             s.delete(obj)
     s.flush()
-    _refuse_taken_keys(s, to_write)
     stamp = utcnow()
     for image in to_trash:  # records the action created: to the 回收站, restorable
         obj = s.get(image.model, image.key[0])
@@ -331,16 +331,65 @@ def _put_back(s: Session, journal: Journal) -> list[tuple[str, tuple[Any, ...]]]
     return [(i.table, i.key) for i in order]
 
 
-def _refuse_taken_keys(s: Session, images: Sequence[RowImage]) -> None:
-    """A record the undo takes out of the 回收站 must not share a 学号, 工号 … with a live one (as a restore)."""
-    from app.db.unique_keys import refuse_taken_keys
+def _refuse_taken_keys(s: Session, journal: Journal, images: Sequence[RowImage]) -> None:
+    """The rows an undo writes back must not give a natural key (学号, 工号, 统一社会信用代码, 协议编号 …) two
+    live records: one taken since by another record — a deleted student's 学号 given to a new one, or the
+    old 信用代码 of an edited enterprise — refuses the whole undo before anything is written, naming the
+    record, the key and the record that holds it now. The rows of the action itself are left out: the undo
+    writes them back as they all were together before it."""
+    from app.db.unique_keys import KEYS
 
-    conn = s.connection()
-    for model, group in _by_model(images).items():
-        if "deleted_at" not in model.__table__.columns:
+    mine: dict[str, set[Any]] = {}
+    for image in journal.rows.values():
+        if len(image.key) == 1:
+            mine.setdefault(image.table, set()).add(image.key[0])
+    keyed = {k.table for k in KEYS}
+    for model, group in _by_model(i for i in images if i.table in keyed).items():
+        now = _read(s.connection(), model, [i.key for i in group])
+        for image in group:
+            _refuse_one(s, journal, image, now.get(image.key), mine.get(image.table, set()))
+
+
+def _refuse_one(
+    s: Session, journal: Journal, image: RowImage, now: dict[str, Any] | None, mine: set[Any]
+) -> None:
+    from app.db.unique_keys import KEYS
+
+    before = image.before or {}
+    if before.get("deleted_at") is not None:
+        return  # goes back to the 回收站, where no key counts
+    for key in (k for k in KEYS if k.table == image.table):
+        value = before.get(key.column)
+        if not value:
             continue
-        keys = [i.key for i in group if i.before is not None and i.before.get("deleted_at") is None]
-        now = _read(conn, model, keys)
-        back = [str(k[0]) for k, v in now.items() if v.get("deleted_at") is not None]
-        if back:
-            refuse_taken_keys(conn, model.__tablename__, back)
+        if now is not None and now.get("deleted_at") is None and _same(key, now.get(key.column), value):
+            continue  # live with this very value now: it holds it (most rows of a large import)
+        holder = _live_holder(s, image.model, key, value, mine)
+        if holder is not None:
+            shown = "" if key.private else f"“{value}”"
+            title = before.get(key.title) or ""
+            record = f"{key.record}“{title}”" if title else f"这个{key.record}"
+            raise AppError(
+                f"不能撤销“{journal.label}”：{record}原来的{key.label}{shown}现在已被{key.record}“{holder}”使用，"
+                f"每个{key.label}只能属于一个{key.record}。未做任何撤销。"
+                f"如仍要撤销，请先修改“{holder}”的{key.label}。"
+            )
+
+
+def _same(key: Any, a: Any, b: Any) -> bool:
+    a, b = str(a or ""), str(b or "")
+    return a.lower() == b.lower() if key.folded else a == b
+
+
+def _live_holder(s: Session, model: type, key: Any, value: str, skip: set[Any]) -> str | None:
+    """The title of a live record, not one of `skip`, whose `key` is `value` (compared as the index does)."""
+    from sqlalchemy import func
+
+    table = model.__table__  # type: ignore[attr-defined]
+    column, title, pk = table.c[key.column], table.c[key.title], table.c["id"]
+    same = func.lower(column) == func.lower(value) if key.folded else column == value
+    stmt = select(title, pk).where(table.c.deleted_at.is_(None), same)
+    for name, rid in s.connection().execute(stmt):
+        if rid not in skip:
+            return str(name or "")
+    return None

@@ -6,7 +6,7 @@
 # CON.xlsx cannot be created and paths have drive letters - none of which Linux shows. Qt draws on an Xvfb
 # screen of 1366x768 through its `windows` platform plugin, with a CJK font installed in the prefix.
 #
-#   bash tests/windows/run_wine.sh            # everything: tests, smoke, program, setup
+#   bash tests/windows/run_wine.sh            # everything: the tests, and beside them smoke, program, setup
 #   bash tests/windows/run_wine.sh -k xlsx    # extra arguments go to pytest; the other steps still run
 #   bash tests/windows/run_wine.sh --python tools\\screens.py Z:\\tmp\\shots   # only that, under Windows Python
 #   CHANJIAO_WINE_SKIP_TESTS=1, _SKIP_SMOKE=1, _SKIP_BUNDLE=1 (the program and its setup), _SKIP_SETUP=1 (the
@@ -283,6 +283,30 @@ check_setup() {
   (cd "$REPO" && win_run win_python "tests\\windows\\setup_check.py" "$(winpath "$INNO")\\ISCC.exe" --wine)
 }
 
+other_steps() {
+  local status=0 t
+  if [ -z "${CHANJIAO_WINE_SKIP_SMOKE:-}" ]; then
+    say "CLI smoke on Windows paths with Chinese names"
+    t=$SECONDS
+    (cd "$REPO" && win_run win_python "$(winpath "$REPO/tests/windows")\\smoke.py") || status=1
+    say "smoke took $((SECONDS - t)) s"
+  fi
+  if [ -z "${CHANJIAO_WINE_SKIP_BUNDLE:-}" ]; then
+    t=$SECONDS
+    if [ -n "${CHANJIAO_WINE_REUSE_BUNDLE:-}" ] && [ -f "$REPO/dist/chanjiao/chanjiao-cli.exe" ] || build_program; then
+      say "program took $((SECONDS - t)) s"
+      if [ -z "${CHANJIAO_WINE_SKIP_SETUP:-}" ]; then
+        t=$SECONDS
+        check_setup || status=1
+        say "setup took $((SECONDS - t)) s"
+      fi
+    else
+      status=1
+    fi
+  fi
+  return $status
+}
+
 main() {
   ensure_system
   command -v "$HOST_PY" >/dev/null && "$HOST_PY" -m pip --version >/dev/null 2>&1 ||
@@ -306,6 +330,12 @@ main() {
   win_run win_python -c "import locale, sqlite3, sys; from PySide6 import QtCore; print('Windows Python', \
 sys.version.split()[0], '| encoding', locale.getpreferredencoding(False), '| SQLite', sqlite3.sqlite_version, \
 '| Qt', QtCore.qVersion())" || die "python.exe or Qt does not start under Wine"
+  # The smoke, the program and its setup need no screen of their own (the CLI, PyInstaller, a silent setup):
+  # they run beside the tests, on the core the tests leave free, and their output is shown when the tests end.
+  local others_log others_pid=""
+  others_log="$(mktemp)"
+  other_steps >"$others_log" 2>&1 &
+  others_pid=$!
   if [ -z "${CHANJIAO_WINE_SKIP_TESTS:-}" ]; then
     say "tests (core and GUI; Qt on the $SCREEN screen $WINE_DISPLAY)"
     t=$SECONDS
@@ -314,25 +344,9 @@ sys.version.split()[0], '| encoding', locale.getpreferredencoding(False), '| SQL
       -W "ignore::pytest.PytestConfigWarning" "$@") || status=1
     say "tests took $((SECONDS - t)) s"
   fi
-  if [ -z "${CHANJIAO_WINE_SKIP_SMOKE:-}" ]; then
-    say "CLI smoke on Windows paths with Chinese names"
-    t=$SECONDS
-    (cd "$REPO" && win_run win_python "$(winpath "$REPO/tests/windows")\\smoke.py") || status=1
-    say "smoke took $((SECONDS - t)) s"
-  fi
-  if [ -z "${CHANJIAO_WINE_SKIP_BUNDLE:-}" ]; then
-    t=$SECONDS
-    if [ -n "${CHANJIAO_WINE_REUSE_BUNDLE:-}" ] && [ -f "$REPO/dist/chanjiao/chanjiao-cli.exe" ] || build_program; then
-      say "program took $((SECONDS - t)) s"
-      if [ -z "${CHANJIAO_WINE_SKIP_SETUP:-}" ]; then
-        t=$SECONDS
-        check_setup || status=1
-        say "setup took $((SECONDS - t)) s"
-      fi
-    else
-      status=1
-    fi
-  fi
+  wait "$others_pid" || status=1
+  cat "$others_log"
+  rm -f "$others_log"
   say "done ($([ $status -eq 0 ] && echo passed || echo FAILED))"
   return $status
 }

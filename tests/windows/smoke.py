@@ -99,6 +99,7 @@ def steps() -> None:
     run("init in a folder named outside GBK", "init", "--db", rare, makes=(rare,))
     run("selftest (core, no GUI)", "selftest", needs="app.selftest")
     run("demo data", "demo", "--db", DB, needs="app.demo")
+    setup_from_the_command_line()
     funds_summary()
     practice_gaps()
     base_summaries()
@@ -119,6 +120,41 @@ def steps() -> None:
     if exported.exists():
         roundtrip_import(exported)
         export_onto_open_file(exported)
+
+
+def setup_from_the_command_line() -> None:
+    """An empty database prepared by a script: 学校、学院、专业群 (setup), then a project (projects add|list)."""
+    fresh = DATA / "脚本准备" / "空白学院.db"
+    run("init an empty database", "init", "--db", fresh, makes=(fresh,))
+    group = "智能制造专业群:机电一体化技术,工业机器人技术"
+    args = (
+        "--db",
+        fresh,
+        "--school",
+        "某某职业技术学院",
+        "--college",
+        "智能制造学院",
+        "--group",
+        group,
+        "--json",
+    )
+    proc = run("setup --json", "setup", *args, needs="app.commands.setup")
+    check("setup names the two majors", proc.stdout.count("技术") >= 2, proc.stdout[-300:])
+    run(
+        "projects add",
+        "projects",
+        "add",
+        "校企合作订单班",
+        "--kind",
+        "订单培养",
+        "--db",
+        fresh,
+        needs="app.commands.projects",
+    )
+    proc = run(
+        "projects list --json", "projects", "list", "--db", fresh, "--json", needs="app.commands.projects"
+    )
+    check("projects list shows the new project", "校企合作订单班" in proc.stdout, proc.stdout[-300:])
 
 
 def ledger_workbooks() -> None:
