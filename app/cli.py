@@ -169,7 +169,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     db = open_db(args)
     from app.db.migrate import current_revision
 
-    print(f"数据库已就绪：{db.path}（结构版本 {current_revision(db.engine)}）")
+    print(f"数据库已就绪：{db.display_name}（结构版本 {current_revision(db.engine)}）")
     db.close()
     return 0
 

@@ -76,6 +76,34 @@ class DatabaseCorrupt(DatabaseError):
     """The file is a database but fails SQLite's quick_check (power cut, failing disk, a sync tool)."""
 
 
+# A database on a PostgreSQL server (app/db/location.py, app/db/server.py): each failure its own message.
+
+
+class ServerUnreachable(DatabaseError):
+    """No answer from the server: wrong host or port, the server is down, a firewall, no network."""
+
+
+class WrongPassword(DatabaseError):
+    """The server refused the user name or password."""
+
+
+class NoSuchDatabase(DatabaseError):
+    """The server has no database of that name."""
+
+
+class NoPermission(DatabaseError):
+    """The server refuses this user: not allowed to connect from this PC, to this database, or this action."""
+
+
+class ConnectionLost(DatabaseError):
+    """The connection to the server broke while the app worked: the transaction was rolled back."""
+
+
+class NotOnServer(DatabaseError):
+    """Something only a database file has (its folder, file backups, attachments for now), asked of a
+    database on a server."""
+
+
 class ImportFileError(AppError):
     """An import file that cannot be used at all (not xlsx, encrypted, no header)."""
 

@@ -67,5 +67,18 @@ def default_db_path() -> Path:
 
 
 def resolve_db_path(arg: str | os.PathLike[str] | None) -> Path:
-    """The database the user asked for: --db first, then CHANJIAO_DB, then the default."""
-    return Path(arg).expanduser().resolve() if arg else default_db_path().expanduser().resolve()
+    """The database file the user asked for: --db first, then CHANJIAO_DB, then the default. For what needs a
+    file (backups, restore, the window for now); a server address is refused with a message saying so
+    (app/db/location.py resolve_location takes either)."""
+    from app.db.location import FileLocation, resolve_location
+
+    loc = resolve_location(arg)
+    if isinstance(loc, FileLocation):
+        return loc.path
+    from app.db.engine import SERVER_BACKUP
+    from app.errors import NotOnServer
+
+    raise NotOnServer(
+        f"{loc.display}不是本机数据库文件。这个功能目前只能用于本机数据库文件"
+        f"（图形界面连接服务器将在后续版本提供；命令行的其他命令已可使用服务器数据库）。{SERVER_BACKUP}"
+    )

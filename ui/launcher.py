@@ -25,11 +25,28 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def gui(db: str | None = None) -> int:
     from app import tempfiles
+    from app.errors import AppError
     from app.paths import resolve_db_path
+
+    try:
+        path = resolve_db_path(db)  # the window opens database files; a server address is refused for now
+    except AppError as e:
+        return _refused(str(e))
     from ui.app import run_gui
 
     with tempfiles.started():  # what killed copies left is swept; this run's temporary files under 临时/
-        return run_gui(resolve_db_path(db))
+        return run_gui(path)
+
+
+def _refused(message: str) -> int:
+    """Said on the terminal and in a message box: `chanjiao-gui` has no terminal on Windows."""
+    print(f"错误：{message}", file=sys.stderr)
+    from ui.app import make_application
+    from ui.qt import QMessageBox
+
+    make_application()
+    QMessageBox.critical(None, "无法打开数据库", message)
+    return 2
 
 
 def gui_main() -> None:

@@ -48,20 +48,23 @@ def end_progress() -> None:
 
 
 def open_db(args: argparse.Namespace):
-    """The database the command names (--db, CHANJIAO_DB, or the default), opened and upgraded."""
+    """The database the command names (--db, CHANJIAO_DB, or the default: a file, or a server's
+    postgresql://user@host:5432/dbname), opened and upgraded."""
     from app.backup import daily_backup_quietly
     from app.db.engine import open_database
-    from app.paths import resolve_db_path
+    from app.db.location import FileLocation, resolve_location
 
-    path = resolve_db_path(args.db)
-    tempfiles.sweep_for_database(path)
-    db = open_database(path)
+    loc = resolve_location(args.db)
+    if isinstance(loc, FileLocation):
+        tempfiles.sweep_for_database(loc.path)
+    db = open_database(loc)
     if db.key_problems and args.command != "check-keys":
         print(
             f"注意：数据库中有{len(db.key_problems)}处学号、工号等重复，请运行 chanjiao check-keys 查看并处理。",
             file=sys.stderr,
         )
-    daily_backup_quietly(db.path)
+    if not db.is_server:  # a server's backup is its administrator's (pg_dump)
+        daily_backup_quietly(db.path)
     return db
 
 

@@ -1,5 +1,6 @@
 """Opening a database: checks (file, lock, integrity), engine setup (the only SQLite-specific code) and
-migrations (which back up first through app/backup.py)."""
+migrations (which back up first through app/backup.py). A database on a PostgreSQL server (app/db/location.py)
+has its own branch: no file checks, its engine and failures in app/db/server.py."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 import app.db.audit  # noqa: F401  (registers the audit listener)
+from app.db import server
+from app.db.location import FileLocation, Location, ServerLocation, parse_location
 from app.db.unique_keys import duplicate_key_error
 from app.errors import (
     DatabaseCorrupt,
@@ -29,6 +32,7 @@ from app.errors import (
     DatabaseReadOnly,
     DiskFull,
     NotADatabase,
+    NotOnServer,
 )
 
 log = logging.getLogger(__name__)
@@ -39,12 +43,26 @@ PROBE_TIMEOUT_MS = 1500
 
 
 def database_url(path: Path) -> URL:
-    """The one place a database URL is made, so a server database can be configured later."""
+    """A database file's URL (a server's: app/db/location.py ServerLocation.url)."""
     return URL.create("sqlite+pysqlite", database=str(path))
 
 
 def attachments_dir_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.stem + "_附件")
+
+
+# Attachments live beside a database file; on a server they will live in the database itself (a later step).
+ATTACHMENTS_ON_SERVER = (
+    "服务器上的数据库暂时不能保存或打开附件（附件目前只保存在本机数据库文件旁边的文件夹中）。"
+    "记录本身已可正常使用。"
+)
+
+
+def attachments_dir_of(bind: Engine | Connection) -> Path:
+    """The attachments folder of the database a session is bound to; refused for a server database."""
+    if bind.dialect.name != "sqlite":
+        raise NotOnServer(ATTACHMENTS_ON_SERVER)
+    return attachments_dir_for(Path(bind.engine.url.database or "."))
 
 
 def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -103,7 +121,7 @@ def check_file(path: Path) -> None:
         )
 
 
-def _json_dumps(value: object) -> str:
+def json_dumps(value: object) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
@@ -113,7 +131,7 @@ def make_engine(path: Path) -> Engine:
     engine = create_engine(
         database_url(path),
         connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
-        json_serializer=_json_dumps,  # Chinese stays readable (and half the size) in JSON columns
+        json_serializer=json_dumps,  # Chinese stays readable (and half the size) in JSON columns
     )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
@@ -165,7 +183,7 @@ def check_integrity(engine: Engine, path: Path) -> None:
         )
 
 
-NOT_SAVED = "刚才的操作没有保存（已撤销），已保存的数据不受影响。"
+NOT_SAVED = server.NOT_SAVED  # “刚才的操作没有保存（已撤销）…”
 
 
 def runtime_error(path: Path, e: OperationalError) -> DatabaseError:
@@ -208,9 +226,31 @@ def begin_immediate(conn: Connection) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def take_write_lock(conn: Connection) -> None:
+    """The database's one write lock, taken at the start of a write transaction and held to its end: BEGIN
+    IMMEDIATE on SQLite, an advisory transaction lock on a server. Writers are serialised the same way on
+    both, so what a write transaction reads is what it writes into."""
+    if conn.dialect.name == "sqlite":
+        begin_immediate(conn)
+    else:
+        server.take_write_lock(conn)
+
+
+def holds_write_lock(conn: Connection) -> bool:
+    """Whether `conn` is inside a write transaction (take_write_lock done; on SQLite, a reader never
+    issues BEGIN)."""
+    if conn.dialect.name != "sqlite":
+        return server.holds_write_lock(conn)
+    raw = conn.connection.dbapi_connection
+    return bool(raw is not None and raw.in_transaction)
+
+
+SERVER_BACKUP = "服务器上的数据库由服务器管理员备份（pg_dump）；本软件的备份与恢复只用于本机数据库文件。"
+
+
 @dataclass
 class Database:
-    path: Path
+    location: Location
     engine: Engine
     factory: sessionmaker[Session]
     # Duplicates of 学号, 工号 … that keep a unique index out (a database from before migration 0008):
@@ -218,14 +258,39 @@ class Database:
     key_problems: tuple[str, ...] = ()
 
     @property
+    def is_server(self) -> bool:
+        return self.location.is_server
+
+    @property
+    def display_name(self) -> str:
+        """The database in plain words: its file path, or server, database and user (never a password)."""
+        return self.location.display
+
+    @property
+    def path(self) -> Path:
+        """The database file. A server database has none: what needs a file (backups, the data folder,
+        the instance lock) is refused with a message saying so."""
+        if isinstance(self.location, ServerLocation):
+            raise NotOnServer(f"{self.location.display}不是本机文件。{SERVER_BACKUP}")
+        return self.location.path
+
+    @property
     def attachments_dir(self) -> Path:
+        if self.is_server:
+            raise NotOnServer(ATTACHMENTS_ON_SERVER)
         return attachments_dir_for(self.path)
+
+    def _failure(self, e: DBAPIError) -> Exception | None:
+        """A failure of the database in plain Chinese, or None for the code's own mistakes."""
+        if isinstance(self.location, ServerLocation):
+            return server.server_error(self.location, e)
+        return runtime_error(self.path, e) if isinstance(e, OperationalError) else None
 
     def check_present(self) -> None:
         """The file is still where it was opened. On Linux and macOS a file deleted or moved while open
         stays writable through the open connections, and everything written after would vanish with the
         process: refuse to write instead."""
-        if self.engine.dialect.name == "sqlite" and not self.path.exists():
+        if not self.is_server and not self.path.exists():
             raise DatabaseGone(
                 f"数据库文件“{self.path}”已不在原处（被移动、删除或改名，或所在的U盘已拔出）。{NOT_SAVED}"
                 "请把文件放回原处（或重新插入U盘）后重启本软件。"
@@ -242,16 +307,17 @@ class Database:
         self.check_present()
         try:
             with self.factory() as s, s.begin():
-                if self.engine.dialect.name == "sqlite":
-                    begin_immediate(s.connection())
+                take_write_lock(s.connection())
                 yield s
-        except OperationalError as e:
-            raise runtime_error(self.path, e) from e
         except IntegrityError as e:  # other integrity errors are the code's mistakes
             if dup := duplicate_key_error(e):
                 # not chained: the statement's parameters (身份证号, phones) would reach the log
                 raise dup from None
             raise
+        except DBAPIError as e:
+            if (failure := self._failure(e)) is None:
+                raise
+            raise failure from e
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Session]:
@@ -260,11 +326,13 @@ class Database:
             with self.factory() as s:
                 yield s
                 s.rollback()
-        except OperationalError as e:  # not IntegrityError & co.: those are the code's mistakes
-            raise runtime_error(self.path, e) from e
+        except DBAPIError as e:  # not IntegrityError & co.: those are the code's mistakes
+            if (failure := self._failure(e)) is None:
+                raise
+            raise failure from e
 
     def close(self) -> None:
-        if self.engine.dialect.name == "sqlite" and self.path.exists():  # never recreate a vanished file
+        if not self.is_server and self.path.exists():  # never recreate a vanished file
             try:  # keeps the query planner's statistics current (SQLite's advice for long-lived apps)
                 with self.engine.connect() as conn:
                     conn.exec_driver_sql("PRAGMA analysis_limit=1000")
@@ -274,12 +342,16 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path, *, migrate: bool = True) -> Database:
-    """Open (creating if needed) and upgrade a database. Raises a DatabaseError subclass with a
-    Chinese message for every way the file can be unusable."""
+def open_database(where: Path | str | Location, *, migrate: bool = True) -> Database:
+    """Open (creating if needed) and upgrade a database: a file path, a server address
+    (postgresql://user@host:5432/dbname) or a Location. Raises a DatabaseError subclass with a Chinese
+    message for every way the file or the server can be unusable."""
     from app.db import migrate as migrations
 
-    path = Path(path)
+    loc = where if isinstance(where, FileLocation | ServerLocation) else parse_location(where)
+    if isinstance(loc, ServerLocation):
+        return _open_server(loc, migrate=migrate)
+    path = loc.path
     check_file(path)
     engine = make_engine(path)
     try:
@@ -296,4 +368,34 @@ def open_database(path: Path, *, migrate: bool = True) -> Database:
     except Exception:
         engine.dispose()
         raise
-    return Database(path, engine, sessionmaker(engine, expire_on_commit=False), problems)
+    return Database(loc, engine, sessionmaker(engine, expire_on_commit=False), problems)
+
+
+def _open_server(loc: ServerLocation, *, migrate: bool) -> Database:
+    """A database on a server: connect (each failure its own message), upgrade (no file backup: the server's
+    own, pg_dump, is the administrator's), refuse one made by a newer version."""
+    from app.db import migrate as migrations
+
+    engine = server.make_server_engine(loc)
+    try:
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except DBAPIError as e:
+            raise (server.server_error(loc, e, connecting=True) or e) from None
+        try:
+            problems: tuple[str, ...] = ()
+            if migrate:
+                migrations.upgrade(engine, loc)
+                problems = migrations.check_keys(engine)
+            else:
+                migrations.check_not_newer(engine, loc)
+        except DBAPIError as e:
+            if (failure := server.server_error(loc, e, connecting=True)) is None:
+                raise
+            raise failure from e
+    except Exception:
+        engine.dispose()
+        raise
+    log.info("opened %s", loc.safe_url)
+    return Database(loc, engine, sessionmaker(engine, expire_on_commit=False), problems)

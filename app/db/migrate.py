@@ -1,4 +1,5 @@
-"""Alembic, run from code: upgrade on open (after a backup, app/backup.py), refuse databases newer than the app."""
+"""Alembic, run from code: upgrade on open (a file after a backup, app/backup.py; a server's backup is its
+administrator's pg_dump), refuse databases newer than the app."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Connection, Engine, inspect
 
+from app.db.location import FileLocation, Location, ServerLocation
 from app.errors import DatabaseTooNew
 
 log = logging.getLogger(__name__)
@@ -27,7 +29,9 @@ def head_revision() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head() or ""
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revision(engine: Engine | Connection) -> str | None:
+    if isinstance(engine, Connection):
+        return MigrationContext.configure(engine).get_current_revision()
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
 
@@ -39,7 +43,11 @@ def known_revision(revision: str) -> bool:
         return False
 
 
-def check_not_newer(engine: Engine, path: Path) -> str | None:
+def _location(where: Path | Location) -> Location:
+    return where if isinstance(where, FileLocation | ServerLocation) else FileLocation(Path(where))
+
+
+def check_not_newer(engine: Engine | Connection, where: Path | Location) -> str | None:
     current = current_revision(engine)
     if current is None:
         return None
@@ -49,26 +57,56 @@ def check_not_newer(engine: Engine, path: Path) -> str | None:
     except Exception:
         from app import __version__
 
+        loc = _location(where)
+        made = "升级过" if loc.is_server else "创建"
         raise DatabaseTooNew(
-            f"数据库“{path.name}”由更新版本的产教融合工作台创建（结构版本 {current}），"
-            f"当前软件版本 {__version__} 无法安全打开。请先升级软件。"
+            f"数据库“{loc.short}”由更新版本的产教融合工作台{made}（结构版本 {current}），"
+            f"当前软件版本 {__version__} 无法安全打开。请先升级软件"
+            + ("（使用这个数据库的每台电脑都需要升级）。" if loc.is_server else "。"),
+            loc.display,
         ) from None
     return current
 
 
-def upgrade(engine: Engine, path: Path) -> None:
-    current = check_not_newer(engine, path)
+def upgrade(engine: Engine, where: Path | Location) -> None:
+    loc = _location(where)
+    current = check_not_newer(engine, loc)
     head = head_revision()
     if current == head:
+        return
+    if loc.is_server:
+        _upgrade_server(engine, loc)
         return
     has_tables = bool(inspect(engine).get_table_names())
     if has_tables:
         from app.backup import KIND_MIGRATION, auto_backup
 
-        copy = auto_backup(path, KIND_MIGRATION)
+        copy = auto_backup(loc.path, KIND_MIGRATION)
         log.info("backup before migration: %s", copy.name)
     cfg = alembic_config()
     with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _upgrade_server(engine: Engine, loc: ServerLocation) -> None:
+    """One transaction (PostgreSQL's DDL is transactional: a failed migration leaves the database as it
+    was), one PC at a time: a second one opening the database meanwhile waits, then finds it upgraded."""
+    from app.db.server import MIGRATION_LOCK
+
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        current = check_not_newer(conn, loc)
+        if current == head_revision():
+            return
+        if current is not None:
+            log.info(
+                "upgrading %s from %s: no file backup is made of a server database "
+                "(the administrator's pg_dump is its backup)",
+                loc.safe_url,
+                current,
+            )
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db.base import Base, RecordMixin, UTCDateTime, new_id, utcnow
+from app.db.base import Base, Money, RecordMixin, UTCDateTime, new_id, utcnow
 
 ENTERPRISE_STATUSES = ("意向", "合作中", "暂停", "已解除")
 ENTERPRISE_SCALES = ("大型", "中型", "小型", "微型")
@@ -328,16 +328,16 @@ class VisitEnterprise(Base):
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"))  # 需求专业
     positions: Mapped[int | None] = mapped_column(Integer)  # 可提供岗位数
-    average_pay_fen: Mapped[int | None] = mapped_column(Integer)  # 平均薪酬（元/月）
+    average_pay_fen: Mapped[int | None] = mapped_column(Money)  # 平均薪酬（元/月）
     host_name: Mapped[str] = mapped_column(String(50), default="")  # 企业接待人姓名
     host_title: Mapped[str] = mapped_column(String(50), default="")  # 接待人职务
     outcome: Mapped[str] = mapped_column(String(100), default="")  # 访谈成果主要形式
     intern_major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"))  # 接受实习生专业
     interns: Mapped[int | None] = mapped_column(Integer)  # 接受实习生人数
-    intern_pay_fen: Mapped[int | None] = mapped_column(Integer)  # 接受实习报酬（元）
+    intern_pay_fen: Mapped[int | None] = mapped_column(Money)  # 接受实习报酬（元）
     hire_major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"))  # 接受学生就业专业
     hires: Mapped[int | None] = mapped_column(Integer)  # 接受学生就业人数
-    starting_pay_fen: Mapped[int | None] = mapped_column(Integer)  # 就业起薪线（元/月）
+    starting_pay_fen: Mapped[int | None] = mapped_column(Money)  # 就业起薪线（元/月）
     other_cooperation: Mapped[str] = mapped_column(Text, default="")  # 其他达成意向的合作
 
     @property
@@ -379,7 +379,7 @@ class Budget(RecordMixin, Base):
     year: Mapped[int] = mapped_column(Integer, index=True)
     project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
     category_id: Mapped[str] = mapped_column(ForeignKey("budget_category.id"), index=True)
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Money)
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -391,7 +391,7 @@ class LedgerEntry(RecordMixin, Base):
     entry_date: Mapped[dt.date] = mapped_column(Date, index=True)
     year: Mapped[int] = mapped_column(Integer)
     direction: Mapped[str] = mapped_column(String(4))
-    amount_fen: Mapped[int] = mapped_column(Integer)
+    amount_fen: Mapped[int] = mapped_column(Money)
     voucher_no: Mapped[str] = mapped_column(String(50), default="", index=True)
     counterparty: Mapped[str] = mapped_column(String(200), default="")
     summary: Mapped[str] = mapped_column(String(200), default="")
@@ -410,7 +410,7 @@ class Asset(RecordMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     spec: Mapped[str] = mapped_column(String(200), default="")
     quantity: Mapped[int] = mapped_column(Integer, default=1)
-    unit_value_fen: Mapped[int] = mapped_column(Integer, default=0)
+    unit_value_fen: Mapped[int] = mapped_column(Money, default=0)
     owner: Mapped[str] = mapped_column(String(4), default="学校")
     contributed_by_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     contribution_kind: Mapped[str] = mapped_column(String(6), default="")  # "" = not contributed
@@ -431,7 +431,7 @@ class AssetRepair(RecordMixin, Base):
     asset_id: Mapped[str] = mapped_column(ForeignKey("asset.id"), index=True)
     kind: Mapped[str] = mapped_column(String(4))
     description: Mapped[str] = mapped_column(Text, default="")
-    cost_fen: Mapped[int] = mapped_column(Integer, default=0)
+    cost_fen: Mapped[int] = mapped_column(Money, default=0)
     happened_on: Mapped[dt.date | None] = mapped_column(Date)
     school_person: Mapped[str] = mapped_column(String(50), default="")
     school_confirmed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -445,7 +445,7 @@ class AssetDisposal(RecordMixin, Base):
     __tablename__ = "asset_disposal"
     asset_id: Mapped[str] = mapped_column(ForeignKey("asset.id"), index=True)
     method: Mapped[str] = mapped_column(String(6))
-    value_fen: Mapped[int] = mapped_column(Integer, default=0)
+    value_fen: Mapped[int] = mapped_column(Money, default=0)
     disposed_on: Mapped[dt.date] = mapped_column(Date)
     agreement_id: Mapped[str | None] = mapped_column(ForeignKey("agreement.id"), index=True)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -600,7 +600,7 @@ class Achievement(RecordMixin, Base):
     title: Mapped[str] = mapped_column(String(300))
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"), index=True)
-    amount_fen: Mapped[int] = mapped_column(Integer, default=0)
+    amount_fen: Mapped[int] = mapped_column(Money, default=0)
     dated_on: Mapped[dt.date] = mapped_column(Date, index=True)
     starts_on: Mapped[dt.date | None] = mapped_column(Date)
     ends_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -621,7 +621,7 @@ class Training(RecordMixin, Base):
     trainees: Mapped[int] = mapped_column(Integer, default=0)
     hours: Mapped[int] = mapped_column(Integer, default=0)
     person_days: Mapped[int] = mapped_column(Integer, default=0)
-    income_fen: Mapped[int] = mapped_column(Integer, default=0)
+    income_fen: Mapped[int] = mapped_column(Money, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db.base import Base, RecordMixin
+from app.db.base import Base, Money, RecordMixin
 
 BASE_KINDS = ("校内实训基地", "校外实践教学基地", "产教融合实训基地")
 BASE_MODES = ("引校进企", "引企驻校", "校企一体")  # N四(四)1; "" when none applies
@@ -47,7 +47,7 @@ class PracticeBase(RecordMixin, Base):
     main_projects: Mapped[str] = mapped_column(
         Text, default=""
     )  # 主要（实习实训）项目（全称）, separated by 、
-    fee_per_student_fen: Mapped[int | None] = mapped_column(Integer)  # 学校向基地支付专项实习经费（元/生）
+    fee_per_student_fen: Mapped[int | None] = mapped_column(Money)  # 学校向基地支付专项实习经费（元/生）
     full_time_managers: Mapped[int] = mapped_column(Integer, default=0)  # 专职管理人员（名）
     part_time_managers: Mapped[int] = mapped_column(Integer, default=0)  # 兼职管理人员（名）
     note: Mapped[str] = mapped_column(Text, default="")
@@ -89,8 +89,8 @@ class BaseCost(RecordMixin, Base):
     __tablename__ = "base_cost"
     base_id: Mapped[str] = mapped_column(ForeignKey("practice_base.id"), index=True)
     school_year: Mapped[str] = mapped_column(String(9), index=True)  # 2025-2026
-    consumables_fen: Mapped[int] = mapped_column(Integer, default=0)
-    maintenance_fen: Mapped[int] = mapped_column(Integer, default=0)
+    consumables_fen: Mapped[int] = mapped_column(Money, default=0)
+    maintenance_fen: Mapped[int] = mapped_column(Money, default=0)
     note: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -147,8 +147,8 @@ class Internship(RecordMixin, Base):
     place: Mapped[str] = mapped_column(String(200), default="")
     starts_on: Mapped[dt.date] = mapped_column(Date, index=True)
     ends_on: Mapped[dt.date] = mapped_column(Date, index=True)
-    monthly_pay_fen: Mapped[int] = mapped_column(Integer, default=0)
-    same_post_wage_fen: Mapped[int] = mapped_column(Integer, default=0)  # 同岗位职工工资 (Art. 18)
+    monthly_pay_fen: Mapped[int] = mapped_column(Money, default=0)
+    same_post_wage_fen: Mapped[int] = mapped_column(Money, default=0)  # 同岗位职工工资 (Art. 18)
     pay_day: Mapped[int] = mapped_column(Integer, default=0)  # 每月几日发放; 0 = not agreed
     hours_per_day: Mapped[float] = mapped_column(Float, default=8.0)
     days_per_week: Mapped[int] = mapped_column(Integer, default=5)
@@ -195,6 +195,6 @@ class Employment(RecordMixin, Base):
     enterprise_id: Mapped[str | None] = mapped_column(ForeignKey("enterprise.id"), index=True)
     employer_name: Mapped[str] = mapped_column(String(200), default="")
     related: Mapped[bool] = mapped_column(Boolean, default=False)  # 专业对口
-    monthly_salary_fen: Mapped[int] = mapped_column(Integer, default=0)
+    monthly_salary_fen: Mapped[int] = mapped_column(Money, default=0)
     position: Mapped[str] = mapped_column(String(100), default="")
     note: Mapped[str] = mapped_column(Text, default="")

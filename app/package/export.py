@@ -142,7 +142,6 @@ def _collect(
 def _attachments(c: Context) -> list[PackageFile]:
     """The live attachments of the records in the package, each with a Windows-safe entry name unique
     (ignoring case) in its record's folder."""
-    folder = attachments_dir(c.s)
     found: list[tuple[Attachment, str, str]] = []  # attachment, sheet, owner id
     rows = c.s.execute(
         select(Attachment)
@@ -165,6 +164,9 @@ def _attachments(c: Context) -> list[PackageFile]:
             found.append((a, OWNER_SHEETS[a.owner_type], a.owner_id))
     out: list[PackageFile] = []
     taken: set[str] = set()
+    if not found:  # no folder needed (a server database has none yet)
+        return out
+    folder = attachments_dir(c.s)
     for a, sheet, owner in found:
         base = f"{fmt.ATTACHMENTS}/{sheet}/{owner}/"
         name = entry_name(base, a.original_name)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.db.engine import begin_immediate
+from app.db.engine import holds_write_lock, take_write_lock
 from app.errors import AppError
 from app.fsutil import atomic_path
 from app.package.signing import CollegeKey, college_key, public_key_file, short_fingerprint
@@ -32,26 +32,16 @@ def reserve_sequence(s: Session, key: CollegeKey) -> int:
     path = home_dir() / "keys" / SEQUENCE_FILE
     local = _local_sequences(path)
     above = local.get(key.fingerprint, 0)
-    if _holds_write_lock(s):  # a caller's write transaction: another connection would wait for it
+    if holds_write_lock(s.connection()):  # a caller's write transaction: another connection would wait for it
         n = next_package_sequence(s, above=above)
         s.flush()
     else:
         with Session(s.get_bind()) as w, w.begin():
-            if w.get_bind().dialect.name == "sqlite":  # the last number read under the write lock
-                begin_immediate(w.connection())
+            take_write_lock(w.connection())  # the last number read under the write lock
             n = next_package_sequence(w, above=above)
     local[key.fingerprint] = n
     _save_local(path, local)
     return n
-
-
-def _holds_write_lock(s: Session) -> bool:
-    """On SQLite, whether `s` is inside a write transaction (BEGIN issued: a reader never issues one)."""
-    conn = s.connection()
-    if conn.dialect.name != "sqlite":
-        return False
-    raw = conn.connection.dbapi_connection
-    return bool(raw is not None and raw.in_transaction)
 
 
 def _local_sequences(path: Path) -> dict[str, int]:

@@ -109,6 +109,8 @@ def purge_owner_attachments(s: Session, owner_type: str, owner_id: str) -> None:
     for r in rows:
         s.delete(r)
     s.flush()
+    if not shas:  # nothing stored (and a server database has no folder)
+        return
     folder = attachments_dir(s)
     for sha in shas:
         users = s.scalar(select(func.count()).select_from(Attachment).where(Attachment.sha256 == sha))

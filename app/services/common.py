@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
-from app.db.engine import attachments_dir_for
+from app.db.engine import attachments_dir_of
 from app.errors import ValidationError
 
 # Longest text a field holds, defined once: a String(n) column's n, and for Text columns (备注, 原因, 纪要 …)
@@ -39,9 +39,9 @@ def now() -> dt.datetime:
 
 
 def attachments_dir(s: Session) -> Path:
-    """The managed attachments folder that belongs to the session's database file."""
-    database = s.get_bind().url.database
-    return attachments_dir_for(Path(database or "."))
+    """The managed attachments folder that belongs to the session's database file (refused, NotOnServer, for a
+    database on a server: its attachments will live in the database)."""
+    return attachments_dir_of(s.get_bind())
 
 
 def soft_delete(s: Session, model: type, ids: Sequence[str]) -> Changes:

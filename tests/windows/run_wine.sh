@@ -188,7 +188,7 @@ EOF
 # files, makes python.exe die in init_sys_streams): stdin is /dev/null, the outputs go to one pipe.
 win_env() {
   env -u CHANJIAO_HOME -u CHANJIAO_DB -u QT_QPA_PLATFORM -u PYTHONPATH -u PYTHONHOME -u VIRTUAL_ENV \
-    -u PYTHONDONTWRITEBYTECODE -u CHANJIAO_TEST_TRACE USER="$WIN_USER" LOGNAME="$WIN_USER" \
+    -u PYTHONDONTWRITEBYTECODE -u CHANJIAO_TEST_TRACE -u CHANJIAO_TEST_PG -u CHANJIAO_TEST_PG_REQUIRED USER="$WIN_USER" LOGNAME="$WIN_USER" \
     LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 WINEPREFIX="$PREFIX" WINEARCH=win64 WINELOADER="$WINE64" \
     WINEDEBUG=-all WINEDLLOVERRIDES="mscoree=;mshtml=;mscms=n" DISPLAY="${WINE_DISPLAY:-}" "$@" </dev/null
 }
@@ -343,6 +343,16 @@ sys.version.split()[0], '| encoding', locale.getpreferredencoding(False), '| SQL
     (cd "$REPO" && CHANJIAO_TEST_QT_PLATFORM=windows win_run win_python -m pytest -p no:cacheprovider -q \
       -W "ignore::pytest.PytestConfigWarning" "$@") || status=1
     say "tests took $((SECONDS - t)) s"
+    # The whole suite runs on SQLite files above (the server's half runs on Linux); psycopg's Windows wheel
+    # against the same PostgreSQL server: the connection, its errors and the migrations (tests/core/test_server_db.py).
+    if [ -n "${CHANJIAO_TEST_PG:-}" ]; then
+      say "server database tests (psycopg on Windows, the PostgreSQL server of the Linux half)"
+      t=$SECONDS
+      (cd "$REPO" && win_run win_env env CHANJIAO_TEST_PG="$CHANJIAO_TEST_PG" CHANJIAO_TEST_PG_REQUIRED=1 \
+        "$WINE64" "$RUN_PY/python.exe" -m pytest -p no:cacheprovider -q -W "ignore::pytest.PytestConfigWarning" \
+        tests/core/test_server_db.py) || status=1
+      say "server database tests took $((SECONDS - t)) s"
+    fi
   fi
   wait "$others_pid" || status=1
   cat "$others_log"
