@@ -197,10 +197,10 @@ def scratch_folder(prefix: str = "") -> Iterator[Path]:
 
 
 def human_size(n: int) -> str:
-    """1536 → “1.5 KB”: a size as a person reads it."""
+    """1536 → “1.5 KB”, 512 → “512 字节”: a size as a person reads it."""
     size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
+    for unit in ("字节", "KB", "MB", "GB"):
         if size < 1024 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+            return f"{size:.0f} {unit}" if unit == "字节" else f"{size:.1f} {unit}"
         size /= 1024
-    return f"{n} B"
+    return f"{n} 字节"

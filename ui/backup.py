@@ -48,16 +48,7 @@ class BackupSection(QGroupBox):
         intro.setWordWrap(True)
         intro.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lay.addWidget(intro)
-        self.table = read_only_table(["备份时间", "类型", "大小", "记录数"], stretch=3)
-        for col in range(3):
-            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setMinimumHeight(160)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-        lay.addWidget(self.table)
-        self.empty = QLabel("还没有备份。")
-        theme.hint(self.empty)
-        lay.addWidget(self.empty)
-        buttons = QHBoxLayout()
+        buttons = QHBoxLayout()  # above the list: on screen however long the list is
         self.backup_button = push_button("立即备份…", self.backup_now)
         self.restore_button = push_button("恢复所选…", self.restore_selected)
         self.restore_button.setEnabled(False)
@@ -67,6 +58,20 @@ class BackupSection(QGroupBox):
             buttons.addWidget(b)
         buttons.addStretch(1)
         lay.addLayout(buttons)
+        self.empty = QLabel("还没有备份。")
+        theme.hint(self.empty)
+        lay.addWidget(self.empty)
+        self.table = read_only_table(["备份时间", "类型", "大小", "记录数"], stretch=3)
+        metrics = self.table.fontMetrics()
+        for col, sample in enumerate(
+            ("2026-12-07 05:44", "升级前", "1023.9 MB")
+        ):  # the longest of each column
+            self.table.setColumnWidth(col, metrics.horizontalAdvance(sample) + 4 * metrics.averageCharWidth())
+        self.table.setMinimumHeight(160)
+        self.table.setMaximumHeight(320)  # about ten backups; more scroll, the page stays the page's
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        lay.addWidget(self.table)
+        self.table.hide()  # until there are backups listed: the empty line instead
         self.infos: list[backup.BackupInfo] = []
         self._loaded = False
 
@@ -97,6 +102,7 @@ class BackupSection(QGroupBox):
                 item.setToolTip(str(info.path))
                 self.table.setItem(row, col, item)
         self.empty.setVisible(not infos)
+        self.table.setVisible(bool(infos))
         self._selection_changed()
 
     @Slot()

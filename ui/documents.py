@@ -1,4 +1,4 @@
-"""Word documents from the forms (the agreement draft, a project's 运行报告): the 生成 ▾ menu (the college's
+"""Word documents from the forms (the agreement draft, a project's 运行报告): the 生成 menu (the college's
 template of 设置 → 模板, else the built-in one; or a custom .docx for this once; or save the built-in one to
 edit in Word), where to save, writing on the database worker (it only reads), and offering to open it."""
 

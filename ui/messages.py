@@ -8,9 +8,12 @@ name, though Chinese text may break between any two characters) and puts a ZERO 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
+from app.docs.common import cn_date
+from app.package.period import TERM_NAMES
 from ui.qt import *  # noqa: F403
 
 WORD_JOINER, BREAK, NBSP = "\u2060", "\u200b", "\u00a0"
@@ -39,6 +42,18 @@ def display_path(path: Path | str) -> str:
 def plain(text: str) -> str:
     """Text shown with `display_path` back as written."""
     return text.replace(WORD_JOINER, "").replace(BREAK, "").replace(NBSP, " ")
+
+
+_SEMESTER = re.compile(r"(?<![\d-])(\d{4})-(\d{4})-([12])(?![\d-])")
+_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])")
+
+
+def reader_text(text: str) -> str:
+    """A sentence for a reader: semester codes (2026-2027-1) as 2026-2027学年第一学期 (as the 学年 choosers and the
+    package's periods name them, app/package/period.py) and ISO dates (2026-09-01) as 2026年9月1日
+    (app/docs/common.py cn_date)."""
+    text = _SEMESTER.sub(lambda m: f"{m[1]}-{m[2]}学年{TERM_NAMES[m[3]]}", text)
+    return _DATE.sub(lambda m: cn_date(dt.date(int(m[1]), int(m[2]), int(m[3]))), text)
 
 
 def with_paths(text: str, *paths: Path | str) -> str:

@@ -36,8 +36,14 @@ PERSONAL_WARNING = (
 )
 
 
+def _attachments_text(preview: Preview, lead: str) -> str:
+    if not preview.attachments:
+        return "没有附件"
+    return f"{lead}{preview.attachments:,} 个，共 {human_size(preview.attachment_bytes)}"
+
+
 def _date_range(p: Period) -> str:
-    return f"{p.first:%Y-%m-%d} 至 {p.last:%Y-%m-%d}"
+    return messages.reader_text(f"{p.first} 至 {p.last}")
 
 
 def _note(text: str) -> QLabel:
@@ -237,9 +243,7 @@ class PreviewPage(QWizardPage):
             if not n:
                 number.setForeground(theme.brush(theme.DISABLED))
             self.counts.setItem(r, 1, number)
-        self.attachments.setText(
-            f"附件 {preview.attachments:,} 个，共 {human_size(preview.attachment_bytes)}"
-        )
+        self.attachments.setText(_attachments_text(preview, "附件 "))
 
     def _fill_findings(self, preview: Preview) -> None:
         result = preview.findings
@@ -574,7 +578,7 @@ def outline(preview: Preview) -> str:
     lines = [
         f"即将导出：{preview.period.label}（{_date_range(preview.period)}）",
         f"数据表：{len(fmt.SHEETS) - 2} 张表共 {records:,} 条记录，另附合规检查、附件清单、标准报表和《{report}》",
-        f"附件：{preview.attachments:,} 个，共 {human_size(preview.attachment_bytes)}",
+        _attachments_text(preview, "附件："),
     ]
     if preview.findings.errors:
         lines.append(f"合规检查：有 {preview.findings.errors} 个错误级问题未处理，会写入“合规检查”表")

@@ -68,7 +68,11 @@ class RecordPicker(QWidget):
             lst.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
             lst.setWordWrap(True)
             lst.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            lst.setMinimumWidth(lst.fontMetrics().horizontalAdvance("长沙某某智能科技") + 24)  # 8 characters
+        self.search.setMinimumWidth(self.results.minimumWidth())
+        self.search.setToolTip(placeholder)  # the whole hint where a narrow field cuts it
         self.chosen_label = QLabel(chosen_title)
+        self.chosen_label.setMinimumWidth(self.chosen_label.sizeHint().width())
         self.add_button = QPushButton("添加 →")
         self.add_button.clicked.connect(self.add_selected)
         self.remove_button = QPushButton("移除")
@@ -77,7 +81,7 @@ class RecordPicker(QWidget):
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
-        grid.addWidget(self.search, 0, 0)
+        grid.addWidget(self.search, 0, 0, 1, 2)  # over the buttons too: room for the hint
         grid.addWidget(self.chosen_label, 0, 2)
         grid.addWidget(self.results, 1, 0)
         grid.addLayout(buttons, 1, 1, Qt.AlignmentFlag.AlignTop)

@@ -156,7 +156,8 @@ def mark(widget: QWidget, on: bool = True) -> QWidget:
 
 
 def menu_button(button: QWidget) -> QWidget:
-    """A QToolButton that opens a menu, drawn like a push button with the ▾ in its text (no second arrow)."""
+    """A QToolButton that opens a menu, drawn like a push button with "▼" (U+25BC, in every Chinese font of
+    Windows, unlike U+25BE) at the end of its text: Qt's own small arrow is hidden (no second arrow)."""
     button.setStyleSheet("QToolButton{padding:4px 10px;} QToolButton::menu-indicator{image:none;}")
     return button
 
@@ -185,8 +186,26 @@ def ui_font(size_pt: int = BODY_PT) -> QFont:
     return font
 
 
+# Widget classes the platform gives a font of their own (Windows: the item views get the icon title font, which
+# under a trimmed Windows or Wine is a serif one); they get the UI font too.
+FONT_CLASSES = ("QAbstractItemView", "QListView", "QHeaderView")
+
+
 def apply(app: QApplication, *, windows: bool) -> None:
-    """The style sheet everywhere; the font on Windows (elsewhere the desktop's own font is the right one)."""
+    """The style sheet everywhere; the font on Windows (elsewhere the desktop's own font is the right one); a
+    selection that stays visible when its list loses the focus."""
+    app.setStyleSheet(STYLE_SHEET)  # first: a new style sheet reloads the platform's per-class fonts
     if windows:
-        app.setFont(ui_font())
-    app.setStyleSheet(STYLE_SHEET)
+        font = ui_font()
+        app.setFont(font)
+        for name in FONT_CLASSES:
+            app.setFont(font, name)
+    app.setPalette(_visible_inactive_selection(app.palette()))
+
+
+def _visible_inactive_selection(palette: QPalette) -> QPalette:
+    """Windows draws the selection of a list without the focus in a pale grey that is hard to see on white: the
+    inactive selection takes the active colours."""
+    for role in (QPalette.ColorRole.Highlight, QPalette.ColorRole.HighlightedText):
+        palette.setColor(QPalette.ColorGroup.Inactive, role, palette.color(QPalette.ColorGroup.Active, role))
+    return palette

@@ -30,8 +30,14 @@ FOLDER_KEY = "folders/tripartite"
 
 
 def last_folder() -> str:
-    folder = str(ui_settings().value(FOLDER_KEY, "") or "")
-    return folder if folder and Path(folder).is_dir() else files.last_folder("docs")
+    """The folder the agreements went to last time, else where documents were last saved, else 文档 (never the
+    bare home folder)."""
+    for key in (FOLDER_KEY, "folders/docs"):
+        folder = str(ui_settings().value(key, "") or "")
+        if folder and Path(folder).is_dir():
+            return folder
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return documents if documents and Path(documents).is_dir() else str(Path.home())
 
 
 class TripartiteDialog(QDialog):
@@ -81,8 +87,9 @@ class TripartiteDialog(QDialog):
         # a stretch that takes the list's room while it is hidden (no gaps between the rows)
         self._room = layout.count()
         layout.addStretch(0)
-        note = QLabel(
-            "只为符合《职业学校学生实习管理规定》、信息齐全的岗位实习生成协议。文件名为“班级_学号_姓名_三方协议.docx”；"
+        note = QLabel(  # one sentence a line: the file name never breaks in the middle
+            "只为符合《职业学校学生实习管理规定》、信息齐全的岗位实习生成协议。\n"
+            "文件名：班级_学号_姓名_三方协议.docx\n"
             "协议中有学生的完整身份证号和电话，请妥善保管。"
         )
         note.setWordWrap(True)

@@ -85,7 +85,7 @@ def test_create_a_base_with_two_majors(ctx, qtbot, db, ids):
     d.name.setText("湘江智能岗位实习基地")
     d.save()
     assert d.errors["enterprise_id"].text() == "校外实践教学基地须选择依托企业（报表中的“依托单位名称”）"
-    assert d.enterprise_label.text() == "依托企业*"
+    assert d.enterprise_label.text() == "依托企业 *"
     d.enterprise.setCurrentText("湖南湘江智能装备有限公司")
     d.level.setCurrentText("校级示范")
     d.capacity.setValue(40)

@@ -82,7 +82,7 @@ def menu_action(dlg, text: str):
 
 def test_agreement_draft_is_written_with_title_and_enterprises(ctx, qtbot, rec, saved):
     dlg = agreement_dialog(qtbot, rec["agreement"])
-    assert dlg.document_button.text() == "生成协议草稿 ▾"
+    assert dlg.document_button.text() == "生成协议草稿 ▼"
     menu_action(dlg, "用内置模板生成").trigger()
     qtbot.waitUntil(lambda: bool(saved["offered"]), timeout=10000)
     out = saved["offered"][0]

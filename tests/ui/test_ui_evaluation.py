@@ -6,6 +6,7 @@ the counted records and open_record on a double-click, the four report tables wi
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 
 from app.reporting.columns import (
     COOPERATION,
+    COOPERATION_BY_MAJOR,
     COOPERATION_COLUMNS,
     COOPERATION_HEADERS,
     ONSITE_BASES,
@@ -30,6 +32,7 @@ from app.reporting.tables import report_tables
 from app.services.record_labels import Target, record_labels, record_targets
 from app.services.visits import VisitData, VisitStop, create_visit
 from tests import report_data as data
+from ui.messages import reader_text
 
 pytestmark = pytest.mark.qt
 DISPLAY, TIP = Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole
@@ -57,7 +60,8 @@ def test_indicator_values_and_definitions_are_the_service_s(ctx, qtbot, db, ids)
     view = page.indicator_view
     assert [i.key for i in view.indicators] == [i.key for i in expected]
     for i in expected:
-        assert view.definitions[i.key].text() == i.definition
+        assert view.definitions[i.key].text() == reader_text(i.definition)
+        assert not re.search(r"\d{4}-\d{2}-\d{2}|\d{4}-\d{4}-[12]", view.definitions[i.key].text())
     shown = {i.key: view.value_text(i.key) for i in expected}
     # by hand (tests/core/test_evaluation.py): money as ¥ with 2 decimals, ratios as %
     assert shown["base_person_days"] == "503人天"
@@ -67,7 +71,7 @@ def test_indicator_values_and_definitions_are_the_service_s(ctx, qtbot, db, ids)
     assert shown["practice_months"] == "1.5个月"
     assert shown["horizontal_fen"] == "¥500,000.00"
     assert shown["average_salary_fen"] == "¥5,500.00"
-    assert page.period.text() == "统计期间 2025-09-01 至 2026-08-31"
+    assert page.period.text() == "统计期间 2025年9月1日 至 2026年8月31日"
     headings = [w.text() for w in view.widget().findChildren(QLabel) if w.text() in GROUPS]
     assert headings == list(GROUPS)
 
@@ -188,6 +192,9 @@ def test_a_change_refreshes_the_page(ctx, qtbot, db, ids):
         WriteOp(page, lambda s: create_visit(s, data_, today=data.TODAY)).run()
     assert len(page.table_views[VISITS].model.rows) == before + 1
     assert page.tabs.tabText(page.tabs.indexOf(page.table_views[VISITS])) == f"{VISITS}（{before + 1}）"
+    by_major = page.tabs.tabText(page.tabs.indexOf(page.table_views[COOPERATION_BY_MAJOR]))
+    rows = len(page.table_views[COOPERATION_BY_MAJOR].model.rows)
+    assert by_major == f"产学合作（按专业，{rows}）" and rows  # one pair of brackets, not （按专业）（9）
 
 
 def test_computed_when_first_shown_not_at_start_up(ctx, qtbot, db, ids):

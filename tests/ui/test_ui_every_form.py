@@ -14,6 +14,7 @@ from sqlalchemy import select
 import ui.dialogs
 from app.db import models as m
 from ui.forms import RecordForm
+from ui.forms.fields import REQUIRED_MARK
 
 pytestmark = pytest.mark.qt
 
@@ -168,6 +169,8 @@ def test_every_form_keeps_its_geometry_under_a_key_of_its_own():
 
 @pytest.mark.parametrize("name", FORMS)
 def test_every_form_opens_clean_and_fits_the_screen(name, demo_db, qapp, qtbot):
+    from PySide6.QtWidgets import QLabel
+
     from ui.ops import DbContext, set_context
 
     context = DbContext(demo_db)
@@ -187,6 +190,9 @@ def test_every_form_opens_clean_and_fits_the_screen(name, demo_db, qapp, qtbot):
                 f"{name}（{label}）needs at least {hint.width()}×{hint.height()}"
             )
             assert form.save_button.isEnabled()
+            marks = [w.text() for w in form.findChildren(QLabel) if w.text().rstrip().endswith("*")]
+            bad = [t for t in marks if not t.endswith(REQUIRED_MARK) or t.endswith(" " + REQUIRED_MARK)]
+            assert not bad, f"{name}（{label}）marks required fields otherwise than forms.required: {bad}"
             form.reject()  # clean: closes without asking
             assert not form.isVisible()
     finally:

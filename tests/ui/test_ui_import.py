@@ -56,7 +56,7 @@ def test_overlap_counts_choices_and_update(ctx, qtbot, db, tmp_path, monkeypatch
     assert not dlg.import_button.isDefault() and not dlg.import_button.autoDefault()  # Enter does not import
     rows = {m.rows[i].row: i for i in range(m.rowCount())}
     assert set(rows) == {2, 3, 5}  # problems and rows already in the archive first
-    assert m.data(m.index(rows[2], 1)) == "已在档案中" and m.data(m.index(rows[2], 2)) == "跳过 ▾"
+    assert m.data(m.index(rows[2], 1)) == "已在档案中" and m.data(m.index(rows[2], 2)) == "跳过 ▼"
     assert "地址“长沙市岳麓区”→“长沙市天心区”" in m.data(m.index(rows[2], m.problem_column))
     dlg.table.setCurrentIndex(m.index(rows[2], 0))  # the whole text under the table
     assert dlg.detail.text().startswith("第2行：档案中已有") and "长沙市天心区" in dlg.detail.text()

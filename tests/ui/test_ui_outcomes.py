@@ -169,7 +169,7 @@ def test_cooperation_figures_tab(ctx, qtbot, db, ids):
     page = outcomes_page(qtbot)
     view = page.show_cooperation(data.YEAR)
     view.reload_now()
-    assert view.period.text() == "统计期间 2025-09-01 至 2026-08-31"
+    assert view.period.text() == "统计期间 2025年9月1日 至 2026年8月31日"
     for table, headers in ((view.by_major, xl.MAJOR_HEADERS), (view.by_enterprise, xl.ENTERPRISE_HEADERS)):
         assert table.column_names() == list(headers)
         for c in range(table.columnCount()):

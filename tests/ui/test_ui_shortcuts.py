@@ -51,7 +51,7 @@ def test_ctrl_n_and_ctrl_f_follow_the_page(window, qtbot, monkeypatch):
         press(qtbot, window.nav, Qt.Key.Key_F)
         assert page.search.hasFocus()
     assert called == [p.title for p in pages]
-    assert window.new_action.text() == "记录走访…"
+    assert window.new_action.text() == "新建走访记录…"
     window._goto(window.funds)
     window.funds.show_budgets()  # on the 预算执行 tab Ctrl+N is 编制预算
     assert window.new_action.text() == "编制预算…"

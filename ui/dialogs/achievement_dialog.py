@@ -15,7 +15,7 @@ from app.services.choices import Choice
 from app.services.common import Changes
 from ui import theme
 from ui.dialogs.outcome_form import OutcomeForm, amount_fen
-from ui.forms import DateField, MoneyEdit
+from ui.forms import DateField, MoneyEdit, required
 from ui.forms.fields import note_edit, side_by_side
 from ui.qt import *  # noqa: F403
 
@@ -59,12 +59,12 @@ class AchievementDialog(OutcomeForm):
         self.kind_hint.setToolTip(f"依据：{cite_source(SOURCE)}")
         k.addWidget(side_by_side(self.kind))
         k.addWidget(self.kind_hint)
-        self.row("成果类型 *", kind, "kind")
+        self.row(required("成果类型"), kind, "kind")
         self.title = QLineEdit(placeholderText="如：智能产线设备改造技术服务、《工业机器人编程》课程")
-        self.row("成果名称 *", self.title, "title")
+        self.row(required("成果名称"), self.title, "title")
         self.dated_on = DateField(optional=False, field="dated_on", label="签订日期")
         self.dated_on.setToolTip("成果计入的学年按这个日期确定")
-        self.row("签订日期 *", side_by_side(self.dated_on), "dated_on")
+        self.row(required("签订日期"), side_by_side(self.dated_on), "dated_on")
         self.enterprise = self.enterprise_box(enterprises, "（无合作企业）")
         self.row("合作企业", self.enterprise, "enterprise_id")
         self.major = self.major_box(majors)
@@ -87,10 +87,10 @@ class AchievementDialog(OutcomeForm):
     def _kind_changed(self, kind: str) -> None:
         contract = kind in CONTRACT_ACHIEVEMENT_KINDS
         date_label = DATE_LABELS.get(kind, "日期")
-        self.set_label("dated_on", f"{date_label} *")
+        self.set_label("dated_on", required(date_label))
         self.dated_on.label = date_label
         needs_ent = kind in ("共同开发课程", "共同开发教材")
-        self.set_label("enterprise_id", "合作企业 *" if needs_ent else "合作企业")
+        self.set_label("enterprise_id", required("合作企业") if needs_ent else "合作企业")
         self.kind_hint.setText(KIND_HINTS.get(kind, "不计入产学合作报表的数字列，登记备查。"))
         editable = contract or self._kept_amount
         self.amount.setEnabled(editable)

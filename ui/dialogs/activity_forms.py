@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.services.common import Changes
-from ui.forms import DateField, RecordForm, scrolling
+from ui.forms import DateField, RecordForm, required, scrolling
 from ui.forms.child_table import ChildTable
 from ui.forms.fields import note_edit
 from ui.ops import read_now
@@ -55,10 +55,10 @@ class ActivityForm(RecordForm):
     def build(self) -> None:
         form = self.form()
         self.held_on = DateField(optional=False, field="held_on", label="活动日期")
-        form.addRow("活动日期 *", self.with_error("held_on", as_wide_as_needed(self.held_on)))
+        form.addRow(required("活动日期"), self.with_error("held_on", as_wide_as_needed(self.held_on)))
         self.what = self.what_widget()
         setattr(self, self.what_field, self.what)  # tests and callers name it: .title, .activity_type
-        form.addRow(f"{self.what_label} *", self.with_error(self.what_field, self.what))
+        form.addRow(required(self.what_label), self.with_error(self.what_field, self.what))
         self.participants = QLineEdit(placeholderText=self.participants_hint)
         form.addRow("参加人员", self.with_error("participants", self.participants))
         self.note = note_edit(self.note_hint, 90)

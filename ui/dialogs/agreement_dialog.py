@@ -29,7 +29,7 @@ from ui.dialogs.agreement_transition import (  # noqa: F401 (the agreements page
     status_color,
 )
 from ui.documents import ask_document_path, document_menu, write_document
-from ui.forms import DateField, RecordForm, scrolling
+from ui.forms import DateField, RecordForm, required, scrolling
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import agreements as ops
@@ -85,7 +85,7 @@ class AgreementDialog(RecordForm):
             self.tabs.addTab(self.history, "修改记录")
         self.body.addWidget(self.tabs, 1)
         self.document_button = theme.menu_button(QToolButton())
-        self.document_button.setText("生成协议草稿 ▾")
+        self.document_button.setText("生成协议草稿 ▼")
         self.document_button.setToolTip("按协议内容生成 Word 协议草稿（未保存的修改先保存）")
         self.document_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.document_button.setMenu(document_menu(self, "agreement", self.generate_document))
@@ -105,7 +105,7 @@ class AgreementDialog(RecordForm):
         top = QGridLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.with_error("number", self.number), 0, 0)
-        top.addWidget(QLabel("协议类型 *"), 0, 1, Qt.AlignmentFlag.AlignTop)
+        top.addWidget(QLabel(required("协议类型")), 0, 1, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.with_error("kind", self.kind), 0, 2)
         top.setColumnStretch(0, 2)
         top.setColumnStretch(2, 1)
@@ -113,14 +113,14 @@ class AgreementDialog(RecordForm):
 
         self.title = QLineEdit(placeholderText="如 湖南湘江智能装备有限公司校企合作框架协议")
         self.title.setMaxLength(200)
-        form.addRow("协议名称 *", self.with_error("title", self.title))
+        form.addRow(required("协议名称"), self.with_error("title", self.title))
 
         self.picker = RecordPicker(
             enterprise_search,
             chosen_title="已选企业（第一家为主要合作企业）",
             placeholder="搜索企业名称或拼音首字母，如 hnxj",
         )
-        form.addRow("合作企业 *", self.with_error("enterprise_ids", self.picker))
+        form.addRow(required("合作企业"), self.with_error("enterprise_ids", self.picker))
 
         dates = QGridLayout()
         dates.setContentsMargins(0, 0, 0, 0)

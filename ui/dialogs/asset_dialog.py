@@ -25,7 +25,7 @@ from app.services import assets as svc
 from app.services.choices import Choice, agreement_choices, chosen_labels, enterprise_choices, major_choices
 from app.services.common import Changes
 from ui import theme
-from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, scrolling
+from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, required, scrolling
 from ui.forms.child_table import button_bar
 from ui.forms.fields import note_edit, side_by_side
 from ui.forms.record_form import id_alias
@@ -70,7 +70,7 @@ class RepairDialog(RecordForm):
         form = self.form()
         self.kind = QComboBox()
         self.kind.addItems(REPAIR_KINDS)
-        form.addRow("类型 *", self.with_error("kind", side_by_side(self.kind)))
+        form.addRow(required("类型"), self.with_error("kind", side_by_side(self.kind)))
         self.happened_on = DateField(field="happened_on", label="日期")
         form.addRow("日期", self.with_error("happened_on", side_by_side(self.happened_on)))
         self.description = note_edit("维修或更换的内容、原因", 80)
@@ -121,11 +121,11 @@ class DisposalDialog(RecordForm):
         form = self.form()
         self.method = QComboBox()
         self.method.addItems(DISPOSAL_METHODS)
-        form.addRow("处置方式 *", self.with_error("method", side_by_side(self.method)))
+        form.addRow(required("处置方式"), self.with_error("method", side_by_side(self.method)))
         self.value = MoneyEdit("value_fen", "处置价值", placeholder="如 20,000")
         form.addRow("处置价值（元）", self.with_error("value_fen", side_by_side(self.value)))
         self.disposed_on = DateField(optional=False, field="disposed_on", label="处置日期")
-        form.addRow("处置日期 *", self.with_error("disposed_on", side_by_side(self.disposed_on)))
+        form.addRow(required("处置日期"), self.with_error("disposed_on", side_by_side(self.disposed_on)))
         agreements = self._agreements
         if agreements is None:
             agreements = read_now(lambda s: agreement_choices(s, limit=MAX_CHOICES))
@@ -183,7 +183,7 @@ class AssetDialog(RecordForm):
         outer.addWidget(fields)
         outer.addStretch(1)
         self.name = QLineEdit(placeholderText="如：工业机器人实训工作站")
-        form.addRow("资产名称 *", self.with_error("name", self.name))
+        form.addRow(required("资产名称"), self.with_error("name", self.name))
         self.spec = QLineEdit(placeholderText="规格型号")
         form.addRow("规格型号", self.with_error("spec", self.spec))
         self.quantity = QSpinBox(minimum=1, maximum=1_000_000)
@@ -193,13 +193,13 @@ class AssetDialog(RecordForm):
         self.total = theme.muted(QLabel())
         value = side_by_side(self.quantity, "单价（元）", self.unit_value, self.total)
         value.layout().setSpacing(8)
-        form.addRow("数量 *", self.with_error("quantity", value))
+        form.addRow(required("数量"), self.with_error("quantity", value))
         self.also_error("unit_value_fen", "quantity")
         self.owner = QComboBox()
         self.owner.addItems(ASSET_OWNERS)
         self.self_made = QCheckBox("自主研制")
         self.self_made.setToolTip("学校自行研制的设备，计入“校内实践基地”表的自主研制设备值")
-        form.addRow("资产权属 *", self.with_error("owner", side_by_side(self.owner, self.self_made)))
+        form.addRow(required("资产权属"), self.with_error("owner", side_by_side(self.owner, self.self_made)))
         self.also_error("self_made", "owner")
         self.contributed_by = ChoiceBox(enterprises, blank="（学校自购，无投入企业）")
         self.contribution_kind = QComboBox()

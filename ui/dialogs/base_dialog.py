@@ -24,7 +24,7 @@ from app.services.common import Changes
 from ui import theme
 from ui.dialogs.base_costs import CostEdits, CostPanel, write_costs
 from ui.dialogs.usage_dialog import UsageDialog
-from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, scrolling
+from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, fit_to_content, required, scrolling
 from ui.forms.child_table import ChildTable
 from ui.forms.fields import MajorChecklist, note_edit
 from ui.forms.record_form import id_alias
@@ -100,7 +100,7 @@ class BaseDialog(RecordForm):
         page = QWidget()
         form = self.form(page)
         self.name = QLineEdit(placeholderText="如：湘江智能装备岗位实习基地")
-        form.addRow("基地名称*", self.with_error("name", self.name))
+        form.addRow(required("基地名称"), self.with_error("name", self.name))
         kind_row = QHBoxLayout()
         self.kind = QComboBox()
         self.kind.addItems(BASE_KINDS)
@@ -114,8 +114,8 @@ class BaseDialog(RecordForm):
         )
         kind_row.addWidget(self.kind, 1)
         kind_row.addWidget(QLabel("建设模式"))
-        kind_row.addWidget(self.mode)
-        form.addRow("基地类型*", self.with_error("kind", kind_row))
+        kind_row.addWidget(fit_to_content(self.mode))
+        form.addRow(required("基地类型"), self.with_error("kind", kind_row))
         self.also_error("mode", "kind")
         self.level = QComboBox()
         self.level.addItems(BASE_LEVELS)
@@ -185,7 +185,7 @@ class BaseDialog(RecordForm):
     @Slot()
     def _kind_changed(self) -> None:
         needed = self.kind.currentText() in svc.OFFSITE_KINDS
-        self.enterprise_label.setText("依托企业*" if needed else "依托企业")
+        self.enterprise_label.setText(required("依托企业") if needed else "依托企业")
         offsite = self.kind.currentText() != svc.ONSITE_KIND
         self.fee.setEnabled(offsite)
         self.fee.setPlaceholderText("未填写" if offsite else "校内不填")

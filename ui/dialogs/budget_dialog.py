@@ -11,7 +11,7 @@ from app.errors import ValidationError
 from app.services import funds as svc
 from app.services.common import Changes
 from ui.dialogs.ledger_dialog import CategoryBox, project_choices
-from ui.forms import ChoiceBox, MoneyEdit, RecordForm
+from ui.forms import ChoiceBox, MoneyEdit, RecordForm, required
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
 
@@ -40,13 +40,13 @@ class BudgetDialog(RecordForm):
     def build(self) -> None:
         form = self.form()
         self.year = QSpinBox(minimum=svc.MIN_YEAR, maximum=svc.MAX_YEAR, suffix=" 年")
-        form.addRow("年度 *", self.with_error("year", self.year))
+        form.addRow(required("年度"), self.with_error("year", self.year))
         self.project = ChoiceBox(read_now(project_choices), blank="（请选择项目）")
-        form.addRow("项目 *", self.with_error("project_id", self.project))
+        form.addRow(required("项目"), self.with_error("project_id", self.project))
         self.category = CategoryBox()
-        form.addRow("经费类别 *", self.with_error("category_id", self.category))
+        form.addRow(required("经费类别"), self.with_error("category_id", self.category))
         self.amount = MoneyEdit("amount_fen", "预算金额", placeholder="如 50,000 或 ¥50000.00")
-        form.addRow("预算金额（元）*", self.with_error("amount_fen", self.amount))
+        form.addRow(required("预算金额（元）"), self.with_error("amount_fen", self.amount))
         self.note = QLineEdit(placeholderText="如：批复文号")
         form.addRow("备注", self.with_error("note", self.note))
         self.body.addStretch(1)

@@ -20,7 +20,7 @@ from app.services.common import Changes
 from app.services.student_list import student_choices, student_label
 from app.services.students import get_student
 from ui import theme
-from ui.forms import MoneyEdit, RecordForm
+from ui.forms import MoneyEdit, RecordForm, required
 from ui.forms.fields import note_edit, side_by_side
 from ui.ops import read_now
 from ui.pickers import PICKER_LIMIT, RecordPicker, keep_last
@@ -72,14 +72,14 @@ class EmploymentDialog(RecordForm):
         box = QVBoxLayout()
         box.addWidget(self.student)
         box.addWidget(self.student_label)
-        form.addRow("学生 *", self.with_error("student_id", box))
+        form.addRow(required("学生"), self.with_error("student_id", box))
         self.year = QSpinBox(minimum=1990, maximum=2100, suffix=" 届")
         self.year.setValue(self._year or default_year())
-        form.addRow("毕业年份 *", self.with_error("graduate_year", side_by_side(self.year)))
+        form.addRow(required("毕业年份"), self.with_error("graduate_year", side_by_side(self.year)))
         self.status = QComboBox()
         self.status.addItems(list(EMPLOYMENT_STATUSES))
         self.status.currentIndexChanged.connect(lambda _i: self._status_changed())
-        form.addRow("就业状态 *", self.with_error("status", side_by_side(self.status)))
+        form.addRow(required("就业状态"), self.with_error("status", side_by_side(self.status)))
         self.employer = QLineEdit(placeholderText="就业单位全称；与合作企业档案同名时自动关联")
         self._completions = QStringListModel(self)
         completer = QCompleter(self._completions, self)

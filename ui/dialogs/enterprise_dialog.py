@@ -20,7 +20,7 @@ from app.services.common import Changes, max_length
 from app.services.history import enterprise_history
 from ui import theme
 from ui.attachments_panel import AttachmentsPanel
-from ui.forms import ChoiceBox, DateField, EditGrid, GridColumn, RecordForm, scrolling
+from ui.forms import ChoiceBox, DateField, EditGrid, GridColumn, RecordForm, required, scrolling
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.qt import *  # noqa: F403
@@ -89,7 +89,7 @@ class EnterpriseDialog(RecordForm):
 
         self.name = QLineEdit(placeholderText="营业执照上的企业全称")
         self.name.setMaxLength(200)
-        form.addRow("企业名称 *", self.with_error("name", self.name))
+        form.addRow(required("企业名称"), self.with_error("name", self.name))
 
         code_row = QHBoxLayout()
         code_row.setContentsMargins(0, 0, 0, 0)

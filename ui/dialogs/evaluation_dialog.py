@@ -12,7 +12,7 @@ from app.domain.internship_rules import LOW_SCORE
 from app.services import internships as svc
 from app.services.common import Changes
 from ui import theme
-from ui.forms import RecordForm
+from ui.forms import RecordForm, required
 from ui.forms.fields import note_edit, side_by_side
 from ui.qt import *  # noqa: F403
 
@@ -48,7 +48,7 @@ class EvaluationDialog(RecordForm):
         self.month = QDateEdit(displayFormat="yyyy-MM", calendarPopup=False)
         self.month.setMinimumWidth(self.month.fontMetrics().horizontalAdvance("2026-12") + 48)
         self.month.setToolTip("评价的是哪个月的实习表现")
-        form.addRow("评价月份 *", self.with_error("month", side_by_side(self.month)))
+        form.addRow(required("评价月份"), self.with_error("month", side_by_side(self.month)))
         self.score = QSpinBox(minimum=0, maximum=100, suffix=" 分")
         self.score.setMinimumWidth(self.month.minimumWidth())
         self.low = theme.error(QLabel(f"低于{LOW_SCORE}分，将产生预警"))
@@ -57,7 +57,7 @@ class EvaluationDialog(RecordForm):
         score.setSpacing(2)
         score.addWidget(side_by_side(self.score))
         score.addWidget(self.low)
-        form.addRow("评分 *", self.with_error("score", score))
+        form.addRow(required("评分"), self.with_error("score", score))
         self.evaluator = QLineEdit(placeholderText="企业实习负责人")
         form.addRow("评价人", self.with_error("evaluator", self.evaluator))
         self.comment = note_edit("", 80)

@@ -147,7 +147,7 @@ class PreviewModel(QAbstractTableModel):
             if col == self.choice_column:
                 if row.row not in self.existing:
                     return ""
-                return CHOICES[self.choice[row.row]] + (" ▾" if len(self.allowed(row.row)) > 1 else "")
+                return CHOICES[self.choice[row.row]] + (" ▼" if len(self.allowed(row.row)) > 1 else "")
             if col == self.problem_column:
                 return self.problem(row)
             return row.values.get(self.headers[col], "")

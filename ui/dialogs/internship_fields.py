@@ -32,7 +32,7 @@ from app.services.choices import Choice, chosen_labels
 from app.services.internships import InternshipData
 from app.services.rule_sets import get_rule_preset
 from ui import theme
-from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm
+from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, required
 from ui.forms.fields import fill_fields, note_edit, read_fields, side_by_side
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search, keep_last
@@ -104,7 +104,8 @@ class InternshipFields:
     def __init__(self, form: RecordForm, bases: list[Choice], *, batch: bool = False) -> None:
         self.form = form
         self.batch = batch
-        self.preset = read_now(get_rule_preset)  # the hints cite the rules in force, as the lists and checks do
+        # the hints cite the rules in force, as the lists and checks do
+        self.preset = read_now(get_rule_preset)
         self.arrangement_page = self._build_arrangement(bases)
         self.insurance_page = self._build_insurance()
         self.refresh_hints()
@@ -119,7 +120,7 @@ class InternshipFields:
         outer.addLayout(form)
         outer.addStretch(1)
         self.enterprise = RecordPicker(
-            enterprise_search, chosen_title="实习单位", placeholder="搜索合作企业名称、简称或拼音首字母"
+            enterprise_search, chosen_title="已选实习单位", placeholder="搜索合作企业名称、简称或拼音首字母"
         )
         self.enterprise.changed.connect(lambda: keep_last(self.enterprise))
         form.addRow("实习单位", f.with_error("enterprise_id", self.enterprise))
@@ -128,11 +129,13 @@ class InternshipFields:
         form.addRow("实践基地", f.with_error("base_id", side_by_side(self.base, base_hint)))
         self.kind = QComboBox()
         self.kind.addItems(INTERNSHIP_KINDS)
-        form.addRow("实习类型 *", f.with_error("kind", side_by_side(self.kind)))
+        form.addRow(required("实习类型"), f.with_error("kind", side_by_side(self.kind)))
         # required; a batch starts with both empty (no date is a good guess) and its save asks for them by name
         self.starts_on = DateField(optional=self.batch, field="starts_on", label="实习开始日期")
         self.ends_on = DateField(optional=self.batch, field="ends_on", label="实习结束日期")
-        form.addRow("起止日期 *", f.with_error("starts_on", side_by_side(self.starts_on, "至", self.ends_on)))
+        form.addRow(
+            required("起止日期"), f.with_error("starts_on", side_by_side(self.starts_on, "至", self.ends_on))
+        )
         f.also_error("ends_on", "starts_on")
         self.position = QLineEdit(placeholderText="如：电气装配工")
         self.place = QLineEdit(placeholderText="如：湖南省株洲市天元区某工业园")

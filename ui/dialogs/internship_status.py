@@ -29,7 +29,7 @@ STEP_TEXT = {  # the button that moves an internship to this status
     "终止": "终止实习…",
     "计划": "退回计划",
 }
-MENU_STEPS = ("协议已签", "实习中", "已结束", "终止")  # the page's 状态 ▾ menu
+MENU_STEPS = ("协议已签", "实习中", "已结束", "终止")  # the page's 状态 menu
 
 
 def status_color(status: str) -> QColor | None:

@@ -15,7 +15,7 @@ from app.services.choices import Choice
 from app.services.common import Changes
 from app.services.projects import ProjectQuery, project_ids, project_rows
 from ui.attachments_panel import AttachmentsPanel
-from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm
+from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, required
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import funds as ops
@@ -113,7 +113,7 @@ class LedgerDialog(RecordForm):
         outer.addLayout(form)
         outer.addStretch(1)
         self.entry_date = DateField(optional=False, field="entry_date", label="记账日期")
-        form.addRow("记账日期 *", self.with_error("entry_date", self.entry_date))
+        form.addRow(required("记账日期"), self.with_error("entry_date", self.entry_date))
         direction = QHBoxLayout()
         direction.setContentsMargins(0, 0, 0, 0)
         self.expense = QRadioButton("支出")
@@ -122,10 +122,10 @@ class LedgerDialog(RecordForm):
         direction.addWidget(self.expense)
         direction.addWidget(self.income)
         direction.addStretch(1)
-        form.addRow("收支 *", self.with_error("direction", direction))
+        form.addRow(required("收支"), self.with_error("direction", direction))
         self.amount = MoneyEdit("amount_fen", "金额", placeholder="如 1,234.50 或 ¥1234 或 1234元")
         self.amount.setToolTip("金额（元），精确到分")
-        form.addRow("金额（元）*", self.with_error("amount_fen", self.amount))
+        form.addRow(required("金额（元）"), self.with_error("amount_fen", self.amount))
         self.voucher_no = QLineEdit(placeholderText="财务凭证号，如 记-0123")
         form.addRow("凭证号", self.with_error("voucher_no", self.voucher_no))
         self.counterparty = QLineEdit(placeholderText="付款或收款的单位 / 个人")
@@ -133,7 +133,7 @@ class LedgerDialog(RecordForm):
         self.summary = QLineEdit(placeholderText="如：采购实训耗材、专家劳务费")
         form.addRow("摘要", self.with_error("summary", self.summary))
         self.project = ChoiceBox(read_now(project_choices), blank="（请选择项目）")
-        form.addRow("项目 *", self.with_error("project_id", self.project))
+        form.addRow(required("项目"), self.with_error("project_id", self.project))
         self.category = CategoryBox(blank="（未分类）")
         form.addRow("经费类别", self.with_error("category_id", self.category))
         self.note = note_edit("备注", 80)

@@ -12,7 +12,7 @@ from app.services import meetings as svc
 from app.services.common import Changes
 from ui import theme
 from ui.dialogs.project_tables import EditableTable
-from ui.forms import DateField, RecordForm
+from ui.forms import DateField, RecordForm, required
 from ui.forms.record_form import id_alias
 from ui.operations import meetings as ops
 from ui.qt import *  # noqa: F403
@@ -50,7 +50,7 @@ class MeetingDialog(RecordForm):
         row.addSpacing(16)
         row.addWidget(QLabel("地点"))
         row.addWidget(self.place, 1)
-        form.addRow("会议日期 *", self.with_error("held_on", row))
+        form.addRow(required("会议日期"), self.with_error("held_on", row))
         self.also_error("place", "held_on")
         self.attendees = QLineEdit(placeholderText="校企双方参会人员，用顿号分隔")
         form.addRow("参会人员", self.with_error("attendees", self.attendees))

@@ -16,6 +16,7 @@ from app.services import industry as svc
 from app.services.common import Changes
 from ui import theme
 from ui.dialogs.activity_forms import ActivityForm, WithActivities
+from ui.forms import required
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import industry as ops
@@ -75,10 +76,10 @@ class OrganizationDialog(WithActivities):
     def build_basic(self, form: QFormLayout) -> None:
         groups = read_now(svc.group_choices)
         self.name = QLineEdit(placeholderText="如：湖南省智能制造行业协会")
-        form.addRow("组织名称 *", self.with_error("name", self.name))
+        form.addRow(required("组织名称"), self.with_error("name", self.name))
         self.kind = QComboBox()
         self.kind.addItems(ORGANIZATION_KINDS)
-        form.addRow("类型 *", self.with_error("kind", self.kind))
+        form.addRow(required("类型"), self.with_error("kind", self.kind))
         self.contact = QLineEdit(placeholderText="联系部门或联系人，如：秘书处")
         form.addRow("联系方式", self.with_error("contact", self.contact))
         self.groups = QListWidget()

@@ -12,7 +12,7 @@ from app.services.choices import Choice, chosen_labels
 from app.services.common import Changes
 from ui import theme
 from ui.attachments_panel import AttachmentsPanel
-from ui.forms import DateField, RecordForm, scrolling
+from ui.forms import DateField, RecordForm, required, scrolling
 from ui.forms.fields import side_by_side
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search, keep_last
@@ -50,12 +50,13 @@ class PracticeDialog(RecordForm):
             new_hint="（按名称记录）",
         )
         self.unit.changed.connect(lambda: keep_last(self.unit))
-        form.addRow("实践单位 *", self.with_error("unit_name", self.unit))
+        form.addRow(required("实践单位"), self.with_error("unit_name", self.unit))
         self.also_error("enterprise_id", "unit_name")
         self.starts_on = DateField(optional=False, field="starts_on", label="开始日期")
         self.ends_on = DateField(optional=False, field="ends_on", label="结束日期")
         form.addRow(
-            "起止日期 *", self.with_error("starts_on", side_by_side(self.starts_on, "至", self.ends_on))
+            required("起止日期"),
+            self.with_error("starts_on", side_by_side(self.starts_on, "至", self.ends_on)),
         )
         self.also_error("ends_on", "starts_on")
         form.addRow("", theme.hint(QLabel("首尾两天都计入；与其他记录重叠的日子只计一次。", wordWrap=True)))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.services import settings as svc
 from app.services.common import Changes
 from ui import theme
+from ui.forms import required
 from ui.forms.grid import EditGrid, GridColumn
 from ui.forms.record_form import RecordForm, scrolling
 from ui.ops import read_now
@@ -67,8 +68,18 @@ class ProfileDialog(RecordForm):
         v.addWidget(note)
         self.school = QLineEdit(placeholderText="如 湖南生物机电职业技术学院")
         self.college = QLineEdit(placeholderText="如 机电工程学院")
-        v.addWidget(self._party_box("school", "学校（甲方）", "学校名称 *", self.school))
-        v.addWidget(self._party_box("college", "二级学院（实施单位）", "二级学院 *", self.college))
+        boxes = (
+            self._party_box("school", "学校（甲方）", required("学校名称"), self.school),
+            self._party_box("college", "二级学院（实施单位）", required("二级学院"), self.college),
+        )
+        labels = [
+            label for box in boxes for label in box.findChildren(QLabel) if box.layout().indexOf(label) >= 0
+        ]
+        width = max(label.sizeHint().width() for label in labels)
+        for label in labels:  # the two boxes' fields start at one line
+            label.setMinimumWidth(width)
+        for box in boxes:
+            v.addWidget(box)
         v.addStretch(1)
         return page
 

@@ -23,7 +23,7 @@ from ui import theme
 from ui.delegates import TIER_COLORS
 from ui.dialogs.project_reports import ReportsTab
 from ui.dialogs.project_tables import KpiTable, PeopleTable, button_row, saved_only, table_tab
-from ui.forms import DateField, RecordForm, read_only_table, scrolling
+from ui.forms import DateField, RecordForm, read_only_table, required, scrolling
 from ui.forms.fields import MajorChecklist, note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import projects as ops
@@ -93,7 +93,7 @@ class ProjectDialog(RecordForm):
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.name = QLineEdit(placeholderText="如 湘江智能装备订单班、现代农业产业学院")
         self.name.setMaxLength(200)
-        form.addRow("项目名称 *", self.with_error("name", self.name))
+        form.addRow(required("项目名称"), self.with_error("name", self.name))
 
         self.kind = QComboBox()
         for k in svc.PROJECT_KINDS:
@@ -116,7 +116,7 @@ class ProjectDialog(RecordForm):
         row.addWidget(self.tier_label)
         row.addSpacing(10)
         row.addWidget(self.tier_hint, 1)
-        form.addRow("项目类型 *", self.with_error("kind", row))
+        form.addRow(required("项目类型"), self.with_error("kind", row))
         self.also_error("tier", "kind")  # the tier's message shows under the type
 
         self.leader = QLineEdit(placeholderText="项目负责人")

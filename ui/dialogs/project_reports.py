@@ -17,7 +17,7 @@ from app.services import meetings as msvc
 from app.services.common import Changes
 from ui import theme
 from ui.documents import ask_document_path, ask_template, document_menu, write_document
-from ui.forms import DateField, RecordForm, read_only_table
+from ui.forms import DateField, RecordForm, read_only_table, required
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
 
@@ -51,7 +51,7 @@ class ReportsTab(QWidget):
         record.clicked.connect(self.record_report)
         row.addWidget(record)
         self.generate_button = theme.menu_button(QToolButton())
-        self.generate_button.setText("生成报告 ▾")
+        self.generate_button.setText("生成报告 ▼")
         self.generate_button.setToolTip("按项目内容生成所选学期的 Word 运行报告（右键学期行也可生成）")
         self.generate_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.generate_button.setMenu(document_menu(self, "report", self._generate_selected))
@@ -181,7 +181,7 @@ class ReportDialog(RecordForm):
         self.semester = QComboBox()
         self.semester.setEditable(True)
         self.semester.addItems(self.semesters)
-        form.addRow("学期 *", self.with_error("semester", self.semester))
+        form.addRow(required("学期"), self.with_error("semester", self.semester))
         self.submitted_on = DateField(field="submitted_on", label="提交日期")
         form.addRow("提交日期", self.with_error("submitted_on", self.submitted_on))
         self.note = QLineEdit(placeholderText="如 已报发展规划处")

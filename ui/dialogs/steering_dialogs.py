@@ -13,7 +13,7 @@ from app.services.choices import enterprise_choices
 from app.services.common import Changes
 from ui import theme
 from ui.dialogs.activity_forms import as_wide_as_needed
-from ui.forms import ChoiceBox, DateField, RecordForm
+from ui.forms import ChoiceBox, DateField, RecordForm, required
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
 
@@ -49,11 +49,11 @@ class SteeringMemberDialog(_SteeringForm):
 
     def build_fields(self, form: QFormLayout) -> None:
         self.name = QLineEdit(placeholderText="委员姓名")
-        form.addRow("姓名 *", self.with_error("name", self.name))
+        form.addRow(required("姓名"), self.with_error("name", self.name))
         self.role = QComboBox()
         self.role.addItems(STEERING_ROLES)
         self.role.setCurrentText("委员")
-        form.addRow("委员会职务 *", self.with_error("role", self.role))
+        form.addRow(required("委员会职务"), self.with_error("role", self.role))
         enterprises = read_now(lambda s: enterprise_choices(s, limit=MAX_CHOICES))
         self.enterprise = ChoiceBox(enterprises, blank="（校内或不指定）")
         self.enterprise.setToolTip("企业委员所在的合作企业（须在合作企业档案中）")
@@ -86,7 +86,7 @@ class SteeringMeetingDialog(_SteeringForm):
 
     def build_fields(self, form: QFormLayout) -> None:
         self.held_on = DateField(optional=False, field="held_on", label="会议日期")
-        form.addRow("会议日期 *", self.with_error("held_on", as_wide_as_needed(self.held_on)))
+        form.addRow(required("会议日期"), self.with_error("held_on", as_wide_as_needed(self.held_on)))
         self.place = QLineEdit(placeholderText="如：学院第一会议室")
         form.addRow("地点", self.with_error("place", self.place))
         self.attendees = QLineEdit(placeholderText="如：全体委员，或列出出席委员")

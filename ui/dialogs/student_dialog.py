@@ -27,7 +27,7 @@ from app.services.employment import EmploymentRow
 from app.services.internships import InternshipRow, internship_rows
 from app.services.student_list import class_names, student_employment
 from ui import theme
-from ui.forms import ChoiceBox, RecordForm, scrolling
+from ui.forms import ChoiceBox, RecordForm, required, scrolling
 from ui.forms.child_table import ChildTable
 from ui.forms.fields import note_edit, side_by_side
 from ui.forms.record_form import id_alias
@@ -101,9 +101,9 @@ class StudentDialog(RecordForm):
         page = QWidget()
         form = self.form(page)
         self.student_no = QLineEdit(placeholderText="不能与其他学生重复")
-        form.addRow("学号*", self.with_error("student_no", self.student_no))
+        form.addRow(required("学号"), self.with_error("student_no", self.student_no))
         self.name = QLineEdit(placeholderText="学生姓名")
-        form.addRow("姓名*", self.with_error("name", self.name))
+        form.addRow(required("姓名"), self.with_error("name", self.name))
         self.gender = QComboBox()
         for label, value in (("（未填写）", ""), ("男", "男"), ("女", "女")):
             self.gender.addItem(label, value)

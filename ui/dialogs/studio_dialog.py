@@ -14,7 +14,7 @@ from app.services import industry as svc
 from app.services.choices import Choice, enterprise_choices, major_choices
 from app.services.common import Changes
 from ui.dialogs.activity_forms import ActivityForm, WithActivities, as_wide_as_needed
-from ui.forms import ChoiceBox, DateField
+from ui.forms import ChoiceBox, DateField, required
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import industry as ops
@@ -65,13 +65,13 @@ class StudioDialog(WithActivities):
             )
         )
         self.name = QLineEdit(placeholderText="如：湘麓数控技能大师工作室")
-        form.addRow("工作室名称 *", self.with_error("name", self.name))
+        form.addRow(required("工作室名称"), self.with_error("name", self.name))
         self.kind = QComboBox()
         self.kind.addItems(STUDIO_KINDS)
         self.kind.setToolTip(
             "技能大师、劳模和工匠人才创新、名师、企业专家工作室。依据：" + cite_source("N四(五)2")
         )
-        form.addRow("类型 *", self.with_error("kind", self.kind))
+        form.addRow(required("类型"), self.with_error("kind", self.kind))
         self.lead = ChoiceBox(teachers, blank="（未指定）")
         self.lead.setToolTip("负责人须是教师档案中的教师（专任或产业教师），自动计为成员")
         form.addRow("负责人", self.with_error("lead_id", self.lead))

@@ -24,7 +24,7 @@ from app.services.common import Changes
 from ui import theme
 from ui.attachments_panel import AttachmentsPanel
 from ui.dialogs.practice_dialog import PracticeDialog
-from ui.forms import ChoiceBox, DateField, RecordForm, scrolling
+from ui.forms import ChoiceBox, DateField, RecordForm, required, scrolling
 from ui.forms.child_table import button_bar
 from ui.forms.fields import note_edit, side_by_side
 from ui.forms.record_form import id_alias
@@ -74,32 +74,34 @@ class TeacherDialog(RecordForm):
         fields = QWidget()
         form = self.form(fields)
         form.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(fields)
-        outer.addStretch(1)  # the rows keep their height when the window is taller
+        outer.addWidget(fields, 1)  # the 备注 box takes what the rows leave (no empty half-tab)
         self.name = QLineEdit(placeholderText="教师姓名")
-        form.addRow("姓名 *", self.with_error("name", self.name))
+        form.addRow(required("姓名"), self.with_error("name", self.name))
         self.staff_no = QLineEdit(placeholderText="专任教师必填，不能与其他教师重复")
         form.addRow("工号", self.with_error("staff_no", self.staff_no))
         self.kind = QComboBox()
         for label, value in KINDS:
             self.kind.addItem(label, value)
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
-        form.addRow("教师类型 *", self.with_error("kind", side_by_side(self.kind)))
+        form.addRow(required("教师类型"), self.with_error("kind", side_by_side(self.kind)))
         self.major = ChoiceBox(majors, blank="（未指定）", editable=False)
         form.addRow("所属专业", self.with_error("major_id", side_by_side(self.major)))
         self.is_dual = QCheckBox("双师型教师")
         self.is_dual.toggled.connect(self._dual_changed)
-        self.dual_certificate = QLineEdit(placeholderText="证明材料，如：高级电工职业资格证书")
+        self.dual_certificate = QLineEdit(placeholderText="证书名称（如 高级电工职业资格证书）")
         self.dual_certified_on = DateField(field="dual_certified_on", label="认定日期")
         dual = QHBoxLayout()
         dual.addWidget(self.is_dual)
+        dual.addWidget(QLabel("证书"))
         dual.addWidget(self.dual_certificate, 1)
         dual.addWidget(QLabel("认定日期"))
         dual.addWidget(self.dual_certified_on)
         form.addRow("双师型", self.with_error("dual_certificate", dual))
         self.also_error("dual_certified_on", "dual_certificate")
         form.addRow(self._industry_box())
-        self.note = note_edit("备注", 56)
+        self.note = note_edit("备注", 16777215)  # Qt's QWIDGETSIZE_MAX: as high as the tab allows
+        self.note.setMinimumHeight(56)
+        self.note.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         form.addRow("备注", self.with_error("note", self.note))
         self.tabs.addTab(scrolling(page), "基本信息")
         self._dual_changed(False)

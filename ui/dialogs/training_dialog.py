@@ -15,7 +15,7 @@ from app.services.choices import Choice
 from app.services.common import Changes
 from ui import theme
 from ui.dialogs.outcome_form import OutcomeForm, amount_fen
-from ui.forms import DateField, MoneyEdit
+from ui.forms import DateField, MoneyEdit, required
 from ui.forms.fields import note_edit, side_by_side
 from ui.qt import *  # noqa: F403
 
@@ -40,16 +40,16 @@ class TrainingDialog(OutcomeForm):
     def build_fields(self, enterprises: list[Choice], majors: list[Choice]) -> None:
         self.kind = QComboBox()
         self.kind.addItems(TRAINING_KINDS)
-        self.row("培训类型 *", side_by_side(self.kind), "kind")
+        self.row(required("培训类型"), side_by_side(self.kind), "kind")
         self.title = QLineEdit(placeholderText="如：新能源汽车维修技术技能培训（第3期）")
-        self.row("培训名称 *", self.title, "title")
+        self.row(required("培训名称"), self.title, "title")
         self.enterprise = self.enterprise_box(enterprises, "（面向多家企业 / 未指定）")
         self.row("培训企业", self.enterprise, "enterprise_id")
         self.major = self.major_box(majors)
         self.row("承办专业", side_by_side(self.major), "major_id")
         self.starts_on = DateField(optional=False, field="starts_on", label="开始日期")
         self.ends_on = DateField(field="ends_on", label="结束日期")
-        self.row("培训日期 *", side_by_side(self.starts_on, "至", self.ends_on), "starts_on")
+        self.row(required("培训日期"), side_by_side(self.starts_on, "至", self.ends_on), "starts_on")
         self.also_error("ends_on", "starts_on")
         self.trainees, self.hours = _count_box("人"), _count_box("学时")
         self.row("培训人数", side_by_side(self.trainees, "学时", self.hours), "trainees")

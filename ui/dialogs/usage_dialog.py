@@ -15,7 +15,7 @@ from app.services import bases as svc
 from app.services.choices import Choice
 from app.services.common import Changes
 from ui import theme
-from ui.forms import ChoiceBox, DateField, RecordForm
+from ui.forms import ChoiceBox, DateField, RecordForm, required
 from ui.forms.fields import note_edit, side_by_side
 from ui.forms.record_form import id_alias
 from ui.ops import read_now
@@ -64,7 +64,7 @@ class UsageDialog(RecordForm):
         self.semester = QComboBox(editable=True)
         self.semester.addItems(recent_semesters(self.current))
         self.semester.setToolTip("学期代码，如 2025-2026-1（第一学期）、2025-2026-2（第二学期）")
-        form.addRow("学期*", self.with_error("semester", self.semester))
+        form.addRow(required("学期"), self.with_error("semester", self.semester))
         self.activity = QComboBox()
         self.activity.addItems(USAGE_ACTIVITIES)
         self.audience = QComboBox()
@@ -75,7 +75,7 @@ class UsageDialog(RecordForm):
         what.addWidget(self.activity, 1)
         what.addWidget(QLabel("使用对象"))
         what.addWidget(self.audience, 1)
-        form.addRow("活动类型*", self.with_error("activity", what))
+        form.addRow(required("活动类型"), self.with_error("activity", what))
         self.also_error("audience", "activity")
         self.major = ChoiceBox(self.majors_offered, blank="（不指定专业）", editable=False)
         form.addRow("专业", self.with_error("major_id", self.major))
@@ -86,7 +86,7 @@ class UsageDialog(RecordForm):
         )
         self.also_error("ends_on", "starts_on")
         self.students = QSpinBox(maximum=1_000_000, suffix=" 人次")
-        form.addRow("学生*", self.with_error("students", self.students))
+        form.addRow(required("学生"), self.with_error("students", self.students))
         self.days = QSpinBox(maximum=366, suffix=" 天", specialValueText="按起止日期")
         form.addRow("使用天数", self.with_error("days", self.days))
         self.person_days = QSpinBox(maximum=10_000_000, suffix=" 人天", specialValueText="人次 × 天数")

@@ -24,7 +24,7 @@ from app.services.choices import Choice, chosen_labels, major_choices
 from app.services.common import Changes
 from ui import theme
 from ui.dialogs.visit_stops import VisitStopsPanel, key_of
-from ui.forms import DateField, RecordForm, scrolling
+from ui.forms import DateField, RecordForm, required, scrolling
 from ui.forms.record_form import id_alias
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search
@@ -33,6 +33,7 @@ from ui.settings import ui_settings
 
 DRAFT_KEY = "visits/draft"
 GEOMETRY_KEY = "visit-per-enterprise"  # not "visit": the narrow one-column size of old
+SIDE_BY_SIDE_FROM = 1100  # narrower: the visit's fields above, 访企拓岗 under them
 
 
 def load_draft() -> dict[str, Any] | None:
@@ -65,7 +66,7 @@ class VisitDialog(RecordForm):
     geometry_key = GEOMETRY_KEY
     default_size = (1120, 640)
     unsaved_what = "走访记录"
-    titles = ("记录企业走访", "修改走访记录")
+    titles = ("记录企业走访", "走访记录")
     bound_fields = "leader leader_title participants purpose findings follow_up"
 
     def __init__(
@@ -96,12 +97,15 @@ class VisitDialog(RecordForm):
         self.draft_bar.hide()
         self.body.addWidget(self.draft_bar)
 
-        columns = QHBoxLayout()
-        self.body.addLayout(columns, 1)
+        content = QWidget()
+        self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, content)
+        self.columns.setContentsMargins(0, 0, 0, 0)
         form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.visited_on = DateField(optional=False, field="visited_on", label="走访日期")
         self.visited_on.setMaximumWidth(200)
-        self._row(form, "走访日期 *", self.visited_on, "visited_on")
+        self._row(form, required("走访日期"), self.visited_on, "visited_on")
         self.enterprises = RecordPicker(
             enterprise_search,
             chosen_title="走访的企业",
@@ -109,15 +113,16 @@ class VisitDialog(RecordForm):
             allow_new=True,
             new_hint="（新增企业，保存时建档）",
         )
-        self._row(form, "走访企业 *", self.enterprises, "enterprise_ids")
+        self._row(form, required("走访企业"), self.enterprises, "enterprise_ids")
         self.also_error("new_names", "enterprise_ids")
         self.leader = QLineEdit(placeholderText="带队的院领导，如 张建华")
-        self.leader_title = QLineEdit(placeholderText="职务，如 院长")
+        self.leader_title = QLineEdit(placeholderText="如 院长")
         self.leader_title.setMaximumWidth(160)
         leader = QHBoxLayout()
-        leader.addWidget(self.leader, 1)
-        leader.addWidget(self.leader_title)
-        self._row(form, "带队领导 *", leader, "leader")
+        leader.addWidget(self.leader, 2)
+        leader.addWidget(QLabel("职务"))
+        leader.addWidget(self.leader_title, 1)
+        self._row(form, required("带队领导"), leader, "leader")
         self.also_error("leader_title", "leader")
         self.participants = QLineEdit(placeholderText="参加走访的教师，用顿号分隔")
         self._row(form, "参加人员", self.participants, "participants")
@@ -129,18 +134,26 @@ class VisitDialog(RecordForm):
         self._row(form, "后续跟进", self.follow_up, "follow_up")
         for edit in (self.purpose, self.findings, self.follow_up):
             edit.setTabChangesFocus(True)
+            edit.setMinimumHeight(52)
             edit.setMaximumHeight(70)
-        left = QWidget()
-        v = QVBoxLayout(left)
+        self.left = QWidget()
+        v = QVBoxLayout(self.left)
         v.setContentsMargins(0, 0, 4, 0)
         v.addLayout(form)
         v.addStretch(1)
-        columns.addWidget(scrolling(left), 5)  # scrolls on a low screen (1366×768 at 150 %)
-        right = QVBoxLayout()
+        self.columns.addWidget(self.left, 5)
+        self.right = QWidget()
+        right = QVBoxLayout(self.right)
+        right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(QLabel("访企拓岗（每家走访的企业一行）"))
         self.stops = VisitStopsPanel(read_now(major_choices))
         right.addWidget(self.with_error("stops", self.stops), 1)
-        columns.addLayout(right, 6)
+        self.columns.addWidget(self.right, 6)
+        # side by side where the window is wide enough, else one above the other; either way the page scrolls
+        # up and down, never sideways (1366×768 at 125–150 % leaves ~900 px)
+        area = scrolling(content)
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.body.addWidget(area, 1)
         for seq in ("Ctrl+Return", "Ctrl+Enter"):  # besides Ctrl+S
             QShortcut(QKeySequence(seq), self, self.save)
 
@@ -157,6 +170,21 @@ class VisitDialog(RecordForm):
             w.textChanged.connect(self._changed)
         self.visited_on.changed.connect(self._changed)
 
+    def side_by_side_from(self) -> int:
+        """The window width from which the two halves stand side by side (each at its least width)."""
+        halves = self.left.minimumSizeHint().width() + self.right.minimumSizeHint().width()
+        return max(SIDE_BY_SIDE_FROM, halves + self.columns.spacing() + 40)
+
+    def arrange(self) -> None:
+        side = self.width() >= self.side_by_side_from()
+        direction = QBoxLayout.Direction.LeftToRight if side else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self.arrange()
+
     def _row(self, form: QFormLayout, label: str, widget: QWidget | QHBoxLayout, field: str) -> None:
         form.addRow(label, self.with_error(field, widget))
 
@@ -164,6 +192,13 @@ class VisitDialog(RecordForm):
 
     def read(self, s: Session, record_id: str) -> svc.VisitDetail:
         return svc.get_visit(s, record_id)
+
+    def title_for(self, v: svc.VisitDetail) -> str:
+        """走访：湖南宇发智能科技有限公司等 2 家 2026-12-03 (as the other forms name their record)."""
+        names = v.enterprise_names
+        who = names[0] + (f"等 {len(names)} 家" if len(names) > 1 else "") if names else "（未选企业）"
+        day = v.visited_on.isoformat() if v.visited_on else ""
+        return f"走访：{who} {day}".rstrip()
 
     def load_new(self) -> None:
         draft = load_draft()

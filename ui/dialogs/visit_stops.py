@@ -12,7 +12,7 @@ from typing import Any
 from app.domain.money import format_money, parse_money
 from app.services import visits as svc
 from app.services.choices import Choice
-from ui.forms import ChoiceBox, MoneyEdit
+from ui.forms import ChoiceBox, MoneyEdit, fit_to_content
 from ui.qt import *  # noqa: F403
 
 COUNTS = ("positions", "interns", "hires")
@@ -68,9 +68,11 @@ class VisitStopsPanel(QWidget):
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        metrics = header.fontMetrics()
         for col, width in enumerate((0, 96, 52, 92, 64, 96)):
-            if width:
-                self.table.setColumnWidth(col, width)
+            if width:  # at least the whole title, whatever the font (a wider one on Windows)
+                title = TABLE_COLUMNS[col][0]
+                self.table.setColumnWidth(col, max(width, metrics.horizontalAdvance(title) + 20))
         self.table.setWordWrap(True)  # long enterprise names on two lines rather than cut
         self.table.setMinimumHeight(120)
         self.table.setToolTip("每家走访的企业一行；选中一行，在下方填写该企业的岗位、薪酬、接待人和成果")
@@ -129,7 +131,7 @@ class VisitStopsPanel(QWidget):
             box = ChoiceBox(
                 (Choice(mid, name) for mid, name in self._majors.items()), blank="（未填）", editable=False
             )
-            box.setMinimumContentsLength(8)
+            fit_to_content(box)  # a major's whole name, not cut mid-character
             box.currentIndexChanged.connect(lambda _i, f=field: self._edited(f))
             widget: QLineEdit | QComboBox = box
         elif field == "outcome":
@@ -144,6 +146,7 @@ class VisitStopsPanel(QWidget):
             if field in COUNTS:
                 edit.setValidator(QIntValidator(0, svc.STOP_COUNT_MAX, edit))
                 edit.setPlaceholderText("未填")
+                edit.setMinimumWidth(edit.fontMetrics().horizontalAdvance("9999") + 20)
                 edit.setMaximumWidth(70)
             edit.textChanged.connect(lambda _t, f=field: self._edited(f))
             widget = edit

@@ -31,6 +31,14 @@ from ui.qt import *  # noqa: F403
 DATE_FORMAT = "yyyy-MM-dd"
 
 
+REQUIRED_MARK = " *"
+
+
+def required(label: str) -> str:
+    """The label of a field that must be filled: "企业名称 *" (the one way every form marks it)."""
+    return f"{label}{REQUIRED_MARK}"
+
+
 def qdate(d: dt.date) -> QDate:
     return QDate(d.year, d.month, d.day)
 
@@ -98,6 +106,8 @@ class MoneyEdit(QLineEdit):
         self.field, self.label = field, label
         self.setMaxLength(30)
         self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        # room for 123,456.00 whole: a narrow field shows the tail ("0.00" for 4,400.00)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("123,456.00") + 20)
         self.textChanged.connect(lambda _t: self.changed.emit())
 
     def fen(self) -> int | None:
@@ -159,7 +169,7 @@ class DateField(QWidget):
         self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("2026-11-01") + 24)
         self.edit.editingFinished.connect(self._normalise)
         self.edit.textChanged.connect(self._text_changed)
-        self.button = QToolButton(text="▾")
+        self.button = QToolButton(text="▼")
         self.button.setToolTip("从日历中选择")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.button.clicked.connect(self.open_calendar)
@@ -300,6 +310,14 @@ def note_edit(placeholder: str = "", height: int = 70, top: bool = False) -> QPl
     if top:
         note.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
     return note
+
+
+def fit_to_content(box: QComboBox) -> QComboBox:
+    """A drop-down of a few short items as wide as its longest one, never squeezed to cut it ("（不适用"
+    under a wider Windows font)."""
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+    box.setSizePolicy(QSizePolicy.Policy.Fixed, box.sizePolicy().verticalPolicy())
+    return box
 
 
 def side_by_side(*items: QWidget | str, stretch: bool = True) -> QWidget:

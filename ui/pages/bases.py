@@ -9,6 +9,7 @@ from app.db.models import BASE_KINDS, BASE_LEVELS
 from app.services import bases as svc
 from app.services.choices import major_choices
 from ui import theme
+from ui.messages import reader_text
 from ui.models.lazy_table import Column
 from ui.ops import read_now
 from ui.pages.list_page import ListPage, ListQuery
@@ -77,7 +78,7 @@ class BasesPage(ListPage):
 
     def add_tools(self, row: QHBoxLayout) -> None:
         semester = read_now(svc.current_semester)
-        self.semester_label = QLabel(f"本学期 {semester}")
+        self.semester_label = QLabel(reader_text(f"本学期：{semester}"))
         theme.muted(self.semester_label).setContentsMargins(12, 0, 0, 0)
         self.semester_label.setToolTip(
             "人次、人天为本学期的基地使用记录与安排在基地的实习（按“设置”中的学期日历）"

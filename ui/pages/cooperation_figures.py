@@ -16,6 +16,7 @@ from app.services.industry import school_year_of
 from app.services.outcomes import CooperationFigure, CooperationFigures, cooperation_figures
 from ui import files, theme
 from ui.forms.record_form import scrolling
+from ui.messages import reader_text
 from ui.ops import ReadOp, context, read_now
 from ui.pages.list_page import WhenShown
 from ui.qt import *  # noqa: F403
@@ -218,7 +219,7 @@ class CooperationView(QWidget):
         if figures.school_year != self.year():  # an answer for a 学年 no longer chosen
             return
         self.figures = figures
-        self.period.setText(f"统计期间 {figures.first_day.isoformat()} 至 {figures.last_day.isoformat()}")
+        self.period.setText(reader_text(f"统计期间 {figures.first_day} 至 {figures.last_day}"))
         self.by_major.fill(figures.by_major)
         self.by_enterprise.fill(figures.by_enterprise)
         self.major_label.setText(f"按专业（{len(figures.by_major)} 个）")

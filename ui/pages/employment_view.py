@@ -1,7 +1,7 @@
 """就业 tab of 学生与就业 (H第十三条): for a 毕业年份, the figures per 专业 with a 合计 row
 (app/services/employment.py employment_figures; each header's tooltip gives its definition; “—” where there
 is no denominator), and below them that year's records. 新建 / 编辑 (ui/dialogs/employment_dialog.py), 删除
-with undo, 导入就业数据… (preview, then asks before updating records that exist) and 导出就业质量报告 ▾ (Excel,
+with undo, 导入就业数据… (preview, then asks before updating records that exist) and 导出就业质量报告 (a menu: Excel,
 Word from the built-in or a custom template)."""
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ class EmploymentView(QWidget, Reloading):
             lambda: students_io.import_file(self, "employment"),
             "从 Excel 导入：学号、毕业年份、就业状态、就业单位、是否对口、月薪、岗位",
         )
-        self.report_button = QPushButton("导出就业质量报告 ▾")
+        self.report_button = QPushButton("导出就业质量报告")
         menu = QMenu(self.report_button)
         menu.addAction("Excel 统计表…", lambda: students_io.export_report_excel(self, self.year()))
         word = menu.addAction("", lambda: students_io.export_report_word(self, self.year()))

@@ -35,6 +35,7 @@ from ui import files, theme
 from ui.dialogs.indicator_records_dialog import IndicatorRecordsDialog
 from ui.errors import show_error
 from ui.legend import legend_label
+from ui.messages import reader_text
 from ui.ops import ReadOp, context, read_now
 from ui.pages.evaluation_indicators import IndicatorsView
 from ui.pages.list_page import PAGE_MARGINS, ElidedLabel, page_title
@@ -193,13 +194,13 @@ class EvaluationPage(QWidget):
             return
         self.indicators, self.tables = indicators, tables
         self.tabs.setEnabled(True)
-        self.period.setText(f"统计期间 {tables.first_day.isoformat()} 至 {tables.last_day.isoformat()}")
+        self.period.setText(reader_text(f"统计期间 {tables.first_day} 至 {tables.last_day}"))
         self.indicator_view.set_indicators(indicators)
         for table in tables.tables:
             view = self.table_views[table.name]
             view.set_table(table, tables.school_year)
             n = len(table.rows)
-            self.tabs.setTabText(self.tabs.indexOf(view), f"{table.name}（{n}）" if n else table.name)
+            self.tabs.setTabText(self.tabs.indexOf(view), tab_text(table.name, n))
         self.loaded.emit()
 
     def _failed(self, exc: BaseException) -> None:
@@ -275,6 +276,15 @@ class EvaluationPage(QWidget):
         files.run_with_progress(
             self, f"正在生成{year}学年自评报告（含图表）…", work, done, "生成自评报告失败"
         )
+
+
+def tab_text(name: str, rows: int) -> str:
+    """A table's tab with its row count in one pair of brackets: 产学合作（55）, 产学合作（按专业，9）."""
+    if not rows:
+        return name
+    if name.endswith("）"):
+        return f"{name[:-1]}，{rows}）"
+    return f"{name}（{rows}）"
 
 
 def _compute(s: Session, school_year: str) -> tuple[str, list[Indicator], ReportTables]:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from app.domain.money import format_money
 from app.reporting.evaluation import GROUPS, Indicator
 from ui import theme
+from ui.messages import reader_text
 from ui.qt import *  # noqa: F403
 
 GREY = theme.greyed(theme.MUTED)
@@ -30,11 +31,11 @@ def indicator_value_text(i: Indicator) -> str:
 
 def indicator_tooltip(i: Indicator) -> str:
     if i.value is None:
-        return f"无法计算：没有可统计的记录（分母为 0），不显示为 0。\n口径：{i.definition}"
+        return f"无法计算：没有可统计的记录（分母为 0），不显示为 0。\n口径：{reader_text(i.definition)}"
     n = len(i.records[1])
     if n:
-        return f"点击查看计入的 {n} 条记录。\n口径：{i.definition}"
-    return f"没有计入的记录。\n口径：{i.definition}"
+        return f"点击查看计入的 {n} 条记录。\n口径：{reader_text(i.definition)}"
+    return f"没有计入的记录。\n口径：{reader_text(i.definition)}"
 
 
 class IndicatorsView(QScrollArea):
@@ -84,7 +85,7 @@ class IndicatorsView(QScrollArea):
             grid.addWidget(name, r, 0, top)
             value = self._value(i)
             grid.addWidget(value, r, 1, top | Qt.AlignmentFlag.AlignRight)
-            definition = QLabel(i.definition, wordWrap=True)
+            definition = QLabel(reader_text(i.definition), wordWrap=True)
             definition.setStyleSheet(GREY)
             definition.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             definition.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)

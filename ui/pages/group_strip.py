@@ -9,6 +9,7 @@ import html
 from app.services.industry import GroupOrganizations
 from ui import theme
 from ui.legend import source_note
+from ui.messages import reader_text
 from ui.qt import *  # noqa: F403
 
 RULE = "每个专业群对接 1–2 个行业组织，每学年至少开展一次活动"
@@ -36,8 +37,8 @@ def group_text(g: GroupOrganizations) -> str:
 
 def group_tip(g: GroupOrganizations) -> str:
     last = f"最近一次活动：{g.last_activity_on}" if g.last_activity_on else "还没有登记过活动"
-    return (
-        f"{RULE_TIP}。\n{g.school_year} 学年截至 {g.last_day}；{last}。\n点击专业群名称只看它对接的行业组织。"
+    return reader_text(
+        f"{RULE_TIP}。\n{g.school_year}学年截至{g.last_day}；{last}。\n点击专业群名称只看它对接的行业组织。"
     )
 
 

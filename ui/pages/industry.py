@@ -23,7 +23,7 @@ from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.group_strip import RULE, RULE_TIP, GroupStrip
-from ui.pages.list_page import ListPage, TabbedPage, refill
+from ui.pages.list_page import ListPage, RecordsModel, TabbedPage, refill
 from ui.pages.steering import SteeringView
 from ui.qt import *  # noqa: F403
 
@@ -110,12 +110,14 @@ class StudiosPage(ListPage):
     delete_service = staticmethod(svc.delete_studios)
     restore_service = staticmethod(svc.restore_studios)
 
-    def make_model(self) -> LazyTableModel:
-        def fetch(ids: Sequence[str]) -> dict[str, Any]:
-            wanted = set(ids)
-            return {r.id: r for r in read_now(svc.studio_rows) if r.id in wanted}
+    right_aligned = frozenset({3, 6})  # 成员, 活动次数
 
-        return LazyTableModel(STUDIO_COLUMNS, fetch)
+    def make_model(self) -> LazyTableModel:
+        def rows(s: Session, ids: Sequence[str]) -> dict[str, Any]:
+            wanted = set(ids)
+            return {r.id: r for r in svc.studio_rows(s) if r.id in wanted}
+
+        return RecordsModel(STUDIO_COLUMNS, rows, self.right_aligned)
 
     def query(self) -> RowQuery:
         return RowQuery(self.search.text(), *self._sort)
@@ -193,12 +195,14 @@ class OrganizationsPage(ListPage):
     delete_service = staticmethod(svc.delete_organizations)
     restore_service = staticmethod(svc.restore_organizations)
 
-    def make_model(self) -> LazyTableModel:
-        def fetch(ids: Sequence[str]) -> dict[str, Any]:
-            wanted, day = set(ids), self.today or dt.date.today()
-            return {r.id: r for r in read_now(lambda s: organization_lines(s, day)) if r.id in wanted}
+    right_aligned = frozenset({3})  # 本学年活动
 
-        return LazyTableModel(ORGANIZATION_COLUMNS, fetch)
+    def make_model(self) -> LazyTableModel:
+        def rows(s: Session, ids: Sequence[str]) -> dict[str, Any]:
+            wanted, day = set(ids), self.today or dt.date.today()
+            return {r.id: r for r in organization_lines(s, day) if r.id in wanted}
+
+        return RecordsModel(ORGANIZATION_COLUMNS, rows, self.right_aligned)
 
     def add_filters(self, bar: QHBoxLayout) -> None:
         self.group_box = self.filter_combo("全部专业群", ())

@@ -1,6 +1,6 @@
 """学生实习: every internship with its class, student, unit, dates, status and — in the 问题 column — a dot in
 the colour of its worst problem (错误 red, 警告 orange, 提示 grey) with the messages in the tooltip. Search,
-filters (状态, 班级, 只看有问题的), sorting by any column, and on the selection: 状态 ▾ (协议已签 / 开始实习 /
+filters (状态, 班级, 只看有问题的), sorting by any column, and on the selection: 状态 (a menu: 协议已签 / 开始实习 /
 结束 / 终止…; a refusal lists each student and what is missing), 生成三方协议…, delete with undo. 批量安排…
 (Ctrl+N) opens ui/dialogs/internship_batch_dialog.py, Enter the form (ui/dialogs/internship_dialog.py)."""
 
@@ -164,7 +164,7 @@ class InternshipsPage(ListPage):
         )
 
     def add_actions(self, row: QHBoxLayout) -> None:
-        self.status_button = QPushButton("状态 ▾")
+        self.status_button = QPushButton("状态")
         self.status_button.setToolTip("变更所选实习的状态（可多选）")
         self.status_button.setStyleSheet("QPushButton::menu-indicator{image:none;width:0px;}")
         menu = QMenu(self.status_button)

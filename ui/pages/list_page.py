@@ -235,6 +235,11 @@ class ElidedLabel(QLabel):
         return super().event(event)
 
 
+LONG_COLUMN = (
+    200  # px: a column declared this wide holds long text (names of enterprises, agreements, projects)
+)
+
+
 class ListPage(QWidget, Reloading):
     title = ""
     state_key = ""  # where the header layout is kept in the UI settings
@@ -245,7 +250,9 @@ class ListPage(QWidget, Reloading):
     columns: Sequence[Column] = ()
     default_sort: tuple[str, bool] = ("", False)
     watched: tuple[str, ...] = ()  # Changes tables that make the page reload
-    stretch_column = ""  # the key of the column that takes the room left (default: "name", "title" or widest)
+    # the key(s) of the long text column(s) that share the room left; default: those declared 200 px or wider, else
+    # "name" or "title", else the widest (a person's 姓名 is short: such a page names its long columns)
+    stretch_column: str | tuple[str, ...] = ""
     empty_title = ""  # the empty state when there are no records at all (see empty_state)
     empty_hint = ""
     form_class = ""  # "ui.dialogs.studio_dialog:StudioDialog": imported when a form opens (see form)
@@ -384,7 +391,8 @@ class ListPage(QWidget, Reloading):
         header.setStretchLastSection(False)  # the name column takes the room left (fit_columns), not the last
         for i, col in enumerate(self.columns):
             self.table.setColumnWidth(i, col.width)
-        self._fill = self._fill_section()
+        self._fills = self._fill_sections()
+        self._fill = self._fills[0] if self._fills else -1
         self._fitting = False
         header.sectionResized.connect(self._section_resized)
         self.table.viewport().installEventFilter(self)
@@ -405,38 +413,47 @@ class ListPage(QWidget, Reloading):
 
     # ------------------------------------------------------------ columns
 
-    def _fill_section(self) -> int:
-        """The column that takes the room left: `stretch_column`, else the name or title, else the widest."""
+    def _fill_sections(self) -> list[int]:
+        """The long text columns that share the room left (see `stretch_column`)."""
         keys = [c.key for c in self.columns]
-        for key in (self.stretch_column, "name", "title"):
-            if key and key in keys:
-                return keys.index(key)
-        return max(range(len(keys)), key=lambda i: self.columns[i].width) if keys else -1
+        named = (self.stretch_column,) if isinstance(self.stretch_column, str) else self.stretch_column
+        chosen = [keys.index(k) for k in named if k in keys]
+        chosen = chosen or [i for i, c in enumerate(self.columns) if c.width >= LONG_COLUMN]
+        chosen = chosen or [keys.index(k) for k in ("name", "title") if k in keys][:1]
+        return chosen or ([max(range(len(keys)), key=lambda i: self.columns[i].width)] if keys else [])
 
     def fit_columns(self) -> None:
-        """The fill column as wide as the room the others leave: names are read in full on a wide window. On a
-        narrower one it gives up to a third of its own width if that keeps every column on screen."""
-        if self._fill < 0 or self._fitting:
+        """The fill columns share the room the others leave, each in proportion to its declared width: names are
+        read in full on a wide window. On a narrower one each gives up to a third of its width if that keeps every
+        column on screen."""
+        if not self._fills or self._fitting:
             return
         header = self.table.horizontalHeader()
+        fills = [i for i in self._fills if not header.isSectionHidden(i)]
         others = sum(
             header.sectionSize(i)
             for i in range(header.count())
-            if i != self._fill and not header.isSectionHidden(i)
+            if i not in fills and not header.isSectionHidden(i)
         )
-        own = self.columns[self._fill].width
+        own = sum(self.columns[i].width for i in fills)
         room = self.table.viewport().width() - others
-        width = max(own * 2 // 3 if room >= own * 2 // 3 else own, room)
-        if width != header.sectionSize(self._fill):
-            self._fitting = True
-            try:
-                header.resizeSection(self._fill, width)
-            finally:
-                self._fitting = False
+        if not own:
+            return
+        total = max(own * 2 // 3 if room >= own * 2 // 3 else own, room)
+        self._fitting = True
+        try:
+            for n, i in enumerate(fills):
+                last = n == len(fills) - 1
+                width = total if last else total * self.columns[i].width // own
+                total, own = total - width, own - self.columns[i].width
+                if width != header.sectionSize(i):
+                    header.resizeSection(i, width)
+        finally:
+            self._fitting = False
 
     @Slot(int, int, int)
     def _section_resized(self, section: int, _old: int, _new: int) -> None:
-        if section != self._fill:
+        if section not in self._fills:
             self.fit_columns()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802

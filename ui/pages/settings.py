@@ -62,10 +62,8 @@ class SettingsPage(QWidget):
         edit_calendar = QPushButton("修改…")
         edit_calendar.clicked.connect(self.edit_calendar)
         row = QHBoxLayout()
-        row.addWidget(self.calendar)
-        row.addSpacing(12)
-        row.addWidget(edit_calendar)
-        row.addStretch(1)
+        row.addWidget(self.calendar, 1)
+        row.addWidget(edit_calendar)  # at the right, like 学校与学院's 修改…
         form.addRow("学期：", row)
         lay.addWidget(semesters)
 
@@ -87,7 +85,8 @@ class SettingsPage(QWidget):
         form.addRow("软件版本：", QLabel(__version__))
         lay.addWidget(data)
         self.backups = BackupSection()
-        lay.addWidget(self.backups, 1)
+        lay.addWidget(self.backups)
+        lay.addStretch(1)
         self.details = self._details_tab()
         self.tabs.addTab(self.details, "学校与学院")
         self.rule_sets = RuleSetsPanel()

@@ -44,6 +44,7 @@ class StudentsList(ListPage):
     new_text = "新建学生…"
     search_hint = "搜索学号、姓名或班级"
     columns = COLUMNS
+    stretch_column = ("major_name", "class_name")  # 姓名 is short: the 专业 and 班级 take the room left
     default_sort = ("class_name", False)
     watched = ("student", "major", "settings")
     form_class = "ui.dialogs.student_dialog:StudentDialog"

@@ -96,6 +96,8 @@ class TeachersPage(ListPage):
     new_text = "新建教师…"
     search_hint = "搜索姓名、工号、拼音首字母、专业或所在企业"
     columns = COLUMNS
+    # 姓名 is short: the 专业 and the 企业 take the room left
+    stretch_column = ("major_name", "employer_name")
     default_sort = ("kind", False)
     watched = ("teacher", "enterprise_practice", "enterprise", "settings")
     form_class = "ui.dialogs.teacher_dialog:TeacherDialog"
@@ -121,7 +123,7 @@ class TeachersPage(ListPage):
     def add_tools(self, row: QHBoxLayout) -> None:
         from ui import teachers_io as io
 
-        self.import_button = QPushButton("导入 / 导出 ▾")
+        self.import_button = QPushButton("导入 / 导出")
         menu = QMenu(self.import_button)
         menu.addAction("导入教师…", lambda: io.import_teachers(self))
         menu.addAction("导入企业实践记录…", lambda: io.import_practice(self))

@@ -32,13 +32,14 @@ class VisitsPage(ListPage):
     title = "企业走访"
     state_key = "visits"
     noun, unit = "走访记录", "条"
-    new_text = "记录走访…"
+    new_text = "新建走访记录…"
     search_hint = "搜索企业名称、拼音首字母、带队领导、参加人员、目的或发现"
     columns = COLUMNS
+    right_aligned = frozenset({4, 5})  # 岗位数, 平均月薪
     watched = ("visit", "enterprise")
     empty_title = "还没有走访记录"
     empty_hint = (
-        "院领导带队走访合作企业，访企拓岗。走访时或走访后用“记录走访”随手记下，"
+        "院领导带队走访合作企业，访企拓岗。走访时或走访后用“新建走访记录”随手记下，"
         "没建档的企业输入名称即可，稍后再补全。"
     )
     delete_service = staticmethod(svc.delete_visits)
