@@ -1,6 +1,8 @@
 """合规检查 (every rule of app/compliance/) and the 工作台 over the large demo database (100,000 enterprises,
 20,000 agreements, 20,000 students with internships), as ratios against bare sqlite3 running the cooperation
-rules' reads (the rows those rules look at, fetched) in the same run; then the time of each check on its own.
+rules' reads (the rows those rules look at, fetched) in the same run; the 工作台 whole (`dashboard`) and in the
+two jobs its page runs (`dashboard_figures`, shown first, then `dashboard_reminders`); then the time of each
+check on its own.
 
     python benchmarks/bench_compliance.py [--db PATH] [--size large|small]
 
@@ -18,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.compliance.registry import CHECKS, run_checks  # noqa: E402
-from app.reporting.dashboard import dashboard  # noqa: E402
+from app.reporting.dashboard import dashboard, dashboard_figures, dashboard_reminders  # noqa: E402
 from benchmarks.common import best, demo_database  # noqa: E402
 
 
@@ -85,15 +87,28 @@ def main() -> None:
         with db.reader() as s:
             return len(dashboard(s, today).reminders)
 
+    def figures() -> int:
+        with db.reader() as s:
+            return dashboard_figures(s, today).partners
+
+    def reminders() -> int:
+        with db.reader() as s:
+            return len(dashboard_reminders(s, today).reminders)
+
     found = service()
     floor = best(bare_rules(path, today))
     t_rem = best(service)
     t_board = best(board)
+    t_figures = best(figures)
+    t_reminders = best(reminders)
     print()
     print(f"{'measure':52} {'time':>9} {'floor':>9} {'ratio':>7}")
     for name, t in (
         (f"合规检查, all rules ({found} findings)", t_rem),
-        ("工作台: figures + reminders", t_board),
+        ("工作台: dashboard() (figures + reminders, one job)", t_board),
+        ("工作台: dashboard_figures() (shown first)", t_figures),
+        ("工作台: dashboard_reminders()", t_reminders),
+        ("工作台: the two jobs in turn", t_figures + t_reminders),
     ):
         print(f"{name:52} {t * 1000:8.1f}ms {floor * 1000:8.1f}ms {t / floor:6.2f}x")
     print(

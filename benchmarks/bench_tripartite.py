@@ -19,13 +19,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app.db.engine import open_database  # noqa: E402
-from app.docs.internship import builtin_template, write_tripartite_batch  # noqa: E402
-from tests.tripartite_data import make_internships  # noqa: E402
+# The app's own modules are imported in main(), not here: a render process (multiprocessing's spawn)
+# imports the main module again, and the app's entry (installer/entry.py) imports nothing at the top either.
 
 
 def floor(count: int, folder: Path) -> float:
     """Copy the template count times, replacing one placeholder in document.xml by a string."""
+    from app.docs.internship import builtin_template
+
     data = builtin_template()
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         parts = {i: z.read(i) for i in z.infolist()}
@@ -44,6 +45,10 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--combined", action="store_true")
     args = parser.parse_args()
+    from app.db.engine import open_database
+    from app.docs.internship import write_tripartite_batch
+    from tests.tripartite_data import make_internships
+
     root = Path(tempfile.mkdtemp(prefix="bench_tripartite_"))
     try:
         os.environ["CHANJIAO_HOME"] = str(root / "home")

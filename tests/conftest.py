@@ -159,6 +159,7 @@ BOTH_BACKENDS = {
     "test_undo.py",
     "test_trash.py",
     "test_compliance.py",
+    "test_dashboard_split.py",
     "test_tripartite.py",
     "test_package_export.py",
     "test_xlsx_import.py",

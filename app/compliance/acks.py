@@ -90,7 +90,10 @@ def check_results(
 ) -> CheckResult:
     acks = active_acks(s)
     found = run_checks(s, today, codes=codes)
+    if not acks:
+        return CheckResult(open=tuple(found), acknowledged=())
+    keyed = [(f, f.key) for f in found]
     return CheckResult(
-        open=tuple(f for f in found if f.key not in acks),
-        acknowledged=tuple((f, acks[f.key]) for f in found if f.key in acks),
+        open=tuple(f for f, key in keyed if key not in acks),
+        acknowledged=tuple((f, acks[key]) for f, key in keyed if key in acks),
     )

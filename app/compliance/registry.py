@@ -239,25 +239,34 @@ def run_checks(
     in_force = {c for c, r in RULES.items() if rule_applies(r, preset)}
     wanted = {rule_of(c).code for c in codes} & in_force if codes is not None else in_force
     out: list[Finding] = []
+    cited: dict[str, str] = {}  # a source → its parts in force (a rule's source, cut once per run)
     for produced, fn in CHECKS:
         if wanted & set(produced):
-            out += [
-                replace(f, source=source_in_force(f.source, preset)) if f.source else f
-                for f in fn(s, today)
-                if f.rule in wanted
-            ]
+            for f in fn(s, today):
+                if f.rule not in wanted:
+                    continue
+                if f.source:
+                    if (source := cited.get(f.source)) is None:
+                        source = cited[f.source] = source_in_force(f.source, preset)
+                    if source != f.source:
+                        f = replace(f, source=source)
+                out.append(f)
+    rank = {sev: i for i, sev in enumerate(SEVERITIES)}
     out.sort(
         key=lambda f: (
-            severity_rank(f.severity),
+            rank.get(f.severity, len(SEVERITIES)),
             f.rule,
             f.due is None,
-            -(f.due or dt.date.min).toordinal(),
+            -(f.due or _MIN_DATE).toordinal(),
             f.title,
             f.record_id,
             f.detail,
         )
     )
     return out
+
+
+_MIN_DATE, _MAX_DATE = dt.date.min, dt.date.max
 
 
 def by_due(findings: Iterable[Finding], today: dt.date | None = None) -> list[Finding]:
@@ -267,6 +276,10 @@ def by_due(findings: Iterable[Finding], today: dt.date | None = None) -> list[Fi
     ones last; severity, rule and title break ties. Without `today` nothing counts as overdue: plain due
     dates, earliest first."""
 
+    ranks = {sev: i for i, sev in enumerate(SEVERITIES)}
+    last = len(SEVERITIES)
+    undated = _MAX_DATE.toordinal()
+
     def key(f: Finding) -> tuple:
         if f.due is None:
             bucket = 1 if f.severity == ERROR and today is not None else 3
@@ -274,8 +287,8 @@ def by_due(findings: Iterable[Finding], today: dt.date | None = None) -> list[Fi
             bucket = 2
         else:
             bucket = 0 if f.due < today else 1
-        rank = severity_rank(f.severity)
-        due = (f.due or dt.date.max).toordinal()
+        rank = ranks.get(f.severity, last)
+        due = f.due.toordinal() if f.due is not None else undated
         first, second = (rank, due) if bucket in (0, 1) else (due, rank)  # now: errors first
         return (bucket, first, second, f.rule, f.title)
 

@@ -16,14 +16,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.compliance.registry import ERROR, HINT, WARNING, Finding, check, define, finding
-from app.db.models import ActionItem, Agreement, Enterprise, Meeting, OperationReport, Project
+from app.compliance.registry import ERROR, HINT, RULES, WARNING, Finding, check, define, finding
+from app.db.models import (
+    ActionItem,
+    Agreement,
+    Enterprise,
+    Meeting,
+    OperationReport,
+    Project,
+    Visit,
+    VisitEnterprise,
+)
 from app.domain.semesters import past_semesters, semester_bounds
 from app.services.settings import get_semester_calendar
-from app.services.visits import last_visits
 
 define(
     "AGR-EXPIRING-30",
@@ -138,21 +146,48 @@ def missing_operation_reports(s: Session, today: dt.date) -> list[Finding]:
     return out
 
 
+def _last_visits():
+    """app/services/visits.py last_visits as a subquery: each enterprise's latest live visit (visited_on)."""
+    return (
+        select(VisitEnterprise.enterprise_id, func.max(Visit.visited_on).label("visited_on"))
+        .join(Visit, Visit.id == VisitEnterprise.visit_id)
+        .where(Visit.deleted_at.is_(None))
+        .group_by(VisitEnterprise.enterprise_id)
+        .subquery()
+    )
+
+
 @check("VISIT-YEARLY")
 def partners_not_visited(s: Session, today: dt.date) -> list[Finding]:
-    last = last_visits(s)
+    """One query keeps the partners not visited since a year ago (66,000 of the large demo's 100,000): the
+    last visits are joined in SQL, not fetched and looked up; the rows are read as plain Core rows (the ORM's
+    row loading was half of the check) after flushing what is pending, as the ORM's autoflush would; the
+    findings are built with the rule's fields once, not by finding() per row."""
+    last = _last_visits()
     since = today - dt.timedelta(days=365)
-    out = []
-    for eid, name, start in s.execute(
-        select(Enterprise.id, Enterprise.name, Enterprise.cooperation_start).where(
-            Enterprise.deleted_at.is_(None), Enterprise.status == "合作中"
+    s.flush()
+    rows = s.connection().execute(
+        select(Enterprise.id, Enterprise.name, Enterprise.cooperation_start, last.c.visited_on)
+        .outerjoin(last, last.c.enterprise_id == Enterprise.id)
+        .where(
+            Enterprise.deleted_at.is_(None),
+            Enterprise.status == "合作中",
+            or_(last.c.visited_on.is_(None), last.c.visited_on <= since),
         )
-    ):
-        visited = last.get(eid)
-        if visited is not None and visited > since:
-            continue
-        base = visited or start
-        message = f"上次走访：{visited}，已超过一年" if visited else "合作中的企业尚无走访记录"
-        due = base + dt.timedelta(days=365) if base else None
-        out.append(finding("VISIT-YEARLY", eid, name, message, due))
-    return out
+    )
+    r = RULES["VISIT-YEARLY"]
+    year = dt.timedelta(days=365)
+    never = "合作中的企业尚无走访记录"
+    return [
+        Finding(
+            r.code,
+            r.severity,
+            r.source,
+            r.record_type,
+            eid,
+            name,
+            f"上次走访：{visited}，已超过一年" if visited else never,
+            base + year if (base := visited or start) else None,
+        )
+        for eid, name, start, visited in rows
+    ]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.compliance.registry import ERROR, WARNING, Finding, check, define, finding
@@ -66,13 +66,15 @@ def _open_agreements(s: Session, *conditions) -> list[tuple[str, str, str]]:
 
 @check("AGR-REVENUE-CLAUSE")
 def revenue_without_clause(s: Session, today: dt.date) -> list[Finding]:
+    income = exists().where(  # one income entry is enough (a project's ledger may hold 100,000)
+        LedgerEntry.project_id == Project.id,
+        LedgerEntry.deleted_at.is_(None),
+        LedgerEntry.direction == "收入",
+    )
     with_income = (
         select(ProjectAgreement.agreement_id)
         .join(Project, Project.id == ProjectAgreement.project_id)
-        .join(LedgerEntry, LedgerEntry.project_id == Project.id)
-        .where(
-            Project.deleted_at.is_(None), LedgerEntry.deleted_at.is_(None), LedgerEntry.direction == "收入"
-        )
+        .where(Project.deleted_at.is_(None), income)
     )
     rows = _open_agreements(
         s,

@@ -17,7 +17,6 @@ Every failure is a DocumentTemplateError whose Chinese message names the file an
 
 from __future__ import annotations
 
-import copy
 import io
 import logging
 import re
@@ -29,6 +28,7 @@ from typing import Any
 
 import jinja2
 from docx import Document
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
@@ -38,6 +38,7 @@ from lxml import etree
 from app import archive
 from app.docs import precheck
 from app.docs.combine import Combined
+from app.docs.packing import Packer
 from app.docs.sandbox import Overbudget, sandbox
 from app.docs.worker import RenderWorker
 from app.errors import AppError, DocumentTemplateError
@@ -231,11 +232,13 @@ class TemplateCache:
 
     It also opens the package once: opening parses every part of the .docx (styles, numbering, theme …),
     a quarter of the time of a document. From the second document on, one opened template is filled again
-    and again, put back first to what it was before filling: the body (a copy of the original), the headers
-    and footers (docxtpl points their relationships at new parts: they are pointed back), the footnotes and
-    the core properties it renders. The first document gets its own copy, because a combined print copy
-    keeps it as its base; each later one is saved (and its body moved into the combined copy) before the
-    next is filled."""
+    and again, put back first to what it was before filling: its body is read as the original's XML (kept as
+    text: docxtpl replaces the body with the filled one anyway), the headers and footers (docxtpl points
+    their relationships at new parts: they are pointed back, and their XML kept as text too), the footnotes
+    and the core properties it renders. The parts the filling never changes (styles, numbering, theme,
+    settings …: nine tenths of the package) are kept serialized and compressed once (app/docs/packing.py).
+    The first document gets its own copy, because a combined print copy keeps it as its base; each later
+    one is saved (and its body moved into the combined copy) before the next is filled."""
 
     def __init__(self) -> None:
         self.env = sandbox()
@@ -244,6 +247,7 @@ class TemplateCache:
         self.autoescape = True  # docxtpl sets it on the environment it is given
         self.opened = 0
         self.reused: DocxTemplate | None = None
+        self.packer: Packer | None = None
         self._pristine: dict[str, Any] = {}
 
     def template(self, data: bytes, name: str) -> DocxTemplate:
@@ -259,8 +263,18 @@ class TemplateCache:
 
     def _remember(self, tpl: DocxTemplate) -> None:
         docx = tpl.docx
+        body = tpl.get_xml()
+        tpl.get_xml = lambda: body  # type: ignore[method-assign]  # the same text: its patch is looked up
+        headers: dict[Any, str] = {}  # the original header and footer parts (docxtpl fills new ones)
+        part_xml = tpl.get_part_xml
+
+        def header_xml(part: Any) -> str:
+            if part not in headers:
+                headers[part] = part_xml(part)
+            return headers[part]
+
+        tpl.get_part_xml = header_xml  # type: ignore[method-assign]
         self._pristine = {
-            "body": copy.deepcopy(docx.element.body),
             "rels": {
                 key: rel._target
                 for key, rel in docx.part.rels.items()
@@ -271,11 +285,15 @@ class TemplateCache:
                 part: part._blob for part in docx.part.package.parts if part.content_type == _FOOTNOTES
             },
         }
+        filled = {docx.part, *self._pristine["rels"].values()}  # and the footnotes and core properties
+        self.packer = Packer(
+            part
+            for part in docx.part.package.parts
+            if part not in filled and part.content_type not in (_FOOTNOTES, CT.OPC_CORE_PROPERTIES)
+        )
 
     def _restore(self, tpl: DocxTemplate) -> DocxTemplate:
         docx, p = tpl.docx, self._pristine
-        root = docx.element
-        root.replace(root.body, copy.deepcopy(p["body"]))
         for key, target in p["rels"].items():
             docx.part.rels[key]._target = target
         for prop, value in p["props"].items():
@@ -287,14 +305,20 @@ class TemplateCache:
 
     def prepare(self, tpl: DocxTemplate) -> TemplateCache:
         """Route `tpl`'s XML preparation through the cache; returns the environment to render with."""
-        patch = tpl.patch_xml
+        patch, resolve = tpl.patch_xml, tpl.resolve_listing
 
         def cached_patch(xml: str) -> str:
             if xml not in self.patched:
                 self.patched[xml] = patch(xml)
             return self.patched[xml]
 
+        def resolve_listing(xml: str) -> str:
+            """docxtpl's "\\a" (a new paragraph), "\\n", "\\t", "\\f" in a text made Word's: three nested regular
+            expressions over every paragraph, which give back the text unchanged when it has none of the four."""
+            return resolve(xml) if _LISTING.search(xml) else xml
+
         tpl.patch_xml = cached_patch  # type: ignore[method-assign]
+        tpl.resolve_listing = resolve_listing  # type: ignore[method-assign]
         self.env.reset()  # type: ignore[attr-defined]
         return self
 
@@ -302,6 +326,18 @@ class TemplateCache:
         if source not in self.compiled:
             self.compiled[source] = self.env.from_string(source)
         return self.compiled[source]
+
+    def package_bytes(self, tpl: DocxTemplate) -> bytes:
+        """The filled template as .docx bytes: by the Packer for the template filled again and again."""
+        if tpl is not self.reused or self.packer is None:
+            buffer = io.BytesIO()
+            tpl.save(buffer)
+            return buffer.getvalue()
+        tpl.is_saved = True
+        return self.packer.save(tpl.docx.part.package)
+
+
+_LISTING = re.compile("[\t\a\n\f]")
 
 
 class FillSession:
@@ -315,7 +351,7 @@ class FillSession:
 
     def fill(self, context: Mapping[str, Any], full_check: bool = True, combine: bool = False) -> bytes:
         tpl = fill_docx(self.data, context, name=self.name, cache=self.cache)
-        document = document_bytes(tpl, name=self.name, full_check=full_check)
+        document = document_bytes(tpl, name=self.name, full_check=full_check, cache=self.cache)
         if combine:  # the body moves into the combined copy before the cache fills the template again
             if self.merged is None:
                 self.merged = Combined(tpl.docx)
@@ -333,23 +369,29 @@ _RENDERED_PROPERTIES = ("author", "comments", "identifier", "language", "subject
 _FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 
 
-def document_bytes(tpl: DocxTemplate | Any, *, name: str, full_check: bool = True) -> bytes:
+def document_bytes(
+    tpl: DocxTemplate | Any, *, name: str, full_check: bool = True, cache: TemplateCache | None = None
+) -> bytes:
     """A filled template (or any python-docx Document) as .docx bytes, read back first: a result Word could
     not open is refused. Without full_check only the package and its document.xml are read back (a batch
     checks its first document fully; the others differ from it in the values alone, escaped)."""
-    buffer = io.BytesIO()
-    tpl.save(buffer)
+    if cache is not None:
+        data = cache.package_bytes(tpl)
+    else:
+        buffer = io.BytesIO()
+        tpl.save(buffer)
+        data = buffer.getvalue()
     try:
         if full_check:
-            Document(io.BytesIO(buffer.getvalue()))
+            Document(io.BytesIO(data))
         else:
-            with zipfile.ZipFile(buffer) as z:
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
                 etree.fromstring(z.read("word/document.xml"))
     except Exception as e:
         raise DocumentTemplateError(
             f"用模板“{name}”生成的文档无效（模板中可能有不配对的循环或表格占位符），未保存。", repr(e)
         ) from e
-    return buffer.getvalue()
+    return data
 
 
 def write_document(document: bytes, out: Path) -> Path:

@@ -4,13 +4,16 @@ Inside the app's own process nothing can stop work a template makes C code do (a
 expression over a huge part): a deadline there only fires between bytecodes. So every rendering — the
 check when a template is set, a single document, a batch — goes to a render process: multiprocessing's
 "spawn" start (the same on Windows, Linux and macOS; the frozen app calls multiprocessing.freeze_support()
-first thing, see installer/entry.py), one process per template and batch, one request per document.
+first thing, see installer/entry.py), one process per template and batch (two for a long batch),
+one request per document.
 
 - Time: each document has RENDER_SECONDS; a process still busy after that is killed and the document (and
   in a batch, what is left) is reported as stopped, naming the template and the document.
 - Memory: MEMORY_MB of address space, set by the process on itself on Linux and macOS (RLIMIT_AS) and by a
   Windows job object the app puts it in (JOB_OBJECT_LIMIT_PROCESS_MEMORY; the job also kills it when the app
   goes). A template that runs out gets MemoryError there, or the process dies: either way it is reported.
+- A batch of many documents (RenderPool) fills them in two processes on two cores, each document with
+  its own deadline; the app writes each document while the processes fill the next ones, in order.
 - Only plain data crosses: the template's bytes, the context (dicts, lists, text, numbers, dates, Picture
   bytes), and back the finished .docx bytes, which the app writes itself (app/fsutil.py atomic_path).
 The sandbox's budgets (app/docs/sandbox.py) are copied into the process, so what this process's module
@@ -23,8 +26,11 @@ import logging
 import multiprocessing
 import os
 import sys
-from collections.abc import Mapping
+import time
+from collections import deque
+from collections.abc import Iterator, Mapping, Sequence
 from multiprocessing.connection import Connection
+from multiprocessing.connection import wait as connection_wait
 from typing import Any, NoReturn
 
 from app.docs import sandbox
@@ -53,6 +59,9 @@ class RenderWorker:
         self._conn: Connection | None = None
         self._job: Any = None
         self._stopped = ""
+        self._sent: deque[float] = deque()  # when each request not yet answered was sent
+        self._free_at = 0.0  # when the last answer came
+        self._started, self._opening = 0.0, False
 
     def __enter__(self) -> RenderWorker:
         return self
@@ -65,26 +74,73 @@ class RenderWorker:
     ) -> bytes:
         """The .docx bytes of the template filled with `context`; with `combine`, it is also appended to the
         combined copy. `who` names the document in messages ("张三（机电2301）的三方协议")."""
-        return self._ask("fill", (dict(context), full_check, combine), who)
+        self.send(context, full_check=full_check, combine=combine)
+        return self.receive(who)
+
+    def send(self, context: Mapping[str, Any], *, full_check: bool = True, combine: bool = False) -> None:
+        """Ask for a filling without waiting for it (receive gets the document): the app writes the
+        previous document meanwhile. Its deadline counts from when the process is free to start on it."""
+        self._send("fill", (dict(context), full_check, combine))
+
+    def receive(self, who: str = "") -> bytes:
+        """The answer to the oldest request sent and not yet received."""
+        return self._receive(who)
 
     def combined(self) -> bytes:
         """The .docx bytes of the documents filled with combine=True, each starting on a new page."""
         return self._ask("combined", (), "合并打印版")
 
+    def start(self) -> None:
+        """Start the render process now, without waiting for it to be ready (a pool starts its second
+        process while the first fills)."""
+        if self._process is None and not self._stopped:
+            self._start()
+
+    @property
+    def starting(self) -> bool:
+        """Started, and not yet known to be ready."""
+        return self._opening
+
+    @property
+    def stopped(self) -> bool:
+        return bool(self._stopped)
+
+    @property
+    def busy(self) -> bool:
+        """A request sent and not answered yet (or the start not yet confirmed)."""
+        return bool(self._sent) or self._opening
+
+    def ready_by(self) -> float:
+        """When (time.monotonic) the answer the process owes is due at the latest."""
+        if self._opening:
+            return self._started + START_SECONDS
+        return max(self._sent[0], self._free_at) + self.seconds
+
+    def confirm_start(self) -> None:
+        """Wait for the process to say it is ready (RenderStopped if it does not start)."""
+        if self._opening:
+            self._opening = False
+            self._answer(
+                START_SECONDS, "", starting=True, wait=self._started + START_SECONDS - time.monotonic()
+            )
+            self._free_at = time.monotonic()
+
+    @property
+    def connection(self) -> Connection | None:
+        return self._conn
+
     def close(self) -> None:
-        if self._process is None:
-            return
-        if self._conn is not None and not self._stopped:
-            try:
-                self._conn.send(None)
-                self._process.join(5)
-            except OSError:
-                pass
+        """End the process. It holds nothing to save, and ending it is quicker than letting its interpreter
+        exit (half a second after a batch, with all it keeps)."""
         self._kill()
 
     # ------------------------------------------------------------ the parent's side
 
     def _ask(self, op: str, args: tuple, who: str) -> bytes:
+        self._send(op, args)
+        return self._receive(who)
+
+    def _send(self, op: str, args: tuple) -> None:
         if self._stopped:
             raise RenderStopped(self._stopped, "render process stopped before")
         if self._process is None:
@@ -94,7 +150,19 @@ class RenderWorker:
             self._conn.send((op, args))
         except OSError:  # the process is gone: _answer finds the pipe closed and says so
             pass
-        return self._answer(self.seconds, who)
+        self._sent.append(time.monotonic())
+
+    def _receive(self, who: str) -> Any:
+        if self._stopped:
+            raise RenderStopped(self._stopped, "render process stopped before")
+        self.confirm_start()
+        sent = self._sent.popleft()
+        try:
+            return self._answer(
+                self.seconds, who, wait=max(sent, self._free_at) + self.seconds - time.monotonic()
+            )
+        finally:
+            self._free_at = time.monotonic()
 
     def _start(self) -> None:
         spawn = multiprocessing.get_context("spawn")
@@ -112,19 +180,20 @@ class RenderWorker:
         finally:
             there.close()
         self._process, self._conn, self.pid = process, here, process.pid or 0
+        self._started, self._opening = time.monotonic(), True
         if sys.platform == "win32":
             self._job = _windows_job(self.pid, self.memory_mb)
         try:
             here.send(("open", (self.data, self.name)))  # nothing is filled before the job holds it
         except OSError:  # it did not start: _answer finds the pipe closed and says so
             pass
-        self._answer(START_SECONDS, "", starting=True)
 
-    def _answer(self, seconds: float, who: str, *, starting: bool = False) -> Any:
+    def _answer(self, seconds: float, who: str, *, starting: bool = False, wait: float | None = None) -> Any:
+        """The next answer, waiting `wait` seconds for it (`seconds` is the deadline messages name)."""
         assert self._conn is not None
         what, when = (f"在生成{who}时",) * 2 if who else ("渲染", "渲染时")
         try:
-            ready = self._conn.poll(seconds)
+            ready = self._conn.poll(max(0.0, seconds if wait is None else wait))
         except OSError:  # Windows: the pipe broke (the process is gone); recv below says so
             ready = True
         if not ready:
@@ -171,6 +240,92 @@ class RenderWorker:
         if self._job is not None:
             self._job()  # closes the job object's handle
             self._job = None
+
+
+class RenderPool:
+    """Many documents of one template filled by `size` render processes at once (one per core: a batch of
+    agreements), each with its deadline per document as a RenderWorker alone. The first process fills
+    while the second starts; each process gets the next document when it gives one back, and the documents
+    come out in the order given (fill_all), however the processes share them."""
+
+    AHEAD = 8  # documents filled ahead of the one the app writes next
+
+    def __init__(self, first: RenderWorker, size: int) -> None:
+        self.workers = [first]
+        for _ in range(size - 1):  # one that cannot start is left out: the others fill without it
+            worker = RenderWorker(first.data, first.name)
+            try:
+                worker.start()
+            except AppError:
+                log.warning(
+                    "a second render process did not start; the batch goes on with one", exc_info=True
+                )
+                worker.close()
+                continue
+            self.workers.append(worker)
+
+    def __enter__(self) -> RenderPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for worker in self.workers[1:]:
+            worker.close()
+
+    def fill_all(
+        self,
+        contexts: Sequence[Mapping[str, Any]],
+        whos: Sequence[str],
+        *,
+        full_check: bool = False,
+        combine: bool = False,
+    ) -> Iterator[bytes | AppError]:
+        """Each context's document, or the AppError it failed with, in order (`combine`: only with one
+        process, which appends them in that order). After a RenderStopped nothing more is asked for; the
+        documents not yet filled are not yielded."""
+        assert not combine or len(self.workers) == 1
+        taken: dict[RenderWorker, int] = {}  # the document each process is filling
+        done: dict[int, bytes | AppError] = {}
+        upcoming = 0
+        for n in range(len(contexts)):
+            while n not in done:
+                halted = any(isinstance(v, RenderStopped) for v in done.values())
+                for worker in self.workers:
+                    free = not worker.busy and not worker.stopped and not halted
+                    if free and upcoming < len(contexts) and upcoming - n < self.AHEAD:
+                        worker.send(contexts[upcoming], full_check=full_check, combine=combine)
+                        taken[worker], upcoming = upcoming, upcoming + 1
+                if not any(w.busy for w in self.workers):  # every process gone before filling it
+                    done[n] = RenderStopped("文档生成进程已停止，文档未生成。", "no render process left")
+                    break
+                self._collect(taken, done, whos)
+            outcome = done.pop(n)
+            yield outcome
+            if isinstance(outcome, RenderStopped):
+                return
+
+    def _collect(
+        self, taken: dict[RenderWorker, int], done: dict[int, bytes | AppError], whos: Sequence[str]
+    ) -> None:
+        """Wait for the next answer (or a deadline) of any process, and keep it."""
+        waiting = [w for w in self.workers if w.busy]
+        due = min(w.ready_by() for w in waiting)
+        ready = connection_wait([w.connection for w in waiting], max(0.0, due - time.monotonic()))
+        for worker in waiting:
+            if worker.connection not in ready and worker.ready_by() > time.monotonic():
+                continue
+            if worker.starting:
+                try:
+                    worker.confirm_start()
+                except AppError as e:  # a process that did not start: the others fill without it
+                    log.warning("a render process of the pool did not start: %s", e.detail)
+                    worker.close()
+                    self.workers.remove(worker)
+                continue
+            n = taken.pop(worker)
+            try:
+                done[n] = worker.receive(whos[n])
+            except AppError as e:
+                done[n] = e
 
 
 # ---------------------------------------------------------------- the render process

@@ -28,8 +28,10 @@ The tables of a period (`period_tables`) are app/reporting/tables.py's: a 学期
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -40,8 +42,15 @@ from app.db.models import Agreement, Asset, Budget, Enterprise, Internship, Proj
 from app.package.format import SEMESTER
 from app.package.period import Period, period_of
 from app.reporting.columns import OFFSITE_BASES, VISITS
-from app.reporting.facts import base_use_days
-from app.reporting.tables import ReportTable, ReportTables, offsite_table, report_tables, visits_table
+from app.reporting.facts import base_use_days, year_of
+from app.reporting.tables import (
+    ReportTable,
+    ReportTables,
+    offsite_table,
+    report_tables,
+    visits_table,
+    year_use,
+)
 from app.services.base_usage import semester_usage
 from app.services.industry import school_year_of
 
@@ -101,6 +110,11 @@ def cooperating_enterprises(s: Session, day: dt.date) -> list[str]:
     )
 
 
+def count_cooperating(s: Session, day: dt.date) -> int:
+    """How many enterprises are in cooperation on `day` (len(cooperating_enterprises(s, day)), counted in SQL)."""
+    return s.scalar(select(func.count()).select_from(Enterprise).where(*cooperating(day))) or 0
+
+
 # ---------------------------------------------------------------- findings
 
 
@@ -117,7 +131,9 @@ def period_findings(
     run as of `as_of(period, today)` (the 工作台's of today, for the current 学年), not run again."""
     day = as_of(period, today)
     result = checked if checked is not None else check_results(s, day, codes=codes)
-    outside = _outside(s, period, day, [f for f in result.open] + [f for f, _ in result.acknowledged])
+    outside = _outside(s, period, day, [*result.open, *(f for f, _ in result.acknowledged)])
+    if not outside:
+        return result
     return CheckResult(
         open=tuple(f for f in result.open if f.key not in outside),
         acknowledged=tuple((f, a) for f, a in result.acknowledged if f.key not in outside),
@@ -126,9 +142,11 @@ def period_findings(
 
 def _outside(s: Session, period: Period, day: dt.date, found: list[Finding]) -> set[str]:
     """Keys of the findings whose record belongs to another period."""
+    dated = {"internship", "agreement", "project", "asset", "budget"}  # the kinds asked about below
     ids: dict[str, set[str]] = {}
     for f in found:
-        ids.setdefault(f.record_type, set()).add(f.record_id)
+        if f.record_type in dated:
+            ids.setdefault(f.record_type, set()).add(f.record_id)
     later: set[str] = set()
     if ids.get("internship"):
         later |= set(
@@ -155,7 +173,7 @@ def _outside(s: Session, period: Period, day: dt.date, found: list[Finding]) -> 
                 )
             )
         )
-    out = {f.key for f in found if f.record_id in later}
+    out = {f.key for f in found if f.record_id in later} if later else set()
     # A budget line without a budget is found on its project, its year in the detail ("2026:材料").
     out |= {
         f.key
@@ -192,7 +210,7 @@ class FindingsSummary:
 
 
 def findings_summary(result: CheckResult) -> FindingsSummary:
-    count = {sev: sum(f.severity == sev for f in result.open) for sev in (ERROR, WARNING, HINT)}
+    count = Counter(map(attrgetter("severity"), result.open))
     return FindingsSummary(count[ERROR], count[WARNING], count[HINT], len(result.acknowledged))
 
 
@@ -206,15 +224,33 @@ def period_tables(s: Session, period: Period, today: dt.date | None = None) -> R
 
 
 def _figure_tables(
-    s: Session, period: Period, tables: ReportTables, day: dt.date
+    s: Session, period: Period, tables: ReportTables | None, day: dt.date
 ) -> tuple[ReportTable, ReportTable]:
-    """The 访企拓岗 and 校外实习实训基地 tables the figures sum: the 学年's; a 学期's own (its visits, its
-    semester's base use), built the same way by app/reporting/tables.py."""
-    if period.kind != SEMESTER:
+    """The 访企拓岗 and 校外实习实训基地 tables the figures sum: the 学年's (from `tables`, or those two built
+    alone the way report_tables builds them); a 学期's own (its visits, its semester's base use), built the
+    same way by app/reporting/tables.py."""
+    if period.kind != SEMESTER and tables is not None:
         return tables.table(POSITIONS_COLUMN[0]), tables.table(BASE_DAYS_COLUMN[0])
-    y = period.year  # the 学期's first and last day
-    usage = [semester_usage(s, period.code)]
-    return visits_table(s, y, as_of=day), offsite_table(s, y, usage, base_use_days(s, usage, as_of=day))
+    if period.kind != SEMESTER:
+        y = year_of(s, period.school_year)
+        usage, days = year_use(s, y, day)  # as report_tables builds them
+    else:
+        y = period.year  # the 学期's first and last day
+        usage = [semester_usage(s, period.code)]
+        days = base_use_days(s, usage, as_of=day)
+    return visits_table(s, y, as_of=day), offsite_table(s, y, usage, days)
+
+
+def table_figures(s: Session, period: Period, today: dt.date | None = None) -> dict[str, int]:
+    """合作中的企业, 可提供岗位数 and 基地使用天数 of `period` as of `as_of(period, today)` — period_figures'
+    values without the compliance check or the other tables (the 工作台 shows them first)."""
+    day = as_of(period, today)
+    visits, bases = _figure_tables(s, period, None, day)
+    return {
+        COOPERATING: count_cooperating(s, day),
+        POSITIONS: column_sum(visits, POSITIONS_COLUMN[1]),
+        BASE_DAYS: column_sum(bases, BASE_DAYS_COLUMN[1]),
+    }
 
 
 def column_sum(table: ReportTable, header: str) -> int:

@@ -119,13 +119,19 @@ class ReportTables:
         return next(t for t in self.tables if t.name == name)
 
 
+def year_use(s: Session, y: Year, as_of: dt.date) -> tuple[list[SemesterUsage], dict[str, int]]:
+    """The 学年's base use by semester and its days of use as of `as_of`: what the 校外/校内基地 tables are built
+    from, here and wherever a figure sums them (period_figures)."""
+    usage = [semester_usage(s, sem) for sem in y.semesters]
+    return usage, base_use_days(s, usage, as_of=as_of)
+
+
 def report_tables(s: Session, school_year: str, *, as_of: dt.date | None = None) -> ReportTables:
     """The tables of `school_year` as of `as_of` (default today): days after it are not yet days of use, a
     visit dated after it not yet a visit (a 学年 still running reports what has happened)."""
     y = year_of(s, school_year)
     as_of = as_of or dt.date.today()
-    usage = [semester_usage(s, sem) for sem in y.semesters]
-    days = base_use_days(s, usage, as_of=as_of)
+    usage, days = year_use(s, y, as_of)
     cells = cooperation_cells(s, y)
     return ReportTables(
         y.school_year,

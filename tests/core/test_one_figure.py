@@ -26,7 +26,7 @@ from app.package.period import period_of
 from app.package.trust import TrustStore
 from app.reporting import period_figures as pf
 from app.reporting.columns import OFFSITE_BASES, VISITS
-from app.reporting.dashboard import dashboard
+from app.reporting.dashboard import dashboard, dashboard_figures, dashboard_reminders
 from app.reporting.evaluation import annual_indicators
 from tests.cli_run import run_cli
 from tests.conftest import DEMO_TODAY as TODAY
@@ -93,7 +93,11 @@ def test_every_place_shows_the_same_figures(demo_db: Database, tmp_path: Path) -
         assert all(0 <= (r[at] or 0) <= days.days + 1 for r in bases.rows)  # distinct days of one 学年
         assert expected[pf.POSITIONS] > 0 and expected[pf.BASE_DAYS] > 0 and expected[pf.COOPERATING] > 0
 
-        # the 工作台 on the 学年's last day
+        # the 工作台 on the 学年's last day: what its page shows (the figures, then the reminders' counts) …
+        figures, reminders = dashboard_figures(s, period.last), dashboard_reminders(s, period.last)
+        assert figures.partners == expected[pf.COOPERATING]
+        assert {**figures.year, **reminders.headline()} == expected
+        # … and the one-call form the CLI and older callers use
         board = dashboard(s, period.last)
         assert board.partners == expected[pf.COOPERATING]
         assert board.figures is not None and board.figures.headline() == expected

@@ -148,4 +148,33 @@ def test_empty_database_explains_the_reminders(ctx, qtbot):
     qtbot.addWidget(page)
     page.show()
     qtbot.waitUntil(lambda: page.partners.values["total"].text() == "0", timeout=5000)
-    assert page.stack.currentWidget() is page.empty
+    # the reminders are a job of their own after the figures (dashboard_figures, then dashboard_reminders)
+    qtbot.waitUntil(lambda: page.stack.currentWidget() is page.empty, timeout=5000)
+
+
+def test_the_figures_show_before_the_reminders_are_checked(ctx, qtbot, records, monkeypatch):
+    """The compliance check behind the reminders takes about a second on a large college: the figures are a
+    job of their own and show while it runs."""
+    import threading
+
+    from app.reporting import dashboard as svc
+    from ui.pages.dashboard import DashboardPage
+
+    release = threading.Event()
+    real = svc.dashboard_reminders
+
+    def slow_reminders(s, day=None):
+        release.wait(10)
+        return real(s, day)
+
+    monkeypatch.setattr(svc, "dashboard_reminders", slow_reminders)
+    page = DashboardPage()
+    qtbot.addWidget(page)
+    page.show()
+    try:
+        qtbot.waitUntil(lambda: page.projects.values["total"].text() == "1", timeout=5000)
+        assert page.agreements.values["生效"].text() == "1"
+        assert page.reminders.model.rowCount() == 0  # still being checked
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: page.reminders.model.rowCount() > 0, timeout=5000)

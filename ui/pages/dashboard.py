@@ -154,37 +154,45 @@ class DashboardPage(QWidget):
     # ------------------------------------------------------------ data
 
     def reload(self, today: dt.date | None = None) -> None:
+        """Two jobs on the worker, the figures first: they show at once, the reminders (the whole compliance
+        check, about a second on a large college) when they are ready."""
         self._stale = False
         self._today = today or self._today
         day = self._today
-        ReadOp(self, lambda s: (svc.dashboard(s, day), settings_svc.get_profile(s), day)).success(
-            self._loaded
+        ReadOp(self, lambda s: (svc.dashboard_figures(s, day), settings_svc.get_profile(s))).success(
+            self._figures_loaded
         ).run()
+        ReadOp(self, lambda s: (svc.dashboard_reminders(s, day), day)).success(self._reminders_loaded).run()
         self._charts_stale = True
         if self.charts_shown():
             self.load_charts()
 
-    def _loaded(self, result) -> None:
-        d, profile, today = result
+    def _figures_loaded(self, result) -> None:
+        d, profile = result
         college = f"{profile.school} {profile.college}".strip()
         self.heading.setText(f"工作台 — {college}" if college else "工作台")
         for key, n in d.partners_by_tier.items():
             self.partners.set(key, n)
-        self.partners.set("total", sum(d.partners_by_tier.values()))
+        self.partners.set("total", d.partners)
         for st in AGREEMENT_STATUSES:
             self.agreements.set(st, d.agreements_by_status.get(st, 0))
         for t in TIERS:
             self.projects.set(t, d.projects_by_tier.get(t, 0))
         self.projects.set("total", sum(d.projects_by_tier.values()))
-        if d.figures is not None:  # the 学年's figures, as its 年度评价, 自评报告 and package show them
-            day = d.figures.as_of
-            self.year_box.setTitle(f"{d.figures.period.label}（截至{day.month}月{day.day}日）")
-            for label, n in d.figures.headline().items():
-                if label in self.year_box.values:
-                    self.year_box.set(label, n)
+        # the 学年's figures, as its 年度评价, 自评报告 and package show them
+        self.year_box.setTitle(f"{d.period.label}（截至{d.as_of.month}月{d.as_of.day}日）")
+        for label, n in d.year.items():
+            if label in self.year_box.values:
+                self.year_box.set(label, n)
+
+    def _reminders_loaded(self, result) -> None:
+        r, today = result
+        for label, n in r.headline().items():
+            if label in self.year_box.values:
+                self.year_box.set(label, n)
         checked_at = dt.datetime.now()
         for tab in self.finding_tabs:
-            tab.set_findings(list(d.reminders), list(d.acknowledged), today or dt.date.today(), checked_at)
+            tab.set_findings(list(r.reminders), list(r.acknowledged), today or dt.date.today(), checked_at)
 
     def charts_shown(self) -> bool:
         return self.isVisible() and self.tabs.currentWidget() is self.charts
