@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 RENDER_SECONDS = 30.0  # one document (or the combined copy of a batch)
 MEMORY_MB = 2048  # the render process's address space
 START_SECONDS = 120.0  # starting the process (a slow PC, antivirus scanning the app's files)
+START_ATTEMPTS = 3  # a start the system refuses is tried again (_start)
 
 
 class RenderStopped(DocumentTemplateError):
@@ -165,20 +166,28 @@ class RenderWorker:
             self._free_at = time.monotonic()
 
     def _start(self) -> None:
+        """Start the process; a start the system refuses is tried again twice (Windows can refuse one for a
+        moment, e.g. right after the previous process was ended, or while an antivirus scans)."""
         spawn = multiprocessing.get_context("spawn")
-        here, there = spawn.Pipe()
         limits = {key: getattr(sandbox, key) for key in sandbox.LIMIT_NAMES}
-        process = spawn.Process(
-            target=serve, args=(there, self.memory_mb, limits), name="chanjiao-render", daemon=True
-        )
-        try:
-            process.start()
-        except OSError as e:
-            raise DocumentTemplateError(
-                f"无法启动文档生成进程（{e.strerror or e}），文档未生成。", repr(e)
-            ) from e
-        finally:
-            there.close()
+        for attempt in range(START_ATTEMPTS):
+            here, there = spawn.Pipe()
+            process = spawn.Process(
+                target=serve, args=(there, self.memory_mb, limits), name="chanjiao-render", daemon=True
+            )
+            try:
+                process.start()
+                break
+            except OSError as e:
+                here.close()
+                if attempt + 1 == START_ATTEMPTS:
+                    raise DocumentTemplateError(
+                        f"无法启动文档生成进程（{e.strerror or e}），文档未生成。", repr(e)
+                    ) from e
+                log.warning("render process did not start (%r); trying again", e)
+                time.sleep(0.25 * (attempt + 1))
+            finally:
+                there.close()
         self._process, self._conn, self.pid = process, here, process.pid or 0
         self._started, self._opening = time.monotonic(), True
         if sys.platform == "win32":

@@ -199,3 +199,26 @@ def test_a_second_process_that_cannot_start_leaves_the_batch_to_the_first(
         result = write_tripartite_batch(s, ids, tmp_path / "out")
     assert len(result.files) == len(names)
     assert [p for p in multiprocessing.active_children() if p.name == "chanjiao-render"] == []
+
+
+def test_a_start_the_system_refuses_once_is_tried_again(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Windows can refuse to start a process for a moment (seen under Wine right after the previous render
+    process was ended): the batch tries again instead of failing."""
+    import multiprocessing.process
+
+    real = multiprocessing.process.BaseProcess.start
+    refused: list[int] = []
+
+    def start(self) -> None:
+        if self.name == "chanjiao-render" and not refused:
+            refused.append(1)
+            raise OSError(1359, "内部错误。")
+        real(self)
+
+    monkeypatch.setattr(multiprocessing.process.BaseProcess, "start", start)
+    ids = make_internships(db, ["张三", "李四"])
+    with db.session() as s:
+        result = write_tripartite_batch(s, ids, tmp_path / "out")
+    assert refused and len(result.files) == 2
