@@ -39,6 +39,28 @@ class NotFound(AppError):
     pass
 
 
+class RecordConflict(AppError):
+    """A save refused because the record changed since the form opened it (app/services/versions.py): who
+    saved it last and when (None when not known)."""
+
+    def __init__(self, message: str, *, who: str = "", at: object = None) -> None:
+        super().__init__(message)
+        self.who = who
+        self.at = at
+
+
+class RecordChanged(RecordConflict):
+    """Someone else saved the record since it was opened."""
+
+
+class RecordDeleted(RecordConflict):
+    """Someone else moved the record to the 回收站 since it was opened."""
+
+
+class RecordPurged(RecordConflict, NotFound):
+    """Someone else deleted the record for good since it was opened."""
+
+
 class DatabaseError(AppError):
     """The database file cannot be used; the message says why and what to do."""
 

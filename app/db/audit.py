@@ -1,5 +1,7 @@
 """Audit trail: every insert, update, soft delete, restore and purge of a record is written to audit_log
-in the same transaction as the change itself."""
+in the same transaction as the change itself. The same flush hook keeps each record's `updated_by` and
+counts a change of a record's own parts (its contacts, categories, KPI rows …) as a change of the record, so
+its version moves on (app/db/base.py RecordMixin)."""
 
 from __future__ import annotations
 
@@ -10,12 +12,12 @@ from functools import cache, lru_cache
 from typing import Any
 
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import MANYTOONE, Session
+from sqlalchemy.orm import MANYTOONE, ONETOMANY, Session
 
-from app.db.base import RecordMixin, new_id
+from app.db.base import Base, RecordMixin, new_id, utcnow
 from app.db.models import AuditLog
 
-SKIPPED = {"created_at", "updated_at", "pinyin_initials", "pinyin_full", "name_key"}
+SKIPPED = {"created_at", "updated_at", "updated_by", "version", "pinyin_initials", "pinyin_full", "name_key"}
 
 
 @lru_cache(maxsize=1)
@@ -124,19 +126,84 @@ def _log(session: Session, obj: RecordMixin, action: str, changes: dict | None) 
     )
 
 
+def _touch(obj: RecordMixin, who: str, row_changed: bool) -> None:
+    """Who saved the record; when only its parts changed, its row is written all the same (an UPDATE moves
+    its version)."""
+    obj.updated_by = who
+    if not row_changed:
+        obj.updated_at = utcnow()
+
+
+def saved_by(session: Session) -> str:
+    """Who a session's changes are saved by: the role logged in to a server, else the computer's login name."""
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite":
+        return os_user()
+    return bind.engine.url.username or ""
+
+
+@cache
+def _owners() -> dict[type, tuple[tuple[type, str], ...]]:
+    """{part model: ((owner model, the part's attribute holding the owner's id), …)}: the rows a record owns
+    (a relationship of the owner with delete-orphan cascade: an enterprise's contacts, a project's KPIs)."""
+    out: dict[type, list[tuple[type, str]]] = {}
+    for mapper in Base.registry.mappers:
+        for rel in _own_parts(mapper.class_):
+            ((_local, remote),) = mapper.relationships[rel].local_remote_pairs
+            part = mapper.relationships[rel].mapper
+            out.setdefault(part.class_, []).append((mapper.class_, part.get_property_by_column(remote).key))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@cache
+def _own_parts(model: type) -> tuple[str, ...]:
+    """The relationships of a record that hold its own parts (delete-orphan cascade): a change of one of
+    these collections is a change of the record. Other collections (a student's internships) are not."""
+    return tuple(
+        rel.key
+        for rel in inspect(model).relationships
+        if rel.direction is ONETOMANY and rel.cascade.delete_orphan and issubclass(model, RecordMixin)
+    )
+
+
+def _parts_changed(obj: RecordMixin) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[key].history.has_changes() for key in _own_parts(type(obj)))
+
+
+def _owner_of(session: Session, part: object) -> RecordMixin | None:
+    state = inspect(part)
+    for owner_model, key in _owners().get(type(part), ()):
+        hist = state.attrs[key].history  # the owner as loaded: a part taken from its owner still names it
+        owner_id = hist.deleted[0] if hist.deleted and hist.deleted[0] is not None else getattr(part, key)
+        if owner_id is None:  # a new part added through the owner's collection: that collection changed
+            continue
+        owner = session.get(owner_model, owner_id)
+        if owner is not None:
+            return owner
+    return None
+
+
 @event.listens_for(Session, "before_flush")
 def _audit_before_flush(session: Session, flush_context: object, instances: object) -> None:
+    who = saved_by(session)
     new = [obj for obj in session.new if isinstance(obj, RecordMixin)]
     for obj in new:  # ids first: a child's audit row names its parent's id
         if obj.id is None:
             obj.id = new_id()
+        obj.updated_by = who
     for obj in new:
         _log(session, obj, "insert", _row(obj))
+    parts: list[object] = [obj for obj in (*session.new, *session.deleted) if type(obj) in _owners()]
     for obj in list(session.dirty):
+        if type(obj) in _owners() and session.is_modified(obj, include_collections=False):
+            parts.append(obj)
         if not isinstance(obj, RecordMixin):
             continue
-        if not session.is_modified(obj, include_collections=bool(_collections(obj))):
+        row_changed = session.is_modified(obj, include_collections=False)
+        if not row_changed and not _parts_changed(obj):
             continue
+        _touch(obj, who, row_changed)
         changes = _diff(obj)
         if not changes:
             continue
@@ -144,6 +211,10 @@ def _audit_before_flush(session: Session, flush_context: object, instances: obje
         if "deleted_at" in changes:
             action = "delete" if changes["deleted_at"][1] else "restore"
         _log(session, obj, action, changes)
+    for part in parts:
+        owner = _owner_of(session, part)
+        if owner is not None and owner not in session.new and owner not in session.deleted:
+            _touch(owner, who, False)
     for obj in list(session.deleted):
         if isinstance(obj, RecordMixin):
             _log(session, obj, "purge", None)

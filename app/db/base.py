@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, TypeDecorator
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -52,7 +52,13 @@ class Base(DeclarativeBase):
 
 
 class RecordMixin:
-    """UUID primary key, created/updated time and soft delete (回收站)."""
+    """UUID primary key, created/updated time and by whom, soft delete (回收站) and a version.
+
+    `version` counts the record's saved changes (SQLAlchemy's version counter: each UPDATE checks it and adds
+    one). A form remembers the version it opened and a save of a record someone changed since is refused
+    (app/services/versions.py). A change of a record's own parts (an enterprise's contacts or categories)
+    counts as a change of the record (app/db/audit.py touches it). `updated_by` names who saved last: the
+    database user on a server, the computer's login name on a file."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -60,3 +66,9 @@ class RecordMixin:
     # No index: nearly every row is NULL, and with such an index SQLite picks it over the useful ones
     # (a page of contacts by enterprise_id took 50 ms instead of 2 ms on 170k contacts).
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
+    updated_by: Mapped[str] = mapped_column(String(100), nullable=False, default="", server_default="")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805 (SQLAlchemy's declared attribute)
+        return {"version_id_col": cls.__table__.c.version}

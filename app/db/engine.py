@@ -19,6 +19,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 import app.db.audit  # noqa: F401  (registers the audit listener)
 from app.db import server
@@ -33,6 +34,7 @@ from app.errors import (
     DiskFull,
     NotADatabase,
     NotOnServer,
+    RecordChanged,
 )
 
 log = logging.getLogger(__name__)
@@ -309,6 +311,10 @@ class Database:
             with self.factory() as s, s.begin():
                 take_write_lock(s.connection())
                 yield s
+        except StaleDataError:  # a row's version moved under this transaction (versions.py checks first)
+            raise RecordChanged(
+                f"这条记录刚被其他用户修改过。{NOT_SAVED}请重新打开这条记录，看过对方的修改后再保存。"
+            ) from None
         except IntegrityError as e:  # other integrity errors are the code's mistakes
             if dup := duplicate_key_error(e):
                 # not chained: the statement's parameters (身份证号, phones) would reach the log

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, FetchedValue, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, Money, RecordMixin, UTCDateTime, new_id, utcnow
@@ -121,6 +121,8 @@ class AuditLog(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     os_user: Mapped[str] = mapped_column(String(100), default="")
+    # The role that logged in to a server, filled in by the server itself (migration 0012); None on a file.
+    db_user: Mapped[str | None] = mapped_column(String(100), server_default=FetchedValue())
     table_name: Mapped[str] = mapped_column(String(64))
     record_id: Mapped[str] = mapped_column(String(36), index=True)
     action: Mapped[str] = mapped_column(String(16))  # insert / update / delete / restore / purge

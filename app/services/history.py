@@ -59,6 +59,12 @@ class HistoryEntry:
     os_user: str
     action: str
     summary: str
+    db_user: str = ""  # the role logged in to a server (the server's own record of it); "" on a file
+
+    @property
+    def who(self) -> str:
+        """Who made the change: the server's user, else the computer's login name."""
+        return self.db_user or self.os_user
 
 
 def _value(v: Any) -> str:
@@ -94,7 +100,10 @@ def record_history(s: Session, record_id: str, part_ids: dict[str, str] | None =
     names = dict(part_ids or {})
     ids = [record_id, *names]
     rows = s.scalars(select(AuditLog).where(AuditLog.record_id.in_(ids)).order_by(AuditLog.at.desc()))
-    return [HistoryEntry(r.at, r.os_user, ACTIONS.get(r.action, r.action), _summary(r, names)) for r in rows]
+    return [
+        HistoryEntry(r.at, r.os_user, ACTIONS.get(r.action, r.action), _summary(r, names), r.db_user or "")
+        for r in rows
+    ]
 
 
 def enterprise_history(s: Session, enterprise_id: str) -> list[HistoryEntry]:

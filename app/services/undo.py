@@ -42,7 +42,7 @@ T = TypeVar("T")
 
 SESSION_KEY = "undo_journal"
 NOT_JOURNALED = {"audit_log"}  # bookkeeping tables: an undo writes its own audit entries
-NOT_COMPARED = {"updated_at"}  # changes with every write, an undo's too
+NOT_COMPARED = {"updated_at", "updated_by", "version"}  # change with every write, an undo's too
 MAX_ROWS = 50_000  # a larger action (a 100,000-row import) is not undoable: it would hold too much
 KEPT = 20  # journals waiting for the GUI to take them
 

@@ -248,7 +248,7 @@ class AgreementDialog(RecordForm):
         self.history.clear()
         for h in read_now(lambda s: svc.agreement_history(s, d.id)):
             when = h.at.astimezone().strftime("%Y-%m-%d %H:%M")
-            item = QListWidgetItem(f"{when}   {h.os_user}   {h.summary}")
+            item = QListWidgetItem(f"{when}   {h.who}   {h.summary}")
             item.setToolTip(h.summary)
             self.history.addItem(item)
 

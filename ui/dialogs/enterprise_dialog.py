@@ -221,7 +221,7 @@ class EnterpriseDialog(RecordForm):
         self.attachments.load(d.id)
         for h in history:
             when = h.at.astimezone().strftime("%Y-%m-%d %H:%M")
-            item = QListWidgetItem(f"{when}   {h.os_user}   {h.summary}")
+            item = QListWidgetItem(f"{when}   {h.who}   {h.summary}")
             item.setToolTip(h.summary)
             self.history.addItem(item)
         self._status_changed()

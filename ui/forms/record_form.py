@@ -42,7 +42,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.errors import ValidationError, ValidationErrors
+from app.errors import RecordConflict, RecordDeleted, ValidationError, ValidationErrors
+from app.services import versions
 from app.services.common import Changes
 from app.services.undo import journaled
 from ui import theme
@@ -154,6 +155,13 @@ class RecordForm(QDialog):
         self._then: Callable[[], None] | None = None  # save(then=…): stay open and call it once written
         self._quiet_close = False
         self._initial: object = None
+        # The record as opened and its version: a save of a record someone else changed since is refused
+        # (app/services/versions.py) and `_conflict` asks what to do.
+        self._loaded: Any = None
+        self._opened: versions.Opened | None = None
+        self._boxes: dict[
+            str, QWidget
+        ] = {}  # field → its with_error box (a refused save names the field's label)
         self.setWindowTitle(self.titles[1] if record_id else self.titles[0])
         outer = QVBoxLayout(self)
         self.body = QVBoxLayout()
@@ -174,7 +182,7 @@ class RecordForm(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, lambda: self.save())
         self.build()
         if record_id:
-            record = read_now(lambda s: self.read(s, record_id))
+            record = self._read_opened(record_id)
             self.load(record)
             if title := self.title_for(record):
                 self.setWindowTitle(title)
@@ -246,6 +254,14 @@ class RecordForm(QDialog):
 
     # ------------------------------------------------------------ field binding
 
+    def _read_opened(self, record_id: str) -> Any:
+        """Read the record to edit and remember it and its version (read in one session: the version of
+        exactly what the form shows)."""
+        self._loaded, self._opened = read_now(
+            lambda s: (self.read(s, record_id), versions.opened(s, record_id))
+        )
+        return self._loaded
+
     def fill(self, record: Any, names: str = "") -> None:
         """Show the record's attributes `names` (default `bound_fields`) in the widgets of the same names; a
         mapping (a draft kept as JSON) gives its items, a missing one shown as empty."""
@@ -287,6 +303,7 @@ class RecordForm(QDialog):
             v.addWidget(content)
         label = self.error_label(field)
         v.addWidget(label)
+        self._boxes.setdefault(field, box)
         for widget in _widgets_in(content):
             self.watch(widget, label)
         return box
@@ -352,10 +369,13 @@ class RecordForm(QDialog):
         self.message.show()
 
     def failed(self, exc: BaseException) -> None:
-        """A save the service refused: field errors under their fields, anything else as an error box."""
-        self._then = None
+        """A save the service refused: field errors under their fields, a record changed by someone else
+        meanwhile as the question what to do, anything else as an error box."""
+        then, self._then = self._then, None
         self.set_busy(False)
-        if isinstance(exc, ValidationErrors):
+        if isinstance(exc, RecordConflict):
+            self._conflict(exc, then)
+        elif isinstance(exc, ValidationErrors):
             self.show_errors(exc.errors)
         elif isinstance(exc, ValidationError):
             self.show_errors([exc])
@@ -364,12 +384,68 @@ class RecordForm(QDialog):
 
             show_error(self, exc, "保存失败")
 
+    def field_label(self, field: str) -> str:
+        """The label the form shows for a data field ("名称 *" → "名称"), "" when it has none: the label just
+        before its widget in a row of several, else its row's label (of the widget, or of its box with the
+        error line)."""
+        widget = getattr(self, field, None)
+        widgets = [w for w in (widget, self._boxes.get(field)) if isinstance(w, QWidget)]
+        for w in widgets[:1]:  # (a one-character text between two fields is a connector: “至”)
+            for row in self.findChildren(QLayout):
+                if (at := row.indexOf(w)) > 0 and isinstance(label := row.itemAt(at - 1).widget(), QLabel):
+                    if len(text := _label_text(label)) > 1:
+                        return text
+        for w in widgets:
+            for layout in self.findChildren(QFormLayout):
+                if isinstance(label := layout.labelForField(w), QLabel):
+                    return _label_text(label)
+        return ""
+
+    def _conflict(self, refused: RecordConflict, then: Callable[[], None] | None) -> None:
+        """Someone else changed (or deleted) the record since the form opened it: show who, when and what, and
+        load their version, save over it, restore and save, or go back to the form."""
+        from ui.forms.conflict import OVERWRITE, RELOAD, RESTORE, ConflictDialog
+
+        rows: list[tuple[str, versions.Difference]] = []
+        others = 0
+        if self._opened is not None and not isinstance(refused, RecordDeleted):
+            try:
+                now = read_now(lambda s: self.read(s, self._opened.record_id))
+                yours = self.data()
+            except Exception:  # gone meanwhile, or the form's text does not parse: the message alone
+                now = yours = None
+            masked = versions.masked_fields(self._opened.table)
+            for diff in versions.differences(self._loaded, now, yours, masked):
+                if label := self.field_label(diff.field):
+                    rows.append((label, diff))
+                else:
+                    others += 1
+        dialog = ConflictDialog(self, refused, rows, others)
+        dialog.exec()
+        if dialog.choice == RELOAD:
+            self.reload()
+        elif dialog.choice in (OVERWRITE, RESTORE):
+            self.save(then, overwrite=dialog.choice == OVERWRITE, restore=dialog.choice == RESTORE)
+
+    def reload(self) -> None:
+        """Show the record as it is saved now (the form's own changes go)."""
+        if not self.record_id:
+            return
+        record = self._read_opened(self.record_id)
+        self.load(record)
+        self.show_errors([])
+        self.mark_clean()
+
     # ------------------------------------------------------------ saving
 
     @Slot()
-    def save(self, then: Callable[[], None] | None = None) -> None:
+    def save(
+        self, then: Callable[[], None] | None = None, *, overwrite: bool = False, restore: bool = False
+    ) -> None:
         """Save and close; with `then`, save, stay open on the saved record (reloaded) and call `then` (a form
-        that needs a saved record before a child record or a document can be made)."""
+        that needs a saved record before a child record or a document can be made). The save is refused if
+        someone else changed the record since the form opened it, unless `overwrite`; or moved it to the 回收站,
+        unless `restore` (which takes it back out as part of this save)."""
         if self._saving:
             return
         try:
@@ -396,8 +472,11 @@ class RecordForm(QDialog):
         title = self.windowTitle().removeprefix("编辑").removeprefix("修改")
         label = f"修改{title}" if self.record_id else title  # how 编辑 → 撤销“…” names it (ui/undo.py)
         files = [panel.work() for panel in self._attachments]  # the files as they are now
+        opened = self._opened
 
         def write(s: Session) -> Changes:
+            if opened is not None:  # first, under the write lock: what it reads is what the save writes into
+                versions.ensure_unchanged(s, opened, overwrite=overwrite, restore=restore)
             changes = self.write(s, data)
             for apply in files:
                 apply(s, changes.ids[0])
@@ -418,6 +497,8 @@ class RecordForm(QDialog):
             self.accept()
             return
         self.record_id = self.saved_id
+        if self.record_id:  # the next save checks against the version just written
+            self._read_opened(self.record_id)
         for panel in self._attachments:  # written with the record: not pending any more
             panel.saved(self.saved_id)
         self.setWindowTitle(self.titles[1])
@@ -473,6 +554,10 @@ class RecordForm(QDialog):
     def done(self, result: int) -> None:
         save_geometry(self, self.geometry_key)
         super().done(result)
+
+
+def _label_text(label: QLabel) -> str:
+    return label.text().replace("*", "").strip().rstrip("：:").strip()
 
 
 def _widgets_in(content: QWidget | QLayout) -> list[QWidget]:

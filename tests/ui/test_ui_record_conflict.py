@@ -1,0 +1,180 @@
+"""No lost update in the forms (issue 19): a form whose record another user saved, deleted or purged since it
+was opened does not save over it; the real ConflictDialog shows who, when and what changed, and each way on
+works — load the other version, save over it, restore and save, back to the form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
+
+from app.db.engine import open_database
+from app.services import enterprises as svc
+from app.services import students as students_svc
+from ui.forms.conflict import ConflictDialog
+
+pytestmark = pytest.mark.qt
+
+
+@pytest.fixture
+def other(db):
+    handle = open_database(db.location)
+    yield handle
+    handle.close()
+
+
+def _enterprise(db) -> str:
+    with db.session() as s:
+        data = svc.EnterpriseData(
+            name="湖南湘江智能装备有限公司", region="长沙市", address="岳麓区麓谷大道1号"
+        )
+        return svc.create_enterprise(s, data).ids[0]
+
+
+def _form(qtbot, eid: str):
+    from ui.dialogs.enterprise_dialog import EnterpriseDialog
+
+    d = EnterpriseDialog(None, eid)
+    qtbot.addWidget(d)
+    d.show()
+    return d
+
+
+class Seen:
+    """What the conflict dialog showed."""
+
+    def __init__(self) -> None:
+        self.title = self.message = ""
+        self.rows: list[list[str]] = []
+        self.buttons: list[str] = []
+
+
+def _answer(button_text: str, seen: Seen, shot: str = "") -> Callable[[], None]:
+    """When the conflict dialog is up (modal, in exec), note what it shows and press `button_text`."""
+
+    def act() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ConflictDialog):
+            QTimer.singleShot(20, act)
+            return
+        seen.title = dialog.windowTitle()
+        seen.message = dialog.findChildren(QLabel)[0].text()
+        table = dialog.table
+        seen.rows = (
+            []
+            if table is None
+            else [
+                [table.item(r, c).text() for c in range(table.columnCount())] for r in range(table.rowCount())
+            ]
+        )
+        seen.buttons = [b.text() for b in dialog.findChildren(QPushButton)]
+        if shot:
+            dialog.grab().save(shot)
+        next(b for b in dialog.findChildren(QPushButton) if b.text() == button_text).click()
+
+    return act
+
+
+def _save(qtbot, d, answer: Callable[[], None]) -> None:
+    QTimer.singleShot(0, answer)
+    d.save()
+    qtbot.waitUntil(lambda: not d._saving and QApplication.activeModalWidget() is None, timeout=10_000)
+
+
+def test_a_change_saved_by_another_user_is_shown_and_can_be_loaded(ctx, qtbot, db, other, tmp_path):
+    eid = _enterprise(db)
+    d = _form(qtbot, eid)
+    d.region.setText("株洲市")
+    with other.session() as s:  # meanwhile, on another PC
+        svc.update_enterprise(
+            s, eid, svc.EnterpriseData(name="湖南湘江智能装备有限公司", region="湘潭市", address="岳塘区")
+        )
+    seen = Seen()
+    _save(qtbot, d, _answer("载入对方的内容", seen, str(tmp_path / "conflict.png")))
+    assert (
+        seen.title == "记录已被他人修改" and "修改过" in seen.message and "您的修改没有保存" in seen.message
+    )
+    assert ["所在地区", "长沙市", "湘潭市", "株洲市"] in seen.rows
+    assert ["地址", "岳麓区麓谷大道1号", "岳塘区", "岳麓区麓谷大道1号"] in seen.rows
+    assert {"载入对方的内容", "仍然保存我的内容", "返回表单"} <= set(seen.buttons)
+    assert d.isVisible() and d.region.text() == "湘潭市" and d.address.text() == "岳塘区"
+    assert not d.dirty()
+    d.region.setText("株洲市")  # the next save goes through: the form now knows the other version
+    d.save()
+    qtbot.waitUntil(lambda: not d.isVisible(), timeout=10_000)
+    with db.reader() as s:
+        saved = svc.get_enterprise(s, eid)
+    assert (saved.region, saved.address) == ("株洲市", "岳塘区")
+
+
+def test_save_over_the_other_change_or_go_back(ctx, qtbot, db, other):
+    eid = _enterprise(db)
+    d = _form(qtbot, eid)
+    d.region.setText("株洲市")
+    with other.session() as s:
+        svc.update_enterprise(s, eid, svc.EnterpriseData(name="湖南湘江智能装备有限公司", region="湘潭市"))
+    _save(qtbot, d, _answer("返回表单", Seen()))
+    assert d.isVisible() and d.region.text() == "株洲市" and d.dirty()  # nothing saved, nothing lost
+    with db.reader() as s:
+        assert svc.get_enterprise(s, eid).region == "湘潭市"
+    QTimer.singleShot(0, _answer("仍然保存我的内容", Seen()))
+    d.save()
+    qtbot.waitUntil(lambda: not d.isVisible(), timeout=10_000)
+    with db.reader() as s:
+        saved = svc.get_enterprise(s, eid)
+    assert (saved.region, saved.address) == ("株洲市", "岳麓区麓谷大道1号")
+
+
+def test_deleted_while_open_restore_and_save(ctx, qtbot, db, other):
+    eid = _enterprise(db)
+    d = _form(qtbot, eid)
+    d.region.setText("株洲市")
+    with other.session() as s:
+        svc.delete_enterprises(s, [eid])
+    seen = Seen()
+    QTimer.singleShot(0, _answer("恢复并保存", seen))
+    d.save()
+    qtbot.waitUntil(lambda: not d.isVisible(), timeout=10_000)
+    assert seen.title == "记录已被删除" and "回收站" in seen.message and seen.rows == []
+    with db.reader() as s:
+        saved = svc.get_enterprise(s, eid)
+        assert s.get(svc.Enterprise, eid).deleted_at is None
+    assert saved.region == "株洲市"
+
+
+def test_purged_while_open_keeps_the_form(ctx, qtbot, db, other):
+    eid = _enterprise(db)
+    d = _form(qtbot, eid)
+    d.region.setText("株洲市")
+    with other.session() as s:
+        svc.delete_enterprises(s, [eid])
+    with other.session() as s:
+        svc.purge_enterprises(s, [eid])
+    seen = Seen()
+    _save(qtbot, d, _answer("关闭", seen))
+    assert seen.buttons == ["关闭"] and seen.title == "记录已不存在" and "彻底删除" in seen.message
+    assert d.isVisible() and d.region.text() == "株洲市"  # its text can still be copied
+
+
+def test_personal_data_changed_meanwhile_is_named_not_shown(ctx, qtbot, db, other):
+    from ui.dialogs.student_dialog import StudentDialog
+
+    with db.session() as s:
+        sid = students_svc.create_student(
+            s, students_svc.StudentData(student_no="2023001", name="张三", phone="13800000000")
+        ).ids[0]
+    d = StudentDialog(None, sid)
+    qtbot.addWidget(d)
+    d.show()
+    d.name.setText("张三丰")
+    with other.session() as s:
+        students_svc.update_student(
+            s, sid, students_svc.StudentData(student_no="2023001", name="张三", phone="13900000000")
+        )
+    seen = Seen()
+    _save(qtbot, d, _answer("返回表单", seen))
+    flat = " ".join(" ".join(r) for r in seen.rows)
+    assert "13900000000" not in flat and "13800000000" not in flat
+    assert any(r[2] == "已修改" for r in seen.rows)
