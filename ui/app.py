@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app import APP_NAME, APP_TITLE, tempfiles
 from app.db.engine import Database, open_database
+from app.db.location import ServerLocation
 from app.errors import DatabaseCorrupt, DatabaseError
 from app.instance import NETWORK_WARNING, DatabaseInUse, InstanceLock, network_drive
 from ui import gc_pin, theme
@@ -158,7 +159,9 @@ def warn_if_duplicate_keys(database: Database) -> None:
     )
 
 
-def run_gui(db_path: Path) -> int:
+def run_gui(where: Path | ServerLocation) -> int:
+    """The window on a database file (the instance lock, the daily backup, a second start bringing this
+    window forward) or on a database on a server (the password asked if needed; several people at once)."""
     from app.logs import setup_logging
     from app.services.settings import is_configured
 
@@ -166,17 +169,24 @@ def run_gui(db_path: Path) -> int:
     app = make_application()
     gc_pin.install(app)  # cycles are collected on the GUI thread only, never by the database worker
     install_excepthook()
-    database = open_or_ask(db_path)
+    if isinstance(where, ServerLocation):
+        from ui.server_connect import open_server_or_ask
+
+        database = open_server_or_ask(where)
+    else:
+        database = open_or_ask(where)
     if database is None:
         return 0 if handed_over else 1
-    warn_if_network_drive(database.path)
+    if not database.is_server:
+        warn_if_network_drive(database.path)
     warn_if_duplicate_keys(database)
     ctx = DbContext(database)
     set_context(ctx)
-    from ui.backup import start_daily_backup
+    if not database.is_server:  # a server's backups are its administrator's (pg_dump)
+        from ui.backup import start_daily_backup
 
-    # after the first page has loaded (the copy of a 100k database holds the worker for ~1.5 s)
-    QTimer.singleShot(DAILY_BACKUP_DELAY_MS, start_daily_backup)
+        # after the first page has loaded (the copy of a 100k database holds the worker for ~1.5 s)
+        QTimer.singleShot(DAILY_BACKUP_DELAY_MS, start_daily_backup)
     with database.reader() as s:
         configured = is_configured(s)
     if not configured:
@@ -188,11 +198,14 @@ def run_gui(db_path: Path) -> int:
     window = MainWindow()
     window.show()
     gc_pin.freeze_startup()
-    server = ActivationServer(database.path)  # a second start on this database brings this window forward
-    server.show_requested.connect(lambda: bring_to_front(window))
-    server.listen()
+    server = None
+    if not database.is_server:  # a second start on this database file brings this window forward
+        server = ActivationServer(database.path)
+        server.show_requested.connect(lambda: bring_to_front(window))
+        server.listen()
     code = app.exec()
-    server.close()
+    if server is not None:
+        server.close()
     ctx.close()
     set_context(None)
     release_lock()

@@ -25,17 +25,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def gui(db: str | None = None) -> int:
     from app import tempfiles
+    from app.db.location import FileLocation, resolve_location
     from app.errors import AppError
-    from app.paths import resolve_db_path
 
     try:
-        path = resolve_db_path(db)  # the window opens database files; a server address is refused for now
+        loc = resolve_location(db)  # a database file, or a database on a server
     except AppError as e:
         return _refused(str(e))
     from ui.app import run_gui
 
     with tempfiles.started():  # what killed copies left is swept; this run's temporary files under 临时/
-        return run_gui(path)
+        return run_gui(loc.path if isinstance(loc, FileLocation) else loc)
 
 
 def _refused(message: str) -> int:

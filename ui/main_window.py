@@ -2,7 +2,8 @@
 
 Pages are built on first visit (or when a caller first asks for one: `window.enterprises` builds the 合作企业档案
 page if it is not built yet); the window opens on the 工作台. A page that is hidden when a change notice
-arrives reloads when it is next shown (ui/pages/list_page.py `WhenShown`)."""
+arrives reloads when it is next shown (ui/pages/list_page.py `WhenShown`); so do changes made elsewhere, by
+another user or program (ui/watching.py)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from ui.pages.trash import TrashPage
 from ui.pages.visits import VisitsPage
 from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
+from ui.watching import OthersChanges
 
 NAV_WIDTH = 150
 TITLE_BAR = 40  # the title bar and borders the window manager adds around the window
@@ -64,11 +66,17 @@ def about_text() -> str:
         schema = current_revision(db.engine) or "（空）"
     except Exception:  # the About box never fails
         schema = "（无法读取）"
-    size = sum(p.stat().st_size for p in (db.path, db.path.with_name(db.path.name + "-wal")) if p.exists())
+    if db.is_server:
+        where = ("数据库", db.display_name)
+    else:
+        size = sum(
+            p.stat().st_size for p in (db.path, db.path.with_name(db.path.name + "-wal")) if p.exists()
+        )
+        where = ("数据库文件", f"{db.path}（{human_size(size)}）")
     rows = [
         ("软件版本", __version__),
         ("数据库结构版本", schema),
-        ("数据库文件", f"{db.path}（{human_size(size)}）"),
+        where,
         ("Python", f"{platform.python_version()}（{platform.system()} {platform.release()}）"),
         ("Qt", f"{qVersion()}（PySide6 {pyside_version}）"),
         ("日志文件", str(log_file())),
@@ -153,8 +161,9 @@ class MainWindow(QMainWindow):
         self._help_windows: dict[str, QWidget] = {}
         db = context().database
         # Qt adds the application's display name (产教融合工作台) after the title: "chanjiao.db — 产教融合工作台"
-        self.setWindowTitle(db.path.name)
-        self.setWindowFilePath(str(db.path))
+        self.setWindowTitle(db.location.short)
+        if not db.is_server:
+            self.setWindowFilePath(str(db.path))
         self.resize(1280, 720)
 
         self.nav = QListWidget()
@@ -176,14 +185,17 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.db_label = QLabel(f"数据库：{db.path}")
-        self.db_label.setToolTip("当前打开的数据库文件（启动时可用 --db 指定其他文件）")
+        self.db_label = QLabel(f"数据库：{db.display_name}")
+        self.db_label.setToolTip(
+            "当前打开的数据库（在“设置 → 数据”中可改用服务器上的数据库或本机的其他数据库文件）"
+        )
         self.db_label.setMinimumWidth(1)  # a long path is cut, never widens the window
         self.db_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addPermanentWidget(self.db_label, 1)
         self._build_menus()
         self._restore()
         self.nav.setCurrentRow(0)  # 工作台: the reminders first
+        self.others = OthersChanges(self, db)  # changes made elsewhere reload the pages too
 
     # ------------------------------------------------------------ pages
 
@@ -449,6 +461,7 @@ class MainWindow(QMainWindow):
                 page.save_state(s)
         for window in self._help_windows.values():
             window.close()
+        self.others.stop()
         context().wait()
         super().closeEvent(event)
 

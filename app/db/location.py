@@ -118,10 +118,46 @@ def parse_location(text: str | os.PathLike[str]) -> Location:
 
 
 def resolve_location(arg: str | os.PathLike[str] | None) -> Location:
-    """The database the user asked for: --db first, then CHANJIAO_DB, then the default file."""
+    """The database the user asked for: --db first, then CHANJIAO_DB, then the one chosen in 设置 → 数据库
+    (remembered), then the default file."""
     from app.paths import default_db_path
 
-    return parse_location(arg or os.environ.get("CHANJIAO_DB") or default_db_path())
+    return parse_location(arg or os.environ.get("CHANJIAO_DB") or remembered_location() or default_db_path())
+
+
+# ------------------------------------------------------------------ the database chosen in 设置 → 数据库
+
+REMEMBERED = "database-location.txt"  # in the data folder (app/paths.py home_dir): one line, no password
+
+
+def _remembered_file() -> Path:
+    from app.paths import home_dir
+
+    return home_dir() / REMEMBERED
+
+
+def remembered_location() -> str:
+    """The database 设置 → 数据库 chose for the next starts (a file path or a server address without its
+    password); "" for the default file."""
+    try:
+        return _remembered_file().read_text(encoding="utf-8").strip()
+    except OSError:  # none chosen (or unreadable: the default file then, as before the choice)
+        return ""
+
+
+def remember_location(loc: Location | None) -> None:
+    """Open `loc` at the next starts (None: the default file again). A server is kept as its address
+    without the password (that goes to the key store: save_password)."""
+    from app.fsutil import atomic_path
+
+    target = _remembered_file()
+    if loc is None:
+        target.unlink(missing_ok=True)
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    text = loc.safe_url if isinstance(loc, ServerLocation) else str(loc.path)
+    with atomic_path(target) as tmp:
+        tmp.write_text(text + "\n", encoding="utf-8")
 
 
 # ------------------------------------------------------------------ the server's password

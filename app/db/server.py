@@ -16,6 +16,7 @@ from sqlalchemy.sql.elements import ColumnClause, Label, TextClause, UnaryExpres
 from sqlalchemy.sql.selectable import CompoundSelect
 
 from app.db.location import ServerLocation, password_for
+from app.db.watch import send_notices
 from app.errors import (
     ConnectionLost,
     DatabaseError,
@@ -141,6 +142,7 @@ def make_server_engine(loc: ServerLocation) -> Engine:
     )
     engine.dialect.statement_compiler = SQLiteLikeCompiler
     event.listen(engine, "connect", _on_connect)
+    send_notices(engine)  # each write transaction tells the others' windows (app/db/watch.py)
 
     @event.listens_for(engine, "first_connect")
     def _collation(dbapi_conn, _record) -> None:

@@ -23,7 +23,7 @@ from ui.charts_panel import ChartsPanel
 from ui.compliance_tree import ComplianceTab
 from ui.findings_view import FindingsTab, ReminderTab
 from ui.ops import ReadOp, context
-from ui.pages.list_page import PAGE_MARGINS, page_title
+from ui.pages.list_page import PAGE_MARGINS, page_title, reload_soon
 from ui.qt import *  # noqa: F403
 
 TIER_ORDER = tuple(reversed(TIERS))  # 融合层 first: the point is to move partners up
@@ -248,7 +248,7 @@ class DashboardPage(QWidget):
         # The rules read the whole database: recompute now only if the page is on screen, else when shown.
         self._stale = True
         if self.isVisible():
-            self.reload()
+            reload_soon(self.reload)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         """The figures take at most FIGURES_SHARE of the page's height: the reminders keep the rest."""

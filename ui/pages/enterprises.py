@@ -8,7 +8,7 @@ from app.services.common import Changes
 from ui import theme
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
-from ui.pages.list_page import ListPage, ListQuery, RecordsModel, refill
+from ui.pages.list_page import ListPage, ListQuery, RecordsModel, refill, reload_soon
 from ui.qt import *  # noqa: F403
 
 STATUS_COLORS = {
@@ -208,5 +208,5 @@ class EnterprisesPage(ListPage):
     @Slot(object)
     def _on_changes(self, changes: Changes) -> None:
         if changes.table in self.watched:
-            self.refresh_facets()
+            reload_soon(self.refresh_facets)
         super()._on_changes(changes)

@@ -12,13 +12,15 @@ A subclass sets the class attributes and implements the hooks marked below.
 Also here, for every page (STYLE.md §15): `WhenShown` — a change notice reloads a page now if it is on screen,
 else once when it is next shown (Anki browser/table/table.py `op_executed(..., focused)`); `title_above_tabs`
 — the one header of a page (its title, then its tabs); `ElidedLabel` — a line of text that lets the window be
-narrower than the text (it ends in “…”, the whole text in its tooltip).
+narrower than the text (it ends in “…”, the whole text in its tooltip). `one_reload_each` — the notices of
+one change made elsewhere reload each view once.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,13 +60,41 @@ class WhenShown(QObject):
             self.stale = True
         else:
             self.stale = False
-            self._reload()
+            reload_soon(self._reload)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self._widget and event.type() == QEvent.Type.Show and self.stale:
             self.stale = False
             self._reload()
         return False
+
+
+_put_off: list[Callable[[], Any]] | None = None  # reloads waiting for the end of one_reload_each
+
+
+@contextlib.contextmanager
+def one_reload_each() -> Iterator[None]:
+    """Change notices sent inside the block reload each view on screen once, when it ends, not once per notice:
+    a change made elsewhere comes as one notice per table it touched (ui/watching.py)."""
+    global _put_off
+    if _put_off is not None:
+        yield
+        return
+    _put_off = []
+    try:
+        yield
+    finally:
+        reloads, _put_off = _put_off, None
+        for reload in reloads:
+            reload()
+
+
+def reload_soon(reload: Callable[[], Any]) -> None:
+    """`reload()` now, or once at the end of one_reload_each."""
+    if _put_off is None:
+        reload()
+    elif reload not in _put_off:
+        _put_off.append(reload)
 
 
 class Reloading:

@@ -8,6 +8,7 @@ import datetime as dt
 
 from app import __version__
 from app.compliance.registry import cite_source
+from app.db.engine import ATTACHMENTS_ON_SERVER, SERVER_BACKUP
 from app.domain.semesters import SemesterCalendar
 from app.logs import log_file
 from app.services import settings as svc
@@ -18,7 +19,9 @@ from ui.ops import ReadOp, context
 from ui.pages.list_page import PAGE_MARGINS, load_and_follow, page_title
 from ui.qt import *  # noqa: F403
 from ui.rule_sets_panel import RuleSetsPanel
+from ui.server_connect import choose_database, choose_local_file
 from ui.templates import TemplatesSection
+from ui.widgets import push_button
 
 
 class SettingsPage(QWidget):
@@ -70,13 +73,28 @@ class SettingsPage(QWidget):
         data = QGroupBox("数据")
         form = QFormLayout(data)
         db = context().database
-        self.db_label = QLabel(str(db.path))
+        self.db_label = QLabel(db.display_name)
         self.db_label.setWordWrap(True)
-        form.addRow("数据库文件：", self.db_label)
-        form.addRow("附件文件夹：", QLabel(str(db.attachments_dir), wordWrap=True))
+        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("数据库：" if db.is_server else "数据库文件：", self.db_label)
+        place = QHBoxLayout()  # where the next starts open the data: a server, or a file on this PC
+        self.server_button = push_button("连接服务器上的数据库…", lambda: choose_database(self, db.location))
+        self.server_button.setToolTip(
+            "几个人同时使用同一份数据：把数据库放在学校或学院的 PostgreSQL 服务器上"
+        )
+        self.file_button = push_button("使用本机数据库文件…", lambda: choose_local_file(self, db.location))
+        place.addWidget(self.server_button)
+        place.addWidget(self.file_button)
+        place.addStretch(1)
+        form.addRow("", place)
+        if db.is_server:
+            form.addRow("附件：", QLabel(ATTACHMENTS_ON_SERVER, wordWrap=True))
+        else:
+            form.addRow("附件文件夹：", QLabel(str(db.attachments_dir), wordWrap=True))
         form.addRow("日志文件：", QLabel(str(log_file()), wordWrap=True))
         buttons = QHBoxLayout()
-        for text, folder in (("打开数据文件夹", db.path.parent), ("打开日志文件夹", log_file().parent)):
+        folders = [] if db.is_server else [("打开数据文件夹", db.path.parent)]
+        for text, folder in (*folders, ("打开日志文件夹", log_file().parent)):
             b = QPushButton(text)
             b.clicked.connect(lambda _c=False, f=folder: QDesktopServices.openUrl(QUrl.fromLocalFile(str(f))))
             buttons.addWidget(b)
@@ -84,7 +102,11 @@ class SettingsPage(QWidget):
         form.addRow("", buttons)
         form.addRow("软件版本：", QLabel(__version__))
         lay.addWidget(data)
-        self.backups = BackupSection()
+        if db.is_server:
+            self.backups = QGroupBox("备份与恢复")
+            QVBoxLayout(self.backups).addWidget(QLabel(SERVER_BACKUP, wordWrap=True))
+        else:
+            self.backups = BackupSection()
         lay.addWidget(self.backups)
         lay.addStretch(1)
         self.details = self._details_tab()
