@@ -10,7 +10,9 @@ A row of an enterprise already in the archive — the same 统一社会信用代
 name by name_key (（）≡ ()) — is not a new enterprise: the preview says which archive record it is and what
 更新 would change (EnterprisePreview.existing); the import skips it (default), updates the record from the
 row's non-blank cells (keeping its id), or, chosen per row where only the name matched, adds it beside. One
-transaction, journaled as one action (编辑 → 撤销 undoes the whole import: app/services/undo.py)."""
+transaction, journaled as one action (编辑 → 撤销 undoes the whole import: app/services/undo.py). An enterprise
+to update that someone else saved since the file was read (its version moved on: Existing.opened) is not
+overwritten: the import is refused whole (app/io/importing.py changed_since_read) and the file read again."""
 
 from __future__ import annotations
 
@@ -45,6 +47,9 @@ from app.errors import AppError
 from app.io.importing import (
     ImportPreview,
     ImportRow,
+    ToUpdate,
+    changed_since_read,
+    hold_for_tests,
     make_row,
     read_rows,
     refuse_if_changed,
@@ -85,6 +90,7 @@ from app.services.enterprises import (
     update_enterprise,
 )
 from app.services.undo import journaled, note_created
+from app.services.versions import Opened
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "name": ("企业名称", "单位名称", "企业全称", "公司名称"),
@@ -116,6 +122,8 @@ DATE_FIELDS = ("status_date", "cooperation_start")
 FREE_TEXT_FIELDS = ("status_reason", "note", "other_contacts")
 MAX_ROWS = 100_000
 BATCH = 500
+SAME_NAME = "已有名称相同的企业"  # the start of the preview's warning of a same name under another code
+ADDED_MEANWHILE = "读取文件后由另一个导入或另一位用户添加"
 
 
 # ---------------------------------------------------------------- preview
@@ -140,6 +148,7 @@ class Existing:
     filled: frozenset[str]  # the EnterpriseData fields the row gives (non-blank cells): what 更新 overwrites
     changes: tuple[tuple[str, str, str], ...] = ()  # (column, archive value, row value) that 更新 changes
     update_error: str = ""  # why 更新 is not possible ("" when it is)
+    opened: Opened | None = None  # the record's version as of the values `changes` was worked out from
 
     @property
     def can_update(self) -> bool:
@@ -349,6 +358,9 @@ def _as_data(detail: EnterpriseData) -> EnterpriseData:
 
 
 def _existing(s: Session, k: _Known, by: str, row: EnterpriseData, filled: frozenset[str]) -> Existing:
+    ent = s.get(Enterprise, k.id)  # held: get_enterprise reads this very object, its version with its values
+    assert ent is not None
+    opened = Opened(Enterprise.__tablename__, ent.id, ent.version)
     old = _as_data(get_enterprise(s, k.id))
     new = merged(old, row, filled)
     found = check_fields(new)
@@ -356,7 +368,7 @@ def _existing(s: Session, k: _Known, by: str, row: EnterpriseData, filled: froze
     if not error and new.uscc and new.uscc != old.uscc:
         clash = KnownEnterprises.load(s, like=new, exclude_id=k.id).code_clash(new)
         error = clash.message if clash else ""
-    return Existing(k.id, k.name, by, filled, field_changes(old, new), error)
+    return Existing(k.id, k.name, by, filled, field_changes(old, new), error, opened)
 
 
 # ---------------------------------------------------------------- reading one row
@@ -520,7 +532,7 @@ def _file_and_db_checks(
         ctx.existing[row] = _existing(ctx.s, known, by, d, filled)
     elif known is None and (same := ctx.archive.same_name(d)):
         warnings.append(
-            (ctx.column("name"), f"已有名称相同的企业“{same}”（统一社会信用代码不同），请确认不是同一家")
+            (ctx.column("name"), f"{SAME_NAME}“{same}”（统一社会信用代码不同），请确认不是同一家")
         )
     if code_ok:
         ctx.seen_codes.setdefault(d.uscc, row)
@@ -580,6 +592,7 @@ def read_enterprises(
     finally:
         wb.close()
     report(1.0, f"已检查 {len(preview.rows)} 行")
+    hold_for_tests("CHANJIAO_TEST_HOLD_READ")
     return preview
 
 
@@ -608,21 +621,42 @@ def _read_sheet(
 
 def _recheck(s: Session, preview: EnterprisePreview, choices: Mapping[int, str]) -> None:
     """The database may have changed since the preview: check the rules, the codes and which rows are
-    enterprises of the archive once more."""
+    enterprises of the archive once more (in the write transaction: another user's import of the same
+    enterprises, committed meanwhile, refuses this one whole — see refuse_if_changed). An enterprise to update
+    that someone else saved since the preview read it refuses it too."""
+    saved = changed_since_read(
+        s,
+        {
+            r.row: ToUpdate(f"企业“{m.name}”", m.opened)
+            for r in preview.valid_rows
+            if choices.get(r.row) == "update" and (m := preview.existing.get(r.row)) and m.opened
+        },
+    )
     archive = _Archive.load(s)
-    problems = []
+    problems = list(saved.values())
     for r in preview.valid_rows:
         assert r.data is not None
+        if r.row in saved:
+            continue
         problems += [f"第{r.row}行：{e.message}" for e in check_fields(r.data)]
         known, _by, error = archive.match(r.data)
         was = preview.existing.get(r.row)
         if error:
             problems.append(f"第{r.row}行：{error}")
         elif was is None and known is not None:
-            problems.append(f"第{r.row}行：档案中已有“{known.name}”（读取文件后录入）")
+            problems.append(f"第{r.row}行：档案中已有“{known.name}”（{ADDED_MEANWHILE}）")
         elif was is not None and choices.get(r.row) != "skip" and (known is None or known.id != was.id):
             problems.append(f"第{r.row}行：档案中的“{was.name}”已被删除或修改")
+        elif was is None and (same := archive.same_name(r.data)) and not _warned_of_same_name(r):
+            # the preview would have asked “请确认不是同一家”: not added beside it unseen
+            problems.append(
+                f"第{r.row}行：{SAME_NAME}“{same}”（统一社会信用代码不同，{ADDED_MEANWHILE}），请确认不是同一家"
+            )
     refuse_if_changed(problems)
+
+
+def _warned_of_same_name(r: EnterpriseRow) -> bool:
+    return any(w.message.startswith(SAME_NAME) for w in r.warnings)
 
 
 def import_enterprises(

@@ -10,19 +10,26 @@ nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db.base import Base, RecordMixin
 from app.errors import AppError, ImportFileError
 from app.io.sheet_scan import column_hidden, hidden_row_numbers
 from app.io.xlsx import MAX_DATA_ROWS, HeaderMatch, cell_text, data_rows, sheet_rows
 from app.progress import Progress, tick
 from app.services.common import IMPORT_CELL_MAX
+from app.services.versions import Opened, when_words
 
 T = TypeVar("T")
 
@@ -180,12 +187,76 @@ def refuse_if_changed(problems: Sequence[str]) -> None:
         raise AppError(
             f"数据已有变化，未导入任何数据：{'；'.join(problems[:3])}{more}。请重新读取文件后再导入。"
         )
-    _hold_for_tests()
+    hold_for_tests()
 
 
-def _hold_for_tests(variable: str = "CHANJIAO_TEST_HOLD_IMPORT") -> None:
-    """Tests only (tests/core/test_two_writers.py), to make two imports overlap the same way on every run: with
-    the variable set to "marker;release", write the marker file, then wait until the release file exists.
+class ToUpdate(NamedTuple):
+    """A record of the database an import row updates, as the preview read it: the words that name it in a
+    message (企业“X”) and its version as of the values the preview compared the row with."""
+
+    label: str
+    opened: Opened
+
+
+def changed_since_read(s: Session, records: Mapping[int, ToUpdate]) -> dict[int, str]:
+    """{file row: problem} for the records (given by the row that updates each) someone else saved, moved to
+    the 回收站 or deleted for good since the preview read them, as “第5行：企业“X”在读取文件后已被“张三”于
+    2026年12月7日 9:30 修改” — for refuse_if_changed. Call in the write transaction before writing anything:
+    the write lock is held, so no one can save one of them between this check and the import's write."""
+    by_table: dict[str, list[tuple[int, ToUpdate]]] = {}
+    for row, record in records.items():
+        by_table.setdefault(record.opened.table, []).append((row, record))
+    out: dict[int, str] = {}
+    for table, items in by_table.items():
+        now = _saved_now(s, table, [record.opened.record_id for _row, record in items])
+        for row, record in items:
+            if said := _what_happened(record.opened, now.get(record.opened.record_id)):
+                out[row] = f"第{row}行：{record.label}在读取文件后{said}"
+    return dict(sorted(out.items()))
+
+
+@cache
+def _record_models() -> dict[str, type[RecordMixin]]:
+    return {
+        m.class_.__tablename__: m.class_ for m in Base.registry.mappers if issubclass(m.class_, RecordMixin)
+    }
+
+
+_SavedNow = tuple[int, dt.datetime | None, dt.datetime | None, str]  # version, deleted_at, updated_at, by
+
+
+def _saved_now(s: Session, table: str, ids: Sequence[str]) -> dict[str, _SavedNow]:
+    """{id: (version, deleted_at, updated_at, updated_by)} of those records as stored now (500 ids a query)."""
+    model = _record_models()[table]
+    cols = (model.id, model.version, model.deleted_at, model.updated_at, model.updated_by)
+    out: dict[str, _SavedNow] = {}
+    for start in range(0, len(ids), 500):
+        for rid, *rest in s.execute(select(*cols).where(model.id.in_(ids[start : start + 500]))):
+            out[rid] = tuple(rest)  # type: ignore[assignment]
+    return out
+
+
+def _what_happened(opened: Opened, now: _SavedNow | None) -> str:
+    """What someone else did to the record since it was read (“已被“张三”于 … 修改”), "" when nothing."""
+    if now is None:
+        return "已被其他用户彻底删除"
+    version, deleted_at, updated_at, who = now
+    if deleted_at is not None:
+        return f"已被{_by(who, deleted_at)}删除（移到了回收站）"
+    if version != opened.version:
+        return f"已被{_by(who, updated_at)}修改"
+    return ""
+
+
+def _by(who: str, at: dt.datetime | None) -> str:
+    person = f"“{who}”" if who else "另一位用户"
+    return f"{person}于 {when_words(at)} " if at else person
+
+
+def hold_for_tests(variable: str = "CHANJIAO_TEST_HOLD_IMPORT") -> None:
+    """Tests only (tests/core/test_two_writers.py, test_concurrent_writers.py), to make two imports overlap the
+    same way on every run: with the variable set to "marker;release", write the marker file, then wait until
+    the release file exists.
     CHANJIAO_TEST_HOLD_IMPORT holds an import whose recheck passed inside its write transaction;
     CHANJIAO_TEST_HOLD_READ holds it once it has read its file, before it writes anything."""
     hold = os.environ.get(variable)
@@ -244,7 +315,7 @@ def read_file(
     finally:
         wb.close()
     report(1.0, f"已检查 {len(preview.rows)} 行")
-    _hold_for_tests("CHANJIAO_TEST_HOLD_READ")
+    hold_for_tests("CHANJIAO_TEST_HOLD_READ")
     return preview
 
 

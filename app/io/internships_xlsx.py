@@ -9,6 +9,9 @@ that evaluation only with update_existing (the GUI asks first, the CLI needs --u
 Employment: 学号, 毕业年份 (2026, 2026届), 就业状态 (签约 → 协议就业, 专升本 → 升学 …; blank with an employer =
 协议就业), 就业单位 (linked to the enterprise of the archive with the same name, if any), 是否对口, 月薪 (元),
 岗位. One record per student and year: an existing one is updated only with update_existing.
+
+An evaluation or employment record someone else saved since the file was read is not overwritten: the import is
+refused whole (app/io/importing.py changed_since_read) and the file read again.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ from app.errors import ValidationErrors
 from app.io.importing import (
     ImportPreview,
     ImportRow,
+    ToUpdate,
+    changed_since_read,
     ids_by_name,
     make_row,
     read_file,
@@ -43,6 +48,7 @@ from app.progress import Progress, noop_progress, tick
 from app.services.common import Changes, length_error, max_length
 from app.services.employment import EmploymentData, check_employment_fields, normalized_employment
 from app.services.students import student_key
+from app.services.versions import Opened
 
 FIELDS_EVALUATIONS: dict[str, tuple[str, ...]] = {
     "student_no": ("学号", "学生学号"),
@@ -81,6 +87,7 @@ class RowImport:
 
     data: Any
     existing_id: str | None
+    updates: ToUpdate | None = None  # that record as read (its version), for the write's recheck
 
 
 @dataclass
@@ -163,7 +170,7 @@ def _read_evaluation(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
         score = _int(text.get("score", ""), "评分", 0, 100)
     except ValueError as e:
         errors.append((ctx.column("score"), str(e) if text.get("score") else "请填写评分（0–100）"))
-    internship_id = existing = None
+    internship_id = existing = updates = None
     if student_id and month:
         internship_id = _internship_for(ctx, student_id, month)
         if not internship_id:
@@ -173,9 +180,14 @@ def _read_evaluation(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
             if key in ctx.seen:
                 errors.append((ctx.column("month"), f"与第{ctx.seen[key]}行是同一学生同一月份"))
             ctx.seen.setdefault(key, row)
-            existing = ctx.extra["evaluations"].get(key)
+            existing, version = ctx.extra["evaluations"].get(key, (None, 0))
             if existing:
                 warnings.append((ctx.column("month"), "该月已有企业评价，确认后将更新"))
+                student_name = ctx.students[student_key(text["student_no"])][1]
+                updates = ToUpdate(
+                    f"学生“{student_name}”{month.year}年{month.month}月的企业评价",
+                    Opened(MonthlyEvaluation.__tablename__, existing, version),
+                )
     if score is not None and score < 60 and not errors:
         warnings.append((ctx.column("score"), f"评分{score}低于60分，将产生预警"))
     for f, label in (("evaluator", "评价人"), ("comment", "评语")):  # never cut: too long is an error
@@ -190,7 +202,7 @@ def _read_evaluation(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
         "evaluator": text.get("evaluator", ""),
         "comment": text.get("comment", ""),
     }
-    return make_row(row, RowImport(data, existing), errors, warnings, shown)
+    return make_row(row, RowImport(data, existing, updates), errors, warnings, shown)
 
 
 def read_evaluations(
@@ -202,12 +214,15 @@ def read_evaluations(
             select(Internship).where(Internship.deleted_at.is_(None), Internship.status != "终止")
         ):
             internships.setdefault(i.student_id, []).append(i)
-        evaluations = {
-            (iid, month): eid
-            for eid, iid, month in s.execute(
-                select(MonthlyEvaluation.id, MonthlyEvaluation.internship_id, MonthlyEvaluation.month).where(
-                    MonthlyEvaluation.deleted_at.is_(None)
-                )
+        evaluations = {  # with the version of each, read with it
+            (iid, month): (eid, version)
+            for eid, iid, month, version in s.execute(
+                select(
+                    MonthlyEvaluation.id,
+                    MonthlyEvaluation.internship_id,
+                    MonthlyEvaluation.month,
+                    MonthlyEvaluation.version,
+                ).where(MonthlyEvaluation.deleted_at.is_(None))
             )
         }
         ctx = _Context(s, FIELDS_EVALUATIONS, columns, _students(s))
@@ -231,7 +246,10 @@ def _write(
 ) -> Changes:
     report = progress or noop_progress
     rows = preview.valid_rows
-    refuse_if_changed([p for r in rows if (p := recheck(r))])
+    saved = changed_since_read(
+        s, {r.row: r.data.updates for r in rows if update_existing and r.data.existing_id and r.data.updates}
+    )
+    refuse_if_changed([*saved.values(), *(p for r in rows if r.row not in saved and (p := recheck(r)))])
     ids, skipped = [], 0
     with bulk_gc():
         for n, r in enumerate(rows):
@@ -347,16 +365,20 @@ def _read_employment(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
         errors += [
             (ctx.column(_COLUMN.get(e.field, e.field)), e.message) for e in check_employment_fields(data)
         ]
-    existing = None
+    existing = updates = None
     if student_id and year:
         key = (student_id, year)
         if key in ctx.seen:
             errors.append((ctx.column("student_no"), f"与第{ctx.seen[key]}行是同一学生同一届"))
         ctx.seen.setdefault(key, row)
-        existing = ctx.extra["employment"].get(key)
+        existing, version = ctx.extra["employment"].get(key, (None, 0))
         if existing:
             warnings.append((ctx.column("student_no"), f"该生已有{year}届就业记录，确认后将更新"))
-    return make_row(row, RowImport(data, existing), errors, warnings, shown)
+            student_name = ctx.students[student_key(text["student_no"])][1]
+            updates = ToUpdate(
+                f"学生“{student_name}”{year}届的就业记录", Opened(Employment.__tablename__, existing, version)
+            )
+    return make_row(row, RowImport(data, existing, updates), errors, warnings, shown)
 
 
 _COLUMN = {"employer_name": "employer", "monthly_salary_fen": "salary", "enterprise_id": "employer"}
@@ -368,12 +390,12 @@ def read_employment(
     def reader(columns: dict[str, str]) -> Callable[[int, dict[str, Any]], ImportRow]:
         ctx = _Context(s, FIELDS_EMPLOYMENT, columns, _students(s))
         ctx.extra["enterprises"] = ids_by_name(s, Enterprise)
-        ctx.extra["employment"] = {
-            (sid, year): eid
-            for eid, sid, year in s.execute(
-                select(Employment.id, Employment.student_id, Employment.graduate_year).where(
-                    Employment.deleted_at.is_(None)
-                )
+        ctx.extra["employment"] = {  # with the version of each, read with it
+            (sid, year): (eid, version)
+            for eid, sid, year, version in s.execute(
+                select(
+                    Employment.id, Employment.student_id, Employment.graduate_year, Employment.version
+                ).where(Employment.deleted_at.is_(None))
             )
         }
         return lambda row, raw: _read_employment(row, raw, ctx)

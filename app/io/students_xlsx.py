@@ -9,7 +9,8 @@ rows, unknown columns are ignored, footers are skipped, each problem names its r
 - 专业 must be a major of 设置 (the error says so); 入学年份 is a four-digit year (2023, 2023级, 2023年).
 - A 学号 already in the database marks the row as an update: `import_students(update_existing=False)` leaves
   those students alone (and says how many), `update_existing=True` overwrites them — the GUI asks first, the
-  CLI needs --update.
+  CLI needs --update. A student someone else saved since the file was read is not overwritten: the import is
+  refused whole (app/io/importing.py changed_since_read) and the file read again.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ from app.errors import ValidationErrors
 from app.io.importing import (
     ImportPreview,
     ImportRow,
+    ToUpdate,
+    changed_since_read,
     ids_by_name,
     make_row,
     read_file,
@@ -70,6 +73,7 @@ from app.services.students import (
     students_by_id_number,
     students_by_no,
 )
+from app.services.versions import Opened
 
 FIELDS_STUDENTS: dict[str, tuple[str, ...]] = {
     "student_no": ("学号", "学生学号", "学籍号"),
@@ -104,13 +108,15 @@ _FIELD_COLUMN = {"major_id": "major"}
 class StudentImport:
     data: StudentData
     existing_id: str | None  # the live student with this 学号: the row updates it (after confirmation)
+    updates: ToUpdate | None = None  # that student as read (its version), for the write's recheck
 
 
 @dataclass
 class _Context:
     columns: dict[str, str]
     majors: dict[str, str]
-    existing: dict[str, str]
+    existing: dict[str, str]  # 学号 key → id of the live students
+    read: dict[str, tuple[str, str, int]]  # id → (学号, 姓名, version) of the live students, as read
     id_numbers: dict[str, tuple[str, str, str]]  # 身份证号 → (id, 姓名, 学号) of the live students
     seen: dict[str, int] = field(default_factory=dict)
     seen_ids: dict[str, int] = field(default_factory=dict)  # 身份证号 → the first row that has it
@@ -195,10 +201,13 @@ def _read_student(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
         errors.append((ctx.column("student_no"), f"学号“{data.student_no}”与第{ctx.seen[key]}行重复"))
     elif key:
         ctx.seen[key] = row
+    updates = None
     if existing:
         warnings.append((ctx.column("student_no"), f"学号“{data.student_no}”已有学生，确认后将更新其信息"))
+        no, name, version = ctx.read[existing]
+        updates = ToUpdate(f"学生“{name}”（学号{no}）", Opened(Student.__tablename__, existing, version))
     errors += _id_number_clashes(row, data, existing, errors, ctx)
-    return make_row(row, StudentImport(data, existing), errors, warnings, shown)
+    return make_row(row, StudentImport(data, existing, updates), errors, warnings, shown)
 
 
 def _id_number_clashes(
@@ -227,10 +236,22 @@ def read_students(
     """Parse and check every row of a roster against the database. Nothing is written."""
 
     def reader(columns: dict[str, str]) -> Callable[[int, dict[str, Any]], ImportRow]:
-        ctx = _Context(columns, ids_by_name(s, Major), students_by_no(s), students_by_id_number(s))
+        existing, read = _live_students(s)
+        ctx = _Context(columns, ids_by_name(s, Major), existing, read, students_by_id_number(s))
         return lambda row, raw: _read_student(row, raw, ctx)
 
     return read_file(path, FIELDS_STUDENTS, {"student_no", "name"}, reader, progress=progress, cancel=cancel)
+
+
+def _live_students(s: Session) -> tuple[dict[str, str], dict[str, tuple[str, str, int]]]:
+    """学号 key → id, and id → (学号, 姓名, version), of the live students: one query, so each version is that of
+    the student a row is matched with."""
+    rows = s.execute(
+        select(Student.student_no, Student.id, Student.name, Student.version).where(
+            Student.deleted_at.is_(None)
+        )
+    ).all()
+    return {student_key(no): sid for no, sid, _n, _v in rows}, {sid: (no, n, v) for no, sid, n, v in rows}
 
 
 def existing_count(preview: ImportPreview) -> int:
@@ -238,13 +259,19 @@ def existing_count(preview: ImportPreview) -> int:
     return sum(1 for r in preview.valid_rows if r.data and r.data.existing_id)
 
 
-def _changed_since_preview(s: Session, rows: tuple[ImportRow, ...]) -> list[str]:
-    """The rows the database no longer agrees with (read in the write transaction: see refuse_if_changed)."""
+def _changed_since_preview(s: Session, rows: tuple[ImportRow, ...], update_existing: bool) -> list[str]:
+    """The rows the database no longer agrees with (read in the write transaction: see refuse_if_changed),
+    first the students the import updates that someone else saved since the file was read."""
+    saved = changed_since_read(
+        s, {r.row: r.data.updates for r in rows if update_existing and r.data.existing_id and r.data.updates}
+    )
     now_by_no = students_by_no(s)
     now_by_id_number = students_by_id_number(s)
     live_majors = set(s.scalars(select(Major.id).where(Major.deleted_at.is_(None))))
-    problems = []
+    problems = list(saved.values())
     for r in rows:
+        if r.row in saved:
+            continue
         d = r.data.data
         now = now_by_no.get(student_key(d.student_no))
         if now != r.data.existing_id:
@@ -272,7 +299,7 @@ def import_students(
     transaction, after checking them again against the database as it is now."""
     report = progress or noop_progress
     rows = preview.valid_rows
-    refuse_if_changed(_changed_since_preview(s, rows))
+    refuse_if_changed(_changed_since_preview(s, rows, update_existing))
     ids: list[str] = []
     skipped = 0
     with bulk_gc():

@@ -340,8 +340,9 @@ sys.version.split()[0], '| encoding', locale.getpreferredencoding(False), '| SQL
     say "tests (core and GUI; Qt on the $SCREEN screen $WINE_DISPLAY)"
     t=$SECONDS
     # Qt's windows platform on the Xvfb screen, not tests/conftest.py's offscreen (which on Windows has no fonts)
+    # --durations: the slowest tests are named in the log (the Wine half is CI's long pole: 40 minutes in all)
     (cd "$REPO" && CHANJIAO_TEST_QT_PLATFORM=windows win_run win_python -m pytest -p no:cacheprovider -q \
-      -W "ignore::pytest.PytestConfigWarning" "$@") || status=1
+      --durations=40 -W "ignore::pytest.PytestConfigWarning" "$@") || status=1
     say "tests took $((SECONDS - t)) s"
     # The whole suite runs on SQLite files above (the server's half runs on Linux); psycopg's Windows wheel
     # against the same PostgreSQL server: the connection, its errors and the migrations (tests/core/test_server_db.py).
