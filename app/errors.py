@@ -39,6 +39,11 @@ class NotFound(AppError):
     pass
 
 
+class DataChanged(AppError):
+    """An import refused as a whole because the data changed since its file was read (another user added or
+    saved records it concerns): reading the file again shows the import as it would be now."""
+
+
 class RecordConflict(AppError):
     """A save refused because the record changed since the form opened it (app/services/versions.py): who
     saved it last and when (None when not known)."""

@@ -197,12 +197,20 @@ def preview_file(
     parent: QWidget, path: Path, read: Callable[..., Any], dialog: Callable[[Any], QDialog], **kwargs: Any
 ) -> None:
     """Read and check `path` on the worker (`read(s, path, **kwargs, progress=, cancel=)`), then show
-    `dialog(preview)` — nothing is written before its 导入."""
+    `dialog(preview)` — nothing is written before its 导入. The dialog's `reread` (when it has one) reads the
+    file again the same way: an import refused because the data changed since offers it."""
+
+    def show(preview: Any) -> None:
+        shown = dialog(preview)
+        if hasattr(shown, "reread"):
+            shown.reread = lambda: preview_file(parent, path, read, dialog, **kwargs)
+        shown.exec()
+
     run_with_progress(
         parent,
         f"正在检查 {path.name}…",
         lambda s, report, cancel: read(s, path, **kwargs, progress=report, cancel=cancel),
-        lambda preview: dialog(preview).exec(),
+        show,
         "无法导入",
     )
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.base import Base, RecordMixin
-from app.errors import AppError, ImportFileError
+from app.errors import DataChanged, ImportFileError
 from app.io.sheet_scan import column_hidden, hidden_row_numbers
 from app.io.xlsx import MAX_DATA_ROWS, HeaderMatch, cell_text, data_rows, sheet_rows
 from app.progress import Progress, tick
@@ -184,7 +184,7 @@ def refuse_if_changed(problems: Sequence[str]) -> None:
     (app/db/unique_keys.py) refuse what slips between, with the same “nothing written”."""
     if problems:
         more = f"等{len(problems)}处问题" if len(problems) > 3 else ""
-        raise AppError(
+        raise DataChanged(
             f"数据已有变化，未导入任何数据：{'；'.join(problems[:3])}{more}。请重新读取文件后再导入。"
         )
     hold_for_tests()

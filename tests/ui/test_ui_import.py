@@ -105,3 +105,53 @@ def test_export_the_rows_with_problems(ctx, qtbot, db, tmp_path, monkeypatch):
     assert header[0] == "原行号" and header[-1] == "问题说明"
     assert ws.cell(row=2, column=1).value == 5 and ws.cell(row=2, column=2).value == "湖南丁有限公司"
     assert "统一社会信用代码" in ws.cell(row=2, column=len(header)).value
+
+
+def test_an_import_refused_because_the_data_changed_reads_the_file_again(
+    ctx, qtbot, db, tmp_path, monkeypatch
+):
+    """Another user adds one of the file's enterprises between the preview and 导入: nothing is written, the
+    message says why and offers 重新读取文件, which closes the out-of-date preview and shows the file as it
+    would import now (that enterprise already in the archive)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from app.db.engine import open_database
+    from ui import files
+    from ui.dialogs.import_dialog import ImportDialog
+
+    path = _file(tmp_path / "名单.xlsx")
+    other = open_database(db.location)
+    seen: list[ImportDialog] = []
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: QMessageBox.StandardButton.Ok)
+
+    def drive() -> None:
+        modal = QApplication.activeModalWidget()
+        if isinstance(modal, ImportDialog) and modal not in seen:
+            seen.append(modal)
+            if len(seen) == 1:  # the first preview: another user adds 丙 meanwhile, then 导入
+                with other.session() as s:
+                    create_enterprise(s, EnterpriseData(name="湖南丙新材料有限公司", uscc=code(3)))
+                modal.import_button.click()
+            else:  # the new preview: 丙 is in the archive now
+                said.append(modal.summary.text())
+                modal.reject()
+                return
+        elif isinstance(modal, QMessageBox) and modal.windowTitle() == "数据已有变化":
+            said.append(modal.text())
+            next(b for b in modal.buttons() if b.text() == "重新读取文件").click()
+        QTimer.singleShot(30, drive)
+
+    QTimer.singleShot(0, drive)
+    try:
+        files.preview_file(None, path, read_enterprises, lambda p: ImportDialog(None, path, p))
+        qtbot.waitUntil(lambda: len(said) == 2, timeout=20_000)
+    finally:
+        other.close()
+    assert "数据已有变化，未导入任何数据" in said[0] and "湖南丙新材料有限公司" in said[0]
+    assert "已在档案中 <b>1</b> 家" in said[1]
+    with db.reader() as s:  # the refused import wrote nothing: only the other user's enterprise
+        from app.services.enterprise_list import count_enterprises
+
+        assert count_enterprises(s) == 1

@@ -10,11 +10,12 @@ archive (by 统一社会信用代码, else by name) and lets the user choose, fo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 from typing import Any
 
-from app.errors import Cancelled
+from app.errors import Cancelled, DataChanged
 from app.io.enterprises_xlsx import (
     CHOICES,
     EnterprisePreview,
@@ -209,6 +210,7 @@ class ImportDialog(QDialog):
         self.path = path
         self.preview = preview
         self.imported: Changes | None = None
+        self.reread: Callable[[], None] | None = None  # reads the file again (set by files.preview_file)
         self.setWindowTitle(f"导入预览 — {path.name}")
         lay = QVBoxLayout(self)
         self.summary = QLabel(wordWrap=True)
@@ -400,8 +402,23 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(True)
         if isinstance(exc, Cancelled):
             QMessageBox.information(self, "已取消", "导入已取消，数据库未做任何修改。")
+        elif isinstance(exc, DataChanged) and self.reread is not None:
+            self._offer_reread(exc)
         else:
             show_error(self, exc, "导入失败，数据库未做任何修改")
+
+    def _offer_reread(self, exc: DataChanged) -> None:
+        """The data changed since the file was read (another user imported or saved meanwhile): this preview is
+        out of date; reading the file again shows the import as it would be now."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "数据已有变化", exc.message, parent=self)
+        again = box.addButton("重新读取文件", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("关闭", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(again)
+        box.exec()
+        if box.clickedButton() is again:
+            reread = self.reread
+            self.reject()
+            reread()
 
     @classmethod
     def choose_and_run(cls, parent: QWidget) -> None:
