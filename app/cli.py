@@ -23,6 +23,7 @@ from app.commands import (
     package,
     projects,
     report,
+    server,
     setup,
     teachers,
 )
@@ -129,6 +130,7 @@ AREAS = (
     package,
     projects,
     report,
+    server,
     setup,
     teachers,
 )

@@ -92,6 +92,7 @@ def upgrade(engine: Engine, where: Path | Location) -> None:
 def _upgrade_server(engine: Engine, loc: ServerLocation) -> None:
     """One transaction (PostgreSQL's DDL is transactional: a failed migration leaves the database as it
     was), one PC at a time: a second one opening the database meanwhile waits, then finds it upgraded."""
+    from app.db.roles import apply_grants
     from app.db.server import MIGRATION_LOCK
 
     cfg = alembic_config()
@@ -109,6 +110,7 @@ def _upgrade_server(engine: Engine, loc: ServerLocation) -> None:
             )
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+        apply_grants(conn)  # the college's roles (if set up) over the tables and columns as they are now
 
 
 def check_keys(engine: Engine) -> tuple[str, ...]:
