@@ -1,5 +1,9 @@
 """Databases written by earlier schema versions (tests/fixtures/schema_NNNN.db) open, upgrade in place
-after a backup copy, and keep every record (STYLE §8). Add a fixture for each released schema."""
+after a backup copy, and keep every record (STYLE §8). Add a fixture for each released schema.
+
+The tests that build an old database at a revision (`_at_revision`) run on both backends (`old_db`: a file,
+or an empty database on the test server, tests/pg.py); the fixtures upgraded on a server:
+tests/core/test_old_databases_server.py."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from sqlalchemy import inspect
 
 from app.backup import backups_dir_for
 from app.db.engine import open_database
+from app.db.location import ServerLocation
 from app.db.migrate import current_revision, head_revision
 from app.services import settings
 from app.services.enterprise_list import EnterpriseQuery, count_enterprises
@@ -54,12 +59,57 @@ def test_fixtures_exist() -> None:
     assert FIXTURES, "tests/fixtures/schema_*.db missing"
 
 
+def test_models_and_migrations_agree_after_upgrading_the_oldest_fixture(tmp_path: Path) -> None:
+    """Not only a new database: one upgraded from the oldest schema ends as the models say (on a server:
+    test_old_databases_server.py)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from app.db.base import Base
+
+    path = tmp_path / "旧版本" / "chanjiao.db"
+    path.parent.mkdir()
+    shutil.copyfile(FIXTURES[0], path)
+    db = open_database(path)
+    try:
+        assert set(Base.metadata.tables) | {"alembic_version"} == set(inspect(db.engine).get_table_names())
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+            assert compare_metadata(context, Base.metadata) == []
+    finally:
+        db.close()
+
+
+# ---------------------------------------------------------------- an old database built at a revision
+
+
+@pytest.fixture
+def old_db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path | ServerLocation:
+    """Where a test builds its old database: a file (not there yet), or an empty database on the test server."""
+    if backend == "postgresql":
+        return request.getfixturevalue("pg_database")
+    return tmp_path / "旧版本" / "chanjiao.db"
+
+
+def _query(where: Path | ServerLocation, sql: str) -> list[tuple]:
+    """One statement's rows, read with the driver alone (not the app's engine)."""
+    if isinstance(where, ServerLocation):
+        from tests.pg import TestServer
+
+        return TestServer(where).sql(sql)
+    conn = sqlite3.connect(where)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
 # ---------------------------------------------------------------- natural keys (issue #22, finding 6)
 
 SAME_ID = "11010519491231002X"
 
 
-def _at_0007_with_duplicates(path: Path) -> None:
+def _at_0007_with_duplicates(path: Path | ServerLocation) -> None:
     """A database as schema 0007 left it, holding what the services of that time let through (two imports
     at once, old data): one 学号 twice (different case), one 身份证号 twice, one 工号 twice."""
     from app.db.models import Agreement, Student, Teacher
@@ -83,10 +133,10 @@ def _at_0007_with_duplicates(path: Path) -> None:
     )
 
 
-def _at_revision(path: Path, revision: str, records: list) -> None:
-    """A database file migrated only up to `revision`, holding `records`: what an older version of the app
-    left. The records are made with today's models (their defaults filled in a scratch database of today's
-    schema), then copied with only the columns the older schema has."""
+def _at_revision(path: Path | ServerLocation, revision: str, records: list) -> None:
+    """A database file (or an empty database on a server) migrated only up to `revision`, holding `records`:
+    what an older version of the app left. The records are made with today's models (their defaults filled in
+    a scratch database of today's schema), then copied with only the columns the older schema has."""
     from alembic import command
     from sqlalchemy import MetaData, Table, create_engine, insert, select
     from sqlalchemy.orm import Session
@@ -94,6 +144,7 @@ def _at_revision(path: Path, revision: str, records: list) -> None:
     from app.db.base import Base
     from app.db.engine import make_engine
     from app.db.migrate import alembic_config
+    from app.db.server import make_server_engine
     from app.db.unique_keys import KEYS
 
     scratch = create_engine("sqlite://")
@@ -103,8 +154,11 @@ def _at_revision(path: Path, revision: str, records: list) -> None:
             conn.exec_driver_sql(f"DROP INDEX {key.index}")
     with Session(scratch) as s, s.begin():
         s.add_all(records)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(path)
+    if isinstance(path, ServerLocation):
+        engine = make_server_engine(path)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(path)
     try:
         cfg = alembic_config()
         with engine.begin() as conn:
@@ -132,12 +186,12 @@ def _indexes(db) -> set[str]:
         return index_names(conn)
 
 
-def test_duplicates_in_an_old_database_are_reported_not_fatal(tmp_path: Path) -> None:
+@pytest.mark.both_backends
+def test_duplicates_in_an_old_database_are_reported_not_fatal(old_db: Path | ServerLocation) -> None:
     from app.db.unique_keys import KEYS
 
-    path = tmp_path / "旧版本" / "chanjiao.db"
-    _at_0007_with_duplicates(path)
-    db = open_database(path)  # upgrades to 0008 without failing
+    _at_0007_with_duplicates(old_db)
+    db = open_database(old_db)  # upgrades to 0008 without failing
     try:
         assert current_revision(db.engine) == head_revision()
         left_out = {"uq_live_student_no", "uq_live_student_id_number", "uq_live_teacher_staff_no"}
@@ -152,7 +206,10 @@ def test_duplicates_in_an_old_database_are_reported_not_fatal(tmp_path: Path) ->
     assert SAME_ID not in problems and SAME_ID[:6] not in problems
 
 
-def test_check_keys_lists_duplicates_then_creates_the_index_once_resolved(tmp_path: Path) -> None:
+@pytest.mark.both_backends
+def test_check_keys_lists_duplicates_then_creates_the_index_once_resolved(
+    old_db: Path | ServerLocation, request: pytest.FixtureRequest
+) -> None:
     from sqlalchemy import select
 
     from app.db.models import Student, Teacher
@@ -160,15 +217,17 @@ def test_check_keys_lists_duplicates_then_creates_the_index_once_resolved(tmp_pa
     from app.services.teachers import delete_teachers
     from tests.cli_run import run_cli
 
-    path = tmp_path / "旧版本" / "chanjiao.db"
-    _at_0007_with_duplicates(path)
-    r = run_cli("check-keys", "--db", str(path))
+    _at_0007_with_duplicates(old_db)
+    # what --db takes: the file, or the server's address with the password (as a script gives it)
+    server = isinstance(old_db, ServerLocation)
+    where = request.getfixturevalue("pg_server").url(old_db.database) if server else str(old_db)
+    r = run_cli("check-keys", "--db", where)
     assert r.returncode == 1
     assert "学号“A001”相同" in r.stdout and "发现 3 处重复" in r.stdout and SAME_ID not in r.stdout
-    r = run_cli("check-keys", "--json", "--db", str(path))
+    r = run_cli("check-keys", "--json", "--db", where)
     assert {d["key"] for d in json.loads(r.stdout)} == {"学号", "身份证号", "工号"}
 
-    db = open_database(path)
+    db = open_database(old_db)
     try:
         with db.session() as s:  # the user resolves them: 李四 and 王五 were entered twice, 赵老师 left
             dup = s.scalars(select(Student.id).where(Student.name.in_(["李四", "王五"]))).all()
@@ -176,9 +235,9 @@ def test_check_keys_lists_duplicates_then_creates_the_index_once_resolved(tmp_pa
             delete_teachers(s, s.scalars(select(Teacher.id).where(Teacher.name == "赵老师")).all())
     finally:
         db.close()
-    r = run_cli("check-keys", "--db", str(path))
+    r = run_cli("check-keys", "--db", where)
     assert r.returncode == 0, r.stdout + r.stderr
-    db = open_database(path)
+    db = open_database(old_db)
     try:
         assert db.key_problems == ()
         assert {"uq_live_student_no", "uq_live_student_id_number", "uq_live_teacher_staff_no"} <= _indexes(db)
@@ -198,7 +257,8 @@ def test_a_clean_database_gets_every_unique_key(tmp_path: Path) -> None:
         db.close()
 
 
-def test_invisible_characters_leave_the_names_saved_before(tmp_path: Path) -> None:
+@pytest.mark.both_backends
+def test_invisible_characters_leave_the_names_saved_before(old_db: Path | ServerLocation) -> None:
     """Names saved at schema 0008 with a zero-width space, an RLO or a soft hyphen lose them at 0009, and the
     enterprise's name_key is computed again: the six look-alikes of the issue become one name."""
     from sqlalchemy import select
@@ -206,7 +266,6 @@ def test_invisible_characters_leave_the_names_saved_before(tmp_path: Path) -> No
     from app.db.models import Enterprise, Student, Teacher
     from app.domain.names import name_key
 
-    path = tmp_path / "chanjiao.db"
     looks = [
         "湖南\u200b智造有限公司",
         "湖南\u2060智造有限公司",
@@ -214,7 +273,7 @@ def test_invisible_characters_leave_the_names_saved_before(tmp_path: Path) -> No
         "\ufeff湖南智造有限公司",
     ]
     _at_revision(
-        path,
+        old_db,
         "0008",
         [Enterprise(name=n, name_key=n, short_name="智\u200c造") for n in looks]
         + [
@@ -222,7 +281,7 @@ def test_invisible_characters_leave_the_names_saved_before(tmp_path: Path) -> No
             Teacher(name="王\u200b老师", staff_no="T009"),
         ],
     )
-    db = open_database(path)
+    db = open_database(old_db)
     try:
         with db.reader() as s:
             enterprises = s.execute(select(Enterprise.name, Enterprise.name_key, Enterprise.short_name)).all()
@@ -239,7 +298,8 @@ def test_invisible_characters_leave_the_names_saved_before(tmp_path: Path) -> No
 # ---------------------------------------------------------------- 0010: columns added in place (issue #17)
 
 
-def test_upgrading_to_0010_keeps_every_row_of_tables_others_refer_to(tmp_path: Path) -> None:
+@pytest.mark.both_backends
+def test_upgrading_to_0010_keeps_every_row_of_tables_others_refer_to(old_db: Path | ServerLocation) -> None:
     """0010 adds columns to enterprise, asset, student, internship, practice_base, base_usage and visit. Done
     with a batch that recreates a table, SQLite with foreign keys on refused to drop the old asset (asset_repair
     refers to it) and would have cascaded deletes from a recreated visit: every row must still be there."""
@@ -269,20 +329,18 @@ def test_upgrading_to_0010_keeps_every_row_of_tables_others_refer_to(tmp_path: P
         Visit(id="v1", visited_on=day, leader="院长"),
         VisitEnterprise(visit_id="v1", enterprise_id="e1"),
     ]
-    path = tmp_path / "旧版本" / "chanjiao.db"
-    _at_revision(path, "0009", records)
+    _at_revision(old_db, "0009", records)
     tables = ("enterprise", "contact", "asset", "asset_repair", "practice_base", "base_usage", "student",
               "internship", "visit", "visit_enterprise")  # fmt: skip
-    with sqlite3.connect(path) as conn:
-        before = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    before = {t: _query(old_db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
     assert all(before.values())
-    db = open_database(path)
+    db = open_database(old_db)
     try:
         assert current_revision(db.engine) == head_revision()
     finally:
         db.close()
-    with sqlite3.connect(path) as conn:
-        after = {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        assert conn.execute("SELECT self_made, quantity FROM asset").fetchall() == [(0, 1)]
+    after = {t: _query(old_db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+    if not isinstance(old_db, ServerLocation):  # a server checks each foreign key as rows change: none broken
+        assert _query(old_db, "PRAGMA foreign_key_check") == []
+    assert _query(old_db, "SELECT self_made, quantity FROM asset") == [(0, 1)]  # False == 0 on a server
     assert after == before

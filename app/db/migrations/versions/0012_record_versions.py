@@ -8,7 +8,8 @@ Several people on one server database: a form that saves a record someone else c
 must be refused, not overwrite the other change. Every record gets `version` (1 for the records there are,
 SQLAlchemy's version counter from now on) and `updated_by` (who saved it last: the database user on a
 server, the computer's login name on a file). The audit trail gets `db_user`: on PostgreSQL the server fills
-it in itself (SESSION_USER, the role that logged in, whatever the client says), on SQLite it stays empty.
+it in itself (SESSION_USER, the role that logged in, whatever the client says) in the rows written from
+then on; on SQLite, and in the rows written before, it stays empty.
 Adding a column with a constant default is instant on both (no table rewrite).
 """
 
@@ -68,11 +69,13 @@ def upgrade() -> None:
     for table in RECORDS:
         op.add_column(table, sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
         op.add_column(table, sa.Column("updated_by", sa.String(100), nullable=False, server_default=""))
-    on_server = op.get_bind().dialect.name == "postgresql"
-    op.add_column(
-        "audit_log",
-        sa.Column("db_user", sa.String(100), server_default=sa.text("SESSION_USER") if on_server else None),
-    )
+    op.add_column("audit_log", sa.Column("db_user", sa.String(100)))
+    if op.get_bind().dialect.name == "postgresql":
+        # The server's default for the rows written from now on only: given with the column, it would fill
+        # every audit row already there with the role running this upgrade, as if it had made those changes.
+        op.alter_column(
+            "audit_log", "db_user", server_default=sa.text("SESSION_USER"), existing_type=sa.String(100)
+        )
 
 
 def downgrade() -> None:
