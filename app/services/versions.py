@@ -1,4 +1,4 @@
-"""No lost update: a form remembers the version of the record it opened (`opened`) and its save first checks
+"""No lost update: a form remembers the version of the record it opened (`read_opened`) and its save first checks
 the record is still at that version (`ensure_unchanged`), in the save's own write transaction — after the
 database's write lock is taken, so no other save can come between the check and the write.
 
@@ -11,14 +11,18 @@ on by every save of the record or of its own parts (app/db/audit.py)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TypeVar
 
 from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import Session
 
 from app.db.base import Base, RecordMixin
 from app.errors import RecordChanged, RecordDeleted, RecordPurged
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,26 @@ def _find(s: Session, record_id: str) -> Opened | None:
 
 
 def opened(s: Session, record_id: str) -> Opened | None:
-    """The version of the record `record_id` as a form shows it. Call with the session the form read the
-    record in, after the read: the record loaded by that read gives the version of exactly what was shown."""
-    for obj in s.identity_map.values():
-        if isinstance(obj, RecordMixin) and obj.id == record_id:
-            return Opened(type(obj).__tablename__, record_id, obj.version)
+    """The record's table and its version now; None when there is no such record."""
     return _find(s, record_id)
+
+
+READ_TRIES = 5  # reads of a record that kept changing while being read before the last one is kept
+
+
+def read_opened(s: Session, record_id: str, read: Callable[[Session], T]) -> tuple[T, Opened | None]:
+    """What a form shows of a record, and the version that is exactly what it shows: the version is read
+    before and after `read(s)`; only a read between two equal versions is kept (a version only grows, and a
+    save of the record or of its parts moves it on), else it is read again. Neither backend gives a reader
+    one snapshot of several statements: the version read alone, after the data, could be newer than the data
+    shown, and a save over a change never seen would pass the check. If the record keeps changing, the last
+    read is kept with the version from before it: a later save is then refused (never silently over a change)."""
+    for _ in range(READ_TRIES):
+        before = _find(s, record_id)
+        data = read(s)
+        if _find(s, record_id) == before:
+            return data, before
+    return data, before
 
 
 def when_words(at: dt.datetime | None) -> str:

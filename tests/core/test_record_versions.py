@@ -51,10 +51,9 @@ def _version(db: Database, model: type, rid: str) -> int:
 
 
 def _open(db: Database, rid: str) -> tuple[object, versions.Opened]:
-    """What a form does when it opens a record: read it, and its version, in one session."""
+    """What a form does when it opens a record: read it, and the version of what it read."""
     with db.reader() as s:
-        record = get_enterprise(s, rid)
-        return record, versions.opened(s, rid)
+        return versions.read_opened(s, rid, lambda s2: get_enterprise(s2, rid))
 
 
 def test_a_record_starts_at_1_and_each_save_moves_it_on(db: Database) -> None:
@@ -290,3 +289,43 @@ def test_a_row_changed_under_the_write_is_refused_not_overwritten(db: Database, 
     assert "刚被其他用户修改" in refused.value.message
     with db.reader() as s:
         assert s.get(Enterprise, eid).region == "株洲"
+
+
+def test_a_save_committed_while_a_form_reads_is_never_taken_as_seen(db: Database, other: Database) -> None:
+    """Another user saves between the form's read of the data and of its version (neither backend reads
+    several statements from one snapshot): the form reads again and shows that save, with its version."""
+    eid = _enterprise(db)
+    shown: list[str] = []
+
+    def read(s):
+        data = get_enterprise(s, eid)
+        if not shown:
+            with other.session() as s2:
+                update_enterprise(s2, eid, EnterpriseData(name="湖南甲科技有限公司", region="株洲"))
+        shown.append(data.region)
+        return data
+
+    with db.reader() as s:
+        data, seen = versions.read_opened(s, eid, read)
+    assert shown == ["", "株洲"] and data.region == "株洲" and seen.version == 2
+    with db.session() as s:  # what the form showed is what is saved: its save goes through
+        versions.ensure_unchanged(s, seen)
+
+
+def test_a_record_that_keeps_changing_while_read_is_refused_on_save(db: Database, other: Database) -> None:
+    eid = _enterprise(db)
+    n = 0
+
+    def read(s):
+        nonlocal n
+        data = get_enterprise(s, eid)
+        n += 1
+        with other.session() as s2:
+            update_enterprise(s2, eid, EnterpriseData(name="湖南甲科技有限公司", note=f"第{n}次"))
+        return data
+
+    with db.reader() as s:
+        _data, seen = versions.read_opened(s, eid, read)
+    assert n == versions.READ_TRIES
+    with pytest.raises(RecordChanged), db.session() as s:  # never a save over a change not seen
+        versions.ensure_unchanged(s, seen)

@@ -255,10 +255,10 @@ class RecordForm(QDialog):
     # ------------------------------------------------------------ field binding
 
     def _read_opened(self, record_id: str) -> Any:
-        """Read the record to edit and remember it and its version (read in one session: the version of
-        exactly what the form shows)."""
+        """Read the record to edit and remember it and the version of exactly what the form shows
+        (versions.read_opened)."""
         self._loaded, self._opened = read_now(
-            lambda s: (self.read(s, record_id), versions.opened(s, record_id))
+            lambda s: versions.read_opened(s, record_id, lambda s2: self.read(s2, record_id))
         )
         return self._loaded
 
