@@ -34,6 +34,10 @@ def main() -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--size", default="1366x768", help="the main window's size, e.g. 1366x768")
     parser.add_argument("--style", help="a Qt style instead of the platform's, e.g. windows11 (Windows 11's)")
+    parser.add_argument(
+        "--db",
+        help="an empty database to fill with the demo and tour instead of a new file (a server's address)",
+    )
     args = parser.parse_args()
     width, height = (int(n) for n in args.size.lower().split("x"))
     if sys.platform != "win32":
@@ -41,10 +45,12 @@ def main() -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="chanjiao-screens-") as home:
         os.environ["CHANJIAO_HOME"] = home
-        return tour(args.out, width, height, Path(home), args.style)
+        return tour(args.out, width, height, Path(home), args.style, args.db)
 
 
-def tour(out: Path, width: int, height: int, home: Path, style: str | None = None) -> int:
+def tour(
+    out: Path, width: int, height: int, home: Path, style: str | None = None, db: str | None = None
+) -> int:
     from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
     from app.db.engine import open_database
@@ -58,7 +64,7 @@ def tour(out: Path, width: int, height: int, home: Path, style: str | None = Non
         print(f"no Qt style {style!r} here")
         return 2
     gc_pin.install(app)
-    database = open_database(home / "演示.db")
+    database = open_database(db or home / "演示.db")
     with database.session() as s:
         fill_demo(s)
     ctx = DbContext(database)
