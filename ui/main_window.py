@@ -8,12 +8,14 @@ another user or program (ui/watching.py)."""
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from app import APP_TITLE, __version__
+from app.db.engine import Database
 from app.logs import log_file
-from ui.ops import context
+from ui.ops import context, read_now
 from ui.pages.agreements import AgreementsPage
 from ui.pages.assets import AssetsPage
 from ui.pages.bases import BasesPage
@@ -83,6 +85,23 @@ def about_text() -> str:
     ]
     table = "".join(f"<tr><td>{k}：</td><td>{html.escape(v)}</td></tr>" for k, v in rows)
     return f"<b>{APP_TITLE}</b><br>二级学院产教融合、校企合作档案管理。<br><br><table>{table}</table>"
+
+
+log = logging.getLogger(__name__)
+
+
+def role_words(db: Database) -> str:
+    """“ · 角色：录入” on a server whose college roles are set up (what the server lets this user do)."""
+    if not db.is_server:
+        return ""
+    from app.db.roles import privileges
+
+    try:
+        words = read_now(privileges).words
+    except Exception:  # the status bar never fails the window
+        log.warning("could not read the user's role", exc_info=True)
+        return ""
+    return f" · {words}" if words else ""
 
 
 class _Page:
@@ -185,7 +204,7 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.db_label = QLabel(f"数据库：{db.display_name}")
+        self.db_label = QLabel(f"数据库：{db.display_name}{role_words(db)}")
         self.db_label.setToolTip(
             "当前打开的数据库（在“设置 → 数据”中可改用服务器上的数据库或本机的其他数据库文件）"
         )

@@ -108,6 +108,16 @@ class Privileges:
     user: str = ""
     roles_set_up: bool = True  # False: a server database `chanjiao server init` did not set up (no users)
 
+    @property
+    def words(self) -> str:
+        """The user's role as the status bar says it: “角色：录入（含学生个人信息）”; "" where the college's roles are
+        not set up (a file, a server database without them)."""
+        if not self.roles_set_up or self is FULL:
+            return ""
+        return f"角色：{self.role}" + (
+            f"（含{PERSONAL}）" if self.personal_data and self.role != ADMIN else ""
+        )
+
     def refusal(self, need: str) -> str | None:
         """Why the user cannot do what needs `need` (ADMIN, EDITOR or PERSONAL), in Chinese; None if allowed."""
         allowed = {ADMIN: self.can_manage_users, EDITOR: self.can_write, PERSONAL: self.personal_data}[need]

@@ -393,6 +393,14 @@ def test_privileges_as_the_server_reports_them(college: College, tmp_path: Path)
                 assert privileges(s) == want
         finally:
             db.close()
+    # what the window's status bar says beside the database
+    assert [p.words for p in expected.values()] == [
+        "角色：管理员",
+        "角色：录入",
+        "角色：只读",
+        "角色：只读（含学生个人信息）",
+    ]
+    assert roles.FULL.words == ""
     li = expected[college.user("li")]
     assert "“录入”或“管理员”" in li.refusal(EDITOR) and "“只读”" in li.refusal(EDITOR)
     assert PERSONAL in li.refusal(PERSONAL) and li.refusal(ADMIN).startswith("管理用户需要“管理员”")
