@@ -39,7 +39,6 @@ from app.errors import (
 
 log = logging.getLogger(__name__)
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 PROBE_TIMEOUT_MS = 1500
 
@@ -92,18 +91,35 @@ def folder_writable(folder: Path) -> bool:
     return True
 
 
+def _sqlite_header(path: Path) -> bool:
+    """Whether the file is empty or starts as a SQLite database does, read through SQLite itself: reading it
+    with open() and closing it would drop every POSIX lock this process holds on the file (Linux, macOS), so a
+    second handle on a database this process has open would leave the first unprotected."""
+    try:
+        con = sqlite3.connect(str(path), timeout=PROBE_TIMEOUT_MS / 1000)
+    except sqlite3.Error as e:
+        raise DatabaseReadOnly(f"没有权限读取数据库文件“{path}”。", str(e)) from e
+    try:
+        con.execute("PRAGMA schema_version")
+    except sqlite3.DatabaseError as e:
+        text = str(e).lower()
+        if "not a database" in text:
+            return False
+        if "unable to open" in text or "readonly" in text or "permission" in text:
+            raise DatabaseReadOnly(f"没有权限读取数据库文件“{path}”。", str(e)) from e
+        # locked by another program, or damaged past the header: probe_lock and check_integrity say so
+    finally:
+        con.close()
+    return True
+
+
 def check_file(path: Path) -> None:
     """Refuse, with a message of its own, a file that is not a database or cannot be written."""
     folder = path.parent
     if path.exists():
         if path.is_dir():
             raise NotADatabase(f"“{path}”是一个文件夹，不是数据库文件。")
-        try:
-            with path.open("rb") as f:
-                head = f.read(16)
-        except PermissionError as e:
-            raise DatabaseReadOnly(f"没有权限读取数据库文件“{path}”。", str(e)) from e
-        if head and head != SQLITE_HEADER:
+        if not _sqlite_header(path):
             raise NotADatabase(
                 f"“{path.name}”不是本软件的数据库文件（可能选错了文件，或文件已损坏）。请选择 .db 数据库文件。"
             )

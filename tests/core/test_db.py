@@ -362,3 +362,27 @@ def test_unique_keys_allow_blanks_and_the_deleted(db: Database) -> None:
         )
     with db.reader() as s:
         assert len(s.scalars(select(Student)).all()) == 2
+
+
+def test_a_second_handle_leaves_the_first_its_locks(db_path: Path) -> None:
+    """Opening the same database again in this process (two users in a test, a window and its helper) checks
+    the file through SQLite: closing a plain open() of it would drop this process's POSIX locks, and another
+    program closing the database would then take the first handle's write-ahead log away (Linux, macOS)."""
+    import subprocess
+    import sys
+
+    first = open_database(db_path)
+    try:
+        with first.reader() as s:  # the first handle's connection is open, holding its shared lock
+            s.execute(text("SELECT count(*) FROM enterprise")).scalar()
+            open_database(db_path).close()
+            code = (
+                "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+                "c.execute(\"INSERT INTO setting (key, value) VALUES ('x', 'y')\"); c.commit(); c.close()"
+            )
+            subprocess.run([sys.executable, "-c", code, str(db_path)], check=True, timeout=60)
+            assert db_path.with_name(db_path.name + "-shm").exists()  # the other program left it to us
+        with first.reader() as s:
+            assert s.execute(text("SELECT value FROM setting WHERE key = 'x'")).scalar() == "y"
+    finally:
+        first.close()
