@@ -220,6 +220,11 @@ def server_error(loc: ServerLocation, e: DBAPIError, *, connecting: bool = False
             text = f"{where} 不允许用户“{loc.user}”从这台电脑连接数据库“{loc.database}”。请服务器管理员在 pg_hba.conf 中允许后重试。"
         elif connecting:
             text = f"用户“{loc.user}”没有使用{where} 上数据库“{loc.database}”的权限。请服务器管理员授予权限后重试。"
+        elif "for table student" in low:  # the students' personal columns are granted apart (app/db/roles.py)
+            text = (
+                f"用户“{loc.user}”没有读取学生身份证号、电话和家庭住址的权限（需要“学生个人信息”权限）。"
+                f"{NOT_SAVED}请本学院的“管理员”授予，或由有此权限的同事办理。"
+            )
         else:
             text = f"用户“{loc.user}”没有执行这个操作的权限（{where}，数据库“{loc.database}”）。{NOT_SAVED}请服务器管理员授予权限。"
         return NoPermission(text, first)

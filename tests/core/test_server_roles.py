@@ -492,3 +492,18 @@ def test_a_real_migration_reapplies_the_grants(college: College) -> None:
             assert s.scalars(select(Student.note).where(Student.student_no == "M001")).all() == ["x"]
     finally:
         db.close()
+
+
+def test_a_user_without_the_personal_grant_is_told_which_grant_is_missing(college: College) -> None:
+    """The app reads a student's row whole today: for 只读 without 学生个人信息 the server refuses, and the
+    message names the grant that is missing and who gives it (not a bare permission error)."""
+    from app.errors import NoPermission
+
+    db = college.open(college.user("li"))
+    try:
+        with pytest.raises(NoPermission) as refused, db.reader() as s:
+            s.scalars(select(Student)).all()
+        assert "学生个人信息" in refused.value.message and "管理员" in refused.value.message
+        assert "permission denied" not in refused.value.message
+    finally:
+        db.close()
