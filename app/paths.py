@@ -60,15 +60,19 @@ def temp_dir() -> Path:
 
 
 def default_db_path() -> Path:
+    """The database file on this PC: CHANJIAO_DB when it names a file (a server's address there is not one),
+    else chanjiao.db in the data folder."""
+    from app.db.location import is_server_address
+
     override = os.environ.get("CHANJIAO_DB")
-    if override:
+    if override and not is_server_address(override):
         return Path(override)
     return home_dir() / "chanjiao.db"
 
 
 def resolve_db_path(arg: str | os.PathLike[str] | None) -> Path:
-    """The database file the user asked for: --db first, then CHANJIAO_DB, then the default. For what needs a
-    file (backups, restore, the window for now); a server address is refused with a message saying so
+    """The database file the user asked for: --db first, then CHANJIAO_DB, then the one 设置 chose, then the
+    default. For what needs a file (backups, restore); a server address is refused with a message saying so
     (app/db/location.py resolve_location takes either)."""
     from app.db.location import FileLocation, resolve_location
 
@@ -78,7 +82,4 @@ def resolve_db_path(arg: str | os.PathLike[str] | None) -> Path:
     from app.db.engine import SERVER_BACKUP
     from app.errors import NotOnServer
 
-    raise NotOnServer(
-        f"{loc.display}不是本机数据库文件。这个功能目前只能用于本机数据库文件"
-        f"（图形界面连接服务器将在后续版本提供；命令行的其他命令已可使用服务器数据库）。{SERVER_BACKUP}"
-    )
+    raise NotOnServer(f"{loc.display}不是本机数据库文件，这个功能只用于本机数据库文件。{SERVER_BACKUP}")

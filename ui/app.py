@@ -169,11 +169,19 @@ def run_gui(where: Path | ServerLocation) -> int:
     app = make_application()
     gc_pin.install(app)  # cycles are collected on the GUI thread only, never by the database worker
     install_excepthook()
+    database = None
     if isinstance(where, ServerLocation):
-        from ui.server_connect import open_server_or_ask
+        from ui.server_connect import UseLocalFile, open_server_or_ask
 
-        database = open_server_or_ask(where)
-    else:
+        try:
+            database = open_server_or_ask(where)
+        except UseLocalFile:  # from now on the default file on this PC (设置 → 数据 can go back)
+            from app.db.location import remember_location
+            from app.paths import default_db_path
+
+            remember_location(None)
+            where = default_db_path()
+    if not isinstance(where, ServerLocation):
         database = open_or_ask(where)
     if database is None:
         return 0 if handed_over else 1

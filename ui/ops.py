@@ -145,10 +145,19 @@ class _Op:
         ctx = context()
         database, fn, write, cancel = ctx.database, self._fn, self.write, self.cancel_event
         progress = self._on_progress is not None
+        forms: list[Any] = []
+        if write:  # the record forms this write was started from follow it (their versions)
+            from ui.forms.record_form import following, forms_above
+
+            forms = forms_above(self._parent)
 
         def job(report: Callable[[float, str], None]) -> Any:  # runs on the worker: touches no widget
             with database.session() if write else database.reader() as s:
-                return fn(s, report, cancel) if progress else fn(s)
+
+                def call(s2: Session) -> Any:
+                    return fn(s2, report, cancel) if progress else fn(s2)
+
+                return following(forms, call)(s) if forms else call(s)
 
         ctx.submit(self, job)  # job holds the database, not ctx: ctx._jobs → job → ctx would be a cycle
         return self

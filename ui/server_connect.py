@@ -29,6 +29,13 @@ log = logging.getLogger(__name__)
 REMEMBER_TEXT = "在这台电脑上记住密码（保存在系统的凭据管理器中）"
 
 
+LOCAL_TEXT = "改用本机数据库文件"
+
+
+class UseLocalFile(Exception):  # noqa: N818 (a choice, not an error)
+    """The user chose to open the database file on this PC instead of the server (no longer remembered)."""
+
+
 class PasswordDialog(QDialog):
     """The password of a server user, asked when the server wants one."""
 
@@ -46,22 +53,36 @@ class PasswordDialog(QDialog):
         lay.addLayout(form)
         self.remember = QCheckBox(REMEMBER_TEXT, checked=True)
         lay.addWidget(self.remember)
-        lay.addWidget(ok_cancel(self, "登录"))
+        buttons = ok_cancel(self, "登录")
+        self.use_local = False
+        local = buttons.addButton(LOCAL_TEXT, QDialogButtonBox.ButtonRole.ResetRole)
+        local.setToolTip("不连接服务器，打开这台电脑上的数据库文件（以后启动也打开它）")
+        local.clicked.connect(self._local)
+        lay.addWidget(buttons)
         self.password.setFocus()
         self.resize(460, self.sizeHint().height())
 
 
+    def _local(self) -> None:
+        self.use_local = True
+        self.reject()
+
+
 def ask_password(loc: ServerLocation, why: str = "") -> tuple[str, bool] | None:
-    """(password, remember it) or None when the user cancels."""
+    """(password, remember it) or None when the user cancels; UseLocalFile when they choose the file on this
+    PC instead."""
     dialog = PasswordDialog(loc, why)
     if dialog.exec() != QDialog.DialogCode.Accepted:
+        if dialog.use_local:
+            raise UseLocalFile
         return None
     return dialog.password.text(), dialog.remember.isChecked()
 
 
 def open_server_or_ask(loc: ServerLocation) -> Database | None:
     """Open the server database; ask for the password when the server wants one (and keep it if asked to);
-    on any other failure say why and offer to try again. None: the user gave up."""
+    on any other failure say why and offer to try again. None: the user gave up; UseLocalFile: they chose the
+    database file on this PC instead (a server out of reach on an enterprise visit must not lock them out)."""
     remember = False
     why = ""
     while True:
@@ -80,8 +101,11 @@ def open_server_or_ask(loc: ServerLocation) -> Database | None:
             log.warning("cannot open %s: %s %s", loc.safe_url, e.message, e.detail)
             box = QMessageBox(QMessageBox.Icon.Warning, "无法打开数据库", e.message)
             retry = box.addButton("重试", QMessageBox.ButtonRole.AcceptRole)
+            local = box.addButton(LOCAL_TEXT, QMessageBox.ButtonRole.ActionRole)
             box.addButton("退出", QMessageBox.ButtonRole.RejectRole)
             box.exec()
+            if box.clickedButton() is local:
+                raise UseLocalFile from None
             if box.clickedButton() is not retry:
                 return None
             continue
@@ -245,10 +269,12 @@ def _offer_restart(parent: QWidget, said: str) -> None:
 
 def restart_command() -> tuple[str, list[str]]:
     """How this program starts again on the remembered database (without a --db given this time)."""
-    args = list(sys.argv[1:])
-    if "--db" in args[:-1]:
-        at = args.index("--db")
-        del args[at : at + 2]
+    args, given = [], iter(sys.argv[1:])
+    for arg in given:
+        if arg == "--db":
+            next(given, None)  # and its value
+        elif not arg.startswith("--db="):
+            args.append(arg)
     if getattr(sys, "frozen", False):
         return sys.executable, args
     return sys.executable, ["-c", "import sys; from ui.launcher import main; sys.exit(main())", *args]

@@ -145,9 +145,14 @@ def saved_by(session: Session) -> str:
 @cache
 def _owners() -> dict[type, tuple[tuple[type, str], ...]]:
     """{part model: ((owner model, the part's attribute holding the owner's id), …)}: the rows a record owns
-    (a relationship of the owner with delete-orphan cascade: an enterprise's contacts, a project's KPIs)."""
+    (a relationship of the owner with delete-orphan cascade: an enterprise's contacts, a project's KPIs; or a
+    part naming its owner in `__version_owner__ = (owner table, attribute)`: a base's cost rows)."""
     out: dict[type, list[tuple[type, str]]] = {}
+    tables = {m.class_.__tablename__: m.class_ for m in Base.registry.mappers}
     for mapper in Base.registry.mappers:
+        # rows a record's form writes with it though they are not in a collection of it (a base's cost rows)
+        if owner := getattr(mapper.class_, "__version_owner__", None):
+            out.setdefault(mapper.class_, []).append((tables[owner[0]], owner[1]))
         for rel in _own_parts(mapper.class_):
             ((_local, remote),) = mapper.relationships[rel].local_remote_pairs
             part = mapper.relationships[rel].mapper

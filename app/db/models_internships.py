@@ -87,6 +87,7 @@ class BaseCost(RecordMixin, Base):
     """A 校内 base's running costs in one 学年 (校内实践基地 table): 原材料（耗材） and 设备维护, in fen."""
 
     __tablename__ = "base_cost"
+    __version_owner__ = ("practice_base", "base_id")  # written by the base's form: a change of the base
     base_id: Mapped[str] = mapped_column(ForeignKey("practice_base.id"), index=True)
     school_year: Mapped[str] = mapped_column(String(9), index=True)  # 2025-2026
     consumables_fen: Mapped[int] = mapped_column(Money, default=0)

@@ -210,8 +210,9 @@ def reads_personal(conn: Connection, user: str | None = None) -> bool:
     return bool(conn.execute(text(query), {"u": user, "cols": columns}).scalar())
 
 
-def student_columns(conn: Connection) -> list[str]:
-    """The columns `student` has in the database now (a later migration's new one included), in order."""
+def student_columns(conn: Connection, table: str = STUDENT) -> list[str]:
+    """The columns `student` (or `table`) has in the database now (a later migration's new one included), in
+    order."""
     return list(
         conn.execute(
             text(
@@ -220,7 +221,7 @@ def student_columns(conn: Connection) -> list[str]:
                 "WHERE n.nspname = current_schema() AND c.relname = :t AND a.attnum > 0 "
                 "AND NOT a.attisdropped ORDER BY a.attnum"
             ),
-            {"t": STUDENT},
+            {"t": table},
         ).scalars()
     )
 
@@ -295,8 +296,10 @@ def apply_grants(bind: Engine | Connection | Session) -> bool:
         do("GRANT SELECT ON TABLE {} TO {}", _names(*readable), everyone)
     if writable := sorted(set(tables) - {VERSIONS, AUDIT}):
         do("GRANT INSERT, UPDATE, DELETE ON TABLE {} TO {}", _names(*writable), roles.editor)
-    if AUDIT in tables:  # append-only for 录入: nobody but 管理员 rewrites the audit trail
-        do("GRANT INSERT ON TABLE {} TO {}", AUDIT, roles.editor)
+    if AUDIT in tables:  # append-only for 录入: nobody but 管理员 rewrites the audit trail; and its
+        # db_user is the server's (SESSION_USER, the column's default): not a column 录入 may give
+        if written := [c for c in student_columns(conn, AUDIT) if c != "db_user"]:
+            do("GRANT INSERT ({}) ON TABLE {} TO {}", _names(*written), AUDIT, roles.editor)
     if STUDENT in tables:  # column by column: the personal ones to 学生个人信息 only
         columns, personal = student_columns(conn), personal_columns()
         if open_ := [c for c in columns if c not in personal]:

@@ -317,15 +317,22 @@ def _put_back(s: Session, journal: Journal) -> list[tuple[str, tuple[Any, ...]]]
         obj = s.get(image.model, image.key[0])
         if obj is not None and obj.deleted_at is None:
             obj.deleted_at = stamp
+    recreated = []
     for image in to_write:  # rows the action changed or deleted: as they were
         assert image.before is not None
         obj = s.get(image.model, image.key if len(image.key) > 1 else image.key[0])
         if obj is None:
             obj = image.model()
             s.add(obj)
+            if (was := image.before.get("version")) is not None:
+                recreated.append((obj, was))
         for key, value in image.before.items():
             if key not in NOT_COMPARED:
                 setattr(obj, key, value)
+    if recreated:  # a record purged by the action comes back: its version goes on from where it was (an
+        s.flush()  # INSERT starts at 1; a form that saw the record before must not take it for unchanged)
+        for obj, was in recreated:
+            obj.version = was + 1
     order = [*to_trash, *to_write, *to_delete]
     order.sort(key=lambda i: i.model not in records)
     return [(i.table, i.key) for i in order]

@@ -91,8 +91,9 @@ def _by(who: str, at: dt.datetime | None) -> str:
 
 def ensure_unchanged(s: Session, record: Opened, *, overwrite: bool = False, restore: bool = False) -> None:
     """Refuse the save of `record` if someone changed it since it was opened (RecordChanged; `overwrite`
-    saves over the change), moved it to the 回收站 (RecordDeleted; `restore` takes it back out first, as part
-    of this save) or deleted it for good (RecordPurged). Call inside the save's write transaction, first."""
+    saves over the change), moved it to the 回收站 (RecordDeleted; with `restore` the save goes on, and
+    `take_out_of_trash` after the save's own write brings the record back with the form's values) or deleted
+    it for good (RecordPurged). Call inside the save's write transaction, first. Changes nothing."""
     model = _models()[record.table]
     row = s.execute(
         select(model.version, model.deleted_at, model.updated_at, model.updated_by).where(
@@ -106,18 +107,14 @@ def ensure_unchanged(s: Session, record: Opened, *, overwrite: bool = False, res
         )
     version, deleted_at, updated_at, who = row
     if deleted_at is not None:
-        if not restore:
-            raise RecordDeleted(
-                f"这条记录在您打开之后已被{_by(who, deleted_at)}删除（移到了回收站）。您的修改没有保存。"
-                "可以把它从回收站恢复并保存您的修改，或者放弃修改。",
-                who=who,
-                at=deleted_at,
-            )
-        obj = s.get(model, record.record_id)
-        assert obj is not None
-        obj.deleted_at = None
-        s.flush()
-        return
+        if restore:
+            return
+        raise RecordDeleted(
+            f"这条记录在您打开之后已被{_by(who, deleted_at)}删除（移到了回收站）。您的修改没有保存。"
+            "可以把它从回收站恢复并保存您的修改，或者放弃修改。",
+            who=who,
+            at=deleted_at,
+        )
     if version != record.version and not overwrite:
         raise RecordChanged(
             f"这条记录在您打开之后已被{_by(who, updated_at)}修改过。您的修改没有保存。"
@@ -125,6 +122,24 @@ def ensure_unchanged(s: Session, record: Opened, *, overwrite: bool = False, res
             who=who,
             at=updated_at,
         )
+
+
+def take_out_of_trash(s: Session, record: Opened) -> None:
+    """恢复并保存: after the save's own write (so the record comes back with the form's values, a 学号 changed
+    in the form included), the record leaves the 回收站 in the same transaction; a natural key another record
+    took meanwhile is refused by the database's unique index (DuplicateKey, naming the key)."""
+    obj = s.get(_models()[record.table], record.record_id)
+    if obj is not None:
+        obj.deleted_at = None
+
+
+def written(s: Session, record_id: str | None) -> Opened | None:
+    """The version a save just wrote, read in its own transaction (flushed first): a form kept open after it
+    takes exactly this one, not one another user saved right after."""
+    if not record_id:
+        return None
+    s.flush()
+    return _find(s, record_id)
 
 
 # ---------------------------------------------------------------- what changed, for the form to show

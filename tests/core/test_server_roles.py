@@ -507,3 +507,21 @@ def test_a_user_without_the_personal_grant_is_told_which_grant_is_missing(colleg
         assert "permission denied" not in refused.value.message
     finally:
         db.close()
+
+
+def test_the_audit_trail_names_who_wrote_it_not_who_a_user_claims(college: College) -> None:
+    """录入 adds audit rows (the app does, with every change) but cannot give their db_user: the server fills it
+    with the login role; an audit row in the 管理员's name is refused."""
+    wang = college.user("wang")
+    with college.connect(wang) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO audit_log (id, at, os_user, db_user, table_name, record_id, action, changes) "
+                "VALUES ('forged-1', now(), 'x', %s, 'student', 'r', 'update', '{}')",
+                (college.user("boss"),),
+            )
+        conn.execute(
+            "INSERT INTO audit_log (id, at, os_user, table_name, record_id, action, changes) "
+            "VALUES ('honest-1', now(), 'x', 'student', 'r', 'update', '{}')"
+        )
+        assert conn.execute("SELECT db_user FROM audit_log WHERE id = 'honest-1'").fetchone() == (wang,)

@@ -174,3 +174,35 @@ def test_a_restart_opens_the_remembered_database_not_the_given_one(monkeypatch) 
     monkeypatch.setattr(sc.sys, "argv", ["chanjiao", "--db", "D:\\旧.db", "gui"])
     program, args = sc.restart_command()
     assert "--db" not in args and "D:\\旧.db" not in args and args[-1] == "gui"
+    monkeypatch.setattr(sc.sys, "argv", ["chanjiao", "--db=D:\\旧.db", "gui"])
+    assert not any("旧.db" in a for a in sc.restart_command()[1])
+
+
+def test_a_server_out_of_reach_does_not_lock_the_user_out(qtbot, monkeypatch, clerk) -> None:
+    """On an enterprise visit the remembered server is out of reach: the failure and the password question
+    both offer 改用本机数据库文件, which the window takes as the file on this PC from now on."""
+    import ui.server_connect as sc
+
+    def press(kind: type, text: str) -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, kind):
+            QTimer.singleShot(20, lambda: press(kind, text))
+            return
+        next(b for b in box.findChildren(sc.QAbstractButton) if b.text() == text).click()
+
+    closed = dataclasses.replace(clerk, port=1, password="x")  # nothing listens there
+    QTimer.singleShot(0, lambda: press(QMessageBox, sc.LOCAL_TEXT))
+    with pytest.raises(sc.UseLocalFile):
+        sc.open_server_or_ask(closed)
+
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    QTimer.singleShot(0, lambda: press(sc.PasswordDialog, sc.LOCAL_TEXT))
+    with pytest.raises(sc.UseLocalFile):
+        sc.open_server_or_ask(clerk)  # no password anywhere: asked, and the user takes the file instead
+
+
+def test_a_server_address_in_chanjiao_db_is_not_taken_for_a_file(monkeypatch) -> None:
+    from app import paths
+
+    monkeypatch.setenv("CHANJIAO_DB", "postgresql://secretary:secret@db.example.edu.cn:5432/jidian")
+    assert paths.default_db_path() == paths.home_dir() / "chanjiao.db"

@@ -352,7 +352,7 @@ class AgreementDialog(RecordForm):
 
     def kept_open(self) -> None:
         self.entered_signed.hide()
-        self.load(read_now(lambda s: svc.get_agreement(s, self.record_id)))
+        self.show_saved()
         self.setWindowTitle(self.title_for(self.detail))
 
     def set_busy(self, busy: bool) -> None:
@@ -375,6 +375,7 @@ class AgreementDialog(RecordForm):
             aid, attach = self.detail.id, self.attachments.work()
 
             def save_first(s: Session) -> None:
+                self.check_version(s)  # the form's fields go too: refused as 保存 is over another's change
                 svc.update_agreement(s, aid, data)
                 attach(s, aid)
 
@@ -396,7 +397,7 @@ class AgreementDialog(RecordForm):
         self.set_busy(False)
         self.saved_id = changes.ids[0]
         self.show_errors([])
-        self.load(read_now(lambda s: svc.get_agreement(s, changes.ids[0])))
+        self.show_saved()
         self.forget_changes()  # saved with the status change
 
     # ------------------------------------------------------------ the Word draft

@@ -427,6 +427,19 @@ class RecordForm(QDialog):
         elif dialog.choice in (OVERWRITE, RESTORE):
             self.save(then, overwrite=dialog.choice == OVERWRITE, restore=dialog.choice == RESTORE)
 
+    def show_saved(self) -> Any:
+        """After a write of the form's own beside 保存 (a status change): show the record as saved now, with
+        the version of exactly that."""
+        record = self._read_opened(self.record_id)
+        self.load(record)
+        return record
+
+    def check_version(self, s: Session) -> None:
+        """In a write of the form's own that saves the form's fields too (a status change with unsaved edits):
+        refused, as 保存 is, if someone else saved the record since the form opened it."""
+        if self._opened is not None:
+            versions.ensure_unchanged(s, self._opened)
+
     def reload(self) -> None:
         """Show the record as it is saved now (the form's own changes go)."""
         if not self.record_id:
@@ -473,6 +486,7 @@ class RecordForm(QDialog):
         label = f"修改{title}" if self.record_id else title  # how 编辑 → 撤销“…” names it (ui/undo.py)
         files = [panel.work() for panel in self._attachments]  # the files as they are now
         opened = self._opened
+        self._next_opened = None
 
         def write(s: Session) -> Changes:
             if opened is not None:  # first, under the write lock: what it reads is what the save writes into
@@ -480,6 +494,10 @@ class RecordForm(QDialog):
             changes = self.write(s, data)
             for apply in files:
                 apply(s, changes.ids[0])
+            if opened is not None and restore:
+                versions.take_out_of_trash(s, opened)
+            # the version this save wrote, for a form kept open on the record (save(then=…))
+            self._next_opened = versions.written(s, changes.ids[0] if changes.ids else self.record_id)
             return changes
 
         WriteOp(self, lambda s: journaled(s, lambda: write(s), label)).success(self._written).failure(
@@ -497,8 +515,11 @@ class RecordForm(QDialog):
             self.accept()
             return
         self.record_id = self.saved_id
-        if self.record_id:  # the next save checks against the version just written
-            self._read_opened(self.record_id)
+        # the next save checks against the version this save wrote (taken in its transaction); what it wrote
+        # is what a conflict's differences start from
+        self._opened = self._next_opened
+        if self.record_id:
+            self._loaded = read_now(lambda s: self.read(s, self.record_id))
         for panel in self._attachments:  # written with the record: not pending any more
             panel.saved(self.saved_id)
         self.setWindowTitle(self.titles[1])
@@ -554,6 +575,35 @@ class RecordForm(QDialog):
     def done(self, result: int) -> None:
         save_geometry(self, self.geometry_key)
         super().done(result)
+
+
+def forms_above(widget: QObject | None) -> list[RecordForm]:
+    """The record forms `widget` is in or was opened from (itself included), each with a record it opened."""
+    forms = []
+    while isinstance(widget, QWidget):
+        if isinstance(widget, RecordForm) and widget.record_id and widget._opened is not None:
+            forms.append(widget)
+        widget = widget.parentWidget()
+    return forms
+
+
+def following(forms: Sequence[RecordForm], work: Callable[[Session], Any]) -> Callable[[Session], Any]:
+    """`work` (any write started from a record form or a dialog it opened: its save, a status change, an
+    action item completed, a cost row, a child record) made so that each of `forms` follows it: a form whose
+    record this write changed (its own parts count) takes the version the write left, so the form's next save
+    is not refused as if someone else had changed it — unless someone else had saved the record since the
+    form opened it: then the form keeps its version and its next save is still refused. (ui/ops.py applies
+    it to every write; `forms_above` is called on the GUI thread, the write on the worker.)"""
+
+    def run(s: Session) -> Any:
+        before = [(form, versions.opened(s, form.record_id)) for form in forms]
+        result = work(s)
+        for form, seen in before:
+            if seen == form._opened:  # the form stood on the record as it was: it follows this write
+                form._opened = versions.written(s, form.record_id)
+        return result
+
+    return run
 
 
 def _label_text(label: QLabel) -> str:
