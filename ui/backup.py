@@ -18,6 +18,7 @@ from ui.forms import read_only_table
 from ui.operations import backup as backup_ops
 from ui.ops import context
 from ui.qt import *  # noqa: F403
+from ui.watching import follow_database
 from ui.widgets import confirm, push_button
 
 log = logging.getLogger(__name__)
@@ -222,6 +223,7 @@ class _Reopen:
             show_error(None, e, "无法重新打开数据库")
             QApplication.quit()
             return False
+        follow_database()  # others' changes: the watcher of the database closed for the restore had stopped
         return True
 
     def _new_window(self) -> None:

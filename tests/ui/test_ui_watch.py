@@ -1,7 +1,8 @@
 """Others' changes on screen (issue 19, ui/watching.py): the main window open on a database file; the CLI in a
 process of its own, or another handle on the file, adds enterprises → the 合作企业档案 list shows them and the
 工作台's figures count them, without a restart; the list keeps the user's selection; a page not on screen
-reloads when shown; an open form is left as the user left it; the window's own saves cause no second reload."""
+reloads when shown; an open form is left as the user left it; the window's own saves cause no second reload;
+after a failed restore the window still watches; the 项目与平台 tree keeps its place. (Bursts: test_ui_watch_burst.py)"""
 
 from __future__ import annotations
 
@@ -9,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.db.engine import Database, open_database
 from app.services.enterprises import EnterpriseData, create_enterprise
 from tests.cli_run import run_cli
-from ui.ops import DbContext, WriteOp, set_context
+from ui.ops import DbContext, WriteOp, context, set_context
 
 pytestmark = pytest.mark.qt
 
@@ -36,8 +38,6 @@ def window(db, qapp, qtbot):
 
 
 def settle() -> None:
-    from ui.ops import context
-
     for _ in range(3):
         QApplication.processEvents()
         context().wait()
@@ -203,3 +203,77 @@ def test_on_a_server_another_users_save_shows_in_the_list(server_db, qapp, qtbot
     finally:
         context.wait()
         set_context(None)
+
+
+def test_after_a_failed_restore_the_window_still_sees_others_changes(
+    window, db, qtbot, tmp_path, monkeypatch
+):
+    """A restore closes the database (its watcher stops with it); a failed one reopens the same file in the same
+    window, whose watcher then watches the reopened database."""
+    from ui import backup as ui_backup
+
+    page = window.go("enterprises")
+    settle()
+    before = window.others.watcher
+    junk = tmp_path / "坏的备份.zip"
+    junk.write_bytes(b"not a zip")
+    shown: list[BaseException] = []
+    monkeypatch.setattr(ui_backup, "show_error", lambda _p, exc, _t="": shown.append(exc))
+    ui_backup.restore_and_reopen(window.settings_page, junk)
+    qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT_MS)
+    reopened = context().database
+    try:
+        assert "不是有效的备份文件" in str(shown[0])
+        assert reopened is not db and not before.running  # the restore closed the database
+        assert window.others.database is reopened and window.others.watcher.running
+        another_user_adds(db, "恢复失败后别人录入的企业")
+        qtbot.waitUntil(lambda: names(page) == ["恢复失败后别人录入的企业"], timeout=TIMEOUT_MS)
+    finally:
+        window.close()
+        context().wait()
+        reopened.close()
+
+
+def test_the_projects_page_keeps_its_scroll_selection_and_folded_groups(window, db, qtbot):
+    """Another user's change reloads the 项目与平台 tree; the user's place in it stays as it was."""
+    from app.services import projects as project_svc
+
+    def add_projects(database, names: list[str], kind: str) -> None:
+        with database.session() as s:
+            for name in names:
+                project_svc.create_project(s, project_svc.ProjectData(name=name, kind=kind, leader="王建国"))
+
+    for n, kind in enumerate(("现代产业学院", "现代学徒制", "订单培养")):  # 融合层, 深化层, 基础层
+        add_projects(db, [f"项目{n}-{i:02d}" for i in range(14)], kind)
+    window.resize(1100, 600)
+    page = window.go("projects")
+    settle()
+    qtbot.waitUntil(lambda: len(page.shown_ids()) == 42, timeout=TIMEOUT_MS)
+    tree = page.tree
+    heads = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    assert [h.text(0).split()[0] for h in heads] == ["融合层（14）", "深化层（14）", "基础层（14）"]
+    heads[0].setExpanded(False)  # the user folds 融合层, chooses two projects of 深化层 and scrolls down
+    chosen = [heads[1].child(2), heads[1].child(3)]
+    tree.setCurrentItem(chosen[1])
+    chosen[0].setSelected(True)
+    ids = sorted(item.data(0, Qt.ItemDataRole.UserRole) for item in chosen)
+    current = chosen[1].data(0, Qt.ItemDataRole.UserRole)
+    QApplication.processEvents()
+    bar = tree.verticalScrollBar()  # (in rows)
+    assert bar.maximum() >= 6
+    bar.setValue(bar.maximum())
+    place = bar.value()
+    assert tree.visualItemRect(chosen[1]).bottom() < 0  # the current row is above the rows on screen
+
+    other = open_database(db.location, migrate=False)
+    try:
+        add_projects(other, ["别人新建的项目"], "现代学徒制")
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: len(page.shown_ids()) == 43, timeout=TIMEOUT_MS)
+    heads = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    assert heads[1].text(0).startswith("深化层（15）")
+    assert [h.isExpanded() for h in heads] == [False, True, True]
+    assert sorted(page.selected_ids()) == ids
+    assert tree.currentItem().data(0, Qt.ItemDataRole.UserRole) == current
+    assert bar.value() == place

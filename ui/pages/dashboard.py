@@ -5,11 +5,17 @@ record, with 忽略并说明 and 撤销忽略 (ui/findings_view.py, shared by bo
 any change to this page.
 
 Everything is read on the worker: the figures and findings on each reload; the charts only while the 图表 tab
-is shown (else when it is next shown), the five-学年 trend as a job of its own (slow on a large archive)."""
+is shown (else when it is next shown), the five-学年 trend as a job of its own (slow on a large archive). Each
+read is a LatestRead: however many changes come, at most one of each runs and one waits. For changes made by
+someone else, which may come every second while several people work, the slow part — the findings (the whole
+compliance check, about a second on a large college) and the charts — runs at most once every SLOW_EVERY_S;
+the figures follow every change."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+import time
 
 from app.compliance.registry import Finding, cite_source
 from app.db.models import AGREEMENT_STATUSES, TIER_LABELS, TIERS
@@ -22,12 +28,20 @@ from ui import theme
 from ui.charts_panel import ChartsPanel
 from ui.compliance_tree import ComplianceTab
 from ui.findings_view import FindingsTab, ReminderTab
-from ui.ops import ReadOp, context
-from ui.pages.list_page import PAGE_MARGINS, page_title, reload_soon
+from ui.ops import context
+from ui.pages.list_page import (
+    PAGE_MARGINS,
+    LatestRead,
+    hidden_on_screen,
+    others_changing,
+    page_title,
+    reload_soon,
+)
 from ui.qt import *  # noqa: F403
 
 TIER_ORDER = tuple(reversed(TIERS))  # 融合层 first: the point is to move partners up
 FIGURES_SHARE = 0.33  # of the page's height, at most, for the figures above the tabs
+SLOW_EVERY_S = 5.0  # the findings and charts, for others' changes: at most this often
 
 
 class _Figures(QGroupBox):
@@ -65,6 +79,11 @@ class DashboardPage(QWidget):
         self._stale = False
         self._charts_stale = True
         self._charts_job = 0  # the latest chart load: older results are dropped
+        self._reads = {k: LatestRead() for k in ("figures", "reminders", "charts", "trend")}
+        self._slow_at: float | None = None  # time.monotonic() of the last read of the findings
+        self._slow_timer = QTimer(self)  # others' changes came too soon after it: the findings then
+        self._slow_timer.setSingleShot(True)
+        self._slow_timer.timeout.connect(self._slow_due)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(*PAGE_MARGINS)
         self.heading = page_title(self.title)
@@ -155,17 +174,39 @@ class DashboardPage(QWidget):
 
     def reload(self, today: dt.date | None = None) -> None:
         """Two jobs on the worker, the figures first: they show at once, the reminders (the whole compliance
-        check, about a second on a large college) when they are ready."""
+        check, about a second on a large college) when they are ready. For a change made by someone else the
+        reminders and charts wait until SLOW_EVERY_S after their last read."""
         self._stale = False
         self._today = today or self._today
         day = self._today
-        ReadOp(self, lambda s: (svc.dashboard_figures(s, day), settings_svc.get_profile(s))).success(
-            self._figures_loaded
-        ).run()
-        ReadOp(self, lambda s: (svc.dashboard_reminders(s, day), day)).success(self._reminders_loaded).run()
+        self._reads["figures"].run(
+            self, lambda s: (svc.dashboard_figures(s, day), settings_svc.get_profile(s)), self._figures_loaded
+        )
+        wait = self._slow_at + SLOW_EVERY_S - time.monotonic() if self._slow_at is not None else 0.0
+        if others_changing() and wait > 0:
+            if not self._slow_timer.isActive():
+                self._slow_timer.start(math.ceil(wait * 1000))
+            return
+        self._reload_slow()
+
+    def _reload_slow(self) -> None:
+        """The reminders, and the charts if on screen (else when next shown)."""
+        self._slow_timer.stop()
+        self._slow_at = time.monotonic()
+        day = self._today
+        self._reads["reminders"].run(
+            self, lambda s: (svc.dashboard_reminders(s, day), day), self._reminders_loaded
+        )
         self._charts_stale = True
         if self.charts_shown():
             self.load_charts()
+
+    @Slot()
+    def _slow_due(self) -> None:
+        if hidden_on_screen(self):  # another page came on screen meanwhile: all of it when shown again
+            self._stale = True
+        else:
+            self._reload_slow()
 
     def _figures_loaded(self, result) -> None:
         d, profile = result
@@ -203,8 +244,10 @@ class DashboardPage(QWidget):
         self._charts_job += 1
         job, day = self._charts_job, self._today
         self.charts.show_busy()
-        ReadOp(self, lambda s: (job, charts_svc.chart_data(s, day))).success(self._charts_loaded).run()
-        ReadOp(self, lambda s: (job, charts_svc.indicator_trend(s, day))).success(self._trend_loaded).run()
+        self._reads["charts"].run(self, lambda s: (job, charts_svc.chart_data(s, day)), self._charts_loaded)
+        self._reads["trend"].run(
+            self, lambda s: (job, charts_svc.indicator_trend(s, day)), self._trend_loaded
+        )
 
     def _charts_loaded(self, result) -> None:
         job, data = result

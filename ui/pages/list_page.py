@@ -13,13 +13,15 @@ Also here, for every page (STYLE.md §15): `WhenShown` — a change notice reloa
 else once when it is next shown (Anki browser/table/table.py `op_executed(..., focused)`); `title_above_tabs`
 — the one header of a page (its title, then its tabs); `ElidedLabel` — a line of text that lets the window be
 narrower than the text (it ends in “…”, the whole text in its tooltip). `one_reload_each` — the notices of
-one change made elsewhere reload each view once.
+one change made elsewhere reload each view once. `LatestRead` — a view's read on the worker, at most one running
+and one waiting however often it is asked for (`Reloading.reload` uses it).
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib
+import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -70,23 +72,34 @@ class WhenShown(QObject):
 
 
 _put_off: list[Callable[[], Any]] | None = None  # reloads waiting for the end of one_reload_each
+_others = False  # the notices being sent are of changes made by someone else
 
 
 @contextlib.contextmanager
-def one_reload_each() -> Iterator[None]:
+def one_reload_each(others: bool = False) -> Iterator[None]:
     """Change notices sent inside the block reload each view on screen once, when it ends, not once per notice:
-    a change made elsewhere comes as one notice per table it touched (ui/watching.py)."""
-    global _put_off
+    a change made elsewhere comes as one notice per table it touched (ui/watching.py). `others`: the change was
+    made by someone else (another user, the CLI) — see others_changing()."""
+    global _put_off, _others
     if _put_off is not None:
         yield
         return
-    _put_off = []
+    _put_off, _others = [], others
     try:
         yield
     finally:
         reloads, _put_off = _put_off, None
-        for reload in reloads:
-            reload()
+        try:
+            for reload in reloads:
+                reload()
+        finally:
+            _others = False
+
+
+def others_changing() -> bool:
+    """Whether the reload asked for now is for a change made by someone else (inside one_reload_each(others=True)):
+    a view whose read is slow (the 工作台's reminders) may put it off a little, as they may come every second."""
+    return _others
 
 
 def reload_soon(reload: Callable[[], Any]) -> None:
@@ -110,10 +123,58 @@ class Reloading:
         raise NotImplementedError
 
     def reload(self) -> None:
-        ReadOp(self, self.reading()).success(self._loaded).run()
+        """The read on the worker: however often asked, at most one runs and one waits (LatestRead)."""
+        latest = getattr(self, "_latest_read", None)
+        if latest is None:
+            latest = self._latest_read = LatestRead()
+        latest.run(self, self.reading(), self._loaded)
 
     def reload_now(self) -> None:
         self._loaded(read_now(self.reading()))
+
+
+class _Waiting:
+    """A read queued on the worker: until the worker starts it, a newer read may take its place."""
+
+    def __init__(self, reading: Callable[[Session], Any]) -> None:
+        self._lock = threading.Lock()
+        self._reading = reading
+        self.started = False
+
+    def replace(self, reading: Callable[[Session], Any]) -> bool:
+        """On the GUI thread: run `reading` instead; False once the worker has started (too late)."""
+        with self._lock:
+            if self.started:
+                return False
+            self._reading = reading
+            return True
+
+    def __call__(self, s: Session) -> Any:  # on the worker
+        with self._lock:
+            self.started = True
+            reading = self._reading  # kept here too: what the read holds is freed on the GUI thread
+        return reading(s)
+
+
+class LatestRead:
+    """One kind of read of a view (its rows, its figures …), asked for any number of times: at most one runs on
+    the worker and one waits in its queue. Asked while one waits, the waiting one runs the newer read instead
+    (built from what the view shows now: its search, filters, year); asked while one runs, one more waits behind
+    it. So the answer shown last is always that of the newest read, a burst of changes costs a view at most two
+    reads, and the worker's queue — where the user's own saves wait their turn — does not grow with the burst.
+
+    The read that waits is in the worker's queue (not held back until the running one is done), so
+    DbContext.wait() still waits for every read asked for, and none runs after the database was closed.
+    `loaded(answer)` is the same for every asking: the one given first is called. Holds no widget."""
+
+    def __init__(self) -> None:
+        self._waiting: _Waiting | None = None
+
+    def run(self, parent: QObject, reading: Callable[[Session], Any], loaded: Callable[[Any], Any]) -> None:
+        if self._waiting is not None and self._waiting.replace(reading):
+            return
+        self._waiting = _Waiting(reading)
+        ReadOp(parent, self._waiting).success(loaded).run()
 
 
 class DeletedBar(UndoBar):

@@ -1,5 +1,8 @@
 """项目与平台: projects grouped by the tier of H第九条 (融合层 first) or as a flat sortable list, with their
-leader, partners, period, KPI progress and what is missing (运行报告, overdue action items)."""
+leader, partners, period, KPI progress and what is missing (运行报告, overdue action items).
+
+A reload rebuilds the tree and keeps what the user had: the scroll position, the selection and which groups
+were folded (a change by another user reloads it at any time)."""
 
 from __future__ import annotations
 
@@ -87,6 +90,7 @@ class ProjectsPage(QWidget, Reloading):
         super().__init__(parent)
         self._pending_select: str | None = None
         self._total = -1
+        self._collapsed: set[str] = set()  # the tiers whose groups the user folded
         self._build()
         load_and_follow(self)  # a hidden page reloads when shown
 
@@ -198,6 +202,10 @@ class ProjectsPage(QWidget, Reloading):
     def _loaded(self, result: tuple) -> None:
         rows, kpis, missing, overdue, total = result
         selected = self.selected_ids()
+        current = self.tree.currentItem()
+        current_id = current.data(NAME, ID_ROLE) if current is not None else None
+        scroll = (self.tree.verticalScrollBar().value(), self.tree.horizontalScrollBar().value())
+        self._keep_folded()
         self._total = total
         self.tree.setUpdatesEnabled(False)
         self.tree.clear()
@@ -213,15 +221,25 @@ class ProjectsPage(QWidget, Reloading):
             for r in rows:
                 self.tree.addTopLevelItem(self._row_item(r, kpis, missing, overdue))
             self.tree.setSortingEnabled(True)
-        self.tree.setUpdatesEnabled(True)
         n = len(rows)
         self.count_label.setText(f"找到 {n} 个（共 {total} 个）" if self.has_filter() else f"共 {n} 个项目")
         self._show_empty_state(n)
-        wanted = [self._pending_select] if self._pending_select else selected
-        self._pending_select = None
-        self._select_ids(wanted)
+        pending, self._pending_select = self._pending_select, None
+        if pending:  # a record just made or opened: selected and scrolled to
+            self._select_ids([pending])
+        else:  # as the user left it: the same rows selected, nothing scrolled or unfolded
+            self._select_ids(selected, current_id, scroll)
+        self.tree.setUpdatesEnabled(True)
         self._update_buttons()
         self.loaded.emit(n)
+
+    def _keep_folded(self) -> None:
+        """Note which groups the user folded or unfolded (the groups on screen with rows; the others as before)."""
+        for i in range(self.tree.topLevelItemCount()):
+            head = self.tree.topLevelItem(i)
+            if not head.data(NAME, ID_ROLE) and head.childCount():
+                tier = head.data(NAME, SORT_ROLE)
+                (self._collapsed.discard if head.isExpanded() else self._collapsed.add)(tier)
 
     def _add_group(self, tier: str, rows: list, kpis: dict, missing: dict, overdue: dict) -> None:
         head = QTreeWidgetItem([f"{TIER_LABELS[tier]}（{len(rows)}）    {TIER_KINDS[tier]}"])
@@ -237,7 +255,7 @@ class ProjectsPage(QWidget, Reloading):
         head.setFirstColumnSpanned(True)
         for r in rows:
             head.addChild(self._row_item(r, kpis, missing, overdue))
-        head.setExpanded(True)
+        head.setExpanded(tier not in self._collapsed)
 
     def _row_item(self, r: svc.ProjectRow, kpis: dict, missing: dict, overdue: dict) -> QTreeWidgetItem:
         summary = kpis.get(r.id)
@@ -341,18 +359,34 @@ class ProjectsPage(QWidget, Reloading):
     def selected_ids(self) -> list[str]:
         return [i.data(NAME, ID_ROLE) for i in self.tree.selectedItems() if i.data(NAME, ID_ROLE)]
 
-    def _select_ids(self, ids: list[str]) -> None:
+    def _select_ids(
+        self, ids: list[str], current: str | None = None, scroll: tuple[int, int] | None = None
+    ) -> None:
+        """Select `ids`, the first current and scrolled to (its group unfolded). Given `scroll` (the scroll
+        bars' values before a reload), `current` is made the current row instead and nothing moves."""
         self.tree.clearSelection()
-        first = True
-        for record_id in ids:
-            item = self.item_of(record_id) if record_id else None
-            if item is None:
-                continue
-            item.setSelected(True)
-            if first:
-                self.tree.setCurrentItem(item)
-                self.tree.scrollToItem(item)
-                first = False
+        items = [i for i in (self.item_of(r) for r in ids if r) if i is not None]
+        if scroll is None:
+            for n, item in enumerate(items):
+                item.setSelected(True)
+                if n == 0:
+                    self.tree.setCurrentItem(item)
+                    self.tree.scrollToItem(item)
+            return
+        now = self.item_of(current) if current else None
+        if now is None and items:
+            now = items[0]
+        self.tree.setAutoScroll(False)  # a row made current is scrolled to, and its group unfolded
+        try:
+            if now is not None:
+                self.tree.setCurrentItem(now, 0, QItemSelectionModel.SelectionFlag.NoUpdate)
+            for item in items:
+                item.setSelected(True)
+        finally:
+            self.tree.setAutoScroll(True)
+        self.tree.doItemsLayout()  # the scroll bars' ranges for the rebuilt tree, then their values
+        self.tree.verticalScrollBar().setValue(scroll[0])
+        self.tree.horizontalScrollBar().setValue(scroll[1])
 
     def _update_buttons(self) -> None:
         n = len(self.selected_ids())
