@@ -192,19 +192,9 @@ BOTH_BACKENDS = {
     "test_enterprise_links.py",
 }
 BACKENDS = ("sqlite", "postgresql")
-# Tests of those modules that stay on SQLite (or mark one `sqlite_only`): attachments (their bytes live beside
-# the file until they move into the server database, a later step), and the CLI run with `--db <db_path>`.
+# Tests of those modules that stay on SQLite (or mark one `sqlite_only`): those that run the CLI with
+# `--db <db_path>` (a file's path; `db_arg` gives either).
 SQLITE_ONLY = {
-    "test_undo_of_an_added_attachment_removes_it_as_the_panel_does",
-    "test_every_kind_is_listed_and_restored",
-    "test_purge_refuses_linked_records_and_changes_nothing",
-    "test_purging_a_project_takes_its_meetings_and_reports",
-    "test_purge_only_touches_deleted_records_then_frees_attachment_bytes",
-    "test_purging_a_visit",
-    "test_all_kinds_together_listed_restored_and_purged_in_one_go",
-    "test_purge_keeps_bytes_still_used",
-    "test_purge_of_both_removes_bytes_after_commit_only",
-    "test_rolled_back_purge_keeps_bytes",
     "test_cli_check",
     "test_missing_required_data_skips_that_internship",
     "test_an_agreement_that_cannot_be_filled_is_skipped",
@@ -212,21 +202,12 @@ SQLITE_ONLY = {
     "test_cli_errors",
     "test_cli_lists_the_blocked_in_json_without_id_numbers",
     "test_observation_internships_need_no_agreement",
-    "test_attachments_follow_their_records_under_safe_unique_names",
-    "test_full_disk_leaves_no_file_and_says_so",
     "test_cli_export_json",
-    "test_an_attachment_gone_from_the_folder_is_listed_without_a_file",
     "test_cli_internships_list",
     "test_cli_internships_check",
     "test_cli_funds_summary_json",
-    "test_invoice_scan_attached_and_purged_with_the_entry",
     "test_cli_agreements_list_json",
-    "test_signed_scan_attaches_to_an_agreement",
-    "test_history_names_fields_enterprises_and_files",
-    "test_list_figures_kpis_reports_and_overdue_items",
     "test_cli_imports_and_practice_gaps",
-    "test_purging_a_teacher_takes_the_practice_records",
-    "test_college_template_replaces_the_builtin",
     "test_cli_reminders_json",
     "test_cli_round_trip",
     "test_cli_assets_list_json",

@@ -10,12 +10,14 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from app import tempfiles
+from app.errors import AppError
 from app.fsutil import human_size
 from app.services import attachments as att
+from app.services import blobs
 from ui import theme
 from ui.errors import show_error
 from ui.files import last_folder, remember_folder
-from ui.ops import read_now
+from ui.ops import context, read_now
 from ui.qt import *  # noqa: F403
 from ui.widgets import push_button
 
@@ -33,8 +35,13 @@ class AttachmentsPanel(QWidget):
         self.owner_id: str | None = None
         self.pending_files: list[Path] = []
         self.removed_ids: list[str] = []
+        self.on_server = context().database.is_server
         v = QVBoxLayout(self)
-        text = hint or "文件会复制到数据库旁的附件文件夹，原文件可随意移动。"
+        if self.on_server:
+            where = f"文件会保存到服务器上的数据库中（每个不超过 {blobs.limit_words()}），"
+        else:
+            where = "文件会复制到数据库旁的附件文件夹，"
+        text = f"{hint}{where}原文件可随意移动。"
         label = theme.muted(QLabel(text, wordWrap=True))
         v.addWidget(label)
         self.list = QListWidget()
@@ -105,7 +112,16 @@ class AttachmentsPanel(QWidget):
     # ------------------------------------------------------------ actions
 
     def add_files(self, paths: list[Path]) -> None:
-        self.pending_files += [Path(p) for p in paths]
+        """Files to add when the record is saved; on a server, one over the size limit is refused now."""
+        paths = [Path(p) for p in paths]
+        if self.on_server:
+            refused = [why for p in paths if (why := blobs.too_big_for_a_server(p))]
+            if refused:
+                show_error(self, AppError("\n".join(refused)), "无法添加附件")
+            paths = [p for p in paths if not blobs.too_big_for_a_server(p)]
+        if not paths:
+            return
+        self.pending_files += paths
         self.refresh()
         self.changed.emit()
 

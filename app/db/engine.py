@@ -52,18 +52,11 @@ def attachments_dir_for(db_path: Path) -> Path:
     return db_path.with_name(db_path.stem + "_附件")
 
 
-# Attachments live beside a database file; on a server they will live in the database itself (a later step).
+# Attachments live beside a database file; on a server, in the database itself (app/services/blobs.py).
 ATTACHMENTS_ON_SERVER = (
-    "服务器上的数据库暂时不能保存或打开附件（附件目前只保存在本机数据库文件旁边的文件夹中）。"
-    "记录本身已可正常使用。"
+    "附件保存在服务器上的数据库中，连接这个数据库的每台电脑都能打开；"
+    "随数据库一起由服务器管理员备份（pg_dump）。"
 )
-
-
-def attachments_dir_of(bind: Engine | Connection) -> Path:
-    """The attachments folder of the database a session is bound to; refused for a server database."""
-    if bind.dialect.name != "sqlite":
-        raise NotOnServer(ATTACHMENTS_ON_SERVER)
-    return attachments_dir_for(Path(bind.engine.url.database or "."))
 
 
 def _set_sqlite_pragmas(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -294,8 +287,9 @@ class Database:
 
     @property
     def attachments_dir(self) -> Path:
+        """The attachments folder beside a database file; a server's database has none."""
         if self.is_server:
-            raise NotOnServer(ATTACHMENTS_ON_SERVER)
+            raise NotOnServer(f"服务器上的数据库没有附件文件夹。{ATTACHMENTS_ON_SERVER}")
         return attachments_dir_for(self.path)
 
     def _failure(self, e: DBAPIError) -> Exception | None:

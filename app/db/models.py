@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, FetchedValue, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    FetchedValue,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db.base import Base, Money, RecordMixin, UTCDateTime, new_id, utcnow
@@ -101,7 +114,8 @@ Index("ix_contact_name", Contact.name)
 
 
 class Attachment(RecordMixin, Base):
-    """A file attached to a record; the bytes live once per SHA-256 in the attachments folder."""
+    """A file attached to a record; the bytes live once per SHA-256 (app/services/blobs.py): in the attachments
+    folder beside a database file, in AttachmentBlob on a server."""
 
     __tablename__ = "attachment"
     owner_type: Mapped[str] = mapped_column(String(40))
@@ -114,6 +128,17 @@ class Attachment(RecordMixin, Base):
 
 
 Index("ix_attachment_owner", Attachment.owner_type, Attachment.owner_id)
+
+
+class AttachmentBlob(Base):
+    """The bytes of attachments in a database on a server, once per SHA-256 (app/services/blobs.py). A
+    database file keeps them in the folder beside it instead: there this table stays empty."""
+
+    __tablename__ = "attachment_blob"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class AuditLog(Base):

@@ -17,8 +17,10 @@ import logging
 import threading
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -61,8 +63,7 @@ from app.package.tables import BUILDERS, Context
 from app.progress import Progress, noop_progress, tick
 from app.reporting.columns import TABLE_NAMES
 from app.reporting.period_figures import as_of, period_figures, period_findings, period_tables
-from app.services.attachments import stored_path
-from app.services.common import attachments_dir
+from app.services import blobs
 from app.services.settings import get_profile
 from app.tempfiles import pause_for_test
 
@@ -95,7 +96,7 @@ REPORT_KIND = "operation_report"  # a project's 运行报告 files: under the pr
 
 @dataclass(frozen=True)
 class PackageFile:
-    """One attachment to pack: where its bytes are and the entry it becomes."""
+    """One attachment to pack: its stored bytes (by SHA-256, app/services/blobs.py) and the entry it becomes."""
 
     attachment_id: str
     sheet: str
@@ -104,7 +105,6 @@ class PackageFile:
     kind: str
     size: int
     sha256: str
-    source: Path
     entry: str
 
 
@@ -164,9 +164,6 @@ def _attachments(c: Context) -> list[PackageFile]:
             found.append((a, OWNER_SHEETS[a.owner_type], a.owner_id))
     out: list[PackageFile] = []
     taken: set[str] = set()
-    if not found:  # no folder needed (a server database has none yet)
-        return out
-    folder = attachments_dir(c.s)
     for a, sheet, owner in found:
         base = f"{fmt.ATTACHMENTS}/{sheet}/{owner}/"
         name = entry_name(base, a.original_name)
@@ -177,8 +174,7 @@ def _attachments(c: Context) -> list[PackageFile]:
             n += 1
             entry = f"{base}{stem}({n}){ext}"
         taken.add(entry.casefold())
-        source = stored_path(folder, a.sha256)
-        out.append(PackageFile(a.id, sheet, owner, a.original_name, a.kind, a.size, a.sha256, source, entry))
+        out.append(PackageFile(a.id, sheet, owner, a.original_name, a.kind, a.size, a.sha256, entry))
     return out
 
 
@@ -422,9 +418,17 @@ class ExportResult:
         }
 
 
+# What pack reads: a file, or a function giving the bytes to read (an attachment's, app/services/blobs.py).
+Source = Path | Callable[[], AbstractContextManager[BinaryIO]]
+
+
+def _open(source: Source) -> AbstractContextManager[BinaryIO]:
+    return source.open("rb") if isinstance(source, Path) else source()
+
+
 def pack(
     target: Path,
-    sources: Sequence[tuple[Path, str]],
+    sources: Sequence[tuple[Source, str]],
     manifest: Callable[[list[dict[str, object]]], dict[str, object]],
     *,
     now: dt.datetime,
@@ -444,7 +448,7 @@ def pack(
             info.compress_type = zipfile.ZIP_STORED
             info.external_attr = 0o644 << 16
             h, size = hashlib.sha256(), 0
-            with source.open("rb") as f, z.open(info, "w", force_zip64=True) as out:
+            with _open(source) as f, z.open(info, "w", force_zip64=True) as out:
                 while chunk := f.read(CHUNK):
                     tick(noop_progress, cancel, 0, "")
                     out.write(chunk)
@@ -486,7 +490,8 @@ def export_package(
     rows = _collect(c, cancel, lambda f, m: progress(0.15 * f, m))
     files = _attachments(c)
     # A stored file gone from the attachments folder: listed in 附件清单 without a 包内路径, named in the result.
-    files = [f if f.source.is_file() else replace(f, entry="") for f in files]
+    stored = blobs.present(s, {f.sha256 for f in files})
+    files = [f if f.sha256 in stored else replace(f, entry="") for f in files]
     present = [f for f in files if f.entry]
     missing = tuple(f.original_name for f in files if not f.entry)
     tick(progress, cancel, 0.15, "正在统计标准报表…")
@@ -513,7 +518,8 @@ def export_package(
                 done += n
                 tick(progress, cancel, 0.8 + 0.19 * done / total, "正在打包附件…")
 
-            sources = [(data, fmt.DATA), (report, fmt.REPORT), *((f.source, f.entry) for f in present)]
+            attached = ((functools.partial(blobs.opened, s, f.sha256), f.entry) for f in present)
+            sources: list[tuple[Source, str]] = [(data, fmt.DATA), (report, fmt.REPORT), *attached]
             expected = {f.entry: (f.sha256, f.original_name) for f in present}
 
             def manifest(listed: list[dict[str, object]]) -> dict[str, object]:

@@ -5,12 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from sqlalchemy import String, select
 from sqlalchemy.orm import Session
 
-from app.db.engine import attachments_dir_of
 from app.errors import ValidationError
 
 # Longest text a field holds, defined once: a String(n) column's n, and for Text columns (备注, 原因, 纪要 …)
@@ -36,12 +34,6 @@ class Changes:
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
-
-
-def attachments_dir(s: Session) -> Path:
-    """The managed attachments folder that belongs to the session's database file (refused, NotOnServer, for a
-    database on a server: its attachments will live in the database)."""
-    return attachments_dir_of(s.get_bind())
 
 
 def soft_delete(s: Session, model: type, ids: Sequence[str]) -> Changes:

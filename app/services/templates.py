@@ -2,8 +2,9 @@
 built-in template when no other template is chosen for one generation.
 
 Storage: the template is an Attachment with owner_type "template" and owner_id the kind ("tripartite",
-"agreement", …), its bytes in the managed file store beside the database (by SHA-256), so it travels with
-the database and with a manual backup (the .zip holds the attachments folder). At most one live attachment
+"agreement", …), its bytes stored as every attachment's (app/services/blobs.py: by SHA-256 in the folder
+beside a database file, in the database on a server), so it travels with the database and with its backup
+(a file's .zip holds the attachments folder; a server's pg_dump holds the table). At most one live attachment
 per kind; replacing or clearing soft-deletes the previous one (its bytes stay until purged).
 
 A template is hostile input: before it is stored it passes the checks of app/docs/render.py (a real .docx of
@@ -34,8 +35,9 @@ from app.docs.sample import SAMPLE, Sample
 from app.docs.worker import RenderWorker
 from app.errors import AppError, DocumentTemplateError, ValidationError
 from app.fsutil import atomic_path
-from app.services.attachments import add_attachment, stored_path
-from app.services.common import Changes, attachments_dir, now
+from app.services import blobs
+from app.services.attachments import add_attachment
+from app.services.common import Changes, now
 
 OWNER_TYPE = "template"
 
@@ -165,30 +167,43 @@ def clear_custom_template(s: Session, kind: str) -> Changes:
     return Changes("settings", tuple(ids))
 
 
+def _missing(kind: str, row: Attachment, on_server: bool) -> DocumentTemplateError:
+    where = "不在服务器数据库中" if on_server else "不在附件文件夹中（可能被移动或删除）"
+    return DocumentTemplateError(
+        f"学院的{label(kind)}模板“{row.original_name}”{where}。请在“设置 → 模板”中重新设置，或恢复内置模板。"
+    )
+
+
 def custom_template_path(s: Session, kind: str) -> Path | None:
-    """The stored file of the college's template of `kind`, or None for the built-in one. A template set
-    but missing from the attachments folder is an error, not a silent fall-back to the built-in one."""
+    """The stored file of the college's template of `kind` in the attachments folder of a database file, or
+    None for the built-in one. A template set but missing from the attachments folder is an error, not a
+    silent fall-back to the built-in one. (A server's database keeps it in the database: template_source.)"""
     row = _current(s, kind)
     if row is None:
         return None
-    path = stored_path(attachments_dir(s), row.sha256)
+    path = blobs.stored_path(blobs.folder(s), row.sha256)
     if not path.is_file():
-        raise DocumentTemplateError(
-            f"学院的{label(kind)}模板“{row.original_name}”不在附件文件夹中（可能被移动或删除）。"
-            "请在“设置 → 模板”中重新设置，或恢复内置模板。"
-        )
+        raise _missing(kind, row, on_server=False)
     return path
 
 
 def template_source(s: Session, kind: str, explicit: Path | None = None) -> tuple[TemplateSource, str]:
     """What to fill for one generation, and how messages call it: the template chosen for this generation,
-    else the college's template (设置 → 模板), else the built-in one."""
+    else the college's template (设置 → 模板: its file beside a database file, its bytes from a server's
+    database), else the built-in one."""
     if explicit is not None:
         return Path(explicit), Path(explicit).name
     row = _current(s, kind)
-    if row is not None and (path := custom_template_path(s, kind)) is not None:
+    if row is None:
+        return builtin_template(kind), f"内置{label(kind)}模板"
+    if not blobs.on_server(s):
+        path = custom_template_path(s, kind)
+        assert path is not None
         return path, row.original_name
-    return builtin_template(kind), f"内置{label(kind)}模板"
+    try:
+        return blobs.read_bytes(s, row.sha256), row.original_name  # checked when set: a few MB at most
+    except FileNotFoundError as e:
+        raise _missing(kind, row, on_server=True) from e
 
 
 def template_status(s: Session) -> list[TemplateStatus]:

@@ -164,9 +164,10 @@ def test_search_ignores_case_and_empty_dates_sort_first(db: Database) -> None:
         assert [names[i] for i in enterprise_ids(s, EnterpriseQuery(sort="name"))][0] == "ABC科技"
 
 
-def test_attachments_are_refused_on_a_server_and_nothing_is_written(
+def test_attachments_live_beside_a_file_and_inside_a_server_database(
     db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from app.db.models import AttachmentBlob
     from app.services.attachments import add_attachment
 
     monkeypatch.chdir(tmp_path)
@@ -175,17 +176,18 @@ def test_attachments_are_refused_on_a_server_and_nothing_is_written(
     before = sorted(p.name for p in tmp_path.iterdir())
     with db.session() as s:
         eid = create_enterprise(s, EnterpriseData(name="湖南甲公司")).ids[0]
-    if not db.is_server:
-        with db.session() as s:
-            add_attachment(s, "enterprise", eid, src)
-        assert db.attachments_dir.is_dir()
-        return
-    with pytest.raises(NotOnServer) as e, db.session() as s:
+    with db.session() as s:
         add_attachment(s, "enterprise", eid, src)
-    assert "附件" in e.value.message
+    with db.reader() as s:
+        rows = s.scalars(select(AttachmentBlob.data)).all()
+    if not db.is_server:
+        assert db.attachments_dir.is_dir() and rows == []  # the table stays empty on a file
+        return
+    assert rows == [b"%PDF-1.4"]
     assert sorted(p.name for p in tmp_path.iterdir()) == before  # no “<数据库名>_附件” folder anywhere
-    with pytest.raises(NotOnServer):
+    with pytest.raises(NotOnServer) as e:
         db.attachments_dir  # noqa: B018
+    assert "附件保存在服务器上的数据库中" in e.value.message
 
 
 # ------------------------------------------------------------------ the server's own

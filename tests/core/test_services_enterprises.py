@@ -15,7 +15,8 @@ from app.demo import _Generator
 from app.domain.codes import uscc_check_char
 from app.domain.phones import CONTACT_RULE
 from app.errors import Cancelled, NotFound, ValidationErrors
-from app.services.attachments import add_attachment, list_attachments, stored_path
+from app.services import blobs
+from app.services.attachments import add_attachment, list_attachments
 from app.services.enterprise_list import (
     EnterpriseQuery,
     count_enterprises,
@@ -39,6 +40,7 @@ from app.services.enterprises import (
     update_enterprise,
 )
 from app.services.history import record_history
+from tests.core.test_attachment_blobs import stored
 
 
 def code(body: str) -> str:
@@ -480,53 +482,55 @@ def licence(tmp_path: Path) -> Path:
     return path
 
 
-def _attach_both(db: Database, listed: dict[str, str], licence: Path) -> Path:
+def _attach_both(db: Database, listed: dict[str, str], licence: Path) -> str:
+    """The two firms share the licence's bytes (stored once: a file beside a database file, a row on a
+    server; tests/core/test_attachment_blobs.py `stored` sees them from another connection)."""
     with db.session() as s:
         add_attachment(s, "enterprise", listed["xj"], licence, kind="营业执照")
         add_attachment(s, "enterprise", listed["zz"], licence, kind="营业执照")
         sha = list_attachments(s, "enterprise", listed["xj"])[0].sha256
         delete_enterprises(s, [listed["xj"], listed["zz"]])
-    stored = stored_path(db.attachments_dir, sha)
-    assert stored.read_bytes() == licence.read_bytes()
-    assert len([p for p in db.attachments_dir.rglob("*") if p.is_file()]) == 1  # stored once
-    return stored
+    with db.reader() as s:
+        assert blobs.read_bytes(s, sha) == licence.read_bytes()
+    assert stored(db) == {sha}  # stored once
+    return sha
 
 
 def test_purge_keeps_bytes_still_used(db: Database, listed: dict[str, str], licence: Path) -> None:
-    stored = _attach_both(db, listed, licence)
+    sha = _attach_both(db, listed, licence)
     with db.session() as s:
         purge_enterprises(s, [listed["xj"]])
-    assert stored.exists()
+    assert stored(db) == {sha}
     with db.reader() as s:
         assert len(list_attachments(s, "enterprise", listed["zz"])) == 1
         assert list_attachments(s, "enterprise", listed["xj"]) == []
     with db.session() as s:
         purge_enterprises(s, [listed["zz"]])
-    assert not stored.exists()
+    assert stored(db) == set()
 
 
 def test_purge_of_both_removes_bytes_after_commit_only(
     db: Database, listed: dict[str, str], licence: Path
 ) -> None:
-    stored = _attach_both(db, listed, licence)
+    sha = _attach_both(db, listed, licence)
     with db.session() as s:
         purge_enterprises(s, [listed["xj"], listed["zz"]])
-        assert stored.exists()  # not before the commit
-    assert not stored.exists()
+        assert stored(db) == {sha}  # not before the commit
+    assert stored(db) == set()
 
 
 def test_rolled_back_purge_keeps_bytes(db: Database, listed: dict[str, str], licence: Path) -> None:
-    stored = _attach_both(db, listed, licence)
+    sha = _attach_both(db, listed, licence)
     with pytest.raises(RuntimeError), db.session() as s:
         purge_enterprises(s, [listed["xj"], listed["zz"]])
         raise RuntimeError("用户取消")
-    assert stored.exists()
+    assert stored(db) == {sha}
     with db.reader() as s:
         assert len(list_attachments(s, "enterprise", listed["xj"])) == 1
         assert set(ids(db, deleted=True)) == {listed["xj"], listed["zz"]}
     with db.session() as s:  # and a later, unrelated commit does not remove them either
         create_enterprise(s, EnterpriseData(name="后来的公司"))
-    assert stored.exists()
+    assert stored(db) == {sha}
 
 
 # ---------------------------------------------------------------- audit trail and transactions

@@ -73,9 +73,7 @@ class AgreementDialog(RecordForm):
         self.tabs.addTab(scrolling(self._basic_tab()), "基本信息")
         self.tabs.addTab(self._status_tab(), "状态与流转")
         self.attachments = self.with_attachments(
-            AttachmentsPanel(
-                "agreement", "签字盖章的协议扫描件、审核意见、会议纪要等。文件会复制到数据库旁的附件文件夹。"
-            )
+            AttachmentsPanel("agreement", "签字盖章的协议扫描件、审核意见、会议纪要等。")
         )
         self.tabs.addTab(self.attachments, "附件")
         self.attachments.changed.connect(self._count_files)

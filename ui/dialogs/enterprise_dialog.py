@@ -70,7 +70,7 @@ class EnterpriseDialog(RecordForm):
         self.attachments = self.with_attachments(
             AttachmentsPanel(
                 "enterprise",
-                "营业执照扫描件、合作洽谈材料等。文件会复制到数据库旁的附件文件夹，原文件可随意移动。",
+                "营业执照扫描件、合作洽谈材料等。",
             )
         )
         self.tabs.addTab(self.attachments, "附件")

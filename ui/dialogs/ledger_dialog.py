@@ -140,9 +140,7 @@ class LedgerDialog(RecordForm):
         form.addRow("备注", self.with_error("note", self.note))
         self.tabs.addTab(page, "记账信息")
         self.attachments = self.with_attachments(
-            AttachmentsPanel(
-                "ledger_entry", "发票、收据等凭证的扫描件或照片；文件会复制到数据库旁的附件文件夹。"
-            )
+            AttachmentsPanel("ledger_entry", "发票、收据等凭证的扫描件或照片。")
         )
         self.tabs.addTab(self.attachments, "发票扫描件")
         self.attachments.changed.connect(self._count_files)
