@@ -122,18 +122,15 @@ def delete_employment(s: Session, ids: Sequence[str]) -> Changes:
     return soft_delete(s, Employment, ids)
 
 
-def employment_rows(s: Session, *, year: int | None = None, major_id: str = "") -> list[EmploymentRow]:
-    stmt = (
+def _employment_select():
+    return (
         select(Employment, Student.student_no, Student.name, Student.class_name, Major.name)
         .join(Student, Student.id == Employment.student_id)
         .outerjoin(Major, Major.id == Student.major_id)
-        .where(Employment.deleted_at.is_(None), Student.deleted_at.is_(None))
-        .order_by(Employment.graduate_year.desc(), Student.class_name, Student.student_no)
     )
-    if year:
-        stmt = stmt.where(Employment.graduate_year == year)
-    if major_id:
-        stmt = stmt.where(Student.major_id == major_id)
+
+
+def _employment_rows(s: Session, stmt) -> list[EmploymentRow]:
     keys = [f.name for f in fields(EmploymentData)]
     return [
         EmploymentRow(
@@ -146,6 +143,26 @@ def employment_rows(s: Session, *, year: int | None = None, major_id: str = "") 
         )
         for e, no, name, cls, major in s.execute(stmt)
     ]
+
+
+def employment_rows(s: Session, *, year: int | None = None, major_id: str = "") -> list[EmploymentRow]:
+    stmt = (
+        _employment_select()
+        .where(Employment.deleted_at.is_(None), Student.deleted_at.is_(None))
+        .order_by(Employment.graduate_year.desc(), Student.class_name, Student.student_no)
+    )
+    if year:
+        stmt = stmt.where(Employment.graduate_year == year)
+    if major_id:
+        stmt = stmt.where(Student.major_id == major_id)
+    return _employment_rows(s, stmt)
+
+
+def get_employment(s: Session, employment_id: str) -> EmploymentRow:
+    """One employment record as the list shows it (also when in the 回收站: a form open on it is told so on
+    save); NotFound when deleted for good."""
+    get_or_raise(s, Employment, employment_id, "就业记录")
+    return _employment_rows(s, _employment_select().where(Employment.id == employment_id))[0]
 
 
 @dataclass(frozen=True)

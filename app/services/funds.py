@@ -208,10 +208,19 @@ def budget_rows(s: Session, *, year: int | None = None, project_id: str = "") ->
         stmt = stmt.where(Budget.year == year)
     if project_id:
         stmt = stmt.where(Budget.project_id == project_id)
-    return [
-        BudgetRow(b.year, b.project_id, b.category_id, b.amount_fen, b.note, b.id, pname, cname)
-        for b, pname, cname in s.execute(stmt)
-    ]
+    return [_budget_row(b, pname, cname) for b, pname, cname in s.execute(stmt)]
+
+
+def _budget_row(b: Budget, project_name: str, category_name: str) -> BudgetRow:
+    return BudgetRow(
+        b.year, b.project_id, b.category_id, b.amount_fen, b.note, b.id, project_name, category_name
+    )
+
+
+def get_budget(s: Session, budget_id: str) -> BudgetRow:
+    """One budget line as the list shows it; NotFound when deleted for good."""
+    b = get_or_raise(s, Budget, budget_id, "预算")
+    return _budget_row(b, s.get(Project, b.project_id).name, s.get(BudgetCategory, b.category_id).name)
 
 
 # ---------------------------------------------------------------- ledger entries

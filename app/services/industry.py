@@ -228,7 +228,16 @@ def studio_activity_rows(s: Session, studio_id: str) -> list[StudioActivityRow]:
         .where(StudioActivity.studio_id == studio_id, StudioActivity.deleted_at.is_(None))
         .order_by(StudioActivity.held_on.desc())
     )
-    return [StudioActivityRow(a.studio_id, a.held_on, a.title, a.participants, a.note, a.id) for a in rows]
+    return [_studio_activity_row(a) for a in rows]
+
+
+def _studio_activity_row(a: StudioActivity) -> StudioActivityRow:
+    return StudioActivityRow(a.studio_id, a.held_on, a.title, a.participants, a.note, a.id)
+
+
+def get_studio_activity(s: Session, activity_id: str) -> StudioActivityRow:
+    """One studio activity as its studio lists it; NotFound when deleted for good."""
+    return _studio_activity_row(get_or_raise(s, StudioActivity, activity_id, "工作室活动"))
 
 
 def restore_studio_activities(s: Session, ids: Sequence[str]) -> Changes:
@@ -405,10 +414,19 @@ def activity_rows(s: Session, organization_id: str = "") -> list[ActivityRow]:
     )
     if organization_id:
         stmt = stmt.where(OrganizationActivity.organization_id == organization_id)
-    return [
-        ActivityRow(a.organization_id, a.held_on, a.activity_type, a.participants, a.note, a.id, name)
-        for a, name in s.execute(stmt)
-    ]
+    return [_activity_row(a, name) for a, name in s.execute(stmt)]
+
+
+def _activity_row(a: OrganizationActivity, organization_name: str) -> ActivityRow:
+    return ActivityRow(
+        a.organization_id, a.held_on, a.activity_type, a.participants, a.note, a.id, organization_name
+    )
+
+
+def get_activity(s: Session, activity_id: str) -> ActivityRow:
+    """One industry-organization activity as its organization lists it; NotFound when deleted for good."""
+    a = get_or_raise(s, OrganizationActivity, activity_id, "行业组织活动")
+    return _activity_row(a, s.get(IndustryOrganization, a.organization_id).name)
 
 
 @dataclass(frozen=True)
@@ -567,24 +585,38 @@ def steering_rows(s: Session, group_id: str) -> tuple[list[SteeringMemberRow], l
         .order_by(SteeringMeeting.held_on.desc())
     )
     return (
-        [
-            SteeringMemberRow(
-                m.major_group_id,
-                m.name,
-                m.role,
-                m.enterprise_id,
-                m.title,
-                m.sort_order,
-                id=m.id,
-                enterprise_name=names.get(m.enterprise_id or "", ""),
-            )
-            for m in members
-        ],  # fmt: skip
-        [
-            SteeringMeetingRow(m.major_group_id, m.held_on, m.place, m.attendees, m.minutes, id=m.id)
-            for m in meetings
-        ],
+        [_member_row(m, names.get(m.enterprise_id or "", "")) for m in members],
+        [_meeting_row(m) for m in meetings],
     )
+
+
+def _member_row(m: SteeringMember, enterprise_name: str) -> SteeringMemberRow:
+    return SteeringMemberRow(
+        m.major_group_id,
+        m.name,
+        m.role,
+        m.enterprise_id,
+        m.title,
+        m.sort_order,
+        id=m.id,
+        enterprise_name=enterprise_name,
+    )
+
+
+def _meeting_row(m: SteeringMeeting) -> SteeringMeetingRow:
+    return SteeringMeetingRow(m.major_group_id, m.held_on, m.place, m.attendees, m.minutes, id=m.id)
+
+
+def get_steering_member(s: Session, member_id: str) -> SteeringMemberRow:
+    """One committee member as the committee's tab lists them; NotFound when deleted for good."""
+    m = get_or_raise(s, SteeringMember, member_id, "指导委员会委员")
+    e = s.get(Enterprise, m.enterprise_id) if m.enterprise_id else None
+    return _member_row(m, e.name if e else "")
+
+
+def get_steering_meeting(s: Session, meeting_id: str) -> SteeringMeetingRow:
+    """One committee meeting as the committee's tab lists it; NotFound when deleted for good."""
+    return _meeting_row(get_or_raise(s, SteeringMeeting, meeting_id, "指导委员会会议"))
 
 
 def restore_steering_members(s: Session, ids: Sequence[str]) -> Changes:

@@ -442,10 +442,16 @@ def evaluation_rows(s: Session, internship_id: str) -> list[EvaluationRow]:
         .where(MonthlyEvaluation.internship_id == internship_id, MonthlyEvaluation.deleted_at.is_(None))
         .order_by(MonthlyEvaluation.month)
     )
-    return [
-        EvaluationRow(e.internship_id, e.month, e.score, e.evaluator, e.comment, id=e.id)
-        for e in s.scalars(stmt)
-    ]
+    return [_evaluation_row(e) for e in s.scalars(stmt)]
+
+
+def _evaluation_row(e: MonthlyEvaluation) -> EvaluationRow:
+    return EvaluationRow(e.internship_id, e.month, e.score, e.evaluator, e.comment, id=e.id)
+
+
+def get_evaluation(s: Session, evaluation_id: str) -> EvaluationRow:
+    """One monthly evaluation as its internship lists it; NotFound when deleted for good."""
+    return _evaluation_row(get_or_raise(s, MonthlyEvaluation, evaluation_id, "企业评价"))
 
 
 # ---------------------------------------------------------------- 三方协议编号

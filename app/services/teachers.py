@@ -306,16 +306,22 @@ def practice_rows(s: Session, teacher_id: str = "") -> list[PracticeRow]:
     )
     if teacher_id:
         stmt = stmt.where(EnterprisePractice.teacher_id == teacher_id)
-    fields = tuple(PracticeData.__dataclass_fields__)
-    return [
-        PracticeRow(
-            **{f: getattr(p, f) for f in fields},
-            id=p.id,
-            teacher_name=name,
-            days=(p.ends_on - p.starts_on).days + 1,
-        )
-        for p, name in s.execute(stmt)
-    ]
+    return [_practice_row(p, name) for p, name in s.execute(stmt)]
+
+
+def _practice_row(p: EnterprisePractice, teacher_name: str) -> PracticeRow:
+    return PracticeRow(
+        **{f: getattr(p, f) for f in PracticeData.__dataclass_fields__},
+        id=p.id,
+        teacher_name=teacher_name,
+        days=(p.ends_on - p.starts_on).days + 1,
+    )
+
+
+def get_practice(s: Session, practice_id: str) -> PracticeRow:
+    """One 企业实践 record as the teacher's list shows it; NotFound when deleted for good."""
+    p = get_or_raise(s, EnterprisePractice, practice_id, "企业实践记录")
+    return _practice_row(p, s.get(Teacher, p.teacher_id).name)
 
 
 def _periods(s: Session, teacher_ids: Sequence[str] | None = None) -> dict[str, list[Period]]:

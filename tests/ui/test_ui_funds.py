@@ -294,7 +294,7 @@ def test_reminders_open_the_budget_view(ctx, qtbot, db, setup, monkeypatch):
     from ui.main_window import MainWindow
 
     opened: list[str] = []
-    monkeypatch.setattr(BudgetDialog, "exec", lambda d: opened.append(d.budget.id if d.budget else "") or 0)
+    monkeypatch.setattr(BudgetDialog, "exec", lambda d: opened.append(d.record_id or "") or 0)
     year = dt.date.today().year
     with db.session() as s:
         bid = svc.create_budget(s, svc.BudgetData(year, setup["p1"], setup["设备"], 100)).ids[0]

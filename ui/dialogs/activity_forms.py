@@ -30,12 +30,14 @@ def as_wide_as_needed(widget: QWidget) -> QWidget:
 
 
 class ActivityForm(RecordForm):
-    """添加 / 编辑 one activity of `parent_id` (given the row when editing: the parent form has it listed): its
-    date, what it was (`what_field`, a line of text unless `what_widget` makes another field), who took part and
-    a note. A subclass names the field and the service:
+    """添加 / 编辑 one activity of `parent_id` (given the listed row when editing: the form reads the activity
+    it names from the database, so it shows and saves over what is there now): its date, what it was
+    (`what_field`, a line of text unless `what_widget` makes another field), who took part and a note. A
+    subclass names the field and the service:
 
         what_field, what_label = "title", "活动名称"
         data_class = svc.StudioActivityData               # (parent id, held_on, what, participants, note)
+        get_activity = staticmethod(svc.get_studio_activity)
         save_activity = staticmethod(svc.save_studio_activity)
     """
 
@@ -46,10 +48,11 @@ class ActivityForm(RecordForm):
     note_label, note_hint = "备注", "活动内容、成果"
     data_class: type
     first_field = "what"
+    get_activity: Callable[[Session, str], Any]
     save_activity: Callable[[Session, Any, str | None], Changes]
 
     def __init__(self, parent: QWidget | None, parent_id: str, row: Any = None) -> None:
-        self.parent_id, self.row = parent_id, row
+        self.parent_id = parent_id
         super().__init__(parent, row.id if row is not None else None)
 
     def build(self) -> None:
@@ -72,7 +75,7 @@ class ActivityForm(RecordForm):
         return f"held_on {self.what_field} participants note"
 
     def read(self, s: Session, record_id: str) -> Any:
-        return self.row
+        return type(self).get_activity(s, record_id)
 
     def load(self, row: Any) -> None:
         self.fill(row, self.fields_named())

@@ -33,8 +33,8 @@ class BudgetDialog(RecordForm):
         project_id: str = "",
         category_id: str = "",
     ) -> None:
-        self.budget = budget
         self.preset = (year or dt.date.today().year, project_id, category_id)
+        # the listed row names the record; `read` reads it from the database
         super().__init__(parent, budget.id if budget else None)
 
     def build(self) -> None:
@@ -51,8 +51,8 @@ class BudgetDialog(RecordForm):
         form.addRow("备注", self.with_error("note", self.note))
         self.body.addStretch(1)
 
-    def read(self, _s: Session, _record_id: str) -> svc.BudgetRow | None:
-        return self.budget
+    def read(self, s: Session, record_id: str) -> svc.BudgetRow:
+        return svc.get_budget(s, record_id)
 
     def load_new(self) -> None:
         year, project_id, category_id = self.preset

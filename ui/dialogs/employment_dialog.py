@@ -51,8 +51,7 @@ class EmploymentDialog(RecordForm):
         student_id: str | None = None,
         year: int | None = None,
     ) -> None:
-        self.employment_id = row.id if row else None
-        self._row = row
+        self.employment_id = row.id if row else None  # the listed row names the record; `read` reads it
         self._fixed_student = student_id
         self._year = year
         self._student_id = student_id or (row.student_id if row else None)
@@ -103,8 +102,7 @@ class EmploymentDialog(RecordForm):
         self.body.addStretch(1)
 
     def read(self, s: Session, record_id: str) -> svc.EmploymentRow:
-        assert self._row is not None and self._row.id == record_id
-        return self._row
+        return svc.get_employment(s, record_id)
 
     def load(self, r: svc.EmploymentRow) -> None:
         self.student_label.setText(student_label(r.student_no, r.student_name, r.class_name))

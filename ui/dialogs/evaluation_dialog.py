@@ -35,8 +35,7 @@ class EvaluationDialog(RecordForm):
         evaluator: str = "",
     ) -> None:
         self.internship_id = internship_id
-        self.evaluation_id = row.id if row else None
-        self._row = row
+        self.evaluation_id = row.id if row else None  # the listed row names the record; `read` reads it
         self._month = month
         self._evaluator = evaluator
         super().__init__(parent, self.evaluation_id)
@@ -66,8 +65,7 @@ class EvaluationDialog(RecordForm):
         self.score.valueChanged.connect(self._score_changed)
 
     def read(self, s: Session, record_id: str) -> svc.EvaluationRow:
-        assert self._row is not None and self._row.id == record_id
-        return self._row
+        return svc.get_evaluation(s, record_id)
 
     def load(self, row: svc.EvaluationRow) -> None:
         self._show_month(row.month or dt.date.today())

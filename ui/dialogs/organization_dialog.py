@@ -40,6 +40,7 @@ class ActivityDialog(ActivityForm):
     what_field, what_label = "activity_type", "活动类型"
     participants_hint = "学院参加人员，如：专业群负责人、骨干教师"
     data_class = svc.ActivityData
+    get_activity = staticmethod(svc.get_activity)
     save_activity = staticmethod(svc.save_activity)
 
     def what_widget(self) -> QComboBox:

@@ -28,8 +28,7 @@ class PracticeDialog(RecordForm):
 
     def __init__(self, parent: QWidget | None, teacher_id: str, row: svc.PracticeRow | None = None) -> None:
         self.teacher_id = teacher_id
-        self.practice_id = row.id if row else None
-        self._row = row
+        self.practice_id = row.id if row else None  # the listed row names the record; `read` reads it
         self._kept: tuple[str, str] = ("", "")  # (enterprise id, unit name) of the record as loaded
         super().__init__(parent, self.practice_id)
         (self.content if row else self.unit.search).setFocus()
@@ -78,9 +77,7 @@ class PracticeDialog(RecordForm):
         self.body.addWidget(scrolling(page))  # on a low screen the whole form scrolls
 
     def read(self, s: Session, record_id: str) -> svc.PracticeRow:
-        if self._row is not None and self._row.id == record_id:
-            return self._row
-        return next(r for r in svc.practice_rows(s, self.teacher_id) if r.id == record_id)
+        return svc.get_practice(s, record_id)
 
     def load(self, r: svc.PracticeRow) -> None:
         if r.enterprise_id:  # shown as recorded (the unit may name a department of the enterprise)

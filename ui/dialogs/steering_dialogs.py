@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -22,10 +23,12 @@ MAX_CHOICES = 5000
 
 class _SteeringForm(RecordForm):
     """A form of one committee's member or meeting: the 专业群 named above the fields; the row (when editing)
-    comes from the committee's tab, which lists it."""
+    comes from the committee's tab, which lists it, and names the record the form reads (`get_row`)."""
+
+    get_row: Callable[[Session, str], Any]
 
     def __init__(self, parent: QWidget | None, group_id: str, group_name: str, row: Any = None) -> None:
-        self.group_id, self.group_name, self.row = group_id, group_name, row
+        self.group_id, self.group_name = group_id, group_name
         super().__init__(parent, row.id if row is not None else None)
 
     def build(self) -> None:
@@ -36,7 +39,7 @@ class _SteeringForm(RecordForm):
         raise NotImplementedError
 
     def read(self, s: Session, record_id: str) -> Any:
-        return self.row
+        return type(self).get_row(s, record_id)
 
 
 class SteeringMemberDialog(_SteeringForm):
@@ -46,6 +49,7 @@ class SteeringMemberDialog(_SteeringForm):
     titles = ("添加委员", "编辑委员")
     bound_fields = "name role title sort_order"
     first_field = "name"
+    get_row = staticmethod(svc.get_steering_member)
 
     def build_fields(self, form: QFormLayout) -> None:
         self.name = QLineEdit(placeholderText="委员姓名")
@@ -83,6 +87,7 @@ class SteeringMeetingDialog(_SteeringForm):
     titles = ("添加会议", "编辑会议")
     bound_fields = "held_on place attendees minutes"
     first_field = "place"
+    get_row = staticmethod(svc.get_steering_meeting)
 
     def build_fields(self, form: QFormLayout) -> None:
         self.held_on = DateField(optional=False, field="held_on", label="会议日期")

@@ -38,6 +38,7 @@ class StudioActivityDialog(ActivityForm):
     participants_hint = "参加的教师、学生或企业人员"
     note_label, note_hint = "活动内容", "活动内容、成效"
     data_class = svc.StudioActivityData
+    get_activity = staticmethod(svc.get_studio_activity)
     save_activity = staticmethod(svc.save_studio_activity)
 
 

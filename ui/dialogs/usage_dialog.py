@@ -52,8 +52,8 @@ class UsageDialog(RecordForm):
     ) -> None:
         self.base_id = base_id
         self.majors_offered = majors
-        self.usage = usage
         self.preset_semester = semester
+        # the listed row names the record; `read` reads it from the database
         super().__init__(parent, usage.id if usage else None)
 
     usage_id = id_alias()
@@ -111,8 +111,7 @@ class UsageDialog(RecordForm):
         self.teachers.textChanged.connect(self._update_preview)
 
     def read(self, s: Session, record_id: str) -> svc.UsageRow:
-        assert self.usage is not None and self.usage.id == record_id
-        return self.usage  # the row the base form lists, read with it
+        return svc.get_usage(s, record_id)
 
     def load_new(self) -> None:
         self.semester.setCurrentText(self.preset_semester or self.current)
