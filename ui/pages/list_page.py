@@ -141,7 +141,7 @@ class _Waiting:
         self._reading = reading
         self.started = False
 
-    def replace(self, reading: Callable[[Session], Any]) -> bool:
+    def take_instead(self, reading: Callable[[Session], Any]) -> bool:
         """On the GUI thread: run `reading` instead; False once the worker has started (too late)."""
         with self._lock:
             if self.started:
@@ -171,7 +171,7 @@ class LatestRead:
         self._waiting: _Waiting | None = None
 
     def run(self, parent: QObject, reading: Callable[[Session], Any], loaded: Callable[[Any], Any]) -> None:
-        if self._waiting is not None and self._waiting.replace(reading):
+        if self._waiting is not None and self._waiting.take_instead(reading):
             return
         self._waiting = _Waiting(reading)
         ReadOp(parent, self._waiting).success(loaded).run()
