@@ -175,11 +175,9 @@ def run_gui(where: Path | ServerLocation) -> int:
 
         try:
             database = open_server_or_ask(where)
-        except UseLocalFile:  # from now on the default file on this PC (设置 → 数据 can go back)
-            from app.db.location import remember_location
+        except UseLocalFile:  # this time only: the next start tries the server again (an enterprise visit)
             from app.paths import default_db_path
 
-            remember_location(None)
             where = default_db_path()
     if not isinstance(where, ServerLocation):
         database = open_or_ask(where)

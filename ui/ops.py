@@ -150,6 +150,9 @@ class _Op:
             from ui.forms.record_form import following, forms_above
 
             forms = forms_above(self._parent)
+            for form in forms:  # a form's 保存 waits for them (ui/forms/record_form.py)
+                form.pending_writes += 1
+        self._forms = forms
 
         def job(report: Callable[[float, str], None]) -> Any:  # runs on the worker: touches no widget
             with database.session() if write else database.reader() as s:
@@ -166,6 +169,8 @@ class _Op:
         return self._parent is None or shiboken6.isValid(self._parent)
 
     def finish(self, payload: Any, ok: bool) -> None:
+        for form in getattr(self, "_forms", ()):
+            form.pending_writes -= 1
         if ok and self.write and isinstance(payload, Changes):
             context().changes_applied.emit(payload)  # committed: every view hears of it
         if not self.alive():

@@ -33,7 +33,8 @@ LOCAL_TEXT = "改用本机数据库文件"
 
 
 class UseLocalFile(Exception):  # noqa: N818 (a choice, not an error)
-    """The user chose to open the database file on this PC instead of the server (no longer remembered)."""
+    """The user chose to open the database file on this PC instead of the server, this time (the server stays
+    remembered: the next start tries it again)."""
 
 
 class PasswordDialog(QDialog):
@@ -56,7 +57,7 @@ class PasswordDialog(QDialog):
         buttons = ok_cancel(self, "登录")
         self.use_local = False
         local = buttons.addButton(LOCAL_TEXT, QDialogButtonBox.ButtonRole.ResetRole)
-        local.setToolTip("不连接服务器，打开这台电脑上的数据库文件（以后启动也打开它）")
+        local.setToolTip("这次不连接服务器，打开这台电脑上的数据库文件（下次启动仍先连接服务器）")
         local.clicked.connect(self._local)
         lay.addWidget(buttons)
         self.password.setFocus()

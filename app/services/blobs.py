@@ -141,7 +141,10 @@ def limit_words() -> str:
 def too_big_for_a_server(src: Path) -> str:
     """Why the file at `src` cannot be kept in a server's database ("" when it can), in words: the form's
     attachments tab says it when the file is chosen, the save refuses it the same way."""
-    size = src.stat().st_size
+    try:
+        size = src.stat().st_size
+    except OSError:  # gone or unreadable: adding it says so (the file's own message)
+        return ""
     if size <= MAX_SERVER_ATTACHMENT:
         return ""
     return (
@@ -152,7 +155,7 @@ def too_big_for_a_server(src: Path) -> str:
 
 def _store_row(s: Session, src: Path) -> Stored:
     if refused := too_big_for_a_server(src):
-        raise AppError(refused)
+        raise AppError(refused + "这次保存没有写入任何内容，表单中的修改仍在。")
     size = src.stat().st_size
     sha = sha256_of(src)
     if s.scalar(select(AttachmentBlob.size).where(AttachmentBlob.sha256 == sha)) is not None:

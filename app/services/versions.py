@@ -125,9 +125,9 @@ def ensure_unchanged(s: Session, record: Opened, *, overwrite: bool = False, res
 
 
 def take_out_of_trash(s: Session, record: Opened) -> None:
-    """恢复并保存: after the save's own write (so the record comes back with the form's values, a 学号 changed
-    in the form included), the record leaves the 回收站 in the same transaction; a natural key another record
-    took meanwhile is refused by the database's unique index (DuplicateKey, naming the key)."""
+    """恢复并保存: the record leaves the 回收站 in the save's own transaction. Flushed with the form's values
+    (a 学号 changed in the form included: call it before the save's write with autoflush off, or after it);
+    a natural key another record took meanwhile is refused by the database's unique index (DuplicateKey)."""
     obj = s.get(_models()[record.table], record.record_id)
     if obj is not None:
         obj.deleted_at = None

@@ -263,3 +263,89 @@ def test_the_forms_own_status_change_then_save_is_no_conflict(ctx, qtbot, db, mo
     with db.reader() as s:
         now = asvc.get_agreement(s, aid)
     assert (now.title, now.status) == ("新的标题", "学院审核")
+
+
+def test_a_write_whose_commit_fails_moves_no_form_on(ctx, qtbot, db, other):
+    """A write started from the form (here: one changing the record) fails at COMMIT (a lost connection): the
+    form keeps the version it had, so another user's later save is still refused, not overwritten."""
+    from sqlalchemy import event
+
+    from ui.ops import WriteOp
+
+    eid = _enterprise(db)
+    d = _form(qtbot, eid)
+    before = d._opened
+    failed: list[BaseException] = []
+
+    def work(s):
+        def boom(_s):
+            raise RuntimeError("服务器断开了连接")
+
+        event.listen(s, "before_commit", boom, once=True)
+        return svc.update_enterprise(
+            s, eid, svc.EnterpriseData(name="湖南湘江智能装备有限公司", region="娄底市")
+        )
+
+    WriteOp(d, work).failure(failed.append).run()
+    qtbot.waitUntil(lambda: bool(failed), timeout=10_000)
+    assert d._opened == before
+    with other.session() as s:  # meanwhile another user saves
+        svc.update_enterprise(s, eid, svc.EnterpriseData(name="湖南湘江智能装备有限公司", region="湘潭市"))
+    d.region.setText("株洲市")
+    seen = Seen()
+    _save(qtbot, d, _answer("返回表单", seen))
+    assert seen.title == "记录已被他人修改"
+
+
+def test_restore_and_save_of_a_base_with_cost_rows(ctx, qtbot, db, other):
+    """恢复并保存 on a 校内 base whose form adds a cost row: the base is out of the 回收站 before its cost rows
+    are checked, and both are saved."""
+    from app.services import base_costs as csvc
+    from app.services import bases as bsvc
+    from ui.dialogs.base_dialog import BaseDialog
+
+    with db.session() as s:
+        bid = bsvc.save_base(s, bsvc.BaseData(name="校内数控实训中心", kind="校内实训基地")).ids[0]
+    d = BaseDialog(None, bid)
+    qtbot.addWidget(d)
+    d.show()
+    year = d.costs.years[0]
+    d.costs.grid.add_row({"school_year": year, "consumables": "123.00", "maintenance": "0"})
+    with other.session() as s:
+        bsvc.delete_bases(s, [bid])
+    seen = Seen()
+    QTimer.singleShot(0, _answer("恢复并保存", seen))
+    d.save()
+    qtbot.waitUntil(lambda: not d.isVisible(), timeout=10_000)
+    assert seen.title == "记录已被删除"
+    with db.reader() as s:
+        from app.db.models_internships import PracticeBase
+
+        assert s.get(PracticeBase, bid).deleted_at is None
+        costs = csvc.cost_rows(s, bid)
+    assert [(c.school_year, c.consumables_fen) for c in costs] == [(year, 12_300)]
+
+
+def test_a_save_waits_for_a_write_the_form_started(ctx, qtbot, db):
+    """保存 pressed while a write started from the form is still queued (the worker busy with a slow read) runs
+    after it, on the version it left: no conflict dialog naming the user's own change."""
+    import threading
+
+    from ui.ops import ReadOp, WriteOp
+
+    eid = _enterprise(db)
+    d = _form(qtbot, eid)
+    gate = threading.Event()
+    ReadOp(None, lambda s: gate.wait(10)).run()  # the worker busy
+    WriteOp(
+        d, lambda s: svc.update_enterprise(s, eid, svc.EnterpriseData(name="湖南湘江智能装备有限公司"))
+    ).run()
+    d.address.setText("新的地址")
+    seen = Seen()
+    QTimer.singleShot(0, _answer("返回表单", seen))
+    d.save()
+    gate.set()
+    qtbot.waitUntil(lambda: not d.isVisible(), timeout=10_000)
+    assert seen.title == ""
+    with db.reader() as s:
+        assert svc.get_enterprise(s, eid).address == "新的地址"

@@ -40,6 +40,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.errors import RecordConflict, RecordDeleted, ValidationError, ValidationErrors
@@ -134,6 +135,7 @@ def read_only_table(
 
 
 class RecordForm(QDialog):
+    pending_writes = 0  # writes started from the form (or a dialog it opened) not finished yet (ui/ops.py)
     geometry_key = ""  # window size and place kept under dialogs/<key>
     default_size = (720, 560)
     unsaved_what = "记录"  # "企业信息的修改尚未保存…"
@@ -159,6 +161,8 @@ class RecordForm(QDialog):
         # (app/services/versions.py) and `_conflict` asks what to do.
         self._loaded: Any = None
         self._opened: versions.Opened | None = None
+        self._next_opened: versions.Opened | None = None  # the version a save wrote (its transaction's)
+        self._next_loaded: Any = None  # and the record as it wrote it
         self._boxes: dict[
             str, QWidget
         ] = {}  # field → its with_error box (a refused save names the field's label)
@@ -461,6 +465,10 @@ class RecordForm(QDialog):
         unless `restore` (which takes it back out as part of this save)."""
         if self._saving:
             return
+        if self.pending_writes:  # a write started from the form (完成 on an action item) is still queued:
+            # save after it, on the version it leaves, with what the form shows then
+            QTimer.singleShot(50, lambda: self.save(then, overwrite=overwrite, restore=restore))
+            return
         try:
             data = self.data()
         except ValidationErrors as e:
@@ -469,7 +477,16 @@ class RecordForm(QDialog):
         except ValidationError as e:
             self.show_errors([e])
             return
-        found = read_now(lambda s: self.check(s, data))
+        opened = self._opened
+        try:  # a record changed or deleted meanwhile is said as that, not as the field errors it leads to
+            if opened is not None:
+                read_now(lambda s: versions.ensure_unchanged(s, opened, overwrite=overwrite, restore=restore))
+        except RecordConflict as e:
+            self._conflict(e, then)
+            return
+        # 恢复并保存: the record is still in the 回收站 for these checks (a base's cost rows would be refused);
+        # the write checks everything again with the record taken out
+        found = () if restore else read_now(lambda s: self.check(s, data))
         errors = [e for e in found if not e.warning_only]
         if errors:
             self.show_errors(errors)
@@ -485,19 +502,28 @@ class RecordForm(QDialog):
         title = self.windowTitle().removeprefix("编辑").removeprefix("修改")
         label = f"修改{title}" if self.record_id else title  # how 编辑 → 撤销“…” names it (ui/undo.py)
         files = [panel.work() for panel in self._attachments]  # the files as they are now
-        opened = self._opened
-        self._next_opened = None
+        self._next_opened = self._next_loaded = None
 
         def write(s: Session) -> Changes:
             if opened is not None:  # first, under the write lock: what it reads is what the save writes into
                 versions.ensure_unchanged(s, opened, overwrite=overwrite, restore=restore)
-            changes = self.write(s, data)
+            if opened is not None and restore:
+                # out of the 回收站 in the session only, so the form's own checks (a base's cost rows) see it
+                # live; no flush before the form's values are in (a 学号 changed in the form: the old one
+                # may be another record's by now)
+                versions.take_out_of_trash(s, opened)
+                with s.no_autoflush:
+                    changes = self.write(s, data)
+            else:
+                changes = self.write(s, data)
             for apply in files:
                 apply(s, changes.ids[0])
-            if opened is not None and restore:
-                versions.take_out_of_trash(s, opened)
-            # the version this save wrote, for a form kept open on the record (save(then=…))
-            self._next_opened = versions.written(s, changes.ids[0] if changes.ids else self.record_id)
+            # the version this save wrote and the record as it wrote it, for a form kept open on the record
+            # (save(then=…)): what its next save is checked against and a conflict's differences start from
+            saved = changes.ids[0] if changes.ids else self.record_id
+            self._next_opened = versions.written(s, saved)
+            if then is not None and saved:
+                self._next_loaded = self.read(s, saved)
             return changes
 
         WriteOp(self, lambda s: journaled(s, lambda: write(s), label)).success(self._written).failure(
@@ -517,9 +543,7 @@ class RecordForm(QDialog):
         self.record_id = self.saved_id
         # the next save checks against the version this save wrote (taken in its transaction); what it wrote
         # is what a conflict's differences start from
-        self._opened = self._next_opened
-        if self.record_id:
-            self._loaded = read_now(lambda s: self.read(s, self.record_id))
+        self._opened, self._loaded = self._next_opened, self._next_loaded
         for panel in self._attachments:  # written with the record: not pending any more
             panel.saved(self.saved_id)
         self.setWindowTitle(self.titles[1])
@@ -598,9 +622,14 @@ def following(forms: Sequence[RecordForm], work: Callable[[Session], Any]) -> Ca
     def run(s: Session) -> Any:
         before = [(form, versions.opened(s, form.record_id)) for form in forms]
         result = work(s)
-        for form, seen in before:
-            if seen == form._opened:  # the form stood on the record as it was: it follows this write
-                form._opened = versions.written(s, form.record_id)
+        after = [(form, seen, versions.written(s, form.record_id)) for form, seen in before]
+
+        def adopt(_session: Session) -> None:  # once committed: a failed commit wrote no version
+            for form, seen, new in after:
+                if seen == form._opened:  # the form stood on the record as it was: it follows this write
+                    form._opened = new
+
+        event.listen(s, "after_commit", adopt, once=True)
         return result
 
     return run
