@@ -26,6 +26,7 @@ from app.commands import (
     server,
     setup,
     teachers,
+    transfer,
 )
 from app.commands.chinese_argparse import VERSION, ChineseParser
 from app.commands.common import end_progress, four_digit_year, open_db, print_progress, run_import
@@ -133,6 +134,7 @@ AREAS = (
     server,
     setup,
     teachers,
+    transfer,
 )
 
 Handler = Callable[[argparse.Namespace], int]

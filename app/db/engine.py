@@ -54,7 +54,7 @@ def attachments_dir_for(db_path: Path) -> Path:
 
 # Attachments live beside a database file; on a server, in the database itself (app/services/blobs.py).
 ATTACHMENTS_ON_SERVER = (
-    "附件保存在服务器上的数据库中，连接这个数据库的每台电脑都能打开；"
+    "保存在服务器上的数据库中，连接这个数据库的每台电脑都能打开；"
     "随数据库一起由服务器管理员备份（pg_dump）。"
 )
 
@@ -289,7 +289,7 @@ class Database:
     def attachments_dir(self) -> Path:
         """The attachments folder beside a database file; a server's database has none."""
         if self.is_server:
-            raise NotOnServer(f"服务器上的数据库没有附件文件夹。{ATTACHMENTS_ON_SERVER}")
+            raise NotOnServer(f"服务器上的数据库没有附件文件夹：附件{ATTACHMENTS_ON_SERVER}")
         return attachments_dir_for(self.path)
 
     def _failure(self, e: DBAPIError) -> Exception | None:

@@ -21,6 +21,7 @@ from ui.qt import *  # noqa: F403
 from ui.rule_sets_panel import RuleSetsPanel
 from ui.server_connect import choose_database, choose_local_file
 from ui.templates import TemplatesSection
+from ui.transfer_flow import transfer_button
 from ui.widgets import push_button
 
 
@@ -83,10 +84,20 @@ class SettingsPage(QWidget):
             "几个人同时使用同一份数据：把数据库放在学校或学院的 PostgreSQL 服务器上"
         )
         self.file_button = push_button("使用本机数据库文件…", lambda: choose_local_file(self, db.location))
+        self.transfer_button = transfer_button(self)  # 上传到服务器… / 保存服务器数据到本机文件…
         place.addWidget(self.server_button)
         place.addWidget(self.file_button)
+        place.addWidget(self.transfer_button)
         place.addStretch(1)
         form.addRow("", place)
+        if db.is_server:  # the college's users, for its 管理员 (ui/server_users_dialog.py)
+            from ui.server_users_dialog import users_button
+
+            self.users_button = users_button(self)
+            users_row = QHBoxLayout()
+            users_row.addWidget(self.users_button)
+            users_row.addStretch(1)
+            form.addRow("", users_row)
         if db.is_server:
             form.addRow("附件：", QLabel(ATTACHMENTS_ON_SERVER, wordWrap=True))
         else:
