@@ -36,7 +36,6 @@ and a number once given never changes.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
 import threading
@@ -59,10 +58,10 @@ from app.io.enterprises_xlsx import ImportChanges, import_enterprises, read_ente
 from app.io.students_xlsx import import_students, read_students
 from app.services.students import student_key
 from tests.codes import valid_uscc
+from tests.held_import import start_import, wait_for
 
 pytestmark = pytest.mark.both_backends
 
-REPO = Path(__file__).resolve().parents[2]
 TODAY = dt.date(2026, 2, 20)  # before the internships start: every one is ready to sign
 
 
@@ -449,28 +448,7 @@ def test_two_users_import_overlapping_teacher_files(db: Database, other: Databas
 
 
 def _cli(tmp_path: Path, db_arg: str, table: str, file: Path, **hooks: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "CHANJIAO_HOME": str(tmp_path / "home"), "PYTHONIOENCODING": "utf-8"}
-    for name in ("CHANJIAO_DB", "CHANJIAO_TEST_HOLD_IMPORT", "CHANJIAO_TEST_HOLD_READ"):
-        env.pop(name, None)
-    env.update(hooks)
-    return subprocess.Popen(
-        [sys.executable, "-m", "app", "import", table, str(file), "--db", db_arg],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-
-
-def _wait_for(marker: Path, proc: subprocess.Popen[str], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not marker.exists():
-        if proc.poll() is not None:
-            raise AssertionError(f"the import ended early: {proc.communicate()}")
-        assert time.monotonic() < deadline, f"{marker.name} never appeared"
-        time.sleep(0.05)
+    return start_import(tmp_path, db_arg, table, str(file), **hooks)
 
 
 # Two real import processes at once on Windows: test_two_writers.py (its file locking); the outcome here is the
@@ -494,9 +472,9 @@ def test_the_same_import_twice_at_once_from_the_command_line(
         said = "第2行学号“2023001”已由另一个导入或另一位用户先添加"
     f = {name: tmp_path / name for name in ("read", "go_on", "holding", "commit")}
     second = _cli(tmp_path, db_arg, table, files[1], CHANJIAO_TEST_HOLD_READ=f"{f['read']};{f['go_on']}")
-    _wait_for(f["read"], second)
+    wait_for(f["read"], second)
     first = _cli(tmp_path, db_arg, table, files[0], CHANJIAO_TEST_HOLD_IMPORT=f"{f['holding']};{f['commit']}")
-    _wait_for(f["holding"], first)
+    wait_for(f["holding"], first)
     f["go_on"].write_text("go", encoding="utf-8")
     _until_someone_waits(db, lambda: second.poll() is None)
     f["commit"].write_text("go", encoding="utf-8")

@@ -16,10 +16,8 @@ update_existing, `--update`). Teachers, 企业实践, 经费台账 only add reco
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -52,10 +50,10 @@ from app.services.internships import (
 from app.services.students import StudentData, create_student, update_student
 from app.services.versions import when_words
 from tests.codes import valid_uscc
+from tests.held_import import start_import, wait_for
 
 pytestmark = pytest.mark.both_backends
 
-REPO = Path(__file__).resolve().parents[2]
 D = dt.date
 OTHER_USER = "王老师"  # who the other user is on a SQLite file (its computer login); a server names its role
 
@@ -460,28 +458,7 @@ def test_a_student_the_employment_rows_are_matched_with_may_change_meanwhile(
 
 
 def _cli(tmp_path: Path, db_arg: str, *args: str, **hooks: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "CHANJIAO_HOME": str(tmp_path / "home"), "PYTHONIOENCODING": "utf-8"}
-    for name in ("CHANJIAO_DB", "CHANJIAO_TEST_HOLD_IMPORT", "CHANJIAO_TEST_HOLD_READ"):
-        env.pop(name, None)
-    env.update(hooks)
-    return subprocess.Popen(
-        [sys.executable, "-m", "app", "import", *args, "--db", db_arg],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-
-
-def _wait_for(marker: Path, proc: subprocess.Popen[str], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not marker.exists():
-        if proc.poll() is not None:
-            raise AssertionError(f"the import ended early: {proc.communicate()}")
-        assert time.monotonic() < deadline, f"{marker.name} never appeared"
-        time.sleep(0.05)
+    return start_import(tmp_path, db_arg, *args, **hooks)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="the recheck is the same code on every platform")
@@ -517,7 +494,7 @@ def test_the_command_line_refuses_an_update_of_a_record_changed_after_it_read_th
             args = ["enterprises", str(path), "--on-existing", "update"]
     read, go_on = tmp_path / "read", tmp_path / "go_on"
     proc = _cli(tmp_path, db_arg, *args, CHANJIAO_TEST_HOLD_READ=f"{read};{go_on}")
-    _wait_for(read, proc)
+    wait_for(read, proc)
     monkeypatch.setattr(audit, "os_user", lambda: OTHER_USER)
     if table == "students":
         _other_saves_student(db, rid, "2023001", "张三", class_name="对方的班")

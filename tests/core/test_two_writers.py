@@ -9,9 +9,7 @@ rows went in beside the big import's: three 学号 twice."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,8 +18,8 @@ from sqlalchemy import func, select
 
 from app.db.engine import open_database
 from app.db.models import Student
+from tests.held_import import start_import, wait_for
 
-REPO = Path(__file__).resolve().parents[2]
 BIG = 2000
 
 
@@ -36,28 +34,7 @@ def _roster(path: Path, numbers: list[str]) -> Path:
 
 
 def _start(tmp_path: Path, db: Path, roster: Path, **hooks: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "CHANJIAO_HOME": str(tmp_path / "home"), "PYTHONIOENCODING": "utf-8"}
-    for name in ("CHANJIAO_DB", "CHANJIAO_TEST_HOLD_IMPORT", "CHANJIAO_TEST_HOLD_READ"):
-        env.pop(name, None)
-    env.update(hooks)
-    return subprocess.Popen(
-        [sys.executable, "-m", "app", "import", "students", str(roster), "--db", str(db)],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding="utf-8",
-    )
-
-
-def _wait_for(marker: Path, proc: subprocess.Popen[str], seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while not marker.exists():
-        if proc.poll() is not None:
-            raise AssertionError(f"the import ended early: {proc.communicate()}")
-        assert time.monotonic() < deadline, f"{marker.name} never appeared"
-        time.sleep(0.05)
+    return start_import(tmp_path, str(db), "students", str(roster), **hooks)
 
 
 def test_two_imports_at_once_never_store_a_student_number_twice(tmp_path: Path) -> None:
@@ -72,9 +49,9 @@ def test_two_imports_at_once_never_store_a_student_number_twice(tmp_path: Path) 
     # file, rechecks, and holds its transaction before writing; the small one goes on while it does (its
     # recheck now has to see what the big one writes), and then the big one writes and commits.
     second = _start(tmp_path, db_path, small, CHANJIAO_TEST_HOLD_READ=f"{f['read']};{f['go_on']}")
-    _wait_for(f["read"], second)
+    wait_for(f["read"], second)
     first = _start(tmp_path, db_path, big, CHANJIAO_TEST_HOLD_IMPORT=f"{f['holding']};{f['commit']}")
-    _wait_for(f["holding"], first)
+    wait_for(f["holding"], first)
     f["go_on"].write_text("go", encoding="utf-8")
     time.sleep(0.5)  # the small import reaches its write (either way, its recheck runs after the big commit)
     f["commit"].write_text("go", encoding="utf-8")
