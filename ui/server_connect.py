@@ -63,7 +63,6 @@ class PasswordDialog(QDialog):
         self.password.setFocus()
         self.resize(460, self.sizeHint().height())
 
-
     def _local(self) -> None:
         self.use_local = True
         self.reject()

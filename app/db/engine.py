@@ -54,8 +54,7 @@ def attachments_dir_for(db_path: Path) -> Path:
 
 # Attachments live beside a database file; on a server, in the database itself (app/services/blobs.py).
 ATTACHMENTS_ON_SERVER = (
-    "保存在服务器上的数据库中，连接这个数据库的每台电脑都能打开；"
-    "随数据库一起由服务器管理员备份（pg_dump）。"
+    "保存在服务器上的数据库中，连接这个数据库的每台电脑都能打开；随数据库一起由服务器管理员备份（pg_dump）。"
 )
 
 
