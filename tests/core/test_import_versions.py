@@ -52,7 +52,13 @@ from app.services.versions import when_words
 from tests.codes import valid_uscc
 from tests.held_import import start_import, wait_for
 
-pytestmark = pytest.mark.both_backends
+pytestmark = [
+    pytest.mark.both_backends,
+    pytest.mark.skipif(
+        sys.platform == "win32",
+        reason="the same code on every platform, tested on Linux on both backends (the Wine half of CI is its long pole)",
+    ),
+]
 
 D = dt.date
 OTHER_USER = "王老师"  # who the other user is on a SQLite file (its computer login); a server names its role
