@@ -285,16 +285,6 @@ check_setup() {
 
 other_steps() {
   local status=0 t
-  # The suite runs on SQLite files (the server's half on Linux); psycopg's Windows wheel against the same
-  # server: the connection, its errors, the migrations.
-  if [ -n "${CHANJIAO_TEST_PG:-}" ] && [ -z "${CHANJIAO_WINE_SKIP_TESTS:-}" ]; then
-    say "server database tests (psycopg on Windows, the PostgreSQL server of the Linux half)"
-    t=$SECONDS
-    (cd "$REPO" && win_run win_env env CHANJIAO_TEST_PG="$CHANJIAO_TEST_PG" CHANJIAO_TEST_PG_REQUIRED=1 \
-      "$WINE64" "$RUN_PY/python.exe" -m pytest -p no:cacheprovider -q -W "ignore::pytest.PytestConfigWarning" \
-      tests/core/test_server_db.py) || status=1
-    say "server database tests took $((SECONDS - t)) s"
-  fi
   if [ -z "${CHANJIAO_WINE_SKIP_SMOKE:-}" ]; then
     say "CLI smoke on Windows paths with Chinese names"
     t=$SECONDS
@@ -354,6 +344,17 @@ sys.version.split()[0], '| encoding', locale.getpreferredencoding(False), '| SQL
     (cd "$REPO" && CHANJIAO_TEST_QT_PLATFORM=windows win_run win_python -m pytest -p no:cacheprovider -q \
       --durations=40 -W "ignore::pytest.PytestConfigWarning" "$@") || status=1
     say "tests took $((SECONDS - t)) s"
+    # The whole suite runs on SQLite files above (the server's half runs on Linux); psycopg's Windows wheel
+    # against the same PostgreSQL server: the connection, its errors and the migrations (tests/core/test_server_db.py).
+    # After the tests, not beside them: a Wine service it may start keeps the output pipe open to the end.
+    if [ -n "${CHANJIAO_TEST_PG:-}" ]; then
+      say "server database tests (psycopg on Windows, the PostgreSQL server of the Linux half)"
+      t=$SECONDS
+      (cd "$REPO" && win_run win_env env CHANJIAO_TEST_PG="$CHANJIAO_TEST_PG" CHANJIAO_TEST_PG_REQUIRED=1 \
+        "$WINE64" "$RUN_PY/python.exe" -m pytest -p no:cacheprovider -q -W "ignore::pytest.PytestConfigWarning" \
+        tests/core/test_server_db.py) || status=1
+      say "server database tests took $((SECONDS - t)) s"
+    fi
   fi
   wait "$others_pid" || status=1
   cat "$others_log"
