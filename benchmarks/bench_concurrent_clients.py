@@ -56,7 +56,7 @@ from app.services import enterprises as svc  # noqa: E402
 from app.services import versions  # noqa: E402
 from app.services.history import enterprise_history  # noqa: E402
 from app.services.undo import journaled  # noqa: E402
-from benchmarks.common import BenchServer  # noqa: E402
+from benchmarks.common import BenchServer, timed  # noqa: E402
 
 # rows a list page reads at a time: ui/models/lazy_table.py PAGE (not imported: no Qt in the clients)
 PAGE = 200
@@ -98,6 +98,11 @@ def client(number: int, where: str, ids: list[str], seconds: float, log_path: st
     db.close()
 
 
+def ms_since(t: float) -> float:
+    """Milliseconds since the perf_counter() reading `t`."""
+    return (time.perf_counter() - t) * 1000
+
+
 def open_and_save(db, record_id: str, value: str, *, warm_up: bool = False) -> dict[str, object]:
     t = time.perf_counter()
     with db.reader() as s:  # RecordForm._read_opened: what the form shows and the version of exactly that
@@ -118,7 +123,7 @@ def open_and_save(db, record_id: str, value: str, *, warm_up: bool = False) -> d
         with db.reader() as s:  # RecordForm.save: the form's check first
             found = svc.check_enterprise(s, data, exclude_id=record_id)
         assert not found.errors, found.errors
-        entry["check_ms"] = (time.perf_counter() - opened_at) * 1000
+        entry["check_ms"] = ms_since(opened_at)
 
         def save(s) -> int:
             versions.ensure_unchanged(s, opened)
@@ -133,7 +138,7 @@ def open_and_save(db, record_id: str, value: str, *, warm_up: bool = False) -> d
         entry |= {"kind": "refused", "error": type(e).__name__, "message": e.message}
     else:
         entry |= {"kind": "saved", "version": version}
-    entry["save_ms"] = (time.perf_counter() - opened_at) * 1000
+    entry["save_ms"] = ms_since(opened_at)
     return entry
 
 
@@ -144,7 +149,7 @@ def read_list(db, rng: random.Random) -> dict[str, object]:
     start = rng.randrange(max(1, len(ids) - PAGE // 2))
     with db.reader() as s:
         rows = listing.enterprise_rows(s, ids[start : start + PAGE])
-    return {"kind": "read", "rows": len(rows), "ms": (time.perf_counter() - t) * 1000}
+    return {"kind": "read", "rows": len(rows), "ms": ms_since(t)}
 
 
 # ---------------------------------------------------------------- the run and the check
@@ -216,17 +221,15 @@ def pool_state(where: str, ids: list[str]) -> dict[str, tuple[str, int]]:
 
 def prepare(where: str, records: int) -> list[str]:
     """The small demo; the ids of the first `records` enterprises of the list (the shared pool)."""
-    t = time.perf_counter()
-    db = open_database(where)
-    try:
-        with db.session() as s:
-            fill_demo(s, size="small", seed=1)
-        with db.reader() as s:
-            ids = listing.enterprise_ids(s, listing.EnterpriseQuery())[:records]
-    finally:
-        db.close()
-    print(f"demo database built in {time.perf_counter() - t:.1f} s")
-    return ids
+    with timed("demo database built"):
+        db = open_database(where)
+        try:
+            with db.session() as s:
+                fill_demo(s, size="small", seed=1)
+            with db.reader() as s:
+                return listing.enterprise_ids(s, listing.EnterpriseQuery())[:records]
+        finally:
+            db.close()
 
 
 def run(where: str, display: str, args: argparse.Namespace) -> bool:

@@ -1,6 +1,6 @@
-"""What the benchmarks share: the best-of-N timer, the demo database they measure on, and the PostgreSQL server
-the server benchmarks make their own databases on (CHANJIAO_BENCH_PG, else CHANJIAO_TEST_PG: the address of a
-role that may create databases, e.g. postgresql://cj:cj@127.0.0.1:5432/postgres)."""
+"""What the benchmarks share: the best-of-N timer, a timed step, the demo database they measure on, and the
+PostgreSQL server the server benchmarks make their own databases on (CHANJIAO_BENCH_PG, else CHANJIAO_TEST_PG: the
+address of a role that may create databases, e.g. postgresql://cj:cj@127.0.0.1:5432/postgres)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.db.engine import Database, open_database
@@ -29,6 +30,14 @@ def best(fn: Callable[[], object], repeat: int = 5) -> float:
     return min(times)
 
 
+@contextmanager
+def timed(what: str) -> Iterator[None]:
+    """A step done once (building the demo): prints “<what> in 12.3 s” when it has."""
+    t = time.perf_counter()
+    yield
+    print(f"{what} in {time.perf_counter() - t:.1f} s")
+
+
 def demo_database(description: str) -> tuple[Database, Path]:
     """Parse --db / --size and open the database, building the demo in it first when it is empty."""
     parser = argparse.ArgumentParser(description=description)
@@ -41,10 +50,8 @@ def demo_database(description: str) -> tuple[Database, Path]:
     with db.reader() as s:
         empty = listing.count_enterprises(s) == 0
     if empty:
-        t = time.perf_counter()
-        with db.session() as s:
+        with timed("demo database built"), db.session() as s:
             fill_demo(s, size=args.size, seed=1)
-        print(f"demo database built in {time.perf_counter() - t:.1f} s")
     return db, path
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from app.compliance.registry import ERROR, SEVERITIES, Finding
+from app.db.personal import personal_refusal
 from app.errors import AppError, Cancelled
 from app.fsutil import human_size
 from app.package import format as fmt
@@ -289,6 +290,9 @@ class SavePage(QWizardPage):
         self.personal_check = QCheckBox("包含完整的身份证号和手机号")
         self.personal_check.setToolTip("默认不勾选：材料包中的身份证号和手机号只保留部分数字")
         self.personal_check.toggled.connect(self._personal_toggled)
+        if refused := read_now(personal_refusal):  # no 学生个人信息 on the server: masked, saying why
+            self.personal_check.setEnabled(False)
+            self.personal_check.setToolTip(refused)
         lay.addWidget(self.personal_check)
         lay.addWidget(
             _note(

@@ -222,7 +222,7 @@ def choose_database(parent: QWidget, current: Location) -> None:
     if dialog.exec() != QDialog.DialogCode.Accepted or dialog.location is None:
         return
     remember_location(dialog.location)
-    _offer_restart(parent, f"以后启动时将打开{dialog.location.display}。")
+    offer_restart(parent, f"以后启动时将打开{dialog.location.display}。")
 
 
 def choose_local_file(parent: QWidget, current: Location) -> None:
@@ -248,10 +248,12 @@ def choose_local_file(parent: QWidget, current: Location) -> None:
         remember_location(FileLocation(chosen))
     else:
         return
-    _offer_restart(parent, f"以后启动时将打开本机数据库文件“{chosen}”。")
+    offer_restart(parent, f"以后启动时将打开本机数据库文件“{chosen}”。")
 
 
-def _offer_restart(parent: QWidget, said: str) -> None:
+def offer_restart(parent: QWidget, said: str) -> None:
+    """Having remembered another database (`said` tells which), offer to reopen the program on it now; where
+    CHANJIAO_DB names one, say that it wins instead."""
     if os.environ.get("CHANJIAO_DB"):
         QMessageBox.information(
             parent,

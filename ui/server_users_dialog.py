@@ -1,6 +1,6 @@
 """设置 → 常规 → 数据 → 用户与权限… (issue 19): the college's 管理员 lists the users of its server database, adds
 one (用户名, 角色, 学生个人信息, the password twice), removes one, grants or revokes 学生个人信息 — the same
-service calls and checks as `chanjiao server user …` (app/db/server_users.py), each change one transaction on
+service calls and checks as the command line (app/db/server_users.py), each change one transaction on
 the database worker (ui/operations/server_users.py). The server enforces the roles (app/db/roles.py); a refusal
 (oneself, the last 管理员) is the service's own message. The button is shown on a server database only, and is
 disabled, saying why, for a user who is not 管理员 or on a database whose roles are not set up."""
@@ -26,7 +26,7 @@ ROLES_NOTE = (
     "这些限制由服务器执行：用其他程序连接数据库也一样。"
 )
 GRANT, REVOKE = f"授予{PERSONAL}", f"收回{PERSONAL}"
-MISMATCH = "两次输入的密码不一致，没有添加用户。"  # as `chanjiao server user add` says it
+MISMATCH = "两次输入的密码不一致，没有添加用户。"  # as the command line's `server user add` says it
 
 
 def users_button(parent: QWidget) -> QPushButton:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.db.personal import personal_refusal
 from app.docs import employment as report_doc
 from app.domain.privacy import mask_address, mask_id_number, mask_phone
 from app.io import employment_xlsx, internships_xlsx, students_xlsx
@@ -18,6 +19,7 @@ from ui.dialogs.import_dialog import ImportDialog
 from ui.documents import WORD_FILTER, ask_template, write_document
 from ui.forms.record_form import ok_cancel
 from ui.operations import imports as import_ops
+from ui.ops import read_now
 from ui.qt import *  # noqa: F403
 
 PHONES = ("phone", "guardian_phone", "emergency_phone")
@@ -154,6 +156,9 @@ class ExportStudentsDialog(QDialog):
         )
         self.full = QCheckBox("包含完整身份证号、电话和家庭住址")
         self.full.setToolTip("只在确有需要（如办理保险、签订协议）时勾选；文件不得外传")
+        if refused := read_now(personal_refusal):  # no 学生个人信息 on the server: masked, saying why
+            self.full.setEnabled(False)
+            self.full.setToolTip(refused)
         lay.addWidget(self.full)
         lay.addWidget(ok_cancel(self, "导出…"))
 

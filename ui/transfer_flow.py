@@ -13,7 +13,7 @@ from ui import messages
 from ui.files import Progress, ask_save, run_with_progress, show_in_folder
 from ui.ops import context
 from ui.qt import *  # noqa: F403
-from ui.server_connect import ServerDialog, _offer_restart
+from ui.server_connect import ServerDialog, offer_restart
 from ui.widgets import push_button
 
 UPLOAD = "上传到服务器…"
@@ -21,7 +21,7 @@ SAVE = "保存服务器数据到本机文件…"
 DB_FILTER = "数据库文件 (*.db)"
 UPLOAD_NOTE = (
     "把这个数据库文件的全部内容（每条记录、附件、修改记录和设置）复制到服务器上一个空的数据库中，复制后逐表核对。"
-    "数据库须由服务器管理员先建好（或用 chanjiao server init 设置），里面还不能有记录。这台电脑上的文件保持不变。"
+    "数据库须由服务器管理员先建好（可同时设好本学院的用户和角色），里面还不能有记录。这台电脑上的文件保持不变。"
 )
 
 
@@ -84,7 +84,7 @@ def uploaded(parent: QWidget, dest: ServerLocation, report: TransferReport) -> N
     messages.fit(box).exec()
     if box.clickedButton() is use:
         remember_location(dest)
-        _offer_restart(parent, f"以后启动时将打开{dest.display}。")
+        offer_restart(parent, f"以后启动时将打开{dest.display}。")
 
 
 # ------------------------------------------------------------------ back

@@ -16,8 +16,18 @@ from sqlalchemy.orm import MANYTOONE, ONETOMANY, Session
 
 from app.db.base import Base, RecordMixin, new_id, utcnow
 from app.db.models import AuditLog
+from app.domain.privacy import MASKS
 
-SKIPPED = {"created_at", "updated_at", "updated_by", "version", "pinyin_initials", "pinyin_full", "name_key"}
+SKIPPED = {
+    "created_at",
+    "updated_at",
+    "updated_by",
+    "version",
+    "pinyin_initials",
+    "pinyin_full",
+    "name_key",
+    *(f"{c}_masked" for c in MASKS),  # a student's masked copies follow the personal columns (logged as ***)
+}
 
 
 @lru_cache(maxsize=1)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 import app.db.audit  # noqa: F401  (registers the audit listener)
+import app.db.personal  # noqa: F401  (registers the masked copies of students' personal data)
 from app.db import server
 from app.db.location import FileLocation, Location, ServerLocation, parse_location
 from app.db.unique_keys import duplicate_key_error

@@ -105,32 +105,54 @@ class UsageSummary(RecordMixin, Base):
     note: Mapped[str] = mapped_column(Text, default="")
 
 
+PERSONAL_GROUP = "personal"
+_PERSONAL = {"deferred": True, "deferred_group": PERSONAL_GROUP}
+
+
 class Student(RecordMixin, Base):
     """学生. 身份证号 and phones are personal data (DOMAIN.md → Privacy): masked in lists, exports and the audit
     trail; the birth date and gender are read from the ID number when there is one."""
 
     __tablename__ = "student"
     __audit_masked__ = frozenset(
-        {"id_number", "phone", "guardian_phone", "guardian_id_number", "emergency_phone", "home_address"}
+        {
+            "id_number",
+            "birth_date",
+            "phone",
+            "guardian_phone",
+            "guardian_id_number",
+            "emergency_phone",
+            "home_address",
+        }
     )
+    # The personal columns are loaded only where asked for (`undefer_group(PERSONAL_GROUP)`: a form, the
+    # 三方协议, a full export): a user without 学生个人信息 may not read them on a server (app/db/roles.py), and
+    # every list reads the masked copies instead (`*_masked`, kept by app/db/personal.py).
     student_no: Mapped[str] = mapped_column(String(30), index=True)
     name: Mapped[str] = mapped_column(String(50))
     gender: Mapped[str] = mapped_column(String(1), default="")
-    id_number: Mapped[str] = mapped_column(String(18), default="")
-    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    id_number: Mapped[str] = mapped_column(String(18), default="", **_PERSONAL)
+    birth_date: Mapped[dt.date | None] = mapped_column(Date, **_PERSONAL)
     major_id: Mapped[str | None] = mapped_column(ForeignKey("major.id"), index=True)
     class_name: Mapped[str] = mapped_column(String(50), default="", index=True)
     entry_year: Mapped[int | None] = mapped_column(Integer)  # 入学年份 (grade)
-    phone: Mapped[str] = mapped_column(String(30), default="")
+    phone: Mapped[str] = mapped_column(String(30), default="", **_PERSONAL)
     guardian_name: Mapped[str] = mapped_column(String(50), default="")
-    guardian_phone: Mapped[str] = mapped_column(String(30), default="")
+    guardian_phone: Mapped[str] = mapped_column(String(30), default="", **_PERSONAL)
     guardian_relation: Mapped[str] = mapped_column(String(20), default="")  # 与学生关系 (父亲 / 母亲 …)
     guardian_id_number: Mapped[str] = mapped_column(
-        String(18), default=""
+        String(18), default="", **_PERSONAL
     )  # 监护人身份证号 (signs for a minor)
-    home_address: Mapped[str] = mapped_column(String(300), default="")  # 家庭住址
+    home_address: Mapped[str] = mapped_column(String(300), default="", **_PERSONAL)  # 家庭住址
     emergency_contact: Mapped[str] = mapped_column(String(50), default="")  # 紧急联系人
-    emergency_phone: Mapped[str] = mapped_column(String(30), default="")
+    emergency_phone: Mapped[str] = mapped_column(String(30), default="", **_PERSONAL)
+    # What every user may read of them (app/domain/privacy.py MASKS; 出生日期 has none: the masked 身份证号 hides it)
+    id_number_masked: Mapped[str] = mapped_column(String(18), default="", server_default="")
+    phone_masked: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    guardian_phone_masked: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    guardian_id_number_masked: Mapped[str] = mapped_column(String(18), default="", server_default="")
+    emergency_phone_masked: Mapped[str] = mapped_column(String(30), default="", server_default="")
+    home_address_masked: Mapped[str] = mapped_column(String(300), default="", server_default="")
     note: Mapped[str] = mapped_column(Text, default="")
 
 

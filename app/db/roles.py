@@ -132,7 +132,7 @@ class Privileges:
         if need == EDITOR:
             return f"新增、修改和删除记录需要“{EDITOR}”或“{ADMIN}”角色，{have}。请本学院的“{ADMIN}”更改。"
         if not self.roles_set_up:
-            return "这个服务器数据库还没有设置本学院的角色，没有用户可管理。新数据库请用 chanjiao server init 设置。"
+            return "这个服务器数据库还没有设置本学院的角色，没有用户可管理。请服务器管理员来设置。"
         return f"管理用户需要“{ADMIN}”角色，{have}。"
 
 
@@ -268,6 +268,12 @@ def _tables(conn: Connection) -> dict[str, str]:
     return {table: owner for table, owner in rows}
 
 
+def _views(conn: Connection) -> dict[str, str]:
+    """{view: owner} of the views in the schema the app uses (internship_start_age: migration 0014)."""
+    rows = conn.execute(text("SELECT viewname, viewowner FROM pg_views WHERE schemaname = current_schema()"))
+    return {view: owner for view, owner in rows}
+
+
 def apply_grants(bind: Engine | Connection | Session) -> bool:
     """(Re)apply every grant of the college's roles to the tables as they are now, in the caller's transaction
     (an Engine: one of its own); idempotent. False (nothing done) on a file or a server database without the
@@ -290,8 +296,18 @@ def apply_grants(bind: Engine | Connection | Session) -> bool:
     for table, owner in sorted(tables.items()):
         if owner != roles.admin:  # a table a migration just made belongs to whoever ran it: to 管理员
             do("ALTER TABLE {} OWNER TO {}", table, roles.admin)
+    from app.db import version_guard
+
+    version_guard.hand_to_admin(conn)  # the version guard's function too (migration 0015)
     everyone = _names(roles.editor, roles.reader)
     do("REVOKE ALL ON TABLE {} FROM {}", _names(*tables), _names(roles.editor, roles.reader, roles.personal))
+    # A view reads its tables with its owner's rights: 管理员's, so that it may show what it is made to show
+    # (a student's age, never the birth date) to users who may not read the columns it is made of.
+    for view, owner in sorted(_views(conn).items()):
+        if owner != roles.admin:
+            do("ALTER VIEW {} OWNER TO {}", view, roles.admin)
+        do("REVOKE ALL ON TABLE {} FROM {}", view, _names(roles.editor, roles.reader, roles.personal))
+        do("GRANT SELECT ON TABLE {} TO {}", view, everyone)
     if readable := sorted(set(tables) - {STUDENT}):
         do("GRANT SELECT ON TABLE {} TO {}", _names(*readable), everyone)
     if writable := sorted(set(tables) - {VERSIONS, AUDIT}):

@@ -3,11 +3,13 @@ one that already holds records, and adding, listing and removing the login roles
 and 只读 users. A password never travels as text: the server gets the SCRAM verifier libpq computes on this
 PC (PQencryptPasswordConn), so neither the server's statement log nor an error message can hold it.
 
-Run by the commands of `chanjiao server` (app/commands/server.py) and, later, 设置 → 用户."""
+Run by the commands of `chanjiao server` (app/commands/server.py) and by 设置 → 用户与权限
+(ui/operations/server_users.py); a refusal's next step is said in the words of each (NextSteps)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from sqlalchemy import Connection, text
@@ -36,33 +38,33 @@ def _engine(loc: ServerLocation):
 def create_database(loc: ServerLocation) -> bool:
     """Create `loc`'s database when the server has none of that name (True), in UTF-8, ordering text by code
     point (C), as the app reads it. The connecting user must be allowed to (CREATEDB)."""
+    if _connected(loc, lambda conn: None) is None:
+        return False  # there already
+    last: NoSuchDatabase | None = None
+    for maintenance in ("postgres", "template1"):
+        last = _connected(replace(loc, database=maintenance), lambda conn: _create(conn, loc))
+        if last is None:
+            return True
+    raise last or NoSuchDatabase(f"服务器 {loc.host}:{loc.port} 上没有数据库“{loc.database}”。")
+
+
+def _connected(loc: ServerLocation, work: Callable[[Connection], None]) -> NoSuchDatabase | None:
+    """`work` on a connection in autocommit to `loc`'s database: None when done, the server's NoSuchDatabase when
+    that database is not there; any other failure raised, in Chinese."""
     from app.db.server import server_error
 
     engine = _engine(loc)
     try:
-        with engine.connect():
-            return False
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            work(conn)
+            return None
     except DBAPIError as e:
         failure = server_error(loc, e, connecting=True)
         if not isinstance(failure, NoSuchDatabase):
             raise (failure or e) from None
+        return failure
     finally:
         engine.dispose()
-    last: AppError | None = None
-    for maintenance in ("postgres", "template1"):
-        where = replace(loc, database=maintenance)
-        engine = _engine(where)
-        try:
-            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                _create(conn, loc)
-                return True
-        except DBAPIError as e:
-            last = server_error(where, e, connecting=True)
-            if not isinstance(last, NoSuchDatabase):
-                raise (last or e) from None
-        finally:
-            engine.dispose()
-    raise last or NoSuchDatabase(f"服务器 {loc.host}:{loc.port} 上没有数据库“{loc.database}”。")
 
 
 def _create(conn: Connection, loc: ServerLocation) -> None:
@@ -126,6 +128,23 @@ def tables_with_records(conn: Connection) -> list[str]:
 
 
 @dataclass(frozen=True)
+class NextSteps:
+    """What a refusal tells its reader to do instead. The command line names its commands; 设置's dialog passes
+    its own words (ui/operations/server_users.py), as a window names no command."""
+
+    set_up: str  # the database's roles are not set up
+    list_users: str  # the user named is not (or no longer) one of the college's
+    change_role: str  # the user to add is one already
+
+
+COMMAND_LINE = NextSteps(
+    set_up="新数据库请用 chanjiao server init 设置。",
+    list_users="用 chanjiao server user list 查看全部用户。",
+    change_role="要换角色，请先 chanjiao server user remove 再添加。",
+)
+
+
+@dataclass(frozen=True)
 class ServerUser:
     name: str
     role: str  # 管理员 / 录入 / 只读
@@ -152,27 +171,27 @@ def check_password(password: str) -> str:
     return password
 
 
-def _roles(conn: Connection) -> r.GroupRoles:
+def _roles(conn: Connection, steps: NextSteps) -> r.GroupRoles:
     roles = r.group_roles(r.database_name(conn))
     if r.existing_groups(conn, roles) != set(roles.all):
         raise AppError(
             f"数据库“{r.database_name(conn)}”还没有设置本学院的角色（管理员、录入、只读），不能管理用户。"
-            "新数据库请用 chanjiao server init 设置。"
+            + steps.set_up
         )
     return roles
 
 
-def _require_admin(conn: Connection) -> r.GroupRoles:
-    roles = _roles(conn)
+def _require_admin(conn: Connection, steps: NextSteps) -> r.GroupRoles:
+    roles = _roles(conn, steps)
     mine = r.privileges(conn)
     if (why := mine.refusal(r.ADMIN)) is not None:
         raise NoPermission(why)
     return roles
 
 
-def list_users(conn: Connection) -> list[ServerUser]:
+def list_users(conn: Connection, *, steps: NextSteps = COMMAND_LINE) -> list[ServerUser]:
     """The login roles holding one of the college's roles, by name; personal_data as the server decides it."""
-    roles = _roles(conn)
+    roles = _roles(conn, steps)
     rows = conn.execute(
         text(
             "SELECT u.rolname, g.rolname FROM pg_auth_members m JOIN pg_roles u ON u.oid = m.member "
@@ -193,10 +212,10 @@ def list_users(conn: Connection) -> list[ServerUser]:
     return out
 
 
-def _user(conn: Connection, name: str) -> ServerUser:
-    found = next((u for u in list_users(conn) if u.name == name), None)
+def _user(conn: Connection, name: str, steps: NextSteps) -> ServerUser:
+    found = next((u for u in list_users(conn, steps=steps) if u.name == name), None)
     if found is None:
-        raise NotFound(f"本学院的数据库没有用户“{name}”。用 chanjiao server user list 查看全部用户。")
+        raise NotFound(f"本学院的数据库没有用户“{name}”。{steps.list_users}")
     return found
 
 
@@ -207,7 +226,13 @@ def _exists(conn: Connection, name: str) -> bool:
 
 
 def add_user(
-    conn: Connection, name: str, role: str, password: str, *, personal_data: bool = False
+    conn: Connection,
+    name: str,
+    role: str,
+    password: str,
+    *,
+    personal_data: bool = False,
+    steps: NextSteps = COMMAND_LINE,
 ) -> ServerUser:
     """A new login role holding `role` (and 学生个人信息 when asked; a 管理员 reads everything anyway). The
     connected user must be the college's 管理员 (with CREATEROLE). A 管理员 gets CREATEROLE and the admin group
@@ -217,12 +242,10 @@ def add_user(
     name, password = check_name(name), check_password(password)
     if role not in r.ROLES:
         raise ValidationError("role", f"角色“{role}”应为：{'、'.join(r.ROLES)}")
-    roles = _require_admin(conn)
+    roles = _require_admin(conn, steps)
     if _exists(conn, name):
-        if any(u.name == name for u in list_users(conn)):
-            raise ValidationError(
-                "name", f"“{name}”已是本学院的用户。要换角色，请先 chanjiao server user remove 再添加。"
-            )
+        if any(u.name == name for u in list_users(conn, steps=steps)):
+            raise ValidationError("name", f"“{name}”已是本学院的用户。{steps.change_role}")
         raise ValidationError(
             "name", f"服务器上已有名为“{name}”的用户（可能是其他学院或其他程序的），请换一个用户名。"
         )
@@ -240,10 +263,12 @@ def add_user(
     return ServerUser(name, role, personal_data or admin)
 
 
-def set_personal_data(conn: Connection, name: str, allowed: bool) -> ServerUser:
+def set_personal_data(
+    conn: Connection, name: str, allowed: bool, *, steps: NextSteps = COMMAND_LINE
+) -> ServerUser:
     """Grant or revoke 学生个人信息. A 管理员 owns the tables and so reads every column: not revocable."""
-    roles = _require_admin(conn)
-    user = _user(conn, name)
+    roles = _require_admin(conn, steps)
+    user = _user(conn, name, steps)
     if user.role == r.ADMIN:
         if allowed:
             return user
@@ -255,17 +280,17 @@ def set_personal_data(conn: Connection, name: str, allowed: bool) -> ServerUser:
     verb = "GRANT {} TO {}" if allowed else "REVOKE {} FROM {}"
     refused = f"授予或收回“{r.PERSONAL}”需要“{r.ADMIN}”角色。"
     r.run(conn, r.statement(verb, roles.personal, name), refused)
-    return _user(conn, name)
+    return _user(conn, name, steps)
 
 
-def remove_user(conn: Connection, name: str) -> bool:
+def remove_user(conn: Connection, name: str, *, steps: NextSteps = COMMAND_LINE) -> bool:
     """Take `name` out of the college's roles; its login role is dropped too when nothing else on the server
     uses it (another college's role, objects it owns): True if dropped. Refuses the last 管理员 and oneself."""
     import psycopg
 
-    roles = _require_admin(conn)
-    users = list_users(conn)
-    user = _user(conn, name)
+    roles = _require_admin(conn, steps)
+    users = list_users(conn, steps=steps)
+    user = _user(conn, name, steps)
     if user.role == r.ADMIN and sum(u.role == r.ADMIN for u in users) <= 1:
         raise ValidationError(
             "name", f"“{name}”是本学院唯一的“{r.ADMIN}”，不能删除。请先添加另一位“{r.ADMIN}”。"

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.db.base import new_id
 from app.db.models import Enterprise, Internship, Major, MonthlyEvaluation, PracticeBase, Student
+from app.db.personal import with_masked_copies
 from app.domain.codes import id_check_char
 from app.progress import Progress, tick
 from app.services.employment import EmploymentData, save_employment
@@ -248,7 +249,7 @@ def _bulk(work: _Students, n: int, progress: Progress, cancel: threading.Event |
                     "has_tripartite": True,
                 }
             )
-        work.s.execute(insert(Student), students)
+        work.s.execute(insert(Student), [with_masked_copies(r) for r in students])
         work.s.execute(insert(Internship), internships)
         done += len(students)
         tick(progress, cancel, 1.0, f"正在写入学生与实习 {done}/{n}")

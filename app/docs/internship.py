@@ -39,9 +39,10 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer_group
 
 from app.db.models import Contact, Enterprise, Internship, Major, PracticeBase, Student
+from app.db.personal import PERSONAL_GROUP
 from app.docs.common import BLANK_DATE, cn_date, common_fields, doc_text, period_text
 from app.docs.render import template_bytes, write_document
 from app.docs.worker import RenderPool, RenderStopped, RenderWorker
@@ -50,6 +51,7 @@ from app.domain.money import amount_in_words, format_money
 from app.errors import AppError, BatchCancelled, NotFound, ValidationError
 from app.fsutil import MAX_PATH_CHARS, TEMP_NAME_CHARS, atomic_path, fit_filename, name_room, path_chars
 from app.services.settings import party_details
+from app.services.students import need_personal
 from app.services.templates import template_source
 
 KIND = "三方协议"
@@ -202,7 +204,10 @@ class _Archive:
         if missing:
             raise NotFound(f"找不到实习记录（可能已删除）：{missing[0]}")
         self.internships = [rows[i] for i in ids]
-        self.students = _by_id(s, Student, {i.student_id for i in self.internships})
+        need_personal(s)  # the agreement prints the 身份证号s and phones: 学生个人信息 on a server
+        self.students = _by_id(
+            s, Student, {i.student_id for i in self.internships}, undefer_group(PERSONAL_GROUP)
+        )
         self.enterprises = _by_id(s, Enterprise, {i.enterprise_id for i in self.internships} - {None})
         self.bases = _by_id(s, PracticeBase, {i.base_id for i in self.internships} - {None})
         majors = {st.major_id for st in self.students.values()} - {None}
@@ -215,11 +220,12 @@ class _Archive:
             self.contacts.setdefault(c.enterprise_id, c)  # the first one: the primary contact
 
 
-def _by_id(s: Session, model: Any, ids: Any) -> dict[str, Any]:
+def _by_id(s: Session, model: Any, ids: Any, *options: Any) -> dict[str, Any]:
     ids, found = list(ids), {}
     for start in range(0, len(ids), 500):  # SQLite's limit on bound parameters
         chunk = ids[start : start + 500]
-        for row in s.scalars(select(model).where(model.id.in_(chunk), model.deleted_at.is_(None))):
+        stmt = select(model).where(model.id.in_(chunk), model.deleted_at.is_(None)).options(*options)
+        for row in s.scalars(stmt):
             found[row.id] = row
     return found
 
@@ -548,6 +554,7 @@ def reserve_agreement_numbers(
     from app.docs.internship_plan import plan_batch
     from app.services.internships import assign_agreement_numbers
 
+    need_personal(s)  # no number for an agreement this user may not print
     plan = plan_batch(s, internship_ids, today=today)
     return assign_agreement_numbers(s, list(plan.ready)) if plan.ready else {}
 

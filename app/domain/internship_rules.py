@@ -67,6 +67,8 @@ class InternshipFacts:
     parties: dict[str, str] = field(default_factory=dict)  # PARTY_LABELS key → name
     birth_date: dt.date | None = None
     entry_year: int | None = None
+    # without the birth date (a user without 学生个人信息 on a server): the age on starts_on, whole years
+    age_at_start: int | None = None
     school_year_start: int | None = None  # the year the 学年 containing starts_on began (2025 for 2025-2026)
     evaluations: dict[dt.date, int] = field(default_factory=dict)  # month (first day) → score
     insurance_paid_by: str = ""  # 学校 / 实习单位 / 学生 / 其他
@@ -154,14 +156,16 @@ def _grade_and_age(f: InternshipFacts) -> list[Problem]:
                 True,
             )
         )
-    if f.birth_date is not None and age_on(f.birth_date, f.starts_on) < MIN_AGE:
+    age = age_on(f.birth_date, f.starts_on) if f.birth_date is not None else f.age_at_start
+    if age is not None and age < MIN_AGE:
+        # the day of the 16th birthday only to whom may read the birth date
+        when = f"，{cn_day(sixteenth_birthday(f.birth_date))}满16周岁" if f.birth_date is not None else ""
         out.append(
             Problem(
                 "INT-AGE",
                 ERROR,
                 "实习规定第十六条",
-                f"未满16周岁的学生不得参加岗位实习：实习开始时该生{age_on(f.birth_date, f.starts_on)}周岁，"
-                f"{cn_day(sixteenth_birthday(f.birth_date))}满16周岁",
+                f"未满16周岁的学生不得参加岗位实习：实习开始时该生{age}周岁{when}",
                 True,
             )
         )

@@ -44,3 +44,20 @@ def mask_address(value: str) -> str:
 def is_masked(value: str) -> bool:
     """A value copied from a masked list or export (it holds a run of *), not a real one."""
     return "**" in (value or "")
+
+
+# The personal columns of a student and how each is masked: the masked copy beside each column
+# (`<column>_masked`, app/db/personal.py) is this function of it.
+MASKS = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "guardian_phone": mask_phone,
+    "guardian_id_number": mask_id_number,
+    "emergency_phone": mask_phone,
+    "home_address": mask_address,
+}
+
+
+def masked_copy(column: str, value: str) -> str:
+    """What every user may read of a student's personal `column` holding `value`."""
+    return MASKS[column](value or "")

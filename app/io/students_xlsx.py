@@ -28,10 +28,11 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer_group
 
 from app.db.base import new_id
 from app.db.models import Major, Student
+from app.db.personal import PERSONAL_GROUP
 from app.domain.codes import check_id_number
 from app.domain.names import name_key
 from app.errors import ValidationErrors
@@ -66,6 +67,7 @@ from app.services.students import (
     apply_student,
     check_student_fields,
     id_number_clash,
+    need_personal,
     normalized_student,
     student_key,
     student_rows,
@@ -233,7 +235,9 @@ def _id_number_clashes(
 def read_students(
     s: Session, path: Path, *, progress: Progress | None = None, cancel: threading.Event | None = None
 ) -> ImportPreview:
-    """Parse and check every row of a roster against the database. Nothing is written."""
+    """Parse and check every row of a roster against the database. Nothing is written. A roster holds 身份证号s
+    and phones, matched against the stored ones: 学生个人信息 on a server (refused before the file is read)."""
+    need_personal(s)
 
     def reader(columns: dict[str, str]) -> Callable[[int, dict[str, Any]], ImportRow]:
         existing, read = _live_students(s)
@@ -299,6 +303,7 @@ def import_students(
     transaction, after checking them again against the database as it is now."""
     report = progress or noop_progress
     rows = preview.valid_rows
+    need_personal(s)
     refuse_if_changed(_changed_since_preview(s, rows, update_existing))
     ids: list[str] = []
     skipped = 0
@@ -312,7 +317,11 @@ def import_students(
                 continue
             if errors := check_student_fields(item.data):
                 raise ValidationErrors(errors)
-            st = s.get(Student, item.existing_id) if item.existing_id else Student(id=new_id())
+            st = (
+                s.get(Student, item.existing_id, options=[undefer_group(PERSONAL_GROUP)])
+                if item.existing_id
+                else Student(id=new_id())
+            )
             apply_student(st, item.data)
             if not item.existing_id:
                 s.add(st)

@@ -65,6 +65,7 @@ from app.reporting.columns import TABLE_NAMES
 from app.reporting.period_figures import as_of, period_figures, period_findings, period_tables
 from app.services import blobs
 from app.services.settings import get_profile
+from app.services.students import need_personal
 from app.tempfiles import pause_for_test
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,10 @@ class Preview:
 
 
 def _context(s: Session, period: Period, today: dt.date | None, personal: bool) -> Context:
-    """The findings are the period's (app/reporting/period_figures.py), as `chanjiao check --year` lists them."""
+    """The findings are the period's (app/reporting/period_figures.py), as `chanjiao check --year` lists them.
+    `personal`: the full 身份证号 and phones, which need 学生个人信息 on a server (refused before anything is read)."""
+    if personal:
+        need_personal(s)
     today = today or dt.date.today()
     return Context(s, period, today, personal, period_findings(s, period, today))
 

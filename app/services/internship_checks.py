@@ -16,12 +16,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import Column, Integer, MetaData, String, Table, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise, Internship, MonthlyEvaluation, PracticeBase, Student
+from app.db.personal import may_read_personal
 from app.domain.internship_rules import PARTY_LABELS, InternshipFacts, Problem, internship_problems
 from app.services.settings import get_semester_calendar
+
+# The age of each internship's student on its first day (a view on a server: migration 0014).
+START_AGE = Table(
+    "internship_start_age", MetaData(), Column("internship_id", String(36)), Column("age", Integer)
+)
 
 _FACTS = (
     Internship.kind,
@@ -80,12 +86,16 @@ def _checked(
 ) -> Iterable[Checked]:
     today = today or dt.date.today()
     first_start = get_semester_calendar(s).first_start
+    # The birth date is personal: a user without 学生个人信息 (on a server) reads the age at the start instead,
+    # from a view that may read it (migration 0014); the rule is the same.
+    personal = may_read_personal(s)
+    age = Student.birth_date if personal else START_AGE.c.age
     stmt = (
         select(
             Internship.id,
             *_FACTS,
             *_PARTIES,
-            Student.birth_date,
+            age,
             Student.entry_year,
             Student.name,
             Student.class_name,
@@ -98,6 +108,8 @@ def _checked(
         .outerjoin(PracticeBase, PracticeBase.id == Internship.base_id)
         .where(Internship.deleted_at.is_(None), Internship.status != "终止")
     )
+    if not personal:
+        stmt = stmt.outerjoin(START_AGE, START_AGE.c.internship_id == Internship.id)
     chunks = [None] if ids is None else [list(ids)[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
     evaluations = _evaluations(s, None if ids is None else list(ids))
     n_facts, n_parties = len(_FACTS), len(_PARTIES)
@@ -110,7 +122,8 @@ def _checked(
             f = InternshipFacts(
                 *facts,
                 parties=parties,
-                birth_date=birth,
+                birth_date=birth if personal else None,
+                age_at_start=None if personal else birth,
                 entry_year=entry,
                 school_year_start=school_year_start(first_start, facts[2]),
                 evaluations=evaluations.get(iid, {}),

@@ -19,15 +19,16 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, undefer_group
 
 from app.db.models import GENDERS, Internship, Major, Student
+from app.db.personal import COPIED, PERSONAL_GROUP, may_read_personal, personal_refusal
 from app.domain.codes import check_id_number
 from app.domain.names import clean_text
 from app.domain.phones import LANDLINE_RULE, MOBILE_RULE, is_phone
-from app.domain.privacy import is_masked, mask_address, mask_id_number, mask_phone
-from app.errors import ValidationError, ValidationErrors
+from app.domain.privacy import is_masked
+from app.errors import NoPermission, ValidationError, ValidationErrors
 from app.services.common import (
     Changes,
     get_or_raise,
@@ -218,6 +219,9 @@ def student_warnings(d: StudentData) -> list[str]:
 
 
 def check_student(s: Session, data: StudentData, *, exclude_id: str | None = None) -> list[ValidationError]:
+    """The checks of a save; without 学生个人信息 the personal fields are not checked (nor written: a form shows
+    their masked copies, read-only)."""
+    data, _personal = _without_personal(s, data, new=exclude_id is None)
     d = normalized_student(data)
     errors = check_student_fields(d)
     if d.student_no and find_student_by_no(s, d.student_no, exclude_id=exclude_id):
@@ -230,31 +234,51 @@ def check_student(s: Session, data: StudentData, *, exclude_id: str | None = Non
     return errors
 
 
-def apply_student(st: Student, d: StudentData) -> None:
+def apply_student(st: Student, d: StudentData, *, personal: bool = True) -> None:
+    """`personal` False (a user without 学生个人信息): the personal fields are left as they are."""
     for f in fields(StudentData):
-        setattr(st, f.name, getattr(d, f.name))
+        if personal or f.name not in COPIED:
+            setattr(st, f.name, getattr(d, f.name))
+    if not personal:
+        return
     st.birth_date = check_id_number(d.id_number).birth_date if d.id_number else None
     if d.id_number and not d.gender:
         st.gender = "男" if check_id_number(d.id_number).male else "女"
 
 
+def _without_personal(s: Session, data: StudentData, *, new: bool) -> tuple[StudentData, bool]:
+    """`data` as a user may write it: whole with 学生个人信息; without it, the personal fields blank (a form shows
+    them masked and read-only, an update keeps what is stored). A new student with any of them filled in is
+    refused: it needs the grant."""
+    if may_read_personal(s):
+        return data, True
+    if new and any(getattr(data, c) for c in COPIED):
+        need_personal(s)
+    return replace(data, **dict.fromkeys(COPIED, "")), False
+
+
 def create_student(s: Session, data: StudentData) -> Changes:
+    data, personal = _without_personal(s, data, new=True)
     if errors := check_student(s, data):
         raise ValidationErrors(errors)
     d = normalized_student(data)
     st = Student()
-    apply_student(st, d)
+    apply_student(st, d, personal=personal)
     s.add(st)
     s.flush()
     return Changes("student", (st.id,), tuple(student_warnings(d)))
 
 
 def update_student(s: Session, student_id: str, data: StudentData) -> Changes:
-    st = get_or_raise(s, Student, student_id, "学生")
+    """Without 学生个人信息 (on a server) the personal fields of `data` are not written: the stored ones stay."""
+    data, personal = _without_personal(s, data, new=False)
+    # with 学生个人信息, the stored personal values too: a field written unchanged is then not a change
+    options = [undefer_group(PERSONAL_GROUP)] if personal else []
+    st = s.get(Student, student_id, options=options) or get_or_raise(s, Student, student_id, "学生")
     if errors := check_student(s, data, exclude_id=student_id):
         raise ValidationErrors(errors)
     d = normalized_student(data)
-    apply_student(st, d)
+    apply_student(st, d, personal=personal)
     s.flush()
     return Changes("student", (st.id,), tuple(student_warnings(d)))
 
@@ -266,10 +290,12 @@ def delete_students(s: Session, ids: Sequence[str]) -> Changes:
 
 def restore_students(s: Session, ids: Sequence[str]) -> Changes:
     """Back from the 回收站, unless another live student has taken the 学号 meanwhile."""
-    for st in s.scalars(select(Student).where(Student.id.in_(ids), Student.deleted_at.is_not(None))):
+    personal = may_read_personal(s)  # without it, the unique index refuses a taken 身份证号 (in words)
+    stmt = select(Student).where(Student.id.in_(ids), Student.deleted_at.is_not(None))
+    for st in s.scalars(stmt.options(undefer_group(PERSONAL_GROUP)) if personal else stmt):
         if find_student_by_no(s, st.student_no, exclude_id=st.id):
             raise ValidationError("student_no", f"学号“{st.student_no}”已被其他学生使用，不能恢复“{st.name}”")
-        if other := same_id_number(s, st.id_number, exclude_id=st.id):
+        if personal and (other := same_id_number(s, st.id_number, exclude_id=st.id)):
             raise ValidationError(
                 "id_number", f"“{st.name}”的身份证号与已有学生“{other[1]}”（学号{other[2]}）相同，不能恢复"
             )
@@ -277,15 +303,28 @@ def restore_students(s: Session, ids: Sequence[str]) -> Changes:
 
 
 def _row(st: Student, major: str, full: bool) -> StudentRow:
-    values = {f.name: getattr(st, f.name) for f in fields(StudentData)}
+    """`full`: the personal values themselves (loaded with the row: `_personal`); otherwise their masked
+    copies, which every user may read, and no 出生日期 (the masked 身份证号 hides it)."""
+    values = {f.name: getattr(st, f.name) for f in fields(StudentData) if f.name not in COPIED}
+    for column in COPIED:
+        values[column] = getattr(st, column if full else f"{column}_masked")
+    born = st.birth_date if full else None
+    return StudentRow(**values, id=st.id, major_name=major, birth_date=born, masked=not full)
+
+
+def _personal(stmt: Select, s: Session, full: bool) -> Select:
+    """`stmt` loading the students' personal columns too when `full` — refused (NoPermission, in words) to a
+    user without 学生个人信息 before anything is read."""
     if not full:
-        values["id_number"] = mask_id_number(st.id_number)
-        values["phone"] = mask_phone(st.phone)
-        values["guardian_phone"] = mask_phone(st.guardian_phone)
-        values["guardian_id_number"] = mask_id_number(st.guardian_id_number)
-        values["emergency_phone"] = mask_phone(st.emergency_phone)
-        values["home_address"] = mask_address(st.home_address)
-    return StudentRow(**values, id=st.id, major_name=major, birth_date=st.birth_date, masked=not full)
+        return stmt
+    need_personal(s)
+    return stmt.options(undefer_group(PERSONAL_GROUP))
+
+
+def need_personal(s: Session) -> None:
+    """NoPermission naming 学生个人信息 unless the connected user may read students' personal data."""
+    if refused := personal_refusal(s):
+        raise NoPermission(refused)
 
 
 def student_rows(
@@ -298,7 +337,8 @@ def student_rows(
     deleted: bool = False,
     full: bool = False,
 ) -> list[StudentRow]:
-    """Students by class then 学号; search in 学号, 姓名 and 班级. ID numbers and phones masked unless `full`."""
+    """Students by class then 学号; search in 学号, 姓名 and 班级. ID numbers and phones masked unless `full`
+    (which needs 学生个人信息 on a server)."""
     stmt = select(Student, Major.name).outerjoin(Major, Major.id == Student.major_id)
     stmt = stmt.where(in_view(Student, deleted)).order_by(Student.class_name, Student.student_no)
     if search.strip():
@@ -316,14 +356,22 @@ def student_rows(
         stmt = stmt.where(Student.class_name == class_name)
     if ids is not None:
         stmt = stmt.where(Student.id.in_(list(ids)))
-    return [_row(st, major or "", full) for st, major in s.execute(stmt)]
+    return [_row(st, major or "", full) for st, major in s.execute(_personal(stmt, s, full))]
 
 
 def get_student(s: Session, student_id: str, *, full: bool = True) -> StudentRow:
-    """One student for its own form: the full 身份证号 and phones (the only place they are shown)."""
-    st = get_or_raise(s, Student, student_id, "学生")
-    major = s.get(Major, st.major_id).name if st.major_id and s.get(Major, st.major_id) else ""
-    return _row(st, major, full)
+    """One student for its own form: the full 身份证号 and phones (the only place they are shown) when `full`
+    (which needs 学生个人信息 on a server), else their masked copies."""
+    stmt = (
+        select(Student, Major.name)
+        .outerjoin(Major, Major.id == Student.major_id)
+        .where(Student.id == student_id)
+    )
+    row = s.execute(_personal(stmt, s, full)).first()
+    if row is None:
+        get_or_raise(s, Student, student_id, "学生")  # the message for a record that is not there
+    st, major = row  # type: ignore[misc]
+    return _row(st, major or "", full)
 
 
 @dataclass(frozen=True)

@@ -140,8 +140,11 @@ def _read(
     conn: Connection, model: type, keys: Sequence[tuple[Any, ...]]
 ) -> dict[tuple[Any, ...], dict[str, Any]]:
     """The stored rows of `model` with these primary keys: {key: {attribute: value}}."""
+    from app.db.personal import unreadable
+
     mapper: Mapper = model.__mapper__  # type: ignore[attr-defined]
-    columns = _columns(model)
+    hidden = unreadable(conn, model)  # a user without 学生个人信息 journals the rest (and never writes them)
+    columns = [(k, c) for k, c in _columns(model) if k not in hidden]
     pk = list(mapper.primary_key)
     out: dict[tuple[Any, ...], dict[str, Any]] = {}
     for start in range(0, len(keys), 500):

@@ -9,7 +9,6 @@ import hashlib
 import os
 import threading
 import time
-import uuid
 import zipfile
 from pathlib import Path
 
@@ -260,25 +259,19 @@ def test_a_package_carries_the_attachments_of_its_records(demo_db: Database, tmp
 
 @pytest.fixture(scope="module")
 def college(pg_server, tmp_path_factory: pytest.TempPathFactory):
-    """A college's database set up by `server init`, with a 录入 and a 只读 user (tests/core/test_server_roles.py)."""
-    from app.db import roles
-    from tests.core.test_server_roles import EDITOR, READER, College, add_user, cli, drop_all
+    """A college's database set up by `server init`, with a 录入 and a 只读 user (tests/college_users.py)."""
+    from app.db.roles import EDITOR, READER
+    from tests.college_users import prefixed, set_up_college
 
-    prefix = f"cjtest_blobs_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
-        with pytest.MonkeyPatch.context() as mp:
-            mp.setenv("CHANJIAO_HOME", str(tmp_path_factory.mktemp("home")))
-            name = f"{prefix}_a"
-            init = cli(
-                "server", "init", pg_server.url(name), "--school", "某职业技术学院", "--college", "机电学院"
-            )
-            assert init.returncode == 0, init.stderr
-            c = College(pg_server, name, init, roles.group_roles(name))
-            add_user(c, "wang", EDITOR)
-            add_user(c, "li", READER)
-            yield c
-    finally:
-        drop_all(pg_server, prefix)
+    with prefixed(pg_server, "blobs") as prefix:
+        yield set_up_college(
+            pg_server,
+            f"{prefix}_a",
+            tmp_path_factory.mktemp("home"),
+            ("wang", EDITOR),
+            ("li", READER),
+            groups=(),
+        )
 
 
 def test_an_editor_adds_and_a_reader_opens_an_attachment_the_server_allows(college, tmp_path: Path) -> None:

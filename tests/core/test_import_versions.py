@@ -18,6 +18,8 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -265,31 +267,6 @@ def _other_saves_student(other: Database, sid: str, no: str, name: str, **change
         update_student(s, sid, StudentData(no, name, **changes))
 
 
-def test_a_student_saved_by_another_user_after_the_preview_refuses_the_update(
-    db: Database, other: Database, students: dict[str, str], tmp_path: Path
-) -> None:
-    path = _roster(tmp_path)
-    with db.reader() as s:
-        preview = read_students(s, path)
-    _other_saves_student(
-        other, students["2023002"], "2023002", "李四", class_name="对方的班", phone="13900000002"
-    )
-
-    with db.session() as s, pytest.raises(AppError) as excinfo:
-        import_students(s, preview, update_existing=True)
-    _refused(
-        excinfo, f"第3行：学生“李四”（学号2023002）在读取文件后{_saved(db, Student, students['2023002'])}修改"
-    )
-    assert "第2行" not in excinfo.value.message
-    assert _classes(db) == {"2023001": "旧班", "2023002": "对方的班"}  # nothing written
-
-    with db.reader() as s:
-        preview = read_students(s, path)
-    with db.session() as s:
-        import_students(s, preview, update_existing=True)
-    assert _classes(db) == {"2023001": "新班", "2023002": "新班", "2023003": "新班"}
-
-
 def test_a_student_moved_to_the_recycle_bin_after_the_preview_refuses_the_update(
     db: Database, other: Database, students: dict[str, str], tmp_path: Path
 ) -> None:
@@ -369,47 +346,6 @@ def _scores(db: Database) -> list[int]:
         )
 
 
-def test_an_evaluation_saved_by_another_user_after_the_preview_refuses_the_update(
-    db: Database, other: Database, world: dict, tmp_path: Path
-) -> None:
-    path = _evaluations_file(tmp_path)
-    with db.reader() as s:
-        preview = read_evaluations(s, path)
-    with other.session() as s:
-        save_evaluation(s, EvaluationData(world["internships"][0], D(2026, 3, 1), 75), world["march"])
-
-    with db.session() as s, pytest.raises(AppError) as excinfo:
-        import_evaluations(s, preview, update_existing=True)
-    _refused(
-        excinfo,
-        f"第2行：学生“张三”2026年3月的企业评价在读取文件后{_saved(db, MonthlyEvaluation, world['march'])}修改",
-    )
-    assert _scores(db) == [75]  # nothing written
-
-    with db.reader() as s:
-        preview = read_evaluations(s, path)
-    with db.session() as s:
-        import_evaluations(s, preview, update_existing=True)
-    assert _scores(db) == [85, 90]
-
-
-def test_an_internship_the_evaluations_are_matched_with_may_change_meanwhile(
-    db: Database, other: Database, world: dict, tmp_path: Path
-) -> None:
-    with db.reader() as s:
-        preview = read_evaluations(s, _evaluations_file(tmp_path))
-    with other.session() as s:
-        terms = world["terms"]
-        update_internship(
-            s,
-            world["internships"][0],
-            InternshipData(**{**vars(terms), "student_id": world["students"][0], "position": "调试员"}),
-        )
-    with db.session() as s:
-        import_evaluations(s, preview, update_existing=True)
-    assert _scores(db) == [85, 90]
-
-
 def _employment_file(tmp_path: Path) -> Path:
     return _sheet(
         tmp_path / "就业.xlsx",
@@ -426,38 +362,143 @@ def _destinations(db: Database) -> list[str]:
         return sorted(s.scalars(select(Employment.status).where(Employment.deleted_at.is_(None))))
 
 
-def test_an_employment_record_saved_by_another_user_after_the_preview_refuses_the_update(
-    db: Database, other: Database, world: dict, tmp_path: Path
-) -> None:
-    path = _employment_file(tmp_path)
-    with db.reader() as s:
-        preview = read_employment(s, path)
+# ---------------------------------------------------------------- 学生名册, 企业月度评价, 就业去向: --update
+
+
+@dataclass(frozen=True)
+class Updating:
+    """An import with update_existing, over the records of fixture `given`: another user saves the record row
+    `line` updates after the preview (`other_saves`); the refusal names it (`said`); the records as `state` reads
+    them are `before` after the refusal (nothing written) and `after` once the file is read again and imported.
+    `matched` (if any): another user's change of a record the rows are only matched with, which must not stop
+    the import."""
+
+    name: str
+    given: str
+    file: Callable[[Path], Path]
+    read: Callable
+    write: Callable
+    other_saves: Callable[[Database, dict], None]
+    said: Callable[[Database, dict], str]
+    state: Callable[[Database], object]
+    before: object
+    after: object
+    line: int
+    matched: Callable[[Database, dict], None] | None = None
+
+
+def _save_evaluation(other: Database, world: dict) -> None:
+    with other.session() as s:
+        save_evaluation(s, EvaluationData(world["internships"][0], D(2026, 3, 1), 75), world["march"])
+
+
+def _save_employment(other: Database, world: dict) -> None:
     with other.session() as s:
         save_employment(s, EmploymentData(world["students"][0], 2026, "参军入伍"), world["job"])
 
-    with db.session() as s, pytest.raises(AppError) as excinfo:
-        import_employment(s, preview, update_existing=True)
-    _refused(
-        excinfo, f"第2行：学生“张三”2026届的就业记录在读取文件后{_saved(db, Employment, world['job'])}修改"
-    )
-    assert _destinations(db) == ["参军入伍"]  # nothing written
 
-    with db.reader() as s:
-        preview = read_employment(s, path)
-    with db.session() as s:
-        import_employment(s, preview, update_existing=True)
-    assert _destinations(db) == sorted(["协议就业", "升学"])
+def _change_internship(other: Database, world: dict) -> None:
+    with other.session() as s:
+        terms = world["terms"]
+        update_internship(
+            s,
+            world["internships"][0],
+            InternshipData(**{**vars(terms), "student_id": world["students"][0], "position": "调试员"}),
+        )
 
 
-def test_a_student_the_employment_rows_are_matched_with_may_change_meanwhile(
-    db: Database, other: Database, world: dict, tmp_path: Path
+UPDATING = [
+    Updating(
+        "students",
+        "students",
+        _roster,
+        read_students,
+        import_students,
+        lambda other, given: _other_saves_student(
+            other, given["2023002"], "2023002", "李四", class_name="对方的班", phone="13900000002"
+        ),
+        lambda db, given: (
+            f"第3行：学生“李四”（学号2023002）在读取文件后{_saved(db, Student, given['2023002'])}修改"
+        ),
+        _classes,
+        {"2023001": "旧班", "2023002": "对方的班"},
+        {"2023001": "新班", "2023002": "新班", "2023003": "新班"},
+        line=3,
+    ),
+    Updating(
+        "evaluations",
+        "world",
+        _evaluations_file,
+        read_evaluations,
+        import_evaluations,
+        _save_evaluation,
+        lambda db, world: (
+            f"第2行：学生“张三”2026年3月的企业评价在读取文件后{_saved(db, MonthlyEvaluation, world['march'])}修改"
+        ),
+        _scores,
+        [75],
+        [85, 90],
+        line=2,
+        matched=_change_internship,  # the internship the evaluations are matched with
+    ),
+    Updating(
+        "employment",
+        "world",
+        _employment_file,
+        read_employment,
+        import_employment,
+        _save_employment,
+        lambda db, world: (
+            f"第2行：学生“张三”2026届的就业记录在读取文件后{_saved(db, Employment, world['job'])}修改"
+        ),
+        _destinations,
+        ["参军入伍"],
+        sorted(["协议就业", "升学"]),
+        line=2,
+        matched=lambda other, world: _other_saves_student(  # the student the rows are matched with
+            other, world["students"][0], "2023001", "张三", class_name="机电2302"
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize("case", UPDATING, ids=[c.name for c in UPDATING])
+def test_a_record_saved_by_another_user_after_the_preview_refuses_the_update(
+    db: Database, other: Database, tmp_path: Path, request: pytest.FixtureRequest, case: Updating
 ) -> None:
+    given = request.getfixturevalue(case.given)
+    path = case.file(tmp_path)
     with db.reader() as s:
-        preview = read_employment(s, _employment_file(tmp_path))
-    _other_saves_student(other, world["students"][0], "2023001", "张三", class_name="机电2302")
+        preview = case.read(s, path)
+    case.other_saves(other, given)
+
+    with db.session() as s, pytest.raises(AppError) as excinfo:
+        case.write(s, preview, update_existing=True)
+    _refused(excinfo, case.said(db, given))
+    assert [n for n in (2, 3) if f"第{n}行" in excinfo.value.message] == [case.line]  # only the row changed
+    assert case.state(db) == case.before  # nothing written
+
+    with db.reader() as s:
+        preview = case.read(s, path)
     with db.session() as s:
-        import_employment(s, preview, update_existing=True)
-    assert _destinations(db) == sorted(["协议就业", "升学"])
+        case.write(s, preview, update_existing=True)
+    assert case.state(db) == case.after
+
+
+MATCHING = [c for c in UPDATING if c.matched is not None]
+
+
+@pytest.mark.parametrize("case", MATCHING, ids=[c.name for c in MATCHING])
+def test_a_record_the_rows_are_only_matched_with_may_change_meanwhile(
+    db: Database, other: Database, tmp_path: Path, request: pytest.FixtureRequest, case: Updating
+) -> None:
+    given = request.getfixturevalue(case.given)
+    with db.reader() as s:
+        preview = case.read(s, case.file(tmp_path))
+    case.matched(other, given)
+    with db.session() as s:
+        case.write(s, preview, update_existing=True)
+    assert case.state(db) == case.after
 
 
 # ---------------------------------------------------------------- the command line, a real second process

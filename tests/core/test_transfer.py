@@ -58,6 +58,18 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir())
 
 
+def assert_left_empty(loc) -> None:
+    """No records in the database at `loc`, no attachment bytes either: what a refused, differing or cancelled
+    copy leaves on a server."""
+    db = open_database(loc)
+    try:
+        with db.engine.connect() as conn:
+            assert tr.records_in(conn) == []
+            assert conn.execute(select(func.count()).select_from(AttachmentBlob)).scalar() == 0
+    finally:
+        db.close()
+
+
 # ------------------------------------------------------------------ fixtures
 
 
@@ -118,11 +130,10 @@ def test_the_source_has_what_the_round_trip_must_keep(source: Path) -> None:
 
 
 @pytest.fixture
-def server_db(pg_server):
-    """An empty database on the test server (not migrated: the copy brings it to the source's version)."""
-    loc = pg_server.create()
-    yield loc
-    pg_server.drop(loc)
+def server_db(pg_database):
+    """An empty database on the test server (tests/conftest.py; not migrated: the copy brings it to the source's
+    version)."""
+    return pg_database
 
 
 # ------------------------------------------------------------------ up and back
@@ -246,12 +257,7 @@ def test_a_source_made_by_a_newer_version_is_refused(source: Path, server_db, tm
     assert not (tmp_path / "新.db").exists()
     with pytest.raises(DatabaseTooNew):
         tr.transfer(source, server_db)
-    db = open_database(server_db)
-    try:
-        with db.engine.connect() as conn:
-            assert tr.records_in(conn) == []
-    finally:
-        db.close()
+    assert_left_empty(server_db)
 
 
 # ------------------------------------------------------------------ a copy that differs is not kept
@@ -275,13 +281,7 @@ def test_a_row_changed_on_the_way_to_the_server_rolls_all_back(
     _corrupting(monkeypatch)
     with pytest.raises(tr.TransferMismatch, match=r"合作企业（enterprise）复制后的内容与源数据库不同"):
         tr.transfer(source, server_db)
-    db = open_database(server_db)
-    try:
-        with db.engine.connect() as conn:
-            assert tr.records_in(conn) == []
-            assert conn.execute(select(func.count()).select_from(AttachmentBlob)).scalar() == 0
-    finally:
-        db.close()
+    assert_left_empty(server_db)
 
 
 def test_a_row_changed_on_the_way_to_a_file_leaves_no_file(
@@ -341,19 +341,12 @@ def test_cancel_leaves_nothing(source: Path, server_db, tmp_path: Path, directio
 
     target = tmp_path / "out" / "副本.db"
     target.parent.mkdir()
+    copy_from, copy_to = (source, server_db) if direction == "up" else (server_db, target)
     with pytest.raises(Cancelled):
-        if direction == "up":
-            tr.transfer(source, server_db, progress=progress, cancel=cancel)
-        else:
-            tr.transfer(server_db, target, progress=progress, cancel=cancel)
+        tr.transfer(copy_from, copy_to, progress=progress, cancel=cancel)
     assert any("学生" in m for m in seen)
     if direction == "up":
-        db = open_database(server_db)
-        try:
-            with db.engine.connect() as conn:
-                assert tr.records_in(conn) == []
-        finally:
-            db.close()
+        assert_left_empty(server_db)
     else:
         assert leftovers(target.parent) == []
 
@@ -413,57 +406,27 @@ def test_a_college_database_set_up_by_server_init_takes_the_copy_with_its_roles(
 ) -> None:
     """`server init` (no 专业群: no records) then the upload: the grants are renewed over the copied tables, a 只读
     user added afterwards reads the copied records but, even with plain SQL, not a student's 身份证号."""
-    import io
-    import os
-    import sys
-    import uuid
-
     import psycopg
 
-    from tests.core.test_server_roles import PASSWORD, drop_all
+    from tests.college_users import PASSWORD, add_user, prefixed, set_up_college
 
-    prefix = f"cjtest_tr_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    name = f"{prefix}_a"
-    try:
-        init = run_cli(
-            "server", "init", pg_server.url(name), "--school", "某职业技术学院", "--college", "机电工程学院"
-        )
-        assert init.returncode == 0, init.stderr
-        report = tr.transfer(source, pg_server.location(name))
+    with prefixed(pg_server, "tr") as prefix:
+        college = set_up_college(pg_server, f"{prefix}_a", tmp_path / "home", groups=())
+        report = tr.transfer(source, pg_server.location(college.name))
         assert report.grants_applied is True
-        saved, sys.stdin = sys.stdin, io.StringIO(PASSWORD + "\n")
-        try:
-            added = run_cli(
-                "--db",
-                pg_server.url(name),
-                "server",
-                "user",
-                "add",
-                f"{prefix}_li",
-                "--role",
-                "只读",
-                "--password-stdin",
-            )
-        finally:
-            sys.stdin = saved
-        assert added.returncode == 0, added.stderr
-        a = pg_server.admin
-        with psycopg.connect(
-            host=a.host, port=a.port, user=f"{prefix}_li", password=PASSWORD, dbname=name, autocommit=True
-        ) as conn:
+        li = add_user(college, "li", "只读")
+        with college.connect(li) as conn:
             assert conn.execute("SELECT count(*) FROM enterprise").fetchone()[0] == 300
             assert conn.execute("SELECT count(*) FROM audit_log").fetchone()[0] > 1000
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 conn.execute("SELECT id_number FROM student")
         # and cannot take the whole database home: it holds what the server keeps from that user
-        reader = pg_server.location(name, user=f"{prefix}_li", password=PASSWORD)
+        reader = pg_server.location(college.name, user=li, password=PASSWORD)
         home = tmp_path / "回家"
         home.mkdir()
         with pytest.raises(NoPermission, match="学生个人信息"):
             tr.transfer(reader, home / "带回家.db")
         assert leftovers(home) == []
-    finally:
-        drop_all(pg_server, prefix)
 
 
 def test_an_attachment_too_large_for_a_server_is_refused_before_anything_is_written(
@@ -472,12 +435,7 @@ def test_an_attachment_too_large_for_a_server_is_refused_before_anything_is_writ
     monkeypatch.setattr(blobs, "MAX_SERVER_ATTACHMENT", 1000)  # the demo's attachments are a few KB
     with pytest.raises(tr.TransferRefused, match="超过了服务器数据库中每个附件.*附件0.txt"):
         tr.transfer(source, server_db)
-    db = open_database(server_db)
-    try:
-        with db.engine.connect() as conn:
-            assert tr.records_in(conn) == []
-    finally:
-        db.close()
+    assert_left_empty(server_db)
 
 
 def test_a_source_with_duplicate_keys_is_refused_before_the_copy(source: Path, tmp_path: Path) -> None:

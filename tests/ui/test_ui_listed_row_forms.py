@@ -49,9 +49,16 @@ class Case:
     name: str
     field: str  # the text field the other user and the form both change
     listed: Callable[[Any], Any]  # the parent window's list → the row it hands the form
-    save: Callable[[Any, Any, str], object]  # another user's save of `row` with `field` = the text
+    write: Callable[..., object]  # the service's save: write(s, data, id), or write(s, id, data) if id_first
+    data_class: type  # what `write` takes
     get: Callable[[Any, str], Any]  # the service's read of one record (what the form reads)
     form: Callable[[Any], Any]  # the form on the listed row
+    id_first: bool = False
+
+    def save(self, s, row, text: str) -> object:
+        """Another user's save of `row` with `field` = `text`."""
+        data = _data(row, self.data_class, **{self.field: text})
+        return self.write(s, row.id, data) if self.id_first else self.write(s, data, row.id)
 
 
 def _employment_form(row):
@@ -114,9 +121,8 @@ CASES = [
         "employment",
         "note",
         lambda s: employment.employment_rows(s)[0],
-        lambda s, r, text: employment.save_employment(
-            s, _data(r, employment.EmploymentData, note=text), r.id
-        ),
+        employment.save_employment,
+        employment.EmploymentData,
         employment.get_employment,
         _employment_form,
     ),
@@ -124,9 +130,8 @@ CASES = [
         "evaluation",
         "comment",
         lambda s: internships.evaluation_rows(s, _first(s, m.MonthlyEvaluation.internship_id))[0],
-        lambda s, r, text: internships.save_evaluation(
-            s, _data(r, internships.EvaluationData, comment=text), r.id
-        ),
+        internships.save_evaluation,
+        internships.EvaluationData,
         internships.get_evaluation,
         _evaluation_form,
     ),
@@ -134,7 +139,8 @@ CASES = [
         "usage",
         "note",
         lambda s: bases.usage_rows(s)[0],
-        lambda s, r, text: bases.save_usage(s, _data(r, bases.UsageData, note=text), r.id),
+        bases.save_usage,
+        bases.UsageData,
         bases.get_usage,
         _usage_form,
     ),
@@ -142,17 +148,18 @@ CASES = [
         "practice",
         "note",
         lambda s: teachers.practice_rows(s)[0],
-        lambda s, r, text: teachers.update_practice(s, r.id, _data(r, teachers.PracticeData, note=text)),
+        teachers.update_practice,
+        teachers.PracticeData,
         teachers.get_practice,
         _practice_form,
+        id_first=True,
     ),
     Case(
         "steering_member",
         "title",
         lambda s: industry.steering_rows(s, _first(s, m.SteeringMember.major_group_id))[0][0],
-        lambda s, r, text: industry.save_steering_member(
-            s, _data(r, industry.SteeringMemberData, title=text), r.id
-        ),
+        industry.save_steering_member,
+        industry.SteeringMemberData,
         industry.get_steering_member,
         _member_form,
     ),
@@ -160,9 +167,8 @@ CASES = [
         "steering_meeting",
         "place",
         lambda s: industry.steering_rows(s, _first(s, m.SteeringMeeting.major_group_id))[1][0],
-        lambda s, r, text: industry.save_steering_meeting(
-            s, _data(r, industry.SteeringMeetingData, place=text), r.id
-        ),
+        industry.save_steering_meeting,
+        industry.SteeringMeetingData,
         industry.get_steering_meeting,
         _meeting_form,
     ),
@@ -170,9 +176,8 @@ CASES = [
         "studio_activity",
         "participants",
         lambda s: industry.studio_activity_rows(s, _first(s, m.StudioActivity.studio_id))[0],
-        lambda s, r, text: industry.save_studio_activity(
-            s, _data(r, industry.StudioActivityData, participants=text), r.id
-        ),
+        industry.save_studio_activity,
+        industry.StudioActivityData,
         industry.get_studio_activity,
         _studio_activity_form,
     ),
@@ -180,9 +185,8 @@ CASES = [
         "organization_activity",
         "participants",
         lambda s: industry.activity_rows(s)[0],
-        lambda s, r, text: industry.save_activity(
-            s, _data(r, industry.ActivityData, participants=text), r.id
-        ),
+        industry.save_activity,
+        industry.ActivityData,
         industry.get_activity,
         _organization_activity_form,
     ),
@@ -190,9 +194,11 @@ CASES = [
         "budget",
         "note",
         lambda s: funds.budget_rows(s)[0],
-        lambda s, r, text: funds.update_budget(s, r.id, _data(r, funds.BudgetData, note=text)),
+        funds.update_budget,
+        funds.BudgetData,
         funds.get_budget,
         _budget_form,
+        id_first=True,
     ),
 ]
 

@@ -2,12 +2,10 @@
 real widgets, a real server (tests/pg.py) and a college set up by the real `chanjiao server init`; what the
 dialog did is then proved by connecting as the new user with plain psycopg, as someone with psql would. A 只读
 user sees the button disabled with the reason; a file database has none. Roles are cluster-wide: every one a
-test makes starts with this run's prefix and is dropped at the end (tests/core/test_server_roles.py)."""
+test makes starts with this run's prefix and is dropped at the end (tests/college_users.py)."""
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,9 +15,8 @@ import pytest
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
-from app.db import roles
 from app.db.roles import ADMIN, EDITOR, READER, privileges
-from tests.core.test_server_roles import GROUPS, PASSWORD, College, add_user, cli, drop_all
+from tests.college_users import PASSWORD, College, add_user, cli, prefixed, set_up_college
 from ui import messages
 from ui.ops import DbContext, set_context
 from ui.server_users_dialog import GRANT, MISMATCH, REVOKE, AddUserDialog, ServerUsersDialog
@@ -31,28 +28,16 @@ SHOTS = Path("/tmp/helper_users")
 
 @pytest.fixture(scope="module")
 def prefix(pg_server) -> Iterator[str]:
-    name = f"cjtest_uiusers_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    try:
+    with prefixed(pg_server, "uiusers") as name:
         yield name
-    finally:
-        drop_all(pg_server, name)
 
 
 @pytest.fixture(scope="module")
 def college(pg_server, prefix: str, tmp_path_factory: pytest.TempPathFactory) -> College:
     """One college's database set up by `server init`, with a 管理员 and a 只读 user."""
-    name = f"{prefix}_a"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("CHANJIAO_HOME", str(tmp_path_factory.mktemp("home")))
-        init = cli(
-            "server", "init", pg_server.url(name), "--school", "某职业技术学院", "--college", "机电工程学院",
-            "--group", GROUPS[0],
-        )  # fmt: skip
-        assert init.returncode == 0, init.stderr
-        c = College(pg_server, name, init, roles.group_roles(name))
-        add_user(c, "boss", ADMIN)
-        add_user(c, "li", READER)
-        yield c
+    return set_up_college(
+        pg_server, f"{prefix}_a", tmp_path_factory.mktemp("home"), ("boss", ADMIN), ("li", READER)
+    )
 
 
 @contextmanager
@@ -217,10 +202,40 @@ def test_a_wrong_second_password_or_a_bad_name_is_refused_in_the_dialog(
         add.name.setText("pg_bad")
         add.ok.click()
         assert "以 pg_ 开头的名称由 PostgreSQL 保留" in add.problem.text()
+        li = college.user("li")  # a user already there: refused by the service, in the dialog's words
+        add.name.setText(li)
+        add.password.setText(PASSWORD)
+        add.again.setText(PASSWORD)
+        add.ok.click()
+        qtbot.waitUntil(lambda: add.ok.isEnabled(), timeout=10_000)
+        assert (
+            add.problem.text() == f"“{li}”已是本学院的用户。要换角色，请先在列表中删除这个用户，再重新添加。"
+        )
         add.reject()
         assert add.password.text() == "" and add.again.text() == ""  # kept in no widget after closing
         assert ctx.wait()
         assert pg_server.sql(f"SELECT count(*) FROM pg_roles WHERE rolname = '{name}'") == [(0,)]
+
+
+def test_a_user_removed_meanwhile_is_told_in_the_dialog_s_words(qtbot, college: College) -> None:
+    """Another 管理员 removes a user while the dialog lists it: the grant is refused, saying what happened in the
+    window's words (the command line's names its `server user list`)."""
+    gone = add_user(college, "gone", READER)
+    with signed_in(college, college.user("boss")) as ctx:
+        dialog = ServerUsersDialog()
+        qtbot.addWidget(dialog)
+        assert ctx.wait() and gone in rows(dialog)
+        removed = cli("--db", college.url, "server", "user", "remove", gone)
+        assert removed.returncode == 0, removed.stderr
+        select(dialog, gone)
+        refused: list[str] = []
+        QTimer.singleShot(0, lambda: when_shown(QMessageBox, close_box(refused)))
+        dialog.personal_button.click()
+        qtbot.waitUntil(lambda: bool(refused), timeout=10_000)
+        assert refused[0] == (
+            f"本学院的数据库没有用户“{gone}”。"
+            "可能已被本学院的另一位管理员删除；关闭“用户与权限”再打开，可看到现在的用户。"
+        )
 
 
 def test_a_file_database_has_no_users_button(qtbot, ctx) -> None:

@@ -126,7 +126,7 @@ def test_connecting_to_a_server_is_tried_then_remembered(qtbot, monkeypatch, ser
     import ui.server_connect as sc
 
     offered: list[str] = []
-    monkeypatch.setattr(sc, "_offer_restart", lambda parent, said: offered.append(said))
+    monkeypatch.setattr(sc, "offer_restart", lambda parent, said: offered.append(said))
     monkeypatch.setattr(sc, "save_password", lambda loc, pw: None)
     loc = server_db.location
     said: dict[str, str] = {}

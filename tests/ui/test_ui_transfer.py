@@ -97,7 +97,7 @@ def test_upload_a_file_then_use_the_server(qtbot, ctx, pg_server, monkeypatch) -
         assert dialog.location == loc
 
         restarts: list[str] = []
-        monkeypatch.setattr(transfer_flow, "_offer_restart", lambda parent, text: restarts.append(text))
+        monkeypatch.setattr(transfer_flow, "offer_restart", lambda parent, text: restarts.append(text))
         said: list[str] = []
         QTimer.singleShot(0, lambda: answer("上传完成", "以后使用服务器上的数据库", said))
         transfer_flow.start_upload(page, dialog.location)

@@ -17,6 +17,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from app.db.personal import COPIED, personal_refusal
 from app.domain.codes import check_id_number
 from app.domain.money import format_money
 from app.errors import ValidationError
@@ -88,12 +89,22 @@ class StudentDialog(RecordForm):
     def build(self) -> None:
         self.tabs = QTabWidget()
         self.body.addWidget(self.tabs, 1)
-        self.majors_offered, self.classes = read_now(lambda s: (major_choices(s), class_names(s)))
+        self.majors_offered, self.classes, self.refused = read_now(
+            lambda s: (major_choices(s), class_names(s), personal_refusal(s))
+        )
         self._build_basic()
         self._build_family()
         self._build_internships()
         self._build_employment()
         self.id_number.textChanged.connect(lambda _t: self._id_changed())  # after with_error's clearing
+        if self.refused:  # no 学生个人信息 (on a server): the masked copies, read-only, saying why
+            for name in COPIED:
+                edit: QLineEdit = getattr(self, name)
+                edit.setReadOnly(True)
+                edit.setEnabled(False)  # greyed: plainly not for this user to change
+                edit.setPlaceholderText("")
+                edit.setToolTip(self.refused)
+            self.privacy.setText(f"身份证号、电话和家庭住址已打码，不能在此修改：{self.refused}")
 
     # ------------------------------------------------------------ 基本信息
 
@@ -138,14 +149,14 @@ class StudentDialog(RecordForm):
         form.addRow("手机号", self.with_error("phone", self.phone))
         self.note = note_edit("备注", 60, top=True)
         form.addRow("备注", self.with_error("note", self.note))
-        privacy = theme.hint(
+        self.privacy = theme.hint(
             QLabel(
                 "身份证号、电话和家庭住址属于敏感个人信息，只在此处完整显示；列表和导出中默认打码。"
                 "家长、监护人和紧急联系人在“家庭与监护人”页。",
                 wordWrap=True,
             )
         )
-        form.addRow("", privacy)
+        form.addRow("", self.privacy)
         self.tabs.addTab(scrolling(page), "基本信息")
 
     def _build_family(self) -> None:
@@ -185,7 +196,9 @@ class StudentDialog(RecordForm):
         """The birth date from a valid number, its error under the field once it is 18 characters long."""
         text = self.id_number.text().strip()
         self.birth_date.setText("—")
-        if not text:
+        if self.refused:  # a masked number: nothing to check, no birth date to show
+            self.birth_date.setToolTip(self.refused)
+        elif not text:
             self.set_error("id_number", "")
         else:
             try:
@@ -205,7 +218,7 @@ class StudentDialog(RecordForm):
         self.warning.setVisible(bool(warnings))
 
     def read(self, s: Session, record_id: str) -> svc.StudentRow:
-        return svc.get_student(s, record_id, full=True)
+        return svc.get_student(s, record_id, full=not self.refused)
 
     def title_for(self, st: svc.StudentRow) -> str:
         return f"学生：{st.name}（{st.student_no}）"

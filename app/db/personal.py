@@ -1,0 +1,108 @@
+"""The students' personal data and who may read it (DOMAIN.md → Privacy; issue 19).
+
+A student's 身份证号, phones, 家庭住址 and 出生日期 are personal data. On a server only users granted 学生个人信息
+may read those columns (PostgreSQL column privileges, app/db/roles.py); on a file the one user may. Beside each
+column (but 出生日期, which the masked 身份证号 already hides) is its masked copy, `<column>_masked`, which every
+user may read: the lists, the masked exports and a form opened without 学生个人信息 show it.
+
+The copies are written here, from the app's one masking function (app/domain/privacy.py MASKS), whenever the ORM
+writes a student; a Core insert of students takes them from `with_masked_copies`. The personal columns are
+deferred in the model (loaded only with `undefer_group(PERSONAL_GROUP)`): a query that does not ask for them does
+not read them, so it works for every user.
+
+`may_read_personal(s)` says whether the connected user may read them (asked of the server once per engine)."""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, Engine, event, inspect
+from sqlalchemy.orm import Session
+
+from app.db.models_internships import PERSONAL_GROUP, Student
+from app.domain.privacy import MASKS, masked_copy
+
+__all__ = [
+    "COPIED",
+    "MASKED_COPIES",
+    "PERSONAL_COLUMNS",
+    "PERSONAL_GROUP",
+    "copies_of",
+    "forget_privileges",
+    "may_read_personal",
+    "personal_refusal",
+    "unreadable",
+    "with_masked_copies",
+]
+
+COPIED = tuple(MASKS)  # the personal columns with a masked copy
+PERSONAL_COLUMNS = frozenset(Student.__audit_masked__)  # the copied ones and 出生日期
+MASKED_COPIES = frozenset(f"{c}_masked" for c in COPIED)
+
+
+def copies_of(values: Mapping[str, Any]) -> dict[str, str]:
+    """{`<column>_masked`: masked value} for the personal columns in `values`."""
+    return {f"{c}_masked": masked_copy(c, values.get(c) or "") for c in COPIED if c in values}
+
+
+def with_masked_copies(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A student row for a Core insert, with the masked copies of its personal columns."""
+    return {**row, **copies_of(row)}
+
+
+def _copy_all(_mapper: Any, _conn: Any, target: Student) -> None:
+    for column in COPIED:
+        setattr(target, f"{column}_masked", masked_copy(column, getattr(target, column) or ""))
+
+
+def _copy_changed(_mapper: Any, _conn: Any, target: Student) -> None:
+    state = inspect(target)
+    for column in COPIED:
+        if state.attrs[column].history.has_changes():
+            setattr(target, f"{column}_masked", masked_copy(column, getattr(target, column) or ""))
+
+
+event.listen(Student, "before_insert", _copy_all)
+event.listen(Student, "before_update", _copy_changed)
+
+
+# ------------------------------------------------------------------ who may read them
+
+_READS: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def may_read_personal(bind: Session | Engine | Connection) -> bool:
+    """Whether the connected user may read students' personal data: always on a file; on a server as the
+    server's privileges say (asked once per engine: a grant given meanwhile takes effect at the next start)."""
+    engine = bind.get_bind() if isinstance(bind, Session) else bind
+    if engine.dialect.name != "postgresql":
+        return True
+    engine = engine.engine
+    if engine not in _READS:
+        from app.db.roles import privileges
+
+        _READS[engine] = privileges(engine).personal_data
+    return _READS[engine]
+
+
+def personal_refusal(s: Session) -> str:
+    """Why the connected user may not read students' personal data, in Chinese; "" if they may."""
+    if may_read_personal(s):
+        return ""
+    from app.db.roles import PERSONAL, privileges
+
+    return privileges(s).refusal(PERSONAL) or ""
+
+
+def unreadable(bind: Session | Engine | Connection, model: type) -> frozenset[str]:
+    """The columns of `model` the connected user may not read (a student's personal ones, without the grant)."""
+    if model is Student and not may_read_personal(bind):
+        return PERSONAL_COLUMNS
+    return frozenset()
+
+
+def forget_privileges(engine: Engine) -> None:
+    """Ask the server again next time (after the user's grants changed in this process)."""
+    _READS.pop(engine, None)
