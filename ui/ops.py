@@ -19,6 +19,8 @@ import shiboken6
 from sqlalchemy.orm import Session
 
 from app.db.engine import Database
+from app.db.roles import Privileges
+from app.errors import NoPermission
 from app.services.common import Changes
 from ui.qt import *  # noqa: F403
 
@@ -97,6 +99,19 @@ class DbContext(QObject):
         self.pool.waitForDone(30000)
         self.database.close()
 
+    @functools.cached_property
+    def privileges(self) -> Privileges:
+        """What the connected user may do, as the server says (asked once; a file: everything)."""
+        from app.db.roles import privileges
+
+        return privileges(self.database.engine)
+
+    def write_refusal(self) -> str:
+        """Why this user may not add, change or delete records (a 只读 user on a server), in Chinese; ""."""
+        from app.db.roles import EDITOR
+
+        return self.privileges.refusal(EDITOR) or ""
+
 
 _context: DbContext | None = None
 
@@ -110,6 +125,11 @@ def context() -> DbContext:
     if _context is None:
         raise RuntimeError("database context not set")
     return _context
+
+
+def write_refusal() -> str:
+    """Why the user may not write (ui.ops.DbContext.write_refusal); "" without an open database."""
+    return _context.write_refusal() if _context is not None else ""
 
 
 class _Op:
@@ -144,6 +164,9 @@ class _Op:
     def run(self) -> _Op:
         ctx = context()
         database, fn, write, cancel = ctx.database, self._fn, self.write, self.cancel_event
+        if write and (refused := ctx.write_refusal()):  # 只读: said at once, nothing sent to the server
+            QTimer.singleShot(0, lambda: self.finish(NoPermission(refused), False))
+            return self
         progress = self._on_progress is not None
         forms: list[Any] = []
         if write:  # the record forms this write was started from follow it (their versions)

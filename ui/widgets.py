@@ -124,8 +124,30 @@ def confirm(parent: QWidget, title: str, text: str, *, destructive: bool = False
     return ask(parent, title, text, buttons, QMessageBox.StandardButton.No) == QMessageBox.StandardButton.Yes
 
 
-def push_button(text: str, slot: Callable[[], object], tip: str = "") -> QPushButton:
-    """A button that calls `slot()` when clicked (never with the `checked` argument), `tip` its tooltip."""
+class WriteButton(QPushButton):
+    """A button whose action adds, changes or deletes records, for a user who may not write (只读 on a server):
+    disabled for good (a page enabling it on a selection leaves it disabled), its tooltip saying why."""
+
+    def __init__(self, text: str, refused: str) -> None:
+        super().__init__(text)
+        self.refused = refused
+        super().setToolTip(refused)
+        super().setEnabled(False)
+
+    def setEnabled(self, _enabled: bool) -> None:  # noqa: N802  (Qt's name)
+        super().setEnabled(False)
+
+    def setToolTip(self, _tip: str) -> None:  # noqa: N802  (Qt's name)
+        super().setToolTip(self.refused)
+
+
+def push_button(text: str, slot: Callable[[], object], tip: str = "", *, writes: bool = False) -> QPushButton:
+    """A button that calls `slot()` when clicked (never with the `checked` argument), `tip` its tooltip.
+    `writes`: its action adds, changes or deletes records — for a user who may not (只读), a WriteButton."""
+    from ui.ops import write_refusal
+
+    if writes and (refused := write_refusal()):
+        return WriteButton(text, refused)
     button = QPushButton(text)
     if tip:
         button.setToolTip(tip)

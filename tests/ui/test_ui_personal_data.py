@@ -92,3 +92,35 @@ def test_the_full_export_and_the_full_package_are_disabled_with_the_reason(qtbot
         page = SavePage()
         qtbot.addWidget(page)
         assert not page.personal_check.isEnabled() and "学生个人信息" in page.personal_check.toolTip()
+
+
+def test_a_reader_sees_what_writes_disabled_with_the_reason_and_a_write_is_refused_at_once(
+    qtbot, college: College, pg_server
+) -> None:
+    from app.db.roles import READER
+    from app.errors import NoPermission
+    from tests.college_users import add_user
+    from ui.dialogs.student_dialog import StudentDialog
+    from ui.ops import WriteOp
+    from ui.pages.students import StudentsPage
+
+    li = add_user(college, "li", READER)
+    with signed_in(college, li):
+        page = StudentsPage()
+        qtbot.addWidget(page)
+        lst = page.students
+        lst.reload_now()
+        assert lst.model.rowCount() == 1
+        for button in (lst.new_button, lst.delete_button):
+            button.setEnabled(True)  # as a selection would: stays disabled
+            assert not button.isEnabled() and "只读" in button.toolTip() and "录入" in button.toolTip()
+        assert lst.edit_button.toolTip() == "编辑（Enter）"  # a reader opens the form to read
+        d = StudentDialog(None, college.student)  # type: ignore[attr-defined]
+        qtbot.addWidget(d)
+        assert d.windowTitle().endswith("（只读）") and not d.save_button.isEnabled()
+        assert "只读" in d.save_button.toolTip()
+        failed: list[BaseException] = []
+        ran: list[bool] = []
+        WriteOp(d, lambda s: ran.append(True)).failure(failed.append).run()
+        qtbot.waitUntil(lambda: bool(failed), timeout=5000)
+        assert isinstance(failed[0], NoPermission) and "只读" in failed[0].message and not ran

@@ -49,7 +49,7 @@ from app.services.common import Changes
 from app.services.undo import journaled
 from ui import theme
 from ui.forms.fields import fill_fields, read_fields
-from ui.ops import WriteOp, read_now
+from ui.ops import WriteOp, read_now, write_refusal
 from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 
@@ -192,6 +192,10 @@ class RecordForm(QDialog):
                 self.setWindowTitle(title)
         else:
             self.load_new()
+        if refused := write_refusal():  # 只读: the form shows the record; 保存 says why it cannot
+            self.save_button.setEnabled(False)
+            self.save_button.setToolTip(refused)
+            self.setWindowTitle(self.windowTitle() + "（只读）")
         self.mark_clean()
         restore_geometry(self, self.geometry_key, self.default_size)
         if self.first_field:
@@ -554,7 +558,7 @@ class RecordForm(QDialog):
     def set_busy(self, busy: bool) -> None:
         """While a save is written: the save button (and whatever a form adds) cannot be pressed."""
         self._saving = busy
-        self.save_button.setEnabled(not busy)
+        self.save_button.setEnabled(not busy and not write_refusal())
 
     def beside_buttons(self, widget: QWidget) -> None:
         """Put `widget` at the left end of the button row (a 生成… button)."""

@@ -455,9 +455,9 @@ class ListPage(QWidget, Reloading):
         lay.addLayout(bar)
 
         actions = QHBoxLayout()
-        self.new_button = self.button(self.new_text, "Ctrl+N", self.new_record)
-        self.edit_button = self.button("编辑", "Enter", self.edit_selected)
-        self.delete_button = self.button("删除", "Delete", self.delete_selected)
+        self.new_button = self.button(self.new_text, "Ctrl+N", self.new_record, writes=True)
+        self.edit_button = self.button("编辑", "Enter", self.edit_selected)  # 只读: opens the form to read
+        self.delete_button = self.button("删除", "Delete", self.delete_selected, writes=True)
         for b in (self.new_button, self.edit_button, self.delete_button):
             actions.addWidget(b)
         self.add_actions(actions)
@@ -552,8 +552,8 @@ class ListPage(QWidget, Reloading):
             self.fit_columns()
         return super().eventFilter(watched, event)
 
-    def button(self, text: str, key: str, slot: Callable[[], Any]) -> QPushButton:
-        return push_button(text, slot, f"{text}（{key}）" if key else "")
+    def button(self, text: str, key: str, slot: Callable[[], Any], *, writes: bool = False) -> QPushButton:
+        return push_button(text, slot, f"{text}（{key}）" if key else "", writes=writes)
 
     def filter_combo(self, all_text: str, values: Sequence[tuple[str, Any]] | Sequence[str]) -> QComboBox:
         """A filter drop-down: “全部…” then the values ((label, data) pairs or plain strings)."""
