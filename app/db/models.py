@@ -17,6 +17,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -111,6 +112,23 @@ class Contact(RecordMixin, Base):
 
 
 Index("ix_contact_name", Contact.name)
+
+# Substring search on a server (app/services/enterprise_list.py): a pg_trgm GIN index on each column the
+# enterprise search reads (migration 0016, which leaves them out on a server without pg_trgm). On SQLite each
+# is an empty partial index (WHERE 0): nothing to keep up, there only so that models and migrations agree.
+SEARCH_INDEXED = {
+    "enterprise": ("name", "short_name", "uscc", "name_key", "pinyin_initials", "pinyin_full"),
+    "contact": ("name", "phone"),
+}
+for _table in (Enterprise.__table__, Contact.__table__):
+    for _column in SEARCH_INDEXED[_table.name]:
+        Index(
+            f"ix_{_table.name}_{_column}_trgm",
+            _table.c[_column],
+            postgresql_using="gin",
+            postgresql_ops={_column: "gin_trgm_ops"},
+            sqlite_where=false(),
+        )
 
 
 class Attachment(RecordMixin, Base):
