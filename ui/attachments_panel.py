@@ -49,9 +49,9 @@ class AttachmentsPanel(QWidget):
         self.list.itemDoubleClicked.connect(lambda _i: self.open_selected())
         v.addWidget(self.list, 1)
         row = QHBoxLayout()
-        self.add_button = push_button("添加文件…", self.ask_add)
+        self.add_button = push_button("添加文件…", self.ask_add, writes=True)
         self.open_button = push_button("打开", self.open_selected)
-        self.remove_button = push_button("移除", self.remove_selected)
+        self.remove_button = push_button("移除", self.remove_selected, writes=True)
         for b in (self.add_button, self.open_button, self.remove_button):
             row.addWidget(b)
         row.addStretch(1)

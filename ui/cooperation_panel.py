@@ -8,6 +8,7 @@ from app.services.enterprise_links import Cooperation, LinkedRecord, enterprise_
 from ui import theme
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers
 
 GROUPS = (("agreements", "合作协议"), ("projects", "项目与平台"), ("visits", "企业走访"))
 
@@ -36,9 +37,11 @@ class CooperationPanel(QWidget):
         new_agreement = QPushButton("新建协议…")
         new_agreement.setToolTip("新建一份与该企业的合作协议")
         new_agreement.clicked.connect(self.new_agreement)
+        for_writers(new_agreement)
         visit = QPushButton("记录走访…")
         visit.setToolTip("记录一次对该企业的走访")
         visit.clicked.connect(self.new_visit)
+        for_writers(visit)
         row.addWidget(new_agreement)
         row.addWidget(visit)
         row.addStretch(1)

@@ -74,8 +74,9 @@ class FindingsTab(QWidget):
             "忽略并说明…",
             self.acknowledge_current,
             "确认这条提醒不需处理并写明理由（留在修改记录中，并随上报材料报送）",
+            writes=True,
         )
-        self.unack_button = push_button("撤销忽略", self.withdraw_current, "这条提醒重新计入")
+        self.unack_button = push_button("撤销忽略", self.withdraw_current, "这条提醒重新计入", writes=True)
         self.legend = SourcesLegend()  # under the list: the documents the 依据 of the findings come from
 
     def add_actions(self, row: QHBoxLayout) -> None:

@@ -36,6 +36,7 @@ from ui.pages.visits import VisitsPage
 from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 from ui.watching import OthersChanges
+from ui.widgets import for_writers
 
 NAV_WIDTH = 150
 TITLE_BAR = 40  # the title bar and borders the window manager adds around the window
@@ -251,7 +252,11 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("文件(&F)")
         self._action(
-            file_menu, "从 Excel 导入企业…", "Ctrl+I", lambda: self._goto(self.enterprises).import_excel()
+            file_menu,
+            "从 Excel 导入企业…",
+            "Ctrl+I",
+            lambda: self._goto(self.enterprises).import_excel(),
+            writes=True,
         )
         self._action(
             file_menu, "导出企业到 Excel…", "Ctrl+E", lambda: self._goto(self.enterprises).export_excel()
@@ -267,20 +272,25 @@ class MainWindow(QMainWindow):
         from ui.undo import UndoActions
 
         self.undo_actions = UndoActions(self, edit_menu, before=self.undo_separator)
+        for_writers(self.undo_actions.undo)  # 只读: nothing to undo or redo, and saying why
+        for_writers(self.undo_actions.redo)
         # Ctrl+N and Ctrl+F act on the page on screen (新建企业 / 新建协议 / 记录走访 …): one shortcut each,
         # held here, so they work wherever the focus is and never clash between pages.
-        self.new_action = self._action(edit_menu, "新建…", QKeySequence.StandardKey.New, self.new_on_page)
+        self.new_action = self._action(
+            edit_menu, "新建…", QKeySequence.StandardKey.New, self.new_on_page, writes=True
+        )
         self.find_action = self._action(edit_menu, "查找", QKeySequence.StandardKey.Find, self.find_on_page)
         edit_menu.addSeparator()
-        self._action(edit_menu, "新建企业…", "", lambda: self._goto(self.enterprises).new_enterprise())
-        self._action(edit_menu, "新建协议…", "", lambda: self._goto(self.agreements).new_agreement())
-        self._action(edit_menu, "新建项目…", "", lambda: self._goto(self.projects).new_project())
-        self._action(
-            edit_menu, "新建经费记录…", "", lambda: self._goto(self.funds).show_ledger().new_record()
-        )
-        self._action(edit_menu, "编制预算…", "", lambda: self._goto(self.funds).show_budgets().new_budget())
-        self._action(edit_menu, "新建资产…", "", lambda: self._goto(self.assets).new_record())
-        self._action(edit_menu, "记录企业走访…", "Ctrl+Shift+N", self.quick_visit)
+        for text, shortcut, slot in (  # each adds a record: not for a 只读 user
+            ("新建企业…", "", lambda: self._goto(self.enterprises).new_enterprise()),
+            ("新建协议…", "", lambda: self._goto(self.agreements).new_agreement()),
+            ("新建项目…", "", lambda: self._goto(self.projects).new_project()),
+            ("新建经费记录…", "", lambda: self._goto(self.funds).show_ledger().new_record()),
+            ("编制预算…", "", lambda: self._goto(self.funds).show_budgets().new_budget()),
+            ("新建资产…", "", lambda: self._goto(self.assets).new_record()),
+            ("记录企业走访…", "Ctrl+Shift+N", self.quick_visit),
+        ):
+            self._action(edit_menu, text, shortcut, slot, writes=True)
         self.go_menu = go_menu = self.menuBar().addMenu("转到(&G)")
         for i, name in enumerate(self.page_names):
             shortcut = f"Ctrl+{i + 1}" if i < 9 else ""
@@ -295,13 +305,14 @@ class MainWindow(QMainWindow):
         help_menu.addSeparator()
         self._action(help_menu, "关于", "", self.about)
 
-    def _action(self, menu, text: str, shortcut, slot) -> QAction:
+    def _action(self, menu, text: str, shortcut, slot, *, writes: bool = False) -> QAction:
+        """A menu's action; `writes`: it adds, changes or deletes records (disabled for a 只读 user, saying why)."""
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
         menu.addAction(action)
-        return action
+        return for_writers(action) if writes else action
 
     @Slot(int)
     def _page_changed(self, row: int) -> None:

@@ -16,6 +16,7 @@ from app.services.common import Changes
 from ui.operations import rule_sets as rule_set_ops
 from ui.ops import ReadOp
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers
 
 
 class RuleSetsPanel(QGroupBox):
@@ -43,6 +44,7 @@ class RuleSetsPanel(QGroupBox):
         row = QHBoxLayout()
         self.save_button = QPushButton("保存")
         self.save_button.clicked.connect(self.save_choice)
+        for_writers(self.save_button)
         self.status = QLabel()
         row.addWidget(self.save_button)
         row.addWidget(self.status, 1)

@@ -17,6 +17,7 @@ from ui.operations import templates as template_ops
 from ui.ops import ReadOp, context
 from ui.pages.list_page import WhenShown
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers
 
 FOLDER_KEY = "docs"  # the remembered folder, shared with the other Word dialogs (ui/documents.py)
 
@@ -145,6 +146,8 @@ class TemplatesSection(QWidget):
             ):
                 b = QPushButton(text)
                 b.clicked.connect(lambda _c=False, k=kind, f=slot: f(k))
+                if slot in (self.choose, self.clear):  # the college's template is kept in the database
+                    for_writers(b)
                 buttons.addWidget(b)
                 if text == "恢复内置":
                     self.clear_buttons[kind] = b

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from ui import theme
 from ui.qt import *  # noqa: F403
+
+Writing = TypeVar("Writing", QWidget, QAction)  # what for_writers keeps from a 只读 user
+# An empty state's action: (text, slot), or (text, slot, True) from write_action
+Action = tuple[str, Callable[[], object]] | tuple[str, Callable[[], object], bool]
 
 
 class UndoBar(QFrame):
@@ -23,6 +28,7 @@ class UndoBar(QFrame):
         # Ctrl+Z is 编辑 → 撤销 (ui/undo.py), which undoes this delete while it is the last action.
         self.button.setToolTip("撤销刚才的删除（也可用 编辑 → 撤销，Ctrl+Z）")
         self.button.clicked.connect(self._undo)
+        for_writers(self.button)  # (a 只读 user deletes nothing: the bar never shows for them)
         close = QPushButton("✕")
         close.setFlat(True)
         close.setFixedWidth(28)
@@ -73,7 +79,8 @@ class EmptyState(QWidget):
         lay.addWidget(row)
         lay.addStretch(2)
 
-    def configure(self, title: str, hint: str, actions: list[tuple[str, Callable[[], None]]]) -> None:
+    def configure(self, title: str, hint: str, actions: Sequence[Action]) -> None:
+        """`actions`: (text, slot) pairs, or write_action(text, slot) for one that adds or changes records."""
         self.title.setText(title)
         self.hint.setText(hint)
         while self.buttons.count():
@@ -81,11 +88,14 @@ class EmptyState(QWidget):
             if item.widget():
                 item.widget().deleteLater()
         self.buttons.addStretch(1)
-        for text, cb in actions:
-            b = QPushButton(text)
-            b.clicked.connect(cb)
-            self.buttons.addWidget(b)
+        for text, cb, *writes in actions:
+            self.buttons.addWidget(push_button(text, cb, writes=bool(writes)))
         self.buttons.addStretch(1)
+
+
+def write_action(text: str, slot: Callable[[], object]) -> Action:
+    """An empty state's action that adds or changes records (新建… / 导入…): disabled for a 只读 user, saying why."""
+    return (text, slot, True)
 
 
 def view_or_empty(lay: QBoxLayout, view: QWidget) -> tuple[QStackedWidget, EmptyState]:
@@ -139,6 +149,53 @@ class WriteButton(QPushButton):
 
     def setToolTip(self, _tip: str) -> None:  # noqa: N802  (Qt's name)
         super().setToolTip(self.refused)
+
+
+class _KeptDisabled(QObject):
+    """for_writers: its widget or action turned back off whenever it is enabled again, a widget's tooltip kept
+    the reason (a child of the thing kept: no reference back to it from Python)."""
+
+    def __init__(self, thing: QWidget | QAction, refused: str) -> None:
+        super().__init__(thing)
+        self.refused = refused
+
+    @Slot()
+    def keep_off(self) -> None:
+        """An action changed (enabled again, its tooltip set): disabled again, the reason its tooltip."""
+        action = self.parent()
+        if action.isEnabled():
+            action.setEnabled(False)
+        if action.toolTip() != self.refused:
+            action.setToolTip(self.refused)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802  (Qt's name)
+        if event.type() == QEvent.Type.EnabledChange and watched.isEnabled():
+            watched.setEnabled(False)
+        elif event.type() == QEvent.Type.ToolTipChange and watched.toolTip() != self.refused:
+            watched.setToolTip(self.refused)
+        return False
+
+
+def for_writers(thing: Writing) -> Writing:
+    """`thing` (a widget or a menu's action) adds, changes or deletes records: for a user who may not (只读 on a
+    server) it is disabled for good — a page enabling it on a selection leaves it disabled — and its tooltip and
+    status tip say why. Nothing changes for a user who may write. Returns `thing`. (Buttons made by
+    push_button say `writes=True` instead.)"""
+    from ui.ops import write_refusal
+
+    if not (refused := write_refusal()):
+        return thing
+    thing.setEnabled(False)
+    thing.setToolTip(refused)
+    thing.setStatusTip(refused)
+    if isinstance(thing, QAction):
+        thing.changed.connect(_KeptDisabled(thing, refused).keep_off)
+        for menu in thing.associatedObjects():
+            if isinstance(menu, QMenu):
+                menu.setToolTipsVisible(True)  # the reason shows on hover, not only in the status bar
+    else:
+        thing.installEventFilter(_KeptDisabled(thing, refused))
+    return thing
 
 
 def push_button(text: str, slot: Callable[[], object], tip: str = "", *, writes: bool = False) -> QPushButton:

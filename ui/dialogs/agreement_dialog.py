@@ -36,7 +36,7 @@ from ui.operations import agreements as ops
 from ui.ops import read_now
 from ui.pickers import RecordPicker, enterprise_search
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm
+from ui.widgets import confirm, for_writers
 
 BASIC_FIELDS = ("number", "title", "kind", "enterprise_ids", "signed_on", "starts_on", "ends_on", "status")
 DATES = (
@@ -189,6 +189,7 @@ class AgreementDialog(RecordForm):
             b = QPushButton(TRANSITION_TEXT[to])
             b.setAutoDefault(False)
             b.clicked.connect(lambda _c=False, to=to: self.change_status(to))
+            for_writers(b)
             b.hide()
             row.addWidget(b)
             self._status_buttons[to] = b

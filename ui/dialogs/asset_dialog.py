@@ -32,7 +32,7 @@ from ui.forms.record_form import id_alias
 from ui.operations import assets as ops
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm, push_button
+from ui.widgets import confirm, for_writers, push_button
 
 MAX_CHOICES = 5000
 REPAIR_RULE = "H第十六条(二)"  # custodian; major repairs confirmed by both sides
@@ -300,10 +300,12 @@ class AssetDialog(RecordForm):
                 self.repairs.setColumnWidth(i, w)
         self.repairs.itemSelectionChanged.connect(self._update_repair_buttons)
         v.addWidget(self.repairs, 1)
-        self.add_repair_button = push_button("登记维修…", self.add_repair)
-        self.school_button = push_button("学校确认…", lambda: self.confirm_repair("school"))
-        self.enterprise_button = push_button("企业确认…", lambda: self.confirm_repair("enterprise"))
-        self.delete_repair_button = push_button("删除", self.delete_repair)
+        self.add_repair_button = push_button("登记维修…", self.add_repair, writes=True)
+        self.school_button = push_button("学校确认…", lambda: self.confirm_repair("school"), writes=True)
+        self.enterprise_button = push_button(
+            "企业确认…", lambda: self.confirm_repair("enterprise"), writes=True
+        )
+        self.delete_repair_button = push_button("删除", self.delete_repair, writes=True)
         v.addLayout(
             button_bar(
                 self.add_repair_button,
@@ -393,6 +395,7 @@ class AssetDialog(RecordForm):
         outer.addWidget(hint)
         self.dispose_button = QPushButton("处置资产…")
         self.dispose_button.clicked.connect(self.dispose)
+        for_writers(self.dispose_button)
         row = QHBoxLayout()
         row.addWidget(self.dispose_button)
         row.addStretch(1)
@@ -408,6 +411,7 @@ class AssetDialog(RecordForm):
         self.cancel_disposal_button = QPushButton("撤销处置")
         self.cancel_disposal_button.setToolTip("处置登记有误时撤销：资产恢复为“在用”，处置记录移到回收站")
         self.cancel_disposal_button.clicked.connect(self.cancel_disposal)
+        for_writers(self.cancel_disposal_button)
         row = QHBoxLayout()
         row.addWidget(self.cancel_disposal_button)
         row.addStretch(1)

@@ -21,6 +21,7 @@ from ui.forms import close_box, restore_geometry, save_geometry
 from ui.operations import bases as ops
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers
 
 HEADERS = ["专业 / 基地", "项目数", "人次", "使用天数", "人天", "指导教师", "汇总提交"]
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -88,6 +89,8 @@ class BaseSummaryDialog(QDialog):
         self.submit_button.clicked.connect(self.mark_submitted)
         self.unsubmit_button = QPushButton("撤销提交")
         self.unsubmit_button.clicked.connect(self.unmark_submitted)
+        for_writers(self.submit_button)
+        for_writers(self.unsubmit_button)
         for b in (self.excel_button, self.word_button, self.submit_button, self.unsubmit_button):
             row.addWidget(b)
         row.addStretch(1)

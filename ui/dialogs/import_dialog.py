@@ -31,6 +31,7 @@ from ui.errors import show_error
 from ui.forms.record_form import restore_geometry, save_geometry
 from ui.operations import imports as import_ops
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers
 
 PROBLEM_WIDTH = 380  # the 问题说明 column: wide enough for a sentence, the rest in its tooltip
 ROLE_CHOICE = Qt.ItemDataRole.UserRole + 1
@@ -272,6 +273,7 @@ class ImportDialog(QDialog):
         self.import_button = buttons.addButton(
             f"导入 {len(preview.valid_rows)} 条有效记录", QDialogButtonBox.ButtonRole.AcceptRole
         )
+        for_writers(self.import_button)  # 只读: the preview shows, the import says why it cannot
         buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
         for (
             button

@@ -104,8 +104,7 @@ class RulesPanel(QWidget):
             b.deleteLater()
         self.step_buttons = {}
         for i, to in enumerate(svc.TRANSITIONS.get(row.status, ())):
-            b = QPushButton(step_text(row.status, to))
-            b.clicked.connect(lambda _c=False, to=to: self.step.emit(to))
+            b = push_button(step_text(row.status, to), lambda to=to: self.step.emit(to), writes=True)
             self.steps_row.insertWidget(self._steps_end + i, b)
             self.step_buttons[to] = b
         docs = (
@@ -162,9 +161,9 @@ class EvaluationsPanel(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.edit())
         self.table.itemSelectionChanged.connect(self._update_buttons)
         v.addWidget(self.table, 1)
-        self.add_button = push_button("添加评价…", self.add)
+        self.add_button = push_button("添加评价…", self.add, writes=True)
         self.edit_button = push_button("填写 / 编辑…", self.edit)
-        self.delete_button = push_button("删除", self.delete)
+        self.delete_button = push_button("删除", self.delete, writes=True)
         v.addLayout(button_bar(self.add_button, self.edit_button, apart=self.delete_button))
         self._update_buttons()
 

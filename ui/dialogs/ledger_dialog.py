@@ -19,7 +19,7 @@ from ui.forms import ChoiceBox, DateField, MoneyEdit, RecordForm, required
 from ui.forms.fields import note_edit
 from ui.forms.record_form import id_alias
 from ui.operations import funds as ops
-from ui.ops import read_now
+from ui.ops import read_now, write_refusal
 from ui.qt import *  # noqa: F403
 
 NEW_CATEGORY = "__new__"
@@ -37,7 +37,7 @@ def project_choices(s: Session) -> list[Choice]:
 
 
 def fill_categories(box: QComboBox, categories: list[svc.CategoryInfo], *, blank: str = "") -> None:
-    """Fill a category combo: an optional blank first item, the categories, then 新增类别…."""
+    """Fill a category combo: an optional blank first item, the categories, then 新增类别… (not for a 只读 user)."""
     current = box.currentData()
     box.blockSignals(True)
     box.clear()
@@ -45,7 +45,8 @@ def fill_categories(box: QComboBox, categories: list[svc.CategoryInfo], *, blank
         box.addItem(blank, "")
     for c in categories:
         box.addItem(c.name, c.id)
-    box.addItem("新增类别…", NEW_CATEGORY)
+    if not write_refusal():
+        box.addItem("新增类别…", NEW_CATEGORY)
     box.setCurrentIndex(max(0, box.findData(current)))
     box.blockSignals(False)
 

@@ -16,6 +16,7 @@ from ui.forms import DateField, RecordForm, required
 from ui.forms.record_form import id_alias
 from ui.operations import meetings as ops
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers
 
 ITEM_HEADERS = ("待办事项", "责任人", "完成期限", "已完成", "完成日期")
 DESC, OWNER, DUE, DONE_COL, DONE_ON = range(5)
@@ -90,6 +91,7 @@ class MeetingDialog(RecordForm):
         self.complete_button = QPushButton("标记完成")
         self.complete_button.setToolTip("把所选的已保存待办事项标记为今天完成（立即保存）")
         self.complete_button.clicked.connect(self.complete_selected)
+        for_writers(self.complete_button)  # (添加 / 删除 wait for 保存, disabled for a 只读 user)
         for b in (add, remove, self.complete_button):
             buttons_row.addWidget(b)
         buttons_row.addStretch(1)

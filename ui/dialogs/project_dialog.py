@@ -30,7 +30,7 @@ from ui.operations import projects as ops
 from ui.ops import context, read_now
 from ui.pickers import RecordPicker, agreement_search, enterprise_search
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm
+from ui.widgets import confirm, for_writers, write_action
 
 RED = theme.brush(theme.ERROR)
 TAB_KEYS = {
@@ -188,7 +188,11 @@ class ProjectDialog(RecordForm):
         v.addWidget(self.meetings, 3)
         v.addLayout(
             button_row(
-                (("新增会议…", self.add_meeting), ("编辑…", self.edit_meeting), ("删除", self.delete_meeting))
+                (
+                    write_action("新增会议…", self.add_meeting),
+                    ("编辑…", self.edit_meeting),
+                    write_action("删除", self.delete_meeting),
+                )
             )
         )
         v.addWidget(QLabel("未完成的待办事项（逾期的显示为红色）："))
@@ -204,6 +208,7 @@ class ProjectDialog(RecordForm):
         self.complete_button.setAutoDefault(False)
         self.complete_button.setToolTip("把所选待办事项标记为今天完成（立即保存）")
         self.complete_button.clicked.connect(self.complete_selected_items)
+        for_writers(self.complete_button)
         row.addWidget(self.complete_button)
         row.addStretch(1)
         v.addLayout(row)

@@ -20,6 +20,7 @@ from ui.documents import ask_document_path, ask_template, document_menu, write_d
 from ui.forms import DateField, RecordForm, read_only_table, required
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers
 
 RED = theme.brush(theme.ERROR)
 GREY = theme.brush(theme.HINT)
@@ -49,6 +50,7 @@ class ReportsTab(QWidget):
         record = QPushButton("登记报告…")
         record.setAutoDefault(False)
         record.clicked.connect(self.record_report)
+        for_writers(record)
         row.addWidget(record)
         self.generate_button = theme.menu_button(QToolButton())
         self.generate_button.setText("生成报告 ▼")
@@ -122,7 +124,7 @@ class ReportsTab(QWidget):
         self.table.selectRow(item.row())
         semester = self.selected_semester()
         menu = QMenu(self)
-        menu.addAction("登记报告…", self.record_report)
+        for_writers(menu.addAction("登记报告…", self.record_report))
         menu.addSeparator()
         menu.addAction(f"生成 {semester} 运行报告…", lambda: self.generate_report(semester))
         menu.addAction("用自定义模板生成…", lambda: self._generate_custom(semester))

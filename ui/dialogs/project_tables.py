@@ -5,13 +5,13 @@ the project is saved. Enter in a table starts or ends editing a cell; it never s
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from app.compliance.registry import cite_source
 from app.services import projects as svc
 from ui import theme
 from ui.delegates import PROGRESS_ROLE, ProgressDelegate
 from ui.qt import *  # noqa: F403
+from ui.widgets import Action, push_button
 
 KPI_HEADERS = ("指标名称", "单位", "目标值", "完成值", "统计期间", "完成度")
 PROGRESS_COL = 5
@@ -27,7 +27,7 @@ def table_tab(
     table: QTableWidget,
     error: QLabel,
     hint: str,
-    buttons: list[tuple[str, Callable[[], None]]],
+    buttons: list[Action],
     source: str = "",
 ) -> QWidget:
     """A tab with a hint above the table (its rule's `source` cited by title in the tooltip), the table's error
@@ -46,13 +46,13 @@ def table_tab(
     return page
 
 
-def button_row(buttons: Sequence[tuple[str, Callable[[], Any]]]) -> QHBoxLayout:
-    """A row of buttons under a table of a form, left-aligned; none of them is the form's default (Enter)."""
+def button_row(buttons: Sequence[Action]) -> QHBoxLayout:
+    """A row of buttons under a table of a form, left-aligned; none of them is the form's default (Enter).
+    `buttons`: (text, slot), or write_action(text, slot) for one that writes on its own (not for a 只读 user)."""
     row = QHBoxLayout()
-    for text, slot in buttons:
-        b = QPushButton(text)
+    for text, slot, *writes in buttons:
+        b = push_button(text, slot, writes=bool(writes))
         b.setAutoDefault(False)
-        b.clicked.connect(slot)
         row.addWidget(b)
     row.addStretch(1)
     return row
@@ -67,9 +67,8 @@ def saved_only(content: QWidget, what: str, save: Callable[[], None]) -> QStacke
     label = QLabel(f"{what}随项目单独保存，请先保存项目。", alignment=Qt.AlignmentFlag.AlignCenter)
     label.setStyleSheet(theme.text(theme.MUTED, pt=theme.HEADING_PT))
     v.addWidget(label)
-    button = QPushButton(f"保存项目并登记{what}")
+    button = push_button(f"保存项目并登记{what}", save, writes=True)
     button.setAutoDefault(False)
-    button.clicked.connect(save)
     row = QHBoxLayout()
     row.addStretch(1)
     row.addWidget(button)

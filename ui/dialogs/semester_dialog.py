@@ -16,6 +16,7 @@ from ui.forms.fields import side_by_side
 from ui.operations import semesters as ops
 from ui.ops import read_now
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers
 
 YEAR = 2001  # any year without 2月29日: only month and day are kept
 GEOMETRY_KEY = "semester_calendar"
@@ -59,6 +60,7 @@ class SemesterDialog(QDialog):
         self.buttons = ok_cancel(self, "保存")
         accept = QDialogButtonBox.ButtonRole.AcceptRole
         self.save_button = next(b for b in self.buttons.buttons() if self.buttons.buttonRole(b) == accept)
+        for_writers(self.save_button)  # 只读: the calendar shows, 保存 says why it cannot
         lay.addWidget(self.buttons)
         for edit in (self.first_start, self.second_start, self.second_end):
             edit.dateChanged.connect(self._update)

@@ -213,9 +213,9 @@ class TeacherDialog(RecordForm):
         self.practice_stack.addWidget(self.table)
         self.practice_stack.addWidget(self.empty_practice)
         v.addWidget(self.practice_stack, 1)
-        self.add_practice_button = push_button("添加实践记录…", self.add_practice)
+        self.add_practice_button = push_button("添加实践记录…", self.add_practice, writes=True)
         self.edit_practice_button = push_button("编辑…", self.edit_practice)
-        self.delete_practice_button = push_button("删除", self.delete_practice)
+        self.delete_practice_button = push_button("删除", self.delete_practice, writes=True)
         v.addLayout(
             button_bar(self.add_practice_button, self.edit_practice_button, apart=self.delete_practice_button)
         )

@@ -9,7 +9,7 @@ from typing import Any
 
 from ui import theme
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm
+from ui.widgets import confirm, for_writers
 
 ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -26,8 +26,8 @@ def button_bar(*buttons: QPushButton, apart: QPushButton | None = None) -> QHBox
 
 
 def edit_delete_keys(table: QWidget, edit: Callable[[], Any], delete: Callable[[], Any]) -> None:
-    """Enter opens the selected row (`edit`), Delete deletes (`delete`) — only while the table has the focus,
-    so Enter in a field elsewhere never does."""
+    """Enter opens the selected row (`edit`), Delete deletes (`delete`; not for a 只读 user) — only while the
+    table has the focus, so Enter in a field elsewhere never does."""
     for keys, slot in (
         ([QKeySequence(QKeySequence.StandardKey.Delete)], delete),
         ([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)], edit),
@@ -37,6 +37,8 @@ def edit_delete_keys(table: QWidget, edit: Callable[[], Any], delete: Callable[[
         action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         action.triggered.connect(slot)
         table.addAction(action)
+        if slot is delete:
+            for_writers(action)
 
 
 class ChildTable(QWidget):
@@ -73,6 +75,8 @@ class ChildTable(QWidget):
         self.delete_button = QPushButton("删除")
         self.edit_button.setToolTip("编辑所选（双击或回车）")
         self.delete_button.setToolTip("删除所选（Delete）")
+        for_writers(self.add_button)  # 只读: disabled, saying why
+        for_writers(self.delete_button)
         for b in (self.add_button, self.edit_button, self.delete_button):
             bar.addWidget(b)
         lay.addLayout(bar)

@@ -21,6 +21,7 @@ from ui.ops import read_now
 from ui.pages.list_page import ListPage
 from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
+from ui.widgets import push_button, write_action
 
 EXPIRING = (("90 天内到期", 90), ("30 天内到期", 30))
 SHOW_ENDED_KEY = "agreements/show_ended"  # 显示已结束的, kept between sessions
@@ -106,8 +107,7 @@ class AgreementsPage(ListPage):
         self.transition_buttons: dict[str, QPushButton] = {}
         self._status_buttons: dict[str, QPushButton] = {}
         for to, text in TRANSITION_TEXT.items():
-            b = QPushButton(text)
-            b.clicked.connect(lambda _c=False, to=to: self.change_status(to))
+            b = push_button(text, lambda to=to: self.change_status(to), writes=True)
             b.hide()
             row.addWidget(b)
             self._status_buttons[to] = b
@@ -157,7 +157,7 @@ class AgreementsPage(ListPage):
                 f"另有 {hidden} 份已终止或到期超过 {listing.ENDED_SHOWN_DAYS} 天的协议未列出。",
                 [
                     ("显示已结束的", lambda: self.show_ended.setChecked(True)),
-                    ("新建协议…", self.new_agreement),
+                    write_action("新建协议…", self.new_agreement),
                 ],
             )
 

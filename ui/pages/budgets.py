@@ -22,7 +22,7 @@ from ui.operations import funds as fund_ops
 from ui.ops import read_now
 from ui.pages.list_page import DeletedBar, Reloading, load_and_follow, record_table
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm, push_button, view_or_empty
+from ui.widgets import confirm, push_button, view_or_empty, write_action
 
 RED = theme.qcolor(theme.ERROR)
 GREY = theme.qcolor(theme.HINT)
@@ -243,11 +243,13 @@ class BudgetsView(QWidget, Reloading):
         lay.addLayout(bar)
 
         actions = QHBoxLayout()
-        self.new_button = push_button("编制预算…", self.new_budget, "为项目的某一年度、某一经费类别编制预算")
+        self.new_button = push_button(
+            "编制预算…", self.new_budget, "为项目的某一年度、某一经费类别编制预算", writes=True
+        )
         self.edit_button = push_button("修改预算", self.edit_selected)
-        self.delete_button = push_button("删除预算", self.delete_selected)
+        self.delete_button = push_button("删除预算", self.delete_selected, writes=True)
         self.category_button = push_button(
-            "新增经费类别…", lambda: ask_new_category(self, lambda _id: self.reload())
+            "新增经费类别…", lambda: ask_new_category(self, lambda _id: self.reload()), writes=True
         )
         for b in (self.new_button, self.edit_button, self.delete_button, self.category_button):
             actions.addWidget(b)
@@ -327,20 +329,20 @@ class BudgetsView(QWidget, Reloading):
             self.empty.configure(
                 "还没有项目",
                 "经费按项目编制预算、登记台账。请先在“项目与平台”中新建项目，再回到这里编制预算。",
-                [("新建项目…", self.new_project_wanted.emit)],
+                [write_action("新建项目…", self.new_project_wanted.emit)],
             )
         elif q.year is not None or q.project_id:
             year = f"{q.year}年度" if q.year else ""
             self.empty.configure(
                 f"{year}还没有预算",
                 "项目经费按年度、按类别编制预算，支出超出预算时这里和工作台都会提醒。",
-                [("编制预算…", self.new_budget), ("查看全部年度", self.show_all)],
+                [write_action("编制预算…", self.new_budget), ("查看全部年度", self.show_all)],
             )
         else:
             self.empty.configure(
                 "还没有预算",
                 "为项目编制年度预算（按设备、材料、差旅等类别），再在“经费台账”中登记收支。",
-                [("编制预算…", self.new_budget)],
+                [write_action("编制预算…", self.new_budget)],
             )
         self.stack.setCurrentWidget(self.empty)
 

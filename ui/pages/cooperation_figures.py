@@ -20,7 +20,7 @@ from ui.messages import reader_text
 from ui.ops import ReadOp, context, read_now
 from ui.pages.list_page import WhenShown
 from ui.qt import *  # noqa: F403
-from ui.widgets import push_button, view_or_empty
+from ui.widgets import push_button, view_or_empty, write_action
 
 WATCHED = ("achievement", "training", "teacher", "enterprise", "major", "settings")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -232,8 +232,8 @@ class CooperationView(QWidget):
             "这里的数字来自：与企业共同开发的课程和教材、横向课题和技术服务 / 转让 / 咨询合同（成果），"
             "为企业员工开展的培训（人天），以及聘期在该学年内的产业教师。请先登记这些记录，或换一个学年。",
             [
-                ("新建成果…", self.new_achievement_wanted.emit),
-                ("新建培训记录…", self.new_training_wanted.emit),
+                write_action("新建成果…", self.new_achievement_wanted.emit),
+                write_action("新建培训记录…", self.new_training_wanted.emit),
             ],
         )
         self.stack.setCurrentIndex(1)

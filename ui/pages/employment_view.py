@@ -19,11 +19,12 @@ from app.services.student_list import employment_years
 from ui import students_io, theme
 from ui.dialogs.employment_dialog import EmploymentDialog, default_year
 from ui.documents import college_template_text
+from ui.forms.child_table import edit_delete_keys
 from ui.operations import employment as ops
 from ui.ops import context, read_now
 from ui.pages.list_page import DeletedBar, ElidedLabel, Reloading, WhenShown
 from ui.qt import *  # noqa: F403
-from ui.widgets import confirm, push_button, view_or_empty
+from ui.widgets import confirm, push_button, view_or_empty, write_action
 
 WATCHED = ("employment", "student", "major", "settings")
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -105,11 +106,12 @@ class EmploymentView(QWidget, Reloading):
         self.summary = ElidedLabel()  # a narrow window cuts it (“…”), never widens the page
         theme.muted(self.summary).setContentsMargins(12, 0, 0, 0)
         bar.addWidget(self.summary, 1)
-        self.new_button = push_button("新建就业记录…", self.new_record, "新建就业记录（Ctrl+N）")
+        self.new_button = push_button("新建就业记录…", self.new_record, "新建就业记录（Ctrl+N）", writes=True)
         self.import_button = push_button(
             "导入就业数据…",
             lambda: students_io.import_file(self, "employment"),
             "从 Excel 导入：学号、毕业年份、就业状态、就业单位、是否对口、月薪、岗位",
+            writes=True,
         )
         self.report_button = QPushButton("导出就业质量报告")
         menu = QMenu(self.report_button)
@@ -155,7 +157,9 @@ class EmploymentView(QWidget, Reloading):
         row.addWidget(self.records_label)
         row.addStretch(1)
         self.edit_button = push_button("编辑", self.edit_selected, "编辑所选就业记录（Enter）")
-        self.delete_button = push_button("删除", self.delete_selected, "删除所选就业记录（Delete），可撤销")
+        self.delete_button = push_button(
+            "删除", self.delete_selected, "删除所选就业记录（Delete），可撤销", writes=True
+        )
         row.addWidget(self.edit_button)
         row.addWidget(self.delete_button)
         lay.addLayout(row)
@@ -189,10 +193,7 @@ class EmploymentView(QWidget, Reloading):
             table.setColumnWidth(i, w)
         table.doubleClicked.connect(lambda _i: self.edit_selected())
         table.itemSelectionChanged.connect(self._update_buttons)
-        for key, slot in ((QKeySequence(Qt.Key.Key_Return), self.edit_selected),
-                          (QKeySequence(Qt.Key.Key_Enter), self.edit_selected),
-                          (QKeySequence(QKeySequence.StandardKey.Delete), self.delete_selected)):  # fmt: skip
-            QShortcut(key, table, slot, context=Qt.ShortcutContext.WidgetShortcut)
+        edit_delete_keys(table, self.edit_selected, self.delete_selected)  # Delete: not for a 只读 user
         return table
 
     # ------------------------------------------------------------ year and loading
@@ -243,8 +244,8 @@ class EmploymentView(QWidget, Reloading):
                 "点“导入就业数据…”从 Excel 导入（学号、毕业年份、就业状态、就业单位、是否对口、月薪），"
                 "或逐条新建。学生须已在名册中。",
                 [
-                    ("新建就业记录…", self.new_record),
-                    ("导入就业数据…", lambda: students_io.import_file(self, "employment")),
+                    write_action("新建就业记录…", self.new_record),
+                    write_action("导入就业数据…", lambda: students_io.import_file(self, "employment")),
                 ],
             )
             self.stack.setCurrentWidget(self.empty)

@@ -10,6 +10,7 @@ from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage, ListQuery, RecordsModel, refill, reload_soon
 from ui.qt import *  # noqa: F403
+from ui.widgets import write_action
 
 STATUS_COLORS = {
     "合作中": None,
@@ -107,7 +108,7 @@ class EnterprisesPage(ListPage):
             bar.addWidget(box, 1)
 
     def add_tools(self, row: QHBoxLayout) -> None:
-        self.import_button = self.button("从 Excel 导入…", "Ctrl+I", self.import_excel)
+        self.import_button = self.button("从 Excel 导入…", "Ctrl+I", self.import_excel, writes=True)
         self.export_button = self.button("导出 Excel…", "Ctrl+E", self.export_excel)
         self.template_button = self.button("下载导入模板…", "", self.save_template)
         row.addStretch(1)
@@ -138,7 +139,7 @@ class EnterprisesPage(ListPage):
             "可以逐家新建，也可以把现有的 Excel 名单一次导入（先下载模板，对照表头即可）。",
             [
                 self.new_action(),
-                ("从 Excel 导入…", self.import_excel),
+                write_action("从 Excel 导入…", self.import_excel),
                 ("下载导入模板…", self.save_template),
             ],
         )

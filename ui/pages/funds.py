@@ -29,6 +29,7 @@ from ui.ops import read_now
 from ui.pages.budgets import BudgetsView
 from ui.pages.list_page import ListPage, TabbedPage, refill
 from ui.qt import *  # noqa: F403
+from ui.widgets import write_action
 
 RED = theme.qcolor(theme.ERROR)
 GREEN = theme.qcolor(theme.OK)
@@ -146,7 +147,7 @@ class LedgerPage(ListPage):
         self.warning.hide()
 
     def add_tools(self, row: QHBoxLayout) -> None:
-        self.import_button = self.button("导入财务明细账…", "", self.import_excel)
+        self.import_button = self.button("导入财务明细账…", "", self.import_excel, writes=True)
         self.import_button.setToolTip(
             "导入财务处导出的项目经费明细账（借方/贷方、收入/支出或金额+收支）：先预览、逐行检查，再一次导入。\n"
             "文件没有“项目”列时，先在上方选择项目，记录导入到该项目。"
@@ -212,13 +213,13 @@ class LedgerPage(ListPage):
                 "还没有项目",
                 "台账的每一笔收支都记在某个项目下。请先在“项目与平台”中新建项目，"
                 "再到“预算执行”编制预算，然后登记收支。",
-                [("新建项目…", self.new_project_wanted.emit)],
+                [write_action("新建项目…", self.new_project_wanted.emit)],
             )
         return (
             "还没有经费记录",
             "逐笔登记项目经费的收入和支出（日期、金额、凭证号、对方单位），可附发票扫描件。"
             "建议先在“预算执行”中编制预算，超出预算的支出会被标出。",
-            [("新建经费记录…（Ctrl+N）", self.new_record)],
+            [write_action("新建经费记录…（Ctrl+N）", self.new_record)],
         )
 
     def label_of(self, row: LedgerLine) -> str:

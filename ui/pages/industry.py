@@ -26,6 +26,7 @@ from ui.pages.group_strip import RULE, RULE_TIP, GroupStrip
 from ui.pages.list_page import ListPage, RecordsModel, TabbedPage, refill
 from ui.pages.steering import SteeringView
 from ui.qt import *  # noqa: F403
+from ui.widgets import write_action
 
 RED = theme.qcolor(theme.ERROR)
 ORANGE = theme.qcolor(theme.WARNING)
@@ -258,7 +259,7 @@ class OrganizationsPage(ListPage):
         self.empty.configure(
             f"{self.group_box.currentText()}还没有对接行业组织",
             f"{RULE}。新建行业组织时已勾选这个专业群；已登记的组织可打开后勾选。",
-            [("新建行业组织…", self.new_record), ("显示全部行业组织", self.clear_filters)],
+            [write_action("新建行业组织…", self.new_record), ("显示全部行业组织", self.clear_filters)],
         )
         self.stack.setCurrentWidget(self.empty)
 

@@ -21,6 +21,7 @@ from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage, ListQuery, RecordsModel, refill
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers
 
 
 def _unit(r: InternshipRow) -> str:
@@ -170,15 +171,18 @@ class InternshipsPage(ListPage):
         menu = QMenu(self.status_button)
         self.status_actions = {}
         for to in MENU_STEPS:
-            self.status_actions[to] = menu.addAction(STEP_TEXT[to], lambda to=to: self.change_status(to))
+            self.status_actions[to] = for_writers(
+                menu.addAction(STEP_TEXT[to], lambda to=to: self.change_status(to))
+            )
         self.status_button.setMenu(menu)
+        for_writers(self.status_button)
         row.addWidget(self.status_button)
-        self.tripartite_button = self.button("生成三方协议…", "", self.generate_tripartite)
+        self.tripartite_button = self.button("生成三方协议…", "", self.generate_tripartite, writes=True)
         self.tripartite_button.setToolTip("为所选实习（未选则为列表中的全部）生成三方协议 Word 文档")
         row.addWidget(self.tripartite_button)
 
     def add_tools(self, row: QHBoxLayout) -> None:
-        self.import_button = self.button("导入企业月度评价…", "", self.import_evaluations)
+        self.import_button = self.button("导入企业月度评价…", "", self.import_evaluations, writes=True)
         self.import_button.setToolTip("从 Excel 导入企业月度评价（学号、月份、评分、评价人、评语）")
         row.addWidget(self.import_button)
 

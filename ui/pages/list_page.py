@@ -34,7 +34,7 @@ from ui.forms.child_table import edit_delete_keys
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.ops import ReadOp, WriteOp, context, read_now
 from ui.qt import *  # noqa: F403
-from ui.widgets import SearchBox, UndoBar, confirm, push_button, view_or_empty
+from ui.widgets import SearchBox, UndoBar, confirm, push_button, view_or_empty, write_action
 
 PAGE_MARGINS = (12, 12, 12, 8)  # left, top, right, bottom of every page
 
@@ -401,7 +401,7 @@ class ListPage(QWidget, Reloading):
 
     def new_action(self) -> tuple[str, Callable[[], Any]]:
         """The empty state's 新建 action: the new button's text and its key."""
-        return (f"{self.new_text}（Ctrl+N）", self.new_record)
+        return write_action(f"{self.new_text}（Ctrl+N）", self.new_record)
 
     def form(self, record_id: str | None = None) -> Any:
         """The record's form dialog (a new record's with None): `form_class` on the window. Pages whose forms

@@ -29,7 +29,7 @@ from ui.pages.list_page import (
     page_title,
 )
 from ui.qt import *  # noqa: F403
-from ui.widgets import SearchBox, push_button, view_or_empty
+from ui.widgets import SearchBox, for_writers, push_button, view_or_empty, write_action
 
 HEADERS = ("项目名称", "类型", "层次", "负责人", "合作企业", "起止时间", "指标完成", "提醒")
 WIDTHS = (260, 100, 60, 70, 220, 170, 130, 150)
@@ -125,9 +125,9 @@ class ProjectsPage(QWidget, Reloading):
         lay.addLayout(bar)
 
         actions = QHBoxLayout()
-        self.new_button = push_button("新建项目…", self.new_project, "新建项目（Ctrl+N）")
+        self.new_button = push_button("新建项目…", self.new_project, "新建项目（Ctrl+N）", writes=True)
         self.edit_button = push_button("编辑", self.edit_selected)
-        self.delete_button = push_button("删除", self.delete_selected)
+        self.delete_button = push_button("删除", self.delete_selected, writes=True)
         for b in (self.new_button, self.edit_button, self.delete_button):
             actions.addWidget(b)
         actions.addStretch(1)
@@ -156,7 +156,7 @@ class ProjectsPage(QWidget, Reloading):
         self.stack, self.empty = view_or_empty(lay, self.tree)
 
         # Ctrl+N and Ctrl+F come from the main window's menu (new_record / focus_search)
-        self._action(QKeySequence.StandardKey.Delete, self.delete_selected, self.tree)
+        for_writers(self._action(QKeySequence.StandardKey.Delete, self.delete_selected, self.tree))
         enter = self._action(QKeySequence(Qt.Key.Key_Return), self.edit_selected, self.tree)
         enter.setShortcuts([QKeySequence(Qt.Key.Key_Return), QKeySequence(Qt.Key.Key_Enter)])
         enter.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -307,7 +307,7 @@ class ProjectsPage(QWidget, Reloading):
             self.empty.configure(
                 "还没有产教融合项目",
                 "订单班、现代学徒制、产业学院、实训基地共建等都可以登记为项目；合作层次由项目类型确定。",
-                [("新建项目…（Ctrl+N）", self.new_project)],
+                [write_action("新建项目…（Ctrl+N）", self.new_project)],
             )
         else:
             self.empty.configure(

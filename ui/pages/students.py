@@ -21,7 +21,7 @@ from ui.ops import read_now
 from ui.pages.employment_view import EmploymentView
 from ui.pages.list_page import ListPage, ListQuery, TabbedPage, refill
 from ui.qt import *  # noqa: F403
-from ui.widgets import push_button
+from ui.widgets import push_button, write_action
 
 MASK_TIP = "已打码：完整号码只在学生信息表中显示（个人信息保护）"
 COLUMNS = [
@@ -67,6 +67,7 @@ class StudentsList(ListPage):
             "导入名册…",
             lambda: students_io.import_file(self, "students"),
             "从 Excel 导入学生名册：先预览每一行的问题，再导入有效的行",
+            writes=True,
         )
         self.template_button = push_button("下载名册模板…", lambda: students_io.save_template(self))
         self.export_button = push_button(
@@ -109,7 +110,7 @@ class StudentsList(ListPage):
             "还没有学生：点“导入名册…”从 Excel 导入，或按 Ctrl+N 新建",
             "可先“下载名册模板…”：其中学号、身份证号和电话列已设为文本格式，不会被 Excel 改成科学计数法。",
             [
-                ("导入名册…", lambda: students_io.import_file(self, "students")),
+                write_action("导入名册…", lambda: students_io.import_file(self, "students")),
                 self.new_action(),
                 ("下载名册模板…", lambda: students_io.save_template(self)),
             ],

@@ -13,6 +13,7 @@ from ui.legend import source_note
 from ui.models.lazy_table import Column, LazyTableModel
 from ui.pages.list_page import ElidedLabel, ListPage, RecordsModel
 from ui.qt import *  # noqa: F403
+from ui.widgets import for_writers, write_action
 
 RED = theme.qcolor(theme.ERROR)
 GREEN = theme.qcolor(theme.OK)
@@ -125,8 +126,8 @@ class TeachersPage(ListPage):
 
         self.import_button = QPushButton("导入 / 导出")
         menu = QMenu(self.import_button)
-        menu.addAction("导入教师…", lambda: io.import_teachers(self))
-        menu.addAction("导入企业实践记录…", lambda: io.import_practice(self))
+        for_writers(menu.addAction("导入教师…", lambda: io.import_teachers(self)))
+        for_writers(menu.addAction("导入企业实践记录…", lambda: io.import_practice(self)))
         menu.addSeparator()
         menu.addAction("导出教师及实践情况…", lambda: io.export_teachers(self))
         menu.addSeparator()
@@ -180,7 +181,7 @@ class TeachersPage(ListPage):
             "“五年六个月”（专任教师每五年累计不少于6个月企业实践）。可逐个新建，也可先下载模板，从 Excel 一次导入。",
             [
                 self.new_action(),
-                ("导入教师…", self._import_teachers),
+                write_action("导入教师…", self._import_teachers),
                 ("下载导入模板…", self._template),
             ],
         )

@@ -45,8 +45,8 @@ class TrashPage(QWidget):
         for key, kind in svc.KINDS.items():
             self.kind_box.addItem(kind.label, key)
         self.kind_box.currentIndexChanged.connect(lambda _i: self.reload())
-        self.restore_button = push_button("恢复所选", self.restore_selected)
-        self.purge_button = push_button("彻底删除所选…", self.purge_selected)
+        self.restore_button = push_button("恢复所选", self.restore_selected, writes=True)
+        self.purge_button = push_button("彻底删除所选…", self.purge_selected, writes=True)
         self.count_label = QLabel()
         row.addWidget(QLabel("类型："))
         row.addWidget(self.kind_box)
