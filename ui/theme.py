@@ -173,7 +173,6 @@ QListWidget#nav::item:selected {{ background:{SELECTED}; color:{ACCENT}; }}
 #banner[tone="info"] {{ background:{INFO_BG}; border:1px solid {BORDER}; border-radius:4px; }}
 QLabel#pageTitle {{ font-size:{TITLE_PT}pt; font-weight:bold; }}
 QLabel#banner {{ padding:6px 8px; }}
-QMessageBox QLabel#qt_msgbox_label {{ min-width:20em; }}
 QTableView#frozen_columns {{ border:none; border-right:1px solid palette(mid); }}
 """
 

@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.db.location import FileLocation, ServerLocation, remember_location
+from app.db.personal import personal_refusal
 from app.db.transfer import TransferReport, transfer
 from ui import messages
 from ui.files import Progress, ask_save, run_with_progress, show_in_folder
-from ui.ops import context
+from ui.ops import context, read_now
 from ui.qt import *  # noqa: F403
 from ui.server_connect import ServerDialog, offer_restart
 from ui.widgets import push_button
@@ -28,11 +29,15 @@ UPLOAD_NOTE = (
 def transfer_button(parent: QWidget) -> QPushButton:
     """The button of the data row: 上传到服务器… on a database file, 保存服务器数据到本机文件… on a server's."""
     if context().database.is_server:
-        return push_button(
+        button = push_button(
             SAVE,
             lambda: save_to_file(parent),
             "把服务器上这个数据库的全部内容保存为本机的一个数据库文件（便携的副本；服务器的备份仍由其管理员负责）",
         )
+        if refused := read_now(personal_refusal):  # the whole database: the students' personal data too
+            button.setEnabled(False)
+            button.setToolTip(f"保存全部数据需要能读取学生个人信息。{refused}")
+        return button
     return push_button(
         UPLOAD, lambda: upload_to_server(parent), "把这个数据库文件的全部内容复制到服务器上的空数据库"
     )

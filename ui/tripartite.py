@@ -35,9 +35,9 @@ def last_folder() -> str:
     for key in (FOLDER_KEY, "folders/docs"):
         folder = str(ui_settings().value(key, "") or "")
         if folder and Path(folder).is_dir():
-            return folder
+            return QDir.toNativeSeparators(folder)
     documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return documents if documents and Path(documents).is_dir() else str(Path.home())
+    return QDir.toNativeSeparators(documents if documents and Path(documents).is_dir() else str(Path.home()))
 
 
 class TripartiteDialog(QDialog):
@@ -186,7 +186,7 @@ class TripartiteDialog(QDialog):
     def browse(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "选择保存三方协议的文件夹", self.folder_edit.text())
         if folder:
-            self.folder_edit.setText(folder)
+            self.folder_edit.setText(QDir.toNativeSeparators(folder))
 
     @Slot()
     def choose_template(self) -> None:

@@ -125,9 +125,10 @@ class Privileges:
             return None
         who = f"用户“{self.user}”" if self.user else "当前用户"
         have = f"{who}的角色是“{self.role}”" + ("，可查看学生个人信息" if self.personal_data else "")
-        if need == PERSONAL:
+        if need == PERSONAL:  # the grant is what is missing, whatever the role
             return (
-                f"查看学生的身份证号、电话和家庭住址需要“{PERSONAL}”权限，{have}。请本学院的“{ADMIN}”授予。"
+                f"查看学生的身份证号、电话和家庭住址需要“{PERSONAL}”权限，{who}没有这项权限。"
+                f"请本学院的“{ADMIN}”授予。"
             )
         if need == EDITOR:
             return f"新增、修改和删除记录需要“{EDITOR}”或“{ADMIN}”角色，{have}。请本学院的“{ADMIN}”更改。"

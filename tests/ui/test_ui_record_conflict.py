@@ -349,3 +349,22 @@ def test_a_save_waits_for_a_write_the_form_started(ctx, qtbot, db):
     assert seen.title == ""
     with db.reader() as s:
         assert svc.get_enterprise(s, eid).address == "新的地址"
+
+
+def test_a_field_without_a_label_is_named_by_its_tab_and_the_values_get_the_room(ctx, qtbot, db):
+    """The contacts grid has only a hint above it: it is “联系人” (its tab), not the hint; a long name of a field
+    leaves the three values their room."""
+    from app.errors import RecordChanged
+    from app.services.versions import Difference
+    from ui.forms.conflict import LABEL_WIDTH, ConflictDialog
+
+    d = _form(qtbot, _enterprise(db))
+    assert d.field_label("contacts") == "联系人" and d.field_label("region") == "所在地区"
+    long = "一个很长很长很长很长很长很长很长很长很长很长的字段名称"
+    refused = RecordChanged("已被修改", who="王老师")
+    box = ConflictDialog(d, refused, [(long, Difference("note", "甲", "乙", "丙"))], 0)
+    qtbot.addWidget(box)
+    box.resize(700, 400)
+    box.show()
+    assert box.table.columnWidth(0) <= LABEL_WIDTH
+    assert all(box.table.columnWidth(c) >= 120 for c in (1, 2, 3))

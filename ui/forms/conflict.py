@@ -16,6 +16,9 @@ from ui.qt import *  # noqa: F403
 RELOAD, OVERWRITE, RESTORE = "reload", "overwrite", "restore"
 
 
+LABEL_WIDTH = 160  # px at most for the field's name: the three values share the rest
+
+
 class ConflictDialog(QDialog):
     """Asks what to do about a refused save; `choice` is RELOAD, OVERWRITE, RESTORE or None (back to the
     form, nothing saved)."""
@@ -56,7 +59,10 @@ class ConflictDialog(QDialog):
                         item.setFont(font)
                     self.table.setItem(r, c, item)
             header = self.table.horizontalHeader()
-            header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+            header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)  # a long label leaves the
+            self.table.setColumnWidth(
+                0, min(self.table.sizeHintForColumn(0) + 12, LABEL_WIDTH)
+            )  # values room
             for c in (1, 2, 3):
                 header.setSectionResizeMode(c, QHeaderView.ResizeMode.Stretch)
             self.table.resizeRowsToContents()

@@ -94,6 +94,17 @@ def scrolling(content: QWidget) -> QScrollArea:
     return area
 
 
+def _tab_of(widget: QWidget) -> str:
+    """The name of the tab `widget` is on (“联系人（2）” → “联系人”): a field with no label of its own (a grid)."""
+    child, parent = widget, widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QStackedWidget) and isinstance(tabs := parent.parentWidget(), QTabWidget):
+            text = tabs.tabText(tabs.indexOf(child)).replace("&", "")
+            return text.split("（")[0].strip()
+        child, parent = parent, parent.parentWidget()
+    return ""
+
+
 def ok_cancel(parent: QDialog, ok_text: str = "确定", cancel_text: str = "取消") -> QDialogButtonBox:
     """The button box of a small dialog that is not a record form: its OK wired to accept, Cancel to reject."""
     buttons = QDialogButtonBox()
@@ -400,6 +411,8 @@ class RecordForm(QDialog):
         widgets = [w for w in (widget, self._boxes.get(field)) if isinstance(w, QWidget)]
         for w in widgets[:1]:  # (a one-character text between two fields is a connector: “至”)
             for row in self.findChildren(QLayout):
+                if isinstance(row, QVBoxLayout):
+                    continue  # a column: the text above a widget is a hint, not its label
                 if (at := row.indexOf(w)) > 0 and isinstance(label := row.itemAt(at - 1).widget(), QLabel):
                     if len(text := _label_text(label)) > 1:
                         return text
@@ -407,7 +420,7 @@ class RecordForm(QDialog):
             for layout in self.findChildren(QFormLayout):
                 if isinstance(label := layout.labelForField(w), QLabel):
                     return _label_text(label)
-        return ""
+        return _tab_of(widgets[0]) if widgets else ""
 
     def _conflict(self, refused: RecordConflict, then: Callable[[], None] | None) -> None:
         """Someone else changed (or deleted) the record since the form opened it: show who, when and what, and
