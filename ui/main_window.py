@@ -105,6 +105,24 @@ def role_words(db: Database) -> str:
     return f" · {words}" if words else ""
 
 
+def copy_words() -> str:
+    """“ · 副本：来自 …（… 带出，不含学生个人信息）” when the database is an offline copy (app/offline/)."""
+    from app.offline.copies import copy_info
+
+    try:
+        info = read_now(copy_info)
+    except Exception:  # the status bar never fails the window
+        log.warning("could not read whether the database is a copy", exc_info=True)
+        return ""
+    return f" · {info.words}" if info is not None else ""
+
+
+def offline_flow():
+    import ui.offline_flow
+
+    return ui.offline_flow
+
+
 class _Page:
     """A page of the window, in the navigation's order of declaration; built on first access."""
 
@@ -205,11 +223,12 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        self.db_label = QLabel(f"数据库：{db.display_name}{role_words(db)}")
+        self.db_label = QLabel(f"数据库：{db.display_name}{role_words(db)}{copy_words()}")
         self.db_label.setToolTip(
             "当前打开的数据库（在“设置 → 数据”中可改用服务器上的数据库或本机的其他数据库文件）"
         )
         self.db_label.setMinimumWidth(1)  # a long path is cut, never widens the window
+        self.db_label.setContentsMargins(0, 0, 8, 0)  # clear of the size grip
         self.db_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.statusBar().addPermanentWidget(self.db_label, 1)
         self._build_menus()
@@ -264,6 +283,9 @@ class MainWindow(QMainWindow):
         self._action(file_menu, "下载企业导入模板…", "", lambda: self._goto(self.enterprises).save_template())
         file_menu.addSeparator()
         self._action(file_menu, "导出上报材料包…", "Ctrl+Shift+E", self.export_package)
+        file_menu.addSeparator()
+        self._action(file_menu, "带出副本…", "", lambda: offline_flow().copy_out_flow(self))
+        self._action(file_menu, "合并副本…", "", lambda: offline_flow().merge_flow(self), writes=True)
         file_menu.addSeparator()
         self._action(file_menu, "退出", QKeySequence.StandardKey.Quit, self.close)
         self.edit_menu = edit_menu = self.menuBar().addMenu("编辑(&E)")

@@ -694,6 +694,7 @@ from app.db.models_internships import (  # noqa: E402, F401
     Student,
     UsageSummary,
 )
+from app.db.models_offline import OfflineBase, OfflineOrigin  # noqa: E402, F401
 
 # 学号, 身份证号, 工号 … unique among live records (partial unique indexes, migration 0008): app/db/unique_keys.py.
 from app.db.unique_keys import add_model_indexes  # noqa: E402

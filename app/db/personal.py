@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, inspect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.db.models_internships import PERSONAL_GROUP, Student
@@ -74,23 +75,43 @@ _READS: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 
 
 def may_read_personal(bind: Session | Engine | Connection) -> bool:
-    """Whether the connected user may read students' personal data: always on a file; on a server as the
-    server's privileges say (asked once per engine: a grant given meanwhile takes effect at the next start)."""
-    engine = bind.get_bind() if isinstance(bind, Session) else bind
-    if engine.dialect.name != "postgresql":
-        return True
-    engine = engine.engine
+    """Whether the connected user may read students' personal data: on a server as the server's privileges say
+    (asked once per engine: a grant given meanwhile takes effect at the next start); on a file always, but in an
+    offline copy made without them (app/offline/: the columns are blank there, their masked copies are not)."""
+    engine = (bind.get_bind() if isinstance(bind, Session) else bind).engine
     if engine not in _READS:
-        from app.db.roles import privileges
+        if engine.dialect.name == "postgresql":
+            from app.db.roles import privileges
 
-        _READS[engine] = privileges(engine).personal_data
+            _READS[engine] = privileges(engine).personal_data
+        else:
+            _READS[engine] = not _copy_without_personal_data(engine)
     return _READS[engine]
+
+
+def _copy_without_personal_data(engine: Engine) -> bool:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        try:
+            row = conn.execute(text("SELECT personal_data FROM offline_origin")).first()
+        except DBAPIError:  # a database not yet upgraded (no such table): not a copy
+            return False
+    return row is not None and not row[0]
+
+
+COPY_REFUSAL = (
+    "这是不含学生个人信息的副本（带出时没有选择包含），其中没有学生的身份证号、电话、家庭住址和出生日期。"
+    "需要这些信息的事（如打印三方协议、导入学生名单）请回到原来的数据库办理。"
+)
 
 
 def personal_refusal(s: Session) -> str:
     """Why the connected user may not read students' personal data, in Chinese; "" if they may."""
     if may_read_personal(s):
         return ""
+    if s.get_bind().dialect.name != "postgresql":
+        return COPY_REFUSAL
     from app.db.roles import PERSONAL, privileges
 
     return privileges(s).refusal(PERSONAL) or ""

@@ -87,16 +87,43 @@ def _null_key(col: Column) -> str:
     return f"_sql_null_{col.name}"
 
 
-def select_all(table: Table):
-    """All columns of `table`; for each JSON column also whether it is SQL NULL (a JSON null reads as None too)."""
-    extra = [col.is_(None).label(_null_key(col)) for col in table.columns if isinstance(col.type, JSON)]
-    return select(*table.columns, *extra)
+def select_all(table: Table, leave_out: frozenset[str] = frozenset()):
+    """All columns of `table` (but `leave_out`); for each JSON column also whether it is SQL NULL (a JSON null
+    reads as None too)."""
+    columns = [col for col in table.columns if col.name not in leave_out]
+    extra = [col.is_(None).label(_null_key(col)) for col in columns if isinstance(col.type, JSON)]
+    return select(*columns, *extra)
 
 
-def read_rows(conn: Connection, table: Table) -> Iterator[list[dict[str, object]]]:
-    result = conn.execution_options(stream_results=True, yield_per=CHUNK).execute(select_all(table))
+def blank(col: Column) -> object:
+    """What a column left out of a copy holds: "" for text that may not be NULL, else NULL."""
+    return "" if isinstance(col.type, String) and not col.nullable else None
+
+
+def read_rows(
+    conn: Connection, table: Table, leave_out: frozenset[str] = frozenset()
+) -> Iterator[list[dict[str, object]]]:
+    """The rows of `table`, CHUNK at a time; the columns of `leave_out` are not read, and blank (`blank`)."""
+    blanks = {col.name: blank(col) for col in table.columns if col.name in leave_out}
+    # the options of this statement only (Connection.execution_options sets them for every later one)
+    options = {"stream_results": True, "yield_per": CHUNK}
+    result = conn.execute(select_all(table, leave_out), execution_options=options)
     for part in result.partitions(CHUNK):
-        yield [dict(r._mapping) for r in part]
+        yield [{**r._mapping, **blanks} for r in part]
+
+
+def canonical_values(table: Table, row: dict[str, object]) -> dict[str, object]:
+    """{column: its value as `canonical` writes it}: what a three-way merge compares (app/offline/merge.py)."""
+    out: dict[str, object] = {}
+    for name, null_key, convert in _plan(table):
+        value = row[name]
+        if null_key is not None:
+            out[name] = None if row.get(null_key) else {"json": value}
+        elif value is None or convert is None:
+            out[name] = value
+        else:
+            out[name] = convert(value)
+    return out
 
 
 def for_insert(table: Table, row: dict[str, object]) -> dict[str, object]:

@@ -20,7 +20,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -43,6 +43,7 @@ from app.progress import Progress, noop_progress, tick
 log = logging.getLogger(__name__)
 
 BLOBS = "attachment_blob"  # a server's attachment bytes: copied as attachments, not as rows
+OFFLINE = {"offline_origin", "offline_base"}  # what makes a file an offline copy (app/offline/): not copied
 NOT_RECORDS = {"alembic_version", "budget_category", "setting"}  # what a new or `server init` database holds
 LABELS = {
     "enterprise": "合作企业",
@@ -153,7 +154,7 @@ def label(table: str) -> str:
 
 def tables() -> list[Table]:
     """The tables copied row by row, parents before children."""
-    return [t for t in Base.metadata.sorted_tables if t.name != BLOBS]
+    return [t for t in Base.metadata.sorted_tables if t.name != BLOBS and t.name not in OFFLINE]
 
 
 # ------------------------------------------------------------------ the one entry point
@@ -165,10 +166,16 @@ def transfer(
     *,
     progress: Progress = noop_progress,
     cancel: threading.Event | None = None,
+    leave_out: Mapping[str, Collection[str]] | None = None,
+    then: Callable[[Connection], None] | None = None,
 ) -> TransferReport:
     """Copy the whole database `source` (a location, or an open Database, left open) into `dest`, a new file or
     an empty database on a server; see the module's text. Raises TransferRefused, TransferMismatch, Cancelled
-    or a DatabaseError subclass, and then leaves nothing at `dest`."""
+    or a DatabaseError subclass, and then leaves nothing at `dest`.
+
+    `leave_out`: {table: columns} not read from the source and left blank in the copy (an offline copy without
+    the students' personal data); `then(conn)`: more to write into the destination, in its transaction, after
+    the copy is checked (an offline copy's origin and base rows)."""
     started = time.monotonic()
     dest_loc = dest if isinstance(dest, FileLocation | ServerLocation) else parse_location(dest)
     src_loc = source.location if isinstance(source, Database) else _location(source)
@@ -184,7 +191,14 @@ def transfer(
                 "源数据库中有学号、工号等重复，复制前请先处理（chanjiao check-keys 逐条列出）："
                 + "；".join(src_db.key_problems[:3])
             )
-        job = _Job(src_db, dest_loc, progress, cancel)
+        job = _Job(
+            src_db,
+            dest_loc,
+            progress,
+            cancel,
+            leave_out={k: frozenset(v) for k, v in (leave_out or {}).items()},
+        )
+        job.then = then
         report = job.to_file(dest_loc.path) if isinstance(dest_loc, FileLocation) else job.to_server(dest_loc)
     finally:
         if not isinstance(source, Database):
@@ -305,6 +319,8 @@ class _Job:
     work: float = 1.0
     counts: dict[str, int] = field(default_factory=dict)
     missing: dict[str, str] = field(default_factory=dict)  # sha256: name, of bytes the source lacks
+    leave_out: dict[str, frozenset[str]] = field(default_factory=dict)
+    then: Callable[[Connection], None] | None = None
 
     # -------------------------------------------------------------- the two destinations
 
@@ -340,6 +356,9 @@ class _Job:
                         tables_done, blobs = self._copy(src, out)
                 with out_db.engine.connect() as out:  # read back from the file itself
                     report = self._verify(src, out, tables_done, blobs)
+                    if self.then is not None:
+                        self.then(out)  # in the transaction the check began
+                        out.commit()
                     out.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 out_db.close()
@@ -367,6 +386,8 @@ class _Job:
                                 raise _not_empty(f"服务器上的数据库“{dest.database}”", found)
                             tables_done, blobs = self._copy(src, out)
                             report = self._verify(src, out, tables_done, blobs)
+                            if self.then is not None:
+                                self.then(out)
                             self.tick("正在设置本学院角色的权限…")
                             granted = roles.apply_grants(out)
                     except DBAPIError as e:
@@ -443,7 +464,7 @@ class _Job:
     def _copy_table(self, src: Connection, out: Connection, table: Table) -> TableCheck:
         check = rows_.Checksum()
         total = self.counts[table.name]
-        parts = rows_.read_rows(src, table)
+        parts = rows_.read_rows(src, table, self.leave_out.get(table.name, frozenset()))
         while True:
             with self._reading():
                 part = next(parts, None)

@@ -1,0 +1,663 @@
+"""合并副本: the three-way merge of an offline copy into the database it came from (`chanjiao copy merge`).
+
+Each row of each merged table (app/offline/copies.py `merged_tables`) is compared, column by column, in three
+versions: as copied (the base, `offline_base`), in the copy now, and in the origin now — by the columns' canonical
+values (app/db/table_rows.py), leaving out what every write changes (version, updated_at, updated_by) and what is
+derived from other columns (pinyin, masked copies: written again by the ORM when their source is).
+
+- A row the copy added is added (with its children); one whose natural key (信用代码, 学号, 工号 …) an origin
+  record has taken meanwhile is that record: the copy's children follow it, and its fields that differ are conflicts.
+- A column changed on one side only takes that side's value; changed the same way on both, nothing to do; changed
+  differently: a conflict (`Conflict`, kind FIELD).
+- A record deleted (to the 回收站, or for good) on one side and changed on the other: a conflict of the record
+  (kinds DELETED_IN_COPY / DELETED_IN_ORIGIN). Deleted on one side, unchanged on the other: deleted.
+- The copy's audit rows join the origin's trail (by id, with their user and computer); attachments travel with
+  their records (bytes by SHA-256, once).
+
+`plan_merge` reads and decides (the preview; nothing written). `apply_merge` plans again inside the write
+transaction (so that it acts on the database as it is then) and writes it all through the ORM — audited, versions
+moved, derived columns kept — or nothing: a conflict without a choice, or one that appeared since the preview,
+refuses. Merging a copy twice changes nothing the first merge did not (what it took is then the same on both
+sides). No Qt here."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, select
+from sqlalchemy.orm import Session, undefer_group
+
+from app.db import migrate
+from app.db import table_rows as rows_
+from app.db.base import Base
+from app.db.engine import Database, open_database
+from app.db.models_offline import OfflineBase
+from app.db.personal import MASKED_COPIES, PERSONAL_COLUMNS, PERSONAL_GROUP, may_read_personal
+from app.db.unique_keys import KEYS
+from app.errors import AppError
+from app.offline.copies import CopyInfo, CopyRefused, copy_info, database_id, merged_tables, row_key
+from app.progress import Progress, noop_progress, tick
+
+NOT_COMPARED = frozenset(
+    {"version", "updated_at", "updated_by", "pinyin_initials", "pinyin_full", "name_key"}
+)
+NOT_COMPARED |= MASKED_COPIES
+
+FIELD, DELETED_IN_COPY, DELETED_IN_ORIGIN = "field", "deleted_in_copy", "deleted_in_origin"
+COPY, ORIGIN = "copy", "origin"  # a conflict's choices (a FIELD conflict may also be given a value)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Something only the user can decide. `id` names it in a choice; `copy` / `origin` / `base` are the values
+    in words (personal data only as “已修改”)."""
+
+    id: str
+    kind: str
+    table: str
+    key: str
+    title: str  # the record as the user knows it
+    column: str = ""
+    label: str = ""  # the column in words
+    base: str = ""
+    copy: str = ""
+    origin: str = ""
+
+
+@dataclass
+class _Write:
+    table: Table
+    key: str
+    action: str  # "add" | "update" | "delete"
+    values: dict[str, Any] = field(default_factory=dict)  # the copy's raw values to write (add: every column)
+
+
+@dataclass
+class MergePlan:
+    info: CopyInfo
+    writes: list[_Write] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
+    # what each conflict's choice writes: {conflict id: {COPY: write, ORIGIN: write}} (None: nothing)
+    choices: dict[str, dict[str, _Write | None]] = field(default_factory=dict)
+    same_records: list[tuple[str, str, str]] = field(default_factory=list)  # (table, copy id, origin id)
+    audit_rows: int = 0
+    attachments: frozenset[str] = frozenset()
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """{table: {"added": n, "changed": n, "deleted": n, "conflicts": n}} of what the merge would do."""
+        out: dict[str, dict[str, int]] = {}
+        words = {"add": "added", "update": "changed", "delete": "deleted"}
+        for w in self.writes:
+            row = out.setdefault(w.table.name, {"added": 0, "changed": 0, "deleted": 0, "conflicts": 0})
+            row[words[w.action]] += 1
+        for c in self.conflicts:
+            row = out.setdefault(c.table, {"added": 0, "changed": 0, "deleted": 0, "conflicts": 0})
+            row["conflicts"] += 1
+        return out
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.writes and not self.conflicts and not self.audit_rows
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "copy": {"origin": self.info.origin, "made_at": self.info.made_at.isoformat(),
+                     "made_by": self.info.made_by, "personal_data": self.info.personal_data},
+            "tables": self.counts(),
+            "conflicts": [c.__dict__ for c in self.conflicts],
+            "same_records": [{"table": t, "copy": a, "origin": b} for t, a, b in self.same_records],
+            "audit_rows": self.audit_rows,
+            "attachments": len(self.attachments),
+        }  # fmt: skip
+
+
+# ------------------------------------------------------------------ opening the copy
+
+
+def open_copy(origin: Session, path: Path) -> tuple[Database, CopyInfo]:
+    """The copy at `path`, opened (and upgraded: a copy made by an older version is brought to this schema), if it
+    is an offline copy of the database `origin` reads; CopyRefused saying why not."""
+    path = Path(path)
+    if not path.is_file():
+        raise CopyRefused(f"找不到副本文件“{path.name}”。")
+    copy_db = open_database(path)
+    try:
+        with copy_db.reader() as s:
+            info = copy_info(s)
+        if info is None:
+            raise CopyRefused(f"“{path.name}”不是用“带出副本”做的副本，不能合并。")
+        if info.origin_id != database_id(origin):
+            raise CopyRefused(
+                f"“{path.name}”是从另一个数据库（{info.origin}）带出的副本，不能合并到这里。请在原来的数据库中合并。"
+            )
+        if info.revision and not migrate.known_revision(info.revision):
+            raise CopyRefused(f"“{path.name}”由更新版本的软件做成，请先升级本软件。")
+    except BaseException:
+        copy_db.close()
+        raise
+    return copy_db, info
+
+
+# ------------------------------------------------------------------ planning
+
+
+def plan_merge(
+    origin: Session,
+    copy: Session,
+    info: CopyInfo,
+    *,
+    progress: Progress = noop_progress,
+    cancel: threading.Event | None = None,
+) -> MergePlan:
+    """What merging the copy (read through `copy`) into the origin (`origin`) would do; nothing is written."""
+    personal = may_read_personal(origin)
+    if info.personal_data and not personal:
+        from app.services.students import need_personal
+
+        need_personal(origin)  # the copy holds personal data the user may not read here
+    plan = MergePlan(info)
+    id_map: dict[str, str] = {}
+    tables = merged_tables()
+    for n, table in enumerate(tables):
+        tick(progress, cancel, n / max(len(tables), 1), f"正在比较：{table_words(table.name)}")
+        leave_out = frozenset() if personal or table.name != "student" else PERSONAL_COLUMNS
+        _plan_table(plan, table, origin, copy, id_map, leave_out)
+    origin_audit = set(origin.execute(select(_audit().c.id)).scalars())
+    plan.audit_rows = sum(1 for i in copy.execute(select(_audit().c.id)).scalars() if i not in origin_audit)
+    added = {w.key for w in plan.writes if w.table.name == "attachment" and w.action == "add"}
+    plan.attachments = frozenset(
+        w.values["sha256"] for w in plan.writes if w.table.name == "attachment" and w.key in added
+    )
+    tick(progress, cancel, 1.0, "比较完成")
+    return plan
+
+
+def _audit() -> Table:
+    return Base.metadata.tables["audit_log"]
+
+
+def _rows(conn: Session, table: Table, leave_out: frozenset[str]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for part in rows_.read_rows(conn.connection(), table, leave_out):
+        for row in part:
+            out[row_key(table, row)] = row
+    return out
+
+
+def _base(copy: Session, table: Table) -> dict[str, dict[str, Any]]:
+    base = OfflineBase.__table__
+    rows = copy.execute(select(base.c.row_key, base.c.row_values).where(base.c.table_name == table.name))
+    return {k: v for k, v in rows}
+
+
+def _foreign_keys(table: Table) -> list[str]:
+    return [c.name for c in table.columns if c.foreign_keys]
+
+
+def _remapped(table: Table, row: dict[str, Any], id_map: Mapping[str, str]) -> dict[str, Any]:
+    if not id_map:
+        return row
+    out = dict(row)
+    for name in _foreign_keys(table):
+        if out.get(name) in id_map:
+            out[name] = id_map[out[name]]
+    return out
+
+
+def _compared(table: Table) -> list[str]:
+    keys = {c.name for c in table.primary_key.columns}
+    return [c.name for c in table.columns if c.name not in NOT_COMPARED and c.name not in keys]
+
+
+def _plan_table(
+    plan: MergePlan,
+    table: Table,
+    origin: Session,
+    copy: Session,
+    id_map: dict[str, str],
+    leave_out: frozenset[str],
+) -> None:
+    base = _base(copy, table)
+    theirs = _rows(origin, table, leave_out)
+    mine_raw = _rows(copy, table, leave_out)
+    columns = [c for c in _compared(table) if c not in leave_out]
+    keys_by_value = _natural_keys(table, theirs)
+    for key in sorted(set(base) | set(mine_raw)):
+        b = base.get(key)
+        c_raw = mine_raw.get(key)
+        c_raw = _remapped(table, c_raw, id_map) if c_raw is not None else None
+        o_raw = theirs.get(key)
+        c = rows_.canonical_values(table, c_raw) if c_raw is not None else None
+        if b is None:
+            if c_raw is None:
+                continue
+            if o_raw is None:
+                same = _same_record(table, c_raw, keys_by_value)
+                if same is None:
+                    plan.writes.append(_Write(table, key, "add", dict(c_raw)))
+                    continue
+                id_map[str(c_raw["id"])] = same
+                plan.same_records.append((table.name, str(c_raw["id"]), same))
+                key, o_raw = row_key(table, theirs_by_id(theirs, same)), theirs_by_id(theirs, same)
+            _both_added(plan, table, key, columns, c_raw, o_raw)
+            continue
+        o = rows_.canonical_values(table, o_raw) if o_raw is not None else None
+        if c is None and o is None:
+            continue
+        if c is None:  # deleted for good in the copy
+            if _changed(b, o, columns):
+                _row_conflict(plan, table, key, DELETED_IN_COPY, o_raw, _Write(table, key, "delete"), None)
+            else:
+                plan.writes.append(_Write(table, key, "delete"))
+            continue
+        if o is None:  # deleted for good in the origin
+            if _changed(b, c, columns):
+                _row_conflict(
+                    plan, table, key, DELETED_IN_ORIGIN, c_raw, _Write(table, key, "add", dict(c_raw)), None
+                )
+            continue
+        _three_way(plan, table, key, columns, b, c, o, c_raw, o_raw)
+
+
+def theirs_by_id(theirs: dict[str, dict[str, Any]], record_id: str) -> dict[str, Any]:
+    return next(r for r in theirs.values() if r.get("id") == record_id)
+
+
+def _natural_keys(table: Table, theirs: dict[str, dict[str, Any]]) -> dict[tuple[str, str], str]:
+    """{(column, value as the index compares it): id} of the origin's live records, for the table's unique keys."""
+    keys = [k for k in KEYS if k.table == table.name]
+    out: dict[tuple[str, str], str] = {}
+    for row in theirs.values() if keys else ():
+        if row.get("deleted_at") is not None:
+            continue
+        for k in keys:
+            value = row.get(k.column)
+            if value:
+                out[(k.column, str(value).lower() if k.folded else str(value))] = str(row["id"])
+    return out
+
+
+def _same_record(table: Table, row: dict[str, Any], keys_by_value: dict[tuple[str, str], str]) -> str | None:
+    if row.get("deleted_at") is not None:
+        return None
+    for k in KEYS:
+        if k.table != table.name:
+            continue
+        value = row.get(k.column)
+        if value:
+            found = keys_by_value.get((k.column, str(value).lower() if k.folded else str(value)))
+            if found is not None:
+                return found
+    return None
+
+
+def _changed(base: Mapping[str, Any], now: Mapping[str, Any], columns: list[str]) -> bool:
+    return any(now[c] != base[c] for c in columns if c in base)
+
+
+def _three_way(
+    plan: MergePlan,
+    table: Table,
+    key: str,
+    columns: list[str],
+    b: Mapping[str, Any],
+    c: Mapping[str, Any],
+    o: Mapping[str, Any],
+    c_raw: dict[str, Any],
+    o_raw: dict[str, Any],
+) -> None:
+    # A column the base lacks (added by a migration after the copy was made): no ancestor to decide by, so the two
+    # sides differing is a conflict, never a silent choice.
+    unknown = [col for col in columns if col not in b and c[col] != o[col]]
+    columns = [col for col in columns if col in b]
+    mine = {col for col in columns if c[col] != b[col]}
+    theirs = {col for col in columns if o[col] != b[col]}
+    for col in unknown:
+        _field_conflict(
+            plan, table, key, col, None, c_raw, o_raw, base_known=False, no_base="（带出时还没有这一项）"
+        )
+    if "deleted_at" in columns:
+        was_live = b.get("deleted_at") is None
+        copy_deleted = was_live and c["deleted_at"] is not None and o["deleted_at"] is None
+        origin_deleted = was_live and o["deleted_at"] is not None and c["deleted_at"] is None
+        if copy_deleted and theirs - {"deleted_at"}:
+            update = {col: c_raw[col] for col in mine if col not in theirs or c[col] != o[col]}
+            _row_conflict(
+                plan, table, key, DELETED_IN_COPY, o_raw, _Write(table, key, "update", update), None
+            )
+            return
+        if origin_deleted and mine - {"deleted_at"}:
+            update = {col: c_raw[col] for col in mine} | {"deleted_at": None}
+            _row_conflict(
+                plan, table, key, DELETED_IN_ORIGIN, c_raw, _Write(table, key, "update", update), None
+            )
+            return
+    update: dict[str, Any] = {}
+    for col in sorted(mine):
+        if col not in theirs:
+            update[col] = c_raw[col]
+        elif col == "deleted_at" and c[col] is not None and o[col] is not None:
+            continue  # deleted on both sides (at other moments): agreed
+        elif c[col] != o[col]:
+            _field_conflict(plan, table, key, col, b[col], c_raw, o_raw)
+    if update:
+        plan.writes.append(_Write(table, key, "update", update))
+
+
+def _both_added(
+    plan: MergePlan, table: Table, key: str, columns: list[str], c_raw: dict[str, Any], o_raw: dict[str, Any]
+) -> None:
+    """A record on both sides that was not there when the copy was made (the same natural key, or a copy merged
+    before): its columns that differ are conflicts (no common ancestor to decide them)."""
+    c, o = rows_.canonical_values(table, c_raw), rows_.canonical_values(table, o_raw)
+    for col in columns:
+        if c[col] != o[col] and col != "created_at":
+            _field_conflict(
+                plan, table, key, col, None, c_raw, o_raw, base_known=False, no_base="（带出时还没有这一项）"
+            )
+
+
+def _title(table: Table, row: Mapping[str, Any] | None) -> str:
+    if row is None:
+        return ""
+    for name in ("name", "title", "original_name", "student_no", "position", "key"):
+        if row.get(name):
+            return str(row[name])
+    return ""
+
+
+def _record_words(table: Table, row: Mapping[str, Any] | None) -> str:
+    what = table_words(table.name)
+    title = _title(table, row)
+    return f"{what}“{title}”" if title else what
+
+
+def _field_conflict(
+    plan: MergePlan,
+    table: Table,
+    key: str,
+    column: str,
+    base: object,
+    c_raw: dict[str, Any],
+    o_raw: dict[str, Any],
+    *,
+    base_known: bool = True,
+    no_base: str = "（新建）",
+) -> None:
+    cid = f"{table.name}:{key}:{column}"
+    private = table.name == "student" and column in PERSONAL_COLUMNS
+    plan.conflicts.append(
+        Conflict(
+            cid,
+            FIELD,
+            table.name,
+            key,
+            _record_words(table, o_raw),
+            column,
+            column_words(table.name, column),
+            _words(column, base, private) if base_known else no_base,
+            _words(column, c_raw[column], private),
+            _words(column, o_raw[column], private),
+        )
+    )
+    plan.choices[cid] = {
+        COPY: _Write(table, key, "update", {column: c_raw[column]}),
+        ORIGIN: None,
+    }
+
+
+def _row_conflict(
+    plan: MergePlan,
+    table: Table,
+    key: str,
+    kind: str,
+    row: Mapping[str, Any] | None,
+    copy_side: _Write | None,
+    origin_side: _Write | None,
+) -> None:
+    cid = f"{table.name}:{key}:*"
+    what = {
+        DELETED_IN_COPY: ("已删除", "有修改"),
+        DELETED_IN_ORIGIN: ("有修改", "已删除"),
+    }[kind]
+    plan.conflicts.append(
+        Conflict(cid, kind, table.name, key, _record_words(table, row), copy=what[0], origin=what[1])
+    )
+    plan.choices[cid] = {COPY: copy_side, ORIGIN: origin_side}
+
+
+def _words(column: str, value: object, private: bool) -> str:
+    from app.services.versions import value_words
+
+    if private:
+        return "（空）" if value in (None, "") else "（个人信息，不显示）"
+    return value_words(column, value)
+
+
+def table_words(table: str) -> str:
+    from app.db.transfer import LABELS
+
+    return LABELS.get(table, table)
+
+
+def column_words(table: str, column: str) -> str:
+    """A column as the user reads it (the form's label where one is known)."""
+    from app.services.history import FIELDS
+
+    words = {**FIELDS, **_student_words(), "deleted_at": "删除到回收站的时间"}
+    return words.get(column, column)
+
+
+def _student_words() -> dict[str, str]:
+    from app.services import students
+
+    return dict(students._LENGTHS)  # noqa: SLF001  (学号, 姓名, 手机号 … the student form's labels)
+
+
+# ------------------------------------------------------------------ applying
+
+
+class MergeRefused(AppError):
+    """The merge cannot be written as it is: a conflict without a choice, or the databases changed since the
+    preview."""
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    added: int
+    changed: int
+    deleted: int
+    conflicts_decided: int
+    audit_rows: int
+    attachments: int
+    tables: tuple[str, ...] = ()  # the tables written (the window reloads what shows them)
+
+    @property
+    def summary(self) -> str:
+        return (
+            f"已合并：新增 {self.added} 条、修改 {self.changed} 条、删除 {self.deleted} 条，"
+            f"处理冲突 {self.conflicts_decided} 处，修改记录 {self.audit_rows} 条，附件 {self.attachments} 个。"
+        )
+
+
+def apply_merge(
+    origin: Session,
+    copy: Session,
+    info: CopyInfo,
+    decisions: Mapping[str, str],
+    *,
+    expected: set[str] | None = None,
+    progress: Progress = noop_progress,
+    cancel: threading.Event | None = None,
+) -> MergeReport:
+    """Merge the copy into the origin in `origin`'s transaction (the caller's write transaction). `decisions`:
+    {conflict id: COPY or ORIGIN} for every conflict; `expected`: the conflict ids the user was shown (a
+    conflict not among them refuses: the origin changed since the preview)."""
+    plan = plan_merge(origin, copy, info, progress=lambda f, m: progress(0.5 * f, m), cancel=cancel)
+    ids = {c.id for c in plan.conflicts}
+    if expected is not None and not ids <= expected:
+        raise MergeRefused("预览之后数据库又有了变化，出现了新的冲突。请重新预览后再合并。没有合并任何内容。")
+    if missing := [c for c in plan.conflicts if decisions.get(c.id) not in (COPY, ORIGIN)]:
+        raise MergeRefused(
+            f"还有 {len(missing)} 处冲突没有决定（如{missing[0].title}的“{missing[0].label or '记录'}”）。"
+            "请逐一选择保留哪一方后再合并。没有合并任何内容。"
+        )
+    writes = list(plan.writes)
+    for c in plan.conflicts:
+        chosen = plan.choices[c.id][decisions[c.id]]
+        if chosen is not None:
+            writes.append(chosen)
+    personal = may_read_personal(origin)
+    counts = _write(origin, writes, personal, lambda f, m: tick(progress, cancel, 0.5 + 0.4 * f, m))
+    audit = _join_audit(origin, copy)
+    brought = _bring_attachments(origin, copy, plan.attachments)
+    tick(progress, cancel, 1.0, "合并完成")
+    tables = tuple(sorted({w.table.name for w in writes}))
+    return MergeReport(
+        counts["add"], counts["update"], counts["delete"], len(plan.conflicts), audit, brought, tables
+    )
+
+
+def _classes() -> dict[str, type]:
+    return {m.local_table.name: m.class_ for m in Base.registry.mappers}
+
+
+def _pk(table: Table, key: str) -> Any:
+    values = json.loads(key)
+    return values[0] if len(values) == 1 else tuple(values)
+
+
+def _write(origin: Session, writes: list[_Write], personal: bool, progress: Progress) -> dict[str, int]:
+    """The writes, tables in foreign-key order (deletes children first), through the ORM where the table is a
+    model's (audited, versions moved, derived columns written), else as rows."""
+    counts = {"add": 0, "update": 0, "delete": 0}
+    order = {t.name: i for i, t in enumerate(merged_tables())}
+    classes = _classes()
+    ups = sorted((w for w in writes if w.action != "delete"), key=lambda w: order[w.table.name])
+    downs = sorted((w for w in writes if w.action == "delete"), key=lambda w: -order[w.table.name])
+    last = None
+    for i, w in enumerate([*ups, *downs]):
+        if w.table.name != last:
+            origin.flush()  # parents before children
+            last = w.table.name
+            progress(i / max(len(writes), 1), f"正在合并：{table_words(w.table.name)}")
+        cls = classes.get(w.table.name)
+        if cls is None:
+            _write_row(origin, w)
+        else:
+            _write_record(origin, cls, w, personal)
+        counts[w.action] += 1
+    origin.flush()
+    return counts
+
+
+def _write_row(origin: Session, w: _Write) -> None:
+    conn = origin.connection()
+    if w.action == "add":
+        conn.execute(w.table.insert(), [rows_.for_insert(w.table, w.values)])
+        return
+    where = [c == v for c, v in zip(w.table.primary_key.columns, json.loads(w.key), strict=True)]
+    if w.action == "delete":
+        conn.execute(w.table.delete().where(*where))
+    else:
+        conn.execute(w.table.update().where(*where).values(**w.values))
+
+
+def _write_record(origin: Session, cls: type, w: _Write, personal: bool) -> None:
+    options = [undefer_group(PERSONAL_GROUP)] if personal and w.table.name == "student" else []
+    obj = origin.get(cls, _pk(w.table, w.key), options=options)
+    mapper = cls.__mapper__  # type: ignore[attr-defined]
+    if w.action == "delete":
+        if obj is not None:
+            origin.delete(obj)
+        return
+    if obj is None:
+        if w.action != "add":
+            return
+        obj = cls()
+        origin.add(obj)
+        values = rows_.for_insert(w.table, w.values)
+    else:
+        values = w.values
+    for name, value in values.items():
+        if name in NOT_COMPARED and w.action != "add":
+            continue
+        if name in ("version",):
+            continue
+        prop = mapper.get_property_by_column(w.table.c[name])
+        setattr(obj, prop.key, None if _is_sql_null(value) else value)
+
+
+def _is_sql_null(value: object) -> bool:
+    from sqlalchemy.sql.elements import Null
+
+    return isinstance(value, Null)
+
+
+def _join_audit(origin: Session, copy: Session) -> int:
+    """The copy's audit rows the origin lacks, as they are (their user, computer and time)."""
+    audit = _audit()
+    have = set(origin.execute(select(audit.c.id)).scalars())
+    rows = [
+        rows_.for_insert(audit, r)
+        for part in rows_.read_rows(copy.connection(), audit)
+        for r in part
+        if r["id"] not in have
+    ]
+    if rows:
+        origin.connection().execute(audit.insert(), rows)
+    return len(rows)
+
+
+def _bring_attachments(origin: Session, copy: Session, shas: frozenset[str]) -> int:
+    from app.db.transfer import read_attachment, write_attachment
+    from app.fsutil import scratch_folder
+    from app.services import blobs
+
+    wanted = sorted(shas - blobs.present(origin, set(shas)))
+    with scratch_folder("merge") as scratch:
+        for sha in wanted:
+            path = read_attachment(copy, sha, scratch)
+            if path is not None:
+                write_attachment(origin, path)
+    return len(wanted)
+
+
+# ------------------------------------------------------------------ one call each (the window, the command line)
+
+
+def preview_merge(
+    origin: Session, path: Path, *, progress: Progress = noop_progress, cancel: threading.Event | None = None
+) -> MergePlan:
+    """The plan of merging the copy at `path` into the database `origin` reads (the copy opened and closed)."""
+    copy_db, info = open_copy(origin, path)
+    try:
+        with copy_db.reader() as c:
+            return plan_merge(origin, c, info, progress=progress, cancel=cancel)
+    finally:
+        copy_db.close()
+
+
+def merge_copy(
+    origin: Session,
+    path: Path,
+    decisions: Mapping[str, str],
+    *,
+    expected: set[str] | None = None,
+    progress: Progress = noop_progress,
+    cancel: threading.Event | None = None,
+) -> MergeReport:
+    """Merge the copy at `path` in `origin`'s write transaction (see apply_merge)."""
+    copy_db, info = open_copy(origin, path)
+    try:
+        with copy_db.reader() as c:
+            return apply_merge(
+                origin, c, info, decisions, expected=expected, progress=progress, cancel=cancel
+            )
+    finally:
+        copy_db.close()

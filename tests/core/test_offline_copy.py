@@ -1,0 +1,262 @@
+"""带出副本 and 合并副本 (issue 20) on real databases: the office database (a file, or a server database:
+`both_backends`), a copy written beside it, work on both sides, and the three-way merge — what changed on one
+side is taken, both sides' edits of different fields are kept, the same field changed differently is a conflict
+decided either way, an edit against a delete is a conflict, a record created on both sides with one 信用代码 is
+one record, the copy's audit rows join the trail, and merging twice changes nothing more."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.db.engine import Database, open_database
+from app.db.models import AuditLog, Contact, Enterprise, Student
+from app.errors import NoPermission
+from app.offline.copies import CopyRefused, copy_info, copy_out
+from app.offline.merge import (
+    COPY,
+    DELETED_IN_COPY,
+    FIELD,
+    ORIGIN,
+    MergeRefused,
+    apply_merge,
+    open_copy,
+    plan_merge,
+)
+from app.services.enterprises import (
+    ContactData,
+    EnterpriseData,
+    create_enterprise,
+    delete_enterprises,
+    get_enterprise,
+    update_enterprise,
+)
+from app.services.students import StudentData, create_student, get_student
+from tests.codes import valid_uscc
+
+pytestmark = pytest.mark.both_backends
+
+
+def _data(db: Database, eid: str) -> EnterpriseData:
+    with db.reader() as s:
+        d = get_enterprise(s, eid)
+    return EnterpriseData(**{f: getattr(d, f) for f in EnterpriseData.__dataclass_fields__})
+
+
+def _edit(db: Database, eid: str, **changes: object) -> None:
+    with db.session() as s:
+        update_enterprise(s, eid, replace(_data(db, eid), **changes))
+
+
+@pytest.fixture
+def office(db: Database) -> dict[str, str]:
+    with db.session() as s:
+        a = create_enterprise(
+            s, EnterpriseData("湖南甲机械有限公司", uscc=valid_uscc(1), address="长沙市")
+        ).ids[0]
+        b = create_enterprise(s, EnterpriseData("湖南乙电子有限公司", address="株洲市")).ids[0]
+        st = create_student(
+            s, StudentData("2023001", "张三", phone="13900001111", class_name="机电2301")
+        ).ids[0]
+    return {"a": a, "b": b, "student": st}
+
+
+@pytest.fixture
+def trip(db: Database, office: dict[str, str], tmp_path: Path):
+    path = tmp_path / "企业行.db"
+    info = copy_out(db, path)
+    copy = open_database(path)
+    yield copy, info
+    copy.close()
+
+
+def _merge(db: Database, copy: Database, decide: str | None = None, **kw):
+    with db.reader() as s:
+        copy.close()
+        copy_db, info = open_copy(s, copy.path)
+    try:
+        with db.reader() as s, copy_db.reader() as c:
+            plan = plan_merge(s, c, info)
+        decisions = {x.id: decide for x in plan.conflicts} if decide else {}
+        with db.session() as s, copy_db.reader() as c:
+            report = apply_merge(s, c, info, decisions, **kw)
+    finally:
+        copy_db.close()
+    return plan, report
+
+
+def test_the_copy_knows_its_origin_and_leaves_personal_data_out(db: Database, office, trip) -> None:
+    copy, info = trip
+    assert "不含学生个人信息" in info.words and info.origin == db.display_name
+    with copy.reader() as c:
+        assert copy_info(c) == info
+        st = c.get(Student, office["student"])
+        assert (st.phone, st.phone_masked, st.name) == ("", "139****1111", "张三")
+        assert c.scalar(select(func.count()).select_from(Enterprise)) == 2
+        assert get_student(c, office["student"], full=False).phone == "139****1111"
+        with pytest.raises(NoPermission, match="不含学生个人信息的副本"):
+            get_student(c, office["student"])  # the form shows the masked copies there
+    with pytest.raises(CopyRefused, match="本身就是一个副本"):
+        copy_out(copy, copy.path.with_name("again.db"))
+
+
+def test_edits_on_both_sides_merge_field_by_field(db: Database, office, trip) -> None:
+    copy, _info = trip
+    _edit(copy, office["a"], address="长沙市岳麓区", contacts=(ContactData("王经理", phone="13800001111"),))
+    _edit(db, office["a"], note="办公室补充的备注")
+    with copy.session() as s:
+        new = create_enterprise(s, EnterpriseData("湘潭丙科技有限公司", uscc=valid_uscc(3))).ids[0]
+    plan, report = _merge(db, copy)
+    assert plan.conflicts == [] and report.added == 2 and report.changed == 1  # the new one and a contact
+    a = _data(db, office["a"])
+    assert (a.address, a.note, [c.name for c in a.contacts]) == (
+        "长沙市岳麓区",
+        "办公室补充的备注",
+        ["王经理"],
+    )
+    with db.reader() as s:
+        assert s.get(Enterprise, new).name == "湘潭丙科技有限公司"
+        assert s.get(Enterprise, office["a"]).version >= 3  # the office's edit, then the merge's
+        trail = s.scalars(select(AuditLog.record_id).where(AuditLog.record_id == new)).all()
+        assert len(trail) >= 2  # the copy's own “新建” joined, and the merge's
+    plan2, report2 = _merge(db, copy)  # again: nothing more
+    assert plan2.writes == [] and plan2.conflicts == [] and report2.audit_rows == 0
+
+
+@pytest.mark.parametrize("side", [COPY, ORIGIN])
+def test_the_same_field_changed_differently_is_decided_by_the_user(db: Database, office, trip, side) -> None:
+    copy, _info = trip
+    _edit(copy, office["b"], address="株洲市天元区")
+    _edit(db, office["b"], address="株洲市芦淞区")
+    with pytest.raises(MergeRefused, match="1 处冲突没有决定"):
+        _merge(db, copy)
+    assert _data(db, office["b"]).address == "株洲市芦淞区"  # nothing written
+    plan, _report = _merge(db, copy, side)
+    (c,) = plan.conflicts
+    assert (c.kind, c.column, c.copy, c.origin, c.base) == (
+        FIELD,
+        "address",
+        "株洲市天元区",
+        "株洲市芦淞区",
+        "株洲市",
+    )
+    assert _data(db, office["b"]).address == ("株洲市天元区" if side == COPY else "株洲市芦淞区")
+
+
+def test_an_edit_against_a_delete_is_a_conflict(db: Database, office, trip) -> None:
+    copy, _info = trip
+    with copy.session() as s:
+        delete_enterprises(s, [office["b"]])
+    _edit(db, office["b"], note="办公室还在联系")
+    plan, _report = _merge(db, copy, ORIGIN)
+    (c,) = plan.conflicts
+    assert c.kind == DELETED_IN_COPY and "湖南乙电子有限公司" in c.title
+    with db.reader() as s:
+        assert s.get(Enterprise, office["b"]).deleted_at is None  # the office's side kept
+    _plan, _report = _merge(db, copy, COPY)
+    with db.reader() as s:
+        assert s.get(Enterprise, office["b"]).deleted_at is not None
+
+
+def test_one_credit_code_on_both_sides_is_one_enterprise(db: Database, office, trip) -> None:
+    copy, _info = trip
+    with copy.session() as s:
+        mine = create_enterprise(
+            s, EnterpriseData("湖南丁制造有限公司", uscc=valid_uscc(7), contacts=(ContactData("李工"),))
+        ).ids[0]
+    with db.session() as s:
+        theirs = create_enterprise(s, EnterpriseData("湖南丁制造有限公司", uscc=valid_uscc(7))).ids[0]
+    plan, _report = _merge(db, copy, COPY)
+    assert plan.same_records == [("enterprise", mine, theirs)]
+    with db.reader() as s:
+        assert s.scalar(select(func.count()).where(Enterprise.uscc == valid_uscc(7))) == 1
+        assert s.scalars(select(Contact.name).where(Contact.enterprise_id == theirs)).all() == ["李工"]
+
+
+def test_a_copy_of_another_database_is_refused(db: Database, office, trip, tmp_path: Path) -> None:
+    copy, _info = trip
+    copy.close()
+    with sqlite3.connect(copy.path) as con:
+        con.execute("UPDATE offline_origin SET origin_id = 'another'")
+    with db.reader() as s, pytest.raises(CopyRefused, match="另一个数据库"):
+        open_copy(s, copy.path)
+    plain = tmp_path / "plain.db"
+    open_database(plain).close()
+    with db.reader() as s, pytest.raises(CopyRefused, match="不是用“带出副本”做的副本"):
+        open_copy(s, plain)
+
+
+def test_personal_data_travels_only_when_asked(db: Database, office, tmp_path: Path) -> None:
+    path = tmp_path / "含个人信息.db"
+    info = copy_out(db, path, personal_data=True)
+    assert "含学生个人信息" in info.words
+    copy = open_database(path)
+    try:
+        with copy.reader() as c:
+            assert get_student(c, office["student"]).phone == "13900001111"
+    finally:
+        copy.close()
+
+
+def test_the_command_line_copies_out_previews_and_merges(
+    db: Database, db_arg: str, office, tmp_path: Path
+) -> None:
+    from tests.cli_run import run_cli
+
+    path = tmp_path / "笔记本.db"
+    done = run_cli("--db", db_arg, "copy", "out", "--to", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "不含学生个人信息" in done.stdout
+    copy = open_database(path)
+    _edit(copy, office["b"], address="株洲市天元区")
+    _edit(copy, office["a"], note="走访时记下")
+    copy.close()
+    _edit(db, office["b"], address="株洲市芦淞区")
+    preview = run_cli("--db", db_arg, "copy", "merge", str(path), "--dry-run", "--json")
+    assert preview.returncode == 1  # a conflict
+    shown = json.loads(preview.stdout)
+    assert shown["tables"]["enterprise"] == {"added": 0, "changed": 1, "deleted": 0, "conflicts": 1}
+    (conflict,) = shown["conflicts"]
+    assert (conflict["label"], conflict["copy"], conflict["origin"]) == (
+        "地址",
+        "株洲市天元区",
+        "株洲市芦淞区",
+    )
+    refused = run_cli("--db", db_arg, "copy", "merge", str(path))
+    assert refused.returncode == 1 and "1 处冲突" in refused.stderr
+    assert _data(db, office["a"]).note == ""  # nothing written
+    merged = run_cli("--db", db_arg, "copy", "merge", str(path), "--prefer", "origin")
+    assert merged.returncode == 0, merged.stderr
+    assert "修改 1 条" in merged.stdout and "处理冲突 1 处" in merged.stdout
+    assert (_data(db, office["a"]).note, _data(db, office["b"]).address) == ("走访时记下", "株洲市芦淞区")
+
+
+def test_a_column_the_copy_did_not_know_is_never_decided_silently(db: Database, office, trip) -> None:
+    """A copy made before a migration added a column (its base rows lack it): the two sides differing there is a
+    conflict; agreeing, nothing."""
+    copy, _info = trip
+    copy.close()
+    with sqlite3.connect(copy.path) as con:  # as if `website` came with a later version of the app
+        rows = con.execute(
+            "SELECT row_key, row_values FROM offline_base WHERE table_name = 'enterprise'"
+        ).fetchall()
+        for key, values in rows:
+            kept = {k: v for k, v in json.loads(values).items() if k != "website"}
+            con.execute("UPDATE offline_base SET row_values = ? WHERE row_key = ?", (json.dumps(kept), key))
+    copy = open_database(copy.path)
+    _edit(copy, office["a"], website="https://a.example.cn")
+    _edit(copy, office["b"], note="走访")
+    plan, _report = _merge(db, copy, COPY)
+    (c,) = plan.conflicts
+    assert (c.column, c.base, c.copy, c.origin) == (
+        "website",
+        "（带出时还没有这一项）",
+        "https://a.example.cn",
+        "（空）",
+    )
+    assert _data(db, office["a"]).website == "https://a.example.cn" and _data(db, office["b"]).note == "走访"
