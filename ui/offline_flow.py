@@ -13,7 +13,16 @@ from pathlib import Path
 from app.db.personal import personal_refusal
 from app.fsutil import safe_filename
 from app.offline.copies import copy_info, copy_out, refresh_copy
-from app.offline.merge import COPY, ORIGIN, MergePlan, MergeReport, merge_copy, preview_merge, table_words
+from app.offline.merge import (
+    COPY,
+    ORIGIN,
+    Edited,
+    MergePlan,
+    MergeReport,
+    merge_copy,
+    preview_merge,
+    table_words,
+)
 from app.services.common import Changes
 from app.services.settings import get_profile
 from ui import files, messages, theme
@@ -24,6 +33,7 @@ from ui.qt import *  # noqa: F403
 from ui.widgets import push_button
 
 DB_FILTER = "数据库文件 (*.db)"
+WRITE = "write"  # a conflict's choice: 自己填写…
 FOLDER_KEY = "offline_copy"
 PERSONAL_WARNING = (
     "副本中将包含全体学生的身份证号、电话、家庭住址和出生日期。笔记本电脑和U盘容易丢失：\n\n"
@@ -140,7 +150,7 @@ def _show_plan(parent: QWidget, path: Path, plan: MergePlan) -> None:
 
 class MergeDialog(QDialog):
     """The preview of a merge: per record type what it adds, changes and deletes, and each conflict with a
-    choice; 合并 is enabled once every conflict has one."""
+    choice (副本中的 / 本数据库的, or for a text 自己填写…); 合并 is enabled once every conflict has one."""
 
     def __init__(self, parent: QWidget | None, path: Path, plan: MergePlan) -> None:
         super().__init__(parent)
@@ -175,6 +185,7 @@ class MergeDialog(QDialog):
         if extra:
             lay.addWidget(QLabel("；".join(extra) + "。", wordWrap=True))
         self.choices: dict[str, QComboBox] = {}
+        self.written: dict[str, str] = {}  # conflict id → the text the user wrote (自己填写…)
         if plan.conflicts:
             lay.addWidget(
                 theme.heading(
@@ -214,7 +225,9 @@ class MergeDialog(QDialog):
             box.addItem("请选择…", "")
             box.addItem("副本中的", COPY)
             box.addItem("本数据库的", ORIGIN)
-            box.currentIndexChanged.connect(lambda _i: self._update())
+            if c.editable:  # a text: the user may write what both meant
+                box.addItem("自己填写…", WRITE)
+            box.currentIndexChanged.connect(lambda _i, c=c, box=box, r=r: self._chosen(c, box, table, r))
             table.setCellWidget(r, 5, box)
             self.choices[c.id] = box
         header = table.horizontalHeader()
@@ -228,8 +241,33 @@ class MergeDialog(QDialog):
         for box in self.choices.values():
             box.setCurrentIndex(box.findData(side))
 
-    def decisions(self) -> dict[str, str]:
-        return {cid: box.currentData() for cid, box in self.choices.items() if box.currentData()}
+    def _chosen(self, c, box: QComboBox, table: QTableWidget, row: int) -> None:
+        if box.currentData() == WRITE:
+            text, ok = QInputDialog.getText(
+                self,
+                "自己填写",
+                f"{c.title}的“{c.label}”（最多 {c.longest} 个字）：",
+                text=self.written.get(c.id, c.copy),
+            )
+            if ok and len(text.strip()) <= c.longest:
+                self.written[c.id] = text.strip()
+                box.setToolTip(f"将写入：{text.strip() or '（空）'}")
+            else:
+                if ok:
+                    messages.inform(self, "自己填写", f"“{c.label}”最多 {c.longest} 个字。")
+                box.blockSignals(True)
+                box.setCurrentIndex(0)
+                box.blockSignals(False)
+        self._update()
+
+    def decisions(self) -> dict[str, str | Edited]:
+        out: dict[str, str | Edited] = {}
+        for cid, box in self.choices.items():
+            if box.currentData() == WRITE and cid in self.written:
+                out[cid] = Edited(self.written[cid])
+            elif box.currentData() in (COPY, ORIGIN):
+                out[cid] = box.currentData()
+        return out
 
     def _update(self) -> None:
         left = len(self.choices) - len(self.decisions())

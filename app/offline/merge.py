@@ -67,6 +67,18 @@ class Conflict:
     base: str = ""
     copy: str = ""
     origin: str = ""
+    longest: int = 0  # a text the user may write instead of either side (Edited): at most this long; 0: not
+
+    @property
+    def editable(self) -> bool:
+        return self.longest > 0
+
+
+@dataclass(frozen=True)
+class Edited:
+    """A conflict's value written by the user instead of either side's (a text field only)."""
+
+    value: str
 
 
 @dataclass
@@ -403,12 +415,22 @@ def _field_conflict(
             _words(column, base, private) if base_known else no_base,
             _words(column, c_raw[column], private),
             _words(column, o_raw[column], private),
+            0 if private else _text_length(table.c[column]),
         )
     )
     plan.choices[cid] = {
         COPY: _Write(table, key, "update", {column: c_raw[column]}),
         ORIGIN: None,
     }
+
+
+def _text_length(column: Any) -> int:
+    """How long a text the user may write into `column` (0: not a text column: a date, a number, a key)."""
+    from sqlalchemy import String
+
+    if not isinstance(column.type, String) or column.foreign_keys:
+        return 0
+    return column.type.length or 100_000
 
 
 def _row_conflict(
@@ -489,27 +511,43 @@ def apply_merge(
     origin: Session,
     copy: Session,
     info: CopyInfo,
-    decisions: Mapping[str, str],
+    decisions: Mapping[str, str | Edited],
     *,
     expected: set[str] | None = None,
     progress: Progress = noop_progress,
     cancel: threading.Event | None = None,
 ) -> MergeReport:
     """Merge the copy into the origin in `origin`'s transaction (the caller's write transaction). `decisions`:
-    {conflict id: COPY or ORIGIN} for every conflict; `expected`: the conflict ids the user was shown (a
+    {conflict id: COPY, ORIGIN, or an Edited value (a text field)} for every conflict; `expected`: the conflict ids the user was shown (a
     conflict not among them refuses: the origin changed since the preview)."""
     plan = plan_merge(origin, copy, info, progress=lambda f, m: progress(0.5 * f, m), cancel=cancel)
     ids = {c.id for c in plan.conflicts}
     if expected is not None and not ids <= expected:
         raise MergeRefused("预览之后数据库又有了变化，出现了新的冲突。请重新预览后再合并。没有合并任何内容。")
-    if missing := [c for c in plan.conflicts if decisions.get(c.id) not in (COPY, ORIGIN)]:
+
+    def decided(c: Conflict) -> bool:
+        d = decisions.get(c.id)
+        return d in (COPY, ORIGIN) or (isinstance(d, Edited) and c.editable)
+
+    if missing := [c for c in plan.conflicts if not decided(c)]:
         raise MergeRefused(
             f"还有 {len(missing)} 处冲突没有决定（如{missing[0].title}的“{missing[0].label or '记录'}”）。"
             "请逐一选择保留哪一方后再合并。没有合并任何内容。"
         )
     writes = list(plan.writes)
     for c in plan.conflicts:
-        chosen = plan.choices[c.id][decisions[c.id]]
+        d = decisions[c.id]
+        if isinstance(d, Edited):
+            value = d.value.strip()
+            if len(value) > c.longest:
+                raise MergeRefused(
+                    f"{c.title}的“{c.label}”最多 {c.longest} 个字，填写的有 {len(value)} 个。没有合并任何内容。"
+                )
+            side = plan.choices[c.id][COPY]
+            assert side is not None
+            writes.append(_Write(side.table, side.key, "update", {c.column: value}))
+            continue
+        chosen = plan.choices[c.id][d]
         if chosen is not None:
             writes.append(chosen)
     personal = may_read_personal(origin)
@@ -646,7 +684,7 @@ def preview_merge(
 def merge_copy(
     origin: Session,
     path: Path,
-    decisions: Mapping[str, str],
+    decisions: Mapping[str, str | Edited],
     *,
     expected: set[str] | None = None,
     progress: Progress = noop_progress,

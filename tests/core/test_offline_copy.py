@@ -260,3 +260,25 @@ def test_a_column_the_copy_did_not_know_is_never_decided_silently(db: Database, 
         "（空）",
     )
     assert _data(db, office["a"]).website == "https://a.example.cn" and _data(db, office["b"]).note == "走访"
+
+
+def test_a_text_in_conflict_may_be_written_anew_within_its_length(db: Database, office, trip) -> None:
+    from app.offline.merge import Edited
+
+    copy, _info = trip
+    _edit(copy, office["b"], address="株洲市天元区")
+    _edit(db, office["b"], address="株洲市芦淞区")
+    with db.reader() as s:
+        copy.close()
+        copy_db, info = open_copy(s, copy.path)
+    try:
+        with db.reader() as s, copy_db.reader() as c:
+            (conflict,) = plan_merge(s, c, info).conflicts
+        assert conflict.editable and conflict.longest == 300
+        with db.session() as s, copy_db.reader() as c, pytest.raises(MergeRefused, match="最多 300 个字"):
+            apply_merge(s, c, info, {conflict.id: Edited("长" * 301)})
+        with db.session() as s, copy_db.reader() as c:
+            apply_merge(s, c, info, {conflict.id: Edited(" 株洲市天元区（新址） ")})
+    finally:
+        copy_db.close()
+    assert _data(db, office["b"]).address == "株洲市天元区（新址）"

@@ -31,7 +31,7 @@ def _set_address(db: Database, eid: str, address: str) -> None:
         update_enterprise(s, eid, replace(data, address=address))
 
 
-@pytest.mark.parametrize("keep", ["副本中的", "本数据库的"])
+@pytest.mark.parametrize("keep", ["副本中的", "本数据库的", "自己填写…"])
 def test_out_edit_both_sides_and_merge_a_conflict_each_way(
     ctx, qtbot, db: Database, tmp_path: Path, monkeypatch, keep: str
 ) -> None:
@@ -72,6 +72,7 @@ def test_out_edit_both_sides_and_merge_a_conflict_each_way(
     (box,) = dialog.choices.values()
     SHOTS.mkdir(parents=True, exist_ok=True)
     dialog.grab().save(str(SHOTS / "merge-preview.png"))
+    monkeypatch.setattr(flow.QInputDialog, "getText", lambda *a, **k: ("长沙市岳麓区麓谷大道", True))
     box.setCurrentIndex(box.findText(keep))
     assert dialog.merge_button.isEnabled()
     asked: list[str] = []
@@ -81,7 +82,8 @@ def test_out_edit_both_sides_and_merge_a_conflict_each_way(
     dialog.accept()
     qtbot.waitUntil(lambda: bool(asked), timeout=20000)
     assert "处理冲突 1 处" in asked[0]
-    assert _address(db, eid) == ("长沙市岳麓区" if keep == "副本中的" else "长沙市雨花区")
+    want = {"副本中的": "长沙市岳麓区", "本数据库的": "长沙市雨花区", "自己填写…": "长沙市岳麓区麓谷大道"}
+    assert _address(db, eid) == want[keep]
 
 
 def test_the_copy_is_made_new_after_a_merge(ctx, qtbot, db: Database, tmp_path: Path, monkeypatch) -> None:
