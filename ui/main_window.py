@@ -15,7 +15,8 @@ from typing import Any, overload
 from app import APP_TITLE, __version__
 from app.db.engine import Database
 from app.logs import log_file
-from ui.ops import context, read_now
+from ui import messages
+from ui.ops import context, read_now, write_refusal
 from ui.pages.agreements import AgreementsPage
 from ui.pages.assets import AssetsPage
 from ui.pages.bases import BasesPage
@@ -282,7 +283,8 @@ class MainWindow(QMainWindow):
         )
         self._action(file_menu, "下载企业导入模板…", "", lambda: self._goto(self.enterprises).save_template())
         file_menu.addSeparator()
-        self._action(file_menu, "导出上报材料包…", "Ctrl+Shift+E", self.export_package)
+        # a package is numbered in sequence (a write): not for a 只读 user
+        self._action(file_menu, "导出上报材料包…", "Ctrl+Shift+E", self.export_package, writes=True)
         file_menu.addSeparator()
         self._action(file_menu, "带出副本…", "", lambda: offline_flow().copy_out_flow(self))
         self._action(file_menu, "合并副本…", "", lambda: offline_flow().merge_flow(self), writes=True)
@@ -425,6 +427,9 @@ class MainWindow(QMainWindow):
     def export_package(self) -> None:
         from ui.package_wizard import export_package_wizard
 
+        if refused := write_refusal():  # the package's number is written to the database
+            messages.inform(self, "导出上报材料包", f"导出上报材料包要给材料包编号（写入数据库）。{refused}")
+            return
         export_package_wizard(self)
 
     @Slot(str)

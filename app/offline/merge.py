@@ -22,6 +22,7 @@ sides). No Qt here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Mapping
@@ -34,7 +35,7 @@ from sqlalchemy.orm import Session, undefer_group
 
 from app.db import migrate
 from app.db import table_rows as rows_
-from app.db.base import Base
+from app.db.base import Base, utcnow
 from app.db.engine import Database, open_database
 from app.db.models_offline import OfflineBase
 from app.db.personal import MASKED_COPIES, PERSONAL_COLUMNS, PERSONAL_GROUP, may_read_personal
@@ -42,6 +43,7 @@ from app.db.unique_keys import KEYS
 from app.errors import AppError
 from app.offline.copies import CopyInfo, CopyRefused, copy_info, database_id, merged_tables, row_key
 from app.progress import Progress, noop_progress, tick
+from app.services.versions import when_words
 
 NOT_COMPARED = frozenset(
     {"version", "updated_at", "updated_by", "pinyin_initials", "pinyin_full", "name_key"}
@@ -149,6 +151,11 @@ def open_copy(origin: Session, path: Path) -> tuple[Database, CopyInfo]:
             )
         if info.revision and not migrate.known_revision(info.revision):
             raise CopyRefused(f"“{path.name}”由更新版本的软件做成，请先升级本软件。")
+        if merged := merged_at(origin, info.copy_id):
+            raise CopyRefused(
+                f"副本“{path.name}”已于{when_words(merged)}合并到这里。合并过的副本不能再合并（它记下的“带出时的内容”"
+                "已不能说明之后在哪一边改了什么）：要继续外出使用，请在合并后选择更新副本，或重新带出副本。"
+            )
     except BaseException:
         copy_db.close()
         raise
@@ -177,8 +184,12 @@ def plan_merge(
     tables = merged_tables()
     for n, table in enumerate(tables):
         tick(progress, cancel, n / max(len(tables), 1), f"正在比较：{table_words(table.name)}")
-        leave_out = frozenset() if personal or table.name != "student" else PERSONAL_COLUMNS
+        # the personal columns: not read without 学生个人信息, not compared when the copy went without them
+        # (blank there: never taken for the laptop's change)
+        kept = personal and info.personal_data
+        leave_out = frozenset() if kept or table.name != "student" else PERSONAL_COLUMNS
         _plan_table(plan, table, origin, copy, id_map, leave_out)
+    _keep_what_others_still_use(plan, origin)
     origin_audit = set(origin.execute(select(_audit().c.id)).scalars())
     plan.audit_rows = sum(1 for i in copy.execute(select(_audit().c.id)).scalars() if i not in origin_audit)
     added = {w.key for w in plan.writes if w.table.name == "attachment" and w.action == "add"}
@@ -243,6 +254,10 @@ def _plan_table(
         b = base.get(key)
         c_raw = mine_raw.get(key)
         c_raw = _remapped(table, c_raw, id_map) if c_raw is not None else None
+        if (
+            b is None and c_raw is not None
+        ):  # a row the copy added: found in the origin by its key as remapped
+            key = row_key(table, c_raw)  # (a category of an enterprise found as the office's own)
         o_raw = theirs.get(key)
         c = rows_.canonical_values(table, c_raw) if c_raw is not None else None
         if b is None:
@@ -262,10 +277,13 @@ def _plan_table(
         if c is None and o is None:
             continue
         if c is None:  # deleted for good in the copy
-            if _changed(b, o, columns):
-                _row_conflict(plan, table, key, DELETED_IN_COPY, o_raw, _Write(table, key, "delete"), None)
-            else:
-                plan.writes.append(_Write(table, key, "delete"))
+            if o.get("deleted_at") is not None:
+                continue  # already in the office's 回收站: kept there, restorable (a merge never purges)
+            # changed in the office (its columns or its parts): a conflict; the copy's side is the 回收站
+            if _changed(b, o, columns) or _parts_moved(b, o_raw):
+                _row_conflict(plan, table, key, DELETED_IN_COPY, o_raw, _to_trash(table, key), None)
+            else:  # to the office's 回收站: a merge never deletes a record for good (the office may still purge it)
+                plan.writes.append(_to_trash(table, key))
             continue
         if o is None:  # deleted for good in the origin
             if _changed(b, c, columns):
@@ -274,6 +292,53 @@ def _plan_table(
                 )
             continue
         _three_way(plan, table, key, columns, b, c, o, c_raw, o_raw)
+
+
+def _keep_what_others_still_use(plan: MergePlan, origin: Session) -> None:
+    """A row the copy deleted for good that the origin still refers to from a row the merge keeps (a contact the
+    office added to an enterprise purged on the laptop): not deleted silently — a conflict of the record."""
+    deleted: dict[str, set[str]] = {}
+    for w in plan.writes:
+        if w.action == "delete" and len(w.table.primary_key.columns) == 1:
+            deleted.setdefault(w.table.name, set()).add(json.loads(w.key)[0])
+    if not deleted:
+        return
+    used: set[tuple[str, str]] = set()
+    for table in merged_tables():
+        going = deleted.get(table.name, set())
+        pk = list(table.primary_key.columns)
+        for col in table.columns:
+            for fk in col.foreign_keys:
+                target = fk.column.table.name
+                if target not in deleted:
+                    continue
+                ids = sorted(deleted[target])
+                for start in range(0, len(ids), 500):
+                    rows = origin.execute(select(col, *pk).where(col.in_(ids[start : start + 500])))
+                    for ref, *key in rows:
+                        if not (len(key) == 1 and key[0] in going):
+                            used.add((target, ref))
+    if not used:
+        return
+    kept = []
+    for w in plan.writes:
+        rid = json.loads(w.key)[0] if w.action == "delete" else None
+        if (w.table.name, rid) not in used:
+            kept.append(w)
+            continue
+        pk = next(iter(w.table.primary_key.columns))
+        row = origin.execute(select(w.table).where(pk == rid)).mappings().first()
+        # the copy's side: to the 回收站 (restorable, its rows kept), never a delete the rows still naming it forbid
+        _row_conflict(plan, w.table, w.key, DELETED_IN_COPY, row, _to_trash(w.table, w.key), None)
+    plan.writes = kept
+
+
+def _to_trash(table: Table, key: str) -> _Write:
+    """A record deleted for good in the copy, as the merge takes the copy's side when the office changed or still
+    uses it: moved to the 回收站 (restorable), not deleted; a row that is not a record (no 回收站): deleted."""
+    if "deleted_at" in table.c:
+        return _Write(table, key, "update", {"deleted_at": utcnow()})
+    return _Write(table, key, "delete")
 
 
 def theirs_by_id(theirs: dict[str, dict[str, Any]], record_id: str) -> dict[str, Any]:
@@ -308,6 +373,12 @@ def _same_record(table: Table, row: dict[str, Any], keys_by_value: dict[tuple[st
     return None
 
 
+def _parts_moved(base: Mapping[str, Any], now: Mapping[str, Any]) -> bool:
+    """The record's version moved since the copy was made though none of its own columns changed: its parts did
+    (a contact, a category, a cost row: app/db/audit.py moves the owner's version)."""
+    return "version" in base and now.get("version") not in (None, base["version"])
+
+
 def _changed(base: Mapping[str, Any], now: Mapping[str, Any], columns: list[str]) -> bool:
     return any(now[c] != base[c] for c in columns if c in base)
 
@@ -337,7 +408,7 @@ def _three_way(
         was_live = b.get("deleted_at") is None
         copy_deleted = was_live and c["deleted_at"] is not None and o["deleted_at"] is None
         origin_deleted = was_live and o["deleted_at"] is not None and c["deleted_at"] is None
-        if copy_deleted and theirs - {"deleted_at"}:
+        if copy_deleted and (theirs - {"deleted_at"} or _parts_moved(b, o_raw)):
             update = {col: c_raw[col] for col in mine if col not in theirs or c[col] != o[col]}
             _row_conflict(
                 plan, table, key, DELETED_IN_COPY, o_raw, _Write(table, key, "update", update), None
@@ -554,11 +625,31 @@ def apply_merge(
     counts = _write(origin, writes, personal, lambda f, m: tick(progress, cancel, 0.5 + 0.4 * f, m))
     audit = _join_audit(origin, copy)
     brought = _bring_attachments(origin, copy, plan.attachments)
+    _mark_merged(origin, info.copy_id)
     tick(progress, cancel, 1.0, "合并完成")
     tables = tuple(sorted({w.table.name for w in writes}))
     return MergeReport(
         counts["add"], counts["update"], counts["delete"], len(plan.conflicts), audit, brought, tables
     )
+
+
+MERGED = "offline_merged:"  # + a copy's id: the setting saying when that copy was merged here
+
+
+def merged_at(origin: Session, copy_id: str) -> dt.datetime | None:
+    """When the copy `copy_id` was merged into this database; None if it was not."""
+    from app.db.models import Setting
+
+    value = origin.scalar(select(Setting.value).where(Setting.key == MERGED + copy_id))
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _mark_merged(origin: Session, copy_id: str) -> None:
+    """In the merge's transaction: this copy is merged (and is not merged again: open_copy refuses it)."""
+    from app.db.models import Setting
+
+    origin.merge(Setting(key=MERGED + copy_id, value=utcnow().isoformat()))
+    origin.flush()
 
 
 def _classes() -> dict[str, type]:
@@ -629,6 +720,11 @@ def _write_record(origin: Session, cls: type, w: _Write, personal: bool) -> None
             continue
         prop = mapper.get_property_by_column(w.table.c[name])
         setattr(obj, prop.key, None if _is_sql_null(value) else value)
+    if w.table.name == "enterprise" and {"name", "short_name"} & set(values):  # its search columns follow
+        from app.services.enterprises import name_columns
+
+        for name, value in name_columns(obj.name, obj.short_name or "").items():
+            setattr(obj, name, value)
 
 
 def _is_sql_null(value: object) -> bool:
@@ -641,8 +737,9 @@ def _join_audit(origin: Session, copy: Session) -> int:
     """The copy's audit rows the origin lacks, as they are (their user, computer and time)."""
     audit = _audit()
     have = set(origin.execute(select(audit.c.id)).scalars())
+    # not db_user: on a server the server writes it (the login role), and 录入 may not give it (app/db/roles.py)
     rows = [
-        rows_.for_insert(audit, r)
+        {k: v for k, v in rows_.for_insert(audit, r).items() if k != "db_user"}
         for part in rows_.read_rows(copy.connection(), audit)
         for r in part
         if r["id"] not in have

@@ -283,18 +283,26 @@ _COPIED = (
 _CONTACT_COPIED = ("name", "title", "phone", "email", "note")
 
 
+def name_columns(name: str, short_name: str) -> dict[str, str]:
+    """The columns an enterprise's names give: the key that finds the same name written otherwise, and the pinyin
+    that search reads (the offline merge writes them again too: app/offline/merge.py)."""
+    initials, full = pinyin_keys(name)
+    short_initials, short_full = pinyin_keys(short_name)
+    return {
+        "name_key": name_key(name),
+        "pinyin_initials": f"{initials} {short_initials}".strip(),
+        "pinyin_full": f"{full} {short_full}".strip(),
+    }
+
+
 def _stored(d: EnterpriseData) -> _Stored:
     """What create, update and add_enterprises store for normalized data — the one place that says it."""
-    initials, full = pinyin_keys(d.name)
-    short_initials, short_full = pinyin_keys(d.short_name)
     columns = {k: getattr(d, k) for k in _COPIED}
     columns.update(
         name=d.name,
-        name_key=name_key(d.name),
         uscc_confirmed=bool(d.uscc) and d.uscc_confirmed and check_uscc(d.uscc).check_failed,
         status_date=(d.status_date or dt.date.today()) if d.status == "已解除" else d.status_date,
-        pinyin_initials=f"{initials} {short_initials}".strip(),
-        pinyin_full=f"{full} {short_full}".strip(),
+        **name_columns(d.name, d.short_name),
     )
     contacts = [
         {**{k: getattr(c, k) for k in _CONTACT_COPIED}, "sort_order": i} for i, c in enumerate(d.contacts)

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, null, select
 from sqlalchemy.orm import Session
 
 from app.db.models import Enterprise, Internship, MonthlyEvaluation, PracticeBase, Student
@@ -89,7 +89,10 @@ def _checked(
     # The birth date is personal: a user without 学生个人信息 (on a server) reads the age at the start instead,
     # from a view that may read it (migration 0014); the rule is the same.
     personal = may_read_personal(s)
-    age = Student.birth_date if personal else START_AGE.c.age
+    # no view on a file: there only an offline copy made without personal data is not `personal`, and it has no
+    # birth dates to judge by (the office's database judges them)
+    on_server = s.get_bind().dialect.name == "postgresql"
+    age = Student.birth_date if personal else START_AGE.c.age if on_server else null()
     stmt = (
         select(
             Internship.id,
@@ -108,7 +111,7 @@ def _checked(
         .outerjoin(PracticeBase, PracticeBase.id == Internship.base_id)
         .where(Internship.deleted_at.is_(None), Internship.status != "终止")
     )
-    if not personal:
+    if not personal and on_server:
         stmt = stmt.outerjoin(START_AGE, START_AGE.c.internship_id == Internship.id)
     chunks = [None] if ids is None else [list(ids)[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
     evaluations = _evaluations(s, None if ids is None else list(ids))

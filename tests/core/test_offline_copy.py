@@ -6,6 +6,7 @@ one record, the copy's audit rows join the trail, and merging twice changes noth
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from dataclasses import replace
@@ -15,7 +16,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.db.engine import Database, open_database
-from app.db.models import AuditLog, Contact, Enterprise, Student
+from app.db.models import AuditLog, Contact, Enterprise, Internship, Student
 from app.errors import NoPermission
 from app.offline.copies import CopyRefused, copy_info, copy_out
 from app.offline.merge import (
@@ -36,6 +37,7 @@ from app.services.enterprises import (
     get_enterprise,
     update_enterprise,
 )
+from app.services.internship_checks import checked_internships
 from app.services.students import StudentData, create_student, get_student
 from tests.codes import valid_uscc
 
@@ -101,6 +103,14 @@ def test_the_copy_knows_its_origin_and_leaves_personal_data_out(db: Database, of
         assert get_student(c, office["student"], full=False).phone == "139****1111"
         with pytest.raises(NoPermission, match="不含学生个人信息的副本"):
             get_student(c, office["student"])  # the form shows the masked copies there
+    with copy.session() as s:  # the internship checks work there (without birth dates to judge by)
+        s.add(
+            Internship(
+                student_id=office["student"], starts_on=dt.date(2026, 7, 1), ends_on=dt.date(2026, 8, 1)
+            )
+        )
+    with copy.reader() as c:
+        assert [i.student_name for i in checked_internships(c)] == ["张三"]
     with pytest.raises(CopyRefused, match="本身就是一个副本"):
         copy_out(copy, copy.path.with_name("again.db"))
 
@@ -124,8 +134,10 @@ def test_edits_on_both_sides_merge_field_by_field(db: Database, office, trip) ->
         assert s.get(Enterprise, office["a"]).version >= 3  # the office's edit, then the merge's
         trail = s.scalars(select(AuditLog.record_id).where(AuditLog.record_id == new)).all()
         assert len(trail) >= 2  # the copy's own “新建” joined, and the merge's
-    plan2, report2 = _merge(db, copy)  # again: nothing more
-    assert plan2.writes == [] and plan2.conflicts == [] and report2.audit_rows == 0
+    with pytest.raises(
+        CopyRefused, match="已于.*合并到这里"
+    ):  # a merged copy is made new before it merges again
+        _merge(db, copy)
 
 
 @pytest.mark.parametrize("side", [COPY, ORIGIN])
@@ -148,34 +160,42 @@ def test_the_same_field_changed_differently_is_decided_by_the_user(db: Database,
     assert _data(db, office["b"]).address == ("株洲市天元区" if side == COPY else "株洲市芦淞区")
 
 
-def test_an_edit_against_a_delete_is_a_conflict(db: Database, office, trip) -> None:
+@pytest.mark.parametrize("side", [COPY, ORIGIN])
+def test_an_edit_against_a_delete_is_a_conflict(db: Database, office, trip, side) -> None:
     copy, _info = trip
     with copy.session() as s:
         delete_enterprises(s, [office["b"]])
     _edit(db, office["b"], note="办公室还在联系")
-    plan, _report = _merge(db, copy, ORIGIN)
+    plan, _report = _merge(db, copy, side)
     (c,) = plan.conflicts
     assert c.kind == DELETED_IN_COPY and "湖南乙电子有限公司" in c.title
     with db.reader() as s:
-        assert s.get(Enterprise, office["b"]).deleted_at is None  # the office's side kept
-    _plan, _report = _merge(db, copy, COPY)
-    with db.reader() as s:
-        assert s.get(Enterprise, office["b"]).deleted_at is not None
+        kept = s.get(Enterprise, office["b"])
+        assert (kept.deleted_at is not None, kept.note) == (side == COPY, "办公室还在联系")
 
 
 def test_one_credit_code_on_both_sides_is_one_enterprise(db: Database, office, trip) -> None:
     copy, _info = trip
     with copy.session() as s:
         mine = create_enterprise(
-            s, EnterpriseData("湖南丁制造有限公司", uscc=valid_uscc(7), contacts=(ContactData("李工"),))
+            s,
+            EnterpriseData(
+                "湖南丁制造有限公司",
+                uscc=valid_uscc(7),
+                categories=("上市公司",),
+                contacts=(ContactData("李工"),),
+            ),
         ).ids[0]
     with db.session() as s:
-        theirs = create_enterprise(s, EnterpriseData("湖南丁制造有限公司", uscc=valid_uscc(7))).ids[0]
-    plan, _report = _merge(db, copy, COPY)
+        theirs = create_enterprise(
+            s, EnterpriseData("湖南丁制造有限公司", uscc=valid_uscc(7), categories=("上市公司",))
+        ).ids[0]
+    plan, _report = _merge(db, copy, COPY)  # with the same category on both sides: one row of it, not two
     assert plan.same_records == [("enterprise", mine, theirs)]
     with db.reader() as s:
         assert s.scalar(select(func.count()).where(Enterprise.uscc == valid_uscc(7))) == 1
         assert s.scalars(select(Contact.name).where(Contact.enterprise_id == theirs)).all() == ["李工"]
+        assert get_enterprise(s, theirs).categories == ("上市公司",)
 
 
 def test_a_copy_of_another_database_is_refused(db: Database, office, trip, tmp_path: Path) -> None:
@@ -282,3 +302,24 @@ def test_a_text_in_conflict_may_be_written_anew_within_its_length(db: Database, 
     finally:
         copy_db.close()
     assert _data(db, office["b"]).address == "株洲市天元区（新址）"
+
+
+@pytest.mark.parametrize("side", [COPY, ORIGIN])
+def test_a_record_purged_in_the_copy_that_the_office_still_uses_is_a_conflict(
+    db: Database, office, trip, side
+) -> None:
+    from app.services.enterprises import purge_enterprises
+
+    copy, _info = trip
+    with copy.session() as s:
+        delete_enterprises(s, [office["b"]])
+    with copy.session() as s:
+        purge_enterprises(s, [office["b"]])
+    _edit(db, office["b"], contacts=(ContactData("赵主任"),))  # the office added a contact meanwhile
+    plan, _report = _merge(db, copy, side)
+    (c,) = plan.conflicts
+    assert c.kind == DELETED_IN_COPY and "湖南乙电子有限公司" in c.title
+    with db.reader() as s:
+        kept = s.get(Enterprise, office["b"])
+        assert kept is not None and [x.name for x in kept.contacts] == ["赵主任"]  # nothing lost either way
+        assert (kept.deleted_at is not None) == (side == COPY)  # the copy's side: to the 回收站

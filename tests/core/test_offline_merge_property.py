@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from app.db.engine import Database, open_database
 from app.db.models import Enterprise
-from app.offline.copies import copy_out
+from app.offline.copies import CopyRefused, copy_out
 from app.offline.merge import COPY, FIELD, ORIGIN, apply_merge, open_copy, plan_merge
 from app.services.enterprises import (
     EnterpriseData,
@@ -52,7 +52,9 @@ def _state(db: Database) -> dict[str, dict[str, object]]:
         }
 
 
-def _run(db: Database, ids: list[str], steps) -> None:
+def _run(db: Database, ids: list[str], steps) -> set[str]:
+    """The steps, on `db`; the ids of the records an edit changed (even when a later one changed them back)."""
+    touched: set[str] = set()
     for kind, i, field, value in steps:
         with db.session() as s:
             if kind == "create":
@@ -67,11 +69,16 @@ def _run(db: Database, ids: list[str], steps) -> None:
             d = get_enterprise(s, eid)
             data = EnterpriseData(**{f: getattr(d, f) for f in EnterpriseData.__dataclass_fields__})
             new = value if field != "name" else f"企业{value}{i}"
+            if getattr(data, field) != new:
+                touched.add(eid)
             update_enterprise(s, eid, replace(data, **{field: new}))
+    return touched
 
 
-def _expected(base, copy, origin, choice: str) -> tuple[dict, set[tuple[str, str]]]:
-    """The reference merge: the result, and the conflicts as (id, field or "*")."""
+def _expected(base, copy, origin, choice: str, touched: set[str]) -> tuple[dict, set[tuple[str, str]]]:
+    """The reference merge: the result, and the conflicts as (id, field or "*"). `touched`: the records the
+    origin edited (a record deleted in the copy and edited in the origin is a conflict even if the edits undid
+    themselves: the merge sees the record's version move)."""
     result = dict(origin)
     conflicts: set[tuple[str, str]] = set()
     for rid, c in copy.items():
@@ -83,7 +90,7 @@ def _expected(base, copy, origin, choice: str) -> tuple[dict, set[tuple[str, str
         theirs = {f for f in (*FIELDS, "deleted") if o[f] != b[f]}
         copy_deleted = c["deleted"] and not o["deleted"]
         origin_deleted = o["deleted"] and not c["deleted"]
-        if copy_deleted and theirs - {"deleted"} or origin_deleted and mine - {"deleted"}:
+        if copy_deleted and (theirs - {"deleted"} or rid in touched) or origin_deleted and mine - {"deleted"}:
             conflicts.add((rid, "*"))
             if choice == COPY:
                 result[rid] = {f: c[f] if f in mine else o[f] for f in (*FIELDS, "deleted")}
@@ -120,14 +127,14 @@ def test_the_merge_equals_the_reference_and_twice_equals_once(
         base = _state(office)
         copy = open_database(folder / "copy.db")
         _run(copy, ids, on_copy)
-        _run(office, ids, on_origin)
+        touched = _run(office, ids, on_origin)
         mine, theirs = _state(copy), _state(office)
         copy.close()
-        want, conflicts = _expected(base, mine, theirs, choice)
-        for _round in range(2):
-            with office.reader() as s:
-                copy_db, info = open_copy(s, folder / "copy.db")
-            try:
+        want, conflicts = _expected(base, mine, theirs, choice, touched)
+        with office.reader() as s:
+            copy_db, info = open_copy(s, folder / "copy.db")
+        try:
+            for _round in range(2):  # the merge itself: twice is once
                 with office.reader() as s, copy_db.reader() as c:
                     plan = plan_merge(s, c, info)
                 seen = {(x.key.strip('[]"'), x.column if x.kind == FIELD else "*") for x in plan.conflicts}
@@ -135,9 +142,11 @@ def test_the_merge_equals_the_reference_and_twice_equals_once(
                     assert seen == {(rid, "deleted_at" if f == "deleted" else f) for rid, f in conflicts}
                 with office.session() as s, copy_db.reader() as c:
                     apply_merge(s, c, info, {x.id: choice for x in plan.conflicts})
-            finally:
-                copy_db.close()
-            got = _state(office)
-            assert got == want
+                assert _state(office) == want
+        finally:
+            copy_db.close()
+        with office.reader() as s, pytest.raises(CopyRefused, match="已于"):  # and the window refuses a 2nd
+            open_copy(s, folder / "copy.db")
+        assert _state(office) == want
     finally:
         office.close()

@@ -339,3 +339,29 @@ def test_a_user_with_the_grant_reads_the_full_values(college: College) -> None:
             assert {r.student_no: r.phone for r in svc.student_rows(s, full=True)}["P001"] == PHONE
     finally:
         db.close()
+
+
+def test_an_editor_without_the_grant_can_neither_write_nor_probe_personal_data(college: College) -> None:
+    """With psql: writing a 身份证号 (whose refusal as a duplicate would confirm a guess) is refused before the
+    unique index is asked; the age view shows nothing inside a transaction that has written (no moving an
+    internship's first day back and forth to find a birthday)."""
+    sid = college.students["old"]
+    with college.connect(college.user("wang")) as conn:
+        assert _refused(
+            conn, f"UPDATE student SET id_number = '{ID}' WHERE id = '{college.students['young']}'"
+        )
+        assert _refused(conn, "UPDATE student SET phone = '13900000000'")
+        assert _refused(
+            conn,
+            "INSERT INTO student (id, student_no, name, gender, id_number, class_name, phone, guardian_name, "
+            "guardian_phone, note, guardian_relation, guardian_id_number, home_address, emergency_contact, "
+            "emergency_phone, created_at, updated_at, version, updated_by, id_number_masked, phone_masked, "
+            "guardian_phone_masked, guardian_id_number_masked, emergency_phone_masked, home_address_masked) "
+            f"VALUES ('probe', 'X1', '试', '', '{ID}', '', '', '', '', '', '', '', '', '', '', now(), now(), 1, "
+            "'', '', '', '', '', '', '')",
+        )
+        conn.execute(f"UPDATE student SET class_name = '机电2399' WHERE id = '{sid}'")  # the rest: allowed
+        assert conn.execute("SELECT count(*) FROM internship_start_age").fetchone()[0] == 2
+        with conn.transaction(force_rollback=True):
+            conn.execute(f"UPDATE internship SET starts_on = '2020-01-01' WHERE student_id = '{sid}'")
+            assert conn.execute("SELECT count(*) FROM internship_start_age").fetchone()[0] == 0
