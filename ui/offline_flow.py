@@ -184,6 +184,8 @@ class MergeDialog(QDialog):
             extra.append(f"附件 {len(plan.attachments)} 个将一并带回")
         if extra:
             lay.addWidget(QLabel("；".join(extra) + "。", wordWrap=True))
+        if plan.clashes:  # 合并 cannot be pressed: saying which records and what to do
+            lay.addWidget(theme.error(QLabel("不能合并：" + "；".join(plan.clashes), wordWrap=True)))
         self.choices: dict[str, QComboBox] = {}
         self.written: dict[str, str] = {}  # conflict id → the text the user wrote (自己填写…)
         if plan.conflicts:
@@ -247,7 +249,7 @@ class MergeDialog(QDialog):
                 self,
                 "自己填写",
                 f"{c.title}的“{c.label}”（最多 {c.longest} 个字）：",
-                text=self.written.get(c.id, c.copy),
+                text=self.written.get(c.id, c.copy_text),
             )
             if ok and len(text.strip()) <= c.longest:
                 self.written[c.id] = text.strip()
@@ -271,10 +273,13 @@ class MergeDialog(QDialog):
 
     def _update(self) -> None:
         left = len(self.choices) - len(self.decisions())
-        self.merge_button.setEnabled(left == 0)
-        self.merge_button.setToolTip(
-            f"还有 {left} 处冲突没有选择" if left else "把副本中的修改合并到本数据库"
-        )
+        self.merge_button.setEnabled(left == 0 and not self.plan.clashes)
+        if self.plan.clashes:
+            self.merge_button.setToolTip("有编号或名称在合并后会重复，请先改掉其中一个")
+        else:
+            self.merge_button.setToolTip(
+                f"还有 {left} 处冲突没有选择" if left else "把副本中的修改合并到本数据库"
+            )
 
     def accept(self) -> None:
         path, decisions = self.path, self.decisions()

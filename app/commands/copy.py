@@ -76,6 +76,10 @@ def _merge(args: argparse.Namespace) -> int:
         try:
             with db.reader() as s, copy_db.reader() as c:
                 plan = plan_merge(s, c, info)
+            if plan.clashes:
+                _show(plan, args.json)
+                print("不能合并：" + "；".join(plan.clashes), file=sys.stderr)
+                return 1
             if args.dry_run or (plan.conflicts and not args.prefer):
                 _show(plan, args.json)
                 if plan.conflicts and not args.dry_run:

@@ -70,6 +70,7 @@ class Conflict:
     copy: str = ""
     origin: str = ""
     longest: int = 0  # a text the user may write instead of either side (Edited): at most this long; 0: not
+    copy_text: str = ""  # the copy's text whole (where `longest`): what 自己填写 starts from
 
     @property
     def editable(self) -> bool:
@@ -99,6 +100,8 @@ class MergePlan:
     # what each conflict's choice writes: {conflict id: {COPY: write, ORIGIN: write}} (None: nothing)
     choices: dict[str, dict[str, _Write | None]] = field(default_factory=dict)
     same_records: list[tuple[str, str, str]] = field(default_factory=list)  # (table, copy id, origin id)
+    id_map: dict[str, str] = field(default_factory=dict)  # copy id → origin id of those
+    clashes: list[str] = field(default_factory=list)  # unique keys the merge would give twice (in words)
     audit_rows: int = 0
     attachments: frozenset[str] = frozenset()
 
@@ -116,7 +119,7 @@ class MergePlan:
 
     @property
     def nothing_to_do(self) -> bool:
-        return not self.writes and not self.conflicts and not self.audit_rows
+        return not self.writes and not self.conflicts and not self.audit_rows and not self.clashes
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -125,6 +128,7 @@ class MergePlan:
             "tables": self.counts(),
             "conflicts": [c.__dict__ for c in self.conflicts],
             "same_records": [{"table": t, "copy": a, "origin": b} for t, a, b in self.same_records],
+            "clashes": list(self.clashes),
             "audit_rows": self.audit_rows,
             "attachments": len(self.attachments),
         }  # fmt: skip
@@ -180,8 +184,10 @@ def plan_merge(
 
         need_personal(origin)  # the copy holds personal data the user may not read here
     plan = MergePlan(info)
-    id_map: dict[str, str] = {}
-    tables = merged_tables()
+    id_map = plan.id_map
+    # the tables naming a record by id without a foreign key (an attachment's owner) after every other: by then the
+    # records found as the office's own are known (id_map)
+    tables = sorted(merged_tables(), key=lambda t: t.name in NAMING_COLUMNS)
     for n, table in enumerate(tables):
         tick(progress, cancel, n / max(len(tables), 1), f"正在比较：{table_words(table.name)}")
         # the personal columns: not read without 学生个人信息, not compared when the copy went without them
@@ -190,6 +196,7 @@ def plan_merge(
         leave_out = frozenset() if kept or table.name != "student" else PERSONAL_COLUMNS
         _plan_table(plan, table, origin, copy, id_map, leave_out)
     _keep_what_others_still_use(plan, origin)
+    plan.clashes = _key_clashes(origin, plan.writes)
     origin_audit = set(origin.execute(select(_audit().c.id)).scalars())
     plan.audit_rows = sum(1 for i in copy.execute(select(_audit().c.id)).scalars() if i not in origin_audit)
     added = {w.key for w in plan.writes if w.table.name == "attachment" and w.action == "add"}
@@ -222,11 +229,16 @@ def _foreign_keys(table: Table) -> list[str]:
     return [c.name for c in table.columns if c.foreign_keys]
 
 
+# Columns naming a record of any kind by its id (no foreign key to follow): remapped like foreign keys when the
+# copy's record is the office's (the same 信用代码 …).
+NAMING_COLUMNS = {"attachment": ("owner_id",), "finding_ack": ("record_id",), "audit_log": ("record_id",)}
+
+
 def _remapped(table: Table, row: dict[str, Any], id_map: Mapping[str, str]) -> dict[str, Any]:
     if not id_map:
         return row
     out = dict(row)
-    for name in _foreign_keys(table):
+    for name in (*_foreign_keys(table), *NAMING_COLUMNS.get(table.name, ())):
         if out.get(name) in id_map:
             out[name] = id_map[out[name]]
     return out
@@ -286,7 +298,7 @@ def _plan_table(
                 plan.writes.append(_to_trash(table, key))
             continue
         if o is None:  # deleted for good in the origin
-            if _changed(b, c, columns):
+            if _changed(b, c, columns) or _parts_moved(b, c_raw):  # (parts: a contact added on the laptop)
                 _row_conflict(
                     plan, table, key, DELETED_IN_ORIGIN, c_raw, _Write(table, key, "add", dict(c_raw)), None
                 )
@@ -345,9 +357,15 @@ def theirs_by_id(theirs: dict[str, dict[str, Any]], record_id: str) -> dict[str,
     return next(r for r in theirs.values() if r.get("id") == record_id)
 
 
+# The unique keys that say which thing a record is (the same 信用代码: the same enterprise; the same 学号: the same
+# student): a record created on both sides with one of them is one record. Not the numbers the app gives out
+# (协议编号, 三方协议编号): the same number on two sides is a clash (_key_clashes), never one record.
+IDENTITY_KEYS = frozenset(k.index for k in KEYS if k.column not in ("number", "agreement_no"))
+
+
 def _natural_keys(table: Table, theirs: dict[str, dict[str, Any]]) -> dict[tuple[str, str], str]:
-    """{(column, value as the index compares it): id} of the origin's live records, for the table's unique keys."""
-    keys = [k for k in KEYS if k.table == table.name]
+    """{(column, value as the index compares it): id} of the origin's live records, for the table's identity keys."""
+    keys = [k for k in KEYS if k.table == table.name and k.index in IDENTITY_KEYS]
     out: dict[tuple[str, str], str] = {}
     for row in theirs.values() if keys else ():
         if row.get("deleted_at") is not None:
@@ -363,7 +381,7 @@ def _same_record(table: Table, row: dict[str, Any], keys_by_value: dict[tuple[st
     if row.get("deleted_at") is not None:
         return None
     for k in KEYS:
-        if k.table != table.name:
+        if k.table != table.name or k.index not in IDENTITY_KEYS:
             continue
         value = row.get(k.column)
         if value:
@@ -473,7 +491,12 @@ def _field_conflict(
     no_base: str = "（新建）",
 ) -> None:
     cid = f"{table.name}:{key}:{column}"
+    if (
+        cid in plan.choices
+    ):  # the office's record twice (its own edits, and a new one of the copy found as it)
+        cid += f"@{c_raw.get('id', len(plan.choices))}"
     private = table.name == "student" and column in PERSONAL_COLUMNS
+    longest = 0 if private else _text_length(table.c[column])
     plan.conflicts.append(
         Conflict(
             cid,
@@ -486,7 +509,8 @@ def _field_conflict(
             _words(column, base, private) if base_known else no_base,
             _words(column, c_raw[column], private),
             _words(column, o_raw[column], private),
-            0 if private else _text_length(table.c[column]),
+            longest,
+            str(c_raw[column] or "") if longest else "",
         )
     )
     plan.choices[cid] = {
@@ -569,12 +593,14 @@ class MergeReport:
     audit_rows: int
     attachments: int
     tables: tuple[str, ...] = ()  # the tables written (the window reloads what shows them)
+    dropped: int = 0  # rows the copy added under a record whose deletion in the office the user kept
 
     @property
     def summary(self) -> str:
         return (
             f"已合并：新增 {self.added} 条、修改 {self.changed} 条、删除 {self.deleted} 条，"
             f"处理冲突 {self.conflicts_decided} 处，修改记录 {self.audit_rows} 条，附件 {self.attachments} 个。"
+            + (f"另有 {self.dropped} 条随本数据库中已删除的记录一起没有合并。" if self.dropped else "")
         )
 
 
@@ -621,15 +647,30 @@ def apply_merge(
         chosen = plan.choices[c.id][d]
         if chosen is not None:
             writes.append(chosen)
+    dropped: list[_Write] = []
+    writes = _with_parents(origin, writes, dropped)
+    if clashes := _key_clashes(origin, writes):
+        raise MergeRefused(
+            clashes[0]
+            + (f"（另有 {len(clashes) - 1} 处）" if len(clashes) > 1 else "")
+            + "没有合并任何内容。"
+        )
     personal = may_read_personal(origin)
     counts = _write(origin, writes, personal, lambda f, m: tick(progress, cancel, 0.5 + 0.4 * f, m))
-    audit = _join_audit(origin, copy)
+    audit = _join_audit(origin, copy, plan.id_map)
     brought = _bring_attachments(origin, copy, plan.attachments)
     _mark_merged(origin, info.copy_id)
     tick(progress, cancel, 1.0, "合并完成")
     tables = tuple(sorted({w.table.name for w in writes}))
     return MergeReport(
-        counts["add"], counts["update"], counts["delete"], len(plan.conflicts), audit, brought, tables
+        counts["add"],
+        counts["update"],
+        counts["delete"],
+        len(plan.conflicts),
+        audit,
+        brought,
+        tables,
+        len(dropped),
     )
 
 
@@ -650,6 +691,88 @@ def _mark_merged(origin: Session, copy_id: str) -> None:
 
     origin.merge(Setting(key=MERGED + copy_id, value=utcnow().isoformat()))
     origin.flush()
+
+
+def _with_parents(origin: Session, writes: list[_Write], dropped: list[_Write]) -> list[_Write]:
+    """The writes but the rows the copy added under a record that is gone from the office and not coming back
+    (its deletion kept by the user's choice): those would name nothing; they go with their record (`dropped`)."""
+    out = list(writes)
+    while True:  # until no row is left naming a dropped one (a contact's attachment …)
+        added = {(w.table.name, json.loads(w.key)[0]) for w in out if w.action == "add"}
+        kept = [w for w in out if not (w.action == "add" and _names_missing(origin, w, added))]
+        if len(kept) == len(out):
+            return out
+        dropped.extend(w for w in out if w not in kept)
+        out = kept
+
+
+def _names_missing(origin: Session, w: _Write, added: set[tuple[str, Any]]) -> bool:
+    for col in w.table.columns:
+        for fk in col.foreign_keys:
+            target, value = fk.column.table, w.values.get(col.name)
+            if value is None or (target.name, value) in added:
+                continue
+            pk = next(iter(target.primary_key.columns))
+            if origin.execute(select(pk).where(pk == value)).first() is None:
+                return True
+    return False
+
+
+def _key_clashes(origin: Session, writes: list[_Write]) -> list[str]:
+    """The unique keys (学号, 信用代码, 协议编号 …) two live records would hold after these writes, in words (a
+    private key's value never shown): the merge refuses them before it writes anything."""
+    out: list[str] = []
+    for k in KEYS:
+        mine = [w for w in writes if w.table.name == k.table and w.action in ("add", "update")]
+        if not mine:
+            continue
+        table = mine[0].table
+        title_col = table.c[k.title] if k.title in table.c else table.c["id"]
+        final: dict[str, dict[str, Any]] = {}
+        for w in mine:
+            rid = json.loads(w.key)[0]
+            if rid not in final:
+                now = origin.execute(
+                    select(table.c[k.column], table.c.deleted_at, title_col).where(table.c.id == rid)
+                ).first()
+                final[rid] = (
+                    {k.column: now[0], "deleted_at": now[1], "title": now[2]} if now is not None else {}
+                )
+            final[rid].update({c: v for c, v in w.values.items() if c in (k.column, "deleted_at", k.title)})
+            if k.title in w.values:
+                final[rid]["title"] = w.values[k.title]
+
+        live = {
+            rid: v for rid, v in final.items() if v.get("deleted_at") is None and _norm(k, v.get(k.column))
+        }
+        seen: dict[str, str] = {}
+        for rid, v in live.items():
+            value = _norm(k, v.get(k.column))
+            other_title = None
+            if value in seen:
+                other_title = str(final[seen[value]].get("title") or "")
+            else:
+                seen[value] = rid
+                col = table.c[k.column]
+                expr = col.lower() if k.folded else col
+                row = origin.execute(
+                    select(title_col)
+                    .where(table.c.deleted_at.is_(None), expr == value, table.c.id.notin_(list(final)))
+                    .limit(1)
+                ).first()
+                if row is not None:
+                    other_title = str(row[0] or "")
+            if other_title is not None:
+                shown = "" if k.private else f"“{v.get(k.column)}”"
+                out.append(
+                    f"合并后{k.record}“{v.get('title') or ''}”与{k.record}“{other_title}”的{k.label}{shown}相同，"
+                    f"每个{k.label}只能属于一个{k.record}。请先在副本或本数据库中改掉其中一个，再合并。"
+                )
+    return out
+
+
+def _norm(key: Any, value: object) -> str:
+    return str(value or "").lower() if key.folded else str(value or "")
 
 
 def _classes() -> dict[str, type]:
@@ -733,13 +856,13 @@ def _is_sql_null(value: object) -> bool:
     return isinstance(value, Null)
 
 
-def _join_audit(origin: Session, copy: Session) -> int:
+def _join_audit(origin: Session, copy: Session, id_map: Mapping[str, str]) -> int:
     """The copy's audit rows the origin lacks, as they are (their user, computer and time)."""
     audit = _audit()
     have = set(origin.execute(select(audit.c.id)).scalars())
     # not db_user: on a server the server writes it (the login role), and 录入 may not give it (app/db/roles.py)
     rows = [
-        {k: v for k, v in rows_.for_insert(audit, r).items() if k != "db_user"}
+        {k: v for k, v in rows_.for_insert(audit, _remapped(audit, r, id_map)).items() if k != "db_user"}
         for part in rows_.read_rows(copy.connection(), audit)
         for r in part
         if r["id"] not in have
@@ -755,12 +878,14 @@ def _bring_attachments(origin: Session, copy: Session, shas: frozenset[str]) -> 
     from app.services import blobs
 
     wanted = sorted(shas - blobs.present(origin, set(shas)))
+    brought = 0
     with scratch_folder("merge") as scratch:
         for sha in wanted:
             path = read_attachment(copy, sha, scratch)
-            if path is not None:
+            if path is not None:  # (the copy's folder of attachments may not have come back with its file)
                 write_attachment(origin, path)
-    return len(wanted)
+                brought += 1
+    return brought
 
 
 # ------------------------------------------------------------------ one call each (the window, the command line)

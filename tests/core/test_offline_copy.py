@@ -323,3 +323,74 @@ def test_a_record_purged_in_the_copy_that_the_office_still_uses_is_a_conflict(
         kept = s.get(Enterprise, office["b"])
         assert kept is not None and [x.name for x in kept.contacts] == ["赵主任"]  # nothing lost either way
         assert (kept.deleted_at is not None) == (side == COPY)  # the copy's side: to the 回收站
+
+
+def test_a_key_both_sides_gave_two_records_is_refused_in_words(db: Database, office, trip) -> None:
+    """The laptop gives 甲 a 信用代码 the office gave 乙 meanwhile: not two enterprises with one code, not a raw
+    database error — refused before anything is written, naming both."""
+    copy, _info = trip
+    _edit(copy, office["a"], uscc=valid_uscc(9), address="长沙市岳麓区")
+    _edit(db, office["b"], uscc=valid_uscc(9))
+    with db.reader() as s:
+        copy.close()
+        copy_db, info = open_copy(s, copy.path)
+    try:
+        with db.reader() as s, copy_db.reader() as c:
+            plan = plan_merge(s, c, info)
+        (clash,) = plan.clashes
+        assert "湖南甲机械有限公司" in clash and "湖南乙电子有限公司" in clash and "统一社会信用代码" in clash
+        with (
+            db.session() as s,
+            copy_db.reader() as c,
+            pytest.raises(MergeRefused, match="湖南乙电子有限公司"),
+        ):
+            apply_merge(s, c, info, {})
+    finally:
+        copy_db.close()
+    assert _data(db, office["a"]).address == "长沙市"  # nothing written
+
+
+def test_the_copys_attachment_and_history_follow_a_record_found_as_the_offices(
+    db: Database, office, trip, tmp_path
+):
+    from app.services.attachments import add_attachment, list_attachments
+
+    copy, _info = trip
+    paper = tmp_path / "营业执照.pdf"
+    paper.write_bytes(b"%PDF-1.4 licence")
+    with copy.session() as s:
+        mine = create_enterprise(s, EnterpriseData("湖南戊物流有限公司", uscc=valid_uscc(11))).ids[0]
+    with copy.session() as s:
+        add_attachment(s, "enterprise", mine, paper)
+    with db.session() as s:
+        theirs = create_enterprise(s, EnterpriseData("湖南戊物流有限公司", uscc=valid_uscc(11))).ids[0]
+    _plan, report = _merge(db, copy, COPY)
+    assert report.attachments == 1
+    with db.reader() as s:
+        assert [a.original_name for a in list_attachments(s, "enterprise", theirs)] == ["营业执照.pdf"]
+        assert (
+            s.scalar(select(func.count()).where(AuditLog.record_id == mine)) == 0
+        )  # its history: the office's
+        assert s.scalar(select(func.count()).where(AuditLog.record_id == theirs)) >= 2
+
+
+@pytest.mark.parametrize("side", [COPY, ORIGIN])
+def test_a_contact_added_to_an_enterprise_the_office_purged(db: Database, office, trip, side) -> None:
+    from app.services.enterprises import purge_enterprises
+
+    copy, _info = trip
+    _edit(copy, office["b"], contacts=(ContactData("钱经理"),))
+    with db.session() as s:
+        delete_enterprises(s, [office["b"]])
+    with db.session() as s:
+        purge_enterprises(s, [office["b"]])
+    plan, report = _merge(db, copy, side)
+    (c,) = plan.conflicts
+    assert c.kind == "deleted_in_origin" and "湖南乙电子有限公司" in c.title
+    with db.reader() as s:
+        back = s.get(Enterprise, office["b"])
+        if side == COPY:  # the laptop's side: the enterprise back, with its new contact
+            assert back is not None and [x.name for x in back.contacts] == ["钱经理"]
+        else:  # the office's: gone, and the contact with it (said in the report)
+            assert back is None and report.dropped == 1
+            assert s.scalar(select(func.count()).where(Contact.name == "钱经理")) == 0

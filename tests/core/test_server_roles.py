@@ -250,24 +250,32 @@ def test_reader_reads_names_but_no_personal_data_and_writes_nothing(college: Col
         assert len(conn.execute("SELECT * FROM alembic_version").fetchall()) == 1
 
 
-def test_editor_writes_an_id_number_it_cannot_read_back(college: College) -> None:
+def test_an_editor_without_the_grant_neither_reads_nor_writes_an_id_number(college: College) -> None:
+    """录入 writes the rest of a student; the personal columns only with 学生个人信息 (migration 0018: a write
+    refused as a duplicate would confirm a guessed 身份证号)."""
+    from app.errors import NoPermission
+
     wang = college.user("wang")
-    _add_student(college, wang, "E001")
+    with pytest.raises(NoPermission, match="学生个人信息"):
+        _add_student(college, wang, "E000")
+    _add_student(college, None, "E001")
     with college.connect(wang) as conn:
-        assert conn.execute("SELECT name, updated_by FROM student WHERE student_no = 'E001'").fetchall() == [
-            ("张三", wang)
-        ]
+        assert conn.execute("SELECT name FROM student WHERE student_no = 'E001'").fetchall() == [("张三",)]
         assert _refused(conn, "SELECT id_number FROM student WHERE student_no = 'E001'")
         assert _refused(conn, "SELECT * FROM student")
         assert _refused(conn, "UPDATE student SET phone = phone || '0'")  # reads the old value
+        assert _refused(conn, "UPDATE student SET phone = '13900000001' WHERE student_no = 'E001'")
         conn.execute("UPDATE student SET class_name = '机电2301' WHERE student_no = 'E001'")
+        assert conn.execute("SELECT updated_by FROM student WHERE student_no = 'E001'").fetchone() is not None
         assert _refused(conn, "DELETE FROM audit_log")  # the audit trail is append-only for 录入
         assert _refused(conn, "UPDATE alembic_version SET version_num = 'x'")
         assert _refused(conn, "CREATE TABLE mine (a int)")
         assert _refused(conn, f'CREATE ROLE "{college.user("by_editor")}"')
+    qian = add_user(college, "qian", EDITOR, "--personal-data")  # 录入 + 学生个人信息: writes them
+    _add_student(college, qian, "E002")
     with college.connect(college.user("zhao")) as conn:  # 只读 + 学生个人信息
-        assert conn.execute("SELECT id_number, phone FROM student WHERE student_no = 'E001'").fetchall() == [
-            (id_number("E001"), "13900000000")
+        assert conn.execute("SELECT id_number, phone FROM student WHERE student_no = 'E002'").fetchall() == [
+            (id_number("E002"), "13900000000")
         ]
         assert len(conn.execute("SELECT * FROM student").fetchall()) >= 1
         assert _refused(conn, "UPDATE student SET name = '李四'")
