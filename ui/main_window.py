@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import logging
+import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
@@ -286,9 +287,13 @@ class MainWindow(QMainWindow):
         # a package is numbered in sequence (a write): not for a 只读 user
         self._action(file_menu, "导出上报材料包…", "Ctrl+Shift+E", self.export_package, writes=True)
         file_menu.addSeparator()
-        self._action(file_menu, "带出副本…", "", lambda: offline_flow().copy_out_flow(self))
-        self._action(file_menu, "合并副本…", "", lambda: offline_flow().merge_flow(self), writes=True)
-        file_menu.addSeparator()
+        if (
+            sys.platform != "win32"
+        ):  # under Windows the window's copy job does not finish yet (issue 20, open):
+            # not offered there until it does; `chanjiao copy out` / `copy merge` work on Windows
+            self._action(file_menu, "带出副本…", "", lambda: offline_flow().copy_out_flow(self))
+            self._action(file_menu, "合并副本…", "", lambda: offline_flow().merge_flow(self), writes=True)
+            file_menu.addSeparator()
         self._action(file_menu, "退出", QKeySequence.StandardKey.Quit, self.close)
         self.edit_menu = edit_menu = self.menuBar().addMenu("编辑(&E)")
         # 撤销 / 重做 (ui/undo.py) go first: insert them before this separator (edit_menu.insertAction).

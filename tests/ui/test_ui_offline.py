@@ -4,6 +4,7 @@ disabled until it is decided — each way — and the merge writes it; then the 
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,9 +15,24 @@ from app.db.engine import Database, open_database
 from app.offline.copies import copy_info
 from app.services.enterprises import EnterpriseData, create_enterprise, get_enterprise, update_enterprise
 
-pytestmark = pytest.mark.qt
+pytestmark = [
+    pytest.mark.qt,
+    pytest.mark.skipif(
+        sys.platform == "win32",
+        reason="under Windows Python the copy's job on the database worker does not finish (issue 20, open): "
+        "the window does not offer 带出副本 / 合并副本 there yet; the copy and the merge themselves are tested "
+        "on Windows in tests/core/test_offline_copy.py",
+    ),
+]
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screens" / "offline"
+
+
+def _fail_on_error(monkeypatch, said: list[str]) -> None:
+    """An error the flow would show in a box: said instead (the test then fails naming it, not by a timeout)."""
+    import ui.files
+
+    monkeypatch.setattr(ui.files.errors, "show_error", lambda _p, exc, *_a: said.append(f"错误：{exc!r}"))
 
 
 def _address(db: Database, eid: str) -> str:
@@ -42,10 +58,11 @@ def test_out_edit_both_sides_and_merge_a_conflict_each_way(
     path = tmp_path / "笔记本.db"
     said: list[str] = []
     monkeypatch.setattr(flow.messages, "inform", lambda _p, _t, text, *_a: said.append(text))
+    _fail_on_error(monkeypatch, said)
     monkeypatch.setattr(flow.CopyOutDialog, "exec", lambda self: 1)
     monkeypatch.setattr(flow.files, "ask_save", lambda *a, **k: path)
     flow.copy_out_flow(None)
-    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    qtbot.waitUntil(lambda: bool(said), timeout=60000)
     assert "已带出副本" in said[0] and "不含学生个人信息" in said[0]
 
     copy = open_database(path)
@@ -61,7 +78,7 @@ def test_out_edit_both_sides_and_merge_a_conflict_each_way(
     monkeypatch.setattr(flow.files, "ask_open", lambda *a, **k: path)
     monkeypatch.setattr(flow.MergeDialog, "exec", lambda self: shown.append(self) or 0)
     flow.merge_flow(None)
-    qtbot.waitUntil(lambda: bool(shown), timeout=20000)
+    qtbot.waitUntil(lambda: bool(shown), timeout=60000)
     dialog = shown[0]
     qtbot.addWidget(dialog)
     dialog.show()
@@ -80,7 +97,7 @@ def test_out_edit_both_sides_and_merge_a_conflict_each_way(
         QMessageBox, "question", lambda _p, _t, text, *a: asked.append(text) or QMessageBox.StandardButton.No
     )
     dialog.accept()
-    qtbot.waitUntil(lambda: bool(asked), timeout=20000)
+    qtbot.waitUntil(lambda: bool(asked), timeout=60000)
     assert "处理冲突 1 处" in asked[0]
     want = {"副本中的": "长沙市岳麓区", "本数据库的": "长沙市雨花区", "自己填写…": "长沙市岳麓区麓谷大道"}
     assert _address(db, eid) == want[keep]
@@ -98,9 +115,11 @@ def test_the_copy_is_made_new_after_a_merge(ctx, qtbot, db: Database, tmp_path: 
     _set_address(db, eid, "株洲市天元区")
     said: list[str] = []
     monkeypatch.setattr(flow.messages, "inform", lambda _p, _t, text, *_a: said.append(text))
+    _fail_on_error(monkeypatch, said)
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     flow._offer_refresh(None, path, MergeReport(0, 0, 0, 0, 0, 0))
-    qtbot.waitUntil(lambda: bool(said), timeout=20000)
+    qtbot.waitUntil(lambda: bool(said), timeout=60000)
+    assert said[0].startswith("已更新副本"), said[0]
     copy = open_database(path)
     try:
         with copy.reader() as s:
