@@ -31,7 +31,6 @@ __all__ = [
     "PERSONAL_COLUMNS",
     "PERSONAL_GROUP",
     "copies_of",
-    "forget_privileges",
     "may_read_personal",
     "personal_refusal",
     "unreadable",
@@ -122,8 +121,3 @@ def unreadable(bind: Session | Engine | Connection, model: type) -> frozenset[st
     if model is Student and not may_read_personal(bind):
         return PERSONAL_COLUMNS
     return frozenset()
-
-
-def forget_privileges(engine: Engine) -> None:
-    """Ask the server again next time (after the user's grants changed in this process)."""
-    _READS.pop(engine, None)

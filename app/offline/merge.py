@@ -282,7 +282,8 @@ def _plan_table(
                     continue
                 id_map[str(c_raw["id"])] = same
                 plan.same_records.append((table.name, str(c_raw["id"]), same))
-                key, o_raw = row_key(table, theirs_by_id(theirs, same)), theirs_by_id(theirs, same)
+                o_raw = next(r for r in theirs.values() if r.get("id") == same)
+                key = row_key(table, o_raw)
             _both_added(plan, table, key, columns, c_raw, o_raw)
             continue
         o = rows_.canonical_values(table, o_raw) if o_raw is not None else None
@@ -351,10 +352,6 @@ def _to_trash(table: Table, key: str) -> _Write:
     if "deleted_at" in table.c:
         return _Write(table, key, "update", {"deleted_at": utcnow()})
     return _Write(table, key, "delete")
-
-
-def theirs_by_id(theirs: dict[str, dict[str, Any]], record_id: str) -> dict[str, Any]:
-    return next(r for r in theirs.values() if r.get("id") == record_id)
 
 
 # The unique keys that say which thing a record is (the same 信用代码: the same enterprise; the same 学号: the same
