@@ -77,18 +77,20 @@ def ask_save(parent: QWidget, title: str, key: str, name: str, filter_: str = XL
 
 
 class Throttled:
-    """A progress report `(fraction, message)` passed on to `show` at most every ~100 ms, and always the last
-    one (fraction 1): a job reports far more often than it is worth repainting."""
+    """A progress report `(fraction, message)` passed on to `show` at most every ~100 ms, and always the first
+    that reaches the end (fraction 1): a job reports far more often than it is worth repainting."""
 
     def __init__(self, show: Report) -> None:
         self._show = show
+        self._last = 0.0
         self._clock = QElapsedTimer()
         self._clock.start()
 
     def __call__(self, fraction: float, message: str) -> None:
-        if self._clock.elapsed() < 100 and fraction < 1:
+        if self._clock.elapsed() < 100 and (fraction < 1 or self._last >= 1):
             return
         self._clock.restart()
+        self._last = fraction
         self._show(fraction, message)
 
 
@@ -101,6 +103,11 @@ class Progress:
         self.dialog.setWindowTitle(title)
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(400)
+        # Only close() ends it: a job reporting its end (fraction 1) before the last steps (a check, a rename)
+        # would otherwise reset and hide the dialog, and each later report show it again; under Windows each
+        # such show took two seconds with the job waiting, and a copy with many small tables never ended.
+        self.dialog.setAutoReset(False)
+        self.dialog.setAutoClose(False)
         self.dialog.canceled.connect(self.cancel.set)
         self._throttled = Throttled(self._show)
 

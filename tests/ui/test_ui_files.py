@@ -133,3 +133,45 @@ def test_export_file_passes_the_arguments_and_offers_the_result(ctx, qtbot, monk
     ((exc, title),) = seen["errors"]  # 取消 is no error; the broken one is shown once, as 导出失败
     assert isinstance(exc, ValueError) and title == "导出失败"
     assert len(seen["offered"]) == 1
+
+
+def test_a_job_reporting_its_end_early_keeps_one_progress_dialog_open(qtbot, ctx):
+    """A job whose fraction reaches 1 before its last steps (a copy checking its tables one by one) keeps the
+    dialog shown until the job ends: no reset and show again per report (under Windows each show cost two
+    seconds with the job waiting), and the reports at the end are throttled like the others."""
+    import threading
+    import time
+
+    shown_again: list[int] = []
+    seen: list[float] = []
+    done: list[object] = []
+    gate = threading.Event()
+
+    def work(report, cancel):
+        for i in range(5):
+            report(i / 5, f"第 {i + 1} 步")
+            time.sleep(0.12)
+        for i in range(200):  # the end reached, then many more steps
+            report(1.0, f"正在核对：表 {i}")
+        gate.wait(10)
+        return "完成"
+
+    progress = files.run_with_progress(None, "正在试", work, done.append, "失败", task=True)
+    progress.dialog.setMinimumDuration(0)
+    original = progress._throttled._show
+
+    def show(fraction: float, message: str) -> None:
+        seen.append(fraction)
+        original(fraction, message)
+        if not progress.dialog.isVisible():
+            shown_again.append(len(seen))
+
+    progress._throttled._show = show
+    qtbot.waitUntil(lambda: seen.count(1.0) >= 1, timeout=10000)
+    qtbot.wait(300)
+    assert progress.dialog.isVisible() and progress.dialog.value() == progress.dialog.maximum()
+    gate.set()
+    qtbot.waitUntil(lambda: bool(done), timeout=10000)
+    assert done == ["完成"] and not progress.dialog.isVisible()
+    assert seen.count(1.0) == 1, seen  # 200 reports at the end in a few milliseconds: one shown
+    assert shown_again == [], "the dialog was hidden by a report before the job ended"

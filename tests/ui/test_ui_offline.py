@@ -4,7 +4,6 @@ disabled until it is decided — each way — and the merge writes it; then the 
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,15 +14,7 @@ from app.db.engine import Database, open_database
 from app.offline.copies import copy_info
 from app.services.enterprises import EnterpriseData, create_enterprise, get_enterprise, update_enterprise
 
-pytestmark = [
-    pytest.mark.qt,
-    pytest.mark.skipif(
-        sys.platform == "win32",
-        reason="under Windows Python the copy's job on the database worker does not finish (issue 20, open): "
-        "the window does not offer 带出副本 / 合并副本 there yet; the copy and the merge themselves are tested "
-        "on Windows in tests/core/test_offline_copy.py",
-    ),
-]
+pytestmark = pytest.mark.qt
 
 SHOTS = Path(__file__).resolve().parents[2] / "build" / "screens" / "offline"
 
