@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,10 @@ class MergePlan:
     same_records: list[tuple[str, str, str]] = field(default_factory=list)  # (table, copy id, origin id)
     id_map: dict[str, str] = field(default_factory=dict)  # copy id → origin id of those
     clashes: list[str] = field(default_factory=list)  # unique keys the merge would give twice (in words)
+    # rows the office deleted with their record, unchanged on the laptop: {(table, id) of the record: their adds},
+    # written when the record comes back (the laptop's side of its conflict)
+    followers: dict[tuple[str, str], list[_Write]] = field(default_factory=dict)
+    namer: Callable[[Table, object], str] | None = field(default=None, repr=False, compare=False)
     audit_rows: int = 0
     attachments: frozenset[str] = frozenset()
 
@@ -183,7 +187,7 @@ def plan_merge(
         from app.services.students import need_personal
 
         need_personal(origin)  # the copy holds personal data the user may not read here
-    plan = MergePlan(info)
+    plan = MergePlan(info, namer=_record_namer(origin, copy))
     id_map = plan.id_map
     # the tables naming a record by id without a foreign key (an attachment's owner) after every other: by then the
     # records found as the office's own are known (id_map)
@@ -290,6 +294,8 @@ def _plan_table(
         if c is None and o is None:
             continue
         if c is None:  # deleted for good in the copy
+            if _owner_gone(copy, table, o_raw):
+                continue  # with its owner: it follows the owner, which a merge never deletes for good
             if o.get("deleted_at") is not None:
                 continue  # already in the office's 回收站: kept there, restorable (a merge never purges)
             # changed in the office (its columns or its parts): a conflict; the copy's side is the 回收站
@@ -303,8 +309,25 @@ def _plan_table(
                 _row_conflict(
                     plan, table, key, DELETED_IN_ORIGIN, c_raw, _Write(table, key, "add", dict(c_raw)), None
                 )
+            elif owner := _owner_gone(
+                origin, table, c_raw
+            ):  # comes back if its owner does (the laptop's side)
+                plan.followers.setdefault(owner, []).append(_Write(table, key, "add", dict(c_raw)))
             continue
         _three_way(plan, table, key, columns, b, c, o, c_raw, o_raw)
+
+
+def _owner_gone(side: Session, table: Table, row: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(table, id) of the record owning `row` (a foreign key deleting it with the record: ON DELETE CASCADE) when
+    that record is not in `side`: the row was deleted with it, not on its own."""
+    for col in table.columns:
+        for fk in col.foreign_keys:
+            value = row.get(col.name)
+            if fk.ondelete != "CASCADE" or value is None:
+                continue
+            if side.execute(select(fk.column).where(fk.column == value)).first() is None:
+                return (fk.column.table.name, str(value))
+    return None
 
 
 def _keep_what_others_still_use(plan: MergePlan, origin: Session) -> None:
@@ -409,13 +432,20 @@ def _three_way(
     c_raw: dict[str, Any],
     o_raw: dict[str, Any],
 ) -> None:
-    # A column the base lacks (added by a migration after the copy was made): no ancestor to decide by, so the two
-    # sides differing is a conflict, never a silent choice.
+    # A column the base lacks (added by a migration after the copy was made): no ancestor to decide by. Left blank
+    # on one side (as the migration made it), the other side's value is taken; filled differently on both sides: a
+    # conflict, never a silent choice.
     unknown = [col for col in columns if col not in b and c[col] != o[col]]
     columns = [col for col in columns if col in b]
     mine = {col for col in columns if c[col] != b[col]}
     theirs = {col for col in columns if o[col] != b[col]}
+    filled_in_copy: dict[str, Any] = {}
     for col in unknown:
+        if _blank(table.c[col], c[col]):
+            continue  # filled in the office only: kept
+        if _blank(table.c[col], o[col]):
+            filled_in_copy[col] = c_raw[col]
+            continue
         _field_conflict(
             plan, table, key, col, None, c_raw, o_raw, base_known=False, no_base="（带出时还没有这一项）"
         )
@@ -435,7 +465,7 @@ def _three_way(
                 plan, table, key, DELETED_IN_ORIGIN, c_raw, _Write(table, key, "update", update), None
             )
             return
-    update: dict[str, Any] = {}
+    update: dict[str, Any] = dict(filled_in_copy)
     for col in sorted(mine):
         if col not in theirs:
             update[col] = c_raw[col]
@@ -445,6 +475,14 @@ def _three_way(
             _field_conflict(plan, table, key, col, b[col], c_raw, o_raw)
     if update:
         plan.writes.append(_Write(table, key, "update", update))
+
+
+def _blank(column: Any, value: object) -> bool:
+    """`value` is what a new column holds before anyone fills it: empty, or the column's default."""
+    if value in (None, ""):
+        return True
+    default = column.default
+    return default is not None and default.is_scalar and value == default.arg
 
 
 def _both_added(
@@ -494,6 +532,13 @@ def _field_conflict(
         cid += f"@{c_raw.get('id', len(plan.choices))}"
     private = table.name == "student" and column in PERSONAL_COLUMNS
     longest = 0 if private else _text_length(table.c[column])
+    fks = list(table.c[column].foreign_keys)
+
+    def words(value: object) -> str:  # a record named by id: by its name
+        if fks and plan.namer is not None:
+            return plan.namer(fks[0].column.table, value)
+        return _words(column, value, private)
+
     plan.conflicts.append(
         Conflict(
             cid,
@@ -503,9 +548,9 @@ def _field_conflict(
             _record_words(table, o_raw),
             column,
             column_words(table.name, column),
-            _words(column, base, private) if base_known else no_base,
-            _words(column, c_raw[column], private),
-            _words(column, o_raw[column], private),
+            words(base) if base_known else no_base,
+            words(c_raw[column]),
+            words(o_raw[column]),
             longest,
             str(c_raw[column] or "") if longest else "",
         )
@@ -560,17 +605,39 @@ def table_words(table: str) -> str:
 
 
 def column_words(table: str, column: str) -> str:
-    """A column as the user reads it (the form's label where one is known)."""
+    """A column as the user reads it (the form's label where one is known; a record named by its id: the kind of
+    record, as 学生 for student_id)."""
     from app.services.history import FIELDS
+    from app.services.students import FIELD_LABELS
 
-    words = {**FIELDS, **_student_words(), "deleted_at": "删除到回收站的时间"}
-    return words.get(column, column)
+    words = {**FIELDS, "deleted_at": "删除到回收站的时间"} | (FIELD_LABELS if table == "student" else {})
+    if column in words:
+        return words[column]
+    col = Base.metadata.tables[table].c.get(column) if table in Base.metadata.tables else None
+    for fk in col.foreign_keys if col is not None else ():
+        return table_words(fk.column.table.name)
+    return column
 
 
-def _student_words() -> dict[str, str]:
-    from app.services import students
+def _record_namer(origin: Session, copy: Session) -> Callable[[Table, object], str]:
+    """A record named by id (a foreign key's value) in words: its name as the office or the copy has it."""
+    from app.services.record_labels import RECORD_TYPES, record_labels
 
-    return dict(students._LENGTHS)  # noqa: SLF001  (学号, 姓名, 手机号 … the student form's labels)
+    def name(target: Table, value: object) -> str:
+        if value in (None, ""):
+            return "（空）"
+        for side in (origin, copy):
+            if target.name in RECORD_TYPES:
+                found = record_labels(side, target.name, [str(value)])
+                if found:
+                    return found[0][1]
+            pk = next(iter(target.primary_key.columns))
+            row = side.execute(select(target).where(pk == value)).mappings().first()
+            if row is not None:
+                return _title(target, row) or table_words(target.name)
+        return "（已不存在的记录）"
+
+    return name
 
 
 # ------------------------------------------------------------------ applying
@@ -644,6 +711,7 @@ def apply_merge(
         chosen = plan.choices[c.id][d]
         if chosen is not None:
             writes.append(chosen)
+    writes = _with_followers(writes, plan.followers)
     dropped: list[_Write] = []
     writes = _with_parents(origin, writes, dropped)
     if clashes := _key_clashes(origin, writes):
@@ -688,6 +756,19 @@ def _mark_merged(origin: Session, copy_id: str) -> None:
 
     origin.merge(Setting(key=MERGED + copy_id, value=utcnow().isoformat()))
     origin.flush()
+
+
+def _with_followers(writes: list[_Write], followers: Mapping[tuple[str, str], list[_Write]]) -> list[_Write]:
+    """The writes, and after a record brought back the rows the office had deleted with it (its contacts, its
+    categories: `MergePlan.followers`), theirs after them."""
+    out: list[_Write] = []
+    queue = list(writes)
+    while queue:
+        w = queue.pop(0)
+        out.append(w)
+        if w.action == "add":
+            queue.extend(followers.get((w.table.name, str(json.loads(w.key)[0])), ()))
+    return out
 
 
 def _with_parents(origin: Session, writes: list[_Write], dropped: list[_Write]) -> list[_Write]:

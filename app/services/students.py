@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
+from functools import cache
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, undefer_group
@@ -35,6 +36,7 @@ from app.services.common import (
     in_view,
     length_errors,
     like_pattern,
+    max_length,
     restore,
     soft_delete,
 )
@@ -51,6 +53,8 @@ _LENGTHS = {
     "emergency_contact": "紧急联系人",
     "emergency_phone": "紧急联系人电话",
 }
+# The student's fields as the form and the roster name them (a merge's conflict, a record's history)
+FIELD_LABELS = {"student_no": "学号", "name": "姓名", **_LENGTHS, "note": "备注"}
 GUARDIAN_RELATIONS = ("父亲", "母亲", "祖父", "祖母", "外祖父", "外祖母", "兄", "姐", "其他监护人")
 
 
@@ -187,8 +191,15 @@ def check_student_fields(d: StudentData) -> list[ValidationError]:
     errors += _guardian_id_errors(d)
     if is_masked(d.home_address):
         errors.append(ValidationError("home_address", "家庭住址是打码后的内容（含“**”），请填写完整住址"))
-    errors += length_errors(Student, d, {**_LENGTHS, "note": "备注"})
+    errors += length_errors(Student, d, _length_limits())
     return errors
+
+
+@cache
+def _length_limits() -> dict[str, tuple[str, int]]:
+    """{field: (中文名, most characters)} of the texts whose limit is the column's (looked up once: the import
+    checks every row)."""
+    return {f: (label, max_length(Student, f)) for f, label in {**_LENGTHS, "note": "备注"}.items()}
 
 
 def _guardian_id_errors(d: StudentData) -> list[ValidationError]:
@@ -241,9 +252,10 @@ def apply_student(st: Student, d: StudentData, *, personal: bool = True) -> None
             setattr(st, f.name, getattr(d, f.name))
     if not personal:
         return
-    st.birth_date = check_id_number(d.id_number).birth_date if d.id_number else None
-    if d.id_number and not d.gender:
-        st.gender = "男" if check_id_number(d.id_number).male else "女"
+    info = check_id_number(d.id_number) if d.id_number else None
+    st.birth_date = info.birth_date if info else None
+    if info and not d.gender:
+        st.gender = "男" if info.male else "女"
 
 
 def _without_personal(s: Session, data: StudentData, *, new: bool) -> tuple[StudentData, bool]:

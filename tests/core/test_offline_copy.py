@@ -257,10 +257,14 @@ def test_the_command_line_copies_out_previews_and_merges(
 
 
 def test_a_column_the_copy_did_not_know_is_never_decided_silently(db: Database, office, trip) -> None:
-    """A copy made before a migration added a column (its base rows lack it): the two sides differing there is a
-    conflict; agreeing, nothing."""
+    """A copy made before a migration added a column (its base rows lack it): filled on one side only, that side's
+    value is taken; filled differently on both sides, a conflict; agreeing, nothing."""
     copy, _info = trip
+    with db.session() as s:
+        c = create_enterprise(s, EnterpriseData("湖南丙化工有限公司")).ids[0]
     copy.close()
+    copy.path.unlink()
+    copy_out(db, copy.path)
     with sqlite3.connect(copy.path) as con:  # as if `website` came with a later version of the app
         rows = con.execute(
             "SELECT row_key, row_values FROM offline_base WHERE table_name = 'enterprise'"
@@ -269,17 +273,23 @@ def test_a_column_the_copy_did_not_know_is_never_decided_silently(db: Database, 
             kept = {k: v for k, v in json.loads(values).items() if k != "website"}
             con.execute("UPDATE offline_base SET row_values = ? WHERE row_key = ?", (json.dumps(kept), key))
     copy = open_database(copy.path)
-    _edit(copy, office["a"], website="https://a.example.cn")
-    _edit(copy, office["b"], note="走访")
+    _edit(copy, office["a"], website="https://a.example.cn")  # the laptop only
+    _edit(db, office["b"], website="https://b.example.cn")  # the office only
+    _edit(copy, c, website="https://c1.example.cn")  # both, differently
+    _edit(db, c, website="https://c2.example.cn")
     plan, _report = _merge(db, copy, COPY)
-    (c,) = plan.conflicts
-    assert (c.column, c.base, c.copy, c.origin) == (
+    (conflict,) = plan.conflicts
+    assert (conflict.column, conflict.base, conflict.copy, conflict.origin) == (
         "website",
         "（带出时还没有这一项）",
-        "https://a.example.cn",
-        "（空）",
+        "https://c1.example.cn",
+        "https://c2.example.cn",
     )
-    assert _data(db, office["a"]).website == "https://a.example.cn" and _data(db, office["b"]).note == "走访"
+    assert [_data(db, e).website for e in (office["a"], office["b"], c)] == [
+        "https://a.example.cn",
+        "https://b.example.cn",
+        "https://c1.example.cn",
+    ]
 
 
 def test_a_text_in_conflict_may_be_written_anew_within_its_length(db: Database, office, trip) -> None:
@@ -394,3 +404,95 @@ def test_a_contact_added_to_an_enterprise_the_office_purged(db: Database, office
         else:  # the office's: gone, and the contact with it (said in the report)
             assert back is None and report.dropped == 1
             assert s.scalar(select(func.count()).where(Contact.name == "钱经理")) == 0
+
+
+@pytest.mark.parametrize("side", [COPY, ORIGIN])
+def test_a_record_purged_in_the_copy_keeps_its_parts_whichever_side_is_taken(
+    db: Database, office, trip, side
+) -> None:
+    """甲 (a contact, two categories) purged on the laptop, its address changed in the office: the record stays
+    (in the 回收站 for the laptop's side) with its contact and categories — rows without a 回收站 of their own
+    are never deleted for good with a record the merge keeps."""
+    from app.services.enterprises import purge_enterprises
+
+    copy, _info = trip
+    copy.close()
+    parts = {"contacts": (ContactData("周经理", phone="13800001111"),), "categories": ("校友企业", "世界500强")}
+    _edit(db, office["a"], **parts)
+    copy.path.unlink()
+    copy_out(db, copy.path)
+    copy = open_database(copy.path)
+    with copy.session() as s:
+        delete_enterprises(s, [office["a"]])
+    with copy.session() as s:
+        purge_enterprises(s, [office["a"]])
+    _edit(db, office["a"], address="长沙市开福区")
+    plan, _report = _merge(db, copy, side)
+    (c,) = plan.conflicts
+    assert c.kind == DELETED_IN_COPY
+    with db.reader() as s:
+        kept = s.get(Enterprise, office["a"])
+        assert kept is not None and kept.address == "长沙市开福区"
+        assert (kept.deleted_at is not None) == (side == COPY)
+    d = _data(db, office["a"])
+    assert [x.name for x in d.contacts] == ["周经理"] and sorted(d.categories) == sorted(parts["categories"])
+
+
+@pytest.mark.parametrize("side", [COPY, ORIGIN])
+def test_a_record_the_office_purged_comes_back_whole_when_the_laptops_side_is_taken(
+    db: Database, office, trip, side
+) -> None:
+    """乙 (a contact, a category, as copied) purged in the office and its address changed on the laptop: taking
+    the laptop's side brings it back with the contact and category the office purged with it."""
+    from app.services.enterprises import purge_enterprises
+
+    copy, _info = trip
+    copy.close()
+    _edit(db, office["b"], contacts=(ContactData("吴主任"),), categories=("校友企业",))
+    copy.path.unlink()
+    copy_out(db, copy.path)
+    copy = open_database(copy.path)
+    _edit(copy, office["b"], address="株洲市天元区")
+    with db.session() as s:
+        delete_enterprises(s, [office["b"]])
+    with db.session() as s:
+        purge_enterprises(s, [office["b"]])
+    plan, _report = _merge(db, copy, side)
+    (c,) = plan.conflicts
+    assert c.kind == "deleted_in_origin"
+    with db.reader() as s:
+        back = s.get(Enterprise, office["b"])
+        assert (back is not None) == (side == COPY)
+    if side == COPY:
+        d = _data(db, office["b"])
+        assert d.address == "株洲市天元区" and [x.name for x in d.contacts] == ["吴主任"]
+        assert d.categories == ("校友企业",)
+
+
+def test_a_conflict_over_a_record_named_by_id_shows_names_not_ids(db: Database, office, trip) -> None:
+    """张三's 专业 set to 机电一体化技术 on the laptop and 工业机器人技术 in the office: the conflict says 专业 and the
+    two majors' names (the copy's new major too), never a column name or an id."""
+    from app.db.models import Major
+
+    copy, _info = trip
+    with db.session() as s:
+        s.add(theirs := Major(name="工业机器人技术"))
+        s.flush()
+        theirs_id = theirs.id
+    with copy.session() as s:
+        s.add(mine := Major(name="机电一体化技术"))
+        s.flush()
+        mine_id = mine.id
+    for side, major in ((copy, mine_id), (db, theirs_id)):
+        with side.session() as s:
+            st = s.get(Student, office["student"])
+            st.major_id = major
+    plan, _report = _merge(db, copy, ORIGIN)
+    (c,) = plan.conflicts
+    assert (c.column, c.label, c.base, c.copy, c.origin) == (
+        "major_id",
+        "专业",
+        "（空）",
+        "机电一体化技术",
+        "工业机器人技术",
+    )
