@@ -3,40 +3,39 @@ printed page, A4 landscape fitted one page wide, page numbers in the footer, the
 first when a year is chosen), a 小计 per category and a 合计 — amounts in 元 with a currency format, every
 total computed in whole fen (never a formula), text always stored as text.
 
-100,000 entries are written in write-only mode with styled cells reused (see _Cells): within 1.5× of openpyxl
-writing the same cells plainly (benchmarks/bench_ledger.py).
+openpyxl lays out a small workbook (print settings, styles, the title and the header); the entries' rows are then
+written into its sheet as the XML openpyxl's write-only mode writes for them (see _Rows), without nine cell
+objects and nine XML elements per row: 100,000 entries in less time than openpyxl writing the same cells plainly
+(benchmarks/bench_ledger.py).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
 import math
+import re
 import threading
+import zipfile
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.sax.saxutils import escape
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db.models import LedgerEntry, Project
 from app.io.ledger_xlsx import MONEY_FORMAT, ProjectRef, find_project
-from app.io.xlsx import (
-    DATE_FORMAT,
-    FixedCell,
-    cells_to_row,
-    discard_workbook,
-    safe_text,
-    save_workbook_atomic,
-    set_print_layout,
-    set_widths,
-)
+from app.io.xlsx import DATE_FORMAT, safe_text, saving_atomic, set_print_layout, set_widths
 from app.progress import Progress, noop_progress, tick
 from app.services.funds import (
     UNCATEGORIZED,
@@ -50,12 +49,15 @@ from app.services.settings import get_profile
 
 FOOTER = "第 &P 页，共 &N 页"
 TITLE_ROWS = 2  # title, then the line with year / project / unit
+SHEET = "xl/worksheets/sheet1.xml"
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _BOLD = Font(bold=True, size=10)
 _BODY = Font(size=10)
 _RISKY = ("=", "+", "-", "@", "#", "\t", "\r", "\n")
 LINE_HEIGHT = 13.5  # points per line of 10-point text
+_NOT_XML = re.compile("[\ufffe\uffff]")  # no characters in XML either (safe_text drops the control ones)
+_ESCAPES = {"\r": "&#13;"}  # besides & < >, as lxml writes text (a bare CR would be read as a line feed)
 
 
 @dataclass(frozen=True)
@@ -83,103 +85,136 @@ def text_lines(text: str, width: float) -> int:
     return max(1, math.ceil(est / max(width - 1, 1)))
 
 
-_TYPES = {str: "s", float: "n", int: "n", dt.date: "d", dt.datetime: "d"}
+def _style_id(ws: Any, c: _Col, *, bold: bool, guard: bool) -> int:
+    """The workbook's style number of a body cell of column `c` (registered in its styles.xml)."""
+    cell = WriteOnlyCell(ws)
+    cell.border = _BORDER
+    cell.font = _BOLD if bold else _BODY
+    if c.kind == "date":
+        cell.number_format = DATE_FORMAT
+        cell.alignment = Alignment(horizontal="center", vertical="center")
+    elif c.kind == "money":
+        cell.number_format = MONEY_FORMAT
+        cell.alignment = Alignment(vertical="center")
+    elif c.kind == "center":
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    else:
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    if guard:
+        cell.quotePrefix = True
+    return cell.style_id
 
 
-class _Cells:
-    """Styled cells reused row after row: a write-only sheet writes a row when it is appended, so one cell per
-    column and style does (a new styled cell per value costs twice the plain write). Values are set as
-    openpyxl's Cell.value would for these types, without its type sniffing; text is always text (never a
-    formula or an error code), with Excel's quote prefix when it starts like a formula. Rows whose wrapped text
-    needs more than one line get the height for it (an .xlsx stores row heights; nothing measures them again
-    when printing)."""
+def _number(v: object) -> str:
+    return "%.16g" % v  # as openpyxl writes a number  # noqa: UP031
+
+
+class _Rows:
+    """The table's rows as the sheet's XML, exactly as openpyxl's write-only mode writes them: every cell
+    styled (blank ones too: their borders), numbers as %.16g, dates as Excel serial numbers, text inline and
+    always text (never a formula or an error code), with Excel's quote prefix when it starts like a formula, so
+    it also stays text when edited in Excel. Rows whose wrapped text needs more than one line get the height for
+    it (an .xlsx stores row heights; nothing measures them again when printing). The styles are registered in
+    `ws`'s workbook before it is saved; tests/core/test_ledger_rows.py compares the XML with openpyxl's."""
 
     def __init__(self, ws: Any, cols: list[_Col], first_row: int) -> None:
-        self.ws, self.cols, self.next_row = ws, cols, first_row
-        self.plain = [self._make(c, bold=False) for c in cols]
-        self.bold = [self._make(c, bold=True) for c in cols]
-        self.guarded: dict[tuple[int, bool], Cell] = {}
+        self.next_row = first_row
+        self.letters = [get_column_letter(i) for i in range(1, len(cols) + 1)]
+        self.styles = {
+            (bold, guard): [_style_id(ws, c, bold=bold, guard=guard) for c in cols]
+            for bold in (False, True)
+            for guard in (False, True)
+        }
         self.wrapped = [(i, c.width) for i, c in enumerate(cols) if c.kind in ("wrap", "center")]
-        self.texts: dict[str, str] = {}  # names and summaries repeat: each cleaned once
-        if hasattr(ws, "_values_to_row"):  # openpyxl 3.1's write-only sheet
-            ws._values_to_row = cells_to_row
+        self.texts: dict[str, tuple[bool, str]] = {}  # names and summaries repeat: each cleaned once
+        self.dates: dict[dt.date, str] = {}
+        self.out: list[str] = []
 
-    def _make(self, c: _Col, *, bold: bool, guard: bool = False) -> Cell:
-        cell = WriteOnlyCell(self.ws)
-        cell.border = _BORDER
-        cell.font = _BOLD if bold else _BODY
-        if c.kind == "date":
-            cell.number_format = DATE_FORMAT
-            cell.alignment = Alignment(horizontal="center", vertical="center")
-        elif c.kind == "money":
-            cell.number_format = MONEY_FORMAT
-            cell.alignment = Alignment(vertical="center")
-        elif c.kind == "center":
-            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        else:
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-        if guard:
-            cell.quotePrefix = True
-        return FixedCell(cell)
-
-    def _guarded(self, i: int, bold: bool) -> Cell:
-        key = (i, bold)
-        if key not in self.guarded:
-            self.guarded[key] = self._make(self.cols[i], bold=bold, guard=True)
-        return self.guarded[key]
+    def _text(self, v: str) -> tuple[bool, str]:
+        """(starts like a formula, the cell's XML after its style) for a text; an empty one stays an empty
+        text cell, as openpyxl writes it."""
+        found = self.texts.get(v)
+        if found is None:
+            text = _NOT_XML.sub("", safe_text(v))
+            space = ' xml:space="preserve"' if text != text.strip() else ""
+            body = f"<is><t{space}>{escape(text, _ESCAPES)}</t></is>" if text else ""
+            found = (text[:1] in _RISKY, f' t="inlineStr">{body}</c>')
+            if len(self.texts) < 50_000:
+                self.texts[v] = found
+        return found
 
     def append(self, values: Sequence[object], *, bold: bool = False) -> None:
-        cells = self.bold if bold else self.plain
-        out = []
+        r = self.next_row
+        cells = []
         for i, v in enumerate(values):
-            cell = cells[i]
-            if v is None:
-                cell._value, cell.data_type = None, "n"
-            elif isinstance(v, str):
-                text = self.texts.get(v)
-                if text is None:
-                    text = safe_text(v)
-                    if len(self.texts) < 50_000:
-                        self.texts[v] = text
-                if text[:1] in _RISKY:
-                    cell = self._guarded(i, bold)
-                cell._value, cell.data_type = text or None, "s"
-            elif type(v) in _TYPES:
-                cell._value, cell.data_type = v, _TYPES[type(v)]
+            head = f'<c r="{self.letters[i]}{r}" s="'
+            if isinstance(v, str):
+                risky, xml = self._text(v)
+                cells.append(f'{head}{self.styles[bold, risky][i]}"{xml}')
+            elif v is None:
+                cells.append(f'{head}{self.styles[bold, False][i]}" t="n"></c>')
             else:
-                cell.value = v  # anything else as openpyxl sees it (Decimal, bool …)
-            out.append(cell)
+                cells.append(f'{head}{self.styles[bold, False][i]}" t="n"><v>{self._value(v)}</v></c>')
         lines = 1
         for i, width in self.wrapped:
             v = values[i]
             if isinstance(v, str) and len(v) * 2 > width:
                 lines = max(lines, text_lines(v, width))
-        if lines > 1:
-            self.ws.row_dimensions[self.next_row].height = LINE_HEIGHT * min(lines, 10) + 2
-        self.ws.append(out)
+        height = f' ht="{_number(LINE_HEIGHT * min(lines, 10) + 2)}" customHeight="1"' if lines > 1 else ""
+        self.out.append(f'<row r="{r}"{height}>{"".join(cells)}</row>')
         self.next_row += 1
 
+    def _value(self, v: object) -> str:
+        if isinstance(v, dt.date):
+            if v not in self.dates:
+                self.dates[v] = _number(to_excel(v))
+            return self.dates[v]
+        if isinstance(v, int | float | Decimal) and not isinstance(v, bool):
+            return _number(v)
+        raise TypeError(f"台账单元格不支持的值：{v!r}")
 
-def _title_cells(ws: Any, text: str, ncols: int, *, size: int, bold: bool) -> list[WriteOnlyCell]:
-    """A line centred across the table's width (centerContinuous: no merged cells, fine in write-only)."""
-    out = []
-    for i in range(ncols):
-        cell = WriteOnlyCell(ws, value=safe_text(text) if i == 0 else None)
+    def flush(self, out: IO[bytes]) -> None:
+        out.write("".join(self.out).encode())
+        self.out.clear()
+
+
+def _title_row(ws: Any, row: int, text: str, ncols: int, *, size: int, bold: bool) -> None:
+    """A line centred across the table's width (centerContinuous: no merged cells)."""
+    for col in range(1, ncols + 1):
+        cell = ws.cell(row=row, column=col, value=safe_text(text) if col == 1 else None)
         cell.font = Font(size=size, bold=bold)
         cell.alignment = Alignment(horizontal="centerContinuous", vertical="center")
-        out.append(cell)
-    return out
 
 
-def _header_cells(ws: Any, cols: list[_Col]) -> list[WriteOnlyCell]:
-    out = []
-    for c in cols:
-        cell = WriteOnlyCell(ws, value=c.header)
+def _header_row(ws: Any, row: int, cols: list[_Col]) -> None:
+    for col, c in enumerate(cols, start=1):
+        cell = ws.cell(row=row, column=col, value=c.header)
         cell.font = _BOLD
         cell.border = _BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        out.append(cell)
-    return out
+
+
+def save_with_rows(wb: Workbook, path: Path, write_rows: Callable[[IO[bytes]], None]) -> None:
+    """Save `wb` (one sheet) to `path` atomically with more rows after its own: `write_rows` writes them, as
+    sheet XML, into the sheet's part of the .xlsx (compressed as it goes, no temporary file)."""
+    template = io.BytesIO()
+    wb.save(template)
+    with zipfile.ZipFile(template) as src, saving_atomic(path) as tmp:
+        with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+            for info in src.infolist():
+                data = src.read(info)
+                if info.filename != SHEET:
+                    dst.writestr(info, data)
+                    continue
+                head, tail = data.split(b"</sheetData>")
+                # the rows' range, which openpyxl took from its own rows, is optional: left out, as write-only does
+                head = re.sub(rb"<dimension [^>]*/>", b"", head, count=1)
+                part = zipfile.ZipInfo(SHEET, info.date_time)
+                part.compress_type = zipfile.ZIP_DEFLATED
+                with dst.open(part, "w") as out:
+                    out.write(head)
+                    write_rows(out)
+                    out.write(b"</sheetData>" + tail)
 
 
 @dataclass
@@ -268,15 +303,17 @@ def export_ledger(
         "project": dict(s.execute(select(Project.id, Project.name)).all()) if project is None else {},
     }
     cols = _columns(with_project=project is None)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("经费台账")
-    try:
-        totals = _write_ledger(s, ws, cols, index, names, year, project, report, cancel)
-        tick(report, cancel, 0.96, "正在保存文件…")
-        save_workbook_atomic(wb, Path(path))
-    except BaseException:
-        discard_workbook(wb)
-        raise
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "经费台账"
+    _layout(ws, cols, *_title(s, year, project))
+    rows = _Rows(ws, cols, TITLE_ROWS + 2)
+    totals = _Totals()
+
+    def write_rows(out: IO[bytes]) -> None:
+        _write_ledger(s, out, rows, cols, index, names, totals, year, project is None, report, cancel)
+
+    save_with_rows(wb, Path(path), write_rows)
     order = {c.id: i for i, c in enumerate(categories)}
     by_category = {
         names["category"].get(cid, UNCATEGORIZED): (v[0], v[1])
@@ -289,41 +326,46 @@ def export_ledger(
     )
 
 
-def _write_ledger(
-    s: Session, ws: Any, cols: list[_Col], index: Any, names: dict[str, dict], year: int | None,
-    project: ProjectRef | None, report: Progress, cancel: threading.Event | None,
-) -> _Totals:  # fmt: skip
+def _layout(ws: Any, cols: list[_Col], title: str, sub: str) -> None:
+    """Column widths, the frozen header, the print settings, the title lines and the header row."""
     n = len(cols)
     set_widths(ws, [c.width for c in cols])
     header_row = TITLE_ROWS + 1
     ws.freeze_panes = f"A{header_row + 1}"
-    set_print_layout(ws, header_rows=f"{header_row}:{header_row}")  # before the first row (write-only)
+    set_print_layout(ws, header_rows=f"{header_row}:{header_row}")
     ws.oddFooter.center.text = FOOTER
     ws.oddFooter.center.size = 9
     ws.print_options.horizontalCentered = True
     ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.6
-    title, sub = _title(s, year, project)
     ws.row_dimensions[1].height = 28
-    ws.append(_title_cells(ws, title, n, size=16, bold=True))
-    ws.append(_title_cells(ws, sub, n, size=10, bold=False))
-    ws.append(_header_cells(ws, cols))
-    cells = _Cells(ws, cols, header_row + 1)
+    _title_row(ws, 1, title, n, size=16, bold=True)
+    _title_row(ws, 2, sub, n, size=10, bold=False)
+    _header_row(ws, header_row, cols)
+
+
+def _write_ledger(
+    s: Session, out: IO[bytes], rows: _Rows, cols: list[_Col], index: Any, names: dict[str, dict],
+    totals: _Totals, year: int | None, with_project: bool, report: Progress, cancel: threading.Event | None,
+) -> None:  # fmt: skip
+    n = len(cols)
     money = [i for i, c in enumerate(cols) if c.kind == "money"]
     summary_col = 2
     if year is not None and index.opening_fen:
         opening = [None] * n
         opening[summary_col] = "上年结转"
         opening[money[2]] = _yuan(index.opening_fen)
-        cells.append(opening, bold=True)
-    totals = _Totals()
-    for line in _entry_rows(s, index.ids, index.balances, names, totals, project is None, report, cancel):
-        cells.append(line)
-    _write_totals(ws, cells, cols, totals, names, index.opening_fen)
-    return totals
+        rows.append(opening, bold=True)
+    for line in _entry_rows(s, index.ids, index.balances, names, totals, with_project, report, cancel):
+        rows.append(line)
+        if len(rows.out) >= 1000:
+            rows.flush(out)
+    tick(report, cancel, 0.96, "正在保存文件…")
+    _write_totals(rows, cols, totals, names, index.opening_fen)
+    rows.flush(out)
 
 
 def _write_totals(
-    ws: Any, cells: _Cells, cols: list[_Col], totals: _Totals, names: dict[str, dict], opening: int
+    rows: _Rows, cols: list[_Col], totals: _Totals, names: dict[str, dict], opening: int
 ) -> None:
     n = len(cols)
     money = [i for i, c in enumerate(cols) if c.kind == "money"]
@@ -336,9 +378,9 @@ def _write_totals(
         line[2] = f"{names['category'].get(cid, UNCATEGORIZED)} 小计"
         line[category_col] = names["category"].get(cid, UNCATEGORIZED)
         line[money[0]], line[money[1]] = _yuan(income), _yuan(expense)
-        cells.append(line, bold=True)
+        rows.append(line, bold=True)
     line = [None] * n
     line[0], line[2] = "合计", "合计（余额为期末余额）"
     line[money[0]], line[money[1]] = _yuan(totals.income), _yuan(totals.expense)
     line[money[2]] = _yuan(opening + totals.income - totals.expense)
-    cells.append(line, bold=True)
+    rows.append(line, bold=True)

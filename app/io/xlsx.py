@@ -676,10 +676,18 @@ def set_print_layout(ws: Any, *, header_rows: str, landscape: bool = True, pages
 def save_workbook_atomic(wb: Workbook, path: Path) -> None:
     """Save through app.fsutil.atomic_path: a temporary file beside the target, then one replace; the
     temporary file is removed on failure. A target open in Excel/WPS gives an AppError saying so."""
+    with saving_atomic(path) as tmp:
+        wb.save(tmp)
+
+
+@contextlib.contextmanager
+def saving_atomic(path: Path) -> Iterator[Path]:
+    """app.fsutil.atomic_path with the errors of saving a workbook said in Chinese (no permission, disk
+    full …), for a writer that writes the temporary path itself (the 台账: app/io/ledger_export.py)."""
     path = Path(path)
     try:
         with atomic_path(path) as tmp:
-            wb.save(tmp)
+            yield tmp
     except AppError:
         raise
     except PermissionError as e:
