@@ -1,9 +1,20 @@
 """Enterprise page on 100,000 enterprises: open + first rows, scrolling, search — as ratios against bare
-sqlite3 doing the same reads in the same run.
+sqlite3 doing the same reads in the same run. The aim (issue 21) is printed beside each ratio.
 
     python benchmarks/bench_enterprises.py [--db PATH] [--size large|small]
 
 Builds the demo database first unless --db points at one that has enterprises already.
+
+The floors, and where they are lower than the page's own work (so a ratio is if anything overstated):
+- open: the ids in pinyin order, then the first 40 rows by id, on a fresh connection. The page also builds its
+  widgets, reads the filter drop-downs, reads a page of 200 rows (not 40) with their first contact,
+  categories and tier, and turns them into typed rows (dates, booleans, UTC times).
+- search: the ids of live enterprises whose name or short name holds the word (LIKE), in pinyin order. The
+  page also looks in the 统一社会信用代码, the pinyin and the contacts' names and phones. The pinyin search is
+  set against the same floor.
+- jumps: per page, every column of the page's enterprises and of their contacts, as raw tuples. The page also
+  reads each enterprise's categories and highest tier, picks the first live contact, and builds typed rows;
+  and `scroll` also resets the model each run (to drop the rows it holds), which the floor does not.
 """
 
 from __future__ import annotations
@@ -23,6 +34,7 @@ from ui.models.lazy_table import PAGE  # noqa: E402
 
 VISIBLE = 40  # rows a maximised window shows
 JUMPS = 50
+AIMS = {"open": 1.5, "search": 1.3, "jumps": 1.5}  # issue 21, at most this many times the floor
 
 
 def bare_open(path: Path) -> Callable[[], object]:
@@ -134,18 +146,18 @@ def main() -> None:
         hits = len(listing.enterprise_ids(s, listing.EnterpriseQuery(text=term)))
 
     print()
-    print(f"{'measure':46} {'time':>9} {'floor':>9} {'ratio':>7}")
+    print(f"{'measure':46} {'time':>9} {'floor':>9} {'ratio':>7} {'aim':>6}")
     rows = [
-        (f"open page + first {VISIBLE} rows (bare: ids + rows)", t_open, floor_open),
-        (f"search '{term}' ({hits} hits; bare: LIKE names)", t_search, floor_search),
-        ("search 'hnxj' pinyin (bare: LIKE names)", t_pinyin, floor_search),
-        (f"jump to {JUMPS} places (bare: same pages by id)", t_scroll, floor_scroll),
+        (f"open page + first {VISIBLE} rows (bare: ids + rows)", t_open, floor_open, AIMS["open"]),
+        (f"search '{term}' ({hits} hits; bare: LIKE names)", t_search, floor_search, AIMS["search"]),
+        ("search 'hnxj' pinyin (bare: LIKE names)", t_pinyin, floor_search, AIMS["search"]),
+        (f"jump to {JUMPS} places (bare: same pages by id)", t_scroll, floor_scroll, AIMS["jumps"]),
     ]
-    for name, t, f in rows:
-        print(f"{name:46} {t * 1000:8.1f}ms {f * 1000:8.1f}ms {t / f:6.2f}x")
+    for name, t, f, aim in rows:
+        print(f"{name:46} {t * 1000:8.1f}ms {f * 1000:8.1f}ms {t / f:6.2f}x {aim:5.1f}x")
     page.close()
     ctx.close()
-    print(f"(best of 5 runs; Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version})")
+    print(f"(best of 5 runs, jumps of 3; Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version})")
 
 
 if __name__ == "__main__":
