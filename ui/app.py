@@ -71,6 +71,7 @@ def app_icon() -> QIcon:
 
 
 DAILY_BACKUP_DELAY_MS = 3000
+FREEZE_DELAY_MS = 2000
 _lock: InstanceLock | None = None  # held while the window has the database open
 handed_over = False  # this start found the database open in a running copy and brought that one forward
 
@@ -203,7 +204,9 @@ def run_gui(where: Path | ServerLocation) -> int:
 
     window = MainWindow()
     window.show()
-    gc_pin.freeze_startup()
+    # what the start made lives as long as the app (gc_pin.freeze_startup): frozen once the first page has
+    # loaded, its full collection (a fifth of a second) not in the way of the 工作台's first figures
+    QTimer.singleShot(FREEZE_DELAY_MS, gc_pin.freeze_startup)
     server = None
     if not database.is_server:  # a second start on this database file brings this window forward
         server = ActivationServer(database.path)

@@ -1,15 +1,15 @@
 """The main window: navigation on the left, one page at a time, menus with shortcuts.
 
 Pages are built on first visit (or when a caller first asks for one: `window.enterprises` builds the 合作企业档案
-page if it is not built yet); the window opens on the 工作台. A page that is hidden when a change notice
-arrives reloads when it is next shown (ui/pages/list_page.py `WhenShown`); so do changes made elsewhere, by
-another user or program (ui/watching.py)."""
+page if it is not built yet), and their modules imported then: the window opens on the 工作台 without loading
+the other pages' code. A page that is hidden when a change notice arrives reloads when it is next shown
+(ui/pages/list_page.py `WhenShown`); so do changes made elsewhere, by another user or program (ui/watching.py)."""
 
 from __future__ import annotations
 
 import html
+import importlib
 import logging
-import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
@@ -18,23 +18,6 @@ from app.db.engine import Database
 from app.logs import log_file
 from ui import messages
 from ui.ops import context, read_now, write_refusal
-from ui.pages.agreements import AgreementsPage
-from ui.pages.assets import AssetsPage
-from ui.pages.bases import BasesPage
-from ui.pages.dashboard import DashboardPage
-from ui.pages.enterprises import EnterprisesPage
-from ui.pages.evaluation import EvaluationPage
-from ui.pages.funds import FundsPage
-from ui.pages.industry import IndustryPage
-from ui.pages.internships import InternshipsPage
-from ui.pages.outcomes import OutcomesPage
-from ui.pages.projects import ProjectsPage
-from ui.pages.school_summary import SchoolSummaryPage
-from ui.pages.settings import SettingsPage
-from ui.pages.students import StudentsPage
-from ui.pages.teachers import TeachersPage
-from ui.pages.trash import TrashPage
-from ui.pages.visits import VisitsPage
 from ui.qt import *  # noqa: F403
 from ui.settings import ui_settings
 from ui.watching import OthersChanges
@@ -126,17 +109,20 @@ def offline_flow():
 
 
 class _Page:
-    """A page of the window, in the navigation's order of declaration; built on first access."""
+    """A page of the window, in the navigation's order of declaration: its title (the navigation shows it before
+    the page exists; the page class's own `title`, which tests/ui/test_ui_window.py checks it against) and its
+    class, imported and built on first access."""
 
-    def __init__(self, cls: type[QWidget]) -> None:
-        self.cls = cls
+    def __init__(self, title: str, where: str) -> None:  # where: "ui.pages.enterprises.EnterprisesPage"
+        self.title = title
+        self._module, _, self._class = where.rpartition(".")
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
 
     @property
-    def title(self) -> str:
-        return self.cls.title  # every page class names itself
+    def cls(self) -> type[QWidget]:
+        return getattr(importlib.import_module(self._module), self._class)
 
     def __get__(self, window: MainWindow | None, owner: type | None = None) -> Any:
         return self if window is None else window.page(self.name)
@@ -176,23 +162,23 @@ class PageList(Sequence):
 
 class MainWindow(QMainWindow):
     # The pages, in the navigation's order (Ctrl+1 … Ctrl+9 for the first nine)
-    dashboard = _Page(DashboardPage)
-    enterprises = _Page(EnterprisesPage)
-    agreements = _Page(AgreementsPage)
-    projects = _Page(ProjectsPage)
-    internships = _Page(InternshipsPage)
-    students = _Page(StudentsPage)
-    bases = _Page(BasesPage)
-    teachers = _Page(TeachersPage)
-    funds = _Page(FundsPage)
-    assets = _Page(AssetsPage)
-    visits = _Page(VisitsPage)
-    industry = _Page(IndustryPage)
-    outcomes = _Page(OutcomesPage)
-    evaluation = _Page(EvaluationPage)
-    school_summary = _Page(SchoolSummaryPage)
-    trash = _Page(TrashPage)
-    settings_page = _Page(SettingsPage)
+    dashboard = _Page("工作台", "ui.pages.dashboard.DashboardPage")
+    enterprises = _Page("合作企业档案", "ui.pages.enterprises.EnterprisesPage")
+    agreements = _Page("合作协议", "ui.pages.agreements.AgreementsPage")
+    projects = _Page("项目与平台", "ui.pages.projects.ProjectsPage")
+    internships = _Page("学生实习", "ui.pages.internships.InternshipsPage")
+    students = _Page("学生与就业", "ui.pages.students.StudentsPage")
+    bases = _Page("实践基地", "ui.pages.bases.BasesPage")
+    teachers = _Page("师资队伍", "ui.pages.teachers.TeachersPage")
+    funds = _Page("经费", "ui.pages.funds.FundsPage")
+    assets = _Page("资产", "ui.pages.assets.AssetsPage")
+    visits = _Page("企业走访", "ui.pages.visits.VisitsPage")
+    industry = _Page("行业与工作室", "ui.pages.industry.IndustryPage")
+    outcomes = _Page("成果与培训", "ui.pages.outcomes.OutcomesPage")
+    evaluation = _Page("年度评价", "ui.pages.evaluation.EvaluationPage")
+    school_summary = _Page("学校汇总", "ui.pages.school_summary.SchoolSummaryPage")
+    trash = _Page("回收站", "ui.pages.trash.TrashPage")
+    settings_page = _Page("设置", "ui.pages.settings.SettingsPage")
     page_names: tuple[str, ...] = ()  # set below the class
 
     def __init__(self) -> None:
@@ -287,13 +273,9 @@ class MainWindow(QMainWindow):
         # a package is numbered in sequence (a write): not for a 只读 user
         self._action(file_menu, "导出上报材料包…", "Ctrl+Shift+E", self.export_package, writes=True)
         file_menu.addSeparator()
-        if (
-            sys.platform != "win32"
-        ):  # under Windows the window's copy job does not finish yet (issue 20, open):
-            # not offered there until it does; `chanjiao copy out` / `copy merge` work on Windows
-            self._action(file_menu, "带出副本…", "", lambda: offline_flow().copy_out_flow(self))
-            self._action(file_menu, "合并副本…", "", lambda: offline_flow().merge_flow(self), writes=True)
-            file_menu.addSeparator()
+        self._action(file_menu, "带出副本…", "", lambda: offline_flow().copy_out_flow(self))
+        self._action(file_menu, "合并副本…", "", lambda: offline_flow().merge_flow(self), writes=True)
+        file_menu.addSeparator()
         self._action(file_menu, "退出", QKeySequence.StandardKey.Quit, self.close)
         self.edit_menu = edit_menu = self.menuBar().addMenu("编辑(&E)")
         # 撤销 / 重做 (ui/undo.py) go first: insert them before this separator (edit_menu.insertAction).

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from app.docs.common import cn_date
 from app.package.period import TERM_NAMES
 from ui.qt import *  # noqa: F403
 
@@ -53,6 +52,9 @@ def reader_text(text: str) -> str:
     package's periods name them, app/package/period.py) and ISO dates (2026-09-01) as 2026年9月1日
     (app/docs/common.py cn_date)."""
     text = _SEMESTER.sub(lambda m: f"{m[1]}-{m[2]}学年{TERM_NAMES[m[3]]}", text)
+    # imported here: python-docx (under app/docs/common.py) is not loaded before a message needs it
+    from app.docs.common import cn_date
+
     return _DATE.sub(lambda m: cn_date(dt.date(int(m[1]), int(m[2]), int(m[3]))), text)
 
 

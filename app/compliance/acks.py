@@ -86,10 +86,12 @@ def withdraw(s: Session, ack_ids: Sequence[str]) -> Changes:
 
 
 def check_results(
-    s: Session, today: dt.date | None = None, *, codes: Sequence[str] | None = None
+    s: Session, today: dt.date | None = None, *, codes: Sequence[str] | None = None, ordered: bool = True
 ) -> CheckResult:
+    """Today's check split into open and acknowledged findings, each in run_checks' order (or, with
+    `ordered=False`, in the checks' own: for a caller that sorts them its own way)."""
     acks = active_acks(s)
-    found = run_checks(s, today, codes=codes)
+    found = run_checks(s, today, codes=codes, ordered=ordered)
     if not acks:
         return CheckResult(open=tuple(found), acknowledged=())
     keyed = [(f, f.key) for f in found]

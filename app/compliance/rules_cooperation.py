@@ -186,7 +186,7 @@ def partners_not_visited(s: Session, today: dt.date) -> list[Finding]:
             r.record_type,
             eid,
             name,
-            f"上次走访：{visited}，已超过一年" if visited else never,
+            f"上次走访：{visited.isoformat()}，已超过一年" if visited else never,
             base + year if (base := visited or start) else None,
         )
         for eid, name, start, visited in rows

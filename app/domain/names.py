@@ -16,14 +16,20 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from pypinyin import Style, lazy_pinyin
-
 from app.domain.invisible import strip_invisible
 
-try:  # pypinyin's own segmenter: lets pinyin_keys cache per segment and still match lazy_pinyin exactly
-    from pypinyin.seg.simpleseg import seg as _segments
-except ImportError:  # pragma: no cover - a pypinyin without it: every text is converted in full
-    _segments = None
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    """pypinyin's own segmenter: lets pinyin_keys cache per segment and still match lazy_pinyin exactly (None
+    in a pypinyin without it: every text is converted in full). pypinyin is imported here, when a name is
+    first converted, not with this module: its dictionaries take a fifth of a second to load, which the
+    window's start does not need."""
+    try:
+        from pypinyin.seg.simpleseg import seg
+    except ImportError:  # pragma: no cover
+        return None
+    return seg
 
 
 _FULL_WIDTH_BRACKETS = re.compile("([（）])")
@@ -63,10 +69,11 @@ def pinyin_keys(text: str) -> tuple[str, str]:
     concatenation of the keys of its segments; segments repeat across names (湖南, 有限公司…) and are
     cached, which makes 100,000 different names ten times faster. A segment that pypinyin would split
     again if given alone is not cached: such a text is converted in full."""
-    if not text or _segments is None:
+    segments = _segmenter()
+    if not text or segments is None:
         return _converted(text)
     initials, full = [], []
-    for segment in _segments(text):
+    for segment in segments(text):
         keys = _segment_keys(segment)
         if keys is None:
             return _converted(text)
@@ -77,12 +84,14 @@ def pinyin_keys(text: str) -> tuple[str, str]:
 
 @lru_cache(maxsize=65536)
 def _segment_keys(segment: str) -> tuple[str, str] | None:
-    return _converted(segment) if _segments(segment) == [segment] else None
+    return _converted(segment) if _segmenter()(segment) == [segment] else None
 
 
 def _converted(text: str) -> tuple[str, str]:
     if not text:
         return "", ""
+    from pypinyin import Style, lazy_pinyin  # imported once, the first time (see _segmenter)
+
     full = lazy_pinyin(text, errors=lambda s: list(s.lower()))
     initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=lambda s: list(s.lower()))
 

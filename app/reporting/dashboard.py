@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.compliance.acks import Ack, CheckResult, check_results
-from app.compliance.registry import Finding, by_due
+from app.compliance.registry import Finding, by_due, check_order
 from app.db.models import TIERS, Enterprise
 from app.package.period import Period
 from app.reporting.period_figures import (
+    COOPERATING,
     ERRORS,
     HINTS,
     WARNINGS,
@@ -107,13 +108,16 @@ def dashboard_figures(s: Session, today: dt.date | None = None) -> DashboardFigu
     """The 工作台's figures alone (the same functions as `dashboard`'s), fast: show them first."""
     today = today or dt.date.today()
     period = current_period(s, today)
+    year = table_figures(s, period, today)
+    # 合作中的企业 counted once: the 学年's, as of today while it runs, is the partners' total
+    counted = year[COOPERATING] if as_of(period, today) == today else None
     return DashboardFigures(
-        partners_by_tier=partners_by_tier(s, today),
+        partners_by_tier=partners_by_tier(s, today, counted=counted),
         agreements_by_status=status_counts(s, today=today),
         projects_by_tier=tier_counts(s),
         period=period,
         as_of=as_of(period, today),
-        year=table_figures(s, period, today),
+        year=year,
     )
 
 
@@ -121,10 +125,10 @@ def dashboard_reminders(s: Session, today: dt.date | None = None) -> DashboardRe
     """Today's compliance check as the 工作台 shows it (`dashboard`'s reminders, acknowledged and the 学年's
     findings summary)."""
     today = today or dt.date.today()
-    result = check_results(s, today)
+    result = check_results(s, today, ordered=False)  # sorted once, in the 提醒 order (by_due)
     return DashboardReminders(
         reminders=tuple(by_due(result.open, today)),
-        acknowledged=result.acknowledged,
+        acknowledged=tuple(sorted(result.acknowledged, key=lambda fa: check_order(fa[0]))),
         year_findings=findings_summary(_year_findings(s, today, result)),
     )
 
@@ -144,10 +148,12 @@ def _year_figures(s: Session, today: dt.date, checked: CheckResult) -> PeriodFig
 CHUNK = 900  # SQLite's bound-parameter limit is 999 on older builds
 
 
-def partners_by_tier(s: Session, today: dt.date | None = None) -> dict[str, int]:
+def partners_by_tier(
+    s: Session, today: dt.date | None = None, *, counted: int | None = None
+) -> dict[str, int]:
     """The enterprises 合作中 today (period_figures.cooperating, the one definition) by the highest tier of
     their live projects (NO_TIER without a project): counted in SQL, only the enterprises with a project
-    fetched."""
+    fetched. `counted`: their number (count_cooperating as of today) when the caller has it already."""
     today = today or dt.date.today()
     best = enterprise_highest_tiers(s)
     partners = dict.fromkeys((*TIERS, NO_TIER), 0)
@@ -156,5 +162,6 @@ def partners_by_tier(s: Session, today: dt.date | None = None) -> dict[str, int]
         chunk = ids[i : i + CHUNK]
         for eid in s.scalars(select(Enterprise.id).where(*cooperating(today), Enterprise.id.in_(chunk))):
             partners[best[eid]] += 1
-    partners[NO_TIER] = count_cooperating(s, today) - sum(partners.values())
+    total = counted if counted is not None else count_cooperating(s, today)
+    partners[NO_TIER] = total - sum(partners.values())
     return partners

@@ -152,3 +152,66 @@ def test_revenue_rule_counts_live_income_only(db: Database) -> None:
     with db.reader() as s:
         assert run_checks(s, today, codes=["AGR-REVENUE-CLAUSE"]) == []
         assert s.scalar(select(Enterprise.id)) == ent
+
+
+# ---------------------------------------------------------------- the 提醒 order (sorted once, issue #21)
+
+
+def _plain_reminders(s, day: dt.date) -> list:
+    """The 提醒 order as first written: the findings in run_checks' order, then sorted (stable) by when they are
+    due, severity, rule and title — ties left in run_checks' order."""
+    ranks = {"错误": 0, "警告": 1, "提示": 2}
+    undated = dt.date.max.toordinal()
+
+    def key(f) -> tuple:
+        if f.due is None:
+            bucket = 1 if f.severity == "错误" else 3
+        elif f.due > day:
+            bucket = 2
+        else:
+            bucket = 0 if f.due < day else 1
+        rank = ranks.get(f.severity, 3)
+        due = f.due.toordinal() if f.due is not None else undated
+        first, second = (rank, due) if bucket in (0, 1) else (due, rank)
+        return (bucket, first, second, f.rule, f.title)
+
+    return sorted(check_results(s, day).open, key=key)
+
+
+@pytest.mark.parametrize("day", DAYS)
+def test_reminders_in_the_plain_order(demo_db: Database, day: dt.date) -> None:
+    with demo_db.session() as s:  # a few acknowledged: they leave the reminders, in run_checks' order
+        found = check_results(s, day).open
+        for f in found[:: max(1, len(found) // 4)]:
+            acknowledge(s, f, "已与企业沟通，下学期处理")
+    with demo_db.reader() as s:
+        reminders = dashboard_reminders(s, day)
+        assert list(reminders.reminders) == _plain_reminders(s, day)
+        assert list(reminders.acknowledged) == list(check_results(s, day).acknowledged)
+        assert len(reminders.acknowledged) >= 4
+
+
+def test_ties_keep_the_check_order_whatever_order_the_findings_come_in() -> None:
+    """Findings alike in due date, severity, rule and title (a student's two internships at one place) are
+    ordered as run_checks orders them, by record and detail, whether by_due gets them in that order or not."""
+    import random
+
+    from app.compliance.registry import Finding, by_due, check_order
+
+    day = dt.date(2026, 11, 23)
+    alike = [
+        Finding(
+            rule, severity, "实习规定", "internship", record, "李明（22级1班）—湖南甲公司", "…", due, detail
+        )
+        for rule, severity in (("INT-INSURANCE", "错误"), ("INT-PARTIES", "警告"))
+        for due in (day - DAY, day, day + DAY, None)
+        for record in ("b", "a", "c")
+        for detail in ("", "2026-2027-1")
+    ]
+    in_check_order = sorted(alike, key=check_order)
+    expected = by_due(in_check_order, day)
+    assert [f.record_id for f in expected[:6]] == ["a", "a", "b", "b", "c", "c"]  # ties: by record, detail
+    for seed in range(5):
+        shuffled = alike[:]
+        random.Random(seed).shuffle(shuffled)
+        assert by_due(shuffled, day) == expected

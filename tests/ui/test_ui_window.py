@@ -93,6 +93,53 @@ def test_opens_on_the_dashboard_and_builds_pages_on_first_visit(window, qtbot):
     assert window.stack.currentWidget() is teachers
 
 
+def test_the_navigation_names_each_page_as_the_page_names_itself(window):
+    """The window names its pages before their modules are imported (a quicker start): the pages' own titles."""
+    names = type(window).page_names
+    for i, name in enumerate(names):
+        declared = getattr(type(window), name)
+        assert declared.title == declared.cls.title == window.nav.item(i).text(), name
+    assert window.nav.count() == len(names)
+
+
+START_ONLY = r"""
+import sys
+from pathlib import Path
+from app.db.engine import open_database
+from ui.app import make_application
+from ui.ops import DbContext, set_context
+make_application()
+set_context(DbContext(open_database(Path(sys.argv[1]))))
+from ui.main_window import MainWindow
+window = MainWindow()
+window.show()
+heavy = ("openpyxl", "docx", "pypinyin", "ui.pages.enterprises", "ui.pages.students", "ui.pages.settings")
+print(sorted(m for m in heavy if m in sys.modules))
+"""
+
+
+def test_the_window_starts_without_loading_what_its_first_page_does_not_show(tmp_path):
+    """The 工作台 needs no spreadsheet, Word or pinyin library, nor the other pages' code: none is imported
+    before the window is shown (in a fresh process: this one has imported everything)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", CHANJIAO_HOME=str(tmp_path / "home"))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, "-c", START_ONLY, str(tmp_path / "start.db")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
 def test_a_hidden_page_reloads_once_when_shown(window, qtbot, demo_db):
     from app.services.common import Changes
     from ui.ops import context

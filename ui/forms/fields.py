@@ -23,7 +23,6 @@ from typing import Any
 
 from app.domain.money import format_money, parse_money
 from app.errors import ValidationError, ValidationErrors
-from app.io.xlsx import cell_date
 from app.services.choices import Choice
 from ui import theme
 from ui.qt import *  # noqa: F403
@@ -188,6 +187,8 @@ class DateField(QWidget):
             if self.optional:
                 return None
             raise ValueError("请填写日期")
+        from app.io.xlsx import cell_date  # here, not on top: openpyxl is not loaded before a form needs it
+
         return cell_date(text)
 
     def value(self) -> dt.date | None:
