@@ -417,7 +417,10 @@ def test_a_record_purged_in_the_copy_keeps_its_parts_whichever_side_is_taken(
 
     copy, _info = trip
     copy.close()
-    parts = {"contacts": (ContactData("周经理", phone="13800001111"),), "categories": ("校友企业", "世界500强")}
+    parts = {
+        "contacts": (ContactData("周经理", phone="13800001111"),),
+        "categories": ("校友企业", "世界500强"),
+    }
     _edit(db, office["a"], **parts)
     copy.path.unlink()
     copy_out(db, copy.path)
