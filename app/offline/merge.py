@@ -459,7 +459,7 @@ def _three_way(
                 plan, table, key, DELETED_IN_COPY, o_raw, _Write(table, key, "update", update), None
             )
             return
-        if origin_deleted and mine - {"deleted_at"}:
+        if origin_deleted and (mine - {"deleted_at"} or _parts_moved(b, c_raw)):  # (a contact added)
             update = {col: c_raw[col] for col in mine} | {"deleted_at": None}
             _row_conflict(
                 plan, table, key, DELETED_IN_ORIGIN, c_raw, _Write(table, key, "update", update), None

@@ -499,3 +499,22 @@ def test_a_conflict_over_a_record_named_by_id_shows_names_not_ids(db: Database, 
         "机电一体化技术",
         "工业机器人技术",
     )
+
+
+@pytest.mark.parametrize("side", [COPY, ORIGIN])
+def test_a_contact_added_to_an_enterprise_the_office_put_in_the_recycle_bin(
+    db: Database, office, trip, side
+) -> None:
+    """The laptop adds a contact to 乙 while the office moves 乙 to the 回收站: not added silently under a deleted
+    record — a conflict; the laptop's side brings 乙 back with it, the office's keeps 乙 (and it) in the 回收站."""
+    copy, _info = trip
+    _edit(copy, office["b"], contacts=(ContactData("孙经理"),))
+    with db.session() as s:
+        delete_enterprises(s, [office["b"]])
+    plan, _report = _merge(db, copy, side)
+    (c,) = plan.conflicts
+    assert c.kind == "deleted_in_origin" and "湖南乙电子有限公司" in c.title
+    with db.reader() as s:
+        back = s.get(Enterprise, office["b"])
+        assert back is not None and (back.deleted_at is None) == (side == COPY)
+        assert [x.name for x in back.contacts] == ["孙经理"]

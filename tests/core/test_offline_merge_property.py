@@ -1,5 +1,5 @@
 """The three-way merge against a reference model (issue 20), property-based: random creates, edits and deletes of
-enterprises on both sides of a real copy (real database files, the real services), merged with every conflict
+enterprises, and their categories (rows of their own) added and removed, on both sides of a real copy (real database files, the real services), merged with every conflict
 decided for the copy or for the origin. The result equals the reference's; every conflict the reference sees is
 reported (and no other); merging again changes nothing."""
 
@@ -41,13 +41,21 @@ START = 2  # enterprises in the office database when the copy is made
 edit = st.tuples(st.just("edit"), st.integers(0, START - 1), st.sampled_from(FIELDS), st.sampled_from(VALUES))
 delete = st.tuples(st.just("delete"), st.integers(0, START - 1), st.just(""), st.just(""))
 create = st.tuples(st.just("create"), st.just(0), st.just("name"), st.sampled_from(VALUES))
-ops = st.lists(st.one_of(edit, edit, delete, create), max_size=6)
+CATEGORIES = ("校友企业", "世界500强")
+category = st.tuples(st.just("category"), st.integers(0, START - 1), st.just(""), st.sampled_from(CATEGORIES))
+ops = st.lists(st.one_of(edit, edit, delete, create, category), max_size=6)
 
 
 def _state(db: Database) -> dict[str, dict[str, object]]:
     with db.reader() as s:
         return {
-            e.id: {"name": e.name, "address": e.address, "note": e.note, "deleted": e.deleted_at is not None}
+            e.id: {
+                "name": e.name,
+                "address": e.address,
+                "note": e.note,
+                "deleted": e.deleted_at is not None,
+                "categories": frozenset(c.category for c in e.categories),
+            }
             for e in s.scalars(select(Enterprise))
         }
 
@@ -68,6 +76,12 @@ def _run(db: Database, ids: list[str], steps) -> set[str]:
                 continue
             d = get_enterprise(s, eid)
             data = EnterpriseData(**{f: getattr(d, f) for f in EnterpriseData.__dataclass_fields__})
+            if kind == "category":  # added, or taken away
+                had = data.categories
+                new_set = tuple(c for c in had if c != value) if value in had else (*had, value)
+                touched.add(eid)
+                update_enterprise(s, eid, replace(data, categories=new_set))
+                continue
             new = value if field != "name" else f"企业{value}{i}"
             if getattr(data, field) != new:
                 touched.add(eid)
@@ -75,10 +89,13 @@ def _run(db: Database, ids: list[str], steps) -> set[str]:
     return touched
 
 
-def _expected(base, copy, origin, choice: str, touched: set[str]) -> tuple[dict, set[tuple[str, str]]]:
-    """The reference merge: the result, and the conflicts as (id, field or "*"). `touched`: the records the
-    origin edited (a record deleted in the copy and edited in the origin is a conflict even if the edits undid
-    themselves: the merge sees the record's version move)."""
+def _expected(
+    base, copy, origin, choice: str, touched: set[str], touched_in_copy: set[str]
+) -> tuple[dict, set[tuple[str, str]]]:
+    """The reference merge: the result, and the conflicts as (id, field or "*"). `touched` / `touched_in_copy`:
+    the records the origin / the copy edited (a record deleted on one side and edited on the other is a conflict
+    even if the edits undid themselves: the merge sees the record's version move). Categories are rows of their
+    own, merged as sets whichever side a record's conflict takes."""
     result = dict(origin)
     conflicts: set[tuple[str, str]] = set()
     for rid, c in copy.items():
@@ -90,11 +107,18 @@ def _expected(base, copy, origin, choice: str, touched: set[str]) -> tuple[dict,
         theirs = {f for f in (*FIELDS, "deleted") if o[f] != b[f]}
         copy_deleted = c["deleted"] and not o["deleted"]
         origin_deleted = o["deleted"] and not c["deleted"]
-        if copy_deleted and (theirs - {"deleted"} or rid in touched) or origin_deleted and mine - {"deleted"}:
+        categories = (o["categories"] | (c["categories"] - b["categories"])) - (
+            b["categories"] - c["categories"]
+        )
+        if (copy_deleted and (theirs - {"deleted"} or rid in touched)) or (
+            origin_deleted and (mine - {"deleted"} or rid in touched_in_copy)
+        ):
             conflicts.add((rid, "*"))
+            result[rid] = dict(o)
             if choice == COPY:
                 result[rid] = {f: c[f] if f in mine else o[f] for f in (*FIELDS, "deleted")}
                 result[rid]["deleted"] = c["deleted"]
+            result[rid]["categories"] = categories
             continue
         merged = dict(o)
         for f in mine:
@@ -103,6 +127,7 @@ def _expected(base, copy, origin, choice: str, touched: set[str]) -> tuple[dict,
             else:
                 conflicts.add((rid, f))
                 merged[f] = c[f] if choice == COPY else o[f]
+        merged["categories"] = categories
         result[rid] = merged
     return result, conflicts
 
@@ -126,11 +151,11 @@ def test_the_merge_equals_the_reference_and_twice_equals_once(
         copy_out(office, folder / "copy.db")
         base = _state(office)
         copy = open_database(folder / "copy.db")
-        _run(copy, ids, on_copy)
+        touched_in_copy = _run(copy, ids, on_copy)
         touched = _run(office, ids, on_origin)
         mine, theirs = _state(copy), _state(office)
         copy.close()
-        want, conflicts = _expected(base, mine, theirs, choice, touched)
+        want, conflicts = _expected(base, mine, theirs, choice, touched, touched_in_copy)
         with office.reader() as s:
             copy_db, info = open_copy(s, folder / "copy.db")
         try:
