@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -196,7 +197,8 @@ def refresh_copy(
 ) -> CopyInfo:
     """The copy at `path` made again from `source` as it is now (after a merge: ready for the next trip), with
     the same choice about personal data. The new copy is written beside it first and replaces it only when
-    complete; the old one's attachments folder goes with it."""
+    complete; the old one's attachments folder goes with it — moved aside first, so that one of its files open
+    in a viewer (Windows will not move a folder then) stops the update before anything is replaced."""
     import shutil
 
     from app.db.engine import attachments_dir_for, open_database
@@ -212,17 +214,39 @@ def refresh_copy(
     if before is None:
         raise CopyRefused(f"“{path.name}”不是副本。")
     fresh = path.with_name(f"{path.stem}.更新中{path.suffix}")
-    for leftover in (fresh, attachments_dir_for(fresh)):
-        if leftover.is_dir():
-            shutil.rmtree(leftover)
-        else:
-            leftover.unlink(missing_ok=True)
-    info = copy_out(source, fresh, personal_data=before.personal_data, progress=progress, cancel=cancel)
-    for side in ("-wal", "-shm"):
-        path.with_name(path.name + side).unlink(missing_ok=True)
-    replace_with_retry(fresh, path)
     folder, new_folder = attachments_dir_for(path), attachments_dir_for(fresh)
-    shutil.rmtree(folder, ignore_errors=True)
+    aside = folder.with_name(folder.name + ".旧")
+
+    def remove(*leftovers: Path) -> None:
+        for leftover in leftovers:
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                for side in ("", "-wal", "-shm", "-journal"):
+                    leftover.with_name(leftover.name + side).unlink(missing_ok=True)
+
+    remove(fresh, new_folder, aside)
+    info = copy_out(source, fresh, personal_data=before.personal_data, progress=progress, cancel=cancel)
+    if folder.is_dir():
+        try:
+            replace_with_retry(folder, aside)
+        except (AppError, OSError) as e:
+            remove(fresh, new_folder)
+            raise CopyRefused(
+                f"副本旁边的附件文件夹“{folder.name}”中有文件正被其他程序打开（如看图或 PDF 软件），"
+                "请关闭后再更新副本。副本没有改动。",
+                str(e),
+            ) from e
+    try:
+        for side in ("-wal", "-shm"):
+            path.with_name(path.name + side).unlink(missing_ok=True)
+        replace_with_retry(fresh, path)
+    except BaseException:
+        if aside.is_dir():
+            os.replace(aside, folder)  # the old copy stays whole
+        remove(fresh, new_folder)
+        raise
     if new_folder.is_dir():
         replace_with_retry(new_folder, folder)
+    shutil.rmtree(aside, ignore_errors=True)  # what cannot go now: removed with the next update
     return info

@@ -518,3 +518,46 @@ def test_a_contact_added_to_an_enterprise_the_office_put_in_the_recycle_bin(
         back = s.get(Enterprise, office["b"])
         assert back is not None and (back.deleted_at is None) == (side == COPY)
         assert [x.name for x in back.contacts] == ["孙经理"]
+
+
+def test_a_copy_whose_attachment_is_open_elsewhere_is_not_half_updated(
+    db: Database, office, trip, tmp_path: Path, monkeypatch
+) -> None:
+    """Making the copy new after a merge while one of its attachments is open in a viewer (Windows will not move
+    the folder then): refused in words before anything is replaced — the copy, its folder and its files as they
+    were, no half-written file left beside it; once the viewer is closed, the update goes through."""
+    import app.fsutil
+    from app.db.engine import attachments_dir_for
+    from app.offline.copies import refresh_copy
+    from app.services.attachments import add_attachment
+
+    copy, info = trip
+    paper = tmp_path / "合作协议.pdf"
+    paper.write_bytes(b"%PDF-1.4 agreement")
+    with copy.session() as s:
+        add_attachment(s, "enterprise", office["a"], paper)
+    copy.close()
+    folder = attachments_dir_for(copy.path)
+    files_before = sorted(p.name for p in folder.rglob("*") if p.is_file())
+    assert files_before
+    real = app.fsutil.replace_with_retry
+
+    def held(src: Path, target: Path, **kw) -> None:
+        if Path(src) == folder:
+            raise PermissionError(32, "另一个程序正在使用此文件，进程无法访问。")
+        real(src, target, **kw)
+
+    monkeypatch.setattr(app.fsutil, "replace_with_retry", held)
+    with pytest.raises(CopyRefused, match="正被其他程序打开.*副本没有改动"):
+        refresh_copy(db, copy.path)
+    again = open_database(copy.path)
+    try:
+        with again.reader() as s:
+            assert copy_info(s).copy_id == info.copy_id
+    finally:
+        again.close()
+    assert sorted(p.name for p in folder.rglob("*") if p.is_file()) == files_before
+    assert [p.name for p in copy.path.parent.iterdir() if "更新中" in p.name or p.name.endswith(".旧")] == []
+    monkeypatch.setattr(app.fsutil, "replace_with_retry", real)
+    made = refresh_copy(db, copy.path)
+    assert made.copy_id != info.copy_id and not folder.with_name(folder.name + ".旧").exists()
