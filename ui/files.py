@@ -78,20 +78,43 @@ def ask_save(parent: QWidget, title: str, key: str, name: str, filter_: str = XL
 
 class Throttled:
     """A progress report `(fraction, message)` passed on to `show` at most every ~100 ms, and always the first
-    that reaches the end (fraction 1): a job reports far more often than it is worth repainting."""
+    that reaches the end (fraction 1): a job reports far more often than it is worth repainting. With `hold`, a
+    report held back is shown ~100 ms later unless another came meanwhile, so the last words of a job that goes
+    quiet (a long last step) are the ones on screen; `stop()` when the job has ended."""
 
-    def __init__(self, show: Report) -> None:
+    def __init__(self, show: Report, *, hold: bool = False) -> None:
         self._show = show
+        self._hold = hold
         self._last = 0.0
+        self._held: tuple[float, str] | None = None
         self._clock = QElapsedTimer()
         self._clock.start()
+        self._later = QTimer()
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._show_held)
 
     def __call__(self, fraction: float, message: str) -> None:
         if self._clock.elapsed() < 100 and (fraction < 1 or self._last >= 1):
+            self._held = (fraction, message) if self._hold else None
+            if self._hold and not self._later.isActive():
+                self._later.start(100)
             return
+        self._pass_on(fraction, message)
+
+    def _show_held(self) -> None:
+        if self._held is not None:
+            self._pass_on(*self._held)
+
+    def _pass_on(self, fraction: float, message: str) -> None:
+        self._held = None
         self._clock.restart()
         self._last = fraction
         self._show(fraction, message)
+
+    def stop(self) -> None:
+        """Nothing more to show (the job ended)."""
+        self._held = None
+        self._later.stop()
 
 
 class Progress:
@@ -109,7 +132,7 @@ class Progress:
         self.dialog.setAutoReset(False)
         self.dialog.setAutoClose(False)
         self.dialog.canceled.connect(self.cancel.set)
-        self._throttled = Throttled(self._show)
+        self._throttled = Throttled(self._show, hold=True)
 
     def update(self, fraction: float, message: str) -> None:
         self._throttled(fraction, message)
@@ -120,6 +143,7 @@ class Progress:
             self.dialog.setLabelText(message)
 
     def close(self) -> None:
+        self._throttled.stop()
         self.dialog.reset()
         self.dialog.close()
 

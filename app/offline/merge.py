@@ -318,8 +318,15 @@ def _plan_table(
 
 
 def _owner_gone(side: Session, table: Table, row: Mapping[str, Any]) -> tuple[str, str] | None:
-    """(table, id) of the record owning `row` (a foreign key deleting it with the record: ON DELETE CASCADE) when
-    that record is not in `side`: the row was deleted with it, not on its own."""
+    """(table, id) of the record owning `row` (a foreign key deleting it with the record: ON DELETE CASCADE; an
+    attachment's owner) when that record is not in `side`: the row was deleted with it, not on its own."""
+    if table.name == "attachment":
+        owner = Base.metadata.tables.get(str(row.get("owner_type")))
+        if owner is not None and row.get("owner_id"):
+            pk = next(iter(owner.primary_key.columns))
+            if side.execute(select(pk).where(pk == row["owner_id"])).first() is None:
+                return (owner.name, str(row["owner_id"]))
+        return None
     for col in table.columns:
         for fk in col.foreign_keys:
             value = row.get(col.name)
@@ -440,8 +447,10 @@ def _three_way(
     mine = {col for col in columns if c[col] != b[col]}
     theirs = {col for col in columns if o[col] != b[col]}
     filled_in_copy: dict[str, Any] = {}
+    filled_in_office = False
     for col in unknown:
         if _blank(table.c[col], c[col]):
+            filled_in_office = True
             continue  # filled in the office only: kept
         if _blank(table.c[col], o[col]):
             filled_in_copy[col] = c_raw[col]
@@ -453,14 +462,18 @@ def _three_way(
         was_live = b.get("deleted_at") is None
         copy_deleted = was_live and c["deleted_at"] is not None and o["deleted_at"] is None
         origin_deleted = was_live and o["deleted_at"] is not None and c["deleted_at"] is None
-        if copy_deleted and (theirs - {"deleted_at"} or _parts_moved(b, o_raw)):
-            update = {col: c_raw[col] for col in mine if col not in theirs or c[col] != o[col]}
+        if copy_deleted and (theirs - {"deleted_at"} or filled_in_office or _parts_moved(b, o_raw)):
+            update = filled_in_copy | {
+                col: c_raw[col] for col in mine if col not in theirs or c[col] != o[col]
+            }
             _row_conflict(
                 plan, table, key, DELETED_IN_COPY, o_raw, _Write(table, key, "update", update), None
             )
             return
-        if origin_deleted and (mine - {"deleted_at"} or _parts_moved(b, c_raw)):  # (a contact added)
-            update = {col: c_raw[col] for col in mine} | {"deleted_at": None}
+        if origin_deleted and (
+            mine - {"deleted_at"} or filled_in_copy or _parts_moved(b, c_raw)
+        ):  # (a contact added)
+            update = filled_in_copy | {col: c_raw[col] for col in mine} | {"deleted_at": None}
             _row_conflict(
                 plan, table, key, DELETED_IN_ORIGIN, c_raw, _Write(table, key, "update", update), None
             )
@@ -498,10 +511,20 @@ def _both_added(
             )
 
 
+TITLE_COLUMNS = (
+    "name",
+    "title",
+    "original_name",
+    "student_no",
+    "position",
+    "key",
+)  # a row's name, the first there
+
+
 def _title(table: Table, row: Mapping[str, Any] | None) -> str:
     if row is None:
         return ""
-    for name in ("name", "title", "original_name", "student_no", "position", "key"):
+    for name in TITLE_COLUMNS:
         if row.get(name):
             return str(row[name])
     return ""
@@ -632,7 +655,9 @@ def _record_namer(origin: Session, copy: Session) -> Callable[[Table, object], s
                 if found:
                     return found[0][1]
             pk = next(iter(target.primary_key.columns))
-            row = side.execute(select(target).where(pk == value)).mappings().first()
+            # the naming columns only: a user without 学生个人信息 may not read a student's every column
+            shown = [target.c[n] for n in TITLE_COLUMNS if n in target.c]
+            row = side.execute(select(pk, *shown).where(pk == value)).mappings().first()
             if row is not None:
                 return _title(target, row) or table_words(target.name)
         return "（已不存在的记录）"
@@ -723,7 +748,9 @@ def apply_merge(
     personal = may_read_personal(origin)
     counts = _write(origin, writes, personal, lambda f, m: tick(progress, cancel, 0.5 + 0.4 * f, m))
     audit = _join_audit(origin, copy, plan.id_map)
-    brought = _bring_attachments(origin, copy, plan.attachments)
+    # the bytes of the attachments written (a record's, back with it; not those dropped with their record)
+    shas = frozenset(w.values["sha256"] for w in writes if w.table.name == "attachment" and w.action == "add")
+    brought = _bring_attachments(origin, copy, shas)
     _mark_merged(origin, info.copy_id)
     tick(progress, cancel, 1.0, "合并完成")
     tables = tuple(sorted({w.table.name for w in writes}))

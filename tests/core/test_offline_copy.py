@@ -561,3 +561,80 @@ def test_a_copy_whose_attachment_is_open_elsewhere_is_not_half_updated(
     monkeypatch.setattr(app.fsutil, "replace_with_retry", real)
     made = refresh_copy(db, copy.path)
     assert made.copy_id != info.copy_id and not folder.with_name(folder.name + ".旧").exists()
+
+
+def test_a_new_column_filled_on_the_laptop_comes_back_with_a_record_the_office_deleted(
+    db: Database, office, trip
+) -> None:
+    """A column newer than the copy, filled on the laptop only, while the office put the record in the 回收站:
+    the conflict's laptop side brings the record back with that value too."""
+    copy, _info = trip
+    copy.close()
+    with sqlite3.connect(copy.path) as con:  # as if `website` came with a later version of the app
+        for key, values in con.execute(
+            "SELECT row_key, row_values FROM offline_base WHERE table_name = 'enterprise'"
+        ).fetchall():
+            kept = {k: v for k, v in json.loads(values).items() if k != "website"}
+            con.execute("UPDATE offline_base SET row_values = ? WHERE row_key = ?", (json.dumps(kept), key))
+    copy = open_database(copy.path)
+    _edit(copy, office["b"], website="https://b.example.cn")
+    with db.session() as s:
+        delete_enterprises(s, [office["b"]])
+    plan, _report = _merge(db, copy, COPY)
+    (c,) = plan.conflicts
+    assert c.kind == "deleted_in_origin"
+    with db.reader() as s:
+        back = s.get(Enterprise, office["b"])
+        assert back.deleted_at is None and back.website == "https://b.example.cn"
+
+
+def test_an_attachment_comes_back_with_a_record_the_office_purged(
+    db: Database, office, trip, tmp_path
+) -> None:
+    from app.services.attachments import add_attachment, copy_for_viewing, list_attachments
+    from app.services.enterprises import purge_enterprises
+
+    copy, _info = trip
+    copy.close()
+    paper = tmp_path / "营业执照.pdf"
+    paper.write_bytes(b"%PDF-1.4 licence of b")
+    with db.session() as s:
+        add_attachment(s, "enterprise", office["b"], paper)
+    copy.path.unlink()
+    copy_out(db, copy.path)
+    copy = open_database(copy.path)
+    _edit(copy, office["b"], address="株洲市天元区")
+    with db.session() as s:
+        delete_enterprises(s, [office["b"]])
+    with db.session() as s:
+        purge_enterprises(s, [office["b"]])
+    _plan, report = _merge(db, copy, COPY)
+    with db.reader() as s:
+        (att,) = list_attachments(s, "enterprise", office["b"])
+        assert att.original_name == "营业执照.pdf"
+        shown = tmp_path / "看"
+        shown.mkdir()
+        assert copy_for_viewing(s, att.id, shown).read_bytes() == b"%PDF-1.4 licence of b"
+    assert report.attachments == 1
+
+
+def test_a_conflict_names_a_student_for_a_user_without_personal_data(pg_server, tmp_path) -> None:
+    """On a server, a 录入 without 学生个人信息 merging: a student named by id (one the office does not have) is
+    named by the columns every user may read, not refused for the personal ones."""
+    from app.db.models import Major
+    from app.db.personal import may_read_personal
+    from app.db.roles import EDITOR
+    from app.offline.merge import _record_namer
+    from tests.college_users import prefixed, set_up_college
+
+    with prefixed(pg_server, "mergenames") as prefix:
+        made = set_up_college(pg_server, f"{prefix}_a", tmp_path / "home", ("wang", EDITOR))
+        db = made.open(made.user("wang"))
+        try:
+            with db.reader() as s:
+                assert not may_read_personal(s)
+                name = _record_namer(s, s)
+                assert name(Major.__table__, "no-such-major") == "（已不存在的记录）"
+                assert name(Student.__table__, "a-student-only-in-the-copy") == "（已不存在的记录）"
+        finally:
+            db.close()
