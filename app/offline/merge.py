@@ -748,6 +748,7 @@ def apply_merge(
     personal = may_read_personal(origin)
     counts = _write(origin, writes, personal, lambda f, m: tick(progress, cancel, 0.5 + 0.4 * f, m))
     audit = _join_audit(origin, copy, plan.id_map)
+    _log_kept(origin, [c for c in plan.conflicts if decisions[c.id] == ORIGIN])
     # the bytes of the attachments written (a record's, back with it; not those dropped with their record)
     shas = frozenset(w.values["sha256"] for w in writes if w.table.name == "attachment" and w.action == "add")
     brought = _bring_attachments(origin, copy, shas)
@@ -975,6 +976,29 @@ def _join_audit(origin: Session, copy: Session, id_map: Mapping[str, str]) -> in
     if rows:
         origin.connection().execute(audit.insert(), rows)
     return len(rows)
+
+
+KEPT = "merge_kept"  # an audit row's action: a conflict of a merge decided for this database (app/services/history.py)
+
+
+def _log_kept(origin: Session, conflicts: list[Conflict]) -> None:
+    """A history entry on each record whose conflict kept this database's side: the laptop's change, which joined
+    the trail with the copy's rows, is said not to have been taken ({what: [the copy's, the kept] in words})."""
+    from app.db.audit import os_user
+    from app.db.models import AuditLog
+
+    by_record: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for c in conflicts:
+        key = json.loads(c.key)
+        if len(key) != 1:
+            continue  # a row of two keys (a link): no history of its own
+        what = c.label if c.kind == FIELD else "记录"
+        by_record.setdefault((c.table, str(key[0])), {})[what] = [c.copy, c.origin]
+    for (table, record_id), changes in by_record.items():
+        origin.add(
+            AuditLog(os_user=os_user(), table_name=table, record_id=record_id, action=KEPT, changes=changes)
+        )
+    origin.flush()
 
 
 def _bring_attachments(origin: Session, copy: Session, shas: frozenset[str]) -> int:

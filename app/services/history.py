@@ -18,6 +18,7 @@ ACTIONS = {
     "delete": "删除到回收站",
     "restore": "恢复",
     "purge": "彻底删除",
+    "merge_kept": "合并副本",  # a conflict decided for this database (app/offline/merge.py KEPT)
 }
 
 TABLES = {
@@ -84,6 +85,12 @@ def _summary(row: AuditLog, names: dict[str, str]) -> str:
     changes = row.changes or {}
     who = names.get(row.record_id) or changes.get("name") or changes.get("original_name") or ""
     prefix = f"{part}“{who}”" if part else ""
+    if row.action == "merge_kept":  # {what: [the copy's, the kept], in words}
+        kept = [
+            f"{what}保留本数据库中的“{ours}”，副本中的“{theirs}”未采用"
+            for what, (theirs, ours) in changes.items()
+        ]
+        return f"合并副本{prefix} " + "；".join(kept)
     if row.action != "update":
         return f"{ACTIONS.get(row.action, row.action)}{prefix}"
     shown = []

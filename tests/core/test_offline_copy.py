@@ -638,3 +638,24 @@ def test_a_conflict_names_a_student_for_a_user_without_personal_data(pg_server, 
                 assert name(Student.__table__, "a-student-only-in-the-copy") == "（已不存在的记录）"
         finally:
             db.close()
+
+
+def test_the_history_says_which_change_of_the_laptop_the_merge_did_not_take(
+    db: Database, office, trip
+) -> None:
+    """The laptop's edit joins the record's history with the copy's rows; when the office's value is kept, the
+    history says so in words (what was kept, what was not taken) — no one reads the laptop's entry as the value."""
+    from app.services.history import enterprise_history
+
+    copy, _info = trip
+    _edit(copy, office["a"], address="长沙市岳麓区")
+    _edit(db, office["a"], address="长沙市雨花区")
+    _merge(db, copy, ORIGIN)
+    with db.reader() as s:
+        entries = enterprise_history(s, office["a"])
+    assert entries[0].action == "合并副本"
+    assert "地址保留本数据库中的“长沙市雨花区”，副本中的“长沙市岳麓区”未采用" in entries[0].summary
+    assert any(
+        "长沙市岳麓区" in e.summary and e.action == "修改" for e in entries[1:]
+    )  # the laptop's own entry
+    assert _data(db, office["a"]).address == "长沙市雨花区"
