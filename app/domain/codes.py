@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 from dataclasses import dataclass
 
@@ -12,11 +13,14 @@ _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK = "10X98765432"
+_WHITESPACE = re.compile(r"\s+")
+_SCIENTIFIC = re.compile(r"\d\.\d+E\+?\d+")
+_ID_SHAPE = re.compile(r"\d{17}[\dX]")
 
 
 def normalize_uscc(raw: str) -> str:
     """Strip all whitespace (also full-width) and upper-case."""
-    return re.sub(r"\s+", "", str(raw or "")).replace("\u3000", "").upper()
+    return _WHITESPACE.sub("", str(raw or "")).replace("\u3000", "").upper()
 
 
 def uscc_check_char(first17: str) -> str:
@@ -54,11 +58,14 @@ USCC_CHECK_FAILED_MESSAGE = "统一社会信用代码校验位不符，请对照
 
 
 def normalize_id_number(raw: str) -> str:
-    return re.sub(r"\s+", "", str(raw or "")).upper()
+    return _WHITESPACE.sub("", str(raw or "")).upper()
 
 
 def id_check_char(first17: str) -> str:
-    return ID_CHECK[sum(int(c) * w for c, w in zip(first17, ID_WEIGHTS, strict=True)) % 11]
+    if len(first17) != len(ID_WEIGHTS):
+        raise ValueError(f"身份证号的前17位应为17个字符，现为{len(first17)}个")
+    total = sum(map(operator.mul, map(int, first17), ID_WEIGHTS))  # map: about twice a Python loop's speed
+    return ID_CHECK[total % 11]
 
 
 @dataclass(frozen=True)
@@ -76,9 +83,9 @@ def check_id_number(raw: object) -> IdNumberInfo:
     if isinstance(raw, float) or (isinstance(raw, int) and not isinstance(raw, bool)):
         raise ValueError("身份证号被 Excel 存成了数字，末几位已丢失；请把该列设为文本后重新录入")
     value = normalize_id_number(str(raw))
-    if re.fullmatch(r"\d\.\d+E\+?\d+", value):
+    if _SCIENTIFIC.fullmatch(value):
         raise ValueError("身份证号被 Excel 存成了科学计数法，末几位已丢失；请把该列设为文本后重新录入")
-    if not re.fullmatch(r"\d{17}[\dX]", value):
+    if not _ID_SHAPE.fullmatch(value):
         raise ValueError("身份证号应为18位（17位数字加1位数字或X）")
     try:
         birth = dt.date(int(value[6:10]), int(value[10:12]), int(value[12:14]))

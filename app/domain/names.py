@@ -33,6 +33,8 @@ def _segmenter():
 
 
 _FULL_WIDTH_BRACKETS = re.compile("([（）])")
+_WHITESPACE = re.compile(r"\s+")  # compiled once: clean_text runs for every cell of an import
+_NOT_KEY = re.compile(r"[^0-9a-z]")
 
 
 def clean_text(value: object) -> str:
@@ -40,7 +42,7 @@ def clean_text(value: object) -> str:
     if value is None:
         return ""
     text = strip_invisible(unicodedata.normalize("NFKC", str(value)))
-    return re.sub(r"\s+", " ", text).strip()
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def clean_name(value: object) -> str:
@@ -50,14 +52,14 @@ def clean_name(value: object) -> str:
         return ""
     parts = _FULL_WIDTH_BRACKETS.split(str(value))
     text = "".join(p if p in ("（", "）") else unicodedata.normalize("NFKC", p) for p in parts)
-    return re.sub(r"\s+", " ", strip_invisible(text)).strip()
+    return _WHITESPACE.sub(" ", strip_invisible(text)).strip()
 
 
 def name_key(name: str) -> str:
     """Key under which two names count as the same — the one identity of names: NFKC, invisible characters
     removed, no spaces, （）≡ (), case-folded."""
     text = strip_invisible(unicodedata.normalize("NFKC", name or ""))  # NFKC maps （） to ()
-    text = re.sub(r"\s+", "", text)
+    text = _WHITESPACE.sub("", text)
     return text.casefold()
 
 
@@ -96,6 +98,6 @@ def _converted(text: str) -> tuple[str, str]:
     initials = lazy_pinyin(text, style=Style.FIRST_LETTER, errors=lambda s: list(s.lower()))
 
     def join(parts: list[str]) -> str:
-        return re.sub(r"[^0-9a-z]", "", "".join(parts).lower())
+        return _NOT_KEY.sub("", "".join(parts).lower())
 
     return join(initials), join(full)

@@ -22,6 +22,7 @@ _LANDLINE = re.compile(
 )
 _SERVICE = re.compile(r"[48]00-?\d{3}-?\d{4}")
 _SEPARATORS = re.compile(r"[、,，/;；]+")
+_WHITESPACE = re.compile(r"\s+")
 
 MOBILE_RULE = "应为以1开头的11位手机号码"
 LANDLINE_RULE = "应为11位手机号码，或带区号的固定电话（如 0731-8456 7890，分机写在后面：转123）"
@@ -31,7 +32,7 @@ CONTACT_RULE = "应为11位手机号码、带区号的固定电话（如 0731-84
 def _compact(text: str) -> str:
     """NFKC (full-width digits and brackets), no spaces; a hyphen written as – or — counts as one."""
     text = unicodedata.normalize("NFKC", text or "")
-    return re.sub(r"\s+", "", text).replace("–", "-").replace("—", "-")
+    return _WHITESPACE.sub("", text).replace("–", "-").replace("—", "-")
 
 
 def is_mobile(text: str) -> bool:
