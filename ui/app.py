@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from app import APP_NAME, APP_TITLE, tempfiles
-from app.db.engine import Database, open_database
+from app.db.engine import Database, IntegrityCheck, open_database
 from app.db.location import ServerLocation
 from app.errors import DatabaseCorrupt, DatabaseError
 from app.instance import NETWORK_WARNING, DatabaseInUse, InstanceLock, network_drive
@@ -76,12 +76,13 @@ _lock: InstanceLock | None = None  # held while the window has the database open
 handed_over = False  # this start found the database open in a running copy and brought that one forward
 
 
-def open_or_ask(path: Path) -> Database | None:
+def open_or_ask(path: Path, integrity: IntegrityCheck | None = None) -> Database | None:
     """Open the database; on failure explain why and offer another file (and, for a damaged one, the newest
-    good backup). Refuses a database another window of the app has open. None = the user gave up."""
+    good backup). Refuses a database another window of the app has open. None = the user gave up.
+    `integrity`: the file's quick_check started ahead (run_gui), for the first try only."""
     while True:
         try:
-            return _open_locked(path)
+            return _open_locked(path, integrity)
         except DatabaseError as e:
             log.warning("cannot open database %s: %s %s", path, e.message, e.detail)
             if isinstance(e, DatabaseInUse) and ask_running_copy_to_show(path):
@@ -89,6 +90,10 @@ def open_or_ask(path: Path) -> Database | None:
                 global handed_over
                 handed_over = True
                 return None
+            # what the user does next (重试, a restore, another file) is checked afresh
+            if integrity is not None:
+                integrity.cancel()
+                integrity = None
             box = QMessageBox(QMessageBox.Icon.Warning, "无法打开数据库", e.message)
             restore = None
             if isinstance(e, DatabaseCorrupt):
@@ -114,15 +119,16 @@ def open_or_ask(path: Path) -> Database | None:
                 path = Path(chosen)
 
 
-def _open_locked(path: Path) -> Database:
-    """The instance lock first (a second window is refused before it touches the file), then the database;
-    the lock stays held while the database is open (released with release_lock)."""
+def _open_locked(path: Path, integrity: IntegrityCheck | None = None) -> Database:
+    """The instance lock first (a second window is refused before it changes the file: the quick_check
+    started ahead only reads it), then the database; the lock stays held while the database is open
+    (released with release_lock)."""
     global _lock
     if _lock is None or _lock.db_path != path:
         release_lock()
         _lock = InstanceLock(path).acquire()
     tempfiles.sweep_for_database(path)
-    return open_database(path)
+    return open_database(path, integrity=integrity)
 
 
 def release_lock() -> None:
@@ -160,12 +166,17 @@ def warn_if_duplicate_keys(database: Database) -> None:
     )
 
 
-def run_gui(where: Path | ServerLocation) -> int:
+def run_gui(where: Path | ServerLocation, integrity: IntegrityCheck | None = None) -> int:
     """The window on a database file (the instance lock, the daily backup, a second start bringing this
-    window forward) or on a database on a server (the password asked if needed; several people at once)."""
+    window forward) or on a database on a server (the password asked if needed; several people at once).
+    `integrity`: the file's quick_check, started by the launcher before this module's imports."""
     from app.logs import setup_logging
     from app.services.settings import is_configured
 
+    # SQLite's quick_check of the file (half a second on the large demo) runs on its own connection while the
+    # window's modules import; open_database waits for its answer before anything else touches the file
+    if integrity is None and isinstance(where, Path):
+        integrity = IntegrityCheck.start(where)
     setup_logging()
     app = make_application()
     gc_pin.install(app)  # cycles are collected on the GUI thread only, never by the database worker
@@ -180,8 +191,13 @@ def run_gui(where: Path | ServerLocation) -> int:
             from app.paths import default_db_path
 
             where = default_db_path()
+    from ui.main_window import MainWindow
+
+    MainWindow.dashboard.cls  # noqa: B018  (the first page's module, imported while the check runs)
     if not isinstance(where, ServerLocation):
-        database = open_or_ask(where)
+        database = open_or_ask(where, integrity)
+    if integrity is not None:  # not used (the server's copy, or the file was not opened): not left running
+        integrity.cancel()
     if database is None:
         return 0 if handed_over else 1
     if not database.is_server:
@@ -200,8 +216,6 @@ def run_gui(where: Path | ServerLocation) -> int:
         from ui.dialogs.profile_dialog import ProfileDialog
 
         ProfileDialog(first_run=True).exec()
-    from ui.main_window import MainWindow
-
     window = MainWindow()
     window.show()
     # what the start made lives as long as the app (gc_pin.freeze_startup): frozen once the first page has

@@ -32,10 +32,19 @@ def gui(db: str | None = None) -> int:
         loc = resolve_location(db)  # a database file, or a database on a server
     except AppError as e:
         return _refused(str(e))
+    if not isinstance(loc, FileLocation):
+        from ui.app import run_gui
+
+        with tempfiles.started():
+            return run_gui(loc)
+    from app.db.engine import IntegrityCheck
+
+    # the file's quick_check (half a second on the large demo) runs while the window's modules import
+    integrity = IntegrityCheck.start(loc.path)
     from ui.app import run_gui
 
     with tempfiles.started():  # what killed copies left is swept; this run's temporary files under 临时/
-        return run_gui(loc.path if isinstance(loc, FileLocation) else loc)
+        return run_gui(loc.path, integrity)
 
 
 def _refused(message: str) -> int:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import BigInteger, DateTime, Integer, MetaData, String, TypeDecorator
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
@@ -40,6 +43,16 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
 
     def process_result_value(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
         return None if value is None else value.replace(tzinfo=dt.UTC)
+
+    def result_processor(self, dialect: Dialect, coltype: object) -> Callable[[Any], dt.datetime | None]:
+        """What TypeDecorator's own result_processor does — the dialect's conversion (on SQLite
+        datetime.fromisoformat of the stored text, on a server none), then process_result_value — as one call
+        per value instead of two: a page of the enterprise list reads 200 of these per jump."""
+        parse = self.impl_instance.result_processor(dialect, coltype)
+        utc = dt.UTC
+        if parse is None:
+            return lambda value: None if value is None else value.replace(tzinfo=utc)
+        return lambda value: None if value is None else parse(value).replace(tzinfo=utc)
 
 
 # Money in integer 分: 64 bits on both backends (SQLite's INTEGER is; PostgreSQL's integer is 32, so bigint there:

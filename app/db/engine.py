@@ -10,6 +10,7 @@ import logging
 import os
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,13 +186,79 @@ def check_integrity(engine: Engine, path: Path) -> None:
         rows = [(str(e.orig or e),)]
     except Exception as e:  # sqlite3.DatabaseError: "database disk image is malformed"
         rows = [(str(e),)]
-    result = "; ".join(str(r[0]) for r in rows[:5])
+    refuse_if_damaged(path, "; ".join(str(r[0]) for r in rows[:5]))
+
+
+def refuse_if_damaged(path: Path, result: str) -> None:
+    """quick_check's answer ("ok", or what it found) as the open's decision."""
     if result != "ok":
         raise DatabaseCorrupt(
             f"数据库“{path.name}”已损坏（完整性检查未通过），可能是上次断电、强行关机、U盘被拔出或磁盘故障造成的。"
             "为避免进一步损坏，软件没有打开它。请从最近的完好备份恢复（原文件会被另存，不会删除）。",
             result,
         )
+
+
+class IntegrityCheck:
+    """check_integrity's quick_check started ahead, on a connection of its own in a thread, so the half second it
+    takes on the large demo runs while the window's modules import (sqlite3 releases the GIL while it checks).
+    open_database(path, integrity=…) waits for the answer before its engine touches the file: a damaged file is
+    refused exactly as check_integrity refuses it. An answer that is not the check's (the file locked,
+    unreadable, the check interrupted) is no answer: the open then checks as before, after probe_lock.
+
+    One answer for one open: a later open (重试, another file, after a restore) checks the file afresh."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._answer: str | None = None
+        self._closing = threading.Lock()  # interrupt() on a connection being closed is not safe
+        self._closed = False
+        # mode=rw: never creates the file (it may have gone since); no pragmas, no write: only the check reads
+        self._con = sqlite3.connect(
+            f"{path.resolve().as_uri()}?mode=rw",
+            uri=True,
+            timeout=PROBE_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+        )
+        self._thread = threading.Thread(target=self._run, name="quick_check", daemon=True)
+        self._thread.start()
+
+    @classmethod
+    def start(cls, path: Path) -> IntegrityCheck | None:
+        """The check under way on an existing database file; None when there is nothing to check ahead (a new
+        file, or one that cannot be opened: open_database says why)."""
+        if not path.is_file():
+            return None
+        try:
+            return cls(path)
+        except sqlite3.Error:
+            return None
+
+    def _run(self) -> None:
+        try:
+            rows = self._con.execute("PRAGMA quick_check").fetchall()
+            self._answer = "; ".join(str(r[0]) for r in rows[:5])
+        except sqlite3.OperationalError as e:  # locked, disk I/O error, interrupted: the open checks again
+            log.info("integrity check ahead gave no answer: %s", e)
+        except sqlite3.DatabaseError as e:  # "database disk image is malformed"
+            self._answer = str(e)
+        finally:
+            with self._closing:
+                self._con.close()
+                self._closed = True
+
+    def answer(self, path: Path) -> str | None:
+        """quick_check's answer for `path` once it is there; None if this check was not of that file or has
+        no answer (the caller then checks with check_integrity)."""
+        self._thread.join()
+        return self._answer if path == self.path else None
+
+    def cancel(self) -> None:
+        """The answer is not wanted (the open went another way): stop the check and wait for its thread."""
+        with self._closing:
+            if not self._closed:
+                self._con.interrupt()
+        self._thread.join()
 
 
 NOT_SAVED = server.NOT_SAVED  # “刚才的操作没有保存（已撤销）…”
@@ -358,10 +425,13 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(where: Path | str | Location, *, migrate: bool = True) -> Database:
+def open_database(
+    where: Path | str | Location, *, migrate: bool = True, integrity: IntegrityCheck | None = None
+) -> Database:
     """Open (creating if needed) and upgrade a database: a file path, a server address
     (postgresql://user@host:5432/dbname) or a Location. Raises a DatabaseError subclass with a Chinese
-    message for every way the file or the server can be unusable."""
+    message for every way the file or the server can be unusable. `integrity`: the file's quick_check
+    started ahead (IntegrityCheck), waited for before anything else touches the file."""
     from app.db import migrate as migrations
 
     loc = where if isinstance(where, FileLocation | ServerLocation) else parse_location(where)
@@ -369,10 +439,14 @@ def open_database(where: Path | str | Location, *, migrate: bool = True) -> Data
         return _open_server(loc, migrate=migrate)
     path = loc.path
     check_file(path)
+    checked = integrity.answer(path) if integrity is not None else None
+    if checked is not None:
+        refuse_if_damaged(path, checked)  # before the engine's first connection (its switch to WAL writes)
     engine = make_engine(path)
     try:
         probe_lock(engine, path)
-        check_integrity(engine, path)
+        if checked is None:
+            check_integrity(engine, path)
         problems: tuple[str, ...] = ()
         if migrate:
             migrations.upgrade(engine, path)
