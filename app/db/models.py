@@ -112,6 +112,8 @@ class Contact(RecordMixin, Base):
 
 
 Index("ix_contact_name", Contact.name)
+# the list's first contact of each enterprise, read in order (migration 0019)
+Index("ix_contact_enterprise_order", Contact.enterprise_id, Contact.sort_order, Contact.id)
 
 # Substring search on a server (app/services/enterprise_list.py): a pg_trgm GIN index on each column the
 # enterprise search reads (migration 0016, which leaves them out on a server without pg_trgm). On SQLite each

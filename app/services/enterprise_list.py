@@ -9,7 +9,7 @@ import functools
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Select, String, any_, bindparam, case, func, or_, select, true, union
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -47,9 +47,10 @@ class EnterpriseQuery:
         return bool(self.text.strip() or self.status or self.category or self.industry or self.region)
 
 
-@dataclass(frozen=True)
-class EnterpriseRow:
-    """One line of the enterprise list."""
+class EnterpriseRow(NamedTuple):
+    """One line of the enterprise list. A NamedTuple, as immutable as a frozen dataclass and built five times
+    faster (a frozen dataclass sets each of its 15 fields through object.__setattr__): a jump while scrolling
+    builds 200 of them."""
 
     id: str
     name: str
@@ -247,14 +248,17 @@ def _row_statement(dialect: str) -> Select:
 
 @contextlib.contextmanager
 def _one_read(s: Session) -> Iterator[Connection]:
-    """A connection for one SELECT. On a server, for a session that has not begun (a page read on its own, as
-    the list reads each page while it scrolls): a pooled connection of its own in autocommit, which reads what
-    the session's READ COMMITTED transaction would, without its BEGIN and ROLLBACK — two of the four round
-    trips of such a read. A session already in a transaction (a write under way) reads through its own."""
-    if s.in_transaction() or s.get_bind().dialect.name != "postgresql":
+    """A connection for one SELECT. For a session that has not begun (a page read on its own, as the list reads
+    each page while it scrolls): a pooled connection of its own, which reads what the session's transaction
+    would (one SELECT sees one committed state), without the session's transaction to begin and roll back —
+    on a server in autocommit, which saves two of the four round trips of such a read. A session already in a
+    transaction (a write under way) reads through its own."""
+    if s.in_transaction():
         yield s.connection()
         return
-    with s.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+    with s.get_bind().connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
         yield conn
 
 
@@ -267,6 +271,7 @@ def enterprise_rows(s: Session, ids: Sequence[str]) -> dict[str, EnterpriseRow]:
     with _one_read(s) as conn:
         dialect = conn.dialect.name
         result = conn.execute(_row_statement(dialect), {"ids": _ids_parameter(dialect, ids)}).all()
+    category_text: dict[str | None, str] = {}  # a page holds few combinations of categories: each sorted once
     for (
         eid,
         name,
@@ -284,7 +289,9 @@ def enterprise_rows(s: Session, ids: Sequence[str]) -> dict[str, EnterpriseRow]:
         category_names,
         tier_rank,
     ) in result:
-        cats = sorted(category_names.split(_SEPARATOR), key=_CATEGORY_ORDER) if category_names else ()
+        if (categories := category_text.get(category_names)) is None:
+            cats = sorted(category_names.split(_SEPARATOR), key=_CATEGORY_ORDER) if category_names else ()
+            categories = category_text[category_names] = "、".join(cats)
         out[eid] = EnterpriseRow(
             eid,
             name,
@@ -295,7 +302,7 @@ def enterprise_rows(s: Session, ids: Sequence[str]) -> dict[str, EnterpriseRow]:
             region,
             scale,
             status,
-            "、".join(cats),
+            categories,
             cooperation_start,
             contact_name or "",
             contact_phone or "",
