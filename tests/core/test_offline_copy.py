@@ -92,6 +92,36 @@ def _merge(db: Database, copy: Database, decide: str | None = None, **kw):
     return plan, report
 
 
+def _copied_again(db: Database, copy: Database) -> Database:
+    """The trip's copy made anew from the office as it is now (after the test's setup), open."""
+    copy.close()
+    copy.path.unlink()
+    copy_out(db, copy.path)
+    return open_database(copy.path)
+
+
+def _purge(db: Database, eid: str) -> None:
+    """An enterprise deleted, then deleted for good from the 回收站, as a user does it (two actions)."""
+    from app.services.enterprises import purge_enterprises
+
+    with db.session() as s:
+        delete_enterprises(s, [eid])
+    with db.session() as s:
+        purge_enterprises(s, [eid])
+
+
+def _without_in_base(copy: Database, table: str, column: str) -> Database:
+    """The copy as if `column` came with a later version of the app: its rows as copied lack it."""
+    copy.close()
+    with sqlite3.connect(copy.path) as con:
+        for key, values in con.execute(
+            "SELECT row_key, row_values FROM offline_base WHERE table_name = ?", (table,)
+        ).fetchall():
+            kept = {k: v for k, v in json.loads(values).items() if k != column}
+            con.execute("UPDATE offline_base SET row_values = ? WHERE row_key = ?", (json.dumps(kept), key))
+    return open_database(copy.path)
+
+
 def test_the_copy_knows_its_origin_and_leaves_personal_data_out(db: Database, office, trip) -> None:
     copy, info = trip
     assert "不含学生个人信息" in info.words and info.origin == db.display_name
@@ -262,17 +292,7 @@ def test_a_column_the_copy_did_not_know_is_never_decided_silently(db: Database, 
     copy, _info = trip
     with db.session() as s:
         c = create_enterprise(s, EnterpriseData("湖南丙化工有限公司")).ids[0]
-    copy.close()
-    copy.path.unlink()
-    copy_out(db, copy.path)
-    with sqlite3.connect(copy.path) as con:  # as if `website` came with a later version of the app
-        rows = con.execute(
-            "SELECT row_key, row_values FROM offline_base WHERE table_name = 'enterprise'"
-        ).fetchall()
-        for key, values in rows:
-            kept = {k: v for k, v in json.loads(values).items() if k != "website"}
-            con.execute("UPDATE offline_base SET row_values = ? WHERE row_key = ?", (json.dumps(kept), key))
-    copy = open_database(copy.path)
+    copy = _without_in_base(_copied_again(db, copy), "enterprise", "website")
     _edit(copy, office["a"], website="https://a.example.cn")  # the laptop only
     _edit(db, office["b"], website="https://b.example.cn")  # the office only
     _edit(copy, c, website="https://c1.example.cn")  # both, differently
@@ -318,13 +338,8 @@ def test_a_text_in_conflict_may_be_written_anew_within_its_length(db: Database, 
 def test_a_record_purged_in_the_copy_that_the_office_still_uses_is_a_conflict(
     db: Database, office, trip, side
 ) -> None:
-    from app.services.enterprises import purge_enterprises
-
     copy, _info = trip
-    with copy.session() as s:
-        delete_enterprises(s, [office["b"]])
-    with copy.session() as s:
-        purge_enterprises(s, [office["b"]])
+    _purge(copy, office["b"])
     _edit(db, office["b"], contacts=(ContactData("赵主任"),))  # the office added a contact meanwhile
     plan, _report = _merge(db, copy, side)
     (c,) = plan.conflicts
@@ -386,14 +401,9 @@ def test_the_copys_attachment_and_history_follow_a_record_found_as_the_offices(
 
 @pytest.mark.parametrize("side", [COPY, ORIGIN])
 def test_a_contact_added_to_an_enterprise_the_office_purged(db: Database, office, trip, side) -> None:
-    from app.services.enterprises import purge_enterprises
-
     copy, _info = trip
     _edit(copy, office["b"], contacts=(ContactData("钱经理"),))
-    with db.session() as s:
-        delete_enterprises(s, [office["b"]])
-    with db.session() as s:
-        purge_enterprises(s, [office["b"]])
+    _purge(db, office["b"])
     plan, report = _merge(db, copy, side)
     (c,) = plan.conflicts
     assert c.kind == "deleted_in_origin" and "湖南乙电子有限公司" in c.title
@@ -413,22 +423,14 @@ def test_a_record_purged_in_the_copy_keeps_its_parts_whichever_side_is_taken(
     """甲 (a contact, two categories) purged on the laptop, its address changed in the office: the record stays
     (in the 回收站 for the laptop's side) with its contact and categories — rows without a 回收站 of their own
     are never deleted for good with a record the merge keeps."""
-    from app.services.enterprises import purge_enterprises
-
     copy, _info = trip
-    copy.close()
     parts = {
         "contacts": (ContactData("周经理", phone="13800001111"),),
         "categories": ("校友企业", "世界500强"),
     }
     _edit(db, office["a"], **parts)
-    copy.path.unlink()
-    copy_out(db, copy.path)
-    copy = open_database(copy.path)
-    with copy.session() as s:
-        delete_enterprises(s, [office["a"]])
-    with copy.session() as s:
-        purge_enterprises(s, [office["a"]])
+    copy = _copied_again(db, copy)
+    _purge(copy, office["a"])
     _edit(db, office["a"], address="长沙市开福区")
     plan, _report = _merge(db, copy, side)
     (c,) = plan.conflicts
@@ -447,19 +449,11 @@ def test_a_record_the_office_purged_comes_back_whole_when_the_laptops_side_is_ta
 ) -> None:
     """乙 (a contact, a category, as copied) purged in the office and its address changed on the laptop: taking
     the laptop's side brings it back with the contact and category the office purged with it."""
-    from app.services.enterprises import purge_enterprises
-
     copy, _info = trip
-    copy.close()
     _edit(db, office["b"], contacts=(ContactData("吴主任"),), categories=("校友企业",))
-    copy.path.unlink()
-    copy_out(db, copy.path)
-    copy = open_database(copy.path)
+    copy = _copied_again(db, copy)
     _edit(copy, office["b"], address="株洲市天元区")
-    with db.session() as s:
-        delete_enterprises(s, [office["b"]])
-    with db.session() as s:
-        purge_enterprises(s, [office["b"]])
+    _purge(db, office["b"])
     plan, _report = _merge(db, copy, side)
     (c,) = plan.conflicts
     assert c.kind == "deleted_in_origin"
@@ -569,14 +563,7 @@ def test_a_new_column_filled_on_the_laptop_comes_back_with_a_record_the_office_d
     """A column newer than the copy, filled on the laptop only, while the office put the record in the 回收站:
     the conflict's laptop side brings the record back with that value too."""
     copy, _info = trip
-    copy.close()
-    with sqlite3.connect(copy.path) as con:  # as if `website` came with a later version of the app
-        for key, values in con.execute(
-            "SELECT row_key, row_values FROM offline_base WHERE table_name = 'enterprise'"
-        ).fetchall():
-            kept = {k: v for k, v in json.loads(values).items() if k != "website"}
-            con.execute("UPDATE offline_base SET row_values = ? WHERE row_key = ?", (json.dumps(kept), key))
-    copy = open_database(copy.path)
+    copy = _without_in_base(copy, "enterprise", "website")
     _edit(copy, office["b"], website="https://b.example.cn")
     with db.session() as s:
         delete_enterprises(s, [office["b"]])
@@ -592,22 +579,15 @@ def test_an_attachment_comes_back_with_a_record_the_office_purged(
     db: Database, office, trip, tmp_path
 ) -> None:
     from app.services.attachments import add_attachment, copy_for_viewing, list_attachments
-    from app.services.enterprises import purge_enterprises
 
     copy, _info = trip
-    copy.close()
     paper = tmp_path / "营业执照.pdf"
     paper.write_bytes(b"%PDF-1.4 licence of b")
     with db.session() as s:
         add_attachment(s, "enterprise", office["b"], paper)
-    copy.path.unlink()
-    copy_out(db, copy.path)
-    copy = open_database(copy.path)
+    copy = _copied_again(db, copy)
     _edit(copy, office["b"], address="株洲市天元区")
-    with db.session() as s:
-        delete_enterprises(s, [office["b"]])
-    with db.session() as s:
-        purge_enterprises(s, [office["b"]])
+    _purge(db, office["b"])
     _plan, report = _merge(db, copy, COPY)
     with db.reader() as s:
         (att,) = list_attachments(s, "enterprise", office["b"])
