@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import socket
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -26,6 +28,16 @@ def new_id() -> str:
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+@functools.cache
+def this_machine() -> str:
+    """This computer's name (an audit row's `machine`: which PC a change was made on, the laptop of a trip
+    among them); "" when the system gives none."""
+    try:
+        return socket.gethostname()[:100]
+    except OSError:
+        return ""
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db.base import Base, Money, RecordMixin, UTCDateTime, new_id, utcnow
+from app.db.base import Base, Money, RecordMixin, UTCDateTime, new_id, this_machine, utcnow
 
 ENTERPRISE_STATUSES = ("意向", "合作中", "暂停", "已解除")
 ENTERPRISE_SCALES = ("大型", "中型", "小型", "微型")
@@ -168,6 +168,8 @@ class AuditLog(Base):
     os_user: Mapped[str] = mapped_column(String(100), default="")
     # The role that logged in to a server, filled in by the server itself (migration 0012); None on a file.
     db_user: Mapped[str | None] = mapped_column(String(100), server_default=FetchedValue())
+    # The computer the change was made on (migration 0020; "" before it): a merged copy's rows keep the laptop's
+    machine: Mapped[str] = mapped_column(String(100), default=this_machine, server_default="")
     table_name: Mapped[str] = mapped_column(String(64))
     record_id: Mapped[str] = mapped_column(String(36), index=True)
     action: Mapped[str] = mapped_column(String(16))  # insert / update / delete / restore / purge

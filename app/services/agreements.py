@@ -398,5 +398,9 @@ def agreement_history(s: Session, agreement_id: str) -> list[HistoryEntry]:
         else:
             verb = {"insert": "添加", "delete": "移除"}.get(r.action, ACTIONS.get(r.action, r.action))
             summary = f"{verb}附件“{files.get(r.record_id, '')}”"
-        out.append(HistoryEntry(r.at, r.os_user, ACTIONS.get(r.action, r.action), summary, r.db_user or ""))
+        out.append(
+            HistoryEntry(
+                r.at, r.os_user, ACTIONS.get(r.action, r.action), summary, r.db_user or "", r.machine
+            )
+        )
     return out

@@ -61,11 +61,16 @@ class HistoryEntry:
     action: str
     summary: str
     db_user: str = ""  # the role logged in to a server (the server's own record of it); "" on a file
+    machine: str = ""  # the computer it was made on ("" before the app kept it)
 
     @property
     def who(self) -> str:
-        """Who made the change: the server's user, else the computer's login name."""
-        return self.db_user or self.os_user
+        """Who made the change: the server's user, else the computer's login name; and the computer when it was
+        another (a laptop whose copy was merged, a colleague's PC on a server)."""
+        from app.db.base import this_machine
+
+        name = self.db_user or self.os_user
+        return f"{name}（{self.machine}）" if self.machine and self.machine != this_machine() else name
 
 
 def _value(v: Any) -> str:
@@ -108,7 +113,9 @@ def record_history(s: Session, record_id: str, part_ids: dict[str, str] | None =
     ids = [record_id, *names]
     rows = s.scalars(select(AuditLog).where(AuditLog.record_id.in_(ids)).order_by(AuditLog.at.desc()))
     return [
-        HistoryEntry(r.at, r.os_user, ACTIONS.get(r.action, r.action), _summary(r, names), r.db_user or "")
+        HistoryEntry(
+            r.at, r.os_user, ACTIONS.get(r.action, r.action), _summary(r, names), r.db_user or "", r.machine
+        )
         for r in rows
     ]
 

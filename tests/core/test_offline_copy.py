@@ -639,3 +639,27 @@ def test_the_history_says_which_change_of_the_laptop_the_merge_did_not_take(
         "长沙市岳麓区" in e.summary and e.action == "修改" for e in entries[1:]
     )  # the laptop's own entry
     assert _data(db, office["a"]).address == "长沙市雨花区"
+
+
+def test_the_laptops_history_joins_with_its_user_and_machine(db: Database, office, trip) -> None:
+    """The copy's audit rows join the office's trail as they were: who, when, and on which computer — the
+    record's history names the laptop beside the user."""
+    from app.services.history import enterprise_history
+
+    copy, _info = trip
+    _edit(copy, office["b"], address="株洲市天元区")
+    copy.close()
+    with sqlite3.connect(copy.path) as con:  # made on the trip's laptop
+        con.execute("UPDATE audit_log SET machine = '笔记本-01', os_user = '李老师' WHERE action = 'update'")
+    copy = open_database(copy.path)
+    _merge(db, copy)
+    with db.reader() as s:
+        (joined,) = s.scalars(select(AuditLog).where(AuditLog.machine == "笔记本-01")).all()
+        assert (joined.os_user, joined.record_id) == ("李老师", office["b"])
+        entries = enterprise_history(s, office["b"])
+    # (on a server the name is the server's user who merged: the server writes it, no one else may)
+    assert any(
+        e.who.endswith("（笔记本-01）") and e.os_user == "李老师" and "株洲市天元区" in e.summary
+        for e in entries
+    )
+    assert all(e.who == (e.db_user or e.os_user) for e in entries if "笔记本" not in e.who)  # made here
