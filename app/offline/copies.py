@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import threading
 import uuid
 from dataclasses import dataclass
@@ -243,7 +242,7 @@ def refresh_copy(
         replace_with_retry(fresh, path)
     except BaseException:
         if aside.is_dir():
-            os.replace(aside, folder)  # the old copy stays whole
+            replace_with_retry(aside, folder)  # the old copy stays whole
         remove(fresh, new_folder)
         raise
     if new_folder.is_dir():

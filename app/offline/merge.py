@@ -628,11 +628,14 @@ def table_words(table: str) -> str:
 
 
 def column_words(table: str, column: str) -> str:
-    """A column as the user reads it (the form's label where one is known; a record named by its id: the kind of
-    record, as 学生 for student_id)."""
+    """A column as the user reads it (COLUMN_LABELS of app/db/labels.py, else the form's label where one is known;
+    a record named by its id: the kind of record, as 学生 for student_id)."""
+    from app.db.labels import COLUMN_LABELS
     from app.services.history import FIELDS
     from app.services.students import FIELD_LABELS
 
+    if column in COLUMN_LABELS.get(table, {}):
+        return COLUMN_LABELS[table][column]
     words = {**FIELDS, "deleted_at": "删除到回收站的时间"} | (FIELD_LABELS if table == "student" else {})
     if column in words:
         return words[column]
