@@ -345,7 +345,11 @@ def test_uncaught_exception_is_logged_and_shown(qapp, monkeypatch, tmp_path):
     assert records and records[0].exc_info[0] is RuntimeError
 
 
-def test_unusable_database_gets_its_own_message(qapp, monkeypatch, tmp_path):
+@pytest.mark.parametrize("ahead", [False, True], ids=["checked-on-open", "checked-ahead"])
+def test_unusable_database_gets_its_own_message(qapp, monkeypatch, tmp_path, ahead):
+    """A file that is no database: its own message, the file untouched — whether its integrity check was started
+    ahead of the open (as the launcher does, app/db/engine.py IntegrityCheck) or not."""
+    from app.db.engine import IntegrityCheck
     from ui.app import open_or_ask
 
     not_db = tmp_path / "学院.db"
@@ -358,7 +362,7 @@ def test_unusable_database_gets_its_own_message(qapp, monkeypatch, tmp_path):
         return 0
 
     monkeypatch.setattr(QMessageBox, "exec", answer)
-    assert open_or_ask(not_db) is None
+    assert open_or_ask(not_db, IntegrityCheck.start(not_db) if ahead else None) is None
     assert "不是本软件的数据库文件" in seen[0]
     assert not_db.read_text(encoding="utf-8") == "这不是数据库"  # untouched
 

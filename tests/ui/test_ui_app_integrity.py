@@ -70,21 +70,3 @@ def test_a_good_answer_is_not_reused_after_a_retry(qapp, db_path, monkeypatch):
     finally:
         ui_app.release_lock()
     assert "另一个窗口" in seen[0] and "已损坏" in seen[1]
-
-
-def test_not_a_database_checked_ahead_gets_its_own_message(qapp, tmp_path, monkeypatch):
-    from ui.app import open_or_ask
-
-    not_db = tmp_path / "学院.db"
-    not_db.write_text("这不是数据库", encoding="utf-8")
-    seen = []
-
-    def answer(box):
-        seen.append(box.text())
-        next(b for b in box.buttons() if b.text() == "退出").click()
-        return 0
-
-    monkeypatch.setattr(QMessageBox, "exec", answer)
-    assert open_or_ask(not_db, IntegrityCheck.start(not_db)) is None
-    assert "不是本软件的数据库文件" in seen[0]
-    assert not_db.read_text(encoding="utf-8") == "这不是数据库"  # untouched
