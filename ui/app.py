@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from app import APP_NAME, APP_TITLE, tempfiles
-from app.db.engine import Database, IntegrityCheck, open_database
+from app.db.engine import Database, EarlyCheck, IntegrityCheck, open_database
 from app.db.location import ServerLocation
 from app.errors import DatabaseCorrupt, DatabaseError
 from app.instance import NETWORK_WARNING, DatabaseInUse, InstanceLock, network_drive
@@ -76,7 +76,7 @@ _lock: InstanceLock | None = None  # held while the window has the database open
 handed_over = False  # this start found the database open in a running copy and brought that one forward
 
 
-def open_or_ask(path: Path, integrity: IntegrityCheck | None = None) -> Database | None:
+def open_or_ask(path: Path, integrity: EarlyCheck | None = None) -> Database | None:
     """Open the database; on failure explain why and offer another file (and, for a damaged one, the newest
     good backup). Refuses a database another window of the app has open. None = the user gave up.
     `integrity`: the file's quick_check started ahead (run_gui), for the first try only."""
@@ -119,7 +119,7 @@ def open_or_ask(path: Path, integrity: IntegrityCheck | None = None) -> Database
                 path = Path(chosen)
 
 
-def _open_locked(path: Path, integrity: IntegrityCheck | None = None) -> Database:
+def _open_locked(path: Path, integrity: EarlyCheck | None = None) -> Database:
     """The instance lock first (a second window is refused before it changes the file: the quick_check
     started ahead only reads it), then the database; the lock stays held while the database is open
     (released with release_lock)."""
@@ -166,17 +166,18 @@ def warn_if_duplicate_keys(database: Database) -> None:
     )
 
 
-def run_gui(where: Path | ServerLocation, integrity: IntegrityCheck | None = None) -> int:
+def run_gui(where: Path | ServerLocation, integrity: EarlyCheck | None = None) -> int:
     """The window on a database file (the instance lock, the daily backup, a second start bringing this
     window forward) or on a database on a server (the password asked if needed; several people at once).
     `integrity`: the file's quick_check, started by the launcher before this module's imports."""
     from app.logs import setup_logging
     from app.services.settings import is_configured
 
-    # SQLite's quick_check of the file (half a second on the large demo) runs on its own connection while the
-    # window's modules import; open_database waits for its answer before anything else touches the file
+    # SQLite's quick_check of the file (1–2 s on the large demo) runs on its own connection while the window's
+    # modules import; open_database waits for its answer before anything else touches the file. A file this
+    # app closed after a check, untouched since, is not read again (app/db/verified.py)
     if integrity is None and isinstance(where, Path):
-        integrity = IntegrityCheck.start(where)
+        integrity = IntegrityCheck.start(where, remembered=True)
     setup_logging()
     app = make_application()
     gc_pin.install(app)  # cycles are collected on the GUI thread only, never by the database worker

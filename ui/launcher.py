@@ -39,8 +39,9 @@ def gui(db: str | None = None) -> int:
             return run_gui(loc)
     from app.db.engine import IntegrityCheck
 
-    # the file's quick_check (half a second on the large demo) runs while the window's modules import
-    integrity = IntegrityCheck.start(loc.path)
+    # the file's quick_check (1–2 s on the large demo) runs while the window's modules import, unless this app
+    # closed the file after a check and nothing has touched it since (app/db/verified.py)
+    integrity = IntegrityCheck.start(loc.path, remembered=True)
     from ui.app import run_gui
 
     with tempfiles.started():  # what killed copies left is swept; this run's temporary files under 临时/

@@ -5,6 +5,7 @@ has its own branch: no file checks, its engine and failures in app/db/server.py.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import logging
 import os
@@ -24,7 +25,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 import app.db.audit  # noqa: F401  (registers the audit listener)
 import app.db.personal  # noqa: F401  (registers the masked copies of students' personal data)
-from app.db import server
+from app.db import server, verified
 from app.db.location import FileLocation, Location, ServerLocation, parse_location
 from app.db.unique_keys import duplicate_key_error
 from app.errors import (
@@ -211,6 +212,7 @@ class IntegrityCheck:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._answer: str | None = None
+        self.checked_at: dt.datetime | None = None  # when the answer was found ("ok" remembered: then)
         self._closing = threading.Lock()  # interrupt() on a connection being closed is not safe
         self._closed = False
         # mode=rw: never creates the file (it may have gone since); no pragmas, no write: only the check reads
@@ -224,11 +226,15 @@ class IntegrityCheck:
         self._thread.start()
 
     @classmethod
-    def start(cls, path: Path) -> IntegrityCheck | None:
+    def start(cls, path: Path, *, remembered: bool = False) -> IntegrityCheck | RememberedCheck | None:
         """The check under way on an existing database file; None when there is nothing to check ahead (a new
-        file, or one that cannot be opened: open_database says why)."""
+        file, or one that cannot be opened: open_database says why). `remembered` (the window's start only):
+        the last check's answer when this app closed the file cleanly since and nothing has touched it
+        (app/db/verified.py), without reading the file."""
         if not path.is_file():
             return None
+        if remembered and (when := verified.recall(path)) is not None:
+            return RememberedCheck(path, when)
         try:
             return cls(path)
         except sqlite3.Error:
@@ -237,6 +243,7 @@ class IntegrityCheck:
     def _run(self) -> None:
         try:
             rows = self._con.execute("PRAGMA quick_check").fetchall()
+            self.checked_at = dt.datetime.now(dt.UTC)
             self._answer = "; ".join(str(r[0]) for r in rows[:5])
         except sqlite3.OperationalError as e:  # locked, disk I/O error, interrupted: the open checks again
             log.info("integrity check ahead gave no answer: %s", e)
@@ -259,6 +266,24 @@ class IntegrityCheck:
             if not self._closed:
                 self._con.interrupt()
         self._thread.join()
+
+
+@dataclass(frozen=True)
+class RememberedCheck:
+    """IntegrityCheck's answer for a file unchanged since this app closed it after a check that passed
+    (app/db/verified.py): "ok", as of that check."""
+
+    path: Path
+    checked_at: dt.datetime
+
+    def answer(self, path: Path) -> str | None:
+        return "ok" if path == self.path else None
+
+    def cancel(self) -> None:
+        pass
+
+
+EarlyCheck = IntegrityCheck | RememberedCheck  # open_database's `integrity`
 
 
 NOT_SAVED = server.NOT_SAVED  # “刚才的操作没有保存（已撤销）…”
@@ -334,6 +359,10 @@ class Database:
     # Duplicates of 学号, 工号 … that keep a unique index out (a database from before migration 0008):
     # one Chinese message each, for the window to show (app/db/unique_keys.py); () when every key is enforced.
     key_problems: tuple[str, ...] = ()
+    # A file's last integrity check that passed (at this open, or remembered: app/db/verified.py), noted
+    # with the file at a clean close; None on a server
+    checked_at: dt.datetime | None = None
+    damage_seen: bool = False  # SQLite said "malformed" while open: nothing is noted at the close
 
     @property
     def is_server(self) -> bool:
@@ -363,6 +392,8 @@ class Database:
         """A failure of the database in plain Chinese, or None for the code's own mistakes."""
         if isinstance(self.location, ServerLocation):
             return server.server_error(self.location, e)
+        if "malformed" in str(e.orig or e).lower():
+            self.damage_seen = True
         return runtime_error(self.path, e) if isinstance(e, OperationalError) else None
 
     def check_present(self) -> None:
@@ -423,10 +454,15 @@ class Database:
             except Exception:  # closing must not fail: the data is already committed
                 log.debug("PRAGMA optimize failed", exc_info=True)
         self.engine.dispose()
+        if not self.is_server and self.checked_at is not None:
+            if self.damage_seen:
+                verified.forget(self.path)
+            else:  # the journal is gone once the last connection closed: the file as the next start finds it
+                verified.remember(self.path, self.checked_at)
 
 
 def open_database(
-    where: Path | str | Location, *, migrate: bool = True, integrity: IntegrityCheck | None = None
+    where: Path | str | Location, *, migrate: bool = True, integrity: EarlyCheck | None = None
 ) -> Database:
     """Open (creating if needed) and upgrade a database: a file path, a server address
     (postgresql://user@host:5432/dbname) or a Location. Raises a DatabaseError subclass with a Chinese
@@ -440,6 +476,7 @@ def open_database(
     path = loc.path
     check_file(path)
     checked = integrity.answer(path) if integrity is not None else None
+    checked_at = integrity.checked_at if integrity is not None and checked is not None else None
     if checked is not None:
         refuse_if_damaged(path, checked)  # before the engine's first connection (its switch to WAL writes)
     engine = make_engine(path)
@@ -447,6 +484,7 @@ def open_database(
         probe_lock(engine, path)
         if checked is None:
             check_integrity(engine, path)
+            checked_at = dt.datetime.now(dt.UTC)
         problems: tuple[str, ...] = ()
         if migrate:
             migrations.upgrade(engine, path)
@@ -455,10 +493,12 @@ def open_database(
             migrations.check_not_newer(engine, path)
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception:
+    except Exception as e:
         engine.dispose()
+        if isinstance(e, DatabaseCorrupt):  # damage no size or time showed: the next start checks the file
+            verified.forget(path)
         raise
-    return Database(loc, engine, sessionmaker(engine, expire_on_commit=False), problems)
+    return Database(loc, engine, sessionmaker(engine, expire_on_commit=False), problems, checked_at)
 
 
 def _open_server(loc: ServerLocation, *, migrate: bool) -> Database:
