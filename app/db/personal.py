@@ -43,8 +43,15 @@ MASKED_COPIES = frozenset(f"{c}_masked" for c in COPIED)
 
 
 def copies_of(values: Mapping[str, Any]) -> dict[str, str]:
-    """{`<column>_masked`: masked value} for the personal columns in `values`."""
-    return {f"{c}_masked": masked_copy(c, values.get(c) or "") for c in COPIED if c in values}
+    """{`<column>_masked`: masked value} for the personal columns in `values` (masked_copy of each; a blank one
+    has the copy of "" worked out once: a roster leaves most of them blank)."""
+    return {
+        name: mask(v) if (v := values.get(c)) else blank for c, name, mask, blank in _COPIES if c in values
+    }
+
+
+# (column, its copy's column, the mask, the copy of a blank value)
+_COPIES = tuple((c, f"{c}_masked", MASKS[c], masked_copy(c, "")) for c in COPIED)
 
 
 def with_masked_copies(row: Mapping[str, Any]) -> dict[str, Any]:

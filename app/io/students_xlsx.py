@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,8 +35,8 @@ from app.db.audit import insert_entry, saved_by
 from app.db.base import new_id, utcnow
 from app.db.models import AuditLog, Major, Student
 from app.db.personal import PERSONAL_GROUP, with_masked_copies
-from app.domain.codes import check_id_number
-from app.domain.names import name_key
+from app.domain.codes import IdNumberInfo, check_id_number
+from app.domain.names import clean_text, name_key
 from app.errors import ValidationErrors
 from app.io.importing import (
     ImportPreview,
@@ -68,8 +69,9 @@ from app.services.students import (
     apply_student,
     check_student_fields,
     id_number_clash,
+    id_number_info,
     need_personal,
-    normalized_student,
+    new_student_columns,
     student_key,
     student_rows,
     student_warnings,
@@ -114,6 +116,7 @@ class StudentImport:
     data: StudentData
     existing_id: str | None  # the live student with this 学号: the row updates it (after confirmation)
     updates: ToUpdate | None = None  # that student as read (its version), for the write's recheck
+    id_info: IdNumberInfo | None = None  # the check of data.id_number the read made (students.id_number_info)
 
 
 @dataclass
@@ -125,9 +128,30 @@ class _Context:
     id_numbers: dict[str, tuple[str, str, str]]  # 身份证号 → (id, 姓名, 学号) of the live students
     seen: dict[str, int] = field(default_factory=dict)
     seen_ids: dict[str, int] = field(default_factory=dict)  # 身份证号 → the first row that has it
+    # 专业 and 入学年份 as written → what they give: a roster repeats a few of each in every row
+    major_ids: dict[str, str | None] = field(default_factory=dict)
+    years: dict[str, int | str | None] = field(default_factory=dict)  # the year, or why the text is none
+    texts: dict[str, str] = field(default_factory=dict)  # cell_text of the texts of _REPEATING fields
 
     def column(self, f: str) -> str:
         return self.columns.get(f) or FIELDS_STUDENTS[f][0]
+
+    def major_id(self, major: str) -> str | None:
+        if major not in self.major_ids:
+            self.major_ids[major] = self.majors.get(name_key(major))
+        return self.major_ids[major]
+
+    def entry_year(self, text: str) -> int | None:
+        """_entry_year(text), worked out once for each text (raising as it does)."""
+        if text not in self.years:
+            try:
+                self.years[text] = _entry_year(text)
+            except ValueError as e:
+                self.years[text] = str(e)
+        year = self.years[text]
+        if isinstance(year, str):
+            raise ValueError(year)
+        return year
 
 
 def _entry_year(text: str) -> int | None:
@@ -153,13 +177,13 @@ def _values(raw: dict[str, Any], text: dict[str, str], ctx: _Context) -> tuple[d
     gender = text.get("gender", "")
     values["gender"] = _GENDER.get(gender.casefold(), gender)
     if major := text.get("major", ""):
-        values["major_id"] = ctx.majors.get(name_key(major))
+        values["major_id"] = ctx.major_id(major)
         if not values["major_id"]:
             problems.append(
                 (ctx.column("major"), f"专业“{major}”不在设置的专业中（请先在设置中添加，或改为已有专业）")
             )
     try:
-        values["entry_year"] = _entry_year(text.get("entry_year", ""))
+        values["entry_year"] = ctx.entry_year(text.get("entry_year", ""))
     except ValueError as e:
         problems.append((ctx.column("entry_year"), str(e)))
     for f, label in (
@@ -175,33 +199,45 @@ def _values(raw: dict[str, Any], text: dict[str, str], ctx: _Context) -> tuple[d
     return values, problems
 
 
+# fields with a few values, each in many rows: their texts are made once (_cell_texts)
+_REPEATING = frozenset({"gender", "major", "class_name", "entry_year", "guardian_relation"})
+
+
+def _cell_texts(raw: dict[str, Any], ctx: _Context) -> dict[str, str]:
+    """{field: cell_text(value)}, without its work for the usual cells: printable ASCII without a space (a 学号, a
+    phone, a 身份证号) is its own text (nothing to fold, trim or take out), and the text of a _REPEATING field is
+    made once for each value."""
+    texts = ctx.texts
+    out = {}
+    for f, v in raw.items():
+        if type(v) is not str:
+            out[f] = cell_text(v)
+        elif v.isascii() and v.isprintable() and " " not in v:
+            out[f] = v
+        elif f in _REPEATING:
+            if (t := texts.get(v)) is None:
+                t = texts[v] = cell_text(v)
+            out[f] = t
+        else:
+            out[f] = cell_text(v)
+    return out
+
+
 def _read_student(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
-    shown_text = {f: cell_text(v) for f, v in raw.items()}
-    shown = {ctx.columns[f]: t for f, t in shown_text.items()}  # every field read has its column
-    text = shown_text if "note" not in raw else {**shown_text, "note": cell_text(raw["note"], free_text=True)}
+    text = _cell_texts(raw, ctx)
+    shown = {ctx.columns[f]: t for f, t in text.items()}  # every field read has its column
+    if "note" in raw:
+        text["note"] = cell_text(raw["note"], free_text=True)
     values, errors = _values(raw, text, ctx)
-    data = normalized_student(
-        StudentData(
-            student_no=text.get("student_no", ""),
-            name=text.get("name", ""),
-            class_name=text.get("class_name", ""),
-            phone=text.get("phone", ""),
-            guardian_name=text.get("guardian_name", ""),
-            guardian_phone=text.get("guardian_phone", ""),
-            guardian_relation=text.get("guardian_relation", ""),
-            home_address=text.get("home_address", ""),
-            emergency_contact=text.get("emergency_contact", ""),
-            emergency_phone=text.get("emergency_phone", ""),
-            note=text.get("note", ""),
-            **values,
-        )
-    )
+    data = _student_data(text, values)
+    info = id_number_info(data.id_number)  # checked once: the row's checks, warnings and write take it
     if not errors:
         errors += [
-            (ctx.column(_FIELD_COLUMN.get(e.field, e.field)), e.message) for e in check_student_fields(data)
+            (ctx.column(_FIELD_COLUMN.get(e.field, e.field)), e.message)
+            for e in check_student_fields(data, id_info=info)
         ]
-    warnings = [(ctx.column("gender"), w) for w in student_warnings(data)]
-    key = student_key(data.student_no)
+    warnings = [(ctx.column("gender"), w) for w in student_warnings(data, id_info=info)]
+    key = _clean_again(data.student_no).replace(" ", "").casefold()  # student_key(data.student_no)
     existing = ctx.existing.get(key)
     if key and key in ctx.seen:
         errors.append((ctx.column("student_no"), f"学号“{data.student_no}”与第{ctx.seen[key]}行重复"))
@@ -213,7 +249,48 @@ def _read_student(row: int, raw: dict[str, Any], ctx: _Context) -> ImportRow:
         no, name, version = ctx.read[existing]
         updates = ToUpdate(f"学生“{name}”（学号{no}）", Opened(Student.__tablename__, existing, version))
     errors += _id_number_clashes(row, data, existing, errors, ctx)
-    return make_row(row, StudentImport(data, existing, updates), errors, warnings, shown)
+    return make_row(row, StudentImport(data, existing, updates, info), errors, warnings, shown)
+
+
+def _student_data(text: dict[str, str], values: dict[str, Any]) -> StudentData:
+    """normalized_student(StudentData(the texts, **values)) for texts cell_text made (clean_text's already, but
+    the note) and _values: each cleaned again only when that can change it (_clean_again)."""
+    again = _clean_again
+    get = text.get
+    return StudentData(
+        student_no=again(get("student_no", "")).replace(" ", ""),
+        name=again(get("name", "")),
+        gender=again(values["gender"]),
+        id_number=_id_number(values["id_number"]),
+        major_id=values.get("major_id") or None,
+        class_name=again(get("class_name", "")),
+        entry_year=values.get("entry_year"),  # none when the text is no year (an error)
+        phone=again(get("phone", "")),
+        guardian_name=again(get("guardian_name", "")),
+        guardian_phone=again(get("guardian_phone", "")),
+        note=get("note", "").strip(),
+        guardian_relation=again(get("guardian_relation", "")),
+        guardian_id_number=_id_number(values["guardian_id_number"]),
+        home_address=again(get("home_address", "")),
+        emergency_contact=again(get("emergency_contact", "")),
+        emergency_phone=again(get("emergency_phone", "")),
+    )
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _id_number(text: str) -> str:
+    """normalized_student's 身份证号: no whitespace (none is alphanumeric), upper case."""
+    return text.upper() if text.isalnum() else _WHITESPACE.sub("", text).upper()
+
+
+def _clean_again(text: str) -> str:
+    """clean_text(text) of a text that is clean_text's output (or cell_text's of a number, date or 是/否), or one
+    with spaces taken out of it. Such a text holds no invisible character and no whitespace but single inner
+    spaces, so clean_text leaves it as it is unless NFKC changes it (an invisible character or a space taken out
+    from between a letter and its combining mark leaves two that NFKC joins): cleaned again only then."""
+    return text if unicodedata.is_normalized("NFKC", text) else clean_text(text)
 
 
 def _id_number_clashes(
@@ -324,14 +401,14 @@ def import_students(
             if item.existing_id and not update_existing:
                 skipped += 1
                 continue
-            if errors := check_student_fields(item.data):
+            if errors := check_student_fields(item.data, id_info=item.id_info):
                 raise ValidationErrors(errors)
             if item.existing_id:
                 st = s.get(Student, item.existing_id, options=[undefer_group(PERSONAL_GROUP)])
                 apply_student(st, item.data)
                 ids.append(st.id)
             else:
-                ids.append(new.add(item.data))
+                ids.append(new.add(item.data, item.id_info))
         new.write()
         s.flush()
     notes = row_warnings(r for r in rows if not (r.data.existing_id and not update_existing))
@@ -349,10 +426,6 @@ def _load_personal(s: Session, ids: list[str]) -> None:
         s.scalars(stmt.options(undefer_group(PERSONAL_GROUP))).all()
 
 
-class _Columns:
-    """A new student's columns as apply_student sets them, on a plain object (no ORM bookkeeping)."""
-
-
 class _NewStudents:
     """New students written with Core inserts, BULK_CHUNK at a time, storing what the ORM stores for the same
     data: apply_student's columns, the masked copies (app/db/personal.py), who saved them, version 1; with the
@@ -367,10 +440,11 @@ class _NewStudents:
         self.students: list[dict[str, Any]] = []
         self.audit: list[dict[str, Any]] = []
 
-    def add(self, d: StudentData) -> str:
-        columns = _Columns()
-        apply_student(columns, d)  # type: ignore[arg-type]
-        row = with_masked_copies({"id": new_id(), **vars(columns), **self.saved})
+    def add(self, d: StudentData, id_info: IdNumberInfo | None = None) -> str:
+        row = new_student_columns(d, id_info=id_info)  # apply_student's columns
+        row["id"] = new_id()
+        row.update(self.saved)
+        row = with_masked_copies(row)
         self.students.append(row)
         self.audit.append(insert_entry(Student, row, at=self.stamp))
         if len(self.students) >= BULK_CHUNK:

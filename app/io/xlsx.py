@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -33,7 +34,15 @@ from app import archive
 from app.domain.names import clean_name, clean_text
 from app.errors import AppError, ImportFileError
 from app.fsutil import atomic_path
-from app.io.sheet_scan import SCANS, MergeFill, SheetScan, SheetTooBig, scan_workbook
+from app.io.sheet_scan import (
+    SCANS,
+    CellReading,
+    MergeFill,
+    SheetScan,
+    SheetTooBig,
+    held_rows,
+    scan_workbook,
+)
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -72,16 +81,27 @@ def open_workbook(path: Path, *, read_only: bool = True, max_rows: int = MAX_DAT
     """Open an .xlsx for reading values (data_only). Raise ImportFileError for anything unusable, and for a
     sheet with more than `max_rows` rows — found before the sheet is read whole (app/io/sheet_scan.py).
 
+    Read-only, each worksheet's XML is parsed once, by the scan, which also takes its cell values:
+    row_values (find_header, data_rows) gives those — what the sheet's own iteration gives, which parses
+    the XML again in Python and still works.
+
     The bytes are read into memory first, so no handle stays open on the user's file; call wb.close()
     when done anyway (read-only workbooks keep the archive open)."""
     path = Path(path)
     data = _read_bytes(path)
     _check_container(data, path.name)
-    scans = _scan_sheets(data, path.name, max_rows) if read_only else {}
+    scans: dict[str, SheetScan] = {}
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no default style", unsupported extensions…
-            wb = load_workbook(io.BytesIO(data), read_only=read_only, data_only=True, keep_links=False)
+            if read_only:
+                reader = _ScanningReader(data, path.name, max_rows)
+                reader.read()
+                wb, scans = reader.wb, reader.scans
+            else:
+                wb = load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+    except ImportFileError:
+        raise
     except Exception as e:  # openpyxl raises all sorts of things on a broken file
         raise _corrupt(path.name, e) from e
     _distrust_dimensions(wb)
@@ -92,14 +112,32 @@ def open_workbook(path: Path, *, read_only: bool = True, max_rows: int = MAX_DAT
     return wb
 
 
-def _scan_sheets(data: bytes, name: str, max_rows: int) -> dict[str, SheetScan]:
-    """Each worksheet's rows, hidden rows and columns and merges, in one streaming pass (ImportFileError for a
-    sheet over `max_rows` rows of data, allowing title, header and footer rows around them)."""
+class _ScanningReader(ExcelReader):
+    """load_workbook(read_only=True, data_only=True, keep_links=False) that scans the worksheets once it has
+    read the shared strings and styles, before it opens any worksheet (openpyxl reads a sheet without a
+    <dimension> to its end just to open it)."""
+
+    def __init__(self, data: bytes, name: str, max_rows: int) -> None:
+        super().__init__(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+        self.data, self.name, self.max_rows = data, name, max_rows
+        self.scans: dict[str, SheetScan] = {}
+
+    def read_worksheets(self) -> None:
+        wb = self.wb
+        reading = CellReading(self.shared_strings, wb._date_formats, wb._timedelta_formats, wb.epoch)
+        self.scans = _scan_sheets(self.data, self.name, self.max_rows, reading)
+        super().read_worksheets()
+
+
+def _scan_sheets(data: bytes, name: str, max_rows: int, reading: CellReading) -> dict[str, SheetScan]:
+    """Each worksheet's rows, hidden rows and columns, merges and cell values, in one streaming pass
+    (ImportFileError for a sheet over `max_rows` rows of data, allowing title, header and footer rows around
+    them)."""
     from lxml import etree
 
     try:
         with archive.open_zip(data) as z:
-            return scan_workbook(z, max_rows + ROW_SLACK)
+            return scan_workbook(z, max_rows + ROW_SLACK, reading)
     except SheetTooBig as e:
         raise ImportFileError(_too_big_message(name, e, max_rows), f"rows={e.rows}") from e
     except (etree.XMLSyntaxError, archive.BadArchive, zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
@@ -271,7 +309,7 @@ def find_header(
     lookup = _lookup(aliases)
     best: HeaderMatch | None = None
     partial = HeaderMatch(0, {}, {})
-    rows = _safe_rows(ws, 1, max_rows, file_name)
+    rows = row_values(ws, max_row=max_rows, file_name=file_name)
     for row_no, values in enumerate(rows, start=1):
         found = _match_row(values, lookup)._replace(row=row_no)
         if not required <= set(found.fields.values()):
@@ -329,8 +367,19 @@ def _refuse_hidden_sheet(
 # ---------------------------------------------------------------- rows
 
 
-def _safe_rows(ws: Any, min_row: int, max_row: int | None, file_name: str) -> Iterator[tuple[Any, ...]]:
-    """ws.iter_rows(values_only) that turns a parse error (read-only sheets parse lazily) into ImportFileError."""
+def row_values(
+    ws: Any, *, min_row: int = 1, max_row: int | None = None, file_name: str = ""
+) -> Iterator[Sequence[Any]]:
+    """ws.iter_rows(min_row=, max_row=, values_only=True): the values open_workbook's scan read
+    (app/io/sheet_scan.py: the same rows, tests/core/test_sheet_values.py), else openpyxl's parse, with a
+    parse error (read-only sheets parse lazily) as ImportFileError."""
+    held = held_rows(ws)
+    if held is not None:
+        return held.iter_rows(min_row, max_row)
+    return _parsed_rows(ws, min_row, max_row, file_name)
+
+
+def _parsed_rows(ws: Any, min_row: int, max_row: int | None, file_name: str) -> Iterator[Sequence[Any]]:
     rows = ws.iter_rows(min_row=min_row, max_row=max_row, values_only=True)
     while True:
         try:
@@ -349,7 +398,8 @@ def is_blank(value: object) -> bool:
 def is_footer(values: Sequence[Any]) -> bool:
     """A row like 合计 / 备注：… / 填表人：… below the data."""
     first = next((v for v in values if not is_blank(v)), None)
-    return isinstance(first, str) and clean_text(first).startswith(FOOTER_PREFIXES)
+    # Each footer word starts with a 汉字, which no ASCII text (a 学号, a code) becomes when cleaned.
+    return isinstance(first, str) and not first.isascii() and clean_text(first).startswith(FOOTER_PREFIXES)
 
 
 def data_rows(ws: Any, header: HeaderMatch, *, file_name: str = "") -> Iterator[tuple[int, dict[str, Any]]]:
@@ -358,7 +408,7 @@ def data_rows(ws: Any, header: HeaderMatch, *, file_name: str = "") -> Iterator[
     A row is blank when every recognised column is empty (a pre-numbered 序号 column alone does not count).
     A cell inside a merged range reads as the range's value (its top-left cell)."""
     merges = MergeFill(ws)
-    for row_no, values in enumerate(_safe_rows(ws, 1, None, file_name), start=1):
+    for row_no, values in enumerate(row_values(ws, file_name=file_name), start=1):
         values = merges.fill(row_no, values)
         if row_no <= header.row:
             continue
@@ -390,6 +440,8 @@ def cell_text(value: object, *, free_text: bool = False, registered_name: bool =
     registered name（某某（长沙）有限公司）stay as typed; identity (name_key) still takes （）≡ ()."""
     if value is None:
         return ""
+    if isinstance(value, str) and not free_text:  # most cells, first
+        return clean_name(value) if registered_name else clean_text(value)
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
