@@ -17,6 +17,15 @@ PAGE = 200
 
 Index = QModelIndex | QPersistentModelIndex
 
+# The roles data() serves, as plain ints: a view paints each cell by asking for seven roles, of which a list
+# serves at most three, and with PySide's enums every `Qt.ItemDataRole.X` on that path costs more than the
+# comparison itself (a maximised window paints some 300 cells, each time it scrolls).
+DISPLAY = Qt.ItemDataRole.DisplayRole.value
+TOOLTIP = Qt.ItemDataRole.ToolTipRole.value
+FOREGROUND = Qt.ItemDataRole.ForegroundRole.value
+USER = Qt.ItemDataRole.UserRole.value
+_SERVED = frozenset((DISPLAY, TOOLTIP, FOREGROUND, USER))
+
 
 @dataclass(frozen=True)
 class Column:
@@ -30,6 +39,8 @@ class Column:
 
 
 def default_fmt(value: Any) -> str:
+    if type(value) is str:  # most cells: the text as it is
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -68,25 +79,23 @@ class LazyTableModel(QAbstractTableModel):
             return str(section + 1)
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if role not in _SERVED or not index.isValid():
             return None
         row = self.row_at(index.row())
         if row is None:
             return None
         col = self.columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == DISPLAY:
             return (col.fmt or default_fmt)(getattr(row, col.key))
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == TOOLTIP:
             if col.tooltip:
                 return col.tooltip(row)
             text = (col.fmt or default_fmt)(getattr(row, col.key))
             return text if len(text) > 8 else None  # long texts may be cut off in the cell
-        if role == Qt.ItemDataRole.ForegroundRole and col.foreground:
-            return col.foreground(row)
-        if role == Qt.ItemDataRole.UserRole:
-            return row.id
-        return None
+        if role == FOREGROUND:
+            return col.foreground(row) if col.foreground else None
+        return row.id  # USER
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         # No ItemIsEditable: editing happens in the record's dialog.

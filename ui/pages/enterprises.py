@@ -6,7 +6,7 @@ from app.services import enterprise_list as listing
 from app.services import enterprises as svc
 from app.services.common import Changes
 from ui import theme
-from ui.models.lazy_table import Column, LazyTableModel
+from ui.models.lazy_table import DISPLAY, Column, LazyTableModel
 from ui.ops import read_now
 from ui.pages.list_page import ListPage, ListQuery, RecordsModel, refill, reload_soon
 from ui.qt import *  # noqa: F403
@@ -61,16 +61,15 @@ COLUMNS = [
 ]
 
 
+USCC_COLUMN = next(i for i, c in enumerate(COLUMNS) if c.key == "uscc")
+
+
 class EnterpriseTableModel(RecordsModel):
     def __init__(self) -> None:
         super().__init__(COLUMNS, listing.enterprise_rows)
 
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):  # type: ignore[override]
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and index.isValid()
-            and self.columns[index.column()].key == "uscc"
-        ):
+    def data(self, index: QModelIndex, role: int = DISPLAY):  # type: ignore[override]
+        if role == DISPLAY and index.column() == USCC_COLUMN and index.isValid():
             row = self.row_at(index.row())
             return _uscc_text(row) if row else None
         return super().data(index, role)
