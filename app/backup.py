@@ -116,6 +116,9 @@ def copy_database(
             for suffix in ("-wal", "-shm", "-journal"):
                 Path(f"{tmp}{suffix}").unlink(missing_ok=True)
         if problem:
+            from app.db import verified
+
+            verified.distrust(Path(src))  # the next start reads and checks the whole file
             raise DatabaseCorrupt(
                 f"数据库“{Path(src).name}”已损坏，无法备份（完整性检查未通过）。请从以前的备份恢复。", problem
             )

@@ -362,7 +362,6 @@ class Database:
     # A file's last integrity check that passed (at this open, or remembered: app/db/verified.py), noted
     # with the file at a clean close; None on a server
     checked_at: dt.datetime | None = None
-    damage_seen: bool = False  # SQLite said "malformed" while open: nothing is noted at the close
 
     @property
     def is_server(self) -> bool:
@@ -393,7 +392,7 @@ class Database:
         if isinstance(self.location, ServerLocation):
             return server.server_error(self.location, e)
         if "malformed" in str(e.orig or e).lower():
-            self.damage_seen = True
+            verified.distrust(self.path)  # the next start reads and checks the whole file
         return runtime_error(self.path, e) if isinstance(e, OperationalError) else None
 
     def check_present(self) -> None:
@@ -455,10 +454,8 @@ class Database:
                 log.debug("PRAGMA optimize failed", exc_info=True)
         self.engine.dispose()
         if not self.is_server and self.checked_at is not None:
-            if self.damage_seen:
-                verified.forget(self.path)
-            else:  # the journal is gone once the last connection closed: the file as the next start finds it
-                verified.remember(self.path, self.checked_at)
+            # the journal is gone once the last connection closed: the file as the next start finds it
+            verified.remember(self.path, self.checked_at)
 
 
 def open_database(
@@ -494,9 +491,14 @@ def open_database(
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as e:
-        engine.dispose()
-        if isinstance(e, DatabaseCorrupt):  # damage no size or time showed: the next start checks the file
-            verified.forget(path)
+        remembered = isinstance(integrity, RememberedCheck)
+        if remembered or isinstance(e, DatabaseCorrupt):  # the next start reads and checks the whole file
+            verified.distrust(path)
+        try:
+            if remembered and isinstance(e, SADatabaseError):  # damage the remembered answer did not see:
+                check_integrity(engine, path)  # refused as the check refuses it (the restore offered)
+        finally:
+            engine.dispose()
         raise
     return Database(loc, engine, sessionmaker(engine, expire_on_commit=False), problems, checked_at)
 

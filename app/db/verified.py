@@ -30,6 +30,7 @@ KEEP = 20  # files remembered (the most recently closed)
 
 
 class Stamp(NamedTuple):
+    device: int  # st_dev: two USB sticks given the same drive letter
     size: int
     mtime_ns: int
     ctime_ns: (
@@ -48,7 +49,7 @@ def stamp(path: Path) -> Stamp | None:
         st = path.stat()
     except OSError:
         return None
-    return Stamp(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    return Stamp(st.st_dev, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def _note() -> Path:
@@ -60,7 +61,7 @@ def _note() -> Path:
 def _read() -> dict[str, dict]:
     try:
         data = json.loads(_note().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except Exception:  # unreadable, not JSON, nested past the recursion limit: no note, a check
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -80,18 +81,29 @@ def recall(path: Path, now: dt.datetime | None = None) -> dt.datetime | None:
     try:
         checked_at = dt.datetime.fromisoformat(entry["checked_at"])
         recorded = Stamp(*(int(v) for v in entry["stamp"]))
-    except (KeyError, TypeError, ValueError):
+    except Exception:  # a note edited or damaged (Infinity, wrong shapes…): a check
         return None
     if checked_at.tzinfo is None or recorded != current or not (now - CHECK_EVERY < checked_at <= now):
         return None
     return checked_at
 
 
+_distrusted: set[str] = set()  # files found damaged by this process: never noted again while it runs
+
+
+def distrust(path: Path) -> None:
+    """The file was found damaged (a page SQLite calls malformed, a backup's check): the next start checks it,
+    whatever this run's close finds."""
+    _distrusted.add(_key(path))
+    forget(path)
+
+
 def remember(path: Path, checked_at: dt.datetime) -> None:
     """Note, at a clean close, the file as it is now and when its last check passed (nothing noted when a
-    journal is left beside it). Never fails: the next start then checks the file."""
+    journal is left beside it, or the file was found damaged while open). Never fails: the next start then
+    checks the file."""
     current = stamp(path)
-    if current is None:
+    if current is None or _key(path) in _distrusted:
         forget(path)
         return
     entries = _read()

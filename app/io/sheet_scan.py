@@ -95,15 +95,37 @@ def scan_workbook(
     """{worksheet part name (xl/worksheets/sheet1.xml): its scan} for every worksheet of the archive, with the
     cell values when `reading` is given (up to `held` cells in all, MAX_HELD_CELLS by default). Raise
     SheetTooBig for the first sheet over `cap` rows, etree.XMLSyntaxError for one that is not XML."""
+    budget = _Budget(MAX_HELD_CELLS if held is None else held)
+    out: dict[str, SheetScan] = {}
+    for name, title in _sheets(z):
+        with z.open(name) as f:
+            out[name] = scan_sheet(f, title, cap, reading, budget)
+    return out
+
+
+def _sheets(z: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """(part name, title) of every worksheet: wherever the workbook says its sheets are, and any other part
+    under xl/worksheets/."""
     titles = _sheet_titles(z)
     names = set(z.namelist())
     parts = {n for n in names if n.startswith("xl/worksheets/") and n.endswith(".xml") and n.count("/") == 2}
-    budget = _Budget(MAX_HELD_CELLS if held is None else held)
-    out: dict[str, SheetScan] = {}
-    for name in sorted(parts | (set(titles) & names)):  # wherever the workbook says its sheets are
+    return [(n, titles.get(n, posixpath.basename(n))) for n in sorted(parts | (set(titles) & names))]
+
+
+def check_dimensions(z: zipfile.ZipFile, cap: int) -> None:
+    """SheetTooBig for the first sheet whose <dimension> claims more than `cap` rows: read up to <sheetData>,
+    before openpyxl loads anything (its shared strings can take seconds)."""
+    for name, title in _sheets(z):
         with z.open(name) as f:
-            out[name] = scan_sheet(f, titles.get(name, posixpath.basename(name)), cap, reading, budget)
-    return out
+            for _event, el in etree.iterparse(
+                f, events=("start",), resolve_entities=False, no_network=True, huge_tree=True
+            ):
+                if el.tag == _DIMENSION:
+                    claimed = _dimension_rows(el.get("ref") or "")
+                    if claimed > cap:
+                        raise SheetTooBig(title, claimed, by_dimension=True)
+                if el.tag == _SHEET_DATA:
+                    break
 
 
 def scan_sheet(
@@ -333,7 +355,11 @@ class _RowReader:
             coordinate = c.get("r")
             if coordinate:
                 letters = coordinate.rstrip("0123456789")
-                column = columns[letters] if letters in columns else self._column(letters, coordinate)
+                column = (
+                    columns[letters]
+                    if letters in columns and letters != coordinate
+                    else self._column(letters, coordinate)
+                )
             else:
                 column += 1
             if cells is None:

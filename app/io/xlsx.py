@@ -95,6 +95,7 @@ def open_workbook(path: Path, *, read_only: bool = True, max_rows: int = MAX_DAT
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "no default style", unsupported extensions…
             if read_only:
+                _precheck_dimensions(data, path.name, max_rows)  # before openpyxl loads anything (seconds)
                 reader = _ScanningReader(data, path.name, max_rows)
                 reader.read()
                 wb, scans = reader.wb, reader.scans
@@ -127,6 +128,20 @@ class _ScanningReader(ExcelReader):
         reading = CellReading(self.shared_strings, wb._date_formats, wb._timedelta_formats, wb.epoch)
         self.scans = _scan_sheets(self.data, self.name, self.max_rows, reading)
         super().read_worksheets()
+
+
+def _precheck_dimensions(data: bytes, name: str, max_rows: int) -> None:
+    from lxml import etree
+
+    from app.io.sheet_scan import check_dimensions
+
+    try:
+        with archive.open_zip(data) as z:
+            check_dimensions(z, max_rows + ROW_SLACK)
+    except SheetTooBig as e:
+        raise ImportFileError(_too_big_message(name, e, max_rows), f"rows={e.rows}") from e
+    except (etree.XMLSyntaxError, archive.BadArchive, zipfile.BadZipFile, OSError, EOFError, ValueError):
+        pass  # the scan says what is wrong
 
 
 def _scan_sheets(data: bytes, name: str, max_rows: int, reading: CellReading) -> dict[str, SheetScan]:

@@ -448,6 +448,9 @@ LEFT_TO_OPENPYXL = {
     "a coordinate with letters after digits": sheet('<row r="1"><c r="A1B"><v>1</v></c></row>'),
     "a coordinate of non-ASCII digits (openpyxl reads it)": sheet('<row r="1"><c r="B١"><v>1</v></c></row>'),
     "a column past ZZZ": sheet('<row r="1"><c r="AAAA1"><v>1</v></c></row>'),
+    "a coordinate without its row number, in a column already seen": sheet(
+        '<row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c r="A"><v>2</v></c></row>'
+    ),
     "a row number that is not one": sheet('<row r="x"><c r="A1"><v>1</v></c></row>'),
     "a fractional row number": sheet('<row r="2.5"><c r="A1"><v>1</v></c></row>'),
     "a style id that is not one": sheet(
@@ -476,6 +479,15 @@ LEFT_TO_OPENPYXL = {
 @pytest.mark.parametrize("name", sorted(LEFT_TO_OPENPYXL))
 def test_what_the_scan_does_not_read_as_openpyxl_does_is_left_to_openpyxl(tmp_path: Path, name: str) -> None:
     assert_same(package(tmp_path / "odd.xlsx", LEFT_TO_OPENPYXL[name]), held=False)
+
+
+def test_an_over_the_cap_dimension_is_refused_before_openpyxl_reads_anything(tmp_path: Path) -> None:
+    """The <dimension> claims more rows than an import takes: refused from the sheet's head, with the size
+    message, even when the styles are ones openpyxl could not read."""
+    xml = sheet('<row r="1"><c r="A1"><v>1</v></c></row>', before='<dimension ref="A1:B200000"/>')
+    path = package(tmp_path / "big.xlsx", xml, styles="<styleSheet><broken")
+    with pytest.raises(ImportFileError, match="超过一次导入的上限"):
+        open_workbook(path)
 
 
 def test_a_sheet_in_gbk_is_refused_as_before(tmp_path: Path) -> None:

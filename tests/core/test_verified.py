@@ -97,8 +97,9 @@ def test_a_journal_beside_the_file_means_a_check(db_path: Path):
         side = db_path.with_name(db_path.name + suffix)
         side.write_bytes(b"")
         assert verified.recall(db_path) is None
-        assert isinstance(IntegrityCheck.start(db_path, remembered=True), IntegrityCheck)
-        side.unlink()
+        check = IntegrityCheck.start(db_path, remembered=True)
+        assert isinstance(check, IntegrityCheck) and check.answer(db_path) == "ok"
+        side.unlink(missing_ok=True)  # SQLite removes an empty journal when the check's connection closes
 
 
 def test_a_check_older_than_a_week_is_done_again(db_path: Path):
@@ -121,7 +122,7 @@ def _damage_table(path: Path, table: str) -> None:
     path.write_bytes(bytes(data))
 
 
-@pytest.mark.parametrize("where", ["in use", "at the open"])
+@pytest.mark.parametrize("where", ["in use", "at the open", "by the migrations"])
 def test_damage_met_is_not_noted(db_path: Path, where: str):
     """Pages damaged while the file was closed, with no size or time moved (a failing disk): met in use or
     by the open itself, and the next start reads and checks the whole file."""
@@ -130,6 +131,8 @@ def test_damage_met_is_not_noted(db_path: Path, where: str):
     assert checked is not None
     if where == "in use":
         _damage_table(db_path, "enterprise")
+    elif where == "by the migrations":  # a page read before any of the app's own queries
+        _damage_table(db_path, "alembic_version")
     else:
         corrupt(db_path)
     verified.remember(db_path, checked)  # the note still says: as closed
@@ -140,8 +143,8 @@ def test_damage_met_is_not_noted(db_path: Path, where: str):
         with pytest.raises(Exception, match="malformed"), db.reader() as s:
             s.execute(text("SELECT count(*), max(note) FROM enterprise")).all()
         db.close()
-    else:
-        with pytest.raises(DatabaseCorrupt):
+    else:  # refused as the check refuses a damaged file (the window then offers the restore)
+        with pytest.raises(DatabaseCorrupt, match="已损坏"):
             open_database(db_path, integrity=remembered)
     assert verified.recall(db_path) is None
     check = IntegrityCheck.start(db_path, remembered=True)
@@ -165,3 +168,38 @@ def test_an_unreadable_or_unwritable_note_means_a_check(db_path: Path, tmp_path:
     note.mkdir()  # cannot be written: the close still closes, the next start checks
     filled(db_path)
     assert verified.recall(db_path) is None
+
+
+def test_damage_a_backup_finds_is_not_noted_at_the_close(db_path: Path, tmp_path: Path):
+    from app import backup
+
+    filled(db_path)
+    checked = verified.recall(db_path)
+    assert checked is not None
+    _damage_table(db_path, "enterprise")
+    verified.remember(db_path, checked)  # the damage moved nothing the note compares
+    db = open_database(db_path, integrity=IntegrityCheck.start(db_path, remembered=True))
+    with pytest.raises(DatabaseCorrupt, match="无法备份"):
+        backup.copy_database(db_path, tmp_path / "copy.db")
+    db.close()  # a clean close all the same
+    assert verified.recall(db_path) is None
+    assert isinstance(IntegrityCheck.start(db_path, remembered=True), IntegrityCheck)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        '{"%s": {"stamp": [Infinity, 1, 2, 3, 4], "checked_at": "2026-01-01T00:00:00+00:00"}}',
+        "[" * 100_000 + "]" * 100_000,
+        '{"%s": {"stamp": [1, 2], "checked_at": "2026-01-01T00:00:00+00:00"}}',
+    ],
+)
+def test_a_damaged_note_means_a_check_never_a_failed_start(db_path: Path, tmp_path: Path, note: str):
+    filled(db_path)
+    key = json.dumps(str(db_path.resolve()))[1:-1]
+    (tmp_path / "home" / verified.FILE).write_text(note.replace("%s", key), encoding="utf-8")
+    assert verified.recall(db_path) is None
+    check = IntegrityCheck.start(db_path, remembered=True)
+    assert isinstance(check, IntegrityCheck) and check.answer(db_path) == "ok"
+    open_database(db_path, integrity=check).close()
+    assert verified.recall(db_path) is not None  # noted afresh
