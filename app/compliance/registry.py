@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from operator import attrgetter
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -58,8 +61,10 @@ class Rule:
         return cite_source(self.source)
 
 
-@dataclass(frozen=True, slots=True)  # slots: a large college's check makes 70,000 of them
-class Finding:
+class Finding(NamedTuple):
+    """A finding: immutable and compared field by field like the frozen dataclass it was, a named tuple
+    because a large college's check makes 70,000 of them (built 3–5× faster; `_replace` for a changed copy)."""
+
     rule: str
     severity: str
     source: str
@@ -244,37 +249,70 @@ def run_checks(
     cited: dict[str, str] = {}  # a source → its parts in force (a rule's source, cut once per run)
     for produced, fn in CHECKS:
         if wanted & set(produced):
-            for f in fn(s, today):
-                if f.rule not in wanted:
-                    continue
-                if f.source:
-                    if (source := cited.get(f.source)) is None:
-                        source = cited[f.source] = source_in_force(f.source, preset)
-                    if source != f.source:
-                        f = replace(f, source=source)
-                out.append(f)
-    if ordered:
-        out.sort(key=check_order)
+            out += _kept(list(fn(s, today)), wanted, preset, cited)
+    return in_check_order(out) if ordered else out
+
+
+def _kept(found: list[Finding], wanted: set[str], preset: str, cited: dict[str, str]) -> list[Finding]:
+    """Of one check's findings, those of the rules `wanted`, each citing only the parts of its source in
+    force: the list itself when there is nothing to drop or cut (the usual case: a large college's 66,000
+    一年未走访 are looked over for their rules and sources, not copied one by one)."""
+    sources = {f.source for f in found}
+    for source in sources - cited.keys():
+        if source:
+            cited[source] = source_in_force(source, preset)
+    if {f.rule for f in found} <= wanted and all(not src or cited[src] == src for src in sources):
+        return found
+    out = []
+    for f in found:
+        if f.rule not in wanted:
+            continue
+        if f.source and (source := cited[f.source]) != f.source:
+            f = f._replace(source=source)
+        out.append(f)
     return out
 
 
-_MIN_DATE, _MAX_DATE = dt.date.min, dt.date.max
 _RANKS = {sev: i for i, sev in enumerate(SEVERITIES)}
+_UNDATED = dt.date.max.toordinal() + 1  # after every day
+
+
+def _sorted_by(
+    findings: Iterable[Finding], head: Callable[[Finding], tuple], ties: Callable
+) -> list[Finding]:
+    """sorted(findings, key=lambda f: (*head(f), *ties(f))), quicker on many findings sharing a head (the
+    66,000 一年未走访 of a large college have 5,000 due dates): grouped by head, the heads sorted, each group
+    by its ties. Stable like sorted()."""
+    groups: dict[tuple, list[Finding]] = defaultdict(list)
+    for f in findings:
+        groups[head(f)].append(f)
+    out: list[Finding] = []
+    for h in sorted(groups):
+        group = groups[h]
+        if len(group) > 1:
+            group.sort(key=ties)
+        out += group
+    return out
+
+
+def _check_head(f: Finding) -> tuple[int, str, int]:
+    due = f.due
+    return (_RANKS.get(f.severity, len(SEVERITIES)), f.rule, _UNDATED - due.toordinal() if due else _UNDATED)
+
+
+_CHECK_TIES = attrgetter("title", "record_id", "detail")
+_DUE_TIES = attrgetter("rule", "title", "record_id", "detail")
 
 
 def check_order(f: Finding) -> tuple:
     """run_checks' order: by severity, rule, then the newest due date first (those without one last), the
     record's title, id and detail."""
-    due = f.due
-    return (
-        _RANKS.get(f.severity, len(SEVERITIES)),
-        f.rule,
-        due is None,
-        -(due or _MIN_DATE).toordinal(),
-        f.title,
-        f.record_id,
-        f.detail,
-    )
+    return (*_check_head(f), *_CHECK_TIES(f))
+
+
+def in_check_order(findings: Iterable[Finding]) -> list[Finding]:
+    """sorted(findings, key=check_order), quicker on many."""
+    return _sorted_by(findings, _check_head, _CHECK_TIES)
 
 
 def by_due(findings: Iterable[Finding], today: dt.date | None = None) -> list[Finding]:
@@ -286,24 +324,24 @@ def by_due(findings: Iterable[Finding], today: dt.date | None = None) -> list[Fi
     nothing counts as overdue: plain due dates, earliest first."""
 
     last = len(SEVERITIES)
-    undated = _MAX_DATE.toordinal()
+    undated = _UNDATED
 
-    def key(f: Finding) -> tuple:
+    def head(f: Finding) -> tuple[int, int, int]:
         due = f.due
         rank = _RANKS.get(f.severity, last)
         if due is None:
             if f.severity == ERROR and today is not None:  # now: errors first
-                return (1, rank, undated, f.rule, f.title, f.record_id, f.detail)
-            return (3, undated, rank, f.rule, f.title, f.record_id, f.detail)
+                return (1, rank, undated)
+            return (3, undated, rank)
         if today is None or due > today:
-            return (2, due.toordinal(), rank, f.rule, f.title, f.record_id, f.detail)
-        return (0 if due < today else 1, rank, due.toordinal(), f.rule, f.title, f.record_id, f.detail)
+            return (2, due.toordinal(), rank)
+        return (0 if due < today else 1, rank, due.toordinal())
 
-    return sorted(findings, key=key)
+    return _sorted_by(findings, head, _DUE_TIES)
 
 
 def with_severity(f: Finding, severity: str) -> Finding:
-    return replace(f, severity=severity)
+    return f._replace(severity=severity)
 
 
 # The areas define their rules and checks, imported last (they use the names above) in the order of the

@@ -161,12 +161,13 @@ def _last_visits():
 def partners_not_visited(s: Session, today: dt.date) -> list[Finding]:
     """One query keeps the partners not visited since a year ago (66,000 of the large demo's 100,000): the
     last visits are joined in SQL, not fetched and looked up; the rows are read as plain Core rows (the ORM's
-    row loading was half of the check) after flushing what is pending, as the ORM's autoflush would; the
-    findings are built with the rule's fields once, not by finding() per row."""
+    row loading was half of the check) after flushing what is pending, as the ORM's autoflush would, and
+    fetched in batches (row by row is slower; all at once keeps 66,000 rows for the collector to go over);
+    the findings are built with the rule's fields once, not by finding() per row."""
     last = _last_visits()
     since = today - dt.timedelta(days=365)
     s.flush()
-    rows = s.connection().execute(
+    stmt = (
         select(Enterprise.id, Enterprise.name, Enterprise.cooperation_start, last.c.visited_on)
         .outerjoin(last, last.c.enterprise_id == Enterprise.id)
         .where(
@@ -175,6 +176,7 @@ def partners_not_visited(s: Session, today: dt.date) -> list[Finding]:
             or_(last.c.visited_on.is_(None), last.c.visited_on <= since),
         )
     )
+    rows = (row for batch in s.connection().execute(stmt).partitions(1000) for row in batch)
     r = RULES["VISIT-YEARLY"]
     year = dt.timedelta(days=365)
     never = "合作中的企业尚无走访记录"

@@ -47,7 +47,8 @@ class Problem:
     blocks: bool = False  # keeps the internship from becoming 实习中
 
 
-@dataclass(frozen=True)
+# Not frozen: the 合规检查 builds one per internship (20,000 at once), and a frozen one is 4× slower to build.
+@dataclass(slots=True)
 class InternshipFacts:
     kind: str
     status: str
@@ -98,9 +99,9 @@ def _insurance(f: InternshipFacts) -> list[Problem]:
     placement = f.kind == PLACEMENT
     severity = ERROR if placement else WARNING
     source = "H第十二条(三)；实习规定" if placement else "实习规定"
-    labels = (("保险公司", f.insurer), ("保单号", f.policy_no), ("保险起始日期", f.insured_from))
-    missing = [label for label, value in (*labels, ("保险截止日期", f.insured_to)) if not value]
-    if missing or f.insured_from is None or f.insured_to is None:
+    if not (f.insurer and f.policy_no and f.insured_from and f.insured_to):  # (a date is never false)
+        labels = (("保险公司", f.insurer), ("保单号", f.policy_no), ("保险起始日期", f.insured_from))
+        missing = [label for label, value in (*labels, ("保险截止日期", f.insured_to)) if not value]
         return [
             Problem(
                 "INT-INSURANCE",
@@ -110,8 +111,10 @@ def _insurance(f: InternshipFacts) -> list[Problem]:
                 placement,
             )
         ]
+    if f.insured_from <= f.starts_on and f.insured_to >= f.ends_on:
+        return []
     gaps = []
-    if f.insured_from and f.insured_from > f.starts_on:
+    if f.insured_from > f.starts_on:
         gaps.append(f"实习开始的{cn_day(f.starts_on)}至{cn_day(f.insured_from - dt.timedelta(days=1))}")
     if f.insured_to < f.ends_on:
         gaps.append(f"{cn_day(f.insured_to + dt.timedelta(days=1))}至实习结束的{cn_day(f.ends_on)}")
@@ -218,9 +221,9 @@ def _hours(f: InternshipFacts) -> list[Problem]:
 
 
 def _parties(f: InternshipFacts) -> list[Problem]:
-    missing = [label for key, label in PARTY_LABELS.items() if not f.parties.get(key)]
-    if not missing:
+    if all(map(f.parties.get, PARTY_LABELS)):
         return []
+    missing = [label for key, label in PARTY_LABELS.items() if not f.parties.get(key)]
     return [Problem("INT-PARTIES", WARNING, "H第十二条(二)", f"五方联动未落实：请填写{'、'.join(missing)}")]
 
 
@@ -320,9 +323,10 @@ def internship_problems(f: InternshipFacts, today: dt.date, *, preset: str | Non
     the rules in force itself)."""
     if f.status == "终止":
         return []
+    premium = premium_problem(f.kind, f.insurance_paid_by)
     found = (
         _insurance(f)
-        + [p for p in (premium_problem(f.kind, f.insurance_paid_by),) if p]
+        + ([premium] if premium else [])
         + _tripartite(f)
         + _grade_and_age(f)
         + _pay(f)

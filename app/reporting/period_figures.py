@@ -36,7 +36,7 @@ from operator import attrgetter
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from app.compliance.acks import CheckResult, check_results
+from app.compliance.acks import CheckResult, check_results, rules_keyed
 from app.compliance.registry import ERROR, HINT, WARNING, Finding
 from app.db.models import Agreement, Asset, Budget, Enterprise, Internship, Project
 from app.package.format import SEMESTER
@@ -134,8 +134,9 @@ def period_findings(
     outside = _outside(s, period, day, [*result.open, *(f for f, _ in result.acknowledged)])
     if not outside:
         return result
+    rules = rules_keyed(result.open, outside)  # only their findings' keys are made
     return CheckResult(
-        open=tuple(f for f in result.open if f.key not in outside),
+        open=tuple(f for f in result.open if f.rule not in rules or f.key not in outside),
         acknowledged=tuple((f, a) for f, a in result.acknowledged if f.key not in outside),
     )
 
@@ -163,8 +164,8 @@ def _outside(s: Session, period: Period, day: dt.date, found: list[Finding]) -> 
         "asset": (Asset, Asset.acquired_on),
     }
     for kind, (model, start) in begun.items():
-        if ids.get(kind):
-            later |= set(s.scalars(select(model.id).where(model.id.in_(ids[kind]), start > day)))
+        if ids.get(kind):  # the records begun after the day (few), not the findings' thousands asked by id
+            later |= ids[kind] & set(s.scalars(select(model.id).where(start > day)))
     if ids.get("budget"):
         later |= set(
             s.scalars(
