@@ -20,3 +20,13 @@ def tick(progress: Progress, cancel: threading.Event | None, fraction: float, me
     if cancel is not None and cancel.is_set():
         raise Cancelled()
     progress(min(max(fraction, 0.0), 1.0), message)
+
+
+def reading_file(progress: Progress, cancel: threading.Event | None) -> Callable[[str, int], None]:
+    """For open_workbook(on_rows=…): a big file's reading (seconds before its rows are checked) says how far it
+    is and stops when the user presses 取消."""
+
+    def told(sheet: str, rows: int) -> None:
+        tick(progress, cancel, 0.0, f"正在读取工作表“{sheet}”：已读{rows}行…")
+
+    return told

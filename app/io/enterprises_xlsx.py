@@ -75,7 +75,7 @@ from app.io.xlsx import (
     write_cell,
     write_table,
 )
-from app.progress import Progress, noop_progress, tick
+from app.progress import Progress, noop_progress, reading_file, tick
 from app.services.common import Changes
 from app.services.enterprise_list import EnterpriseQuery, enterprise_ids
 from app.services.enterprises import (
@@ -585,7 +585,7 @@ def read_enterprises(
     path = Path(path)
     report = progress or noop_progress
     tick(report, cancel, 0.0, "正在打开文件…")
-    wb = open_workbook(path)
+    wb = open_workbook(path, on_rows=reading_file(report, cancel))
     try:
         with bulk_gc():
             preview = _read_sheet(s, wb, path, report, cancel)

@@ -27,7 +27,7 @@ from app.db.base import Base, RecordMixin
 from app.errors import DataChanged, ImportFileError
 from app.io.sheet_scan import column_hidden, hidden_row_numbers
 from app.io.xlsx import MAX_DATA_ROWS, HeaderMatch, cell_text, data_rows, sheet_rows
-from app.progress import Progress, tick
+from app.progress import Progress, reading_file, tick
 from app.services.common import IMPORT_CELL_MAX
 from app.services.versions import Opened, when_words
 
@@ -306,7 +306,7 @@ def read_file(
     path = Path(path)
     report = progress or noop_progress
     tick(report, cancel, 0.0, "正在打开文件…")
-    wb = open_workbook(path)
+    wb = open_workbook(path, on_rows=reading_file(report, cancel))
     try:
         with bulk_gc():
             ws, header = find_sheet(wb, fields, required, file_name=path.name)

@@ -59,7 +59,7 @@ from app.io.xlsx import (
     style_header,
     write_cell,
 )
-from app.progress import Progress, noop_progress, tick
+from app.progress import Progress, noop_progress, reading_file, tick
 from app.services.common import NOTE_MAX, Changes
 from app.services.funds import (
     MAX_FEN,
@@ -384,7 +384,7 @@ def read_ledger(
     report = progress or noop_progress
     the_project = find_project(s, project) if project else None
     tick(report, cancel, 0.0, "正在打开文件…")
-    wb = open_workbook(path)
+    wb = open_workbook(path, on_rows=reading_file(report, cancel))
     try:
         with bulk_gc():
             ws, header = find_sheet(wb, FIELDS, REQUIRED, file_name=path.name)

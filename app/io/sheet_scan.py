@@ -49,6 +49,8 @@ MAX_ROW = 1_048_576  # Excel's last row: a row numbered beyond it is left to ope
 # Cell values held for the sheets of one workbook (a row counts its width, a missing row one): about 100,000
 # rows of 50 columns. A workbook with more has the rest of its sheets read through openpyxl.
 MAX_HELD_CELLS = 5_000_000
+ROWS_TOLD = 1_000  # a scan tells its progress (and may be cancelled) every so many rows
+RowsRead = Callable[[str, int], None]  # (the sheet's title, its rows read so far)
 
 
 @dataclass
@@ -90,16 +92,23 @@ class _Budget:
 
 
 def scan_workbook(
-    z: zipfile.ZipFile, cap: int, reading: CellReading | None = None, *, held: int | None = None
+    z: zipfile.ZipFile,
+    cap: int,
+    reading: CellReading | None = None,
+    *,
+    held: int | None = None,
+    on_rows: RowsRead | None = None,
 ) -> dict[str, SheetScan]:
     """{worksheet part name (xl/worksheets/sheet1.xml): its scan} for every worksheet of the archive, with the
     cell values when `reading` is given (up to `held` cells in all, MAX_HELD_CELLS by default). Raise
-    SheetTooBig for the first sheet over `cap` rows, etree.XMLSyntaxError for one that is not XML."""
+    SheetTooBig for the first sheet over `cap` rows, etree.XMLSyntaxError for one that is not XML.
+    `on_rows(title, rows)` is told every ROWS_TOLD rows read, for progress; what it raises (Cancelled) stops
+    the scan."""
     budget = _Budget(MAX_HELD_CELLS if held is None else held)
     out: dict[str, SheetScan] = {}
     for name, title in _sheets(z):
         with z.open(name) as f:
-            out[name] = scan_sheet(f, title, cap, reading, budget)
+            out[name] = scan_sheet(f, title, cap, reading, budget, on_rows)
     return out
 
 
@@ -129,9 +138,15 @@ def check_dimensions(z: zipfile.ZipFile, cap: int) -> None:
 
 
 def scan_sheet(
-    f: IO[bytes], title: str, cap: int, reading: CellReading | None = None, budget: _Budget | None = None
+    f: IO[bytes],
+    title: str,
+    cap: int,
+    reading: CellReading | None = None,
+    budget: _Budget | None = None,
+    on_rows: RowsRead | None = None,
 ) -> SheetScan:
     scan = SheetScan(title)
+    rows_read = 0
     reader = None if reading is None else _RowReader(reading, budget or _Budget(MAX_HELD_CELLS))
     checks = _openpyxl_checks() if reader is not None else {}
     row_no = 0
@@ -149,6 +164,9 @@ def scan_sheet(
         tag = el.tag
         if tag == _ROW:
             row_no = _int(el.get("r"), row_no + 1)
+            rows_read += 1
+            if on_rows is not None and rows_read % ROWS_TOLD == 0:
+                on_rows(title, rows_read)
             has_value = None
             if reader is not None:
                 try:

@@ -32,12 +32,13 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app import archive
 from app.domain.names import clean_name, clean_text
-from app.errors import AppError, ImportFileError
+from app.errors import AppError, Cancelled, ImportFileError
 from app.fsutil import atomic_path
 from app.io.sheet_scan import (
     SCANS,
     CellReading,
     MergeFill,
+    RowsRead,
     SheetScan,
     SheetTooBig,
     held_rows,
@@ -77,7 +78,9 @@ def bulk_gc() -> Iterator[None]:
 # ---------------------------------------------------------------- opening a file
 
 
-def open_workbook(path: Path, *, read_only: bool = True, max_rows: int = MAX_DATA_ROWS) -> Workbook:
+def open_workbook(
+    path: Path, *, read_only: bool = True, max_rows: int = MAX_DATA_ROWS, on_rows: RowsRead | None = None
+) -> Workbook:
     """Open an .xlsx for reading values (data_only). Raise ImportFileError for anything unusable, and for a
     sheet with more than `max_rows` rows — found before the sheet is read whole (app/io/sheet_scan.py).
 
@@ -86,7 +89,9 @@ def open_workbook(path: Path, *, read_only: bool = True, max_rows: int = MAX_DAT
     the XML again in Python and still works.
 
     The bytes are read into memory first, so no handle stays open on the user's file; call wb.close()
-    when done anyway (read-only workbooks keep the archive open)."""
+    when done anyway (read-only workbooks keep the archive open). `on_rows(sheet title, rows read)` is told
+    as the scan goes (every ROWS_TOLD rows: a big file's reading takes seconds); what it raises (Cancelled)
+    stops the reading and comes out of open_workbook as it is."""
     path = Path(path)
     data = _read_bytes(path)
     _check_container(data, path.name)
@@ -96,12 +101,12 @@ def open_workbook(path: Path, *, read_only: bool = True, max_rows: int = MAX_DAT
             warnings.simplefilter("ignore")  # "no default style", unsupported extensions…
             if read_only:
                 _precheck_dimensions(data, path.name, max_rows)  # before openpyxl loads anything (seconds)
-                reader = _ScanningReader(data, path.name, max_rows)
+                reader = _ScanningReader(data, path.name, max_rows, on_rows)
                 reader.read()
                 wb, scans = reader.wb, reader.scans
             else:
                 wb = load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
-    except ImportFileError:
+    except (ImportFileError, Cancelled):
         raise
     except Exception as e:  # openpyxl raises all sorts of things on a broken file
         raise _corrupt(path.name, e) from e
@@ -118,15 +123,15 @@ class _ScanningReader(ExcelReader):
     read the shared strings and styles, before it opens any worksheet (openpyxl reads a sheet without a
     <dimension> to its end just to open it)."""
 
-    def __init__(self, data: bytes, name: str, max_rows: int) -> None:
+    def __init__(self, data: bytes, name: str, max_rows: int, on_rows: RowsRead | None = None) -> None:
         super().__init__(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
-        self.data, self.name, self.max_rows = data, name, max_rows
+        self.data, self.name, self.max_rows, self.on_rows = data, name, max_rows, on_rows
         self.scans: dict[str, SheetScan] = {}
 
     def read_worksheets(self) -> None:
         wb = self.wb
         reading = CellReading(self.shared_strings, wb._date_formats, wb._timedelta_formats, wb.epoch)
-        self.scans = _scan_sheets(self.data, self.name, self.max_rows, reading)
+        self.scans = _scan_sheets(self.data, self.name, self.max_rows, reading, self.on_rows)
         super().read_worksheets()
 
 
@@ -144,7 +149,9 @@ def _precheck_dimensions(data: bytes, name: str, max_rows: int) -> None:
         pass  # the scan says what is wrong
 
 
-def _scan_sheets(data: bytes, name: str, max_rows: int, reading: CellReading) -> dict[str, SheetScan]:
+def _scan_sheets(
+    data: bytes, name: str, max_rows: int, reading: CellReading, on_rows: RowsRead | None = None
+) -> dict[str, SheetScan]:
     """Each worksheet's rows, hidden rows and columns, merges and cell values, in one streaming pass
     (ImportFileError for a sheet over `max_rows` rows of data, allowing title, header and footer rows around
     them)."""
@@ -152,7 +159,7 @@ def _scan_sheets(data: bytes, name: str, max_rows: int, reading: CellReading) ->
 
     try:
         with archive.open_zip(data) as z:
-            return scan_workbook(z, max_rows + ROW_SLACK, reading)
+            return scan_workbook(z, max_rows + ROW_SLACK, reading, on_rows=on_rows)
     except SheetTooBig as e:
         raise ImportFileError(_too_big_message(name, e, max_rows), f"rows={e.rows}") from e
     except (etree.XMLSyntaxError, archive.BadArchive, zipfile.BadZipFile, OSError, EOFError, ValueError) as e:
