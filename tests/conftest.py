@@ -25,6 +25,7 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 
 from app.db.engine import Database, open_database  # noqa: E402
+from tests.shards import pytest_runtestloop  # noqa: E402, F401  (shards of one run: run_wine.sh)
 
 _USES_QT = re.compile(r"^[ \t]*(?:from|import)[ \t]+(?:PySide6|pytestqt|ui)\b", re.M)
 _QT_FIXTURES = {"qtbot", "qapp", "qtmodeltester"}

@@ -11,8 +11,12 @@
 #   bash tests/windows/run_wine.sh --python tools\\screens.py Z:\\tmp\\shots   # only that, under Windows Python
 #   CHANJIAO_WINE_SKIP_TESTS=1, _SKIP_SMOKE=1, _SKIP_BUNDLE=1 (the program and its setup), _SKIP_SETUP=1 (the
 #   setup only) leave out a step; CHANJIAO_WINE_REUSE_BUNDLE=1 takes dist/chanjiao as it is, when it exists.
+#   CHANJIAO_WINE_SHARDS=N (2 by default) runs the tests as N pytest processes sharing the suite module by
+#   module (tests/shards.py), each in a Wine prefix and on an Xvfb screen of its own: the Windows run is CI's
+#   longest half, and one process leaves a core idle once the Linux half has ended (or while a GUI test waits on
+#   Wine). 1 runs them as one process, its output shown as it comes.
 #
-# Four things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
+# Five things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
 # - icuuc.dll: Windows 10/11 has it, Wine 8 has not, and Qt6Core.dll imports 20 functions from it. A stand-in
 #   (tests/windows/icuuc_standin.c, built with MinGW) makes Qt fall back to its own codecs.
 # - mscms.dll: Wine 8's aborts the process when Qt's windows platform asks it for the screen's colour profile; a
@@ -22,6 +26,8 @@
 # - the install folder: Wine 8 has no FOLDERID_UserProgramFiles, so Inno Setup's {autopf} cannot be expanded in
 #   a per-user install; the setup made here is compiled with /DWineUserProgramFiles (installer/chanjiao.iss),
 #   which names the same folder that Windows gives {autopf}: %LOCALAPPDATA%\Programs.
+# - unmanaged windows (the registry's X11 Driver\Managed=N): with no window manager on the Xvfb screen, Wine
+#   would wait 2 s for one at every window it hides.
 #
 # Everything downloaded or built is kept in ${CHANJIAO_WINE_CACHE:-~/.cache/chanjiao-wine} and reused.
 # Needs: Debian/Ubuntu (installs Wine (64- and 32-bit: ISCC is a 32-bit program), Xvfb, MinGW, a CJK font and
@@ -40,6 +46,8 @@ INNO_VERSION="6.4.1"        # npm package innosetup: Inno Setup's compiler ISCC.
 WIN_PY="$CACHE/python"      # python.exe and the standard library
 WIN_SITE="$CACHE/site"      # Windows wheels of the project's dependencies, Qt and PyInstaller included
 PREFIX="$CACHE/prefix-zh-wow64"  # the Wine prefix, made with 32-bit support (its C: drive is $PREFIX/drive_c)
+BASE_PREFIX="$PREFIX"       # the first shard's, the smoke's, the program's and the setup's; shard k's: -k after it
+SHARDS="${CHANJIAO_WINE_SHARDS:-2}"
 WIN_USER="张三"              # a Chinese user name, so %USERPROFILE%, %TEMP% and %LOCALAPPDATA% are Chinese paths
 WINE64=/usr/lib/wine/wine64  # not `wine`: with wine32 installed, Debian's script starts the 32-bit loader
 WINE32=/usr/lib/wine/wine
@@ -206,11 +214,32 @@ win_run() {
   set -e
   return "$rc"
 }
+# The same, its output shown once the program has ended. A Wine service that a program starts inherits its
+# output and keeps it open until the prefix's wineserver ends: waiting for the end of a pipe held the smoke (4
+# minutes of work) until the end of the tests, and the program and the setup behind it. So only the program is
+# waited for; its output, read into a file (Windows Python cannot start with a file as its output under Wine 8),
+# is shown once the file stops growing.
+win_run_after() {
+  local raw rc size=-1
+  raw="$(mktemp)"
+  set +e
+  "$@" > >(from_gbk >"$raw") 2>&1
+  rc=$?
+  set -e
+  while [ "$(stat -c %s "$raw")" != "$size" ]; do
+    size="$(stat -c %s "$raw")"
+    sleep 0.5
+  done
+  cat "$raw"
+  rm -f "$raw"
+  return "$rc"
+}
+shard_prefix() { if [ "$1" -eq 1 ]; then echo "$BASE_PREFIX"; else echo "$BASE_PREFIX-$1"; fi; }
 
 # The prefix, made once with both loaders installed (so 32-bit ISCC runs in it), with the stand-in DLLs
 # (tests/windows/*_standin.c) in system32 and a CJK font in windows\Fonts (Wine has no Chinese font: Qt would
 # draw boxes).
-ensure_prefix() {
+ensure_standins() {
   local source name dll stamp
   mkdir -p "$CACHE/standin"
   for source in "$REPO"/tests/windows/*_standin.c; do
@@ -223,6 +252,10 @@ ensure_prefix() {
       echo "$stamp" >"$dll.stamp"
     fi
   done
+}
+
+ensure_prefix() {  # $PREFIX
+  local dll
   if [ ! -f "$PREFIX/system.reg" ]; then
     say "creating the Wine prefix (first time only)"
     win_env "$WINE64" wineboot --init >/dev/null 2>&1 || die "wineboot failed"
@@ -232,6 +265,14 @@ ensure_prefix() {
     win_env "$WINE64" winecfg -v win10 >/dev/null 2>&1 || die "could not set the prefix to Windows 10"
     touch "$PREFIX/.win10"
   fi
+  # The Xvfb screen has no window manager, and Wine waits up to 2 s for one to withdraw every window it hides
+  # (winex11's wait_for_withdrawn_state): 2 s at the end of every GUI test. Unmanaged, Wine places and
+  # withdraws its windows itself, at once — as it does without a window manager anyway.
+  if [ ! -f "$PREFIX/.unmanaged" ]; then
+    win_env "$WINE64" reg add 'HKCU\Software\Wine\X11 Driver' /v Managed /d N /f >/dev/null 2>&1 ||
+      die "could not set the prefix's windows unmanaged"
+    touch "$PREFIX/.unmanaged"
+  fi
   for dll in "$CACHE"/standin/*.dll; do
     cmp -s "$dll" "$PREFIX/drive_c/windows/system32/$(basename "$dll")" || cp "$dll" "$PREFIX/drive_c/windows/system32/"
   done
@@ -240,15 +281,22 @@ ensure_prefix() {
 }
 
 # A virtual screen for the tests and the GUI; stopped when the run ends.
-XVFB_PID=""
+# start_screen adds one to DISPLAYS (the first is WINE_DISPLAY): a screen for each shard of the tests.
+XVFB_PIDS=()
+DISPLAYS=()
 start_screen() {
-  local n
+  local n pid
   for n in $(seq 90 140); do
     [ -e "/tmp/.X$n-lock" ] || [ -e "/tmp/.X11-unix/X$n" ] && continue
     Xvfb ":$n" -screen 0 "$SCREEN" -nolisten tcp >/dev/null 2>&1 &
-    XVFB_PID=$!
+    pid=$!
     sleep 1
-    if kill -0 "$XVFB_PID" 2>/dev/null; then WINE_DISPLAY=":$n"; return; fi
+    if kill -0 "$pid" 2>/dev/null; then
+      XVFB_PIDS+=("$pid")
+      DISPLAYS+=(":$n")
+      WINE_DISPLAY="${DISPLAYS[0]}"
+      return
+    fi
   done
   die "could not start Xvfb"
 }
@@ -256,8 +304,11 @@ start_screen() {
 # Wait for this prefix's wineserver to go (it lingers 10 s): nothing of Wine outlives the run. Not `-k`: a run
 # from another checkout may be using the same prefix.
 finish() {
-  win_env wineserver -w >/dev/null 2>&1 || true
-  [ -z "$XVFB_PID" ] || kill "$XVFB_PID" 2>/dev/null || true
+  local k pid
+  for k in $(seq 1 "$SHARDS"); do
+    (PREFIX="$(shard_prefix "$k")" && [ -d "$PREFIX" ] && win_env wineserver -w >/dev/null 2>&1) || true
+  done
+  for pid in "${XVFB_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
 }
 
 # --- the Windows program and its setup -----------------------------------------------------------------------
@@ -274,13 +325,13 @@ ensure_inno() {
 
 build_program() {
   say "the Windows program: installer/build.py under Windows Python (PyInstaller $PYINSTALLER_PIN)"
-  (cd "$REPO" && win_run win_python "installer\\build.py" --clean)
+  (cd "$REPO" && win_run_after win_python "installer\\build.py" --clean)
 }
 
 check_setup() {
   ensure_inno
   say "the setup: ISCC under Wine, then installed, upgraded and uninstalled silently"
-  (cd "$REPO" && win_run win_python "tests\\windows\\setup_check.py" "$(winpath "$INNO")\\ISCC.exe" --wine)
+  (cd "$REPO" && win_run_after win_python "tests\\windows\\setup_check.py" "$(winpath "$INNO")\\ISCC.exe" --wine)
 }
 
 other_steps() {
@@ -288,7 +339,7 @@ other_steps() {
   if [ -z "${CHANJIAO_WINE_SKIP_SMOKE:-}" ]; then
     say "CLI smoke on Windows paths with Chinese names"
     t=$SECONDS
-    (cd "$REPO" && win_run win_python "$(winpath "$REPO/tests/windows")\\smoke.py") || status=1
+    (cd "$REPO" && win_run_after win_python "$(winpath "$REPO/tests/windows")\\smoke.py") || status=1
     say "smoke took $((SECONDS - t)) s"
   fi
   if [ -z "${CHANJIAO_WINE_SKIP_BUNDLE:-}" ]; then
@@ -307,6 +358,39 @@ other_steps() {
   return $status
 }
 
+# The tests as `shards` pytest processes side by side (tests/shards.py), each in its own prefix and on its own
+# screen; their output shown when all have ended, and every test module checked to have been taken by one.
+run_shards() {
+  local shards=$1 k status=0 claims logs=() pids=() modules
+  shift
+  claims="$(mktemp -d)"
+  say "the tests as $shards processes sharing the suite module by module (tests/shards.py)"
+  for k in $(seq 1 "$shards"); do
+    logs+=("$(mktemp)")
+    (
+      PREFIX="$(shard_prefix "$k")"
+      WINE_DISPLAY="${DISPLAYS[$((k - 1))]}"
+      cd "$REPO" && CHANJIAO_TEST_QT_PLATFORM=windows CHANJIAO_TEST_SHARD="$k/$shards" \
+        CHANJIAO_TEST_CLAIMS="$(winpath "$claims")" win_run_after win_python -m pytest -p no:cacheprovider -q \
+        --durations=20 -W "ignore::pytest.PytestConfigWarning" "$@"
+    ) >"${logs[$((k - 1))]}" 2>&1 &
+    pids+=($!)
+  done
+  for k in $(seq 1 "$shards"); do
+    wait "${pids[$((k - 1))]}" || status=1
+    echo "-- tests, process $k of $shards (screen ${DISPLAYS[$((k - 1))]}):"
+    cat "${logs[$((k - 1))]}"
+    rm -f "${logs[$((k - 1))]}"
+  done
+  modules="$(cat "$claims/modules-1" 2>/dev/null || echo "?")"
+  if [ "$(find "$claims" -name '*.claim' | wc -l)" != "$modules" ]; then
+    echo "run_wine.sh: $(find "$claims" -name '*.claim' | wc -l) test modules were run of $modules collected" >&2
+    status=1
+  fi
+  rm -rf "$claims"
+  return $status
+}
+
 main() {
   ensure_system
   command -v "$HOST_PY" >/dev/null && "$HOST_PY" -m pip --version >/dev/null 2>&1 ||
@@ -315,12 +399,26 @@ main() {
   ensure_packages
   setup_run_python
   trap finish EXIT
-  ensure_prefix
-  start_screen
-  # Wine's server and its services outlive the program that starts them and inherit its output: started here
-  # with none, so a program's output pipe ends with the program. The server stays 10 s after its last client.
-  win_env wineserver -p10 >/dev/null 2>&1 || true  # (its exit code says nothing: 2 when it started one)
-  win_env "$WINE64" cmd /c exit >/dev/null 2>&1 || true
+  ensure_standins
+  local shards=1 k
+  [ -n "${CHANJIAO_WINE_SKIP_TESTS:-}" ] || [ "${1:-}" = "--python" ] || shards="$SHARDS"
+  local pids=()
+  for k in $(seq 1 "$shards"); do  # the prefixes side by side (wineboot: ~20 s each, the first time)
+    (PREFIX="$(shard_prefix "$k")" && ensure_prefix) &
+    pids+=($!)
+  done
+  for k in "${pids[@]}"; do wait "$k" || die "could not make the Wine prefixes"; done
+  for k in $(seq 1 "$shards"); do
+    start_screen
+    # Wine's server and its services outlive the program that starts them and inherit its output: started
+    # here with none, so a program's output pipe ends with the program. The server stays 10 s after its last
+    # client.
+    (
+      PREFIX="$(shard_prefix "$k")"
+      win_env wineserver -p10 >/dev/null 2>&1 || true  # (its exit code says nothing: 2 when it started one)
+      win_env "$WINE64" cmd /c exit >/dev/null 2>&1 || true
+    )
+  done
   local status=0 t
   if [ "${1:-}" = "--python" ]; then  # a script of one's own under the same Windows Python, screen and prefix
     shift
@@ -341,8 +439,12 @@ sys.version.split()[0], '| encoding', locale.getpreferredencoding(False), '| SQL
     t=$SECONDS
     # Qt's windows platform on the Xvfb screen, not tests/conftest.py's offscreen (which on Windows has no fonts)
     # --durations: the slowest tests are named in the log (the Wine half is CI's long pole: 40 minutes in all)
-    (cd "$REPO" && CHANJIAO_TEST_QT_PLATFORM=windows win_run win_python -m pytest -p no:cacheprovider -q \
-      --durations=40 -W "ignore::pytest.PytestConfigWarning" "$@") || status=1
+    if [ "$shards" -eq 1 ]; then
+      (cd "$REPO" && CHANJIAO_TEST_QT_PLATFORM=windows win_run win_python -m pytest -p no:cacheprovider -q \
+        --durations=40 -W "ignore::pytest.PytestConfigWarning" "$@") || status=1
+    else
+      run_shards "$shards" "$@" || status=1
+    fi
     say "tests took $((SECONDS - t)) s"
     # The whole suite runs on SQLite files above (the server's half runs on Linux); psycopg's Windows wheel
     # against the same PostgreSQL server: the connection, its errors and the migrations (tests/core/test_server_db.py).
