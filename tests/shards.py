@@ -1,6 +1,5 @@
-"""Two pytest processes sharing one test suite, module by module (tests/windows/run_wine.sh: the Windows run
-under Wine, CI's longest half; one process leaves a core idle once the Linux half has ended, and while a GUI
-test waits on Wine).
+"""Two pytest processes sharing one test suite, module by module (tests/windows/run_wine.sh with
+CHANJIAO_WINE_SHARDS=2: the Windows run under Wine on both cores of a machine doing nothing else).
 
 CHANJIAO_TEST_SHARD=k/n and CHANJIAO_TEST_CLAIMS=<a folder both processes can write> turn it on. Each process
 collects the whole suite, then takes the test modules one at a time — the first process from the first module

@@ -9,7 +9,7 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
 from app.services import funds as svc
 from app.services.projects import ProjectData, create_project
@@ -60,10 +60,16 @@ def save(qtbot, ctx, d) -> None:
 
 
 def ledger_page(qtbot):
+    from ui.ops import context
     from ui.pages.funds import FundsPage
 
     page = FundsPage()
     qtbot.addWidget(page)
+    # the reads the page queued as it was built arrive first: one arriving after a test has selected a row
+    # would reload the list and drop the selection (seen on a loaded machine)
+    for _ in range(3):
+        QApplication.processEvents()
+        context().wait()
     page.ledger.reload_now()
     page.budgets.reload_now()
     return page

@@ -11,10 +11,9 @@
 #   bash tests/windows/run_wine.sh --python tools\\screens.py Z:\\tmp\\shots   # only that, under Windows Python
 #   CHANJIAO_WINE_SKIP_TESTS=1, _SKIP_SMOKE=1, _SKIP_BUNDLE=1 (the program and its setup), _SKIP_SETUP=1 (the
 #   setup only) leave out a step; CHANJIAO_WINE_REUSE_BUNDLE=1 takes dist/chanjiao as it is, when it exists.
-#   CHANJIAO_WINE_SHARDS=N (2 by default) runs the tests as N pytest processes sharing the suite module by
-#   module (tests/shards.py), each in a Wine prefix and on an Xvfb screen of its own: the Windows run is CI's
-#   longest half, and one process leaves a core idle once the Linux half has ended (or while a GUI test waits on
-#   Wine). 1 runs them as one process, its output shown as it comes.
+#   CHANJIAO_WINE_SHARDS=2 runs the tests as two pytest processes sharing the suite module by module
+#   (tests/shards.py), each in a Wine prefix and on an Xvfb screen of its own: about half the time when nothing
+#   else runs. CI keeps one (the default): beside the Linux half, two made a GUI test's 5 s wait too short.
 #
 # Five things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
 # - icuuc.dll: Windows 10/11 has it, Wine 8 has not, and Qt6Core.dll imports 20 functions from it. A stand-in
@@ -47,7 +46,7 @@ WIN_PY="$CACHE/python"      # python.exe and the standard library
 WIN_SITE="$CACHE/site"      # Windows wheels of the project's dependencies, Qt and PyInstaller included
 PREFIX="$CACHE/prefix-zh-wow64"  # the Wine prefix, made with 32-bit support (its C: drive is $PREFIX/drive_c)
 BASE_PREFIX="$PREFIX"       # the first shard's, the smoke's, the program's and the setup's; shard k's: -k after it
-SHARDS="${CHANJIAO_WINE_SHARDS:-2}"
+SHARDS="${CHANJIAO_WINE_SHARDS:-1}"
 WIN_USER="张三"              # a Chinese user name, so %USERPROFILE%, %TEMP% and %LOCALAPPDATA% are Chinese paths
 WINE64=/usr/lib/wine/wine64  # not `wine`: with wine32 installed, Debian's script starts the 32-bit loader
 WINE32=/usr/lib/wine/wine
