@@ -128,6 +128,15 @@ def _gc_on_gui_thread(request: pytest.FixtureRequest):
 
 
 @pytest.fixture(autouse=True)
+def _today_is_today(request: pytest.FixtureRequest) -> None:
+    """A module that says TODAY_IS_TODAY has its TODAY set to the day each of its tests runs, not left at the day
+    it was imported: a run passing midnight in between compared a page's day counts with the day before."""
+    module = getattr(request, "module", None)
+    if getattr(module, "TODAY_IS_TODAY", False):
+        module.TODAY = dt.date.today()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("CHANJIAO_HOME", str(home))

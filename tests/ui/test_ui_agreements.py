@@ -15,7 +15,8 @@ from app.services.attachments import list_attachments
 
 pytestmark = pytest.mark.qt
 
-TODAY = dt.date.today()
+TODAY = dt.date.today()  # the day each test runs (tests/conftest.py: _today_is_today)
+TODAY_IS_TODAY = True
 
 
 @pytest.fixture

@@ -13,7 +13,8 @@ from app.services.meetings import ActionItemData, MeetingData, create_meeting
 from app.services.projects import ProjectData, create_project
 
 pytestmark = pytest.mark.qt
-TODAY = dt.date.today()
+TODAY = dt.date.today()  # the day each test runs (tests/conftest.py: _today_is_today)
+TODAY_IS_TODAY = True
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from app.services.projects import ProjectData, create_project
 from tests.core.test_chart_data import fill_partners
 
 pytestmark = pytest.mark.qt
-TODAY = dt.date.today()
+TODAY = dt.date.today()  # the day each test runs (tests/conftest.py: _today_is_today)
+TODAY_IS_TODAY = True
 
 
 @pytest.fixture

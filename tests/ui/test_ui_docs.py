@@ -16,7 +16,8 @@ from app.services import projects as psvc
 
 pytestmark = pytest.mark.qt
 
-TODAY = dt.date.today()
+TODAY = dt.date.today()  # the day each test runs (tests/conftest.py: _today_is_today)
+TODAY_IS_TODAY = True
 
 
 @pytest.fixture

@@ -28,7 +28,8 @@ PROFILE = CollegeProfile(
         MajorGroupInfo("新能源汽车专业群", ("新能源汽车技术",)),
     ),
 )
-TODAY = dt.date.today()
+TODAY = dt.date.today()  # the day each test runs (tests/conftest.py: _today_is_today)
+TODAY_IS_TODAY = True
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from tests.windowing import show_active
 
 pytestmark = pytest.mark.qt
 
-TODAY = dt.date.today()
+TODAY = dt.date.today()  # the day each test runs (tests/conftest.py: _today_is_today)
+TODAY_IS_TODAY = True
 
 
 def ago(days: int) -> dt.date:
