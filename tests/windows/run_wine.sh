@@ -12,10 +12,10 @@
 #   CHANJIAO_WINE_SKIP_TESTS=1, _SKIP_SMOKE=1, _SKIP_BUNDLE=1 (the program and its setup), _SKIP_SETUP=1 (the
 #   setup only) leave out a step; CHANJIAO_WINE_REUSE_BUNDLE=1 takes dist/chanjiao as it is, when it exists.
 #   CHANJIAO_WINE_SHARDS=2 runs the tests as two pytest processes sharing the suite module by module
-#   (tests/shards.py), each in a Wine prefix and on an Xvfb screen of its own: about half the time when nothing
-#   else runs. CI keeps one (the default): beside the Linux half, two made a GUI test's 5 s wait too short.
+#   (tests/shards.py), each in a Wine prefix and on an Xvfb screen of its own, for a machine doing nothing else.
+#   CI keeps one (the default): beside the Linux half, two made a GUI test's 5 s wait too short.
 #
-# Five things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
+# Four things here are Wine's, not Windows' (each is a fixture of this run, never shipped):
 # - icuuc.dll: Windows 10/11 has it, Wine 8 has not, and Qt6Core.dll imports 20 functions from it. A stand-in
 #   (tests/windows/icuuc_standin.c, built with MinGW) makes Qt fall back to its own codecs.
 # - mscms.dll: Wine 8's aborts the process when Qt's windows platform asks it for the screen's colour profile; a
@@ -25,8 +25,6 @@
 # - the install folder: Wine 8 has no FOLDERID_UserProgramFiles, so Inno Setup's {autopf} cannot be expanded in
 #   a per-user install; the setup made here is compiled with /DWineUserProgramFiles (installer/chanjiao.iss),
 #   which names the same folder that Windows gives {autopf}: %LOCALAPPDATA%\Programs.
-# - unmanaged windows (the registry's X11 Driver\Managed=N): with no window manager on the Xvfb screen, Wine
-#   would wait 2 s for one at every window it hides.
 #
 # Everything downloaded or built is kept in ${CHANJIAO_WINE_CACHE:-~/.cache/chanjiao-wine} and reused.
 # Needs: Debian/Ubuntu (installs Wine (64- and 32-bit: ISCC is a 32-bit program), Xvfb, MinGW, a CJK font and
@@ -263,14 +261,6 @@ ensure_prefix() {  # $PREFIX
   if [ ! -f "$PREFIX/.win10" ]; then  # Wine 8 makes a Windows 7 prefix; the setup requires Windows 10
     win_env "$WINE64" winecfg -v win10 >/dev/null 2>&1 || die "could not set the prefix to Windows 10"
     touch "$PREFIX/.win10"
-  fi
-  # The Xvfb screen has no window manager, and Wine waits up to 2 s for one to withdraw every window it hides
-  # (winex11's wait_for_withdrawn_state): 2 s at the end of every GUI test. Unmanaged, Wine places and
-  # withdraws its windows itself, at once — as it does without a window manager anyway.
-  if [ ! -f "$PREFIX/.unmanaged" ]; then
-    win_env "$WINE64" reg add 'HKCU\Software\Wine\X11 Driver' /v Managed /d N /f >/dev/null 2>&1 ||
-      die "could not set the prefix's windows unmanaged"
-    touch "$PREFIX/.unmanaged"
   fi
   for dll in "$CACHE"/standin/*.dll; do
     cmp -s "$dll" "$PREFIX/drive_c/windows/system32/$(basename "$dll")" || cp "$dll" "$PREFIX/drive_c/windows/system32/"
